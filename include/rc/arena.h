@@ -1,0 +1,47 @@
+/* arena: one region allocator per build. Everything a build creates (config,
+ * rows, aggregates, the document tree, boxes, pages) is allocated here and
+ * released at once by rc_arena_free. Allocation failure aborts the process
+ * with a message (there is nothing sensible to do on a 24 GiB machine that
+ * ran out of memory in a report compiler), so callers never check for NULL. */
+#ifndef RC_ARENA_H
+#define RC_ARENA_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+typedef struct rc_arena rc_arena;
+
+rc_arena *rc_arena_new(void);
+void rc_arena_free(rc_arena *a);
+
+/* Zeroed memory aligned for any type. */
+void *rc_arena_alloc(rc_arena *a, size_t size);
+/* Zeroed array of n elements of size sz (overflow-checked). */
+void *rc_arena_array(rc_arena *a, size_t n, size_t sz);
+/* Copies of strings; the result is NUL-terminated. NULL in gives NULL out. */
+char *rc_arena_strdup(rc_arena *a, const char *s);
+char *rc_arena_strndup(rc_arena *a, const char *s, size_t n);
+char *rc_arena_printf(rc_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *rc_arena_vprintf(rc_arena *a, const char *fmt, va_list ap);
+/* Grows an array allocated in this arena (old block is abandoned). */
+void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz);
+/* Bytes handed out so far (for tests and benchmarks). */
+size_t rc_arena_used(const rc_arena *a);
+
+/* A growable array of T in an arena: RC_VEC(int) v = {0}; RC_PUSH(a, v, 3); */
+#define RC_VEC(T)                                                                                  \
+    struct {                                                                                       \
+        T *v;                                                                                      \
+        size_t n, cap;                                                                             \
+    }
+#define RC_PUSH(arena, vec, x)                                                                     \
+    do {                                                                                           \
+        if ((vec).n == (vec).cap) {                                                                \
+            size_t nc_ = (vec).cap ? (vec).cap * 2 : 8;                                            \
+            (vec).v = rc_arena_grow((arena), (vec).v, (vec).n, nc_, sizeof *(vec).v);              \
+            (vec).cap = nc_;                                                                       \
+        }                                                                                          \
+        (vec).v[(vec).n++] = (x);                                                                  \
+    } while (0)
+
+#endif

@@ -1,0 +1,35 @@
+/* build: the pipeline, the one entry point the command line calls:
+ * config -> data -> doc -> outputs (pdf, tex, xlsx). Stops between stages
+ * when a stage reported errors. Outputs are written atomically: a failed
+ * build leaves the output directory exactly as it was. */
+#ifndef RC_BUILD_H
+#define RC_BUILD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "rc/diag.h"
+#include "rc/status.h"
+
+enum {
+    RC_OUT_PDF = 1,
+    RC_OUT_TEX = 2,
+    RC_OUT_XLSX = 4, /* both workbooks */
+    RC_OUT_ALL = 7
+};
+
+typedef enum rc_command { RC_CMD_BUILD, RC_CMD_CHECK, RC_CMD_METRICS } rc_command;
+
+typedef struct rc_options {
+    rc_command command;
+    const char *config;     /* INI path */
+    const char *outdir;     /* -o DIR, overrides [output] directory; NULL = config's */
+    unsigned only;          /* RC_OUT_* mask; 0 = as configured */
+    bool json;              /* metrics --json */
+    bool quiet;             /* no per-output lines */
+    FILE *out;              /* where metrics / build summaries go (stdout) */
+} rc_options;
+
+/* Runs the command; diagnostics are collected in d (the caller prints them). */
+rc_status rc_build(const rc_options *o, rc_diag *d);
+
+#endif

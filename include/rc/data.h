@@ -1,0 +1,128 @@
+/* data: rows + field declarations -> typed values; filters; named metrics;
+ * aggregate tables (the numbers behind every figure and table). One pass
+ * over each source updates every metric and aggregate that reads it, so
+ * memory is proportional to the aggregates unless rows are kept (the data
+ * workbook and listing tables need them). Everything lives in the arena. */
+#ifndef RC_DATA_H
+#define RC_DATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "rc/arena.h"
+#include "rc/config.h"
+#include "rc/diag.h"
+#include "rc/status.h"
+
+/* One typed cell. */
+typedef struct rc_value {
+    bool missing;
+    int code;           /* category/likert: index into field->codes, -1 if missing */
+    uint64_t mask;      /* multi: bit i set when codes[i] is mentioned (<= 64 codes) */
+    double num;         /* integer/number/likert numeric value */
+    const char *text;   /* the raw cell text (trimmed), NUL-terminated */
+} rc_value;
+
+/* A source after loading. rows is NULL unless rows were kept. */
+typedef struct rc_source_data {
+    const rc_source_cfg *cfg;
+    size_t nrows;
+    size_t ncols;            /* = cfg->nfields */
+    rc_value *rows;          /* nrows * ncols, row-major, or NULL */
+    unsigned *row_line;      /* CSV line of each kept row, or NULL */
+    char sha256[65];         /* of the file as read */
+    size_t bytes;
+} rc_source_data;
+
+typedef struct rc_metric_value {
+    const rc_metric_cfg *cfg;
+    const char *name;
+    double value;            /* NaN when undefined (mean of nothing) */
+    bool integral;           /* counts, distincts, sums of integers */
+} rc_metric_value;
+
+/* An aggregate is a matrix: rows x cols, with labels for both.
+ *  distribution: rows = codes of field (declared order unless order=...),
+ *                cols = groups of 'by' (or one column "All");
+ *                value = count, share = count / total[col] (respondents with
+ *                a non-missing answer in that group; for multi fields the
+ *                share of respondents mentioning the code).
+ *  likert:       rows = items (fields), cols = scale levels;
+ *                value = count, share = count / answered[row];
+ *                answered, mean, median, top2 (share of the two highest levels)
+ *                per row.
+ *  distinct:     rows = groups of 'by' (declared order, groups with no row
+ *                omitted) or one row; cols = 1; value = distinct count.
+ *  sum:          as distinct, value = sum.
+ *  rows:         rows = matching data rows, cols = fields; cell = display text
+ *                (category labels, not codes). */
+typedef struct rc_agg {
+    const rc_aggregate_cfg *cfg;
+    const char *name;
+    rc_agg_kind kind;
+    size_t nrows, ncols;
+    const char **row_label, **row_code;
+    const char **col_label, **col_code;
+    double *value;           /* nrows * ncols */
+    double *share;           /* nrows * ncols, or NULL */
+    double *total;           /* per column (distribution), or NULL */
+    double *answered, *mean, *median, *top2;  /* per row (likert), or NULL */
+    const char **cell;       /* nrows * ncols (rows kind), or NULL */
+    const rc_field_cfg *field;     /* the main field (distribution, distinct, sum) */
+    const rc_field_cfg *by;        /* grouping field or NULL */
+    const rc_field_cfg **fields;   /* likert items / listing columns (nfields) */
+    size_t nfields;
+} rc_agg;
+
+typedef struct rc_data {
+    const rc_config *cfg;
+    rc_source_data *sources;  size_t nsources;   /* same order as cfg->sources */
+    rc_metric_value *metrics; size_t nmetrics;   /* same order as cfg->metrics */
+    rc_agg *aggs;             size_t naggs;      /* same order as cfg->aggregates */
+} rc_data;
+
+enum { RC_DATA_KEEP_ROWS = 1 };
+
+/* Reads every source, types every cell, evaluates every metric and
+ * aggregate. Reports all problems of the stage (unknown columns with a
+ * suggestion, bad filters, undeclared codes as warnings, out-of-scale
+ * Likert answers as warnings, ...). Returns RC_OK, RC_ERR_CONFIG (the
+ * config refers to things that do not exist), RC_ERR_DATA or RC_ERR_IO. */
+rc_status rc_data_build(rc_arena *a, const rc_config *cfg, unsigned flags, rc_diag *d,
+                        rc_data *out);
+
+const rc_metric_value *rc_data_metric(const rc_data *data, const char *name);
+const rc_agg *rc_data_agg(const rc_data *data, const char *name);
+const rc_source_data *rc_data_source(const rc_data *data, const char *name);
+
+/* Index of the cell (row r, col c) of an aggregate matrix. */
+static inline size_t rc_agg_at(const rc_agg *g, size_t r, size_t c)
+{
+    return r * g->ncols + c;
+}
+
+/* Filters: "field = code", "field != code", "field in (a, b)",
+ * "field >= 4" (likert/number/integer; also > < <=), "field is missing",
+ * "field is not missing", combined with and / or / not and parentheses.
+ * On a multi field '=' and 'in' mean "mentions". Codes may be quoted with
+ * "..." when they contain spaces or punctuation. */
+typedef struct rc_filter rc_filter;
+
+/* Compiles expr (located at loc) against a source's fields; reports errors at
+ * the exact column inside the value and returns NULL. */
+rc_filter *rc_filter_compile(rc_arena *a, const rc_source_cfg *src, const char *expr, rc_loc loc,
+                             rc_diag *d);
+/* Evaluates on one row of values (ncols = src->nfields). NULL filter = true. */
+bool rc_filter_eval(const rc_filter *f, const rc_value *row);
+
+/* Types one raw cell for a field (used by the loader and by tests). Returns
+ * false and reports to d (at loc) when the text is not valid for the type;
+ * warnings (undeclared code, out of scale) are reported but return true. */
+bool rc_value_parse(rc_arena *a, const rc_field_cfg *f, const char *text, size_t len, rc_loc loc,
+                    rc_diag *d, rc_value *out);
+
+/* Display text of a value: category label, multi labels joined by "; ",
+ * numbers formatted plainly ("" when missing). */
+const char *rc_value_display(rc_arena *a, const rc_field_cfg *f, const rc_value *v);
+
+#endif

@@ -1,0 +1,150 @@
+/* doc: the document tree. Markdown chapters (cmark-gfm with the table,
+ * strikethrough and footnote extensions) become rc_node trees of our own,
+ * every node with its file:line:col. Placeholders {{metric}} and
+ * {{metric | format}} are replaced by formatted values; {{figure:NAME}},
+ * {{table:NAME}}, {{box:NAME}} become "Figure 6" etc. (and {{#figure:NAME}}
+ * only the number). A paragraph that is only ![](figure:NAME), ![](table:NAME)
+ * or ![](box:NAME) places that float. Headings get numbers (1, 2.1, 2.1.1 in
+ * chapters; "Annex 1" in annexes; none in front and back matter). Figures,
+ * tables and boxes are numbered in order of placement. The tree and all its
+ * strings live in the arena. Nothing here knows about PDF or LaTeX. */
+#ifndef RC_DOC_H
+#define RC_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "rc/arena.h"
+#include "rc/config.h"
+#include "rc/data.h"
+#include "rc/diag.h"
+#include "rc/locale.h"
+#include "rc/status.h"
+
+struct rc_chart;
+
+typedef enum rc_node_type {
+    /* structure */
+    RC_NODE_DOCUMENT,
+    RC_NODE_SECTION,        /* one Markdown file: part + its blocks */
+    /* generated blocks */
+    RC_NODE_COVER,
+    RC_NODE_IMPRINT,
+    RC_NODE_TOC,
+    RC_NODE_LIST_OF,        /* list of figures / tables / boxes: see 'list' */
+    RC_NODE_BACK_COVER,
+    /* blocks */
+    RC_NODE_HEADING,
+    RC_NODE_PARAGRAPH,
+    RC_NODE_LIST,
+    RC_NODE_ITEM,
+    RC_NODE_BLOCKQUOTE,
+    RC_NODE_CODE_BLOCK,
+    RC_NODE_THEMATIC_BREAK,
+    RC_NODE_TABLE,          /* rows are children */
+    RC_NODE_TABLE_ROW,
+    RC_NODE_TABLE_CELL,
+    RC_NODE_FIGURE,         /* a chart float */
+    RC_NODE_BOX,            /* a shaded case-study box; children are blocks */
+    RC_NODE_FOOTNOTE_DEF,   /* body of a footnote (kept in doc->footnotes) */
+    /* inlines */
+    RC_NODE_TEXT,
+    RC_NODE_EMPH,
+    RC_NODE_STRONG,
+    RC_NODE_STRIKE,
+    RC_NODE_CODE,
+    RC_NODE_LINK,           /* url: external or "#id" internal */
+    RC_NODE_SOFTBREAK,
+    RC_NODE_LINEBREAK,
+    RC_NODE_FOOTNOTE_REF,   /* number; footnote -> its RC_NODE_FOOTNOTE_DEF */
+    RC_NODE_TYPE_COUNT
+} rc_node_type;
+
+typedef enum rc_part {
+    RC_PART_FRONT,          /* abstract, foreword, ... (unnumbered, roman pages) */
+    RC_PART_MAIN,           /* numbered chapters */
+    RC_PART_BACK,           /* references, abbreviations, lists (unnumbered) */
+    RC_PART_ANNEX           /* annexes */
+} rc_part;
+
+typedef enum rc_list_kind { RC_LIST_FIGURES, RC_LIST_TABLES, RC_LIST_BOXES } rc_list_kind;
+
+typedef enum rc_align { RC_ALIGN_NONE, RC_ALIGN_LEFT, RC_ALIGN_CENTER, RC_ALIGN_RIGHT } rc_align;
+
+typedef struct rc_node {
+    rc_node_type type;
+    rc_loc loc;
+    struct rc_node *parent, *first, *last, *next, *prev;
+
+    const char *text;       /* TEXT, CODE, CODE_BLOCK: UTF-8 literal (NUL-terminated) */
+    size_t len;
+    const char *url;        /* LINK */
+    const char *id;         /* anchor: "sec-2-1", "figure:motivation", "fn-3" ... */
+
+    int level;              /* HEADING 1..4 */
+    bool numbered;          /* HEADING carries a number */
+    const char *number;     /* "2.1", "Annex 1"; FIGURE/TABLE/BOX "6"; NULL if none */
+    rc_part part;           /* HEADING, SECTION */
+    bool in_toc;            /* HEADING listed in contents and outline */
+
+    bool ordered;           /* LIST */
+    int start;              /* LIST start number */
+    bool tight;             /* LIST */
+    rc_align align;         /* TABLE_CELL */
+    bool header;            /* TABLE_ROW is a header row */
+    size_t ncols;           /* TABLE */
+    rc_list_kind list;      /* LIST_OF */
+
+    /* floats */
+    const rc_figure_cfg *figure;   /* FIGURE */
+    const rc_table_cfg *table;     /* TABLE declared in the INI (numbered), or NULL */
+    const rc_box_cfg *box;         /* BOX */
+    struct rc_chart *chart;        /* FIGURE: the chart model */
+    const char *caption;           /* FIGURE/TABLE/BOX title text */
+    const char *source_line;       /* "JRC analysis ..." (without "Source: ") */
+    const char *note;
+
+    int footnote;                  /* FOOTNOTE_REF / FOOTNOTE_DEF number (1-based) */
+    struct rc_node *footnote_def;  /* FOOTNOTE_REF -> definition */
+} rc_node;
+
+/* A numbered float, in document order, for the lists of figures/tables/boxes. */
+typedef struct rc_float_ref {
+    const rc_node *node;
+    const char *number;
+    const char *caption;
+    const char *id;
+} rc_float_ref;
+
+typedef struct rc_doc {
+    rc_node *root;
+    const rc_config *cfg;
+    const rc_data *data;
+    const rc_locale *locale;
+    RC_VEC(rc_node *) headings;      /* every heading in order */
+    RC_VEC(rc_float_ref) figures, tables, boxes;
+    RC_VEC(rc_node *) footnotes;     /* FOOTNOTE_DEF nodes, numbered 1.. */
+} rc_doc;
+
+/* Builds the whole document from the config's [document] and the computed
+ * data (figures get their chart models from chart.h). Reports every problem
+ * in the Markdown (unknown placeholder, unknown/duplicate float reference,
+ * heading deeper than 4, unreadable file) at its file:line:col. */
+rc_status rc_doc_build(rc_arena *a, const rc_config *cfg, const rc_data *data,
+                       const rc_locale *loc, rc_diag *d, rc_doc *out);
+
+/* Parses one Markdown string as a section (for tests and the fuzzer).
+ * Placeholders resolve against data (may be NULL: then any {{...}} is an error). */
+rc_node *rc_doc_parse_markdown(rc_arena *a, rc_doc *doc, const char *file, const char *text,
+                               size_t len, rc_part part, rc_diag *d);
+
+/* Tree helpers. */
+rc_node *rc_node_new(rc_arena *a, rc_node_type t, rc_loc loc);
+void rc_node_append(rc_node *parent, rc_node *child);
+const char *rc_node_type_name(rc_node_type t);
+/* The plain text of a node's inline content (for bookmarks, TOC, metadata). */
+char *rc_node_plain_text(rc_arena *a, const rc_node *n);
+/* Debug dump, one node per line with indentation (golden tests). */
+void rc_doc_dump(const rc_node *n, FILE *out);
+
+#endif

@@ -1,0 +1,78 @@
+/* draw: display lists, the one vocabulary shared by the page layout, the
+ * chart renderer and the PDF back end. Coordinates are PDF points with y up,
+ * relative to the list's origin (a page's lower-left corner, or a figure's
+ * lower-left corner before it is placed). Text is UTF-8 drawn at a baseline
+ * origin exactly where the producer measured it (words are positioned one by
+ * one; no word spacing operator). Producers never call libharu. */
+#ifndef RC_DRAW_H
+#define RC_DRAW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "rc/arena.h"
+#include "rc/config.h"
+#include "rc/font.h"
+
+typedef enum rc_draw_kind {
+    RC_DRAW_TEXT,       /* font, size, x, y (baseline), text/len, fill colour */
+    RC_DRAW_RECT,       /* x, y, w, h; fill and/or stroke */
+    RC_DRAW_LINE,       /* x, y -> x2, y2; stroke, line_width, dash */
+    RC_DRAW_PATH,       /* path segments; fill and/or stroke */
+    RC_DRAW_LINK,       /* clickable rect x, y, w, h -> dest (internal id) or uri */
+    RC_DRAW_DEST,       /* a named destination at (x, y): id */
+    RC_DRAW_GROUP       /* a nested list translated by (x, y) (placed figures) */
+} rc_draw_kind;
+
+typedef enum rc_path_op { RC_PATH_MOVE, RC_PATH_LINE, RC_PATH_CURVE, RC_PATH_CLOSE } rc_path_op;
+
+/* A path segment. CURVE uses (x1,y1) (x2,y2) as control points, (x,y) as end. */
+typedef struct rc_path_seg {
+    rc_path_op op;
+    double x1, y1, x2, y2, x, y;
+} rc_path_seg;
+
+typedef struct rc_draw_list rc_draw_list;
+
+typedef struct rc_draw_op {
+    rc_draw_kind kind;
+    double x, y, w, h, x2, y2;
+    bool fill, stroke;
+    rc_rgb fill_rgb, stroke_rgb;
+    double line_width;
+    double dash;                /* 0 = solid, else dash length (on = off) */
+    rc_font_id font;
+    double size;
+    const char *text;           /* TEXT (not NUL-terminated: len) */
+    size_t len;
+    rc_path_seg *segs;          /* PATH */
+    size_t nsegs;
+    const char *dest;           /* LINK (internal) / DEST id */
+    const char *uri;            /* LINK (external) */
+    const rc_draw_list *group;  /* GROUP */
+} rc_draw_op;
+
+struct rc_draw_list {
+    RC_VEC(rc_draw_op) ops;
+};
+
+rc_draw_list *rc_draw_new(rc_arena *a);
+/* Appenders; each returns the op for further tweaking. */
+rc_draw_op *rc_draw_text(rc_arena *a, rc_draw_list *l, rc_font_id font, double size, double x,
+                         double y, const char *text, size_t len, rc_rgb colour);
+rc_draw_op *rc_draw_rect(rc_arena *a, rc_draw_list *l, double x, double y, double w, double h,
+                         const rc_rgb *fill, const rc_rgb *stroke, double line_width);
+rc_draw_op *rc_draw_line(rc_arena *a, rc_draw_list *l, double x, double y, double x2, double y2,
+                         rc_rgb colour, double line_width);
+rc_draw_op *rc_draw_path(rc_arena *a, rc_draw_list *l, const rc_path_seg *segs, size_t n,
+                         const rc_rgb *fill, const rc_rgb *stroke, double line_width);
+rc_draw_op *rc_draw_link(rc_arena *a, rc_draw_list *l, double x, double y, double w, double h,
+                         const char *dest, const char *uri);
+rc_draw_op *rc_draw_dest(rc_arena *a, rc_draw_list *l, double x, double y, const char *id);
+rc_draw_op *rc_draw_group(rc_arena *a, rc_draw_list *l, double x, double y,
+                          const rc_draw_list *inner);
+/* Appends an arc (centre cx,cy, radius r, angles in degrees, counter-clockwise
+ * from a0 to a1) as cubic Bézier segments, at most 90 degrees each. */
+size_t rc_path_arc(rc_path_seg *out, size_t cap, double cx, double cy, double r, double a0,
+                   double a1, bool move_first);
+
+#endif

@@ -1,0 +1,52 @@
+/* font: TrueType metrics read directly from the font files (cmap formats 4
+ * and 12, hmtx, head, hhea, OS/2), so layout and charts can measure text
+ * without libharu. Widths are cached per code point. The PDF back end embeds
+ * the same files. */
+#ifndef RC_FONT_H
+#define RC_FONT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "rc/arena.h"
+#include "rc/diag.h"
+#include "rc/status.h"
+
+typedef enum rc_font_id {
+    RC_FONT_REGULAR,
+    RC_FONT_ITALIC,
+    RC_FONT_BOLD,
+    RC_FONT_BOLD_ITALIC,
+    RC_FONT_LIGHT,
+    RC_FONT_COUNT
+} rc_font_id;
+
+typedef struct rc_font rc_font;
+
+/* Loads and parses a TrueType file; reports "not a TrueType font" etc. at loc. */
+rc_font *rc_font_load(rc_arena *a, const char *path, rc_loc loc, rc_diag *d);
+/* Parses font bytes already in memory (kept by reference). */
+rc_font *rc_font_parse(rc_arena *a, const char *name, const unsigned char *data, size_t len,
+                       rc_loc loc, rc_diag *d);
+
+const char *rc_font_path(const rc_font *f);
+/* Advance width of a code point in font units per 1000 em; 0 if no glyph. */
+double rc_font_advance(const rc_font *f, uint32_t cp);
+bool rc_font_has_glyph(const rc_font *f, uint32_t cp);
+uint16_t rc_font_glyph(const rc_font *f, uint32_t cp);   /* 0 = .notdef */
+/* Ascender / descender (negative) / cap height, per 1000 em. */
+double rc_font_ascent(const rc_font *f);
+double rc_font_descent(const rc_font *f);
+double rc_font_cap_height(const rc_font *f);
+/* Width in points of UTF-8 text at size (invalid bytes count as U+FFFD). */
+double rc_font_text_width(const rc_font *f, const char *s, size_t len, double size);
+
+typedef struct rc_fonts {
+    rc_font *f[RC_FONT_COUNT];
+} rc_fonts;
+
+/* Loads the five faces named by the style config (reports missing files). */
+rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],
+                        const rc_loc locs[RC_FONT_COUNT], rc_diag *d, rc_fonts *out);
+
+#endif

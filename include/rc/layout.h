@@ -1,0 +1,56 @@
+/* layout: document tree -> measured boxes -> lines (Knuth-Plass total-fit
+ * line breaking with libhyphen hyphenation) -> pages (keep-with-next,
+ * widows/orphans, floats kept whole, footnotes on their page, repeated table
+ * headers) -> display lists. Contents and lists of figures/tables/boxes are
+ * resolved in memory: page numbers come from the same run. No libharu. */
+#ifndef RC_LAYOUT_H
+#define RC_LAYOUT_H
+
+#include <stddef.h>
+#include "rc/arena.h"
+#include "rc/config.h"
+#include "rc/diag.h"
+#include "rc/doc.h"
+#include "rc/draw.h"
+#include "rc/font.h"
+#include "rc/locale.h"
+#include "rc/status.h"
+
+#define RC_PAGE_WIDTH 595.276   /* A4 in points */
+#define RC_PAGE_HEIGHT 841.890
+
+typedef enum rc_page_style { RC_PAGE_ARABIC, RC_PAGE_ROMAN, RC_PAGE_NONE } rc_page_style;
+
+typedef struct rc_page {
+    rc_draw_list *content;
+    rc_page_style style;        /* numbering style of this page */
+    int number;                 /* printed number in its style (1-based) */
+    const char *label;          /* printed label: "iv", "12", "" */
+} rc_page;
+
+/* A bookmark: one per heading in the contents, in order, with its level. */
+typedef struct rc_outline_entry {
+    const char *title;
+    int level;                  /* 1.. */
+    size_t page;                /* 0-based page index */
+    double y;                   /* top of the heading on that page */
+    const char *dest;
+} rc_outline_entry;
+
+typedef struct rc_layout {
+    RC_VEC(rc_page) pages;
+    RC_VEC(rc_outline_entry) outline;
+} rc_layout;
+
+/* Hyphenation (libhyphen). NULL dictionary = no hyphenation. */
+typedef struct rc_hyph rc_hyph;
+rc_hyph *rc_hyph_load(const char *dic_path, rc_loc loc, rc_diag *d);
+void rc_hyph_free(rc_hyph *h);
+/* Writes allowed break positions (byte offsets inside word where a hyphen may
+ * be inserted) to pos; returns how many. word is UTF-8. */
+size_t rc_hyph_points(const rc_hyph *h, const char *word, size_t len, size_t *pos, size_t cap);
+
+rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fonts,
+                             const rc_hyph *hyph, rc_diag *d, rc_layout *out);
+
+#endif

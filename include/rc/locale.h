@@ -1,0 +1,89 @@
+/* locale: every fixed word of the output ("Contents", "Figure", "Source",
+ * "List of figures", ...) and the number formats of a report language. The
+ * layout, LaTeX and workbook code take words only from here. English now;
+ * a new language is one more table in locale.c (a test checks every table is
+ * complete). */
+#ifndef RC_LOCALE_H
+#define RC_LOCALE_H
+
+#include <stddef.h>
+
+typedef enum rc_word {
+    RC_W_CONTENTS,
+    RC_W_FIGURE,          /* "Figure" */
+    RC_W_TABLE,           /* "Table" */
+    RC_W_BOX,             /* "Box" */
+    RC_W_SOURCE,          /* "Source" */
+    RC_W_NOTE,            /* "Note" */
+    RC_W_LIST_OF_FIGURES,
+    RC_W_LIST_OF_TABLES,
+    RC_W_LIST_OF_BOXES,
+    RC_W_ANNEX,           /* "Annex" */
+    RC_W_PAGE,            /* "page" */
+    RC_W_HOW_TO_CITE,     /* "How to cite this report" */
+    RC_W_CONTACT,         /* "Contact information" */
+    RC_W_LEGAL_NOTICE,    /* "Legal notice" */
+    RC_W_PRINTED_BY,      /* imprint line before publisher */
+    RC_W_SAMPLE_IDS,      /* note that identifiers are sample values */
+    RC_W_AUTHORS,         /* "Authors" */
+    RC_W_ALL,             /* column label when an aggregate has no groups: "All" */
+    RC_W_COUNT,           /* "Count" */
+    RC_W_SHARE,           /* "Share" */
+    RC_W_ANSWERED,        /* "Answered" */
+    RC_W_MEAN,            /* "Mean" */
+    RC_W_MEDIAN,          /* "Median" */
+    RC_W_TOP2,            /* "Top 2" */
+    RC_W_TOTAL,           /* "Total" */
+    RC_W_METRIC,          /* "Metric" */
+    RC_W_VALUE,           /* "Value" */
+    RC_W_FIELD,           /* "Field" */
+    RC_W_TYPE,            /* "Type" */
+    RC_W_CODES,           /* "Codes and labels" */
+    RC_W_MISSING,         /* "Missing codes" */
+    RC_W_GENERATED,       /* "Generated" */
+    RC_W_VERSION,         /* "reportc version" */
+    RC_W_INPUT_FILES,     /* "Input files" */
+    RC_W_ABOUT,           /* "About" */
+    RC_W_METRICS,         /* "Metrics" */
+    RC_W_FIELDS,          /* "Fields" */
+    RC_W_TITLE,           /* "Title" */
+    RC_W_SHEET,           /* "Sheet" */
+    RC_W_NUMBER,          /* "Number" */
+    RC_W_COUNT_WORDS      /* sentinel */
+} rc_word;
+
+typedef struct rc_locale {
+    const char *lang;            /* "en" */
+    const char *babel;           /* LaTeX babel name: "british" */
+    const char *hyph_dict;       /* default libhyphen dictionary file name */
+    const char *words[RC_W_COUNT_WORDS];
+    const char *decimal;         /* "." */
+    const char *thousands;       /* "," (used from 10 000 up; "" for none) */
+    const char *percent_sep;     /* between number and "%": "" or U+00A0 */
+    const char *months[12];
+} rc_locale;
+
+/* The locale for a language code; NULL when not supported. */
+const rc_locale *rc_locale_get(const char *lang);
+/* All supported locales (for the completeness test). */
+const rc_locale *const *rc_locale_all(size_t *n);
+const char *rc_locale_word(const rc_locale *l, rc_word w);
+
+/* Number formatting into buf (always NUL-terminated); returns the length.
+ * decimals < 0 means "as many as needed, at most 6". */
+size_t rc_format_number(const rc_locale *l, double v, int decimals, char *buf, size_t n);
+/* v is a share (0..1): 0.9375 with 1 decimal -> "93.8%" (+ percent_sep). */
+size_t rc_format_percent(const rc_locale *l, double v, int decimals, char *buf, size_t n);
+
+/* Applies a format spec to a value:
+ *   ""/"auto"     integers plainly, else up to 2 decimals
+ *   "integer"     rounded to a whole number
+ *   "number:N"    N decimals
+ *   "percent" / "percent:N"  a share as a percentage (default 0 decimals)
+ *   "floor:N" / "ceil:N"     rounded down/up to a multiple of N ("over 300")
+ * Returns 0 and writes nothing valid if spec is unknown (callers report it). */
+size_t rc_format_value(const rc_locale *l, double v, const char *spec, char *buf, size_t n);
+/* True when spec is a format rc_format_value understands. */
+int rc_format_valid(const char *spec);
+
+#endif

@@ -1,0 +1,59 @@
+/* util: small shared helpers: UTF-8 decoding and validation, whole-file
+ * reading, SHA-256 (for workbook provenance), atomic output files, paths. */
+#ifndef RC_UTIL_H
+#define RC_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "rc/arena.h"
+#include "rc/status.h"
+
+/* Decodes one code point at s (len bytes available). Returns the number of
+ * bytes consumed (1..4) and sets *cp; returns 0 for an invalid or truncated
+ * sequence (overlongs, surrogates and > U+10FFFF are invalid). */
+size_t rc_utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Encodes cp into out (at least 4 bytes); returns the byte count. */
+size_t rc_utf8_encode(uint32_t cp, char *out);
+/* Byte offset of the first invalid sequence, or len if s is valid UTF-8. */
+size_t rc_utf8_validate(const char *s, size_t len);
+/* Number of code points (s must be valid). */
+size_t rc_utf8_length(const char *s, size_t len);
+
+/* Reads a whole file into the arena (NUL-terminated; *len excludes the NUL).
+ * Returns RC_ERR_IO with errno set when it cannot be read. */
+rc_status rc_read_file(rc_arena *a, const char *path, char **data, size_t *len);
+
+/* SHA-256 of a buffer / of a file, as 64 lowercase hex digits in out[65]. */
+void rc_sha256_hex(const void *data, size_t len, char out[65]);
+rc_status rc_sha256_file(const char *path, char out[65]);
+
+/* Joins dir and a relative path ("a/b.ini" + "c.csv" -> "a/c.csv");
+ * an absolute rel is returned as is. dir_of gives the directory of a file. */
+char *rc_path_join(rc_arena *a, const char *dir, const char *rel);
+char *rc_path_dir(rc_arena *a, const char *file);
+const char *rc_path_base(const char *path);
+
+/* Atomic output: rc_out_open creates "<dir>/.<name>.XXXXXX" in the target's
+ * directory; rc_out_commit fsyncs and renames it over the target;
+ * rc_out_abort removes the temporary file. The previous target is untouched
+ * unless commit succeeds. */
+typedef struct rc_outfile {
+    char *target;
+    char *tmp;
+    int fd;
+} rc_outfile;
+rc_status rc_out_open(rc_arena *a, const char *target, rc_outfile *o);
+rc_status rc_out_commit(rc_outfile *o);
+void rc_out_abort(rc_outfile *o);
+/* A fresh temporary *path* (no file created yet) beside target, for libraries
+ * that open files themselves (libharu, libxlsxwriter). */
+char *rc_out_tmpname(rc_arena *a, const char *target);
+/* Renames tmp over target after fsync; removes tmp on failure. */
+rc_status rc_out_rename(const char *tmp, const char *target);
+
+/* Build time for outputs: SOURCE_DATE_EPOCH when set and valid, else a
+ * fixed epoch from the config (report year, 1 January) via fallback. */
+int64_t rc_build_epoch(int64_t fallback);
+
+#endif

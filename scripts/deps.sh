@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages reportc needs to build, test and render reports.
+# Run by `make report` / `make test`; does nothing when everything is present.
+# Usage: scripts/deps.sh [build|test|tex]
+set -eu
+mode=${1:-build}
+pkgs="build-essential cmake pkg-config zlib1g-dev libhpdf-dev libxlsxwriter-dev libinih-dev
+      libcmocka-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev
+      hyphen-en-gb hyphen-en-us"
+if [ "$mode" = test ] || [ "$mode" = tex ]; then
+  pkgs="$pkgs poppler-utils qpdf mupdf-tools python3-openpyxl python3"
+fi
+if [ "$mode" = tex ]; then
+  pkgs="$pkgs texlive-latex-recommended texlive-latex-extra texlive-pictures texlive-fonts-recommended lmodern"
+fi
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "reportc: installing Debian packages:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+    echo "reportc: not root and no sudo; install these packages:$missing" >&2; exit 1; fi
+else SUDO=""; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
