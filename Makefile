@@ -36,7 +36,7 @@ test-valgrind: build
 	@cd $(BUILD) && ctest --output-on-failure -T memcheck -L unit
 
 bench: build
-	@bench/run.sh $(BUILD)/reportc
+	@bench/bench.py --reportc $(BUILD)/reportc --latex
 
 format:
 	@clang-format -i src/*.c include/rc/*.h tests/unit/*.c

@@ -27,7 +27,7 @@ typedef struct rc_tile {
 
 typedef struct rc_pair_link {
     size_t left, right;     /* indices into left/right node arrays */
-    size_t color;           /* index into legend (theme) */
+    size_t color;           /* index into legend (theme); == nlegend: no theme */
 } rc_pair_link;
 
 typedef struct rc_pair_node {
@@ -59,12 +59,16 @@ typedef struct rc_chart {
     size_t nlinks;
     const char **legend;        /* PAIRINGS: colour legend (themes) */
     size_t nlegend;
+    const char *left_title;     /* PAIRINGS: column headings (field labels) */
+    const char *right_title;
     const rc_locale *locale;
 } rc_chart;
 
 /* Builds the model for a figure from the data; reports problems (unknown
  * aggregate, aggregate kind unsuitable for the chart type) at the figure's
- * keys and returns NULL. */
+ * keys and returns NULL. A pairings figure reads the rows of the source
+ * named by its 'data' key: they must have been kept (RC_DATA_KEEP_ROWS), or
+ * a rows aggregate of that source must list the fields the figure uses. */
 rc_chart *rc_chart_build(rc_arena *a, const rc_figure_cfg *fig, const rc_data *data,
                          const rc_locale *loc, rc_diag *d);
 
@@ -81,5 +85,20 @@ rc_draw_list *rc_chart_draw(rc_arena *a, const rc_chart *c, const rc_style_cfg *
 /* Natural height in points for a chart at width w (from the figure's height
  * setting or a default per type). */
 double rc_chart_height(const rc_chart *c, double w);
+
+/* The text of a value label exactly as the chart prints it ("47%", "15"),
+ * so other back ends can label the same numbers the same way. decimals < 0:
+ * 0 for percentages, as needed for counts. Returns the length. */
+size_t rc_chart_value_label(const rc_chart *c, double v, int decimals, char *buf, size_t n);
+
+/* Pie/doughnut slice geometry of a panel, in degrees: slice i starts at
+ * start[i] (90 = twelve o'clock) and runs clockwise over sweep[i] >= 0.
+ * Returns the number of slices (= ncat of the panel), writing at most cap. */
+size_t rc_chart_pie_angles(const rc_chart *c, size_t panel, double *start, double *sweep,
+                           size_t cap);
+
+/* Largest value drawn on the value axis of bar-type charts (the sum of a
+ * stack for stacked/likert charts), over all panels. */
+double rc_chart_value_max(const rc_chart *c);
 
 #endif

@@ -29,7 +29,7 @@
  *                       field, fields, by, where, order, label
  *   [figure NAME]       type, aggregate, value (count|share), caption,
  *                       source, note, height (mm), width (0..1 of text),
- *                       items (tiles), source_data/left/left_group/right/
+ *                       items (tiles), data/left/left_group/right/
  *                       right_group/color (pairings diagram)
  *   [table NAME]        caption, source, note, aggregate | file, columns,
  *                       widths
@@ -172,7 +172,7 @@ typedef struct rc_figure_cfg {
     rc_str caption;
     rc_str source_line;     /* key 'source' */
     rc_str note;
-    double height_mm;       /* drawing height (default by type) */
+    double height_mm;       /* drawing height; 0 = not set (chart sizes it by type/data) */
     double width;           /* fraction of the text width (default 1) */
     rc_strlist items;       /* tiles: "metric: label" entries ('|'-separated) */
     rc_str data;            /* pairings: source name (key 'data') */
@@ -261,8 +261,10 @@ typedef struct rc_config {
 } rc_config;
 
 /* Loads and validates path. Reports every problem found to d. Returns
- * RC_OK, RC_ERR_CONFIG (diagnostics were reported) or RC_ERR_IO (the file
- * cannot be read; also reported). *out is allocated in a. */
+ * RC_OK or RC_ERR_CONFIG (diagnostics were reported; also when the file
+ * cannot be read: a missing input is a usage/config error, exit 2). *out is allocated in a. After
+ * RC_ERR_CONFIG *out holds what could be parsed (for tests and tools); it
+ * must not be built from. Columns in locations count bytes from 1. */
 rc_status rc_config_load(rc_arena *a, const char *path, rc_diag *d, rc_config **out);
 /* Same, from a string (file is the name used in diagnostics; relative paths
  * resolve against base_dir). For tests and fuzzing. */

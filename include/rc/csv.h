@@ -19,6 +19,9 @@ typedef struct rc_csv_field {
     const char *s;  /* not NUL-terminated in general; use len */
     size_t len;
     unsigned col;   /* 1-based column (bytes, UTF-8) where the field starts */
+    unsigned line;  /* line where the field starts (> record line after a
+                     * newline inside an earlier quoted field) */
+    unsigned char quoted; /* 1 when the field was in quotes (its text starts at col + 1) */
 } rc_csv_field;
 
 /* Called once per record. line is the 1-based line on which the record
@@ -29,6 +32,10 @@ typedef int (*rc_csv_record_fn)(void *user, const rc_csv_field *fields, size_t n
 typedef struct rc_csv_opts {
     char delimiter;       /* ',' ';' '\t' */
     const char *file;     /* for diagnostics */
+    unsigned header_row;  /* 1-based record holding the header (0 = 1): later
+                           * records must have as many fields; earlier ones
+                           * are passed through unchecked. Blank lines are
+                           * skipped and not counted. */
 } rc_csv_opts;
 
 /* Parses a buffer. Checks UTF-8 of every field, that every record has the

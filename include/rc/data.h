@@ -81,7 +81,11 @@ typedef struct rc_data {
     rc_agg *aggs;             size_t naggs;      /* same order as cfg->aggregates */
 } rc_data;
 
-enum { RC_DATA_KEEP_ROWS = 1 };
+enum {
+    RC_DATA_KEEP_ROWS = 1, /* keep every typed row (data workbook) */
+    RC_DATA_NO_HASH = 2    /* skip the SHA-256 of each source (sha256 stays ""):
+                            * for commands that write no provenance, e.g. metrics */
+};
 
 /* Reads every source, types every cell, evaluates every metric and
  * aggregate. Reports all problems of the stage (unknown columns with a

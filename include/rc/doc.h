@@ -124,6 +124,7 @@ typedef struct rc_doc {
     RC_VEC(rc_node *) headings;      /* every heading in order */
     RC_VEC(rc_float_ref) figures, tables, boxes;
     RC_VEC(rc_node *) footnotes;     /* FOOTNOTE_DEF nodes, numbered 1.. */
+    struct rc_doc_state *state;      /* private to doc*.c: numbering, pending references */
 } rc_doc;
 
 /* Builds the whole document from the config's [document] and the computed
@@ -137,6 +138,24 @@ rc_status rc_doc_build(rc_arena *a, const rc_config *cfg, const rc_data *data,
  * Placeholders resolve against data (may be NULL: then any {{...}} is an error). */
 rc_node *rc_doc_parse_markdown(rc_arena *a, rc_doc *doc, const char *file, const char *text,
                                size_t len, rc_part part, rc_diag *d);
+
+/* Resolves the cross-references still pending ({{figure:x}} before the
+ * float was placed), reports references to floats that were never placed
+ * (error) and declared floats never placed (warning). rc_doc_build calls it;
+ * callers of rc_doc_parse_markdown call it after their last file. Returns
+ * RC_ERR_DATA when it reported an error. */
+rc_status rc_doc_finish(rc_doc *doc, rc_diag *d);
+
+/* Heading policy (numbers, ids, contents):
+ *   MAIN   level 1 "2" (id sec-2), 2 "2.1" (sec-2-1), 3 "2.1.1" (sec-2-1-1),
+ *          level 4 unnumbered run-in; levels 1-3 are in_toc.
+ *   ANNEX  level 1 "Annex 1" (locale word; id sec-annex-1), deeper levels
+ *          unnumbered; levels 1-2 are in_toc.
+ *   FRONT / BACK  unnumbered; only level 1 is in_toc.
+ *   Unnumbered headings get ids from their text: "sec-abstract", made unique
+ *   with "-2", "-3"... Headings inside boxes and footnotes are never in_toc.
+ * Footnote definitions have ids "fn-N", the first reference to each "fnref-N".
+ * Placeholders are not expanded inside code spans and code blocks. */
 
 /* Tree helpers. */
 rc_node *rc_node_new(rc_arena *a, rc_node_type t, rc_loc loc);

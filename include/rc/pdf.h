@@ -5,13 +5,31 @@
 #ifndef RC_PDF_H
 #define RC_PDF_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include "rc/config.h"
 #include "rc/diag.h"
 #include "rc/font.h"
 #include "rc/layout.h"
 #include "rc/status.h"
 
+/* Writes the layout's pages to path. cfg supplies the metadata and, when
+ * fonts is NULL, the face paths (style.font_path); either may be NULL in
+ * tests (then fonts must be given). Only faces used by a TEXT op are
+ * embedded. Dates come from rc_build_epoch (SOURCE_DATE_EPOCH), and the
+ * document ID is a hash of the content, so equal inputs give equal bytes.
+ * Returns RC_OK, RC_ERR_IO (the file or a font cannot be read or written),
+ * RC_ERR_LIBRARY (libharu failed, e.g. a font it cannot embed) or
+ * RC_ERR_DATA (no pages); every failure is also reported to d, and the old
+ * file at path is left untouched. */
 rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
                        const rc_fonts *fonts, const char *path, rc_diag *d);
+
+/* A ToUnicode CMap (PDF 1.7 section 9.10.3) for a font whose two-byte codes
+ * are Unicode BMP code points (libharu's UTF-8 encoder with Identity-H):
+ * each code in codes[0..n) (ascending, unique, <= 0xFFFF) maps to itself as
+ * UTF-16BE, in bfrange runs (same high byte) and bfchar entries, at most 100
+ * per block. Returns the CMap text (NUL-terminated) and its length. */
+char *rc_pdf_tounicode(rc_arena *a, const uint32_t *codes, size_t n, size_t *len);
 
 #endif

@@ -35,7 +35,7 @@ char *rc_path_dir(rc_arena *a, const char *file);
 const char *rc_path_base(const char *path);
 
 /* Atomic output: rc_out_open creates "<dir>/.<name>.XXXXXX" in the target's
- * directory; rc_out_commit fsyncs and renames it over the target;
+ * directory; rc_out_commit closes and renames it over the target;
  * rc_out_abort removes the temporary file. The previous target is untouched
  * unless commit succeeds. */
 typedef struct rc_outfile {
@@ -49,7 +49,7 @@ void rc_out_abort(rc_outfile *o);
 /* A fresh temporary *path* (no file created yet) beside target, for libraries
  * that open files themselves (libharu, libxlsxwriter). */
 char *rc_out_tmpname(rc_arena *a, const char *target);
-/* Renames tmp over target after fsync; removes tmp on failure. */
+/* Renames tmp over target; removes tmp on failure. */
 rc_status rc_out_rename(const char *tmp, const char *target);
 
 /* Build time for outputs: SOURCE_DATE_EPOCH when set and valid, else a

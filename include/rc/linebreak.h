@@ -1,0 +1,129 @@
+/* linebreak: setting one paragraph. Styled runs -> boxes, glue and
+ * penalties over decoded code points (cached glyph widths), hyphenation
+ * points from libhyphen as flagged penalties, then Knuth & Plass (1981)
+ * total-fit line breaking with TeX-like defaults (tolerance, line penalty 10,
+ * hyphen penalty 50, double-hyphen demerits 3000, fitness-class demerits
+ * 3000), falling back to an emergency pass with the longest words split at
+ * any character when no feasible breaking exists. Lines are positioned word
+ * by word (justification distributes the glue; no word spacing operator). */
+#ifndef RC_LINEBREAK_H
+#define RC_LINEBREAK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "rc/arena.h"
+#include "rc/config.h"
+#include "rc/draw.h"
+#include "rc/font.h"
+#include "rc/layout.h"
+
+/* A run of text with one style. Runs are concatenated; spaces inside the
+ * text (U+0020, newlines) are inter-word glue; U+00A0 is a non-breaking space. */
+typedef struct rc_run {
+    rc_font_id font;
+    double size;
+    double rise;            /* baseline shift (superscript footnote marks) */
+    rc_rgb colour;
+    const char *text;
+    size_t len;
+    const char *link_dest;  /* internal link target id, or NULL */
+    const char *link_uri;   /* external link, or NULL */
+    const char *anchor;     /* a destination id placed at the run start, or NULL */
+    bool nobreak;           /* the run is one unbreakable box (e.g. "Figure 6") */
+} rc_run;
+
+typedef enum rc_para_align {
+    RC_PARA_JUSTIFY,        /* last line ragged */
+    RC_PARA_LEFT,
+    RC_PARA_CENTER,
+    RC_PARA_RIGHT
+} rc_para_align;
+
+typedef struct rc_para_opts {
+    double width;           /* line width in pt */
+    double first_indent;    /* first line indent (may be negative for hanging) */
+    double left_indent;     /* all lines after the first (for hanging indents) */
+    double leading;         /* baseline-to-baseline distance in pt */
+    rc_para_align align;
+    bool hyphenate;
+    double tolerance;       /* max adjustment ratio (TeX's tolerance/100); default 2.0 */
+    double looseness_em;    /* cap on a justified inter-word gap in em (0 = 1.0) */
+} rc_para_opts;
+
+/* One positioned piece of a line: a word or part of one, in one style. */
+typedef struct rc_frag {
+    rc_font_id font;
+    double size, rise;
+    rc_rgb colour;
+    double x;               /* offset from the line's left edge */
+    double width;
+    const char *text;       /* UTF-8, may include a trailing hyphen from the arena */
+    size_t len;
+    const char *link_dest, *link_uri, *anchor;
+} rc_frag;
+
+typedef struct rc_line {
+    rc_frag *frags;
+    size_t nfrags;
+    double width;           /* set width (<= opts.width unless overfull) */
+    double ascent, descent; /* max over frags, pt (descent >= 0) */
+    double ratio;           /* adjustment ratio used (justified lines) */
+    bool hyphenated;        /* ends with an inserted hyphen */
+} rc_line;
+
+typedef struct rc_para {
+    rc_line *lines;
+    size_t nlines;
+    double demerits;        /* total demerits of the chosen breaking */
+    bool overfull;          /* some line is wider than opts.width */
+} rc_para;
+
+/* Sets runs into lines. Never fails on content: an unbreakable word wider
+ * than the line is split at character boundaries (and flagged overfull only
+ * if even one character does not fit). */
+rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_para_opts *o,
+                     const rc_fonts *fonts, const rc_hyph *hyph);
+
+/* Draws line i of p with its left edge at x and baseline at y (adds link and
+ * destination ops for frags that carry them). */
+void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i, double x,
+                       double y);
+
+/* The generic breaker, exposed for unit tests: items -> break indices. */
+typedef enum rc_lb_type { RC_LB_BOX, RC_LB_GLUE, RC_LB_PENALTY } rc_lb_type;
+typedef struct rc_lb_item {
+    rc_lb_type type;
+    double width, stretch, shrink;
+    double penalty;         /* >= 10000 forbids, <= -10000 forces */
+    bool flagged;           /* hyphen penalty */
+} rc_lb_item;
+
+/* Computes optimal breaks for items with line widths (widths[k] for line k;
+ * the last value repeats). Writes item indices of the chosen breaks to
+ * breaks (the last is n-1 or the final forced break) and returns their
+ * count; 0 if no feasible solution within tolerance. */
+size_t rc_linebreak(const rc_lb_item *items, size_t n, const double *widths, size_t nwidths,
+                    double tolerance, size_t *breaks, size_t cap, double *demerits);
+
+/* Glue stretch at or above this is infinite (\parfillskip, \hfil): a line
+ * holding such glue has adjustment ratio 0 for its finite glue. */
+#define RC_LB_FIL 1.0e7
+
+/* The breaker's parameters (rc_linebreak uses rc_lb_defaults(tolerance)). */
+typedef struct rc_lb_params {
+    double tolerance;              /* max adjustment ratio; INFINITY accepts any underfull line */
+    double line_penalty;           /* TeX \linepenalty (10) */
+    double double_hyphen_demerits; /* two flagged breaks in a row (3000) */
+    double final_hyphen_demerits;  /* penultimate line hyphenated (5000) */
+    double adj_demerits;           /* fitness classes more than one apart (3000) */
+    double badness_cap;            /* badness ceiling (10000; raise it so an emergency
+                                      pass still prefers the less loose of two bad lines) */
+} rc_lb_params;
+
+rc_lb_params rc_lb_defaults(double tolerance);
+/* rc_linebreak with explicit parameters. cap must be at least the number of
+ * lines (n is always enough); returns 0 if infeasible or cap is too small. */
+size_t rc_linebreak_ex(const rc_lb_item *items, size_t n, const double *widths, size_t nwidths,
+                       const rc_lb_params *p, size_t *breaks, size_t cap, double *demerits);
+
+#endif

@@ -1,0 +1,890 @@
+/* aggregate: metric and aggregate accumulators. rc_accs_new checks what each
+ * metric and aggregate refers to and compiles its filters; rc_accs_row is
+ * called once per typed row and only adds to counters, sums, bit sets and
+ * hash sets; rc_accs_finish turns them into the rc_metric_value and rc_agg
+ * matrices documented in data.h. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data_int.h"
+#include "rc/locale.h"
+
+/* Distinct values: a bit set over code indexes for coded fields, a hash set
+ * of texts (or of the 8 bytes of a double) otherwise. */
+typedef struct distinct {
+    uint64_t *bits;
+    size_t nwords;
+    rc_strset set;
+} distinct;
+
+typedef struct macc {
+    const rc_metric_cfg *cfg;
+    bool ok;
+    size_t src;
+    const rc_field_cfg *field;
+    const rc_filter *where, *of;
+    double n, sum, min, max;
+    double num, den;
+    distinct dist;
+} macc;
+
+typedef struct gacc {
+    const rc_aggregate_cfg *cfg;
+    bool ok;
+    size_t src;
+    const rc_field_cfg *field, *by;
+    const rc_field_cfg **fields;
+    size_t nfields;
+    const rc_filter *where;
+    size_t ngroups;        /* by ? by->ncodes : 1 */
+    double *grouprows;     /* rows matching where, per group */
+    double *counts;        /* distribution: code x group; likert: item x level */
+    double *totals;        /* distribution: answered per group; likert: answered per item */
+    double *sums;          /* likert: per item; sum: per group */
+    distinct *dist;        /* distinct: per group */
+    size_t nlevels;        /* likert */
+    RC_VEC(const char **) cells;   /* rows: one array of nfields strings per row */
+    RC_VEC(unsigned) lines;
+    RC_VEC(double *) nums;
+} gacc;
+
+struct rc_accs {
+    rc_arena *a;
+    macc *m;
+    size_t nm;
+    gacc *g;
+    size_t ng;
+    size_t nsrc;
+    size_t **srcm, *srcnm;   /* metric indexes per source */
+    size_t **srcg, *srcng;   /* aggregate indexes per source */
+    bool *wants_rows;
+    size_t *ncols;           /* fields per source */
+};
+
+static const char *type_name(rc_field_type t)
+{
+    static const char *const names[] = {"category", "multi", "likert", "integer", "number",
+                                        "text"};
+    return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
+}
+
+static bool is_numeric(const rc_field_cfg *f)
+{
+    return f->type == RC_FIELD_LIKERT || f->type == RC_FIELD_INTEGER ||
+           f->type == RC_FIELD_NUMBER;
+}
+
+static bool is_coded(const rc_field_cfg *f)
+{
+    return f->type == RC_FIELD_CATEGORY || f->type == RC_FIELD_MULTI ||
+           f->type == RC_FIELD_LIKERT;
+}
+
+static size_t code_count(const rc_field_cfg *f)
+{
+    if (f->type == RC_FIELD_LIKERT) {
+        size_t levels = (size_t)(f->scale_max - f->scale_min + 1);
+        return f->ncodes > levels ? f->ncodes : levels;
+    }
+    return f->ncodes;
+}
+
+/* Finds source `name` (reported at loc when unknown). */
+static long find_source(const rc_config *cfg, const rc_str *name, rc_loc owner, const char *what,
+                        rc_diag *d, rc_arena *a)
+{
+    if (!name->s) {
+        rc_diag_error(d, owner, "%s needs a 'source'", what);
+        return -1;
+    }
+    for (size_t i = 0; i < cfg->nsources; i++)
+        if (strcmp(cfg->sources[i].name.s, name->s) == 0)
+            return (long)i;
+    const char **c = rc_arena_array(a, cfg->nsources + 1, sizeof *c);
+    for (size_t i = 0; i < cfg->nsources; i++)
+        c[i] = cfg->sources[i].name.s;
+    const char *sug = rc_diag_suggest(name->s, c, cfg->nsources);
+    if (sug)
+        rc_diag_error(d, name->loc, "unknown source '%s' (did you mean '%s'?)", name->s, sug);
+    else
+        rc_diag_error(d, name->loc, "unknown source '%s'", name->s);
+    return -1;
+}
+
+static const rc_field_cfg *find_field(const rc_source_cfg *src, const rc_str *name, rc_diag *d,
+                                      rc_arena *a)
+{
+    for (size_t i = 0; i < src->nfields; i++)
+        if (strcmp(src->fields[i].name.s, name->s) == 0)
+            return &src->fields[i];
+    const char **c = rc_arena_array(a, src->nfields + 1, sizeof *c);
+    for (size_t i = 0; i < src->nfields; i++)
+        c[i] = src->fields[i].name.s;
+    const char *sug = rc_diag_suggest(name->s, c, src->nfields);
+    if (sug)
+        rc_diag_error(d, name->loc, "unknown field '%s' in source '%s' (did you mean '%s'?)",
+                      name->s, src->name.s, sug);
+    else
+        rc_diag_error(d, name->loc, "unknown field '%s' in source '%s'", name->s, src->name.s);
+    return NULL;
+}
+
+static void distinct_init(distinct *ds, rc_arena *a, const rc_field_cfg *f)
+{
+    memset(ds, 0, sizeof *ds);
+    rc_strset_init(&ds->set, a);
+    if (is_coded(f)) {
+        ds->nwords = (code_count(f) + 63) / 64;
+        ds->bits = rc_arena_array(a, ds->nwords ? ds->nwords : 1, sizeof *ds->bits);
+    }
+}
+
+static void distinct_add(distinct *ds, const rc_field_cfg *f, const rc_value *v)
+{
+    switch (f->type) {
+    case RC_FIELD_CATEGORY:
+    case RC_FIELD_LIKERT:
+        if (v->code >= 0 && (size_t)v->code < ds->nwords * 64)
+            ds->bits[v->code / 64] |= (uint64_t)1 << (v->code % 64);
+        break;
+    case RC_FIELD_MULTI:
+        ds->bits[0] |= v->mask;
+        break;
+    case RC_FIELD_INTEGER:
+    case RC_FIELD_NUMBER: {
+        double x = v->num == 0 ? 0 : v->num; /* -0 and 0 are one value */
+        char k[sizeof x];
+        memcpy(k, &x, sizeof x);
+        rc_strset_add(&ds->set, k, sizeof k, 0, NULL);
+        break;
+    }
+    case RC_FIELD_TEXT:
+        rc_strset_add(&ds->set, v->text, strlen(v->text), 0, NULL);
+        break;
+    }
+}
+
+static double distinct_count(const distinct *ds)
+{
+    size_t n = ds->set.n;
+    for (size_t i = 0; i < ds->nwords; i++)
+        n += (size_t)__builtin_popcountll(ds->bits[i]);
+    return (double)n;
+}
+
+static const rc_filter *compile(rc_arena *a, const rc_source_cfg *src, const rc_str *expr,
+                                rc_diag *d, bool *ok)
+{
+    if (!expr->s)
+        return NULL;
+    const rc_filter *f = rc_filter_compile(a, src, expr->s, expr->loc, d);
+    if (!f)
+        *ok = false;
+    return f;
+}
+
+static const char *const op_names[] = {"count", "sum", "mean", "share", "distinct", "min", "max"};
+
+static void setup_metric(rc_accs *acc, const rc_config *cfg, macc *m, rc_diag *d)
+{
+    const rc_metric_cfg *mc = m->cfg;
+    rc_arena *a = acc->a;
+    const char *what = rc_arena_printf(a, "metric '%s'", mc->name.s);
+    long si = find_source(cfg, &mc->source, mc->loc, what, d, a);
+    if (si < 0)
+        return;
+    const rc_source_cfg *src = &cfg->sources[si];
+    m->src = (size_t)si;
+    bool ok = true;
+    const char *op = (unsigned)mc->op < 7 ? op_names[mc->op] : "?";
+    bool needs_field = mc->op != RC_METRIC_COUNT && mc->op != RC_METRIC_SHARE;
+    if (mc->field.s) {
+        m->field = find_field(src, &mc->field, d, a);
+        if (!m->field)
+            ok = false;
+    } else if (needs_field) {
+        rc_diag_error(d, mc->loc, "metric '%s' with op = %s needs a 'field'", mc->name.s, op);
+        ok = false;
+    }
+    if (m->field && needs_field && mc->op != RC_METRIC_DISTINCT && !is_numeric(m->field)) {
+        rc_diag_error(d, mc->field.loc,
+                      "op = %s needs a likert, integer or number field; '%s' is a %s field", op,
+                      m->field->name.s, type_name(m->field->type));
+        ok = false;
+    }
+    m->where = compile(a, src, &mc->where, d, &ok);
+    m->of = compile(a, src, &mc->of, d, &ok);
+    if (m->field)
+        distinct_init(&m->dist, a, m->field);
+    m->min = INFINITY;
+    m->max = -INFINITY;
+    m->ok = ok;
+}
+
+static bool check_by(gacc *g, const rc_source_cfg *src, rc_diag *d, rc_arena *a)
+{
+    const rc_aggregate_cfg *ac = g->cfg;
+    if (!ac->by.s)
+        return true;
+    g->by = find_field(src, &ac->by, d, a);
+    if (!g->by)
+        return false;
+    if (g->by->type != RC_FIELD_CATEGORY) {
+        rc_diag_error(d, ac->by.loc, "'by' needs a category field; '%s' is a %s field",
+                      g->by->name.s, type_name(g->by->type));
+        g->by = NULL;
+        return false;
+    }
+    return true;
+}
+
+static bool need_field(gacc *g, const rc_source_cfg *src, rc_diag *d, rc_arena *a)
+{
+    const rc_aggregate_cfg *ac = g->cfg;
+    if (!ac->field.s) {
+        rc_diag_error(d, ac->loc, "aggregate '%s' needs a 'field'", ac->name.s);
+        return false;
+    }
+    g->field = find_field(src, &ac->field, d, a);
+    return g->field != NULL;
+}
+
+static bool setup_likert(gacc *g, const rc_source_cfg *src, rc_diag *d, rc_arena *a)
+{
+    const rc_aggregate_cfg *ac = g->cfg;
+    if (!ac->fields.n) {
+        rc_diag_error(d, ac->loc, "likert aggregate '%s' needs 'fields'", ac->name.s);
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < ac->fields.n; i++) {
+        const rc_field_cfg *f = find_field(src, &ac->fields.v[i], d, a);
+        if (!f) {
+            ok = false;
+            continue;
+        }
+        if (f->type != RC_FIELD_LIKERT) {
+            rc_diag_error(d, ac->fields.v[i].loc, "'%s' is a %s field, not likert", f->name.s,
+                          type_name(f->type));
+            ok = false;
+        } else if (g->nfields &&
+                   (f->scale_min != g->fields[0]->scale_min ||
+                    f->scale_max != g->fields[0]->scale_max)) {
+            rc_diag_error(d, ac->fields.v[i].loc,
+                          "'%s' has the scale %d..%d but '%s' has %d..%d; the items of a likert "
+                          "aggregate share one scale",
+                          f->name.s, f->scale_min, f->scale_max, g->fields[0]->name.s,
+                          g->fields[0]->scale_min, g->fields[0]->scale_max);
+            ok = false;
+        }
+        if (ok)
+            g->fields[g->nfields++] = f;
+    }
+    if (!ok)
+        return false;
+    int range = g->fields[0]->scale_max - g->fields[0]->scale_min + 1;
+    if (range < 2 || range > 101) {
+        rc_diag_error(d, ac->fields.v[0].loc, "likert scale %d..%d is not usable",
+                      g->fields[0]->scale_min, g->fields[0]->scale_max);
+        return false;
+    }
+    g->nlevels = (size_t)range;
+    g->counts = rc_arena_array(a, g->nfields * g->nlevels, sizeof *g->counts);
+    g->totals = rc_arena_array(a, g->nfields, sizeof *g->totals);
+    g->sums = rc_arena_array(a, g->nfields, sizeof *g->sums);
+    return true;
+}
+
+static void setup_agg(rc_accs *acc, const rc_config *cfg, gacc *g, rc_diag *d)
+{
+    const rc_aggregate_cfg *ac = g->cfg;
+    rc_arena *a = acc->a;
+    const char *what = rc_arena_printf(a, "aggregate '%s'", ac->name.s);
+    long si = find_source(cfg, &ac->source, ac->loc, what, d, a);
+    if (si < 0)
+        return;
+    const rc_source_cfg *src = &cfg->sources[si];
+    g->src = (size_t)si;
+    bool ok = true;
+    g->fields = rc_arena_array(a, ac->fields.n + 1, sizeof *g->fields);
+    switch (ac->kind) {
+    case RC_AGG_DISTRIBUTION:
+        ok = need_field(g, src, d, a);
+        if (ok && g->field->type != RC_FIELD_CATEGORY && g->field->type != RC_FIELD_MULTI) {
+            rc_diag_error(d, ac->field.loc,
+                          "a distribution needs a category or multi field; '%s' is a %s field",
+                          g->field->name.s, type_name(g->field->type));
+            ok = false;
+        }
+        ok = check_by(g, src, d, a) && ok;
+        break;
+    case RC_AGG_LIKERT:
+        ok = setup_likert(g, src, d, a);
+        break;
+    case RC_AGG_DISTINCT:
+        ok = need_field(g, src, d, a);
+        ok = check_by(g, src, d, a) && ok;
+        break;
+    case RC_AGG_SUM:
+        ok = need_field(g, src, d, a);
+        if (ok && !is_numeric(g->field)) {
+            rc_diag_error(d, ac->field.loc,
+                          "a sum needs a likert, integer or number field; '%s' is a %s field",
+                          g->field->name.s, type_name(g->field->type));
+            ok = false;
+        }
+        ok = check_by(g, src, d, a) && ok;
+        break;
+    case RC_AGG_ROWS:
+        if (ac->fields.n == 0) { /* all fields of the source */
+            g->fields = rc_arena_array(a, src->nfields + 1, sizeof *g->fields);
+            for (size_t k = 0; k < src->nfields; k++)
+                g->fields[k] = &src->fields[k];
+            g->nfields = src->nfields;
+        } else {
+            for (size_t i = 0; i < ac->fields.n; i++) {
+                const rc_field_cfg *f = find_field(src, &ac->fields.v[i], d, a);
+                if (f)
+                    g->fields[g->nfields++] = f;
+                else
+                    ok = false;
+            }
+        }
+        acc->wants_rows[si] = true;
+        break;
+    }
+    if (ac->order.s && strcmp(ac->order.s, "declared") != 0 && strcmp(ac->order.s, "count") != 0 &&
+        strcmp(ac->order.s, "label") != 0) {
+        rc_diag_error(d, ac->order.loc, "unknown order '%s' (use declared, count or label)",
+                      ac->order.s);
+        ok = false;
+    }
+    g->where = compile(a, src, &ac->where, d, &ok);
+    if (!ok)
+        return;
+    g->ngroups = g->by ? g->by->ncodes : 1;
+    if (g->ngroups == 0)
+        g->ngroups = 1;
+    g->grouprows = rc_arena_array(a, g->ngroups, sizeof *g->grouprows);
+    if (ac->kind == RC_AGG_DISTRIBUTION) {
+        g->counts = rc_arena_array(a, g->field->ncodes * g->ngroups + 1, sizeof *g->counts);
+        g->totals = rc_arena_array(a, g->ngroups, sizeof *g->totals);
+    } else if (ac->kind == RC_AGG_DISTINCT) {
+        g->dist = rc_arena_array(a, g->ngroups, sizeof *g->dist);
+        for (size_t i = 0; i < g->ngroups; i++)
+            distinct_init(&g->dist[i], a, g->field);
+    } else if (ac->kind == RC_AGG_SUM) {
+        g->sums = rc_arena_array(a, g->ngroups, sizeof *g->sums);
+    }
+    g->ok = true;
+}
+
+rc_accs *rc_accs_new(rc_arena *a, const rc_config *cfg, rc_diag *d, size_t *config_errors)
+{
+    size_t before = rc_diag_errors(d);
+    rc_accs *acc = rc_arena_alloc(a, sizeof *acc);
+    acc->a = a;
+    acc->nsrc = cfg->nsources;
+    acc->wants_rows = rc_arena_array(a, acc->nsrc + 1, sizeof *acc->wants_rows);
+    acc->ncols = rc_arena_array(a, acc->nsrc + 1, sizeof *acc->ncols);
+    for (size_t s = 0; s < acc->nsrc; s++)
+        acc->ncols[s] = cfg->sources[s].nfields;
+    acc->nm = cfg->nmetrics;
+    acc->m = rc_arena_array(a, acc->nm + 1, sizeof *acc->m);
+    for (size_t i = 0; i < acc->nm; i++) {
+        acc->m[i].cfg = &cfg->metrics[i];
+        setup_metric(acc, cfg, &acc->m[i], d);
+    }
+    acc->ng = cfg->naggregates;
+    acc->g = rc_arena_array(a, acc->ng + 1, sizeof *acc->g);
+    for (size_t i = 0; i < acc->ng; i++) {
+        acc->g[i].cfg = &cfg->aggregates[i];
+        setup_agg(acc, cfg, &acc->g[i], d);
+    }
+    acc->srcm = rc_arena_array(a, acc->nsrc + 1, sizeof *acc->srcm);
+    acc->srcnm = rc_arena_array(a, acc->nsrc + 1, sizeof *acc->srcnm);
+    acc->srcg = rc_arena_array(a, acc->nsrc + 1, sizeof *acc->srcg);
+    acc->srcng = rc_arena_array(a, acc->nsrc + 1, sizeof *acc->srcng);
+    for (size_t s = 0; s < acc->nsrc; s++) {
+        acc->srcm[s] = rc_arena_array(a, acc->nm + 1, sizeof **acc->srcm);
+        acc->srcg[s] = rc_arena_array(a, acc->ng + 1, sizeof **acc->srcg);
+        for (size_t i = 0; i < acc->nm; i++)
+            if (acc->m[i].ok && acc->m[i].src == s)
+                acc->srcm[s][acc->srcnm[s]++] = i;
+        for (size_t i = 0; i < acc->ng; i++)
+            if (acc->g[i].ok && acc->g[i].src == s)
+                acc->srcg[s][acc->srcng[s]++] = i;
+    }
+    *config_errors = rc_diag_errors(d) - before;
+    return acc;
+}
+
+bool rc_accs_wants_rows(const rc_accs *acc, size_t src)
+{
+    return src < acc->nsrc && acc->wants_rows[src];
+}
+
+/* Set bits of a batch bit set, lowest first. */
+#define FOR_BITS(bits, n, r)                                                                       \
+    for (size_t w_ = 0; w_ < ((n) + 63) / 64; w_++)                                                \
+        for (uint64_t m_ = (bits)[w_], r = 0;                                                      \
+             m_ && ((r = w_ * 64 + (size_t)__builtin_ctzll(m_)), 1); m_ &= m_ - 1)
+
+static size_t popcount(const uint64_t *bits, size_t n)
+{
+    size_t c = 0;
+    for (size_t w = 0; w < (n + 63) / 64; w++)
+        c += (size_t)__builtin_popcountll(bits[w]);
+    return c;
+}
+
+static void metric_rows(macc *m, const rc_value *rows, size_t nc, size_t n)
+{
+    const rc_metric_cfg *mc = m->cfg;
+    uint64_t where[RC_BATCH / 64];
+    rc_filter_batch(m->where, rows, nc, n, where);
+    if (mc->op == RC_METRIC_SHARE) {
+        uint64_t of[RC_BATCH / 64];
+        rc_filter_batch(m->of, rows, nc, n, of);
+        for (size_t w = 0; w < (n + 63) / 64; w++)
+            where[w] &= of[w];
+        m->den += (double)popcount(of, n);
+        m->num += (double)popcount(where, n);
+        return;
+    }
+    if (mc->op == RC_METRIC_COUNT) {
+        m->n += (double)popcount(where, n);
+        return;
+    }
+    size_t fi = m->field->index;
+    FOR_BITS(where, n, r)
+    {
+        const rc_value *v = &rows[r * nc + fi];
+        if (v->missing)
+            continue;
+        if (mc->op == RC_METRIC_DISTINCT) {
+            distinct_add(&m->dist, m->field, v);
+            continue;
+        }
+        m->n++;
+        m->sum += v->num;
+        if (v->num < m->min)
+            m->min = v->num;
+        if (v->num > m->max)
+            m->max = v->num;
+    }
+}
+
+static void agg_row(rc_accs *acc, gacc *g, const rc_value *row, unsigned line)
+{
+    size_t grp = 0;
+    if (g->by) {
+        const rc_value *b = &row[g->by->index];
+        if (b->missing || b->code < 0)
+            return;
+        grp = (size_t)b->code;
+    }
+    g->grouprows[grp]++;
+    switch (g->cfg->kind) {
+    case RC_AGG_DISTRIBUTION: {
+        const rc_value *v = &row[g->field->index];
+        if (v->missing)
+            return;
+        g->totals[grp]++;
+        if (g->field->type == RC_FIELD_CATEGORY) {
+            g->counts[(size_t)v->code * g->ngroups + grp]++;
+        } else {
+            for (uint64_t m = v->mask; m; m &= m - 1)
+                g->counts[(size_t)__builtin_ctzll(m) * g->ngroups + grp]++;
+        }
+        return;
+    }
+    case RC_AGG_LIKERT:
+        for (size_t i = 0; i < g->nfields; i++) {
+            const rc_value *v = &row[g->fields[i]->index];
+            if (v->missing)
+                continue;
+            size_t lv = (size_t)(v->num - g->fields[i]->scale_min);
+            g->counts[i * g->nlevels + lv]++;
+            g->totals[i]++;
+            g->sums[i] += v->num;
+        }
+        return;
+    case RC_AGG_DISTINCT: {
+        const rc_value *v = &row[g->field->index];
+        if (!v->missing)
+            distinct_add(&g->dist[grp], g->field, v);
+        return;
+    }
+    case RC_AGG_SUM: {
+        const rc_value *v = &row[g->field->index];
+        if (!v->missing)
+            g->sums[grp] += v->num;
+        return;
+    }
+    case RC_AGG_ROWS: {
+        const char **cells = rc_arena_array(acc->a, g->nfields + 1, sizeof *cells);
+        double *nums = rc_arena_array(acc->a, g->nfields + 1, sizeof *nums);
+        for (size_t i = 0; i < g->nfields; i++) {
+            const rc_value *v = &row[g->fields[i]->index];
+            cells[i] = rc_value_display(acc->a, g->fields[i], v);
+            nums[i] = v->missing ? NAN : v->num;
+        }
+        RC_PUSH(acc->a, g->cells, cells);
+        RC_PUSH(acc->a, g->nums, nums);
+        RC_PUSH(acc->a, g->lines, line);
+        return;
+    }
+    }
+}
+
+void rc_accs_rows(rc_accs *acc, size_t src, const rc_value *rows, const unsigned *lines,
+                  size_t n)
+{
+    size_t nc = acc->ncols[src];
+    const size_t *mi = acc->srcm[src];
+    for (size_t i = 0, k = acc->srcnm[src]; i < k; i++)
+        metric_rows(&acc->m[mi[i]], rows, nc, n);
+    const size_t *gi = acc->srcg[src];
+    for (size_t i = 0, k = acc->srcng[src]; i < k; i++) {
+        gacc *g = &acc->g[gi[i]];
+        uint64_t where[RC_BATCH / 64];
+        rc_filter_batch(g->where, rows, nc, n, where);
+        FOR_BITS(where, n, r)
+        agg_row(acc, g, rows + r * nc, lines[r]);
+    }
+}
+
+/* ---- results ---- */
+
+static void metric_finish(const macc *m, rc_metric_value *out)
+{
+    const rc_metric_cfg *mc = m->cfg;
+    out->cfg = mc;
+    out->name = mc->name.s;
+    out->value = NAN;
+    if (!m->ok)
+        return;
+    bool intf = m->field && (m->field->type == RC_FIELD_INTEGER || m->field->type == RC_FIELD_LIKERT);
+    switch (mc->op) {
+    case RC_METRIC_COUNT:
+        out->value = m->n;
+        out->integral = true;
+        break;
+    case RC_METRIC_SUM:
+        out->value = m->sum;
+        out->integral = intf;
+        break;
+    case RC_METRIC_MEAN:
+        out->value = m->n > 0 ? m->sum / m->n : NAN;
+        break;
+    case RC_METRIC_SHARE:
+        out->value = m->den > 0 ? m->num / m->den : NAN;
+        break;
+    case RC_METRIC_DISTINCT:
+        out->value = distinct_count(&m->dist);
+        out->integral = true;
+        break;
+    case RC_METRIC_MIN:
+        out->value = m->n > 0 ? m->min : NAN;
+        out->integral = intf;
+        break;
+    case RC_METRIC_MAX:
+        out->value = m->n > 0 ? m->max : NAN;
+        out->integral = intf;
+        break;
+    }
+}
+
+/* Sort keys for 'order': stable by construction (ties keep declared order). */
+typedef struct sortkey {
+    size_t idx;
+    double v;
+    const char *label;
+} sortkey;
+
+static int by_value_desc(const void *pa, const void *pb)
+{
+    const sortkey *a = pa, *b = pb;
+    if (a->v != b->v)
+        return a->v > b->v ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static int by_label(const void *pa, const void *pb)
+{
+    const sortkey *a = pa, *b = pb;
+    int c = strcmp(a->label ? a->label : "", b->label ? b->label : "");
+    if (c)
+        return c;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Orders keys per the aggregate's 'order'. */
+static void order_keys(const rc_aggregate_cfg *ac, sortkey *k, size_t n)
+{
+    if (!ac->order.s || strcmp(ac->order.s, "declared") == 0)
+        return;
+    qsort(k, n, sizeof *k, strcmp(ac->order.s, "count") == 0 ? by_value_desc : by_label);
+}
+
+static const char *label_of(const rc_code *c)
+{
+    return c->label && *c->label ? c->label : c->code;
+}
+
+static const char *all_word(const rc_config *cfg)
+{
+    const rc_locale *l = rc_locale_get(cfg->report.language.s ? cfg->report.language.s : "en");
+    if (!l)
+        l = rc_locale_get("en");
+    const char *w = l ? rc_locale_word(l, RC_W_ALL) : NULL;
+    return w && *w ? w : "All";
+}
+
+static const char *field_label(const rc_field_cfg *f)
+{
+    if (f->label.s)
+        return f->label.s;
+    return f->column.s ? f->column.s : f->name.s;
+}
+
+/* The groups of 'by' that have rows (or the single "All" group). */
+static size_t groups(rc_arena *a, const rc_config *cfg, const gacc *g, size_t **idx,
+                     const char ***label, const char ***code)
+{
+    size_t n = 0;
+    *idx = rc_arena_array(a, g->ngroups, sizeof **idx);
+    *label = rc_arena_array(a, g->ngroups, sizeof **label);
+    *code = rc_arena_array(a, g->ngroups, sizeof **code);
+    if (!g->by) {
+        (*idx)[0] = 0;
+        (*label)[0] = all_word(cfg);
+        (*code)[0] = "all";
+        return 1;
+    }
+    for (size_t i = 0; i < g->ngroups; i++)
+        if (g->grouprows[i] > 0) {
+            (*idx)[n] = i;
+            (*label)[n] = label_of(&g->by->codes[i]);
+            (*code)[n] = g->by->codes[i].code;
+            n++;
+        }
+    return n;
+}
+
+static void finish_distribution(rc_arena *a, const rc_config *cfg, const gacc *g, rc_agg *o)
+{
+    size_t *gi;
+    o->ncols = groups(a, cfg, g, &gi, &o->col_label, &o->col_code);
+    size_t nc = g->field->ncodes;
+    sortkey *k = rc_arena_array(a, nc + 1, sizeof *k);
+    for (size_t r = 0; r < nc; r++) {
+        k[r].idx = r;
+        k[r].label = label_of(&g->field->codes[r]);
+        for (size_t c = 0; c < o->ncols; c++)
+            k[r].v += g->counts[r * g->ngroups + gi[c]];
+    }
+    order_keys(g->cfg, k, nc);
+    o->nrows = nc;
+    o->row_label = rc_arena_array(a, nc + 1, sizeof *o->row_label);
+    o->row_code = rc_arena_array(a, nc + 1, sizeof *o->row_code);
+    o->value = rc_arena_array(a, nc * o->ncols + 1, sizeof *o->value);
+    o->share = rc_arena_array(a, nc * o->ncols + 1, sizeof *o->share);
+    o->total = rc_arena_array(a, o->ncols + 1, sizeof *o->total);
+    for (size_t c = 0; c < o->ncols; c++)
+        o->total[c] = g->totals[gi[c]];
+    for (size_t r = 0; r < nc; r++) {
+        size_t src = k[r].idx;
+        o->row_label[r] = k[r].label;
+        o->row_code[r] = g->field->codes[src].code;
+        for (size_t c = 0; c < o->ncols; c++) {
+            double v = g->counts[src * g->ngroups + gi[c]];
+            o->value[rc_agg_at(o, r, c)] = v;
+            o->share[rc_agg_at(o, r, c)] = o->total[c] > 0 ? v / o->total[c] : 0;
+        }
+    }
+}
+
+static double median_of(const double *counts, size_t nlevels, double n, int min)
+{
+    if (n <= 0)
+        return NAN;
+    /* 0-based positions of the middle value(s) in sorted order */
+    double k1 = floor((n - 1) / 2), k2 = floor(n / 2);
+    double seen = 0, v1 = NAN, v2 = NAN;
+    for (size_t l = 0; l < nlevels; l++) {
+        double lo = seen, hi = seen + counts[l];
+        if (isnan(v1) && k1 >= lo && k1 < hi)
+            v1 = min + (double)l;
+        if (isnan(v2) && k2 >= lo && k2 < hi)
+            v2 = min + (double)l;
+        seen = hi;
+    }
+    return (v1 + v2) / 2;
+}
+
+static void finish_likert(rc_arena *a, const gacc *g, rc_agg *o)
+{
+    size_t ni = g->nfields, nl = g->nlevels;
+    const rc_field_cfg *f0 = g->fields[0];
+    o->nrows = ni;
+    o->ncols = nl;
+    o->fields = g->fields;
+    o->nfields = ni;
+    o->col_label = rc_arena_array(a, nl, sizeof *o->col_label);
+    o->col_code = rc_arena_array(a, nl, sizeof *o->col_code);
+    for (size_t l = 0; l < nl; l++) {
+        const char *code = rc_arena_printf(a, "%d", f0->scale_min + (int)l);
+        o->col_code[l] = code;
+        o->col_label[l] = code;
+        for (size_t c = 0; c < f0->ncodes; c++)
+            if (strcmp(f0->codes[c].code, code) == 0)
+                o->col_label[l] = label_of(&f0->codes[c]);
+    }
+    double *mean = rc_arena_array(a, ni, sizeof *mean);
+    double *top2 = rc_arena_array(a, ni, sizeof *top2);
+    sortkey *k = rc_arena_array(a, ni, sizeof *k);
+    for (size_t i = 0; i < ni; i++) {
+        const double *c = g->counts + i * nl;
+        double n = g->totals[i];
+        mean[i] = n > 0 ? g->sums[i] / n : NAN;
+        top2[i] = n > 0 ? (c[nl - 1] + c[nl - 2]) / n : 0;
+        k[i].idx = i;
+        k[i].v = top2[i] + (isnan(mean[i]) ? 0 : mean[i] * 1e-6);
+        k[i].label = field_label(g->fields[i]);
+    }
+    order_keys(g->cfg, k, ni);
+    o->row_label = rc_arena_array(a, ni, sizeof *o->row_label);
+    o->row_code = rc_arena_array(a, ni, sizeof *o->row_code);
+    o->value = rc_arena_array(a, ni * nl, sizeof *o->value);
+    o->share = rc_arena_array(a, ni * nl, sizeof *o->share);
+    o->answered = rc_arena_array(a, ni, sizeof *o->answered);
+    o->mean = rc_arena_array(a, ni, sizeof *o->mean);
+    o->median = rc_arena_array(a, ni, sizeof *o->median);
+    o->top2 = rc_arena_array(a, ni, sizeof *o->top2);
+    const rc_field_cfg **fields = rc_arena_array(a, ni, sizeof *fields);
+    for (size_t r = 0; r < ni; r++) {
+        size_t i = k[r].idx;
+        const double *c = g->counts + i * nl;
+        double n = g->totals[i];
+        fields[r] = g->fields[i];
+        o->row_label[r] = k[r].label;
+        o->row_code[r] = g->fields[i]->name.s;
+        o->answered[r] = n;
+        o->mean[r] = mean[i];
+        o->median[r] = median_of(c, nl, n, f0->scale_min);
+        o->top2[r] = top2[i];
+        for (size_t l = 0; l < nl; l++) {
+            o->value[rc_agg_at(o, r, l)] = c[l];
+            o->share[rc_agg_at(o, r, l)] = n > 0 ? c[l] / n : 0;
+        }
+    }
+    o->fields = fields;
+}
+
+/* distinct and sum: one value per group. */
+static void finish_grouped(rc_arena *a, const rc_config *cfg, const gacc *g, rc_agg *o)
+{
+    size_t *gi;
+    const char **lab, **code;
+    size_t n = groups(a, cfg, g, &gi, &lab, &code);
+    sortkey *k = rc_arena_array(a, n + 1, sizeof *k);
+    for (size_t r = 0; r < n; r++) {
+        k[r].idx = r;
+        k[r].label = lab[r];
+        k[r].v = g->cfg->kind == RC_AGG_DISTINCT ? distinct_count(&g->dist[gi[r]])
+                                                 : g->sums[gi[r]];
+    }
+    order_keys(g->cfg, k, n);
+    o->nrows = n;
+    o->ncols = 1;
+    o->row_label = rc_arena_array(a, n + 1, sizeof *o->row_label);
+    o->row_code = rc_arena_array(a, n + 1, sizeof *o->row_code);
+    o->value = rc_arena_array(a, n + 1, sizeof *o->value);
+    for (size_t r = 0; r < n; r++) {
+        o->row_label[r] = lab[k[r].idx];
+        o->row_code[r] = code[k[r].idx];
+        o->value[r] = k[r].v;
+    }
+    o->col_label = rc_arena_array(a, 1, sizeof *o->col_label);
+    o->col_code = rc_arena_array(a, 1, sizeof *o->col_code);
+    o->col_label[0] = field_label(g->field);
+    o->col_code[0] = g->field->name.s;
+}
+
+static void finish_rows(rc_arena *a, const gacc *g, rc_agg *o)
+{
+    size_t n = g->cells.n, nf = g->nfields;
+    sortkey *k = rc_arena_array(a, n + 1, sizeof *k);
+    for (size_t r = 0; r < n; r++) {
+        k[r].idx = r;
+        k[r].label = nf ? g->cells.v[r][0] : "";
+        k[r].v = (double)r;
+    }
+    if (g->cfg->order.s && strcmp(g->cfg->order.s, "label") == 0)
+        qsort(k, n, sizeof *k, by_label);
+    o->nrows = n;
+    o->ncols = nf;
+    o->fields = g->fields;
+    o->nfields = nf;
+    o->row_label = rc_arena_array(a, n + 1, sizeof *o->row_label);
+    o->row_code = rc_arena_array(a, n + 1, sizeof *o->row_code);
+    o->cell = rc_arena_array(a, n * nf + 1, sizeof *o->cell);
+    o->value = rc_arena_array(a, n * nf + 1, sizeof *o->value);
+    for (size_t r = 0; r < n; r++) {
+        size_t i = k[r].idx;
+        o->row_label[r] = rc_arena_printf(a, "%zu", r + 1);
+        o->row_code[r] = rc_arena_printf(a, "%u", g->lines.v[i]);
+        for (size_t c = 0; c < nf; c++) {
+            o->cell[rc_agg_at(o, r, c)] = g->cells.v[i][c];
+            o->value[rc_agg_at(o, r, c)] = g->nums.v[i][c];
+        }
+    }
+    o->col_label = rc_arena_array(a, nf + 1, sizeof *o->col_label);
+    o->col_code = rc_arena_array(a, nf + 1, sizeof *o->col_code);
+    for (size_t c = 0; c < nf; c++) {
+        o->col_label[c] = field_label(g->fields[c]);
+        o->col_code[c] = g->fields[c]->name.s;
+    }
+}
+
+void rc_accs_finish(rc_accs *acc, const rc_config *cfg, rc_data *out)
+{
+    rc_arena *a = acc->a;
+    out->nmetrics = acc->nm;
+    out->metrics = rc_arena_array(a, acc->nm + 1, sizeof *out->metrics);
+    for (size_t i = 0; i < acc->nm; i++)
+        metric_finish(&acc->m[i], &out->metrics[i]);
+    out->naggs = acc->ng;
+    out->aggs = rc_arena_array(a, acc->ng + 1, sizeof *out->aggs);
+    for (size_t i = 0; i < acc->ng; i++) {
+        const gacc *g = &acc->g[i];
+        rc_agg *o = &out->aggs[i];
+        o->cfg = g->cfg;
+        o->name = g->cfg->name.s;
+        o->kind = g->cfg->kind;
+        o->field = g->field;
+        o->by = g->by;
+        o->fields = g->fields;
+        o->nfields = g->nfields;
+        if (!g->ok)
+            continue;
+        switch (g->cfg->kind) {
+        case RC_AGG_DISTRIBUTION:
+            finish_distribution(a, cfg, g, o);
+            break;
+        case RC_AGG_LIKERT:
+            finish_likert(a, g, o);
+            break;
+        case RC_AGG_DISTINCT:
+        case RC_AGG_SUM:
+            finish_grouped(a, cfg, g, o);
+            break;
+        case RC_AGG_ROWS:
+            finish_rows(a, g, o);
+            break;
+        }
+    }
+}

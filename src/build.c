@@ -1,0 +1,325 @@
+/* build: the pipeline behind every command. config -> data -> doc -> outputs.
+ * Each stage reports all its problems; the pipeline stops between stages when
+ * errors were reported. Outputs are first written to temporary files in the
+ * output directory and renamed into place together only when every requested
+ * output succeeded, so a failed build leaves the directory as it was. */
+#include "rc/build.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rc/arena.h"
+#include "rc/config.h"
+#include "rc/data.h"
+#include "rc/doc.h"
+#include "rc/font.h"
+#include "rc/latex.h"
+#include "rc/layout.h"
+#include "rc/locale.h"
+#include "rc/pdf.h"
+#include "rc/util.h"
+#include "rc/xlsx.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* Dates in outputs: SOURCE_DATE_EPOCH, else 1 January of the report year, so
+ * the same inputs always give the same bytes. */
+static int64_t report_epoch(const rc_config *cfg)
+{
+    long year = cfg->report.year.s ? strtol(cfg->report.year.s, NULL, 10) : 2000;
+    if (year < 1970 || year > 9999)
+        year = 2000;
+    return rc_build_epoch(days_from_civil(year, 1, 1) * 86400);
+}
+
+static void print_number(FILE *f, const rc_metric_value *m)
+{
+    if (isnan(m->value) || isinf(m->value))
+        fputs("null", f);
+    else if (m->integral || (fabs(m->value) < 1e15 && m->value == floor(m->value)))
+        fprintf(f, "%.0f", m->value);
+    else
+        fprintf(f, "%.10g", m->value);
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+static void print_metrics(const rc_options *o, const rc_data *data)
+{
+    FILE *f = o->out ? o->out : stdout;
+    if (o->json) {
+        fputc('{', f);
+        for (size_t i = 0; i < data->nmetrics; i++) {
+            fputs(i ? ",\n  " : "\n  ", f);
+            json_string(f, data->metrics[i].name);
+            fputs(": ", f);
+            print_number(f, &data->metrics[i]);
+        }
+        fputs(data->nmetrics ? "\n}\n" : "}\n", f);
+        return;
+    }
+    for (size_t i = 0; i < data->nmetrics; i++) {
+        fprintf(f, "%s = ", data->metrics[i].name);
+        print_number(f, &data->metrics[i]);
+        fputc('\n', f);
+    }
+}
+
+/* mkdir -p; records whether it created the leaf so a failed build can
+ * remove it again. */
+static int make_dirs(const char *path, bool *created)
+{
+    struct stat st;
+    *created = false;
+    if (stat(path, &st) == 0)
+        return S_ISDIR(st.st_mode) ? 0 : (errno = ENOTDIR, -1);
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n >= sizeof buf)
+        return (errno = ENAMETOOLONG, -1);
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == 0) {
+            char save = buf[i];
+            buf[i] = 0;
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+                return -1;
+            buf[i] = save;
+        }
+    }
+    *created = true;
+    return 0;
+}
+
+typedef struct pending {
+    const char *tmp, *target, *what;
+} pending;
+
+static const char *human_size(rc_arena *a, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return "?";
+    double b = (double)st.st_size;
+    if (b >= 1024.0 * 1024.0)
+        return rc_arena_printf(a, "%.1f MB", b / (1024.0 * 1024.0));
+    if (b >= 1024.0)
+        return rc_arena_printf(a, "%.0f KB", b / 1024.0);
+    return rc_arena_printf(a, "%.0f B", b);
+}
+
+static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config *cfg,
+                               const rc_doc *doc, unsigned want, rc_diag *d)
+{
+    const char *dir = o->outdir ? o->outdir : cfg->output.dir;
+    rc_loc dloc = cfg->output.directory.s ? cfg->output.directory.loc : cfg->output.loc;
+    bool created = false;
+    if (make_dirs(dir, &created) != 0) {
+        rc_diag_error(d, dloc, "cannot create output directory '%s': %s", dir, strerror(errno));
+        return RC_ERR_IO;
+    }
+    if (access(dir, W_OK) != 0) {
+        rc_diag_error(d, dloc, "output directory '%s' is not writable: %s", dir, strerror(errno));
+        return RC_ERR_IO;
+    }
+
+    pending out[4];
+    size_t nout = 0;
+    rc_status st = RC_OK;
+    int64_t epoch = report_epoch(cfg);
+    int pages = 0;
+
+    if (want & RC_OUT_PDF) {
+        const char *target = rc_path_join(a, dir, cfg->output.pdf.s);
+        const char *tmp = rc_out_tmpname(a, target);
+        rc_fonts fonts;
+        st = rc_fonts_load(a, cfg->style.font_path, cfg->style.font_loc, d, &fonts);
+        rc_hyph *hyph = NULL;
+        if (st == RC_OK && cfg->style.hyphenate && cfg->style.hyphenation) {
+            hyph = rc_hyph_load(cfg->style.hyphenation, cfg->style.hyphenation_loc, d);
+            if (!hyph)
+                st = RC_ERR_CONFIG;
+        }
+        rc_layout lay = {0};
+        if (st == RC_OK)
+            st = rc_layout_document(a, doc, &fonts, hyph, d, &lay);
+        if (st == RC_OK && rc_diag_errors(d))
+            st = RC_ERR_DATA;
+        if (st == RC_OK)
+            st = rc_pdf_write(a, &lay, cfg, &fonts, tmp, d);
+        rc_hyph_free(hyph);
+        pages = (int)lay.pages.n;
+        if (st == RC_OK)
+            out[nout++] = (pending){tmp, target, "pdf"};
+    }
+    if (st == RC_OK && (want & RC_OUT_TEX)) {
+        const char *target = rc_path_join(a, dir, cfg->output.tex.s);
+        const char *tmp = rc_out_tmpname(a, target);
+        st = rc_latex_write(a, doc, tmp, d);
+        if (st == RC_OK)
+            out[nout++] = (pending){tmp, target, "tex"};
+    }
+    if (st == RC_OK && (want & RC_OUT_XLSX)) {
+        const char *target = rc_path_join(a, dir, cfg->output.data_xlsx.s);
+        const char *tmp = rc_out_tmpname(a, target);
+        st = rc_xlsx_write_data(a, doc, tmp, epoch, d);
+        if (st == RC_OK) {
+            out[nout++] = (pending){tmp, target, "xlsx"};
+            target = rc_path_join(a, dir, cfg->output.figures_xlsx.s);
+            tmp = rc_out_tmpname(a, target);
+            st = rc_xlsx_write_figures(a, doc, tmp, epoch, d);
+            if (st == RC_OK)
+                out[nout++] = (pending){tmp, target, "xlsx"};
+        }
+    }
+    if (st == RC_OK && rc_diag_errors(d))
+        st = RC_ERR_DATA;
+
+    if (st != RC_OK) {
+        for (size_t i = 0; i < nout; i++)
+            unlink(out[i].tmp);
+        if (created)
+            rmdir(dir);
+        return st;
+    }
+    for (size_t i = 0; i < nout; i++) {
+        if (rc_out_rename(out[i].tmp, out[i].target) != RC_OK) {
+            rc_diag_error(d, (rc_loc){out[i].target, 0, 0}, "cannot write output: %s",
+                          strerror(errno));
+            for (size_t j = i + 1; j < nout; j++)
+                unlink(out[j].tmp);
+            return RC_ERR_IO;
+        }
+    }
+    if (!o->quiet) {
+        FILE *f = o->out ? o->out : stdout;
+        for (size_t i = 0; i < nout; i++) {
+            if (strcmp(out[i].what, "pdf") == 0)
+                fprintf(f, "wrote %s (%s, %d pages)\n", out[i].target,
+                        human_size(a, out[i].target), pages);
+            else
+                fprintf(f, "wrote %s (%s)\n", out[i].target, human_size(a, out[i].target));
+        }
+    }
+    return RC_OK;
+}
+
+static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d)
+{
+    double t0 = now_ms();
+    rc_config *cfg = NULL;
+    rc_status st = rc_config_load(a, o->config, d, &cfg);
+    if (st != RC_OK)
+        return st;
+    if (rc_diag_errors(d))
+        return RC_ERR_CONFIG;
+
+    unsigned want = 0;
+    if (cfg->output.want_pdf)
+        want |= RC_OUT_PDF;
+    if (cfg->output.want_tex)
+        want |= RC_OUT_TEX;
+    if (cfg->output.want_xlsx)
+        want |= RC_OUT_XLSX;
+    if (o->only)
+        want = o->only;
+
+    unsigned flags = 0;
+    if (o->command == RC_CMD_BUILD && (want & RC_OUT_XLSX))
+        flags |= RC_DATA_KEEP_ROWS;
+    rc_data data;
+    st = rc_data_build(a, cfg, flags, d, &data);
+    if (st != RC_OK)
+        return st;
+    if (rc_diag_errors(d))
+        return RC_ERR_DATA;
+
+    if (o->command == RC_CMD_METRICS) {
+        print_metrics(o, &data);
+        return RC_OK;
+    }
+
+    const char *lang = cfg->report.language.s ? cfg->report.language.s : "en";
+    const rc_locale *loc = rc_locale_get(lang);
+    if (!loc) {
+        rc_diag_error(d, cfg->report.language.loc, "unsupported language '%s'", lang);
+        return RC_ERR_CONFIG;
+    }
+    rc_doc doc;
+    st = rc_doc_build(a, cfg, &data, loc, d, &doc);
+    if (st != RC_OK)
+        return st;
+    if (rc_diag_errors(d))
+        return RC_ERR_DATA;
+
+    if (o->command == RC_CMD_CHECK) {
+        /* Typeset too (in memory) so problems only layout can see — a glyph
+         * missing from the fonts, a cell taller than a page — are found. */
+        rc_fonts fonts;
+        st = rc_fonts_load(a, cfg->style.font_path, cfg->style.font_loc, d, &fonts);
+        if (st != RC_OK)
+            return st;
+        rc_hyph *hyph = NULL;
+        if (cfg->style.hyphenate && cfg->style.hyphenation) {
+            hyph = rc_hyph_load(cfg->style.hyphenation, cfg->style.hyphenation_loc, d);
+            if (!hyph)
+                return RC_ERR_CONFIG;
+        }
+        rc_layout lay = {0};
+        st = rc_layout_document(a, &doc, &fonts, hyph, d, &lay);
+        rc_hyph_free(hyph);
+        if (st == RC_OK && rc_diag_errors(d))
+            st = RC_ERR_DATA;
+        return st;
+    }
+
+    st = write_outputs(a, o, cfg, &doc, want, d);
+    if (st == RC_OK && !o->quiet) {
+        FILE *f = o->out ? o->out : stdout;
+        fprintf(f, "built in %.1f ms\n", now_ms() - t0);
+    }
+    return st;
+}
+
+rc_status rc_build(const rc_options *o, rc_diag *d)
+{
+    rc_arena *a = rc_arena_new();
+    rc_status st = run(a, o, d);
+    rc_arena_free(a);
+    return st;
+}

@@ -1,0 +1,76 @@
+/* data_int: internals shared by the data stage's files (data.c loads and
+ * types rows, aggregate.c accumulates metrics and aggregates, filter.c
+ * compiles filters, strset.c hashes strings). Not a public interface. */
+#ifndef RC_DATA_INT_H
+#define RC_DATA_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "rc/arena.h"
+#include "rc/data.h"
+
+/* An open-addressing hash set of byte strings with one unsigned value per
+ * key, allocated in an arena (keys are copied, NUL-terminated). */
+typedef struct rc_strset_ent {
+    const char *s;
+    uint32_t len;
+    uint32_t hash;
+    unsigned val;
+} rc_strset_ent;
+
+typedef struct rc_strset {
+    rc_arena *a;
+    rc_strset_ent *t;
+    size_t cap, n;
+} rc_strset;
+
+void rc_strset_init(rc_strset *s, rc_arena *a);
+/* Adds k if absent (with value val). Returns the entry and sets *added. */
+rc_strset_ent *rc_strset_add(rc_strset *s, const char *k, size_t len, unsigned val, bool *added);
+/* The entry for k, or NULL. */
+const rc_strset_ent *rc_strset_find(const rc_strset *s, const char *k, size_t len);
+
+/* Per-field state of the loader: code lookup table, missing codes and
+ * warning dedupe. */
+typedef struct rc_field_rt {
+    const rc_field_cfg *f;
+    const char **miss;           /* missing codes: the field's list, else the source's */
+    size_t *misslen, nmiss;
+    uint32_t *tab;               /* code hash table: index + 1, 0 = empty */
+    size_t tabmask;
+    size_t *codelen;
+    bool likert_direct;          /* likert codes are exactly min..max in order */
+    rc_strset warned;            /* undeclared codes / out-of-scale values reported */
+    size_t nwarned;
+    size_t nonmissing;
+} rc_field_rt;
+
+void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f);
+/* Types one trimmed, NUL-terminated cell (text stays referenced by out).
+ * rt may be NULL (no lookup table, every warning reported). */
+bool rc_value_parse_rt(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, const char *text,
+                       size_t len, rc_loc loc, rc_diag *d, rc_value *out);
+
+/* Rows are typed into batches of RC_BATCH and each filter is evaluated over
+ * a whole batch into a bit set (bit i = row i matches). */
+#define RC_BATCH 512
+void rc_filter_batch(const rc_filter *f, const rc_value *rows, size_t ncols, size_t n,
+                     uint64_t *out);
+
+/* Metric and aggregate accumulators (aggregate.c). */
+typedef struct rc_accs rc_accs;
+
+/* Checks metric/aggregate references, compiles their filters and sets up
+ * accumulators. Problems are reported; *config_errors counts them. */
+rc_accs *rc_accs_new(rc_arena *a, const rc_config *cfg, rc_diag *d, size_t *config_errors);
+/* True when a rows aggregate reads source src. */
+bool rc_accs_wants_rows(const rc_accs *acc, size_t src);
+/* Feeds n <= RC_BATCH typed rows (row-major, src->nfields values each) of
+ * source src with their CSV lines. */
+void rc_accs_rows(rc_accs *acc, size_t src, const rc_value *rows, const unsigned *lines,
+                  size_t n);
+/* Fills out->metrics and out->aggs. */
+void rc_accs_finish(rc_accs *acc, const rc_config *cfg, rc_data *out);
+
+#endif

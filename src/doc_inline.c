@@ -1,0 +1,383 @@
+/* doc_inline: placeholders in text.
+ *   {{name}} / {{name | format}}   a metric value (format from the
+ *                                   placeholder, else the metric's, else auto)
+ *   {{figure:N}} {{table:N}} {{box:N}}   "Figure 6" as a LINK to "#figure:N"
+ *   {{#figure:N}} ...                    only the number, "6"
+ * Cross-references get their text when the float is placed (numbering is the
+ * order of placement, so a reference may come before its float). Errors
+ * point at the "{{" in the source: offsets in the merged text are mapped
+ * back to columns by walking the source line alongside the literal, which
+ * accounts for backslash escapes and entities cmark has decoded. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc_int.h"
+
+static const char *const kind_names[K_COUNT] = {"figure", "table", "box"};
+
+const char *rc_doc_kind_name(int kind)
+{
+    return kind >= 0 && kind < K_COUNT ? kind_names[kind] : "float";
+}
+
+static const char *cfg_float_name(const rc_config *c, int kind, size_t i)
+{
+    return kind == K_FIGURE ? c->figures[i].name.s
+           : kind == K_TABLE ? c->tables[i].name.s
+                             : c->boxes[i].name.s;
+}
+
+bool rc_doc_find_float(rc_doc_state *st, int kind, const char *name, size_t *index)
+{
+    const rc_config *c = st->doc->cfg;
+    for (size_t i = 0; c && i < st->ndeclared[kind]; i++) {
+        const char *n = cfg_float_name(c, kind, i);
+        if (n && !strcmp(n, name)) {
+            *index = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The declared name closest to name, or NULL. */
+static const char *suggest_float(rc_doc_state *st, int kind, const char *name)
+{
+    const rc_config *c = st->doc->cfg;
+    size_t n = st->ndeclared[kind];
+    if (!c || !n)
+        return NULL;
+    const char **cands = rc_arena_array(st->a, n, sizeof *cands);
+    for (size_t i = 0; i < n; i++)
+        cands[i] = cfg_float_name(c, kind, i);
+    return rc_diag_suggest(name, cands, n);
+}
+
+static const rc_metric_value *find_metric(rc_doc_state *st, const char *name)
+{
+    const rc_data *data = st->doc->data;
+    for (size_t i = 0; data && i < data->nmetrics; i++)
+        if (data->metrics[i].name && !strcmp(data->metrics[i].name, name))
+            return &data->metrics[i];
+    return NULL;
+}
+
+static const char *suggest_metric(rc_doc_state *st, const char *name)
+{
+    const rc_data *data = st->doc->data;
+    if (!data || !data->nmetrics)
+        return NULL;
+    const char **cands = rc_arena_array(st->a, data->nmetrics, sizeof *cands);
+    for (size_t i = 0; i < data->nmetrics; i++)
+        cands[i] = data->metrics[i].name;
+    return rc_diag_suggest(name, cands, data->nmetrics);
+}
+
+/* ---- positions ----------------------------------------------------------- */
+
+static size_t utf8_len(unsigned char c)
+{
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* Length of an entity reference "&name;" / "&#123;" at s, or 0. */
+static size_t entity_len(const char *s, size_t n)
+{
+    size_t i = 1;
+    while (i < n && i < 34 && (isalnum((unsigned char)s[i]) || (i == 1 && s[i] == '#')))
+        i++;
+    return i > 1 && i < n && s[i] == ';' ? i + 1 : 0;
+}
+
+/* Source position of byte off of the merged literal. */
+static rc_loc off_loc(const rc_md *m, const char *lit, const rc_seg *segs, size_t nsegs,
+                      size_t off, rc_loc bloc)
+{
+    size_t i = 0;
+    while (i + 1 < nsegs && segs[i + 1].off <= off)
+        i++;
+    if (!nsegs || !segs[i].line)
+        return bloc;
+    unsigned line = segs[i].line, col = segs[i].col;
+    if (line > m->nlines)
+        return (rc_loc){m->file, line, col + (unsigned)(off - segs[i].off)};
+    const char *src = m->text + m->line_start[line - 1];
+    size_t slen = 0;
+    while (src + slen < m->text + m->len && src[slen] != '\n')
+        slen++;
+    size_t s = col - 1, k = segs[i].off;
+    while (k < off && s < slen) {
+        char c = src[s];
+        size_t ent = c == '&' ? entity_len(src + s, slen - s) : 0;
+        if (c == '\\' && s + 1 < slen && ispunct((unsigned char)src[s + 1]) &&
+            src[s + 1] == lit[k]) {
+            s += 2; /* backslash escape */
+            k++;
+        } else if (ent && !(off - k >= ent && !memcmp(lit + k, src + s, ent))) {
+            s += ent; /* an entity cmark decoded into one character */
+            k += utf8_len((unsigned char)lit[k]);
+        } else {
+            s++;
+            k++;
+        }
+    }
+    return (rc_loc){m->file, line, (unsigned)(s + 1)};
+}
+
+/* ---- placeholder expansion ------------------------------------------------ */
+
+typedef struct obuf {
+    rc_arena *a;
+    char *s;
+    size_t n, cap;
+} obuf;
+
+static void ob_put(obuf *b, const char *s, size_t len)
+{
+    if (b->n + len + 1 > b->cap) {
+        size_t nc = (b->cap + len + 1) * 2;
+        b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
+        b->cap = nc;
+    }
+    memcpy(b->s + b->n, s, len);
+    b->n += len;
+    b->s[b->n] = '\0';
+}
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+/* A parsed placeholder. */
+typedef struct ph {
+    const char *name;       /* without '#' and without the kind prefix for floats */
+    const char *format;     /* NULL when absent */
+    int kind;               /* -1 for a metric */
+    bool number_only;
+    rc_loc loc;             /* of "{{" */
+} ph;
+
+/* Parses the inside of {{...}}; reports and returns false when malformed. */
+static bool parse_ph(rc_doc_state *st, const char *in, size_t len, rc_loc loc, ph *p)
+{
+    memset(p, 0, sizeof *p);
+    p->kind = -1;
+    p->loc = loc;
+    const char *bar = memchr(in, '|', len);
+    const char *name = in;
+    size_t nl = bar ? (size_t)(bar - in) : len;
+    trim(&name, &nl);
+    if (bar) {
+        const char *f = bar + 1;
+        size_t fl = len - (size_t)(f - in);
+        trim(&f, &fl);
+        p->format = rc_arena_strndup(st->a, f, fl);
+    }
+    if (nl && name[0] == '#') {
+        p->number_only = true;
+        name++;
+        nl--;
+    }
+    if (!nl) {
+        rc_diag_error(st->d, loc, "empty placeholder '{{%.*s}}'", (int)len, in);
+        return false;
+    }
+    for (int k = 0; k < K_COUNT; k++) {
+        size_t kl = strlen(kind_names[k]);
+        if (nl > kl && !strncmp(name, kind_names[k], kl) && name[kl] == ':') {
+            p->kind = k;
+            name += kl + 1;
+            nl -= kl + 1;
+            trim(&name, &nl);
+            break;
+        }
+    }
+    p->name = rc_arena_strndup(st->a, name, nl);
+    if (p->number_only && p->kind < 0) {
+        rc_diag_error(st->d, loc,
+                      "'{{#%s}}': '#' is only for references such as {{#figure:NAME}}", p->name);
+        return false;
+    }
+    if (p->kind >= 0 && p->format) {
+        rc_diag_error(st->d, loc, "a cross-reference takes no format: '{{%.*s}}'", (int)len, in);
+        return false;
+    }
+    return true;
+}
+
+/* Formats a metric placeholder into out; reports and returns false on error. */
+static bool metric_text(rc_doc_state *st, const ph *p, obuf *out)
+{
+    const rc_metric_value *mv = find_metric(st, p->name);
+    if (!mv) {
+        const char *sug = suggest_metric(st, p->name);
+        if (sug)
+            rc_diag_error(st->d, p->loc, "unknown metric '%s' in placeholder; did you mean '%s'?",
+                          p->name, sug);
+        else
+            rc_diag_error(st->d, p->loc, "unknown metric '%s' in placeholder", p->name);
+        return false;
+    }
+    const char *fmt = p->format;
+    if (!fmt && mv->cfg && mv->cfg->format.s)
+        fmt = mv->cfg->format.s;
+    if (!fmt)
+        fmt = "auto";
+    if (!rc_format_valid(fmt)) {
+        rc_diag_error(st->d, p->loc,
+                      "unknown format '%s' for metric '%s' (expected integer, number:N, "
+                      "percent, percent:N, floor:N or ceil:N)",
+                      fmt, p->name);
+        return false;
+    }
+    char buf[128];
+    size_t n = rc_format_value(st->loc, mv->value, fmt, buf, sizeof buf);
+    ob_put(out, buf, n);
+    return true;
+}
+
+/* Emits out as a TEXT node (if not empty) and resets it. */
+static void flush(rc_md *m, obuf *out, rc_node *parent, rc_loc loc)
+{
+    if (!out->n)
+        return;
+    rc_node *t = rc_node_new(m->st->a, RC_NODE_TEXT, loc);
+    t->text = out->s;
+    t->len = out->n;
+    rc_node_append(parent, t);
+    *out = (obuf){m->st->a, NULL, 0, 0};
+}
+
+static void xref(rc_md *m, const ph *p, rc_node *parent)
+{
+    rc_doc_state *st = m->st;
+    size_t index;
+    if (!rc_doc_find_float(st, p->kind, p->name, &index)) {
+        const char *sug = suggest_float(st, p->kind, p->name);
+        if (sug)
+            rc_diag_error(st->d, p->loc, "unknown %s '%s' in reference; did you mean '%s'?",
+                          kind_names[p->kind], p->name, sug);
+        else
+            rc_diag_error(st->d, p->loc, "unknown %s '%s' in reference (declare [%s %s])",
+                          kind_names[p->kind], p->name, kind_names[p->kind], p->name);
+        return;
+    }
+    rc_node *t = rc_node_new(st->a, RC_NODE_TEXT, p->loc);
+    t->text = "??";
+    t->len = 2;
+    if (m->in_link) {
+        rc_node_append(parent, t);
+    } else {
+        rc_node *l = rc_node_new(st->a, RC_NODE_LINK, p->loc);
+        l->url = rc_arena_printf(st->a, "#%s:%s", kind_names[p->kind], p->name);
+        rc_node_append(parent, l);
+        rc_node_append(l, t);
+    }
+    rc_xref x = {.text = t, .kind = p->kind, .index = index, .number_only = p->number_only,
+                 .loc = p->loc};
+    RC_PUSH(st->a, st->xrefs, x);
+}
+
+void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size_t nsegs,
+                 rc_node *parent, rc_loc block_loc)
+{
+    rc_arena *a = m->st->a;
+    if (!len)
+        return;
+    const char *first = memchr(lit, '{', len);
+    bool any = false;
+    for (const char *p = first; p && p + 1 < lit + len;
+         p = memchr(p + 1, '{', len - (size_t)(p + 1 - lit)))
+        if (p[1] == '{') {
+            any = true;
+            break;
+        }
+    if (!any) {
+        rc_node *t = rc_node_new(a, RC_NODE_TEXT, off_loc(m, lit, segs, nsegs, 0, block_loc));
+        t->text = lit;
+        t->len = len;
+        rc_node_append(parent, t);
+        return;
+    }
+    obuf out = {a, NULL, 0, 0};
+    size_t chunk = 0; /* offset where the text in out starts */
+    size_t i = 0;
+    while (i < len) {
+        if (!(lit[i] == '{' && i + 1 < len && lit[i + 1] == '{')) {
+            ob_put(&out, lit + i, 1);
+            i++;
+            continue;
+        }
+        rc_loc ploc = off_loc(m, lit, segs, nsegs, i, block_loc);
+        const char *close = NULL;
+        for (size_t j = i + 2; j + 1 < len; j++)
+            if (lit[j] == '}' && lit[j + 1] == '}') {
+                close = lit + j;
+                break;
+            }
+        if (!close) {
+            rc_diag_error(m->st->d, ploc, "unterminated placeholder: '{{' without '}}'");
+            ob_put(&out, lit + i, len - i);
+            break;
+        }
+        size_t inner = (size_t)(close - (lit + i + 2));
+        size_t end = (size_t)(close - lit) + 2;
+        ph p;
+        if (!parse_ph(m->st, lit + i + 2, inner, ploc, &p)) {
+            ob_put(&out, lit + i, end - i);
+        } else if (p.kind < 0) {
+            if (!metric_text(m->st, &p, &out))
+                ob_put(&out, lit + i, end - i);
+        } else {
+            flush(m, &out, parent, off_loc(m, lit, segs, nsegs, chunk, block_loc));
+            xref(m, &p, parent);
+            chunk = end;
+        }
+        i = end;
+    }
+    flush(m, &out, parent, off_loc(m, lit, segs, nsegs, chunk, block_loc));
+}
+
+const char *rc_doc_expand_plain(rc_doc_state *st, const char *s, rc_loc loc)
+{
+    if (!s || !strstr(s, "{{"))
+        return s;
+    obuf out = {st->a, NULL, 0, 0};
+    ob_put(&out, "", 0);
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+        if (!(s[i] == '{' && s[i + 1] == '{')) {
+            ob_put(&out, s + i, 1);
+            i++;
+            continue;
+        }
+        rc_loc ploc = rc_loc_offset(loc, i);
+        const char *close = strstr(s + i + 2, "}}");
+        if (!close) {
+            rc_diag_error(st->d, ploc, "unterminated placeholder: '{{' without '}}'");
+            ob_put(&out, s + i, len - i);
+            break;
+        }
+        size_t end = (size_t)(close - s) + 2;
+        ph p;
+        if (parse_ph(st, s + i + 2, (size_t)(close - (s + i + 2)), ploc, &p)) {
+            if (p.kind >= 0) {
+                rc_diag_error(st->d, ploc, "cross-references are not supported in captions");
+                ob_put(&out, s + i, end - i);
+            } else if (!metric_text(st, &p, &out)) {
+                ob_put(&out, s + i, end - i);
+            }
+        } else {
+            ob_put(&out, s + i, end - i);
+        }
+        i = end;
+    }
+    return out.s;
+}

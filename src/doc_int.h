@@ -1,0 +1,103 @@
+/* doc_int: what the doc*.c files share and nobody else sees.
+ *   doc.c        tree helpers, dump, plain text, rc_doc_build, finishing
+ *   doc_md.c     cmark-gfm tree -> rc_node (blocks, inlines, headings, footnotes)
+ *   doc_inline.c placeholders {{...}} and cross-references
+ *   doc_float.c  float placement: figures, tables (file / aggregate), boxes */
+#ifndef RC_DOC_INT_H
+#define RC_DOC_INT_H
+
+#include <cmark-gfm.h>
+
+#include "rc/doc.h"
+
+enum { K_FIGURE, K_TABLE, K_BOX, K_COUNT };
+
+/* Deeper nesting (blockquotes, lists, emphasis) is reported and cut: the
+ * conversion recurses, and Markdown from a fuzzer can nest 100 000 levels. */
+#define RC_DOC_MAX_DEPTH 100
+
+/* A cross-reference waiting for its float's number. */
+typedef struct rc_xref {
+    rc_node *text;          /* TEXT node that receives "Figure 6" / "6" */
+    int kind;               /* K_FIGURE ... */
+    size_t index;           /* into cfg->figures / tables / boxes */
+    bool number_only;       /* {{#figure:x}} */
+    bool done;
+    rc_loc loc;
+} rc_xref;
+
+typedef struct rc_doc_state {
+    rc_arena *a;
+    rc_diag *d;
+    rc_doc *doc;
+    const rc_locale *loc;
+    int chapter, section, subsection, annex;
+    int nfloat[K_COUNT];
+    int nfootnote;
+    size_t ndeclared[K_COUNT];
+    rc_node **placed[K_COUNT];   /* per declared float; NULL until placed */
+    RC_VEC(rc_xref) xrefs;
+    RC_VEC(const char *) ids;    /* heading ids in use */
+    bool depth_reported;
+} rc_doc_state;
+
+typedef enum md_mode { MD_SECTION, MD_BOX, MD_TABLE } md_mode;
+
+/* One Markdown source being converted. */
+typedef struct rc_md {
+    rc_doc_state *st;
+    const char *file;
+    const char *text;
+    size_t len;
+    size_t *line_start;     /* byte offset of each line (index 0 = line 1) */
+    size_t nlines;
+    rc_part part;
+    md_mode mode;
+    cmark_node **fdefs;     /* top-level footnote definitions, cmark's order */
+    rc_node **fconv;        /* their converted nodes, NULL until referenced */
+    size_t nfdefs;
+    int depth;
+    bool in_link;           /* converting a link's text: no nested links */
+    bool in_note;           /* inside a footnote or box: headings not in contents */
+} rc_md;
+
+/* doc.c */
+rc_doc_state *rc_doc_state_get(rc_doc *doc, rc_arena *a, rc_diag *d);
+void rc_doc_resolve(rc_doc_state *st, bool final);
+
+/* doc_md.c */
+/* Parses m->text with the report's cmark options; NULL on library failure
+ * (reported). The caller frees the result with cmark_node_free. */
+cmark_node *rc_md_parse(rc_md *m, const char *file, const char *text, size_t len);
+rc_loc rc_md_loc(const rc_md *m, cmark_node *n, rc_loc fallback);
+void rc_md_blocks(rc_md *m, cmark_node *cm, rc_node *parent);
+void rc_md_inlines(rc_md *m, cmark_node *cm, rc_node *parent, rc_loc block_loc);
+rc_node *rc_md_table(rc_md *m, cmark_node *cm, rc_node *table);
+bool rc_md_is(cmark_node *n, const char *type_string);
+/* Converts a whole Markdown source into a SECTION / the children of parent. */
+rc_node *rc_md_section(rc_doc_state *st, const char *file, const char *text, size_t len,
+                       rc_part part);
+void rc_md_into(rc_doc_state *st, const char *file, const char *text, size_t len, md_mode mode,
+                rc_node *parent, rc_loc err_loc);
+
+/* doc_inline.c */
+/* A run of adjacent cmark text nodes merged into lit: segment i starts at
+ * byte off of lit and at source line:col (0:0 when cmark gave none). */
+typedef struct rc_seg {
+    size_t off;
+    unsigned line, col;
+} rc_seg;
+void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size_t nsegs,
+                 rc_node *parent, rc_loc block_loc);
+/* Expands metric placeholders in a config string (captions); cross-references
+ * are reported as unsupported there. */
+const char *rc_doc_expand_plain(rc_doc_state *st, const char *s, rc_loc loc);
+bool rc_doc_find_float(rc_doc_state *st, int kind, const char *name, size_t *index);
+const char *rc_doc_kind_name(int kind);
+
+/* doc_float.c */
+/* If paragraph cm is a float placement ![](figure:x), converts it into
+ * parent and returns true. */
+bool rc_doc_place(rc_md *m, cmark_node *cm, rc_node *parent);
+
+#endif

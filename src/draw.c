@@ -1,0 +1,172 @@
+/* draw: display-list appenders (all storage in the build arena) and the
+ * circular-arc approximation shared by charts and decorations. */
+#include "rc/draw.h"
+
+#include <assert.h>
+#include <math.h>
+#include <string.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+rc_draw_list *rc_draw_new(rc_arena *a)
+{
+    return rc_arena_alloc(a, sizeof(rc_draw_list));
+}
+
+/* Appends a zeroed op of the given kind and returns it. The pointer stays
+ * valid until the next append to the same list (the vector may move). */
+static rc_draw_op *push(rc_arena *a, rc_draw_list *l, rc_draw_kind kind)
+{
+    assert(l != NULL);
+    rc_draw_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = kind;
+    op.line_width = 1.0;
+    RC_PUSH(a, l->ops, op);
+    return &l->ops.v[l->ops.n - 1];
+}
+
+rc_draw_op *rc_draw_text(rc_arena *a, rc_draw_list *l, rc_font_id font, double size, double x,
+                         double y, const char *text, size_t len, rc_rgb colour)
+{
+    rc_draw_op *op = push(a, l, RC_DRAW_TEXT);
+    op->font = font;
+    op->size = size;
+    op->x = x;
+    op->y = y;
+    op->text = rc_arena_strndup(a, text ? text : "", text ? len : 0);
+    op->len = text ? len : 0;
+    op->fill = true;
+    op->fill_rgb = colour;
+    return op;
+}
+
+rc_draw_op *rc_draw_rect(rc_arena *a, rc_draw_list *l, double x, double y, double w, double h,
+                         const rc_rgb *fill, const rc_rgb *stroke, double line_width)
+{
+    rc_draw_op *op = push(a, l, RC_DRAW_RECT);
+    op->x = x;
+    op->y = y;
+    op->w = w;
+    op->h = h;
+    if (fill) {
+        op->fill = true;
+        op->fill_rgb = *fill;
+    }
+    if (stroke) {
+        op->stroke = true;
+        op->stroke_rgb = *stroke;
+    }
+    op->line_width = line_width;
+    return op;
+}
+
+rc_draw_op *rc_draw_line(rc_arena *a, rc_draw_list *l, double x, double y, double x2, double y2,
+                         rc_rgb colour, double line_width)
+{
+    rc_draw_op *op = push(a, l, RC_DRAW_LINE);
+    op->x = x;
+    op->y = y;
+    op->x2 = x2;
+    op->y2 = y2;
+    op->stroke = true;
+    op->stroke_rgb = colour;
+    op->line_width = line_width;
+    return op;
+}
+
+rc_draw_op *rc_draw_path(rc_arena *a, rc_draw_list *l, const rc_path_seg *segs, size_t n,
+                         const rc_rgb *fill, const rc_rgb *stroke, double line_width)
+{
+    rc_path_seg *copy = NULL;
+    if (n > 0) {
+        copy = rc_arena_array(a, n, sizeof *copy);
+        memcpy(copy, segs, n * sizeof *copy);
+    }
+    rc_draw_op *op = push(a, l, RC_DRAW_PATH);
+    op->segs = copy;
+    op->nsegs = n;
+    if (fill) {
+        op->fill = true;
+        op->fill_rgb = *fill;
+    }
+    if (stroke) {
+        op->stroke = true;
+        op->stroke_rgb = *stroke;
+    }
+    op->line_width = line_width;
+    return op;
+}
+
+rc_draw_op *rc_draw_link(rc_arena *a, rc_draw_list *l, double x, double y, double w, double h,
+                         const char *dest, const char *uri)
+{
+    char *d = rc_arena_strdup(a, dest);
+    char *u = rc_arena_strdup(a, uri);
+    rc_draw_op *op = push(a, l, RC_DRAW_LINK);
+    op->x = x;
+    op->y = y;
+    op->w = w;
+    op->h = h;
+    op->dest = d;
+    op->uri = u;
+    return op;
+}
+
+rc_draw_op *rc_draw_dest(rc_arena *a, rc_draw_list *l, double x, double y, const char *id)
+{
+    char *d = rc_arena_strdup(a, id);
+    rc_draw_op *op = push(a, l, RC_DRAW_DEST);
+    op->x = x;
+    op->y = y;
+    op->dest = d;
+    return op;
+}
+
+rc_draw_op *rc_draw_group(rc_arena *a, rc_draw_list *l, double x, double y,
+                          const rc_draw_list *inner)
+{
+    rc_draw_op *op = push(a, l, RC_DRAW_GROUP);
+    op->x = x;
+    op->y = y;
+    op->group = inner;
+    return op;
+}
+
+/* Cubic Bézier approximation of a circular arc: each piece spans at most 90
+ * degrees with control-point distance k = 4/3 tan(theta/4) (radial error
+ * about 2.7e-4 r for a quarter circle). Returns the number of segments
+ * needed; writes only as many as fit in cap. */
+size_t rc_path_arc(rc_path_seg *out, size_t cap, double cx, double cy, double r, double a0,
+                   double a1, bool move_first)
+{
+    double sweep = a1 - a0;
+    size_t pieces = (size_t)ceil(fabs(sweep) / 90.0 - 1e-9);
+    if (pieces == 0) pieces = 1;
+    size_t need = pieces + (move_first ? 1 : 0);
+    size_t k = 0;
+    double t0 = a0 * M_PI / 180.0;
+    double step = sweep * M_PI / 180.0 / (double)pieces;
+    double kk = 4.0 / 3.0 * tan(step / 4.0);
+    if (move_first && k < cap) {
+        out[k] = (rc_path_seg){.op = RC_PATH_MOVE, .x = cx + r * cos(t0), .y = cy + r * sin(t0)};
+        k++;
+    }
+    for (size_t i = 0; i < pieces && k < cap; i++) {
+        double s = t0 + step * (double)i;
+        double e = (i + 1 == pieces) ? a1 * M_PI / 180.0 : s + step;
+        double cs = cos(s), ss = sin(s), ce = cos(e), se = sin(e);
+        out[k++] = (rc_path_seg){
+            .op = RC_PATH_CURVE,
+            .x1 = cx + r * (cs - kk * ss),
+            .y1 = cy + r * (ss + kk * cs),
+            .x2 = cx + r * (ce + kk * se),
+            .y2 = cy + r * (se - kk * ce),
+            .x = cx + r * ce,
+            .y = cy + r * se,
+        };
+    }
+    return need;
+}

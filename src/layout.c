@@ -1,0 +1,277 @@
+/* layout: entry point, style, the walk over the document's top-level parts,
+ * the item builder helpers and the destination registry. See layout_int.h
+ * for the overall design. */
+#include "layout_int.h"
+
+#include <string.h>
+
+const char *lo_word(const lo *L, rc_word w)
+{
+    const char *s = L->loc ? rc_locale_word(L->loc, w) : NULL;
+    return s ? s : "";
+}
+
+double lo_text_width(const lo *L, rc_font_id f, double size, const char *s, size_t len)
+{
+    const rc_font *font = L->fonts->f[f] ? L->fonts->f[f] : L->fonts->f[RC_FONT_REGULAR];
+    return font ? rc_font_text_width(font, s, len, size) : 0.5 * size * (double)len;
+}
+
+/* Baseline below the top of a line box so that the glyph box (Lato: ascent
+ * 0.987 em, descent 0.213 em) sits centred in the leading: lines of
+ * consecutive boxes never overlap as long as leading >= 1.22 size. */
+double lo_base(double size, double leading)
+{
+    return 0.5 * leading + 0.39 * size;
+}
+
+static rc_rgb pal(const rc_config *cfg, size_t i, unsigned hex)
+{
+    if (cfg && i < cfg->style.npalette)
+        return cfg->style.palette[i];
+    rc_rgb c = {(double)((hex >> 16) & 0xff) / 255.0, (double)((hex >> 8) & 0xff) / 255.0,
+                (double)(hex & 0xff) / 255.0};
+    return c;
+}
+
+static rc_rgb rgb(unsigned hex)
+{
+    return pal(NULL, 0, hex);
+}
+
+static void style_init(lo *L)
+{
+    const rc_config *cfg = L->cfg;
+    lo_style *s = &L->st;
+    s->size = 10.0;
+    if (cfg && cfg->style.font_size >= 6.0 && cfg->style.font_size <= 16.0)
+        s->size = cfg->style.font_size;
+    s->leading = s->size * 1.35;
+    s->parskip = 0.5 * s->leading;
+    s->blue = pal(cfg, 0, 0x004494);
+    s->yellow = pal(cfg, 1, 0xFFD617);
+    s->mid = pal(cfg, 2, 0x7FA1C9);
+    s->tint = pal(cfg, 3, 0xBFD0E4);
+    /* a lighter tint for shaded blocks: halfway between the tint and white */
+    s->pale.r = 0.5 * (s->tint.r + 1.0);
+    s->pale.g = 0.5 * (s->tint.g + 1.0);
+    s->pale.b = 0.5 * (s->tint.b + 1.0);
+    s->grey = rgb(0x6E6E6E);
+    s->text = rgb(0x1A1A1A);
+    s->white = rgb(0xFFFFFF);
+    s->rule = rgb(0x404040);
+    s->hyphenate = cfg ? cfg->style.hyphenate : true;
+}
+
+/* ---- item builder ---------------------------------------------------- */
+
+void lo_space(lo *L, double h)
+{
+    if (h > L->out.pending)
+        L->out.pending = h;
+}
+
+void lo_keep(lo *L)
+{
+    L->out.keep = true;
+}
+
+void lo_push(lo *L, lo_item it)
+{
+    lo_out *o = &L->out;
+    if (it.kind == LO_NEWPAGE) {
+        o->pending = 0;
+        o->keep = false;
+        RC_PUSH(L->a, *o->items, it);
+        return;
+    }
+    if (it.is_float) { /* out of the flow: leaves spacing and keeps alone */
+        RC_PUSH(L->a, *o->items, it);
+        return;
+    }
+    if (it.kind == LO_SPACE) {
+        lo_space(L, it.h);
+        return;
+    }
+    if (o->pending > 0) {
+        lo_item sp = {.kind = LO_SPACE, .h = o->pending, .brk = !o->keep};
+        RC_PUSH(L->a, *o->items, sp);
+        o->pending = 0;
+    }
+    if (o->keep)
+        it.brk = false;
+    o->keep = false;
+    RC_PUSH(L->a, *o->items, it);
+}
+
+lo_out lo_sub_begin(lo *L, lo_items *into)
+{
+    lo_out saved = L->out;
+    memset(&L->out, 0, sizeof L->out);
+    L->out.items = into;
+    return saved;
+}
+
+void lo_sub_end(lo *L, lo_out saved)
+{
+    L->out = saved;
+}
+
+/* Wraps items into one unbreakable unit; trailing pending space is dropped,
+ * footnotes of the kids are collected on the unit. */
+lo_item lo_unit_of(lo *L, lo_items *kids, double x, double w)
+{
+    lo_item u = {.kind = LO_UNIT, .brk = true, .x = x, .w = w};
+    u.kids = kids->v;
+    u.nkids = kids->n;
+    size_t nf = 0;
+    for (size_t i = 0; i < kids->n; i++) {
+        u.h += kids->v[i].h;
+        nf += kids->v[i].nfns;
+    }
+    if (nf) {
+        u.fns = rc_arena_array(L->a, nf, sizeof *u.fns);
+        for (size_t i = 0; i < kids->n; i++)
+            for (size_t k = 0; k < kids->v[i].nfns; k++)
+                u.fns[u.nfns++] = kids->v[i].fns[k];
+    }
+    return u;
+}
+
+/* ---- destinations ---------------------------------------------------- */
+
+void lo_register_dest(lo *L, const char *id, size_t page)
+{
+    if (!id)
+        return;
+    for (size_t i = 0; i < L->dests.n; i++)
+        if (strcmp(L->dests.v[i].id, id) == 0)
+            return; /* first placement wins */
+    lo_dest d = {id, page};
+    RC_PUSH(L->a, L->dests, d);
+}
+
+const char *lo_dest_label(const lo *L, const char *id)
+{
+    if (!id)
+        return "";
+    for (size_t i = 0; i < L->dests.n; i++)
+        if (strcmp(L->dests.v[i].id, id) == 0) {
+            size_t p = L->dests.v[i].page;
+            return p < L->res->pages.n ? L->res->pages.v[p].label : "";
+        }
+    return "";
+}
+
+/* ---- top-level walk -------------------------------------------------- */
+
+lo_ctx lo_body_ctx(const lo *L)
+{
+    lo_ctx c = {.x = LO_LEFT, .w = LO_WIDTH, .size = L->st.size, .leading = L->st.leading,
+                .parskip = L->st.parskip, .colour = L->st.text};
+    return c;
+}
+
+static const rc_node *first_heading(const rc_node *sec)
+{
+    for (const rc_node *n = sec->first; n; n = n->next)
+        if (n->type == RC_NODE_HEADING)
+            return n;
+    return NULL;
+}
+
+static const char *running_title(lo *L, const rc_node *h)
+{
+    if (!h)
+        return "";
+    char *t = rc_node_plain_text(L->a, h);
+    if (h->number && *h->number)
+        return rc_arena_printf(L->a, "%s %s", h->number, t ? t : "");
+    return t ? t : "";
+}
+
+static void section(lo *L, const rc_node *sec)
+{
+    lo_newpage *np = rc_arena_alloc(L->a, sizeof *np);
+    np->restart = -1;
+    np->opening = true;
+    np->header = np->footer = true;
+    if (sec->part == RC_PART_MAIN && !L->main_started) {
+        np->restart = RC_PAGE_ARABIC;
+        L->main_started = true;
+    } else if (!L->roman_started && !L->main_started) {
+        np->restart = RC_PAGE_ROMAN;
+        L->roman_started = true;
+    }
+    np->running = running_title(L, first_heading(sec));
+    lo_item it = {.kind = LO_NEWPAGE, .np = np};
+    lo_push(L, it);
+    lo_ctx c = lo_body_ctx(L);
+    lo_blocks(L, &c, sec->first);
+}
+
+static void walk(lo *L, const rc_node *root)
+{
+    for (const rc_node *n = root ? root->first : NULL; n; n = n->next) {
+        switch (n->type) {
+        case RC_NODE_COVER:
+            lo_cover(L);
+            break;
+        case RC_NODE_IMPRINT:
+            lo_imprint(L);
+            break;
+        case RC_NODE_TOC:
+            lo_contents(L);
+            break;
+        case RC_NODE_LIST_OF:
+            lo_list_of(L, n);
+            break;
+        case RC_NODE_BACK_COVER:
+            lo_back_cover(L);
+            break;
+        case RC_NODE_SECTION:
+            section(L, n);
+            break;
+        case RC_NODE_FOOTNOTE_DEF:
+            break;
+        default: {
+            lo_ctx c = lo_body_ctx(L);
+            lo_block(L, &c, n);
+            break;
+        }
+        }
+    }
+}
+
+rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fonts,
+                             const rc_hyph *hyph, rc_diag *d, rc_layout *out)
+{
+    if (!a || !doc || !fonts || !out)
+        return RC_ERR_DATA;
+    memset(out, 0, sizeof *out);
+    lo *L = rc_arena_alloc(a, sizeof *L);
+    L->a = a;
+    L->doc = doc;
+    L->cfg = doc->cfg;
+    L->loc = doc->locale ? doc->locale : rc_locale_get("en");
+    L->fonts = fonts;
+    L->d = d;
+    L->res = out;
+    style_init(L);
+    L->hyph = L->st.hyphenate ? hyph : NULL;
+    L->nfn = doc->footnotes.n;
+    L->fn_by_num = rc_arena_array(a, L->nfn + 1, sizeof *L->fn_by_num);
+    L->out.items = &L->items;
+
+    if (!fonts->f[RC_FONT_REGULAR]) {
+        rc_loc none = {0};
+        if (d)
+            rc_diag_error(d, none, "layout: the regular font is not loaded");
+        return RC_ERR_DATA;
+    }
+    walk(L, doc->root);
+    lo_paginate(L);
+    for (size_t i = 0; i < L->fixups.n; i++)
+        lo_draw_toc(L, L->fixups.v[i].it, L->fixups.v[i].page, L->fixups.v[i].top);
+    return RC_OK;
+}

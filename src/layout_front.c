@@ -1,0 +1,421 @@
+/* layout_front: generated pages. The cover and back cover are full-page
+ * vector designs (an EC-blue band with a yellow accent); the imprint is
+ * composed from [report]; the contents and the lists of figures, tables and
+ * boxes are laid out before page numbers exist: every entry's title is set
+ * narrower than the text width by a number column wide enough for any
+ * label, so the entries' heights (and the pages they take) do not depend on
+ * the numbers, which are drawn once the whole document has been paginated. */
+#include "layout_int.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *rep(const lo *L, const rc_str *s)
+{
+    (void)L;
+    return s && s->s && *s->s ? s->s : NULL;
+}
+
+static const char *authors_joined(lo *L)
+{
+    if (!L->cfg || !L->cfg->report.authors.n)
+        return NULL;
+    const rc_strlist *au = &L->cfg->report.authors;
+    char *s = rc_arena_strdup(L->a, au->v[0].s ? au->v[0].s : "");
+    for (size_t i = 1; i < au->n; i++)
+        s = rc_arena_printf(L->a, "%s, %s", s, au->v[i].s ? au->v[i].s : "");
+    return s;
+}
+
+static void newpage(lo *L, const char *running, bool full, bool header, bool opening)
+{
+    lo_newpage *np = rc_arena_alloc(L->a, sizeof *np);
+    np->restart = -1;
+    if (!L->roman_started && !L->main_started) {
+        np->restart = RC_PAGE_ROMAN;
+        L->roman_started = true;
+    }
+    np->full = full;
+    np->header = header;
+    np->footer = !full;
+    np->opening = opening;
+    np->running = running;
+    lo_item it = {.kind = LO_NEWPAGE, .np = np};
+    lo_push(L, it);
+}
+
+/* Draws text set into lines with the first baseline at y; returns the
+ * baseline below the last line. */
+static double draw_set(lo *L, lo_pg *pg, const char *text, rc_font_id f, double size,
+                       double lead, rc_rgb col, double x, double y, double w)
+{
+    if (!text || !*text)
+        return y;
+    lo_runs r = {0};
+    rc_run run = {.font = L->fonts->f[f] ? f : RC_FONT_REGULAR, .size = size, .colour = col,
+                  .text = text, .len = strlen(text)};
+    RC_PUSH(L->a, r, run);
+    rc_para *p = lo_set(L, &r, w, lead, RC_PARA_LEFT, false);
+    for (size_t k = 0; p && k < p->nlines; k++, y -= lead)
+        rc_para_draw_line(L->a, pg->fg, p, k, x, y);
+    return y;
+}
+
+/* ---- cover ----------------------------------------------------------- */
+
+static void draw_cover(lo *L, lo_pg *pg, const lo_item *it, double top)
+{
+    (void)it;
+    (void)top;
+    const lo_style *s = &L->st;
+    const double W = RC_PAGE_WIDTH, H = RC_PAGE_HEIGHT, m = LO_SAFE + 2.0;
+    const double band_y = 0.40 * H, pad = 30.0, tw = W - 2 * m - 2 * pad;
+    rc_draw_rect(L->a, pg->bg, m, band_y, W - 2 * m, H - m - band_y, &s->blue, NULL, 0);
+    rc_draw_rect(L->a, pg->bg, m, band_y - 10.0, 0.38 * (W - 2 * m), 10.0, &s->yellow, NULL, 0);
+    rc_draw_rect(L->a, pg->bg, m + 0.38 * (W - 2 * m), band_y - 10.0, 0.62 * (W - 2 * m), 10.0,
+                 &s->mid, NULL, 0);
+    const rc_report_cfg *r = L->cfg ? &L->cfg->report : NULL;
+    double y = H - m - pad - 12.0;
+    if (r && rep(L, &r->series))
+        y = draw_set(L, pg, r->series.s, RC_FONT_BOLD, 11.0, 14.0, s->white, m + pad, y, tw);
+    y -= 60.0;
+    if (r && rep(L, &r->title))
+        y = draw_set(L, pg, r->title.s, RC_FONT_BOLD, 26.0, 32.0, s->white, m + pad, y, tw);
+    y -= 8.0;
+    if (r && rep(L, &r->subtitle))
+        y = draw_set(L, pg, r->subtitle.s, RC_FONT_LIGHT, 15.0, 19.0, s->white, m + pad, y, tw);
+    (void)y;
+    double y2 = band_y - 50.0;
+    const char *au = authors_joined(L);
+    if (au)
+        y2 = draw_set(L, pg, au, RC_FONT_REGULAR, 11.0, 14.5, s->text, m + pad, y2, tw);
+    y2 -= 6.0;
+    const char *when = r ? (rep(L, &r->date) ? r->date.s : rep(L, &r->year)) : NULL;
+    if (when)
+        y2 = draw_set(L, pg, when, RC_FONT_BOLD, 11.0, 14.5, s->blue, m + pad, y2, tw);
+    if (r && rep(L, &r->cover_note))
+        draw_set(L, pg, r->cover_note.s, RC_FONT_ITALIC, 9.0, 12.0, s->grey, m + pad, y2 - 8.0,
+                 tw);
+    if (r && rep(L, &r->eur)) {
+        const char *e = rc_arena_printf(L->a, "EUR %s", r->eur.s); /* identifier prefix */
+        draw_set(L, pg, e, RC_FONT_REGULAR, 9.0, 12.0, s->grey, m + pad, m + 14.0, tw);
+    }
+}
+
+void lo_cover(lo *L)
+{
+    newpage(L, NULL, true, false, true);
+    lo_item it = {.kind = LO_CUSTOM, .fn = draw_cover, .brk = true};
+    lo_push(L, it);
+}
+
+/* ---- back cover ------------------------------------------------------ */
+
+static void draw_back(lo *L, lo_pg *pg, const lo_item *it, double top)
+{
+    (void)it;
+    (void)top;
+    const lo_style *s = &L->st;
+    const double W = RC_PAGE_WIDTH, H = RC_PAGE_HEIGHT, m = LO_SAFE + 2.0, pad = 30.0;
+    const double tw = W - 2 * m - 2 * pad;
+    rc_draw_rect(L->a, pg->bg, m, m, W - 2 * m, H - 2 * m, &s->blue, NULL, 0);
+    rc_draw_rect(L->a, pg->bg, m + pad, H - m - pad - 8.0, 0.3 * (W - 2 * m), 8.0, &s->yellow,
+                 NULL, 0);
+    const rc_report_cfg *r = L->cfg ? &L->cfg->report : NULL;
+    if (!r)
+        return;
+    double y = 0.45 * H;
+    if (rep(L, &r->cover_note))
+        y = draw_set(L, pg, r->cover_note.s, RC_FONT_LIGHT, 14.0, 18.0, s->white, m + pad, y, tw) -
+            14.0;
+    const char *lines[] = {rep(L, &r->publisher), rep(L, &r->contact_name),
+                           rep(L, &r->contact_address), rep(L, &r->contact_email),
+                           rep(L, &r->contact_phone), rep(L, &r->website)};
+    y = m + pad + 12.0 * 7;
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        if (lines[i])
+            y = draw_set(L, pg, lines[i], i == 0 ? RC_FONT_BOLD : RC_FONT_REGULAR, 9.0, 12.0,
+                         s->white, m + pad, y, tw);
+    if (rep(L, &r->isbn) || rep(L, &r->doi)) {
+        const char *ids = rc_arena_printf(L->a, "%s%s%s%s", rep(L, &r->isbn) ? "ISBN " : "",
+                                          rep(L, &r->isbn) ? r->isbn.s : "",
+                                          rep(L, &r->doi) ? "   doi:" : "",
+                                          rep(L, &r->doi) ? r->doi.s : "");
+        draw_set(L, pg, ids, RC_FONT_REGULAR, 8.0, 11.0, s->white, m + pad, m + pad, tw);
+    }
+}
+
+void lo_back_cover(lo *L)
+{
+    newpage(L, NULL, true, false, true);
+    lo_item it = {.kind = LO_CUSTOM, .fn = draw_back, .brk = true};
+    lo_push(L, it);
+}
+
+/* ---- imprint --------------------------------------------------------- */
+
+static void imp_para(lo *L, const lo_ctx *c, const char *bold, const char *text)
+{
+    lo_runs r = {0};
+    lo_ist st = lo_ist_of(c);
+    if (bold) {
+        lo_ist b = st;
+        b.bold = true;
+        lo_run_text(L, &r, bold, strlen(bold), b, false);
+        if (text)
+            lo_run_text(L, &r, " ", 1, st, false);
+    }
+    if (text)
+        lo_run_text(L, &r, text, strlen(text), st, false);
+    rc_para *p = lo_set(L, &r, c->w, c->leading, RC_PARA_LEFT, true);
+    lo_emit_para(L, c, p, c->x, c->leading, c->size, NULL);
+}
+
+static void imp_heading(lo *L, const lo_ctx *c, rc_word w)
+{
+    lo_space(L, 1.2 * c->leading);
+    const char *t = lo_word(L, w);
+    imp_para(L, c, t, NULL);
+    lo_keep(L);
+}
+
+void lo_imprint(lo *L)
+{
+    newpage(L, NULL, false, false, true);
+    lo_ctx c = lo_body_ctx(L);
+    c.size = 0.85 * L->st.size;
+    c.leading = 1.3 * c.size;
+    const rc_report_cfg *r = L->cfg ? &L->cfg->report : NULL;
+    if (!r)
+        return;
+    if (rep(L, &r->disclaimer)) {
+        imp_heading(L, &c, RC_W_LEGAL_NOTICE);
+        imp_para(L, &c, NULL, r->disclaimer.s);
+    }
+    const rc_str *contact[] = {&r->contact_name, &r->contact_address, &r->contact_email,
+                               &r->contact_phone, &r->website};
+    bool any = false;
+    for (size_t i = 0; i < 5; i++)
+        any |= rep(L, contact[i]) != NULL;
+    if (any) {
+        imp_heading(L, &c, RC_W_CONTACT);
+        for (size_t i = 0; i < 5; i++)
+            if (rep(L, contact[i]))
+                imp_para(L, &c, NULL, contact[i]->s);
+    }
+    lo_space(L, 1.2 * c.leading);
+    /* identifiers: the prefixes are codes, not words of a language */
+    if (rep(L, &r->eur))
+        imp_para(L, &c, NULL, rc_arena_printf(L->a, "EUR %s", r->eur.s));
+    if (rep(L, &r->isbn))
+        imp_para(L, &c, NULL, rc_arena_printf(L->a, "ISBN %s", r->isbn.s));
+    if (rep(L, &r->issn))
+        imp_para(L, &c, NULL, rc_arena_printf(L->a, "ISSN %s", r->issn.s));
+    if (rep(L, &r->doi))
+        imp_para(L, &c, NULL, rc_arena_printf(L->a, "doi:%s", r->doi.s));
+    if (rep(L, &r->catalogue))
+        imp_para(L, &c, NULL, r->catalogue.s);
+    if (r->sample_identifiers) {
+        lo_space(L, 0.5 * c.leading);
+        imp_para(L, &c, lo_word(L, RC_W_SAMPLE_IDS), NULL);
+    }
+    if (rep(L, &r->publisher)) {
+        lo_space(L, 1.2 * c.leading);
+        const char *pub = r->publisher.s;
+        if (rep(L, &r->place))
+            pub = rc_arena_printf(L->a, "%s, %s", pub, r->place.s);
+        if (rep(L, &r->year))
+            pub = rc_arena_printf(L->a, "%s, %s", pub, r->year.s);
+        imp_para(L, &c, lo_word(L, RC_W_PRINTED_BY), pub);
+    }
+    if (rep(L, &r->copyright)) {
+        lo_space(L, 0.5 * c.leading);
+        imp_para(L, &c, NULL, r->copyright.s);
+    }
+    /* How to cite: Authors, Title, Publisher, Place, Year, ISBN, doi, EUR */
+    const char *parts[] = {authors_joined(L),
+                           rep(L, &r->title),
+                           rep(L, &r->publisher),
+                           rep(L, &r->place),
+                           rep(L, &r->year),
+                           rep(L, &r->isbn) ? rc_arena_printf(L->a, "ISBN %s", r->isbn.s) : NULL,
+                           rep(L, &r->doi) ? rc_arena_printf(L->a, "doi:%s", r->doi.s) : NULL,
+                           rep(L, &r->eur) ? rc_arena_printf(L->a, "EUR %s", r->eur.s) : NULL};
+    char *cite = NULL;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (!parts[i])
+            continue;
+        cite = cite ? rc_arena_printf(L->a, "%s, %s", cite, parts[i])
+                    : rc_arena_strdup(L->a, parts[i]);
+    }
+    if (cite) {
+        lo_space(L, 1.2 * c.leading);
+        imp_para(L, &c, rc_arena_printf(L->a, "%s:", lo_word(L, RC_W_HOW_TO_CITE)),
+                 rc_arena_printf(L->a, "%s.", cite));
+    }
+}
+
+/* ---- contents and lists ---------------------------------------------- */
+
+static double page_col(lo *L, double size)
+{
+    return lo_text_width(L, RC_FONT_BOLD, size, "xxviii", 6) + 2.0;
+}
+
+static void toc_entry(lo *L, const char *number, double numcol, const lo_runs *title,
+                      int level, const char *dest, bool bold)
+{
+    const double size = L->st.size, lead = L->st.leading;
+    const double indent = level <= 1 ? 0 : (level == 2 ? 1.6 : 3.8) * size;
+    lo_toc *t = rc_arena_alloc(L->a, sizeof *t);
+    t->number = number && *number ? number : NULL;
+    t->font = bold ? RC_FONT_BOLD : RC_FONT_REGULAR;
+    t->num_font = t->font;
+    t->size = size;
+    t->leading = lead;
+    t->x = LO_LEFT + indent;
+    double nw = t->number ? lo_text_width(L, t->font, size, t->number, strlen(t->number)) : 0;
+    t->tx = t->x + (t->number ? fmax(numcol, nw + 0.6 * size) : 0);
+    t->dest = dest;
+    double w = LO_LEFT + LO_WIDTH - page_col(L, size) - 2.0 * size - t->tx;
+    t->para = lo_set(L, title, w, lead, RC_PARA_LEFT, false);
+    if (!t->para || !t->para->nlines)
+        return;
+    if (level <= 1)
+        lo_space(L, 0.45 * lead);
+    lo_item it = {.kind = LO_TOC, .toc = t, .h = (double)t->para->nlines * lead, .x = t->x,
+                  .w = LO_WIDTH, .brk = true};
+    lo_push(L, it);
+}
+
+static rc_word list_word(rc_list_kind k)
+{
+    return k == RC_LIST_TABLES ? RC_W_LIST_OF_TABLES
+                               : (k == RC_LIST_BOXES ? RC_W_LIST_OF_BOXES : RC_W_LIST_OF_FIGURES);
+}
+
+static const char *list_dest(rc_list_kind k)
+{
+    return k == RC_LIST_TABLES ? "rc-list-tables"
+                               : (k == RC_LIST_BOXES ? "rc-list-boxes" : "rc-list-figures");
+}
+
+static void word_runs(lo *L, lo_runs *r, const char *s, bool bold, double size)
+{
+    lo_ist st = {.bold = bold, .size = size, .colour = L->st.text};
+    lo_run_text(L, r, s, strlen(s), st, false);
+}
+
+static void toc_walk(lo *L, const rc_node *n)
+{
+    for (; n; n = n->next) {
+        if (n->type == RC_NODE_HEADING) {
+            if (n->in_toc && n->level <= 3) {
+                lo_runs r = {0};
+                lo_ist st = {.bold = n->level <= 1, .size = L->st.size, .colour = L->st.text};
+                lo_runs_inline(L, &r, n->first, st);
+                L->out.refs.n = 0; /* footnote marks in titles are not listed */
+                double numcol = (n->level <= 1 ? 2.0 : (n->level == 2 ? 2.6 : 3.4)) * L->st.size;
+                toc_entry(L, n->numbered ? n->number : NULL, numcol, &r, n->level, n->id,
+                          n->level <= 1);
+            }
+        } else if (n->type == RC_NODE_LIST_OF) {
+            lo_runs r = {0};
+            word_runs(L, &r, lo_word(L, list_word(n->list)), true, L->st.size);
+            toc_entry(L, NULL, 0, &r, 1, list_dest(n->list), true);
+        } else if (n->type != RC_NODE_FOOTNOTE_DEF && n->type != RC_NODE_TABLE &&
+                   n->type < RC_NODE_TEXT) {
+            toc_walk(L, n->first);
+        }
+    }
+}
+
+void lo_contents(lo *L)
+{
+    const char *title = lo_word(L, RC_W_CONTENTS);
+    newpage(L, title, false, true, true);
+    lo_runs r = {0};
+    lo_ist st = {.light = true, .size = 2.2 * L->st.size, .colour = L->st.blue};
+    lo_run_text(L, &r, title, strlen(title), st, false);
+    lo_chapter_title(L, NULL, &r, "rc-contents", title);
+    toc_walk(L, L->doc->root ? L->doc->root->first : NULL);
+}
+
+void lo_list_of(lo *L, const rc_node *n)
+{
+    const char *title = lo_word(L, list_word(n->list));
+    newpage(L, title, false, true, true);
+    lo_runs r = {0};
+    lo_ist st = {.light = true, .size = 2.2 * L->st.size, .colour = L->st.blue};
+    lo_run_text(L, &r, title, strlen(title), st, false);
+    lo_chapter_title(L, NULL, &r, list_dest(n->list), title);
+    const rc_doc *doc = L->doc;
+    const rc_float_ref *v = doc->figures.v;
+    size_t cnt = doc->figures.n;
+    rc_word w = RC_W_FIGURE;
+    if (n->list == RC_LIST_TABLES) {
+        v = doc->tables.v;
+        cnt = doc->tables.n;
+        w = RC_W_TABLE;
+    } else if (n->list == RC_LIST_BOXES) {
+        v = doc->boxes.v;
+        cnt = doc->boxes.n;
+        w = RC_W_BOX;
+    }
+    const char **labels = rc_arena_array(L->a, cnt + 1, sizeof *labels);
+    double numcol = 0;
+    for (size_t i = 0; i < cnt; i++) {
+        labels[i] = rc_arena_printf(L->a, "%s\xC2\xA0%s", lo_word(L, w),
+                                    v[i].number ? v[i].number : "");
+        double lw = lo_text_width(L, RC_FONT_REGULAR, L->st.size, labels[i], strlen(labels[i]));
+        if (lw + 0.8 * L->st.size > numcol)
+            numcol = lw + 0.8 * L->st.size;
+    }
+    for (size_t i = 0; i < cnt; i++) {
+        lo_runs tr = {0};
+        word_runs(L, &tr, v[i].caption && *v[i].caption ? v[i].caption : labels[i], false,
+                  L->st.size);
+        toc_entry(L, labels[i], numcol, &tr, 2, v[i].id, false);
+        lo_space(L, 0.25 * L->st.leading);
+    }
+}
+
+/* Draws a contents entry now that page labels are known: title lines,
+ * dot leaders as one run of '.' glyphs on the last line, the page label
+ * flush right, and a link over the whole entry. */
+void lo_draw_toc(lo *L, const lo_item *it, size_t page, double top)
+{
+    const lo_toc *t = it->toc;
+    if (page >= L->res->pages.n || !t->para)
+        return;
+    rc_draw_list *l = L->res->pages.v[page].content;
+    const double base = lo_base(t->size, t->leading);
+    size_t n = t->para->nlines;
+    for (size_t k = 0; k < n; k++)
+        rc_para_draw_line(L->a, l, t->para, k, t->tx, top - base - (double)k * t->leading);
+    if (t->number)
+        rc_draw_text(L->a, l, t->num_font, t->size, t->x, top - base, t->number,
+                     strlen(t->number), L->st.text);
+    const rc_line *last = &t->para->lines[n - 1];
+    double end = 0;
+    for (size_t i = 0; i < last->nfrags; i++)
+        end = fmax(end, last->frags[i].x + last->frags[i].width);
+    double y = top - base - (double)(n - 1) * t->leading;
+    const char *label = lo_dest_label(L, t->dest);
+    double lw = lo_text_width(L, t->font, t->size, label, strlen(label));
+    double right = LO_LEFT + LO_WIDTH;
+    rc_draw_text(L->a, l, t->font, t->size, right - lw, y, label, strlen(label), L->st.text);
+    double sp = 1.3 * lo_text_width(L, RC_FONT_REGULAR, t->size, " ", 1);
+    double dw = lo_text_width(L, RC_FONT_REGULAR, t->size, ".", 1);
+    double from = t->tx + end + sp, to = right - lw - sp;
+    if (dw > 0 && to > from) {
+        size_t cnt = (size_t)floor((to - from) / dw);
+        if (cnt > 0) {
+            char *dots = rc_arena_alloc(L->a, cnt + 1);
+            memset(dots, '.', cnt);
+            rc_draw_text(L->a, l, RC_FONT_REGULAR, t->size, to - (double)cnt * dw, y, dots, cnt,
+                         L->st.grey);
+        }
+    }
+    rc_draw_link(L->a, l, t->x, top - it->h, right - t->x, it->h, t->dest, NULL);
+}

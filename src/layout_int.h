@@ -1,0 +1,287 @@
+/* layout internals shared by layout.c (entry, tree walk, registry),
+ * layout_blocks.c (paragraphs, headings, lists, footnotes),
+ * layout_floats.c (figures, tables, boxes), layout_front.c (cover, imprint,
+ * contents, lists of floats, back cover) and layout_pages.c (page builder).
+ *
+ * The tree is first turned into a flat vertical list of items (TeX's
+ * vertical list, simplified): lines of paragraphs, spaces, unbreakable
+ * units, floats and forced page breaks. Every item knows its height and
+ * whether a page break may come before it; widow/orphan and keep-with-next
+ * rules are encoded in those flags. The page builder then fills pages
+ * greedily, backing up to the last legal break when an item overflows. */
+#ifndef RC_LAYOUT_INT_H
+#define RC_LAYOUT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "rc/layout.h"
+#include "rc/linebreak.h"
+
+/* Page geometry (points). Everything drawn stays at least 56 pt inside
+ * the page edges. */
+#define LO_LEFT 77.95                         /* 27.5 mm */
+#define LO_WIDTH (RC_PAGE_WIDTH - 2 * LO_LEFT) /* 155 mm text width */
+#define LO_BODY_TOP (RC_PAGE_HEIGHT - 88.0)   /* top of the first line box */
+#define LO_BODY_BOTTOM 86.0
+#define LO_BODY_H (LO_BODY_TOP - LO_BODY_BOTTOM)
+#define LO_HEADER_BASE (RC_PAGE_HEIGHT - 68.0)
+#define LO_FOOTER_BASE 64.0
+#define LO_SAFE 56.0                          /* the audit's inner margin */
+#define LO_FN_SEP 11.0                        /* space taken by the footnote rule */
+
+typedef enum lo_kind {
+    LO_LINE,     /* one line of a set paragraph (+ optional marker) */
+    LO_SPACE,    /* vertical space, dropped at the top of a page */
+    LO_UNIT,     /* unbreakable: kids stacked top to bottom, optional fill */
+    LO_ROW,      /* a table row (cells side by side) */
+    LO_RULE,     /* a horizontal rule at mid-height of the item */
+    LO_CHART,    /* a figure's display list placed as a group */
+    LO_TOC,      /* a contents / list-of entry, drawn once page labels are known */
+    LO_CUSTOM,   /* drawn by fn (cover, back cover) */
+    LO_NEWPAGE   /* forced page break with page settings */
+} lo_kind;
+
+typedef struct lo lo;
+typedef struct lo_pg lo_pg;
+typedef struct lo_item lo_item;
+
+/* A piece of content that spans several items and is drawn per page once
+ * the page is complete: the shading of a box split across pages, or the
+ * bottom rule of a table split across pages. */
+typedef enum lo_span_kind { LO_SPAN_FILL, LO_SPAN_BOTTOM_RULE } lo_span_kind;
+typedef struct lo_span {
+    lo_span_kind kind;
+    rc_rgb colour;
+    double x, w, pad, line_width;
+} lo_span;
+
+/* A footnote body, set once when first referenced. */
+typedef struct lo_fn {
+    const rc_node *def;
+    int number;
+    bool placed;         /* already on an emitted page */
+    lo_item *unit;       /* LO_UNIT at text width */
+} lo_fn;
+
+typedef struct lo_cell {
+    const rc_para *para;
+    double x, w;         /* text box inside the cell */
+    double size, leading;
+} lo_cell;
+
+typedef struct lo_row {
+    lo_cell *cells;
+    size_t ncells;
+    bool header, first_body, last;
+    double x, w, vpad;
+} lo_row;
+
+typedef struct lo_table {
+    lo_item *head;       /* header row items repeated on continuation pages */
+    size_t nhead;
+    double head_h;
+} lo_table;
+
+typedef struct lo_toc {
+    const rc_para *para; /* title lines, set narrower than the full width */
+    const char *number;  /* heading number / float label drawn in front, or NULL */
+    rc_font_id font, num_font;
+    double size, leading, x, tx; /* number at x, title at tx */
+    const char *dest;
+} lo_toc;
+
+typedef struct lo_newpage {
+    int restart;         /* -1 keep numbering; else rc_page_style restarted at 1 */
+    bool opening;        /* first page shows no running header */
+    bool header, footer; /* continuation pages show header / footer */
+    bool full;           /* the page is a full-page design (no header/footer at all) */
+    const char *running; /* running-header title from here on (NULL: keep) */
+} lo_newpage;
+
+typedef void (*lo_draw_fn)(lo *L, lo_pg *pg, const lo_item *it, double top);
+
+struct lo_item {
+    lo_kind kind;
+    bool brk;            /* a page break may come before this item */
+    bool is_float;       /* may be deferred to the top of a later page */
+    double h;            /* height */
+    double x, w;
+    /* LO_LINE */
+    const rc_para *para;
+    size_t line;
+    double base;         /* baseline below the item top */
+    const char *mark;    /* marker text drawn on this line (bullet, number) */
+    double mark_x, mark_size, mark_rise;
+    rc_font_id mark_font;
+    rc_rgb mark_colour;
+    /* LO_UNIT */
+    lo_item *kids;
+    size_t nkids;
+    bool filled;
+    rc_rgb fill;
+    /* LO_RULE */
+    rc_rgb colour;
+    double line_width;
+    /* LO_CHART */
+    const rc_draw_list *group;
+    /* others */
+    const lo_row *row;
+    const lo_toc *toc;
+    const lo_newpage *np;
+    lo_draw_fn fn;
+    const char *dest;    /* named destination at the item top */
+    const rc_node *node; /* heading (outline) */
+    const char *outline; /* outline title when the item starts an outline entry */
+    int outline_level;
+    lo_span *span;
+    const lo_table *table;
+    bool table_head;
+    lo_fn **fns;         /* footnotes referenced inside this item */
+    size_t nfns;
+};
+
+typedef RC_VEC(lo_item) lo_items;
+
+/* Style derived from the config once. */
+typedef struct lo_style {
+    double size, leading, parskip;
+    rc_rgb blue, yellow, mid, tint, pale, grey, text, white, rule;
+    bool hyphenate;
+} lo_style;
+
+typedef struct lo_dest {
+    const char *id;
+    size_t page;
+} lo_dest;
+
+typedef struct lo_fixup {
+    const lo_item *it;
+    size_t page;
+    double top;
+} lo_fixup;
+
+struct lo_ref {
+    const char *anchor;
+    lo_fn *fn;
+};
+
+/* Builder state: where items go, pending vertical space, keep flag. */
+typedef struct lo_out {
+    lo_items *items;
+    double pending;
+    bool keep;
+    /* footnote references collected while building the current paragraph:
+     * the run anchor tells on which line each one landed */
+    RC_VEC(struct lo_ref) refs;
+} lo_out;
+
+struct lo {
+    rc_arena *a;
+    const rc_doc *doc;
+    const rc_config *cfg;
+    const rc_locale *loc;
+    const rc_fonts *fonts;
+    const rc_hyph *hyph;
+    rc_diag *d;
+    lo_style st;
+    lo_out out;
+    lo_items items;               /* the main vertical list */
+    lo_fn **fn_by_num;            /* footnote number -> body (1-based) */
+    size_t nfn;
+    unsigned fnref_seq;
+    bool main_started, roman_started;
+    int fn_depth;
+    /* marker (bullet, item number, footnote number) for the next line set */
+    struct lo_mark {
+        const char *text;
+        double x, size, rise;
+        rc_font_id font;
+        rc_rgb colour;
+    } mark;
+    /* page builder results */
+    rc_layout *res;
+    RC_VEC(lo_dest) dests;
+    RC_VEC(lo_fixup) fixups;
+};
+
+struct lo_spanx {
+    lo_span *s;
+    double top, bottom;
+};
+
+/* Page under construction. */
+struct lo_pg {
+    rc_draw_list *bg, *fg;
+    size_t index;
+    RC_VEC(lo_fn *) fns;
+    RC_VEC(struct lo_spanx) spans;
+};
+
+/* layout.c */
+const char *lo_word(const lo *L, rc_word w);
+void lo_push(lo *L, lo_item it);
+void lo_space(lo *L, double h);
+void lo_keep(lo *L);
+lo_out lo_sub_begin(lo *L, lo_items *into);
+void lo_sub_end(lo *L, lo_out saved);
+void lo_register_dest(lo *L, const char *id, size_t page);
+const char *lo_dest_label(const lo *L, const char *id);
+double lo_text_width(const lo *L, rc_font_id f, double size, const char *s, size_t len);
+double lo_base(double size, double leading);
+lo_item lo_unit_of(lo *L, lo_items *kids, double x, double w);
+
+/* layout_blocks.c */
+typedef struct lo_ctx {
+    double x, w;         /* left edge and width of the text block */
+    bool units;          /* paragraphs become single unbreakable units */
+    bool italic;         /* base style italic (block quotes) */
+    double size, leading, parskip;
+    rc_rgb colour;
+    lo_span *span;       /* span stamped on pushed items */
+} lo_ctx;
+
+typedef RC_VEC(rc_run) lo_runs;
+typedef struct lo_ist {  /* inline style while collecting runs */
+    bool bold, italic, light;
+    double size;
+    rc_rgb colour;
+    const char *link_dest, *link_uri;
+} lo_ist;
+
+void lo_runs_inline(lo *L, lo_runs *r, const rc_node *first, lo_ist st);
+void lo_run_text(lo *L, lo_runs *r, const char *s, size_t len, lo_ist st, bool nobreak);
+rc_para *lo_set(lo *L, const lo_runs *r, double width, double leading, rc_para_align al,
+                bool hyph);
+rc_font_id lo_font(const lo *L, lo_ist st);
+/* Pushes the lines of p (or one unit holding them when ctx->units); the
+ * pending marker goes on the first line, dest on the first item. */
+void lo_emit_para(lo *L, const lo_ctx *c, const rc_para *p, double x, double leading,
+                  double size, const char *dest);
+lo_ist lo_ist_of(const lo_ctx *c);
+void lo_add_fn(lo *L, lo_item *it, lo_fn *fn);
+void lo_blocks(lo *L, const lo_ctx *c, const rc_node *first);
+void lo_block(lo *L, const lo_ctx *c, const rc_node *n);
+void lo_heading(lo *L, const lo_ctx *c, const rc_node *h);
+/* A chapter-style title (level 1, contents, lists); dest and outline optional. */
+void lo_chapter_title(lo *L, const char *number, const lo_runs *title, const char *dest,
+                      const char *outline);
+lo_ctx lo_body_ctx(const lo *L);
+
+/* layout_floats.c */
+void lo_figure(lo *L, const lo_ctx *c, const rc_node *n);
+void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n);
+void lo_box(lo *L, const lo_ctx *c, const rc_node *n);
+
+/* layout_front.c */
+void lo_cover(lo *L);
+void lo_imprint(lo *L);
+void lo_back_cover(lo *L);
+void lo_contents(lo *L);
+void lo_list_of(lo *L, const rc_node *n);
+void lo_draw_toc(lo *L, const lo_item *it, size_t page, double top);
+
+/* layout_pages.c */
+void lo_paginate(lo *L);
+void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top);
+
+#endif

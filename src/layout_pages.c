@@ -1,0 +1,426 @@
+/* layout_pages: the page builder. Items are placed greedily from the top of
+ * the body area. When an item does not fit, the page ends at the last
+ * position where a break is allowed (flags set by the item builders encode
+ * keep-with-next and widows/orphans) and the rest starts the next page.
+ * Each page is first simulated to find its end, then emitted by running the
+ * same procedure up to that end, so decisions never differ between the two.
+ * Floats that do not fit join a FIFO queue and are placed at the top of
+ * the next page while the text that follows keeps filling the current one.
+ * A line's footnotes must fit on its page together with it. */
+#include "layout_int.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rc/util.h"
+
+typedef RC_VEC(size_t) idxvec;
+
+typedef struct pstate {
+    size_t pos;
+    idxvec q;                /* deferred floats (item indices), in order */
+    rc_page_style style;
+    int number;
+    const char *running;
+    bool sec_header, sec_footer;
+    /* settings of the page being built */
+    bool opening, full;
+} pstate;
+
+typedef struct run {
+    double used, fnh;
+    bool any, flow;
+    const lo_table *last_tbl;
+    RC_VEC(lo_fn *) fns;
+} run;
+
+/* ---- drawing --------------------------------------------------------- */
+
+static void draw_row(lo *L, lo_pg *pg, const lo_item *it, double top)
+{
+    const lo_row *r = it->row;
+    double bottom = top - it->h;
+    if (r->header) {
+        rc_draw_rect(L->a, pg->bg, r->x, bottom, r->w, it->h, &L->st.tint, NULL, 0);
+        rc_draw_line(L->a, pg->fg, r->x, top, r->x + r->w, top, L->st.blue, 0.8);
+        rc_draw_line(L->a, pg->fg, r->x, bottom, r->x + r->w, bottom, L->st.blue, 0.5);
+    } else if (r->first_body && it->table && it->table->nhead == 0) {
+        rc_draw_line(L->a, pg->fg, r->x, top, r->x + r->w, top, L->st.blue, 0.8);
+    }
+    if (!r->header && !r->last)
+        rc_draw_line(L->a, pg->fg, r->x, bottom, r->x + r->w, bottom, L->st.tint, 0.3);
+    for (size_t c = 0; c < r->ncells; c++) {
+        const lo_cell *ce = &r->cells[c];
+        if (!ce->para)
+            continue;
+        double base = top - r->vpad - lo_base(ce->size, ce->leading);
+        for (size_t k = 0; k < ce->para->nlines; k++)
+            rc_para_draw_line(L->a, pg->fg, ce->para, k, ce->x, base - (double)k * ce->leading);
+    }
+}
+
+void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
+{
+    if (it->dest) {
+        rc_draw_dest(L->a, pg->fg, it->x, top, it->dest);
+        lo_register_dest(L, it->dest, pg->index);
+    }
+    if (it->outline && it->dest) {
+        rc_outline_entry e = {.title = it->outline, .level = it->outline_level,
+                              .page = pg->index, .y = top, .dest = it->dest};
+        RC_PUSH(L->a, L->res->outline, e);
+    }
+    switch (it->kind) {
+    case LO_LINE: {
+        double base = top - it->base;
+        if (it->para && it->line < it->para->nlines)
+            rc_para_draw_line(L->a, pg->fg, it->para, it->line, it->x, base);
+        if (it->mark)
+            rc_draw_text(L->a, pg->fg, it->mark_font, it->mark_size, it->mark_x,
+                         base + it->mark_rise, it->mark, strlen(it->mark), it->mark_colour);
+        break;
+    }
+    case LO_UNIT: {
+        if (it->filled)
+            rc_draw_rect(L->a, pg->bg, it->x, top - it->h, it->w, it->h, &it->fill, NULL, 0);
+        double y = top;
+        for (size_t i = 0; i < it->nkids; i++) {
+            lo_draw_item(L, pg, &it->kids[i], y);
+            y -= it->kids[i].h;
+        }
+        break;
+    }
+    case LO_ROW:
+        draw_row(L, pg, it, top);
+        break;
+    case LO_RULE:
+        rc_draw_line(L->a, pg->fg, it->x, top - it->h / 2, it->x + it->w, top - it->h / 2,
+                     it->colour, it->line_width);
+        break;
+    case LO_CHART:
+        if (it->group)
+            rc_draw_group(L->a, pg->fg, it->x, top - it->h, it->group);
+        break;
+    case LO_TOC: {
+        lo_fixup f = {it, pg->index, top};
+        RC_PUSH(L->a, L->fixups, f);
+        break;
+    }
+    case LO_CUSTOM:
+        if (it->fn)
+            it->fn(L, pg, it, top);
+        break;
+    case LO_SPACE:
+    case LO_NEWPAGE:
+        break;
+    }
+}
+
+/* ---- footnote bookkeeping -------------------------------------------- */
+
+static bool fn_counted(const run *r, const lo_fn *fn)
+{
+    if (fn->placed)
+        return true;
+    for (size_t i = 0; i < r->fns.n; i++)
+        if (r->fns.v[i] == fn)
+            return true;
+    return false;
+}
+
+/* Extra height the item's new footnotes need on this page. */
+static double fn_extra(const run *r, const lo_item *it)
+{
+    double h = 0;
+    for (size_t i = 0; i < it->nfns; i++) {
+        const lo_fn *fn = it->fns[i];
+        bool dup = fn_counted(r, fn);
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = it->fns[k] == fn;
+        if (!dup)
+            h += fn->unit->h;
+    }
+    if (h > 0 && r->fnh == 0)
+        h += LO_FN_SEP;
+    return h;
+}
+
+static void fn_add(lo *L, run *r, const lo_item *it)
+{
+    r->fnh += fn_extra(r, it);
+    for (size_t i = 0; i < it->nfns; i++)
+        if (!fn_counted(r, it->fns[i]))
+            RC_PUSH(L->a, r->fns, it->fns[i]);
+}
+
+/* ---- placement ------------------------------------------------------- */
+
+static void span_note(lo *L, lo_pg *pg, lo_span *s, double top, double bottom)
+{
+    for (size_t i = 0; i < pg->spans.n; i++)
+        if (pg->spans.v[i].s == s) {
+            if (top > pg->spans.v[i].top)
+                pg->spans.v[i].top = top;
+            if (bottom < pg->spans.v[i].bottom)
+                pg->spans.v[i].bottom = bottom;
+            return;
+        }
+    struct lo_spanx x = {s, top, bottom};
+    RC_PUSH(L->a, pg->spans, x);
+}
+
+static bool needs_head(const run *r, const lo_item *it)
+{
+    return it->kind == LO_ROW && it->table && !it->table_head && it->table->nhead > 0 &&
+           r->last_tbl != it->table;
+}
+
+static void place(lo *L, lo_pg *pg, run *r, const lo_item *it, bool head)
+{
+    double h = it->h + (head ? it->table->head_h : 0);
+    if (pg) {
+        double top = LO_BODY_TOP - r->used;
+        double y = top;
+        if (head)
+            for (size_t i = 0; i < it->table->nhead; i++) {
+                lo_draw_item(L, pg, &it->table->head[i], y);
+                y -= it->table->head[i].h;
+            }
+        lo_draw_item(L, pg, it, y);
+        if (it->span)
+            span_note(L, pg, it->span, top, top - h);
+    }
+    fn_add(L, r, it);
+    r->used += h;
+    r->any = true;
+}
+
+static void apply_newpage(pstate *ps, const lo_newpage *np)
+{
+    if (np->restart >= 0) {
+        ps->style = (rc_page_style)np->restart;
+        ps->number = 1;
+    }
+    if (np->running)
+        ps->running = np->running;
+    ps->sec_header = np->header;
+    ps->sec_footer = np->footer;
+    ps->opening = np->opening;
+    ps->full = np->full;
+}
+
+/* Fills one page starting at ps->pos with the queued floats first. In
+ * simulation (pg == NULL) returns where the page must end; when emitting,
+ * stops at stop. Updates ps->pos and ps->q. */
+static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
+{
+    const lo_items *v = &L->items;
+    const double H = LO_BODY_H;
+    while (ps->q.n) {
+        const lo_item *f = &v->v[ps->q.v[0]];
+        if (r->any && r->used + f->h + r->fnh + fn_extra(r, f) > H)
+            break;
+        place(L, pg, r, f, false);
+        memmove(ps->q.v, ps->q.v + 1, (ps->q.n - 1) * sizeof *ps->q.v);
+        ps->q.n--;
+    }
+    size_t last_break = SIZE_MAX;
+    size_t i = ps->pos;
+    for (; i < v->n && i < stop; i++) {
+        const lo_item *it = &v->v[i];
+        if (it->kind == LO_NEWPAGE) {
+            if (r->any)
+                break;
+            if (pg)
+                apply_newpage(ps, it->np);
+            continue;
+        }
+        if (it->kind == LO_SPACE) {
+            if (!r->flow)
+                continue; /* discarded at the top of a page */
+            if (r->used + it->h + r->fnh <= H) {
+                if (it->brk)
+                    last_break = i;
+                r->used += it->h;
+                continue;
+            }
+            if (it->brk)
+                break;
+            if (last_break != SIZE_MAX) {
+                i = last_break;
+                break;
+            }
+            continue; /* an unbreakable space that overflows: let it go */
+        }
+        if (it->is_float) {
+            if (ps->q.n) {
+                RC_PUSH(L->a, ps->q, i);
+                continue;
+            }
+            if (!r->any || r->used + it->h + r->fnh + fn_extra(r, it) <= H) {
+                place(L, pg, r, it, false);
+                continue;
+            }
+            RC_PUSH(L->a, ps->q, i);
+            continue;
+        }
+        bool head = needs_head(r, it);
+        double need = it->h + (head ? it->table->head_h : 0);
+        if (!r->any || r->used + need + r->fnh + fn_extra(r, it) <= H) {
+            if (it->brk && r->flow)
+                last_break = i;
+            place(L, pg, r, it, head);
+            r->flow = true;
+            r->last_tbl = it->kind == LO_ROW ? it->table : NULL;
+            continue;
+        }
+        if (it->brk && r->flow)
+            break;
+        if (last_break != SIZE_MAX)
+            i = last_break;
+        break; /* forced: nothing on this page allows a break */
+    }
+    ps->pos = i;
+    return i;
+}
+
+/* ---- page decoration ------------------------------------------------- */
+
+static const char *fit(lo *L, rc_font_id f, double size, const char *s, double maxw)
+{
+    size_t len = strlen(s);
+    if (lo_text_width(L, f, size, s, len) <= maxw)
+        return s;
+    const char *ell = "\xE2\x80\xA6";
+    double ew = lo_text_width(L, f, size, ell, 3);
+    while (len > 0) {
+        len--;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+        if (lo_text_width(L, f, size, s, len) + ew <= maxw)
+            break;
+    }
+    while (len > 0 && s[len - 1] == ' ')
+        len--;
+    return rc_arena_printf(L->a, "%.*s%s", (int)len, s, ell);
+}
+
+static const char *label_of(lo *L, rc_page_style st, int n)
+{
+    if (st == RC_PAGE_NONE)
+        return "";
+    if (st == RC_PAGE_ARABIC)
+        return rc_arena_printf(L->a, "%d", n);
+    static const struct {
+        int v;
+        const char *s;
+    } R[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"},
+             {50, "l"},   {40, "xl"},  {10, "x"},  {9, "ix"},   {5, "v"},   {4, "iv"},
+             {1, "i"}};
+    char buf[64];
+    size_t o = 0;
+    for (size_t k = 0; k < sizeof R / sizeof R[0]; k++)
+        while (n >= R[k].v && o + 3 < sizeof buf) {
+            size_t l = strlen(R[k].s);
+            memcpy(buf + o, R[k].s, l);
+            o += l;
+            n -= R[k].v;
+        }
+    buf[o] = 0;
+    return rc_arena_strdup(L->a, buf);
+}
+
+static void finish_page(lo *L, lo_pg *pg, pstate *ps, run *r)
+{
+    lo_style *s = &L->st;
+    /* spans: box shading and table bottom rules, per page */
+    for (size_t i = 0; i < pg->spans.n; i++) {
+        const struct lo_spanx *x = &pg->spans.v[i];
+        if (x->s->kind == LO_SPAN_FILL) {
+            double top = x->top + x->s->pad, bottom = x->bottom - x->s->pad;
+            rc_draw_rect(L->a, pg->bg, x->s->x, bottom, x->s->w, top - bottom, &x->s->colour,
+                         NULL, 0);
+        } else {
+            rc_draw_line(L->a, pg->fg, x->s->x, x->bottom, x->s->x + x->s->w, x->bottom,
+                         x->s->colour, x->s->line_width);
+        }
+    }
+    /* footnotes, stacked up from the bottom of the body */
+    if (r->fns.n) {
+        double h = 0;
+        for (size_t i = 0; i < r->fns.n; i++)
+            h += r->fns.v[i]->unit->h;
+        double area = LO_BODY_BOTTOM + h + LO_FN_SEP;
+        rc_draw_line(L->a, pg->fg, LO_LEFT, area - 4.0, LO_LEFT + 0.25 * LO_WIDTH, area - 4.0,
+                     s->grey, 0.5);
+        double y = area - LO_FN_SEP;
+        for (size_t i = 0; i < r->fns.n; i++) {
+            lo_draw_item(L, pg, r->fns.v[i]->unit, y);
+            y -= r->fns.v[i]->unit->h;
+            r->fns.v[i]->placed = true;
+        }
+    }
+    rc_page page = {.style = ps->style, .number = ps->number};
+    page.label = label_of(L, ps->style, ps->number);
+    const double hs = 0.8 * s->size;
+    if (!ps->full && !ps->opening && ps->sec_header) {
+        const char *title = L->cfg && L->cfg->report.title.s ? L->cfg->report.title.s : "";
+        const char *left = fit(L, RC_FONT_REGULAR, hs, title, 0.46 * LO_WIDTH);
+        const char *right = fit(L, RC_FONT_REGULAR, hs, ps->running ? ps->running : "",
+                                0.46 * LO_WIDTH);
+        rc_draw_text(L->a, pg->fg, RC_FONT_REGULAR, hs, LO_LEFT, LO_HEADER_BASE, left,
+                     strlen(left), s->grey);
+        double rw = lo_text_width(L, RC_FONT_REGULAR, hs, right, strlen(right));
+        rc_draw_text(L->a, pg->fg, RC_FONT_REGULAR, hs, LO_LEFT + LO_WIDTH - rw, LO_HEADER_BASE,
+                     right, strlen(right), s->grey);
+        rc_draw_line(L->a, pg->fg, LO_LEFT, LO_HEADER_BASE - 4.5, LO_LEFT + LO_WIDTH,
+                     LO_HEADER_BASE - 4.5, s->tint, 0.5);
+    }
+    if (!ps->full && ps->sec_footer && *page.label) {
+        const double fs = 0.85 * s->size;
+        double w = lo_text_width(L, RC_FONT_REGULAR, fs, page.label, strlen(page.label));
+        rc_draw_text(L->a, pg->fg, RC_FONT_REGULAR, fs, LO_LEFT + (LO_WIDTH - w) / 2,
+                     LO_FOOTER_BASE, page.label, strlen(page.label), s->grey);
+    }
+    /* background first, then everything else */
+    page.content = rc_draw_new(L->a);
+    for (size_t i = 0; i < pg->bg->ops.n; i++)
+        RC_PUSH(L->a, page.content->ops, pg->bg->ops.v[i]);
+    for (size_t i = 0; i < pg->fg->ops.n; i++)
+        RC_PUSH(L->a, page.content->ops, pg->fg->ops.v[i]);
+    RC_PUSH(L->a, L->res->pages, page);
+    ps->number++;
+    ps->opening = false;
+    ps->full = false;
+}
+
+void lo_paginate(lo *L)
+{
+    pstate ps = {.style = RC_PAGE_ARABIC, .number = 1, .sec_header = true, .sec_footer = true};
+    size_t guard = 0;
+    while (ps.pos < L->items.n || ps.q.n) {
+        /* simulate on a copy of the queue to find the end of the page */
+        pstate sim = ps;
+        sim.q.v = NULL;
+        sim.q.n = sim.q.cap = 0;
+        for (size_t i = 0; i < ps.q.n; i++)
+            RC_PUSH(L->a, sim.q, ps.q.v[i]);
+        run rs = {0};
+        size_t end = run_page(L, &sim, SIZE_MAX, NULL, &rs);
+        lo_pg pg = {.bg = rc_draw_new(L->a), .fg = rc_draw_new(L->a),
+                    .index = L->res->pages.n};
+        run re = {0};
+        size_t start = ps.pos, q0 = ps.q.n;
+        run_page(L, &ps, end, &pg, &re);
+        if (!re.any) {
+            /* nothing left to show (trailing page settings) */
+            if (ps.pos == start && ps.q.n == q0)
+                ps.pos++;
+            continue;
+        }
+        finish_page(L, &pg, &ps, &re);
+        if (++guard > 100000)
+            break;
+    }
+}

@@ -1,0 +1,464 @@
+/* locale: word tables and number formatting for each report language.
+ *
+ * Number conventions (documented choice):
+ *   - decimal separator and thousands separator come from the table; the
+ *     thousands separator is used only from 10 000 up ("1234", "12,345"),
+ *     following the EU Interinstitutional Style Guide;
+ *   - the percent sign follows the number with percent_sep between them:
+ *     "" in English ("93.8%"), a no-break space in Spanish ("93,8 %");
+ *   - rounding is half away from zero on the *decimal* value as written with
+ *     15 significant digits, so 2.675 rounds to 2.68 and 0.125 to 0.13 even
+ *     though their binary doubles are slightly off;
+ *   - negative numbers use an ASCII hyphen-minus ("-3.5"), never "-0";
+ *   - NaN and infinities print "n/a".
+ * Adding a language is one more table below plus its entry in 'all'. */
+#include "rc/locale.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NBSP "\xC2\xA0"
+
+static const rc_locale en = {
+    .lang = "en",
+    .babel = "british",
+    .hyph_dict = "hyph_en_GB.dic",
+    .words =
+        {
+            [RC_W_CONTENTS] = "Contents",
+            [RC_W_FIGURE] = "Figure",
+            [RC_W_TABLE] = "Table",
+            [RC_W_BOX] = "Box",
+            [RC_W_SOURCE] = "Source",
+            [RC_W_NOTE] = "Note",
+            [RC_W_LIST_OF_FIGURES] = "List of figures",
+            [RC_W_LIST_OF_TABLES] = "List of tables",
+            [RC_W_LIST_OF_BOXES] = "List of boxes",
+            [RC_W_ANNEX] = "Annex",
+            [RC_W_PAGE] = "page",
+            [RC_W_HOW_TO_CITE] = "How to cite this report",
+            [RC_W_CONTACT] = "Contact information",
+            [RC_W_LEGAL_NOTICE] = "Legal notice",
+            [RC_W_PRINTED_BY] = "Published by",
+            [RC_W_SAMPLE_IDS] = "The identifiers shown here (ISBN, ISSN, DOI, catalogue number) "
+                                "are sample values and do not refer to a published document.",
+            [RC_W_AUTHORS] = "Authors",
+            [RC_W_ALL] = "All",
+            [RC_W_COUNT] = "Count",
+            [RC_W_SHARE] = "Share",
+            [RC_W_ANSWERED] = "Answered",
+            [RC_W_MEAN] = "Mean",
+            [RC_W_MEDIAN] = "Median",
+            [RC_W_TOP2] = "Top 2",
+            [RC_W_TOTAL] = "Total",
+            [RC_W_METRIC] = "Metric",
+            [RC_W_VALUE] = "Value",
+            [RC_W_FIELD] = "Field",
+            [RC_W_TYPE] = "Type",
+            [RC_W_CODES] = "Codes and labels",
+            [RC_W_MISSING] = "Missing codes",
+            [RC_W_GENERATED] = "Generated",
+            [RC_W_VERSION] = "reportc version",
+            [RC_W_INPUT_FILES] = "Input files",
+            [RC_W_ABOUT] = "About",
+            [RC_W_METRICS] = "Metrics",
+            [RC_W_FIELDS] = "Fields",
+            [RC_W_TITLE] = "Title",
+            [RC_W_SHEET] = "Sheet",
+            [RC_W_NUMBER] = "Number",
+        },
+    .decimal = ".",
+    .thousands = ",",
+    .percent_sep = "",
+    .months = {"January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"},
+};
+
+/* Spanish follows the EU Interinstitutional Style Guide (Libro de estilo):
+ * "cuadro" for tables, "recuadro" for boxes, decimal comma, a space for
+ * thousands and before the percent sign. */
+static const rc_locale es = {
+    .lang = "es",
+    .babel = "spanish",
+    .hyph_dict = "hyph_es.dic",
+    .words =
+        {
+            [RC_W_CONTENTS] = "Índice",
+            [RC_W_FIGURE] = "Figura",
+            [RC_W_TABLE] = "Cuadro",
+            [RC_W_BOX] = "Recuadro",
+            [RC_W_SOURCE] = "Fuente",
+            [RC_W_NOTE] = "Nota",
+            [RC_W_LIST_OF_FIGURES] = "Lista de figuras",
+            [RC_W_LIST_OF_TABLES] = "Lista de cuadros",
+            [RC_W_LIST_OF_BOXES] = "Lista de recuadros",
+            [RC_W_ANNEX] = "Anexo",
+            [RC_W_PAGE] = "página",
+            [RC_W_HOW_TO_CITE] = "Cómo citar este informe",
+            [RC_W_CONTACT] = "Información de contacto",
+            [RC_W_LEGAL_NOTICE] = "Aviso jurídico",
+            [RC_W_PRINTED_BY] = "Publicado por",
+            [RC_W_SAMPLE_IDS] = "Los identificadores que figuran aquí (ISBN, ISSN, DOI, número de "
+                                "catálogo) son valores de ejemplo y no corresponden a ninguna "
+                                "publicación.",
+            [RC_W_AUTHORS] = "Autores",
+            [RC_W_ALL] = "Todos",
+            [RC_W_COUNT] = "Recuento",
+            [RC_W_SHARE] = "Porcentaje",
+            [RC_W_ANSWERED] = "Respuestas",
+            [RC_W_MEAN] = "Media",
+            [RC_W_MEDIAN] = "Mediana",
+            [RC_W_TOP2] = "Dos niveles superiores",
+            [RC_W_TOTAL] = "Total",
+            [RC_W_METRIC] = "Indicador",
+            [RC_W_VALUE] = "Valor",
+            [RC_W_FIELD] = "Campo",
+            [RC_W_TYPE] = "Tipo",
+            [RC_W_CODES] = "Códigos y etiquetas",
+            [RC_W_MISSING] = "Códigos de valor ausente",
+            [RC_W_GENERATED] = "Generado",
+            [RC_W_VERSION] = "Versión de reportc",
+            [RC_W_INPUT_FILES] = "Archivos de entrada",
+            [RC_W_ABOUT] = "Acerca de",
+            [RC_W_METRICS] = "Indicadores",
+            [RC_W_FIELDS] = "Campos",
+            [RC_W_TITLE] = "Título",
+            [RC_W_SHEET] = "Hoja",
+            [RC_W_NUMBER] = "Número",
+        },
+    .decimal = ",",
+    .thousands = NBSP,
+    .percent_sep = NBSP,
+    .months = {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+               "septiembre", "octubre", "noviembre", "diciembre"},
+};
+
+/* European Portuguese (EU style guide: "quadro", "caixa", "ficheiros"). */
+static const rc_locale pt = {
+    .lang = "pt",
+    .babel = "portuguese",
+    .hyph_dict = "hyph_pt_PT.dic",
+    .words =
+        {
+            [RC_W_CONTENTS] = "Índice",
+            [RC_W_FIGURE] = "Figura",
+            [RC_W_TABLE] = "Quadro",
+            [RC_W_BOX] = "Caixa",
+            [RC_W_SOURCE] = "Fonte",
+            [RC_W_NOTE] = "Nota",
+            [RC_W_LIST_OF_FIGURES] = "Lista de figuras",
+            [RC_W_LIST_OF_TABLES] = "Lista de quadros",
+            [RC_W_LIST_OF_BOXES] = "Lista de caixas",
+            [RC_W_ANNEX] = "Anexo",
+            [RC_W_PAGE] = "página",
+            [RC_W_HOW_TO_CITE] = "Como citar este relatório",
+            [RC_W_CONTACT] = "Informações de contacto",
+            [RC_W_LEGAL_NOTICE] = "Aviso legal",
+            [RC_W_PRINTED_BY] = "Publicado por",
+            [RC_W_SAMPLE_IDS] = "Os identificadores aqui apresentados (ISBN, ISSN, DOI, número de "
+                                "catálogo) são valores de exemplo e não correspondem a nenhuma "
+                                "publicação.",
+            [RC_W_AUTHORS] = "Autores",
+            [RC_W_ALL] = "Todos",
+            [RC_W_COUNT] = "Contagem",
+            [RC_W_SHARE] = "Percentagem",
+            [RC_W_ANSWERED] = "Respostas",
+            [RC_W_MEAN] = "Média",
+            [RC_W_MEDIAN] = "Mediana",
+            [RC_W_TOP2] = "Dois níveis superiores",
+            [RC_W_TOTAL] = "Total",
+            [RC_W_METRIC] = "Indicador",
+            [RC_W_VALUE] = "Valor",
+            [RC_W_FIELD] = "Campo",
+            [RC_W_TYPE] = "Tipo",
+            [RC_W_CODES] = "Códigos e rótulos",
+            [RC_W_MISSING] = "Códigos de valor em falta",
+            [RC_W_GENERATED] = "Gerado",
+            [RC_W_VERSION] = "Versão do reportc",
+            [RC_W_INPUT_FILES] = "Ficheiros de entrada",
+            [RC_W_ABOUT] = "Sobre",
+            [RC_W_METRICS] = "Indicadores",
+            [RC_W_FIELDS] = "Campos",
+            [RC_W_TITLE] = "Título",
+            [RC_W_SHEET] = "Folha",
+            [RC_W_NUMBER] = "Número",
+        },
+    .decimal = ",",
+    .thousands = NBSP,
+    .percent_sep = "",
+    .months = {"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+               "setembro", "outubro", "novembro", "dezembro"},
+};
+
+static const rc_locale *const all[] = {&en, &es, &pt};
+
+const rc_locale *rc_locale_get(const char *lang)
+{
+    if (!lang || !*lang)
+        return &en;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        size_t n = strlen(all[i]->lang);
+        /* "en", "en-GB", "en_GB" all select the English table */
+        if (strncmp(lang, all[i]->lang, n) == 0 &&
+            (lang[n] == '\0' || lang[n] == '-' || lang[n] == '_'))
+            return all[i];
+    }
+    return NULL;
+}
+
+const rc_locale *const *rc_locale_all(size_t *n)
+{
+    if (n)
+        *n = sizeof all / sizeof all[0];
+    return all;
+}
+
+const char *rc_locale_word(const rc_locale *l, rc_word w)
+{
+    if (!l)
+        l = &en;
+    if ((unsigned)w >= RC_W_COUNT_WORDS)
+        return "";
+    const char *s = l->words[w];
+    return s ? s : en.words[w];
+}
+
+/* ---- number formatting ------------------------------------------------- */
+
+/* Appends s to buf at *pos, truncating; buf stays NUL-terminated. */
+static void put(char *buf, size_t n, size_t *pos, const char *s, size_t len)
+{
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < len && *pos + 1 < n; i++)
+        buf[(*pos)++] = s[i];
+    buf[*pos] = '\0';
+}
+
+static void puts_(char *buf, size_t n, size_t *pos, const char *s)
+{
+    put(buf, n, pos, s, strlen(s));
+}
+
+/* The decimal digits of |v| rounded half away from zero to 'decimals'
+ * places: integer digits into ip (no leading zeros, "0" for zero), fraction
+ * digits into fp (exactly 'decimals' digits, 0..15). Works on the
+ * 15-significant-digit decimal form of v (DBL_DIG), see the file comment. */
+static void round_digits(double v, int decimals, char ip[static 400], char fp[static 32])
+{
+    char e[40];
+    snprintf(e, sizeof e, "%.14e", fabs(v));
+    /* e = "d.dddddddddddddde+XX": 15 significant digits D, exponent E */
+    char dig[16];
+    int nd = 0;
+    for (const char *p = e; *p && *p != 'e' && nd < 15; p++)
+        if (*p >= '0' && *p <= '9')
+            dig[nd++] = *p;
+    const char *ep = strchr(e, 'e');
+    int ex = ep ? atoi(ep + 1) : 0;
+    /* digit of the power 10^p */
+#define DIGIT(p) ((ex - (p)) >= 0 && (ex - (p)) < nd ? dig[ex - (p)] - '0' : 0)
+    int top = ex > 0 ? ex : 0;
+    /* all kept digits, most significant first, with one slot for a carry */
+    char d[400];
+    int len = 0;
+    d[len++] = 0;
+    for (int p = top; p >= -decimals; p--)
+        d[len++] = (char)DIGIT(p);
+    if (DIGIT(-decimals - 1) >= 5) {
+        int i = len - 1;
+        while (d[i] == 9)
+            d[i--] = 0;
+        d[i]++;
+    }
+#undef DIGIT
+    int nint = len - decimals; /* includes the carry slot */
+    int i = 0;
+    while (i < nint - 1 && d[i] == 0)
+        i++;
+    int k = 0;
+    for (; i < nint; i++)
+        ip[k++] = (char)('0' + d[i]);
+    ip[k] = '\0';
+    for (int f = 0; f < decimals; f++)
+        fp[f] = (char)('0' + d[nint + f]);
+    fp[decimals] = '\0';
+}
+
+/* Writes a number with exactly 'decimals' decimals (0..15) and the locale's
+ * separators; strip removes trailing fraction zeros (for "as needed"). */
+static size_t fmt_fixed(const rc_locale *l, double v, int decimals, bool strip, char *buf,
+                        size_t n)
+{
+    size_t pos = 0;
+    if (n)
+        buf[0] = '\0';
+    if (!isfinite(v)) {
+        puts_(buf, n, &pos, "n/a");
+        return pos;
+    }
+    if (decimals > 15)
+        decimals = 15;
+    char ip[400], fp[32];
+    round_digits(v, decimals, ip, fp);
+    int fl = decimals;
+    if (strip)
+        while (fl > 0 && fp[fl - 1] == '0')
+            fl--;
+    fp[fl] = '\0';
+    bool zero = strcmp(ip, "0") == 0 && strspn(fp, "0") == (size_t)fl;
+    if (v < 0 && !zero)
+        puts_(buf, n, &pos, "-");
+    size_t il = strlen(ip);
+    const char *th = l->thousands ? l->thousands : "";
+    bool group = il >= 5 && *th;
+    for (size_t i = 0; i < il; i++) {
+        if (group && i > 0 && (il - i) % 3 == 0)
+            puts_(buf, n, &pos, th);
+        put(buf, n, &pos, ip + i, 1);
+    }
+    if (fl > 0) {
+        puts_(buf, n, &pos, l->decimal ? l->decimal : ".");
+        put(buf, n, &pos, fp, (size_t)fl);
+    }
+    return pos;
+}
+
+size_t rc_format_number(const rc_locale *l, double v, int decimals, char *buf, size_t n)
+{
+    if (!l)
+        l = &en;
+    if (decimals < 0)
+        return fmt_fixed(l, v, 6, true, buf, n);
+    return fmt_fixed(l, v, decimals, false, buf, n);
+}
+
+size_t rc_format_percent(const rc_locale *l, double v, int decimals, char *buf, size_t n)
+{
+    if (!l)
+        l = &en;
+    size_t pos = rc_format_number(l, v * 100.0, decimals, buf, n);
+    if (!isfinite(v))
+        return pos;
+    puts_(buf, n, &pos, l->percent_sep ? l->percent_sep : "");
+    puts_(buf, n, &pos, "%");
+    return pos;
+}
+
+/* Parses the ":N" argument of a spec; digits only (with one optional point
+ * when allow_point). Returns false when malformed. */
+static bool spec_arg(const char *s, bool allow_point, double *out, int *ndec)
+{
+    if (!*s)
+        return false;
+    int points = 0, dec = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '.') {
+            if (!allow_point || points++ || !p[1] || p == s)
+                return false;
+        } else if (*p >= '0' && *p <= '9') {
+            if (points)
+                dec++;
+        } else {
+            return false;
+        }
+    }
+    if (strlen(s) > 12)
+        return false;
+    *out = strtod(s, NULL);
+    if (ndec)
+        *ndec = dec;
+    return true;
+}
+
+typedef enum { F_AUTO, F_INTEGER, F_NUMBER, F_PERCENT, F_FLOOR, F_CEIL, F_BAD } fkind;
+
+/* Splits spec into kind and argument (decimals or multiple). */
+static fkind parse_spec(const char *spec, double *arg, int *dec)
+{
+    *arg = 0;
+    *dec = 0;
+    if (!spec)
+        return F_AUTO;
+    /* tolerate surrounding blanks: "{{x | percent:1 }}" */
+    while (*spec == ' ' || *spec == '\t')
+        spec++;
+    char s[48];
+    size_t len = strlen(spec);
+    while (len && (spec[len - 1] == ' ' || spec[len - 1] == '\t'))
+        len--;
+    if (len >= sizeof s)
+        return F_BAD;
+    memcpy(s, spec, len);
+    s[len] = '\0';
+    if (!*s || !strcmp(s, "auto"))
+        return F_AUTO;
+    if (!strcmp(s, "integer"))
+        return F_INTEGER;
+    if (!strcmp(s, "percent"))
+        return F_PERCENT;
+    char *colon = strchr(s, ':');
+    if (!colon)
+        return F_BAD;
+    *colon = '\0';
+    const char *a = colon + 1;
+    double v;
+    if (!strcmp(s, "number") || !strcmp(s, "percent")) {
+        if (!spec_arg(a, false, &v, NULL) || v > 15)
+            return F_BAD;
+        *dec = (int)v;
+        return s[0] == 'n' ? F_NUMBER : F_PERCENT;
+    }
+    if (!strcmp(s, "floor") || !strcmp(s, "ceil")) {
+        if (!spec_arg(a, true, &v, dec) || !(v > 0))
+            return F_BAD;
+        *arg = v;
+        return s[0] == 'f' ? F_FLOOR : F_CEIL;
+    }
+    return F_BAD;
+}
+
+int rc_format_valid(const char *spec)
+{
+    double a;
+    int d;
+    return parse_spec(spec, &a, &d) != F_BAD;
+}
+
+size_t rc_format_value(const rc_locale *l, double v, const char *spec, char *buf, size_t n)
+{
+    if (!l)
+        l = &en;
+    double arg;
+    int dec;
+    fkind k = parse_spec(spec, &arg, &dec);
+    if (n)
+        buf[0] = '\0';
+    switch (k) {
+    case F_AUTO:
+        if (isfinite(v) && fabs(v) < 1e15 && v == floor(v))
+            return fmt_fixed(l, v, 0, false, buf, n);
+        return fmt_fixed(l, v, 2, true, buf, n);
+    case F_INTEGER:
+        return fmt_fixed(l, v, 0, false, buf, n);
+    case F_NUMBER:
+        return fmt_fixed(l, v, dec, false, buf, n);
+    case F_PERCENT:
+        return rc_format_percent(l, v, dec, buf, n);
+    case F_FLOOR:
+    case F_CEIL: {
+        if (!isfinite(v))
+            return fmt_fixed(l, v, 0, false, buf, n);
+        /* a tiny tolerance so 300 with floor:100 stays 300 despite binary noise */
+        double q = v / arg;
+        double r = k == F_FLOOR ? floor(q + 1e-9) : ceil(q - 1e-9);
+        return fmt_fixed(l, r * arg, dec, false, buf, n);
+    }
+    case F_BAD:
+        break;
+    }
+    return 0;
+}

@@ -1,0 +1,264 @@
+/* pdf: the driver of the PDF back end. One libharu document per call:
+ * scan the pages (faces, codes, destinations, content hash), load the used
+ * faces, draw every page, then links, outline, page labels, metadata, the
+ * ToUnicode fix and a deterministic /ID; save to a temporary file beside the
+ * target and rename it into place only when everything succeeded.
+ *
+ * libharu reports errors through the handler given to HPDF_New; errors are
+ * sticky (every later call fails), so the handler records the first one and
+ * the driver stops at the next check. No setjmp/longjmp. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pdf_int.h"
+#include "rc/util.h"
+
+#ifndef RC_VERSION
+#define RC_VERSION "0"
+#endif
+
+static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
+{
+    rc_pdf *p = user;
+    if (p->err == HPDF_OK) {
+        p->err = err;
+        p->err_detail = detail;
+        p->err_errno = errno;
+    }
+}
+
+bool rc_pdf_ok(rc_pdf *p, HPDF_STATUS st)
+{
+    if (st != HPDF_OK && p->err == HPDF_OK) {
+        p->err = st;
+        p->err_errno = 0;
+    }
+    return st == HPDF_OK;
+}
+
+bool rc_pdf_failed(const rc_pdf *p)
+{
+    return p->err != HPDF_OK;
+}
+
+/* The libharu codes a user can meet; the rest print as numbers. */
+static const char *hpdf_strerror(HPDF_STATUS e)
+{
+    switch (e) {
+    case HPDF_FILE_OPEN_ERROR:
+        return "cannot open file";
+    case HPDF_FILE_IO_ERROR:
+        return "file I/O error";
+    case HPDF_FAILD_TO_ALLOC_MEM:
+        return "out of memory";
+    case HPDF_TTF_INVALID_FOMAT:
+        return "not a valid TrueType font";
+    case HPDF_TTF_INVALID_CMAP:
+        return "unsupported TrueType cmap";
+    case HPDF_TTF_MISSING_TABLE:
+        return "TrueType table missing";
+    case HPDF_TTF_CANNOT_EMBEDDING_FONT:
+        return "font licence forbids embedding";
+    case HPDF_INVALID_PARAMETER:
+        return "invalid parameter";
+    case HPDF_DUPLICATE_REGISTRATION:
+        return "font registered twice";
+    default:
+        return "internal error";
+    }
+}
+
+static bool is_io_error(HPDF_STATUS e)
+{
+    return e == HPDF_FILE_OPEN_ERROR || e == HPDF_FILE_IO_ERROR;
+}
+
+/* ---- metadata ---- */
+
+static char *join(rc_arena *a, const rc_strlist *l, const char *sep)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < l->n; i++)
+        n += (l->v[i].s ? strlen(l->v[i].s) : 0) + strlen(sep);
+    char *s = rc_arena_alloc(a, n), *o = s;
+    for (size_t i = 0; i < l->n; i++) {
+        if (!l->v[i].s || !l->v[i].s[0]) continue;
+        if (o != s) o = stpcpy(o, sep);
+        o = stpcpy(o, l->v[i].s);
+    }
+    return s;
+}
+
+/* Days since 1970-01-01 -> civil date (H. Hinnant's algorithm), so dates do
+ * not depend on the C library's time zone handling. */
+static HPDF_Date to_date(int64_t t)
+{
+    if (t < 0) t = 0;
+    int64_t days = t / 86400, secs = t % 86400;
+    int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t y = yoe + era * 400 + (m <= 2);
+    HPDF_Date dt = {(HPDF_INT)y,
+                    (HPDF_INT)m,
+                    (HPDF_INT)d,
+                    (HPDF_INT)(secs / 3600),
+                    (HPDF_INT)(secs / 60 % 60),
+                    (HPDF_INT)(secs % 60),
+                    'Z',
+                    0,
+                    0};
+    return dt;
+}
+
+/* 1 January of the report's year (UTC); 2000 without a usable year, as the
+ * build does for the other outputs. */
+static int64_t year_epoch(const rc_config *cfg)
+{
+    long y = cfg && cfg->report.year.s ? strtol(cfg->report.year.s, NULL, 10) : 2000;
+    if (y < 1970 || y > 9999) y = 2000;
+    int64_t days = 0;
+    for (long k = 1970; k < y; k++)
+        days += (k % 4 == 0 && (k % 100 != 0 || k % 400 == 0)) ? 366 : 365;
+    return days * 86400;
+}
+
+static void set_text(rc_pdf *p, HPDF_InfoType t, const char *v)
+{
+    if (v && v[0]) rc_pdf_ok(p, HPDF_SetInfoAttr(p->doc, t, rc_pdf_text(p, v, strlen(v))));
+}
+
+static void metadata(rc_pdf *p, const rc_config *cfg)
+{
+    if (cfg) {
+        const rc_report_cfg *r = &cfg->report;
+        set_text(p, HPDF_INFO_TITLE, r->title.s);
+        set_text(p, HPDF_INFO_AUTHOR, join(p->a, &r->authors, ", "));
+        set_text(p, HPDF_INFO_SUBJECT, r->subtitle.s);
+        set_text(p, HPDF_INFO_KEYWORDS, join(p->a, &r->keywords, ", "));
+    }
+    set_text(p, HPDF_INFO_CREATOR, "reportc " RC_VERSION);
+    set_text(p, HPDF_INFO_PRODUCER, "reportc " RC_VERSION " (libharu " HPDF_VERSION_TEXT ")");
+    HPDF_Date dt = to_date(rc_build_epoch(year_epoch(cfg)));
+    rc_pdf_ok(p, HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, dt));
+    rc_pdf_ok(p, HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_MOD_DATE, dt));
+}
+
+/* /ID [<h> <h>] from the content hash: libharu 2.3.0 writes no ID unless
+ * encrypting; a content-derived one keeps repeated builds byte-identical. */
+static void document_id(rc_pdf *p, const rc_config *cfg)
+{
+    if (cfg) {
+        const char *m[] = {cfg->report.title.s, cfg->report.subtitle.s, cfg->report.year.s};
+        for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+            if (m[i]) {
+                for (const char *s = m[i]; *s; s++) {
+                    p->h1 = (p->h1 ^ (unsigned char)*s) * 0x100000001b3ULL;
+                    p->h2 = (p->h2 ^ (unsigned char)(*s ^ 0x36)) * 0x100000001b3ULL;
+                }
+            }
+    }
+    HPDF_BYTE id[16];
+    for (int i = 0; i < 8; i++) {
+        id[i] = (HPDF_BYTE)(p->h1 >> (56 - 8 * i));
+        id[8 + i] = (HPDF_BYTE)(p->h2 >> (56 - 8 * i));
+    }
+    HPDF_Array arr = HPDF_Array_New(p->doc->mmgr);
+    if (!arr || !rc_pdf_ok(p, HPDF_Dict_Add(p->doc->trailer, "ID", arr))) return;
+    for (int k = 0; k < 2; k++) {
+        HPDF_Binary b = HPDF_Binary_New(p->doc->mmgr, id, sizeof id);
+        if (!b || !rc_pdf_ok(p, HPDF_Array_Add(arr, b))) return;
+    }
+}
+
+/* ---- the document ---- */
+
+static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, const rc_fonts *fonts)
+{
+    rc_pdf_ok(p, HPDF_UseUTFEncodings(p->doc));
+    rc_pdf_ok(p, HPDF_SetCurrentEncoder(p->doc, "UTF-8"));
+    rc_pdf_ok(p, HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL));
+    if (rc_pdf_failed(p)) return RC_ERR_LIBRARY;
+    rc_status st = rc_pdf_fonts_load(p, cfg, fonts);
+    if (st != RC_OK) return st;
+    for (size_t i = 0; i < lay->pages.n && !rc_pdf_failed(p); i++) {
+        HPDF_Page pg = HPDF_AddPage(p->doc);
+        if (!pg) break;
+        rc_pdf_ok(p, HPDF_Page_SetWidth(pg, (HPDF_REAL)RC_PAGE_WIDTH));
+        rc_pdf_ok(p, HPDF_Page_SetHeight(pg, (HPDF_REAL)RC_PAGE_HEIGHT));
+        RC_PUSH(p->a, p->pages, pg);
+        rc_pdf_draw_page(p, pg, lay->pages.v[i].content);
+    }
+    if (!rc_pdf_failed(p)) rc_pdf_links(p);
+    if (!rc_pdf_failed(p)) rc_pdf_outline(p, lay);
+    if (!rc_pdf_failed(p) && lay->outline.n > 0)
+        rc_pdf_ok(p, HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE));
+    if (!rc_pdf_failed(p)) rc_pdf_page_labels(p, lay);
+    if (!rc_pdf_failed(p)) metadata(p, cfg);
+    if (!rc_pdf_failed(p)) rc_pdf_fonts_fix_tounicode(p);
+    if (!rc_pdf_failed(p)) document_id(p, cfg);
+    return rc_pdf_failed(p) ? RC_ERR_LIBRARY : RC_OK;
+}
+
+rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
+                       const rc_fonts *fonts, const char *path, rc_diag *d)
+{
+    rc_pdf *p = rc_arena_alloc(a, sizeof *p);
+    p->a = a;
+    p->d = d;
+    p->path = path;
+    p->h1 = 0xcbf29ce484222325ULL;
+    p->h2 = 0x84222325cbf29ce4ULL;
+    rc_loc here = {path, 0, 0};
+    if (lay->pages.n == 0) { /* a PDF without pages is invalid (poppler rejects it) */
+        rc_diag_error(d, here, "nothing to write: the document has no pages");
+        return RC_ERR_DATA;
+    }
+
+    rc_pdf_scan(p, lay);
+    p->doc = HPDF_New(on_error, p);
+    if (!p->doc) {
+        rc_diag_error(d, here, "cannot start a PDF document (libharu out of memory)");
+        return RC_ERR_NOMEM;
+    }
+    size_t before = rc_diag_errors(d);
+    rc_status st = build(p, lay, cfg, fonts);
+    char *tmp = NULL;
+    if (st == RC_OK) {
+        tmp = rc_out_tmpname(a, path);
+        if (!tmp) {
+            st = RC_ERR_IO;
+        } else {
+            HPDF_STATUS s = HPDF_SaveToFile(p->doc, tmp);
+            if (s != HPDF_OK || rc_pdf_failed(p)) {
+                rc_pdf_ok(p, s);
+                st = is_io_error(p->err) ? RC_ERR_IO : RC_ERR_LIBRARY;
+            }
+        }
+    }
+    HPDF_STATUS err = p->err, detail = p->err_detail;
+    int eno = p->err_errno;
+    HPDF_Free(p->doc);
+    p->doc = NULL;
+    if (st != RC_OK) {
+        if (tmp) unlink(tmp);
+        if (rc_diag_errors(d) == before) {
+            if (err != HPDF_OK && is_io_error(err) && eno)
+                rc_diag_error(d, here, "cannot write PDF: %s", strerror(eno));
+            else if (err != HPDF_OK)
+                rc_diag_error(d, here, "cannot write PDF: libharu error 0x%04X/%u (%s)",
+                              (unsigned)err, (unsigned)detail, hpdf_strerror(err));
+            else
+                rc_diag_error(d, here, "cannot write PDF: %s", rc_strerror(st));
+        }
+        return st;
+    }
+    st = rc_out_rename(tmp, path);
+    if (st != RC_OK)
+        rc_diag_error(d, here, "cannot move the finished PDF into place: %s", strerror(errno));
+    return st;
+}

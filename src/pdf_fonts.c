@@ -1,0 +1,256 @@
+/* pdf_fonts: the TrueType faces and their ToUnicode CMaps.
+ *
+ * libharu 2.3.0 with HPDF_UseUTFEncodings shows text as two-byte codes equal
+ * to the Unicode BMP code point (Identity-H, with a CIDToGIDMap from code to
+ * glyph), embeds a real glyph subset (outlines of unused glyphs are emptied,
+ * BaseFont gets a "HPDFAA+" tag), but its ToUnicode stream is a copy of the
+ * encoding CMap (begincidrange), which readers reject. Before saving, each
+ * font's ToUnicode stream is rewritten with bfchar/bfrange entries for
+ * exactly the codes the document shows. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pdf_int.h"
+
+/* ---- the CMap text ---- */
+
+typedef struct sbuf {
+    rc_arena *a;
+    char *s;
+    size_t n, cap;
+} sbuf;
+
+static void put(sbuf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t nc = (b->cap ? b->cap : 1024);
+        while (nc < b->n + n + 1)
+            nc *= 2;
+        b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
+        b->cap = nc;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void puts_(sbuf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
+
+static void hex4(sbuf *b, uint32_t v)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    char t[6] = {
+        '<', digits[(v >> 12) & 15], digits[(v >> 8) & 15], digits[(v >> 4) & 15], digits[v & 15],
+        '>'};
+    put(b, t, 6);
+}
+
+typedef struct entry {
+    uint32_t lo, hi;
+} entry;
+
+/* Writes entries [from, to) of one kind in blocks of at most 100. */
+static void blocks(sbuf *b, const entry *e, size_t n, bool range)
+{
+    for (size_t i = 0; i < n; i += 100) {
+        size_t m = n - i < 100 ? n - i : 100;
+        char head[32];
+        snprintf(head, sizeof head, "%zu %s\n", m, range ? "beginbfrange" : "beginbfchar");
+        puts_(b, head);
+        for (size_t k = i; k < i + m; k++) {
+            hex4(b, e[k].lo);
+            put(b, " ", 1);
+            if (range) {
+                hex4(b, e[k].hi);
+                put(b, " ", 1);
+            }
+            hex4(b, e[k].lo);
+            put(b, "\n", 1);
+        }
+        puts_(b, range ? "endbfrange\n" : "endbfchar\n");
+    }
+}
+
+char *rc_pdf_tounicode(rc_arena *a, const uint32_t *codes, size_t n, size_t *len)
+{
+    entry *chars = rc_arena_array(a, n ? n : 1, sizeof *chars);
+    entry *ranges = rc_arena_array(a, n ? n : 1, sizeof *ranges);
+    size_t nc = 0, nr = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        /* a bfrange may only vary in the last byte of the code */
+        while (j < n && codes[j] == codes[j - 1] + 1 && (codes[j] >> 8) == (codes[i] >> 8))
+            j++;
+        if (j - i >= 2)
+            ranges[nr++] = (entry){codes[i], codes[j - 1]};
+        else
+            chars[nc++] = (entry){codes[i], codes[i]};
+        i = j;
+    }
+    sbuf b = {a, NULL, 0, 0};
+    puts_(&b, "/CIDInit /ProcSet findresource begin\n"
+              "12 dict begin\n"
+              "begincmap\n"
+              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+              "/CMapName /Adobe-Identity-UCS def\n"
+              "/CMapType 2 def\n"
+              "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    blocks(&b, chars, nc, false);
+    blocks(&b, ranges, nr, true);
+    puts_(&b, "endcmap\n"
+              "CMapName currentdict /CMap defineresource pop\n"
+              "end\n"
+              "end\n");
+    *len = b.n;
+    return b.s;
+}
+
+/* ---- loading ---- */
+
+static const char *face_path(const rc_config *cfg, const rc_fonts *fonts, int i)
+{
+    if (fonts && fonts->f[i]) return rc_font_path(fonts->f[i]);
+    if (cfg) return cfg->style.font_path[i];
+    return NULL;
+}
+
+/* libharu names a bold or italic face "Lato-Bold,Bold": the ",Style" suffix
+ * is the convention for fonts that are *not* embedded (a hint for font
+ * substitution); an embedded face keeps its PostScript name. Renamed before
+ * HPDF_GetFont so the font dictionaries, the descriptor and the subset tag
+ * all use the plain name. Returns the name to look the face up by. */
+static const char *plain_name(rc_pdf *p, const char *name)
+{
+    HPDF_FontDef def = HPDF_GetFontDef(p->doc, name);
+    char *comma = def ? strchr(def->base_font, ',') : NULL;
+    if (!comma || def->type != HPDF_FONTDEF_TYPE_TRUETYPE) return name;
+    HPDF_TTFontDefAttr attr = def->attr;
+    *comma = '\0';
+    char *c2 = attr ? strchr(attr->base_font, ',') : NULL;
+    if (c2) *c2 = '\0';
+    return def->base_font;
+}
+
+rc_status rc_pdf_fonts_load(rc_pdf *p, const rc_config *cfg, const rc_fonts *fonts)
+{
+    static const char *const face[RC_FONT_COUNT] = {"regular", "italic", "bold", "bold italic",
+                                                    "light"};
+    const char *loaded[RC_FONT_COUNT] = {0};
+    for (int i = 0; i < RC_FONT_COUNT; i++) {
+        if (!p->codes[i]) continue; /* only faces that show text are embedded */
+        rc_loc loc = cfg ? cfg->style.font_loc[i] : (rc_loc){p->path, 0, 0};
+        const char *path = face_path(cfg, fonts, i);
+        if (!path || !path[0]) {
+            rc_diag_error(p->d, loc, "no file for the %s font face", face[i]);
+            return RC_ERR_CONFIG;
+        }
+        /* the same file for two faces: load once (libharu refuses twice) */
+        for (int k = 0; k < i; k++)
+            if (loaded[k] && strcmp(loaded[k], path) == 0) p->font[i] = p->font[k];
+        if (p->font[i]) {
+            loaded[i] = path;
+            continue;
+        }
+        if (access(path, R_OK) != 0) {
+            rc_diag_error(p->d, loc, "cannot read %s font '%s': %s", face[i], path,
+                          strerror(errno));
+            return RC_ERR_IO;
+        }
+        const char *name = HPDF_LoadTTFontFromFile(p->doc, path, HPDF_TRUE);
+        if (name) name = plain_name(p, name);
+        HPDF_Font f = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
+        if (!f || rc_pdf_failed(p)) {
+            rc_diag_error(p->d, loc, "libharu cannot embed %s font '%s' (error 0x%04X)", face[i],
+                          path, (unsigned)p->err);
+            return RC_ERR_LIBRARY;
+        }
+        p->font[i] = f;
+        loaded[i] = path;
+    }
+    return RC_OK;
+}
+
+/* libharu writes /W and the CIDToGIDMap for every BMP code the font maps
+ * (about 10 KB of widths in an uncompressed dictionary and a 128 KB map per
+ * face); a reader only needs the codes the document shows. Rebuilt from the
+ * same libharu lookups, so glyphs and widths are unchanged. */
+static void trim_font(rc_pdf *p, HPDF_Font font, const uint32_t *codes, size_t n)
+{
+    HPDF_FontAttr attr = font->attr;
+    HPDF_FontDef def = attr ? attr->fontdef : NULL;
+    HPDF_Dict desc = attr ? attr->descendant_font : NULL;
+    HPDF_Dict map = desc ? HPDF_Dict_GetItem(desc, "CIDToGIDMap", HPDF_OCLASS_DICT) : NULL;
+    HPDF_Array w = desc ? HPDF_Dict_GetItem(desc, "W", HPDF_OCLASS_ARRAY) : NULL;
+    if (!def || !map || !map->stream || !w || n == 0) return; /* keep libharu's complete tables */
+    size_t bytes = ((size_t)codes[n - 1] + 1) * 2;
+    HPDF_BYTE *m = rc_arena_alloc(p->a, bytes);
+    HPDF_Array_Clear(w);
+    HPDF_Array run = NULL;
+    uint32_t prev = 0;
+    HPDF_INT16 dw = def->missing_width;
+    for (size_t i = 0; i < n && !rc_pdf_failed(p); i++) {
+        uint32_t c = codes[i];
+        HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)c);
+        m[2 * c] = (HPDF_BYTE)(gid >> 8);
+        m[2 * c + 1] = (HPDF_BYTE)gid;
+        HPDF_INT16 width = HPDF_TTFontDef_GetGidWidth(def, gid);
+        if (width == dw) {
+            run = NULL;
+            continue;
+        }
+        if (!run || c != prev + 1) {
+            run = HPDF_Array_New(p->doc->mmgr);
+            if (!run || !rc_pdf_ok(p, HPDF_Array_AddNumber(w, (HPDF_INT32)c)) ||
+                !rc_pdf_ok(p, HPDF_Array_Add(w, run)))
+                return;
+        }
+        rc_pdf_ok(p, HPDF_Array_AddNumber(run, width));
+        prev = c;
+    }
+    HPDF_MemStream_FreeData(map->stream);
+    rc_pdf_ok(p, HPDF_Stream_Write(map->stream, m, (HPDF_UINT)bytes));
+}
+
+void rc_pdf_fonts_fix_tounicode(rc_pdf *p)
+{
+    uint32_t *codes = NULL;
+    for (int i = 0; i < RC_FONT_COUNT && !rc_pdf_failed(p); i++) {
+        if (!p->font[i]) continue;
+        bool first = true;
+        for (int k = 0; k < i; k++)
+            if (p->font[k] == p->font[i]) first = false;
+        if (!first) continue;
+        if (!codes) codes = rc_arena_array(p->a, 65536, sizeof *codes);
+        /* union of the code sets of every face sharing this font */
+        unsigned char *set = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
+        for (int k = i; k < RC_FONT_COUNT; k++)
+            if (p->font[k] == p->font[i] && p->codes[k])
+                for (size_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
+                    set[b] |= p->codes[k][b];
+        size_t n = 0;
+        for (uint32_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
+            if (set[b])
+                for (uint32_t bit = 0; bit < 8; bit++)
+                    if (set[b] >> bit & 1) codes[n++] = b * 8 + bit;
+        size_t len;
+        char *cmap = rc_pdf_tounicode(p->a, codes, n, &len);
+        HPDF_Dict tu = HPDF_Dict_GetItem(p->font[i], "ToUnicode", HPDF_OCLASS_DICT);
+        if (!tu || !tu->stream) {
+            rc_pdf_ok(p, HPDF_INVALID_OBJECT);
+            return;
+        }
+        HPDF_MemStream_FreeData(tu->stream);
+        if (!rc_pdf_ok(p, HPDF_Stream_Write(tu->stream, (const HPDF_BYTE *)cmap, (HPDF_UINT)len)))
+            return;
+        /* keys that describe an encoding CMap, not a ToUnicode map */
+        static const char *const drop[] = {"Type", "CMapName", "CIDSystemInfo", "WMode", "UseCMap"};
+        for (size_t k = 0; k < sizeof drop / sizeof drop[0]; k++)
+            HPDF_Dict_RemoveElement(tu, drop[k]);
+        trim_font(p, p->font[i], codes, n);
+    }
+}

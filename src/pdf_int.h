@@ -1,0 +1,81 @@
+/* pdf_int: state shared by the files of the PDF back end (pdf.c: driver,
+ * metadata, saving; pdf_draw.c: display lists -> page content, links;
+ * pdf_nav.c: destinations, outline, page labels; pdf_fonts.c: faces and the
+ * ToUnicode CMaps). Not a public interface. */
+#ifndef RC_PDF_INT_H
+#define RC_PDF_INT_H
+
+#include <hpdf.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "rc/pdf.h"
+
+/* Codes are BMP code points; one bit per code. */
+#define RC_PDF_CODESET_BYTES (65536 / 8)
+
+typedef struct rc_pdf_dest {
+    const char *id;
+    size_t page;
+    double x, y;
+    HPDF_Destination hd; /* created on first use */
+} rc_pdf_dest;
+
+typedef struct rc_pdf_link {
+    HPDF_Page page;
+    HPDF_Rect rect;
+    const char *dest;
+} rc_pdf_link;
+
+typedef struct rc_pdf {
+    rc_arena *a;
+    rc_diag *d;
+    const char *path;
+    HPDF_Doc doc;
+    /* first libharu error, recorded by the handler (errors are sticky) */
+    HPDF_STATUS err, err_detail;
+    int err_errno;
+    /* fonts: which faces are used, with the codes each one shows */
+    unsigned char *codes[RC_FONT_COUNT];
+    HPDF_Font font[RC_FONT_COUNT];
+    /* named destinations: open addressing, capacity a power of two */
+    rc_pdf_dest *dests;
+    size_t ndests, dcap;
+    RC_VEC(rc_pdf_link) links;
+    RC_VEC(HPDF_Page) pages;
+    /* scratch buffer for NUL-terminated text */
+    char *buf;
+    size_t bufcap;
+    /* running content hash (FNV-1a 64, two lanes) for the document ID */
+    uint64_t h1, h2;
+} rc_pdf;
+
+/* Records st as the failure if none was recorded yet; true when st is OK. */
+bool rc_pdf_ok(rc_pdf *p, HPDF_STATUS st);
+/* True once any libharu call failed. */
+bool rc_pdf_failed(const rc_pdf *p);
+
+/* pdf_draw.c */
+/* First pass over all pages: used faces and codes, destinations, content hash. */
+void rc_pdf_scan(rc_pdf *p, const rc_layout *lay);
+/* Draws one page's display list onto pg; queues internal links. */
+void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l);
+/* UTF-8 text -> what libharu's UTF-8 encoder can take (BMP only, no C0
+ * controls); returns a NUL-terminated scratch copy. */
+const char *rc_pdf_text(rc_pdf *p, const char *s, size_t len);
+
+/* pdf_nav.c */
+rc_pdf_dest *rc_pdf_dest_find(rc_pdf *p, const char *id);
+void rc_pdf_dest_add(rc_pdf *p, const char *id, size_t page, double x, double y);
+/* A /XYZ destination (left, top, zoom unchanged) on page index pg. */
+HPDF_Destination rc_pdf_destination(rc_pdf *p, size_t pg, double x, double y);
+void rc_pdf_links(rc_pdf *p);
+void rc_pdf_outline(rc_pdf *p, const rc_layout *lay);
+void rc_pdf_page_labels(rc_pdf *p, const rc_layout *lay);
+
+/* pdf_fonts.c */
+/* Loads and registers the used faces; reports failures. */
+rc_status rc_pdf_fonts_load(rc_pdf *p, const rc_config *cfg, const rc_fonts *fonts);
+/* Replaces libharu's ToUnicode streams with correct ones. */
+void rc_pdf_fonts_fix_tounicode(rc_pdf *p);
+
+#endif

@@ -1,0 +1,628 @@
+/* test_layout: pagination rules checked on the display lists of documents
+ * built by hand with the real Lato fonts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rc/chart.h"
+#include "rc/doc.h"
+#include "rc/layout.h"
+
+#define SAFE 56.0
+
+typedef struct fx {
+    rc_arena *a;
+    rc_diag *d;
+    rc_fonts fonts;
+    rc_hyph *hyph;
+    rc_config cfg;
+    rc_doc doc;
+    rc_layout lay;
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    f->a = rc_arena_new();
+    f->d = rc_diag_new();
+    const char *paths[RC_FONT_COUNT] = {"fonts/Lato-Regular.ttf", "fonts/Lato-Italic.ttf",
+                                        "fonts/Lato-Bold.ttf", "fonts/Lato-BoldItalic.ttf",
+                                        "fonts/Lato-Light.ttf"};
+    if (rc_fonts_load(f->a, paths, NULL, f->d, &f->fonts) != RC_OK)
+        return -1;
+    rc_loc none = {0};
+    f->hyph = rc_hyph_load("/usr/share/hyphen/hyph_en_GB.dic", none, f->d);
+    f->cfg.style.hyphenate = true;
+    f->cfg.style.font_size = 10;
+    f->cfg.report.title.s = "A report on regional pairings";
+    f->doc.cfg = &f->cfg;
+    f->doc.locale = rc_locale_get("en");
+    f->doc.root = rc_node_new(f->a, RC_NODE_DOCUMENT, none);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    rc_hyph_free(f->hyph);
+    rc_diag_free(f->d);
+    rc_arena_free(f->a);
+    free(f);
+    return 0;
+}
+
+/* ---- tree builders ---------------------------------------------------- */
+
+static rc_node *node(fx *f, rc_node_type t, rc_node *parent)
+{
+    rc_loc loc = {"test.md", 1, 1};
+    rc_node *n = rc_node_new(f->a, t, loc);
+    if (parent)
+        rc_node_append(parent, n);
+    return n;
+}
+
+static rc_node *text(fx *f, rc_node *parent, const char *s)
+{
+    rc_node *n = node(f, RC_NODE_TEXT, parent);
+    n->text = rc_arena_strdup(f->a, s);
+    n->len = strlen(s);
+    return n;
+}
+
+static rc_node *para(fx *f, rc_node *parent, const char *s)
+{
+    rc_node *p = node(f, RC_NODE_PARAGRAPH, parent);
+    text(f, p, s);
+    return p;
+}
+
+static rc_node *section(fx *f, rc_part part)
+{
+    rc_node *s = node(f, RC_NODE_SECTION, f->doc.root);
+    s->part = part;
+    return s;
+}
+
+static rc_node *heading(fx *f, rc_node *sec, int level, const char *number, const char *title)
+{
+    rc_node *h = node(f, RC_NODE_HEADING, sec);
+    h->level = level;
+    h->number = number;
+    h->numbered = number != NULL;
+    h->in_toc = level <= 3;
+    h->part = sec->part;
+    h->id = number ? rc_arena_printf(f->a, "sec-%s", number)
+                   : rc_arena_printf(f->a, "sec-%s", title);
+    text(f, h, title);
+    RC_PUSH(f->a, f->doc.headings, h);
+    return h;
+}
+
+/* n words "tagK" (a unique token per paragraph) of varying length */
+static char *tagged(fx *f, int k, int words)
+{
+    static const char *filler[] = {"regional", "cooperation", "innovation", "strategy",
+                                   "and", "of", "partners", "development", "the", "policy"};
+    char *s = rc_arena_printf(f->a, "p%d", k);
+    for (int i = 1; i < words; i++)
+        s = rc_arena_printf(f->a, "%s %s", s, (i % 3 == 0) ? rc_arena_printf(f->a, "p%d", k)
+                                                         : filler[(i * 7 + k) % 10]);
+    return s;
+}
+
+static void run_layout(fx *f, bool hyph)
+{
+    rc_status st = rc_layout_document(f->a, &f->doc, &f->fonts, hyph ? f->hyph : NULL, f->d,
+                                      &f->lay);
+    assert_int_equal(st, RC_OK);
+    assert_true(f->lay.pages.n > 0);
+}
+
+/* ---- display-list readers -------------------------------------------- */
+
+typedef struct txt {
+    const char *s;
+    size_t len;
+    double x, y, size, w;
+    rc_font_id font;
+} txt;
+
+typedef RC_VEC(txt) txts;
+
+static void collect(fx *f, const rc_draw_list *l, double dx, double dy, txts *out)
+{
+    for (size_t i = 0; i < l->ops.n; i++) {
+        const rc_draw_op *op = &l->ops.v[i];
+        if (op->kind == RC_DRAW_GROUP && op->group)
+            collect(f, op->group, dx + op->x, dy + op->y, out);
+        if (op->kind != RC_DRAW_TEXT)
+            continue;
+        txt t = {op->text, op->len, op->x + dx, op->y + dy, op->size, 0, op->font};
+        t.w = rc_font_text_width(f->fonts.f[op->font], op->text, op->len, op->size);
+        RC_PUSH(f->a, *out, t);
+    }
+}
+
+static txts page_texts(fx *f, size_t p)
+{
+    txts t = {0};
+    collect(f, f->lay.pages.v[p].content, 0, 0, &t);
+    return t;
+}
+
+static bool has(const txt *t, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= t->len; i++)
+        if (memcmp(t->s + i, needle, n) == 0)
+            return true;
+    return false;
+}
+
+/* Page holding the destination id (SIZE_MAX if none); y of the dest. */
+static size_t dest_page(fx *f, const char *id, double *y)
+{
+    for (size_t p = 0; p < f->lay.pages.n; p++) {
+        const rc_draw_list *l = f->lay.pages.v[p].content;
+        for (size_t i = 0; i < l->ops.n; i++)
+            if (l->ops.v[i].kind == RC_DRAW_DEST && l->ops.v[i].dest &&
+                strcmp(l->ops.v[i].dest, id) == 0) {
+                if (y)
+                    *y = l->ops.v[i].y;
+                return p;
+            }
+    }
+    return SIZE_MAX;
+}
+
+static size_t dest_page_prefix(fx *f, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    for (size_t p = 0; p < f->lay.pages.n; p++) {
+        const rc_draw_list *l = f->lay.pages.v[p].content;
+        for (size_t i = 0; i < l->ops.n; i++)
+            if (l->ops.v[i].kind == RC_DRAW_DEST && l->ops.v[i].dest &&
+                strncmp(l->ops.v[i].dest, prefix, n) == 0)
+                return p;
+    }
+    return SIZE_MAX;
+}
+
+/* Distinct baselines of body-size text strictly below y on page p. */
+static size_t body_lines_below(fx *f, size_t p, double y)
+{
+    txts t = page_texts(f, p);
+    double seen[200];
+    size_t n = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        if (t.v[i].size != 10.0 || t.v[i].y >= y)
+            continue;
+        bool dup = false;
+        for (size_t k = 0; k < n; k++)
+            dup |= seen[k] > t.v[i].y - 0.01 && seen[k] < t.v[i].y + 0.01;
+        if (!dup && n < 200)
+            seen[n++] = t.v[i].y;
+    }
+    return n;
+}
+
+/* Every TEXT op (groups included) stays inside the 56 pt safe area. */
+static void assert_inside_margins(fx *f)
+{
+    for (size_t p = 0; p < f->lay.pages.n; p++) {
+        txts t = page_texts(f, p);
+        for (size_t i = 0; i < t.n; i++) {
+            const txt *x = &t.v[i];
+            if (x->x < SAFE || x->x + x->w > RC_PAGE_WIDTH - SAFE || x->y - 0.25 * x->size < SAFE ||
+                x->y + x->size > RC_PAGE_HEIGHT - SAFE)
+                fail_msg("page %zu: text '%.*s' at (%.1f, %.1f) w %.1f outside the margins", p,
+                         (int)x->len, x->s, x->x, x->y, x->w);
+        }
+    }
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+/* A level-2 heading never ends a page: for every amount of filler text in
+ * front of it, at least two body lines follow it on its page. */
+static void test_keep_with_next(void **state)
+{
+    fx *base = *state;
+    int moved = 0;
+    for (int k = 30; k < 70; k++) {
+        fx f = *base;
+        f.a = rc_arena_new();
+        f.doc.root = rc_node_new(f.a, RC_NODE_DOCUMENT, (rc_loc){0});
+        f.doc.headings.n = f.doc.headings.cap = 0;
+        f.doc.headings.v = NULL;
+        rc_node *s = section(&f, RC_PART_MAIN);
+        heading(&f, s, 1, "1", "Introduction");
+        for (int i = 0; i < k; i++)
+            para(&f, s, "Short filler line.");
+        heading(&f, s, 2, "1.1", "The heading that must keep with its text");
+        para(&f, s, tagged(&f, 1, 60));
+        run_layout(&f, false);
+        double y = 0;
+        size_t p = dest_page(&f, "sec-1.1", &y);
+        assert_true(p != SIZE_MAX);
+        size_t below = body_lines_below(&f, p, y);
+        if (below < 2)
+            fail_msg("filler %d: heading on page %zu followed by %zu lines", k, p, below);
+        if (p == 1 && y > 700)
+            moved++;
+        assert_inside_margins(&f);
+        rc_arena_free(f.a);
+    }
+    assert_true(moved > 0); /* some filler amount pushed the heading over */
+}
+
+/* Paragraph id of a text op ("p17" tokens), or -1. */
+static int tag_of(const txt *t)
+{
+    for (size_t i = 0; i + 1 < t->len; i++)
+        if (t->s[i] == 'p' && t->s[i + 1] >= '0' && t->s[i + 1] <= '9' &&
+            (i == 0 || t->s[i - 1] == ' '))
+            return atoi(t->s + i + 1);
+    return -1;
+}
+
+static void test_widows_orphans(void **state)
+{
+    fx *f = *state;
+    rc_node *s = section(f, RC_PART_MAIN);
+    heading(f, s, 1, "1", "Lines");
+    enum { NP = 90 };
+    for (int k = 0; k < NP; k++)
+        para(f, s, tagged(f, k, 25 + (k * 37) % 70));
+    run_layout(f, false);
+    assert_true(f->lay.pages.n >= 4);
+    /* lines per paragraph per page */
+    static size_t cnt[NP][64];
+    memset(cnt, 0, sizeof cnt);
+    for (size_t p = 0; p < f->lay.pages.n && p < 64; p++) {
+        txts t = page_texts(f, p);
+        double ys[NP][40];
+        size_t ny[NP];
+        memset(ny, 0, sizeof ny);
+        for (size_t i = 0; i < t.n; i++) {
+            int k = tag_of(&t.v[i]);
+            if (k < 0 || k >= NP || t.v[i].size != 10.0)
+                continue;
+            bool dup = false;
+            for (size_t q = 0; q < ny[k]; q++)
+                dup |= ys[k][q] == t.v[i].y;
+            if (!dup && ny[k] < 40)
+                ys[k][ny[k]++] = t.v[i].y;
+        }
+        for (int k = 0; k < NP; k++)
+            cnt[k][p] = ny[k];
+    }
+    int split = 0;
+    for (int k = 0; k < NP; k++) {
+        size_t pages = 0, total = 0;
+        for (size_t p = 0; p < f->lay.pages.n && p < 64; p++) {
+            total += cnt[k][p];
+            if (!cnt[k][p])
+                continue;
+            pages++;
+            if (cnt[k][p] < 2)
+                fail_msg("paragraph %d has a single line on page %zu", k, p);
+        }
+        assert_true(total >= 2);
+        if (pages > 1)
+            split++;
+    }
+    assert_true(split >= 2); /* paragraphs did cross pages */
+    assert_inside_margins(f);
+}
+
+static void test_table_header_repeats(void **state)
+{
+    fx *f = *state;
+    rc_node *s = section(f, RC_PART_MAIN);
+    heading(f, s, 1, "1", "Tables");
+    para(f, s, tagged(f, 1, 30));
+    rc_node *t = node(f, RC_NODE_TABLE, s);
+    t->ncols = 3;
+    t->number = "1";
+    t->caption = "A long listing of pairings";
+    t->source_line = "Survey of pairings";
+    t->id = "table:long";
+    rc_table_cfg tc = {0};
+    t->table = &tc;
+    rc_node *hr = node(f, RC_NODE_TABLE_ROW, t);
+    hr->header = true;
+    text(f, node(f, RC_NODE_TABLE_CELL, hr), "HdrRegion");
+    text(f, node(f, RC_NODE_TABLE_CELL, hr), "HdrCountry");
+    text(f, node(f, RC_NODE_TABLE_CELL, hr), "HdrTheme");
+    for (int r = 0; r < 150; r++) {
+        rc_node *row = node(f, RC_NODE_TABLE_ROW, t);
+        text(f, node(f, RC_NODE_TABLE_CELL, row), rc_arena_printf(f->a, "Row%d", r));
+        text(f, node(f, RC_NODE_TABLE_CELL, row), "Andalusia");
+        text(f, node(f, RC_NODE_TABLE_CELL, row),
+             r % 7 ? "Agri-food" : "Sustainable energy and smart specialisation in regions");
+    }
+    para(f, s, tagged(f, 2, 30));
+    run_layout(f, true);
+    size_t pages_with_rows = 0, headers = 0;
+    int last_row = -1;
+    for (size_t p = 0; p < f->lay.pages.n; p++) {
+        txts tx = page_texts(f, p);
+        size_t h = 0, rows = 0;
+        double hy = 0, first_row_y = 0;
+        for (size_t i = 0; i < tx.n; i++) {
+            if (has(&tx.v[i], "HdrRegion")) {
+                h++;
+                hy = tx.v[i].y;
+            }
+            if (tx.v[i].len > 3 && memcmp(tx.v[i].s, "Row", 3) == 0) {
+                int r = atoi(tx.v[i].s + 3);
+                assert_int_equal(r, last_row + 1); /* rows in order, none lost */
+                last_row = r;
+                if (!rows)
+                    first_row_y = tx.v[i].y;
+                rows++;
+            }
+        }
+        if (rows) {
+            pages_with_rows++;
+            assert_int_equal(h, 1);
+            assert_true(hy > first_row_y); /* header above the rows */
+        }
+        headers += h;
+    }
+    assert_int_equal(last_row, 149);
+    assert_true(pages_with_rows >= 3);
+    assert_int_equal(headers, pages_with_rows);
+    assert_inside_margins(f);
+}
+
+static void test_footnotes_on_reference_page(void **state)
+{
+    fx *f = *state;
+    rc_node *s = section(f, RC_PART_MAIN);
+    heading(f, s, 1, "1", "Notes");
+    enum { NF = 40 };
+    for (int k = 1; k <= NF; k++) {
+        rc_node *def = node(f, RC_NODE_FOOTNOTE_DEF, NULL);
+        def->footnote = k;
+        def->id = rc_arena_printf(f->a, "fn-%d", k);
+        para(f, def,
+             rc_arena_printf(f->a, "FNTEXT%d is a note that explains where the figure came "
+                                   "from%s.",
+                             k, k % 5 ? "" : " and runs over a second line of small text so that "
+                                             "footnote heights differ from note to note"));
+        RC_PUSH(f->a, f->doc.footnotes, def);
+    }
+    for (int k = 1; k <= NF; k++) {
+        rc_node *p = para(f, s, tagged(f, k, 20 + (k * 13) % 50));
+        rc_node *ref = node(f, RC_NODE_FOOTNOTE_REF, p);
+        ref->footnote = k;
+        ref->footnote_def = f->doc.footnotes.v[k - 1];
+        text(f, p, " and the rest of the sentence after the reference mark.");
+    }
+    run_layout(f, true);
+    assert_true(f->lay.pages.n >= 3);
+    for (int k = 1; k <= NF; k++) {
+        size_t ref_page = dest_page_prefix(f, rc_arena_printf(f->a, "fnref-%d-", k));
+        assert_true(ref_page != SIZE_MAX);
+        char *needle = rc_arena_printf(f->a, "FNTEXT%d", k);
+        size_t found = SIZE_MAX, count = 0;
+        for (size_t p = 0; p < f->lay.pages.n; p++) {
+            txts t = page_texts(f, p);
+            double lowest_body = 1e9;
+            for (size_t i = 0; i < t.n; i++)
+                if (t.v[i].size == 10.0 && t.v[i].y < lowest_body)
+                    lowest_body = t.v[i].y;
+            for (size_t i = 0; i < t.n; i++)
+                if (t.v[i].len == strlen(needle) && has(&t.v[i], needle)) {
+                    found = p;
+                    count++;
+                    assert_true(t.v[i].size < 10.0);      /* set smaller than the body */
+                    assert_true(t.v[i].y < lowest_body);  /* below the text of the page */
+                }
+        }
+        assert_int_equal(count, 1);
+        if (found != ref_page)
+            fail_msg("footnote %d on page %zu, its reference on page %zu", k, found, ref_page);
+    }
+    assert_inside_margins(f);
+}
+
+/* Builds a document with contents, front matter and three chapters. */
+static void book(fx *f, int paras)
+{
+    node(f, RC_NODE_COVER, f->doc.root);
+    node(f, RC_NODE_IMPRINT, f->doc.root);
+    node(f, RC_NODE_TOC, f->doc.root);
+    f->cfg.report.subtitle.s = "Lessons from cooperation between regions";
+    f->cfg.report.series.s = "JRC Science for Policy Report";
+    f->cfg.report.year.s = "2020";
+    f->cfg.report.eur.s = "30000 EN";
+    f->cfg.report.isbn.s = "978-92-76-00000-0";
+    f->cfg.report.doi.s = "10.2760/000000";
+    f->cfg.report.publisher.s = "Publications Office of the European Union";
+    f->cfg.report.place.s = "Luxembourg";
+    f->cfg.report.sample_identifiers = true;
+    rc_node *fr = section(f, RC_PART_FRONT);
+    heading(f, fr, 1, NULL, "Abstract");
+    for (int i = 0; i < paras / 3; i++)
+        para(f, fr, tagged(f, 500 + i, 60));
+    for (int c = 1; c <= 3; c++) {
+        rc_node *s = section(f, RC_PART_MAIN);
+        heading(f, s, 1, rc_arena_printf(f->a, "%d", c),
+                rc_arena_printf(f->a, "Chapter number %d of the report", c));
+        for (int sub = 1; sub <= 3; sub++) {
+            heading(f, s, 2, rc_arena_printf(f->a, "%d.%d", c, sub),
+                    "A section heading long enough to show how titles wrap in the table of "
+                    "contents when they do not fit on one line");
+            for (int i = 0; i < paras; i++)
+                para(f, s, tagged(f, c * 100 + sub * 10 + i, 40 + (i * 17) % 60));
+        }
+    }
+    node(f, RC_NODE_BACK_COVER, f->doc.root);
+}
+
+static void test_page_labels(void **state)
+{
+    fx *f = *state;
+    book(f, 4);
+    run_layout(f, true);
+    const rc_layout *l = &f->lay;
+    size_t first_main = dest_page(f, "sec-1", NULL);
+    assert_true(first_main != SIZE_MAX && first_main >= 3);
+    for (size_t p = 0; p < first_main; p++) {
+        assert_int_equal(l->pages.v[p].style, RC_PAGE_ROMAN);
+        assert_int_equal(l->pages.v[p].number, (int)p + 1);
+    }
+    assert_string_equal(l->pages.v[0].label, "i");
+    assert_string_equal(l->pages.v[1].label, "ii");
+    assert_string_equal(l->pages.v[2].label, "iii");
+    assert_int_equal(l->pages.v[first_main].style, RC_PAGE_ARABIC);
+    assert_string_equal(l->pages.v[first_main].label, "1");
+    for (size_t p = first_main; p < l->pages.n; p++)
+        assert_int_equal(l->pages.v[p].number, (int)(p - first_main) + 1);
+    /* the cover has no footer: no page number text on page 0 */
+    txts t = page_texts(f, 0);
+    for (size_t i = 0; i < t.n; i++)
+        assert_false(t.v[i].len == 1 && t.v[i].s[0] == 'i');
+    /* the abstract page shows its roman number in the footer */
+    size_t abs = dest_page(f, "sec-Abstract", NULL);
+    t = page_texts(f, abs);
+    bool footer = false;
+    for (size_t i = 0; i < t.n; i++)
+        footer |= t.v[i].y < 80 && t.v[i].len == strlen(l->pages.v[abs].label) &&
+                  memcmp(t.v[i].s, l->pages.v[abs].label, t.v[i].len) == 0;
+    assert_true(footer);
+    assert_inside_margins(f);
+}
+
+/* Every contents entry links to its heading and shows that heading's page
+ * label flush right after a run of at least four dots on the same line. */
+static void test_toc_numbers(void **state)
+{
+    fx *f = *state;
+    book(f, 6);
+    run_layout(f, true);
+    size_t toc = dest_page(f, "rc-contents", NULL);
+    assert_true(toc != SIZE_MAX);
+    size_t entries = 0;
+    for (size_t p = toc; p < f->lay.pages.n && p < toc + 3; p++) {
+        const rc_draw_list *l = f->lay.pages.v[p].content;
+        txts t = page_texts(f, p);
+        for (size_t i = 0; i < l->ops.n; i++) {
+            const rc_draw_op *op = &l->ops.v[i];
+            if (op->kind != RC_DRAW_LINK || !op->dest)
+                continue;
+            size_t hp = dest_page(f, op->dest, NULL);
+            assert_true(hp != SIZE_MAX);
+            const char *want = f->lay.pages.v[hp].label;
+            /* rightmost text inside the link rect */
+            const txt *right = NULL, *dots = NULL;
+            for (size_t k = 0; k < t.n; k++) {
+                if (t.v[k].y < op->y || t.v[k].y > op->y + op->h)
+                    continue;
+                if (!right || t.v[k].x + t.v[k].w > right->x + right->w)
+                    right = &t.v[k];
+                if (t.v[k].len >= 4 && memcmp(t.v[k].s, "....", 4) == 0)
+                    dots = &t.v[k];
+            }
+            assert_non_null(right);
+            assert_non_null(dots);
+            assert_true(dots->y == right->y);
+            assert_true(right->x + right->w > RC_PAGE_WIDTH - SAFE - 30);
+            if (right->len != strlen(want) || memcmp(right->s, want, right->len) != 0)
+                fail_msg("entry for %s shows '%.*s', heading is on page '%s'", op->dest,
+                         (int)right->len, right->s, want);
+            entries++;
+        }
+    }
+    assert_int_equal(entries, 1 + 3 + 9); /* abstract, chapters, sections */
+    /* outline: one entry per listed heading plus the contents itself */
+    assert_int_equal(f->lay.outline.n, entries + 1);
+    for (size_t i = 0; i < f->lay.outline.n; i++) {
+        const rc_outline_entry *e = &f->lay.outline.v[i];
+        assert_int_equal(dest_page(f, e->dest, NULL), e->page);
+    }
+    assert_string_equal(f->lay.outline.v[2].title, "1 Chapter number 1 of the report");
+    assert_inside_margins(f);
+}
+
+/* A figure that does not fit goes to the top of the next page; the text
+ * after it fills the current page. */
+static void test_float_deferral(void **state)
+{
+    fx *f = *state;
+    rc_node *s = section(f, RC_PART_MAIN);
+    heading(f, s, 1, "1", "Figures");
+    for (int i = 0; i < 6; i++)
+        para(f, s, tagged(f, i, 70));
+    rc_figure_cfg fc = {0};
+    fc.height_mm = 110;
+    fc.type = RC_CHART_BAR;
+    static const char *cats[] = {"Mexico", "Brazil", "Colombia"};
+    static double vals[] = {5, 4, 3};
+    rc_series ser = {"Pairings", vals};
+    rc_chart_panel panel = {.categories = cats, .ncat = 3, .series = &ser, .nseries = 1};
+    rc_chart ch = {.cfg = &fc, .type = RC_CHART_BAR, .panels = &panel, .npanels = 1,
+                   .locale = f->doc.locale};
+    rc_node *fig = node(f, RC_NODE_FIGURE, s);
+    fig->figure = &fc;
+    fig->chart = &ch;
+    fig->number = "1";
+    fig->caption = "Pairings by country";
+    fig->source_line = "JRC analysis";
+    fig->id = "figure:pairings";
+    para(f, s, tagged(f, 50, 40));
+    for (int i = 0; i < 10; i++)
+        para(f, s, tagged(f, 60 + i, 70));
+    run_layout(f, true);
+    double y = 0;
+    size_t fp = dest_page(f, "figure:pairings", &y);
+    assert_true(fp != SIZE_MAX);
+    /* page of the paragraph after the figure */
+    size_t after = SIZE_MAX;
+    for (size_t p = 0; p < f->lay.pages.n && after == SIZE_MAX; p++) {
+        txts t = page_texts(f, p);
+        for (size_t i = 0; i < t.n; i++)
+            if (tag_of(&t.v[i]) == 50)
+                after = p;
+    }
+    assert_int_equal(fp, 1);
+    assert_int_equal(after, 0);          /* text kept flowing on page 1 */
+    assert_true(y > RC_PAGE_HEIGHT - 100); /* figure at the top of page 2 */
+    /* caption above the chart, source below */
+    txts t = page_texts(f, fp);
+    double cap = 0, src = 1e9;
+    for (size_t i = 0; i < t.n; i++) {
+        if (has(&t.v[i], "Figure"))
+            cap = t.v[i].y;
+        if (has(&t.v[i], "Source:"))
+            src = t.v[i].y;
+    }
+    assert_true(cap > src);
+    assert_true(cap - src > 250);
+    assert_inside_margins(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_keep_with_next, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_widows_orphans, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_header_repeats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_footnotes_on_reference_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_page_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_toc_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_float_deferral, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

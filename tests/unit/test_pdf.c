@@ -1,0 +1,435 @@
+/* Tests for the PDF back end, checked through real readers: pdftotext,
+ * pdffonts, pdfinfo and qpdf (poppler-utils, qpdf). */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "rc/arena.h"
+#include "rc/diag.h"
+#include "rc/draw.h"
+#include "rc/font.h"
+#include "rc/layout.h"
+#include "rc/pdf.h"
+#include "rc/util.h"
+
+#define LATO "/usr/share/fonts/truetype/lato/"
+static const char *const FACES[RC_FONT_COUNT] = {LATO "Lato-Regular.ttf", LATO "Lato-Italic.ttf",
+                                                 LATO "Lato-Bold.ttf", LATO "Lato-BoldItalic.ttf",
+                                                 LATO "Lato-Light.ttf"};
+static const char SAMPLE[] = "Bielsko-Biała Skåne Śląskie Bogotá “quotes” – —";
+static const char HEADING[] = "Ćwiczenie ąę: Zürich";
+
+typedef struct fixture {
+    rc_arena *a;
+    rc_diag *d;
+    rc_fonts fonts;
+    rc_config cfg;
+    rc_layout lay;
+    char dir[64];
+} fixture;
+
+/* Runs a shell command; returns its stdout (arena) and exit status. */
+static char *run(rc_arena *a, const char *cmd, int *status)
+{
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    size_t cap = 4096, n = 0;
+    char *s = rc_arena_alloc(a, cap);
+    size_t got;
+    while ((got = fread(s + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            s = rc_arena_grow(a, s, cap, cap * 2, 1);
+            cap *= 2;
+        }
+    }
+    s[n] = '\0';
+    int st = pclose(f);
+    if (status) *status = st;
+    return s;
+}
+
+static rc_str str(const char *s)
+{
+    return (rc_str){s, {"test.ini", 1, 1}};
+}
+
+static void build_layout(fixture *fx)
+{
+    rc_arena *a = fx->a;
+    rc_rgb black = {0, 0, 0}, blue = {0, 0.2, 0.6}, yellow = {1, 0.8, 0};
+
+    /* page 1: cover, unnumbered, one bold line */
+    rc_page cover = {rc_draw_new(a), RC_PAGE_NONE, 0, ""};
+    rc_draw_text(a, cover.content, RC_FONT_BOLD, 24, 72, 700, "Cover", 5, blue);
+    RC_PUSH(a, fx->lay.pages, cover);
+
+    /* page 2: roman i, the sample text, a link to page 3, a URI link */
+    rc_page p2 = {rc_draw_new(a), RC_PAGE_ROMAN, 1, "i"};
+    rc_draw_text(a, p2.content, RC_FONT_REGULAR, 11, 72, 760, SAMPLE, strlen(SAMPLE), black);
+    rc_draw_text(a, p2.content, RC_FONT_REGULAR, 11, 72, 740, "see", 3, black);
+    double w = rc_font_text_width(fx->fonts.f[RC_FONT_REGULAR], "see ", 4, 11);
+    rc_draw_text(a, p2.content, RC_FONT_REGULAR, 11, 72 + w, 740, "Figure", 6, blue);
+    rc_draw_link(a, p2.content, 72 + w, 737, 30, 12, "fig-1", NULL);
+    rc_draw_link(a, p2.content, 72, 717, 60, 12, NULL, "https://example.org/");
+    rc_draw_text(a, p2.content, RC_FONT_REGULAR, 11, 72, 720, "website", 7, blue);
+    rc_draw_dest(a, p2.content, 72, 780, "sec-1");
+    RC_PUSH(a, fx->lay.pages, p2);
+
+    /* page 3: arabic 1, a figure group with shapes, the link target */
+    rc_page p3 = {rc_draw_new(a), RC_PAGE_ARABIC, 1, "1"};
+    rc_draw_text(a, p3.content, RC_FONT_BOLD, 14, 72, 780, HEADING, strlen(HEADING), black);
+    rc_draw_list *fig = rc_draw_new(a);
+    rc_draw_rect(a, fig, 0, 0, 200, 100, &yellow, &black, 0.5);
+    rc_draw_line(a, fig, 0, 50, 200, 50, blue, 0.75)->dash = 2;
+    rc_path_seg segs[8];
+    size_t n = rc_path_arc(segs, 7, 100, 50, 30, 0, 360, true);
+    segs[n++] = (rc_path_seg){.op = RC_PATH_CLOSE};
+    rc_draw_path(a, fig, segs, n, &blue, NULL, 1);
+    rc_draw_text(a, fig, RC_FONT_REGULAR, 8, 10, 10, "Źródło", strlen("Źródło"), black);
+    rc_draw_dest(a, fig, 0, 110, "fig-1");
+    rc_draw_group(a, p3.content, 72, 500, fig);
+    RC_PUSH(a, fx->lay.pages, p3);
+
+    rc_outline_entry o1 = {"Śląskie – chapter", 1, 1, 780, "sec-1"};
+    rc_outline_entry o2 = {HEADING, 2, 2, 794, NULL};
+    RC_PUSH(a, fx->lay.outline, o1);
+    RC_PUSH(a, fx->lay.outline, o2);
+}
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    fx->a = rc_arena_new();
+    fx->d = rc_diag_new();
+    rc_loc locs[RC_FONT_COUNT] = {{0}};
+    assert_int_equal(rc_fonts_load(fx->a, FACES, locs, fx->d, &fx->fonts), RC_OK);
+    strcpy(fx->dir, "/tmp/rc-test-pdf-XXXXXX");
+    assert_non_null(mkdtemp(fx->dir));
+    rc_report_cfg *r = &fx->cfg.report;
+    r->title = str("Regional pairings: Bielsko-Biała");
+    r->subtitle = str("A test “subtitle”");
+    r->year = str("2019");
+    static rc_str authors[2], keywords[2];
+    authors[0] = str("Ana Núñez");
+    authors[1] = str("Jan Kowalski");
+    keywords[0] = str("EU");
+    keywords[1] = str("Latin America");
+    r->authors = (rc_strlist){authors, 2};
+    r->keywords = (rc_strlist){keywords, 2};
+    for (int i = 0; i < RC_FONT_COUNT; i++)
+        fx->cfg.style.font_path[i] = FACES[i];
+    build_layout(fx);
+    setenv("SOURCE_DATE_EPOCH", "1577836800", 1); /* 2020-01-01T00:00:00Z */
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
+    assert_int_equal(system(cmd), 0);
+    rc_diag_free(fx->d);
+    rc_arena_free(fx->a);
+    free(fx);
+    return 0;
+}
+
+static char *out_path(fixture *fx, const char *name)
+{
+    return rc_arena_printf(fx->a, "%s/%s", fx->dir, name);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* strstr for binary data (PDF streams hold NUL bytes). */
+static const char *find(const char *buf, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(buf + i, needle, k) == 0) return buf + i;
+    return NULL;
+}
+
+static size_t dir_entries(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(dp)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+    closedir(dp);
+    return n;
+}
+
+static void test_text_fonts_and_structure(void **state)
+{
+    fixture *fx = *state;
+    const char *pdf = out_path(fx, "report.pdf");
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, pdf, fx->d), RC_OK);
+    assert_int_equal(rc_diag_count(fx->d), 0);
+    assert_int_equal(dir_entries(fx->dir), 1); /* no temporary file left */
+
+    /* exact text back, and poppler has nothing to complain about */
+    int st;
+    char *cmd =
+        rc_arena_printf(fx->a, "pdftotext -f 2 -l 2 -layout '%s' - 2>'%s/err.txt'", pdf, fx->dir);
+    char *text = run(fx->a, cmd, &st);
+    assert_int_equal(st, 0);
+    assert_non_null(strstr(text, SAMPLE));
+    assert_non_null(strstr(text, "see Figure"));
+    char *err = run(fx->a, rc_arena_printf(fx->a, "cat '%s/err.txt'", fx->dir), NULL);
+    assert_string_equal(err, "");
+    text = run(fx->a, rc_arena_printf(fx->a, "pdftotext '%s' - 2>&1", pdf), &st);
+    assert_int_equal(st, 0);
+    assert_null(strstr(text, "Invalid"));
+    assert_null(strstr(text, "Syntax"));
+    assert_non_null(strstr(text, HEADING));
+    assert_non_null(strstr(text, "Źródło"));
+
+    /* positions are the ones given: the first word starts at x = 72 */
+    text = run(fx->a, rc_arena_printf(fx->a, "pdftotext -f 2 -l 2 -bbox '%s' -", pdf), &st);
+    char *word = strstr(text, "xMin=\"");
+    assert_non_null(word);
+    double xmin = strtod(word + 6, NULL);
+    assert_true(xmin > 71.5 && xmin < 72.5);
+
+    /* two faces used (regular, bold): both embedded, subset, with Unicode */
+    char *fonts = run(fx->a, rc_arena_printf(fx->a, "pdffonts '%s'", pdf), &st);
+    assert_int_equal(st, 0);
+    assert_int_equal(count(fonts, "CID TrueType"), 2);
+    assert_int_equal(count(fonts, "Identity-H       yes yes yes"), 2);
+    assert_non_null(strstr(fonts, "+Lato-Regular"));
+    assert_non_null(strstr(fonts, "+Lato-Bold"));
+    assert_null(strstr(fonts, "Italic"));
+    assert_null(strstr(fonts, "Light"));
+
+    /* qpdf finds nothing wrong */
+    char *chk = run(fx->a, rc_arena_printf(fx->a, "qpdf --check '%s' 2>&1", pdf), &st);
+    assert_int_equal(st, 0);
+    assert_non_null(strstr(chk, "No syntax or stream encoding errors found"));
+    assert_null(strstr(chk, "WARNING"));
+
+    /* metadata, A4, three pages, deterministic dates */
+    char *info = run(fx->a, rc_arena_printf(fx->a, "pdfinfo -isodates '%s'", pdf), &st);
+    assert_int_equal(st, 0);
+    assert_non_null(strstr(info, "Title:           Regional pairings: Bielsko-Biała\n"));
+    assert_non_null(strstr(info, "Author:          Ana Núñez, Jan Kowalski\n"));
+    assert_non_null(strstr(info, "Subject:         A test “subtitle”\n"));
+    assert_non_null(strstr(info, "Keywords:        EU, Latin America\n"));
+    assert_non_null(strstr(info, "Creator:         reportc "));
+    assert_non_null(strstr(info, "CreationDate:    2020-01-01T00:00:00Z"));
+    assert_non_null(strstr(info, "Pages:           3\n"));
+    assert_non_null(strstr(info, "Page size:       595.276 x 841.89 pts (A4)"));
+}
+
+static void test_navigation(void **state)
+{
+    fixture *fx = *state;
+    const char *pdf = out_path(fx, "nav.pdf");
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, pdf, fx->d), RC_OK);
+    int st;
+    char *js = run(
+        fx->a,
+        rc_arena_printf(fx->a, "qpdf --json --json-key=pagelabels --json-key=outlines '%s'", pdf),
+        &st);
+    assert_int_equal(st, 0);
+    /* outline: chapter on page 2 (via its named dest), open; section nested */
+    assert_non_null(strstr(js, "\"title\": \"Śląskie – chapter\""));
+    assert_non_null(strstr(js, "\"title\": \"Ćwiczenie ąę: Zürich\""));
+    assert_non_null(strstr(js, "\"destpageposfrom1\": 2"));
+    assert_non_null(strstr(js, "\"destpageposfrom1\": 3"));
+    assert_non_null(strstr(js, "\"open\": true"));
+    const char *kids = strstr(js, "\"kids\": [\n");
+    assert_non_null(kids);
+    assert_true(kids < strstr(js, "\"title\": \"Ćwiczenie"));
+    assert_non_null(strstr(js, "780,\n        null"));
+
+    /* links: one internal to fig-1 at y = 500 + 110 on page 3, one URI;
+     * neither draws a border */
+    char *q =
+        run(fx->a, rc_arena_printf(fx->a, "qpdf --qdf --object-streams=disable '%s' -", pdf), &st);
+    assert_int_equal(st, 0);
+    assert_int_equal(count(q, "/Subtype /Link"), 2);
+    assert_int_equal(count(q, "/URI (https://example.org/)"), 1);
+    assert_int_equal(count(q, "/Border [\n    0\n    0\n    0\n  ]"), 2);
+    assert_non_null(strstr(q, "/XYZ\n  0\n  610\n  null\n]"));
+    /* labels: cover without a numbering style, then i (roman from 1), then
+     * 1 (decimal from 1) */
+    assert_non_null(strstr(q, "/Nums [\n      0\n      <<\n      >>\n"
+                              "      1\n      <<\n        /S /r\n        /St 1\n      >>\n"
+                              "      2\n      <<\n        /S /D\n        /St 1\n      >>\n"
+                              "    ]"));
+    /* the ToUnicode maps are ours: bfchar/bfrange, no cidrange */
+    assert_int_equal(count(q, "/CMapName /Adobe-Identity-UCS def"), 2);
+    assert_int_equal(count(q, "begincidrange"), 0);
+}
+
+static void test_reproducible(void **state)
+{
+    fixture *fx = *state;
+    const char *p1 = out_path(fx, "a.pdf"), *p2 = out_path(fx, "b.pdf");
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, p1, fx->d), RC_OK);
+    sleep(1); /* a time-based field would differ now */
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, p2, fx->d), RC_OK);
+    char *c1, *c2;
+    size_t n1, n2;
+    assert_int_equal(rc_read_file(fx->a, p1, &c1, &n1), RC_OK);
+    assert_int_equal(rc_read_file(fx->a, p2, &c2, &n2), RC_OK);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(c1, c2, n1);
+    assert_non_null(find(c1, n1, "/ID [ <"));
+
+    /* different content gives a different ID */
+    rc_draw_text(fx->a, fx->lay.pages.v[2].content, RC_FONT_REGULAR, 9, 72, 100, "x", 1,
+                 (rc_rgb){0, 0, 0});
+    const char *p3 = out_path(fx, "c.pdf");
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, p3, fx->d), RC_OK);
+    char *c3;
+    size_t n3;
+    assert_int_equal(rc_read_file(fx->a, p3, &c3, &n3), RC_OK);
+    const char *id1 = find(c1, n1, "/ID [ <"), *id3 = find(c3, n3, "/ID [ <");
+    assert_non_null(id3);
+    assert_memory_not_equal(id1, id3, 40);
+}
+
+static void test_missing_directory(void **state)
+{
+    fixture *fx = *state;
+    const char *pdf = out_path(fx, "no/such/dir/x.pdf");
+    size_t before = rc_diag_errors(fx->d);
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, pdf, fx->d), RC_ERR_IO);
+    assert_int_equal(rc_diag_errors(fx->d), before + 1);
+    char buf[512];
+    rc_diag_format(rc_diag_get(fx->d, rc_diag_count(fx->d) - 1), buf, sizeof buf);
+    assert_non_null(strstr(buf, "x.pdf"));
+    assert_non_null(strstr(buf, "No such file or directory"));
+    assert_int_equal(dir_entries(fx->dir), 0);
+}
+
+/* A failure after the target exists leaves it byte-identical and removes
+ * the temporary file: a face that libharu cannot load, and one missing. */
+static void test_failure_keeps_old_file(void **state)
+{
+    fixture *fx = *state;
+    const char *pdf = out_path(fx, "keep.pdf");
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, pdf, fx->d), RC_OK);
+    char *old;
+    size_t nold;
+    assert_int_equal(rc_read_file(fx->a, pdf, &old, &nold), RC_OK);
+
+    rc_config bad = fx->cfg;
+    bad.style.font_path[RC_FONT_BOLD] = "/etc/hostname"; /* readable, not a font */
+    size_t before = rc_diag_errors(fx->d);
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &bad, NULL, pdf, fx->d), RC_ERR_LIBRARY);
+    assert_int_equal(rc_diag_errors(fx->d), before + 1);
+
+    bad.style.font_path[RC_FONT_BOLD] = "/nonexistent/font.ttf";
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &bad, NULL, pdf, fx->d), RC_ERR_IO);
+    assert_int_equal(rc_diag_errors(fx->d), before + 2);
+
+    char *now;
+    size_t nnow;
+    assert_int_equal(rc_read_file(fx->a, pdf, &now, &nnow), RC_OK);
+    assert_int_equal(nnow, nold);
+    assert_memory_equal(now, old, nold);
+    assert_int_equal(dir_entries(fx->dir), 1);
+}
+
+/* Two faces from one file are embedded once; text libharu's 16-bit UTF-8
+ * encoder cannot take (astral characters, controls) is replaced, not
+ * corrupted; an empty layout is refused rather than written invalid. */
+static void test_shared_face_odd_text_and_empty(void **state)
+{
+    fixture *fx = *state;
+    rc_arena *a = fx->a;
+    rc_layout lay = {0};
+    rc_page pg = {rc_draw_new(a), RC_PAGE_ARABIC, 7, "7"};
+    rc_rgb black = {0, 0, 0};
+    rc_draw_text(a, pg.content, RC_FONT_REGULAR, 10, 72, 700, "Ab", 2, black);
+    const char odd[] = "cd\xF0\x9F\x98\x80" "e\tf";
+    rc_draw_text(a, pg.content, RC_FONT_LIGHT, 10, 72, 680, odd, strlen(odd), black);
+    RC_PUSH(a, lay.pages, pg);
+    rc_config cfg = fx->cfg;
+    cfg.style.font_path[RC_FONT_LIGHT] = FACES[RC_FONT_REGULAR];
+    const char *pdf = out_path(fx, "shared.pdf");
+    assert_int_equal(rc_pdf_write(a, &lay, &cfg, NULL, pdf, fx->d), RC_OK);
+    assert_int_equal(rc_diag_count(fx->d), 0);
+    int st;
+    char *fonts = run(a, rc_arena_printf(a, "pdffonts '%s'", pdf), &st);
+    assert_int_equal(count(fonts, "CID TrueType"), 1);
+    char *text = run(a, rc_arena_printf(a, "pdftotext '%s' - 2>&1", pdf), &st);
+    assert_int_equal(st, 0);
+    assert_non_null(strstr(text, "Ab\n"));
+    assert_non_null(strstr(text, "cd\xEF\xBF\xBD"
+                                 "e f"));
+    char *js = run(a, rc_arena_printf(a, "qpdf --json --json-key=pagelabels '%s'", pdf), &st);
+    assert_non_null(strstr(js, "\"/St\": 7"));
+
+    rc_layout empty = {0};
+    const char *none = out_path(fx, "none.pdf");
+    assert_int_equal(rc_pdf_write(a, &empty, &cfg, NULL, none, fx->d), RC_ERR_DATA);
+    assert_int_equal(rc_diag_errors(fx->d), 1);
+    assert_int_equal(access(none, F_OK), -1);
+}
+
+static void test_tounicode_blocks(void **state)
+{
+    fixture *fx = *state;
+    uint32_t codes[400];
+    size_t n = 0;
+    for (uint32_t c = 0x41; c <= 0x5A; c++) /* one range */
+        codes[n++] = c;
+    codes[n++] = 0xFE; /* 0xFE..0x101 crosses a high byte: two ranges */
+    codes[n++] = 0xFF;
+    codes[n++] = 0x100;
+    codes[n++] = 0x101;
+    for (uint32_t c = 0x1000; c < 0x1000 + 2 * 250; c += 2) /* 250 singles */
+        codes[n++] = c;
+    size_t len;
+    char *cm = rc_pdf_tounicode(fx->a, codes, n, &len);
+    assert_int_equal(strlen(cm), len);
+    assert_non_null(strstr(cm, "/CIDInit /ProcSet findresource begin\n"));
+    assert_non_null(strstr(cm, "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"));
+    assert_int_equal(count(cm, "100 beginbfchar\n"), 2);
+    assert_int_equal(count(cm, "50 beginbfchar\n"), 1);
+    assert_int_equal(count(cm, "3 beginbfrange\n"), 1);
+    assert_non_null(strstr(cm, "<0041> <005A> <0041>\n"));
+    assert_non_null(strstr(cm, "<00FE> <00FF> <00FE>\n"));
+    assert_non_null(strstr(cm, "<0100> <0101> <0100>\n"));
+    assert_non_null(strstr(cm, "<1002> <1002>\n"));
+    assert_null(strstr(cm, "cidrange"));
+    assert_non_null(
+        strstr(cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_text_fonts_and_structure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_navigation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reproducible, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failure_keeps_old_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_face_odd_text_and_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tounicode_blocks, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

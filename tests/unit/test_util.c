@@ -1,0 +1,203 @@
+/* Tests of the lead's small modules: arena, diag, status, util. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rc/arena.h"
+#include "rc/diag.h"
+#include "rc/status.h"
+#include "rc/util.h"
+
+static void test_arena_alloc_and_vec(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    char *s = rc_arena_strdup(a, "Bielsko-Biała");
+    assert_string_equal(s, "Bielsko-Biała");
+    assert_string_equal(rc_arena_printf(a, "%d-%s", 20, "pairings"), "20-pairings");
+    unsigned char *z = rc_arena_alloc(a, 1000);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(z[i], 0);
+    assert_int_equal(((uintptr_t)z) % 16, 0);
+    RC_VEC(int) v = {0};
+    for (int i = 0; i < 10000; i++)
+        RC_PUSH(a, v, i * 3);
+    assert_int_equal(v.n, 10000);
+    assert_int_equal(v.v[9999], 29997);
+    void *big = rc_arena_alloc(a, 10u << 20);
+    memset(big, 1, 10u << 20);
+    assert_true(rc_arena_used(a) >= (10u << 20));
+    assert_null(rc_arena_strdup(a, NULL));
+    rc_arena_free(a);
+}
+
+static void test_diag_format_and_order(void **state)
+{
+    (void)state;
+    rc_diag *d = rc_diag_new();
+    rc_diag_error(d, (rc_loc){"a.ini", 14, 9}, "unknown column '%s'", "Contnent");
+    rc_diag_warning(d, (rc_loc){"b.csv", 3, 0}, "empty column");
+    rc_diag_note(d, (rc_loc){"c.md", 0, 0}, "see here");
+    assert_int_equal(rc_diag_errors(d), 1);
+    assert_int_equal(rc_diag_warnings(d), 1);
+    assert_int_equal(rc_diag_count(d), 3);
+    char buf[256];
+    rc_diag_format(rc_diag_get(d, 0), buf, sizeof buf);
+    assert_string_equal(buf, "a.ini:14:9: error: unknown column 'Contnent'");
+    rc_diag_format(rc_diag_get(d, 1), buf, sizeof buf);
+    assert_string_equal(buf, "b.csv:3: warning: empty column");
+    rc_diag_format(rc_diag_get(d, 2), buf, sizeof buf);
+    assert_string_equal(buf, "c.md: note: see here");
+    assert_null(rc_diag_get(d, 3));
+    rc_diag_free(d);
+}
+
+static void test_diag_suggest(void **state)
+{
+    (void)state;
+    const char *c[] = {"Continent", "Country", "Region"};
+    assert_string_equal(rc_diag_suggest("Contnent", c, 3), "Continent");
+    assert_string_equal(rc_diag_suggest("continent", c, 3), "Continent");
+    assert_string_equal(rc_diag_suggest("Regoin", c, 3), "Region");
+    assert_null(rc_diag_suggest("salary", c, 3));
+    rc_loc l = rc_loc_offset((rc_loc){"x", 2, 5}, 7);
+    assert_int_equal(l.col, 12);
+}
+
+static void test_status_table(void **state)
+{
+    (void)state;
+    for (int s = 0; s < RC_STATUS_COUNT; s++) {
+        assert_non_null(rc_strerror((rc_status)s));
+        assert_string_not_equal(rc_strerror((rc_status)s), "unknown status");
+        int e = rc_status_exit_code((rc_status)s);
+        assert_true(e >= 0 && e <= 3);
+    }
+    assert_int_equal(rc_status_exit_code(RC_OK), 0);
+    assert_int_equal(rc_status_exit_code(RC_ERR_DATA), 1);
+    assert_int_equal(rc_status_exit_code(RC_ERR_CONFIG), 2);
+    assert_int_equal(rc_status_exit_code(RC_ERR_USAGE), 2);
+    assert_int_equal(rc_status_exit_code(RC_ERR_IO), 3);
+    assert_string_equal(rc_strerror(RC_STATUS_COUNT), "unknown status");
+}
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    uint32_t cp;
+    assert_int_equal(rc_utf8_decode("ł", 2, &cp), 2);
+    assert_int_equal(cp, 0x142);
+    assert_int_equal(rc_utf8_decode("\xe2\x80\x94", 3, &cp), 3);
+    assert_int_equal(cp, 0x2014);
+    assert_int_equal(rc_utf8_decode("\xc0\xaf", 2, &cp), 0);     /* overlong */
+    assert_int_equal(rc_utf8_decode("\xed\xa0\x80", 3, &cp), 0); /* surrogate */
+    assert_int_equal(rc_utf8_decode("\xe2\x80", 2, &cp), 0);     /* truncated */
+    const char *ok = "Skåne, Śląskie and Bogotá — “quoted”";
+    assert_int_equal(rc_utf8_validate(ok, strlen(ok)), strlen(ok));
+    const char bad[] = "abcdefghij\xffxyz";
+    assert_int_equal(rc_utf8_validate(bad, sizeof bad - 1), 10);
+    char out[4];
+    assert_int_equal(rc_utf8_encode(0x1F600, out), 4);
+    assert_int_equal(rc_utf8_decode(out, 4, &cp), 4);
+    assert_int_equal(cp, 0x1F600);
+    assert_int_equal(rc_utf8_length("Biała", 6), 5);
+}
+
+static void test_sha256(void **state)
+{
+    (void)state;
+    char h[65];
+    rc_sha256_hex("", 0, h);
+    assert_string_equal(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    rc_sha256_hex("abc", 3, h);
+    assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    rc_sha256_hex(m, strlen(m), h);
+    assert_string_equal(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+static void test_paths(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    assert_string_equal(rc_path_join(a, "config", "data/s.csv"), "config/data/s.csv");
+    assert_string_equal(rc_path_join(a, "config/", "s.csv"), "config/s.csv");
+    assert_string_equal(rc_path_join(a, "config", "/abs/s.csv"), "/abs/s.csv");
+    assert_string_equal(rc_path_join(a, ".", "s.csv"), "s.csv");
+    assert_string_equal(rc_path_dir(a, "config/report.ini"), "config");
+    assert_string_equal(rc_path_dir(a, "report.ini"), ".");
+    assert_string_equal(rc_path_dir(a, "/report.ini"), "/");
+    assert_string_equal(rc_path_base("a/b/c.pdf"), "c.pdf");
+    rc_arena_free(a);
+}
+
+static void test_atomic_output(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    char dir[] = "/tmp/rc-util-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *target = rc_arena_printf(a, "%s/out.txt", dir);
+    FILE *f = fopen(target, "w");
+    fputs("old", f);
+    fclose(f);
+
+    /* An aborted write leaves the old file and no temporary behind. */
+    rc_outfile o;
+    assert_int_equal(rc_out_open(a, target, &o), RC_OK);
+    assert_int_equal(write(o.fd, "new!", 4), 4);
+    rc_out_abort(&o);
+    char *data;
+    size_t len;
+    assert_int_equal(rc_read_file(a, target, &data, &len), RC_OK);
+    assert_string_equal(data, "old");
+    assert_int_equal(access(o.tmp, F_OK), -1);
+
+    /* A committed one replaces it. */
+    assert_int_equal(rc_out_open(a, target, &o), RC_OK);
+    assert_int_equal(write(o.fd, "new!", 4), 4);
+    assert_int_equal(rc_out_commit(&o), RC_OK);
+    assert_int_equal(rc_read_file(a, target, &data, &len), RC_OK);
+    assert_string_equal(data, "new!");
+    assert_int_equal(access(o.tmp, F_OK), -1);
+
+    /* Opening in a missing directory fails cleanly. */
+    char *nowhere = rc_arena_printf(a, "%s/missing/out.txt", dir);
+    assert_int_equal(rc_out_open(a, nowhere, &o), RC_ERR_IO);
+    assert_int_equal(rc_read_file(a, dir, &data, &len), RC_ERR_IO); /* a directory */
+
+    unlink(target);
+    rmdir(dir);
+    rc_arena_free(a);
+}
+
+static void test_build_epoch(void **state)
+{
+    (void)state;
+    setenv("SOURCE_DATE_EPOCH", "1577836800", 1);
+    assert_int_equal(rc_build_epoch(5), 1577836800);
+    setenv("SOURCE_DATE_EPOCH", "12abc", 1);
+    assert_int_equal(rc_build_epoch(5), 5);
+    unsetenv("SOURCE_DATE_EPOCH");
+    assert_int_equal(rc_build_epoch(7), 7);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arena_alloc_and_vec), cmocka_unit_test(test_diag_format_and_order),
+        cmocka_unit_test(test_diag_suggest),        cmocka_unit_test(test_status_table),
+        cmocka_unit_test(test_utf8),                cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_paths),               cmocka_unit_test(test_atomic_output),
+        cmocka_unit_test(test_build_epoch),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
