@@ -19,6 +19,8 @@ typedef struct bars {
     bool horizontal, stacked, likert;
     double vmax;
     const rc_rgb *colours;  /* per series */
+    double label_cap;       /* largest category label size (common to panels) */
+    bool measure;           /* lay out only, to find each panel's label size */
 } bars;
 
 static double panel_title(const bars *b, const rc_chart_panel *p, double px, double ytop,
@@ -135,10 +137,11 @@ static double cat_width(size_t i, size_t n, double slot, bool stagger)
 
 /* The largest size at which every category wraps into maxlines lines of
  * its width without breaking a word; *ok false when none does. */
-static double cat_size_for(const rc_chart_ctx *x, const rc_chart_panel *p, double slot,
-                           bool stagger, size_t maxlines, bool *ok)
+static double cat_size_for(const bars *b, const rc_chart_panel *p, double slot, bool stagger,
+                           size_t maxlines, bool *ok)
 {
-    for (double sz = RC_CHART_LABEL_PT; sz >= RC_CHART_MIN_PT - 1e-9; sz -= 0.5) {
+    const rc_chart_ctx *x = b->x;
+    for (double sz = b->label_cap; sz >= RC_CHART_MIN_PT - 1e-9; sz -= 0.5) {
         bool fits = true;
         for (size_t i = 0; i < p->ncat && fits; i++) {
             bool over;
@@ -155,11 +158,12 @@ static double cat_size_for(const rc_chart_ctx *x, const rc_chart_panel *p, doubl
     return RC_CHART_MIN_PT;
 }
 
-static void vertical_panel(const bars *b, const rc_chart_panel *p, double px, double py,
-                           double pw, double ph)
+/* Returns the category label size used. */
+static double vertical_panel(const bars *b, const rc_chart_panel *p, double px, double py,
+                             double pw, double ph)
 {
     rc_chart_ctx *x = b->x;
-    double top = py + ph - panel_title(b, p, px, py + ph, pw, true);
+    double top = py + ph - panel_title(b, p, px, py + ph, pw, !b->measure);
     double ticks[MAX_TICKS];
     double vl_h = rc_chart_lh(x, RC_FONT_BOLD, RC_CHART_VALUE_PT) + 3;
     size_t nt = rc_chart_ticks(b->vmax, 5, ticks, MAX_TICKS);
@@ -180,10 +184,10 @@ static void vertical_panel(const bars *b, const rc_chart_panel *p, double px, do
          * width. */
         bool ok;
         stagger = false;
-        cat_size = cat_size_for(x, p, slot, false, 3, &ok);
+        cat_size = cat_size_for(b, p, slot, false, 3, &ok);
         if (!ok && p->ncat > 2) {
             bool ok2;
-            double sz2 = cat_size_for(x, p, slot, true, 2, &ok2);
+            double sz2 = cat_size_for(b, p, slot, true, 2, &ok2);
             if (ok2) {
                 stagger = true;
                 cat_size = sz2;
@@ -202,8 +206,8 @@ static void vertical_panel(const bars *b, const rc_chart_panel *p, double px, do
         if (pass > 0 && prev_w == tick_w)
             break;
     }
-    if (plot_h <= 1 || p->ncat == 0)
-        return;
+    if (plot_h <= 1 || p->ncat == 0 || b->measure)
+        return cat_size;
     nt = axis_ticks(b, plot_h, ticks, &tick_w);
     double tmax = ticks[nt - 1];
     double scale = tmax > 0 ? plot_h / tmax : 0;
@@ -257,6 +261,7 @@ static void vertical_panel(const bars *b, const rc_chart_panel *p, double px, do
         rc_chart_text_draw(x, RC_FONT_REGULAR, &t, lc, ltop, 0, x->ink);
     }
     rc_draw_line(x->a, x->l, x0, y0, x0 + plot_w, y0, x->ink, 0.6);
+    return cat_size;
 }
 
 /* Label column for horizontal bars: the narrowest width (from 36 % of the
@@ -271,7 +276,7 @@ static double hlabel_size(const bars *b, const rc_chart_panel *p, double pw, dou
         double maxw = pw * fracs[k];
         *colw = maxw;
         bool done = false;
-        for (double sz = RC_CHART_LABEL_PT; sz >= RC_CHART_MIN_PT - 1e-9 && !done; sz -= 0.5) {
+        for (double sz = b->label_cap; sz >= RC_CHART_MIN_PT - 1e-9 && !done; sz -= 0.5) {
             size_t maxlines = (size_t)floor(pitch / rc_chart_lh(x, RC_FONT_REGULAR, sz) + 1e-9);
             if (maxlines < 1)
                 continue;
@@ -301,19 +306,21 @@ static double hlabel_size(const bars *b, const rc_chart_panel *p, double pw, dou
     return size;
 }
 
-static void horizontal_panel(const bars *b, const rc_chart_panel *p, double px, double py,
-                             double pw, double ph)
+static double horizontal_panel(const bars *b, const rc_chart_panel *p, double px, double py,
+                               double pw, double ph)
 {
     rc_chart_ctx *x = b->x;
-    double top = py + ph - panel_title(b, p, px, py + ph, pw, true);
+    double top = py + ph - panel_title(b, p, px, py + ph, pw, !b->measure);
     double axis_h = rc_chart_lh(x, RC_FONT_REGULAR, RC_CHART_TICK_PT) + 5;
     double plot_top = top - 2, y0 = py + axis_h;
     double plot_h = plot_top - y0;
     if (plot_h <= 1 || p->ncat == 0)
-        return;
+        return b->label_cap;
     double pitch = plot_h / (double)p->ncat;
     double colw;
     double lsize = hlabel_size(b, p, pw, pitch, &colw);
+    if (b->measure)
+        return lsize;
     size_t ns = p->nseries ? p->nseries : 1;
     double bt = pitch * 0.68;
     if (bt > (b->stacked ? 16 : 12 * (double)ns))
@@ -346,13 +353,11 @@ static void horizontal_panel(const bars *b, const rc_chart_panel *p, double px, 
         nt = axis_ticks(b, plot_w, ticks, &tick_w);
     }
     if (plot_w <= 1)
-        return;
+        return lsize;
     double tmax = ticks[nt - 1];
     double scale = tmax > 0 ? plot_w / tmax : 0;
     gridlines(b, ticks, nt, x0, y0, plot_w, plot_h);
     tick_labels(b, ticks, nt, x0, y0, plot_w);
-    double vdesc = rc_chart_desc(x, RC_FONT_BOLD, vs);
-    (void)vdesc;
     for (size_t i = 0; i < p->ncat; i++) {
         double yc = plot_top - pitch * ((double)i + 0.5);
         double acc = 0;
@@ -378,6 +383,7 @@ static void horizontal_panel(const bars *b, const rc_chart_panel *p, double px, 
         rc_chart_text_draw(x, RC_FONT_REGULAR, &t, x0 - 6, yc + th / 2, 1, x->ink);
     }
     rc_draw_line(x->a, x->l, x0, y0, x0, plot_top, x->ink, 0.6);
+    return lsize;
 }
 
 /* Likert levels: a sequential blue ramp from a light tint to the palette's
@@ -432,14 +438,24 @@ void rc_chart_draw_bars(rc_chart_ctx *x, double w, double h)
     double weight = 0;
     for (size_t p = 0; p < c->npanels; p++)
         weight += b.horizontal ? 1 : (double)c->panels[p].ncat + 1;
-    double px = 0;
-    for (size_t p = 0; p < c->npanels; p++) {
-        double share = b.horizontal ? 1 : (double)c->panels[p].ncat + 1;
-        double pw = weight > 0 ? avail * share / weight : avail;
-        if (b.horizontal)
-            horizontal_panel(&b, &c->panels[p], px, legend_h, pw, h - legend_h);
-        else
-            vertical_panel(&b, &c->panels[p], px, legend_h, pw, h - legend_h);
-        px += pw + PANEL_GAP;
+    /* Two passes: measure each panel's category label size, then draw all
+     * panels with the smallest, so labels look alike side by side. */
+    b.label_cap = RC_CHART_LABEL_PT;
+    for (int pass = 0; pass < 2; pass++) {
+        b.measure = pass == 0 && c->npanels > 1;
+        if (pass == 0 && !b.measure)
+            continue;
+        double px = 0, common = RC_CHART_LABEL_PT;
+        for (size_t p = 0; p < c->npanels; p++) {
+            double share = b.horizontal ? 1 : (double)c->panels[p].ncat + 1;
+            double pw = weight > 0 ? avail * share / weight : avail;
+            double sz = b.horizontal
+                            ? horizontal_panel(&b, &c->panels[p], px, legend_h, pw, h - legend_h)
+                            : vertical_panel(&b, &c->panels[p], px, legend_h, pw, h - legend_h);
+            if (sz < common)
+                common = sz;
+            px += pw + PANEL_GAP;
+        }
+        b.label_cap = common;
     }
 }

@@ -1,10 +1,8 @@
 /* data: loads every source once. The header row maps declared fields to CSV
- * columns; each data row is typed (rc_value) into a reused row buffer and fed
- * to the accumulators of aggregate.c, so nothing but the aggregates stays in
+ * columns; rows are typed (value.c) into batches of RC_BATCH and handed to
+ * the accumulators of aggregate.c, so nothing but the aggregates stays in
  * memory unless rows are kept (RC_DATA_KEEP_ROWS or a 'rows' aggregate). */
 #include <errno.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,315 +14,10 @@
 #include "rc/util.h"
 
 #define MAX_ERRORS_PER_SOURCE 50
-#define MAX_WARNINGS_PER_FIELD 20
-
-/* ---- typing one cell ---- */
-
-/* A cheap hash for short codes: length and three bytes. Collisions only
- * cost a probe; the match is confirmed with memcmp. */
-static size_t code_hash(const char *s, size_t len)
-{
-    if (len == 0)
-        return 0;
-    const unsigned char *u = (const unsigned char *)s;
-    return len * 31u + u[0] * 131u + u[len - 1] * 7u + u[len / 2] * 17u;
-}
-
-void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f)
-{
-    memset(rt, 0, sizeof *rt);
-    rt->f = f;
-    const rc_strlist *m = f->missing.n ? &f->missing : (f->source ? &f->source->missing : NULL);
-    if (m && m->n) {
-        rt->miss = rc_arena_array(a, m->n, sizeof *rt->miss);
-        rt->misslen = rc_arena_array(a, m->n, sizeof *rt->misslen);
-        for (size_t i = 0; i < m->n; i++)
-            if (m->v[i].s) {
-                rt->miss[rt->nmiss] = m->v[i].s;
-                rt->misslen[rt->nmiss++] = strlen(m->v[i].s);
-            }
-    }
-    size_t cap = 16;
-    while (cap < f->ncodes * 4)
-        cap *= 2;
-    rt->tab = rc_arena_array(a, cap, sizeof *rt->tab);
-    rt->tabmask = cap - 1;
-    rt->codelen = rc_arena_array(a, f->ncodes + 1, sizeof *rt->codelen);
-    for (size_t i = 0; i < f->ncodes; i++) {
-        size_t len = strlen(f->codes[i].code);
-        rt->codelen[i] = len;
-        size_t h = code_hash(f->codes[i].code, len) & rt->tabmask;
-        while (rt->tab[h])
-            h = (h + 1) & rt->tabmask;
-        rt->tab[h] = (uint32_t)i + 1;
-    }
-    rt->likert_direct = f->type == RC_FIELD_LIKERT;
-    for (size_t i = 0; i < f->ncodes && rt->likert_direct; i++) {
-        char want[16];
-        snprintf(want, sizeof want, "%d", f->scale_min + (int)i);
-        rt->likert_direct = strcmp(want, f->codes[i].code) == 0;
-    }
-    rc_strset_init(&rt->warned, a);
-}
 
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t';
-}
-
-static int find_code(const rc_field_rt *rt, const rc_field_cfg *f, const char *s, size_t len)
-{
-    if (rt) {
-        size_t h = code_hash(s, len) & rt->tabmask;
-        for (uint32_t k; (k = rt->tab[h]) != 0; h = (h + 1) & rt->tabmask)
-            if (rt->codelen[k - 1] == len && memcmp(f->codes[k - 1].code, s, len) == 0)
-                return (int)k - 1;
-        return -1;
-    }
-    for (size_t i = 0; i < f->ncodes; i++)
-        if (strlen(f->codes[i].code) == len && memcmp(f->codes[i].code, s, len) == 0)
-            return (int)i;
-    return -1;
-}
-
-/* Reports a warning once per distinct text per field (when rt is given). */
-static void warn_once(rc_field_rt *rt, rc_arena *a, rc_diag *d, rc_loc loc, const char *key,
-                      size_t klen, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-static void warn_once(rc_field_rt *rt, rc_arena *a, rc_diag *d, rc_loc loc, const char *key,
-                      size_t klen, const char *fmt, ...)
-{
-    if (rt) {
-        bool added;
-        rc_strset_add(&rt->warned, key, klen, 0, &added);
-        if (!added)
-            return;
-        if (++rt->nwarned > MAX_WARNINGS_PER_FIELD) {
-            if (rt->nwarned == MAX_WARNINGS_PER_FIELD + 1)
-                rc_diag_note(d, loc, "further warnings about field '%s' are not shown",
-                             rt->f->name.s);
-            return;
-        }
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = rc_arena_vprintf(a, fmt, ap);
-    va_end(ap);
-    rc_diag_warning(d, loc, "%s", msg);
-}
-
-static bool parse_int(const char *s, size_t len, double *v)
-{
-    size_t i = 0;
-    bool neg = false;
-    if (i < len && (s[i] == '+' || s[i] == '-'))
-        neg = s[i++] == '-';
-    if (i == len || len - i > 15)
-        return false;
-    int64_t x = 0;
-    for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        x = x * 10 + (s[i] - '0');
-    }
-    *v = (double)(neg ? -x : x);
-    return true;
-}
-
-static bool parse_number(const char *s, size_t len, double *v)
-{
-    if (parse_int(s, len, v))
-        return true;
-    for (size_t i = 0; i < len; i++)
-        if (!strchr("+-.0123456789eE", s[i]) || !s[i])
-            return false;
-    if (len == 0 || !strchr("+-.0123456789", s[0]))
-        return false;
-    char *end;
-    errno = 0;
-    *v = strtod(s, &end);
-    return end == s + len && isfinite(*v);
-}
-
-static bool is_missing_code(const rc_field_rt *rt, const rc_field_cfg *f, const char *s,
-                            size_t len)
-{
-    if (rt) {
-        for (size_t i = 0; i < rt->nmiss; i++)
-            if (rt->misslen[i] == len && memcmp(rt->miss[i], s, len) == 0)
-                return true;
-        return false;
-    }
-    const rc_strlist *m = f->missing.n ? &f->missing : (f->source ? &f->source->missing : NULL);
-    if (!m)
-        return false;
-    for (size_t i = 0; i < m->n; i++)
-        if (m->v[i].s && strlen(m->v[i].s) == len && memcmp(m->v[i].s, s, len) == 0)
-            return true;
-    return false;
-}
-
-static const char *type_name(rc_field_type t)
-{
-    static const char *const names[] = {"category", "multi", "likert", "integer", "number",
-                                        "text"};
-    return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
-}
-
-bool rc_value_parse_rt(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, const char *text,
-                       size_t len, rc_loc loc, rc_diag *d, rc_value *out)
-{
-    out->missing = false;
-    out->code = -1;
-    out->mask = 0;
-    out->num = NAN;
-    out->text = text;
-    if (len == 0 || is_missing_code(rt, f, text, len)) {
-        out->missing = true;
-        return true;
-    }
-    switch (f->type) {
-    case RC_FIELD_CATEGORY: {
-        int k = find_code(rt, f, text, len);
-        if (k < 0) {
-            warn_once(rt, a, d, loc, text, len, "code '%s' of field '%s' is not declared", text,
-                      f->name.s);
-            out->missing = true;
-        }
-        out->code = k;
-        break;
-    }
-    case RC_FIELD_MULTI: {
-        const char *sep = f->separator.s && *f->separator.s ? f->separator.s : ";";
-        size_t slen = strlen(sep);
-        size_t i = 0;
-        while (i <= len) {
-            const char *hit = NULL;
-            for (size_t j = i; j + slen <= len; j++)
-                if (memcmp(text + j, sep, slen) == 0) {
-                    hit = text + j;
-                    break;
-                }
-            size_t e = hit ? (size_t)(hit - text) : len;
-            size_t s = i, t = e;
-            while (s < t && is_space(text[s]))
-                s++;
-            while (t > s && is_space(text[t - 1]))
-                t--;
-            if (t > s) {
-                int k = find_code(rt, f, text + s, t - s);
-                if (k < 0 || k >= 64) {
-                    char *part = rc_arena_strndup(a, text + s, t - s);
-                    warn_once(rt, a, d, rc_loc_offset(loc, s), part, t - s,
-                              "code '%s' of field '%s' is not declared", part, f->name.s);
-                } else {
-                    out->mask |= (uint64_t)1 << k;
-                }
-            }
-            if (!hit)
-                break;
-            i = e + slen;
-        }
-        if (!out->mask)
-            out->missing = true;
-        break;
-    }
-    case RC_FIELD_LIKERT: {
-        double v;
-        if (!parse_int(text, len, &v)) {
-            rc_diag_error(d, loc, "answer '%s' of likert field '%s' is not a whole number", text,
-                          f->name.s);
-            out->missing = true;
-            return false;
-        }
-        if (v < f->scale_min || v > f->scale_max) {
-            warn_once(rt, a, d, loc, text, len,
-                      "answer %s of field '%s' is outside the scale %d..%d (read as missing)",
-                      text, f->name.s, f->scale_min, f->scale_max);
-            out->missing = true;
-            break;
-        }
-        out->num = v;
-        int k = (rt && rt->likert_direct) || !f->ncodes ? -1 : find_code(rt, f, text, len);
-        out->code = k >= 0 ? k : (int)v - f->scale_min;
-        break;
-    }
-    case RC_FIELD_INTEGER:
-    case RC_FIELD_NUMBER: {
-        double v;
-        bool ok = f->type == RC_FIELD_INTEGER ? parse_int(text, len, &v)
-                                              : parse_number(text, len, &v);
-        if (!ok) {
-            rc_diag_error(d, loc, "'%s' is not %s (field '%s' is of type %s)", text,
-                          f->type == RC_FIELD_INTEGER ? "a whole number" : "a number", f->name.s,
-                          type_name(f->type));
-            out->missing = true;
-            return false;
-        }
-        out->num = v;
-        break;
-    }
-    case RC_FIELD_TEXT:
-        break;
-    }
-    return true;
-}
-
-bool rc_value_parse(rc_arena *a, const rc_field_cfg *f, const char *text, size_t len, rc_loc loc,
-                    rc_diag *d, rc_value *out)
-{
-    size_t s = 0;
-    while (s < len && is_space(text[s]))
-        s++;
-    while (len > s && is_space(text[len - 1]))
-        len--;
-    const char *t = rc_arena_strndup(a, text + s, len - s);
-    return rc_value_parse_rt(NULL, a, f, t, len - s, rc_loc_offset(loc, s), d, out);
-}
-
-static const char *code_label(const rc_code *c)
-{
-    return c->label && *c->label ? c->label : c->code;
-}
-
-static const char *plain_number(rc_arena *a, double v)
-{
-    if (v == floor(v) && fabs(v) < 1e15)
-        return rc_arena_printf(a, "%.0f", v);
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.15g", v);
-    return rc_arena_strdup(a, buf);
-}
-
-const char *rc_value_display(rc_arena *a, const rc_field_cfg *f, const rc_value *v)
-{
-    if (v->missing)
-        return "";
-    switch (f->type) {
-    case RC_FIELD_CATEGORY:
-        return v->code >= 0 && (size_t)v->code < f->ncodes ? code_label(&f->codes[v->code])
-                                                            : (v->text ? v->text : "");
-    case RC_FIELD_MULTI: {
-        size_t n = 0;
-        for (size_t i = 0; i < f->ncodes && i < 64; i++)
-            if (v->mask >> i & 1)
-                n += strlen(code_label(&f->codes[i])) + 2;
-        char *b = rc_arena_alloc(a, n + 1);
-        for (size_t i = 0; i < f->ncodes && i < 64; i++)
-            if (v->mask >> i & 1) {
-                if (*b)
-                    strcat(b, "; ");
-                strcat(b, code_label(&f->codes[i]));
-            }
-        return b;
-    }
-    case RC_FIELD_LIKERT:
-    case RC_FIELD_INTEGER:
-    case RC_FIELD_NUMBER:
-        return plain_number(a, v->num);
-    case RC_FIELD_TEXT:
-        return v->text ? v->text : "";
-    }
-    return "";
 }
 
 /* ---- loading a source ---- */
@@ -351,7 +44,7 @@ typedef struct loader {
     size_t nb;
     char *tbuf;             /* texts of the batch when rows are not kept */
     size_t tcap, tused;
-    rc_strset keys;
+    rc_keys keys;
     size_t keyfield;        /* SIZE_MAX when no key */
 } loader;
 
@@ -486,10 +179,9 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
         const rc_csv_field *c = &fs[ld->csvcol[k]];
         size_t off, len;
         const char *s = trimmed(c, &off, &len);
-        memcpy(tb, s, len);
-        tb[len] = 0;
         rc_loc loc = {ld->file, c->line ? c->line : line, c->col + c->quoted + (unsigned)off};
-        if (!rc_value_parse_rt(&ld->rt[k], ld->a, ld->rt[k].f, tb, len, loc, ld->d, &row[k])) {
+        if (!rc_value_parse_rt(&ld->rt[k], ld->a, ld->rt[k].f, s, len, loc, ld->d, &row[k],
+                               &tb)) {
             bad = true;
             if (++ld->nerr == MAX_ERRORS_PER_SOURCE) {
                 rc_diag_note(ld->d, loc, "too many errors in '%s'; stopped reading", ld->file);
@@ -497,21 +189,13 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
             }
         }
         ld->rt[k].nonmissing += !row[k].missing;
-        tb += len + 1;
     }
     if (ld->keyfield != SIZE_MAX && !row[ld->keyfield].missing) {
         const rc_value *kv = &row[ld->keyfield];
-        bool added;
-        rc_strset_ent *e = rc_strset_add(&ld->keys, kv->text, strlen(kv->text), line, &added);
-        if (!added) {
-            const rc_csv_field *c = &fs[ld->csvcol[ld->keyfield]];
-            rc_loc loc = {ld->file, c->line ? c->line : line, c->col + c->quoted};
-            rc_diag_error(ld->d, loc, "duplicate key '%s' in field '%s' (first on line %u)",
-                          kv->text, ld->src->fields[ld->keyfield].name.s, e->val);
-            bad = true;
-            if (++ld->nerr == MAX_ERRORS_PER_SOURCE)
-                return 1;
-        }
+        const rc_csv_field *c = &fs[ld->csvcol[ld->keyfield]];
+        if (!rc_keys_add(&ld->keys, kv->text, strlen(kv->text), c->line ? c->line : line,
+                         c->col + c->quoted))
+            return 1;
     }
     if (bad || ld->nerr)
         return 0; /* results would be wrong: keep reading only to report more */
@@ -580,7 +264,7 @@ static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_ac
     for (size_t k = 0; k < ld.nf; k++)
         rc_field_rt_init(&ld.rt[k], a, &src->fields[k]);
     ld.keep = (flags & RC_DATA_KEEP_ROWS) || (acc && rc_accs_wants_rows(acc, si));
-    rc_strset_init(&ld.keys, a);
+    rc_keys_init(&ld.keys);
     ld.keyfield = SIZE_MAX;
     if (src->key.s) {
         for (size_t k = 0; k < ld.nf; k++)
@@ -598,6 +282,10 @@ static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_ac
     if (st == RC_OK && !ld.nerr && !ld.config_err)
         flush(&ld);
     free(ld.tbuf);
+    if (ld.keyfield != SIZE_MAX && !ld.config_err &&
+        rc_keys_check(&ld.keys, d, path, src->fields[ld.keyfield].name.s) > 0 && st == RC_OK)
+        st = RC_ERR_DATA;
+    rc_keys_free(&ld.keys);
     if (ld.config_err)
         return RC_ERR_CONFIG;
     if (st == RC_OK && ld.nerr)

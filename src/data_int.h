@@ -31,6 +31,29 @@ rc_strset_ent *rc_strset_add(rc_strset *s, const char *k, size_t len, unsigned v
 /* The entry for k, or NULL. */
 const rc_strset_ent *rc_strset_find(const rc_strset *s, const char *k, size_t len);
 
+/* Uniqueness of key values (keys.c): add every key, then check once. */
+typedef struct rc_key_ent {
+    uint64_t hash;
+    size_t off;              /* in blob */
+    unsigned line, col;
+} rc_key_ent;
+
+typedef struct rc_keys {
+    rc_key_ent *e;
+    size_t n, cap;
+    char *blob;
+    size_t blen, bcap;
+} rc_keys;
+
+#define RC_KEYS_MAX_REPORT 50
+void rc_keys_init(rc_keys *k);
+void rc_keys_free(rc_keys *k);
+/* Returns false when memory runs out. */
+bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned col);
+/* Reports each later occurrence of a key (at most RC_KEYS_MAX_REPORT, in
+ * file order) as an error; returns the number of duplicates. */
+size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field);
+
 /* Per-field state of the loader: code lookup table, missing codes and
  * warning dedupe. */
 typedef struct rc_field_rt {
@@ -47,10 +70,13 @@ typedef struct rc_field_rt {
 } rc_field_rt;
 
 void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f);
-/* Types one trimmed, NUL-terminated cell (text stays referenced by out).
- * rt may be NULL (no lookup table, every warning reported). */
-bool rc_value_parse_rt(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, const char *text,
-                       size_t len, rc_loc loc, rc_diag *d, rc_value *out);
+/* Types one trimmed cell s[0..len) (not necessarily NUL-terminated). The
+ * value's text is the declared code or missing code when the cell is one,
+ * else a NUL-terminated copy written at *room, which is advanced (the caller
+ * provides len + 1 bytes). rt may be NULL (no lookup table; every warning is
+ * reported). Returns false after reporting an error. */
+bool rc_value_parse_rt(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, const char *s,
+                       size_t len, rc_loc loc, rc_diag *d, rc_value *out, char **room);
 
 /* Rows are typed into batches of RC_BATCH and each filter is evaluated over
  * a whole batch into a bit set (bit i = row i matches). */

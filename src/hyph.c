@@ -104,29 +104,42 @@ static size_t run_points(const rc_hyph *h, const char *word, const size_t *cps, 
     char buf[4 * MAX_LETTERS + 8];
     char hy[4 * MAX_LETTERS + 8];
     size_t bl = 0;
+    bool ascii = true;
     for (size_t i = 0; i < n; i++) {
         size_t next = i + 1 < n ? cps[i + 1] : end;
         uint32_t c;
         if (rc_utf8_decode(word + cps[i], next - cps[i], &c) == 0)
             return count;
+        ascii &= c < 0x80;
         bl += rc_utf8_encode(lower(c), buf + bl);
     }
     buf[bl] = '\0';
-    memset(hy, 0, sizeof hy);
-    char **rep = NULL;
-    int *rpos = NULL, *cut = NULL;
-    if (hnj_hyphen_hyphenate2(h->dict, buf, (int)bl, hy, NULL, &rep, &rpos, &cut) != 0)
-        return count;
-    if (rep) { /* non-standard hyphenation (not in the English patterns): ignore */
-        for (size_t i = 0; i < bl; i++)
-            free(rep[i]);
-        free(rep);
-        free(rpos);
-        free(cut);
-        return count;
+    memset(hy, 0, bl + 5);
+    if (ascii && h->dict->nextlevel) {
+        /* libhyphen keeps a file's patterns in the second level of the
+         * dictionary (the first holds the implicit compound rules for '-'
+         * and apostrophes, which never occur in a letter run). On a plain
+         * ASCII word the single-level call gives the same points as
+         * hnj_hyphen_hyphenate2 (checked on every word of the sample
+         * report) at under half the cost: no allocation, no UTF-8 pass. */
+        if (hnj_hyphen_hyphenate(h->dict->nextlevel, buf, (int)bl, hy) != 0)
+            return count;
+    } else {
+        char **rep = NULL;
+        int *rpos = NULL, *cut = NULL;
+        if (hnj_hyphen_hyphenate2(h->dict, buf, (int)bl, hy, NULL, &rep, &rpos, &cut) != 0)
+            return count;
+        if (rep) { /* non-standard hyphenation (not in the English patterns): ignore */
+            for (size_t i = 0; i < bl; i++)
+                free(rep[i]);
+            free(rep);
+            free(rpos);
+            free(cut);
+            return count;
+        }
     }
-    /* UTF-8 dictionaries index hy by code point, others by byte (= code point
-     * for the single-byte words they can hyphenate). */
+    /* hy is indexed by code point: UTF-8 dictionaries normalise it, and an
+     * ASCII word has one byte per code point. */
     for (size_t i = LEFT_MIN - 1; i + RIGHT_MIN < n; i++)
         if ((hy[i] - '0') & 1) {
             if (count < cap)

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "rc/util.h"
+
 rc_font_id lo_font(const lo *L, lo_ist st)
 {
     rc_font_id f = RC_FONT_REGULAR;
@@ -30,10 +32,44 @@ lo_ist lo_ist_of(const lo_ctx *c)
     return st;
 }
 
+/* Reports characters the chosen face has no glyph for (once per code
+ * point): they would print as empty boxes. */
+static void check_glyphs(lo *L, rc_font_id f, const char *s, size_t len)
+{
+    const rc_font *font = L->fonts->f[f];
+    if (!font || !L->d)
+        return;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0;
+        size_t k = rc_utf8_decode(s + i, len - i, &cp);
+        if (!k) {
+            i++;
+            continue;
+        }
+        bool ignorable = cp <= 0x20 || cp == 0xA0 || cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) ||
+                         cp == 0x2060 || cp == 0xFEFF;
+        if (!ignorable && !rc_font_has_glyph(font, cp)) {
+            bool seen = false;
+            for (size_t q = 0; q < L->missing.n && !seen; q++)
+                seen = L->missing.v[q] == cp;
+            if (!seen) {
+                RC_PUSH(L->a, L->missing, cp);
+                const char *path = rc_font_path(font);
+                rc_diag_warning(L->d, L->cur_loc,
+                                "character U+%04X '%.*s' is not in the font %s; it will print "
+                                "as an empty box",
+                                (unsigned)cp, (int)k, s + i, path ? rc_path_base(path) : "?");
+            }
+        }
+        i += k;
+    }
+}
+
 void lo_run_text(lo *L, lo_runs *r, const char *s, size_t len, lo_ist st, bool nobreak)
 {
     if (!s || !len)
         return;
+    check_glyphs(L, lo_font(L, st), s, len);
     rc_run run = {.font = lo_font(L, st), .size = st.size, .colour = st.colour, .text = s,
                   .len = len, .link_dest = st.link_dest, .link_uri = st.link_uri,
                   .nobreak = nobreak};
@@ -42,16 +78,18 @@ void lo_run_text(lo *L, lo_runs *r, const char *s, size_t len, lo_ist st, bool n
 
 static lo_fn *footnote(lo *L, const rc_node *ref);
 
-void lo_runs_inline(lo *L, lo_runs *r, const rc_node *first, lo_ist st)
+static void inl_one(lo *L, lo_runs *r, const rc_node *n, lo_ist st)
 {
-    for (const rc_node *n = first; n; n = n->next) {
+    {
         lo_ist s2 = st;
         switch (n->type) {
         case RC_NODE_TEXT:
+            L->cur_loc = n->loc;
             lo_run_text(L, r, n->text, n->len ? n->len : (n->text ? strlen(n->text) : 0), st,
                         false);
             break;
         case RC_NODE_CODE:
+            L->cur_loc = n->loc;
             s2.bold = s2.italic = s2.light = false;
             s2.colour = L->st.blue;
             lo_run_text(L, r, n->text, n->len ? n->len : (n->text ? strlen(n->text) : 0), s2,
@@ -100,6 +138,12 @@ void lo_runs_inline(lo *L, lo_runs *r, const rc_node *first, lo_ist st)
             break;
         }
     }
+}
+
+void lo_runs_inline(lo *L, lo_runs *r, const rc_node *first, lo_ist st)
+{
+    for (const rc_node *n = first; n; n = n->next)
+        inl_one(L, r, n, st);
 }
 
 rc_para *lo_set(lo *L, const lo_runs *r, double width, double leading, rc_para_align al,
@@ -215,9 +259,22 @@ static void paragraph(lo *L, const lo_ctx *c, const rc_node *n, const rc_node *r
             lo_run_text(L, &r, ".", 1, hb, false);
         lo_run_text(L, &r, " ", 1, st, false);
     }
-    lo_runs_inline(L, &r, n->first, st);
+    /* a hard line break (at the top level) ends a line: the paragraph is
+     * set as consecutive pieces, each with a ragged last line */
+    const char *dest = runin ? runin->id : NULL;
+    for (const rc_node *x = n->first; x; x = x->next) {
+        if (x->type == RC_NODE_LINEBREAK) {
+            rc_para *p = lo_set(L, &r, c->w, c->leading, RC_PARA_JUSTIFY, true);
+            lo_emit_para(L, c, p, c->x, c->leading, c->size, dest);
+            if (p && p->nlines)
+                dest = NULL;
+            r.n = 0;
+            continue;
+        }
+        inl_one(L, &r, x, st);
+    }
     rc_para *p = lo_set(L, &r, c->w, c->leading, RC_PARA_JUSTIFY, true);
-    lo_emit_para(L, c, p, c->x, c->leading, c->size, runin ? runin->id : NULL);
+    lo_emit_para(L, c, p, c->x, c->leading, c->size, dest);
     lo_space(L, c->parskip);
 }
 
@@ -387,27 +444,24 @@ static void code_block(lo *L, const lo_ctx *c, const rc_node *n)
         size_t e = i;
         while (e < len && s[e] != '\n')
             e++;
-        /* leading blanks become no-break spaces so indentation survives */
+        /* leading blanks become an indent (glue at a line start would vanish) */
         size_t lead_sp = 0;
-        while (i + lead_sp < e && (s[i + lead_sp] == ' ' || s[i + lead_sp] == '\t'))
+        double indent = 0;
+        while (i + lead_sp < e && (s[i + lead_sp] == ' ' || s[i + lead_sp] == '\t')) {
+            indent += (s[i + lead_sp] == '\t' ? 4 : 1) * lo_text_width(L, lo_font(L, st), size,
+                                                                         " ", 1);
             lead_sp++;
-        char *buf = rc_arena_alloc(L->a, (e - i) * 8 + 2);
-        size_t bl = 0;
-        for (size_t j = 0; j < lead_sp; j++) {
-            int reps = s[i + j] == '\t' ? 4 : 1;
-            for (int q = 0; q < reps; q++) {
-                memcpy(buf + bl, "\xC2\xA0", 2);
-                bl += 2;
-            }
         }
-        memcpy(buf + bl, s + i + lead_sp, e - i - lead_sp);
-        bl += e - i - lead_sp;
+        if (indent > 0.5 * (c->w - 2 * pad))
+            indent = 0.5 * (c->w - 2 * pad);
+        const char *buf = s + i + lead_sp;
+        size_t bl = e - i - lead_sp;
         lo_runs r = {0};
         lo_run_text(L, &r, buf, bl, st, false);
-        lo_item it = {.kind = LO_LINE, .h = lead, .x = c->x + pad, .w = c->w - 2 * pad,
-                      .base = lo_base(size, lead), .span = span};
-        if (bl > lead_sp * 2) {
-            it.para = lo_set(L, &r, c->w - 2 * pad, lead, RC_PARA_LEFT, false);
+        lo_item it = {.kind = LO_LINE, .h = lead, .x = c->x + pad + indent,
+                      .w = c->w - 2 * pad - indent, .base = lo_base(size, lead), .span = span};
+        if (bl > 0) {
+            it.para = lo_set(L, &r, it.w, lead, RC_PARA_LEFT, false);
             it.line = 0;
         }
         it.brk = k == 0 || (k >= 2 && nl - k >= 2);

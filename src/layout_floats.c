@@ -74,7 +74,7 @@ static void add_source(lo *L, lo_items *kids, const lo_ctx *c, const char *sourc
 /* Pushes a complete float (or a plain unit inside a box). */
 static void push_float(lo *L, const lo_ctx *c, lo_items *kids, const char *dest, bool floating)
 {
-    add_space(L, kids, L->st.leading);
+    add_space(L, kids, 0.4 * L->st.leading);
     lo_item u = lo_unit_of(L, kids, c->x, c->w);
     u.dest = dest;
     u.span = c->span;
@@ -86,7 +86,7 @@ void lo_figure(lo *L, const lo_ctx *c, const rc_node *n)
 {
     const double size = 0.95 * L->st.size, lead = 1.3 * size;
     lo_items kids = {0};
-    add_space(L, &kids, 0.5 * L->st.leading);
+    add_space(L, &kids, 0.9 * L->st.leading);
     lo_runs cap = caption_runs(L, RC_W_FIGURE, n->number, n->caption, size);
     if (cap.n) {
         add_text(L, &kids, c, &cap, size, lead);
@@ -179,9 +179,31 @@ static void column_widths(lo *L, const rc_node *t, size_t ncols, lo_runs **cells
     if (snat <= avail) {
         for (size_t i = 0; i < ncols; i++)
             out[i] = m[i].nat + (avail - snat) * m[i].nat / snat;
-    } else if (smin < avail && snat > smin) {
+    } else if (smin < avail) {
+        /* water-filling from the minimum widths: every column still short
+         * of its natural width grows by the same amount, so short columns
+         * reach their natural width first and long text takes the rest */
+        double rest = avail - smin;
         for (size_t i = 0; i < ncols; i++)
-            out[i] = m[i].min + (avail - smin) * (m[i].nat - m[i].min) / (snat - smin);
+            out[i] = m[i].min;
+        while (rest > 1e-6) {
+            size_t act = 0;
+            double step = rest;
+            for (size_t i = 0; i < ncols; i++)
+                if (m[i].nat - out[i] > 1e-6) {
+                    act++;
+                    if (m[i].nat - out[i] < step)
+                        step = m[i].nat - out[i];
+                }
+            if (!act)
+                break;
+            if (step * (double)act > rest)
+                step = rest / (double)act;
+            for (size_t i = 0; i < ncols; i++)
+                if (m[i].nat - out[i] > 1e-6)
+                    out[i] += step;
+            rest -= step * (double)act;
+        }
     } else {
         for (size_t i = 0; i < ncols; i++)
             out[i] = avail * m[i].min / smin;
@@ -279,6 +301,11 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
                 cl = cl->next;
         }
         lo_item *it = &rows[r];
+        if ((double)maxl * lead + 2 * vpad > LO_BODY_H - 4 * L->st.leading && L->d)
+            rc_diag_error(L->d, rown[r]->loc,
+                          "table row is taller than a page (%zu lines in one cell); split the "
+                          "cell text over several rows",
+                          maxl);
         it->kind = LO_ROW;
         it->row = row;
         it->h = (double)maxl * lead + 2 * vpad;
@@ -304,7 +331,7 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
 
     const double csize = 0.95 * L->st.size, clead = 1.3 * csize;
     lo_items head = {0};
-    add_space(L, &head, 0.5 * L->st.leading);
+    add_space(L, &head, 0.9 * L->st.leading);
     lo_runs cap = caption_runs(L, RC_W_TABLE, n->number, n->caption, csize);
     if (cap.n) {
         add_text(L, &head, c, &cap, csize, clead);
@@ -394,7 +421,7 @@ void lo_box(lo *L, const lo_ctx *c, const rc_node *n)
         box.filled = true;
         box.fill = L->st.pale;
         lo_items outer = {0};
-        add_space(L, &outer, 0.5 * L->st.leading);
+        add_space(L, &outer, 0.9 * L->st.leading);
         RC_PUSH(L->a, outer, box);
         push_float(L, c, &outer, n->id, true);
         return;

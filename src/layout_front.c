@@ -315,7 +315,7 @@ static void toc_walk(lo *L, const rc_node *n)
                 lo_ist st = {.bold = n->level <= 1, .size = L->st.size, .colour = L->st.text};
                 lo_runs_inline(L, &r, n->first, st);
                 L->out.refs.n = 0; /* footnote marks in titles are not listed */
-                double numcol = (n->level <= 1 ? 2.0 : (n->level == 2 ? 2.6 : 3.4)) * L->st.size;
+                double numcol = (n->level <= 1 ? 1.5 : (n->level == 2 ? 2.6 : 3.4)) * L->st.size;
                 toc_entry(L, n->numbered ? n->number : NULL, numcol, &r, n->level, n->id,
                           n->level <= 1);
             }

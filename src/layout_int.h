@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "rc/layout.h"
 #include "rc/linebreak.h"
 
@@ -191,6 +192,8 @@ struct lo {
     unsigned fnref_seq;
     bool main_started, roman_started;
     int fn_depth;
+    rc_loc cur_loc;               /* source of the text being collected */
+    RC_VEC(uint32_t) missing;     /* code points already reported missing */
     /* marker (bullet, item number, footnote number) for the next line set */
     struct lo_mark {
         const char *text;

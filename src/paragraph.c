@@ -13,7 +13,8 @@
  * 1.2 em). Ragged text uses Knuth & Plass's ragged-right construction
  * (glue 0+S, penalty, glue w-S) so lines are balanced by a finite stretch.
  * Widths come from the font's per-code-point table, summed once per word
- * piece; everything lives in the arena. */
+ * piece. The lines and fragments returned live in the arena; the working
+ * arrays (tokens, items, breaks) are scratch freed before returning. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,7 +234,8 @@ static void tokenize(pb *p, size_t nruns)
         }
     }
     /* Trailing spaces go; an anchor with no text after it gets an empty box. */
-    while (p->toks.n && p->toks.v[p->toks.n - 1].kind == T_SPACE)
+    while (p->toks.n && (p->toks.v[p->toks.n - 1].kind == T_SPACE ||
+                         p->toks.v[p->toks.n - 1].kind == T_NBSP))
         p->toks.n--;
     if (anchor && nruns) {
         uint32_t last = (uint32_t)(nruns - 1);
@@ -393,20 +395,23 @@ static double widest_piece(const pb *p, size_t w0, size_t w1, const size_t *pts,
 static void emit_word(pb *p, size_t w0, size_t w1, bool hyph, bool split_long)
 {
     double total = 0;
-    size_t bytes = 0;
-    bool nobreak = false;
+    size_t bytes = 0, hend = w1; /* hyphenate up to the first nobreak piece */
     for (size_t i = w0; i < w1; i++) {
         total += p->toks.v[i].width;
-        bytes += p->toks.v[i].end - p->toks.v[i].start;
-        nobreak |= p->toks.v[i].nobreak;
+        if (p->toks.v[i].nobreak && hend == w1)
+            hend = i;
+        if (hend == w1)
+            bytes += p->toks.v[i].end - p->toks.v[i].start;
     }
     bool split = split_long && total > p->minw;
     size_t pts[MAX_HYPH_WORD / 2];
     size_t npts = 0;
-    if (hyph && !nobreak && bytes <= MAX_HYPH_WORD && p->hyph) {
+    if (hyph && hend > w0 && bytes <= MAX_HYPH_WORD && p->hyph) {
+        /* A word may span runs ("**spec**ialisation"): hyphenate the joined
+         * text; a footnote mark (nobreak) after it does not count. */
         char buf[MAX_HYPH_WORD];
         size_t bl = 0;
-        for (size_t i = w0; i < w1; i++) {
+        for (size_t i = w0; i < hend; i++) {
             const tok *t = &p->toks.v[i];
             memcpy(buf + bl, p->runs[t->run].text + t->start, t->end - t->start);
             bl += t->end - t->start;

@@ -123,24 +123,30 @@ static const char *face_path(const rc_config *cfg, const rc_fonts *fonts, int i)
  * is the convention for fonts that are *not* embedded (a hint for font
  * substitution); an embedded face keeps its PostScript name. Renamed before
  * HPDF_GetFont so the font dictionaries, the descriptor and the subset tag
- * all use the plain name. Returns the name to look the face up by. */
-static const char *plain_name(rc_pdf *p, const char *name)
+ * all use the plain name, unless an earlier face already has it (a family
+ * whose faces share one PostScript name). Returns the name to look the face
+ * up by, copied into the arena. */
+static const char *plain_name(rc_pdf *p, const char *name, const char *const *taken, int ntaken)
 {
     HPDF_FontDef def = HPDF_GetFontDef(p->doc, name);
     char *comma = def ? strchr(def->base_font, ',') : NULL;
-    if (!comma || def->type != HPDF_FONTDEF_TYPE_TRUETYPE) return name;
+    if (!comma || def->type != HPDF_FONTDEF_TYPE_TRUETYPE) return rc_arena_strdup(p->a, name);
+    size_t plain = (size_t)(comma - def->base_font);
+    for (int k = 0; k < ntaken; k++)
+        if (taken[k] && strlen(taken[k]) == plain && strncmp(taken[k], name, plain) == 0)
+            return rc_arena_strdup(p->a, name);
     HPDF_TTFontDefAttr attr = def->attr;
     *comma = '\0';
     char *c2 = attr ? strchr(attr->base_font, ',') : NULL;
     if (c2) *c2 = '\0';
-    return def->base_font;
+    return rc_arena_strdup(p->a, def->base_font);
 }
 
 rc_status rc_pdf_fonts_load(rc_pdf *p, const rc_config *cfg, const rc_fonts *fonts)
 {
     static const char *const face[RC_FONT_COUNT] = {"regular", "italic", "bold", "bold italic",
                                                     "light"};
-    const char *loaded[RC_FONT_COUNT] = {0};
+    const char *loaded[RC_FONT_COUNT] = {0}, *names[RC_FONT_COUNT] = {0};
     for (int i = 0; i < RC_FONT_COUNT; i++) {
         if (!p->codes[i]) continue; /* only faces that show text are embedded */
         rc_loc loc = cfg ? cfg->style.font_loc[i] : (rc_loc){p->path, 0, 0};
@@ -162,7 +168,7 @@ rc_status rc_pdf_fonts_load(rc_pdf *p, const rc_config *cfg, const rc_fonts *fon
             return RC_ERR_IO;
         }
         const char *name = HPDF_LoadTTFontFromFile(p->doc, path, HPDF_TRUE);
-        if (name) name = plain_name(p, name);
+        if (name) name = names[i] = plain_name(p, name, names, i);
         HPDF_Font f = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
         if (!f || rc_pdf_failed(p)) {
             rc_diag_error(p->d, loc, "libharu cannot embed %s font '%s' (error 0x%04X)", face[i],

@@ -18,7 +18,10 @@
 #include "rc/layout.h"
 
 /* A run of text with one style. Runs are concatenated; spaces inside the
- * text (U+0020, newlines) are inter-word glue; U+00A0 is a non-breaking space. */
+ * text (U+0020, newlines) are inter-word glue; U+00A0 is a non-breaking space.
+ * Also understood: U+00AD (soft hyphen: a discretionary break), U+200B (a
+ * break opportunity with nothing added), U+2028 (a forced line break). A word
+ * may continue across runs (no space between them): it stays one word. */
 typedef struct rc_run {
     rc_font_id font;
     double size;
@@ -80,7 +83,11 @@ typedef struct rc_para {
 
 /* Sets runs into lines. Never fails on content: an unbreakable word wider
  * than the line is split at character boundaries (and flagged overfull only
- * if even one character does not fit). */
+ * if even one character does not fit). Text without a word (empty or only
+ * spaces) gives nlines == 0. rc_frag.x includes the line's indent
+ * (first_indent or left_indent), so x may be negative for a hanging first
+ * line. A justified line whose gaps would exceed looseness_em stays short of
+ * the measure (its gaps at the cap) instead. */
 rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_para_opts *o,
                      const rc_fonts *fonts, const rc_hyph *hyph);
 

@@ -6,6 +6,7 @@
 #ifndef RC_XLSX_H
 #define RC_XLSX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "rc/doc.h"
@@ -20,7 +21,25 @@ rc_status rc_xlsx_write_figures(rc_arena *a, const rc_doc *doc, const char *path
  * ending with '), written to out[32]; taken holds names already used
  * (compared case-insensitively, as Excel does). */
 void rc_xlsx_sheet_name(const char *want, const char *const *taken, size_t ntaken, char out[32]);
-/* Column width in Excel character units for a UTF-8 string. */
+/* Column width in Excel character units for a UTF-8 string: an estimate
+ * from character classes (narrow punctuation and i/l/j ~0.5, capitals ~1.2,
+ * W/M ~1.4, East Asian wide 2, combining marks 0, others 1), no padding.
+ * Precomposed and decomposed accented letters measure the same. */
 double rc_xlsx_text_width(const char *s);
+
+/* True when the file at path ends with a complete zip directory: the End Of
+ * Central Directory record ("PK\5\6", or its ZIP64 form) within the last
+ * 64 KiB + 22 bytes, whose central directory offset and size agree with the
+ * file size and where the directory starts with a central header. Used after
+ * workbook_close, which can report success for a truncated file. */
+bool rc_xlsx_verify_zip(const char *path);
+
+/* Layout limits of the data workbook (docs/workbooks.md): a source with more
+ * data rows than RC_XLSX_ROWS_PER_SHEET continues on "survey (2)", ...; with
+ * more than RC_XLSX_CONSTANT_MEMORY_ROWS rows in any source the workbook is
+ * written in constant-memory mode (rows streamed to disk, autofilter instead
+ * of Excel tables). */
+#define RC_XLSX_ROWS_PER_SHEET 1048575u
+#define RC_XLSX_CONSTANT_MEMORY_ROWS 100000u
 
 #endif

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every case in tests/bad/: each directory holds the inputs, 'args'
+# Runs every case in tests/bad/ (tests/bad/_fixtures holds files shared by
+# the cases, copied beside each case as ../_fixtures): each directory holds the inputs, 'args'
 # (the reportc arguments, run inside the case directory), 'expected' (the
 # exact stderr) and 'status' (the exit status). A case may also hold
 # 'prepare' (a script run first in a scratch copy, e.g. to create a huge
@@ -10,25 +11,29 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 pass=0; fail=0
 for case in "$root"/tests/bad/*/; do
   name=$(basename "$case")
-  work=$(mktemp -d)
+  [[ $name == _* ]] && continue      # shared fixtures, not a case
+  base=$(mktemp -d)
+  work=$base/case
+  mkdir "$work"
   cp -r "$case"/. "$work"/
-  ( cd "$work" && [ -x prepare ] && ./prepare ) >/dev/null 2>&1
+  cp -r "$root/tests/bad/_fixtures" "$base/_fixtures"
+  ( cd "$work" && [ -x prepare ] && RC_ROOT=$root ./prepare ) >/dev/null 2>&1
   # Pre-fill the output directory: a failing build must not touch it.
   mkdir -p "$work/out"
   echo previous > "$work/out/report.pdf"
   before=$(cd "$work/out" && ls -A | sort | xargs -r sha256sum)
   read -r -a args < "$work/args"
-  (cd "$work" && "$RC" "${args[@]}" >/dev/null 2>"$work/.stderr"); st=$?
+  (cd "$work" && timeout 120 "$RC" "${args[@]}" >/dev/null 2>"$base/stderr"); st=$?
   after=$(cd "$work/out" && ls -A | sort | xargs -r sha256sum)
   want_st=$(cat "$work/status")
   ok=1
   if [ "$st" != "$want_st" ]; then echo "FAIL $name: exit $st, want $want_st"; ok=0; fi
-  if ! diff -u "$work/expected" "$work/.stderr" > "$work/.diff"; then
-    echo "FAIL $name: diagnostics differ"; sed 's/^/    /' "$work/.diff" | head -20; ok=0; fi
+  if ! diff -u "$work/expected" "$base/stderr" > "$base/diff"; then
+    echo "FAIL $name: diagnostics differ"; sed 's/^/    /' "$base/diff" | head -20; ok=0; fi
   if [ "$st" != 0 ] && [ "$before" != "$after" ]; then
     echo "FAIL $name: the output directory changed after a failed run"; ok=0; fi
   if [ $ok = 1 ]; then pass=$((pass+1)); else fail=$((fail+1)); fi
-  rm -rf "$work"
+  rm -rf "$base"
 done
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

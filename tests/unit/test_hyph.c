@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include <hyphen.h>
+
 #include "rc/diag.h"
 #include "rc/layout.h"
 
@@ -129,6 +131,43 @@ static void test_cap_respected(void **state)
     assert_int_equal(pos[1], 5);
 }
 
+/* rc_hyph_points takes a faster libhyphen path for ASCII words; it must
+ * agree with hnj_hyphen_hyphenate2 (minus the 2/3 fragment minimums). */
+static void test_fast_path_agrees(void **state)
+{
+    const rc_hyph *h = *state;
+    static const char *const words[] = {
+        "abbreviations", "accompanied", "administrative", "agricultural", "approximately",
+        "beneficiaries", "collaboration", "competitiveness", "complementarity",
+        "decentralised", "development", "entrepreneurship", "environmental", "establishment",
+        "heterogeneous", "implementation", "infrastructure", "institutional", "methodology",
+        "municipalities", "participation", "partnerships", "questionnaire", "recommendations",
+        "representatives", "responsibilities", "stakeholders", "sustainability",
+        "technological", "transformation", "understanding", "opportunities", "territorial",
+        "characteristics", "internationalisation", "specialisation", "programme", "pairings"};
+    HyphenDict *dict = hnj_hyphen_load(GB);
+    assert_non_null(dict);
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        const char *word = words[w];
+        int n = (int)strlen(word);
+        char hy[64] = {0};
+        char **rep = NULL;
+        int *rpos = NULL, *cut = NULL;
+        assert_int_equal(hnj_hyphen_hyphenate2(dict, word, n, hy, NULL, &rep, &rpos, &cut), 0);
+        size_t want[32], nw = 0;
+        for (int i = 1; i + 3 < n; i++)
+            if ((hy[i] - '0') & 1)
+                want[nw++] = (size_t)i + 1;
+        size_t got[32];
+        size_t ng = rc_hyph_points(h, word, (size_t)n, got, 32);
+        assert_int_equal(ng, nw);
+        for (size_t k = 0; k < nw; k++)
+            assert_int_equal(got[k], want[k]);
+        assert_true(nw > 0);
+    }
+    hnj_hyphen_free(dict);
+}
+
 static void test_missing_dictionary(void **state)
 {
     (void)state;
@@ -153,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_compounds),
         cmocka_unit_test(test_cap_respected),
+        cmocka_unit_test(test_fast_path_agrees),
         cmocka_unit_test(test_missing_dictionary),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

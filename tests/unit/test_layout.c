@@ -613,6 +613,165 @@ static void test_float_deferral(void **state)
     assert_inside_margins(f);
 }
 
+/* The words of a page in reading order (top to bottom, left to right). */
+static char *page_string(fx *f, size_t p)
+{
+    txts t = page_texts(f, p);
+    for (size_t i = 1; i < t.n; i++) /* insertion sort by (-y, x) */
+        for (size_t k = i; k > 0; k--) {
+            txt *a = &t.v[k - 1], *b = &t.v[k];
+            bool swap = b->y > a->y + 0.5 || (b->y > a->y - 0.5 && b->x < a->x);
+            if (!swap)
+                break;
+            txt tmp = *a;
+            *a = *b;
+            *b = tmp;
+        }
+    char *s = rc_arena_strdup(f->a, "");
+    for (size_t i = 0; i < t.n; i++)
+        s = rc_arena_printf(f->a, "%s %.*s", s, (int)t.v[i].len, t.v[i].s);
+    return s;
+}
+
+static void test_imprint_and_headers(void **state)
+{
+    fx *f = *state;
+    static rc_str au[2] = {{"Demblans, A.", {0}}, {"Cagnin, C.", {0}}};
+    f->cfg.report.authors.v = au;
+    f->cfg.report.authors.n = 2;
+    f->cfg.report.disclaimer.s = "The views expressed are those of the authors.";
+    book(f, 5);
+    run_layout(f, true);
+    char *imp = page_string(f, 1);
+    const char *cite = strstr(imp, "How to cite this report:");
+    assert_non_null(cite);
+    const char *order[] = {"Demblans,", "A report on regional pairings", "Publications Office",
+                           "Luxembourg", "2020", "ISBN 978-92-76-00000-0", "doi:10.2760/000000",
+                           "EUR 30000 EN"};
+    const char *at = cite;
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        const char *q = strstr(at, order[i]);
+        if (!q)
+            fail_msg("'%s' missing from the citation: %s", order[i], cite);
+        at = q + strlen(order[i]);
+    }
+    assert_non_null(strstr(imp, "are sample values"));
+    assert_non_null(strstr(imp, "Legal notice"));
+    /* chapter opening: no running header, a footer; next page: both */
+    size_t ch = dest_page(f, "sec-2", NULL);
+    assert_true(ch != SIZE_MAX && ch + 1 < f->lay.pages.n);
+    txts t = page_texts(f, ch);
+    bool header = false, footer = false;
+    for (size_t i = 0; i < t.n; i++) {
+        header |= t.v[i].y > RC_PAGE_HEIGHT - 80;
+        footer |= t.v[i].y < 70 && has(&t.v[i], f->lay.pages.v[ch].label);
+    }
+    assert_false(header);
+    assert_true(footer);
+    t = page_texts(f, ch + 1);
+    char *head = rc_arena_strdup(f->a, "");
+    for (size_t i = 0; i < t.n; i++)
+        if (t.v[i].y > RC_PAGE_HEIGHT - 80)
+            head = rc_arena_printf(f->a, "%s%.*s", head, (int)t.v[i].len, t.v[i].s);
+    assert_non_null(strstr(head, "A report on regional pairings"));
+    assert_non_null(strstr(head, "2 Chapter number 2"));
+    /* the back cover: no page number */
+    size_t last = f->lay.pages.n - 1;
+    t = page_texts(f, last);
+    for (size_t i = 0; i < t.n; i++)
+        assert_false(has(&t.v[i], f->lay.pages.v[last].label) && t.v[i].y < 70);
+    assert_inside_margins(f);
+}
+
+static void test_missing_glyph_warning(void **state)
+{
+    fx *f = *state;
+    rc_node *s = section(f, RC_PART_MAIN);
+    heading(f, s, 1, "1", "Glyphs");
+    para(f, s, "Beijing \xE4\xB8\xAD is here and \xE4\xB8\xAD again, with an en dash \xE2\x80\x93 "
+                "that Lato has.");
+    size_t before = rc_diag_warnings(f->d);
+    run_layout(f, true);
+    assert_int_equal(rc_diag_warnings(f->d), before + 1);
+    const rc_diag_entry *e = rc_diag_get(f->d, rc_diag_count(f->d) - 1);
+    assert_non_null(strstr(e->msg, "U+4E2D"));
+    assert_string_equal(e->loc.file, "test.md");
+}
+
+/* Columns from content: a short column gets its natural width, long text
+ * wraps in the widest column; declared widths are honoured. */
+static void test_table_columns(void **state)
+{
+    fx *f = *state;
+    rc_node *s = section(f, RC_PART_MAIN);
+    heading(f, s, 1, "1", "Columns");
+    rc_node *t = node(f, RC_NODE_TABLE, s);
+    t->ncols = 2;
+    rc_node *hr = node(f, RC_NODE_TABLE_ROW, t);
+    hr->header = true;
+    text(f, node(f, RC_NODE_TABLE_CELL, hr), "Code");
+    text(f, node(f, RC_NODE_TABLE_CELL, hr), "Description");
+    rc_node *row = node(f, RC_NODE_TABLE_ROW, t);
+    text(f, node(f, RC_NODE_TABLE_CELL, row), "Industrial modernisation");
+    text(f, node(f, RC_NODE_TABLE_CELL, row), tagged(f, 7, 120));
+    run_layout(f, true);
+    txts tx = page_texts(f, 0);
+    double code_x = -1, desc_x = -1, mod_y = -1, ind_y = -2;
+    for (size_t i = 0; i < tx.n; i++) {
+        if (has(&tx.v[i], "Code"))
+            code_x = tx.v[i].x;
+        if (has(&tx.v[i], "Description"))
+            desc_x = tx.v[i].x;
+        if (has(&tx.v[i], "Industrial"))
+            ind_y = tx.v[i].y;
+        if (has(&tx.v[i], "modernisation"))
+            mod_y = tx.v[i].y;
+    }
+    assert_true(code_x > 0 && desc_x > code_x);
+    assert_true(ind_y == mod_y); /* the short cell did not wrap */
+    assert_true(desc_x - code_x < 0.4 * (RC_PAGE_WIDTH - 2 * 77.95));
+}
+
+static void test_hard_break_and_lists(void **state)
+{
+    fx *f = *state;
+    rc_node *s = section(f, RC_PART_MAIN);
+    heading(f, s, 1, "1", "Breaks");
+    rc_node *p = para(f, s, "Edificio Expo");
+    node(f, RC_NODE_LINEBREAK, p);
+    text(f, p, "Seville");
+    rc_node *l = node(f, RC_NODE_LIST, s);
+    l->ordered = true;
+    l->start = 3;
+    para(f, node(f, RC_NODE_ITEM, l), "Third item");
+    para(f, node(f, RC_NODE_ITEM, l), "Fourth item");
+    run_layout(f, false);
+    txts t = page_texts(f, 0);
+    const txt *ed = NULL, *sev = NULL, *m3 = NULL, *m4 = NULL, *third = NULL;
+    for (size_t i = 0; i < t.n; i++) {
+        if (has(&t.v[i], "Edificio"))
+            ed = &t.v[i];
+        if (has(&t.v[i], "Seville"))
+            sev = &t.v[i];
+        if (t.v[i].len == 2 && memcmp(t.v[i].s, "3.", 2) == 0)
+            m3 = &t.v[i];
+        if (t.v[i].len == 2 && memcmp(t.v[i].s, "4.", 2) == 0)
+            m4 = &t.v[i];
+        if (has(&t.v[i], "Third"))
+            third = &t.v[i];
+    }
+    assert_non_null(ed);
+    assert_non_null(sev);
+    assert_true(sev->y < ed->y - 10);
+    assert_true(sev->x == ed->x);
+    assert_non_null(m3);
+    assert_non_null(m4);
+    assert_non_null(third);
+    assert_true(m3->y == third->y);       /* marker on the item's first line */
+    assert_true(m3->x + m3->w < third->x); /* hanging in front of the text */
+    assert_true(third->x > ed->x);         /* item text indented */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -623,6 +782,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_page_labels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_toc_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_float_deferral, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_imprint_and_headers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_glyph_warning, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_columns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hard_break_and_lists, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

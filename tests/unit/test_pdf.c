@@ -218,6 +218,7 @@ static void test_text_fonts_and_structure(void **state)
     assert_int_equal(count(fonts, "Identity-H       yes yes yes"), 2);
     assert_non_null(strstr(fonts, "+Lato-Regular"));
     assert_non_null(strstr(fonts, "+Lato-Bold"));
+    assert_null(strstr(fonts, ",Bold")); /* embedded: PostScript name, no style suffix */
     assert_null(strstr(fonts, "Italic"));
     assert_null(strstr(fonts, "Light"));
 

@@ -1,0 +1,485 @@
+/* xlsx_figures: one sheet per figure and per declared table of the figures
+ * workbook. A1 holds "Figure 6: caption"; below it the numbers exactly as
+ * the chart model draws them (categories x series; shares in percent
+ * format), next to them the counts behind shares (or the shares behind
+ * counts) taken from the same aggregate, then the source line and the note.
+ * A native Excel chart of the same kind, whose series point at those cells,
+ * sits to the right of each panel's table:
+ *   bar -> column, hbar -> bar, grouped -> clustered column,
+ *   stacked -> stacked column, likert -> 100 % stacked bar, pie -> pie,
+ *   doughnut -> doughnut; tiles -> a table of the key figures;
+ *   pairings -> the list of pairings.
+ * No number is recomputed here: chart values come from rc_chart, the others
+ * from the rc_agg the panel was built from. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rc/chart.h"
+#include "xlsx_int.h"
+
+#define CHART_ROWS 16u        /* rows a default-sized chart covers */
+
+typedef struct fsheet {
+    rc_xw *x;
+    lxw_worksheet *ws;
+    const char *name;
+    const rc_doc *doc;
+    double w[64];             /* column widths (characters) */
+    size_t ncolw;
+} fsheet;
+
+static void widen(fsheet *s, uint32_t c, const char *t, double min)
+{
+    if (c >= sizeof s->w / sizeof s->w[0])
+        return;
+    if (c >= s->ncolw)
+        s->ncolw = c + 1;
+    if (s->w[c] < min)
+        s->w[c] = min;
+    s->w[c] = rc_xw_fit(s->w[c], t);
+}
+
+static void put_str(fsheet *s, uint32_t r, uint32_t c, const char *t, lxw_format *f)
+{
+    rc_xw_str(s->x, s->ws, r, c, t, f);
+    widen(s, c, t, 8.0);
+}
+
+static void put_num(fsheet *s, uint32_t r, uint32_t c, double v, lxw_format *f)
+{
+    rc_xw_num(s->x, s->ws, r, c, v, f);
+    widen(s, c, "", 9.0);
+}
+
+static const char *word(const fsheet *s, rc_word w)
+{
+    return rc_locale_word(s->x->loc, w);
+}
+
+static lxw_color_t palette(const rc_doc *doc, size_t i)
+{
+    const rc_style_cfg *st = doc->cfg ? &doc->cfg->style : NULL;
+    static const lxw_color_t def[] = {0x004494, 0xFFD617, 0x7FA1C9, 0xBFD0E4,
+                                      0xFFE879, 0x404040, 0x467A39, 0xA6A6A6};
+    if (!st || st->npalette == 0)
+        return def[i % (sizeof def / sizeof def[0])];
+    rc_rgb c = st->palette[i % st->npalette];
+    unsigned r = (unsigned)lround(c.r * 255), g = (unsigned)lround(c.g * 255),
+             b = (unsigned)lround(c.b * 255);
+    return (lxw_color_t)(r << 16 | g << 8 | b);
+}
+
+static uint8_t excel_type(rc_chart_type t)
+{
+    switch (t) {
+    case RC_CHART_HBAR: return LXW_CHART_BAR;
+    case RC_CHART_STACKED: return LXW_CHART_COLUMN_STACKED;
+    case RC_CHART_LIKERT: return LXW_CHART_BAR_STACKED_PERCENT;
+    case RC_CHART_PIE: return LXW_CHART_PIE;
+    case RC_CHART_DOUGHNUT: return LXW_CHART_DOUGHNUT;
+    case RC_CHART_BAR:
+    case RC_CHART_GROUPED:
+    default: return LXW_CHART_COLUMN;
+    }
+}
+
+static double share_at(const rc_agg *g, size_t r, size_t c)
+{
+    if (g->share)
+        return g->share[rc_agg_at(g, r, c)];
+    if (g->total && g->total[c] > 0)
+        return g->value[rc_agg_at(g, r, c)] / g->total[c];
+    return NAN;
+}
+
+/* Height of a panel's chart in rows: bars need room per category. */
+static double chart_rows(const rc_chart *c, const rc_chart_panel *p)
+{
+    bool pie = c->type == RC_CHART_PIE || c->type == RC_CHART_DOUGHNUT;
+    double rows = (double)CHART_ROWS;
+    if (!pie) {
+        bool horizontal = c->type == RC_CHART_HBAR || c->type == RC_CHART_LIKERT;
+        double need = 6.0 + (double)p->ncat * (horizontal ? 1.6 : 0.8);
+        if (need > rows)
+            rows = need;
+    }
+    return rows;
+}
+
+/* The native chart for one panel whose table header is at row h, categories
+ * in column 0 and the drawn series in columns 1..nseries. */
+static void panel_chart(fsheet *s, const rc_chart *c, const rc_chart_panel *p, uint32_t h,
+                        uint32_t col, const char *title)
+{
+    rc_xw *x = s->x;
+    bool pie = c->type == RC_CHART_PIE || c->type == RC_CHART_DOUGHNUT;
+    lxw_chart *ch = workbook_add_chart(x->wb, excel_type(c->type));
+    if (!ch) {
+        rc_xw_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart");
+        return;
+    }
+    lxw_row_t r0 = h + 1, r1 = (lxw_row_t)(h + p->ncat);
+    for (size_t k = 0; k < p->nseries; k++) {
+        lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+        if (!se) {
+            rc_xw_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart series");
+            return;
+        }
+        lxw_col_t vc = (lxw_col_t)(1 + k);
+        chart_series_set_categories(se, s->name, r0, 0, r1, 0);
+        chart_series_set_values(se, s->name, r0, vc, r1, vc);
+        chart_series_set_name_range(se, s->name, h, vc);
+        if (pie) {
+            lxw_chart_point **pts = rc_arena_array(x->a, p->ncat + 1, sizeof *pts);
+            for (size_t i = 0; i < p->ncat; i++) {
+                pts[i] = rc_arena_alloc(x->a, sizeof **pts);
+                pts[i]->fill = rc_arena_alloc(x->a, sizeof *pts[i]->fill);
+                pts[i]->fill->color = palette(s->doc, i);
+            }
+            rc_xw_check(x, chart_series_set_points(se, pts), "chart colours");
+            chart_series_set_labels(se);
+            chart_series_set_labels_num_format(se, "0%");
+        } else {
+            lxw_chart_fill fill = {.color = palette(s->doc, k)};
+            chart_series_set_fill(se, &fill);
+            if (c->type != RC_CHART_LIKERT && c->type != RC_CHART_STACKED) {
+                chart_series_set_labels(se);
+                chart_series_set_labels_num_format(se, c->percent ? "0%" : "0");
+            }
+        }
+    }
+    if (title && *title)
+        chart_title_set_name(ch, title);
+    else
+        chart_title_off(ch);
+    lxw_chart_font tf = {.size = 11, .bold = LXW_TRUE};
+    chart_title_set_name_font(ch, &tf);
+    if (!pie) {
+        bool horizontal = c->type == RC_CHART_HBAR || c->type == RC_CHART_LIKERT;
+        /* In libxlsxwriter bar charts x_axis is the (vertical) category axis
+         * as in Excel's own terms; reversing it lists categories top-down
+         * as the PDF does. */
+        if (horizontal)
+            chart_axis_set_reverse(ch->x_axis);
+        if (c->percent)
+            chart_axis_set_num_format(ch->y_axis, "0%");
+        if (c->type == RC_CHART_LIKERT)
+            chart_axis_set_max(ch->y_axis, 1.0);
+        chart_axis_major_gridlines_set_visible(ch->y_axis, LXW_TRUE);
+    }
+    chart_legend_set_position(ch, p->nseries > 1 || pie ? LXW_CHART_LEGEND_BOTTOM
+                                                        : LXW_CHART_LEGEND_NONE);
+    double rows = chart_rows(c, p);
+    lxw_chart_options o;
+    memset(&o, 0, sizeof o);
+    o.x_offset = 10;
+    o.y_scale = rows / (double)CHART_ROWS;
+    o.x_scale = 1.25;
+    o.description = (char *)(title ? title : "");
+    rc_xw_check(x, worksheet_insert_chart_opt(s->ws, h, (lxw_col_t)col, ch, &o), "a chart");
+}
+
+static const char *category_header(const rc_chart_panel *p)
+{
+    const rc_agg *g = p->agg;
+    if (g && g->kind == RC_AGG_DISTRIBUTION && g->field && g->field->label.s)
+        return g->field->label.s;
+    if (g && (g->kind == RC_AGG_DISTINCT || g->kind == RC_AGG_SUM) && g->by && g->by->label.s)
+        return g->by->label.s;
+    return p->title ? p->title : "";
+}
+
+/* One panel: header, drawn values, the other measure, chart. Returns the
+ * first free row below it. */
+static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t row)
+{
+    rc_xw *x = s->x;
+    const rc_chart_panel *p = &c->panels[pi];
+    const rc_agg *g = p->agg;
+    bool pie = c->type == RC_CHART_PIE || c->type == RC_CHART_DOUGHNUT;
+    lxw_format *vf = c->percent ? x->pct0 : x->int0;
+    if (c->npanels > 1 && p->title) {
+        put_str(s, row, 0, p->title, x->bold);
+        row++;
+    }
+    uint32_t h = row;
+    put_str(s, h, 0, category_header(p), x->header);
+    for (size_t k = 0; k < p->nseries; k++)
+        put_str(s, h, (uint32_t)(1 + k), p->series[k].label ? p->series[k].label : "", x->header);
+    for (size_t i = 0; i < p->ncat; i++) {
+        put_str(s, h + 1 + (uint32_t)i, 0, p->categories[i], NULL);
+        for (size_t k = 0; k < p->nseries; k++) {
+            double v = p->series[k].values[i];
+            lxw_format *f = vf;
+            if (!c->percent && v != floor(v))
+                f = x->num2;
+            put_num(s, h + 1 + (uint32_t)i, (uint32_t)(1 + k), v, f);
+        }
+    }
+    /* The other measure, from the same aggregate (same row order). */
+    uint32_t col = (uint32_t)(1 + p->nseries);
+    if (g && g->kind == RC_AGG_DISTRIBUTION && g->nrows == p->ncat) {
+        size_t ns = pie ? 1 : p->nseries;
+        for (size_t k = 0; k < ns && k < g->ncols; k++, col++) {
+            const char *w = word(s, c->percent ? RC_W_COUNT : RC_W_SHARE);
+            const char *lab = ns == 1 ? w
+                                      : rc_arena_printf(x->a, "%s: %s", w,
+                                                        p->series[k].label ? p->series[k].label
+                                                                           : "");
+            put_str(s, h, col, lab, x->header);
+            for (size_t i = 0; i < p->ncat; i++) {
+                double v = c->percent ? g->value[rc_agg_at(g, i, k)] : share_at(g, i, k);
+                put_num(s, h + 1 + (uint32_t)i, col, v, c->percent ? x->int0 : x->pct0);
+            }
+        }
+    } else if (g && g->kind == RC_AGG_LIKERT && g->nrows == p->ncat) {
+        if (c->type == RC_CHART_LIKERT) {
+            for (size_t k = 0; k < g->ncols; k++, col++) {
+                put_str(s, h, col,
+                        rc_arena_printf(x->a, "%s: %s", word(s, RC_W_COUNT),
+                                        g->col_label ? g->col_label[k] : ""),
+                        x->header);
+                for (size_t i = 0; i < p->ncat; i++)
+                    put_num(s, h + 1 + (uint32_t)i, col, g->value[rc_agg_at(g, i, k)], x->int0);
+            }
+        }
+        const double *extra[] = {g->answered, g->mean};
+        const rc_word ew[] = {RC_W_ANSWERED, RC_W_MEAN};
+        for (size_t e = 0; e < 2; e++) {
+            if (!extra[e])
+                continue;
+            put_str(s, h, col, word(s, ew[e]), x->header);
+            for (size_t i = 0; i < p->ncat; i++)
+                put_num(s, h + 1 + (uint32_t)i, col, extra[e][i], e ? x->num2 : x->int0);
+            col++;
+        }
+    }
+    const char *title = c->npanels > 1 && p->title ? p->title
+                        : c->cfg && c->cfg->caption.s ? c->cfg->caption.s
+                                                      : NULL;
+    if (p->ncat > 0 && p->nseries > 0)
+        panel_chart(s, c, p, h, col + 1, title);
+    uint32_t below = h + 1 + (uint32_t)p->ncat + 1;
+    uint32_t cend = h + (uint32_t)ceil(chart_rows(c, p)) + 1;
+    return below > cend ? below : cend;
+}
+
+static uint32_t tiles(fsheet *s, const rc_chart *c, uint32_t row)
+{
+    rc_xw *x = s->x;
+    const rc_figure_cfg *fig = c->cfg;
+    put_str(s, row, 0, rc_xw_word(x->loc, RC_XW_LABEL), x->header);
+    put_str(s, row, 1, word(s, RC_W_VALUE), x->header);
+    put_str(s, row, 2, word(s, RC_W_METRIC), x->header);
+    for (size_t i = 0; i < c->ntiles; i++) {
+        uint32_t r = row + 1 + (uint32_t)i;
+        put_str(s, r, 0, c->tiles[i].label, NULL);
+        const char *item = fig && i < fig->items.n && fig->items.v[i].s ? fig->items.v[i].s : "";
+        const char *colon = strchr(item, ':');
+        size_t n = colon ? (size_t)(colon - item) : strlen(item);
+        while (n && (item[n - 1] == ' ' || item[n - 1] == '\t'))
+            n--;
+        while (n && (*item == ' ' || *item == '\t'))
+            item++, n--;
+        const char *name = rc_arena_strndup(x->a, item, n);
+        const rc_metric_value *m = s->doc->data ? rc_data_metric(s->doc->data, name) : NULL;
+        if (m && isfinite(m->value)) {
+            const char *spec = m->cfg && m->cfg->format.s ? m->cfg->format.s : NULL;
+            put_num(s, r, 1, m->value, rc_xw_format_for(x, spec, m->integral));
+        } else {
+            put_str(s, r, 1, c->tiles[i].value, NULL); /* as the PDF shows it */
+        }
+        put_str(s, r, 2, name, NULL);
+    }
+    return row + 2 + (uint32_t)c->ntiles;
+}
+
+static const char *field_label(const rc_doc *doc, const rc_str *src, const rc_str *field)
+{
+    if (!field->s)
+        return "";
+    const rc_source_cfg *sc = doc->cfg && src->s ? rc_config_source(doc->cfg, src->s) : NULL;
+    const rc_field_cfg *f = sc ? rc_config_field(sc, field->s) : NULL;
+    return f && f->label.s ? f->label.s : field->s;
+}
+
+static uint32_t pairings(fsheet *s, const rc_chart *c, uint32_t row)
+{
+    rc_xw *x = s->x;
+    const rc_figure_cfg *fig = c->cfg;
+    const char *head[5] = {c->left_title ? c->left_title : "",
+                           field_label(s->doc, &fig->data, &fig->left_group),
+                           c->right_title ? c->right_title : "",
+                           field_label(s->doc, &fig->data, &fig->right_group),
+                           field_label(s->doc, &fig->data, &fig->color)};
+    uint32_t nh = fig->color.s ? 5 : 4;
+    for (uint32_t j = 0; j < nh; j++)
+        put_str(s, row, j, head[j], x->header);
+    for (size_t i = 0; i < c->nlinks; i++) {
+        const rc_pair_link *l = &c->links[i];
+        uint32_t r = row + 1 + (uint32_t)i;
+        const rc_pair_node *L = l->left < c->nleft ? &c->left[l->left] : NULL;
+        const rc_pair_node *R = l->right < c->nright ? &c->right[l->right] : NULL;
+        put_str(s, r, 0, L ? L->label : "", NULL);
+        put_str(s, r, 1, L ? L->group : "", NULL);
+        put_str(s, r, 2, R ? R->label : "", NULL);
+        put_str(s, r, 3, R ? R->group : "", NULL);
+        if (nh == 5)
+            put_str(s, r, 4, l->color < c->nlegend ? c->legend[l->color] : "", NULL);
+    }
+    lxw_table_column **tc = rc_arena_array(x->a, nh + 1, sizeof *tc);
+    for (uint32_t j = 0; j < nh; j++) {
+        tc[j] = rc_arena_alloc(x->a, sizeof **tc);
+        /* Repeated headers ("Country") are made unique, as tables require. */
+        bool dup = false;
+        for (uint32_t k = 0; k < j; k++)
+            dup = dup || strcmp(head[k], head[j]) == 0;
+        tc[j]->header = (char *)(dup ? rc_arena_printf(x->a, "%s (%u)", head[j], j + 1) : head[j]);
+        tc[j]->header_format = x->header;
+    }
+    lxw_table_options o;
+    memset(&o, 0, sizeof o);
+    o.columns = tc;
+    o.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;
+    o.style_type_number = 9;
+    rc_xw_check(x,
+                worksheet_add_table(s->ws, row, 0, row + (uint32_t)(c->nlinks ? c->nlinks : 1),
+                                    (lxw_col_t)(nh - 1), &o),
+                "a table");
+    return row + 2 + (uint32_t)c->nlinks;
+}
+
+/* ---- declared tables --------------------------------------------------------- */
+
+static const rc_agg *table_agg(const rc_doc *doc, const rc_node *n)
+{
+    if (!n->table || !n->table->aggregate.s || !doc->data)
+        return NULL;
+    return rc_data_agg(doc->data, n->table->aggregate.s);
+}
+
+/* Cell j of data row r of a table generated from g, as a number when the
+ * table shows one (same layout as doc_float.c). */
+static void agg_cell(fsheet *s, const rc_agg *g, size_t r, uint32_t row, uint32_t j,
+                     const char *text)
+{
+    rc_xw *x = s->x;
+    if (j == 0 && g->kind != RC_AGG_ROWS) {
+        put_str(s, row, j, text, NULL);
+        return;
+    }
+    switch (g->kind) {
+    case RC_AGG_DISTRIBUTION: {
+        size_t c = (j - 1) / 2;
+        if (r < g->nrows && c < g->ncols) {
+            if ((j - 1) % 2 == 0)
+                put_num(s, row, j, g->value[rc_agg_at(g, r, c)], x->int0);
+            else
+                put_num(s, row, j, share_at(g, r, c), x->pct0);
+            return;
+        }
+        break;
+    }
+    case RC_AGG_LIKERT:
+        if (r < g->nrows && j - 1 < g->ncols) {
+            size_t i = rc_agg_at(g, r, j - 1);
+            double v = g->share ? g->share[i]
+                       : g->answered && g->answered[r] > 0 ? g->value[i] / g->answered[r]
+                                                           : NAN;
+            put_num(s, row, j, v, x->pct0);
+            return;
+        }
+        if (r < g->nrows && j - 1 == g->ncols && g->answered) {
+            put_num(s, row, j, g->answered[r], x->int0);
+            return;
+        }
+        if (r < g->nrows && j - 1 == g->ncols + 1 && g->mean) {
+            put_num(s, row, j, g->mean[r], x->num2);
+            return;
+        }
+        break;
+    case RC_AGG_DISTINCT:
+    case RC_AGG_SUM:
+        if (r < g->nrows && j == 1 && g->ncols) {
+            put_num(s, row, j, g->value[rc_agg_at(g, r, 0)], NULL);
+            return;
+        }
+        break;
+    case RC_AGG_ROWS:
+        if (j < g->nfields && g->fields[j] &&
+            (g->fields[j]->type == RC_FIELD_INTEGER || g->fields[j]->type == RC_FIELD_NUMBER ||
+             g->fields[j]->type == RC_FIELD_LIKERT) &&
+            text && *text) {
+            char *end;
+            double v = strtod(text, &end);
+            if (*end == 0) {
+                put_num(s, row, j, v, NULL);
+                return;
+            }
+        }
+        break;
+    }
+    put_str(s, row, j, text, x->wrap);
+}
+
+static uint32_t table_rows(fsheet *s, const rc_node *t, uint32_t row)
+{
+    rc_xw *x = s->x;
+    const rc_agg *g = table_agg(s->doc, t);
+    size_t dr = 0;
+    for (const rc_node *r = t->first; r; r = r->next) {
+        if (r->type != RC_NODE_TABLE_ROW)
+            continue;
+        uint32_t j = 0;
+        for (const rc_node *c = r->first; c; c = c->next, j++) {
+            const char *text = rc_node_plain_text(x->a, c);
+            if (r->header)
+                put_str(s, row, j, text, x->header);
+            else if (g)
+                agg_cell(s, g, dr, row, j, text);
+            else
+                put_str(s, row, j, text, x->wrap);
+        }
+        if (!r->header)
+            dr++;
+        row++;
+    }
+    return row + 1;
+}
+
+void rc_xlsx_float_sheet(rc_xw *x, lxw_worksheet *ws, const char *sheet, const rc_doc *doc,
+                         const rc_float_ref *f, bool figure)
+{
+    fsheet s = {.x = x, .ws = ws, .name = sheet, .doc = doc};
+    const rc_node *n = f->node;
+    const char *num = f->number ? f->number : (n && n->number ? n->number : "");
+    const char *cap = f->caption ? f->caption : (n && n->caption ? n->caption : "");
+    const char *head = rc_arena_printf(x->a, "%s %s: %s",
+                                       word(&s, figure ? RC_W_FIGURE : RC_W_TABLE), num, cap);
+    rc_xw_str(x, ws, 0, 0, head, x->title);
+    uint32_t row = 2;
+    const rc_chart *c = n ? n->chart : NULL;
+    if (figure && c) {
+        if (c->type == RC_CHART_TILES)
+            row = tiles(&s, c, row);
+        else if (c->type == RC_CHART_PAIRINGS)
+            row = pairings(&s, c, row);
+        else
+            for (size_t p = 0; p < c->npanels; p++)
+                row = panel(&s, c, p, row);
+    } else if (!figure && n) {
+        row = table_rows(&s, n, row);
+    }
+    if (n && n->source_line && *n->source_line) {
+        rc_xw_str(x, ws, row++, 0,
+                  rc_arena_printf(x->a, "%s: %s", word(&s, RC_W_SOURCE), n->source_line),
+                  x->small);
+    }
+    if (n && n->note && *n->note)
+        rc_xw_str(x, ws, row++, 0,
+                  rc_arena_printf(x->a, "%s: %s", word(&s, RC_W_NOTE), n->note), x->small);
+    for (size_t i = 0; i < s.ncolw; i++)
+        rc_xw_width(x, ws, (uint32_t)i, s.w[i]);
+}
