@@ -13,8 +13,7 @@
 
 static const char *agg_title(const rc_agg *g)
 {
-    if (g->cfg && g->cfg->label.s && g->cfg->label.s[0])
-        return g->cfg->label.s;
+    if (g->cfg && g->cfg->label.s && g->cfg->label.s[0]) return g->cfg->label.s;
     return g->name;
 }
 
@@ -29,25 +28,28 @@ static void unknown_agg(const rc_figure_cfg *fig, const rc_data *data, const rc_
     const char *cands[256];
     size_t n = 0;
     for (size_t i = 0; i < data->naggs && n < 256; i++)
-        if (data->aggs[i].name)
-            cands[n++] = data->aggs[i].name;
+        if (data->aggs[i].name) cands[n++] = data->aggs[i].name;
     const char *sugg = rc_diag_suggest(name->s, cands, n);
     if (sugg)
         rc_diag_error(d, name->loc, "figure '%s': unknown aggregate '%s'; did you mean '%s'?",
                       fig_name(fig), name->s, sugg);
     else
-        rc_diag_error(d, name->loc, "figure '%s': unknown aggregate '%s'", fig_name(fig),
-                      name->s);
+        rc_diag_error(d, name->loc, "figure '%s': unknown aggregate '%s'", fig_name(fig), name->s);
 }
 
 static const char *kind_name(rc_agg_kind k)
 {
     switch (k) {
-    case RC_AGG_DISTRIBUTION: return "distribution";
-    case RC_AGG_LIKERT: return "likert";
-    case RC_AGG_DISTINCT: return "distinct";
-    case RC_AGG_SUM: return "sum";
-    case RC_AGG_ROWS: return "rows";
+    case RC_AGG_DISTRIBUTION:
+        return "distribution";
+    case RC_AGG_LIKERT:
+        return "likert";
+    case RC_AGG_DISTINCT:
+        return "distinct";
+    case RC_AGG_SUM:
+        return "sum";
+    case RC_AGG_ROWS:
+        return "rows";
     }
     return "?";
 }
@@ -62,8 +64,7 @@ static double finite0(double v)
 static double cell_share(const rc_agg *g, size_t r, size_t col)
 {
     size_t i = rc_agg_at(g, r, col);
-    if (g->share)
-        return finite0(g->share[i]);
+    if (g->share) return finite0(g->share[i]);
     double tot = 0;
     if (g->total)
         tot = g->total[col];
@@ -78,8 +79,7 @@ static const char **row_labels(rc_arena *a, const rc_agg *g)
     const char **cats = rc_arena_array(a, g->nrows ? g->nrows : 1, sizeof *cats);
     for (size_t r = 0; r < g->nrows; r++) {
         const char *s = g->row_label ? g->row_label[r] : NULL;
-        if (!s && g->row_code)
-            s = g->row_code[r];
+        if (!s && g->row_code) s = g->row_code[r];
         cats[r] = s ? s : "";
     }
     return cats;
@@ -88,8 +88,7 @@ static const char **row_labels(rc_arena *a, const rc_agg *g)
 static const char *col_label(const rc_agg *g, size_t col)
 {
     const char *s = g->col_label ? g->col_label[col] : NULL;
-    if (!s && g->col_code)
-        s = g->col_code[col];
+    if (!s && g->col_code) s = g->col_code[col];
     return s ? s : "";
 }
 
@@ -98,20 +97,18 @@ static const char *col_label(const rc_agg *g, size_t col)
 static bool likert_scales_agree(const rc_figure_cfg *fig, const rc_agg *g, const rc_str *name,
                                 rc_diag *d)
 {
-    if (!g->fields || g->nfields < 2)
-        return true;
+    if (!g->fields || g->nfields < 2) return true;
     const rc_field_cfg *f0 = g->fields[0];
     for (size_t i = 1; i < g->nfields; i++) {
         const rc_field_cfg *f = g->fields[i];
-        if (!f0 || !f)
-            continue;
+        if (!f0 || !f) continue;
         if (f->scale_min != f0->scale_min || f->scale_max != f0->scale_max) {
             rc_diag_error(d, name->loc,
                           "figure '%s': likert items '%s' (%d..%d) and '%s' (%d..%d) of "
                           "aggregate '%s' have different scales",
                           fig_name(fig), f0->name.s ? f0->name.s : "?", f0->scale_min,
-                          f0->scale_max, f->name.s ? f->name.s : "?", f->scale_min,
-                          f->scale_max, name->s);
+                          f0->scale_max, f->name.s ? f->name.s : "?", f->scale_min, f->scale_max,
+                          name->s);
             return false;
         }
     }
@@ -127,8 +124,8 @@ static void unsuitable(const rc_figure_cfg *fig, const rc_agg *g, const rc_str *
 }
 
 /* One panel from one aggregate; false after reporting why it cannot be. */
-static bool build_panel(rc_arena *a, rc_chart *c, const rc_agg *g, const rc_str *name,
-                        bool share, rc_diag *d, rc_chart_panel *p)
+static bool build_panel(rc_arena *a, rc_chart *c, const rc_agg *g, const rc_str *name, bool share,
+                        rc_diag *d, rc_chart_panel *p)
 {
     const rc_figure_cfg *fig = c->cfg;
     rc_chart_type t = c->type;
@@ -144,8 +141,7 @@ static bool build_panel(rc_arena *a, rc_chart *c, const rc_agg *g, const rc_str 
             unsuitable(fig, g, name, "likert charts need a likert aggregate", d);
             return false;
         }
-        if (!likert_scales_agree(fig, g, name, d))
-            return false;
+        if (!likert_scales_agree(fig, g, name, d)) return false;
         /* Items are categories, scale levels are the stacked series. */
         p->ncat = g->nrows;
         p->categories = row_labels(a, g);
@@ -198,8 +194,8 @@ static bool build_panel(rc_arena *a, rc_chart *c, const rc_agg *g, const rc_str 
         return false;
     }
     if (pie && g->field && g->field->type == RC_FIELD_MULTI) {
-        unsuitable(fig, g, name,
-                   "the shares of a multiple-answer field do not add up to a whole", d);
+        unsuitable(fig, g, name, "the shares of a multiple-answer field do not add up to a whole",
+                   d);
         return false;
     }
     p->ncat = g->nrows;
@@ -230,12 +226,10 @@ static bool build_panel(rc_arena *a, rc_chart *c, const rc_agg *g, const rc_str 
 static bool want_share(const rc_figure_cfg *fig, rc_diag *d, bool *ok)
 {
     *ok = true;
-    bool def = fig->type == RC_CHART_PIE || fig->type == RC_CHART_DOUGHNUT ||
-               fig->type == RC_CHART_LIKERT;
-    if (!fig->value.s || !fig->value.s[0])
-        return def;
-    if (strcmp(fig->value.s, "share") == 0)
-        return true;
+    bool def =
+        fig->type == RC_CHART_PIE || fig->type == RC_CHART_DOUGHNUT || fig->type == RC_CHART_LIKERT;
+    if (!fig->value.s || !fig->value.s[0]) return def;
+    if (strcmp(fig->value.s, "share") == 0) return true;
     if (strcmp(fig->value.s, "count") == 0) {
         if (def) {
             rc_diag_warning(d, fig->value.loc,
@@ -265,12 +259,9 @@ static const char *trim_dup(rc_arena *a, const char *s, size_t n)
 
 static const char *default_format(const rc_metric_value *m)
 {
-    if (m->cfg && m->cfg->format.s && m->cfg->format.s[0])
-        return m->cfg->format.s;
-    if (m->cfg && m->cfg->op == RC_METRIC_SHARE)
-        return "percent:1";
-    if (m->cfg && m->cfg->op == RC_METRIC_MEAN)
-        return "number:1";
+    if (m->cfg && m->cfg->format.s && m->cfg->format.s[0]) return m->cfg->format.s;
+    if (m->cfg && m->cfg->op == RC_METRIC_SHARE) return "percent:1";
+    if (m->cfg && m->cfg->op == RC_METRIC_MEAN) return "number:1";
     return m->integral ? "integer" : "auto";
 }
 
@@ -296,8 +287,7 @@ static rc_chart *build_tiles(rc_arena *a, rc_chart *c, const rc_data *data, rc_d
             const char *cands[256];
             size_t n = 0;
             for (size_t k = 0; k < data->nmetrics && n < 256; k++)
-                if (data->metrics[k].name)
-                    cands[n++] = data->metrics[k].name;
+                if (data->metrics[k].name) cands[n++] = data->metrics[k].name;
             const char *sugg = rc_diag_suggest(mname, cands, n);
             size_t off = (size_t)(strstr(s, mname) ? strstr(s, mname) - s : 0);
             rc_loc at = rc_loc_offset(it->loc, off);
@@ -310,14 +300,12 @@ static rc_chart *build_tiles(rc_arena *a, rc_chart *c, const rc_data *data, rc_d
             continue;
         }
         const char *label = colon ? trim_dup(a, colon + 1, strlen(colon + 1)) : "";
-        if (!label[0])
-            label = m->cfg && m->cfg->label.s ? m->cfg->label.s : m->name;
+        if (!label[0]) label = m->cfg && m->cfg->label.s ? m->cfg->label.s : m->name;
         char buf[64];
         size_t n = 0;
         if (isfinite(m->value) && c->locale) {
             n = rc_format_value(c->locale, m->value, default_format(m), buf, sizeof buf);
-            if (n == 0)
-                n = rc_format_value(c->locale, m->value, "auto", buf, sizeof buf);
+            if (n == 0) n = rc_format_value(c->locale, m->value, "auto", buf, sizeof buf);
         } else if (isfinite(m->value)) {
             n = (size_t)snprintf(buf, sizeof buf, "%g", m->value);
         }
@@ -339,15 +327,12 @@ rc_chart *rc_chart_build(rc_arena *a, const rc_figure_cfg *fig, const rc_data *d
         rc_diag_error(d, fig->type_loc, "figure '%s': unknown chart type", fig_name(fig));
         return NULL;
     }
-    if (fig->type == RC_CHART_TILES)
-        return build_tiles(a, c, data, d);
-    if (fig->type == RC_CHART_PAIRINGS)
-        return rc_chart_build_pairings(a, c, data, d);
+    if (fig->type == RC_CHART_TILES) return build_tiles(a, c, data, d);
+    if (fig->type == RC_CHART_PAIRINGS) return rc_chart_build_pairings(a, c, data, d);
 
     bool ok;
     bool share = want_share(fig, d, &ok);
-    if (!ok)
-        return NULL;
+    if (!ok) return NULL;
     c->percent = share;
     if (fig->aggregate.n == 0) {
         rc_diag_error(d, fig->loc, "figure '%s' of type %s needs an 'aggregate'", fig_name(fig),
@@ -369,8 +354,7 @@ rc_chart *rc_chart_build(rc_arena *a, const rc_figure_cfg *fig, const rc_data *d
         }
         c->npanels++;
     }
-    if (!ok)
-        return NULL;
+    if (!ok) return NULL;
     return c;
 }
 
@@ -379,14 +363,11 @@ rc_chart *rc_chart_build(rc_arena *a, const rc_figure_cfg *fig, const rc_data *d
  * m in {1, 2, 5} that covers max in at most max_ticks intervals. */
 size_t rc_chart_ticks(double max, size_t max_ticks, double *ticks, size_t cap)
 {
-    if (cap == 0)
-        return 0;
-    if (max_ticks < 1)
-        max_ticks = 1;
+    if (cap == 0) return 0;
+    if (max_ticks < 1) max_ticks = 1;
     if (!isfinite(max) || max <= 0) {
         ticks[0] = 0;
-        if (cap > 1)
-            ticks[1] = 1;
+        if (cap > 1) ticks[1] = 1;
         return cap > 1 ? 2 : 1;
     }
     double raw = max / (double)max_ticks;
@@ -397,13 +378,10 @@ size_t rc_chart_ticks(double max, size_t max_ticks, double *ticks, size_t cap)
     for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++) {
         step = ms[k] * mag;
         n = (size_t)ceil(max / step - 1e-9);
-        if (n < 1)
-            n = 1;
-        if (n <= max_ticks && n + 1 <= cap)
-            break;
+        if (n < 1) n = 1;
+        if (n <= max_ticks && n + 1 <= cap) break;
     }
-    if (n + 1 > cap)
-        n = cap - 1;
+    if (n + 1 > cap) n = cap - 1;
     for (size_t i = 0; i <= n; i++) {
         /* i * m * 10^k computed so that 0.1-steps print as 0.3, not 0.30000000000000004 */
         double v = (double)i * step;
@@ -423,15 +401,13 @@ double rc_chart_value_max(const rc_chart *c)
             double sum = 0;
             for (size_t s = 0; s < pn->nseries; s++) {
                 double v = pn->series[s].values[i];
-                if (v < 0)
-                    v = 0;
+                if (v < 0) v = 0;
                 if (stack)
                     sum += v;
                 else if (v > sum)
                     sum = v;
             }
-            if (sum > mx)
-                mx = sum;
+            if (sum > mx) mx = sum;
         }
     }
     return mx;
@@ -439,17 +415,14 @@ double rc_chart_value_max(const rc_chart *c)
 
 size_t rc_chart_value_label(const rc_chart *c, double v, int decimals, char *buf, size_t n)
 {
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     if (c->percent) {
         int dec = decimals < 0 ? 0 : decimals;
-        if (c->locale)
-            return rc_format_percent(c->locale, v, dec, buf, n);
+        if (c->locale) return rc_format_percent(c->locale, v, dec, buf, n);
         int k = snprintf(buf, n, "%.*f%%", dec, v * 100);
         return k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
     }
-    if (c->locale)
-        return rc_format_number(c->locale, v, decimals, buf, n);
+    if (c->locale) return rc_format_number(c->locale, v, decimals, buf, n);
     int k = decimals < 0 ? snprintf(buf, n, "%g", v) : snprintf(buf, n, "%.*f", decimals, v);
     return k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
 }
@@ -457,8 +430,7 @@ size_t rc_chart_value_label(const rc_chart *c, double v, int decimals, char *buf
 size_t rc_chart_pie_angles(const rc_chart *c, size_t panel, double *start, double *sweep,
                            size_t cap)
 {
-    if (panel >= c->npanels || c->panels[panel].nseries == 0)
-        return 0;
+    if (panel >= c->npanels || c->panels[panel].nseries == 0) return 0;
     const rc_chart_panel *p = &c->panels[panel];
     const double *v = p->series[0].values;
     double tot = 0;
@@ -483,14 +455,11 @@ static double mm(double v)
 
 double rc_chart_height(const rc_chart *c, double w)
 {
-    if (c->cfg && c->cfg->height_mm > 0)
-        return mm(c->cfg->height_mm);
+    if (c->cfg && c->cfg->height_mm > 0) return mm(c->cfg->height_mm);
     size_t ncat = 0, nser = 1;
     for (size_t p = 0; p < c->npanels; p++) {
-        if (c->panels[p].ncat > ncat)
-            ncat = c->panels[p].ncat;
-        if (c->panels[p].nseries > nser)
-            nser = c->panels[p].nseries;
+        if (c->panels[p].ncat > ncat) ncat = c->panels[p].ncat;
+        if (c->panels[p].nseries > nser) nser = c->panels[p].nseries;
     }
     double legend = nser > 1 ? 14.0 * (double)((nser + 3) / 4) + 6 : 0;
     double title = c->npanels > 0 && c->panels[0].title ? 14 : 0;
@@ -500,10 +469,8 @@ double rc_chart_height(const rc_chart *c, double w)
     case RC_CHART_GROUPED:
     case RC_CHART_STACKED:
         h = w * 0.5 + legend;
-        if (h < 150)
-            h = 150;
-        if (h > 300)
-            h = 300;
+        if (h < 150) h = 150;
+        if (h > 300) h = 300;
         return h;
     case RC_CHART_HBAR: {
         double pitch = c->type == RC_CHART_HBAR && nser > 1 ? 10.0 * (double)nser + 8 : 22;
@@ -514,16 +481,13 @@ double rc_chart_height(const rc_chart *c, double w)
     case RC_CHART_PIE:
     case RC_CHART_DOUGHNUT: {
         h = w * (c->npanels > 1 ? 0.5 : 0.42) + title;
-        if (h < 150)
-            h = 150;
-        if (h > 260)
-            h = 260;
+        if (h < 150) h = 150;
+        if (h > 260) h = 260;
         return h;
     }
     case RC_CHART_TILES: {
         size_t cols = c->ntiles <= 4 ? c->ntiles : 3;
-        if (cols == 0)
-            cols = 1;
+        if (cols == 0) cols = 1;
         size_t rows = (c->ntiles + cols - 1) / cols;
         return (double)rows * 78.0;
     }

@@ -18,19 +18,17 @@ typedef struct bars {
     rc_chart_ctx *x;
     bool horizontal, stacked, likert;
     double vmax;
-    const rc_rgb *colours;  /* per series */
-    double label_cap;       /* largest category label size (common to panels) */
-    bool measure;           /* lay out only, to find each panel's label size */
+    const rc_rgb *colours; /* per series */
+    double label_cap;      /* largest category label size (common to panels) */
+    bool measure;          /* lay out only, to find each panel's label size */
 } bars;
 
-static double panel_title(const bars *b, const rc_chart_panel *p, double px, double ytop,
-                          double pw, bool draw)
+static double panel_title(const bars *b, const rc_chart_panel *p, double px, double ytop, double pw,
+                          bool draw)
 {
-    if (!p->title || !p->title[0] || b->x->c->npanels < 2)
-        return 0;
+    if (!p->title || !p->title[0] || b->x->c->npanels < 2) return 0;
     rc_chart_text t = rc_chart_fit(b->x, RC_FONT_BOLD, RC_CHART_LABEL_PT, 6.5, p->title, pw, 2);
-    if (draw)
-        rc_chart_text_draw(b->x, RC_FONT_BOLD, &t, px + pw / 2, ytop, 0, b->x->ink);
+    if (draw) rc_chart_text_draw(b->x, RC_FONT_BOLD, &t, px + pw / 2, ytop, 0, b->x->ink);
     return rc_chart_text_height(b->x, RC_FONT_BOLD, &t) + 4;
 }
 
@@ -48,13 +46,11 @@ static size_t axis_ticks(const bars *b, double len, double *ticks, double *label
         double mw = 0;
         for (size_t i = 0; i < n; i++) {
             double tw = rc_chart_tws(x, RC_FONT_REGULAR, rc_chart_fmt(x, ticks[i], dec), sz);
-            if (tw > mw)
-                mw = tw;
+            if (tw > mw) mw = tw;
         }
         *label_w = mw;
         double extent = b->horizontal ? mw + 8 : rc_chart_lh(x, RC_FONT_REGULAR, sz) * 2.5;
-        if (n < 2 || len / (double)(n - 1) >= extent || m == 1)
-            break;
+        if (n < 2 || len / (double)(n - 1) >= extent || m == 1) break;
     }
     return n;
 }
@@ -103,8 +99,7 @@ static double value_size(const bars *b, const rc_chart_panel *p, double room)
                 const char *t = rc_chart_fmt(x, p->series[s].values[i], -1);
                 fits = rc_chart_tws(x, RC_FONT_BOLD, t, sz) <= room;
             }
-        if (fits)
-            return sz;
+        if (fits) return sz;
     }
     return RC_CHART_MIN_PT;
 }
@@ -117,8 +112,7 @@ static void segment_label(const bars *b, double v, rc_rgb fill, double sx, doubl
     const char *t = rc_chart_fmt(x, v, -1);
     double tw = rc_chart_tws(x, RC_FONT_BOLD, t, size);
     double th = rc_chart_lh(x, RC_FONT_BOLD, size);
-    if (v <= 0 || tw + 3 > sw || th + 1 > sh)
-        return;
+    if (v <= 0 || tw + 3 > sw || th + 1 > sh) return;
     rc_chart_label(x, RC_FONT_BOLD, size, t, sx + sw / 2, sy + sh / 2, 0,
                    rc_chart_text_on(x, fill));
 }
@@ -128,10 +122,8 @@ static void segment_label(const bars *b, double v, rc_rgb fill, double sx, doubl
  * have no neighbour on one side but must stay inside the plot. */
 static double cat_width(size_t i, size_t n, double slot, bool stagger)
 {
-    if (!stagger)
-        return slot - 4;
-    if (i == 0 || i + 1 == n)
-        return 1.5 * slot - 2;
+    if (!stagger) return slot - 4;
+    if (i == 0 || i + 1 == n) return 1.5 * slot - 2;
     return 2 * slot - 4;
 }
 
@@ -160,7 +152,7 @@ static double cat_size_for(const bars *b, const rc_chart_panel *p, double slot, 
 
 /* Returns the category label size used. */
 static double vertical_panel(const bars *b, const rc_chart_panel *p, double px, double py,
-                             double pw, double ph)
+                             double pw, double ph, double *axis_w)
 {
     rc_chart_ctx *x = b->x;
     double top = py + ph - panel_title(b, p, px, py + ph, pw, !b->measure);
@@ -197,17 +189,15 @@ static double vertical_panel(const bars *b, const rc_chart_panel *p, double px, 
         for (size_t i = 0; i < p->ncat; i++) {
             rc_chart_text t = rc_chart_wrap(x, RC_FONT_REGULAR, cat_size, p->categories[i],
                                             cat_width(i, p->ncat, slot, stagger), true, NULL);
-            if (t.n > lines)
-                lines = t.n;
+            if (t.n > lines) lines = t.n;
         }
         band = (double)lines * rc_chart_lh(x, RC_FONT_REGULAR, cat_size);
         y0 = py + band * (stagger ? 2 : 1) + 4;
         plot_h = top - vl_h - y0;
-        if (pass > 0 && prev_w == tick_w)
-            break;
+        if (pass > 0 && prev_w == tick_w) break;
     }
-    if (plot_h <= 1 || p->ncat == 0 || b->measure)
-        return cat_size;
+    *axis_w = x0 - px;
+    if (plot_h <= 1 || p->ncat == 0 || b->measure) return cat_size;
     nt = axis_ticks(b, plot_h, ticks, &tick_w);
     double tmax = ticks[nt - 1];
     double scale = tmax > 0 ? plot_h / tmax : 0;
@@ -217,8 +207,7 @@ static double vertical_panel(const bars *b, const rc_chart_panel *p, double px, 
     size_t ns = p->nseries ? p->nseries : 1;
     double gw = slot * (b->stacked || ns == 1 ? 0.62 : 0.8);
     double cap = b->stacked || ns == 1 ? 40 : 40 * (double)ns;
-    if (gw > cap)
-        gw = cap;
+    if (gw > cap) gw = cap;
     double bw = b->stacked ? gw : gw / (double)ns;
     double vs = value_size(b, p, b->stacked ? bw - 2 : ns == 1 ? slot - 2 : bw - 0.5);
     double vdesc = rc_chart_desc(x, RC_FONT_BOLD, vs);
@@ -227,8 +216,7 @@ static double vertical_panel(const bars *b, const rc_chart_panel *p, double px, 
         double acc = 0;
         for (size_t s = 0; s < p->nseries; s++) {
             double v = p->series[s].values[i];
-            if (v < 0)
-                v = 0;
+            if (v < 0) v = 0;
             double bx = b->stacked ? gx : gx + (double)s * bw;
             double by = y0 + (b->stacked ? acc * scale : 0);
             double bh = v * scale;
@@ -254,10 +242,8 @@ static double vertical_panel(const bars *b, const rc_chart_panel *p, double px, 
                                         cat_width(i, p->ncat, slot, stagger), true, NULL);
         double ltop = y0 - 3 - (stagger && i % 2 ? band : 0);
         double lc = x0 + slot * ((double)i + 0.5);
-        if (lc - t.w / 2 < x0)
-            lc = x0 + t.w / 2;
-        if (lc + t.w / 2 > x0 + plot_w)
-            lc = x0 + plot_w - t.w / 2;
+        if (lc - t.w / 2 < x0) lc = x0 + t.w / 2;
+        if (lc + t.w / 2 > x0 + plot_w) lc = x0 + plot_w - t.w / 2;
         rc_chart_text_draw(x, RC_FONT_REGULAR, &t, lc, ltop, 0, x->ink);
     }
     rc_draw_line(x->a, x->l, x0, y0, x0 + plot_w, y0, x->ink, 0.6);
@@ -278,8 +264,7 @@ static double hlabel_size(const bars *b, const rc_chart_panel *p, double pw, dou
         bool done = false;
         for (double sz = b->label_cap; sz >= RC_CHART_MIN_PT - 1e-9 && !done; sz -= 0.5) {
             size_t maxlines = (size_t)floor(pitch / rc_chart_lh(x, RC_FONT_REGULAR, sz) + 1e-9);
-            if (maxlines < 1)
-                continue;
+            if (maxlines < 1) continue;
             bool fits = true;
             for (size_t i = 0; i < p->ncat && fits; i++) {
                 bool over;
@@ -292,15 +277,13 @@ static double hlabel_size(const bars *b, const rc_chart_panel *p, double pw, dou
                 done = true;
             }
         }
-        if (done)
-            break;
+        if (done) break;
     }
     double widest = 0;
     for (size_t i = 0; i < p->ncat; i++) {
         rc_chart_text t =
             rc_chart_wrap(x, RC_FONT_REGULAR, size, p->categories[i], *colw, true, NULL);
-        if (t.w > widest)
-            widest = t.w;
+        if (t.w > widest) widest = t.w;
     }
     *colw = widest;
     return size;
@@ -314,32 +297,26 @@ static double horizontal_panel(const bars *b, const rc_chart_panel *p, double px
     double axis_h = rc_chart_lh(x, RC_FONT_REGULAR, RC_CHART_TICK_PT) + 5;
     double plot_top = top - 2, y0 = py + axis_h;
     double plot_h = plot_top - y0;
-    if (plot_h <= 1 || p->ncat == 0)
-        return b->label_cap;
+    if (plot_h <= 1 || p->ncat == 0) return b->label_cap;
     double pitch = plot_h / (double)p->ncat;
     double colw;
     double lsize = hlabel_size(b, p, pw, pitch, &colw);
-    if (b->measure)
-        return lsize;
+    if (b->measure) return lsize;
     size_t ns = p->nseries ? p->nseries : 1;
     double bt = pitch * 0.68;
-    if (bt > (b->stacked ? 16 : 12 * (double)ns))
-        bt = b->stacked ? 16 : 12 * (double)ns;
+    if (bt > (b->stacked ? 16 : 12 * (double)ns)) bt = b->stacked ? 16 : 12 * (double)ns;
     double sub = b->stacked ? bt : bt / (double)ns;
     double vs = RC_CHART_VALUE_PT;
     double ratio = rc_chart_lh(x, RC_FONT_BOLD, 10) / 10;
-    if (!b->stacked && vs * ratio > sub + 1.5)
-        vs = (sub + 1.5) / ratio;
-    if (vs < RC_CHART_MIN_PT)
-        vs = RC_CHART_MIN_PT;
+    if (!b->stacked && vs * ratio > sub + 1.5) vs = (sub + 1.5) / ratio;
+    if (vs < RC_CHART_MIN_PT) vs = RC_CHART_MIN_PT;
     double vl_w = 0;
     if (!b->stacked)
         for (size_t s = 0; s < p->nseries; s++)
             for (size_t i = 0; i < p->ncat; i++) {
-                double tw = rc_chart_tws(x, RC_FONT_BOLD,
-                                         rc_chart_fmt(x, p->series[s].values[i], -1), vs);
-                if (tw > vl_w)
-                    vl_w = tw;
+                double tw =
+                    rc_chart_tws(x, RC_FONT_BOLD, rc_chart_fmt(x, p->series[s].values[i], -1), vs);
+                if (tw > vl_w) vl_w = tw;
             }
     double x0 = px + colw + 6;
     double tick_w = 0, ticks[MAX_TICKS];
@@ -352,8 +329,7 @@ static double horizontal_panel(const bars *b, const rc_chart_panel *p, double px
         plot_w = px + pw - x0 - right;
         nt = axis_ticks(b, plot_w, ticks, &tick_w);
     }
-    if (plot_w <= 1)
-        return lsize;
+    if (plot_w <= 1) return lsize;
     double tmax = ticks[nt - 1];
     double scale = tmax > 0 ? plot_w / tmax : 0;
     gridlines(b, ticks, nt, x0, y0, plot_w, plot_h);
@@ -363,8 +339,7 @@ static double horizontal_panel(const bars *b, const rc_chart_panel *p, double px
         double acc = 0;
         for (size_t s = 0; s < p->nseries; s++) {
             double v = p->series[s].values[i];
-            if (v < 0)
-                v = 0;
+            if (v < 0) v = 0;
             double by = b->stacked ? yc - bt / 2 : yc + bt / 2 - (double)(s + 1) * sub;
             double bx = x0 + (b->stacked ? acc * scale : 0);
             double bl = v * scale;
@@ -405,8 +380,7 @@ void rc_chart_draw_bars(rc_chart_ctx *x, double w, double h)
     b.horizontal = c->type == RC_CHART_HBAR || b.likert;
     b.stacked = c->type == RC_CHART_STACKED || b.likert;
     b.vmax = b.likert ? 1.0 : rc_chart_value_max(c);
-    if (c->percent && b.vmax > 0.999 && b.vmax < 1.001)
-        b.vmax = 1.0;
+    if (c->percent && b.vmax > 0.999 && b.vmax < 1.001) b.vmax = 1.0;
     size_t ns = 0, legend_panel = 0;
     for (size_t p = 0; p < c->npanels; p++)
         if (c->panels[p].nseries > ns) {
@@ -430,32 +404,45 @@ void rc_chart_draw_bars(rc_chart_ctx *x, double w, double h)
         rc_chart_legend(x, labels, cols, ns, 0, legend_h, w, false, false, true);
         legend_h += 8;
     }
-    if (c->npanels == 0)
-        return;
-    /* Vertical panels share the width in proportion to their bars (plus
-     * one slot for the axis), so bars have the same width in every panel. */
-    double avail = w - PANEL_GAP * (double)(c->npanels - 1);
-    double weight = 0;
-    for (size_t p = 0; p < c->npanels; p++)
+    if (c->npanels == 0) return;
+    /* Vertical panels first share the width in proportion to their bars
+     * (plus one slot for the axis); measuring passes then find each
+     * panel's axis width and the category label size, so that in the
+     * drawing pass bars are equally wide and labels equally large in every
+     * panel. */
+    size_t np = c->npanels;
+    double avail = w - PANEL_GAP * (double)(np - 1);
+    double *pw = rc_arena_array(x->a, np, sizeof *pw);
+    double *axis = rc_arena_array(x->a, np, sizeof *axis);
+    double weight = 0, nbars = 0;
+    for (size_t p = 0; p < np; p++) {
         weight += b.horizontal ? 1 : (double)c->panels[p].ncat + 1;
-    /* Two passes: measure each panel's category label size, then draw all
-     * panels with the smallest, so labels look alike side by side. */
+        nbars += (double)c->panels[p].ncat;
+    }
+    for (size_t p = 0; p < np; p++)
+        pw[p] = avail * (b.horizontal ? 1 : (double)c->panels[p].ncat + 1) / weight;
     b.label_cap = RC_CHART_LABEL_PT;
-    for (int pass = 0; pass < 2; pass++) {
-        b.measure = pass == 0 && c->npanels > 1;
-        if (pass == 0 && !b.measure)
-            continue;
-        double px = 0, common = RC_CHART_LABEL_PT;
-        for (size_t p = 0; p < c->npanels; p++) {
-            double share = b.horizontal ? 1 : (double)c->panels[p].ncat + 1;
-            double pw = weight > 0 ? avail * share / weight : avail;
+    for (int pass = 0; pass < 3; pass++) {
+        b.measure = pass < 2;
+        if (b.measure && (np < 2 || (b.horizontal && pass == 1))) continue;
+        double px = 0, common = b.label_cap;
+        for (size_t p = 0; p < np; p++) {
             double sz = b.horizontal
-                            ? horizontal_panel(&b, &c->panels[p], px, legend_h, pw, h - legend_h)
-                            : vertical_panel(&b, &c->panels[p], px, legend_h, pw, h - legend_h);
-            if (sz < common)
-                common = sz;
-            px += pw + PANEL_GAP;
+                            ? horizontal_panel(&b, &c->panels[p], px, legend_h, pw[p], h - legend_h)
+                            : vertical_panel(&b, &c->panels[p], px, legend_h, pw[p], h - legend_h,
+                                             &axis[p]);
+            if (sz < common) common = sz;
+            px += pw[p] + PANEL_GAP;
         }
         b.label_cap = common;
+        if (b.measure && !b.horizontal && nbars > 0) {
+            double fixed = 0;
+            for (size_t p = 0; p < np; p++)
+                fixed += axis[p];
+            double slot = (avail - fixed) / nbars;
+            if (slot > 0)
+                for (size_t p = 0; p < np; p++)
+                    pw[p] = axis[p] + slot * (double)c->panels[p].ncat;
+        }
     }
 }

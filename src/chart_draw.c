@@ -12,21 +12,18 @@
 
 static const rc_font *face(const rc_chart_ctx *x, rc_font_id f)
 {
-    if (!x->fonts || f >= RC_FONT_COUNT)
-        return NULL;
+    if (!x->fonts || f >= RC_FONT_COUNT) return NULL;
     return x->fonts->f[f];
 }
 
 double rc_chart_tw(const rc_chart_ctx *x, rc_font_id f, const char *s, size_t len, double size)
 {
     const rc_font *ft = face(x, f);
-    if (ft)
-        return rc_font_text_width(ft, s, len, size);
+    if (ft) return rc_font_text_width(ft, s, len, size);
     /* No face loaded: a generous estimate (Lato averages ~0.5 em). */
     size_t n = 0;
     for (size_t i = 0; i < len; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            n++;
+        if (((unsigned char)s[i] & 0xC0) != 0x80) n++;
     return 0.55 * size * (double)n;
 }
 
@@ -60,8 +57,7 @@ static size_t word_end(const char *s, size_t len, size_t i)
 {
     size_t j = i;
     while (j < len && s[j] != ' ') {
-        if ((s[j] == '-' || s[j] == '/') && j > i && j + 1 < len && s[j + 1] != ' ')
-            return j + 1;
+        if ((s[j] == '-' || s[j] == '/') && j > i && j + 1 < len && s[j + 1] != ' ') return j + 1;
         j++;
     }
     return j;
@@ -75,10 +71,8 @@ static size_t fit_prefix(const rc_chart_ctx *x, rc_font_id f, double size, const
     while (i < len) {
         uint32_t cp;
         size_t k = rc_utf8_decode(s + i, len - i, &cp);
-        if (k == 0)
-            k = 1;
-        if (best > 0 && rc_chart_tw(x, f, s, i + k, size) > maxw)
-            break;
+        if (k == 0) k = 1;
+        if (best > 0 && rc_chart_tw(x, f, s, i + k, size) > maxw) break;
         i += k;
         best = i;
     }
@@ -92,8 +86,7 @@ rc_chart_text rc_chart_wrap(const rc_chart_ctx *x, rc_font_id f, double size, co
     size_t len = s ? strlen(s) : 0;
     size_t pos = 0;
     double widest = 0;
-    if (overflow)
-        *overflow = false;
+    if (overflow) *overflow = false;
     while (pos < len && s[pos] == ' ')
         pos++;
     while (pos < len) {
@@ -102,8 +95,7 @@ rc_chart_text rc_chart_wrap(const rc_chart_ctx *x, rc_font_id f, double size, co
             size_t ws = cur;
             while (ws < len && s[ws] == ' ')
                 ws++;
-            if (ws >= len)
-                break;
+            if (ws >= len) break;
             size_t we = word_end(s, len, ws);
             if (rc_chart_tw(x, f, s + start, we - start, size) <= maxw + 1e-9) {
                 end = we;
@@ -120,12 +112,10 @@ rc_chart_text rc_chart_wrap(const rc_chart_ctx *x, rc_font_id f, double size, co
             }
             break;
         }
-        if (end == start)
-            break;
+        if (end == start) break;
         rc_chart_span sp = {s + start, end - start};
         double lw = rc_chart_tw(x, f, sp.s, sp.len, size);
-        if (lw > widest)
-            widest = lw;
+        if (lw > widest) widest = lw;
         RC_PUSH(x->a, lines, sp);
         pos = end;
         while (pos < len && s[pos] == ' ')
@@ -141,8 +131,7 @@ rc_chart_text rc_chart_fit(const rc_chart_ctx *x, rc_font_id f, double size, dou
     for (double sz = size; sz >= minsize - 1e-9; sz -= 0.5) {
         bool over;
         rc_chart_text t = rc_chart_wrap(x, f, sz, s, maxw, false, &over);
-        if (!over && t.n <= maxlines)
-            return t;
+        if (!over && t.n <= maxlines) return t;
     }
     return rc_chart_wrap(x, f, minsize, s, maxw, true, NULL);
 }
@@ -157,8 +146,7 @@ double rc_chart_fit_all(const rc_chart_ctx *x, rc_font_id f, double size, double
             rc_chart_text t = rc_chart_wrap(x, f, sz, s[i], maxw, false, &over);
             fits = !over && t.n <= maxlines;
         }
-        if (fits)
-            return sz;
+        if (fits) return sz;
     }
     return minsize;
 }
@@ -202,8 +190,7 @@ const char *rc_chart_fmt(const rc_chart_ctx *x, double v, int decimals)
 int rc_chart_tick_decimals(double step, bool percent)
 {
     double s = percent ? step * 100 : step;
-    if (!(s > 0) || s >= 1 - 1e-9)
-        return 0;
+    if (!(s > 0) || s >= 1 - 1e-9) return 0;
     return (int)ceil(-log10(s) - 1e-9);
 }
 
@@ -241,8 +228,7 @@ double rc_chart_legend(const rc_chart_ctx *x, const char *const *labels, const r
     const double gap = 3, item_gap = 10, row_gap = 3;
     double lh = rc_chart_lh(x, RC_FONT_REGULAR, size);
     double cx = 0, y = ytop, row_h = 0;
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     for (size_t i = 0; i < n; i++) {
         const char *lab = labels[i] ? labels[i] : "";
         double tw = rc_chart_tws(x, RC_FONT_REGULAR, lab, size);
@@ -267,8 +253,7 @@ double rc_chart_legend(const rc_chart_ctx *x, const char *const *labels, const r
             cx = 0;
         }
         double ih = (double)(t.n ? t.n : 1) * lh;
-        if (ih > row_h)
-            row_h = ih;
+        if (ih > row_h) row_h = ih;
         if (draw) {
             double yc = y - lh / 2;
             if (line_swatch) {
@@ -315,8 +300,7 @@ rc_draw_list *rc_chart_draw(rc_arena *a, const rc_chart *c, const rc_style_cfg *
     x.ink = hex(0x404040);
     x.grid = hex(0xD9D9D9);
     x.white = hex(0xFFFFFF);
-    if (w <= 0 || h <= 0)
-        return x.l;
+    if (w <= 0 || h <= 0) return x.l;
     switch (c->type) {
     case RC_CHART_BAR:
     case RC_CHART_HBAR:

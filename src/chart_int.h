@@ -13,11 +13,11 @@
 #include <stddef.h>
 #include "rc/chart.h"
 
-#define RC_CHART_LABEL_PT 8.0   /* category / item labels */
-#define RC_CHART_VALUE_PT 7.5   /* value labels (bold) */
-#define RC_CHART_TICK_PT 7.0    /* axis tick labels */
-#define RC_CHART_LEGEND_PT 7.5  /* legend entries */
-#define RC_CHART_MIN_PT 5.0     /* never shrink text below this */
+#define RC_CHART_LABEL_PT 8.0  /* category / item labels */
+#define RC_CHART_VALUE_PT 7.5  /* value labels (bold) */
+#define RC_CHART_TICK_PT 7.0   /* axis tick labels */
+#define RC_CHART_LEGEND_PT 7.5 /* legend entries */
+#define RC_CHART_MIN_PT 5.0    /* never shrink text below this */
 
 typedef struct rc_chart_span {
     const char *s;
@@ -28,8 +28,8 @@ typedef struct rc_chart_span {
 typedef struct rc_chart_text {
     rc_chart_span *lines;
     size_t n;
-    double size;    /* font size used */
-    double w;       /* widest line, points */
+    double size; /* font size used */
+    double w;    /* widest line, points */
 } rc_chart_text;
 
 typedef struct rc_chart_ctx {
@@ -39,8 +39,8 @@ typedef struct rc_chart_ctx {
     const rc_fonts *fonts;
     rc_rgb pal[16];
     size_t npal;
-    rc_rgb ink;     /* text and axes: palette grey */
-    rc_rgb grid;    /* light gridlines */
+    rc_rgb ink;  /* text and axes: palette grey */
+    rc_rgb grid; /* light gridlines */
     rc_rgb white;
 } rc_chart_ctx;
 

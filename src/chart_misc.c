@@ -21,10 +21,8 @@ static rc_path_seg pseg(rc_path_op op, double x1, double y1, double x2, double y
 static void rounded_rect(rc_chart_ctx *x, double rx, double ry, double w, double h, double r,
                          rc_rgb fill)
 {
-    if (r > w / 2)
-        r = w / 2;
-    if (r > h / 2)
-        r = h / 2;
+    if (r > w / 2) r = w / 2;
+    if (r > h / 2) r = h / 2;
     double k = 0.5523 * r;
     rc_path_seg s[10];
     size_t n = 0;
@@ -32,7 +30,8 @@ static void rounded_rect(rc_chart_ctx *x, double rx, double ry, double w, double
     s[n++] = pseg(RC_PATH_LINE, 0, 0, 0, 0, rx + w - r, ry);
     s[n++] = pseg(RC_PATH_CURVE, rx + w - r + k, ry, rx + w, ry + r - k, rx + w, ry + r);
     s[n++] = pseg(RC_PATH_LINE, 0, 0, 0, 0, rx + w, ry + h - r);
-    s[n++] = pseg(RC_PATH_CURVE, rx + w, ry + h - r + k, rx + w - r + k, ry + h, rx + w - r, ry + h);
+    s[n++] =
+        pseg(RC_PATH_CURVE, rx + w, ry + h - r + k, rx + w - r + k, ry + h, rx + w - r, ry + h);
     s[n++] = pseg(RC_PATH_LINE, 0, 0, 0, 0, rx + r, ry + h);
     s[n++] = pseg(RC_PATH_CURVE, rx + r - k, ry + h, rx, ry + h - r + k, rx, ry + h - r);
     s[n++] = pseg(RC_PATH_LINE, 0, 0, 0, 0, rx, ry + r);
@@ -47,12 +46,11 @@ static void tile(rc_chart_ctx *x, const rc_tile *t, double tx, double ty, double
     rc_rgb ink = rc_chart_text_on(x, fill);
     rounded_rect(x, tx, ty, tw, th, TILE_RADIUS, fill);
     double inner = tw - 2 * TILE_PAD;
-    if (inner < 4)
-        return;
+    if (inner < 4) return;
     /* The label first (up to three lines, shrinking to 6.5 pt), then the
      * number as large as the rest of the tile allows (up to 26 pt). */
-    rc_chart_text lab = rc_chart_fit(x, RC_FONT_REGULAR, RC_CHART_LABEL_PT, 6.5, t->label, inner,
-                                     3);
+    rc_chart_text lab =
+        rc_chart_fit(x, RC_FONT_REGULAR, RC_CHART_LABEL_PT, 6.5, t->label, inner, 3);
     double room = th - 2 * TILE_PAD * 0.6 - rc_chart_text_height(x, RC_FONT_REGULAR, &lab) - 2;
     double ns = 26;
     while (ns > 8 && (rc_chart_tws(x, RC_FONT_LIGHT, t->value, ns) > inner ||
@@ -74,8 +72,7 @@ void rc_chart_draw_tiles(rc_chart_ctx *x, double w, double h)
 {
     const rc_chart *c = x->c;
     size_t n = c->ntiles;
-    if (n == 0)
-        return;
+    if (n == 0) return;
     size_t cols = n <= 4 ? n : 3;
     size_t rows = (n + cols - 1) / cols;
     double tw = (w - TILE_GAP * (double)(cols - 1)) / (double)cols;

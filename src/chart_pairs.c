@@ -15,16 +15,15 @@ enum { ROLE_LEFT, ROLE_LGROUP, ROLE_RIGHT, ROLE_RGROUP, ROLE_COLOR, NROLES };
 
 typedef struct role {
     const rc_str *key;
-    const rc_field_cfg *f;  /* NULL when the key is absent (optional roles) */
-    size_t col;             /* column in the row table used */
+    const rc_field_cfg *f; /* NULL when the key is absent (optional roles) */
+    size_t col;            /* column in the row table used */
 } role;
 
 /* The display text of a typed cell (category label, first mentioned code of
  * a multi field, else the raw text); NULL when missing. */
 static const char *cell_text(const rc_field_cfg *f, const rc_value *v)
 {
-    if (v->missing)
-        return NULL;
+    if (v->missing) return NULL;
     if (f->type == RC_FIELD_CATEGORY && v->code >= 0 && (size_t)v->code < f->ncodes)
         return f->codes[v->code].label ? f->codes[v->code].label : f->codes[v->code].code;
     if (f->type == RC_FIELD_MULTI && v->mask) {
@@ -39,8 +38,7 @@ static const char *cell_text(const rc_field_cfg *f, const rc_value *v)
  * country groups and the legend as the config declares them). */
 static size_t declared_rank(const rc_field_cfg *f, const char *label)
 {
-    if (!f || (f->type != RC_FIELD_CATEGORY && f->type != RC_FIELD_MULTI))
-        return SIZE_MAX;
+    if (!f || (f->type != RC_FIELD_CATEGORY && f->type != RC_FIELD_MULTI)) return SIZE_MAX;
     for (size_t i = 0; i < f->ncodes; i++)
         if ((f->codes[i].label && strcmp(f->codes[i].label, label) == 0) ||
             (f->codes[i].code && strcmp(f->codes[i].code, label) == 0))
@@ -50,8 +48,8 @@ static size_t declared_rank(const rc_field_cfg *f, const char *label)
 
 typedef struct keyed {
     const char *s;
-    size_t rank;    /* declared rank, or SIZE_MAX */
-    size_t first;   /* first appearance */
+    size_t rank;  /* declared rank, or SIZE_MAX */
+    size_t first; /* first appearance */
 } keyed;
 
 typedef RC_VEC(keyed) keyed_vec;
@@ -60,8 +58,7 @@ typedef RC_VEC(keyed) keyed_vec;
 static size_t intern(rc_arena *a, keyed_vec *v, const char *s, const rc_field_cfg *f)
 {
     for (size_t i = 0; i < v->n; i++)
-        if (strcmp(v->v[i].s, s) == 0)
-            return i;
+        if (strcmp(v->v[i].s, s) == 0) return i;
     keyed k = {s, declared_rank(f, s), v->n};
     RC_PUSH(a, *v, k);
     return v->n - 1;
@@ -69,16 +66,15 @@ static size_t intern(rc_arena *a, keyed_vec *v, const char *s, const rc_field_cf
 
 static bool keyed_before(const keyed *x, const keyed *y)
 {
-    if (x->rank != y->rank)
-        return x->rank < y->rank;
+    if (x->rank != y->rank) return x->rank < y->rank;
     return x->first < y->first;
 }
 
 typedef struct node {
     const char *label;
-    size_t group;       /* index into the group list, SIZE_MAX = none */
+    size_t group; /* index into the group list, SIZE_MAX = none */
     size_t first;
-    double bary;        /* right nodes: mean position of linked left nodes */
+    double bary; /* right nodes: mean position of linked left nodes */
 } node;
 
 typedef RC_VEC(node) node_vec;
@@ -86,8 +82,7 @@ typedef RC_VEC(node) node_vec;
 static size_t intern_node(rc_arena *a, node_vec *v, const char *label, size_t group)
 {
     for (size_t i = 0; i < v->n; i++)
-        if (v->v[i].group == group && strcmp(v->v[i].label, label) == 0)
-            return i;
+        if (v->v[i].group == group && strcmp(v->v[i].label, label) == 0) return i;
     node n = {label, group, v->n, 0};
     RC_PUSH(a, *v, n);
     return v->n - 1;
@@ -95,8 +90,7 @@ static size_t intern_node(rc_arena *a, node_vec *v, const char *label, size_t gr
 
 /* perm: an order of nodes by (group order, key); insertion sort (tens of
  * nodes) keeps it stable. */
-static void order_nodes(const node_vec *nodes, const keyed_vec *groups, bool by_bary,
-                        size_t *perm)
+static void order_nodes(const node_vec *nodes, const keyed_vec *groups, bool by_bary, size_t *perm)
 {
     for (size_t i = 0; i < nodes->n; i++)
         perm[i] = i;
@@ -115,8 +109,7 @@ static void order_nodes(const node_vec *nodes, const keyed_vec *groups, bool by_
                 before = q->bary < p->bary;
             else
                 before = q->first < p->first;
-            if (!before)
-                break;
+            if (!before) break;
             perm[j] = perm[j - 1];
             j--;
         }
@@ -125,8 +118,7 @@ static void order_nodes(const node_vec *nodes, const keyed_vec *groups, bool by_
 }
 
 static const rc_field_cfg *find_field(const rc_source_cfg *src, const rc_str *key,
-                                      const rc_figure_cfg *fig, bool required, bool *ok,
-                                      rc_diag *d)
+                                      const rc_figure_cfg *fig, bool required, bool *ok, rc_diag *d)
 {
     if (!key->s || !key->s[0]) {
         if (required) {
@@ -137,16 +129,15 @@ static const rc_field_cfg *find_field(const rc_source_cfg *src, const rc_str *ke
         return NULL;
     }
     const rc_field_cfg *f = rc_config_field(src, key->s);
-    if (f)
-        return f;
+    if (f) return f;
     const char *cands[256];
     size_t n = 0;
     for (size_t i = 0; i < src->nfields && n < 256; i++)
         cands[n++] = src->fields[i].name.s;
     const char *sugg = rc_diag_suggest(key->s, cands, n);
     if (sugg)
-        rc_diag_error(d, key->loc, "unknown field '%s' in source '%s'; did you mean '%s'?",
-                      key->s, src->name.s, sugg);
+        rc_diag_error(d, key->loc, "unknown field '%s' in source '%s'; did you mean '%s'?", key->s,
+                      src->name.s, sugg);
     else
         rc_diag_error(d, key->loc, "unknown field '%s' in source '%s'", key->s, src->name.s);
     *ok = false;
@@ -164,8 +155,7 @@ static const rc_agg *rows_agg(const rc_data *data, const char *source, role *rol
         bool all = true;
         size_t cols[NROLES] = {0};
         for (size_t r = 0; r < NROLES && all; r++) {
-            if (!roles[r].f)
-                continue;
+            if (!roles[r].f) continue;
             bool found = false;
             for (size_t k = 0; k < g->nfields && k < g->ncols; k++)
                 if (g->fields[k] == roles[r].f ||
@@ -205,8 +195,7 @@ rc_chart *rc_chart_build_pairings(rc_arena *a, rc_chart *c, const rc_data *data,
             rc_diag_error(d, fig->data.loc, "figure '%s': unknown source '%s'; did you mean '%s'?",
                           fname, fig->data.s, sugg);
         else
-            rc_diag_error(d, fig->data.loc, "figure '%s': unknown source '%s'", fname,
-                          fig->data.s);
+            rc_diag_error(d, fig->data.loc, "figure '%s': unknown source '%s'", fname, fig->data.s);
         return NULL;
     }
     const rc_source_cfg *src = sd->cfg;
@@ -218,11 +207,9 @@ rc_chart *rc_chart_build_pairings(rc_arena *a, rc_chart *c, const rc_data *data,
     bool ok = true;
     for (size_t r = 0; r < NROLES; r++) {
         roles[r].f = find_field(src, roles[r].key, fig, r == ROLE_LEFT || r == ROLE_RIGHT, &ok, d);
-        if (roles[r].f)
-            roles[r].col = roles[r].f->index;
+        if (roles[r].f) roles[r].col = roles[r].f->index;
     }
-    if (!ok)
-        return NULL;
+    if (!ok) return NULL;
 
     const rc_agg *ra = NULL;
     size_t nrows = sd->nrows;
@@ -238,20 +225,21 @@ rc_chart *rc_chart_build_pairings(rc_arena *a, rc_chart *c, const rc_data *data,
         nrows = ra->nrows;
     }
 
-    c->left_title = roles[ROLE_LEFT].f->label.s ? roles[ROLE_LEFT].f->label.s
-                                                : roles[ROLE_LEFT].f->name.s;
-    c->right_title = roles[ROLE_RIGHT].f->label.s ? roles[ROLE_RIGHT].f->label.s
-                                                  : roles[ROLE_RIGHT].f->name.s;
+    c->left_title =
+        roles[ROLE_LEFT].f->label.s ? roles[ROLE_LEFT].f->label.s : roles[ROLE_LEFT].f->name.s;
+    c->right_title =
+        roles[ROLE_RIGHT].f->label.s ? roles[ROLE_RIGHT].f->label.s : roles[ROLE_RIGHT].f->name.s;
 
     keyed_vec lgroups = {0}, rgroups = {0}, themes = {0};
     node_vec lnodes = {0}, rnodes = {0};
-    typedef struct raw { size_t l, r, t; } raw;
+    typedef struct raw {
+        size_t l, r, t;
+    } raw;
     RC_VEC(raw) raws = {0};
     for (size_t i = 0; i < nrows; i++) {
         const char *t[NROLES] = {0};
         for (size_t r = 0; r < NROLES; r++) {
-            if (!roles[r].f)
-                continue;
+            if (!roles[r].f) continue;
             if (ra) {
                 const char *s = ra->cell[rc_agg_at(ra, i, roles[r].col)];
                 t[r] = s && s[0] ? s : NULL;
@@ -266,14 +254,13 @@ rc_chart *rc_chart_build_pairings(rc_arena *a, rc_chart *c, const rc_data *data,
                             t[ROLE_LEFT] ? "a right" : "a left");
             continue;
         }
-        size_t lg = t[ROLE_LGROUP] ? intern(a, &lgroups, t[ROLE_LGROUP], roles[ROLE_LGROUP].f)
-                                   : SIZE_MAX;
-        size_t rg = t[ROLE_RGROUP] ? intern(a, &rgroups, t[ROLE_RGROUP], roles[ROLE_RGROUP].f)
-                                   : SIZE_MAX;
-        raw rw = {intern_node(a, &lnodes, t[ROLE_LEFT], lg),
-                  intern_node(a, &rnodes, t[ROLE_RIGHT], rg),
-                  t[ROLE_COLOR] ? intern(a, &themes, t[ROLE_COLOR], roles[ROLE_COLOR].f)
-                                : SIZE_MAX};
+        size_t lg =
+            t[ROLE_LGROUP] ? intern(a, &lgroups, t[ROLE_LGROUP], roles[ROLE_LGROUP].f) : SIZE_MAX;
+        size_t rg =
+            t[ROLE_RGROUP] ? intern(a, &rgroups, t[ROLE_RGROUP], roles[ROLE_RGROUP].f) : SIZE_MAX;
+        raw rw = {
+            intern_node(a, &lnodes, t[ROLE_LEFT], lg), intern_node(a, &rnodes, t[ROLE_RIGHT], rg),
+            t[ROLE_COLOR] ? intern(a, &themes, t[ROLE_COLOR], roles[ROLE_COLOR].f) : SIZE_MAX};
         RC_PUSH(a, raws, rw);
     }
 
@@ -290,8 +277,7 @@ rc_chart *rc_chart_build_pairings(rc_arena *a, rc_chart *c, const rc_data *data,
         cnt[raws.v[i].r] += 1;
     }
     for (size_t i = 0; i < rnodes.n; i++)
-        if (cnt[i] > 0)
-            rnodes.v[i].bary /= cnt[i];
+        if (cnt[i] > 0) rnodes.v[i].bary /= cnt[i];
     size_t *rperm = rc_arena_array(a, rnodes.n + 1, sizeof *rperm);
     size_t *rpos = rc_arena_array(a, rnodes.n + 1, sizeof *rpos);
     order_nodes(&rnodes, &rgroups, true, rperm);
@@ -342,9 +328,9 @@ rc_chart *rc_chart_build_pairings(rc_arena *a, rc_chart *c, const rc_data *data,
 
 /* ---- drawing ------------------------------------------------------------ */
 
-#define PAIR_PT 7.5         /* region labels and country headings */
-#define PAIR_TITLE_PT 8.0   /* column titles */
-#define PAIR_LEADING 1.12   /* row pitch / text line height */
+#define PAIR_PT 7.5       /* region labels and country headings */
+#define PAIR_TITLE_PT 8.0 /* column titles */
+#define PAIR_LEADING 1.12 /* row pitch / text line height */
 
 typedef struct prow {
     const char *text;
@@ -359,14 +345,11 @@ static size_t side_rows(const rc_pair_node *nodes, size_t n, prow *rows, size_t 
     for (size_t i = 0; i < n; i++) {
         const char *g = nodes[i].group;
         if (g && (i == 0 || !nodes[i - 1].group || strcmp(nodes[i - 1].group, g) != 0)) {
-            if (rows)
-                rows[k] = (prow){g, true};
+            if (rows) rows[k] = (prow){g, true};
             k++;
         }
-        if (node_row)
-            node_row[i] = k;
-        if (rows)
-            rows[k] = (prow){nodes[i].label, false};
+        if (node_row) node_row[i] = k;
+        if (rows) rows[k] = (prow){nodes[i].label, false};
         k++;
     }
     return k;
@@ -377,8 +360,7 @@ static size_t side_rows(const rc_pair_node *nodes, size_t n, prow *rows, size_t 
  * pitch to the height it is given. */
 static double legend_estimate(const rc_chart *c, double w)
 {
-    if (c->nlegend == 0)
-        return 0;
+    if (c->nlegend == 0) return 0;
     double cx = 0, rows = 1;
     for (size_t i = 0; i < c->nlegend; i++) {
         double iw = 14 + 3 + 0.55 * RC_CHART_LEGEND_PT * (double)strlen(c->legend[i]);
@@ -405,10 +387,9 @@ static double column_width(const rc_chart_ctx *x, const prow *rows, size_t n, do
 {
     double mw = 0;
     for (size_t i = 0; i < n; i++) {
-        double tw = rc_chart_tws(x, rows[i].heading ? RC_FONT_BOLD : RC_FONT_REGULAR, rows[i].text,
-                                 size);
-        if (tw > mw)
-            mw = tw;
+        double tw =
+            rc_chart_tws(x, rows[i].heading ? RC_FONT_BOLD : RC_FONT_REGULAR, rows[i].text, size);
+        if (tw > mw) mw = tw;
     }
     return mw;
 }
@@ -427,8 +408,7 @@ static void end_dot(rc_chart_ctx *x, double cx, double cy)
 {
     rc_path_seg s[6];
     size_t n = rc_path_arc(s, 5, cx, cy, 1.4, 0, 360, true);
-    if (n > 5)
-        n = 5;
+    if (n > 5) n = 5;
     s[n++] = (rc_path_seg){RC_PATH_CLOSE, 0, 0, 0, 0, 0, 0};
     rc_draw_path(x->a, x->l, s, n, &x->ink, NULL, 0);
 }
@@ -443,8 +423,7 @@ void rc_chart_draw_pairings(rc_chart_ctx *x, double w, double h)
     size_t nl = side_rows(c->left, c->nleft, lrows, lat);
     size_t nr = side_rows(c->right, c->nright, rrows, rat);
     size_t nrows = nl > nr ? nl : nr;
-    if (nrows == 0)
-        return;
+    if (nrows == 0) return;
 
     /* Legend at the bottom, full width. */
     size_t nth = c->nlegend;
@@ -471,12 +450,9 @@ void rc_chart_draw_pairings(rc_chart_ctx *x, double w, double h)
     double fs = PAIR_PT;
     double unit = rc_chart_lh(x, RC_FONT_REGULAR, 1.0);
     double pitch = avail / (double)nrows;
-    if (pitch > fs * unit * PAIR_LEADING * 1.5)
-        pitch = fs * unit * PAIR_LEADING * 1.5;
-    if (pitch < fs * unit * 1.02)
-        fs = pitch / (unit * 1.02);
-    if (fs < RC_CHART_MIN_PT)
-        fs = RC_CHART_MIN_PT;
+    if (pitch > fs * unit * PAIR_LEADING * 1.5) pitch = fs * unit * PAIR_LEADING * 1.5;
+    if (pitch < fs * unit * 1.02) fs = pitch / (unit * 1.02);
+    if (fs < RC_CHART_MIN_PT) fs = RC_CHART_MIN_PT;
     double lfs = fs, rfs = fs;
     double lw = column_width(x, lrows, nl, lfs), rw = column_width(x, rrows, nr, rfs);
     if (lw > cap) {
@@ -488,10 +464,8 @@ void rc_chart_draw_pairings(rc_chart_ctx *x, double w, double h)
         rw = column_width(x, rrows, nr, rfs);
     }
     double tlw = rc_chart_tws(x, RC_FONT_BOLD, lt, ts), trw = rc_chart_tws(x, RC_FONT_BOLD, rt, ts);
-    if (tlw > lw)
-        lw = tlw;
-    if (trw > rw)
-        rw = trw;
+    if (tlw > lw) lw = tlw;
+    if (trw > rw) rw = trw;
 
     double top = h;
     rc_chart_label(x, RC_FONT_BOLD, ts, lt, lw, top - title_h / 2, 1, x->ink);
@@ -501,12 +475,11 @@ void rc_chart_draw_pairings(rc_chart_ctx *x, double w, double h)
 
     /* The legend right under the rows (they may not fill the height). */
     if (nth > 0)
-        rc_chart_legend(x, c->legend, cols, nth, 0, rows_top - (double)nrows * pitch - 8, w,
-                        false, true, true);
+        rc_chart_legend(x, c->legend, cols, nth, 0, rows_top - (double)nrows * pitch - 8, w, false,
+                        true, true);
     for (size_t i = 0; i < c->nlinks; i++) {
         const rc_pair_link *k = &c->links[i];
-        if (k->left >= c->nleft || k->right >= c->nright)
-            continue;
+        if (k->left >= c->nleft || k->right >= c->nright) continue;
         double y1 = rows_top - pitch * ((double)lat[k->left] + 0.5);
         double y2 = rows_top - pitch * ((double)rat[k->right] + 0.5);
         size_t ci = k->color < nth ? k->color : nth;
@@ -517,8 +490,8 @@ void rc_chart_draw_pairings(rc_chart_ctx *x, double w, double h)
     for (size_t i = 0; i < c->nright; i++)
         end_dot(x, rx, rows_top - pitch * ((double)rat[i] + 0.5));
     for (size_t i = 0; i < nl; i++)
-        rc_chart_label(x, lrows[i].heading ? RC_FONT_BOLD : RC_FONT_REGULAR, lfs, lrows[i].text,
-                       lw, rows_top - pitch * ((double)i + 0.5), 1,
+        rc_chart_label(x, lrows[i].heading ? RC_FONT_BOLD : RC_FONT_REGULAR, lfs, lrows[i].text, lw,
+                       rows_top - pitch * ((double)i + 0.5), 1,
                        lrows[i].heading ? x->pal[0] : x->ink);
     for (size_t i = 0; i < nr; i++)
         rc_chart_label(x, rrows[i].heading ? RC_FONT_BOLD : RC_FONT_REGULAR, rfs, rrows[i].text,

@@ -11,8 +11,8 @@
 #define M_PI 3.14159265358979323846
 #endif
 
-#define HOLE 0.55       /* doughnut: inner radius / outer radius */
-#define LEADER 7.0      /* radial length of a leader line */
+#define HOLE 0.55  /* doughnut: inner radius / outer radius */
+#define LEADER 7.0 /* radial length of a leader line */
 #define FULL_EPS 1e-6
 
 static double rad(double deg)
@@ -75,8 +75,8 @@ static void slice(rc_chart_ctx *x, double cx, double cy, double r, double rin, d
 
 typedef struct outside {
     size_t i;
-    double mid;     /* mid angle, degrees */
-    double y;       /* label centre after spreading */
+    double mid; /* mid angle, degrees */
+    double y;   /* label centre after spreading */
     const char *text;
 } outside;
 
@@ -85,13 +85,11 @@ typedef struct outside {
 static void spread(outside *o, size_t n, double pitch, double lo, double hi)
 {
     for (size_t i = 1; i < n; i++)
-        if (o[i].y > o[i - 1].y - pitch)
-            o[i].y = o[i - 1].y - pitch;
+        if (o[i].y > o[i - 1].y - pitch) o[i].y = o[i - 1].y - pitch;
     if (n && o[n - 1].y < lo) {
         o[n - 1].y = lo;
         for (size_t i = n - 1; i > 0; i--)
-            if (o[i - 1].y < o[i].y + pitch)
-                o[i - 1].y = o[i].y + pitch;
+            if (o[i - 1].y < o[i].y + pitch) o[i - 1].y = o[i].y + pitch;
     }
     (void)hi;
 }
@@ -117,10 +115,8 @@ static void pie_panel(rc_chart_ctx *x, const rc_chart_panel *p, size_t pi, doubl
     double lh = rc_chart_lh(x, RC_FONT_BOLD, vs);
     double ol = rc_chart_tws(x, RC_FONT_BOLD, rc_chart_fmt(x, 1.0, -1), vs) + LEADER + 6;
     double r = (aw - 2 * ol) / 2;
-    if ((ah - 2 * (lh + LEADER)) / 2 < r)
-        r = (ah - 2 * (lh + LEADER)) / 2;
-    if (r < 8)
-        r = 8;
+    if ((ah - 2 * (lh + LEADER)) / 2 < r) r = (ah - 2 * (lh + LEADER)) / 2;
+    if (r < 8) r = 8;
     double cx = ax + aw / 2, cy = ay + ah / 2;
     double rin = c->type == RC_CHART_DOUGHNUT ? r * HOLE : 0;
     size_t n = p->ncat;
@@ -128,16 +124,14 @@ static void pie_panel(rc_chart_ctx *x, const rc_chart_panel *p, size_t pi, doubl
     double *sw = rc_arena_array(x->a, n + 1, sizeof *sw);
     rc_chart_pie_angles(c, pi, st, sw, n);
     for (size_t i = 0; i < n; i++)
-        if (sw[i] > 0)
-            slice(x, cx, cy, r, rin, st[i], sw[i], cols[i]);
+        if (sw[i] > 0) slice(x, cx, cy, r, rin, st[i], sw[i], cols[i]);
 
     outside *right = rc_arena_array(x->a, n + 1, sizeof *right);
     outside *left = rc_arena_array(x->a, n + 1, sizeof *left);
     size_t nr = 0, nl = 0;
     double rl = rin > 0 ? (r + rin) / 2 : r * 0.62;
     for (size_t i = 0; i < n; i++) {
-        if (sw[i] <= 0)
-            continue;
+        if (sw[i] <= 0) continue;
         double v = p->series[0].values[i];
         const char *t = rc_chart_fmt(x, v, -1);
         double tw = rc_chart_tws(x, RC_FONT_BOLD, t, vs);
@@ -170,8 +164,7 @@ static void pie_panel(rc_chart_ctx *x, const rc_chart_panel *p, size_t pi, doubl
             double ex = cx + r * cos(rad(o[k].mid)), ey = cy + r * sin(rad(o[k].mid));
             double kx = cx + (r + LEADER) * cos(rad(o[k].mid));
             double tx = cx + dir * (r + LEADER + 4);
-            if (dir * (kx - tx) > 0)
-                tx = kx + dir * 2;
+            if (dir * (kx - tx) > 0) tx = kx + dir * 2;
             rc_draw_line(x->a, x->l, ex, ey, kx, o[k].y, x->ink, 0.5);
             rc_draw_line(x->a, x->l, kx, o[k].y, tx, o[k].y, x->ink, 0.5);
             rc_chart_label(x, RC_FONT_BOLD, vs, o[k].text, tx + dir * 2, o[k].y, side ? 1 : -1,
@@ -184,8 +177,7 @@ void rc_chart_draw_pie(rc_chart_ctx *x, double w, double h)
 {
     const rc_chart *c = x->c;
     size_t np = c->npanels;
-    if (np == 0)
-        return;
+    if (np == 0) return;
     double gap = 14;
     double pw = (w - gap * (double)(np - 1)) / (double)np;
     for (size_t pi = 0; pi < np; pi++) {
@@ -206,17 +198,14 @@ void rc_chart_draw_pie(rc_chart_ctx *x, double w, double h)
             double widest = 0;
             for (size_t i = 0; i < p->ncat; i++) {
                 double tw = rc_chart_tws(x, RC_FONT_REGULAR, p->categories[i], RC_CHART_LEGEND_PT);
-                if (tw > widest)
-                    widest = tw;
+                if (tw > widest) widest = tw;
             }
             double lw = widest + 0.8 * RC_CHART_LEGEND_PT + 3;
-            if (lw > pw * 0.4)
-                lw = pw * 0.4;
-            double lh = rc_chart_legend(x, p->categories, cols, p->ncat, 0, 0, lw, true, false,
-                                        false);
+            if (lw > pw * 0.4) lw = pw * 0.4;
+            double lh =
+                rc_chart_legend(x, p->categories, cols, p->ncat, 0, 0, lw, true, false, false);
             double ly = top / 2 + lh / 2;
-            if (ly > top)
-                ly = top;
+            if (ly > top) ly = top;
             rc_chart_legend(x, p->categories, cols, p->ncat, px + pw - lw, ly, lw, true, false,
                             true);
             pie_panel(x, p, pi, px, 0, pw - lw - 8, top, cols);

@@ -253,30 +253,29 @@ static enum rec_result record(parser *p, const char *b, size_t len, size_t start
             for (;;) {
                 i = scan(b, i, len, p->unq, ONES * (unsigned char)p->delim, ONES * '"',
                          ONES * '\r', ONES * '\n');
-                if (i < len && (unsigned char)b[i] >= 0x80) {
-                    size_t n = check_utf8(p, b, len, i, eof, line, ls);
-                    if (n == SIZE_MAX)
-                        return REC_MORE;
-                    if (n == 0)
-                        return REC_ERROR;
-                    i += n;
-                    continue;
-                }
-                break;
+                if (i == len || (unsigned char)b[i] < 0x80)
+                    break; /* the usual case: a delimiter or a line end */
+                size_t n = check_utf8(p, b, len, i, eof, line, ls);
+                if (n == SIZE_MAX)
+                    return REC_MORE;
+                if (n == 0)
+                    return REC_ERROR;
+                i += n;
             }
             if (i - vstart > RC_CSV_MAX_CELL) {
                 rc_diag_error(p->d, at(p, line, col), "cell is longer than %u bytes",
                               (unsigned)RC_CSV_MAX_CELL);
                 return REC_ERROR;
             }
-            if (i < len && b[i] == '"') {
+            if (i == len) {
+                if (!eof)
+                    return REC_MORE;
+            } else if (b[i] == '"') {
                 rc_diag_error(p->d, at(p, line, i - ls + 1),
                               "quote inside an unquoted field (quote the whole field and "
                               "write the quote as \"\")");
                 return REC_ERROR;
             }
-            if (i == len && !eof)
-                return REC_MORE;
             vs = b + vstart;
             vlen = i - vstart;
         }

@@ -33,8 +33,8 @@ const rc_strset_ent *rc_strset_find(const rc_strset *s, const char *k, size_t le
 
 /* Uniqueness of key values (keys.c): add every key, then check once. */
 typedef struct rc_key_ent {
-    uint64_t hash;
-    size_t off;              /* in blob */
+    uint32_t hash;
+    uint32_t off;            /* in blob */
     unsigned line, col;
 } rc_key_ent;
 
@@ -54,13 +54,21 @@ bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned 
  * file order) as an error; returns the number of duplicates. */
 size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field);
 
+/* A slot of a field's code table: the code's bytes are inline (when short)
+ * so a lookup touches one cache line. */
+typedef struct rc_code_slot {
+    uint32_t idx1;               /* code index + 1; 0 = empty slot */
+    uint32_t len;
+    char text[24];
+} rc_code_slot;
+
 /* Per-field state of the loader: code lookup table, missing codes and
  * warning dedupe. */
 typedef struct rc_field_rt {
     const rc_field_cfg *f;
     const char **miss;           /* missing codes: the field's list, else the source's */
     size_t *misslen, nmiss;
-    uint32_t *tab;               /* code hash table: index + 1, 0 = empty */
+    struct rc_code_slot *tab;    /* code hash table */
     size_t tabmask;
     size_t *codelen;
     bool likert_direct;          /* likert codes are exactly min..max in order */

@@ -1,20 +1,21 @@
 /* keys: uniqueness of a source's key field. Keys are appended as they come
- * (sequential memory, no hash table to miss in) with a 64-bit hash; at the
- * end a stable LSD radix sort on the hash brings equal keys together and the
- * later occurrences are reported, in file order. */
+ * (sequential memory, no hash table to miss in) with a 32-bit hash; at the
+ * end a stable LSD radix sort on the hash brings equal keys together (equal
+ * hashes are confirmed with strcmp) and the later occurrences are reported,
+ * in file order. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "data_int.h"
 
-static uint64_t hash64(const char *s, size_t n)
+static uint32_t hash32(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++) {
         h ^= (unsigned char)s[i];
         h *= 1099511628211ull;
     }
-    return h ^ (h >> 29);
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 void rc_keys_init(rc_keys *k)
@@ -39,6 +40,8 @@ bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned 
         k->e = e;
         k->cap = nc;
     }
+    if (k->blen + len + 1 > UINT32_MAX)
+        return false;
     if (k->blen + len + 1 > k->bcap) {
         size_t nc = k->bcap ? k->bcap * 2 : 65536;
         while (nc < k->blen + len + 1)
@@ -52,8 +55,8 @@ bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned 
     memcpy(k->blob + k->blen, s, len);
     k->blob[k->blen + len] = 0;
     rc_key_ent *e = &k->e[k->n++];
-    e->hash = hash64(s, len);
-    e->off = k->blen;
+    e->hash = hash32(s, len);
+    e->off = (uint32_t)k->blen;
     e->line = line;
     e->col = col;
     k->blen += len + 1;
@@ -79,14 +82,14 @@ size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field
     rc_key_ent *tmp = malloc(n * sizeof *tmp);
     if (!tmp)
         return 0;
-    /* 16-bit digits: four stable passes; the result ends in k->e. */
+    /* 16-bit digits: two stable passes; the result ends in k->e. */
     size_t *cnt = calloc(65536, sizeof *cnt);
     if (!cnt) {
         free(tmp);
         return 0;
     }
     rc_key_ent *src = k->e, *dst = tmp;
-    for (unsigned shift = 0; shift < 64; shift += 16) {
+    for (unsigned shift = 0; shift < 32; shift += 16) {
         memset(cnt, 0, 65536 * sizeof *cnt);
         for (size_t i = 0; i < n; i++)
             cnt[(src[i].hash >> shift) & 0xFFFF]++;
@@ -127,7 +130,8 @@ size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field
                 }
         i = j;
     }
-    qsort(dups, nd, sizeof *dups, by_line);
+    if (nd)
+        qsort(dups, nd, sizeof *dups, by_line);
     for (size_t i = 0; i < nd && i < RC_KEYS_MAX_REPORT; i++) {
         rc_loc loc = {file, dups[i].line, dups[i].col};
         rc_diag_error(d, loc, "duplicate key '%s' in field '%s' (first on line %u)",

@@ -16,6 +16,30 @@ static const char *rep(const lo *L, const rc_str *s)
     return s && s->s && *s->s ? s->s : NULL;
 }
 
+/* "EUR 30085 EN", "ISBN 978-...", "doi:10.2760/..." whether or not the
+ * config value already carries the prefix (the prefixes are identifier
+ * codes, not words of a language). */
+static const char *ident(lo *L, const char *prefix, const char *value)
+{
+    if (!value)
+        return NULL;
+    size_t n = strlen(prefix);
+    while (n && (prefix[n - 1] == ' ' || prefix[n - 1] == ':'))
+        n--;
+    bool has = strlen(value) >= n;
+    for (size_t i = 0; has && i < n; i++) {
+        char a = value[i], b = prefix[i];
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a - 'A' + 'a');
+        if (b >= 'A' && b <= 'Z')
+            b = (char)(b - 'A' + 'a');
+        has = a == b;
+    }
+    if (has || strncmp(value, "http", 4) == 0)
+        return value;
+    return rc_arena_printf(L->a, "%s%s", prefix, value);
+}
+
 static const char *authors_joined(lo *L)
 {
     if (!L->cfg || !L->cfg->report.authors.n)
@@ -97,7 +121,7 @@ static void draw_cover(lo *L, lo_pg *pg, const lo_item *it, double top)
         draw_set(L, pg, r->cover_note.s, RC_FONT_ITALIC, 9.0, 12.0, s->grey, m + pad, y2 - 8.0,
                  tw);
     if (r && rep(L, &r->eur)) {
-        const char *e = rc_arena_printf(L->a, "EUR %s", r->eur.s); /* identifier prefix */
+        const char *e = ident(L, "EUR ", r->eur.s);
         draw_set(L, pg, e, RC_FONT_REGULAR, 9.0, 12.0, s->grey, m + pad, m + 14.0, tw);
     }
 }
@@ -137,10 +161,9 @@ static void draw_back(lo *L, lo_pg *pg, const lo_item *it, double top)
             y = draw_set(L, pg, lines[i], i == 0 ? RC_FONT_BOLD : RC_FONT_REGULAR, 9.0, 12.0,
                          s->white, m + pad, y, tw);
     if (rep(L, &r->isbn) || rep(L, &r->doi)) {
-        const char *ids = rc_arena_printf(L->a, "%s%s%s%s", rep(L, &r->isbn) ? "ISBN " : "",
-                                          rep(L, &r->isbn) ? r->isbn.s : "",
-                                          rep(L, &r->doi) ? "   doi:" : "",
-                                          rep(L, &r->doi) ? r->doi.s : "");
+        const char *isbn = rep(L, &r->isbn) ? ident(L, "ISBN ", r->isbn.s) : "";
+        const char *doi = rep(L, &r->doi) ? ident(L, "doi:", r->doi.s) : "";
+        const char *ids = rc_arena_printf(L->a, "%s%s%s", isbn, *isbn && *doi ? "   " : "", doi);
         draw_set(L, pg, ids, RC_FONT_REGULAR, 8.0, 11.0, s->white, m + pad, m + pad, tw);
     }
 }
@@ -206,13 +229,13 @@ void lo_imprint(lo *L)
     lo_space(L, 1.2 * c.leading);
     /* identifiers: the prefixes are codes, not words of a language */
     if (rep(L, &r->eur))
-        imp_para(L, &c, NULL, rc_arena_printf(L->a, "EUR %s", r->eur.s));
+        imp_para(L, &c, NULL, ident(L, "EUR ", r->eur.s));
     if (rep(L, &r->isbn))
-        imp_para(L, &c, NULL, rc_arena_printf(L->a, "ISBN %s", r->isbn.s));
+        imp_para(L, &c, NULL, ident(L, "ISBN ", r->isbn.s));
     if (rep(L, &r->issn))
-        imp_para(L, &c, NULL, rc_arena_printf(L->a, "ISSN %s", r->issn.s));
+        imp_para(L, &c, NULL, ident(L, "ISSN ", r->issn.s));
     if (rep(L, &r->doi))
-        imp_para(L, &c, NULL, rc_arena_printf(L->a, "doi:%s", r->doi.s));
+        imp_para(L, &c, NULL, ident(L, "doi:", r->doi.s));
     if (rep(L, &r->catalogue))
         imp_para(L, &c, NULL, r->catalogue.s);
     if (r->sample_identifiers) {
@@ -238,9 +261,9 @@ void lo_imprint(lo *L)
                            rep(L, &r->publisher),
                            rep(L, &r->place),
                            rep(L, &r->year),
-                           rep(L, &r->isbn) ? rc_arena_printf(L->a, "ISBN %s", r->isbn.s) : NULL,
-                           rep(L, &r->doi) ? rc_arena_printf(L->a, "doi:%s", r->doi.s) : NULL,
-                           rep(L, &r->eur) ? rc_arena_printf(L->a, "EUR %s", r->eur.s) : NULL};
+                           rep(L, &r->isbn) ? ident(L, "ISBN ", r->isbn.s) : NULL,
+                           rep(L, &r->doi) ? ident(L, "doi:", r->doi.s) : NULL,
+                           rep(L, &r->eur) ? ident(L, "EUR ", r->eur.s) : NULL};
     char *cite = NULL;
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (!parts[i])

@@ -49,9 +49,13 @@ void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f)
         size_t len = strlen(f->codes[i].code);
         rt->codelen[i] = len;
         size_t h = code_hash(f->codes[i].code, len) & rt->tabmask;
-        while (rt->tab[h])
+        while (rt->tab[h].idx1)
             h = (h + 1) & rt->tabmask;
-        rt->tab[h] = (uint32_t)i + 1;
+        rc_code_slot *e = &rt->tab[h];
+        e->idx1 = (uint32_t)i + 1;
+        e->len = (uint32_t)len;
+        if (len <= sizeof e->text)
+            memcpy(e->text, f->codes[i].code, len);
     }
     rt->likert_direct = f->type == RC_FIELD_LIKERT;
     for (size_t i = 0; i < f->ncodes && rt->likert_direct; i++) {
@@ -76,13 +80,15 @@ static bool is_space(char c)
     return c == ' ' || c == '\t';
 }
 
-static int find_code(const rc_field_rt *rt, const rc_field_cfg *f, const char *s, size_t len)
+static inline int find_code(const rc_field_rt *rt, const rc_field_cfg *f, const char *s,
+                            size_t len)
 {
     if (rt) {
         size_t h = code_hash(s, len) & rt->tabmask;
-        for (uint32_t k; (k = rt->tab[h]) != 0; h = (h + 1) & rt->tabmask)
-            if (rt->codelen[k - 1] == len && same(f->codes[k - 1].code, s, len))
-                return (int)k - 1;
+        for (const rc_code_slot *e; (e = &rt->tab[h])->idx1 != 0; h = (h + 1) & rt->tabmask)
+            if (e->len == len &&
+                same(len <= sizeof e->text ? e->text : f->codes[e->idx1 - 1].code, s, len))
+                return (int)e->idx1 - 1;
         return -1;
     }
     for (size_t i = 0; i < f->ncodes; i++)
@@ -276,7 +282,8 @@ bool rc_value_parse_rt(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, cons
         }
         out->num = v;
         int k = (rt && rt->likert_direct) ? (int)v - f->scale_min : find_code(rt, f, s, len);
-        if (k >= 0 && (size_t)k < f->ncodes && f->codes[k].code[0] == s[0] &&
+        /* codes are canonical ("3"), so an equal length means equal text */
+        if (k >= 0 && (size_t)k < f->ncodes &&
             (rt ? rt->codelen[k] : strlen(f->codes[k].code)) == len) {
             out->code = k;
             out->text = f->codes[k].code;

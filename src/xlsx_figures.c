@@ -158,16 +158,19 @@ static void panel_chart(fsheet *s, const rc_chart *c, const rc_chart_panel *p, u
     chart_title_set_name_font(ch, &tf);
     if (!pie) {
         bool horizontal = c->type == RC_CHART_HBAR || c->type == RC_CHART_LIKERT;
-        /* In libxlsxwriter bar charts x_axis is the (vertical) category axis
-         * as in Excel's own terms; reversing it lists categories top-down
-         * as the PDF does. */
-        if (horizontal)
-            chart_axis_set_reverse(ch->x_axis);
+        /* libxlsxwriter swaps the axes of bar charts: there x_axis is the
+         * horizontal value axis and y_axis the vertical category axis.
+         * Reversing the category axis lists categories top-down as the PDF
+         * does. */
+        lxw_chart_axis *cat = horizontal ? ch->y_axis : ch->x_axis;
+        lxw_chart_axis *val = horizontal ? ch->x_axis : ch->y_axis;
+        if (horizontal) {
+            chart_axis_set_reverse(cat);
+            chart_axis_set_crossing_max(cat); /* keeps the value axis below */
+        }
         if (c->percent)
-            chart_axis_set_num_format(ch->y_axis, "0%");
-        if (c->type == RC_CHART_LIKERT)
-            chart_axis_set_max(ch->y_axis, 1.0);
-        chart_axis_major_gridlines_set_visible(ch->y_axis, LXW_TRUE);
+            chart_axis_set_num_format(val, "0%");
+        chart_axis_major_gridlines_set_visible(val, LXW_TRUE);
     }
     chart_legend_set_position(ch, p->nseries > 1 || pie ? LXW_CHART_LEGEND_BOTTOM
                                                         : LXW_CHART_LEGEND_NONE);

@@ -16,50 +16,50 @@
 #include "rc/locale.h"
 
 typedef struct rc_series {
-    const char *label;      /* legend label (group, scale level, ...) */
-    double *values;         /* one per category; counts or shares (0..1) */
+    const char *label; /* legend label (group, scale level, ...) */
+    double *values;    /* one per category; counts or shares (0..1) */
 } rc_series;
 
 typedef struct rc_tile {
-    const char *value;      /* formatted number, e.g. "20", "312" */
-    const char *label;      /* "EU–Latin American pairings" */
+    const char *value; /* formatted number, e.g. "20", "312" */
+    const char *label; /* "EU–Latin American pairings" */
 } rc_tile;
 
 typedef struct rc_pair_link {
-    size_t left, right;     /* indices into left/right node arrays */
-    size_t color;           /* index into legend (theme); == nlegend: no theme */
+    size_t left, right; /* indices into left/right node arrays */
+    size_t color;       /* index into legend (theme); == nlegend: no theme */
 } rc_pair_link;
 
 typedef struct rc_pair_node {
-    const char *label;      /* region */
-    const char *group;      /* country */
+    const char *label; /* region */
+    const char *group; /* country */
 } rc_pair_node;
 
 /* One panel (a chart may have several side by side, one per aggregate). */
 typedef struct rc_chart_panel {
-    const char *title;          /* panel title (aggregate label) or NULL */
-    const char **categories;    /* category labels, in drawing order */
+    const char *title;       /* panel title (aggregate label) or NULL */
+    const char **categories; /* category labels, in drawing order */
     size_t ncat;
-    rc_series *series;          /* nseries >= 1 */
+    rc_series *series; /* nseries >= 1 */
     size_t nseries;
-    const rc_agg *agg;          /* where the numbers came from */
+    const rc_agg *agg; /* where the numbers came from */
 } rc_chart_panel;
 
 typedef struct rc_chart {
     const rc_figure_cfg *cfg;
     rc_chart_type type;
-    bool percent;               /* values are shares, axis in % */
+    bool percent; /* values are shares, axis in % */
     rc_chart_panel *panels;
     size_t npanels;
-    rc_tile *tiles;             /* TILES */
+    rc_tile *tiles; /* TILES */
     size_t ntiles;
     rc_pair_node *left, *right; /* PAIRINGS */
     size_t nleft, nright;
     rc_pair_link *links;
     size_t nlinks;
-    const char **legend;        /* PAIRINGS: colour legend (themes) */
+    const char **legend; /* PAIRINGS: colour legend (themes) */
     size_t nlegend;
-    const char *left_title;     /* PAIRINGS: column headings (field labels) */
+    const char *left_title; /* PAIRINGS: column headings (field labels) */
     const char *right_title;
     const rc_locale *locale;
 } rc_chart;

@@ -55,7 +55,17 @@ typedef struct rc_metric_value {
  *                omitted) or one row; cols = 1; value = distinct count.
  *  sum:          as distinct, value = sum.
  *  rows:         rows = matching data rows, cols = fields; cell = display text
- *                (category labels, not codes). */
+ *                (category labels, not codes).
+ * Details: groups of 'by' with no matching row are omitted for distribution
+ * too (rows whose 'by' value is missing are left out of grouped matrices);
+ * a share whose denominator is 0 is 0, a mean or median of nothing is NaN.
+ * order = count sorts distribution rows by their total over the columns,
+ * likert items by top2, distinct/sum groups by value (descending, ties in
+ * declared order); order = label sorts by label (byte order). Row/col codes
+ * are the declared codes ("all" for the single group; likert levels "1".."5";
+ * likert and listing rows use field names as col/row codes). For rows:
+ * row_label = "1", "2", ... in listing order, row_code = the CSV line, and
+ * value holds the numbers of numeric fields (NaN elsewhere). */
 typedef struct rc_agg {
     const rc_aggregate_cfg *cfg;
     const char *name;

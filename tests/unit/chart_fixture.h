@@ -138,8 +138,7 @@ static size_t text_boxes(const fixture *f, const rc_draw_list *l, box *out, size
     size_t n = 0;
     for (size_t i = 0; i < l->ops.n; i++) {
         const rc_draw_op *op = &l->ops.v[i];
-        if (op->kind != RC_DRAW_TEXT || n >= cap)
-            continue;
+        if (op->kind != RC_DRAW_TEXT || n >= cap) continue;
         const rc_font *ft = f->fonts.f[op->font];
         double w = rc_font_text_width(ft, op->text, op->len, op->size);
         out[n].x0 = op->x;
@@ -197,14 +196,12 @@ static bool has_words(const rc_draw_list *l, const char *s)
         bool found = false;
         for (size_t i = 0; i < l->ops.n && !found; i++) {
             const rc_draw_op *op = &l->ops.v[i];
-            if (op->kind != RC_DRAW_TEXT)
-                continue;
+            if (op->kind != RC_DRAW_TEXT) continue;
             char t[256];
             snprintf(t, sizeof t, "%.*s", (int)op->len, op->text);
             found = strstr(t, w) != NULL;
         }
-        if (!found)
-            return false;
+        if (!found) return false;
     }
     return true;
 }
@@ -218,29 +215,38 @@ static const rc_rgb BLUE = {0.0, 0x44 / 255.0, 0x94 / 255.0};
 
 /* ---- the pairings sample ---------------------------------------------------- */
 
-static const char *const LA[][2] = {
-    {"Córdoba", "Argentina"},        {"Salta", "Argentina"},
-    {"Santa Fe", "Argentina"},       {"Cioeste", "Brazil"},
-    {"Paraná", "Brazil"},            {"Santa Catarina", "Brazil"},
-    {"Minas Gerais", "Brazil"},      {"Biobío", "Chile"},
-    {"O’Higgins", "Chile"},          {"Tarapacá", "Chile"},
-    {"Bogotá-Cundinamarca", "Colombia"}, {"Antioquia", "Colombia"},
-    {"Cauca", "Colombia"},           {"Colima", "Mexico"},
-    {"Yucatán", "Mexico"},           {"Jalisco", "Mexico"},
-    {"Chihuahua", "Mexico"},         {"Piura", "Peru"},
-    {"San Martín", "Peru"},          {"Arequipa", "Peru"}};
+static const char *const LA[][2] = {{"Córdoba", "Argentina"},
+                                    {"Salta", "Argentina"},
+                                    {"Santa Fe", "Argentina"},
+                                    {"Cioeste", "Brazil"},
+                                    {"Paraná", "Brazil"},
+                                    {"Santa Catarina", "Brazil"},
+                                    {"Minas Gerais", "Brazil"},
+                                    {"Biobío", "Chile"},
+                                    {"O’Higgins", "Chile"},
+                                    {"Tarapacá", "Chile"},
+                                    {"Bogotá-Cundinamarca", "Colombia"},
+                                    {"Antioquia", "Colombia"},
+                                    {"Cauca", "Colombia"},
+                                    {"Colima", "Mexico"},
+                                    {"Yucatán", "Mexico"},
+                                    {"Jalisco", "Mexico"},
+                                    {"Chihuahua", "Mexico"},
+                                    {"Piura", "Peru"},
+                                    {"San Martín", "Peru"},
+                                    {"Arequipa", "Peru"}};
 static const char *const EU[][2] = {
-    {"Andalucía", "Spain"},   {"Alentejo", "Portugal"},     {"Emilia-Romagna", "Italy"},
-    {"Bielsko-Biała", "Poland"}, {"Navarra", "Spain"},      {"Skåne", "Sweden"},
-    {"Galicia", "Spain"},     {"Extremadura", "Spain"},     {"Lazio", "Italy"},
-    {"Śląskie", "Poland"},    {"Basque Country", "Spain"},  {"Lapland", "Finland"},
-    {"Extremadura", "Spain"}, {"Ljubljana", "Slovenia"},    {"Moravia-Silesia", "Czechia"},
-    {"Vest", "Romania"},      {"Tuscany", "Italy"},         {"Łódzkie", "Poland"},
-    {"Podravje", "Slovenia"}, {"Upper Austria", "Austria"}};
+    {"Andalucía", "Spain"},      {"Alentejo", "Portugal"},    {"Emilia-Romagna", "Italy"},
+    {"Bielsko-Biała", "Poland"}, {"Navarra", "Spain"},        {"Skåne", "Sweden"},
+    {"Galicia", "Spain"},        {"Extremadura", "Spain"},    {"Lazio", "Italy"},
+    {"Śląskie", "Poland"},       {"Basque Country", "Spain"}, {"Lapland", "Finland"},
+    {"Extremadura", "Spain"},    {"Ljubljana", "Slovenia"},   {"Moravia-Silesia", "Czechia"},
+    {"Vest", "Romania"},         {"Tuscany", "Italy"},        {"Łódzkie", "Poland"},
+    {"Podravje", "Slovenia"},    {"Upper Austria", "Austria"}};
 static const char *const COUNTRIES_LA[] = {"Argentina", "Brazil", "Chile",
                                            "Colombia",  "Mexico", "Peru"};
-static const char *const COUNTRIES_EU[] = {"Spain", "Italy", "Poland", "Slovenia", "Portugal",
-                                           "Finland", "Czechia", "Romania", "Sweden", "Austria"};
+static const char *const COUNTRIES_EU[] = {"Spain",   "Italy",   "Poland",  "Slovenia", "Portugal",
+                                           "Finland", "Czechia", "Romania", "Sweden",   "Austria"};
 static const char *const THEMES[] = {"Sustainability",
                                      "Agri-food",
                                      "Tourism",
@@ -252,8 +258,7 @@ static const char *const THEMES[] = {"Sustainability",
 static size_t index_of(const char *const *v, size_t n, const char *s)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i], s) == 0)
-            return i;
+        if (strcmp(v[i], s) == 0) return i;
     return SIZE_MAX;
 }
 
@@ -267,7 +272,10 @@ static rc_chart *pairings_chart(fixture *f, rc_data *data, rc_figure_cfg *fig, b
     const char *names[] = {"la_region", "la_country", "eu_region", "eu_country", "theme"};
     for (size_t i = 0; i < 5; i++) {
         src->fields[i].name = S(names[i], 6);
-        src->fields[i].label = S(i == 0 ? "Latin American region" : i == 2 ? "EU region" : names[i], 6);
+        src->fields[i].label = S(i == 0   ? "Latin American region"
+                                 : i == 2 ? "EU region"
+                                          : names[i],
+                                 6);
         src->fields[i].type = RC_FIELD_TEXT;
         src->fields[i].index = i;
         src->fields[i].source = src;

@@ -27,8 +27,7 @@ static bool round_step(double step)
 {
     double e = floor(log10(step));
     double m = step / pow(10, e);
-    return fabs(m - 1) < 1e-9 || fabs(m - 2) < 1e-9 || fabs(m - 5) < 1e-9 ||
-           fabs(m - 10) < 1e-9;
+    return fabs(m - 1) < 1e-9 || fabs(m - 2) < 1e-9 || fabs(m - 5) < 1e-9 || fabs(m - 10) < 1e-9;
 }
 
 static void test_ticks(void **state)
@@ -77,11 +76,9 @@ static void test_ticks(void **state)
 /* ---- bars ----------------------------------------------------------------- */
 
 static const char *const LONG_CATS[] = {
-    "Sharing and learning with partner regions",
-    "Finding partners and leveraging projects",
+    "Sharing and learning with partner regions", "Finding partners and leveraging projects",
     "New business opportunities",
-    "Internationalisation of regional clusters and small and medium-sized enterprises",
-    "Other"};
+    "Internationalisation of regional clusters and small and medium-sized enterprises", "Other"};
 static const double LONG_COUNTS[] = {15, 14, 3, 7, 1};
 
 static rc_chart *bar_chart(fixture *f, rc_chart_type t, rc_data *data, rc_figure_cfg *fig)
@@ -154,8 +151,7 @@ static void test_bar_geometry(void **state)
         assert_true(bars[i]->y >= 0 && bars[i]->y + bars[i]->h <= h);
         assert_true(fabs(bars[i]->w - bars[0]->w) < 1e-9);
         assert_true(fabs(bars[i]->y - bars[0]->y) < 1e-9); /* common baseline */
-        if (i > 0)
-            assert_true(fabs(bars[i]->x - bars[i - 1]->x - spacing) < 1e-6);
+        if (i > 0) assert_true(fabs(bars[i]->x - bars[i - 1]->x - spacing) < 1e-6);
         /* heights proportional to the counts */
         assert_true(fabs(bars[i]->h / bars[0]->h - LONG_COUNTS[i] / LONG_COUNTS[0]) < 1e-9);
     }
@@ -310,6 +306,36 @@ static void test_grouped_and_panels(void **state)
     assert_true(bars[3]->x > 200); /* second panel on the right */
     nt = text_boxes(f, l, b, 128);
     assert_no_overlap(b, nt);
+
+    /* panels share the width by bar count, and category labels one size
+     * (the smallest any panel needs), even when one panel's are short */
+    static const char *const shortc[] = {"AR", "BR", "CL"};
+    static const char *const longc[] = {"Internationalisation", "Diversification",
+                                        "Specialisation", "Modernisation", "Cooperation"};
+    static const double n3[] = {3, 4, 3}, n5[] = {6, 3, 3, 2, 1};
+    two[0] = distribution(f->a, "sal_eu", field, shortc, n3, 3);
+    two[1] = distribution(f->a, "sal_la", field, longc, n5, 5);
+    c = rc_chart_build(f->a, &fig, &data, f->loc, f->d);
+    assert_non_null(c);
+    l = rc_chart_draw(f->a, c, &f->style, &f->fonts, 260, 160);
+    nb = bar_rects(l, BLUE, bars, 8);
+    assert_int_equal(nb, 8);
+    assert_true(fabs(bars[0]->w - bars[5]->w) < 1e-9); /* equal bar widths */
+    double sz_short = 0, sz_long = 0;
+    for (size_t i = 0; i < l->ops.n; i++) {
+        const rc_draw_op *op = &l->ops.v[i];
+        if (op->kind != RC_DRAW_TEXT)
+            continue;
+        if (op->len == 2 && memcmp(op->text, "AR", 2) == 0)
+            sz_short = op->size;
+        if (op->len >= 10 && memcmp(op->text, "Internatio", 10) == 0)
+            sz_long = op->size;
+    }
+    assert_true(sz_long > 0 && sz_long < 8.0);
+    assert_true(sz_short == sz_long);
+    nt = text_boxes(f, l, b, 128);
+    assert_no_overlap(b, nt);
+    assert_inside(b, nt, 260, 160);
     assert_int_equal(rc_diag_errors(f->d), 0);
 }
 
@@ -387,7 +413,7 @@ static void test_likert(void **state)
     double lum0 = rects[0]->fill_rgb.r + rects[0]->fill_rgb.g + rects[0]->fill_rgb.b;
     double lum4 = rects[4]->fill_rgb.r + rects[4]->fill_rgb.g + rects[4]->fill_rgb.b;
     assert_true(lum4 < lum0);
-    assert_true(has_text(l, "63%"));  /* 20/32 */
+    assert_true(has_text(l, "63%")); /* 20/32 */
     assert_true(has_text(l, "Governance"));
     assert_true(has_text(l, "Extremely relevant")); /* legend */
     box b[128];
@@ -471,8 +497,7 @@ static void test_pie(void **state)
         double a0 = atan2(p->segs[1].y - cy, p->segs[1].x - cx);
         double prev = a0, swept = 0;
         for (size_t k = 2; k < p->nsegs; k++) {
-            if (p->segs[k].op != RC_PATH_CURVE)
-                continue;
+            if (p->segs[k].op != RC_PATH_CURVE) continue;
             double a = atan2(p->segs[k].y - cy, p->segs[k].x - cx);
             double d = prev - a; /* clockwise positive */
             while (d < -1e-9)
@@ -588,8 +613,7 @@ static void test_tiles(void **state)
     assert_true(has_words(l, "new business contacts"));
     size_t light = 0;
     for (size_t i = 0; i < l->ops.n; i++)
-        if (l->ops.v[i].kind == RC_DRAW_TEXT && l->ops.v[i].font == RC_FONT_LIGHT)
-            light++;
+        if (l->ops.v[i].kind == RC_DRAW_TEXT && l->ops.v[i].font == RC_FONT_LIGHT) light++;
     assert_int_equal(light, 3);
     box b[32];
     size_t nt = text_boxes(f, l, b, 32);
@@ -658,8 +682,7 @@ static void test_pairings(void **state)
         assert_true(has_text(l, THEMES[t]));
     size_t curves = 0;
     for (size_t i = 0; i < l->ops.n; i++)
-        if (l->ops.v[i].kind == RC_DRAW_PATH && l->ops.v[i].stroke && !l->ops.v[i].fill)
-            curves++;
+        if (l->ops.v[i].kind == RC_DRAW_PATH && l->ops.v[i].stroke && !l->ops.v[i].fill) curves++;
     assert_int_equal(curves, 20);
     box b[256];
     size_t nt = text_boxes(f, l, b, 256);
@@ -764,8 +787,7 @@ static void test_degenerate(void **state)
     fixture *f = *state;
     static const double zeros[] = {0, 0, 0};
     static const double sizes[][2] = {{40, 30}, {600, 600}, {5, 5}, {300, 1}};
-    const rc_chart_type types[] = {RC_CHART_BAR, RC_CHART_HBAR, RC_CHART_PIE,
-                                   RC_CHART_DOUGHNUT};
+    const rc_chart_type types[] = {RC_CHART_BAR, RC_CHART_HBAR, RC_CHART_PIE, RC_CHART_DOUGHNUT};
     for (size_t t = 0; t < 4; t++) {
         rc_data data;
         memset(&data, 0, sizeof data);
@@ -773,7 +795,8 @@ static void test_degenerate(void **state)
         assert_non_null(c);
         c->type = types[t];
         for (size_t s = 0; s < 4; s++) {
-            rc_draw_list *l = rc_chart_draw(f->a, c, &f->style, &f->fonts, sizes[s][0], sizes[s][1]);
+            rc_draw_list *l =
+                rc_chart_draw(f->a, c, &f->style, &f->fonts, sizes[s][0], sizes[s][1]);
             assert_non_null(l);
             assert_finite_list(l);
         }

@@ -641,8 +641,10 @@ static void test_imprint_and_headers(void **state)
     f->cfg.report.authors.n = 2;
     f->cfg.report.disclaimer.s = "The views expressed are those of the authors.";
     book(f, 5);
+    f->cfg.report.eur.s = "EUR 30000 EN"; /* prefix already present: not doubled */
     run_layout(f, true);
     char *imp = page_string(f, 1);
+    assert_null(strstr(imp, "EUR EUR"));
     const char *cite = strstr(imp, "How to cite this report:");
     assert_non_null(cite);
     const char *order[] = {"Demblans,", "A report on regional pairings", "Publications Office",

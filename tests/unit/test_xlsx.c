@@ -1,0 +1,430 @@
+/* Tests of the workbook writer: sheet names (length, forbidden characters,
+ * apostrophes, case-insensitive duplicates), column width estimates, the zip
+ * completeness check on a real workbook and on damaged copies, and the
+ * safety rules: a write into a missing directory fails with a diagnostic
+ * and creates nothing; a write that fails half-way (file size limit) leaves
+ * no file and leaves an existing target untouched; constant-memory mode for
+ * large sources writes no Excel table. Content is checked by the e2e test
+ * through openpyxl. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "rc/config.h"
+#include "rc/data.h"
+#include "rc/doc.h"
+#include "rc/locale.h"
+#include "rc/util.h"
+#include "rc/xlsx.h"
+
+static char dir[64];
+
+static char *path_in(const char *name)
+{
+    static char buf[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
+static void write_file(const char *name, const char *text)
+{
+    FILE *f = fopen(path_in(name), "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+}
+
+/* memmem is not POSIX. */
+static const void *find_bytes(const char *hay, size_t n, const char *needle, size_t k)
+{
+    for (size_t i = 0; k <= n && i <= n - k; i++)
+        if (memcmp(hay + i, needle, k) == 0)
+            return hay + i;
+    return NULL;
+}
+
+static long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Entries of dir other than the fixture inputs. */
+static int count_outputs(const char *d)
+{
+    DIR *dp = opendir(d);
+    if (!dp)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        const char *s = e->d_name;
+        if (!strcmp(s, ".") || !strcmp(s, "..") || !strcmp(s, "s.csv") || !strcmp(s, "c.md") ||
+            !strcmp(s, "big.csv"))
+            continue;
+        n++;
+    }
+    closedir(dp);
+    return n;
+}
+
+static void clean_outputs(void)
+{
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        const char *s = e->d_name;
+        if (!strcmp(s, ".") || !strcmp(s, "..") || !strcmp(s, "s.csv") || !strcmp(s, "c.md") ||
+            !strcmp(s, "big.csv"))
+            continue;
+        unlink(path_in(s));
+    }
+    closedir(dp);
+}
+
+static const char *INI = "[report]\n"
+                         "title = Tést report\n"
+                         "year = 2020\n"
+                         "publisher = European Commission, Joint Research Centre\n"
+                         "\n"
+                         "[document]\n"
+                         "chapters = c.md\n"
+                         "\n"
+                         "[source s]\n"
+                         "file = ";
+static const char *INI_TAIL = "\n"
+                         "missing = NA\n"
+                         "\n"
+                         "[field s.id]\n"
+                         "type = text\n"
+                         "\n"
+                         "[field s.cont]\n"
+                         "type = category\n"
+                         "values = EU: Europe | LA: Latin America\n"
+                         "\n"
+                         "[field s.ex]\n"
+                         "type = multi\n"
+                         "values = meetings: Meetings | virtual: Virtual dialogue\n"
+                         "\n"
+                         "[field s.n]\n"
+                         "type = integer\n"
+                         "\n"
+                         "[metric total]\n"
+                         "source = s\n";
+
+typedef struct fx {
+    rc_arena *a;
+    rc_diag *d;
+    rc_config *cfg;
+    rc_data data;
+    rc_doc doc;
+} fx;
+
+static void setup_doc(fx *f, const char *csvname)
+{
+    char ini[2048];
+    snprintf(ini, sizeof ini, "%s%s%s", INI, csvname, INI_TAIL);
+    f->a = rc_arena_new();
+    f->d = rc_diag_new();
+    if (rc_config_parse(f->a, "t.ini", dir, ini, strlen(ini), f->d, &f->cfg) != RC_OK) {
+        rc_diag_print(f->d, stderr);
+        fail_msg("config does not parse");
+    }
+    if (rc_data_build(f->a, f->cfg, RC_DATA_KEEP_ROWS, f->d, &f->data) != RC_OK) {
+        rc_diag_print(f->d, stderr);
+        fail_msg("data does not build");
+    }
+    memset(&f->doc, 0, sizeof f->doc);
+    f->doc.cfg = f->cfg;
+    f->doc.data = &f->data;
+    f->doc.locale = rc_locale_get("en");
+}
+
+static void teardown_doc(fx *f)
+{
+    rc_diag_free(f->d);
+    rc_arena_free(f->a);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/rc-xlsx-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    write_file("c.md", "# C\n");
+    write_file("s.csv", "id,cont,ex,n\n"
+                        "R1,EU,meetings;virtual,3\n"
+                        "R2,LA,virtual,NA\n"
+                        "R3,NA,NA,7\n");
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    clean_outputs();
+    unlink(path_in("s.csv"));
+    unlink(path_in("c.md"));
+    unlink(path_in("big.csv"));
+    rmdir(dir);
+    return 0;
+}
+
+/* ---- sheet names ----------------------------------------------------------------- */
+
+static void test_sheet_name_plain_and_long(void **state)
+{
+    (void)state;
+    char out[32];
+    rc_xlsx_sheet_name("Figure 6", NULL, 0, out);
+    assert_string_equal(out, "Figure 6");
+    rc_xlsx_sheet_name("A sheet name that is much longer than thirty-one characters", NULL, 0,
+                       out);
+    assert_string_equal(out, "A sheet name that is much longe");
+    assert_int_equal(strlen(out), 31);
+    /* A multi-byte character is never cut in half. */
+    rc_xlsx_sheet_name("Smart Specialisation in Bielsko-Biała", NULL, 0, out);
+    assert_true(strlen(out) <= 31);
+    assert_int_equal(rc_utf8_validate(out, strlen(out)), strlen(out));
+    rc_xlsx_sheet_name("123456789012345678901234567890é", NULL, 0, out);
+    assert_string_equal(out, "123456789012345678901234567890");
+}
+
+static void test_sheet_name_forbidden_and_apostrophes(void **state)
+{
+    (void)state;
+    char out[32];
+    rc_xlsx_sheet_name("a[b]c:d*e?f/g\\h", NULL, 0, out);
+    assert_string_equal(out, "abcdefgh");
+    rc_xlsx_sheet_name("'quoted'", NULL, 0, out);
+    assert_string_equal(out, "quoted");
+    rc_xlsx_sheet_name("O'Higgins", NULL, 0, out);
+    assert_string_equal(out, "O'Higgins");
+    rc_xlsx_sheet_name("[]:*?", NULL, 0, out);
+    assert_string_equal(out, "Sheet");
+    rc_xlsx_sheet_name(NULL, NULL, 0, out);
+    assert_string_equal(out, "Sheet");
+    /* Cutting at 31 must not leave a trailing apostrophe. */
+    rc_xlsx_sheet_name("123456789012345678901234567890'x", NULL, 0, out);
+    assert_string_equal(out, "123456789012345678901234567890");
+}
+
+static void test_sheet_name_duplicates(void **state)
+{
+    (void)state;
+    char out[32];
+    const char *taken[] = {"figure 1", "FIGURE 1 (2)", "Survey"};
+    rc_xlsx_sheet_name("Figure 1", taken, 1, out);
+    assert_string_equal(out, "Figure 1 (2)");
+    rc_xlsx_sheet_name("Figure 1", taken, 2, out);
+    assert_string_equal(out, "Figure 1 (3)");
+    rc_xlsx_sheet_name("survey", taken, 3, out);
+    assert_string_equal(out, "survey (2)");
+    rc_xlsx_sheet_name("Figure 2", taken, 3, out);
+    assert_string_equal(out, "Figure 2");
+    /* Accented capitals fold too: "ÉTÉ" and "été" are the same sheet. */
+    const char *accented[] = {"été"};
+    rc_xlsx_sheet_name("ÉTÉ", accented, 1, out);
+    assert_string_equal(out, "ÉTÉ (2)");
+    /* A long duplicate is shortened so the suffix fits in 31. */
+    const char *longs[] = {"A sheet name that is much longe"};
+    rc_xlsx_sheet_name("A sheet name that is much longer than allowed", longs, 1, out);
+    assert_string_equal(out, "A sheet name that is much l (2)");
+    /* Excel reserves "History". */
+    rc_xlsx_sheet_name("history", NULL, 0, out);
+    assert_string_equal(out, "history (2)");
+}
+
+/* ---- widths ------------------------------------------------------------------------ */
+
+static void test_text_width(void **state)
+{
+    (void)state;
+    assert_true(rc_xlsx_text_width("") == 0.0);
+    assert_true(rc_xlsx_text_width(NULL) == 0.0);
+    assert_true(rc_xlsx_text_width("abc") == 3.0);
+    assert_true(rc_xlsx_text_width("0123456789") == 10.0);
+    /* Capitals are wider than lower case, i/l narrower. */
+    assert_true(rc_xlsx_text_width("ABC") > rc_xlsx_text_width("abc"));
+    assert_true(rc_xlsx_text_width("ill") < rc_xlsx_text_width("abc"));
+    /* Accented letters measure like their base letters, precomposed or not;
+     * bytes do not count. */
+    assert_true(rc_xlsx_text_width("Bogotá") == rc_xlsx_text_width("Bogota"));
+    assert_true(rc_xlsx_text_width("Bogota\xCC\x81") == rc_xlsx_text_width("Bogota"));
+    assert_true(rc_xlsx_text_width("Skåne") == rc_xlsx_text_width("Skane"));
+    assert_true(rc_xlsx_text_width("Bielsko-Biała") < 14.0);
+    /* East Asian wide characters count double. */
+    assert_true(rc_xlsx_text_width("\xE6\x97\xA5\xE6\x9C\xAC") == 4.0);
+    /* Several lines: the widest. */
+    assert_true(rc_xlsx_text_width("ab\nabcd\na") == 4.0);
+}
+
+/* ---- writing -------------------------------------------------------------------------- */
+
+static void test_write_and_verify(void **state)
+{
+    (void)state;
+    fx f;
+    setup_doc(&f, "s.csv");
+    const char *out = path_in("data.xlsx");
+    assert_int_equal(rc_xlsx_write_data(f.a, &f.doc, out, 1577836800, f.d), RC_OK);
+    assert_int_equal(rc_diag_errors(f.d), 0);
+    assert_true(rc_xlsx_verify_zip(out));
+    assert_int_equal(count_outputs(dir), 1); /* no temporary file left */
+    const char *fig = path_in("figures.xlsx");
+    assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, fig, 1577836800, f.d), RC_OK);
+    assert_true(rc_xlsx_verify_zip(fig));
+    assert_int_equal(count_outputs(dir), 2);
+
+    /* Same input and epoch: the same bytes. */
+    const char *again = path_in("again.xlsx");
+    assert_int_equal(rc_xlsx_write_data(f.a, &f.doc, again, 1577836800, f.d), RC_OK);
+    char *x1, *x2;
+    size_t n1, n2;
+    assert_int_equal(rc_read_file(f.a, out, &x1, &n1), RC_OK);
+    assert_int_equal(rc_read_file(f.a, again, &x2, &n2), RC_OK);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(x1, x2, n1);
+    /* A table (not constant-memory mode) and the two sheets are there: the
+     * names of the zip entries are stored in plain text. */
+    assert_non_null(find_bytes(x1, n1, "xl/tables/table1.xml", 20));
+    assert_non_null(find_bytes(x1, n1, "xl/worksheets/sheet2.xml", 24));
+
+    /* Damaged copies fail the check. */
+    const char *cut = path_in("cut.xlsx");
+    FILE *w = fopen(cut, "wb");
+    assert_non_null(w);
+    assert_int_equal(fwrite(x1, 1, n1 - 10, w), n1 - 10);
+    fclose(w);
+    assert_false(rc_xlsx_verify_zip(cut));
+    w = fopen(cut, "wb");
+    assert_int_equal(fwrite(x1, 1, n1 / 2, w), n1 / 2);
+    fclose(w);
+    assert_false(rc_xlsx_verify_zip(cut));
+    /* A directory offset that does not agree with the file: one byte
+     * inserted before the directory shifts it. */
+    w = fopen(cut, "wb");
+    assert_int_equal(fwrite(x1, 1, 100, w), 100);
+    fputc(0, w);
+    assert_int_equal(fwrite(x1 + 100, 1, n1 - 100, w), n1 - 100);
+    fclose(w);
+    assert_false(rc_xlsx_verify_zip(cut));
+    write_file("cut.xlsx", "not a zip file at all, but long enough to hold a record");
+    assert_false(rc_xlsx_verify_zip(cut));
+    assert_false(rc_xlsx_verify_zip(path_in("does-not-exist.xlsx")));
+    clean_outputs();
+    teardown_doc(&f);
+}
+
+static void test_missing_directory(void **state)
+{
+    (void)state;
+    fx f;
+    setup_doc(&f, "s.csv");
+    char missing[600];
+    snprintf(missing, sizeof missing, "%s/no-such-dir", dir);
+    char target[700];
+    snprintf(target, sizeof target, "%s/data.xlsx", missing);
+    assert_int_equal(rc_xlsx_write_data(f.a, &f.doc, target, 0, f.d), RC_ERR_IO);
+    assert_int_equal(rc_diag_errors(f.d), 1);
+    char msg[1024];
+    rc_diag_format(rc_diag_get(f.d, 0), msg, sizeof msg);
+    assert_non_null(strstr(msg, "cannot write workbook"));
+    assert_non_null(strstr(msg, "no-such-dir"));
+    assert_non_null(strstr(msg, "No such file or directory"));
+    assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, target, 0, f.d), RC_ERR_IO);
+    assert_int_equal(rc_diag_errors(f.d), 2);
+    struct stat st;
+    assert_int_not_equal(stat(missing, &st), 0); /* nothing created */
+    assert_int_equal(count_outputs(dir), 0);
+    teardown_doc(&f);
+}
+
+/* A write that fails half-way: in a child process whose file size limit is
+ * smaller than the workbook, so libxlsxwriter's writes fail (EFBIG). The
+ * existing target must keep its bytes and no file may be left behind. */
+static void test_failed_write_leaves_target(void **state)
+{
+    (void)state;
+    write_file("keep.xlsx", "OLD CONTENT");
+    for (int which = 0; which < 2; which++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            fx f;
+            setup_doc(&f, "s.csv");
+            signal(SIGXFSZ, SIG_IGN);
+            struct rlimit rl = {.rlim_cur = 3000, .rlim_max = RLIM_INFINITY};
+            if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+                _exit(99);
+            rc_status st = which ? rc_xlsx_write_figures(f.a, &f.doc, path_in("keep.xlsx"), 0, f.d)
+                                 : rc_xlsx_write_data(f.a, &f.doc, path_in("keep.xlsx"), 0, f.d);
+            _exit(st == RC_OK ? 0 : rc_diag_errors(f.d) == 1 ? 10 + (int)st : 98);
+        }
+        int status = 0;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        int code = WEXITSTATUS(status);
+        assert_true(code == 10 + RC_ERR_IO || code == 10 + RC_ERR_LIBRARY);
+        assert_int_equal(file_size(path_in("keep.xlsx")), 11);
+        assert_int_equal(count_outputs(dir), 1); /* only keep.xlsx */
+    }
+    clean_outputs();
+}
+
+/* Over RC_XLSX_CONSTANT_MEMORY_ROWS rows: streamed, autofilter, no table. */
+static void test_constant_memory(void **state)
+{
+    (void)state;
+    FILE *w = fopen(path_in("big.csv"), "wb");
+    assert_non_null(w);
+    fputs("id,cont,ex,n\n", w);
+    for (unsigned i = 0; i <= RC_XLSX_CONSTANT_MEMORY_ROWS; i++)
+        fprintf(w, "R%u,%s,%s,%u\n", i, i % 2 ? "EU" : "LA", i % 3 ? "meetings" : "NA", i % 7);
+    fclose(w);
+    fx f;
+    setup_doc(&f, "big.csv");
+    assert_int_equal(f.data.sources[0].nrows, RC_XLSX_CONSTANT_MEMORY_ROWS + 1);
+    const char *out = path_in("big.xlsx");
+    assert_int_equal(rc_xlsx_write_data(f.a, &f.doc, out, 0, f.d), RC_OK);
+    assert_true(rc_xlsx_verify_zip(out));
+    char *x;
+    size_t n;
+    assert_int_equal(rc_read_file(f.a, out, &x, &n), RC_OK);
+    assert_null(find_bytes(x, n, "xl/tables/", 10));
+    assert_non_null(find_bytes(x, n, "xl/worksheets/sheet2.xml", 24));
+    clean_outputs();
+    teardown_doc(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sheet_name_plain_and_long),
+        cmocka_unit_test(test_sheet_name_forbidden_and_apostrophes),
+        cmocka_unit_test(test_sheet_name_duplicates),
+        cmocka_unit_test(test_text_width),
+        cmocka_unit_test(test_write_and_verify),
+        cmocka_unit_test(test_missing_directory),
+        cmocka_unit_test(test_failed_write_leaves_target),
+        cmocka_unit_test(test_constant_memory),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
