@@ -1,5 +1,5 @@
 /* data: loads every source once. The header row maps declared fields to CSV
- * columns; rows are typed (value.c) into batches of RC_BATCH and handed to
+ * columns; rows are typed (value.c) into batches of up to RC_BATCH and handed to
  * the accumulators of aggregate.c, so nothing but the aggregates stays in
  * memory unless rows are kept (RC_DATA_KEEP_ROWS or a 'rows' aggregate). */
 #include <errno.h>
@@ -39,9 +39,11 @@ typedef struct loader {
     rc_value *rows;         /* kept rows */
     unsigned *lines;
     size_t nrows, rowcap;
-    rc_value *batch;        /* RC_BATCH rows being typed */
+    rc_value *batch;        /* rows being typed (at most bmax <= RC_BATCH) */
     unsigned blines[RC_BATCH];
-    size_t nb;
+    size_t nb, bmax;
+    char *kbuf;             /* arena chunk for texts of kept rows */
+    size_t kleft;
     char *tbuf;             /* texts of the batch when rows are not kept */
     size_t tcap, tused;
     rc_keys keys;
@@ -132,16 +134,23 @@ static void flush(loader *ld)
     ld->tused = 0;
 }
 
-/* Room for `need` bytes of row texts; texts of kept rows live in the arena,
- * the others in a buffer reused batch after batch. */
+/* Room for up to `need` bytes of row texts (fill_room says how many were
+ * used). Texts of kept rows live in arena chunks, the others in a buffer
+ * reused batch after batch. */
 static char *text_room(loader *ld, size_t need)
 {
-    if (ld->keep)
-        return rc_arena_alloc(ld->a, need);
+    if (ld->keep) {
+        if (need > ld->kleft) {
+            size_t n = need > ((size_t)64 << 10) ? need : (size_t)64 << 10;
+            ld->kbuf = rc_arena_alloc(ld->a, n);
+            ld->kleft = n;
+        }
+        return ld->kbuf;
+    }
     if (ld->tused + need > ld->tcap) {
         flush(ld); /* the batch's texts must stay where they are until then */
         if (need > ld->tcap) {
-            size_t nc = ld->tcap ? ld->tcap : (size_t)64 << 10;
+            size_t nc = ld->tcap ? ld->tcap : (size_t)256 << 10;
             while (nc < need)
                 nc *= 2;
             char *nb = realloc(ld->tbuf, nc);
@@ -151,9 +160,17 @@ static char *text_room(loader *ld, size_t need)
             ld->tcap = nc;
         }
     }
-    char *p = ld->tbuf + ld->tused;
-    ld->tused += need;
-    return p;
+    return ld->tbuf + ld->tused;
+}
+
+static void fill_room(loader *ld, size_t used)
+{
+    if (ld->keep) {
+        ld->kbuf += used;
+        ld->kleft -= used;
+    } else {
+        ld->tused += used;
+    }
 }
 
 static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line)
@@ -170,7 +187,7 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
     size_t need = 0;
     for (size_t k = 0; k < ld->nf; k++)
         need += fs[ld->csvcol[k]].len + 1;
-    char *tb = text_room(ld, need);
+    char *tb = text_room(ld, need), *tb0 = tb;
     if (!tb)
         return 1;
     rc_value *row = ld->batch + ld->nb * ld->nf;
@@ -190,6 +207,7 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
         }
         ld->rt[k].nonmissing += !row[k].missing;
     }
+    fill_room(ld, (size_t)(tb - tb0));
     if (ld->keyfield != SIZE_MAX && !row[ld->keyfield].missing) {
         const rc_value *kv = &row[ld->keyfield];
         const rc_csv_field *c = &fs[ld->csvcol[ld->keyfield]];
@@ -200,7 +218,7 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
     if (bad || ld->nerr)
         return 0; /* results would be wrong: keep reading only to report more */
     ld->blines[ld->nb++] = line;
-    if (ld->nb == RC_BATCH)
+    if (ld->nb == ld->bmax)
         flush(ld);
     return 0;
 }
@@ -260,7 +278,10 @@ static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_ac
     ld.nf = src->nfields;
     ld.rt = rc_arena_array(a, ld.nf ? ld.nf : 1, sizeof *ld.rt);
     ld.csvcol = rc_arena_array(a, ld.nf ? ld.nf : 1, sizeof *ld.csvcol);
-    ld.batch = rc_arena_array(a, RC_BATCH * (ld.nf ? ld.nf : 1), sizeof *ld.batch);
+    /* a batch of about 1 MiB of values at most (wide sources get fewer rows) */
+    ld.bmax = ((size_t)1 << 20) / (sizeof(rc_value) * (ld.nf ? ld.nf : 1));
+    ld.bmax = ld.bmax < 1 ? 1 : ld.bmax > RC_BATCH ? RC_BATCH : ld.bmax;
+    ld.batch = rc_arena_array(a, ld.bmax * (ld.nf ? ld.nf : 1), sizeof *ld.batch);
     for (size_t k = 0; k < ld.nf; k++)
         rc_field_rt_init(&ld.rt[k], a, &src->fields[k]);
     ld.keep = (flags & RC_DATA_KEEP_ROWS) || (acc && rc_accs_wants_rows(acc, si));

@@ -90,23 +90,42 @@ static size_t entity_len(const char *s, size_t n)
     return i > 1 && i < n && s[i] == ';' ? i + 1 : 0;
 }
 
+/* Walks the source alongside a merged literal. Queries come with
+ * non-decreasing offsets, so the walk resumes where the last one stopped:
+ * a line with 50 000 placeholders stays linear. */
+typedef struct cursor {
+    const rc_md *m;
+    const char *lit;
+    const rc_seg *segs;
+    size_t nsegs;
+    rc_loc bloc;
+    size_t seg, k, s; /* resume point: literal offset k is at source byte s */
+    bool valid;
+} cursor;
+
 /* Source position of byte off of the merged literal. */
-static rc_loc off_loc(const rc_md *m, const char *lit, const rc_seg *segs, size_t nsegs,
-                      size_t off, rc_loc bloc)
+static rc_loc off_loc(cursor *cu, size_t off)
 {
-    size_t i = 0;
-    while (i + 1 < nsegs && segs[i + 1].off <= off)
+    const rc_md *m = cu->m;
+    const rc_seg *segs = cu->segs;
+    size_t i = cu->valid && cu->seg < cu->nsegs && segs[cu->seg].off <= off ? cu->seg : 0;
+    while (i + 1 < cu->nsegs && segs[i + 1].off <= off)
         i++;
-    if (!nsegs || !segs[i].line)
-        return bloc;
+    if (!cu->nsegs || !segs[i].line)
+        return cu->bloc;
     unsigned line = segs[i].line, col = segs[i].col;
     if (line > m->nlines)
         return (rc_loc){m->file, line, col + (unsigned)(off - segs[i].off)};
-    const char *src = m->text + m->line_start[line - 1];
-    size_t slen = 0;
-    while (src + slen < m->text + m->len && src[slen] != '\n')
-        slen++;
+    size_t ls = m->line_start[line - 1];
+    size_t le = line < m->nlines ? m->line_start[line] - 1 : m->len;
+    const char *src = m->text + ls;
+    size_t slen = le - ls;
     size_t s = col - 1, k = segs[i].off;
+    if (cu->valid && cu->seg == i && cu->k <= off && cu->k >= k) {
+        s = cu->s;
+        k = cu->k;
+    }
+    const char *lit = cu->lit;
     while (k < off && s < slen) {
         char c = src[s];
         size_t ent = c == '&' ? entity_len(src + s, slen - s) : 0;
@@ -122,6 +141,10 @@ static rc_loc off_loc(const rc_md *m, const char *lit, const rc_seg *segs, size_
             k++;
         }
     }
+    cu->seg = i;
+    cu->k = k;
+    cu->s = s;
+    cu->valid = true;
     return (rc_loc){m->file, line, (unsigned)(s + 1)};
 }
 
@@ -299,15 +322,16 @@ void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size
             any = true;
             break;
         }
+    cursor cu = {m, lit, segs, nsegs, block_loc, 0, 0, 0, false};
     if (!any) {
-        rc_node *t = rc_node_new(a, RC_NODE_TEXT, off_loc(m, lit, segs, nsegs, 0, block_loc));
+        rc_node *t = rc_node_new(a, RC_NODE_TEXT, off_loc(&cu, 0));
         t->text = lit;
         t->len = len;
         rc_node_append(parent, t);
         return;
     }
     obuf out = {a, NULL, 0, 0};
-    size_t chunk = 0; /* offset where the text in out starts */
+    rc_loc chunk = off_loc(&cu, 0); /* where the text in out starts */
     size_t i = 0;
     while (i < len) {
         if (!(lit[i] == '{' && i + 1 < len && lit[i + 1] == '{')) {
@@ -315,7 +339,7 @@ void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size
             i++;
             continue;
         }
-        rc_loc ploc = off_loc(m, lit, segs, nsegs, i, block_loc);
+        rc_loc ploc = off_loc(&cu, i);
         const char *close = NULL;
         for (size_t j = i + 2; j + 1 < len; j++)
             if (lit[j] == '}' && lit[j + 1] == '}') {
@@ -336,13 +360,13 @@ void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size
             if (!metric_text(m->st, &p, &out))
                 ob_put(&out, lit + i, end - i);
         } else {
-            flush(m, &out, parent, off_loc(m, lit, segs, nsegs, chunk, block_loc));
+            flush(m, &out, parent, chunk);
             xref(m, &p, parent);
-            chunk = end;
+            chunk = off_loc(&cu, end);
         }
         i = end;
     }
-    flush(m, &out, parent, off_loc(m, lit, segs, nsegs, chunk, block_loc));
+    flush(m, &out, parent, chunk);
 }
 
 const char *rc_doc_expand_plain(rc_doc_state *st, const char *s, rc_loc loc)

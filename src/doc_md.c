@@ -155,6 +155,14 @@ static const char *slug_id(rc_doc_state *st, const char *text)
             dash = true;
         }
     }
+    /* cut a long slug at a word boundary */
+    if (n >= 36) {
+        size_t cut = n;
+        while (cut > 12 && s[cut - 1] != '-')
+            cut--;
+        if (cut > 12)
+            n = cut - 1;
+    }
     s[n] = '\0';
     const char *base = rc_arena_printf(st->a, "sec-%s", n ? s : "untitled");
     /* a fuzzer's thousands of identical headings must not go quadratic:

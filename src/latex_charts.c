@@ -65,6 +65,23 @@ static void num_list(lx *x, size_t n)
         lx_printf(x, i ? ",%zu" : "%zu", i);
 }
 
+/* A paragraph node of legend entries (swatch + text) that wraps itself. */
+static void legend_entry(lx *x, const char *colour, bool line, const char *text,
+                         const char *value)
+{
+    if (line)
+        lx_printf(x, "\\mbox{\\textcolor{%s}{\\rule[0.6ex]{10pt}{1.6pt}}~", colour);
+    else
+        lx_printf(x, "\\mbox{\\textcolor{%s}{\\rule{7pt}{7pt}}~", colour);
+    lx_str(x, text ? text : "");
+    if (value) {
+        lx_puts(x, " (");
+        lx_puts(x, value);
+        lx_puts(x, ")");
+    }
+    lx_puts(x, "}\\hspace{8pt plus 2pt} ");
+}
+
 /* ---- bar family ------------------------------------------------------------- */
 
 typedef struct bars {
@@ -104,10 +121,11 @@ static void category_axis(lx *x, const bars *b, const rc_chart_panel *p, double 
     lx_printf(x, "},\n  major %s tick style={draw=none},\n", v);
     if (b->horizontal)
         lx_printf(x, "  y dir=reverse, yticklabel style={text width=%.1fpt, align=right},\n",
-                  labelw);
+                  labelw - 6);
+    else if (slot < 44) /* narrow columns: slanted labels instead of wrapped ones */
+        lx_puts(x, "  xticklabel style={rotate=40, anchor=north east, inner sep=1pt},\n");
     else
-        lx_printf(x, "  xticklabel style={text width=%.1fpt, align=center},\n",
-                  slot > 20 ? slot - 4 : 16);
+        lx_printf(x, "  xticklabel style={text width=%.1fpt, align=center},\n", slot - 4);
 }
 
 /* Value labels: pgfplots places them at the bar ends for plain bars; for
@@ -154,12 +172,11 @@ static void stack_labels(lx *x, const bars *b, const rc_chart_panel *p)
     }
 }
 
-static void panel(lx *x, const bars *b, size_t k, double px, double pw, double ah,
-                  bool legend)
+static void panel(lx *x, const bars *b, size_t k, double px, double pw, double ah)
 {
     const rc_chart_panel *p = &b->c->panels[k];
     double labelw = b->horizontal ? fmin(0.32 * pw, 150.0) : 0;
-    double aw = b->horizontal ? pw - labelw - 8 : pw - 26;
+    double aw = b->horizontal ? pw - labelw - 20 : pw - 26; /* room for the last tick label */
     if (aw < 40)
         aw = 40;
     double slot = p->ncat ? aw / (double)p->ncat : aw;
@@ -182,21 +199,9 @@ static void panel(lx *x, const bars *b, size_t k, double px, double pw, double a
         lx_str(x, p->title);
         lx_puts(x, "},\n");
     }
-    if (legend)
-        lx_printf(x, "  area legend, legend columns=%zu,\n"
-                     "  legend style={draw=none, font=\\scriptsize, at={(0,1.%s)}, "
-                     "anchor=south west, /tikz/every even column/.append style={column "
-                     "sep=6pt}},\n",
-                  b->ns > 4 ? (size_t)(b->likert ? 5 : 4) : b->ns, p->title ? "12" : "03");
     lx_puts(x, "]\n");
     for (size_t s = 0; s < p->nseries; s++)
         addplot(x, b, p, s, series_colour(x, b->c, s, p->nseries));
-    if (legend)
-        for (size_t s = 0; s < p->nseries; s++) {
-            lx_puts(x, "\\addlegendentry{");
-            lx_str(x, p->series[s].label ? p->series[s].label : "");
-            lx_puts(x, "}\n");
-        }
     if (b->stacked)
         stack_labels(x, b, p);
     lx_puts(x, "\\end{axis}\n");
@@ -241,30 +246,23 @@ static void bar_chart(lx *x, const rc_chart *c, double w, double h)
     for (size_t p = 0; p < c->npanels; p++) {
         double share = b.horizontal ? 1 : (double)c->panels[p].ncat + 1;
         double pw = weight > 0 ? avail * share / weight : avail;
-        panel(x, &b, p, px, pw, ah, b.ns > 1 && p == b.legend_panel);
+        panel(x, &b, p, px, pw, ah);
         px += pw + PANEL_GAP;
+    }
+    if (b.ns > 1) { /* one legend over all panels, above them */
+        const rc_chart_panel *lp = &c->panels[b.legend_panel];
+        lx_printf(x, "\\node[anchor=south west, text width=%.1fpt, align=left, "
+                     "font=\\scriptsize, inner sep=0pt] at (0pt,%.1fpt) {",
+                  w, ah + (any_title ? 18 : 6));
+        for (size_t s = 0; s < lp->nseries; s++)
+            legend_entry(x, series_colour(x, c, s, lp->nseries).name, false,
+                         lp->series[s].label, NULL);
+        lx_puts(x, "};\n");
     }
     lx_puts(x, "\\end{tikzpicture}\n");
 }
 
 /* ---- pie and doughnut ---------------------------------------------------------- */
-
-/* A paragraph node of legend entries (swatch + text) that wraps itself. */
-static void legend_entry(lx *x, const char *colour, bool line, const char *text,
-                         const char *value)
-{
-    if (line)
-        lx_printf(x, "\\mbox{\\textcolor{%s}{\\rule[0.6ex]{10pt}{1.6pt}}~", colour);
-    else
-        lx_printf(x, "\\mbox{\\textcolor{%s}{\\rule{7pt}{7pt}}~", colour);
-    lx_str(x, text ? text : "");
-    if (value) {
-        lx_puts(x, " (");
-        lx_puts(x, value);
-        lx_puts(x, ")");
-    }
-    lx_puts(x, "}\\hspace{8pt plus 2pt} ");
-}
 
 static void pie_panel(lx *x, const rc_chart *c, size_t k, double px, double pw, double h)
 {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "latex_int.h"
+#include "rc/util.h"
 
 #define TEXT_WIDTH_PT 439.37 /* A4 minus 2 x 27.5 mm, as in the PDF */
 
@@ -79,6 +80,20 @@ static size_t row_cells(const rc_node *row)
     return k;
 }
 
+/* Code points in the longest space-separated word of t. */
+static size_t longest_word(const char *t)
+{
+    size_t best = 0, cur = 0;
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+        if (*p == ' ') {
+            cur = 0;
+        } else if ((*p & 0xC0) != 0x80 && ++cur > best) {
+            best = cur;
+        }
+    }
+    return best;
+}
+
 /* Column weights: the table's 'widths' when they fit, else the longest
  * cell text of each column (clamped, so one long cell does not starve the
  * others). Alignment from the last row (body rows carry it). */
@@ -98,8 +113,13 @@ static tcol *columns(lx *x, const rc_node *t, size_t ncols)
         size_t i = 0;
         for (const rc_node *cell = r->first; cell && i < ncols; cell = cell->next, i++) {
             if (!given) {
-                double len = (double)strlen(rc_node_plain_text(x->a, cell));
-                len = len < 4 ? 4 : len > 40 ? 40 : len;
+                const char *t = rc_node_plain_text(x->a, cell);
+                double len = (double)rc_utf8_length(t, strlen(t));
+                len = len < 6 ? 6 : len > 40 ? 40 : len;
+                /* a word cannot be broken: the column must hold the longest */
+                double word = 1.8 * (double)longest_word(t);
+                if (word > len)
+                    len = word;
                 if (len > c[i].weight)
                     c[i].weight = len;
             }

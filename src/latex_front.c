@@ -154,9 +154,8 @@ static void metadata(lx *x)
     lx_meta(x, r ? join(x, &r->keywords, ", ") : NULL);
     lx_printf(x, "},\n  pdflang={%s},\n  pdfcreator={reportc},\n", x->loc ? x->loc->lang : "en");
     lx_printf(x, "  pdfcreationdate={%s},\n  pdfmoddate={%s},\n", date, date);
-    lx_puts(x, "  bookmarks=true, bookmarksnumbered=true, bookmarksopen=true,\n"
-               "  colorlinks=true, linkcolor=rcblue, urlcolor=rcblue, citecolor=rcblue,\n"
-               "  hyperfootnotes=true}\n");
+    lx_puts(x, "  bookmarksnumbered=true, bookmarksopen=true,\n"
+               "  colorlinks=true, linkcolor=rcblue, urlcolor=rcblue, citecolor=rcblue}\n");
 }
 
 static int class_size(const lx *x)
@@ -207,7 +206,7 @@ void lx_preamble(lx *x)
                "\\usepackage{titlesec}\n"
                "\\usepackage{caption}\n"
                "\\usepackage{xurl}\n"
-               "\\usepackage{hyperref}\n");
+               "\\usepackage[unicode,bookmarks=true,hyperfootnotes=true]{hyperref}\n");
     metadata(x);
     captions(x);
     lx_puts(
@@ -245,7 +244,7 @@ void lx_preamble(lx *x)
         "\\newcommand{\\rcsource}[1]{\\par\\vspace{2pt}{\\footnotesize\\itshape"
         "\\color{rcgrey}\\raggedright#1\\par}}\n"
         "\\newcommand{\\rcannexchapter}[3]{\\chapter*{#1\\hspace{0.6em}#3}\\phantomsection"
-        "\\addcontentsline{toc}{chapter}{#1\\enspace#2}}\n"
+        "\\addcontentsline{toc}{chapter}{#1\\texorpdfstring{\\enspace}{ }#2}}\n"
         "\\newenvironment{rccode}{\\par\\smallskip\\ttfamily\\small\\raggedright\\noindent}"
         "{\\par\\smallskip}\n"
         "\\newtcolorbox{rcbox}[1]{breakable,enhanced,colback=rcshade,colframe=rcblue,"

@@ -27,8 +27,7 @@ double lo_base(double size, double leading)
 
 static rc_rgb pal(const rc_config *cfg, size_t i, unsigned hex)
 {
-    if (cfg && i < cfg->style.npalette)
-        return cfg->style.palette[i];
+    if (cfg && i < cfg->style.npalette) return cfg->style.palette[i];
     rc_rgb c = {(double)((hex >> 16) & 0xff) / 255.0, (double)((hex >> 8) & 0xff) / 255.0,
                 (double)(hex & 0xff) / 255.0};
     return c;
@@ -67,8 +66,7 @@ static void style_init(lo *L)
 
 void lo_space(lo *L, double h)
 {
-    if (h > L->out.pending)
-        L->out.pending = h;
+    if (h > L->out.pending) L->out.pending = h;
 }
 
 void lo_keep(lo *L)
@@ -98,8 +96,7 @@ void lo_push(lo *L, lo_item it)
         RC_PUSH(L->a, *o->items, sp);
         o->pending = 0;
     }
-    if (o->keep)
-        it.brk = false;
+    if (o->keep) it.brk = false;
     o->keep = false;
     RC_PUSH(L->a, *o->items, it);
 }
@@ -142,19 +139,16 @@ lo_item lo_unit_of(lo *L, lo_items *kids, double x, double w)
 
 void lo_register_dest(lo *L, const char *id, size_t page)
 {
-    if (!id)
-        return;
+    if (!id) return;
     for (size_t i = 0; i < L->dests.n; i++)
-        if (strcmp(L->dests.v[i].id, id) == 0)
-            return; /* first placement wins */
+        if (strcmp(L->dests.v[i].id, id) == 0) return; /* first placement wins */
     lo_dest d = {id, page};
     RC_PUSH(L->a, L->dests, d);
 }
 
 const char *lo_dest_label(const lo *L, const char *id)
 {
-    if (!id)
-        return "";
+    if (!id) return "";
     for (size_t i = 0; i < L->dests.n; i++)
         if (strcmp(L->dests.v[i].id, id) == 0) {
             size_t p = L->dests.v[i].page;
@@ -167,26 +161,27 @@ const char *lo_dest_label(const lo *L, const char *id)
 
 lo_ctx lo_body_ctx(const lo *L)
 {
-    lo_ctx c = {.x = LO_LEFT, .w = LO_WIDTH, .size = L->st.size, .leading = L->st.leading,
-                .parskip = L->st.parskip, .colour = L->st.text};
+    lo_ctx c = {.x = LO_LEFT,
+                .w = LO_WIDTH,
+                .size = L->st.size,
+                .leading = L->st.leading,
+                .parskip = L->st.parskip,
+                .colour = L->st.text};
     return c;
 }
 
 static const rc_node *first_heading(const rc_node *sec)
 {
     for (const rc_node *n = sec->first; n; n = n->next)
-        if (n->type == RC_NODE_HEADING)
-            return n;
+        if (n->type == RC_NODE_HEADING) return n;
     return NULL;
 }
 
 static const char *running_title(lo *L, const rc_node *h)
 {
-    if (!h)
-        return "";
+    if (!h) return "";
     char *t = rc_node_plain_text(L->a, h);
-    if (h->number && *h->number)
-        return rc_arena_printf(L->a, "%s %s", h->number, t ? t : "");
+    if (h->number && *h->number) return rc_arena_printf(L->a, "%s %s", h->number, t ? t : "");
     return t ? t : "";
 }
 
@@ -246,8 +241,7 @@ static void walk(lo *L, const rc_node *root)
 rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fonts,
                              const rc_hyph *hyph, rc_diag *d, rc_layout *out)
 {
-    if (!a || !doc || !fonts || !out)
-        return RC_ERR_DATA;
+    if (!a || !doc || !fonts || !out) return RC_ERR_DATA;
     memset(out, 0, sizeof *out);
     lo *L = rc_arena_alloc(a, sizeof *L);
     L->a = a;
@@ -265,8 +259,7 @@ rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fon
 
     if (!fonts->f[RC_FONT_REGULAR]) {
         rc_loc none = {0};
-        if (d)
-            rc_diag_error(d, none, "layout: the regular font is not loaded");
+        if (d) rc_diag_error(d, none, "layout: the regular font is not loaded");
         return RC_ERR_DATA;
     }
     walk(L, doc->root);
@@ -274,4 +267,71 @@ rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fon
     for (size_t i = 0; i < L->fixups.n; i++)
         lo_draw_toc(L, L->fixups.v[i].it, L->fixups.v[i].page, L->fixups.v[i].top);
     return RC_OK;
+}
+
+/* ---- debug dump ------------------------------------------------------ */
+
+static const char *const font_names[RC_FONT_COUNT] = {"regular", "italic", "bold", "bold-italic",
+                                                      "light"};
+
+static unsigned hex(rc_rgb c)
+{
+    unsigned r = (unsigned)(c.r * 255.0 + 0.5), g = (unsigned)(c.g * 255.0 + 0.5),
+             b = (unsigned)(c.b * 255.0 + 0.5);
+    return (r << 16) | (g << 8) | b;
+}
+
+static void dump_list(const rc_draw_list *l, FILE *out, int depth)
+{
+    for (size_t i = 0; l && i < l->ops.n; i++) {
+        const rc_draw_op *o = &l->ops.v[i];
+        fprintf(out, "%*s", 2 * depth, "");
+        switch (o->kind) {
+        case RC_DRAW_TEXT:
+            fprintf(out, "text %s %.2f (%.2f, %.2f) #%06x \"%.*s\"\n",
+                    o->font < RC_FONT_COUNT ? font_names[o->font] : "?", o->size, o->x, o->y,
+                    hex(o->fill_rgb), (int)o->len, o->text ? o->text : "");
+            break;
+        case RC_DRAW_RECT:
+            fprintf(out, "rect (%.2f, %.2f, %.2f, %.2f)", o->x, o->y, o->w, o->h);
+            if (o->fill) fprintf(out, " fill #%06x", hex(o->fill_rgb));
+            if (o->stroke) fprintf(out, " stroke #%06x %.2f", hex(o->stroke_rgb), o->line_width);
+            fputc('\n', out);
+            break;
+        case RC_DRAW_LINE:
+            fprintf(out, "line (%.2f, %.2f)-(%.2f, %.2f) #%06x %.2f\n", o->x, o->y, o->x2, o->y2,
+                    hex(o->stroke_rgb), o->line_width);
+            break;
+        case RC_DRAW_PATH:
+            fprintf(out, "path %zu segments\n", o->nsegs);
+            break;
+        case RC_DRAW_LINK:
+            fprintf(out, "link (%.2f, %.2f, %.2f, %.2f) -> %s\n", o->x, o->y, o->w, o->h,
+                    o->dest ? o->dest : (o->uri ? o->uri : "?"));
+            break;
+        case RC_DRAW_DEST:
+            fprintf(out, "dest (%.2f, %.2f) %s\n", o->x, o->y, o->dest ? o->dest : "?");
+            break;
+        case RC_DRAW_GROUP:
+            fprintf(out, "group (%.2f, %.2f)\n", o->x, o->y);
+            dump_list(o->group, out, depth + 1);
+            break;
+        }
+    }
+}
+
+void rc_layout_dump(const rc_layout *l, FILE *out)
+{
+    static const char *const styles[] = {"arabic", "roman", "none"};
+    for (size_t p = 0; p < l->pages.n; p++) {
+        const rc_page *pg = &l->pages.v[p];
+        fprintf(out, "page %zu label \"%s\" %s %d\n", p + 1, pg->label ? pg->label : "",
+                styles[pg->style], pg->number);
+        dump_list(pg->content, out, 1);
+    }
+    for (size_t i = 0; i < l->outline.n; i++) {
+        const rc_outline_entry *e = &l->outline.v[i];
+        fprintf(out, "outline %d page %zu (%.2f) %s \"%s\"\n", e->level, e->page + 1, e->y,
+                e->dest ? e->dest : "", e->title ? e->title : "");
+    }
 }

@@ -21,8 +21,7 @@ rc_font_id lo_font(const lo *L, lo_ist st)
         f = RC_FONT_ITALIC;
     else if (st.light)
         f = RC_FONT_LIGHT;
-    if (!L->fonts->f[f])
-        f = st.bold && L->fonts->f[RC_FONT_BOLD] ? RC_FONT_BOLD : RC_FONT_REGULAR;
+    if (!L->fonts->f[f]) f = st.bold && L->fonts->f[RC_FONT_BOLD] ? RC_FONT_BOLD : RC_FONT_REGULAR;
     return f;
 }
 
@@ -37,8 +36,7 @@ lo_ist lo_ist_of(const lo_ctx *c)
 static void check_glyphs(lo *L, rc_font_id f, const char *s, size_t len)
 {
     const rc_font *font = L->fonts->f[f];
-    if (!font || !L->d)
-        return;
+    if (!font || !L->d) return;
     for (size_t i = 0; i < len;) {
         uint32_t cp = 0;
         size_t k = rc_utf8_decode(s + i, len - i, &cp);
@@ -67,11 +65,15 @@ static void check_glyphs(lo *L, rc_font_id f, const char *s, size_t len)
 
 void lo_run_text(lo *L, lo_runs *r, const char *s, size_t len, lo_ist st, bool nobreak)
 {
-    if (!s || !len)
-        return;
+    if (!s || !len) return;
     check_glyphs(L, lo_font(L, st), s, len);
-    rc_run run = {.font = lo_font(L, st), .size = st.size, .colour = st.colour, .text = s,
-                  .len = len, .link_dest = st.link_dest, .link_uri = st.link_uri,
+    rc_run run = {.font = lo_font(L, st),
+                  .size = st.size,
+                  .colour = st.colour,
+                  .text = s,
+                  .len = len,
+                  .link_dest = st.link_dest,
+                  .link_uri = st.link_uri,
                   .nobreak = nobreak};
     RC_PUSH(L->a, *r, run);
 }
@@ -119,9 +121,13 @@ static void inl_one(lo *L, lo_runs *r, const rc_node *n, lo_ist st)
         case RC_NODE_FOOTNOTE_REF: {
             lo_fn *fn = footnote(L, n);
             char *num = rc_arena_printf(L->a, "%d", n->footnote);
-            rc_run run = {.font = lo_font(L, st), .size = 0.65 * st.size,
-                          .rise = 0.36 * st.size, .colour = st.colour, .text = num,
-                          .len = strlen(num), .nobreak = true};
+            rc_run run = {.font = lo_font(L, st),
+                          .size = 0.65 * st.size,
+                          .rise = 0.36 * st.size,
+                          .colour = st.colour,
+                          .text = num,
+                          .len = strlen(num),
+                          .nobreak = true};
             if (fn) {
                 run.link_dest = fn->unit->dest;
                 run.anchor = rc_arena_printf(L->a, "fnref-%d-%u", n->footnote, ++L->fnref_seq);
@@ -146,37 +152,35 @@ void lo_runs_inline(lo *L, lo_runs *r, const rc_node *first, lo_ist st)
         inl_one(L, r, n, st);
 }
 
-rc_para *lo_set(lo *L, const lo_runs *r, double width, double leading, rc_para_align al,
-                bool hyph)
+rc_para *lo_set(lo *L, const lo_runs *r, double width, double leading, rc_para_align al, bool hyph)
 {
-    if (!r->n)
-        return NULL;
-    rc_para_opts o = {.width = width, .leading = leading, .align = al,
-                      .hyphenate = hyph && L->hyph != NULL, .tolerance = 2.0};
-    if (width < 120)
-        o.tolerance = 4.0; /* narrow table cells: accept looser lines */
+    if (!r->n) return NULL;
+    rc_para_opts o = {.width = width,
+                      .leading = leading,
+                      .align = al,
+                      .hyphenate = hyph && L->hyph != NULL,
+                      .tolerance = 2.0};
+    if (width < 120) o.tolerance = 4.0; /* narrow table cells: accept looser lines */
     return rc_para_set(L->a, r->v, r->n, &o, L->fonts, hyph ? L->hyph : NULL);
 }
 
 static bool line_has_anchor(const rc_line *ln, const char *anchor)
 {
     for (size_t i = 0; i < ln->nfrags; i++)
-        if (ln->frags[i].anchor && strcmp(ln->frags[i].anchor, anchor) == 0)
-            return true;
+        if (ln->frags[i].anchor && strcmp(ln->frags[i].anchor, anchor) == 0) return true;
     return false;
 }
 
 void lo_add_fn(lo *L, lo_item *it, lo_fn *fn)
 {
     lo_fn **v = rc_arena_array(L->a, it->nfns + 1, sizeof *v);
-    if (it->nfns)
-        memcpy(v, it->fns, it->nfns * sizeof *v);
+    if (it->nfns) memcpy(v, it->fns, it->nfns * sizeof *v);
     v[it->nfns++] = fn;
     it->fns = v;
 }
 
-void lo_emit_para(lo *L, const lo_ctx *c, const rc_para *p, double x, double leading,
-                  double size, const char *dest)
+void lo_emit_para(lo *L, const lo_ctx *c, const rc_para *p, double x, double leading, double size,
+                  const char *dest)
 {
     size_t n = p ? p->nlines : 0;
     if (!n) {
@@ -193,7 +197,8 @@ void lo_emit_para(lo *L, const lo_ctx *c, const rc_para *p, double x, double lea
         it->para = p;
         it->line = k;
         it->base = lo_base(size, leading);
-        it->brk = k == 0 || (k >= 2 && n - k >= 2);
+        /* 2-line orphans and widows; no page ends on a hyphenated word */
+        it->brk = k == 0 || (k >= 2 && n - k >= 2 && !p->lines[k - 1].hyphenated);
         it->span = c->span;
     }
     if (L->mark.text) {
@@ -238,11 +243,9 @@ static void set_mark(lo *L, const char *text, double x, rc_font_id f, double siz
 
 static bool ends_with_punct(const lo_runs *r)
 {
-    if (!r->n)
-        return true;
+    if (!r->n) return true;
     const rc_run *last = &r->v[r->n - 1];
-    if (!last->len)
-        return false;
+    if (!last->len) return false;
     char ch = last->text[last->len - 1];
     return strchr(".:;?!", ch) != NULL;
 }
@@ -255,8 +258,7 @@ static void paragraph(lo *L, const lo_ctx *c, const rc_node *n, const rc_node *r
         lo_ist hb = st;
         hb.bold = true;
         lo_runs_inline(L, &r, runin->first, hb);
-        if (!ends_with_punct(&r))
-            lo_run_text(L, &r, ".", 1, hb, false);
+        if (!ends_with_punct(&r)) lo_run_text(L, &r, ".", 1, hb, false);
         lo_run_text(L, &r, " ", 1, st, false);
     }
     /* a hard line break (at the top level) ends a line: the paragraph is
@@ -266,8 +268,7 @@ static void paragraph(lo *L, const lo_ctx *c, const rc_node *n, const rc_node *r
         if (x->type == RC_NODE_LINEBREAK) {
             rc_para *p = lo_set(L, &r, c->w, c->leading, RC_PARA_JUSTIFY, true);
             lo_emit_para(L, c, p, c->x, c->leading, c->size, dest);
-            if (p && p->nlines)
-                dest = NULL;
+            if (p && p->nlines) dest = NULL;
             r.n = 0;
             continue;
         }
@@ -281,8 +282,7 @@ static void paragraph(lo *L, const lo_ctx *c, const rc_node *n, const rc_node *r
 static const char *outline_title(lo *L, const rc_node *h)
 {
     char *t = rc_node_plain_text(L->a, h);
-    if (h->number && *h->number)
-        return rc_arena_printf(L->a, "%s %s", h->number, t ? t : "");
+    if (h->number && *h->number) return rc_arena_printf(L->a, "%s %s", h->number, t ? t : "");
     return t ? t : "";
 }
 
@@ -361,8 +361,7 @@ void lo_heading(lo *L, const lo_ctx *c, const rc_node *h)
     lo_emit_para(L, c, p, c->x + ind, lead, size, NULL);
     L->mark.text = NULL;
     lo_sub_end(L, saved);
-    if (!kids.n)
-        return;
+    if (!kids.n) return;
     lo_item u = lo_unit_of(L, &kids, c->x, c->w);
     u.dest = h->id;
     u.span = c->span;
@@ -383,13 +382,11 @@ static void list(lo *L, const lo_ctx *c, const rc_node *n, int depth)
     lo_ctx ic = *c;
     ic.x = c->x + ind;
     ic.w = c->w - ind;
-    if (n->tight)
-        ic.parskip = 0.2 * c->leading;
+    if (n->tight) ic.parskip = 0.2 * c->leading;
     int num = n->start ? n->start : 1;
     lo_space(L, c->parskip);
     for (const rc_node *it = n->first; it; it = it->next, num++) {
-        if (it->type != RC_NODE_ITEM)
-            continue;
+        if (it->type != RC_NODE_ITEM) continue;
         const char *m;
         rc_font_id f = RC_FONT_REGULAR;
         rc_rgb col = L->st.blue;
@@ -448,18 +445,21 @@ static void code_block(lo *L, const lo_ctx *c, const rc_node *n)
         size_t lead_sp = 0;
         double indent = 0;
         while (i + lead_sp < e && (s[i + lead_sp] == ' ' || s[i + lead_sp] == '\t')) {
-            indent += (s[i + lead_sp] == '\t' ? 4 : 1) * lo_text_width(L, lo_font(L, st), size,
-                                                                         " ", 1);
+            indent +=
+                (s[i + lead_sp] == '\t' ? 4 : 1) * lo_text_width(L, lo_font(L, st), size, " ", 1);
             lead_sp++;
         }
-        if (indent > 0.5 * (c->w - 2 * pad))
-            indent = 0.5 * (c->w - 2 * pad);
+        if (indent > 0.5 * (c->w - 2 * pad)) indent = 0.5 * (c->w - 2 * pad);
         const char *buf = s + i + lead_sp;
         size_t bl = e - i - lead_sp;
         lo_runs r = {0};
         lo_run_text(L, &r, buf, bl, st, false);
-        lo_item it = {.kind = LO_LINE, .h = lead, .x = c->x + pad + indent,
-                      .w = c->w - 2 * pad - indent, .base = lo_base(size, lead), .span = span};
+        lo_item it = {.kind = LO_LINE,
+                      .h = lead,
+                      .x = c->x + pad + indent,
+                      .w = c->w - 2 * pad - indent,
+                      .base = lo_base(size, lead),
+                      .span = span};
         if (bl > 0) {
             it.para = lo_set(L, &r, it.w, lead, RC_PARA_LEFT, false);
             it.line = 0;
@@ -470,8 +470,7 @@ static void code_block(lo *L, const lo_ctx *c, const rc_node *n)
         for (size_t q = 0; q < nsub; q++) {
             lo_item li = it;
             li.line = q;
-            if (q > 0)
-                li.brk = false;
+            if (q > 0) li.brk = false;
             if (c->units)
                 RC_PUSH(L->a, kids, li);
             else
@@ -492,8 +491,14 @@ static void code_block(lo *L, const lo_ctx *c, const rc_node *n)
 
 static void rule_block(lo *L, const lo_ctx *c)
 {
-    lo_item it = {.kind = LO_RULE, .h = c->leading, .x = c->x + c->w / 3, .w = c->w / 3,
-                  .colour = L->st.mid, .line_width = 0.6, .brk = true, .span = c->span};
+    lo_item it = {.kind = LO_RULE,
+                  .h = c->leading,
+                  .x = c->x + c->w / 3,
+                  .w = c->w / 3,
+                  .colour = L->st.mid,
+                  .line_width = 0.6,
+                  .brk = true,
+                  .span = c->span};
     lo_space(L, c->parskip);
     lo_push(L, it);
     lo_space(L, c->parskip);
@@ -505,25 +510,25 @@ static lo_fn *footnote(lo *L, const rc_node *ref)
 {
     int k = ref->footnote;
     bool cache = k >= 1 && (size_t)k <= L->nfn;
-    if (cache && L->fn_by_num[k])
-        return L->fn_by_num[k]->unit ? L->fn_by_num[k] : NULL;
-    if (L->fn_depth > 0)
-        return NULL; /* a reference inside a footnote body: no nested notes */
+    if (cache && L->fn_by_num[k]) return L->fn_by_num[k]->unit ? L->fn_by_num[k] : NULL;
+    if (L->fn_depth > 0) return NULL; /* a reference inside a footnote body: no nested notes */
     lo_fn *fn = rc_arena_alloc(L->a, sizeof *fn);
     fn->def = ref->footnote_def;
     fn->number = k;
-    if (cache)
-        L->fn_by_num[k] = fn;
+    if (cache) L->fn_by_num[k] = fn;
     const double size = 0.8 * L->st.size, lead = 1.25 * size, ind = 1.3 * size;
-    lo_ctx c = {.x = LO_LEFT + ind, .w = LO_WIDTH - ind, .size = size, .leading = lead,
-                .parskip = 0.15 * lead, .colour = L->st.text};
+    lo_ctx c = {.x = LO_LEFT + ind,
+                .w = LO_WIDTH - ind,
+                .size = size,
+                .leading = lead,
+                .parskip = 0.15 * lead,
+                .colour = L->st.text};
     lo_items kids = {0};
     lo_out saved = lo_sub_begin(L, &kids);
     struct lo_mark keep_mark = L->mark;
     L->fn_depth++;
     set_mark(L, rc_arena_printf(L->a, "%d", k), LO_LEFT, RC_FONT_REGULAR, size, L->st.blue);
-    if (fn->def)
-        lo_blocks(L, &c, fn->def->first);
+    if (fn->def) lo_blocks(L, &c, fn->def->first);
     L->mark.text = NULL;
     L->fn_depth--;
     L->mark = keep_mark;

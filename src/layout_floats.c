@@ -12,20 +12,16 @@
 
 #include "rc/chart.h"
 
-static lo_runs caption_runs(lo *L, rc_word word, const char *number, const char *text,
-                            double size)
+static lo_runs caption_runs(lo *L, rc_word word, const char *number, const char *text, double size)
 {
     lo_runs r = {0};
     lo_ist st = {.bold = true, .size = size, .colour = L->st.blue};
-    const char *label = number && *number
-                            ? rc_arena_printf(L->a, "%s\xC2\xA0%s:", lo_word(L, word), number)
-                            : NULL;
-    if (label)
-        lo_run_text(L, &r, label, strlen(label), st, true);
+    const char *label =
+        number && *number ? rc_arena_printf(L->a, "%s\xC2\xA0%s:", lo_word(L, word), number) : NULL;
+    if (label) lo_run_text(L, &r, label, strlen(label), st, true);
     if (text && *text) {
         st.colour = L->st.text;
-        if (label)
-            lo_run_text(L, &r, " ", 1, st, false);
+        if (label) lo_run_text(L, &r, " ", 1, st, false);
         lo_run_text(L, &r, text, strlen(text), st, false);
     }
     return r;
@@ -50,8 +46,7 @@ static void add_space(lo *L, lo_items *kids, double h)
     RC_PUSH(L->a, *kids, sp);
 }
 
-static void add_source(lo *L, lo_items *kids, const lo_ctx *c, const char *source,
-                       const char *note)
+static void add_source(lo *L, lo_items *kids, const lo_ctx *c, const char *source, const char *note)
 {
     const double size = 0.8 * L->st.size, lead = 1.25 * size;
     lo_ist st = {.italic = true, .size = size, .colour = L->st.grey};
@@ -92,18 +87,15 @@ void lo_figure(lo *L, const lo_ctx *c, const rc_node *n)
         add_text(L, &kids, c, &cap, size, lead);
         add_space(L, &kids, 0.5 * lead);
     }
-    double frac = n->figure && n->figure->width > 0.05 && n->figure->width <= 1.0
-                      ? n->figure->width
-                      : 1.0;
+    double frac =
+        n->figure && n->figure->width > 0.05 && n->figure->width <= 1.0 ? n->figure->width : 1.0;
     double w = frac * c->w;
     if (n->chart && L->cfg) {
         double h = rc_chart_height(n->chart, w);
-        if (h > LO_BODY_H - 6 * L->st.leading)
-            h = LO_BODY_H - 6 * L->st.leading;
+        if (h > LO_BODY_H - 6 * L->st.leading) h = LO_BODY_H - 6 * L->st.leading;
         if (h > 1.0) {
             const rc_draw_list *g = rc_chart_draw(L->a, n->chart, &L->cfg->style, L->fonts, w, h);
-            lo_item ch = {.kind = LO_CHART, .h = h, .x = c->x + (c->w - w) / 2, .w = w,
-                          .group = g};
+            lo_item ch = {.kind = LO_CHART, .h = h, .x = c->x + (c->w - w) / 2, .w = w, .group = g};
             RC_PUSH(L->a, kids, ch);
         }
     }
@@ -131,22 +123,19 @@ static void measure_runs(lo *L, const lo_runs *r, colm *m)
                 word += w;
                 if (!end) {
                     total += lo_text_width(L, run->font, run->size, " ", 1);
-                    if (word > m->min)
-                        m->min = word;
+                    if (word > m->min) m->min = word;
                     word = 0;
                 }
                 s = j + 1;
             }
         }
     }
-    if (word > m->min)
-        m->min = word;
-    if (total > m->nat)
-        m->nat = total;
+    if (word > m->min) m->min = word;
+    if (total > m->nat) m->nat = total;
 }
 
-static void column_widths(lo *L, const rc_node *t, size_t ncols, lo_runs **cells,
-                          size_t nrows, double avail, double pad, double *out)
+static void column_widths(lo *L, const rc_node *t, size_t ncols, lo_runs **cells, size_t nrows,
+                          double avail, double pad, double *out)
 {
     if (t->table && t->table->widths.n == ncols) {
         double sum = 0;
@@ -155,8 +144,7 @@ static void column_widths(lo *L, const rc_node *t, size_t ncols, lo_runs **cells
             const char *s = t->table->widths.v[i].s;
             char *end = NULL;
             out[i] = s ? strtod(s, &end) : 0;
-            if (!s || end == s || !(out[i] > 0))
-                ok = false;
+            if (!s || end == s || !(out[i] > 0)) ok = false;
             sum += out[i];
         }
         if (ok && sum > 0) {
@@ -192,16 +180,12 @@ static void column_widths(lo *L, const rc_node *t, size_t ncols, lo_runs **cells
             for (size_t i = 0; i < ncols; i++)
                 if (m[i].nat - out[i] > 1e-6) {
                     act++;
-                    if (m[i].nat - out[i] < step)
-                        step = m[i].nat - out[i];
+                    if (m[i].nat - out[i] < step) step = m[i].nat - out[i];
                 }
-            if (!act)
-                break;
-            if (step * (double)act > rest)
-                step = rest / (double)act;
+            if (!act) break;
+            if (step * (double)act > rest) step = rest / (double)act;
             for (size_t i = 0; i < ncols; i++)
-                if (m[i].nat - out[i] > 1e-6)
-                    out[i] += step;
+                if (m[i].nat - out[i] > 1e-6) out[i] += step;
             rest -= step * (double)act;
         }
     } else {
@@ -227,17 +211,14 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
     const double size = 0.9 * L->st.size, lead = 1.28 * size, hpad = 4.0, vpad = 3.0;
     size_t nrows = 0, ncols = n->ncols;
     for (const rc_node *r = n->first; r; r = r->next) {
-        if (r->type != RC_NODE_TABLE_ROW)
-            continue;
+        if (r->type != RC_NODE_TABLE_ROW) continue;
         size_t k = 0;
         for (const rc_node *cl = r->first; cl; cl = cl->next)
             k += cl->type == RC_NODE_TABLE_CELL;
-        if (k > ncols)
-            ncols = k;
+        if (k > ncols) ncols = k;
         nrows++;
     }
-    if (!nrows || !ncols)
-        return;
+    if (!nrows || !ncols) return;
     /* collect cell runs (footnote references get attached per row) */
     lo_runs **cells = rc_arena_array(L->a, nrows, sizeof *cells);
     const rc_node **rown = rc_arena_array(L->a, nrows, sizeof *rown);
@@ -245,14 +226,12 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
     size_t *nrefs = rc_arena_array(L->a, nrows, sizeof *nrefs);
     size_t ri = 0;
     for (const rc_node *r = n->first; r; r = r->next) {
-        if (r->type != RC_NODE_TABLE_ROW)
-            continue;
+        if (r->type != RC_NODE_TABLE_ROW) continue;
         rown[ri] = r;
         cells[ri] = rc_arena_array(L->a, ncols, sizeof **cells);
         size_t k = 0;
         for (const rc_node *cl = r->first; cl && k < ncols; cl = cl->next) {
-            if (cl->type != RC_NODE_TABLE_CELL)
-                continue;
+            if (cl->type != RC_NODE_TABLE_CELL) continue;
             lo_ist st = {.bold = r->header, .size = size, .colour = L->st.text};
             lo_runs_inline(L, &cells[ri][k], cl->first, st);
             k++;
@@ -294,11 +273,9 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
             ce->leading = lead;
             rc_para_align al = cl ? cell_align(cl->align) : RC_PARA_LEFT;
             ce->para = lo_set(L, &cells[r][k], ce->w, lead, al, true);
-            if (ce->para && ce->para->nlines > maxl)
-                maxl = ce->para->nlines;
+            if (ce->para && ce->para->nlines > maxl) maxl = ce->para->nlines;
             x += cw[k];
-            if (cl)
-                cl = cl->next;
+            if (cl) cl = cl->next;
         }
         lo_item *it = &rows[r];
         if ((double)maxl * lead + 2 * vpad > LO_BODY_H - 4 * L->st.leading && L->d)
@@ -325,8 +302,7 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
     tbl->nhead = nh;
     for (size_t r = 0; r < nh; r++)
         tbl->head_h += rows[r].h;
-    if (nh < nrows)
-        ((lo_row *)rows[nh].row)->first_body = true;
+    if (nh < nrows) ((lo_row *)rows[nh].row)->first_body = true;
     ((lo_row *)rows[nrows - 1].row)->last = true;
 
     const double csize = 0.95 * L->st.size, clead = 1.3 * csize;
@@ -353,8 +329,8 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
         lo_items kids = head;
         for (size_t r = 0; r < nrows; r++)
             RC_PUSH(L->a, kids, rows[r]);
-        lo_item rule = {.kind = LO_RULE, .h = 0, .x = c->x, .w = c->w, .colour = L->st.blue,
-                        .line_width = 0.8};
+        lo_item rule = {
+            .kind = LO_RULE, .h = 0, .x = c->x, .w = c->w, .colour = L->st.blue, .line_width = 0.8};
         RC_PUSH(L->a, kids, rule);
         for (size_t i = 0; i < tail.n; i++)
             RC_PUSH(L->a, kids, tail.v[i]);
@@ -372,11 +348,9 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
     for (size_t r = 0; r < nrows; r++) {
         lo_item it = rows[r];
         it.span = span;
-        if (r == 0 && hu.h <= 0)
-            it.dest = n->id;
+        if (r == 0 && hu.h <= 0) it.dest = n->id;
         lo_push(L, it);
-        if (r < nh)
-            lo_keep(L); /* header rows stay with the first body row */
+        if (r < nh) lo_keep(L); /* header rows stay with the first body row */
     }
     lo_keep(L);
     lo_item tu = lo_unit_of(L, &tail, c->x, c->w);
@@ -406,8 +380,7 @@ void lo_box(lo *L, const lo_ctx *c, const rc_node *n)
     }
     lo_blocks(L, &in, n->first);
     lo_sub_end(L, saved);
-    if (!kids.n)
-        return;
+    if (!kids.n) return;
     double h = 2 * pad;
     for (size_t i = 0; i < kids.n; i++)
         h += kids.v[i].h;
@@ -442,8 +415,7 @@ void lo_box(lo *L, const lo_ctx *c, const rc_node *n)
             continue;
         }
         it.span = span;
-        if (first && !it.dest)
-            it.dest = n->id;
+        if (first && !it.dest) it.dest = n->id;
         first = false;
         lo_push(L, it);
     }

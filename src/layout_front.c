@@ -21,29 +21,24 @@ static const char *rep(const lo *L, const rc_str *s)
  * codes, not words of a language). */
 static const char *ident(lo *L, const char *prefix, const char *value)
 {
-    if (!value)
-        return NULL;
+    if (!value) return NULL;
     size_t n = strlen(prefix);
     while (n && (prefix[n - 1] == ' ' || prefix[n - 1] == ':'))
         n--;
     bool has = strlen(value) >= n;
     for (size_t i = 0; has && i < n; i++) {
         char a = value[i], b = prefix[i];
-        if (a >= 'A' && a <= 'Z')
-            a = (char)(a - 'A' + 'a');
-        if (b >= 'A' && b <= 'Z')
-            b = (char)(b - 'A' + 'a');
+        if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
+        if (b >= 'A' && b <= 'Z') b = (char)(b - 'A' + 'a');
         has = a == b;
     }
-    if (has || strncmp(value, "http", 4) == 0)
-        return value;
+    if (has || strncmp(value, "http", 4) == 0) return value;
     return rc_arena_printf(L->a, "%s%s", prefix, value);
 }
 
 static const char *authors_joined(lo *L)
 {
-    if (!L->cfg || !L->cfg->report.authors.n)
-        return NULL;
+    if (!L->cfg || !L->cfg->report.authors.n) return NULL;
     const rc_strlist *au = &L->cfg->report.authors;
     char *s = rc_arena_strdup(L->a, au->v[0].s ? au->v[0].s : "");
     for (size_t i = 1; i < au->n; i++)
@@ -70,14 +65,16 @@ static void newpage(lo *L, const char *running, bool full, bool header, bool ope
 
 /* Draws text set into lines with the first baseline at y; returns the
  * baseline below the last line. */
-static double draw_set(lo *L, lo_pg *pg, const char *text, rc_font_id f, double size,
-                       double lead, rc_rgb col, double x, double y, double w)
+static double draw_set(lo *L, lo_pg *pg, const char *text, rc_font_id f, double size, double lead,
+                       rc_rgb col, double x, double y, double w)
 {
-    if (!text || !*text)
-        return y;
+    if (!text || !*text) return y;
     lo_runs r = {0};
-    rc_run run = {.font = L->fonts->f[f] ? f : RC_FONT_REGULAR, .size = size, .colour = col,
-                  .text = text, .len = strlen(text)};
+    rc_run run = {.font = L->fonts->f[f] ? f : RC_FONT_REGULAR,
+                  .size = size,
+                  .colour = col,
+                  .text = text,
+                  .len = strlen(text)};
     RC_PUSH(L->a, r, run);
     rc_para *p = lo_set(L, &r, w, lead, RC_PARA_LEFT, false);
     for (size_t k = 0; p && k < p->nlines; k++, y -= lead)
@@ -86,6 +83,15 @@ static double draw_set(lo *L, lo_pg *pg, const char *text, rc_font_id f, double 
 }
 
 /* ---- cover ----------------------------------------------------------- */
+
+static void circle(lo *L, rc_draw_list *l, double cx, double cy, double r, const rc_rgb *fill,
+                   const rc_rgb *stroke, double lw)
+{
+    rc_path_seg seg[8];
+    size_t n = rc_path_arc(seg, 7, cx, cy, r, 0, 360, true);
+    seg[n].op = RC_PATH_CLOSE;
+    rc_draw_path(L->a, l, seg, n + 1, fill, stroke, lw);
+}
 
 static void draw_cover(lo *L, lo_pg *pg, const lo_item *it, double top)
 {
@@ -108,18 +114,24 @@ static void draw_cover(lo *L, lo_pg *pg, const lo_item *it, double top)
     y -= 8.0;
     if (r && rep(L, &r->subtitle))
         y = draw_set(L, pg, r->subtitle.s, RC_FONT_LIGHT, 15.0, 19.0, s->white, m + pad, y, tw);
-    (void)y;
+    /* a quiet motif in the band below the titles: two overlapping discs
+     * (the two sides of a pairing) inside an outline ring, scaled to the
+     * room the titles leave */
+    double room = (y - 10.0) - (band_y + 12.0), k = fmin(1.0, room / 196.0);
+    if (k > 0.35) {
+        const double cx = W - m - 150.0, cy = band_y + 12.0 + 98.0 * k;
+        circle(L, pg->bg, cx - 28.0 * k, cy - 4.0 * k, 62.0 * k, &s->mid, NULL, 0);
+        circle(L, pg->bg, cx + 40.0 * k, cy + 4.0 * k, 44.0 * k, &s->yellow, NULL, 0);
+        circle(L, pg->bg, cx, cy, 96.0 * k, NULL, &s->tint, 1.0);
+    }
     double y2 = band_y - 50.0;
     const char *au = authors_joined(L);
-    if (au)
-        y2 = draw_set(L, pg, au, RC_FONT_REGULAR, 11.0, 14.5, s->text, m + pad, y2, tw);
+    if (au) y2 = draw_set(L, pg, au, RC_FONT_REGULAR, 11.0, 14.5, s->text, m + pad, y2, tw);
     y2 -= 6.0;
     const char *when = r ? (rep(L, &r->date) ? r->date.s : rep(L, &r->year)) : NULL;
-    if (when)
-        y2 = draw_set(L, pg, when, RC_FONT_BOLD, 11.0, 14.5, s->blue, m + pad, y2, tw);
+    if (when) y2 = draw_set(L, pg, when, RC_FONT_BOLD, 11.0, 14.5, s->blue, m + pad, y2, tw);
     if (r && rep(L, &r->cover_note))
-        draw_set(L, pg, r->cover_note.s, RC_FONT_ITALIC, 9.0, 12.0, s->grey, m + pad, y2 - 8.0,
-                 tw);
+        draw_set(L, pg, r->cover_note.s, RC_FONT_ITALIC, 9.0, 12.0, s->grey, m + pad, y2 - 8.0, tw);
     if (r && rep(L, &r->eur)) {
         const char *e = ident(L, "EUR ", r->eur.s);
         draw_set(L, pg, e, RC_FONT_REGULAR, 9.0, 12.0, s->grey, m + pad, m + 14.0, tw);
@@ -143,18 +155,17 @@ static void draw_back(lo *L, lo_pg *pg, const lo_item *it, double top)
     const double W = RC_PAGE_WIDTH, H = RC_PAGE_HEIGHT, m = LO_SAFE + 2.0, pad = 30.0;
     const double tw = W - 2 * m - 2 * pad;
     rc_draw_rect(L->a, pg->bg, m, m, W - 2 * m, H - 2 * m, &s->blue, NULL, 0);
-    rc_draw_rect(L->a, pg->bg, m + pad, H - m - pad - 8.0, 0.3 * (W - 2 * m), 8.0, &s->yellow,
-                 NULL, 0);
+    rc_draw_rect(L->a, pg->bg, m + pad, H - m - pad - 8.0, 0.3 * (W - 2 * m), 8.0, &s->yellow, NULL,
+                 0);
     const rc_report_cfg *r = L->cfg ? &L->cfg->report : NULL;
-    if (!r)
-        return;
+    if (!r) return;
     double y = 0.45 * H;
     if (rep(L, &r->cover_note))
         y = draw_set(L, pg, r->cover_note.s, RC_FONT_LIGHT, 14.0, 18.0, s->white, m + pad, y, tw) -
             14.0;
-    const char *lines[] = {rep(L, &r->publisher), rep(L, &r->contact_name),
+    const char *lines[] = {rep(L, &r->publisher),       rep(L, &r->contact_name),
                            rep(L, &r->contact_address), rep(L, &r->contact_email),
-                           rep(L, &r->contact_phone), rep(L, &r->website)};
+                           rep(L, &r->contact_phone),   rep(L, &r->website)};
     y = m + pad + 12.0 * 7;
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         if (lines[i])
@@ -185,11 +196,9 @@ static void imp_para(lo *L, const lo_ctx *c, const char *bold, const char *text)
         lo_ist b = st;
         b.bold = true;
         lo_run_text(L, &r, bold, strlen(bold), b, false);
-        if (text)
-            lo_run_text(L, &r, " ", 1, st, false);
+        if (text) lo_run_text(L, &r, " ", 1, st, false);
     }
-    if (text)
-        lo_run_text(L, &r, text, strlen(text), st, false);
+    if (text) lo_run_text(L, &r, text, strlen(text), st, false);
     rc_para *p = lo_set(L, &r, c->w, c->leading, RC_PARA_LEFT, true);
     lo_emit_para(L, c, p, c->x, c->leading, c->size, NULL);
 }
@@ -209,8 +218,7 @@ void lo_imprint(lo *L)
     c.size = 0.85 * L->st.size;
     c.leading = 1.3 * c.size;
     const rc_report_cfg *r = L->cfg ? &L->cfg->report : NULL;
-    if (!r)
-        return;
+    if (!r) return;
     if (rep(L, &r->disclaimer)) {
         imp_heading(L, &c, RC_W_LEGAL_NOTICE);
         imp_para(L, &c, NULL, r->disclaimer.s);
@@ -223,21 +231,15 @@ void lo_imprint(lo *L)
     if (any) {
         imp_heading(L, &c, RC_W_CONTACT);
         for (size_t i = 0; i < 5; i++)
-            if (rep(L, contact[i]))
-                imp_para(L, &c, NULL, contact[i]->s);
+            if (rep(L, contact[i])) imp_para(L, &c, NULL, contact[i]->s);
     }
     lo_space(L, 1.2 * c.leading);
     /* identifiers: the prefixes are codes, not words of a language */
-    if (rep(L, &r->eur))
-        imp_para(L, &c, NULL, ident(L, "EUR ", r->eur.s));
-    if (rep(L, &r->isbn))
-        imp_para(L, &c, NULL, ident(L, "ISBN ", r->isbn.s));
-    if (rep(L, &r->issn))
-        imp_para(L, &c, NULL, ident(L, "ISSN ", r->issn.s));
-    if (rep(L, &r->doi))
-        imp_para(L, &c, NULL, ident(L, "doi:", r->doi.s));
-    if (rep(L, &r->catalogue))
-        imp_para(L, &c, NULL, r->catalogue.s);
+    if (rep(L, &r->eur)) imp_para(L, &c, NULL, ident(L, "EUR ", r->eur.s));
+    if (rep(L, &r->isbn)) imp_para(L, &c, NULL, ident(L, "ISBN ", r->isbn.s));
+    if (rep(L, &r->issn)) imp_para(L, &c, NULL, ident(L, "ISSN ", r->issn.s));
+    if (rep(L, &r->doi)) imp_para(L, &c, NULL, ident(L, "doi:", r->doi.s));
+    if (rep(L, &r->catalogue)) imp_para(L, &c, NULL, r->catalogue.s);
     if (r->sample_identifiers) {
         lo_space(L, 0.5 * c.leading);
         imp_para(L, &c, lo_word(L, RC_W_SAMPLE_IDS), NULL);
@@ -245,10 +247,8 @@ void lo_imprint(lo *L)
     if (rep(L, &r->publisher)) {
         lo_space(L, 1.2 * c.leading);
         const char *pub = r->publisher.s;
-        if (rep(L, &r->place))
-            pub = rc_arena_printf(L->a, "%s, %s", pub, r->place.s);
-        if (rep(L, &r->year))
-            pub = rc_arena_printf(L->a, "%s, %s", pub, r->year.s);
+        if (rep(L, &r->place)) pub = rc_arena_printf(L->a, "%s, %s", pub, r->place.s);
+        if (rep(L, &r->year)) pub = rc_arena_printf(L->a, "%s, %s", pub, r->year.s);
         imp_para(L, &c, lo_word(L, RC_W_PRINTED_BY), pub);
     }
     if (rep(L, &r->copyright)) {
@@ -266,8 +266,7 @@ void lo_imprint(lo *L)
                            rep(L, &r->eur) ? ident(L, "EUR ", r->eur.s) : NULL};
     char *cite = NULL;
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        if (!parts[i])
-            continue;
+        if (!parts[i]) continue;
         cite = cite ? rc_arena_printf(L->a, "%s, %s", cite, parts[i])
                     : rc_arena_strdup(L->a, parts[i]);
     }
@@ -285,8 +284,8 @@ static double page_col(lo *L, double size)
     return lo_text_width(L, RC_FONT_BOLD, size, "xxviii", 6) + 2.0;
 }
 
-static void toc_entry(lo *L, const char *number, double numcol, const lo_runs *title,
-                      int level, const char *dest, bool bold)
+static void toc_entry(lo *L, const char *number, double numcol, const lo_runs *title, int level,
+                      const char *dest, bool bold)
 {
     const double size = L->st.size, lead = L->st.leading;
     const double indent = level <= 1 ? 0 : (level == 2 ? 1.6 : 3.8) * size;
@@ -302,12 +301,14 @@ static void toc_entry(lo *L, const char *number, double numcol, const lo_runs *t
     t->dest = dest;
     double w = LO_LEFT + LO_WIDTH - page_col(L, size) - 2.0 * size - t->tx;
     t->para = lo_set(L, title, w, lead, RC_PARA_LEFT, false);
-    if (!t->para || !t->para->nlines)
-        return;
-    if (level <= 1)
-        lo_space(L, 0.45 * lead);
-    lo_item it = {.kind = LO_TOC, .toc = t, .h = (double)t->para->nlines * lead, .x = t->x,
-                  .w = LO_WIDTH, .brk = true};
+    if (!t->para || !t->para->nlines) return;
+    if (level <= 1) lo_space(L, 0.45 * lead);
+    lo_item it = {.kind = LO_TOC,
+                  .toc = t,
+                  .h = (double)t->para->nlines * lead,
+                  .x = t->x,
+                  .w = LO_WIDTH,
+                  .brk = true};
     lo_push(L, it);
 }
 
@@ -388,11 +389,10 @@ void lo_list_of(lo *L, const rc_node *n)
     const char **labels = rc_arena_array(L->a, cnt + 1, sizeof *labels);
     double numcol = 0;
     for (size_t i = 0; i < cnt; i++) {
-        labels[i] = rc_arena_printf(L->a, "%s\xC2\xA0%s", lo_word(L, w),
-                                    v[i].number ? v[i].number : "");
+        labels[i] =
+            rc_arena_printf(L->a, "%s\xC2\xA0%s", lo_word(L, w), v[i].number ? v[i].number : "");
         double lw = lo_text_width(L, RC_FONT_REGULAR, L->st.size, labels[i], strlen(labels[i]));
-        if (lw + 0.8 * L->st.size > numcol)
-            numcol = lw + 0.8 * L->st.size;
+        if (lw + 0.8 * L->st.size > numcol) numcol = lw + 0.8 * L->st.size;
     }
     for (size_t i = 0; i < cnt; i++) {
         lo_runs tr = {0};
@@ -409,16 +409,15 @@ void lo_list_of(lo *L, const rc_node *n)
 void lo_draw_toc(lo *L, const lo_item *it, size_t page, double top)
 {
     const lo_toc *t = it->toc;
-    if (page >= L->res->pages.n || !t->para)
-        return;
+    if (page >= L->res->pages.n || !t->para) return;
     rc_draw_list *l = L->res->pages.v[page].content;
     const double base = lo_base(t->size, t->leading);
     size_t n = t->para->nlines;
     for (size_t k = 0; k < n; k++)
         rc_para_draw_line(L->a, l, t->para, k, t->tx, top - base - (double)k * t->leading);
     if (t->number)
-        rc_draw_text(L->a, l, t->num_font, t->size, t->x, top - base, t->number,
-                     strlen(t->number), L->st.text);
+        rc_draw_text(L->a, l, t->num_font, t->size, t->x, top - base, t->number, strlen(t->number),
+                     L->st.text);
     const rc_line *last = &t->para->lines[n - 1];
     double end = 0;
     for (size_t i = 0; i < last->nfrags; i++)

@@ -20,26 +20,26 @@
 
 /* Page geometry (points). Everything drawn stays at least 56 pt inside
  * the page edges. */
-#define LO_LEFT 77.95                         /* 27.5 mm */
+#define LO_LEFT 77.95                          /* 27.5 mm */
 #define LO_WIDTH (RC_PAGE_WIDTH - 2 * LO_LEFT) /* 155 mm text width */
-#define LO_BODY_TOP (RC_PAGE_HEIGHT - 88.0)   /* top of the first line box */
+#define LO_BODY_TOP (RC_PAGE_HEIGHT - 88.0)    /* top of the first line box */
 #define LO_BODY_BOTTOM 86.0
 #define LO_BODY_H (LO_BODY_TOP - LO_BODY_BOTTOM)
 #define LO_HEADER_BASE (RC_PAGE_HEIGHT - 68.0)
 #define LO_FOOTER_BASE 64.0
-#define LO_SAFE 56.0                          /* the audit's inner margin */
-#define LO_FN_SEP 11.0                        /* space taken by the footnote rule */
+#define LO_SAFE 56.0   /* the audit's inner margin */
+#define LO_FN_SEP 11.0 /* space taken by the footnote rule */
 
 typedef enum lo_kind {
-    LO_LINE,     /* one line of a set paragraph (+ optional marker) */
-    LO_SPACE,    /* vertical space, dropped at the top of a page */
-    LO_UNIT,     /* unbreakable: kids stacked top to bottom, optional fill */
-    LO_ROW,      /* a table row (cells side by side) */
-    LO_RULE,     /* a horizontal rule at mid-height of the item */
-    LO_CHART,    /* a figure's display list placed as a group */
-    LO_TOC,      /* a contents / list-of entry, drawn once page labels are known */
-    LO_CUSTOM,   /* drawn by fn (cover, back cover) */
-    LO_NEWPAGE   /* forced page break with page settings */
+    LO_LINE,   /* one line of a set paragraph (+ optional marker) */
+    LO_SPACE,  /* vertical space, dropped at the top of a page */
+    LO_UNIT,   /* unbreakable: kids stacked top to bottom, optional fill */
+    LO_ROW,    /* a table row (cells side by side) */
+    LO_RULE,   /* a horizontal rule at mid-height of the item */
+    LO_CHART,  /* a figure's display list placed as a group */
+    LO_TOC,    /* a contents / list-of entry, drawn once page labels are known */
+    LO_CUSTOM, /* drawn by fn (cover, back cover) */
+    LO_NEWPAGE /* forced page break with page settings */
 } lo_kind;
 
 typedef struct lo lo;
@@ -60,13 +60,13 @@ typedef struct lo_span {
 typedef struct lo_fn {
     const rc_node *def;
     int number;
-    bool placed;         /* already on an emitted page */
-    lo_item *unit;       /* LO_UNIT at text width */
+    bool placed;   /* already on an emitted page */
+    lo_item *unit; /* LO_UNIT at text width */
 } lo_fn;
 
 typedef struct lo_cell {
     const rc_para *para;
-    double x, w;         /* text box inside the cell */
+    double x, w; /* text box inside the cell */
     double size, leading;
 } lo_cell;
 
@@ -78,7 +78,7 @@ typedef struct lo_row {
 } lo_row;
 
 typedef struct lo_table {
-    lo_item *head;       /* header row items repeated on continuation pages */
+    lo_item *head; /* header row items repeated on continuation pages */
     size_t nhead;
     double head_h;
 } lo_table;
@@ -103,15 +103,15 @@ typedef void (*lo_draw_fn)(lo *L, lo_pg *pg, const lo_item *it, double top);
 
 struct lo_item {
     lo_kind kind;
-    bool brk;            /* a page break may come before this item */
-    bool is_float;       /* may be deferred to the top of a later page */
-    double h;            /* height */
+    bool brk;      /* a page break may come before this item */
+    bool is_float; /* may be deferred to the top of a later page */
+    double h;      /* height */
     double x, w;
     /* LO_LINE */
     const rc_para *para;
     size_t line;
-    double base;         /* baseline below the item top */
-    const char *mark;    /* marker text drawn on this line (bullet, number) */
+    double base;      /* baseline below the item top */
+    const char *mark; /* marker text drawn on this line (bullet, number) */
     double mark_x, mark_size, mark_rise;
     rc_font_id mark_font;
     rc_rgb mark_colour;
@@ -131,13 +131,12 @@ struct lo_item {
     const lo_newpage *np;
     lo_draw_fn fn;
     const char *dest;    /* named destination at the item top */
-    const rc_node *node; /* heading (outline) */
     const char *outline; /* outline title when the item starts an outline entry */
     int outline_level;
     lo_span *span;
     const lo_table *table;
     bool table_head;
-    lo_fn **fns;         /* footnotes referenced inside this item */
+    lo_fn **fns; /* footnotes referenced inside this item */
     size_t nfns;
 };
 
@@ -186,14 +185,14 @@ struct lo {
     rc_diag *d;
     lo_style st;
     lo_out out;
-    lo_items items;               /* the main vertical list */
-    lo_fn **fn_by_num;            /* footnote number -> body (1-based) */
+    lo_items items;    /* the main vertical list */
+    lo_fn **fn_by_num; /* footnote number -> body (1-based) */
     size_t nfn;
     unsigned fnref_seq;
     bool main_started, roman_started;
     int fn_depth;
-    rc_loc cur_loc;               /* source of the text being collected */
-    RC_VEC(uint32_t) missing;     /* code points already reported missing */
+    rc_loc cur_loc;           /* source of the text being collected */
+    RC_VEC(uint32_t) missing; /* code points already reported missing */
     /* marker (bullet, item number, footnote number) for the next line set */
     struct lo_mark {
         const char *text;
@@ -235,16 +234,16 @@ lo_item lo_unit_of(lo *L, lo_items *kids, double x, double w);
 
 /* layout_blocks.c */
 typedef struct lo_ctx {
-    double x, w;         /* left edge and width of the text block */
-    bool units;          /* paragraphs become single unbreakable units */
-    bool italic;         /* base style italic (block quotes) */
+    double x, w; /* left edge and width of the text block */
+    bool units;  /* paragraphs become single unbreakable units */
+    bool italic; /* base style italic (block quotes) */
     double size, leading, parskip;
     rc_rgb colour;
-    lo_span *span;       /* span stamped on pushed items */
+    lo_span *span; /* span stamped on pushed items */
 } lo_ctx;
 
 typedef RC_VEC(rc_run) lo_runs;
-typedef struct lo_ist {  /* inline style while collecting runs */
+typedef struct lo_ist { /* inline style while collecting runs */
     bool bold, italic, light;
     double size;
     rc_rgb colour;
@@ -253,13 +252,12 @@ typedef struct lo_ist {  /* inline style while collecting runs */
 
 void lo_runs_inline(lo *L, lo_runs *r, const rc_node *first, lo_ist st);
 void lo_run_text(lo *L, lo_runs *r, const char *s, size_t len, lo_ist st, bool nobreak);
-rc_para *lo_set(lo *L, const lo_runs *r, double width, double leading, rc_para_align al,
-                bool hyph);
+rc_para *lo_set(lo *L, const lo_runs *r, double width, double leading, rc_para_align al, bool hyph);
 rc_font_id lo_font(const lo *L, lo_ist st);
 /* Pushes the lines of p (or one unit holding them when ctx->units); the
  * pending marker goes on the first line, dest on the first item. */
-void lo_emit_para(lo *L, const lo_ctx *c, const rc_para *p, double x, double leading,
-                  double size, const char *dest);
+void lo_emit_para(lo *L, const lo_ctx *c, const rc_para *p, double x, double leading, double size,
+                  const char *dest);
 lo_ist lo_ist_of(const lo_ctx *c);
 void lo_add_fn(lo *L, lo_item *it, lo_fn *fn);
 void lo_blocks(lo *L, const lo_ctx *c, const rc_node *first);

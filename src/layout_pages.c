@@ -19,7 +19,7 @@ typedef RC_VEC(size_t) idxvec;
 
 typedef struct pstate {
     size_t pos;
-    idxvec q;                /* deferred floats (item indices), in order */
+    idxvec q; /* deferred floats (item indices), in order */
     rc_page_style style;
     int number;
     const char *running;
@@ -52,8 +52,7 @@ static void draw_row(lo *L, lo_pg *pg, const lo_item *it, double top)
         rc_draw_line(L->a, pg->fg, r->x, bottom, r->x + r->w, bottom, L->st.tint, 0.3);
     for (size_t c = 0; c < r->ncells; c++) {
         const lo_cell *ce = &r->cells[c];
-        if (!ce->para)
-            continue;
+        if (!ce->para) continue;
         double base = top - r->vpad - lo_base(ce->size, ce->leading);
         for (size_t k = 0; k < ce->para->nlines; k++)
             rc_para_draw_line(L->a, pg->fg, ce->para, k, ce->x, base - (double)k * ce->leading);
@@ -67,8 +66,11 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
         lo_register_dest(L, it->dest, pg->index);
     }
     if (it->outline && it->dest) {
-        rc_outline_entry e = {.title = it->outline, .level = it->outline_level,
-                              .page = pg->index, .y = top, .dest = it->dest};
+        rc_outline_entry e = {.title = it->outline,
+                              .level = it->outline_level,
+                              .page = pg->index,
+                              .y = top,
+                              .dest = it->dest};
         RC_PUSH(L->a, L->res->outline, e);
     }
     switch (it->kind) {
@@ -99,8 +101,7 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
                      it->colour, it->line_width);
         break;
     case LO_CHART:
-        if (it->group)
-            rc_draw_group(L->a, pg->fg, it->x, top - it->h, it->group);
+        if (it->group) rc_draw_group(L->a, pg->fg, it->x, top - it->h, it->group);
         break;
     case LO_TOC: {
         lo_fixup f = {it, pg->index, top};
@@ -108,8 +109,7 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
         break;
     }
     case LO_CUSTOM:
-        if (it->fn)
-            it->fn(L, pg, it, top);
+        if (it->fn) it->fn(L, pg, it, top);
         break;
     case LO_SPACE:
     case LO_NEWPAGE:
@@ -121,11 +121,9 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
 
 static bool fn_counted(const run *r, const lo_fn *fn)
 {
-    if (fn->placed)
-        return true;
+    if (fn->placed) return true;
     for (size_t i = 0; i < r->fns.n; i++)
-        if (r->fns.v[i] == fn)
-            return true;
+        if (r->fns.v[i] == fn) return true;
     return false;
 }
 
@@ -138,11 +136,9 @@ static double fn_extra(const run *r, const lo_item *it)
         bool dup = fn_counted(r, fn);
         for (size_t k = 0; k < i && !dup; k++)
             dup = it->fns[k] == fn;
-        if (!dup)
-            h += fn->unit->h;
+        if (!dup) h += fn->unit->h;
     }
-    if (h > 0 && r->fnh == 0)
-        h += LO_FN_SEP;
+    if (h > 0 && r->fnh == 0) h += LO_FN_SEP;
     return h;
 }
 
@@ -150,8 +146,7 @@ static void fn_add(lo *L, run *r, const lo_item *it)
 {
     r->fnh += fn_extra(r, it);
     for (size_t i = 0; i < it->nfns; i++)
-        if (!fn_counted(r, it->fns[i]))
-            RC_PUSH(L->a, r->fns, it->fns[i]);
+        if (!fn_counted(r, it->fns[i])) RC_PUSH(L->a, r->fns, it->fns[i]);
 }
 
 /* ---- placement ------------------------------------------------------- */
@@ -160,10 +155,8 @@ static void span_note(lo *L, lo_pg *pg, lo_span *s, double top, double bottom)
 {
     for (size_t i = 0; i < pg->spans.n; i++)
         if (pg->spans.v[i].s == s) {
-            if (top > pg->spans.v[i].top)
-                pg->spans.v[i].top = top;
-            if (bottom < pg->spans.v[i].bottom)
-                pg->spans.v[i].bottom = bottom;
+            if (top > pg->spans.v[i].top) pg->spans.v[i].top = top;
+            if (bottom < pg->spans.v[i].bottom) pg->spans.v[i].bottom = bottom;
             return;
         }
     struct lo_spanx x = {s, top, bottom};
@@ -188,8 +181,7 @@ static void place(lo *L, lo_pg *pg, run *r, const lo_item *it, bool head)
                 y -= it->table->head[i].h;
             }
         lo_draw_item(L, pg, it, y);
-        if (it->span)
-            span_note(L, pg, it->span, top, top - h);
+        if (it->span) span_note(L, pg, it->span, top, top - h);
     }
     fn_add(L, r, it);
     r->used += h;
@@ -202,8 +194,7 @@ static void apply_newpage(pstate *ps, const lo_newpage *np)
         ps->style = (rc_page_style)np->restart;
         ps->number = 1;
     }
-    if (np->running)
-        ps->running = np->running;
+    if (np->running) ps->running = np->running;
     ps->sec_header = np->header;
     ps->sec_footer = np->footer;
     ps->opening = np->opening;
@@ -219,8 +210,7 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
     const double H = LO_BODY_H;
     while (ps->q.n) {
         const lo_item *f = &v->v[ps->q.v[0]];
-        if (r->any && r->used + f->h + r->fnh + fn_extra(r, f) > H)
-            break;
+        if (r->any && r->used + f->h + r->fnh + fn_extra(r, f) > H) break;
         place(L, pg, r, f, false);
         memmove(ps->q.v, ps->q.v + 1, (ps->q.n - 1) * sizeof *ps->q.v);
         ps->q.n--;
@@ -230,23 +220,18 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
     for (; i < v->n && i < stop; i++) {
         const lo_item *it = &v->v[i];
         if (it->kind == LO_NEWPAGE) {
-            if (r->any)
-                break;
-            if (pg)
-                apply_newpage(ps, it->np);
+            if (r->any) break;
+            if (pg) apply_newpage(ps, it->np);
             continue;
         }
         if (it->kind == LO_SPACE) {
-            if (!r->flow)
-                continue; /* discarded at the top of a page */
+            if (!r->flow) continue; /* discarded at the top of a page */
             if (r->used + it->h + r->fnh <= H) {
-                if (it->brk)
-                    last_break = i;
+                if (it->brk) last_break = i;
                 r->used += it->h;
                 continue;
             }
-            if (it->brk)
-                break;
+            if (it->brk) break;
             if (last_break != SIZE_MAX) {
                 i = last_break;
                 break;
@@ -268,17 +253,14 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
         bool head = needs_head(r, it);
         double need = it->h + (head ? it->table->head_h : 0);
         if (!r->any || r->used + need + r->fnh + fn_extra(r, it) <= H) {
-            if (it->brk && r->flow)
-                last_break = i;
+            if (it->brk && r->flow) last_break = i;
             place(L, pg, r, it, head);
             r->flow = true;
             r->last_tbl = it->kind == LO_ROW ? it->table : NULL;
             continue;
         }
-        if (it->brk && r->flow)
-            break;
-        if (last_break != SIZE_MAX)
-            i = last_break;
+        if (it->brk && r->flow) break;
+        if (last_break != SIZE_MAX) i = last_break;
         break; /* forced: nothing on this page allows a break */
     }
     ps->pos = i;
@@ -290,16 +272,14 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
 static const char *fit(lo *L, rc_font_id f, double size, const char *s, double maxw)
 {
     size_t len = strlen(s);
-    if (lo_text_width(L, f, size, s, len) <= maxw)
-        return s;
+    if (lo_text_width(L, f, size, s, len) <= maxw) return s;
     const char *ell = "\xE2\x80\xA6";
     double ew = lo_text_width(L, f, size, ell, 3);
     while (len > 0) {
         len--;
         while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
             len--;
-        if (lo_text_width(L, f, size, s, len) + ew <= maxw)
-            break;
+        if (lo_text_width(L, f, size, s, len) + ew <= maxw) break;
     }
     while (len > 0 && s[len - 1] == ' ')
         len--;
@@ -308,16 +288,13 @@ static const char *fit(lo *L, rc_font_id f, double size, const char *s, double m
 
 static const char *label_of(lo *L, rc_page_style st, int n)
 {
-    if (st == RC_PAGE_NONE)
-        return "";
-    if (st == RC_PAGE_ARABIC)
-        return rc_arena_printf(L->a, "%d", n);
+    if (st == RC_PAGE_NONE) return "";
+    if (st == RC_PAGE_ARABIC) return rc_arena_printf(L->a, "%d", n);
     static const struct {
         int v;
         const char *s;
-    } R[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"},
-             {50, "l"},   {40, "xl"},  {10, "x"},  {9, "ix"},   {5, "v"},   {4, "iv"},
-             {1, "i"}};
+    } R[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"}, {50, "l"},
+             {40, "xl"},  {10, "x"},   {9, "ix"},  {5, "v"},    {4, "iv"},  {1, "i"}};
     char buf[64];
     size_t o = 0;
     for (size_t k = 0; k < sizeof R / sizeof R[0]; k++)
@@ -339,8 +316,8 @@ static void finish_page(lo *L, lo_pg *pg, pstate *ps, run *r)
         const struct lo_spanx *x = &pg->spans.v[i];
         if (x->s->kind == LO_SPAN_FILL) {
             double top = x->top + x->s->pad, bottom = x->bottom - x->s->pad;
-            rc_draw_rect(L->a, pg->bg, x->s->x, bottom, x->s->w, top - bottom, &x->s->colour,
-                         NULL, 0);
+            rc_draw_rect(L->a, pg->bg, x->s->x, bottom, x->s->w, top - bottom, &x->s->colour, NULL,
+                         0);
         } else {
             rc_draw_line(L->a, pg->fg, x->s->x, x->bottom, x->s->x + x->s->w, x->bottom,
                          x->s->colour, x->s->line_width);
@@ -367,10 +344,10 @@ static void finish_page(lo *L, lo_pg *pg, pstate *ps, run *r)
     if (!ps->full && !ps->opening && ps->sec_header) {
         const char *title = L->cfg && L->cfg->report.title.s ? L->cfg->report.title.s : "";
         const char *left = fit(L, RC_FONT_REGULAR, hs, title, 0.46 * LO_WIDTH);
-        const char *right = fit(L, RC_FONT_REGULAR, hs, ps->running ? ps->running : "",
-                                0.46 * LO_WIDTH);
-        rc_draw_text(L->a, pg->fg, RC_FONT_REGULAR, hs, LO_LEFT, LO_HEADER_BASE, left,
-                     strlen(left), s->grey);
+        const char *right =
+            fit(L, RC_FONT_REGULAR, hs, ps->running ? ps->running : "", 0.46 * LO_WIDTH);
+        rc_draw_text(L->a, pg->fg, RC_FONT_REGULAR, hs, LO_LEFT, LO_HEADER_BASE, left, strlen(left),
+                     s->grey);
         double rw = lo_text_width(L, RC_FONT_REGULAR, hs, right, strlen(right));
         rc_draw_text(L->a, pg->fg, RC_FONT_REGULAR, hs, LO_LEFT + LO_WIDTH - rw, LO_HEADER_BASE,
                      right, strlen(right), s->grey);
@@ -408,19 +385,16 @@ void lo_paginate(lo *L)
             RC_PUSH(L->a, sim.q, ps.q.v[i]);
         run rs = {0};
         size_t end = run_page(L, &sim, SIZE_MAX, NULL, &rs);
-        lo_pg pg = {.bg = rc_draw_new(L->a), .fg = rc_draw_new(L->a),
-                    .index = L->res->pages.n};
+        lo_pg pg = {.bg = rc_draw_new(L->a), .fg = rc_draw_new(L->a), .index = L->res->pages.n};
         run re = {0};
         size_t start = ps.pos, q0 = ps.q.n;
         run_page(L, &ps, end, &pg, &re);
         if (!re.any) {
             /* nothing left to show (trailing page settings) */
-            if (ps.pos == start && ps.q.n == q0)
-                ps.pos++;
+            if (ps.pos == start && ps.q.n == q0) ps.pos++;
             continue;
         }
         finish_page(L, &pg, &ps, &re);
-        if (++guard > 100000)
-            break;
+        if (++guard > 100000) break;
     }
 }

@@ -28,20 +28,16 @@ static const struct {
     const char *lang;
     const char *w[RC_XW_COUNT_WORDS];
 } xwords[] = {
-    {"en", {"Label", "Column", "Format", "Path", "code", "SHA-256", "Description", "Rows"}},
-    {"es", {"Etiqueta", "Columna", "Formato", "Ruta", "código", "SHA-256", "Descripción",
-            "Filas"}},
-    {"pt", {"Rótulo", "Coluna", "Formato", "Caminho", "código", "SHA-256", "Descrição",
-            "Linhas"}},
+    {"en", {"Label", "Column", "Format", "Path", "code", "SHA-256"}},
+    {"es", {"Etiqueta", "Columna", "Formato", "Ruta", "código", "SHA-256"}},
+    {"pt", {"Rótulo", "Coluna", "Formato", "Caminho", "código", "SHA-256"}},
 };
 
 const char *rc_xw_word(const rc_locale *l, rc_xword w)
 {
-    if ((unsigned)w >= RC_XW_COUNT_WORDS)
-        return "";
+    if ((unsigned)w >= RC_XW_COUNT_WORDS) return "";
     for (size_t i = 0; l && l->lang && i < sizeof xwords / sizeof xwords[0]; i++)
-        if (strcmp(xwords[i].lang, l->lang) == 0 && xwords[i].w[w])
-            return xwords[i].w[w];
+        if (strcmp(xwords[i].lang, l->lang) == 0 && xwords[i].w[w]) return xwords[i].w[w];
     return xwords[0].w[w];
 }
 
@@ -51,10 +47,8 @@ const char *rc_xw_word(const rc_locale *l, rc_xword w)
  * (enough for the names reportc makes; others compare exactly). */
 static uint32_t fold(uint32_t cp)
 {
-    if (cp >= 'A' && cp <= 'Z')
-        return cp + 32;
-    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
-        return cp + 32;
+    if (cp >= 'A' && cp <= 'Z') return cp + 32;
+    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;
     return cp;
 }
 
@@ -64,10 +58,8 @@ static bool same_name(const char *a, const char *b)
     while (la && lb) {
         uint32_t ca, cb;
         size_t na = rc_utf8_decode(a, la, &ca), nb = rc_utf8_decode(b, lb, &cb);
-        if (!na || !nb)
-            return la == lb && memcmp(a, b, la) == 0;
-        if (fold(ca) != fold(cb))
-            return false;
+        if (!na || !nb) return la == lb && memcmp(a, b, la) == 0;
+        if (fold(ca) != fold(cb)) return false;
         a += na, la -= na, b += nb, lb -= nb;
     }
     return la == 0 && lb == 0;
@@ -78,8 +70,7 @@ static bool name_taken(const char *s, const char *const *taken, size_t n)
     if (same_name(s, "History")) /* reserved by Excel */
         return true;
     for (size_t i = 0; i < n; i++)
-        if (taken[i] && same_name(s, taken[i]))
-            return true;
+        if (taken[i] && same_name(s, taken[i])) return true;
     return false;
 }
 
@@ -112,11 +103,9 @@ void rc_xlsx_sheet_name(const char *want, const char *const *taken, size_t ntake
             continue;
         }
         bool drop = cp < 0x20 || cp == 0x7F || (cp < 0x80 && strchr("[]:*?/\\", (int)cp));
-        if (cp == '\'' && n == 0)
-            drop = true; /* no leading apostrophe */
+        if (cp == '\'' && n == 0) drop = true; /* no leading apostrophe */
         if (!drop) {
-            if (n + k > 31)
-                break;
+            if (n + k > 31) break;
             memcpy(base + n, p, k);
             n += k;
         }
@@ -126,8 +115,7 @@ void rc_xlsx_sheet_name(const char *want, const char *const *taken, size_t ntake
     cut(base, 31);
     while (base[0] == ' ' || base[0] == '\'')
         memmove(base, base + 1, strlen(base));
-    if (!base[0])
-        strcpy(base, "Sheet");
+    if (!base[0]) strcpy(base, "Sheet");
     if (!name_taken(base, taken, ntaken)) {
         memcpy(out, base, strlen(base) + 1);
         return;
@@ -167,10 +155,11 @@ static bool combining(uint32_t cp)
 /* Latin letters with diacritics measure as their base letter. */
 static uint32_t base_letter(uint32_t cp)
 {
-    static const char latin1[] = "AAAAAAACEEEEIIII" "DNOOOOOxOUUUUYTs"
-                                 "aaaaaaaceeeeiiii" "dnooooo/ouuuuyty";
-    if (cp >= 0xC0 && cp <= 0xFF)
-        return (uint32_t)(unsigned char)latin1[cp - 0xC0];
+    static const char latin1[] = "AAAAAAACEEEEIIII"
+                                 "DNOOOOOxOUUUUYTs"
+                                 "aaaaaaaceeeeiiii"
+                                 "dnooooo/ouuuuyty";
+    if (cp >= 0xC0 && cp <= 0xFF) return (uint32_t)(unsigned char)latin1[cp - 0xC0];
     if (cp >= 0x100 && cp <= 0x17F)
         return 'a'; /* Latin Extended-A: mostly lower-case accented letters */
     return cp;
@@ -178,20 +167,14 @@ static uint32_t base_letter(uint32_t cp)
 
 static double cp_width(uint32_t cp)
 {
-    if (combining(cp))
-        return 0.0;
-    if (wide_cp(cp))
-        return 2.0;
+    if (combining(cp)) return 0.0;
+    if (wide_cp(cp)) return 2.0;
     cp = base_letter(cp);
     if (cp < 0x80) {
-        if (strchr("iljI.,:;'|!` ", (int)cp) && cp)
-            return 0.5;
-        if (strchr("frt()[]{}\"-", (int)cp) && cp)
-            return 0.7;
-        if (cp == 'W' || cp == 'M' || cp == 'm' || cp == 'w' || cp == '@' || cp == '%')
-            return 1.4;
-        if (cp >= 'A' && cp <= 'Z')
-            return 1.2;
+        if (strchr("iljI.,:;'|!` ", (int)cp) && cp) return 0.5;
+        if (strchr("frt()[]{}\"-", (int)cp) && cp) return 0.7;
+        if (cp == 'W' || cp == 'M' || cp == 'm' || cp == 'w' || cp == '@' || cp == '%') return 1.4;
+        if (cp >= 'A' && cp <= 'Z') return 1.2;
         return 1.0;
     }
     return 1.0;
@@ -199,8 +182,7 @@ static double cp_width(uint32_t cp)
 
 double rc_xlsx_text_width(const char *s)
 {
-    if (!s)
-        return 0.0;
+    if (!s) return 0.0;
     size_t left = strlen(s);
     double w = 0.0, line = 0.0;
     while (left) {
@@ -224,8 +206,7 @@ double rc_xlsx_text_width(const char *s)
 double rc_xw_fit(double current, const char *s)
 {
     double w = rc_xlsx_text_width(s) + 2.0;
-    if (w > RC_XLSX_WIDTH_MAX)
-        w = RC_XLSX_WIDTH_MAX;
+    if (w > RC_XLSX_WIDTH_MAX) w = RC_XLSX_WIDTH_MAX;
     return w > current ? w : current;
 }
 
@@ -243,37 +224,31 @@ static uint64_t le64(const unsigned char *p)
 
 static bool read_at(FILE *f, uint64_t off, void *buf, size_t n)
 {
-    if (fseeko(f, (off_t)off, SEEK_SET) != 0)
-        return false;
+    if (fseeko(f, (off_t)off, SEEK_SET) != 0) return false;
     return fread(buf, 1, n, f) == n;
 }
 
 bool rc_xlsx_verify_zip(const char *path)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
+    if (!f) return false;
     bool ok = false;
     unsigned char *tail = NULL;
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || st.st_size < 22)
-        goto done;
+    if (fstat(fileno(f), &st) != 0 || st.st_size < 22) goto done;
     uint64_t size = (uint64_t)st.st_size;
     size_t want = 65536 + 22;
     size_t n = size < want ? (size_t)size : want;
     uint64_t base = size - n;
     tail = malloc(n);
-    if (!tail || !read_at(f, base, tail, n))
-        goto done;
+    if (!tail || !read_at(f, base, tail, n)) goto done;
     /* The last EOCD whose comment runs exactly to the end of the file. */
     for (size_t i = n - 22 + 1; i-- > 0;) {
         const unsigned char *e = tail + i;
-        if (memcmp(e, "PK\x05\x06", 4) != 0)
-            continue;
+        if (memcmp(e, "PK\x05\x06", 4) != 0) continue;
         uint64_t eocd = base + i;
         unsigned comment = (unsigned)e[20] | (unsigned)e[21] << 8;
-        if (eocd + 22 + comment != size)
-            continue;
+        if (eocd + 22 + comment != size) continue;
         uint64_t cd_size = le32(e + 12), cd_off = le32(e + 16);
         uint64_t cd_end = eocd;
         if (cd_off == 0xFFFFFFFFu || cd_size == 0xFFFFFFFFu) {
@@ -290,11 +265,9 @@ bool rc_xlsx_verify_zip(const char *path)
             cd_off = le64(rec + 48);
             cd_end = rec_off;
         }
-        if (cd_off > cd_end || cd_end - cd_off != cd_size || cd_size < 46)
-            goto done;
+        if (cd_off > cd_end || cd_end - cd_off != cd_size || cd_size < 46) goto done;
         unsigned char sig[4];
-        if (!read_at(f, cd_off, sig, 4) || memcmp(sig, "PK\x01\x02", 4) != 0)
-            goto done;
+        if (!read_at(f, cd_off, sig, 4) || memcmp(sig, "PK\x01\x02", 4) != 0) goto done;
         unsigned char first[4];
         ok = read_at(f, 0, first, 4) && memcmp(first, "PK\x03\x04", 4) == 0;
         goto done;
@@ -318,8 +291,7 @@ void rc_xw_check(rc_xw *x, lxw_error e, const char *what)
 static lxw_format *fmt_new(rc_xw *x)
 {
     lxw_format *f = workbook_add_format(x->wb);
-    if (!f)
-        rc_xw_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a cell format");
+    if (!f) rc_xw_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a cell format");
     return f;
 }
 
@@ -330,8 +302,7 @@ static void make_formats(rc_xw *x)
     x->header = fmt_new(x);
     x->wrap = fmt_new(x);
     x->small = fmt_new(x);
-    if (x->err)
-        return;
+    if (x->err) return;
     format_set_bold(x->bold);
     format_set_bold(x->title);
     format_set_font_size(x->title, 13);
@@ -369,6 +340,26 @@ static bool dir_writable(const char *dir, int *err)
     return true;
 }
 
+/* The name to show for a path: build.c hands us rc_out_tmpname's
+ * "DIR/.NAME.PID.N.tmp"; the user knows the file as "DIR/NAME". */
+static const char *shown_path(rc_arena *a, const char *path)
+{
+    const char *base = rc_path_base(path);
+    size_t n = strlen(base);
+    if (base[0] != '.' || n < 10 || strcmp(base + n - 4, ".tmp") != 0) return path;
+    size_t e = n - 4, dots = 0;
+    while (e > 1 && dots < 2) {
+        size_t k = e;
+        while (k > 1 && base[k - 1] >= '0' && base[k - 1] <= '9')
+            k--;
+        if (k == e || base[k - 1] != '.') return path;
+        e = k - 1;
+        dots++;
+    }
+    if (dots < 2 || e <= 1) return path;
+    return rc_arena_printf(a, "%.*s%.*s", (int)(base - path), path, (int)(e - 1), base + 1);
+}
+
 rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
                      bool constant_memory, bool zip64, rc_diag *d)
 {
@@ -376,17 +367,17 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
     x->a = a;
     x->d = d;
     x->loc = doc->locale ? doc->locale : rc_locale_get("en");
-    x->path = path;
+    x->path = shown_path(a, path);
+    x->file = path;
     const rc_config *cfg = doc->cfg;
     x->where = cfg && cfg->output.directory.s ? cfg->output.directory.loc
                : cfg                          ? cfg->output.loc
                                               : (rc_loc){path, 0, 0};
-    if (!x->where.file)
-        x->where = (rc_loc){path, 0, 0};
+    if (!x->where.file) x->where = (rc_loc){path, 0, 0};
     const char *dir = rc_path_dir(a, path);
     int e = 0;
     if (!dir_writable(dir, &e)) {
-        rc_diag_error(d, x->where, "cannot write workbook '%s': directory '%s': %s", path, dir,
+        rc_diag_error(d, x->where, "cannot write workbook '%s': directory '%s': %s", x->path, dir,
                       strerror(e));
         return RC_ERR_IO;
     }
@@ -397,7 +388,7 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
     x->wb = workbook_new_opt(x->tmp, &opt);
     if (!x->wb) {
         rc_diag_error(d, x->where, "cannot write workbook '%s': libxlsxwriter could not start",
-                      path);
+                      x->path);
         return RC_ERR_LIBRARY;
     }
     make_formats(x);
@@ -411,10 +402,8 @@ static char *join(rc_arena *a, const rc_strlist *l, const char *sep)
         n += (l->v[i].s ? strlen(l->v[i].s) : 0) + strlen(sep);
     char *s = rc_arena_alloc(a, n + 1);
     for (size_t i = 0; i < l->n; i++) {
-        if (!l->v[i].s)
-            continue;
-        if (*s)
-            strcat(s, sep);
+        if (!l->v[i].s) continue;
+        if (*s) strcat(s, sep);
         strcat(s, l->v[i].s);
     }
     return s;
@@ -450,8 +439,7 @@ rc_status rc_xw_close(rc_xw *x)
                       lxw_strerror(x->err), x->err_what ? x->err_what : "?");
         st = RC_ERR_LIBRARY;
     } else if (e != LXW_NO_ERROR) {
-        rc_diag_error(x->d, x->where, "cannot write workbook '%s': %s", x->path,
-                      lxw_strerror(e));
+        rc_diag_error(x->d, x->where, "cannot write workbook '%s': %s", x->path, lxw_strerror(e));
         st = e == LXW_ERROR_CREATING_XLSX_FILE || e == LXW_ERROR_CREATING_TMPFILE ||
                      e == LXW_ERROR_ZIP_FILE_OPERATION || e == LXW_ERROR_ZIP_CLOSE
                  ? RC_ERR_IO
@@ -467,9 +455,8 @@ rc_status rc_xw_close(rc_xw *x)
         unlink(x->tmp);
         return st;
     }
-    if (rc_out_rename(x->tmp, x->path) != RC_OK) {
-        rc_diag_error(x->d, x->where, "cannot write workbook '%s': %s", x->path,
-                      strerror(errno));
+    if (rc_out_rename(x->tmp, x->file) != RC_OK) {
+        rc_diag_error(x->d, x->where, "cannot write workbook '%s': %s", x->path, strerror(errno));
         unlink(x->tmp);
         return RC_ERR_IO;
     }
@@ -492,8 +479,7 @@ lxw_worksheet *rc_xw_sheet(rc_xw *x, const char *want, const char **name)
         return NULL;
     }
     RC_PUSH(x->a, x->names, s);
-    if (name)
-        *name = s;
+    if (name) *name = s;
     return ws;
 }
 
@@ -501,8 +487,7 @@ lxw_worksheet *rc_xw_sheet(rc_xw *x, const char *want, const char **name)
 
 void rc_xw_num(rc_xw *x, lxw_worksheet *ws, uint32_t r, uint32_t c, double v, lxw_format *f)
 {
-    if (!ws || !isfinite(v))
-        return;
+    if (!ws || !isfinite(v)) return;
     rc_xw_check(x, worksheet_write_number(ws, r, (lxw_col_t)c, v, f), "a number cell");
 }
 
@@ -511,22 +496,18 @@ void rc_xw_num(rc_xw *x, lxw_worksheet *ws, uint32_t r, uint32_t c, double v, lx
 static const char *fit_string(rc_xw *x, const char *s)
 {
     size_t len = strlen(s);
-    if (len <= RC_XLSX_MAX_STRING)
-        return s;
+    if (len <= RC_XLSX_MAX_STRING) return s;
     size_t units = 0, i = 0;
     while (i < len) {
         uint32_t cp;
         size_t k = rc_utf8_decode(s + i, len - i, &cp);
-        if (!k)
-            k = 1, cp = 0;
+        if (!k) k = 1, cp = 0;
         size_t u = cp > 0xFFFF ? 2 : 1;
-        if (units + u > RC_XLSX_MAX_STRING)
-            break;
+        if (units + u > RC_XLSX_MAX_STRING) break;
         units += u;
         i += k;
     }
-    if (i == len)
-        return s;
+    if (i == len) return s;
     if (!x->warned_long) {
         rc_diag_warning(x->d, x->where,
                         "workbook '%s': a text longer than 32,767 characters was cut to fit "
@@ -539,30 +520,25 @@ static const char *fit_string(rc_xw *x, const char *s)
 
 void rc_xw_str(rc_xw *x, lxw_worksheet *ws, uint32_t r, uint32_t c, const char *s, lxw_format *f)
 {
-    if (!ws)
-        return;
+    if (!ws) return;
     if (!s || !*s) {
-        if (f)
-            rc_xw_check(x, worksheet_write_blank(ws, r, (lxw_col_t)c, f), "a blank cell");
+        if (f) rc_xw_check(x, worksheet_write_blank(ws, r, (lxw_col_t)c, f), "a blank cell");
         return;
     }
-    rc_xw_check(x, worksheet_write_string(ws, r, (lxw_col_t)c, fit_string(x, s), f),
-                "a text cell");
+    rc_xw_check(x, worksheet_write_string(ws, r, (lxw_col_t)c, fit_string(x, s), f), "a text cell");
 }
 
 void rc_xw_link(rc_xw *x, lxw_worksheet *ws, uint32_t r, uint32_t c, const char *url,
                 const char *text)
 {
-    if (!ws)
-        return;
+    if (!ws) return;
     rc_xw_check(x, worksheet_write_url_opt(ws, r, (lxw_col_t)c, url, x->url, text, NULL),
                 "a hyperlink");
 }
 
 void rc_xw_width(rc_xw *x, lxw_worksheet *ws, uint32_t c, double chars)
 {
-    if (!ws)
-        return;
+    if (!ws) return;
     rc_xw_check(x, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, chars, NULL),
                 "a column width");
 }
@@ -572,15 +548,12 @@ void rc_xw_width(rc_xw *x, lxw_worksheet *ws, uint32_t c, double chars)
 const char *rc_xlsx_num_format(const char *spec, bool integral)
 {
     static const char *const pct[] = {"0%", "0.0%", "0.00%", "0.000%", "0.0000%"};
-    static const char *const num[] = {"0", "0.0", "0.00", "0.000", "0.0000", "0.00000",
-                                      "0.000000"};
-    if (!spec || !*spec || strcmp(spec, "auto") == 0)
-        return integral ? "0" : NULL;
+    static const char *const num[] = {"0", "0.0", "0.00", "0.000", "0.0000", "0.00000", "0.000000"};
+    if (!spec || !*spec || strcmp(spec, "auto") == 0) return integral ? "0" : NULL;
     if (strcmp(spec, "integer") == 0 || strncmp(spec, "floor:", 6) == 0 ||
         strncmp(spec, "ceil:", 5) == 0)
         return "0";
-    if (strcmp(spec, "percent") == 0)
-        return pct[0];
+    if (strcmp(spec, "percent") == 0) return pct[0];
     if (strncmp(spec, "percent:", 8) == 0) {
         long n = strtol(spec + 8, NULL, 10);
         return pct[n < 0 ? 0 : n > 4 ? 4 : n];
@@ -595,14 +568,11 @@ const char *rc_xlsx_num_format(const char *spec, bool integral)
 lxw_format *rc_xw_format_for(rc_xw *x, const char *spec, bool integral)
 {
     const char *nf = rc_xlsx_num_format(spec, integral);
-    if (!nf)
-        return NULL;
+    if (!nf) return NULL;
     for (size_t i = 0; i < x->fmts.n; i++)
-        if (strcmp(x->fmts.v[i].numfmt, nf) == 0)
-            return x->fmts.v[i].f;
+        if (strcmp(x->fmts.v[i].numfmt, nf) == 0) return x->fmts.v[i].f;
     lxw_format *f = fmt_new(x);
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     format_set_num_format(f, nf);
     RC_PUSH(x->a, x->fmts, ((rc_xw_fmt){nf, f}));
     return f;

@@ -49,8 +49,7 @@ void rc_xlsx_contents_sheet(rc_xw *x, lxw_worksheet *ws, const rc_doc *doc,
             size_t k = 0;
             for (const char *p = sheet; *p; p++) {
                 q[k++] = *p;
-                if (*p == '\'')
-                    q[k++] = '\'';
+                if (*p == '\'') q[k++] = '\'';
             }
             rc_xw_link(x, ws, r, 2, rc_arena_printf(x->a, "internal:'%s'!A1", q), sheet);
             w[0] = rc_xw_fit(w[0], label);
@@ -65,8 +64,7 @@ void rc_xlsx_contents_sheet(rc_xw *x, lxw_worksheet *ws, const rc_doc *doc,
 void rc_xlsx_metrics_sheet(rc_xw *x, const rc_doc *doc)
 {
     lxw_worksheet *ws = rc_xw_sheet(x, word(x, RC_W_METRICS), NULL);
-    if (!ws)
-        return;
+    if (!ws) return;
     const char *head[] = {word(x, RC_W_METRIC), word(x, RC_W_VALUE),
                           rc_xw_word(x->loc, RC_XW_LABEL), rc_xw_word(x->loc, RC_XW_FORMAT)};
     double w[4];
@@ -100,8 +98,7 @@ static const char *iso_date(rc_arena *a, int64_t epoch)
 {
     time_t t = (time_t)epoch;
     struct tm tm;
-    if (!gmtime_r(&t, &tm))
-        return "";
+    if (!gmtime_r(&t, &tm)) return "";
     char buf[32];
     strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return rc_arena_strdup(a, buf);
@@ -109,8 +106,7 @@ static const char *iso_date(rc_arena *a, int64_t epoch)
 
 static void append(rc_arena *a, char **s, const char *sep, const char *part)
 {
-    if (!part || !*part)
-        return;
+    if (!part || !*part) return;
     *s = rc_arena_printf(a, "%s%s%s", *s, **s ? sep : "", part);
 }
 
@@ -127,10 +123,8 @@ static const char *citation(rc_arena *a, const rc_report_cfg *r)
     append(a, &s, ", ", r->publisher.s);
     append(a, &s, ", ", r->place.s);
     append(a, &s, ", ", r->year.s);
-    if (r->isbn.s)
-        append(a, &s, ", ", rc_arena_printf(a, "ISBN %s", r->isbn.s));
-    if (r->doi.s)
-        append(a, &s, ", ", rc_arena_printf(a, "doi:%s", r->doi.s));
+    if (r->isbn.s) append(a, &s, ", ", rc_arena_printf(a, "ISBN %s", r->isbn.s));
+    if (r->doi.s) append(a, &s, ", ", rc_arena_printf(a, "doi:%s", r->doi.s));
     return *s ? rc_arena_printf(a, "%s.", s) : s;
 }
 
@@ -152,8 +146,7 @@ static void pair(about *b, const char *k, const char *v, lxw_format *vf)
 
 static void input_file(about *b, const char *path, const char *known_sha)
 {
-    if (!path)
-        return;
+    if (!path) return;
     char sha[65] = "";
     if (known_sha && known_sha[0])
         memcpy(sha, known_sha, 65);
@@ -175,19 +168,16 @@ static void md_files(about *b, const rc_strlist *l, const char **paths)
 void rc_xlsx_about_sheet(rc_xw *x, const rc_doc *doc, int64_t epoch)
 {
     lxw_worksheet *ws = rc_xw_sheet(x, word(x, RC_W_ABOUT), NULL);
-    if (!ws)
-        return;
+    if (!ws) return;
     const rc_config *cfg = doc->cfg;
     about b = {.x = x, .ws = ws, .row = 2, .w = {16.0, 20.0}};
     const char *title = cfg && cfg->report.title.s ? cfg->report.title.s : "";
     rc_xw_str(x, ws, 0, 0, title, x->title);
     pair(&b, word(x, RC_W_TITLE), title, NULL);
-    if (cfg && cfg->report.subtitle.s)
-        pair(&b, "", cfg->report.subtitle.s, NULL);
+    if (cfg && cfg->report.subtitle.s) pair(&b, "", cfg->report.subtitle.s, NULL);
     pair(&b, word(x, RC_W_GENERATED), iso_date(x->a, epoch), NULL);
     pair(&b, word(x, RC_W_VERSION), "reportc " RC_VERSION, NULL);
-    if (cfg)
-        pair(&b, word(x, RC_W_HOW_TO_CITE), citation(x->a, &cfg->report), NULL);
+    if (cfg) pair(&b, word(x, RC_W_HOW_TO_CITE), citation(x->a, &cfg->report), NULL);
     b.row++;
     rc_xw_str(x, ws, b.row++, 0, word(x, RC_W_INPUT_FILES), x->title);
     rc_xw_str(x, ws, b.row, 0, rc_xw_word(x->loc, RC_XW_PATH), x->header);
@@ -195,9 +185,8 @@ void rc_xlsx_about_sheet(rc_xw *x, const rc_doc *doc, int64_t epoch)
     if (cfg) {
         input_file(&b, cfg->path, NULL);
         for (size_t i = 0; i < cfg->nsources; i++) {
-            const rc_source_data *sd = doc->data && i < doc->data->nsources
-                                           ? &doc->data->sources[i]
-                                           : NULL;
+            const rc_source_data *sd =
+                doc->data && i < doc->data->nsources ? &doc->data->sources[i] : NULL;
             input_file(&b, cfg->sources[i].path, sd ? sd->sha256 : NULL);
         }
         const rc_document_cfg *dc = &cfg->document;
@@ -206,8 +195,7 @@ void rc_xlsx_about_sheet(rc_xw *x, const rc_doc *doc, int64_t epoch)
         md_files(&b, &dc->back, dc->back_path);
         md_files(&b, &dc->annexes, dc->annex_path);
         for (size_t i = 0; i < cfg->ntables; i++)
-            if (cfg->tables[i].path)
-                input_file(&b, cfg->tables[i].path, NULL);
+            if (cfg->tables[i].path) input_file(&b, cfg->tables[i].path, NULL);
         for (size_t i = 0; i < cfg->nboxes; i++)
             input_file(&b, cfg->boxes[i].path, NULL);
     }
@@ -220,8 +208,7 @@ rc_status rc_xlsx_write_figures(rc_arena *a, const rc_doc *doc, const char *path
 {
     rc_xw x;
     rc_status st = rc_xw_open(&x, a, doc, path, false, false, d);
-    if (st != RC_OK)
-        return st;
+    if (st != RC_OK) return st;
     rc_xw_properties(&x, doc, epoch, NULL);
     /* Every sheet is created first so Contents comes first and knows the
      * (de-duplicated) names of the sheets it links to. */

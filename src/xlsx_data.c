@@ -30,7 +30,7 @@ typedef enum col_kind { COL_TEXT, COL_NUM, COL_LABEL, COL_CODE, COL_MULTI, COL_O
 typedef struct dcol {
     const rc_field_cfg *f;
     col_kind kind;
-    size_t opt;          /* COL_OPTION: code index */
+    size_t opt; /* COL_OPTION: code index */
     const char *header;
     double width;
 } dcol;
@@ -39,7 +39,7 @@ typedef struct dsheet {
     const rc_source_data *src;
     dcol *cols;
     size_t ncols;
-    char *buf;           /* multi labels are joined here (no allocation per cell) */
+    char *buf; /* multi labels are joined here (no allocation per cell) */
     size_t bufcap;
 } dsheet;
 
@@ -51,16 +51,14 @@ static const char *code_label(const rc_code *c)
 static bool codes_differ(const rc_field_cfg *f)
 {
     for (size_t i = 0; i < f->ncodes; i++)
-        if (strcmp(code_label(&f->codes[i]), f->codes[i].code) != 0)
-            return true;
+        if (strcmp(code_label(&f->codes[i]), f->codes[i].code) != 0) return true;
     return false;
 }
 
 static bool header_used(const dsheet *s, size_t n, const char *h)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcasecmp(s->cols[i].header, h) == 0)
-            return true;
+        if (strcasecmp(s->cols[i].header, h) == 0) return true;
     return false;
 }
 
@@ -86,8 +84,7 @@ static void plan_columns(rc_xw *x, dsheet *s)
     for (size_t i = 0; i < src->nfields; i++) {
         const rc_field_cfg *f = &src->fields[i];
         n += 2;
-        if (f->type == RC_FIELD_MULTI)
-            n += f->ncodes;
+        if (f->type == RC_FIELD_MULTI) n += f->ncodes;
     }
     s->cols = rc_arena_array(x->a, n ? n : 1, sizeof *s->cols);
     size_t cap = 1;
@@ -95,10 +92,14 @@ static void plan_columns(rc_xw *x, dsheet *s)
         const rc_field_cfg *f = &src->fields[i];
         const char *name = f->name.s ? f->name.s : "";
         switch (f->type) {
-        case RC_FIELD_TEXT: add_col(x->a, s, f, COL_TEXT, 0, name); break;
+        case RC_FIELD_TEXT:
+            add_col(x->a, s, f, COL_TEXT, 0, name);
+            break;
         case RC_FIELD_INTEGER:
         case RC_FIELD_NUMBER:
-        case RC_FIELD_LIKERT: add_col(x->a, s, f, COL_NUM, 0, name); break;
+        case RC_FIELD_LIKERT:
+            add_col(x->a, s, f, COL_NUM, 0, name);
+            break;
         case RC_FIELD_CATEGORY:
             add_col(x->a, s, f, COL_LABEL, 0, name);
             if (codes_differ(f))
@@ -113,8 +114,7 @@ static void plan_columns(rc_xw *x, dsheet *s)
                         rc_arena_printf(x->a, "%s: %s", name, code_label(&f->codes[k])));
                 need += strlen(code_label(&f->codes[k])) + 2;
             }
-            if (need > cap)
-                cap = need;
+            if (need > cap) cap = need;
             break;
         }
         }
@@ -129,12 +129,10 @@ static const char *multi_text(dsheet *s, const rc_field_cfg *f, uint64_t mask)
     size_t n = 0;
     b[0] = 0;
     for (size_t i = 0; i < f->ncodes && i < 64; i++) {
-        if (!(mask >> i & 1))
-            continue;
+        if (!(mask >> i & 1)) continue;
         const char *l = code_label(&f->codes[i]);
         size_t k = strlen(l);
-        if (n + k + 3 > s->bufcap)
-            break;
+        if (n + k + 3 > s->bufcap) break;
         if (n) {
             memcpy(b + n, "; ", 2);
             n += 2;
@@ -149,19 +147,21 @@ static const char *multi_text(dsheet *s, const rc_field_cfg *f, uint64_t mask)
 /* Text shown in a cell (for widths): NULL for number cells. */
 static const char *cell_text(dsheet *s, const dcol *c, const rc_value *v)
 {
-    if (v->missing)
-        return NULL;
+    if (v->missing) return NULL;
     const rc_field_cfg *f = c->f;
     switch (c->kind) {
-    case COL_TEXT: return v->text;
+    case COL_TEXT:
+        return v->text;
     case COL_LABEL:
         return v->code >= 0 && (size_t)v->code < f->ncodes ? code_label(&f->codes[v->code])
-                                                            : v->text;
+                                                           : v->text;
     case COL_CODE:
         return v->code >= 0 && (size_t)v->code < f->ncodes ? f->codes[v->code].code : v->text;
-    case COL_MULTI: return multi_text(s, f, v->mask);
+    case COL_MULTI:
+        return multi_text(s, f, v->mask);
     case COL_NUM:
-    case COL_OPTION: return NULL;
+    case COL_OPTION:
+        return NULL;
     }
     return NULL;
 }
@@ -184,8 +184,7 @@ static void measure(dsheet *s)
                 continue;
             }
             const char *t = cell_text(s, c, v);
-            if (t && c->width < RC_XLSX_WIDTH_MAX)
-                c->width = rc_xw_fit(c->width, t);
+            if (t && c->width < RC_XLSX_WIDTH_MAX) c->width = rc_xw_fit(c->width, t);
         }
     }
 }
@@ -195,13 +194,18 @@ static void write_row(rc_xw *x, lxw_worksheet *ws, dsheet *s, uint32_t r, const 
     for (size_t i = 0; i < s->ncols; i++) {
         const dcol *c = &s->cols[i];
         const rc_value *v = &row[c->f->index];
-        if (v->missing)
-            continue;
+        if (v->missing) continue;
         uint32_t col = (uint32_t)i;
         switch (c->kind) {
-        case COL_NUM: rc_xw_num(x, ws, r, col, v->num, NULL); break;
-        case COL_OPTION: rc_xw_num(x, ws, r, col, (double)(v->mask >> c->opt & 1), NULL); break;
-        default: rc_xw_str(x, ws, r, col, cell_text(s, c, v), NULL); break;
+        case COL_NUM:
+            rc_xw_num(x, ws, r, col, v->num, NULL);
+            break;
+        case COL_OPTION:
+            rc_xw_num(x, ws, r, col, (double)(v->mask >> c->opt & 1), NULL);
+            break;
+        default:
+            rc_xw_str(x, ws, r, col, cell_text(s, c, v), NULL);
+            break;
         }
     }
 }
@@ -210,8 +214,7 @@ static void write_row(rc_xw *x, lxw_worksheet *ws, dsheet *s, uint32_t r, const 
 static void write_chunk(rc_xw *x, dsheet *s, const char *want, size_t first, size_t n, bool cm)
 {
     lxw_worksheet *ws = rc_xw_sheet(x, want, NULL);
-    if (!ws)
-        return;
+    if (!ws) return;
     for (size_t i = 0; i < s->ncols; i++)
         rc_xw_width(x, ws, (uint32_t)i, s->cols[i].width);
     worksheet_freeze_panes(ws, 1, 0);
@@ -258,20 +261,18 @@ static const char *codes_text(rc_arena *a, const rc_field_cfg *f, const dcol *c)
 static const char *missing_text(rc_arena *a, const rc_field_cfg *f)
 {
     const rc_strlist *m = f->missing.n ? &f->missing
-                          : f->source ? &f->source->missing
-                                      : &f->missing;
+                          : f->source  ? &f->source->missing
+                                       : &f->missing;
     char *s = "";
     for (size_t i = 0; i < m->n; i++)
-        if (m->v[i].s)
-            s = rc_arena_printf(a, "%s%s%s", s, *s ? " | " : "", m->v[i].s);
+        if (m->v[i].s) s = rc_arena_printf(a, "%s%s%s", s, *s ? " | " : "", m->v[i].s);
     return s;
 }
 
 static void fields_sheet(rc_xw *x, dsheet *sheets, size_t n)
 {
     lxw_worksheet *ws = rc_xw_sheet(x, rc_locale_word(x->loc, RC_W_FIELDS), NULL);
-    if (!ws)
-        return;
+    if (!ws) return;
     const char *head[] = {rc_locale_word(x->loc, RC_W_SOURCE), rc_locale_word(x->loc, RC_W_FIELD),
                           rc_xw_word(x->loc, RC_XW_COLUMN),    rc_xw_word(x->loc, RC_XW_LABEL),
                           rc_locale_word(x->loc, RC_W_TYPE),   rc_locale_word(x->loc, RC_W_CODES),
@@ -309,13 +310,24 @@ static void fields_sheet(rc_xw *x, dsheet *sheets, size_t n)
 rc_status rc_xlsx_write_data(rc_arena *a, const rc_doc *doc, const char *path, int64_t epoch,
                              rc_diag *d)
 {
+    return rc_xlsx_write_data_opt(a, doc, path, epoch, NULL, d);
+}
+
+rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *path, int64_t epoch,
+                                 const rc_xlsx_data_opts *opts, rc_diag *d)
+{
+    size_t per = opts && opts->rows_per_sheet && opts->rows_per_sheet < RC_XLSX_ROWS_PER_SHEET
+                     ? opts->rows_per_sheet
+                     : RC_XLSX_ROWS_PER_SHEET;
+    size_t cm_rows = opts && opts->constant_memory_rows ? opts->constant_memory_rows
+                                                        : RC_XLSX_CONSTANT_MEMORY_ROWS;
     const rc_data *data = doc->data;
     if (!data || !doc->cfg) {
         rc_diag_error(d, (rc_loc){path, 0, 0}, "cannot write workbook '%s': no data", path);
         return RC_ERR_DATA;
     }
     bool cm = false;
-    double cells = 0;
+    double cells = 0; /* cell estimate */
     for (size_t i = 0; i < data->nsources; i++) {
         const rc_source_data *sd = &data->sources[i];
         if (!sd->rows && sd->nrows) {
@@ -325,16 +337,15 @@ rc_status rc_xlsx_write_data(rc_arena *a, const rc_doc *doc, const char *path, i
                           sd->cfg->name.s);
             return RC_ERR_DATA;
         }
-        if (sd->nrows > RC_XLSX_CONSTANT_MEMORY_ROWS)
-            cm = true;
+        if (sd->nrows > cm_rows) cm = true;
         cells += (double)sd->nrows * (double)(sd->ncols + 8);
     }
-    /* Sheet XML over 4 GiB (about 50 million cells) needs ZIP64 entries. */
-    bool zip64 = cells > 5e7;
+    /* A streamed sheet can pass 4 GiB of XML (zip members need ZIP64 then);
+     * it is only known at the end, so large workbooks always allow ZIP64. */
+    bool zip64 = cm || cells > 5e7;
     rc_xw x;
     rc_status st = rc_xw_open(&x, a, doc, path, cm, zip64, d);
-    if (st != RC_OK)
-        return st;
+    if (st != RC_OK) return st;
     rc_xw_properties(&x, doc, epoch, NULL);
     dsheet *sheets = rc_arena_array(a, data->nsources ? data->nsources : 1, sizeof *sheets);
     for (size_t i = 0; i < data->nsources && x.err == LXW_NO_ERROR; i++) {
@@ -343,7 +354,6 @@ rc_status rc_xlsx_write_data(rc_arena *a, const rc_doc *doc, const char *path, i
         measure(&sheets[i]);
         const rc_source_data *sd = sheets[i].src;
         const char *name = sd->cfg->name.s ? sd->cfg->name.s : "data";
-        size_t per = RC_XLSX_ROWS_PER_SHEET;
         size_t nsheets = sd->nrows ? (sd->nrows + per - 1) / per : 1;
         for (size_t k = 0; k < nsheets && x.err == LXW_NO_ERROR; k++) {
             size_t first = k * per;
@@ -352,7 +362,6 @@ rc_status rc_xlsx_write_data(rc_arena *a, const rc_doc *doc, const char *path, i
             write_chunk(&x, &sheets[i], want, first, n, cm);
         }
     }
-    if (x.err == LXW_NO_ERROR)
-        fields_sheet(&x, sheets, data->nsources);
+    if (x.err == LXW_NO_ERROR) fields_sheet(&x, sheets, data->nsources);
     return rc_xw_close(&x);
 }

@@ -19,25 +19,22 @@
 #include "rc/chart.h"
 #include "xlsx_int.h"
 
-#define CHART_ROWS 16u        /* rows a default-sized chart covers */
+#define CHART_ROWS 16u /* rows a default-sized chart covers */
 
 typedef struct fsheet {
     rc_xw *x;
     lxw_worksheet *ws;
     const char *name;
     const rc_doc *doc;
-    double w[64];             /* column widths (characters) */
+    double w[64]; /* column widths (characters) */
     size_t ncolw;
 } fsheet;
 
 static void widen(fsheet *s, uint32_t c, const char *t, double min)
 {
-    if (c >= sizeof s->w / sizeof s->w[0])
-        return;
-    if (c >= s->ncolw)
-        s->ncolw = c + 1;
-    if (s->w[c] < min)
-        s->w[c] = min;
+    if (c >= sizeof s->w / sizeof s->w[0]) return;
+    if (c >= s->ncolw) s->ncolw = c + 1;
+    if (s->w[c] < min) s->w[c] = min;
     s->w[c] = rc_xw_fit(s->w[c], t);
 }
 
@@ -63,8 +60,7 @@ static lxw_color_t palette(const rc_doc *doc, size_t i)
     const rc_style_cfg *st = doc->cfg ? &doc->cfg->style : NULL;
     static const lxw_color_t def[] = {0x004494, 0xFFD617, 0x7FA1C9, 0xBFD0E4,
                                       0xFFE879, 0x404040, 0x467A39, 0xA6A6A6};
-    if (!st || st->npalette == 0)
-        return def[i % (sizeof def / sizeof def[0])];
+    if (!st || st->npalette == 0) return def[i % (sizeof def / sizeof def[0])];
     rc_rgb c = st->palette[i % st->npalette];
     unsigned r = (unsigned)lround(c.r * 255), g = (unsigned)lround(c.g * 255),
              b = (unsigned)lround(c.b * 255);
@@ -74,23 +70,27 @@ static lxw_color_t palette(const rc_doc *doc, size_t i)
 static uint8_t excel_type(rc_chart_type t)
 {
     switch (t) {
-    case RC_CHART_HBAR: return LXW_CHART_BAR;
-    case RC_CHART_STACKED: return LXW_CHART_COLUMN_STACKED;
-    case RC_CHART_LIKERT: return LXW_CHART_BAR_STACKED_PERCENT;
-    case RC_CHART_PIE: return LXW_CHART_PIE;
-    case RC_CHART_DOUGHNUT: return LXW_CHART_DOUGHNUT;
+    case RC_CHART_HBAR:
+        return LXW_CHART_BAR;
+    case RC_CHART_STACKED:
+        return LXW_CHART_COLUMN_STACKED;
+    case RC_CHART_LIKERT:
+        return LXW_CHART_BAR_STACKED_PERCENT;
+    case RC_CHART_PIE:
+        return LXW_CHART_PIE;
+    case RC_CHART_DOUGHNUT:
+        return LXW_CHART_DOUGHNUT;
     case RC_CHART_BAR:
     case RC_CHART_GROUPED:
-    default: return LXW_CHART_COLUMN;
+    default:
+        return LXW_CHART_COLUMN;
     }
 }
 
 static double share_at(const rc_agg *g, size_t r, size_t c)
 {
-    if (g->share)
-        return g->share[rc_agg_at(g, r, c)];
-    if (g->total && g->total[c] > 0)
-        return g->value[rc_agg_at(g, r, c)] / g->total[c];
+    if (g->share) return g->share[rc_agg_at(g, r, c)];
+    if (g->total && g->total[c] > 0) return g->value[rc_agg_at(g, r, c)] / g->total[c];
     return NAN;
 }
 
@@ -102,8 +102,7 @@ static double chart_rows(const rc_chart *c, const rc_chart_panel *p)
     if (!pie) {
         bool horizontal = c->type == RC_CHART_HBAR || c->type == RC_CHART_LIKERT;
         double need = 6.0 + (double)p->ncat * (horizontal ? 1.6 : 0.8);
-        if (need > rows)
-            rows = need;
+        if (need > rows) rows = need;
     }
     return rows;
 }
@@ -168,8 +167,7 @@ static void panel_chart(fsheet *s, const rc_chart *c, const rc_chart_panel *p, u
             chart_axis_set_reverse(cat);
             chart_axis_set_crossing_max(cat); /* keeps the value axis below */
         }
-        if (c->percent)
-            chart_axis_set_num_format(val, "0%");
+        if (c->percent) chart_axis_set_num_format(val, "0%");
         chart_axis_major_gridlines_set_visible(val, LXW_TRUE);
     }
     chart_legend_set_position(ch, p->nseries > 1 || pie ? LXW_CHART_LEGEND_BOTTOM
@@ -216,8 +214,7 @@ static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t row)
         for (size_t k = 0; k < p->nseries; k++) {
             double v = p->series[k].values[i];
             lxw_format *f = vf;
-            if (!c->percent && v != floor(v))
-                f = x->num2;
+            if (!c->percent && v != floor(v)) f = x->num2;
             put_num(s, h + 1 + (uint32_t)i, (uint32_t)(1 + k), v, f);
         }
     }
@@ -227,10 +224,10 @@ static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t row)
         size_t ns = pie ? 1 : p->nseries;
         for (size_t k = 0; k < ns && k < g->ncols; k++, col++) {
             const char *w = word(s, c->percent ? RC_W_COUNT : RC_W_SHARE);
-            const char *lab = ns == 1 ? w
-                                      : rc_arena_printf(x->a, "%s: %s", w,
-                                                        p->series[k].label ? p->series[k].label
-                                                                           : "");
+            const char *lab = ns == 1
+                                  ? w
+                                  : rc_arena_printf(x->a, "%s: %s", w,
+                                                    p->series[k].label ? p->series[k].label : "");
             put_str(s, h, col, lab, x->header);
             for (size_t i = 0; i < p->ncat; i++) {
                 double v = c->percent ? g->value[rc_agg_at(g, i, k)] : share_at(g, i, k);
@@ -251,19 +248,17 @@ static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t row)
         const double *extra[] = {g->answered, g->mean};
         const rc_word ew[] = {RC_W_ANSWERED, RC_W_MEAN};
         for (size_t e = 0; e < 2; e++) {
-            if (!extra[e])
-                continue;
+            if (!extra[e]) continue;
             put_str(s, h, col, word(s, ew[e]), x->header);
             for (size_t i = 0; i < p->ncat; i++)
                 put_num(s, h + 1 + (uint32_t)i, col, extra[e][i], e ? x->num2 : x->int0);
             col++;
         }
     }
-    const char *title = c->npanels > 1 && p->title ? p->title
+    const char *title = c->npanels > 1 && p->title    ? p->title
                         : c->cfg && c->cfg->caption.s ? c->cfg->caption.s
                                                       : NULL;
-    if (p->ncat > 0 && p->nseries > 0)
-        panel_chart(s, c, p, h, col + 1, title);
+    if (p->ncat > 0 && p->nseries > 0) panel_chart(s, c, p, h, col + 1, title);
     uint32_t below = h + 1 + (uint32_t)p->ncat + 1;
     uint32_t cend = h + (uint32_t)ceil(chart_rows(c, p)) + 1;
     return below > cend ? below : cend;
@@ -301,8 +296,7 @@ static uint32_t tiles(fsheet *s, const rc_chart *c, uint32_t row)
 
 static const char *field_label(const rc_doc *doc, const rc_str *src, const rc_str *field)
 {
-    if (!field->s)
-        return "";
+    if (!field->s) return "";
     const rc_source_cfg *sc = doc->cfg && src->s ? rc_config_source(doc->cfg, src->s) : NULL;
     const rc_field_cfg *f = sc ? rc_config_field(sc, field->s) : NULL;
     return f && f->label.s ? f->label.s : field->s;
@@ -312,11 +306,10 @@ static uint32_t pairings(fsheet *s, const rc_chart *c, uint32_t row)
 {
     rc_xw *x = s->x;
     const rc_figure_cfg *fig = c->cfg;
-    const char *head[5] = {c->left_title ? c->left_title : "",
-                           field_label(s->doc, &fig->data, &fig->left_group),
-                           c->right_title ? c->right_title : "",
-                           field_label(s->doc, &fig->data, &fig->right_group),
-                           field_label(s->doc, &fig->data, &fig->color)};
+    const char *head[5] = {
+        c->left_title ? c->left_title : "", field_label(s->doc, &fig->data, &fig->left_group),
+        c->right_title ? c->right_title : "", field_label(s->doc, &fig->data, &fig->right_group),
+        field_label(s->doc, &fig->data, &fig->color)};
     uint32_t nh = fig->color.s ? 5 : 4;
     for (uint32_t j = 0; j < nh; j++)
         put_str(s, row, j, head[j], x->header);
@@ -329,8 +322,7 @@ static uint32_t pairings(fsheet *s, const rc_chart *c, uint32_t row)
         put_str(s, r, 1, L ? L->group : "", NULL);
         put_str(s, r, 2, R ? R->label : "", NULL);
         put_str(s, r, 3, R ? R->group : "", NULL);
-        if (nh == 5)
-            put_str(s, r, 4, l->color < c->nlegend ? c->legend[l->color] : "", NULL);
+        if (nh == 5) put_str(s, r, 4, l->color < c->nlegend ? c->legend[l->color] : "", NULL);
     }
     lxw_table_column **tc = rc_arena_array(x->a, nh + 1, sizeof *tc);
     for (uint32_t j = 0; j < nh; j++) {
@@ -358,8 +350,7 @@ static uint32_t pairings(fsheet *s, const rc_chart *c, uint32_t row)
 
 static const rc_agg *table_agg(const rc_doc *doc, const rc_node *n)
 {
-    if (!n->table || !n->table->aggregate.s || !doc->data)
-        return NULL;
+    if (!n->table || !n->table->aggregate.s || !doc->data) return NULL;
     return rc_data_agg(doc->data, n->table->aggregate.s);
 }
 
@@ -388,7 +379,7 @@ static void agg_cell(fsheet *s, const rc_agg *g, size_t r, uint32_t row, uint32_
     case RC_AGG_LIKERT:
         if (r < g->nrows && j - 1 < g->ncols) {
             size_t i = rc_agg_at(g, r, j - 1);
-            double v = g->share ? g->share[i]
+            double v = g->share                            ? g->share[i]
                        : g->answered && g->answered[r] > 0 ? g->value[i] / g->answered[r]
                                                            : NAN;
             put_num(s, row, j, v, x->pct0);
@@ -433,8 +424,7 @@ static uint32_t table_rows(fsheet *s, const rc_node *t, uint32_t row)
     const rc_agg *g = table_agg(s->doc, t);
     size_t dr = 0;
     for (const rc_node *r = t->first; r; r = r->next) {
-        if (r->type != RC_NODE_TABLE_ROW)
-            continue;
+        if (r->type != RC_NODE_TABLE_ROW) continue;
         uint32_t j = 0;
         for (const rc_node *c = r->first; c; c = c->next, j++) {
             const char *text = rc_node_plain_text(x->a, c);
@@ -445,8 +435,7 @@ static uint32_t table_rows(fsheet *s, const rc_node *t, uint32_t row)
             else
                 put_str(s, row, j, text, x->wrap);
         }
-        if (!r->header)
-            dr++;
+        if (!r->header) dr++;
         row++;
     }
     return row + 1;
@@ -459,8 +448,8 @@ void rc_xlsx_float_sheet(rc_xw *x, lxw_worksheet *ws, const char *sheet, const r
     const rc_node *n = f->node;
     const char *num = f->number ? f->number : (n && n->number ? n->number : "");
     const char *cap = f->caption ? f->caption : (n && n->caption ? n->caption : "");
-    const char *head = rc_arena_printf(x->a, "%s %s: %s",
-                                       word(&s, figure ? RC_W_FIGURE : RC_W_TABLE), num, cap);
+    const char *head =
+        rc_arena_printf(x->a, "%s %s: %s", word(&s, figure ? RC_W_FIGURE : RC_W_TABLE), num, cap);
     rc_xw_str(x, ws, 0, 0, head, x->title);
     uint32_t row = 2;
     const rc_chart *c = n ? n->chart : NULL;
@@ -477,12 +466,11 @@ void rc_xlsx_float_sheet(rc_xw *x, lxw_worksheet *ws, const char *sheet, const r
     }
     if (n && n->source_line && *n->source_line) {
         rc_xw_str(x, ws, row++, 0,
-                  rc_arena_printf(x->a, "%s: %s", word(&s, RC_W_SOURCE), n->source_line),
-                  x->small);
+                  rc_arena_printf(x->a, "%s: %s", word(&s, RC_W_SOURCE), n->source_line), x->small);
     }
     if (n && n->note && *n->note)
-        rc_xw_str(x, ws, row++, 0,
-                  rc_arena_printf(x->a, "%s: %s", word(&s, RC_W_NOTE), n->note), x->small);
+        rc_xw_str(x, ws, row++, 0, rc_arena_printf(x->a, "%s: %s", word(&s, RC_W_NOTE), n->note),
+                  x->small);
     for (size_t i = 0; i < s.ncolw; i++)
         rc_xw_width(x, ws, (uint32_t)i, s.w[i]);
 }

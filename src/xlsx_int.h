@@ -22,23 +22,19 @@
 #include "rc/xlsx.h"
 
 /* Excel's limits. */
-#define RC_XLSX_MAX_ROWS 1048576u   /* rows per sheet, header included */
-#define RC_XLSX_MAX_COLS 16384u
-#define RC_XLSX_MAX_STRING 32767u   /* characters per cell */
-#define RC_XLSX_WIDTH_MAX 60.0      /* widest column we set (characters) */
-#define RC_XLSX_WIDTH_SAMPLE 5000u  /* data rows measured for column widths */
+#define RC_XLSX_MAX_STRING 32767u  /* characters per cell */
+#define RC_XLSX_WIDTH_MAX 60.0     /* widest column we set (characters) */
+#define RC_XLSX_WIDTH_SAMPLE 5000u /* data rows measured for column widths */
 
 /* Words the workbooks need that rc_word does not have yet (see the table in
  * xlsx.c; to move into locale.h/locale.c). */
 typedef enum rc_xword {
-    RC_XW_LABEL,      /* "Label" */
-    RC_XW_COLUMN,     /* "Column" */
-    RC_XW_FORMAT,     /* "Format" */
-    RC_XW_PATH,       /* "Path" */
-    RC_XW_CODE,       /* "code" in "<field> (code)" */
-    RC_XW_SHA256,     /* "SHA-256" */
-    RC_XW_DESCRIPTION,/* "Description" */
-    RC_XW_ROWS,       /* "Rows" */
+    RC_XW_LABEL,  /* "Label" */
+    RC_XW_COLUMN, /* "Column" */
+    RC_XW_FORMAT, /* "Format" */
+    RC_XW_PATH,   /* "Path" */
+    RC_XW_CODE,   /* "code" in "<field> (code)" */
+    RC_XW_SHA256, /* "SHA-256" */
     RC_XW_COUNT_WORDS
 } rc_xword;
 
@@ -55,15 +51,16 @@ typedef struct rc_xw {
     rc_arena *a;
     rc_diag *d;
     const rc_locale *loc;
-    rc_loc where;            /* where to point diagnostics (the [output] section) */
-    const char *path;        /* the path the caller asked for */
-    const char *tmp;         /* what libxlsxwriter writes */
+    rc_loc where;     /* where to point diagnostics (the [output] section) */
+    const char *file; /* the path the caller asked for */
+    const char *path; /* the same as the user knows it (for messages) */
+    const char *tmp;  /* what libxlsxwriter writes */
     lxw_workbook *wb;
-    lxw_error err;           /* first libxlsxwriter error */
-    const char *err_what;    /* what was being written then */
-    bool warned_long;        /* a string was cut to 32,767 characters */
-    RC_VEC(const char *) names;  /* sheet names used so far */
-    RC_VEC(rc_xw_fmt) fmts;      /* number formats made so far */
+    lxw_error err;              /* first libxlsxwriter error */
+    const char *err_what;       /* what was being written then */
+    bool warned_long;           /* a string was cut to 32,767 characters */
+    RC_VEC(const char *) names; /* sheet names used so far */
+    RC_VEC(rc_xw_fmt) fmts;     /* number formats made so far */
     /* formats */
     lxw_format *bold, *title, *header, *wrap, *pct0, *pct1, *int0, *num2, *url, *small;
 } rc_xw;

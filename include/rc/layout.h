@@ -7,6 +7,7 @@
 #define RC_LAYOUT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "rc/arena.h"
 #include "rc/config.h"
 #include "rc/diag.h"
@@ -52,5 +53,9 @@ size_t rc_hyph_points(const rc_hyph *h, const char *word, size_t len, size_t *po
 
 rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fonts,
                              const rc_hyph *hyph, rc_diag *d, rc_layout *out);
+
+/* Text dump of pages (labels, every display-list op with coordinates to
+ * 0.01 pt) and the outline, for golden tests and debugging. */
+void rc_layout_dump(const rc_layout *l, FILE *out);
 
 #endif

@@ -42,4 +42,12 @@ bool rc_xlsx_verify_zip(const char *path);
 #define RC_XLSX_ROWS_PER_SHEET 1048575u
 #define RC_XLSX_CONSTANT_MEMORY_ROWS 100000u
 
+/* The same with other limits (tests use small ones); 0 = the default. */
+typedef struct rc_xlsx_data_opts {
+    size_t rows_per_sheet; /* <= RC_XLSX_ROWS_PER_SHEET */
+    size_t constant_memory_rows;
+} rc_xlsx_data_opts;
+rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *path, int64_t epoch,
+                                 const rc_xlsx_data_opts *opts, rc_diag *d);
+
 #endif

@@ -467,6 +467,67 @@ static void tables(void **state)
     assert_string_equal(f->doc.tables.v[2].caption, "Renamed");
 }
 
+/* likert, rows and sum aggregates as generated tables */
+static void tables_from_other_kinds(void **state)
+{
+    fx *f = *state;
+    static const char *items[2] = {"Diagnosis", "Governance"}, *levels[3] = {"Low", "Mid", "High"};
+    static double lv[6] = {1, 2, 7, 0, 5, 5}, lsh[6] = {0.1, 0.2, 0.7, 0, 0.5, 0.5};
+    static double ans[2] = {10, 10}, mean[2] = {2.6, 2.5};
+    static const char *cols[2] = {"Region", "Partners"};
+    static const char *cells[4] = {"Piura", "3", "Salta", "12"};
+    static rc_field_cfg ftext = {.type = RC_FIELD_TEXT}, fint = {.type = RC_FIELD_INTEGER};
+    static const rc_field_cfg *fields[2] = {&ftext, &fint};
+    static const char *groups[2] = {"EU", "LAC"};
+    static double sums[2] = {1234.5, 20};
+    static rc_aggregate_cfg sumcfg = {.label = {"Funding", {"t.ini", 90, 1}}};
+    static rc_field_cfg by = {.label = {"Continent", {"t.ini", 91, 1}}};
+    static rc_agg aggs[3];
+    aggs[0] = (rc_agg){.name = "lik", .kind = RC_AGG_LIKERT, .nrows = 2, .ncols = 3,
+                       .row_label = items, .col_label = levels, .value = lv, .share = lsh,
+                       .answered = ans, .mean = mean};
+    aggs[1] = (rc_agg){.name = "list", .kind = RC_AGG_ROWS, .nrows = 2, .ncols = 2,
+                       .col_label = cols, .cell = cells, .fields = fields, .nfields = 2};
+    aggs[2] = (rc_agg){.name = "money", .kind = RC_AGG_SUM, .nrows = 2, .ncols = 1,
+                       .row_label = groups, .value = sums, .cfg = &sumcfg, .by = &by};
+    f->data.aggs = aggs;
+    f->data.naggs = 3;
+    static rc_table_cfg tc[3];
+    tc[0] = (rc_table_cfg){.name = S("t_lik", 80), .caption = S("L", 80), .aggregate = S("lik", 81)};
+    tc[1] = (rc_table_cfg){.name = S("t_list", 82), .caption = S("R", 82),
+                           .aggregate = S("list", 83)};
+    tc[2] = (rc_table_cfg){.name = S("t_money", 84), .caption = S("S", 84),
+                           .aggregate = S("mony", 85)};
+    f->cfg.tables = tc;
+    f->cfg.ntables = 3;
+    rc_node *s = parse(f, "k.md", "# K\n\n![](table:t_lik)\n\n![](table:t_list)\n\n![](table:t_money)\n",
+                       RC_PART_MAIN);
+    expect_diags(f, 1, "t.ini:85:1: error: table 't_money': unknown aggregate 'mony'; did you "
+                       "mean 'money'?");
+    rc_node *l = nth(s, RC_NODE_TABLE, 0);
+    assert_int_equal(l->ncols, 6);
+    assert_string_equal(text_of(f, l->first), "Low Mid High Answered Mean");
+    assert_string_equal(text_of(f, l->first->next), "Diagnosis 10% 20% 70% 10 2.60");
+    assert_string_equal(text_of(f, l->last), "Governance 0% 50% 50% 10 2.50");
+    rc_node *r = nth(s, RC_NODE_TABLE, 1);
+    assert_int_equal(r->ncols, 2);
+    assert_string_equal(text_of(f, r->first), "Region Partners");
+    assert_string_equal(text_of(f, r->last), "Salta 12");
+    assert_int_equal(nth(r->last, RC_NODE_TABLE_CELL, 0)->align, RC_ALIGN_LEFT);
+    assert_int_equal(nth(r->last, RC_NODE_TABLE_CELL, 1)->align, RC_ALIGN_RIGHT);
+    /* fix the name and place the sum table in a second document */
+    tc[2].aggregate = S("money", 85);
+    rc_diag_free(f->d);
+    f->d = rc_diag_new();
+    rc_doc doc2 = {.cfg = &f->cfg, .data = &f->data};
+    const char *md = "# M\n\n![](table:t_money)\n";
+    rc_node *s2 = rc_doc_parse_markdown(f->a, &doc2, "m.md", md, strlen(md), RC_PART_MAIN, f->d);
+    expect_diags(f, 0);
+    rc_node *m = nth(s2, RC_NODE_TABLE, 0);
+    assert_string_equal(text_of(f, m), "Continent Funding EU 1234.5 LAC 20");
+    assert_string_equal(m->number, "1");
+}
+
 /* ---- footnotes --------------------------------------------------------------- */
 
 static void footnotes_numbered_globally(void **state)
@@ -660,6 +721,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(xrefs_before_and_after, setup, teardown),
         cmocka_unit_test_setup_teardown(float_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(tables, setup, teardown),
+        cmocka_unit_test_setup_teardown(tables_from_other_kinds, setup, teardown),
         cmocka_unit_test_setup_teardown(footnotes_numbered_globally, setup, teardown),
         cmocka_unit_test_setup_teardown(html_and_misc, setup, teardown),
         cmocka_unit_test_setup_teardown(build_order, setup, teardown),

@@ -34,8 +34,7 @@ static int setup(void **state)
     const char *paths[RC_FONT_COUNT] = {"fonts/Lato-Regular.ttf", "fonts/Lato-Italic.ttf",
                                         "fonts/Lato-Bold.ttf", "fonts/Lato-BoldItalic.ttf",
                                         "fonts/Lato-Light.ttf"};
-    if (rc_fonts_load(f->a, paths, NULL, f->d, &f->fonts) != RC_OK)
-        return -1;
+    if (rc_fonts_load(f->a, paths, NULL, f->d, &f->fonts) != RC_OK) return -1;
     rc_loc none = {0};
     f->hyph = rc_hyph_load("/usr/share/hyphen/hyph_en_GB.dic", none, f->d);
     f->cfg.style.hyphenate = true;
@@ -64,8 +63,7 @@ static rc_node *node(fx *f, rc_node_type t, rc_node *parent)
 {
     rc_loc loc = {"test.md", 1, 1};
     rc_node *n = rc_node_new(f->a, t, loc);
-    if (parent)
-        rc_node_append(parent, n);
+    if (parent) rc_node_append(parent, n);
     return n;
 }
 
@@ -99,8 +97,8 @@ static rc_node *heading(fx *f, rc_node *sec, int level, const char *number, cons
     h->numbered = number != NULL;
     h->in_toc = level <= 3;
     h->part = sec->part;
-    h->id = number ? rc_arena_printf(f->a, "sec-%s", number)
-                   : rc_arena_printf(f->a, "sec-%s", title);
+    h->id =
+        number ? rc_arena_printf(f->a, "sec-%s", number) : rc_arena_printf(f->a, "sec-%s", title);
     text(f, h, title);
     RC_PUSH(f->a, f->doc.headings, h);
     return h;
@@ -109,19 +107,20 @@ static rc_node *heading(fx *f, rc_node *sec, int level, const char *number, cons
 /* n words "tagK" (a unique token per paragraph) of varying length */
 static char *tagged(fx *f, int k, int words)
 {
-    static const char *filler[] = {"regional", "cooperation", "innovation", "strategy",
-                                   "and", "of", "partners", "development", "the", "policy"};
+    static const char *filler[] = {"regional", "cooperation", "innovation",  "strategy", "and",
+                                   "of",       "partners",    "development", "the",      "policy"};
     char *s = rc_arena_printf(f->a, "p%d", k);
     for (int i = 1; i < words; i++)
-        s = rc_arena_printf(f->a, "%s %s", s, (i % 3 == 0) ? rc_arena_printf(f->a, "p%d", k)
-                                                         : filler[(i * 7 + k) % 10]);
+        s = rc_arena_printf(f->a, "%s %s", s,
+                            (i % 3 == 0) ? rc_arena_printf(f->a, "p%d", k)
+                                         : filler[(i * 7 + k) % 10]);
     return s;
 }
 
 static void run_layout(fx *f, bool hyph)
 {
-    rc_status st = rc_layout_document(f->a, &f->doc, &f->fonts, hyph ? f->hyph : NULL, f->d,
-                                      &f->lay);
+    rc_status st =
+        rc_layout_document(f->a, &f->doc, &f->fonts, hyph ? f->hyph : NULL, f->d, &f->lay);
     assert_int_equal(st, RC_OK);
     assert_true(f->lay.pages.n > 0);
 }
@@ -143,8 +142,7 @@ static void collect(fx *f, const rc_draw_list *l, double dx, double dy, txts *ou
         const rc_draw_op *op = &l->ops.v[i];
         if (op->kind == RC_DRAW_GROUP && op->group)
             collect(f, op->group, dx + op->x, dy + op->y, out);
-        if (op->kind != RC_DRAW_TEXT)
-            continue;
+        if (op->kind != RC_DRAW_TEXT) continue;
         txt t = {op->text, op->len, op->x + dx, op->y + dy, op->size, 0, op->font};
         t.w = rc_font_text_width(f->fonts.f[op->font], op->text, op->len, op->size);
         RC_PUSH(f->a, *out, t);
@@ -162,8 +160,7 @@ static bool has(const txt *t, const char *needle)
 {
     size_t n = strlen(needle);
     for (size_t i = 0; i + n <= t->len; i++)
-        if (memcmp(t->s + i, needle, n) == 0)
-            return true;
+        if (memcmp(t->s + i, needle, n) == 0) return true;
     return false;
 }
 
@@ -175,8 +172,7 @@ static size_t dest_page(fx *f, const char *id, double *y)
         for (size_t i = 0; i < l->ops.n; i++)
             if (l->ops.v[i].kind == RC_DRAW_DEST && l->ops.v[i].dest &&
                 strcmp(l->ops.v[i].dest, id) == 0) {
-                if (y)
-                    *y = l->ops.v[i].y;
+                if (y) *y = l->ops.v[i].y;
                 return p;
             }
     }
@@ -203,13 +199,11 @@ static size_t body_lines_below(fx *f, size_t p, double y)
     double seen[200];
     size_t n = 0;
     for (size_t i = 0; i < t.n; i++) {
-        if (t.v[i].size != 10.0 || t.v[i].y >= y)
-            continue;
+        if (t.v[i].size != 10.0 || t.v[i].y >= y) continue;
         bool dup = false;
         for (size_t k = 0; k < n; k++)
             dup |= seen[k] > t.v[i].y - 0.01 && seen[k] < t.v[i].y + 0.01;
-        if (!dup && n < 200)
-            seen[n++] = t.v[i].y;
+        if (!dup && n < 200) seen[n++] = t.v[i].y;
     }
     return n;
 }
@@ -256,8 +250,7 @@ static void test_keep_with_next(void **state)
         size_t below = body_lines_below(&f, p, y);
         if (below < 2)
             fail_msg("filler %d: heading on page %zu followed by %zu lines", k, p, below);
-        if (p == 1 && y > 700)
-            moved++;
+        if (p == 1 && y > 700) moved++;
         assert_inside_margins(&f);
         rc_arena_free(f.a);
     }
@@ -294,13 +287,11 @@ static void test_widows_orphans(void **state)
         memset(ny, 0, sizeof ny);
         for (size_t i = 0; i < t.n; i++) {
             int k = tag_of(&t.v[i]);
-            if (k < 0 || k >= NP || t.v[i].size != 10.0)
-                continue;
+            if (k < 0 || k >= NP || t.v[i].size != 10.0) continue;
             bool dup = false;
             for (size_t q = 0; q < ny[k]; q++)
                 dup |= ys[k][q] == t.v[i].y;
-            if (!dup && ny[k] < 40)
-                ys[k][ny[k]++] = t.v[i].y;
+            if (!dup && ny[k] < 40) ys[k][ny[k]++] = t.v[i].y;
         }
         for (int k = 0; k < NP; k++)
             cnt[k][p] = ny[k];
@@ -310,15 +301,12 @@ static void test_widows_orphans(void **state)
         size_t pages = 0, total = 0;
         for (size_t p = 0; p < f->lay.pages.n && p < 64; p++) {
             total += cnt[k][p];
-            if (!cnt[k][p])
-                continue;
+            if (!cnt[k][p]) continue;
             pages++;
-            if (cnt[k][p] < 2)
-                fail_msg("paragraph %d has a single line on page %zu", k, p);
+            if (cnt[k][p] < 2) fail_msg("paragraph %d has a single line on page %zu", k, p);
         }
         assert_true(total >= 2);
-        if (pages > 1)
-            split++;
+        if (pages > 1) split++;
     }
     assert_true(split >= 2); /* paragraphs did cross pages */
     assert_inside_margins(f);
@@ -367,8 +355,7 @@ static void test_table_header_repeats(void **state)
                 int r = atoi(tx.v[i].s + 3);
                 assert_int_equal(r, last_row + 1); /* rows in order, none lost */
                 last_row = r;
-                if (!rows)
-                    first_row_y = tx.v[i].y;
+                if (!rows) first_row_y = tx.v[i].y;
                 rows++;
             }
         }
@@ -396,10 +383,13 @@ static void test_footnotes_on_reference_page(void **state)
         def->footnote = k;
         def->id = rc_arena_printf(f->a, "fn-%d", k);
         para(f, def,
-             rc_arena_printf(f->a, "FNTEXT%d is a note that explains where the figure came "
-                                   "from%s.",
-                             k, k % 5 ? "" : " and runs over a second line of small text so that "
-                                             "footnote heights differ from note to note"));
+             rc_arena_printf(f->a,
+                             "FNTEXT%d is a note that explains where the figure came "
+                             "from%s.",
+                             k,
+                             k % 5 ? ""
+                                   : " and runs over a second line of small text so that "
+                                     "footnote heights differ from note to note"));
         RC_PUSH(f->a, f->doc.footnotes, def);
     }
     for (int k = 1; k <= NF; k++) {
@@ -420,14 +410,13 @@ static void test_footnotes_on_reference_page(void **state)
             txts t = page_texts(f, p);
             double lowest_body = 1e9;
             for (size_t i = 0; i < t.n; i++)
-                if (t.v[i].size == 10.0 && t.v[i].y < lowest_body)
-                    lowest_body = t.v[i].y;
+                if (t.v[i].size == 10.0 && t.v[i].y < lowest_body) lowest_body = t.v[i].y;
             for (size_t i = 0; i < t.n; i++)
                 if (t.v[i].len == strlen(needle) && has(&t.v[i], needle)) {
                     found = p;
                     count++;
-                    assert_true(t.v[i].size < 10.0);      /* set smaller than the body */
-                    assert_true(t.v[i].y < lowest_body);  /* below the text of the page */
+                    assert_true(t.v[i].size < 10.0);     /* set smaller than the body */
+                    assert_true(t.v[i].y < lowest_body); /* below the text of the page */
                 }
         }
         assert_int_equal(count, 1);
@@ -520,20 +509,16 @@ static void test_toc_numbers(void **state)
         txts t = page_texts(f, p);
         for (size_t i = 0; i < l->ops.n; i++) {
             const rc_draw_op *op = &l->ops.v[i];
-            if (op->kind != RC_DRAW_LINK || !op->dest)
-                continue;
+            if (op->kind != RC_DRAW_LINK || !op->dest) continue;
             size_t hp = dest_page(f, op->dest, NULL);
             assert_true(hp != SIZE_MAX);
             const char *want = f->lay.pages.v[hp].label;
             /* rightmost text inside the link rect */
             const txt *right = NULL, *dots = NULL;
             for (size_t k = 0; k < t.n; k++) {
-                if (t.v[k].y < op->y || t.v[k].y > op->y + op->h)
-                    continue;
-                if (!right || t.v[k].x + t.v[k].w > right->x + right->w)
-                    right = &t.v[k];
-                if (t.v[k].len >= 4 && memcmp(t.v[k].s, "....", 4) == 0)
-                    dots = &t.v[k];
+                if (t.v[k].y < op->y || t.v[k].y > op->y + op->h) continue;
+                if (!right || t.v[k].x + t.v[k].w > right->x + right->w) right = &t.v[k];
+                if (t.v[k].len >= 4 && memcmp(t.v[k].s, "....", 4) == 0) dots = &t.v[k];
             }
             assert_non_null(right);
             assert_non_null(dots);
@@ -572,8 +557,8 @@ static void test_float_deferral(void **state)
     static double vals[] = {5, 4, 3};
     rc_series ser = {"Pairings", vals};
     rc_chart_panel panel = {.categories = cats, .ncat = 3, .series = &ser, .nseries = 1};
-    rc_chart ch = {.cfg = &fc, .type = RC_CHART_BAR, .panels = &panel, .npanels = 1,
-                   .locale = f->doc.locale};
+    rc_chart ch = {
+        .cfg = &fc, .type = RC_CHART_BAR, .panels = &panel, .npanels = 1, .locale = f->doc.locale};
     rc_node *fig = node(f, RC_NODE_FIGURE, s);
     fig->figure = &fc;
     fig->chart = &ch;
@@ -593,20 +578,17 @@ static void test_float_deferral(void **state)
     for (size_t p = 0; p < f->lay.pages.n && after == SIZE_MAX; p++) {
         txts t = page_texts(f, p);
         for (size_t i = 0; i < t.n; i++)
-            if (tag_of(&t.v[i]) == 50)
-                after = p;
+            if (tag_of(&t.v[i]) == 50) after = p;
     }
     assert_int_equal(fp, 1);
-    assert_int_equal(after, 0);          /* text kept flowing on page 1 */
+    assert_int_equal(after, 0);            /* text kept flowing on page 1 */
     assert_true(y > RC_PAGE_HEIGHT - 100); /* figure at the top of page 2 */
     /* caption above the chart, source below */
     txts t = page_texts(f, fp);
     double cap = 0, src = 1e9;
     for (size_t i = 0; i < t.n; i++) {
-        if (has(&t.v[i], "Figure"))
-            cap = t.v[i].y;
-        if (has(&t.v[i], "Source:"))
-            src = t.v[i].y;
+        if (has(&t.v[i], "Figure")) cap = t.v[i].y;
+        if (has(&t.v[i], "Source:")) src = t.v[i].y;
     }
     assert_true(cap > src);
     assert_true(cap - src > 250);
@@ -621,8 +603,7 @@ static char *page_string(fx *f, size_t p)
         for (size_t k = i; k > 0; k--) {
             txt *a = &t.v[k - 1], *b = &t.v[k];
             bool swap = b->y > a->y + 0.5 || (b->y > a->y - 0.5 && b->x < a->x);
-            if (!swap)
-                break;
+            if (!swap) break;
             txt tmp = *a;
             *a = *b;
             *b = tmp;
@@ -647,14 +628,13 @@ static void test_imprint_and_headers(void **state)
     assert_null(strstr(imp, "EUR EUR"));
     const char *cite = strstr(imp, "How to cite this report:");
     assert_non_null(cite);
-    const char *order[] = {"Demblans,", "A report on regional pairings", "Publications Office",
-                           "Luxembourg", "2020", "ISBN 978-92-76-00000-0", "doi:10.2760/000000",
-                           "EUR 30000 EN"};
+    const char *order[] = {
+        "Demblans,", "A report on regional pairings", "Publications Office", "Luxembourg",
+        "2020",      "ISBN 978-92-76-00000-0",        "doi:10.2760/000000",  "EUR 30000 EN"};
     const char *at = cite;
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         const char *q = strstr(at, order[i]);
-        if (!q)
-            fail_msg("'%s' missing from the citation: %s", order[i], cite);
+        if (!q) fail_msg("'%s' missing from the citation: %s", order[i], cite);
         at = q + strlen(order[i]);
     }
     assert_non_null(strstr(imp, "are sample values"));
@@ -690,8 +670,9 @@ static void test_missing_glyph_warning(void **state)
     fx *f = *state;
     rc_node *s = section(f, RC_PART_MAIN);
     heading(f, s, 1, "1", "Glyphs");
-    para(f, s, "Beijing \xE4\xB8\xAD is here and \xE4\xB8\xAD again, with an en dash \xE2\x80\x93 "
-                "that Lato has.");
+    para(f, s,
+         "Beijing \xE4\xB8\xAD is here and \xE4\xB8\xAD again, with an en dash \xE2\x80\x93 "
+         "that Lato has.");
     size_t before = rc_diag_warnings(f->d);
     run_layout(f, true);
     assert_int_equal(rc_diag_warnings(f->d), before + 1);
@@ -720,14 +701,10 @@ static void test_table_columns(void **state)
     txts tx = page_texts(f, 0);
     double code_x = -1, desc_x = -1, mod_y = -1, ind_y = -2;
     for (size_t i = 0; i < tx.n; i++) {
-        if (has(&tx.v[i], "Code"))
-            code_x = tx.v[i].x;
-        if (has(&tx.v[i], "Description"))
-            desc_x = tx.v[i].x;
-        if (has(&tx.v[i], "Industrial"))
-            ind_y = tx.v[i].y;
-        if (has(&tx.v[i], "modernisation"))
-            mod_y = tx.v[i].y;
+        if (has(&tx.v[i], "Code")) code_x = tx.v[i].x;
+        if (has(&tx.v[i], "Description")) desc_x = tx.v[i].x;
+        if (has(&tx.v[i], "Industrial")) ind_y = tx.v[i].y;
+        if (has(&tx.v[i], "modernisation")) mod_y = tx.v[i].y;
     }
     assert_true(code_x > 0 && desc_x > code_x);
     assert_true(ind_y == mod_y); /* the short cell did not wrap */
@@ -751,16 +728,11 @@ static void test_hard_break_and_lists(void **state)
     txts t = page_texts(f, 0);
     const txt *ed = NULL, *sev = NULL, *m3 = NULL, *m4 = NULL, *third = NULL;
     for (size_t i = 0; i < t.n; i++) {
-        if (has(&t.v[i], "Edificio"))
-            ed = &t.v[i];
-        if (has(&t.v[i], "Seville"))
-            sev = &t.v[i];
-        if (t.v[i].len == 2 && memcmp(t.v[i].s, "3.", 2) == 0)
-            m3 = &t.v[i];
-        if (t.v[i].len == 2 && memcmp(t.v[i].s, "4.", 2) == 0)
-            m4 = &t.v[i];
-        if (has(&t.v[i], "Third"))
-            third = &t.v[i];
+        if (has(&t.v[i], "Edificio")) ed = &t.v[i];
+        if (has(&t.v[i], "Seville")) sev = &t.v[i];
+        if (t.v[i].len == 2 && memcmp(t.v[i].s, "3.", 2) == 0) m3 = &t.v[i];
+        if (t.v[i].len == 2 && memcmp(t.v[i].s, "4.", 2) == 0) m4 = &t.v[i];
+        if (has(&t.v[i], "Third")) third = &t.v[i];
     }
     assert_non_null(ed);
     assert_non_null(sev);
@@ -769,9 +741,119 @@ static void test_hard_break_and_lists(void **state)
     assert_non_null(m3);
     assert_non_null(m4);
     assert_non_null(third);
-    assert_true(m3->y == third->y);       /* marker on the item's first line */
+    assert_true(m3->y == third->y);        /* marker on the item's first line */
     assert_true(m3->x + m3->w < third->x); /* hanging in front of the text */
     assert_true(third->x > ed->x);         /* item text indented */
+    /* the text dump names pages, ops and the outline */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    assert_non_null(m);
+    rc_layout_dump(&f->lay, m);
+    fclose(m);
+    assert_true(strncmp(buf, "page 1 label \"1\" arabic 1\n", 26) == 0);
+    assert_non_null(strstr(buf, "\"Seville\""));
+    assert_non_null(strstr(buf, "dest ("));
+    assert_non_null(strstr(buf, "outline 1 page 1"));
+    free(buf);
+}
+
+/* A box taller than a page splits between its paragraphs, never inside
+ * one, and every page it touches shades the part it holds. */
+static void test_long_box_splits(void **state)
+{
+    fx *f = *state;
+    rc_node *s = section(f, RC_PART_MAIN);
+    heading(f, s, 1, "1", "Boxes");
+    para(f, s, tagged(f, 1, 80));
+    rc_node *b = node(f, RC_NODE_BOX, s);
+    b->number = "1";
+    b->caption = "A long case study";
+    b->id = "box:long";
+    enum { NB = 14 };
+    for (int k = 0; k < NB; k++)
+        para(f, b, tagged(f, 100 + k, 90));
+    para(f, s, tagged(f, 2, 80));
+    run_layout(f, true);
+    size_t first = dest_page(f, "box:long", NULL);
+    assert_true(first != SIZE_MAX);
+    int page_of[NB];
+    for (int k = 0; k < NB; k++)
+        page_of[k] = -1;
+    size_t pages_with_box = 0;
+    for (size_t p = 0; p < f->lay.pages.n; p++) {
+        txts t = page_texts(f, p);
+        double top = -1, bottom = 1e9;
+        for (size_t i = 0; i < t.n; i++) {
+            int k = tag_of(&t.v[i]) - 100;
+            if (k < 0 || k >= NB) continue;
+            if (page_of[k] >= 0 && page_of[k] != (int)p)
+                fail_msg("box paragraph %d split over pages %d and %zu", k, page_of[k], p);
+            page_of[k] = (int)p;
+            if (t.v[i].y > top) top = t.v[i].y;
+            if (t.v[i].y < bottom) bottom = t.v[i].y;
+        }
+        if (top < 0) continue;
+        pages_with_box++;
+        /* a filled rectangle behind all of this page's box text */
+        bool shaded = false;
+        const rc_draw_list *dl = f->lay.pages.v[p].content;
+        for (size_t i = 0; i < dl->ops.n; i++) {
+            const rc_draw_op *o = &dl->ops.v[i];
+            shaded |= o->kind == RC_DRAW_RECT && o->fill && o->y < bottom - 2 &&
+                      o->y + o->h > top + 6 && o->y >= SAFE && o->y + o->h <= RC_PAGE_HEIGHT - SAFE;
+        }
+        assert_true(shaded);
+    }
+    assert_true(pages_with_box >= 2);
+    for (int k = 0; k < NB; k++)
+        assert_true(page_of[k] >= 0);
+    assert_inside_margins(f);
+}
+
+/* Odd but possible trees never crash the layout. */
+static void test_degenerate_nodes(void **state)
+{
+    fx *f = *state;
+    rc_node *s = section(f, RC_PART_MAIN);
+    node(f, RC_NODE_HEADING, s)->level = 1; /* no text, no number */
+    node(f, RC_NODE_PARAGRAPH, s);          /* empty */
+    node(f, RC_NODE_TABLE, s);              /* no rows */
+    rc_node *t = node(f, RC_NODE_TABLE, s); /* a row without cells */
+    node(f, RC_NODE_TABLE_ROW, t);
+    rc_node *fig = node(f, RC_NODE_FIGURE, s); /* no chart model */
+    fig->number = "1";
+    fig->caption = "A figure whose chart failed to build";
+    fig->id = "figure:none";
+    rc_node *b = node(f, RC_NODE_BOX, s); /* empty box */
+    b->id = "box:empty";
+    rc_node *p = para(f, s, "A dangling reference");
+    node(f, RC_NODE_FOOTNOTE_REF, p)->footnote = 7; /* no definition */
+    rc_node *l = node(f, RC_NODE_LIST, s);
+    para(f, l, "Not inside an item");
+    node(f, RC_NODE_ITEM, l); /* empty item */
+    rc_node *cb = node(f, RC_NODE_CODE_BLOCK, s);
+    cb->text = "\n\n";
+    cb->len = 2;
+    node(f, RC_NODE_THEMATIC_BREAK, s);
+    rc_node *lk = node(f, RC_NODE_PARAGRAPH, s);
+    rc_node *link = node(f, RC_NODE_LINK, lk);
+    link->url = "#figure:none";
+    text(f, link, "Figure 1");
+    node(f, RC_NODE_LIST_OF, f->doc.root)->list = RC_LIST_BOXES;
+    run_layout(f, true);
+    double y;
+    assert_true(dest_page(f, "figure:none", &y) != SIZE_MAX);
+    /* the internal link became a link rectangle */
+    bool linked = false;
+    for (size_t pg = 0; pg < f->lay.pages.n; pg++) {
+        const rc_draw_list *dl = f->lay.pages.v[pg].content;
+        for (size_t i = 0; i < dl->ops.n; i++)
+            linked |= dl->ops.v[i].kind == RC_DRAW_LINK && dl->ops.v[i].dest &&
+                      strcmp(dl->ops.v[i].dest, "figure:none") == 0;
+    }
+    assert_true(linked);
+    assert_inside_margins(f);
 }
 
 int main(void)
@@ -788,6 +870,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_glyph_warning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hard_break_and_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_degenerate_nodes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_box_splits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,8 +53,7 @@ static void write_file(const char *name, const char *text)
 static const void *find_bytes(const char *hay, size_t n, const char *needle, size_t k)
 {
     for (size_t i = 0; k <= n && i <= n - k; i++)
-        if (memcmp(hay + i, needle, k) == 0)
-            return hay + i;
+        if (memcmp(hay + i, needle, k) == 0) return hay + i;
     return NULL;
 }
 
@@ -68,8 +67,7 @@ static long file_size(const char *path)
 static int count_outputs(const char *d)
 {
     DIR *dp = opendir(d);
-    if (!dp)
-        return -1;
+    if (!dp) return -1;
     int n = 0;
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
@@ -109,24 +107,24 @@ static const char *INI = "[report]\n"
                          "[source s]\n"
                          "file = ";
 static const char *INI_TAIL = "\n"
-                         "missing = NA\n"
-                         "\n"
-                         "[field s.id]\n"
-                         "type = text\n"
-                         "\n"
-                         "[field s.cont]\n"
-                         "type = category\n"
-                         "values = EU: Europe | LA: Latin America\n"
-                         "\n"
-                         "[field s.ex]\n"
-                         "type = multi\n"
-                         "values = meetings: Meetings | virtual: Virtual dialogue\n"
-                         "\n"
-                         "[field s.n]\n"
-                         "type = integer\n"
-                         "\n"
-                         "[metric total]\n"
-                         "source = s\n";
+                              "missing = NA\n"
+                              "\n"
+                              "[field s.id]\n"
+                              "type = text\n"
+                              "\n"
+                              "[field s.cont]\n"
+                              "type = category\n"
+                              "values = EU: Europe | LA: Latin America\n"
+                              "\n"
+                              "[field s.ex]\n"
+                              "type = multi\n"
+                              "values = meetings: Meetings | virtual: Virtual dialogue\n"
+                              "\n"
+                              "[field s.n]\n"
+                              "type = integer\n"
+                              "\n"
+                              "[metric total]\n"
+                              "source = s\n";
 
 typedef struct fx {
     rc_arena *a;
@@ -166,8 +164,7 @@ static int group_setup(void **state)
 {
     (void)state;
     snprintf(dir, sizeof dir, "/tmp/rc-xlsx-XXXXXX");
-    if (!mkdtemp(dir))
-        return -1;
+    if (!mkdtemp(dir)) return -1;
     write_file("c.md", "# C\n");
     write_file("s.csv", "id,cont,ex,n\n"
                         "R1,EU,meetings;virtual,3\n"
@@ -195,8 +192,7 @@ static void test_sheet_name_plain_and_long(void **state)
     char out[32];
     rc_xlsx_sheet_name("Figure 6", NULL, 0, out);
     assert_string_equal(out, "Figure 6");
-    rc_xlsx_sheet_name("A sheet name that is much longer than thirty-one characters", NULL, 0,
-                       out);
+    rc_xlsx_sheet_name("A sheet name that is much longer than thirty-one characters", NULL, 0, out);
     assert_string_equal(out, "A sheet name that is much longe");
     assert_int_equal(strlen(out), 31);
     /* A multi-byte character is never cut in half. */
@@ -349,8 +345,14 @@ static void test_missing_directory(void **state)
     assert_non_null(strstr(msg, "cannot write workbook"));
     assert_non_null(strstr(msg, "no-such-dir"));
     assert_non_null(strstr(msg, "No such file or directory"));
+    /* build.c passes rc_out_tmpname's ".NAME.PID.N.tmp": the message names
+     * the file the user asked for. */
+    snprintf(target, sizeof target, "%s/.figures.xlsx.123.4.tmp", missing);
     assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, target, 0, f.d), RC_ERR_IO);
     assert_int_equal(rc_diag_errors(f.d), 2);
+    rc_diag_format(rc_diag_get(f.d, 1), msg, sizeof msg);
+    assert_non_null(strstr(msg, "no-such-dir/figures.xlsx'"));
+    assert_null(strstr(msg, ".tmp"));
     struct stat st;
     assert_int_not_equal(stat(missing, &st), 0); /* nothing created */
     assert_int_equal(count_outputs(dir), 0);
@@ -372,8 +374,7 @@ static void test_failed_write_leaves_target(void **state)
             setup_doc(&f, "s.csv");
             signal(SIGXFSZ, SIG_IGN);
             struct rlimit rl = {.rlim_cur = 3000, .rlim_max = RLIM_INFINITY};
-            if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
-                _exit(99);
+            if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(99);
             rc_status st = which ? rc_xlsx_write_figures(f.a, &f.doc, path_in("keep.xlsx"), 0, f.d)
                                  : rc_xlsx_write_data(f.a, &f.doc, path_in("keep.xlsx"), 0, f.d);
             _exit(st == RC_OK ? 0 : rc_diag_errors(f.d) == 1 ? 10 + (int)st : 98);
@@ -387,6 +388,110 @@ static void test_failed_write_leaves_target(void **state)
         assert_int_equal(count_outputs(dir), 1); /* only keep.xlsx */
     }
     clean_outputs();
+}
+
+static void put16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)v, p[1] = (unsigned char)(v >> 8);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    put16(p, v & 0xFFFF), put16(p + 2, v >> 16);
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    put32(p, (uint32_t)v), put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* A minimal archive ending in a ZIP64 directory (what a workbook over 4 GiB
+ * ends with): one stored entry, its central header, the ZIP64 end record,
+ * its locator and an EOCD whose offset and size say 0xFFFFFFFF. */
+static size_t zip64_archive(unsigned char *z, uint64_t cd_off_in_record)
+{
+    memset(z, 0, 176);
+    memcpy(z, "PK\x03\x04", 4);
+    put16(z + 26, 1);
+    z[30] = 'a'; /* local header: 31 bytes at 0 */
+    unsigned char *c = z + 31;
+    memcpy(c, "PK\x01\x02", 4);
+    put16(c + 28, 1);
+    c[46] = 'a'; /* central header: 47 bytes at 31 */
+    unsigned char *r = z + 78;
+    memcpy(r, "PK\x06\x06", 4);
+    put64(r + 4, 44);
+    put64(r + 24, 1);
+    put64(r + 32, 1);
+    put64(r + 40, 47);
+    put64(r + 48, cd_off_in_record); /* ZIP64 end record: 56 bytes at 78 */
+    unsigned char *l = z + 134;
+    memcpy(l, "PK\x06\x07", 4);
+    put64(l + 8, 78);
+    put32(l + 16, 1); /* locator: 20 bytes at 134 */
+    unsigned char *e = z + 154;
+    memcpy(e, "PK\x05\x06", 4);
+    put16(e + 8, 0xFFFF);
+    put16(e + 10, 0xFFFF);
+    put32(e + 12, 0xFFFFFFFFu);
+    put32(e + 16, 0xFFFFFFFFu); /* EOCD: 22 bytes at 154 */
+    return 176;
+}
+
+static void test_verify_zip64(void **state)
+{
+    (void)state;
+    unsigned char z[176];
+    const char *p = path_in("z64.zip");
+    size_t n = zip64_archive(z, 31);
+    FILE *w = fopen(p, "wb");
+    assert_non_null(w);
+    assert_int_equal(fwrite(z, 1, n, w), n);
+    fclose(w);
+    assert_true(rc_xlsx_verify_zip(p));
+    n = zip64_archive(z, 30); /* directory offset off by one */
+    w = fopen(p, "wb");
+    assert_int_equal(fwrite(z, 1, n, w), n);
+    fclose(w);
+    assert_false(rc_xlsx_verify_zip(p));
+    clean_outputs();
+}
+
+/* Rows over the per-sheet limit continue on "s (2)": with 2 rows per sheet
+ * the 3 rows of s.csv take two sheets (plus Fields), as tables or, in
+ * constant-memory mode, without tables. */
+static void test_split_sheets(void **state)
+{
+    (void)state;
+    fx f;
+    setup_doc(&f, "s.csv");
+    for (int cm = 0; cm < 2; cm++) {
+        rc_xlsx_data_opts o = {.rows_per_sheet = 2, .constant_memory_rows = cm ? 1 : 0};
+        const char *out = path_in("split.xlsx");
+        assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, out, 0, &o, f.d), RC_OK);
+        char *x;
+        size_t n;
+        assert_int_equal(rc_read_file(f.a, out, &x, &n), RC_OK);
+        assert_non_null(find_bytes(x, n, "xl/worksheets/sheet3.xml", 24));
+        assert_null(find_bytes(x, n, "xl/worksheets/sheet4.xml", 24));
+        if (cm) {
+            assert_null(find_bytes(x, n, "xl/tables/", 10));
+        } else {
+            assert_non_null(find_bytes(x, n, "xl/tables/table2.xml", 20));
+            assert_null(find_bytes(x, n, "xl/tables/table3.xml", 20));
+        }
+        unlink(out);
+    }
+    /* Without options: one sheet and Fields. */
+    const char *out = path_in("one.xlsx");
+    assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, out, 0, NULL, f.d), RC_OK);
+    char *x;
+    size_t n;
+    assert_int_equal(rc_read_file(f.a, out, &x, &n), RC_OK);
+    assert_null(find_bytes(x, n, "xl/worksheets/sheet3.xml", 24));
+    assert_int_equal(rc_diag_errors(f.d), 0);
+    clean_outputs();
+    teardown_doc(&f);
 }
 
 /* Over RC_XLSX_CONSTANT_MEMORY_ROWS rows: streamed, autofilter, no table. */
@@ -424,6 +529,8 @@ int main(void)
         cmocka_unit_test(test_write_and_verify),
         cmocka_unit_test(test_missing_directory),
         cmocka_unit_test(test_failed_write_leaves_target),
+        cmocka_unit_test(test_verify_zip64),
+        cmocka_unit_test(test_split_sheets),
         cmocka_unit_test(test_constant_memory),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
