@@ -18,6 +18,8 @@ typedef struct block {
 struct rc_arena {
     block *head;
     size_t total;
+    void *last;      /* the most recent allocation in head, for in-place growth */
+    size_t last_size;
 };
 
 static void oom(size_t n)
@@ -87,6 +89,8 @@ void *rc_arena_alloc(rc_arena *a, size_t size)
     void *p = b->data + b->used;
     b->used += size;
     a->total += size;
+    a->last = p;
+    a->last_size = size;
     memset(p, 0, size);
     return p;
 }
@@ -137,6 +141,20 @@ char *rc_arena_printf(rc_arena *a, const char *fmt, ...)
 
 void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz)
 {
+    /* Growing the newest allocation of the head block extends it in place,
+     * so vectors pushed without interleaved allocations cost no copies. */
+    if (old && old == a->last && sz && new_n <= SIZE_MAX / sz) {
+        size_t need = (new_n * sz + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+        block *b = a->head;
+        if (need >= a->last_size && b->size - (b->used - a->last_size) >= need) {
+            size_t extra = need - a->last_size;
+            memset((unsigned char *)old + a->last_size, 0, extra);
+            b->used += extra;
+            a->total += extra;
+            a->last_size = need;
+            return old;
+        }
+    }
     void *p = rc_arena_array(a, new_n, sz);
     if (old && old_n)
         memcpy(p, old, (old_n < new_n ? old_n : new_n) * sz);

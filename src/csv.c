@@ -492,6 +492,8 @@ rc_status rc_csv_read(const char *path, const rc_csv_opts *o, rc_csv_record_fn f
             break;
         }
         total += have - before;
+        if (o && o->on_bytes && have > before)
+            o->on_bytes(o->bytes_ctx, buf + before, have - before);
         if (total > RC_CSV_MAX_FILE) {
             rc_diag_error(d, at(&p, 0, 0), "file is larger than %zu GiB",
                           RC_CSV_MAX_FILE >> 30);

@@ -50,7 +50,7 @@ typedef struct loader {
     size_t keyfield;        /* SIZE_MAX when no key */
 } loader;
 
-static const char *trimmed(const rc_csv_field *c, size_t *off, size_t *len)
+static inline const char *trimmed(const rc_csv_field *c, size_t *off, size_t *len)
 {
     size_t s = 0, n = c->len;
     while (s < n && is_space(c->s[s]))
@@ -298,7 +298,9 @@ static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_ac
         }
     }
 
-    rc_csv_opts o = {src->delimiter ? src->delimiter : ',', path, src->header_row};
+    rc_csv_opts o = {.delimiter = src->delimiter ? src->delimiter : ',',
+                     .file = path,
+                     .header_row = src->header_row};
     rc_status st = rc_csv_read(path, &o, on_record, &ld, d);
     if (st == RC_OK && !ld.nerr && !ld.config_err)
         flush(&ld);

@@ -44,8 +44,7 @@ static const char *const type_names[RC_NODE_TYPE_COUNT] = {
 
 const char *rc_node_type_name(rc_node_type t)
 {
-    if ((unsigned)t >= RC_NODE_TYPE_COUNT || !type_names[t])
-        return "unknown";
+    if ((unsigned)t >= RC_NODE_TYPE_COUNT || !type_names[t]) return "unknown";
     return type_names[t];
 }
 
@@ -91,13 +90,11 @@ static void sb_put(sbuf *b, const char *s, size_t len)
 
 static void plain(sbuf *b, const rc_node *n, int depth)
 {
-    if (depth > RC_DOC_MAX_DEPTH * 4)
-        return;
+    if (depth > RC_DOC_MAX_DEPTH * 4) return;
     switch (n->type) {
     case RC_NODE_TEXT:
     case RC_NODE_CODE:
-        if (n->text)
-            sb_put(b, n->text, n->len);
+        if (n->text) sb_put(b, n->text, n->len);
         return;
     case RC_NODE_SOFTBREAK:
     case RC_NODE_LINEBREAK:
@@ -113,8 +110,7 @@ static void plain(sbuf *b, const rc_node *n, int depth)
          * one adds nothing */
         size_t mark = b->n;
         bool sep = c->type < RC_NODE_TEXT && b->n && b->s[b->n - 1] != ' ';
-        if (sep)
-            sb_put(b, " ", 1);
+        if (sep) sb_put(b, " ", 1);
         plain(b, c, depth + 1);
         if (sep && b->n == mark + 1) {
             b->n = mark;
@@ -127,8 +123,7 @@ char *rc_node_plain_text(rc_arena *a, const rc_node *n)
 {
     sbuf b = {a, NULL, 0, 0};
     sb_put(&b, "", 0);
-    if (n)
-        plain(&b, n, 0);
+    if (n) plain(&b, n, 0);
     return b.s;
 }
 
@@ -136,16 +131,23 @@ char *rc_node_plain_text(rc_arena *a, const rc_node *n)
 
 static void dump_str(FILE *out, const char *key, const char *s, size_t len)
 {
-    if (!s)
-        return;
+    if (!s) return;
     fprintf(out, " %s\"", key);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         switch (c) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\t': fputs("\\t", out); break;
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
         default:
             if (c < 0x20 || c == 0x7f)
                 fprintf(out, "\\x%02x", c);
@@ -158,17 +160,20 @@ static void dump_str(FILE *out, const char *key, const char *s, size_t len)
 
 static void dump_attr(FILE *out, const char *key, const char *s)
 {
-    if (s)
-        dump_str(out, key, s, strlen(s));
+    if (s) dump_str(out, key, s, strlen(s));
 }
 
 static const char *part_name(rc_part p)
 {
     switch (p) {
-    case RC_PART_FRONT: return "front";
-    case RC_PART_MAIN: return "main";
-    case RC_PART_BACK: return "back";
-    case RC_PART_ANNEX: return "annex";
+    case RC_PART_FRONT:
+        return "front";
+    case RC_PART_MAIN:
+        return "main";
+    case RC_PART_BACK:
+        return "back";
+    case RC_PART_ANNEX:
+        return "annex";
     }
     return "?";
 }
@@ -176,10 +181,14 @@ static const char *part_name(rc_part p)
 static const char *align_name(rc_align al)
 {
     switch (al) {
-    case RC_ALIGN_LEFT: return "left";
-    case RC_ALIGN_CENTER: return "center";
-    case RC_ALIGN_RIGHT: return "right";
-    case RC_ALIGN_NONE: break;
+    case RC_ALIGN_LEFT:
+        return "left";
+    case RC_ALIGN_CENTER:
+        return "center";
+    case RC_ALIGN_RIGHT:
+        return "right";
+    case RC_ALIGN_NONE:
+        break;
     }
     return NULL;
 }
@@ -190,25 +199,23 @@ static void dump_node(const rc_node *n, FILE *out, int depth)
     switch (n->type) {
     case RC_NODE_SECTION:
         fprintf(out, " part=%s", part_name(n->part));
-        if (n->loc.file)
-            fprintf(out, " file=%s", rc_path_base(n->loc.file));
+        if (n->loc.file) fprintf(out, " file=%s", rc_path_base(n->loc.file));
         break;
     case RC_NODE_HEADING:
         fprintf(out, " level=%d", n->level);
         dump_attr(out, "number=", n->number);
         dump_attr(out, "id=", n->id);
-        if (n->in_toc)
-            fputs(" toc", out);
+        if (n->in_toc) fputs(" toc", out);
         break;
     case RC_NODE_LIST:
         fprintf(out, " %s", n->ordered ? "ordered" : "bullet");
-        if (n->ordered)
-            fprintf(out, " start=%d", n->start);
+        if (n->ordered) fprintf(out, " start=%d", n->start);
         fputs(n->tight ? " tight" : " loose", out);
         break;
     case RC_NODE_LIST_OF:
-        fputs(n->list == RC_LIST_FIGURES ? " figures" : n->list == RC_LIST_TABLES ? " tables"
-                                                                                   : " boxes",
+        fputs(n->list == RC_LIST_FIGURES  ? " figures"
+              : n->list == RC_LIST_TABLES ? " tables"
+                                          : " boxes",
               out);
         break;
     case RC_NODE_TABLE:
@@ -221,16 +228,13 @@ static void dump_node(const rc_node *n, FILE *out, int depth)
         dump_attr(out, "caption=", n->caption);
         dump_attr(out, "source=", n->source_line);
         dump_attr(out, "note=", n->note);
-        if (n->type == RC_NODE_FIGURE)
-            fputs(n->chart ? " chart" : " nochart", out);
+        if (n->type == RC_NODE_FIGURE) fputs(n->chart ? " chart" : " nochart", out);
         break;
     case RC_NODE_TABLE_ROW:
-        if (n->header)
-            fputs(" header", out);
+        if (n->header) fputs(" header", out);
         break;
     case RC_NODE_TABLE_CELL:
-        if (align_name(n->align))
-            fprintf(out, " align=%s", align_name(n->align));
+        if (align_name(n->align)) fprintf(out, " align=%s", align_name(n->align));
         break;
     case RC_NODE_LINK:
         dump_attr(out, "url=", n->url);
@@ -248,11 +252,9 @@ static void dump_node(const rc_node *n, FILE *out, int depth)
     default:
         break;
     }
-    if (n->loc.line)
-        fprintf(out, " @%u:%u", n->loc.line, n->loc.col);
+    if (n->loc.line) fprintf(out, " @%u:%u", n->loc.line, n->loc.col);
     fputc('\n', out);
-    if (depth > RC_DOC_MAX_DEPTH * 4)
-        return;
+    if (depth > RC_DOC_MAX_DEPTH * 4) return;
     for (const rc_node *c = n->first; c; c = c->next)
         dump_node(c, out, depth + 1);
     /* a footnote's body is shown under its first reference */
@@ -262,8 +264,7 @@ static void dump_node(const rc_node *n, FILE *out, int depth)
 
 void rc_doc_dump(const rc_node *n, FILE *out)
 {
-    if (n)
-        dump_node(n, out, 0);
+    if (n) dump_node(n, out, 0);
 }
 
 /* ---- state, resolution ------------------------------------------------- */
@@ -279,8 +280,7 @@ rc_doc_state *rc_doc_state_get(rc_doc *doc, rc_arena *a, rc_diag *d)
     st->d = d;
     st->doc = doc;
     st->loc = doc->locale ? doc->locale : rc_locale_get("en");
-    if (!doc->locale)
-        doc->locale = st->loc;
+    if (!doc->locale) doc->locale = st->loc;
     const rc_config *c = doc->cfg;
     st->ndeclared[K_FIGURE] = c ? c->nfigures : 0;
     st->ndeclared[K_TABLE] = c ? c->ntables : 0;
@@ -295,7 +295,7 @@ rc_doc_state *rc_doc_state_get(rc_doc *doc, rc_arena *a, rc_diag *d)
 
 static const char *float_name(const rc_config *c, int kind, size_t i)
 {
-    return kind == K_FIGURE ? c->figures[i].name.s
+    return kind == K_FIGURE  ? c->figures[i].name.s
            : kind == K_TABLE ? c->tables[i].name.s
                              : c->boxes[i].name.s;
 }
@@ -308,25 +308,25 @@ void rc_doc_resolve(rc_doc_state *st, bool final)
 {
     for (size_t i = 0; i < st->xrefs.n; i++) {
         rc_xref *x = &st->xrefs.v[i];
-        if (x->done)
-            continue;
+        if (x->done) continue;
         const rc_node *f = st->placed[x->kind][x->index];
         if (!f) {
             if (final) {
                 x->done = true;
                 const char *name = float_name(st->doc->cfg, x->kind, x->index);
                 const char *kn = rc_doc_kind_name(x->kind);
-                rc_diag_error(st->d, x->loc, "%s '%s' is referenced but never placed (add ![](%s:%s))",
-                              kn, name, kn, name);
+                rc_diag_error(st->d, x->loc,
+                              "%s '%s' is referenced but never placed (add ![](%s:%s))", kn, name,
+                              kn, name);
             }
             continue;
         }
         x->done = true;
-        const char *s = x->number_only
-                            ? f->number
-                            : rc_arena_printf(st->a, "%s %s",
-                                              rc_locale_word(st->loc, kind_word[x->kind]),
-                                              f->number);
+        const char *s =
+            x->number_only
+                ? f->number
+                : rc_arena_printf(st->a, "%s %s", rc_locale_word(st->loc, kind_word[x->kind]),
+                                  f->number);
         x->text->text = s;
         x->text->len = strlen(s);
     }
@@ -334,8 +334,7 @@ void rc_doc_resolve(rc_doc_state *st, bool final)
 
 rc_status rc_doc_finish(rc_doc *doc, rc_diag *d)
 {
-    if (!doc->state)
-        return RC_OK;
+    if (!doc->state) return RC_OK;
     rc_doc_state *st = doc->state;
     st->d = d;
     size_t before = rc_diag_errors(d);
@@ -363,8 +362,7 @@ rc_node *rc_doc_parse_markdown(rc_arena *a, rc_doc *doc, const char *file, const
 {
     rc_doc_state *st = rc_doc_state_get(doc, a, d);
     rc_node *sec = rc_md_section(st, file, text, len, part);
-    if (sec)
-        rc_node_append(doc->root, sec);
+    if (sec) rc_node_append(doc->root, sec);
     rc_doc_resolve(st, false);
     return sec;
 }
@@ -378,8 +376,8 @@ static void add_files(rc_doc *doc, rc_arena *a, rc_diag *d, const rc_strlist *fi
                       const char **paths, rc_part part)
 {
     for (size_t i = 0; i < files->n; i++) {
-        const char *path = paths && paths[i] ? paths[i]
-                                             : rc_path_join(a, doc->cfg->dir, files->v[i].s);
+        const char *path =
+            paths && paths[i] ? paths[i] : rc_path_join(a, doc->cfg->dir, files->v[i].s);
         char *text = NULL;
         size_t len = 0;
         if (rc_read_file(a, path, &text, &len) != RC_OK) {
@@ -391,8 +389,8 @@ static void add_files(rc_doc *doc, rc_arena *a, rc_diag *d, const rc_strlist *fi
     }
 }
 
-rc_status rc_doc_build(rc_arena *a, const rc_config *cfg, const rc_data *data,
-                       const rc_locale *loc, rc_diag *d, rc_doc *out)
+rc_status rc_doc_build(rc_arena *a, const rc_config *cfg, const rc_data *data, const rc_locale *loc,
+                       rc_diag *d, rc_doc *out)
 {
     memset(out, 0, sizeof *out);
     out->cfg = cfg;
@@ -401,12 +399,9 @@ rc_status rc_doc_build(rc_arena *a, const rc_config *cfg, const rc_data *data,
     size_t before = rc_diag_errors(d);
     rc_doc_state_get(out, a, d);
     const rc_document_cfg *dc = &cfg->document;
-    if (dc->cover)
-        add_generated(out, a, RC_NODE_COVER, dc->loc);
-    if (dc->imprint)
-        add_generated(out, a, RC_NODE_IMPRINT, dc->loc);
-    if (dc->contents)
-        add_generated(out, a, RC_NODE_TOC, dc->loc);
+    if (dc->cover) add_generated(out, a, RC_NODE_COVER, dc->loc);
+    if (dc->imprint) add_generated(out, a, RC_NODE_IMPRINT, dc->loc);
+    if (dc->contents) add_generated(out, a, RC_NODE_TOC, dc->loc);
     add_files(out, a, d, &dc->front, dc->front_path, RC_PART_FRONT);
     add_files(out, a, d, &dc->chapters, dc->chapter_path, RC_PART_MAIN);
     add_files(out, a, d, &dc->back, dc->back_path, RC_PART_BACK);
@@ -429,8 +424,7 @@ rc_status rc_doc_build(rc_arena *a, const rc_config *cfg, const rc_data *data,
         rc_node_append(out->root, n);
     }
     add_files(out, a, d, &dc->annexes, dc->annex_path, RC_PART_ANNEX);
-    if (dc->back_cover)
-        add_generated(out, a, RC_NODE_BACK_COVER, dc->loc);
+    if (dc->back_cover) add_generated(out, a, RC_NODE_BACK_COVER, dc->loc);
     rc_doc_finish(out, d);
     return rc_diag_errors(d) > before ? RC_ERR_DATA : RC_OK;
 }

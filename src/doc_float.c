@@ -77,10 +77,8 @@ static void agg_rows(rc_doc_state *st, const rc_agg *g, rc_node *t, rc_loc loc)
 
 static double share_of(const rc_agg *g, size_t r, size_t c)
 {
-    if (g->share)
-        return g->share[rc_agg_at(g, r, c)];
-    if (g->total && g->total[c] > 0)
-        return g->value[rc_agg_at(g, r, c)] / g->total[c];
+    if (g->share) return g->share[rc_agg_at(g, r, c)];
+    if (g->total && g->total[c] > 0) return g->value[rc_agg_at(g, r, c)] / g->total[c];
     return NAN;
 }
 
@@ -157,8 +155,7 @@ static void agg_value(rc_doc_state *st, const rc_agg *g, rc_node *t, rc_loc loc)
 static const rc_agg *find_agg(const rc_data *data, const char *name)
 {
     for (size_t i = 0; data && name && i < data->naggs; i++)
-        if (data->aggs[i].name && !strcmp(data->aggs[i].name, name))
-            return &data->aggs[i];
+        if (data->aggs[i].name && !strcmp(data->aggs[i].name, name)) return &data->aggs[i];
     return NULL;
 }
 
@@ -185,11 +182,19 @@ static void table_from_agg(rc_doc_state *st, const rc_table_cfg *tc, rc_node *t)
     }
     rc_loc loc = tc->aggregate.loc;
     switch (g->kind) {
-    case RC_AGG_ROWS: agg_rows(st, g, t, loc); break;
-    case RC_AGG_DISTRIBUTION: agg_distribution(st, g, t, loc); break;
-    case RC_AGG_LIKERT: agg_likert(st, g, t, loc); break;
+    case RC_AGG_ROWS:
+        agg_rows(st, g, t, loc);
+        break;
+    case RC_AGG_DISTRIBUTION:
+        agg_distribution(st, g, t, loc);
+        break;
+    case RC_AGG_LIKERT:
+        agg_likert(st, g, t, loc);
+        break;
     case RC_AGG_DISTINCT:
-    case RC_AGG_SUM: agg_value(st, g, t, loc); break;
+    case RC_AGG_SUM:
+        agg_value(st, g, t, loc);
+        break;
     }
 }
 
@@ -217,20 +222,17 @@ static void table_from_file(rc_md *m, const rc_table_cfg *tc, rc_node *t)
 {
     rc_doc_state *st = m->st;
     size_t len = 0;
-    const char *path = tc->path ? tc->path
-                                : rc_path_join(st->a, st->doc->cfg ? st->doc->cfg->dir : NULL,
-                                               tc->file.s);
+    const char *path =
+        tc->path ? tc->path
+                 : rc_path_join(st->a, st->doc->cfg ? st->doc->cfg->dir : NULL, tc->file.s);
     char *text = read_md(st, path, &tc->file, "table", &len);
-    if (!text)
-        return;
+    if (!text) return;
     rc_md sub = {.st = st, .part = m->part, .mode = MD_TABLE, .in_note = true};
     cmark_node *root = rc_md_parse(&sub, path, text, len);
-    if (!root)
-        return;
+    if (!root) return;
     cmark_node *found = NULL;
     for (cmark_node *c = cmark_node_first_child(root); c; c = cmark_node_next(c)) {
-        if (!rc_md_is(c, "table"))
-            continue;
+        if (!rc_md_is(c, "table")) continue;
         if (found) {
             rc_diag_error(st->d, rc_md_loc(&sub, c, (rc_loc){path, 1, 1}),
                           "table file for '%s' holds more than one table", tc->name.s);
@@ -248,14 +250,11 @@ static void table_from_file(rc_md *m, const rc_table_cfg *tc, rc_node *t)
 
 static void apply_columns(rc_doc_state *st, const rc_table_cfg *tc, rc_node *t)
 {
-    if (!tc->columns.n)
-        return;
+    if (!tc->columns.n) return;
     rc_node *h = NULL;
     for (rc_node *r = t->first; r; r = r->next)
-        if (r->header)
-            h = r;
-    if (!h)
-        return;
+        if (r->header) h = r;
+    if (!h) return;
     size_t n = 0;
     for (rc_node *c = h->first; c; c = c->next)
         n++;
@@ -283,15 +282,12 @@ static const char *const prefixes[K_COUNT] = {"figure:", "table:", "box:"};
 bool rc_doc_place(rc_md *m, cmark_node *cm, rc_node *parent)
 {
     cmark_node *img = cmark_node_first_child(cm);
-    if (!img || cmark_node_next(img) || cmark_node_get_type(img) != CMARK_NODE_IMAGE)
-        return false;
+    if (!img || cmark_node_next(img) || cmark_node_get_type(img) != CMARK_NODE_IMAGE) return false;
     const char *url = cmark_node_get_url(img);
     int kind = -1;
     for (int k = 0; k < K_COUNT && url; k++)
-        if (!strncmp(url, prefixes[k], strlen(prefixes[k])))
-            kind = k;
-    if (kind < 0)
-        return false;
+        if (!strncmp(url, prefixes[k], strlen(prefixes[k]))) kind = k;
+    if (kind < 0) return false;
     rc_doc_state *st = m->st;
     rc_arena *a = st->a;
     rc_loc loc = rc_md_loc(m, img, rc_md_loc(m, cm, parent->loc));
@@ -310,8 +306,8 @@ bool rc_doc_place(rc_md *m, cmark_node *cm, rc_node *parent)
         if (sug)
             rc_diag_error(st->d, loc, "unknown %s '%s'; did you mean '%s'?", kn, name, sug);
         else
-            rc_diag_error(st->d, loc, "unknown %s '%s' (declare it in a [%s %s] section)", kn,
-                          name, kn, name);
+            rc_diag_error(st->d, loc, "unknown %s '%s' (declare it in a [%s %s] section)", kn, name,
+                          kn, name);
         return true;
     }
     const rc_node *prev = st->placed[kind][ix];
@@ -334,8 +330,7 @@ bool rc_doc_place(rc_md *m, cmark_node *cm, rc_node *parent)
         n->caption = rc_doc_expand_plain(st, fc->caption.s, fc->caption.loc);
         n->source_line = rc_doc_expand_plain(st, fc->source_line.s, fc->source_line.loc);
         n->note = rc_doc_expand_plain(st, fc->note.s, fc->note.loc);
-        if (st->doc->data)
-            n->chart = rc_chart_build(a, fc, st->doc->data, st->loc, st->d);
+        if (st->doc->data) n->chart = rc_chart_build(a, fc, st->doc->data, st->loc, st->d);
         rc_float_ref r = {n, n->number, n->caption, n->id};
         RC_PUSH(a, st->doc->figures, r);
     } else if (kind == K_TABLE) {
@@ -360,11 +355,9 @@ bool rc_doc_place(rc_md *m, cmark_node *cm, rc_node *parent)
         rc_float_ref r = {n, n->number, n->caption, n->id};
         RC_PUSH(a, st->doc->boxes, r);
         size_t len = 0;
-        const char *path =
-            bc->path ? bc->path : rc_path_join(a, cfg->dir, bc->file.s);
+        const char *path = bc->path ? bc->path : rc_path_join(a, cfg->dir, bc->file.s);
         char *text = read_md(st, path, &bc->file, "box", &len);
-        if (text)
-            rc_md_into(st, path, text, len, MD_BOX, n, loc);
+        if (text) rc_md_into(st, path, text, len, MD_BOX, n, loc);
     }
     return true;
 }

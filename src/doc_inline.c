@@ -23,7 +23,7 @@ const char *rc_doc_kind_name(int kind)
 
 static const char *cfg_float_name(const rc_config *c, int kind, size_t i)
 {
-    return kind == K_FIGURE ? c->figures[i].name.s
+    return kind == K_FIGURE  ? c->figures[i].name.s
            : kind == K_TABLE ? c->tables[i].name.s
                              : c->boxes[i].name.s;
 }
@@ -46,8 +46,7 @@ static const char *suggest_float(rc_doc_state *st, int kind, const char *name)
 {
     const rc_config *c = st->doc->cfg;
     size_t n = st->ndeclared[kind];
-    if (!c || !n)
-        return NULL;
+    if (!c || !n) return NULL;
     const char **cands = rc_arena_array(st->a, n, sizeof *cands);
     for (size_t i = 0; i < n; i++)
         cands[i] = cfg_float_name(c, kind, i);
@@ -58,16 +57,14 @@ static const rc_metric_value *find_metric(rc_doc_state *st, const char *name)
 {
     const rc_data *data = st->doc->data;
     for (size_t i = 0; data && i < data->nmetrics; i++)
-        if (data->metrics[i].name && !strcmp(data->metrics[i].name, name))
-            return &data->metrics[i];
+        if (data->metrics[i].name && !strcmp(data->metrics[i].name, name)) return &data->metrics[i];
     return NULL;
 }
 
 static const char *suggest_metric(rc_doc_state *st, const char *name)
 {
     const rc_data *data = st->doc->data;
-    if (!data || !data->nmetrics)
-        return NULL;
+    if (!data || !data->nmetrics) return NULL;
     const char **cands = rc_arena_array(st->a, data->nmetrics, sizeof *cands);
     for (size_t i = 0; i < data->nmetrics; i++)
         cands[i] = data->metrics[i].name;
@@ -111,11 +108,9 @@ static rc_loc off_loc(cursor *cu, size_t off)
     size_t i = cu->valid && cu->seg < cu->nsegs && segs[cu->seg].off <= off ? cu->seg : 0;
     while (i + 1 < cu->nsegs && segs[i + 1].off <= off)
         i++;
-    if (!cu->nsegs || !segs[i].line)
-        return cu->bloc;
+    if (!cu->nsegs || !segs[i].line) return cu->bloc;
     unsigned line = segs[i].line, col = segs[i].col;
-    if (line > m->nlines)
-        return (rc_loc){m->file, line, col + (unsigned)(off - segs[i].off)};
+    if (line > m->nlines) return (rc_loc){m->file, line, col + (unsigned)(off - segs[i].off)};
     size_t ls = m->line_start[line - 1];
     size_t le = line < m->nlines ? m->line_start[line] - 1 : m->len;
     const char *src = m->text + ls;
@@ -180,11 +175,11 @@ static void trim(const char **s, size_t *len)
 
 /* A parsed placeholder. */
 typedef struct ph {
-    const char *name;       /* without '#' and without the kind prefix for floats */
-    const char *format;     /* NULL when absent */
-    int kind;               /* -1 for a metric */
+    const char *name;   /* without '#' and without the kind prefix for floats */
+    const char *format; /* NULL when absent */
+    int kind;           /* -1 for a metric */
     bool number_only;
-    rc_loc loc;             /* of "{{" */
+    rc_loc loc; /* of "{{" */
 } ph;
 
 /* Parses the inside of {{...}}; reports and returns false when malformed. */
@@ -224,8 +219,8 @@ static bool parse_ph(rc_doc_state *st, const char *in, size_t len, rc_loc loc, p
     }
     p->name = rc_arena_strndup(st->a, name, nl);
     if (p->number_only && p->kind < 0) {
-        rc_diag_error(st->d, loc,
-                      "'{{#%s}}': '#' is only for references such as {{#figure:NAME}}", p->name);
+        rc_diag_error(st->d, loc, "'{{#%s}}': '#' is only for references such as {{#figure:NAME}}",
+                      p->name);
         return false;
     }
     if (p->kind >= 0 && p->format) {
@@ -249,10 +244,8 @@ static bool metric_text(rc_doc_state *st, const ph *p, obuf *out)
         return false;
     }
     const char *fmt = p->format;
-    if (!fmt && mv->cfg && mv->cfg->format.s)
-        fmt = mv->cfg->format.s;
-    if (!fmt)
-        fmt = "auto";
+    if (!fmt && mv->cfg && mv->cfg->format.s) fmt = mv->cfg->format.s;
+    if (!fmt) fmt = "auto";
     if (!rc_format_valid(fmt)) {
         rc_diag_error(st->d, p->loc,
                       "unknown format '%s' for metric '%s' (expected integer, number:N, "
@@ -269,8 +262,7 @@ static bool metric_text(rc_doc_state *st, const ph *p, obuf *out)
 /* Emits out as a TEXT node (if not empty) and resets it. */
 static void flush(rc_md *m, obuf *out, rc_node *parent, rc_loc loc)
 {
-    if (!out->n)
-        return;
+    if (!out->n) return;
     rc_node *t = rc_node_new(m->st->a, RC_NODE_TEXT, loc);
     t->text = out->s;
     t->len = out->n;
@@ -303,8 +295,8 @@ static void xref(rc_md *m, const ph *p, rc_node *parent)
         rc_node_append(parent, l);
         rc_node_append(l, t);
     }
-    rc_xref x = {.text = t, .kind = p->kind, .index = index, .number_only = p->number_only,
-                 .loc = p->loc};
+    rc_xref x = {
+        .text = t, .kind = p->kind, .index = index, .number_only = p->number_only, .loc = p->loc};
     RC_PUSH(st->a, st->xrefs, x);
 }
 
@@ -312,8 +304,7 @@ void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size
                  rc_node *parent, rc_loc block_loc)
 {
     rc_arena *a = m->st->a;
-    if (!len)
-        return;
+    if (!len) return;
     const char *first = memchr(lit, '{', len);
     bool any = false;
     for (const char *p = first; p && p + 1 < lit + len;
@@ -357,8 +348,7 @@ void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size
         if (!parse_ph(m->st, lit + i + 2, inner, ploc, &p)) {
             ob_put(&out, lit + i, end - i);
         } else if (p.kind < 0) {
-            if (!metric_text(m->st, &p, &out))
-                ob_put(&out, lit + i, end - i);
+            if (!metric_text(m->st, &p, &out)) ob_put(&out, lit + i, end - i);
         } else {
             flush(m, &out, parent, chunk);
             xref(m, &p, parent);
@@ -371,8 +361,7 @@ void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size
 
 const char *rc_doc_expand_plain(rc_doc_state *st, const char *s, rc_loc loc)
 {
-    if (!s || !strstr(s, "{{"))
-        return s;
+    if (!s || !strstr(s, "{{")) return s;
     obuf out = {st->a, NULL, 0, 0};
     ob_put(&out, "", 0);
     size_t len = strlen(s), i = 0;

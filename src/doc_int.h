@@ -18,10 +18,10 @@ enum { K_FIGURE, K_TABLE, K_BOX, K_COUNT };
 
 /* A cross-reference waiting for its float's number. */
 typedef struct rc_xref {
-    rc_node *text;          /* TEXT node that receives "Figure 6" / "6" */
-    int kind;               /* K_FIGURE ... */
-    size_t index;           /* into cfg->figures / tables / boxes */
-    bool number_only;       /* {{#figure:x}} */
+    rc_node *text;    /* TEXT node that receives "Figure 6" / "6" */
+    int kind;         /* K_FIGURE ... */
+    size_t index;     /* into cfg->figures / tables / boxes */
+    bool number_only; /* {{#figure:x}} */
     bool done;
     rc_loc loc;
 } rc_xref;
@@ -35,9 +35,9 @@ typedef struct rc_doc_state {
     int nfloat[K_COUNT];
     int nfootnote;
     size_t ndeclared[K_COUNT];
-    rc_node **placed[K_COUNT];   /* per declared float; NULL until placed */
+    rc_node **placed[K_COUNT]; /* per declared float; NULL until placed */
     RC_VEC(rc_xref) xrefs;
-    RC_VEC(const char *) ids;    /* heading ids in use */
+    RC_VEC(const char *) ids; /* heading ids in use */
     bool depth_reported;
 } rc_doc_state;
 
@@ -49,16 +49,16 @@ typedef struct rc_md {
     const char *file;
     const char *text;
     size_t len;
-    size_t *line_start;     /* byte offset of each line (index 0 = line 1) */
+    size_t *line_start; /* byte offset of each line (index 0 = line 1) */
     size_t nlines;
     rc_part part;
     md_mode mode;
-    cmark_node **fdefs;     /* top-level footnote definitions, cmark's order */
-    rc_node **fconv;        /* their converted nodes, NULL until referenced */
+    cmark_node **fdefs; /* top-level footnote definitions, cmark's order */
+    rc_node **fconv;    /* their converted nodes, NULL until referenced */
     size_t nfdefs;
     int depth;
-    bool in_link;           /* converting a link's text: no nested links */
-    bool in_note;           /* inside a footnote or box: headings not in contents */
+    bool in_link; /* converting a link's text: no nested links */
+    bool in_note; /* inside a footnote or box: headings not in contents */
 } rc_md;
 
 /* doc.c */

@@ -28,22 +28,19 @@ static void index_lines(rc_md *m)
     rc_arena *a = m->st->a;
     size_t n = 1;
     for (size_t i = 0; i < m->len; i++)
-        if (m->text[i] == '\n')
-            n++;
+        if (m->text[i] == '\n') n++;
     m->line_start = rc_arena_array(a, n, sizeof *m->line_start);
     m->nlines = n;
     size_t k = 0;
     m->line_start[k++] = 0;
     for (size_t i = 0; i < m->len && k < n; i++)
-        if (m->text[i] == '\n')
-            m->line_start[k++] = i + 1;
+        if (m->text[i] == '\n') m->line_start[k++] = i + 1;
 }
 
 static void report_bad_utf8(rc_md *m)
 {
     size_t bad = rc_utf8_validate(m->text, m->len);
-    if (bad >= m->len)
-        return;
+    if (bad >= m->len) return;
     unsigned line = 1;
     size_t ls = 0;
     for (size_t i = 0; i < bad; i++)
@@ -90,14 +87,12 @@ cmark_node *rc_md_parse(rc_md *m, const char *file, const char *text, size_t len
      * by that order: the reference's literal indexes this array. */
     size_t n = 0;
     for (cmark_node *c = cmark_node_first_child(root); c; c = cmark_node_next(c))
-        if (cmark_node_get_type(c) == CMARK_NODE_FOOTNOTE_DEFINITION)
-            n++;
+        if (cmark_node_get_type(c) == CMARK_NODE_FOOTNOTE_DEFINITION) n++;
     m->fdefs = rc_arena_array(m->st->a, n + 1, sizeof *m->fdefs);
     m->fconv = rc_arena_array(m->st->a, n + 1, sizeof *m->fconv);
     m->nfdefs = 0;
     for (cmark_node *c = cmark_node_first_child(root); c; c = cmark_node_next(c))
-        if (cmark_node_get_type(c) == CMARK_NODE_FOOTNOTE_DEFINITION)
-            m->fdefs[m->nfdefs++] = c;
+        if (cmark_node_get_type(c) == CMARK_NODE_FOOTNOTE_DEFINITION) m->fdefs[m->nfdefs++] = c;
     return root;
 }
 
@@ -105,8 +100,7 @@ rc_loc rc_md_loc(const rc_md *m, cmark_node *n, rc_loc fallback)
 {
     int line = cmark_node_get_start_line(n);
     int col = cmark_node_get_start_column(n);
-    if (line <= 0 || col <= 0)
-        return fallback;
+    if (line <= 0 || col <= 0) return fallback;
     return (rc_loc){m->file, (unsigned)line, (unsigned)col};
 }
 
@@ -129,8 +123,7 @@ static bool enter(rc_md *m, rc_loc loc)
 static bool id_used(rc_doc_state *st, const char *id)
 {
     for (size_t i = 0; i < st->ids.n; i++)
-        if (!strcmp(st->ids.v[i], id))
-            return true;
+        if (!strcmp(st->ids.v[i], id)) return true;
     return false;
 }
 
@@ -144,11 +137,9 @@ static const char *slug_id(rc_doc_state *st, const char *text)
     bool dash = false;
     for (const char *p = text; *p && n < 36; p++) {
         char c = *p;
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            if (dash && n)
-                s[n++] = '-';
+            if (dash && n) s[n++] = '-';
             s[n++] = c;
             dash = false;
         } else if ((unsigned char)c < 0x80) {
@@ -160,15 +151,13 @@ static const char *slug_id(rc_doc_state *st, const char *text)
         size_t cut = n;
         while (cut > 12 && s[cut - 1] != '-')
             cut--;
-        if (cut > 12)
-            n = cut - 1;
+        if (cut > 12) n = cut - 1;
     }
     s[n] = '\0';
     const char *base = rc_arena_printf(st->a, "sec-%s", n ? s : "untitled");
     /* a fuzzer's thousands of identical headings must not go quadratic:
      * past a few hundred ids, use the heading's index instead */
-    if (st->ids.n >= 500)
-        return rc_arena_printf(st->a, "%s-h%zu", base, st->doc->headings.n + 1);
+    if (st->ids.n >= 500) return rc_arena_printf(st->a, "%s-h%zu", base, st->doc->headings.n + 1);
     const char *id = base;
     for (int k = 2; id_used(st, id); k++) {
         if (k > 10) {
@@ -207,8 +196,7 @@ static void number_heading(rc_md *m, rc_node *h)
     } else if (m->part == RC_PART_ANNEX) {
         if (lv == 1) {
             st->annex++;
-            h->number =
-                rc_arena_printf(a, "%s %d", rc_locale_word(st->loc, RC_W_ANNEX), st->annex);
+            h->number = rc_arena_printf(a, "%s %d", rc_locale_word(st->loc, RC_W_ANNEX), st->annex);
             h->id = rc_arena_printf(a, "sec-annex-%d", st->annex);
         }
         h->in_toc = lv <= 2;
@@ -219,12 +207,10 @@ static void number_heading(rc_md *m, rc_node *h)
     if (!h->id && h->numbered) {
         char *id = rc_arena_printf(a, "sec-%s", h->number);
         for (char *p = id; *p; p++)
-            if (*p == '.')
-                *p = '-';
+            if (*p == '.') *p = '-';
         h->id = id;
     }
-    if (!h->id)
-        h->id = slug_id(st, rc_node_plain_text(a, h));
+    if (!h->id) h->id = slug_id(st, rc_node_plain_text(a, h));
     RC_PUSH(a, st->doc->headings, h);
 }
 
@@ -302,9 +288,8 @@ static void inline_node(rc_md *m, cmark_node *c, rc_node *parent, rc_loc bloc)
         return;
     case CMARK_NODE_EMPH:
     case CMARK_NODE_STRONG:
-        n = rc_node_new(a, cmark_node_get_type(c) == CMARK_NODE_EMPH ? RC_NODE_EMPH
-                                                                     : RC_NODE_STRONG,
-                        loc);
+        n = rc_node_new(
+            a, cmark_node_get_type(c) == CMARK_NODE_EMPH ? RC_NODE_EMPH : RC_NODE_STRONG, loc);
         break;
     case CMARK_NODE_LINK: {
         const char *url = cmark_node_get_url(c);
@@ -314,8 +299,8 @@ static void inline_node(rc_md *m, cmark_node *c, rc_node *parent, rc_loc bloc)
     }
     case CMARK_NODE_IMAGE: {
         const char *url = cmark_node_get_url(c);
-        if (url && (!strncmp(url, "figure:", 7) || !strncmp(url, "table:", 6) ||
-                    !strncmp(url, "box:", 4)))
+        if (url &&
+            (!strncmp(url, "figure:", 7) || !strncmp(url, "table:", 6) || !strncmp(url, "box:", 4)))
             rc_diag_error(m->st->d, loc,
                           "a float placement ![](%s) must be alone in its own paragraph", url);
         else
@@ -342,8 +327,7 @@ static void inline_node(rc_md *m, cmark_node *c, rc_node *parent, rc_loc bloc)
     rc_node_append(parent, n);
     if (cmark_node_first_child(c) && enter(m, loc)) {
         bool in_link = m->in_link;
-        if (n->type == RC_NODE_LINK)
-            m->in_link = true;
+        if (n->type == RC_NODE_LINK) m->in_link = true;
         rc_md_inlines(m, c, n, bloc);
         m->in_link = in_link;
         m->depth--;
@@ -380,8 +364,7 @@ void rc_md_inlines(rc_md *m, cmark_node *cm, rc_node *parent, rc_loc bloc)
             segs[k].line = line > 0 && col > 0 ? (unsigned)line : 0;
             segs[k].col = line > 0 && col > 0 ? (unsigned)col : 0;
             k++;
-            if (l)
-                memcpy(buf + off, lit, l);
+            if (l) memcpy(buf + off, lit, l);
             off += l;
         }
         buf[off] = '\0';
@@ -400,7 +383,8 @@ rc_node *rc_md_table(rc_md *m, cmark_node *cm, rc_node *table)
     for (cmark_node *r = cmark_node_first_child(cm); r; r = cmark_node_next(r)) {
         rc_loc rloc = rc_md_loc(m, r, table->loc);
         rc_node *row = rc_node_new(a, RC_NODE_TABLE_ROW, rloc);
-        row->header = rc_md_is(r, "table_header") || cmark_gfm_extensions_get_table_row_is_header(r);
+        row->header =
+            rc_md_is(r, "table_header") || cmark_gfm_extensions_get_table_row_is_header(r);
         rc_node_append(table, row);
         size_t i = 0;
         for (cmark_node *c = cmark_node_first_child(r); c; c = cmark_node_next(c), i++) {
@@ -425,8 +409,7 @@ static void block(rc_md *m, cmark_node *c, rc_node *parent)
     bool blocks = false;
     switch (cmark_node_get_type(c)) {
     case CMARK_NODE_PARAGRAPH:
-        if (rc_doc_place(m, c, parent))
-            return;
+        if (rc_doc_place(m, c, parent)) return;
         n = rc_node_new(a, RC_NODE_PARAGRAPH, loc);
         rc_node_append(parent, n);
         rc_md_inlines(m, c, n, loc);
@@ -460,8 +443,7 @@ static void block(rc_md *m, cmark_node *c, rc_node *parent)
     case CMARK_NODE_CODE_BLOCK: {
         const char *lit = cmark_node_get_literal(c);
         size_t l = lit ? strlen(lit) : 0;
-        if (l && lit[l - 1] == '\n')
-            l--;
+        if (l && lit[l - 1] == '\n') l--;
         n = rc_node_new(a, RC_NODE_CODE_BLOCK, loc);
         n->text = rc_arena_strndup(a, lit ? lit : "", l);
         n->len = l;
@@ -504,8 +486,7 @@ rc_node *rc_md_section(rc_doc_state *st, const char *file, const char *text, siz
 {
     rc_md m = {.st = st, .part = part, .mode = MD_SECTION};
     cmark_node *root = rc_md_parse(&m, file, text, len);
-    if (!root)
-        return NULL;
+    if (!root) return NULL;
     rc_node *sec = rc_node_new(st->a, RC_NODE_SECTION, (rc_loc){file, 1, 1});
     sec->part = part;
     cmark_node *first = cmark_node_first_child(root);
@@ -524,8 +505,7 @@ void rc_md_into(rc_doc_state *st, const char *file, const char *text, size_t len
     (void)err_loc;
     rc_md m = {.st = st, .part = parent->part, .mode = mode, .in_note = true};
     cmark_node *root = rc_md_parse(&m, file, text, len);
-    if (!root)
-        return;
+    if (!root) return;
     rc_md_blocks(&m, root, parent);
     cmark_node_free(root);
 }

@@ -253,12 +253,14 @@ void lx_label(lx *x, const char *id)
 
 /* A URL for \href / \url: the characters TeX would act on are
  * percent-encoded (their URL meaning is unchanged), % and # escaped. */
-static void url(lx *x, const char *u)
+static void url(lx *x, const char *u, bool shown)
 {
     for (const unsigned char *p = (const unsigned char *)(u ? u : ""); *p; p++) {
         unsigned char c = *p;
         if (c == '%' || c == '#')
             lx_printf(x, "\\%c", c);
+        else if (c == '~' && shown) /* \url prints it as is */
+            fputc(c, x->out);
         else if (c <= 0x20 || c >= 0x7F || strchr("\\{}^~|\"<>`", c))
             lx_printf(x, "\\%%%02X", c);
         else
@@ -271,7 +273,9 @@ static void url(lx *x, const char *u)
 static void note_body(lx *x, const rc_node *def)
 {
     int nest = x->nest;
-    x->nest = LX_MAX_NEST; /* no list environments inside a footnote */
+    bool in_box = x->in_box;
+    x->nest = LX_MAX_NEST; /* no list environments inside a footnote, */
+    x->in_box = true;      /* no floats, no longtable */
     for (const rc_node *b = def->first; b; b = b->next) {
         if (b->type == RC_NODE_PARAGRAPH) {
             lx_inlines(x, b->first);
@@ -283,6 +287,7 @@ static void note_body(lx *x, const rc_node *def)
         }
     }
     x->nest = nest;
+    x->in_box = in_box;
 }
 
 static void footnote_ref(lx *x, const rc_node *n)
@@ -342,7 +347,12 @@ static void inline_node(lx *x, const rc_node *n)
     case RC_NODE_TEXT: lx_text(x, n->text, n->len); break;
     case RC_NODE_EMPH: wrap(x, "\\emph{", n); break;
     case RC_NODE_STRONG: wrap(x, "\\textbf{", n); break;
-    case RC_NODE_STRIKE: wrap(x, "\\rcstrike{", n); break;
+    case RC_NODE_STRIKE: /* \sout cannot hold a \footnote */
+        x->defer++;
+        wrap(x, "\\rcstrike{", n);
+        x->defer--;
+        lx_flush_notes(x);
+        break;
     case RC_NODE_CODE:
         lx_puts(x, "\\texttt{");
         lx_text(x, n->text, n->len);
@@ -355,11 +365,11 @@ static void inline_node(lx *x, const rc_node *n)
             wrap(x, "]{", n);
         } else if (link_is_url_text(n)) {
             lx_puts(x, "\\url{");
-            url(x, n->url);
+            url(x, n->url, true);
             lx_puts(x, "}");
         } else {
             lx_puts(x, "\\href{");
-            url(x, n->url);
+            url(x, n->url, false);
             wrap(x, "}{", n);
         }
         break;

@@ -152,8 +152,13 @@ static void addplot(lx *x, const bars *b, const rc_chart_panel *p, size_t s, sco
     lx_puts(x, " };\n");
 }
 
-static void stack_labels(lx *x, const bars *b, const rc_chart_panel *p)
+/* Stacked segments get their labels at their middles. pgfplots draws
+ * stacked plots after the other commands of the axis, so a label node
+ * inside the axis would vanish behind its bar: the axis only names the
+ * points (rcl<panel>-<n>) and the nodes are drawn after \end{axis}. */
+static void stack_points(lx *x, const bars *b, const rc_chart_panel *p, size_t k, bool nodes)
 {
+    size_t n = 0;
     for (size_t i = 0; i < p->ncat; i++) {
         double cum = 0;
         for (size_t s = 0; s < p->nseries; s++) {
@@ -164,10 +169,15 @@ static void stack_labels(lx *x, const bars *b, const rc_chart_panel *p)
             cum += v;
             if (v < 0.07 * b->vmax) /* too thin to hold a label */
                 continue;
-            scol col = series_colour(x, b->c, s, p->nseries);
-            lx_printf(x, "\\node[font=\\tiny\\bfseries, text=%s] at (axis cs:%g,%g) {%s};\n",
-                      col.dark ? "white" : "black", b->horizontal ? mid : (double)i,
-                      b->horizontal ? (double)i : mid, label(x, b->c, v, -1));
+            if (nodes) {
+                scol col = series_colour(x, b->c, s, p->nseries);
+                lx_printf(x, "\\node[font=\\tiny\\bfseries, text=%s] at (rcl%zu-%zu) {%s};\n",
+                          col.dark ? "white" : "black", k, n, label(x, b->c, v, -1));
+            } else {
+                lx_printf(x, "\\coordinate (rcl%zu-%zu) at (axis cs:%g,%g);\n", k, n,
+                          b->horizontal ? mid : (double)i, b->horizontal ? (double)i : mid);
+            }
+            n++;
         }
     }
 }
@@ -179,9 +189,10 @@ static void panel(lx *x, const bars *b, size_t k, double px, double pw, double a
     double aw = b->horizontal ? pw - labelw - 20 : pw - 26; /* room for the last tick label */
     if (aw < 40)
         aw = 40;
-    double slot = p->ncat ? aw / (double)p->ncat : aw;
+    double slot = p->ncat ? aw / (double)p->ncat : aw;       /* along the category axis */
+    double band = b->horizontal && p->ncat ? ah / (double)p->ncat : slot;
     double ns = p->nseries ? (double)p->nseries : 1;
-    double bw = b->stacked ? 0.6 * slot : 0.7 * slot / ns;
+    double bw = b->stacked ? 0.6 * band : 0.7 * band / ns;
     if (bw > 28)
         bw = 28;
     lx_printf(x, "\\begin{axis}[at={(%.1fpt,0pt)}, anchor=south west, scale only axis,\n"
@@ -203,8 +214,10 @@ static void panel(lx *x, const bars *b, size_t k, double px, double pw, double a
     for (size_t s = 0; s < p->nseries; s++)
         addplot(x, b, p, s, series_colour(x, b->c, s, p->nseries));
     if (b->stacked)
-        stack_labels(x, b, p);
+        stack_points(x, b, p, k, false);
     lx_puts(x, "\\end{axis}\n");
+    if (b->stacked)
+        stack_points(x, b, p, k, true);
 }
 
 static void bar_chart(lx *x, const rc_chart *c, double w, double h)

@@ -113,11 +113,11 @@ static tcol *columns(lx *x, const rc_node *t, size_t ncols)
         size_t i = 0;
         for (const rc_node *cell = r->first; cell && i < ncols; cell = cell->next, i++) {
             if (!given) {
-                const char *t = rc_node_plain_text(x->a, cell);
-                double len = (double)rc_utf8_length(t, strlen(t));
+                const char *txt = rc_node_plain_text(x->a, cell);
+                double len = (double)rc_utf8_length(txt, strlen(txt));
                 len = len < 6 ? 6 : len > 40 ? 40 : len;
                 /* a word cannot be broken: the column must hold the longest */
-                double word = 1.8 * (double)longest_word(t);
+                double word = 1.8 * (double)longest_word(txt);
                 if (word > len)
                     len = word;
                 if (len > c[i].weight)
@@ -150,9 +150,11 @@ static void spec(lx *x, const tcol *c, size_t ncols, bool tabx)
         if (tabx)
             lx_printf(x, ">{%s\\arraybackslash\\hsize=%.3f\\hsize}X", align_cmd(c[i].align),
                       f * (double)ncols);
-        else
+        else if (f * TEXT_WIDTH_PT > 24)
             lx_printf(x, ">{%s\\arraybackslash}p{\\dimexpr %.3f\\linewidth-2\\tabcolsep\\relax}",
                       align_cmd(c[i].align), f);
+        else /* very many columns: never a negative width */
+            lx_printf(x, ">{%s\\arraybackslash}p{12pt}", align_cmd(c[i].align));
     }
     lx_puts(x, "@{}}\n");
 }

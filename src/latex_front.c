@@ -215,7 +215,8 @@ void lx_preamble(lx *x)
         "\\setcounter{tocdepth}{2}\n"
         "\\renewcommand{\\thefigure}{\\arabic{figure}}\n"
         "\\renewcommand{\\thetable}{\\arabic{table}}\n"
-        "\\setlength{\\LTcapwidth}{\\linewidth}\n"
+        "\\AtBeginDocument{\\setlength{\\LTcapwidth}{\\textwidth}}\n" /* geometry sets it then */
+        "\\setlength{\\LTpost}{2pt}\n"
         "\\setlength{\\LTleft}{0pt}\n"
         "\\setlength{\\LTright}{\\fill}\n"
         "\\setlength{\\parindent}{0pt}\n"
@@ -223,6 +224,7 @@ void lx_preamble(lx *x)
         "\\setlength{\\emergencystretch}{3em}\n"
         "\\frenchspacing\n"
         "\\raggedbottom\n"
+        "\\extrafloats{100}\n"
         "\\pagestyle{plain}\n"
         "\\titleformat{\\chapter}[hang]{\\normalfont\\huge\\bfseries\\color{rcblue}}"
         "{\\thechapter}{0.6em}{}\n"
@@ -249,7 +251,8 @@ void lx_preamble(lx *x)
         "{\\par\\smallskip}\n"
         "\\newtcolorbox{rcbox}[1]{breakable,enhanced,colback=rcshade,colframe=rcblue,"
         "boxrule=0pt,leftrule=3pt,arc=0pt,outer arc=0pt,left=8pt,right=8pt,top=6pt,bottom=6pt,"
-        "fonttitle=\\bfseries,coltitle=rcblue,colbacktitle=rcshade,title={#1}}\n"
+        "fonttitle=\\bfseries,coltitle=rcblue,colbacktitle=rcshade,title={#1},"
+        "before upper={\\setlength{\\parskip}{0.5\\baselineskip}}}\n"
         "\\makeatletter\n"
         "\\newcommand{\\rclistof}[3]{\\chapter*{#1}\\phantomsection"
         "\\addcontentsline{toc}{chapter}{#1}\\label{#3}"
@@ -432,7 +435,7 @@ void lx_imprint(lx *x)
 
 void lx_toc(lx *x)
 {
-    lx_puts(x, "\n{\\setlength{\\parskip}{2pt}\\tableofcontents}\n");
+    lx_puts(x, "\n{\\setlength{\\parskip}{0pt}\\tableofcontents}\n");
 }
 
 void lx_list_of(lx *x, const rc_node *n)

@@ -6,6 +6,7 @@
  * margin of the item text; footnote bodies are set once when referenced. */
 #include "layout_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "rc/util.h"
@@ -37,6 +38,9 @@ static void check_glyphs(lo *L, rc_font_id f, const char *s, size_t len)
 {
     const rc_font *font = L->fonts->f[f];
     if (!font || !L->d) return;
+    char list[256];
+    size_t ll = 0, count = 0, first = SIZE_MAX;
+    list[0] = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp = 0;
         size_t k = rc_utf8_decode(s + i, len - i, &cp);
@@ -52,15 +56,24 @@ static void check_glyphs(lo *L, rc_font_id f, const char *s, size_t len)
                 seen = L->missing.v[q] == cp;
             if (!seen) {
                 RC_PUSH(L->a, L->missing, cp);
-                const char *path = rc_font_path(font);
-                rc_diag_warning(L->d, L->cur_loc,
-                                "character U+%04X '%.*s' is not in the font %s; it will print "
-                                "as an empty box",
-                                (unsigned)cp, (int)k, s + i, path ? rc_path_base(path) : "?");
+                if (first == SIZE_MAX) first = i;
+                if (ll + 24 < sizeof list) {
+                    int w = snprintf(list + ll, sizeof list - ll, "%sU+%04X '%.*s'",
+                                     count ? ", " : "", (unsigned)cp, (int)k, s + i);
+                    if (w > 0) ll += (size_t)w;
+                }
+                count++;
             }
         }
         i += k;
     }
+    if (!count) return;
+    const char *path = rc_font_path(font);
+    rc_loc loc = L->cur_exact ? rc_loc_offset(L->cur_loc, first) : L->cur_loc;
+    rc_diag_warning(L->d, loc, "%s %s %s not in the font %s; %s print as %s",
+                    count > 1 ? "characters" : "character", list, count > 1 ? "are" : "is",
+                    path ? rc_path_base(path) : "?", count > 1 ? "they will" : "it will",
+                    count > 1 ? "empty boxes" : "an empty box");
 }
 
 void lo_run_text(lo *L, lo_runs *r, const char *s, size_t len, lo_ist st, bool nobreak)
@@ -87,8 +100,10 @@ static void inl_one(lo *L, lo_runs *r, const rc_node *n, lo_ist st)
         switch (n->type) {
         case RC_NODE_TEXT:
             L->cur_loc = n->loc;
+            L->cur_exact = true; /* byte offsets in the text are columns */
             lo_run_text(L, r, n->text, n->len ? n->len : (n->text ? strlen(n->text) : 0), st,
                         false);
+            L->cur_exact = false;
             break;
         case RC_NODE_CODE:
             L->cur_loc = n->loc;

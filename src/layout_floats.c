@@ -81,6 +81,7 @@ void lo_figure(lo *L, const lo_ctx *c, const rc_node *n)
 {
     const double size = 0.95 * L->st.size, lead = 1.3 * size;
     lo_items kids = {0};
+    L->cur_loc = n->loc;
     add_space(L, &kids, 0.9 * L->st.leading);
     lo_runs cap = caption_runs(L, RC_W_FIGURE, n->number, n->caption, size);
     if (cap.n) {
@@ -210,6 +211,7 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
 {
     const double size = 0.9 * L->st.size, lead = 1.28 * size, hpad = 4.0, vpad = 3.0;
     size_t nrows = 0, ncols = n->ncols;
+    L->cur_loc = n->loc;
     for (const rc_node *r = n->first; r; r = r->next) {
         if (r->type != RC_NODE_TABLE_ROW) continue;
         size_t k = 0;
@@ -251,7 +253,9 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
     span->x = c->x;
     span->w = c->w;
     span->line_width = 0.8;
-    lo_item *rows = rc_arena_array(L->a, nrows, sizeof *rows);
+    lo_items rv = {0};
+    /* a row taller than a page is cut into slices of this many lines */
+    const size_t maxlines = (size_t)((LO_BODY_H - 8 * L->st.leading) / lead);
     for (size_t r = 0; r < nrows; r++) {
         lo_row *row = rc_arena_alloc(L->a, sizeof *row);
         row->cells = rc_arena_array(L->a, ncols, sizeof *row->cells);
@@ -277,33 +281,53 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
             x += cw[k];
             if (cl) cl = cl->next;
         }
-        lo_item *it = &rows[r];
-        if ((double)maxl * lead + 2 * vpad > LO_BODY_H - 4 * L->st.leading && L->d)
-            rc_diag_error(L->d, rown[r]->loc,
-                          "table row is taller than a page (%zu lines in one cell); split the "
-                          "cell text over several rows",
-                          maxl);
-        it->kind = LO_ROW;
-        it->row = row;
-        it->h = (double)maxl * lead + 2 * vpad;
-        it->x = c->x;
-        it->w = c->w;
-        it->brk = true;
-        it->table = tbl;
-        it->table_head = row->header;
-        for (size_t q = 0; q < nrefs[r]; q++)
-            lo_add_fn(L, it, refs[r][q].fn);
+        size_t nslices = (maxl + maxlines - 1) / maxlines;
+        if (nslices > 1 && L->d)
+            rc_diag_warning(L->d, rown[r]->loc,
+                            "table row is taller than a page (%zu lines in one cell); it is "
+                            "split across pages",
+                            maxl);
+        for (size_t sl = 0; sl < nslices; sl++) {
+            lo_row *part = row;
+            size_t lines = maxl;
+            if (nslices > 1) {
+                part = rc_arena_alloc(L->a, sizeof *part);
+                *part = *row;
+                part->cells = rc_arena_array(L->a, ncols, sizeof *part->cells);
+                for (size_t q = 0; q < ncols; q++) {
+                    part->cells[q] = row->cells[q];
+                    part->cells[q].first = sl * maxlines;
+                    part->cells[q].count = maxlines;
+                }
+                lines = sl + 1 < nslices ? maxlines : maxl - sl * maxlines;
+                part->cont = sl + 1 < nslices;
+            }
+            lo_item it = {.kind = LO_ROW,
+                          .row = part,
+                          .x = c->x,
+                          .w = c->w,
+                          .brk = true,
+                          .table = tbl,
+                          .table_head = row->header};
+            it.h = (double)lines * lead + 2 * vpad;
+            if (sl == 0)
+                for (size_t q = 0; q < nrefs[r]; q++)
+                    lo_add_fn(L, &it, refs[r][q].fn);
+            RC_PUSH(L->a, rv, it);
+        }
     }
+    lo_item *rows = rv.v;
+    const size_t nitems = rv.n;
     /* header rows: the leading run of header rows */
     size_t nh = 0;
-    while (nh < nrows && rows[nh].table_head)
+    while (nh < nitems && rows[nh].table_head)
         nh++;
     tbl->head = rows;
     tbl->nhead = nh;
     for (size_t r = 0; r < nh; r++)
         tbl->head_h += rows[r].h;
-    if (nh < nrows) ((lo_row *)rows[nh].row)->first_body = true;
-    ((lo_row *)rows[nrows - 1].row)->last = true;
+    if (nh < nitems) ((lo_row *)rows[nh].row)->first_body = true;
+    ((lo_row *)rows[nitems - 1].row)->last = true;
 
     const double csize = 0.95 * L->st.size, clead = 1.3 * csize;
     lo_items head = {0};
@@ -322,12 +346,12 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
         total += head.v[i].h;
     for (size_t i = 0; i < tail.n; i++)
         total += tail.v[i].h;
-    for (size_t r = 0; r < nrows; r++)
+    for (size_t r = 0; r < nitems; r++)
         total += rows[r].h;
 
     if (c->units || total + L->st.leading <= LO_BODY_H) {
         lo_items kids = head;
-        for (size_t r = 0; r < nrows; r++)
+        for (size_t r = 0; r < nitems; r++)
             RC_PUSH(L->a, kids, rows[r]);
         lo_item rule = {
             .kind = LO_RULE, .h = 0, .x = c->x, .w = c->w, .colour = L->st.blue, .line_width = 0.8};
@@ -345,7 +369,7 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
         lo_push(L, hu);
         lo_keep(L);
     }
-    for (size_t r = 0; r < nrows; r++) {
+    for (size_t r = 0; r < nitems; r++) {
         lo_item it = rows[r];
         it.span = span;
         if (r == 0 && hu.h <= 0) it.dest = n->id;
@@ -363,6 +387,7 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
 void lo_box(lo *L, const lo_ctx *c, const rc_node *n)
 {
     const double pad = 0.9 * L->st.leading;
+    L->cur_loc = n->loc;
     lo_ctx in = *c;
     in.x = c->x + pad;
     in.w = c->w - 2 * pad;

@@ -66,7 +66,8 @@ typedef struct lo_fn {
 
 typedef struct lo_cell {
     const rc_para *para;
-    double x, w; /* text box inside the cell */
+    size_t first, count; /* lines shown (count 0: all): slices of a tall row */
+    double x, w;         /* text box inside the cell */
     double size, leading;
 } lo_cell;
 
@@ -74,6 +75,7 @@ typedef struct lo_row {
     lo_cell *cells;
     size_t ncells;
     bool header, first_body, last;
+    bool cont; /* a slice of a tall row that continues in the next one */
     double x, w, vpad;
 } lo_row;
 
@@ -192,6 +194,7 @@ struct lo {
     bool main_started, roman_started;
     int fn_depth;
     rc_loc cur_loc;           /* source of the text being collected */
+    bool cur_exact;           /* cur_loc is the first byte of that text */
     RC_VEC(uint32_t) missing; /* code points already reported missing */
     /* marker (bullet, item number, footnote number) for the next line set */
     struct lo_mark {

@@ -48,14 +48,16 @@ static void draw_row(lo *L, lo_pg *pg, const lo_item *it, double top)
     } else if (r->first_body && it->table && it->table->nhead == 0) {
         rc_draw_line(L->a, pg->fg, r->x, top, r->x + r->w, top, L->st.blue, 0.8);
     }
-    if (!r->header && !r->last)
+    if (!r->header && !r->last && !r->cont)
         rc_draw_line(L->a, pg->fg, r->x, bottom, r->x + r->w, bottom, L->st.tint, 0.3);
     for (size_t c = 0; c < r->ncells; c++) {
         const lo_cell *ce = &r->cells[c];
         if (!ce->para) continue;
         double base = top - r->vpad - lo_base(ce->size, ce->leading);
-        for (size_t k = 0; k < ce->para->nlines; k++)
-            rc_para_draw_line(L->a, pg->fg, ce->para, k, ce->x, base - (double)k * ce->leading);
+        size_t end = ce->count ? ce->first + ce->count : ce->para->nlines;
+        for (size_t k = ce->first; k < end && k < ce->para->nlines; k++)
+            rc_para_draw_line(L->a, pg->fg, ce->para, k, ce->x,
+                              base - (double)(k - ce->first) * ce->leading);
     }
 }
 

@@ -197,8 +197,7 @@ static const rc_locale *const all[] = {&en, &es, &pt};
 
 const rc_locale *rc_locale_get(const char *lang)
 {
-    if (!lang || !*lang)
-        return &en;
+    if (!lang || !*lang) return &en;
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         size_t n = strlen(all[i]->lang);
         /* "en", "en-GB", "en_GB" all select the English table */
@@ -211,17 +210,14 @@ const rc_locale *rc_locale_get(const char *lang)
 
 const rc_locale *const *rc_locale_all(size_t *n)
 {
-    if (n)
-        *n = sizeof all / sizeof all[0];
+    if (n) *n = sizeof all / sizeof all[0];
     return all;
 }
 
 const char *rc_locale_word(const rc_locale *l, rc_word w)
 {
-    if (!l)
-        l = &en;
-    if ((unsigned)w >= RC_W_COUNT_WORDS)
-        return "";
+    if (!l) l = &en;
+    if ((unsigned)w >= RC_W_COUNT_WORDS) return "";
     const char *s = l->words[w];
     return s ? s : en.words[w];
 }
@@ -231,8 +227,7 @@ const char *rc_locale_word(const rc_locale *l, rc_word w)
 /* Appends s to buf at *pos, truncating; buf stays NUL-terminated. */
 static void put(char *buf, size_t n, size_t *pos, const char *s, size_t len)
 {
-    if (n == 0)
-        return;
+    if (n == 0) return;
     for (size_t i = 0; i < len && *pos + 1 < n; i++)
         buf[(*pos)++] = s[i];
     buf[*pos] = '\0';
@@ -255,8 +250,7 @@ static void round_digits(double v, int decimals, char ip[static 400], char fp[st
     char dig[16];
     int nd = 0;
     for (const char *p = e; *p && *p != 'e' && nd < 15; p++)
-        if (*p >= '0' && *p <= '9')
-            dig[nd++] = *p;
+        if (*p >= '0' && *p <= '9') dig[nd++] = *p;
     const char *ep = strchr(e, 'e');
     int ex = ep ? atoi(ep + 1) : 0;
     /* digit of the power 10^p */
@@ -290,18 +284,15 @@ static void round_digits(double v, int decimals, char ip[static 400], char fp[st
 
 /* Writes a number with exactly 'decimals' decimals (0..15) and the locale's
  * separators; strip removes trailing fraction zeros (for "as needed"). */
-static size_t fmt_fixed(const rc_locale *l, double v, int decimals, bool strip, char *buf,
-                        size_t n)
+static size_t fmt_fixed(const rc_locale *l, double v, int decimals, bool strip, char *buf, size_t n)
 {
     size_t pos = 0;
-    if (n)
-        buf[0] = '\0';
+    if (n) buf[0] = '\0';
     if (!isfinite(v)) {
         puts_(buf, n, &pos, "n/a");
         return pos;
     }
-    if (decimals > 15)
-        decimals = 15;
+    if (decimals > 15) decimals = 15;
     char ip[400], fp[32];
     round_digits(v, decimals, ip, fp);
     int fl = decimals;
@@ -310,14 +301,12 @@ static size_t fmt_fixed(const rc_locale *l, double v, int decimals, bool strip, 
             fl--;
     fp[fl] = '\0';
     bool zero = strcmp(ip, "0") == 0 && strspn(fp, "0") == (size_t)fl;
-    if (v < 0 && !zero)
-        puts_(buf, n, &pos, "-");
+    if (v < 0 && !zero) puts_(buf, n, &pos, "-");
     size_t il = strlen(ip);
     const char *th = l->thousands ? l->thousands : "";
     bool group = il >= 5 && *th;
     for (size_t i = 0; i < il; i++) {
-        if (group && i > 0 && (il - i) % 3 == 0)
-            puts_(buf, n, &pos, th);
+        if (group && i > 0 && (il - i) % 3 == 0) puts_(buf, n, &pos, th);
         put(buf, n, &pos, ip + i, 1);
     }
     if (fl > 0) {
@@ -329,20 +318,16 @@ static size_t fmt_fixed(const rc_locale *l, double v, int decimals, bool strip, 
 
 size_t rc_format_number(const rc_locale *l, double v, int decimals, char *buf, size_t n)
 {
-    if (!l)
-        l = &en;
-    if (decimals < 0)
-        return fmt_fixed(l, v, 6, true, buf, n);
+    if (!l) l = &en;
+    if (decimals < 0) return fmt_fixed(l, v, 6, true, buf, n);
     return fmt_fixed(l, v, decimals, false, buf, n);
 }
 
 size_t rc_format_percent(const rc_locale *l, double v, int decimals, char *buf, size_t n)
 {
-    if (!l)
-        l = &en;
+    if (!l) l = &en;
     size_t pos = rc_format_number(l, v * 100.0, decimals, buf, n);
-    if (!isfinite(v))
-        return pos;
+    if (!isfinite(v)) return pos;
     puts_(buf, n, &pos, l->percent_sep ? l->percent_sep : "");
     puts_(buf, n, &pos, "%");
     return pos;
@@ -352,25 +337,20 @@ size_t rc_format_percent(const rc_locale *l, double v, int decimals, char *buf, 
  * when allow_point). Returns false when malformed. */
 static bool spec_arg(const char *s, bool allow_point, double *out, int *ndec)
 {
-    if (!*s)
-        return false;
+    if (!*s) return false;
     int points = 0, dec = 0;
     for (const char *p = s; *p; p++) {
         if (*p == '.') {
-            if (!allow_point || points++ || !p[1] || p == s)
-                return false;
+            if (!allow_point || points++ || !p[1] || p == s) return false;
         } else if (*p >= '0' && *p <= '9') {
-            if (points)
-                dec++;
+            if (points) dec++;
         } else {
             return false;
         }
     }
-    if (strlen(s) > 12)
-        return false;
+    if (strlen(s) > 12) return false;
     *out = strtod(s, NULL);
-    if (ndec)
-        *ndec = dec;
+    if (ndec) *ndec = dec;
     return true;
 }
 
@@ -381,8 +361,7 @@ static fkind parse_spec(const char *spec, double *arg, int *dec)
 {
     *arg = 0;
     *dec = 0;
-    if (!spec)
-        return F_AUTO;
+    if (!spec) return F_AUTO;
     /* tolerate surrounding blanks: "{{x | percent:1 }}" */
     while (*spec == ' ' || *spec == '\t')
         spec++;
@@ -390,31 +369,24 @@ static fkind parse_spec(const char *spec, double *arg, int *dec)
     size_t len = strlen(spec);
     while (len && (spec[len - 1] == ' ' || spec[len - 1] == '\t'))
         len--;
-    if (len >= sizeof s)
-        return F_BAD;
+    if (len >= sizeof s) return F_BAD;
     memcpy(s, spec, len);
     s[len] = '\0';
-    if (!*s || !strcmp(s, "auto"))
-        return F_AUTO;
-    if (!strcmp(s, "integer"))
-        return F_INTEGER;
-    if (!strcmp(s, "percent"))
-        return F_PERCENT;
+    if (!*s || !strcmp(s, "auto")) return F_AUTO;
+    if (!strcmp(s, "integer")) return F_INTEGER;
+    if (!strcmp(s, "percent")) return F_PERCENT;
     char *colon = strchr(s, ':');
-    if (!colon)
-        return F_BAD;
+    if (!colon) return F_BAD;
     *colon = '\0';
     const char *a = colon + 1;
     double v;
     if (!strcmp(s, "number") || !strcmp(s, "percent")) {
-        if (!spec_arg(a, false, &v, NULL) || v > 15)
-            return F_BAD;
+        if (!spec_arg(a, false, &v, NULL) || v > 15) return F_BAD;
         *dec = (int)v;
         return s[0] == 'n' ? F_NUMBER : F_PERCENT;
     }
     if (!strcmp(s, "floor") || !strcmp(s, "ceil")) {
-        if (!spec_arg(a, true, &v, dec) || !(v > 0))
-            return F_BAD;
+        if (!spec_arg(a, true, &v, dec) || !(v > 0)) return F_BAD;
         *arg = v;
         return s[0] == 'f' ? F_FLOOR : F_CEIL;
     }
@@ -430,13 +402,11 @@ int rc_format_valid(const char *spec)
 
 size_t rc_format_value(const rc_locale *l, double v, const char *spec, char *buf, size_t n)
 {
-    if (!l)
-        l = &en;
+    if (!l) l = &en;
     double arg;
     int dec;
     fkind k = parse_spec(spec, &arg, &dec);
-    if (n)
-        buf[0] = '\0';
+    if (n) buf[0] = '\0';
     switch (k) {
     case F_AUTO:
         if (isfinite(v) && fabs(v) < 1e15 && v == floor(v))
@@ -450,8 +420,7 @@ size_t rc_format_value(const rc_locale *l, double v, const char *spec, char *buf
         return rc_format_percent(l, v, dec, buf, n);
     case F_FLOOR:
     case F_CEIL: {
-        if (!isfinite(v))
-            return fmt_fixed(l, v, 0, false, buf, n);
+        if (!isfinite(v)) return fmt_fixed(l, v, 0, false, buf, n);
         /* a tiny tolerance so 300 with floor:100 stays 300 despite binary noise */
         double q = v / arg;
         double r = k == F_FLOOR ? floor(q + 1e-9) : ceil(q - 1e-9);

@@ -126,14 +126,30 @@ rc_status rc_read_file(rc_arena *a, const char *path, char **data, size_t *len)
         errno = EISDIR;
         return RC_ERR_IO;
     }
+    /* A regular file is read into a buffer of its size; growth is only
+     * needed when it grows while being read, or for pipes. */
     size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536;
     char *buf = rc_arena_alloc(a, cap + 1);
     size_t n = 0;
     for (;;) {
         if (n == cap) {
+            char probe;
+            ssize_t r = read(fd, &probe, 1);
+            if (r == 0)
+                break;
+            if (r < 0) {
+                if (errno == EINTR)
+                    continue;
+                int e = errno;
+                close(fd);
+                errno = e;
+                return RC_ERR_IO;
+            }
             size_t nc = cap * 2 + 4096;
             buf = rc_arena_grow(a, buf, cap + 1, nc + 1, 1);
             cap = nc;
+            buf[n++] = probe;
+            continue;
         }
         ssize_t r = read(fd, buf + n, cap - n);
         if (r < 0) {

@@ -122,7 +122,7 @@ static void warn_once(rc_field_rt *rt, rc_arena *a, rc_diag *d, rc_loc loc, cons
     rc_diag_warning(d, loc, "%s", msg);
 }
 
-static bool parse_int(const char *s, size_t len, double *v)
+static inline bool parse_int(const char *s, size_t len, double *v)
 {
     size_t i = 0;
     bool neg = false;

@@ -36,6 +36,10 @@ typedef struct rc_csv_opts {
                            * records must have as many fields; earlier ones
                            * are passed through unchecked. Blank lines are
                            * skipped and not counted. */
+    /* Optional: rc_csv_read passes every block it reads, in file order, so a
+     * caller can hash the file (provenance) without reading it twice. */
+    void (*on_bytes)(void *ctx, const char *data, size_t n);
+    void *bytes_ctx;
 } rc_csv_opts;
 
 /* Parses a buffer. Checks UTF-8 of every field, that every record has the

@@ -119,7 +119,10 @@ static inline size_t rc_agg_at(const rc_agg *g, size_t r, size_t c)
  * "field >= 4" (likert/number/integer; also > < <=), "field is missing",
  * "field is not missing", combined with and / or / not and parentheses.
  * On a multi field '=' and 'in' mean "mentions". Codes may be quoted with
- * "..." when they contain spaces or punctuation. */
+ * "..." when they contain spaces or punctuation ("" for a quote inside).
+ * Also "field not in (a, b)". A missing value satisfies none of = != in
+ * 'not in' < <= > >=, only "is missing": "continent != EU" selects the rows
+ * with a continent other than EU, not the rows without one. */
 typedef struct rc_filter rc_filter;
 
 /* Compiles expr (located at loc) against a source's fields; reports errors at

@@ -90,7 +90,7 @@ static char *diags(rc_diag *d)
 
 static rc_status parse(const char *text, size_t len, char delim, sink *s, rc_diag *d)
 {
-    rc_csv_opts o = {delim, "t.csv", 0};
+    rc_csv_opts o = {.delimiter = delim, .file = "t.csv"};
     return rc_csv_parse(text, len, &o, collect, s, d);
 }
 
@@ -140,7 +140,7 @@ static void test_columns(void **state)
     sink s = {.cols = true};
     rc_diag *d = rc_diag_new();
     const char *t = "\xEF\xBB\xBF" "id,name\n7,\"a\nb\",x\n";
-    rc_csv_opts o = {',', "t.csv", 0};
+    rc_csv_opts o = {.delimiter = ',', .file = "t.csv"};
     rc_status st = rc_csv_parse(t, strlen(t), &o, collect, &s, d);
     assert_int_equal(st, RC_ERR_DATA);
     /* the BOM is not a column: "id" is at 1.1 */
@@ -293,7 +293,7 @@ static void test_limits(void **state)
 
     /* a buffer over the file limit is refused before it is read */
     d = rc_diag_new();
-    rc_csv_opts o = {',', "t.csv", 0};
+    rc_csv_opts o = {.delimiter = ',', .file = "t.csv"};
     assert_int_equal(rc_csv_parse("", RC_CSV_MAX_FILE + 1, &o, collect, &s, d), RC_ERR_DATA);
     assert_string_equal(diags(d), "t.csv: error: file is larger than 4 GiB\n");
     rc_diag_free(d);
@@ -305,7 +305,7 @@ static void test_header_row_and_stop(void **state)
     sink s = {0};
     rc_diag *d = rc_diag_new();
     const char *t = "Survey 2019\na,b\n1,2\n3,4\n";
-    rc_csv_opts o = {',', "t.csv", 2};
+    rc_csv_opts o = {.delimiter = ',', .file = "t.csv", .header_row = 2};
     assert_int_equal(rc_csv_parse(t, strlen(t), &o, collect, &s, d), RC_OK);
     assert_string_equal(s.buf, "1:Survey 2019\n2:a|b\n3:1|2\n4:3|4\n");
     assert_int_equal(rc_diag_count(d), 0);
@@ -340,6 +340,19 @@ static char *write_temp(const char *data, size_t len)
     assert_int_equal(write(fd, data, len), (ssize_t)len);
     close(fd);
     return path;
+}
+
+typedef struct bytes_seen {
+    const char *want;
+    size_t n;
+    bool same;
+} bytes_seen;
+
+static void on_bytes(void *ctx, const char *data, size_t n)
+{
+    bytes_seen *b = ctx;
+    b->same = b->same && memcmp(b->want + b->n, data, n) == 0;
+    b->n += n;
 }
 
 /* The same bytes read as one buffer and streamed in 1 MiB blocks give the
@@ -388,10 +401,15 @@ static void test_streaming(void **state)
 
             sink a = {0}, b = {0};
             rc_diag *d1 = rc_diag_new(), *d2 = rc_diag_new();
-            rc_csv_opts o = {',', "t.csv", 0};
+            rc_csv_opts o = {.delimiter = ',', .file = "t.csv"};
             assert_int_equal(rc_csv_parse(t, n, &o, hashing, &a, d1), RC_OK);
             char *path = write_temp(t, n);
+            bytes_seen seen = {t, 0, true};
+            o.on_bytes = on_bytes;
+            o.bytes_ctx = &seen;
             assert_int_equal(rc_csv_read(path, &o, hashing, &b, d2), RC_OK);
+            assert_int_equal(seen.n, n); /* every byte once, in order */
+            assert_true(seen.same);
             unlink(path);
             assert_int_equal(rc_diag_count(d1), 0);
             assert_int_equal(rc_diag_count(d2), 0);
@@ -423,7 +441,7 @@ static void test_streaming_errors(void **state)
     char *path = write_temp(t, n);
     rc_diag *d = rc_diag_new();
     sink s = {0};
-    rc_csv_opts o = {',', "t.csv", 0};
+    rc_csv_opts o = {.delimiter = ',', .file = "t.csv"};
     assert_int_equal(rc_csv_read(path, &o, hashing, &s, d), RC_ERR_DATA);
     char want[128];
     snprintf(want, sizeof want, "t.csv:%u:3: error: invalid UTF-8 byte 0xFF (save the file as UTF-8)\n",

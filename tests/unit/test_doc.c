@@ -77,24 +77,36 @@ static int setup(void **state)
     }
     c->figures = f->fig;
     c->nfigures = 2;
-    f->tab[0] = (rc_table_cfg){.name = S("partners", 30), .caption = S("Partners", 31),
-                               .file = S(FILES "partners.md", 32), .loc = {"t.ini", 30, 1}};
-    f->tab[1] = (rc_table_cfg){.name = S("bycat", 33), .caption = S("By category", 34),
-                               .aggregate = S("motiv", 35), .loc = {"t.ini", 33, 1}};
+    f->tab[0] = (rc_table_cfg){.name = S("partners", 30),
+                               .caption = S("Partners", 31),
+                               .file = S(FILES "partners.md", 32),
+                               .loc = {"t.ini", 30, 1}};
+    f->tab[1] = (rc_table_cfg){.name = S("bycat", 33),
+                               .caption = S("By category", 34),
+                               .aggregate = S("motiv", 35),
+                               .loc = {"t.ini", 33, 1}};
     f->cols[0] = S("Kind", 36);
     f->cols[1] = S("Number", 36);
     f->cols[2] = S("Percent", 36);
-    f->tab[2] = (rc_table_cfg){.name = S("two", 37), .caption = S("Two", 38),
-                               .file = S(FILES "two.md", 39), .loc = {"t.ini", 37, 1}};
-    f->tab[3] = (rc_table_cfg){.name = S("notable", 40), .caption = S("None", 41),
-                               .file = S(FILES "notable.md", 42), .loc = {"t.ini", 40, 1}};
-    f->tab[4] = (rc_table_cfg){.name = S("renamed", 43), .caption = S("Renamed", 44),
-                               .file = S(FILES "partners.md", 45), .columns = {f->cols, 3},
+    f->tab[2] = (rc_table_cfg){.name = S("two", 37),
+                               .caption = S("Two", 38),
+                               .file = S(FILES "two.md", 39),
+                               .loc = {"t.ini", 37, 1}};
+    f->tab[3] = (rc_table_cfg){.name = S("notable", 40),
+                               .caption = S("None", 41),
+                               .file = S(FILES "notable.md", 42),
+                               .loc = {"t.ini", 40, 1}};
+    f->tab[4] = (rc_table_cfg){.name = S("renamed", 43),
+                               .caption = S("Renamed", 44),
+                               .file = S(FILES "partners.md", 45),
+                               .columns = {f->cols, 3},
                                .loc = {"t.ini", 43, 1}};
     c->tables = f->tab;
     c->ntables = 5;
-    f->box[0] = (rc_box_cfg){.name = S("story", 50), .title = S("An Andean pilot", 51),
-                             .file = S(FILES "story.md", 52), .loc = {"t.ini", 50, 1}};
+    f->box[0] = (rc_box_cfg){.name = S("story", 50),
+                             .title = S("An Andean pilot", 51),
+                             .file = S(FILES "story.md", 52),
+                             .loc = {"t.ini", 50, 1}};
     c->boxes = f->box;
     c->nboxes = 1;
     /* a distribution aggregate: 3 categories x 2 groups */
@@ -107,9 +119,16 @@ static int setup(void **state)
     f->total[0] = 16, f->total[1] = 10;
     for (int i = 0; i < 6; i++)
         f->share[i] = f->val[i] / f->total[i % 2];
-    f->agg[0] = (rc_agg){.name = "motiv", .kind = RC_AGG_DISTRIBUTION, .nrows = 3, .ncols = 2,
-                         .row_label = f->rowl, .col_label = f->coll, .value = f->val,
-                         .share = f->share, .total = f->total, .field = &f->field};
+    f->agg[0] = (rc_agg){.name = "motiv",
+                         .kind = RC_AGG_DISTRIBUTION,
+                         .nrows = 3,
+                         .ncols = 2,
+                         .row_label = f->rowl,
+                         .col_label = f->coll,
+                         .value = f->val,
+                         .share = f->share,
+                         .total = f->total,
+                         .field = &f->field};
     f->data = (rc_data){.cfg = c, .metrics = f->mv, .nmetrics = 3, .aggs = f->agg, .naggs = 1};
     f->doc.cfg = c;
     f->doc.data = &f->data;
@@ -159,14 +178,11 @@ static void expect_diags(fx *f, size_t n, ...)
 /* The n-th node of type t in document order (pre-order), or NULL. */
 static rc_node *find(rc_node *n, rc_node_type t, int *k)
 {
-    if (!n)
-        return NULL;
-    if (n->type == t && (*k)-- == 0)
-        return n;
+    if (!n) return NULL;
+    if (n->type == t && (*k)-- == 0) return n;
     for (rc_node *c = n->first; c; c = c->next) {
         rc_node *r = find(c, t, k);
-        if (r)
-            return r;
+        if (r) return r;
     }
     return NULL;
 }
@@ -200,14 +216,22 @@ static void heading_numbers(void **state)
         const char *number, *id;
         bool toc;
     } want[] = {
-        {1, NULL, "sec-abstract", true},  {2, NULL, "sec-key-points", false},
-        {1, "1", "sec-1", true},          {2, "1.1", "sec-1-1", true},
-        {3, "1.1.1", "sec-1-1-1", true},  {3, "1.1.2", "sec-1-1-2", true},
-        {4, NULL, "sec-run-in", false},   {2, "1.2", "sec-1-2", true},
-        {1, "2", "sec-2", true},          {2, "2.1", "sec-2-1", true},
-        {3, "2.1.1", "sec-2-1-1", true},  {1, NULL, "sec-references", true},
-        {1, "Annex 1", "sec-annex-1", true}, {2, NULL, "sec-part-a", true},
-        {3, NULL, "sec-sub", false},      {1, "Annex 2", "sec-annex-2", true},
+        {1, NULL, "sec-abstract", true},
+        {2, NULL, "sec-key-points", false},
+        {1, "1", "sec-1", true},
+        {2, "1.1", "sec-1-1", true},
+        {3, "1.1.1", "sec-1-1-1", true},
+        {3, "1.1.2", "sec-1-1-2", true},
+        {4, NULL, "sec-run-in", false},
+        {2, "1.2", "sec-1-2", true},
+        {1, "2", "sec-2", true},
+        {2, "2.1", "sec-2-1", true},
+        {3, "2.1.1", "sec-2-1-1", true},
+        {1, NULL, "sec-references", true},
+        {1, "Annex 1", "sec-annex-1", true},
+        {2, NULL, "sec-part-a", true},
+        {3, NULL, "sec-sub", false},
+        {1, "Annex 2", "sec-annex-2", true},
     };
     size_t n = sizeof want / sizeof want[0];
     assert_int_equal(f->doc.headings.n, n);
@@ -347,8 +371,7 @@ static void xrefs_before_and_after(void **state)
                         RC_PART_MAIN);
     /* the forward reference to 'themes' is still pending */
     assert_string_equal(text_of(f, nth(s1, RC_NODE_PARAGRAPH, 0)), "See ?? and 1.");
-    rc_node *s2 = parse(f, "b.md", "# Two\n\n![](figure:themes)\n\n![](box:story)\n",
-                        RC_PART_MAIN);
+    rc_node *s2 = parse(f, "b.md", "# Two\n\n![](figure:themes)\n\n![](box:story)\n", RC_PART_MAIN);
     assert_non_null(s2);
     assert_int_equal(rc_doc_finish(&f->doc, f->d), RC_OK);
     expect_diags(f, 5, "t.ini:30:1: warning: table 'partners' is declared but never placed",
@@ -389,8 +412,7 @@ static void xrefs_before_and_after(void **state)
                         "The Andean pilot connected 1312 people.");
     assert_non_null(nth(box, RC_NODE_LIST, 0));
     assert_int_equal(f->doc.footnotes.n, 1);
-    assert_string_equal(text_of(f, f->doc.footnotes.v[0]),
-                        "Reported by the regional coordinator.");
+    assert_string_equal(text_of(f, f->doc.footnotes.v[0]), "Reported by the regional coordinator.");
 }
 
 static void float_errors(void **state)
@@ -403,22 +425,21 @@ static void float_errors(void **state)
           "{{table:bycat}}\n",
           RC_PART_MAIN);
     assert_int_equal(rc_doc_finish(&f->doc, f->d), RC_ERR_DATA);
-    expect_diags(
-        f, 12, "a.md:5:1: error: unknown figure 'motivaton'; did you mean 'motivation'?",
-        "a.md:7:6: error: a float placement ![](figure:themes) must be alone in its own "
-        "paragraph",
-        "a.md:9:1: error: images are not supported; declare a [figure] and place it with "
-        "![](figure:NAME)",
-        "a.md:11:1: error: figure 'motivation' is already placed at a.md:3",
-        FILES "two.md:7:1: error: table file for 'two' holds more than one table",
-        "t.ini:42:1: error: table file '" FILES "notable.md' holds no GFM table",
-        "a.md:17:1: error: table 'bycat' is referenced but never placed (add "
-        "![](table:bycat))",
-        "t.ini:21:1: warning: figure 'themes' is declared but never placed",
-        "t.ini:30:1: warning: table 'partners' is declared but never placed",
-        "t.ini:33:1: warning: table 'bycat' is declared but never placed",
-        "t.ini:43:1: warning: table 'renamed' is declared but never placed",
-        "t.ini:50:1: warning: box 'story' is declared but never placed");
+    expect_diags(f, 12, "a.md:5:1: error: unknown figure 'motivaton'; did you mean 'motivation'?",
+                 "a.md:7:6: error: a float placement ![](figure:themes) must be alone in its own "
+                 "paragraph",
+                 "a.md:9:1: error: images are not supported; declare a [figure] and place it with "
+                 "![](figure:NAME)",
+                 "a.md:11:1: error: figure 'motivation' is already placed at a.md:3",
+                 FILES "two.md:7:1: error: table file for 'two' holds more than one table",
+                 "t.ini:42:1: error: table file '" FILES "notable.md' holds no GFM table",
+                 "a.md:17:1: error: table 'bycat' is referenced but never placed (add "
+                 "![](table:bycat))",
+                 "t.ini:21:1: warning: figure 'themes' is declared but never placed",
+                 "t.ini:30:1: warning: table 'partners' is declared but never placed",
+                 "t.ini:33:1: warning: table 'bycat' is declared but never placed",
+                 "t.ini:43:1: warning: table 'renamed' is declared but never placed",
+                 "t.ini:50:1: warning: box 'story' is declared but never placed");
 }
 
 static void tables(void **state)
@@ -483,27 +504,49 @@ static void tables_from_other_kinds(void **state)
     static rc_aggregate_cfg sumcfg = {.label = {"Funding", {"t.ini", 90, 1}}};
     static rc_field_cfg by = {.label = {"Continent", {"t.ini", 91, 1}}};
     static rc_agg aggs[3];
-    aggs[0] = (rc_agg){.name = "lik", .kind = RC_AGG_LIKERT, .nrows = 2, .ncols = 3,
-                       .row_label = items, .col_label = levels, .value = lv, .share = lsh,
-                       .answered = ans, .mean = mean};
-    aggs[1] = (rc_agg){.name = "list", .kind = RC_AGG_ROWS, .nrows = 2, .ncols = 2,
-                       .col_label = cols, .cell = cells, .fields = fields, .nfields = 2};
-    aggs[2] = (rc_agg){.name = "money", .kind = RC_AGG_SUM, .nrows = 2, .ncols = 1,
-                       .row_label = groups, .value = sums, .cfg = &sumcfg, .by = &by};
+    aggs[0] = (rc_agg){.name = "lik",
+                       .kind = RC_AGG_LIKERT,
+                       .nrows = 2,
+                       .ncols = 3,
+                       .row_label = items,
+                       .col_label = levels,
+                       .value = lv,
+                       .share = lsh,
+                       .answered = ans,
+                       .mean = mean};
+    aggs[1] = (rc_agg){.name = "list",
+                       .kind = RC_AGG_ROWS,
+                       .nrows = 2,
+                       .ncols = 2,
+                       .col_label = cols,
+                       .cell = cells,
+                       .fields = fields,
+                       .nfields = 2};
+    aggs[2] = (rc_agg){.name = "money",
+                       .kind = RC_AGG_SUM,
+                       .nrows = 2,
+                       .ncols = 1,
+                       .row_label = groups,
+                       .value = sums,
+                       .cfg = &sumcfg,
+                       .by = &by};
     f->data.aggs = aggs;
     f->data.naggs = 3;
     static rc_table_cfg tc[3];
-    tc[0] = (rc_table_cfg){.name = S("t_lik", 80), .caption = S("L", 80), .aggregate = S("lik", 81)};
-    tc[1] = (rc_table_cfg){.name = S("t_list", 82), .caption = S("R", 82),
-                           .aggregate = S("list", 83)};
-    tc[2] = (rc_table_cfg){.name = S("t_money", 84), .caption = S("S", 84),
-                           .aggregate = S("mony", 85)};
+    tc[0] =
+        (rc_table_cfg){.name = S("t_lik", 80), .caption = S("L", 80), .aggregate = S("lik", 81)};
+    tc[1] =
+        (rc_table_cfg){.name = S("t_list", 82), .caption = S("R", 82), .aggregate = S("list", 83)};
+    tc[2] =
+        (rc_table_cfg){.name = S("t_money", 84), .caption = S("S", 84), .aggregate = S("mony", 85)};
     f->cfg.tables = tc;
     f->cfg.ntables = 3;
-    rc_node *s = parse(f, "k.md", "# K\n\n![](table:t_lik)\n\n![](table:t_list)\n\n![](table:t_money)\n",
-                       RC_PART_MAIN);
-    expect_diags(f, 1, "t.ini:85:1: error: table 't_money': unknown aggregate 'mony'; did you "
-                       "mean 'money'?");
+    rc_node *s =
+        parse(f, "k.md", "# K\n\n![](table:t_lik)\n\n![](table:t_list)\n\n![](table:t_money)\n",
+              RC_PART_MAIN);
+    expect_diags(f, 1,
+                 "t.ini:85:1: error: table 't_money': unknown aggregate 'mony'; did you "
+                 "mean 'money'?");
     rc_node *l = nth(s, RC_NODE_TABLE, 0);
     assert_int_equal(l->ncols, 6);
     assert_string_equal(text_of(f, l->first), "Low Mid High Answered Mean");
@@ -565,7 +608,8 @@ static void html_and_misc(void **state)
                        "```c\nint x;\n```\n",
                        RC_PART_MAIN);
     expect_diags(f, 3, "h.md:3:1: warning: raw HTML is ignored",
-                 "h.md:5:8: warning: raw HTML is ignored", "h.md:5:15: warning: raw HTML is ignored");
+                 "h.md:5:8: warning: raw HTML is ignored",
+                 "h.md:5:15: warning: raw HTML is ignored");
     assert_string_equal(text_of(f, nth(s, RC_NODE_STRIKE, 0)), "gone");
     assert_string_equal(nth(s, RC_NODE_CODE, 0)->text, "{{code}}");
     rc_node *cb = nth(s, RC_NODE_CODE_BLOCK, 0);
@@ -589,26 +633,32 @@ static void build_order(void **state)
     lists[0] = S("figures", 74);
     lists[1] = S("tables", 74);
     lists[2] = S("charts", 74);
-    *dc = (rc_document_cfg){.cover = true, .imprint = true, .contents = true,
-                            .back_cover = true, .front = {front, 1}, .chapters = {ch, 2},
-                            .back = {back, 1}, .annexes = {annex, 1}, .lists = {lists, 3}};
+    *dc = (rc_document_cfg){.cover = true,
+                            .imprint = true,
+                            .contents = true,
+                            .back_cover = true,
+                            .front = {front, 1},
+                            .chapters = {ch, 2},
+                            .back = {back, 1},
+                            .annexes = {annex, 1},
+                            .lists = {lists, 3}};
     f->cfg.nfigures = 1; /* only 'motivation' */
     f->cfg.ntables = 1;  /* only 'partners' */
     f->cfg.nboxes = 0;
     rc_doc doc;
     rc_status st = rc_doc_build(f->a, &f->cfg, &f->data, rc_locale_get("en"), f->d, &doc);
     assert_int_equal(st, RC_ERR_DATA);
-    expect_diags(f, 1, "t.ini:74:1: error: unknown list 'charts' (expected figures, tables or boxes)");
-    rc_node_type want[] = {RC_NODE_COVER,   RC_NODE_IMPRINT, RC_NODE_TOC,     RC_NODE_SECTION,
-                           RC_NODE_SECTION, RC_NODE_SECTION, RC_NODE_SECTION, RC_NODE_LIST_OF,
+    expect_diags(f, 1,
+                 "t.ini:74:1: error: unknown list 'charts' (expected figures, tables or boxes)");
+    rc_node_type want[] = {RC_NODE_COVER,   RC_NODE_IMPRINT, RC_NODE_TOC,       RC_NODE_SECTION,
+                           RC_NODE_SECTION, RC_NODE_SECTION, RC_NODE_SECTION,   RC_NODE_LIST_OF,
                            RC_NODE_LIST_OF, RC_NODE_SECTION, RC_NODE_BACK_COVER};
     rc_part parts[] = {RC_PART_FRONT, RC_PART_MAIN, RC_PART_MAIN, RC_PART_BACK, RC_PART_ANNEX};
     size_t i = 0, k = 0;
     for (rc_node *c = doc.root->first; c; c = c->next, i++) {
         assert_true(i < sizeof want / sizeof want[0]);
         assert_int_equal(c->type, want[i]);
-        if (c->type == RC_NODE_SECTION)
-            assert_int_equal(c->part, parts[k++]);
+        if (c->type == RC_NODE_SECTION) assert_int_equal(c->part, parts[k++]);
     }
     assert_int_equal(i, sizeof want / sizeof want[0]);
     assert_int_equal(nth(doc.root, RC_NODE_LIST_OF, 1)->list, RC_LIST_TABLES);
@@ -630,8 +680,9 @@ static void unreadable_file(void **state)
     f->cfg.nfigures = f->cfg.ntables = f->cfg.nboxes = 0;
     rc_doc doc;
     assert_int_equal(rc_doc_build(f->a, &f->cfg, &f->data, NULL, f->d, &doc), RC_ERR_DATA);
-    expect_diags(f, 1, "t.ini:80:1: error: cannot read Markdown file 'does/not/exist.md': No "
-                       "such file or directory");
+    expect_diags(f, 1,
+                 "t.ini:80:1: error: cannot read Markdown file 'does/not/exist.md': No "
+                 "such file or directory");
 }
 
 /* ---- golden dumps ------------------------------------------------------------------ */
@@ -639,8 +690,7 @@ static void unreadable_file(void **state)
 static char *slurp(const char *path, size_t *len)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
+    if (!fp) return NULL;
     char *buf = NULL;
     size_t cap = 0;
     FILE *mem = open_memstream(&buf, &cap);
@@ -663,15 +713,13 @@ static void golden(void **state)
     int cases = 0, failed = 0;
     struct dirent *de;
     while ((de = readdir(dp))) {
-        if (de->d_name[0] == '.' || de->d_name[0] == '_')
-            continue;
+        if (de->d_name[0] == '.' || de->d_name[0] == '_') continue;
         char in[512], ex[512];
         snprintf(in, sizeof in, "%s/%s/input.md", dir, de->d_name);
         snprintf(ex, sizeof ex, "%s/%s/expected.txt", dir, de->d_name);
         size_t len;
         char *md = slurp(in, &len);
-        if (!md)
-            continue;
+        if (!md) continue;
         /* a fresh fixture per case */
         teardown(state);
         setup(state);
@@ -679,8 +727,8 @@ static void golden(void **state)
         char *out = NULL;
         size_t outlen = 0;
         FILE *mem = open_memstream(&out, &outlen);
-        rc_node *sec = rc_doc_parse_markdown(f->a, &f->doc, "input.md", md, len, RC_PART_MAIN,
-                                             f->d);
+        rc_node *sec =
+            rc_doc_parse_markdown(f->a, &f->doc, "input.md", md, len, RC_PART_MAIN, f->d);
         rc_doc_finish(&f->doc, f->d);
         rc_doc_dump(sec, mem);
         fprintf(mem, "-- diagnostics\n");

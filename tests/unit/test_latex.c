@@ -371,7 +371,7 @@ static char *golden_output(fx *f, const char *name, size_t *len)
 }
 
 static const char *const golden_cases[] = {"inline", "utf8",    "headings", "parts",   "blocks",
-                                           "footnotes", "tables", "boxes", "figures", "document"};
+                                           "footnotes", "tables", "boxes", "figures", "document", "edge"};
 
 static void golden_case(fx *f, const char *name)
 {

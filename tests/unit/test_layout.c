@@ -679,6 +679,8 @@ static void test_missing_glyph_warning(void **state)
     const rc_diag_entry *e = rc_diag_get(f->d, rc_diag_count(f->d) - 1);
     assert_non_null(strstr(e->msg, "U+4E2D"));
     assert_string_equal(e->loc.file, "test.md");
+    assert_int_equal(e->loc.line, 1);
+    assert_int_equal(e->loc.col, 9); /* the byte column of the character */
 }
 
 /* Columns from content: a short column gets its natural width, long text
@@ -811,6 +813,43 @@ static void test_long_box_splits(void **state)
     assert_inside_margins(f);
 }
 
+/* A row taller than a page is cut between lines (with a warning) rather
+ * than running off the page. */
+static void test_tall_row_sliced(void **state)
+{
+    fx *f = *state;
+    rc_node *s = section(f, RC_PART_MAIN);
+    heading(f, s, 1, "1", "Tall");
+    rc_node *t = node(f, RC_NODE_TABLE, s);
+    t->ncols = 2;
+    rc_node *hr = node(f, RC_NODE_TABLE_ROW, t);
+    hr->header = true;
+    text(f, node(f, RC_NODE_TABLE_CELL, hr), "HdrA");
+    text(f, node(f, RC_NODE_TABLE_CELL, hr), "HdrB");
+    rc_node *row = node(f, RC_NODE_TABLE_ROW, t);
+    text(f, node(f, RC_NODE_TABLE_CELL, row), "Short");
+    text(f, node(f, RC_NODE_TABLE_CELL, row), tagged(f, 9, 1500));
+    size_t before = rc_diag_warnings(f->d);
+    run_layout(f, true);
+    assert_int_equal(rc_diag_warnings(f->d), before + 1);
+    assert_int_equal(rc_diag_errors(f->d), 0);
+    size_t pages = 0;
+    for (size_t p = 0; p < f->lay.pages.n; p++) {
+        txts tx = page_texts(f, p);
+        bool cell = false, head = false;
+        for (size_t i = 0; i < tx.n; i++) {
+            cell |= tag_of(&tx.v[i]) == 9;
+            head |= has(&tx.v[i], "HdrA");
+        }
+        if (cell) {
+            pages++;
+            assert_true(head);
+        }
+    }
+    assert_true(pages >= 2);
+    assert_inside_margins(f);
+}
+
 /* Odd but possible trees never crash the layout. */
 static void test_degenerate_nodes(void **state)
 {
@@ -872,6 +911,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hard_break_and_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_degenerate_nodes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_box_splits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tall_row_sliced, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

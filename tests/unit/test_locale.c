@@ -36,8 +36,7 @@ static void tables_complete(void **state)
         assert_true(strlen(l->decimal) > 0);
         assert_string_not_equal(l->decimal, l->thousands);
         for (int w = 0; w < RC_W_COUNT_WORDS; w++) {
-            if (!l->words[w])
-                fail_msg("locale %s: word %d is NULL", l->lang, w);
+            if (!l->words[w]) fail_msg("locale %s: word %d is NULL", l->lang, w);
             assert_true(strlen(l->words[w]) > 0);
         }
         for (int m = 0; m < 12; m++)
@@ -104,8 +103,8 @@ static void number_format(void **state)
 {
     (void)state;
     const rc_locale *en = rc_locale_get("en");
-    assert_string_equal(fv(en, 2.675, "number:2"), "2.68");  /* binary 2.67499... */
-    assert_string_equal(fv(en, 0.125, "number:2"), "0.13");  /* half away from zero */
+    assert_string_equal(fv(en, 2.675, "number:2"), "2.68"); /* binary 2.67499... */
+    assert_string_equal(fv(en, 0.125, "number:2"), "0.13"); /* half away from zero */
     assert_string_equal(fv(en, -0.125, "number:2"), "-0.13");
     assert_string_equal(fv(en, 1.005, "number:2"), "1.01");
     assert_string_equal(fv(en, 3.0, "number:1"), "3.0");
@@ -170,20 +169,18 @@ static void bad_specs(void **state)
 {
     (void)state;
     const rc_locale *en = rc_locale_get("en");
-    const char *bad[] = {"percentage", "number", "number:", "number:x", "number:-1",
-                         "number:99",  "floor",  "floor:0", "ceil:-5",  "ceil:1.",
+    const char *bad[] = {"percentage", "number",  "number:", "number:x", "number:-1",
+                         "number:99",  "floor",   "floor:0", "ceil:-5",  "ceil:1.",
                          "floor:.5",   "round:2", "Integer", "integer:2"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char b[32] = "unchanged";
-        if (rc_format_valid(bad[i]))
-            fail_msg("spec '%s' accepted", bad[i]);
+        if (rc_format_valid(bad[i])) fail_msg("spec '%s' accepted", bad[i]);
         assert_int_equal(rc_format_value(en, 1.5, bad[i], b, sizeof b), 0);
     }
-    const char *good[] = {"", "auto", "integer", "number:0", "number:3", "percent",
-                          "percent:1", "floor:100", "ceil:0.5", " percent:1 "};
+    const char *good[] = {"",        "auto",      "integer",   "number:0", "number:3",
+                          "percent", "percent:1", "floor:100", "ceil:0.5", " percent:1 "};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
-        if (!rc_format_valid(good[i]))
-            fail_msg("spec '%s' rejected", good[i]);
+        if (!rc_format_valid(good[i])) fail_msg("spec '%s' rejected", good[i]);
 }
 
 static void truncation(void **state)
@@ -206,7 +203,8 @@ static void other_languages(void **state)
     const rc_locale *pt = rc_locale_get("pt");
     assert_string_equal(fv(es, 0.9375, "percent:1"), "93,8\xC2\xA0%");
     assert_string_equal(fv(pt, 0.9375, "percent:1"), "93,8%");
-    assert_string_equal(fv(es, 12345.5, "number:1"), "12\xC2\xA0" "345,5");
+    assert_string_equal(fv(es, 12345.5, "number:1"), "12\xC2\xA0"
+                                                     "345,5");
     assert_string_equal(fv(pt, 1234.5, "number:1"), "1234,5");
     assert_string_equal(es->months[8], "septiembre");
     assert_string_equal(pt->months[2], "março");
@@ -215,11 +213,11 @@ static void other_languages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(tables_complete), cmocka_unit_test(lookup),
-        cmocka_unit_test(auto_format),     cmocka_unit_test(integer_format),
-        cmocka_unit_test(number_format),   cmocka_unit_test(percent_format),
+        cmocka_unit_test(tables_complete),   cmocka_unit_test(lookup),
+        cmocka_unit_test(auto_format),       cmocka_unit_test(integer_format),
+        cmocka_unit_test(number_format),     cmocka_unit_test(percent_format),
         cmocka_unit_test(floor_ceil_format), cmocka_unit_test(bad_specs),
-        cmocka_unit_test(truncation),      cmocka_unit_test(other_languages),
+        cmocka_unit_test(truncation),        cmocka_unit_test(other_languages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,6 +39,29 @@ static void test_arena_alloc_and_vec(void **state)
     rc_arena_free(a);
 }
 
+static void test_arena_grow_in_place(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    RC_VEC(int) v = {0};
+    RC_PUSH(a, v, 1);
+    size_t before = rc_arena_used(a);
+    for (int i = 0; i < 4095; i++)
+        RC_PUSH(a, v, i);
+    /* Pushing with no other allocation in between grows in place: the arena
+     * holds the final capacity once, not the sum of every doubling. */
+    assert_true(rc_arena_used(a) - before <= 4096 * sizeof(int));
+    int *p = v.v;
+    char *other = rc_arena_strdup(a, "interleaved");
+    RC_PUSH(a, v, 7); /* must copy now, and keep the contents */
+    assert_ptr_not_equal(p, v.v);
+    assert_int_equal(v.v[0], 1);
+    assert_int_equal(v.v[4095], 4094);
+    assert_int_equal(v.v[4096], 7);
+    assert_string_equal(other, "interleaved");
+    rc_arena_free(a);
+}
+
 static void test_diag_format_and_order(void **state)
 {
     (void)state;
@@ -193,7 +216,8 @@ static void test_build_epoch(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_arena_alloc_and_vec), cmocka_unit_test(test_diag_format_and_order),
+        cmocka_unit_test(test_arena_alloc_and_vec), cmocka_unit_test(test_arena_grow_in_place),
+        cmocka_unit_test(test_diag_format_and_order),
         cmocka_unit_test(test_diag_suggest),        cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_utf8),                cmocka_unit_test(test_sha256),
         cmocka_unit_test(test_paths),               cmocka_unit_test(test_atomic_output),
