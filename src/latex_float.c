@@ -150,11 +150,11 @@ static void spec(lx *x, const tcol *c, size_t ncols, bool tabx)
         if (tabx)
             lx_printf(x, ">{%s\\arraybackslash\\hsize=%.3f\\hsize}X", align_cmd(c[i].align),
                       f * (double)ncols);
-        else if (f * TEXT_WIDTH_PT > 24)
+        else if (f * TEXT_WIDTH_PT > (ncols > 10 ? 12 : 24))
             lx_printf(x, ">{%s\\arraybackslash}p{\\dimexpr %.3f\\linewidth-2\\tabcolsep\\relax}",
                       align_cmd(c[i].align), f);
         else /* very many columns: never a negative width */
-            lx_printf(x, ">{%s\\arraybackslash}p{12pt}", align_cmd(c[i].align));
+            lx_printf(x, ">{%s\\arraybackslash}p{8pt}", align_cmd(c[i].align));
     }
     lx_puts(x, "@{}}\n");
 }
@@ -219,7 +219,8 @@ void lx_table(lx *x, const rc_node *n)
     bool declared = n->number && n->table;
     bool has_head = n->first && n->first->header;
     x->defer++;
-    lx_puts(x, "\n{\\small\n");
+    /* many columns: smaller type and padding so the table fits the page */
+    lx_puts(x, ncols > 10 ? "\n{\\scriptsize\\setlength{\\tabcolsep}{2pt}\n" : "\n{\\small\n");
     if (declared)
         lx_printf(x, "\\setcounter{table}{%d}\n", number_before(n->number));
     if (x->in_box) {

@@ -33,7 +33,8 @@ lo_ist lo_ist_of(const lo_ctx *c)
 }
 
 /* Reports characters the chosen face has no glyph for (once per code
- * point): they would print as empty boxes. */
+ * point). This is an error, not a warning: a published report must never
+ * print an empty box where a name should be (docs/reliability.md). */
 static void check_glyphs(lo *L, rc_font_id f, const char *s, size_t len)
 {
     const rc_font *font = L->fonts->f[f];
@@ -70,10 +71,10 @@ static void check_glyphs(lo *L, rc_font_id f, const char *s, size_t len)
     if (!count) return;
     const char *path = rc_font_path(font);
     rc_loc loc = L->cur_exact ? rc_loc_offset(L->cur_loc, first) : L->cur_loc;
-    rc_diag_warning(L->d, loc, "%s %s %s not in the font %s; %s print as %s",
-                    count > 1 ? "characters" : "character", list, count > 1 ? "are" : "is",
-                    path ? rc_path_base(path) : "?", count > 1 ? "they will" : "it will",
-                    count > 1 ? "empty boxes" : "an empty box");
+    rc_diag_error(L->d, loc,
+                  "%s %s %s not in the font %s (use a font that has %s, or other characters)",
+                  count > 1 ? "characters" : "character", list, count > 1 ? "are" : "is",
+                  path ? rc_path_base(path) : "?", count > 1 ? "them" : "it");
 }
 
 void lo_run_text(lo *L, lo_runs *r, const char *s, size_t len, lo_ist st, bool nobreak)

@@ -665,7 +665,7 @@ static void test_imprint_and_headers(void **state)
     assert_inside_margins(f);
 }
 
-static void test_missing_glyph_warning(void **state)
+static void test_missing_glyph_error(void **state)
 {
     fx *f = *state;
     rc_node *s = section(f, RC_PART_MAIN);
@@ -673,9 +673,10 @@ static void test_missing_glyph_warning(void **state)
     para(f, s,
          "Beijing \xE4\xB8\xAD is here and \xE4\xB8\xAD again, with an en dash \xE2\x80\x93 "
          "that Lato has.");
-    size_t before = rc_diag_warnings(f->d);
+    size_t before = rc_diag_errors(f->d);
     run_layout(f, true);
-    assert_int_equal(rc_diag_warnings(f->d), before + 1);
+    assert_int_equal(rc_diag_errors(f->d), before + 1);
+    assert_int_equal(rc_diag_get(f->d, rc_diag_count(f->d) - 1)->level, RC_DIAG_ERROR);
     const rc_diag_entry *e = rc_diag_get(f->d, rc_diag_count(f->d) - 1);
     assert_non_null(strstr(e->msg, "U+4E2D"));
     assert_string_equal(e->loc.file, "test.md");
@@ -906,7 +907,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_toc_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_float_deferral, setup, teardown),
         cmocka_unit_test_setup_teardown(test_imprint_and_headers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_missing_glyph_warning, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_glyph_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hard_break_and_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_degenerate_nodes, setup, teardown),
