@@ -259,9 +259,9 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d)
     if (o->only)
         want = o->only;
 
+    /* Rows are not kept for the data workbook: it reads each source again
+     * and writes rows as they come (xlsx_data.c), so memory stays bounded. */
     unsigned flags = 0;
-    if (o->command == RC_CMD_BUILD && (want & RC_OUT_XLSX))
-        flags |= RC_DATA_KEEP_ROWS;
     rc_data data;
     st = rc_data_build(a, cfg, flags, d, &data);
     if (st != RC_OK)

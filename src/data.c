@@ -53,10 +53,13 @@ typedef struct loader {
 static inline const char *trimmed(const rc_csv_field *c, size_t *off, size_t *len)
 {
     size_t s = 0, n = c->len;
-    while (s < n && is_space(c->s[s]))
-        s++;
-    while (n > s && is_space(c->s[n - 1]))
-        n--;
+    /* ' ' and '\t' are both <= ' ': one test per end in the usual case */
+    if (n && ((unsigned char)c->s[0] <= ' ' || (unsigned char)c->s[n - 1] <= ' ')) {
+        while (s < n && is_space(c->s[s]))
+            s++;
+        while (n > s && is_space(c->s[n - 1]))
+            n--;
+    }
     *off = s;
     *len = n - s;
     return c->s + s;
@@ -196,6 +199,10 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
         const rc_csv_field *c = &fs[ld->csvcol[k]];
         size_t off, len;
         const char *s = trimmed(c, &off, &len);
+        if (rc_value_fast(&ld->rt[k], s, len, &row[k])) {
+            ld->rt[k].nonmissing += !row[k].missing;
+            continue;
+        }
         rc_loc loc = {ld->file, c->line ? c->line : line, c->col + c->quoted + (unsigned)off};
         if (!rc_value_parse_rt(&ld->rt[k], ld->a, ld->rt[k].f, s, len, loc, ld->d, &row[k],
                                &tb)) {

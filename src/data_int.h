@@ -66,8 +66,12 @@ typedef struct rc_code_slot {
  * warning dedupe. */
 typedef struct rc_field_rt {
     const rc_field_cfg *f;
+    rc_field_type type;          /* copies of f's hot members */
+    int smin, smax;
+    const rc_code *codes;
     const char **miss;           /* missing codes: the field's list, else the source's */
     size_t *misslen, nmiss;
+    uint64_t misslens;           /* bit n set: a missing code has n bytes (n < 63); bit 63: longer */
     struct rc_code_slot *tab;    /* code hash table */
     size_t tabmask;
     size_t *codelen;
@@ -78,6 +82,95 @@ typedef struct rc_field_rt {
 } rc_field_rt;
 
 void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f);
+
+/* A cheap hash for short codes: length and three bytes. Collisions only
+ * cost a probe; a match is confirmed byte by byte. */
+static inline size_t rc_code_hash(const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    const unsigned char *u = (const unsigned char *)s;
+    return len * 31u + u[0] * 131u + u[len - 1] * 7u + u[len / 2] * 17u;
+}
+
+/* memcmp(a, b, n) == 0 for the short strings of codes, without a call. */
+static inline bool rc_same(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* Index of the declared code s[0..len), or -1. */
+static inline int rc_find_code(const rc_field_rt *rt, const char *s, size_t len)
+{
+    size_t h = rc_code_hash(s, len) & rt->tabmask;
+    for (const rc_code_slot *e; (e = &rt->tab[h])->idx1 != 0; h = (h + 1) & rt->tabmask)
+        if (e->len == len &&
+            rc_same(len <= sizeof e->text ? e->text : rt->codes[e->idx1 - 1].code, s, len))
+            return (int)e->idx1 - 1;
+    return -1;
+}
+
+/* The missing code equal to s[0..len), or NULL. */
+static inline const char *rc_missing_code(const rc_field_rt *rt, const char *s, size_t len)
+{
+    if (!(rt->misslens >> (len < 63 ? len : 63) & 1))
+        return NULL;
+    for (size_t i = 0; i < rt->nmiss; i++)
+        if (rt->misslen[i] == len && rc_same(rt->miss[i], s, len))
+            return rt->miss[i];
+    return NULL;
+}
+
+/* The common cells, typed inline by the loader: empty, a missing code, a
+ * declared category code, a likert answer on the scale. Returns false for
+ * anything else (which may need a diagnostic): use rc_value_parse_rt. */
+static inline bool rc_value_fast(const rc_field_rt *rt, const char *s, size_t len,
+                                 rc_value *out)
+{
+    out->mask = 0;
+    out->num = __builtin_nan("");
+    if (len == 0) {
+        out->missing = true;
+        out->code = -1;
+        out->text = "";
+        return true;
+    }
+    const char *mc = rc_missing_code(rt, s, len);
+    if (mc) {
+        out->missing = true;
+        out->code = -1;
+        out->text = mc;
+        return true;
+    }
+    if (rt->type == RC_FIELD_CATEGORY) {
+        int k = rc_find_code(rt, s, len);
+        if (k < 0)
+            return false;
+        out->missing = false;
+        out->code = k;
+        out->text = rt->codes[k].code;
+        return true;
+    }
+    if (rt->type == RC_FIELD_LIKERT && rt->likert_direct && len <= 4) {
+        int v = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (s[i] < '0' || s[i] > '9')
+                return false;
+            v = v * 10 + (s[i] - '0');
+        }
+        if (v < rt->smin || v > rt->smax || rt->codelen[v - rt->smin] != len)
+            return false;
+        out->missing = false;
+        out->code = v - rt->smin;
+        out->num = v;
+        out->text = rt->codes[v - rt->smin].code;
+        return true;
+    }
+    return false;
+}
 /* Types one trimmed cell s[0..len) (not necessarily NUL-terminated). The
  * value's text is the declared code or missing code when the cell is one,
  * else a NUL-terminated copy written at *room, which is advanced (the caller

@@ -50,10 +50,12 @@ static scol series_colour(lx *x, const rc_chart *c, size_t s, size_t ns)
     return (scol){lx_pal(x, s), luminance(lx_pal_rgb(x, s)) < 0.5};
 }
 
+/* Tick labels; \hspace{0pt} lets TeX hyphenate a long first word when the
+ * label is set in a narrow text width. */
 static void list_items(lx *x, const char *const *items, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        lx_puts(x, i ? ",{" : "{");
+        lx_puts(x, i ? ",{\\hspace{0pt}" : "{\\hspace{0pt}");
         lx_str(x, items[i]);
         lx_puts(x, "}");
     }

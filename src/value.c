@@ -15,28 +15,24 @@
 
 #define MAX_WARNINGS_PER_FIELD 20
 
-/* A cheap hash for short codes: length and three bytes. Collisions only
- * cost a probe; a match is confirmed byte by byte. */
-static size_t code_hash(const char *s, size_t len)
-{
-    if (len == 0)
-        return 0;
-    const unsigned char *u = (const unsigned char *)s;
-    return len * 31u + u[0] * 131u + u[len - 1] * 7u + u[len / 2] * 17u;
-}
-
 void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f)
 {
     memset(rt, 0, sizeof *rt);
     rt->f = f;
+    rt->type = f->type;
+    rt->smin = f->scale_min;
+    rt->smax = f->scale_max;
+    rt->codes = f->codes;
     const rc_strlist *m = f->missing.n ? &f->missing : (f->source ? &f->source->missing : NULL);
     if (m && m->n) {
         rt->miss = rc_arena_array(a, m->n, sizeof *rt->miss);
         rt->misslen = rc_arena_array(a, m->n, sizeof *rt->misslen);
         for (size_t i = 0; i < m->n; i++)
             if (m->v[i].s) {
+                size_t len = strlen(m->v[i].s);
                 rt->miss[rt->nmiss] = m->v[i].s;
-                rt->misslen[rt->nmiss++] = strlen(m->v[i].s);
+                rt->misslen[rt->nmiss++] = len;
+                rt->misslens |= (uint64_t)1 << (len < 63 ? len : 63);
             }
     }
     size_t cap = 16;
@@ -48,7 +44,7 @@ void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f)
     for (size_t i = 0; i < f->ncodes; i++) {
         size_t len = strlen(f->codes[i].code);
         rt->codelen[i] = len;
-        size_t h = code_hash(f->codes[i].code, len) & rt->tabmask;
+        size_t h = rc_code_hash(f->codes[i].code, len) & rt->tabmask;
         while (rt->tab[h].idx1)
             h = (h + 1) & rt->tabmask;
         rc_code_slot *e = &rt->tab[h];
@@ -57,7 +53,8 @@ void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f)
         if (len <= sizeof e->text)
             memcpy(e->text, f->codes[i].code, len);
     }
-    rt->likert_direct = f->type == RC_FIELD_LIKERT;
+    rt->likert_direct = f->type == RC_FIELD_LIKERT && f->scale_max >= f->scale_min &&
+                        f->ncodes == (size_t)(f->scale_max - f->scale_min + 1);
     for (size_t i = 0; i < f->ncodes && rt->likert_direct; i++) {
         char want[16];
         snprintf(want, sizeof want, "%d", f->scale_min + (int)i);
@@ -66,31 +63,15 @@ void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f)
     rc_strset_init(&rt->warned, a);
 }
 
-/* memcmp(a, b, n) == 0 for the short strings of codes, without a call. */
-static inline bool same(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
-
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t';
 }
 
-static inline int find_code(const rc_field_rt *rt, const rc_field_cfg *f, const char *s,
-                            size_t len)
+static int find_code(const rc_field_rt *rt, const rc_field_cfg *f, const char *s, size_t len)
 {
-    if (rt) {
-        size_t h = code_hash(s, len) & rt->tabmask;
-        for (const rc_code_slot *e; (e = &rt->tab[h])->idx1 != 0; h = (h + 1) & rt->tabmask)
-            if (e->len == len &&
-                same(len <= sizeof e->text ? e->text : f->codes[e->idx1 - 1].code, s, len))
-                return (int)e->idx1 - 1;
-        return -1;
-    }
+    if (rt)
+        return rc_find_code(rt, s, len);
     for (size_t i = 0; i < f->ncodes; i++)
         if (strlen(f->codes[i].code) == len && memcmp(f->codes[i].code, s, len) == 0)
             return (int)i;
@@ -160,12 +141,8 @@ static bool parse_number(const char *s, size_t len, double *v)
 static const char *missing_code(const rc_field_rt *rt, const rc_field_cfg *f, const char *s,
                                 size_t len)
 {
-    if (rt) {
-        for (size_t i = 0; i < rt->nmiss; i++)
-            if (rt->misslen[i] == len && same(rt->miss[i], s, len))
-                return rt->miss[i];
-        return NULL;
-    }
+    if (rt)
+        return rc_missing_code(rt, s, len);
     const rc_strlist *m = f->missing.n ? &f->missing : (f->source ? &f->source->missing : NULL);
     for (size_t i = 0; m && i < m->n; i++)
         if (m->v[i].s && strlen(m->v[i].s) == len && memcmp(m->v[i].s, s, len) == 0)
@@ -202,7 +179,7 @@ static void parse_multi(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, con
             const char *c = memchr(text + j, sep[0], len - j - slen + 1);
             if (!c)
                 break;
-            if (same(c, sep, slen)) {
+            if (rc_same(c, sep, slen)) {
                 hit = c;
                 break;
             }

@@ -1,7 +1,7 @@
 /* xlsx: what both workbooks share: the life cycle of a libxlsxwriter
  * workbook written safely (private temporary file, every return value
  * checked, zip verified, renamed into place), sheet names, column widths,
- * number formats and the few words rc_word does not have yet.
+ * and number formats.
  *
  * Why so careful: libxlsxwriter 1.1.4 truncates its target when it opens it
  * and workbook_close can return LXW_NO_ERROR for a truncated file when its
@@ -20,26 +20,6 @@
 
 #include "rc/util.h"
 #include "xlsx_int.h"
-
-/* ---- words ---------------------------------------------------------------- */
-
-/* Indexed like rc_locale_all(); a missing entry falls back to English. */
-static const struct {
-    const char *lang;
-    const char *w[RC_XW_COUNT_WORDS];
-} xwords[] = {
-    {"en", {"Label", "Column", "Format", "Path", "code", "SHA-256"}},
-    {"es", {"Etiqueta", "Columna", "Formato", "Ruta", "código", "SHA-256"}},
-    {"pt", {"Rótulo", "Coluna", "Formato", "Caminho", "código", "SHA-256"}},
-};
-
-const char *rc_xw_word(const rc_locale *l, rc_xword w)
-{
-    if ((unsigned)w >= RC_XW_COUNT_WORDS) return "";
-    for (size_t i = 0; l && l->lang && i < sizeof xwords / sizeof xwords[0]; i++)
-        if (strcmp(xwords[i].lang, l->lang) == 0 && xwords[i].w[w]) return xwords[i].w[w];
-    return xwords[0].w[w];
-}
 
 /* ---- sheet names ---------------------------------------------------------- */
 
@@ -434,7 +414,9 @@ rc_status rc_xw_close(rc_xw *x)
     lxw_error e = workbook_close(x->wb);
     x->wb = NULL;
     rc_status st = RC_OK;
-    if (x->err != LXW_NO_ERROR) {
+    if (x->abandoned) {
+        st = RC_ERR_DATA;
+    } else if (x->err != LXW_NO_ERROR) {
         rc_diag_error(x->d, x->where, "cannot write workbook '%s': %s (%s)", x->path,
                       lxw_strerror(x->err), x->err_what ? x->err_what : "?");
         st = RC_ERR_LIBRARY;
@@ -515,7 +497,7 @@ static const char *fit_string(rc_xw *x, const char *s)
                         x->path);
         x->warned_long = true;
     }
-    return rc_arena_strndup(x->a, s, i);
+    return rc_arena_strndup(x->scratch ? x->scratch : x->a, s, i);
 }
 
 void rc_xw_str(rc_xw *x, lxw_worksheet *ws, uint32_t r, uint32_t c, const char *s, lxw_format *f)

@@ -65,8 +65,8 @@ void rc_xlsx_metrics_sheet(rc_xw *x, const rc_doc *doc)
 {
     lxw_worksheet *ws = rc_xw_sheet(x, word(x, RC_W_METRICS), NULL);
     if (!ws) return;
-    const char *head[] = {word(x, RC_W_METRIC), word(x, RC_W_VALUE),
-                          rc_xw_word(x->loc, RC_XW_LABEL), rc_xw_word(x->loc, RC_XW_FORMAT)};
+    const char *head[] = {word(x, RC_W_METRIC), word(x, RC_W_VALUE), word(x, RC_W_LABEL),
+                          word(x, RC_W_FORMAT)};
     double w[4];
     for (uint32_t j = 0; j < 4; j++) {
         rc_xw_str(x, ws, 0, j, head[j], x->header);
@@ -180,8 +180,8 @@ void rc_xlsx_about_sheet(rc_xw *x, const rc_doc *doc, int64_t epoch)
     if (cfg) pair(&b, word(x, RC_W_HOW_TO_CITE), citation(x->a, &cfg->report), NULL);
     b.row++;
     rc_xw_str(x, ws, b.row++, 0, word(x, RC_W_INPUT_FILES), x->title);
-    rc_xw_str(x, ws, b.row, 0, rc_xw_word(x->loc, RC_XW_PATH), x->header);
-    rc_xw_str(x, ws, b.row++, 1, rc_xw_word(x->loc, RC_XW_SHA256), x->header);
+    rc_xw_str(x, ws, b.row, 0, word(x, RC_W_PATH), x->header);
+    rc_xw_str(x, ws, b.row++, 1, word(x, RC_W_SHA256), x->header);
     if (cfg) {
         input_file(&b, cfg->path, NULL);
         for (size_t i = 0; i < cfg->nsources; i++) {

@@ -1,5 +1,5 @@
-/* xlsx_data: the data workbook: one sheet per source holding every kept row
- * as typed cells, and a Fields sheet documenting each column.
+/* xlsx_data: the data workbook: one sheet per source holding every row as
+ * typed cells, and a Fields sheet documenting each column.
  *
  * Column layout of a source sheet, field by field in declared order:
  *   text                 the text
@@ -12,17 +12,24 @@
  *                        declared option ("exchange: Workshops")
  * Missing values are empty cells (also in the 0/1 columns).
  *
- * Small sources become Excel tables (header styling, autofilter, banded
- * rows). A source over RC_XLSX_CONSTANT_MEMORY_ROWS rows switches the whole
- * workbook to libxlsxwriter's constant-memory mode, which streams rows to
- * disk in order and does not allow tables: those sheets get a styled header
- * row and an autofilter instead. More than RC_XLSX_ROWS_PER_SHEET rows
- * continue on "survey (2)", "survey (3)"... (docs/workbooks.md). */
+ * Memory: the data stage keeps a source's rows only when a rows aggregate
+ * needs them. Otherwise the CSV file is read a second time and each row is
+ * typed (rc_value_parse) and written as it comes; only the first rows are
+ * held back to measure column widths. A source over
+ * RC_XLSX_CONSTANT_MEMORY_ROWS rows switches the whole workbook to
+ * libxlsxwriter's constant-memory mode, which streams rows to disk in order
+ * and does not allow tables: those sheets get a styled header row and an
+ * autofilter instead. Small sources become Excel tables (header styling,
+ * autofilter, banded rows). More than RC_XLSX_ROWS_PER_SHEET rows continue
+ * on "survey (2)", "survey (3)"... (docs/workbooks.md). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "rc/csv.h"
+#include "rc/data.h"
+#include "rc/util.h"
 #include "xlsx_int.h"
 
 typedef enum col_kind { COL_TEXT, COL_NUM, COL_LABEL, COL_CODE, COL_MULTI, COL_OPTION } col_kind;
@@ -41,6 +48,7 @@ typedef struct dsheet {
     size_t ncols;
     char *buf; /* multi labels are joined here (no allocation per cell) */
     size_t bufcap;
+    RC_VEC(const char *) sheets; /* its sheets: "survey", "survey (2)", ... */
 } dsheet;
 
 static const char *code_label(const rc_code *c)
@@ -104,7 +112,7 @@ static void plan_columns(rc_xw *x, dsheet *s)
             add_col(x->a, s, f, COL_LABEL, 0, name);
             if (codes_differ(f))
                 add_col(x->a, s, f, COL_CODE, 0,
-                        rc_arena_printf(x->a, "%s (%s)", name, rc_xw_word(x->loc, RC_XW_CODE)));
+                        rc_arena_printf(x->a, "%s (%s)", name, rc_locale_word(x->loc, RC_W_CODE)));
             break;
         case RC_FIELD_MULTI: {
             add_col(x->a, s, f, COL_MULTI, 0, name);
@@ -166,12 +174,45 @@ static const char *cell_text(dsheet *s, const dcol *c, const rc_value *v)
     return NULL;
 }
 
-static void measure(dsheet *s)
+/* ---- writing rows as they come -------------------------------------------------- */
+
+/* Rows reach the sheets one at a time, in CSV order, from the kept rows or
+ * from a second read of the CSV file. The first rows are held back (their
+ * values and texts) until the column widths are measured on them; after
+ * that each row is written as soon as it is typed, so memory does not grow
+ * with the source (in constant-memory mode libxlsxwriter streams the rows to
+ * its temporary file too). */
+typedef struct feed {
+    rc_xw *x;
+    dsheet *s;
+    size_t per;       /* data rows per sheet */
+    bool cm;          /* constant-memory mode: autofilter, no table */
+    const char *name; /* the source's sheet name ("survey") */
+    size_t total;     /* rows of the source (counted by the data stage) */
+    size_t done;      /* rows written */
+    lxw_worksheet *ws;
+    rc_value *head; /* the first rows, held back to measure widths */
+    size_t nhead, headcap;
+    rc_arena *head_a; /* texts of the held-back rows */
+    bool started;
+} feed;
+
+/* Held-back rows: RC_XLSX_WIDTH_SAMPLE, fewer for very wide sources so the
+ * sample stays under about 2^20 values (40 MB). */
+static size_t head_rows(size_t ncols, size_t total)
 {
-    const rc_source_data *sd = s->src;
-    size_t n = sd->nrows < RC_XLSX_WIDTH_SAMPLE ? sd->nrows : RC_XLSX_WIDTH_SAMPLE;
-    for (size_t r = 0; r < n; r++) {
-        const rc_value *row = sd->rows + r * sd->ncols;
+    size_t cap = ((size_t)1 << 20) / (ncols ? ncols : 1);
+    if (cap > RC_XLSX_WIDTH_SAMPLE) cap = RC_XLSX_WIDTH_SAMPLE;
+    if (cap < 100) cap = 100;
+    return cap < total ? cap : total;
+}
+
+static void measure(feed *fd)
+{
+    dsheet *s = fd->s;
+    size_t nf = s->src->ncols;
+    for (size_t r = 0; r < fd->nhead; r++) {
+        const rc_value *row = fd->head + r * nf;
         for (size_t i = 0; i < s->ncols; i++) {
             dcol *c = &s->cols[i];
             const rc_value *v = &row[c->f->index];
@@ -210,37 +251,264 @@ static void write_row(rc_xw *x, lxw_worksheet *ws, dsheet *s, uint32_t r, const 
     }
 }
 
-/* One sheet holding rows [first, first + n) of the source. */
-static void write_chunk(rc_xw *x, dsheet *s, const char *want, size_t first, size_t n, bool cm)
+/* Sheet k of the source, for rows [k * per, k * per + n): widths, frozen
+ * header, then a table or (constant-memory mode) a header row and an
+ * autofilter. Rows follow through write_row. */
+static void begin_sheet(feed *fd, size_t k)
 {
-    lxw_worksheet *ws = rc_xw_sheet(x, want, NULL);
+    rc_xw *x = fd->x;
+    dsheet *s = fd->s;
+    size_t first = k * fd->per;
+    size_t n = fd->total - first < fd->per ? fd->total - first : fd->per;
+    const char *want = k ? rc_arena_printf(x->a, "%s (%zu)", fd->name, k + 1) : fd->name;
+    const char *used = NULL;
+    lxw_worksheet *ws = fd->ws = rc_xw_sheet(x, want, &used);
     if (!ws) return;
+    RC_PUSH(x->a, s->sheets, used);
     for (size_t i = 0; i < s->ncols; i++)
         rc_xw_width(x, ws, (uint32_t)i, s->cols[i].width);
     worksheet_freeze_panes(ws, 1, 0);
     lxw_col_t last_col = (lxw_col_t)(s->ncols - 1);
     lxw_row_t last_row = (lxw_row_t)(n ? n : 1);
-    if (cm) {
+    if (fd->cm) {
         for (size_t i = 0; i < s->ncols; i++)
             rc_xw_str(x, ws, 0, (uint32_t)i, s->cols[i].header, x->header);
         rc_xw_check(x, worksheet_autofilter(ws, 0, 0, last_row, last_col), "an autofilter");
-    } else {
-        lxw_table_column **tc = rc_arena_array(x->a, s->ncols + 1, sizeof *tc);
-        for (size_t i = 0; i < s->ncols; i++) {
-            tc[i] = rc_arena_alloc(x->a, sizeof **tc);
-            tc[i]->header = (char *)s->cols[i].header;
-            tc[i]->header_format = x->header;
-        }
-        lxw_table_options opt;
-        memset(&opt, 0, sizeof opt);
-        opt.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;
-        opt.style_type_number = 9;
-        opt.columns = tc;
-        rc_xw_check(x, worksheet_add_table(ws, 0, 0, last_row, last_col, &opt), "a table");
+        return;
     }
-    const rc_source_data *sd = s->src;
-    for (size_t r = 0; r < n && x->err == LXW_NO_ERROR; r++)
-        write_row(x, ws, s, (uint32_t)(r + 1), sd->rows + (first + r) * sd->ncols);
+    lxw_table_column **tc = rc_arena_array(x->a, s->ncols + 1, sizeof *tc);
+    for (size_t i = 0; i < s->ncols; i++) {
+        tc[i] = rc_arena_alloc(x->a, sizeof **tc);
+        tc[i]->header = (char *)s->cols[i].header;
+        tc[i]->header_format = x->header;
+    }
+    lxw_table_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;
+    opt.style_type_number = 9;
+    opt.columns = tc;
+    rc_xw_check(x, worksheet_add_table(ws, 0, 0, last_row, last_col, &opt), "a table");
+}
+
+static void put_row(feed *fd, const rc_value *row)
+{
+    size_t r = fd->done % fd->per;
+    if (r == 0 && fd->done) begin_sheet(fd, fd->done / fd->per);
+    if (fd->x->err == LXW_NO_ERROR) write_row(fd->x, fd->ws, fd->s, (uint32_t)(r + 1), row);
+    fd->done++;
+}
+
+/* Measures the held-back rows, opens the first sheet and writes them. */
+static void start(feed *fd)
+{
+    fd->started = true;
+    measure(fd);
+    begin_sheet(fd, 0);
+    size_t nf = fd->s->src->ncols;
+    for (size_t r = 0; r < fd->nhead && fd->x->err == LXW_NO_ERROR; r++)
+        put_row(fd, fd->head + r * nf);
+    fd->nhead = 0;
+    if (fd->head_a) rc_arena_free(fd->head_a);
+    fd->head_a = NULL;
+}
+
+static void feed_init(feed *fd, rc_xw *x, dsheet *s, size_t per, bool cm)
+{
+    memset(fd, 0, sizeof *fd);
+    fd->x = x;
+    fd->s = s;
+    fd->per = per;
+    fd->cm = cm;
+    fd->name = s->src->cfg->name.s ? s->src->cfg->name.s : "data";
+    fd->total = s->src->nrows;
+    fd->headcap = head_rows(s->src->ncols, fd->total);
+    fd->head =
+        rc_arena_array(x->a, (fd->headcap ? fd->headcap : 1) * (s->src->ncols ? s->src->ncols : 1),
+                       sizeof *fd->head);
+}
+
+/* The values of the next row are at fd->head + nhead * ncols (while rows are
+ * held back) or in row (afterwards). */
+static void feed_row(feed *fd, const rc_value *row)
+{
+    if (fd->started) {
+        put_row(fd, row);
+        return;
+    }
+    size_t nf = fd->s->src->ncols;
+    if (row != fd->head + fd->nhead * nf) memcpy(fd->head + fd->nhead * nf, row, nf * sizeof *row);
+    if (++fd->nhead == fd->headcap) start(fd);
+}
+
+static void feed_end(feed *fd)
+{
+    if (!fd->started) start(fd);
+    if (fd->head_a) rc_arena_free(fd->head_a);
+    fd->head_a = NULL;
+}
+
+/* ---- the second read of a source's CSV file ---------------------------------------- */
+
+#define BLOCK_ROWS 4096 /* rows typed into one scratch arena */
+
+typedef struct reread {
+    feed *fd;
+    const rc_source_cfg *src;
+    const char *file;
+    size_t nf;
+    size_t *csvcol; /* CSV column of each field */
+    size_t rec;     /* records seen */
+    unsigned hdr;   /* 1-based header record */
+    rc_value *row;  /* one row, once rows are no longer held back */
+    rc_arena *blk;  /* texts of the rows of the current block */
+    rc_diag *bd;    /* what typing them reports (already reported once) */
+    size_t blk_rows;
+    size_t bytes;    /* bytes read */
+    const char *why; /* why the file is not the one the data stage read */
+} reread;
+
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static bool same_header(const rc_csv_field *c, const char *want)
+{
+    size_t s = 0, n = c->len;
+    while (s < n && blank(c->s[s]))
+        s++;
+    while (n > s && blank(c->s[n - 1]))
+        n--;
+    return strlen(want) == n - s && memcmp(c->s + s, want, n - s) == 0;
+}
+
+/* The column mapping of data.c: a field reads the first header cell equal
+ * (after trimming blanks) to its column name. */
+static bool map_columns(reread *rr, const rc_csv_field *fs, size_t n)
+{
+    for (size_t k = 0; k < rr->nf; k++) {
+        const rc_field_cfg *f = &rr->src->fields[k];
+        const char *col = f->column.s ? f->column.s : f->name.s;
+        size_t i = 0;
+        while (i < n && !same_header(&fs[i], col ? col : ""))
+            i++;
+        if (i == n) return false;
+        rr->csvcol[k] = i;
+    }
+    return true;
+}
+
+static void new_block(reread *rr)
+{
+    if (rr->blk) rc_arena_free(rr->blk);
+    if (rr->bd) rc_diag_free(rr->bd);
+    rr->blk = rc_arena_new();
+    rr->bd = rc_diag_new();
+    rr->blk_rows = 0;
+    rr->fd->x->scratch = rr->blk;
+}
+
+static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line)
+{
+    reread *rr = user;
+    feed *fd = rr->fd;
+    if (++rr->rec < rr->hdr) return 0;
+    if (rr->rec == rr->hdr) {
+        if (map_columns(rr, fs, n)) return 0;
+        rr->why = "its header row differs";
+        return 1;
+    }
+    if (fd->done + fd->nhead >= fd->total) {
+        rr->why = "it has more rows than when it was read";
+        return 1;
+    }
+    if (fd->started && rr->blk_rows >= BLOCK_ROWS) new_block(rr);
+    rc_arena *a = fd->started ? rr->blk : fd->head_a;
+    rc_value *row = fd->started ? rr->row : fd->head + fd->nhead * rr->nf;
+    for (size_t k = 0; k < rr->nf; k++) {
+        const rc_csv_field *c = &fs[rr->csvcol[k]];
+        rc_loc loc = {rr->file, c->line ? c->line : line, c->col + c->quoted};
+        if (!rc_value_parse(a, &rr->src->fields[k], c->s, c->len, loc, rr->bd, &row[k])) {
+            rr->why = "a value no longer has its field's type";
+            return 1;
+        }
+    }
+    rr->blk_rows++;
+    feed_row(fd, row);
+    return fd->x->err == LXW_NO_ERROR ? 0 : 1;
+}
+
+static void count_bytes(void *ctx, const char *data, size_t n)
+{
+    (void)data;
+    ((reread *)ctx)->bytes += n;
+}
+
+/* Streams the rows of a source whose rows were not kept from its CSV file,
+ * typed again with rc_value_parse. The data stage reported every problem of
+ * the file already, so what typing reports now goes to a scratch collector
+ * and is dropped. A file that no longer has the rows the data stage counted
+ * (it changed during the build) is an error: the workbook would not match
+ * the PDF. */
+static rc_status stream_source(feed *fd, const rc_config *cfg, rc_diag *d)
+{
+    rc_xw *x = fd->x;
+    const rc_source_cfg *src = fd->s->src->cfg;
+    reread rr;
+    memset(&rr, 0, sizeof rr);
+    rr.fd = fd;
+    rr.src = src;
+    rr.nf = src->nfields;
+    rr.hdr = src->header_row ? src->header_row : 1;
+    rr.file = src->path;
+    if (!rr.file && src->file.s)
+        rr.file = cfg->dir ? rc_path_join(x->a, cfg->dir, src->file.s) : src->file.s;
+    if (!rr.file) rr.file = "";
+    rr.csvcol = rc_arena_array(x->a, rr.nf ? rr.nf : 1, sizeof *rr.csvcol);
+    rr.row = rc_arena_array(x->a, rr.nf ? rr.nf : 1, sizeof *rr.row);
+    fd->head_a = rc_arena_new();
+    new_block(&rr);
+    rc_diag *cd = rc_diag_new(); /* CSV problems were reported by the data stage */
+    rc_csv_opts o = {.delimiter = src->delimiter ? src->delimiter : ',',
+                     .file = rr.file,
+                     .header_row = src->header_row,
+                     .on_bytes = count_bytes,
+                     .bytes_ctx = &rr};
+    rc_status st = rc_csv_read(rr.file, &o, on_record, &rr, cd);
+    if (x->err == LXW_NO_ERROR) {
+        size_t rows = fd->done + fd->nhead;
+        if (!rr.why && st == RC_OK && rows != fd->total)
+            rr.why = "it has fewer rows than when it was read";
+        if (!rr.why && st == RC_OK && rr.bytes != fd->s->src->bytes) rr.why = "its size differs";
+        if (!rr.why && st != RC_OK)
+            rr.why = st == RC_ERR_IO ? "it can no longer be read" : "it no longer parses";
+        if (rr.why) {
+            rc_diag_error(d, src->file.s ? src->file.loc : src->loc,
+                          "cannot write workbook '%s': source '%s' changed while the report was "
+                          "being built (%s); build again",
+                          x->path, src->name.s, rr.why);
+            x->abandoned = true;
+        } else {
+            feed_end(fd);
+        }
+    }
+    rc_diag_free(cd);
+    x->scratch = NULL;
+    if (fd->head_a) rc_arena_free(fd->head_a);
+    fd->head_a = NULL;
+    rc_arena_free(rr.blk);
+    rc_diag_free(rr.bd);
+    return x->abandoned ? (st == RC_ERR_IO ? RC_ERR_IO : RC_ERR_DATA) : RC_OK;
+}
+
+/* Rows kept by the data stage (a rows aggregate reads the source): no need
+ * to read the file again. */
+static void kept_source(feed *fd)
+{
+    const rc_source_data *sd = fd->s->src;
+    for (size_t r = 0; r < sd->nrows && fd->x->err == LXW_NO_ERROR; r++)
+        feed_row(fd, sd->rows + r * sd->ncols);
+    if (fd->x->err == LXW_NO_ERROR) feed_end(fd);
 }
 
 /* ---- Fields sheet ------------------------------------------------------------- */
@@ -269,26 +537,39 @@ static const char *missing_text(rc_arena *a, const rc_field_cfg *f)
     return s;
 }
 
+/* The sheets holding a source, as they are named ("survey, survey (2)"). */
+static const char *sheet_list(rc_arena *a, const dsheet *s)
+{
+    char *t = "";
+    for (size_t i = 0; i < s->sheets.n; i++)
+        t = rc_arena_printf(a, "%s%s%s", t, i ? ", " : "", s->sheets.v[i]);
+    return t;
+}
+
+/* One row per column of every source sheet: where it is (source and the
+ * sheets holding it, continuation sheets of a split source included), what
+ * it holds and how it was coded. */
 static void fields_sheet(rc_xw *x, dsheet *sheets, size_t n)
 {
     lxw_worksheet *ws = rc_xw_sheet(x, rc_locale_word(x->loc, RC_W_FIELDS), NULL);
     if (!ws) return;
-    const char *head[] = {rc_locale_word(x->loc, RC_W_SOURCE), rc_locale_word(x->loc, RC_W_FIELD),
-                          rc_xw_word(x->loc, RC_XW_COLUMN),    rc_xw_word(x->loc, RC_XW_LABEL),
-                          rc_locale_word(x->loc, RC_W_TYPE),   rc_locale_word(x->loc, RC_W_CODES),
-                          rc_locale_word(x->loc, RC_W_MISSING)};
-    enum { NH = sizeof head / sizeof head[0] };
+    enum { NH = 8, WRAP_FROM = 6 };
+    static const rc_word words[NH] = {RC_W_SOURCE, RC_W_SHEET, RC_W_FIELD, RC_W_COLUMN,
+                                      RC_W_LABEL,  RC_W_TYPE,  RC_W_CODES, RC_W_MISSING};
     double w[NH];
     for (size_t i = 0; i < NH; i++) {
-        rc_xw_str(x, ws, 0, (uint32_t)i, head[i], x->header);
-        w[i] = rc_xw_fit(8.0, head[i]);
+        const char *h = rc_locale_word(x->loc, words[i]);
+        rc_xw_str(x, ws, 0, (uint32_t)i, h, x->header);
+        w[i] = rc_xw_fit(8.0, h);
     }
     uint32_t r = 1;
     for (size_t k = 0; k < n; k++) {
         const dsheet *s = &sheets[k];
+        const char *in = sheet_list(x->a, s);
         for (size_t i = 0; i < s->ncols; i++, r++) {
             const dcol *c = &s->cols[i];
             const char *v[NH] = {s->src->cfg->name.s,
+                                 in,
                                  c->f->name.s,
                                  c->header,
                                  c->f->label.s,
@@ -296,7 +577,7 @@ static void fields_sheet(rc_xw *x, dsheet *sheets, size_t n)
                                  codes_text(x->a, c->f, c),
                                  missing_text(x->a, c->f)};
             for (size_t j = 0; j < NH; j++) {
-                rc_xw_str(x, ws, r, (uint32_t)j, v[j], j >= 5 ? x->wrap : NULL);
+                rc_xw_str(x, ws, r, (uint32_t)j, v[j], j >= WRAP_FROM ? x->wrap : NULL);
                 w[j] = rc_xw_fit(w[j], v[j]);
             }
         }
@@ -330,13 +611,6 @@ rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *pat
     double cells = 0; /* cell estimate */
     for (size_t i = 0; i < data->nsources; i++) {
         const rc_source_data *sd = &data->sources[i];
-        if (!sd->rows && sd->nrows) {
-            rc_diag_error(d, sd->cfg->loc,
-                          "source '%s': its rows were not kept, so the data workbook cannot "
-                          "be written",
-                          sd->cfg->name.s);
-            return RC_ERR_DATA;
-        }
         if (sd->nrows > cm_rows) cm = true;
         cells += (double)sd->nrows * (double)(sd->ncols + 8);
     }
@@ -348,20 +622,18 @@ rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *pat
     if (st != RC_OK) return st;
     rc_xw_properties(&x, doc, epoch, NULL);
     dsheet *sheets = rc_arena_array(a, data->nsources ? data->nsources : 1, sizeof *sheets);
-    for (size_t i = 0; i < data->nsources && x.err == LXW_NO_ERROR; i++) {
-        sheets[i].src = &data->sources[i];
+    for (size_t i = 0; i < data->nsources && x.err == LXW_NO_ERROR && !x.abandoned; i++) {
+        const rc_source_data *sd = &data->sources[i];
+        sheets[i].src = sd;
         plan_columns(&x, &sheets[i]);
-        measure(&sheets[i]);
-        const rc_source_data *sd = sheets[i].src;
-        const char *name = sd->cfg->name.s ? sd->cfg->name.s : "data";
-        size_t nsheets = sd->nrows ? (sd->nrows + per - 1) / per : 1;
-        for (size_t k = 0; k < nsheets && x.err == LXW_NO_ERROR; k++) {
-            size_t first = k * per;
-            size_t n = sd->nrows - first < per ? sd->nrows - first : per;
-            const char *want = k ? rc_arena_printf(a, "%s (%zu)", name, k + 1) : name;
-            write_chunk(&x, &sheets[i], want, first, n, cm);
-        }
+        feed fd;
+        feed_init(&fd, &x, &sheets[i], per, cm);
+        if (sd->rows || !sd->nrows)
+            kept_source(&fd);
+        else
+            st = stream_source(&fd, doc->cfg, d);
     }
-    if (x.err == LXW_NO_ERROR) fields_sheet(&x, sheets, data->nsources);
-    return rc_xw_close(&x);
+    if (x.err == LXW_NO_ERROR && !x.abandoned) fields_sheet(&x, sheets, data->nsources);
+    rc_status cst = rc_xw_close(&x);
+    return st != RC_OK ? st : cst;
 }

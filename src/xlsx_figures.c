@@ -268,7 +268,7 @@ static uint32_t tiles(fsheet *s, const rc_chart *c, uint32_t row)
 {
     rc_xw *x = s->x;
     const rc_figure_cfg *fig = c->cfg;
-    put_str(s, row, 0, rc_xw_word(x->loc, RC_XW_LABEL), x->header);
+    put_str(s, row, 0, rc_locale_word(x->loc, RC_W_LABEL), x->header);
     put_str(s, row, 1, word(s, RC_W_VALUE), x->header);
     put_str(s, row, 2, word(s, RC_W_METRIC), x->header);
     for (size_t i = 0; i < c->ntiles; i++) {

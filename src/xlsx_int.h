@@ -26,20 +26,6 @@
 #define RC_XLSX_WIDTH_MAX 60.0     /* widest column we set (characters) */
 #define RC_XLSX_WIDTH_SAMPLE 5000u /* data rows measured for column widths */
 
-/* Words the workbooks need that rc_word does not have yet (see the table in
- * xlsx.c; to move into locale.h/locale.c). */
-typedef enum rc_xword {
-    RC_XW_LABEL,  /* "Label" */
-    RC_XW_COLUMN, /* "Column" */
-    RC_XW_FORMAT, /* "Format" */
-    RC_XW_PATH,   /* "Path" */
-    RC_XW_CODE,   /* "code" in "<field> (code)" */
-    RC_XW_SHA256, /* "SHA-256" */
-    RC_XW_COUNT_WORDS
-} rc_xword;
-
-const char *rc_xw_word(const rc_locale *l, rc_xword w);
-
 typedef struct rc_xw_fmt {
     const char *numfmt;
     lxw_format *f;
@@ -59,6 +45,8 @@ typedef struct rc_xw {
     lxw_error err;              /* first libxlsxwriter error */
     const char *err_what;       /* what was being written then */
     bool warned_long;           /* a string was cut to 32,767 characters */
+    bool abandoned;             /* a problem was reported: close removes the file */
+    rc_arena *scratch;          /* for strings cut to fit a cell (NULL = a) */
     RC_VEC(const char *) names; /* sheet names used so far */
     RC_VEC(rc_xw_fmt) fmts;     /* number formats made so far */
     /* formats */
@@ -74,7 +62,8 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
 void rc_xw_properties(rc_xw *x, const rc_doc *doc, int64_t epoch, const char *subject);
 /* Closes the workbook, checks every recorded error, verifies the zip and
  * renames it over path. On any failure the temporary file is removed, path
- * is untouched and an error is reported. */
+ * is untouched and an error is reported (unless the caller reported it
+ * already and set abandoned: then RC_ERR_DATA without another message). */
 rc_status rc_xw_close(rc_xw *x);
 
 /* A new worksheet with a valid unique name derived from want; NULL after

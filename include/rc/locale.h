@@ -49,6 +49,12 @@ typedef enum rc_word {
     RC_W_TITLE,           /* "Title" */
     RC_W_SHEET,           /* "Sheet" */
     RC_W_NUMBER,          /* "Number" */
+    RC_W_LABEL,           /* "Label" (column heading in the workbooks) */
+    RC_W_COLUMN,          /* "Column" */
+    RC_W_FORMAT,          /* "Format" (of a metric) */
+    RC_W_PATH,            /* "Path" (of an input file) */
+    RC_W_CODE,            /* "code", as in the workbook column "continent (code)" */
+    RC_W_SHA256,          /* "SHA-256" */
     RC_W_COUNT_WORDS      /* sentinel */
 } rc_word;
 

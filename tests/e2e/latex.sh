@@ -101,6 +101,8 @@ for phrase in ["Annex 1", "Contents", "List of figures", "List of tables", "List
     if phrase not in flat:
         bad.append(f"{phrase!r} missing")
 # floats: every "Figure N: caption" of reportc's PDF appears in the LaTeX one
+hpat = re.compile(r"^\s*(\d+\.\d+(?:\.\d+)?)\s+([A-Z]\w+)", re.M)
+heads = lambda t: {" ".join(m.groups()) for m in hpat.finditer(t)}
 pat = re.compile(r"\b(Figure|Table|Box)\s(\d+):\s+(\S+(?: \S+){0,2})")
 def floats(t):
     return {m.group(0) for m in pat.finditer(re.sub(r"\s+", " ", t))}
@@ -110,9 +112,15 @@ if native.strip():
         bad.append("no float captions found in reportc's PDF")
     for f in sorted(theirs - mine):
         bad.append(f"float caption {f!r} of the PDF is not in the LaTeX output")
+    # section numbers: every "2.1 Title" line of the PDF is in the LaTeX one
+    if not heads(native):
+        bad.append("no numbered sections found in reportc's PDF")
+    for h in sorted(heads(native) - heads(text)):
+        bad.append(f"section {h!r} of the PDF is not in the LaTeX output")
 for b in bad:
     print("FAIL:", b)
-print(f"latex facts: {len(bad)} problem(s); {len(floats(native))} float captions compared")
+hcount = len(heads(native)) if native.strip() else 0
+print(f"latex facts: {len(bad)} problem(s); {len(floats(native))} float captions and {hcount} section numbers compared")
 sys.exit(1 if bad else 0)
 PY
 
