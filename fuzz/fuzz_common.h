@@ -59,7 +59,7 @@ static const char *fz_setup_scratch(void)
         exit(1);
     }
     atexit(fz_cleanup);
-    char path[200];
+    char path[1024];
     snprintf(fz_case, sizeof fz_case, "%s/case", fz_scratch);
     snprintf(path, sizeof path, "mkdir '%s' && cp " RC_FUZZ_ROOT "/tests/bad/_fixtures/survey.csv '%s/data.csv'"
              " && cp '%s/data.csv' '%s/survey.csv' && cp " RC_FUZZ_ROOT
@@ -81,6 +81,9 @@ static const char *fz_setup_scratch(void)
 /* Every diagnostic must print as file:line:col and have a file. */
 static void fz_check_diags(const rc_diag *d)
 {
+    static int verbose = -1; /* RC_FUZZ_VERBOSE=1 prints the diagnostics of each run */
+    if (verbose < 0) verbose = getenv("RC_FUZZ_VERBOSE") != NULL;
+    if (verbose) rc_diag_print(d, stderr);
     char buf[1024];
     for (size_t i = 0; i < rc_diag_count(d); i++) {
         const rc_diag_entry *e = rc_diag_get(d, i);

@@ -33,14 +33,14 @@ typedef struct gacc {
     const rc_field_cfg **fields;
     size_t nfields;
     const rc_filter *where;
-    size_t ngroups;        /* by ? by->ncodes : 1 */
-    double *grouprows;     /* rows matching where, per group */
-    double *counts;        /* distribution: code x group; likert: item x level */
-    double *totals;        /* distribution: answered per group; likert: answered per item */
-    double *sums;          /* likert: per item; sum: per group */
-    distinct *dist;        /* distinct: per group */
-    size_t nlevels;        /* likert */
-    RC_VEC(const char **) cells;   /* rows: one array of nfields strings per row */
+    size_t ngroups;              /* by ? by->ncodes : 1 */
+    double *grouprows;           /* rows matching where, per group */
+    double *counts;              /* distribution: code x group; likert: item x level */
+    double *totals;              /* distribution: answered per group; likert: answered per item */
+    double *sums;                /* likert: per item; sum: per group */
+    distinct *dist;              /* distinct: per group */
+    size_t nlevels;              /* likert */
+    RC_VEC(const char **) cells; /* rows: one array of nfields strings per row */
     RC_VEC(unsigned) lines;
     RC_VEC(double *) nums;
 } gacc;
@@ -52,10 +52,10 @@ struct rc_accs {
     gacc *g;
     size_t ng;
     size_t nsrc;
-    size_t **srcm, *srcnm;   /* metric indexes per source */
-    size_t **srcg, *srcng;   /* aggregate indexes per source */
+    size_t **srcm, *srcnm; /* metric indexes per source */
+    size_t **srcg, *srcng; /* aggregate indexes per source */
     bool *wants_rows;
-    size_t *ncols;           /* fields per source */
+    size_t *ncols; /* fields per source */
 };
 
 /* Number of distinct values collected. */

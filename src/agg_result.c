@@ -13,9 +13,9 @@ static void metric_finish(const macc *m, rc_metric_value *out)
     out->cfg = mc;
     out->name = mc->name.s;
     out->value = NAN;
-    if (!m->ok)
-        return;
-    bool intf = m->field && (m->field->type == RC_FIELD_INTEGER || m->field->type == RC_FIELD_LIKERT);
+    if (!m->ok) return;
+    bool intf =
+        m->field && (m->field->type == RC_FIELD_INTEGER || m->field->type == RC_FIELD_LIKERT);
     switch (mc->op) {
     case RC_METRIC_COUNT:
         out->value = m->n;
@@ -56,8 +56,7 @@ typedef struct sortkey {
 static int by_value_desc(const void *pa, const void *pb)
 {
     const sortkey *a = pa, *b = pb;
-    if (a->v != b->v)
-        return a->v > b->v ? -1 : 1;
+    if (a->v != b->v) return a->v > b->v ? -1 : 1;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
@@ -65,16 +64,14 @@ static int by_label(const void *pa, const void *pb)
 {
     const sortkey *a = pa, *b = pb;
     int c = strcmp(a->label ? a->label : "", b->label ? b->label : "");
-    if (c)
-        return c;
+    if (c) return c;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
 /* Orders keys per the aggregate's 'order'. */
 static void order_keys(const rc_aggregate_cfg *ac, sortkey *k, size_t n)
 {
-    if (!ac->order.s || strcmp(ac->order.s, "declared") == 0)
-        return;
+    if (!ac->order.s || strcmp(ac->order.s, "declared") == 0) return;
     qsort(k, n, sizeof *k, strcmp(ac->order.s, "count") == 0 ? by_value_desc : by_label);
 }
 
@@ -86,16 +83,14 @@ static const char *label_of(const rc_code *c)
 static const char *all_word(const rc_config *cfg)
 {
     const rc_locale *l = rc_locale_get(cfg->report.language.s ? cfg->report.language.s : "en");
-    if (!l)
-        l = rc_locale_get("en");
+    if (!l) l = rc_locale_get("en");
     const char *w = l ? rc_locale_word(l, RC_W_ALL) : NULL;
     return w && *w ? w : "All";
 }
 
 static const char *field_label(const rc_field_cfg *f)
 {
-    if (f->label.s)
-        return f->label.s;
+    if (f->label.s) return f->label.s;
     return f->column.s ? f->column.s : f->name.s;
 }
 
@@ -158,17 +153,14 @@ static void finish_distribution(rc_arena *a, const rc_config *cfg, const gacc *g
 
 static double median_of(const double *counts, size_t nlevels, double n, int min)
 {
-    if (n <= 0)
-        return NAN;
+    if (n <= 0) return NAN;
     /* 0-based positions of the middle value(s) in sorted order */
     double k1 = floor((n - 1) / 2), k2 = floor(n / 2);
     double seen = 0, v1 = NAN, v2 = NAN;
     for (size_t l = 0; l < nlevels; l++) {
         double lo = seen, hi = seen + counts[l];
-        if (isnan(v1) && k1 >= lo && k1 < hi)
-            v1 = min + (double)l;
-        if (isnan(v2) && k2 >= lo && k2 < hi)
-            v2 = min + (double)l;
+        if (isnan(v1) && k1 >= lo && k1 < hi) v1 = min + (double)l;
+        if (isnan(v2) && k2 >= lo && k2 < hi) v2 = min + (double)l;
         seen = hi;
     }
     return (v1 + v2) / 2;
@@ -189,8 +181,7 @@ static void finish_likert(rc_arena *a, const gacc *g, rc_agg *o)
         o->col_code[l] = code;
         o->col_label[l] = code;
         for (size_t c = 0; c < f0->ncodes; c++)
-            if (strcmp(f0->codes[c].code, code) == 0)
-                o->col_label[l] = label_of(&f0->codes[c]);
+            if (strcmp(f0->codes[c].code, code) == 0) o->col_label[l] = label_of(&f0->codes[c]);
     }
     double *mean = rc_arena_array(a, ni, sizeof *mean);
     double *top2 = rc_arena_array(a, ni, sizeof *top2);
@@ -243,8 +234,8 @@ static void finish_grouped(rc_arena *a, const rc_config *cfg, const gacc *g, rc_
     for (size_t r = 0; r < n; r++) {
         k[r].idx = r;
         k[r].label = lab[r];
-        k[r].v = g->cfg->kind == RC_AGG_DISTINCT ? rc_distinct_count(&g->dist[gi[r]])
-                                                 : g->sums[gi[r]];
+        k[r].v =
+            g->cfg->kind == RC_AGG_DISTINCT ? rc_distinct_count(&g->dist[gi[r]]) : g->sums[gi[r]];
     }
     order_keys(g->cfg, k, n);
     o->nrows = n;
@@ -272,8 +263,7 @@ static void finish_rows(rc_arena *a, const gacc *g, rc_agg *o)
         k[r].label = nf ? g->cells.v[r][0] : "";
         k[r].v = (double)r;
     }
-    if (g->cfg->order.s && strcmp(g->cfg->order.s, "label") == 0)
-        qsort(k, n, sizeof *k, by_label);
+    if (g->cfg->order.s && strcmp(g->cfg->order.s, "label") == 0) qsort(k, n, sizeof *k, by_label);
     o->nrows = n;
     o->ncols = nf;
     o->fields = g->fields;
@@ -318,8 +308,7 @@ void rc_accs_finish(rc_accs *acc, const rc_config *cfg, rc_data *out)
         o->by = g->by;
         o->fields = g->fields;
         o->nfields = g->nfields;
-        if (!g->ok)
-            continue;
+        if (!g->ok) continue;
         switch (g->cfg->kind) {
         case RC_AGG_DISTRIBUTION:
             finish_distribution(a, cfg, g, o);

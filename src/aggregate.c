@@ -12,21 +12,18 @@
 
 static const char *type_name(rc_field_type t)
 {
-    static const char *const names[] = {"category", "multi", "likert", "integer", "number",
-                                        "text"};
+    static const char *const names[] = {"category", "multi", "likert", "integer", "number", "text"};
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 
 static bool is_numeric(const rc_field_cfg *f)
 {
-    return f->type == RC_FIELD_LIKERT || f->type == RC_FIELD_INTEGER ||
-           f->type == RC_FIELD_NUMBER;
+    return f->type == RC_FIELD_LIKERT || f->type == RC_FIELD_INTEGER || f->type == RC_FIELD_NUMBER;
 }
 
 static bool is_coded(const rc_field_cfg *f)
 {
-    return f->type == RC_FIELD_CATEGORY || f->type == RC_FIELD_MULTI ||
-           f->type == RC_FIELD_LIKERT;
+    return f->type == RC_FIELD_CATEGORY || f->type == RC_FIELD_MULTI || f->type == RC_FIELD_LIKERT;
 }
 
 static size_t code_count(const rc_field_cfg *f)
@@ -47,8 +44,7 @@ static long find_source(const rc_config *cfg, const rc_str *name, rc_loc owner, 
         return -1;
     }
     for (size_t i = 0; i < cfg->nsources; i++)
-        if (strcmp(cfg->sources[i].name.s, name->s) == 0)
-            return (long)i;
+        if (strcmp(cfg->sources[i].name.s, name->s) == 0) return (long)i;
     const char **c = rc_arena_array(a, cfg->nsources + 1, sizeof *c);
     for (size_t i = 0; i < cfg->nsources; i++)
         c[i] = cfg->sources[i].name.s;
@@ -64,8 +60,7 @@ static const rc_field_cfg *find_field(const rc_source_cfg *src, const rc_str *na
                                       rc_arena *a)
 {
     for (size_t i = 0; i < src->nfields; i++)
-        if (strcmp(src->fields[i].name.s, name->s) == 0)
-            return &src->fields[i];
+        if (strcmp(src->fields[i].name.s, name->s) == 0) return &src->fields[i];
     const char **c = rc_arena_array(a, src->nfields + 1, sizeof *c);
     for (size_t i = 0; i < src->nfields; i++)
         c[i] = src->fields[i].name.s;
@@ -124,11 +119,9 @@ double rc_distinct_count(const distinct *ds)
 static const rc_filter *compile(rc_arena *a, const rc_source_cfg *src, const rc_str *expr,
                                 rc_diag *d, bool *ok)
 {
-    if (!expr->s)
-        return NULL;
+    if (!expr->s) return NULL;
     const rc_filter *f = rc_filter_compile(a, src, expr->s, expr->loc, d);
-    if (!f)
-        *ok = false;
+    if (!f) *ok = false;
     return f;
 }
 
@@ -140,8 +133,7 @@ static void setup_metric(rc_accs *acc, const rc_config *cfg, macc *m, rc_diag *d
     rc_arena *a = acc->a;
     const char *what = rc_arena_printf(a, "metric '%s'", mc->name.s);
     long si = find_source(cfg, &mc->source, mc->loc, what, d, a);
-    if (si < 0)
-        return;
+    if (si < 0) return;
     const rc_source_cfg *src = &cfg->sources[si];
     m->src = (size_t)si;
     bool ok = true;
@@ -149,8 +141,7 @@ static void setup_metric(rc_accs *acc, const rc_config *cfg, macc *m, rc_diag *d
     bool needs_field = mc->op != RC_METRIC_COUNT && mc->op != RC_METRIC_SHARE;
     if (mc->field.s) {
         m->field = find_field(src, &mc->field, d, a);
-        if (!m->field)
-            ok = false;
+        if (!m->field) ok = false;
     } else if (needs_field) {
         rc_diag_error(d, mc->loc, "metric '%s' with op = %s needs a 'field'", mc->name.s, op);
         ok = false;
@@ -163,8 +154,7 @@ static void setup_metric(rc_accs *acc, const rc_config *cfg, macc *m, rc_diag *d
     }
     m->where = compile(a, src, &mc->where, d, &ok);
     m->of = compile(a, src, &mc->of, d, &ok);
-    if (m->field)
-        distinct_init(&m->dist, a, m->field);
+    if (m->field) distinct_init(&m->dist, a, m->field);
     m->min = INFINITY;
     m->max = -INFINITY;
     m->ok = ok;
@@ -173,11 +163,9 @@ static void setup_metric(rc_accs *acc, const rc_config *cfg, macc *m, rc_diag *d
 static bool check_by(gacc *g, const rc_source_cfg *src, rc_diag *d, rc_arena *a)
 {
     const rc_aggregate_cfg *ac = g->cfg;
-    if (!ac->by.s)
-        return true;
+    if (!ac->by.s) return true;
     g->by = find_field(src, &ac->by, d, a);
-    if (!g->by)
-        return false;
+    if (!g->by) return false;
     if (g->by->type != RC_FIELD_CATEGORY) {
         rc_diag_error(d, ac->by.loc, "'by' needs a category field; '%s' is a %s field",
                       g->by->name.s, type_name(g->by->type));
@@ -216,9 +204,8 @@ static bool setup_likert(gacc *g, const rc_source_cfg *src, rc_diag *d, rc_arena
             rc_diag_error(d, ac->fields.v[i].loc, "'%s' is a %s field, not likert", f->name.s,
                           type_name(f->type));
             ok = false;
-        } else if (g->nfields &&
-                   (f->scale_min != g->fields[0]->scale_min ||
-                    f->scale_max != g->fields[0]->scale_max)) {
+        } else if (g->nfields && (f->scale_min != g->fields[0]->scale_min ||
+                                  f->scale_max != g->fields[0]->scale_max)) {
             rc_diag_error(d, ac->fields.v[i].loc,
                           "'%s' has the scale %d..%d but '%s' has %d..%d; the items of a likert "
                           "aggregate share one scale",
@@ -226,11 +213,9 @@ static bool setup_likert(gacc *g, const rc_source_cfg *src, rc_diag *d, rc_arena
                           g->fields[0]->scale_min, g->fields[0]->scale_max);
             ok = false;
         }
-        if (ok)
-            g->fields[g->nfields++] = f;
+        if (ok) g->fields[g->nfields++] = f;
     }
-    if (!ok)
-        return false;
+    if (!ok) return false;
     int range = g->fields[0]->scale_max - g->fields[0]->scale_min + 1;
     if (range < 2 || range > 101) {
         rc_diag_error(d, ac->fields.v[0].loc, "likert scale %d..%d is not usable",
@@ -250,8 +235,7 @@ static void setup_agg(rc_accs *acc, const rc_config *cfg, gacc *g, rc_diag *d)
     rc_arena *a = acc->a;
     const char *what = rc_arena_printf(a, "aggregate '%s'", ac->name.s);
     long si = find_source(cfg, &ac->source, ac->loc, what, d, a);
-    if (si < 0)
-        return;
+    if (si < 0) return;
     const rc_source_cfg *src = &cfg->sources[si];
     g->src = (size_t)si;
     bool ok = true;
@@ -309,11 +293,9 @@ static void setup_agg(rc_accs *acc, const rc_config *cfg, gacc *g, rc_diag *d)
         ok = false;
     }
     g->where = compile(a, src, &ac->where, d, &ok);
-    if (!ok)
-        return;
+    if (!ok) return;
     g->ngroups = g->by ? g->by->ncodes : 1;
-    if (g->ngroups == 0)
-        g->ngroups = 1;
+    if (g->ngroups == 0) g->ngroups = 1;
     g->grouprows = rc_arena_array(a, g->ngroups, sizeof *g->grouprows);
     if (ac->kind == RC_AGG_DISTRIBUTION) {
         g->counts = rc_arena_array(a, g->field->ncodes * g->ngroups + 1, sizeof *g->counts);
@@ -358,11 +340,9 @@ rc_accs *rc_accs_new(rc_arena *a, const rc_config *cfg, rc_diag *d, size_t *conf
         acc->srcm[s] = rc_arena_array(a, acc->nm + 1, sizeof **acc->srcm);
         acc->srcg[s] = rc_arena_array(a, acc->ng + 1, sizeof **acc->srcg);
         for (size_t i = 0; i < acc->nm; i++)
-            if (acc->m[i].ok && acc->m[i].src == s)
-                acc->srcm[s][acc->srcnm[s]++] = i;
+            if (acc->m[i].ok && acc->m[i].src == s) acc->srcm[s][acc->srcnm[s]++] = i;
         for (size_t i = 0; i < acc->ng; i++)
-            if (acc->g[i].ok && acc->g[i].src == s)
-                acc->srcg[s][acc->srcng[s]++] = i;
+            if (acc->g[i].ok && acc->g[i].src == s) acc->srcg[s][acc->srcng[s]++] = i;
     }
     *config_errors = rc_diag_errors(d) - before;
     return acc;
@@ -409,18 +389,15 @@ static void metric_rows(macc *m, const rc_value *rows, size_t nc, size_t n)
     FOR_BITS(where, n, r)
     {
         const rc_value *v = &rows[r * nc + fi];
-        if (v->missing)
-            continue;
+        if (v->missing) continue;
         if (mc->op == RC_METRIC_DISTINCT) {
             distinct_add(&m->dist, m->field, v);
             continue;
         }
         m->n++;
         m->sum += v->num;
-        if (v->num < m->min)
-            m->min = v->num;
-        if (v->num > m->max)
-            m->max = v->num;
+        if (v->num < m->min) m->min = v->num;
+        if (v->num > m->max) m->max = v->num;
     }
 }
 
@@ -429,16 +406,14 @@ static void agg_row(rc_accs *acc, gacc *g, const rc_value *row, unsigned line)
     size_t grp = 0;
     if (g->by) {
         const rc_value *b = &row[g->by->index];
-        if (b->missing || b->code < 0)
-            return;
+        if (b->missing || b->code < 0) return;
         grp = (size_t)b->code;
     }
     g->grouprows[grp]++;
     switch (g->cfg->kind) {
     case RC_AGG_DISTRIBUTION: {
         const rc_value *v = &row[g->field->index];
-        if (v->missing)
-            return;
+        if (v->missing) return;
         g->totals[grp]++;
         if (g->field->type == RC_FIELD_CATEGORY) {
             g->counts[(size_t)v->code * g->ngroups + grp]++;
@@ -451,9 +426,8 @@ static void agg_row(rc_accs *acc, gacc *g, const rc_value *row, unsigned line)
     case RC_AGG_LIKERT:
         for (size_t i = 0; i < g->nfields; i++) {
             const rc_value *v = &row[g->fields[i]->index];
-            if (v->missing)
-                continue;
-            size_t lv = (size_t)(v->num - g->fields[i]->scale_min);
+            if (v->missing) continue;
+            size_t lv = (size_t)v->code; /* the level: value - scale_min */
             g->counts[i * g->nlevels + lv]++;
             g->totals[i]++;
             g->sums[i] += v->num;
@@ -461,14 +435,12 @@ static void agg_row(rc_accs *acc, gacc *g, const rc_value *row, unsigned line)
         return;
     case RC_AGG_DISTINCT: {
         const rc_value *v = &row[g->field->index];
-        if (!v->missing)
-            distinct_add(&g->dist[grp], g->field, v);
+        if (!v->missing) distinct_add(&g->dist[grp], g->field, v);
         return;
     }
     case RC_AGG_SUM: {
         const rc_value *v = &row[g->field->index];
-        if (!v->missing)
-            g->sums[grp] += v->num;
+        if (!v->missing) g->sums[grp] += v->num;
         return;
     }
     case RC_AGG_ROWS: {
@@ -487,8 +459,46 @@ static void agg_row(rc_accs *acc, gacc *g, const rc_value *row, unsigned line)
     }
 }
 
-void rc_accs_rows(rc_accs *acc, size_t src, const rc_value *rows, const unsigned *lines,
-                  size_t n)
+/* The two hottest kinds without a per-row dispatch: an ungrouped category
+ * distribution and a Likert block, column by column over the matching rows. */
+static bool agg_rows_fast(gacc *g, const rc_value *rows, size_t nc, const uint64_t *where, size_t n)
+{
+    if (g->cfg->kind == RC_AGG_LIKERT) {
+        for (size_t i = 0; i < g->nfields; i++) {
+            const rc_value *col = rows + g->fields[i]->index;
+            double *counts = g->counts + i * g->nlevels, answered = 0, sum = 0;
+            FOR_BITS(where, n, r)
+            {
+                const rc_value *v = col + r * nc;
+                if (v->missing) continue;
+                counts[v->code]++; /* the level: value - scale_min */
+                answered++;
+                sum += v->num;
+            }
+            g->totals[i] += answered;
+            g->sums[i] += sum;
+        }
+        g->grouprows[0] += (double)popcount(where, n);
+        return true;
+    }
+    if (g->cfg->kind == RC_AGG_DISTRIBUTION && !g->by && g->field->type == RC_FIELD_CATEGORY) {
+        const rc_value *col = rows + g->field->index;
+        double answered = 0;
+        FOR_BITS(where, n, r)
+        {
+            const rc_value *v = col + r * nc;
+            if (v->missing) continue;
+            g->counts[v->code]++;
+            answered++;
+        }
+        g->totals[0] += answered;
+        g->grouprows[0] += (double)popcount(where, n);
+        return true;
+    }
+    return false;
+}
+
+void rc_accs_rows(rc_accs *acc, size_t src, const rc_value *rows, const unsigned *lines, size_t n)
 {
     size_t nc = acc->ncols[src];
     const size_t *mi = acc->srcm[src];
@@ -499,8 +509,8 @@ void rc_accs_rows(rc_accs *acc, size_t src, const rc_value *rows, const unsigned
         gacc *g = &acc->g[gi[i]];
         uint64_t where[RC_BATCH / 64];
         rc_filter_batch(g->where, rows, nc, n, where);
+        if (agg_rows_fast(g, rows, nc, where, n)) continue;
         FOR_BITS(where, n, r)
         agg_row(acc, g, rows + r * nc, lines[r]);
     }
 }
-

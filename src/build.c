@@ -262,6 +262,9 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d)
     /* Rows are not kept for the data workbook: it reads each source again
      * and writes rows as they come (xlsx_data.c), so memory stays bounded. */
     unsigned flags = 0;
+    /* Source hashes are provenance for the workbooks' About sheet only. */
+    if (o->command != RC_CMD_BUILD || !(want & RC_OUT_XLSX))
+        flags |= RC_DATA_NO_HASH;
     rc_data data;
     st = rc_data_build(a, cfg, flags, d, &data);
     if (st != RC_OK)

@@ -29,6 +29,34 @@
 enum { CL_PLAIN = 0, CL_SPECIAL = 1 };
 enum rec_result { REC_DONE, REC_BLANK, REC_MORE, REC_ERROR };
 
+/* Scanning for the next special byte: eight bytes at a time where the
+ * platform is little-endian (a zero-byte test per special character, as in
+ * "Bit Twiddling Hacks", haszero), then one at a time through the table.
+ * Lower bytes are earlier in memory, so the lowest flagged byte is the first
+ * special one; the test's false positives only ever sit above a true hit. */
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+#define HASZERO(v) (((v)-ONES) & ~(v)&HIGH)
+
+/* The bytes one scan stops at, broadcast once per parse. */
+typedef struct scanset {
+    uint64_t c[4];
+#if defined(__SSE2__)
+    __m128i v[4];
+#endif
+} scanset;
+
+static void scanset_init(scanset *ss, char a, char b, char c, char d)
+{
+    const char ch[4] = {a, b, c, d};
+    for (int k = 0; k < 4; k++) {
+        ss->c[k] = ONES * (unsigned char)ch[k];
+#if defined(__SSE2__)
+        ss->v[k] = _mm_set1_epi8(ch[k]);
+#endif
+    }
+}
+
 typedef struct parser {
     const rc_csv_opts *o;
     const char *file;
@@ -36,19 +64,20 @@ typedef struct parser {
     rc_csv_record_fn fn;
     void *user;
     rc_diag *d;
-    unsigned char unq[256];   /* specials outside quotes: delim " CR LF >=0x80 */
-    unsigned char inq[256];   /* specials inside quotes: " LF >=0x80 */
-    unsigned line;            /* line where the next record starts */
-    size_t nrec;              /* complete non-blank records */
-    size_t header_rec;        /* 1-based record whose width rows must match */
-    size_t nhdr;              /* its field count */
+    unsigned char unq[256]; /* specials outside quotes: delim " CR LF >=0x80 */
+    unsigned char inq[256]; /* specials inside quotes: " LF >=0x80 */
+    scanset su, sq;         /* the same for the word-at-a-time scans */
+    unsigned line;          /* line where the next record starts */
+    size_t nrec;            /* complete non-blank records */
+    size_t header_rec;      /* 1-based record whose width rows must match */
+    size_t nhdr;            /* its field count */
     unsigned header_line;
     size_t ragged;
-    bool stopped;             /* callback asked to stop */
+    bool stopped; /* callback asked to stop */
     rc_status st;
     /* per record */
     rc_csv_field *f;
-    size_t *esc;              /* scratch offset of an unescaped field, or SIZE_MAX */
+    size_t *esc; /* scratch offset of an unescaped field, or SIZE_MAX */
     size_t fcap;
     char *scratch;
     size_t slen, scap;
@@ -63,15 +92,12 @@ static rc_loc at(const parser *p, unsigned line, size_t col)
 static bool grow_fields(parser *p)
 {
     size_t nc = p->fcap ? p->fcap * 2 : 64;
-    if (nc > RC_CSV_MAX_COLUMNS + 1)
-        nc = RC_CSV_MAX_COLUMNS + 1;
+    if (nc > RC_CSV_MAX_COLUMNS) nc = RC_CSV_MAX_COLUMNS;
     rc_csv_field *f = realloc(p->f, nc * sizeof *f);
-    if (!f)
-        return false;
+    if (!f) return false;
     p->f = f;
     size_t *e = realloc(p->esc, nc * sizeof *e);
-    if (!e)
-        return false;
+    if (!e) return false;
     p->esc = e;
     p->fcap = nc;
     return true;
@@ -85,8 +111,7 @@ static bool unescape(parser *p, const char *s, size_t n, size_t *off)
         while (nc < p->slen + n)
             nc *= 2;
         char *ns = realloc(p->scratch, nc);
-        if (!ns)
-            return false;
+        if (!ns) return false;
         p->scratch = ns;
         p->scap = nc;
     }
@@ -94,37 +119,25 @@ static bool unescape(parser *p, const char *s, size_t n, size_t *off)
     char *o = p->scratch + p->slen;
     for (size_t i = 0; i < n; i++) {
         *o++ = s[i];
-        if (s[i] == '"')
-            i++; /* skip the second quote of the pair */
+        if (s[i] == '"') i++; /* skip the second quote of the pair */
     }
     p->slen = (size_t)(o - p->scratch);
     return true;
 }
 
-/* Scanning for the next special byte: eight bytes at a time where the
- * platform is little-endian (a zero-byte test per special character, as in
- * "Bit Twiddling Hacks", haszero), then one at a time through the table.
- * Lower bytes are earlier in memory, so the lowest flagged byte is the first
- * special one; the test's false positives only ever sit above a true hit. */
-#define ONES 0x0101010101010101ull
-#define HIGH 0x8080808080808080ull
-#define HASZERO(v) (((v) - ONES) & ~(v) & HIGH)
-
 static inline size_t scan(const char *b, size_t i, size_t len, const unsigned char *tab,
-                          uint64_t c1, uint64_t c2, uint64_t c3, uint64_t c4)
+                          const scanset *ss)
 {
 #if defined(__SSE2__)
     /* x86-64: sixteen bytes per step; movemask takes the top bit of each byte,
      * so bytes >= 0x80 are flagged without a compare. */
-    const __m128i v1 = _mm_set1_epi8((char)c1), v2 = _mm_set1_epi8((char)c2),
-                  v3 = _mm_set1_epi8((char)c3), v4 = _mm_set1_epi8((char)c4);
     while (i + 16 <= len) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, v1), _mm_cmpeq_epi8(x, v2)),
-                                 _mm_or_si128(_mm_cmpeq_epi8(x, v3), _mm_cmpeq_epi8(x, v4)));
+        __m128i m =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, ss->v[0]), _mm_cmpeq_epi8(x, ss->v[1])),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, ss->v[2]), _mm_cmpeq_epi8(x, ss->v[3])));
         unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(m, x));
-        if (bits)
-            return i + (size_t)__builtin_ctz(bits);
+        if (bits) return i + (size_t)__builtin_ctz(bits);
         i += 16;
     }
 #endif
@@ -132,14 +145,11 @@ static inline size_t scan(const char *b, size_t i, size_t len, const unsigned ch
     while (i + 8 <= len) {
         uint64_t x;
         memcpy(&x, b + i, 8);
-        uint64_t m = (x & HIGH) | HASZERO(x ^ c1) | HASZERO(x ^ c2) | HASZERO(x ^ c3) |
-                     HASZERO(x ^ c4);
-        if (m)
-            return i + ((size_t)__builtin_ctzll(m) >> 3);
+        uint64_t m = (x & HIGH) | HASZERO(x ^ ss->c[0]) | HASZERO(x ^ ss->c[1]) |
+                     HASZERO(x ^ ss->c[2]) | HASZERO(x ^ ss->c[3]);
+        if (m) return i + ((size_t)__builtin_ctzll(m) >> 3);
         i += 8;
     }
-#else
-    (void)c1, (void)c2, (void)c3, (void)c4;
 #endif
     while (i < len && !tab[(unsigned char)b[i]])
         i++;
@@ -154,8 +164,7 @@ static size_t check_utf8(parser *p, const char *b, size_t len, size_t i, bool eo
     uint32_t cp;
     size_t n = rc_utf8_decode(b + i, len - i, &cp);
     if (n == 0) {
-        if (!eof && len - i < 4)
-            return SIZE_MAX;
+        if (!eof && len - i < 4) return SIZE_MAX;
         rc_diag_error(p->d, at(p, line, i - ls + 1),
                       "invalid UTF-8 byte 0x%02X (save the file as UTF-8)",
                       (unsigned)(unsigned char)b[i]);
@@ -183,11 +192,9 @@ static enum rec_result record(parser *p, const char *b, size_t len, size_t start
     if (i < len && (b[i] == '\n' || b[i] == '\r')) {
         /* A blank line is skipped, not read as a record of one empty field. */
         if (b[i] == '\r') {
-            if (i + 1 == len && !eof)
-                return REC_MORE;
+            if (i + 1 == len && !eof) return REC_MORE;
             i++;
-            if (i < len && b[i] == '\n')
-                i++;
+            if (i < len && b[i] == '\n') i++;
         } else {
             i++;
         }
@@ -199,13 +206,15 @@ static enum rec_result record(parser *p, const char *b, size_t len, size_t start
     for (;;) {
         size_t col = i - ls + 1;
         unsigned fline = line;
-        if (nf == RC_CSV_MAX_COLUMNS) {
-            rc_diag_error(p->d, at(p, line, col), "more than %d columns", RC_CSV_MAX_COLUMNS);
-            return REC_ERROR;
-        }
-        if (nf == p->fcap && !grow_fields(p)) {
-            p->st = RC_ERR_NOMEM;
-            return REC_ERROR;
+        if (nf == p->fcap) {
+            if (nf == RC_CSV_MAX_COLUMNS) {
+                rc_diag_error(p->d, at(p, line, col), "more than %d columns", RC_CSV_MAX_COLUMNS);
+                return REC_ERROR;
+            }
+            if (!grow_fields(p)) {
+                p->st = RC_ERR_NOMEM;
+                return REC_ERROR;
+            }
         }
         const char *vs;
         size_t vlen;
@@ -215,23 +224,21 @@ static enum rec_result record(parser *p, const char *b, size_t len, size_t start
             size_t vstart = ++i;
             bool doubled = false;
             for (;;) {
-                i = scan(b, i, len, p->inq, ONES * '"', ONES * '\n', ONES * '"', ONES * '"');
+                i = scan(b, i, len, p->inq, &p->sq);
                 if (i - vstart > RC_CSV_MAX_CELL) {
                     rc_diag_error(p->d, at(p, fline, col), "cell is longer than %u bytes",
                                   (unsigned)RC_CSV_MAX_CELL);
                     return REC_ERROR;
                 }
                 if (i == len) {
-                    if (!eof)
-                        return REC_MORE;
+                    if (!eof) return REC_MORE;
                     rc_diag_error(p->d, at(p, fline, col),
                                   "unterminated quoted field (this quote is never closed)");
                     return REC_ERROR;
                 }
                 char c = b[i];
                 if (c == '"') {
-                    if (i + 1 == len && !eof)
-                        return REC_MORE;
+                    if (i + 1 == len && !eof) return REC_MORE;
                     if (i + 1 < len && b[i + 1] == '"') {
                         doubled = true;
                         i += 2;
@@ -245,10 +252,8 @@ static enum rec_result record(parser *p, const char *b, size_t len, size_t start
                     continue;
                 }
                 size_t n = check_utf8(p, b, len, i, eof, line, ls);
-                if (n == SIZE_MAX)
-                    return REC_MORE;
-                if (n == 0)
-                    return REC_ERROR;
+                if (n == SIZE_MAX) return REC_MORE;
+                if (n == 0) return REC_ERROR;
                 i += n;
             }
             vs = b + vstart;
@@ -270,15 +275,12 @@ static enum rec_result record(parser *p, const char *b, size_t len, size_t start
         } else {
             size_t vstart = i;
             for (;;) {
-                i = scan(b, i, len, p->unq, ONES * (unsigned char)p->delim, ONES * '"',
-                         ONES * '\r', ONES * '\n');
+                i = scan(b, i, len, p->unq, &p->su);
                 if (i == len || (unsigned char)b[i] < 0x80)
                     break; /* the usual case: a delimiter or a line end */
                 size_t n = check_utf8(p, b, len, i, eof, line, ls);
-                if (n == SIZE_MAX)
-                    return REC_MORE;
-                if (n == 0)
-                    return REC_ERROR;
+                if (n == SIZE_MAX) return REC_MORE;
+                if (n == 0) return REC_ERROR;
                 i += n;
             }
             if (i - vstart > RC_CSV_MAX_CELL) {
@@ -287,8 +289,7 @@ static enum rec_result record(parser *p, const char *b, size_t len, size_t start
                 return REC_ERROR;
             }
             if (i == len) {
-                if (!eof)
-                    return REC_MORE;
+                if (!eof) return REC_MORE;
             } else if (b[i] == '"') {
                 rc_diag_error(p->d, at(p, line, i - ls + 1),
                               "quote inside an unquoted field (quote the whole field and "
@@ -306,24 +307,21 @@ static enum rec_result record(parser *p, const char *b, size_t len, size_t start
         p->esc[nf] = esc;
         nf++;
 
+        if (i < len && b[i] == p->delim) {
+            i++;
+            continue;
+        }
         *endline = line;
+        *endcol = i - ls + 1;
         if (i == len) { /* eof: last line without newline */
-            *endcol = i - ls + 1;
             *next = i;
             break;
         }
         char c = b[i];
-        if (c == p->delim) {
-            i++;
-            continue;
-        }
-        *endcol = i - ls + 1;
         if (c == '\r') {
-            if (i + 1 == len && !eof)
-                return REC_MORE;
+            if (i + 1 == len && !eof) return REC_MORE;
             i++;
-            if (i < len && b[i] == '\n')
-                i++;
+            if (i < len && b[i] == '\n') i++;
         } else {
             i++; /* '\n' */
         }
@@ -349,17 +347,17 @@ static bool deliver(parser *p, unsigned line, size_t nf, size_t endcol, unsigned
         rc_diag_error(p->d, at(p, l, col), "row has %zu field%s, header has %zu", nf,
                       nf == 1 ? "" : "s", p->nhdr);
         if (++p->ragged == MAX_RAGGED) {
-            rc_diag_note(p->d, at(p, line, 0), "too many rows with the wrong number of "
-                                               "fields; stopped reading");
+            rc_diag_note(p->d, at(p, line, 0),
+                         "too many rows with the wrong number of "
+                         "fields; stopped reading");
             return false;
         }
         return true;
     }
-    if (p->ragged)
-        return true; /* the data is already wrong: only look for more ragged rows */
-    for (size_t k = 0; k < nf; k++)
-        if (p->esc[k] != SIZE_MAX)
-            p->f[k].s = p->scratch + p->esc[k];
+    if (p->ragged) return true; /* the data is already wrong: only look for more ragged rows */
+    if (p->slen)                /* some field had doubled quotes: point it into scratch */
+        for (size_t k = 0; k < nf; k++)
+            if (p->esc[k] != SIZE_MAX) p->f[k].s = p->scratch + p->esc[k];
     if (p->fn && p->fn(p->user, p->f, nf, line) != 0) {
         p->stopped = true;
         return false;
@@ -377,8 +375,7 @@ static size_t run(parser *p, const char *b, size_t len, bool eof, bool *fail)
         size_t next = pos, nf = 0, endcol = 0;
         unsigned line = p->line, endline = line;
         enum rec_result r = record(p, b, len, pos, eof, &next, &nf, &endcol, &endline);
-        if (r == REC_MORE)
-            break;
+        if (r == REC_MORE) break;
         if (r == REC_ERROR) {
             *fail = true;
             return pos;
@@ -408,13 +405,14 @@ static void init(parser *p, const rc_csv_opts *o, rc_csv_record_fn fn, void *use
         p->unq[c] = p->inq[c] = CL_SPECIAL;
     p->unq[(unsigned char)p->delim] = p->unq['"'] = p->unq['\r'] = p->unq['\n'] = CL_SPECIAL;
     p->inq['"'] = p->inq['\n'] = CL_SPECIAL;
+    scanset_init(&p->su, p->delim, '"', '\r', '\n');
+    scanset_init(&p->sq, '"', '\n', '"', '"');
 }
 
 static rc_status finish(parser *p, bool failed)
 {
     rc_status st = p->st;
-    if (st == RC_OK && (failed || p->ragged))
-        st = RC_ERR_DATA;
+    if (st == RC_OK && (failed || p->ragged)) st = RC_ERR_DATA;
     if (st == RC_OK) {
         if (p->nrec == 0) {
             rc_diag_error(p->d, at(p, 1, 1), "file is empty");
@@ -460,8 +458,7 @@ static bool fill(int fd, char *buf, size_t cap, size_t *have, bool *eof)
     while (*have < cap) {
         ssize_t n = read(fd, buf + *have, cap - *have);
         if (n < 0) {
-            if (errno == EINTR)
-                continue;
+            if (errno == EINTR) continue;
             return false;
         }
         if (n == 0) {
@@ -478,8 +475,7 @@ rc_status rc_csv_read(const char *path, const rc_csv_opts *o, rc_csv_record_fn f
 {
     parser p;
     init(&p, o, fn, user, d);
-    if (!o || !o->file)
-        p.file = path;
+    if (!o || !o->file) p.file = path;
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
         rc_diag_error(d, at(&p, 0, 0), "cannot open '%s': %s", path, strerror(errno));
@@ -514,8 +510,7 @@ rc_status rc_csv_read(const char *path, const rc_csv_opts *o, rc_csv_record_fn f
         if (o && o->on_bytes && have > before)
             o->on_bytes(o->bytes_ctx, buf + before, have - before);
         if (total > RC_CSV_MAX_FILE) {
-            rc_diag_error(d, at(&p, 0, 0), "file is larger than %zu GiB",
-                          RC_CSV_MAX_FILE >> 30);
+            rc_diag_error(d, at(&p, 0, 0), "file is larger than %zu GiB", RC_CSV_MAX_FILE >> 30);
             fail = true;
             break;
         }
@@ -525,8 +520,7 @@ rc_status rc_csv_read(const char *path, const rc_csv_opts *o, rc_csv_record_fn f
         }
         size_t used = skip + run(&p, buf + skip, have - skip, eof, &fail);
         skip = 0;
-        if (fail || eof)
-            break;
+        if (fail || eof) break;
         size_t rest = have - used;
         memmove(buf, buf + used, rest);
         have = rest;

@@ -28,26 +28,26 @@ typedef struct loader {
     const rc_source_cfg *src;
     size_t si;
     rc_accs *acc;
-    const char *file;       /* for diagnostics */
+    const char *file; /* for diagnostics */
     rc_field_rt *rt;
     size_t nf;
-    size_t *csvcol;         /* per field */
-    size_t rec;             /* records seen */
+    size_t *csvcol; /* per field */
+    size_t rec;     /* records seen */
     size_t nerr;
     bool config_err;
     bool keep;
-    rc_value *rows;         /* kept rows */
+    rc_value *rows; /* kept rows */
     unsigned *lines;
     size_t nrows, rowcap;
-    rc_value *batch;        /* rows being typed (at most bmax <= RC_BATCH) */
+    rc_value *batch; /* rows being typed (at most bmax <= RC_BATCH) */
     unsigned blines[RC_BATCH];
     size_t nb, bmax;
-    char *kbuf;             /* arena chunk for texts of kept rows */
+    char *kbuf; /* arena chunk for texts of kept rows */
     size_t kleft;
-    char *tbuf;             /* texts of the batch when rows are not kept */
+    char *tbuf; /* texts of the batch when rows are not kept */
     size_t tcap, tused;
     rc_keys keys;
-    size_t keyfield;        /* SIZE_MAX when no key */
+    size_t keyfield; /* SIZE_MAX when no key */
 } loader;
 
 static inline const char *trimmed(const rc_csv_field *c, size_t *off, size_t *len)
@@ -88,9 +88,8 @@ static bool map_header(loader *ld, const rc_csv_field *fs, size_t n, unsigned li
         if (!e) {
             const char *sug = rc_diag_suggest(col, cands, n);
             if (sug)
-                rc_diag_error(ld->d, loc,
-                              "unknown column '%s' in source '%s' (did you mean '%s'?)", col,
-                              ld->src->name.s, sug);
+                rc_diag_error(ld->d, loc, "unknown column '%s' in source '%s' (did you mean '%s'?)",
+                              col, ld->src->name.s, sug);
             else
                 rc_diag_error(ld->d, loc, "unknown column '%s' in source '%s'", col,
                               ld->src->name.s);
@@ -102,28 +101,26 @@ static bool map_header(loader *ld, const rc_csv_field *fs, size_t n, unsigned li
             if (dupof[i] == e->val) {
                 rc_loc l = {ld->file, fs[i].line ? fs[i].line : line, fs[i].col};
                 rc_diag_error(ld->d, l,
-                              "column '%s' appears twice in the header (columns %u and %zu)",
-                              col, e->val + 1, i + 1);
+                              "column '%s' appears twice in the header (columns %u and %zu)", col,
+                              e->val + 1, i + 1);
                 ok = false;
             }
     }
-    if (!ok)
-        ld->config_err = true;
+    if (!ok) ld->config_err = true;
     return ok;
 }
 
 /* Hands the typed batch to the accumulators (and keeps it if asked). */
 static void flush(loader *ld)
 {
-    if (!ld->nb)
-        return;
+    if (!ld->nb) return;
     if (ld->keep) {
         if (ld->nrows + ld->nb > ld->rowcap) {
             size_t nc = ld->rowcap ? ld->rowcap * 2 : 1024;
             while (nc < ld->nrows + ld->nb)
                 nc *= 2;
-            ld->rows = rc_arena_grow(ld->a, ld->rows, ld->rowcap * ld->nf, nc * ld->nf,
-                                     sizeof *ld->rows);
+            ld->rows =
+                rc_arena_grow(ld->a, ld->rows, ld->rowcap * ld->nf, nc * ld->nf, sizeof *ld->rows);
             ld->lines = rc_arena_grow(ld->a, ld->lines, ld->rowcap, nc, sizeof *ld->lines);
             ld->rowcap = nc;
         }
@@ -131,8 +128,7 @@ static void flush(loader *ld)
         memcpy(ld->lines + ld->nrows, ld->blines, ld->nb * sizeof *ld->lines);
     }
     ld->nrows += ld->nb;
-    if (ld->acc)
-        rc_accs_rows(ld->acc, ld->si, ld->batch, ld->blines, ld->nb);
+    if (ld->acc) rc_accs_rows(ld->acc, ld->si, ld->batch, ld->blines, ld->nb);
     ld->nb = 0;
     ld->tused = 0;
 }
@@ -157,8 +153,7 @@ static char *text_room(loader *ld, size_t need)
             while (nc < need)
                 nc *= 2;
             char *nb = realloc(ld->tbuf, nc);
-            if (!nb)
-                return NULL;
+            if (!nb) return NULL;
             ld->tbuf = nb;
             ld->tcap = nc;
         }
@@ -181,20 +176,15 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
     loader *ld = user;
     ld->rec++;
     unsigned hdr = ld->src->header_row ? ld->src->header_row : 1;
-    if (ld->rec < hdr)
-        return 0;
-    if (ld->rec == hdr)
-        return map_header(ld, fs, n, line) ? 0 : 1;
+    if (ld->rec < hdr) return 0;
+    if (ld->rec == hdr) return map_header(ld, fs, n, line) ? 0 : 1;
 
-    /* Texts of this row, trimmed and NUL-terminated, in one block. */
-    size_t need = 0;
-    for (size_t k = 0; k < ld->nf; k++)
-        need += fs[ld->csvcol[k]].len + 1;
-    char *tb = text_room(ld, need), *tb0 = tb;
-    if (!tb)
-        return 1;
+    /* First the common cells, typed inline; the others (free text, numbers,
+     * lists, anything that may need a diagnostic) then get room for their
+     * texts and go through rc_value_parse_rt, in column order. */
     rc_value *row = ld->batch + ld->nb * ld->nf;
-    bool bad = false;
+    size_t slow[64], nslow = 0, need = 0;
+    bool all_slow = false;
     for (size_t k = 0; k < ld->nf; k++) {
         const rc_csv_field *c = &fs[ld->csvcol[k]];
         size_t off, len;
@@ -203,18 +193,42 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
             ld->rt[k].nonmissing += !row[k].missing;
             continue;
         }
-        rc_loc loc = {ld->file, c->line ? c->line : line, c->col + c->quoted + (unsigned)off};
-        if (!rc_value_parse_rt(&ld->rt[k], ld->a, ld->rt[k].f, s, len, loc, ld->d, &row[k],
-                               &tb)) {
-            bad = true;
-            if (++ld->nerr == MAX_ERRORS_PER_SOURCE) {
-                rc_diag_note(ld->d, loc, "too many errors in '%s'; stopped reading", ld->file);
-                return 1;
-            }
-        }
-        ld->rt[k].nonmissing += !row[k].missing;
+        need += len + 1;
+        if (nslow < sizeof slow / sizeof slow[0])
+            slow[nslow++] = k;
+        else
+            all_slow = true; /* too many to list: walk every field below */
     }
-    fill_room(ld, (size_t)(tb - tb0));
+    bool bad = false;
+    if (nslow) {
+        size_t nb = ld->nb;
+        char *tb = text_room(ld, need), *tb0 = tb;
+        if (!tb) return 1;
+        if (ld->nb != nb) { /* text_room flushed the batch: this row moves to its start */
+            rc_value *to = ld->batch + ld->nb * ld->nf;
+            memmove(to, row, ld->nf * sizeof *row);
+            row = to;
+        }
+        for (size_t i = 0; i < (all_slow ? ld->nf : nslow); i++) {
+            size_t k = all_slow ? i : slow[i];
+            const rc_csv_field *c = &fs[ld->csvcol[k]];
+            size_t off, len;
+            const char *s = trimmed(c, &off, &len);
+            if (all_slow && rc_value_fast(&ld->rt[k], s, len, &row[k]))
+                continue; /* typed (and counted) in the first pass */
+            rc_loc loc = {ld->file, c->line ? c->line : line, c->col + c->quoted + (unsigned)off};
+            if (!rc_value_parse_rt(&ld->rt[k], ld->a, ld->rt[k].f, s, len, loc, ld->d, &row[k],
+                                   &tb)) {
+                bad = true;
+                if (++ld->nerr == MAX_ERRORS_PER_SOURCE) {
+                    rc_diag_note(ld->d, loc, "too many errors in '%s'; stopped reading", ld->file);
+                    return 1;
+                }
+            }
+            ld->rt[k].nonmissing += !row[k].missing;
+        }
+        fill_room(ld, (size_t)(tb - tb0));
+    }
     if (ld->keyfield != SIZE_MAX && !row[ld->keyfield].missing) {
         const rc_value *kv = &row[ld->keyfield];
         const rc_csv_field *c = &fs[ld->csvcol[ld->keyfield]];
@@ -222,11 +236,9 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
                          c->col + c->quoted))
             return 1;
     }
-    if (bad || ld->nerr)
-        return 0; /* results would be wrong: keep reading only to report more */
+    if (bad || ld->nerr) return 0; /* results would be wrong: keep reading only to report more */
     ld->blines[ld->nb++] = line;
-    if (ld->nb == ld->bmax)
-        flush(ld);
+    if (ld->nb == ld->bmax) flush(ld);
     return 0;
 }
 
@@ -263,16 +275,14 @@ static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_ac
     FILE *fp = fopen(path, "rb");
     if (!fp || fstat(fileno(fp), &sb) != 0 || S_ISDIR(sb.st_mode)) {
         int e = fp ? (S_ISDIR(sb.st_mode) ? EISDIR : errno) : errno;
-        if (fp)
-            fclose(fp);
+        if (fp) fclose(fp);
         rc_diag_error(d, src->file.s ? src->file.loc : src->loc, "cannot open '%s': %s",
                       src->file.s ? src->file.s : path, strerror(e));
         return RC_ERR_IO;
     }
     fclose(fp);
     sd->bytes = (size_t)sb.st_size;
-    if (!check_fields(src, d))
-        return RC_ERR_CONFIG;
+    if (!check_fields(src, d)) return RC_ERR_CONFIG;
 
     loader ld;
     memset(&ld, 0, sizeof ld);
@@ -296,8 +306,7 @@ static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_ac
     ld.keyfield = SIZE_MAX;
     if (src->key.s) {
         for (size_t k = 0; k < ld.nf; k++)
-            if (strcmp(src->fields[k].name.s, src->key.s) == 0)
-                ld.keyfield = k;
+            if (strcmp(src->fields[k].name.s, src->key.s) == 0) ld.keyfield = k;
         if (ld.keyfield == SIZE_MAX) {
             rc_diag_error(d, src->key.loc, "key '%s' is not a field of source '%s'", src->key.s,
                           src->name.s);
@@ -309,19 +318,15 @@ static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_ac
                      .file = path,
                      .header_row = src->header_row};
     rc_status st = rc_csv_read(path, &o, on_record, &ld, d);
-    if (st == RC_OK && !ld.nerr && !ld.config_err)
-        flush(&ld);
+    if (st == RC_OK && !ld.nerr && !ld.config_err) flush(&ld);
     free(ld.tbuf);
     if (ld.keyfield != SIZE_MAX && !ld.config_err &&
         rc_keys_check(&ld.keys, d, path, src->fields[ld.keyfield].name.s) > 0 && st == RC_OK)
         st = RC_ERR_DATA;
     rc_keys_free(&ld.keys);
-    if (ld.config_err)
-        return RC_ERR_CONFIG;
-    if (st == RC_OK && ld.nerr)
-        st = RC_ERR_DATA;
-    if (st != RC_OK)
-        return st;
+    if (ld.config_err) return RC_ERR_CONFIG;
+    if (st == RC_OK && ld.nerr) st = RC_ERR_DATA;
+    if (st != RC_OK) return st;
 
     sd->nrows = ld.nrows;
     if (ld.keep) {
@@ -344,8 +349,7 @@ static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_ac
     return RC_OK;
 }
 
-rc_status rc_data_build(rc_arena *a, const rc_config *cfg, unsigned flags, rc_diag *d,
-                        rc_data *out)
+rc_status rc_data_build(rc_arena *a, const rc_config *cfg, unsigned flags, rc_diag *d, rc_data *out)
 {
     memset(out, 0, sizeof *out);
     out->cfg = cfg;
@@ -364,12 +368,9 @@ rc_status rc_data_build(rc_arena *a, const rc_config *cfg, unsigned flags, rc_di
             data = true;
     }
     rc_accs_finish(acc, cfg, out);
-    if (conf)
-        return RC_ERR_CONFIG;
-    if (io)
-        return RC_ERR_IO;
-    if (data)
-        return RC_ERR_DATA;
+    if (conf) return RC_ERR_CONFIG;
+    if (io) return RC_ERR_IO;
+    if (data) return RC_ERR_DATA;
     return RC_OK;
 }
 
@@ -384,8 +385,7 @@ const rc_metric_value *rc_data_metric(const rc_data *data, const char *name)
 const rc_agg *rc_data_agg(const rc_data *data, const char *name)
 {
     for (size_t i = 0; i < data->naggs; i++)
-        if (data->aggs[i].name && strcmp(data->aggs[i].name, name) == 0)
-            return &data->aggs[i];
+        if (data->aggs[i].name && strcmp(data->aggs[i].name, name) == 0) return &data->aggs[i];
     return NULL;
 }
 

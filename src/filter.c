@@ -25,13 +25,13 @@ struct rc_filter {
     const rc_filter *l, *r;
     size_t col;
     rc_field_type type;
-    uint64_t *bits;      /* category/multi: set of code indexes */
+    uint64_t *bits; /* category/multi: set of code indexes */
     size_t nwords;
-    double *nums;        /* likert/integer/number: accepted values */
+    double *nums; /* likert/integer/number: accepted values */
     size_t nnums;
-    const char **strs;   /* text: accepted strings */
+    const char **strs; /* text: accepted strings */
     size_t nstrs;
-    double x;            /* comparisons */
+    double x; /* comparisons */
 };
 
 typedef enum tok { T_END, T_WORD, T_STRING, T_LPAREN, T_RPAREN, T_COMMA, T_OP, T_BAD } tok;
@@ -46,8 +46,8 @@ typedef struct lexer {
     size_t pos;
     /* current token */
     tok t;
-    size_t start, end;   /* byte range in s (quotes included for strings) */
-    char *text;          /* word / unescaped string / operator */
+    size_t start, end; /* byte range in s (quotes included for strings) */
+    char *text;        /* word / unescaped string / operator */
     bool failed;
     unsigned depth;
 } lexer;
@@ -55,8 +55,7 @@ typedef struct lexer {
 static void fail(lexer *x, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void fail(lexer *x, size_t off, const char *fmt, ...)
 {
-    if (x->failed)
-        return;
+    if (x->failed) return;
     x->failed = true;
     va_list ap;
     va_start(ap, fmt);
@@ -95,8 +94,7 @@ static void next(lexer *x)
         x->text = rc_arena_strndup(x->a, s + i, n);
         x->end = x->pos = i + n;
         x->t = strcmp(x->text, "!") == 0 ? T_BAD : T_OP;
-        if (strcmp(x->text, "==") == 0)
-            x->t = T_BAD;
+        if (strcmp(x->text, "==") == 0) x->t = T_BAD;
         return;
     }
     if (c == '"') {
@@ -140,8 +138,7 @@ static bool kw(const lexer *x, const char *word)
 
 static const char *tok_desc(const lexer *x)
 {
-    if (x->t == T_END)
-        return "the end of the filter";
+    if (x->t == T_END) return "the end of the filter";
     return rc_arena_printf(x->a, "'%s'", x->text ? x->text : "?");
 }
 
@@ -154,16 +151,14 @@ static rc_filter *node(lexer *x, fop op)
 
 static const char *code_list(lexer *x, const rc_field_cfg *f)
 {
-    if (f->ncodes == 0 || f->ncodes > 12)
-        return "";
+    if (f->ncodes == 0 || f->ncodes > 12) return "";
     size_t n = 0;
     for (size_t i = 0; i < f->ncodes; i++)
         n += strlen(f->codes[i].code) + 2;
     char *b = rc_arena_alloc(x->a, n + 16);
     strcpy(b, " (codes: ");
     for (size_t i = 0; i < f->ncodes; i++) {
-        if (i)
-            strcat(b, ", ");
+        if (i) strcat(b, ", ");
         strcat(b, f->codes[i].code);
     }
     strcat(b, ")");
@@ -172,11 +167,9 @@ static const char *code_list(lexer *x, const rc_field_cfg *f)
 
 static bool parse_num(const char *t, double *v)
 {
-    if (!*t || !strchr("+-.0123456789", t[0]))
-        return false;
+    if (!*t || !strchr("+-.0123456789", t[0])) return false;
     for (const char *p = t; *p; p++)
-        if (!strchr("+-.0123456789eE", *p))
-            return false;
+        if (!strchr("+-.0123456789eE", *p)) return false;
     char *end;
     *v = strtod(t, &end);
     return *end == 0 && isfinite(*v);
@@ -221,8 +214,7 @@ static void add_value(lexer *x, rc_filter *n, const rc_field_cfg *f)
                  rc_field_type_name(f->type), f->name.s, v);
             return;
         }
-        if (f->type == RC_FIELD_LIKERT &&
-            (d != floor(d) || d < f->scale_min || d > f->scale_max)) {
+        if (f->type == RC_FIELD_LIKERT && (d != floor(d) || d < f->scale_min || d > f->scale_max)) {
             fail(x, x->start, "value '%s' is not on the scale %s of field '%s'", v,
                  rc_arena_printf(x->a, "%d..%d", f->scale_min, f->scale_max), f->name.s);
             return;
@@ -249,8 +241,7 @@ static const rc_filter *parse_test(lexer *x)
     const rc_source_cfg *src = x->src;
     const rc_field_cfg *f = NULL;
     for (size_t i = 0; i < src->nfields; i++)
-        if (strcmp(src->fields[i].name.s, x->text) == 0)
-            f = &src->fields[i];
+        if (strcmp(src->fields[i].name.s, x->text) == 0) f = &src->fields[i];
     if (!f) {
         const char **c = rc_arena_array(x->a, src->nfields ? src->nfields : 1, sizeof *c);
         for (size_t i = 0; i < src->nfields; i++)
@@ -303,8 +294,7 @@ static const rc_filter *parse_test(lexer *x)
         n->col = f->index;
         n->type = f->type;
         n->nwords = (f->ncodes + 63) / 64;
-        if (n->nwords)
-            n->bits = rc_arena_array(x->a, n->nwords, sizeof *n->bits);
+        if (n->nwords) n->bits = rc_arena_array(x->a, n->nwords, sizeof *n->bits);
         next(x);
         if (!list) {
             add_value(x, n, f);
@@ -318,8 +308,7 @@ static const rc_filter *parse_test(lexer *x)
         next(x);
         for (;;) {
             add_value(x, n, f);
-            if (x->failed)
-                return NULL;
+            if (x->failed) return NULL;
             next(x);
             if (x->t == T_COMMA) {
                 next(x);
@@ -329,8 +318,7 @@ static const rc_filter *parse_test(lexer *x)
                 next(x);
                 return n;
             }
-            fail(x, x->start, "expected ',' or ')' in the list of values, found %s",
-                 tok_desc(x));
+            fail(x, x->start, "expected ',' or ')' in the list of values, found %s", tok_desc(x));
             return NULL;
         }
     }
@@ -363,8 +351,7 @@ static const rc_filter *parse_test(lexer *x)
 
 static const rc_filter *parse_unary(lexer *x)
 {
-    if (x->failed)
-        return NULL;
+    if (x->failed) return NULL;
     if (++x->depth > 100) {
         fail(x, x->start, "filter is nested too deeply");
         return NULL;
@@ -386,8 +373,7 @@ static const rc_filter *parse_unary(lexer *x)
                 fail(x, x->start, "expected ')' or 'and'/'or', found %s", tok_desc(x));
             r = NULL;
         }
-        if (r)
-            next(x);
+        if (r) next(x);
     } else {
         r = parse_test(x);
     }
@@ -454,13 +440,11 @@ static bool member(const rc_filter *f, const rc_value *v)
     case RC_FIELD_INTEGER:
     case RC_FIELD_NUMBER:
         for (size_t i = 0; i < f->nnums; i++)
-            if (v->num == f->nums[i])
-                return true;
+            if (v->num == f->nums[i]) return true;
         return false;
     case RC_FIELD_TEXT:
         for (size_t i = 0; i < f->nstrs; i++)
-            if (v->text && strcmp(v->text, f->strs[i]) == 0)
-                return true;
+            if (v->text && strcmp(v->text, f->strs[i]) == 0) return true;
         return false;
     }
     return false;
@@ -468,8 +452,7 @@ static bool member(const rc_filter *f, const rc_value *v)
 
 bool rc_filter_eval(const rc_filter *f, const rc_value *row)
 {
-    if (!f)
-        return true;
+    if (!f) return true;
     const rc_value *v = &row[f->col];
     switch (f->op) {
     case F_AND:
@@ -515,7 +498,12 @@ static void leaf_batch(const rc_filter *f, const rc_value *rows, size_t ncols, s
         case F_IN:
         case F_NOTIN: {
             bool neg = f->op == F_NOTIN;
-            if (f->type == RC_FIELD_CATEGORY) {
+            if (f->type == RC_FIELD_CATEGORY && f->nwords == 1) {
+                /* missing values have code -1: the sign bit masks them out */
+                uint64_t set = f->bits[0] ^ (neg ? ~(uint64_t)0 : 0);
+                for (size_t i = 0; i < end; i++, r += ncols)
+                    m |= (((uint64_t)(r->code >= 0) & (set >> (r->code & 63)))) << i;
+            } else if (f->type == RC_FIELD_CATEGORY) {
                 for (size_t i = 0; i < end; i++, r += ncols) {
                     uint64_t hit = r->code >= 0 ? (f->bits[r->code / 64] >> (r->code % 64)) & 1 : 0;
                     m |= ((uint64_t)!r->missing & (hit ^ (uint64_t)neg)) << i;
@@ -562,8 +550,7 @@ void rc_filter_batch(const rc_filter *f, const rc_value *rows, size_t ncols, siz
     if (!f) {
         for (size_t w = 0; w < nw; w++)
             out[w] = ~(uint64_t)0;
-        if (nw)
-            out[nw - 1] = last;
+        if (nw) out[nw - 1] = last;
         return;
     }
     switch (f->op) {
@@ -580,8 +567,7 @@ void rc_filter_batch(const rc_filter *f, const rc_value *rows, size_t ncols, siz
         rc_filter_batch(f->l, rows, ncols, n, out);
         for (size_t w = 0; w < nw; w++)
             out[w] = ~out[w];
-        if (nw)
-            out[nw - 1] &= last;
+        if (nw) out[nw - 1] &= last;
         return;
     default:
         leaf_batch(f, rows, ncols, n, out);

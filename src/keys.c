@@ -35,20 +35,17 @@ bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned 
     if (k->n == k->cap) {
         size_t nc = k->cap ? k->cap * 2 : 4096;
         rc_key_ent *e = realloc(k->e, nc * sizeof *e);
-        if (!e)
-            return false;
+        if (!e) return false;
         k->e = e;
         k->cap = nc;
     }
-    if (k->blen + len + 1 > UINT32_MAX)
-        return false;
+    if (k->blen + len + 1 > UINT32_MAX) return false;
     if (k->blen + len + 1 > k->bcap) {
         size_t nc = k->bcap ? k->bcap * 2 : 65536;
         while (nc < k->blen + len + 1)
             nc *= 2;
         char *b = realloc(k->blob, nc);
-        if (!b)
-            return false;
+        if (!b) return false;
         k->blob = b;
         k->bcap = nc;
     }
@@ -77,11 +74,9 @@ static int by_line(const void *pa, const void *pb)
 size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field)
 {
     size_t n = k->n;
-    if (n < 2)
-        return 0;
+    if (n < 2) return 0;
     rc_key_ent *tmp = malloc(n * sizeof *tmp);
-    if (!tmp)
-        return 0;
+    if (!tmp) return 0;
     /* 16-bit digits: two stable passes; the result ends in k->e. */
     size_t *cnt = calloc(65536, sizeof *cnt);
     if (!cnt) {
@@ -119,8 +114,7 @@ size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field
                     if (nd == capd) {
                         capd = capd ? capd * 2 : 16;
                         dup *nds = realloc(dups, capd * sizeof *nds);
-                        if (!nds)
-                            goto out;
+                        if (!nds) goto out;
                         dups = nds;
                     }
                     /* the earliest occurrence of this key in the run */
@@ -130,8 +124,7 @@ size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field
                 }
         i = j;
     }
-    if (nd)
-        qsort(dups, nd, sizeof *dups, by_line);
+    if (nd) qsort(dups, nd, sizeof *dups, by_line);
     for (size_t i = 0; i < nd && i < RC_KEYS_MAX_REPORT; i++) {
         rc_loc loc = {file, dups[i].line, dups[i].col};
         rc_diag_error(d, loc, "duplicate key '%s' in field '%s' (first on line %u)",

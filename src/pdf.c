@@ -227,6 +227,7 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
     }
     size_t before = rc_diag_errors(d);
     rc_status st = build(p, lay, cfg, fonts);
+    rc_pdf_draw_end(p);
     char *tmp = NULL;
     if (st == RC_OK) {
         tmp = rc_out_tmpname(a, path);

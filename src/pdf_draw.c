@@ -1,8 +1,15 @@
-/* pdf_draw: display lists -> libharu page content. Consecutive text ops are
- * drawn in one BT..ET object with the font, size and colour set only when
- * they change; each word is placed with an absolute text matrix so that
- * positions are exactly the ones layout measured (no Td accumulation, no
- * word spacing). Internal links are queued until every destination exists. */
+/* pdf_draw: display lists -> page content. The content stream is written
+ * here, not through libharu's page operators: those format every number with
+ * a slow float printer, zero a 512-byte buffer per call and measure every
+ * string, which cost more than everything else in the build. Consecutive text
+ * ops share one BT..ET object with the font, size and colour set only when
+ * they change; each word is placed with a relative Td from the previous one
+ * (exact differences of the coordinates libharu would have written, so
+ * moves never accumulate error), and shown as a literal string of two-byte
+ * codes (the Unicode BMP
+ * code point, what libharu's UTF-8 encoder emits). The finished page is
+ * deflated here and handed to libharu as an already encoded stream. Internal
+ * links are queued until every destination exists. */
 #include <math.h>
 #include <string.h>
 
@@ -15,12 +22,14 @@
 /* What has been set in the current page's graphics state, so that repeated
  * ops do not repeat operators. */
 typedef struct gstate {
+    HPDF_Page pg;
     bool in_text;
     int font;
     double size;
     bool fill_set, stroke_set, lw_set, dash_set;
     rc_rgb fill, stroke;
     double lw, dash;
+    const char *fname[RC_FONT_COUNT]; /* resource names on this page */
 } gstate;
 
 /* ---- content hash (for the deterministic document ID) ---- */
@@ -153,11 +162,111 @@ void rc_pdf_scan(rc_pdf *p, const rc_layout *lay)
     }
 }
 
+/* ---- content bytes ---- */
+
+static void need(rc_pdf *p, size_t k)
+{
+    if (p->cn + k <= p->ccap) return;
+    size_t nc = p->ccap ? p->ccap : 1 << 16;
+    while (nc < p->cn + k)
+        nc *= 2;
+    p->cs = rc_arena_grow(p->a, p->cs, p->ccap, nc, 1);
+    p->ccap = nc;
+}
+
+static void out(rc_pdf *p, const char *s, size_t k)
+{
+    need(p, k);
+    memcpy(p->cs + p->cn, s, k);
+    p->cn += k;
+}
+
+#define OUT(p, lit) out((p), (lit), sizeof(lit) - 1)
+
+/* A number as libharu 2.3.0 writes it (HPDF_FToA on the value as a float:
+ * the integer part and 5 truncated decimals, from this exact sequence of
+ * float and double steps), as an integer count of 1e-5. Writing the same
+ * numbers keeps the pages rendering and extracting exactly as before;
+ * relative moves are differences of these integers, so they never drift. */
+static int64_t hpdf_num(double v)
+{
+    float f = (float)v;
+    if (!(f <= HPDF_LIMIT_MAX_REAL)) f = HPDF_LIMIT_MAX_REAL; /* NaN too */
+    if (f < HPDF_LIMIT_MIN_REAL) f = HPDF_LIMIT_MIN_REAL;
+    bool neg = f < 0;
+    if (neg) f = -f;
+    int32_t ip = (int32_t)((double)f + 0.000005);
+    int32_t fp = (int32_t)((float)((double)(f - (float)ip) + 0.000005) * 100000.0f);
+    int64_t r = (int64_t)ip * 100000 + fp % 100000;
+    return neg ? -r : r;
+}
+
+/* Writes v (in units of 1e-5) without trailing zeros, then sep. */
+static void num(rc_pdf *p, int64_t v, char sep)
+{
+    char t[32], *e = t + sizeof t, *q = e;
+    *--q = sep;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    uint64_t ip = u / 100000, fp = u % 100000;
+    int fd = 5;
+    while (fd > 0 && fp % 10 == 0) {
+        fp /= 10;
+        fd--;
+    }
+    if (fd > 0) {
+        for (int k = 0; k < fd; k++) {
+            *--q = (char)('0' + fp % 10);
+            fp /= 10;
+        }
+        *--q = '.';
+    }
+    do {
+        *--q = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    if (v < 0) *--q = '-';
+    out(p, q, (size_t)(e - q));
+}
+
+static void pos(rc_pdf *p, double v, char sep)
+{
+    num(p, hpdf_num(v), sep);
+}
+
+/* A literal string of two-byte codes (the bytes of the code points
+ * rc_pdf_text gives libharu); parentheses, backslashes and carriage returns
+ * (which a reader would turn into line feeds) are escaped. */
+static void text_string(rc_pdf *p, const char *s, size_t len)
+{
+    need(p, 4 * len + 2);
+    char *o = p->cs + p->cn;
+    *o++ = '(';
+    for (size_t i = 0; i < len;) {
+        size_t adv;
+        uint32_t c = next_code(s, len, i, &adv);
+        i += adv;
+        unsigned char b[2] = {(unsigned char)(c >> 8), (unsigned char)c};
+        for (int k = 0; k < 2; k++) {
+            if (b[k] == '(' || b[k] == ')' || b[k] == '\\') {
+                *o++ = '\\';
+                *o++ = (char)b[k];
+            } else if (b[k] == '\r') {
+                *o++ = '\\';
+                *o++ = 'r';
+            } else {
+                *o++ = (char)b[k];
+            }
+        }
+    }
+    *o++ = ')';
+    p->cn = (size_t)(o - p->cs);
+}
+
 /* ---- drawing ---- */
 
-static HPDF_REAL clamp01(double v)
+static double clamp01(double v)
 {
-    return (HPDF_REAL)(v < 0 ? 0 : v > 1 ? 1 : v);
+    return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
 static bool same_rgb(rc_rgb a, rc_rgb b)
@@ -165,46 +274,55 @@ static bool same_rgb(rc_rgb a, rc_rgb b)
     return a.r == b.r && a.g == b.g && a.b == b.b;
 }
 
-static void end_text(rc_pdf *p, HPDF_Page pg, gstate *g)
+static void rgb(rc_pdf *p, rc_rgb c, const char *op)
+{
+    pos(p, clamp01(c.r), ' ');
+    pos(p, clamp01(c.g), ' ');
+    pos(p, clamp01(c.b), ' ');
+    out(p, op, strlen(op));
+}
+
+static void end_text(rc_pdf *p, gstate *g)
 {
     if (g->in_text) {
-        rc_pdf_ok(p, HPDF_Page_EndText(pg));
+        OUT(p, "ET\n");
         g->in_text = false;
     }
 }
 
-static void set_fill(rc_pdf *p, HPDF_Page pg, gstate *g, rc_rgb c)
+static void set_fill(rc_pdf *p, gstate *g, rc_rgb c)
 {
     if (g->fill_set && same_rgb(g->fill, c)) return;
-    rc_pdf_ok(p, HPDF_Page_SetRGBFill(pg, clamp01(c.r), clamp01(c.g), clamp01(c.b)));
+    rgb(p, c, "rg\n");
     g->fill = c;
     g->fill_set = true;
 }
 
-static void set_stroke(rc_pdf *p, HPDF_Page pg, gstate *g, const rc_draw_op *op)
+static void set_stroke(rc_pdf *p, gstate *g, const rc_draw_op *op)
 {
     if (!g->stroke_set || !same_rgb(g->stroke, op->stroke_rgb)) {
-        rc_rgb c = op->stroke_rgb;
-        rc_pdf_ok(p, HPDF_Page_SetRGBStroke(pg, clamp01(c.r), clamp01(c.g), clamp01(c.b)));
-        g->stroke = c;
+        rgb(p, op->stroke_rgb, "RG\n");
+        g->stroke = op->stroke_rgb;
         g->stroke_set = true;
     }
     double lw = op->line_width < 0                    ? 0
                 : op->line_width > HPDF_MAX_LINEWIDTH ? HPDF_MAX_LINEWIDTH
                                                       : op->line_width;
     if (!g->lw_set || g->lw != lw) {
-        rc_pdf_ok(p, HPDF_Page_SetLineWidth(pg, (HPDF_REAL)lw));
+        pos(p, lw, ' ');
+        OUT(p, "w\n");
         g->lw = lw;
         g->lw_set = true;
     }
-    /* libharu 2.3.0 takes integer dash lengths: round, at least 1 pt */
+    /* integer dash lengths, at least 1 pt, as with libharu's HPDF_Page_SetDash */
     double dash = op->dash > 0 ? fmax(1.0, fmin(round(op->dash), HPDF_MAX_DASH_PATTERN)) : 0;
     if (!g->dash_set || g->dash != dash) {
         if (dash > 0) {
-            HPDF_UINT16 ptn[1] = {(HPDF_UINT16)dash};
-            rc_pdf_ok(p, HPDF_Page_SetDash(pg, ptn, 1, 0));
+            OUT(p, "[");
+            num(p, (int64_t)dash * 100000, ']');
+            OUT(p, " 0 d\n");
         } else {
-            rc_pdf_ok(p, HPDF_Page_SetDash(pg, NULL, 0, 0));
+            OUT(p, "[] 0 d\n");
         }
         g->dash = dash;
         g->dash_set = true;
@@ -212,74 +330,98 @@ static void set_stroke(rc_pdf *p, HPDF_Page pg, gstate *g, const rc_draw_op *op)
 }
 
 /* Prepares colours for a path and paints it after construction. */
-static void begin_shape(rc_pdf *p, HPDF_Page pg, gstate *g, const rc_draw_op *op)
+static void begin_shape(rc_pdf *p, gstate *g, const rc_draw_op *op)
 {
-    end_text(p, pg, g);
-    if (op->fill) set_fill(p, pg, g, op->fill_rgb);
-    if (op->stroke) set_stroke(p, pg, g, op);
+    end_text(p, g);
+    if (op->fill) set_fill(p, g, op->fill_rgb);
+    if (op->stroke) set_stroke(p, g, op);
 }
 
-static void paint(rc_pdf *p, HPDF_Page pg, const rc_draw_op *op)
+static void paint(rc_pdf *p, const rc_draw_op *op)
 {
     if (op->fill && op->stroke)
-        rc_pdf_ok(p, HPDF_Page_FillStroke(pg));
+        OUT(p, "B\n");
     else if (op->fill)
-        rc_pdf_ok(p, HPDF_Page_Fill(pg));
+        OUT(p, "f\n");
     else if (op->stroke)
-        rc_pdf_ok(p, HPDF_Page_Stroke(pg));
+        OUT(p, "S\n");
     else
-        rc_pdf_ok(p, HPDF_Page_EndPath(pg));
+        OUT(p, "n\n");
 }
 
-static void draw_text(rc_pdf *p, HPDF_Page pg, gstate *g, const rc_draw_op *op, double ox,
-                      double oy)
+static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, double oy)
 {
     if ((unsigned)op->font >= RC_FONT_COUNT || !p->font[op->font] || op->len == 0 ||
         !(op->size > 0))
         return;
-    const char *s = rc_pdf_text(p, op->text, op->len);
     if (!g->in_text) {
-        if (!rc_pdf_ok(p, HPDF_Page_BeginText(pg))) return;
+        OUT(p, "BT\n");
         g->in_text = true;
     }
     double size = op->size > HPDF_MAX_FONTSIZE ? HPDF_MAX_FONTSIZE : op->size;
     if (g->font != (int)op->font || g->size != size) {
-        rc_pdf_ok(p, HPDF_Page_SetFontAndSize(pg, p->font[op->font], (HPDF_REAL)size));
+        const char *name = g->fname[op->font];
+        if (!name) {
+            name = g->fname[op->font] = HPDF_Page_GetLocalFontName(g->pg, p->font[op->font]);
+            if (!name) {
+                rc_pdf_ok(p, HPDF_INVALID_FONT);
+                return;
+            }
+        }
+        OUT(p, "/");
+        out(p, name, strlen(name));
+        OUT(p, " ");
+        pos(p, size, ' ');
+        OUT(p, "Tf\n");
         g->font = (int)op->font;
         g->size = size;
     }
-    set_fill(p, pg, g, op->fill_rgb);
-    rc_pdf_ok(p, HPDF_Page_SetTextMatrix(pg, 1, 0, 0, 1, (HPDF_REAL)(op->x + ox),
-                                         (HPDF_REAL)(op->y + oy)));
-    rc_pdf_ok(p, HPDF_Page_ShowText(pg, s));
+    set_fill(p, g, op->fill_rgb);
+    /* absolute: the reader then holds exactly the numbers libharu wrote
+     * (relative Td moves are summed in floating point, and a last-bit
+     * difference moves glyphs across a rasteriser's subpixel boundary or
+     * reorders pdftotext's words on a shared baseline) */
+    OUT(p, "1 0 0 1 ");
+    pos(p, op->x + ox, ' ');
+    pos(p, op->y + oy, ' ');
+    OUT(p, "Tm\n");
+    text_string(p, op->text, op->len);
+    OUT(p, " Tj\n");
 }
 
-static void draw_path(rc_pdf *p, HPDF_Page pg, gstate *g, const rc_draw_op *op, double ox,
-                      double oy)
+static void draw_path(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, double oy)
 {
     if (op->nsegs == 0 || op->segs[0].op != RC_PATH_MOVE)
         return; /* a path must start with a move; producers guarantee it */
-    begin_shape(p, pg, g, op);
+    begin_shape(p, g, op);
     for (size_t k = 0; k < op->nsegs; k++) {
         const rc_path_seg *s = &op->segs[k];
-        HPDF_REAL x = (HPDF_REAL)(s->x + ox), y = (HPDF_REAL)(s->y + oy);
         switch (s->op) {
         case RC_PATH_MOVE:
-            rc_pdf_ok(p, HPDF_Page_MoveTo(pg, x, y));
+            pos(p, s->x + ox, ' ');
+            pos(p, s->y + oy, ' ');
+            OUT(p, "m\n");
             break;
         case RC_PATH_LINE:
-            rc_pdf_ok(p, HPDF_Page_LineTo(pg, x, y));
+            pos(p, s->x + ox, ' ');
+            pos(p, s->y + oy, ' ');
+            OUT(p, "l\n");
             break;
         case RC_PATH_CURVE:
-            rc_pdf_ok(p, HPDF_Page_CurveTo(pg, (HPDF_REAL)(s->x1 + ox), (HPDF_REAL)(s->y1 + oy),
-                                           (HPDF_REAL)(s->x2 + ox), (HPDF_REAL)(s->y2 + oy), x, y));
+            pos(p, s->x1 + ox, ' ');
+            pos(p, s->y1 + oy, ' ');
+            pos(p, s->x2 + ox, ' ');
+            pos(p, s->y2 + oy, ' ');
+            pos(p, s->x + ox, ' ');
+            pos(p, s->y + oy, ' ');
+            OUT(p, "c\n");
             break;
         case RC_PATH_CLOSE:
-            rc_pdf_ok(p, HPDF_Page_ClosePath(pg));
+            OUT(p, "h\n");
             break;
         }
     }
-    paint(p, pg, op);
+    paint(p, op);
 }
 
 static void draw_link(rc_pdf *p, HPDF_Page pg, const rc_draw_op *op, double ox, double oy)
@@ -295,48 +437,109 @@ static void draw_link(rc_pdf *p, HPDF_Page pg, const rc_draw_op *op, double ox, 
     }
 }
 
-static void draw_list(rc_pdf *p, HPDF_Page pg, gstate *g, const rc_draw_list *l, double ox,
-                      double oy, int depth)
+static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, double oy, int depth)
 {
     if (!l || depth > MAX_DEPTH) return;
     for (size_t i = 0; i < l->ops.n && !rc_pdf_failed(p); i++) {
         const rc_draw_op *op = &l->ops.v[i];
         switch (op->kind) {
         case RC_DRAW_TEXT:
-            draw_text(p, pg, g, op, ox, oy);
+            draw_text(p, g, op, ox, oy);
             break;
         case RC_DRAW_RECT:
-            begin_shape(p, pg, g, op);
-            rc_pdf_ok(p, HPDF_Page_Rectangle(pg, (HPDF_REAL)(op->x + ox), (HPDF_REAL)(op->y + oy),
-                                             (HPDF_REAL)op->w, (HPDF_REAL)op->h));
-            paint(p, pg, op);
+            begin_shape(p, g, op);
+            pos(p, op->x + ox, ' ');
+            pos(p, op->y + oy, ' ');
+            pos(p, op->w, ' ');
+            pos(p, op->h, ' ');
+            OUT(p, "re\n");
+            paint(p, op);
             break;
         case RC_DRAW_LINE:
-            begin_shape(p, pg, g, op);
-            rc_pdf_ok(p, HPDF_Page_MoveTo(pg, (HPDF_REAL)(op->x + ox), (HPDF_REAL)(op->y + oy)));
-            rc_pdf_ok(p, HPDF_Page_LineTo(pg, (HPDF_REAL)(op->x2 + ox), (HPDF_REAL)(op->y2 + oy)));
-            rc_pdf_ok(p, HPDF_Page_Stroke(pg));
+            begin_shape(p, g, op);
+            pos(p, op->x + ox, ' ');
+            pos(p, op->y + oy, ' ');
+            OUT(p, "m\n");
+            pos(p, op->x2 + ox, ' ');
+            pos(p, op->y2 + oy, ' ');
+            OUT(p, "l\nS\n");
             break;
         case RC_DRAW_PATH:
-            draw_path(p, pg, g, op, ox, oy);
+            draw_path(p, g, op, ox, oy);
             break;
         case RC_DRAW_LINK:
-            draw_link(p, pg, op, ox, oy);
+            draw_link(p, g->pg, op, ox, oy);
             break;
         case RC_DRAW_DEST:
             break; /* collected by rc_pdf_scan */
         case RC_DRAW_GROUP:
-            draw_list(p, pg, g, op->group, ox + op->x, oy + op->y, depth + 1);
+            draw_list(p, g, op->group, ox + op->x, oy + op->y, depth + 1);
             break;
         }
     }
+}
+
+/* Writes "/Filter /FlateDecode" into a content stream's dictionary whose
+ * data is already deflated (libharu writes the data as is when the
+ * stream's own filter is NONE, and would drop a /Filter entry). */
+static HPDF_STATUS flate_key(HPDF_Dict d, HPDF_Stream s)
+{
+    (void)d;
+    return HPDF_Stream_WriteStr(s, "/Filter /FlateDecode\012");
+}
+
+/* Deflates the page's content bytes into its content stream. */
+static void flush(rc_pdf *p, HPDF_Page pg)
+{
+    HPDF_PageAttr attr = pg->attr;
+    if (!attr || !attr->contents || !attr->stream) {
+        rc_pdf_ok(p, HPDF_INVALID_PAGE);
+        return;
+    }
+    if (!p->zinit) {
+        memset(&p->z, 0, sizeof p->z);
+        if (deflateInit(&p->z, Z_DEFAULT_COMPRESSION) != Z_OK) {
+            rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+            return;
+        }
+        p->zinit = true;
+    } else if (deflateReset(&p->z) != Z_OK) {
+        rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+        return;
+    }
+    size_t bound = deflateBound(&p->z, (uLong)p->cn);
+    if (bound > p->zcap) {
+        p->zcap = bound * 2;
+        p->zs = rc_arena_alloc(p->a, p->zcap);
+    }
+    p->z.next_in = (Bytef *)p->cs;
+    p->z.avail_in = (uInt)p->cn;
+    p->z.next_out = p->zs;
+    p->z.avail_out = (uInt)p->zcap;
+    if (deflate(&p->z, Z_FINISH) != Z_STREAM_END) {
+        rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+        return;
+    }
+    size_t zn = p->zcap - p->z.avail_out;
+    if (!rc_pdf_ok(p, HPDF_Stream_Write(attr->stream, p->zs, (HPDF_UINT)zn))) return;
+    attr->contents->filter = HPDF_STREAM_FILTER_NONE;
+    attr->contents->write_fn = flate_key;
 }
 
 void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
 {
     gstate g;
     memset(&g, 0, sizeof g);
+    g.pg = pg;
     g.font = -1;
-    draw_list(p, pg, &g, l, 0, 0, 0);
-    end_text(p, pg, &g);
+    p->cn = 0;
+    draw_list(p, &g, l, 0, 0, 0);
+    end_text(p, &g);
+    if (!rc_pdf_failed(p)) flush(p, pg);
+}
+
+void rc_pdf_draw_end(rc_pdf *p)
+{
+    if (p->zinit) deflateEnd(&p->z);
+    p->zinit = false;
 }

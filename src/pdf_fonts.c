@@ -6,13 +6,20 @@
  * BaseFont gets a "HPDFAA+" tag), but its ToUnicode stream is a copy of the
  * encoding CMap (begincidrange), which readers reject. Before saving, each
  * font's ToUnicode stream is rewritten with bfchar/bfrange entries for
- * exactly the codes the document shows. */
+ * exactly the codes the document shows.
+ *
+ * Loading: libharu is given a reduced copy of each file (rc_ttf_reduce: a
+ * cmap of only the shown codes, no layout tables) through an in-memory
+ * stream, because building the CID font from the full cmap costs it tens of
+ * millions of instructions per face. The glyphs the document shows are
+ * marked as used right after loading (HPDF_TTFontDef_GetCharWidth, what
+ * HPDF_Page_ShowText does), since pages are written without ShowText. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "pdf_int.h"
+#include "rc/util.h"
 
 /* ---- the CMap text ---- */
 
@@ -142,41 +149,180 @@ static const char *plain_name(rc_pdf *p, const char *name, const char *const *ta
     return rc_arena_strdup(p->a, def->base_font);
 }
 
+/* A libharu stream reading font bytes held in the arena: the file reader
+ * it would otherwise use does an fread (and, after every seek, a read(2))
+ * for each 2- or 4-byte field. Same semantics: short reads zero-fill and
+ * report HPDF_STREAM_EOF, seeks past the end are allowed. */
+typedef struct memsrc {
+    const unsigned char *d;
+    size_t len, pos;
+} memsrc;
+
+static HPDF_STATUS mem_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *siz)
+{
+    memsrc *m = s->attr;
+    size_t want = *siz, have = m->pos < m->len ? m->len - m->pos : 0;
+    if (want <= have) {
+        memcpy(ptr, m->d + m->pos, want);
+        m->pos += want;
+        return HPDF_OK;
+    }
+    memset(ptr, 0, want);
+    if (have) memcpy(ptr, m->d + m->pos, have);
+    m->pos += have;
+    *siz = (HPDF_UINT)have;
+    return HPDF_STREAM_EOF;
+}
+
+static HPDF_STATUS mem_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    memsrc *m = s->attr;
+    int64_t base = mode == HPDF_SEEK_SET ? 0 : mode == HPDF_SEEK_CUR ? (int64_t)m->pos
+                                                                     : (int64_t)m->len;
+    if (base + pos < 0) return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, 0);
+    m->pos = (size_t)(base + pos);
+    return HPDF_OK;
+}
+
+static HPDF_INT32 mem_tell(HPDF_Stream s)
+{
+    const memsrc *m = s->attr;
+    return (HPDF_INT32)m->pos;
+}
+
+static HPDF_UINT32 mem_size(HPDF_Stream s)
+{
+    const memsrc *m = s->attr;
+    return (HPDF_UINT32)m->len;
+}
+
+/* HPDF_LoadTTFontFromFile (embedding) for bytes in memory: the same font
+ * definition, registration and subset tag (HPDFAA, HPDFAB, ...). */
+static const char *load_ttf(rc_pdf *p, const unsigned char *data, size_t len)
+{
+    HPDF_Doc doc = p->doc;
+    memsrc *m = rc_arena_alloc(p->a, sizeof *m);
+    m->d = data;
+    m->len = len;
+    HPDF_Stream s = HPDF_CallbackReader_New(doc->mmgr, mem_read, mem_seek, mem_tell, mem_size, m);
+    HPDF_FontDef def = s ? HPDF_TTFontDef_Load(doc->mmgr, s, HPDF_TRUE) : NULL; /* owns s */
+    if (!def || HPDF_Doc_RegisterFontDef(doc, def) != HPDF_OK) {                /* frees def */
+        HPDF_CheckError(&doc->error);
+        if (!rc_pdf_failed(p)) rc_pdf_ok(p, HPDF_TTF_INVALID_FOMAT);
+        return NULL;
+    }
+    HPDF_BYTE *tag = doc->ttfont_tag;
+    if (tag[0] == 0) {
+        memcpy(tag, "HPDFAA", 6);
+    } else {
+        for (int i = 5; i >= 0; i--) {
+            tag[i]++;
+            if (tag[i] <= 'Z') break;
+            tag[i] = 'A';
+        }
+    }
+    HPDF_TTFontDef_SetTagName(def, (char *)tag);
+    return def->base_font;
+}
+
+/* The codes of face i and of the later faces drawn from the same file,
+ * ascending. */
+static uint32_t *face_codes(rc_pdf *p, const char *const *paths, int i, size_t *n)
+{
+    unsigned char *set = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
+    size_t count = 0;
+    for (int k = i; k < RC_FONT_COUNT; k++) {
+        if (!p->codes[k] || !paths[k] || strcmp(paths[k], paths[i]) != 0) continue;
+        for (size_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
+            set[b] |= p->codes[k][b];
+    }
+    for (size_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
+        for (unsigned v = set[b]; v; v &= v - 1)
+            count++;
+    uint32_t *codes = rc_arena_array(p->a, count ? count : 1, sizeof *codes);
+    size_t o = 0;
+    for (uint32_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
+        if (set[b])
+            for (uint32_t bit = 0; bit < 8; bit++)
+                if (set[b] >> bit & 1) codes[o++] = b * 8 + bit;
+    *n = o;
+    return codes;
+}
+
+/* The codes for the reduced cmap: the shown ones plus 'H' and 'x', whose
+ * outlines libharu measures for CapHeight and XHeight. */
+static uint32_t *with_metric_codes(rc_pdf *p, const uint32_t *codes, size_t n, size_t *m)
+{
+    static const uint32_t extra[] = {'H', 'x'};
+    uint32_t *out = rc_arena_array(p->a, n + 2, sizeof *out);
+    size_t o = 0, e = 0;
+    for (size_t i = 0; i < n || e < 2;) {
+        uint32_t c = i < n && (e == 2 || codes[i] <= extra[e]) ? codes[i++] : extra[e++];
+        if (o == 0 || out[o - 1] != c) out[o++] = c;
+    }
+    *m = o;
+    return out;
+}
+
+/* Loads the file at path for face i, reduced to the codes the document
+ * shows (the original bytes when the font is not one rc_ttf_reduce
+ * handles), registers it and marks its shown glyphs as used, as
+ * HPDF_Page_ShowText would have. */
+static rc_status load_face(rc_pdf *p, const char *const *paths, int i, const char **names,
+                           rc_loc loc, const char *face)
+{
+    char *data;
+    size_t len;
+    if (rc_read_file(p->a, paths[i], &data, &len) != RC_OK) {
+        rc_diag_error(p->d, loc, "cannot read %s font '%s': %s", face, paths[i], strerror(errno));
+        return RC_ERR_IO;
+    }
+    size_t n, m;
+    uint32_t *codes = face_codes(p, paths, i, &n);
+    uint32_t *cmap = with_metric_codes(p, codes, n, &m);
+    unsigned char *bytes = (unsigned char *)data, *red;
+    size_t rlen;
+    if (rc_ttf_reduce(p->a, bytes, len, cmap, m, &red, &rlen) == RC_OK) {
+        bytes = red;
+        len = rlen;
+    }
+    const char *name = load_ttf(p, bytes, len);
+    if (name) name = names[i] = plain_name(p, name, names, i);
+    HPDF_Font f = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
+    HPDF_FontAttr attr = f ? f->attr : NULL;
+    if (!f || !attr || rc_pdf_failed(p)) {
+        rc_diag_error(p->d, loc, "libharu cannot embed %s font '%s' (error 0x%04X)", face,
+                      paths[i], (unsigned)p->err);
+        return RC_ERR_LIBRARY;
+    }
+    for (size_t k = 0; k < n; k++)
+        HPDF_TTFontDef_GetCharWidth(attr->fontdef, (HPDF_UINT16)codes[k]);
+    p->font[i] = f;
+    p->fcodes[i] = codes;
+    p->nfcodes[i] = n;
+    return rc_pdf_failed(p) ? RC_ERR_LIBRARY : RC_OK;
+}
+
 rc_status rc_pdf_fonts_load(rc_pdf *p, const rc_config *cfg, const rc_fonts *fonts)
 {
     static const char *const face[RC_FONT_COUNT] = {"regular", "italic", "bold", "bold italic",
                                                     "light"};
-    const char *loaded[RC_FONT_COUNT] = {0}, *names[RC_FONT_COUNT] = {0};
+    const char *paths[RC_FONT_COUNT] = {0}, *names[RC_FONT_COUNT] = {0};
+    for (int i = 0; i < RC_FONT_COUNT; i++)
+        if (p->codes[i]) paths[i] = face_path(cfg, fonts, i);
     for (int i = 0; i < RC_FONT_COUNT; i++) {
         if (!p->codes[i]) continue; /* only faces that show text are embedded */
         rc_loc loc = cfg ? cfg->style.font_loc[i] : (rc_loc){p->path, 0, 0};
-        const char *path = face_path(cfg, fonts, i);
-        if (!path || !path[0]) {
+        if (!paths[i] || !paths[i][0]) {
             rc_diag_error(p->d, loc, "no file for the %s font face", face[i]);
             return RC_ERR_CONFIG;
         }
         /* the same file for two faces: load once (libharu refuses twice) */
-        for (int k = 0; k < i; k++)
-            if (loaded[k] && strcmp(loaded[k], path) == 0) p->font[i] = p->font[k];
-        if (p->font[i]) {
-            loaded[i] = path;
-            continue;
-        }
-        if (access(path, R_OK) != 0) {
-            rc_diag_error(p->d, loc, "cannot read %s font '%s': %s", face[i], path,
-                          strerror(errno));
-            return RC_ERR_IO;
-        }
-        const char *name = HPDF_LoadTTFontFromFile(p->doc, path, HPDF_TRUE);
-        if (name) name = names[i] = plain_name(p, name, names, i);
-        HPDF_Font f = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
-        if (!f || rc_pdf_failed(p)) {
-            rc_diag_error(p->d, loc, "libharu cannot embed %s font '%s' (error 0x%04X)", face[i],
-                          path, (unsigned)p->err);
-            return RC_ERR_LIBRARY;
-        }
-        p->font[i] = f;
-        loaded[i] = path;
+        for (int k = 0; k < i && !p->font[i]; k++)
+            if (p->font[k] && strcmp(paths[k], paths[i]) == 0) p->font[i] = p->font[k];
+        if (p->font[i]) continue;
+        rc_status st = load_face(p, paths, i, names, loc, face[i]);
+        if (st != RC_OK) return st;
     }
     return RC_OK;
 }
@@ -224,26 +370,10 @@ static void trim_font(rc_pdf *p, HPDF_Font font, const uint32_t *codes, size_t n
 
 void rc_pdf_fonts_fix_tounicode(rc_pdf *p)
 {
-    uint32_t *codes = NULL;
     for (int i = 0; i < RC_FONT_COUNT && !rc_pdf_failed(p); i++) {
-        if (!p->font[i]) continue;
-        bool first = true;
-        for (int k = 0; k < i; k++)
-            if (p->font[k] == p->font[i]) first = false;
-        if (!first) continue;
-        if (!codes) codes = rc_arena_array(p->a, 65536, sizeof *codes);
-        /* union of the code sets of every face sharing this font */
-        unsigned char *set = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
-        for (int k = i; k < RC_FONT_COUNT; k++)
-            if (p->font[k] == p->font[i] && p->codes[k])
-                for (size_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
-                    set[b] |= p->codes[k][b];
-        size_t n = 0;
-        for (uint32_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
-            if (set[b])
-                for (uint32_t bit = 0; bit < 8; bit++)
-                    if (set[b] >> bit & 1) codes[n++] = b * 8 + bit;
-        size_t len;
+        if (!p->font[i] || !p->fcodes[i]) continue; /* a later face sharing a font */
+        const uint32_t *codes = p->fcodes[i];
+        size_t n = p->nfcodes[i], len;
         char *cmap = rc_pdf_tounicode(p->a, codes, n, &len);
         HPDF_Dict tu = HPDF_Dict_GetItem(p->font[i], "ToUnicode", HPDF_OCLASS_DICT);
         if (!tu || !tu->stream) {

@@ -8,6 +8,7 @@
 #include <hpdf.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <zlib.h>
 #include "rc/pdf.h"
 
 /* Codes are BMP code points; one bit per code. */
@@ -37,6 +38,10 @@ typedef struct rc_pdf {
     /* fonts: which faces are used, with the codes each one shows */
     unsigned char *codes[RC_FONT_COUNT];
     HPDF_Font font[RC_FONT_COUNT];
+    /* at the first face of each loaded font: the codes of every face that
+     * shares it, ascending */
+    uint32_t *fcodes[RC_FONT_COUNT];
+    size_t nfcodes[RC_FONT_COUNT];
     /* named destinations: open addressing, capacity a power of two */
     rc_pdf_dest *dests;
     size_t ndests, dcap;
@@ -45,6 +50,13 @@ typedef struct rc_pdf {
     /* scratch buffer for NUL-terminated text */
     char *buf;
     size_t bufcap;
+    /* the page content being written, and its compressed form */
+    char *cs;
+    size_t cn, ccap;
+    unsigned char *zs;
+    size_t zcap;
+    z_stream z;
+    bool zinit;
     /* running content hash (FNV-1a 64, two lanes) for the document ID */
     uint64_t h1, h2;
 } rc_pdf;
@@ -57,8 +69,11 @@ bool rc_pdf_failed(const rc_pdf *p);
 /* pdf_draw.c */
 /* First pass over all pages: used faces and codes, destinations, content hash. */
 void rc_pdf_scan(rc_pdf *p, const rc_layout *lay);
-/* Draws one page's display list onto pg; queues internal links. */
+/* Draws one page's display list onto pg (content written directly, already
+ * compressed); queues internal links. */
 void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l);
+/* Releases what drawing holds outside the arena (the zlib stream). */
+void rc_pdf_draw_end(rc_pdf *p);
 /* UTF-8 text -> what libharu's UTF-8 encoder can take (BMP only, no C0
  * controls); returns a NUL-terminated scratch copy. */
 const char *rc_pdf_text(rc_pdf *p, const char *s, size_t len);

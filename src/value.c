@@ -50,8 +50,7 @@ void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f)
         rc_code_slot *e = &rt->tab[h];
         e->idx1 = (uint32_t)i + 1;
         e->len = (uint32_t)len;
-        if (len <= sizeof e->text)
-            memcpy(e->text, f->codes[i].code, len);
+        if (len <= sizeof e->text) memcpy(e->text, f->codes[i].code, len);
     }
     rt->likert_direct = f->type == RC_FIELD_LIKERT && f->scale_max >= f->scale_min &&
                         f->ncodes == (size_t)(f->scale_max - f->scale_min + 1);
@@ -70,11 +69,9 @@ static bool is_space(char c)
 
 static int find_code(const rc_field_rt *rt, const rc_field_cfg *f, const char *s, size_t len)
 {
-    if (rt)
-        return rc_find_code(rt, s, len);
+    if (rt) return rc_find_code(rt, s, len);
     for (size_t i = 0; i < f->ncodes; i++)
-        if (strlen(f->codes[i].code) == len && memcmp(f->codes[i].code, s, len) == 0)
-            return (int)i;
+        if (strlen(f->codes[i].code) == len && memcmp(f->codes[i].code, s, len) == 0) return (int)i;
     return -1;
 }
 
@@ -87,8 +84,7 @@ static void warn_once(rc_field_rt *rt, rc_arena *a, rc_diag *d, rc_loc loc, cons
     if (rt) {
         bool added;
         rc_strset_add(&rt->warned, key, klen, 0, &added);
-        if (!added)
-            return;
+        if (!added) return;
         if (++rt->nwarned > MAX_WARNINGS_PER_FIELD) {
             if (rt->nwarned == MAX_WARNINGS_PER_FIELD + 1)
                 rc_diag_note(d, loc, "further warnings about field '%s' are not shown",
@@ -107,14 +103,11 @@ static inline bool parse_int(const char *s, size_t len, double *v)
 {
     size_t i = 0;
     bool neg = false;
-    if (i < len && (s[i] == '+' || s[i] == '-'))
-        neg = s[i++] == '-';
-    if (i == len || len - i > 15)
-        return false;
+    if (i < len && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+    if (i == len || len - i > 15) return false;
     int64_t x = 0;
     for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
+        if (s[i] < '0' || s[i] > '9') return false;
         x = x * 10 + (s[i] - '0');
     }
     *v = (double)(neg ? -x : x);
@@ -124,13 +117,10 @@ static inline bool parse_int(const char *s, size_t len, double *v)
 /* s is NUL-terminated. Plain decimal notation only (no hex, inf, nan). */
 static bool parse_number(const char *s, size_t len, double *v)
 {
-    if (parse_int(s, len, v))
-        return true;
-    if (len == 0 || !strchr("+-.0123456789", s[0]))
-        return false;
+    if (parse_int(s, len, v)) return true;
+    if (len == 0 || !strchr("+-.0123456789", s[0])) return false;
     for (size_t i = 0; i < len; i++)
-        if (!s[i] || !strchr("+-.0123456789eE", s[i]))
-            return false;
+        if (!s[i] || !strchr("+-.0123456789eE", s[i])) return false;
     char *end;
     errno = 0;
     *v = strtod(s, &end);
@@ -141,8 +131,7 @@ static bool parse_number(const char *s, size_t len, double *v)
 static const char *missing_code(const rc_field_rt *rt, const rc_field_cfg *f, const char *s,
                                 size_t len)
 {
-    if (rt)
-        return rc_missing_code(rt, s, len);
+    if (rt) return rc_missing_code(rt, s, len);
     const rc_strlist *m = f->missing.n ? &f->missing : (f->source ? &f->source->missing : NULL);
     for (size_t i = 0; m && i < m->n; i++)
         if (m->v[i].s && strlen(m->v[i].s) == len && memcmp(m->v[i].s, s, len) == 0)
@@ -152,8 +141,7 @@ static const char *missing_code(const rc_field_rt *rt, const rc_field_cfg *f, co
 
 static const char *type_name(rc_field_type t)
 {
-    static const char *const names[] = {"category", "multi", "likert", "integer", "number",
-                                        "text"};
+    static const char *const names[] = {"category", "multi", "likert", "integer", "number", "text"};
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 
@@ -177,8 +165,7 @@ static void parse_multi(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, con
         const char *hit = NULL;
         for (size_t j = i; j + slen <= len;) {
             const char *c = memchr(text + j, sep[0], len - j - slen + 1);
-            if (!c)
-                break;
+            if (!c) break;
             if (rc_same(c, sep, slen)) {
                 hit = c;
                 break;
@@ -200,12 +187,10 @@ static void parse_multi(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, con
             else
                 out->mask |= (uint64_t)1 << k;
         }
-        if (!hit)
-            break;
+        if (!hit) break;
         i = e + slen;
     }
-    if (!out->mask)
-        out->missing = true;
+    if (!out->mask) out->missing = true;
 }
 
 bool rc_value_parse_rt(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, const char *s,
@@ -258,16 +243,16 @@ bool rc_value_parse_rt(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, cons
             return true;
         }
         out->num = v;
-        int k = (rt && rt->likert_direct) ? (int)v - f->scale_min : find_code(rt, f, s, len);
-        /* codes are canonical ("3"), so an equal length means equal text */
-        if (k >= 0 && (size_t)k < f->ncodes &&
-            (rt ? rt->codelen[k] : strlen(f->codes[k].code)) == len) {
-            out->code = k;
+        /* The level index; config.c declares likert codes as the whole scale
+         * in order ("1".."5"), so it is also the index into f->codes. */
+        out->code = (int)v - f->scale_min;
+        int k = out->code;
+        /* canonical codes: an equal length means an equal text */
+        if ((size_t)k < f->ncodes && (rt ? rt->codelen[k] : strlen(f->codes[k].code)) == len &&
+            strncmp(f->codes[k].code, s, len) == 0)
             out->text = f->codes[k].code;
-        } else {
-            out->code = (int)v - f->scale_min;
+        else
             out->text = copy(room, s, len);
-        }
         return true;
     }
     case RC_FIELD_MULTI:
@@ -316,8 +301,7 @@ static const char *code_label(const rc_code *c)
 
 static const char *plain_number(rc_arena *a, double v)
 {
-    if (v == floor(v) && fabs(v) < 1e15)
-        return rc_arena_printf(a, "%.0f", v);
+    if (v == floor(v) && fabs(v) < 1e15) return rc_arena_printf(a, "%.0f", v);
     char buf[64];
     snprintf(buf, sizeof buf, "%.15g", v);
     return rc_arena_strdup(a, buf);
@@ -325,22 +309,19 @@ static const char *plain_number(rc_arena *a, double v)
 
 const char *rc_value_display(rc_arena *a, const rc_field_cfg *f, const rc_value *v)
 {
-    if (v->missing)
-        return "";
+    if (v->missing) return "";
     switch (f->type) {
     case RC_FIELD_CATEGORY:
         return v->code >= 0 && (size_t)v->code < f->ncodes ? code_label(&f->codes[v->code])
-                                                            : (v->text ? v->text : "");
+                                                           : (v->text ? v->text : "");
     case RC_FIELD_MULTI: {
         size_t n = 0;
         for (size_t i = 0; i < f->ncodes && i < 64; i++)
-            if (v->mask >> i & 1)
-                n += strlen(code_label(&f->codes[i])) + 2;
+            if (v->mask >> i & 1) n += strlen(code_label(&f->codes[i])) + 2;
         char *b = rc_arena_alloc(a, n + 1);
         for (size_t i = 0; i < f->ncodes && i < 64; i++)
             if (v->mask >> i & 1) {
-                if (*b)
-                    strcat(b, "; ");
+                if (*b) strcat(b, "; ");
                 strcat(b, code_label(&f->codes[i]));
             }
         return b;

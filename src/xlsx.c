@@ -404,8 +404,10 @@ void rc_xw_properties(rc_xw *x, const rc_doc *doc, int64_t epoch, const char *su
         p.comments = (char *)r->doi.s;
     }
     /* A fixed creation time makes the files byte-identical between builds
-     * (libxlsxwriter would otherwise use the current time). */
-    p.created = (time_t)epoch;
+     * (libxlsxwriter would otherwise use the current time). libxlsxwriter
+     * reads 0 as "not set", so SOURCE_DATE_EPOCH=0 is written as one second
+     * later: still reproducible. */
+    p.created = epoch ? (time_t)epoch : (time_t)1;
     rc_xw_check(x, workbook_set_properties(x->wb, &p), "document properties");
 }
 

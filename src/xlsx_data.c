@@ -308,7 +308,8 @@ static void start(feed *fd)
     for (size_t r = 0; r < fd->nhead && fd->x->err == LXW_NO_ERROR; r++)
         put_row(fd, fd->head + r * nf);
     fd->nhead = 0;
-    if (fd->head_a) rc_arena_free(fd->head_a);
+    fd->head = NULL;
+    rc_arena_free(fd->head_a);
     fd->head_a = NULL;
 }
 
@@ -322,9 +323,10 @@ static void feed_init(feed *fd, rc_xw *x, dsheet *s, size_t per, bool cm)
     fd->name = s->src->cfg->name.s ? s->src->cfg->name.s : "data";
     fd->total = s->src->nrows;
     fd->headcap = head_rows(s->src->ncols, fd->total);
-    fd->head =
-        rc_arena_array(x->a, (fd->headcap ? fd->headcap : 1) * (s->src->ncols ? s->src->ncols : 1),
-                       sizeof *fd->head);
+    /* The held-back rows live in their own arena, freed once written. */
+    fd->head_a = rc_arena_new();
+    fd->head = rc_arena_array(fd->head_a, fd->headcap ? fd->headcap : 1,
+                              (s->src->ncols ? s->src->ncols : 1) * sizeof *fd->head);
 }
 
 /* The values of the next row are at fd->head + nhead * ncols (while rows are
@@ -343,8 +345,13 @@ static void feed_row(feed *fd, const rc_value *row)
 static void feed_end(feed *fd)
 {
     if (!fd->started) start(fd);
+}
+
+static void feed_free(feed *fd)
+{
     if (fd->head_a) rc_arena_free(fd->head_a);
     fd->head_a = NULL;
+    fd->head = NULL;
 }
 
 /* ---- the second read of a source's CSV file ---------------------------------------- */
@@ -357,6 +364,7 @@ typedef struct reread {
     const char *file;
     size_t nf;
     size_t *csvcol; /* CSV column of each field */
+    size_t width;   /* fields a record needs: 1 + the largest csvcol */
     size_t rec;     /* records seen */
     unsigned hdr;   /* 1-based header record */
     rc_value *row;  /* one row, once rows are no longer held back */
@@ -394,6 +402,7 @@ static bool map_columns(reread *rr, const rc_csv_field *fs, size_t n)
             i++;
         if (i == n) return false;
         rr->csvcol[k] = i;
+        if (i + 1 > rr->width) rr->width = i + 1;
     }
     return true;
 }
@@ -420,6 +429,10 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
     }
     if (fd->done + fd->nhead >= fd->total) {
         rr->why = "it has more rows than when it was read";
+        return 1;
+    }
+    if (n < rr->width) { /* rc_csv_read reports ragged rows; never index past them */
+        rr->why = "a row has fewer fields";
         return 1;
     }
     if (fd->started && rr->blk_rows >= BLOCK_ROWS) new_block(rr);
@@ -466,7 +479,6 @@ static rc_status stream_source(feed *fd, const rc_config *cfg, rc_diag *d)
     if (!rr.file) rr.file = "";
     rr.csvcol = rc_arena_array(x->a, rr.nf ? rr.nf : 1, sizeof *rr.csvcol);
     rr.row = rc_arena_array(x->a, rr.nf ? rr.nf : 1, sizeof *rr.row);
-    fd->head_a = rc_arena_new();
     new_block(&rr);
     rc_diag *cd = rc_diag_new(); /* CSV problems were reported by the data stage */
     rc_csv_opts o = {.delimiter = src->delimiter ? src->delimiter : ',',
@@ -494,8 +506,6 @@ static rc_status stream_source(feed *fd, const rc_config *cfg, rc_diag *d)
     }
     rc_diag_free(cd);
     x->scratch = NULL;
-    if (fd->head_a) rc_arena_free(fd->head_a);
-    fd->head_a = NULL;
     rc_arena_free(rr.blk);
     rc_diag_free(rr.bd);
     return x->abandoned ? (st == RC_ERR_IO ? RC_ERR_IO : RC_ERR_DATA) : RC_OK;
@@ -632,6 +642,7 @@ rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *pat
             kept_source(&fd);
         else
             st = stream_source(&fd, doc->cfg, d);
+        feed_free(&fd);
     }
     if (x.err == LXW_NO_ERROR && !x.abandoned) fields_sheet(&x, sheets, data->nsources);
     rc_status cst = rc_xw_close(&x);

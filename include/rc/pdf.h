@@ -32,4 +32,25 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
  * per block. Returns the CMap text (NUL-terminated) and its length. */
 char *rc_pdf_tounicode(rc_arena *a, const uint32_t *codes, size_t n, size_t *len);
 
+/* ---- ttf_subset.c: reduced fonts for embedding ---- */
+
+/* A reduced copy of the TrueType font font[0..len) for libharu: the tables
+ * libharu 2.3.0 reads or embeds (OS/2, cmap, cvt, fpgm, glyf, head, hhea,
+ * hmtx, loca, maxp, name, post, prep) with glyph ids, outlines and metrics
+ * unchanged, the others (GPOS, GSUB, kern, DSIG, ...) left out, and a cmap
+ * with one (3,1) format-4 subtable mapping exactly those of codes[0..n)
+ * (ascending, unique) that the original (3,1) format-4 subtable maps, to the
+ * same glyph ids. Tables are 4-byte aligned and zero padded; checksums and
+ * head.checkSumAdjustment are recomputed. The copy is allocated in a.
+ * Returns RC_OK, or RC_ERR_DATA (nothing allocated that matters) when the
+ * font is not one this can reduce: not TrueType outlines, a required table
+ * missing or truncated, no (3,1) format-4 cmap, or too many segments. */
+rc_status rc_ttf_reduce(rc_arena *a, const unsigned char *font, size_t len, const uint32_t *codes,
+                        size_t n, unsigned char **out, size_t *out_len);
+
+/* The glyph id the font's (3,1) format-4 cmap gives cp, looked up the way
+ * libharu 2.3.0 does (HPDF_TTFontDef_GetGlyphid); 0 when unmapped or when the
+ * font has no such subtable. */
+uint16_t rc_ttf_glyph(const unsigned char *font, size_t len, uint32_t cp);
+
 #endif

@@ -2,7 +2,7 @@
 # Runs every case in tests/bad/ (tests/bad/_fixtures holds files shared by
 # the cases, copied beside each case as ../_fixtures): each directory holds the inputs, 'args'
 # (the reportc arguments, run inside the case directory), 'expected' (the
-# exact stderr) and 'status' (the exit status). A case may also hold
+# exact stderr, with the checkout's path written @ROOT@) and 'status' (the exit status). A case may also hold
 # 'prepare' (a script run first in a scratch copy, e.g. to create a huge
 # file). After a failing build the output directory must be unchanged.
 set -uo pipefail
@@ -25,6 +25,8 @@ for case in "$root"/tests/bad/*/; do
   read -r -a args < "$work/args"
   (cd "$work" && timeout 120 "$RC" "${args[@]}" >/dev/null 2>"$base/stderr"); st=$?
   after=$(cd "$work/out" && ls -A | sort | xargs -r sha256sum)
+  # Paths inside the checkout are written @ROOT@ so expectations hold anywhere.
+  sed -i "s|$root|@ROOT@|g" "$base/stderr"
   want_st=$(cat "$work/status")
   ok=1
   if [ "$st" != "$want_st" ]; then echo "FAIL $name: exit $st, want $want_st"; ok=0; fi

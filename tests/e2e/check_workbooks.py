@@ -121,6 +121,10 @@ if "Fields" in data.sheetnames:
     for src, header in headers_all.items():
         for h in header:
             ok((src, h) in cols, f"data: column {src}.{h} not documented in Fields")
+    # No source of the sample is split: each column is on its source's sheet.
+    for r in rows:
+        ok(r.get("Sheet") == r["Source"] and r["Sheet"] in data.sheetnames,
+           f"data: Fields says {r['Source']}.{r['Column']} is on sheet {r.get('Sheet')!r}")
 
 # ---------------------------------------------------------------- figures workbook
 wb = openpyxl.load_workbook(fig_path)

@@ -45,8 +45,7 @@ static int collect(void *user, const rc_csv_field *f, size_t n, unsigned line)
     int k = snprintf(tmp, sizeof tmp, "%u:", line);
     put(s, tmp, (size_t)k);
     for (size_t i = 0; i < n; i++) {
-        if (i)
-            put(s, "|", 1);
+        if (i) put(s, "|", 1);
         put(s, f[i].s, f[i].len);
         if (s->cols) {
             k = snprintf(tmp, sizeof tmp, "@%u.%u%s", f[i].line, f[i].col, f[i].quoted ? "q" : "");
@@ -54,8 +53,7 @@ static int collect(void *user, const rc_csv_field *f, size_t n, unsigned line)
         }
     }
     put(s, "\n", 1);
-    if (s->stop_after && (int)s->nrec >= s->stop_after)
-        return 1;
+    if (s->stop_after && (int)s->nrec >= s->stop_after) return 1;
     return 0;
 }
 
@@ -81,8 +79,7 @@ static char *diags(rc_diag *d)
     out[0] = 0;
     for (size_t i = 0; i < rc_diag_count(d); i++) {
         n += rc_diag_format(rc_diag_get(d, i), out + n, sizeof out - n);
-        if (n + 1 < sizeof out)
-            out[n++] = '\n';
+        if (n + 1 < sizeof out) out[n++] = '\n';
         out[n] = 0;
     }
     return out;
@@ -112,12 +109,12 @@ static void test_basic_lf_crlf(void **state)
     (void)state;
     check("a,b\n1,2\n", RC_OK, "1:a|b\n2:1|2\n", "");
     check("a,b\r\n1,2\r\n", RC_OK, "1:a|b\n2:1|2\n", "");
-    check("a,b\n1,2", RC_OK, "1:a|b\n2:1|2\n", "");   /* no final newline */
+    check("a,b\n1,2", RC_OK, "1:a|b\n2:1|2\n", ""); /* no final newline */
     check("a,b\r\n1,2", RC_OK, "1:a|b\n2:1|2\n", "");
-    check("a,b,c\n,,\n", RC_OK, "1:a|b|c\n2:||\n", ""); /* empty fields */
-    check("a,b\n1,", RC_OK, "1:a|b\n2:1|\n", "");       /* empty last field at EOF */
+    check("a,b,c\n,,\n", RC_OK, "1:a|b|c\n2:||\n", "");         /* empty fields */
+    check("a,b\n1,", RC_OK, "1:a|b\n2:1|\n", "");               /* empty last field at EOF */
     check("a\n\n1\r\n\r\n2\n\n", RC_OK, "1:a\n3:1\n5:2\n", ""); /* blank lines skipped */
-    check("h\n  x  \n", RC_OK, "1:h\n2:  x  \n", "");   /* spaces are data */
+    check("h\n  x  \n", RC_OK, "1:h\n2:  x  \n", "");           /* spaces are data */
 }
 
 static void test_quoted(void **state)
@@ -129,7 +126,8 @@ static void test_quoted(void **state)
     check("a,b\n\"l1\nl2\",z\n3,4\n", RC_OK, "1:a|b\n2:l1\nl2|z\n4:3|4\n", "");
     /* CRLF inside quotes is kept as data */
     check("a\r\n\"x\r\ny\"\r\n", RC_OK, "1:a\n2:x\r\ny\n", "");
-    check("a,b\n\"q\"", RC_ERR_DATA, "1:a|b\n", "t.csv:2:4: error: row has 1 field, header has 2\n");
+    check("a,b\n\"q\"", RC_ERR_DATA, "1:a|b\n",
+          "t.csv:2:4: error: row has 1 field, header has 2\n");
     check("a\n\"x\"\n", RC_OK, "1:a\n2:x\n", "");
     check("a\n\"é,ü\"\n", RC_OK, "1:a\n2:é,ü\n", "");
 }
@@ -139,7 +137,8 @@ static void test_columns(void **state)
     (void)state;
     sink s = {.cols = true};
     rc_diag *d = rc_diag_new();
-    const char *t = "\xEF\xBB\xBF" "id,name\n7,\"a\nb\",x\n";
+    const char *t = "\xEF\xBB\xBF"
+                    "id,name\n7,\"a\nb\",x\n";
     rc_csv_opts o = {.delimiter = ',', .file = "t.csv"};
     rc_status st = rc_csv_parse(t, strlen(t), &o, collect, &s, d);
     assert_int_equal(st, RC_ERR_DATA);
@@ -172,7 +171,9 @@ static void test_delimiters_and_bom(void **state)
     assert_int_equal(rc_diag_count(d), 0);
     free(s.buf);
     rc_diag_free(d);
-    check("\xEF\xBB\xBF" "a,b\n1,2\n", RC_OK, "1:a|b\n2:1|2\n", "");
+    check("\xEF\xBB\xBF"
+          "a,b\n1,2\n",
+          RC_OK, "1:a|b\n2:1|2\n", "");
     check("\xEF\xBB\xBF", RC_ERR_DATA, "", "t.csv:1:1: error: file is empty\n");
 }
 
@@ -202,7 +203,9 @@ static void test_errors(void **state)
           "t.csv:2:2: error: invalid UTF-8 byte 0xC3 (save the file as UTF-8)\n");
     check("a\n\"ok\xC0\x80\"\n", RC_ERR_DATA, "1:a\n",
           "t.csv:2:4: error: invalid UTF-8 byte 0xC0 (save the file as UTF-8)\n");
-    check("a,b\n1,\xEF\xBB\xBF" "2\n", RC_ERR_DATA, "1:a|b\n",
+    check("a,b\n1,\xEF\xBB\xBF"
+          "2\n",
+          RC_ERR_DATA, "1:a|b\n",
           "t.csv:2:3: error: byte order mark (U+FEFF) is only allowed at the start of the file\n");
     check("a,b\n1,\"abc\n2,3\n", RC_ERR_DATA, "1:a|b\n",
           "t.csv:2:3: error: unterminated quoted field (this quote is never closed)\n");
@@ -314,8 +317,8 @@ static void test_header_row_and_stop(void **state)
     /* header row beyond the file */
     o.header_row = 5;
     assert_int_equal(rc_csv_parse(t, strlen(t), &o, collect, &s, d), RC_ERR_DATA);
-    assert_string_equal(diags(d),
-                        "t.csv:4:1: error: the header should be on row 5 but the file has only 4 rows\n");
+    assert_string_equal(
+        diags(d), "t.csv:4:1: error: the header should be on row 5 but the file has only 4 rows\n");
     free(s.buf);
     rc_diag_free(d);
     /* callback asks to stop */
@@ -444,8 +447,8 @@ static void test_streaming_errors(void **state)
     rc_csv_opts o = {.delimiter = ',', .file = "t.csv"};
     assert_int_equal(rc_csv_read(path, &o, hashing, &s, d), RC_ERR_DATA);
     char want[128];
-    snprintf(want, sizeof want, "t.csv:%u:3: error: invalid UTF-8 byte 0xFF (save the file as UTF-8)\n",
-             lines + 1);
+    snprintf(want, sizeof want,
+             "t.csv:%u:3: error: invalid UTF-8 byte 0xFF (save the file as UTF-8)\n", lines + 1);
     assert_string_equal(diags(d), want);
     rc_diag_free(d);
     unlink(path);
@@ -453,7 +456,8 @@ static void test_streaming_errors(void **state)
 
     d = rc_diag_new();
     assert_int_equal(rc_csv_read("/nonexistent/x.csv", &o, hashing, &s, d), RC_ERR_IO);
-    assert_string_equal(diags(d), "t.csv: error: cannot open '/nonexistent/x.csv': No such file or directory\n");
+    assert_string_equal(
+        diags(d), "t.csv: error: cannot open '/nonexistent/x.csv': No such file or directory\n");
     rc_diag_free(d);
 
     /* empty file on disk */

@@ -39,57 +39,58 @@ static const char *SURVEY = "id,Continent,country,fam,rel_a,rel_b,ex,n,score,not
                             "R6,EU,ES,vaguely,4,3,\"meetings;workshops;virtual\",3,0.5,\" b \"\n";
 
 /* [report] + [document] + the survey source and fields; then `extra`. */
-static const char *HEAD = "[report]\n"
-                          "title = T\n"
-                          "year = 2020\n"
-                          "\n"
-                          "[document]\n"
-                          "chapters = c.md\n"
-                          "\n"
-                          "[source s]\n"
-                          "file = s.csv\n"
-                          "key = id\n"
-                          "missing = NA\n"
-                          "\n"
-                          "[field s.id]\n"
-                          "type = text\n"
-                          "\n"
-                          "[field s.cont]\n"
-                          "column = Continent\n"
-                          "type = category\n"
-                          "values = EU: Europe | LA: Latin America\n"
-                          "\n"
-                          "[field s.country]\n"
-                          "type = category\n"
-                          "values = AR: Argentina | BR: Brazil | ES: Spain | IT: Italy | PT: Portugal\n"
-                          "\n"
-                          "[field s.fam]\n"
-                          "label = Familiarity\n"
-                          "type = category\n"
-                          "values = very: Very | broadly: Broadly | vaguely: Vaguely | none: None\n"
-                          "\n"
-                          "[field s.rel_a]\n"
-                          "label = Relevance A\n"
-                          "type = likert\n"
-                          "values = 1: Very low | 2: Low | 3: Medium | 4: High | 5: Very high\n"
-                          "\n"
-                          "[field s.rel_b]\n"
-                          "label = Relevance B\n"
-                          "type = likert\n"
-                          "\n"
-                          "[field s.ex]\n"
-                          "type = multi\n"
-                          "values = meetings: Meetings | virtual: Virtual dialogue | workshops: Workshops\n"
-                          "\n"
-                          "[field s.n]\n"
-                          "type = integer\n"
-                          "\n"
-                          "[field s.score]\n"
-                          "type = number\n"
-                          "\n"
-                          "[field s.note]\n"
-                          "type = text\n"
-                          "\n";
+static const char *HEAD =
+    "[report]\n"
+    "title = T\n"
+    "year = 2020\n"
+    "\n"
+    "[document]\n"
+    "chapters = c.md\n"
+    "\n"
+    "[source s]\n"
+    "file = s.csv\n"
+    "key = id\n"
+    "missing = NA\n"
+    "\n"
+    "[field s.id]\n"
+    "type = text\n"
+    "\n"
+    "[field s.cont]\n"
+    "column = Continent\n"
+    "type = category\n"
+    "values = EU: Europe | LA: Latin America\n"
+    "\n"
+    "[field s.country]\n"
+    "type = category\n"
+    "values = AR: Argentina | BR: Brazil | ES: Spain | IT: Italy | PT: Portugal\n"
+    "\n"
+    "[field s.fam]\n"
+    "label = Familiarity\n"
+    "type = category\n"
+    "values = very: Very | broadly: Broadly | vaguely: Vaguely | none: None\n"
+    "\n"
+    "[field s.rel_a]\n"
+    "label = Relevance A\n"
+    "type = likert\n"
+    "values = 1: Very low | 2: Low | 3: Medium | 4: High | 5: Very high\n"
+    "\n"
+    "[field s.rel_b]\n"
+    "label = Relevance B\n"
+    "type = likert\n"
+    "\n"
+    "[field s.ex]\n"
+    "type = multi\n"
+    "values = meetings: Meetings | virtual: Virtual dialogue | workshops: Workshops\n"
+    "\n"
+    "[field s.n]\n"
+    "type = integer\n"
+    "\n"
+    "[field s.score]\n"
+    "type = number\n"
+    "\n"
+    "[field s.note]\n"
+    "type = text\n"
+    "\n";
 
 typedef struct run {
     rc_arena *a;
@@ -151,21 +152,22 @@ static double metric(const run *r, const char *name)
     return m->value;
 }
 
-static const char *METRICS = "[metric all]\nsource = s\n\n"
-                             "[metric eu]\nsource = s\nwhere = cont = EU\n\n"
-                             "[metric n_sum]\nsource = s\nop = sum\nfield = n\n\n"
-                             "[metric score_mean]\nsource = s\nop = mean\nfield = score\n\n"
-                             "[metric fam_share]\nsource = s\nop = share\n"
-                             "where = fam in (very, broadly)\nof = cont = LA\n\n"
-                             "[metric countries]\nsource = s\nop = distinct\nfield = country\n\n"
-                             "[metric notes]\nsource = s\nop = distinct\nfield = note\n\n"
-                             "[metric exchanges]\nsource = s\nop = distinct\nfield = ex\n\n"
-                             "[metric n_min]\nsource = s\nop = min\nfield = n\n\n"
-                             "[metric n_max]\nsource = s\nop = max\nfield = n\n\n"
-                             "[metric score_max]\nsource = s\nop = max\nfield = score\n\n"
-                             "[metric none_mean]\nsource = s\nop = mean\nfield = n\n"
-                             "where = fam = vaguely and cont = LA\n\n"
-                             "[metric none_share]\nsource = s\nop = share\nof = cont is missing\n\n";
+static const char *METRICS =
+    "[metric all]\nsource = s\n\n"
+    "[metric eu]\nsource = s\nwhere = cont = EU\n\n"
+    "[metric n_sum]\nsource = s\nop = sum\nfield = n\n\n"
+    "[metric score_mean]\nsource = s\nop = mean\nfield = score\n\n"
+    "[metric fam_share]\nsource = s\nop = share\n"
+    "where = fam in (very, broadly)\nof = cont = LA\n\n"
+    "[metric countries]\nsource = s\nop = distinct\nfield = country\n\n"
+    "[metric notes]\nsource = s\nop = distinct\nfield = note\n\n"
+    "[metric exchanges]\nsource = s\nop = distinct\nfield = ex\n\n"
+    "[metric n_min]\nsource = s\nop = min\nfield = n\n\n"
+    "[metric n_max]\nsource = s\nop = max\nfield = n\n\n"
+    "[metric score_max]\nsource = s\nop = max\nfield = score\n\n"
+    "[metric none_mean]\nsource = s\nop = mean\nfield = n\n"
+    "where = fam = vaguely and cont = LA\n\n"
+    "[metric none_share]\nsource = s\nop = share\nof = cont is missing\n\n";
 
 static void test_metrics(void **state)
 {
@@ -406,8 +408,9 @@ static void test_unknown_column(void **state)
 {
     (void)state;
     run r;
-    build(&r, "id,Continent,country,fam,rel_a,rel_b,ex,n,score,nota\n"
-              "R1,EU,ES,very,5,4,meetings,10,1.5,a\n",
+    build(&r,
+          "id,Continent,country,fam,rel_a,rel_b,ex,n,score,nota\n"
+          "R1,EU,ES,very,5,4,meetings,10,1.5,a\n",
           "", 0);
     /* [field s.note] has no 'column': the error points at its header */
     assert_string_equal(diags(r.d),
@@ -425,8 +428,9 @@ static void test_unknown_column(void **state)
     assert_int_equal(r.st, RC_ERR_CONFIG);
     done(&r);
 
-    build(&r, "id,Continent,country,fam,rel_a,rel_b,ex,n,score,note,country\n"
-              "R1,EU,ES,very,5,4,meetings,10,1.5,a,ES\n",
+    build(&r,
+          "id,Continent,country,fam,rel_a,rel_b,ex,n,score,note,country\n"
+          "R1,EU,ES,very,5,4,meetings,10,1.5,a,ES\n",
           "", 0);
     assert_string_equal(diags(r.d), "s.csv:1:54: error: column 'country' appears twice in the "
                                     "header (columns 3 and 11)\n");
@@ -529,11 +533,46 @@ static void test_header_row(void **state)
     done(&r);
 }
 
+/* Long free-text cells fill the loader's text buffer in the middle of a
+ * batch: the batch is handed over early and every row still counts. */
+static void test_long_texts(void **state)
+{
+    (void)state;
+    size_t rows = 700, width = 1500;
+    size_t cap = 100 + rows * (width + 80);
+    char *csv = malloc(cap);
+    size_t n =
+        (size_t)snprintf(csv, cap, "%s", "id,Continent,country,fam,rel_a,rel_b,ex,n,score,note\n");
+    for (size_t r = 0; r < rows; r++) {
+        n += (size_t)snprintf(csv + n, cap - n, "R%zu,%s,ES,very,%zu,4,meetings,%zu,1.5,", r,
+                              r % 3 ? "EU" : "LA", 1 + r % 5, r);
+        for (size_t i = 0; i < width; i++)
+            csv[n++] = (char)('a' + (r + i) % 26);
+        csv[n++] = '\n';
+    }
+    csv[n] = 0;
+    run r;
+    build(&r, csv,
+          "[metric la]\nsource = s\nwhere = cont = LA\n\n"
+          "[metric notes]\nsource = s\nop = distinct\nfield = note\n\n"
+          "[metric n_sum]\nsource = s\nop = sum\nfield = n\n\n"
+          "[aggregate rel]\nsource = s\nkind = likert\nfields = rel_a\n\n",
+          0);
+    assert_string_equal(diags(r.d), "");
+    assert_int_equal(r.st, RC_OK);
+    assert_true(metric(&r, "la") == 234);   /* r % 3 == 0 for r < 700 */
+    assert_true(metric(&r, "notes") == 26); /* texts repeat with r % 26 */
+    assert_true(metric(&r, "n_sum") == 699.0 * 700 / 2);
+    const rc_agg *g = rc_data_agg(&r.data, "rel");
+    assert_true(g->value[0] == 140 && g->value[4] == 140 && g->answered[0] == 700);
+    done(&r);
+    free(csv);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/rc_test_data_XXXXXX");
-    if (!mkdtemp(dir))
-        return 1;
+    if (!mkdtemp(dir)) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_aggregates),
@@ -543,11 +582,11 @@ int main(void)
         cmocka_unit_test(test_data_errors),
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_header_row),
+        cmocka_unit_test(test_long_texts),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        rc = 1;
+    if (system(cmd) != 0) rc = 1;
     return rc;
 }

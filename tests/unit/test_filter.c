@@ -119,7 +119,8 @@ static const char *error_of(fixture *fx, const char *expr)
     return buf;
 }
 
-static const char *const R1[NF] = {"EU", "very", "4", "12", "2.5", "meetings;peer learning", "Lazio"};
+static const char *const R1[NF] = {"EU",   "very", "4", "12", "2.5", "meetings;peer learning",
+                                   "Lazio"};
 static const char *const R2[NF] = {"LA", "none", "2", "-3", "0", "virtual", "Piura"};
 static const char *const R3[NF] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 
@@ -273,12 +274,16 @@ static void test_batch(void **state)
     unsigned seed = 7;
     for (size_t r = 0; r < n; r++) {
         seed = seed * 1103515245u + 12345u;
-        const char *cells[NF] = {conts[seed % 3], fams[(seed >> 4) % 5], rels[(seed >> 8) % 6],
-                                 "1", "1.5", ex[(seed >> 12) % 4], "x"};
+        const char *cells[NF] = {conts[seed % 3],
+                                 fams[(seed >> 4) % 5],
+                                 rels[(seed >> 8) % 6],
+                                 "1",
+                                 "1.5",
+                                 ex[(seed >> 12) % 4],
+                                 "x"};
         row(fx, rows + r * NF, cells);
     }
-    const char *exprs[] = {"continent = EU",
-                           "familiarity in (very, broadly) and not rel <= 3",
+    const char *exprs[] = {"continent = EU", "familiarity in (very, broadly) and not rel <= 3",
                            "rel >= 4 or exchange = meetings",
                            "continent is missing or (rel < 2 and familiarity != none)",
                            "not (exchange is not missing)"};
@@ -299,8 +304,7 @@ static void test_batch(void **state)
             }
             assert_true(hits > 0 && hits < k);
             /* no bits beyond the batch */
-            if (k % 64)
-                assert_int_equal(bits[k / 64] >> (k % 64), 0);
+            if (k % 64) assert_int_equal(bits[k / 64] >> (k % 64), 0);
         }
         rc_diag_free(d);
     }
@@ -313,6 +317,25 @@ static void test_batch(void **state)
     free(rows);
 }
 
+/* The loader's inline compare agrees with memcmp at every length and at
+ * every position of a difference. */
+static void test_same(void **state)
+{
+    (void)state;
+    char a[48], b[48];
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t i = 0; i < n; i++)
+            a[i] = b[i] = (char)('a' + i % 26);
+        assert_true(rc_same(a, b, n));
+        for (size_t pos = 0; pos < n; pos++) {
+            b[pos] ^= 0x20;
+            assert_false(rc_same(a, b, n));
+            assert_int_equal(rc_same(a, b, n), memcmp(a, b, n) == 0);
+            b[pos] ^= 0x20;
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,6 +345,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+        cmocka_unit_test(test_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

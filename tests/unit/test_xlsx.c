@@ -4,8 +4,13 @@
  * safety rules: a write into a missing directory fails with a diagnostic
  * and creates nothing; a write that fails half-way (file size limit) leaves
  * no file and leaves an existing target untouched; constant-memory mode for
- * large sources writes no Excel table. Content is checked by the e2e test
- * through openpyxl. */
+ * large sources writes no Excel table. Streaming: a source whose rows were
+ * not kept is read again and gives the same bytes as kept rows, without
+ * growing the build's arena or repeating diagnostics; a source file that
+ * changed during the build is an error that leaves no file. The Fields sheet
+ * names continuation sheets; fixed words come from the locale. Sheet XML is
+ * read back with zlib; the full content is checked by the e2e test through
+ * openpyxl. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -22,6 +27,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "rc/config.h"
 #include "rc/data.h"
@@ -57,10 +63,79 @@ static const void *find_bytes(const char *hay, size_t n, const char *needle, siz
     return NULL;
 }
 
+/* The inflated bytes (NUL-terminated) of the member `name` of a workbook,
+ * found by its local header; NULL when absent. libxlsxwriter deflates every
+ * member; the sizes may be in a data descriptor, so inflate runs to the end
+ * of the deflate stream. */
+static char *zip_member(rc_arena *a, const char *zip, size_t n, const char *name, size_t *len)
+{
+    size_t nl = strlen(name);
+    for (size_t i = 0; i + 30 + nl <= n; i++) {
+        const unsigned char *p = (const unsigned char *)zip + i;
+        if (memcmp(p, "PK\x03\x04", 4) != 0) continue;
+        size_t fnl = (size_t)p[26] | (size_t)p[27] << 8, xl = (size_t)p[28] | (size_t)p[29] << 8;
+        if (fnl != nl || memcmp(p + 30, name, nl) != 0) continue;
+        assert_int_equal(p[8], 8); /* deflated */
+        size_t off = i + 30 + fnl + xl, cap = 1 << 16, have = 0;
+        char *out = rc_arena_alloc(a, cap);
+        z_stream zs;
+        memset(&zs, 0, sizeof zs);
+        assert_int_equal(inflateInit2(&zs, -MAX_WBITS), Z_OK);
+        zs.next_in = (Bytef *)(uintptr_t)(zip + off);
+        zs.avail_in = (uInt)(n - off);
+        int rc;
+        do {
+            if (cap - have < 2) {
+                out = rc_arena_grow(a, out, cap, cap * 2, 1);
+                cap *= 2;
+            }
+            zs.next_out = (Bytef *)(out + have);
+            zs.avail_out = (uInt)(cap - have - 1);
+            rc = inflate(&zs, Z_NO_FLUSH);
+            have = cap - 1 - zs.avail_out;
+        } while (rc == Z_OK);
+        inflateEnd(&zs);
+        assert_int_equal(rc, Z_STREAM_END);
+        out[have] = 0;
+        if (len) *len = have;
+        return out;
+    }
+    return NULL;
+}
+
+/* The text of a member of the workbook at path (which must exist). */
+static const char *member_text(rc_arena *a, const char *path, const char *name)
+{
+    char *x;
+    size_t n;
+    assert_int_equal(rc_read_file(a, path, &x, &n), RC_OK);
+    const char *t = zip_member(a, x, n, name, NULL);
+    if (!t) fail_msg("%s has no member %s", path, name);
+    return t;
+}
+
+static bool same_file(rc_arena *a, const char *p1, const char *p2)
+{
+    char *x1, *x2;
+    size_t n1, n2;
+    assert_int_equal(rc_read_file(a, p1, &x1, &n1), RC_OK);
+    assert_int_equal(rc_read_file(a, p2, &x2, &n2), RC_OK);
+    return n1 == n2 && memcmp(x1, x2, n1) == 0;
+}
+
 static long file_size(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* The fixture inputs (and "." and ".."). */
+static bool is_input(const char *s)
+{
+    static const char *const inputs[] = {".", "..", "s.csv", "c.md", "big.csv", "w.csv", "m.csv"};
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
+        if (strcmp(s, inputs[i]) == 0) return true;
+    return false;
 }
 
 /* Entries of dir other than the fixture inputs. */
@@ -71,11 +146,7 @@ static int count_outputs(const char *d)
     int n = 0;
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
-        const char *s = e->d_name;
-        if (!strcmp(s, ".") || !strcmp(s, "..") || !strcmp(s, "s.csv") || !strcmp(s, "c.md") ||
-            !strcmp(s, "big.csv"))
-            continue;
-        n++;
+        if (!is_input(e->d_name)) n++;
     }
     closedir(dp);
     return n;
@@ -87,11 +158,7 @@ static void clean_outputs(void)
     assert_non_null(dp);
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
-        const char *s = e->d_name;
-        if (!strcmp(s, ".") || !strcmp(s, "..") || !strcmp(s, "s.csv") || !strcmp(s, "c.md") ||
-            !strcmp(s, "big.csv"))
-            continue;
-        unlink(path_in(s));
+        if (!is_input(e->d_name)) unlink(path_in(e->d_name));
     }
     closedir(dp);
 }
@@ -134,7 +201,7 @@ typedef struct fx {
     rc_doc doc;
 } fx;
 
-static void setup_doc(fx *f, const char *csvname)
+static void setup_doc_lang(fx *f, const char *csvname, unsigned flags, const char *lang)
 {
     char ini[2048];
     snprintf(ini, sizeof ini, "%s%s%s", INI, csvname, INI_TAIL);
@@ -144,14 +211,19 @@ static void setup_doc(fx *f, const char *csvname)
         rc_diag_print(f->d, stderr);
         fail_msg("config does not parse");
     }
-    if (rc_data_build(f->a, f->cfg, RC_DATA_KEEP_ROWS, f->d, &f->data) != RC_OK) {
+    if (rc_data_build(f->a, f->cfg, flags, f->d, &f->data) != RC_OK) {
         rc_diag_print(f->d, stderr);
         fail_msg("data does not build");
     }
     memset(&f->doc, 0, sizeof f->doc);
     f->doc.cfg = f->cfg;
     f->doc.data = &f->data;
-    f->doc.locale = rc_locale_get("en");
+    f->doc.locale = rc_locale_get(lang);
+}
+
+static void setup_doc(fx *f, const char *csvname)
+{
+    setup_doc_lang(f, csvname, RC_DATA_KEEP_ROWS, "en");
 }
 
 static void teardown_doc(fx *f)
@@ -180,6 +252,8 @@ static int group_teardown(void **state)
     unlink(path_in("s.csv"));
     unlink(path_in("c.md"));
     unlink(path_in("big.csv"));
+    unlink(path_in("w.csv"));
+    unlink(path_in("m.csv"));
     rmdir(dir);
     return 0;
 }
@@ -515,8 +589,191 @@ static void test_constant_memory(void **state)
     assert_int_equal(rc_read_file(f.a, out, &x, &n), RC_OK);
     assert_null(find_bytes(x, n, "xl/tables/", 10));
     assert_non_null(find_bytes(x, n, "xl/worksheets/sheet2.xml", 24));
+
+    /* The same source not kept: read again and streamed, the same bytes,
+     * and the build's arena grows by a small constant, not by the rows
+     * (kept, they take over 10 MB of it). */
+    fx g;
+    setup_doc_lang(&g, "big.csv", 0, "en");
+    assert_null(g.data.sources[0].rows);
+    assert_true(rc_arena_used(f.a) > rc_arena_used(g.a) + ((size_t)10 << 20));
+    size_t before = rc_arena_used(g.a);
+    const char *streamed = path_in("streamed.xlsx");
+    assert_int_equal(rc_xlsx_write_data(g.a, &g.doc, streamed, 0, g.d), RC_OK);
+    size_t grew = rc_arena_used(g.a) - before;
+    if (grew > ((size_t)256 << 10)) fail_msg("the arena grew by %zu bytes", grew);
+    assert_true(same_file(g.a, out, streamed));
+    assert_int_equal(rc_diag_count(g.d), 0);
+    clean_outputs();
+    teardown_doc(&g);
+    teardown_doc(&f);
+}
+
+/* ---- streaming from the CSV file ------------------------------------------------ */
+
+/* Rows not kept by the data stage are read again from the CSV file: the
+ * workbook has the same bytes as one written from kept rows, in every
+ * layout (one sheet, split sheets, constant-memory mode). */
+static void test_stream_equals_kept(void **state)
+{
+    (void)state;
+    fx k, s;
+    setup_doc(&k, "s.csv");
+    setup_doc_lang(&s, "s.csv", 0, "en");
+    assert_non_null(k.data.sources[0].rows);
+    assert_null(s.data.sources[0].rows);
+    assert_int_equal(s.data.sources[0].nrows, 3);
+    rc_xlsx_data_opts opts[] = {{0, 0}, {2, 0}, {2, 1}, {1, 1}};
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        const char *a = path_in("kept.xlsx"), *b = path_in("streamed.xlsx");
+        assert_int_equal(rc_xlsx_write_data_opt(k.a, &k.doc, a, 7, &opts[i], k.d), RC_OK);
+        assert_int_equal(rc_xlsx_write_data_opt(s.a, &s.doc, b, 7, &opts[i], s.d), RC_OK);
+        assert_true(same_file(s.a, a, b));
+        clean_outputs();
+    }
+    assert_int_equal(rc_diag_count(s.d), 0);
+    /* libxlsxwriter reads created = 0 as "now": epoch 0 must still give a
+     * fixed date. */
+    assert_int_equal(rc_xlsx_write_data(s.a, &s.doc, path_in("e0.xlsx"), 0, s.d), RC_OK);
+    const char *core = member_text(s.a, path_in("e0.xlsx"), "docProps/core.xml");
+    assert_non_null(strstr(core, ">1970-01-01T00:00:01Z</dcterms:created>"));
+    clean_outputs();
+    teardown_doc(&k);
+    teardown_doc(&s);
+}
+
+/* The second read types every cell again; what the data stage reported
+ * (undeclared codes) must not be reported twice. */
+static void test_stream_no_repeated_diagnostics(void **state)
+{
+    (void)state;
+    write_file("w.csv", "id,cont,ex,n\n"
+                        "R1,XX,meetings;zoom,3\n"
+                        "R2,LA,virtual,4\n"
+                        "R3,YY,NA,NA\n");
+    fx f;
+    setup_doc_lang(&f, "w.csv", 0, "en");
+    size_t before = rc_diag_count(f.d);
+    assert_int_equal(rc_diag_warnings(f.d), 3); /* XX, zoom, YY */
+    assert_int_equal(rc_xlsx_write_data(f.a, &f.doc, path_in("w.xlsx"), 0, f.d), RC_OK);
+    assert_int_equal(rc_diag_count(f.d), before);
+    /* Undeclared codes are missing values: no label "XX" in the sheet. */
+    const char *sst = member_text(f.a, path_in("w.xlsx"), "xl/sharedStrings.xml");
+    assert_null(strstr(sst, ">XX<"));
+    assert_non_null(strstr(sst, ">Latin America<"));
     clean_outputs();
     teardown_doc(&f);
+}
+
+/* A source file that no longer has the rows the data stage read: an error
+ * naming the source, no file left, a previous workbook untouched. */
+static void changed_case(const char *now, rc_status want, const char *why)
+{
+    write_file("m.csv", "id,cont,ex,n\n"
+                        "R1,EU,meetings;virtual,3\n"
+                        "R2,LA,virtual,NA\n");
+    fx f;
+    setup_doc_lang(&f, "m.csv", 0, "en");
+    if (now)
+        write_file("m.csv", now);
+    else
+        assert_int_equal(unlink(path_in("m.csv")), 0);
+    write_file("keep.xlsx", "OLD CONTENT");
+    assert_int_equal(rc_xlsx_write_data(f.a, &f.doc, path_in("keep.xlsx"), 0, f.d), want);
+    assert_int_equal(rc_diag_errors(f.d), 1);
+    char msg[1024];
+    rc_diag_format(rc_diag_get(f.d, rc_diag_count(f.d) - 1), msg, sizeof msg);
+    if (!strstr(msg, "source 's' changed while the report was being built"))
+        fail_msg("unexpected message: %s", msg);
+    if (!strstr(msg, why)) fail_msg("'%s' does not say '%s'", msg, why);
+    assert_non_null(strstr(msg, "t.ini:")); /* points at the source's file key */
+    assert_int_equal(file_size(path_in("keep.xlsx")), 11);
+    assert_int_equal(count_outputs(dir), 1);
+    clean_outputs();
+    teardown_doc(&f);
+}
+
+static void test_stream_source_changed(void **state)
+{
+    (void)state;
+    changed_case("id,cont,ex,n\nR1,EU,meetings,3\nR2,LA,virtual,NA\nR3,EU,NA,1\n", RC_ERR_DATA,
+                 "more rows");
+    changed_case("id,cont,ex,n\nR1,EU,meetings;virtual,3\n", RC_ERR_DATA, "fewer rows");
+    changed_case("id,cont,ex,n\nR1,EU,meetings;virtual,3\nR2,LA,virtual,NA \n", RC_ERR_DATA,
+                 "size");
+    changed_case("ident,cont,ex,n\nR1,EU,meetings;virtual,3\nR2,LA,virtual,NA\n", RC_ERR_DATA,
+                 "header row");
+    changed_case("id,cont,ex,n\nR1,EU,meetings;virtual,3\nR2,LA,virtual,x\n", RC_ERR_DATA, "type");
+    changed_case(NULL, RC_ERR_IO, "can no longer be read");
+}
+
+/* The Fields sheet says which sheets hold each column, continuation sheets
+ * included (constant-memory mode: strings are inline in the sheet XML). */
+static void test_fields_lists_continuations(void **state)
+{
+    (void)state;
+    fx f;
+    setup_doc_lang(&f, "s.csv", 0, "en");
+    rc_xlsx_data_opts o = {.rows_per_sheet = 2, .constant_memory_rows = 1};
+    const char *out = path_in("split.xlsx");
+    assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, out, 0, &o, f.d), RC_OK);
+    const char *wb = member_text(f.a, out, "xl/workbook.xml");
+    assert_non_null(strstr(wb, "<sheet name=\"s\" sheetId=\"1\""));
+    assert_non_null(strstr(wb, "<sheet name=\"s (2)\" sheetId=\"2\""));
+    assert_non_null(strstr(wb, "<sheet name=\"Fields\" sheetId=\"3\""));
+    const char *fields = member_text(f.a, out, "xl/worksheets/sheet3.xml");
+    assert_non_null(strstr(fields, "<t>Sheet</t>"));
+    assert_non_null(strstr(fields, "<t>s, s (2)</t>"));
+    /* The continuation sheet has the header row and the third data row. */
+    const char *s2 = member_text(f.a, out, "xl/worksheets/sheet2.xml");
+    assert_non_null(strstr(s2, "<t>cont</t>"));
+    assert_non_null(strstr(s2, "<t>R3</t>"));
+    assert_null(strstr(s2, "<t>R1</t>"));
+    /* Not split: one sheet named in every row. */
+    assert_int_equal(rc_xlsx_write_data(f.a, &f.doc, out, 0, f.d), RC_OK);
+    const char *sst = member_text(f.a, out, "xl/sharedStrings.xml");
+    assert_non_null(strstr(sst, "<t>s</t>"));
+    assert_null(strstr(sst, "s (2)"));
+    assert_int_equal(rc_diag_count(f.d), 0);
+    clean_outputs();
+    teardown_doc(&f);
+}
+
+/* The workbooks' fixed words come from the locale. */
+static void test_locale_words(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *lang;
+        const char *data[4], *figs[3];
+    } cases[] = {
+        {"en", {"cont (code)", "Column", "Label", "Sheet"}, {"Path", "Format", "SHA-256"}},
+        {"es", {"cont (código)", "Columna", "Etiqueta", "Hoja"}, {"Ruta", "Formato", "SHA-256"}},
+        {"pt", {"cont (código)", "Coluna", "Rótulo", "Folha"}, {"Caminho", "Formato", "SHA-256"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fx f;
+        setup_doc_lang(&f, "s.csv", 0, cases[i].lang);
+        const char *d = path_in("d.xlsx"), *g = path_in("g.xlsx");
+        assert_int_equal(rc_xlsx_write_data(f.a, &f.doc, d, 0, f.d), RC_OK);
+        assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, g, 0, f.d), RC_OK);
+        const char *sst = member_text(f.a, d, "xl/sharedStrings.xml");
+        for (size_t k = 0; k < 4; k++) {
+            const char *t = rc_arena_printf(f.a, "<t>%s</t>", cases[i].data[k]);
+            if (!strstr(sst, t)) fail_msg("%s: data workbook has no %s", cases[i].lang, t);
+        }
+        const char *wb = member_text(f.a, d, "xl/workbook.xml");
+        const char *fields =
+            rc_arena_printf(f.a, "<sheet name=\"%s\"", rc_locale_word(f.doc.locale, RC_W_FIELDS));
+        assert_non_null(strstr(wb, fields));
+        sst = member_text(f.a, g, "xl/sharedStrings.xml");
+        for (size_t k = 0; k < 3; k++) {
+            const char *t = rc_arena_printf(f.a, "<t>%s</t>", cases[i].figs[k]);
+            if (!strstr(sst, t)) fail_msg("%s: figures workbook has no %s", cases[i].lang, t);
+        }
+        clean_outputs();
+        teardown_doc(&f);
+    }
 }
 
 int main(void)
@@ -532,6 +789,11 @@ int main(void)
         cmocka_unit_test(test_verify_zip64),
         cmocka_unit_test(test_split_sheets),
         cmocka_unit_test(test_constant_memory),
+        cmocka_unit_test(test_stream_equals_kept),
+        cmocka_unit_test(test_stream_no_repeated_diagnostics),
+        cmocka_unit_test(test_stream_source_changed),
+        cmocka_unit_test(test_fields_lists_continuations),
+        cmocka_unit_test(test_locale_words),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

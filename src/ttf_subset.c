@@ -1,0 +1,325 @@
+/* ttf_subset: a reduced copy of a TrueType font for the PDF back end.
+ *
+ * libharu 2.3.0 builds a CID font from every code point the font's cmap
+ * maps: CIDFontType2_New looks up all 65,536 codes of its UTF-8 encoder, each
+ * lookup a linear scan of the format-4 segments (hundreds in Lato). Given a
+ * copy whose cmap maps only the code points the document shows, that work
+ * shrinks to a few segments, and the tables libharu never reads (GPOS, GSUB,
+ * kern, ...) are left out. Glyph ids, outlines and metrics stay those of the
+ * original, so the embedded subset, the widths and the CIDToGIDMap mean what
+ * they meant. The tables are laid out as the OpenType spec asks: 4-byte
+ * aligned, zero padded, checksums and head.checkSumAdjustment recomputed. */
+#include <string.h>
+
+#include "rc/pdf.h"
+
+/* The tables libharu 2.3.0 reads or embeds (REQUIRED_TAGS in
+ * hpdf_fontdef_tt.c), in tag order, which is also the directory order. */
+#define NKEEP 13
+static const char KEEP[NKEEP][5] = {"OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea",
+                                    "hmtx", "loca", "maxp", "name", "post", "prep"};
+/* Of those, the ones its loader fails without, with their minimum sizes. */
+static const struct {
+    const char *tag;
+    uint32_t min;
+} NEED[] = {{"OS/2", 78}, {"cmap", 4}, {"glyf", 0},  {"head", 54}, {"hhea", 36},
+            {"hmtx", 0},  {"loca", 0}, {"maxp", 6}, {"name", 6}};
+
+typedef struct table {
+    const unsigned char *data;
+    uint32_t len;
+} table;
+
+static uint16_t u16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put16(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static uint32_t pad4(uint32_t n)
+{
+    return (n + 3u) & ~3u;
+}
+
+/* Sum of the big-endian 32-bit words of p[0..n), n a multiple of 4. */
+static uint32_t checksum(const unsigned char *p, size_t n)
+{
+    uint32_t s = 0;
+    for (size_t i = 0; i < n; i += 4)
+        s += u32(p + i);
+    return s;
+}
+
+/* Locates a table by tag; false when absent or outside the file. */
+static bool find_table(const unsigned char *f, size_t len, const char *tag, table *t)
+{
+    if (len < 12) return false;
+    size_t n = u16(f + 4);
+    if (12 + 16 * n > len) return false;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *rec = f + 12 + 16 * i;
+        if (memcmp(rec, tag, 4) != 0) continue;
+        uint32_t off = u32(rec + 8), l = u32(rec + 12);
+        if (off > len || l > len - off) return false;
+        t->data = f + off;
+        t->len = l;
+        return true;
+    }
+    return false;
+}
+
+/* The (3,1) format-4 subtable, as libharu reads it. */
+typedef struct cmap4 {
+    const unsigned char *end, *start, *delta, *ro, *gids;
+    size_t nseg, ngids;
+} cmap4;
+
+static bool find_cmap4(const unsigned char *f, size_t len, cmap4 *c)
+{
+    table t;
+    if (!find_table(f, len, "cmap", &t) || t.len < 4 || u16(t.data) != 0) return false;
+    size_t n = u16(t.data + 2);
+    if (4 + 8 * n > t.len) return false;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *rec = t.data + 4 + 8 * i;
+        uint32_t off = u32(rec + 4);
+        if (u16(rec) != 3 || u16(rec + 2) != 1 || off > t.len || t.len - off < 14) continue;
+        const unsigned char *sub = t.data + off;
+        if (u16(sub) != 4) continue; /* libharu takes the first (3,1) in format 4 */
+        size_t avail = t.len - off, length = u16(sub + 2), nseg = u16(sub + 6) / 2;
+        size_t head = 16 + 8 * nseg;
+        if (nseg == 0 || head > avail) return false;
+        c->nseg = nseg;
+        c->end = sub + 14;
+        c->start = c->end + 2 * nseg + 2;
+        c->delta = c->start + 2 * nseg;
+        c->ro = c->delta + 2 * nseg;
+        c->gids = c->ro + 2 * nseg;
+        /* libharu sizes the glyph id array from the length field; never
+         * read past the table, though */
+        size_t ng = length > head ? (length - head) / 2 : 0, room = (avail - head) / 2;
+        c->ngids = ng < room ? ng : room;
+        return true;
+    }
+    return false;
+}
+
+/* HPDF_TTFontDef_GetGlyphid: the first segment whose end is >= cp; the
+ * delta is added to a glyph array entry even when that entry is 0. */
+static uint16_t lookup(const cmap4 *c, uint32_t cp)
+{
+    if (cp > 0xFFFF) return 0;
+    size_t i = 0;
+    while (i < c->nseg && cp > u16(c->end + 2 * i))
+        i++;
+    if (i == c->nseg) return 0;
+    uint16_t start = u16(c->start + 2 * i), ro = u16(c->ro + 2 * i);
+    uint16_t delta = u16(c->delta + 2 * i);
+    if (start > cp) return 0;
+    if (ro == 0) return (uint16_t)(cp + delta);
+    size_t idx = ro / 2 + (cp - start);
+    if (idx < c->nseg - i) return 0;
+    idx -= c->nseg - i;
+    if (idx >= c->ngids) return 0;
+    return (uint16_t)(u16(c->gids + 2 * idx) + delta);
+}
+
+uint16_t rc_ttf_glyph(const unsigned char *font, size_t len, uint32_t cp)
+{
+    cmap4 c;
+    return find_cmap4(font, len, &c) ? lookup(&c, cp) : 0;
+}
+
+typedef struct seg {
+    uint32_t start, end;   /* codes */
+    uint16_t delta;        /* idDelta; 0 with a glyph array */
+    size_t first, count;   /* the segment's entries in the glyph array */
+} seg;
+
+/* Segments for the shown codes that have a glyph (mapped[0..m) as (code,
+ * glyph) pairs): a run of more than gap codes without a glyph starts a new
+ * segment; a segment whose codes are consecutive with consecutive glyph ids
+ * is a plain idDelta segment, any other one gets a glyph array entry per
+ * code (0 for the codes in between, which stay unmapped). libharu looks up
+ * each of 65,536 codes by a linear scan of the segments, so a few segments
+ * matter more than a few kilobytes of zeros. Returns the segment count,
+ * with the closing 0xFFFF segment, and the glyph array length in *ngids. */
+static size_t segments(const uint32_t (*mapped)[2], size_t m, uint32_t gap, seg *s,
+                       size_t *ngids)
+{
+    size_t ns = 0, ng = 0;
+    for (size_t i = 0; i < m;) {
+        size_t j = i + 1;
+        bool run = true;
+        while (j < m && mapped[j][0] - mapped[j - 1][0] - 1 <= gap) {
+            run = run && mapped[j][0] == mapped[j - 1][0] + 1 &&
+                  mapped[j][1] - mapped[j][0] == mapped[i][1] - mapped[i][0];
+            j++;
+        }
+        seg g = {mapped[i][0], mapped[j - 1][0], 0, ng, 0};
+        if (run)
+            g.delta = (uint16_t)(mapped[i][1] - mapped[i][0]);
+        else
+            g.count = g.end - g.start + 1;
+        ng += g.count;
+        s[ns++] = g;
+        i = j;
+    }
+    if (ns == 0 || s[ns - 1].end != 0xFFFF) s[ns++] = (seg){0xFFFF, 0xFFFF, 1, ng, 0};
+    *ngids = ng;
+    return ns;
+}
+
+/* A cmap with one (3,1) format-4 subtable mapping exactly the shown codes
+ * that have a glyph in the original, to the same glyph ids. NULL when they
+ * need a subtable larger than the format allows (thousands of scattered
+ * codes). */
+static unsigned char *new_cmap(rc_arena *a, const cmap4 *orig, const uint32_t *codes, size_t n,
+                               uint32_t *len)
+{
+    uint32_t(*mapped)[2] = rc_arena_array(a, n ? n : 1, sizeof *mapped);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint16_t g = codes[i] <= 0xFFFF ? lookup(orig, codes[i]) : 0;
+        if (g == 0) continue; /* not in the font: maps to 0 anyway */
+        mapped[m][0] = codes[i];
+        mapped[m][1] = g;
+        m++;
+    }
+    seg *s = rc_arena_array(a, m + 1, sizeof *s);
+    size_t ns = 0, ng = 0;
+    static const uint32_t gaps[] = {256, 0};
+    for (size_t k = 0; k < sizeof gaps / sizeof gaps[0]; k++) {
+        ns = segments((const uint32_t(*)[2])mapped, m, gaps[k], s, &ng);
+        if (16 + 8 * ns + 2 * ng <= 65535) break;
+        ns = 0;
+    }
+    if (ns == 0) return NULL;
+    uint32_t sublen = (uint32_t)(16 + 8 * ns + 2 * ng);
+    *len = 12 + sublen;
+    unsigned char *t = rc_arena_alloc(a, pad4(*len)); /* zeroed */
+    put16(t, 0);      /* version */
+    put16(t + 2, 1);  /* one encoding record */
+    put16(t + 4, 3);  /* Windows */
+    put16(t + 6, 1);  /* Unicode BMP */
+    put32(t + 8, 12); /* offset of the subtable */
+    unsigned char *sub = t + 12;
+    uint32_t pow = 1, log = 0;
+    while (pow * 2 <= ns) {
+        pow *= 2;
+        log++;
+    }
+    put16(sub, 4);
+    put16(sub + 2, sublen);
+    put16(sub + 4, 0); /* language */
+    put16(sub + 6, (uint32_t)(2 * ns));
+    put16(sub + 8, 2 * pow);
+    put16(sub + 10, log);
+    put16(sub + 12, (uint32_t)(2 * ns) - 2 * pow);
+    unsigned char *end = sub + 14, *start = end + 2 * ns + 2, *delta = start + 2 * ns;
+    unsigned char *ro = delta + 2 * ns, *gids = ro + 2 * ns;
+    for (size_t i = 0; i < ns; i++) {
+        put16(end + 2 * i, s[i].end);
+        put16(start + 2 * i, s[i].start);
+        put16(delta + 2 * i, s[i].delta);
+        /* from this idRangeOffset entry to the segment's first glyph id */
+        if (s[i].count) put16(ro + 2 * i, (uint32_t)(2 * (ns - i + s[i].first)));
+    }
+    for (size_t i = 0, k = 0; i < m; i++) {
+        while (mapped[i][0] > s[k].end)
+            k++;
+        if (s[k].count) put16(gids + 2 * (s[k].first + mapped[i][0] - s[k].start), mapped[i][1]);
+    }
+    return t;
+}
+
+rc_status rc_ttf_reduce(rc_arena *a, const unsigned char *font, size_t len, const uint32_t *codes,
+                        size_t n, unsigned char **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (len < 12) return RC_ERR_DATA;
+    uint32_t version = u32(font);
+    if (version != 0x00010000 && version != 0x74727565) /* TrueType outlines ('true') */
+        return RC_ERR_DATA;
+    for (size_t i = 0; i < sizeof NEED / sizeof NEED[0]; i++) {
+        table t;
+        if (!find_table(font, len, NEED[i].tag, &t) || t.len < NEED[i].min) return RC_ERR_DATA;
+    }
+    cmap4 cm;
+    if (!find_cmap4(font, len, &cm)) return RC_ERR_DATA;
+
+    table t[NKEEP];
+    size_t ntab = 0;
+    uint64_t total = 0;
+    for (size_t i = 0; i < NKEEP; i++) {
+        t[i].data = NULL;
+        t[i].len = 0;
+        if (strcmp(KEEP[i], "cmap") == 0) {
+            t[i].data = new_cmap(a, &cm, codes, n, &t[i].len);
+            if (!t[i].data) return RC_ERR_DATA;
+        } else if (!find_table(font, len, KEEP[i], &t[i])) {
+            continue;
+        }
+        ntab++;
+        total += pad4(t[i].len);
+    }
+    size_t hdr = 12 + 16 * ntab;
+    total += hdr;
+    if (total > UINT32_MAX) return RC_ERR_DATA;
+
+    unsigned char *f = rc_arena_alloc(a, (size_t)total);
+    uint32_t pow = 1, log = 0;
+    while (pow * 2 <= ntab) {
+        pow *= 2;
+        log++;
+    }
+    put32(f, version);
+    put16(f + 4, (uint32_t)ntab);
+    put16(f + 6, 16 * pow);
+    put16(f + 8, log);
+    put16(f + 10, (uint32_t)(16 * ntab) - 16 * pow);
+    uint32_t off = (uint32_t)hdr, sum = 0;
+    unsigned char *rec = f + 12, *head = NULL;
+    for (size_t i = 0; i < NKEEP; i++) {
+        if (!t[i].data) continue;
+        unsigned char *dst = f + off;
+        memcpy(dst, t[i].data, t[i].len); /* the padding stays zero */
+        if (strcmp(KEEP[i], "head") == 0) {
+            head = dst;
+            put32(head + 8, 0); /* checkSumAdjustment counts as 0 in the sums */
+        }
+        uint32_t cs = checksum(dst, pad4(t[i].len));
+        memcpy(rec, KEEP[i], 4);
+        put32(rec + 4, cs);
+        put32(rec + 8, off);
+        put32(rec + 12, t[i].len);
+        sum += cs;
+        rec += 16;
+        off += pad4(t[i].len);
+    }
+    /* the whole file's sum is the header's plus every (padded) table's */
+    sum += checksum(f, hdr);
+    put32(head + 8, 0xB1B0AFBAu - sum);
+    *out = f;
+    *out_len = (size_t)total;
+    return RC_OK;
+}
