@@ -2,10 +2,10 @@
  * Input -> rc_doc_parse_markdown (sections split at form feeds: main,
  * back, annex, front) -> rc_doc_finish -> rc_layout_document ->
  * rc_pdf_write to a file under /tmp that is removed after each run.
- * A fixed config (FIXED_INI, parsed once) declares figures of several
- * kinds, an aggregate table, a file table and a box, computed from the
- * fixture survey by rc_data_build, so ![](figure:NAME) etc. in the input
- * place real floats. Fonts and the hyphenation dictionary are loaded once
+ * The fixed config (parsed and computed once) is the sample report's INI
+ * and data plus EXTRA_INI (a float of every kind over the fixture survey),
+ * so placeholders and ![](figure:NAME) etc. in the input resolve to real
+ * metrics and floats. Fonts and the hyphenation dictionary are loaded once
  * in LLVMFuzzerInitialize. Oracle beyond ASan/UBSan: every failure comes
  * with an error diagnostic; a successful write leaves a file that starts
  * with %PDF- and ends with %%EOF. */
@@ -30,42 +30,42 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char FIXED_INI[] =
-    "[report]\ntitle = Fuzzing the pipeline\nsubtitle = Łódź – Bogotá\nyear = 2020\n"
-    "authors = A. Author | B. Author\n"
-    "[output]\ndirectory = out\n"
-    "[style]\nhyphenate = yes\n"
-    "[document]\ncover = no\nimprint = no\nback_cover = no\nchapters = chapter.md\n"
-    "[source survey]\nfile = data.csv\nkey = id\n"
-    "[field survey.id]\ncolumn = Id\ntype = text\n"
-    "[field survey.continent]\ncolumn = Continent\ntype = category\n"
+/* Appended to the sample's INI: a second source over the fixture survey
+ * with one float of every kind (names prefixed fz_ to stay apart from the
+ * sample's). */
+static const char EXTRA_INI[] =
+    "\n[source fz]\nfile = data.csv\nkey = id\n"
+    "[field fz.id]\ncolumn = Id\ntype = text\n"
+    "[field fz.continent]\ncolumn = Continent\ntype = category\n"
     "values = EU: European Union | LA: Latin America\n"
-    "[field survey.relevance]\ncolumn = Relevance\ntype = likert\nscale = 1..5\n"
-    "[field survey.exchange]\ncolumn = Exchange\ntype = multi\nvalues = meet: Meetings | ws: Workshops\n"
-    "[field survey.contacts]\ncolumn = Contacts\ntype = integer\n"
-    "[metric respondents]\nsource = survey\n"
-    "[metric eu]\nsource = survey\nwhere = continent = EU\n"
-    "[metric share_eu]\nsource = survey\nop = share\nwhere = continent = EU\nformat = percent:1\n"
-    "[metric contacts]\nsource = survey\nop = sum\nfield = contacts\n"
-    "[aggregate by_continent]\nsource = survey\nkind = distribution\nfield = continent\n"
-    "[aggregate exchange_by_continent]\nsource = survey\nkind = distribution\nfield = exchange\n"
+    "[field fz.relevance]\ncolumn = Relevance\ntype = likert\nscale = 1..5\n"
+    "[field fz.exchange]\ncolumn = Exchange\ntype = multi\nvalues = meet: Meetings | ws: Workshops\n"
+    "[field fz.contacts]\ncolumn = Contacts\ntype = integer\n"
+    "[metric fz_respondents]\nsource = fz\n"
+    "[metric fz_eu]\nsource = fz\nwhere = continent = EU\n"
+    "[metric fz_share_eu]\nsource = fz\nop = share\nwhere = continent = EU\nformat = percent:1\n"
+    "[metric fz_contacts]\nsource = fz\nop = sum\nfield = contacts\n"
+    "[aggregate fz_by_continent]\nsource = fz\nkind = distribution\nfield = continent\n"
+    "[aggregate fz_exchange_by_continent]\nsource = fz\nkind = distribution\nfield = exchange\n"
     "by = continent\n"
-    "[aggregate rel]\nsource = survey\nkind = likert\nfields = relevance\n"
-    "[aggregate contacts_by]\nsource = survey\nkind = sum\nfield = contacts\nby = continent\n"
-    "[figure bar]\ntype = bar\naggregate = by_continent\ncaption = Respondents by {{respondents}}\n"
-    "source = Test data\n"
-    "[figure hbar]\ntype = hbar\naggregate = by_continent\nvalue = count\ncaption = Horizontal\n"
-    "[figure grouped]\ntype = grouped\naggregate = exchange_by_continent\ncaption = Grouped\n"
-    "[figure stacked]\ntype = stacked\naggregate = exchange_by_continent\ncaption = Stacked\n"
-    "[figure likert]\ntype = likert\naggregate = rel\ncaption = Likert\n"
-    "[figure pie]\ntype = pie\naggregate = by_continent\ncaption = Pie\n"
-    "[figure doughnut]\ntype = doughnut\naggregate = by_continent\ncaption = Doughnut\n"
-    "[figure tiles]\ntype = tiles\nitems = respondents: respondents | contacts: contacts\n"
+    "[aggregate fz_rel]\nsource = fz\nkind = likert\nfields = relevance\n"
+    "[aggregate fz_contacts_by]\nsource = fz\nkind = sum\nfield = contacts\nby = continent\n"
+    "[aggregate fz_rows]\nsource = fz\nkind = rows\nfields = id, continent, exchange\n"
+    "[figure fz_bar]\ntype = bar\naggregate = fz_by_continent\n"
+    "caption = Respondents by {{fz_respondents}}\nsource = Test data\n"
+    "[figure fz_hbar]\ntype = hbar\naggregate = fz_by_continent\nvalue = count\ncaption = Horizontal\n"
+    "[figure fz_grouped]\ntype = grouped\naggregate = fz_exchange_by_continent\ncaption = Grouped\n"
+    "[figure fz_stacked]\ntype = stacked\naggregate = fz_exchange_by_continent\ncaption = Stacked\n"
+    "[figure fz_likert]\ntype = likert\naggregate = fz_rel\ncaption = Likert\n"
+    "[figure fz_pie]\ntype = pie\naggregate = fz_by_continent\ncaption = Pie\n"
+    "[figure fz_doughnut]\ntype = doughnut\naggregate = fz_by_continent\ncaption = Doughnut\n"
+    "[figure fz_tiles]\ntype = tiles\nitems = fz_respondents: respondents | fz_contacts: contacts\n"
     "caption = Key figures\n"
-    "[table agg]\ncaption = By continent\naggregate = by_continent\nnote = A note.\n"
-    "[table sums]\ncaption = Contacts\naggregate = contacts_by\n"
-    "[table file]\ncaption = From a file\nfile = table.md\nsource = Test data\n"
-    "[box story]\ntitle = A story\nfile = box.md\n";
+    "[table fz_agg]\ncaption = By continent\naggregate = fz_by_continent\nnote = A note.\n"
+    "[table fz_sums]\ncaption = Contacts\naggregate = fz_contacts_by\n"
+    "[table fz_rows]\ncaption = Rows\naggregate = fz_rows\n"
+    "[table fz_file]\ncaption = From a file\nfile = table.md\nsource = Test data\n"
+    "[box fz_story]\ntitle = A story\nfile = box.md\n";
 
 static rc_arena *fixed;
 static const rc_config *cfg;
@@ -81,7 +81,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fixed = rc_arena_new();
     rc_diag *d = rc_diag_new();
     rc_config *c = NULL;
-    if (rc_config_parse(fixed, "fixed.ini", base, FIXED_INI, sizeof FIXED_INI - 1, d, &c) != RC_OK ||
+    /* The fixture: the sample report's INI (its sources, metrics and floats,
+     * so the sample chapters in the seeds resolve) plus EXTRA_INI. */
+    FILE *f = fopen(RC_FUZZ_ROOT "/config/iuc-lac-2019.ini", "rb");
+    static char ini[1 << 17];
+    size_t n = f ? fread(ini, 1, sizeof ini - sizeof EXTRA_INI - 1, f) : 0;
+    if (!f || n == 0 || !feof(f)) abort();
+    fclose(f);
+    memcpy(ini + n, EXTRA_INI, sizeof EXTRA_INI);
+    n += sizeof EXTRA_INI - 1;
+    if (rc_config_parse(fixed, "fixed.ini", base, ini, n, d, &c) != RC_OK ||
         rc_data_build(fixed, c, RC_DATA_KEEP_ROWS | RC_DATA_NO_HASH, d, &dat) != RC_OK ||
         rc_fonts_load(fixed, c->style.font_path, c->style.font_loc, d, &fonts) != RC_OK) {
         rc_diag_print(d, stderr);

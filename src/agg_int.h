@@ -20,6 +20,7 @@ typedef struct macc {
     size_t src;
     const rc_field_cfg *field;
     const rc_filter *where, *of;
+    int wslot, oslot; /* their slots in the source's filter program */
     double n, sum, min, max;
     double num, den;
     distinct dist;
@@ -33,6 +34,7 @@ typedef struct gacc {
     const rc_field_cfg **fields;
     size_t nfields;
     const rc_filter *where;
+    int wslot;
     size_t ngroups;              /* by ? by->ncodes : 1 */
     double *grouprows;           /* rows matching where, per group */
     double *counts;              /* distribution: code x group; likert: item x level */
@@ -55,7 +57,8 @@ struct rc_accs {
     size_t **srcm, *srcnm; /* metric indexes per source */
     size_t **srcg, *srcng; /* aggregate indexes per source */
     bool *wants_rows;
-    size_t *ncols; /* fields per source */
+    size_t *ncols;   /* fields per source */
+    rc_fprog **prog; /* filters per source */
 };
 
 /* Number of distinct values collected. */

@@ -112,7 +112,7 @@ double rc_distinct_count(const distinct *ds)
 {
     size_t n = ds->set.n;
     for (size_t i = 0; i < ds->nwords; i++)
-        n += (size_t)__builtin_popcountll(ds->bits[i]);
+        n += rc_popcount64(ds->bits[i]);
     return (double)n;
 }
 
@@ -332,6 +332,16 @@ rc_accs *rc_accs_new(rc_arena *a, const rc_config *cfg, rc_diag *d, size_t *conf
         acc->g[i].cfg = &cfg->aggregates[i];
         setup_agg(acc, cfg, &acc->g[i], d);
     }
+    acc->prog = rc_arena_array(a, acc->nsrc + 1, sizeof *acc->prog);
+    for (size_t s = 0; s < acc->nsrc; s++)
+        acc->prog[s] = rc_fprog_new(a);
+    for (size_t i = 0; i < acc->nm; i++)
+        if (acc->m[i].ok) {
+            acc->m[i].wslot = rc_fprog_add(acc->prog[acc->m[i].src], acc->m[i].where);
+            acc->m[i].oslot = rc_fprog_add(acc->prog[acc->m[i].src], acc->m[i].of);
+        }
+    for (size_t i = 0; i < acc->ng; i++)
+        if (acc->g[i].ok) acc->g[i].wslot = rc_fprog_add(acc->prog[acc->g[i].src], acc->g[i].where);
     acc->srcm = rc_arena_array(a, acc->nsrc + 1, sizeof *acc->srcm);
     acc->srcnm = rc_arena_array(a, acc->nsrc + 1, sizeof *acc->srcnm);
     acc->srcg = rc_arena_array(a, acc->nsrc + 1, sizeof *acc->srcg);
@@ -353,97 +363,160 @@ bool rc_accs_wants_rows(const rc_accs *acc, size_t src)
     return src < acc->nsrc && acc->wants_rows[src];
 }
 
+void rc_accs_text_cols(const rc_accs *acc, size_t src, bool *want)
+{
+    if (src >= acc->nsrc) return;
+    rc_fprog_text_cols(acc->prog[src], want);
+    for (size_t i = 0; i < acc->srcnm[src]; i++) {
+        const macc *m = &acc->m[acc->srcm[src][i]];
+        if (m->field && m->field->type == RC_FIELD_TEXT) want[m->field->index] = true;
+    }
+    for (size_t i = 0; i < acc->srcng[src]; i++) {
+        const gacc *g = &acc->g[acc->srcg[src][i]];
+        if (g->field && g->field->type == RC_FIELD_TEXT) want[g->field->index] = true;
+    }
+}
+
 /* Set bits of a batch bit set, lowest first. */
-#define FOR_BITS(bits, n, r)                                                                       \
-    for (size_t w_ = 0; w_ < ((n) + 63) / 64; w_++)                                                \
+#define FOR_BITS(bits, r)                                                                          \
+    for (size_t w_ = 0; w_ < RC_BW; w_++)                                                          \
         for (uint64_t m_ = (bits)[w_], r = 0;                                                      \
              m_ && ((r = w_ * 64 + (size_t)__builtin_ctzll(m_)), 1); m_ &= m_ - 1)
 
-static size_t popcount(const uint64_t *bits, size_t n)
+static size_t popcount(const uint64_t *bits)
 {
     size_t c = 0;
-    for (size_t w = 0; w < (n + 63) / 64; w++)
-        c += (size_t)__builtin_popcountll(bits[w]);
+    for (size_t w = 0; w < RC_BW; w++)
+        c += rc_popcount64(bits[w]);
     return c;
 }
 
-static void metric_rows(macc *m, const rc_value *rows, size_t nc, size_t n)
+/* sel minus the rows where column c is missing. */
+static void present(const uint64_t *sel, const rc_col *c, uint64_t *out)
 {
-    const rc_metric_cfg *mc = m->cfg;
-    uint64_t where[RC_BATCH / 64];
-    rc_filter_batch(m->where, rows, nc, n, where);
-    if (mc->op == RC_METRIC_SHARE) {
-        uint64_t of[RC_BATCH / 64];
-        rc_filter_batch(m->of, rows, nc, n, of);
-        for (size_t w = 0; w < (n + 63) / 64; w++)
-            where[w] &= of[w];
-        m->den += (double)popcount(of, n);
-        m->num += (double)popcount(where, n);
+    for (size_t w = 0; w < RC_BW; w++)
+        out[w] = sel[w] & ~c->miss[w];
+}
+
+/* Distinct values of column c (field f) among the rows of sel. */
+static void distinct_batch(distinct *ds, const rc_field_cfg *f, const rc_col *c,
+                           const uint64_t *sel)
+{
+    if (c->nlevels) { /* coded: the codes present */
+        for (size_t k = 0; k < c->nlevels && k < ds->nwords * 64; k++)
+            if (rc_popcount_and(sel, c->bits + k * RC_BW))
+                ds->bits[k / 64] |= (uint64_t)1 << (k % 64);
         return;
     }
-    if (mc->op == RC_METRIC_COUNT) {
-        m->n += (double)popcount(where, n);
-        return;
-    }
-    size_t fi = m->field->index;
-    FOR_BITS(where, n, r)
+    uint64_t p[RC_BW];
+    present(sel, c, p);
+    FOR_BITS(p, r)
     {
-        const rc_value *v = &rows[r * nc + fi];
-        if (v->missing) continue;
-        if (mc->op == RC_METRIC_DISTINCT) {
-            distinct_add(&m->dist, m->field, v);
-            continue;
-        }
-        m->n++;
-        m->sum += v->num;
-        if (v->num < m->min) m->min = v->num;
-        if (v->num > m->max) m->max = v->num;
+        rc_value v = {.num = c->num ? c->num[r] : 0, .text = c->text ? c->text[r] : ""};
+        distinct_add(ds, f, &v);
     }
 }
 
-static void agg_row(rc_accs *acc, gacc *g, const rc_value *row, unsigned line)
+/* Count, sum, min and max of numeric column c (field f) over the rows of sel
+ * with a value; Likert values are their levels, summed level by level (the
+ * sums are of whole numbers, exact in any order). */
+static void numeric_batch(const rc_field_cfg *f, const rc_col *c, const uint64_t *sel, double *n,
+                          double *sum, double *min, double *max)
 {
-    size_t grp = 0;
-    if (g->by) {
-        const rc_value *b = &row[g->by->index];
-        if (b->missing || b->code < 0) return;
-        grp = (size_t)b->code;
+    if (f->type == RC_FIELD_LIKERT) {
+        for (size_t k = 0; k < c->nlevels; k++) {
+            size_t cnt = rc_popcount_and(sel, c->bits + k * RC_BW);
+            if (!cnt) continue;
+            double v = f->scale_min + (double)k;
+            *n += (double)cnt;
+            *sum += (double)cnt * v;
+            if (v < *min) *min = v;
+            if (v > *max) *max = v;
+        }
+        return;
     }
-    g->grouprows[grp]++;
+    uint64_t p[RC_BW];
+    present(sel, c, p);
+    FOR_BITS(p, r)
+    {
+        double v = c->num[r];
+        *n += 1;
+        *sum += v;
+        if (v < *min) *min = v;
+        if (v > *max) *max = v;
+    }
+}
+
+static void metric_batch(macc *m, const rc_fprog *prog, const rc_batch *b)
+{
+    const rc_metric_cfg *mc = m->cfg;
+    const uint64_t *where = rc_fprog_bits(prog, m->wslot);
+    if (mc->op == RC_METRIC_SHARE) {
+        const uint64_t *of = rc_fprog_bits(prog, m->oslot);
+        m->den += (double)popcount(of);
+        m->num += (double)rc_popcount_and(where, of);
+        return;
+    }
+    if (mc->op == RC_METRIC_COUNT) {
+        m->n += (double)popcount(where);
+        return;
+    }
+    const rc_col *c = &b->cols[m->field->index];
+    if (mc->op == RC_METRIC_DISTINCT) {
+        distinct_batch(&m->dist, m->field, c, where);
+        return;
+    }
+    numeric_batch(m->field, c, where, &m->n, &m->sum, &m->min, &m->max);
+}
+
+/* One group's rows (sel) of an aggregate. */
+static void agg_group(gacc *g, const rc_batch *b, const uint64_t *sel, size_t grp)
+{
+    g->grouprows[grp] += (double)popcount(sel);
     switch (g->cfg->kind) {
     case RC_AGG_DISTRIBUTION: {
-        const rc_value *v = &row[g->field->index];
-        if (v->missing) return;
-        g->totals[grp]++;
-        if (g->field->type == RC_FIELD_CATEGORY) {
-            g->counts[(size_t)v->code * g->ngroups + grp]++;
-        } else {
-            for (uint64_t m = v->mask; m; m &= m - 1)
-                g->counts[(size_t)__builtin_ctzll(m) * g->ngroups + grp]++;
-        }
+        const rc_col *c = &b->cols[g->field->index];
+        uint64_t p[RC_BW];
+        present(sel, c, p);
+        g->totals[grp] += (double)popcount(p);
+        for (size_t k = 0; k < c->nlevels; k++)
+            g->counts[k * g->ngroups + grp] += (double)rc_popcount_and(p, c->bits + k * RC_BW);
         return;
     }
     case RC_AGG_LIKERT:
         for (size_t i = 0; i < g->nfields; i++) {
-            const rc_value *v = &row[g->fields[i]->index];
-            if (v->missing) continue;
-            size_t lv = (size_t)v->code; /* the level: value - scale_min */
-            g->counts[i * g->nlevels + lv]++;
-            g->totals[i]++;
-            g->sums[i] += v->num;
+            const rc_col *c = &b->cols[g->fields[i]->index];
+            size_t nl = c->nlevels < g->nlevels ? c->nlevels : g->nlevels;
+            double *counts = g->counts + i * g->nlevels;
+            for (size_t k = 0; k < nl; k++) {
+                size_t cnt = rc_popcount_and(sel, c->bits + k * RC_BW);
+                if (!cnt) continue;
+                counts[k] += (double)cnt; /* the level: value - scale_min */
+                g->totals[i] += (double)cnt;
+                g->sums[i] += (double)cnt * (g->fields[i]->scale_min + (double)k);
+            }
         }
         return;
-    case RC_AGG_DISTINCT: {
-        const rc_value *v = &row[g->field->index];
-        if (!v->missing) distinct_add(&g->dist[grp], g->field, v);
+    case RC_AGG_DISTINCT:
+        distinct_batch(&g->dist[grp], g->field, &b->cols[g->field->index], sel);
         return;
-    }
     case RC_AGG_SUM: {
-        const rc_value *v = &row[g->field->index];
-        if (!v->missing) g->sums[grp] += v->num;
+        double n = 0, mn = INFINITY, mx = -INFINITY;
+        numeric_batch(g->field, &b->cols[g->field->index], sel, &n, &g->sums[grp], &mn, &mx);
         return;
     }
-    case RC_AGG_ROWS: {
+    case RC_AGG_ROWS:
+        return;
+    }
+}
+
+/* A listing's rows: the display texts of the matching rows (which are kept). */
+static void agg_listing(rc_accs *acc, gacc *g, const rc_batch *b, const uint64_t *where)
+{
+    size_t nc = b->ncols;
+    FOR_BITS(where, r)
+    {
+        const rc_value *row = b->rows + r * nc;
         const char **cells = rc_arena_array(acc->a, g->nfields + 1, sizeof *cells);
         double *nums = rc_arena_array(acc->a, g->nfields + 1, sizeof *nums);
         for (size_t i = 0; i < g->nfields; i++) {
@@ -453,64 +526,37 @@ static void agg_row(rc_accs *acc, gacc *g, const rc_value *row, unsigned line)
         }
         RC_PUSH(acc->a, g->cells, cells);
         RC_PUSH(acc->a, g->nums, nums);
-        RC_PUSH(acc->a, g->lines, line);
-        return;
+        RC_PUSH(acc->a, g->lines, b->lines[r]);
     }
-    }
+    g->grouprows[0] += (double)popcount(where);
 }
 
-/* The two hottest kinds without a per-row dispatch: an ungrouped category
- * distribution and a Likert block, column by column over the matching rows. */
-static bool agg_rows_fast(gacc *g, const rc_value *rows, size_t nc, const uint64_t *where, size_t n)
+void rc_accs_rows(rc_accs *acc, size_t src, const rc_batch *b)
 {
-    if (g->cfg->kind == RC_AGG_LIKERT) {
-        for (size_t i = 0; i < g->nfields; i++) {
-            const rc_value *col = rows + g->fields[i]->index;
-            double *counts = g->counts + i * g->nlevels, answered = 0, sum = 0;
-            FOR_BITS(where, n, r)
-            {
-                const rc_value *v = col + r * nc;
-                if (v->missing) continue;
-                counts[v->code]++; /* the level: value - scale_min */
-                answered++;
-                sum += v->num;
-            }
-            g->totals[i] += answered;
-            g->sums[i] += sum;
-        }
-        g->grouprows[0] += (double)popcount(where, n);
-        return true;
-    }
-    if (g->cfg->kind == RC_AGG_DISTRIBUTION && !g->by && g->field->type == RC_FIELD_CATEGORY) {
-        const rc_value *col = rows + g->field->index;
-        double answered = 0;
-        FOR_BITS(where, n, r)
-        {
-            const rc_value *v = col + r * nc;
-            if (v->missing) continue;
-            g->counts[v->code]++;
-            answered++;
-        }
-        g->totals[0] += answered;
-        g->grouprows[0] += (double)popcount(where, n);
-        return true;
-    }
-    return false;
-}
-
-void rc_accs_rows(rc_accs *acc, size_t src, const rc_value *rows, const unsigned *lines, size_t n)
-{
-    size_t nc = acc->ncols[src];
+    rc_fprog *prog = acc->prog[src];
+    rc_fprog_run(prog, b);
     const size_t *mi = acc->srcm[src];
     for (size_t i = 0, k = acc->srcnm[src]; i < k; i++)
-        metric_rows(&acc->m[mi[i]], rows, nc, n);
+        metric_batch(&acc->m[mi[i]], prog, b);
     const size_t *gi = acc->srcg[src];
     for (size_t i = 0, k = acc->srcng[src]; i < k; i++) {
         gacc *g = &acc->g[gi[i]];
-        uint64_t where[RC_BATCH / 64];
-        rc_filter_batch(g->where, rows, nc, n, where);
-        if (agg_rows_fast(g, rows, nc, where, n)) continue;
-        FOR_BITS(where, n, r)
-        agg_row(acc, g, rows + r * nc, lines[r]);
+        const uint64_t *where = rc_fprog_bits(prog, g->wslot);
+        if (g->cfg->kind == RC_AGG_ROWS) {
+            if (b->rows) agg_listing(acc, g, b, where);
+            continue;
+        }
+        if (!g->by) {
+            agg_group(g, b, where, 0);
+            continue;
+        }
+        /* rows whose 'by' value is missing belong to no group */
+        const rc_col *by = &b->cols[g->by->index];
+        for (size_t grp = 0; grp < g->ngroups && grp < by->nlevels; grp++) {
+            uint64_t sel[RC_BW];
+            for (size_t w = 0; w < RC_BW; w++)
+                sel[w] = where[w] & by->bits[grp * RC_BW + w];
+            agg_group(g, b, sel, grp);
+        }
     }
 }

@@ -29,34 +29,6 @@
 enum { CL_PLAIN = 0, CL_SPECIAL = 1 };
 enum rec_result { REC_DONE, REC_BLANK, REC_MORE, REC_ERROR };
 
-/* Scanning for the next special byte: eight bytes at a time where the
- * platform is little-endian (a zero-byte test per special character, as in
- * "Bit Twiddling Hacks", haszero), then one at a time through the table.
- * Lower bytes are earlier in memory, so the lowest flagged byte is the first
- * special one; the test's false positives only ever sit above a true hit. */
-#define ONES 0x0101010101010101ull
-#define HIGH 0x8080808080808080ull
-#define HASZERO(v) (((v)-ONES) & ~(v)&HIGH)
-
-/* The bytes one scan stops at, broadcast once per parse. */
-typedef struct scanset {
-    uint64_t c[4];
-#if defined(__SSE2__)
-    __m128i v[4];
-#endif
-} scanset;
-
-static void scanset_init(scanset *ss, char a, char b, char c, char d)
-{
-    const char ch[4] = {a, b, c, d};
-    for (int k = 0; k < 4; k++) {
-        ss->c[k] = ONES * (unsigned char)ch[k];
-#if defined(__SSE2__)
-        ss->v[k] = _mm_set1_epi8(ch[k]);
-#endif
-    }
-}
-
 typedef struct parser {
     const rc_csv_opts *o;
     const char *file;
@@ -64,24 +36,107 @@ typedef struct parser {
     rc_csv_record_fn fn;
     void *user;
     rc_diag *d;
-    unsigned char unq[256]; /* specials outside quotes: delim " CR LF >=0x80 */
-    unsigned char inq[256]; /* specials inside quotes: " LF >=0x80 */
-    scanset su, sq;         /* the same for the word-at-a-time scans */
-    unsigned line;          /* line where the next record starts */
-    size_t nrec;            /* complete non-blank records */
-    size_t header_rec;      /* 1-based record whose width rows must match */
-    size_t nhdr;            /* its field count */
+    unsigned char unq[256]; /* specials: delim " CR LF >=0x80 */
+    uint64_t bc[4];         /* the four ASCII specials, broadcast */
+#if defined(__SSE2__)
+    __m128i vc[4];
+#endif
+    unsigned line;     /* line where the next record starts */
+    size_t nrec;       /* complete non-blank records */
+    size_t header_rec; /* 1-based record whose width rows must match */
+    size_t nhdr;       /* its field count */
     unsigned header_line;
     size_t ragged;
     bool stopped; /* callback asked to stop */
     rc_status st;
     /* per record */
     rc_csv_field *f;
-    size_t *esc; /* scratch offset of an unescaped field, or SIZE_MAX */
+    struct escref {
+        size_t field, off; /* a field with doubled quotes, unescaped at scratch + off */
+    } *esc;
+    size_t nesc;
     size_t fcap;
     char *scratch;
     size_t slen, scap;
 } parser;
+
+/* The scan over a window: a bit mask of the special bytes (delimiter, quote,
+ * CR, LF and every byte >= 0x80) of one 64-byte chunk at a time, in the
+ * manner of simdjson's first stage (Langdale & Lemire, "Parsing gigabytes of
+ * JSON per second", 2019). Survey cells are a few bytes long, so finding the
+ * next special byte is a shift and a count of trailing zeros, and each byte
+ * is classified once. Inside quotes the delimiter and CR bits are skipped. */
+typedef struct cursor {
+    const char *b;
+    size_t len;
+    size_t base;   /* first byte of the chunk described by mask */
+    uint64_t mask; /* bit k: b[base + k] is special (0 past len) */
+} cursor;
+
+#define ONES 0x0101010101010101ull
+#define LOW7 0x7F7F7F7F7F7F7F7Full
+
+/* 0x80 in every byte of x that is zero, exactly (no borrow between bytes). */
+static inline uint64_t zero_bytes(uint64_t x)
+{
+    return ~((((x & LOW7) + LOW7) | x) | LOW7);
+}
+
+static uint64_t chunk_mask(const parser *p, const char *s, size_t n)
+{
+    uint64_t m = 0;
+    if (n < 64) {
+        for (size_t k = 0; k < n; k++)
+            m |= (uint64_t)p->unq[(unsigned char)s[k]] << k;
+        return m;
+    }
+#if defined(__SSE2__)
+    /* movemask takes the top bit of each byte: bytes >= 0x80 need no compare */
+    for (int q = 0; q < 4; q++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * q));
+        __m128i e =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, p->vc[0]), _mm_cmpeq_epi8(x, p->vc[1])),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, p->vc[2]), _mm_cmpeq_epi8(x, p->vc[3])));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(e, x)) << (16 * q);
+    }
+#else
+    for (int q = 0; q < 8; q++) {
+        uint64_t x = 0;
+        for (int k = 7; k >= 0; k--) /* byte k of x is s[8q + k], whatever the byte order */
+            x = x << 8 | (unsigned char)s[8 * q + k];
+        uint64_t h = (x | zero_bytes(x ^ p->bc[0]) | zero_bytes(x ^ p->bc[1]) |
+                      zero_bytes(x ^ p->bc[2]) | zero_bytes(x ^ p->bc[3])) &
+                     (ONES << 7);
+        /* gathers the top bit of byte k into bit k */
+        m |= (((h >> 7) * 0x0102040810204080ull) >> 56) << (8 * q);
+    }
+#endif
+    return m;
+}
+
+static void cursor_init(const parser *p, cursor *c, const char *b, size_t len)
+{
+    c->b = b;
+    c->len = len;
+    c->base = 0;
+    c->mask = chunk_mask(p, b, len);
+}
+
+/* The first special byte at or after i (i never goes back), or len. */
+static inline size_t next_special(const parser *p, cursor *c, size_t i)
+{
+    for (;;) {
+        size_t off = i - c->base;
+        if (off < 64) {
+            uint64_t m = c->mask >> off;
+            if (m) return i + (size_t)__builtin_ctzll(m);
+            i = c->base + 64;
+        }
+        if (i >= c->len) return c->len;
+        c->base = i;
+        c->mask = chunk_mask(p, c->b + i, c->len - i);
+    }
+}
 
 static rc_loc at(const parser *p, unsigned line, size_t col)
 {
@@ -96,7 +151,7 @@ static bool grow_fields(parser *p)
     rc_csv_field *f = realloc(p->f, nc * sizeof *f);
     if (!f) return false;
     p->f = f;
-    size_t *e = realloc(p->esc, nc * sizeof *e);
+    struct escref *e = realloc(p->esc, nc * sizeof *e);
     if (!e) return false;
     p->esc = e;
     p->fcap = nc;
@@ -125,35 +180,51 @@ static bool unescape(parser *p, const char *s, size_t n, size_t *off)
     return true;
 }
 
-static inline size_t scan(const char *b, size_t i, size_t len, const unsigned char *tab,
-                          const scanset *ss)
+/* Reads the usual fields of a record from *i: unquoted ASCII text up to a
+ * delimiter or LF, walking the special bits one by one with every piece of
+ * state in locals. Stops (returning false, *i at the field it cannot take)
+ * at anything else, which the general code handles; returns true when an LF
+ * ended the record (*i after it). */
+static inline bool fast_fields(parser *p, cursor *cur, size_t *pi, size_t ls, unsigned line,
+                               size_t *pnf)
 {
-#if defined(__SSE2__)
-    /* x86-64: sixteen bytes per step; movemask takes the top bit of each byte,
-     * so bytes >= 0x80 are flagged without a compare. */
-    while (i + 16 <= len) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
-        __m128i m =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, ss->v[0]), _mm_cmpeq_epi8(x, ss->v[1])),
-                         _mm_or_si128(_mm_cmpeq_epi8(x, ss->v[2]), _mm_cmpeq_epi8(x, ss->v[3])));
-        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(m, x));
-        if (bits) return i + (size_t)__builtin_ctz(bits);
-        i += 16;
+    const char *b = cur->b;
+    size_t len = cur->len, i = *pi, nf = *pnf, fcap = p->fcap, base = cur->base;
+    rc_csv_field *fs = p->f;
+    const char delim = p->delim;
+    bool eol = false;
+    if (i - base >= 64) return false; /* the general code moves the cursor */
+    uint64_t m = cur->mask & (~(uint64_t)0 << (i - base));
+    while (i < len && nf < fcap && b[i] != '"') {
+        while (!m) {
+            base += 64;
+            if (base >= len) goto out;
+            m = chunk_mask(p, b + base, len - base);
+        }
+        size_t e = base + (size_t)__builtin_ctzll(m);
+        char c = b[e];
+        if ((c != delim && c != '\n') || e - i > RC_CSV_MAX_CELL) break;
+        m &= m - 1;
+        rc_csv_field *f = &fs[nf++];
+        f->s = b + i;
+        f->len = e - i;
+        f->col = (unsigned)(i - ls + 1);
+        f->line = line;
+        f->quoted = 0;
+        i = e + 1;
+        if (c == '\n') {
+            eol = true;
+            break;
+        }
     }
-#endif
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
-    while (i + 8 <= len) {
-        uint64_t x;
-        memcpy(&x, b + i, 8);
-        uint64_t m = (x & HIGH) | HASZERO(x ^ ss->c[0]) | HASZERO(x ^ ss->c[1]) |
-                     HASZERO(x ^ ss->c[2]) | HASZERO(x ^ ss->c[3]);
-        if (m) return i + ((size_t)__builtin_ctzll(m) >> 3);
-        i += 8;
+out:
+    if (base < len) {
+        cur->base = base;
+        cur->mask = m; /* only bits below i were cleared */
     }
-#endif
-    while (i < len && !tab[(unsigned char)b[i]])
-        i++;
-    return i;
+    *pi = i;
+    *pnf = nf;
+    return eol;
 }
 
 /* Checks the non-ASCII sequence at b[i]. Returns its length, 0 on error
@@ -180,14 +251,17 @@ static size_t check_utf8(parser *p, const char *b, size_t len, size_t i, bool eo
 
 /* Parses one record starting at b[start]. On REC_DONE/REC_BLANK *next is the
  * start of the following record. */
-static enum rec_result record(parser *p, const char *b, size_t len, size_t start, bool eof,
-                              size_t *next, size_t *nf_out, size_t *endcol, unsigned *endline)
+static enum rec_result record(parser *p, cursor *cur, size_t start, bool eof, size_t *next,
+                              size_t *nf_out, size_t *endcol, unsigned *endline)
 {
+    const char *b = cur->b;
+    size_t len = cur->len;
     unsigned line = p->line;
     size_t ls = start; /* offset of the current line's first byte */
     size_t i = start;
     size_t nf = 0;
     p->slen = 0;
+    p->nesc = 0;
 
     if (i < len && (b[i] == '\n' || b[i] == '\r')) {
         /* A blank line is skipped, not read as a record of one empty field. */
@@ -204,6 +278,16 @@ static enum rec_result record(parser *p, const char *b, size_t len, size_t start
     }
 
     for (;;) {
+        /* The usual field: unquoted ASCII text up to a delimiter or LF. */
+        if (fast_fields(p, cur, &i, ls, line, &nf)) {
+            /* the record ended at the LF before i */
+            *endline = line;
+            *endcol = i - ls;
+            *next = i;
+            *nf_out = nf;
+            p->line = line + 1;
+            return REC_DONE;
+        }
         size_t col = i - ls + 1;
         unsigned fline = line;
         if (nf == p->fcap) {
@@ -224,7 +308,7 @@ static enum rec_result record(parser *p, const char *b, size_t len, size_t start
             size_t vstart = ++i;
             bool doubled = false;
             for (;;) {
-                i = scan(b, i, len, p->inq, &p->sq);
+                i = next_special(p, cur, i);
                 if (i - vstart > RC_CSV_MAX_CELL) {
                     rc_diag_error(p->d, at(p, fline, col), "cell is longer than %u bytes",
                                   (unsigned)RC_CSV_MAX_CELL);
@@ -251,6 +335,10 @@ static enum rec_result record(parser *p, const char *b, size_t len, size_t start
                     ls = ++i;
                     continue;
                 }
+                if (c == p->delim || c == '\r') { /* not special inside quotes */
+                    i++;
+                    continue;
+                }
                 size_t n = check_utf8(p, b, len, i, eof, line, ls);
                 if (n == SIZE_MAX) return REC_MORE;
                 if (n == 0) return REC_ERROR;
@@ -275,7 +363,7 @@ static enum rec_result record(parser *p, const char *b, size_t len, size_t start
         } else {
             size_t vstart = i;
             for (;;) {
-                i = scan(b, i, len, p->unq, &p->su);
+                i = next_special(p, cur, i);
                 if (i == len || (unsigned char)b[i] < 0x80)
                     break; /* the usual case: a delimiter or a line end */
                 size_t n = check_utf8(p, b, len, i, eof, line, ls);
@@ -304,7 +392,7 @@ static enum rec_result record(parser *p, const char *b, size_t len, size_t start
         p->f[nf].col = (unsigned)col;
         p->f[nf].line = fline;
         p->f[nf].quoted = quoted;
-        p->esc[nf] = esc;
+        if (esc != SIZE_MAX) p->esc[p->nesc++] = (struct escref){nf, esc};
         nf++;
 
         if (i < len && b[i] == p->delim) {
@@ -355,9 +443,8 @@ static bool deliver(parser *p, unsigned line, size_t nf, size_t endcol, unsigned
         return true;
     }
     if (p->ragged) return true; /* the data is already wrong: only look for more ragged rows */
-    if (p->slen)                /* some field had doubled quotes: point it into scratch */
-        for (size_t k = 0; k < nf; k++)
-            if (p->esc[k] != SIZE_MAX) p->f[k].s = p->scratch + p->esc[k];
+    for (size_t k = 0; k < p->nesc; k++) /* fields with doubled quotes: into scratch */
+        p->f[p->esc[k].field].s = p->scratch + p->esc[k].off;
     if (p->fn && p->fn(p->user, p->f, nf, line) != 0) {
         p->stopped = true;
         return false;
@@ -371,10 +458,12 @@ static size_t run(parser *p, const char *b, size_t len, bool eof, bool *fail)
 {
     size_t pos = 0;
     *fail = false;
+    cursor cur;
+    cursor_init(p, &cur, b, len);
     while (pos < len) {
         size_t next = pos, nf = 0, endcol = 0;
         unsigned line = p->line, endline = line;
-        enum rec_result r = record(p, b, len, pos, eof, &next, &nf, &endcol, &endline);
+        enum rec_result r = record(p, &cur, pos, eof, &next, &nf, &endcol, &endline);
         if (r == REC_MORE) break;
         if (r == REC_ERROR) {
             *fail = true;
@@ -402,11 +491,15 @@ static void init(parser *p, const rc_csv_opts *o, rc_csv_record_fn fn, void *use
     p->header_rec = o && o->header_row ? o->header_row : 1;
     p->st = RC_OK;
     for (int c = 0x80; c < 256; c++)
-        p->unq[c] = p->inq[c] = CL_SPECIAL;
-    p->unq[(unsigned char)p->delim] = p->unq['"'] = p->unq['\r'] = p->unq['\n'] = CL_SPECIAL;
-    p->inq['"'] = p->inq['\n'] = CL_SPECIAL;
-    scanset_init(&p->su, p->delim, '"', '\r', '\n');
-    scanset_init(&p->sq, '"', '\n', '"', '"');
+        p->unq[c] = CL_SPECIAL;
+    const char sp[4] = {p->delim, '"', '\r', '\n'};
+    for (int k = 0; k < 4; k++) {
+        p->unq[(unsigned char)sp[k]] = CL_SPECIAL;
+        p->bc[k] = ONES * (unsigned char)sp[k];
+#if defined(__SSE2__)
+        p->vc[k] = _mm_set1_epi8(sp[k]);
+#endif
+    }
 }
 
 static rc_status finish(parser *p, bool failed)

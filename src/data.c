@@ -36,16 +36,18 @@ typedef struct loader {
     size_t nerr;
     bool config_err;
     bool keep;
+    bool dirty;     /* the batch's next row holds a row that was not kept */
     rc_value *rows; /* kept rows */
     unsigned *lines;
     size_t nrows, rowcap;
-    rc_value *batch; /* rows being typed (at most bmax <= RC_BATCH) */
+    rc_batch b;      /* the batch by column */
+    rc_value *batch; /* the batch's rows when rows are kept (at most bmax) */
     unsigned blines[RC_BATCH];
-    size_t nb, bmax;
+    size_t bmax;
     char *kbuf; /* arena chunk for texts of kept rows */
     size_t kleft;
-    char *tbuf; /* texts of the batch when rows are not kept */
-    size_t tcap, tused;
+    char **tbuf; /* chunks for texts of the batch when rows are not kept */
+    size_t ntbuf, tcap, tused;
     rc_keys keys;
     size_t keyfield; /* SIZE_MAX when no key */
 } loader;
@@ -96,7 +98,7 @@ static bool map_header(loader *ld, const rc_csv_field *fs, size_t n, unsigned li
             ok = false;
             continue;
         }
-        ld->csvcol[k] = e->val;
+        ld->csvcol[k] = ld->rt[k].csvcol = e->val;
         for (size_t i = e->val + 1; i < n; i++)
             if (dupof[i] == e->val) {
                 rc_loc l = {ld->file, fs[i].line ? fs[i].line : line, fs[i].col};
@@ -110,32 +112,47 @@ static bool map_header(loader *ld, const rc_csv_field *fs, size_t n, unsigned li
     return ok;
 }
 
-/* Hands the typed batch to the accumulators (and keeps it if asked). */
+/* Hands the typed batch to the accumulators (and keeps its rows if asked). */
 static void flush(loader *ld)
 {
-    if (!ld->nb) return;
+    size_t n = ld->b.n;
+    if (!n) return;
     if (ld->keep) {
-        if (ld->nrows + ld->nb > ld->rowcap) {
+        if (ld->nrows + n > ld->rowcap) {
             size_t nc = ld->rowcap ? ld->rowcap * 2 : 1024;
-            while (nc < ld->nrows + ld->nb)
+            while (nc < ld->nrows + n)
                 nc *= 2;
             ld->rows =
                 rc_arena_grow(ld->a, ld->rows, ld->rowcap * ld->nf, nc * ld->nf, sizeof *ld->rows);
             ld->lines = rc_arena_grow(ld->a, ld->lines, ld->rowcap, nc, sizeof *ld->lines);
             ld->rowcap = nc;
         }
-        memcpy(ld->rows + ld->nrows * ld->nf, ld->batch, ld->nb * ld->nf * sizeof *ld->batch);
-        memcpy(ld->lines + ld->nrows, ld->blines, ld->nb * sizeof *ld->lines);
+        memcpy(ld->rows + ld->nrows * ld->nf, ld->batch, n * ld->nf * sizeof *ld->batch);
+        memcpy(ld->lines + ld->nrows, ld->blines, n * sizeof *ld->lines);
     }
-    ld->nrows += ld->nb;
-    if (ld->acc) rc_accs_rows(ld->acc, ld->si, ld->batch, ld->blines, ld->nb);
-    ld->nb = 0;
+    ld->nrows += n;
+    /* values per field (for the warning about empty columns) */
+    for (size_t k = 0; k < ld->nf; k++) {
+        size_t miss = 0;
+        for (size_t i = 0; i < RC_BW; i++)
+            miss += rc_popcount64(ld->b.cols[k].miss[i]);
+        ld->rt[k].nonmissing += n - miss;
+    }
+    ld->b.rows = ld->keep ? ld->batch : NULL;
+    ld->b.lines = ld->blines;
+    if (ld->acc) rc_accs_rows(ld->acc, ld->si, &ld->b);
+    rc_batch_clear(&ld->b);
+    ld->dirty = false;
+    /* the batch's texts are no longer needed: keep the first chunk only */
+    for (size_t i = 1; i < ld->ntbuf; i++)
+        free(ld->tbuf[i]);
+    ld->ntbuf = ld->ntbuf ? 1 : 0;
     ld->tused = 0;
 }
 
-/* Room for up to `need` bytes of row texts (fill_room says how many were
- * used). Texts of kept rows live in arena chunks, the others in a buffer
- * reused batch after batch. */
+/* Room for `need` bytes of a row's texts (fill_room says how many were
+ * used). Texts of kept rows live in arena chunks, the others in chunks that
+ * stay until the batch is flushed. */
 static char *text_room(loader *ld, size_t need)
 {
     if (ld->keep) {
@@ -146,19 +163,19 @@ static char *text_room(loader *ld, size_t need)
         }
         return ld->kbuf;
     }
-    if (ld->tused + need > ld->tcap) {
-        flush(ld); /* the batch's texts must stay where they are until then */
-        if (need > ld->tcap) {
-            size_t nc = ld->tcap ? ld->tcap : (size_t)256 << 10;
-            while (nc < need)
-                nc *= 2;
-            char *nb = realloc(ld->tbuf, nc);
-            if (!nb) return NULL;
-            ld->tbuf = nb;
-            ld->tcap = nc;
-        }
+    if (!ld->ntbuf || ld->tused + need > ld->tcap) {
+        size_t nc = (size_t)256 << 10;
+        while (nc < need)
+            nc *= 2;
+        char **v = realloc(ld->tbuf, (ld->ntbuf + 1) * sizeof *v);
+        if (!v) return NULL;
+        ld->tbuf = v;
+        if (!(v[ld->ntbuf] = malloc(nc))) return NULL;
+        ld->ntbuf++;
+        ld->tcap = nc;
+        ld->tused = 0;
     }
-    return ld->tbuf + ld->tused;
+    return ld->tbuf[ld->ntbuf - 1] + ld->tused;
 }
 
 static void fill_room(loader *ld, size_t used)
@@ -171,6 +188,88 @@ static void fill_room(loader *ld, size_t used)
     }
 }
 
+/* Types the common cells straight into the batch's bit sets (when neither
+ * rows nor this column's texts are kept): empty or missing, a declared
+ * category code, a Likert answer on the scale, a list of declared codes,
+ * free text. Returns 1 for a value, 0 for a missing one, -1 when the cell
+ * needs rc_value_parse_rt (which may report it). Agrees with rc_value_fast
+ * and rc_value_parse_rt, including their order: a missing code wins over a
+ * declared code with the same text. */
+static inline int fast_cell(const rc_field_rt *rt, rc_col *col, const char *s, size_t len,
+                            size_t w, uint64_t bit)
+{
+    if (rt->type == RC_FIELD_CATEGORY && len) {
+        const rc_code_slot *e = rc_find_slot(rt, s, len);
+        if (e && !e->missing) {
+            col->bits[(size_t)(e->idx1 - 1) * RC_BW + w] |= bit;
+            return 1;
+        }
+    } else if (rt->type == RC_FIELD_LIKERT && len == 1 && rt->level1[(unsigned char)s[0]]) {
+        col->bits[(size_t)(rt->level1[(unsigned char)s[0]] - 1) * RC_BW + w] |= bit;
+        return 1;
+    }
+    if (len == 0 || rc_missing_code(rt, s, len)) {
+        col->miss[w] |= bit;
+        return 0;
+    }
+    switch (rt->type) {
+    case RC_FIELD_LIKERT: {
+        if (!rt->likert_direct || len > 4) return -1;
+        int v = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (s[i] < '0' || s[i] > '9') return -1;
+            v = v * 10 + (s[i] - '0');
+        }
+        if (v < rt->smin || v > rt->smax || rt->codelen[v - rt->smin] != len) return -1;
+        col->bits[(size_t)(v - rt->smin) * RC_BW + w] |= bit;
+        return 1;
+    }
+    case RC_FIELD_MULTI: {
+        if (!rt->sep) return -1;
+        uint64_t mask = 0;
+        for (size_t i = 0; i <= len;) {
+            size_t j = i;
+            while (j < len && s[j] != rt->sep)
+                j++;
+            size_t t = j;
+            while (i < t && is_space(s[i]))
+                i++;
+            while (t > i && is_space(s[t - 1]))
+                t--;
+            if (t > i) {
+                int k = rc_find_code(rt, s + i, t - i);
+                if (k < 0 || k >= 64) return -1; /* reported by rc_value_parse_rt */
+                mask |= (uint64_t)1 << k;
+            }
+            i = j + 1;
+        }
+        if (!mask) {
+            col->miss[w] |= bit;
+            return 0;
+        }
+        for (; mask; mask &= mask - 1)
+            col->bits[(size_t)__builtin_ctzll(mask) * RC_BW + w] |= bit;
+        return 1;
+    }
+    case RC_FIELD_TEXT:
+        return 1;
+    default: /* an undeclared category code, a number */
+        return -1;
+    }
+}
+
+/* Clears row r of every column (after a row that was typed but not kept). */
+static void clear_row(rc_batch *b, size_t r)
+{
+    uint64_t keep = ~((uint64_t)1 << (r % 64));
+    for (size_t k = 0; k < b->ncols; k++) {
+        rc_col *c = &b->cols[k];
+        c->miss[r / 64] &= keep;
+        for (size_t i = 0; i < c->nlevels; i++)
+            c->bits[i * RC_BW + r / 64] &= keep;
+    }
+}
+
 static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line)
 {
     loader *ld = user;
@@ -179,66 +278,50 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
     if (ld->rec < hdr) return 0;
     if (ld->rec == hdr) return map_header(ld, fs, n, line) ? 0 : 1;
 
-    /* First the common cells, typed inline; the others (free text, numbers,
-     * lists, anything that may need a diagnostic) then get room for their
-     * texts and go through rc_value_parse_rt, in column order. */
-    rc_value *row = ld->batch + ld->nb * ld->nf;
-    size_t slow[64], nslow = 0, need = 0;
-    bool all_slow = false;
+    size_t r = ld->b.n, w = r / 64;
+    uint64_t bit = (uint64_t)1 << (r % 64);
+    if (ld->dirty) clear_row(&ld->b, r);
+    rc_value *row = ld->keep ? ld->batch + r * ld->nf : NULL;
+    bool bad = false;
     for (size_t k = 0; k < ld->nf; k++) {
-        const rc_csv_field *c = &fs[ld->csvcol[k]];
+        rc_field_rt *rt = &ld->rt[k];
+        const rc_csv_field *c = &fs[rt->csvcol];
         size_t off, len;
         const char *s = trimmed(c, &off, &len);
-        if (rc_value_fast(&ld->rt[k], s, len, &row[k])) {
-            ld->rt[k].nonmissing += !row[k].missing;
-            continue;
-        }
-        need += len + 1;
-        if (nslow < sizeof slow / sizeof slow[0])
-            slow[nslow++] = k;
-        else
-            all_slow = true; /* too many to list: walk every field below */
-    }
-    bool bad = false;
-    if (nslow) {
-        size_t nb = ld->nb;
-        char *tb = text_room(ld, need), *tb0 = tb;
-        if (!tb) return 1;
-        if (ld->nb != nb) { /* text_room flushed the batch: this row moves to its start */
-            rc_value *to = ld->batch + ld->nb * ld->nf;
-            memmove(to, row, ld->nf * sizeof *row);
-            row = to;
-        }
-        for (size_t i = 0; i < (all_slow ? ld->nf : nslow); i++) {
-            size_t k = all_slow ? i : slow[i];
-            const rc_csv_field *c = &fs[ld->csvcol[k]];
-            size_t off, len;
-            const char *s = trimmed(c, &off, &len);
-            if (all_slow && rc_value_fast(&ld->rt[k], s, len, &row[k]))
-                continue; /* typed (and counted) in the first pass */
+        if (!rt->slow && fast_cell(rt, rt->col, s, len, w, bit) >= 0) continue;
+        rc_value tmp, *v = row ? &row[k] : &tmp;
+        if (!rc_value_fast(rt, s, len, v)) {
+            char *tb = text_room(ld, len + 1), *tb0 = tb;
+            if (!tb) return 1;
             rc_loc loc = {ld->file, c->line ? c->line : line, c->col + c->quoted + (unsigned)off};
-            if (!rc_value_parse_rt(&ld->rt[k], ld->a, ld->rt[k].f, s, len, loc, ld->d, &row[k],
-                                   &tb)) {
+            if (!rc_value_parse_rt(rt, ld->a, rt->f, s, len, loc, ld->d, v, &tb)) {
                 bad = true;
                 if (++ld->nerr == MAX_ERRORS_PER_SOURCE) {
                     rc_diag_note(ld->d, loc, "too many errors in '%s'; stopped reading", ld->file);
                     return 1;
                 }
             }
-            ld->rt[k].nonmissing += !row[k].missing;
+            fill_room(ld, (size_t)(tb - tb0));
         }
-        fill_room(ld, (size_t)(tb - tb0));
+        rc_batch_put(&ld->b, k, r, v);
     }
-    if (ld->keyfield != SIZE_MAX && !row[ld->keyfield].missing) {
-        const rc_value *kv = &row[ld->keyfield];
+    if (ld->keyfield != SIZE_MAX && !(ld->b.cols[ld->keyfield].miss[w] & bit)) {
+        /* a key's text is its trimmed cell whatever the field's type */
         const rc_csv_field *c = &fs[ld->csvcol[ld->keyfield]];
-        if (!rc_keys_add(&ld->keys, kv->text, strlen(kv->text), c->line ? c->line : line,
-                         c->col + c->quoted))
+        size_t off, len;
+        const char *s = trimmed(c, &off, &len);
+        const char *nul = memchr(s, 0, len); /* the text ends at a NUL byte */
+        if (nul) len = (size_t)(nul - s);
+        if (!rc_keys_add(&ld->keys, s, len, c->line ? c->line : line, c->col + c->quoted))
             return 1;
     }
-    if (bad || ld->nerr) return 0; /* results would be wrong: keep reading only to report more */
-    ld->blines[ld->nb++] = line;
-    if (ld->nb == ld->bmax) flush(ld);
+    if (bad || ld->nerr) { /* results would be wrong: keep reading only to report more */
+        ld->dirty = true;
+        return 0;
+    }
+    ld->dirty = false;
+    ld->blines[ld->b.n++] = line;
+    if (ld->b.n == ld->bmax) flush(ld);
     return 0;
 }
 
@@ -298,10 +381,19 @@ static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_ac
     /* a batch of about 1 MiB of values at most (wide sources get fewer rows) */
     ld.bmax = ((size_t)1 << 20) / (sizeof(rc_value) * (ld.nf ? ld.nf : 1));
     ld.bmax = ld.bmax < 1 ? 1 : ld.bmax > RC_BATCH ? RC_BATCH : ld.bmax;
-    ld.batch = rc_arena_array(a, ld.bmax * (ld.nf ? ld.nf : 1), sizeof *ld.batch);
     for (size_t k = 0; k < ld.nf; k++)
         rc_field_rt_init(&ld.rt[k], a, &src->fields[k]);
     ld.keep = (flags & RC_DATA_KEEP_ROWS) || (acc && rc_accs_wants_rows(acc, si));
+    if (ld.keep) ld.batch = rc_arena_array(a, ld.bmax * (ld.nf ? ld.nf : 1), sizeof *ld.batch);
+    bool *want = rc_arena_array(a, ld.nf ? ld.nf : 1, sizeof *want);
+    for (size_t k = 0; k < ld.nf; k++)
+        want[k] = ld.keep;
+    if (acc) rc_accs_text_cols(acc, si, want);
+    rc_batch_init(&ld.b, a, src, want);
+    for (size_t k = 0; k < ld.nf; k++) {
+        ld.rt[k].col = &ld.b.cols[k];
+        ld.rt[k].slow = ld.keep || ld.b.cols[k].text; /* every cell through rc_value */
+    }
     rc_keys_init(&ld.keys);
     ld.keyfield = SIZE_MAX;
     if (src->key.s) {
@@ -319,6 +411,8 @@ static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_ac
                      .header_row = src->header_row};
     rc_status st = rc_csv_read(path, &o, on_record, &ld, d);
     if (st == RC_OK && !ld.nerr && !ld.config_err) flush(&ld);
+    for (size_t i = 0; i < ld.ntbuf; i++)
+        free(ld.tbuf[i]);
     free(ld.tbuf);
     if (ld.keyfield != SIZE_MAX && !ld.config_err &&
         rc_keys_check(&ld.keys, d, path, src->fields[ld.keyfield].name.s) > 0 && st == RC_OK)

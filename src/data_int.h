@@ -55,12 +55,13 @@ bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned 
  * file order) as an error; returns the number of duplicates. */
 size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field);
 
-/* A slot of a field's code table: the code's bytes are inline (when short)
- * so a lookup touches one cache line. */
+/* A slot of a field's code table. A code of up to 8 bytes is identified by
+ * its length and its key (rc_code_key), so a lookup is one compare. */
 typedef struct rc_code_slot {
-    uint32_t idx1; /* code index + 1; 0 = empty slot */
-    uint32_t len;
-    char text[24];
+    uint64_t key;
+    uint32_t idx1;    /* code index + 1; 0 = empty slot */
+    uint16_t len;     /* 0xFFFF for longer codes (compared in full) */
+    uint8_t missing;  /* the code is also a missing code (missing wins) */
 } rc_code_slot;
 
 /* Per-field state of the loader: code lookup table, missing codes and
@@ -75,22 +76,44 @@ typedef struct rc_field_rt {
     uint64_t misslens;        /* bit n set: a missing code has n bytes (n < 63); bit 63: longer */
     struct rc_code_slot *tab; /* code hash table */
     size_t tabmask;
+    unsigned char level1[256]; /* likert: level + 1 of a one-byte answer that is
+                                * no missing code, else 0 */
+    size_t csvcol;             /* the loader's CSV column */
+    struct rc_col *col;        /* and batch column */
+    bool slow;                 /* cells are typed as rc_value (rows or texts kept) */
     size_t *codelen;
     bool likert_direct; /* likert codes are exactly min..max in order */
+    char sep;           /* multi: the separator when it is one byte, else 0 */
+    size_t nlevels;     /* coded fields: code indexes (likert: scale levels) */
     rc_strset warned;   /* undeclared codes / out-of-scale values reported */
     size_t nwarned;
     size_t nonmissing;
 } rc_field_rt;
 
 void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f);
+/* Code indexes of a coded field (likert: at least the scale's levels; multi:
+ * at most 64), 0 for other types. */
+size_t rc_field_levels(const rc_field_cfg *f);
 
-/* A cheap hash for short codes: length and three bytes. Collisions only
- * cost a probe; a match is confirmed byte by byte. */
-static inline size_t rc_code_hash(const char *s, size_t len)
+/* The key of a code's bytes: with its length, it identifies a code of up to
+ * 8 bytes (two overlapping 4-byte loads, or three bytes for 1..3). */
+static inline uint64_t rc_code_key(const char *s, size_t len)
 {
-    if (len == 0) return 0;
     const unsigned char *u = (const unsigned char *)s;
-    return len * 31u + u[0] * 131u + u[len - 1] * 7u + u[len / 2] * 17u;
+    if (len >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + len - 4, 4);
+        return (uint64_t)lo | (uint64_t)hi << 32;
+    }
+    if (len == 0) return 0;
+    return (uint64_t)u[0] | (uint64_t)u[len / 2] << 8 | (uint64_t)u[len - 1] << 16;
+}
+
+static inline size_t rc_code_hash(uint64_t key, size_t len)
+{
+    uint64_t h = (key ^ (uint64_t)len << 59) * 0x9E3779B97F4A7C15ull; /* Fibonacci hashing */
+    return (size_t)(h >> 40);
 }
 
 /* memcmp(a, b, n) == 0 for the short strings of codes, without a call:
@@ -124,15 +147,25 @@ static inline bool rc_same(const char *a, const char *b, size_t n)
     return true;
 }
 
+/* The slot of the declared code s[0..len), or NULL. */
+static inline const rc_code_slot *rc_find_slot(const rc_field_rt *rt, const char *s, size_t len)
+{
+    uint64_t key = rc_code_key(s, len);
+    size_t h = rc_code_hash(key, len) & rt->tabmask;
+    uint16_t l16 = len <= 8 ? (uint16_t)len : 0xFFFF;
+    for (const rc_code_slot *e; (e = &rt->tab[h])->idx1 != 0; h = (h + 1) & rt->tabmask)
+        if (e->key == key && e->len == l16 &&
+            (len <= 8 || (rt->codelen[e->idx1 - 1] == len &&
+                          rc_same(rt->codes[e->idx1 - 1].code, s, len))))
+            return e;
+    return NULL;
+}
+
 /* Index of the declared code s[0..len), or -1. */
 static inline int rc_find_code(const rc_field_rt *rt, const char *s, size_t len)
 {
-    size_t h = rc_code_hash(s, len) & rt->tabmask;
-    for (const rc_code_slot *e; (e = &rt->tab[h])->idx1 != 0; h = (h + 1) & rt->tabmask)
-        if (e->len == len &&
-            rc_same(len <= sizeof e->text ? e->text : rt->codes[e->idx1 - 1].code, s, len))
-            return (int)e->idx1 - 1;
-    return -1;
+    const rc_code_slot *e = rc_find_slot(rt, s, len);
+    return e ? (int)e->idx1 - 1 : -1;
 }
 
 /* The missing code equal to s[0..len), or NULL. */
@@ -196,11 +229,77 @@ rc_value_fast(const rc_field_rt *rt, const char *s, size_t len, rc_value *out)
 bool rc_value_parse_rt(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, const char *s,
                        size_t len, rc_loc loc, rc_diag *d, rc_value *out, char **room);
 
-/* Rows are typed into batches of RC_BATCH and each filter is evaluated over
- * a whole batch into a bit set (bit i = row i matches). */
+/* Rows are typed into batches of up to RC_BATCH, stored by column as bit
+ * sets: for each code of a coded field, the rows that have it (a bitmap
+ * index of the batch), and the rows whose value is missing. A filter is
+ * then a few word operations per 64 rows and a count is a popcount. */
 #define RC_BATCH 512
-void rc_filter_batch(const rc_filter *f, const rc_value *rows, size_t ncols, size_t n,
-                     uint64_t *out);
+#define RC_BW (RC_BATCH / 64) /* words of a batch bit set */
+
+typedef struct rc_col {
+    rc_field_type type;
+    uint64_t miss[RC_BW]; /* bit r: row r's value is missing */
+    uint64_t *bits;       /* category/likert/multi: nlevels x RC_BW words; word w of
+                           * code c at c * RC_BW + w. Multi: every code mentioned. */
+    size_t nlevels;
+    double *num;          /* integer/number: row r's value (NaN when missing) */
+    const char **text;    /* when wanted (text fields read by filters or distinct
+                           * counts, every field when rows are kept): row r's text */
+} rc_col;
+
+typedef struct rc_batch {
+    size_t n; /* rows */
+    size_t ncols;
+    rc_col *cols;
+    const rc_value *rows;   /* the same rows, row-major, when rows are kept, else NULL */
+    const unsigned *lines;  /* CSV line of each row */
+} rc_batch;
+
+/* Column storage for a source's fields (want_text: per field, or NULL = none). */
+void rc_batch_init(rc_batch *b, rc_arena *a, const rc_source_cfg *src, const bool *want_text);
+/* Empties the batch (n = 0, every bit clear). */
+void rc_batch_clear(rc_batch *b);
+/* Stores a typed value as row r of column k (bits of row r must be clear). */
+void rc_batch_put(rc_batch *b, size_t k, size_t r, const rc_value *v);
+
+/* The first n bits of a batch bit set set, the others clear. */
+static inline void rc_bits_first(uint64_t *w, size_t n)
+{
+    for (size_t i = 0; i < RC_BW; i++)
+        w[i] = n >= (i + 1) * 64 ? ~(uint64_t)0 : n > i * 64 ? ((uint64_t)1 << (n - i * 64)) - 1 : 0;
+}
+
+/* Bits set in x: the SWAR count ("Hacker's Delight" 5-1), not a libgcc
+ * call where the target has no popcnt instruction. */
+static inline unsigned rc_popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* Bits set in a & b over a batch's words. */
+static inline size_t rc_popcount_and(const uint64_t *a, const uint64_t *b)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < RC_BW; i++)
+        c += rc_popcount64(a[i] & b[i]);
+    return c;
+}
+
+/* A filter program: the filters of one source's metrics and aggregates,
+ * merged node by node (equal subexpressions are evaluated once per batch). */
+typedef struct rc_fprog rc_fprog;
+rc_fprog *rc_fprog_new(rc_arena *a);
+/* Adds f; returns its slot (-1 for a NULL filter: every row). */
+int rc_fprog_add(rc_fprog *p, const rc_filter *f);
+/* Marks in used[] the columns whose text a filter of p compares. */
+void rc_fprog_text_cols(const rc_fprog *p, bool *used);
+/* Evaluates every slot over the batch. */
+void rc_fprog_run(rc_fprog *p, const rc_batch *b);
+/* The rows of the last batch matching slot (bits past the batch clear). */
+const uint64_t *rc_fprog_bits(const rc_fprog *p, int slot);
 
 /* Metric and aggregate accumulators (aggregate.c). */
 typedef struct rc_accs rc_accs;
@@ -210,9 +309,11 @@ typedef struct rc_accs rc_accs;
 rc_accs *rc_accs_new(rc_arena *a, const rc_config *cfg, rc_diag *d, size_t *config_errors);
 /* True when a rows aggregate reads source src. */
 bool rc_accs_wants_rows(const rc_accs *acc, size_t src);
-/* Feeds n <= RC_BATCH typed rows (row-major, src->nfields values each) of
- * source src with their CSV lines. */
-void rc_accs_rows(rc_accs *acc, size_t src, const rc_value *rows, const unsigned *lines, size_t n);
+/* Marks in want[] the fields of source src whose texts the accumulators
+ * read (text fields in filters and distinct counts). */
+void rc_accs_text_cols(const rc_accs *acc, size_t src, bool *want);
+/* Feeds a batch of typed rows of source src. */
+void rc_accs_rows(rc_accs *acc, size_t src, const rc_batch *b);
 /* Fills out->metrics and out->aggs. */
 void rc_accs_finish(rc_accs *acc, const rc_config *cfg, rc_data *out);
 

@@ -32,6 +32,8 @@ struct rc_filter {
     const char **strs; /* text: accepted strings */
     size_t nstrs;
     double x; /* comparisons */
+    size_t lt_levels; /* likert leaves: the field's levels (values lt_min, lt_min + 1, ...) */
+    int lt_min;
 };
 
 typedef enum tok { T_END, T_WORD, T_STRING, T_LPAREN, T_RPAREN, T_COMMA, T_OP, T_BAD } tok;
@@ -147,6 +149,15 @@ static rc_filter *node(lexer *x, fop op)
     rc_filter *f = rc_arena_alloc(x->a, sizeof *f);
     f->op = op;
     return f;
+}
+
+/* A test on field f. */
+static void on_field(rc_filter *n, const rc_field_cfg *f)
+{
+    n->col = f->index;
+    n->type = f->type;
+    n->lt_levels = f->type == RC_FIELD_LIKERT ? rc_field_levels(f) : 0;
+    n->lt_min = f->scale_min;
 }
 
 static const char *code_list(lexer *x, const rc_field_cfg *f)
@@ -291,8 +302,7 @@ static const rc_filter *parse_test(lexer *x)
     if (kw(x, "in") || (x->t == T_OP && (!strcmp(x->text, "=") || !strcmp(x->text, "!=")))) {
         bool list = kw(x, "in");
         n = node(x, (negin || (x->t == T_OP && !strcmp(x->text, "!="))) ? F_NOTIN : F_IN);
-        n->col = f->index;
-        n->type = f->type;
+        on_field(n, f);
         n->nwords = (f->ncodes + 63) / 64;
         if (n->nwords) n->bits = rc_arena_array(x->a, n->nwords, sizeof *n->bits);
         next(x);
@@ -338,7 +348,7 @@ static const rc_filter *parse_test(lexer *x)
             return NULL;
         }
         n = node(x, o);
-        n->col = f->index;
+        on_field(n, f);
         n->x = v;
         next(x);
         return n;
@@ -479,98 +489,235 @@ bool rc_filter_eval(const rc_filter *f, const rc_value *row)
     return false;
 }
 
-/* Batch evaluation: one bit per row of rows[0..n) (n <= RC_BATCH). Each
- * node is a tight loop over one column, so a filter costs a few cycles per
- * row however many metrics use it. */
-static void leaf_batch(const rc_filter *f, const rc_value *rows, size_t ncols, size_t n,
-                       uint64_t *out)
+/* ---- filter programs: the filters of a source over a batch of columns ---- */
+
+typedef enum pkind { P_AND, P_OR, P_NOT, P_MISSING, P_CODES, P_NUM, P_TEXT } pkind;
+
+typedef struct pnode {
+    pkind kind;
+    int l, r;       /* operand slots (P_AND, P_OR, P_NOT) */
+    size_t col;
+    bool neg;       /* P_CODES: rows with a value and none of the codes */
+    size_t *codes;  /* P_CODES: code indexes whose rows match (or, neg, do not) */
+    size_t ncodes;
+    const rc_filter *f; /* P_NUM, P_TEXT: the test */
+    uint64_t bits[RC_BW];
+} pnode;
+
+struct rc_fprog {
+    rc_arena *a;
+    pnode *n;
+    size_t nn, cap;
+    uint64_t all[RC_BW];
+};
+
+rc_fprog *rc_fprog_new(rc_arena *a)
 {
-    const rc_value *v = rows + f->col;
-    for (size_t w = 0; w < (n + 63) / 64; w++) {
-        uint64_t m = 0;
-        size_t end = n - w * 64 < 64 ? n - w * 64 : 64;
-        const rc_value *r = v + w * 64 * ncols;
-        switch (f->op) {
-        case F_MISSING:
-            for (size_t i = 0; i < end; i++, r += ncols)
-                m |= (uint64_t)r->missing << i;
-            break;
-        case F_IN:
-        case F_NOTIN: {
-            bool neg = f->op == F_NOTIN;
-            if (f->type == RC_FIELD_CATEGORY && f->nwords == 1) {
-                /* missing values have code -1: the sign bit masks them out */
-                uint64_t set = f->bits[0] ^ (neg ? ~(uint64_t)0 : 0);
-                for (size_t i = 0; i < end; i++, r += ncols)
-                    m |= (((uint64_t)(r->code >= 0) & (set >> (r->code & 63)))) << i;
-            } else if (f->type == RC_FIELD_CATEGORY) {
-                for (size_t i = 0; i < end; i++, r += ncols) {
-                    uint64_t hit = r->code >= 0 ? (f->bits[r->code / 64] >> (r->code % 64)) & 1 : 0;
-                    m |= ((uint64_t)!r->missing & (hit ^ (uint64_t)neg)) << i;
-                }
-            } else if (f->type == RC_FIELD_MULTI) {
-                for (size_t i = 0; i < end; i++, r += ncols) {
-                    uint64_t hit = (r->mask & f->bits[0]) != 0;
-                    m |= ((uint64_t)!r->missing & (hit ^ (uint64_t)neg)) << i;
-                }
-            } else {
-                for (size_t i = 0; i < end; i++, r += ncols)
-                    m |= (uint64_t)(!r->missing && (member(f, r) ^ neg)) << i;
-            }
-            break;
-        }
-        case F_LT:
-            for (size_t i = 0; i < end; i++, r += ncols)
-                m |= (uint64_t)(!r->missing & (r->num < f->x)) << i;
-            break;
-        case F_LE:
-            for (size_t i = 0; i < end; i++, r += ncols)
-                m |= (uint64_t)(!r->missing & (r->num <= f->x)) << i;
-            break;
-        case F_GT:
-            for (size_t i = 0; i < end; i++, r += ncols)
-                m |= (uint64_t)(!r->missing & (r->num > f->x)) << i;
-            break;
-        case F_GE:
-            for (size_t i = 0; i < end; i++, r += ncols)
-                m |= (uint64_t)(!r->missing & (r->num >= f->x)) << i;
-            break;
-        default:
-            break;
-        }
-        out[w] = m;
+    rc_fprog *p = rc_arena_alloc(a, sizeof *p);
+    p->a = a;
+    return p;
+}
+
+static bool same_nums(const rc_filter *a, const rc_filter *b)
+{
+    if (a->op != b->op || a->x != b->x || a->nnums != b->nnums) return false;
+    for (size_t i = 0; i < a->nnums; i++)
+        if (a->nums[i] != b->nums[i]) return false;
+    return true;
+}
+
+static bool same_strs(const rc_filter *a, const rc_filter *b)
+{
+    if (a->op != b->op || a->nstrs != b->nstrs) return false;
+    for (size_t i = 0; i < a->nstrs; i++)
+        if (strcmp(a->strs[i], b->strs[i]) != 0) return false;
+    return true;
+}
+
+static bool same_node(const pnode *a, const pnode *b)
+{
+    if (a->kind != b->kind) return false;
+    switch (a->kind) {
+    case P_AND:
+    case P_OR:
+    case P_NOT:
+        return a->l == b->l && a->r == b->r;
+    case P_MISSING:
+        return a->col == b->col;
+    case P_CODES:
+        if (a->col != b->col || a->neg != b->neg || a->ncodes != b->ncodes) return false;
+        for (size_t i = 0; i < a->ncodes; i++)
+            if (a->codes[i] != b->codes[i]) return false;
+        return true;
+    case P_NUM:
+        return a->col == b->col && same_nums(a->f, b->f);
+    case P_TEXT:
+        return a->col == b->col && same_strs(a->f, b->f);
+    }
+    return false;
+}
+
+/* Interns a node: equal nodes share one slot. */
+static int intern(rc_fprog *p, const pnode *nd)
+{
+    for (size_t i = 0; i < p->nn; i++)
+        if (same_node(&p->n[i], nd)) return (int)i;
+    if (p->nn == p->cap) {
+        size_t nc = p->cap ? p->cap * 2 : 32;
+        p->n = rc_arena_grow(p->a, p->n, p->cap, nc, sizeof *p->n);
+        p->cap = nc;
+    }
+    p->n[p->nn] = *nd;
+    return (int)p->nn++;
+}
+
+/* Does a likert level (value v) satisfy the leaf f? */
+static bool level_matches(const rc_filter *f, double v)
+{
+    switch (f->op) {
+    case F_IN:
+    case F_NOTIN:
+        for (size_t i = 0; i < f->nnums; i++)
+            if (v == f->nums[i]) return true;
+        return false;
+    case F_LT:
+        return v < f->x;
+    case F_LE:
+        return v <= f->x;
+    case F_GT:
+        return v > f->x;
+    case F_GE:
+        return v >= f->x;
+    default:
+        return false;
     }
 }
 
-void rc_filter_batch(const rc_filter *f, const rc_value *rows, size_t ncols, size_t n,
-                     uint64_t *out)
+int rc_fprog_add(rc_fprog *p, const rc_filter *f)
 {
-    size_t nw = (n + 63) / 64;
-    uint64_t last = n % 64 ? ((uint64_t)1 << (n % 64)) - 1 : ~(uint64_t)0;
-    if (!f) {
-        for (size_t w = 0; w < nw; w++)
-            out[w] = ~(uint64_t)0;
-        if (nw) out[nw - 1] = last;
-        return;
-    }
+    if (!f) return -1;
+    pnode nd;
+    memset(&nd, 0, sizeof nd);
+    nd.l = nd.r = -1;
+    nd.col = f->col;
     switch (f->op) {
     case F_AND:
-    case F_OR: {
-        uint64_t tmp[RC_BATCH / 64];
-        rc_filter_batch(f->l, rows, ncols, n, out);
-        rc_filter_batch(f->r, rows, ncols, n, tmp);
-        for (size_t w = 0; w < nw; w++)
-            out[w] = f->op == F_AND ? out[w] & tmp[w] : out[w] | tmp[w];
-        return;
-    }
+    case F_OR:
+        nd.kind = f->op == F_AND ? P_AND : P_OR;
+        nd.l = rc_fprog_add(p, f->l);
+        nd.r = rc_fprog_add(p, f->r);
+        nd.col = 0;
+        return intern(p, &nd);
     case F_NOT:
-        rc_filter_batch(f->l, rows, ncols, n, out);
-        for (size_t w = 0; w < nw; w++)
-            out[w] = ~out[w];
-        if (nw) out[nw - 1] &= last;
-        return;
+        nd.kind = P_NOT;
+        nd.l = rc_fprog_add(p, f->l);
+        nd.col = 0;
+        return intern(p, &nd);
+    case F_MISSING:
+        nd.kind = P_MISSING;
+        return intern(p, &nd);
     default:
-        leaf_batch(f, rows, ncols, n, out);
-        return;
+        break;
     }
+    /* A comparison or a membership test. On coded fields it is a set of
+     * code indexes (for likert fields the levels whose value passes). */
+    if (f->type == RC_FIELD_CATEGORY || f->type == RC_FIELD_MULTI || f->type == RC_FIELD_LIKERT) {
+        nd.kind = P_CODES;
+        nd.neg = f->op == F_NOTIN;
+        size_t nl = f->type == RC_FIELD_LIKERT ? f->lt_levels : f->nwords * 64;
+        nd.codes = rc_arena_array(p->a, nl ? nl : 1, sizeof *nd.codes);
+        for (size_t k = 0; k < nl; k++) {
+            bool in = f->type == RC_FIELD_LIKERT ? level_matches(f, f->lt_min + (double)k)
+                                                 : (f->bits[k / 64] >> (k % 64) & 1);
+            if (in) nd.codes[nd.ncodes++] = k;
+        }
+        return intern(p, &nd);
+    }
+    nd.kind = f->type == RC_FIELD_TEXT ? P_TEXT : P_NUM;
+    nd.f = f;
+    return intern(p, &nd);
+}
+
+void rc_fprog_text_cols(const rc_fprog *p, bool *used)
+{
+    for (size_t i = 0; i < p->nn; i++)
+        if (p->n[i].kind == P_TEXT) used[p->n[i].col] = true;
+}
+
+static bool num_test(const rc_filter *f, double v)
+{
+    switch (f->op) {
+    case F_IN:
+    case F_NOTIN: {
+        bool hit = false;
+        for (size_t i = 0; i < f->nnums && !hit; i++)
+            hit = v == f->nums[i];
+        return hit ^ (f->op == F_NOTIN);
+    }
+    default:
+        return level_matches(f, v);
+    }
+}
+
+static bool text_test(const rc_filter *f, const char *t)
+{
+    bool hit = false;
+    for (size_t i = 0; i < f->nstrs && !hit; i++)
+        hit = t && strcmp(t, f->strs[i]) == 0;
+    return hit ^ (f->op == F_NOTIN);
+}
+
+void rc_fprog_run(rc_fprog *p, const rc_batch *b)
+{
+    size_t n = b->n;
+    rc_bits_first(p->all, n);
+    for (size_t i = 0; i < p->nn; i++) {
+        pnode *nd = &p->n[i];
+        uint64_t *o = nd->bits;
+        const rc_col *c = &b->cols[nd->col];
+        switch (nd->kind) {
+        case P_AND:
+        case P_OR: {
+            const uint64_t *l = p->n[nd->l].bits, *r = p->n[nd->r].bits;
+            for (size_t w = 0; w < RC_BW; w++)
+                o[w] = nd->kind == P_AND ? l[w] & r[w] : l[w] | r[w];
+            break;
+        }
+        case P_NOT: {
+            const uint64_t *l = p->n[nd->l].bits;
+            for (size_t w = 0; w < RC_BW; w++)
+                o[w] = ~l[w] & p->all[w];
+            break;
+        }
+        case P_MISSING:
+            memcpy(o, c->miss, sizeof c->miss);
+            break;
+        case P_CODES:
+            memset(o, 0, sizeof nd->bits);
+            for (size_t k = 0; k < nd->ncodes; k++) {
+                const uint64_t *cb = c->bits + nd->codes[k] * RC_BW;
+                for (size_t w = 0; w < RC_BW; w++)
+                    o[w] |= cb[w];
+            }
+            if (nd->neg) /* a value, and none of the codes */
+                for (size_t w = 0; w < RC_BW; w++)
+                    o[w] = ~o[w] & ~c->miss[w] & p->all[w];
+            break;
+        case P_NUM:
+        case P_TEXT:
+            memset(o, 0, sizeof nd->bits);
+            for (size_t r = 0; r < n; r++) {
+                if (c->miss[r / 64] >> (r % 64) & 1) continue;
+                bool hit = nd->kind == P_NUM ? num_test(nd->f, c->num[r])
+                                             : text_test(nd->f, c->text[r]);
+                o[r / 64] |= (uint64_t)hit << (r % 64);
+            }
+            break;
+        }
+    }
+}
+
+const uint64_t *rc_fprog_bits(const rc_fprog *p, int slot)
+{
+    return slot < 0 ? p->all : p->n[slot].bits;
 }

@@ -89,7 +89,7 @@ static void circle(lo *L, rc_draw_list *l, double cx, double cy, double r, const
 {
     rc_path_seg seg[8];
     size_t n = rc_path_arc(seg, 7, cx, cy, r, 0, 360, true);
-    seg[n].op = RC_PATH_CLOSE;
+    seg[n] = (rc_path_seg){.op = RC_PATH_CLOSE}; /* all fields set: the PDF back end hashes them */
     rc_draw_path(L->a, l, seg, n + 1, fill, stroke, lw);
 }
 

@@ -19,6 +19,7 @@
 /* Groups nest figures inside pages; anything deeper is a cycle or a bug. */
 #define MAX_DEPTH 16
 
+
 /* What has been set in the current page's graphics state, so that repeated
  * ops do not repeat operators. */
 typedef struct gstate {
@@ -30,31 +31,53 @@ typedef struct gstate {
     rc_rgb fill, stroke;
     double lw, dash;
     const char *fname[RC_FONT_COUNT]; /* resource names on this page */
+    int64_t y;                        /* the last text y, and as written */
+    char ytext[24];
+    size_t ylen;
 } gstate;
 
 /* ---- content hash (for the deterministic document ID) ---- */
 
+/* Two 64-bit lanes, fed a word at a time (multiply, then fold the high
+ * half down so every input bit reaches every output bit). Not
+ * cryptographic: equal inputs must give equal IDs, and different inputs
+ * should not. */
+static void mix_u64(rc_pdf *p, uint64_t w)
+{
+    uint64_t a = (p->h1 ^ w) * 0x9E3779B97F4A7C15ULL;
+    uint64_t b = (p->h2 ^ w ^ 0x5c5c5c5c5c5c5c5cULL) * 0xC2B2AE3D27D4EB4FULL;
+    p->h1 = a ^ (a >> 32);
+    p->h2 = b ^ (b >> 29);
+}
+
 static void mix(rc_pdf *p, const void *data, size_t n)
 {
     const unsigned char *b = data;
-    for (size_t i = 0; i < n; i++) {
-        p->h1 = (p->h1 ^ b[i]) * 0x100000001b3ULL;
-        p->h2 = (p->h2 ^ (unsigned char)(b[i] ^ 0x5c)) * 0x100000001b3ULL;
-    }
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) /* little-endian words whatever the host */
+        mix_u64(p, (uint64_t)b[i] | (uint64_t)b[i + 1] << 8 | (uint64_t)b[i + 2] << 16 |
+                       (uint64_t)b[i + 3] << 24 | (uint64_t)b[i + 4] << 32 |
+                       (uint64_t)b[i + 5] << 40 | (uint64_t)b[i + 6] << 48 |
+                       (uint64_t)b[i + 7] << 56);
+    uint64_t w = n - i; /* the tail, with its length */
+    for (size_t k = 0; i < n; i++, k++)
+        w |= (uint64_t)b[i] << (8 * k + 8);
+    mix_u64(p, w);
 }
 
 static void mix_num(rc_pdf *p, double v)
 {
-    int64_t q = isfinite(v) ? (int64_t)llround(v * 1000.0) : 0;
-    mix(p, &q, sizeof q);
+    double t = isfinite(v) ? v * 1000.0 : 0;
+    t = t > 9e15 ? 9e15 : t < -9e15 ? -9e15 : t;
+    mix_u64(p, (uint64_t)(int64_t)(t < 0 ? t - 0.5 : t + 0.5)); /* rounded, without libm */
 }
 
 static void mix_str(rc_pdf *p, const char *s)
 {
     if (s)
-        mix(p, s, strlen(s) + 1);
+        mix(p, s, strlen(s));
     else
-        mix(p, "\xff", 1);
+        mix_u64(p, 0xFFFFFFFFFFFFFFFFULL);
 }
 
 /* ---- text ---- */
@@ -99,6 +122,12 @@ static void mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len)
     if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
     unsigned char *set = p->codes[f];
     for (size_t i = 0; i < len;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 0x20 && b < 0x7F) { /* printable ASCII is its own code */
+            set[b >> 3] = (unsigned char)(set[b >> 3] | (1u << (b & 7)));
+            i++;
+            continue;
+        }
         size_t adv;
         uint32_t c = next_code(s, len, i, &adv);
         set[c >> 3] = (unsigned char)(set[c >> 3] | (1u << (c & 7)));
@@ -114,8 +143,7 @@ static void scan_list(rc_pdf *p, size_t page, const rc_draw_list *l, double ox, 
     if (!l || depth > MAX_DEPTH) return;
     for (size_t i = 0; i < l->ops.n; i++) {
         const rc_draw_op *op = &l->ops.v[i];
-        int kind = (int)op->kind;
-        mix(p, &kind, sizeof kind);
+        mix_u64(p, (uint64_t)op->kind);
         mix_num(p, op->x + ox);
         mix_num(p, op->y + oy);
         switch (op->kind) {
@@ -124,7 +152,7 @@ static void scan_list(rc_pdf *p, size_t page, const rc_draw_list *l, double ox, 
                 mark_codes(p, op->font, op->text, op->len);
                 mix(p, op->text, op->len);
                 mix_num(p, op->size);
-                mix(p, &op->font, sizeof op->font);
+                mix_u64(p, (uint64_t)op->font);
             }
             break;
         case RC_DRAW_RECT:
@@ -157,7 +185,7 @@ static void scan_list(rc_pdf *p, size_t page, const rc_draw_list *l, double ox, 
 void rc_pdf_scan(rc_pdf *p, const rc_layout *lay)
 {
     for (size_t i = 0; i < lay->pages.n; i++) {
-        mix(p, "\x0cpage", 5);
+        mix_u64(p, 0x65676170ULL + ((uint64_t)i << 32)); /* "page" and its index */
         scan_list(p, i, lay->pages.v[i].content, 0, 0, 0);
     }
 }
@@ -201,31 +229,50 @@ static int64_t hpdf_num(double v)
     return neg ? -r : r;
 }
 
-/* Writes v (in units of 1e-5) without trailing zeros, then sep. */
-static void num(rc_pdf *p, int64_t v, char sep)
+/* Writes v (in units of 1e-5, |v| <= 32767e5) without trailing zeros at o;
+ * returns the end. */
+static char *fmt(int64_t v, char *o)
 {
-    char t[32], *e = t + sizeof t, *q = e;
-    *--q = sep;
+    if (v < 0) *o++ = '-';
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    uint64_t ip = u / 100000, fp = u % 100000;
-    int fd = 5;
-    while (fd > 0 && fp % 10 == 0) {
-        fp /= 10;
-        fd--;
-    }
-    if (fd > 0) {
-        for (int k = 0; k < fd; k++) {
-            *--q = (char)('0' + fp % 10);
-            fp /= 10;
-        }
-        *--q = '.';
-    }
+    uint32_t ip = (uint32_t)(u / 100000), fp = (uint32_t)(u % 100000);
+    char t[12];
+    int k = 0;
     do {
-        *--q = (char)('0' + ip % 10);
+        t[k++] = (char)('0' + ip % 10);
         ip /= 10;
     } while (ip);
-    if (v < 0) *--q = '-';
-    out(p, q, (size_t)(e - q));
+    while (k)
+        *o++ = t[--k];
+    if (fp) {
+        *o++ = '.';
+        o[0] = (char)('0' + fp / 10000);
+        o[1] = (char)('0' + fp / 1000 % 10);
+        o[2] = (char)('0' + fp / 100 % 10);
+        o[3] = (char)('0' + fp / 10 % 10);
+        o[4] = (char)('0' + fp % 10);
+        int nd = 5;
+        while (o[nd - 1] == '0')
+            nd--;
+        o += nd;
+    }
+    return o;
+}
+
+size_t rc_pdf_real(double v, char *out)
+{
+    char *e = fmt(hpdf_num(v), out);
+    *e = '\0';
+    return (size_t)(e - out);
+}
+
+/* Writes v (in units of 1e-5), then sep. */
+static void num(rc_pdf *p, int64_t v, char sep)
+{
+    need(p, 24);
+    char *o = fmt(v, p->cs + p->cn);
+    *o++ = sep;
+    p->cn = (size_t)(o - p->cs);
 }
 
 static void pos(rc_pdf *p, double v, char sep)
@@ -236,27 +283,36 @@ static void pos(rc_pdf *p, double v, char sep)
 /* A literal string of two-byte codes (the bytes of the code points
  * rc_pdf_text gives libharu); parentheses, backslashes and carriage returns
  * (which a reader would turn into line feeds) are escaped. */
+static char *string_byte(char *o, unsigned char b)
+{
+    if (b == '(' || b == ')' || b == '\\') {
+        *o++ = '\\';
+    } else if (b == '\r') {
+        *o++ = '\\';
+        b = 'r';
+    }
+    *o++ = (char)b;
+    return o;
+}
+
 static void text_string(rc_pdf *p, const char *s, size_t len)
 {
     need(p, 4 * len + 2);
     char *o = p->cs + p->cn;
     *o++ = '(';
     for (size_t i = 0; i < len;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 0x20 && b < 0x7F) { /* printable ASCII: the code is 00 b */
+            *o++ = '\0';
+            o = string_byte(o, b);
+            i++;
+            continue;
+        }
         size_t adv;
         uint32_t c = next_code(s, len, i, &adv);
         i += adv;
-        unsigned char b[2] = {(unsigned char)(c >> 8), (unsigned char)c};
-        for (int k = 0; k < 2; k++) {
-            if (b[k] == '(' || b[k] == ')' || b[k] == '\\') {
-                *o++ = '\\';
-                *o++ = (char)b[k];
-            } else if (b[k] == '\r') {
-                *o++ = '\\';
-                *o++ = 'r';
-            } else {
-                *o++ = (char)b[k];
-            }
-        }
+        o = string_byte(o, (unsigned char)(c >> 8));
+        o = string_byte(o, (unsigned char)c);
     }
     *o++ = ')';
     p->cn = (size_t)(o - p->cs);
@@ -383,8 +439,13 @@ static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
      * reorders pdftotext's words on a shared baseline) */
     OUT(p, "1 0 0 1 ");
     pos(p, op->x + ox, ' ');
-    pos(p, op->y + oy, ' ');
-    OUT(p, "Tm\n");
+    int64_t y = hpdf_num(op->y + oy);
+    if (!g->ylen || y != g->y) { /* words of a line share their y */
+        g->y = y;
+        g->ylen = (size_t)(fmt(y, g->ytext) - g->ytext);
+    }
+    out(p, g->ytext, g->ylen);
+    OUT(p, " Tm\n");
     text_string(p, op->text, op->len);
     OUT(p, " Tj\n");
 }
@@ -479,51 +540,42 @@ static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, do
     }
 }
 
-/* Writes "/Filter /FlateDecode" into a content stream's dictionary whose
- * data is already deflated (libharu writes the data as is when the
- * stream's own filter is NONE, and would drop a /Filter entry). */
+/* Writes "/Filter /FlateDecode" into the dictionary of a stream whose data
+ * is already deflated (libharu writes the data as is when the stream's own
+ * filter is NONE, and would drop a /Filter entry). */
 static HPDF_STATUS flate_key(HPDF_Dict d, HPDF_Stream s)
 {
     (void)d;
     return HPDF_Stream_WriteStr(s, "/Filter /FlateDecode\012");
 }
 
-/* Deflates the page's content bytes into its content stream. */
-static void flush(rc_pdf *p, HPDF_Page pg)
+bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
 {
-    HPDF_PageAttr attr = pg->attr;
-    if (!attr || !attr->contents || !attr->stream) {
-        rc_pdf_ok(p, HPDF_INVALID_PAGE);
-        return;
-    }
+    if (!d || !d->stream || d->stream->type != HPDF_STREAM_MEMORY)
+        return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
     if (!p->zinit) {
         memset(&p->z, 0, sizeof p->z);
-        if (deflateInit(&p->z, Z_DEFAULT_COMPRESSION) != Z_OK) {
-            rc_pdf_ok(p, HPDF_ZLIB_ERROR);
-            return;
-        }
+        if (deflateInit(&p->z, RC_PDF_ZLEVEL) != Z_OK) return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
         p->zinit = true;
     } else if (deflateReset(&p->z) != Z_OK) {
-        rc_pdf_ok(p, HPDF_ZLIB_ERROR);
-        return;
+        return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
     }
-    size_t bound = deflateBound(&p->z, (uLong)p->cn);
+    size_t bound = deflateBound(&p->z, (uLong)n);
     if (bound > p->zcap) {
         p->zcap = bound * 2;
         p->zs = rc_arena_alloc(p->a, p->zcap);
     }
-    p->z.next_in = (Bytef *)p->cs;
-    p->z.avail_in = (uInt)p->cn;
+    p->z.next_in = (Bytef *)(uintptr_t)data;
+    p->z.avail_in = (uInt)n;
     p->z.next_out = p->zs;
     p->z.avail_out = (uInt)p->zcap;
-    if (deflate(&p->z, Z_FINISH) != Z_STREAM_END) {
-        rc_pdf_ok(p, HPDF_ZLIB_ERROR);
-        return;
-    }
-    size_t zn = p->zcap - p->z.avail_out;
-    if (!rc_pdf_ok(p, HPDF_Stream_Write(attr->stream, p->zs, (HPDF_UINT)zn))) return;
-    attr->contents->filter = HPDF_STREAM_FILTER_NONE;
-    attr->contents->write_fn = flate_key;
+    if (deflate(&p->z, Z_FINISH) != Z_STREAM_END) return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+    HPDF_MemStream_FreeData(d->stream);
+    if (!rc_pdf_ok(p, HPDF_Stream_Write(d->stream, p->zs, (HPDF_UINT)(p->zcap - p->z.avail_out))))
+        return false;
+    d->filter = HPDF_STREAM_FILTER_NONE;
+    d->write_fn = flate_key;
+    return true;
 }
 
 void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
@@ -535,7 +587,11 @@ void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
     p->cn = 0;
     draw_list(p, &g, l, 0, 0, 0);
     end_text(p, &g);
-    if (!rc_pdf_failed(p)) flush(p, pg);
+    HPDF_PageAttr attr = pg->attr;
+    if (!attr || !attr->contents)
+        rc_pdf_ok(p, HPDF_INVALID_PAGE);
+    else if (!rc_pdf_failed(p))
+        rc_pdf_put_deflated(p, attr->contents, p->cs, p->cn);
 }
 
 void rc_pdf_draw_end(rc_pdf *p)

@@ -368,6 +368,51 @@ static void trim_font(rc_pdf *p, HPDF_Font font, const uint32_t *codes, size_t n
     rc_pdf_ok(p, HPDF_Stream_Write(map->stream, m, (HPDF_UINT)bytes));
 }
 
+/* A memory stream's bytes, copied into the arena; NULL if it is not one. */
+static unsigned char *stream_bytes(rc_pdf *p, HPDF_Stream s, size_t *n)
+{
+    if (!s || s->type != HPDF_STREAM_MEMORY) return NULL;
+    HPDF_UINT count = HPDF_MemStream_GetBufCount(s), len;
+    size_t total = 0;
+    for (HPDF_UINT i = 0; i < count; i++)
+        if (HPDF_MemStream_GetBufPtr(s, i, &len)) total += len;
+    unsigned char *buf = rc_arena_alloc(p->a, total ? total : 1), *o = buf;
+    for (HPDF_UINT i = 0; i < count; i++) {
+        const HPDF_BYTE *b = HPDF_MemStream_GetBufPtr(s, i, &len);
+        if (!b) continue;
+        memcpy(o, b, len);
+        o += len;
+    }
+    *n = total;
+    return buf;
+}
+
+/* Deflates the font's streams here (rc_pdf_put_deflated) instead of at
+ * libharu's level 6 while saving: the embedded font file, the CIDToGIDMap
+ * and the ToUnicode CMap. The font file only exists once libharu's
+ * before-write step for the font has run, so it is run now; when libharu
+ * runs it again while saving, the descriptor exists and is reused. That step
+ * also copies the font dictionary's filter to the map and CMap streams,
+ * hence that filter is set to none. */
+static void deflate_streams(rc_pdf *p, HPDF_Font font, HPDF_Dict tu)
+{
+    HPDF_FontAttr attr = font->attr;
+    if (!attr || !attr->fontdef || !font->before_write_fn) return; /* libharu compresses */
+    if (!rc_pdf_ok(p, font->before_write_fn(font))) return;
+    HPDF_Dict desc = attr->fontdef->descriptor;
+    HPDF_Dict file = desc ? HPDF_Dict_GetItem(desc, "FontFile2", HPDF_OCLASS_DICT) : NULL;
+    HPDF_Dict streams[] = {file, attr->map_stream, tu, attr->cmap_stream};
+    for (size_t k = 0; k < sizeof streams / sizeof streams[0] && !rc_pdf_failed(p); k++) {
+        bool seen = false;
+        for (size_t j = 0; j < k; j++)
+            seen = seen || streams[j] == streams[k];
+        size_t n;
+        unsigned char *data = streams[k] && !seen ? stream_bytes(p, streams[k]->stream, &n) : NULL;
+        if (data) rc_pdf_put_deflated(p, streams[k], data, n);
+    }
+    font->filter = HPDF_STREAM_FILTER_NONE;
+}
+
 void rc_pdf_fonts_fix_tounicode(rc_pdf *p)
 {
     for (int i = 0; i < RC_FONT_COUNT && !rc_pdf_failed(p); i++) {
@@ -388,5 +433,6 @@ void rc_pdf_fonts_fix_tounicode(rc_pdf *p)
         for (size_t k = 0; k < sizeof drop / sizeof drop[0]; k++)
             HPDF_Dict_RemoveElement(tu, drop[k]);
         trim_font(p, p->font[i], codes, n);
+        if (!rc_pdf_failed(p)) deflate_streams(p, p->font[i], tu);
     }
 }

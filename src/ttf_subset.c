@@ -16,7 +16,7 @@
 /* The tables libharu 2.3.0 reads or embeds (REQUIRED_TAGS in
  * hpdf_fontdef_tt.c), in tag order, which is also the directory order. */
 #define NKEEP 13
-static const char KEEP[NKEEP][5] = {"OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea",
+static const char KEEP[NKEEP][5] = { /* indexes: see T_GLYF... and cmap at 1 */"OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea",
                                     "hmtx", "loca", "maxp", "name", "post", "prep"};
 /* Of those, the ones its loader fails without, with their minimum sizes. */
 static const struct {
@@ -251,6 +251,92 @@ static unsigned char *new_cmap(rc_arena *a, const cmap4 *orig, const uint32_t *c
     return t;
 }
 
+/* The glyph tables cut down to what the shown codes need: glyph 0, the
+ * glyphs the codes map to and, recursively, the components of composite
+ * ones. Glyph ids do not change: the font ends after the highest kept id
+ * (maxp.numGlyphs, hmtx and loca shortened; hhea.numberOfHMetrics if the
+ * long metrics now cover every glyph), and the outlines of the glyphs below
+ * it that are not kept are left empty. The kept outlines and their metrics
+ * are the original bytes. t[] holds the original tables on entry (by KEEP
+ * index) and the rebuilt ones on success. */
+enum { T_GLYF = 4, T_HEAD = 5, T_HHEA = 6, T_HMTX = 7, T_LOCA = 8, T_MAXP = 9 };
+
+static bool reduce_glyphs(rc_arena *a, table *t, const cmap4 *cm, const uint32_t *codes,
+                          size_t n)
+{
+    const unsigned char *loca = t[T_LOCA].data, *glyf = t[T_GLYF].data;
+    int fmt = u16(t[T_HEAD].data + 50); /* indexToLocFormat */
+    size_t ng = u16(t[T_MAXP].data + 4), nhm = u16(t[T_HHEA].data + 34);
+    size_t lsz = fmt ? 4 : 2;
+    if ((fmt != 0 && fmt != 1) || ng == 0 || nhm == 0 || nhm > ng ||
+        t[T_HMTX].len < 4 * nhm + 2 * (ng - nhm) || t[T_LOCA].len < lsz * (ng + 1))
+        return false;
+    uint32_t *off = rc_arena_array(a, ng + 1, sizeof *off);
+    for (size_t i = 0; i <= ng; i++) {
+        off[i] = fmt ? u32(loca + 4 * i) : 2u * u16(loca + 2 * i);
+        if (off[i] > t[T_GLYF].len || (i > 0 && off[i] < off[i - 1])) return false;
+    }
+    unsigned char *keep = rc_arena_alloc(a, ng);
+    uint16_t *work = rc_arena_array(a, ng, sizeof *work);
+    size_t nw = 0, top = 0;
+    keep[0] = 1;
+    work[nw++] = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint16_t g = codes[i] <= 0xFFFF ? lookup(cm, codes[i]) : 0;
+        if (g < ng && !keep[g]) {
+            keep[g] = 1;
+            work[nw++] = g;
+        }
+    }
+    while (nw > 0) { /* components of composite glyphs (numberOfContours < 0) */
+        uint16_t g = work[--nw];
+        if (g > top) top = g;
+        const unsigned char *d = glyf + off[g];
+        size_t l = off[g + 1] - off[g], q = 10;
+        if (l < 10 || !(d[0] & 0x80)) continue;
+        uint16_t flags;
+        do {
+            if (q + 4 > l) break;
+            flags = u16(d + q);
+            uint16_t c = u16(d + q + 2);
+            q += 4 + (flags & 1 ? 4 : 2);                             /* the arguments */
+            q += flags & 8 ? 2 : flags & 0x40 ? 4 : flags & 0x80 ? 8 : 0; /* the transform */
+            if (c < ng && !keep[c]) {
+                keep[c] = 1;
+                work[nw++] = c;
+            }
+        } while (flags & 0x20); /* MORE_COMPONENTS */
+    }
+    size_t n2 = top + 1, nhm2 = nhm < n2 ? nhm : n2, glen = 0;
+    for (size_t g = 0; g < n2; g++)
+        if (keep[g]) glen += off[g + 1] - off[g];
+    unsigned char *ng_glyf = rc_arena_alloc(a, glen ? glen : 1);
+    unsigned char *ng_loca = rc_arena_alloc(a, lsz * (n2 + 1));
+    uint32_t o = 0;
+    for (size_t g = 0; g <= n2; g++) {
+        if (fmt)
+            put32(ng_loca + 4 * g, o);
+        else
+            put16(ng_loca + 2 * g, o / 2); /* lengths stay even: original offsets are */
+        if (g < n2 && keep[g]) {
+            memcpy(ng_glyf + o, glyf + off[g], off[g + 1] - off[g]);
+            o += off[g + 1] - off[g];
+        }
+    }
+    unsigned char *hhea = rc_arena_alloc(a, t[T_HHEA].len), *maxp = rc_arena_alloc(a, t[T_MAXP].len);
+    memcpy(hhea, t[T_HHEA].data, t[T_HHEA].len);
+    memcpy(maxp, t[T_MAXP].data, t[T_MAXP].len);
+    put16(hhea + 34, (uint32_t)nhm2);
+    put16(maxp + 4, (uint32_t)n2);
+    t[T_GLYF] = (table){ng_glyf, (uint32_t)glen};
+    t[T_LOCA] = (table){ng_loca, (uint32_t)(lsz * (n2 + 1))};
+    t[T_HHEA].data = hhea;
+    t[T_MAXP].data = maxp;
+    /* a prefix of the original: long metrics, then left side bearings */
+    t[T_HMTX].len = (uint32_t)(4 * nhm2 + 2 * (n2 - nhm2));
+    return true;
+}
+
 rc_status rc_ttf_reduce(rc_arena *a, const unsigned char *font, size_t len, const uint32_t *codes,
                         size_t n, unsigned char **out, size_t *out_len)
 {
@@ -268,17 +354,14 @@ rc_status rc_ttf_reduce(rc_arena *a, const unsigned char *font, size_t len, cons
     if (!find_cmap4(font, len, &cm)) return RC_ERR_DATA;
 
     table t[NKEEP];
+    for (size_t i = 0; i < NKEEP; i++)
+        if (!find_table(font, len, KEEP[i], &t[i])) t[i] = (table){NULL, 0};
+    t[1].data = new_cmap(a, &cm, codes, n, &t[1].len);
+    if (!t[1].data || !reduce_glyphs(a, t, &cm, codes, n)) return RC_ERR_DATA;
     size_t ntab = 0;
     uint64_t total = 0;
     for (size_t i = 0; i < NKEEP; i++) {
-        t[i].data = NULL;
-        t[i].len = 0;
-        if (strcmp(KEEP[i], "cmap") == 0) {
-            t[i].data = new_cmap(a, &cm, codes, n, &t[i].len);
-            if (!t[i].data) return RC_ERR_DATA;
-        } else if (!find_table(font, len, KEEP[i], &t[i])) {
-            continue;
-        }
+        if (!t[i].data) continue;
         ntab++;
         total += pad4(t[i].len);
     }

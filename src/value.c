@@ -42,15 +42,18 @@ void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f)
     rt->tabmask = cap - 1;
     rt->codelen = rc_arena_array(a, f->ncodes + 1, sizeof *rt->codelen);
     for (size_t i = 0; i < f->ncodes; i++) {
-        size_t len = strlen(f->codes[i].code);
+        const char *code = f->codes[i].code;
+        size_t len = strlen(code);
         rt->codelen[i] = len;
-        size_t h = rc_code_hash(f->codes[i].code, len) & rt->tabmask;
+        uint64_t key = rc_code_key(code, len);
+        size_t h = rc_code_hash(key, len) & rt->tabmask;
         while (rt->tab[h].idx1)
             h = (h + 1) & rt->tabmask;
         rc_code_slot *e = &rt->tab[h];
         e->idx1 = (uint32_t)i + 1;
-        e->len = (uint32_t)len;
-        if (len <= sizeof e->text) memcpy(e->text, f->codes[i].code, len);
+        e->key = key;
+        e->len = len <= 8 ? (uint16_t)len : 0xFFFF;
+        e->missing = rc_missing_code(rt, code, len) != NULL;
     }
     rt->likert_direct = f->type == RC_FIELD_LIKERT && f->scale_max >= f->scale_min &&
                         f->ncodes == (size_t)(f->scale_max - f->scale_min + 1);
@@ -59,7 +62,89 @@ void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f)
         snprintf(want, sizeof want, "%d", f->scale_min + (int)i);
         rt->likert_direct = strcmp(want, f->codes[i].code) == 0;
     }
+    for (int c = '0'; c <= '9' && rt->likert_direct; c++) {
+        char ch = (char)c;
+        int lv = c - '0' - f->scale_min;
+        if (lv >= 0 && c - '0' <= f->scale_max && rt->codelen[lv] == 1 &&
+            !rc_missing_code(rt, &ch, 1))
+            rt->level1[c] = (unsigned char)(lv + 1);
+    }
+    const char *sep = f->separator.s && *f->separator.s ? f->separator.s : ";";
+    rt->sep = f->type == RC_FIELD_MULTI && strlen(sep) == 1 ? sep[0] : 0;
+    rt->nlevels = rc_field_levels(f);
     rc_strset_init(&rt->warned, a);
+}
+
+size_t rc_field_levels(const rc_field_cfg *f)
+{
+    switch (f->type) {
+    case RC_FIELD_CATEGORY:
+        return f->ncodes;
+    case RC_FIELD_MULTI:
+        return f->ncodes < 64 ? f->ncodes : 64;
+    case RC_FIELD_LIKERT: {
+        size_t levels = f->scale_max >= f->scale_min ? (size_t)(f->scale_max - f->scale_min + 1) : 0;
+        return f->ncodes > levels ? f->ncodes : levels;
+    }
+    default:
+        return 0;
+    }
+}
+
+void rc_batch_init(rc_batch *b, rc_arena *a, const rc_source_cfg *src, const bool *want_text)
+{
+    memset(b, 0, sizeof *b);
+    b->ncols = src->nfields;
+    b->cols = rc_arena_array(a, b->ncols ? b->ncols : 1, sizeof *b->cols);
+    for (size_t k = 0; k < b->ncols; k++) {
+        const rc_field_cfg *f = &src->fields[k];
+        rc_col *c = &b->cols[k];
+        c->type = f->type;
+        c->nlevels = rc_field_levels(f);
+        if (c->nlevels) c->bits = rc_arena_array(a, c->nlevels * RC_BW, sizeof *c->bits);
+        if (f->type == RC_FIELD_INTEGER || f->type == RC_FIELD_NUMBER)
+            c->num = rc_arena_array(a, RC_BATCH, sizeof *c->num);
+        if (want_text && want_text[k]) c->text = rc_arena_array(a, RC_BATCH, sizeof *c->text);
+    }
+}
+
+void rc_batch_clear(rc_batch *b)
+{
+    for (size_t k = 0; k < b->ncols; k++) {
+        rc_col *c = &b->cols[k];
+        memset(c->miss, 0, sizeof c->miss);
+        if (c->nlevels) memset(c->bits, 0, c->nlevels * RC_BW * sizeof *c->bits);
+    }
+    b->n = 0;
+}
+
+void rc_batch_put(rc_batch *b, size_t k, size_t r, const rc_value *v)
+{
+    rc_col *c = &b->cols[k];
+    size_t w = r / 64;
+    uint64_t bit = (uint64_t)1 << (r % 64);
+    if (v->missing) c->miss[w] |= bit;
+    if (c->text) c->text[r] = v->text;
+    switch (c->type) {
+    case RC_FIELD_CATEGORY:
+    case RC_FIELD_LIKERT:
+        if (!v->missing && v->code >= 0 && (size_t)v->code < c->nlevels)
+            c->bits[(size_t)v->code * RC_BW + w] |= bit;
+        break;
+    case RC_FIELD_MULTI:
+        if (!v->missing)
+            for (uint64_t m = v->mask; m; m &= m - 1) {
+                size_t i = (size_t)__builtin_ctzll(m);
+                if (i < c->nlevels) c->bits[i * RC_BW + w] |= bit;
+            }
+        break;
+    case RC_FIELD_INTEGER:
+    case RC_FIELD_NUMBER:
+        c->num[r] = v->num;
+        break;
+    case RC_FIELD_TEXT:
+        break;
+    }
 }
 
 static bool is_space(char c)

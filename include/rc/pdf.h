@@ -32,6 +32,13 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
  * per block. Returns the CMap text (NUL-terminated) and its length. */
 char *rc_pdf_tounicode(rc_arena *a, const uint32_t *codes, size_t n, size_t *len);
 
+/* Writes v the way libharu 2.3.0's HPDF_FToA writes the HPDF_REAL (float)
+ * (HPDF_REAL)v: clamped to +-32767, integer part and at most 5 decimals,
+ * trailing zeros dropped (an exact -0 is written "0"). Page content is
+ * written with these numbers, so pages mean to readers exactly what they
+ * meant when libharu wrote them. out needs 16 bytes; returns the length. */
+size_t rc_pdf_real(double v, char *out);
+
 /* ---- ttf_subset.c: reduced fonts for embedding ---- */
 
 /* A reduced copy of the TrueType font font[0..len) for libharu: the tables

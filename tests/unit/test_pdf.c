@@ -12,6 +12,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <hpdf.h>
+#include <hpdf_utils.h>
+
 #include "rc/arena.h"
 #include "rc/diag.h"
 #include "rc/draw.h"
@@ -421,6 +424,140 @@ static void test_tounicode_blocks(void **state)
         strstr(cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"));
 }
 
+
+/* The number of a "/Key N" entry after the first occurrence of key. */
+static long key_value(const char *hay, const char *key)
+{
+    const char *k = strstr(hay, key);
+    return k ? strtol(k + strlen(key), NULL, 10) : -1;
+}
+
+/* Page content is written directly: literal strings of two-byte codes
+ * (bytes that are parentheses, backslashes or carriage returns escaped),
+ * absolute text matrices with libharu's numbers, deflated here like the
+ * font streams, /FlateDecode declared once per stream. */
+static void test_content_stream(void **state)
+{
+    fixture *fx = *state;
+    rc_arena *a = fx->a;
+    rc_layout lay = {0};
+    rc_page pg = {rc_draw_new(a), RC_PAGE_ARABIC, 1, "1"};
+    rc_rgb black = {0, 0, 0};
+    /* č is U+010D (bytes 01 0D), Ĩ U+0128 (01 28 "("), ĩ U+0129 (01 29
+     * ")"), Ŝ U+015C (01 5C "\\") */
+    const char tricky[] = "(a\\\\b) čĨĩŜ";
+    rc_draw_text(a, pg.content, RC_FONT_REGULAR, 10, 109.747, 741.89, tricky, strlen(tricky),
+                 black);
+    rc_draw_text(a, pg.content, RC_FONT_REGULAR, 10, 200, 741.89, "next", 4, black);
+    rc_draw_rect(a, pg.content, 72, 72, 100.5, 50.25, &black, NULL, 0);
+    RC_PUSH(a, lay.pages, pg);
+    const char *pdf = out_path(fx, "content.pdf");
+    assert_int_equal(rc_pdf_write(a, &lay, &fx->cfg, &fx->fonts, pdf, fx->d), RC_OK);
+    int st;
+    char *text = run(a, rc_arena_printf(a, "pdftotext '%s' - 2>&1", pdf), &st);
+    assert_int_equal(st, 0);
+    assert_non_null(strstr(text, "(a\\\\b) čĨĩŜ\n"));
+    assert_non_null(strstr(text, "next"));
+    char *chk = run(a, rc_arena_printf(a, "qpdf --check '%s' 2>&1", pdf), &st);
+    assert_int_equal(st, 0);
+    assert_null(strstr(chk, "WARNING"));
+    char *q = run(a,
+                  rc_arena_printf(a,
+                                  "qpdf --qdf --normalize-content=n --object-streams=disable "
+                                  "--decode-level=generalized '%s' - | tr -d '\\000'",
+                                  pdf),
+                  &st);
+    assert_int_equal(st, 0);
+    /* float noise as libharu writes it: 741.89 is 741.89001 as a float */
+    assert_non_null(strstr(q, "BT\n/F1 10 Tf\n0 0 0 rg\n1 0 0 1 109.747 741.89001 Tm\n"));
+    assert_non_null(strstr(q, "1 0 0 1 200 741.89001 Tm\n(next) Tj\nET\n"));
+    assert_non_null(strstr(q, "72 72 100.5 50.25 re\nf\n"));
+    /* the escapes, with the high bytes (NUL removed by tr above) */
+    assert_non_null(strstr(q, "(\\(a\\\\\\\\b\\) \001\\r\001\\(\001\\)\001\\\\) Tj"));
+    /* streams deflated here declare their filter once, as a name: the
+     * content, the font file, the CIDToGIDMap and the ToUnicode CMap */
+    char *raw;
+    size_t nraw;
+    assert_int_equal(rc_read_file(a, pdf, &raw, &nraw), RC_OK);
+    size_t filters = 0;
+    for (const char *p = raw; (p = find(p, nraw - (size_t)(p - raw), "/Filter /FlateDecode\n"));
+         p++)
+        filters++;
+    assert_int_equal(filters, 4);
+    assert_null(find(raw, nraw, "/Filter [")); /* nothing left for libharu to deflate */
+}
+
+/* Glyphs are marked as used without HPDF_Page_ShowText: the embedded
+ * font grows with the letters shown, and pages render them. */
+static void test_glyphs_embedded(void **state)
+{
+    fixture *fx = *state;
+    rc_arena *a = fx->a;
+    long len1[2];
+    const char *words[2] = {"a", "abcdefghijklmnopqrstuvwxyz"};
+    for (int k = 0; k < 2; k++) {
+        rc_layout lay = {0};
+        rc_page pg = {rc_draw_new(a), RC_PAGE_ARABIC, 1, "1"};
+        rc_draw_text(a, pg.content, RC_FONT_BOLD, 40, 72, 700, words[k], strlen(words[k]),
+                     (rc_rgb){0, 0, 0});
+        RC_PUSH(a, lay.pages, pg);
+        const char *pdf = out_path(fx, k ? "many.pdf" : "one.pdf");
+        assert_int_equal(rc_pdf_write(a, &lay, &fx->cfg, &fx->fonts, pdf, fx->d), RC_OK);
+        int st;
+        char *q = run(a,
+                      rc_arena_printf(a, "qpdf --qdf --object-streams=disable '%s' - | tr -d '\\000'",
+                                      pdf),
+                      &st);
+        len1[k] = key_value(q, "/Length1 ");
+        assert_true(len1[k] > 0);
+        /* the glyphs are drawn: the darkest pixel where the word is is
+         * dark */
+        char *ppm = run(a,
+                        rc_arena_printf(a,
+                                        "pdftoppm -r 20 -gray -x 15 -y 20 -W 60 -H 20 '%s' | "
+                                        "tail -c 1200 | od -An -tu1 -v | tr -s ' ' '\\n' | "
+                                        "sort -n | awk 'NF{print; exit}'",
+                                        pdf),
+                        &st);
+        assert_true(atoi(ppm) < 100);
+    }
+    /* 25 more outlines of Lato Bold: well over 2 KB */
+    assert_true(len1[1] > len1[0] + 2000);
+}
+
+/* Numbers are written as libharu's HPDF_FToA writes them. */
+static void test_real_format(void **state)
+{
+    (void)state;
+    char a[64], b[64];
+    size_t bad = 0;
+    uint32_t seed = 12345;
+    for (int i = 0; i < 200000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        double v;
+        switch (i % 4) {
+        case 0: v = (seed % 10000000) / 10000.0 - 100; break;   /* 4 decimals */
+        case 1: v = (seed % 9000000) / 10000.0 * 1.000000123; break;
+        case 2: v = (seed % 100000) / 100000.0; break;          /* colours */
+        default: v = (seed % 100000) / 7.0 - 7000; break;
+        }
+        memset(a, 0, sizeof a);
+        HPDF_FToA(a, (HPDF_REAL)v, a + sizeof a - 1);
+        size_t n = rc_pdf_real(v, b);
+        assert_int_equal(n, strlen(b));
+        if (strcmp(a, b) != 0 && !(strcmp(a, "-0") == 0 && strcmp(b, "0") == 0)) bad++;
+    }
+    assert_int_equal(bad, 0);
+    rc_pdf_real(741.89, b);
+    assert_string_equal(b, "741.89001");
+    rc_pdf_real(-0.5, b);
+    assert_string_equal(b, "-0.5");
+    rc_pdf_real(1e9, b);
+    assert_string_equal(b, "32767");
+    rc_pdf_real(0, b);
+    assert_string_equal(b, "0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +568,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failure_keeps_old_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_face_odd_text_and_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tounicode_blocks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_content_stream, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_glyphs_embedded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_real_format, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

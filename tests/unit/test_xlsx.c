@@ -704,6 +704,7 @@ static void test_stream_source_changed(void **state)
     changed_case("ident,cont,ex,n\nR1,EU,meetings;virtual,3\nR2,LA,virtual,NA\n", RC_ERR_DATA,
                  "header row");
     changed_case("id,cont,ex,n\nR1,EU,meetings;virtual,3\nR2,LA,virtual,x\n", RC_ERR_DATA, "type");
+    changed_case("id,cont,ex,n\nR1,EU,meetings;virtual,3\nR2,LA\n", RC_ERR_DATA, "build again");
     changed_case(NULL, RC_ERR_IO, "can no longer be read");
 }
 
