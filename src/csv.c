@@ -82,14 +82,20 @@ static inline uint64_t zero_bytes(uint64_t x)
     return ~((((x & LOW7) + LOW7) | x) | LOW7);
 }
 
-static uint64_t chunk_mask(const parser *p, const char *s, size_t n)
+/* The end of a window: fewer than 64 bytes. */
+static __attribute__((noinline)) uint64_t tail_mask(const parser *p, const char *s, size_t n)
 {
     uint64_t m = 0;
-    if (n < 64) {
-        for (size_t k = 0; k < n; k++)
-            m |= (uint64_t)p->unq[(unsigned char)s[k]] << k;
-        return m;
-    }
+    for (size_t k = 0; k < n; k++)
+        m |= (uint64_t)p->unq[(unsigned char)s[k]] << k;
+    return m;
+}
+
+static inline __attribute__((always_inline)) uint64_t chunk_mask(const parser *p, const char *s,
+                                                                 size_t n)
+{
+    uint64_t m = 0;
+    if (n < 64) return tail_mask(p, s, n);
 #if defined(__SSE2__)
     /* movemask takes the top bit of each byte: bytes >= 0x80 need no compare */
     for (int q = 0; q < 4; q++) {
@@ -165,7 +171,7 @@ static bool unescape(parser *p, const char *s, size_t n, size_t *off)
         size_t nc = p->scap ? p->scap : 4096;
         while (nc < p->slen + n)
             nc *= 2;
-        char *ns = realloc(p->scratch, nc);
+        char *ns = realloc(p->scratch, nc + RC_CSV_PAD);
         if (!ns) return false;
         p->scratch = ns;
         p->scap = nc;
@@ -195,10 +201,12 @@ static inline bool fast_fields(parser *p, cursor *cur, size_t *pi, size_t ls, un
     bool eol = false;
     if (i - base >= 64) return false; /* the general code moves the cursor */
     uint64_t m = cur->mask & (~(uint64_t)0 << (i - base));
-    while (i < len && nf < fcap && b[i] != '"') {
+    /* A quote opening the field is itself the next special byte, and so is
+     * the end of the window: both leave the loop below. */
+    while (nf < fcap) {
         while (!m) {
             base += 64;
-            if (base >= len) goto out;
+            if (base >= len || base - i > RC_CSV_MAX_CELL) goto out;
             m = chunk_mask(p, b + base, len - base);
         }
         size_t e = base + (size_t)__builtin_ctzll(m);
@@ -582,7 +590,7 @@ rc_status rc_csv_read(const char *path, const rc_csv_opts *o, rc_csv_record_fn f
         return finish(&p, true);
     }
     size_t cap = BLOCK;
-    char *buf = malloc(cap);
+    char *buf = malloc(cap + RC_CSV_PAD);
     if (!buf) {
         close(fd);
         p.st = RC_ERR_NOMEM;
@@ -618,7 +626,7 @@ rc_status rc_csv_read(const char *path, const rc_csv_opts *o, rc_csv_record_fn f
         memmove(buf, buf + used, rest);
         have = rest;
         if (have == cap) { /* one record is longer than the buffer */
-            char *nb = realloc(buf, cap * 2);
+            char *nb = realloc(buf, cap * 2 + RC_CSV_PAD);
             if (!nb) {
                 p.st = RC_ERR_NOMEM;
                 fail = true;

@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 
 #include "data_int.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "rc/csv.h"
 #include "rc/data.h"
 #include "rc/util.h"
@@ -188,6 +191,23 @@ static void fill_room(loader *ld, size_t used)
     }
 }
 
+/* Bit i set when s[i] == sep, for i < len <= 64 (s padded: see RC_CSV_PAD). */
+static inline uint64_t sep_mask(const char *s, size_t len, char sep)
+{
+    uint64_t m = 0;
+#if defined(__SSE2__)
+    __m128i v = _mm_set1_epi8(sep);
+    for (size_t q = 0; q < len; q += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + q));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, v)) << q;
+    }
+#else
+    for (size_t i = 0; i < len; i++)
+        m |= (uint64_t)(s[i] == sep) << i;
+#endif
+    return len < 64 ? m & (((uint64_t)1 << len) - 1) : m;
+}
+
 /* Types the common cells straight into the batch's bit sets (when neither
  * rows nor this column's texts are kept): empty or missing, a declared
  * category code, a Likert answer on the scale, a list of declared codes,
@@ -195,11 +215,15 @@ static void fill_room(loader *ld, size_t used)
  * needs rc_value_parse_rt (which may report it). Agrees with rc_value_fast
  * and rc_value_parse_rt, including their order: a missing code wins over a
  * declared code with the same text. */
-static inline int fast_cell(const rc_field_rt *rt, rc_col *col, const char *s, size_t len,
-                            size_t w, uint64_t bit)
+static inline int fast_cell(const rc_field_rt *rt, rc_col *col, const rc_csv_field *c, size_t w,
+                            uint64_t bit)
 {
-    if (rt->type == RC_FIELD_CATEGORY && len) {
-        const rc_code_slot *e = rc_find_slot(rt, s, len);
+    /* The usual cells first, untrimmed: a declared code (no code begins or
+     * ends with a space when rt->raw) or a one-digit answer. */
+    const char *s = c->s;
+    size_t len = c->len, off;
+    if (rt->type == RC_FIELD_CATEGORY && rt->raw && len) {
+        const rc_code_slot *e = rc_find_padded(rt, s, len);
         if (e && !e->missing) {
             col->bits[(size_t)(e->idx1 - 1) * RC_BW + w] |= bit;
             return 1;
@@ -207,6 +231,14 @@ static inline int fast_cell(const rc_field_rt *rt, rc_col *col, const char *s, s
     } else if (rt->type == RC_FIELD_LIKERT && len == 1 && rt->level1[(unsigned char)s[0]]) {
         col->bits[(size_t)(rt->level1[(unsigned char)s[0]] - 1) * RC_BW + w] |= bit;
         return 1;
+    }
+    s = trimmed(c, &off, &len);
+    if (rt->type == RC_FIELD_CATEGORY && len && (!rt->raw || len != c->len)) {
+        const rc_code_slot *e = rc_find_padded(rt, s, len);
+        if (e && !e->missing) {
+            col->bits[(size_t)(e->idx1 - 1) * RC_BW + w] |= bit;
+            return 1;
+        }
     }
     if (len == 0 || rc_missing_code(rt, s, len)) {
         col->miss[w] |= bit;
@@ -227,21 +259,40 @@ static inline int fast_cell(const rc_field_rt *rt, rc_col *col, const char *s, s
     case RC_FIELD_MULTI: {
         if (!rt->sep) return -1;
         uint64_t mask = 0;
-        for (size_t i = 0; i <= len;) {
-            size_t j = i;
-            while (j < len && s[j] != rt->sep)
-                j++;
-            size_t t = j;
-            while (i < t && is_space(s[i]))
-                i++;
-            while (t > i && is_space(s[t - 1]))
-                t--;
-            if (t > i) {
-                int k = rc_find_code(rt, s + i, t - i);
-                if (k < 0 || k >= 64) return -1; /* reported by rc_value_parse_rt */
-                mask |= (uint64_t)1 << k;
+        if (len <= 64) { /* the separators' positions at once, then item by item */
+            uint64_t seps = sep_mask(s, len, rt->sep);
+            for (size_t i = 0;;) {
+                size_t j = seps ? (size_t)__builtin_ctzll(seps) : len, t = j;
+                while (i < t && is_space(s[i]))
+                    i++;
+                while (t > i && is_space(s[t - 1]))
+                    t--;
+                if (t > i) {
+                    const rc_code_slot *e = rc_find_padded(rt, s + i, t - i);
+                    if (!e || e->idx1 > 64) return -1; /* reported by rc_value_parse_rt */
+                    mask |= (uint64_t)1 << (e->idx1 - 1);
+                }
+                if (!seps) break;
+                i = j + 1;
+                seps &= seps - 1;
             }
-            i = j + 1;
+        } else {
+            for (size_t i = 0; i <= len;) {
+                size_t j = i;
+                while (j < len && s[j] != rt->sep)
+                    j++;
+                size_t t = j;
+                while (i < t && is_space(s[i]))
+                    i++;
+                while (t > i && is_space(s[t - 1]))
+                    t--;
+                if (t > i) {
+                    const rc_code_slot *e = rc_find_padded(rt, s + i, t - i);
+                    if (!e || e->idx1 > 64) return -1;
+                    mask |= (uint64_t)1 << (e->idx1 - 1);
+                }
+                i = j + 1;
+            }
         }
         if (!mask) {
             col->miss[w] |= bit;
@@ -286,9 +337,9 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
     for (size_t k = 0; k < ld->nf; k++) {
         rc_field_rt *rt = &ld->rt[k];
         const rc_csv_field *c = &fs[rt->csvcol];
+        if (!rt->slow && fast_cell(rt, rt->col, c, w, bit) >= 0) continue;
         size_t off, len;
         const char *s = trimmed(c, &off, &len);
-        if (!rt->slow && fast_cell(rt, rt->col, s, len, w, bit) >= 0) continue;
         rc_value tmp, *v = row ? &row[k] : &tmp;
         if (!rc_value_fast(rt, s, len, v)) {
             char *tb = text_room(ld, len + 1), *tb0 = tb;

@@ -34,12 +34,12 @@ const rc_strset_ent *rc_strset_find(const rc_strset *s, const char *k, size_t le
 
 /* Uniqueness of key values (keys.c): add every key, then check once. */
 typedef struct rc_key_ent {
-    uint32_t hash;
     uint32_t off; /* in blob */
     unsigned line, col;
 } rc_key_ent;
 
 typedef struct rc_keys {
+    uint32_t *hash; /* per key */
     rc_key_ent *e;
     size_t n, cap;
     char *blob;
@@ -59,6 +59,7 @@ size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field
  * its length and its key (rc_code_key), so a lookup is one compare. */
 typedef struct rc_code_slot {
     uint64_t key;
+    uint64_t tail;    /* collision-free table: rc_tail_key of the code */
     uint32_t idx1;    /* code index + 1; 0 = empty slot */
     uint16_t len;     /* 0xFFFF for longer codes (compared in full) */
     uint8_t missing;  /* the code is also a missing code (missing wins) */
@@ -76,11 +77,16 @@ typedef struct rc_field_rt {
     uint64_t misslens;        /* bit n set: a missing code has n bytes (n < 63); bit 63: longer */
     struct rc_code_slot *tab; /* code hash table */
     size_t tabmask;
+    rc_code_slot *ptab;        /* collision-free table over (first 8 bytes, length), or NULL */
+    uint64_t pmul;
+    unsigned pshift;
     unsigned char level1[256]; /* likert: level + 1 of a one-byte answer that is
                                 * no missing code, else 0 */
     size_t csvcol;             /* the loader's CSV column */
     struct rc_col *col;        /* and batch column */
     bool slow;                 /* cells are typed as rc_value (rows or texts kept) */
+    bool raw;                  /* category: no code begins or ends with a space or tab,
+                                * so an untrimmed cell equal to a code is that code */
     size_t *codelen;
     bool likert_direct; /* likert codes are exactly min..max in order */
     char sep;           /* multi: the separator when it is one byte, else 0 */
@@ -148,7 +154,8 @@ static inline bool rc_same(const char *a, const char *b, size_t n)
 }
 
 /* The slot of the declared code s[0..len), or NULL. */
-static inline const rc_code_slot *rc_find_slot(const rc_field_rt *rt, const char *s, size_t len)
+static inline __attribute__((always_inline)) const rc_code_slot *
+rc_find_slot(const rc_field_rt *rt, const char *s, size_t len)
 {
     uint64_t key = rc_code_key(s, len);
     size_t h = rc_code_hash(key, len) & rt->tabmask;
@@ -166,6 +173,42 @@ static inline int rc_find_code(const rc_field_rt *rt, const char *s, size_t len)
 {
     const rc_code_slot *e = rc_find_slot(rt, s, len);
     return e ? (int)e->idx1 - 1 : -1;
+}
+
+/* The first min(len, 8) bytes of s as a word (the others zero), from a
+ * string that may be read 8 bytes on (see RC_CSV_PAD); no branch on len. */
+static inline uint64_t rc_padded_key(const char *s, size_t len)
+{
+    uint64_t k;
+    memcpy(&k, s, 8);
+    size_t n = len < 8 ? len : 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return n ? k & ~(~(uint64_t)0 >> (8 * n)) : 0;
+#else
+    return n ? k & (~(uint64_t)0 >> (64 - 8 * n)) : 0;
+#endif
+}
+
+/* The last 8 bytes of a string longer than 8 bytes, else 0. */
+static inline uint64_t rc_tail_key(const char *s, size_t len)
+{
+    uint64_t k = 0;
+    if (len > 8) memcpy(&k, s + len - 8, 8);
+    return k;
+}
+
+/* The declared code s[0..len) (len > 0, s padded as for rc_padded_key), or
+ * NULL: one slot of a collision-free table where the field has one. Codes
+ * of up to 16 bytes are identified by their first and last 8 bytes. */
+static inline __attribute__((always_inline)) const rc_code_slot *
+rc_find_padded(const rc_field_rt *rt, const char *s, size_t len)
+{
+    if (!rt->ptab) return rc_find_slot(rt, s, len);
+    uint64_t key = rc_padded_key(s, len);
+    const rc_code_slot *e = &rt->ptab[((key ^ len) * rt->pmul) >> rt->pshift];
+    if (e->key != key || e->len != len || !e->idx1 || e->tail != rc_tail_key(s, len)) return NULL;
+    if (len > 16 && !rc_same(rt->codes[e->idx1 - 1].code, s, len)) return NULL;
+    return e;
 }
 
 /* The missing code equal to s[0..len), or NULL. */

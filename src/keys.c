@@ -8,13 +8,24 @@
 
 #include "data_int.h"
 
+/* A word-at-a-time hash (the mixing steps of SplitMix64): key texts are
+ * short, so the loop runs once or twice. Equal hashes are confirmed with
+ * strcmp; the hash only groups candidates. */
 static uint32_t hash32(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
     }
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        w = w << 8 | (unsigned char)s[i];
+    h = (h ^ w) * 0x94D049BB133111EBull;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
     return (uint32_t)(h ^ (h >> 32));
 }
 
@@ -25,6 +36,7 @@ void rc_keys_init(rc_keys *k)
 
 void rc_keys_free(rc_keys *k)
 {
+    free(k->hash);
     free(k->e);
     free(k->blob);
     memset(k, 0, sizeof *k);
@@ -37,6 +49,9 @@ bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned 
         rc_key_ent *e = realloc(k->e, nc * sizeof *e);
         if (!e) return false;
         k->e = e;
+        uint32_t *h = realloc(k->hash, nc * sizeof *h);
+        if (!h) return false;
+        k->hash = h;
         k->cap = nc;
     }
     if (k->blen + len + 1 > UINT32_MAX) return false;
@@ -51,8 +66,8 @@ bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned 
     }
     memcpy(k->blob + k->blen, s, len);
     k->blob[k->blen + len] = 0;
+    k->hash[k->n] = hash32(s, len);
     rc_key_ent *e = &k->e[k->n++];
-    e->hash = hash32(s, len);
     e->off = (uint32_t)k->blen;
     e->line = line;
     e->col = col;
@@ -75,53 +90,54 @@ size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field
 {
     size_t n = k->n;
     if (n < 2) return 0;
-    rc_key_ent *tmp = malloc(n * sizeof *tmp);
-    if (!tmp) return 0;
-    /* 16-bit digits: two stable passes; the result ends in k->e. */
-    size_t *cnt = calloc(65536, sizeof *cnt);
-    if (!cnt) {
-        free(tmp);
-        return 0;
-    }
-    rc_key_ent *src = k->e, *dst = tmp;
-    for (unsigned shift = 0; shift < 32; shift += 16) {
-        memset(cnt, 0, 65536 * sizeof *cnt);
+    /* (hash, index) pairs sorted by the hash's low 24 bits: two stable
+     * passes of 12-bit digits whose counters stay in L1 (a million keys make
+     * runs of a key or two); within a run file order is kept and the full
+     * hash is compared. */
+    enum { DIGIT = 12, BUCKETS = 1 << DIGIT };
+    uint64_t *src = malloc(n * sizeof *src), *dst = malloc(n * sizeof *dst);
+    size_t *cnt = calloc(BUCKETS, sizeof *cnt);
+    dup *dups = NULL;
+    size_t nd = 0, capd = 0;
+    if (!src || !dst || !cnt) goto out;
+    for (size_t i = 0; i < n; i++)
+        src[i] = (uint64_t)k->hash[i] << 32 | i;
+    for (unsigned shift = 32; shift < 32 + 2 * DIGIT; shift += DIGIT) {
+        memset(cnt, 0, BUCKETS * sizeof *cnt);
         for (size_t i = 0; i < n; i++)
-            cnt[(src[i].hash >> shift) & 0xFFFF]++;
+            cnt[(src[i] >> shift) & (BUCKETS - 1)]++;
         size_t sum = 0;
-        for (size_t b = 0; b < 65536; b++) {
+        for (size_t b = 0; b < BUCKETS; b++) {
             size_t c = cnt[b];
             cnt[b] = sum;
             sum += c;
         }
         for (size_t i = 0; i < n; i++)
-            dst[cnt[(src[i].hash >> shift) & 0xFFFF]++] = src[i];
-        rc_key_ent *t = src;
+            dst[cnt[(src[i] >> shift) & (BUCKETS - 1)]++] = src[i];
+        uint64_t *t = src;
         src = dst;
         dst = t;
     }
-    free(cnt);
-    /* After an even number of passes src == k->e. */
-    dup *dups = NULL;
-    size_t nd = 0, capd = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
-        while (j < n && src[j].hash == src[i].hash)
+        while (j < n && ((src[j] ^ src[i]) >> 32 & ((1u << 2 * DIGIT) - 1)) == 0)
             j++;
-        for (size_t x = i + 1; x < j; x++)
-            for (size_t y = i; y < x; y++) /* first earlier equal key */
-                if (strcmp(k->blob + src[x].off, k->blob + src[y].off) == 0) {
+        for (size_t x = i + 1; x < j; x++) {
+            const rc_key_ent *ex = &k->e[(uint32_t)src[x]];
+            for (size_t y = i; y < x; y++) { /* the first earlier equal key */
+                const rc_key_ent *ey = &k->e[(uint32_t)src[y]];
+                if (src[x] >> 32 == src[y] >> 32 && strcmp(k->blob + ex->off, k->blob + ey->off) == 0) {
                     if (nd == capd) {
                         capd = capd ? capd * 2 : 16;
                         dup *nds = realloc(dups, capd * sizeof *nds);
                         if (!nds) goto out;
                         dups = nds;
                     }
-                    /* the earliest occurrence of this key in the run */
-                    unsigned first = src[y].line;
-                    dups[nd++] = (dup){src[x].line, src[x].col, first, src[x].off};
+                    dups[nd++] = (dup){ex->line, ex->col, ey->line, ex->off};
                     break;
                 }
+            }
+        }
         i = j;
     }
     if (nd) qsort(dups, nd, sizeof *dups, by_line);
@@ -136,7 +152,9 @@ size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field
                      nd - RC_KEYS_MAX_REPORT, field);
     }
 out:
+    free(cnt);
     free(dups);
-    free(tmp);
+    free(src);
+    free(dst);
     return nd;
 }

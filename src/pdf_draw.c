@@ -1,15 +1,18 @@
 /* pdf_draw: display lists -> page content. The content stream is written
- * here, not through libharu's page operators: those format every number with
+ * here, not through libharu's page operators, which format every number with
  * a slow float printer, zero a 512-byte buffer per call and measure every
- * string, which cost more than everything else in the build. Consecutive text
- * ops share one BT..ET object with the font, size and colour set only when
- * they change; each word is placed with a relative Td from the previous one
- * (exact differences of the coordinates libharu would have written, so
- * moves never accumulate error), and shown as a literal string of two-byte
- * codes (the Unicode BMP
- * code point, what libharu's UTF-8 encoder emits). The finished page is
- * deflated here and handed to libharu as an already encoded stream. Internal
- * links are queued until every destination exists. */
+ * string they show (together most of the PDF writer's time). The bytes are
+ * what those operators would have meant, number for number: consecutive
+ * text ops share one BT..ET object with the font, size and colour set only
+ * when they change; each word is placed with an absolute text matrix whose
+ * numbers are formatted exactly as libharu's HPDF_FToA formats them, and
+ * shown as a literal string of two-byte codes (the Unicode BMP code point,
+ * what libharu's UTF-8 encoder emits). Relative Td moves would be shorter,
+ * but readers sum them in floating point and the last-bit differences move
+ * glyphs across subpixel boundaries (pdftoppm: 4 of 35 sample pages differ)
+ * and reorder pdftotext's words on shared baselines. The finished page is
+ * deflated here (RC_PDF_ZLEVEL) and handed to libharu as an already encoded
+ * stream. Internal links are queued until every destination exists. */
 #include <math.h>
 #include <string.h>
 
@@ -18,7 +21,6 @@
 
 /* Groups nest figures inside pages; anything deeper is a cycle or a bug. */
 #define MAX_DEPTH 16
-
 
 /* What has been set in the current page's graphics state, so that repeated
  * ops do not repeat operators. */
@@ -433,11 +435,7 @@ static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
         g->size = size;
     }
     set_fill(p, g, op->fill_rgb);
-    /* absolute: the reader then holds exactly the numbers libharu wrote
-     * (relative Td moves are summed in floating point, and a last-bit
-     * difference moves glyphs across a rasteriser's subpixel boundary or
-     * reorders pdftotext's words on a shared baseline) */
-    OUT(p, "1 0 0 1 ");
+    OUT(p, "1 0 0 1 "); /* absolute, see the top of the file */
     pos(p, op->x + ox, ' ');
     int64_t y = hpdf_num(op->y + oy);
     if (!g->ylen || y != g->y) { /* words of a line share their y */

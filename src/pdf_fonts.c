@@ -15,8 +15,12 @@
  * marked as used right after loading (HPDF_TTFontDef_GetCharWidth, what
  * HPDF_Page_ShowText does), since pages are written without ShowText. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "pdf_int.h"
 #include "rc/util.h"
@@ -177,8 +181,9 @@ static HPDF_STATUS mem_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *siz)
 static HPDF_STATUS mem_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
 {
     memsrc *m = s->attr;
-    int64_t base = mode == HPDF_SEEK_SET ? 0 : mode == HPDF_SEEK_CUR ? (int64_t)m->pos
-                                                                     : (int64_t)m->len;
+    int64_t base = mode == HPDF_SEEK_SET   ? 0
+                   : mode == HPDF_SEEK_CUR ? (int64_t)m->pos
+                                           : (int64_t)m->len;
     if (base + pos < 0) return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, 0);
     m->pos = (size_t)(base + pos);
     return HPDF_OK;
@@ -264,6 +269,29 @@ static uint32_t *with_metric_codes(rc_pdf *p, const uint32_t *codes, size_t n, s
     return out;
 }
 
+/* A read-only view of a regular, non-empty file (*len bytes), or NULL with
+ * errno set. Fonts are mapped rather than read: only a small part of them
+ * goes into the reduced copy. */
+static const unsigned char *map_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    void *m = MAP_FAILED;
+    if (fstat(fd, &st) != 0) {
+        /* errno from fstat */
+    } else if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        *len = (size_t)st.st_size;
+        m = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+    } else {
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+    }
+    int e = errno;
+    close(fd);
+    errno = e;
+    return m == MAP_FAILED ? NULL : m;
+}
+
 /* Loads the file at path for face i, reduced to the codes the document
  * shows (the original bytes when the font is not one rc_ttf_reduce
  * handles), registers it and marks its shown glyphs as used, as
@@ -271,28 +299,42 @@ static uint32_t *with_metric_codes(rc_pdf *p, const uint32_t *codes, size_t n, s
 static rc_status load_face(rc_pdf *p, const char *const *paths, int i, const char **names,
                            rc_loc loc, const char *face)
 {
-    char *data;
-    size_t len;
-    if (rc_read_file(p->a, paths[i], &data, &len) != RC_OK) {
-        rc_diag_error(p->d, loc, "cannot read %s font '%s': %s", face, paths[i], strerror(errno));
-        return RC_ERR_IO;
+    size_t len = 0, maplen = 0;
+    const unsigned char *view = map_file(paths[i], &maplen), *bytes = view;
+    len = maplen;
+    if (!view) { /* not a regular file that can be mapped: read it */
+        char *data;
+        if (errno == ENOENT || errno == EACCES || errno == EISDIR ||
+            rc_read_file(p->a, paths[i], &data, &len) != RC_OK) {
+            rc_diag_error(p->d, loc, "cannot read %s font '%s': %s", face, paths[i],
+                          strerror(errno));
+            return RC_ERR_IO;
+        }
+        bytes = (const unsigned char *)data;
     }
     size_t n, m;
     uint32_t *codes = face_codes(p, paths, i, &n);
     uint32_t *cmap = with_metric_codes(p, codes, n, &m);
-    unsigned char *bytes = (unsigned char *)data, *red;
+    unsigned char *red;
     size_t rlen;
     if (rc_ttf_reduce(p->a, bytes, len, cmap, m, &red, &rlen) == RC_OK) {
         bytes = red;
         len = rlen;
+        p->ffile[i] = red;
+        p->nffile[i] = rlen;
+    } else if (view) { /* libharu reads the original until it saves */
+        unsigned char *copy = rc_arena_alloc(p->a, len);
+        memcpy(copy, view, len);
+        bytes = copy;
     }
+    if (view) munmap((void *)(uintptr_t)view, maplen);
     const char *name = load_ttf(p, bytes, len);
     if (name) name = names[i] = plain_name(p, name, names, i);
     HPDF_Font f = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
     HPDF_FontAttr attr = f ? f->attr : NULL;
     if (!f || !attr || rc_pdf_failed(p)) {
-        rc_diag_error(p->d, loc, "libharu cannot embed %s font '%s' (error 0x%04X)", face,
-                      paths[i], (unsigned)p->err);
+        rc_diag_error(p->d, loc, "libharu cannot embed %s font '%s' (error 0x%04X)", face, paths[i],
+                      (unsigned)p->err);
         return RC_ERR_LIBRARY;
     }
     for (size_t k = 0; k < n; k++)
@@ -387,21 +429,49 @@ static unsigned char *stream_bytes(rc_pdf *p, HPDF_Stream s, size_t *n)
     return buf;
 }
 
-/* Deflates the font's streams here (rc_pdf_put_deflated) instead of at
+/* The font's streams, deflated here (rc_pdf_put_deflated) rather than at
  * libharu's level 6 while saving: the embedded font file, the CIDToGIDMap
- * and the ToUnicode CMap. The font file only exists once libharu's
- * before-write step for the font has run, so it is run now; when libharu
- * runs it again while saving, the descriptor exists and is reused. That step
- * also copies the font dictionary's filter to the map and CMap streams,
- * hence that filter is set to none. */
-static void deflate_streams(rc_pdf *p, HPDF_Font font, HPDF_Dict tu)
+ * and the ToUnicode CMap. The font file and its descriptor only exist once
+ * libharu's before-write step for the font has run, so it runs now; when
+ * libharu runs it again while saving, it reuses the descriptor. That step
+ * copies the font dictionary's filter to the map and CMap streams, hence
+ * that filter is set to none.
+ *
+ * When libharu loaded a reduced font (file != NULL), that file is embedded
+ * as it is: it already holds only the outlines the pages need (the shown
+ * codes' glyphs and their components, glyph 0, and H and x, which libharu
+ * measures), with the original metrics and hinting tables, so libharu's own
+ * subsetting (HPDF_TTFontDef_SaveFontData: tens of thousands of 2- and
+ * 4-byte stream calls per face) is skipped by running the step with
+ * embedding switched off and adding the FontFile2 stream here. */
+static void deflate_streams(rc_pdf *p, HPDF_Font font, HPDF_Dict tu, const unsigned char *file,
+                            size_t nfile)
 {
     HPDF_FontAttr attr = font->attr;
     if (!attr || !attr->fontdef || !font->before_write_fn) return; /* libharu compresses */
-    if (!rc_pdf_ok(p, font->before_write_fn(font))) return;
-    HPDF_Dict desc = attr->fontdef->descriptor;
-    HPDF_Dict file = desc ? HPDF_Dict_GetItem(desc, "FontFile2", HPDF_OCLASS_DICT) : NULL;
-    HPDF_Dict streams[] = {file, attr->map_stream, tu, attr->cmap_stream};
+    HPDF_TTFontDefAttr da = attr->fontdef->attr;
+    bool own = file && da && da->embedding && !attr->fontdef->descriptor;
+    if (own) da->embedding = HPDF_FALSE;
+    HPDF_STATUS st = font->before_write_fn(font);
+    if (own) da->embedding = HPDF_TRUE;
+    if (!rc_pdf_ok(p, st)) return;
+    HPDF_Dict desc = attr->fontdef->descriptor, ff = NULL;
+    if (!desc) {
+        rc_pdf_ok(p, HPDF_INVALID_OBJECT);
+        return;
+    }
+    if (own) {
+        ff = HPDF_DictStream_New(p->doc->mmgr, attr->xref);
+        if (!ff || !rc_pdf_ok(p, HPDF_Dict_Add(desc, "FontFile2", ff)) ||
+            !rc_pdf_ok(p, HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)nfile)) ||
+            !rc_pdf_ok(p, HPDF_Dict_AddNumber(ff, "Length2", 0)) ||
+            !rc_pdf_ok(p, HPDF_Dict_AddNumber(ff, "Length3", 0)) ||
+            !rc_pdf_put_deflated(p, ff, file, nfile))
+            return;
+    } else {
+        ff = HPDF_Dict_GetItem(desc, "FontFile2", HPDF_OCLASS_DICT);
+    }
+    HPDF_Dict streams[] = {own ? NULL : ff, attr->map_stream, tu, attr->cmap_stream};
     for (size_t k = 0; k < sizeof streams / sizeof streams[0] && !rc_pdf_failed(p); k++) {
         bool seen = false;
         for (size_t j = 0; j < k; j++)
@@ -433,6 +503,6 @@ void rc_pdf_fonts_fix_tounicode(rc_pdf *p)
         for (size_t k = 0; k < sizeof drop / sizeof drop[0]; k++)
             HPDF_Dict_RemoveElement(tu, drop[k]);
         trim_font(p, p->font[i], codes, n);
-        if (!rc_pdf_failed(p)) deflate_streams(p, p->font[i], tu);
+        if (!rc_pdf_failed(p)) deflate_streams(p, p->font[i], tu, p->ffile[i], p->nffile[i]);
     }
 }

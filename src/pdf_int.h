@@ -42,6 +42,9 @@ typedef struct rc_pdf {
      * shares it, ascending */
     uint32_t *fcodes[RC_FONT_COUNT];
     size_t nfcodes[RC_FONT_COUNT];
+    /* ... and the reduced font file libharu loaded (NULL: the original) */
+    const unsigned char *ffile[RC_FONT_COUNT];
+    size_t nffile[RC_FONT_COUNT];
     /* named destinations: open addressing, capacity a power of two */
     rc_pdf_dest *dests;
     size_t ndests, dcap;

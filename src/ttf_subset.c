@@ -4,11 +4,15 @@
  * maps: CIDFontType2_New looks up all 65,536 codes of its UTF-8 encoder, each
  * lookup a linear scan of the format-4 segments (hundreds in Lato). Given a
  * copy whose cmap maps only the code points the document shows, that work
- * shrinks to a few segments, and the tables libharu never reads (GPOS, GSUB,
- * kern, ...) are left out. Glyph ids, outlines and metrics stay those of the
- * original, so the embedded subset, the widths and the CIDToGIDMap mean what
- * they meant. The tables are laid out as the OpenType spec asks: 4-byte
- * aligned, zero padded, checksums and head.checkSumAdjustment recomputed. */
+ * shrinks to a few segments. The copy keeps only the tables libharu reads or
+ * embeds (no GPOS, GSUB, kern, ...), and only the outlines the shown codes
+ * need (their glyphs and the components of composite ones, plus glyph 0):
+ * the others are left empty, with zero metrics, and the font ends after the
+ * highest glyph kept. Glyph ids do not change, and the kept outlines and
+ * metrics are the original bytes, so the CIDToGIDMap, the widths and the
+ * pages mean what they meant; the copy is small enough to embed as it is.
+ * The tables are laid out as the OpenType spec asks: 4-byte aligned, zero
+ * padded, checksums and head.checkSumAdjustment recomputed. */
 #include <string.h>
 
 #include "rc/pdf.h"
@@ -16,13 +20,15 @@
 /* The tables libharu 2.3.0 reads or embeds (REQUIRED_TAGS in
  * hpdf_fontdef_tt.c), in tag order, which is also the directory order. */
 #define NKEEP 13
-static const char KEEP[NKEEP][5] = { /* indexes: see T_GLYF... and cmap at 1 */"OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea",
+static const char KEEP[NKEEP][5] = {"OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea",
                                     "hmtx", "loca", "maxp", "name", "post", "prep"};
+/* Indexes into KEEP of the tables rebuilt here. */
+enum { T_CMAP = 1, T_GLYF = 4, T_HEAD = 5, T_HHEA = 6, T_HMTX = 7, T_LOCA = 8, T_MAXP = 9 };
 /* Of those, the ones its loader fails without, with their minimum sizes. */
 static const struct {
     const char *tag;
     uint32_t min;
-} NEED[] = {{"OS/2", 78}, {"cmap", 4}, {"glyf", 0},  {"head", 54}, {"hhea", 36},
+} NEED[] = {{"OS/2", 78}, {"cmap", 4}, {"glyf", 0}, {"head", 54}, {"hhea", 36},
             {"hmtx", 0},  {"loca", 0}, {"maxp", 6}, {"name", 6}};
 
 typedef struct table {
@@ -149,9 +155,9 @@ uint16_t rc_ttf_glyph(const unsigned char *font, size_t len, uint32_t cp)
 }
 
 typedef struct seg {
-    uint32_t start, end;   /* codes */
-    uint16_t delta;        /* idDelta; 0 with a glyph array */
-    size_t first, count;   /* the segment's entries in the glyph array */
+    uint32_t start, end; /* codes */
+    uint16_t delta;      /* idDelta; 0 with a glyph array */
+    size_t first, count; /* the segment's entries in the glyph array */
 } seg;
 
 /* Segments for the shown codes that have a glyph (mapped[0..m) as (code,
@@ -162,8 +168,7 @@ typedef struct seg {
  * each of 65,536 codes by a linear scan of the segments, so a few segments
  * matter more than a few kilobytes of zeros. Returns the segment count,
  * with the closing 0xFFFF segment, and the glyph array length in *ngids. */
-static size_t segments(const uint32_t (*mapped)[2], size_t m, uint32_t gap, seg *s,
-                       size_t *ngids)
+static size_t segments(const uint32_t (*mapped)[2], size_t m, uint32_t gap, seg *s, size_t *ngids)
 {
     size_t ns = 0, ng = 0;
     for (size_t i = 0; i < m;) {
@@ -215,12 +220,13 @@ static unsigned char *new_cmap(rc_arena *a, const cmap4 *orig, const uint32_t *c
     if (ns == 0) return NULL;
     uint32_t sublen = (uint32_t)(16 + 8 * ns + 2 * ng);
     *len = 12 + sublen;
-    unsigned char *t = rc_arena_alloc(a, pad4(*len)); /* zeroed */
-    put16(t, 0);      /* version */
-    put16(t + 2, 1);  /* one encoding record */
-    put16(t + 4, 3);  /* Windows */
-    put16(t + 6, 1);  /* Unicode BMP */
-    put32(t + 8, 12); /* offset of the subtable */
+    /* zeroed; version 0, one encoding record: Windows (3), Unicode BMP (1),
+     * its subtable right after it */
+    unsigned char *t = rc_arena_alloc(a, pad4(*len));
+    put16(t + 2, 1);
+    put16(t + 4, 3);
+    put16(t + 6, 1);
+    put32(t + 8, 12);
     unsigned char *sub = t + 12;
     uint32_t pow = 1, log = 0;
     while (pow * 2 <= ns) {
@@ -255,14 +261,11 @@ static unsigned char *new_cmap(rc_arena *a, const cmap4 *orig, const uint32_t *c
  * glyphs the codes map to and, recursively, the components of composite
  * ones. Glyph ids do not change: the font ends after the highest kept id
  * (maxp.numGlyphs, hmtx and loca shortened; hhea.numberOfHMetrics if the
- * long metrics now cover every glyph), and the outlines of the glyphs below
- * it that are not kept are left empty. The kept outlines and their metrics
- * are the original bytes. t[] holds the original tables on entry (by KEEP
+ * long metrics now cover every glyph), and the glyphs below it that are not
+ * kept get an empty outline and zero metrics. The kept outlines and their
+ * metrics are the original bytes. t[] holds the original tables on entry (by KEEP
  * index) and the rebuilt ones on success. */
-enum { T_GLYF = 4, T_HEAD = 5, T_HHEA = 6, T_HMTX = 7, T_LOCA = 8, T_MAXP = 9 };
-
-static bool reduce_glyphs(rc_arena *a, table *t, const cmap4 *cm, const uint32_t *codes,
-                          size_t n)
+static bool reduce_glyphs(rc_arena *a, table *t, const cmap4 *cm, const uint32_t *codes, size_t n)
 {
     const unsigned char *loca = t[T_LOCA].data, *glyf = t[T_GLYF].data;
     int fmt = u16(t[T_HEAD].data + 50); /* indexToLocFormat */
@@ -299,7 +302,7 @@ static bool reduce_glyphs(rc_arena *a, table *t, const cmap4 *cm, const uint32_t
             if (q + 4 > l) break;
             flags = u16(d + q);
             uint16_t c = u16(d + q + 2);
-            q += 4 + (flags & 1 ? 4 : 2);                             /* the arguments */
+            q += 4 + (flags & 1 ? 4 : 2);                                 /* the arguments */
             q += flags & 8 ? 2 : flags & 0x40 ? 4 : flags & 0x80 ? 8 : 0; /* the transform */
             if (c < ng && !keep[c]) {
                 keep[c] = 1;
@@ -323,7 +326,8 @@ static bool reduce_glyphs(rc_arena *a, table *t, const cmap4 *cm, const uint32_t
             o += off[g + 1] - off[g];
         }
     }
-    unsigned char *hhea = rc_arena_alloc(a, t[T_HHEA].len), *maxp = rc_arena_alloc(a, t[T_MAXP].len);
+    unsigned char *hhea = rc_arena_alloc(a, t[T_HHEA].len),
+                  *maxp = rc_arena_alloc(a, t[T_MAXP].len);
     memcpy(hhea, t[T_HHEA].data, t[T_HHEA].len);
     memcpy(maxp, t[T_MAXP].data, t[T_MAXP].len);
     put16(hhea + 34, (uint32_t)nhm2);
@@ -332,8 +336,20 @@ static bool reduce_glyphs(rc_arena *a, table *t, const cmap4 *cm, const uint32_t
     t[T_LOCA] = (table){ng_loca, (uint32_t)(lsz * (n2 + 1))};
     t[T_HHEA].data = hhea;
     t[T_MAXP].data = maxp;
-    /* a prefix of the original: long metrics, then left side bearings */
-    t[T_HMTX].len = (uint32_t)(4 * nhm2 + 2 * (n2 - nhm2));
+    /* long metrics, then left side bearings, as in the original; zero for
+     * the glyphs left empty (it makes the embedded copy cheaper to deflate) */
+    uint32_t hlen = (uint32_t)(4 * nhm2 + 2 * (n2 - nhm2));
+    unsigned char *hmtx = rc_arena_alloc(a, hlen);
+    for (size_t g = 0; g < n2; g++) {
+        if (!keep[g]) continue;
+        if (g < nhm2)
+            memcpy(hmtx + 4 * g, t[T_HMTX].data + 4 * g, 4);
+        else
+            memcpy(hmtx + 4 * nhm2 + 2 * (g - nhm2), t[T_HMTX].data + 4 * nhm2 + 2 * (g - nhm2), 2);
+    }
+    if (nhm2 < n2) /* trailing glyphs take the last long advance: keep it */
+        memcpy(hmtx + 4 * (nhm2 - 1), t[T_HMTX].data + 4 * (nhm2 - 1), 2);
+    t[T_HMTX] = (table){hmtx, hlen};
     return true;
 }
 
@@ -356,8 +372,8 @@ rc_status rc_ttf_reduce(rc_arena *a, const unsigned char *font, size_t len, cons
     table t[NKEEP];
     for (size_t i = 0; i < NKEEP; i++)
         if (!find_table(font, len, KEEP[i], &t[i])) t[i] = (table){NULL, 0};
-    t[1].data = new_cmap(a, &cm, codes, n, &t[1].len);
-    if (!t[1].data || !reduce_glyphs(a, t, &cm, codes, n)) return RC_ERR_DATA;
+    t[T_CMAP].data = new_cmap(a, &cm, codes, n, &t[T_CMAP].len);
+    if (!t[T_CMAP].data || !reduce_glyphs(a, t, &cm, codes, n)) return RC_ERR_DATA;
     size_t ntab = 0;
     uint64_t total = 0;
     for (size_t i = 0; i < NKEEP; i++) {

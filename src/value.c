@@ -15,6 +15,60 @@
 
 #define MAX_WARNINGS_PER_FIELD 20
 
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* A collision-free table for the codes of f, keyed by their first 8 bytes
+ * and length: a few table sizes and multipliers are tried (FKS-style trial
+ * of random hash functions, Fredman, Komlós & Szemerédi 1984). Leaves
+ * rt->ptab NULL when none fits (the probing table serves then). */
+static void perfect_table(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f)
+{
+    static const uint64_t mul[] = {0x9E3779B97F4A7C15ull, 0xC2B2AE3D27D4EB4Full,
+                                   0x165667B19E3779F9ull, 0xD6E8FEB86659FD93ull,
+                                   0xFF51AFD7ED558CCDull, 0xC4CEB9FE1A85EC53ull,
+                                   0xA0761D6478BD642Full, 0xE7037ED1A0B428DBull};
+    size_t n = f->ncodes;
+    if (n == 0 || n > 4096) return;
+    uint64_t *keys = rc_arena_array(a, n, sizeof *keys);
+    for (size_t i = 0; i < n; i++) {
+        char buf[8] = {0};
+        size_t len = rt->codelen[i];
+        if (len == 0 || len >= 0xFFFF) return;
+        memcpy(buf, f->codes[i].code, len < 8 ? len : 8);
+        memcpy(&keys[i], buf, 8);
+    }
+    unsigned bits = 1;
+    while (((size_t)1 << bits) < 2 * n)
+        bits++;
+    for (unsigned b = bits; b < bits + 4; b++) {
+        size_t cap = (size_t)1 << b;
+        rc_code_slot *t = rc_arena_array(a, cap, sizeof *t);
+        for (size_t m = 0; m < sizeof mul / sizeof mul[0]; m++) {
+            memset(t, 0, cap * sizeof *t);
+            size_t i = 0;
+            for (; i < n; i++) {
+                size_t len = rt->codelen[i];
+                rc_code_slot *e = &t[((keys[i] ^ len) * mul[m]) >> (64 - b)];
+                if (e->idx1) break;
+                e->idx1 = (uint32_t)i + 1;
+                e->key = keys[i];
+                e->tail = rc_tail_key(f->codes[i].code, len);
+                e->len = (uint16_t)len;
+                e->missing = rc_missing_code(rt, f->codes[i].code, len) != NULL;
+            }
+            if (i == n) {
+                rt->ptab = t;
+                rt->pmul = mul[m];
+                rt->pshift = 64 - b;
+                return;
+            }
+        }
+    }
+}
+
 void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f)
 {
     memset(rt, 0, sizeof *rt);
@@ -54,6 +108,13 @@ void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f)
         e->key = key;
         e->len = len <= 8 ? (uint16_t)len : 0xFFFF;
         e->missing = rc_missing_code(rt, code, len) != NULL;
+    }
+    perfect_table(rt, a, f);
+    rt->raw = f->type == RC_FIELD_CATEGORY;
+    for (size_t i = 0; i < f->ncodes; i++) {
+        size_t len = rt->codelen[i];
+        const char *code = f->codes[i].code;
+        if (len && (is_space(code[0]) || is_space(code[len - 1]))) rt->raw = false;
     }
     rt->likert_direct = f->type == RC_FIELD_LIKERT && f->scale_max >= f->scale_min &&
                         f->ncodes == (size_t)(f->scale_max - f->scale_min + 1);
@@ -145,11 +206,6 @@ void rc_batch_put(rc_batch *b, size_t k, size_t r, const rc_value *v)
     case RC_FIELD_TEXT:
         break;
     }
-}
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t';
 }
 
 static int find_code(const rc_field_rt *rt, const rc_field_cfg *f, const char *s, size_t len)

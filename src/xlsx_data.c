@@ -16,12 +16,11 @@
  * needs them. Otherwise the CSV file is read a second time and each row is
  * typed (rc_value_parse) and written as it comes; only the first rows are
  * held back to measure column widths. A source over
- * RC_XLSX_CONSTANT_MEMORY_ROWS rows switches the whole workbook to
- * libxlsxwriter's constant-memory mode, which streams rows to disk in order
- * and does not allow tables: those sheets get a styled header row and an
- * autofilter instead. Small sources become Excel tables (header styling,
- * autofilter, banded rows). More than RC_XLSX_ROWS_PER_SHEET rows continue
- * on "survey (2)", "survey (3)"... (docs/workbooks.md). */
+ * RC_XLSX_CONSTANT_MEMORY_ROWS rows or RC_XLSX_CONSTANT_MEMORY_CELLS cells
+ * switches the whole workbook to libxlsxwriter's constant-memory mode, which streams rows to disk
+ * in order and does not allow tables: those sheets get a styled header row and an autofilter
+ * instead. Small sources become Excel tables (header styling, autofilter, banded rows). More than
+ * RC_XLSX_ROWS_PER_SHEET rows continue on "survey (2)", "survey (3)"... (docs/workbooks.md). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,6 +67,20 @@ static bool header_used(const dsheet *s, size_t n, const char *h)
     for (size_t i = 0; i < n; i++)
         if (strcasecmp(s->cols[i].header, h) == 0) return true;
     return false;
+}
+
+/* Columns of a source's sheet, as plan_columns lays them out (known before
+ * the workbook is opened, to choose its mode). */
+static size_t sheet_columns(const rc_source_cfg *src)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < src->nfields; i++) {
+        const rc_field_cfg *f = &src->fields[i];
+        n++;
+        if (f->type == RC_FIELD_CATEGORY && codes_differ(f)) n++;
+        if (f->type == RC_FIELD_MULTI) n += f->ncodes < 64 ? f->ncodes : 64;
+    }
+    return n;
 }
 
 /* Table headers must be unique (case-insensitively). */
@@ -612,6 +625,8 @@ rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *pat
                      : RC_XLSX_ROWS_PER_SHEET;
     size_t cm_rows = opts && opts->constant_memory_rows ? opts->constant_memory_rows
                                                         : RC_XLSX_CONSTANT_MEMORY_ROWS;
+    size_t cm_cells = opts && opts->constant_memory_cells ? opts->constant_memory_cells
+                                                          : RC_XLSX_CONSTANT_MEMORY_CELLS;
     const rc_data *data = doc->data;
     if (!data || !doc->cfg) {
         rc_diag_error(d, (rc_loc){path, 0, 0}, "cannot write workbook '%s': no data", path);
@@ -621,7 +636,11 @@ rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *pat
     double cells = 0; /* cell estimate */
     for (size_t i = 0; i < data->nsources; i++) {
         const rc_source_data *sd = &data->sources[i];
-        if (sd->nrows > cm_rows) cm = true;
+        /* libxlsxwriter holds every cell of a workbook not in constant-memory
+         * mode (about 110 bytes each): wide sources switch earlier. */
+        if (sd->nrows > cm_rows ||
+            (double)sd->nrows * (double)sheet_columns(sd->cfg) > (double)cm_cells)
+            cm = true;
         cells += (double)sd->nrows * (double)(sd->ncols + 8);
     }
     /* A streamed sheet can pass 4 GiB of XML (zip members need ZIP64 then);

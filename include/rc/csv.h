@@ -49,7 +49,10 @@ typedef struct rc_csv_opts {
 rc_status rc_csv_parse(const char *data, size_t len, const rc_csv_opts *o, rc_csv_record_fn fn,
                        void *user, rc_diag *d);
 
-/* Reads a file in blocks and parses it (memory bounded by the longest record). */
+/* Reads a file in blocks and parses it (memory bounded by the longest record).
+ * The callback may read RC_CSV_PAD bytes past the end of any field it is
+ * given (their values are unspecified): word-sized loads need no bounds. */
+#define RC_CSV_PAD 16
 rc_status rc_csv_read(const char *path, const rc_csv_opts *o, rc_csv_record_fn fn, void *user,
                       rc_diag *d);
 

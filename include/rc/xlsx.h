@@ -36,16 +36,20 @@ bool rc_xlsx_verify_zip(const char *path);
 
 /* Layout limits of the data workbook (docs/workbooks.md): a source with more
  * data rows than RC_XLSX_ROWS_PER_SHEET continues on "survey (2)", ...; with
- * more than RC_XLSX_CONSTANT_MEMORY_ROWS rows in any source the workbook is
+ * more than RC_XLSX_CONSTANT_MEMORY_ROWS rows or RC_XLSX_CONSTANT_MEMORY_CELLS
+ * cells (data rows x columns of its sheet) in any source the workbook is
  * written in constant-memory mode (rows streamed to disk, autofilter instead
- * of Excel tables). */
+ * of Excel tables). Otherwise libxlsxwriter holds every cell in memory,
+ * about 110 bytes each. */
 #define RC_XLSX_ROWS_PER_SHEET 1048575u
 #define RC_XLSX_CONSTANT_MEMORY_ROWS 100000u
+#define RC_XLSX_CONSTANT_MEMORY_CELLS 1000000u
 
 /* The same with other limits (tests use small ones); 0 = the default. */
 typedef struct rc_xlsx_data_opts {
     size_t rows_per_sheet; /* <= RC_XLSX_ROWS_PER_SHEET */
     size_t constant_memory_rows;
+    size_t constant_memory_cells;
 } rc_xlsx_data_opts;
 rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *path, int64_t epoch,
                                  const rc_xlsx_data_opts *opts, rc_diag *d);

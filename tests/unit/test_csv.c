@@ -426,6 +426,118 @@ static void test_streaming(void **state)
     }
 }
 
+/* Random well-formed files (short and long cells, cells across the
+ * scanner's 64-byte chunks, quotes, doubled quotes, delimiters and newlines
+ * inside quotes, UTF-8, LF and CRLF) read as the generator wrote them, with
+ * every field's line and column, by rc_csv_parse and rc_csv_read alike. */
+typedef struct gen {
+    char *t, *want;
+    size_t n, wn;
+    unsigned line, col;
+    uint64_t seed;
+} gen;
+
+static unsigned rnd(gen *g, unsigned n)
+{
+    g->seed = g->seed * 6364136223846793005ull + 1442695040888963407ull;
+    return (unsigned)(g->seed >> 33) % n;
+}
+
+static void emit(gen *g, const char *s, size_t n)
+{
+    memcpy(g->t + g->n, s, n);
+    g->n += n;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n') {
+            g->line++;
+            g->col = 1;
+        } else {
+            g->col++;
+        }
+    }
+}
+
+static void want(gen *g, const char *s, size_t n)
+{
+    memcpy(g->want + g->wn, s, n);
+    g->wn += n;
+}
+
+static void gen_field(gen *g)
+{
+    static const char *const pieces[] = {"a", "bc", "Ro", " ", "é", "\xF0\x9F\x98\x80", "x1",
+                                         "Córdoba", "0123456789"};
+    char val[600];
+    size_t vn = 0;
+    unsigned kind = rnd(g, 10), len = kind < 2 ? 0 : kind < 7 ? rnd(g, 6) : 20 + rnd(g, 120);
+    bool quoted = rnd(g, 5) == 0;
+    for (unsigned i = 0; i < len && vn < 400; i++) {
+        unsigned k = rnd(g, quoted ? 12 : 9);
+        const char *p = k < 9 ? pieces[k] : k == 9 ? "," : k == 10 ? "\n" : "\"";
+        memcpy(val + vn, p, strlen(p));
+        vn += strlen(p);
+    }
+    char tmp[64];
+    unsigned line = g->line, col = g->col;
+    if (quoted) {
+        emit(g, "\"", 1);
+        for (size_t i = 0; i < vn; i++)
+            emit(g, val[i] == '"' ? "\"\"" : &val[i], val[i] == '"' ? 2 : 1);
+        emit(g, "\"", 1);
+    } else {
+        emit(g, val, vn);
+    }
+    want(g, val, vn);
+    int k = snprintf(tmp, sizeof tmp, "@%u.%u%s", line, col, quoted ? "q" : "");
+    want(g, tmp, (size_t)k);
+}
+
+static void test_random_files(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        gen g = {malloc(32 << 20), malloc(32 << 20), 0, 0, 1, 1, seed};
+        unsigned nf = 2 + rnd(&g, 29); /* one empty field would be a blank line */
+        for (unsigned r = 0; r < 2000; r++) {
+            char tmp[32];
+            int k = snprintf(tmp, sizeof tmp, "%u:", g.line);
+            want(&g, tmp, (size_t)k);
+            for (unsigned f = 0; f < nf; f++) {
+                if (f) {
+                    emit(&g, ",", 1);
+                    want(&g, "|", 1);
+                }
+                gen_field(&g);
+            }
+            want(&g, "\n", 1);
+            if (r + 1 < 2000 || seed % 2) /* the last line may lack its newline */
+            {
+                bool crlf = rnd(&g, 4) == 0;
+                emit(&g, crlf ? "\r\n" : "\n", crlf ? 2 : 1);
+            }
+        }
+        g.want[g.wn] = 0;
+        sink a = {.cols = true}, b = {0}, c = {0};
+        rc_diag *d = rc_diag_new();
+        rc_csv_opts o = {.delimiter = ',', .file = "t.csv"};
+        rc_status st = rc_csv_parse(g.t, g.n, &o, collect, &a, d);
+        assert_string_equal(diags(d), "");
+        assert_int_equal(st, RC_OK);
+        assert_int_equal(a.nrec, 2000);
+        assert_string_equal(a.buf, g.want);
+        assert_int_equal(rc_csv_parse(g.t, g.n, &o, hashing, &b, d), RC_OK);
+        char *path = write_temp(g.t, g.n);
+        assert_int_equal(rc_csv_read(path, &o, hashing, &c, d), RC_OK);
+        unlink(path);
+        assert_int_equal(b.nrec, c.nrec);
+        assert_true(b.hash == c.hash);
+        rc_diag_free(d);
+        free(a.buf);
+        free(g.t);
+        free(g.want);
+    }
+}
+
 /* Errors found while streaming carry the same positions as in a buffer. */
 static void test_streaming_errors(void **state)
 {
@@ -482,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_header_row_and_stop),
         cmocka_unit_test(test_streaming),
+        cmocka_unit_test(test_random_files),
         cmocka_unit_test(test_streaming_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

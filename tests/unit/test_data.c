@@ -569,6 +569,144 @@ static void test_long_texts(void **state)
     free(csv);
 }
 
+/* The loader types common cells straight into bit sets unless rows are
+ * kept; both paths must give the same numbers and the same diagnostics.
+ * The cells mix the fast cases with every odd one: padding, missing codes,
+ * a missing code that is also a declared code, undeclared codes, "05" on a
+ * Likert scale, multi lists with empty and unknown items, quoted cells. */
+static void test_fast_and_kept_agree(void **state)
+{
+    (void)state;
+    static const char *const conts[] = {"EU", "LA", " EU", "LA ", "NA", "", "\"EU\"", "XX"};
+    static const char *const countries[] = {"ES", "IT", "AR", "BR", "PT", "NA", "", "FR"};
+    static const char *const fams[] = {"very", "broadly", "vaguely", "none", "\tvery", "NA"};
+    static const char *const rels[] = {"1", "2", "3", "4", "5", "NA", "", "05", " 4", "9"};
+    static const char *const exs[] = {"meetings",           "virtual;meetings", "",
+                                      " workshops ; virtual", ";;",              "NA",
+                                      "meetings;;virtual",  "meetings;other",   "\"virtual\""};
+    static const char *const grades[] = {"A", "B", "none", "-", "", "A "};
+    static const char *const notes[] = {"a", "b", "", "NA", "\"c,d\"", "long note text here"};
+    size_t rows = 1300, cap = rows * 200 + 200, n = 0;
+    char *csv = malloc(cap);
+    n += (size_t)snprintf(csv, cap, "id,Continent,country,fam,rel_a,rel_b,ex,n,score,note,grade\n");
+    unsigned seed = 11;
+    for (size_t r = 0; r < rows; r++) {
+        unsigned v[9];
+        for (int i = 0; i < 9; i++) {
+            seed = seed * 1103515245u + 12345u;
+            v[i] = seed >> 8;
+        }
+        n += (size_t)snprintf(csv + n, cap - n, "R%zu,%s,%s,%s,%s,%s,%s,%u,%u.5,%s,%s\n", r,
+                              conts[v[0] % 8], countries[v[1] % 8], fams[v[2] % 6],
+                              rels[v[3] % 10], rels[v[4] % 10], exs[v[5] % 9], v[6] % 50,
+                              v[7] % 7, notes[v[8] % 6], grades[(v[8] >> 4) % 6]);
+    }
+    const char *extra =
+        "[field s.grade]\ntype = category\nvalues = A: A | B: B | none: None\n"
+        "missing = none | -\n\n"
+        "[metric all]\nsource = s\n\n"
+        "[metric eu]\nsource = s\nwhere = cont = EU\n\n"
+        "[metric not_eu]\nsource = s\nwhere = cont != EU\n\n"
+        "[metric grade_none]\nsource = s\nwhere = grade in (none, B)\n\n"
+        "[metric grade_missing]\nsource = s\nwhere = grade is missing\n\n"
+        "[metric rel_mean]\nsource = s\nop = mean\nfield = rel_a\nwhere = fam = very\n\n"
+        "[metric rel_min]\nsource = s\nop = min\nfield = rel_b\n\n"
+        "[metric rel_max]\nsource = s\nop = max\nfield = rel_b\nwhere = ex = meetings\n\n"
+        "[metric rel_sum]\nsource = s\nop = sum\nfield = rel_a\n\n"
+        "[metric n_sum]\nsource = s\nop = sum\nfield = n\nwhere = rel_a >= 4\n\n"
+        "[metric score_mean]\nsource = s\nop = mean\nfield = score\n\n"
+        "[metric notes]\nsource = s\nop = distinct\nfield = note\n\n"
+        "[metric note_a]\nsource = s\nwhere = note = a or note in (\"c,d\")\n\n"
+        "[metric ex_share]\nsource = s\nop = share\nwhere = ex = virtual\n"
+        "of = ex is not missing\n\n"
+        "[metric rel_in]\nsource = s\nwhere = rel_b in (1, 5) and not rel_a < 3\n\n"
+        "[metric n_cmp]\nsource = s\nwhere = n >= 25 or score < 2\n\n"
+        "[metric countries]\nsource = s\nop = distinct\nfield = country\nwhere = fam != none\n\n"
+        "[metric levels]\nsource = s\nop = distinct\nfield = rel_a\n\n"
+        "[metric exs]\nsource = s\nop = distinct\nfield = ex\n\n"
+        "[metric scores]\nsource = s\nop = distinct\nfield = score\n\n"
+        "[aggregate fam_by_cont]\nsource = s\nkind = distribution\nfield = fam\nby = cont\n\n"
+        "[aggregate ex_by_country]\nsource = s\nkind = distribution\nfield = ex\n"
+        "by = country\norder = count\n\n"
+        "[aggregate grades]\nsource = s\nkind = distribution\nfield = grade\n"
+        "where = rel_a > 2\n\n"
+        "[aggregate rel]\nsource = s\nkind = likert\nfields = rel_a, rel_b\n\n"
+        "[aggregate notes_by_cont]\nsource = s\nkind = distinct\nfield = note\nby = cont\n\n"
+        "[aggregate score_by_country]\nsource = s\nkind = sum\nfield = score\nby = country\n\n"
+        "[aggregate rel_by_fam]\nsource = s\nkind = sum\nfield = rel_a\nby = fam\n\n";
+    run fast, kept;
+    build(&fast, csv, extra, 0);
+    char *d1 = strdup(diags(fast.d));
+    build(&kept, csv, extra, RC_DATA_KEEP_ROWS);
+    assert_string_equal(d1, diags(kept.d));
+    free(d1);
+    assert_int_equal(fast.st, RC_OK);
+    assert_int_equal(kept.st, RC_OK);
+    assert_null(fast.data.sources[0].rows);
+    assert_non_null(kept.data.sources[0].rows);
+    /* undeclared codes are warned about, once each */
+    assert_non_null(strstr(diags(kept.d), "code 'XX' of field 'cont' is not declared"));
+    assert_non_null(strstr(diags(kept.d), "code 'other' of field 'ex' is not declared"));
+    assert_non_null(strstr(diags(kept.d), "answer 9 of field 'rel_a' is outside the scale"));
+    assert_int_equal(fast.data.nmetrics, kept.data.nmetrics);
+    for (size_t i = 0; i < fast.data.nmetrics; i++) {
+        const rc_metric_value *a = &fast.data.metrics[i], *b = &kept.data.metrics[i];
+        if (!(a->value == b->value || (isnan(a->value) && isnan(b->value))))
+            fail_msg("metric %s: %.17g != %.17g", a->name, a->value, b->value);
+        assert_int_equal(a->integral, b->integral);
+    }
+    assert_true(metric(&fast, "all") == (double)rows);
+    assert_true(metric(&fast, "grade_none") > 0);      /* B only: 'none' is missing */
+    assert_true(metric(&fast, "grade_missing") > 0);
+    assert_true(metric(&fast, "levels") == 5);
+    assert_true(metric(&fast, "rel_max") == 5 && metric(&fast, "rel_min") == 1);
+    for (size_t i = 0; i < fast.data.naggs; i++) {
+        const rc_agg *a = &fast.data.aggs[i], *b = &kept.data.aggs[i];
+        assert_int_equal(a->nrows, b->nrows);
+        assert_int_equal(a->ncols, b->ncols);
+        for (size_t k = 0; k < a->nrows * a->ncols; k++) {
+            assert_true(a->value[k] == b->value[k]);
+            assert_true(!a->share || a->share[k] == b->share[k]);
+        }
+        for (size_t k = 0; k < a->nrows; k++) {
+            assert_string_equal(a->row_code[k], b->row_code[k]);
+            if (a->answered) assert_true(a->answered[k] == b->answered[k]);
+            if (a->mean) assert_true(a->mean[k] == b->mean[k]);
+            if (a->top2) assert_true(a->top2[k] == b->top2[k]);
+        }
+        for (size_t k = 0; k < a->ncols; k++) {
+            assert_string_equal(a->col_code[k], b->col_code[k]);
+            if (a->total) assert_true(a->total[k] == b->total[k]);
+        }
+    }
+    const rc_agg *g = rc_data_agg(&fast.data, "grades");
+    assert_int_equal(g->nrows, 3);
+    assert_true(g->value[2] == 0); /* 'none' is a missing code before a declared one */
+    done(&fast);
+    done(&kept);
+    free(csv);
+}
+
+/* Duplicate keys are found after a row with an error, fast path or not. */
+static void test_keys_after_error(void **state)
+{
+    (void)state;
+    const char *csv = "id,Continent,country,fam,rel_a,rel_b,ex,n,score,note\n"
+                      "R1,EU,ES,very,5,4,meetings,1,1,a\n"
+                      "R2,EU,ES,very,x,4,meetings,1,1,a\n"
+                      "R1,EU,ES,very,5,4,meetings,1,1,a\n";
+    for (unsigned flags = 0; flags <= RC_DATA_KEEP_ROWS; flags += RC_DATA_KEEP_ROWS) {
+        run r;
+        build(&r, csv, "[metric all]\nsource = s\n\n", flags);
+        assert_int_equal(r.st, RC_ERR_DATA);
+        assert_string_equal(diags(r.d),
+                            "s.csv:3:15: error: answer 'x' of likert field 'rel_a' is not a whole "
+                            "number\n"
+                            "s.csv:4:1: error: duplicate key 'R1' in field 'id' (first on line 2)\n");
+        done(&r);
+    }
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/rc_test_data_XXXXXX");
@@ -583,6 +721,8 @@ int main(void)
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_header_row),
         cmocka_unit_test(test_long_texts),
+        cmocka_unit_test(test_fast_and_kept_agree),
+        cmocka_unit_test(test_keys_after_error),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[128];

@@ -261,60 +261,115 @@ static void test_errors(void **state)
     assert_string_equal(error_of(fx, "   "), "t.ini:10:9: error: empty filter");
 }
 
-/* Batch evaluation agrees with row-by-row evaluation. */
+/* A filter program over column batches agrees with row-by-row evaluation,
+ * shares equal subexpressions and leaves no bits past the batch. */
 static void test_batch(void **state)
 {
     fixture *fx = *state;
     static const char *const conts[] = {"EU", "LA", NULL};
     static const char *const fams[] = {"very", "broadly", "vaguely", "none", NULL};
     static const char *const rels[] = {"1", "2", "3", "4", "5", NULL};
+    static const char *const ns[] = {"1", "7", "-3", NULL};
+    static const char *const xs[] = {"1.5", "0.25", NULL};
     static const char *const ex[] = {"meetings", "virtual;meetings", "peer learning", NULL};
-    size_t n = 300;
+    static const char *const names[] = {"x", "y", NULL};
+    size_t n = 700; /* two batches, the second one partial */
     rc_value *rows = calloc(n * NF, sizeof *rows);
     unsigned seed = 7;
     for (size_t r = 0; r < n; r++) {
         seed = seed * 1103515245u + 12345u;
-        const char *cells[NF] = {conts[seed % 3],
-                                 fams[(seed >> 4) % 5],
-                                 rels[(seed >> 8) % 6],
-                                 "1",
-                                 "1.5",
-                                 ex[(seed >> 12) % 4],
-                                 "x"};
+        const char *cells[NF] = {conts[seed % 3],        fams[(seed >> 4) % 5],
+                                 rels[(seed >> 8) % 6],  ns[(seed >> 11) % 4],
+                                 xs[(seed >> 14) % 3],   ex[(seed >> 17) % 4],
+                                 names[(seed >> 20) % 3]};
         row(fx, rows + r * NF, cells);
     }
-    const char *exprs[] = {"continent = EU", "familiarity in (very, broadly) and not rel <= 3",
+    const char *exprs[] = {"continent = EU",
+                           "familiarity in (very, broadly) and not rel <= 3",
                            "rel >= 4 or exchange = meetings",
                            "continent is missing or (rel < 2 and familiarity != none)",
-                           "not (exchange is not missing)"};
-    for (size_t e = 0; e < sizeof exprs / sizeof exprs[0]; e++) {
+                           "not (exchange is not missing)",
+                           "familiarity not in (none, vaguely)",
+                           "exchange != virtual",
+                           "rel in (2, 5) or rel > 4",
+                           "rel != 3",
+                           "n >= 1 and x < 1",
+                           "n in (7, -3) or x not in (1.5)",
+                           "n != 7",
+                           "name = x or name != y",
+                           "name in (x, zz) and continent = LA",
+                           "continent = EU"}; /* again: the same slot */
+    size_t ne = sizeof exprs / sizeof exprs[0];
+    rc_fprog *prog = rc_fprog_new(fx->a);
+    int slots[sizeof exprs / sizeof exprs[0]];
+    rc_filter *fs[sizeof exprs / sizeof exprs[0]];
+    for (size_t e = 0; e < ne; e++) {
         rc_diag *d = rc_diag_new();
         rc_loc loc = {"t.ini", 1, 1};
-        rc_filter *f = rc_filter_compile(fx->a, &fx->src, exprs[e], loc, d);
-        assert_non_null(f);
-        for (size_t off = 0; off < n; off += RC_BATCH) {
-            size_t k = n - off < RC_BATCH ? n - off : RC_BATCH;
-            uint64_t bits[RC_BATCH / 64];
-            rc_filter_batch(f, rows + off * NF, NF, k, bits);
-            size_t hits = 0;
-            for (size_t r = 0; r < k; r++) {
-                bool b = (bits[r / 64] >> (r % 64)) & 1;
-                assert_int_equal(b, rc_filter_eval(f, rows + (off + r) * NF));
-                hits += b;
-            }
-            assert_true(hits > 0 && hits < k);
-            /* no bits beyond the batch */
-            if (k % 64) assert_int_equal(bits[k / 64] >> (k % 64), 0);
-        }
+        fs[e] = rc_filter_compile(fx->a, &fx->src, exprs[e], loc, d);
+        assert_non_null(fs[e]);
+        slots[e] = rc_fprog_add(prog, fs[e]);
+        assert_true(slots[e] >= 0);
         rc_diag_free(d);
     }
-    /* a NULL filter selects every row */
-    uint64_t bits[RC_BATCH / 64];
-    rc_filter_batch(NULL, rows, NF, 70, bits);
-    assert_true(bits[0] == ~(uint64_t)0);
-    assert_true(bits[1] == 0x3F);
+    assert_int_equal(slots[ne - 1], slots[0]);
+    assert_int_equal(rc_fprog_add(prog, NULL), -1);
+    bool used[NF] = {false};
+    rc_fprog_text_cols(prog, used);
+    for (size_t k = 0; k < NF; k++)
+        assert_int_equal(used[k], k == NAME);
+
+    bool want[NF];
+    for (size_t k = 0; k < NF; k++)
+        want[k] = true;
+    rc_batch b;
+    rc_batch_init(&b, fx->a, &fx->src, want);
+    for (size_t off = 0; off < n; off += RC_BATCH) {
+        size_t k = n - off < RC_BATCH ? n - off : RC_BATCH;
+        rc_batch_clear(&b);
+        for (size_t r = 0; r < k; r++)
+            for (size_t c = 0; c < NF; c++)
+                rc_batch_put(&b, c, r, &rows[(off + r) * NF + c]);
+        b.n = k;
+        rc_fprog_run(prog, &b);
+        for (size_t e = 0; e < ne; e++) {
+            const uint64_t *bits = rc_fprog_bits(prog, slots[e]);
+            size_t hits = 0;
+            for (size_t r = 0; r < k; r++) {
+                bool hit = (bits[r / 64] >> (r % 64)) & 1;
+                if (hit != rc_filter_eval(fs[e], rows + (off + r) * NF))
+                    fail_msg("'%s' differs at row %zu", exprs[e], off + r);
+                hits += hit;
+            }
+            assert_true(hits > 0 && hits < k);
+            for (size_t r = k; r < RC_BATCH; r++) /* no bits beyond the batch */
+                assert_false((bits[r / 64] >> (r % 64)) & 1);
+        }
+        /* a NULL filter selects every row of the batch */
+        const uint64_t *all = rc_fprog_bits(prog, -1);
+        for (size_t r = 0; r < RC_BATCH; r++)
+            assert_int_equal((all[r / 64] >> (r % 64)) & 1, r < k);
+    }
     assert_true(rc_filter_eval(NULL, rows));
     free(rows);
+}
+
+/* The SWAR popcount agrees with a bit-by-bit count. */
+static void test_popcount(void **state)
+{
+    (void)state;
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < 1000; i++) {
+        unsigned want = 0;
+        for (int b = 0; b < 64; b++)
+            want += (unsigned)(x >> b & 1);
+        assert_int_equal(rc_popcount64(x), want);
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    assert_int_equal(rc_popcount64(0), 0);
+    assert_int_equal(rc_popcount64(~(uint64_t)0), 64);
 }
 
 /* The loader's inline compare agrees with memcmp at every length and at
@@ -345,6 +400,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+        cmocka_unit_test(test_popcount),
         cmocka_unit_test(test_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -349,6 +349,14 @@ static void test_failure_keeps_old_file(void **state)
     assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &bad, NULL, pdf, fx->d), RC_ERR_IO);
     assert_int_equal(rc_diag_errors(fx->d), before + 2);
 
+    bad.style.font_path[RC_FONT_BOLD] = fx->dir; /* a directory */
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &bad, NULL, pdf, fx->d), RC_ERR_IO);
+    assert_int_equal(rc_diag_errors(fx->d), before + 3);
+    char msg[512];
+    rc_diag_format(rc_diag_get(fx->d, rc_diag_count(fx->d) - 1), msg, sizeof msg);
+    assert_non_null(strstr(msg, "cannot read bold font"));
+    assert_non_null(strstr(msg, "Is a directory"));
+
     char *now;
     size_t nnow;
     assert_int_equal(rc_read_file(fx->a, pdf, &now, &nnow), RC_OK);
@@ -368,7 +376,8 @@ static void test_shared_face_odd_text_and_empty(void **state)
     rc_page pg = {rc_draw_new(a), RC_PAGE_ARABIC, 7, "7"};
     rc_rgb black = {0, 0, 0};
     rc_draw_text(a, pg.content, RC_FONT_REGULAR, 10, 72, 700, "Ab", 2, black);
-    const char odd[] = "cd\xF0\x9F\x98\x80" "e\tf";
+    const char odd[] = "cd\xF0\x9F\x98\x80"
+                       "e\tf";
     rc_draw_text(a, pg.content, RC_FONT_LIGHT, 10, 72, 680, odd, strlen(odd), black);
     RC_PUSH(a, lay.pages, pg);
     rc_config cfg = fx->cfg;
@@ -423,7 +432,6 @@ static void test_tounicode_blocks(void **state)
     assert_non_null(
         strstr(cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"));
 }
-
 
 /* The number of a "/Key N" entry after the first occurrence of key. */
 static long key_value(const char *hay, const char *key)
@@ -504,12 +512,16 @@ static void test_glyphs_embedded(void **state)
         const char *pdf = out_path(fx, k ? "many.pdf" : "one.pdf");
         assert_int_equal(rc_pdf_write(a, &lay, &fx->cfg, &fx->fonts, pdf, fx->d), RC_OK);
         int st;
-        char *q = run(a,
-                      rc_arena_printf(a, "qpdf --qdf --object-streams=disable '%s' - | tr -d '\\000'",
-                                      pdf),
-                      &st);
+        char *q = run(
+            a,
+            rc_arena_printf(a, "qpdf --qdf --object-streams=disable '%s' - | tr -d '\\000'", pdf),
+            &st);
         len1[k] = key_value(q, "/Length1 ");
         assert_true(len1[k] > 0);
+        /* the reduced file as it is, not libharu's re-subset (which tags
+         * the full name in the name table) */
+        assert_non_null(strstr(q, "Lato Bold"));
+        assert_null(strstr(q, "HPDFAA+Lato Bold"));
         /* the glyphs are drawn: the darkest pixel where the word is is
          * dark */
         char *ppm = run(a,
@@ -534,13 +546,11 @@ static void test_real_format(void **state)
     uint32_t seed = 12345;
     for (int i = 0; i < 200000; i++) {
         seed = seed * 1103515245u + 12345u;
-        double v;
-        switch (i % 4) {
-        case 0: v = (seed % 10000000) / 10000.0 - 100; break;   /* 4 decimals */
-        case 1: v = (seed % 9000000) / 10000.0 * 1.000000123; break;
-        case 2: v = (seed % 100000) / 100000.0; break;          /* colours */
-        default: v = (seed % 100000) / 7.0 - 7000; break;
-        }
+        /* positions with 4 decimals, with float noise, colours, fractions */
+        double v = i % 4 == 0   ? (seed % 10000000) / 10000.0 - 100
+                   : i % 4 == 1 ? (seed % 9000000) / 10000.0 * 1.000000123
+                   : i % 4 == 2 ? (seed % 100000) / 100000.0
+                                : (seed % 100000) / 7.0 - 7000;
         memset(a, 0, sizeof a);
         HPDF_FToA(a, (HPDF_REAL)v, a + sizeof a - 1);
         size_t n = rc_pdf_real(v, b);
@@ -558,6 +568,64 @@ static void test_real_format(void **state)
     assert_string_equal(b, "0");
 }
 
+/* A font rc_ttf_reduce leaves alone (here: an sfnt version it does not
+ * know, 2.0, which libharu ignores and FreeType accepts) is embedded from
+ * the original file through libharu's own subsetting. */
+static void test_unreduced_font(void **state)
+{
+    fixture *fx = *state;
+    rc_arena *a = fx->a;
+    char *font;
+    size_t n;
+    assert_int_equal(rc_read_file(a, FACES[RC_FONT_REGULAR], &font, &n), RC_OK);
+    unsigned char *f = (unsigned char *)font;
+    f[1] = 2; /* 0x00010000 -> 0x00020000 */
+    unsigned char *probe;
+    size_t plen;
+    uint32_t codes[] = {'a'};
+    assert_int_equal(rc_ttf_reduce(a, f, n, codes, 1, &probe, &plen), RC_ERR_DATA);
+    const char *path = out_path(fx, "odd.ttf");
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(f, 1, n, out), n);
+    assert_int_equal(fclose(out), 0);
+
+    rc_layout lay = {0};
+    rc_page pg = {rc_draw_new(a), RC_PAGE_ARABIC, 1, "1"};
+    rc_draw_text(a, pg.content, RC_FONT_REGULAR, 12, 72, 700, SAMPLE, strlen(SAMPLE),
+                 (rc_rgb){0, 0, 0});
+    RC_PUSH(a, lay.pages, pg);
+    rc_config cfg = fx->cfg;
+    cfg.style.font_path[RC_FONT_REGULAR] = path;
+    const char *pdf = out_path(fx, "odd.pdf");
+    assert_int_equal(rc_pdf_write(a, &lay, &cfg, NULL, pdf, fx->d), RC_OK);
+    assert_int_equal(rc_diag_count(fx->d), 0);
+    int st;
+    char *text = run(a, rc_arena_printf(a, "pdftotext '%s' - 2>&1", pdf), &st);
+    assert_int_equal(st, 0);
+    assert_non_null(strstr(text, SAMPLE));
+    char *fonts = run(a, rc_arena_printf(a, "pdffonts '%s'", pdf), &st);
+    assert_int_equal(count(fonts, "Identity-H       yes yes yes"), 1);
+    /* libharu's subset: it puts its tag in the full name (name ID 4) of
+     * the embedded font, which the font dictionaries do not contain */
+    char *raw = run(
+        a, rc_arena_printf(a, "qpdf --qdf --object-streams=disable '%s' - | tr -d '\\000'", pdf),
+        &st);
+    assert_non_null(strstr(raw, "HPDFAA+Lato Regular"));
+    /* and poppler renders it: the darkest pixel of the line is dark */
+    char *ppm = run(a,
+                    rc_arena_printf(a,
+                                    "pdftoppm -r 72 -gray -x 70 -y 125 -W 200 -H 20 '%s' | "
+                                    "tail -c 4000 | od -An -tu1 -v | tr -s ' ' '\\n' | "
+                                    "sort -n | awk 'NF{print; exit}'",
+                                    pdf),
+                    &st);
+    assert_true(atoi(ppm) < 100);
+    char *chk = run(a, rc_arena_printf(a, "qpdf --check '%s' 2>&1", pdf), &st);
+    assert_int_equal(st, 0);
+    assert_null(strstr(chk, "WARNING"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -571,6 +639,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_content_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glyphs_embedded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_real_format, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unreduced_font, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

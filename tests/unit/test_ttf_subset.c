@@ -231,8 +231,8 @@ static void test_maps_exactly_the_codes(void **state)
     fx *f = *state;
     uint32_t extra[] = {'H', 'x', 0x4E2D /* not in Lato */, 0xFFFD};
     uint32_t codes[256];
-    size_t n = codes_of("Bielsko-Biała Skåne Śląskie Bogotá “quotes” – — € (a\\b) čĨĩŜ 0123",
-                        extra, sizeof extra / sizeof extra[0], codes);
+    size_t n = codes_of("Bielsko-Biała Skåne Śląskie Bogotá “quotes” – — € (a\\b) čĨĩŜ 0123", extra,
+                        sizeof extra / sizeof extra[0], codes);
     unsigned char *r;
     size_t rlen;
     assert_int_equal(rc_ttf_reduce(f->a, f->orig, f->olen, codes, n, &r, &rlen), RC_OK);
@@ -252,7 +252,8 @@ static void test_maps_exactly_the_codes(void **state)
     assert_int_equal(rc_ttf_glyph(f->orig, f->olen, 0x4E2D), 0);
     /* the original lookup agrees with font.c's reader */
     for (size_t i = 0; i < n; i++)
-        assert_int_equal(rc_ttf_glyph(f->orig, f->olen, codes[i]), rc_font_glyph(f->font, codes[i]));
+        assert_int_equal(rc_ttf_glyph(f->orig, f->olen, codes[i]),
+                         rc_font_glyph(f->font, codes[i]));
     assert_int_not_equal(rc_ttf_glyph(r, rlen, 0x0142), 0); /* ł */
     assert_int_equal(rc_ttf_glyph(r, rlen, 'y'), 0);        /* not requested */
 

@@ -147,6 +147,55 @@ static void test_sha256(void **state)
     assert_string_equal(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
+/* Long inputs (FIPS 180-2 appendix B vectors, one million 'a'), every
+ * length around the block size, a file read in pieces, and the accelerated
+ * compression (where the processor has one) against the portable code. */
+static void test_sha256_long(void **state)
+{
+    (void)state;
+    char h[65], h2[65];
+    size_t n = 1000000;
+    char *m = malloc(n);
+    assert_non_null(m);
+    memset(m, 'a', n);
+    for (int portable = 0; portable < 2; portable++) {
+        if (portable) setenv("RC_SHA256_PORTABLE", "1", 1);
+        rc_sha256_hex(m, n, h);
+        assert_string_equal(h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+        const char *v = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
+                        "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+        rc_sha256_hex(v, strlen(v), h);
+        assert_string_equal(h, "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+    }
+    unsetenv("RC_SHA256_PORTABLE");
+    uint32_t x = 1;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 1664525u + 1013904223u;
+        m[i] = (char)(x >> 24);
+    }
+    for (size_t len = 0; len < 300; len += (len < 140 ? 1 : 7)) {
+        rc_sha256_hex(m, len, h);
+        setenv("RC_SHA256_PORTABLE", "1", 1);
+        rc_sha256_hex(m, len, h2);
+        unsetenv("RC_SHA256_PORTABLE");
+        assert_string_equal(h, h2);
+    }
+    char path[] = "/tmp/rc_test_sha_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, m, n), (ssize_t)n);
+    close(fd);
+    assert_int_equal(rc_sha256_file(path, h), RC_OK);
+    rc_sha256_hex(m, n, h2);
+    assert_string_equal(h, h2);
+    setenv("RC_SHA256_PORTABLE", "1", 1);
+    rc_sha256_hex(m, n, h2);
+    unsetenv("RC_SHA256_PORTABLE");
+    assert_string_equal(h, h2);
+    unlink(path);
+    free(m);
+}
+
 static void test_paths(void **state)
 {
     (void)state;
@@ -220,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_diag_format_and_order),
         cmocka_unit_test(test_diag_suggest),        cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_utf8),                cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_sha256_long),
         cmocka_unit_test(test_paths),               cmocka_unit_test(test_atomic_output),
         cmocka_unit_test(test_build_epoch),
     };

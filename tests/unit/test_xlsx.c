@@ -568,6 +568,30 @@ static void test_split_sheets(void **state)
     teardown_doc(&f);
 }
 
+/* A wide source switches to constant-memory mode by its cells: s.csv's
+ * sheet has 3 rows x 7 columns (id, cont, cont (code), ex, its 2 options,
+ * n) = 21 cells. */
+static void test_constant_memory_cells(void **state)
+{
+    (void)state;
+    fx f;
+    setup_doc_lang(&f, "s.csv", 0, "en");
+    for (size_t limit = 20; limit <= 21; limit++) {
+        rc_xlsx_data_opts o = {.constant_memory_cells = limit};
+        const char *out = path_in("cells.xlsx");
+        assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, out, 1, &o, f.d), RC_OK);
+        char *x;
+        size_t n;
+        assert_int_equal(rc_read_file(f.a, out, &x, &n), RC_OK);
+        if (limit == 20)
+            assert_null(find_bytes(x, n, "xl/tables/", 10));
+        else
+            assert_non_null(find_bytes(x, n, "xl/tables/table1.xml", 20));
+        clean_outputs();
+    }
+    teardown_doc(&f);
+}
+
 /* Over RC_XLSX_CONSTANT_MEMORY_ROWS rows: streamed, autofilter, no table. */
 static void test_constant_memory(void **state)
 {
@@ -623,7 +647,7 @@ static void test_stream_equals_kept(void **state)
     assert_non_null(k.data.sources[0].rows);
     assert_null(s.data.sources[0].rows);
     assert_int_equal(s.data.sources[0].nrows, 3);
-    rc_xlsx_data_opts opts[] = {{0, 0}, {2, 0}, {2, 1}, {1, 1}};
+    rc_xlsx_data_opts opts[] = {{0, 0, 0}, {2, 0, 0}, {2, 1, 0}, {1, 1, 0}};
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         const char *a = path_in("kept.xlsx"), *b = path_in("streamed.xlsx");
         assert_int_equal(rc_xlsx_write_data_opt(k.a, &k.doc, a, 7, &opts[i], k.d), RC_OK);
@@ -790,6 +814,7 @@ int main(void)
         cmocka_unit_test(test_verify_zip64),
         cmocka_unit_test(test_split_sheets),
         cmocka_unit_test(test_constant_memory),
+        cmocka_unit_test(test_constant_memory_cells),
         cmocka_unit_test(test_stream_equals_kept),
         cmocka_unit_test(test_stream_no_repeated_diagnostics),
         cmocka_unit_test(test_stream_source_changed),
