@@ -6,6 +6,7 @@
 #include "rc/build.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +144,42 @@ static const char *human_size(rc_arena *a, const char *path)
     return rc_arena_printf(a, "%.0f B", b);
 }
 
+/* Fonts, hyphenation and layout, then (when tmp is set) the PDF: the work
+ * behind both `check` (typeset in memory) and the PDF output. */
+typedef struct typeset_job {
+    rc_arena *a;
+    const rc_config *cfg;
+    const rc_doc *doc;
+    rc_diag *d;
+    const char *tmp;    /* PDF file to write, or NULL */
+    rc_status st;
+    size_t pages;
+} typeset_job;
+
+static void *typeset_thread(void *arg)
+{
+    typeset_job *j = arg;
+    const rc_style_cfg *style = &j->cfg->style;
+    rc_fonts fonts;
+    rc_hyph *hyph = NULL;
+    rc_layout lay = {0};
+    j->st = rc_fonts_load(j->a, style->font_path, style->font_loc, j->d, &fonts);
+    if (j->st == RC_OK && style->hyphenate && style->hyphenation) {
+        hyph = rc_hyph_load(style->hyphenation, style->hyphenation_loc, j->d);
+        if (!hyph)
+            j->st = RC_ERR_CONFIG;
+    }
+    if (j->st == RC_OK)
+        j->st = rc_layout_document(j->a, j->doc, &fonts, hyph, j->d, &lay);
+    if (j->st == RC_OK && rc_diag_errors(j->d))
+        j->st = RC_ERR_DATA;
+    if (j->st == RC_OK && j->tmp)
+        j->st = rc_pdf_write(j->a, &lay, j->cfg, &fonts, j->tmp, j->d);
+    rc_hyph_free(hyph);
+    j->pages = lay.pages.n;
+    return NULL;
+}
+
 static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config *cfg,
                                const rc_doc *doc, unsigned want, rc_diag *d)
 {
@@ -162,51 +199,65 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
     size_t nout = 0;
     rc_status st = RC_OK;
     int64_t epoch = report_epoch(cfg);
-    int pages = 0;
 
+    /* The PDF path (fonts, hyphenation, layout, PDF) runs on its own thread
+     * with its own arena and diagnostics while this thread writes the .tex
+     * and the workbooks: the stages only read the shared document, data and
+     * configuration. Diagnostics are merged in a fixed order afterwards, so
+     * the output does not depend on scheduling. */
+    rc_diag *pdf_diag = NULL, *rest_diag = rc_diag_new();
+    typeset_job job = {0};
+    pthread_t thread;
+    bool threaded = false;
+    const char *pdf_target = NULL;
     if (want & RC_OUT_PDF) {
-        const char *target = rc_path_join(a, dir, cfg->output.pdf.s);
-        const char *tmp = rc_out_tmpname(a, target);
-        rc_fonts fonts;
-        st = rc_fonts_load(a, cfg->style.font_path, cfg->style.font_loc, d, &fonts);
-        rc_hyph *hyph = NULL;
-        if (st == RC_OK && cfg->style.hyphenate && cfg->style.hyphenation) {
-            hyph = rc_hyph_load(cfg->style.hyphenation, cfg->style.hyphenation_loc, d);
-            if (!hyph)
-                st = RC_ERR_CONFIG;
-        }
-        rc_layout lay = {0};
-        if (st == RC_OK)
-            st = rc_layout_document(a, doc, &fonts, hyph, d, &lay);
-        if (st == RC_OK && rc_diag_errors(d))
-            st = RC_ERR_DATA;
-        if (st == RC_OK)
-            st = rc_pdf_write(a, &lay, cfg, &fonts, tmp, d);
-        rc_hyph_free(hyph);
-        pages = (int)lay.pages.n;
-        if (st == RC_OK)
-            out[nout++] = (pending){tmp, target, "pdf"};
+        pdf_target = rc_path_join(a, dir, cfg->output.pdf.s);
+        pdf_diag = rc_diag_new();
+        job = (typeset_job){rc_arena_new(), cfg, doc, pdf_diag, rc_out_tmpname(a, pdf_target),
+                            RC_OK, 0};
+        threaded = pthread_create(&thread, NULL, typeset_thread, &job) == 0;
+        if (!threaded)
+            typeset_thread(&job);
     }
-    if (st == RC_OK && (want & RC_OUT_TEX)) {
+    if (want & RC_OUT_TEX) {
         const char *target = rc_path_join(a, dir, cfg->output.tex.s);
         const char *tmp = rc_out_tmpname(a, target);
-        st = rc_latex_write(a, doc, tmp, d);
+        st = rc_latex_write(a, doc, tmp, rest_diag);
         if (st == RC_OK)
             out[nout++] = (pending){tmp, target, "tex"};
     }
     if (st == RC_OK && (want & RC_OUT_XLSX)) {
         const char *target = rc_path_join(a, dir, cfg->output.data_xlsx.s);
         const char *tmp = rc_out_tmpname(a, target);
-        st = rc_xlsx_write_data(a, doc, tmp, epoch, d);
+        st = rc_xlsx_write_data(a, doc, tmp, epoch, rest_diag);
         if (st == RC_OK) {
             out[nout++] = (pending){tmp, target, "xlsx"};
             target = rc_path_join(a, dir, cfg->output.figures_xlsx.s);
             tmp = rc_out_tmpname(a, target);
-            st = rc_xlsx_write_figures(a, doc, tmp, epoch, d);
+            st = rc_xlsx_write_figures(a, doc, tmp, epoch, rest_diag);
             if (st == RC_OK)
                 out[nout++] = (pending){tmp, target, "xlsx"};
         }
     }
+    size_t pages = 0;
+    if (want & RC_OUT_PDF) {
+        if (threaded)
+            pthread_join(thread, NULL);
+        rc_diag_append(d, pdf_diag);
+        rc_diag_free(pdf_diag);
+        rc_arena_free(job.a);
+        pages = job.pages;
+        if (job.st == RC_OK) {
+            /* The PDF goes first in the list, as it is the main output. */
+            memmove(out + 1, out, nout * sizeof out[0]);
+            out[0] = (pending){job.tmp, pdf_target, "pdf"};
+            nout++;
+        } else if (st == RC_OK) {
+            st = job.st;
+        }
+    }
+    rc_diag_append(d, rest_diag);
+    rc_diag_free(rest_diag);
     if (st == RC_OK && rc_diag_errors(d))
         st = RC_ERR_DATA;
 
@@ -230,7 +281,7 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
         FILE *f = o->out ? o->out : stdout;
         for (size_t i = 0; i < nout; i++) {
             if (strcmp(out[i].what, "pdf") == 0)
-                fprintf(f, "wrote %s (%s, %d pages)\n", out[i].target,
+                fprintf(f, "wrote %s (%s, %zu pages)\n", out[i].target,
                         human_size(a, out[i].target), pages);
             else
                 fprintf(f, "wrote %s (%s)\n", out[i].target, human_size(a, out[i].target));
@@ -293,21 +344,9 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d)
     if (o->command == RC_CMD_CHECK) {
         /* Typeset too (in memory) so problems only layout can see — a glyph
          * missing from the fonts, a cell taller than a page — are found. */
-        rc_fonts fonts;
-        st = rc_fonts_load(a, cfg->style.font_path, cfg->style.font_loc, d, &fonts);
-        if (st != RC_OK)
-            return st;
-        rc_hyph *hyph = NULL;
-        if (cfg->style.hyphenate && cfg->style.hyphenation) {
-            hyph = rc_hyph_load(cfg->style.hyphenation, cfg->style.hyphenation_loc, d);
-            if (!hyph)
-                return RC_ERR_CONFIG;
-        }
-        rc_layout lay = {0};
-        st = rc_layout_document(a, &doc, &fonts, hyph, d, &lay);
-        rc_hyph_free(hyph);
-        if (st == RC_OK && rc_diag_errors(d))
-            st = RC_ERR_DATA;
+        typeset_job job = {a, cfg, &doc, d, NULL, RC_OK, 0};
+        typeset_thread(&job);
+        st = job.st;
         return st;
     }
 

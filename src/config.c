@@ -128,6 +128,12 @@ typedef struct lexer {
     rc_cfgi_sec *cur;  /* current section, NULL before the first header */
     rc_cfgi_key *last; /* key a continuation line extends, or NULL */
     bool outside_reported;
+    /* Open-addressing index of the sections by (kind, name): slot = index
+     * into p->secs + 1 of the first section so named, 0 = empty. Keeps the
+     * duplicate-section check linear (a linear scan made 20,000 sections
+     * take seconds; found by the reliability stress inputs). */
+    size_t *sidx;
+    size_t sidx_cap, sidx_n;
 } lexer;
 
 static bool sp(char ch)
@@ -140,6 +146,51 @@ static rc_loc at(const lexer *lx, size_t col)
     return (rc_loc){lx->p->file, lx->line, (unsigned)col};
 }
 
+static size_t sec_hash(rc_cfgi_kind kind, const char *name)
+{
+    size_t h = 1469598103934665603u ^ (size_t)kind;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = (h ^ *c) * 1099511628211u;
+    return h;
+}
+
+/* The first earlier section of this kind and name, or NULL. */
+static const rc_cfgi_sec *find_section(const lexer *lx, rc_cfgi_kind kind, const char *name)
+{
+    if (!lx->sidx_cap) return NULL;
+    for (size_t i = sec_hash(kind, name) & (lx->sidx_cap - 1);; i = (i + 1) & (lx->sidx_cap - 1)) {
+        size_t v = lx->sidx[i];
+        if (!v) return NULL;
+        const rc_cfgi_sec *o = &lx->p->secs[v - 1];
+        if (o->kind == kind && strcmp(o->name, name) == 0) return o;
+    }
+}
+
+static void index_put(size_t *t, size_t cap, const rc_cfgi_sec *secs, size_t v)
+{
+    size_t i = sec_hash(secs[v - 1].kind, secs[v - 1].name) & (cap - 1);
+    while (t[i])
+        i = (i + 1) & (cap - 1);
+    t[i] = v;
+}
+
+/* Records section number n (0-based) unless an earlier one has its name. */
+static void index_section(lexer *lx, size_t n)
+{
+    const rc_cfgi_sec *s = &lx->p->secs[n];
+    if (find_section(lx, s->kind, s->name)) return;
+    if (2 * (lx->sidx_n + 1) > lx->sidx_cap) {
+        size_t nc = lx->sidx_cap ? 2 * lx->sidx_cap : 64;
+        size_t *t = rc_arena_array(lx->p->a, nc, sizeof *t);
+        for (size_t i = 0; i < lx->sidx_cap; i++)
+            if (lx->sidx[i]) index_put(t, nc, lx->p->secs, lx->sidx[i]);
+        lx->sidx = t;
+        lx->sidx_cap = nc;
+    }
+    index_put(lx->sidx, lx->sidx_cap, lx->p->secs, n + 1);
+    lx->sidx_n++;
+}
+
 static void push_section(lexer *lx, rc_cfgi_sec s)
 {
     rc_cfgi *p = lx->p;
@@ -149,6 +200,7 @@ static void push_section(lexer *lx, rc_cfgi_sec s)
         p->capsecs = nc;
     }
     p->secs[p->nsecs] = s;
+    index_section(lx, p->nsecs);
     lx->cur = &p->secs[p->nsecs++];
     lx->last = NULL;
 }
@@ -245,14 +297,11 @@ static void header(lexer *lx, const char *b, const char *e, size_t col0)
         ok = false;
     }
     if (ok) {
-        for (size_t i = 0; i < p->nsecs; i++) {
-            const rc_cfgi_sec *o = &p->secs[i];
-            if (o->kind == s.kind && strcmp(o->name, s.name) == 0) {
-                rc_diag_error(p->d, s.loc, "duplicate section %s (first on line %u)", s.title,
-                              o->loc.line);
-                ok = false;
-                break;
-            }
+        const rc_cfgi_sec *o = find_section(lx, s.kind, s.name);
+        if (o) {
+            rc_diag_error(p->d, s.loc, "duplicate section %s (first on line %u)", s.title,
+                          o->loc.line);
+            ok = false;
         }
     }
     s.ignored = !ok;

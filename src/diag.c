@@ -98,6 +98,14 @@ void rc_diag_note(rc_diag *d, rc_loc loc, const char *fmt, ...)
     va_end(ap);
 }
 
+void rc_diag_append(rc_diag *dst, const rc_diag *src)
+{
+    if (!src)
+        return;
+    for (size_t i = 0; i < src->n; i++)
+        rc_diag_report(dst, src->v[i].level, src->v[i].loc, "%s", src->v[i].msg);
+}
+
 size_t rc_diag_errors(const rc_diag *d)
 {
     return d->errors;

@@ -430,10 +430,10 @@ char *rc_out_tmpname(rc_arena *a, const char *target)
 {
     /* Unique per process and call; created exclusively by the library or
      * by rc_out_open. The name starts with '.' so a listing hides it. */
-    static unsigned long counter; /* only ever incremented; names stay unique */
+    static _Atomic unsigned long counter; /* names stay unique across threads */
     char *dir = rc_path_dir(a, target);
-    return rc_arena_printf(a, "%s/.%s.%ld.%lu.tmp", dir, rc_path_base(target), (long)getpid(),
-                           ++counter);
+    unsigned long n = ++counter;
+    return rc_arena_printf(a, "%s/.%s.%ld.%lu.tmp", dir, rc_path_base(target), (long)getpid(), n);
 }
 
 rc_status rc_out_open(rc_arena *a, const char *target, rc_outfile *o)

@@ -42,6 +42,10 @@ size_t rc_diag_warnings(const rc_diag *d);
 size_t rc_diag_count(const rc_diag *d);
 const rc_diag_entry *rc_diag_get(const rc_diag *d, size_t i);
 
+/* Appends copies of every entry of src to dst, in order (merging the
+ * diagnostics of stages that ran on other threads). */
+void rc_diag_append(rc_diag *dst, const rc_diag *src);
+
 /* Formats one entry as "file:line:col: error: message" (no newline) into buf. */
 size_t rc_diag_format(const rc_diag_entry *e, char *buf, size_t n);
 /* Prints all entries in the order reported, one per line. At most
