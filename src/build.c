@@ -127,6 +127,50 @@ static int make_dirs(const char *path, bool *created)
     return 0;
 }
 
+/* "config/../out/x.pdf" -> "out/x.pdf", for messages only (the files are
+ * opened with the path as written, which is right even through symlinks). */
+static const char *display_path(rc_arena *a, const char *path)
+{
+    const char *parts[256];
+    size_t lens[256], n = 0;
+    bool abs = path[0] == '/';
+    for (const char *p = path; *p;) {
+        while (*p == '/')
+            p++;
+        size_t k = strcspn(p, "/");
+        if (!k)
+            break;
+        if (k == 1 && p[0] == '.') {
+            /* skip */
+        } else if (k == 2 && p[0] == '.' && p[1] == '.' && n &&
+                   !(lens[n - 1] == 2 && parts[n - 1][0] == '.' && parts[n - 1][1] == '.')) {
+            n--;
+        } else if (n < 256) {
+            parts[n] = p;
+            lens[n++] = k;
+        } else {
+            return path;
+        }
+        p += k;
+    }
+    size_t total = 2;
+    for (size_t i = 0; i < n; i++)
+        total += lens[i] + 1;
+    char *out = rc_arena_alloc(a, total), *w = out;
+    if (abs)
+        *w++ = '/';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *w++ = '/';
+        memcpy(w, parts[i], lens[i]);
+        w += lens[i];
+    }
+    if (w == out)
+        *w++ = '.';
+    *w = 0;
+    return out;
+}
+
 typedef struct pending {
     const char *tmp, *target, *what;
 } pending;
@@ -281,10 +325,11 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
         FILE *f = o->out ? o->out : stdout;
         for (size_t i = 0; i < nout; i++) {
             if (strcmp(out[i].what, "pdf") == 0)
-                fprintf(f, "wrote %s (%s, %zu pages)\n", out[i].target,
+                fprintf(f, "wrote %s (%s, %zu pages)\n", display_path(a, out[i].target),
                         human_size(a, out[i].target), pages);
             else
-                fprintf(f, "wrote %s (%s)\n", out[i].target, human_size(a, out[i].target));
+                fprintf(f, "wrote %s (%s)\n", display_path(a, out[i].target),
+                        human_size(a, out[i].target));
         }
     }
     return RC_OK;
