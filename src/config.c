@@ -134,7 +134,14 @@ typedef struct lexer {
      * take seconds; found by the reliability stress inputs). */
     size_t *sidx;
     size_t sidx_cap, sidx_n;
+    /* The same for the keys of the current section once it has more than
+     * KIDX_MIN of them (slot = key index + 1); kidx_sec says which section. */
+    size_t *kidx;
+    size_t kidx_cap;
+    const rc_cfgi_sec *kidx_sec;
 } lexer;
+
+enum { KIDX_MIN = 16 };
 
 static bool sp(char ch)
 {
@@ -189,6 +196,38 @@ static void index_section(lexer *lx, size_t n)
     }
     index_put(lx->sidx, lx->sidx_cap, lx->p->secs, n + 1);
     lx->sidx_n++;
+}
+
+static void key_put(size_t *t, size_t cap, const rc_cfgi_sec *s, size_t v)
+{
+    size_t i = sec_hash(RC_CFGI_BAD, s->keys[v - 1].name) & (cap - 1);
+    while (t[i])
+        i = (i + 1) & (cap - 1);
+    t[i] = v;
+}
+
+/* The key called name in s (the current section), or NULL: a linear scan
+ * for the usual few keys, a hash index past KIDX_MIN (rebuilt when the
+ * section changes or the table fills), so 20,000 keys stay linear. */
+static const rc_cfgi_key *find_key(lexer *lx, const rc_cfgi_sec *s, const char *name)
+{
+    if (s->nkeys <= KIDX_MIN) return rc_cfgi_get(s, name);
+    if (lx->kidx_sec != s || 2 * s->nkeys > lx->kidx_cap) {
+        size_t cap = 64;
+        while (cap < 4 * s->nkeys)
+            cap *= 2;
+        lx->kidx = rc_arena_array(lx->p->a, cap, sizeof *lx->kidx);
+        lx->kidx_cap = cap;
+        lx->kidx_sec = s;
+        for (size_t i = 0; i < s->nkeys; i++)
+            key_put(lx->kidx, cap, s, i + 1);
+    }
+    for (size_t i = sec_hash(RC_CFGI_BAD, name) & (lx->kidx_cap - 1);;
+         i = (i + 1) & (lx->kidx_cap - 1)) {
+        size_t v = lx->kidx[i];
+        if (!v) return NULL;
+        if (strcmp(s->keys[v - 1].name, name) == 0) return &s->keys[v - 1];
+    }
 }
 
 static void push_section(lexer *lx, rc_cfgi_sec s)
@@ -454,7 +493,7 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     rc_cfgi_sec *s = lx->cur;
     if (s->ignored) return 1;
-    const rc_cfgi_key *old = rc_cfgi_get(s, name);
+    const rc_cfgi_key *old = find_key(lx, s, name);
     if (old) {
         rc_diag_error(p->d, kloc, "duplicate key '%s' in %s (first on line %u)", name, s->title,
                       old->name_loc.line);
@@ -474,6 +513,7 @@ static int handler(void *user, const char *section, const char *name, const char
     k->value_loc = (rc_loc){p->file, line, lx->val_col};
     add_seg(p, k, 0, line, lx->val_col);
     lx->last = k;
+    if (lx->kidx_sec == s) key_put(lx->kidx, lx->kidx_cap, s, s->nkeys);
     return 1;
 }
 

@@ -76,11 +76,13 @@ typedef struct cursor {
 #define ONES 0x0101010101010101ull
 #define LOW7 0x7F7F7F7F7F7F7F7Full
 
+#if !defined(__SSE2__)
 /* 0x80 in every byte of x that is zero, exactly (no borrow between bytes). */
 static inline uint64_t zero_bytes(uint64_t x)
 {
     return ~((((x & LOW7) + LOW7) | x) | LOW7);
 }
+#endif
 
 /* The end of a window: fewer than 64 bytes. */
 static __attribute__((noinline)) uint64_t tail_mask(const parser *p, const char *s, size_t n)
@@ -206,8 +208,9 @@ static inline bool fast_fields(parser *p, cursor *cur, size_t *pi, size_t ls, un
     while (nf < fcap) {
         while (!m) {
             base += 64;
-            if (base >= len || base - i > RC_CSV_MAX_CELL) goto out;
+            if (base >= len) goto out; /* the cursor keeps its chunk */
             m = chunk_mask(p, b + base, len - base);
+            if (base - i > RC_CSV_MAX_CELL) goto out; /* reported by the general code */
         }
         size_t e = base + (size_t)__builtin_ctzll(m);
         char c = b[e];
@@ -226,9 +229,9 @@ static inline bool fast_fields(parser *p, cursor *cur, size_t *pi, size_t ls, un
         }
     }
 out:
-    if (base < len) {
+    if (base < len) { /* m describes the chunk at base; only bits below i were cleared */
         cur->base = base;
-        cur->mask = m; /* only bits below i were cleared */
+        cur->mask = m;
     }
     *pi = i;
     *pnf = nf;

@@ -146,10 +146,14 @@ static void flush(loader *ld)
     if (ld->acc) rc_accs_rows(ld->acc, ld->si, &ld->b);
     rc_batch_clear(&ld->b);
     ld->dirty = false;
-    /* the batch's texts are no longer needed: keep the first chunk only */
-    for (size_t i = 1; i < ld->ntbuf; i++)
-        free(ld->tbuf[i]);
-    ld->ntbuf = ld->ntbuf ? 1 : 0;
+    /* the batch's texts are no longer needed: keep the last (largest,
+     * tcap-sized) chunk only */
+    if (ld->ntbuf > 1) {
+        for (size_t i = 0; i + 1 < ld->ntbuf; i++)
+            free(ld->tbuf[i]);
+        ld->tbuf[0] = ld->tbuf[ld->ntbuf - 1];
+        ld->ntbuf = 1;
+    }
     ld->tused = 0;
 }
 

@@ -55,14 +55,16 @@ bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned 
  * file order) as an error; returns the number of duplicates. */
 size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field);
 
-/* A slot of a field's code table. A code of up to 8 bytes is identified by
- * its length and its key (rc_code_key), so a lookup is one compare. */
+/* A slot of a field's code tables. In the probing table (tab) a code of up
+ * to 8 bytes is identified by its length and rc_code_key; longer ones have
+ * len 0xFFFF and are compared in full. In the collision-free table (ptab)
+ * key is rc_padded_key, tail rc_tail_key and len the length. */
 typedef struct rc_code_slot {
     uint64_t key;
-    uint64_t tail;    /* collision-free table: rc_tail_key of the code */
+    uint64_t tail;
     uint32_t idx1;    /* code index + 1; 0 = empty slot */
-    uint16_t len;     /* 0xFFFF for longer codes (compared in full) */
-    uint8_t missing;  /* the code is also a missing code (missing wins) */
+    uint16_t len;
+    uint8_t missing;  /* ptab: the code is also a missing code (missing wins) */
 } rc_code_slot;
 
 /* Per-field state of the loader: code lookup table, missing codes and

@@ -88,6 +88,51 @@ for name in ANNEX_NAMES:
 for fig in ["Figure 1", "Figure 5", "Figure 10", "Table 1", "Table 2", "Box 1", "Box 4"]:
     check(f"text has {fig}", fig in text)
 
+# 3b. Every figure's labels and values, as the figures workbook lists them,
+# appear on the PDF page that carries the figure (one aggregate model feeds
+# both, so this also checks that PDF and workbook agree).
+try:
+    import openpyxl
+    wb = openpyxl.load_workbook(os.path.join(a, outs[3]), read_only=True)
+
+    def page_text(p):
+        t = subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), pdf, "-"],
+                           capture_output=True, text=True).stdout
+        return re.sub(r"\s+", "", t.replace("\u00ad", "").replace("-\n", ""))
+
+    pages_text = [page_text(p) for p in range(1, pages + 1)]
+    for name in [n for n in wb.sheetnames if n.startswith("Figure ")]:
+        rows = [r for r in wb[name].iter_rows(values_only=True)]
+        caption = rows[0][0]
+        key = re.sub(r"\s+", "", caption)[:40]
+        where = [i for i, t in enumerate(pages_text) if key in t]
+        if not where:
+            check(f"{name}: caption on a page", False, caption)
+            continue
+        t = pages_text[where[0]]
+        missing, header = [], ()
+        for r in rows[1:]:
+            if not r or r[0] is None or str(r[0]).startswith("Source"):
+                continue
+            v = r[1] if len(r) > 1 else None
+            if v is None or isinstance(v, str):
+                header = r            # a panel title or a header row
+                continue
+            if re.sub(r"\s+", "", str(r[0])).replace("-", "") not in t.replace("-", ""):
+                missing.append(str(r[0]))
+            # Stacked shares (likert) label only the segments wide enough.
+            if any(isinstance(h, str) and h.startswith("Count:") for h in header):
+                continue
+            if isinstance(v, float) and v <= 1.0 and not float(v).is_integer():
+                shown = [f"{v * 100:.0f}%", f"{v * 100:.1f}%"]
+            else:
+                shown = [f"{v:g}"]
+            if not any(x in t for x in shown):
+                missing.append(f"{r[0]}={shown[0]}")
+        check(f"{name}: labels and values in the PDF", not missing, "; ".join(missing[:5]))
+except ImportError:
+    print("skip figure/workbook cross-check: python3-openpyxl not installed")
+
 # 4. Determinism: a second build is byte-identical.
 r = run("build", CFG, "-o", b, "-q")
 check("second build exits 0", r.returncode == 0, r.stderr)

@@ -687,6 +687,57 @@ static void test_fast_and_kept_agree(void **state)
     free(csv);
 }
 
+/* Texts read by filters are kept batch by batch in chunks; a cell larger
+ * than a chunk gets its own, and the next batches reuse the memory. */
+static void test_huge_text_cells(void **state)
+{
+    (void)state;
+    size_t rows = 1500, big = 400 * 1024, cap = rows * 1100 + 3 * big + 200;
+    char *csv = malloc(cap);
+    size_t n =
+        (size_t)snprintf(csv, cap, "%s", "id,Continent,country,fam,rel_a,rel_b,ex,n,score,note\n");
+    for (size_t r = 0; r < rows; r++) {
+        n += (size_t)snprintf(csv + n, cap - n, "R%zu,EU,ES,very,4,4,meetings,1,1.5,", r);
+        size_t w = r == 511 || r == 900 ? big : 1000; /* 511: the last of a batch */
+        for (size_t i = 0; i < w; i++)
+            csv[n++] = (char)('a' + (r % 7 + i) % 26);
+        csv[n++] = '\n';
+    }
+    csv[n] = 0;
+    run r;
+    build(&r, csv,
+          "[metric notes]\nsource = s\nop = distinct\nfield = note\n\n"
+          "[metric not_a]\nsource = s\nwhere = note != a\n\n",
+          0);
+    assert_string_equal(diags(r.d), "");
+    assert_int_equal(r.st, RC_OK);
+    assert_true(metric(&r, "notes") == 9); /* seven 1000-byte texts, two big ones */
+    assert_true(metric(&r, "not_a") == (double)rows);
+    done(&r);
+    free(csv);
+}
+
+/* A coded key field: missing keys are no keys, declared codes are. */
+static void test_coded_key(void **state)
+{
+    (void)state;
+    write_file("k.csv", "c,v\na,1\nb,2\nNA,3\n,4\nNA,5\n a,1\nb ,2\n");
+    for (unsigned flags = 0; flags <= RC_DATA_KEEP_ROWS; flags += RC_DATA_KEEP_ROWS) {
+        run r;
+        build(&r, SURVEY,
+              "[source k]\nfile = k.csv\nkey = c\nmissing = NA\n\n"
+              "[field k.c]\ntype = category\nvalues = a: A | b: B\n\n"
+              "[field k.v]\ntype = likert\n\n"
+              "[metric kb]\nsource = k\nwhere = c = b\n\n",
+              flags);
+        assert_int_equal(r.st, RC_ERR_DATA);
+        assert_string_equal(diags(r.d),
+                            "k.csv:7:1: error: duplicate key 'a' in field 'c' (first on line 2)\n"
+                            "k.csv:8:1: error: duplicate key 'b' in field 'c' (first on line 3)\n");
+        done(&r);
+    }
+}
+
 /* Duplicate keys are found after a row with an error, fast path or not. */
 static void test_keys_after_error(void **state)
 {
@@ -723,6 +774,8 @@ int main(void)
         cmocka_unit_test(test_long_texts),
         cmocka_unit_test(test_fast_and_kept_agree),
         cmocka_unit_test(test_keys_after_error),
+        cmocka_unit_test(test_huge_text_cells),
+        cmocka_unit_test(test_coded_key),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[128];

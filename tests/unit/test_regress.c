@@ -12,6 +12,9 @@
 
 #include <cmocka.h>
 
+#include <time.h>
+
+#include "rc/config.h"
 #include "rc/doc.h"
 #include "rc/draw.h"
 #include "rc/layout.h"
@@ -93,10 +96,119 @@ static void test_cover_close_segments_initialised(void **state)
     rc_arena_free(a);
 }
 
+/* "[metric mI]" sections 0..n-1, then a duplicate of m5. Returns the CPU
+ * seconds rc_config_parse took (best of 3) and checks the duplicate is
+ * reported against the right line. */
+static double parse_sections(size_t n)
+{
+    size_t cap = 64 + n * 40;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t len = (size_t)snprintf(text, cap, "[report]\ntitle = t\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len, "[metric m%zu]\nsource = survey\n", i);
+    len += (size_t)snprintf(text + len, cap - len, "[metric m5]\nsource = survey\n");
+    double best = 1e9;
+    for (int round = 0; round < 3; round++) {
+        rc_arena *a = rc_arena_new();
+        rc_diag *d = rc_diag_new();
+        rc_config *c = NULL;
+        clock_t t0 = clock();
+        rc_config_parse(a, "big.ini", ".", text, len, d, &c);
+        double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+        if (secs < best) best = secs;
+        /* m5 is on line 3 + 2 * 5; the duplicate after the n metrics */
+        char want[128], buf[256];
+        snprintf(want, sizeof want,
+                 "big.ini:%zu:1: error: duplicate section [metric m5] (first on line 13)",
+                 3 + 2 * n);
+        size_t dup = 0;
+        for (size_t i = 0; i < rc_diag_count(d); i++) {
+            rc_diag_format(rc_diag_get(d, i), buf, sizeof buf);
+            if (strstr(buf, "duplicate section")) {
+                dup++;
+                assert_string_equal(buf, want);
+            }
+        }
+        assert_int_equal(dup, 1);
+        rc_diag_free(d);
+        rc_arena_free(a);
+    }
+    free(text);
+    return best;
+}
+
+/* Stress inputs (docs/reliability.md): the duplicate-section check of
+ * src/config.c compared every header with every earlier one, so 20,000
+ * sections took 3.6 s and 100,000 about 90 s. Four times the sections
+ * must cost about four times as much, not sixteen. */
+static void test_many_sections_linear(void **state)
+{
+    (void)state;
+    double small = parse_sections(8000), big = parse_sections(32000);
+    if (small < 1e-3) small = 1e-3; /* clock resolution */
+    printf("# 8000 sections %.3f s, 32000 sections %.3f s (ratio %.1f)\n", small, big,
+           big / small);
+    assert_true(big / small < 10.0);
+}
+
+/* One [report] section with n keys "kI = v", then a duplicate of k20
+ * (past the linear-scan threshold). Best-of-3 CPU seconds of the parse. */
+static double parse_keys(size_t n)
+{
+    size_t cap = 64 + n * 24;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t len = (size_t)snprintf(text, cap, "[report]\ntitle = t\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len, "k%zu = v\n", i);
+    len += (size_t)snprintf(text + len, cap - len, "k20 = again\n");
+    double best = 1e9;
+    for (int round = 0; round < 3; round++) {
+        rc_arena *a = rc_arena_new();
+        rc_diag *d = rc_diag_new();
+        rc_config *c = NULL;
+        clock_t t0 = clock();
+        rc_config_parse(a, "keys.ini", ".", text, len, d, &c);
+        double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+        if (secs < best) best = secs;
+        char want[128], buf[256];
+        snprintf(want, sizeof want,
+                 "keys.ini:%zu:1: error: duplicate key 'k20' in [report] (first on line 23)",
+                 3 + n);
+        size_t dup = 0;
+        for (size_t i = 0; i < rc_diag_count(d); i++) {
+            rc_diag_format(rc_diag_get(d, i), buf, sizeof buf);
+            if (strstr(buf, "duplicate key")) {
+                dup++;
+                assert_string_equal(buf, want);
+            }
+        }
+        assert_int_equal(dup, 1);
+        rc_diag_free(d);
+        rc_arena_free(a);
+    }
+    free(text);
+    return best;
+}
+
+/* Same defect for keys: every key was compared with every earlier key of
+ * its section (20,000 keys: 3 s). */
+static void test_many_keys_linear(void **state)
+{
+    (void)state;
+    double small = parse_keys(8000), big = parse_keys(32000);
+    if (small < 1e-3) small = 1e-3;
+    printf("# 8000 keys %.3f s, 32000 keys %.3f s (ratio %.1f)\n", small, big, big / small);
+    assert_true(big / small < 10.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cover_close_segments_initialised),
+        cmocka_unit_test(test_many_sections_linear),
+        cmocka_unit_test(test_many_keys_linear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
