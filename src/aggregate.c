@@ -1,8 +1,11 @@
 /* aggregate: metric and aggregate accumulators. rc_accs_new checks what each
- * metric and aggregate refers to and compiles its filters; rc_accs_rows is
- * called once per batch of typed rows: each filter is evaluated over the
- * batch into a bit set, then the matching rows only add to counters, sums,
- * bit sets and hash sets. agg_result.c turns the accumulators into the
+ * metric and aggregate refers to and compiles its filters into one filter
+ * program per source; rc_accs_rows is called once per batch of typed rows
+ * (stored by column, data_int.h): the program gives each filter's rows as a
+ * bit set, and counts, distributions and Likert tables are popcounts of
+ * those bit sets with the codes' bit sets (Likert sums are counts times
+ * levels, exact in any order). Only numbers, texts and listings look at the
+ * rows one by one. agg_result.c turns the accumulators into the
  * rc_metric_value and rc_agg matrices documented in data.h. */
 #include <math.h>
 #include <stdlib.h>

@@ -130,7 +130,9 @@ static void cursor_init(const parser *p, cursor *c, const char *b, size_t len)
     c->mask = chunk_mask(p, b, len);
 }
 
-/* The first special byte at or after i (i never goes back), or len. */
+/* The first special byte at or after i, or len. A position outside the
+ * cursor's chunk (after it, or before it: off wraps around) moves the chunk
+ * to i. */
 static inline size_t next_special(const parser *p, cursor *c, size_t i)
 {
     for (;;) {

@@ -1,7 +1,11 @@
 /* data: loads every source once. The header row maps declared fields to CSV
- * columns; rows are typed (value.c) into batches of up to RC_BATCH and handed to
- * the accumulators of aggregate.c, so nothing but the aggregates stays in
- * memory unless rows are kept (RC_DATA_KEEP_ROWS or a 'rows' aggregate). */
+ * columns; rows are typed into batches of up to RC_BATCH, stored by column
+ * (data_int.h), and handed to the accumulators of aggregate.c, so nothing
+ * but the aggregates stays in memory unless rows are kept (RC_DATA_KEEP_ROWS
+ * or a 'rows' aggregate). The common cells (a declared code, a one-digit
+ * answer, a list of codes, empty or missing) are typed here straight into
+ * the batch's bit sets; every other cell, and every cell when rows are kept,
+ * goes through rc_value_fast / rc_value_parse_rt (value.c), which report. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

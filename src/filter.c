@@ -6,10 +6,17 @@
  *   test    := FIELD ('=' | '!=') value | FIELD ['not'] 'in' '(' value (',' value)* ')'
  *            | FIELD ('<' | '<=' | '>' | '>=') number | FIELD 'is' ['not'] 'missing'
  *
- * Recursive descent into a small tree evaluated per row. Values are checked
- * against the field when compiling (declared codes, scale, numbers), so the
- * evaluation only compares code indexes, bit masks and doubles. A missing
- * value never satisfies '=', '!=', 'in' or a comparison; only 'is missing'. */
+ * Recursive descent into a small tree. Values are checked against the field
+ * when compiling (declared codes, scale, numbers), so the evaluation only
+ * compares code indexes, bit masks and doubles. A missing value never
+ * satisfies '=', '!=', 'in' or a comparison; only 'is missing'.
+ *
+ * rc_filter_eval walks the tree for one row. The loader instead runs a
+ * filter program (rc_fprog) over a batch of columns: the trees of every
+ * metric and aggregate of a source merged node by node, each node a bit set
+ * of the batch's rows. A test on a coded field is the union of the bit sets
+ * of the codes (Likert levels) that pass it, so it costs a few word
+ * operations per 64 rows whatever the number of rows. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -32,7 +39,7 @@ struct rc_filter {
     const char **strs; /* text: accepted strings */
     size_t nstrs;
     double x; /* comparisons */
-    size_t lt_levels; /* likert leaves: the field's levels (values lt_min, lt_min + 1, ...) */
+    size_t levels; /* coded fields: code indexes (likert: values lt_min, lt_min + 1, ...) */
     int lt_min;
 };
 
@@ -156,7 +163,7 @@ static void on_field(rc_filter *n, const rc_field_cfg *f)
 {
     n->col = f->index;
     n->type = f->type;
-    n->lt_levels = f->type == RC_FIELD_LIKERT ? rc_field_levels(f) : 0;
+    n->levels = rc_field_levels(f);
     n->lt_min = f->scale_min;
 }
 
@@ -624,7 +631,8 @@ int rc_fprog_add(rc_fprog *p, const rc_filter *f)
     if (f->type == RC_FIELD_CATEGORY || f->type == RC_FIELD_MULTI || f->type == RC_FIELD_LIKERT) {
         nd.kind = P_CODES;
         nd.neg = f->op == F_NOTIN;
-        size_t nl = f->type == RC_FIELD_LIKERT ? f->lt_levels : f->nwords * 64;
+        size_t nl = f->type == RC_FIELD_LIKERT || f->levels < f->nwords * 64 ? f->levels
+                                                                              : f->nwords * 64;
         nd.codes = rc_arena_array(p->a, nl ? nl : 1, sizeof *nd.codes);
         for (size_t k = 0; k < nl; k++) {
             bool in = f->type == RC_FIELD_LIKERT ? level_matches(f, f->lt_min + (double)k)

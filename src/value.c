@@ -1,9 +1,8 @@
-/* value: typing one CSV cell for its field (rc_value) and displaying it.
- * The loader calls rc_value_parse_rt about 25 million times for a 150 MB
- * survey, so the common cases avoid copies and calls: a valid code is found
- * through a small hash table and its text is the declared code string; only
- * texts that must be kept (free text, numbers, lists, unknown codes) are
- * copied into the caller's room. */
+/* value: typing one CSV cell for its field (rc_value) and displaying it;
+ * the loader's per-field tables (code lookup, missing codes) and the column
+ * storage of a batch. A valid code is found through a small hash table and
+ * its text is the declared code string; only texts that must be kept (free
+ * text, numbers, lists, unknown codes) are copied into the caller's room. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
