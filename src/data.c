@@ -400,6 +400,19 @@ static bool check_fields(const rc_source_cfg *src, rc_diag *d)
 }
 
 /* Loads one source; returns the status of this source. */
+/* A pairings diagram draws one line per row of its source, so that
+ * source's rows are kept (pairing lists are small). */
+static bool drawn_row_by_row(const rc_config *cfg, const rc_source_cfg *src)
+{
+    for (size_t i = 0; i < cfg->nfigures; i++) {
+        const rc_figure_cfg *f = &cfg->figures[i];
+        if (f->type == RC_CHART_PAIRINGS && f->data.s && src->name.s &&
+            strcmp(f->data.s, src->name.s) == 0)
+            return true;
+    }
+    return false;
+}
+
 static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_accs *acc,
                              unsigned flags, rc_diag *d, rc_source_data *sd)
 {
@@ -442,7 +455,8 @@ static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_ac
     ld.bmax = ld.bmax < 1 ? 1 : ld.bmax > RC_BATCH ? RC_BATCH : ld.bmax;
     for (size_t k = 0; k < ld.nf; k++)
         rc_field_rt_init(&ld.rt[k], a, &src->fields[k]);
-    ld.keep = (flags & RC_DATA_KEEP_ROWS) || (acc && rc_accs_wants_rows(acc, si));
+    ld.keep = (flags & RC_DATA_KEEP_ROWS) || (acc && rc_accs_wants_rows(acc, si)) ||
+              drawn_row_by_row(cfg, src);
     if (ld.keep) ld.batch = rc_arena_array(a, ld.bmax * (ld.nf ? ld.nf : 1), sizeof *ld.batch);
     bool *want = rc_arena_array(a, ld.nf ? ld.nf : 1, sizeof *want);
     for (size_t k = 0; k < ld.nf; k++)

@@ -230,6 +230,33 @@ static void assert_row(const rc_agg *g, size_t r, const char *label, const doubl
         assert_true(g->value[rc_agg_at(g, r, c)] == v[c]);
 }
 
+/* A pairings diagram draws one line per row: its source's rows are kept
+ * even without a rows aggregate or the keep flag. */
+static void test_rows_kept_for_pairings(void **state)
+{
+    (void)state;
+    run r;
+    build(&r, SURVEY,
+          "[figure links]\n"
+          "type = pairings\n"
+          "caption = Links\n"
+          "data = s\n"
+          "left = country\n"
+          "left_group = cont\n"
+          "right = fam\n"
+          "right_group = cont\n"
+          "color = fam\n",
+          0);
+    assert_string_equal(diags(r.d), "");
+    assert_int_equal(r.st, RC_OK);
+    const rc_source_data *s = rc_data_source(&r.data, "s");
+    assert_non_null(s->rows);
+    assert_int_equal(s->nrows, 6);
+    assert_string_equal(rc_value_display(r.a, s->cfg->fields + 2, &s->rows[2 * s->ncols + 2]),
+                        "Argentina");
+    done(&r);
+}
+
 static void test_aggregates(void **state)
 {
     (void)state;
@@ -764,6 +791,7 @@ int main(void)
     if (!mkdtemp(dir)) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_rows_kept_for_pairings),
         cmocka_unit_test(test_aggregates),
         cmocka_unit_test(test_keep_rows_and_values),
         cmocka_unit_test(test_warnings),
