@@ -50,7 +50,7 @@ for t in "${targets[@]}"; do
   if [ -z "$execs" ]; then  # fork mode or an early stop: use the last status line
     execs=$(grep -Eo '^#[0-9]+' "$log" | tail -1 | tr -d '#')
   fi
-  rate=$(grep -Eo 'exec/s: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
+  rate=$(grep -Eo 'exec/s:? *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
   after=$(ls "$arts" | wc -l)
   crashes=$((after - before))
   [ "$rc" != 0 ] && [ "$crashes" = 0 ] && crashes="exit$rc"

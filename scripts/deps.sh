@@ -11,7 +11,7 @@ if [ "$mode" = test ] || [ "$mode" = tex ]; then
   pkgs="$pkgs poppler-utils qpdf mupdf-tools python3-openpyxl python3"
 fi
 if [ "$mode" = tex ]; then
-  pkgs="$pkgs texlive-latex-recommended texlive-latex-extra texlive-pictures texlive-fonts-recommended lmodern texlive-xetex fonts-lato"
+  pkgs="$pkgs texlive-latex-recommended texlive-latex-extra texlive-pictures texlive-fonts-recommended lmodern texlive-xetex texlive-luatex fonts-lato"
 fi
 missing=""
 for p in $pkgs; do

@@ -5,7 +5,7 @@
 # accented place names and that figures, tables and boxes carry the same
 # numbers and captions as in reportc's own PDF. The golden .tex files
 # (tests/golden/latex/*/expected.tex) are standalone documents: each must
-# compile too. xelatex runs as well when it is installed.
+# compile too. xelatex and lualatex run as well when they are installed.
 # Usage: latex.sh REPORTC BUILD_DIR. Exit 77 (skipped) without pdflatex.
 set -uo pipefail
 RC=$(realpath "$1")
@@ -135,24 +135,26 @@ for exp in tests/golden/latex/*/expected.tex; do
     echo "golden $case compiles"
 done
 
-# ---- xelatex, when installed ----------------------------------------------
-if command -v xelatex >/dev/null 2>&1; then
-    mkdir -p "$tmp/xe"
-    cp "$tex" "$tmp/xe/"
-    if secs=$(compile "$tmp/xe/$(basename "$tex")" xelatex 2); then
-        echo "xelatex x2 on the sample: ${secs} s"
-        # Lato's hyphen glyph serves U+002D and U+2010; xelatex's ToUnicode
+# ---- xelatex and lualatex, when installed -----------------------------------
+for engine in xelatex lualatex; do
+    if ! command -v $engine >/dev/null 2>&1; then
+        echo "$engine not installed: $engine run skipped"
+        continue
+    fi
+    mkdir -p "$tmp/$engine"
+    cp "$tex" "$tmp/$engine/"
+    if secs=$(compile "$tmp/$engine/$(basename "$tex")" $engine 2); then
+        echo "$engine x2 on the sample: ${secs} s"
+        # Lato's hyphen glyph serves U+002D and U+2010; these engines' ToUnicode
         # names the latter, so fold it back before comparing.
-        xetext=$(pdftotext -enc UTF-8 "$tmp/xe/$(basename "${tex%.tex}").pdf" - | sed 's/\xe2\x80\x90/-/g')
+        utext=$(pdftotext -enc UTF-8 "$tmp/$engine/$(basename "${tex%.tex}").pdf" - | sed 's/\xe2\x80\x90/-/g')
         for name in "Bielsko-Biała" "Skåne" "Śląskie" "Bogotá-Cundinamarca" "O’Higgins"; do
-            grep -q "$name" <<<"$xetext" || { echo "FAIL: xelatex PDF lacks $name"; fail=1; }
+            grep -q "$name" <<<"$utext" || { echo "FAIL: $engine PDF lacks $name"; fail=1; }
         done
     else
         echo "$secs"
         fail=1
     fi
-else
-    echo "xelatex not installed: xelatex run skipped"
-fi
+done
 
 exit $fail
