@@ -442,7 +442,13 @@ static void heading(lx *x, const rc_node *h)
     } else {
         lx_printf(x, "\\%s*{", cmd[lv]);
         title(x, h);
-        lx_puts(x, "}\\phantomsection");
+        lx_puts(x, "}");
+        if (lv == 1) {
+            lx_puts(x, "\\markboth{");
+            plain_title(x, h);
+            lx_puts(x, "}{}");
+        }
+        lx_puts(x, "\\phantomsection");
         if (h->in_toc) {
             lx_printf(x, "\\addcontentsline{toc}{%s}{", cmd[lv]);
             plain_title(x, h);

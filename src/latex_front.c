@@ -206,6 +206,8 @@ void lx_preamble(lx *x)
                "\\usepackage{titlesec}\n"
                "\\usepackage{caption}\n"
                "\\usepackage{xurl}\n"
+               "\\usepackage{fancyhdr}\n"
+               "\\usepackage[fit]{truncate}\n"
                "\\usepackage[unicode,bookmarks=true,hyperfootnotes=true]{hyperref}\n");
     metadata(x);
     captions(x);
@@ -225,7 +227,14 @@ void lx_preamble(lx *x)
         "\\frenchspacing\n"
         "\\raggedbottom\n"
         "\\extrafloats{100}\n"
-        "\\pagestyle{plain}\n"
+        /* Running header as in the PDF: short title left, chapter right
+         * (cut to fit), page number below; chapter openings stay plain. */
+        "\\pagestyle{fancy}\n"
+        "\\fancyhf{}\n"
+        "\\renewcommand{\\headrulewidth}{0.4pt}\n"
+        "\\setlength{\\headheight}{14pt}\n"
+        "\\fancyfoot[C]{\\footnotesize\\color{rcgrey}\\thepage}\n"
+        "\\renewcommand{\\chaptermark}[1]{\\markboth{\\thechapter\\enspace #1}{}}\n"
         "\\titleformat{\\chapter}[hang]{\\normalfont\\huge\\bfseries\\color{rcblue}}"
         "{\\thechapter}{0.6em}{}\n"
         "\\titlespacing*{\\chapter}{0pt}{0pt}{18pt}\n"
@@ -245,7 +254,8 @@ void lx_preamble(lx *x)
         "\\newcommand{\\rcinlinehead}[1]{\\par\\noindent{\\bfseries#1}\\par\\nopagebreak}\n"
         "\\newcommand{\\rcsource}[1]{\\par\\vspace{2pt}{\\footnotesize\\itshape"
         "\\color{rcgrey}\\raggedright#1\\par}}\n"
-        "\\newcommand{\\rcannexchapter}[3]{\\chapter*{#1\\hspace{0.6em}#3}\\phantomsection"
+        "\\newcommand{\\rcannexchapter}[3]{\\chapter*{#1\\hspace{0.6em}#3}\\markboth{#1\\enspace #2}{}"
+        "\\phantomsection"
         "\\addcontentsline{toc}{chapter}{#1\\texorpdfstring{\\enspace}{ }#2}}\n"
         "\\newenvironment{rccode}{\\par\\smallskip\\ttfamily\\small\\raggedright\\noindent}"
         "{\\par\\smallskip}\n"
@@ -254,10 +264,14 @@ void lx_preamble(lx *x)
         "fonttitle=\\bfseries,coltitle=rcblue,colbacktitle=rcshade,title={#1},"
         "before upper={\\setlength{\\parskip}{0.5\\baselineskip}}}\n"
         "\\makeatletter\n"
-        "\\newcommand{\\rclistof}[3]{\\chapter*{#1}\\phantomsection"
+        "\\newcommand{\\rclistof}[3]{\\chapter*{#1}\\markboth{#1}{}\\phantomsection"
         "\\addcontentsline{toc}{chapter}{#1}\\label{#3}"
         "{\\setlength{\\parskip}{2pt}\\@starttoc{#2}}}\n"
         "\\makeatother\n");
+    lx_puts(x, "\\fancyhead[L]{\\footnotesize\\color{rcgrey}\\truncate{0.42\\textwidth}{");
+    lx_str(x, report(x) ? rep(&report(x)->title) : NULL);
+    lx_puts(x, "}}\n\\fancyhead[R]{\\footnotesize\\color{rcgrey}\\truncate{0.52\\textwidth}"
+               "{\\leftmark}}\n");
 }
 
 /* ---- cover, back cover ---------------------------------------------------- */
