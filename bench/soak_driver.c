@@ -93,8 +93,11 @@ int main(int argc, char **argv)
     if (n <= warm) warm = n / 2;
     FILE *devnull = fopen("/dev/null", "w");
     if (!devnull) return 2;
-    rc_options o = {.command = RC_CMD_BUILD, .config = argv[1], .outdir = argv[2],
-                    .quiet = true, .out = devnull};
+    rc_options o = {.command = RC_CMD_BUILD,
+                    .config = argv[1],
+                    .outdir = argv[2],
+                    .quiet = true,
+                    .out = devnull};
     long fd0 = count_fds(), warm_rss = 0, rss = 0, max_rss = 0, first_rss = rss_kb();
     uint64_t first_hash = 0;
     int bad = 0, differing = 0;

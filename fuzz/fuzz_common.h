@@ -61,7 +61,8 @@ __attribute__((unused)) static const char *fz_setup_scratch(void)
     atexit(fz_cleanup);
     char path[1024];
     snprintf(fz_case, sizeof fz_case, "%s/case", fz_scratch);
-    snprintf(path, sizeof path, "mkdir '%s' && cp " RC_FUZZ_ROOT "/tests/bad/_fixtures/survey.csv '%s/data.csv'"
+    snprintf(path, sizeof path,
+             "mkdir '%s' && cp " RC_FUZZ_ROOT "/tests/bad/_fixtures/survey.csv '%s/data.csv'"
              " && cp '%s/data.csv' '%s/survey.csv' && cp " RC_FUZZ_ROOT
              "/tests/bad/_fixtures/chapter.md '%s/chapter.md'",
              fz_case, fz_case, fz_case, fz_case, fz_case);

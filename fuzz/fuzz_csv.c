@@ -15,8 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 typedef struct seen {
     size_t records;
-    size_t width;     /* fields in the header record */
-    unsigned sum;     /* touches every byte so ASan checks the spans */
+    size_t width; /* fields in the header record */
+    unsigned sum; /* touches every byte so ASan checks the spans */
 } seen;
 
 static int on_record(void *user, const rc_csv_field *f, size_t n, unsigned line)
@@ -42,7 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size) memcpy(buf, data, size);
     for (size_t k = 0; k < sizeof delims; k++) {
         rc_diag *d = rc_diag_new();
-        rc_csv_opts o = {.delimiter = delims[k], .file = "fuzz.csv", .header_row = (unsigned)k % 2 + 1};
+        rc_csv_opts o = {
+            .delimiter = delims[k], .file = "fuzz.csv", .header_row = (unsigned)k % 2 + 1};
         seen s = {0};
         rc_status st = rc_csv_parse(buf, size, &o, on_record, &s, d);
         if (st != RC_OK && rc_diag_errors(d) == 0) abort(); /* silent failure */

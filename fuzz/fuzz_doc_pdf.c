@@ -39,7 +39,8 @@ static const char EXTRA_INI[] =
     "[field fz.continent]\ncolumn = Continent\ntype = category\n"
     "values = EU: European Union | LA: Latin America\n"
     "[field fz.relevance]\ncolumn = Relevance\ntype = likert\nscale = 1..5\n"
-    "[field fz.exchange]\ncolumn = Exchange\ntype = multi\nvalues = meet: Meetings | ws: Workshops\n"
+    "[field fz.exchange]\ncolumn = Exchange\ntype = multi\nvalues = meet: Meetings | ws: "
+    "Workshops\n"
     "[field fz.contacts]\ncolumn = Contacts\ntype = integer\n"
     "[metric fz_respondents]\nsource = fz\n"
     "[metric fz_eu]\nsource = fz\nwhere = continent = EU\n"
@@ -53,7 +54,8 @@ static const char EXTRA_INI[] =
     "[aggregate fz_rows]\nsource = fz\nkind = rows\nfields = id, continent, exchange\n"
     "[figure fz_bar]\ntype = bar\naggregate = fz_by_continent\n"
     "caption = Respondents by {{fz_respondents}}\nsource = Test data\n"
-    "[figure fz_hbar]\ntype = hbar\naggregate = fz_by_continent\nvalue = count\ncaption = Horizontal\n"
+    "[figure fz_hbar]\ntype = hbar\naggregate = fz_by_continent\nvalue = count\ncaption = "
+    "Horizontal\n"
     "[figure fz_grouped]\ntype = grouped\naggregate = fz_exchange_by_continent\ncaption = Grouped\n"
     "[figure fz_stacked]\ntype = stacked\naggregate = fz_exchange_by_continent\ncaption = Stacked\n"
     "[figure fz_likert]\ntype = likert\naggregate = fz_rel\ncaption = Likert\n"
@@ -97,7 +99,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         abort();
     }
     cfg = c;
-    const char *dic = c->style.hyphenation ? c->style.hyphenation : "/usr/share/hyphen/hyph_en_GB.dic";
+    const char *dic =
+        c->style.hyphenation ? c->style.hyphenation : "/usr/share/hyphen/hyph_en_GB.dic";
     hyph = rc_hyph_load(dic, (rc_loc){0}, d);
     if (!hyph) {
         rc_diag_print(d, stderr);

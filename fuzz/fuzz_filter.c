@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 enum { CONT, EXCH, REL, CONTACTS, SCORE, NAME, NF };
 enum { NROWS = 4 };
 
-static rc_arena *fixed;           /* lives for the whole run */
+static rc_arena *fixed; /* lives for the whole run */
 static rc_source_cfg src;
 static rc_field_cfg fields[NF];
 static rc_value rows[NROWS][NF];

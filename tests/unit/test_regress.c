@@ -147,8 +147,7 @@ static void test_many_sections_linear(void **state)
     (void)state;
     double small = parse_sections(8000), big = parse_sections(32000);
     if (small < 1e-3) small = 1e-3; /* clock resolution */
-    printf("# 8000 sections %.3f s, 32000 sections %.3f s (ratio %.1f)\n", small, big,
-           big / small);
+    printf("# 8000 sections %.3f s, 32000 sections %.3f s (ratio %.1f)\n", small, big, big / small);
     assert_true(big / small < 10.0);
 }
 
