@@ -43,14 +43,9 @@ rc_draw_op *rc_draw_text(rc_arena *a, rc_draw_list *l, rc_font_id font, double s
     return op;
 }
 
-rc_draw_op *rc_draw_rect(rc_arena *a, rc_draw_list *l, double x, double y, double w, double h,
-                         const rc_rgb *fill, const rc_rgb *stroke, double line_width)
+/* Fill and/or stroke of a shape: NULL colours mean "not painted that way". */
+static void set_paint(rc_draw_op *op, const rc_rgb *fill, const rc_rgb *stroke, double line_width)
 {
-    rc_draw_op *op = push(a, l, RC_DRAW_RECT);
-    op->x = x;
-    op->y = y;
-    op->w = w;
-    op->h = h;
     if (fill) {
         op->fill = true;
         op->fill_rgb = *fill;
@@ -60,6 +55,17 @@ rc_draw_op *rc_draw_rect(rc_arena *a, rc_draw_list *l, double x, double y, doubl
         op->stroke_rgb = *stroke;
     }
     op->line_width = line_width;
+}
+
+rc_draw_op *rc_draw_rect(rc_arena *a, rc_draw_list *l, double x, double y, double w, double h,
+                         const rc_rgb *fill, const rc_rgb *stroke, double line_width)
+{
+    rc_draw_op *op = push(a, l, RC_DRAW_RECT);
+    op->x = x;
+    op->y = y;
+    op->w = w;
+    op->h = h;
+    set_paint(op, fill, stroke, line_width);
     return op;
 }
 
@@ -88,15 +94,7 @@ rc_draw_op *rc_draw_path(rc_arena *a, rc_draw_list *l, const rc_path_seg *segs, 
     rc_draw_op *op = push(a, l, RC_DRAW_PATH);
     op->segs = copy;
     op->nsegs = n;
-    if (fill) {
-        op->fill = true;
-        op->fill_rgb = *fill;
-    }
-    if (stroke) {
-        op->stroke = true;
-        op->stroke_rgb = *stroke;
-    }
-    op->line_width = line_width;
+    set_paint(op, fill, stroke, line_width);
     return op;
 }
 

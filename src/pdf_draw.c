@@ -166,7 +166,8 @@ static void scan_list(rc_pdf *p, size_t page, const rc_draw_list *l, double ox, 
             mix_num(p, op->y2);
             mix_num(p, (double)op->nsegs);
             for (size_t k = 0; k < op->nsegs; k++)
-                mix_num(p, op->segs[k].x + op->segs[k].y);
+                if (op->segs[k].op != RC_PATH_CLOSE) /* a close has no coordinates */
+                    mix_num(p, op->segs[k].x + op->segs[k].y);
             break;
         case RC_DRAW_LINK:
             mix_str(p, op->dest);
