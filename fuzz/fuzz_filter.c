@@ -143,7 +143,7 @@ static void fuzz_filter(rc_arena *a, const char *expr)
 {
     rc_loc loc = {"fuzz.ini", 7, 9};
     rc_diag *d = rc_diag_new();
-    rc_filter *f = rc_filter_compile(a, &src, expr, loc, d);
+    rc_filter *f = rc_filter_compile(a, &src, &(rc_str){expr, loc, NULL, 0}, d);
     if (!f && rc_diag_errors(d) == 0) abort();
     if (f && rc_diag_errors(d) != 0) abort();
     fz_check_diags(d);
@@ -153,7 +153,8 @@ static void fuzz_filter(rc_arena *a, const char *expr)
     for (size_t i = 0; i < NROWS; i++)
         r[i] = rc_filter_eval(f, rows[i]);
     d = rc_diag_new();
-    rc_filter *g = rc_filter_compile(a, &src, rc_arena_printf(a, "not (%s)", expr), loc, d);
+    rc_str neg = {rc_arena_printf(a, "not (%s)", expr), loc, NULL, 0};
+    rc_filter *g = rc_filter_compile(a, &src, &neg, d);
     rc_diag_free(d);
     if (!g) return;
     for (size_t i = 0; i < NROWS; i++)

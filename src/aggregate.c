@@ -123,7 +123,7 @@ static const rc_filter *compile(rc_arena *a, const rc_source_cfg *src, const rc_
                                 rc_diag *d, bool *ok)
 {
     if (!expr->s) return NULL;
-    const rc_filter *f = rc_filter_compile(a, src, expr->s, expr->loc, d);
+    const rc_filter *f = rc_filter_compile(a, src, expr, d);
     if (!f) *ok = false;
     return f;
 }

@@ -106,11 +106,18 @@ const rc_cfgi_key *rc_cfgi_get(const rc_cfgi_sec *s, const char *name)
 
 rc_loc rc_cfgi_loc_at(const rc_cfgi *p, const rc_cfgi_key *k, size_t off)
 {
-    const rc_cfgi_seg *g = &k->segs[0];
-    for (size_t i = 1; i < k->nsegs && k->segs[i].off <= off; i++)
-        g = &k->segs[i];
+    rc_str v = {k->value, {p->file, k->segs[0].line, k->segs[0].col}, k->segs, k->nsegs};
+    return rc_str_loc(&v, off);
+}
+
+rc_loc rc_str_loc(const rc_str *s, size_t off)
+{
+    if (!s->segs || s->nsegs == 0) return rc_loc_offset(s->loc, off);
+    const rc_str_seg *g = &s->segs[0];
+    for (size_t i = 1; i < s->nsegs && s->segs[i].off <= off; i++)
+        g = &s->segs[i];
     size_t col = g->col + (off >= g->off ? off - g->off : 0);
-    return (rc_loc){p->file, g->line, (unsigned)col};
+    return (rc_loc){s->loc.file, g->line, (unsigned)col};
 }
 
 /* ---- the line reader ---- */

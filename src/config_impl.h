@@ -15,10 +15,7 @@
 /* A piece of a value as written: multi-line values are joined with one space
  * and each piece remembers where it started, so list items on continuation
  * lines get their own line:col. */
-typedef struct rc_cfgi_seg {
-    size_t off; /* byte offset of the piece in the joined value */
-    unsigned line, col;
-} rc_cfgi_seg;
+typedef rc_str_seg rc_cfgi_seg;
 
 typedef struct rc_cfgi_key {
     const char *name;

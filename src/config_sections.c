@@ -339,7 +339,8 @@ static void likert_codes(rc_cfgi *p, rc_field_cfg *f)
 static void field(rc_cfgi *p, const rc_cfgi_sec *s, rc_field_cfg *f)
 {
     const char *dot = strchr(s->name, '.');
-    f->name = (rc_str){dot + 1, rc_loc_offset(s->name_loc, (size_t)(dot + 1 - s->name))};
+    f->name =
+        (rc_str){.s = dot + 1, .loc = rc_loc_offset(s->name_loc, (size_t)(dot + 1 - s->name))};
     f->loc = s->loc;
     f->column = rc_cfgi_def(p, s, "column", f->name.s);
     f->label = rc_cfgi_def(p, s, "label", f->column.s);

@@ -80,8 +80,10 @@ bool rc_cfgi_is_bad(const rc_cfgi *p, rc_loc section)
 rc_str rc_cfgi_str(const rc_cfgi *p, const rc_cfgi_sec *s, const char *key)
 {
     const rc_cfgi_key *k = rc_cfgi_get(s, key);
-    if (k) return (rc_str){k->value, k->value_loc};
-    return (rc_str){NULL, s ? s->loc : rc_cfgi_file_loc(p)};
+    if (k)
+        return (rc_str){k->value, k->value_loc, k->nsegs > 1 ? k->segs : NULL,
+                        k->nsegs > 1 ? k->nsegs : 0};
+    return (rc_str){.s = NULL, .loc = s ? s->loc : rc_cfgi_file_loc(p)};
 }
 
 rc_str rc_cfgi_def(const rc_cfgi *p, const rc_cfgi_sec *s, const char *key, const char *dflt)
@@ -133,7 +135,8 @@ rc_strlist rc_cfgi_split(rc_cfgi *p, const rc_cfgi_sec *s, const char *key, char
             rc_diag_error(p->d, rc_cfgi_loc_at(p, k, b < n ? b : (n ? n - 1 : 0)),
                           "empty item in the list '%s'", key);
         else
-            l.v[l.n++] = (rc_str){rc_arena_strndup(p->a, v + b, e - b), rc_cfgi_loc_at(p, k, b)};
+            l.v[l.n++] =
+                (rc_str){.s = rc_arena_strndup(p->a, v + b, e - b), .loc = rc_cfgi_loc_at(p, k, b)};
         if (j >= n) break;
         i = j + 1;
     }
@@ -239,7 +242,7 @@ bool rc_cfgi_colour(const char *s, rc_rgb *out)
 
 rc_str rc_cfgi_named(const rc_cfgi_sec *s)
 {
-    return (rc_str){s->name, s->name_loc};
+    return (rc_str){.s = s->name, .loc = s->name_loc};
 }
 
 /* Reports keys not allowed in the section, with a suggestion. */

@@ -306,6 +306,7 @@ static enum rec_result record(parser *p, cursor *cur, size_t start, bool eof, si
         if (nf == p->fcap) {
             if (nf == RC_CSV_MAX_COLUMNS) {
                 rc_diag_error(p->d, at(p, line, col), "more than %d columns", RC_CSV_MAX_COLUMNS);
+                p->st = RC_ERR_LIMIT;
                 return REC_ERROR;
             }
             if (!grow_fields(p)) {
@@ -325,6 +326,7 @@ static enum rec_result record(parser *p, cursor *cur, size_t start, bool eof, si
                 if (i - vstart > RC_CSV_MAX_CELL) {
                     rc_diag_error(p->d, at(p, fline, col), "cell is longer than %u bytes",
                                   (unsigned)RC_CSV_MAX_CELL);
+                    p->st = RC_ERR_LIMIT;
                     return REC_ERROR;
                 }
                 if (i == len) {
@@ -387,6 +389,7 @@ static enum rec_result record(parser *p, cursor *cur, size_t start, bool eof, si
             if (i - vstart > RC_CSV_MAX_CELL) {
                 rc_diag_error(p->d, at(p, line, col), "cell is longer than %u bytes",
                               (unsigned)RC_CSV_MAX_CELL);
+                p->st = RC_ERR_LIMIT;
                 return REC_ERROR;
             }
             if (i == len) {
@@ -550,6 +553,7 @@ rc_status rc_csv_parse(const char *data, size_t len, const rc_csv_opts *o, rc_cs
     init(&p, o, fn, user, d);
     if (len > RC_CSV_MAX_FILE) {
         rc_diag_error(d, at(&p, 0, 0), "file is larger than %zu GiB", RC_CSV_MAX_FILE >> 30);
+        p.st = RC_ERR_LIMIT;
         return finish(&p, true);
     }
     size_t skip = skip_bom(data, len);
@@ -591,6 +595,7 @@ rc_status rc_csv_read(const char *path, const rc_csv_opts *o, rc_csv_record_fn f
     struct stat sb;
     if (fstat(fd, &sb) == 0 && (uint64_t)sb.st_size > (uint64_t)RC_CSV_MAX_FILE) {
         rc_diag_error(d, at(&p, 0, 0), "file is larger than %zu GiB", RC_CSV_MAX_FILE >> 30);
+        p.st = RC_ERR_LIMIT;
         close(fd);
         return finish(&p, true);
     }
@@ -617,6 +622,7 @@ rc_status rc_csv_read(const char *path, const rc_csv_opts *o, rc_csv_record_fn f
             o->on_bytes(o->bytes_ctx, buf + before, have - before);
         if (total > RC_CSV_MAX_FILE) {
             rc_diag_error(d, at(&p, 0, 0), "file is larger than %zu GiB", RC_CSV_MAX_FILE >> 30);
+            p.st = RC_ERR_LIMIT;
             fail = true;
             break;
         }

@@ -524,19 +524,22 @@ rc_status rc_data_build(rc_arena *a, const rc_config *cfg, unsigned flags, rc_di
     rc_accs *acc = rc_accs_new(a, cfg, d, &cfg_errors);
     out->nsources = cfg->nsources;
     out->sources = rc_arena_array(a, cfg->nsources ? cfg->nsources : 1, sizeof *out->sources);
-    bool io = false, data = false, conf = cfg_errors > 0;
+    bool io = false, data = false, limit = false, conf = cfg_errors > 0;
     for (size_t i = 0; i < cfg->nsources; i++) {
         rc_status st = load_source(a, cfg, i, acc, flags, d, &out->sources[i]);
         if (st == RC_ERR_IO)
             io = true;
         else if (st == RC_ERR_CONFIG)
             conf = true;
+        else if (st == RC_ERR_LIMIT)
+            limit = true;
         else if (st != RC_OK)
             data = true;
     }
     rc_accs_finish(acc, cfg, out);
     if (conf) return RC_ERR_CONFIG;
     if (io) return RC_ERR_IO;
+    if (limit) return RC_ERR_LIMIT;
     if (data) return RC_ERR_DATA;
     return RC_OK;
 }

@@ -426,5 +426,6 @@ rc_status rc_doc_build(rc_arena *a, const rc_config *cfg, const rc_data *data, c
     add_files(out, a, d, &dc->annexes, dc->annex_path, RC_PART_ANNEX);
     if (dc->back_cover) add_generated(out, a, RC_NODE_BACK_COVER, dc->loc);
     rc_doc_finish(out, d);
-    return rc_diag_errors(d) > before ? RC_ERR_DATA : RC_OK;
+    if (rc_diag_errors(d) == before) return RC_OK;
+    return out->state->depth_reported ? RC_ERR_LIMIT : RC_ERR_DATA;
 }

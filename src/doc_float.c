@@ -327,18 +327,18 @@ bool rc_doc_place(rc_md *m, cmark_node *cm, rc_node *parent)
     if (kind == K_FIGURE) {
         const rc_figure_cfg *fc = &cfg->figures[ix];
         n->figure = fc;
-        n->caption = rc_doc_expand_plain(st, fc->caption.s, fc->caption.loc);
-        n->source_line = rc_doc_expand_plain(st, fc->source_line.s, fc->source_line.loc);
-        n->note = rc_doc_expand_plain(st, fc->note.s, fc->note.loc);
+        n->caption = rc_doc_expand_plain(st, &fc->caption);
+        n->source_line = rc_doc_expand_plain(st, &fc->source_line);
+        n->note = rc_doc_expand_plain(st, &fc->note);
         if (st->doc->data) n->chart = rc_chart_build(a, fc, st->doc->data, st->loc, st->d);
         rc_float_ref r = {n, n->number, n->caption, n->id};
         RC_PUSH(a, st->doc->figures, r);
     } else if (kind == K_TABLE) {
         const rc_table_cfg *tc = &cfg->tables[ix];
         n->table = tc;
-        n->caption = rc_doc_expand_plain(st, tc->caption.s, tc->caption.loc);
-        n->source_line = rc_doc_expand_plain(st, tc->source_line.s, tc->source_line.loc);
-        n->note = rc_doc_expand_plain(st, tc->note.s, tc->note.loc);
+        n->caption = rc_doc_expand_plain(st, &tc->caption);
+        n->source_line = rc_doc_expand_plain(st, &tc->source_line);
+        n->note = rc_doc_expand_plain(st, &tc->note);
         rc_float_ref r = {n, n->number, n->caption, n->id};
         RC_PUSH(a, st->doc->tables, r);
         if (tc->aggregate.s)
@@ -351,7 +351,7 @@ bool rc_doc_place(rc_md *m, cmark_node *cm, rc_node *parent)
     } else {
         const rc_box_cfg *bc = &cfg->boxes[ix];
         n->box = bc;
-        n->caption = rc_doc_expand_plain(st, bc->title.s, bc->title.loc);
+        n->caption = rc_doc_expand_plain(st, &bc->title);
         rc_float_ref r = {n, n->number, n->caption, n->id};
         RC_PUSH(a, st->doc->boxes, r);
         size_t len = 0;

@@ -359,8 +359,9 @@ void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size
     flush(m, &out, parent, chunk);
 }
 
-const char *rc_doc_expand_plain(rc_doc_state *st, const char *s, rc_loc loc)
+const char *rc_doc_expand_plain(rc_doc_state *st, const rc_str *v)
 {
+    const char *s = v->s;
     if (!s || !strstr(s, "{{")) return s;
     obuf out = {st->a, NULL, 0, 0};
     ob_put(&out, "", 0);
@@ -371,7 +372,7 @@ const char *rc_doc_expand_plain(rc_doc_state *st, const char *s, rc_loc loc)
             i++;
             continue;
         }
-        rc_loc ploc = rc_loc_offset(loc, i);
+        rc_loc ploc = rc_str_loc(v, i);
         const char *close = strstr(s + i + 2, "}}");
         if (!close) {
             rc_diag_error(st->d, ploc, "unterminated placeholder: '{{' without '}}'");

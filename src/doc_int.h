@@ -91,7 +91,7 @@ void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size
                  rc_node *parent, rc_loc block_loc);
 /* Expands metric placeholders in a config string (captions); cross-references
  * are reported as unsupported there. */
-const char *rc_doc_expand_plain(rc_doc_state *st, const char *s, rc_loc loc);
+const char *rc_doc_expand_plain(rc_doc_state *st, const rc_str *s);
 bool rc_doc_find_float(rc_doc_state *st, int kind, const char *name, size_t *index);
 const char *rc_doc_kind_name(int kind);
 

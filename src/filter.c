@@ -50,7 +50,7 @@ typedef struct lexer {
     const rc_source_cfg *src;
     const char *s;
     size_t len;
-    rc_loc loc;
+    rc_str where; /* the expression as written (line:col of each byte) */
     rc_diag *d;
     size_t pos;
     /* current token */
@@ -70,7 +70,7 @@ static void fail(lexer *x, size_t off, const char *fmt, ...)
     va_start(ap, fmt);
     char *msg = rc_arena_vprintf(x->a, fmt, ap);
     va_end(ap);
-    rc_diag_error(x->d, rc_loc_offset(x->loc, off), "%s", msg);
+    rc_diag_error(x->d, rc_str_loc(&x->where, off), "%s", msg);
 }
 
 static bool is_word_char(char c)
@@ -424,15 +424,14 @@ static const rc_filter *parse_or(lexer *x)
     return l;
 }
 
-rc_filter *rc_filter_compile(rc_arena *a, const rc_source_cfg *src, const char *expr, rc_loc loc,
-                             rc_diag *d)
+rc_filter *rc_filter_compile(rc_arena *a, const rc_source_cfg *src, const rc_str *expr, rc_diag *d)
 {
     lexer x = {0};
     x.a = a;
     x.src = src;
-    x.s = expr ? expr : "";
+    x.s = expr->s ? expr->s : "";
     x.len = strlen(x.s);
-    x.loc = loc;
+    x.where = *expr;
     x.d = d;
     next(&x);
     if (x.t == T_END) {

@@ -447,7 +447,7 @@ static void pairings(lx *x, const rc_chart *c, double w, double h)
     double topl = top - (double)(rows - nl) * pitch / 2;
     double topr = top - (double)(rows - nr) * pitch / 2;
     lx_puts(x, "\\begin{tikzpicture}\n");
-    if (titles) {
+    if (titles > 0) {
         lx_printf(x, "\\node[anchor=south east, font=\\footnotesize\\bfseries] at (%.1fpt,%.1fpt) {",
                   xl, top + 4);
         lx_str(x, c->left_title ? c->left_title : "");

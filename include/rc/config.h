@@ -46,12 +46,27 @@
 #include "rc/diag.h"
 #include "rc/status.h"
 
+/* Where one line of a value continued over several INI lines starts: its
+ * byte offset in the joined value and the line and column it was read from. */
+typedef struct rc_str_seg {
+    size_t off;
+    unsigned line, col;
+} rc_str_seg;
+
 /* A string value and where it was written. s is never NULL for a present
- * key; for an absent key s is NULL and loc points at the section header. */
+ * key; for an absent key s is NULL and loc points at the section header.
+ * A value continued over several lines (joined with one space) also has
+ * segs, one per line, so a byte offset maps back to its own line:col. */
 typedef struct rc_str {
     const char *s;
     rc_loc loc;
+    const rc_str_seg *segs; /* NULL for a one-line value */
+    size_t nsegs;
 } rc_str;
+
+/* The location of byte `off` of s->s: loc moved along the line, or on the
+ * continuation line that holds it. */
+rc_loc rc_str_loc(const rc_str *s, size_t off);
 
 typedef struct rc_strlist {
     rc_str *v;

@@ -125,10 +125,9 @@ static inline size_t rc_agg_at(const rc_agg *g, size_t r, size_t c)
  * with a continent other than EU, not the rows without one. */
 typedef struct rc_filter rc_filter;
 
-/* Compiles expr (located at loc) against a source's fields; reports errors at
- * the exact column inside the value and returns NULL. */
-rc_filter *rc_filter_compile(rc_arena *a, const rc_source_cfg *src, const char *expr, rc_loc loc,
-                             rc_diag *d);
+/* Compiles expr against a source's fields; reports errors at the exact
+ * line:col inside the value (continuation lines included) and returns NULL. */
+rc_filter *rc_filter_compile(rc_arena *a, const rc_source_cfg *src, const rc_str *expr, rc_diag *d);
 /* Evaluates on one row of values (ncols = src->nfields). NULL filter = true. */
 bool rc_filter_eval(const rc_filter *f, const rc_value *row);
 

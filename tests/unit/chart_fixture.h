@@ -55,7 +55,7 @@ static int teardown(void **state)
 
 static rc_str S(const char *s, unsigned line)
 {
-    rc_str r = {s, {"test.ini", line, 1}};
+    rc_str r = {.s = s, .loc = {"test.ini", line, 1}};
     return r;
 }
 

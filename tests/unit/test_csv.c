@@ -251,14 +251,14 @@ static void test_limits(void **state)
     t[2 + n] = '\n';
     rc_diag *d = rc_diag_new();
     sink s = {0};
-    assert_int_equal(parse(t, n + 3, ',', &s, d), RC_ERR_DATA);
+    assert_int_equal(parse(t, n + 3, ',', &s, d), RC_ERR_LIMIT);
     assert_string_equal(diags(d), "t.csv:2:1: error: cell is longer than 1048576 bytes\n");
     rc_diag_free(d);
     t[2] = '"';
     t[2 + n] = 'x';
     memcpy(t + 3 + n, "\"\n", 2);
     d = rc_diag_new();
-    assert_int_equal(parse(t, n + 5, ',', &s, d), RC_ERR_DATA);
+    assert_int_equal(parse(t, n + 5, ',', &s, d), RC_ERR_LIMIT);
     assert_string_equal(diags(d), "t.csv:2:1: error: cell is longer than 1048576 bytes\n");
     rc_diag_free(d);
     /* exactly at the limit is fine */
@@ -283,7 +283,7 @@ static void test_limits(void **state)
     t[2 * cols - 1] = '\n';
     d = rc_diag_new();
     memset(&s, 0, sizeof s);
-    assert_int_equal(parse(t, 2 * cols, ',', &s, d), RC_ERR_DATA);
+    assert_int_equal(parse(t, 2 * cols, ',', &s, d), RC_ERR_LIMIT);
     assert_string_equal(diags(d), "t.csv:1:8193: error: more than 4096 columns\n");
     rc_diag_free(d);
     /* 4096 columns are fine */
@@ -297,7 +297,7 @@ static void test_limits(void **state)
     /* a buffer over the file limit is refused before it is read */
     d = rc_diag_new();
     rc_csv_opts o = {.delimiter = ',', .file = "t.csv"};
-    assert_int_equal(rc_csv_parse("", RC_CSV_MAX_FILE + 1, &o, collect, &s, d), RC_ERR_DATA);
+    assert_int_equal(rc_csv_parse("", RC_CSV_MAX_FILE + 1, &o, collect, &s, d), RC_ERR_LIMIT);
     assert_string_equal(diags(d), "t.csv: error: file is larger than 4 GiB\n");
     rc_diag_free(d);
 }

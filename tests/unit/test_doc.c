@@ -12,11 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "rc/chart.h"
 #include "rc/doc.h"
+#include "rc/status.h"
 #include "rc/util.h"
 
 #define FILES "tests/golden/doc/_files/"
@@ -44,7 +46,7 @@ typedef struct fx {
 
 static rc_str S(const char *s, unsigned line)
 {
-    return (rc_str){s, {"t.ini", line, 1}};
+    return (rc_str){.s = s, .loc = {"t.ini", line, 1}};
 }
 
 static int setup(void **state)
@@ -685,6 +687,38 @@ static void unreadable_file(void **state)
                  "such file or directory");
 }
 
+#define MAX_DEPTH 100 /* RC_DOC_MAX_DEPTH in src/doc_int.h, documented in docs/reliability.md */
+
+/* Nesting past RC_DOC_MAX_DEPTH is a resource limit: one error, and the
+ * build's status says which kind of failure it was. */
+static void nesting_limit(void **state)
+{
+    fx *f = *state;
+    char path[] = "/tmp/rc-test-doc-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    assert_non_null(fp);
+    fputs("# Deep\n\n", fp);
+    for (int i = 0; i < MAX_DEPTH + 5; i++)
+        fputs("> ", fp);
+    fputs("deep\n", fp);
+    assert_int_equal(fclose(fp), 0);
+    static rc_str ch[1];
+    ch[0] = (rc_str){.s = path, .loc = {"t.ini", 81, 1}};
+    f->cfg.document = (rc_document_cfg){.chapters = {ch, 1}};
+    f->cfg.nfigures = f->cfg.ntables = f->cfg.nboxes = 0;
+    rc_doc doc;
+    rc_status st = rc_doc_build(f->a, &f->cfg, &f->data, NULL, f->d, &doc);
+    unlink(path);
+    assert_int_equal(st, RC_ERR_LIMIT);
+    assert_int_equal(rc_status_exit_code(st), 1);
+    char want[128];
+    snprintf(want, sizeof want, "%s:3:%d: error: Markdown nesting deeper than %d levels", path,
+             2 * MAX_DEPTH + 1, MAX_DEPTH);
+    expect_diags(f, 1, want);
+}
+
 /* ---- golden dumps ------------------------------------------------------------------ */
 
 static char *slurp(const char *path, size_t *len)
@@ -774,6 +808,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(html_and_misc, setup, teardown),
         cmocka_unit_test_setup_teardown(build_order, setup, teardown),
         cmocka_unit_test_setup_teardown(unreadable_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(nesting_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(golden, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,7 +95,7 @@ static bool eval(fixture *fx, const char *expr, const rc_value *r)
 {
     rc_diag *d = rc_diag_new();
     rc_loc loc = {"t.ini", 10, 9};
-    rc_filter *f = rc_filter_compile(fx->a, &fx->src, expr, loc, d);
+    rc_filter *f = rc_filter_compile(fx->a, &fx->src, &(rc_str){expr, loc, NULL, 0}, d);
     if (!f) {
         char buf[256];
         rc_diag_format(rc_diag_get(d, 0), buf, sizeof buf);
@@ -111,7 +111,7 @@ static const char *error_of(fixture *fx, const char *expr)
     static char buf[512];
     rc_diag *d = rc_diag_new();
     rc_loc loc = {"t.ini", 10, 9};
-    rc_filter *f = rc_filter_compile(fx->a, &fx->src, expr, loc, d);
+    rc_filter *f = rc_filter_compile(fx->a, &fx->src, &(rc_str){expr, loc, NULL, 0}, d);
     assert_null(f);
     assert_int_equal(rc_diag_errors(d), 1);
     rc_diag_format(rc_diag_get(d, 0), buf, sizeof buf);
@@ -306,7 +306,7 @@ static void test_batch(void **state)
     for (size_t e = 0; e < ne; e++) {
         rc_diag *d = rc_diag_new();
         rc_loc loc = {"t.ini", 1, 1};
-        fs[e] = rc_filter_compile(fx->a, &fx->src, exprs[e], loc, d);
+        fs[e] = rc_filter_compile(fx->a, &fx->src, &(rc_str){exprs[e], loc, NULL, 0}, d);
         assert_non_null(fs[e]);
         slots[e] = rc_fprog_add(prog, fs[e]);
         assert_true(slots[e] >= 0);

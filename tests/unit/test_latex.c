@@ -44,7 +44,7 @@ typedef struct fx {
 
 static rc_str S(const char *s)
 {
-    return (rc_str){s, {"t.ini", 1, 1}};
+    return (rc_str){.s = s, .loc = {"t.ini", 1, 1}};
 }
 
 static const char *const fig_names[NFIG] = {"bar",      "bar2",  "hbar",  "grouped",

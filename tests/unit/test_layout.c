@@ -617,7 +617,7 @@ static char *page_string(fx *f, size_t p)
 static void test_imprint_and_headers(void **state)
 {
     fx *f = *state;
-    static rc_str au[2] = {{"Demblans, A.", {0}}, {"Cagnin, C.", {0}}};
+    static rc_str au[2] = {{.s = "Demblans, A."}, {.s = "Cagnin, C."}};
     f->cfg.report.authors.v = au;
     f->cfg.report.authors.n = 2;
     f->cfg.report.disclaimer.s = "The views expressed are those of the authors.";

@@ -62,7 +62,7 @@ static char *run(rc_arena *a, const char *cmd, int *status)
 
 static rc_str str(const char *s)
 {
-    return (rc_str){s, {"test.ini", 1, 1}};
+    return (rc_str){.s = s, .loc = {"test.ini", 1, 1}};
 }
 
 static void build_layout(fixture *fx)
