@@ -300,11 +300,41 @@ static void xref(rc_md *m, const ph *p, rc_node *parent)
     RC_PUSH(st->a, st->xrefs, x);
 }
 
+/* cmark-gfm turns [^label] into a footnote only when the same file defines
+ * [^label]: ...; otherwise the reference would print as literal text. That
+ * is reported, unless the bracket was escaped (\[^label] is literal). */
+static void orphan_footnotes(cursor *cu, const char *lit, size_t len)
+{
+    const rc_md *m = cu->m;
+    for (const char *p = memchr(lit, '[', len); p;
+         p = memchr(p + 1, '[', len - (size_t)(p + 1 - lit))) {
+        size_t i = (size_t)(p - lit), j = i + 2;
+        if (j >= len || lit[i + 1] != '^') continue;
+        while (j < len && lit[j] != ']' && lit[j] != '[' && !isspace((unsigned char)lit[j]))
+            j++;
+        if (j == i + 2 || j >= len || lit[j] != ']') continue;
+        rc_loc at = off_loc(cu, i);
+        if (at.line && at.line <= m->nlines && at.col &&
+            m->line_start[at.line - 1] + at.col - 1 < m->len &&
+            m->text[m->line_start[at.line - 1] + at.col - 1] == '\\')
+            continue;
+        int l = (int)(j - i - 2);
+        rc_diag_error(m->st->d, at,
+                      "footnote '[^%.*s]' has no definition (add a line '[^%.*s]: text' to this "
+                      "file, or write \\[^%.*s] for the literal text)",
+                      l, lit + i + 2, l, lit + i + 2, l, lit + i + 2);
+    }
+}
+
 void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size_t nsegs,
                  rc_node *parent, rc_loc block_loc)
 {
     rc_arena *a = m->st->a;
     if (!len) return;
+    if (memchr(lit, '[', len)) {
+        cursor fc = {m, lit, segs, nsegs, block_loc, 0, 0, 0, false};
+        orphan_footnotes(&fc, lit, len);
+    }
     const char *first = memchr(lit, '{', len);
     bool any = false;
     for (const char *p = first; p && p + 1 < lit + len;
