@@ -162,9 +162,15 @@ static void pie_panel(rc_chart_ctx *x, const rc_chart_panel *p, size_t pi, doubl
         double dir = side ? -1 : 1;
         for (size_t k = 0; k < no; k++) {
             double ex = cx + r * cos(rad(o[k].mid)), ey = cy + r * sin(rad(o[k].mid));
+            /* The elbow sits on the ring of radius r + LEADER at the label's
+             * height (or further out when spreading moved the label off
+             * it), so the label stays next to its slice: a small slice near
+             * twelve o'clock gets a short leader, not one across the pie. */
             double kx = cx + (r + LEADER) * cos(rad(o[k].mid));
-            double tx = cx + dir * (r + LEADER + 4);
-            if (dir * (kx - tx) > 0) tx = kx + dir * 2;
+            double dy = o[k].y - cy, rr = r + LEADER;
+            double ring = dy * dy < rr * rr ? cx + dir * sqrt(rr * rr - dy * dy) : cx;
+            if (dir * (ring - kx) > 0) kx = ring;
+            double tx = kx + dir * 4;
             rc_draw_line(x->a, x->l, ex, ey, kx, o[k].y, x->ink, 0.5);
             rc_draw_line(x->a, x->l, kx, o[k].y, tx, o[k].y, x->ink, 0.5);
             rc_chart_label(x, RC_FONT_BOLD, vs, o[k].text, tx + dir * 2, o[k].y, side ? 1 : -1,

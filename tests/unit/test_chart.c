@@ -483,7 +483,7 @@ static void test_pie(void **state)
 
     double w = 360, h = rc_chart_height(c, w);
     rc_draw_list *l = rc_chart_draw(f->a, c, &f->style, &f->fonts, w, h);
-    const rc_draw_op *paths[16];
+    const rc_draw_op *paths[16] = {0};
     size_t np = count_paths(l, paths, 16);
     assert_int_equal(np, 5);
     /* the arcs of the display list cover the full turn: sum the angle each
@@ -519,6 +519,21 @@ static void test_pie(void **state)
     size_t nt = text_boxes(f, l, b, 64);
     assert_no_overlap(b, nt);
     assert_inside(b, nt, w, h);
+    /* The two 1-of-32 slices sit just left of twelve o'clock and are
+     * labelled outside: each leader (a radial piece, then a run to the
+     * label) stays short next to its slice and never crosses the pie; a
+     * fixed label column made the run about 0.8 of the radius. */
+    double radius = hypot(paths[0]->segs[1].x - cx, paths[0]->segs[1].y - cy);
+    size_t nlines = 0;
+    for (size_t i = 0; i < l->ops.n; i++) {
+        const rc_draw_op *op = &l->ops.v[i];
+        if (op->kind != RC_DRAW_LINE) continue;
+        nlines++;
+        assert_true(hypot(op->x2 - op->x, op->y2 - op->y) < 0.35 * radius);
+        assert_true(hypot(op->x - cx, op->y - cy) >= radius - 1e-6); /* outside the pie */
+        assert_true(hypot(op->x2 - cx, op->y2 - cy) >= radius - 1e-6);
+    }
+    assert_int_equal(nlines, 4); /* two outside labels, two segments each */
 
     /* doughnut: slices have a hole (no segment to the centre) */
     c = pie_chart(f, RC_CHART_DOUGHNUT, counts, 5, &data);
