@@ -224,11 +224,110 @@ static void *typeset_thread(void *arg)
     return NULL;
 }
 
+/* ---- output targets are checked before anything is written ---- */
+
+typedef struct input_file {
+    const char *path, *what;
+} input_file;
+typedef RC_VEC(input_file) input_vec;
+
+static void add_input(rc_arena *a, input_vec *v, const char *path, const char *what)
+{
+    if (path) RC_PUSH(a, *v, ((input_file){path, what}));
+}
+
+static void add_inputs(rc_arena *a, input_vec *v, const char *const *paths, size_t n,
+                       const char *what)
+{
+    for (size_t i = 0; paths && i < n; i++)
+        add_input(a, v, paths[i], what);
+}
+
+/* Every output is a distinct file name, is not a directory, and is not one
+ * of the build's own inputs (a PDF named 'report.ini' beside the INI file
+ * would otherwise replace it). Reported at the output's key; exit 2. */
+static bool check_targets(rc_arena *a, const rc_config *cfg, const char *dir, unsigned want,
+                          rc_diag *d)
+{
+    const rc_output_cfg *oc = &cfg->output;
+    const struct {
+        unsigned bit;
+        const rc_str *name;
+        const char *key;
+    } outs[] = {{RC_OUT_PDF, &oc->pdf, "pdf"},
+                {RC_OUT_TEX, &oc->tex, "tex"},
+                {RC_OUT_XLSX, &oc->data_xlsx, "data_xlsx"},
+                {RC_OUT_XLSX, &oc->figures_xlsx, "figures_xlsx"}};
+    const size_t nouts = sizeof outs / sizeof outs[0];
+    input_vec in = {0};
+    add_input(a, &in, cfg->path, "the configuration file");
+    for (size_t i = 0; i < cfg->nsources; i++)
+        add_input(a, &in, cfg->sources[i].path,
+                  rc_arena_printf(a, "the CSV file of source '%s'", cfg->sources[i].name.s));
+    const rc_document_cfg *dc = &cfg->document;
+    add_inputs(a, &in, dc->front_path, dc->front.n, "a Markdown file of the report");
+    add_inputs(a, &in, dc->chapter_path, dc->chapters.n, "a Markdown file of the report");
+    add_inputs(a, &in, dc->back_path, dc->back.n, "a Markdown file of the report");
+    add_inputs(a, &in, dc->annex_path, dc->annexes.n, "a Markdown file of the report");
+    for (size_t i = 0; i < cfg->ntables; i++)
+        add_input(a, &in, cfg->tables[i].path,
+                  rc_arena_printf(a, "the file of table '%s'", cfg->tables[i].name.s));
+    for (size_t i = 0; i < cfg->nboxes; i++)
+        add_input(a, &in, cfg->boxes[i].path,
+                  rc_arena_printf(a, "the file of box '%s'", cfg->boxes[i].name.s));
+    if (want & RC_OUT_PDF) {
+        add_inputs(a, &in, cfg->style.font_path, RC_FONT_COUNT, "a font file");
+        if (cfg->style.hyphenate)
+            add_input(a, &in, cfg->style.hyphenation, "the hyphenation dictionary");
+    }
+    bool ok = true;
+    for (size_t i = 0; i < nouts; i++) {
+        if (!(want & outs[i].bit) || !outs[i].name->s) continue;
+        const rc_str *nm = outs[i].name;
+        bool twice = false;
+        for (size_t j = 0; j < i && !twice; j++)
+            if ((want & outs[j].bit) && outs[j].name->s && !strcmp(outs[j].name->s, nm->s)) {
+                rc_diag_error(d, nm->loc, "output file name '%s' is already used by '%s'", nm->s,
+                              outs[j].key);
+                twice = true;
+            }
+        if (twice) {
+            ok = false;
+            continue;
+        }
+        const char *target = rc_path_join(a, dir, nm->s);
+        struct stat ts;
+        /* lstat: rename() replaces the directory entry, so what matters is
+         * the entry itself (a symbolic link is replaced, not followed). */
+        if (lstat(target, &ts) != 0) continue; /* a new file: nothing to clash with */
+        if (S_ISDIR(ts.st_mode)) {
+            rc_diag_error(d, nm->loc, "output '%s' (key '%s') is a directory", target,
+                          outs[i].key);
+            ok = false;
+            continue;
+        }
+        for (size_t k = 0; k < in.n; k++) {
+            struct stat is;
+            if (lstat(in.v[k].path, &is) == 0 && is.st_dev == ts.st_dev &&
+                is.st_ino == ts.st_ino) {
+                rc_diag_error(d, nm->loc,
+                              "output '%s' would overwrite %s ('%s'); choose another name or "
+                              "output directory",
+                              target, in.v[k].what, in.v[k].path);
+                ok = false;
+                break;
+            }
+        }
+    }
+    return ok;
+}
+
 static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config *cfg,
                                const rc_doc *doc, unsigned want, rc_diag *d)
 {
     const char *dir = o->outdir ? o->outdir : cfg->output.dir;
     rc_loc dloc = cfg->output.directory.s ? cfg->output.directory.loc : cfg->output.loc;
+    if (!check_targets(a, cfg, dir, want, d)) return RC_ERR_CONFIG;
     bool created = false;
     if (make_dirs(dir, &created) != 0) {
         rc_diag_error(d, dloc, "cannot create output directory '%s': %s", dir, strerror(errno));
