@@ -437,6 +437,15 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
 static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d)
 {
     double t0 = now_ms();
+    if (o->command == RC_CMD_BUILD && !rc_build_epoch_valid()) {
+        /* Reproducible builds: a malformed value is an error, not a silent
+         * fallback to another date. */
+        rc_diag_error(d, (rc_loc){0},
+                      "SOURCE_DATE_EPOCH='%s' is not a whole number of seconds since "
+                      "1970-01-01 (0 to 253402300799)",
+                      getenv("SOURCE_DATE_EPOCH"));
+        return RC_ERR_USAGE;
+    }
     rc_config *cfg = NULL;
     rc_status st = rc_config_load(a, o->config, d, &cfg);
     if (st != RC_OK)

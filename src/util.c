@@ -482,15 +482,27 @@ rc_status rc_out_rename(const char *tmp, const char *target)
     return RC_OK;
 }
 
+static bool parse_epoch(const char *s, int64_t *out)
+{
+    if (*s < '0' || *s > '9') return false; /* no sign, no blank */
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end != 0 || v < 0 || v >= 253402300800LL) return false;
+    *out = (int64_t)v;
+    return true;
+}
+
 int64_t rc_build_epoch(int64_t fallback)
 {
     const char *s = getenv("SOURCE_DATE_EPOCH");
-    if (s && *s) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(s, &end, 10);
-        if (!errno && *end == 0 && v >= 0 && v < 253402300800LL)
-            return (int64_t)v;
-    }
-    return fallback;
+    int64_t v;
+    return s && *s && parse_epoch(s, &v) ? v : fallback;
+}
+
+bool rc_build_epoch_valid(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    int64_t v;
+    return !s || !*s || parse_epoch(s, &v);
 }

@@ -55,5 +55,8 @@ rc_status rc_out_rename(const char *tmp, const char *target);
 /* Build time for outputs: SOURCE_DATE_EPOCH when set and valid, else a
  * fixed epoch from the config (report year, 1 January) via fallback. */
 int64_t rc_build_epoch(int64_t fallback);
+/* False when SOURCE_DATE_EPOCH is set, not empty and not a whole number of
+ * seconds from 0 to 253402300799 (year 9999); rc_build reports it. */
+bool rc_build_epoch_valid(void);
 
 #endif

@@ -4,11 +4,14 @@
 # (the reportc arguments, run inside the case directory), 'expected' (the
 # exact stderr, with the checkout's path written @ROOT@) and 'status' (the exit status). A case may also hold
 # 'prepare' (a script run first in a scratch copy, e.g. to create a huge
-# file). After a failing build the output directory must be unchanged.
+# file) and 'env' (VAR=value lines set for the run). After a failing build
+# the output directory must be unchanged.
 set -uo pipefail
 RC=$(realpath "$1")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 pass=0; fail=0
+# Every entry under DIR (files, directories, links) and the sha256 of each file.
+snapshot() { (cd "$1" && find . | LC_ALL=C sort && find . -type f -exec sha256sum {} + | LC_ALL=C sort); }
 for case in "$root"/tests/bad/*/; do
   name=$(basename "$case")
   [[ $name == _* ]] && continue      # shared fixtures, not a case
@@ -21,10 +24,12 @@ for case in "$root"/tests/bad/*/; do
   # Pre-fill the output directory: a failing build must not touch it.
   mkdir -p "$work/out"
   echo previous > "$work/out/report.pdf"
-  before=$(cd "$work/out" && ls -A | sort | xargs -r sha256sum)
+  before=$(snapshot "$work/out")
   read -r -a args < "$work/args"
-  (cd "$work" && timeout 120 "$RC" "${args[@]}" >/dev/null 2>"$base/stderr"); st=$?
-  after=$(cd "$work/out" && ls -A | sort | xargs -r sha256sum)
+  envs=()
+  [ -f "$work/env" ] && mapfile -t envs < "$work/env"
+  (cd "$work" && env "${envs[@]}" timeout 120 "$RC" "${args[@]}" >/dev/null 2>"$base/stderr"); st=$?
+  after=$(snapshot "$work/out")
   # Paths inside the checkout are written @ROOT@ so expectations hold anywhere.
   sed -i "s|$root|@ROOT@|g" "$base/stderr"
   want_st=$(cat "$work/status")

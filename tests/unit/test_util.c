@@ -256,10 +256,26 @@ static void test_build_epoch(void **state)
     (void)state;
     setenv("SOURCE_DATE_EPOCH", "1577836800", 1);
     assert_int_equal(rc_build_epoch(5), 1577836800);
+    assert_true(rc_build_epoch_valid());
     setenv("SOURCE_DATE_EPOCH", "12abc", 1);
     assert_int_equal(rc_build_epoch(5), 5);
+    assert_false(rc_build_epoch_valid());
     unsetenv("SOURCE_DATE_EPOCH");
     assert_int_equal(rc_build_epoch(7), 7);
+    assert_true(rc_build_epoch_valid());
+    /* empty counts as unset; signs, blanks and out-of-range values are malformed */
+    static const struct {
+        const char *v;
+        bool valid;
+    } cases[] = {{"", true},           {"0", true},        {"253402300799", true},
+                 {"-1", false},        {"+5", false},      {" 5", false},
+                 {"5 ", false},        {"253402300800", false},
+                 {"99999999999999999999", false}, {"2019-10-09", false}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        setenv("SOURCE_DATE_EPOCH", cases[i].v, 1);
+        assert_int_equal(rc_build_epoch_valid(), cases[i].valid);
+    }
+    unsetenv("SOURCE_DATE_EPOCH");
 }
 
 int main(void)
