@@ -618,7 +618,7 @@ rc_status rc_config_load(rc_arena *a, const char *path, rc_diag *d, rc_config **
     char *text;
     size_t len;
     if (rc_read_file(a, path, &text, &len) != RC_OK) {
-        rc_diag_error(d, loc, "cannot read the configuration: %s", strerror(errno));
+        rc_diag_error(d, loc, "cannot read the configuration: %s", rc_read_error(errno));
         return RC_ERR_CONFIG;
     }
     return rc_config_parse(a, path, rc_path_dir(a, path), text, len, d, out);

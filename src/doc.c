@@ -380,9 +380,11 @@ static void add_files(rc_doc *doc, rc_arena *a, rc_diag *d, const rc_strlist *fi
             paths && paths[i] ? paths[i] : rc_path_join(a, doc->cfg->dir, files->v[i].s);
         char *text = NULL;
         size_t len = 0;
-        if (rc_read_file(a, path, &text, &len) != RC_OK) {
+        rc_status rs = rc_read_file(a, path, &text, &len);
+        if (rs != RC_OK) {
             rc_diag_error(d, files->v[i].loc, "cannot read Markdown file '%s': %s", files->v[i].s,
-                          strerror(errno));
+                          rc_read_error(errno));
+            if (rs == RC_ERR_LIMIT) doc->state->limit_hit = true;
             continue;
         }
         rc_doc_parse_markdown(a, doc, path, text, len, part, d);
@@ -427,5 +429,5 @@ rc_status rc_doc_build(rc_arena *a, const rc_config *cfg, const rc_data *data, c
     if (dc->back_cover) add_generated(out, a, RC_NODE_BACK_COVER, dc->loc);
     rc_doc_finish(out, d);
     if (rc_diag_errors(d) == before) return RC_OK;
-    return out->state->depth_reported ? RC_ERR_LIMIT : RC_ERR_DATA;
+    return out->state->limit_hit ? RC_ERR_LIMIT : RC_ERR_DATA;
 }

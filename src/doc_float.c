@@ -210,9 +210,11 @@ static char *read_md(rc_doc_state *st, const char *path, const rc_str *file, con
         rc_diag_error(st->d, file->loc, "%s has no file", what);
         return NULL;
     }
-    if (rc_read_file(st->a, path, &text, len) != RC_OK) {
+    rc_status rs = rc_read_file(st->a, path, &text, len);
+    if (rs != RC_OK) {
         rc_diag_error(st->d, file->loc, "cannot read %s file '%s': %s", what,
-                      file->s ? file->s : path, strerror(errno));
+                      file->s ? file->s : path, rc_read_error(errno));
+        if (rs == RC_ERR_LIMIT) st->limit_hit = true;
         return NULL;
     }
     return text;

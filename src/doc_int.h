@@ -39,6 +39,7 @@ typedef struct rc_doc_state {
     RC_VEC(rc_xref) xrefs;
     RC_VEC(const char *) ids; /* heading ids in use */
     bool depth_reported;
+    bool limit_hit; /* a resource limit was exceeded (nesting, file size) */
 } rc_doc_state;
 
 typedef enum md_mode { MD_SECTION, MD_BOX, MD_TABLE } md_mode;

@@ -112,6 +112,7 @@ static bool enter(rc_md *m, rc_loc loc)
             rc_diag_error(m->st->d, loc, "Markdown nesting deeper than %d levels",
                           RC_DOC_MAX_DEPTH);
         m->st->depth_reported = true;
+        m->st->limit_hit = true;
         return false;
     }
     m->depth++;

@@ -336,7 +336,7 @@ rc_font *rc_font_load(rc_arena *a, const char *path, rc_loc loc, rc_diag *d)
     char *data;
     size_t len;
     if (rc_read_file(a, path, &data, &len) != RC_OK) {
-        rc_diag_error(d, loc, "cannot read font file '%s': %s", path, strerror(errno));
+        rc_diag_error(d, loc, "cannot read font file '%s': %s", path, rc_read_error(errno));
         return NULL;
     }
     return rc_font_parse(a, path, (const unsigned char *)data, len, loc, d);

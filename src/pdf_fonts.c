@@ -307,7 +307,7 @@ static rc_status load_face(rc_pdf *p, const char *const *paths, int i, const cha
         if (errno == ENOENT || errno == EACCES || errno == EISDIR ||
             rc_read_file(p->a, paths[i], &data, &len) != RC_OK) {
             rc_diag_error(p->d, loc, "cannot read %s font '%s': %s", face, paths[i],
-                          strerror(errno));
+                          rc_read_error(errno));
             return RC_ERR_IO;
         }
         bytes = (const unsigned char *)data;

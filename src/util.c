@@ -109,6 +109,14 @@ size_t rc_utf8_length(const char *s, size_t len)
     return n;
 }
 
+_Static_assert(RC_MAX_INPUT_FILE == (size_t)256 << 20, "rc_read_error names the limit");
+
+const char *rc_read_error(int err)
+{
+    return err == EFBIG ? "the file is larger than 256 MiB, the limit for an input read whole"
+                        : strerror(err);
+}
+
 rc_status rc_read_file(rc_arena *a, const char *path, char **data, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -125,6 +133,11 @@ rc_status rc_read_file(rc_arena *a, const char *path, char **data, size_t *len)
         close(fd);
         errno = EISDIR;
         return RC_ERR_IO;
+    }
+    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > (uint64_t)RC_MAX_INPUT_FILE) {
+        close(fd);
+        errno = EFBIG;
+        return RC_ERR_LIMIT;
     }
     /* A regular file is read into a buffer of its size; growth is only
      * needed when it grows while being read, or for pipes. */
@@ -145,7 +158,13 @@ rc_status rc_read_file(rc_arena *a, const char *path, char **data, size_t *len)
                 errno = e;
                 return RC_ERR_IO;
             }
+            if (cap >= RC_MAX_INPUT_FILE) { /* grew while read, or a pipe */
+                close(fd);
+                errno = EFBIG;
+                return RC_ERR_LIMIT;
+            }
             size_t nc = cap * 2 + 4096;
+            if (nc > RC_MAX_INPUT_FILE) nc = RC_MAX_INPUT_FILE;
             buf = rc_arena_grow(a, buf, cap + 1, nc + 1, 1);
             cap = nc;
             buf[n++] = probe;

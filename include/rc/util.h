@@ -20,9 +20,17 @@ size_t rc_utf8_validate(const char *s, size_t len);
 /* Number of code points (s must be valid). */
 size_t rc_utf8_length(const char *s, size_t len);
 
+/* Inputs read whole (INI, Markdown, table and box files, fonts) may hold at
+ * most this many bytes; CSV files are streamed (RC_CSV_MAX_FILE). */
+#define RC_MAX_INPUT_FILE ((size_t)256 << 20)
+
 /* Reads a whole file into the arena (NUL-terminated; *len excludes the NUL).
- * Returns RC_ERR_IO with errno set when it cannot be read. */
+ * Returns RC_ERR_IO with errno set when it cannot be read, RC_ERR_LIMIT with
+ * errno = EFBIG when it is larger than RC_MAX_INPUT_FILE. */
 rc_status rc_read_file(rc_arena *a, const char *path, char **data, size_t *len);
+/* The reason an rc_read_file failed, for diagnostics: strerror(err), or the
+ * limit for EFBIG. */
+const char *rc_read_error(int err);
 
 /* SHA-256 of a buffer / of a file, as 64 lowercase hex digits in out[65]. */
 void rc_sha256_hex(const void *data, size_t len, char out[65]);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +252,29 @@ static void test_atomic_output(void **state)
     rc_arena_free(a);
 }
 
+/* A file over RC_MAX_INPUT_FILE is refused before it is read (a sparse file:
+ * no disk space, no time). */
+static void test_read_file_limit(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/rc-test-big-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)RC_MAX_INPUT_FILE + 1), 0);
+    close(fd);
+    rc_arena *a = rc_arena_new();
+    char *data = NULL;
+    size_t len = 0;
+    errno = 0;
+    assert_int_equal(rc_read_file(a, path, &data, &len), RC_ERR_LIMIT);
+    assert_int_equal(errno, EFBIG);
+    assert_non_null(strstr(rc_read_error(EFBIG), "256 MiB"));
+    assert_string_equal(rc_read_error(ENOENT), strerror(ENOENT));
+    assert_true(rc_arena_used(a) < 4096); /* nothing was allocated for it */
+    unlink(path);
+    rc_arena_free(a);
+}
+
 static void test_build_epoch(void **state)
 {
     (void)state;
@@ -287,7 +311,7 @@ int main(void)
         cmocka_unit_test(test_utf8),                cmocka_unit_test(test_sha256),
         cmocka_unit_test(test_sha256_long),
         cmocka_unit_test(test_paths),               cmocka_unit_test(test_atomic_output),
-        cmocka_unit_test(test_build_epoch),
+        cmocka_unit_test(test_build_epoch), cmocka_unit_test(test_read_file_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
