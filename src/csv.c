@@ -546,6 +546,68 @@ static size_t skip_bom(const char *b, size_t len)
     return len >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }
 
+/* A UTF-16 byte order mark: the file was saved in the wrong encoding. */
+static bool utf16_bom(parser *p, const char *b, size_t len)
+{
+    if (len < 2 || !((b[0] == '\xFF' && b[1] == '\xFE') || (b[0] == '\xFE' && b[1] == '\xFF')))
+        return false;
+    rc_diag_error(p->d, at(p, 1, 1), "the file is UTF-16 (it starts with a UTF-16 byte order "
+                                     "mark); save it as UTF-8");
+    return true;
+}
+
+/* NUL bytes never occur in UTF-8 text; one means a binary file or UTF-16
+ * without a byte order mark. Found with memchr on each block (much faster
+ * than the parser), reported at its line and column: nl_before newlines
+ * precede b, and b[0] is column col0 of its line. */
+static bool nul_byte(parser *p, const char *b, size_t len, unsigned nl_before, size_t col0)
+{
+    const char *z = memchr(b, 0, len);
+    if (!z) return false;
+    unsigned line = nl_before + 1;
+    size_t col = col0;
+    for (const char *q = b; q < z; q++) {
+        if (*q == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    rc_diag_error(p->d, at(p, line, col),
+                  "NUL byte (0x00): this is not UTF-8 text (a UTF-16 or binary file?); save it "
+                  "as UTF-8 CSV");
+    return true;
+}
+
+/* Line position after the first n bytes of the file (error path only: the
+ * reader does not count lines for blocks it has already parsed). */
+static void prefix_pos(int fd, size_t n, unsigned *nl, size_t *col);
+
+/* Counts the newlines of b and the column after its last byte. */
+static void advance_pos(const char *b, size_t len, unsigned *nl, size_t *col)
+{
+    const char *end = b + len, *last = NULL;
+    for (const char *q = b; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++) {
+        (*nl)++;
+        last = q;
+    }
+    *col = last ? (size_t)(end - last) : *col + len;
+}
+
+static void prefix_pos(int fd, size_t n, unsigned *nl, size_t *col)
+{
+    char chunk[1 << 16];
+    size_t off = 0;
+    while (off < n) {
+        size_t want = n - off < sizeof chunk ? n - off : sizeof chunk;
+        ssize_t r = pread(fd, chunk, want, (off_t)off);
+        if (r <= 0) break;
+        advance_pos(chunk, (size_t)r, nl, col);
+        off += (size_t)r;
+    }
+}
+
 rc_status rc_csv_parse(const char *data, size_t len, const rc_csv_opts *o, rc_csv_record_fn fn,
                        void *user, rc_diag *d)
 {
@@ -556,6 +618,7 @@ rc_status rc_csv_parse(const char *data, size_t len, const rc_csv_opts *o, rc_cs
         p.st = RC_ERR_LIMIT;
         return finish(&p, true);
     }
+    if (utf16_bom(&p, data, len) || nul_byte(&p, data, len, 0, 1)) return finish(&p, true);
     size_t skip = skip_bom(data, len);
     bool fail;
     run(&p, data + skip, len - skip, true, &fail);
@@ -623,6 +686,18 @@ rc_status rc_csv_read(const char *path, const rc_csv_opts *o, rc_csv_record_fn f
         if (total > RC_CSV_MAX_FILE) {
             rc_diag_error(d, at(&p, 0, 0), "file is larger than %zu GiB", RC_CSV_MAX_FILE >> 30);
             p.st = RC_ERR_LIMIT;
+            fail = true;
+            break;
+        }
+        if (first && utf16_bom(&p, buf, have)) {
+            fail = true;
+            break;
+        }
+        if (have > before && memchr(buf + before, 0, have - before)) {
+            unsigned nl = 0;
+            size_t col = 1;
+            prefix_pos(fd, total - (have - before), &nl, &col);
+            nul_byte(&p, buf + before, have - before, nl, col);
             fail = true;
             break;
         }

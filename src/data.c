@@ -115,6 +115,27 @@ static bool map_header(loader *ld, const rc_csv_field *fs, size_t n, unsigned li
                 ok = false;
             }
     }
+    if (!ok && n == 1) {
+        /* One header column holding another delimiter: the usual cause is a
+         * file saved with ';' or tabs (spreadsheets in many locales). */
+        size_t off, len;
+        const char *h = trimmed(&fs[0], &off, &len);
+        static const struct {
+            char c;
+            const char *key;
+        } alt[] = {{';', ";"}, {'\t', "tab"}, {',', ","}};
+        char delim = ld->src->delimiter ? ld->src->delimiter : ',';
+        for (size_t i = 0; i < sizeof alt / sizeof alt[0]; i++)
+            if (alt[i].c != delim && memchr(h, alt[i].c, len)) {
+                rc_loc l = {ld->file, fs[0].line ? fs[0].line : line, fs[0].col ? fs[0].col : 1};
+                rc_diag_note(ld->d, l,
+                             "the header is a single column that contains '%s'; if that is the "
+                             "delimiter, write 'delimiter = %s' in [source %s]",
+                             alt[i].c == '\t' ? "\\t" : alt[i].key, alt[i].key,
+                             ld->src->name.s);
+                break;
+            }
+    }
     if (!ok) ld->config_err = true;
     return ok;
 }

@@ -539,6 +539,56 @@ static void test_random_files(void **state)
 }
 
 /* Errors found while streaming carry the same positions as in a buffer. */
+/* NUL bytes and UTF-16 byte order marks: the file is not UTF-8 text. */
+static void test_not_utf8_text(void **state)
+{
+    (void)state;
+    static const char nul[] = "a,b\n1,2\nxy,z\0w\n";
+    sink s = {0};
+    rc_diag *d = rc_diag_new();
+    assert_int_equal(parse(nul, sizeof nul - 1, ',', &s, d), RC_ERR_DATA);
+    assert_string_equal(diags(d), "t.csv:3:5: error: NUL byte (0x00): this is not UTF-8 text (a "
+                                  "UTF-16 or binary file?); save it as UTF-8 CSV\n");
+    assert_int_equal(s.nrec, 0); /* refused before any record is handed out */
+    rc_diag_free(d);
+    static const char *const boms[] = {"\xFF\xFE" "a\0", "\xFE\xFF" "\0a"};
+    for (size_t i = 0; i < 2; i++) {
+        d = rc_diag_new();
+        assert_int_equal(parse(boms[i], 4, ',', &s, d), RC_ERR_DATA);
+        assert_string_equal(diags(d), "t.csv:1:1: error: the file is UTF-16 (it starts with a "
+                                      "UTF-16 byte order mark); save it as UTF-8\n");
+        rc_diag_free(d);
+    }
+    free(s.buf);
+
+    /* Streaming: a NUL two blocks in is located by counting the lines the
+     * reader has already parsed and dropped. */
+    const size_t big = ((size_t)5 << 19) + 7; /* 2.5 MiB */
+    char *t = malloc(big + 64);
+    size_t n = (size_t)sprintf(t, "k,v\n");
+    unsigned lines = 1;
+    while (n < big) {
+        n += (size_t)sprintf(t + n, "%u,x\n", lines);
+        lines++;
+    }
+    memcpy(t + n, "9,ab\0\n", 6);
+    n += 6;
+    char *path = write_temp(t, n);
+    d = rc_diag_new();
+    sink s2 = {0};
+    rc_csv_opts o = {.delimiter = ',', .file = "t.csv"};
+    assert_int_equal(rc_csv_read(path, &o, hashing, &s2, d), RC_ERR_DATA);
+    char want[160];
+    snprintf(want, sizeof want,
+             "t.csv:%u:5: error: NUL byte (0x00): this is not UTF-8 text (a UTF-16 or binary "
+             "file?); save it as UTF-8 CSV\n",
+             lines + 1);
+    assert_string_equal(diags(d), want);
+    rc_diag_free(d);
+    unlink(path);
+    free(t);
+}
+
 static void test_streaming_errors(void **state)
 {
     (void)state;
@@ -596,6 +646,7 @@ int main(void)
         cmocka_unit_test(test_streaming),
         cmocka_unit_test(test_random_files),
         cmocka_unit_test(test_streaming_errors),
+        cmocka_unit_test(test_not_utf8_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
