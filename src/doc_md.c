@@ -40,16 +40,24 @@ static void index_lines(rc_md *m)
 static void report_bad_utf8(rc_md *m)
 {
     size_t bad = rc_utf8_validate(m->text, m->len);
-    if (bad >= m->len) return;
+    const char *nul = memchr(m->text, 0, bad < m->len ? bad : m->len);
     unsigned line = 1;
     size_t ls = 0;
+    if (nul) bad = (size_t)(nul - m->text);
+    if (bad >= m->len) return;
     for (size_t i = 0; i < bad; i++)
         if (m->text[i] == '\n') {
             line++;
             ls = i + 1;
         }
-    rc_diag_error(m->st->d, (rc_loc){m->file, line, (unsigned)(bad - ls + 1)},
-                  "invalid UTF-8 in Markdown file (byte 0x%02x)", (unsigned char)m->text[bad]);
+    rc_loc at = {m->file, line, (unsigned)(bad - ls + 1)};
+    if (nul)
+        rc_diag_error(m->st->d, at,
+                      "NUL byte (0x00) in Markdown file: this is not UTF-8 text (a UTF-16 or "
+                      "binary file?)");
+    else
+        rc_diag_error(m->st->d, at, "invalid UTF-8 in Markdown file (byte 0x%02x)",
+                      (unsigned char)m->text[bad]);
 }
 
 cmark_node *rc_md_parse(rc_md *m, const char *file, const char *text, size_t len)
