@@ -210,10 +210,10 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
     rc_pdf *p = rc_arena_alloc(a, sizeof *p);
     p->a = a;
     p->d = d;
-    p->path = path;
+    p->path = rc_out_shown(a, path); /* for diagnostics */
     p->h1 = 0xcbf29ce484222325ULL;
     p->h2 = 0x84222325cbf29ce4ULL;
-    rc_loc here = {path, 0, 0};
+    rc_loc here = {rc_out_shown(a, path), 0, 0}; /* build.c passes a temporary name */
     if (lay->pages.n == 0) { /* a PDF without pages is invalid (poppler rejects it) */
         rc_diag_error(d, here, "nothing to write: the document has no pages");
         return RC_ERR_DATA;

@@ -455,6 +455,24 @@ char *rc_out_tmpname(rc_arena *a, const char *target)
     return rc_arena_printf(a, "%s/.%s.%ld.%lu.tmp", dir, rc_path_base(target), (long)getpid(), n);
 }
 
+const char *rc_out_shown(rc_arena *a, const char *path)
+{
+    const char *base = rc_path_base(path);
+    size_t n = strlen(base);
+    if (base[0] != '.' || n < 10 || strcmp(base + n - 4, ".tmp") != 0) return path;
+    size_t e = n - 4, dots = 0;
+    while (e > 1 && dots < 2) {
+        size_t k = e;
+        while (k > 1 && base[k - 1] >= '0' && base[k - 1] <= '9')
+            k--;
+        if (k == e || base[k - 1] != '.') return path;
+        e = k - 1;
+        dots++;
+    }
+    if (dots < 2 || e <= 1) return path;
+    return rc_arena_printf(a, "%.*s%.*s", (int)(base - path), path, (int)(e - 1), base + 1);
+}
+
 rc_status rc_out_open(rc_arena *a, const char *target, rc_outfile *o)
 {
     o->target = rc_arena_strdup(a, target);

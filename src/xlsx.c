@@ -320,26 +320,6 @@ static bool dir_writable(const char *dir, int *err)
     return true;
 }
 
-/* The name to show for a path: build.c hands us rc_out_tmpname's
- * "DIR/.NAME.PID.N.tmp"; the user knows the file as "DIR/NAME". */
-static const char *shown_path(rc_arena *a, const char *path)
-{
-    const char *base = rc_path_base(path);
-    size_t n = strlen(base);
-    if (base[0] != '.' || n < 10 || strcmp(base + n - 4, ".tmp") != 0) return path;
-    size_t e = n - 4, dots = 0;
-    while (e > 1 && dots < 2) {
-        size_t k = e;
-        while (k > 1 && base[k - 1] >= '0' && base[k - 1] <= '9')
-            k--;
-        if (k == e || base[k - 1] != '.') return path;
-        e = k - 1;
-        dots++;
-    }
-    if (dots < 2 || e <= 1) return path;
-    return rc_arena_printf(a, "%.*s%.*s", (int)(base - path), path, (int)(e - 1), base + 1);
-}
-
 rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
                      bool constant_memory, bool zip64, rc_diag *d)
 {
@@ -347,7 +327,7 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
     x->a = a;
     x->d = d;
     x->loc = doc->locale ? doc->locale : rc_locale_get("en");
-    x->path = shown_path(a, path);
+    x->path = rc_out_shown(a, path);
     x->file = path;
     const rc_config *cfg = doc->cfg;
     x->where = cfg && cfg->output.directory.s ? cfg->output.directory.loc
@@ -413,7 +393,9 @@ void rc_xw_properties(rc_xw *x, const rc_doc *doc, int64_t epoch, const char *su
 
 rc_status rc_xw_close(rc_xw *x)
 {
+    errno = 0;
     lxw_error e = workbook_close(x->wb);
+    int sys = errno; /* the system error behind a ZIP_ERRNO, e.g. ENOSPC */
     x->wb = NULL;
     rc_status st = RC_OK;
     if (x->abandoned) {
@@ -423,7 +405,12 @@ rc_status rc_xw_close(rc_xw *x)
                       lxw_strerror(x->err), x->err_what ? x->err_what : "?");
         st = RC_ERR_LIBRARY;
     } else if (e != LXW_NO_ERROR) {
-        rc_diag_error(x->d, x->where, "cannot write workbook '%s': %s", x->path, lxw_strerror(e));
+        if (e == LXW_ERROR_ZIP_FILE_OPERATION && sys)
+            rc_diag_error(x->d, x->where, "cannot write workbook '%s': %s", x->path,
+                          strerror(sys));
+        else
+            rc_diag_error(x->d, x->where, "cannot write workbook '%s': %s", x->path,
+                          lxw_strerror(e));
         st = e == LXW_ERROR_CREATING_XLSX_FILE || e == LXW_ERROR_CREATING_TMPFILE ||
                      e == LXW_ERROR_ZIP_FILE_OPERATION || e == LXW_ERROR_ZIP_CLOSE
                  ? RC_ERR_IO

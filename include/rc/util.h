@@ -57,6 +57,10 @@ void rc_out_abort(rc_outfile *o);
 /* A fresh temporary *path* (no file created yet) beside target, for libraries
  * that open files themselves (libharu, libxlsxwriter). */
 char *rc_out_tmpname(rc_arena *a, const char *target);
+/* The name to show in diagnostics for a path that may be such a temporary:
+ * "DIR/.NAME.PID.N.tmp" is shown as "DIR/NAME" (the file the user knows);
+ * any other path is returned as is. */
+const char *rc_out_shown(rc_arena *a, const char *path);
 /* Renames tmp over target; removes tmp on failure. */
 rc_status rc_out_rename(const char *tmp, const char *target);
 

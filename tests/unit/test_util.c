@@ -275,6 +275,21 @@ static void test_read_file_limit(void **state)
     rc_arena_free(a);
 }
 
+static void test_out_shown(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    const char *tmp = rc_out_tmpname(a, "out/report.pdf");
+    assert_string_equal(rc_out_shown(a, tmp), "out/report.pdf");
+    assert_string_equal(rc_out_shown(a, "d/.a.b.xlsx.12.3.tmp"), "d/a.b.xlsx");
+    assert_string_equal(rc_out_shown(a, ".x.pdf.7.8.tmp"), "x.pdf");
+    static const char *const kept[] = {"out/report.pdf", "x.tmp", "d/.x.1.tmp", ".x.a.2.tmp",
+                                       "d/.x.pdf.1.2.tmpx"};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+        assert_string_equal(rc_out_shown(a, kept[i]), kept[i]);
+    rc_arena_free(a);
+}
+
 static void test_build_epoch(void **state)
 {
     (void)state;
@@ -312,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_sha256_long),
         cmocka_unit_test(test_paths),               cmocka_unit_test(test_atomic_output),
         cmocka_unit_test(test_build_epoch), cmocka_unit_test(test_read_file_limit),
+        cmocka_unit_test(test_out_shown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
