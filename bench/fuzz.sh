@@ -16,7 +16,7 @@ cd "$root"
 secs=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_csv fuzz_ini fuzz_filter fuzz_doc_pdf)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_csv fuzz_ini fuzz_filter fuzz_doc_pdf fuzz_doc_tex)
 BUILD=${BUILD:-build-fuzz}
 jobs=${FUZZ_JOBS:-1}
 

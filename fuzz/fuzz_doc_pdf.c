@@ -8,7 +8,12 @@
  * metrics and floats. Fonts and the hyphenation dictionary are loaded once
  * in LLVMFuzzerInitialize. Oracle beyond ASan/UBSan: every failure comes
  * with an error diagnostic; a successful write leaves a file that starts
- * with %PDF- and ends with %%EOF. */
+ * with %PDF- and ends with %%EOF.
+ * Built with RC_FUZZ_TEX (target fuzz_doc_tex) the document goes through
+ * rc_latex_emit instead of layout and PDF; the .tex must be valid UTF-8
+ * without control characters, have balanced braces outside comments and
+ * escapes, and hold exactly one \begin{document} and one \end{document}
+ * (text from the input can never close the document or open a group). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,9 +27,11 @@
 #include "rc/diag.h"
 #include "rc/doc.h"
 #include "rc/font.h"
+#include "rc/latex.h"
 #include "rc/layout.h"
 #include "rc/locale.h"
 #include "rc/pdf.h"
+#include "rc/util.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -124,6 +131,31 @@ static void check_pdf(const char *path)
     if (!strstr(tail, "%%EOF") || n == 0) abort();
 }
 
+/* The LaTeX oracles (RC_FUZZ_TEX). */
+__attribute__((unused)) static void check_tex(const char *t, size_t n)
+{
+    if (n == 0 || rc_utf8_validate(t, n) != n) abort();
+    long depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if (c < 0x20 && c != '\n') abort(); /* no tab, NUL, CR, ESC... reaches TeX */
+        if (c == '\\') {
+            i++; /* \{ \} \% \\ are escapes */
+        } else if (c == '%') {
+            while (i < n && t[i] != '\n')
+                i++;
+        } else if (c == '{') {
+            depth++;
+        } else if (c == '}') {
+            if (--depth < 0) abort();
+        }
+    }
+    if (depth != 0) abort();
+    const char *b = strstr(t, "\\begin{document}"), *e = strstr(t, "\\end{document}");
+    if (!b || !e || e < b || strstr(b + 1, "\\begin{document}") || strstr(e + 1, "\\end{document}"))
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const rc_part parts[] = {RC_PART_MAIN, RC_PART_BACK, RC_PART_ANNEX, RC_PART_FRONT};
@@ -152,6 +184,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     rc_status st = rc_doc_finish(&doc, d);
     if ((st != RC_OK || failed) && rc_diag_errors(d) == 0) abort();
+#ifdef RC_FUZZ_TEX
+    if (rc_diag_errors(d) == 0) {
+        char *tex = NULL;
+        size_t tlen = 0;
+        FILE *m = open_memstream(&tex, &tlen);
+        if (!m) abort();
+        st = rc_latex_emit(a, &doc, m);
+        if (fclose(m) != 0 || st != RC_OK) abort();
+        check_tex(tex, tlen);
+        free(tex);
+    }
+#else
     if (rc_diag_errors(d) == 0) {
         rc_layout lay = {0};
         st = rc_layout_document(a, &doc, &fonts, hyph, d, &lay);
@@ -164,6 +208,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             unlink(pdf_path);
         }
     }
+#endif
     fz_check_diags(d);
     rc_diag_free(d);
     rc_arena_free(a);
