@@ -32,8 +32,9 @@ test-asan:
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
 
-# Every unit test executable, `reportc check/metrics` (tests/e2e/metrics.sh)
-# and one full build of the sample run under memcheck; any invalid access,
+# Every unit test executable, `reportc check/metrics` (tests/e2e/metrics.sh),
+# one full build of the sample and every bad-input case (tests/e2e/bad_inputs.sh)
+# run under memcheck; any invalid access,
 # use of uninitialised memory or definite/indirect leak fails the target.
 # Logs: $(BUILD)/valgrind/<name>.log. See docs/reliability.md.
 test-valgrind: build
@@ -56,6 +57,8 @@ test-valgrind: build
 	if $$logs/reportc build $(CONFIG) -o $$out > $$logs/build.out 2>&1; then pass=$$((pass+1)); echo "valgrind ok   reportc build $(CONFIG)"; \
 	else fail=$$((fail+1)); echo "valgrind FAIL reportc build ($$logs/build.out)"; tail -20 $$logs/build.out; fi; \
 	rm -rf $$out; \
+	if bash tests/e2e/bad_inputs.sh $$logs/reportc > $$logs/bad_inputs.out 2>&1; then pass=$$((pass+1)); echo "valgrind ok   e2e/bad_inputs ($$(tail -1 $$logs/bad_inputs.out))"; \
+	else fail=$$((fail+1)); echo "valgrind FAIL e2e/bad_inputs ($$logs/bad_inputs.out)"; grep -A5 FAIL $$logs/bad_inputs.out | head -30; fi; \
 	for l in $$logs/reportc.*.log; do [ -s $$l ] && { echo "valgrind errors in $$l:"; head -30 $$l; fail=$$((fail+1)); }; done; \
 	echo "valgrind: $$pass passed, $$fail failed"; [ $$fail = 0 ]
 
