@@ -34,7 +34,8 @@ void rc_diag_free(rc_diag *d)
     free(d);
 }
 
-static void vreport(rc_diag *d, rc_diag_level lv, rc_loc loc, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void vreport(rc_diag *d, rc_diag_level lv,
+                                                           rc_loc loc, const char *fmt, va_list ap)
 {
     if (d->n == d->cap) {
         size_t nc = d->cap ? d->cap * 2 : 16;
