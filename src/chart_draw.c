@@ -201,8 +201,10 @@ rc_rgb rc_chart_series_colour(const rc_chart_ctx *x, size_t i)
 
 double rc_chart_dash(const rc_chart_ctx *x, size_t i)
 {
-    static const double pattern[] = {0, 2.5, 1.0};
-    return pattern[(i + i / x->npal) % 3];
+    /* solid, dashed, dotted, long dashes: neighbouring palette entries
+     * (often a colour and its tint) never share a pattern */
+    static const double pattern[] = {0, 2.5, 1.0, 6.0};
+    return pattern[(i + i / x->npal) % 4];
 }
 
 rc_rgb rc_chart_text_on(const rc_chart_ctx *x, rc_rgb fill)
