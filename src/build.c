@@ -326,7 +326,10 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
                                const rc_doc *doc, unsigned want, rc_diag *d)
 {
     const char *dir = o->outdir ? o->outdir : cfg->output.dir;
-    rc_loc dloc = cfg->output.directory.s ? cfg->output.directory.loc : cfg->output.loc;
+    /* -o DIR is reported as the command line's, not as the INI key's */
+    rc_loc dloc = o->outdir                ? (rc_loc){0}
+                  : cfg->output.directory.s ? cfg->output.directory.loc
+                                            : cfg->output.loc;
     if (!check_targets(a, cfg, dir, want, d)) return RC_ERR_CONFIG;
     bool created = false;
     if (make_dirs(dir, &created) != 0) {
