@@ -227,20 +227,48 @@ static void *typeset_thread(void *arg)
 /* ---- output targets are checked before anything is written ---- */
 
 typedef struct input_file {
-    const char *path, *what;
+    const char *what, *name, *path; /* "the CSV file of source", "survey", its path */
+    dev_t dev;
+    ino_t ino;
 } input_file;
 typedef RC_VEC(input_file) input_vec;
 
-static void add_input(rc_arena *a, input_vec *v, const char *path, const char *what)
+/* Records an input's directory entry (lstat: see check_targets). */
+static void add_input(rc_arena *a, input_vec *v, const char *path, const char *what,
+                      const char *name)
 {
-    if (path) RC_PUSH(a, *v, ((input_file){path, what}));
+    struct stat st;
+    if (path && lstat(path, &st) == 0)
+        RC_PUSH(a, *v, ((input_file){what, name, path, st.st_dev, st.st_ino}));
 }
 
 static void add_inputs(rc_arena *a, input_vec *v, const char *const *paths, size_t n,
                        const char *what)
 {
     for (size_t i = 0; paths && i < n; i++)
-        add_input(a, v, paths[i], what);
+        add_input(a, v, paths[i], what, NULL);
+}
+
+/* Every file the build reads. */
+static void collect_inputs(rc_arena *a, const rc_config *cfg, unsigned want, input_vec *in)
+{
+    add_input(a, in, cfg->path, "the configuration file", NULL);
+    for (size_t i = 0; i < cfg->nsources; i++)
+        add_input(a, in, cfg->sources[i].path, "the CSV file of source", cfg->sources[i].name.s);
+    const rc_document_cfg *dc = &cfg->document;
+    add_inputs(a, in, dc->front_path, dc->front.n, "a Markdown file of the report");
+    add_inputs(a, in, dc->chapter_path, dc->chapters.n, "a Markdown file of the report");
+    add_inputs(a, in, dc->back_path, dc->back.n, "a Markdown file of the report");
+    add_inputs(a, in, dc->annex_path, dc->annexes.n, "a Markdown file of the report");
+    for (size_t i = 0; i < cfg->ntables; i++)
+        add_input(a, in, cfg->tables[i].path, "the file of table", cfg->tables[i].name.s);
+    for (size_t i = 0; i < cfg->nboxes; i++)
+        add_input(a, in, cfg->boxes[i].path, "the file of box", cfg->boxes[i].name.s);
+    if (want & RC_OUT_PDF) {
+        add_inputs(a, in, cfg->style.font_path, RC_FONT_COUNT, "a font file");
+        if (cfg->style.hyphenate)
+            add_input(a, in, cfg->style.hyphenation, "the hyphenation dictionary", NULL);
+    }
 }
 
 /* Every output is a distinct file name, is not a directory, and is not one
@@ -260,26 +288,7 @@ static bool check_targets(rc_arena *a, const rc_config *cfg, const char *dir, un
                 {RC_OUT_XLSX, &oc->figures_xlsx, "figures_xlsx"}};
     const size_t nouts = sizeof outs / sizeof outs[0];
     input_vec in = {0};
-    add_input(a, &in, cfg->path, "the configuration file");
-    for (size_t i = 0; i < cfg->nsources; i++)
-        add_input(a, &in, cfg->sources[i].path,
-                  rc_arena_printf(a, "the CSV file of source '%s'", cfg->sources[i].name.s));
-    const rc_document_cfg *dc = &cfg->document;
-    add_inputs(a, &in, dc->front_path, dc->front.n, "a Markdown file of the report");
-    add_inputs(a, &in, dc->chapter_path, dc->chapters.n, "a Markdown file of the report");
-    add_inputs(a, &in, dc->back_path, dc->back.n, "a Markdown file of the report");
-    add_inputs(a, &in, dc->annex_path, dc->annexes.n, "a Markdown file of the report");
-    for (size_t i = 0; i < cfg->ntables; i++)
-        add_input(a, &in, cfg->tables[i].path,
-                  rc_arena_printf(a, "the file of table '%s'", cfg->tables[i].name.s));
-    for (size_t i = 0; i < cfg->nboxes; i++)
-        add_input(a, &in, cfg->boxes[i].path,
-                  rc_arena_printf(a, "the file of box '%s'", cfg->boxes[i].name.s));
-    if (want & RC_OUT_PDF) {
-        add_inputs(a, &in, cfg->style.font_path, RC_FONT_COUNT, "a font file");
-        if (cfg->style.hyphenate)
-            add_input(a, &in, cfg->style.hyphenation, "the hyphenation dictionary");
-    }
+    bool collected = false; /* inputs are listed once, and only if a target exists */
     bool ok = true;
     for (size_t i = 0; i < nouts; i++) {
         if (!(want & outs[i].bit) || !outs[i].name->s) continue;
@@ -306,14 +315,18 @@ static bool check_targets(rc_arena *a, const rc_config *cfg, const char *dir, un
             ok = false;
             continue;
         }
+        if (!collected) {
+            collect_inputs(a, cfg, want, &in);
+            collected = true;
+        }
         for (size_t k = 0; k < in.n; k++) {
-            struct stat is;
-            if (lstat(in.v[k].path, &is) == 0 && is.st_dev == ts.st_dev &&
-                is.st_ino == ts.st_ino) {
+            const input_file *f = &in.v[k];
+            if (f->dev == ts.st_dev && f->ino == ts.st_ino) {
                 rc_diag_error(d, nm->loc,
-                              "output '%s' would overwrite %s ('%s'); choose another name or "
-                              "output directory",
-                              target, in.v[k].what, in.v[k].path);
+                              "output '%s' would overwrite %s%s%s%s ('%s'); choose another "
+                              "name or output directory",
+                              target, f->what, f->name ? " '" : "", f->name ? f->name : "",
+                              f->name ? "'" : "", f->path);
                 ok = false;
                 break;
             }

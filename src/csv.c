@@ -556,35 +556,8 @@ static bool utf16_bom(parser *p, const char *b, size_t len)
     return true;
 }
 
-/* NUL bytes never occur in UTF-8 text; one means a binary file or UTF-16
- * without a byte order mark. Found with memchr on each block (much faster
- * than the parser), reported at its line and column: nl_before newlines
- * precede b, and b[0] is column col0 of its line. */
-static bool nul_byte(parser *p, const char *b, size_t len, unsigned nl_before, size_t col0)
-{
-    const char *z = memchr(b, 0, len);
-    if (!z) return false;
-    unsigned line = nl_before + 1;
-    size_t col = col0;
-    for (const char *q = b; q < z; q++) {
-        if (*q == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
-    rc_diag_error(p->d, at(p, line, col),
-                  "NUL byte (0x00): this is not UTF-8 text (a UTF-16 or binary file?); save it "
-                  "as UTF-8 CSV");
-    return true;
-}
-
-/* Line position after the first n bytes of the file (error path only: the
- * reader does not count lines for blocks it has already parsed). */
-static void prefix_pos(int fd, size_t n, unsigned *nl, size_t *col);
-
-/* Counts the newlines of b and the column after its last byte. */
+/* Moves a position (nl newlines seen, col the 1-based column of the next
+ * byte) past the len bytes of b. */
 static void advance_pos(const char *b, size_t len, unsigned *nl, size_t *col)
 {
     const char *end = b + len, *last = NULL;
@@ -595,6 +568,25 @@ static void advance_pos(const char *b, size_t len, unsigned *nl, size_t *col)
     *col = last ? (size_t)(end - last) : *col + len;
 }
 
+/* NUL bytes never occur in UTF-8 text; one means a binary file or UTF-16
+ * without a byte order mark. Found with memchr on each block (much faster
+ * than the parser), reported at its line and column: nl_before newlines
+ * precede b, and b[0] is column col0 of its line. */
+static bool nul_byte(parser *p, const char *b, size_t len, unsigned nl_before, size_t col0)
+{
+    const char *z = memchr(b, 0, len);
+    if (!z) return false;
+    unsigned nl = nl_before;
+    size_t col = col0;
+    advance_pos(b, (size_t)(z - b), &nl, &col);
+    rc_diag_error(p->d, at(p, nl + 1, col),
+                  "NUL byte (0x00): this is not UTF-8 text (a UTF-16 or binary file?); save it "
+                  "as UTF-8 CSV");
+    return true;
+}
+
+/* Line position after the first n bytes of the file (error path only: the
+ * reader does not count lines for blocks it has already parsed). */
 static void prefix_pos(int fd, size_t n, unsigned *nl, size_t *col)
 {
     char chunk[1 << 16];

@@ -244,6 +244,24 @@ static inline uint64_t sep_mask(const char *s, size_t len, char sep)
  * needs rc_value_parse_rt (which may report it). Agrees with rc_value_fast
  * and rc_value_parse_rt, including their order: a missing code wins over a
  * declared code with the same text. */
+/* One item s[i..t) of a multi cell, blanks trimmed: its code's bit is added
+ * to *mask. False for an undeclared code (rc_value_parse_rt reports it).
+ * Forced inline: on the hot path a call cost 2% more instructions. */
+__attribute__((always_inline)) static inline bool multi_item(const rc_field_rt *rt,
+                                                              const char *s, size_t i, size_t t,
+                                                              uint64_t *mask)
+{
+    while (i < t && is_space(s[i]))
+        i++;
+    while (t > i && is_space(s[t - 1]))
+        t--;
+    if (t == i) return true;
+    const rc_code_slot *e = rc_find_padded(rt, s + i, t - i);
+    if (!e || e->idx1 > 64) return false;
+    *mask |= (uint64_t)1 << (e->idx1 - 1);
+    return true;
+}
+
 static inline int fast_cell(const rc_field_rt *rt, rc_col *col, const rc_csv_field *c, size_t w,
                             uint64_t bit)
 {
@@ -291,16 +309,8 @@ static inline int fast_cell(const rc_field_rt *rt, rc_col *col, const rc_csv_fie
         if (len <= 64) { /* the separators' positions at once, then item by item */
             uint64_t seps = sep_mask(s, len, rt->sep);
             for (size_t i = 0;;) {
-                size_t j = seps ? (size_t)__builtin_ctzll(seps) : len, t = j;
-                while (i < t && is_space(s[i]))
-                    i++;
-                while (t > i && is_space(s[t - 1]))
-                    t--;
-                if (t > i) {
-                    const rc_code_slot *e = rc_find_padded(rt, s + i, t - i);
-                    if (!e || e->idx1 > 64) return -1; /* reported by rc_value_parse_rt */
-                    mask |= (uint64_t)1 << (e->idx1 - 1);
-                }
+                size_t j = seps ? (size_t)__builtin_ctzll(seps) : len;
+                if (!multi_item(rt, s, i, j, &mask)) return -1;
                 if (!seps) break;
                 i = j + 1;
                 seps &= seps - 1;
@@ -310,16 +320,7 @@ static inline int fast_cell(const rc_field_rt *rt, rc_col *col, const rc_csv_fie
                 size_t j = i;
                 while (j < len && s[j] != rt->sep)
                     j++;
-                size_t t = j;
-                while (i < t && is_space(s[i]))
-                    i++;
-                while (t > i && is_space(s[t - 1]))
-                    t--;
-                if (t > i) {
-                    const rc_code_slot *e = rc_find_padded(rt, s + i, t - i);
-                    if (!e || e->idx1 > 64) return -1;
-                    mask |= (uint64_t)1 << (e->idx1 - 1);
-                }
+                if (!multi_item(rt, s, i, j, &mask)) return -1;
                 i = j + 1;
             }
         }

@@ -331,10 +331,8 @@ void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size
 {
     rc_arena *a = m->st->a;
     if (!len) return;
-    if (memchr(lit, '[', len)) {
-        cursor fc = {m, lit, segs, nsegs, block_loc, 0, 0, 0, false};
-        orphan_footnotes(&fc, lit, len);
-    }
+    cursor cu = {m, lit, segs, nsegs, block_loc, 0, 0, 0, false};
+    if (memchr(lit, '[', len)) orphan_footnotes(&cu, lit, len);
     const char *first = memchr(lit, '{', len);
     bool any = false;
     for (const char *p = first; p && p + 1 < lit + len;
@@ -343,7 +341,6 @@ void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size
             any = true;
             break;
         }
-    cursor cu = {m, lit, segs, nsegs, block_loc, 0, 0, 0, false};
     if (!any) {
         rc_node *t = rc_node_new(a, RC_NODE_TEXT, off_loc(&cu, 0));
         t->text = lit;

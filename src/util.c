@@ -117,71 +117,54 @@ const char *rc_read_error(int err)
                         : strerror(err);
 }
 
+/* Closes fd and fails with errno = err (close must not clobber it). */
+static rc_status read_fail(int fd, int err, rc_status st)
+{
+    close(fd);
+    errno = err;
+    return st;
+}
+
 rc_status rc_read_file(rc_arena *a, const char *path, char **data, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return RC_ERR_IO;
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        return RC_ERR_IO;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        errno = EISDIR;
-        return RC_ERR_IO;
-    }
-    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > (uint64_t)RC_MAX_INPUT_FILE) {
-        close(fd);
-        errno = EFBIG;
-        return RC_ERR_LIMIT;
-    }
+    if (fstat(fd, &st) != 0)
+        return read_fail(fd, errno, RC_ERR_IO);
+    if (S_ISDIR(st.st_mode))
+        return read_fail(fd, EISDIR, RC_ERR_IO);
+    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > (uint64_t)RC_MAX_INPUT_FILE)
+        return read_fail(fd, EFBIG, RC_ERR_LIMIT);
     /* A regular file is read into a buffer of its size; growth is only
      * needed when it grows while being read, or for pipes. */
     size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536;
     char *buf = rc_arena_alloc(a, cap + 1);
     size_t n = 0;
     for (;;) {
-        if (n == cap) {
-            char probe;
-            ssize_t r = read(fd, &probe, 1);
-            if (r == 0)
-                break;
-            if (r < 0) {
-                if (errno == EINTR)
-                    continue;
-                int e = errno;
-                close(fd);
-                errno = e;
-                return RC_ERR_IO;
-            }
-            if (cap >= RC_MAX_INPUT_FILE) { /* grew while read, or a pipe */
-                close(fd);
-                errno = EFBIG;
-                return RC_ERR_LIMIT;
-            }
-            size_t nc = cap * 2 + 4096;
-            if (nc > RC_MAX_INPUT_FILE) nc = RC_MAX_INPUT_FILE;
-            buf = rc_arena_grow(a, buf, cap + 1, nc + 1, 1);
-            cap = nc;
-            buf[n++] = probe;
-            continue;
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
+        /* A full buffer: probe one byte to learn whether the file goes on. */
+        char probe;
+        bool full = n == cap;
+        ssize_t r = full ? read(fd, &probe, 1) : read(fd, buf + n, cap - n);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            int e = errno;
-            close(fd);
-            errno = e;
-            return RC_ERR_IO;
+            return read_fail(fd, errno, RC_ERR_IO);
         }
         if (r == 0)
             break;
-        n += (size_t)r;
+        if (!full) {
+            n += (size_t)r;
+            continue;
+        }
+        if (cap >= RC_MAX_INPUT_FILE) /* grew while read, or a pipe */
+            return read_fail(fd, EFBIG, RC_ERR_LIMIT);
+        size_t nc = cap * 2 + 4096;
+        if (nc > RC_MAX_INPUT_FILE) nc = RC_MAX_INPUT_FILE;
+        buf = rc_arena_grow(a, buf, cap + 1, nc + 1, 1);
+        cap = nc;
+        buf[n++] = probe;
     }
     close(fd);
     buf[n] = 0;

@@ -6,6 +6,9 @@
 # 'prepare' (a script run first in a scratch copy, e.g. to create a huge
 # file) and 'env' (VAR=value lines set for the run). After a failing build
 # the output directory must be unchanged.
+# RC_BAD_CASES="name ..." runs only those cases; RC_BAD_RECORD=1 writes what
+# reportc printed and returned as each case's 'expected' and 'status' instead
+# of checking them (scripts/capture-bad-case.sh).
 set -uo pipefail
 RC=$(realpath "$1")
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,6 +18,7 @@ snapshot() { (cd "$1" && find . | LC_ALL=C sort && find . -type f -exec sha256su
 for case in "$root"/tests/bad/*/; do
   name=$(basename "$case")
   [[ $name == _* ]] && continue      # shared fixtures, not a case
+  [ -n "${RC_BAD_CASES:-}" ] && [[ " $RC_BAD_CASES " != *" $name "* ]] && continue
   base=$(mktemp -d)
   work=$base/case
   mkdir "$work"
@@ -32,6 +36,14 @@ for case in "$root"/tests/bad/*/; do
   after=$(snapshot "$work/out")
   # Paths inside the checkout are written @ROOT@ so expectations hold anywhere.
   sed -i "s|$root|@ROOT@|g" "$base/stderr"
+  if [ -n "${RC_BAD_RECORD:-}" ]; then
+    cp "$base/stderr" "$case/expected"
+    echo "$st" > "$case/status"
+    echo "$name: exit $st"
+    sed 's/^/    /' "$case/expected"
+    rm -rf "$base"
+    continue
+  fi
   want_st=$(cat "$work/status")
   ok=1
   if [ "$st" != "$want_st" ]; then echo "FAIL $name: exit $st, want $want_st"; ok=0; fi
