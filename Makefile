@@ -66,10 +66,10 @@ bench: build
 	@bench/bench.py --reportc $(BUILD)/reportc --latex
 
 format:
-	@clang-format -i src/*.c include/rc/*.h tests/unit/*.c
+	@clang-format -i src/main.c src/*/*.[ch] include/rc/*.h tests/unit/*/*.[ch]
 
 format-check:
-	@clang-format --dry-run --Werror src/*.c include/rc/*.h tests/unit/*.c
+	@clang-format --dry-run --Werror src/main.c src/*/*.[ch] include/rc/*.h tests/unit/*/*.[ch]
 
 clean:
 	@rm -rf $(BUILD) $(ASAN_BUILD)

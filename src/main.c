@@ -54,19 +54,20 @@ static int parse_only(const char *s, unsigned *mask)
             return 0;
         }
         s += n;
-        if (*s == ',')
-            s++;
+        if (*s == ',') s++;
     }
     return *mask != 0;
 }
 
 int main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'}, {"only", required_argument, NULL, 'O'},
-        {"json", no_argument, NULL, 'j'},         {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                             {"only", required_argument, NULL, 'O'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"version", no_argument, NULL, 'V'},
+                                             {NULL, 0, NULL, 0}};
     rc_options o = {.out = stdout};
     const char *cmd = NULL;
     int c;
@@ -78,8 +79,7 @@ int main(int argc, char **argv)
             o.outdir = optarg;
             break;
         case 'O':
-            if (!parse_only(optarg, &o.only))
-                return 2;
+            if (!parse_only(optarg, &o.only)) return 2;
             break;
         case 'j':
             o.json = true;
@@ -98,8 +98,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc)
-        cmd = argv[optind++];
+    if (optind < argc) cmd = argv[optind++];
     if (!cmd) {
         usage(stderr);
         return 2;
@@ -138,7 +137,6 @@ int main(int argc, char **argv)
     if (st != RC_OK && rc_diag_errors(d) == 0)
         fprintf(stderr, "reportc: error: %s\n", rc_strerror(st));
     rc_diag_free(d);
-    if (fflush(stdout) != 0 && st == RC_OK)
-        st = RC_ERR_IO;
+    if (fflush(stdout) != 0 && st == RC_OK) st = RC_ERR_IO;
     return rc_status_exit_code(st);
 }

@@ -22,7 +22,8 @@ void *rc_arena_array(rc_arena *a, size_t n, size_t sz);
 char *rc_arena_strdup(rc_arena *a, const char *s);
 char *rc_arena_strndup(rc_arena *a, const char *s, size_t n);
 char *rc_arena_printf(rc_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-char *rc_arena_vprintf(rc_arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+char *rc_arena_vprintf(rc_arena *a, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Grows an array allocated in this arena (old block is abandoned). */
 void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz);
 /* Bytes handed out so far (for tests and benchmarks). */

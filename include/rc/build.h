@@ -21,12 +21,12 @@ typedef enum rc_command { RC_CMD_BUILD, RC_CMD_CHECK, RC_CMD_METRICS } rc_comman
 
 typedef struct rc_options {
     rc_command command;
-    const char *config;     /* INI path */
-    const char *outdir;     /* -o DIR, overrides [output] directory; NULL = config's */
-    unsigned only;          /* RC_OUT_* mask; 0 = as configured */
-    bool json;              /* metrics --json */
-    bool quiet;             /* no per-output lines */
-    FILE *out;              /* where metrics / build summaries go (stdout) */
+    const char *config; /* INI path */
+    const char *outdir; /* -o DIR, overrides [output] directory; NULL = config's */
+    unsigned only;      /* RC_OUT_* mask; 0 = as configured */
+    bool json;          /* metrics --json */
+    bool quiet;         /* no per-output lines */
+    FILE *out;          /* where metrics / build summaries go (stdout) */
 } rc_options;
 
 /* Runs the command; diagnostics are collected in d (the caller prints them). */

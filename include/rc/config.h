@@ -34,9 +34,9 @@
  *   [table NAME]        caption, source, note, aggregate | file, columns,
  *                       widths
  *   [box NAME]          title, file
- * Lists are comma-separated unless said otherwise; 'values', 'missing', 'authors', 'keywords', 'columns' and
- * 'items' use '|' because labels may contain commas. Inline ';' comments are
- * not recognised (';' is a legal value), only full-line comments. */
+ * Lists are comma-separated unless said otherwise; 'values', 'missing', 'authors', 'keywords',
+ * 'columns' and 'items' use '|' because labels may contain commas. Inline ';' comments are not
+ * recognised (';' is a legal value), only full-line comments. */
 #ifndef RC_CONFIG_H
 #define RC_CONFIG_H
 
@@ -91,41 +91,41 @@ typedef struct rc_code {
 } rc_code;
 
 typedef struct rc_field_cfg {
-    rc_str name;            /* NAME of [field SRC.NAME]; used in filters */
-    rc_str column;          /* CSV header text (default: name) */
-    rc_str label;           /* display label (default: column) */
+    rc_str name;   /* NAME of [field SRC.NAME]; used in filters */
+    rc_str column; /* CSV header text (default: name) */
+    rc_str label;  /* display label (default: column) */
     rc_field_type type;
     rc_loc type_loc;
-    rc_code *codes;         /* category / multi / likert labels */
+    rc_code *codes; /* category / multi / likert labels */
     size_t ncodes;
-    int scale_min, scale_max;   /* likert (default 1..5) */
-    rc_str separator;       /* multi: default ";" */
-    rc_strlist missing;     /* missing-value codes; default: the source's */
-    rc_loc loc;             /* the [field ...] header */
+    int scale_min, scale_max; /* likert (default 1..5) */
+    rc_str separator;         /* multi: default ";" */
+    rc_strlist missing;       /* missing-value codes; default: the source's */
+    rc_loc loc;               /* the [field ...] header */
     struct rc_source_cfg *source;
-    size_t index;           /* position in source->fields */
+    size_t index; /* position in source->fields */
 } rc_field_cfg;
 
 typedef struct rc_source_cfg {
     rc_str name;
-    rc_str file;            /* as written (relative to the INI file) */
-    const char *path;       /* resolved path to open */
-    char delimiter;         /* ',' ';' '\t' */
+    rc_str file;      /* as written (relative to the INI file) */
+    const char *path; /* resolved path to open */
+    char delimiter;   /* ',' ';' '\t' */
     rc_loc delimiter_loc;
-    unsigned header_row;    /* 1-based row holding the header (default 1) */
-    rc_str key;             /* field name of the unique key (optional) */
-    rc_strlist missing;     /* default missing codes: "" always, plus these */
+    unsigned header_row; /* 1-based row holding the header (default 1) */
+    rc_str key;          /* field name of the unique key (optional) */
+    rc_strlist missing;  /* default missing codes: "" always, plus these */
     rc_field_cfg *fields;
     size_t nfields;
     rc_loc loc;
 } rc_source_cfg;
 
 typedef enum rc_metric_op {
-    RC_METRIC_COUNT,     /* rows matching where */
-    RC_METRIC_SUM,       /* sum of field over matching rows */
-    RC_METRIC_MEAN,      /* mean of field over matching rows (missing skipped) */
-    RC_METRIC_SHARE,     /* count(where and of) / count(of); 0..1 */
-    RC_METRIC_DISTINCT,  /* distinct non-missing values of field among matching rows */
+    RC_METRIC_COUNT,    /* rows matching where */
+    RC_METRIC_SUM,      /* sum of field over matching rows */
+    RC_METRIC_MEAN,     /* mean of field over matching rows (missing skipped) */
+    RC_METRIC_SHARE,    /* count(where and of) / count(of); 0..1 */
+    RC_METRIC_DISTINCT, /* distinct non-missing values of field among matching rows */
     RC_METRIC_MIN,
     RC_METRIC_MAX
 } rc_metric_op;
@@ -136,10 +136,10 @@ typedef struct rc_metric_cfg {
     rc_metric_op op;
     rc_loc op_loc;
     rc_str field;
-    rc_str where;           /* filter expression, may be absent (all rows) */
-    rc_str of;              /* share: denominator filter (absent: all rows) */
-    rc_str format;          /* placeholder default format, e.g. "percent:1" */
-    rc_str label;           /* human description (workbook Metrics sheet) */
+    rc_str where;  /* filter expression, may be absent (all rows) */
+    rc_str of;     /* share: denominator filter (absent: all rows) */
+    rc_str format; /* placeholder default format, e.g. "percent:1" */
+    rc_str label;  /* human description (workbook Metrics sheet) */
     rc_loc loc;
 } rc_metric_cfg;
 
@@ -157,24 +157,24 @@ typedef struct rc_aggregate_cfg {
     rc_agg_kind kind;
     rc_loc kind_loc;
     rc_str field;
-    rc_strlist fields;      /* likert items / listing columns */
-    rc_str by;              /* grouping field (optional for distribution) */
+    rc_strlist fields; /* likert items / listing columns */
+    rc_str by;         /* grouping field (optional for distribution) */
     rc_str where;
-    rc_str order;           /* "declared" (default), "count" (descending), "label" */
+    rc_str order; /* "declared" (default), "count" (descending), "label" */
     rc_str label;
     rc_loc loc;
 } rc_aggregate_cfg;
 
 typedef enum rc_chart_type {
-    RC_CHART_BAR,        /* vertical bars (columns) */
-    RC_CHART_HBAR,       /* horizontal bars */
-    RC_CHART_GROUPED,    /* grouped bars by the aggregate's 'by' */
-    RC_CHART_STACKED,    /* stacked bars by the aggregate's 'by' */
-    RC_CHART_LIKERT,     /* 100 % stacked bars, one per item */
+    RC_CHART_BAR,     /* vertical bars (columns) */
+    RC_CHART_HBAR,    /* horizontal bars */
+    RC_CHART_GROUPED, /* grouped bars by the aggregate's 'by' */
+    RC_CHART_STACKED, /* stacked bars by the aggregate's 'by' */
+    RC_CHART_LIKERT,  /* 100 % stacked bars, one per item */
     RC_CHART_PIE,
     RC_CHART_DOUGHNUT,
-    RC_CHART_TILES,      /* key-figure tiles from metrics */
-    RC_CHART_PAIRINGS,   /* two columns of regions joined by lines */
+    RC_CHART_TILES,    /* key-figure tiles from metrics */
+    RC_CHART_PAIRINGS, /* two columns of regions joined by lines */
     RC_CHART_TYPE_COUNT
 } rc_chart_type;
 
@@ -182,15 +182,15 @@ typedef struct rc_figure_cfg {
     rc_str name;
     rc_chart_type type;
     rc_loc type_loc;
-    rc_strlist aggregate;   /* usually one; several draw side-by-side panels */
-    rc_str value;           /* "count" or "share" (default share for pie/likert) */
+    rc_strlist aggregate; /* usually one; several draw side-by-side panels */
+    rc_str value;         /* "count" or "share" (default share for pie/likert) */
     rc_str caption;
-    rc_str source_line;     /* key 'source' */
+    rc_str source_line; /* key 'source' */
     rc_str note;
-    double height_mm;       /* drawing height; 0 = not set (chart sizes it by type/data) */
-    double width;           /* fraction of the text width (default 1) */
-    rc_strlist items;       /* tiles: "metric: label" entries ('|'-separated) */
-    rc_str data;            /* pairings: source name (key 'data') */
+    double height_mm; /* drawing height; 0 = not set (chart sizes it by type/data) */
+    double width;     /* fraction of the text width (default 1) */
+    rc_strlist items; /* tiles: "metric: label" entries ('|'-separated) */
+    rc_str data;      /* pairings: source name (key 'data') */
     rc_str left, left_group, right, right_group, color;
     rc_loc loc;
 } rc_figure_cfg;
@@ -198,13 +198,13 @@ typedef struct rc_figure_cfg {
 typedef struct rc_table_cfg {
     rc_str name;
     rc_str caption;
-    rc_str source_line;     /* key 'source' */
+    rc_str source_line; /* key 'source' */
     rc_str note;
-    rc_str aggregate;       /* generated from an aggregate, or */
-    rc_str file;            /* a Markdown file holding one GFM table */
-    const char *path;       /* resolved file path */
-    rc_strlist columns;     /* header labels (override) */
-    rc_strlist widths;      /* relative column widths */
+    rc_str aggregate;   /* generated from an aggregate, or */
+    rc_str file;        /* a Markdown file holding one GFM table */
+    const char *path;   /* resolved file path */
+    rc_strlist columns; /* header labels (override) */
+    rc_strlist widths;  /* relative column widths */
     rc_loc loc;
 } rc_table_cfg;
 
@@ -218,35 +218,35 @@ typedef struct rc_box_cfg {
 
 typedef struct rc_report_cfg {
     rc_str title, subtitle, series, year, language, date;
-    rc_strlist authors;     /* '|'-separated */
+    rc_strlist authors; /* '|'-separated */
     rc_str eur, isbn, issn, doi, catalogue, publisher, place;
     rc_str contact_name, contact_address, contact_email, contact_phone, website;
-    rc_strlist keywords;    /* '|'-separated */
+    rc_strlist keywords; /* '|'-separated */
     rc_str copyright, disclaimer, cover_note;
     bool sample_identifiers;
     rc_loc loc;
 } rc_report_cfg;
 
 typedef struct rc_output_cfg {
-    rc_str directory;       /* relative to the INI file; default "out" beside it */
-    const char *dir;        /* resolved */
-    rc_str basename;        /* default: INI file name without .ini */
+    rc_str directory; /* relative to the INI file; default "out" beside it */
+    const char *dir;  /* resolved */
+    rc_str basename;  /* default: INI file name without .ini */
     rc_str pdf, tex, data_xlsx, figures_xlsx; /* file names inside dir */
     bool want_pdf, want_tex, want_xlsx;       /* from 'formats' (default all) */
     rc_loc loc;
 } rc_output_cfg;
 
 typedef struct rc_rgb {
-    double r, g, b;         /* 0..1 */
+    double r, g, b; /* 0..1 */
 } rc_rgb;
 
 typedef struct rc_style_cfg {
     rc_rgb palette[16];
-    size_t npalette;        /* default: EC blue, yellow, tints, grey */
+    size_t npalette;          /* default: EC blue, yellow, tints, grey */
     const char *font_path[5]; /* regular, italic, bold, bold italic, light (resolved) */
     rc_loc font_loc[5];
-    double font_size;       /* body size in pt (default 10) */
-    const char *hyphenation;  /* resolved .dic path; NULL = by language */
+    double font_size;        /* body size in pt (default 10) */
+    const char *hyphenation; /* resolved .dic path; NULL = by language */
     rc_loc hyphenation_loc;
     bool hyphenate;
     rc_loc loc;
@@ -254,25 +254,31 @@ typedef struct rc_style_cfg {
 
 typedef struct rc_document_cfg {
     bool cover, imprint, contents, back_cover;
-    rc_strlist front, chapters, back, annexes;  /* Markdown files as written */
+    rc_strlist front, chapters, back, annexes; /* Markdown files as written */
     const char **front_path, **chapter_path, **back_path, **annex_path; /* resolved */
-    rc_strlist lists;       /* "figures", "tables", "boxes" */
+    rc_strlist lists; /* "figures", "tables", "boxes" */
     rc_loc loc;
 } rc_document_cfg;
 
 typedef struct rc_config {
-    const char *path;       /* the INI file as given */
-    const char *dir;        /* its directory */
+    const char *path; /* the INI file as given */
+    const char *dir;  /* its directory */
     rc_report_cfg report;
     rc_output_cfg output;
     rc_style_cfg style;
     rc_document_cfg document;
-    rc_source_cfg *sources;       size_t nsources;
-    rc_metric_cfg *metrics;       size_t nmetrics;
-    rc_aggregate_cfg *aggregates; size_t naggregates;
-    rc_figure_cfg *figures;       size_t nfigures;
-    rc_table_cfg *tables;         size_t ntables;
-    rc_box_cfg *boxes;            size_t nboxes;
+    rc_source_cfg *sources;
+    size_t nsources;
+    rc_metric_cfg *metrics;
+    size_t nmetrics;
+    rc_aggregate_cfg *aggregates;
+    size_t naggregates;
+    rc_figure_cfg *figures;
+    size_t nfigures;
+    rc_table_cfg *tables;
+    size_t ntables;
+    rc_box_cfg *boxes;
+    size_t nboxes;
 } rc_config;
 
 /* Loads and validates path. Reports every problem found to d. Returns

@@ -11,16 +11,16 @@
 #include "rc/diag.h"
 #include "rc/status.h"
 
-#define RC_CSV_MAX_COLUMNS 4096          /* documented limit */
-#define RC_CSV_MAX_CELL (1u << 20)       /* 1 MiB per cell */
+#define RC_CSV_MAX_COLUMNS 4096           /* documented limit */
+#define RC_CSV_MAX_CELL (1u << 20)        /* 1 MiB per cell */
 #define RC_CSV_MAX_FILE ((size_t)4 << 30) /* 4 GiB per file */
 
 typedef struct rc_csv_field {
-    const char *s;  /* not NUL-terminated in general; use len */
+    const char *s; /* not NUL-terminated in general; use len */
     size_t len;
-    unsigned col;   /* 1-based column (bytes, UTF-8) where the field starts */
-    unsigned line;  /* line where the field starts (> record line after a
-                     * newline inside an earlier quoted field) */
+    unsigned col;         /* 1-based column (bytes, UTF-8) where the field starts */
+    unsigned line;        /* line where the field starts (> record line after a
+                           * newline inside an earlier quoted field) */
     unsigned char quoted; /* 1 when the field was in quotes (its text starts at col + 1) */
 } rc_csv_field;
 
@@ -30,12 +30,12 @@ typedef struct rc_csv_field {
 typedef int (*rc_csv_record_fn)(void *user, const rc_csv_field *fields, size_t n, unsigned line);
 
 typedef struct rc_csv_opts {
-    char delimiter;       /* ',' ';' '\t' */
-    const char *file;     /* for diagnostics */
-    unsigned header_row;  /* 1-based record holding the header (0 = 1): later
-                           * records must have as many fields; earlier ones
-                           * are passed through unchecked. Blank lines are
-                           * skipped and not counted. */
+    char delimiter;      /* ',' ';' '\t' */
+    const char *file;    /* for diagnostics */
+    unsigned header_row; /* 1-based record holding the header (0 = 1): later
+                          * records must have as many fields; earlier ones
+                          * are passed through unchecked. Blank lines are
+                          * skipped and not counted. */
     /* Optional: rc_csv_read passes every block it reads, in file order, so a
      * caller can hash the file (provenance) without reading it twice. */
     void (*on_bytes)(void *ctx, const char *data, size_t n);

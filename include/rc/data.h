@@ -17,28 +17,28 @@
 /* One typed cell. */
 typedef struct rc_value {
     bool missing;
-    int code;           /* category/likert: index into field->codes, -1 if missing */
-    uint64_t mask;      /* multi: bit i set when codes[i] is mentioned (<= 64 codes) */
-    double num;         /* integer/number/likert numeric value */
-    const char *text;   /* the raw cell text (trimmed), NUL-terminated */
+    int code;         /* category/likert: index into field->codes, -1 if missing */
+    uint64_t mask;    /* multi: bit i set when codes[i] is mentioned (<= 64 codes) */
+    double num;       /* integer/number/likert numeric value */
+    const char *text; /* the raw cell text (trimmed), NUL-terminated */
 } rc_value;
 
 /* A source after loading. rows is NULL unless rows were kept. */
 typedef struct rc_source_data {
     const rc_source_cfg *cfg;
     size_t nrows;
-    size_t ncols;            /* = cfg->nfields */
-    rc_value *rows;          /* nrows * ncols, row-major, or NULL */
-    unsigned *row_line;      /* CSV line of each kept row, or NULL */
-    char sha256[65];         /* of the file as read */
+    size_t ncols;       /* = cfg->nfields */
+    rc_value *rows;     /* nrows * ncols, row-major, or NULL */
+    unsigned *row_line; /* CSV line of each kept row, or NULL */
+    char sha256[65];    /* of the file as read */
     size_t bytes;
 } rc_source_data;
 
 typedef struct rc_metric_value {
     const rc_metric_cfg *cfg;
     const char *name;
-    double value;            /* NaN when undefined (mean of nothing) */
-    bool integral;           /* counts, distincts, sums of integers */
+    double value;  /* NaN when undefined (mean of nothing) */
+    bool integral; /* counts, distincts, sums of integers */
 } rc_metric_value;
 
 /* An aggregate is a matrix: rows x cols, with labels for both.
@@ -73,22 +73,25 @@ typedef struct rc_agg {
     size_t nrows, ncols;
     const char **row_label, **row_code;
     const char **col_label, **col_code;
-    double *value;           /* nrows * ncols */
-    double *share;           /* nrows * ncols, or NULL */
-    double *total;           /* per column (distribution), or NULL */
-    double *answered, *mean, *median, *top2;  /* per row (likert), or NULL */
-    const char **cell;       /* nrows * ncols (rows kind), or NULL */
-    const rc_field_cfg *field;     /* the main field (distribution, distinct, sum) */
-    const rc_field_cfg *by;        /* grouping field or NULL */
-    const rc_field_cfg **fields;   /* likert items / listing columns (nfields) */
+    double *value;                           /* nrows * ncols */
+    double *share;                           /* nrows * ncols, or NULL */
+    double *total;                           /* per column (distribution), or NULL */
+    double *answered, *mean, *median, *top2; /* per row (likert), or NULL */
+    const char **cell;                       /* nrows * ncols (rows kind), or NULL */
+    const rc_field_cfg *field;               /* the main field (distribution, distinct, sum) */
+    const rc_field_cfg *by;                  /* grouping field or NULL */
+    const rc_field_cfg **fields;             /* likert items / listing columns (nfields) */
     size_t nfields;
 } rc_agg;
 
 typedef struct rc_data {
     const rc_config *cfg;
-    rc_source_data *sources;  size_t nsources;   /* same order as cfg->sources */
-    rc_metric_value *metrics; size_t nmetrics;   /* same order as cfg->metrics */
-    rc_agg *aggs;             size_t naggs;      /* same order as cfg->aggregates */
+    rc_source_data *sources;
+    size_t nsources; /* same order as cfg->sources */
+    rc_metric_value *metrics;
+    size_t nmetrics; /* same order as cfg->metrics */
+    rc_agg *aggs;
+    size_t naggs; /* same order as cfg->aggregates */
 } rc_data;
 
 enum {

@@ -26,12 +26,12 @@ struct rc_chart;
 typedef enum rc_node_type {
     /* structure */
     RC_NODE_DOCUMENT,
-    RC_NODE_SECTION,        /* one Markdown file: part + its blocks */
+    RC_NODE_SECTION, /* one Markdown file: part + its blocks */
     /* generated blocks */
     RC_NODE_COVER,
     RC_NODE_IMPRINT,
     RC_NODE_TOC,
-    RC_NODE_LIST_OF,        /* list of figures / tables / boxes: see 'list' */
+    RC_NODE_LIST_OF, /* list of figures / tables / boxes: see 'list' */
     RC_NODE_BACK_COVER,
     /* blocks */
     RC_NODE_HEADING,
@@ -41,30 +41,30 @@ typedef enum rc_node_type {
     RC_NODE_BLOCKQUOTE,
     RC_NODE_CODE_BLOCK,
     RC_NODE_THEMATIC_BREAK,
-    RC_NODE_TABLE,          /* rows are children */
+    RC_NODE_TABLE, /* rows are children */
     RC_NODE_TABLE_ROW,
     RC_NODE_TABLE_CELL,
-    RC_NODE_FIGURE,         /* a chart float */
-    RC_NODE_BOX,            /* a shaded case-study box; children are blocks */
-    RC_NODE_FOOTNOTE_DEF,   /* body of a footnote (kept in doc->footnotes) */
+    RC_NODE_FIGURE,       /* a chart float */
+    RC_NODE_BOX,          /* a shaded case-study box; children are blocks */
+    RC_NODE_FOOTNOTE_DEF, /* body of a footnote (kept in doc->footnotes) */
     /* inlines */
     RC_NODE_TEXT,
     RC_NODE_EMPH,
     RC_NODE_STRONG,
     RC_NODE_STRIKE,
     RC_NODE_CODE,
-    RC_NODE_LINK,           /* url: external or "#id" internal */
+    RC_NODE_LINK, /* url: external or "#id" internal */
     RC_NODE_SOFTBREAK,
     RC_NODE_LINEBREAK,
-    RC_NODE_FOOTNOTE_REF,   /* number; footnote -> its RC_NODE_FOOTNOTE_DEF */
+    RC_NODE_FOOTNOTE_REF, /* number; footnote -> its RC_NODE_FOOTNOTE_DEF */
     RC_NODE_TYPE_COUNT
 } rc_node_type;
 
 typedef enum rc_part {
-    RC_PART_FRONT,          /* abstract, foreword, ... (unnumbered, roman pages) */
-    RC_PART_MAIN,           /* numbered chapters */
-    RC_PART_BACK,           /* references, abbreviations, lists (unnumbered) */
-    RC_PART_ANNEX           /* annexes */
+    RC_PART_FRONT, /* abstract, foreword, ... (unnumbered, roman pages) */
+    RC_PART_MAIN,  /* numbered chapters */
+    RC_PART_BACK,  /* references, abbreviations, lists (unnumbered) */
+    RC_PART_ANNEX  /* annexes */
 } rc_part;
 
 typedef enum rc_list_kind { RC_LIST_FIGURES, RC_LIST_TABLES, RC_LIST_BOXES } rc_list_kind;
@@ -76,36 +76,36 @@ typedef struct rc_node {
     rc_loc loc;
     struct rc_node *parent, *first, *last, *next, *prev;
 
-    const char *text;       /* TEXT, CODE, CODE_BLOCK: UTF-8 literal (NUL-terminated) */
+    const char *text; /* TEXT, CODE, CODE_BLOCK: UTF-8 literal (NUL-terminated) */
     size_t len;
-    const char *url;        /* LINK */
-    const char *id;         /* anchor: "sec-2-1", "figure:motivation", "fn-3" ... */
+    const char *url; /* LINK */
+    const char *id;  /* anchor: "sec-2-1", "figure:motivation", "fn-3" ... */
 
-    int level;              /* HEADING 1..4 */
-    bool numbered;          /* HEADING carries a number */
-    const char *number;     /* "2.1", "Annex 1"; FIGURE/TABLE/BOX "6"; NULL if none */
-    rc_part part;           /* HEADING, SECTION */
-    bool in_toc;            /* HEADING listed in contents and outline */
+    int level;          /* HEADING 1..4 */
+    bool numbered;      /* HEADING carries a number */
+    const char *number; /* "2.1", "Annex 1"; FIGURE/TABLE/BOX "6"; NULL if none */
+    rc_part part;       /* HEADING, SECTION */
+    bool in_toc;        /* HEADING listed in contents and outline */
 
-    bool ordered;           /* LIST */
-    int start;              /* LIST start number */
-    bool tight;             /* LIST */
-    rc_align align;         /* TABLE_CELL */
-    bool header;            /* TABLE_ROW is a header row */
-    size_t ncols;           /* TABLE */
-    rc_list_kind list;      /* LIST_OF */
+    bool ordered;      /* LIST */
+    int start;         /* LIST start number */
+    bool tight;        /* LIST */
+    rc_align align;    /* TABLE_CELL */
+    bool header;       /* TABLE_ROW is a header row */
+    size_t ncols;      /* TABLE */
+    rc_list_kind list; /* LIST_OF */
 
     /* floats */
-    const rc_figure_cfg *figure;   /* FIGURE */
-    const rc_table_cfg *table;     /* TABLE declared in the INI (numbered), or NULL */
-    const rc_box_cfg *box;         /* BOX */
-    struct rc_chart *chart;        /* FIGURE: the chart model */
-    const char *caption;           /* FIGURE/TABLE/BOX title text */
-    const char *source_line;       /* "JRC analysis ..." (without "Source: ") */
+    const rc_figure_cfg *figure; /* FIGURE */
+    const rc_table_cfg *table;   /* TABLE declared in the INI (numbered), or NULL */
+    const rc_box_cfg *box;       /* BOX */
+    struct rc_chart *chart;      /* FIGURE: the chart model */
+    const char *caption;         /* FIGURE/TABLE/BOX title text */
+    const char *source_line;     /* "JRC analysis ..." (without "Source: ") */
     const char *note;
 
-    int footnote;                  /* FOOTNOTE_REF / FOOTNOTE_DEF number (1-based) */
-    struct rc_node *footnote_def;  /* FOOTNOTE_REF -> definition */
+    int footnote;                 /* FOOTNOTE_REF / FOOTNOTE_DEF number (1-based) */
+    struct rc_node *footnote_def; /* FOOTNOTE_REF -> definition */
 } rc_node;
 
 /* A numbered float, in document order, for the lists of figures/tables/boxes. */
@@ -121,18 +121,18 @@ typedef struct rc_doc {
     const rc_config *cfg;
     const rc_data *data;
     const rc_locale *locale;
-    RC_VEC(rc_node *) headings;      /* every heading in order */
+    RC_VEC(rc_node *) headings; /* every heading in order */
     RC_VEC(rc_float_ref) figures, tables, boxes;
-    RC_VEC(rc_node *) footnotes;     /* FOOTNOTE_DEF nodes, numbered 1.. */
-    struct rc_doc_state *state;      /* private to doc*.c: numbering, pending references */
+    RC_VEC(rc_node *) footnotes; /* FOOTNOTE_DEF nodes, numbered 1.. */
+    struct rc_doc_state *state;  /* private to doc*.c: numbering, pending references */
 } rc_doc;
 
 /* Builds the whole document from the config's [document] and the computed
  * data (figures get their chart models from chart.h). Reports every problem
  * in the Markdown (unknown placeholder, unknown/duplicate float reference,
  * heading deeper than 4, unreadable file) at its file:line:col. */
-rc_status rc_doc_build(rc_arena *a, const rc_config *cfg, const rc_data *data,
-                       const rc_locale *loc, rc_diag *d, rc_doc *out);
+rc_status rc_doc_build(rc_arena *a, const rc_config *cfg, const rc_data *data, const rc_locale *loc,
+                       rc_diag *d, rc_doc *out);
 
 /* Parses one Markdown string as a section (for tests and the fuzzer).
  * Placeholders resolve against data (may be NULL: then any {{...}} is an error). */

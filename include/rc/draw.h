@@ -14,13 +14,13 @@
 #include "rc/font.h"
 
 typedef enum rc_draw_kind {
-    RC_DRAW_TEXT,       /* font, size, x, y (baseline), text/len, fill colour */
-    RC_DRAW_RECT,       /* x, y, w, h; fill and/or stroke */
-    RC_DRAW_LINE,       /* x, y -> x2, y2; stroke, line_width, dash */
-    RC_DRAW_PATH,       /* path segments; fill and/or stroke */
-    RC_DRAW_LINK,       /* clickable rect x, y, w, h -> dest (internal id) or uri */
-    RC_DRAW_DEST,       /* a named destination at (x, y): id */
-    RC_DRAW_GROUP       /* a nested list translated by (x, y) (placed figures) */
+    RC_DRAW_TEXT, /* font, size, x, y (baseline), text/len, fill colour */
+    RC_DRAW_RECT, /* x, y, w, h; fill and/or stroke */
+    RC_DRAW_LINE, /* x, y -> x2, y2; stroke, line_width, dash */
+    RC_DRAW_PATH, /* path segments; fill and/or stroke */
+    RC_DRAW_LINK, /* clickable rect x, y, w, h -> dest (internal id) or uri */
+    RC_DRAW_DEST, /* a named destination at (x, y): id */
+    RC_DRAW_GROUP /* a nested list translated by (x, y) (placed figures) */
 } rc_draw_kind;
 
 typedef enum rc_path_op { RC_PATH_MOVE, RC_PATH_LINE, RC_PATH_CURVE, RC_PATH_CLOSE } rc_path_op;
@@ -39,16 +39,16 @@ typedef struct rc_draw_op {
     bool fill, stroke;
     rc_rgb fill_rgb, stroke_rgb;
     double line_width;
-    double dash;                /* 0 = solid, else dash length (on = off) */
+    double dash; /* 0 = solid, else dash length (on = off) */
     rc_font_id font;
     double size;
-    const char *text;           /* TEXT (not NUL-terminated: len) */
+    const char *text; /* TEXT (not NUL-terminated: len) */
     size_t len;
-    rc_path_seg *segs;          /* PATH */
+    rc_path_seg *segs; /* PATH */
     size_t nsegs;
-    const char *dest;           /* LINK (internal) / DEST id */
-    const char *uri;            /* LINK (external) */
-    const rc_draw_list *group;  /* GROUP */
+    const char *dest;          /* LINK (internal) / DEST id */
+    const char *uri;           /* LINK (external) */
+    const rc_draw_list *group; /* GROUP */
 } rc_draw_op;
 
 struct rc_draw_list {

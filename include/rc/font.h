@@ -33,7 +33,7 @@ const char *rc_font_path(const rc_font *f);
 /* Advance width of a code point in font units per 1000 em; 0 if no glyph. */
 double rc_font_advance(const rc_font *f, uint32_t cp);
 bool rc_font_has_glyph(const rc_font *f, uint32_t cp);
-uint16_t rc_font_glyph(const rc_font *f, uint32_t cp);   /* 0 = .notdef */
+uint16_t rc_font_glyph(const rc_font *f, uint32_t cp); /* 0 = .notdef */
 /* Ascender / descender (negative) / cap height, per 1000 em. */
 double rc_font_ascent(const rc_font *f);
 double rc_font_descent(const rc_font *f);

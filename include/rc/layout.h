@@ -17,24 +17,24 @@
 #include "rc/locale.h"
 #include "rc/status.h"
 
-#define RC_PAGE_WIDTH 595.276   /* A4 in points */
+#define RC_PAGE_WIDTH 595.276 /* A4 in points */
 #define RC_PAGE_HEIGHT 841.890
 
 typedef enum rc_page_style { RC_PAGE_ARABIC, RC_PAGE_ROMAN, RC_PAGE_NONE } rc_page_style;
 
 typedef struct rc_page {
     rc_draw_list *content;
-    rc_page_style style;        /* numbering style of this page */
-    int number;                 /* printed number in its style (1-based) */
-    const char *label;          /* printed label: "iv", "12", "" */
+    rc_page_style style; /* numbering style of this page */
+    int number;          /* printed number in its style (1-based) */
+    const char *label;   /* printed label: "iv", "12", "" */
 } rc_page;
 
 /* A bookmark: one per heading in the contents, in order, with its level. */
 typedef struct rc_outline_entry {
     const char *title;
-    int level;                  /* 1.. */
-    size_t page;                /* 0-based page index */
-    double y;                   /* top of the heading on that page */
+    int level;   /* 1.. */
+    size_t page; /* 0-based page index */
+    double y;    /* top of the heading on that page */
     const char *dest;
 } rc_outline_entry;
 

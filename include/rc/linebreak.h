@@ -25,32 +25,32 @@
 typedef struct rc_run {
     rc_font_id font;
     double size;
-    double rise;            /* baseline shift (superscript footnote marks) */
+    double rise; /* baseline shift (superscript footnote marks) */
     rc_rgb colour;
     const char *text;
     size_t len;
-    const char *link_dest;  /* internal link target id, or NULL */
-    const char *link_uri;   /* external link, or NULL */
-    const char *anchor;     /* a destination id placed at the run start, or NULL */
-    bool nobreak;           /* the run is one unbreakable box (e.g. "Figure 6") */
+    const char *link_dest; /* internal link target id, or NULL */
+    const char *link_uri;  /* external link, or NULL */
+    const char *anchor;    /* a destination id placed at the run start, or NULL */
+    bool nobreak;          /* the run is one unbreakable box (e.g. "Figure 6") */
 } rc_run;
 
 typedef enum rc_para_align {
-    RC_PARA_JUSTIFY,        /* last line ragged */
+    RC_PARA_JUSTIFY, /* last line ragged */
     RC_PARA_LEFT,
     RC_PARA_CENTER,
     RC_PARA_RIGHT
 } rc_para_align;
 
 typedef struct rc_para_opts {
-    double width;           /* line width in pt */
-    double first_indent;    /* first line indent (may be negative for hanging) */
-    double left_indent;     /* all lines after the first (for hanging indents) */
-    double leading;         /* baseline-to-baseline distance in pt */
+    double width;        /* line width in pt */
+    double first_indent; /* first line indent (may be negative for hanging) */
+    double left_indent;  /* all lines after the first (for hanging indents) */
+    double leading;      /* baseline-to-baseline distance in pt */
     rc_para_align align;
     bool hyphenate;
-    double tolerance;       /* max adjustment ratio (TeX's tolerance/100); default 2.0 */
-    double looseness_em;    /* cap on a justified inter-word gap in em (0 = 1.0) */
+    double tolerance;    /* max adjustment ratio (TeX's tolerance/100); default 2.0 */
+    double looseness_em; /* cap on a justified inter-word gap in em (0 = 1.0) */
 } rc_para_opts;
 
 /* One positioned piece of a line: a word or part of one, in one style. */
@@ -58,9 +58,9 @@ typedef struct rc_frag {
     rc_font_id font;
     double size, rise;
     rc_rgb colour;
-    double x;               /* offset from the line's left edge */
+    double x; /* offset from the line's left edge */
     double width;
-    const char *text;       /* UTF-8, may include a trailing hyphen from the arena */
+    const char *text; /* UTF-8, may include a trailing hyphen from the arena */
     size_t len;
     const char *link_dest, *link_uri, *anchor;
 } rc_frag;
@@ -77,8 +77,8 @@ typedef struct rc_line {
 typedef struct rc_para {
     rc_line *lines;
     size_t nlines;
-    double demerits;        /* total demerits of the chosen breaking */
-    bool overfull;          /* some line is wider than opts.width */
+    double demerits; /* total demerits of the chosen breaking */
+    bool overfull;   /* some line is wider than opts.width */
 } rc_para;
 
 /* Sets runs into lines. Never fails on content: an unbreakable word wider
@@ -101,8 +101,8 @@ typedef enum rc_lb_type { RC_LB_BOX, RC_LB_GLUE, RC_LB_PENALTY } rc_lb_type;
 typedef struct rc_lb_item {
     rc_lb_type type;
     double width, stretch, shrink;
-    double penalty;         /* >= 10000 forbids, <= -10000 forces */
-    bool flagged;           /* hyphen penalty */
+    double penalty; /* >= 10000 forbids, <= -10000 forces */
+    bool flagged;   /* hyphen penalty */
 } rc_lb_item;
 
 /* Computes optimal breaks for items with line widths (widths[k] for line k;

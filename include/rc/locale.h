@@ -10,62 +10,62 @@
 
 typedef enum rc_word {
     RC_W_CONTENTS,
-    RC_W_FIGURE,          /* "Figure" */
-    RC_W_TABLE,           /* "Table" */
-    RC_W_BOX,             /* "Box" */
-    RC_W_SOURCE,          /* "Source" */
-    RC_W_NOTE,            /* "Note" */
+    RC_W_FIGURE, /* "Figure" */
+    RC_W_TABLE,  /* "Table" */
+    RC_W_BOX,    /* "Box" */
+    RC_W_SOURCE, /* "Source" */
+    RC_W_NOTE,   /* "Note" */
     RC_W_LIST_OF_FIGURES,
     RC_W_LIST_OF_TABLES,
     RC_W_LIST_OF_BOXES,
-    RC_W_ANNEX,           /* "Annex" */
-    RC_W_PAGE,            /* "page" */
-    RC_W_HOW_TO_CITE,     /* "How to cite this report" */
-    RC_W_CONTACT,         /* "Contact information" */
-    RC_W_LEGAL_NOTICE,    /* "Legal notice" */
-    RC_W_PRINTED_BY,      /* imprint line before publisher */
-    RC_W_SAMPLE_IDS,      /* note that identifiers are sample values */
-    RC_W_AUTHORS,         /* "Authors" */
-    RC_W_ALL,             /* column label when an aggregate has no groups: "All" */
-    RC_W_COUNT,           /* "Count" */
-    RC_W_SHARE,           /* "Share" */
-    RC_W_ANSWERED,        /* "Answered" */
-    RC_W_MEAN,            /* "Mean" */
-    RC_W_MEDIAN,          /* "Median" */
-    RC_W_TOP2,            /* "Top 2" */
-    RC_W_TOTAL,           /* "Total" */
-    RC_W_METRIC,          /* "Metric" */
-    RC_W_VALUE,           /* "Value" */
-    RC_W_FIELD,           /* "Field" */
-    RC_W_TYPE,            /* "Type" */
-    RC_W_CODES,           /* "Codes and labels" */
-    RC_W_MISSING,         /* "Missing codes" */
-    RC_W_GENERATED,       /* "Generated" */
-    RC_W_VERSION,         /* "reportc version" */
-    RC_W_INPUT_FILES,     /* "Input files" */
-    RC_W_ABOUT,           /* "About" */
-    RC_W_METRICS,         /* "Metrics" */
-    RC_W_FIELDS,          /* "Fields" */
-    RC_W_TITLE,           /* "Title" */
-    RC_W_SHEET,           /* "Sheet" */
-    RC_W_NUMBER,          /* "Number" */
-    RC_W_LABEL,           /* "Label" (column heading in the workbooks) */
-    RC_W_COLUMN,          /* "Column" */
-    RC_W_FORMAT,          /* "Format" (of a metric) */
-    RC_W_PATH,            /* "Path" (of an input file) */
-    RC_W_CODE,            /* "code", as in the workbook column "continent (code)" */
-    RC_W_SHA256,          /* "SHA-256" */
-    RC_W_COUNT_WORDS      /* sentinel */
+    RC_W_ANNEX,        /* "Annex" */
+    RC_W_PAGE,         /* "page" */
+    RC_W_HOW_TO_CITE,  /* "How to cite this report" */
+    RC_W_CONTACT,      /* "Contact information" */
+    RC_W_LEGAL_NOTICE, /* "Legal notice" */
+    RC_W_PRINTED_BY,   /* imprint line before publisher */
+    RC_W_SAMPLE_IDS,   /* note that identifiers are sample values */
+    RC_W_AUTHORS,      /* "Authors" */
+    RC_W_ALL,          /* column label when an aggregate has no groups: "All" */
+    RC_W_COUNT,        /* "Count" */
+    RC_W_SHARE,        /* "Share" */
+    RC_W_ANSWERED,     /* "Answered" */
+    RC_W_MEAN,         /* "Mean" */
+    RC_W_MEDIAN,       /* "Median" */
+    RC_W_TOP2,         /* "Top 2" */
+    RC_W_TOTAL,        /* "Total" */
+    RC_W_METRIC,       /* "Metric" */
+    RC_W_VALUE,        /* "Value" */
+    RC_W_FIELD,        /* "Field" */
+    RC_W_TYPE,         /* "Type" */
+    RC_W_CODES,        /* "Codes and labels" */
+    RC_W_MISSING,      /* "Missing codes" */
+    RC_W_GENERATED,    /* "Generated" */
+    RC_W_VERSION,      /* "reportc version" */
+    RC_W_INPUT_FILES,  /* "Input files" */
+    RC_W_ABOUT,        /* "About" */
+    RC_W_METRICS,      /* "Metrics" */
+    RC_W_FIELDS,       /* "Fields" */
+    RC_W_TITLE,        /* "Title" */
+    RC_W_SHEET,        /* "Sheet" */
+    RC_W_NUMBER,       /* "Number" */
+    RC_W_LABEL,        /* "Label" (column heading in the workbooks) */
+    RC_W_COLUMN,       /* "Column" */
+    RC_W_FORMAT,       /* "Format" (of a metric) */
+    RC_W_PATH,         /* "Path" (of an input file) */
+    RC_W_CODE,         /* "code", as in the workbook column "continent (code)" */
+    RC_W_SHA256,       /* "SHA-256" */
+    RC_W_COUNT_WORDS   /* sentinel */
 } rc_word;
 
 typedef struct rc_locale {
-    const char *lang;            /* "en" */
-    const char *babel;           /* LaTeX babel name: "british" */
-    const char *hyph_dict;       /* default libhyphen dictionary file name */
+    const char *lang;      /* "en" */
+    const char *babel;     /* LaTeX babel name: "british" */
+    const char *hyph_dict; /* default libhyphen dictionary file name */
     const char *words[RC_W_COUNT_WORDS];
-    const char *decimal;         /* "." */
-    const char *thousands;       /* "," (used from 10 000 up; "" for none) */
-    const char *percent_sep;     /* between number and "%": "" or U+00A0 */
+    const char *decimal;     /* "." */
+    const char *thousands;   /* "," (used from 10 000 up; "" for none) */
+    const char *percent_sep; /* between number and "%": "" or U+00A0 */
     const char *months[12];
 } rc_locale;
 

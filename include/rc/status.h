@@ -7,13 +7,13 @@
 
 typedef enum rc_status {
     RC_OK = 0,
-    RC_ERR_DATA,     /* bad data or content (CSV, Markdown, metrics): exit 1 */
-    RC_ERR_CONFIG,   /* bad configuration (INI, missing inputs): exit 2 */
-    RC_ERR_USAGE,    /* bad command line: exit 2 */
-    RC_ERR_IO,       /* an output could not be written: exit 3 */
-    RC_ERR_NOMEM,    /* allocation failed: exit 3 */
-    RC_ERR_LIBRARY,  /* libharu / libxlsxwriter / cmark reported a failure: exit 3 */
-    RC_ERR_LIMIT,    /* a documented resource limit was exceeded: exit 1 */
+    RC_ERR_DATA,    /* bad data or content (CSV, Markdown, metrics): exit 1 */
+    RC_ERR_CONFIG,  /* bad configuration (INI, missing inputs): exit 2 */
+    RC_ERR_USAGE,   /* bad command line: exit 2 */
+    RC_ERR_IO,      /* an output could not be written: exit 3 */
+    RC_ERR_NOMEM,   /* allocation failed: exit 3 */
+    RC_ERR_LIBRARY, /* libharu / libxlsxwriter / cmark reported a failure: exit 3 */
+    RC_ERR_LIMIT,   /* a documented resource limit was exceeded: exit 1 */
     RC_STATUS_COUNT
 } rc_status;
 

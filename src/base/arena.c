@@ -1,0 +1,157 @@
+/* arena: a chain of large blocks; allocation is a pointer bump. */
+#include "rc/arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ALIGN 16u
+#define BLOCK_MIN ((size_t)256 * 1024)
+
+typedef struct block {
+    struct block *next;
+    size_t size, used;
+    _Alignas(16) unsigned char data[];
+} block;
+
+struct rc_arena {
+    block *head;
+    size_t total;
+    void *last; /* the most recent allocation in head, for in-place growth */
+    size_t last_size;
+};
+
+static void oom(size_t n)
+{
+    fprintf(stderr, "reportc: out of memory (allocating %zu bytes)\n", n);
+    abort();
+}
+
+rc_arena *rc_arena_new(void)
+{
+    rc_arena *a = calloc(1, sizeof *a);
+    if (!a) oom(sizeof *a);
+    return a;
+}
+
+void rc_arena_free(rc_arena *a)
+{
+    if (!a) return;
+    block *b = a->head;
+    while (b) {
+        block *n = b->next;
+        free(b);
+        b = n;
+    }
+    free(a);
+}
+
+void *rc_arena_alloc(rc_arena *a, size_t size)
+{
+    if (size == 0) size = 1;
+    if (size > SIZE_MAX - ALIGN) oom(size);
+    size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+    block *b = a->head;
+    if (!b || b->size - b->used < size) {
+        size_t bs = size > BLOCK_MIN / 4 ? size : BLOCK_MIN;
+        if (size > BLOCK_MIN / 4) {
+            /* Big allocations get their own block behind the current head so
+             * the head's free space is not wasted. */
+            block *nb = malloc(sizeof *nb + bs);
+            if (!nb) oom(size);
+            nb->size = bs;
+            nb->used = size;
+            if (b) {
+                nb->next = b->next;
+                b->next = nb;
+            } else {
+                nb->next = NULL;
+                a->head = nb;
+            }
+            a->total += size;
+            memset(nb->data, 0, size);
+            return nb->data;
+        }
+        block *nb = malloc(sizeof *nb + bs);
+        if (!nb) oom(size);
+        nb->size = bs;
+        nb->used = 0;
+        nb->next = b;
+        a->head = b = nb;
+    }
+    void *p = b->data + b->used;
+    b->used += size;
+    a->total += size;
+    a->last = p;
+    a->last_size = size;
+    memset(p, 0, size);
+    return p;
+}
+
+void *rc_arena_array(rc_arena *a, size_t n, size_t sz)
+{
+    if (sz && n > SIZE_MAX / sz) oom(SIZE_MAX);
+    return rc_arena_alloc(a, n * sz);
+}
+
+char *rc_arena_strndup(rc_arena *a, const char *s, size_t n)
+{
+    if (!s) return NULL;
+    char *p = rc_arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *rc_arena_strdup(rc_arena *a, const char *s)
+{
+    return s ? rc_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *rc_arena_vprintf(rc_arena *a, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) n = 0;
+    char *p = rc_arena_alloc(a, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *rc_arena_printf(rc_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = rc_arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz)
+{
+    /* Growing the newest allocation of the head block extends it in place,
+     * so vectors pushed without interleaved allocations cost no copies. */
+    if (old && old == a->last && sz && new_n <= SIZE_MAX / sz) {
+        size_t need = (new_n * sz + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+        block *b = a->head;
+        if (need >= a->last_size && b->size - (b->used - a->last_size) >= need) {
+            size_t extra = need - a->last_size;
+            memset((unsigned char *)old + a->last_size, 0, extra);
+            b->used += extra;
+            a->total += extra;
+            a->last_size = need;
+            return old;
+        }
+    }
+    void *p = rc_arena_array(a, new_n, sz);
+    if (old && old_n) memcpy(p, old, (old_n < new_n ? old_n : new_n) * sz);
+    return p;
+}
+
+size_t rc_arena_used(const rc_arena *a)
+{
+    return a->total;
+}

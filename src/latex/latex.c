@@ -1,0 +1,724 @@
+/* latex: the document tree -> one standalone .tex file. A walk in the style
+ * of cmark's latex.c: one switch over block types and one over inline types.
+ * Generated pages (cover, imprint, lists) are in latex_front.c, floats in
+ * latex_float.c, charts in latex_charts.c.
+ *
+ * Numbers are never left to LaTeX's counters alone: before every numbered
+ * heading, float and footnote the counter is set from the number the doc
+ * stage gave it, so the .tex prints exactly the numbers the PDF prints. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "latex_int.h"
+#include "rc/util.h"
+
+/* ---- output ------------------------------------------------------------ */
+
+void lx_puts(lx *x, const char *s)
+{
+    fputs(s, x->out);
+}
+
+void lx_printf(lx *x, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(x->out, fmt, ap);
+    va_end(ap);
+}
+
+const char *lx_word(const lx *x, rc_word w)
+{
+    return rc_locale_word(x->loc, w);
+}
+
+static const char *const pal_names[16] = {
+    "rcpal0", "rcpal1", "rcpal2",  "rcpal3",  "rcpal4",  "rcpal5",  "rcpal6",  "rcpal7",
+    "rcpal8", "rcpal9", "rcpal10", "rcpal11", "rcpal12", "rcpal13", "rcpal14", "rcpal15"};
+
+size_t lx_npal(const lx *x)
+{
+    size_t n = x->cfg ? x->cfg->style.npalette : 0;
+    return n ? (n > 16 ? 16 : n) : 6; /* 6: the default palette (latex_front.c) */
+}
+
+const char *lx_pal(const lx *x, size_t i)
+{
+    return pal_names[i % lx_npal(x)];
+}
+
+/* ---- escaping ------------------------------------------------------------ */
+
+typedef struct sbuf {
+    rc_arena *a;
+    char *s;
+    size_t n, cap;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t len)
+{
+    if (b->n + len + 1 > b->cap) {
+        size_t nc = (b->cap + len + 1) * 2;
+        b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
+        b->cap = nc;
+    }
+    memcpy(b->s + b->n, s, len);
+    b->n += len;
+    b->s[b->n] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+/* Code points outside ASCII that get a LaTeX command (in text mode). The
+ * Latin-1 and Latin Extended-A letters are kept as UTF-8: inputenc (T1)
+ * and fontspec both set them. */
+typedef struct umap {
+    uint32_t cp;
+    const char *text; /* text mode */
+    const char *meta; /* PDF strings; NULL = keep the UTF-8 */
+} umap;
+
+static const umap umaps[] = {
+    {0x00A0, "~", " "},
+    {0x00AD, "\\-", ""},
+    {0x2002, "\\enspace{}", " "},
+    {0x2003, "\\quad{}", " "},
+    {0x2009, "\\,", " "},
+    {0x200B, "\\hspace{0pt}", ""},
+    {0x2010, "-", "-"},
+    {0x2011, "\\mbox{-}", "-"},
+    {0x2012, "--", NULL},
+    {0x2013, "--", NULL},
+    {0x2014, "---", NULL},
+    {0x2018, "\\textquoteleft{}", NULL},
+    {0x2019, "\\textquoteright{}", NULL},
+    {0x201A, "\\quotesinglbase{}", NULL},
+    {0x201C, "\\textquotedblleft{}", NULL},
+    {0x201D, "\\textquotedblright{}", NULL},
+    {0x201E, "\\quotedblbase{}", NULL},
+    {0x2022, "\\textbullet{}", NULL},
+    {0x2026, "\\dots{}", NULL},
+    {0x202F, "\\,", " "},
+    {0x2039, "\\guilsinglleft{}", NULL},
+    {0x203A, "\\guilsinglright{}", NULL},
+    {0x20AC, "\\texteuro{}", NULL},
+    {0x2122, "\\texttrademark{}", NULL},
+    {0x2190, "\\ensuremath{\\leftarrow}", NULL},
+    {0x2192, "\\ensuremath{\\rightarrow}", NULL},
+    {0x2212, "\\textminus{}", "-"},
+    {0x2248, "\\ensuremath{\\approx}", NULL},
+    {0x2260, "\\ensuremath{\\neq}", NULL},
+    {0x2264, "\\ensuremath{\\leq}", NULL},
+    {0x2265, "\\ensuremath{\\geq}", NULL},
+    {0xFFFD, "?", "?"},
+};
+
+static const umap *find_umap(uint32_t cp)
+{
+    for (size_t i = 0; i < sizeof umaps / sizeof umaps[0]; i++)
+        if (umaps[i].cp == cp) return &umaps[i];
+    return NULL;
+}
+
+/* Letters pdflatex sets from T1 + inputenc: Latin-1, Latin Extended-A and
+ * the Romanian comma-below letters. */
+static bool t1_letter(uint32_t cp)
+{
+    return (cp >= 0xA1 && cp <= 0x17F) || (cp >= 0x218 && cp <= 0x21B);
+}
+
+enum { ESC_TEXT, ESC_META };
+
+static void escape(sbuf *b, const char *s, size_t len, int mode)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            char next = i + 1 < len ? s[i + 1] : '\0';
+            i++;
+            switch (c) {
+            case '#':
+                sb_str(b, "\\#");
+                break;
+            case '$':
+                sb_str(b, "\\$");
+                break;
+            case '%':
+                sb_str(b, "\\%");
+                break;
+            case '&':
+                sb_str(b, "\\&");
+                break;
+            case '_':
+                sb_str(b, "\\_");
+                break;
+            case '{':
+                sb_str(b, "\\{");
+                break;
+            case '}':
+                sb_str(b, "\\}");
+                break;
+            case '~':
+                sb_str(b, "\\textasciitilde{}");
+                break;
+            case '^':
+                sb_str(b, "\\textasciicircum{}");
+                break;
+            case '\\':
+                sb_str(b, "\\textbackslash{}");
+                break;
+            case '<':
+                sb_str(b, "\\textless{}");
+                break;
+            case '>':
+                sb_str(b, "\\textgreater{}");
+                break;
+            case '|':
+                sb_str(b, "\\textbar{}");
+                break;
+            case '"':
+                sb_str(b, mode == ESC_META ? "\"" : "\\textquotedbl{}");
+                break;
+            case '\'':
+                sb_str(b, mode == ESC_META ? "'" : "\\textquotesingle{}");
+                break;
+            case '`':
+                sb_str(b, "\\textasciigrave{}");
+                break;
+            /* brackets right after \item or \\ would be read as an optional
+             * argument */
+            case '[':
+                sb_str(b, mode == ESC_META ? "[" : "{[}");
+                break;
+            case ']':
+                sb_str(b, mode == ESC_META ? "]" : "{]}");
+                break;
+            case '-': /* no -- / --- ligatures from literal hyphens */
+                sb_str(b, next == '-' && mode == ESC_TEXT ? "-{}" : "-");
+                break;
+            case ',': /* T1 has a ,, ligature (low quotes) */
+                sb_str(b, next == ',' && mode == ESC_TEXT ? ",{}" : ",");
+                break;
+            case '\n':
+            case '\r':
+            case '\t':
+                sb_put(b, " ", 1);
+                break;
+            default:
+                if (c >= 0x20 && c != 0x7F) sb_put(b, (const char *)&c, 1);
+                break;
+            }
+            continue;
+        }
+        uint32_t cp = 0;
+        size_t k = rc_utf8_decode(s + i, len - i, &cp);
+        if (!k) { /* invalid: the input stages validated, but never emit it */
+            sb_str(b, "?");
+            i++;
+            continue;
+        }
+        const umap *m = find_umap(cp);
+        if (m && (mode == ESC_TEXT || m->meta))
+            sb_str(b, mode == ESC_TEXT ? m->text : m->meta);
+        else if (m || t1_letter(cp))
+            sb_put(b, s + i, k);
+        else {
+            /* a character pdflatex has no glyph for: \rcuchar prints it
+             * under xelatex/lualatex and a '?' under pdflatex */
+            char hex[16];
+            snprintf(hex, sizeof hex, "%04X", (unsigned)cp);
+            sb_str(b, "\\rcuchar{");
+            sb_str(b, hex);
+            sb_str(b, "}{");
+            sb_put(b, s + i, k);
+            sb_str(b, "}");
+        }
+        i += k;
+    }
+}
+
+char *rc_latex_escape(rc_arena *a, const char *s, size_t len)
+{
+    sbuf b = {a, NULL, 0, 0};
+    sb_put(&b, "", 0);
+    if (s) escape(&b, s, len, ESC_TEXT);
+    return b.s;
+}
+
+void lx_text(lx *x, const char *s, size_t len)
+{
+    if (!s || !len) return;
+    sbuf b = {x->a, NULL, 0, 0};
+    sb_put(&b, "", 0);
+    escape(&b, s, len, ESC_TEXT);
+    fputs(b.s, x->out);
+}
+
+void lx_str(lx *x, const char *s)
+{
+    if (s) lx_text(x, s, strlen(s));
+}
+
+void lx_meta(lx *x, const char *s)
+{
+    if (!s) return;
+    sbuf b = {x->a, NULL, 0, 0};
+    sb_put(&b, "", 0);
+    escape(&b, s, strlen(s), ESC_META);
+    fputs(b.s, x->out);
+}
+
+void lx_label(lx *x, const char *id)
+{
+    for (const char *p = id ? id : ""; *p; p++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == ':' || c == '.' || c == '_' || c == '-';
+        fputc(ok ? c : '-', x->out);
+    }
+}
+
+/* A URL for \href / \url: the characters TeX would act on are
+ * percent-encoded (their URL meaning is unchanged), % and # escaped. */
+static void url(lx *x, const char *u, bool shown)
+{
+    for (const unsigned char *p = (const unsigned char *)(u ? u : ""); *p; p++) {
+        unsigned char c = *p;
+        if (c == '%' || c == '#')
+            lx_printf(x, "\\%c", c);
+        else if (c == '~' && shown) /* \url prints it as is */
+            fputc(c, x->out);
+        else if (c <= 0x20 || c >= 0x7F || strchr("\\{}^~|\"<>`", c))
+            lx_printf(x, "\\%%%02X", c);
+        else
+            fputc(c, x->out);
+    }
+}
+
+/* ---- footnotes --------------------------------------------------------- */
+
+static void note_body(lx *x, const rc_node *def)
+{
+    int nest = x->nest;
+    bool in_box = x->in_box;
+    x->nest = LX_MAX_NEST; /* no list environments inside a footnote, */
+    x->in_box = true;      /* no floats, no longtable */
+    for (const rc_node *b = def->first; b; b = b->next) {
+        if (b->type == RC_NODE_PARAGRAPH) {
+            lx_inlines(x, b->first);
+            if (b->next) lx_puts(x, "\\par ");
+        } else {
+            lx_blocks(x, b);
+            break; /* lx_blocks walks the siblings itself */
+        }
+    }
+    x->nest = nest;
+    x->in_box = in_box;
+}
+
+static void footnote_ref(lx *x, const rc_node *n)
+{
+    const rc_node *def = n->footnote_def;
+    if (!n->id || !def || x->repeat) {
+        lx_printf(x, "\\rcfnmark{%d}", n->footnote);
+        return;
+    }
+    if (x->defer > 0) {
+        lx_printf(x, "\\rcfnmark{%d}", n->footnote);
+        RC_PUSH(x->a, x->pending, def);
+        return;
+    }
+    lx_printf(x, "\\setcounter{footnote}{%d}\\footnote{", n->footnote - 1);
+    x->defer++; /* a note citing a note: mark only */
+    note_body(x, def);
+    x->defer--;
+    lx_puts(x, "}");
+    lx_flush_notes(x);
+}
+
+void lx_flush_notes(lx *x)
+{
+    if (x->defer > 0) return;
+    /* a deferred note's text may itself defer further notes */
+    for (size_t i = 0; i < x->pending.n; i++) {
+        const rc_node *def = x->pending.v[i];
+        lx_printf(x, "%%\n\\setcounter{footnote}{%d}\\footnotetext{", def->footnote);
+        x->defer++;
+        note_body(x, def);
+        x->defer--;
+        lx_puts(x, "}");
+    }
+    x->pending.n = 0;
+}
+
+/* ---- inlines --------------------------------------------------------------- */
+
+static void wrap(lx *x, const char *open, const rc_node *n)
+{
+    lx_puts(x, open);
+    lx_inlines(x, n->first);
+    lx_puts(x, "}");
+}
+
+static bool link_is_url_text(const rc_node *n)
+{
+    return n->first && n->first == n->last && n->first->type == RC_NODE_TEXT && n->url &&
+           strlen(n->url) == n->first->len && !memcmp(n->url, n->first->text, n->first->len);
+}
+
+static void inline_node(lx *x, const rc_node *n)
+{
+    switch (n->type) {
+    case RC_NODE_TEXT:
+        lx_text(x, n->text, n->len);
+        break;
+    case RC_NODE_EMPH:
+        wrap(x, "\\emph{", n);
+        break;
+    case RC_NODE_STRONG:
+        wrap(x, "\\textbf{", n);
+        break;
+    case RC_NODE_STRIKE: /* \sout cannot hold a \footnote */
+        x->defer++;
+        wrap(x, "\\rcstrike{", n);
+        x->defer--;
+        lx_flush_notes(x);
+        break;
+    case RC_NODE_CODE:
+        lx_puts(x, "\\texttt{");
+        lx_text(x, n->text, n->len);
+        lx_puts(x, "}");
+        break;
+    case RC_NODE_LINK:
+        if (n->url && n->url[0] == '#') {
+            lx_puts(x, "\\hyperref[");
+            lx_label(x, n->url + 1);
+            wrap(x, "]{", n);
+        } else if (link_is_url_text(n)) {
+            lx_puts(x, "\\url{");
+            url(x, n->url, true);
+            lx_puts(x, "}");
+        } else {
+            lx_puts(x, "\\href{");
+            url(x, n->url, false);
+            wrap(x, "}{", n);
+        }
+        break;
+    case RC_NODE_SOFTBREAK:
+        lx_puts(x, "\n");
+        break;
+    case RC_NODE_LINEBREAK:
+        lx_puts(x, "\\\\{}\n");
+        break;
+    case RC_NODE_FOOTNOTE_REF:
+        footnote_ref(x, n);
+        break;
+    default: /* a block where an inline was expected: keep its text */
+        lx_inlines(x, n->first);
+        break;
+    }
+}
+
+void lx_inlines(lx *x, const rc_node *first)
+{
+    for (const rc_node *n = first; n; n = n->next)
+        inline_node(x, n);
+}
+
+/* ---- headings ---------------------------------------------------------------- */
+
+/* The counter value that makes LaTeX print the last component of number
+ * ("2.3" -> 2, so \section steps it to 3). */
+static int counter_before(const char *number)
+{
+    const char *dot = strrchr(number, '.');
+    long v = strtol(dot ? dot + 1 : number, NULL, 10);
+    return v > 0 && v < 100000 ? (int)v - 1 : 0;
+}
+
+static void plain_title(lx *x, const rc_node *h)
+{
+    lx_str(x, rc_node_plain_text(x->a, h));
+}
+
+static void title(lx *x, const rc_node *h)
+{
+    x->defer++;
+    lx_inlines(x, h->first);
+    x->defer--;
+}
+
+static void heading(lx *x, const rc_node *h)
+{
+    static const char *const cmd[5] = {"chapter", "chapter", "section", "subsection", "paragraph"};
+    int lv = h->level < 1 ? 1 : h->level > 4 ? 4 : h->level;
+    bool in_flow = h->parent && h->parent->type == RC_NODE_SECTION;
+    if (!in_flow) { /* boxes, footnotes, list items: a bold line */
+        lx_puts(x, "\n\\rcinlinehead{");
+        title(x, h);
+        lx_puts(x, "}\n\n");
+        lx_flush_notes(x);
+        return;
+    }
+    lx_puts(x, "\n");
+    if (h->part == RC_PART_MAIN && h->numbered && h->number && lv <= 3) {
+        lx_printf(x, "\\setcounter{%s}{%d}\\%s[", cmd[lv], counter_before(h->number), cmd[lv]);
+        plain_title(x, h);
+        lx_puts(x, "]{");
+        title(x, h);
+        lx_puts(x, "}\\label{");
+    } else if (h->part == RC_PART_ANNEX && lv == 1 && h->number) {
+        lx_puts(x, "\\rcannexchapter{");
+        lx_str(x, h->number);
+        lx_puts(x, "}{");
+        plain_title(x, h);
+        lx_puts(x, "}{");
+        title(x, h);
+        lx_puts(x, "}\\label{");
+    } else {
+        lx_printf(x, "\\%s*{", cmd[lv]);
+        title(x, h);
+        lx_puts(x, "}");
+        if (lv == 1) {
+            lx_puts(x, "\\markboth{");
+            plain_title(x, h);
+            lx_puts(x, "}{}");
+        }
+        lx_puts(x, "\\phantomsection");
+        if (h->in_toc) {
+            lx_printf(x, "\\addcontentsline{toc}{%s}{", cmd[lv]);
+            plain_title(x, h);
+            lx_puts(x, "}");
+        }
+        lx_puts(x, "\\label{");
+    }
+    lx_label(x, h->id);
+    lx_puts(x, lv == 4 ? "}\n" : "}\n\n");
+    lx_flush_notes(x);
+}
+
+/* ---- blocks ---------------------------------------------------------------------- */
+
+static void code_block(lx *x, const rc_node *n)
+{
+    lx_puts(x, "\n\\begin{rccode}\n");
+    const char *s = n->text ? n->text : "";
+    size_t len = n->len;
+    size_t i = 0;
+    bool first = true;
+    while (i <= len) {
+        size_t e = i;
+        while (e < len && s[e] != '\n')
+            e++;
+        if (!first) lx_puts(x, "\\\\\n");
+        first = false;
+        lx_puts(x, "\\mbox{}");
+        size_t k = i;
+        while (k < e && s[k] == ' ') { /* indentation: unbreakable */
+            lx_puts(x, "~");
+            k++;
+        }
+        for (size_t j = k; j < e;) {
+            size_t sp = j;
+            while (sp < e && s[sp] != ' ')
+                sp++;
+            lx_text(x, s + j, sp - j);
+            for (j = sp; j < e && s[j] == ' '; j++)
+                lx_puts(x, "\\ ");
+        }
+        i = e + 1;
+    }
+    lx_puts(x, "\n\\end{rccode}\n\n");
+}
+
+static void list(lx *x, const rc_node *n)
+{
+    if (x->nest >= LX_MAX_NEST) { /* flattened: items as paragraphs */
+        int k = n->ordered ? n->start : 0;
+        for (const rc_node *it = n->first; it; it = it->next) {
+            if (n->ordered)
+                lx_printf(x, "\n\\noindent %d.\\enspace ", k++);
+            else
+                lx_puts(x, "\n\\noindent\\textbullet\\enspace ");
+            lx_blocks(x, it->first);
+        }
+        return;
+    }
+    static const char *const enums[LX_MAX_NEST] = {"enumi", "enumii", "enumiii", "enumiv"};
+    int depth = 0; /* enumerate depth of this list */
+    if (n->ordered)
+        for (const rc_node *p = n->parent; p; p = p->parent)
+            if (p->type == RC_NODE_LIST && p->ordered) depth++;
+    const char *env = n->ordered ? "enumerate" : "itemize";
+    lx_printf(x, "\n\\begin{%s}", env);
+    if (n->tight) lx_puts(x, "\\setlength{\\itemsep}{0pt}\\setlength{\\parskip}{0pt}");
+    if (n->ordered && n->start != 1 && depth < LX_MAX_NEST)
+        lx_printf(x, "\\setcounter{%s}{%d}", enums[depth], n->start - 1);
+    lx_puts(x, "\n");
+    x->nest++;
+    for (const rc_node *it = n->first; it; it = it->next) {
+        lx_puts(x, "\\item ");
+        if (!it->first) lx_puts(x, "\\leavevmode");
+        lx_blocks(x, it->first);
+    }
+    x->nest--;
+    lx_printf(x, "\\end{%s}\n\n", env);
+}
+
+static void block(lx *x, const rc_node *n)
+{
+    switch (n->type) {
+    case RC_NODE_HEADING:
+        heading(x, n);
+        break;
+    case RC_NODE_PARAGRAPH:
+        lx_inlines(x, n->first);
+        lx_puts(x, "\n\n");
+        break;
+    case RC_NODE_LIST:
+        list(x, n);
+        break;
+    case RC_NODE_ITEM:
+        lx_blocks(x, n->first);
+        break;
+    case RC_NODE_BLOCKQUOTE:
+        if (x->nest >= LX_MAX_NEST) {
+            lx_blocks(x, n->first);
+            break;
+        }
+        lx_puts(x, "\\begin{quote}\n");
+        x->nest++;
+        lx_blocks(x, n->first);
+        x->nest--;
+        lx_puts(x, "\\end{quote}\n\n");
+        break;
+    case RC_NODE_CODE_BLOCK:
+        code_block(x, n);
+        break;
+    case RC_NODE_THEMATIC_BREAK:
+        lx_puts(x, "\\par\\noindent\\rule{\\linewidth}{0.4pt}\\par\n\n");
+        break;
+    case RC_NODE_TABLE:
+        lx_table(x, n);
+        break;
+    case RC_NODE_FIGURE:
+        lx_figure(x, n);
+        break;
+    case RC_NODE_BOX:
+        lx_box(x, n);
+        break;
+    case RC_NODE_FOOTNOTE_DEF:
+        break; /* emitted at its first reference */
+    case RC_NODE_SECTION:
+        lx_blocks(x, n->first);
+        break;
+    case RC_NODE_COVER:
+        lx_cover(x);
+        break;
+    case RC_NODE_IMPRINT:
+        lx_imprint(x);
+        break;
+    case RC_NODE_TOC:
+        lx_toc(x);
+        break;
+    case RC_NODE_LIST_OF:
+        lx_list_of(x, n);
+        break;
+    case RC_NODE_BACK_COVER:
+        lx_back_cover(x);
+        break;
+    default: /* an inline at block level */
+        inline_node(x, n);
+        lx_puts(x, "\n\n");
+        break;
+    }
+}
+
+void lx_blocks(lx *x, const rc_node *first)
+{
+    for (const rc_node *n = first; n; n = n->next)
+        block(x, n);
+}
+
+/* ---- document ------------------------------------------------------------------ */
+
+static void section(lx *x, const rc_node *sec)
+{
+    if (sec->part == RC_PART_MAIN && !x->main_started) {
+        lx_puts(x, "\n\\clearpage\\pagenumbering{arabic}\n");
+        x->main_started = true;
+    }
+    if (sec->part == RC_PART_ANNEX && !x->annex_started) {
+        lx_puts(x, "\n\\appendix\n");
+        x->annex_started = true;
+    }
+    lx_printf(x, "\n%% ---- %s\n", sec->loc.file ? rc_path_base(sec->loc.file) : "section");
+    lx_blocks(x, sec->first);
+}
+
+rc_status rc_latex_emit(rc_arena *a, const rc_doc *doc, FILE *out)
+{
+    if (!a || !doc || !out) return RC_ERR_IO;
+    lx x = {0};
+    x.a = a;
+    x.out = out;
+    x.doc = doc;
+    x.cfg = doc->cfg;
+    x.loc = doc->locale ? doc->locale : rc_locale_get("en");
+    lx_preamble(&x);
+    lx_puts(&x, "\\begin{document}\n\\pagenumbering{roman}\n");
+    for (const rc_node *n = doc->root ? doc->root->first : NULL; n; n = n->next) {
+        if (n->type == RC_NODE_SECTION)
+            section(&x, n);
+        else
+            block(&x, n);
+    }
+    lx_flush_notes(&x);
+    lx_puts(&x, "\n\\end{document}\n");
+    return ferror(out) ? RC_ERR_IO : RC_OK;
+}
+
+/* Emits into memory, then writes the bytes to a temporary file beside path
+ * and renames it over path (rc_out_*). */
+rc_status rc_latex_write(rc_arena *a, const rc_doc *doc, const char *path, rc_diag *d)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem) {
+        rc_diag_error(d, (rc_loc){path, 0, 0}, "cannot write LaTeX: out of memory");
+        return RC_ERR_NOMEM;
+    }
+    rc_status st = rc_latex_emit(a, doc, mem);
+    if (fclose(mem) != 0 && st == RC_OK) st = RC_ERR_IO;
+    if (st != RC_OK) {
+        free(buf);
+        rc_diag_error(d, (rc_loc){path, 0, 0}, "cannot write LaTeX: %s", rc_strerror(st));
+        return st;
+    }
+    rc_outfile o;
+    st = rc_out_open(a, path, &o);
+    for (size_t off = 0; st == RC_OK && off < len;) {
+        ssize_t k = write(o.fd, buf + off, len - off);
+        if (k <= 0)
+            st = RC_ERR_IO;
+        else
+            off += (size_t)k;
+    }
+    free(buf);
+    if (st != RC_OK) {
+        rc_out_abort(&o);
+        rc_diag_error(d, (rc_loc){path, 0, 0}, "cannot write '%s'", path);
+        return RC_ERR_IO;
+    }
+    if (rc_out_commit(&o) != RC_OK) {
+        rc_diag_error(d, (rc_loc){path, 0, 0}, "cannot write '%s'", path);
+        return RC_ERR_IO;
+    }
+    return RC_OK;
+}

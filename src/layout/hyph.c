@@ -1,0 +1,175 @@
+/* hyph: hyphenation points from libhyphen (Liang's patterns, as used by
+ * LibreOffice), with TeX's conventions on top: at least 2 letters before and
+ * 3 after a break (lefthyphenmin/righthyphenmin), no hyphenation of words
+ * with digits, of all-capital acronyms or of words shorter than 5 letters.
+ * A word is split into its letter runs ("co-operation", "pairing’s") and each
+ * run is hyphenated on its own, so an explicit hyphen is never doubled: the
+ * break after an explicit hyphen is the paragraph builder's business. */
+#include "rc/layout.h"
+
+#include <hyphen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rc/util.h"
+
+enum { LEFT_MIN = 2, RIGHT_MIN = 3, MIN_LETTERS = 5, MAX_LETTERS = 60 };
+
+struct rc_hyph {
+    HyphenDict *dict;
+};
+
+rc_hyph *rc_hyph_load(const char *dic_path, rc_loc loc, rc_diag *d)
+{
+    if (!dic_path) return NULL;
+    if (access(dic_path, R_OK) != 0) {
+        rc_diag_error(d, loc, "hyphenation dictionary '%s' not found", dic_path);
+        return NULL;
+    }
+    HyphenDict *dict = hnj_hyphen_load(dic_path);
+    if (!dict) {
+        rc_diag_error(d, loc, "'%s' is not a hyphenation dictionary", dic_path);
+        return NULL;
+    }
+    rc_hyph *h = malloc(sizeof *h);
+    if (!h) {
+        hnj_hyphen_free(dict);
+        rc_diag_error(d, loc, "out of memory loading hyphenation dictionary '%s'", dic_path);
+        return NULL;
+    }
+    h->dict = dict;
+    return h;
+}
+
+void rc_hyph_free(rc_hyph *h)
+{
+    if (!h) return;
+    hnj_hyphen_free(h->dict);
+    free(h);
+}
+
+/* Lower case for the scripts the shipped dictionaries cover (Latin-1 and
+ * Latin Extended-A); other code points are returned unchanged. */
+static uint32_t lower(uint32_t c)
+{
+    if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
+    if (c >= 0x100 && c <= 0x17F) {
+        if (c == 0x130 || c == 0x131 || c == 0x138 || c == 0x149 || c == 0x17F)
+            return c == 0x130 ? 'i' : c;
+        if (c == 0x178) return 0xFF;
+        if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return (c & 1) ? c + 1 : c;
+        return (c & 1) ? c : c + 1;
+    }
+    return c;
+}
+
+static bool is_upper(uint32_t c)
+{
+    return lower(c) != c;
+}
+
+static bool is_digit(uint32_t c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Letters as far as hyphenation is concerned: ASCII letters and the Latin,
+ * Greek and Cyrillic blocks (punctuation and symbols in Latin-1 excluded). */
+static bool is_letter(uint32_t c)
+{
+    if (c < 0x80) return (c | 32) >= 'a' && (c | 32) <= 'z';
+    if (c < 0xC0) return c == 0xAA || c == 0xB5 || c == 0xBA;
+    if (c == 0xD7 || c == 0xF7) return false;
+    return c <= 0x24F || (c >= 0x370 && c <= 0x52F) || (c >= 0x1E00 && c <= 0x1EFF);
+}
+
+/* Hyphenates one letter run (n code points starting at byte off of word,
+ * with byte offsets of each code point in cps). */
+static size_t run_points(const rc_hyph *h, const char *word, const size_t *cps, size_t n,
+                         size_t end, size_t *pos, size_t cap, size_t count)
+{
+    if (n < MIN_LETTERS || n > MAX_LETTERS) return count;
+    char buf[4 * MAX_LETTERS + 8];
+    char hy[4 * MAX_LETTERS + 8];
+    size_t bl = 0;
+    bool ascii = true;
+    for (size_t i = 0; i < n; i++) {
+        size_t next = i + 1 < n ? cps[i + 1] : end;
+        uint32_t c;
+        if (rc_utf8_decode(word + cps[i], next - cps[i], &c) == 0) return count;
+        ascii &= c < 0x80;
+        bl += rc_utf8_encode(lower(c), buf + bl);
+    }
+    buf[bl] = '\0';
+    memset(hy, 0, bl + 5);
+    if (ascii && h->dict->nextlevel) {
+        /* libhyphen keeps a file's patterns in the second level of the
+         * dictionary (the first holds the implicit compound rules for '-'
+         * and apostrophes, which never occur in a letter run). On a plain
+         * ASCII word the single-level call gives the same points as
+         * hnj_hyphen_hyphenate2 (checked on every word of the sample
+         * report) at under half the cost: no allocation, no UTF-8 pass. */
+        if (hnj_hyphen_hyphenate(h->dict->nextlevel, buf, (int)bl, hy) != 0) return count;
+    } else {
+        char **rep = NULL;
+        int *rpos = NULL, *cut = NULL;
+        if (hnj_hyphen_hyphenate2(h->dict, buf, (int)bl, hy, NULL, &rep, &rpos, &cut) != 0)
+            return count;
+        if (rep) { /* non-standard hyphenation (not in the English patterns): ignore */
+            for (size_t i = 0; i < bl; i++)
+                free(rep[i]);
+            free(rep);
+            free(rpos);
+            free(cut);
+            return count;
+        }
+    }
+    /* hy is indexed by code point: UTF-8 dictionaries normalise it, and an
+     * ASCII word has one byte per code point. */
+    for (size_t i = LEFT_MIN - 1; i + RIGHT_MIN < n; i++)
+        if ((hy[i] - '0') & 1) {
+            if (count < cap) pos[count] = cps[i + 1];
+            count++;
+        }
+    return count;
+}
+
+size_t rc_hyph_points(const rc_hyph *h, const char *word, size_t len, size_t *pos, size_t cap)
+{
+    if (!h || !word || len == 0) return 0;
+    size_t cps[MAX_LETTERS + 1];
+    size_t n = 0, letters = 0, count = 0;
+    bool lowercase_seen = false;
+    size_t i = 0;
+    /* First pass: reject digits and acronyms. */
+    while (i < len) {
+        uint32_t c;
+        size_t k = rc_utf8_decode(word + i, len - i, &c);
+        if (k == 0) return 0;
+        if (is_digit(c)) return 0;
+        if (is_letter(c)) {
+            letters++;
+            if (!is_upper(c)) lowercase_seen = true;
+        }
+        i += k;
+    }
+    if (letters < MIN_LETTERS || !lowercase_seen) return 0;
+    /* Second pass: hyphenate each maximal letter run. */
+    i = 0;
+    while (i < len) {
+        uint32_t c;
+        size_t k = rc_utf8_decode(word + i, len - i, &c);
+        if (is_letter(c)) {
+            if (n <= MAX_LETTERS) cps[n] = i;
+            n++;
+        } else {
+            if (n) count = run_points(h, word, cps, n, i, pos, cap, count);
+            n = 0;
+        }
+        i += k;
+    }
+    if (n) count = run_points(h, word, cps, n, len, pos, cap, count);
+    return count < cap ? count : cap;
+}

@@ -1,0 +1,277 @@
+/* linebreak: Knuth & Plass, "Breaking paragraphs into lines" (Software:
+ * Practice and Experience 11, 1981), the total-fit algorithm of TeX §813ff.
+ *
+ * Items are boxes, glue and penalties. A legal break is glue directly after a
+ * box, or a penalty below 10000. For every legal break b the active nodes
+ * (earlier breaks from which a line ending at b may still be feasible) are
+ * tried: the adjustment ratio r of the line gives its badness 100|r|^3, and
+ * the demerits (l + b)^2 ± p^2 plus the flagged/fitness extras accumulate
+ * along the path. Per fitness class and line-width class only the best
+ * candidate becomes a new active node (the paper's D_c / A_c), and only if it
+ * is within adj_demerits of the best over all classes. Nodes whose line would
+ * be overfull (r < -1) are deactivated; after a forced break none survive.
+ *
+ * Scratch memory is malloc'ed per call and freed before returning (the
+ * signature has no arena): a node pool plus a small candidate table. */
+#include "rc/linebreak.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define NONE SIZE_MAX
+
+enum { FIT_VERY_LOOSE, FIT_LOOSE, FIT_DECENT, FIT_TIGHT, NFIT };
+
+typedef struct node {
+    size_t pos;            /* item index of the break; NONE for the paragraph start */
+    size_t line;           /* lines ending at or before this break */
+    size_t prev;           /* node of the previous break */
+    size_t next;           /* next active node */
+    double tw, ty, tz, tf; /* width/stretch/shrink/fil sums after the break */
+    double total;          /* total demerits up to here */
+    int fitness;
+    bool flagged;
+} node;
+
+typedef struct cand {
+    double d;
+    size_t from;
+} cand;
+
+typedef struct lb {
+    const rc_lb_item *it;
+    size_t n;
+    const double *widths;
+    size_t nw;
+    const rc_lb_params *p;
+    node *pool;
+    size_t npool, cappool;
+    size_t active; /* head of the active list */
+    cand *cands;   /* NFIT * (nw + 1) */
+    size_t *used;
+    size_t nused;
+    double w, y, z, f; /* running sums before the current item */
+    bool oom;
+} lb;
+
+rc_lb_params rc_lb_defaults(double tolerance)
+{
+    rc_lb_params p = {
+        .tolerance = tolerance,
+        .line_penalty = 10,
+        .double_hyphen_demerits = 3000,
+        .final_hyphen_demerits = 5000,
+        .adj_demerits = 3000,
+        .badness_cap = 10000,
+    };
+    return p;
+}
+
+static int fitness(double r)
+{
+    if (r < -0.5) return FIT_TIGHT;
+    if (r <= 0.5) return FIT_DECENT;
+    if (r <= 1) return FIT_LOOSE;
+    return FIT_VERY_LOOSE;
+}
+
+static size_t new_node(lb *s)
+{
+    if (s->npool == s->cappool) {
+        size_t nc = s->cappool ? s->cappool * 2 : 64;
+        node *np = realloc(s->pool, nc * sizeof *np);
+        if (!np) {
+            s->oom = true;
+            return NONE;
+        }
+        s->pool = np;
+        s->cappool = nc;
+    }
+    return s->npool++;
+}
+
+static bool is_fil(double stretch)
+{
+    return stretch >= RC_LB_FIL;
+}
+
+/* Adds a new active node at break b for each surviving candidate. */
+static void add_nodes(lb *s, size_t b, bool flagged)
+{
+    double dmin = INFINITY;
+    for (size_t k = 0; k < s->nused; k++)
+        if (s->cands[s->used[k]].d < dmin) dmin = s->cands[s->used[k]].d;
+    /* Sums after the break: discard the glue and penalties that follow it. */
+    double tw = s->w, ty = s->y, tz = s->z, tf = s->f;
+    for (size_t i = b; i < s->n; i++) {
+        const rc_lb_item *x = &s->it[i];
+        if (x->type == RC_LB_BOX) break;
+        if (x->type == RC_LB_GLUE) {
+            tw += x->width;
+            if (is_fil(x->stretch))
+                tf += x->stretch;
+            else
+                ty += x->stretch;
+            tz += x->shrink;
+        } else if (x->penalty <= -10000 && i > b) {
+            break;
+        }
+    }
+    for (size_t k = 0; k < s->nused; k++) {
+        cand *c = &s->cands[s->used[k]];
+        if (c->d <= dmin + s->p->adj_demerits) {
+            size_t id = new_node(s);
+            if (id == NONE) return;
+            node *nd = &s->pool[id];
+            nd->pos = b;
+            nd->line = s->pool[c->from].line + 1;
+            nd->prev = c->from;
+            nd->tw = tw;
+            nd->ty = ty;
+            nd->tz = tz;
+            nd->tf = tf;
+            nd->total = c->d;
+            nd->fitness = (int)(s->used[k] / (s->nw + 1));
+            nd->flagged = flagged;
+            nd->next = s->active;
+            s->active = id;
+        }
+        c->d = INFINITY;
+    }
+    s->nused = 0;
+}
+
+static void try_break(lb *s, size_t b, double pi, double pw, bool flagged, bool last)
+{
+    const rc_lb_params *p = s->p;
+    bool forced = pi <= -10000;
+    size_t prev = NONE, cur = s->active;
+    while (cur != NONE) {
+        node *a = &s->pool[cur];
+        size_t nextid = a->next;
+        double width = s->widths[a->line < s->nw ? a->line : s->nw - 1];
+        double len = s->w - a->tw + pw, r;
+        if (len < width) {
+            double yy = s->y - a->ty;
+            if (s->f - a->tf > 0)
+                r = 0;
+            else
+                r = yy > 0 ? (width - len) / yy : INFINITY;
+        } else if (len > width) {
+            double zz = s->z - a->tz;
+            r = zz > 0 ? (width - len) / zz : -INFINITY;
+        } else {
+            r = 0;
+        }
+        if (r >= -1 && r <= p->tolerance) {
+            double bad = isinf(r) ? p->badness_cap : 100 * fabs(r * r * r);
+            if (bad > p->badness_cap) bad = p->badness_cap;
+            double d = (p->line_penalty + bad) * (p->line_penalty + bad);
+            if (pi > 0)
+                d += pi * pi;
+            else if (pi > -10000)
+                d -= pi * pi;
+            if (flagged && a->flagged) d += p->double_hyphen_demerits;
+            if (last && a->flagged) d += p->final_hyphen_demerits;
+            int c = fitness(r);
+            if (abs(c - a->fitness) > 1) d += p->adj_demerits;
+            d += a->total;
+            size_t lc = a->line + 1 < s->nw ? a->line + 1 : s->nw;
+            size_t key = (size_t)c * (s->nw + 1) + lc;
+            cand *cd = &s->cands[key];
+            if (isinf(cd->d)) s->used[s->nused++] = key;
+            if (d < cd->d) {
+                cd->d = d;
+                cd->from = cur;
+            }
+        }
+        if (r < -1 || forced) { /* deactivate */
+            if (prev == NONE)
+                s->active = nextid;
+            else
+                s->pool[prev].next = nextid;
+        } else {
+            prev = cur;
+        }
+        cur = nextid;
+    }
+    if (s->nused) add_nodes(s, b, flagged);
+}
+
+size_t rc_linebreak_ex(const rc_lb_item *items, size_t n, const double *widths, size_t nwidths,
+                       const rc_lb_params *p, size_t *breaks, size_t cap, double *demerits)
+{
+    if (demerits) *demerits = 0;
+    if (n == 0 || nwidths == 0 || !widths) return 0;
+    lb s = {.it = items, .n = n, .widths = widths, .nw = nwidths, .p = p, .active = NONE};
+    size_t ncand = NFIT * (nwidths + 1);
+    s.cands = malloc(ncand * sizeof *s.cands);
+    s.used = malloc(ncand * sizeof *s.used);
+    size_t result = 0;
+    if (!s.cands || !s.used) goto done;
+    for (size_t k = 0; k < ncand; k++)
+        s.cands[k].d = INFINITY;
+    size_t start = new_node(&s);
+    if (start == NONE) goto done;
+    s.pool[start] = (node){.pos = NONE, .prev = NONE, .next = NONE, .fitness = FIT_DECENT};
+    s.active = start;
+    bool ended = false;
+    for (size_t b = 0; b < n && s.active != NONE && !s.oom; b++) {
+        const rc_lb_item *x = &items[b];
+        switch (x->type) {
+        case RC_LB_BOX:
+            s.w += x->width;
+            break;
+        case RC_LB_GLUE:
+            if (b > 0 && items[b - 1].type == RC_LB_BOX) try_break(&s, b, 0, 0, false, false);
+            s.w += x->width;
+            if (is_fil(x->stretch))
+                s.f += x->stretch;
+            else
+                s.y += x->stretch;
+            s.z += x->shrink;
+            break;
+        case RC_LB_PENALTY:
+            if (x->penalty < 10000) {
+                bool last = b == n - 1;
+                try_break(&s, b, last && x->penalty > -10000 ? -10000 : x->penalty, x->width,
+                          x->flagged, last);
+                ended = last;
+            }
+            break;
+        }
+    }
+    if (!ended && s.active != NONE && !s.oom) {
+        /* No final forced break: end the paragraph after the last item. */
+        try_break(&s, n - 1, -10000, 0, false, true);
+        ended = true;
+    }
+    if (!ended || s.oom) goto done;
+    size_t best = NONE;
+    for (size_t id = s.active; id != NONE; id = s.pool[id].next)
+        if (s.pool[id].pos == n - 1 && (best == NONE || s.pool[id].total < s.pool[best].total))
+            best = id;
+    if (best == NONE) goto done;
+    size_t count = 0;
+    for (size_t id = best; s.pool[id].pos != NONE; id = s.pool[id].prev)
+        count++;
+    if (count > cap) goto done;
+    size_t k = count;
+    for (size_t id = best; s.pool[id].pos != NONE; id = s.pool[id].prev)
+        breaks[--k] = s.pool[id].pos;
+    if (demerits) *demerits = s.pool[best].total;
+    result = count;
+done:
+    free(s.pool);
+    free(s.cands);
+    free(s.used);
+    return result;
+}
+
+size_t rc_linebreak(const rc_lb_item *items, size_t n, const double *widths, size_t nwidths,
+                    double tolerance, size_t *breaks, size_t cap, double *demerits)
+{
+    rc_lb_params p = rc_lb_defaults(tolerance);
+    return rc_linebreak_ex(items, n, widths, nwidths, &p, breaks, cap, demerits);
+}

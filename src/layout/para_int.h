@@ -1,0 +1,41 @@
+/* para_int: internals shared by paragraph.c (runs -> tokens -> items, the
+ * breaking passes) and paraline.c (breaks -> positioned lines, drawing). */
+#ifndef RC_PARA_INT_H
+#define RC_PARA_INT_H
+
+#include <stdint.h>
+#include "rc/linebreak.h"
+
+/* What an item stands for, beyond its rc_lb_item. */
+typedef enum pkind {
+    K_BOX,       /* text bytes [start, end) of run */
+    K_SPACE,     /* inter-word glue (breakable) */
+    K_FIXGLUE,   /* non-breaking space glue */
+    K_AUX,       /* ragged-right helper glue / forbidding penalty: no width when set */
+    K_FILL,      /* \parfillskip or a line separator's \hfil */
+    K_PEN_HYPH,  /* discretionary: a hyphen is added when broken here */
+    K_PEN_PLAIN, /* break with nothing added (after '-', '/', zero-width space, split) */
+    K_PEN_FORCE  /* forced break */
+} pkind;
+
+typedef struct meta {
+    const char *anchor; /* K_BOX: destination placed at its start */
+    double cap;         /* K_SPACE/K_FIXGLUE: widest gap allowed (justified) */
+    uint32_t run, start, end;
+    uint8_t kind;
+} meta;
+
+typedef struct para_items {
+    rc_lb_item *it;
+    meta *m;
+    size_t n;
+} para_items;
+
+/* Builds the lines of p from the breaks found for items. */
+void rc_para_build_lines(rc_arena *a, rc_para *p, const para_items *pi, const size_t *breaks,
+                         size_t nbreaks, const rc_run *runs, const rc_para_opts *o,
+                         const rc_fonts *fonts, const double widths[2]);
+/* First-fit breaking that always succeeds (overfull lines allowed). */
+size_t rc_para_greedy(const para_items *pi, const double widths[2], size_t *breaks);
+
+#endif

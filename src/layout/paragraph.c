@@ -1,0 +1,536 @@
+/* paragraph: styled runs -> tokens (word pieces, spaces) -> Knuth-Plass
+ * items -> breaks, in TeX's order of passes:
+ *   1. no hyphenation, tolerance 1 (\pretolerance: most paragraphs end here,
+ *      and libhyphen is never called for them);
+ *   2. hyphenation points as flagged penalties, opts->tolerance;
+ *   3. emergency: words wider than the line split at any character, any
+ *      tolerance up to the gap cap, badness no longer capped at 10000 so the
+ *      less loose breaking still wins;
+ *   4. (justified) any tolerance, gaps clamped at the cap when set;
+ *   5. first fit, allowing overfull lines (a glyph wider than the line).
+ * Justified text never has an inter-word gap wider than looseness_em: the
+ * cap limits the tolerance of every pass (the PDF audit rejects gaps over
+ * 1.2 em). Ragged text uses Knuth & Plass's ragged-right construction
+ * (glue 0+S, penalty, glue w-S) so lines are balanced by a finite stretch.
+ * Widths come from the font's per-code-point table, summed once per word
+ * piece. The lines and fragments returned live in the arena; the working
+ * arrays (tokens, items, breaks) are scratch freed before returning. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "para_int.h"
+#include "rc/util.h"
+
+/* TeX's \hyphenpenalty and \exhyphenpenalty; splitting a word at an
+ * arbitrary character costs far more than hyphenating it. */
+enum { HYPH_PENALTY = 50, EX_PENALTY = 50, SPLIT_PENALTY = 1000, MAX_HYPH_WORD = 240 };
+#define RAGGED_EM 3.0 /* ragged-right stretch per line, in em */
+
+typedef enum tkind { T_SEG, T_SPACE, T_NBSP, T_SHY, T_ZWSP, T_NEWLINE } tkind;
+
+/* A token: a piece of a word inside one run, or a separator. */
+typedef struct tok {
+    const char *anchor;
+    double width; /* T_SEG: natural width in pt */
+    uint32_t run, start, end;
+    uint8_t kind;
+    bool brk_after; /* T_SEG ends with an explicit hyphen, dash or slash */
+    bool nobreak;   /* T_SEG comes from a nobreak run */
+} tok;
+
+/* Scratch vectors live only during one rc_para_set call, so they come from
+ * malloc and are freed on return: the allocator hands the same memory to the
+ * next paragraph, where an arena would keep every abandoned copy (this
+ * halves the time of setting a long document). Failure aborts, as the arena
+ * does. */
+#define SVEC(T)                                                                                    \
+    struct {                                                                                       \
+        T *v;                                                                                      \
+        size_t n, cap;                                                                             \
+    }
+#define SPUSH(vec, x)                                                                              \
+    do {                                                                                           \
+        if ((vec).n == (vec).cap)                                                                  \
+            (vec).v = sgrow((vec).v, &(vec).cap, (vec).n + 1, sizeof *(vec).v);                    \
+        (vec).v[(vec).n++] = (x);                                                                  \
+    } while (0)
+
+static void *sgrow(void *v, size_t *cap, size_t need, size_t sz)
+{
+    if (need <= *cap) return v;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need)
+        nc *= 2;
+    void *nv = nc <= SIZE_MAX / sz ? realloc(v, nc * sz) : NULL;
+    if (!nv) {
+        fprintf(stderr, "reportc: out of memory (paragraph of %zu items)\n", need);
+        abort();
+    }
+    *cap = nc;
+    return nv;
+}
+
+typedef struct pb {
+    rc_arena *a;
+    const rc_run *runs;
+    const rc_para_opts *o;
+    const rc_fonts *fonts;
+    const rc_hyph *hyph;
+    bool ragged;
+    double looseness;
+    SVEC(tok) toks; /* scratch: malloc'ed, freed before rc_para_set returns */
+    SVEC(rc_lb_item) it;
+    SVEC(meta) m;
+    SVEC(size_t) br;
+    double rcap; /* largest ratio keeping every gap within its cap */
+    double minw; /* narrowest line */
+} pb;
+
+static const rc_font *font_of(const pb *p, uint32_t run)
+{
+    const rc_font *f = p->fonts->f[p->runs[run].font];
+    return f ? f : p->fonts->f[RC_FONT_REGULAR];
+}
+
+/* Width in pt of code point cp in run's style. */
+static double adv(const pb *p, uint32_t run, uint32_t cp)
+{
+    const rc_font *f = font_of(p, run);
+    double size = p->runs[run].size;
+    return f ? rc_font_advance(f, cp) * size / 1000.0 : 0.5 * size;
+}
+
+static double space_width(const pb *p, uint32_t run)
+{
+    double w = adv(p, run, ' ');
+    return w > 0 ? w : 0.25 * p->runs[run].size;
+}
+
+static double range_width(const pb *p, uint32_t run, size_t s, size_t e)
+{
+    const char *t = p->runs[run].text;
+    const rc_font *f = font_of(p, run);
+    double sum = 0;
+    while (s < e) {
+        uint32_t cp = (unsigned char)t[s];
+        size_t k = 1;
+        if (cp >= 0x80 && (k = rc_utf8_decode(t + s, e - s, &cp)) == 0) {
+            cp = 0xFFFD;
+            k = 1;
+        }
+        sum += f ? rc_font_advance(f, cp) : 500;
+        s += k;
+    }
+    return sum * p->runs[run].size / 1000.0;
+}
+
+/* --- tokens ---------------------------------------------------------------- */
+
+static bool is_space(uint32_t c)
+{
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+static bool is_dash_break(uint32_t c)
+{
+    return c == '-' || c == 0x2010 || c == 0x2013 || c == 0x2014 || c == '/';
+}
+
+static bool wordish(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c >= 0xC0;
+}
+
+static void push_tok(pb *p, tkind k, uint32_t run, uint32_t s, uint32_t e)
+{
+    tok t = {0};
+    t.kind = (uint8_t)k;
+    t.run = run;
+    t.start = s;
+    t.end = e;
+    SPUSH(p->toks, t);
+}
+
+/* Splits the runs into word pieces and separators. Consecutive spaces
+ * collapse into one; spaces at the start and end of the paragraph vanish. */
+static void tokenize(pb *p, size_t nruns)
+{
+    const char *anchor = NULL;
+    size_t word_cps = 0; /* code points since the word started */
+    for (size_t r = 0; r < nruns; r++) {
+        const rc_run *run = &p->runs[r];
+        uint32_t ri = (uint32_t)r;
+        if (run->anchor) anchor = run->anchor;
+        const char *t = run->text;
+        size_t len = t ? run->len : 0, i = 0;
+        long seg = -1; /* open T_SEG token index */
+        while (i < len) {
+            uint32_t c = (unsigned char)t[i];
+            size_t k = 1;
+            if (c >= 0x80 && (k = rc_utf8_decode(t + i, len - i, &c)) == 0) {
+                c = 0xFFFD;
+                k = 1;
+            }
+            tkind sep = T_SEG;
+            if (is_space(c))
+                sep = run->nobreak ? T_NBSP : T_SPACE;
+            else if (c == 0xA0 || c == 0x202F || c == 0x2007)
+                sep = T_NBSP;
+            else if (c == 0xAD)
+                sep = T_SHY;
+            else if (c == 0x200B)
+                sep = T_ZWSP;
+            else if (c == 0x2028)
+                sep = T_NEWLINE;
+            else if (c < 0x20 || c == 0x7F) {
+                i += k; /* other control characters are dropped */
+                seg = -1;
+                continue;
+            }
+            if (sep != T_SEG) {
+                seg = -1;
+                if (sep == T_SPACE || sep == T_NBSP) word_cps = 0;
+                size_t nt = p->toks.n;
+                bool after_space =
+                    nt && (p->toks.v[nt - 1].kind == T_SPACE || p->toks.v[nt - 1].kind == T_NBSP);
+                if (sep == T_SPACE && (nt == 0 || after_space)) {
+                    i += k;
+                    continue;
+                }
+                if (sep == T_NBSP && after_space)
+                    p->toks.v[nt - 1].kind = T_NBSP; /* "a \u00A0b": keep it unbreakable */
+                else
+                    push_tok(p, sep, ri, (uint32_t)i, (uint32_t)(i + k));
+                i += k;
+                continue;
+            }
+            if (seg < 0) {
+                push_tok(p, T_SEG, ri, (uint32_t)i, (uint32_t)i);
+                seg = (long)p->toks.n - 1;
+                p->toks.v[seg].nobreak = run->nobreak;
+                p->toks.v[seg].anchor = anchor;
+                anchor = NULL;
+            }
+            tok *tk = &p->toks.v[seg];
+            tk->end = (uint32_t)(i + k);
+            tk->width += adv(p, ri, c);
+            word_cps++;
+            i += k;
+            if (!run->nobreak && is_dash_break(c) && word_cps >= 3 && i < len) {
+                uint32_t nx = (unsigned char)t[i];
+                if (nx >= 0x80 && rc_utf8_decode(t + i, len - i, &nx) == 0) nx = 0;
+                if (wordish(nx)) {
+                    tk->brk_after = true;
+                    seg = -1;
+                    word_cps = 0;
+                }
+            }
+        }
+    }
+    /* Trailing spaces go; an anchor with no text after it gets an empty box. */
+    while (p->toks.n &&
+           (p->toks.v[p->toks.n - 1].kind == T_SPACE || p->toks.v[p->toks.n - 1].kind == T_NBSP))
+        p->toks.n--;
+    if (anchor && nruns) {
+        uint32_t last = (uint32_t)(nruns - 1);
+        uint32_t end = (uint32_t)(p->runs[last].text ? p->runs[last].len : 0);
+        push_tok(p, T_SEG, last, end, end);
+        p->toks.v[p->toks.n - 1].anchor = anchor;
+    }
+}
+
+/* --- items ------------------------------------------------------------------ */
+
+static void push_item(pb *p, rc_lb_type type, double w, double st, double sh, double pen,
+                      bool flagged, pkind kind, uint32_t run)
+{
+    rc_lb_item it = {type, w, st, sh, pen, flagged};
+    meta m = {0};
+    m.kind = (uint8_t)kind;
+    m.run = run;
+    SPUSH(p->it, it);
+    SPUSH(p->m, m);
+}
+
+static void push_box(pb *p, uint32_t run, uint32_t s, uint32_t e, double w, const char *anchor)
+{
+    push_item(p, RC_LB_BOX, w, 0, 0, 0, false, K_BOX, run);
+    meta *m = &p->m.v[p->m.n - 1];
+    m->start = s;
+    m->end = e;
+    m->anchor = anchor;
+}
+
+/* A break inside a word (discretionary or plain). Ragged text wraps it in
+ * ragged-right glue so a line ending there gets the same finite stretch. */
+static void push_break(pb *p, uint32_t run, double pen, bool flagged, double w, pkind kind)
+{
+    if (p->ragged) {
+        double s = RAGGED_EM * p->runs[run].size;
+        push_item(p, RC_LB_PENALTY, 0, 0, 0, 10000, false, K_AUX, run);
+        push_item(p, RC_LB_GLUE, 0, s, 0, 0, false, K_AUX, run);
+        push_item(p, RC_LB_PENALTY, w, 0, 0, pen, flagged, kind, run);
+        push_item(p, RC_LB_GLUE, 0, -s, 0, 0, false, K_AUX, run);
+    } else {
+        push_item(p, RC_LB_PENALTY, w, 0, 0, pen, flagged, kind, run);
+    }
+}
+
+static void push_space(pb *p, uint32_t run, bool breakable)
+{
+    double w = space_width(p, run), em = p->runs[run].size;
+    if (!breakable) push_item(p, RC_LB_PENALTY, 0, 0, 0, 10000, false, K_AUX, run);
+    if (p->ragged) {
+        if (breakable) {
+            double s = RAGGED_EM * em;
+            push_item(p, RC_LB_GLUE, 0, s, 0, 0, false, K_AUX, run);
+            push_item(p, RC_LB_PENALTY, 0, 0, 0, 0, false, K_PEN_PLAIN, run);
+            push_item(p, RC_LB_GLUE, w, -s, 0, 0, false, K_SPACE, run);
+        } else {
+            push_item(p, RC_LB_GLUE, w, 0, 0, 0, false, K_FIXGLUE, run);
+        }
+        return;
+    }
+    push_item(p, RC_LB_GLUE, w, w / 2, w / 3, 0, false, breakable ? K_SPACE : K_FIXGLUE, run);
+    double cap = p->looseness * em;
+    p->m.v[p->m.n - 1].cap = cap;
+    double r = (cap - w) / (w / 2);
+    if (r < p->rcap) p->rcap = r;
+}
+
+static bool has_point(const size_t *pts, size_t npts, size_t at)
+{
+    for (size_t k = 0; k < npts; k++)
+        if (pts[k] == at) return true;
+    return false;
+}
+
+/* Emits token t as boxes: split at its hyphenation points (pts are byte
+ * offsets in the whole word, base is where t starts in it), and when split is
+ * set at every code point too, hyphenation points still preferred. */
+static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t base, bool split)
+{
+    const char *anchor = t->anchor;
+    const char *txt = p->runs[t->run].text;
+    double hw = adv(p, t->run, '-');
+    uint32_t s = t->start, at = t->start;
+    while (at < t->end) {
+        /* next candidate boundary */
+        if (split) {
+            uint32_t c;
+            size_t k = rc_utf8_decode(txt + at, t->end - at, &c);
+            at += (uint32_t)(k ? k : 1);
+        } else {
+            size_t next = t->end;
+            for (size_t k = 0; k < npts; k++)
+                if (pts[k] > base + (at - t->start) && pts[k] < base + (t->end - t->start)) {
+                    size_t cand = pts[k] - base + t->start;
+                    if (cand < next) next = cand;
+                }
+            at = (uint32_t)next;
+        }
+        if (at >= t->end) break;
+        bool hy = has_point(pts, npts, base + (at - t->start));
+        if (!hy && !split) continue;
+        push_box(p, t->run, s, at, range_width(p, t->run, s, at), anchor);
+        anchor = NULL;
+        if (hy)
+            push_break(p, t->run, HYPH_PENALTY, true, hw, K_PEN_HYPH);
+        else
+            push_break(p, t->run, SPLIT_PENALTY, false, 0, K_PEN_PLAIN);
+        s = at;
+    }
+    double w = s == t->start ? t->width : range_width(p, t->run, s, t->end);
+    push_box(p, t->run, s, t->end, w, anchor);
+}
+
+/* Width of the widest unbreakable piece of a word between its hyphenation
+ * points and explicit breaks. */
+static double widest_piece(const pb *p, size_t w0, size_t w1, const size_t *pts, size_t npts)
+{
+    double widest = 0, cur = 0;
+    size_t base = 0;
+    for (size_t i = w0; i < w1; i++) {
+        const tok *t = &p->toks.v[i];
+        const char *txt = p->runs[t->run].text;
+        uint32_t at = t->start;
+        while (at < t->end) {
+            if (at > t->start && has_point(pts, npts, base + (at - t->start))) {
+                widest = fmax(widest, cur + adv(p, t->run, '-'));
+                cur = 0;
+            }
+            uint32_t c;
+            size_t k = rc_utf8_decode(txt + at, t->end - at, &c);
+            if (k == 0) {
+                c = 0xFFFD;
+                k = 1;
+            }
+            cur += adv(p, t->run, c);
+            at += (uint32_t)k;
+        }
+        base += t->end - t->start;
+        if (t->brk_after || has_point(pts, npts, base)) {
+            widest = fmax(widest, cur + (t->brk_after ? 0 : adv(p, t->run, '-')));
+            cur = 0;
+        }
+    }
+    return fmax(widest, cur);
+}
+
+/* Emits word tokens [w0, w1) (consecutive T_SEG) with hyphenation points
+ * and/or character splitting. */
+static void emit_word(pb *p, size_t w0, size_t w1, bool hyph, bool split_long)
+{
+    double total = 0;
+    size_t bytes = 0, hend = w1; /* hyphenate up to the first nobreak piece */
+    for (size_t i = w0; i < w1; i++) {
+        total += p->toks.v[i].width;
+        if (p->toks.v[i].nobreak && hend == w1) hend = i;
+        if (hend == w1) bytes += p->toks.v[i].end - p->toks.v[i].start;
+    }
+    bool split = split_long && total > p->minw;
+    size_t pts[MAX_HYPH_WORD / 2];
+    size_t npts = 0;
+    if (hyph && hend > w0 && bytes <= MAX_HYPH_WORD && p->hyph) {
+        /* A word may span runs ("**spec**ialisation"): hyphenate the joined
+         * text; a footnote mark (nobreak) after it does not count. */
+        char buf[MAX_HYPH_WORD];
+        size_t bl = 0;
+        for (size_t i = w0; i < hend; i++) {
+            const tok *t = &p->toks.v[i];
+            memcpy(buf + bl, p->runs[t->run].text + t->start, t->end - t->start);
+            bl += t->end - t->start;
+        }
+        npts = bl ? rc_hyph_points(p->hyph, buf, bl, pts, sizeof pts / sizeof pts[0]) : 0;
+    }
+    if (split && widest_piece(p, w0, w1, pts, npts) <= p->minw)
+        split = false; /* its hyphenation points are enough */
+    size_t base = 0;
+    for (size_t i = w0; i < w1; i++) {
+        const tok *t = &p->toks.v[i];
+        size_t tl = t->end - t->start;
+        emit_seg(p, t, pts, npts, base, split && !t->nobreak);
+        base += tl;
+        if (i + 1 < w1) {
+            if (t->brk_after)
+                push_break(p, t->run, EX_PENALTY, true, 0, K_PEN_PLAIN);
+            else if (has_point(pts, npts, base))
+                push_break(p, t->run, HYPH_PENALTY, true, adv(p, t->run, '-'), K_PEN_HYPH);
+            else if (split && !t->nobreak && !p->toks.v[i + 1].nobreak)
+                push_break(p, t->run, SPLIT_PENALTY, false, 0, K_PEN_PLAIN);
+        }
+    }
+}
+
+static void build_items(pb *p, bool hyph, bool split)
+{
+    p->it.n = 0;
+    p->m.n = 0;
+    p->rcap = INFINITY;
+    size_t i = 0, n = p->toks.n;
+    uint32_t last_run = 0;
+    while (i < n) {
+        const tok *t = &p->toks.v[i];
+        last_run = t->run;
+        if (t->kind == T_SEG) {
+            size_t j = i;
+            while (j < n && p->toks.v[j].kind == T_SEG)
+                j++;
+            emit_word(p, i, j, hyph, split);
+            i = j;
+            continue;
+        }
+        switch ((tkind)t->kind) {
+        case T_SPACE:
+            push_space(p, t->run, true);
+            break;
+        case T_NBSP:
+            push_space(p, t->run, false);
+            break;
+        case T_SHY:
+            push_break(p, t->run, HYPH_PENALTY, true, adv(p, t->run, '-'), K_PEN_HYPH);
+            break;
+        case T_ZWSP:
+            push_break(p, t->run, 0, false, 0, K_PEN_PLAIN);
+            break;
+        case T_NEWLINE:
+            push_box(p, t->run, t->start, t->start, 0, NULL);
+            push_item(p, RC_LB_PENALTY, 0, 0, 0, 10000, false, K_AUX, t->run);
+            push_item(p, RC_LB_GLUE, 0, RC_LB_FIL, 0, 0, false, K_FILL, t->run);
+            push_item(p, RC_LB_PENALTY, 0, 0, 0, -10000, false, K_PEN_FORCE, t->run);
+            break;
+        case T_SEG:
+            break;
+        }
+        i++;
+    }
+    push_item(p, RC_LB_PENALTY, 0, 0, 0, 10000, false, K_AUX, last_run);
+    push_item(p, RC_LB_GLUE, 0, RC_LB_FIL, 0, 0, false, K_FILL, last_run);
+    push_item(p, RC_LB_PENALTY, 0, 0, 0, -10000, false, K_PEN_FORCE, last_run);
+}
+
+static size_t run_pass(pb *p, const double widths[2], double tol, double badcap, double *dem)
+{
+    rc_lb_params prm = rc_lb_defaults(tol);
+    prm.badness_cap = badcap;
+    p->br.v = sgrow(p->br.v, &p->br.cap, p->it.n, sizeof *p->br.v);
+    p->br.n = rc_linebreak_ex(p->it.v, p->it.n, widths, 2, &prm, p->br.v, p->it.n, dem);
+    return p->br.n;
+}
+
+rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_para_opts *o,
+                     const rc_fonts *fonts, const rc_hyph *hyph)
+{
+    rc_para *para = rc_arena_alloc(a, sizeof *para);
+    pb p = {0};
+    p.a = a;
+    p.runs = runs;
+    p.o = o;
+    p.fonts = fonts;
+    p.hyph = o->hyphenate ? hyph : NULL;
+    p.ragged = o->align != RC_PARA_JUSTIFY;
+    p.looseness = o->looseness_em > 0 ? o->looseness_em : 1.0;
+    double widths[2] = {o->width - o->first_indent, o->width - o->left_indent};
+    p.minw = widths[0] < widths[1] ? widths[0] : widths[1];
+    size_t bytes = 0;
+    for (size_t r = 0; r < nruns; r++)
+        bytes += runs[r].text ? runs[r].len : 0;
+    p.toks.v = sgrow(NULL, &p.toks.cap, bytes / 5 + 8, sizeof *p.toks.v);
+    tokenize(&p, nruns);
+    if (p.toks.n > 0) {
+        p.it.v = sgrow(NULL, &p.it.cap, 3 * p.toks.n + 8, sizeof *p.it.v);
+        p.m.v = sgrow(NULL, &p.m.cap, 3 * p.toks.n + 8, sizeof *p.m.v);
+        double tol = o->tolerance > 0 ? o->tolerance : 2.0, dem = 0;
+        size_t nb;
+        build_items(&p, false, false);
+        if (p.hyph) { /* TeX's \pretolerance pass first: no hyphenation at all */
+            nb = run_pass(&p, widths, fmin(1.0, p.rcap), 10000, &dem);
+            if (!nb) {
+                build_items(&p, true, false);
+                nb = run_pass(&p, widths, fmin(tol, p.rcap), 10000, &dem);
+            }
+        } else {
+            nb = run_pass(&p, widths, fmin(tol, p.rcap), 10000, &dem);
+        }
+        if (!nb) {
+            build_items(&p, p.hyph != NULL, true);
+            nb = run_pass(&p, widths, p.ragged ? INFINITY : p.rcap, 1e12, &dem);
+            if (!nb && !p.ragged) nb = run_pass(&p, widths, INFINITY, 1e12, &dem);
+        }
+        para_items pi = {p.it.v, p.m.v, p.it.n};
+        if (!nb) {
+            p.br.v = sgrow(p.br.v, &p.br.cap, p.it.n, sizeof *p.br.v);
+            nb = rc_para_greedy(&pi, widths, p.br.v);
+            dem = INFINITY;
+        }
+        para->demerits = dem;
+        rc_para_build_lines(a, para, &pi, p.br.v, nb, runs, o, fonts, widths);
+    }
+    free(p.toks.v);
+    free(p.it.v);
+    free(p.m.v);
+    free(p.br.v);
+    return para;
+}

@@ -1,0 +1,225 @@
+/* paraline: from the breaks of a paragraph to positioned lines, a first-fit
+ * breaker of last resort, and drawing a line as one text op per fragment
+ * (never a space inside a text op: word positions stay exact, and text
+ * extraction still sees the gaps as spaces). */
+#include <math.h>
+#include <string.h>
+
+#include "para_int.h"
+
+#define NONE ((size_t)-1)
+
+static bool discardable(const rc_lb_item *it)
+{
+    return it->type != RC_LB_BOX && !(it->type == RC_LB_PENALTY && it->penalty <= -10000);
+}
+
+static bool legal_break(const para_items *pi, size_t i)
+{
+    const rc_lb_item *it = &pi->it[i];
+    if (it->type == RC_LB_GLUE) return i > 0 && pi->it[i - 1].type == RC_LB_BOX;
+    return it->type == RC_LB_PENALTY && it->penalty < 10000;
+}
+
+size_t rc_para_greedy(const para_items *pi, const double widths[2], size_t *breaks)
+{
+    size_t nb = 0, s = 0, n = pi->n;
+    while (s < n) {
+        while (s < n && discardable(&pi->it[s]))
+            s++;
+        if (s == n) break;
+        double w = widths[nb == 0 ? 0 : 1], len = 0;
+        size_t last = NONE, brk = NONE;
+        for (size_t i = s; i < n && brk == NONE; i++) {
+            const rc_lb_item *it = &pi->it[i];
+            if (legal_break(pi, i)) {
+                double lw = len + (it->type == RC_LB_PENALTY ? it->width : 0);
+                if (it->type == RC_LB_PENALTY && it->penalty <= -10000)
+                    brk = lw <= w || last == NONE ? i : last;
+                else if (lw <= w)
+                    last = i;
+                else
+                    brk = last != NONE ? last : i;
+                if (brk != NONE) break;
+            }
+            if (it->type == RC_LB_BOX) {
+                len += it->width;
+                if (len > w && last != NONE) brk = last;
+            } else if (it->type == RC_LB_GLUE && it->stretch < RC_LB_FIL) {
+                len += it->width - it->shrink;
+            }
+        }
+        if (brk == NONE) brk = n - 1;
+        breaks[nb++] = brk;
+        s = brk + 1;
+    }
+    return nb;
+}
+
+static void frag_metrics(const rc_fonts *fonts, const rc_frag *f, double *asc, double *desc)
+{
+    const rc_font *font = fonts->f[f->font] ? fonts->f[f->font] : fonts->f[RC_FONT_REGULAR];
+    double a = font ? rc_font_ascent(font) * f->size / 1000 : 0.8 * f->size;
+    double d = font ? -rc_font_descent(font) * f->size / 1000 : 0.2 * f->size;
+    if (a + f->rise > *asc) *asc = a + f->rise;
+    if (d - f->rise > *desc) *desc = d - f->rise;
+}
+
+static rc_frag make_frag(const rc_run *run, const meta *m, double x, double w)
+{
+    rc_frag f = {0};
+    f.font = run->font;
+    f.size = run->size;
+    f.rise = run->rise;
+    f.colour = run->colour;
+    f.x = x;
+    f.width = w;
+    f.text = run->text ? run->text + m->start : "";
+    f.len = m->end - m->start;
+    f.link_dest = run->link_dest;
+    f.link_uri = run->link_uri;
+    f.anchor = m->anchor;
+    return f;
+}
+
+/* Sets one line of items [s, b) broken at b. */
+static void set_line(rc_arena *a, rc_para *p, rc_line *ln, const para_items *pi, size_t s, size_t b,
+                     const rc_run *runs, const rc_para_opts *o, const rc_fonts *fonts, double w,
+                     double indent)
+{
+    double len = 0, st = 0, sh = 0, fil = 0, rcap = INFINITY;
+    size_t nbox = 0;
+    for (size_t i = s; i < b; i++) {
+        const rc_lb_item *it = &pi->it[i];
+        if (it->type == RC_LB_BOX) {
+            len += it->width;
+            nbox++;
+        } else if (it->type == RC_LB_GLUE) {
+            len += it->width;
+            if (it->stretch >= RC_LB_FIL)
+                fil += it->stretch;
+            else
+                st += it->stretch;
+            sh += it->shrink;
+            uint8_t k = pi->m[i].kind;
+            if ((k == K_SPACE || k == K_FIXGLUE) && it->stretch > 0 && pi->m[i].cap > 0) {
+                double r = (pi->m[i].cap - it->width) / it->stretch;
+                if (r < rcap) rcap = r;
+            }
+        }
+    }
+    bool hyph = b < pi->n && pi->it[b].type == RC_LB_PENALTY && pi->m[b].kind == K_PEN_HYPH;
+    if (hyph) len += pi->it[b].width;
+    double r = 0;
+    if (o->align == RC_PARA_JUSTIFY) {
+        if (len < w && fil <= 0 && st > 0)
+            r = fmin((w - len) / st, rcap);
+        else if (len > w && sh > 0)
+            r = fmax((w - len) / sh, -1.0);
+    }
+    ln->ratio = r;
+    ln->frags = rc_arena_array(a, nbox ? nbox : 1, sizeof *ln->frags);
+    double x = 0;
+    rc_frag *cur = NULL;
+    uint32_t cur_run = 0, cur_end = 0;
+    for (size_t i = s; i < b; i++) {
+        const rc_lb_item *it = &pi->it[i];
+        const meta *m = &pi->m[i];
+        if (it->type == RC_LB_BOX) {
+            if (cur && cur_run == m->run && cur_end == m->start && !(m->anchor && cur->anchor)) {
+                cur->len += m->end - m->start;
+                cur->width += it->width;
+                if (!cur->anchor) cur->anchor = m->anchor;
+            } else {
+                cur = &ln->frags[ln->nfrags++];
+                *cur = make_frag(&runs[m->run], m, x, it->width);
+                cur_run = m->run;
+            }
+            cur_end = m->end;
+            x += it->width;
+        } else if (it->type == RC_LB_GLUE) {
+            double gw = it->width;
+            if (it->stretch < RC_LB_FIL) gw += r > 0 ? r * it->stretch : r * it->shrink;
+            if (gw != 0 || m->kind != K_AUX) cur = NULL;
+            x += gw;
+        }
+    }
+    if (hyph && ln->nfrags) {
+        rc_frag *f = &ln->frags[ln->nfrags - 1];
+        char *t = rc_arena_alloc(a, f->len + 2);
+        memcpy(t, f->text, f->len);
+        t[f->len] = '-';
+        f->text = t;
+        f->len++;
+        f->width += pi->it[b].width;
+        x += pi->it[b].width;
+        ln->hyphenated = true;
+    }
+    ln->width = x;
+    double shift = 0;
+    if (o->align == RC_PARA_RIGHT)
+        shift = w - x;
+    else if (o->align == RC_PARA_CENTER)
+        shift = (w - x) / 2;
+    for (size_t k = 0; k < ln->nfrags; k++) {
+        ln->frags[k].x += indent + shift;
+        frag_metrics(fonts, &ln->frags[k], &ln->ascent, &ln->descent);
+    }
+    if (ln->nfrags == 0 && b < pi->n) {
+        rc_frag f0 = make_frag(&runs[pi->m[b].run], &pi->m[b], 0, 0);
+        frag_metrics(fonts, &f0, &ln->ascent, &ln->descent);
+    }
+    if (len - sh > w + 0.01) p->overfull = true;
+}
+
+void rc_para_build_lines(rc_arena *a, rc_para *p, const para_items *pi, const size_t *breaks,
+                         size_t nbreaks, const rc_run *runs, const rc_para_opts *o,
+                         const rc_fonts *fonts, const double widths[2])
+{
+    p->lines = rc_arena_array(a, nbreaks ? nbreaks : 1, sizeof *p->lines);
+    size_t s = 0;
+    for (size_t k = 0; k < nbreaks; k++) {
+        size_t b = breaks[k];
+        while (s < b && pi->it[s].type != RC_LB_BOX)
+            s++;
+        rc_line *ln = &p->lines[p->nlines++];
+        set_line(a, p, ln, pi, s, b, runs, o, fonts, widths[k == 0 ? 0 : 1],
+                 k == 0 ? o->first_indent : o->left_indent);
+        s = b + 1;
+    }
+}
+
+static bool same_link(const rc_frag *x, const rc_frag *y)
+{
+    bool d = x->link_dest == y->link_dest ||
+             (x->link_dest && y->link_dest && strcmp(x->link_dest, y->link_dest) == 0);
+    bool u = x->link_uri == y->link_uri ||
+             (x->link_uri && y->link_uri && strcmp(x->link_uri, y->link_uri) == 0);
+    return d && u;
+}
+
+void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i, double x, double y)
+{
+    if (!p || i >= p->nlines) return;
+    const rc_line *ln = &p->lines[i];
+    for (size_t k = 0; k < ln->nfrags; k++) {
+        const rc_frag *f = &ln->frags[k];
+        if (f->anchor) rc_draw_dest(a, l, x + f->x, y + ln->ascent, f->anchor);
+        if (f->len)
+            rc_draw_text(a, l, f->font, f->size, x + f->x, y + f->rise, f->text, f->len, f->colour);
+    }
+    for (size_t k = 0; k < ln->nfrags;) {
+        const rc_frag *f = &ln->frags[k];
+        if (!f->link_dest && !f->link_uri) {
+            k++;
+            continue;
+        }
+        size_t e = k;
+        while (e + 1 < ln->nfrags && same_link(f, &ln->frags[e + 1]))
+            e++;
+        const rc_frag *g = &ln->frags[e];
+        rc_draw_link(a, l, x + f->x, y - ln->descent, g->x + g->width - f->x,
+                     ln->ascent + ln->descent, f->link_dest, f->link_uri);
+        k = e + 1;
+    }
+}

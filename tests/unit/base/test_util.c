@@ -1,0 +1,344 @@
+/* Tests of the lead's small modules: arena, diag, status, util. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rc/arena.h"
+#include "rc/diag.h"
+#include "rc/status.h"
+#include "rc/util.h"
+
+static void test_arena_alloc_and_vec(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    char *s = rc_arena_strdup(a, "Bielsko-Biała");
+    assert_string_equal(s, "Bielsko-Biała");
+    assert_string_equal(rc_arena_printf(a, "%d-%s", 20, "pairings"), "20-pairings");
+    unsigned char *z = rc_arena_alloc(a, 1000);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(z[i], 0);
+    assert_int_equal(((uintptr_t)z) % 16, 0);
+    RC_VEC(int) v = {0};
+    for (int i = 0; i < 10000; i++)
+        RC_PUSH(a, v, i * 3);
+    assert_int_equal(v.n, 10000);
+    assert_int_equal(v.v[9999], 29997);
+    void *big = rc_arena_alloc(a, 10u << 20);
+    memset(big, 1, 10u << 20);
+    assert_true(rc_arena_used(a) >= (10u << 20));
+    assert_null(rc_arena_strdup(a, NULL));
+    rc_arena_free(a);
+}
+
+static void test_arena_grow_in_place(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    RC_VEC(int) v = {0};
+    RC_PUSH(a, v, 1);
+    size_t before = rc_arena_used(a);
+    for (int i = 0; i < 4095; i++)
+        RC_PUSH(a, v, i);
+    /* Pushing with no other allocation in between grows in place: the arena
+     * holds the final capacity once, not the sum of every doubling. */
+    assert_true(rc_arena_used(a) - before <= 4096 * sizeof(int));
+    int *p = v.v;
+    char *other = rc_arena_strdup(a, "interleaved");
+    RC_PUSH(a, v, 7); /* must copy now, and keep the contents */
+    assert_ptr_not_equal(p, v.v);
+    assert_int_equal(v.v[0], 1);
+    assert_int_equal(v.v[4095], 4094);
+    assert_int_equal(v.v[4096], 7);
+    assert_string_equal(other, "interleaved");
+    rc_arena_free(a);
+}
+
+static void test_diag_format_and_order(void **state)
+{
+    (void)state;
+    rc_diag *d = rc_diag_new();
+    rc_diag_error(d, (rc_loc){"a.ini", 14, 9}, "unknown column '%s'", "Contnent");
+    rc_diag_warning(d, (rc_loc){"b.csv", 3, 0}, "empty column");
+    rc_diag_note(d, (rc_loc){"c.md", 0, 0}, "see here");
+    assert_int_equal(rc_diag_errors(d), 1);
+    assert_int_equal(rc_diag_warnings(d), 1);
+    assert_int_equal(rc_diag_count(d), 3);
+    char buf[256];
+    rc_diag_format(rc_diag_get(d, 0), buf, sizeof buf);
+    assert_string_equal(buf, "a.ini:14:9: error: unknown column 'Contnent'");
+    rc_diag_format(rc_diag_get(d, 1), buf, sizeof buf);
+    assert_string_equal(buf, "b.csv:3: warning: empty column");
+    rc_diag_format(rc_diag_get(d, 2), buf, sizeof buf);
+    assert_string_equal(buf, "c.md: note: see here");
+    assert_null(rc_diag_get(d, 3));
+    rc_diag_free(d);
+}
+
+static void test_diag_suggest(void **state)
+{
+    (void)state;
+    const char *c[] = {"Continent", "Country", "Region"};
+    assert_string_equal(rc_diag_suggest("Contnent", c, 3), "Continent");
+    assert_string_equal(rc_diag_suggest("continent", c, 3), "Continent");
+    assert_string_equal(rc_diag_suggest("Regoin", c, 3), "Region");
+    assert_null(rc_diag_suggest("salary", c, 3));
+    rc_loc l = rc_loc_offset((rc_loc){"x", 2, 5}, 7);
+    assert_int_equal(l.col, 12);
+}
+
+static void test_status_table(void **state)
+{
+    (void)state;
+    for (int s = 0; s < RC_STATUS_COUNT; s++) {
+        assert_non_null(rc_strerror((rc_status)s));
+        assert_string_not_equal(rc_strerror((rc_status)s), "unknown status");
+        int e = rc_status_exit_code((rc_status)s);
+        assert_true(e >= 0 && e <= 3);
+    }
+    assert_int_equal(rc_status_exit_code(RC_OK), 0);
+    assert_int_equal(rc_status_exit_code(RC_ERR_DATA), 1);
+    assert_int_equal(rc_status_exit_code(RC_ERR_CONFIG), 2);
+    assert_int_equal(rc_status_exit_code(RC_ERR_USAGE), 2);
+    assert_int_equal(rc_status_exit_code(RC_ERR_IO), 3);
+    assert_string_equal(rc_strerror(RC_STATUS_COUNT), "unknown status");
+}
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    uint32_t cp;
+    assert_int_equal(rc_utf8_decode("ł", 2, &cp), 2);
+    assert_int_equal(cp, 0x142);
+    assert_int_equal(rc_utf8_decode("\xe2\x80\x94", 3, &cp), 3);
+    assert_int_equal(cp, 0x2014);
+    assert_int_equal(rc_utf8_decode("\xc0\xaf", 2, &cp), 0);     /* overlong */
+    assert_int_equal(rc_utf8_decode("\xed\xa0\x80", 3, &cp), 0); /* surrogate */
+    assert_int_equal(rc_utf8_decode("\xe2\x80", 2, &cp), 0);     /* truncated */
+    const char *ok = "Skåne, Śląskie and Bogotá — “quoted”";
+    assert_int_equal(rc_utf8_validate(ok, strlen(ok)), strlen(ok));
+    const char bad[] = "abcdefghij\xffxyz";
+    assert_int_equal(rc_utf8_validate(bad, sizeof bad - 1), 10);
+    char out[4];
+    assert_int_equal(rc_utf8_encode(0x1F600, out), 4);
+    assert_int_equal(rc_utf8_decode(out, 4, &cp), 4);
+    assert_int_equal(cp, 0x1F600);
+    assert_int_equal(rc_utf8_length("Biała", 6), 5);
+}
+
+static void test_sha256(void **state)
+{
+    (void)state;
+    char h[65];
+    rc_sha256_hex("", 0, h);
+    assert_string_equal(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    rc_sha256_hex("abc", 3, h);
+    assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    rc_sha256_hex(m, strlen(m), h);
+    assert_string_equal(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+/* Long inputs (FIPS 180-2 appendix B vectors, one million 'a'), every
+ * length around the block size, a file read in pieces, and the accelerated
+ * compression (where the processor has one) against the portable code. */
+static void test_sha256_long(void **state)
+{
+    (void)state;
+    char h[65], h2[65];
+    size_t n = 1000000;
+    char *m = malloc(n);
+    assert_non_null(m);
+    memset(m, 'a', n);
+    for (int portable = 0; portable < 2; portable++) {
+        if (portable) setenv("RC_SHA256_PORTABLE", "1", 1);
+        rc_sha256_hex(m, n, h);
+        assert_string_equal(h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+        const char *v = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
+                        "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+        rc_sha256_hex(v, strlen(v), h);
+        assert_string_equal(h, "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+    }
+    unsetenv("RC_SHA256_PORTABLE");
+    uint32_t x = 1;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 1664525u + 1013904223u;
+        m[i] = (char)(x >> 24);
+    }
+    for (size_t len = 0; len < 300; len += (len < 140 ? 1 : 7)) {
+        rc_sha256_hex(m, len, h);
+        setenv("RC_SHA256_PORTABLE", "1", 1);
+        rc_sha256_hex(m, len, h2);
+        unsetenv("RC_SHA256_PORTABLE");
+        assert_string_equal(h, h2);
+    }
+    char path[] = "/tmp/rc_test_sha_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, m, n), (ssize_t)n);
+    close(fd);
+    assert_int_equal(rc_sha256_file(path, h), RC_OK);
+    rc_sha256_hex(m, n, h2);
+    assert_string_equal(h, h2);
+    setenv("RC_SHA256_PORTABLE", "1", 1);
+    rc_sha256_hex(m, n, h2);
+    unsetenv("RC_SHA256_PORTABLE");
+    assert_string_equal(h, h2);
+    unlink(path);
+    free(m);
+}
+
+static void test_paths(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    assert_string_equal(rc_path_join(a, "config", "data/s.csv"), "config/data/s.csv");
+    assert_string_equal(rc_path_join(a, "config/", "s.csv"), "config/s.csv");
+    assert_string_equal(rc_path_join(a, "config", "/abs/s.csv"), "/abs/s.csv");
+    assert_string_equal(rc_path_join(a, ".", "s.csv"), "s.csv");
+    assert_string_equal(rc_path_dir(a, "config/report.ini"), "config");
+    assert_string_equal(rc_path_dir(a, "report.ini"), ".");
+    assert_string_equal(rc_path_dir(a, "/report.ini"), "/");
+    assert_string_equal(rc_path_base("a/b/c.pdf"), "c.pdf");
+    rc_arena_free(a);
+}
+
+static void test_atomic_output(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    char dir[] = "/tmp/rc-util-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *target = rc_arena_printf(a, "%s/out.txt", dir);
+    FILE *f = fopen(target, "w");
+    fputs("old", f);
+    fclose(f);
+
+    /* An aborted write leaves the old file and no temporary behind. */
+    rc_outfile o;
+    assert_int_equal(rc_out_open(a, target, &o), RC_OK);
+    assert_int_equal(write(o.fd, "new!", 4), 4);
+    rc_out_abort(&o);
+    char *data;
+    size_t len;
+    assert_int_equal(rc_read_file(a, target, &data, &len), RC_OK);
+    assert_string_equal(data, "old");
+    assert_int_equal(access(o.tmp, F_OK), -1);
+
+    /* A committed one replaces it. */
+    assert_int_equal(rc_out_open(a, target, &o), RC_OK);
+    assert_int_equal(write(o.fd, "new!", 4), 4);
+    assert_int_equal(rc_out_commit(&o), RC_OK);
+    assert_int_equal(rc_read_file(a, target, &data, &len), RC_OK);
+    assert_string_equal(data, "new!");
+    assert_int_equal(access(o.tmp, F_OK), -1);
+
+    /* Opening in a missing directory fails cleanly. */
+    char *nowhere = rc_arena_printf(a, "%s/missing/out.txt", dir);
+    assert_int_equal(rc_out_open(a, nowhere, &o), RC_ERR_IO);
+    assert_int_equal(rc_read_file(a, dir, &data, &len), RC_ERR_IO); /* a directory */
+
+    unlink(target);
+    rmdir(dir);
+    rc_arena_free(a);
+}
+
+/* A file over RC_MAX_INPUT_FILE is refused before it is read (a sparse file:
+ * no disk space, no time). */
+static void test_read_file_limit(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/rc-test-big-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)RC_MAX_INPUT_FILE + 1), 0);
+    close(fd);
+    rc_arena *a = rc_arena_new();
+    char *data = NULL;
+    size_t len = 0;
+    errno = 0;
+    assert_int_equal(rc_read_file(a, path, &data, &len), RC_ERR_LIMIT);
+    assert_int_equal(errno, EFBIG);
+    assert_non_null(strstr(rc_read_error(EFBIG), "256 MiB"));
+    assert_string_equal(rc_read_error(ENOENT), strerror(ENOENT));
+    assert_true(rc_arena_used(a) < 4096); /* nothing was allocated for it */
+    unlink(path);
+    rc_arena_free(a);
+}
+
+static void test_out_shown(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    const char *tmp = rc_out_tmpname(a, "out/report.pdf");
+    assert_string_equal(rc_out_shown(a, tmp), "out/report.pdf");
+    assert_string_equal(rc_out_shown(a, "d/.a.b.xlsx.12.3.tmp"), "d/a.b.xlsx");
+    assert_string_equal(rc_out_shown(a, ".x.pdf.7.8.tmp"), "x.pdf");
+    static const char *const kept[] = {"out/report.pdf", "x.tmp", "d/.x.1.tmp", ".x.a.2.tmp",
+                                       "d/.x.pdf.1.2.tmpx"};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+        assert_string_equal(rc_out_shown(a, kept[i]), kept[i]);
+    rc_arena_free(a);
+}
+
+static void test_build_epoch(void **state)
+{
+    (void)state;
+    setenv("SOURCE_DATE_EPOCH", "1577836800", 1);
+    assert_int_equal(rc_build_epoch(5), 1577836800);
+    assert_true(rc_build_epoch_valid());
+    setenv("SOURCE_DATE_EPOCH", "12abc", 1);
+    assert_int_equal(rc_build_epoch(5), 5);
+    assert_false(rc_build_epoch_valid());
+    unsetenv("SOURCE_DATE_EPOCH");
+    assert_int_equal(rc_build_epoch(7), 7);
+    assert_true(rc_build_epoch_valid());
+    /* empty counts as unset; signs, blanks and out-of-range values are malformed */
+    static const struct {
+        const char *v;
+        bool valid;
+    } cases[] = {{"", true},
+                 {"0", true},
+                 {"253402300799", true},
+                 {"-1", false},
+                 {"+5", false},
+                 {" 5", false},
+                 {"5 ", false},
+                 {"253402300800", false},
+                 {"99999999999999999999", false},
+                 {"2019-10-09", false}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        setenv("SOURCE_DATE_EPOCH", cases[i].v, 1);
+        assert_int_equal(rc_build_epoch_valid(), cases[i].valid);
+    }
+    unsetenv("SOURCE_DATE_EPOCH");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arena_alloc_and_vec),
+        cmocka_unit_test(test_arena_grow_in_place),
+        cmocka_unit_test(test_diag_format_and_order),
+        cmocka_unit_test(test_diag_suggest),
+        cmocka_unit_test(test_status_table),
+        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_sha256_long),
+        cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_atomic_output),
+        cmocka_unit_test(test_build_epoch),
+        cmocka_unit_test(test_read_file_limit),
+        cmocka_unit_test(test_out_shown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

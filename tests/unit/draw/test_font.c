@@ -1,0 +1,263 @@
+/* Tests for the TrueType reader: Lato metrics checked against values read
+ * from the font files' tables, glyph coverage, and malformed files. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* cmocka compares floats in single precision; these are doubles. */
+#define assert_near(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
+
+#include "rc/arena.h"
+#include "rc/diag.h"
+#include "rc/font.h"
+#include "rc/util.h"
+
+typedef struct fx {
+    rc_arena *a;
+    rc_diag *d;
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    f->a = rc_arena_new();
+    f->d = rc_diag_new();
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    rc_diag_free(f->d);
+    rc_arena_free(f->a);
+    free(f);
+    return 0;
+}
+
+static rc_font *load(fx *f, const char *path)
+{
+    rc_loc loc = {"style.ini", 3, 14};
+    return rc_font_load(f->a, path, loc, f->d);
+}
+
+static void test_regular_metrics(void **state)
+{
+    fx *f = *state;
+    rc_font *r = load(f, "fonts/Lato-Regular.ttf");
+    assert_non_null(r);
+    assert_int_equal(rc_diag_count(f->d), 0);
+    assert_string_equal(rc_font_path(r), "fonts/Lato-Regular.ttf");
+    /* unitsPerEm 2000: hhea ascender 1974, descender -426, OS/2 sCapHeight 1433. */
+    assert_near(rc_font_ascent(r), 987.0, 1e-9);
+    assert_near(rc_font_descent(r), -213.0, 1e-9);
+    assert_near(rc_font_cap_height(r), 716.5, 1e-9);
+    /* hmtx advances: 'a' 994, space 512, '-' 743, 'H' 1527, en dash 1160 units. */
+    assert_near(rc_font_advance(r, 'a'), 497.0, 1e-9);
+    assert_near(rc_font_advance(r, ' '), 256.0, 1e-9);
+    assert_near(rc_font_advance(r, '-'), 371.5, 1e-9);
+    assert_near(rc_font_advance(r, 'H'), 763.5, 1e-9);
+    assert_near(rc_font_advance(r, 0x2013), 580.0, 1e-9);
+    assert_int_equal(rc_font_glyph(r, 'a'), 33);
+    assert_int_equal(rc_font_glyph(r, 0x15B), 2452);
+    /* 10 pt "aa a" = (497 * 3 + 256) / 100 */
+    assert_near(rc_font_text_width(r, "aa a", 4, 10), 17.47, 1e-9);
+    /* Multi-byte: "ł–" = 617/2 + 1160/2 units per 1000 */
+    assert_near(rc_font_text_width(r, "\xC5\x82\xE2\x80\x93", 5, 1000), 888.5, 1e-9);
+}
+
+static void test_bold_differs(void **state)
+{
+    fx *f = *state;
+    rc_font *b = load(f, "fonts/Lato-Bold.ttf");
+    rc_font *i = load(f, "fonts/Lato-Italic.ttf");
+    assert_non_null(b);
+    assert_non_null(i);
+    assert_near(rc_font_advance(b, 'a'), 507.5, 1e-9);
+    assert_near(rc_font_advance(i, 'a'), 511.0, 1e-9);
+    assert_near(rc_font_advance(b, 0x2014), 798.0, 1e-9);
+}
+
+static void test_glyph_coverage(void **state)
+{
+    fx *f = *state;
+    rc_font *r = load(f, "fonts/Lato-Regular.ttf");
+    assert_non_null(r);
+    static const uint32_t have[] = {0x105,  0x142,  0x15B,  0xE5,   0xED,   0xE7,
+                                    0x201C, 0x201D, 0x2013, 0x2014, 0x20AC, 'Z'};
+    for (size_t k = 0; k < sizeof have / sizeof have[0]; k++) {
+        assert_true(rc_font_has_glyph(r, have[k]));
+        assert_true(rc_font_advance(r, have[k]) > 0);
+    }
+    /* CJK, private use and astral code points are not in Lato. */
+    static const uint32_t missing[] = {0x4E00, 0xE000, 0x1F600, 0x10FFFF, 0xFFFF};
+    for (size_t k = 0; k < sizeof missing / sizeof missing[0]; k++) {
+        assert_false(rc_font_has_glyph(r, missing[k]));
+        assert_int_equal(rc_font_glyph(r, missing[k]), 0);
+        assert_near(rc_font_advance(r, missing[k]), 0.0, 0);
+    }
+}
+
+static void expect_not_truetype(fx *f, const char *name)
+{
+    assert_int_equal(rc_diag_errors(f->d), 1);
+    const rc_diag_entry *e = rc_diag_get(f->d, 0);
+    char want[256];
+    snprintf(want, sizeof want, "'%s' is not a TrueType font", name);
+    assert_string_equal(e->msg, want);
+    assert_int_equal(e->loc.line, 3);
+}
+
+static void test_truncated(void **state)
+{
+    fx *f = *state;
+    char *data;
+    size_t len;
+    assert_int_equal(rc_read_file(f->a, "fonts/Lato-Regular.ttf", &data, &len), RC_OK);
+    /* Every truncation point in the header region and a spread of later ones. */
+    size_t cuts[] = {0, 1, 4, 11, 12, 100, 300, 1000, 5000, len / 2, len - 1};
+    for (size_t k = 0; k < sizeof cuts / sizeof cuts[0]; k++) {
+        rc_diag *d = rc_diag_new();
+        rc_font *t = rc_font_parse(f->a, "cut.ttf", (const unsigned char *)data, cuts[k],
+                                   (rc_loc){"style.ini", 3, 14}, d);
+        /* Tables beyond the cut are missing: never accepted, never a crash. */
+        if (cuts[k] < len / 2) {
+            assert_null(t);
+            assert_int_equal(rc_diag_errors(d), 1);
+            assert_string_equal(rc_diag_get(d, 0)->msg, "'cut.ttf' is not a TrueType font");
+        }
+        rc_diag_free(d);
+    }
+}
+
+static void test_random_bytes(void **state)
+{
+    fx *f = *state;
+    unsigned char buf[4096];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (unsigned char)(x >> 16);
+    }
+    rc_font *t =
+        rc_font_parse(f->a, "noise.ttf", buf, sizeof buf, (rc_loc){"style.ini", 3, 14}, f->d);
+    assert_null(t);
+    expect_not_truetype(f, "noise.ttf");
+}
+
+/* A valid header with table offsets pointing outside the file. */
+static void test_bad_offsets(void **state)
+{
+    fx *f = *state;
+    char *data;
+    size_t len;
+    assert_int_equal(rc_read_file(f->a, "fonts/Lato-Regular.ttf", &data, &len), RC_OK);
+    unsigned char *copy = rc_arena_alloc(f->a, len);
+    memcpy(copy, data, len);
+    unsigned ntables = (unsigned)copy[4] << 8 | copy[5];
+    for (unsigned i = 0; i < ntables; i++) {
+        unsigned char *rec = copy + 12 + 16 * i;
+        if (memcmp(rec, "cmap", 4) == 0) {
+            rec[8] = 0x7F; /* offset far beyond the end */
+        }
+    }
+    rc_font *t = rc_font_parse(f->a, "bad.ttf", copy, len, (rc_loc){"style.ini", 3, 14}, f->d);
+    assert_null(t);
+    expect_not_truetype(f, "bad.ttf");
+}
+
+/* Random corruption of real font bytes must never crash (run under ASan in CI). */
+static void test_corrupted_fuzz(void **state)
+{
+    fx *f = *state;
+    char *data;
+    size_t len;
+    assert_int_equal(rc_read_file(f->a, "fonts/Lato-Italic.ttf", &data, &len), RC_OK);
+    unsigned char *copy = malloc(len);
+    uint32_t x = 99;
+    size_t accepted = 0;
+    for (int round = 0; round < 200; round++) {
+        memcpy(copy, data, len);
+        for (int k = 0; k < 20; k++) {
+            x = x * 1103515245u + 12345u;
+            size_t at = (x >> 8) % 2048; /* the directory and early tables */
+            x = x * 1103515245u + 12345u;
+            copy[at] = (unsigned char)(x >> 16);
+        }
+        rc_diag *d = rc_diag_new();
+        rc_font *t = rc_font_parse(f->a, "fuzz.ttf", copy, len, (rc_loc){0}, d);
+        if (t) {
+            accepted++;
+            for (uint32_t c = 0; c < 0x3000; c += 7)
+                (void)rc_font_advance(t, c);
+            (void)rc_font_advance(t, 0x1F600);
+        } else {
+            assert_int_equal(rc_diag_errors(d), 1);
+        }
+        rc_diag_free(d);
+    }
+    free(copy);
+}
+
+static void test_missing_file(void **state)
+{
+    fx *f = *state;
+    assert_null(load(f, "fonts/NoSuch.ttf"));
+    assert_int_equal(rc_diag_errors(f->d), 1);
+    assert_non_null(strstr(rc_diag_get(f->d, 0)->msg, "fonts/NoSuch.ttf"));
+}
+
+static void test_not_a_font_file(void **state)
+{
+    fx *f = *state;
+    assert_null(load(f, "fonts/OFL.txt"));
+    expect_not_truetype(f, "fonts/OFL.txt");
+}
+
+static void test_fonts_load(void **state)
+{
+    fx *f = *state;
+    const char *paths[RC_FONT_COUNT] = {"fonts/Lato-Regular.ttf", "fonts/Lato-Italic.ttf",
+                                        "fonts/Lato-Bold.ttf", "fonts/Lato-BoldItalic.ttf",
+                                        "fonts/Lato-Light.ttf"};
+    rc_loc locs[RC_FONT_COUNT] = {
+        {"s.ini", 1, 1}, {"s.ini", 2, 1}, {"s.ini", 3, 1}, {"s.ini", 4, 1}, {"s.ini", 5, 1}};
+    rc_fonts fonts;
+    assert_int_equal(rc_fonts_load(f->a, paths, locs, f->d, &fonts), RC_OK);
+    for (int i = 0; i < RC_FONT_COUNT; i++)
+        assert_non_null(fonts.f[i]);
+    assert_near(rc_font_advance(fonts.f[RC_FONT_LIGHT], 'a'), 484.0, 1e-9);
+    assert_near(rc_font_advance(fonts.f[RC_FONT_BOLD_ITALIC], 'a'), 521.0, 1e-9);
+
+    paths[2] = "fonts/Missing-Bold.ttf";
+    rc_diag *d = rc_diag_new();
+    assert_int_equal(rc_fonts_load(f->a, paths, locs, d, &fonts), RC_ERR_CONFIG);
+    assert_null(fonts.f[RC_FONT_BOLD]);
+    assert_int_equal(rc_diag_errors(d), 1);
+    assert_int_equal(rc_diag_get(d, 0)->loc.line, 3);
+    rc_diag_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_regular_metrics, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bold_differs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_glyph_coverage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_random_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_offsets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_corrupted_fuzz, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_font_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fonts_load, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
