@@ -541,8 +541,9 @@ static void test_toc_numbers(void **state)
     assert_inside_margins(f);
 }
 
-/* A figure that does not fit goes to the top of the next page; the text
- * after it fills the current page. */
+/* A figure that does not fit goes to the next page; the text after it
+ * fills the current page. On the next page it comes first, or right after
+ * the rest of the paragraph the page starts inside (never into it). */
 static void test_float_deferral(void **state)
 {
     fx *f = *state;
@@ -581,8 +582,26 @@ static void test_float_deferral(void **state)
             if (tag_of(&t.v[i]) == 50) after = p;
     }
     assert_int_equal(fp, 1);
-    assert_int_equal(after, 0);            /* text kept flowing on page 1 */
-    assert_true(y > RC_PAGE_HEIGHT - 100); /* figure at the top of page 2 */
+    assert_int_equal(after, 0); /* text kept flowing on page 1 */
+    txts t1 = page_texts(f, 0), t2 = page_texts(f, fp);
+    int last1 = -1; /* the paragraph page 1 ends with */
+    double low = 1e9;
+    for (size_t i = 0; i < t1.n; i++)
+        if (tag_of(&t1.v[i]) >= 0 && t1.v[i].y < low) {
+            low = t1.v[i].y;
+            last1 = tag_of(&t1.v[i]);
+        }
+    size_t above = 0;
+    for (size_t i = 0; i < t2.n; i++)
+        if (t2.v[i].y > y && tag_of(&t2.v[i]) >= 0) {
+            assert_int_equal(tag_of(&t2.v[i]), last1); /* only the paragraph's rest */
+            above++;
+        }
+    bool split = false; /* page 1 ends inside a paragraph: its rest is above */
+    for (size_t i = 0; i < t2.n; i++)
+        split |= tag_of(&t2.v[i]) == last1;
+    assert_true(split); /* this text does end page 1 inside a paragraph */
+    assert_true(above > 0);
     /* caption above the chart, source below */
     txts t = page_texts(f, fp);
     double cap = 0, src = 1e9;
