@@ -27,6 +27,7 @@ typedef struct pstate {
                       their callout is on), skipped when the flow reaches them */
     size_t pull;   /* this page: pull the first float deferred at or after
                       this item to its top (SIZE_MAX: none) */
+    double vscale; /* this page: factor on the flow's vertical spaces (0 = 1) */
     rc_page_style style;
     int number;
     const char *running;
@@ -270,9 +271,10 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
             /* discarded at the top of a page, kept after floats there (a
              * heading after a figure gets its full space above) */
             if (!r->flow && !r->any) continue;
-            if (r->used + it->h + r->fnh <= H) {
+            double sh = ps->vscale > 0 ? ps->vscale * it->h : it->h;
+            if (r->used + sh + r->fnh <= H) {
                 if (it->brk) last_break = i;
-                r->used += it->h;
+                r->used += sh;
                 continue;
             }
             if (it->brk) break;
@@ -433,9 +435,10 @@ typedef struct trial {
     pstate next;
 } trial;
 
-static trial simulate(lo *L, const pstate *ps, size_t pull)
+static trial simulate(lo *L, const pstate *ps, size_t pull, double vscale)
 {
     pstate a = *ps;
+    a.vscale = vscale;
     a.q = copy_idx(L, &ps->q);
     a.pulled = copy_idx(L, &ps->pulled);
     a.pull = pull;
@@ -445,9 +448,11 @@ static trial simulate(lo *L, const pstate *ps, size_t pull)
     t.next.q = copy_idx(L, &ps->q);
     t.next.pulled = copy_idx(L, &ps->pulled);
     t.next.pull = pull;
+    t.next.vscale = vscale;
     run r2 = {0};
     run_page(L, &t.next, t.end, NULL, &r2);
     t.next.pull = SIZE_MAX;
+    t.next.vscale = 0;
     t.empty = r2.any ? LO_BODY_H - r2.used - r2.fnh : 0;
     if (t.empty < 0) t.empty = 0;
     return t;
@@ -476,20 +481,52 @@ static size_t callout_line(const lo *L, size_t from, size_t f)
  * pull setting for the page (SIZE_MAX: floats wait as usual). */
 static size_t choose_pull(lo *L, const pstate *ps, trial *keep)
 {
-    trial a = simulate(L, ps, SIZE_MAX);
+    trial a = simulate(L, ps, SIZE_MAX, 0);
     *keep = a;
     if (ps->q.n || a.next.q.n == 0 || a.empty < 0.1 * LO_BODY_H) return SIZE_MAX;
     size_t f = a.next.q.v[0]; /* the float this page deferred */
-    trial b = simulate(L, ps, ps->pos);
+    trial b = simulate(L, ps, ps->pos, 0);
     /* the line that calls the float out (a link to it), if it is on this
      * page, must stay on it */
     size_t callout = callout_line(L, ps->pos, f);
     if (b.next.pulled.n == ps->pulled.n || (callout != SIZE_MAX && callout >= b.end))
         return SIZE_MAX;
-    trial a2 = simulate(L, &a.next, SIZE_MAX), b2 = simulate(L, &b.next, SIZE_MAX);
+    trial a2 = simulate(L, &a.next, SIZE_MAX, 0), b2 = simulate(L, &b.next, SIZE_MAX, 0);
     if (b.empty + b2.empty + 1.0 >= a.empty + a2.empty) return SIZE_MAX;
     *keep = b;
     return ps->pos;
+}
+
+/* Where the part the page at ps belongs to ends: the next page-break item
+ * (a chapter or front-matter part starts) or the end. */
+static size_t part_end(const lo *L, size_t from)
+{
+    size_t i = from;
+    while (i < L->items.n && L->items.v[i].kind == LO_NEWPAGE) /* the part's own */
+        i++;
+    while (i < L->items.n && L->items.v[i].kind != LO_NEWPAGE)
+        i++;
+    return i;
+}
+
+/* A part that would end with a few lines alone on its last page (the
+ * sample's introduction: two lines) is set one page shorter when its
+ * vertical spaces, shrunk to MIN_VSCALE of their height on the page before,
+ * make the rest fit there. TeX does the same with the shrink of \parskip
+ * and of the space around headings. Returns the factor (0: none). */
+#define MIN_VSCALE 0.5
+static double choose_vscale(lo *L, const pstate *ps, const trial *a)
+{
+    if (a->next.q.n || ps->q.n || a->empty > 0.05 * LO_BODY_H) return 0;
+    size_t pe = part_end(L, ps->pos);
+    if (a->end >= pe) return 0;
+    trial a2 = simulate(L, &a->next, SIZE_MAX, 0);
+    if (a2.end < pe || a2.next.q.n || LO_BODY_H - a2.empty > 0.15 * LO_BODY_H) return 0;
+    for (double f = 0.9; f >= MIN_VSCALE - 1e-9; f -= 0.1) {
+        trial c = simulate(L, ps, SIZE_MAX, f);
+        if (c.end >= pe && c.next.q.n == 0) return f;
+    }
+    return 0;
 }
 
 void lo_paginate(lo *L)
@@ -503,13 +540,17 @@ void lo_paginate(lo *L)
     while (ps.pos < L->items.n || ps.q.n) {
         trial t;
         size_t pull = choose_pull(L, &ps, &t);
+        double vscale = pull == SIZE_MAX ? choose_vscale(L, &ps, &t) : 0;
+        if (vscale > 0) t = simulate(L, &ps, SIZE_MAX, vscale);
         size_t end = t.end;
         lo_pg pg = {.bg = rc_draw_new(L->a), .fg = rc_draw_new(L->a), .index = L->res->pages.n};
         run re = {0};
         size_t start = ps.pos, q0 = ps.q.n;
         ps.pull = pull;
+        ps.vscale = vscale;
         run_page(L, &ps, end, &pg, &re);
         ps.pull = SIZE_MAX;
+        ps.vscale = 0;
         if (!re.any) {
             /* nothing left to show (trailing page settings) */
             if (ps.pos == start && ps.q.n == q0) ps.pos++;
