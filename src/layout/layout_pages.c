@@ -327,7 +327,15 @@ static const char *fit(lo *L, rc_font_id f, double size, const char *s, double m
             len--;
         if (lo_text_width(L, f, size, s, len) + ew <= maxw) break;
     }
-    while (len > 0 && s[len - 1] == ' ')
+    /* back to a word boundary: "...fertile ground…", never "...ground f…" */
+    size_t cut = len;
+    if (cut < strlen(s) && s[cut] != ' ') {
+        while (cut > 0 && s[cut - 1] != ' ')
+            cut--;
+        if (cut > 0) len = cut; /* one word longer than the room: cut inside it */
+    }
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == ',' || s[len - 1] == ':' ||
+                       s[len - 1] == ';'))
         len--;
     return rc_arena_printf(L->a, "%.*s%s", (int)len, s, ell);
 }

@@ -684,6 +684,33 @@ static void test_imprint_and_headers(void **state)
     assert_inside_margins(f);
 }
 
+/* A running head too long for its half of the header is cut after a whole
+ * word of the title, with an ellipsis. */
+static void test_running_head_word_boundary(void **state)
+{
+    fx *f = *state;
+    static const char *title = "Lessons from the regional pairings: Latin America, fertile "
+                               "ground for territorial innovation policies";
+    rc_node *s = section(f, RC_PART_MAIN);
+    heading(f, s, 1, "3", title);
+    for (int i = 0; i < 40; i++)
+        para(f, s, tagged(f, i, 70));
+    run_layout(f, true);
+    assert_true(f->lay.pages.n >= 2);
+    txts t = page_texts(f, 1);
+    const txt *head = NULL;
+    for (size_t i = 0; i < t.n; i++)
+        if (t.v[i].y > RC_PAGE_HEIGHT - 80 && has(&t.v[i], "Lessons")) head = &t.v[i];
+    assert_non_null(head);
+    const char *ell = "\xE2\x80\xA6";
+    assert_true(head->len > 3 && memcmp(head->s + head->len - 3, ell, 3) == 0);
+    /* "3 " + a prefix of the title ending at a word's end */
+    size_t kept = head->len - 3 - 2;
+    assert_memory_equal(head->s + 2, title, kept);
+    assert_true(title[kept] == ' ' || title[kept] == ',' || title[kept] == ':');
+    assert_true(kept > 20);
+}
+
 static void test_missing_glyph_error(void **state)
 {
     fx *f = *state;
@@ -926,6 +953,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_toc_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_float_deferral, setup, teardown),
         cmocka_unit_test_setup_teardown(test_imprint_and_headers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_running_head_word_boundary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_glyph_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hard_break_and_lists, setup, teardown),
