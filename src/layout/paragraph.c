@@ -123,22 +123,21 @@ static double space_width(const pb *p, uint32_t run)
     return w > 0 ? w : 0.25 * p->runs[run].size;
 }
 
+/* Shaped width in pt of the run's bytes [s, e) (kerning included). */
 static double range_width(const pb *p, uint32_t run, size_t s, size_t e)
 {
-    const char *t = p->runs[run].text;
     const rc_font *f = font_of(p, run);
-    double sum = 0;
-    while (s < e) {
-        uint32_t cp = (unsigned char)t[s];
-        size_t k = 1;
-        if (cp >= 0x80 && (k = rc_utf8_decode(t + s, e - s, &cp)) == 0) {
-            cp = 0xFFFD;
-            k = 1;
-        }
-        sum += f ? rc_font_advance(f, cp) : 500;
-        s += k;
-    }
-    return sum * p->runs[run].size / 1000.0;
+    if (!f) return 0.5 * p->runs[run].size * (double)rc_utf8_length(p->runs[run].text + s, e - s);
+    return rc_font_text_width(f, p->runs[run].text + s, e - s, p->runs[run].size);
+}
+
+/* Width of the piece [s, e) of a word that starts at t0: the difference of
+ * the shaped prefixes, so the pieces of a word add up to the word's width
+ * (the kerning across a hyphenation point belongs to the piece before). */
+static double piece_width(const pb *p, uint32_t run, size_t t0, size_t s, size_t e)
+{
+    double w = range_width(p, run, t0, e);
+    return s > t0 ? w - range_width(p, run, t0, s) : w;
 }
 
 /* --- tokens ---------------------------------------------------------------- */
@@ -243,6 +242,13 @@ static void tokenize(pb *p, size_t nruns)
                 }
             }
         }
+    }
+    /* A word piece's width is its shaped width (kerning), not the sum of
+     * the advances added up above (kept for fonts HarfBuzz cannot read). */
+    for (size_t k = 0; k < p->toks.n; k++) {
+        tok *tk = &p->toks.v[k];
+        if (tk->kind == T_SEG && tk->end > tk->start && font_of(p, tk->run))
+            tk->width = range_width(p, tk->run, tk->start, tk->end);
     }
     /* Trailing spaces go; an anchor with no text after it gets an empty box. */
     while (p->toks.n &&
@@ -356,7 +362,7 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
         if (at >= t->end) break;
         bool hy = has_point(pts, npts, base + (at - t->start));
         if (!hy && !split) continue;
-        push_box(p, t->run, s, at, range_width(p, t->run, s, at), anchor);
+        push_box(p, t->run, s, at, piece_width(p, t->run, t->start, s, at), anchor);
         anchor = NULL;
         if (hy)
             push_break(p, t->run, HYPH_PENALTY, true, hw, K_PEN_HYPH);
@@ -364,7 +370,7 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
             push_break(p, t->run, SPLIT_PENALTY, false, 0, K_PEN_PLAIN);
         s = at;
     }
-    double w = s == t->start ? t->width : range_width(p, t->run, s, t->end);
+    double w = s == t->start ? t->width : piece_width(p, t->run, t->start, s, t->end);
     push_box(p, t->run, s, t->end, w, anchor);
 }
 
