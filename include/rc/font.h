@@ -40,14 +40,14 @@ double rc_font_ascent(const rc_font *f);
 double rc_font_descent(const rc_font *f);
 double rc_font_cap_height(const rc_font *f);
 /* Width in points of UTF-8 text at size (invalid bytes count as U+FFFD),
- * shaped by HarfBuzz: the font's kerning is included (shape.c; cached per
- * string, so the font is not safe to share between threads). */
+ * shaped by HarfBuzz: the font's kerning is included (shape.c; pairs are
+ * cached in the font, so it is not safe to share between threads). */
 double rc_font_text_width(const rc_font *f, const char *s, size_t len, double size);
 /* The same as the sum of the characters' advances, without kerning. */
 double rc_font_nominal_width(const rc_font *f, const char *s, size_t len, double size);
 /* Kerning of UTF-8 text as shaped: k[i] changes the advance of the
  * character starting at byte i by k[i]/1000 em (0 elsewhere); NULL when
- * nothing is kerned. Owned by the font's arena. The PDF back end shows it
+ * nothing is kerned. Valid until the next call on f. The PDF back end shows it
  * as TJ adjustments, so drawn text has exactly rc_font_text_width. */
 const float *rc_font_kerning(const rc_font *f, const char *s, size_t len);
 

@@ -13,11 +13,11 @@ typedef struct rc_shaper rc_shaper;
  * the arena); NULL for bytes it cannot take. Released with the arena. */
 rc_shaper *rc_shaper_new(rc_arena *a, const unsigned char *data, size_t len, unsigned upem);
 /* Width of UTF-8 text in 1/1000 em, kerning included; adv_of(font, cp)
- * gives a character's nominal advance. Cached per string. */
+ * gives a character's nominal advance. Pair kerning is cached per face. */
 double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
                        double (*adv_of)(const void *, uint32_t), const void *font);
 /* Per-byte advance changes (1/1000 em) at each character's first byte, or
- * NULL when the text has no kerning. Cached; lives in the arena. */
+ * NULL when the text has no kerning. Valid until the next call. */
 const float *rc_shaper_kerning(rc_shaper *s, const char *p, size_t n,
                                double (*adv_of)(const void *, uint32_t), const void *font);
 
