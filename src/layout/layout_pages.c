@@ -517,14 +517,24 @@ static size_t part_end(const lo *L, size_t from)
     return i;
 }
 
-/* A part that would end with a few lines alone on its last page (the
- * sample's introduction: two lines) is set one page shorter when its
- * vertical spaces, shrunk to MIN_VSCALE of their height on the page before,
- * make the rest fit there. TeX does the same with the shrink of \parskip
- * and of the space around headings. Returns the factor (0: none). */
+/* Vertical spaces of the flow shrunk to as little as MIN_VSCALE of their
+ * height on one page, as TeX shrinks \parskip and the space around
+ * headings, where that avoids a hole: when a float waiting for the next
+ * page leaves more than 15 % of this one empty and shrinking lets it in,
+ * and when a part would end with a few lines alone on its last page (the
+ * sample's introduction: two lines) and shrinking the page before makes
+ * them fit there. Returns the factor (0: none). */
 #define MIN_VSCALE 0.5
 static double choose_vscale(lo *L, const pstate *ps, const trial *a)
 {
+    if (a->next.q.n && a->empty > 0.15 * LO_BODY_H) {
+        /* a float waits and leaves a hole: shrunk spaces may let it in */
+        for (double f = 0.9; f >= MIN_VSCALE - 1e-9; f -= 0.1) {
+            trial c = simulate(L, ps, SIZE_MAX, f);
+            if (c.next.q.n < a->next.q.n && c.end >= a->end && c.empty < a->empty) return f;
+        }
+        return 0;
+    }
     if (a->next.q.n || ps->q.n || a->empty > 0.05 * LO_BODY_H) return 0;
     size_t pe = part_end(L, ps->pos);
     if (a->end >= pe) return 0;
