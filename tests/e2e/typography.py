@@ -158,7 +158,7 @@ def main(argv):
     if "--max-run" in lim and longest > lim["--max-run"]:
         fails.append(f"a run of {longest} hyphenated lines > {lim['--max-run']:.0f}")
     for e, p in over:
-        fails.append(f"page {p}: {100 * e:.0f}% of the text area empty > {lim['--max-empty']}%")
+        fails.append(f"page {p}: {100 * e:.1f}% of the text area empty > {lim['--max-empty']}%")
     for f in fails:
         print(f"{args[0]}: error: {f}", file=sys.stderr)
     return 1 if fails else 0
