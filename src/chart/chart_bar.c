@@ -221,7 +221,9 @@ static double vertical_panel(const bars *b, const rc_chart_panel *p, double px, 
             double by = y0 + (b->stacked ? acc * scale : 0);
             double bh = v * scale;
             double drawn_w = ns > 1 && !b->stacked ? bw - 0.6 : bw;
-            rc_draw_rect(x->a, x->l, bx, by, drawn_w, bh, &b->colours[s], NULL, 0);
+            rc_rgb e;
+            rc_draw_rect(x->a, x->l, bx, by, drawn_w, bh, &b->colours[s],
+                         bh > 0 ? rc_chart_edge(x, b->colours[s], &e) : NULL, RC_CHART_EDGE_W);
             if (b->stacked) {
                 segment_label(b, v, b->colours[s], bx, by, bw, bh, vs);
             } else {
@@ -344,7 +346,9 @@ static double horizontal_panel(const bars *b, const rc_chart_panel *p, double px
             double bx = x0 + (b->stacked ? acc * scale : 0);
             double bl = v * scale;
             double drawn_h = ns > 1 && !b->stacked ? sub - 0.6 : sub;
-            rc_draw_rect(x->a, x->l, bx, by, bl, drawn_h, &b->colours[s], NULL, 0);
+            rc_rgb e;
+            rc_draw_rect(x->a, x->l, bx, by, bl, drawn_h, &b->colours[s],
+                         bl > 0 ? rc_chart_edge(x, b->colours[s], &e) : NULL, RC_CHART_EDGE_W);
             if (b->stacked)
                 segment_label(b, v, b->colours[s], bx, by, bl, bt, vs);
             else
