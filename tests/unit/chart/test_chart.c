@@ -420,6 +420,9 @@ static void test_likert(void **state)
     double w = 420, h = rc_chart_height(c, w);
     rc_draw_list *l = rc_chart_draw(f->a, c, &f->style, &f->fonts, w, h);
     assert_contrast(l); /* "Not relevant" in the pale tint: edged */
+    /* 1 of 32 (3 %) is too narrow for its label: it is shown above the bar,
+     * with a leader line */
+    assert_true(has_text(l, "3%"));
     /* segments: rects in drawing order, 5 per item (zero-width included) */
     const rc_draw_op *rects[32];
     size_t nr = 0;
