@@ -26,8 +26,18 @@ typedef struct pair {
     float kern;
 } pair;
 
+/* A measured string: most words repeat, and a hash of their bytes is
+ * cheaper than decoding them and looking up each pair again. */
+typedef struct word {
+    const char *key; /* NULL: free slot */
+    uint32_t len;
+    float width; /* 1/1000 em */
+} word;
+
 struct rc_shaper {
     rc_arena *a;
+    word *words;
+    size_t wcap, nwords; /* wcap a power of two */
     hb_blob_t *blob;
     hb_face_t *face;
     hb_font_t *font;
@@ -206,10 +216,54 @@ static size_t kerns(rc_shaper *s, const char *p, size_t n, double (*adv_of)(cons
     return m;
 }
 
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+static word *word_slot(word *v, size_t cap, const char *p, size_t n, uint64_t h)
+{
+    size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);
+    while (v[i].key && (v[i].len != n || memcmp(v[i].key, p, n) != 0))
+        i = (i + 1) & (cap - 1);
+    return &v[i];
+}
+
+static double measure(rc_shaper *s, const char *p, size_t n,
+                      double (*adv_of)(const void *, uint32_t), const void *font);
+
 double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
                        double (*adv_of)(const void *, uint32_t), const void *font)
 {
     if (n == 0 || n > INT32_MAX) return 0;
+    if (n > 64) return measure(s, p, n, adv_of, font); /* long text rarely repeats */
+    if (2 * (s->nwords + 1) > s->wcap) {
+        size_t nc = s->wcap ? 2 * s->wcap : 4096;
+        word *nv = rc_arena_array(s->a, nc, sizeof *nv);
+        for (size_t i = 0; i < s->wcap; i++)
+            if (s->words[i].key)
+                *word_slot(nv, nc, s->words[i].key, s->words[i].len,
+                           hash_bytes(s->words[i].key, s->words[i].len)) = s->words[i];
+        s->words = nv;
+        s->wcap = nc;
+    }
+    uint64_t h = hash_bytes(p, n);
+    word *w = word_slot(s->words, s->wcap, p, n, h);
+    if (!w->key) {
+        w->width = (float)measure(s, p, n, adv_of, font);
+        w->key = rc_arena_strndup(s->a, p, n);
+        w->len = (uint32_t)n;
+        s->nwords++;
+    }
+    return w->width;
+}
+
+static double measure(rc_shaper *s, const char *p, size_t n,
+                      double (*adv_of)(const void *, uint32_t), const void *font)
+{
     bool any;
     size_t m = decode(s, p, n);
     double w = 0;
