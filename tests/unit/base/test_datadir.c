@@ -138,8 +138,8 @@ static void this_process(void **state)
     assert_non_null(src);
     assert_string_equal(rc_datadir(f->a), src);
     struct stat st;
-    assert_int_equal(stat(rc_arena_printf(f->a, "%s/fonts/Lato-Regular.ttf", rc_datadir(f->a)), &st),
-                     0);
+    assert_int_equal(
+        stat(rc_arena_printf(f->a, "%s/fonts/Lato-Regular.ttf", rc_datadir(f->a)), &st), 0);
     setenv(RC_DATADIR_ENV, f->root, 1);
     assert_string_equal(rc_datadir(f->a), f->root);
     if (keep)
