@@ -44,6 +44,6 @@ for name, why in skipped:
     print(f"  skipped {name}: {why}" + ("  (a failure under CI=true)" if ci else ""))
 for name in failed:
     print(f"  failed  {name}")
-bad = failed or (ci and skipped) or ctest_status != 0 or not passed
+bad = failed or (ci and skipped) or ctest_status != 0 or not (passed or skipped)
 sys.exit(1 if bad else 0)
 PY

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 
 if ! command -v pdflatex >/dev/null 2>&1; then
-    echo "SKIP: pdflatex is not installed (install texlive-latex-recommended/-extra)"
+    echo "SKIP: pdflatex is not installed (scripts/deps.sh tex installs TeX)"
     exit 77
 fi
 if ! command -v pdftotext >/dev/null 2>&1; then
