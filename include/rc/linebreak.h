@@ -127,8 +127,8 @@ size_t rc_linebreak(const rc_lb_item *items, size_t n, const double *widths, siz
 
 /* The breaker's parameters (rc_linebreak uses rc_lb_defaults(tolerance)). */
 typedef struct rc_lb_params {
-    double tolerance;              /* max adjustment ratio; INFINITY accepts any underfull line */
-    double line_penalty;           /* TeX \linepenalty (10) */
+    double tolerance;    /* max adjustment ratio; INFINITY accepts any underfull line */
+    double line_penalty; /* TeX \linepenalty (10) */
     /* plain TeX's values (plain.tex; The TeXbook, appendix B) */
     double double_hyphen_demerits; /* two flagged breaks in a row (10000) */
     double final_hyphen_demerits;  /* penultimate line hyphenated (5000) */

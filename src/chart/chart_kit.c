@@ -262,8 +262,8 @@ const rc_rgb *rc_chart_edge(const rc_chart_ctx *x, rc_rgb fill, rc_rgb *out)
 /* One pass of the flowing legend at width w; counts its rows and the
  * entries of the last one. */
 static double legend_pass(const rc_chart_ctx *x, const char *const *labels, const rc_rgb *colours,
-                          size_t n, double x0, double ytop, double w, bool column,
-                          bool line_swatch, bool draw, size_t *rows, size_t *last)
+                          size_t n, double x0, double ytop, double w, bool column, bool line_swatch,
+                          bool draw, size_t *rows, size_t *last)
 {
     *rows = 1;
     *last = 0;

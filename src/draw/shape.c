@@ -46,7 +46,7 @@ struct rc_shaper {
     hb_segment_properties_t props;
     double scale; /* font units -> 1/1000 em */
     pair *pairs;
-    size_t cap, n; /* cap a power of two */
+    size_t cap, n;  /* cap a power of two */
     float *scratch; /* rc_shaper_kerning's result */
     size_t nscratch;
     uint32_t *cps; /* decoded text, with byte offsets */
@@ -55,12 +55,16 @@ struct rc_shaper {
 };
 
 /* Kerning only: the PDF shows one code per character (see the top). */
-static const hb_feature_t feats[] = {
-    {HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
-    {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'c', 'm', 'p'), 0, 0, (unsigned)-1},
-    {HB_TAG('l', 'o', 'c', 'l'), 0, 0, (unsigned)-1}, {HB_TAG('r', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
-    {HB_TAG('r', 'c', 'l', 't'), 0, 0, (unsigned)-1}, {HB_TAG('m', 'a', 'r', 'k'), 0, 0, (unsigned)-1},
-    {HB_TAG('m', 'k', 'm', 'k'), 0, 0, (unsigned)-1}, {HB_TAG('k', 'e', 'r', 'n'), 1, 0, (unsigned)-1}};
+static const hb_feature_t feats[] = {{HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1},
+                                     {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
+                                     {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1},
+                                     {HB_TAG('c', 'c', 'm', 'p'), 0, 0, (unsigned)-1},
+                                     {HB_TAG('l', 'o', 'c', 'l'), 0, 0, (unsigned)-1},
+                                     {HB_TAG('r', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
+                                     {HB_TAG('r', 'c', 'l', 't'), 0, 0, (unsigned)-1},
+                                     {HB_TAG('m', 'a', 'r', 'k'), 0, 0, (unsigned)-1},
+                                     {HB_TAG('m', 'k', 'm', 'k'), 0, 0, (unsigned)-1},
+                                     {HB_TAG('k', 'e', 'r', 'n'), 1, 0, (unsigned)-1}};
 #define NFEATS (sizeof feats / sizeof feats[0])
 
 static void release(void *ctx)
@@ -79,8 +83,8 @@ rc_shaper *rc_shaper_new(rc_arena *a, const unsigned char *data, size_t len, uns
     rc_shaper *s = rc_arena_alloc(a, sizeof *s);
     s->a = a;
     /* the bytes outlive the shaper (both belong to the arena) */
-    s->blob = hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL,
-                             NULL);
+    s->blob =
+        hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
     s->face = hb_face_create(s->blob, 0);
     s->font = hb_font_create(s->face);
     s->buf = hb_buffer_create();

@@ -334,8 +334,8 @@ static const char *fit(lo *L, rc_font_id f, double size, const char *s, double m
             cut--;
         if (cut > 0) len = cut; /* one word longer than the room: cut inside it */
     }
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == ',' || s[len - 1] == ':' ||
-                       s[len - 1] == ';'))
+    while (len > 0 &&
+           (s[len - 1] == ' ' || s[len - 1] == ',' || s[len - 1] == ':' || s[len - 1] == ';'))
         len--;
     return rc_arena_printf(L->a, "%.*s%s", (int)len, s, ell);
 }

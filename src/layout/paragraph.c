@@ -31,7 +31,6 @@
  * arbitrary character costs far more than hyphenating it. */
 enum { HYPH_PENALTY = 50, EX_PENALTY = 50, SPLIT_PENALTY = 1000, MAX_HYPH_WORD = 240 };
 
-
 /* Tolerance of the first pass (no hyphenation): badness 200, TeX's
  * \tolerance in plain.tex (r = 1.26: gaps up to 0.40 em with the stretch of
  * push_space). TeX's \pretolerance (100) would send a third of the sample's
@@ -97,8 +96,8 @@ typedef struct pb {
     SVEC(rc_lb_item) it;
     SVEC(meta) m;
     SVEC(size_t) br;
-    double rcap; /* largest ratio keeping every gap within its cap */
-    double minw; /* narrowest line */
+    double rcap;  /* largest ratio keeping every gap within its cap */
+    double minw;  /* narrowest line */
     bool strict;  /* hyphenation pass: skip proper names, bold runs, ragged text */
     bool skipped; /* ... and some word was skipped for that */
 } pb;
@@ -459,8 +458,8 @@ static void emit_word(pb *p, size_t w0, size_t w1, bool hyph, bool split_long)
         npts = bl ? rc_hyph_points(p->hyph, buf, bl, pts, sizeof pts / sizeof pts[0]) : 0;
         if (npts > sizeof pts / sizeof pts[0]) npts = sizeof pts / sizeof pts[0];
         if (bl && p->o->exceptions)
-            npts = rc_hyph_exc_apply(p->o->exceptions, buf, bl, pts, npts,
-                                     sizeof pts / sizeof pts[0]);
+            npts =
+                rc_hyph_exc_apply(p->o->exceptions, buf, bl, pts, npts, sizeof pts / sizeof pts[0]);
         if (npts && p->strict && spare_word(p, w0, w1)) {
             npts = 0;
             p->skipped = true;

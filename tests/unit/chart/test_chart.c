@@ -725,7 +725,8 @@ static void test_pairings(void **state)
     /* the legend's last row never holds one entry alone */
     double ylast = -1, ycount = 0;
     for (size_t i = 0; i < l->ops.n; i++)
-        if (l->ops.v[i].kind == RC_DRAW_TEXT && l->ops.v[i].len == strlen(c->legend[c->nlegend - 1]) &&
+        if (l->ops.v[i].kind == RC_DRAW_TEXT &&
+            l->ops.v[i].len == strlen(c->legend[c->nlegend - 1]) &&
             memcmp(l->ops.v[i].text, c->legend[c->nlegend - 1], l->ops.v[i].len) == 0)
             ylast = l->ops.v[i].y;
     for (size_t k = 0; k < c->nlegend; k++)

@@ -84,7 +84,8 @@ static void test_kerning(void **state)
     for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
         const char *s = words[w];
         size_t n = strlen(s);
-        double shaped = rc_font_text_width(r, s, n, 10), nominal = rc_font_nominal_width(r, s, n, 10);
+        double shaped = rc_font_text_width(r, s, n, 10),
+               nominal = rc_font_nominal_width(r, s, n, 10);
         assert_true(shaped < nominal - 0.2);
         const float *k = rc_font_kerning(r, s, n);
         assert_non_null(k);
@@ -96,7 +97,8 @@ static void test_kerning(void **state)
     assert_true(rc_font_text_width(r, "AVATAR", 6, 10) < 37.5); /* 39.25 unkerned */
     /* no kerning: same as nominal, no array; cached results are stable */
     assert_null(rc_font_kerning(r, "aa a", 4));
-    assert_near(rc_font_text_width(r, "aa a", 4, 10), rc_font_nominal_width(r, "aa a", 4, 10), 1e-9);
+    assert_near(rc_font_text_width(r, "aa a", 4, 10), rc_font_nominal_width(r, "aa a", 4, 10),
+                1e-9);
     assert_near(rc_font_text_width(r, "AVATAR", 6, 10), rc_font_text_width(r, "AVATAR", 6, 10), 0);
 }
 

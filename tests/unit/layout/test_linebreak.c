@@ -106,36 +106,36 @@ static double dp_optimum_p(const list *l, const double *widths, size_t nw, rc_lb
             for (int k = 0; k < 3; k++)
                 for (int c0 = 0; c0 < 4; c0++)
                     for (int h = 0; h < 3; h++) {
-                    if (isinf(best[i][c0][k][h])) continue;
-                    int h2 = fl_j ? h + 1 : 0;
-                    if (h2 > (int)p.max_hyphen_run) continue;
-                    double W = widths[(size_t)k < nw ? (size_t)k : nw - 1];
-                    double r;
-                    if (L < W)
-                        r = F > 0 ? 0 : (Y > 0 ? (W - L) / Y : INFINITY);
-                    else if (L > W)
-                        r = Z > 0 ? (W - L) / Z : -INFINITY;
-                    else
-                        r = 0;
-                    if (r < -1 || r > tol) continue;
-                    double bad = fmin(100 * fabs(r * r * r), p.badness_cap);
-                    double d = (p.line_penalty + bad) * (p.line_penalty + bad);
-                    double pi = bj->type == RC_LB_PENALTY ? bj->penalty : 0;
-                    if (j == n - 1) pi = -10000;
-                    if (pi > 0)
-                        d += pi * pi;
-                    else if (pi > -10000)
-                        d -= pi * pi;
-                    bool fl_i = i != n && l->it[i].type == RC_LB_PENALTY && l->it[i].flagged;
-                    if (bj->type == RC_LB_PENALTY && bj->flagged && fl_i)
-                        d += p.double_hyphen_demerits;
-                    if (j == n - 1 && fl_i) d += p.final_hyphen_demerits;
-                    int c = r < -0.5 ? 3 : r <= 0.5 ? 2 : r <= 1 ? 1 : 0;
-                    if (abs(c - c0) > 1) d += p.adj_demerits;
-                    d += best[i][c0][k][h];
-                    int k2 = k + 1 < 2 ? k + 1 : 2;
-                    if (d < best[j][c][k2][h2]) best[j][c][k2][h2] = d;
-                }
+                        if (isinf(best[i][c0][k][h])) continue;
+                        int h2 = fl_j ? h + 1 : 0;
+                        if (h2 > (int)p.max_hyphen_run) continue;
+                        double W = widths[(size_t)k < nw ? (size_t)k : nw - 1];
+                        double r;
+                        if (L < W)
+                            r = F > 0 ? 0 : (Y > 0 ? (W - L) / Y : INFINITY);
+                        else if (L > W)
+                            r = Z > 0 ? (W - L) / Z : -INFINITY;
+                        else
+                            r = 0;
+                        if (r < -1 || r > tol) continue;
+                        double bad = fmin(100 * fabs(r * r * r), p.badness_cap);
+                        double d = (p.line_penalty + bad) * (p.line_penalty + bad);
+                        double pi = bj->type == RC_LB_PENALTY ? bj->penalty : 0;
+                        if (j == n - 1) pi = -10000;
+                        if (pi > 0)
+                            d += pi * pi;
+                        else if (pi > -10000)
+                            d -= pi * pi;
+                        bool fl_i = i != n && l->it[i].type == RC_LB_PENALTY && l->it[i].flagged;
+                        if (bj->type == RC_LB_PENALTY && bj->flagged && fl_i)
+                            d += p.double_hyphen_demerits;
+                        if (j == n - 1 && fl_i) d += p.final_hyphen_demerits;
+                        int c = r < -0.5 ? 3 : r <= 0.5 ? 2 : r <= 1 ? 1 : 0;
+                        if (abs(c - c0) > 1) d += p.adj_demerits;
+                        d += best[i][c0][k][h];
+                        int k2 = k + 1 < 2 ? k + 1 : 2;
+                        if (d < best[j][c][k2][h2]) best[j][c][k2][h2] = d;
+                    }
         }
     }
     double m = INFINITY;

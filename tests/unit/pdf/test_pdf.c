@@ -483,8 +483,9 @@ static void test_content_stream(void **state)
     assert_non_null(strstr(q, "1 0 0 1 200 741.89001 Tm\n[(ne)6.5(xt)] TJ\nET\n"));
     assert_non_null(strstr(q, "72 72 100.5 50.25 re\nf\n"));
     /* the escapes, with the high bytes (NUL removed by tr above) */
-    assert_non_null(strstr(q, "[(\\()19(a)41.5(\\\\\\\\b)29(\\) \001\\r)7.5(\001\\()7.5(\001\\))7.5("
-                              "\001\\\\)] TJ"));
+    assert_non_null(strstr(q,
+                           "[(\\()19(a)41.5(\\\\\\\\b)29(\\) \001\\r)7.5(\001\\()7.5(\001\\))7.5("
+                           "\001\\\\)] TJ"));
     /* streams deflated here declare their filter once, as a name: the
      * content, the font file, the CIDToGIDMap and the ToUnicode CMap */
     char *raw;

@@ -199,8 +199,8 @@ static void check_glyphs(fx *f, const unsigned char *r, size_t rlen, const uint3
     uint32_t la, lb;
     const unsigned char *ha = table_of(f->orig, "head", &la), *hb = table_of(r, "head", &lb);
     assert_int_equal(la, lb);
-    assert_memory_equal(ha + 18, hb + 18, 2);  /* unitsPerEm */
-    assert_memory_equal(ha + 36, hb + 36, 8);  /* xMin, yMin, xMax, yMax */
+    assert_memory_equal(ha + 18, hb + 18, 2); /* unitsPerEm */
+    assert_memory_equal(ha + 36, hb + 36, 8); /* xMin, yMin, xMax, yMax */
     ha = table_of(f->orig, "hhea", &la), hb = table_of(r, "hhea", &lb);
     assert_memory_equal(ha + 4, hb + 4, 6); /* ascender, descender, lineGap */
 }
