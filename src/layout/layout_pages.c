@@ -231,6 +231,26 @@ static void flush_queue(lo *L, pstate *ps, lo_pg *pg, run *r)
     }
 }
 
+/* A part with share_page (its newpage item at index nl) may start on the
+ * current page, below what is there, when all of it (up to the next part)
+ * fits with its footnotes after a gap of two lines: a short part such as a
+ * list of authors then does not leave a page 80 % empty. A part that does
+ * not fit whole opens its page as usual, so a shared part is never split. */
+static bool shared_part_fits(lo *L, const pstate *ps, const run *r, size_t nl, double gap)
+{
+    const lo_items *v = &L->items;
+    if (ps->q.n) return false;
+    double h = gap, fnh = r->fnh;
+    for (size_t i = nl + 1; i < v->n && v->v[i].kind != LO_NEWPAGE; i++) {
+        h += v->v[i].h;
+        for (size_t k = 0; k < v->v[i].nfns; k++) {
+            if (fnh == 0) fnh = LO_FN_SEP;
+            fnh += v->v[i].fns[k]->unit->h;
+        }
+    }
+    return r->used + h + fnh <= LO_BODY_H;
+}
+
 /* Fills one page starting at ps->pos with the queued floats first (after
  * the rest of a paragraph the page starts inside: floats do not cut into
  * one). In simulation (pg == NULL) returns where the page must end; when
@@ -263,6 +283,10 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
         }
         if (it->is_float && was_pulled(ps, i)) continue;
         if (it->kind == LO_NEWPAGE) {
+            if (r->any && it->np->share && shared_part_fits(L, ps, r, i, 2 * L->st.leading)) {
+                r->used += 2 * L->st.leading;
+                continue;
+            }
             if (r->any) break;
             if (pg) apply_newpage(ps, it->np);
             continue;
