@@ -47,7 +47,9 @@ void rc_arena_free(rc_arena *a)
     free(a);
 }
 
-void *rc_arena_alloc(rc_arena *a, size_t size)
+/* Allocates size bytes and zeroes all but the first keep (which the caller
+ * is about to overwrite). */
+static void *alloc(rc_arena *a, size_t size, size_t keep)
 {
     if (size == 0) size = 1;
     if (size > SIZE_MAX - ALIGN) oom(size);
@@ -70,7 +72,7 @@ void *rc_arena_alloc(rc_arena *a, size_t size)
                 a->head = nb;
             }
             a->total += size;
-            memset(nb->data, 0, size);
+            memset(nb->data + keep, 0, size - keep);
             return nb->data;
         }
         block *nb = malloc(sizeof *nb + bs);
@@ -85,8 +87,13 @@ void *rc_arena_alloc(rc_arena *a, size_t size)
     a->total += size;
     a->last = p;
     a->last_size = size;
-    memset(p, 0, size);
+    memset((unsigned char *)p + keep, 0, size - keep);
     return p;
+}
+
+void *rc_arena_alloc(rc_arena *a, size_t size)
+{
+    return alloc(a, size, 0);
 }
 
 void *rc_arena_array(rc_arena *a, size_t n, size_t sz)
@@ -146,8 +153,13 @@ void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t s
             return old;
         }
     }
-    void *p = rc_arena_array(a, new_n, sz);
-    if (old && old_n) memcpy(p, old, (old_n < new_n ? old_n : new_n) * sz);
+    /* A moved vector: only the part the copy does not fill is zeroed (the
+     * draw lists of a 35-page build zeroed 11 M instructions' worth of bytes
+     * twice before this). */
+    if (sz && new_n > SIZE_MAX / sz) oom(SIZE_MAX);
+    size_t keep = (old && old_n ? (old_n < new_n ? old_n : new_n) : 0) * sz;
+    unsigned char *p = alloc(a, new_n * sz, keep);
+    if (keep) memcpy(p, old, keep);
     return p;
 }
 
