@@ -5,7 +5,7 @@ CONFIG    ?= config/iuc-lac-2019.ini
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build report test test-asan test-valgrind bench format format-check clean
+.PHONY: all deps build report test test-asan test-valgrind bench bench-compare format format-check clean
 
 all: build
 
@@ -64,6 +64,11 @@ test-valgrind: build
 
 bench: build
 	@bench/bench.py --reportc $(BUILD)/reportc --latex
+
+# reportc against pdflatex x2 and Typst in one alternating run, and the pages
+# curve (bench/compare.py; Typst needs TYPST_DIR, see the script's help).
+bench-compare: build
+	@bench/compare.py --reportc $(BUILD)/reportc $(if $(TYPST_DIR),--typst-dir $(TYPST_DIR)) --pages 35,200,1000,5000
 
 format:
 	@clang-format -i src/main.c src/*/*.[ch] include/rc/*.h tests/unit/*/*.[ch]
