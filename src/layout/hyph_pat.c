@@ -37,7 +37,7 @@ struct rc_hyph_pat {
     unsigned char prev[64];
     uint32_t prev_node[64];
     size_t nprev;
-    /* Set when the arrays point into an mmap'd cache file (hyph_cache.c). */
+    /* Set when the arrays point into an mmap'd cache file (see cache_map). */
     void *map;
     size_t map_len;
 };
