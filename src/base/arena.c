@@ -22,9 +22,10 @@ typedef struct block {
 
 struct rc_arena {
     block *head;
-    block *big; /* allocations of more than BLOCK_MIN / 4, one block each,
-                 * newest first: a growing vector this large is realloc'd in
-                 * place (mremap for glibc) instead of copied and abandoned */
+    block *big; /* allocations of more than BLOCK_MIN / 4 and vectors of more
+                 * than VEC_OWN, one block each, newest first: a growing
+                 * vector is realloc'd (mremap for glibc's large chunks)
+                 * instead of copied and abandoned */
     size_t total;
     void *last; /* the most recent allocation in head, for in-place growth */
     size_t last_size;
@@ -190,4 +191,23 @@ void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t s
 size_t rc_arena_used(const rc_arena *a)
 {
     return a->total;
+}
+
+void rc_strbuf_put(rc_strbuf *b, const char *s, size_t len)
+{
+    if (b->n + len + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap : 64;
+        while (nc < b->n + len + 1)
+            nc *= 2;
+        b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
+        b->cap = nc;
+    }
+    memcpy(b->s + b->n, s, len);
+    b->n += len;
+    b->s[b->n] = '\0';
+}
+
+void rc_strbuf_puts(rc_strbuf *b, const char *s)
+{
+    rc_strbuf_put(b, s, strlen(s));
 }

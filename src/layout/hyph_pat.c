@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rc/hash.h"
+
 typedef struct edge {
     uint32_t key; /* (node << 8 | byte) + 1; 0 marks an empty slot */
     uint32_t child;
@@ -46,8 +48,7 @@ enum { MAX_PATTERN = 64, MAX_NODES = 1u << 24 };
 
 static uint32_t slot(uint32_t key, uint32_t mask)
 {
-    /* Fibonacci hashing: the high half of a 64-bit product mixes every key bit. */
-    return (uint32_t)(((uint64_t)key * 0x9E3779B97F4A7C15u) >> 32) & mask;
+    return (uint32_t)rc_hash_bytes(&key, sizeof key, 0) & mask;
 }
 
 /* The child of node for byte c, or 0. The probe count and the child index
@@ -219,24 +220,9 @@ typedef struct cache_head {
     uint32_t mask, nnodes, npool, nedges;
 } cache_head;
 
-static const char CACHE_MAGIC[8] = {'r', 'c', 'h', 'y', 'p', '2', (char)sizeof(void *), 0};
-
-/* A 64-bit hash of the dictionary's bytes, eight at a time (collisions are
- * guarded by the size beside it; this is a cache key, not a checksum). */
-static uint64_t hash64(const unsigned char *s, size_t n)
-{
-    uint64_t h = 0x9E3779B97F4A7C15u ^ n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 0xFF51AFD7ED558CCDu;
-        h ^= h >> 32;
-    }
-    for (; i < n; i++)
-        h = (h ^ s[i]) * 0x100000001B3u;
-    return h ^ h >> 29;
-}
+/* The format's version: bump it with any change to the layout or to slot(),
+ * or old cache files would be read with the wrong table. */
+static const char CACHE_MAGIC[8] = {'r', 'c', 'h', 'y', 'p', '3', (char)sizeof(void *), 0};
 
 static bool cache_dir(char *out, size_t cap)
 {
@@ -339,7 +325,7 @@ rc_hyph_pat *rc_hyph_pat_load(const char *path)
     close(fd);
     if (m == MAP_FAILED) return NULL;
     size_t size = (size_t)st.st_size;
-    uint64_t hash = hash64(m, size);
+    uint64_t hash = rc_hash_bytes(m, size, 0x6879706870617431u); /* "hyphpat1" */
     char dir[4096], file[4200];
     bool cache = cache_dir(dir, sizeof dir) &&
                  snprintf(file, sizeof file, "%s/hyph-%016llx-%llu.bin", dir,

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "rc/hash.h"
+
 const char *lo_word(const lo *L, rc_word w)
 {
     const char *s = L->loc ? rc_locale_word(L->loc, w) : NULL;
@@ -139,19 +141,11 @@ lo_item lo_unit_of(lo *L, lo_items *kids, double x, double w)
 
 /* Destinations are found by hash: a contents page asks for every heading's
  * page, and a linear search made a long document quadratic. */
-static size_t dest_hash(const char *s)
-{
-    uint64_t h = 0xCBF29CE484222325u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001B3u;
-    return (size_t)(h ^ h >> 32);
-}
-
 /* The slot of id in the index: its entry, or the empty slot it would take. */
 static size_t dest_slot(const lo *L, const char *id)
 {
     size_t mask = L->dest_cap - 1;
-    for (size_t i = dest_hash(id) & mask;; i = (i + 1) & mask)
+    for (size_t i = (size_t)rc_hash_str(id, 0) & mask;; i = (i + 1) & mask)
         if (!L->dest_tab[i] || strcmp(L->dests.v[L->dest_tab[i] - 1].id, id) == 0) return i;
 }
 
