@@ -34,7 +34,7 @@ Contenders:
 Wall-clock figures on a shared machine are noisy: report the load (printed
 first) with them; instruction counts (valgrind --tool=callgrind) are the
 repeatable measure of work."""
-import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, functools, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--reportc", default="build/reportc")
@@ -46,6 +46,7 @@ ap.add_argument("--pages", default="")
 ap.add_argument("--editions", action="store_true")
 ap.add_argument("--json", default="")
 a = ap.parse_args()
+print = functools.partial(print, flush=True)  # progress when redirected
 
 here = os.path.dirname(os.path.abspath(__file__))
 reportc = os.path.abspath(a.reportc)
@@ -84,15 +85,17 @@ def load():
 
 def table(results, base):
     b = statistics.median(r["wall"] for r in results[base])
-    print(f"{'contender':<22}{'wall ms':>9}{'user ms':>9}{'sys ms':>8}{'minflt':>8}"
-          f"{'RSS MiB':>9}{'ratio':>8}")
+    bc = statistics.median(r["user"] + r["sys"] for r in results[base])
+    print(f"{'contender':<22}{'wall ms':>9}{'user ms':>9}{'sys ms':>8}{'cpu ms':>8}{'minflt':>8}"
+          f"{'RSS MiB':>9}{'wall x':>8}{'cpu x':>7}")
     rows = {}
     for name, rs in results.items():
         med = {k: statistics.median(r[k] for r in rs) for k in rs[0]}
+        med["cpu"] = statistics.median(r["user"] + r["sys"] for r in rs)
         rows[name] = med
-        ratio = med["wall"] / b
-        print(f"{name:<22}{med['wall']:9.1f}{med['user']:9.1f}{med['sys']:8.1f}"
-              f"{med['minflt']:8.0f}{med['rss_kb'] / 1024:9.1f}{ratio:7.1f}x")
+        print(f"{name:<22}{med['wall']:9.1f}{med['user']:9.1f}{med['sys']:8.1f}{med['cpu']:8.1f}"
+              f"{med['minflt']:8.0f}{med['rss_kb'] / 1024:9.1f}{med['wall'] / b:7.1f}x"
+              f"{med['cpu'] / bc:6.1f}x")
     return rows
 
 
@@ -105,9 +108,12 @@ def compare():
     run(build)  # warm-up, and the .tex for pdflatex
     tex = [f for f in os.listdir(out) if f.endswith(".tex")]
     if not a.no_latex and tex and shutil.which("pdflatex"):
+        # pdflatex works on a copy, so its PDF does not replace reportc's.
+        ldir = os.path.join(work, "latex")
+        shutil.copytree(out, ldir)
         latex = "pdflatex -interaction=batchmode -halt-on-error"
         contenders["pdflatex x2"] = (
-            ["sh", "-c", f"{latex} {tex[0]} >/dev/null && {latex} {tex[0]} >/dev/null"], out, None)
+            ["sh", "-c", f"{latex} {tex[0]} >/dev/null && {latex} {tex[0]} >/dev/null"], ldir, None)
     typst_warm = None
     if a.typst_dir:
         typ = os.path.join(work, "report.typ")
@@ -127,14 +133,16 @@ def compare():
     for _ in range(a.rounds):
         for name, (cmd, cwd, extra) in contenders.items():
             results[name].append(run(cmd, cwd, extra))
-    pages = pdf_pages(os.path.join(out, os.path.splitext(tex[0])[0] + ".pdf")) if tex else 0
+    pdfs = [f for f in os.listdir(out) if f.endswith(".pdf")]
+    pages = pdf_pages(os.path.join(out, pdfs[0])) if pdfs else 0
     print(f"\n{a.rounds} alternating rounds, load average {load()} at the end; "
           f"reportc's PDF has {pages} pages")
     rows = table(results, "reportc")
-    b = rows["reportc --only pdf"]["wall"]
+    b, bc = rows["reportc --only pdf"]["wall"], rows["reportc --only pdf"]["cpu"]
     for name in rows:
         if name.startswith(("pdflatex", "typst")):
-            print(f"  reportc --only pdf is {rows[name]['wall'] / b:.1f}x faster than {name}")
+            print(f"  reportc --only pdf is {rows[name]['wall'] / b:.1f}x faster than {name} "
+                  f"(wall), {rows[name]['cpu'] / bc:.1f}x (user + system CPU)")
     if typst_warm:
         tp = pdf_pages(os.path.join(work, "typst.pdf"))
         ev = statistics.median(typst_warm["warm_evicted_ms"])
@@ -148,7 +156,7 @@ def compare():
 def pages_curve(targets):
     print("\npages curve (`--only pdf`, median of 3):")
     print(f"{'target':>7}{'pages':>7}{'wall ms':>9}{'user ms':>9}{'sys ms':>8}{'minflt':>9}"
-          f"{'RSS MiB':>9}{'pages/s':>9}")
+          f"{'RSS MiB':>9}{'pages/s':>9}{'per cpu s':>10}")
     rows = []
 
     def make(repeats):
@@ -176,7 +184,8 @@ def pages_curve(targets):
         med["pages"] = pg
         rows.append(med)
         print(f"{n:7d}{pg:7d}{med['wall']:9.0f}{med['user']:9.0f}{med['sys']:8.0f}"
-              f"{med['minflt']:9.0f}{med['rss_kb'] / 1024:9.1f}{pg / med['wall'] * 1000:9.0f}")
+              f"{med['minflt']:9.0f}{med['rss_kb'] / 1024:9.1f}{pg / med['wall'] * 1000:9.0f}"
+              f"{pg / (med['user'] + med['sys']) * 1000:10.0f}")
     return rows
 
 
