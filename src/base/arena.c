@@ -20,7 +20,14 @@ typedef struct block {
     _Alignas(16) unsigned char data[];
 } block;
 
+typedef struct cleanup {
+    struct cleanup *next;
+    void (*fn)(void *);
+    void *ctx;
+} cleanup;
+
 struct rc_arena {
+    cleanup *cleanups; /* run by rc_arena_free, most recent first */
     block *head;
     block *big; /* allocations of more than BLOCK_MIN / 4 and vectors of more
                  * than VEC_OWN, one block each, newest first: a growing
@@ -44,9 +51,20 @@ rc_arena *rc_arena_new(void)
     return a;
 }
 
+void rc_arena_on_free(rc_arena *a, void (*fn)(void *), void *ctx)
+{
+    cleanup *c = rc_arena_alloc(a, sizeof *c);
+    c->fn = fn;
+    c->ctx = ctx;
+    c->next = a->cleanups;
+    a->cleanups = c;
+}
+
 void rc_arena_free(rc_arena *a)
 {
     if (!a) return;
+    for (cleanup *c = a->cleanups; c; c = c->next)
+        c->fn(c->ctx);
     for (int k = 0; k < 2; k++) {
         block *b = k ? a->big : a->head;
         while (b) {
