@@ -309,21 +309,23 @@ rc_font *rc_font_parse(rc_arena *a, const char *name, const unsigned char *data,
     return f;
 }
 
-/* Points f at its own copy of the hmtx table, the only part of the file read
- * after parsing (advances above U+FFFF), so the file need not stay. */
-static void detach(rc_arena *a, rc_font *f)
+typedef struct mapping {
+    void *m;
+    size_t len;
+} mapping;
+
+static void unmap(void *ctx)
 {
-    size_t n = 4 * (size_t)f->nhmetrics;
-    unsigned char *h = rc_arena_alloc(a, n);
-    memcpy(h, f->data + f->hmtx, n);
-    f->data = h;
-    f->len = n;
-    f->hmtx = 0;
+    mapping *mp = ctx;
+    munmap(mp->m, mp->len);
 }
 
 /* The file is mapped rather than read: parsing touches the header, cmap and
- * hmtx (a few dozen pages), where reading copied all 3.4 MB of the five Lato
- * faces into the arena on every build (about 830 page faults). */
+ * hmtx, and HarfBuzz (the shaper keeps the bytes) the tables it shapes with,
+ * where reading copied all 3.4 MB of the five Lato faces into the arena on
+ * every build (about 830 page faults). The mapping lives as long as the
+ * arena: it is registered before the shaper's own cleanup, so it is undone
+ * after it. */
 rc_font *rc_font_load(rc_arena *a, const char *path, rc_loc loc, rc_diag *d)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -341,10 +343,11 @@ rc_font *rc_font_load(rc_arena *a, const char *path, rc_loc loc, rc_diag *d)
         }
         return rc_font_parse(a, path, (const unsigned char *)data, len, loc, d);
     }
-    rc_font *f = rc_font_parse(a, path, m, (size_t)st.st_size, loc, d);
-    if (f) detach(a, f);
-    munmap(m, (size_t)st.st_size);
-    return f;
+    mapping *mp = rc_arena_alloc(a, sizeof *mp);
+    mp->m = m;
+    mp->len = (size_t)st.st_size;
+    rc_arena_on_free(a, unmap, mp);
+    return rc_font_parse(a, path, m, (size_t)st.st_size, loc, d);
 }
 
 const char *rc_font_path(const rc_font *f)
