@@ -40,7 +40,7 @@ static const char *const report_keys[] = {
     "contact_email", "contact_phone", "website",      "keywords",
     "copyright",     "disclaimer",    "cover_note",   "sample_identifiers"};
 static const char *const output_keys[] = {"directory", "basename",     "pdf",    "tex",
-                                          "data_xlsx", "figures_xlsx", "formats"};
+                                          "data_xlsx", "figures_xlsx", "formats", "figures"};
 static const char *const style_keys[] = {
     "palette",          "font_dir",   "font_regular", "font_italic", "font_bold",
     "font_bold_italic", "font_light", "font_size",    "hyphenation", "hyphenate"};
