@@ -1,0 +1,2 @@
+#include "build_int.h"
+rc_status rc_new_project(const rc_options *o, rc_diag *d) { (void)o; (void)d; return RC_ERR_USAGE; }
