@@ -575,41 +575,6 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
     return RC_OK;
 }
 
-rc_file_sig rc_file_sig_of(const char *path)
-{
-    struct stat st;
-    rc_file_sig s = {0};
-    if (!path || stat(path, &st) != 0) return s;
-    s.exists = true;
-    s.dev = st.st_dev;
-    s.ino = st.st_ino;
-    s.size = st.st_size;
-    s.mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-    return s;
-}
-
-bool rc_file_sig_eq(rc_file_sig a, rc_file_sig b)
-{
-    return a.exists == b.exists && a.dev == b.dev && a.ino == b.ino && a.size == b.size &&
-           a.mtime_ns == b.mtime_ns;
-}
-
-void rc_build_cache_free(rc_build_cache *c)
-{
-    rc_arena_free(c->font_arena);
-    for (int i = 0; i < RC_FONT_COUNT; i++)
-        free(c->font_path[i]);
-    rc_hyph_free(c->hyph);
-    free(c->hyph_path);
-    rc_arena_free(c->data_arena);
-    rc_diag_free(c->data_diag);
-    free(c->csv_sig);
-    for (size_t i = 0; i < c->ninputs; i++)
-        free(c->inputs[i]);
-    free(c->inputs);
-    memset(c, 0, sizeof *c);
-}
-
 static unsigned wanted(const rc_options *o, const rc_config *cfg)
 {
     unsigned want = 0;
