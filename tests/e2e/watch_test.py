@@ -8,7 +8,7 @@ that reaches the PDF's text, an editor-style save (write a new file, rename
 it over the chapter), a CSV change, a broken edit that fails with a located
 diagnostic and leaves the last good PDF byte for byte, the repair, and
 Ctrl-C, after which the process has exited 0 and no temporary file is left."""
-import hashlib, os, re, select, shutil, signal, subprocess, sys, tempfile, time
+import hashlib, os, queue, re, shutil, signal, subprocess, sys, tempfile, threading, time
 
 RC = os.path.abspath(sys.argv[1])
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -23,9 +23,21 @@ def check(ok, what):
         fails += 1
 
 
+lines = queue.Queue()
+
+
+def reader(stream):
+    for line in stream:
+        lines.put(line)
+
+
 def next_line(stream, timeout=60):
-    r, _, _ = select.select([stream], [], [], timeout)
-    return stream.readline() if r else ""
+    """The watch's next stdout line, or "" after timeout seconds (a reader
+    thread, as select() on the pipe cannot see lines already buffered)."""
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        return ""
 
 
 def pdf_text(path):
@@ -50,6 +62,7 @@ try:
     errf = open(os.path.join(tmp, "stderr"), "w+")
     p = subprocess.Popen([RC, "watch", ini, "--only", "pdf"], stdout=subprocess.PIPE, stderr=errf,
                          text=True, bufsize=1, env=dict(os.environ, SOURCE_DATE_EPOCH="1577836800"))
+    threading.Thread(target=reader, args=(p.stdout,), daemon=True).start()
     first = next_line(p.stdout)
     check(re.match(r"\d\d:\d\d:\d\d built in [\d.]+ ms$", first.strip()) is not None,
           "first build line: " + first.strip())
