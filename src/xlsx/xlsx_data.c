@@ -278,9 +278,13 @@ static void begin_sheet(feed *fd, size_t k)
     lxw_worksheet *ws = fd->ws = rc_xw_sheet(x, want, &used);
     if (!ws) return;
     RC_PUSH(x->a, s->sheets, used);
-    for (size_t i = 0; i < s->ncols; i++)
+    double total_width = 0;
+    for (size_t i = 0; i < s->ncols; i++) {
         rc_xw_width(x, ws, (uint32_t)i, s->cols[i].width);
+        total_width += s->cols[i].width;
+    }
     worksheet_freeze_panes(ws, 1, 0);
+    rc_xw_print(x, ws, 0, total_width);
     lxw_col_t last_col = (lxw_col_t)(s->ncols - 1);
     lxw_row_t last_row = (lxw_row_t)(n ? n : 1);
     if (fd->cm) {
@@ -300,6 +304,7 @@ static void begin_sheet(feed *fd, size_t k)
     opt.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;
     opt.style_type_number = 9;
     opt.columns = tc;
+    opt.name = (char *)rc_xw_table_name(x, used); /* "survey", not "Table1" */
     rc_xw_check(x, worksheet_add_table(ws, 0, 0, last_row, last_col, &opt), "a table");
 }
 
@@ -309,6 +314,7 @@ static void put_row(feed *fd, const rc_value *row)
     if (r == 0 && fd->done) begin_sheet(fd, fd->done / fd->per);
     if (fd->x->err == LXW_NO_ERROR) write_row(fd->x, fd->ws, fd->s, (uint32_t)(r + 1), row);
     fd->done++;
+    rc_xw_progress(fd->x, fd->name, fd->done, fd->total);
 }
 
 /* Measures the held-back rows, opens the first sheet and writes them. */
@@ -605,10 +611,14 @@ static void fields_sheet(rc_xw *x, dsheet *sheets, size_t n)
             }
         }
     }
-    for (size_t i = 0; i < NH; i++)
+    double total = 0;
+    for (size_t i = 0; i < NH; i++) {
         rc_xw_width(x, ws, (uint32_t)i, w[i]);
+        total += w[i] > 60 ? 60 : w[i];
+    }
     worksheet_freeze_panes(ws, 1, 0);
     rc_xw_check(x, worksheet_autofilter(ws, 0, 0, r > 1 ? r - 1 : 1, NH - 1), "an autofilter");
+    rc_xw_print(x, ws, 0, total);
 }
 
 rc_status rc_xlsx_write_data(rc_arena *a, const rc_doc *doc, const char *path, int64_t epoch,
@@ -650,6 +660,15 @@ rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *pat
     rc_status st = rc_xw_open(&x, a, doc, path, cm, zip64, d);
     if (st != RC_OK) return st;
     rc_xw_properties(&x, doc, epoch, NULL);
+    /* Cover and Contents first (xlsx_sheets.c); Contents is filled at the
+     * end, when the names of the source sheets are known. */
+    lxw_worksheet *cover = rc_xw_sheet(&x, rc_xw_word(&x, RC_XW_COVER), NULL);
+    lxw_worksheet *contents = rc_xw_sheet(&x, rc_locale_word(x.loc, RC_W_CONTENTS), NULL);
+    if (cover) {
+        rc_xlsx_cover_sheet(&x, cover, doc, epoch, true);
+        worksheet_activate(cover);
+        worksheet_set_selection(cover, 0, 0, 0, 0);
+    }
     dsheet *sheets = rc_arena_array(a, data->nsources ? data->nsources : 1, sizeof *sheets);
     for (size_t i = 0; i < data->nsources && x.err == LXW_NO_ERROR && !x.abandoned; i++) {
         const rc_source_data *sd = &data->sources[i];
@@ -664,6 +683,19 @@ rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *pat
         feed_free(&fd);
     }
     if (x.err == LXW_NO_ERROR && !x.abandoned) fields_sheet(&x, sheets, data->nsources);
+    rc_xw_progress_end(&x);
+    if (x.err == LXW_NO_ERROR && !x.abandoned && contents && x.names.n > 2) {
+        size_t n = x.names.n - 2;
+        const char **what = rc_arena_array(a, n, sizeof *what);
+        const char *fields = rc_locale_word(x.loc, RC_W_FIELDS);
+        for (size_t i = 0; i < n; i++) {
+            const char *nm = x.names.v[2 + i];
+            what[i] = strcmp(nm, fields) == 0
+                          ? rc_xw_word(&x, RC_XW_WHAT_FIELDS)
+                          : rc_arena_printf(a, "%s '%s'", rc_xw_word(&x, RC_XW_WHAT_SOURCE), nm);
+        }
+        rc_xlsx_contents_rows(&x, contents, x.names.v + 2, what, n);
+    }
     rc_status cst = rc_xw_close(&x);
     return st != RC_OK ? st : cst;
 }
