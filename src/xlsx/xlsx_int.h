@@ -84,6 +84,7 @@ typedef struct rc_xw {
     RC_VEC(rc_xw_fmt) fmts;     /* number formats made so far */
     RC_VEC(const char *) tables; /* Excel table names used so far */
     RC_VEC(rc_xw_notetext) notes; /* the Notes sheet, numbered from 1 */
+    bool cm;                      /* constant-memory mode: no Excel tables */
     double progress_t0;           /* when rows started (ms), 0 = not yet */
     bool progress_shown;          /* a progress line is on the terminal */
     /* formats */

@@ -107,6 +107,12 @@ void rc_xw_table(rc_xw *x, lxw_worksheet *ws, uint32_t first, uint32_t last, uin
                  const char *const *head, const char *name)
 {
     if (!ws || ncols == 0) return;
+    if (x->cm) { /* libxlsxwriter's constant-memory mode has no tables */
+        rc_xw_check(x, worksheet_autofilter(ws, first, 0, last > first ? last : first + 1,
+                                            (lxw_col_t)(ncols - 1)),
+                    "an autofilter");
+        return;
+    }
     lxw_table_column **tc = rc_arena_array(x->a, ncols + 1, sizeof *tc);
     for (uint32_t j = 0; j < ncols; j++) {
         const char *h = head[j] && *head[j] ? head[j] : rc_arena_printf(x->a, "%u", j + 1);
