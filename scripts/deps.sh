@@ -6,6 +6,7 @@ set -eu
 mode=${1:-build}
 pkgs="build-essential cmake pkg-config zlib1g-dev libhpdf-dev libxlsxwriter-dev libinih-dev
       libcmocka-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev
+      nettle-dev libutf8proc-dev
       hyphen-en-gb hyphen-en-us hyphen-es hyphen-pt-pt"
 if [ "$mode" = test ] || [ "$mode" = tex ]; then
   pkgs="$pkgs poppler-utils qpdf mupdf-tools python3-openpyxl python3 librsvg2-bin libreoffice-calc-nogui"

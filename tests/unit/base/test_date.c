@@ -56,8 +56,8 @@ static void test_round_trip_against_naive_calendar(void **state)
                 rc_date c = rc_date_from_epoch(n * 86400 + 3661);
                 if (c.year != y || c.month != m || c.day != d || c.hour != 1 || c.minute != 1 ||
                     c.second != 1)
-                    fail_msg("day %lld: %d-%u-%u, expected %d-%u-%u", (long long)n, c.year,
-                             c.month, c.day, y, m, d);
+                    fail_msg("day %lld: %d-%u-%u, expected %d-%u-%u", (long long)n, c.year, c.month,
+                             c.day, y, m, d);
             }
         }
     }
