@@ -85,7 +85,7 @@ static void print_metrics(const rc_options *o, const rc_data *data)
 
 /* mkdir -p; records whether it created the leaf so a failed build can
  * remove it again. */
-static int make_dirs(const char *path, bool *created)
+int rc_build_mkdirs(const char *path, bool *created)
 {
     struct stat st;
     *created = false;
@@ -451,7 +451,7 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
                                             : cfg->output.loc;
     if (!check_targets(a, cfg, dir, want, d)) return RC_ERR_CONFIG;
     bool created = false;
-    if (make_dirs(dir, &created) != 0) {
+    if (rc_build_mkdirs(dir, &created) != 0) {
         rc_diag_error(d, dloc, "cannot create output directory '%s': %s", dir, strerror(errno));
         return RC_ERR_IO;
     }
@@ -466,7 +466,7 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
      * by a failed build that created it). */
     bool svg = o->figures_svg || cfg->output.want_svg, svg_created = false;
     const char *svg_dir = svg ? rc_path_join(a, dir, "figures") : NULL;
-    if (svg && make_dirs(svg_dir, &svg_created) != 0) {
+    if (svg && rc_build_mkdirs(svg_dir, &svg_created) != 0) {
         rc_diag_error(d, dloc, "cannot create figures directory '%s': %s", svg_dir,
                       strerror(errno));
         if (created) rmdir(dir);

@@ -60,6 +60,10 @@ typedef struct rc_build_cache {
     bool reused_fonts, reused_data;
 } rc_build_cache;
 
+/* mkdir -p; *created says whether the leaf was made (a failed build
+ * removes it again). 0 or -1 with errno. */
+int rc_build_mkdirs(const char *path, bool *created);
+
 /* One build, as rc_build does, with a cache (NULL: none). */
 rc_status rc_build_run(const rc_options *o, rc_diag *d, rc_build_cache *cache);
 void rc_build_cache_free(rc_build_cache *c);

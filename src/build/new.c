@@ -239,23 +239,6 @@ static const char *ini_template(rc_arena *a, const texts *t)
         t->fig_caption, t->source, t->tab_caption, t->box_title);
 }
 
-/* mkdir -p */
-static int mkdir_p(const char *dir)
-{
-    char buf[4096];
-    size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof buf) return (errno = ENAMETOOLONG, -1);
-    memcpy(buf, dir, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] != '/' && buf[i] != 0) continue;
-        char c = buf[i];
-        buf[i] = 0;
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
-        buf[i] = c;
-    }
-    return 0;
-}
-
 /* A directory that does not exist yet is created; one that exists must be
  * empty. Returns false after reporting why not. */
 static bool prepare_dir(const char *dir, rc_diag *d)
@@ -263,7 +246,8 @@ static bool prepare_dir(const char *dir, rc_diag *d)
     rc_loc loc = {dir, 0, 0};
     struct stat st;
     if (stat(dir, &st) != 0) {
-        if (errno != ENOENT || mkdir_p(dir) != 0) {
+        bool created;
+        if (errno != ENOENT || rc_build_mkdirs(dir, &created) != 0) {
             rc_diag_error(d, loc, "cannot create the project directory: %s", strerror(errno));
             return false;
         }

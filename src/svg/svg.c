@@ -16,29 +16,17 @@
 /* Figures nest at most a few groups deep; anything deeper is a cycle. */
 #define MAX_DEPTH 16
 
-typedef struct buf {
-    rc_arena *a;
-    char *s;
-    size_t n, cap;
-} buf;
+/* The document is built in one rc_strbuf (arena-owned). */
+typedef rc_strbuf buf;
 
 static void put(buf *b, const char *s, size_t k)
 {
-    if (b->n + k + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 4096;
-        while (nc < b->n + k + 1)
-            nc *= 2;
-        b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
-        b->cap = nc;
-    }
-    memcpy(b->s + b->n, s, k);
-    b->n += k;
-    b->s[b->n] = 0;
+    rc_strbuf_put(b, s, k);
 }
 
 static void puts_(buf *b, const char *s)
 {
-    put(b, s, strlen(s));
+    rc_strbuf_puts(b, s);
 }
 
 /* A coordinate or length: 2 decimals, no trailing zeros, no "-0". */
@@ -239,7 +227,7 @@ static void walk(buf *b, const rc_draw_list *l, double ox, double oy, double H, 
 
 char *rc_svg_render(rc_arena *a, const rc_svg_figure *f, size_t *len)
 {
-    buf b = {a, NULL, 0, 0};
+    buf b = {.a = a};
     double W = f->w > 0 ? f->w : 1, H = f->h > 0 ? f->h : 1;
     puts_(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
               "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"");
