@@ -9,7 +9,9 @@ most editors do on close), alternating between two words. For each edit it
 measures the time from just before the write to the watch's "rebuilt" line,
 which is printed after the new PDF has been renamed into place: the latency
 an author sees. It prints the median, min and max of that latency and of
-the build time the watch itself reports."""
+the build time the watch itself reports, and the watch process's CPU time
+per rebuild (from /proc, averaged over the edits): on a loaded machine the
+wall times include waiting for a core, the CPU time does not."""
 import argparse, os, re, shutil, statistics, subprocess, sys, tempfile, time
 
 ap = argparse.ArgumentParser()
@@ -40,7 +42,12 @@ try:
         line = p.stdout.readline()
         if not line:
             sys.exit("watch exited: " + str(p.wait()))
+    def cpu_s():
+        f = open(f"/proc/{p.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
     lat, own = [], []
+    cpu0 = None
     for i in range(a.edits + 1):  # the first edit warms up
         new = original[:word.start()] + ("this" if i % 2 == 0 else "that") + original[word.end():]
         t = time.perf_counter()
@@ -54,6 +61,9 @@ try:
         if i:
             lat.append(dt)
             own.append(float(m.group(1)))
+        else:
+            cpu0 = cpu_s()
+    cpu = (cpu_s() - cpu0) / a.edits * 1000
     p.send_signal(2)
     p.wait(timeout=10)
     pages = subprocess.run(["pdfinfo", os.path.join(tmp, "out/iuc-lac-2019.pdf")],
@@ -65,6 +75,7 @@ try:
           f"(min {min(lat):.1f}, max {max(lat):.1f})")
     print(f"  rebuild (watch's own timing): median {statistics.median(own):.1f} ms "
           f"(min {min(own):.1f}, max {max(own):.1f})")
+    print(f"  CPU time per rebuild (user + system, all threads): {cpu:.1f} ms")
     print(f"  load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 finally:
     shutil.rmtree(tmp)
