@@ -109,17 +109,24 @@ static void plan_columns(rc_xw *x, dsheet *s)
     }
     s->cols = rc_arena_array(x->a, n ? n : 1, sizeof *s->cols);
     size_t cap = 1;
+    /* Headers are what a reader understands: the field's label and the
+     * unit ("Contacts (number)", "Relevance (scale 1-5)"); the field's name,
+     * what filters use, is on the Fields sheet beside each header. */
+    const char *unit_n = rc_xw_word(x, RC_XW_UNIT_NUMBER);
     for (size_t i = 0; i < src->nfields; i++) {
         const rc_field_cfg *f = &src->fields[i];
-        const char *name = f->name.s ? f->name.s : "";
+        const char *name = f->label.s && *f->label.s ? f->label.s : f->name.s ? f->name.s : "";
         switch (f->type) {
         case RC_FIELD_TEXT:
             add_col(x->a, s, f, COL_TEXT, 0, name);
             break;
         case RC_FIELD_INTEGER:
         case RC_FIELD_NUMBER:
+            add_col(x->a, s, f, COL_NUM, 0, rc_arena_printf(x->a, "%s (%s)", name, unit_n));
+            break;
         case RC_FIELD_LIKERT:
-            add_col(x->a, s, f, COL_NUM, 0, name);
+            add_col(x->a, s, f, COL_NUM, 0,
+                    rc_arena_printf(x->a, "%s (%d–%d)", name, f->scale_min, f->scale_max));
             break;
         case RC_FIELD_CATEGORY:
             add_col(x->a, s, f, COL_LABEL, 0, name);
@@ -132,7 +139,7 @@ static void plan_columns(rc_xw *x, dsheet *s)
             size_t need = 1;
             for (size_t k = 0; k < f->ncodes && k < 64; k++) {
                 add_col(x->a, s, f, COL_OPTION, k,
-                        rc_arena_printf(x->a, "%s: %s", name, code_label(&f->codes[k])));
+                        rc_arena_printf(x->a, "%s: %s (0/1)", name, code_label(&f->codes[k])));
                 need += strlen(code_label(&f->codes[k])) + 2;
             }
             if (need > cap) cap = need;

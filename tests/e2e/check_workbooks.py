@@ -101,30 +101,52 @@ for name in sources_cfg:
         w = ws.column_dimensions[openpyxl.utils.get_column_letter(header.index(h) + 1)].width
         ok(w and 6 <= w <= 60, f"data: column {h} of {name} width {w}")
 
+# Headers are labels with units; the Fields sheet maps each to its field.
+fields_rows = sheet_rows(data["Fields"])[1] if "Fields" in data.sheetnames else []
+
+
+def col_of(src, field, suffix=None):
+    """The header of field's column in src's sheet (the one ending with
+    suffix when the field has several columns)."""
+    cands = [r["Column"] for r in fields_rows if r["Source"] == src and r["Field"] == field]
+    if suffix is not None:
+        cands = [c for c in cands if c.endswith(suffix)]
+    ok(len(cands) >= 1, f"data: no column of {src}.{field} ({suffix})")
+    return cands[0] if cands else None
+
+
 if "survey" in data.sheetnames:
     _, rows = sheet_rows(data["survey"])
-    col = "exchange: General and thematic workshops"
+    col = col_of("survey", "exchange", ": General and thematic workshops (0/1)")
     ok(col in rows[0], f"data: no column '{col}'")
     ok(sum(r.get(col) or 0 for r in rows) == metrics["workshops_mentions"],
        "data: workshops 0/1 column does not sum to workshops_mentions")
     ok(all(r.get(col) in (0, 1, None) for r in rows), "data: option column not 0/1")
-    ok(sum(1 for r in rows if r.get("continent (code)") == "EU") == metrics["respondents_eu"],
+    cont, cont_code = col_of("survey", "continent", "Continent"), col_of("survey", "continent", "(code)")
+    ok(cont == "Continent" and cont_code == "Continent (code)", f"data: {cont}, {cont_code}")
+    ok(sum(1 for r in rows if r.get(cont_code) == "EU") == metrics["respondents_eu"],
        "data: continent codes do not give respondents_eu")
-    ok(sum(1 for r in rows if r.get("continent") == "European Union") == metrics["respondents_eu"],
+    ok(sum(1 for r in rows if r.get(cont) == "European Union") == metrics["respondents_eu"],
        "data: continent labels do not give respondents_eu")
-    ok(sum(1 for r in rows if r.get("outcomes") is None) ==
+    outc = [c for c in (col_of("survey", "outcomes"),) if c]
+    ok(outc and sum(1 for r in rows if r.get(outc[0]) is None) ==
        metrics["respondents"] - metrics["outcomes_answered"],
        "data: missing outcomes are not empty cells")
-    ok(all(isinstance(r.get("rel_edp"), int) for r in rows if r.get("rel_edp") is not None),
+    edp = col_of("survey", "rel_edp")
+    ok(edp == "Regional context and EDP (1–5)", f"data: rel_edp header {edp!r} (label and scale)")
+    ok(all(isinstance(r.get(edp), int) for r in rows if r.get(edp) is not None),
        "data: likert answers are not integers")
-    ok(sum(1 for r in rows if (r.get("rel_edp") or 0) >= 4) == metrics["edp_top2"],
+    ok(sum(1 for r in rows if (r.get(edp) or 0) >= 4) == metrics["edp_top2"],
        "data: rel_edp does not give edp_top2")
 
 if "pairings" in data.sheetnames:
     _, rows = sheet_rows(data["pairings"])
-    ok(sum(r["business_contacts"] for r in rows) == metrics["business_contacts"],
+    bc = col_of("pairings", "business_contacts")
+    ok(bc is not None and bc.endswith(" (number)"), f"data: business_contacts header {bc!r}")
+    ok(sum(r[bc] for r in rows) == metrics["business_contacts"],
        "data: business contacts do not sum to the metric")
-    names = {r["la_region"] for r in rows} | {r["eu_region"] for r in rows}
+    names = {r[col_of("pairings", "la_region")] for r in rows} | \
+        {r[col_of("pairings", "eu_region")] for r in rows}
     for n in ("Bielsko-Biała", "Skåne", "Bogotá-Cundinamarca"):
         ok(n in names, f"data: '{n}' not in the pairings sheet")
 
