@@ -28,14 +28,14 @@ typedef enum rc_command {
 
 typedef struct rc_options {
     rc_command command;
-    const char *config; /* INI path */
-    const char *outdir; /* -o DIR, overrides [output] directory; NULL = config's */
-    unsigned only;      /* RC_OUT_* mask; 0 = as configured */
-    bool json;          /* metrics --json */
-    bool quiet;         /* no per-output lines */
-    bool figures_svg;   /* --figures svg: also each figure as an SVG file */
+    const char *config;   /* INI path */
+    const char *outdir;   /* -o DIR, overrides [output] directory; NULL = config's */
+    unsigned only;        /* RC_OUT_* mask; 0 = as configured */
+    bool json;            /* metrics --json */
+    bool quiet;           /* no per-output lines */
+    bool figures_svg;     /* --figures svg: also each figure as an SVG file */
     const char *language; /* new --language (en, es, pt); NULL = en */
-    FILE *out;          /* where metrics / build summaries go (stdout) */
+    FILE *out;            /* where metrics / build summaries go (stdout) */
 } rc_options;
 
 /* Runs the command; diagnostics are collected in d (the caller prints them). */

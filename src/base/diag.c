@@ -168,8 +168,7 @@ static size_t format_entry(const rc_diag_entry *e, char *buf, size_t n, bool col
         k = snprintf(buf, n, "%s%s:%u:%s %s%s:%s %s", b, file, e->loc.line, r, lc,
                      level_name(e->level), r, e->msg);
     else
-        k = snprintf(buf, n, "%s%s:%s %s%s:%s %s", b, file, r, lc, level_name(e->level), r,
-                     e->msg);
+        k = snprintf(buf, n, "%s%s:%s %s%s:%s %s", b, file, r, lc, level_name(e->level), r, e->msg);
     return k < 0 ? 0 : (size_t)k;
 }
 

@@ -146,7 +146,6 @@ static const char *display_path(rc_arena *a, const char *path)
     return out;
 }
 
-
 typedef struct pending {
     const char *tmp, *target, *what;
 } pending;
@@ -249,24 +248,21 @@ static const char *svg_name(rc_arena *a, const rc_node *fig)
 static rc_status write_svgs(typeset_job *j, const rc_layout *lay, const rc_fonts *fonts)
 {
     const rc_locale *loc = j->doc->locale;
-    const char *family =
-        rc_svg_family_from_path(j->a, fonts->f[RC_FONT_REGULAR]
-                                          ? rc_font_path(fonts->f[RC_FONT_REGULAR])
-                                          : NULL);
+    const char *family = rc_svg_family_from_path(
+        j->a, fonts->f[RC_FONT_REGULAR] ? rc_font_path(fonts->f[RC_FONT_REGULAR]) : NULL);
     for (size_t i = 0; i < lay->figures.n; i++) {
         const rc_placed_figure *pf = &lay->figures.v[i];
         const rc_node *n = pf->node;
         const char *word = loc ? rc_locale_word(loc, RC_W_FIGURE) : "Figure";
-        const char *title =
-            n && n->number ? rc_arena_printf(j->a, "%s %s: %s", word, n->number,
-                                             n->caption ? n->caption : "")
-                           : (n && n->caption ? n->caption : "");
+        const char *title = n && n->number ? rc_arena_printf(j->a, "%s %s: %s", word, n->number,
+                                                             n->caption ? n->caption : "")
+                                           : (n && n->caption ? n->caption : "");
         /* The description: what the figure shows, where the numbers come
          * from and any note, as the PDF prints them under the chart. */
-        const char *desc = rc_arena_printf(
-            j->a, "%s%s%s%s%s", n && n->caption ? n->caption : "",
-            n && n->source_line ? ". Source: " : "", n && n->source_line ? n->source_line : "",
-            n && n->note ? ". " : "", n && n->note ? n->note : "");
+        const char *desc = rc_arena_printf(j->a, "%s%s%s%s%s", n && n->caption ? n->caption : "",
+                                           n && n->source_line ? ". Source: " : "",
+                                           n && n->source_line ? n->source_line : "",
+                                           n && n->note ? ". " : "", n && n->note ? n->note : "");
         rc_svg_figure f = {pf->list, pf->w, pf->h, title, desc, family};
         const char *target = rc_path_join(j->a, j->svg_dir, n ? svg_name(j->a, n) : "figure.svg");
         bool dup = false; /* a figure split over pages is placed once per page */
@@ -441,8 +437,7 @@ static bool check_targets(rc_arena *a, const rc_config *cfg, const char *dir, un
 }
 
 static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config *cfg,
-                               const rc_doc *doc, unsigned want, rc_build_cache *cache,
-                               rc_diag *d)
+                               const rc_doc *doc, unsigned want, rc_build_cache *cache, rc_diag *d)
 {
     const char *dir = o->outdir ? o->outdir : cfg->output.dir;
     /* -o DIR is reported as the command line's, not as the INI key's */
@@ -530,8 +525,9 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
         for (size_t i = 0; i < outv.n; i++)
             RC_PUSH(a, all, outv.v[i]);
         for (size_t i = 0; i < job.svgs.n; i++) /* written even if a later step failed */
-            RC_PUSH(a, all, ((pending){rc_arena_strdup(a, job.svgs.v[i].tmp),
-                                       rc_arena_strdup(a, job.svgs.v[i].target), "svg"}));
+            RC_PUSH(a, all,
+                    ((pending){rc_arena_strdup(a, job.svgs.v[i].tmp),
+                               rc_arena_strdup(a, job.svgs.v[i].target), "svg"}));
         nsvg = job.svgs.n;
         outv = all;
         rc_arena_free(job.a);
@@ -665,19 +661,18 @@ static rc_status load_data(rc_arena *a, const rc_options *o, rc_build_cache *c, 
 
 /* "checked config/x.ini: 2 sources, 12 metrics, 7 figures, 5 tables,
  * 3 boxes, 35 pages; 0 warnings" */
-static void check_summary(rc_arena *a, const rc_options *o, const rc_config *cfg,
-                          const rc_doc *doc, size_t pages, const rc_diag *d)
+static void check_summary(rc_arena *a, const rc_options *o, const rc_config *cfg, const rc_doc *doc,
+                          size_t pages, const rc_diag *d)
 {
     FILE *f = o->out ? o->out : stdout;
     size_t w = rc_diag_warnings(d);
     fprintf(f,
             "checked %s: %zu source%s, %zu metric%s, %zu figure%s, %zu table%s, %zu box%s, "
             "%zu page%s; %zu warning%s\n",
-            display_path(a, o->config), cfg->nsources, cfg->nsources == 1 ? "" : "s",
-            cfg->nmetrics, cfg->nmetrics == 1 ? "" : "s", doc->figures.n,
-            doc->figures.n == 1 ? "" : "s", doc->tables.n, doc->tables.n == 1 ? "" : "s",
-            doc->boxes.n, doc->boxes.n == 1 ? "" : "es", pages, pages == 1 ? "" : "s", w,
-            w == 1 ? "" : "s");
+            display_path(a, o->config), cfg->nsources, cfg->nsources == 1 ? "" : "s", cfg->nmetrics,
+            cfg->nmetrics == 1 ? "" : "s", doc->figures.n, doc->figures.n == 1 ? "" : "s",
+            doc->tables.n, doc->tables.n == 1 ? "" : "s", doc->boxes.n,
+            doc->boxes.n == 1 ? "" : "es", pages, pages == 1 ? "" : "s", w, w == 1 ? "" : "s");
 }
 
 static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cache *cache)

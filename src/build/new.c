@@ -27,12 +27,22 @@ typedef struct texts {
 /* Every {{placeholder}} and ![](figure:...) of the chapters names something
  * the INI file defines, in every language. */
 static const texts langs[] = {
-    {"en", "A first report", "Made with reportc", "Your Name",
-     "Country", "Sector", "Satisfaction",
+    {"en",
+     "A first report",
+     "Made with reportc",
+     "Your Name",
+     "Country",
+     "Sector",
+     "Satisfaction",
      "research: Research | business: Business | public: Public administration",
-     "Respondents", "Share of satisfied respondents", "Respondents from research",
-     "Respondents by sector", "Respondents by sector", "Example survey, 2024",
-     "What the project holds", "Where the numbers come from",
+     "Respondents",
+     "Share of satisfied respondents",
+     "Respondents from research",
+     "Respondents by sector",
+     "Respondents by sector",
+     "Example survey, 2024",
+     "What the project holds",
+     "Where the numbers come from",
      "# Introduction\n\n"
      "This report was made by `reportc new`. Its text lives in Markdown files, its\n"
      "numbers in a CSV file, and the INI file says how the two are joined.\n\n"
@@ -56,12 +66,22 @@ static const texts langs[] = {
      "| data/survey.csv | the survey, one row per respondent |\n"
      "| chapters/*.md | the chapters, in Markdown |\n"
      "| boxes/method.md | the text of the box |\n"},
-    {"es", "Un primer informe", "Hecho con reportc", "Su nombre",
-     "País", "Sector", "Satisfacción",
+    {"es",
+     "Un primer informe",
+     "Hecho con reportc",
+     "Su nombre",
+     "País",
+     "Sector",
+     "Satisfacción",
      "research: Investigación | business: Empresa | public: Administración pública",
-     "Encuestados", "Proporción de encuestados satisfechos", "Encuestados de la investigación",
-     "Encuestados por sector", "Encuestados por sector", "Encuesta de ejemplo, 2024",
-     "Qué contiene el proyecto", "De dónde vienen las cifras",
+     "Encuestados",
+     "Proporción de encuestados satisfechos",
+     "Encuestados de la investigación",
+     "Encuestados por sector",
+     "Encuestados por sector",
+     "Encuesta de ejemplo, 2024",
+     "Qué contiene el proyecto",
+     "De dónde vienen las cifras",
      "# Introducción\n\n"
      "Este informe lo creó `reportc new`. Su texto está en archivos Markdown, sus\n"
      "cifras en un archivo CSV, y el archivo INI dice cómo se unen.\n\n"
@@ -86,12 +106,22 @@ static const texts langs[] = {
      "| data/survey.csv | la encuesta, una fila por encuestado |\n"
      "| chapters/*.md | los capítulos, en Markdown |\n"
      "| boxes/method.md | el texto del recuadro |\n"},
-    {"pt", "Um primeiro relatório", "Feito com reportc", "O seu nome",
-     "País", "Setor", "Satisfação",
+    {"pt",
+     "Um primeiro relatório",
+     "Feito com reportc",
+     "O seu nome",
+     "País",
+     "Setor",
+     "Satisfação",
      "research: Investigação | business: Empresa | public: Administração pública",
-     "Inquiridos", "Proporção de inquiridos satisfeitos", "Inquiridos da investigação",
-     "Inquiridos por setor", "Inquiridos por setor", "Inquérito de exemplo, 2024",
-     "O que o projeto contém", "De onde vêm os números",
+     "Inquiridos",
+     "Proporção de inquiridos satisfeitos",
+     "Inquiridos da investigação",
+     "Inquiridos por setor",
+     "Inquiridos por setor",
+     "Inquérito de exemplo, 2024",
+     "O que o projeto contém",
+     "De onde vêm os números",
      "# Introdução\n\n"
      "Este relatório foi criado por `reportc new`. O texto está em ficheiros Markdown,\n"
      "os números num ficheiro CSV, e o ficheiro INI diz como se juntam.\n\n"
@@ -313,9 +343,9 @@ rc_status rc_new_project(const rc_options *o, rc_diag *d)
     const struct {
         const char *rel, *text;
     } files[] = {
-        {"report.ini", ini_template(a, t)},   {"data/survey.csv", survey_csv},
+        {"report.ini", ini_template(a, t)},      {"data/survey.csv", survey_csv},
         {"chapters/01-introduction.md", t->ch1}, {"chapters/02-results.md", t->ch2},
-        {"tables/contents.md", t->table},     {"boxes/method.md", t->box},
+        {"tables/contents.md", t->table},        {"boxes/method.md", t->box},
     };
     rc_status st = RC_OK;
     for (size_t i = 0; st == RC_OK && i < sizeof files / sizeof files[0]; i++)

@@ -169,8 +169,8 @@ static rc_status build_once(watcher *w, const rc_options *o, const char *changed
         fprintf(f, "%s %s in %.1f ms%s%s%s\n", clock, first ? "built" : "rebuilt", ms,
                 changed[0] ? " (" : "", changed, changed[0] ? ")" : "");
     else
-        fprintf(f, "%s build failed in %.1f ms (%zu error%s); kept the previous outputs\n",
-                clock, ms, rc_diag_errors(d), rc_diag_errors(d) == 1 ? "" : "s");
+        fprintf(f, "%s build failed in %.1f ms (%zu error%s); kept the previous outputs\n", clock,
+                ms, rc_diag_errors(d), rc_diag_errors(d) == 1 ? "" : "s");
     fflush(f);
     fflush(stderr);
     rc_diag_free(d);

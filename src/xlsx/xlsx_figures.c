@@ -235,8 +235,7 @@ static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t r, uint3
         /* panels of different category fields share a neutral header */
         const char *ch = category_header(p);
         for (size_t q = 1; q < c->npanels; q++)
-            if (strcmp(category_header(&c->panels[q]), ch) != 0)
-                ch = rc_xw_word(x, RC_XW_CATEGORY);
+            if (strcmp(category_header(&c->panels[q]), ch) != 0) ch = rc_xw_word(x, RC_XW_CATEGORY);
         put_head(s, h, c0, ch);
         for (size_t k = 0; k < p->nseries; k++) {
             const char *lab = p->nseries == 1 || !p->series[k].label || !*p->series[k].label
@@ -314,7 +313,7 @@ static uint32_t panels(fsheet *s, const rc_chart *c)
     uint32_t at = 0;
     for (size_t p = 0; p < c->npanels; p++) {
         const rc_chart_panel *pp = &c->panels[p];
-        const char *title = c->npanels > 1 && pp->title    ? pp->title
+        const char *title = c->npanels > 1 && pp->title   ? pp->title
                             : c->cfg && c->cfg->caption.s ? c->cfg->caption.s
                                                           : NULL;
         if (pp->ncat == 0 || pp->nseries == 0) continue;

@@ -75,14 +75,14 @@ typedef struct rc_xw {
     const char *path; /* the same as the user knows it (for messages) */
     const char *tmp;  /* what libxlsxwriter writes */
     lxw_workbook *wb;
-    lxw_error err;              /* first libxlsxwriter error */
-    const char *err_what;       /* what was being written then */
-    bool warned_long;           /* a string was cut to 32,767 characters */
-    bool abandoned;             /* a problem was reported: close removes the file */
-    rc_arena *scratch;          /* for strings cut to fit a cell (NULL = a) */
-    RC_VEC(const char *) names; /* sheet names used so far */
-    RC_VEC(rc_xw_fmt) fmts;     /* number formats made so far */
-    RC_VEC(const char *) tables; /* Excel table names used so far */
+    lxw_error err;                /* first libxlsxwriter error */
+    const char *err_what;         /* what was being written then */
+    bool warned_long;             /* a string was cut to 32,767 characters */
+    bool abandoned;               /* a problem was reported: close removes the file */
+    rc_arena *scratch;            /* for strings cut to fit a cell (NULL = a) */
+    RC_VEC(const char *) names;   /* sheet names used so far */
+    RC_VEC(rc_xw_fmt) fmts;       /* number formats made so far */
+    RC_VEC(const char *) tables;  /* Excel table names used so far */
     RC_VEC(rc_xw_notetext) notes; /* the Notes sheet, numbered from 1 */
     bool cm;                      /* constant-memory mode: no Excel tables */
     double progress_t0;           /* when rows started (ms), 0 = not yet */

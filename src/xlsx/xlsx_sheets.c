@@ -21,33 +21,81 @@ static const struct {
     const char *w[RC_XW_COUNT_WORDS];
 } xwords[] = {
     {"en",
-     {"Cover", "Notes", "This workbook", "Source", "Publication date", "Contact", "Report",
-      "Note number", "Note text", "Applies to", "Sheet", "What it holds",
+     {"Cover",
+      "Notes",
+      "This workbook",
+      "Source",
+      "Publication date",
+      "Contact",
+      "Report",
+      "Note number",
+      "Note text",
+      "Applies to",
+      "Sheet",
+      "What it holds",
       "The numbers behind every figure and table of the report, as they are drawn and "
       "printed, one table per sheet; the notes, the named metrics and the provenance of the "
       "inputs.",
       "The survey and pairings data as the report read them: one sheet per data source, one "
       "row per record, and the description of every column.",
-      "number", "%", "Contents of this workbook", "notes", "the data of source",
-      "what each column holds: source, field, label, type, codes", "Group", "Category"}},
+      "number",
+      "%",
+      "Contents of this workbook",
+      "notes",
+      "the data of source",
+      "what each column holds: source, field, label, type, codes",
+      "Group",
+      "Category"}},
     {"es",
-     {"Portada", "Notas", "Este libro", "Fuente", "Fecha de publicación", "Contacto", "Informe",
-      "Número de nota", "Texto de la nota", "Se aplica a", "Hoja", "Qué contiene",
+     {"Portada",
+      "Notas",
+      "Este libro",
+      "Fuente",
+      "Fecha de publicación",
+      "Contacto",
+      "Informe",
+      "Número de nota",
+      "Texto de la nota",
+      "Se aplica a",
+      "Hoja",
+      "Qué contiene",
       "Las cifras de cada figura y cuadro del informe, tal como se dibujan e imprimen, un "
       "cuadro por hoja; las notas, las métricas con nombre y la procedencia de los datos.",
       "Los datos tal como los leyó el informe: una hoja por fuente de datos, una fila por "
       "registro, y la descripción de cada columna.",
-      "número", "%", "Contenido de este libro", "notas", "los datos de la fuente",
-      "qué contiene cada columna: fuente, campo, etiqueta, tipo, códigos", "Grupo", "Categoría"}},
+      "número",
+      "%",
+      "Contenido de este libro",
+      "notas",
+      "los datos de la fuente",
+      "qué contiene cada columna: fuente, campo, etiqueta, tipo, códigos",
+      "Grupo",
+      "Categoría"}},
     {"pt",
-     {"Capa", "Notas", "Este livro", "Fonte", "Data de publicação", "Contacto", "Relatório",
-      "Número da nota", "Texto da nota", "Aplica-se a", "Folha", "O que contém",
+     {"Capa",
+      "Notas",
+      "Este livro",
+      "Fonte",
+      "Data de publicação",
+      "Contacto",
+      "Relatório",
+      "Número da nota",
+      "Texto da nota",
+      "Aplica-se a",
+      "Folha",
+      "O que contém",
       "Os números de cada figura e quadro do relatório, tal como são desenhados e impressos, "
       "um quadro por folha; as notas, as métricas com nome e a proveniência dos dados.",
       "Os dados tal como o relatório os leu: uma folha por fonte de dados, uma linha por "
       "registo, e a descrição de cada coluna.",
-      "número", "%", "Conteúdo deste livro", "notas", "os dados da fonte",
-      "o que contém cada coluna: fonte, campo, rótulo, tipo, códigos", "Grupo", "Categoria"}},
+      "número",
+      "%",
+      "Conteúdo deste livro",
+      "notas",
+      "os dados da fonte",
+      "o que contém cada coluna: fonte, campo, rótulo, tipo, códigos",
+      "Grupo",
+      "Categoria"}},
 };
 
 const char *rc_xw_word(const rc_xw *x, rc_xw_wordid w)
@@ -108,8 +156,9 @@ void rc_xw_table(rc_xw *x, lxw_worksheet *ws, uint32_t first, uint32_t last, uin
 {
     if (!ws || ncols == 0) return;
     if (x->cm) { /* libxlsxwriter's constant-memory mode has no tables */
-        rc_xw_check(x, worksheet_autofilter(ws, first, 0, last > first ? last : first + 1,
-                                            (lxw_col_t)(ncols - 1)),
+        rc_xw_check(x,
+                    worksheet_autofilter(ws, first, 0, last > first ? last : first + 1,
+                                         (lxw_col_t)(ncols - 1)),
                     "an autofilter");
         return;
     }
@@ -128,8 +177,9 @@ void rc_xw_table(rc_xw *x, lxw_worksheet *ws, uint32_t first, uint32_t last, uin
     o.columns = tc;
     o.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;
     o.style_type_number = 9;
-    rc_xw_check(x, worksheet_add_table(ws, first, 0, last > first ? last : first + 1,
-                                       (lxw_col_t)(ncols - 1), &o),
+    rc_xw_check(x,
+                worksheet_add_table(ws, first, 0, last > first ? last : first + 1,
+                                    (lxw_col_t)(ncols - 1), &o),
                 "a table");
 }
 

@@ -29,7 +29,7 @@ static void test_table_names(void **state)
     assert_string_equal(rc_xw_table_name(&x, "motivation"), "motivation_3");
     assert_string_equal(rc_xw_table_name(&x, "Figure 6"), "Figure_6");
     assert_string_equal(rc_xw_table_name(&x, "2020 data"), "t_2020_data"); /* no digit first */
-    assert_string_equal(rc_xw_table_name(&x, "A1"), "t_A1");                /* a cell */
+    assert_string_equal(rc_xw_table_name(&x, "A1"), "t_A1");               /* a cell */
     assert_string_equal(rc_xw_table_name(&x, "xfd100"), "t_xfd100");
     assert_string_equal(rc_xw_table_name(&x, "R1C1"), "t_R1C1");
     assert_string_equal(rc_xw_table_name(&x, "C"), "t_C");
@@ -43,8 +43,8 @@ static void test_words_per_language(void **state)
     (void)state;
     rc_xw x;
     memset(&x, 0, sizeof x);
-    const char *want[][3] = {{"en", "Cover", "Notes"}, {"es", "Portada", "Notas"},
-                             {"pt", "Capa", "Notas"}};
+    const char *want[][3] = {
+        {"en", "Cover", "Notes"}, {"es", "Portada", "Notas"}, {"pt", "Capa", "Notas"}};
     for (size_t i = 0; i < 3; i++) {
         x.loc = rc_locale_get(want[i][0]);
         assert_non_null(x.loc);
