@@ -49,6 +49,14 @@ void rc_xlsx_contents_sheet(rc_xw *x, lxw_worksheet *ws, const rc_doc *doc,
             w[2] = rc_xw_fit(w[2], sheet);
         }
     }
+    /* then the sheets that are not floats */
+    const char *more[2][2] = {{rc_xw_word(x, RC_XW_NOTES), rc_xw_word(x, RC_XW_WHAT_NOTES)},
+                              {word(x, RC_W_METRICS), rc_xw_word(x, RC_XW_WHAT_METRICS)}};
+    for (size_t i = 0; i < 2; i++, r++) {
+        rc_xw_str(x, ws, r, 0, more[i][0], NULL);
+        rc_xw_str(x, ws, r, 1, more[i][1], x->wrap);
+        rc_xw_link(x, ws, r, 2, rc_xw_sheet_link(x, more[i][0]), more[i][0]);
+    }
     for (uint32_t j = 0; j < 3; j++)
         rc_xw_width(x, ws, j, w[j] > 80 ? 80 : w[j]);
     rc_xw_table(x, ws, 1, r > 2 ? r - 1 : 2, 3, head, "contents");

@@ -593,8 +593,9 @@ static void fields_sheet(rc_xw *x, dsheet *sheets, size_t n)
     static const rc_word words[NH] = {RC_W_SOURCE, RC_W_SHEET, RC_W_FIELD, RC_W_COLUMN,
                                       RC_W_LABEL,  RC_W_TYPE,  RC_W_CODES, RC_W_MISSING};
     double w[NH];
+    const char *head[NH];
     for (size_t i = 0; i < NH; i++) {
-        const char *h = rc_locale_word(x->loc, words[i]);
+        const char *h = head[i] = rc_locale_word(x->loc, words[i]);
         rc_xw_str(x, ws, 0, (uint32_t)i, h, x->header);
         w[i] = rc_xw_fit(8.0, h);
     }
@@ -624,7 +625,7 @@ static void fields_sheet(rc_xw *x, dsheet *sheets, size_t n)
         total += w[i] > 60 ? 60 : w[i];
     }
     worksheet_freeze_panes(ws, 1, 0);
-    rc_xw_check(x, worksheet_autofilter(ws, 0, 0, r > 1 ? r - 1 : 1, NH - 1), "an autofilter");
+    rc_xw_table(x, ws, 0, r > 1 ? r - 1 : 1, NH, head, "fields"); /* autofilter in cm mode */
     rc_xw_print(x, ws, 0, total);
 }
 

@@ -36,16 +36,17 @@ static const struct {
       "The numbers behind every figure and table of the report, as they are drawn and "
       "printed, one table per sheet; the notes, the named metrics and the provenance of the "
       "inputs.",
-      "The survey and pairings data as the report read them: one sheet per data source, one "
+      "The data as the report read them: one sheet per data source (CSV file), one "
       "row per record, and the description of every column.",
       "number",
       "%",
       "Contents of this workbook",
-      "notes",
+      "the numbered source lines and notes that the figure and table sheets refer to",
       "the data of source",
       "what each column holds: source, field, label, type, codes",
       "Group",
-      "Category"}},
+      "Category",
+      "every named metric of the report: name, value, label and format"}},
     {"es",
      {"Portada",
       "Notas",
@@ -66,11 +67,13 @@ static const struct {
       "número",
       "%",
       "Contenido de este libro",
-      "notas",
+      "las líneas de fuente y las notas numeradas a las que remiten las hojas de figuras y "
+      "cuadros",
       "los datos de la fuente",
       "qué contiene cada columna: fuente, campo, etiqueta, tipo, códigos",
       "Grupo",
-      "Categoría"}},
+      "Categoría",
+      "cada métrica con nombre del informe: nombre, valor, etiqueta y formato"}},
     {"pt",
      {"Capa",
       "Notas",
@@ -91,11 +94,12 @@ static const struct {
       "número",
       "%",
       "Conteúdo deste livro",
-      "notas",
+      "as linhas de fonte e as notas numeradas a que remetem as folhas de figuras e quadros",
       "os dados da fonte",
       "o que contém cada coluna: fonte, campo, rótulo, tipo, códigos",
       "Grupo",
-      "Categoria"}},
+      "Categoria",
+      "cada métrica com nome do relatório: nome, valor, rótulo e formato"}},
 };
 
 const char *rc_xw_word(const rc_xw *x, rc_xw_wordid w)

@@ -560,9 +560,9 @@ static void test_split_sheets(void **state)
         assert_null(find_bytes(x, n, "xl/worksheets/sheet6.xml", 24));
         if (cm) {
             assert_null(find_bytes(x, n, "xl/tables/", 10));
-        } else { /* s, s (2) and the Contents */
-            assert_non_null(find_bytes(x, n, "xl/tables/table3.xml", 20));
-            assert_null(find_bytes(x, n, "xl/tables/table4.xml", 20));
+        } else { /* s, s (2), the Contents and the Fields */
+            assert_non_null(find_bytes(x, n, "xl/tables/table4.xml", 20));
+            assert_null(find_bytes(x, n, "xl/tables/table5.xml", 20));
         }
         unlink(out);
     }
