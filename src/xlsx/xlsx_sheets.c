@@ -254,6 +254,18 @@ void rc_xw_progress_end(rc_xw *x)
     x->progress_t0 = 0;
 }
 
+/* Row height for a wrapped text in a column of width chars: libxlsxwriter
+ * writes no height, and LibreOffice (unlike Excel) does not grow the row
+ * when it opens the file, so the lines would overlap the next row. */
+static void wrap_height(rc_xw *x, lxw_worksheet *ws, uint32_t row, const char *text, double chars)
+{
+    double w = text ? rc_xlsx_text_width(text) : 0;
+    double lines = ceil(w / (chars - 2.0));
+    if (lines > 1)
+        rc_xw_check(x, worksheet_set_row(ws, row, 15.0 * (lines > 20 ? 20 : lines), NULL),
+                    "a row height");
+}
+
 /* ---- notes --------------------------------------------------------------- */
 
 int rc_xw_note(rc_xw *x, const char *text, const char *sheet)
@@ -279,10 +291,12 @@ void rc_xlsx_notes_sheet(rc_xw *x, lxw_worksheet *ws)
         const char *num = rc_arena_printf(x->a, "[note %zu]", i + 1);
         rc_xw_str(x, ws, r, 0, num, NULL);
         rc_xw_str(x, ws, r, 1, x->notes.v[i].text, x->wrap);
+        wrap_height(x, ws, r, x->notes.v[i].text, 80);
         const char *sh = x->notes.v[i].sheet ? x->notes.v[i].sheet : "";
         if (*sh) rc_xw_link(x, ws, r, 2, rc_xw_sheet_link(x, sh), sh);
         w[2] = rc_xw_fit(w[2], sh);
     }
+    w[1] = 80;
     for (uint32_t j = 0; j < 3; j++)
         rc_xw_width(x, ws, j, w[j] > 80 ? 80 : w[j]);
     rc_xw_table(x, ws, 1, 1 + (uint32_t)x->notes.n, 3, head, "notes");
@@ -298,11 +312,14 @@ typedef struct cover {
     double w[2];
 } cover;
 
+#define COVER_TEXT_WIDTH 90.0 /* column B of the Cover, in characters */
+
 static void pair(cover *b, const char *k, const char *v, lxw_format *vf)
 {
     if (!v || !*v) return;
     rc_xw_str(b->x, b->ws, b->row, 0, k, b->x->bold);
     rc_xw_str(b->x, b->ws, b->row, 1, v, vf);
+    if (vf == b->x->wrap) wrap_height(b->x, b->ws, b->row, v, COVER_TEXT_WIDTH);
     b->w[0] = rc_xw_fit(b->w[0], k);
     b->w[1] = rc_xw_fit(b->w[1], v);
     b->row++;
@@ -426,8 +443,8 @@ void rc_xlsx_cover_sheet(rc_xw *x, lxw_worksheet *ws, const rc_doc *doc, int64_t
             input_file(&b, cfg->boxes[i].path, NULL);
     }
     rc_xw_width(x, ws, 0, b.w[0]);
-    rc_xw_width(x, ws, 1, b.w[1] < 66.0 ? 66.0 : b.w[1] > 90.0 ? 90.0 : b.w[1]);
-    rc_xw_print(x, ws, -1, b.w[0] + 66.0);
+    rc_xw_width(x, ws, 1, COVER_TEXT_WIDTH);
+    rc_xw_print(x, ws, -1, b.w[0] + COVER_TEXT_WIDTH);
 }
 
 /* A Contents sheet: one row per sheet after it, with a link and what the
@@ -444,6 +461,7 @@ void rc_xlsx_contents_rows(rc_xw *x, lxw_worksheet *ws, const char *const *sheet
     for (size_t i = 0; i < n; i++) {
         rc_xw_link(x, ws, 2 + (uint32_t)i, 0, rc_xw_sheet_link(x, sheets[i]), sheets[i]);
         rc_xw_str(x, ws, 2 + (uint32_t)i, 1, what[i], x->wrap);
+        wrap_height(x, ws, 2 + (uint32_t)i, what[i], 80);
         w[0] = rc_xw_fit(w[0], sheets[i]);
         w[1] = rc_xw_fit(w[1], what[i]);
     }
