@@ -698,9 +698,16 @@ rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *pat
         const char *fields = rc_locale_word(x.loc, RC_W_FIELDS);
         for (size_t i = 0; i < n; i++) {
             const char *nm = x.names.v[2 + i];
-            what[i] = strcmp(nm, fields) == 0
-                          ? rc_xw_word(&x, RC_XW_WHAT_FIELDS)
-                          : rc_arena_printf(a, "%s '%s'", rc_xw_word(&x, RC_XW_WHAT_SOURCE), nm);
+            what[i] = strcmp(nm, fields) == 0 ? rc_xw_word(&x, RC_XW_WHAT_FIELDS) : NULL;
+            /* a source's sheet: which source, its file and its rows */
+            for (size_t k = 0; k < data->nsources && !what[i]; k++)
+                for (size_t j = 0; j < sheets[k].sheets.n && !what[i]; j++)
+                    if (strcmp(sheets[k].sheets.v[j], nm) == 0)
+                        what[i] = rc_arena_printf(
+                            a, "%s '%s' (%s, %zu %s)", rc_xw_word(&x, RC_XW_WHAT_SOURCE),
+                            data->sources[k].cfg->name.s, rc_path_base(data->sources[k].cfg->path),
+                            data->sources[k].nrows, rc_xw_word(&x, RC_XW_ROWS));
+            if (!what[i]) what[i] = "";
         }
         rc_xlsx_contents_rows(&x, contents, x.names.v + 2, what, n);
     }

@@ -52,6 +52,7 @@ typedef enum rc_xw_wordid {
     RC_XW_GROUP,    /* header of the column naming a figure's panel */
     RC_XW_CATEGORY, /* header of categories when panels differ */
     RC_XW_WHAT_METRICS,
+    RC_XW_ROWS, /* "rows", after a count */
     RC_XW_COUNT_WORDS
 } rc_xw_wordid;
 

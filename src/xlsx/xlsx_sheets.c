@@ -46,7 +46,8 @@ static const struct {
       "what each column holds: source, field, label, type, codes",
       "Group",
       "Category",
-      "every named metric of the report: name, value, label and format"}},
+      "every named metric of the report: name, value, label and format",
+      "rows"}},
     {"es",
      {"Portada",
       "Notas",
@@ -73,7 +74,8 @@ static const struct {
       "qué contiene cada columna: fuente, campo, etiqueta, tipo, códigos",
       "Grupo",
       "Categoría",
-      "cada métrica con nombre del informe: nombre, valor, etiqueta y formato"}},
+      "cada métrica con nombre del informe: nombre, valor, etiqueta y formato",
+      "filas"}},
     {"pt",
      {"Capa",
       "Notas",
@@ -99,7 +101,8 @@ static const struct {
       "o que contém cada coluna: fonte, campo, rótulo, tipo, códigos",
       "Grupo",
       "Categoria",
-      "cada métrica com nome do relatório: nome, valor, rótulo e formato"}},
+      "cada métrica com nome do relatório: nome, valor, rótulo e formato",
+      "linhas"}},
 };
 
 const char *rc_xw_word(const rc_xw *x, rc_xw_wordid w)

@@ -70,6 +70,11 @@ for n in data.sheetnames[2:]:
 ok(list(dc.tables) == ["contents"] and dc.tables["contents"].ref.startswith("A2:"),
    f"data Contents: tables {dict(dc.tables.items())}")
 rows_expected = {"survey": metrics["respondents"], "pairings": metrics["pairings"]}
+dwhat = {r[0]: r[1] for r in dc.iter_rows(min_row=3, values_only=True) if r[0]}
+for name, n in rows_expected.items():
+    f = os.path.basename(sources_cfg[name]["file"])
+    ok((dwhat.get(name) or "").endswith(f"'{name}' ({f}, {n} rows)"),
+       f"data Contents: {name} is described as {dwhat.get(name)!r}")
 
 
 def sheet_rows(ws):
