@@ -81,24 +81,23 @@ static void usage(FILE *f)
           f);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fputs(
-        "\n"
-        "options:\n"
-        "  -o, --output DIR   (build, watch) write into DIR, not the [output] directory\n"
-        "      --only LIST    (build, watch) comma-separated subset of: pdf, tex, xlsx\n"
-        "      --figures svg  (build, watch) also write each figure as an SVG file\n"
-        "      --json         (metrics) print one JSON object {name: number}\n"
-        "      --language L   (new) en, es or pt\n"
-        "  -q, --quiet        (build, check, new) print no summary of what was done\n"
-        "  -h, --help         show this help\n"
-        "  -V, --version      show the version\n"
-        "\n"
-        "'reportc help COMMAND' shows what one command does.\n"
-        "Diagnostics are coloured on a terminal unless NO_COLOR is set.\n"
-        "\n"
-        "exit status: 0 success, 1 error in the data or content, 2 usage or\n"
-        "configuration error, 3 an output could not be written.\n",
-        f);
+    fputs("\n"
+          "options:\n"
+          "  -o, --output DIR   (build, watch) write into DIR, not the [output] directory\n"
+          "      --only LIST    (build, watch) comma-separated subset of: pdf, tex, xlsx\n"
+          "      --figures svg  (build, watch) also write each figure as an SVG file\n"
+          "      --json         (metrics) print one JSON object {name: number}\n"
+          "      --language L   (new) en, es or pt\n"
+          "  -q, --quiet        (build, check, new) print no summary of what was done\n"
+          "  -h, --help         show this help\n"
+          "  -V, --version      show the version\n"
+          "\n"
+          "'reportc help COMMAND' shows what one command does.\n"
+          "Diagnostics are coloured on a terminal unless NO_COLOR is set.\n"
+          "\n"
+          "exit status: 0 success, 1 error in the data or content, 2 usage or\n"
+          "configuration error, 3 an output could not be written.\n",
+          f);
 }
 
 /* A command-line problem, printed like every other diagnostic (in colour on
