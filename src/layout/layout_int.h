@@ -128,6 +128,7 @@ struct lo_item {
     double line_width;
     /* LO_CHART */
     const rc_draw_list *group;
+    const rc_node *figure; /* the FIGURE node the chart belongs to */
     /* others */
     const lo_row *row;
     const lo_toc *toc;
@@ -208,6 +209,8 @@ struct lo {
     /* page builder results */
     rc_layout *res;
     RC_VEC(lo_dest) dests;
+    uint32_t *dest_tab; /* open-addressing index into dests (1 + index, 0 = empty) */
+    size_t dest_cap;    /* slots in dest_tab, a power of two */
     RC_VEC(lo_fixup) fixups;
 };
 
