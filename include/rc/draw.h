@@ -12,6 +12,7 @@
 #include "rc/arena.h"
 #include "rc/config.h"
 #include "rc/font.h"
+#include "rc/tag.h"
 
 typedef enum rc_draw_kind {
     RC_DRAW_TEXT, /* font, size, x, y (baseline), text/len, fill colour */
@@ -49,10 +50,21 @@ typedef struct rc_draw_op {
     const char *dest;          /* LINK (internal) / DEST id */
     const char *uri;           /* LINK (external) */
     const rc_draw_list *group; /* GROUP */
+    /* Structure (rc/tag.h): the element this op's content belongs to; NULL
+     * is an artifact. Ops inside a GROUP without a tag of their own belong
+     * to the group's. LINK ops: text/len hold the link's visible text (the
+     * annotation's /Contents) and tag its Link element. */
+    const rc_tag *tag;
+    /* TEXT: what the text stands for when read (PDF /ActualText), e.g. the
+     * whole word for the first half of a word hyphenated at a line end and
+     * "" for its second half; NULL when the text reads as it is. */
+    const char *actual;
 } rc_draw_op;
 
 struct rc_draw_list {
     RC_VEC(rc_draw_op) ops;
+    const rc_tag *tag; /* stamped on every op appended (NULL: artifacts) */
+    rc_tags *tags;     /* when set, producers may add elements below tag (links) */
 };
 
 rc_draw_list *rc_draw_new(rc_arena *a);

@@ -1,7 +1,8 @@
 /* pdf: the driver of the PDF back end. One libharu document per call:
  * scan the pages (faces, codes, destinations, content hash), load the used
- * faces, draw every page, then links, outline, page labels, metadata, the
- * ToUnicode fix and a deterministic /ID; save to a temporary file beside the
+ * faces, draw every page (tagged: marked content for the structure tree),
+ * then links, outline, page labels, the structure tree, the PDF/A and
+ * PDF/UA metadata (pdf_xmp.c), the ToUnicode fix and a deterministic /ID; save to a temporary file beside the
  * target and rename it into place only when everything succeeded.
  *
  * libharu reports errors through the handler given to HPDF_New; errors are
@@ -15,10 +16,6 @@
 
 #include "pdf_int.h"
 #include "rc/util.h"
-
-#ifndef RC_VERSION
-#define RC_VERSION "0"
-#endif
 
 static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
 {
@@ -76,78 +73,6 @@ static bool is_io_error(HPDF_STATUS e)
     return e == HPDF_FILE_OPEN_ERROR || e == HPDF_FILE_IO_ERROR;
 }
 
-/* ---- metadata ---- */
-
-static char *join(rc_arena *a, const rc_strlist *l, const char *sep)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < l->n; i++)
-        n += (l->v[i].s ? strlen(l->v[i].s) : 0) + strlen(sep);
-    char *s = rc_arena_alloc(a, n), *o = s;
-    for (size_t i = 0; i < l->n; i++) {
-        if (!l->v[i].s || !l->v[i].s[0]) continue;
-        if (o != s) o = stpcpy(o, sep);
-        o = stpcpy(o, l->v[i].s);
-    }
-    return s;
-}
-
-/* Days since 1970-01-01 -> civil date (H. Hinnant's algorithm), so dates do
- * not depend on the C library's time zone handling. */
-static HPDF_Date to_date(int64_t t)
-{
-    if (t < 0) t = 0;
-    int64_t days = t / 86400, secs = t % 86400;
-    int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    int64_t y = yoe + era * 400 + (m <= 2);
-    HPDF_Date dt = {(HPDF_INT)y,
-                    (HPDF_INT)m,
-                    (HPDF_INT)d,
-                    (HPDF_INT)(secs / 3600),
-                    (HPDF_INT)(secs / 60 % 60),
-                    (HPDF_INT)(secs % 60),
-                    'Z',
-                    0,
-                    0};
-    return dt;
-}
-
-/* 1 January of the report's year (UTC); 2000 without a usable year, as the
- * build does for the other outputs. */
-static int64_t year_epoch(const rc_config *cfg)
-{
-    long y = cfg && cfg->report.year.s ? strtol(cfg->report.year.s, NULL, 10) : 2000;
-    if (y < 1970 || y > 9999) y = 2000;
-    int64_t days = 0;
-    for (long k = 1970; k < y; k++)
-        days += (k % 4 == 0 && (k % 100 != 0 || k % 400 == 0)) ? 366 : 365;
-    return days * 86400;
-}
-
-static void set_text(rc_pdf *p, HPDF_InfoType t, const char *v)
-{
-    if (v && v[0]) rc_pdf_ok(p, HPDF_SetInfoAttr(p->doc, t, rc_pdf_text(p, v, strlen(v))));
-}
-
-static void metadata(rc_pdf *p, const rc_config *cfg)
-{
-    if (cfg) {
-        const rc_report_cfg *r = &cfg->report;
-        set_text(p, HPDF_INFO_TITLE, r->title.s);
-        set_text(p, HPDF_INFO_AUTHOR, join(p->a, &r->authors, ", "));
-        set_text(p, HPDF_INFO_SUBJECT, r->subtitle.s);
-        set_text(p, HPDF_INFO_KEYWORDS, join(p->a, &r->keywords, ", "));
-    }
-    set_text(p, HPDF_INFO_CREATOR, "reportc " RC_VERSION);
-    set_text(p, HPDF_INFO_PRODUCER, "reportc " RC_VERSION " (libharu " HPDF_VERSION_TEXT ")");
-    HPDF_Date dt = to_date(rc_build_epoch(year_epoch(cfg)));
-    rc_pdf_ok(p, HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, dt));
-    rc_pdf_ok(p, HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_MOD_DATE, dt));
-}
-
 /* /ID [<h> <h>] from the content hash: libharu 2.3.0 writes no ID unless
  * encrypting; a content-derived one keeps repeated builds byte-identical. */
 static void document_id(rc_pdf *p, const rc_config *cfg)
@@ -198,7 +123,8 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
     if (!rc_pdf_failed(p) && lay->outline.n > 0)
         rc_pdf_ok(p, HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE));
     if (!rc_pdf_failed(p)) rc_pdf_page_labels(p, lay);
-    if (!rc_pdf_failed(p)) metadata(p, cfg);
+    if (!rc_pdf_failed(p)) rc_pdf_struct_finish(p);
+    if (!rc_pdf_failed(p)) rc_pdf_archival(p, cfg);
     if (!rc_pdf_failed(p)) rc_pdf_fonts_fix_tounicode(p);
     if (!rc_pdf_failed(p)) document_id(p, cfg);
     return rc_pdf_failed(p) ? RC_ERR_LIBRARY : RC_OK;
@@ -220,6 +146,7 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
     }
 
     rc_pdf_scan(p, lay);
+    rc_pdf_struct_begin(p, lay);
     p->doc = HPDF_New(on_error, p);
     if (!p->doc) {
         rc_diag_error(d, here, "cannot start a PDF document (libharu out of memory)");
