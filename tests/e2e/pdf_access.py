@@ -310,17 +310,14 @@ class Checker:
         self.check("06-003", bool(x["dc:title"]), "no dc:title")
         self.check("pdfa-id-xmp", str(x["pdfaid:part"]) == "2" and str(x["pdfaid:conformance"]) == "A",
                    f"pdfaid {x['pdfaid:part']!r}/{x['pdfaid:conformance']!r}, not 2/A")
-        self.check("pdfa-xmp-fields", bool(x["dc:creator"]) and bool(x["dc:language"]) and bool(x["xmp:CreateDate"]),
-                   "dc:creator, dc:language or xmp:CreateDate missing")
+        # dc:creator is checked against the Info /Author below (a report
+        # without authors has neither)
+        self.check("pdfa-xmp-fields", bool(x["dc:language"]) and bool(x["xmp:CreateDate"]),
+                   "dc:language or xmp:CreateDate missing")
+        self.check("pdfa-xmp-lang", first(x["dc:language"]) == lang, f"dc:language {x['dc:language']!r} is not /Lang {lang!r}")
         self.check("pdfa-extension", "pdfaExtension:schemas" in raw and "http://www.aiim.org/pdfua/ns/id/" in raw,
                    "pdfuaid is not declared in a PDF/A extension schema")
         info = self.pdf.trailer.get("/Info", Dictionary())
-
-        def first(v):
-            if isinstance(v, (list, set, tuple)):
-                v = list(v)
-                return v[0] if len(v) == 1 else ", ".join(map(str, v))
-            return v
 
         pairs = [("/Title", "dc:title"), ("/Author", "dc:creator"), ("/Subject", "dc:description"),
                  ("/Keywords", "pdf:Keywords"), ("/Producer", "pdf:Producer"), ("/Creator", "xmp:CreatorTool")]
@@ -472,6 +469,14 @@ class Checker:
                 pos = m.end()
                 found += 1
         self.paragraphs = found
+
+
+def first(v):
+    """A one-item XMP container as its item."""
+    if isinstance(v, (list, set, tuple)):
+        v = list(v)
+        return v[0] if len(v) == 1 else ", ".join(map(str, v))
+    return v
 
 
 NS = {"x": "adobe:ns:meta/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

@@ -269,7 +269,10 @@ static void test_navigation(void **state)
     /* links: one internal to fig-1 at y = 500 + 110 on page 3, one URI;
      * neither draws a border */
     char *q =
-        run(fx->a, rc_arena_printf(fx->a, "qpdf --qdf --object-streams=disable '%s' -", pdf), &st);
+        run(fx->a,
+            rc_arena_printf(fx->a, "qpdf --qdf --object-streams=disable '%s' - | tr -d '\\000'",
+                            pdf),
+            &st); /* NULs (the ICC profile of the output intent) would end the string */
     assert_int_equal(st, 0);
     assert_int_equal(count(q, "/Subtype /Link"), 2);
     assert_int_equal(count(q, "/URI (https://example.org/)"), 1);
@@ -483,7 +486,8 @@ static void test_content_stream(void **state)
     /* the escapes, with the high bytes (NUL removed by tr above) */
     assert_non_null(strstr(q, "(\\(a\\\\\\\\b\\) \001\\r\001\\(\001\\)\001\\\\) Tj"));
     /* streams deflated here declare their filter once, as a name: the
-     * content, the font file, the CIDToGIDMap and the ToUnicode CMap */
+     * content, the font file, the CIDToGIDMap, the ToUnicode CMap and the
+     * ICC profile of the output intent (the XMP metadata is not filtered) */
     char *raw;
     size_t nraw;
     assert_int_equal(rc_read_file(a, pdf, &raw, &nraw), RC_OK);
@@ -491,7 +495,7 @@ static void test_content_stream(void **state)
     for (const char *p = raw; (p = find(p, nraw - (size_t)(p - raw), "/Filter /FlateDecode\n"));
          p++)
         filters++;
-    assert_int_equal(filters, 4);
+    assert_int_equal(filters, 5);
     assert_null(find(raw, nraw, "/Filter [")); /* nothing left for libharu to deflate */
 }
 
