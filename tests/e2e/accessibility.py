@@ -136,23 +136,48 @@ type = bar
 aggregate = relevance
 caption = Respondents by continent
 source = Test data
-"""
+{alt}"""
 
 
-def small(reportc, tmp, name, chapters, cover="no", toc=False, extra=""):
+def small(reportc, tmp, name, chapters, cover="no", toc=False, extra="", alt=""):
     d = os.path.join(tmp, name)
     os.makedirs(d, exist_ok=True)
     ini = os.path.join(d, "case.ini")
     with open(ini, "w", encoding="utf-8") as f:
         f.write(FIXTURE.format(title=f"Test {name}", chapters=", ".join(chapters), cover=cover, root=ROOT,
-                               toc="contents = yes\n" if toc else "", extra=extra))
+                               toc="contents = yes\n" if toc else "", extra=extra, alt=alt))
     if not build(reportc, ini):
         return None
     pdfs = [os.path.join(d, "out", x) for x in os.listdir(os.path.join(d, "out")) if x.endswith(".pdf")]
     c = check(pdfs[0])
     for f in c.fail:
         fail(f"{name}: {f}")
+    c.pdf_path = pdfs[0]
     return c
+
+
+def alt_texts(c):
+    return [str(e.Alt) for e in c.order if str(e.get("/S")) == "/Figure"]
+
+
+def alt_override(reportc, tmp):
+    """The generated alternative text names the data; 'alt =' replaces it."""
+    d = os.path.join(tmp, "alt-doc")
+    os.makedirs(d, exist_ok=True)
+    md = os.path.join(d, "ch.md")
+    with open(md, "w", encoding="utf-8") as f:
+        f.write("# Chapter\n\nSome text before the figure, long enough to be a paragraph.\n\n![](figure:relevance)\n")
+    c = small(reportc, tmp, "alt-generated", [md])
+    got = alt_texts(c) if c else []
+    if got != [] and not (got[0].startswith("Bar chart: Respondents by continent.") and "European Union" in got[0]):
+        fail(f"generated alt text: {got}")
+    if not got:
+        fail("alt-generated: no Figure")
+    c = small(reportc, tmp, "alt-override", [md], alt="alt = Most respondents are European.\n")
+    got = alt_texts(c) if c else []
+    if got != ["Most respondents are European."]:
+        fail(f"alt = did not replace the generated text: {got}")
+    print("alt: generated from the data, replaced by 'alt ='")
 
 
 WORDS = ("regional innovation policy cooperation internationalisation decentralisation "
@@ -285,6 +310,7 @@ def main():
         small(reportc, tmp, "golden-basic", [os.path.join(ROOT, "tests/golden/doc/basic/input.md")])
         small(reportc, tmp, "fixture", [os.path.join(ROOT, "tests/bad/_fixtures/chapter.md")], cover="yes", toc=True)
         generated_docs(reportc, tmp)
+        alt_override(reportc, tmp)
         if pdf:
             selftest(pdf, tmp)
     finally:
