@@ -6,13 +6,13 @@
  * /Lang from the report language, /ViewerPreferences /DisplayDocTitle
  * (PDF/UA: the title, not the file name, in the window) and an
  * /OutputIntent with the sRGB profile, which gives the DeviceRGB colours of
- * the pages a defined meaning. Dates come from SOURCE_DATE_EPOCH (or 1
- * January of the report year), so repeated builds are byte-identical. */
+ * the pages a defined meaning. The date is rc_date_report_epoch's, as in
+ * every output, so repeated builds are byte-identical. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "pdf_int.h"
+#include "rc/date.h"
 #include "rc/util.h"
 
 #ifndef RC_VERSION
@@ -42,36 +42,15 @@ static char *join(rc_arena *a, const rc_strlist *l, const char *sep)
     return s;
 }
 
-/* 1 January of the report's year (UTC); 2000 without a usable year, as the
- * build does for the other outputs. */
-static int64_t year_epoch(const rc_config *cfg)
-{
-    long y = cfg && cfg->report.year.s ? strtol(cfg->report.year.s, NULL, 10) : 2000;
-    if (y < 1970 || y > 9999) y = 2000;
-    int64_t days = 0;
-    for (long k = 1970; k < y; k++)
-        days += (k % 4 == 0 && (k % 100 != 0 || k % 400 == 0)) ? 366 : 365;
-    return days * 86400;
-}
-
-/* Seconds since 1970 -> "D:YYYYMMDDHHmmSSZ" and "YYYY-MM-DDTHH:mm:SSZ", the
- * civil date by H. Hinnant's algorithm, so dates do not depend on the C
- * library's time zone handling. */
+/* "D:YYYYMMDDHHmmSSZ" and "YYYY-MM-DDTHH:mm:SSZ" for t (rc/date.h). */
 static void dates(int64_t t, meta *m)
 {
-    if (t < 0) t = 0;
-    int64_t days = t / 86400, secs = t % 86400;
-    int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
-    int64_t y = yoe + era * 400 + (mo <= 2);
-    if (y > 9999) y = 9999;
-    int hh = (int)(secs / 3600), mi = (int)(secs / 60 % 60), ss = (int)(secs % 60);
-    snprintf(m->pdf_date, sizeof m->pdf_date, "D:%04d%02d%02d%02d%02d%02dZ", (int)y, (int)mo,
-             (int)d, hh, mi, ss);
-    snprintf(m->xmp_date, sizeof m->xmp_date, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, (int)mo,
-             (int)d, hh, mi, ss);
+    rc_date d = rc_date_from_epoch(t);
+    int y = d.year > 9999 ? 9999 : d.year;
+    snprintf(m->pdf_date, sizeof m->pdf_date, "D:%04d%02u%02u%02u%02u%02uZ", y, d.month, d.day,
+             d.hour, d.minute, d.second);
+    snprintf(m->xmp_date, sizeof m->xmp_date, "%04d-%02u-%02uT%02u:%02u:%02uZ", y, d.month, d.day,
+             d.hour, d.minute, d.second);
 }
 
 /* A BCP 47 tag from the configured language ("en_GB" -> "en-GB"); "en"
@@ -118,7 +97,7 @@ static void collect(rc_pdf *p, const rc_config *cfg, meta *m)
     }
     m->creator = "reportc " RC_VERSION;
     m->producer = "reportc " RC_VERSION " (libharu " HPDF_VERSION_TEXT ")";
-    dates(rc_build_epoch(year_epoch(cfg)), m);
+    dates(rc_date_report_epoch(cfg ? cfg->report.year.s : NULL), m);
 }
 
 static void info_text(rc_pdf *p, HPDF_InfoType t, const char *v)
