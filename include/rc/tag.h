@@ -51,10 +51,10 @@ typedef enum rc_tag_scope { RC_SCOPE_NONE, RC_SCOPE_COLUMN, RC_SCOPE_ROW } rc_ta
 typedef struct rc_tag rc_tag;
 struct rc_tag {
     rc_tag_type type;
-    rc_tag *parent; /* NULL only for the root */
-    size_t index;   /* creation order; the root is 0 */
-    const char *alt;   /* Figure: alternative text (UTF-8) */
-    const char *lang;  /* BCP 47 tag when it differs from the document's */
+    rc_tag *parent;     /* NULL only for the root */
+    size_t index;       /* creation order; the root is 0 */
+    const char *alt;    /* Figure: alternative text (UTF-8) */
+    const char *lang;   /* BCP 47 tag when it differs from the document's */
     rc_tag_scope scope; /* TH */
     bool has_bbox;      /* Figure: bbox in page coordinates (x0, y0, x1, y1) */
     double bbox[4];

@@ -33,7 +33,8 @@ static const phrases table[] = {
       [RC_CHART_DOUGHNUT] = "Doughnut chart",
       [RC_CHART_TILES] = "Key figures",
       [RC_CHART_PAIRINGS] = "Diagram of pairings"},
-     "and", "more values; the figures workbook lists them all",
+     "and",
+     "more values; the figures workbook lists them all",
      "paired with"},
     {"es",
      {[RC_CHART_BAR] = "Gráfico de barras",
@@ -45,7 +46,8 @@ static const phrases table[] = {
       [RC_CHART_DOUGHNUT] = "Gráfico de anillo",
       [RC_CHART_TILES] = "Cifras clave",
       [RC_CHART_PAIRINGS] = "Diagrama de emparejamientos"},
-     "y", "valores más; el libro de figuras los recoge todos",
+     "y",
+     "valores más; el libro de figuras los recoge todos",
      "con"},
 };
 
@@ -150,10 +152,10 @@ static void pairings(sbuf *b, const rc_chart *c, const phrases *ph)
             continue;
         }
         const rc_pair_node *x = &c->left[l->left], *y = &c->right[l->right];
-        char *s = rc_arena_printf(b->a, "%s%s (%s) %s %s (%s)", i ? "; " : "",
-                                  x->label ? x->label : "", x->group ? x->group : "",
-                                  ph->pairing_of, y->label ? y->label : "",
-                                  y->group ? y->group : "");
+        char *s =
+            rc_arena_printf(b->a, "%s%s (%s) %s %s (%s)", i ? "; " : "", x->label ? x->label : "",
+                            x->group ? x->group : "", ph->pairing_of, y->label ? y->label : "",
+                            y->group ? y->group : "");
         put(b, s);
         if (l->color < c->nlegend && c->legend[l->color]) {
             put(b, ", ");

@@ -111,13 +111,16 @@ static void draw_cover(lo *L, lo_pg *pg, const lo_item *it, double top)
     const rc_report_cfg *r = L->cfg ? &L->cfg->report : NULL;
     double y = H - m - pad - 12.0;
     if (r && rep(L, &r->series))
-        y = draw_set(L, pg, r->series.s, RC_FONT_BOLD, 11.0, 14.0, s->white, m + pad, y, tw, RC_TAG_P);
+        y = draw_set(L, pg, r->series.s, RC_FONT_BOLD, 11.0, 14.0, s->white, m + pad, y, tw,
+                     RC_TAG_P);
     y -= 60.0;
     if (r && rep(L, &r->title))
-        y = draw_set(L, pg, r->title.s, RC_FONT_BOLD, 26.0, 32.0, s->white, m + pad, y, tw, RC_TAG_H1);
+        y = draw_set(L, pg, r->title.s, RC_FONT_BOLD, 26.0, 32.0, s->white, m + pad, y, tw,
+                     RC_TAG_H1);
     y -= 8.0;
     if (r && rep(L, &r->subtitle))
-        y = draw_set(L, pg, r->subtitle.s, RC_FONT_LIGHT, 15.0, 19.0, s->white, m + pad, y, tw, RC_TAG_P);
+        y = draw_set(L, pg, r->subtitle.s, RC_FONT_LIGHT, 15.0, 19.0, s->white, m + pad, y, tw,
+                     RC_TAG_P);
     /* a quiet motif in the band below the titles: two overlapping discs
      * (the two sides of a pairing) inside an outline ring, scaled to the
      * room the titles leave */
@@ -130,12 +133,15 @@ static void draw_cover(lo *L, lo_pg *pg, const lo_item *it, double top)
     }
     double y2 = band_y - 50.0;
     const char *au = authors_joined(L);
-    if (au) y2 = draw_set(L, pg, au, RC_FONT_REGULAR, 11.0, 14.5, s->text, m + pad, y2, tw, RC_TAG_P);
+    if (au)
+        y2 = draw_set(L, pg, au, RC_FONT_REGULAR, 11.0, 14.5, s->text, m + pad, y2, tw, RC_TAG_P);
     y2 -= 6.0;
     const char *when = r ? (rep(L, &r->date) ? r->date.s : rep(L, &r->year)) : NULL;
-    if (when) y2 = draw_set(L, pg, when, RC_FONT_BOLD, 11.0, 14.5, s->blue, m + pad, y2, tw, RC_TAG_P);
+    if (when)
+        y2 = draw_set(L, pg, when, RC_FONT_BOLD, 11.0, 14.5, s->blue, m + pad, y2, tw, RC_TAG_P);
     if (r && rep(L, &r->cover_note))
-        draw_set(L, pg, r->cover_note.s, RC_FONT_ITALIC, 9.0, 12.0, s->grey, m + pad, y2 - 8.0, tw, RC_TAG_P);
+        draw_set(L, pg, r->cover_note.s, RC_FONT_ITALIC, 9.0, 12.0, s->grey, m + pad, y2 - 8.0, tw,
+                 RC_TAG_P);
     if (r && rep(L, &r->eur)) {
         const char *e = ident(L, "EUR ", r->eur.s);
         draw_set(L, pg, e, RC_FONT_REGULAR, 9.0, 12.0, s->grey, m + pad, m + 14.0, tw, RC_TAG_P);
@@ -167,7 +173,8 @@ static void draw_back(lo *L, lo_pg *pg, const lo_item *it, double top)
     if (!r) return;
     double y = 0.45 * H;
     if (rep(L, &r->cover_note))
-        y = draw_set(L, pg, r->cover_note.s, RC_FONT_LIGHT, 14.0, 18.0, s->white, m + pad, y, tw, RC_TAG_P) -
+        y = draw_set(L, pg, r->cover_note.s, RC_FONT_LIGHT, 14.0, 18.0, s->white, m + pad, y, tw,
+                     RC_TAG_P) -
             14.0;
     const char *lines[] = {rep(L, &r->publisher),       rep(L, &r->contact_name),
                            rep(L, &r->contact_address), rep(L, &r->contact_email),
@@ -459,8 +466,7 @@ void lo_draw_toc(lo *L, const lo_item *it, size_t page, double top)
     size_t n = t->para->nlines;
     if (t->number) { /* read first; the spaces keep the words apart when read */
         const char *num = rc_arena_printf(L->a, "%s ", t->number);
-        rc_draw_text(L->a, l, t->num_font, t->size, t->x, top - base, num, strlen(num),
-                     L->st.text);
+        rc_draw_text(L->a, l, t->num_font, t->size, t->x, top - base, num, strlen(num), L->st.text);
     }
     for (size_t k = 0; k < n; k++)
         rc_para_draw_line(L->a, l, t->para, k, t->tx, top - base - (double)k * t->leading);
@@ -474,8 +480,7 @@ void lo_draw_toc(lo *L, const lo_item *it, size_t page, double top)
     double right = LO_LEFT + LO_WIDTH;
     const char *slabel = rc_arena_printf(L->a, " %s", label);
     double sw = lo_text_width(L, t->font, t->size, " ", 1);
-    rc_draw_text(L->a, l, t->font, t->size, right - lw - sw, y, slabel, strlen(slabel),
-                 L->st.text);
+    rc_draw_text(L->a, l, t->font, t->size, right - lw - sw, y, slabel, strlen(slabel), L->st.text);
     double sp = 1.3 * lo_text_width(L, RC_FONT_REGULAR, t->size, " ", 1);
     double dw = lo_text_width(L, RC_FONT_REGULAR, t->size, ".", 1);
     double from = t->tx + end + sp, to = right - lw - sp;

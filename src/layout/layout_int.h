@@ -66,7 +66,7 @@ typedef struct lo_fn {
 
 typedef struct lo_cell {
     const rc_para *para;
-    rc_tag *tag; /* TH or TD */
+    rc_tag *tag;         /* TH or TD */
     size_t first, count; /* lines shown (count 0: all): slices of a tall row */
     double x, w;         /* text box inside the cell */
     double size, leading;

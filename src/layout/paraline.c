@@ -270,9 +270,8 @@ void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i,
         }
         if (f->link_dest || f->link_uri) {
             const rc_frag *g = &ln->frags[e];
-            rc_draw_op *op = rc_draw_link(a, l, x + f->x, y - ln->descent,
-                                          g->x + g->width - f->x, ln->ascent + ln->descent,
-                                          f->link_dest, f->link_uri);
+            rc_draw_op *op = rc_draw_link(a, l, x + f->x, y - ln->descent, g->x + g->width - f->x,
+                                          ln->ascent + ln->descent, f->link_dest, f->link_uri);
             /* the visible words, for the annotation's /Contents */
             size_t n = 0;
             for (size_t q = k; q <= e; q++)

@@ -2,8 +2,8 @@
  * scan the pages (faces, codes, destinations, content hash), load the used
  * faces, draw every page (tagged: marked content for the structure tree),
  * then links, outline, page labels, the structure tree, the PDF/A and
- * PDF/UA metadata (pdf_xmp.c), the ToUnicode fix and a deterministic /ID; save to a temporary file beside the
- * target and rename it into place only when everything succeeded.
+ * PDF/UA metadata (pdf_xmp.c), the ToUnicode fix and a deterministic /ID; save to a temporary file
+ * beside the target and rename it into place only when everything succeeded.
  *
  * libharu reports errors through the handler given to HPDF_New; errors are
  * sticky (every later call fails), so the handler records the first one and

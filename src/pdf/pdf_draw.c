@@ -45,10 +45,10 @@ typedef struct gstate {
     int64_t y;                        /* the last text y, and as written */
     char ytext[24];
     size_t ylen;
-    size_t page;  /* index of the page */
+    size_t page;    /* index of the page */
     bool mc_open;   /* a marked-content sequence is open ... */
     bool mc_single; /* ... for one op (with an /ActualText) ... */
-    size_t mc;    /* ... for this element index, or SIZE_MAX: an artifact */
+    size_t mc;      /* ... for this element index, or SIZE_MAX: an artifact */
 } gstate;
 
 /* ---- content hash (for the deterministic document ID) ---- */

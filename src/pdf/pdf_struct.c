@@ -40,8 +40,8 @@ typedef struct elem {
     const rc_tag *tag; /* NULL for the Link of an annotation without one */
     rc_tag_type type;
     size_t parent;
-    RC_VEC(kid) kids;             /* content and first-reached children, drawing order */
-    RC_VEC(size_t) children;      /* live children, creation order */
+    RC_VEC(kid) kids;        /* content and first-reached children, drawing order */
+    RC_VEC(size_t) children; /* live children, creation order */
     bool content, reached, live, listed;
     HPDF_Dict dict;
 } elem;
@@ -114,10 +114,10 @@ int rc_pdf_struct_mcid(rc_pdf *p, size_t page, const rc_tag *t)
  * Latin-1: dashes, quotes, bullet, ellipsis, a few letters. */
 static int pdfdoc_byte(uint32_t cp)
 {
-    static const uint16_t hi[32] = {
-        0x2022, 0x2020, 0x2021, 0x2026, 0x2014, 0x2013, 0x0192, 0x2044, 0x2039, 0x203A, 0x2212,
-        0x2030, 0x201E, 0x201C, 0x201D, 0x2018, 0x2019, 0x201A, 0x2122, 0xFB01, 0xFB02, 0x0141,
-        0x0152, 0x0160, 0x0178, 0x017D, 0x0131, 0x0142, 0x0153, 0x0161, 0x017E, 0};
+    static const uint16_t hi[32] = {0x2022, 0x2020, 0x2021, 0x2026, 0x2014, 0x2013, 0x0192, 0x2044,
+                                    0x2039, 0x203A, 0x2212, 0x2030, 0x201E, 0x201C, 0x201D, 0x2018,
+                                    0x2019, 0x201A, 0x2122, 0xFB01, 0xFB02, 0x0141, 0x0152, 0x0160,
+                                    0x0178, 0x017D, 0x0131, 0x0142, 0x0153, 0x0161, 0x017E, 0};
     if (cp >= 0x20 && cp < 0x7F) return (int)cp;
     if (cp >= 0xA1 && cp <= 0xFF && cp != 0xAD) return (int)cp;
     if (cp == 0x20AC) return 0xA0;
@@ -276,12 +276,11 @@ static void attributes(rc_pdf *p, HPDF_Dict d, const elem *e)
         at = new_dict(p, false);
         if (at) {
             rc_pdf_ok(p, HPDF_Dict_AddName(at, "O", "Table"));
-            rc_pdf_ok(p, HPDF_Dict_AddName(
-                             at, "Scope",
-                             t && t->scope == RC_SCOPE_ROW ? "Row"
-                                                           : (t && t->scope == RC_SCOPE_COLUMN
-                                                                  ? "Column"
-                                                                  : "Both")));
+            rc_pdf_ok(
+                p, HPDF_Dict_AddName(at, "Scope",
+                                     t && t->scope == RC_SCOPE_ROW
+                                         ? "Row"
+                                         : (t && t->scope == RC_SCOPE_COLUMN ? "Column" : "Both")));
         }
     }
     if (at) rc_pdf_ok(p, HPDF_Dict_Add(d, "A", at));
@@ -363,8 +362,8 @@ void rc_pdf_struct_finish(rc_pdf *p)
         rc_pdf_ok(p, HPDF_Array_Add(nums, s->el.v[s->annots.v[k]].dict));
     }
     rc_pdf_ok(p, HPDF_Dict_Add(root, "ParentTree", pt));
-    rc_pdf_ok(p, HPDF_Dict_AddNumber(root, "ParentTreeNextKey",
-                                     (HPDF_INT32)(s->npages + s->annots.n)));
+    rc_pdf_ok(
+        p, HPDF_Dict_AddNumber(root, "ParentTreeNextKey", (HPDF_INT32)(s->npages + s->annots.n)));
     rc_pdf_ok(p, HPDF_Dict_Add(p->doc->catalog, "StructTreeRoot", root));
     HPDF_Dict mi = new_dict(p, false);
     if (mi) {

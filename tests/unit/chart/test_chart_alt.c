@@ -44,7 +44,8 @@ static void test_one_series(void **state)
     rc_arena *a = rc_arena_new();
     rc_chart *c = bars(a, RC_CHART_HBAR, 3, 1, false);
     const char *t = rc_chart_alt(a, c, rc_locale_get("en"), "Regions by country");
-    assert_string_equal(t, "Horizontal bar chart: Regions by country. Continent: C1 1, C2 2, C3 3.");
+    assert_string_equal(t,
+                        "Horizontal bar chart: Regions by country. Continent: C1 1, C2 2, C3 3.");
     rc_arena_free(a);
 }
 
@@ -54,8 +55,9 @@ static void test_series_by_category_and_spanish(void **state)
     rc_arena *a = rc_arena_new();
     rc_chart *c = bars(a, RC_CHART_GROUPED, 2, 2, true);
     const char *t = rc_chart_alt(a, c, rc_locale_get("en"), "Motivation");
-    assert_string_equal(t, "Grouped bar chart: Motivation. C1: European Union 25%, Latin America 50%; "
-                           "C2: European Union 25%, Latin America 50%.");
+    assert_string_equal(t,
+                        "Grouped bar chart: Motivation. C1: European Union 25%, Latin America 50%; "
+                        "C2: European Union 25%, Latin America 50%.");
     c->locale = rc_locale_get("es");
     t = rc_chart_alt(a, c, rc_locale_get("es"), "Motivación");
     assert_non_null(strstr(t, "Gráfico de barras agrupadas: Motivación. C1: European Union 25"));
@@ -84,7 +86,8 @@ static void test_tiles_and_no_model(void **state)
     assert_string_equal(rc_chart_alt(a, &c, NULL, "Key figures of the programme"),
                         "Key figures: Key figures of the programme. 20 pairings; 312 new business "
                         "contacts.");
-    assert_string_equal(rc_chart_alt(a, NULL, NULL, "Only a caption"), "Bar chart: Only a caption.");
+    assert_string_equal(rc_chart_alt(a, NULL, NULL, "Only a caption"),
+                        "Bar chart: Only a caption.");
     rc_arena_free(a);
 }
 

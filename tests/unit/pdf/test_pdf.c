@@ -269,11 +269,10 @@ static void test_navigation(void **state)
 
     /* links: one internal to fig-1 at y = 500 + 110 on page 3, one URI;
      * neither draws a border */
-    char *q =
-        run(fx->a,
-            rc_arena_printf(fx->a, "qpdf --qdf --object-streams=disable '%s' - | tr -d '\\000'",
-                            pdf),
-            &st); /* NULs (the ICC profile of the output intent) would end the string */
+    char *q = run(
+        fx->a,
+        rc_arena_printf(fx->a, "qpdf --qdf --object-streams=disable '%s' - | tr -d '\\000'", pdf),
+        &st); /* NULs (the ICC profile of the output intent) would end the string */
     assert_int_equal(st, 0);
     assert_int_equal(count(q, "/Subtype /Link"), 2);
     assert_int_equal(count(q, "/URI (https://example.org/)"), 1);
