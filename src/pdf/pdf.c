@@ -2,7 +2,8 @@
  * scan the pages (faces, codes, destinations, content hash), load the used
  * faces, draw every page (tagged: marked content for the structure tree),
  * then links, outline, page labels, the structure tree, the PDF/A and
- * PDF/UA metadata (pdf_xmp.c), the ToUnicode fix and a deterministic /ID; save to a temporary file
+ * PDF/UA metadata (pdf_xmp.c), the ToUnicode fix and a deterministic /ID;
+ * pack it with object streams (pdf_pack.c); save to a temporary file
  * beside the target and rename it into place only when everything succeeded.
  *
  * libharu reports errors through the handler given to HPDF_New; errors are
@@ -161,11 +162,8 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
         if (!tmp) {
             st = RC_ERR_IO;
         } else {
-            HPDF_STATUS s = HPDF_SaveToFile(p->doc, tmp);
-            if (s != HPDF_OK || rc_pdf_failed(p)) {
-                rc_pdf_ok(p, s);
+            if (!rc_pdf_save_packed(p, tmp) || rc_pdf_failed(p))
                 st = is_io_error(p->err) ? RC_ERR_IO : RC_ERR_LIBRARY;
-            }
         }
     }
     HPDF_STATUS err = p->err, detail = p->err_detail;

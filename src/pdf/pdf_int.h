@@ -126,6 +126,10 @@ void rc_pdf_struct_finish(rc_pdf *p);
  * stream (the same values) and the sRGB output intent. */
 void rc_pdf_archival(rc_pdf *p, const rc_config *cfg);
 
+/* pdf_pack.c: saves the document to path with object streams (qpdf);
+ * false with the failure recorded (I/O errors with their errno). */
+bool rc_pdf_save_packed(rc_pdf *p, const char *path);
+
 /* pdf_fonts.c */
 /* Loads and registers the used faces; reports failures. */
 rc_status rc_pdf_fonts_load(rc_pdf *p, const rc_config *cfg, const rc_fonts *fonts);
