@@ -8,6 +8,7 @@
 3. generated documents (a fixed seed, so runs repeat): random heading
    levels that skip, nested lists, tables, quotes, links, footnotes, long
    words that hyphenate, code blocks, with and without cover and contents;
+   and the pipeline fuzz target's corpus (fuzz/corpus/fuzz_doc_pdf);
 4. a self-test: broken copies of the sample (a Figure without /Alt, an
    untagged painting operator, a skipped heading level, an annotation out
    of the tree, XMP and Info that disagree) must each fail.
@@ -46,13 +47,15 @@ def build(reportc, ini, env=None):
     return r
 
 
-def check(pdf, chapters=None):
+def check(pdf, chapters=None, light=False):
     c = pdf_access.Checker(pdf)
     c.content()
     c.tree()
     c.semantics()
     c.annotations()
     c.document()
+    if light:  # the self-test's broken copies: no fonts, pdftotext or pdfinfo
+        return c
     c.fonts_check()
     c.hyphenation()
     if chapters:
@@ -256,6 +259,37 @@ def generated_docs(reportc, tmp, count=6):
             print(f"gen{k}: {len(c.passed)} checks passed, {len(c.order)} elements")
 
 
+def fuzz_corpus(reportc, tmp):
+    """The pipeline fuzz target's corpus (fuzz/corpus/fuzz_doc_pdf) as
+    chapters: inputs that this small configuration cannot build (unknown
+    floats, bad UTF-8: the corpus holds bad inputs on purpose) are skipped;
+    every PDF that is written must pass."""
+    corpus = os.path.join(ROOT, "fuzz", "corpus", "fuzz_doc_pdf")
+    built = skipped = 0
+    for name in sorted(os.listdir(corpus)):
+        d = os.path.join(tmp, "fz-" + name)
+        os.makedirs(d, exist_ok=True)
+        md = os.path.join(d, "ch.md")
+        shutil.copy(os.path.join(corpus, name), md)
+        ini = os.path.join(d, "case.ini")
+        with open(ini, "w", encoding="utf-8") as f:
+            f.write(FIXTURE.format(title=f"Corpus {name}", chapters=md, cover="yes", root=ROOT, toc="",
+                                   extra="", alt=""))
+        r = subprocess.run([reportc, "build", ini, "-q", "--only", "pdf"], capture_output=True, text=True,
+                           env=dict(os.environ, SOURCE_DATE_EPOCH="1577836800"))
+        if r.returncode != 0:
+            skipped += 1
+            continue
+        pdf = os.path.join(d, "out", "case.pdf")
+        c = check(pdf, light=True)
+        for f in c.fail:
+            fail(f"corpus {name}: {f}")
+        built += 1
+    if built < 5:
+        fail(f"fuzz corpus: only {built} inputs built")
+    print(f"fuzz corpus: {built} documents checked, {skipped} bad inputs skipped")
+
+
 def mutate(src, tmp, name, fn):
     pdf = pikepdf.open(src)
     fn(pdf)
@@ -296,7 +330,7 @@ def selftest(src, tmp):
              "info-xmp": (xmp_info, "pdfa-info-xmp")}
     for name, (fn, code) in cases.items():
         out = mutate(src, tmp, name, fn)
-        c = check(out)
+        c = check(out, light=True)
         if not any(f.startswith(code) for f in c.fail):
             fail(f"self-test: the checker missed {code} in a PDF broken on purpose ({name}): {c.fail[:3]}")
     print(f"self-test: {len(cases)} broken PDFs rejected")
@@ -311,6 +345,7 @@ def main():
         small(reportc, tmp, "fixture", [os.path.join(ROOT, "tests/bad/_fixtures/chapter.md")], cover="yes", toc=True)
         generated_docs(reportc, tmp)
         alt_override(reportc, tmp)
+        fuzz_corpus(reportc, tmp)
         if pdf:
             selftest(pdf, tmp)
     finally:
