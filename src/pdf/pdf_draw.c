@@ -401,42 +401,6 @@ static void set_stroke(rc_pdf *p, gstate *g, const rc_draw_op *op)
     }
 }
 
-static void hex_text(rc_pdf *p, const char *s, size_t len);
-
-/* Opens the marked-content sequence for content of element t (NULL: an
- * artifact) unless it is the open one. A sequence with an /ActualText
- * holds one op and has its own MCID: poppler, for one, ends a structure
- * element's text at the EMC of any sequence nested in it. */
-static void mark(rc_pdf *p, gstate *g, const rc_tag *t, const char *actual)
-{
-    size_t want = t ? t->index : SIZE_MAX;
-    if (g->mc_open && g->mc == want && !actual && !g->mc_single) return;
-    end_text(p, g);
-    if (g->mc_open) OUT(p, "EMC\n");
-    g->mc_single = false;
-    if (t) {
-        char b[64];
-        int mcid = rc_pdf_struct_mcid(p, g->page, t);
-        int k = snprintf(b, sizeof b, " <</MCID %d", mcid);
-        /* the tag of a sequence is free (the element has the type); poppler
-         * applies an /ActualText only to a /Span */
-        const char *name = actual ? "Span" : rc_tag_name(t->type);
-        OUT(p, "/");
-        out(p, name, strlen(name));
-        out(p, b, (size_t)k);
-        if (actual) {
-            OUT(p, " /ActualText ");
-            hex_text(p, actual, strlen(actual));
-            g->mc_single = true;
-        }
-        OUT(p, ">> BDC\n");
-    } else {
-        OUT(p, "/Artifact BMC\n");
-    }
-    g->mc_open = true;
-    g->mc = want;
-}
-
 /* s as a PDF text string in UTF-16BE, hex (<FEFF...>), or () when empty. */
 static void hex_text(rc_pdf *p, const char *s, size_t len)
 {
@@ -470,6 +434,40 @@ static void hex_text(rc_pdf *p, const char *s, size_t len)
     }
     *o++ = '>';
     p->cn = (size_t)(o - p->cs);
+}
+
+/* Opens the marked-content sequence for content of element t (NULL: an
+ * artifact) unless it is the open one. A sequence with an /ActualText
+ * holds one op and has its own MCID: poppler, for one, ends a structure
+ * element's text at the EMC of any sequence nested in it. */
+static void mark(rc_pdf *p, gstate *g, const rc_tag *t, const char *actual)
+{
+    size_t want = t ? t->index : SIZE_MAX;
+    if (g->mc_open && g->mc == want && !actual && !g->mc_single) return;
+    end_text(p, g);
+    if (g->mc_open) OUT(p, "EMC\n");
+    g->mc_single = false;
+    if (t) {
+        char b[64];
+        int mcid = rc_pdf_struct_mcid(p, g->page, t);
+        int k = snprintf(b, sizeof b, " <</MCID %d", mcid);
+        /* the tag of a sequence is free (the element has the type); poppler
+         * applies an /ActualText only to a /Span */
+        const char *name = actual ? "Span" : rc_tag_name(t->type);
+        OUT(p, "/");
+        out(p, name, strlen(name));
+        out(p, b, (size_t)k);
+        if (actual) {
+            OUT(p, " /ActualText ");
+            hex_text(p, actual, strlen(actual));
+            g->mc_single = true;
+        }
+        OUT(p, ">> BDC\n");
+    } else {
+        OUT(p, "/Artifact BMC\n");
+    }
+    g->mc_open = true;
+    g->mc = want;
 }
 
 /* Prepares colours for a path and paints it after construction. */

@@ -218,7 +218,7 @@ static void mark_live(rc_pdf *p)
             RC_PUSH(p->a, s->el.v[s->el.v[i].parent].children, i);
 }
 
-static void add_kid(rc_pdf *p, HPDF_Array k, const elem *e, HPDF_Page pg0, const kid *x)
+static void add_kid(rc_pdf *p, HPDF_Array k, HPDF_Page pg0, const kid *x)
 {
     rc_pdf_struct *s = p->st;
     if (x->kind == KID_CHILD) {
@@ -244,7 +244,6 @@ static void add_kid(rc_pdf *p, HPDF_Array k, const elem *e, HPDF_Page pg0, const
         rc_pdf_ok(p, HPDF_Dict_Add(d, "Obj", x->annot));
         rc_pdf_ok(p, HPDF_Dict_Add(d, "Pg", pg));
     }
-    (void)e;
     rc_pdf_ok(p, HPDF_Array_Add(k, d));
 }
 
@@ -323,11 +322,11 @@ static void fill(rc_pdf *p, elem *e, HPDF_Dict root)
         for (size_t i = 0; i < e->kids.n; i++) {
             const kid *x = &e->kids.v[i];
             bool note = x->kind == KID_CHILD && s->el.v[x->child].type == RC_TAG_NOTE;
-            if (note == (pass == 1)) add_kid(p, k, e, pg0, x);
+            if (note == (pass == 1)) add_kid(p, k, pg0, x);
         }
     for (size_t i = 0; i < e->children.n; i++) {
         kid x = {.kind = KID_CHILD, .child = e->children.v[i]};
-        add_kid(p, k, e, pg0, &x);
+        add_kid(p, k, pg0, &x);
     }
 }
 

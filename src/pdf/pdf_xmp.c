@@ -155,7 +155,7 @@ static void xesc(xbuf *b, const char *s)
     }
 }
 
-static void xalt(xbuf *b, const char *tag, const char *v, const char *lang)
+static void xalt(xbuf *b, const char *tag, const char *v)
 {
     if (!v) return;
     xs(b, "   <");
@@ -165,7 +165,6 @@ static void xalt(xbuf *b, const char *tag, const char *v, const char *lang)
     xs(b, "</rdf:li></rdf:Alt></");
     xs(b, tag);
     xs(b, ">\n");
-    (void)lang;
 }
 
 static void xsimple(xbuf *b, const char *tag, const char *v)
@@ -202,13 +201,13 @@ static char *xmp(rc_pdf *p, const meta *m, size_t *len)
            "   <pdfaid:conformance>A</pdfaid:conformance>\n"
            "   <pdfuaid:part>1</pdfuaid:part>\n");
     xs(&b, "   <dc:format>application/pdf</dc:format>\n");
-    xalt(&b, "dc:title", m->title, m->lang);
+    xalt(&b, "dc:title", m->title);
     if (m->author) {
         xs(&b, "   <dc:creator><rdf:Seq><rdf:li>");
         xesc(&b, m->author);
         xs(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
     }
-    xalt(&b, "dc:description", m->subject, m->lang);
+    xalt(&b, "dc:description", m->subject);
     xs(&b, "   <dc:language><rdf:Bag><rdf:li>");
     xesc(&b, m->lang);
     xs(&b, "</rdf:li></rdf:Bag></dc:language>\n");
