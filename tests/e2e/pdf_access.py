@@ -36,6 +36,11 @@ class Checker:
         self.pdf = pikepdf.open(path)
         self.fail = []
         self.passed = []
+        # filled by the passes; empty for a file without a structure tree
+        self.refs, self.objr, self.nums, self.parent_of = {}, {}, {}, {}
+        self.order, self.seq = [], []
+        self.page_index = {p.obj.objgen: i for i, p in enumerate(self.pdf.pages)}
+        self.annots = self.hyphenated = self.paragraphs = 0
 
     def bad(self, code, msg):
         self.fail.append(f"{code}: {msg}")
@@ -60,6 +65,7 @@ class Checker:
             fonts = res.get("/Font", Dictionary())
             stack = []  # ('mcid', n) | ('art',) | ('other',)
             font = None
+            loose = 0
             for operands, op in pikepdf.parse_content_stream(page):
                 op = str(op)
                 if op in ("BDC", "BMC"):
@@ -91,7 +97,7 @@ class Checker:
                 elif op in TEXT_OPS or op in PAINT_OPS:
                     self.ocount += 1
                     if not any(s[0] in ("mcid", "art") for s in stack):
-                        self.bad("01-005", f"'{op}' neither tagged nor an artifact, page {pi + 1}")
+                        loose += 1
                     if op in TEXT_OPS and font is not None:
                         codes = self.used.setdefault(font.objgen, set())
                         strings = operands[-1] if op != "TJ" else [x for x in operands[0] if isinstance(x, pikepdf.String)]
@@ -104,6 +110,8 @@ class Checker:
                                 self.shown.setdefault((pi, cur[-1]), []).append((font.objgen, b))
                             for k in range(0, len(b) - 1, 2):
                                 codes.add(b[k] << 8 | b[k + 1])
+            if loose:
+                self.bad("01-005", f"{loose} painting operators neither tagged nor artifacts, page {pi + 1}")
             if stack:
                 self.bad("content", f"unclosed marked content at the end of page {pi + 1}")
         dup = [k for k, v in self.mcids.items() if v > 1]
