@@ -49,6 +49,19 @@ static const phrases table[] = {
      "y",
      "valores más; el libro de figuras los recoge todos",
      "con"},
+    {"pt",
+     {[RC_CHART_BAR] = "Gráfico de barras",
+      [RC_CHART_HBAR] = "Gráfico de barras horizontais",
+      [RC_CHART_GROUPED] = "Gráfico de barras agrupadas",
+      [RC_CHART_STACKED] = "Gráfico de barras empilhadas",
+      [RC_CHART_LIKERT] = "Gráfico de barras empilhadas a 100 %",
+      [RC_CHART_PIE] = "Gráfico circular",
+      [RC_CHART_DOUGHNUT] = "Gráfico de anel",
+      [RC_CHART_TILES] = "Números-chave",
+      [RC_CHART_PAIRINGS] = "Diagrama das parcerias"},
+     "e mais",
+     "valores; o livro de figuras tem todos",
+     "com"},
 };
 
 static const phrases *phrases_for(const rc_locale *loc)

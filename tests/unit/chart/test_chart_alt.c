@@ -61,6 +61,11 @@ static void test_series_by_category_and_spanish(void **state)
     c->locale = rc_locale_get("es");
     t = rc_chart_alt(a, c, rc_locale_get("es"), "Motivación");
     assert_non_null(strstr(t, "Gráfico de barras agrupadas: Motivación. C1: European Union 25"));
+    t = rc_chart_alt(a, c, rc_locale_get("pt"), "Motivação");
+    assert_non_null(strstr(t, "Gráfico de barras agrupadas: Motivação. C1: European Union 25"));
+    c->npanels = 0; /* no values: kind and caption only */
+    assert_string_equal(rc_chart_alt(a, c, rc_locale_get("pt"), "Motivação"),
+                        "Gráfico de barras agrupadas: Motivação.");
     rc_arena_free(a);
 }
 
