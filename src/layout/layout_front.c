@@ -496,7 +496,7 @@ void lo_draw_toc(lo *L, const lo_item *it, size_t page, double top)
         }
     }
     rc_draw_op *op = rc_draw_link(L->a, l, t->x, top - it->h, right - t->x, it->h, t->dest, NULL);
-    op->text = para_text(L, t->para);
-    op->len = strlen(op->text);
+    op->link_text = para_text(L, t->para);
+    op->link_len = strlen(op->link_text);
     l->tag = NULL;
 }

@@ -284,8 +284,8 @@ void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i,
                 memcpy(o, h->text, h->len);
                 o += h->len;
             }
-            op->text = t;
-            op->len = (size_t)(o - t);
+            op->link_text = t;
+            op->link_len = (size_t)(o - t);
         }
         l->tag = outer;
         k = e + 1;
