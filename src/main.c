@@ -11,8 +11,8 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: reportc build CONFIG [-o DIR] [--only pdf,tex,xlsx] [-q]\n"
-          "       reportc check CONFIG\n"
+    fputs("usage: reportc build CONFIG [-o DIR] [--only pdf,tex,xlsx] [-q] [--strict]\n"
+          "       reportc check CONFIG [--strict]\n"
           "       reportc metrics CONFIG [--json]\n"
           "       reportc --help | --version\n"
           "\n"
@@ -29,6 +29,7 @@ static void usage(FILE *f)
           "      --only LIST    comma-separated subset of: pdf, tex, xlsx\n"
           "      --json         (metrics) print one JSON object {name: number}\n"
           "  -q, --quiet        (build) do not print the written files\n"
+          "      --strict       a text an edition does not translate is an error\n"
           "  -h, --help         show this help\n"
           "  -V, --version      show the version\n"
           "\n"
@@ -65,6 +66,7 @@ int main(int argc, char **argv)
                                              {"only", required_argument, NULL, 'O'},
                                              {"json", no_argument, NULL, 'j'},
                                              {"quiet", no_argument, NULL, 'q'},
+                                             {"strict", no_argument, NULL, 'S'},
                                              {"help", no_argument, NULL, 'h'},
                                              {"version", no_argument, NULL, 'V'},
                                              {NULL, 0, NULL, 0}};
@@ -86,6 +88,9 @@ int main(int argc, char **argv)
             break;
         case 'q':
             o.quiet = true;
+            break;
+        case 'S':
+            o.strict = true;
             break;
         case 'h':
             usage(stdout);

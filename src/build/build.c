@@ -319,15 +319,32 @@ static bool check_targets(rc_arena *a, const rc_config *cfg, const char *dir, un
     return ok;
 }
 
-static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config *cfg,
-                               const rc_doc *doc, unsigned want, rc_diag *d)
+/* One edition's outputs in the making. */
+typedef struct edition_out {
+    const rc_config *cfg;
+    const rc_doc *doc;
+    typeset_job job;
+    pthread_t thread;
+    bool threaded;
+    const char *pdf_target;
+    rc_diag *pdf_diag;
+} edition_out;
+
+/* Writes every edition's outputs to temporary files, then renames them all
+ * into place: a failure in any edition leaves the directory as it was. */
+static rc_status write_outputs(rc_arena *a, const rc_options *o, rc_config *const *cfgs,
+                               const rc_doc *docs, size_t ned, unsigned want, rc_diag *d)
 {
+    const rc_config *cfg = cfgs[0];
     const char *dir = o->outdir ? o->outdir : cfg->output.dir;
     /* -o DIR is reported as the command line's, not as the INI key's */
     rc_loc dloc = o->outdir                 ? (rc_loc){0}
                   : cfg->output.directory.s ? cfg->output.directory.loc
                                             : cfg->output.loc;
-    if (!check_targets(a, cfg, dir, want, d)) return RC_ERR_CONFIG;
+    bool targets_ok = true;
+    for (size_t e = 0; e < ned; e++)
+        targets_ok &= check_targets(a, cfgs[e], dir, want, d);
+    if (!targets_ok) return RC_ERR_CONFIG;
     bool created = false;
     if (make_dirs(dir, &created) != 0) {
         rc_diag_error(d, dloc, "cannot create output directory '%s': %s", dir, strerror(errno));
@@ -338,61 +355,76 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
         return RC_ERR_IO;
     }
 
-    pending out[4];
+    pending *out = rc_arena_array(a, 4 * ned, sizeof *out);
     size_t nout = 0;
     rc_status st = RC_OK;
-    int64_t epoch = report_epoch(cfg);
+    edition_out *eo = rc_arena_array(a, ned, sizeof *eo);
 
-    /* The PDF path (fonts, hyphenation, layout, PDF) runs on its own thread
-     * with its own arena and diagnostics while this thread writes the .tex
-     * and the workbooks: the stages only read the shared document, data and
-     * configuration. Diagnostics are merged in a fixed order afterwards, so
-     * the output does not depend on scheduling. */
-    rc_diag *pdf_diag = NULL, *rest_diag = rc_diag_new();
-    typeset_job job = {0};
-    pthread_t thread;
-    bool threaded = false;
-    const char *pdf_target = NULL;
-    if (want & RC_OUT_PDF) {
-        pdf_target = rc_path_join(a, dir, cfg->output.pdf.s);
-        pdf_diag = rc_diag_new();
-        job = (typeset_job){rc_arena_new(), cfg, doc, pdf_diag, rc_out_tmpname(a, pdf_target),
-                            RC_OK,          0};
-        threaded = pthread_create(&thread, NULL, typeset_thread, &job) == 0;
-        if (!threaded) typeset_thread(&job);
+    /* The PDF path (fonts, hyphenation, layout, PDF) of each edition runs on
+     * its own thread with its own arena and diagnostics while this thread
+     * writes the .tex files and the workbooks: the stages only read the
+     * shared documents, data and configurations. Diagnostics are merged in
+     * a fixed order afterwards, so the output does not depend on scheduling. */
+    rc_diag *rest_diag = rc_diag_new();
+    for (size_t e = 0; e < ned && (want & RC_OUT_PDF); e++) {
+        edition_out *x = &eo[e];
+        x->cfg = cfgs[e];
+        x->pdf_target = rc_path_join(a, dir, cfgs[e]->output.pdf.s);
+        x->pdf_diag = rc_diag_new();
+        x->job = (typeset_job){
+            rc_arena_new(), cfgs[e], &docs[e], x->pdf_diag, rc_out_tmpname(a, x->pdf_target),
+            RC_OK,          0};
+        x->threaded = pthread_create(&x->thread, NULL, typeset_thread, &x->job) == 0;
+        if (!x->threaded) typeset_thread(&x->job);
     }
-    if (want & RC_OUT_TEX) {
-        const char *target = rc_path_join(a, dir, cfg->output.tex.s);
-        const char *tmp = rc_out_tmpname(a, target);
-        st = rc_latex_write(a, doc, tmp, rest_diag);
-        if (st == RC_OK) out[nout++] = (pending){tmp, target, "tex"};
-    }
-    if (st == RC_OK && (want & RC_OUT_XLSX)) {
-        const char *target = rc_path_join(a, dir, cfg->output.data_xlsx.s);
-        const char *tmp = rc_out_tmpname(a, target);
-        st = rc_xlsx_write_data(a, doc, tmp, epoch, rest_diag);
-        if (st == RC_OK) {
-            out[nout++] = (pending){tmp, target, "xlsx"};
-            target = rc_path_join(a, dir, cfg->output.figures_xlsx.s);
-            tmp = rc_out_tmpname(a, target);
-            st = rc_xlsx_write_figures(a, doc, tmp, epoch, rest_diag);
-            if (st == RC_OK) out[nout++] = (pending){tmp, target, "xlsx"};
+    /* per edition: pdf (added after the join), tex, data, figures */
+    size_t *first = rc_arena_array(a, ned + 1, sizeof *first);
+    for (size_t e = 0; e < ned; e++) {
+        const rc_config *ec = cfgs[e];
+        const rc_doc *doc = &docs[e];
+        int64_t epoch = report_epoch(ec);
+        first[e] = nout;
+        if (st == RC_OK && (want & RC_OUT_TEX)) {
+            const char *target = rc_path_join(a, dir, ec->output.tex.s);
+            const char *tmp = rc_out_tmpname(a, target);
+            st = rc_latex_write(a, doc, tmp, rest_diag);
+            if (st == RC_OK) out[nout++] = (pending){tmp, target, "tex"};
+        }
+        if (st == RC_OK && (want & RC_OUT_XLSX)) {
+            const char *target = rc_path_join(a, dir, ec->output.data_xlsx.s);
+            const char *tmp = rc_out_tmpname(a, target);
+            st = rc_xlsx_write_data(a, doc, tmp, epoch, rest_diag);
+            if (st == RC_OK) {
+                out[nout++] = (pending){tmp, target, "xlsx"};
+                target = rc_path_join(a, dir, ec->output.figures_xlsx.s);
+                tmp = rc_out_tmpname(a, target);
+                st = rc_xlsx_write_figures(a, doc, tmp, epoch, rest_diag);
+                if (st == RC_OK) out[nout++] = (pending){tmp, target, "xlsx"};
+            }
         }
     }
-    size_t pages = 0;
+    first[ned] = nout;
+    size_t *pages = rc_arena_array(a, 4 * ned, sizeof *pages);
     if (want & RC_OUT_PDF) {
-        if (threaded) pthread_join(thread, NULL);
-        rc_diag_append(d, pdf_diag);
-        rc_diag_free(pdf_diag);
-        rc_arena_free(job.a);
-        pages = job.pages;
-        if (job.st == RC_OK) {
-            /* The PDF goes first in the list, as it is the main output. */
-            memmove(out + 1, out, nout * sizeof out[0]);
-            out[0] = (pending){job.tmp, pdf_target, "pdf"};
-            nout++;
-        } else if (st == RC_OK) {
-            st = job.st;
+        /* The PDF goes first among its edition's outputs, as the main one. */
+        for (size_t e = ned; e-- > 0;) {
+            edition_out *x = &eo[e];
+            if (x->threaded) pthread_join(x->thread, NULL);
+            rc_arena_free(x->job.a);
+            if (x->job.st == RC_OK) {
+                size_t at = first[e];
+                memmove(out + at + 1, out + at, (nout - at) * sizeof out[0]);
+                memmove(pages + at + 1, pages + at, (nout - at) * sizeof pages[0]);
+                out[at] = (pending){x->job.tmp, x->pdf_target, "pdf"};
+                pages[at] = x->job.pages;
+                nout++;
+            } else if (st == RC_OK) {
+                st = x->job.st;
+            }
+        }
+        for (size_t e = 0; e < ned; e++) {
+            rc_diag_append(d, eo[e].pdf_diag);
+            rc_diag_free(eo[e].pdf_diag);
         }
     }
     rc_diag_append(d, rest_diag);
@@ -402,6 +434,8 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
     if (st != RC_OK) {
         for (size_t i = 0; i < nout; i++)
             unlink(out[i].tmp);
+        for (size_t e = 0; e < ned && (want & RC_OUT_PDF); e++)
+            if (eo[e].job.st != RC_OK) unlink(eo[e].job.tmp);
         if (created) rmdir(dir);
         return st;
     }
@@ -419,7 +453,7 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
         for (size_t i = 0; i < nout; i++) {
             if (strcmp(out[i].what, "pdf") == 0)
                 fprintf(f, "wrote %s (%s, %zu pages)\n", display_path(a, out[i].target),
-                        human_size(a, out[i].target), pages);
+                        human_size(a, out[i].target), pages[i]);
             else
                 fprintf(f, "wrote %s (%s)\n", display_path(a, out[i].target),
                         human_size(a, out[i].target));
@@ -444,6 +478,13 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d)
     rc_status st = rc_config_load(a, o->config, d, &cfg);
     if (st != RC_OK) return st;
     if (rc_diag_errors(d)) return RC_ERR_CONFIG;
+    /* One configuration per edition ([report] languages); the metrics are
+     * the same in every edition, so 'metrics' needs only the base one. */
+    if (o->command != RC_CMD_METRICS) {
+        st = rc_config_editions(a, cfg, o->strict, d);
+        if (st != RC_OK) return st;
+        if (rc_diag_errors(d)) return RC_ERR_CONFIG;
+    }
 
     unsigned want = 0;
     if (cfg->output.want_pdf) want |= RC_OUT_PDF;
@@ -466,30 +507,43 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d)
         return RC_OK;
     }
 
-    const char *lang = cfg->report.language.s ? cfg->report.language.s : "en";
-    const rc_locale *loc = rc_locale_get(lang);
-    if (!loc) {
-        rc_diag_error(d, cfg->report.language.loc, "unsupported language '%s'", lang);
-        return RC_ERR_CONFIG;
+    /* The data stage ran once; each edition relabels its result. */
+    size_t ned = cfg->neditions ? cfg->neditions : 1;
+    rc_config *const *cfgs = cfg->neditions ? cfg->editions : &cfg;
+    rc_doc *docs = rc_arena_array(a, ned, sizeof *docs);
+    rc_data *eds = rc_arena_array(a, ned, sizeof *eds); /* the documents point at them */
+    for (size_t e = 0; e < ned; e++) {
+        const rc_config *ec = cfgs[e];
+        const char *lang = ec->report.language.s ? ec->report.language.s : "en";
+        const rc_locale *loc = rc_locale_get(lang);
+        if (!loc) {
+            rc_diag_error(d, ec->report.language.loc, "unsupported language '%s'", lang);
+            return RC_ERR_CONFIG;
+        }
+        st = rc_data_for_edition(a, &data, ec, &eds[e]);
+        if (st == RC_OK) st = rc_doc_build(a, ec, &eds[e], loc, d, &docs[e]);
+        if (st != RC_OK) return st;
     }
-    rc_doc doc;
-    st = rc_doc_build(a, cfg, &data, loc, d, &doc);
-    if (st != RC_OK) return st;
     if (rc_diag_errors(d)) return RC_ERR_DATA;
 
     if (o->command == RC_CMD_CHECK) {
         /* Typeset too (in memory) so problems only layout can see — a glyph
          * missing from the fonts, a cell taller than a page — are found. */
-        typeset_job job = {a, cfg, &doc, d, NULL, RC_OK, 0};
-        typeset_thread(&job);
-        st = job.st;
+        for (size_t e = 0; e < ned && st == RC_OK; e++) {
+            typeset_job job = {a, cfgs[e], &docs[e], d, NULL, RC_OK, 0};
+            typeset_thread(&job);
+            st = job.st;
+        }
         return st;
     }
 
-    st = write_outputs(a, o, cfg, &doc, want, d);
+    st = write_outputs(a, o, cfgs, docs, ned, want, d);
     if (st == RC_OK && !o->quiet) {
         FILE *f = o->out ? o->out : stdout;
-        fprintf(f, "built in %.1f ms\n", now_ms() - t0);
+        if (ned > 1)
+            fprintf(f, "built %zu editions in %.1f ms\n", ned, now_ms() - t0);
+        else
+            fprintf(f, "built in %.1f ms\n", now_ms() - t0);
     }
     return st;
 }
