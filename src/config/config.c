@@ -109,7 +109,9 @@ const rc_cfgi_key *rc_cfgi_get(const rc_cfgi_sec *s, const char *name)
 
 rc_loc rc_cfgi_loc_at(const rc_cfgi *p, const rc_cfgi_key *k, size_t off)
 {
-    rc_str v = {k->value, {p->file, k->segs[0].line, k->segs[0].col}, k->segs, k->nsegs};
+    /* a key laid over from a language file keeps that file's name */
+    const char *file = k->value_loc.file ? k->value_loc.file : p->file;
+    rc_str v = {k->value, {file, k->segs[0].line, k->segs[0].col}, k->segs, k->nsegs};
     return rc_str_loc(&v, off);
 }
 

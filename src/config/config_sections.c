@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -179,16 +180,20 @@ static void output(rc_cfgi *p, const rc_cfgi_sec *s)
 #endif
 
 /* The language's dictionary: the first of its locale's file names present
- * in RC_HYPHEN_DIR (Debian ships hyph_es.dic for Spanish, hyph_pt_PT.dic
- * for Portuguese). None present is an error naming the Debian package. */
+ * in RC_HYPHEN_DIR (Debian's hyphen-es ships hyph_es_ES.dic, hyphen-pt-pt
+ * hyph_pt_PT.dic). None present is an error naming the Debian package. The
+ * environment variable RC_HYPHEN_DIR overrides the directory (packagers,
+ * and the test of that error). */
 static void find_dictionary(rc_cfgi *p, rc_style_cfg *st)
 {
     const rc_report_cfg *r = &p->c->report;
     const rc_locale *l = rc_locale_get(r->language.s);
     if (!l) return; /* reported with the language */
+    const char *dir = getenv("RC_HYPHEN_DIR");
+    if (!dir || !*dir) dir = RC_HYPHEN_DIR;
     const char *tried = "";
     for (size_t i = 0; l->hyph_dicts[i]; i++) {
-        const char *path = rc_path_join(p->a, RC_HYPHEN_DIR, l->hyph_dicts[i]);
+        const char *path = rc_path_join(p->a, dir, l->hyph_dicts[i]);
         if (access(path, R_OK) == 0) {
             st->hyphenation = path;
             return;
@@ -200,7 +205,7 @@ static void find_dictionary(rc_cfgi *p, rc_style_cfg *st)
                   "no hyphenation dictionary for %s ('%s'): none of %s is in %s; install the "
                   "Debian package %s, or set 'hyphenation' (a .dic file) or 'hyphenate = no' "
                   "in [style]",
-                  l->name, l->lang, tried, RC_HYPHEN_DIR, l->hyph_package);
+                  l->name, l->lang, tried, dir, l->hyph_package);
 }
 
 static void style(rc_cfgi *p, const rc_cfgi_sec *s)

@@ -65,7 +65,8 @@ if ! "$RC" build config/iuc-lac-2019.ini -o "$tmp/tex" --only tex >"$tmp/build.o
     cat "$tmp/build.out"
     exit 1
 fi
-tex=$(ls "$tmp"/tex/*.tex)
+# the English edition here; every edition's .tex is compiled by editions.sh
+tex=$tmp/tex/iuc-lac-2019-en.tex
 secs=$(compile "$tex" pdflatex 2) || { echo "$secs"; exit 1; }
 echo "pdflatex x2 on the sample: ${secs} s"
 pdf="${tex%.tex}.pdf"
@@ -75,7 +76,7 @@ t0=$(now)
 if "$RC" build config/iuc-lac-2019.ini -o "$tmp/pdf" --only pdf >"$tmp/pdf.out" 2>&1; then
     t1=$(now)
     echo "reportc build --only pdf on the sample: $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }') s"
-    pdftotext -enc UTF-8 "$tmp"/pdf/*.pdf "$tmp/native.txt" || : >"$tmp/native.txt"
+    pdftotext -enc UTF-8 "$tmp"/pdf/iuc-lac-2019-en.pdf "$tmp/native.txt" || : >"$tmp/native.txt"
 else
     echo "note: reportc build --only pdf failed; float numbering not compared"
     : >"$tmp/native.txt"
