@@ -6,12 +6,12 @@ set -eu
 mode=${1:-build}
 pkgs="build-essential cmake pkg-config zlib1g-dev libhpdf-dev libxlsxwriter-dev libinih-dev
       libcmocka-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev
-      hyphen-en-gb hyphen-en-us"
+      hyphen-en-gb hyphen-en-us hyphen-es hyphen-pt-pt"
 if [ "$mode" = test ] || [ "$mode" = tex ]; then
   pkgs="$pkgs poppler-utils qpdf mupdf-tools python3-openpyxl python3"
 fi
 if [ "$mode" = tex ]; then
-  pkgs="$pkgs texlive-latex-recommended texlive-latex-extra texlive-pictures texlive-fonts-recommended lmodern texlive-xetex texlive-luatex fonts-lato"
+  pkgs="$pkgs texlive-latex-recommended texlive-latex-extra texlive-pictures texlive-fonts-recommended lmodern texlive-xetex texlive-luatex fonts-lato texlive-lang-spanish texlive-lang-portuguese"
 fi
 missing=""
 for p in $pkgs; do

@@ -316,11 +316,12 @@ static rc_config *build_edition(edition *e, rc_config *c, const rc_cfgi_sec *es)
     m.d = rc_diag_new();
     rc_cfgi_sections(&m);
     rc_cfgi_check(&m);
-    for (size_t i = 0; i < rc_diag_count(m.d); i++)
-        if (!seen(e->d, rc_diag_get(m.d, i))) {
-            const rc_diag_entry *x = rc_diag_get(m.d, i);
-            rc_diag_report(e->d, x->level, x->loc, "%s", x->msg);
-        }
+    for (size_t i = 0; i < rc_diag_count(m.d); i++) {
+        const rc_diag_entry *x = rc_diag_get(m.d, i);
+        /* only a diagnostic at a base-file key can repeat one */
+        if (x->loc.file == e->base->file && seen(e->d, x)) continue;
+        rc_diag_report(e->d, x->level, x->loc, "%s", x->msg);
+    }
     rc_diag_free(m.d);
     same_codes(e, c, ec);
     return ec;
