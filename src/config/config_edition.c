@@ -154,7 +154,8 @@ typedef struct edition {
 static rc_cfgi_sec *merge(edition *e, const rc_cfgi *q, rc_loc ed_loc, size_t *nout)
 {
     const rc_cfgi *b = e->base;
-    rc_cfgi_sec *m = rc_arena_array(e->a, b->nsecs + 1, sizeof *m);
+    /* room for the singleton sections a language file may add */
+    rc_cfgi_sec *m = rc_arena_array(e->a, b->nsecs + 4, sizeof *m);
     for (size_t i = 0; i < b->nsecs; i++) {
         m[i] = b->secs[i];
         m[i].keys = rc_arena_array(e->a, m[i].nkeys + 1, sizeof *m[i].keys);
@@ -178,6 +179,16 @@ static rc_cfgi_sec *merge(edition *e, const rc_cfgi *q, rc_loc ed_loc, size_t *n
             continue;
         }
         rc_cfgi_sec *t = find_sec(m, *nout, os->kind, os->name);
+        if (!t && os->kind == RC_CFGI_STYLE) {
+            /* [style] is optional in the base file: the language file's
+             * hyphenation may still apply */
+            m[*nout] = (rc_cfgi_sec){.kind = os->kind,
+                                     .name = "",
+                                     .title = os->title,
+                                     .loc = os->loc,
+                                     .name_loc = os->name_loc};
+            t = &m[(*nout)++];
+        }
         if (!t) {
             rc_diag_error(e->d, os->loc,
                           "%s is not in the base file '%s'; a language file only translates "

@@ -275,6 +275,24 @@ check("non-text key: located error",
       is not None, r.stderr)
 write(es_ini, es_text)
 
+# a failure in one edition writes no output of any edition
+def digest(d):
+    return {f: open(os.path.join(d, f), "rb").read() for f in sorted(os.listdir(d))}
+
+
+es_chapter = os.path.join(cfgdir, "iuc-lac-2019", "chapters", "es", "05-conclusions.md")
+chapter_text = open(es_chapter, encoding="utf-8").read()
+write(es_chapter, chapter_text + "\nEsto cita {{no_existe}}.\n")
+before = digest(out)
+r = run("build", ini, "-o", out)
+check("broken Spanish chapter: exit 1", r.returncode == 1, f"exit {r.returncode}")
+check("broken Spanish chapter: located in the Spanish file",
+      re.search(r"es/05-conclusions\.md:\d+:\d+: error: unknown metric 'no_existe'", r.stderr)
+      is not None, r.stderr)
+check("broken Spanish chapter: no edition's outputs replaced (English ones included)",
+      digest(out) == before)
+write(es_chapter, chapter_text)
+
 # a missing dictionary names the Debian package
 empty = os.path.join(tmp, "no-dicts")
 os.makedirs(empty)

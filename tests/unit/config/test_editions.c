@@ -30,8 +30,8 @@ static void write_file(const char *name, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
-static const char *const files[] = {"s.csv", "ch.md", "es/ch.md", "es/box.md", "box.md",
-                                    "es.ini", "pt.ini"};
+static const char *const files[] = {"s.csv",  "ch.md",  "es/ch.md", "es/box.md",
+                                    "box.md", "es.ini", "pt.ini"};
 
 static int group_setup(void **state)
 {
@@ -68,10 +68,10 @@ static const char *base(const char *extra_report, const char *tail)
 {
     static char buf[4096];
     snprintf(buf, sizeof buf,
-             "[report]\n"                                   /* 1 */
-             "title = Pairings\n"                           /* 2 */
-             "year = 2020\n"                                /* 3 */
-             "%s"                                           /* 4: languages etc. */
+             "[report]\n"         /* 1 */
+             "title = Pairings\n" /* 2 */
+             "year = 2020\n"      /* 3 */
+             "%s"                 /* 4: languages etc. */
              "[document]\n"
              "chapters = ch.md\n"
              "[source s]\n"
@@ -208,7 +208,8 @@ static void explicit_names_get_the_language(void **state)
     ctx *x = *state;
     write_file("es.ini", es_full);
     assert_int_equal(
-        load(x, base(two, "[output]\npdf = report.pdf\nbasename = r\n[edition es]\nfile = es.ini\n"),
+        load(x,
+             base(two, "[output]\npdf = report.pdf\nbasename = r\n[edition es]\nfile = es.ini\n"),
              false),
         RC_OK);
     assert_string_equal(x->c->output.pdf.s, "report-en.pdf");
@@ -336,9 +337,9 @@ static void edition_not_listed(void **state)
     ctx *x = *state;
     write_file("es.ini", es_full);
     write_file("pt.ini", "[report]\ntitle = Geminações\n");
-    assert_int_equal(load(x, base(two, "[edition es]\nfile = es.ini\n[edition pt]\nfile = pt.ini\n"),
-                          false),
-                     RC_ERR_CONFIG);
+    assert_int_equal(
+        load(x, base(two, "[edition es]\nfile = es.ini\n[edition pt]\nfile = pt.ini\n"), false),
+        RC_ERR_CONFIG);
     assert_string_equal(first(x, RC_DIAG_ERROR),
                         "t.ini:27:10: error: [edition pt]: 'pt' is not one of the other "
                         "languages of 'languages'");
@@ -394,6 +395,36 @@ static void edition_dictionary(void **state)
     assert_non_null(strstr(first(x, RC_DIAG_ERROR), "install the Debian package hyphen-es"));
 }
 
+/* The base file's dictionary is for its language: an edition takes its
+ * locale's, or the one its language file names (relative to that file). */
+static void dictionary_not_inherited(void **state)
+{
+    ctx *x = *state;
+    write_file("own.dic", "UTF-8\n");
+    write_file("es/own.dic", "UTF-8\n");
+    write_file("hyph_es.dic", "UTF-8\n");
+    write_file("es.ini", es_full);
+    setenv("RC_HYPHEN_DIR", dir, 1);
+    rc_status st = load(x, base(two, "[style]\nhyphenation = own.dic\n[edition es]\nfile = es.ini\n"),
+                        false);
+    unsetenv("RC_HYPHEN_DIR");
+    assert_int_equal(st, RC_OK);
+    char want[256];
+    snprintf(want, sizeof want, "%s/own.dic", dir);
+    assert_string_equal(x->c->style.hyphenation, want);
+    snprintf(want, sizeof want, "%s/hyph_es.dic", dir);
+    assert_string_equal(x->c->editions[1]->style.hyphenation, want);
+
+    char es_own[1024];
+    snprintf(es_own, sizeof es_own, "%s[style]\nhyphenation = es/own.dic\n", es_full);
+    write_file("es.ini", es_own);
+    rc_diag_free(x->d);
+    x->d = rc_diag_new();
+    assert_int_equal(load(x, base(two, ed_es), false), RC_OK);
+    snprintf(want, sizeof want, "%s/es/own.dic", dir);
+    assert_string_equal(x->c->editions[1]->style.hyphenation, want);
+}
+
 static void iso_date_localised(void **state)
 {
     ctx *x = *state;
@@ -407,12 +438,13 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(two_editions),       T(single_language_names),  T(explicit_names_get_the_language),
-        T(untranslated_warns), T(untranslated_strict),    T(strict_key),
-        T(code_changed),       T(code_missing),           T(not_a_text),
-        T(unknown_section),    T(languages_checked),      T(languages_need_base),
-        T(edition_section_needed), T(edition_not_listed), T(edition_without_languages),
-        T(missing_language_file),  T(edition_dictionary), T(iso_date_localised),
+        T(two_editions),           T(single_language_names), T(explicit_names_get_the_language),
+        T(untranslated_warns),     T(untranslated_strict),   T(strict_key),
+        T(code_changed),           T(code_missing),          T(not_a_text),
+        T(unknown_section),        T(languages_checked),     T(languages_need_base),
+        T(edition_section_needed), T(edition_not_listed),    T(edition_without_languages),
+        T(missing_language_file),  T(edition_dictionary),    T(iso_date_localised),
+        T(dictionary_not_inherited),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
