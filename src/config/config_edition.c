@@ -216,10 +216,15 @@ static rc_cfgi_sec *merge(edition *e, const rc_cfgi *q, rc_loc ed_loc, size_t *n
             const rc_cfgi_key *key = &s->keys[k];
             const tkey *r = rule(s->kind, key->name);
             if (!r || !r->warn || key->name_loc.file != b->file) continue;
-            rc_diag_report(e->d, e->strict ? RC_DIAG_ERROR : RC_DIAG_WARNING, key->name_loc,
-                           "edition '%s': '%s' of %s is not translated in '%s'; the base text "
-                           "is used",
-                           e->lang, key->name, s->title, e->file);
+            if (e->strict)
+                rc_diag_error(e->d, key->name_loc,
+                              "edition '%s': '%s' of %s is not translated in '%s' (strict)",
+                              e->lang, key->name, s->title, e->file);
+            else
+                rc_diag_warning(e->d, key->name_loc,
+                                "edition '%s': '%s' of %s is not translated in '%s'; the base "
+                                "text is used",
+                                e->lang, key->name, s->title, e->file);
         }
     }
     return m;
