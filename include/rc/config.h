@@ -275,7 +275,8 @@ typedef struct rc_config {
      * language's entry is this config itself. */
     struct rc_config **editions;
     size_t neditions;
-    const char *edition; /* this config's edition language, or NULL (single) */
+    const char *edition;      /* this config's edition language, or NULL (single) */
+    const char *edition_path; /* the language file read for it, or NULL */
     rc_cfgi *raw;
     rc_report_cfg report;
     rc_output_cfg output;

@@ -238,6 +238,7 @@ static void add_inputs(rc_arena *a, input_vec *v, const char *const *paths, size
 static void collect_inputs(rc_arena *a, const rc_config *cfg, unsigned want, input_vec *in)
 {
     add_input(a, in, cfg->path, "the configuration file", NULL);
+    add_input(a, in, cfg->edition_path, "the language file", NULL);
     for (size_t i = 0; i < cfg->nsources; i++)
         add_input(a, in, cfg->sources[i].path, "the CSV file of source", cfg->sources[i].name.s);
     const rc_document_cfg *dc = &cfg->document;

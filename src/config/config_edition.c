@@ -325,6 +325,7 @@ static rc_config *build_edition(edition *e, rc_config *c, const rc_cfgi_sec *es)
     ec->path = c->path;
     ec->dir = c->dir;
     ec->edition = e->lang;
+    ec->edition_path = path;
     rc_cfgi m = {.a = e->a, .c = ec, .file = e->base->file};
     m.secs = merge(e, &q, es->loc, &m.nsecs);
     /* Read with a diagnostics collector of its own: what the base file's

@@ -170,6 +170,11 @@ try:
         have = set(sheets[(l, "figs")]) | set(sheets[(l, "data")])
         miss = [s for s in want_sheets[l] if s not in have]
         check(f"{l}: sheet names of docs/workbooks.md", not miss, str(miss))
+    wb = openpyxl.load_workbook(os.path.join(out, names["es"]["figs"]), read_only=True)
+    about = [r[0] for r in wb.worksheets[-1].iter_rows(values_only=True) if r and r[0]]
+    check("es: About sheet lists the language file and the Spanish chapters",
+          "config/iuc-lac-2019/es.ini" in about
+          and "config/iuc-lac-2019/chapters/es/01-introduction.md" in about, str(about[-12:]))
     wb = openpyxl.load_workbook(os.path.join(out, names["es"]["data"]), read_only=True)
     cells = {v for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
              if isinstance(v, str)}
