@@ -76,7 +76,7 @@ typedef struct rc_locale {
     const char *thousands;   /* "," (used from 10 000 up; "" for none) */
     const char *percent_sep; /* between number and "%": "" or U+00A0 */
     const char *months[12];
-    const char *date_sep;  /* between day, month and year: " " or " de " */
+    const char *date_sep;                 /* between day, month and year: " " or " de " */
     const char *quote_open, *quote_close; /* primary quotation marks */
 } rc_locale;
 

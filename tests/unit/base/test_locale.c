@@ -246,8 +246,8 @@ static void numbers_per_language(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *got = fv(rc_locale_get(cases[i].lang), cases[i].v, cases[i].spec);
         if (strcmp(got, cases[i].want) != 0)
-            fail_msg("%s %g %s: got '%s', want '%s'", cases[i].lang, cases[i].v, cases[i].spec,
-                     got, cases[i].want);
+            fail_msg("%s %g %s: got '%s', want '%s'", cases[i].lang, cases[i].v, cases[i].spec, got,
+                     cases[i].want);
     }
 }
 
@@ -290,8 +290,7 @@ static void dates_per_language(void **state)
 static void words_and_marks(void **state)
 {
     (void)state;
-    const rc_locale *en = rc_locale_get("en"), *es = rc_locale_get("es"),
-                    *pt = rc_locale_get("pt");
+    const rc_locale *en = rc_locale_get("en"), *es = rc_locale_get("es"), *pt = rc_locale_get("pt");
     assert_string_equal(rc_locale_word(es, RC_W_TABLE), "Cuadro");
     assert_string_equal(rc_locale_word(pt, RC_W_TABLE), "Quadro");
     assert_string_equal(rc_locale_word(es, RC_W_BOX), "Recuadro");
@@ -335,13 +334,12 @@ static void other_languages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(tables_complete),   cmocka_unit_test(lookup),
-        cmocka_unit_test(auto_format),       cmocka_unit_test(integer_format),
-        cmocka_unit_test(number_format),     cmocka_unit_test(percent_format),
-        cmocka_unit_test(floor_ceil_format), cmocka_unit_test(bad_specs),
-        cmocka_unit_test(truncation),        cmocka_unit_test(other_languages),
-        cmocka_unit_test(numbers_per_language),
-        cmocka_unit_test(dates_per_language),
+        cmocka_unit_test(tables_complete),      cmocka_unit_test(lookup),
+        cmocka_unit_test(auto_format),          cmocka_unit_test(integer_format),
+        cmocka_unit_test(number_format),        cmocka_unit_test(percent_format),
+        cmocka_unit_test(floor_ceil_format),    cmocka_unit_test(bad_specs),
+        cmocka_unit_test(truncation),           cmocka_unit_test(other_languages),
+        cmocka_unit_test(numbers_per_language), cmocka_unit_test(dates_per_language),
         cmocka_unit_test(words_and_marks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

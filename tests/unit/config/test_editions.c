@@ -405,8 +405,8 @@ static void dictionary_not_inherited(void **state)
     write_file("hyph_es.dic", "UTF-8\n");
     write_file("es.ini", es_full);
     setenv("RC_HYPHEN_DIR", dir, 1);
-    rc_status st = load(x, base(two, "[style]\nhyphenation = own.dic\n[edition es]\nfile = es.ini\n"),
-                        false);
+    rc_status st =
+        load(x, base(two, "[style]\nhyphenation = own.dic\n[edition es]\nfile = es.ini\n"), false);
     unsetenv("RC_HYPHEN_DIR");
     assert_int_equal(st, RC_OK);
     char want[256];
@@ -438,12 +438,24 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(two_editions),           T(single_language_names), T(explicit_names_get_the_language),
-        T(untranslated_warns),     T(untranslated_strict),   T(strict_key),
-        T(code_changed),           T(code_missing),          T(not_a_text),
-        T(unknown_section),        T(languages_checked),     T(languages_need_base),
-        T(edition_section_needed), T(edition_not_listed),    T(edition_without_languages),
-        T(missing_language_file),  T(edition_dictionary),    T(iso_date_localised),
+        T(two_editions),
+        T(single_language_names),
+        T(explicit_names_get_the_language),
+        T(untranslated_warns),
+        T(untranslated_strict),
+        T(strict_key),
+        T(code_changed),
+        T(code_missing),
+        T(not_a_text),
+        T(unknown_section),
+        T(languages_checked),
+        T(languages_need_base),
+        T(edition_section_needed),
+        T(edition_not_listed),
+        T(edition_without_languages),
+        T(missing_language_file),
+        T(edition_dictionary),
+        T(iso_date_localised),
         T(dictionary_not_inherited),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
