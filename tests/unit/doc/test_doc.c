@@ -687,9 +687,8 @@ static void unreadable_file(void **state)
                  "such file or directory");
 }
 
-#define MAX_DEPTH                                                                                  \
-    100 /* RC_DOC_MAX_DEPTH in src/doc/doc_int.h, documented in docs/reliability.md                \
-         */
+#define MAX_DEPTH 100 /* RC_DOC_MAX_DEPTH in src/doc/doc_int.h, documented in docs/reliability.md  \
+                       */
 
 /* Nesting past RC_DOC_MAX_DEPTH is a resource limit: one error, and the
  * build's status says which kind of failure it was. */
