@@ -360,10 +360,16 @@ rc_status rc_config_editions(rc_arena *a, rc_config *c, bool strict, rc_diag *d)
                             s->title, r->language.s, s->name);
             continue;
         }
-        bool listed = strcmp(s->name, r->language.s) != 0;
-        for (size_t j = 0; listed && j < r->languages.n; j++)
-            listed = strcmp(r->languages.v[j].s, s->name) != 0;
-        if (listed)
+        if (strcmp(s->name, r->language.s) == 0) {
+            rc_diag_error(d, s->name_loc,
+                          "%s: '%s' is the base language; its texts are in this file", s->title,
+                          s->name);
+            continue;
+        }
+        bool unlisted = true;
+        for (size_t j = 0; unlisted && j < r->languages.n; j++)
+            unlisted = strcmp(r->languages.v[j].s, s->name) != 0;
+        if (unlisted)
             rc_diag_error(d, s->name_loc,
                           "%s: '%s' is not one of the other languages of 'languages'", s->title,
                           s->name);

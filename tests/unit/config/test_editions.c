@@ -345,6 +345,18 @@ static void edition_not_listed(void **state)
                         "languages of 'languages'");
 }
 
+static void edition_for_base_language(void **state)
+{
+    ctx *x = *state;
+    write_file("es.ini", es_full);
+    assert_int_equal(
+        load(x, base(two, "[edition es]\nfile = es.ini\n[edition en]\nfile = es.ini\n"), false),
+        RC_ERR_CONFIG);
+    assert_string_equal(first(x, RC_DIAG_ERROR),
+                        "t.ini:27:10: error: [edition en]: 'en' is the base language; its texts "
+                        "are in this file");
+}
+
 static void edition_without_languages(void **state)
 {
     ctx *x = *state;
@@ -457,6 +469,7 @@ int main(void)
         T(edition_dictionary),
         T(iso_date_localised),
         T(dictionary_not_inherited),
+        T(edition_for_base_language),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
