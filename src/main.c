@@ -132,6 +132,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "reportc: error: -o and --only only apply to 'build'\n");
         return 2;
     }
+    if (o.strict && o.command == RC_CMD_METRICS) {
+        fprintf(stderr, "reportc: error: --strict only applies to 'build' and 'check'\n");
+        return 2;
+    }
 
     rc_diag *d = rc_diag_new();
     rc_status st = rc_build(&o, d);
