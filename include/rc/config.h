@@ -15,7 +15,8 @@
  *   [style]             palette (#rrggbb, ...), font_dir, font_regular,
  *                       font_italic, font_bold, font_bold_italic,
  *                       font_light, font_size, hyphenation (a .dic path),
- *                       hyphenate (yes/no)
+ *                       hyphenate (yes/no), hyphenation_exceptions
+ *                       (words with hyphens at their breaks: be-yond)
  *   [document]          cover, imprint, contents, back_cover (yes/no);
  *                       front, chapters, back, annexes (lists of .md files);
  *                       lists (figures, tables, boxes, in order)
@@ -253,6 +254,7 @@ typedef struct rc_style_cfg {
     const char *hyphenation; /* resolved .dic path; NULL = by language */
     rc_loc hyphenation_loc;
     bool hyphenate;
+    rc_strlist hyphenation_exceptions; /* words with their breaks ("be-yond") */
     rc_loc loc;
 } rc_style_cfg;
 

@@ -6,6 +6,7 @@
 #ifndef RC_LAYOUT_H
 #define RC_LAYOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "rc/arena.h"
@@ -50,6 +51,21 @@ void rc_hyph_free(rc_hyph *h);
 /* Writes allowed break positions (byte offsets inside word where a hyphen may
  * be inserted) to pos; returns how many. word is UTF-8. */
 size_t rc_hyph_points(const rc_hyph *h, const char *word, size_t len, size_t *pos, size_t cap);
+
+/* Hyphenation exceptions (hyph_exc.c), TeX's \hyphenation: whole words with
+ * their break points ("be-yond"), overriding the dictionary for every letter
+ * run of a word that matches, in any case. Lives in the arena. */
+typedef struct rc_hyph_exc rc_hyph_exc;
+/* The built-in list of language (ISO 639-1; empty for unknown languages). */
+rc_hyph_exc *rc_hyph_exc_new(rc_arena *a, const char *lang);
+/* Adds or replaces one word written with hyphens; false (nothing added) when
+ * it is not letters separated by single hyphens (63 letters at most). */
+bool rc_hyph_exc_add(rc_hyph_exc *e, const char *word, size_t len);
+/* Replaces the points in pos[0..npos) (ascending byte offsets, as from
+ * rc_hyph_points) inside each letter run of word that is an exception with
+ * the exception's; returns the new count (at most cap). */
+size_t rc_hyph_exc_apply(const rc_hyph_exc *e, const char *word, size_t len, size_t *pos,
+                         size_t npos, size_t cap);
 
 rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fonts,
                              const rc_hyph *hyph, rc_diag *d, rc_layout *out);

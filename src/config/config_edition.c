@@ -57,6 +57,7 @@ static const tkey tkeys[] = {
     {RC_CFGI_DOCUMENT, "back", true},
     {RC_CFGI_DOCUMENT, "annexes", true},
     {RC_CFGI_STYLE, "hyphenation", false},
+    {RC_CFGI_STYLE, "hyphenation_exceptions", false},
     {RC_CFGI_FIELD, "label", true},
     {RC_CFGI_FIELD, "values", true},
     {RC_CFGI_METRIC, "label", true},
@@ -165,8 +166,11 @@ static rc_cfgi_sec *merge(edition *e, const rc_cfgi *q, rc_loc ed_loc, size_t *n
             rc_cfgi_key lk = made_key(e->a, "language", e->lang, ed_loc);
             put_key(e->a, &m[i], &lk);
         }
-        /* the base file's dictionary is for its own language */
-        if (m[i].kind == RC_CFGI_STYLE) drop_key(&m[i], "hyphenation");
+        /* the base file's dictionary and exceptions are for its own language */
+        if (m[i].kind == RC_CFGI_STYLE) {
+            drop_key(&m[i], "hyphenation");
+            drop_key(&m[i], "hyphenation_exceptions");
+        }
     }
     *nout = b->nsecs;
     for (size_t i = 0; i < q->nsecs; i++) {

@@ -184,6 +184,7 @@ struct lo {
     const rc_locale *loc;
     const rc_fonts *fonts;
     const rc_hyph *hyph;
+    rc_hyph_exc *hexc; /* built-in + [style] hyphenation_exceptions */
     rc_diag *d;
     lo_style st;
     lo_out out;

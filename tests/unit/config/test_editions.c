@@ -418,7 +418,10 @@ static void dictionary_not_inherited(void **state)
     write_file("es.ini", es_full);
     setenv("RC_HYPHEN_DIR", dir, 1);
     rc_status st =
-        load(x, base(two, "[style]\nhyphenation = own.dic\n[edition es]\nfile = es.ini\n"), false);
+        load(x,
+             base(two, "[style]\nhyphenation = own.dic\nhyphenation_exceptions = be-yond\n"
+                       "[edition es]\nfile = es.ini\n"),
+             false);
     unsetenv("RC_HYPHEN_DIR");
     assert_int_equal(st, RC_OK);
     char want[256];
@@ -426,15 +429,20 @@ static void dictionary_not_inherited(void **state)
     assert_string_equal(x->c->style.hyphenation, want);
     snprintf(want, sizeof want, "%s/hyph_es.dic", dir);
     assert_string_equal(x->c->editions[1]->style.hyphenation, want);
+    assert_int_equal(x->c->style.hyphenation_exceptions.n, 1);
+    assert_int_equal(x->c->editions[1]->style.hyphenation_exceptions.n, 0);
 
     char es_own[1024];
-    snprintf(es_own, sizeof es_own, "%s[style]\nhyphenation = es/own.dic\n", es_full);
+    snprintf(es_own, sizeof es_own,
+             "%s[style]\nhyphenation = es/own.dic\nhyphenation_exceptions = ca-ta-lán\n", es_full);
     write_file("es.ini", es_own);
     rc_diag_free(x->d);
     x->d = rc_diag_new();
     assert_int_equal(load(x, base(two, ed_es), false), RC_OK);
     snprintf(want, sizeof want, "%s/es/own.dic", dir);
     assert_string_equal(x->c->editions[1]->style.hyphenation, want);
+    assert_int_equal(x->c->editions[1]->style.hyphenation_exceptions.n, 1);
+    assert_string_equal(x->c->editions[1]->style.hyphenation_exceptions.v[0].s, "ca-ta-lán");
 }
 
 static void iso_date_localised(void **state)
