@@ -16,7 +16,8 @@ pkgs="build-essential cmake pkg-config zlib1g-dev libhpdf-dev libxlsxwriter-dev 
       nettle-dev libutf8proc-dev libharfbuzz-dev libharfbuzz-subset0
       hyphen-en-gb hyphen-en-us hyphen-es hyphen-pt-pt"
 if [ "$mode" = test ] || [ "$mode" = tex ]; then
-  pkgs="$pkgs poppler-utils qpdf mupdf-tools python3-openpyxl python3 python3-yaml groff-base python3-fitz"
+  pkgs="$pkgs poppler-utils qpdf mupdf-tools python3-openpyxl python3 python3-yaml groff-base python3-fitz
+        librsvg2-bin libreoffice-calc-nogui"
 fi
 if [ "$mode" = tex ]; then
   pkgs="$pkgs texlive-latex-recommended texlive-latex-extra texlive-pictures texlive-fonts-recommended lmodern texlive-xetex texlive-luatex fonts-lato"

@@ -238,6 +238,8 @@ typedef struct rc_output_cfg {
     rc_str basename;  /* default: INI file name without .ini */
     rc_str pdf, tex, data_xlsx, figures_xlsx; /* file names inside dir */
     bool want_pdf, want_tex, want_xlsx;       /* from 'formats' (default all) */
+    rc_str figures;                           /* 'figures': "svg" or "none" (default) */
+    bool want_svg; /* figures = svg: dir/figures/figure-NN-name.svg beside the PDF */
     rc_loc loc;
 } rc_output_cfg;
 

@@ -39,9 +39,20 @@ typedef struct rc_outline_entry {
     const char *dest;
 } rc_outline_entry;
 
+/* A figure's chart as placed: the very display list drawn on the page (the
+ * SVG back end draws the same list; tests compare the two renderings over
+ * this box). x, y is the lower-left corner on the page, in points. */
+typedef struct rc_placed_figure {
+    const rc_node *node; /* the FIGURE node */
+    size_t page;         /* 0-based page index */
+    double x, y, w, h;
+    const rc_draw_list *list;
+} rc_placed_figure;
+
 typedef struct rc_layout {
     RC_VEC(rc_page) pages;
     RC_VEC(rc_outline_entry) outline;
+    RC_VEC(rc_placed_figure) figures; /* in page order */
 } rc_layout;
 
 /* Hyphenation (libhyphen). NULL dictionary = no hyphenation. */

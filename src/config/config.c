@@ -42,8 +42,8 @@ static const char *const report_keys[] = {
     "contact_email", "contact_phone", "website",      "keywords",
     "copyright",     "disclaimer",    "cover_note",   "sample_identifiers",
     "languages",     "strict"};
-static const char *const output_keys[] = {"directory", "basename",     "pdf",    "tex",
-                                          "data_xlsx", "figures_xlsx", "formats"};
+static const char *const output_keys[] = {"directory", "basename",     "pdf",     "tex",
+                                          "data_xlsx", "figures_xlsx", "formats", "figures"};
 static const char *const style_keys[] = {"palette",
                                          "font_dir",
                                          "font_regular",

@@ -154,6 +154,12 @@ static void output(rc_cfgi *p, const rc_cfgi_sec *s)
     o->figures_xlsx = edition_name(
         p, out_name(p, s, "figures_xlsx", rc_arena_printf(p->a, "%s-figures.xlsx", bn)), s,
         "figures_xlsx", sfx);
+    /* Figures as separate files for slides and the web (src/svg). */
+    if (rc_cfgi_get(s, "figures")) {
+        static const char *const figs[] = {"none", "svg"};
+        o->figures = rc_cfgi_str(p, s, "figures");
+        o->want_svg = rc_cfgi_enum(p, o->figures, figs, N(figs), "figure format", 0) == 1;
+    }
     if (!rc_cfgi_get(s, "formats")) {
         o->want_pdf = o->want_tex = o->want_xlsx = true;
         return;

@@ -127,6 +127,7 @@ struct lo_item {
     double line_width;
     /* LO_CHART */
     const rc_draw_list *group;
+    const rc_node *figure; /* the FIGURE node the chart belongs to */
     /* others */
     const lo_row *row;
     const lo_toc *toc;

@@ -111,7 +111,12 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
                      it->colour, it->line_width);
         break;
     case LO_CHART:
-        if (it->group) rc_draw_group(L->a, pg->fg, it->x, top - it->h, it->group);
+        if (it->group) {
+            rc_draw_group(L->a, pg->fg, it->x, top - it->h, it->group);
+            rc_placed_figure pf = {it->figure, pg->index, it->x,    top - it->h,
+                                   it->w,      it->h,     it->group};
+            RC_PUSH(L->a, L->res->figures, pf);
+        }
         break;
     case LO_TOC: {
         lo_fixup f = {it, pg->index, top};

@@ -156,23 +156,25 @@ try:
                   other[1] == base[1] and len(base[1]) > 100, f"{len(other[1])} vs {len(base[1])}")
     for l in LANGS:
         wb = openpyxl.load_workbook(os.path.join(out, names[l]["figs"]), read_only=True)
-        ws = wb.worksheets[-2]  # the Metrics sheet, whatever its name in the language
+        ws = wb.worksheets[-1]  # the Metrics sheet, whatever its name in the language
         got = {row[0]: row[1] for row in ws.iter_rows(values_only=True) if row and row[0]}
         bad = [k for k, v in FACTS.items() if not isinstance(v, tuple) and got.get(k) != v]
         check(f"{l}: workbook metrics are the published facts", not bad, str(bad))
         check(f"{l}: workbook metrics equal `reportc metrics`",
               all(got.get(k) == v or (isinstance(v, float) and abs(got.get(k, 0) - v) < 1e-9)
                   for k, v in metrics.items()))
-    want_sheets = {"en": ("Contents", "Figure 1", "Table 1", "Metrics", "About", "Fields"),
-                   "es": ("Índice", "Figura 1", "Cuadro 1", "Indicadores", "Acerca de", "Campos"),
-                   "pt": ("Índice", "Figura 1", "Quadro 1", "Indicadores", "Sobre", "Campos")}
+    want_sheets = {"en": ("Cover", "Contents", "Notes", "Figure 1", "Table 1", "Metrics", "Fields"),
+                   "es": ("Portada", "Índice", "Notas", "Figura 1", "Cuadro 1", "Indicadores",
+                          "Campos"),
+                   "pt": ("Capa", "Índice", "Notas", "Figura 1", "Quadro 1", "Indicadores",
+                          "Campos")}
     for l in LANGS:
         have = set(sheets[(l, "figs")]) | set(sheets[(l, "data")])
         miss = [s for s in want_sheets[l] if s not in have]
         check(f"{l}: sheet names of docs/workbooks.md", not miss, str(miss))
     wb = openpyxl.load_workbook(os.path.join(out, names["es"]["figs"]), read_only=True)
-    about = [r[0] for r in wb.worksheets[-1].iter_rows(values_only=True) if r and r[0]]
-    check("es: About sheet lists the language file and the Spanish chapters",
+    about = [c for r in wb.worksheets[0].iter_rows(values_only=True) for c in r if c]
+    check("es: Cover sheet lists the language file and the Spanish chapters",
           "config/iuc-lac-2019/es.ini" in about
           and "config/iuc-lac-2019/chapters/es/01-introduction.md" in about, str(about[-12:]))
     wb = openpyxl.load_workbook(os.path.join(out, names["es"]["data"]), read_only=True)
