@@ -215,6 +215,18 @@ if shutil.which("pdflatex"):
 else:
     print("skip pdflatex: not installed (scripts/deps.sh tex)")
 
+# ---- SVG figures: one directory per edition ----------------------------------------
+svgout = os.path.join(tmp, "svg")
+r = run("build", CFG, "-o", svgout, "--only", "pdf", "--figures", "svg", "-q")
+dirs = sorted(d for d in os.listdir(svgout) if d.startswith("figures"))
+check("SVG figures in figures-en, figures-es, figures-pt", r.returncode == 0 and
+      dirs == ["figures-en", "figures-es", "figures-pt"], str(dirs) + r.stderr)
+if dirs == ["figures-en", "figures-es", "figures-pt"]:
+    svg_es = open(os.path.join(svgout, "figures-es", "figure-04-motivation.svg"),
+                  encoding="utf-8").read()
+    check("es: the SVG figure has the Spanish labels", "Compartir y aprender" in svg_es
+          and "Sharing and learning" not in svg_es)
+
 # ---- determinism ------------------------------------------------------------------
 out2 = os.path.join(tmp, "out2")
 run("build", CFG, "-o", out2, "-q")
