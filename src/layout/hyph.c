@@ -23,7 +23,8 @@ enum { LEFT_MIN = 2, RIGHT_MIN = 3, MIN_LETTERS = 5, MAX_LETTERS = 60 };
 struct rc_hyph {
     rc_hyph_pat *pat;
     HyphenDict *dict;
-    bool latin1; /* an ISO8859-1 dictionary (Debian's hyph_pt_PT.dic): words go in as Latin-1 */
+    bool latin1; /* libhyphen with an ISO8859-1 dictionary (Debian's hyph_pt_PT.dic):
+                  * words go in as Latin-1 */
 };
 
 rc_hyph *rc_hyph_load(const char *dic_path, rc_loc loc, rc_diag *d)
@@ -48,7 +49,9 @@ rc_hyph *rc_hyph_load(const char *dic_path, rc_loc loc, rc_diag *d)
     }
     h->pat = pat;
     h->dict = dict;
-    h->latin1 = strcmp(dict->cset, "ISO8859-1") == 0 || strcmp(dict->cset, "ISO-8859-1") == 0;
+    /* hyph_pat turns Latin-1 patterns into UTF-8; libhyphen keeps them */
+    h->latin1 =
+        dict && (strcmp(dict->cset, "ISO8859-1") == 0 || strcmp(dict->cset, "ISO-8859-1") == 0);
     return h;
 }
 
