@@ -137,6 +137,25 @@ lo_item lo_unit_of(lo *L, lo_items *kids, double x, double w)
     return u;
 }
 
+/* ---- structure ------------------------------------------------------ */
+
+rc_tag *lo_tag(lo *L, rc_tag_type type)
+{
+    return rc_tag_add(L->a, L->tags, L->tag, type);
+}
+
+/* Headings follow the document's levels but never skip one on the way down
+ * (a level-3 heading straight after a level-1 one is tagged H2): assistive
+ * technology navigates by heading level (Matterhorn 14-003). */
+rc_tag *lo_heading_tag(lo *L, int level)
+{
+    if (level < 1) level = 1;
+    if (level > L->hlevel + 1) level = L->hlevel + 1;
+    if (level > 6) level = 6;
+    L->hlevel = level;
+    return lo_tag(L, rc_tag_heading(level));
+}
+
 /* ---- destinations ---------------------------------------------------- */
 
 /* Destinations are found by hash: a contents page asks for every heading's
@@ -195,10 +214,12 @@ static const rc_node *first_heading(const rc_node *sec)
     return NULL;
 }
 
+/* The running heads' title: the part's short_title when it has one (the
+ * contents and the outline keep the full title). */
 static const char *running_title(lo *L, const rc_node *h)
 {
     if (!h) return "";
-    char *t = rc_node_plain_text(L->a, h);
+    const char *t = h->short_title ? h->short_title : rc_node_plain_text(L->a, h);
     if (h->number && *h->number) return rc_arena_printf(L->a, "%s %s", h->number, t ? t : "");
     return t ? t : "";
 }
@@ -216,11 +237,16 @@ static void section(lo *L, const rc_node *sec)
         np->restart = RC_PAGE_ROMAN;
         L->roman_started = true;
     }
-    np->running = running_title(L, first_heading(sec));
+    const rc_node *h = first_heading(sec);
+    np->running = running_title(L, h);
+    np->share = h && h->share_page && sec->first == h && np->restart < 0;
     lo_item it = {.kind = LO_NEWPAGE, .np = np};
     lo_push(L, it);
     lo_ctx c = lo_body_ctx(L);
+    rc_tag *outer = L->tag;
+    L->tag = lo_tag(L, RC_TAG_SECT);
     lo_blocks(L, &c, sec->first);
+    L->tag = outer;
 }
 
 static void walk(lo *L, const rc_node *root)
@@ -282,6 +308,8 @@ rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fon
     L->nfn = doc->footnotes.n;
     L->fn_by_num = rc_arena_array(a, L->nfn + 1, sizeof *L->fn_by_num);
     L->out.items = &L->items;
+    L->tags = out->tags = rc_tags_new(a, RC_TAG_DOCUMENT);
+    L->tag = L->tags->root;
 
     if (!fonts->f[RC_FONT_REGULAR]) {
         rc_loc none = {0};
