@@ -22,6 +22,8 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The sample lists `languages = en, es, pt`: one run writes the three editions
+# (out/iuc-lac-2019-en.pdf, -es.pdf, -pt.pdf, their .tex and workbooks).
 report: build
 	@$(BUILD)/reportc build $(CONFIG)
 

@@ -29,4 +29,4 @@ cd "$tmp/repo"
 "$fresh" \
     'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ./reportc_*.deb' \
     'reportc --version && test -r /usr/share/reportc/fonts/Lato-Regular.ttf && test -s /usr/share/man/man1/reportc.1.gz && test -s /usr/share/bash-completion/completions/reportc && ! dpkg -l | grep -E "^ii +(lib[a-z0-9.-]+-dev|gcc|cmake) "' \
-    'ex=$(mktemp -d) && cp -r /usr/share/doc/reportc/examples/iuc-lac-2019/. "$ex" && cd "$ex" && reportc check config/iuc-lac-2019.ini && reportc build config/iuc-lac-2019.ini && test -s out/iuc-lac-2019.pdf && test -s out/iuc-lac-2019.tex && test -s out/iuc-lac-2019-data.xlsx && test -s out/iuc-lac-2019-figures.xlsx'
+    'ex=$(mktemp -d) && cp -r /usr/share/doc/reportc/examples/iuc-lac-2019/. "$ex" && cd "$ex" && reportc check config/iuc-lac-2019.ini && reportc build config/iuc-lac-2019.ini && test -s out/iuc-lac-2019-en.pdf && test -s out/iuc-lac-2019-es.pdf && test -s out/iuc-lac-2019-pt.pdf && test -s out/iuc-lac-2019-pt.tex && test -s out/iuc-lac-2019-es-data.xlsx && test -s out/iuc-lac-2019-pt-figures.xlsx'

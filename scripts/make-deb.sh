@@ -104,8 +104,7 @@ Version: $version
 Architecture: $arch
 Maintainer: reportc maintainers <reportc@packages.example.org>
 Installed-Size: $(du -sk --exclude=DEBIAN "$stage" | awk '{ print $1 }')
-Depends: $shlibs, fonts-lato (>= 2.0-2), hyphen-en-gb
-Recommends: hyphen-es, hyphen-pt-pt
+Depends: $shlibs, fonts-lato (>= 2.0-2), hyphen-en-gb, hyphen-es, hyphen-pt-pt
 Suggests: texlive-latex-recommended, texlive-latex-extra, texlive-pictures, texlive-plain-generic, tex-gyre, lmodern
 Section: text
 Priority: optional

@@ -20,7 +20,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"build", RC_CMD_BUILD, "build CONFIG [-o DIR] [--only pdf,tex,xlsx] [--figures svg] [-q]",
+    {"build", RC_CMD_BUILD,
+     "build CONFIG [-o DIR] [--only pdf,tex,xlsx] [--figures svg] [-q] [--strict]",
      "write the outputs named in [output] (or those of --only)",
      "Reads CONFIG, computes every metric, aggregate, figure and table, typesets the\n"
      "report and writes the PDF, the .tex and the two workbooks. Every output is\n"
@@ -30,14 +31,16 @@ static const command commands[] = {
      "  -o, --output DIR   write outputs into DIR instead of [output] directory\n"
      "      --only LIST    comma-separated subset of: pdf, tex, xlsx\n"
      "      --figures svg  also write each figure as out/figures/figure-NN-name.svg\n"
-     "  -q, --quiet        do not print the written files\n"},
-    {"check", RC_CMD_CHECK, "check CONFIG",
+     "  -q, --quiet        do not print the written files\n"
+     "      --strict       a text an edition does not translate is an error\n"},
+    {"check", RC_CMD_CHECK, "check CONFIG [--strict]",
      "read, validate and typeset everything in memory; write nothing",
      "Runs every stage of 'build' (including SOURCE_DATE_EPOCH and the typesetting,\n"
      "so a glyph missing from the fonts is found) but writes no file. On success it\n"
      "prints one line: what was checked and how many warnings.\n"
      "\n"
-     "  -q, --quiet        do not print the summary line\n"},
+     "  -q, --quiet        do not print the summary line\n"
+     "      --strict       a text an edition does not translate is an error\n"},
     {"metrics", RC_CMD_METRICS, "metrics CONFIG [--json]",
      "print every named metric, one 'name = value' per line",
      "Computes the metrics of CONFIG and prints them, one 'name = value' per line,\n"
@@ -89,6 +92,8 @@ static void usage(FILE *f)
           "      --json         (metrics) print one JSON object {name: number}\n"
           "      --language L   (new) en, es or pt\n"
           "  -q, --quiet        (build, check, new) print no summary of what was done\n"
+          "      --strict       (build, check, watch) an untranslated text of an edition\n"
+          "                     is an error\n"
           "  -h, --help         show this help\n"
           "  -V, --version      show the version\n"
           "\n"
@@ -181,15 +186,12 @@ static int check_applies(const rc_options *o, bool set, const char *opt, unsigne
 
 int main(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
-                                             {"only", required_argument, NULL, 'O'},
-                                             {"json", no_argument, NULL, 'j'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"figures", required_argument, NULL, 'F'},
-                                             {"language", required_argument, NULL, 'L'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {"version", no_argument, NULL, 'V'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},  {"only", required_argument, NULL, 'O'},
+        {"json", no_argument, NULL, 'j'},          {"quiet", no_argument, NULL, 'q'},
+        {"figures", required_argument, NULL, 'F'}, {"language", required_argument, NULL, 'L'},
+        {"strict", no_argument, NULL, 'S'},        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0}};
     rc_options o = {.out = stdout};
     const char *cmd = NULL;
     bool want_help = false;
@@ -220,6 +222,9 @@ int main(int argc, char **argv)
             break;
         case 'L':
             o.language = optarg;
+            break;
+        case 'S':
+            o.strict = true;
             break;
         case 'h':
             want_help = true;
@@ -257,7 +262,9 @@ int main(int argc, char **argv)
     if (!check_applies(&o, o.json, "--json", CMD(RC_CMD_METRICS), "'metrics'") ||
         !check_applies(&o, o.only || o.outdir, "-o and --only", writes, "'build' and 'watch'") ||
         !check_applies(&o, o.figures_svg, "--figures", writes, "'build' and 'watch'") ||
-        !check_applies(&o, o.language, "--language", CMD(RC_CMD_NEW), "'new'"))
+        !check_applies(&o, o.language, "--language", CMD(RC_CMD_NEW), "'new'") ||
+        !check_applies(&o, o.strict, "--strict", writes | CMD(RC_CMD_CHECK),
+                       "'build', 'check' and 'watch'"))
         return 2;
 
     rc_diag *d = rc_diag_new();

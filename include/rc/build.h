@@ -33,6 +33,7 @@ typedef struct rc_options {
     unsigned only;        /* RC_OUT_* mask; 0 = as configured */
     bool json;            /* metrics --json */
     bool quiet;           /* no per-output lines */
+    bool strict;          /* --strict: an untranslated text of an edition is an error */
     bool figures_svg;     /* --figures svg: also each figure as an SVG file */
     const char *language; /* new --language (en, es, pt); NULL = en */
     FILE *out;            /* where metrics / build summaries go (stdout) */

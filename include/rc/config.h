@@ -8,7 +8,8 @@
  *                       catalogue, publisher, place, contact_name,
  *                       contact_address, contact_email, contact_phone,
  *                       website, keywords (a | b), copyright, disclaimer,
- *                       cover_note, sample_identifiers (yes/no)
+ *                       cover_note, sample_identifiers (yes/no),
+ *                       languages (en, es, pt: one edition each), strict
  *   [output]            directory, basename, pdf, tex, data_xlsx,
  *                       figures_xlsx, formats (pdf, tex, xlsx)
  *   [style]             palette (#rrggbb, ...), font_dir, font_regular,
@@ -35,6 +36,7 @@
  *   [table NAME]        caption, source, note, aggregate | file, columns,
  *                       widths
  *   [box NAME]          title, file
+ *   [edition LANG]      file: the INI file holding that language's texts
  * Lists are comma-separated unless said otherwise; 'values', 'missing', 'authors', 'keywords',
  * 'columns' and 'items' use '|' because labels may contain commas. Inline ';' comments are not
  * recognised (';' is a legal value), only full-line comments. */
@@ -226,6 +228,8 @@ typedef struct rc_report_cfg {
     rc_strlist keywords; /* '|'-separated */
     rc_str copyright, disclaimer, cover_note;
     bool sample_identifiers;
+    rc_strlist languages; /* editions to build ('languages'); n == 0: one, in 'language' */
+    bool strict;          /* 'strict': a missing translation is an error */
     rc_loc loc;
 } rc_report_cfg;
 
@@ -265,9 +269,20 @@ typedef struct rc_document_cfg {
     rc_loc loc;
 } rc_document_cfg;
 
+typedef struct rc_cfgi rc_cfgi; /* the raw sections (config module only) */
+
 typedef struct rc_config {
     const char *path; /* the INI file as given */
     const char *dir;  /* its directory */
+    /* Editions: one complete configuration per language of 'languages',
+     * made by rc_config_editions (NULL/0 before, and for a config without
+     * 'languages'). editions[i]->edition is its language code; the base
+     * language's entry is this config itself. */
+    struct rc_config **editions;
+    size_t neditions;
+    const char *edition;      /* this config's edition language, or NULL (single) */
+    const char *edition_path; /* the language file read for it, or NULL */
+    rc_cfgi *raw;
     rc_report_cfg report;
     rc_output_cfg output;
     rc_style_cfg style;
@@ -296,6 +311,14 @@ rc_status rc_config_load(rc_arena *a, const char *path, rc_diag *d, rc_config **
  * resolve against base_dir). For tests and fuzzing. */
 rc_status rc_config_parse(rc_arena *a, const char *file, const char *base_dir, const char *text,
                           size_t len, rc_diag *d, rc_config **out);
+
+/* Builds c->editions from [report] languages and the [edition LANG]
+ * sections: each edition is the base configuration with the texts of its
+ * language file laid over it (docs/config.md, "Editions"). A text the
+ * language file lacks falls back to the base text with a warning, or an
+ * error when strict (--strict or [report] strict = yes). Returns RC_OK or
+ * RC_ERR_CONFIG (reported). Without 'languages' it does nothing. */
+rc_status rc_config_editions(rc_arena *a, rc_config *c, bool strict, rc_diag *d);
 
 /* Lookups by name (NULL when absent). */
 const rc_source_cfg *rc_config_source(const rc_config *c, const char *name);

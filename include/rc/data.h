@@ -108,6 +108,13 @@ enum {
 rc_status rc_data_build(rc_arena *a, const rc_config *cfg, unsigned flags, rc_diag *d,
                         rc_data *out);
 
+/* The data of an edition (rc_config_editions) from the base configuration's
+ * data: the same numbers, with the edition's labels (codes, fields, the
+ * word for "All"); aggregates with order = label are sorted again. Nothing
+ * is read or counted again. out shares base's numbers; both live in a. */
+rc_status rc_data_for_edition(rc_arena *a, const rc_data *base, const rc_config *edition,
+                              rc_data *out);
+
 const rc_metric_value *rc_data_metric(const rc_data *data, const char *name);
 const rc_agg *rc_data_agg(const rc_data *data, const char *name);
 const rc_source_data *rc_data_source(const rc_data *data, const char *name);

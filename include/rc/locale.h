@@ -1,8 +1,10 @@
 /* locale: every fixed word of the output ("Contents", "Figure", "Source",
- * "List of figures", ...) and the number formats of a report language. The
- * layout, LaTeX and workbook code take words only from here. English now;
- * a new language is one more table in locale.c (a test checks every table is
- * complete). */
+ * "List of figures", ...), the number, percent and date formats, quotation
+ * marks, the LaTeX babel name and the hyphenation dictionaries of a report
+ * language: one table per language (English, Spanish, European Portuguese)
+ * in locale.c. The layout, LaTeX and workbook code take words only from
+ * here; a new language is one more table (a test checks every table is
+ * complete). The tables are static: nothing returned is to be freed. */
 #ifndef RC_LOCALE_H
 #define RC_LOCALE_H
 
@@ -58,15 +60,24 @@ typedef enum rc_word {
     RC_W_COUNT_WORDS   /* sentinel */
 } rc_word;
 
+enum { RC_LOCALE_MAX_DICTS = 4 };
+
 typedef struct rc_locale {
-    const char *lang;      /* "en" */
-    const char *babel;     /* LaTeX babel name: "british" */
-    const char *hyph_dict; /* default libhyphen dictionary file name */
+    const char *lang;  /* "en" */
+    const char *name;  /* the language's own name, for messages: "español" */
+    const char *babel; /* LaTeX babel name: "british" */
+    /* libhyphen dictionary file names in /usr/share/hyphen, best first (the
+     * first one present is used; NULL-terminated), and the Debian package
+     * that ships them, named when none is installed. */
+    const char *hyph_dicts[RC_LOCALE_MAX_DICTS + 1];
+    const char *hyph_package;
     const char *words[RC_W_COUNT_WORDS];
     const char *decimal;     /* "." */
     const char *thousands;   /* "," (used from 10 000 up; "" for none) */
     const char *percent_sep; /* between number and "%": "" or U+00A0 */
     const char *months[12];
+    const char *date_sep;                 /* between day, month and year: " " or " de " */
+    const char *quote_open, *quote_close; /* primary quotation marks */
 } rc_locale;
 
 /* The locale for a language code; NULL when not supported. */
@@ -80,6 +91,14 @@ const char *rc_locale_word(const rc_locale *l, rc_word w);
 size_t rc_format_number(const rc_locale *l, double v, int decimals, char *buf, size_t n);
 /* v is a share (0..1): 0.9375 with 1 decimal -> "93.8%" (+ percent_sep). */
 size_t rc_format_percent(const rc_locale *l, double v, int decimals, char *buf, size_t n);
+
+/* A calendar date in the locale's words: month 1..12, day 1..31 or 0 for a
+ * month and year ("June 2019", "junio de 2019", "3 de junho de 2019").
+ * Returns 0 and writes "" when month is out of range. */
+size_t rc_format_date(const rc_locale *l, int year, int month, int day, char *buf, size_t n);
+/* An ISO date as written in a config ("2019", "2019-06", "2019-06-03") in
+ * the locale's words; any other text is copied unchanged. */
+size_t rc_format_iso_date(const rc_locale *l, const char *iso, char *buf, size_t n);
 
 /* Applies a format spec to a value:
  *   ""/"auto"     integers plainly, else up to 2 decimals

@@ -9,7 +9,8 @@
  *     thousands separator is used only from 10 000 up ("1234", "12,345"),
  *     following the EU Interinstitutional Style Guide;
  *   - the percent sign follows the number with percent_sep between them:
- *     "" in English ("93.8%"), a no-break space in Spanish ("93,8 %");
+ *     "" in English ("93.8%"), a no-break space in Spanish and Portuguese
+ *     ("93,8 %");
  *   - rounding is half away from zero on the *decimal* value as written with
  *     15 significant digits, so 2.675 rounds to 2.68 and 0.125 to 0.13 even
  *     though their binary doubles are slightly off;
@@ -28,8 +29,10 @@
 
 static const rc_locale en = {
     .lang = "en",
+    .name = "English",
     .babel = "british",
-    .hyph_dict = "hyph_en_GB.dic",
+    .hyph_dicts = {"hyph_en_GB.dic", "hyph_en_Latn_GB.dic", "hyph_en_US.dic"},
+    .hyph_package = "hyphen-en-gb",
     .words =
         {
             [RC_W_CONTENTS] = "Contents",
@@ -85,6 +88,9 @@ static const rc_locale en = {
     .percent_sep = "",
     .months = {"January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December"},
+    .date_sep = " ",
+    .quote_open = "“",
+    .quote_close = "”",
 };
 
 /* Spanish follows the EU Interinstitutional Style Guide (Libro de estilo):
@@ -92,8 +98,10 @@ static const rc_locale en = {
  * thousands and before the percent sign. */
 static const rc_locale es = {
     .lang = "es",
+    .name = "español",
     .babel = "spanish",
-    .hyph_dict = "hyph_es_ES.dic", /* Debian hyphen-es ships hyph_es_ES.dic, no hyph_es.dic */
+    .hyph_dicts = {"hyph_es.dic", "hyph_es_ES.dic"},
+    .hyph_package = "hyphen-es",
     .words =
         {
             [RC_W_CONTENTS] = "Índice",
@@ -150,13 +158,19 @@ static const rc_locale es = {
     .percent_sep = NBSP,
     .months = {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
                "septiembre", "octubre", "noviembre", "diciembre"},
+    .date_sep = " de ",
+    .quote_open = "«", /* comillas angulares, the first level in Spanish */
+    .quote_close = "»",
 };
 
-/* European Portuguese (EU style guide: "quadro", "caixa", "ficheiros"). */
+/* European Portuguese (EU style guide: "quadro", "caixa", "ficheiros";
+ * decimal comma, a no-break space for thousands and before "%"). */
 static const rc_locale pt = {
     .lang = "pt",
+    .name = "português",
     .babel = "portuguese",
-    .hyph_dict = "hyph_pt_PT.dic",
+    .hyph_dicts = {"hyph_pt_PT.dic", "hyph_pt_BR.dic"},
+    .hyph_package = "hyphen-pt-pt",
     .words =
         {
             [RC_W_CONTENTS] = "Índice",
@@ -210,9 +224,12 @@ static const rc_locale pt = {
         },
     .decimal = ",",
     .thousands = NBSP,
-    .percent_sep = "",
+    .percent_sep = NBSP,
     .months = {"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
                "setembro", "outubro", "novembro", "dezembro"},
+    .date_sep = " de ",
+    .quote_open = "“",
+    .quote_close = "”",
 };
 
 static const rc_locale *const all[] = {&en, &es, &pt};
@@ -452,4 +469,51 @@ size_t rc_format_value(const rc_locale *l, double v, const char *spec, char *buf
         break;
     }
     return 0;
+}
+
+/* ---- dates -------------------------------------------------------------- */
+
+size_t rc_format_date(const rc_locale *l, int year, int month, int day, char *buf, size_t n)
+{
+    if (!l) l = &en;
+    size_t pos = 0;
+    if (n) buf[0] = '\0';
+    if (month < 1 || month > 12) return 0;
+    char num[16];
+    if (day > 0) {
+        snprintf(num, sizeof num, "%d", day);
+        puts_(buf, n, &pos, num);
+        puts_(buf, n, &pos, l->date_sep);
+    }
+    puts_(buf, n, &pos, l->months[month - 1]);
+    snprintf(num, sizeof num, "%d", year);
+    puts_(buf, n, &pos, l->date_sep);
+    puts_(buf, n, &pos, num);
+    return pos;
+}
+
+/* Reads exactly 'len' digits at s. */
+static bool digits(const char *s, size_t len, int *out)
+{
+    int v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+size_t rc_format_iso_date(const rc_locale *l, const char *iso, char *buf, size_t n)
+{
+    size_t len = iso ? strlen(iso) : 0;
+    int y = 0, m = 0, d = 0;
+    bool ok = (len == 7 || len == 10) && digits(iso, 4, &y) && iso[4] == '-' &&
+              digits(iso + 5, 2, &m) && m >= 1 && m <= 12;
+    if (ok && len == 10) ok = iso[7] == '-' && digits(iso + 8, 2, &d) && d >= 1 && d <= 31;
+    if (ok) return rc_format_date(l, y, m, d, buf, n);
+    size_t pos = 0;
+    if (n) buf[0] = '\0';
+    puts_(buf, n, &pos, iso ? iso : "");
+    return pos;
 }

@@ -37,52 +37,6 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static void print_number(FILE *f, const rc_metric_value *m)
-{
-    if (isnan(m->value) || isinf(m->value))
-        fputs("null", f);
-    else if (m->integral || (fabs(m->value) < 1e15 && m->value == floor(m->value)))
-        fprintf(f, "%.0f", m->value);
-    else
-        fprintf(f, "%.10g", m->value);
-}
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
-static void print_metrics(const rc_options *o, const rc_data *data)
-{
-    FILE *f = o->out ? o->out : stdout;
-    if (o->json) {
-        fputc('{', f);
-        for (size_t i = 0; i < data->nmetrics; i++) {
-            fputs(i ? ",\n  " : "\n  ", f);
-            json_string(f, data->metrics[i].name);
-            fputs(": ", f);
-            print_number(f, &data->metrics[i]);
-        }
-        fputs(data->nmetrics ? "\n}\n" : "}\n", f);
-        return;
-    }
-    for (size_t i = 0; i < data->nmetrics; i++) {
-        fprintf(f, "%s = ", data->metrics[i].name);
-        print_number(f, &data->metrics[i]);
-        fputc('\n', f);
-    }
-}
-
 /* mkdir -p; records whether it created the leaf so a failed build can
  * remove it again. */
 int rc_build_mkdirs(const char *path, bool *created)
@@ -349,6 +303,7 @@ static void visit_watch(input_visitor *v, const char *path, const char *what, co
 static void walk_inputs(input_visitor *in, const rc_config *cfg, unsigned want)
 {
     add_input(in, cfg->path, "the configuration file", NULL);
+    add_input(in, cfg->edition_path, "the language file", NULL);
     for (size_t i = 0; i < cfg->nsources; i++)
         add_input(in, cfg->sources[i].path, "the CSV file of source", cfg->sources[i].name.s);
     const rc_document_cfg *dc = &cfg->document;
@@ -436,15 +391,33 @@ static bool check_targets(rc_arena *a, const rc_config *cfg, const char *dir, un
     return ok;
 }
 
-static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config *cfg,
-                               const rc_doc *doc, unsigned want, rc_build_cache *cache, rc_diag *d)
+/* One edition's outputs in the making. */
+typedef struct edition_out {
+    typeset_job job;
+    pthread_t thread;
+    bool threaded, typeset;
+    const char *pdf_target, *svg_dir;
+    bool svg_created;
+    rc_diag *pdf_diag;
+    pending_vec rest; /* its .tex and workbooks */
+} edition_out;
+
+/* Writes every edition's outputs to temporary files, then renames them all
+ * into place: a failure in any edition leaves the directory as it was. */
+static rc_status write_outputs(rc_arena *a, const rc_options *o, rc_config *const *cfgs,
+                               const rc_doc *docs, size_t ned, unsigned want, rc_build_cache *cache,
+                               rc_diag *d)
 {
+    const rc_config *cfg = cfgs[0];
     const char *dir = o->outdir ? o->outdir : cfg->output.dir;
     /* -o DIR is reported as the command line's, not as the INI key's */
     rc_loc dloc = o->outdir                 ? (rc_loc){0}
                   : cfg->output.directory.s ? cfg->output.directory.loc
                                             : cfg->output.loc;
-    if (!check_targets(a, cfg, dir, want, d)) return RC_ERR_CONFIG;
+    bool targets_ok = true;
+    for (size_t e = 0; e < ned; e++)
+        targets_ok &= check_targets(a, cfgs[e], dir, want, d);
+    if (!targets_ok) return RC_ERR_CONFIG;
     bool created = false;
     if (rc_build_mkdirs(dir, &created) != 0) {
         rc_diag_error(d, dloc, "cannot create output directory '%s': %s", dir, strerror(errno));
@@ -455,86 +428,103 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
         return RC_ERR_IO;
     }
 
-    pending_vec outv = {0};
     rc_status st = RC_OK;
-    /* Figures as SVG files go into DIR/figures (created, and removed again
-     * by a failed build that created it). */
-    bool svg = o->figures_svg || cfg->output.want_svg, svg_created = false;
-    const char *svg_dir = svg ? rc_path_join(a, dir, "figures") : NULL;
-    if (svg && rc_build_mkdirs(svg_dir, &svg_created) != 0) {
-        rc_diag_error(d, dloc, "cannot create figures directory '%s': %s", svg_dir,
-                      strerror(errno));
-        if (created) rmdir(dir);
-        return RC_ERR_IO;
-    }
-    int64_t epoch = rc_date_report_epoch(cfg->report.year.s);
-
-    /* The PDF path (fonts, hyphenation, layout, PDF) runs on its own thread
-     * with its own arena and diagnostics while this thread writes the .tex
-     * and the workbooks: the stages only read the shared document, data and
-     * configuration. Diagnostics are merged in a fixed order afterwards, so
-     * the output does not depend on scheduling. */
-    rc_diag *pdf_diag = NULL, *rest_diag = rc_diag_new();
-    typeset_job job = {0};
-    pthread_t thread;
-    bool threaded = false;
-    const char *pdf_target = NULL;
-    bool typeset = (want & RC_OUT_PDF) || svg;
-    if (typeset) {
-        pdf_target = want & RC_OUT_PDF ? rc_path_join(a, dir, cfg->output.pdf.s) : NULL;
-        pdf_diag = rc_diag_new();
-        job = (typeset_job){.a = rc_arena_new(),
-                            .cfg = cfg,
-                            .doc = doc,
-                            .d = pdf_diag,
-                            .tmp = pdf_target ? rc_out_tmpname(a, pdf_target) : NULL,
-                            .cache = cache,
-                            .svg_dir = svg_dir};
-        threaded = pthread_create(&thread, NULL, typeset_thread, &job) == 0;
-        if (!threaded) typeset_thread(&job);
-    }
-    if (want & RC_OUT_TEX) {
-        const char *target = rc_path_join(a, dir, cfg->output.tex.s);
-        const char *tmp = rc_out_tmpname(a, target);
-        st = rc_latex_write(a, doc, tmp, rest_diag);
-        if (st == RC_OK) RC_PUSH(a, outv, ((pending){tmp, target, "tex"}));
-    }
-    if (st == RC_OK && (want & RC_OUT_XLSX)) {
-        const char *target = rc_path_join(a, dir, cfg->output.data_xlsx.s);
-        const char *tmp = rc_out_tmpname(a, target);
-        st = rc_xlsx_write_data(a, doc, tmp, epoch, rest_diag);
-        if (st == RC_OK) {
-            RC_PUSH(a, outv, ((pending){tmp, target, "xlsx"}));
-            target = rc_path_join(a, dir, cfg->output.figures_xlsx.s);
-            tmp = rc_out_tmpname(a, target);
-            st = rc_xlsx_write_figures(a, doc, tmp, epoch, rest_diag);
-            if (st == RC_OK) RC_PUSH(a, outv, ((pending){tmp, target, "xlsx"}));
+    edition_out *eo = rc_arena_array(a, ned, sizeof *eo);
+    /* Figures as SVG files go into DIR/figures, DIR/figures-LANG with
+     * several editions (created, and removed again by a failed build that
+     * created them). */
+    bool svg = o->figures_svg || cfg->output.want_svg;
+    for (size_t e = 0; e < ned && svg; e++) {
+        eo[e].svg_dir = rc_path_join(
+            a, dir, ned > 1 ? rc_arena_printf(a, "figures-%s", cfgs[e]->edition) : "figures");
+        if (rc_build_mkdirs(eo[e].svg_dir, &eo[e].svg_created) != 0) {
+            rc_diag_error(d, dloc, "cannot create figures directory '%s': %s", eo[e].svg_dir,
+                          strerror(errno));
+            for (size_t k = 0; k <= e; k++)
+                if (eo[k].svg_created) rmdir(eo[k].svg_dir);
+            if (created) rmdir(dir);
+            return RC_ERR_IO;
         }
     }
-    size_t pages = 0;
-    size_t nsvg = 0;
-    if (typeset) {
-        if (threaded) pthread_join(thread, NULL);
-        rc_diag_append(d, pdf_diag);
-        rc_diag_free(pdf_diag);
-        pages = job.pages;
-        /* The PDF goes first in the list, as it is the main output; the
-         * figures' files last. Their names move out of the job's arena. */
-        pending_vec all = {0};
-        if (job.st == RC_OK && pdf_target) RC_PUSH(a, all, ((pending){job.tmp, pdf_target, "pdf"}));
-        for (size_t i = 0; i < outv.n; i++)
-            RC_PUSH(a, all, outv.v[i]);
-        for (size_t i = 0; i < job.svgs.n; i++) /* written even if a later step failed */
-            RC_PUSH(a, all,
-                    ((pending){rc_arena_strdup(a, job.svgs.v[i].tmp),
-                               rc_arena_strdup(a, job.svgs.v[i].target), "svg"}));
-        nsvg = job.svgs.n;
-        outv = all;
-        rc_arena_free(job.a);
-        if (job.st != RC_OK && st == RC_OK) st = job.st;
+
+    /* The PDF path (fonts, hyphenation, layout, PDF) of each edition runs on
+     * its own thread with its own arena and diagnostics while this thread
+     * writes the .tex files and the workbooks: the stages only read the
+     * shared documents, data and configurations. Diagnostics are merged in a
+     * fixed order afterwards, so the output does not depend on scheduling.
+     * The watcher's cache (one set of fonts and patterns) serves a single
+     * edition only. */
+    rc_diag *rest_diag = rc_diag_new();
+    for (size_t e = 0; e < ned; e++) {
+        edition_out *x = &eo[e];
+        x->typeset = (want & RC_OUT_PDF) || svg;
+        if (!x->typeset) continue;
+        x->pdf_target = want & RC_OUT_PDF ? rc_path_join(a, dir, cfgs[e]->output.pdf.s) : NULL;
+        x->pdf_diag = rc_diag_new();
+        x->job = (typeset_job){.a = rc_arena_new(),
+                               .cfg = cfgs[e],
+                               .doc = &docs[e],
+                               .d = x->pdf_diag,
+                               .tmp = x->pdf_target ? rc_out_tmpname(a, x->pdf_target) : NULL,
+                               .cache = ned == 1 ? cache : NULL,
+                               .svg_dir = x->svg_dir};
+        x->threaded = pthread_create(&x->thread, NULL, typeset_thread, &x->job) == 0;
+        if (!x->threaded) typeset_thread(&x->job);
     }
-    pending *out = outv.v;
-    size_t nout = outv.n;
+    for (size_t e = 0; e < ned && st == RC_OK; e++) {
+        const rc_config *ec = cfgs[e];
+        const rc_doc *doc = &docs[e];
+        pending_vec *outv = &eo[e].rest;
+        int64_t epoch = rc_date_report_epoch(ec->report.year.s);
+        if (want & RC_OUT_TEX) {
+            const char *target = rc_path_join(a, dir, ec->output.tex.s);
+            const char *tmp = rc_out_tmpname(a, target);
+            st = rc_latex_write(a, doc, tmp, rest_diag);
+            if (st == RC_OK) RC_PUSH(a, *outv, ((pending){tmp, target, "tex"}));
+        }
+        if (st == RC_OK && (want & RC_OUT_XLSX)) {
+            const char *target = rc_path_join(a, dir, ec->output.data_xlsx.s);
+            const char *tmp = rc_out_tmpname(a, target);
+            st = rc_xlsx_write_data(a, doc, tmp, epoch, rest_diag);
+            if (st == RC_OK) {
+                RC_PUSH(a, *outv, ((pending){tmp, target, "xlsx"}));
+                target = rc_path_join(a, dir, ec->output.figures_xlsx.s);
+                tmp = rc_out_tmpname(a, target);
+                st = rc_xlsx_write_figures(a, doc, tmp, epoch, rest_diag);
+                if (st == RC_OK) RC_PUSH(a, *outv, ((pending){tmp, target, "xlsx"}));
+            }
+        }
+    }
+    /* Per edition: the PDF first, as it is the main output, then the .tex
+     * and the workbooks, then the figures' files (their names move out of
+     * the job's arena). */
+    pending_vec all = {0};
+    size_t *pages = rc_arena_array(a, ned, sizeof *pages);
+    size_t nsvg = 0;
+    for (size_t e = 0; e < ned; e++) {
+        edition_out *x = &eo[e];
+        if (x->typeset) {
+            if (x->threaded) pthread_join(x->thread, NULL);
+            rc_diag_append(d, x->pdf_diag);
+            rc_diag_free(x->pdf_diag);
+            pages[e] = x->job.pages;
+            if (x->job.st == RC_OK && x->pdf_target)
+                RC_PUSH(a, all, ((pending){x->job.tmp, x->pdf_target, "pdf"}));
+        }
+        for (size_t i = 0; i < x->rest.n; i++)
+            RC_PUSH(a, all, x->rest.v[i]);
+        if (x->typeset) {
+            for (size_t i = 0; i < x->job.svgs.n; i++) /* written even if a later step failed */
+                RC_PUSH(a, all,
+                        ((pending){rc_arena_strdup(a, x->job.svgs.v[i].tmp),
+                                   rc_arena_strdup(a, x->job.svgs.v[i].target), "svg"}));
+            nsvg += x->job.svgs.n;
+            rc_arena_free(x->job.a);
+            if (x->job.st != RC_OK && st == RC_OK) st = x->job.st;
+        }
+    }
+    pending *out = all.v;
+    size_t nout = all.n;
     rc_diag_append(d, rest_diag);
     rc_diag_free(rest_diag);
     if (st == RC_OK && rc_diag_errors(d)) st = RC_ERR_DATA;
@@ -542,7 +532,8 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
     if (st != RC_OK) {
         for (size_t i = 0; i < nout; i++)
             unlink(out[i].tmp);
-        if (svg_created) rmdir(svg_dir);
+        for (size_t e = 0; e < ned; e++)
+            if (eo[e].svg_created) rmdir(eo[e].svg_dir);
         if (created) rmdir(dir);
         return st;
     }
@@ -557,16 +548,24 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
     }
     if (!o->quiet) {
         FILE *f = o->out ? o->out : stdout;
+        size_t e = 0;
         for (size_t i = 0; i < nout; i++) {
             if (strcmp(out[i].what, "svg") == 0) continue;
-            if (strcmp(out[i].what, "pdf") == 0)
+            if (strcmp(out[i].what, "pdf") == 0) {
+                while (e < ned &&
+                       strcmp(eo[e].pdf_target ? eo[e].pdf_target : "", out[i].target) != 0)
+                    e++;
                 fprintf(f, "wrote %s (%s, %zu pages)\n", display_path(a, out[i].target),
-                        human_size(a, out[i].target), pages);
-            else
+                        human_size(a, out[i].target), e < ned ? pages[e] : 0);
+            } else {
                 fprintf(f, "wrote %s (%s)\n", display_path(a, out[i].target),
                         human_size(a, out[i].target));
+            }
         }
-        if (nsvg) fprintf(f, "wrote %s/ (%zu SVG figures)\n", display_path(a, svg_dir), nsvg);
+        for (size_t k = 0; k < ned && nsvg; k++)
+            if (eo[k].svg_dir)
+                fprintf(f, "wrote %s/ (%zu SVG figures)\n", display_path(a, eo[k].svg_dir),
+                        eo[k].job.svgs.n);
     }
     return RC_OK;
 }
@@ -695,36 +694,59 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
     if (st != RC_OK) return st;
 
     if (o->command == RC_CMD_METRICS) {
-        print_metrics(o, &data);
+        rc_build_print_metrics(o, &data);
         return RC_OK;
     }
-
-    const char *lang = cfg->report.language.s ? cfg->report.language.s : "en";
-    const rc_locale *loc = rc_locale_get(lang);
-    if (!loc) {
-        rc_diag_error(d, cfg->report.language.loc, "unsupported language '%s'", lang);
-        return RC_ERR_CONFIG;
+    /* One configuration per edition ([report] languages); the metrics are
+     * the same in every edition, so 'metrics' needs only the base one. The
+     * watcher's cached configuration gets its editions once. */
+    if (!cfg->editions) {
+        st = rc_config_editions(cache ? cache->data_arena : a, cfg, o->strict, d);
+        if (st != RC_OK) return st;
+        if (rc_diag_errors(d)) return RC_ERR_CONFIG;
     }
-    rc_doc doc;
-    st = rc_doc_build(a, cfg, &data, loc, d, &doc);
-    if (st != RC_OK) return st;
+
+    /* The data stage ran once; each edition relabels its result. */
+    size_t ned = cfg->neditions ? cfg->neditions : 1;
+    rc_config *const *cfgs = cfg->neditions ? cfg->editions : &cfg;
+    rc_doc *docs = rc_arena_array(a, ned, sizeof *docs);
+    rc_data *eds = rc_arena_array(a, ned, sizeof *eds); /* the documents point at them */
+    for (size_t e = 0; e < ned; e++) {
+        const rc_config *ec = cfgs[e];
+        const char *lang = ec->report.language.s ? ec->report.language.s : "en";
+        const rc_locale *loc = rc_locale_get(lang);
+        if (!loc) {
+            rc_diag_error(d, ec->report.language.loc, "unsupported language '%s'", lang);
+            return RC_ERR_CONFIG;
+        }
+        st = rc_data_for_edition(a, &data, ec, &eds[e]);
+        if (st == RC_OK) st = rc_doc_build(a, ec, &eds[e], loc, d, &docs[e]);
+        if (st != RC_OK) return st;
+    }
     if (rc_diag_errors(d)) return RC_ERR_DATA;
 
     if (o->command == RC_CMD_CHECK) {
         /* Typeset too (in memory) so problems only layout can see — a glyph
          * missing from the fonts, a cell taller than a page — are found. */
-        typeset_job job = {.a = a, .cfg = cfg, .doc = &doc, .d = d, .st = RC_OK};
-        typeset_thread(&job);
-        st = job.st;
+        size_t pages = 0; /* the summary gives the base edition's */
+        for (size_t e = 0; e < ned && st == RC_OK; e++) {
+            typeset_job job = {.a = a, .cfg = cfgs[e], .doc = &docs[e], .d = d, .st = RC_OK};
+            typeset_thread(&job);
+            st = job.st;
+            if (e == 0) pages = job.pages;
+        }
         if (st == RC_OK && rc_diag_errors(d)) st = RC_ERR_DATA;
-        if (st == RC_OK && !o->quiet) check_summary(a, o, cfg, &doc, job.pages, d);
+        if (st == RC_OK && !o->quiet) check_summary(a, o, cfg, &docs[0], pages, d);
         return st;
     }
 
-    st = write_outputs(a, o, cfg, &doc, want, cache, d);
+    st = write_outputs(a, o, cfgs, docs, ned, want, cache, d);
     if (st == RC_OK && !o->quiet) {
         FILE *f = o->out ? o->out : stdout;
-        fprintf(f, "built in %.1f ms\n", now_ms() - t0);
+        if (ned > 1)
+            fprintf(f, "built %zu editions in %.1f ms\n", ned, now_ms() - t0);
+        else
+            fprintf(f, "built in %.1f ms\n", now_ms() - t0);
     }
     return st;
 }

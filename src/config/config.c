@@ -40,7 +40,8 @@ static const char *const report_keys[] = {
     "isbn",          "issn",          "doi",          "catalogue",
     "publisher",     "place",         "contact_name", "contact_address",
     "contact_email", "contact_phone", "website",      "keywords",
-    "copyright",     "disclaimer",    "cover_note",   "sample_identifiers"};
+    "copyright",     "disclaimer",    "cover_note",   "sample_identifiers",
+    "languages",     "strict"};
 static const char *const output_keys[] = {"directory", "basename",     "pdf",     "tex",
                                           "data_xlsx", "figures_xlsx", "formats", "figures"};
 static const char *const style_keys[] = {"palette",
@@ -69,6 +70,7 @@ static const char *const figure_keys[] = {
 static const char *const table_keys[] = {"caption", "source",  "note",  "aggregate",
                                          "file",    "columns", "widths"};
 static const char *const box_keys[] = {"title", "file"};
+static const char *const edition_keys[] = {"file"};
 
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 
@@ -89,6 +91,7 @@ static const struct {
     [RC_CFGI_FIGURE] = {"figure", figure_keys, N(figure_keys), true},
     [RC_CFGI_TABLE] = {"table", table_keys, N(table_keys), true},
     [RC_CFGI_BOX] = {"box", box_keys, N(box_keys), true},
+    [RC_CFGI_EDITION] = {"edition", edition_keys, N(edition_keys), true},
 };
 
 const char *rc_cfgi_kind_name(rc_cfgi_kind k)
@@ -116,7 +119,9 @@ const rc_cfgi_key *rc_cfgi_get(const rc_cfgi_sec *s, const char *name)
 
 rc_loc rc_cfgi_loc_at(const rc_cfgi *p, const rc_cfgi_key *k, size_t off)
 {
-    rc_str v = {k->value, {p->file, k->segs[0].line, k->segs[0].col}, k->segs, k->nsegs};
+    /* a key laid over from a language file keeps that file's name */
+    const char *file = k->value_loc.file ? k->value_loc.file : p->file;
+    rc_str v = {k->value, {file, k->segs[0].line, k->segs[0].col}, k->segs, k->nsegs};
     return rc_str_loc(&v, off);
 }
 
@@ -300,7 +305,7 @@ static void header(lexer *lx, const char *b, const char *e, size_t col0)
         else
             rc_diag_error(p->d, at(lx, kcol),
                           "unknown section kind '%s' (expected report, output, style, document, "
-                          "source, field, metric, aggregate, figure, table or box)",
+                          "source, field, metric, aggregate, figure, table, box or edition)",
                           kind);
         push_section(lx, s);
         return;
@@ -560,7 +565,7 @@ static rc_loc loc_of_offset(const char *file, const char *text, size_t off)
 
 /* Validates the bytes and runs inih over them. False if the text cannot be
  * parsed at all (reported). */
-static bool lex(rc_cfgi *p, const char *text, size_t len)
+bool rc_cfgi_lex(rc_cfgi *p, const char *text, size_t len)
 {
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
         text += 3;
@@ -610,9 +615,11 @@ rc_status rc_config_parse(rc_arena *a, const char *file, const char *base_dir, c
     c->dir = rc_arena_strdup(a, base_dir && base_dir[0] ? base_dir : ".");
     *out = c;
     rc_cfgi p = {.a = a, .d = d, .c = c, .file = c->path};
-    if (!lex(&p, text, len)) return RC_ERR_CONFIG;
+    if (!rc_cfgi_lex(&p, text, len)) return RC_ERR_CONFIG;
     rc_cfgi_sections(&p);
     rc_cfgi_check(&p);
+    c->raw = rc_arena_alloc(a, sizeof p);
+    *c->raw = p; /* the raw sections, for rc_config_editions */
     return rc_diag_errors(d) > before ? RC_ERR_CONFIG : RC_OK;
 }
 

@@ -25,6 +25,7 @@ typedef struct rc_cfgi_key {
     rc_loc value_loc;
     rc_cfgi_seg *segs;
     size_t nsegs, capsegs;
+    const char *dir; /* paths in the value are relative to this; NULL: the INI file's */
 } rc_cfgi_key;
 
 typedef enum rc_cfgi_kind {
@@ -39,6 +40,7 @@ typedef enum rc_cfgi_kind {
     RC_CFGI_FIGURE,
     RC_CFGI_TABLE,
     RC_CFGI_BOX,
+    RC_CFGI_EDITION, /* [edition LANG]: where the texts of one language are */
     RC_CFGI_KIND_COUNT,
     RC_CFGI_BAD /* unknown or malformed header: keys are ignored */
 } rc_cfgi_kind;
@@ -54,7 +56,7 @@ typedef struct rc_cfgi_sec {
     size_t nkeys, capkeys;
 } rc_cfgi_sec;
 
-typedef struct rc_cfgi {
+struct rc_cfgi {
     rc_arena *a;
     rc_diag *d;
     rc_config *c;
@@ -66,7 +68,12 @@ typedef struct rc_cfgi {
      * error. A header line identifies its section. */
     unsigned *bad;
     size_t nbad, capbad;
-} rc_cfgi;
+};
+
+/* Lexes INI text into p->secs (config.c). False when nothing could be read. */
+bool rc_cfgi_lex(rc_cfgi *p, const char *text, size_t len);
+/* The directory relative paths of key are resolved against. */
+const char *rc_cfgi_dir(const rc_cfgi *p, const rc_cfgi_sec *s, const char *key);
 
 /* Section kinds and their keys (config.c). */
 const char *rc_cfgi_kind_name(rc_cfgi_kind k);

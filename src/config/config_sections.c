@@ -5,7 +5,9 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rc/datadir.h"
 #include "rc/locale.h"
@@ -15,6 +17,17 @@
 #define MAX_MULTI_CODES 64
 
 /* ---- singleton sections ---- */
+
+/* "en, es, pt": the supported languages, for messages. */
+static const char *supported(rc_cfgi *p)
+{
+    size_t n = 0;
+    const rc_locale *const *all = rc_locale_all(&n);
+    const char *out = "";
+    for (size_t i = 0; i < n; i++)
+        out = rc_arena_printf(p->a, "%s%s%s", out, i ? ", " : "", all[i]->lang);
+    return out;
+}
 
 static void report(rc_cfgi *p, const rc_cfgi_sec *s)
 {
@@ -38,20 +51,34 @@ static void report(rc_cfgi *p, const rc_cfgi_sec *s)
             rc_diag_error(p->d, r->year.loc, "invalid year '%s' (expected 4 digits, e.g. 2019)", y);
     }
     r->language = rc_cfgi_def(p, s, "language", "en");
-    if (!rc_locale_get(r->language.s)) {
-        size_t n = 0;
-        const rc_locale *const *all = rc_locale_all(&n);
-        char buf[256] = "";
-        size_t o = 0;
-        for (size_t i = 0; i < n && o < sizeof buf; i++) {
-            int w = snprintf(buf + o, sizeof buf - o, "%s%s", i ? ", " : "", all[i]->lang);
-            if (w < 0) break;
-            o += (size_t)w;
-        }
+    if (!rc_locale_get(r->language.s))
         rc_diag_error(p->d, r->language.loc, "unsupported language '%s' (supported: %s)",
-                      r->language.s, buf);
+                      r->language.s, supported(p));
+    r->languages = rc_cfgi_split(p, s, "languages", ',');
+    bool has_base = r->languages.n == 0;
+    for (size_t i = 0; i < r->languages.n; i++) {
+        const rc_str *l = &r->languages.v[i];
+        if (!rc_locale_get(l->s))
+            rc_diag_error(p->d, l->loc, "unsupported language '%s' (supported: %s)", l->s,
+                          supported(p));
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(r->languages.v[j].s, l->s) == 0)
+                rc_diag_error(p->d, l->loc, "language '%s' is listed twice", l->s);
+        has_base |= strcmp(l->s, r->language.s) == 0;
     }
+    if (!has_base)
+        rc_diag_error(p->d, rc_cfgi_str(p, s, "languages").loc,
+                      "'languages' must include the base language '%s' (the language of this "
+                      "file's texts, key 'language')",
+                      r->language.s);
+    r->strict = rc_cfgi_bool(p, s, "strict", false);
     r->date = rc_cfgi_str(p, s, "date");
+    if (r->date.s) {
+        /* "2019-06" is written in the edition's words: "junio de 2019" */
+        char buf[128];
+        rc_format_iso_date(rc_locale_get(r->language.s), r->date.s, buf, sizeof buf);
+        r->date.s = rc_arena_strdup(p->a, buf);
+    }
     r->eur = rc_cfgi_str(p, s, "eur");
     r->isbn = rc_cfgi_str(p, s, "isbn");
     r->issn = rc_cfgi_str(p, s, "issn");
@@ -84,6 +111,17 @@ static rc_str out_name(rc_cfgi *p, const rc_cfgi_sec *s, const char *key, const 
     return v;
 }
 
+/* A name given in [output] with the edition's suffix before its extension. */
+static rc_str edition_name(rc_cfgi *p, rc_str v, const rc_cfgi_sec *s, const char *key,
+                           const char *sfx)
+{
+    if (!*sfx || !rc_cfgi_get(s, key) || !v.s) return v;
+    const char *dot = strrchr(v.s, '.');
+    size_t n = dot && dot != v.s ? (size_t)(dot - v.s) : strlen(v.s);
+    v.s = rc_arena_printf(p->a, "%.*s%s%s", (int)n, v.s, sfx, v.s + n);
+    return v;
+}
+
 static void output(rc_cfgi *p, const rc_cfgi_sec *s)
 {
     rc_output_cfg *o = &p->c->output;
@@ -99,12 +137,23 @@ static void output(rc_cfgi *p, const rc_cfgi_sec *s)
     if (bl > 4 && strcmp(base + bl - 4, ".ini") == 0) bl -= 4;
     char *dflt = rc_arena_strndup(p->a, base, bl);
     o->basename = out_name(p, s, "basename", dflt);
-    o->pdf = out_name(p, s, "pdf", rc_arena_printf(p->a, "%s.pdf", o->basename.s));
-    o->tex = out_name(p, s, "tex", rc_arena_printf(p->a, "%s.tex", o->basename.s));
+    /* With several editions every output name carries its language:
+     * iuc-lac-2019-es.pdf, iuc-lac-2019-es-data.xlsx; a name given in
+     * [output] gets it before its extension (report.pdf -> report-es.pdf). */
+    const rc_report_cfg *r = &p->c->report;
+    const char *sfx =
+        r->languages.n && r->language.s ? rc_arena_printf(p->a, "-%s", r->language.s) : "";
+    const char *bn = rc_arena_printf(p->a, "%s%s", o->basename.s, sfx);
+    o->pdf =
+        edition_name(p, out_name(p, s, "pdf", rc_arena_printf(p->a, "%s.pdf", bn)), s, "pdf", sfx);
+    o->tex =
+        edition_name(p, out_name(p, s, "tex", rc_arena_printf(p->a, "%s.tex", bn)), s, "tex", sfx);
     o->data_xlsx =
-        out_name(p, s, "data_xlsx", rc_arena_printf(p->a, "%s-data.xlsx", o->basename.s));
-    o->figures_xlsx =
-        out_name(p, s, "figures_xlsx", rc_arena_printf(p->a, "%s-figures.xlsx", o->basename.s));
+        edition_name(p, out_name(p, s, "data_xlsx", rc_arena_printf(p->a, "%s-data.xlsx", bn)), s,
+                     "data_xlsx", sfx);
+    o->figures_xlsx = edition_name(
+        p, out_name(p, s, "figures_xlsx", rc_arena_printf(p->a, "%s-figures.xlsx", bn)), s,
+        "figures_xlsx", sfx);
     /* Figures as separate files for slides and the web (src/svg). */
     if (rc_cfgi_get(s, "figures")) {
         static const char *const figs[] = {"none", "svg"};
@@ -127,6 +176,39 @@ static void output(rc_cfgi *p, const rc_cfgi_sec *s)
         rc_diag_error(p->d, rc_cfgi_str(p, s, "formats").loc,
                       "'formats' lists no format (use pdf, tex, "
                       "xlsx)");
+}
+
+#ifndef RC_HYPHEN_DIR
+#define RC_HYPHEN_DIR "/usr/share/hyphen"
+#endif
+
+/* The language's dictionary: the first of its locale's file names present
+ * in RC_HYPHEN_DIR (Debian's hyphen-es ships hyph_es_ES.dic, hyphen-pt-pt
+ * hyph_pt_PT.dic). None present is an error naming the Debian package. The
+ * environment variable RC_HYPHEN_DIR overrides the directory (packagers,
+ * and the test of that error). */
+static void find_dictionary(rc_cfgi *p, rc_style_cfg *st)
+{
+    const rc_report_cfg *r = &p->c->report;
+    const rc_locale *l = rc_locale_get(r->language.s);
+    if (!l) return; /* reported with the language */
+    const char *dir = getenv("RC_HYPHEN_DIR");
+    if (!dir || !*dir) dir = RC_HYPHEN_DIR;
+    const char *tried = "";
+    for (size_t i = 0; l->hyph_dicts[i]; i++) {
+        const char *path = rc_path_join(p->a, dir, l->hyph_dicts[i]);
+        if (access(path, R_OK) == 0) {
+            st->hyphenation = path;
+            return;
+        }
+        tried = rc_arena_printf(p->a, "%s%s%s", tried, i ? ", " : "", l->hyph_dicts[i]);
+    }
+    st->hyphenation = NULL;
+    rc_diag_error(p->d, r->language.s ? r->language.loc : st->loc,
+                  "no hyphenation dictionary for %s ('%s'): none of %s is in %s; install the "
+                  "Debian package %s, or set 'hyphenation' (a .dic file) or 'hyphenate = no' "
+                  "in [style]",
+                  l->name, l->lang, tried, dir, l->hyph_package);
 }
 
 /* [style] hyphenation_exceptions: words separated by white space, each
@@ -217,19 +299,17 @@ static void style(rc_cfgi *p, const rc_cfgi_sec *s)
     if (!st->hyphenate) {
         st->hyphenation = NULL;
     } else if (h.s && h.s[0]) {
-        st->hyphenation = rc_path_join(p->a, p->c->dir, h.s);
+        st->hyphenation = rc_path_join(p->a, rc_cfgi_dir(p, s, "hyphenation"), h.s);
     } else {
-        const rc_locale *l = rc_locale_get(p->c->report.language.s);
-        const char *dic = l && l->hyph_dict ? l->hyph_dict : "hyph_en_GB.dic";
-        st->hyphenation = dic[0] == '/' ? dic : rc_arena_printf(p->a, "/usr/share/hyphen/%s", dic);
+        find_dictionary(p, st);
     }
 }
 
-static const char **resolve_all(rc_cfgi *p, rc_strlist l)
+static const char **resolve_all(rc_cfgi *p, rc_strlist l, const char *dir)
 {
     const char **v = rc_arena_array(p->a, l.n + 1, sizeof *v);
     for (size_t i = 0; i < l.n; i++)
-        v[i] = rc_path_join(p->a, p->c->dir, l.v[i].s);
+        v[i] = rc_path_join(p->a, dir, l.v[i].s);
     return v;
 }
 
@@ -249,10 +329,10 @@ static void document(rc_cfgi *p, const rc_cfgi_sec *s)
     d->chapters = rc_cfgi_split(p, s, "chapters", ',');
     d->back = rc_cfgi_split(p, s, "back", ',');
     d->annexes = rc_cfgi_split(p, s, "annexes", ',');
-    d->front_path = resolve_all(p, d->front);
-    d->chapter_path = resolve_all(p, d->chapters);
-    d->back_path = resolve_all(p, d->back);
-    d->annex_path = resolve_all(p, d->annexes);
+    d->front_path = resolve_all(p, d->front, rc_cfgi_dir(p, s, "front"));
+    d->chapter_path = resolve_all(p, d->chapters, rc_cfgi_dir(p, s, "chapters"));
+    d->back_path = resolve_all(p, d->back, rc_cfgi_dir(p, s, "back"));
+    d->annex_path = resolve_all(p, d->annexes, rc_cfgi_dir(p, s, "annexes"));
     if (s && !rc_cfgi_get(s, "chapters"))
         rc_diag_error(p->d, s->loc, "missing required key 'chapters' in [document]");
     else if (s && d->chapters.n == 0)
@@ -569,7 +649,8 @@ static void table(rc_cfgi *p, const rc_cfgi_sec *s, rc_table_cfg *t)
                       "%s needs 'aggregate' (a generated table) or 'file' (a "
                       "Markdown table)",
                       s->title);
-    t->path = t->file.s && t->file.s[0] ? rc_path_join(p->a, p->c->dir, t->file.s) : NULL;
+    t->path =
+        t->file.s && t->file.s[0] ? rc_path_join(p->a, rc_cfgi_dir(p, s, "file"), t->file.s) : NULL;
     t->columns = rc_cfgi_split(p, s, "columns", '|');
     t->widths = rc_cfgi_split(p, s, "widths", ',');
     for (size_t i = 0; i < t->widths.n; i++) {
@@ -588,7 +669,8 @@ static void box(rc_cfgi *p, const rc_cfgi_sec *s, rc_box_cfg *b)
     b->loc = s->loc;
     b->title = rc_cfgi_req(p, s, "title");
     b->file = rc_cfgi_req(p, s, "file");
-    b->path = b->file.s && b->file.s[0] ? rc_path_join(p->a, p->c->dir, b->file.s) : NULL;
+    b->path =
+        b->file.s && b->file.s[0] ? rc_path_join(p->a, rc_cfgi_dir(p, s, "file"), b->file.s) : NULL;
 }
 
 /* ---- the driver ---- */

@@ -16,6 +16,12 @@
 
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 
+const char *rc_cfgi_dir(const rc_cfgi *p, const rc_cfgi_sec *s, const char *key)
+{
+    const rc_cfgi_key *k = rc_cfgi_get(s, key);
+    return k && k->dir ? k->dir : p->c->dir;
+}
+
 rc_loc rc_cfgi_file_loc(const rc_cfgi *p)
 {
     return (rc_loc){p->file, 0, 0};

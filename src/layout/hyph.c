@@ -23,6 +23,8 @@ enum { LEFT_MIN = 2, RIGHT_MIN = 3, MIN_LETTERS = 5, MAX_LETTERS = 60 };
 struct rc_hyph {
     rc_hyph_pat *pat;
     HyphenDict *dict;
+    bool latin1; /* libhyphen with an ISO8859-1 dictionary (Debian's hyph_pt_PT.dic):
+                  * words go in as Latin-1 */
 };
 
 rc_hyph *rc_hyph_load(const char *dic_path, rc_loc loc, rc_diag *d)
@@ -47,6 +49,9 @@ rc_hyph *rc_hyph_load(const char *dic_path, rc_loc loc, rc_diag *d)
     }
     h->pat = pat;
     h->dict = dict;
+    /* hyph_pat turns Latin-1 patterns into UTF-8; libhyphen keeps them */
+    h->latin1 =
+        dict && (strcmp(dict->cset, "ISO8859-1") == 0 || strcmp(dict->cset, "ISO-8859-1") == 0);
     return h;
 }
 
@@ -99,6 +104,11 @@ static size_t run_points(const rc_hyph *h, const char *word, const size_t *cps, 
         uint32_t c;
         if (rc_utf8_decode(word + cps[i], next - cps[i], &c) == 0) return count;
         ascii &= c < 0x80;
+        if (h->latin1) {
+            if (lower(c) > 0xFF) return count; /* not in the dictionary's alphabet */
+            buf[bl++] = (char)lower(c);
+            continue;
+        }
         bl += rc_utf8_encode(lower(c), buf + bl);
         last[i] = (unsigned char)(bl - 1);
     }
@@ -134,7 +144,7 @@ static size_t run_points(const rc_hyph *h, const char *word, const size_t *cps, 
         }
     }
     /* hy is indexed by code point: UTF-8 dictionaries normalise it, and an
-     * ASCII word has one byte per code point. */
+     * ASCII or Latin-1 word has one byte per code point. */
     for (size_t i = LEFT_MIN - 1; i + RIGHT_MIN < n; i++)
         if ((hy[i] - '0') & 1) {
             if (count < cap) pos[count] = cps[i + 1];

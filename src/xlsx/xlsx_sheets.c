@@ -430,6 +430,7 @@ void rc_xlsx_cover_sheet(rc_xw *x, lxw_worksheet *ws, const rc_doc *doc, int64_t
     rc_xw_str(x, ws, b.row++, 1, rc_locale_word(x->loc, RC_W_SHA256), x->header);
     if (cfg) {
         input_file(&b, cfg->path, NULL);
+        if (cfg->edition_path) input_file(&b, cfg->edition_path, NULL); /* its language file */
         for (size_t i = 0; i < cfg->nsources; i++) {
             const rc_source_data *sd =
                 doc->data && i < doc->data->nsources ? &doc->data->sources[i] : NULL;

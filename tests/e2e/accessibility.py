@@ -81,7 +81,7 @@ def sample(reportc, tmp):
         for f in doc.get(key, "").replace("\n", " ").split(","):
             if f.strip():
                 files.append(os.path.join(os.path.dirname(ini), f.strip()))
-    pdf = os.path.join(out, "iuc-lac-2019.pdf")
+    pdf = os.path.join(out, "iuc-lac-2019-en.pdf")
     c = check(pdf, files)
     for f in c.fail:
         fail(f"sample: {f}")

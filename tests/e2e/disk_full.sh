@@ -23,7 +23,7 @@ check() { # description, condition status
 }
 
 mkdir "$mnt/out"
-echo "the previous report" > "$mnt/out/iuc-lac-2019.pdf"
+echo "the previous report" > "$mnt/out/iuc-lac-2019-en.pdf"
 before=$(cd "$mnt/out" && find . | LC_ALL=C sort && find . -type f -exec sha256sum {} + | LC_ALL=C sort)
 SOURCE_DATE_EPOCH=1570000000 "$RC" build "$root/config/iuc-lac-2019.ini" -o "$mnt/out" \
   >/dev/null 2>"$mnt/../disk_full.$$.err"
@@ -33,7 +33,7 @@ after=$(cd "$mnt/out" && find . | LC_ALL=C sort && find . -type f -exec sha256su
 
 check "exit status 3 (an output could not be written), got $st" "$([ "$st" = 3 ]; echo $?)"
 check "the PDF failure names the PDF, not a temporary file" \
-  "$(grep -qF "$mnt/out/iuc-lac-2019.pdf: error: cannot write PDF: No space left on device" <<<"$err"; echo $?)"
+  "$(grep -qF "$mnt/out/iuc-lac-2019-en.pdf: error: cannot write PDF: No space left on device" <<<"$err"; echo $?)"
 # Which other outputs still fit depends on timing (the PDF is written on its
 # own thread): every error that is reported must say why.
 check "every error says the disk is full" \

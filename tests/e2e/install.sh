@@ -44,7 +44,8 @@ fi
 if ! (cd "$tmp/ex" && "$tmp/moved/bin/reportc" build config/iuc-lac-2019.ini) >"$tmp/build.out" 2>&1; then
     echo "FAIL: the installed reportc build on the example, from a moved prefix:"; cat "$tmp/build.out"; exit 1
 fi
-for f in iuc-lac-2019.pdf iuc-lac-2019.tex iuc-lac-2019-data.xlsx iuc-lac-2019-figures.xlsx; do
+for f in iuc-lac-2019-{en,es,pt}.pdf iuc-lac-2019-{en,es,pt}.tex iuc-lac-2019-{en,es,pt}-data.xlsx \
+    iuc-lac-2019-{en,es,pt}-figures.xlsx; do
     [ -s "$tmp/ex/out/$f" ] || { echo "FAIL: the example's build did not write out/$f"; fail=1; }
 done
 echo "moved prefix: $(grep -c '^wrote' "$tmp/build.out") outputs of the example written"
@@ -52,7 +53,7 @@ echo "moved prefix: $(grep -c '^wrote' "$tmp/build.out") outputs of the example 
 # The same PDF as the build tree's, byte for byte: same fonts, same data.
 "$RC" build config/iuc-lac-2019.ini -o "$tmp/tree" --only pdf -q >/dev/null 2>&1 ||
     { echo "FAIL: build tree reportc build"; fail=1; }
-cmp -s "$tmp/tree/iuc-lac-2019.pdf" "$tmp/ex/out/iuc-lac-2019.pdf" ||
+cmp -s "$tmp/tree/iuc-lac-2019-es.pdf" "$tmp/ex/out/iuc-lac-2019-es.pdf" ||
     { echo "FAIL: the installed binary's PDF differs from the build tree's"; fail=1; }
 
 # The override wins, and a wrong one is reported at the font, naming the path.

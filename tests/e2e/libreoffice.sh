@@ -30,7 +30,7 @@ convert() {
     return 0
 }
 csv='csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1'
-for wb in iuc-lac-2019-data iuc-lac-2019-figures; do
+for wb in iuc-lac-2019-en-data iuc-lac-2019-en-figures; do
     f=$tmp/out/$wb.xlsx
     convert "$f" ods || { echo "FAIL: LibreOffice: $wb.xlsx -> ods"; cat "$tmp/lo.log"; exit 1; }
     [ -s "$tmp/conv/$wb.ods" ] || { echo "FAIL: $wb.ods not written"; exit 1; }
@@ -40,15 +40,15 @@ for wb in iuc-lac-2019-data iuc-lac-2019-figures; do
     [ "$got" = "$want" ] || { echo "FAIL: $wb: LibreOffice wrote $got sheets, openpyxl reads $want"; exit 1; }
     echo "ok: LibreOffice opens $wb.xlsx ($got sheets, no error)"
 done
-grep -q "Bielsko-Biała" "$tmp/conv/iuc-lac-2019-data-pairings.csv" ||
+grep -q "Bielsko-Biała" "$tmp/conv/iuc-lac-2019-en-data-pairings.csv" ||
     { echo "FAIL: LibreOffice: the pairings sheet lost 'Bielsko-Biała'"; exit 1; }
-grep -q "^Figure 1," "$tmp/conv/iuc-lac-2019-figures-Contents.csv" ||
+grep -q "^Figure 1," "$tmp/conv/iuc-lac-2019-en-figures-Contents.csv" ||
     { echo "FAIL: LibreOffice: Contents has no 'Figure 1' row"; exit 1; }
-grep -q '^Sharing and learning,' "$tmp/conv/iuc-lac-2019-figures-Figure 4.csv" ||
+grep -q '^Sharing and learning,' "$tmp/conv/iuc-lac-2019-en-figures-Figure 4.csv" ||
     { echo "FAIL: LibreOffice: Figure 4 lost its table"; exit 1; }
 echo "ok: LibreOffice reads the sheets' text"
 # The check can fail: a truncated workbook must give an error and no file.
-head -c 9000 "$tmp/out/iuc-lac-2019-data.xlsx" > "$tmp/broken.xlsx"
+head -c 9000 "$tmp/out/iuc-lac-2019-en-data.xlsx" > "$tmp/broken.xlsx"
 if convert "$tmp/broken.xlsx" ods || [ -e "$tmp/conv/broken.ods" ]; then
     echo "FAIL: a truncated workbook was not caught"; cat "$tmp/lo.log"; exit 1
 fi

@@ -44,11 +44,14 @@ a, b = os.path.join(tmp, "a"), os.path.join(tmp, "b")
 r = run("build", CFG, "-o", a)
 check("build exits 0", r.returncode == 0, r.stderr)
 lines = r.stdout.splitlines()
-outs = ["iuc-lac-2019.pdf", "iuc-lac-2019.tex", "iuc-lac-2019-data.xlsx", "iuc-lac-2019-figures.xlsx"]
+# The sample builds three editions (en, es, pt); the checks here read the
+# English one, tests/e2e/editions_check.py the three together.
+outs = ["iuc-lac-2019-en.pdf", "iuc-lac-2019-en.tex", "iuc-lac-2019-en-data.xlsx",
+        "iuc-lac-2019-en-figures.xlsx"]
 for f in outs:
     check(f"writes {f}", os.path.exists(os.path.join(a, f)))
     check(f"reports {f} with its size", any(f in l and re.search(r"\d+ (KB|MB|B)", l) for l in lines))
-check("reports the total time", bool(lines) and re.match(r"built in [0-9.]+ ms", lines[-1]) is not None,
+check("reports the total time", bool(lines) and re.match(r"built (3 editions )?in [0-9.]+ ms", lines[-1]) is not None,
       lines[-1] if lines else "")
 check("no temporary files left", not [f for f in os.listdir(a) if f.startswith(".")])
 pdf = os.path.join(a, outs[0])

@@ -14,6 +14,12 @@ for t in rsvg-convert pdftoppm pdftotext; do
     command -v $t >/dev/null || { echo "skipped: $t not installed"; exit 77; }
 done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rc-svg.XXXXXX")
+# The English edition alone (the sample also builds es and pt, whose figures go
+# to figures-es/ and figures-pt/): a copy of the sample without 'languages'.
+mkdir -p "$tmp/single"
+cp -r config/iuc-lac-2019 "$tmp/single/"
+sed '/^languages = /d; /^\[edition /,/^file = /d' "$cfg" > "$tmp/single/iuc-lac-2019.ini"
+cfg=$tmp/single/iuc-lac-2019.ini
 trap 'rm -rf "$tmp"' EXIT
 export SOURCE_DATE_EPOCH=1590969600
 

@@ -12,4 +12,10 @@ reportc=$(realpath "$1")
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$reportc" build config/iuc-lac-2019.ini -o "$out" --only pdf -q
-/usr/bin/python3 tests/e2e/typography.py "$out/iuc-lac-2019.pdf" --max-hyph 3 --max-run 2 --max-empty 20
+/usr/bin/python3 tests/e2e/typography.py "$out/iuc-lac-2019-en.pdf" --max-hyph 3 --max-run 2 --max-empty 20
+# The Spanish and Portuguese editions (issue 16) are held to today's figures
+# so they do not get worse; the hyphenation target is not met yet: es 3.1 %
+# and pt 4.1 % hyphenated line ends, and pt page 24 (Box 2 waiting for the
+# next page) is 32 % empty.
+/usr/bin/python3 tests/e2e/typography.py "$out/iuc-lac-2019-es.pdf" --max-hyph 4 --max-run 2 --max-empty 20
+/usr/bin/python3 tests/e2e/typography.py "$out/iuc-lac-2019-pt.pdf" --max-hyph 5 --max-run 2 --max-empty 33

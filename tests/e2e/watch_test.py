@@ -53,6 +53,8 @@ try:
     shutil.copytree(os.path.join(root, "config/iuc-lac-2019"), os.path.join(tmp, "iuc-lac-2019"))
     ini = os.path.join(tmp, "iuc-lac-2019.ini")
     text = open(ini, encoding="utf-8").read().replace("directory = ../out", "directory = out")
+    # the English edition alone (the sample also builds es and pt): one PDF to watch
+    text = re.sub(r"(?m)^languages = .*\n|^\[edition \w+\]\nfile = .*\n", "", text)
     open(ini, "w", encoding="utf-8").write(text)
     out = os.path.join(tmp, "out")
     pdf = os.path.join(out, "iuc-lac-2019.pdf")

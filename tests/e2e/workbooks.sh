@@ -23,16 +23,16 @@ export SOURCE_DATE_EPOCH=1590969600   # 2020-06-01T00:00:00Z
 "$RC" build "$cfg" -o "$tmp/b" --only xlsx -q
 "$RC" metrics --json "$cfg" > "$tmp/metrics.json"
 
-data=$tmp/a/iuc-lac-2019-data.xlsx
-figs=$tmp/a/iuc-lac-2019-figures.xlsx
+data=$tmp/a/iuc-lac-2019-en-data.xlsx
+figs=$tmp/a/iuc-lac-2019-en-figures.xlsx
 for f in "$data" "$figs"; do
     [ -s "$f" ] || { echo "FAIL: $f not written"; exit 1; }
 done
-# Only the two workbooks: no temporary file left behind.
+# Only the two workbooks of each of the three editions: no temporary file left behind.
 n=$(find "$tmp/a" -mindepth 1 | wc -l)
-[ "$n" -eq 2 ] || { echo "FAIL: $n files in the output directory:"; ls -la "$tmp/a"; exit 1; }
+[ "$n" -eq 6 ] || { echo "FAIL: $n files in the output directory:"; ls -la "$tmp/a"; exit 1; }
 
-for f in iuc-lac-2019-data.xlsx iuc-lac-2019-figures.xlsx; do
+for f in iuc-lac-2019-en-data.xlsx iuc-lac-2019-en-figures.xlsx; do
     if ! cmp -s "$tmp/a/$f" "$tmp/b/$f"; then
         echo "FAIL: two builds with the same SOURCE_DATE_EPOCH differ: $f"
         exit 1

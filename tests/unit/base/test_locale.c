@@ -29,7 +29,10 @@ static void tables_complete(void **state)
         const rc_locale *l = all[i];
         assert_non_null(l->lang);
         assert_non_null(l->babel);
-        assert_non_null(l->hyph_dict);
+        assert_non_null(l->hyph_dicts[0]);
+        assert_non_null(l->hyph_package);
+        assert_non_null(l->quote_open);
+        assert_non_null(l->date_sep);
         assert_non_null(l->decimal);
         assert_non_null(l->thousands);
         assert_non_null(l->percent_sep);
@@ -196,13 +199,131 @@ static void truncation(void **state)
     assert_int_equal(one[0], '\0');
 }
 
+#define NB "\xC2\xA0"
+
+/* Each language's numbers: separators, 1 000 vs 10 000, negatives, zero,
+ * rounding half away from zero (also of negatives), percent spacing. */
+static void numbers_per_language(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *lang;
+        double v;
+        const char *spec, *want;
+    } cases[] = {
+        {"en", 0, "integer", "0"},
+        {"es", 0, "integer", "0"},
+        {"pt", 0, "number:1", "0,0"},
+        {"en", 1000, "integer", "1000"},
+        {"es", 1000, "integer", "1000"},
+        {"pt", 9999, "integer", "9999"},
+        {"en", 10000, "integer", "10,000"},
+        {"es", 10000, "integer", "10" NB "000"},
+        {"pt", 10000, "integer", "10" NB "000"},
+        {"es", 1234567.25, "number:2", "1" NB "234" NB "567,25"},
+        {"pt", -10000, "integer", "-10" NB "000"},
+        {"en", -1234.5, "number:1", "-1234.5"},
+        {"es", -3.5, "number:1", "-3,5"},
+        {"pt", -0.04, "number:1", "0,0"}, /* never "-0" */
+        {"es", -0.04, "integer", "0"},
+        {"en", 2.5, "integer", "3"},
+        {"es", 2.5, "integer", "3"},
+        {"pt", -2.5, "integer", "-3"},
+        {"es", 0.125, "number:2", "0,13"},
+        {"pt", -0.125, "number:2", "-0,13"},
+        {"en", 0.875, "percent:1", "87.5%"},
+        {"es", 0.875, "percent:1", "87,5" NB "%"},
+        {"pt", 0.875, "percent:1", "87,5" NB "%"},
+        {"pt", 0.9375, "percent", "94" NB "%"},
+        {"es", 0, "percent", "0" NB "%"},
+        {"en", 1, "percent", "100%"},
+        {"es", -0.125, "percent:0", "-13" NB "%"},
+        {"pt", 123.456, "percent:0", "12" NB "346" NB "%"},
+        {"es", 2.675, "auto", "2,68"},
+        {"pt", 32, "auto", "32"},
+        {"es", 305, "floor:100", "300"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *got = fv(rc_locale_get(cases[i].lang), cases[i].v, cases[i].spec);
+        if (strcmp(got, cases[i].want) != 0)
+            fail_msg("%s %g %s: got '%s', want '%s'", cases[i].lang, cases[i].v, cases[i].spec, got,
+                     cases[i].want);
+    }
+}
+
+static const char *fd(const char *lang, int y, int m, int d)
+{
+    static char buf[64];
+    size_t n = rc_format_date(rc_locale_get(lang), y, m, d, buf, sizeof buf);
+    assert_int_equal(n, strlen(buf));
+    return buf;
+}
+
+static const char *fiso(const char *lang, const char *iso)
+{
+    static char buf[64];
+    rc_format_iso_date(rc_locale_get(lang), iso, buf, sizeof buf);
+    return buf;
+}
+
+static void dates_per_language(void **state)
+{
+    (void)state;
+    assert_string_equal(fd("en", 2019, 6, 0), "June 2019");
+    assert_string_equal(fd("es", 2019, 6, 0), "junio de 2019");
+    assert_string_equal(fd("pt", 2019, 6, 0), "junho de 2019");
+    assert_string_equal(fd("en", 2020, 1, 30), "30 January 2020");
+    assert_string_equal(fd("es", 2020, 1, 30), "30 de enero de 2020");
+    assert_string_equal(fd("pt", 2020, 3, 1), "1 de março de 2020");
+    assert_string_equal(fd("es", 2020, 13, 1), "");
+    assert_string_equal(fd("es", 2020, 0, 1), "");
+    assert_string_equal(fiso("es", "2019-05"), "mayo de 2019");
+    assert_string_equal(fiso("pt", "2019-12-24"), "24 de dezembro de 2019");
+    assert_string_equal(fiso("en", "2019-09-03"), "3 September 2019");
+    /* anything else is kept as written */
+    assert_string_equal(fiso("es", "2020"), "2020");
+    assert_string_equal(fiso("es", "2019-13"), "2019-13");
+    assert_string_equal(fiso("pt", "2019-06-32"), "2019-06-32");
+    assert_string_equal(fiso("en", "Spring 2020"), "Spring 2020");
+}
+
+static void words_and_marks(void **state)
+{
+    (void)state;
+    const rc_locale *en = rc_locale_get("en"), *es = rc_locale_get("es"), *pt = rc_locale_get("pt");
+    assert_string_equal(rc_locale_word(es, RC_W_TABLE), "Cuadro");
+    assert_string_equal(rc_locale_word(pt, RC_W_TABLE), "Quadro");
+    assert_string_equal(rc_locale_word(es, RC_W_BOX), "Recuadro");
+    assert_string_equal(rc_locale_word(es, RC_W_SOURCE), "Fuente");
+    assert_string_equal(rc_locale_word(pt, RC_W_SOURCE), "Fonte");
+    assert_string_equal(rc_locale_word(pt, RC_W_CONTENTS), "Índice");
+    assert_string_equal(es->quote_open, "«");
+    assert_string_equal(es->quote_close, "»");
+    assert_string_equal(pt->quote_open, "“");
+    assert_string_equal(en->quote_close, "”");
+    assert_string_equal(es->babel, "spanish");
+    assert_string_equal(pt->babel, "portuguese");
+    assert_string_equal(es->hyph_dicts[0], "hyph_es.dic");
+    assert_string_equal(es->hyph_package, "hyphen-es");
+    assert_string_equal(pt->hyph_dicts[0], "hyph_pt_PT.dic");
+    assert_string_equal(pt->hyph_package, "hyphen-pt-pt");
+    /* no fixed word of Spanish or Portuguese is the English word, but for
+     * the ones that are the same in the three languages */
+    for (int w = 0; w < RC_W_COUNT_WORDS; w++) {
+        if (w == RC_W_TOTAL || w == RC_W_SHA256) continue;
+        if (strcmp(rc_locale_word(en, w), rc_locale_word(es, w)) == 0 ||
+            strcmp(rc_locale_word(en, w), rc_locale_word(pt, w)) == 0)
+            fail_msg("word %d is English in es or pt: '%s'", w, rc_locale_word(en, w));
+    }
+}
+
 static void other_languages(void **state)
 {
     (void)state;
     const rc_locale *es = rc_locale_get("es");
     const rc_locale *pt = rc_locale_get("pt");
     assert_string_equal(fv(es, 0.9375, "percent:1"), "93,8\xC2\xA0%");
-    assert_string_equal(fv(pt, 0.9375, "percent:1"), "93,8%");
+    assert_string_equal(fv(pt, 0.9375, "percent:1"), "93,8\xC2\xA0%");
     assert_string_equal(fv(es, 12345.5, "number:1"), "12\xC2\xA0"
                                                      "345,5");
     assert_string_equal(fv(pt, 1234.5, "number:1"), "1234,5");
@@ -213,11 +334,13 @@ static void other_languages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(tables_complete),   cmocka_unit_test(lookup),
-        cmocka_unit_test(auto_format),       cmocka_unit_test(integer_format),
-        cmocka_unit_test(number_format),     cmocka_unit_test(percent_format),
-        cmocka_unit_test(floor_ceil_format), cmocka_unit_test(bad_specs),
-        cmocka_unit_test(truncation),        cmocka_unit_test(other_languages),
+        cmocka_unit_test(tables_complete),      cmocka_unit_test(lookup),
+        cmocka_unit_test(auto_format),          cmocka_unit_test(integer_format),
+        cmocka_unit_test(number_format),        cmocka_unit_test(percent_format),
+        cmocka_unit_test(floor_ceil_format),    cmocka_unit_test(bad_specs),
+        cmocka_unit_test(truncation),           cmocka_unit_test(other_languages),
+        cmocka_unit_test(numbers_per_language), cmocka_unit_test(dates_per_language),
+        cmocka_unit_test(words_and_marks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
