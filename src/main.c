@@ -29,6 +29,7 @@ static void usage(FILE *f)
           "      --only LIST    comma-separated subset of: pdf, tex, xlsx\n"
           "      --json         (metrics) print one JSON object {name: number}\n"
           "  -q, --quiet        (build) do not print the written files\n"
+          "      --strict       every warning is an error (for CI)\n"
           "  -h, --help         show this help\n"
           "  -V, --version      show the version\n"
           "\n"
@@ -65,6 +66,7 @@ int main(int argc, char **argv)
                                              {"only", required_argument, NULL, 'O'},
                                              {"json", no_argument, NULL, 'j'},
                                              {"quiet", no_argument, NULL, 'q'},
+                                             {"strict", no_argument, NULL, 'S'},
                                              {"help", no_argument, NULL, 'h'},
                                              {"version", no_argument, NULL, 'V'},
                                              {NULL, 0, NULL, 0}};
@@ -86,6 +88,9 @@ int main(int argc, char **argv)
             break;
         case 'q':
             o.quiet = true;
+            break;
+        case 'S':
+            o.strict = true;
             break;
         case 'h':
             usage(stdout);

@@ -26,6 +26,7 @@ typedef struct rc_options {
     unsigned only;      /* RC_OUT_* mask; 0 = as configured */
     bool json;          /* metrics --json */
     bool quiet;         /* no per-output lines */
+    bool strict;        /* --strict: every warning is an error */
     FILE *out;          /* where metrics / build summaries go (stdout) */
 } rc_options;
 

@@ -224,6 +224,7 @@ typedef struct rc_report_cfg {
     rc_strlist keywords; /* '|'-separated */
     rc_str copyright, disclaimer, cover_note;
     bool sample_identifiers;
+    bool strict; /* every warning is an error (as reportc --strict) */
     rc_loc loc;
 } rc_report_cfg;
 

@@ -442,6 +442,9 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d)
     }
     rc_config *cfg = NULL;
     rc_status st = rc_config_load(a, o->config, d, &cfg);
+    /* Strict mode from either place, before any data is read; the
+     * configuration's own warnings are promoted too. */
+    if (o->strict || (cfg && cfg->report.strict)) rc_diag_set_strict(d);
     if (st != RC_OK) return st;
     if (rc_diag_errors(d)) return RC_ERR_CONFIG;
 

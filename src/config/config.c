@@ -38,7 +38,8 @@ static const char *const report_keys[] = {
     "isbn",          "issn",          "doi",          "catalogue",
     "publisher",     "place",         "contact_name", "contact_address",
     "contact_email", "contact_phone", "website",      "keywords",
-    "copyright",     "disclaimer",    "cover_note",   "sample_identifiers"};
+    "copyright",     "disclaimer",    "cover_note",   "sample_identifiers",
+    "strict"};
 static const char *const output_keys[] = {"directory", "basename",     "pdf",    "tex",
                                           "data_xlsx", "figures_xlsx", "formats"};
 static const char *const style_keys[] = {

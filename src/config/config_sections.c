@@ -72,6 +72,7 @@ static void report(rc_cfgi *p, const rc_cfgi_sec *s)
     r->disclaimer = rc_cfgi_str(p, s, "disclaimer");
     r->cover_note = rc_cfgi_str(p, s, "cover_note");
     r->sample_identifiers = rc_cfgi_bool(p, s, "sample_identifiers", false);
+    r->strict = rc_cfgi_bool(p, s, "strict", false);
 }
 
 static rc_str out_name(rc_cfgi *p, const rc_cfgi_sec *s, const char *key, const char *dflt)

@@ -511,6 +511,11 @@ static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_ac
         st = RC_ERR_DATA;
     rc_keys_free(&ld.keys);
     if (ld.config_err) return RC_ERR_CONFIG;
+    /* Values read as missing are counted and reported once per field and
+     * reason, also when errors stop the build (they may explain them). */
+    sd->quality = rc_arena_array(a, ld.nf ? ld.nf : 1, sizeof *sd->quality);
+    for (size_t k = 0; k < ld.nf; k++)
+        rc_drop_report(&ld.rt[k], a, d, ld.nrows, &sd->quality[k]);
     if (st == RC_OK && ld.nerr) st = RC_ERR_DATA;
     if (st != RC_OK) return st;
 

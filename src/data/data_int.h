@@ -93,10 +93,43 @@ typedef struct rc_field_rt {
     bool likert_direct; /* likert codes are exactly min..max in order */
     char sep;           /* multi: the separator when it is one byte, else 0 */
     size_t nlevels;     /* coded fields: code indexes (likert: scale levels) */
-    rc_strset warned;   /* undeclared codes / out-of-scale values reported */
-    size_t nwarned;
+    struct rc_drops *drops; /* values that could not be used (quality.c), or NULL */
     size_t nonmissing;
 } rc_field_rt;
+
+/* Values of one field that could not be used (quality.c): counted, with
+ * the first location and the most frequent distinct values, and reported
+ * once per field and reason when the source is read. */
+typedef struct rc_drop_val {
+    const char *s;
+    size_t n;
+} rc_drop_val;
+
+#define RC_DROP_MAX_DISTINCT 1000 /* distinct values remembered per field */
+
+typedef struct rc_drops {
+    size_t cells[RC_DROP_COUNT];    /* cells read as missing because of it */
+    size_t mentions[RC_DROP_COUNT]; /* values left out (a multi cell may hold several) */
+    size_t partial;                 /* multi: answered cells that also lost a code */
+    rc_loc first[RC_DROP_COUNT];
+    rc_strset seen; /* value -> index into vals */
+    rc_drop_val *vals;
+    size_t nvals, capvals, others; /* others: values past RC_DROP_MAX_DISTINCT */
+    size_t listy[3];               /* values containing '|', ';', ',' */
+    bool in_cell;                  /* a value of the current (multi) cell was left out */
+} rc_drops;
+
+/* Counts one value of rt's field left out for reason why, at loc. */
+void rc_drop_value(rc_field_rt *rt, rc_arena *a, rc_drop_reason why, rc_loc loc, const char *s,
+                   size_t len);
+/* Ends a multi cell after rc_drop_value calls: missing says whether no
+ * code of the cell was usable. */
+void rc_drop_cell_end(rc_field_rt *rt, rc_drop_reason why, bool missing);
+/* One warning per field and reason with the count, the first location and
+ * the values (plus a note when the values look like undeclared lists), and
+ * the field's quality row. nrows = rows of the source. */
+void rc_drop_report(const rc_field_rt *rt, rc_arena *a, rc_diag *d, size_t nrows,
+                    rc_field_quality *q);
 
 void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f);
 /* Code indexes of a coded field (likert: at least the scale's levels; multi:

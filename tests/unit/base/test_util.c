@@ -84,6 +84,33 @@ static void test_diag_format_and_order(void **state)
     rc_diag_free(d);
 }
 
+/* Strict mode promotes the warnings already reported and every later one;
+ * notes and errors are left as they are. */
+static void test_diag_strict(void **state)
+{
+    (void)state;
+    rc_diag *d = rc_diag_new();
+    rc_diag_warning(d, (rc_loc){"a.csv", 2, 3}, "early %d", 1);
+    rc_diag_note(d, (rc_loc){0}, "a note");
+    assert_false(rc_diag_strict(d));
+    rc_diag_set_strict(d);
+    assert_true(rc_diag_strict(d));
+    rc_diag_warning(d, (rc_loc){"b.csv", 0, 0}, "late");
+    rc_diag_error(d, (rc_loc){0}, "plain");
+    assert_int_equal(rc_diag_warnings(d), 0);
+    assert_int_equal(rc_diag_errors(d), 3);
+    char buf[128];
+    rc_diag_format(rc_diag_get(d, 0), buf, sizeof buf);
+    assert_string_equal(buf, "a.csv:2:3: error: early 1 [strict]");
+    rc_diag_format(rc_diag_get(d, 1), buf, sizeof buf);
+    assert_string_equal(buf, "reportc: note: a note");
+    rc_diag_format(rc_diag_get(d, 2), buf, sizeof buf);
+    assert_string_equal(buf, "b.csv: error: late [strict]");
+    rc_diag_format(rc_diag_get(d, 3), buf, sizeof buf);
+    assert_string_equal(buf, "reportc: error: plain");
+    rc_diag_free(d);
+}
+
 static void test_diag_suggest(void **state)
 {
     (void)state;
@@ -330,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_arena_grow_in_place),
         cmocka_unit_test(test_diag_format_and_order),
         cmocka_unit_test(test_diag_suggest),
+        cmocka_unit_test(test_diag_strict),
         cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_sha256),

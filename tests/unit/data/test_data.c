@@ -416,16 +416,37 @@ static void test_warnings(void **state)
           "R3,LA,YY,very,3,9,zoom;virtual,5,,NA\n"
           "R4,LA,AR,none,7,NA,,7,4,\n",
           "[metric c]\nsource = s\nop = distinct\nfield = country\n\n", 0);
+    /* One warning per field and reason, with the count, the first cell and
+     * the values by frequency; the field's quality row adds up to the rows. */
     assert_string_equal(diags(r.d),
-                        "s.csv:2:7: warning: code 'XX' of field 'country' is not declared\n"
-                        "s.csv:2:28: warning: code 'zoom' of field 'ex' is not declared\n"
-                        "s.csv:3:18: warning: answer 7 of field 'rel_a' is outside the scale "
-                        "1..5 (read as missing)\n"
-                        "s.csv:4:7: warning: code 'YY' of field 'country' is not declared\n"
-                        "s.csv:4:17: warning: answer 9 of field 'rel_b' is outside the scale "
-                        "1..5 (read as missing)\n"
+                        "s.csv:2:7: warning: 3 answers of field 'country' were read as missing "
+                        "because their codes are not declared (the first here): 'XX' (2), 'YY' "
+                        "(1)\n"
+                        "s.csv:3:18: warning: 2 answers of field 'rel_a' were read as missing "
+                        "because they are outside the scale 1..5 (the first here): '7' (2)\n"
+                        "s.csv:4:17: warning: 1 answer of field 'rel_b' was read as missing "
+                        "because it is outside the scale 1..5: '9' (1)\n"
+                        "s.csv:2:28: warning: 2 codes in field 'ex' were left out because they "
+                        "are not declared (the first here): 'zoom' (2)\n"
                         "t.ini:49:1: warning: column 'note' of source 's' has no values (every "
                         "cell is empty or missing)\n");
+    const rc_source_data *sd = &r.data.sources[0];
+    const rc_field_quality *q = sd->quality;
+    size_t country = 2, rel_b = 5, ex = 6; /* field order of the fixture */
+    assert_string_equal(sd->cfg->fields[country].name.s, "country");
+    assert_int_equal(q[country].answered, 1);
+    assert_int_equal(q[country].missing, 0);
+    assert_int_equal(q[country].dropped[RC_DROP_UNDECLARED], 3);
+    assert_int_equal(q[country].first[RC_DROP_UNDECLARED].line, 2);
+    assert_string_equal(sd->cfg->fields[rel_b].name.s, "rel_b");
+    assert_int_equal(q[rel_b].answered, 2);
+    assert_int_equal(q[rel_b].missing, 1); /* NA */
+    assert_int_equal(q[rel_b].dropped[RC_DROP_OUT_OF_SCALE], 1);
+    assert_string_equal(sd->cfg->fields[ex].name.s, "ex");
+    assert_int_equal(q[ex].answered, 3); /* zoom;virtual keeps 'virtual' */
+    assert_int_equal(q[ex].missing, 1);
+    assert_int_equal(q[ex].dropped[RC_DROP_UNDECLARED], 0);
+    assert_int_equal(q[ex].partial, 2);
     assert_int_equal(r.st, RC_OK);
     assert_true(metric(&r, "c") == 1); /* undeclared codes are missing */
     done(&r);
@@ -671,10 +692,16 @@ static void test_fast_and_kept_agree(void **state)
     assert_int_equal(kept.st, RC_OK);
     assert_null(fast.data.sources[0].rows);
     assert_non_null(kept.data.sources[0].rows);
-    /* undeclared codes are warned about, once each */
-    assert_non_null(strstr(diags(kept.d), "code 'XX' of field 'cont' is not declared"));
-    assert_non_null(strstr(diags(kept.d), "code 'other' of field 'ex' is not declared"));
-    assert_non_null(strstr(diags(kept.d), "answer 9 of field 'rel_a' is outside the scale"));
+    /* values that cannot be used are counted, once per field and reason */
+    assert_non_null(strstr(diags(kept.d), "of field 'cont' were read as missing because their "
+                                          "codes are not declared"));
+    assert_non_null(strstr(diags(kept.d), "'XX' ("));
+    assert_non_null(strstr(diags(kept.d), "in field 'ex' were left out because they are not "
+                                          "declared"));
+    assert_non_null(strstr(diags(kept.d), "'other' ("));
+    assert_non_null(strstr(diags(kept.d), "of field 'rel_a' were read as missing because they "
+                                          "are outside the scale"));
+    assert_non_null(strstr(diags(kept.d), "'9' ("));
     assert_int_equal(fast.data.nmetrics, kept.data.nmetrics);
     for (size_t i = 0; i < fast.data.nmetrics; i++) {
         const rc_metric_value *a = &fast.data.metrics[i], *b = &kept.data.metrics[i];
