@@ -8,10 +8,11 @@
 #include "rc/build.h"
 #include "rc/diag.h"
 #include "rc/status.h"
+#include "rc/util.h"
 
 static void usage(FILE *f)
 {
-    fputs("usage: reportc build CONFIG [-o DIR] [--only pdf,tex,xlsx] [-q]\n"
+    fputs("usage: reportc build CONFIG [-o DIR] [--only pdf,tex,xlsx] [-q] [--no-wait]\n"
           "       reportc check CONFIG\n"
           "       reportc metrics CONFIG [--json]\n"
           "       reportc --help | --version\n"
@@ -30,6 +31,8 @@ static void usage(FILE *f)
           "      --json         (metrics) print one JSON object {name: number}\n"
           "  -q, --quiet        (build) do not print the written files\n"
           "      --strict       every warning is an error (for CI)\n"
+          "      --no-wait      (build) fail at once if another build is writing into\n"
+          "                     the same output directory (default: wait for it)\n"
           "  -h, --help         show this help\n"
           "  -V, --version      show the version\n"
           "\n"
@@ -67,6 +70,7 @@ int main(int argc, char **argv)
                                              {"json", no_argument, NULL, 'j'},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"strict", no_argument, NULL, 'S'},
+                                             {"no-wait", no_argument, NULL, 'W'},
                                              {"help", no_argument, NULL, 'h'},
                                              {"version", no_argument, NULL, 'V'},
                                              {NULL, 0, NULL, 0}};
@@ -91,6 +95,9 @@ int main(int argc, char **argv)
             break;
         case 'S':
             o.strict = true;
+            break;
+        case 'W':
+            o.no_wait = true;
             break;
         case 'h':
             usage(stdout);
@@ -131,11 +138,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "reportc: error: --json only applies to 'metrics'\n");
         return 2;
     }
+    if (o.no_wait && o.command != RC_CMD_BUILD) {
+        fprintf(stderr, "reportc: error: --no-wait only applies to 'build'\n");
+        return 2;
+    }
     if ((o.only || o.outdir) && o.command != RC_CMD_BUILD) {
         fprintf(stderr, "reportc: error: -o and --only only apply to 'build'\n");
         return 2;
     }
 
+    /* SIGINT, SIGTERM, SIGHUP remove the build's temporaries first. */
+    rc_tmp_handlers();
     rc_diag *d = rc_diag_new();
     rc_status st = rc_build(&o, d);
     rc_diag_print(d, stderr);

@@ -27,6 +27,7 @@ typedef struct rc_options {
     bool json;          /* metrics --json */
     bool quiet;         /* no per-output lines */
     bool strict;        /* --strict: every warning is an error */
+    bool no_wait;       /* --no-wait: fail instead of waiting for another build's lock */
     FILE *out;          /* where metrics / build summaries go (stdout) */
 } rc_options;
 

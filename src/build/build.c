@@ -56,12 +56,13 @@ static int64_t report_epoch(const rc_config *cfg)
 
 static void print_number(FILE *f, const rc_metric_value *m)
 {
+    char buf[32];
     if (isnan(m->value) || isinf(m->value))
         fputs("null", f);
     else if (m->integral || (fabs(m->value) < 1e15 && m->value == floor(m->value)))
         fprintf(f, "%.0f", m->value);
     else
-        fprintf(f, "%.10g", m->value);
+        fputs(rc_shortest_double(buf, m->value), f);
 }
 
 static void json_string(FILE *f, const char *s)
@@ -319,24 +320,11 @@ static bool check_targets(rc_arena *a, const rc_config *cfg, const char *dir, un
     return ok;
 }
 
-static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config *cfg,
-                               const rc_doc *doc, unsigned want, rc_diag *d)
+/* The outputs of a build holding the directory's lock. */
+static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_config *cfg,
+                              const rc_doc *doc, unsigned want, rc_diag *d, const char *dir,
+                              bool created)
 {
-    const char *dir = o->outdir ? o->outdir : cfg->output.dir;
-    /* -o DIR is reported as the command line's, not as the INI key's */
-    rc_loc dloc = o->outdir                 ? (rc_loc){0}
-                  : cfg->output.directory.s ? cfg->output.directory.loc
-                                            : cfg->output.loc;
-    if (!check_targets(a, cfg, dir, want, d)) return RC_ERR_CONFIG;
-    bool created = false;
-    if (make_dirs(dir, &created) != 0) {
-        rc_diag_error(d, dloc, "cannot create output directory '%s': %s", dir, strerror(errno));
-        return RC_ERR_IO;
-    }
-    if (access(dir, W_OK) != 0) {
-        rc_diag_error(d, dloc, "output directory '%s' is not writable: %s", dir, strerror(errno));
-        return RC_ERR_IO;
-    }
 
     pending out[4];
     size_t nout = 0;
@@ -401,7 +389,8 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
 
     if (st != RC_OK) {
         for (size_t i = 0; i < nout; i++)
-            unlink(out[i].tmp);
+            rc_out_discard(out[i].tmp);
+        rc_out_workdir_remove();
         if (created) rmdir(dir);
         return st;
     }
@@ -410,7 +399,7 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
             rc_diag_error(d, (rc_loc){out[i].target, 0, 0}, "cannot write output: %s",
                           strerror(errno));
             for (size_t j = i + 1; j < nout; j++)
-                unlink(out[j].tmp);
+                rc_out_discard(out[j].tmp);
             return RC_ERR_IO;
         }
     }
@@ -426,6 +415,50 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config
         }
     }
     return RC_OK;
+}
+
+static rc_status write_outputs(rc_arena *a, const rc_options *o, const rc_config *cfg,
+                               const rc_doc *doc, unsigned want, rc_diag *d)
+{
+    const char *dir = o->outdir ? o->outdir : cfg->output.dir;
+    /* -o DIR is reported as the command line's, not as the INI key's */
+    rc_loc dloc = o->outdir                 ? (rc_loc){0}
+                  : cfg->output.directory.s ? cfg->output.directory.loc
+                                            : cfg->output.loc;
+    if (!check_targets(a, cfg, dir, want, d)) return RC_ERR_CONFIG;
+    bool created = false;
+    if (make_dirs(dir, &created) != 0) {
+        rc_diag_error(d, dloc, "cannot create output directory '%s': %s", dir, strerror(errno));
+        return RC_ERR_IO;
+    }
+    if (access(dir, W_OK) != 0) {
+        rc_diag_error(d, dloc, "output directory '%s' is not writable: %s", dir, strerror(errno));
+        return RC_ERR_IO;
+    }
+    /* One build at a time per directory, so a set of outputs always comes
+     * from one build; then what killed builds left there is removed. */
+    double waited = 0;
+    int lock = rc_out_lock(dir, !o->no_wait, &waited);
+    if (lock < 0) {
+        if (errno == EWOULDBLOCK)
+            rc_diag_error(d, dloc,
+                          "another build is writing into '%s' (--no-wait); try again when it "
+                          "has finished",
+                          dir);
+        else
+            rc_diag_error(d, dloc, "cannot lock output directory '%s': %s", dir, strerror(errno));
+        if (created) rmdir(dir);
+        return RC_ERR_IO;
+    }
+    if (waited >= 1000)
+        rc_diag_note(d, dloc, "waited %.1f s for another build writing into '%s'", waited / 1000,
+                     dir);
+    rc_out_clean_stale(dir);
+    rc_out_workdir_make(dir); /* if it cannot be made, libxlsxwriter uses dir */
+    rc_status st = write_locked(a, o, cfg, doc, want, d, dir, created);
+    rc_out_workdir_remove();
+    rc_out_unlock(lock);
+    return st;
 }
 
 static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d)

@@ -111,6 +111,25 @@ static void test_diag_strict(void **state)
     rc_diag_free(d);
 }
 
+/* metrics --json: the shortest text that reads back as the same double. */
+static void test_shortest_double(void **state)
+{
+    (void)state;
+    char b[32];
+    assert_string_equal(rc_shortest_double(b, 0.1), "0.1");
+    assert_string_equal(rc_shortest_double(b, 0.46875), "0.46875");
+    assert_string_equal(rc_shortest_double(b, 1.0 / 3), "0.3333333333333333");
+    assert_string_equal(rc_shortest_double(b, 2.0 / 3), "0.6666666666666666");
+    assert_string_equal(rc_shortest_double(b, 0.1 + 0.2), "0.30000000000000004");
+    assert_string_equal(rc_shortest_double(b, -1e-300), "-1e-300");
+    const double v[] = {1.0 / 7, 123456.789, 5e-324, 1.7976931348623157e308, 0.15625};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        assert_true(strtod(rc_shortest_double(b, v[i]), NULL) == v[i]);
+    /* ten significant digits, the old form, did not round-trip 1/7 */
+    snprintf(b, sizeof b, "%.10g", 1.0 / 7);
+    assert_false(strtod(b, NULL) == 1.0 / 7);
+}
+
 static void test_diag_suggest(void **state)
 {
     (void)state;
@@ -358,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_diag_format_and_order),
         cmocka_unit_test(test_diag_suggest),
         cmocka_unit_test(test_diag_strict),
+        cmocka_unit_test(test_shortest_double),
         cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_sha256),
