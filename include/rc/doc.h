@@ -157,6 +157,12 @@ rc_status rc_doc_finish(rc_doc *doc, rc_diag *d);
  * Footnote definitions have ids "fn-N", the first reference to each "fnref-N".
  * Placeholders are not expanded inside code spans and code blocks. */
 
+/* The PDF library's limits (doc_limits.c): headings in the outline, link
+ * targets and the document information longer than a PDF string may be
+ * (65,535 bytes) are located errors. Run before typesetting a PDF. Returns
+ * RC_ERR_LIMIT when it reported an error. */
+rc_status rc_doc_check_pdf_limits(rc_arena *a, const rc_doc *doc, rc_diag *d);
+
 /* Tree helpers. */
 rc_node *rc_node_new(rc_arena *a, rc_node_type t, rc_loc loc);
 void rc_node_append(rc_node *parent, rc_node *child);

@@ -512,6 +512,11 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d)
     st = rc_doc_build(a, cfg, &data, loc, d, &doc);
     if (st != RC_OK) return st;
     if (rc_diag_errors(d)) return RC_ERR_DATA;
+    /* Limits of the PDF library, before any typesetting. */
+    if (o->command == RC_CMD_CHECK || (want & RC_OUT_PDF)) {
+        st = rc_doc_check_pdf_limits(a, &doc, d);
+        if (st != RC_OK) return st;
+    }
 
     if (o->command == RC_CMD_CHECK) {
         /* Typeset too (in memory) so problems only layout can see — a glyph

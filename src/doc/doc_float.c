@@ -277,6 +277,20 @@ static void apply_columns(rc_doc_state *st, const rc_table_cfg *tc, rc_node *t)
     }
 }
 
+/* 'widths' gives one number per column: a different count used to be
+ * ignored silently (equal widths), so it is an error at the key. */
+static void check_widths(rc_doc_state *st, const rc_table_cfg *tc, const rc_node *t)
+{
+    if (!tc->widths.n || !t->first) return;
+    size_t n = 0;
+    for (const rc_node *c = t->first->first; c; c = c->next)
+        n++;
+    if (n && n != tc->widths.n)
+        rc_diag_error(st->d, tc->widths.v[0].loc,
+                      "table '%s': 'widths' lists %zu widths but the table has %zu columns",
+                      tc->name.s, tc->widths.n, n);
+}
+
 /* ---- placement --------------------------------------------------------------- */
 
 static const char *const prefixes[K_COUNT] = {"figure:", "table:", "box:"};
@@ -350,6 +364,7 @@ bool rc_doc_place(rc_md *m, cmark_node *cm, rc_node *parent)
         else
             rc_diag_error(st->d, tc->loc, "table '%s' needs 'aggregate' or 'file'", name);
         apply_columns(st, tc, n);
+        check_widths(st, tc, n);
     } else {
         const rc_box_cfg *bc = &cfg->boxes[ix];
         n->box = bc;

@@ -235,6 +235,12 @@ static void heading(rc_md *m, cmark_node *c, rc_node *parent, rc_loc loc)
     h->part = m->part;
     rc_node_append(parent, h);
     rc_md_inlines(m, c, h, loc);
+    /* A heading without text would vanish from the page and the contents
+     * while still taking a number. */
+    const char *text = rc_node_plain_text(m->st->a, h);
+    while (*text == ' ' || *text == '\t' || *text == '\n')
+        text++;
+    if (!*text) rc_diag_error(m->st->d, loc, "heading has no text");
     number_heading(m, h);
 }
 
