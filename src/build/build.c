@@ -20,6 +20,8 @@
 #include "rc/data.h"
 #include "rc/doc.h"
 #include "rc/font.h"
+#include "rc/font_check.h"
+#include "rc/hyph_check.h"
 #include "rc/latex.h"
 #include "rc/layout.h"
 #include "rc/locale.h"
@@ -197,7 +199,17 @@ static void *typeset_thread(void *arg)
     rc_fonts fonts;
     rc_hyph *hyph = NULL;
     rc_layout lay = {0};
-    j->st = rc_fonts_load(j->a, style->font_path, style->font_loc, j->d, &fonts);
+    /* Every font file is checked as a file first (font_check.c): a damaged
+     * one is an error naming it, before any face is loaded. */
+    for (size_t i = 0; i < RC_FONT_COUNT; i++)
+        if (style->font_path[i] &&
+            !rc_font_check(j->a, style->font_path[i], style->font_loc[i], j->d))
+            j->st = RC_ERR_CONFIG;
+    if (j->st == RC_OK)
+        j->st = rc_fonts_load(j->a, style->font_path, style->font_loc, j->d, &fonts);
+    if (j->st == RC_OK && style->hyphenate && style->hyphenation &&
+        !rc_hyph_check(j->a, style->hyphenation, style->hyphenation_loc, j->d))
+        j->st = RC_ERR_CONFIG;
     if (j->st == RC_OK && style->hyphenate && style->hyphenation) {
         hyph = rc_hyph_load(style->hyphenation, style->hyphenation_loc, j->d);
         if (!hyph) j->st = RC_ERR_CONFIG;
