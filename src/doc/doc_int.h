@@ -12,6 +12,14 @@
 
 enum { K_FIGURE, K_TABLE, K_BOX, K_COUNT };
 
+struct rc_doc_state;
+/* doc_aggref.c: {{AGG[ROW].STAT}} and {{AGG[ROW][COL].STAT}} placeholders. */
+bool rc_doc_is_aggref(const char *name);
+/* The value of ref and its default format; reports at loc and returns false
+ * when the aggregate, row, column or statistic does not exist. */
+bool rc_doc_aggref(struct rc_doc_state *st, const char *ref, rc_loc loc, double *value,
+                   const char **dflt_format);
+
 /* Deeper nesting (blockquotes, lists, emphasis) is reported and cut: the
  * conversion recurses, and Markdown from a fuzzer can nest 100 000 levels. */
 #define RC_DOC_MAX_DEPTH 100
