@@ -201,7 +201,8 @@ typedef struct rc_table_cfg {
     rc_str source_line; /* key 'source' */
     rc_str note;
     rc_str aggregate;   /* generated from an aggregate, or */
-    rc_str file;        /* a Markdown file holding one GFM table */
+    rc_str file;        /* a Markdown file holding one GFM table, or */
+    rc_str quality;     /* a source's data-quality table (source name) */
     const char *path;   /* resolved file path */
     rc_strlist columns; /* header labels (override) */
     rc_strlist widths;  /* relative column widths */

@@ -95,6 +95,8 @@ void rc_xlsx_float_sheet(rc_xw *x, lxw_worksheet *ws, const char *sheet, const r
 void rc_xlsx_contents_sheet(rc_xw *x, lxw_worksheet *ws, const rc_doc *doc,
                             const char *const *fig_sheets, const char *const *tab_sheets);
 void rc_xlsx_metrics_sheet(rc_xw *x, const rc_doc *doc);
+/* The Data quality sheet: every source's fields (xlsx_quality.c). */
+void rc_xlsx_quality_sheet(rc_xw *x, const rc_doc *doc);
 void rc_xlsx_about_sheet(rc_xw *x, const rc_doc *doc, int64_t epoch);
 
 #endif

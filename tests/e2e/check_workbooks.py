@@ -129,7 +129,8 @@ if "Fields" in data.sheetnames:
 # ---------------------------------------------------------------- figures workbook
 wb = openpyxl.load_workbook(fig_path)
 names = wb.sheetnames
-ok(names[0] == "Contents" and names[-2:] == ["Metrics", "About"], f"figure sheets {names}")
+ok(names[0] == "Contents" and names[-3:] == ["Metrics", "Data quality", "About"],
+   f"figure sheets {names}")
 ok(wb.active.title == "Contents", "figures: Contents is not the active sheet")
 fig_sheets = [n for n in names if n.startswith("Figure ")]
 tab_sheets = [n for n in names if n.startswith("Table ")]
@@ -267,6 +268,26 @@ ok(set(sheet_metrics) == set(metrics), "Metrics sheet lists other metrics than r
 for k, v in metrics.items():
     if v is not None:
         ok(close(sheet_metrics.get(k), v, 1e-6), f"Metrics: {k} = {sheet_metrics.get(k)}, want {v}")
+
+# Data quality: a row per declared field; answered + missing + not declared
+# + outside the scale = the CSV's data rows (read here with the csv module).
+import csv  # noqa: E402
+dq = list(wb["Data quality"].iter_rows(min_row=2, values_only=True))
+declared = [tuple(n.split(None, 1)[1].split(".", 1)) for n in cfg.sections()
+            if n.startswith("field ")]
+ok(sorted((r[0], r[1]) for r in dq) == sorted(declared),
+   f"Data quality lists {[(r[0], r[1]) for r in dq]}, declared {declared}")
+for src, sec in sources_cfg.items():
+    path = os.path.join(os.path.dirname(ini_path), sec["file"])
+    delim = {"tab": "\t"}.get(sec.get("delimiter", ","), sec.get("delimiter", ","))
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        nrec = sum(1 for _ in csv.reader(fh, delimiter=delim))
+    nrows = nrec - int(sec.get("header", "1"))
+    for r in dq:
+        if r[0] != src:
+            continue
+        ok(r[4] == nrows, f"Data quality {src}.{r[1]}: {r[4]} rows, the CSV has {nrows}")
+        ok(r[5] + r[6] + r[7] + r[8] == r[4], f"Data quality {src}.{r[1]}: {r[5:9]} != {r[4]}")
 
 # About: generation date, version, provenance.
 about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r[0]}
