@@ -452,6 +452,38 @@ static void test_warnings(void **state)
     done(&r);
 }
 
+/* docs/config.md, multi: blanks around codes are ignored, empty items are
+ * skipped, a code repeated in a cell counts once, an undeclared code is
+ * left out, a cell left with no declared code is missing; the share's base
+ * is the rows that mention at least one declared code. */
+static void test_multi_cells(void **state)
+{
+    (void)state;
+    run r;
+    build(&r,
+          "id,Continent,country,fam,rel_a,rel_b,ex,n,score,note\n"
+          "R1,EU,ES,very,5,4, meetings ;;meetings; ,1,1,a\n"
+          "R2,EU,ES,very,5,4,virtual;talks,1,1,a\n"
+          "R3,EU,ES,very,5,4,talks,1,1,a\n"
+          "R4,EU,ES,very,5,4,,1,1,a\n",
+          "[aggregate ex]\nsource = s\nkind = distribution\nfield = ex\n\n", 0);
+    assert_int_equal(r.st, RC_OK);
+    const rc_agg *g = rc_data_agg(&r.data, "ex");
+    assert_true(g->value[rc_agg_at(g, 0, 0)] == 1); /* meetings: once, from R1 */
+    assert_true(g->value[rc_agg_at(g, 1, 0)] == 1); /* virtual: R2 */
+    assert_true(g->total[0] == 2);                  /* R1, R2; R3 lost its only code */
+    assert_true(g->share[rc_agg_at(g, 0, 0)] == 0.5);
+    const rc_field_quality *q = &r.data.sources[0].quality[6];
+    assert_int_equal(q->answered, 2);
+    assert_int_equal(q->missing, 1);                       /* R4 */
+    assert_int_equal(q->dropped[RC_DROP_UNDECLARED], 1); /* R3 */
+    assert_int_equal(q->partial, 1);                       /* R2 */
+    assert_non_null(strstr(diags(r.d), "2 codes in field 'ex' were left out because they are "
+                                       "not declared (the first here); 1 answer was read as "
+                                       "missing as a result: 'talks' (2)"));
+    done(&r);
+}
+
 static void test_unknown_column(void **state)
 {
     (void)state;
@@ -822,6 +854,7 @@ int main(void)
         cmocka_unit_test(test_aggregates),
         cmocka_unit_test(test_keep_rows_and_values),
         cmocka_unit_test(test_warnings),
+        cmocka_unit_test(test_multi_cells),
         cmocka_unit_test(test_unknown_column),
         cmocka_unit_test(test_data_errors),
         cmocka_unit_test(test_config_errors),

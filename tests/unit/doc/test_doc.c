@@ -644,6 +644,34 @@ static void tables_from_other_kinds(void **state)
     assert_string_equal(m->number, "1");
 }
 
+/* [table] quality = SOURCE: one row per field from the data stage's
+ * quality counts; an unknown source is an error at the key. */
+static void quality_table(void **state)
+{
+    fx *f = *state;
+    static rc_field_cfg fields[2] = {{.name = {"cont", {0}}, .label = {"Continent", {0}}},
+                                     {.name = {"rel", {0}}}};
+    static rc_source_cfg src = {.name = {"survey", {0}}, .fields = fields, .nfields = 2};
+    static rc_field_quality q[2] = {{.answered = 10, .missing = 2, .dropped = {3, 0}},
+                                    {.answered = 7, .missing = 1, .dropped = {0, 7}}};
+    static rc_source_data sd = {.cfg = &src, .nrows = 15, .ncols = 2, .quality = q};
+    f->data.sources = &sd;
+    f->data.nsources = 1;
+    static rc_table_cfg tc[2];
+    tc[0] = (rc_table_cfg){.name = S("dq", 70), .caption = S("Q", 70), .quality = S("survey", 71)};
+    tc[1] = (rc_table_cfg){.name = S("dq2", 72), .caption = S("Q2", 72), .quality = S("surv", 73)};
+    f->cfg.tables = tc;
+    f->cfg.ntables = 2;
+    rc_node *s = parse(f, "q.md", "# Q\n\n![](table:dq)\n\n![](table:dq2)\n", RC_PART_ANNEX);
+    expect_diags(f, 1, "t.ini:73:1: error: table 'dq2': unknown source 'surv'");
+    rc_node *t = nth(s, RC_NODE_TABLE, 0);
+    assert_int_equal(t->ncols, 5);
+    assert_string_equal(text_of(f, t->first),
+                        "Field Answered Missing Code not declared Outside the scale");
+    assert_string_equal(text_of(f, t->first->next), "Continent 10 2 3 0");
+    assert_string_equal(text_of(f, t->last), "rel 7 1 0 7");
+}
+
 /* ---- footnotes --------------------------------------------------------------- */
 
 static void footnotes_numbered_globally(void **state)
@@ -870,6 +898,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(duplicate_slugs, setup, teardown),
         cmocka_unit_test_setup_teardown(metric_placeholders, setup, teardown),
         cmocka_unit_test_setup_teardown(aggregate_placeholders, setup, teardown),
+        cmocka_unit_test_setup_teardown(quality_table, setup, teardown),
         cmocka_unit_test_setup_teardown(placeholder_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(placeholder_without_data, setup, teardown),
         cmocka_unit_test_setup_teardown(placeholder_positions_in_blocks, setup, teardown),
