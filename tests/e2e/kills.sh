@@ -9,6 +9,7 @@
 #     SOURCE_DATE_EPOCH, so their outputs differ; afterwards the directory
 #     holds one build's complete set, never a mix. --no-wait fails at once
 #     with a clear message while another build holds the directory.
+#  4. an output name of 240 bytes builds (temporary names fit NAME_MAX).
 # RC_KILL_ROUNDS sets the kill-loop rounds (default 40).
 set -uo pipefail
 RC=$(realpath "$1")
@@ -86,4 +87,17 @@ waited=$(( (t1 - t0) / 1000000 ))
 if [ "$st" != 0 ] || [ "$waited" -lt 1500 ]; then echo "FAIL: a build did not wait for the lock (exit $st, ${waited} ms)"; fail=1; fi
 grep -q "waited" "$work/wait.txt" || { echo "FAIL: no note about waiting"; cat "$work/wait.txt"; fail=1; }
 echo "lock: --no-wait fails at once ($msg); a build waited ${waited} ms"
+
+# An output name as long as the file system allows (240 bytes + ".pdf" ...):
+# temporaries must still fit in NAME_MAX.
+cp -r config fonts "$work/"
+long=$(printf 'r%.0s' $(seq 1 236))
+sed -i "s/^basename = .*/basename = $long/" "$work/config/iuc-lac-2019.ini"
+if "$RC" build "$work/config/iuc-lac-2019.ini" -o "$work/long" -q; then
+  n=$(find "$work/long" -mindepth 1 | wc -l)
+  [ "$n" = 4 ] || { echo "FAIL: long names: $n files"; fail=1; }
+  echo "long output names: built ($(ls "$work/long" | awk '{print length($0)}' | sort -n | tail -1) bytes)"
+else
+  echo "FAIL: a 240-byte output name did not build"; fail=1
+fi
 exit $fail
