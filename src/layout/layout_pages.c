@@ -6,7 +6,10 @@
  * same procedure up to that end, so decisions never differ between the two.
  * Floats that do not fit join a FIFO queue and are placed at the top of
  * the next page while the text that follows keeps filling the current one.
- * A line's footnotes must fit on its page together with it. */
+ * A line's footnotes must fit on its page together with it; a footnote that
+ * could not fit on any page with its line is split at a line and continues
+ * at the top of the next page's footnote area (as TeX splits insertions),
+ * so no footnote text is drawn outside the body or lost. */
 #include "layout_int.h"
 
 #include <stdint.h>
@@ -17,6 +20,13 @@
 
 typedef RC_VEC(size_t) idxvec;
 
+/* Kids [from, to) of a footnote's unit shown on one page. */
+typedef struct fnpart {
+    lo_fn *fn;
+    size_t from, to;
+} fnpart;
+typedef RC_VEC(fnpart) fnparts;
+
 typedef struct pstate {
     size_t pos;
     idxvec q; /* deferred floats (item indices), in order */
@@ -26,13 +36,16 @@ typedef struct pstate {
     bool sec_header, sec_footer;
     /* settings of the page being built */
     bool opening, full;
+    /* footnotes (or their rest) that continue on the next page, in order;
+     * replaced, never changed in place (the simulation shares it) */
+    fnparts carry;
 } pstate;
 
 typedef struct run {
     double used, fnh;
     bool any, flow;
     const lo_table *last_tbl;
-    RC_VEC(lo_fn *) fns;
+    fnparts fns;
 } run;
 
 /* ---- drawing --------------------------------------------------------- */
@@ -121,12 +134,66 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
 
 /* ---- footnote bookkeeping -------------------------------------------- */
 
+static void place_item(lo *L, lo_pg *pg, run *r, const lo_item *it, bool head);
+
 static bool fn_counted(const run *r, const lo_fn *fn)
 {
     if (fn->placed) return true;
     for (size_t i = 0; i < r->fns.n; i++)
-        if (r->fns.v[i] == fn) return true;
+        if (r->fns.v[i].fn == fn) return true;
     return false;
+}
+
+/* Height of kids [from, to) of a footnote; the unit's space below its last
+ * kid goes with the last part. */
+static double part_h(const lo_fn *fn, size_t from, size_t to)
+{
+    const lo_item *u = fn->unit;
+    double h = 0, all = 0;
+    for (size_t i = 0; i < u->nkids; i++) {
+        all += u->kids[i].h;
+        if (i >= from && i < to) h += u->kids[i].h;
+    }
+    return to >= u->nkids ? h + (u->h - all) : h;
+}
+
+/* Lays out parts (in order) in room: whole parts while they fit, the first
+ * that does not is split after its last kid that fits (at least one kid
+ * when nothing was placed yet, so a page always progresses); what remains
+ * is returned for the next page. */
+static fnparts fit_parts(lo *L, run *r, const fnpart *parts, size_t n, double room)
+{
+    fnparts rest = {0};
+    size_t i = 0;
+    for (; i < n; i++) {
+        const fnpart *p = &parts[i];
+        double h = part_h(p->fn, p->from, p->to);
+        if (h <= room) {
+            RC_PUSH(L->a, r->fns, *p);
+            r->fnh += h;
+            room -= h;
+            continue;
+        }
+        size_t to = p->from;
+        double used = 0;
+        while (to < p->to && used + p->fn->unit->kids[to].h <= room)
+            used += p->fn->unit->kids[to++].h;
+        if (to == p->from && r->fns.n == 0 && to < p->to) used += p->fn->unit->kids[to++].h;
+        if (to > p->from) {
+            fnpart head = {p->fn, p->from, to};
+            RC_PUSH(L->a, r->fns, head);
+            r->fnh += used;
+        }
+        if (to < p->to) {
+            fnpart tail = {p->fn, to, p->to};
+            RC_PUSH(L->a, rest, tail);
+        }
+        i++;
+        break;
+    }
+    for (; i < n; i++)
+        RC_PUSH(L->a, rest, parts[i]);
+    return rest;
 }
 
 /* Extra height the item's new footnotes need on this page. */
@@ -144,11 +211,62 @@ static double fn_extra(const run *r, const lo_item *it)
     return h;
 }
 
+/* True when the item's footnotes not yet placed could not fit with it even
+ * on an empty page. */
+static bool never_fits(const lo_item *it, double need, double H)
+{
+    run empty = {0};
+    double extra = fn_extra(&empty, it);
+    return extra > 0 && need + extra > H;
+}
+
+/* The first footnote of the item not yet on this page or an earlier one. */
+static const lo_fn *first_new(const run *r, const lo_item *it)
+{
+    for (size_t i = 0; i < it->nfns; i++)
+        if (!fn_counted(r, it->fns[i])) return it->fns[i];
+    return NULL;
+}
+
 static void fn_add(lo *L, run *r, const lo_item *it)
 {
     r->fnh += fn_extra(r, it);
     for (size_t i = 0; i < it->nfns; i++)
-        if (!fn_counted(r, it->fns[i])) RC_PUSH(L->a, r->fns, it->fns[i]);
+        if (!fn_counted(r, it->fns[i])) {
+            fnpart p = {it->fns[i], 0, it->fns[i]->unit->nkids};
+            RC_PUSH(L->a, r->fns, p);
+        }
+}
+
+/* Places an item whose new footnotes could not fit with it on any page:
+ * as much of them as fits goes on this page, the rest to ps->carry. */
+static void place_split(lo *L, lo_pg *pg, run *r, pstate *ps, const lo_item *it, bool head,
+                        double H)
+{
+    fnparts news = {0};
+    for (size_t i = 0; i < it->nfns; i++) {
+        bool dup = fn_counted(r, it->fns[i]);
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = it->fns[k] == it->fns[i];
+        if (!dup) {
+            fnpart p = {it->fns[i], 0, it->fns[i]->unit->nkids};
+            RC_PUSH(L->a, news, p);
+        }
+    }
+    lo_item bare = *it; /* the item without its footnotes, which follow here */
+    bare.nfns = 0;
+    double need = it->h + (head ? it->table->head_h : 0);
+    double room = H - r->used - need - r->fnh - (r->fnh == 0 ? LO_FN_SEP : 0);
+    if (r->fnh == 0) r->fnh = LO_FN_SEP;
+    fnparts rest = fit_parts(L, r, news.v, news.n, room > 0 ? room : 0);
+    fnparts carry = {0};
+    for (size_t i = 0; i < ps->carry.n; i++)
+        RC_PUSH(L->a, carry, ps->carry.v[i]);
+    for (size_t i = 0; i < rest.n; i++)
+        RC_PUSH(L->a, carry, rest.v[i]);
+    ps->carry = carry;
+    if (r->fns.n == 0) r->fnh = 0;
+    place_item(L, pg, r, &bare, head);
 }
 
 /* ---- placement ------------------------------------------------------- */
@@ -171,7 +289,7 @@ static bool needs_head(const run *r, const lo_item *it)
            r->last_tbl != it->table;
 }
 
-static void place(lo *L, lo_pg *pg, run *r, const lo_item *it, bool head)
+static void place_item(lo *L, lo_pg *pg, run *r, const lo_item *it, bool head)
 {
     double h = it->h + (head ? it->table->head_h : 0);
     if (pg) {
@@ -210,10 +328,15 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
 {
     const lo_items *v = &L->items;
     const double H = LO_BODY_H;
+    if (ps->carry.n) { /* footnotes continued from the previous page come first */
+        r->fnh = LO_FN_SEP;
+        ps->carry = fit_parts(L, r, ps->carry.v, ps->carry.n, H - LO_FN_SEP);
+        r->any = true;
+    }
     while (ps->q.n) {
         const lo_item *f = &v->v[ps->q.v[0]];
         if (r->any && r->used + f->h + r->fnh + fn_extra(r, f) > H) break;
-        place(L, pg, r, f, false);
+        place_item(L, pg, r, f, false);
         memmove(ps->q.v, ps->q.v + 1, (ps->q.n - 1) * sizeof *ps->q.v);
         ps->q.n--;
     }
@@ -246,7 +369,7 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
                 continue;
             }
             if (!r->any || r->used + it->h + r->fnh + fn_extra(r, it) <= H) {
-                place(L, pg, r, it, false);
+                place_item(L, pg, r, it, false);
                 continue;
             }
             RC_PUSH(L->a, ps->q, i);
@@ -254,9 +377,22 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
         }
         bool head = needs_head(r, it);
         double need = it->h + (head ? it->table->head_h : 0);
-        if (!r->any || r->used + need + r->fnh + fn_extra(r, it) <= H) {
+        if (it->nfns && never_fits(it, need, H)) {
+            /* split its footnotes here if the item and a first footnote
+             * line fit, else (unless forced) try the next page */
+            const lo_fn *f0 = first_new(r, it);
+            double first = f0 && f0->unit->nkids ? f0->unit->kids[0].h : 0;
+            if (!r->any ||
+                r->used + need + r->fnh + (r->fnh == 0 ? LO_FN_SEP : 0) + first <= H) {
+                if (it->brk && r->flow) last_break = i;
+                place_split(L, pg, r, ps, it, head, H);
+                r->flow = true;
+                r->last_tbl = it->kind == LO_ROW ? it->table : NULL;
+                continue;
+            }
+        } else if (!r->any || r->used + need + r->fnh + fn_extra(r, it) <= H) {
             if (it->brk && r->flow) last_break = i;
-            place(L, pg, r, it, head);
+            place_item(L, pg, r, it, head);
             r->flow = true;
             r->last_tbl = it->kind == LO_ROW ? it->table : NULL;
             continue;
@@ -329,15 +465,29 @@ static void finish_page(lo *L, lo_pg *pg, pstate *ps, run *r)
     if (r->fns.n) {
         double h = 0;
         for (size_t i = 0; i < r->fns.n; i++)
-            h += r->fns.v[i]->unit->h;
+            h += part_h(r->fns.v[i].fn, r->fns.v[i].from, r->fns.v[i].to);
         double area = LO_BODY_BOTTOM + h + LO_FN_SEP;
         rc_draw_line(L->a, pg->fg, LO_LEFT, area - 4.0, LO_LEFT + 0.25 * LO_WIDTH, area - 4.0,
                      s->grey, 0.5);
         double y = area - LO_FN_SEP;
         for (size_t i = 0; i < r->fns.n; i++) {
-            lo_draw_item(L, pg, r->fns.v[i]->unit, y);
-            y -= r->fns.v[i]->unit->h;
-            r->fns.v[i]->placed = true;
+            const fnpart *p = &r->fns.v[i];
+            const lo_item *u = p->fn->unit;
+            if (p->from == 0 && p->to >= u->nkids) {
+                lo_draw_item(L, pg, u, y); /* the whole note, as before */
+            } else {
+                if (p->from == 0 && u->dest) { /* the note's anchor is on its first part */
+                    rc_draw_dest(L->a, pg->fg, u->x, y, u->dest);
+                    lo_register_dest(L, u->dest, pg->index);
+                }
+                double yy = y;
+                for (size_t k = p->from; k < p->to; k++) {
+                    lo_draw_item(L, pg, &u->kids[k], yy);
+                    yy -= u->kids[k].h;
+                }
+            }
+            y -= part_h(p->fn, p->from, p->to);
+            p->fn->placed = true;
         }
     }
     rc_page page = {.style = ps->style, .number = ps->number};
@@ -378,7 +528,7 @@ void lo_paginate(lo *L)
 {
     pstate ps = {.style = RC_PAGE_ARABIC, .number = 1, .sec_header = true, .sec_footer = true};
     size_t guard = 0;
-    while (ps.pos < L->items.n || ps.q.n) {
+    while (ps.pos < L->items.n || ps.q.n || ps.carry.n) {
         /* simulate on a copy of the queue to find the end of the page */
         pstate sim = ps;
         sim.q.v = NULL;
