@@ -8,7 +8,7 @@ pkgs="build-essential cmake pkg-config zlib1g-dev libhpdf-dev libxlsxwriter-dev 
       libcmocka-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev
       hyphen-en-gb hyphen-en-us"
 if [ "$mode" = test ] || [ "$mode" = tex ]; then
-  pkgs="$pkgs poppler-utils qpdf mupdf-tools python3-openpyxl python3"
+  pkgs="$pkgs poppler-utils qpdf mupdf-tools python3-openpyxl python3 cmark-gfm"
 fi
 if [ "$mode" = tex ]; then
   pkgs="$pkgs texlive-latex-recommended texlive-latex-extra texlive-pictures texlive-fonts-recommended lmodern texlive-xetex texlive-luatex fonts-lato"
