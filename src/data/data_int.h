@@ -32,18 +32,21 @@ rc_strset_ent *rc_strset_add(rc_strset *s, const char *k, size_t len, unsigned v
 /* The entry for k, or NULL. */
 const rc_strset_ent *rc_strset_find(const rc_strset *s, const char *k, size_t len);
 
-/* Uniqueness of key values (keys.c): add every key, then check once. */
+/* Uniqueness of key values (keys.c), 16 bytes per key: add every key (its
+ * 64-bit hash and position), find the candidates (keys sharing a hash),
+ * read their texts again in file order (rc_keys_want / rc_keys_set_text
+ * from a second pass over the file), then check. */
 typedef struct rc_key_ent {
-    uint32_t off; /* in blob */
     unsigned line, col;
 } rc_key_ent;
 
 typedef struct rc_keys {
-    uint32_t *hash; /* per key */
+    uint64_t *hash; /* per key */
     rc_key_ent *e;
     size_t n, cap;
-    char *blob;
-    size_t blen, bcap;
+    uint32_t *cand; /* keys sharing a hash with another, in file order */
+    char **text;    /* their texts, once read again (malloc'd) */
+    size_t ncand, next;
 } rc_keys;
 
 #define RC_KEYS_MAX_REPORT 50
@@ -51,6 +54,12 @@ void rc_keys_init(rc_keys *k);
 void rc_keys_free(rc_keys *k);
 /* Returns false when memory runs out. */
 bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned col);
+/* Finds the keys that share a hash; returns how many (0: all unique). */
+size_t rc_keys_candidates(rc_keys *k);
+/* During the second pass: whether the key cell at (line, col) is the next
+ * candidate, and its text (trimmed, as added). */
+bool rc_keys_want(const rc_keys *k, unsigned line, unsigned col);
+bool rc_keys_set_text(rc_keys *k, const char *s, size_t len);
 /* Reports each later occurrence of a key (at most RC_KEYS_MAX_REPORT, in
  * file order) as an error; returns the number of duplicates. */
 size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field);

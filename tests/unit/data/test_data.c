@@ -17,6 +17,7 @@
 #include "rc/config.h"
 #include "rc/data.h"
 #include "rc/util.h"
+#include "../../../src/data/data_int.h" /* key storage is internal to the data stage */
 
 static char dir[64];
 
@@ -844,6 +845,44 @@ static void test_keys_after_error(void **state)
     }
 }
 
+/* Keys sharing a hash are only candidates: their texts, read again, decide.
+ * A collision is forced by giving two different keys the same hash. */
+static void test_key_hash_collision(void **state)
+{
+    (void)state;
+    rc_keys k;
+    rc_keys_init(&k);
+    assert_true(rc_keys_add(&k, "alpha", 5, 2, 1));
+    assert_true(rc_keys_add(&k, "beta", 4, 3, 1));
+    assert_true(rc_keys_add(&k, "alpha", 5, 4, 1));
+    assert_true(rc_keys_add(&k, "gamma", 5, 5, 1));
+    k.hash[3] = k.hash[1]; /* 'gamma' collides with 'beta' */
+    assert_int_equal(rc_keys_candidates(&k), 4);
+    static const char *const texts[] = {"alpha", "beta", "alpha", "gamma"};
+    static const unsigned lines[] = {2, 3, 4, 5};
+    for (size_t i = 0; i < 4; i++) {
+        assert_false(rc_keys_want(&k, lines[i], 2));
+        assert_true(rc_keys_want(&k, lines[i], 1));
+        assert_true(rc_keys_set_text(&k, texts[i], strlen(texts[i])));
+    }
+    rc_diag *d = rc_diag_new();
+    assert_int_equal(rc_keys_check(&k, d, "k.csv", "id"), 1);
+    char buf[256];
+    rc_diag_format(rc_diag_get(d, 0), buf, sizeof buf);
+    assert_string_equal(buf, "k.csv:4:1: error: duplicate key 'alpha' in field 'id' (first on line 2)");
+    rc_diag_free(d);
+    rc_keys_free(&k);
+    /* no shared hash: no candidate, nothing to read again */
+    rc_keys_init(&k);
+    for (unsigned i = 0; i < 10000; i++) {
+        char s[16];
+        int n = snprintf(s, sizeof s, "R%u", i);
+        assert_true(rc_keys_add(&k, s, (size_t)n, i + 2, 1));
+    }
+    assert_int_equal(rc_keys_candidates(&k), 0);
+    rc_keys_free(&k);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/rc_test_data_XXXXXX");
@@ -862,6 +901,7 @@ int main(void)
         cmocka_unit_test(test_long_texts),
         cmocka_unit_test(test_fast_and_kept_agree),
         cmocka_unit_test(test_keys_after_error),
+        cmocka_unit_test(test_key_hash_collision),
         cmocka_unit_test(test_huge_text_cells),
         cmocka_unit_test(test_coded_key),
     };
