@@ -8,10 +8,10 @@
 
 #include "chart_model.h"
 
-#define MAX_BARS 40       /* bar, hbar: categories per panel */
+#define MAX_BARS 40        /* bar, hbar: categories per panel */
 #define MAX_GROUP_BARS 120 /* grouped, stacked: categories x series per panel */
-#define MAX_LIKERT 30     /* likert: items per panel */
-#define MAX_SLICES 8      /* pie, doughnut */
+#define MAX_LIKERT 30      /* likert: items per panel */
+#define MAX_SLICES 8       /* pie, doughnut */
 #define MAX_TILES 12
 #define MAX_LINKS 300 /* pairings: lines */
 
@@ -64,8 +64,7 @@ void rc_chart_check_readable(const rc_chart *c, rc_diag *d)
                 ? "use type = hbar, or group the small codes"
                 : "show the aggregate as a table, keep the top categories (order = count "
                   "and a 'where' filter), or split the figure";
-        rc_diag_warning(d, at,
-                        "figure '%s' (%s) has %zu %s%s%s; more than %d cannot be read: %s",
+        rc_diag_warning(d, at, "figure '%s' (%s) has %zu %s%s%s; more than %d cannot be read: %s",
                         name_of(c), type, count, what, c->npanels > 1 ? " in panel " : "",
                         c->npanels > 1 ? (pn->title ? pn->title : "?") : "", limit, advice);
     }

@@ -57,9 +57,8 @@ static const char *const aggregate_keys[] = {"source", "kind",  "field", "fields
 static const char *const figure_keys[] = {"type", "aggregate",  "value", "caption",     "source",
                                           "note", "height",     "width", "items",       "data",
                                           "left", "left_group", "right", "right_group", "color"};
-static const char *const table_keys[] = {"caption", "source",  "note",  "aggregate",
-                                         "file",    "columns", "widths",
-                                         "quality"};
+static const char *const table_keys[] = {"caption", "source",  "note",   "aggregate",
+                                         "file",    "columns", "widths", "quality"};
 static const char *const box_keys[] = {"title", "file"};
 
 #define N(x) (sizeof(x) / sizeof((x)[0]))

@@ -99,9 +99,9 @@ typedef struct rc_field_rt {
     bool raw;                  /* category: no code begins or ends with a space or tab,
                                 * so an untrimmed cell equal to a code is that code */
     size_t *codelen;
-    bool likert_direct; /* likert codes are exactly min..max in order */
-    char sep;           /* multi: the separator when it is one byte, else 0 */
-    size_t nlevels;     /* coded fields: code indexes (likert: scale levels) */
+    bool likert_direct;     /* likert codes are exactly min..max in order */
+    char sep;               /* multi: the separator when it is one byte, else 0 */
+    size_t nlevels;         /* coded fields: code indexes (likert: scale levels) */
     struct rc_drops *drops; /* values that could not be used (quality.c), or NULL */
     size_t nonmissing;
 } rc_field_rt;

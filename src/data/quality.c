@@ -124,18 +124,17 @@ void rc_drop_report(const rc_field_rt *rt, rc_arena *a, rc_diag *d, size_t nrows
     const char *first = n > 1 ? " (the first here)" : "";
     if (n && f->type == RC_FIELD_MULTI) {
         size_t m = dr->cells[RC_DROP_UNDECLARED];
-        const char *then =
-            m ? rc_arena_printf(a, "; %zu %s read as missing as a result", m,
-                                plural(m, "answer was", "answers were"))
-              : "";
+        const char *then = m ? rc_arena_printf(a, "; %zu %s read as missing as a result", m,
+                                               plural(m, "answer was", "answers were"))
+                             : "";
         rc_diag_warning(d, dr->first[RC_DROP_UNDECLARED],
-                        "%zu %s in field '%s' %s left out because %s not declared%s%s: %s",
-                        n, plural(n, "code", "codes"), name, plural(n, "was", "were"),
+                        "%zu %s in field '%s' %s left out because %s not declared%s%s: %s", n,
+                        plural(n, "code", "codes"), name, plural(n, "was", "were"),
                         plural(n, "it is", "they are"), first, then, vals);
     } else if (n) {
         rc_diag_warning(d, dr->first[RC_DROP_UNDECLARED],
-                        "%zu %s of field '%s' %s read as missing because %s not declared%s: %s",
-                        n, plural(n, "answer", "answers"), name, plural(n, "was", "were"),
+                        "%zu %s of field '%s' %s read as missing because %s not declared%s: %s", n,
+                        plural(n, "answer", "answers"), name, plural(n, "was", "were"),
                         plural(n, "its code is", "their codes are"), first, vals);
     }
     n = dr->mentions[RC_DROP_OUT_OF_SCALE];

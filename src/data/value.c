@@ -354,8 +354,8 @@ bool rc_value_parse_rt(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, cons
             return true;
         }
         out->text = copy(room, s, len);
-        dropped(rt, a, d, RC_DROP_UNDECLARED, loc, s, len, "code '%s' of field '%s' is not declared",
-                out->text, f->name.s);
+        dropped(rt, a, d, RC_DROP_UNDECLARED, loc, s, len,
+                "code '%s' of field '%s' is not declared", out->text, f->name.s);
         out->missing = true;
         return true;
     }

@@ -111,8 +111,10 @@ bool rc_doc_aggref(rc_doc_state *st, const char *ref, rc_loc loc, double *value,
     const char *rk = key(st->a, &p, end), *ck = NULL;
     if (rk && p < end && *p == '[') ck = key(st->a, &p, end);
     const char *stat = NULL;
-    if (rk && p < end && *p == '.') stat = p + 1;
-    else if (rk && p != end) rk = NULL;
+    if (rk && p < end && *p == '.')
+        stat = p + 1;
+    else if (rk && p != end)
+        rk = NULL;
     if (!rk || (stat && !*stat)) {
         rc_diag_error(st->d, loc,
                       "malformed aggregate placeholder '%s' (expected %s[ROW].STAT or "
@@ -121,8 +123,9 @@ bool rc_doc_aggref(rc_doc_state *st, const char *ref, rc_loc loc, double *value,
         return false;
     }
     if (g->kind == RC_AGG_ROWS) {
-        rc_diag_error(st->d, loc, "aggregate '%s' is a listing (kind = rows); it has no numbers "
-                                  "to quote",
+        rc_diag_error(st->d, loc,
+                      "aggregate '%s' is a listing (kind = rows); it has no numbers "
+                      "to quote",
                       name);
         return false;
     }
@@ -139,8 +142,9 @@ bool rc_doc_aggref(rc_doc_state *st, const char *ref, rc_loc loc, double *value,
     }
     bool likert = g->kind == RC_AGG_LIKERT, dist = g->kind == RC_AGG_DISTRIBUTION;
     if (!ck && g->ncols > 1 && !likert) {
-        rc_diag_error(st->d, loc, "aggregate '%s' has %zu columns; name one: %s[%s][COL] "
-                                  "(columns: %s)",
+        rc_diag_error(st->d, loc,
+                      "aggregate '%s' has %zu columns; name one: %s[%s][COL] "
+                      "(columns: %s)",
                       name, g->ncols, name, rk, codes_list(st->a, g->col_code, g->ncols));
         return false;
     }
@@ -150,10 +154,10 @@ bool rc_doc_aggref(rc_doc_state *st, const char *ref, rc_loc loc, double *value,
         const char *name;
         bool row; /* a likert row statistic (no column) */
         const char *fmt;
-    } stats[] = {{"count", false, "integer"},    {"share", false, "percent:1"},
-                 {"total", false, "integer"},    {"value", false, "auto"},
-                 {"answered", true, "integer"},  {"top2", true, "percent:1"},
-                 {"mean", true, "number:1"},     {"median", true, "number:1"}};
+    } stats[] = {{"count", false, "integer"},   {"share", false, "percent:1"},
+                 {"total", false, "integer"},   {"value", false, "auto"},
+                 {"answered", true, "integer"}, {"top2", true, "percent:1"},
+                 {"mean", true, "number:1"},    {"median", true, "number:1"}};
     size_t si = sizeof stats / sizeof stats[0];
     for (size_t i = 0; i < sizeof stats / sizeof stats[0]; i++)
         if (!strcmp(stats[i].name, stat)) si = i;
@@ -173,8 +177,9 @@ bool rc_doc_aggref(rc_doc_state *st, const char *ref, rc_loc loc, double *value,
     else if (!strcmp(stat, "value") && (dist || likert))
         wrong = "for distinct and sum aggregates (use count or share)";
     if (wrong) {
-        rc_diag_error(st->d, loc, "'%s' in '{{%s}}': %s (count, share, total, value, answered, "
-                                  "top2, mean, median)",
+        rc_diag_error(st->d, loc,
+                      "'%s' in '{{%s}}': %s (count, share, total, value, answered, "
+                      "top2, mean, median)",
                       stat, ref, wrong);
         return false;
     }

@@ -215,8 +215,7 @@ static void table_from_quality(rc_doc_state *st, const rc_table_cfg *tc, rc_node
     }
     rc_arena *a = st->a;
     rc_loc loc = tc->quality.loc;
-    static const char *const head[] = {"Field",          "Answered",
-                                       "Missing",        "Code not declared",
+    static const char *const head[] = {"Field", "Answered", "Missing", "Code not declared",
                                        "Outside the scale"};
     rc_node *h = add_row(a, t, true, loc);
     for (size_t i = 0; i < 5; i++)

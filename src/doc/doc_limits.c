@@ -23,7 +23,8 @@ static void walk(rc_arena *a, const rc_node *n, rc_diag *d)
         if (n->type == RC_NODE_HEADING && n->in_toc)
             check_len(d, n->loc, "this heading (a bookmark of the PDF)",
                       strlen(rc_node_plain_text(a, n)));
-        if (n->type == RC_NODE_LINK && n->url) check_len(d, n->loc, "this link's target", strlen(n->url));
+        if (n->type == RC_NODE_LINK && n->url)
+            check_len(d, n->loc, "this link's target", strlen(n->url));
         walk(a, n->first, d);
     }
 }
@@ -46,7 +47,8 @@ rc_status rc_doc_check_pdf_limits(rc_arena *a, const rc_doc *doc, rc_diag *d)
         const rc_report_cfg *r = &doc->cfg->report;
         if (r->title.s) check_len(d, r->title.loc, "'title'", strlen(r->title.s));
         if (r->subtitle.s) check_len(d, r->subtitle.loc, "'subtitle'", strlen(r->subtitle.s));
-        if (r->authors.n) check_len(d, r->authors.v[0].loc, "'authors' (joined)", joined(&r->authors));
+        if (r->authors.n)
+            check_len(d, r->authors.v[0].loc, "'authors' (joined)", joined(&r->authors));
         if (r->keywords.n)
             check_len(d, r->keywords.v[0].loc, "'keywords' (joined)", joined(&r->keywords));
     }

@@ -78,8 +78,9 @@ bool rc_font_check_data(const char *name, const unsigned char *p, size_t len, rc
     }
     size_t n = be16(p + 4);
     if (n == 0 || n > 512 || 12 + 16 * n > len) {
-        rc_diag_error(d, loc, "'%s' is damaged: its table directory (%zu tables) does not fit in the "
-                              "file",
+        rc_diag_error(d, loc,
+                      "'%s' is damaged: its table directory (%zu tables) does not fit in the "
+                      "file",
                       name, n);
         return false;
     }

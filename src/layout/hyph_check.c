@@ -33,7 +33,11 @@ static const char *compressed(const unsigned char *p, size_t n)
 {
     if (n >= 2 && p[0] == 0x1F && p[1] == 0x8B) return "gzip";
     if (n >= 3 && memcmp(p, "BZh", 3) == 0) return "bzip2";
-    if (n >= 6 && memcmp(p, "\xFD" "7zXZ\0", 6) == 0) return "xz";
+    if (n >= 6 && memcmp(p,
+                         "\xFD"
+                         "7zXZ\0",
+                         6) == 0)
+        return "xz";
     if (n >= 4 && memcmp(p, "\x28\xB5\x2F\xFD", 4) == 0) return "zstd";
     if (n >= 4 && memcmp(p, "PK\x03\x04", 4) == 0) return "zip";
     return NULL;

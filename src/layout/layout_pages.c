@@ -382,8 +382,7 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
              * line fit, else (unless forced) try the next page */
             const lo_fn *f0 = first_new(r, it);
             double first = f0 && f0->unit->nkids ? f0->unit->kids[0].h : 0;
-            if (!r->any ||
-                r->used + need + r->fnh + (r->fnh == 0 ? LO_FN_SEP : 0) + first <= H) {
+            if (!r->any || r->used + need + r->fnh + (r->fnh == 0 ? LO_FN_SEP : 0) + first <= H) {
                 if (it->brk && r->flow) last_break = i;
                 place_split(L, pg, r, ps, it, head, H);
                 r->flow = true;

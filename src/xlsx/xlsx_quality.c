@@ -24,8 +24,8 @@ static const char *where(rc_arena *a, const rc_field_quality *q)
         if (q->dropped[r] || (r == RC_DROP_UNDECLARED && q->partial)) {
             const rc_loc *l = &q->first[r];
             if (l->line)
-                return rc_arena_printf(a, "%s:%u:%u", rc_path_base(l->file ? l->file : ""),
-                                       l->line, l->col);
+                return rc_arena_printf(a, "%s:%u:%u", rc_path_base(l->file ? l->file : ""), l->line,
+                                       l->col);
         }
     return "";
 }
@@ -36,9 +36,17 @@ void rc_xlsx_quality_sheet(rc_xw *x, const rc_doc *doc)
     if (!data || !data->nsources) return;
     lxw_worksheet *ws = rc_xw_sheet(x, "Data quality", NULL);
     if (!ws) return;
-    static const char *const head[] = {
-        "Source", "Field",   "Column", "Type", "Rows", "Answered", "Missing", "Code not declared",
-        "Outside the scale", "Answers that lost a code", "First value not used"};
+    static const char *const head[] = {"Source",
+                                       "Field",
+                                       "Column",
+                                       "Type",
+                                       "Rows",
+                                       "Answered",
+                                       "Missing",
+                                       "Code not declared",
+                                       "Outside the scale",
+                                       "Answers that lost a code",
+                                       "First value not used"};
     enum { NC = sizeof head / sizeof head[0] };
     double w[NC];
     for (uint32_t j = 0; j < NC; j++) {

@@ -476,9 +476,9 @@ static void test_multi_cells(void **state)
     assert_true(g->share[rc_agg_at(g, 0, 0)] == 0.5);
     const rc_field_quality *q = &r.data.sources[0].quality[6];
     assert_int_equal(q->answered, 2);
-    assert_int_equal(q->missing, 1);                       /* R4 */
+    assert_int_equal(q->missing, 1);                     /* R4 */
     assert_int_equal(q->dropped[RC_DROP_UNDECLARED], 1); /* R3 */
-    assert_int_equal(q->partial, 1);                       /* R2 */
+    assert_int_equal(q->partial, 1);                     /* R2 */
     assert_non_null(strstr(diags(r.d), "2 codes in field 'ex' were left out because they are "
                                        "not declared (the first here); 1 answer was read as "
                                        "missing as a result: 'talks' (2)"));
@@ -869,7 +869,8 @@ static void test_key_hash_collision(void **state)
     assert_int_equal(rc_keys_check(&k, d, "k.csv", "id"), 1);
     char buf[256];
     rc_diag_format(rc_diag_get(d, 0), buf, sizeof buf);
-    assert_string_equal(buf, "k.csv:4:1: error: duplicate key 'alpha' in field 'id' (first on line 2)");
+    assert_string_equal(buf,
+                        "k.csv:4:1: error: duplicate key 'alpha' in field 'id' (first on line 2)");
     rc_diag_free(d);
     rc_keys_free(&k);
     /* no shared hash: no candidate, nothing to read again */
@@ -888,22 +889,14 @@ int main(void)
     snprintf(dir, sizeof dir, "/tmp/rc_test_data_XXXXXX");
     if (!mkdtemp(dir)) return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_metrics),
-        cmocka_unit_test(test_rows_kept_for_pairings),
-        cmocka_unit_test(test_aggregates),
-        cmocka_unit_test(test_keep_rows_and_values),
-        cmocka_unit_test(test_warnings),
-        cmocka_unit_test(test_multi_cells),
-        cmocka_unit_test(test_unknown_column),
-        cmocka_unit_test(test_data_errors),
-        cmocka_unit_test(test_config_errors),
-        cmocka_unit_test(test_header_row),
-        cmocka_unit_test(test_long_texts),
-        cmocka_unit_test(test_fast_and_kept_agree),
-        cmocka_unit_test(test_keys_after_error),
-        cmocka_unit_test(test_key_hash_collision),
-        cmocka_unit_test(test_huge_text_cells),
-        cmocka_unit_test(test_coded_key),
+        cmocka_unit_test(test_metrics),          cmocka_unit_test(test_rows_kept_for_pairings),
+        cmocka_unit_test(test_aggregates),       cmocka_unit_test(test_keep_rows_and_values),
+        cmocka_unit_test(test_warnings),         cmocka_unit_test(test_multi_cells),
+        cmocka_unit_test(test_unknown_column),   cmocka_unit_test(test_data_errors),
+        cmocka_unit_test(test_config_errors),    cmocka_unit_test(test_header_row),
+        cmocka_unit_test(test_long_texts),       cmocka_unit_test(test_fast_and_kept_agree),
+        cmocka_unit_test(test_keys_after_error), cmocka_unit_test(test_key_hash_collision),
+        cmocka_unit_test(test_huge_text_cells),  cmocka_unit_test(test_coded_key),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[128];

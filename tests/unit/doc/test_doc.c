@@ -336,8 +336,12 @@ static void aggregate_placeholders(void **state)
                        .mean = mean,
                        .median = med,
                        .top2 = top2},
-                      {.name = "listing", .kind = RC_AGG_ROWS, .nrows = 1, .ncols = 1,
-                       .row_code = lrow, .col_code = lcol}};
+                      {.name = "listing",
+                       .kind = RC_AGG_ROWS,
+                       .nrows = 1,
+                       .ncols = 1,
+                       .row_code = lrow,
+                       .col_code = lcol}};
     f->data.aggs = aggs;
     f->data.naggs = 3;
     rc_node *s = parse(f, "a.md",
@@ -786,8 +790,9 @@ static void unreadable_file(void **state)
                  "such file or directory");
 }
 
-#define MAX_DEPTH 100 /* RC_DOC_MAX_DEPTH in src/doc/doc_int.h, documented in docs/reliability.md  \
-                       */
+#define MAX_DEPTH                                                                                  \
+    100 /* RC_DOC_MAX_DEPTH in src/doc/doc_int.h, documented in docs/reliability.md                \
+         */
 
 /* Nesting past RC_DOC_MAX_DEPTH is a resource limit: one error, and the
  * build's status says which kind of failure it was. */
