@@ -123,9 +123,13 @@ size_t rc_keys_candidates(rc_keys *k)
         if (j - i > 1) nc += j - i;
         i = j;
     }
-    k->cand = nc ? malloc(nc * sizeof *k->cand) : NULL;
-    k->text = nc ? calloc(nc, sizeof *k->text) : NULL;
-    if (nc && (!k->cand || !k->text)) {
+    if (nc == 0) {
+        free(p);
+        return 0;
+    }
+    k->cand = malloc(nc * sizeof *k->cand);
+    k->text = calloc(nc, sizeof *k->text);
+    if (!k->cand || !k->text) {
         free(p);
         return 0;
     }
