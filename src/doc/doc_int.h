@@ -48,6 +48,10 @@ typedef struct rc_doc_state {
     RC_VEC(const char *) ids; /* heading ids in use */
     bool depth_reported;
     bool limit_hit; /* a resource limit was exceeded (nesting, file size) */
+    /* footnotes cited from the text, and references made inside a footnote:
+     * a note only ever cited from other notes would never be printed */
+    RC_VEC(const rc_node *) fn_in_text;
+    RC_VEC(const rc_node *) fn_nested; /* FOOTNOTE_REF nodes inside a note */
 } rc_doc_state;
 
 typedef enum md_mode { MD_SECTION, MD_BOX, MD_TABLE } md_mode;
@@ -68,6 +72,7 @@ typedef struct rc_md {
     int depth;
     bool in_link; /* converting a link's text: no nested links */
     bool in_note; /* inside a footnote or box: headings not in contents */
+    bool in_fn;   /* inside a footnote definition */
 } rc_md;
 
 /* doc.c */

@@ -265,16 +265,22 @@ static void footnote_ref(rc_md *m, cmark_node *c, rc_node *parent, rc_loc loc)
         r->id = rc_arena_printf(st->a, "fnref-%d", def->footnote);
         m->fconv[ix - 1] = def; /* before converting: a note may cite itself */
         RC_PUSH(st->a, st->doc->footnotes, def);
-        bool in_note = m->in_note, in_link = m->in_link;
+        bool in_note = m->in_note, in_link = m->in_link, in_fn = m->in_fn;
         m->in_note = true;
+        m->in_fn = true;
         m->in_link = false;
         rc_md_blocks(m, cd, def);
         m->in_note = in_note;
+        m->in_fn = in_fn;
         m->in_link = in_link;
     }
     r->footnote = def->footnote;
     r->footnote_def = def;
     rc_node_append(parent, r);
+    if (m->in_fn)
+        RC_PUSH(st->a, st->fn_nested, r);
+    else
+        RC_PUSH(st->a, st->fn_in_text, def);
 }
 
 /* ---- inlines ----------------------------------------------------------------- */
