@@ -4,8 +4,12 @@ ASAN_BUILD ?= build-asan
 CONFIG    ?= config/iuc-lac-2019.ini
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+PREFIX    ?= /usr/local
+# Under CI=true every test must run (scripts/run-tests.sh fails on a skip),
+# so the test targets install TeX as well for e2e/latex.
+TEST_DEPS := $(if $(filter true 1 yes,$(CI)),tex,test)
 
-.PHONY: all deps build report test test-asan test-valgrind bench format format-check clean
+.PHONY: all deps build report test test-asan test-valgrind install deb bench format format-check clean
 
 all: build
 
@@ -21,16 +25,26 @@ build: deps $(BUILD)/CMakeCache.txt
 report: build
 	@$(BUILD)/reportc build $(CONFIG)
 
-test: 
-	@scripts/deps.sh test
+# Ends with "tests: N passed, N failed, N skipped" and why each skip.
+test:
+	@scripts/deps.sh $(TEST_DEPS)
 	@$(MAKE) --no-print-directory build
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@scripts/run-tests.sh $(BUILD) -j $(JOBS)
 
 test-asan:
-	@scripts/deps.sh test
+	@scripts/deps.sh $(TEST_DEPS)
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRC_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
-	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1 scripts/run-tests.sh $(ASAN_BUILD) -j $(JOBS)
+
+# bin/reportc, share/reportc (fonts), the man page, bash completion and the
+# sample under share/doc/reportc/examples; DESTDIR is honoured.
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
+
+# A Debian package in build-deb/ (scripts/make-deb.sh; lintian when installed).
+deb:
+	@scripts/make-deb.sh
 
 # Every unit test executable, `reportc check/metrics` (tests/e2e/metrics.sh),
 # one full build of the sample and every bad-input case (tests/e2e/bad_inputs.sh)
@@ -72,4 +86,4 @@ format-check:
 	@clang-format --dry-run --Werror src/main.c src/*/*.[ch] include/rc/*.h tests/unit/*/*.[ch]
 
 clean:
-	@rm -rf $(BUILD) $(ASAN_BUILD)
+	@rm -rf $(BUILD) $(ASAN_BUILD) build-deb

@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
 # Installs the Debian packages reportc needs to build, test and render reports.
 # Run by `make report` / `make test`; does nothing when everything is present.
-# Usage: scripts/deps.sh [build|test|tex]
+# Usage: scripts/deps.sh [build|test|tex|deb]
+#   build  compile reportc            test  + what `make test` runs (readers, groff)
+#   tex    + TeX for the generated .tex: every \usepackage and babel language
+#          of the sample and tests/golden/latex (e2e/latex checks each with
+#          kpsewhich; tex-gyre and texlive-plain-generic are only Recommends
+#          of the others, so they are named here)
+#   deb    + what `make deb` uses (dpkg-shlibdeps, lintian, fonts-lato it links to)
+# Packages are named one by one: apt runs with --no-install-recommends.
 set -eu
 mode=${1:-build}
 pkgs="build-essential cmake pkg-config zlib1g-dev libhpdf-dev libxlsxwriter-dev libinih-dev
       libcmocka-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev
+      nettle-dev libutf8proc-dev
       hyphen-en-gb hyphen-en-us"
 if [ "$mode" = test ] || [ "$mode" = tex ]; then
-  pkgs="$pkgs poppler-utils qpdf mupdf-tools python3-openpyxl python3 cmark-gfm"
+  pkgs="$pkgs poppler-utils qpdf mupdf-tools python3-openpyxl python3 python3-yaml groff-base cmark-gfm"
 fi
 if [ "$mode" = tex ]; then
   pkgs="$pkgs texlive-latex-recommended texlive-latex-extra texlive-pictures texlive-fonts-recommended lmodern texlive-xetex texlive-luatex fonts-lato"
+  pkgs="$pkgs tex-gyre texlive-plain-generic texlive-lang-spanish texlive-lang-portuguese"
+fi
+if [ "$mode" = deb ]; then
+  pkgs="$pkgs dpkg-dev lintian fonts-lato"
 fi
 missing=""
 for p in $pkgs; do

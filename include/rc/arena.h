@@ -45,4 +45,15 @@ size_t rc_arena_used(const rc_arena *a);
         (vec).v[(vec).n++] = (x);                                                                  \
     } while (0)
 
+/* A growable NUL-terminated string in an arena (the back ends' and the
+ * document's text builders). Zero-initialise with the arena set:
+ * rc_strbuf b = {.a = a}; b.s is NULL until something is put. */
+typedef struct rc_strbuf {
+    rc_arena *a;
+    char *s;
+    size_t n, cap;
+} rc_strbuf;
+void rc_strbuf_put(rc_strbuf *b, const char *s, size_t len);
+void rc_strbuf_puts(rc_strbuf *b, const char *s);
+
 #endif

@@ -1,4 +1,8 @@
 /* locale: word tables and number formatting for each report language.
+ * Hand-written: the C library's locales (printf's ' flag, strfmon) depend
+ * on which locales a machine has generated and do not follow the EU
+ * Interinstitutional Style Guide (a no-break space for thousands only from
+ * 10 000, "87,5 %"), and outputs must be identical on every machine.
  *
  * Number conventions (documented choice):
  *   - decimal separator and thousands separator come from the table; the

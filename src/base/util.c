@@ -1,4 +1,4 @@
-/* util: UTF-8, files, SHA-256 (FIPS 180-4), paths and atomic output files. */
+/* util: UTF-8, files, SHA-256 (nettle), paths and atomic output files. */
 #include "rc/util.h"
 
 #include <errno.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <nettle/sha2.h>
 
 size_t rc_utf8_decode(const char *str, size_t len, uint32_t *cp)
 {
@@ -70,6 +71,9 @@ size_t rc_utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
+/* Hand-written rather than utf8proc's iterator: it returns the offset of the
+ * first bad byte (diagnostics point at it), runs on whole files at memory
+ * speed with an 8-byte ASCII fast path, and needs no allocation. */
 size_t rc_utf8_validate(const char *s, size_t len)
 {
     size_t i = 0;
@@ -161,224 +165,46 @@ rc_status rc_read_file(rc_arena *a, const char *path, char **data, size_t *len)
     return RC_OK;
 }
 
-/* ---- SHA-256 (FIPS 180-4) ----
- * Portable C, and on x86-64 processors with the SHA extensions the same
- * compression with the SHA-NI instructions (chosen at run time through
- * cpuid; the layout of the state follows Intel's white paper "Intel SHA
- * Extensions", 2013). RC_SHA256_PORTABLE=1 in the environment forces the
- * portable code (the tests compare the two). */
+/* ---- SHA-256 (nettle) ----
+ * Provenance hashes of the inputs. nettle's sha256 (Debian nettle-dev) uses
+ * the processor's SHA extensions itself where it has them. */
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define RC_SHA_NI 1
-#include <cpuid.h>
-#include <immintrin.h>
-#endif
-
-typedef struct sha256 {
-    uint32_t h[8];
-    uint64_t bytes;
-    unsigned char buf[64];
-    size_t nbuf;
-    bool ni; /* use the SHA-NI compression */
-} sha256;
-
-static const uint32_t K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
-
-static void sha_block(sha256 *s, const unsigned char *p)
+static void hex_digest(const uint8_t d[SHA256_DIGEST_SIZE], char out[65])
 {
-    uint32_t w[64];
-    for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-               (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-    for (int i = 16; i < 64; i++) {
-        uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4], f = s->h[5],
-             g = s->h[6], h = s->h[7];
-    for (int i = 0; i < 64; i++) {
-        uint32_t t1 =
-            h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-        uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        h = g;
-        g = f;
-        f = e;
-        e = d + t1;
-        d = c;
-        c = b;
-        b = a;
-        a = t1 + t2;
-    }
-    s->h[0] += a;
-    s->h[1] += b;
-    s->h[2] += c;
-    s->h[3] += d;
-    s->h[4] += e;
-    s->h[5] += f;
-    s->h[6] += g;
-    s->h[7] += h;
-}
-
-#if RC_SHA_NI
-/* The processor has SHA-NI, SSSE3 and SSE4.1. */
-static bool cpu_has_sha_ni(void)
-{
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
-    if (!(c & (1u << 9)) || !(c & (1u << 19))) return false; /* SSSE3, SSE4.1 */
-    if (__get_cpuid_max(0, NULL) < 7) return false;
-    __cpuid_count(7, 0, a, b, c, d);
-    return (b >> 29) & 1; /* SHA */
-}
-
-/* Compresses n 64-byte blocks; sixteen groups of four rounds, the message
- * schedule four words at a time (sha256msg1/sha256msg2). */
-__attribute__((target("sha,ssse3,sse4.1"))) static void
-sha_blocks_ni(uint32_t h[8], const unsigned char *p, size_t n)
-{
-    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
-    __m128i t = _mm_loadu_si128((const __m128i *)(const void *)&h[0]);
-    __m128i s1 = _mm_loadu_si128((const __m128i *)(const void *)&h[4]);
-    t = _mm_shuffle_epi32(t, 0xB1);         /* CDAB */
-    s1 = _mm_shuffle_epi32(s1, 0x1B);       /* EFGH */
-    __m128i s0 = _mm_alignr_epi8(t, s1, 8); /* ABEF */
-    s1 = _mm_blend_epi16(s1, t, 0xF0);      /* CDGH */
-    for (; n; n--, p += 64) {
-        __m128i abef = s0, cdgh = s1, m[4];
-        for (int i = 0; i < 16; i++) {
-            __m128i x;
-            if (i < 4)
-                x = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)),
-                                     bswap);
-            else /* W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four at a time */
-                x = _mm_sha256msg2_epu32(
-                    _mm_add_epi32(_mm_sha256msg1_epu32(m[i & 3], m[(i + 1) & 3]),
-                                  _mm_alignr_epi8(m[(i + 3) & 3], m[(i + 2) & 3], 4)),
-                    m[(i + 3) & 3]);
-            m[i & 3] = x;
-            __m128i k = _mm_add_epi32(x, _mm_loadu_si128((const __m128i *)(const void *)&K[4 * i]));
-            s1 = _mm_sha256rnds2_epu32(s1, s0, k);
-            s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(k, 0x0E));
-        }
-        s0 = _mm_add_epi32(s0, abef);
-        s1 = _mm_add_epi32(s1, cdgh);
-    }
-    t = _mm_shuffle_epi32(s0, 0x1B);   /* FEBA */
-    s1 = _mm_shuffle_epi32(s1, 0xB1);  /* DCHG */
-    s0 = _mm_blend_epi16(t, s1, 0xF0); /* DCBA */
-    s1 = _mm_alignr_epi8(s1, t, 8);    /* ABEF */
-    _mm_storeu_si128((__m128i *)(void *)&h[0], s0);
-    _mm_storeu_si128((__m128i *)(void *)&h[4], s1);
-}
-#endif
-
-static void sha_blocks(sha256 *s, const unsigned char *p, size_t n)
-{
-#if RC_SHA_NI
-    if (s->ni) {
-        sha_blocks_ni(s->h, p, n);
-        return;
-    }
-#endif
-    for (; n; n--, p += 64)
-        sha_block(s, p);
-}
-
-static void sha_init(sha256 *s)
-{
-#if RC_SHA_NI
-    const char *env = getenv("RC_SHA256_PORTABLE");
-    s->ni = !(env && *env && strcmp(env, "0") != 0) && cpu_has_sha_ni();
-#else
-    s->ni = false;
-#endif
-    static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    memcpy(s->h, iv, sizeof iv);
-    s->bytes = 0;
-    s->nbuf = 0;
-}
-
-static void sha_update(sha256 *s, const unsigned char *p, size_t n)
-{
-    s->bytes += n;
-    if (s->nbuf) {
-        size_t k = 64 - s->nbuf < n ? 64 - s->nbuf : n;
-        memcpy(s->buf + s->nbuf, p, k);
-        s->nbuf += k;
-        p += k;
-        n -= k;
-        if (s->nbuf == 64) {
-            sha_blocks(s, s->buf, 1);
-            s->nbuf = 0;
-        }
-    }
-    if (n >= 64) {
-        sha_blocks(s, p, n / 64);
-        p += n / 64 * 64;
-        n %= 64;
-    }
-    if (n) {
-        memcpy(s->buf, p, n);
-        s->nbuf = n;
-    }
-}
-
-static void sha_final(sha256 *s, char out[65])
-{
-    uint64_t bits = s->bytes * 8;
-    unsigned char pad = 0x80;
-    sha_update(s, &pad, 1);
-    unsigned char z = 0;
-    while (s->nbuf != 56)
-        sha_update(s, &z, 1);
-    unsigned char len[8];
-    for (int i = 0; i < 8; i++)
-        len[i] = (unsigned char)(bits >> (56 - 8 * i));
-    sha_update(s, len, 8);
     static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 8; i++)
-        for (int j = 0; j < 4; j++) {
-            unsigned v = (s->h[i] >> (24 - 8 * j)) & 0xFF;
-            out[8 * i + 2 * j] = hex[v >> 4];
-            out[8 * i + 2 * j + 1] = hex[v & 15];
-        }
+    for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
+    }
     out[64] = 0;
 }
 
 void rc_sha256_hex(const void *data, size_t len, char out[65])
 {
-    sha256 s;
-    sha_init(&s);
-    sha_update(&s, data, len);
-    sha_final(&s, out);
+    struct sha256_ctx s;
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_init(&s);
+    sha256_update(&s, len, data);
+    sha256_digest(&s, sizeof d, d);
+    hex_digest(d, out);
 }
 
 rc_status rc_sha256_file(const char *path, char out[65])
 {
     FILE *f = fopen(path, "rb");
     if (!f) return RC_ERR_IO;
-    sha256 s;
-    sha_init(&s);
+    struct sha256_ctx s;
+    sha256_init(&s);
     unsigned char buf[65536];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sha_update(&s, buf, n);
+        sha256_update(&s, n, buf);
     int err = ferror(f);
     fclose(f);
     if (err) return RC_ERR_IO;
-    sha_final(&s, out);
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_digest(&s, sizeof d, d);
+    hex_digest(d, out);
     return RC_OK;
 }
 

@@ -17,6 +17,7 @@
 
 #include "rc/arena.h"
 #include "rc/config.h"
+#include "rc/date.h"
 #include "rc/data.h"
 #include "rc/doc.h"
 #include "rc/font.h"
@@ -34,26 +35,6 @@ static double now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* Dates in outputs: SOURCE_DATE_EPOCH, else 1 January of the report year, so
- * the same inputs always give the same bytes. */
-static int64_t report_epoch(const rc_config *cfg)
-{
-    long year = cfg->report.year.s ? strtol(cfg->report.year.s, NULL, 10) : 2000;
-    if (year < 1970 || year > 9999) year = 2000;
-    return rc_build_epoch(days_from_civil(year, 1, 1) * 86400);
 }
 
 static void print_number(FILE *f, const rc_metric_value *m)
@@ -341,7 +322,7 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_config 
     pending out[4];
     size_t nout = 0;
     rc_status st = RC_OK;
-    int64_t epoch = report_epoch(cfg);
+    int64_t epoch = rc_date_report_epoch(cfg->report.year.s);
 
     /* The PDF path (fonts, hyphenation, layout, PDF) runs on its own thread
      * with its own arena and diagnostics while this thread writes the .tex

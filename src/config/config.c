@@ -17,6 +17,8 @@
 #include <ini.h>
 
 #include "config_impl.h"
+#include "rc/hash.h"
+#include "rc/unicode.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -163,10 +165,7 @@ static rc_loc at(const lexer *lx, size_t col)
 
 static size_t sec_hash(rc_cfgi_kind kind, const char *name)
 {
-    size_t h = 1469598103934665603u ^ (size_t)kind;
-    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-        h = (h ^ *c) * 1099511628211u;
-    return h;
+    return (size_t)rc_hash_str(name, (uint64_t)kind);
 }
 
 /* The first earlier section of this kind and name, or NULL. */
@@ -573,6 +572,9 @@ static bool lex(rc_cfgi *p, const char *text, size_t len)
                       "NUL byte in the file");
         return false;
     }
+    /* Values are NFC from here on (a decomposed "Córdoba" matches a composed
+     * one); NFC never touches line breaks, so line numbers stay. */
+    text = rc_unicode_nfc(p->a, text, len, &len);
     if (pthread_once(&ini_once, ini_setup) != 0) {
         rc_diag_error(p->d, (rc_loc){p->file, 0, 0}, "cannot initialise the INI parser");
         return false;

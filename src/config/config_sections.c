@@ -7,12 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rc/datadir.h"
 #include "rc/locale.h"
 #include "rc/util.h"
-
-#ifndef RC_SOURCE_DIR
-#define RC_SOURCE_DIR "."
-#endif
 
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 #define MAX_MULTI_CODES 64
@@ -156,8 +153,9 @@ static void style(rc_cfgi *p, const rc_cfgi_sec *s)
         st->npalette = N(dflt_palette);
     }
     rc_str fd = rc_cfgi_str(p, s, "font_dir");
-    const char *font_dir =
-        fd.s && fd.s[0] ? rc_path_join(p->a, p->c->dir, fd.s) : RC_SOURCE_DIR "/fonts";
+    /* Default: the fonts shipped with reportc, in its data directory. */
+    const char *font_dir = fd.s && fd.s[0] ? rc_path_join(p->a, p->c->dir, fd.s)
+                                           : rc_path_join(p->a, rc_datadir(p->a), "fonts");
     for (int i = 0; i < 5; i++) {
         rc_str f = rc_cfgi_def(p, s, font_keys[i], font_dflt[i]);
         st->font_loc[i] = f.loc;

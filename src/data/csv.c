@@ -5,7 +5,12 @@
  * rc_csv_read slides a block-sized window over the file and keeps only the
  * unfinished record between blocks, so memory is bounded by the longest
  * record. Field values point into the window unless a field holds doubled
- * quotes, which are unescaped into a per-record scratch buffer. */
+ * quotes, which are unescaped into a per-record scratch buffer.
+ *
+ * Hand-written on purpose: Debian's CSV libraries (libcsv) report neither
+ * the line:col of a problem nor invalid UTF-8, and stream no faster; this one
+ * scans 64 bytes at a time for the four special bytes, validates UTF-8 on
+ * the way, locates every error for the user, and passes cells on in NFC. */
 #include "rc/csv.h"
 
 #include <errno.h>
@@ -17,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rc/unicode.h"
 #include "rc/util.h"
 
 #if defined(__SSE2__)
@@ -58,6 +64,9 @@ typedef struct parser {
     size_t fcap;
     char *scratch;
     size_t slen, scap;
+    bool denorm; /* the record has a code point >= U+0300: fields may not be NFC */
+    char *nfc;   /* NFC copies of this record's fields, RC_CSV_PAD-padded */
+    size_t nfc_cap;
 } parser;
 
 /* The scan over a window: a bit mask of the special bytes (delimiter, quote,
@@ -254,6 +263,7 @@ static size_t check_utf8(parser *p, const char *b, size_t len, size_t i, bool eo
                       (unsigned)(unsigned char)b[i]);
         return 0;
     }
+    if (cp >= 0x300) p->denorm = true;
     if (cp == 0xFEFF) {
         rc_diag_error(p->d, at(p, line, i - ls + 1),
                       "byte order mark (U+FEFF) is only allowed at the start of the file");
@@ -275,6 +285,7 @@ static enum rec_result record(parser *p, cursor *cur, size_t start, bool eof, si
     size_t nf = 0;
     p->slen = 0;
     p->nesc = 0;
+    p->denorm = false;
 
     if (i < len && (b[i] == '\n' || b[i] == '\r')) {
         /* A blank line is skipped, not read as a record of one empty field. */
@@ -438,6 +449,48 @@ static enum rec_result record(parser *p, cursor *cur, size_t start, bool eof, si
     return REC_DONE;
 }
 
+/* Cells are passed on in NFC (rc/unicode.h), so a decomposed "Córdoba" is
+ * the same code and the same label as a composed one. Only records with a
+ * code point from U+0300 on get here; the copies live until the next record. */
+static bool normalise(parser *p, size_t nf)
+{
+    size_t need = 0, off = 0;
+    for (size_t k = 0; k < nf; k++)
+        if (!rc_unicode_simple(p->f[k].s, p->f[k].len)) /* NFC grows UTF-8 3x at most (UAX #15) */
+            need += 3 * p->f[k].len + RC_CSV_PAD;
+    if (need > p->nfc_cap) {
+        char *n = realloc(p->nfc, need);
+        if (!n) {
+            p->st = RC_ERR_NOMEM;
+            return false;
+        }
+        p->nfc = n;
+        p->nfc_cap = need;
+    }
+    for (size_t k = 0; k < nf; k++) {
+        rc_csv_field *f = &p->f[k];
+        if (rc_unicode_simple(f->s, f->len)) continue;
+        size_t n;
+        const char *t = rc_unicode_nfc(NULL, f->s, f->len, &n);
+        if (!t) {
+            p->st = RC_ERR_NOMEM;
+            return false;
+        }
+        if (t == f->s) continue;
+        if (off + n + RC_CSV_PAD > need) { /* beyond UAX #15's 3x bound: cannot happen */
+            free((void *)t);
+            continue;
+        }
+        memcpy(p->nfc + off, t, n);
+        memset(p->nfc + off + n, 0, RC_CSV_PAD);
+        free((void *)t);
+        f->s = p->nfc + off;
+        f->len = n;
+        off += n + RC_CSV_PAD;
+    }
+    return true;
+}
+
 /* Handles a complete record: width check, then the callback. */
 static bool deliver(parser *p, unsigned line, size_t nf, size_t endcol, unsigned endline)
 {
@@ -461,6 +514,7 @@ static bool deliver(parser *p, unsigned line, size_t nf, size_t endcol, unsigned
     if (p->ragged) return true; /* the data is already wrong: only look for more ragged rows */
     for (size_t k = 0; k < p->nesc; k++) /* fields with doubled quotes: into scratch */
         p->f[p->esc[k].field].s = p->scratch + p->esc[k].off;
+    if (p->denorm && !normalise(p, nf)) return false;
     if (p->fn && p->fn(p->user, p->f, nf, line) != 0) {
         p->stopped = true;
         return false;
@@ -538,6 +592,7 @@ static rc_status finish(parser *p, bool failed)
     free(p->f);
     free(p->esc);
     free(p->scratch);
+    free(p->nfc);
     return st;
 }
 

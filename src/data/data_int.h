@@ -160,6 +160,9 @@ static inline uint64_t rc_code_key(const char *s, size_t len)
     return (uint64_t)u[0] | (uint64_t)u[len / 2] << 8 | (uint64_t)u[len - 1] << 16;
 }
 
+/* Not rc_hash_bytes (rc/hash.h): the code is already packed into one word
+ * (rc_code_key), so one Fibonacci multiply is the whole hash, inlined into
+ * the per-cell loop, and perfect_table (value.c) tries other multipliers. */
 static inline size_t rc_code_hash(uint64_t key, size_t len)
 {
     uint64_t h = (key ^ (uint64_t)len << 59) * 0x9E3779B97F4A7C15ull; /* Fibonacci hashing */

@@ -11,24 +11,13 @@
 #include <string.h>
 
 #include "data_int.h"
+#include "rc/hash.h"
 
-/* A word-at-a-time hash (the mixing steps of SplitMix64): key texts are
- * short, so the loop runs once or twice. */
+/* The one hash of reportc's tables (rc/hash.h), all 64 bits: keys that
+ * share it are only candidates, confirmed by their texts. */
 static uint64_t hash64(const char *s, size_t n)
 {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-    for (; n >= 8; s += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-        h ^= h >> 31;
-    }
-    uint64_t w = 0;
-    memcpy(&w, s, n);
-    h = (h ^ w) * 0x94D049BB133111EBull;
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9ull;
-    return h ^ (h >> 32);
+    return rc_hash_bytes(s, n, 0);
 }
 
 void rc_keys_init(rc_keys *k)

@@ -1,17 +1,13 @@
-/* strset: a string hash set with linear probing (FNV-1a hashes), used for
+/* strset: a string hash set with linear probing (rc_hash_bytes), used for
  * code lookup, distinct counts, key uniqueness and warning dedupe. */
 #include <string.h>
 
 #include "data_int.h"
+#include "rc/hash.h"
 
 static uint32_t hash(const char *k, size_t len)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)k[i];
-        h *= 16777619u;
-    }
-    return h;
+    return (uint32_t)rc_hash_bytes(k, len, 0);
 }
 
 void rc_strset_init(rc_strset *s, rc_arena *a)

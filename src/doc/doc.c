@@ -70,23 +70,7 @@ void rc_node_append(rc_node *parent, rc_node *child)
 
 /* ---- plain text -------------------------------------------------------- */
 
-typedef struct sbuf {
-    rc_arena *a;
-    char *s;
-    size_t n, cap;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t len)
-{
-    if (b->n + len + 1 > b->cap) {
-        size_t nc = (b->cap + len + 1) * 2;
-        b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
-        b->cap = nc;
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-}
+typedef rc_strbuf sbuf;
 
 static void plain(sbuf *b, const rc_node *n, int depth)
 {
@@ -94,11 +78,11 @@ static void plain(sbuf *b, const rc_node *n, int depth)
     switch (n->type) {
     case RC_NODE_TEXT:
     case RC_NODE_CODE:
-        if (n->text) sb_put(b, n->text, n->len);
+        if (n->text) rc_strbuf_put(b, n->text, n->len);
         return;
     case RC_NODE_SOFTBREAK:
     case RC_NODE_LINEBREAK:
-        sb_put(b, " ", 1);
+        rc_strbuf_put(b, " ", 1);
         return;
     case RC_NODE_FOOTNOTE_REF:
         return;
@@ -110,7 +94,7 @@ static void plain(sbuf *b, const rc_node *n, int depth)
          * one adds nothing */
         size_t mark = b->n;
         bool sep = c->type < RC_NODE_TEXT && b->n && b->s[b->n - 1] != ' ';
-        if (sep) sb_put(b, " ", 1);
+        if (sep) rc_strbuf_put(b, " ", 1);
         plain(b, c, depth + 1);
         if (sep && b->n == mark + 1) {
             b->n = mark;
@@ -122,7 +106,7 @@ static void plain(sbuf *b, const rc_node *n, int depth)
 char *rc_node_plain_text(rc_arena *a, const rc_node *n)
 {
     sbuf b = {a, NULL, 0, 0};
-    sb_put(&b, "", 0);
+    rc_strbuf_put(&b, "", 0);
     if (n) plain(&b, n, 0);
     return b.s;
 }

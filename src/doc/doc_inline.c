@@ -145,23 +145,7 @@ static rc_loc off_loc(cursor *cu, size_t off)
 
 /* ---- placeholder expansion ------------------------------------------------ */
 
-typedef struct obuf {
-    rc_arena *a;
-    char *s;
-    size_t n, cap;
-} obuf;
-
-static void ob_put(obuf *b, const char *s, size_t len)
-{
-    if (b->n + len + 1 > b->cap) {
-        size_t nc = (b->cap + len + 1) * 2;
-        b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
-        b->cap = nc;
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-}
+typedef rc_strbuf obuf;
 
 static void trim(const char **s, size_t *len)
 {
@@ -277,7 +261,7 @@ static bool metric_text(rc_doc_state *st, const ph *p, obuf *out)
     }
     char buf[128];
     size_t n = rc_format_value(st->loc, mv->value, fmt, buf, sizeof buf);
-    ob_put(out, buf, n);
+    rc_strbuf_put(out, buf, n);
     return true;
 }
 
@@ -375,7 +359,7 @@ void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size
     size_t i = 0;
     while (i < len) {
         if (!(lit[i] == '{' && i + 1 < len && lit[i + 1] == '{')) {
-            ob_put(&out, lit + i, 1);
+            rc_strbuf_put(&out, lit + i, 1);
             i++;
             continue;
         }
@@ -388,16 +372,16 @@ void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size
             }
         if (!close) {
             rc_diag_error(m->st->d, ploc, "unterminated placeholder: '{{' without '}}'");
-            ob_put(&out, lit + i, len - i);
+            rc_strbuf_put(&out, lit + i, len - i);
             break;
         }
         size_t inner = (size_t)(close - (lit + i + 2));
         size_t end = (size_t)(close - lit) + 2;
         ph p;
         if (!parse_ph(m->st, lit + i + 2, inner, ploc, &p)) {
-            ob_put(&out, lit + i, end - i);
+            rc_strbuf_put(&out, lit + i, end - i);
         } else if (p.kind < 0) {
-            if (!metric_text(m->st, &p, &out)) ob_put(&out, lit + i, end - i);
+            if (!metric_text(m->st, &p, &out)) rc_strbuf_put(&out, lit + i, end - i);
         } else {
             flush(m, &out, parent, chunk);
             xref(m, &p, parent);
@@ -413,11 +397,11 @@ const char *rc_doc_expand_plain(rc_doc_state *st, const rc_str *v)
     const char *s = v->s;
     if (!s || !strstr(s, "{{")) return s;
     obuf out = {st->a, NULL, 0, 0};
-    ob_put(&out, "", 0);
+    rc_strbuf_put(&out, "", 0);
     size_t len = strlen(s), i = 0;
     while (i < len) {
         if (!(s[i] == '{' && s[i + 1] == '{')) {
-            ob_put(&out, s + i, 1);
+            rc_strbuf_put(&out, s + i, 1);
             i++;
             continue;
         }
@@ -425,7 +409,7 @@ const char *rc_doc_expand_plain(rc_doc_state *st, const rc_str *v)
         const char *close = strstr(s + i + 2, "}}");
         if (!close) {
             rc_diag_error(st->d, ploc, "unterminated placeholder: '{{' without '}}'");
-            ob_put(&out, s + i, len - i);
+            rc_strbuf_put(&out, s + i, len - i);
             break;
         }
         size_t end = (size_t)(close - s) + 2;
@@ -433,12 +417,12 @@ const char *rc_doc_expand_plain(rc_doc_state *st, const rc_str *v)
         if (parse_ph(st, s + i + 2, (size_t)(close - (s + i + 2)), ploc, &p)) {
             if (p.kind >= 0) {
                 rc_diag_error(st->d, ploc, "cross-references are not supported in captions");
-                ob_put(&out, s + i, end - i);
+                rc_strbuf_put(&out, s + i, end - i);
             } else if (!metric_text(st, &p, &out)) {
-                ob_put(&out, s + i, end - i);
+                rc_strbuf_put(&out, s + i, end - i);
             }
         } else {
-            ob_put(&out, s + i, end - i);
+            rc_strbuf_put(&out, s + i, end - i);
         }
         i = end;
     }

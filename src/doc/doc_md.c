@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "doc_int.h"
+#include "rc/unicode.h"
 #include "rc/util.h"
 
 #define MD_OPTIONS (CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8)
@@ -67,6 +68,17 @@ cmark_node *rc_md_parse(rc_md *m, const char *file, const char *text, size_t len
     m->len = len;
     index_lines(m);
     report_bad_utf8(m);
+    {
+        /* The text is NFC from here on; NFC keeps line breaks where they are
+         * (invalid UTF-8, reported above, is left as it is). */
+        size_t nl;
+        const char *t = rc_unicode_nfc(m->st->a, text, len, &nl);
+        if (t != text) {
+            m->text = text = t;
+            m->len = len = nl;
+            index_lines(m);
+        }
+    }
     cmark_gfm_core_extensions_ensure_registered();
     cmark_parser *p = cmark_parser_new(MD_OPTIONS);
     if (!p) {

@@ -51,28 +51,7 @@ const char *lx_pal(const lx *x, size_t i)
 
 /* ---- escaping ------------------------------------------------------------ */
 
-typedef struct sbuf {
-    rc_arena *a;
-    char *s;
-    size_t n, cap;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t len)
-{
-    if (b->n + len + 1 > b->cap) {
-        size_t nc = (b->cap + len + 1) * 2;
-        b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
-        b->cap = nc;
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
+typedef rc_strbuf sbuf;
 
 /* Code points outside ASCII that get a LaTeX command (in text mode). The
  * Latin-1 and Latin Extended-A letters are kept as UTF-8: inputenc (T1)
@@ -143,74 +122,74 @@ static void escape(sbuf *b, const char *s, size_t len, int mode)
             i++;
             switch (c) {
             case '#':
-                sb_str(b, "\\#");
+                rc_strbuf_puts(b, "\\#");
                 break;
             case '$':
-                sb_str(b, "\\$");
+                rc_strbuf_puts(b, "\\$");
                 break;
             case '%':
-                sb_str(b, "\\%");
+                rc_strbuf_puts(b, "\\%");
                 break;
             case '&':
-                sb_str(b, "\\&");
+                rc_strbuf_puts(b, "\\&");
                 break;
             case '_':
-                sb_str(b, "\\_");
+                rc_strbuf_puts(b, "\\_");
                 break;
             case '{':
-                sb_str(b, "\\{");
+                rc_strbuf_puts(b, "\\{");
                 break;
             case '}':
-                sb_str(b, "\\}");
+                rc_strbuf_puts(b, "\\}");
                 break;
             case '~':
-                sb_str(b, "\\textasciitilde{}");
+                rc_strbuf_puts(b, "\\textasciitilde{}");
                 break;
             case '^':
-                sb_str(b, "\\textasciicircum{}");
+                rc_strbuf_puts(b, "\\textasciicircum{}");
                 break;
             case '\\':
-                sb_str(b, "\\textbackslash{}");
+                rc_strbuf_puts(b, "\\textbackslash{}");
                 break;
             case '<':
-                sb_str(b, "\\textless{}");
+                rc_strbuf_puts(b, "\\textless{}");
                 break;
             case '>':
-                sb_str(b, "\\textgreater{}");
+                rc_strbuf_puts(b, "\\textgreater{}");
                 break;
             case '|':
-                sb_str(b, "\\textbar{}");
+                rc_strbuf_puts(b, "\\textbar{}");
                 break;
             case '"':
-                sb_str(b, mode == ESC_META ? "\"" : "\\textquotedbl{}");
+                rc_strbuf_puts(b, mode == ESC_META ? "\"" : "\\textquotedbl{}");
                 break;
             case '\'':
-                sb_str(b, mode == ESC_META ? "'" : "\\textquotesingle{}");
+                rc_strbuf_puts(b, mode == ESC_META ? "'" : "\\textquotesingle{}");
                 break;
             case '`':
-                sb_str(b, "\\textasciigrave{}");
+                rc_strbuf_puts(b, "\\textasciigrave{}");
                 break;
             /* brackets right after \item or \\ would be read as an optional
              * argument */
             case '[':
-                sb_str(b, mode == ESC_META ? "[" : "{[}");
+                rc_strbuf_puts(b, mode == ESC_META ? "[" : "{[}");
                 break;
             case ']':
-                sb_str(b, mode == ESC_META ? "]" : "{]}");
+                rc_strbuf_puts(b, mode == ESC_META ? "]" : "{]}");
                 break;
             case '-': /* no -- / --- ligatures from literal hyphens */
-                sb_str(b, next == '-' && mode == ESC_TEXT ? "-{}" : "-");
+                rc_strbuf_puts(b, next == '-' && mode == ESC_TEXT ? "-{}" : "-");
                 break;
             case ',': /* T1 has a ,, ligature (low quotes) */
-                sb_str(b, next == ',' && mode == ESC_TEXT ? ",{}" : ",");
+                rc_strbuf_puts(b, next == ',' && mode == ESC_TEXT ? ",{}" : ",");
                 break;
             case '\n':
             case '\r':
             case '\t':
-                sb_put(b, " ", 1);
+                rc_strbuf_put(b, " ", 1);
                 break;
             default:
-                if (c >= 0x20 && c != 0x7F) sb_put(b, (const char *)&c, 1);
+                if (c >= 0x20 && c != 0x7F) rc_strbuf_put(b, (const char *)&c, 1);
                 break;
             }
             continue;
@@ -218,25 +197,25 @@ static void escape(sbuf *b, const char *s, size_t len, int mode)
         uint32_t cp = 0;
         size_t k = rc_utf8_decode(s + i, len - i, &cp);
         if (!k) { /* invalid: the input stages validated, but never emit it */
-            sb_str(b, "?");
+            rc_strbuf_puts(b, "?");
             i++;
             continue;
         }
         const umap *m = find_umap(cp);
         if (m && (mode == ESC_TEXT || m->meta))
-            sb_str(b, mode == ESC_TEXT ? m->text : m->meta);
+            rc_strbuf_puts(b, mode == ESC_TEXT ? m->text : m->meta);
         else if (m || t1_letter(cp))
-            sb_put(b, s + i, k);
+            rc_strbuf_put(b, s + i, k);
         else {
             /* a character pdflatex has no glyph for: \rcuchar prints it
              * under xelatex/lualatex and a '?' under pdflatex */
             char hex[16];
             snprintf(hex, sizeof hex, "%04X", (unsigned)cp);
-            sb_str(b, "\\rcuchar{");
-            sb_str(b, hex);
-            sb_str(b, "}{");
-            sb_put(b, s + i, k);
-            sb_str(b, "}");
+            rc_strbuf_puts(b, "\\rcuchar{");
+            rc_strbuf_puts(b, hex);
+            rc_strbuf_puts(b, "}{");
+            rc_strbuf_put(b, s + i, k);
+            rc_strbuf_puts(b, "}");
         }
         i += k;
     }
@@ -245,7 +224,7 @@ static void escape(sbuf *b, const char *s, size_t len, int mode)
 char *rc_latex_escape(rc_arena *a, const char *s, size_t len)
 {
     sbuf b = {a, NULL, 0, 0};
-    sb_put(&b, "", 0);
+    rc_strbuf_put(&b, "", 0);
     if (s) escape(&b, s, len, ESC_TEXT);
     return b.s;
 }
@@ -254,7 +233,7 @@ void lx_text(lx *x, const char *s, size_t len)
 {
     if (!s || !len) return;
     sbuf b = {x->a, NULL, 0, 0};
-    sb_put(&b, "", 0);
+    rc_strbuf_put(&b, "", 0);
     escape(&b, s, len, ESC_TEXT);
     fputs(b.s, x->out);
 }
@@ -268,7 +247,7 @@ void lx_meta(lx *x, const char *s)
 {
     if (!s) return;
     sbuf b = {x->a, NULL, 0, 0};
-    sb_put(&b, "", 0);
+    rc_strbuf_put(&b, "", 0);
     escape(&b, s, strlen(s), ESC_META);
     fputs(b.s, x->out);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "latex_int.h"
+#include "rc/date.h"
 #include "rc/util.h"
 
 static const char *rep(const rc_str *s)
@@ -76,44 +77,14 @@ static void colours(lx *x)
                "\\colorlet{rcshade}{rcblue!8!white}\n");
 }
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int)((int64_t)yoe + era * 400 + (*m <= 2));
-}
-
 /* "D:YYYYMMDDHHMMSSZ" from SOURCE_DATE_EPOCH, else 1 January of the report
  * year: the .tex and the PDF made from it never depend on the clock. */
 static const char *pdf_date(lx *x)
 {
     const rc_report_cfg *r = report(x);
-    long year = r && r->year.s ? strtol(r->year.s, NULL, 10) : 0;
-    if (year < 1970 || year > 9999) year = 1970;
-    int64_t t = rc_build_epoch(days_from_civil(year, 1, 1) * 86400);
-    int64_t days = t / 86400, sec = t % 86400;
-    int y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    return rc_arena_printf(x->a, "D:%04d%02u%02u%02u%02u%02uZ", y, m, d, (unsigned)(sec / 3600),
-                           (unsigned)(sec / 60 % 60), (unsigned)(sec % 60));
+    rc_date t = rc_date_from_epoch(rc_date_report_epoch(r ? r->year.s : NULL));
+    return rc_arena_printf(x->a, "D:%04d%02u%02u%02u%02u%02uZ", t.year, t.month, t.day, t.hour,
+                           t.minute, t.second);
 }
 
 static void captions(lx *x)

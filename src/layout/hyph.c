@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rc/unicode.h"
 #include "rc/util.h"
 
 enum { LEFT_MIN = 2, RIGHT_MIN = 3, MIN_LETTERS = 5, MAX_LETTERS = 60 };
@@ -49,25 +50,16 @@ void rc_hyph_free(rc_hyph *h)
     free(h);
 }
 
-/* Lower case for the scripts the shipped dictionaries cover (Latin-1 and
- * Latin Extended-A); other code points are returned unchanged. */
+/* Case and letters from Unicode's tables (utf8proc), for every script a
+ * dictionary may cover. */
 static uint32_t lower(uint32_t c)
 {
-    if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + 32 : c;
-    if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
-    if (c >= 0x100 && c <= 0x17F) {
-        if (c == 0x130 || c == 0x131 || c == 0x138 || c == 0x149 || c == 0x17F)
-            return c == 0x130 ? 'i' : c;
-        if (c == 0x178) return 0xFF;
-        if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return (c & 1) ? c + 1 : c;
-        return (c & 1) ? c : c + 1;
-    }
-    return c;
+    return rc_unicode_lower(c);
 }
 
 static bool is_upper(uint32_t c)
 {
-    return lower(c) != c;
+    return c < 0x80 ? c >= 'A' && c <= 'Z' : rc_unicode_is_upper(c);
 }
 
 static bool is_digit(uint32_t c)
@@ -75,14 +67,12 @@ static bool is_digit(uint32_t c)
     return c >= '0' && c <= '9';
 }
 
-/* Letters as far as hyphenation is concerned: ASCII letters and the Latin,
- * Greek and Cyrillic blocks (punctuation and symbols in Latin-1 excluded). */
+/* Letters as far as hyphenation is concerned: any letter, and a combining
+ * mark that NFC could not compose with the letter before it stays in the word. */
 static bool is_letter(uint32_t c)
 {
     if (c < 0x80) return (c | 32) >= 'a' && (c | 32) <= 'z';
-    if (c < 0xC0) return c == 0xAA || c == 0xB5 || c == 0xBA;
-    if (c == 0xD7 || c == 0xF7) return false;
-    return c <= 0x24F || (c >= 0x370 && c <= 0x52F) || (c >= 0x1E00 && c <= 0x1EFF);
+    return rc_unicode_is_letter(c) || rc_unicode_is_mark(c);
 }
 
 /* Hyphenates one letter run (n code points starting at byte off of word,

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "pdf_int.h"
+#include "rc/date.h"
 #include "rc/util.h"
 
 #ifndef RC_VERSION
@@ -92,39 +93,19 @@ static char *join(rc_arena *a, const rc_strlist *l, const char *sep)
     return s;
 }
 
-/* Days since 1970-01-01 -> civil date (H. Hinnant's algorithm), so dates do
- * not depend on the C library's time zone handling. */
 static HPDF_Date to_date(int64_t t)
 {
-    if (t < 0) t = 0;
-    int64_t days = t / 86400, secs = t % 86400;
-    int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    int64_t y = yoe + era * 400 + (m <= 2);
-    HPDF_Date dt = {(HPDF_INT)y,
-                    (HPDF_INT)m,
-                    (HPDF_INT)d,
-                    (HPDF_INT)(secs / 3600),
-                    (HPDF_INT)(secs / 60 % 60),
-                    (HPDF_INT)(secs % 60),
+    rc_date c = rc_date_from_epoch(t);
+    HPDF_Date dt = {(HPDF_INT)c.year,
+                    (HPDF_INT)c.month,
+                    (HPDF_INT)c.day,
+                    (HPDF_INT)c.hour,
+                    (HPDF_INT)c.minute,
+                    (HPDF_INT)c.second,
                     'Z',
                     0,
                     0};
     return dt;
-}
-
-/* 1 January of the report's year (UTC); 2000 without a usable year, as the
- * build does for the other outputs. */
-static int64_t year_epoch(const rc_config *cfg)
-{
-    long y = cfg && cfg->report.year.s ? strtol(cfg->report.year.s, NULL, 10) : 2000;
-    if (y < 1970 || y > 9999) y = 2000;
-    int64_t days = 0;
-    for (long k = 1970; k < y; k++)
-        days += (k % 4 == 0 && (k % 100 != 0 || k % 400 == 0)) ? 366 : 365;
-    return days * 86400;
 }
 
 static void set_text(rc_pdf *p, HPDF_InfoType t, const char *v)
@@ -143,7 +124,7 @@ static void metadata(rc_pdf *p, const rc_config *cfg)
     }
     set_text(p, HPDF_INFO_CREATOR, "reportc " RC_VERSION);
     set_text(p, HPDF_INFO_PRODUCER, "reportc " RC_VERSION " (libharu " HPDF_VERSION_TEXT ")");
-    HPDF_Date dt = to_date(rc_build_epoch(year_epoch(cfg)));
+    HPDF_Date dt = to_date(rc_date_report_epoch(cfg ? cfg->report.year.s : NULL));
     rc_pdf_ok(p, HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, dt));
     rc_pdf_ok(p, HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_MOD_DATE, dt));
 }

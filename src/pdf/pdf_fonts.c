@@ -27,30 +27,7 @@
 
 /* ---- the CMap text ---- */
 
-typedef struct sbuf {
-    rc_arena *a;
-    char *s;
-    size_t n, cap;
-} sbuf;
-
-static void put(sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t nc = (b->cap ? b->cap : 1024);
-        while (nc < b->n + n + 1)
-            nc *= 2;
-        b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
-        b->cap = nc;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void puts_(sbuf *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
+typedef rc_strbuf sbuf;
 
 static void hex4(sbuf *b, uint32_t v)
 {
@@ -58,7 +35,7 @@ static void hex4(sbuf *b, uint32_t v)
     char t[6] = {
         '<', digits[(v >> 12) & 15], digits[(v >> 8) & 15], digits[(v >> 4) & 15], digits[v & 15],
         '>'};
-    put(b, t, 6);
+    rc_strbuf_put(b, t, 6);
 }
 
 typedef struct entry {
@@ -72,18 +49,18 @@ static void blocks(sbuf *b, const entry *e, size_t n, bool range)
         size_t m = n - i < 100 ? n - i : 100;
         char head[32];
         snprintf(head, sizeof head, "%zu %s\n", m, range ? "beginbfrange" : "beginbfchar");
-        puts_(b, head);
+        rc_strbuf_puts(b, head);
         for (size_t k = i; k < i + m; k++) {
             hex4(b, e[k].lo);
-            put(b, " ", 1);
+            rc_strbuf_put(b, " ", 1);
             if (range) {
                 hex4(b, e[k].hi);
-                put(b, " ", 1);
+                rc_strbuf_put(b, " ", 1);
             }
             hex4(b, e[k].lo);
-            put(b, "\n", 1);
+            rc_strbuf_put(b, "\n", 1);
         }
-        puts_(b, range ? "endbfrange\n" : "endbfchar\n");
+        rc_strbuf_puts(b, range ? "endbfrange\n" : "endbfchar\n");
     }
 }
 
@@ -104,19 +81,19 @@ char *rc_pdf_tounicode(rc_arena *a, const uint32_t *codes, size_t n, size_t *len
         i = j;
     }
     sbuf b = {a, NULL, 0, 0};
-    puts_(&b, "/CIDInit /ProcSet findresource begin\n"
-              "12 dict begin\n"
-              "begincmap\n"
-              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-              "/CMapName /Adobe-Identity-UCS def\n"
-              "/CMapType 2 def\n"
-              "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    rc_strbuf_puts(&b, "/CIDInit /ProcSet findresource begin\n"
+                       "12 dict begin\n"
+                       "begincmap\n"
+                       "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                       "/CMapName /Adobe-Identity-UCS def\n"
+                       "/CMapType 2 def\n"
+                       "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
     blocks(&b, chars, nc, false);
     blocks(&b, ranges, nr, true);
-    puts_(&b, "endcmap\n"
-              "CMapName currentdict /CMap defineresource pop\n"
-              "end\n"
-              "end\n");
+    rc_strbuf_puts(&b, "endcmap\n"
+                       "CMapName currentdict /CMap defineresource pop\n"
+                       "end\n"
+                       "end\n");
     *len = b.n;
     return b.s;
 }

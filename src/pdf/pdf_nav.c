@@ -4,13 +4,11 @@
 #include <string.h>
 
 #include "pdf_int.h"
+#include "rc/hash.h"
 
 static uint64_t hash_str(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-    return h;
+    return rc_hash_str(s, 0);
 }
 
 rc_pdf_dest *rc_pdf_dest_find(rc_pdf *p, const char *id)

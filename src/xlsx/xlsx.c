@@ -18,18 +18,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rc/unicode.h"
 #include "rc/util.h"
 #include "xlsx_int.h"
 
 /* ---- sheet names ---------------------------------------------------------- */
 
-/* Case folding as Excel compares sheet names: ASCII and Latin-1 letters
- * (enough for the names reportc makes; others compare exactly). */
+/* Case folding as Excel compares sheet names (simple lower-case mapping). */
 static uint32_t fold(uint32_t cp)
 {
-    if (cp >= 'A' && cp <= 'Z') return cp + 32;
-    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;
-    return cp;
+    return rc_unicode_lower(cp);
 }
 
 static bool same_name(const char *a, const char *b)
@@ -116,40 +114,11 @@ void rc_xlsx_sheet_name(const char *want, const char *const *taken, size_t ntake
 
 /* ---- widths --------------------------------------------------------------- */
 
-static bool wide_cp(uint32_t cp)
-{
-    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-           (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-           (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-           (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1FAFF) ||
-           (cp >= 0x20000 && cp <= 0x3FFFD);
-}
-
-static bool combining(uint32_t cp)
-{
-    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
-           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
-           (cp >= 0xFE20 && cp <= 0xFE2F) || cp == 0x200B || cp == 0x200D || cp == 0xFEFF;
-}
-
-/* Latin letters with diacritics measure as their base letter. */
-static uint32_t base_letter(uint32_t cp)
-{
-    static const char latin1[] = "AAAAAAACEEEEIIII"
-                                 "DNOOOOOxOUUUUYTs"
-                                 "aaaaaaaceeeeiiii"
-                                 "dnooooo/ouuuuyty";
-    if (cp >= 0xC0 && cp <= 0xFF) return (uint32_t)(unsigned char)latin1[cp - 0xC0];
-    if (cp >= 0x100 && cp <= 0x17F)
-        return 'a'; /* Latin Extended-A: mostly lower-case accented letters */
-    return cp;
-}
-
 static double cp_width(uint32_t cp)
 {
-    if (combining(cp)) return 0.0;
-    if (wide_cp(cp)) return 2.0;
-    cp = base_letter(cp);
+    int w = rc_unicode_width(cp); /* marks and zero-width characters 0, East Asian 2 */
+    if (w != 1) return (double)w;
+    cp = rc_unicode_base(cp); /* accented letters measure as their base letter */
     if (cp < 0x80) {
         if (strchr("iljI.,:;'|!` ", (int)cp) && cp) return 0.5;
         if (strchr("frt()[]{}\"-", (int)cp) && cp) return 0.7;

@@ -6,8 +6,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "rc/date.h"
 #include "rc/util.h"
 #include "xlsx_int.h"
 
@@ -96,12 +96,9 @@ void rc_xlsx_metrics_sheet(rc_xw *x, const rc_doc *doc)
 
 static const char *iso_date(rc_arena *a, int64_t epoch)
 {
-    time_t t = (time_t)epoch;
-    struct tm tm;
-    if (!gmtime_r(&t, &tm)) return "";
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return rc_arena_strdup(a, buf);
+    rc_date t = rc_date_from_epoch(epoch);
+    return rc_arena_printf(a, "%04d-%02u-%02uT%02u:%02u:%02uZ", t.year, t.month, t.day, t.hour,
+                           t.minute, t.second);
 }
 
 static void append(rc_arena *a, char **s, const char *sep, const char *part)

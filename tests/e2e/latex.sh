@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 
 if ! command -v pdflatex >/dev/null 2>&1; then
-    echo "SKIP: pdflatex is not installed (install texlive-latex-recommended/-extra)"
+    echo "SKIP: pdflatex is not installed (scripts/deps.sh tex installs TeX)"
     exit 77
 fi
 if ! command -v pdftotext >/dev/null 2>&1; then
@@ -66,6 +66,21 @@ if ! "$RC" build config/iuc-lac-2019.ini -o "$tmp/tex" --only tex >"$tmp/build.o
     exit 1
 fi
 tex=$(ls "$tmp"/tex/*.tex)
+
+# Every package and babel language the generated files use is installed
+# (scripts/deps.sh tex names their Debian packages): one clear line per
+# missing file rather than a LaTeX error later.
+missing=0
+for sty in $(cat "$tex" tests/golden/latex/*/expected.tex |
+    grep -oE '\\(usepackage|RequirePackage)(\[[^]]*\])?\{[^}]*\}' | sed 's/.*{//; s/}//' | tr ',' '\n' | sort -u); do
+    kpsewhich "$sty.sty" >/dev/null || { echo "FAIL: $sty.sty not found by kpsewhich (scripts/deps.sh tex)"; missing=1; }
+done
+for lang in $(cat "$tex" tests/golden/latex/*/expected.tex |
+    sed -n 's/.*\\usepackage\[\([^]]*\)\]{babel}.*/\1/p' | tr ',' '\n' | sort -u); do
+    kpsewhich "$lang.ldf" >/dev/null || { echo "FAIL: babel language $lang ($lang.ldf) not installed (scripts/deps.sh tex)"; missing=1; }
+done
+[ $missing = 0 ] || exit 1
+echo "kpsewhich finds every package and babel language of the sample and the golden .tex files"
 secs=$(compile "$tex" pdflatex 2) || { echo "$secs"; exit 1; }
 echo "pdflatex x2 on the sample: ${secs} s"
 pdf="${tex%.tex}.pdf"

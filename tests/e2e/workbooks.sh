@@ -49,7 +49,9 @@ if [ -z "$lo" ]; then
 else
     mkdir -p "$tmp/csv"
     # LibreOffice converts the first (active) sheet of each workbook.
-    "$lo" --headless --convert-to csv --outdir "$tmp/csv" "$data" "$figs" >/dev/null 2>&1
+    # Filter options 44,34,76: comma, double quote, UTF-8 (the default is the
+    # locale's 8-bit charset, which turns 'ł' into '?').
+    "$lo" --headless --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76' --outdir "$tmp/csv" "$data" "$figs" >/dev/null 2>&1
     grep -q "Bielsko-Biała" "$tmp/csv/iuc-lac-2019-data.csv" ||
         { echo "FAIL: LibreOffice: pairings sheet lost 'Bielsko-Biała'"; exit 1; }
     grep -q "^Figure 1," "$tmp/csv/iuc-lac-2019-figures.csv" ||

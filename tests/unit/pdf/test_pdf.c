@@ -23,7 +23,8 @@
 #include "rc/pdf.h"
 #include "rc/util.h"
 
-#define LATO "/usr/share/fonts/truetype/lato/"
+/* The repository's fonts (fonts/), not a system package: the tests need no install. */
+#define LATO RC_SOURCE_DIR "/fonts/"
 static const char *const FACES[RC_FONT_COUNT] = {LATO "Lato-Regular.ttf", LATO "Lato-Italic.ttf",
                                                  LATO "Lato-Bold.ttf", LATO "Lato-BoldItalic.ttf",
                                                  LATO "Lato-Light.ttf"};

@@ -21,7 +21,8 @@
 #include "rc/pdf.h"
 #include "rc/util.h"
 
-#define LATO "/usr/share/fonts/truetype/lato/"
+/* The repository's fonts (fonts/), not a system package: the tests need no install. */
+#define LATO RC_SOURCE_DIR "/fonts/"
 
 typedef struct fx {
     rc_arena *a;

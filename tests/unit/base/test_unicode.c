@@ -1,0 +1,95 @@
+/* test_unicode: NFC at the edges and character classes from utf8proc, the
+ * same for Polish, Czech, Romanian, Portuguese and Spanish names. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rc/arena.h"
+#include "rc/unicode.h"
+#include "rc/util.h"
+
+static void test_nfc(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    size_t n;
+    const char *composed = "C\xC3\xB3rdoba";    /* Córdoba, ó = U+00F3 */
+    const char *decomposed = "Co\xCC\x81rdoba"; /* o + U+0301 */
+    const char *r = rc_unicode_nfc(a, decomposed, strlen(decomposed), &n);
+    assert_int_equal(n, strlen(composed));
+    assert_memory_equal(r, composed, n);
+    /* Already NFC: the same pointer, no copy. */
+    assert_ptr_equal(rc_unicode_nfc(a, composed, strlen(composed), &n), composed);
+    const char *ascii = "Smart Specialisation";
+    assert_ptr_equal(rc_unicode_nfc(a, ascii, strlen(ascii), &n), ascii);
+    /* Text with marks that is NFC already (a U+0300+ letter that NFC keeps). */
+    const char *greek = "\xCE\xB1\xCE\xB2"; /* αβ */
+    assert_ptr_equal(rc_unicode_nfc(a, greek, strlen(greek), &n), greek);
+    /* Romanian s with comma below, decomposed: S + U+0326 -> U+0218. */
+    r = rc_unicode_nfc(a, "S\xCC\xA6", 3, &n);
+    assert_int_equal(n, 2);
+    assert_memory_equal(r, "\xC8\x98", 2);
+    /* A singleton (Angstrom sign U+212B -> U+00C5). */
+    r = rc_unicode_nfc(a, "\xE2\x84\xAB", 3, &n);
+    assert_memory_equal(r, "\xC3\x85", 2);
+    /* malloc'd result without an arena. */
+    r = rc_unicode_nfc(NULL, decomposed, strlen(decomposed), &n);
+    assert_memory_equal(r, composed, n);
+    free((void *)r);
+    rc_arena_free(a);
+}
+
+static void test_simple(void **state)
+{
+    (void)state;
+    assert_true(rc_unicode_simple("abc", 3));
+    assert_true(rc_unicode_simple("Bielsko-Bia\xC5\x82"
+                                  "a",
+                                  14));                 /* ł = U+0142 */
+    assert_false(rc_unicode_simple("o\xCC\x81", 3));    /* U+0301 */
+    assert_false(rc_unicode_simple("\xE2\x80\x93", 3)); /* – U+2013 */
+}
+
+static void test_classes(void **state)
+{
+    (void)state;
+    /* Letters of the languages of the programme's regions, and beyond Latin-1. */
+    static const uint32_t letters[] = {0x142, 0x141, 0x15B, 0x17C, 0x10D, 0x159, 0x219,
+                                       0x21B, 0xE3,  0xF5,  0xF1,  0xE7,  0x3B1, 0x436};
+    for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++)
+        assert_true(rc_unicode_is_letter(letters[i]));
+    assert_false(rc_unicode_is_letter('-'));
+    assert_false(rc_unicode_is_letter(0x2013));
+    assert_false(rc_unicode_is_letter(0xD7)); /* × */
+    assert_true(rc_unicode_is_mark(0x301));
+    assert_true(rc_unicode_is_upper(0x141));  /* Ł */
+    assert_true(rc_unicode_is_upper(0x218));  /* Ș */
+    assert_false(rc_unicode_is_upper(0x219)); /* ș */
+    assert_int_equal(rc_unicode_lower(0x141), 0x142);
+    assert_int_equal(rc_unicode_lower(0x218), 0x219);
+    assert_int_equal(rc_unicode_lower(0x158), 0x159); /* Ř */
+    assert_int_equal(rc_unicode_lower(0xC3), 0xE3);   /* Ã */
+    assert_int_equal(rc_unicode_lower('Q'), 'q');
+    assert_int_equal(rc_unicode_base(0xE9), 'e');
+    assert_int_equal(rc_unicode_base(0x15A), 'S');   /* Ś */
+    assert_int_equal(rc_unicode_base(0x142), 0x142); /* ł has no decomposition */
+    assert_int_equal(rc_unicode_width(0x301), 0);
+    assert_int_equal(rc_unicode_width(0x4E2D), 2); /* 中 */
+    assert_int_equal(rc_unicode_width('a'), 1);
+    assert_int_equal(rc_unicode_width(0x200B), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nfc),
+        cmocka_unit_test(test_simple),
+        cmocka_unit_test(test_classes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
