@@ -236,7 +236,7 @@ static bool metric_text(rc_doc_state *st, const ph *p, obuf *out)
             return false;
         }
         char buf[128];
-        ob_put(out, buf, rc_format_value(st->loc, v, fmt, buf, sizeof buf));
+        rc_strbuf_put(out, buf, rc_format_value(st->loc, v, fmt, buf, sizeof buf));
         return true;
     }
     const rc_metric_value *mv = find_metric(st, p->name);
