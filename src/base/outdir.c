@@ -42,7 +42,10 @@ static struct {
 } slots[SLOTS];
 
 static struct {
-    _Atomic int fd; /* open on the work directory while it exists, else -1 */
+    _Atomic int fd;   /* open on the work directory while it exists, else -1 */
+    _Atomic int made; /* path is set and the directory may exist (set before
+                       * mkdir, so a signal between mkdir and open still
+                       * removes it) */
     char path[PATH_MAX];
     char parent[PATH_MAX];
 } work = {.fd = -1};
@@ -103,10 +106,8 @@ static void on_signal(int sig)
     for (size_t i = 0; i < SLOTS; i++)
         if (atomic_load(&slots[i].state) == SLOT_READY) unlink(slots[i].path);
     int fd = atomic_exchange(&work.fd, -1);
-    if (fd >= 0) {
-        empty_dir_fd(fd);
-        rmdir(work.path);
-    }
+    if (fd >= 0) empty_dir_fd(fd);
+    if (fd >= 0 || atomic_load(&work.made)) rmdir(work.path);
     errno = saved;
     /* Die of the signal, as without the handler (exit status 128 + sig). */
     signal(sig, SIG_DFL);
@@ -253,10 +254,15 @@ const char *rc_out_workdir_make(const char *dir)
         return NULL;
     }
     strcpy(work.parent, dir);
-    if (mkdir(work.path, 0700) != 0 && errno != EEXIST) return NULL;
+    atomic_store(&work.made, 1);
+    if (mkdir(work.path, 0700) != 0 && errno != EEXIST) {
+        atomic_store(&work.made, 0);
+        return NULL;
+    }
     int fd = open(work.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         rmdir(work.path);
+        atomic_store(&work.made, 0);
         return NULL;
     }
     atomic_store(&work.fd, fd);
@@ -270,6 +276,7 @@ void rc_out_workdir_remove(void)
     empty_dir_fd(fd);
     close(fd);
     rmdir(work.path);
+    atomic_store(&work.made, 0);
 }
 
 static double now_ms(void)

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,15 +388,25 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_config 
         if (created) rmdir(dir);
         return st;
     }
+    /* SIGINT, SIGTERM and SIGHUP wait until every output is renamed: a
+     * stop in the middle would leave a set mixing two builds. */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stop, &old);
     for (size_t i = 0; i < nout; i++) {
         if (rc_out_rename(out[i].tmp, out[i].target) != RC_OK) {
             rc_diag_error(d, (rc_loc){out[i].target, 0, 0}, "cannot write output: %s",
                           strerror(errno));
             for (size_t j = i + 1; j < nout; j++)
                 rc_out_discard(out[j].tmp);
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
             return RC_ERR_IO;
         }
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!o->quiet) {
         FILE *f = o->out ? o->out : stdout;
         for (size_t i = 0; i < nout; i++) {
