@@ -26,6 +26,9 @@ char *rc_arena_vprintf(rc_arena *a, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* Grows an array allocated in this arena (old block is abandoned). */
 void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz);
+/* Registers fn(ctx) to run when the arena is freed (before its memory
+ * goes), for resources a library allocates outside it (HarfBuzz fonts). */
+void rc_arena_on_free(rc_arena *a, void (*fn)(void *), void *ctx);
 /* Bytes handed out so far (for tests and benchmarks). */
 size_t rc_arena_used(const rc_arena *a);
 

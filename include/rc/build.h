@@ -17,18 +17,27 @@ enum {
     RC_OUT_ALL = 7
 };
 
-typedef enum rc_command { RC_CMD_BUILD, RC_CMD_CHECK, RC_CMD_METRICS } rc_command;
+typedef enum rc_command {
+    RC_CMD_BUILD,
+    RC_CMD_CHECK,
+    RC_CMD_METRICS,
+    RC_CMD_NEW,   /* config is the directory to create (build/new.c) */
+    RC_CMD_WATCH, /* build, then rebuild on every change (build/watch.c) */
+    RC_CMD_HELP   /* handled by the command line */
+} rc_command;
 
 typedef struct rc_options {
     rc_command command;
-    const char *config; /* INI path */
-    const char *outdir; /* -o DIR, overrides [output] directory; NULL = config's */
-    unsigned only;      /* RC_OUT_* mask; 0 = as configured */
-    bool json;          /* metrics --json */
-    bool quiet;         /* no per-output lines */
-    bool strict;        /* --strict: every warning is an error */
-    bool no_wait;       /* --no-wait: fail instead of waiting for another build's lock */
-    FILE *out;          /* where metrics / build summaries go (stdout) */
+    const char *config;   /* INI path */
+    const char *outdir;   /* -o DIR, overrides [output] directory; NULL = config's */
+    unsigned only;        /* RC_OUT_* mask; 0 = as configured */
+    bool json;            /* metrics --json */
+    bool quiet;           /* no per-output lines */
+    bool figures_svg;     /* --figures svg: also each figure as an SVG file */
+    const char *language; /* new --language (en, es, pt); NULL = en */
+    bool strict;          /* --strict: every warning is an error */
+    bool no_wait;         /* --no-wait: fail instead of waiting for another build's lock */
+    FILE *out;            /* where metrics / build summaries go (stdout) */
 } rc_options;
 
 /* Runs the command; diagnostics are collected in d (the caller prints them). */

@@ -14,7 +14,8 @@
  *   [style]             palette (#rrggbb, ...), font_dir, font_regular,
  *                       font_italic, font_bold, font_bold_italic,
  *                       font_light, font_size, hyphenation (a .dic path),
- *                       hyphenate (yes/no)
+ *                       hyphenate (yes/no), hyphenation_exceptions
+ *                       (words with hyphens at their breaks: be-yond)
  *   [document]          cover, imprint, contents, back_cover (yes/no);
  *                       front, chapters, back, annexes (lists of .md files);
  *                       lists (figures, tables, boxes, in order)
@@ -235,6 +236,8 @@ typedef struct rc_output_cfg {
     rc_str basename;  /* default: INI file name without .ini */
     rc_str pdf, tex, data_xlsx, figures_xlsx; /* file names inside dir */
     bool want_pdf, want_tex, want_xlsx;       /* from 'formats' (default all) */
+    rc_str figures;                           /* 'figures': "svg" or "none" (default) */
+    bool want_svg; /* figures = svg: dir/figures/figure-NN-name.svg beside the PDF */
     rc_loc loc;
 } rc_output_cfg;
 
@@ -251,6 +254,7 @@ typedef struct rc_style_cfg {
     const char *hyphenation; /* resolved .dic path; NULL = by language */
     rc_loc hyphenation_loc;
     bool hyphenate;
+    rc_strlist hyphenation_exceptions; /* words with their breaks ("be-yond") */
     rc_loc loc;
 } rc_style_cfg;
 

@@ -57,8 +57,14 @@ void rc_diag_append(rc_diag *dst, const rc_diag *src);
 /* Formats one entry as "file:line:col: error: message" (no newline) into buf. */
 size_t rc_diag_format(const rc_diag_entry *e, char *buf, size_t n);
 /* Prints all entries in the order reported, one per line. At most
- * RC_DIAG_MAX_PRINT are printed, then a line saying how many were omitted. */
+ * RC_DIAG_MAX_PRINT are printed, then a line saying how many were omitted.
+ * In colour, as GCC does, when rc_diag_colour_wanted(out). */
 void rc_diag_print(const rc_diag *d, FILE *out);
+/* The same, in colour (ANSI escapes) or not as asked. */
+void rc_diag_print_styled(const rc_diag *d, FILE *out, bool colour);
+/* True when out is a terminal, TERM is not "dumb" and NO_COLOR is unset or
+ * empty (https://no-color.org). */
+bool rc_diag_colour_wanted(FILE *out);
 #define RC_DIAG_MAX_PRINT 200
 
 /* The candidate closest to word by edit distance, if close enough to be a

@@ -1,7 +1,8 @@
 /* font: TrueType metrics read directly from the font files (cmap formats 4
  * and 12, hmtx, head, hhea, OS/2), so layout and charts can measure text
- * without libharu. Widths are cached per code point. The PDF back end embeds
- * the same files. */
+ * without libharu, and text shaped by HarfBuzz for its kerning. Widths are
+ * cached per code point and per shaped string. The PDF back end embeds the
+ * same files. */
 #ifndef RC_FONT_H
 #define RC_FONT_H
 
@@ -38,8 +39,17 @@ uint16_t rc_font_glyph(const rc_font *f, uint32_t cp); /* 0 = .notdef */
 double rc_font_ascent(const rc_font *f);
 double rc_font_descent(const rc_font *f);
 double rc_font_cap_height(const rc_font *f);
-/* Width in points of UTF-8 text at size (invalid bytes count as U+FFFD). */
+/* Width in points of UTF-8 text at size (invalid bytes count as U+FFFD),
+ * shaped by HarfBuzz: the font's kerning is included (shape.c; pairs are
+ * cached in the font, so it is not safe to share between threads). */
 double rc_font_text_width(const rc_font *f, const char *s, size_t len, double size);
+/* The same as the sum of the characters' advances, without kerning. */
+double rc_font_nominal_width(const rc_font *f, const char *s, size_t len, double size);
+/* Kerning of UTF-8 text as shaped: k[i] changes the advance of the
+ * character starting at byte i by k[i]/1000 em (0 elsewhere); NULL when
+ * nothing is kerned. Valid until the next call on f. The PDF back end shows it
+ * as TJ adjustments, so drawn text has exactly rc_font_text_width. */
+const float *rc_font_kerning(const rc_font *f, const char *s, size_t len);
 
 typedef struct rc_fonts {
     rc_font *f[RC_FONT_COUNT];

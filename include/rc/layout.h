@@ -6,6 +6,7 @@
 #ifndef RC_LAYOUT_H
 #define RC_LAYOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "rc/arena.h"
@@ -38,9 +39,20 @@ typedef struct rc_outline_entry {
     const char *dest;
 } rc_outline_entry;
 
+/* A figure's chart as placed: the very display list drawn on the page (the
+ * SVG back end draws the same list; tests compare the two renderings over
+ * this box). x, y is the lower-left corner on the page, in points. */
+typedef struct rc_placed_figure {
+    const rc_node *node; /* the FIGURE node */
+    size_t page;         /* 0-based page index */
+    double x, y, w, h;
+    const rc_draw_list *list;
+} rc_placed_figure;
+
 typedef struct rc_layout {
     RC_VEC(rc_page) pages;
     RC_VEC(rc_outline_entry) outline;
+    RC_VEC(rc_placed_figure) figures; /* in page order */
 } rc_layout;
 
 /* Hyphenation (libhyphen). NULL dictionary = no hyphenation. */
@@ -50,6 +62,21 @@ void rc_hyph_free(rc_hyph *h);
 /* Writes allowed break positions (byte offsets inside word where a hyphen may
  * be inserted) to pos; returns how many. word is UTF-8. */
 size_t rc_hyph_points(const rc_hyph *h, const char *word, size_t len, size_t *pos, size_t cap);
+
+/* Hyphenation exceptions (hyph_exc.c), TeX's \hyphenation: whole words with
+ * their break points ("be-yond"), overriding the dictionary for every letter
+ * run of a word that matches, in any case. Lives in the arena. */
+typedef struct rc_hyph_exc rc_hyph_exc;
+/* The built-in list of language (ISO 639-1; empty for unknown languages). */
+rc_hyph_exc *rc_hyph_exc_new(rc_arena *a, const char *lang);
+/* Adds or replaces one word written with hyphens; false (nothing added) when
+ * it is not letters separated by single hyphens (63 letters at most). */
+bool rc_hyph_exc_add(rc_hyph_exc *e, const char *word, size_t len);
+/* Replaces the points in pos[0..npos) (ascending byte offsets, as from
+ * rc_hyph_points) inside each letter run of word that is an exception with
+ * the exception's; returns the new count (at most cap). */
+size_t rc_hyph_exc_apply(const rc_hyph_exc *e, const char *word, size_t len, size_t *pos,
+                         size_t npos, size_t cap);
 
 rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fonts,
                              const rc_hyph *hyph, rc_diag *d, rc_layout *out);

@@ -2,8 +2,9 @@
  * penalties over decoded code points (cached glyph widths), hyphenation
  * points from libhyphen as flagged penalties, then Knuth & Plass (1981)
  * total-fit line breaking with TeX-like defaults (tolerance, line penalty 10,
- * hyphen penalty 50, double-hyphen demerits 3000, fitness-class demerits
- * 3000), falling back to an emergency pass with the longest words split at
+ * hyphen penalty 50, double-hyphen demerits 10000, final-hyphen demerits
+ * 5000, fitness-class demerits 10000: plain TeX's values; at most two
+ * hyphenated lines in a row), falling back to an emergency pass with the longest words split at
  * any character when no feasible breaking exists. Lines are positioned word
  * by word (justification distributes the glue; no word spacing operator). */
 #ifndef RC_LINEBREAK_H
@@ -51,6 +52,14 @@ typedef struct rc_para_opts {
     bool hyphenate;
     double tolerance;    /* max adjustment ratio (TeX's tolerance/100); default 2.0 */
     double looseness_em; /* cap on a justified inter-word gap in em (0 = 1.0) */
+    /* exceptions to the dictionary's breaks (NULL: none) */
+    const struct rc_hyph_exc *exceptions;
+    /* Hyphenate only when no breaking without it is feasible: for ragged
+     * text (captions, table cells), where a hyphen buys nothing but a
+     * shorter ragged edge. Justified text hyphenates as TeX does, except
+     * capitalised words (proper names) and bold runs (lead-in phrases),
+     * which are split only as that last resort. */
+    bool hyphenate_last_resort;
 } rc_para_opts;
 
 /* One positioned piece of a line: a word or part of one, in one style. */
@@ -118,13 +127,17 @@ size_t rc_linebreak(const rc_lb_item *items, size_t n, const double *widths, siz
 
 /* The breaker's parameters (rc_linebreak uses rc_lb_defaults(tolerance)). */
 typedef struct rc_lb_params {
-    double tolerance;              /* max adjustment ratio; INFINITY accepts any underfull line */
-    double line_penalty;           /* TeX \linepenalty (10) */
-    double double_hyphen_demerits; /* two flagged breaks in a row (3000) */
+    double tolerance;    /* max adjustment ratio; INFINITY accepts any underfull line */
+    double line_penalty; /* TeX \linepenalty (10) */
+    /* plain TeX's values (plain.tex; The TeXbook, appendix B) */
+    double double_hyphen_demerits; /* two flagged breaks in a row (10000) */
     double final_hyphen_demerits;  /* penultimate line hyphenated (5000) */
-    double adj_demerits;           /* fitness classes more than one apart (3000) */
+    double adj_demerits;           /* fitness classes more than one apart (10000) */
     double badness_cap;            /* badness ceiling (10000; raise it so an emergency
                                       pass still prefers the less loose of two bad lines) */
+    unsigned max_hyphen_run;       /* most consecutive lines ending in a flagged break
+                                      (2; 0 or 8 and up = no limit): a longer ladder is
+                                      infeasible */
 } rc_lb_params;
 
 rc_lb_params rc_lb_defaults(double tolerance);

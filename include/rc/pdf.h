@@ -41,17 +41,18 @@ size_t rc_pdf_real(double v, char *out);
 
 /* ---- ttf_subset.c: reduced fonts for embedding ---- */
 
-/* A reduced copy of the TrueType font font[0..len) for libharu: the tables
- * libharu 2.3.0 reads or embeds (OS/2, cmap, cvt, fpgm, glyf, head, hhea,
- * hmtx, loca, maxp, name, post, prep) with glyph ids, outlines and metrics
- * unchanged, the others (GPOS, GSUB, kern, DSIG, ...) left out, and a cmap
- * with one (3,1) format-4 subtable mapping exactly those of codes[0..n)
- * (ascending, unique) that the original (3,1) format-4 subtable maps, to the
- * same glyph ids. Tables are 4-byte aligned and zero padded; checksums and
- * head.checkSumAdjustment are recomputed. The copy is allocated in a.
- * Returns RC_OK, or RC_ERR_DATA (nothing allocated that matters) when the
- * font is not one this can reduce: not TrueType outlines, a required table
- * missing or truncated, no (3,1) format-4 cmap, or too many segments. */
+/* A reduced copy of the TrueType font font[0..len) for libharu, made by
+ * hb-subset: the tables libharu 2.3.0 reads or embeds (OS/2, cmap, cvt,
+ * fpgm, glyf, head, hhea, hmtx, loca, maxp, name, post, prep) with glyph
+ * ids, outlines and advances unchanged and only the outlines of the mapped
+ * glyphs (and their components, and .notdef) kept; the others (GPOS, GSUB,
+ * kern, DSIG, ...) left out; a cmap whose (3,1) format-4 subtable maps
+ * exactly those of codes[0..n) (ascending, unique) that the original maps,
+ * to the same glyph ids. Tables are aligned, padded and checksummed. The
+ * copy is allocated in a. Returns RC_OK, or RC_ERR_DATA with *out NULL
+ * when the font is not one this can reduce (not TrueType outlines, a
+ * required table missing or truncated, no (3,1) format-4 cmap) or the copy
+ * would map nothing: the caller then embeds the original. */
 rc_status rc_ttf_reduce(rc_arena *a, const unsigned char *font, size_t len, const uint32_t *codes,
                         size_t n, unsigned char **out, size_t *out_len);
 

@@ -15,7 +15,14 @@ typedef struct block {
     _Alignas(16) unsigned char data[];
 } block;
 
+typedef struct cleanup {
+    struct cleanup *next;
+    void (*fn)(void *);
+    void *ctx;
+} cleanup;
+
 struct rc_arena {
+    cleanup *cleanups; /* run by rc_arena_free, most recent first */
     block *head;
     size_t total;
     void *last; /* the most recent allocation in head, for in-place growth */
@@ -35,9 +42,20 @@ rc_arena *rc_arena_new(void)
     return a;
 }
 
+void rc_arena_on_free(rc_arena *a, void (*fn)(void *), void *ctx)
+{
+    cleanup *c = rc_arena_alloc(a, sizeof *c);
+    c->fn = fn;
+    c->ctx = ctx;
+    c->next = a->cleanups;
+    a->cleanups = c;
+}
+
 void rc_arena_free(rc_arena *a)
 {
     if (!a) return;
+    for (cleanup *c = a->cleanups; c; c = c->next)
+        c->fn(c->ctx);
     block *b = a->head;
     while (b) {
         block *n = b->next;

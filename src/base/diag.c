@@ -1,10 +1,12 @@
 /* diag: collected diagnostics, printed in the order reported. */
 #include "rc/diag.h"
 
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct rc_diag {
     rc_diag_entry *v;
@@ -170,37 +172,85 @@ static const char *level_name(rc_diag_level lv)
     }
 }
 
-size_t rc_diag_format(const rc_diag_entry *e, char *buf, size_t n)
+/* GCC's colours (GCC_COLORS defaults): error bold red, warning bold
+ * magenta, note bold cyan, the location bold. */
+static const char *level_colour(rc_diag_level lv)
+{
+    switch (lv) {
+    case RC_DIAG_ERROR:
+        return "\033[01;31m";
+    case RC_DIAG_WARNING:
+        return "\033[01;35m";
+    default:
+        return "\033[01;36m";
+    }
+}
+#define BOLD "\033[01m"
+#define RESET "\033[m"
+
+static size_t format_entry(const rc_diag_entry *e, char *buf, size_t n, bool colour)
 {
     int k;
     const char *file = e->loc.file ? e->loc.file : "reportc";
+    const char *b = colour ? BOLD : "", *r = colour ? RESET : "";
+    const char *lc = colour ? level_colour(e->level) : "";
     if (e->loc.line && e->loc.col)
-        k = snprintf(buf, n, "%s:%u:%u: %s: %s", file, e->loc.line, e->loc.col,
-                     level_name(e->level), e->msg);
+        k = snprintf(buf, n, "%s%s:%u:%u:%s %s%s:%s %s", b, file, e->loc.line, e->loc.col, r, lc,
+                     level_name(e->level), r, e->msg);
     else if (e->loc.line)
-        k = snprintf(buf, n, "%s:%u: %s: %s", file, e->loc.line, level_name(e->level), e->msg);
+        k = snprintf(buf, n, "%s%s:%u:%s %s%s:%s %s", b, file, e->loc.line, r, lc,
+                     level_name(e->level), r, e->msg);
     else
-        k = snprintf(buf, n, "%s: %s: %s", file, level_name(e->level), e->msg);
+        k = snprintf(buf, n, "%s%s:%s %s%s:%s %s", b, file, r, lc, level_name(e->level), r, e->msg);
     return k < 0 ? 0 : (size_t)k;
 }
 
-void rc_diag_print(const rc_diag *d, FILE *out)
+size_t rc_diag_format(const rc_diag_entry *e, char *buf, size_t n)
+{
+    return format_entry(e, buf, n, false);
+}
+
+bool rc_diag_colour_wanted(FILE *out)
+{
+    /* https://no-color.org: NO_COLOR set to a non-empty value turns colour
+     * off; so do a dumb terminal and anything that is not a terminal (files,
+     * pipes, CI logs). */
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    if (nc && *nc) return false;
+    if (term && strcmp(term, "dumb") == 0) return false;
+    int fd = out ? fileno(out) : -1;
+    return fd >= 0 && isatty(fd);
+}
+
+void rc_diag_print_styled(const rc_diag *d, FILE *out, bool colour)
 {
     char small[1024];
     size_t shown = d->n < RC_DIAG_MAX_PRINT ? d->n : RC_DIAG_MAX_PRINT;
     for (size_t i = 0; i < shown; i++) {
-        size_t k = rc_diag_format(&d->v[i], small, sizeof small);
+        size_t k = format_entry(&d->v[i], small, sizeof small, colour);
         if (k < sizeof small) {
             fprintf(out, "%s\n", small);
         } else {
             char *big = malloc(k + 1);
             if (!big) continue;
-            rc_diag_format(&d->v[i], big, k + 1);
+            format_entry(&d->v[i], big, k + 1, colour);
             fprintf(out, "%s\n", big);
             free(big);
         }
     }
-    if (d->n > shown) fprintf(out, "reportc: note: %zu more diagnostics not shown\n", d->n - shown);
+    if (d->n > shown) {
+        rc_diag_entry more = {RC_DIAG_NOTE, {0}, NULL};
+        char msg[64];
+        snprintf(msg, sizeof msg, "%zu more diagnostics not shown", d->n - shown);
+        more.msg = msg;
+        format_entry(&more, small, sizeof small, colour);
+        fprintf(out, "%s\n", small);
+    }
+}
+
+void rc_diag_print(const rc_diag *d, FILE *out)
+{
+    rc_diag_print_styled(d, out, rc_diag_colour_wanted(out));
 }
 
 static size_t edit_distance(const char *a, const char *b)

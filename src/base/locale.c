@@ -93,7 +93,7 @@ static const rc_locale en = {
 static const rc_locale es = {
     .lang = "es",
     .babel = "spanish",
-    .hyph_dict = "hyph_es.dic",
+    .hyph_dict = "hyph_es_ES.dic", /* Debian hyphen-es ships hyph_es_ES.dic, no hyph_es.dic */
     .words =
         {
             [RC_W_CONTENTS] = "Índice",

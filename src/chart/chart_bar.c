@@ -105,16 +105,44 @@ static double value_size(const bars *b, const rc_chart_panel *p, double room)
 }
 
 /* A segment label inside a stacked segment when it fits with a margin. */
-static void segment_label(const bars *b, double v, rc_rgb fill, double sx, double sy, double sw,
+/* Whether a segment's value label fits inside it. */
+static bool segment_fits(const bars *b, double v, double sw, double sh, double size)
+{
+    const char *t = rc_chart_fmt(b->x, v, -1);
+    return rc_chart_tws(b->x, RC_FONT_BOLD, t, size) + 3 <= sw &&
+           rc_chart_lh(b->x, RC_FONT_BOLD, size) + 1 <= sh;
+}
+
+/* The value label inside its segment; false (nothing drawn) when it does
+ * not fit there. */
+static bool segment_label(const bars *b, double v, rc_rgb fill, double sx, double sy, double sw,
                           double sh, double size)
 {
     rc_chart_ctx *x = b->x;
-    const char *t = rc_chart_fmt(x, v, -1);
-    double tw = rc_chart_tws(x, RC_FONT_BOLD, t, size);
-    double th = rc_chart_lh(x, RC_FONT_BOLD, size);
-    if (v <= 0 || tw + 3 > sw || th + 1 > sh) return;
-    rc_chart_label(x, RC_FONT_BOLD, size, t, sx + sw / 2, sy + sh / 2, 0,
+    if (v <= 0 || !segment_fits(b, v, sw, sh, size)) return false;
+    rc_chart_label(x, RC_FONT_BOLD, size, rc_chart_fmt(x, v, -1), sx + sw / 2, sy + sh / 2, 0,
                    rc_chart_text_on(x, fill));
+    return true;
+}
+
+/* Labels of the segments of one horizontal stacked bar too narrow to hold
+ * them (a 3 % sliver): above the bar, each joined to its segment by a
+ * short leader, moved right as little as needed not to overlap. */
+static void sliver_labels(const bars *b, const double *cx, const double *v, size_t n, double top,
+                          double size)
+{
+    rc_chart_ctx *x = b->x;
+    double th = rc_chart_lh(x, RC_FONT_BOLD, size), right = -1e9;
+    for (size_t k = 0; k < n; k++) {
+        const char *t = rc_chart_fmt(x, v[k], -1);
+        double tw = rc_chart_tws(x, RC_FONT_BOLD, t, size);
+        double lx = cx[k] - tw / 2;
+        if (lx < right + 3) lx = right + 3;
+        double yc = top + 2.5 + th / 2;
+        rc_draw_line(x->a, x->l, cx[k], top, lx + tw / 2, top + 2.5, x->ink, 0.5);
+        rc_chart_label(x, RC_FONT_BOLD, size, t, lx, yc, -1, x->ink);
+        right = lx + tw;
+    }
 }
 
 /* Width a category label may take: its slot, or when staggered (every
@@ -221,7 +249,9 @@ static double vertical_panel(const bars *b, const rc_chart_panel *p, double px, 
             double by = y0 + (b->stacked ? acc * scale : 0);
             double bh = v * scale;
             double drawn_w = ns > 1 && !b->stacked ? bw - 0.6 : bw;
-            rc_draw_rect(x->a, x->l, bx, by, drawn_w, bh, &b->colours[s], NULL, 0);
+            rc_rgb e;
+            rc_draw_rect(x->a, x->l, bx, by, drawn_w, bh, &b->colours[s],
+                         bh > 0 ? rc_chart_edge(x, b->colours[s], &e) : NULL, RC_CHART_EDGE_W);
             if (b->stacked) {
                 segment_label(b, v, b->colours[s], bx, by, bw, bh, vs);
             } else {
@@ -307,6 +337,10 @@ static double horizontal_panel(const bars *b, const rc_chart_panel *p, double px
     if (bt > (b->stacked ? 16 : 12 * (double)ns)) bt = b->stacked ? 16 : 12 * (double)ns;
     double sub = b->stacked ? bt : bt / (double)ns;
     double vs = RC_CHART_VALUE_PT;
+    /* stacked: room above the bars for the labels of slivers, if any */
+    double sliver_size = RC_CHART_MIN_PT;
+    double sliver_h = rc_chart_lh(x, RC_FONT_BOLD, sliver_size) + 3.5;
+    bool slivers = false;
     double ratio = rc_chart_lh(x, RC_FONT_BOLD, 10) / 10;
     if (!b->stacked && vs * ratio > sub + 1.5) vs = (sub + 1.5) / ratio;
     if (vs < RC_CHART_MIN_PT) vs = RC_CHART_MIN_PT;
@@ -332,11 +366,26 @@ static double horizontal_panel(const bars *b, const rc_chart_panel *p, double px
     if (plot_w <= 1) return lsize;
     double tmax = ticks[nt - 1];
     double scale = tmax > 0 ? plot_w / tmax : 0;
+    for (size_t i = 0; b->stacked && i < p->ncat; i++)
+        for (size_t s = 0; s < p->nseries; s++) {
+            double v = p->series[s].values[i];
+            if (v > 0 && !segment_fits(b, v, v * scale, bt, vs)) slivers = true;
+        }
+    if (slivers && bt > pitch - sliver_h) {
+        bt = fmax(pitch - sliver_h, 0.45 * pitch);
+        sub = bt;
+    }
+    double *scx = rc_arena_array(x->a, ns + 1, sizeof *scx);
+    double *sv = rc_arena_array(x->a, ns + 1, sizeof *sv);
     gridlines(b, ticks, nt, x0, y0, plot_w, plot_h);
     tick_labels(b, ticks, nt, x0, y0, plot_w);
+    /* with sliver labels every bar has the whole gap above it: the bars
+     * move down to sit on the axis */
+    double drop = slivers ? (pitch - bt) / 2 : 0;
     for (size_t i = 0; i < p->ncat; i++) {
-        double yc = plot_top - pitch * ((double)i + 0.5);
+        double yc = plot_top - pitch * ((double)i + 0.5) - drop;
         double acc = 0;
+        size_t nsl = 0;
         for (size_t s = 0; s < p->nseries; s++) {
             double v = p->series[s].values[i];
             if (v < 0) v = 0;
@@ -344,14 +393,21 @@ static double horizontal_panel(const bars *b, const rc_chart_panel *p, double px
             double bx = x0 + (b->stacked ? acc * scale : 0);
             double bl = v * scale;
             double drawn_h = ns > 1 && !b->stacked ? sub - 0.6 : sub;
-            rc_draw_rect(x->a, x->l, bx, by, bl, drawn_h, &b->colours[s], NULL, 0);
-            if (b->stacked)
-                segment_label(b, v, b->colours[s], bx, by, bl, bt, vs);
-            else
+            rc_rgb e;
+            rc_draw_rect(x->a, x->l, bx, by, bl, drawn_h, &b->colours[s],
+                         bl > 0 ? rc_chart_edge(x, b->colours[s], &e) : NULL, RC_CHART_EDGE_W);
+            if (b->stacked) {
+                if (!segment_label(b, v, b->colours[s], bx, by, bl, bt, vs) && v > 0) {
+                    scx[nsl] = bx + bl / 2;
+                    sv[nsl++] = v;
+                }
+            } else {
                 rc_chart_label(x, RC_FONT_BOLD, vs, rc_chart_fmt(x, v, -1), bx + bl + 3,
                                by + drawn_h / 2, -1, x->ink);
+            }
             acc += v;
         }
+        if (nsl) sliver_labels(b, scx, sv, nsl, yc + bt / 2, sliver_size);
         rc_chart_text t =
             rc_chart_wrap(x, RC_FONT_REGULAR, lsize, p->categories[i], colw + 0.01, true, NULL);
         double th = rc_chart_text_height(x, RC_FONT_REGULAR, &t);

@@ -219,12 +219,54 @@ rc_rgb rc_chart_mix(rc_rgb a, rc_rgb b, double t)
     return r;
 }
 
+/* ---- contrast (WCAG 2.1) -------------------------------------------------- */
+
+static double linear(double c)
+{
+    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+}
+
+static double luminance(rc_rgb c)
+{
+    return 0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b);
+}
+
+double rc_chart_contrast(rc_rgb a, rc_rgb b)
+{
+    double la = luminance(a), lb = luminance(b);
+    return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+rc_rgb rc_chart_contrasting(rc_rgb c, rc_rgb bg, double ratio)
+{
+    if (rc_chart_contrast(c, bg) >= ratio) return c;
+    rc_rgb black = {0, 0, 0};
+    /* darken in small steps towards black: the hue stays, so a yellow
+     * stays a (dark) yellow and a tint of blue a blue */
+    for (int k = 1; k <= 50; k++) {
+        rc_rgb d = rc_chart_mix(c, black, 0.02 * k);
+        if (rc_chart_contrast(d, bg) >= ratio) return d;
+    }
+    return black;
+}
+
+const rc_rgb *rc_chart_edge(const rc_chart_ctx *x, rc_rgb fill, rc_rgb *out)
+{
+    if (rc_chart_contrast(fill, x->white) >= RC_CHART_MIN_CONTRAST) return NULL;
+    *out = rc_chart_contrasting(fill, x->white, RC_CHART_MIN_CONTRAST);
+    return out;
+}
+
 /* ---- legend ------------------------------------------------------------- */
 
-double rc_chart_legend(const rc_chart_ctx *x, const char *const *labels, const rc_rgb *colours,
-                       size_t n, double x0, double ytop, double w, bool column, bool line_swatch,
-                       bool draw)
+/* One pass of the flowing legend at width w; counts its rows and the
+ * entries of the last one. */
+static double legend_pass(const rc_chart_ctx *x, const char *const *labels, const rc_rgb *colours,
+                          size_t n, double x0, double ytop, double w, bool column, bool line_swatch,
+                          bool draw, size_t *rows, size_t *last)
 {
+    *rows = 1;
+    *last = 0;
     const double size = RC_CHART_LEGEND_PT;
     const double sw = line_swatch ? 14.0 : 0.8 * size; /* swatch width */
     const double gap = 3, item_gap = 10, row_gap = 3;
@@ -251,23 +293,55 @@ double rc_chart_legend(const rc_chart_ctx *x, const char *const *labels, const r
             if (i > 0) {
                 y -= row_h + row_gap;
                 row_h = 0;
+                ++*rows;
+                *last = 0;
             }
             cx = 0;
         }
+        ++*last;
         double ih = (double)(t.n ? t.n : 1) * lh;
         if (ih > row_h) row_h = ih;
         if (draw) {
             double yc = y - lh / 2;
             if (line_swatch) {
-                rc_draw_op *op =
-                    rc_draw_line(x->a, x->l, x0 + cx, yc, x0 + cx + sw, yc, colours[i], 1.6);
+                rc_draw_op *op = rc_draw_line(
+                    x->a, x->l, x0 + cx, yc, x0 + cx + sw, yc,
+                    rc_chart_contrasting(colours[i], x->white, RC_CHART_MIN_CONTRAST), 1.6);
                 op->dash = rc_chart_dash(x, i);
             } else {
-                rc_draw_rect(x->a, x->l, x0 + cx, yc - sw / 2, sw, sw, &colours[i], NULL, 0);
+                rc_rgb e;
+                const rc_rgb *edge = rc_chart_edge(x, colours[i], &e);
+                rc_draw_rect(x->a, x->l, x0 + cx, yc - sw / 2, sw, sw, &colours[i], edge,
+                             RC_CHART_EDGE_W);
             }
             rc_chart_text_draw(x, RC_FONT_REGULAR, &t, x0 + cx + sw + gap, y, -1, x->ink);
         }
         cx += iw + item_gap;
     }
     return ytop - (y - row_h);
+}
+
+double rc_chart_legend(const rc_chart_ctx *x, const char *const *labels, const rc_rgb *colours,
+                       size_t n, double x0, double ytop, double w, bool column, bool line_swatch,
+                       bool draw)
+{
+    size_t rows, last;
+    legend_pass(x, labels, colours, n, x0, ytop, w, column, line_swatch, false, &rows, &last);
+    /* A flowing legend never leaves one entry alone on its last row: the
+     * width is narrowed, keeping the number of rows, until the rows even
+     * out (a balanced wrap, as for a short paragraph). */
+    double use = w;
+    if (!column && rows >= 2 && last == 1) {
+        for (double t = w - 2; t > 0.4 * w; t -= 2) {
+            size_t r2, l2;
+            legend_pass(x, labels, colours, n, x0, ytop, t, column, line_swatch, false, &r2, &l2);
+            if (r2 != rows) break;
+            if (l2 >= 2) {
+                use = t;
+                break;
+            }
+        }
+    }
+    return legend_pass(x, labels, colours, n, x0, ytop, use, column, line_swatch, draw, &rows,
+                       &last);
 }

@@ -82,6 +82,20 @@ double rc_chart_dash(const rc_chart_ctx *x, size_t i);
 rc_rgb rc_chart_text_on(const rc_chart_ctx *x, rc_rgb fill);
 rc_rgb rc_chart_mix(rc_rgb a, rc_rgb b, double t);
 
+/* Contrast (WCAG 2.1 success criterion 1.4.11): every mark that carries
+ * meaning shows at least 3:1 against the white page. Light palette colours
+ * (the EU yellow, pale tints) keep their fill and get an edge of the same
+ * hue darkened to 3:1; lines are drawn in that darkened colour. */
+#define RC_CHART_MIN_CONTRAST 3.0
+#define RC_CHART_EDGE_W 0.6
+/* WCAG contrast ratio of two colours (1 to 21). */
+double rc_chart_contrast(rc_rgb a, rc_rgb b);
+/* c, or c darkened towards black just enough for ratio against bg. */
+rc_rgb rc_chart_contrasting(rc_rgb c, rc_rgb bg, double ratio);
+/* NULL when fill itself has 3:1 on white, else *out set to the edge colour
+ * to stroke it with (RC_CHART_EDGE_W wide), and out returned. */
+const rc_rgb *rc_chart_edge(const rc_chart_ctx *x, rc_rgb fill, rc_rgb *out);
+
 /* Legend: swatch + label per entry. Flowing (entries side by side, wrapped
  * onto rows) or one entry per row when column is set. Returns the height;
  * draws only when draw is set. line_swatch draws a short line instead of a

@@ -24,10 +24,11 @@ static void pair_link(rc_chart_ctx *x, double x1, double y1, double x2, double y
     double dx = (x2 - x1) * 0.5;
     rc_path_seg s[2] = {{RC_PATH_MOVE, 0, 0, 0, 0, x1, y1},
                         {RC_PATH_CURVE, x1 + dx, y1, x2 - dx, y2, x2, y2}};
-    /* Light tints (pale blue, pale yellow) are drawn wider so a thin
-     * dashed line stays visible on white. */
+    /* Light tints (pale blue, pale yellow) are darkened to 3:1 on white
+     * and drawn a little wider, so a thin dashed line stays visible. */
     double lum = 0.2126 * col.r + 0.7152 * col.g + 0.0722 * col.b;
-    rc_draw_op *op = rc_draw_path(x->a, x->l, s, 2, NULL, &col, lum > 0.6 ? 1.6 : 1.1);
+    rc_rgb c = rc_chart_contrasting(col, x->white, RC_CHART_MIN_CONTRAST);
+    rc_draw_op *op = rc_draw_path(x->a, x->l, s, 2, NULL, &c, lum > 0.6 ? 1.6 : 1.1);
     op->dash = dash;
 }
 

@@ -56,7 +56,8 @@ static void slice(rc_chart_ctx *x, double cx, double cy, double r, double rin, d
             arc(x->a, &v, cx, cy, rin, 90, 90 + 360, true);
             seg(x->a, &v, RC_PATH_CLOSE, 0, 0);
         }
-        rc_draw_path(x->a, x->l, v.v, v.n, &fill, NULL, 0);
+        rc_rgb e;
+        rc_draw_path(x->a, x->l, v.v, v.n, &fill, rc_chart_edge(x, fill, &e), RC_CHART_EDGE_W);
         return;
     }
     double a1 = a0 - sweep;
@@ -70,7 +71,11 @@ static void slice(rc_chart_ctx *x, double cx, double cy, double r, double rin, d
         arc(x->a, &v, cx, cy, r, a0, a1, false);
     }
     seg(x->a, &v, RC_PATH_CLOSE, 0, 0);
-    rc_draw_path(x->a, x->l, v.v, v.n, &fill, &x->white, 0.8);
+    /* white separators between slices; a light slice is edged instead */
+    rc_rgb e;
+    const rc_rgb *edge = rc_chart_edge(x, fill, &e);
+    rc_draw_path(x->a, x->l, v.v, v.n, &fill, edge ? edge : &x->white,
+                 edge ? RC_CHART_EDGE_W : 0.8);
 }
 
 typedef struct outside {

@@ -42,11 +42,19 @@ static const char *const report_keys[] = {
     "contact_email", "contact_phone", "website",      "keywords",
     "copyright",     "disclaimer",    "cover_note",   "sample_identifiers",
     "strict"};
-static const char *const output_keys[] = {"directory", "basename",     "pdf",    "tex",
-                                          "data_xlsx", "figures_xlsx", "formats"};
-static const char *const style_keys[] = {
-    "palette",          "font_dir",   "font_regular", "font_italic", "font_bold",
-    "font_bold_italic", "font_light", "font_size",    "hyphenation", "hyphenate"};
+static const char *const output_keys[] = {"directory", "basename",     "pdf",     "tex",
+                                          "data_xlsx", "figures_xlsx", "formats", "figures"};
+static const char *const style_keys[] = {"palette",
+                                         "font_dir",
+                                         "font_regular",
+                                         "font_italic",
+                                         "font_bold",
+                                         "font_bold_italic",
+                                         "font_light",
+                                         "font_size",
+                                         "hyphenation",
+                                         "hyphenate",
+                                         "hyphenation_exceptions"};
 static const char *const document_keys[] = {
     "cover", "imprint", "contents", "back_cover", "front", "chapters", "back", "annexes", "lists"};
 static const char *const source_keys[] = {"file", "delimiter", "header", "key", "missing"};

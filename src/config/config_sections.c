@@ -106,6 +106,12 @@ static void output(rc_cfgi *p, const rc_cfgi_sec *s)
         out_name(p, s, "data_xlsx", rc_arena_printf(p->a, "%s-data.xlsx", o->basename.s));
     o->figures_xlsx =
         out_name(p, s, "figures_xlsx", rc_arena_printf(p->a, "%s-figures.xlsx", o->basename.s));
+    /* Figures as separate files for slides and the web (src/svg). */
+    if (rc_cfgi_get(s, "figures")) {
+        static const char *const figs[] = {"none", "svg"};
+        o->figures = rc_cfgi_str(p, s, "figures");
+        o->want_svg = rc_cfgi_enum(p, o->figures, figs, N(figs), "figure format", 0) == 1;
+    }
     if (!rc_cfgi_get(s, "formats")) {
         o->want_pdf = o->want_tex = o->want_xlsx = true;
         return;
@@ -122,6 +128,43 @@ static void output(rc_cfgi *p, const rc_cfgi_sec *s)
         rc_diag_error(p->d, rc_cfgi_str(p, s, "formats").loc,
                       "'formats' lists no format (use pdf, tex, "
                       "xlsx)");
+}
+
+/* [style] hyphenation_exceptions: words separated by white space, each
+ * letters with single hyphens at its break points ("be-yond"). */
+static void hyph_exceptions(rc_cfgi *p, const rc_cfgi_sec *s, rc_strlist *out)
+{
+    const rc_cfgi_key *k = rc_cfgi_get(s, "hyphenation_exceptions");
+    if (!k) return;
+    size_t n = k->len, cap = 0;
+    for (size_t j = 0; j < n; j++)
+        cap += !isspace((unsigned char)k->value[j]) &&
+               (j == 0 || isspace((unsigned char)k->value[j - 1]));
+    out->v = rc_arena_array(p->a, cap ? cap : 1, sizeof *out->v);
+    for (size_t i = 0; i < n;) {
+        if (isspace((unsigned char)k->value[i])) {
+            i++;
+            continue;
+        }
+        size_t b = i;
+        bool ok = k->value[i] != '-';
+        while (i < n && !isspace((unsigned char)k->value[i])) {
+            unsigned char c = (unsigned char)k->value[i];
+            /* ASCII letters, hyphens, and any non-ASCII (letters of other scripts) */
+            if (!(isalpha(c) || c >= 0x80 || (c == '-' && k->value[i + 1] != '-'))) ok = false;
+            i++;
+        }
+        if (k->value[i - 1] == '-') ok = false;
+        rc_loc loc = rc_cfgi_loc_at(p, k, b);
+        if (!ok) {
+            rc_diag_error(p->d, loc,
+                          "hyphenation exception '%.*s' is not a word with single hyphens at its "
+                          "break points (e.g. be-yond)",
+                          (int)(i - b), k->value + b);
+            continue;
+        }
+        out->v[out->n++] = (rc_str){.s = rc_arena_strndup(p->a, k->value + b, i - b), .loc = loc};
+    }
 }
 
 static void style(rc_cfgi *p, const rc_cfgi_sec *s)
@@ -169,6 +212,7 @@ static void style(rc_cfgi *p, const rc_cfgi_sec *s)
     }
     st->font_size = rc_cfgi_number(p, s, "font_size", 8, 14, 10);
     st->hyphenate = rc_cfgi_bool(p, s, "hyphenate", true);
+    hyph_exceptions(p, s, &st->hyphenation_exceptions);
     rc_str h = rc_cfgi_str(p, s, "hyphenation");
     st->hyphenation_loc = h.loc;
     if (!st->hyphenate) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rc/util.h"
+#include "shape_int.h"
 
 typedef struct fpage {
     uint16_t glyph[256];
@@ -35,6 +36,7 @@ struct rc_font {
     fpage *pages[256];
     const group12 *astral; /* format 12 groups reaching above U+FFFF */
     size_t nastral;
+    rc_shaper *shaper; /* HarfBuzz: kerning (NULL: nominal advances only) */
 };
 
 /* --- bounds-checked big-endian reads ------------------------------------ */
@@ -299,6 +301,7 @@ rc_font *rc_font_parse(rc_arena *a, const char *name, const unsigned char *data,
         rc_diag_error(d, loc, "'%s' is not a TrueType font", f->path);
         return NULL;
     }
+    f->shaper = rc_shaper_new(a, f->data, f->len, f->upem);
     return f;
 }
 
@@ -370,7 +373,12 @@ double rc_font_cap_height(const rc_font *f)
     return f->cap_height;
 }
 
-double rc_font_text_width(const rc_font *f, const char *s, size_t len, double size)
+static double nominal_adv(const void *font, uint32_t cp)
+{
+    return rc_font_advance(font, cp);
+}
+
+double rc_font_nominal_width(const rc_font *f, const char *s, size_t len, double size)
 {
     double w = 0;
     size_t i = 0;
@@ -385,6 +393,17 @@ double rc_font_text_width(const rc_font *f, const char *s, size_t len, double si
         i += n;
     }
     return w * size / 1000.0;
+}
+
+double rc_font_text_width(const rc_font *f, const char *s, size_t len, double size)
+{
+    if (!f->shaper) return rc_font_nominal_width(f, s, len, size);
+    return rc_shaper_width(f->shaper, s, len, nominal_adv, f) * size / 1000.0;
+}
+
+const float *rc_font_kerning(const rc_font *f, const char *s, size_t len)
+{
+    return f->shaper ? rc_shaper_kerning(f->shaper, s, len, nominal_adv, f) : NULL;
 }
 
 rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],

@@ -253,6 +253,14 @@ rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fon
     L->res = out;
     style_init(L);
     L->hyph = L->st.hyphenate ? hyph : NULL;
+    if (L->hyph) {
+        L->hexc = rc_hyph_exc_new(a, L->cfg ? L->cfg->report.language.s : "en");
+        const rc_strlist *ex = L->cfg ? &L->cfg->style.hyphenation_exceptions : NULL;
+        for (size_t i = 0; ex && i < ex->n; i++)
+            if (!rc_hyph_exc_add(L->hexc, ex->v[i].s, strlen(ex->v[i].s)) && d)
+                rc_diag_error(d, ex->v[i].loc, "hyphenation exception '%s' is too long",
+                              ex->v[i].s);
+    }
     L->nfn = doc->footnotes.n;
     L->fn_by_num = rc_arena_array(a, L->nfn + 1, sizeof *L->fn_by_num);
     L->out.items = &L->items;

@@ -175,7 +175,9 @@ rc_para *lo_set(lo *L, const lo_runs *r, double width, double leading, rc_para_a
                       .leading = leading,
                       .align = al,
                       .hyphenate = hyph && L->hyph != NULL,
-                      .tolerance = 2.0};
+                      .tolerance = 2.0,
+                      .exceptions = L->hexc,
+                      .hyphenate_last_resort = al != RC_PARA_JUSTIFY};
     if (width < 120) o.tolerance = 4.0; /* narrow table cells: accept looser lines */
     return rc_para_set(L->a, r->v, r->n, &o, L->fonts, hyph ? L->hyph : NULL);
 }

@@ -103,7 +103,12 @@ void lo_figure(lo *L, const lo_ctx *c, const rc_node *n)
         if (h > LO_BODY_H - 6 * L->st.leading) h = LO_BODY_H - 6 * L->st.leading;
         if (h > 1.0) {
             const rc_draw_list *g = rc_chart_draw(L->a, n->chart, &L->cfg->style, L->fonts, w, h);
-            lo_item ch = {.kind = LO_CHART, .h = h, .x = c->x + (c->w - w) / 2, .w = w, .group = g};
+            lo_item ch = {.kind = LO_CHART,
+                          .h = h,
+                          .x = c->x + (c->w - w) / 2,
+                          .w = w,
+                          .group = g,
+                          .figure = n};
             RC_PUSH(L->a, kids, ch);
         }
     }

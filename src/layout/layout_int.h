@@ -127,6 +127,7 @@ struct lo_item {
     double line_width;
     /* LO_CHART */
     const rc_draw_list *group;
+    const rc_node *figure; /* the FIGURE node the chart belongs to */
     /* others */
     const lo_row *row;
     const lo_toc *toc;
@@ -184,6 +185,7 @@ struct lo {
     const rc_locale *loc;
     const rc_fonts *fonts;
     const rc_hyph *hyph;
+    rc_hyph_exc *hexc; /* built-in + [style] hyphenation_exceptions */
     rc_diag *d;
     lo_style st;
     lo_out out;

@@ -5,7 +5,10 @@
  * Each page is first simulated to find its end, then emitted by running the
  * same procedure up to that end, so decisions never differ between the two.
  * Floats that do not fit join a FIFO queue and are placed at the top of
- * the next page while the text that follows keeps filling the current one.
+ * the next page while the text that follows keeps filling the current one
+ * (after the paragraph that page starts inside, if any); when that leaves
+ * the current page partly empty, a look-ahead of two pages may put the
+ * float at the top of the current page instead (choose_pull).
  * A line's footnotes must fit on its page together with it; a footnote that
  * could not fit on any page with its line is split at a line and continues
  * at the top of the next page's footnote area (as TeX splits insertions),
@@ -29,7 +32,12 @@ typedef RC_VEC(fnpart) fnparts;
 
 typedef struct pstate {
     size_t pos;
-    idxvec q; /* deferred floats (item indices), in order */
+    idxvec q;      /* deferred floats (item indices), in order */
+    idxvec pulled; /* floats placed ahead of their position (top of the page
+                      their callout is on), skipped when the flow reaches them */
+    size_t pull;   /* this page: pull the first float deferred at or after
+                      this item to its top (SIZE_MAX: none) */
+    double vscale; /* this page: factor on the flow's vertical spaces (0 = 1) */
     rc_page_style style;
     int number;
     const char *running;
@@ -116,7 +124,12 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
                      it->colour, it->line_width);
         break;
     case LO_CHART:
-        if (it->group) rc_draw_group(L->a, pg->fg, it->x, top - it->h, it->group);
+        if (it->group) {
+            rc_draw_group(L->a, pg->fg, it->x, top - it->h, it->group);
+            rc_placed_figure pf = {it->figure, pg->index, it->x,    top - it->h,
+                                   it->w,      it->h,     it->group};
+            RC_PUSH(L->a, L->res->figures, pf);
+        }
         break;
     case LO_TOC: {
         lo_fixup f = {it, pg->index, top};
@@ -321,9 +334,30 @@ static void apply_newpage(pstate *ps, const lo_newpage *np)
     ps->full = np->full;
 }
 
-/* Fills one page starting at ps->pos with the queued floats first. In
- * simulation (pg == NULL) returns where the page must end; when emitting,
- * stops at stop. Updates ps->pos and ps->q. */
+static bool was_pulled(const pstate *ps, size_t i)
+{
+    for (size_t k = 0; k < ps->pulled.n; k++)
+        if (ps->pulled.v[k] == i) return true;
+    return false;
+}
+
+/* Places the queued floats that fit, in order, at the current position. */
+static void flush_queue(lo *L, pstate *ps, lo_pg *pg, run *r)
+{
+    const lo_items *v = &L->items;
+    while (ps->q.n) {
+        const lo_item *f = &v->v[ps->q.v[0]];
+        if (r->any && r->used + f->h + r->fnh + fn_extra(r, f) > LO_BODY_H) break;
+        place_item(L, pg, r, f, false);
+        memmove(ps->q.v, ps->q.v + 1, (ps->q.n - 1) * sizeof *ps->q.v);
+        ps->q.n--;
+    }
+}
+
+/* Fills one page starting at ps->pos with the queued floats first (after
+ * the rest of a paragraph the page starts inside: floats do not cut into
+ * one). In simulation (pg == NULL) returns where the page must end; when
+ * emitting, stops at stop. Updates ps->pos and ps->q. */
 static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
 {
     const lo_items *v = &L->items;
@@ -333,27 +367,42 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
         ps->carry = fit_parts(L, r, ps->carry.v, ps->carry.n, H - LO_FN_SEP);
         r->any = true;
     }
-    while (ps->q.n) {
-        const lo_item *f = &v->v[ps->q.v[0]];
-        if (r->any && r->used + f->h + r->fnh + fn_extra(r, f) > H) break;
-        place_item(L, pg, r, f, false);
-        memmove(ps->q.v, ps->q.v + 1, (ps->q.n - 1) * sizeof *ps->q.v);
-        ps->q.n--;
+    if (ps->pull != SIZE_MAX) { /* a float the flow reaches on this page, at its top */
+        for (size_t i = ps->pull; i < v->n; i++)
+            if (v->v[i].is_float && !was_pulled(ps, i)) {
+                if (!ps->q.n && v->v[i].h + fn_extra(r, &v->v[i]) <= H) {
+                    place_item(L, pg, r, &v->v[i], false);
+                    RC_PUSH(L->a, ps->pulled, i);
+                }
+                break;
+            }
     }
+    const rc_para *cont = NULL; /* the paragraph the page starts inside */
+    if (ps->pos < v->n && v->v[ps->pos].kind == LO_LINE && v->v[ps->pos].line > 0 && !r->any)
+        cont = v->v[ps->pos].para;
+    if (!cont) flush_queue(L, ps, pg, r);
     size_t last_break = SIZE_MAX;
     size_t i = ps->pos;
     for (; i < v->n && i < stop; i++) {
         const lo_item *it = &v->v[i];
+        if (cont && (it->kind != LO_LINE || it->para != cont)) {
+            cont = NULL;
+            flush_queue(L, ps, pg, r);
+        }
+        if (it->is_float && was_pulled(ps, i)) continue;
         if (it->kind == LO_NEWPAGE) {
             if (r->any) break;
             if (pg) apply_newpage(ps, it->np);
             continue;
         }
         if (it->kind == LO_SPACE) {
-            if (!r->flow) continue; /* discarded at the top of a page */
-            if (r->used + it->h + r->fnh <= H) {
+            /* discarded at the top of a page, kept after floats there (a
+             * heading after a figure gets its full space above) */
+            if (!r->flow && !r->any) continue;
+            double sh = ps->vscale > 0 ? ps->vscale * it->h : it->h;
+            if (r->used + sh + r->fnh <= H) {
                 if (it->brk) last_break = i;
-                r->used += it->h;
+                r->used += sh;
                 continue;
             }
             if (it->brk) break;
@@ -418,7 +467,15 @@ static const char *fit(lo *L, rc_font_id f, double size, const char *s, double m
             len--;
         if (lo_text_width(L, f, size, s, len) + ew <= maxw) break;
     }
-    while (len > 0 && s[len - 1] == ' ')
+    /* back to a word boundary: "...fertile ground…", never "...ground f…" */
+    size_t cut = len;
+    if (cut < strlen(s) && s[cut] != ' ') {
+        while (cut > 0 && s[cut - 1] != ' ')
+            cut--;
+        if (cut > 0) len = cut; /* one word longer than the room: cut inside it */
+    }
+    while (len > 0 &&
+           (s[len - 1] == ' ' || s[len - 1] == ',' || s[len - 1] == ':' || s[len - 1] == ';'))
         len--;
     return rc_arena_printf(L->a, "%.*s%s", (int)len, s, ell);
 }
@@ -523,23 +580,149 @@ static void finish_page(lo *L, lo_pg *pg, pstate *ps, run *r)
     ps->full = false;
 }
 
+static idxvec copy_idx(lo *L, const idxvec *v)
+{
+    idxvec c = {0};
+    for (size_t i = 0; i < v->n; i++)
+        RC_PUSH(L->a, c, v->v[i]);
+    return c;
+}
+
+/* One page simulated from ps (left untouched): where it ends, how much of
+ * the body stays empty, and the state the next page starts from. The page
+ * is run twice, as when emitting: once to find its end, once up to it. */
+typedef struct trial {
+    size_t end;
+    double empty;
+    pstate next;
+} trial;
+
+static trial simulate(lo *L, const pstate *ps, size_t pull, double vscale)
+{
+    pstate a = *ps;
+    a.vscale = vscale;
+    a.q = copy_idx(L, &ps->q);
+    a.pulled = copy_idx(L, &ps->pulled);
+    a.pull = pull;
+    run r1 = {0};
+    trial t = {.end = run_page(L, &a, SIZE_MAX, NULL, &r1)};
+    t.next = *ps;
+    t.next.q = copy_idx(L, &ps->q);
+    t.next.pulled = copy_idx(L, &ps->pulled);
+    t.next.pull = pull;
+    t.next.vscale = vscale;
+    run r2 = {0};
+    run_page(L, &t.next, t.end, NULL, &r2);
+    t.next.pull = SIZE_MAX;
+    t.next.vscale = 0;
+    t.empty = r2.any ? LO_BODY_H - r2.used - r2.fnh : 0;
+    if (t.empty < 0) t.empty = 0;
+    return t;
+}
+
+/* The first line in items [from, f) that links to float f, or SIZE_MAX. */
+static size_t callout_line(const lo *L, size_t from, size_t f)
+{
+    const lo_item *v = L->items.v;
+    const char *id = v[f].dest;
+    if (!id) return SIZE_MAX;
+    for (size_t i = from; i < f; i++) {
+        if (v[i].kind != LO_LINE || !v[i].para || v[i].line >= v[i].para->nlines) continue;
+        const rc_line *ln = &v[i].para->lines[v[i].line];
+        for (size_t k = 0; k < ln->nfrags; k++)
+            if (ln->frags[k].link_dest && strcmp(ln->frags[k].link_dest, id) == 0) return i;
+    }
+    return SIZE_MAX;
+}
+
+/* Float placement with a look-ahead of two pages: when a float waits for
+ * the next page and leaves this one partly empty (the text that follows
+ * ran out, as at the end of a chapter), the float may instead go at the
+ * top of this page, the one its callout is on, with the text below it;
+ * whichever leaves less empty space over the two pages wins. Returns the
+ * pull setting for the page (SIZE_MAX: floats wait as usual). */
+static size_t choose_pull(lo *L, const pstate *ps, trial *keep)
+{
+    trial a = simulate(L, ps, SIZE_MAX, 0);
+    *keep = a;
+    if (ps->q.n || a.next.q.n == 0 || a.empty < 0.1 * LO_BODY_H) return SIZE_MAX;
+    size_t f = a.next.q.v[0]; /* the float this page deferred */
+    trial b = simulate(L, ps, ps->pos, 0);
+    /* the line that calls the float out (a link to it), if it is on this
+     * page, must stay on it */
+    size_t callout = callout_line(L, ps->pos, f);
+    if (b.next.pulled.n == ps->pulled.n || (callout != SIZE_MAX && callout >= b.end))
+        return SIZE_MAX;
+    trial a2 = simulate(L, &a.next, SIZE_MAX, 0), b2 = simulate(L, &b.next, SIZE_MAX, 0);
+    if (b.empty + b2.empty + 1.0 >= a.empty + a2.empty) return SIZE_MAX;
+    *keep = b;
+    return ps->pos;
+}
+
+/* Where the part the page at ps belongs to ends: the next page-break item
+ * (a chapter or front-matter part starts) or the end. */
+static size_t part_end(const lo *L, size_t from)
+{
+    size_t i = from;
+    while (i < L->items.n && L->items.v[i].kind == LO_NEWPAGE) /* the part's own */
+        i++;
+    while (i < L->items.n && L->items.v[i].kind != LO_NEWPAGE)
+        i++;
+    return i;
+}
+
+/* Vertical spaces of the flow shrunk to as little as MIN_VSCALE of their
+ * height on one page, as TeX shrinks \parskip and the space around
+ * headings, where that avoids a hole: when a float waiting for the next
+ * page leaves more than 15 % of this one empty and shrinking lets it in,
+ * and when a part would end with a few lines alone on its last page (the
+ * sample's introduction: two lines) and shrinking the page before makes
+ * them fit there. Returns the factor (0: none). */
+#define MIN_VSCALE 0.5
+static double choose_vscale(lo *L, const pstate *ps, const trial *a)
+{
+    if (a->next.q.n && a->empty > 0.15 * LO_BODY_H) {
+        /* a float waits and leaves a hole: shrunk spaces may let it in */
+        for (double f = 0.9; f >= MIN_VSCALE - 1e-9; f -= 0.1) {
+            trial c = simulate(L, ps, SIZE_MAX, f);
+            if (c.next.q.n < a->next.q.n && c.end >= a->end && c.empty < a->empty) return f;
+        }
+        return 0;
+    }
+    if (a->next.q.n || ps->q.n || a->empty > 0.05 * LO_BODY_H) return 0;
+    size_t pe = part_end(L, ps->pos);
+    if (a->end >= pe) return 0;
+    trial a2 = simulate(L, &a->next, SIZE_MAX, 0);
+    if (a2.end < pe || a2.next.q.n || LO_BODY_H - a2.empty > 0.15 * LO_BODY_H) return 0;
+    for (double f = 0.9; f >= MIN_VSCALE - 1e-9; f -= 0.1) {
+        trial c = simulate(L, ps, SIZE_MAX, f);
+        if (c.end >= pe && c.next.q.n == 0) return f;
+    }
+    return 0;
+}
+
 void lo_paginate(lo *L)
 {
-    pstate ps = {.style = RC_PAGE_ARABIC, .number = 1, .sec_header = true, .sec_footer = true};
+    pstate ps = {.style = RC_PAGE_ARABIC,
+                 .number = 1,
+                 .sec_header = true,
+                 .sec_footer = true,
+                 .pull = SIZE_MAX};
     size_t guard = 0;
     while (ps.pos < L->items.n || ps.q.n || ps.carry.n) {
-        /* simulate on a copy of the queue to find the end of the page */
-        pstate sim = ps;
-        sim.q.v = NULL;
-        sim.q.n = sim.q.cap = 0;
-        for (size_t i = 0; i < ps.q.n; i++)
-            RC_PUSH(L->a, sim.q, ps.q.v[i]);
-        run rs = {0};
-        size_t end = run_page(L, &sim, SIZE_MAX, NULL, &rs);
+        trial t;
+        size_t pull = choose_pull(L, &ps, &t);
+        double vscale = pull == SIZE_MAX ? choose_vscale(L, &ps, &t) : 0;
+        if (vscale > 0) t = simulate(L, &ps, SIZE_MAX, vscale);
+        size_t end = t.end;
         lo_pg pg = {.bg = rc_draw_new(L->a), .fg = rc_draw_new(L->a), .index = L->res->pages.n};
         run re = {0};
         size_t start = ps.pos, q0 = ps.q.n;
+        ps.pull = pull;
+        ps.vscale = vscale;
         run_page(L, &ps, end, &pg, &re);
+        ps.pull = SIZE_MAX;
+        ps.vscale = 0;
         if (!re.any) {
             /* nothing left to show (trailing page settings) */
             if (ps.pos == start && ps.q.n == q0) ps.pos++;

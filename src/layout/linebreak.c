@@ -32,6 +32,7 @@ typedef struct node {
     double total;          /* total demerits up to here */
     int fitness;
     bool flagged;
+    unsigned hrun; /* consecutive hyphenated lines ending here */
 } node;
 
 typedef struct cand {
@@ -48,7 +49,8 @@ typedef struct lb {
     node *pool;
     size_t npool, cappool;
     size_t active; /* head of the active list */
-    cand *cands;   /* NFIT * (nw + 1) */
+    cand *cands;   /* nh * NFIT * (nw + 1) */
+    size_t nh;     /* hyphen-run classes: max_hyphen_run + 1, or 1 */
     size_t *used;
     size_t nused;
     double w, y, z, f; /* running sums before the current item */
@@ -60,10 +62,11 @@ rc_lb_params rc_lb_defaults(double tolerance)
     rc_lb_params p = {
         .tolerance = tolerance,
         .line_penalty = 10,
-        .double_hyphen_demerits = 3000,
+        .double_hyphen_demerits = 10000,
         .final_hyphen_demerits = 5000,
-        .adj_demerits = 3000,
+        .adj_demerits = 10000,
         .badness_cap = 10000,
+        .max_hyphen_run = 2,
     };
     return p;
 }
@@ -99,9 +102,18 @@ static bool is_fil(double stretch)
 /* Adds a new active node at break b for each surviving candidate. */
 static void add_nodes(lb *s, size_t b, bool flagged)
 {
-    double dmin = INFINITY;
-    for (size_t k = 0; k < s->nused; k++)
-        if (s->cands[s->used[k]].d < dmin) dmin = s->cands[s->used[k]].d;
+    /* The least demerits per hyphen-run class: a candidate more than
+     * adj_demerits above its class's best can never win (it differs from it
+     * only in fitness and line class), but one in another class may, since
+     * it may still hyphenate where the other may not. */
+    double dmin[8];
+    for (size_t h = 0; h < s->nh; h++)
+        dmin[h] = INFINITY;
+    size_t per = NFIT * (s->nw + 1);
+    for (size_t k = 0; k < s->nused; k++) {
+        size_t h = s->used[k] / per;
+        if (s->cands[s->used[k]].d < dmin[h]) dmin[h] = s->cands[s->used[k]].d;
+    }
     /* Sums after the break: discard the glue and penalties that follow it. */
     double tw = s->w, ty = s->y, tz = s->z, tf = s->f;
     for (size_t i = b; i < s->n; i++) {
@@ -120,7 +132,7 @@ static void add_nodes(lb *s, size_t b, bool flagged)
     }
     for (size_t k = 0; k < s->nused; k++) {
         cand *c = &s->cands[s->used[k]];
-        if (c->d <= dmin + s->p->adj_demerits) {
+        if (c->d <= dmin[s->used[k] / per] + s->p->adj_demerits) {
             size_t id = new_node(s);
             if (id == NONE) return;
             node *nd = &s->pool[id];
@@ -132,8 +144,10 @@ static void add_nodes(lb *s, size_t b, bool flagged)
             nd->tz = tz;
             nd->tf = tf;
             nd->total = c->d;
-            nd->fitness = (int)(s->used[k] / (s->nw + 1));
+            size_t cls = s->used[k] / (s->nw + 1);
+            nd->fitness = (int)(cls % NFIT);
             nd->flagged = flagged;
+            nd->hrun = flagged ? s->pool[c->from].hrun + 1 : 0;
             nd->next = s->active;
             s->active = id;
         }
@@ -164,7 +178,9 @@ static void try_break(lb *s, size_t b, double pi, double pw, bool flagged, bool 
         } else {
             r = 0;
         }
-        if (r >= -1 && r <= p->tolerance) {
+        unsigned hrun = flagged ? a->hrun + 1 : 0;
+        bool ladder = s->nh > 1 && hrun > p->max_hyphen_run;
+        if (r >= -1 && r <= p->tolerance && !ladder) {
             double bad = isinf(r) ? p->badness_cap : 100 * fabs(r * r * r);
             if (bad > p->badness_cap) bad = p->badness_cap;
             double d = (p->line_penalty + bad) * (p->line_penalty + bad);
@@ -178,7 +194,11 @@ static void try_break(lb *s, size_t b, double pi, double pw, bool flagged, bool 
             if (abs(c - a->fitness) > 1) d += p->adj_demerits;
             d += a->total;
             size_t lc = a->line + 1 < s->nw ? a->line + 1 : s->nw;
-            size_t key = (size_t)c * (s->nw + 1) + lc;
+            /* Breaks with different hyphen runs are kept apart, or a
+             * cheaper path ending in two hyphens could hide one that may
+             * still hyphenate its next line. */
+            size_t hc = s->nh > 1 ? hrun : 0;
+            size_t key = (hc * NFIT + (size_t)c) * (s->nw + 1) + lc;
             cand *cd = &s->cands[key];
             if (isinf(cd->d)) s->used[s->nused++] = key;
             if (d < cd->d) {
@@ -205,7 +225,8 @@ size_t rc_linebreak_ex(const rc_lb_item *items, size_t n, const double *widths, 
     if (demerits) *demerits = 0;
     if (n == 0 || nwidths == 0 || !widths) return 0;
     lb s = {.it = items, .n = n, .widths = widths, .nw = nwidths, .p = p, .active = NONE};
-    size_t ncand = NFIT * (nwidths + 1);
+    s.nh = p->max_hyphen_run > 0 && p->max_hyphen_run < 8 ? (size_t)p->max_hyphen_run + 1 : 1;
+    size_t ncand = s.nh * NFIT * (nwidths + 1);
     s.cands = malloc(ncand * sizeof *s.cands);
     s.used = malloc(ncand * sizeof *s.used);
     size_t result = 0;

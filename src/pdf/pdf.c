@@ -164,6 +164,7 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
     rc_pdf_ok(p, HPDF_SetCurrentEncoder(p->doc, "UTF-8"));
     rc_pdf_ok(p, HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL));
     if (rc_pdf_failed(p)) return RC_ERR_LIBRARY;
+    p->fonts = fonts;
     rc_status st = rc_pdf_fonts_load(p, cfg, fonts);
     if (st != RC_OK) return st;
     for (size_t i = 0; i < lay->pages.n && !rc_pdf_failed(p); i++) {

@@ -298,27 +298,46 @@ static char *string_byte(char *o, unsigned char b)
     return o;
 }
 
-static void text_string(rc_pdf *p, const char *s, size_t len)
+/* Shows s[0..len) as one string (Tj), or, when kern is set (the font's
+ * kerning from HarfBuzz, rc_font_kerning), as a TJ array whose numbers move
+ * each kerned character's successor by the shaped advance: the text drawn
+ * is exactly as wide as layout measured it. A TJ number n moves the next
+ * glyph left by n/1000 em, so a kern of d/1000 em is written as -d. */
+static void text_show(rc_pdf *p, const char *s, size_t len, const float *kern)
 {
-    need(p, 4 * len + 2);
+    need(p, 4 * len + 4);
     char *o = p->cs + p->cn;
+    if (kern) *o++ = '[';
     *o++ = '(';
     for (size_t i = 0; i < len;) {
         unsigned char b = (unsigned char)s[i];
+        size_t at = i;
         if (b >= 0x20 && b < 0x7F) { /* printable ASCII: the code is 00 b */
             *o++ = '\0';
             o = string_byte(o, b);
             i++;
-            continue;
+        } else {
+            size_t adv;
+            uint32_t c = next_code(s, len, i, &adv);
+            i += adv;
+            o = string_byte(o, (unsigned char)(c >> 8));
+            o = string_byte(o, (unsigned char)c);
         }
-        size_t adv;
-        uint32_t c = next_code(s, len, i, &adv);
-        i += adv;
-        o = string_byte(o, (unsigned char)(c >> 8));
-        o = string_byte(o, (unsigned char)c);
+        if (kern && kern[at] != 0 && i < len) {
+            *o++ = ')';
+            p->cn = (size_t)(o - p->cs);
+            num(p, hpdf_num(-(double)kern[at]), '(');
+            need(p, 4 * (len - i) + 4);
+            o = p->cs + p->cn;
+        }
     }
     *o++ = ')';
+    if (kern) *o++ = ']';
     p->cn = (size_t)(o - p->cs);
+    if (kern)
+        OUT(p, " TJ\n");
+    else
+        OUT(p, " Tj\n");
 }
 
 /* ---- drawing ---- */
@@ -445,8 +464,8 @@ static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
     }
     out(p, g->ytext, g->ylen);
     OUT(p, " Tm\n");
-    text_string(p, op->text, op->len);
-    OUT(p, " Tj\n");
+    const rc_font *rf = p->fonts ? p->fonts->f[op->font] : NULL;
+    text_show(p, op->text, op->len, rf ? rc_font_kerning(rf, op->text, op->len) : NULL);
 }
 
 static void draw_path(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, double oy)

@@ -35,6 +35,8 @@ typedef struct rc_pdf {
     /* first libharu error, recorded by the handler (errors are sticky) */
     HPDF_STATUS err, err_detail;
     int err_errno;
+    /* the faces as measured by layout (kerning of shown text); may be NULL */
+    const rc_fonts *fonts;
     /* fonts: which faces are used, with the codes each one shows */
     unsigned char *codes[RC_FONT_COUNT];
     HPDF_Font font[RC_FONT_COUNT];

@@ -311,6 +311,7 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
         return RC_ERR_IO;
     }
     x->tmp = rc_out_tmpname(a, path);
+    x->cm = constant_memory;
     lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
                                 /* a directory the build owns and removes (outdir.c) */
                                 .tmpdir = (char *)(rc_out_workdir(dir) ? rc_out_workdir(dir) : dir),

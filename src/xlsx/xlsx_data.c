@@ -109,17 +109,24 @@ static void plan_columns(rc_xw *x, dsheet *s)
     }
     s->cols = rc_arena_array(x->a, n ? n : 1, sizeof *s->cols);
     size_t cap = 1;
+    /* Headers are what a reader understands: the field's label and the
+     * unit ("Contacts (number)", "Relevance (scale 1-5)"); the field's name,
+     * what filters use, is on the Fields sheet beside each header. */
+    const char *unit_n = rc_xw_word(x, RC_XW_UNIT_NUMBER);
     for (size_t i = 0; i < src->nfields; i++) {
         const rc_field_cfg *f = &src->fields[i];
-        const char *name = f->name.s ? f->name.s : "";
+        const char *name = f->label.s && *f->label.s ? f->label.s : f->name.s ? f->name.s : "";
         switch (f->type) {
         case RC_FIELD_TEXT:
             add_col(x->a, s, f, COL_TEXT, 0, name);
             break;
         case RC_FIELD_INTEGER:
         case RC_FIELD_NUMBER:
+            add_col(x->a, s, f, COL_NUM, 0, rc_arena_printf(x->a, "%s (%s)", name, unit_n));
+            break;
         case RC_FIELD_LIKERT:
-            add_col(x->a, s, f, COL_NUM, 0, name);
+            add_col(x->a, s, f, COL_NUM, 0,
+                    rc_arena_printf(x->a, "%s (%d–%d)", name, f->scale_min, f->scale_max));
             break;
         case RC_FIELD_CATEGORY:
             add_col(x->a, s, f, COL_LABEL, 0, name);
@@ -132,7 +139,7 @@ static void plan_columns(rc_xw *x, dsheet *s)
             size_t need = 1;
             for (size_t k = 0; k < f->ncodes && k < 64; k++) {
                 add_col(x->a, s, f, COL_OPTION, k,
-                        rc_arena_printf(x->a, "%s: %s", name, code_label(&f->codes[k])));
+                        rc_arena_printf(x->a, "%s: %s (0/1)", name, code_label(&f->codes[k])));
                 need += strlen(code_label(&f->codes[k])) + 2;
             }
             if (need > cap) cap = need;
@@ -278,9 +285,13 @@ static void begin_sheet(feed *fd, size_t k)
     lxw_worksheet *ws = fd->ws = rc_xw_sheet(x, want, &used);
     if (!ws) return;
     RC_PUSH(x->a, s->sheets, used);
-    for (size_t i = 0; i < s->ncols; i++)
+    double total_width = 0;
+    for (size_t i = 0; i < s->ncols; i++) {
         rc_xw_width(x, ws, (uint32_t)i, s->cols[i].width);
+        total_width += s->cols[i].width;
+    }
     worksheet_freeze_panes(ws, 1, 0);
+    rc_xw_print(x, ws, 0, total_width);
     lxw_col_t last_col = (lxw_col_t)(s->ncols - 1);
     lxw_row_t last_row = (lxw_row_t)(n ? n : 1);
     if (fd->cm) {
@@ -300,6 +311,7 @@ static void begin_sheet(feed *fd, size_t k)
     opt.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;
     opt.style_type_number = 9;
     opt.columns = tc;
+    opt.name = (char *)rc_xw_table_name(x, used); /* "survey", not "Table1" */
     rc_xw_check(x, worksheet_add_table(ws, 0, 0, last_row, last_col, &opt), "a table");
 }
 
@@ -309,6 +321,7 @@ static void put_row(feed *fd, const rc_value *row)
     if (r == 0 && fd->done) begin_sheet(fd, fd->done / fd->per);
     if (fd->x->err == LXW_NO_ERROR) write_row(fd->x, fd->ws, fd->s, (uint32_t)(r + 1), row);
     fd->done++;
+    rc_xw_progress(fd->x, fd->name, fd->done, fd->total);
 }
 
 /* Measures the held-back rows, opens the first sheet and writes them. */
@@ -580,8 +593,9 @@ static void fields_sheet(rc_xw *x, dsheet *sheets, size_t n)
     static const rc_word words[NH] = {RC_W_SOURCE, RC_W_SHEET, RC_W_FIELD, RC_W_COLUMN,
                                       RC_W_LABEL,  RC_W_TYPE,  RC_W_CODES, RC_W_MISSING};
     double w[NH];
+    const char *head[NH];
     for (size_t i = 0; i < NH; i++) {
-        const char *h = rc_locale_word(x->loc, words[i]);
+        const char *h = head[i] = rc_locale_word(x->loc, words[i]);
         rc_xw_str(x, ws, 0, (uint32_t)i, h, x->header);
         w[i] = rc_xw_fit(8.0, h);
     }
@@ -605,10 +619,14 @@ static void fields_sheet(rc_xw *x, dsheet *sheets, size_t n)
             }
         }
     }
-    for (size_t i = 0; i < NH; i++)
+    double total = 0;
+    for (size_t i = 0; i < NH; i++) {
         rc_xw_width(x, ws, (uint32_t)i, w[i]);
+        total += w[i] > 60 ? 60 : w[i];
+    }
     worksheet_freeze_panes(ws, 1, 0);
-    rc_xw_check(x, worksheet_autofilter(ws, 0, 0, r > 1 ? r - 1 : 1, NH - 1), "an autofilter");
+    rc_xw_table(x, ws, 0, r > 1 ? r - 1 : 1, NH, head, "fields"); /* autofilter in cm mode */
+    rc_xw_print(x, ws, 0, total);
 }
 
 rc_status rc_xlsx_write_data(rc_arena *a, const rc_doc *doc, const char *path, int64_t epoch,
@@ -650,6 +668,15 @@ rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *pat
     rc_status st = rc_xw_open(&x, a, doc, path, cm, zip64, d);
     if (st != RC_OK) return st;
     rc_xw_properties(&x, doc, epoch, NULL);
+    /* Cover and Contents first (xlsx_sheets.c); Contents is filled at the
+     * end, when the names of the source sheets are known. */
+    lxw_worksheet *cover = rc_xw_sheet(&x, rc_xw_word(&x, RC_XW_COVER), NULL);
+    lxw_worksheet *contents = rc_xw_sheet(&x, rc_locale_word(x.loc, RC_W_CONTENTS), NULL);
+    if (cover) {
+        rc_xlsx_cover_sheet(&x, cover, doc, epoch, true);
+        worksheet_activate(cover);
+        worksheet_set_selection(cover, 0, 0, 0, 0);
+    }
     dsheet *sheets = rc_arena_array(a, data->nsources ? data->nsources : 1, sizeof *sheets);
     for (size_t i = 0; i < data->nsources && x.err == LXW_NO_ERROR && !x.abandoned; i++) {
         const rc_source_data *sd = &data->sources[i];
@@ -664,6 +691,26 @@ rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *pat
         feed_free(&fd);
     }
     if (x.err == LXW_NO_ERROR && !x.abandoned) fields_sheet(&x, sheets, data->nsources);
+    rc_xw_progress_end(&x);
+    if (x.err == LXW_NO_ERROR && !x.abandoned && contents && x.names.n > 2) {
+        size_t n = x.names.n - 2;
+        const char **what = rc_arena_array(a, n, sizeof *what);
+        const char *fields = rc_locale_word(x.loc, RC_W_FIELDS);
+        for (size_t i = 0; i < n; i++) {
+            const char *nm = x.names.v[2 + i];
+            what[i] = strcmp(nm, fields) == 0 ? rc_xw_word(&x, RC_XW_WHAT_FIELDS) : NULL;
+            /* a source's sheet: which source, its file and its rows */
+            for (size_t k = 0; k < data->nsources && !what[i]; k++)
+                for (size_t j = 0; j < sheets[k].sheets.n && !what[i]; j++)
+                    if (strcmp(sheets[k].sheets.v[j], nm) == 0)
+                        what[i] = rc_arena_printf(
+                            a, "%s '%s' (%s, %zu %s)", rc_xw_word(&x, RC_XW_WHAT_SOURCE),
+                            data->sources[k].cfg->name.s, rc_path_base(data->sources[k].cfg->path),
+                            data->sources[k].nrows, rc_xw_word(&x, RC_XW_ROWS));
+            if (!what[i]) what[i] = "";
+        }
+        rc_xlsx_contents_rows(&x, contents, x.names.v + 2, what, n);
+    }
     rc_status cst = rc_xw_close(&x);
     return st != RC_OK ? st : cst;
 }

@@ -1,10 +1,14 @@
 /* xlsx_figures: one sheet per figure and per declared table of the figures
- * workbook. A1 holds "Figure 6: caption"; below it the numbers exactly as
- * the chart model draws them (categories x series; shares in percent
- * format), next to them the counts behind shares (or the shares behind
- * counts) taken from the same aggregate, then the source line and the note.
- * A native Excel chart of the same kind, whose series point at those cells,
- * sits to the right of each panel's table:
+ * workbook, laid out as the Analysis Function's spreadsheet guidance asks:
+ * A1 holds "Figure 6: caption", A2 the source line and the numbers of its
+ * notes (the Notes sheet holds them), and from A3 down, with no blank row or
+ * column, one Excel table named for the figure ("motivation"): the numbers
+ * exactly as the chart model draws them (categories x series; shares in
+ * percent format), next to them the counts behind shares (or the shares
+ * behind counts) taken from the same aggregate. A chart of several panels is
+ * one table with the panel in its first column. Headers say what and in
+ * which unit ("Share (%)"). A native Excel chart of the same kind, whose
+ * series point at those cells, sits beside the table, one per panel:
  *   bar -> column, hbar -> bar, grouped -> clustered column,
  *   stacked -> stacked column, likert -> 100 % stacked bar, pie -> pie,
  *   doughnut -> doughnut; tiles -> a table of the key figures;
@@ -28,7 +32,13 @@ typedef struct fsheet {
     const rc_doc *doc;
     double w[64]; /* column widths (characters) */
     size_t ncolw;
+    const char *head[64]; /* the table's header row */
+    uint32_t nhead;
+    uint32_t hrow; /* the table's header row index */
 } fsheet;
+
+/* A header cell of the table (the table itself rewrites it unique). */
+static void put_head(fsheet *s, uint32_t r, uint32_t c, const char *t);
 
 static void widen(fsheet *s, uint32_t c, const char *t, double min)
 {
@@ -53,6 +63,22 @@ static void put_num(fsheet *s, uint32_t r, uint32_t c, double v, lxw_format *f)
 static const char *word(const fsheet *s, rc_word w)
 {
     return rc_locale_word(s->x->loc, w);
+}
+
+static void put_head(fsheet *s, uint32_t r, uint32_t c, const char *t)
+{
+    put_str(s, r, c, t, s->x->header);
+    if (c < sizeof s->head / sizeof s->head[0]) {
+        s->head[c] = t;
+        if (c + 1 > s->nhead) s->nhead = c + 1;
+    }
+}
+
+/* "Share (%)", "Count (number)": what a column holds and its unit. */
+static const char *with_unit(const fsheet *s, const char *what, bool percent)
+{
+    return rc_arena_printf(s->x->a, "%s (%s)", what,
+                           rc_xw_word(s->x, percent ? RC_XW_UNIT_PERCENT : RC_XW_UNIT_NUMBER));
 }
 
 static lxw_color_t palette(const rc_doc *doc, size_t i)
@@ -107,10 +133,11 @@ static double chart_rows(const rc_chart *c, const rc_chart_panel *p)
     return rows;
 }
 
-/* The native chart for one panel whose table header is at row h, categories
- * in column 0 and the drawn series in columns 1..nseries. */
+/* The native chart for one panel whose rows are h+1..h+ncat of the table,
+ * categories in column c0 and the drawn series in columns c0+1..c0+nseries;
+ * placed at (at_row, col). */
 static void panel_chart(fsheet *s, const rc_chart *c, const rc_chart_panel *p, uint32_t h,
-                        uint32_t col, const char *title)
+                        uint32_t c0, uint32_t at_row, uint32_t col, const char *title)
 {
     rc_xw *x = s->x;
     bool pie = c->type == RC_CHART_PIE || c->type == RC_CHART_DOUGHNUT;
@@ -126,10 +153,10 @@ static void panel_chart(fsheet *s, const rc_chart *c, const rc_chart_panel *p, u
             rc_xw_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart series");
             return;
         }
-        lxw_col_t vc = (lxw_col_t)(1 + k);
-        chart_series_set_categories(se, s->name, r0, 0, r1, 0);
+        lxw_col_t vc = (lxw_col_t)(c0 + 1 + k);
+        chart_series_set_categories(se, s->name, r0, (lxw_col_t)c0, r1, (lxw_col_t)c0);
         chart_series_set_values(se, s->name, r0, vc, r1, vc);
-        chart_series_set_name_range(se, s->name, h, vc);
+        chart_series_set_name_range(se, s->name, s->hrow, vc);
         if (pie) {
             lxw_chart_point **pts = rc_arena_array(x->a, p->ncat + 1, sizeof *pts);
             for (size_t i = 0; i < p->ncat; i++) {
@@ -179,7 +206,7 @@ static void panel_chart(fsheet *s, const rc_chart *c, const rc_chart_panel *p, u
     o.y_scale = rows / (double)CHART_ROWS;
     o.x_scale = 1.25;
     o.description = (char *)(title ? title : "");
-    rc_xw_check(x, worksheet_insert_chart_opt(s->ws, h, (lxw_col_t)col, ch, &o), "a chart");
+    rc_xw_check(x, worksheet_insert_chart_opt(s->ws, at_row, (lxw_col_t)col, ch, &o), "a chart");
 }
 
 static const char *category_header(const rc_chart_panel *p)
@@ -192,34 +219,43 @@ static const char *category_header(const rc_chart_panel *p)
     return p->title ? p->title : "";
 }
 
-/* One panel: header, drawn values, the other measure, chart. Returns the
- * first free row below it. */
-static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t row)
+/* One panel's rows of the figure's table: from row r (the header row is
+ * s->hrow, written with the first panel), in columns c0.. (c0 = 1 when the
+ * first column names the panel). Returns the row after the panel's last. */
+static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t r, uint32_t c0)
 {
     rc_xw *x = s->x;
     const rc_chart_panel *p = &c->panels[pi];
     const rc_agg *g = p->agg;
     bool pie = c->type == RC_CHART_PIE || c->type == RC_CHART_DOUGHNUT;
+    bool head = pi == 0;
+    uint32_t h = s->hrow;
     lxw_format *vf = c->percent ? x->pct0 : x->int0;
-    if (c->npanels > 1 && p->title) {
-        put_str(s, row, 0, p->title, x->bold);
-        row++;
+    if (head) {
+        /* panels of different category fields share a neutral header */
+        const char *ch = category_header(p);
+        for (size_t q = 1; q < c->npanels; q++)
+            if (strcmp(category_header(&c->panels[q]), ch) != 0) ch = rc_xw_word(x, RC_XW_CATEGORY);
+        put_head(s, h, c0, ch);
+        for (size_t k = 0; k < p->nseries; k++) {
+            const char *lab = p->nseries == 1 || !p->series[k].label || !*p->series[k].label
+                                  ? word(s, c->percent ? RC_W_SHARE : RC_W_COUNT)
+                                  : p->series[k].label;
+            put_head(s, h, (uint32_t)(c0 + 1 + k), with_unit(s, lab, c->percent));
+        }
     }
-    uint32_t h = row;
-    put_str(s, h, 0, category_header(p), x->header);
-    for (size_t k = 0; k < p->nseries; k++)
-        put_str(s, h, (uint32_t)(1 + k), p->series[k].label ? p->series[k].label : "", x->header);
     for (size_t i = 0; i < p->ncat; i++) {
-        put_str(s, h + 1 + (uint32_t)i, 0, p->categories[i], NULL);
+        if (c0) put_str(s, r + (uint32_t)i, 0, p->title ? p->title : "", NULL);
+        put_str(s, r + (uint32_t)i, c0, p->categories[i], NULL);
         for (size_t k = 0; k < p->nseries; k++) {
             double v = p->series[k].values[i];
             lxw_format *f = vf;
             if (!c->percent && v != floor(v)) f = x->num2;
-            put_num(s, h + 1 + (uint32_t)i, (uint32_t)(1 + k), v, f);
+            put_num(s, r + (uint32_t)i, (uint32_t)(c0 + 1 + k), v, f);
         }
     }
     /* The other measure, from the same aggregate (same row order). */
-    uint32_t col = (uint32_t)(1 + p->nseries);
+    uint32_t col = (uint32_t)(c0 + 1 + p->nseries);
     if (g && g->kind == RC_AGG_DISTRIBUTION && g->nrows == p->ncat) {
         size_t ns = pie ? 1 : p->nseries;
         for (size_t k = 0; k < ns && k < g->ncols; k++, col++) {
@@ -228,49 +264,74 @@ static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t row)
                                   ? w
                                   : rc_arena_printf(x->a, "%s: %s", w,
                                                     p->series[k].label ? p->series[k].label : "");
-            put_str(s, h, col, lab, x->header);
+            if (head) put_head(s, h, col, with_unit(s, lab, !c->percent));
             for (size_t i = 0; i < p->ncat; i++) {
                 double v = c->percent ? g->value[rc_agg_at(g, i, k)] : share_at(g, i, k);
-                put_num(s, h + 1 + (uint32_t)i, col, v, c->percent ? x->int0 : x->pct0);
+                put_num(s, r + (uint32_t)i, col, v, c->percent ? x->int0 : x->pct0);
             }
         }
     } else if (g && g->kind == RC_AGG_LIKERT && g->nrows == p->ncat) {
         if (c->type == RC_CHART_LIKERT) {
             for (size_t k = 0; k < g->ncols; k++, col++) {
-                put_str(s, h, col,
-                        rc_arena_printf(x->a, "%s: %s", word(s, RC_W_COUNT),
-                                        g->col_label ? g->col_label[k] : ""),
-                        x->header);
+                if (head)
+                    put_head(s, h, col,
+                             with_unit(s,
+                                       rc_arena_printf(x->a, "%s: %s", word(s, RC_W_COUNT),
+                                                       g->col_label ? g->col_label[k] : ""),
+                                       false));
                 for (size_t i = 0; i < p->ncat; i++)
-                    put_num(s, h + 1 + (uint32_t)i, col, g->value[rc_agg_at(g, i, k)], x->int0);
+                    put_num(s, r + (uint32_t)i, col, g->value[rc_agg_at(g, i, k)], x->int0);
             }
         }
         const double *extra[] = {g->answered, g->mean};
         const rc_word ew[] = {RC_W_ANSWERED, RC_W_MEAN};
         for (size_t e = 0; e < 2; e++) {
             if (!extra[e]) continue;
-            put_str(s, h, col, word(s, ew[e]), x->header);
+            if (head) put_head(s, h, col, e ? word(s, ew[e]) : with_unit(s, word(s, ew[e]), false));
             for (size_t i = 0; i < p->ncat; i++)
-                put_num(s, h + 1 + (uint32_t)i, col, extra[e][i], e ? x->num2 : x->int0);
+                put_num(s, r + (uint32_t)i, col, extra[e][i], e ? x->num2 : x->int0);
             col++;
         }
     }
-    const char *title = c->npanels > 1 && p->title    ? p->title
-                        : c->cfg && c->cfg->caption.s ? c->cfg->caption.s
-                                                      : NULL;
-    if (p->ncat > 0 && p->nseries > 0) panel_chart(s, c, p, h, col + 1, title);
-    uint32_t below = h + 1 + (uint32_t)p->ncat + 1;
-    uint32_t cend = h + (uint32_t)ceil(chart_rows(c, p)) + 1;
-    return below > cend ? below : cend;
+    return r + (uint32_t)p->ncat;
+}
+
+/* The figure's panels as one table, then a chart per panel beside it. */
+static uint32_t panels(fsheet *s, const rc_chart *c)
+{
+    uint32_t c0 = c->npanels > 1 ? 1 : 0;
+    if (c0) put_head(s, s->hrow, 0, rc_xw_word(s->x, RC_XW_GROUP));
+    uint32_t r = s->hrow + 1;
+    uint32_t *first = rc_arena_array(s->x->a, c->npanels + 1, sizeof *first);
+    for (size_t p = 0; p < c->npanels; p++) {
+        first[p] = r;
+        r = panel(s, c, p, r, c0);
+    }
+    uint32_t ncols = s->nhead;
+    rc_xw_table(s->x, s->ws, s->hrow, r - 1, ncols, s->head,
+                c->cfg && c->cfg->name.s ? c->cfg->name.s : s->name);
+    uint32_t at = 0;
+    for (size_t p = 0; p < c->npanels; p++) {
+        const rc_chart_panel *pp = &c->panels[p];
+        const char *title = c->npanels > 1 && pp->title   ? pp->title
+                            : c->cfg && c->cfg->caption.s ? c->cfg->caption.s
+                                                          : NULL;
+        if (pp->ncat == 0 || pp->nseries == 0) continue;
+        /* the series of panel p start one row above its first: the chart
+         * reads rows first[p]..first[p]+ncat-1 */
+        panel_chart(s, c, pp, first[p] - 1, c0, at, ncols + 1, title);
+        at += (uint32_t)ceil(chart_rows(c, pp)) + 1;
+    }
+    return r;
 }
 
 static uint32_t tiles(fsheet *s, const rc_chart *c, uint32_t row)
 {
     rc_xw *x = s->x;
     const rc_figure_cfg *fig = c->cfg;
-    put_str(s, row, 0, rc_locale_word(x->loc, RC_W_LABEL), x->header);
-    put_str(s, row, 1, word(s, RC_W_VALUE), x->header);
-    put_str(s, row, 2, word(s, RC_W_METRIC), x->header);
+    put_head(s, row, 0, rc_locale_word(x->loc, RC_W_LABEL));
+    put_head(s, row, 1, word(s, RC_W_VALUE));
+    put_head(s, row, 2, word(s, RC_W_METRIC));
     for (size_t i = 0; i < c->ntiles; i++) {
         uint32_t r = row + 1 + (uint32_t)i;
         put_str(s, r, 0, c->tiles[i].label, NULL);
@@ -291,7 +352,9 @@ static uint32_t tiles(fsheet *s, const rc_chart *c, uint32_t row)
         }
         put_str(s, r, 2, name, NULL);
     }
-    return row + 2 + (uint32_t)c->ntiles;
+    rc_xw_table(x, s->ws, row, row + (uint32_t)c->ntiles, 3, s->head,
+                fig && fig->name.s ? fig->name.s : s->name);
+    return row + 1 + (uint32_t)c->ntiles;
 }
 
 static const char *field_label(const rc_doc *doc, const rc_str *src, const rc_str *field)
@@ -312,7 +375,7 @@ static uint32_t pairings(fsheet *s, const rc_chart *c, uint32_t row)
         field_label(s->doc, &fig->data, &fig->color)};
     uint32_t nh = fig->color.s ? 5 : 4;
     for (uint32_t j = 0; j < nh; j++)
-        put_str(s, row, j, head[j], x->header);
+        put_head(s, row, j, head[j]);
     for (size_t i = 0; i < c->nlinks; i++) {
         const rc_pair_link *l = &c->links[i];
         uint32_t r = row + 1 + (uint32_t)i;
@@ -324,26 +387,10 @@ static uint32_t pairings(fsheet *s, const rc_chart *c, uint32_t row)
         put_str(s, r, 3, R ? R->group : "", NULL);
         if (nh == 5) put_str(s, r, 4, l->color < c->nlegend ? c->legend[l->color] : "", NULL);
     }
-    lxw_table_column **tc = rc_arena_array(x->a, nh + 1, sizeof *tc);
-    for (uint32_t j = 0; j < nh; j++) {
-        tc[j] = rc_arena_alloc(x->a, sizeof **tc);
-        /* Repeated headers ("Country") are made unique, as tables require. */
-        bool dup = false;
-        for (uint32_t k = 0; k < j; k++)
-            dup = dup || strcmp(head[k], head[j]) == 0;
-        tc[j]->header = (char *)(dup ? rc_arena_printf(x->a, "%s (%u)", head[j], j + 1) : head[j]);
-        tc[j]->header_format = x->header;
-    }
-    lxw_table_options o;
-    memset(&o, 0, sizeof o);
-    o.columns = tc;
-    o.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;
-    o.style_type_number = 9;
-    rc_xw_check(x,
-                worksheet_add_table(s->ws, row, 0, row + (uint32_t)(c->nlinks ? c->nlinks : 1),
-                                    (lxw_col_t)(nh - 1), &o),
-                "a table");
-    return row + 2 + (uint32_t)c->nlinks;
+    /* Repeated headers ("Country") are made unique, as tables require. */
+    rc_xw_table(x, s->ws, row, row + (uint32_t)(c->nlinks ? c->nlinks : 1), nh, s->head,
+                fig->name.s ? fig->name.s : s->name);
+    return row + 1 + (uint32_t)c->nlinks;
 }
 
 /* ---- declared tables --------------------------------------------------------- */
@@ -418,27 +465,40 @@ static void agg_cell(fsheet *s, const rc_agg *g, size_t r, uint32_t row, uint32_
     put_str(s, row, j, text, x->wrap);
 }
 
+/* The declared table as one Excel table: its first header row is the
+ * table's header (a second header row, as in the SWOT table, stays a row of
+ * the table). */
 static uint32_t table_rows(fsheet *s, const rc_node *t, uint32_t row)
 {
     rc_xw *x = s->x;
     const rc_agg *g = table_agg(s->doc, t);
     size_t dr = 0;
+    uint32_t first = row, ncols = 0;
+    bool have_head = false;
     for (const rc_node *r = t->first; r; r = r->next) {
         if (r->type != RC_NODE_TABLE_ROW) continue;
         uint32_t j = 0;
+        bool head = r->header && !have_head && row == first;
         for (const rc_node *c = r->first; c; c = c->next, j++) {
             const char *text = rc_node_plain_text(x->a, c);
-            if (r->header)
-                put_str(s, row, j, text, x->header);
+            if (head)
+                put_head(s, row, j, text);
+            else if (r->header)
+                put_str(s, row, j, text, x->bold);
             else if (g)
                 agg_cell(s, g, dr, row, j, text);
             else
                 put_str(s, row, j, text, x->wrap);
         }
+        if (j > ncols) ncols = j;
+        have_head = have_head || head;
         if (!r->header) dr++;
         row++;
     }
-    return row + 1;
+    if (have_head && ncols)
+        rc_xw_table(x, s->ws, first, row - 1, ncols, s->head,
+                    t->table && t->table->name.s ? t->table->name.s : s->name);
+    return row;
 }
 
 void rc_xlsx_float_sheet(rc_xw *x, lxw_worksheet *ws, const char *sheet, const rc_doc *doc,
@@ -451,7 +511,21 @@ void rc_xlsx_float_sheet(rc_xw *x, lxw_worksheet *ws, const char *sheet, const r
     const char *head =
         rc_arena_printf(x->a, "%s %s: %s", word(&s, figure ? RC_W_FIGURE : RC_W_TABLE), num, cap);
     rc_xw_str(x, ws, 0, 0, head, x->title);
-    uint32_t row = 2;
+    /* A2: the source line and the note, each a numbered note of the Notes
+     * sheet; the table follows at once. */
+    uint32_t row = 1;
+    const char *line = "";
+    if (n && n->source_line && *n->source_line) {
+        const char *src = rc_arena_printf(x->a, "%s: %s", word(&s, RC_W_SOURCE), n->source_line);
+        line = rc_arena_printf(x->a, "%s [note %d]", src, rc_xw_note(x, src, sheet));
+    }
+    if (n && n->note && *n->note) {
+        const char *nt = rc_arena_printf(x->a, "%s: %s", word(&s, RC_W_NOTE), n->note);
+        line = rc_arena_printf(x->a, "%s%s%s: [note %d]", line, *line ? "; " : "",
+                               word(&s, RC_W_NOTE), rc_xw_note(x, nt, sheet));
+    }
+    if (*line) rc_xw_str(x, ws, row++, 0, line, x->small);
+    s.hrow = row;
     const rc_chart *c = n ? n->chart : NULL;
     if (figure && c) {
         if (c->type == RC_CHART_TILES)
@@ -459,18 +533,15 @@ void rc_xlsx_float_sheet(rc_xw *x, lxw_worksheet *ws, const char *sheet, const r
         else if (c->type == RC_CHART_PAIRINGS)
             row = pairings(&s, c, row);
         else
-            for (size_t p = 0; p < c->npanels; p++)
-                row = panel(&s, c, p, row);
+            row = panels(&s, c);
     } else if (!figure && n) {
         row = table_rows(&s, n, row);
     }
-    if (n && n->source_line && *n->source_line) {
-        rc_xw_str(x, ws, row++, 0,
-                  rc_arena_printf(x->a, "%s: %s", word(&s, RC_W_SOURCE), n->source_line), x->small);
+    double total = 0;
+    for (size_t i = 0; i < s.ncolw; i++) {
+        double w = s.w[i] > 60 ? 60 : s.w[i];
+        rc_xw_width(x, ws, (uint32_t)i, w);
+        total += w;
     }
-    if (n && n->note && *n->note)
-        rc_xw_str(x, ws, row++, 0, rc_arena_printf(x->a, "%s: %s", word(&s, RC_W_NOTE), n->note),
-                  x->small);
-    for (size_t i = 0; i < s.ncolw; i++)
-        rc_xw_width(x, ws, (uint32_t)i, s.w[i]);
+    rc_xw_print(x, ws, (int)s.hrow, total);
 }

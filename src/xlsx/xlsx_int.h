@@ -26,6 +26,41 @@
 #define RC_XLSX_WIDTH_MAX 60.0     /* widest column we set (characters) */
 #define RC_XLSX_WIDTH_SAMPLE 5000u /* data rows measured for column widths */
 
+/* The words of the sheets for statistics users (xlsx_sheets.c holds them
+ * per language, the one place sheet names and labels come from). */
+typedef enum rc_xw_wordid {
+    RC_XW_COVER,
+    RC_XW_NOTES,
+    RC_XW_THIS_WORKBOOK,
+    RC_XW_SOURCE,
+    RC_XW_PUBLISHED,
+    RC_XW_CONTACT,
+    RC_XW_REPORT,
+    RC_XW_NOTE_NUMBER,
+    RC_XW_NOTE_TEXT,
+    RC_XW_APPLIES_TO,
+    RC_XW_SHEET,
+    RC_XW_WHAT_IT_HOLDS,
+    RC_XW_HOLDS_FIGURES,
+    RC_XW_HOLDS_DATA,
+    RC_XW_UNIT_NUMBER, /* "number": the unit of counts in column headers */
+    RC_XW_UNIT_PERCENT,
+    RC_XW_CONTENTS_TITLE,
+    RC_XW_WHAT_NOTES,
+    RC_XW_WHAT_SOURCE,
+    RC_XW_WHAT_FIELDS,
+    RC_XW_GROUP,    /* header of the column naming a figure's panel */
+    RC_XW_CATEGORY, /* header of categories when panels differ */
+    RC_XW_WHAT_METRICS,
+    RC_XW_ROWS, /* "rows", after a count */
+    RC_XW_COUNT_WORDS
+} rc_xw_wordid;
+
+/* A numbered note of the Notes sheet: its text and the sheet it belongs to. */
+typedef struct rc_xw_notetext {
+    const char *text, *sheet;
+} rc_xw_notetext;
+
 typedef struct rc_xw_fmt {
     const char *numfmt;
     lxw_format *f;
@@ -42,13 +77,18 @@ typedef struct rc_xw {
     const char *path; /* the same as the user knows it (for messages) */
     const char *tmp;  /* what libxlsxwriter writes */
     lxw_workbook *wb;
-    lxw_error err;              /* first libxlsxwriter error */
-    const char *err_what;       /* what was being written then */
-    bool warned_long;           /* a string was cut to 32,767 characters */
-    bool abandoned;             /* a problem was reported: close removes the file */
-    rc_arena *scratch;          /* for strings cut to fit a cell (NULL = a) */
-    RC_VEC(const char *) names; /* sheet names used so far */
-    RC_VEC(rc_xw_fmt) fmts;     /* number formats made so far */
+    lxw_error err;                /* first libxlsxwriter error */
+    const char *err_what;         /* what was being written then */
+    bool warned_long;             /* a string was cut to 32,767 characters */
+    bool abandoned;               /* a problem was reported: close removes the file */
+    rc_arena *scratch;            /* for strings cut to fit a cell (NULL = a) */
+    RC_VEC(const char *) names;   /* sheet names used so far */
+    RC_VEC(rc_xw_fmt) fmts;       /* number formats made so far */
+    RC_VEC(const char *) tables;  /* Excel table names used so far */
+    RC_VEC(rc_xw_notetext) notes; /* the Notes sheet, numbered from 1 */
+    bool cm;                      /* constant-memory mode: no Excel tables */
+    double progress_t0;           /* when rows started (ms), 0 = not yet */
+    bool progress_shown;          /* a progress line is on the terminal */
     /* formats */
     lxw_format *bold, *title, *header, *wrap, *pct0, *pct1, *int0, *num2, *url, *small;
 } rc_xw;
@@ -97,6 +137,34 @@ void rc_xlsx_contents_sheet(rc_xw *x, lxw_worksheet *ws, const rc_doc *doc,
 void rc_xlsx_metrics_sheet(rc_xw *x, const rc_doc *doc);
 /* The Data quality sheet: every source's fields (xlsx_quality.c). */
 void rc_xlsx_quality_sheet(rc_xw *x, const rc_doc *doc);
-void rc_xlsx_about_sheet(rc_xw *x, const rc_doc *doc, int64_t epoch);
+
+/* xlsx_sheets.c: the sheets and habits both workbooks share. */
+const char *rc_xw_word(const rc_xw *x, rc_xw_wordid w);
+/* A valid, unique Excel table name made from want ("motivation"). */
+const char *rc_xw_table_name(rc_xw *x, const char *want);
+/* An Excel table named from name over the header row first to row last,
+ * columns 0..ncols-1 (headers made unique and non-empty). */
+void rc_xw_table(rc_xw *x, lxw_worksheet *ws, uint32_t first, uint32_t last, uint32_t ncols,
+                 const char *const *head, const char *name);
+/* A4, one page wide, header_row (>= 0) repeated, landscape when wide. */
+void rc_xw_print(rc_xw *x, lxw_worksheet *ws, int header_row, double total_width);
+const char *rc_xw_sheet_link(rc_xw *x, const char *sheet);
+/* Progress of a long data workbook on a terminal: "writing survey: 120,000
+ * of 1,000,000 rows (12%)", redrawn in place, shown once writing has taken
+ * more than a second and only when stderr is a terminal (or RC_PROGRESS=1
+ * asks for it), so CI logs stay clean. */
+void rc_xw_progress(rc_xw *x, const char *what, size_t done, size_t total);
+void rc_xw_progress_end(rc_xw *x);
+/* Adds a numbered note (text, on sheet); returns its number. */
+int rc_xw_note(rc_xw *x, const char *text, const char *sheet);
+void rc_xlsx_notes_sheet(rc_xw *x, lxw_worksheet *ws);
+/* The Cover sheet: title, what the workbook holds, source, publication
+ * date, contact, the report, generation time, reportc version and the
+ * SHA-256 of every input. */
+void rc_xlsx_cover_sheet(rc_xw *x, lxw_worksheet *ws, const rc_doc *doc, int64_t epoch,
+                         bool data_workbook);
+/* A Contents sheet listing sheets with links and what each holds. */
+void rc_xlsx_contents_rows(rc_xw *x, lxw_worksheet *ws, const char *const *sheets,
+                           const char *const *what, size_t n);
 
 #endif

@@ -3,7 +3,7 @@
 # (tests/e2e/check_workbooks.py): sheets, tables, charts, the numbers of every
 # figure against `reportc metrics --json` and the published facts, UTF-8
 # names, provenance; two builds with the same SOURCE_DATE_EPOCH must be
-# byte-identical. Optional: LibreOffice converts both workbooks to CSV.
+# byte-identical.
 # usage: workbooks.sh REPORTC BUILD_DIR     (exit 77 = skipped)
 set -euo pipefail
 RC=$1
@@ -43,18 +43,4 @@ echo "ok: two builds are byte-identical"
 /usr/bin/python3 tests/e2e/check_workbooks.py "$cfg" "$data" "$figs" "$tmp/metrics.json" \
     "$SOURCE_DATE_EPOCH"
 
-lo=$(command -v libreoffice || command -v soffice || true)
-if [ -z "$lo" ]; then
-    echo "skipped LibreOffice conversion (not installed)"
-else
-    mkdir -p "$tmp/csv"
-    # LibreOffice converts the first (active) sheet of each workbook.
-    # Filter options 44,34,76: comma, double quote, UTF-8 (the default is the
-    # locale's 8-bit charset, which turns 'ł' into '?').
-    "$lo" --headless --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76' --outdir "$tmp/csv" "$data" "$figs" >/dev/null 2>&1
-    grep -q "Bielsko-Biała" "$tmp/csv/iuc-lac-2019-data.csv" ||
-        { echo "FAIL: LibreOffice: pairings sheet lost 'Bielsko-Biała'"; exit 1; }
-    grep -q "^Figure 1," "$tmp/csv/iuc-lac-2019-figures.csv" ||
-        { echo "FAIL: LibreOffice: Contents sheet has no 'Figure 1' row"; exit 1; }
-    echo "ok: LibreOffice reads both workbooks"
-fi
+# LibreOffice opens both workbooks: tests/e2e/libreoffice.sh.

@@ -20,6 +20,38 @@
 #endif
 
 #include "chart_fixture.h"
+#include "../../../src/chart/chart_kit.h" /* contrast helpers are internal to the chart stage */
+
+/* Every mark that carries meaning has 3:1 against white (WCAG 1.4.11): a
+ * filled rect or path either by its fill or by an edge; a stroked path
+ * (a pairing line) by its stroke. White fills are backgrounds. */
+static void assert_contrast(const rc_draw_list *l)
+{
+    const rc_rgb white = {1, 1, 1};
+    size_t marks = 0;
+    for (size_t i = 0; i < l->ops.n; i++) {
+        const rc_draw_op *op = &l->ops.v[i];
+        if (op->kind == RC_DRAW_GROUP) {
+            assert_contrast(op->group);
+            continue;
+        }
+        if (op->kind != RC_DRAW_RECT && op->kind != RC_DRAW_PATH) continue;
+        if (op->kind == RC_DRAW_RECT && (op->w <= 0 || op->h <= 0)) continue; /* not drawn */
+        if (op->fill && rc_chart_contrast(op->fill_rgb, white) > 1.01) {
+            bool ok = rc_chart_contrast(op->fill_rgb, white) >= 3.0 ||
+                      (op->stroke && rc_chart_contrast(op->stroke_rgb, white) >= 3.0);
+            if (!ok)
+                fail_msg("fill (%.2f %.2f %.2f) has %.2f:1 on white and no 3:1 edge",
+                         op->fill_rgb.r, op->fill_rgb.g, op->fill_rgb.b,
+                         rc_chart_contrast(op->fill_rgb, white));
+            marks++;
+        } else if (!op->fill && op->stroke) {
+            assert_true(rc_chart_contrast(op->stroke_rgb, white) >= 3.0);
+            marks++;
+        }
+    }
+    (void)marks;
+}
 
 /* ---- ticks ---------------------------------------------------------------- */
 
@@ -387,6 +419,10 @@ static void test_likert(void **state)
     assert_string_equal(c->panels[0].series[4].label, "Extremely relevant");
     double w = 420, h = rc_chart_height(c, w);
     rc_draw_list *l = rc_chart_draw(f->a, c, &f->style, &f->fonts, w, h);
+    assert_contrast(l); /* "Not relevant" in the pale tint: edged */
+    /* 1 of 32 (3 %) is too narrow for its label: it is shown above the bar,
+     * with a leader line */
+    assert_true(has_text(l, "3%"));
     /* segments: rects in drawing order, 5 per item (zero-width included) */
     const rc_draw_op *rects[32];
     size_t nr = 0;
@@ -480,6 +516,7 @@ static void test_pie(void **state)
 
     double w = 360, h = rc_chart_height(c, w);
     rc_draw_list *l = rc_chart_draw(f->a, c, &f->style, &f->fonts, w, h);
+    assert_contrast(l);
     const rc_draw_op *paths[16] = {0};
     size_t np = count_paths(l, paths, 16);
     assert_int_equal(np, 5);
@@ -684,6 +721,22 @@ static void test_pairings(void **state)
     double w = 430, h = rc_chart_height(c, w);
     assert_true(h > 26 * 9 && h < 600);
     rc_draw_list *l = rc_chart_draw(f->a, c, &f->style, &f->fonts, w, h);
+    assert_contrast(l); /* the light tints' lines are darkened */
+    /* the legend's last row never holds one entry alone */
+    double ylast = -1, ycount = 0;
+    for (size_t i = 0; i < l->ops.n; i++)
+        if (l->ops.v[i].kind == RC_DRAW_TEXT &&
+            l->ops.v[i].len == strlen(c->legend[c->nlegend - 1]) &&
+            memcmp(l->ops.v[i].text, c->legend[c->nlegend - 1], l->ops.v[i].len) == 0)
+            ylast = l->ops.v[i].y;
+    for (size_t k = 0; k < c->nlegend; k++)
+        for (size_t i = 0; i < l->ops.n; i++)
+            if (l->ops.v[i].kind == RC_DRAW_TEXT && l->ops.v[i].y == ylast &&
+                l->ops.v[i].len == strlen(c->legend[k]) &&
+                memcmp(l->ops.v[i].text, c->legend[k], l->ops.v[i].len) == 0)
+                ycount++;
+    assert_true(ylast >= 0);
+    assert_true(ycount >= 2);
     for (size_t r = 0; r < 20; r++) {
         assert_true(has_text(l, LA[r][0]));
         assert_true(has_text(l, EU[r][0]));
@@ -834,6 +887,34 @@ static void test_degenerate(void **state)
     assert_finite_list(rc_chart_draw(f->a, c, NULL, &none, 300, 200));
 }
 
+/* The default palette and the sample's: the light colours (EU yellow
+ * 1.4:1, pale tints) really are below 3:1, and what they are drawn with
+ * (edge or darkened line) reaches it while staying the same hue. */
+static void test_palette_contrast(void **state)
+{
+    (void)state;
+    static const unsigned hex[] = {0x004494, 0xFFD617, 0x7FA1C9, 0xBFD0E4,
+                                   0xFFE879, 0x404040, 0x467A39, 0xA6A6A6};
+    const rc_rgb white = {1, 1, 1};
+    size_t light = 0;
+    for (size_t i = 0; i < sizeof hex / sizeof hex[0]; i++) {
+        rc_rgb c = {(hex[i] >> 16) / 255.0, (hex[i] >> 8 & 255) / 255.0, (hex[i] & 255) / 255.0};
+        light += rc_chart_contrast(c, white) < 3.0;
+        rc_rgb d = rc_chart_contrasting(c, white, 3.0);
+        assert_true(rc_chart_contrast(d, white) >= 3.0);
+        if (rc_chart_contrast(c, white) < 3.0)
+            assert_true(rc_chart_contrast(d, white) < 3.6); /* no darker than needed */
+        else
+            assert_true(d.r == c.r && d.g == c.g && d.b == c.b);
+        /* same hue: the channels keep their order */
+        assert_true((c.r >= c.g) == (d.r >= d.g) && (c.g >= c.b) == (d.g >= d.b));
+    }
+    assert_true(light >= 4);
+    rc_rgb yellow = {1, 0xD6 / 255.0, 0x17 / 255.0};
+    assert_true(fabs(rc_chart_contrast(yellow, white) - 1.42) < 0.05);
+    assert_true(fabs(rc_chart_contrast((rc_rgb){0, 0, 0}, white) - 21.0) < 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -850,6 +931,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pairings_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_degenerate, setup, teardown),
+        cmocka_unit_test(test_palette_contrast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

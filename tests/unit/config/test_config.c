@@ -656,6 +656,34 @@ static void test_bad_bool(void **state)
                  "true/false, on/off or 1/0");
 }
 
+/* Exceptions: words split at white space (continuation lines included),
+ * each with its position; a malformed one is an error at its column. */
+static void test_hyphenation_exceptions(void **state)
+{
+    fixture *fx = *state;
+    char text[4096];
+    snprintf(text, sizeof text,
+             "%s[style]\nhyphenation_exceptions = be-yond  ter-ri-to-ry\n  Mon-te-vi-deo\n", BASE);
+    rc_status st = parse(fx, text, strlen(text));
+    if (st != RC_OK) dump(fx->d);
+    assert_int_equal(st, RC_OK);
+    const rc_strlist *ex = &fx->c->style.hyphenation_exceptions;
+    assert_int_equal(ex->n, 3);
+    assert_string_equal(ex->v[0].s, "be-yond");
+    assert_string_equal(ex->v[1].s, "ter-ri-to-ry");
+    assert_string_equal(ex->v[2].s, "Mon-te-vi-deo");
+    assert_int_equal(ex->v[1].loc.line, 14);
+    assert_int_equal(ex->v[1].loc.col, 35);
+    assert_int_equal(ex->v[2].loc.line, 15);
+}
+
+static void test_bad_hyphenation_exception(void **state)
+{
+    expect_error(*state, "[style]\nhyphenation_exceptions = be-yond -yond\n",
+                 "t.ini:14:34: error: hyphenation exception '-yond' is not a word with single "
+                 "hyphens at its break points (e.g. be-yond)");
+}
+
 static void test_bad_delimiter(void **state)
 {
     expect_error(*state,
@@ -1009,6 +1037,8 @@ int main(void)
         T(test_indented_key_after_header),
         T(test_duplicate_section),
         T(test_bad_bool),
+        T(test_hyphenation_exceptions),
+        T(test_bad_hyphenation_exception),
         T(test_bad_delimiter),
         T(test_unknown_field_reference),
         T(test_unknown_source_reference),

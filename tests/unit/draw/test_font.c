@@ -70,7 +70,36 @@ static void test_regular_metrics(void **state)
     /* 10 pt "aa a" = (497 * 3 + 256) / 100 */
     assert_near(rc_font_text_width(r, "aa a", 4, 10), 17.47, 1e-9);
     /* Multi-byte: "ł–" = 617/2 + 1160/2 units per 1000 */
-    assert_near(rc_font_text_width(r, "\xC5\x82\xE2\x80\x93", 5, 1000), 888.5, 1e-9);
+    assert_near(rc_font_nominal_width(r, "\xC5\x82\xE2\x80\x93", 5, 1000), 888.5, 1e-9);
+}
+
+/* Shaped widths carry Lato's kerning: "AVATAR" is narrower shaped than the
+ * sum of its advances, and the per-character kerning accounts for exactly
+ * the difference (what the PDF shows as TJ adjustments). */
+static void test_kerning(void **state)
+{
+    fx *f = *state;
+    rc_font *r = load(f, "fonts/Lato-Regular.ttf");
+    static const char *words[] = {"AVATAR", "To", "Ty", "r.", "Yes"};
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        const char *s = words[w];
+        size_t n = strlen(s);
+        double shaped = rc_font_text_width(r, s, n, 10),
+               nominal = rc_font_nominal_width(r, s, n, 10);
+        assert_true(shaped < nominal - 0.2);
+        const float *k = rc_font_kerning(r, s, n);
+        assert_non_null(k);
+        double sum = 0;
+        for (size_t i = 0; i < n; i++)
+            sum += k[i];
+        assert_near(nominal + sum / 100.0, shaped, 1e-4); /* 10 pt: 1/1000 em = 0.01 pt */
+    }
+    assert_true(rc_font_text_width(r, "AVATAR", 6, 10) < 37.5); /* 39.25 unkerned */
+    /* no kerning: same as nominal, no array; cached results are stable */
+    assert_null(rc_font_kerning(r, "aa a", 4));
+    assert_near(rc_font_text_width(r, "aa a", 4, 10), rc_font_nominal_width(r, "aa a", 4, 10),
+                1e-9);
+    assert_near(rc_font_text_width(r, "AVATAR", 6, 10), rc_font_text_width(r, "AVATAR", 6, 10), 0);
 }
 
 static void test_bold_differs(void **state)
@@ -250,6 +279,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_regular_metrics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bold_differs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kerning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glyph_coverage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_bytes, setup, teardown),

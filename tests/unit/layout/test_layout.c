@@ -541,8 +541,9 @@ static void test_toc_numbers(void **state)
     assert_inside_margins(f);
 }
 
-/* A figure that does not fit goes to the top of the next page; the text
- * after it fills the current page. */
+/* A figure that does not fit goes to the next page; the text after it
+ * fills the current page. On the next page it comes first, or right after
+ * the rest of the paragraph the page starts inside (never into it). */
 static void test_float_deferral(void **state)
 {
     fx *f = *state;
@@ -581,8 +582,26 @@ static void test_float_deferral(void **state)
             if (tag_of(&t.v[i]) == 50) after = p;
     }
     assert_int_equal(fp, 1);
-    assert_int_equal(after, 0);            /* text kept flowing on page 1 */
-    assert_true(y > RC_PAGE_HEIGHT - 100); /* figure at the top of page 2 */
+    assert_int_equal(after, 0); /* text kept flowing on page 1 */
+    txts t1 = page_texts(f, 0), t2 = page_texts(f, fp);
+    int last1 = -1; /* the paragraph page 1 ends with */
+    double low = 1e9;
+    for (size_t i = 0; i < t1.n; i++)
+        if (tag_of(&t1.v[i]) >= 0 && t1.v[i].y < low) {
+            low = t1.v[i].y;
+            last1 = tag_of(&t1.v[i]);
+        }
+    size_t above = 0;
+    for (size_t i = 0; i < t2.n; i++)
+        if (t2.v[i].y > y && tag_of(&t2.v[i]) >= 0) {
+            assert_int_equal(tag_of(&t2.v[i]), last1); /* only the paragraph's rest */
+            above++;
+        }
+    bool split = false; /* page 1 ends inside a paragraph: its rest is above */
+    for (size_t i = 0; i < t2.n; i++)
+        split |= tag_of(&t2.v[i]) == last1;
+    assert_true(split); /* this text does end page 1 inside a paragraph */
+    assert_true(above > 0);
     /* caption above the chart, source below */
     txts t = page_texts(f, fp);
     double cap = 0, src = 1e9;
@@ -663,6 +682,33 @@ static void test_imprint_and_headers(void **state)
     for (size_t i = 0; i < t.n; i++)
         assert_false(has(&t.v[i], f->lay.pages.v[last].label) && t.v[i].y < 70);
     assert_inside_margins(f);
+}
+
+/* A running head too long for its half of the header is cut after a whole
+ * word of the title, with an ellipsis. */
+static void test_running_head_word_boundary(void **state)
+{
+    fx *f = *state;
+    static const char *title = "Lessons from the regional pairings: Latin America, fertile "
+                               "ground for territorial innovation policies";
+    rc_node *s = section(f, RC_PART_MAIN);
+    heading(f, s, 1, "3", title);
+    for (int i = 0; i < 40; i++)
+        para(f, s, tagged(f, i, 70));
+    run_layout(f, true);
+    assert_true(f->lay.pages.n >= 2);
+    txts t = page_texts(f, 1);
+    const txt *head = NULL;
+    for (size_t i = 0; i < t.n; i++)
+        if (t.v[i].y > RC_PAGE_HEIGHT - 80 && has(&t.v[i], "Lessons")) head = &t.v[i];
+    assert_non_null(head);
+    const char *ell = "\xE2\x80\xA6";
+    assert_true(head->len > 3 && memcmp(head->s + head->len - 3, ell, 3) == 0);
+    /* "3 " + a prefix of the title ending at a word's end */
+    size_t kept = head->len - 3 - 2;
+    assert_memory_equal(head->s + 2, title, kept);
+    assert_true(title[kept] == ' ' || title[kept] == ',' || title[kept] == ':');
+    assert_true(kept > 20);
 }
 
 static void test_missing_glyph_error(void **state)
@@ -907,6 +953,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_toc_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_float_deferral, setup, teardown),
         cmocka_unit_test_setup_teardown(test_imprint_and_headers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_running_head_word_boundary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_glyph_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hard_break_and_lists, setup, teardown),

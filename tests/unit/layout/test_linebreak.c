@@ -57,18 +57,20 @@ static void words(list *l, const double *w, size_t n)
     }
 }
 
-/* Exhaustive optimum over (break, fitness of last line, first line or not),
- * with the same demerits as Knuth & Plass: the reference for the breaker. */
-static double dp_optimum(const list *l, const double *widths, size_t nw, double tol)
+/* Exhaustive optimum over (break, fitness of last line, first line or not,
+ * hyphenated lines in a row ending there), with the same demerits as Knuth &
+ * Plass and the same limit on hyphen ladders: the reference for the breaker. */
+static double dp_optimum_p(const list *l, const double *widths, size_t nw, rc_lb_params p)
 {
-    rc_lb_params p = rc_lb_defaults(tol);
+    double tol = p.tolerance;
     size_t n = l->n;
-    static double best[513][4][3];
+    static double best[513][4][3][3];
     for (size_t i = 0; i <= n; i++)
         for (int c = 0; c < 4; c++)
             for (int k = 0; k < 3; k++)
-                best[i][c][k] = INFINITY;
-    best[n][2][0] = 0; /* index n stands for the paragraph start */
+                for (int h = 0; h < 3; h++)
+                    best[i][c][k][h] = INFINITY;
+    best[n][2][0][0] = 0; /* index n stands for the paragraph start */
     for (size_t j = 0; j < n; j++) {
         const rc_lb_item *bj = &l->it[j];
         bool legal = (bj->type == RC_LB_GLUE && j > 0 && l->it[j - 1].type == RC_LB_BOX) ||
@@ -100,43 +102,53 @@ static double dp_optimum(const list *l, const double *widths, size_t nw, double 
             }
             if (blocked) continue;
             if (bj->type == RC_LB_PENALTY) L += bj->width;
+            bool fl_j = bj->type == RC_LB_PENALTY && bj->flagged;
             for (int k = 0; k < 3; k++)
-                for (int c0 = 0; c0 < 4; c0++) {
-                    if (isinf(best[i][c0][k])) continue;
-                    double W = widths[(size_t)k < nw ? (size_t)k : nw - 1];
-                    double r;
-                    if (L < W)
-                        r = F > 0 ? 0 : (Y > 0 ? (W - L) / Y : INFINITY);
-                    else if (L > W)
-                        r = Z > 0 ? (W - L) / Z : -INFINITY;
-                    else
-                        r = 0;
-                    if (r < -1 || r > tol) continue;
-                    double bad = fmin(100 * fabs(r * r * r), p.badness_cap);
-                    double d = (p.line_penalty + bad) * (p.line_penalty + bad);
-                    double pi = bj->type == RC_LB_PENALTY ? bj->penalty : 0;
-                    if (j == n - 1) pi = -10000;
-                    if (pi > 0)
-                        d += pi * pi;
-                    else if (pi > -10000)
-                        d -= pi * pi;
-                    bool fl_i = i != n && l->it[i].type == RC_LB_PENALTY && l->it[i].flagged;
-                    if (bj->type == RC_LB_PENALTY && bj->flagged && fl_i)
-                        d += p.double_hyphen_demerits;
-                    if (j == n - 1 && fl_i) d += p.final_hyphen_demerits;
-                    int c = r < -0.5 ? 3 : r <= 0.5 ? 2 : r <= 1 ? 1 : 0;
-                    if (abs(c - c0) > 1) d += p.adj_demerits;
-                    d += best[i][c0][k];
-                    int k2 = k + 1 < 2 ? k + 1 : 2;
-                    if (d < best[j][c][k2]) best[j][c][k2] = d;
-                }
+                for (int c0 = 0; c0 < 4; c0++)
+                    for (int h = 0; h < 3; h++) {
+                        if (isinf(best[i][c0][k][h])) continue;
+                        int h2 = fl_j ? h + 1 : 0;
+                        if (h2 > (int)p.max_hyphen_run) continue;
+                        double W = widths[(size_t)k < nw ? (size_t)k : nw - 1];
+                        double r;
+                        if (L < W)
+                            r = F > 0 ? 0 : (Y > 0 ? (W - L) / Y : INFINITY);
+                        else if (L > W)
+                            r = Z > 0 ? (W - L) / Z : -INFINITY;
+                        else
+                            r = 0;
+                        if (r < -1 || r > tol) continue;
+                        double bad = fmin(100 * fabs(r * r * r), p.badness_cap);
+                        double d = (p.line_penalty + bad) * (p.line_penalty + bad);
+                        double pi = bj->type == RC_LB_PENALTY ? bj->penalty : 0;
+                        if (j == n - 1) pi = -10000;
+                        if (pi > 0)
+                            d += pi * pi;
+                        else if (pi > -10000)
+                            d -= pi * pi;
+                        bool fl_i = i != n && l->it[i].type == RC_LB_PENALTY && l->it[i].flagged;
+                        if (bj->type == RC_LB_PENALTY && bj->flagged && fl_i)
+                            d += p.double_hyphen_demerits;
+                        if (j == n - 1 && fl_i) d += p.final_hyphen_demerits;
+                        int c = r < -0.5 ? 3 : r <= 0.5 ? 2 : r <= 1 ? 1 : 0;
+                        if (abs(c - c0) > 1) d += p.adj_demerits;
+                        d += best[i][c0][k][h];
+                        int k2 = k + 1 < 2 ? k + 1 : 2;
+                        if (d < best[j][c][k2][h2]) best[j][c][k2][h2] = d;
+                    }
         }
     }
     double m = INFINITY;
     for (int c = 0; c < 4; c++)
         for (int k = 0; k < 3; k++)
-            m = fmin(m, best[n - 1][c][k]);
+            for (int h = 0; h < 3; h++)
+                m = fmin(m, best[n - 1][c][k][h]);
     return m;
+}
+
+static double dp_optimum(const list *l, const double *widths, size_t nw, double tol)
+{
+    return dp_optimum_p(l, widths, nw, rc_lb_defaults(tol));
 }
 
 /* Natural width, stretch and shrink of the line ending at break b. */
@@ -328,11 +340,68 @@ static void test_line_widths(void **state)
     assert_near(dem, dp_optimum(&l, widths, 2, 2.0), 1e-6);
 }
 
+/* The longest run of consecutive breaks at flagged penalties. */
+static size_t longest_ladder(const list *l, const size_t *br, size_t nb)
+{
+    size_t run = 0, longest = 0;
+    for (size_t k = 0; k < nb; k++) {
+        const rc_lb_item *x = &l->it[br[k]];
+        run = x->type == RC_LB_PENALTY && x->flagged ? run + 1 : 0;
+        if (run > longest) longest = run;
+    }
+    return longest;
+}
+
+/* Paragraphs where hyphens are attractive (a negative hyphen penalty, no
+ * double-hyphen demerits): without a limit the optimum is a ladder of three
+ * or more hyphenated lines in some of them; with the default limit no run
+ * exceeds two and the result is still the exhaustive optimum under that
+ * limit. */
+static void test_no_hyphen_ladder(void **state)
+{
+    (void)state;
+    uint32_t x = 11;
+    int ladders = 0;
+    for (int round = 0; round < 200; round++) {
+        list l = {0};
+        size_t nw = 20 + (size_t)round % 20;
+        for (size_t i = 0; i < nw; i++) {
+            x = x * 1103515245u + 12345u;
+            double w = 4 + (x >> 16) % 5;
+            if (i) glue(&l, 1, 1, 0.4);
+            box(&l, w - 2);
+            pen(&l, 0.5, -100, true);
+            box(&l, 2);
+        }
+        finish(&l);
+        double widths[1] = {12 + round % 4};
+        rc_lb_params p = rc_lb_defaults(3.0);
+        p.double_hyphen_demerits = 0;
+        size_t br[256], nb;
+        double dem;
+        p.max_hyphen_run = 0; /* no limit */
+        nb = rc_linebreak_ex(l.it, l.n, widths, 1, &p, br, 256, &dem);
+        if (nb && longest_ladder(&l, br, nb) >= 3) ladders++;
+        p.max_hyphen_run = 2;
+        nb = rc_linebreak_ex(l.it, l.n, widths, 1, &p, br, 256, &dem);
+        double ref = dp_optimum_p(&l, widths, 1, p);
+        if (isinf(ref)) {
+            assert_int_equal(nb, 0);
+            continue;
+        }
+        assert_true(nb > 0);
+        assert_true(longest_ladder(&l, br, nb) <= 2);
+        assert_near(dem, ref, 1e-6 * fmax(1, ref));
+    }
+    assert_true(ladders > 20); /* the limit had something to prevent */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_total_fit_known_breaks),
         cmocka_unit_test(test_matches_exhaustive),
+        cmocka_unit_test(test_no_hyphen_ladder),
         cmocka_unit_test(test_hyphen_lowers_demerits),
         cmocka_unit_test(test_forced_breaks),
         cmocka_unit_test(test_infeasible),

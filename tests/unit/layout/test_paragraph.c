@@ -450,6 +450,60 @@ static void test_speed(void **state)
     assert_true(ms < 2000); /* generous: sanitizer builds are slow */
 }
 
+/* Whether line i ends inside a word that starts with a capital letter. */
+static bool ends_in_name(const rc_para *p, size_t i)
+{
+    const rc_line *ln = &p->lines[i];
+    if (!ln->hyphenated || !ln->nfrags) return false;
+    const rc_frag *fr = &ln->frags[ln->nfrags - 1];
+    const char *t = fr->text, *w = t + fr->len;
+    while (w > t && w[-1] != ' ')
+        w--;
+    return *w >= 'A' && *w <= 'Z';
+}
+
+/* Proper names are hyphenated only when nothing else keeps the gaps within
+ * their cap (this text needs it below 160 pt), ragged text
+ * (captions, cells) only when a word would not fit: over a range of
+ * measures the same text hyphenates its lower-case words but never a
+ * name, and never in ragged setting. */
+static void test_names_and_ragged_spared(void **state)
+{
+    fx *f = *state;
+    static const char *names =
+        "The regional authorities of Colombia and the municipalities of Romania compared "
+        "their innovation strategies with counterparts in Brussels, where the participants "
+        "of the programme discussed how international cooperation supports the "
+        "specialisation of territories across America, Argentina and Extremadura, and how "
+        "their experience could be transferred elsewhere.";
+    rc_run r = run(names, RC_FONT_REGULAR);
+    size_t lower = 0, name = 0, ragged = 0;
+    for (double w = 171; w <= 340; w += 7) {
+        rc_para_opts o = opts(w, RC_PARA_JUSTIFY, true);
+        rc_para *p = rc_para_set(f->a, &r, 1, &o, &f->fonts, f->hyph);
+        check_para(p, &o);
+        for (size_t i = 0; i < p->nlines; i++) {
+            name += ends_in_name(p, i);
+            lower += p->lines[i].hyphenated && !ends_in_name(p, i);
+        }
+        o = opts(w, RC_PARA_LEFT, true);
+        o.hyphenate_last_resort = true;
+        p = rc_para_set(f->a, &r, 1, &o, &f->fonts, f->hyph);
+        for (size_t i = 0; i < p->nlines; i++)
+            ragged += p->lines[i].hyphenated;
+    }
+    assert_true(lower > 0); /* hyphenation is on and used */
+    assert_int_equal(name, 0);
+    assert_int_equal(ragged, 0);
+    /* A word wider than the measure is still hyphenated in ragged text. */
+    rc_run lr = run("internationalisation", RC_FONT_REGULAR);
+    rc_para_opts o = opts(60, RC_PARA_LEFT, true);
+    o.hyphenate_last_resort = true;
+    rc_para *p = rc_para_set(f->a, &lr, 1, &o, &f->fonts, f->hyph);
+    assert_true(p->nlines >= 2);
+    assert_true(p->lines[0].hyphenated);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -463,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_indents_links_draw),
         cmocka_unit_test(test_word_with_footnote_mark),
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_names_and_ragged_spared),
         cmocka_unit_test(test_speed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,8 +1,9 @@
-/* Tests for the reduced fonts handed to libharu (rc_ttf_reduce): the cmap
- * maps exactly the requested code points to the original glyph ids, the
- * other tables are the original bytes, the file is laid out as the OpenType
- * spec asks (4-byte alignment, zero padding, valid checksums), and libharu
- * loads it and finds the same glyphs. */
+/* Tests for the reduced fonts handed to libharu (rc_ttf_reduce, made by
+ * hb-subset): the cmap maps exactly the requested code points to the
+ * original glyph ids, the outlines, metrics and hinting programs are the
+ * original's, the file is laid out as the OpenType spec asks (4-byte
+ * alignment, zero padding, valid checksums), and libharu loads it and finds
+ * the same glyphs and metrics. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -152,8 +153,21 @@ static uint32_t metric(const unsigned char *f, uint16_t g)
 
 /* The reduced font keeps the glyph ids: every requested code's glyph (and
  * glyph 0, and the components of composites) has the original outline
- * bytes and metrics; the font ends after the highest of them; the tables
- * that do not describe glyphs are the original bytes. */
+ * bytes (up to the padding between glyphs) and metrics; the font ends after
+ * the highest of them; the hinting programs are the original bytes and the
+ * font-wide metrics the original values. */
+/* Outline bytes equal but for up to 3 bytes of zero padding. */
+static void same_outline(const unsigned char *a, uint32_t la, const unsigned char *b, uint32_t lb)
+{
+    uint32_t m = la < lb ? la : lb;
+    assert_true(la - m < 4 && lb - m < 4);
+    assert_memory_equal(a, b, m);
+    for (uint32_t k = m; k < la; k++)
+        assert_int_equal(a[k], 0);
+    for (uint32_t k = m; k < lb; k++)
+        assert_int_equal(b[k], 0);
+}
+
 static void check_glyphs(fx *f, const unsigned char *r, size_t rlen, const uint32_t *codes,
                          size_t n)
 {
@@ -164,20 +178,18 @@ static void check_glyphs(fx *f, const unsigned char *r, size_t rlen, const uint3
         if (g > top) top = g;
         uint32_t la, lb;
         const unsigned char *ga = glyph(f->orig, g, &la), *gb = glyph(r, g, &lb);
-        assert_int_equal(la, lb);
-        assert_memory_equal(ga, gb, la);
-        assert_int_equal(metric(f->orig, g), metric(r, g));
+        same_outline(ga, la, gb, lb);
+        assert_int_equal(metric(f->orig, g) >> 16, metric(r, g) >> 16); /* advance */
         if (la >= 10 && (ga[0] & 0x80)) { /* composite: its components too */
             uint16_t c = be16(ga + 12);
             const unsigned char *gc = glyph(r, c, &lb), *go = glyph(f->orig, c, &la);
-            assert_int_equal(la, lb);
-            assert_memory_equal(go, gc, la);
+            same_outline(go, la, gc, lb);
             if (c > top) top = c;
         }
     }
     assert_true(num_glyphs(r) >= (size_t)top + 1);
     assert_true(num_glyphs(r) <= num_glyphs(f->orig));
-    static const char *const same[] = {"OS/2", "cvt ", "fpgm", "name", "post", "prep"};
+    static const char *const same[] = {"cvt ", "fpgm", "prep"};
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
         uint32_t la, lb;
         const unsigned char *a = table_of(f->orig, same[i], &la), *b = table_of(r, same[i], &lb);
@@ -187,12 +199,10 @@ static void check_glyphs(fx *f, const unsigned char *r, size_t rlen, const uint3
     uint32_t la, lb;
     const unsigned char *ha = table_of(f->orig, "head", &la), *hb = table_of(r, "head", &lb);
     assert_int_equal(la, lb);
-    assert_memory_equal(ha, hb, 8); /* all but checkSumAdjustment */
-    assert_memory_equal(ha + 12, hb + 12, la - 12);
+    assert_memory_equal(ha + 18, hb + 18, 2); /* unitsPerEm */
+    assert_memory_equal(ha + 36, hb + 36, 8); /* xMin, yMin, xMax, yMax */
     ha = table_of(f->orig, "hhea", &la), hb = table_of(r, "hhea", &lb);
-    assert_memory_equal(ha, hb, 34); /* all but numberOfHMetrics */
-    ha = table_of(f->orig, "maxp", &la), hb = table_of(r, "maxp", &lb);
-    assert_memory_equal(ha + 6, hb + 6, la - 6); /* all but numGlyphs */
+    assert_memory_equal(ha + 4, hb + 4, 6); /* ascender, descender, lineGap */
 }
 
 /* Structure checks every reduced font must pass. */
@@ -281,11 +291,16 @@ static void test_many_scattered_codes(void **state)
         assert_int_equal(rc_ttf_glyph(r, rlen, cp), want);
     }
     check_glyphs(f, r, rlen, codes, n);
-    /* and none at all: a valid font that maps nothing */
-    assert_int_equal(rc_ttf_reduce(f->a, f->orig, f->olen, codes, 0, &r, &rlen), RC_OK);
+    /* one code: a font that maps it alone */
+    uint32_t one[] = {'H'};
+    assert_int_equal(rc_ttf_reduce(f->a, f->orig, f->olen, one, 1, &r, &rlen), RC_OK);
     check_layout(r, rlen);
     for (uint32_t cp = 0; cp <= 0xFFFF; cp++)
-        assert_int_equal(rc_ttf_glyph(r, rlen, cp), 0);
+        assert_int_equal(rc_ttf_glyph(r, rlen, cp) != 0, cp == 'H');
+    /* none at all: hb-subset leaves no (3,1) cmap, so the copy is refused
+     * (libharu needs one) and the caller embeds the original */
+    assert_int_equal(rc_ttf_reduce(f->a, f->orig, f->olen, codes, 0, &r, &rlen), RC_ERR_DATA);
+    assert_null(r);
 }
 
 static void test_libharu_loads_it(void **state)

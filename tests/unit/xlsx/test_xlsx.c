@@ -215,6 +215,14 @@ static void setup_doc_lang(fx *f, const char *csvname, unsigned flags, const cha
         rc_diag_print(f->d, stderr);
         fail_msg("data does not build");
     }
+    /* The Cover sheet hashes the INI file: give the parsed text a real file,
+     * beside the output directory so the outputs there stay countable. */
+    char *ini_path = rc_arena_printf(f->a, "%s.ini", dir);
+    FILE *fp = fopen(ini_path, "w");
+    assert_non_null(fp);
+    fputs(ini, fp);
+    fclose(fp);
+    f->cfg->path = ini_path;
     memset(&f->doc, 0, sizeof f->doc);
     f->doc.cfg = f->cfg;
     f->doc.data = &f->data;
@@ -228,6 +236,7 @@ static void setup_doc(fx *f, const char *csvname)
 
 static void teardown_doc(fx *f)
 {
+    unlink(f->cfg->path);
     rc_diag_free(f->d);
     rc_arena_free(f->a);
 }
@@ -546,23 +555,25 @@ static void test_split_sheets(void **state)
         char *x;
         size_t n;
         assert_int_equal(rc_read_file(f.a, out, &x, &n), RC_OK);
-        assert_non_null(find_bytes(x, n, "xl/worksheets/sheet3.xml", 24));
-        assert_null(find_bytes(x, n, "xl/worksheets/sheet4.xml", 24));
+        /* Cover, Contents, s, s (2), Fields */
+        assert_non_null(find_bytes(x, n, "xl/worksheets/sheet5.xml", 24));
+        assert_null(find_bytes(x, n, "xl/worksheets/sheet6.xml", 24));
         if (cm) {
             assert_null(find_bytes(x, n, "xl/tables/", 10));
-        } else {
-            assert_non_null(find_bytes(x, n, "xl/tables/table2.xml", 20));
-            assert_null(find_bytes(x, n, "xl/tables/table3.xml", 20));
+        } else { /* s, s (2), the Contents and the Fields */
+            assert_non_null(find_bytes(x, n, "xl/tables/table4.xml", 20));
+            assert_null(find_bytes(x, n, "xl/tables/table5.xml", 20));
         }
         unlink(out);
     }
-    /* Without options: one sheet and Fields. */
+    /* Without options: Cover, Contents, one sheet and Fields. */
     const char *out = path_in("one.xlsx");
     assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, out, 0, NULL, f.d), RC_OK);
     char *x;
     size_t n;
     assert_int_equal(rc_read_file(f.a, out, &x, &n), RC_OK);
-    assert_null(find_bytes(x, n, "xl/worksheets/sheet3.xml", 24));
+    assert_non_null(find_bytes(x, n, "xl/worksheets/sheet4.xml", 24));
+    assert_null(find_bytes(x, n, "xl/worksheets/sheet5.xml", 24));
     assert_int_equal(rc_diag_errors(f.d), 0);
     clean_outputs();
     teardown_doc(&f);
@@ -743,14 +754,17 @@ static void test_fields_lists_continuations(void **state)
     const char *out = path_in("split.xlsx");
     assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, out, 0, &o, f.d), RC_OK);
     const char *wb = member_text(f.a, out, "xl/workbook.xml");
-    assert_non_null(strstr(wb, "<sheet name=\"s\" sheetId=\"1\""));
-    assert_non_null(strstr(wb, "<sheet name=\"s (2)\" sheetId=\"2\""));
-    assert_non_null(strstr(wb, "<sheet name=\"Fields\" sheetId=\"3\""));
-    const char *fields = member_text(f.a, out, "xl/worksheets/sheet3.xml");
+    /* after the Cover and the Contents */
+    assert_non_null(strstr(wb, "<sheet name=\"Cover\" sheetId=\"1\""));
+    assert_non_null(strstr(wb, "<sheet name=\"Contents\" sheetId=\"2\""));
+    assert_non_null(strstr(wb, "<sheet name=\"s\" sheetId=\"3\""));
+    assert_non_null(strstr(wb, "<sheet name=\"s (2)\" sheetId=\"4\""));
+    assert_non_null(strstr(wb, "<sheet name=\"Fields\" sheetId=\"5\""));
+    const char *fields = member_text(f.a, out, "xl/worksheets/sheet5.xml");
     assert_non_null(strstr(fields, "<t>Sheet</t>"));
     assert_non_null(strstr(fields, "<t>s, s (2)</t>"));
     /* The continuation sheet has the header row and the third data row. */
-    const char *s2 = member_text(f.a, out, "xl/worksheets/sheet2.xml");
+    const char *s2 = member_text(f.a, out, "xl/worksheets/sheet4.xml");
     assert_non_null(strstr(s2, "<t>cont</t>"));
     assert_non_null(strstr(s2, "<t>R3</t>"));
     assert_null(strstr(s2, "<t>R1</t>"));
