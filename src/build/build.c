@@ -40,53 +40,6 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static void print_number(FILE *f, const rc_metric_value *m)
-{
-    char buf[32];
-    if (isnan(m->value) || isinf(m->value))
-        fputs("null", f);
-    else if (m->integral || (fabs(m->value) < 1e15 && m->value == floor(m->value)))
-        fprintf(f, "%.0f", m->value);
-    else
-        fputs(rc_shortest_double(buf, m->value), f);
-}
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
-static void print_metrics(const rc_options *o, const rc_data *data)
-{
-    FILE *f = o->out ? o->out : stdout;
-    if (o->json) {
-        fputc('{', f);
-        for (size_t i = 0; i < data->nmetrics; i++) {
-            fputs(i ? ",\n  " : "\n  ", f);
-            json_string(f, data->metrics[i].name);
-            fputs(": ", f);
-            print_number(f, &data->metrics[i]);
-        }
-        fputs(data->nmetrics ? "\n}\n" : "}\n", f);
-        return;
-    }
-    for (size_t i = 0; i < data->nmetrics; i++) {
-        fprintf(f, "%s = ", data->metrics[i].name);
-        print_number(f, &data->metrics[i]);
-        fputc('\n', f);
-    }
-}
-
 /* mkdir -p; records whether it created the leaf so a failed build can
  * remove it again. */
 int rc_build_mkdirs(const char *path, bool *created)
@@ -779,7 +732,7 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
     if (st != RC_OK) return st;
 
     if (o->command == RC_CMD_METRICS) {
-        print_metrics(o, &data);
+        rc_build_print_metrics(o, &data);
         return RC_OK;
     }
 

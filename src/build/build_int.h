@@ -72,4 +72,7 @@ void rc_build_cache_free(rc_build_cache *c);
 rc_status rc_new_project(const rc_options *o, rc_diag *d);
 rc_status rc_watch(const rc_options *o, rc_diag *d);
 
+/* `reportc metrics`: every metric, as text or JSON (build_metrics.c). */
+void rc_build_print_metrics(const rc_options *o, const rc_data *data);
+
 #endif
