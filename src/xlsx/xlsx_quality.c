@@ -79,8 +79,13 @@ void rc_xlsx_quality_sheet(rc_xw *x, const rc_doc *doc)
             w[10] = rc_xw_fit(w[10], at);
         }
     }
-    for (uint32_t j = 0; j < NC; j++)
+    double total = 0;
+    for (uint32_t j = 0; j < NC; j++) {
         rc_xw_width(x, ws, j, w[j]);
+        total += w[j];
+    }
     worksheet_freeze_panes(ws, 1, 2);
-    rc_xw_check(x, worksheet_autofilter(ws, 0, 0, r > 1 ? r - 1 : 1, NC - 1), "an autofilter");
+    /* an Excel table and print setup, as the workbook's other sheets */
+    rc_xw_table(x, ws, 0, r > 1 ? r - 1 : 1, NC, head, "data_quality");
+    rc_xw_print(x, ws, 0, total);
 }
