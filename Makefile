@@ -9,7 +9,7 @@ PREFIX    ?= /usr/local
 # so the test targets install TeX as well for e2e/latex.
 TEST_DEPS := $(if $(filter true 1 yes,$(CI)),tex,test)
 
-.PHONY: all deps build report test test-asan test-valgrind install deb bench format format-check clean
+.PHONY: all deps build report test test-asan test-valgrind install deb bench bench-compare format format-check clean
 
 all: build
 
@@ -78,6 +78,11 @@ test-valgrind: build
 
 bench: build
 	@bench/bench.py --reportc $(BUILD)/reportc --latex
+
+# reportc against pdflatex x2 and Typst in one alternating run, and the pages
+# curve (bench/compare.py; Typst needs TYPST_DIR, see the script's help).
+bench-compare: build
+	@bench/compare.py --reportc $(BUILD)/reportc $(if $(TYPST_DIR),--typst-dir $(TYPST_DIR)) --pages 35,200,1000,5000
 
 format:
 	@clang-format -i src/main.c src/*/*.[ch] include/rc/*.h tests/unit/*/*.[ch]

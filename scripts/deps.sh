@@ -12,7 +12,7 @@
 set -eu
 mode=${1:-build}
 pkgs="build-essential cmake pkg-config zlib1g-dev libhpdf-dev libxlsxwriter-dev libinih-dev
-      libcmocka-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev
+      libcmocka-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev libdeflate-dev
       nettle-dev libutf8proc-dev libharfbuzz-dev libharfbuzz-subset0
       hyphen-en-gb hyphen-en-us hyphen-es hyphen-pt-pt"
 if [ "$mode" = test ] || [ "$mode" = tex ]; then

@@ -33,22 +33,37 @@ typedef struct rc_path_seg {
 
 typedef struct rc_draw_list rc_draw_list;
 
+/* One drawing operation. The fields of the kinds that never meet share
+ * storage (anonymous unions: the names stay op->text, op->segs, ...), so an
+ * op is 144 bytes, not 200: a page holds about 600 of them, and every page's
+ * list is kept until the PDF is written. Read only the fields of op->kind. */
 typedef struct rc_draw_op {
     rc_draw_kind kind;
-    double x, y, w, h, x2, y2;
+    rc_font_id font; /* TEXT */
     bool fill, stroke;
-    rc_rgb fill_rgb, stroke_rgb;
-    double line_width;
-    double dash; /* 0 = solid, else dash length (on = off) */
-    rc_font_id font;
-    double size;
-    const char *text; /* TEXT (not NUL-terminated: len) */
-    size_t len;
-    rc_path_seg *segs; /* PATH */
-    size_t nsegs;
-    const char *dest;          /* LINK (internal) / DEST id */
-    const char *uri;           /* LINK (external) */
-    const rc_draw_list *group; /* GROUP */
+    double x, y;
+    double w, h;     /* RECT, LINK */
+    rc_rgb fill_rgb; /* TEXT, RECT, PATH */
+    union {
+        struct { /* TEXT */
+            const char *text; /* not NUL-terminated: len */
+            size_t len;
+            double size;
+        };
+        struct { /* RECT, LINE, PATH */
+            double x2, y2; /* LINE */
+            rc_rgb stroke_rgb;
+            double line_width;
+            double dash;       /* 0 = solid, else dash length (on = off) */
+            rc_path_seg *segs; /* PATH */
+            size_t nsegs;
+        };
+        struct {                /* LINK, DEST */
+            const char *dest;   /* LINK (internal) / DEST id */
+            const char *uri;    /* LINK (external) */
+        };
+        const rc_draw_list *group; /* GROUP */
+    };
 } rc_draw_op;
 
 struct rc_draw_list {

@@ -23,7 +23,6 @@ static rc_draw_op *push(rc_arena *a, rc_draw_list *l, rc_draw_kind kind)
     rc_draw_op op;
     memset(&op, 0, sizeof op);
     op.kind = kind;
-    op.line_width = 1.0;
     RC_PUSH(a, l->ops, op);
     return &l->ops.v[l->ops.n - 1];
 }

@@ -12,12 +12,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hyph_pat.h"
 #include "rc/unicode.h"
 #include "rc/util.h"
 
 enum { LEFT_MIN = 2, RIGHT_MIN = 3, MIN_LETTERS = 5, MAX_LETTERS = 60 };
 
+/* The patterns in hyph_pat's trie (read in a fraction of libhyphen's load
+ * time), or, for a dictionary hyph_pat does not take, libhyphen's. */
 struct rc_hyph {
+    rc_hyph_pat *pat;
     HyphenDict *dict;
 };
 
@@ -28,17 +32,20 @@ rc_hyph *rc_hyph_load(const char *dic_path, rc_loc loc, rc_diag *d)
         rc_diag_error(d, loc, "hyphenation dictionary '%s' not found", dic_path);
         return NULL;
     }
-    HyphenDict *dict = hnj_hyphen_load(dic_path);
-    if (!dict) {
+    rc_hyph_pat *pat = rc_hyph_pat_load(dic_path);
+    HyphenDict *dict = pat ? NULL : hnj_hyphen_load(dic_path);
+    if (!pat && !dict) {
         rc_diag_error(d, loc, "'%s' is not a hyphenation dictionary", dic_path);
         return NULL;
     }
     rc_hyph *h = malloc(sizeof *h);
     if (!h) {
-        hnj_hyphen_free(dict);
+        rc_hyph_pat_free(pat);
+        if (dict) hnj_hyphen_free(dict);
         rc_diag_error(d, loc, "out of memory loading hyphenation dictionary '%s'", dic_path);
         return NULL;
     }
+    h->pat = pat;
     h->dict = dict;
     return h;
 }
@@ -46,7 +53,8 @@ rc_hyph *rc_hyph_load(const char *dic_path, rc_loc loc, rc_diag *d)
 void rc_hyph_free(rc_hyph *h)
 {
     if (!h) return;
-    hnj_hyphen_free(h->dict);
+    rc_hyph_pat_free(h->pat);
+    if (h->dict) hnj_hyphen_free(h->dict);
     free(h);
 }
 
@@ -83,6 +91,7 @@ static size_t run_points(const rc_hyph *h, const char *word, const size_t *cps, 
     if (n < MIN_LETTERS || n > MAX_LETTERS) return count;
     char buf[4 * MAX_LETTERS + 8];
     char hy[4 * MAX_LETTERS + 8];
+    unsigned char last[MAX_LETTERS]; /* byte of buf ending each code point */
     size_t bl = 0;
     bool ascii = true;
     for (size_t i = 0; i < n; i++) {
@@ -91,10 +100,18 @@ static size_t run_points(const rc_hyph *h, const char *word, const size_t *cps, 
         if (rc_utf8_decode(word + cps[i], next - cps[i], &c) == 0) return count;
         ascii &= c < 0x80;
         bl += rc_utf8_encode(lower(c), buf + bl);
+        last[i] = (unsigned char)(bl - 1);
     }
     buf[bl] = '\0';
     memset(hy, 0, bl + 5);
-    if (ascii && h->dict->nextlevel) {
+    if (h->pat) {
+        /* hyph_pat gives a value per byte; keep those at code point ends,
+         * as libhyphen does for a UTF-8 dictionary. */
+        unsigned char v[4 * MAX_LETTERS + 8];
+        rc_hyph_pat_values(h->pat, buf, bl, v);
+        for (size_t i = 0; i < n; i++)
+            hy[i] = (char)('0' + v[last[i]]);
+    } else if (ascii && h->dict->nextlevel) {
         /* libhyphen keeps a file's patterns in the second level of the
          * dictionary (the first holds the implicit compound rules for '-'
          * and apostrophes, which never occur in a letter run). On a plain

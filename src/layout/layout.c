@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "rc/hash.h"
+
 const char *lo_word(const lo *L, rc_word w)
 {
     const char *s = L->loc ? rc_locale_word(L->loc, w) : NULL;
@@ -137,24 +139,40 @@ lo_item lo_unit_of(lo *L, lo_items *kids, double x, double w)
 
 /* ---- destinations ---------------------------------------------------- */
 
+/* Destinations are found by hash: a contents page asks for every heading's
+ * page, and a linear search made a long document quadratic. */
+/* The slot of id in the index: its entry, or the empty slot it would take. */
+static size_t dest_slot(const lo *L, const char *id)
+{
+    size_t mask = L->dest_cap - 1;
+    for (size_t i = (size_t)rc_hash_str(id, 0) & mask;; i = (i + 1) & mask)
+        if (!L->dest_tab[i] || strcmp(L->dests.v[L->dest_tab[i] - 1].id, id) == 0) return i;
+}
+
 void lo_register_dest(lo *L, const char *id, size_t page)
 {
     if (!id) return;
-    for (size_t i = 0; i < L->dests.n; i++)
-        if (strcmp(L->dests.v[i].id, id) == 0) return; /* first placement wins */
+    if (2 * (L->dests.n + 1) > L->dest_cap) {
+        size_t cap = L->dest_cap ? 2 * L->dest_cap : 64;
+        L->dest_tab = rc_arena_array(L->a, cap, sizeof *L->dest_tab);
+        L->dest_cap = cap;
+        for (size_t k = 0; k < L->dests.n; k++)
+            L->dest_tab[dest_slot(L, L->dests.v[k].id)] = (uint32_t)(k + 1);
+    }
+    size_t i = dest_slot(L, id);
+    if (L->dest_tab[i]) return; /* first placement wins */
     lo_dest d = {id, page};
     RC_PUSH(L->a, L->dests, d);
+    L->dest_tab[i] = (uint32_t)L->dests.n;
 }
 
 const char *lo_dest_label(const lo *L, const char *id)
 {
-    if (!id) return "";
-    for (size_t i = 0; i < L->dests.n; i++)
-        if (strcmp(L->dests.v[i].id, id) == 0) {
-            size_t p = L->dests.v[i].page;
-            return p < L->res->pages.n ? L->res->pages.v[p].label : "";
-        }
-    return "";
+    if (!id || !L->dest_cap) return "";
+    uint32_t k = L->dest_tab[dest_slot(L, id)];
+    if (!k) return "";
+    size_t p = L->dests.v[k - 1].page;
+    return p < L->res->pages.n ? L->res->pages.v[p].label : "";
 }
 
 /* ---- top-level walk -------------------------------------------------- */

@@ -208,6 +208,8 @@ struct lo {
     /* page builder results */
     rc_layout *res;
     RC_VEC(lo_dest) dests;
+    uint32_t *dest_tab; /* open-addressing index into dests (1 + index, 0 = empty) */
+    size_t dest_cap;    /* slots in dest_tab, a power of two */
     RC_VEC(lo_fixup) fixups;
 };
 

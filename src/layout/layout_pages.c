@@ -568,12 +568,19 @@ static void finish_page(lo *L, lo_pg *pg, pstate *ps, run *r)
         rc_draw_text(L->a, pg->fg, RC_FONT_REGULAR, fs, LO_LEFT + (LO_WIDTH - w) / 2,
                      LO_FOOTER_BASE, page.label, strlen(page.label), s->grey);
     }
-    /* background first, then everything else */
-    page.content = rc_draw_new(L->a);
-    for (size_t i = 0; i < pg->bg->ops.n; i++)
-        RC_PUSH(L->a, page.content->ops, pg->bg->ops.v[i]);
-    for (size_t i = 0; i < pg->fg->ops.n; i++)
-        RC_PUSH(L->a, page.content->ops, pg->fg->ops.v[i]);
+    /* Background first, then everything else: the foreground list itself
+     * when there is no background, else one exact copy (pushing op by op
+     * grew and abandoned a vector per page). */
+    page.content = pg->fg;
+    if (pg->bg->ops.n) {
+        size_t nb = pg->bg->ops.n, n = nb + pg->fg->ops.n;
+        rc_draw_op *v = rc_arena_array(L->a, n, sizeof *v);
+        memcpy(v, pg->bg->ops.v, nb * sizeof *v);
+        if (pg->fg->ops.n) memcpy(v + nb, pg->fg->ops.v, pg->fg->ops.n * sizeof *v);
+        page.content = rc_draw_new(L->a);
+        page.content->ops.v = v;
+        page.content->ops.n = page.content->ops.cap = n;
+    }
     RC_PUSH(L->a, L->res->pages, page);
     ps->number++;
     ps->opening = false;

@@ -11,7 +11,7 @@
  * but readers sum them in floating point and the last-bit differences move
  * glyphs across subpixel boundaries (pdftoppm: 4 of 35 sample pages differ)
  * and reorder pdftotext's words on shared baselines. The finished page is
- * deflated here (RC_PDF_ZLEVEL) and handed to libharu as an already encoded
+ * deflated here (libdeflate, RC_PDF_ZLEVEL) and handed to libharu as an already encoded
  * stream. Internal links are queued until every destination exists. */
 #include <math.h>
 #include <string.h>
@@ -571,26 +571,17 @@ bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
 {
     if (!d || !d->stream || d->stream->type != HPDF_STREAM_MEMORY)
         return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
-    if (!p->zinit) {
-        memset(&p->z, 0, sizeof p->z);
-        if (deflateInit(&p->z, RC_PDF_ZLEVEL) != Z_OK) return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
-        p->zinit = true;
-    } else if (deflateReset(&p->z) != Z_OK) {
+    if (!p->lc && !(p->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL)))
         return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
-    }
-    size_t bound = deflateBound(&p->z, (uLong)n);
+    size_t bound = libdeflate_zlib_compress_bound(p->lc, n);
     if (bound > p->zcap) {
         p->zcap = bound * 2;
         p->zs = rc_arena_alloc(p->a, p->zcap);
     }
-    p->z.next_in = (Bytef *)(uintptr_t)data;
-    p->z.avail_in = (uInt)n;
-    p->z.next_out = p->zs;
-    p->z.avail_out = (uInt)p->zcap;
-    if (deflate(&p->z, Z_FINISH) != Z_STREAM_END) return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+    size_t out = libdeflate_zlib_compress(p->lc, data, n, p->zs, p->zcap);
+    if (out == 0) return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
     HPDF_MemStream_FreeData(d->stream);
-    if (!rc_pdf_ok(p, HPDF_Stream_Write(d->stream, p->zs, (HPDF_UINT)(p->zcap - p->z.avail_out))))
-        return false;
+    if (!rc_pdf_ok(p, HPDF_Stream_Write(d->stream, p->zs, (HPDF_UINT)out))) return false;
     d->filter = HPDF_STREAM_FILTER_NONE;
     d->write_fn = flate_key;
     return true;
@@ -614,6 +605,6 @@ void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
 
 void rc_pdf_draw_end(rc_pdf *p)
 {
-    if (p->zinit) deflateEnd(&p->z);
-    p->zinit = false;
+    libdeflate_free_compressor(p->lc);
+    p->lc = NULL;
 }

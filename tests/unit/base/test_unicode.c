@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include <utf8proc.h>
+
 #include "rc/arena.h"
 #include "rc/unicode.h"
 #include "rc/util.h"
@@ -41,6 +43,40 @@ static void test_nfc(void **state)
     r = rc_unicode_nfc(NULL, decomposed, strlen(decomposed), &n);
     assert_memory_equal(r, composed, n);
     free((void *)r);
+    rc_arena_free(a);
+}
+
+/* rc_unicode_nfc normalises only the runs from U+0300 on (with the code
+ * point before each); that must give what one utf8proc_map call over the
+ * whole string gives, wherever the runs fall. */
+static void test_nfc_pieces_match_whole(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "Co\xCC\x81rdoba \xE2\x80\x94 Ko\xCC\x88ln and Zu\xCC\x88rich",
+        "\xCC\x81 starts with a mark",                     /* a mark with nothing before */
+        "x\xCC\xA3\xCC\x87 and q\xCC\x87\xCC\xA3 reorder", /* marks of two classes */
+        "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8 hangul",      /* jamo L V T compose */
+        "\xC3\xA9\xCC\x81 precomposed then a mark",
+        "end with a mark e\xCC\x81",
+        "\xE2\x84\xAB\xE2\x84\xA6 singletons, \xE2\x80\x9Cquotes\xE2\x80\x9D stay",
+        "plain ascii only",
+        "\xCE\xB1\xCC\x81\xCE\xB2 greek tonos",
+    };
+    rc_arena *a = rc_arena_new();
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *s = cases[k];
+        utf8proc_uint8_t *whole = NULL;
+        utf8proc_ssize_t wn = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)strlen(s),
+                                           &whole, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        assert_true(wn >= 0);
+        size_t n;
+        const char *r = rc_unicode_nfc(a, s, strlen(s), &n);
+        assert_non_null(r);
+        assert_int_equal(n, (size_t)wn);
+        assert_memory_equal(r, whole, n);
+        free(whole);
+    }
     rc_arena_free(a);
 }
 
@@ -88,6 +124,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nfc),
+        cmocka_unit_test(test_nfc_pieces_match_whole),
         cmocka_unit_test(test_simple),
         cmocka_unit_test(test_classes),
     };

@@ -63,6 +63,27 @@ static void test_arena_grow_in_place(void **state)
     rc_arena_free(a);
 }
 
+/* A vector past 64 KB lives in a block of its own and grows by realloc even
+ * with allocations in between: the arena ends up holding its final capacity
+ * plus what was allocated before it moved there, not every doubling. */
+static void test_arena_big_vector_not_abandoned(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    RC_VEC(double) v = {0};
+    for (int i = 0; i < 1 << 20; i++) {
+        RC_PUSH(a, v, (double)i);
+        if (i % 1000 == 0) (void)rc_arena_strdup(a, "interleaved");
+    }
+    assert_int_equal(v.n, 1u << 20);
+    for (int i = 0; i < 1 << 20; i += 4099)
+        assert_true(v.v[i] == (double)i);
+    /* 8 MiB of doubles; doubling and abandoning would hold about 16 MiB. */
+    assert_true(rc_arena_used(a) < (9u << 20));
+    assert_true(rc_arena_used(a) >= (8u << 20));
+    rc_arena_free(a);
+}
+
 static void test_diag_format_and_order(void **state)
 {
     (void)state;
@@ -376,6 +397,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena_alloc_and_vec),
         cmocka_unit_test(test_arena_grow_in_place),
+        cmocka_unit_test(test_arena_big_vector_not_abandoned),
         cmocka_unit_test(test_diag_format_and_order),
         cmocka_unit_test(test_diag_suggest),
         cmocka_unit_test(test_diag_strict),

@@ -11,13 +11,19 @@
 
 #include <hyphen.h>
 
+#include "../../../src/layout/hyph_pat.h"
 #include "rc/diag.h"
 #include "rc/layout.h"
 
 #define GB "/usr/share/hyphen/hyph_en_GB.dic"
 
+static char cache_dir[] = "/tmp/rc-hyph-cache-XXXXXX";
+
 static int setup(void **state)
 {
+    /* The pattern cache goes to a directory of this test's own. */
+    if (!mkdtemp(cache_dir)) return -1;
+    setenv("REPORTC_CACHE_DIR", cache_dir, 1);
     rc_diag *d = rc_diag_new();
     rc_hyph *h = rc_hyph_load(GB, (rc_loc){"r.ini", 7, 1}, d);
     assert_int_equal(rc_diag_count(d), 0);
@@ -30,6 +36,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     rc_hyph_free(*state);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache_dir);
+    if (system(cmd) != 0) return -1;
     return 0;
 }
 
@@ -168,6 +177,177 @@ static void test_fast_path_agrees(void **state)
     hnj_hyphen_free(dict);
 }
 
+/* hyph_pat reads the pattern file itself instead of hnj_hyphen_load; on
+ * every letter run of the sample report's chapters (and accented words) its
+ * values must give libhyphen's points, for the British and American patterns.
+ * Returns the number of words compared. */
+static size_t compare_file(const char *dic, const char *path, const rc_hyph_pat *pat,
+                           HyphenDict *dict)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char text[1 << 17];
+    size_t tn = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[tn] = 0;
+    size_t words = 0;
+    for (size_t i = 0; i < tn;) {
+        /* A run of ASCII letters and two-byte Latin letters, lower-cased. */
+        char w[256];
+        size_t wl = 0, cp = 0, last[64];
+        while (i < tn && wl < 240 && cp < 60) {
+            unsigned char c = (unsigned char)text[i];
+            if ((c | 32) >= 'a' && (c | 32) <= 'z') {
+                w[wl++] = (char)(c | 32);
+                i++;
+            } else if ((c == 0xC3 || c == 0xC4 || c == 0xC5) && i + 1 < tn) {
+                unsigned char c2 = (unsigned char)text[i + 1];
+                if (c == 0xC3 && c2 >= 0x80 && c2 <= 0x9E && c2 != 0x97) c2 += 0x20;
+                w[wl++] = (char)c;
+                w[wl++] = (char)c2;
+                i += 2;
+            } else {
+                break;
+            }
+            last[cp++] = wl - 1;
+        }
+        if (cp == 0) {
+            i++;
+            continue;
+        }
+        if (cp < 5) continue;
+        unsigned char v[256];
+        rc_hyph_pat_values(pat, w, wl, v);
+        char hy[300] = {0};
+        char **rep = NULL;
+        int *rpos = NULL, *cut = NULL;
+        assert_int_equal(hnj_hyphen_hyphenate2(dict, w, (int)wl, hy, NULL, &rep, &rpos, &cut), 0);
+        assert_null(rep);
+        for (size_t k = 1; k + 3 < cp; k++)
+            if (((hy[k] - '0') & 1) != (v[last[k]] & 1)) {
+                print_error("%s: '%.*s' at %zu: libhyphen %c, hyph_pat %d\n", dic, (int)wl, w, k,
+                            hy[k], v[last[k]]);
+                fail();
+            }
+        words++;
+    }
+    return words;
+}
+
+static void test_patterns_agree_with_libhyphen(void **state)
+{
+    (void)state;
+    static const char *const dics[] = {GB, "/usr/share/hyphen/hyph_en_US.dic"};
+    static const char *const files[] = {
+        "config/iuc-lac-2019/chapters/01-introduction.md",
+        "config/iuc-lac-2019/chapters/02-historical-ties.md",
+        "config/iuc-lac-2019/chapters/03-survey-lessons.md",
+        "config/iuc-lac-2019/chapters/04-way-forward.md",
+        "config/iuc-lac-2019/chapters/05-conclusions.md",
+        "config/iuc-lac-2019/chapters/abbreviations.md",
+        "config/iuc-lac-2019/chapters/abstract.md",
+        "config/iuc-lac-2019/chapters/acknowledgements.md",
+        "config/iuc-lac-2019/chapters/annex-pairings.md",
+        "config/iuc-lac-2019/chapters/authors.md",
+        "config/iuc-lac-2019/chapters/executive-summary.md",
+        "config/iuc-lac-2019/chapters/foreword.md",
+        "config/iuc-lac-2019/chapters/references.md",
+        "tests/unit/layout/hyph_words.txt",
+    };
+    for (size_t d = 0; d < 2; d++) {
+        rc_hyph_pat *pat = rc_hyph_pat_load(dics[d]);
+        assert_non_null(pat);
+        HyphenDict *dict = hnj_hyphen_load(dics[d]);
+        assert_non_null(dict);
+        size_t words = 0;
+        for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
+            words += compare_file(dics[d], files[k], pat, dict);
+        assert_true(words > 3000); /* the comparison really ran */
+        hnj_hyphen_free(dict);
+        rc_hyph_pat_free(pat);
+    }
+}
+
+/* The second load of a dictionary maps the cache the first one wrote and
+ * gives the same values; a damaged cache file is ignored and rewritten; an
+ * empty REPORTC_CACHE_DIR turns the cache off. */
+static void test_pattern_cache(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"internationalisation", "r\xC3\xA9servation",
+                                        "universities", "hyphenation", "cooperation"};
+    char sub[256];
+    snprintf(sub, sizeof sub, "%s/c", cache_dir);
+    setenv("REPORTC_CACHE_DIR", sub, 1);
+    rc_hyph_pat *parsed = rc_hyph_pat_load(GB);
+    assert_non_null(parsed);
+    assert_false(rc_hyph_pat_cached(parsed));
+    rc_hyph_pat *mapped = rc_hyph_pat_load(GB);
+    assert_non_null(mapped);
+    assert_true(rc_hyph_pat_cached(mapped));
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+        unsigned char a[64], b[64];
+        size_t n = strlen(words[k]);
+        rc_hyph_pat_values(parsed, words[k], n, a);
+        rc_hyph_pat_values(mapped, words[k], n, b);
+        assert_memory_equal(a, b, n);
+    }
+    rc_hyph_pat_free(mapped);
+    /* Cut every cache file in half: the next load parses again. */
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "for f in '%s'/hyph-*; do truncate -s 1000 \"$f\"; done", sub);
+    assert_int_equal(system(cmd), 0);
+    rc_hyph_pat *again = rc_hyph_pat_load(GB);
+    assert_non_null(again);
+    assert_false(rc_hyph_pat_cached(again));
+    rc_hyph_pat_free(again);
+    again = rc_hyph_pat_load(GB); /* and it was written afresh */
+    assert_true(rc_hyph_pat_cached(again));
+    rc_hyph_pat_free(again);
+    setenv("REPORTC_CACHE_DIR", "", 1);
+    again = rc_hyph_pat_load(GB);
+    assert_false(rc_hyph_pat_cached(again));
+    rc_hyph_pat_free(again);
+    rc_hyph_pat_free(parsed);
+    setenv("REPORTC_CACHE_DIR", cache_dir, 1);
+}
+
+/* What hyph_pat does not model is refused, so hyph.c hands it to libhyphen. */
+static void test_pattern_features_refused(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "KOI8-R\n1ab\n",                     /* another charset */
+        "UTF-8\n1ab\nNEXTLEVEL\n1cd\n",      /* compound levels */
+        "UTF-8\nsz1sz/sz=sz,2,3\n",           /* non-standard hyphenation */
+        "UTF-8\n^^e9" "1ab\n",                   /* hex escapes */
+    };
+    char path[] = "/tmp/rc-hyph-XXXXXX";
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        FILE *f = fdopen(fd, "w");
+        fputs(bad[k], f);
+        fclose(f);
+        assert_null(rc_hyph_pat_load(path));
+        remove(path);
+        strcpy(path, "/tmp/rc-hyph-XXXXXX");
+    }
+    /* A Latin-1 file is read as its UTF-8 equivalent. */
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    fputs("ISO8859-1\n% comment\nLEFTHYPHENMIN 2\n\xE9" "1r\n", f);
+    fclose(f);
+    rc_hyph_pat *pat = rc_hyph_pat_load(path);
+    remove(path);
+    assert_non_null(pat);
+    unsigned char v[8];
+    rc_hyph_pat_values(pat, "a\xC3\xA9rb", 5, v); /* "aérb": 1 between é and r */
+    assert_int_equal(v[2], 1);
+    assert_int_equal(v[0] + v[1] + v[3], 0);
+    rc_hyph_pat_free(pat);
+}
+
 static void test_missing_dictionary(void **state)
 {
     (void)state;
@@ -193,6 +373,9 @@ int main(void)
         cmocka_unit_test(test_compounds),
         cmocka_unit_test(test_cap_respected),
         cmocka_unit_test(test_fast_path_agrees),
+        cmocka_unit_test(test_patterns_agree_with_libhyphen),
+        cmocka_unit_test(test_pattern_features_refused),
+        cmocka_unit_test(test_pattern_cache),
         cmocka_unit_test(test_missing_dictionary),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
