@@ -86,6 +86,9 @@ typedef struct rc_node {
     const char *number; /* "2.1", "Annex 1"; FIGURE/TABLE/BOX "6"; NULL if none */
     rc_part part;       /* HEADING, SECTION */
     bool in_toc;        /* HEADING listed in contents and outline */
+    /* HEADING opening a file, from its {key=value} attributes (doc_attr.c) */
+    const char *short_title; /* running heads use it instead of the title; NULL: none */
+    bool share_page;         /* the part may start on the previous part's page */
 
     bool ordered;      /* LIST */
     int start;         /* LIST start number */
@@ -155,7 +158,10 @@ rc_status rc_doc_finish(rc_doc *doc, rc_diag *d);
  *   Unnumbered headings get ids from their text: "sec-abstract", made unique
  *   with "-2", "-3"... Headings inside boxes and footnotes are never in_toc.
  * Footnote definitions have ids "fn-N", the first reference to each "fnref-N".
- * Placeholders are not expanded inside code spans and code blocks. */
+ * Placeholders are not expanded inside code spans and code blocks.
+ * The level-1 heading opening a file may end with attributes in Pandoc's
+ * syntax, {short_title="Short" share_page=yes}: they are removed from the
+ * title and set short_title / share_page on the heading (docs/config.md). */
 
 /* The PDF library's limits (doc_limits.c): headings in the outline, link
  * targets and the document information longer than a PDF string may be

@@ -145,6 +145,25 @@ static void sliver_labels(const bars *b, const double *cx, const double *v, size
     }
 }
 
+/* Labels of the segments of one vertical stacked bar too short to hold
+ * them: right of the bar, each joined to the middle of its segment by a
+ * short leader, moved up as little as needed not to overlap (cy[] bottom
+ * to top). */
+static void sliver_labels_v(const bars *b, const double *cy, const double *v, size_t n,
+                            double right, double size)
+{
+    rc_chart_ctx *x = b->x;
+    double th = rc_chart_lh(x, RC_FONT_BOLD, size), below = -1e9;
+    for (size_t k = 0; k < n; k++) {
+        double ly = cy[k];
+        if (ly - th / 2 < below + 0.5) ly = below + 0.5 + th / 2;
+        rc_draw_line(x->a, x->l, right, cy[k], right + 3.5, ly, x->ink, 0.5);
+        rc_chart_label(x, RC_FONT_BOLD, size, rc_chart_fmt(x, v[k], -1), right + 4.5, ly, -1,
+                       x->ink);
+        below = ly + th / 2;
+    }
+}
+
 /* Width a category label may take: its slot, or when staggered (every
  * other label on a second row) two slots — one and a half at the ends, which
  * have no neighbour on one side but must stay inside the plot. */
@@ -238,10 +257,30 @@ static double vertical_panel(const bars *b, const rc_chart_panel *p, double px, 
     if (gw > cap) gw = cap;
     double bw = b->stacked ? gw : gw / (double)ns;
     double vs = value_size(b, p, b->stacked ? bw - 2 : ns == 1 ? slot - 2 : bw - 0.5);
+    /* stacked: segments too short for their value (a 3 % sliver) are
+     * labelled right of the bar; the bar narrows and moves left within its
+     * slot to leave that room */
+    double sliver_size = RC_CHART_MIN_PT, sliver_w = 0;
+    for (size_t i = 0; b->stacked && i < p->ncat; i++)
+        for (size_t s = 0; s < p->nseries; s++) {
+            double v = p->series[s].values[i];
+            if (v > 0 && !segment_fits(b, v, bw, v * scale, vs)) {
+                double tw = rc_chart_tws(x, RC_FONT_BOLD, rc_chart_fmt(x, v, -1), sliver_size);
+                if (tw + 6 > sliver_w) sliver_w = tw + 6;
+            }
+        }
+    if (sliver_w > 0) {
+        if (gw > slot - sliver_w - 2) gw = fmax(slot - sliver_w - 2, 0.3 * slot);
+        bw = gw;
+        vs = value_size(b, p, bw - 2);
+    }
     double vdesc = rc_chart_desc(x, RC_FONT_BOLD, vs);
+    double *scy = rc_arena_array(x->a, p->nseries + 1, sizeof *scy);
+    double *sv = rc_arena_array(x->a, p->nseries + 1, sizeof *sv);
     for (size_t i = 0; i < p->ncat; i++) {
-        double gx = x0 + slot * ((double)i + 0.5) - gw / 2;
+        double gx = x0 + slot * ((double)i + 0.5) - (gw + sliver_w) / 2;
         double acc = 0;
+        size_t nsl = 0;
         for (size_t s = 0; s < p->nseries; s++) {
             double v = p->series[s].values[i];
             if (v < 0) v = 0;
@@ -253,7 +292,10 @@ static double vertical_panel(const bars *b, const rc_chart_panel *p, double px, 
             rc_draw_rect(x->a, x->l, bx, by, drawn_w, bh, &b->colours[s],
                          bh > 0 ? rc_chart_edge(x, b->colours[s], &e) : NULL, RC_CHART_EDGE_W);
             if (b->stacked) {
-                segment_label(b, v, b->colours[s], bx, by, bw, bh, vs);
+                if (!segment_label(b, v, b->colours[s], bx, by, bw, bh, vs) && v > 0) {
+                    scy[nsl] = by + bh / 2;
+                    sv[nsl++] = v;
+                }
             } else {
                 const char *t = rc_chart_fmt(x, v, -1);
                 double tw = rc_chart_tws(x, RC_FONT_BOLD, t, vs);
@@ -262,6 +304,7 @@ static double vertical_panel(const bars *b, const rc_chart_panel *p, double px, 
             }
             acc += v;
         }
+        if (nsl) sliver_labels_v(b, scy, sv, nsl, gx + gw, sliver_size);
         if (b->stacked && !x->c->percent && p->nseries > 1) {
             const char *t = rc_chart_fmt(x, acc, -1);
             double tw = rc_chart_tws(x, RC_FONT_BOLD, t, vs);

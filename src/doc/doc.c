@@ -190,6 +190,8 @@ static void dump_node(const rc_node *n, FILE *out, int depth)
         dump_attr(out, "number=", n->number);
         dump_attr(out, "id=", n->id);
         if (n->in_toc) fputs(" toc", out);
+        dump_attr(out, "short_title=", n->short_title);
+        if (n->share_page) fputs(" share_page", out);
         break;
     case RC_NODE_LIST:
         fprintf(out, " %s", n->ordered ? "ordered" : "bullet");

@@ -94,6 +94,12 @@ rc_node *rc_md_section(rc_doc_state *st, const char *file, const char *text, siz
 void rc_md_into(rc_doc_state *st, const char *file, const char *text, size_t len, md_mode mode,
                 rc_node *parent, rc_loc err_loc);
 
+/* doc_attr.c */
+/* Reads and removes the attribute block ({short_title="..." share_page=yes})
+ * ending heading h's source line; part_title: h opens its file (elsewhere a
+ * block is an error). */
+void rc_md_heading_attrs(rc_md *m, rc_node *h, bool part_title);
+
 /* doc_inline.c */
 /* A run of adjacent cmark text nodes merged into lit: segment i starts at
  * byte off of lit and at source line:col (0:0 when cmark gave none). */

@@ -245,8 +245,11 @@ static void heading(rc_md *m, cmark_node *c, rc_node *parent, rc_loc loc)
     }
     h->level = level < 1 ? 1 : level;
     h->part = m->part;
+    bool part_title = m->mode == MD_SECTION && h->level == 1 && parent->type == RC_NODE_SECTION &&
+                      !parent->first;
     rc_node_append(parent, h);
     rc_md_inlines(m, c, h, loc);
+    rc_md_heading_attrs(m, h, part_title);
     /* A heading without text would vanish from the page and the contents
      * while still taking a number. */
     const char *text = rc_node_plain_text(m->st->a, h);

@@ -432,6 +432,15 @@ static void title(lx *x, const rc_node *h)
     x->defer--;
 }
 
+/* The title of the running heads: the part's short_title or its title. */
+static void run_title(lx *x, const rc_node *h)
+{
+    if (h->short_title)
+        lx_str(x, h->short_title);
+    else
+        plain_title(x, h);
+}
+
 static void heading(lx *x, const rc_node *h)
 {
     static const char *const cmd[5] = {"chapter", "chapter", "section", "subsection", "paragraph"};
@@ -444,6 +453,7 @@ static void heading(lx *x, const rc_node *h)
         lx_flush_notes(x);
         return;
     }
+    bool shared = false;
     lx_puts(x, "\n");
     if (h->part == RC_PART_MAIN && h->numbered && h->number && lv <= 3) {
         lx_printf(x, "\\setcounter{%s}{%d}\\%s[", cmd[lv], counter_before(h->number), cmd[lv]);
@@ -460,12 +470,17 @@ static void heading(lx *x, const rc_node *h)
         title(x, h);
         lx_puts(x, "}\\label{");
     } else {
+        /* share_page: the part starts on the previous part's page (the
+         * chapter's page break is switched off inside a group); LaTeX
+         * breaks the page itself when the part does not fit */
+        shared = lv == 1 && h->share_page;
+        if (shared) lx_puts(x, "{\\let\\clearpage\\relax\\let\\cleardoublepage\\relax\n");
         lx_printf(x, "\\%s*{", cmd[lv]);
         title(x, h);
         lx_puts(x, "}");
         if (lv == 1) {
             lx_puts(x, "\\markboth{");
-            plain_title(x, h);
+            run_title(x, h);
             lx_puts(x, "}{}");
         }
         lx_puts(x, "\\phantomsection");
@@ -477,7 +492,16 @@ static void heading(lx *x, const rc_node *h)
         lx_puts(x, "\\label{");
     }
     lx_label(x, h->id);
-    lx_puts(x, lv == 4 ? "}\n" : "}\n\n");
+    lx_puts(x, "}");
+    if (shared) lx_puts(x, "}");
+    if (h->short_title && h->number && lv == 1) { /* the running heads' title */
+        lx_puts(x, "\\markboth{");
+        lx_str(x, h->number);
+        lx_puts(x, "\\enspace ");
+        run_title(x, h);
+        lx_puts(x, "}{}");
+    }
+    lx_puts(x, lv == 4 ? "\n" : "\n\n");
     lx_flush_notes(x);
 }
 

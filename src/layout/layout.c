@@ -195,10 +195,12 @@ static const rc_node *first_heading(const rc_node *sec)
     return NULL;
 }
 
+/* The running heads' title: the part's short_title when it has one (the
+ * contents and the outline keep the full title). */
 static const char *running_title(lo *L, const rc_node *h)
 {
     if (!h) return "";
-    char *t = rc_node_plain_text(L->a, h);
+    const char *t = h->short_title ? h->short_title : rc_node_plain_text(L->a, h);
     if (h->number && *h->number) return rc_arena_printf(L->a, "%s %s", h->number, t ? t : "");
     return t ? t : "";
 }
@@ -216,7 +218,9 @@ static void section(lo *L, const rc_node *sec)
         np->restart = RC_PAGE_ROMAN;
         L->roman_started = true;
     }
-    np->running = running_title(L, first_heading(sec));
+    const rc_node *h = first_heading(sec);
+    np->running = running_title(L, h);
+    np->share = h && h->share_page && sec->first == h && np->restart < 0;
     lo_item it = {.kind = LO_NEWPAGE, .np = np};
     lo_push(L, it);
     lo_ctx c = lo_body_ctx(L);

@@ -99,6 +99,7 @@ typedef struct lo_newpage {
     bool header, footer; /* continuation pages show header / footer */
     bool full;           /* the page is a full-page design (no header/footer at all) */
     const char *running; /* running-header title from here on (NULL: keep) */
+    bool share;          /* no break when the part up to the next one fits below */
 } lo_newpage;
 
 typedef void (*lo_draw_fn)(lo *L, lo_pg *pg, const lo_item *it, double top);

@@ -354,6 +354,26 @@ static void flush_queue(lo *L, pstate *ps, lo_pg *pg, run *r)
     }
 }
 
+/* A part with share_page (its newpage item at index nl) may start on the
+ * current page, below what is there, when all of it (up to the next part)
+ * fits with its footnotes after a gap of two lines: a short part such as a
+ * list of authors then does not leave a page 80 % empty. A part that does
+ * not fit whole opens its page as usual, so a shared part is never split. */
+static bool shared_part_fits(lo *L, const pstate *ps, const run *r, size_t nl, double gap)
+{
+    const lo_items *v = &L->items;
+    if (ps->q.n) return false;
+    double h = gap, fnh = r->fnh;
+    for (size_t i = nl + 1; i < v->n && v->v[i].kind != LO_NEWPAGE; i++) {
+        h += v->v[i].h;
+        for (size_t k = 0; k < v->v[i].nfns; k++) {
+            if (fnh == 0) fnh = LO_FN_SEP;
+            fnh += v->v[i].fns[k]->unit->h;
+        }
+    }
+    return r->used + h + fnh <= LO_BODY_H;
+}
+
 /* Fills one page starting at ps->pos with the queued floats first (after
  * the rest of a paragraph the page starts inside: floats do not cut into
  * one). In simulation (pg == NULL) returns where the page must end; when
@@ -391,6 +411,10 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
         }
         if (it->is_float && was_pulled(ps, i)) continue;
         if (it->kind == LO_NEWPAGE) {
+            if (r->any && it->np->share && shared_part_fits(L, ps, r, i, 2 * L->st.leading)) {
+                r->used += 2 * L->st.leading;
+                continue;
+            }
             if (r->any) break;
             if (pg) apply_newpage(ps, it->np);
             continue;
@@ -708,6 +732,48 @@ static double choose_vscale(lo *L, const pstate *ps, const trial *a)
     return 0;
 }
 
+/* The page simulated from ps as it would be emitted when it ends before
+ * item stop (a legal break). */
+static trial simulate_to(lo *L, const pstate *ps, size_t stop)
+{
+    trial t;
+    t.end = stop;
+    t.next = *ps;
+    t.next.q = copy_idx(L, &ps->q);
+    t.next.pulled = copy_idx(L, &ps->pulled);
+    run r = {0};
+    run_page(L, &t.next, stop, NULL, &r);
+    t.empty = r.any ? LO_BODY_H - r.used - r.fnh : 0;
+    if (t.empty < 0) t.empty = 0;
+    return t;
+}
+
+/* A full page may end a few lines early when the next page is the last of
+ * its part's text, floats still wait after it (they did not fit) and it
+ * would stay more than 20 % empty: the lines moved over fill that hole
+ * (the sample's p22 before Box 4), as long as this page stays at most 15 %
+ * empty and the next one takes them with the same floats. Returns the
+ * item before which this page ends (SIZE_MAX: where it fills up). */
+static size_t choose_stop(lo *L, const pstate *ps, const trial *a)
+{
+    const double H = LO_BODY_H;
+    if (a->empty > 0.05 * H) return SIZE_MAX;
+    size_t pe = part_end(L, ps->pos);
+    if (a->end >= pe) return SIZE_MAX;
+    trial a2 = simulate(L, &a->next, SIZE_MAX, 0);
+    if (a2.end < pe || a2.next.q.n == 0 || a2.empty <= 0.2 * H) return SIZE_MAX;
+    for (size_t k = a->end; k-- > ps->pos + 1;) {
+        const lo_item *it = &L->items.v[k];
+        if (!it->brk || it->is_float || it->kind == LO_NEWPAGE) continue;
+        trial c = simulate_to(L, ps, k);
+        if (c.empty > 0.15 * H) break;
+        if (c.next.q.n != a->next.q.n) continue;
+        trial c2 = simulate(L, &c.next, SIZE_MAX, 0);
+        if (c2.end >= pe && c2.next.q.n == a2.next.q.n && c2.empty <= 0.2 * H) return k;
+    }
+    return SIZE_MAX;
+}
+
 void lo_paginate(lo *L)
 {
     pstate ps = {.style = RC_PAGE_ARABIC,
@@ -721,6 +787,8 @@ void lo_paginate(lo *L)
         size_t pull = choose_pull(L, &ps, &t);
         double vscale = pull == SIZE_MAX ? choose_vscale(L, &ps, &t) : 0;
         if (vscale > 0) t = simulate(L, &ps, SIZE_MAX, vscale);
+        size_t stop = pull == SIZE_MAX && vscale == 0 ? choose_stop(L, &ps, &t) : SIZE_MAX;
+        if (stop != SIZE_MAX) t.end = stop;
         size_t end = t.end;
         lo_pg pg = {.bg = rc_draw_new(L->a), .fg = rc_draw_new(L->a), .index = L->res->pages.n};
         run re = {0};
