@@ -224,15 +224,6 @@ static double fn_extra(const run *r, const lo_item *it)
     return h;
 }
 
-/* True when the item's footnotes not yet placed could not fit with it even
- * on an empty page. */
-static bool never_fits(const lo_item *it, double need, double H)
-{
-    run empty = {0};
-    double extra = fn_extra(&empty, it);
-    return extra > 0 && need + extra > H;
-}
-
 /* The first footnote of the item not yet on this page or an earlier one. */
 static const lo_fn *first_new(const run *r, const lo_item *it)
 {
@@ -272,11 +263,9 @@ static void place_split(lo *L, lo_pg *pg, run *r, pstate *ps, const lo_item *it,
     double room = H - r->used - need - r->fnh - (r->fnh == 0 ? LO_FN_SEP : 0);
     if (r->fnh == 0) r->fnh = LO_FN_SEP;
     fnparts rest = fit_parts(L, r, news.v, news.n, room > 0 ? room : 0);
-    fnparts carry = {0};
-    for (size_t i = 0; i < ps->carry.n; i++)
-        RC_PUSH(L->a, carry, ps->carry.v[i]);
-    for (size_t i = 0; i < rest.n; i++)
-        RC_PUSH(L->a, carry, rest.v[i]);
+    fnparts carry = {0}; /* a new vector: the simulation shares the old one */
+    for (size_t i = 0; i < ps->carry.n + rest.n; i++)
+        RC_PUSH(L->a, carry, i < ps->carry.n ? ps->carry.v[i] : rest.v[i - ps->carry.n]);
     ps->carry = carry;
     if (r->fns.n == 0) r->fnh = 0;
     place_item(L, pg, r, &bare, head);
@@ -450,7 +439,8 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
         }
         bool head = needs_head(r, it);
         double need = it->h + (head ? it->table->head_h : 0);
-        if (it->nfns && never_fits(it, need, H)) {
+        run none = {0}; /* its new footnotes cannot fit with it even on an empty page: */
+        if (it->nfns && fn_extra(&none, it) > 0 && need + fn_extra(&none, it) > H) {
             /* split its footnotes here if the item and a first footnote
              * line fit, else (unless forced) try the next page */
             const lo_fn *f0 = first_new(r, it);

@@ -78,6 +78,8 @@ for key in ("front", "chapters", "back", "annexes"):
     for rel in listed(key):
         md = open(os.path.join(here, rel), encoding="utf-8").read()
         md = re.sub(r"!\[\]\((figure|table|box):[^)]*\)", " ", md)  # placements
+        # heading attributes ({#id}, {short_title="..."}, {share_page=yes}) are not prose
+        md = re.sub(r"^(#{1,6} .*?)\s*\{[^{}]*\}\s*$", r"\1", md, flags=re.M)
         for b in blocks_of(plain(expand(md))):
             prose.append(words(b))
 for sec in cfg.sections():
