@@ -101,4 +101,10 @@ size_t rc_chart_pie_angles(const rc_chart *c, size_t panel, double *start, doubl
  * stack for stacked/likert charts), over all panels. */
 double rc_chart_value_max(const rc_chart *c);
 
+/* Alternative text for the chart in the language of loc (English when
+ * NULL or unsupported): its kind, the caption and its numbers as the chart
+ * prints them, cut after 40 values with a pointer to the figures workbook.
+ * c may be NULL (then only kind and caption). Allocated in a. */
+const char *rc_chart_alt(rc_arena *a, const rc_chart *c, const rc_locale *loc, const char *caption);
+
 #endif

@@ -188,6 +188,7 @@ typedef struct rc_figure_cfg {
     rc_str caption;
     rc_str source_line; /* key 'source' */
     rc_str note;
+    rc_str alt;       /* alternative text for the PDF (key 'alt'); empty: from the data */
     double height_mm; /* drawing height; 0 = not set (chart sizes it by type/data) */
     double width;     /* fraction of the text width (default 1) */
     rc_strlist items; /* tiles: "metric: label" entries ('|'-separated) */

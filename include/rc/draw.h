@@ -12,6 +12,7 @@
 #include "rc/arena.h"
 #include "rc/config.h"
 #include "rc/font.h"
+#include "rc/tag.h"
 
 typedef enum rc_draw_kind {
     RC_DRAW_TEXT, /* font, size, x, y (baseline), text/len, fill colour */
@@ -44,13 +45,21 @@ typedef struct rc_draw_op {
     double x, y;
     double w, h;     /* RECT, LINK */
     rc_rgb fill_rgb; /* TEXT, RECT, PATH */
+    /* Structure (rc/tag.h): the element this op's content belongs to; NULL
+     * is an artifact. Ops inside a GROUP without a tag of their own belong
+     * to the group's; a LINK's tag is its Link element. */
+    const rc_tag *tag;
     union {
-        struct { /* TEXT */
+        struct {              /* TEXT */
             const char *text; /* not NUL-terminated: len */
             size_t len;
             double size;
+            /* what the text stands for when read (PDF /ActualText), e.g.
+             * the whole word for the first half of a word hyphenated at a
+             * line end and "" for its second half; NULL: the text itself */
+            const char *actual;
         };
-        struct { /* RECT, LINE, PATH */
+        struct {           /* RECT, LINE, PATH */
             double x2, y2; /* LINE */
             rc_rgb stroke_rgb;
             double line_width;
@@ -58,9 +67,11 @@ typedef struct rc_draw_op {
             rc_path_seg *segs; /* PATH */
             size_t nsegs;
         };
-        struct {                /* LINK, DEST */
-            const char *dest;   /* LINK (internal) / DEST id */
-            const char *uri;    /* LINK (external) */
+        struct {                   /* LINK, DEST */
+            const char *dest;      /* LINK (internal) / DEST id */
+            const char *uri;       /* LINK (external) */
+            const char *link_text; /* LINK: visible text (the annotation's /Contents) */
+            size_t link_len;
         };
         const rc_draw_list *group; /* GROUP */
     };
@@ -68,6 +79,8 @@ typedef struct rc_draw_op {
 
 struct rc_draw_list {
     RC_VEC(rc_draw_op) ops;
+    const rc_tag *tag; /* stamped on every op appended (NULL: artifacts) */
+    rc_tags *tags;     /* when set, producers may add elements below tag (links) */
 };
 
 rc_draw_list *rc_draw_new(rc_arena *a);

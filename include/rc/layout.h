@@ -53,6 +53,8 @@ typedef struct rc_layout {
     RC_VEC(rc_page) pages;
     RC_VEC(rc_outline_entry) outline;
     RC_VEC(rc_placed_figure) figures; /* in page order */
+    /* the logical structure in reading order; the pages' ops point into it */
+    rc_tags *tags;
 } rc_layout;
 
 /* Hyphenation (libhyphen). NULL dictionary = no hyphenation. */

@@ -81,6 +81,7 @@ typedef struct rc_line {
     double ascent, descent; /* max over frags, pt (descent >= 0) */
     double ratio;           /* adjustment ratio used (justified lines) */
     bool hyphenated;        /* ends with an inserted hyphen */
+    bool space_end;         /* broken at a word space (not after a hyphen or dash) */
 } rc_line;
 
 typedef struct rc_para {

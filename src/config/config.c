@@ -64,10 +64,10 @@ static const char *const metric_keys[] = {"source", "op",     "field", "where",
                                           "of",     "format", "label"};
 static const char *const aggregate_keys[] = {"source", "kind",  "field", "fields",
                                              "by",     "where", "order", "label"};
-static const char *const figure_keys[] = {"type", "aggregate",  "value", "caption",     "source",
-                                          "note", "height",     "width", "items",       "data",
-                                          "left", "left_group", "right", "right_group", "color"};
-static const char *const table_keys[] = {"caption", "source",  "note",   "aggregate",
+static const char *const figure_keys[] = {
+    "type",  "aggregate", "value", "caption",    "source", "note",        "height", "width",
+    "items", "data",      "left",  "left_group", "right",  "right_group", "color",  "alt"};
+static const char *const table_keys[] = {"caption", "source",  "note",  "aggregate",
                                          "file",    "columns", "widths", "quality"};
 static const char *const box_keys[] = {"title", "file"};
 

@@ -519,6 +519,7 @@ static void figure(rc_cfgi *p, const rc_cfgi_sec *s, rc_figure_cfg *f)
     f->caption = rc_cfgi_req(p, s, "caption");
     f->source_line = rc_cfgi_str(p, s, "source");
     f->note = rc_cfgi_str(p, s, "note");
+    f->alt = rc_cfgi_str(p, s, "alt"); /* PDF alternative text; derived from the data if absent */
     /* 0 when absent: the chart module sizes the drawing by type and data. */
     f->height_mm = rc_cfgi_number(p, s, "height", 10, 250, 0);
     f->width = rc_cfgi_number(p, s, "width", 0.3, 1, 1);

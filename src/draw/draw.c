@@ -23,6 +23,7 @@ static rc_draw_op *push(rc_arena *a, rc_draw_list *l, rc_draw_kind kind)
     rc_draw_op op;
     memset(&op, 0, sizeof op);
     op.kind = kind;
+    op.tag = l->tag;
     RC_PUSH(a, l->ops, op);
     return &l->ops.v[l->ops.n - 1];
 }

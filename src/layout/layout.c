@@ -137,6 +137,25 @@ lo_item lo_unit_of(lo *L, lo_items *kids, double x, double w)
     return u;
 }
 
+/* ---- structure ------------------------------------------------------ */
+
+rc_tag *lo_tag(lo *L, rc_tag_type type)
+{
+    return rc_tag_add(L->a, L->tags, L->tag, type);
+}
+
+/* Headings follow the document's levels but never skip one on the way down
+ * (a level-3 heading straight after a level-1 one is tagged H2): assistive
+ * technology navigates by heading level (Matterhorn 14-003). */
+rc_tag *lo_heading_tag(lo *L, int level)
+{
+    if (level < 1) level = 1;
+    if (level > L->hlevel + 1) level = L->hlevel + 1;
+    if (level > 6) level = 6;
+    L->hlevel = level;
+    return lo_tag(L, rc_tag_heading(level));
+}
+
 /* ---- destinations ---------------------------------------------------- */
 
 /* Destinations are found by hash: a contents page asks for every heading's
@@ -224,7 +243,10 @@ static void section(lo *L, const rc_node *sec)
     lo_item it = {.kind = LO_NEWPAGE, .np = np};
     lo_push(L, it);
     lo_ctx c = lo_body_ctx(L);
+    rc_tag *outer = L->tag;
+    L->tag = lo_tag(L, RC_TAG_SECT);
     lo_blocks(L, &c, sec->first);
+    L->tag = outer;
 }
 
 static void walk(lo *L, const rc_node *root)
@@ -286,6 +308,8 @@ rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fon
     L->nfn = doc->footnotes.n;
     L->fn_by_num = rc_arena_array(a, L->nfn + 1, sizeof *L->fn_by_num);
     L->out.items = &L->items;
+    L->tags = out->tags = rc_tags_new(a, RC_TAG_DOCUMENT);
+    L->tag = L->tags->root;
 
     if (!fonts->f[RC_FONT_REGULAR]) {
         rc_loc none = {0};

@@ -203,8 +203,15 @@ void lo_emit_para(lo *L, const lo_ctx *c, const rc_para *p, double x, double lea
     size_t n = p ? p->nlines : 0;
     if (!n) {
         L->out.refs.n = 0;
+        L->leaf = NULL;
         return;
     }
+    rc_tag *tag = L->leaf ? L->leaf : lo_tag(L, RC_TAG_P);
+    L->leaf = NULL;
+    /* footnotes cited here are read inside the paragraph that cites them */
+    for (size_t i = 0; i < L->notes.n; i++)
+        L->notes.v[i]->parent = tag;
+    L->notes.n = 0;
     lo_item *lines = rc_arena_array(L->a, n, sizeof *lines);
     for (size_t k = 0; k < n; k++) {
         lo_item *it = &lines[k];
@@ -218,6 +225,7 @@ void lo_emit_para(lo *L, const lo_ctx *c, const rc_para *p, double x, double lea
         /* 2-line orphans and widows; no page ends on a hyphenated word */
         it->brk = k == 0 || (k >= 2 && n - k >= 2 && !p->lines[k - 1].hyphenated);
         it->span = c->span;
+        it->tag = tag;
     }
     if (L->mark.text) {
         lines[0].mark = L->mark.text;
@@ -226,6 +234,7 @@ void lo_emit_para(lo *L, const lo_ctx *c, const rc_para *p, double x, double lea
         lines[0].mark_rise = L->mark.rise;
         lines[0].mark_font = L->mark.font;
         lines[0].mark_colour = L->mark.colour;
+        lines[0].mark_tag = L->mark.tag;
         L->mark.text = NULL;
     }
     lines[0].dest = dest;
@@ -255,6 +264,7 @@ static void set_mark(lo *L, const char *text, double x, rc_font_id f, double siz
     L->mark.size = size;
     L->mark.rise = 0;
     L->mark.colour = col;
+    L->mark.tag = NULL;
 }
 
 /* ---- paragraphs and headings ----------------------------------------- */
@@ -320,6 +330,7 @@ void lo_chapter_title(lo *L, const char *number, const lo_runs *title, const cha
     }
     rc_para *p = lo_set(L, title, LO_WIDTH - ind, lead, RC_PARA_LEFT, false);
     lo_ctx c = lo_body_ctx(L);
+    L->leaf = lo_heading_tag(L, 1);
     lo_emit_para(L, &c, p, LO_LEFT + ind, lead, size, NULL);
     L->mark.text = NULL;
     lo_sub_end(L, saved);
@@ -376,6 +387,7 @@ void lo_heading(lo *L, const lo_ctx *c, const rc_node *h)
         set_mark(L, h->number, c->x, lo_font(L, st), size, col);
     }
     rc_para *p = lo_set(L, &r, c->w - ind, lead, RC_PARA_LEFT, false);
+    if (p && p->nlines) L->leaf = lo_heading_tag(L, h->level);
     lo_emit_para(L, c, p, c->x + ind, lead, size, NULL);
     L->mark.text = NULL;
     lo_sub_end(L, saved);
@@ -403,6 +415,7 @@ static void list(lo *L, const lo_ctx *c, const rc_node *n, int depth)
     if (n->tight) ic.parskip = 0.2 * c->leading;
     int num = n->start ? n->start : 1;
     lo_space(L, c->parskip);
+    rc_tag *outer = L->tag, *ltag = lo_tag(L, RC_TAG_L);
     for (const rc_node *it = n->first; it; it = it->next, num++) {
         if (it->type != RC_NODE_ITEM) continue;
         const char *m;
@@ -416,12 +429,18 @@ static void list(lo *L, const lo_ctx *c, const rc_node *n, int depth)
         }
         double mw = lo_text_width(L, f, c->size, m, strlen(m));
         set_mark(L, m, ic.x - 0.45 * c->size - mw, f, c->size, col);
+        L->tag = ltag;
+        rc_tag *li = lo_tag(L, RC_TAG_LI);
+        L->tag = li;
+        L->mark.tag = lo_tag(L, RC_TAG_LBL);
+        L->tag = lo_tag(L, RC_TAG_LBODY);
         for (const rc_node *b = it->first; b; b = b->next) {
             if (b->type == RC_NODE_LIST)
                 list(L, &ic, b, depth + 1);
             else
                 lo_block(L, &ic, b);
         }
+        L->tag = outer;
         L->mark.text = NULL;
         lo_space(L, ic.parskip);
     }
@@ -455,6 +474,7 @@ static void code_block(lo *L, const lo_ctx *c, const rc_node *n)
         nl += s[i] == '\n';
     lo_items kids = {0};
     size_t k = 0, i = 0;
+    rc_tag *tag = lo_tag(L, RC_TAG_P);
     while (i <= len) {
         size_t e = i;
         while (e < len && s[e] != '\n')
@@ -477,7 +497,8 @@ static void code_block(lo *L, const lo_ctx *c, const rc_node *n)
                       .x = c->x + pad + indent,
                       .w = c->w - 2 * pad - indent,
                       .base = lo_base(size, lead),
-                      .span = span};
+                      .span = span,
+                      .tag = tag};
         if (bl > 0) {
             it.para = lo_set(L, &r, it.w, lead, RC_PARA_LEFT, false);
             it.line = 0;
@@ -544,12 +565,27 @@ static lo_fn *footnote(lo *L, const rc_node *ref)
     lo_items kids = {0};
     lo_out saved = lo_sub_begin(L, &kids);
     struct lo_mark keep_mark = L->mark;
+    rc_tag *outer = L->tag, *keep_leaf = L->leaf;
+    rc_tag *note = lo_tag(L, RC_TAG_NOTE);
+    L->tag = note;
+    L->leaf = NULL;
+    /* notes cited earlier in the citing paragraph wait outside the body */
+    rc_tag **nv = L->notes.v;
+    size_t nn = L->notes.n, ncap = L->notes.cap;
+    L->notes.v = NULL;
+    L->notes.n = L->notes.cap = 0;
     L->fn_depth++;
     set_mark(L, rc_arena_printf(L->a, "%d", k), LO_LEFT, RC_FONT_REGULAR, size, L->st.blue);
     if (fn->def) lo_blocks(L, &c, fn->def->first);
     L->mark.text = NULL;
     L->fn_depth--;
     L->mark = keep_mark;
+    L->tag = outer;
+    L->leaf = keep_leaf;
+    L->notes.v = nv;
+    L->notes.n = nn;
+    L->notes.cap = ncap;
+    RC_PUSH(L->a, L->notes, note); /* adopted by the citing paragraph */
     lo_sub_end(L, saved);
     fn->unit = rc_arena_alloc(L->a, sizeof *fn->unit);
     *fn->unit = lo_unit_of(L, &kids, LO_LEFT, LO_WIDTH);
@@ -580,7 +616,10 @@ void lo_block(lo *L, const lo_ctx *c, const rc_node *n)
         q.italic = true;
         q.colour = L->st.rule;
         lo_space(L, c->parskip);
+        rc_tag *outer = L->tag;
+        L->tag = lo_tag(L, RC_TAG_BLOCKQUOTE);
         lo_blocks(L, &q, n->first);
+        L->tag = outer;
         lo_space(L, c->parskip);
         break;
     }

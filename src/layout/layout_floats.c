@@ -92,6 +92,7 @@ void lo_figure(lo *L, const lo_ctx *c, const rc_node *n)
     add_space(L, &kids, 0.9 * L->st.leading);
     lo_runs cap = caption_runs(L, RC_W_FIGURE, n->number, n->caption, size);
     if (cap.n) {
+        L->leaf = lo_tag(L, RC_TAG_CAPTION);
         add_text(L, &kids, c, &cap, size, lead);
         add_space(L, &kids, 0.5 * lead);
     }
@@ -109,6 +110,10 @@ void lo_figure(lo *L, const lo_ctx *c, const rc_node *n)
                           .w = w,
                           .group = g,
                           .figure = n};
+            ch.tag = lo_tag(L, RC_TAG_FIGURE);
+            ch.tag->alt = n->figure && n->figure->alt.s && *n->figure->alt.s
+                              ? n->figure->alt.s
+                              : rc_chart_alt(L->a, n->chart, L->loc, n->caption);
             RC_PUSH(L->a, kids, ch);
         }
     }
@@ -239,22 +244,42 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
     struct lo_ref **refs = rc_arena_array(L->a, nrows, sizeof *refs);
     size_t *nrefs = rc_arena_array(L->a, nrows, sizeof *nrefs);
     size_t ri = 0;
+    /* structure: Table > Caption, THead > TR > TH (column scope), TBody > TR > TD */
+    rc_tag *outer = L->tag, *ttag = lo_tag(L, RC_TAG_TABLE), *head_tag = NULL, *body_tag = NULL;
+    L->tag = ttag;
+    rc_tag *cap_tag =
+        (n->number && *n->number) || (n->caption && *n->caption) ? lo_tag(L, RC_TAG_CAPTION) : NULL;
+    rc_tag ***ctags = rc_arena_array(L->a, nrows, sizeof *ctags);
     for (const rc_node *r = n->first; r; r = r->next) {
         if (r->type != RC_NODE_TABLE_ROW) continue;
         rown[ri] = r;
         cells[ri] = rc_arena_array(L->a, ncols, sizeof **cells);
+        ctags[ri] = rc_arena_array(L->a, ncols, sizeof **ctags);
+        rc_tag **part = r->header ? &head_tag : &body_tag;
+        L->tag = ttag;
+        if (!*part) *part = lo_tag(L, r->header ? RC_TAG_THEAD : RC_TAG_TBODY);
+        L->tag = *part;
+        L->tag = lo_tag(L, RC_TAG_TR);
         size_t k = 0;
         for (const rc_node *cl = r->first; cl && k < ncols; cl = cl->next) {
             if (cl->type != RC_NODE_TABLE_CELL) continue;
             lo_ist st = {.bold = r->header, .size = size, .colour = L->st.text};
+            rc_tag *ct = ctags[ri][k] = lo_tag(L, r->header ? RC_TAG_TH : RC_TAG_TD);
+            if (r->header) ct->scope = RC_SCOPE_COLUMN;
             lo_runs_inline(L, &cells[ri][k], cl->first, st);
+            for (size_t q = 0; q < L->notes.n; q++) /* notes cited in the cell */
+                L->notes.v[q]->parent = ct;
+            L->notes.n = 0;
             k++;
         }
+        for (; k < ncols; k++) /* missing cells are empty ones: rows stay regular */
+            ctags[ri][k] = lo_tag(L, r->header ? RC_TAG_TH : RC_TAG_TD);
         refs[ri] = L->out.refs.v;
         nrefs[ri] = L->out.refs.n;
         memset(&L->out.refs, 0, sizeof L->out.refs);
         ri++;
     }
+    L->tag = outer;
     double *cw = rc_arena_array(L->a, ncols, sizeof *cw);
     column_widths(L, n, ncols, cells, nrows, c->w, hpad, cw);
 
@@ -283,6 +308,7 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
             while (cl && cl->type != RC_NODE_TABLE_CELL)
                 cl = cl->next;
             lo_cell *ce = &row->cells[k];
+            ce->tag = ctags[r][k];
             ce->x = x + hpad;
             ce->w = cw[k] - 2 * hpad;
             ce->size = size;
@@ -346,6 +372,7 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
     add_space(L, &head, 0.9 * L->st.leading);
     lo_runs cap = caption_runs(L, RC_W_TABLE, n->number, n->caption, csize);
     if (cap.n) {
+        L->leaf = cap_tag;
         add_text(L, &head, c, &cap, csize, clead);
         add_space(L, &head, 0.5 * clead);
     }
@@ -408,14 +435,21 @@ void lo_box(lo *L, const lo_ctx *c, const rc_node *n)
     lo_items kids = {0};
     lo_out saved = lo_sub_begin(L, &kids);
     const double tsize = 1.05 * L->st.size, tlead = 1.3 * tsize;
+    rc_tag *around = L->tag;
+    L->tag = lo_tag(L, RC_TAG_SECT); /* Aside is PDF 2.0; PDF/UA-1 has Sect */
     lo_runs title = caption_runs(L, RC_W_BOX, n->number, n->caption, tsize);
     if (title.n) {
         rc_para *p = lo_set(L, &title, in.w, tlead, RC_PARA_LEFT, false);
+        /* the box title is a heading one level below the text around it */
+        int hl = L->hlevel;
+        if (p && p->nlines) L->leaf = lo_heading_tag(L, hl + 1);
+        L->hlevel = hl;
         lo_emit_para(L, &in, p, in.x, tlead, tsize, NULL);
         lo_space(L, 0.5 * L->st.leading);
         lo_keep(L);
     }
     lo_blocks(L, &in, n->first);
+    L->tag = around;
     lo_sub_end(L, saved);
     if (!kids.n) return;
     double h = 2 * pad;

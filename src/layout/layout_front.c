@@ -66,9 +66,12 @@ static void newpage(lo *L, const char *running, bool full, bool header, bool ope
 /* Draws text set into lines with the first baseline at y; returns the
  * baseline below the last line. */
 static double draw_set(lo *L, lo_pg *pg, const char *text, rc_font_id f, double size, double lead,
-                       rc_rgb col, double x, double y, double w)
+                       rc_rgb col, double x, double y, double w, rc_tag_type type)
 {
     if (!text || !*text) return y;
+    /* one element of the given type in the page's element (a Sect) */
+    const rc_tag *box = pg->fg->tag;
+    if (box) pg->fg->tag = rc_tag_add(L->a, L->tags, (rc_tag *)box, type);
     lo_runs r = {0};
     rc_run run = {.font = L->fonts->f[f] ? f : RC_FONT_REGULAR,
                   .size = size,
@@ -79,6 +82,7 @@ static double draw_set(lo *L, lo_pg *pg, const char *text, rc_font_id f, double 
     rc_para *p = lo_set(L, &r, w, lead, RC_PARA_LEFT, false);
     for (size_t k = 0; p && k < p->nlines; k++, y -= lead)
         rc_para_draw_line(L->a, pg->fg, p, k, x, y);
+    pg->fg->tag = box;
     return y;
 }
 
@@ -107,13 +111,16 @@ static void draw_cover(lo *L, lo_pg *pg, const lo_item *it, double top)
     const rc_report_cfg *r = L->cfg ? &L->cfg->report : NULL;
     double y = H - m - pad - 12.0;
     if (r && rep(L, &r->series))
-        y = draw_set(L, pg, r->series.s, RC_FONT_BOLD, 11.0, 14.0, s->white, m + pad, y, tw);
+        y = draw_set(L, pg, r->series.s, RC_FONT_BOLD, 11.0, 14.0, s->white, m + pad, y, tw,
+                     RC_TAG_P);
     y -= 60.0;
     if (r && rep(L, &r->title))
-        y = draw_set(L, pg, r->title.s, RC_FONT_BOLD, 26.0, 32.0, s->white, m + pad, y, tw);
+        y = draw_set(L, pg, r->title.s, RC_FONT_BOLD, 26.0, 32.0, s->white, m + pad, y, tw,
+                     RC_TAG_H1);
     y -= 8.0;
     if (r && rep(L, &r->subtitle))
-        y = draw_set(L, pg, r->subtitle.s, RC_FONT_LIGHT, 15.0, 19.0, s->white, m + pad, y, tw);
+        y = draw_set(L, pg, r->subtitle.s, RC_FONT_LIGHT, 15.0, 19.0, s->white, m + pad, y, tw,
+                     RC_TAG_P);
     /* a quiet motif in the band below the titles: two overlapping discs
      * (the two sides of a pairing) inside an outline ring, scaled to the
      * room the titles leave */
@@ -126,15 +133,18 @@ static void draw_cover(lo *L, lo_pg *pg, const lo_item *it, double top)
     }
     double y2 = band_y - 50.0;
     const char *au = authors_joined(L);
-    if (au) y2 = draw_set(L, pg, au, RC_FONT_REGULAR, 11.0, 14.5, s->text, m + pad, y2, tw);
+    if (au)
+        y2 = draw_set(L, pg, au, RC_FONT_REGULAR, 11.0, 14.5, s->text, m + pad, y2, tw, RC_TAG_P);
     y2 -= 6.0;
     const char *when = r ? (rep(L, &r->date) ? r->date.s : rep(L, &r->year)) : NULL;
-    if (when) y2 = draw_set(L, pg, when, RC_FONT_BOLD, 11.0, 14.5, s->blue, m + pad, y2, tw);
+    if (when)
+        y2 = draw_set(L, pg, when, RC_FONT_BOLD, 11.0, 14.5, s->blue, m + pad, y2, tw, RC_TAG_P);
     if (r && rep(L, &r->cover_note))
-        draw_set(L, pg, r->cover_note.s, RC_FONT_ITALIC, 9.0, 12.0, s->grey, m + pad, y2 - 8.0, tw);
+        draw_set(L, pg, r->cover_note.s, RC_FONT_ITALIC, 9.0, 12.0, s->grey, m + pad, y2 - 8.0, tw,
+                 RC_TAG_P);
     if (r && rep(L, &r->eur)) {
         const char *e = ident(L, "EUR ", r->eur.s);
-        draw_set(L, pg, e, RC_FONT_REGULAR, 9.0, 12.0, s->grey, m + pad, m + 14.0, tw);
+        draw_set(L, pg, e, RC_FONT_REGULAR, 9.0, 12.0, s->grey, m + pad, m + 14.0, tw, RC_TAG_P);
     }
 }
 
@@ -142,6 +152,8 @@ void lo_cover(lo *L)
 {
     newpage(L, NULL, true, false, true);
     lo_item it = {.kind = LO_CUSTOM, .fn = draw_cover, .brk = true};
+    it.tag = lo_tag(L, RC_TAG_SECT);
+    if (L->hlevel < 1) L->hlevel = 1; /* the title is the first H1 */
     lo_push(L, it);
 }
 
@@ -161,7 +173,8 @@ static void draw_back(lo *L, lo_pg *pg, const lo_item *it, double top)
     if (!r) return;
     double y = 0.45 * H;
     if (rep(L, &r->cover_note))
-        y = draw_set(L, pg, r->cover_note.s, RC_FONT_LIGHT, 14.0, 18.0, s->white, m + pad, y, tw) -
+        y = draw_set(L, pg, r->cover_note.s, RC_FONT_LIGHT, 14.0, 18.0, s->white, m + pad, y, tw,
+                     RC_TAG_P) -
             14.0;
     const char *lines[] = {rep(L, &r->publisher),       rep(L, &r->contact_name),
                            rep(L, &r->contact_address), rep(L, &r->contact_email),
@@ -170,12 +183,12 @@ static void draw_back(lo *L, lo_pg *pg, const lo_item *it, double top)
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         if (lines[i])
             y = draw_set(L, pg, lines[i], i == 0 ? RC_FONT_BOLD : RC_FONT_REGULAR, 9.0, 12.0,
-                         s->white, m + pad, y, tw);
+                         s->white, m + pad, y, tw, RC_TAG_P);
     if (rep(L, &r->isbn) || rep(L, &r->doi)) {
         const char *isbn = rep(L, &r->isbn) ? ident(L, "ISBN ", r->isbn.s) : "";
         const char *doi = rep(L, &r->doi) ? ident(L, "doi:", r->doi.s) : "";
         const char *ids = rc_arena_printf(L->a, "%s%s%s", isbn, *isbn && *doi ? "   " : "", doi);
-        draw_set(L, pg, ids, RC_FONT_REGULAR, 8.0, 11.0, s->white, m + pad, m + pad, tw);
+        draw_set(L, pg, ids, RC_FONT_REGULAR, 8.0, 11.0, s->white, m + pad, m + pad, tw, RC_TAG_P);
     }
 }
 
@@ -183,6 +196,7 @@ void lo_back_cover(lo *L)
 {
     newpage(L, NULL, true, false, true);
     lo_item it = {.kind = LO_CUSTOM, .fn = draw_back, .brk = true};
+    it.tag = lo_tag(L, RC_TAG_SECT);
     lo_push(L, it);
 }
 
@@ -214,11 +228,15 @@ static void imp_heading(lo *L, const lo_ctx *c, rc_word w)
 void lo_imprint(lo *L)
 {
     newpage(L, NULL, false, false, true);
+    L->tag = lo_tag(L, RC_TAG_SECT);
     lo_ctx c = lo_body_ctx(L);
     c.size = 0.85 * L->st.size;
     c.leading = 1.3 * c.size;
     const rc_report_cfg *r = L->cfg ? &L->cfg->report : NULL;
-    if (!r) return;
+    if (!r) {
+        L->tag = L->tags->root;
+        return;
+    }
     if (rep(L, &r->disclaimer)) {
         imp_heading(L, &c, RC_W_LEGAL_NOTICE);
         imp_para(L, &c, NULL, r->disclaimer.s);
@@ -275,6 +293,7 @@ void lo_imprint(lo *L)
         imp_para(L, &c, rc_arena_printf(L->a, "%s:", lo_word(L, RC_W_HOW_TO_CITE)),
                  rc_arena_printf(L->a, "%s.", cite));
     }
+    L->tag = L->tags->root;
 }
 
 /* ---- contents and lists ---------------------------------------------- */
@@ -299,6 +318,7 @@ static void toc_entry(lo *L, const char *number, double numcol, const lo_runs *t
     double nw = t->number ? lo_text_width(L, t->font, size, t->number, strlen(t->number)) : 0;
     t->tx = t->x + (t->number ? fmax(numcol, nw + 0.6 * size) : 0);
     t->dest = dest;
+    t->tag = lo_tag(L, RC_TAG_TOCI);
     double w = LO_LEFT + LO_WIDTH - page_col(L, size) - 2.0 * size - t->tx;
     t->para = lo_set(L, title, w, lead, RC_PARA_LEFT, false);
     if (!t->para || !t->para->nlines) return;
@@ -361,8 +381,11 @@ void lo_contents(lo *L)
     lo_runs r = {0};
     lo_ist st = {.light = true, .size = 2.2 * L->st.size, .colour = L->st.blue};
     lo_run_text(L, &r, title, strlen(title), st, false);
+    L->tag = lo_tag(L, RC_TAG_SECT);
     lo_chapter_title(L, NULL, &r, "rc-contents", title);
+    L->tag = lo_tag(L, RC_TAG_TOC);
     toc_walk(L, L->doc->root ? L->doc->root->first : NULL);
+    L->tag = L->tags->root;
 }
 
 void lo_list_of(lo *L, const rc_node *n)
@@ -372,7 +395,9 @@ void lo_list_of(lo *L, const rc_node *n)
     lo_runs r = {0};
     lo_ist st = {.light = true, .size = 2.2 * L->st.size, .colour = L->st.blue};
     lo_run_text(L, &r, title, strlen(title), st, false);
+    L->tag = lo_tag(L, RC_TAG_SECT);
     lo_chapter_title(L, NULL, &r, list_dest(n->list), title);
+    L->tag = lo_tag(L, RC_TAG_TOC);
     const rc_doc *doc = L->doc;
     const rc_float_ref *v = doc->figures.v;
     size_t cnt = doc->figures.n;
@@ -401,6 +426,30 @@ void lo_list_of(lo *L, const rc_node *n)
         toc_entry(L, labels[i], numcol, &tr, 2, v[i].id, false);
         lo_space(L, 0.25 * L->st.leading);
     }
+    L->tag = L->tags->root;
+}
+
+/* The words of a set paragraph, one space between words and lines. */
+static const char *para_text(lo *L, const rc_para *p)
+{
+    size_t n = 1;
+    for (size_t k = 0; k < p->nlines; k++)
+        for (size_t i = 0; i < p->lines[k].nfrags; i++)
+            n += p->lines[k].frags[i].len + 1;
+    char *t = rc_arena_alloc(L->a, n), *o = t;
+    for (size_t k = 0; k < p->nlines; k++) {
+        const rc_line *ln = &p->lines[k];
+        for (size_t i = 0; i < ln->nfrags; i++) {
+            const rc_frag *f = &ln->frags[i];
+            if (!f->len) continue;
+            bool gap = i == 0 || f->x > ln->frags[i - 1].x + ln->frags[i - 1].width + 0.01;
+            if (o != t && gap) *o++ = ' ';
+            memcpy(o, f->text, f->len);
+            o += f->len;
+        }
+    }
+    *o = '\0';
+    return t;
 }
 
 /* Draws a contents entry now that page labels are known: title lines,
@@ -412,12 +461,15 @@ void lo_draw_toc(lo *L, const lo_item *it, size_t page, double top)
     if (page >= L->res->pages.n || !t->para) return;
     rc_draw_list *l = L->res->pages.v[page].content;
     const double base = lo_base(t->size, t->leading);
+    rc_tag *link = t->tag ? rc_tag_add(L->a, L->tags, t->tag, RC_TAG_LINK) : NULL;
+    l->tag = link;
     size_t n = t->para->nlines;
+    if (t->number) { /* read first; the spaces keep the words apart when read */
+        const char *num = rc_arena_printf(L->a, "%s ", t->number);
+        rc_draw_text(L->a, l, t->num_font, t->size, t->x, top - base, num, strlen(num), L->st.text);
+    }
     for (size_t k = 0; k < n; k++)
         rc_para_draw_line(L->a, l, t->para, k, t->tx, top - base - (double)k * t->leading);
-    if (t->number)
-        rc_draw_text(L->a, l, t->num_font, t->size, t->x, top - base, t->number, strlen(t->number),
-                     L->st.text);
     const rc_line *last = &t->para->lines[n - 1];
     double end = 0;
     for (size_t i = 0; i < last->nfrags; i++)
@@ -426,7 +478,9 @@ void lo_draw_toc(lo *L, const lo_item *it, size_t page, double top)
     const char *label = lo_dest_label(L, t->dest);
     double lw = lo_text_width(L, t->font, t->size, label, strlen(label));
     double right = LO_LEFT + LO_WIDTH;
-    rc_draw_text(L->a, l, t->font, t->size, right - lw, y, label, strlen(label), L->st.text);
+    const char *slabel = rc_arena_printf(L->a, " %s", label);
+    double sw = lo_text_width(L, t->font, t->size, " ", 1);
+    rc_draw_text(L->a, l, t->font, t->size, right - lw - sw, y, slabel, strlen(slabel), L->st.text);
     double sp = 1.3 * lo_text_width(L, RC_FONT_REGULAR, t->size, " ", 1);
     double dw = lo_text_width(L, RC_FONT_REGULAR, t->size, ".", 1);
     double from = t->tx + end + sp, to = right - lw - sp;
@@ -435,9 +489,14 @@ void lo_draw_toc(lo *L, const lo_item *it, size_t page, double top)
         if (cnt > 0) {
             char *dots = rc_arena_alloc(L->a, cnt + 1);
             memset(dots, '.', cnt);
+            l->tag = NULL; /* leaders are decoration */
             rc_draw_text(L->a, l, RC_FONT_REGULAR, t->size, to - (double)cnt * dw, y, dots, cnt,
                          L->st.grey);
+            l->tag = link;
         }
     }
-    rc_draw_link(L->a, l, t->x, top - it->h, right - t->x, it->h, t->dest, NULL);
+    rc_draw_op *op = rc_draw_link(L->a, l, t->x, top - it->h, right - t->x, it->h, t->dest, NULL);
+    op->link_text = para_text(L, t->para);
+    op->link_len = strlen(op->link_text);
+    l->tag = NULL;
 }

@@ -66,6 +66,7 @@ typedef struct lo_fn {
 
 typedef struct lo_cell {
     const rc_para *para;
+    rc_tag *tag;         /* TH or TD */
     size_t first, count; /* lines shown (count 0: all): slices of a tall row */
     double x, w;         /* text box inside the cell */
     double size, leading;
@@ -91,6 +92,7 @@ typedef struct lo_toc {
     rc_font_id font, num_font;
     double size, leading, x, tx; /* number at x, title at tx */
     const char *dest;
+    rc_tag *tag; /* TOCI */
 } lo_toc;
 
 typedef struct lo_newpage {
@@ -142,6 +144,9 @@ struct lo_item {
     bool table_head;
     lo_fn **fns; /* footnotes referenced inside this item */
     size_t nfns;
+    /* structure: the element of the item's content (NULL: artifact; units
+     * leave it to their kids) and of its marker (NULL: the same) */
+    rc_tag *tag, *mark_tag;
 };
 
 typedef RC_VEC(lo_item) lo_items;
@@ -205,7 +210,18 @@ struct lo {
         double x, size, rise;
         rc_font_id font;
         rc_rgb colour;
+        rc_tag *tag; /* Lbl of a list item; NULL: the paragraph's own */
     } mark;
+    /* structure tree (rc/tag.h): the container new elements go into, an
+     * element made in advance for the next paragraph (a heading, caption)
+     * or NULL for a P, the last heading level (headings never skip a
+     * level), footnote elements waiting for the paragraph that cites them,
+     * and a depth > 0 while repeated table headers are drawn (artifacts) */
+    rc_tags *tags;
+    rc_tag *tag, *leaf;
+    int hlevel;
+    RC_VEC(rc_tag *) notes;
+    int artifact;
     /* page builder results */
     rc_layout *res;
     RC_VEC(lo_dest) dests;
@@ -239,6 +255,10 @@ const char *lo_dest_label(const lo *L, const char *id);
 double lo_text_width(const lo *L, rc_font_id f, double size, const char *s, size_t len);
 double lo_base(double size, double leading);
 lo_item lo_unit_of(lo *L, lo_items *kids, double x, double w);
+/* A new element of the given type in the current container. */
+rc_tag *lo_tag(lo *L, rc_tag_type type);
+/* A heading element for a document level, clamped so levels never skip. */
+rc_tag *lo_heading_tag(lo *L, int level);
 
 /* layout_blocks.c */
 typedef struct lo_ctx {

@@ -62,6 +62,7 @@ static void draw_row(lo *L, lo_pg *pg, const lo_item *it, double top)
 {
     const lo_row *r = it->row;
     double bottom = top - it->h;
+    pg->fg->tag = NULL; /* rules and shading are artifacts */
     if (r->header) {
         rc_draw_rect(L->a, pg->bg, r->x, bottom, r->w, it->h, &L->st.tint, NULL, 0);
         rc_draw_line(L->a, pg->fg, r->x, top, r->x + r->w, top, L->st.blue, 0.8);
@@ -76,14 +77,19 @@ static void draw_row(lo *L, lo_pg *pg, const lo_item *it, double top)
         if (!ce->para) continue;
         double base = top - r->vpad - lo_base(ce->size, ce->leading);
         size_t end = ce->count ? ce->first + ce->count : ce->para->nlines;
+        pg->fg->tag = L->artifact ? NULL : ce->tag;
         for (size_t k = ce->first; k < end && k < ce->para->nlines; k++)
             rc_para_draw_line(L->a, pg->fg, ce->para, k, ce->x,
                               base - (double)(k - ce->first) * ce->leading);
     }
 }
 
+/* Draws an item; its ops get its structure element (rc/tag.h), or none
+ * (artifacts) while L->artifact is set. */
 void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
 {
+    const rc_tag *outer = pg->fg->tag;
+    if (it->kind != LO_UNIT) pg->fg->tag = L->artifact ? NULL : it->tag;
     if (it->dest) {
         rc_draw_dest(L->a, pg->fg, it->x, top, it->dest);
         lo_register_dest(L, it->dest, pg->index);
@@ -99,11 +105,14 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
     switch (it->kind) {
     case LO_LINE: {
         double base = top - it->base;
-        if (it->para && it->line < it->para->nlines)
-            rc_para_draw_line(L->a, pg->fg, it->para, it->line, it->x, base);
-        if (it->mark)
+        if (it->mark) { /* the marker first: it is read before the text */
+            if (it->mark_tag && !L->artifact) pg->fg->tag = it->mark_tag;
             rc_draw_text(L->a, pg->fg, it->mark_font, it->mark_size, it->mark_x,
                          base + it->mark_rise, it->mark, strlen(it->mark), it->mark_colour);
+            pg->fg->tag = L->artifact ? NULL : it->tag;
+        }
+        if (it->para && it->line < it->para->nlines)
+            rc_para_draw_line(L->a, pg->fg, it->para, it->line, it->x, base);
         break;
     }
     case LO_UNIT: {
@@ -130,6 +139,13 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
                                    it->w,      it->h,     it->group};
             RC_PUSH(L->a, L->res->figures, pf);
         }
+        if (it->tag) { /* a figure's box on its page (PDF/UA: Figure /BBox) */
+            it->tag->has_bbox = true;
+            it->tag->bbox[0] = it->x;
+            it->tag->bbox[1] = top - it->h;
+            it->tag->bbox[2] = it->x + it->w;
+            it->tag->bbox[3] = top;
+        }
         break;
     case LO_TOC: {
         lo_fixup f = {it, pg->index, top};
@@ -143,6 +159,7 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
     case LO_NEWPAGE:
         break;
     }
+    pg->fg->tag = outer;
 }
 
 /* ---- footnote bookkeeping -------------------------------------------- */
@@ -297,11 +314,14 @@ static void place_item(lo *L, lo_pg *pg, run *r, const lo_item *it, bool head)
     if (pg) {
         double top = LO_BODY_TOP - r->used;
         double y = top;
+        /* a repeated header row is an artifact: the table has one header */
+        L->artifact += head;
         if (head)
             for (size_t i = 0; i < it->table->nhead; i++) {
                 lo_draw_item(L, pg, &it->table->head[i], y);
                 y -= it->table->head[i].h;
             }
+        L->artifact -= head;
         lo_draw_item(L, pg, it, y);
         if (it->span) span_note(L, pg, it->span, top, top - h);
     }
@@ -519,6 +539,7 @@ static const char *label_of(lo *L, rc_page_style st, int n)
 static void finish_page(lo *L, lo_pg *pg, pstate *ps, run *r)
 {
     lo_style *s = &L->st;
+    pg->fg->tag = NULL; /* shading, rules, running heads and folios are artifacts */
     /* spans: box shading and table bottom rules, per page */
     for (size_t i = 0; i < pg->spans.n; i++) {
         const struct lo_spanx *x = &pg->spans.v[i];
@@ -781,6 +802,7 @@ void lo_paginate(lo *L)
         if (stop != SIZE_MAX) t.end = stop;
         size_t end = t.end;
         lo_pg pg = {.bg = rc_draw_new(L->a), .fg = rc_draw_new(L->a), .index = L->res->pages.n};
+        pg.fg->tags = L->tags; /* links inside lines get elements of their own */
         run re = {0};
         size_t start = ps.pos, q0 = ps.q.n;
         ps.pull = pull;

@@ -144,6 +144,7 @@ static void set_line(rc_arena *a, rc_para *p, rc_line *ln, const para_items *pi,
             x += gw;
         }
     }
+    ln->space_end = b < pi->n && pi->it[b].type == RC_LB_GLUE;
     if (hyph && ln->nfrags) {
         rc_frag *f = &ln->frags[ln->nfrags - 1];
         char *t = rc_arena_alloc(a, f->len + 2);
@@ -198,28 +199,95 @@ static bool same_link(const rc_frag *x, const rc_frag *y)
     return d && u;
 }
 
+/* The first fragment with text of line i, or NULL. */
+static const rc_frag *first_text(const rc_line *ln)
+{
+    for (size_t k = 0; k < ln->nfrags; k++)
+        if (ln->frags[k].len) return &ln->frags[k];
+    return NULL;
+}
+
+/* Whether a word space follows fragment k of line i: glue before the next
+ * fragment, or the end of a line broken at a space (not after a hyphen,
+ * inserted or not) that is not the last.
+ * The space is drawn (an invisible glyph) so that text taken from the
+ * structure tree, as screen readers take it, keeps its words apart. */
+static bool space_after(const rc_para *p, size_t i, size_t k)
+{
+    const rc_line *ln = &p->lines[i];
+    const rc_frag *f = &ln->frags[k];
+    for (size_t q = k + 1; q < ln->nfrags; q++)
+        if (ln->frags[q].len) return ln->frags[q].x > f->x + f->width + 0.01;
+    return ln->space_end && i + 1 < p->nlines;
+}
+
+/* A word hyphenated at a line end reads as the whole word: the first half
+ * (with the inserted hyphen) stands for the whole word, the second half for
+ * nothing (PDF /ActualText), so text extraction and screen readers never see
+ * the break hyphen while real hyphens stay. */
+static void mark_hyphenation(rc_arena *a, const rc_para *p, size_t i, rc_draw_op *op,
+                             const rc_frag *f, bool last)
+{
+    const rc_line *ln = &p->lines[i];
+    if (i > 0 && p->lines[i - 1].hyphenated && f == first_text(ln)) op->actual = "";
+    if (last && ln->hyphenated && f->len > 0 && f->text[f->len - 1] == '-' && i + 1 < p->nlines) {
+        const rc_line *next = &p->lines[i + 1];
+        const rc_frag *g = first_text(next);
+        size_t gl = g ? g->len : 0;
+        bool sp = g && space_after(p, i + 1, (size_t)(g - next->frags));
+        op->actual = rc_arena_printf(a, "%.*s%.*s%s", (int)(f->len - 1), f->text, (int)gl,
+                                     g ? g->text : "", sp ? " " : "");
+    }
+}
+
 void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i, double x, double y)
 {
     if (!p || i >= p->nlines) return;
     const rc_line *ln = &p->lines[i];
-    for (size_t k = 0; k < ln->nfrags; k++) {
-        const rc_frag *f = &ln->frags[k];
-        if (f->anchor) rc_draw_dest(a, l, x + f->x, y + ln->ascent, f->anchor);
-        if (f->len)
-            rc_draw_text(a, l, f->font, f->size, x + f->x, y + f->rise, f->text, f->len, f->colour);
-    }
+    size_t lastk = ln->nfrags;
+    for (size_t k = 0; k < ln->nfrags; k++)
+        if (ln->frags[k].len) lastk = k;
+    const rc_tag *outer = l->tag;
     for (size_t k = 0; k < ln->nfrags;) {
         const rc_frag *f = &ln->frags[k];
-        if (!f->link_dest && !f->link_uri) {
-            k++;
-            continue;
-        }
         size_t e = k;
-        while (e + 1 < ln->nfrags && same_link(f, &ln->frags[e + 1]))
-            e++;
-        const rc_frag *g = &ln->frags[e];
-        rc_draw_link(a, l, x + f->x, y - ln->descent, g->x + g->width - f->x,
-                     ln->ascent + ln->descent, f->link_dest, f->link_uri);
+        if (f->link_dest || f->link_uri)
+            while (e + 1 < ln->nfrags && same_link(f, &ln->frags[e + 1]))
+                e++;
+        /* a link run: one Link element holding its words and its annotation */
+        bool link = (f->link_dest || f->link_uri) && outer && l->tags;
+        if (link) l->tag = rc_tag_add(a, l->tags, (rc_tag *)outer, RC_TAG_LINK);
+        for (size_t q = k; q <= e; q++) {
+            const rc_frag *h = &ln->frags[q];
+            if (h->anchor) rc_draw_dest(a, l, x + h->x, y + ln->ascent, h->anchor);
+            if (h->len) {
+                bool sp = space_after(p, i, q);
+                const char *t = sp ? rc_arena_printf(a, "%.*s ", (int)h->len, h->text) : h->text;
+                rc_draw_op *op = rc_draw_text(a, l, h->font, h->size, x + h->x, y + h->rise, t,
+                                              h->len + sp, h->colour);
+                mark_hyphenation(a, p, i, op, h, q == lastk);
+            }
+        }
+        if (f->link_dest || f->link_uri) {
+            const rc_frag *g = &ln->frags[e];
+            rc_draw_op *op = rc_draw_link(a, l, x + f->x, y - ln->descent, g->x + g->width - f->x,
+                                          ln->ascent + ln->descent, f->link_dest, f->link_uri);
+            /* the visible words, for the annotation's /Contents */
+            size_t n = 0;
+            for (size_t q = k; q <= e; q++)
+                n += ln->frags[q].len + 1;
+            char *t = rc_arena_alloc(a, n + 1), *o = t;
+            for (size_t q = k; q <= e; q++) {
+                const rc_frag *h = &ln->frags[q];
+                if (!h->len) continue;
+                if (o != t && h->x > ln->frags[q - 1].x + ln->frags[q - 1].width + 0.01) *o++ = ' ';
+                memcpy(o, h->text, h->len);
+                o += h->len;
+            }
+            op->link_text = t;
+            op->link_len = (size_t)(o - t);
+        }
+        l->tag = outer;
         k = e + 1;
     }
 }

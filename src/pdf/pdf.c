@@ -1,8 +1,10 @@
 /* pdf: the driver of the PDF back end. One libharu document per call:
  * scan the pages (faces, codes, destinations, content hash), load the used
- * faces, draw every page, then links, outline, page labels, metadata, the
- * ToUnicode fix and a deterministic /ID; save to a temporary file beside the
- * target and rename it into place only when everything succeeded.
+ * faces, draw every page (tagged: marked content for the structure tree),
+ * then links, outline, page labels, the structure tree, the PDF/A and
+ * PDF/UA metadata (pdf_xmp.c), the ToUnicode fix and a deterministic /ID;
+ * pack it with object streams (pdf_pack.c); save to a temporary file
+ * beside the target and rename it into place only when everything succeeded.
  *
  * libharu reports errors through the handler given to HPDF_New; errors are
  * sticky (every later call fails), so the handler records the first one and
@@ -14,12 +16,7 @@
 #include <unistd.h>
 
 #include "pdf_int.h"
-#include "rc/date.h"
 #include "rc/util.h"
-
-#ifndef RC_VERSION
-#define RC_VERSION "0"
-#endif
 
 static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
 {
@@ -77,58 +74,6 @@ static bool is_io_error(HPDF_STATUS e)
     return e == HPDF_FILE_OPEN_ERROR || e == HPDF_FILE_IO_ERROR;
 }
 
-/* ---- metadata ---- */
-
-static char *join(rc_arena *a, const rc_strlist *l, const char *sep)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < l->n; i++)
-        n += (l->v[i].s ? strlen(l->v[i].s) : 0) + strlen(sep);
-    char *s = rc_arena_alloc(a, n), *o = s;
-    for (size_t i = 0; i < l->n; i++) {
-        if (!l->v[i].s || !l->v[i].s[0]) continue;
-        if (o != s) o = stpcpy(o, sep);
-        o = stpcpy(o, l->v[i].s);
-    }
-    return s;
-}
-
-static HPDF_Date to_date(int64_t t)
-{
-    rc_date c = rc_date_from_epoch(t);
-    HPDF_Date dt = {(HPDF_INT)c.year,
-                    (HPDF_INT)c.month,
-                    (HPDF_INT)c.day,
-                    (HPDF_INT)c.hour,
-                    (HPDF_INT)c.minute,
-                    (HPDF_INT)c.second,
-                    'Z',
-                    0,
-                    0};
-    return dt;
-}
-
-static void set_text(rc_pdf *p, HPDF_InfoType t, const char *v)
-{
-    if (v && v[0]) rc_pdf_ok(p, HPDF_SetInfoAttr(p->doc, t, rc_pdf_text(p, v, strlen(v))));
-}
-
-static void metadata(rc_pdf *p, const rc_config *cfg)
-{
-    if (cfg) {
-        const rc_report_cfg *r = &cfg->report;
-        set_text(p, HPDF_INFO_TITLE, r->title.s);
-        set_text(p, HPDF_INFO_AUTHOR, join(p->a, &r->authors, ", "));
-        set_text(p, HPDF_INFO_SUBJECT, r->subtitle.s);
-        set_text(p, HPDF_INFO_KEYWORDS, join(p->a, &r->keywords, ", "));
-    }
-    set_text(p, HPDF_INFO_CREATOR, "reportc " RC_VERSION);
-    set_text(p, HPDF_INFO_PRODUCER, "reportc " RC_VERSION " (libharu " HPDF_VERSION_TEXT ")");
-    HPDF_Date dt = to_date(rc_date_report_epoch(cfg ? cfg->report.year.s : NULL));
-    rc_pdf_ok(p, HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, dt));
-    rc_pdf_ok(p, HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_MOD_DATE, dt));
-}
-
 /* /ID [<h> <h>] from the content hash: libharu 2.3.0 writes no ID unless
  * encrypting; a content-derived one keeps repeated builds byte-identical. */
 static void document_id(rc_pdf *p, const rc_config *cfg)
@@ -180,7 +125,8 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
     if (!rc_pdf_failed(p) && lay->outline.n > 0)
         rc_pdf_ok(p, HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE));
     if (!rc_pdf_failed(p)) rc_pdf_page_labels(p, lay);
-    if (!rc_pdf_failed(p)) metadata(p, cfg);
+    if (!rc_pdf_failed(p)) rc_pdf_struct_finish(p);
+    if (!rc_pdf_failed(p)) rc_pdf_archival(p, cfg);
     if (!rc_pdf_failed(p)) rc_pdf_fonts_fix_tounicode(p);
     if (!rc_pdf_failed(p)) document_id(p, cfg);
     return rc_pdf_failed(p) ? RC_ERR_LIBRARY : RC_OK;
@@ -202,6 +148,7 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
     }
 
     rc_pdf_scan(p, lay);
+    rc_pdf_struct_begin(p, lay);
     p->doc = HPDF_New(on_error, p);
     if (!p->doc) {
         rc_diag_error(d, here, "cannot start a PDF document (libharu out of memory)");
@@ -216,11 +163,8 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
         if (!tmp) {
             st = RC_ERR_IO;
         } else {
-            HPDF_STATUS s = HPDF_SaveToFile(p->doc, tmp);
-            if (s != HPDF_OK || rc_pdf_failed(p)) {
-                rc_pdf_ok(p, s);
+            if (!rc_pdf_save_packed(p, tmp) || rc_pdf_failed(p))
                 st = is_io_error(p->err) ? RC_ERR_IO : RC_ERR_LIBRARY;
-            }
         }
     }
     HPDF_STATUS err = p->err, detail = p->err_detail;

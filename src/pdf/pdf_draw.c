@@ -12,8 +12,17 @@
  * glyphs across subpixel boundaries (pdftoppm: 4 of 35 sample pages differ)
  * and reorder pdftotext's words on shared baselines. The finished page is
  * deflated here (libdeflate, RC_PDF_ZLEVEL) and handed to libharu as an already encoded
- * stream. Internal links are queued until every destination exists. */
+ * stream. Internal links are queued until every destination exists.
+ *
+ * Tagged PDF: every painting op is inside marked content, either a
+ * sequence with an MCID for its structure element (rc_draw_op.tag; ops in
+ * a group without a tag take the group's) or an /Artifact. A sequence runs
+ * over consecutive ops of one element and never crosses a text object
+ * boundary (ET comes first). Text with an /ActualText (a word hyphenated at
+ * a line end) is a sequence of its own with the /ActualText beside the
+ * MCID. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pdf_int.h"
@@ -36,6 +45,10 @@ typedef struct gstate {
     int64_t y;                        /* the last text y, and as written */
     char ytext[24];
     size_t ylen;
+    size_t page;    /* index of the page */
+    bool mc_open;   /* a marked-content sequence is open ... */
+    bool mc_single; /* ... for one op (with an /ActualText) ... */
+    size_t mc;      /* ... for this element index, or SIZE_MAX: an artifact */
 } gstate;
 
 /* ---- content hash (for the deterministic document ID) ---- */
@@ -407,6 +420,75 @@ static void set_stroke(rc_pdf *p, gstate *g, const rc_draw_op *op)
     }
 }
 
+/* s as a PDF text string in UTF-16BE, hex (<FEFF...>), or () when empty. */
+static void hex_text(rc_pdf *p, const char *s, size_t len)
+{
+    if (!len) {
+        OUT(p, "()");
+        return;
+    }
+    static const char hx[] = "0123456789ABCDEF";
+    need(p, 6 + 8 * len);
+    char *o = p->cs + p->cn;
+    memcpy(o, "<FEFF", 5);
+    o += 5;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0;
+        size_t n = rc_utf8_decode(s + i, len - i, &cp);
+        if (!n) {
+            n = 1;
+            cp = 0xFFFD;
+        }
+        i += n;
+        uint32_t u[2] = {cp, 0};
+        int nu = 1;
+        if (cp > 0xFFFF) { /* a surrogate pair */
+            u[0] = 0xD800 + ((cp - 0x10000) >> 10);
+            u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+            nu = 2;
+        }
+        for (int q = 0; q < nu; q++)
+            for (int sh = 12; sh >= 0; sh -= 4)
+                *o++ = hx[(u[q] >> sh) & 0xF];
+    }
+    *o++ = '>';
+    p->cn = (size_t)(o - p->cs);
+}
+
+/* Opens the marked-content sequence for content of element t (NULL: an
+ * artifact) unless it is the open one. A sequence with an /ActualText
+ * holds one op and has its own MCID: poppler, for one, ends a structure
+ * element's text at the EMC of any sequence nested in it. */
+static void mark(rc_pdf *p, gstate *g, const rc_tag *t, const char *actual)
+{
+    size_t want = t ? t->index : SIZE_MAX;
+    if (g->mc_open && g->mc == want && !actual && !g->mc_single) return;
+    end_text(p, g);
+    if (g->mc_open) OUT(p, "EMC\n");
+    g->mc_single = false;
+    if (t) {
+        char b[64];
+        int mcid = rc_pdf_struct_mcid(p, g->page, t);
+        int k = snprintf(b, sizeof b, " <</MCID %d", mcid);
+        /* the tag of a sequence is free (the element has the type); poppler
+         * applies an /ActualText only to a /Span */
+        const char *name = actual ? "Span" : rc_tag_name(t->type);
+        OUT(p, "/");
+        out(p, name, strlen(name));
+        out(p, b, (size_t)k);
+        if (actual) {
+            OUT(p, " /ActualText ");
+            hex_text(p, actual, strlen(actual));
+            g->mc_single = true;
+        }
+        OUT(p, ">> BDC\n");
+    } else {
+        OUT(p, "/Artifact BMC\n");
+    }
+    g->mc_open = true;
+    g->mc = want;
+}
+
 /* Prepares colours for a path and paints it after construction. */
 static void begin_shape(rc_pdf *p, gstate *g, const rc_draw_op *op)
 {
@@ -503,29 +585,35 @@ static void draw_path(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
     paint(p, op);
 }
 
-static void draw_link(rc_pdf *p, HPDF_Page pg, const rc_draw_op *op, double ox, double oy)
+static void draw_link(rc_pdf *p, const gstate *g, const rc_draw_op *op, const rc_tag *tag,
+                      double ox, double oy)
 {
     HPDF_Rect r = {(HPDF_REAL)(op->x + ox), (HPDF_REAL)(op->y + oy),
                    (HPDF_REAL)(op->x + ox + op->w), (HPDF_REAL)(op->y + oy + op->h)};
     if (op->dest) {
-        rc_pdf_link lk = {pg, r, op->dest};
+        rc_pdf_link lk = {g->pg, r, op->dest, g->page, tag, op->link_text, op->link_len};
         RC_PUSH(p->a, p->links, lk);
     } else if (op->uri && op->uri[0]) {
-        HPDF_Annotation an = HPDF_Page_CreateURILinkAnnot(pg, r, op->uri);
+        HPDF_Annotation an = HPDF_Page_CreateURILinkAnnot(g->pg, r, op->uri);
         if (an) rc_pdf_ok(p, HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0));
+        if (an) rc_pdf_struct_annot(p, an, g->page, tag, op->link_text, op->link_len);
     }
 }
 
-static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, double oy, int depth)
+static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, double oy, int depth,
+                      const rc_tag *inherit)
 {
     if (!l || depth > MAX_DEPTH) return;
     for (size_t i = 0; i < l->ops.n && !rc_pdf_failed(p); i++) {
         const rc_draw_op *op = &l->ops.v[i];
+        const rc_tag *tag = op->tag ? op->tag : inherit;
         switch (op->kind) {
         case RC_DRAW_TEXT:
+            mark(p, g, tag, tag ? op->actual : NULL);
             draw_text(p, g, op, ox, oy);
             break;
         case RC_DRAW_RECT:
+            mark(p, g, tag, NULL);
             begin_shape(p, g, op);
             pos(p, op->x + ox, ' ');
             pos(p, op->y + oy, ' ');
@@ -535,6 +623,7 @@ static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, do
             paint(p, op);
             break;
         case RC_DRAW_LINE:
+            mark(p, g, tag, NULL);
             begin_shape(p, g, op);
             pos(p, op->x + ox, ' ');
             pos(p, op->y + oy, ' ');
@@ -544,15 +633,16 @@ static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, do
             OUT(p, "l\nS\n");
             break;
         case RC_DRAW_PATH:
+            mark(p, g, tag, NULL);
             draw_path(p, g, op, ox, oy);
             break;
         case RC_DRAW_LINK:
-            draw_link(p, g->pg, op, ox, oy);
+            draw_link(p, g, op, tag, ox, oy);
             break;
         case RC_DRAW_DEST:
             break; /* collected by rc_pdf_scan */
         case RC_DRAW_GROUP:
-            draw_list(p, g, op->group, ox + op->x, oy + op->y, depth + 1);
+            draw_list(p, g, op->group, ox + op->x, oy + op->y, depth + 1, tag);
             break;
         }
     }
@@ -593,9 +683,11 @@ void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
     memset(&g, 0, sizeof g);
     g.pg = pg;
     g.font = -1;
+    g.page = p->pages.n ? p->pages.n - 1 : 0;
     p->cn = 0;
-    draw_list(p, &g, l, 0, 0, 0);
+    draw_list(p, &g, l, 0, 0, 0, NULL);
     end_text(p, &g);
+    if (g.mc_open) OUT(p, "EMC\n");
     HPDF_PageAttr attr = pg->attr;
     if (!attr || !attr->contents)
         rc_pdf_ok(p, HPDF_INVALID_PAGE);

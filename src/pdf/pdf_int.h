@@ -25,7 +25,13 @@ typedef struct rc_pdf_link {
     HPDF_Page page;
     HPDF_Rect rect;
     const char *dest;
+    size_t page_index;
+    const rc_tag *tag; /* its Link element */
+    const char *text;  /* visible text, for /Contents */
+    size_t len;
 } rc_pdf_link;
+
+typedef struct rc_pdf_struct rc_pdf_struct;
 
 typedef struct rc_pdf {
     rc_arena *a;
@@ -61,6 +67,8 @@ typedef struct rc_pdf {
     unsigned char *zs;
     size_t zcap;
     struct libdeflate_compressor *lc; /* made on first use (RC_PDF_ZLEVEL) */
+    /* the structure tree being built (pdf_struct.c) */
+    rc_pdf_struct *st;
     /* running content hash (FNV-1a 64, two lanes) for the document ID */
     uint64_t h1, h2;
 } rc_pdf;
@@ -101,6 +109,28 @@ HPDF_Destination rc_pdf_destination(rc_pdf *p, size_t pg, double x, double y);
 void rc_pdf_links(rc_pdf *p);
 void rc_pdf_outline(rc_pdf *p, const rc_layout *lay);
 void rc_pdf_page_labels(rc_pdf *p, const rc_layout *lay);
+
+/* pdf_struct.c: the structure tree (tagged PDF, PDF/UA-1) */
+void rc_pdf_struct_begin(rc_pdf *p, const rc_layout *lay);
+/* The next MCID on page (0-based index) for content of element t (NULL:
+ * the root), recorded for the tree and the parent tree. */
+int rc_pdf_struct_mcid(rc_pdf *p, size_t page, const rc_tag *t);
+/* Puts a link annotation into the tree (in t when it is a Link element,
+ * else in a Link of its own) with /StructParent, /Contents and /F 4. */
+void rc_pdf_struct_annot(rc_pdf *p, HPDF_Annotation an, size_t page, const rc_tag *t,
+                         const char *text, size_t len);
+/* Writes the elements, the parent tree, /StructTreeRoot and /MarkInfo in
+ * the catalog, and /StructParents and /Tabs on every page. */
+void rc_pdf_struct_finish(rc_pdf *p);
+
+/* pdf_xmp.c: PDF/A-2a and PDF/UA-1 document level: version 1.7, /Lang,
+ * /ViewerPreferences, dates in the Info dictionary, the XMP metadata
+ * stream (the same values) and the sRGB output intent. */
+void rc_pdf_archival(rc_pdf *p, const rc_config *cfg);
+
+/* pdf_pack.c: saves the document to path with object streams (qpdf);
+ * false with the failure recorded (I/O errors with their errno). */
+bool rc_pdf_save_packed(rc_pdf *p, const char *path);
 
 /* pdf_fonts.c */
 /* Loads and registers the used faces; reports failures. */

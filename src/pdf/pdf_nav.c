@@ -91,6 +91,7 @@ void rc_pdf_links(rc_pdf *p)
         HPDF_Annotation an = HPDF_Page_CreateLinkAnnot(lk->page, lk->rect, dst);
         if (!an) return;
         rc_pdf_ok(p, HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0));
+        rc_pdf_struct_annot(p, an, lk->page_index, lk->tag, lk->text, lk->len);
     }
 }
 

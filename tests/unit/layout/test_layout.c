@@ -143,8 +143,21 @@ static void collect(fx *f, const rc_draw_list *l, double dx, double dy, txts *ou
         if (op->kind == RC_DRAW_GROUP && op->group)
             collect(f, op->group, dx + op->x, dy + op->y, out);
         if (op->kind != RC_DRAW_TEXT) continue;
-        txt t = {op->text, op->len, op->x + dx, op->y + dy, op->size, 0, op->font};
-        t.w = rc_font_text_width(f->fonts.f[op->font], op->text, op->len, op->size);
+        /* a word's trailing (or a page label's leading) space is an
+         * invisible glyph that keeps words apart for screen readers
+         * (paraline.c, layout_front.c); the visible word is what these
+         * tests look at */
+        size_t len = op->len;
+        const char *s = op->text;
+        double x = op->x;
+        if (len > 1 && s[len - 1] == ' ') len--;
+        if (len > 1 && s[0] == ' ') { /* a page label in the contents: " 12" */
+            x += rc_font_text_width(f->fonts.f[op->font], " ", 1, op->size);
+            s++;
+            len--;
+        }
+        txt t = {s, len, x + dx, op->y + dy, op->size, 0, op->font};
+        t.w = rc_font_text_width(f->fonts.f[op->font], s, len, op->size);
         RC_PUSH(f->a, *out, t);
     }
 }
