@@ -4,10 +4,10 @@
 # Without exceptions the dictionary breaks the word (hyph_en_GB gives
 # "telecommunica-tions"); with `hyphenation_exceptions = Telecom-munications`
 # (any letter case) every break of the word is after "telecom" and nowhere
-# else. The words are read back from the PDF with pdftotext -bbox.
+# else. The words are read back from the PDF as drawn, with PyMuPDF.
 set -euo pipefail
 reportc=$(realpath "$1")
-command -v pdftotext >/dev/null || { echo "skipped: pdftotext (poppler-utils) not installed"; exit 77; }
+/usr/bin/python3 -c 'import fitz' 2>/dev/null || { echo "skipped: python3-fitz is not installed (scripts/deps.sh test)"; exit 77; }
 [ -r /usr/share/hyphen/hyph_en_GB.dic ] || { echo "skipped: hyphen-en-gb not installed"; exit 77; }
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -43,14 +43,14 @@ write_ini "$dir/plain.ini" ""
 write_ini "$dir/exc.ini" "hyphenation_exceptions = Telecom-munications"
 "$reportc" build "$dir/plain.ini" -q
 "$reportc" build "$dir/exc.ini" -q
-pdftotext -bbox "$dir/out/plain.pdf" "$dir/plain.html"
-pdftotext -bbox "$dir/out/exc.pdf" "$dir/exc.html"
-/usr/bin/python3 - "$dir/plain.html" "$dir/exc.html" "$w" <<'PY'
-import html, re, sys
+/usr/bin/python3 - "$dir/out/plain.pdf" "$dir/out/exc.pdf" "$w" <<'PY'
+import sys
+import fitz  # python3-fitz: the glyphs as drawn (poppler would apply the
+             # /ActualText that gives screen readers the whole word)
 
 def pieces(path, word):
     """The word's occurrences as lists of the pieces they were set in."""
-    words = [html.unescape(t) for t in re.findall(r"<word [^>]*>([^<]*)</word>", open(path).read())]
+    words = [w[4] for page in fitz.open(path) for w in page.get_text("words")]
     out, cur = [], []
     for t in words:
         if not cur and not word.startswith(t.rstrip("-").lower()):
