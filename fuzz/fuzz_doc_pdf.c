@@ -8,7 +8,8 @@
  * metrics and floats. Fonts and the hyphenation dictionary are loaded once
  * in LLVMFuzzerInitialize. Oracle beyond ASan/UBSan: every failure comes
  * with an error diagnostic; a successful write leaves a file that starts
- * with %PDF- and ends with %%EOF.
+ * with %PDF- and ends with %%EOF; and text conservation (fuzz_conserve.h):
+ * every letter of the prose is drawn, and nothing outside the page.
  * Built with RC_FUZZ_TEX (target fuzz_doc_tex) the document goes through
  * rc_latex_emit instead of layout and PDF; the .tex must be valid UTF-8
  * without control characters, have balanced braces outside comments and
@@ -33,6 +34,7 @@
 #include "rc/pdf.h"
 #include "rc/util.h"
 #include "fuzz_common.h"
+#include "fuzz_conserve.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -202,6 +204,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (st != RC_OK && rc_diag_errors(d) == 0) abort();
         if (st == RC_OK) {
             if (lay.pages.n == 0) abort();
+            fc_check(&doc, &lay);
             st = rc_pdf_write(a, &lay, cfg, &fonts, pdf_path, d);
             if (st != RC_OK && rc_diag_errors(d) == 0) abort();
             if (st == RC_OK) check_pdf(pdf_path);

@@ -17,7 +17,7 @@ pkgs="build-essential cmake pkg-config zlib1g-dev libhpdf-dev libxlsxwriter-dev 
       hyphen-en-gb hyphen-en-us hyphen-es hyphen-pt-pt icc-profiles-free"
 if [ "$mode" = test ] || [ "$mode" = tex ]; then
   pkgs="$pkgs poppler-utils qpdf mupdf-tools python3-openpyxl python3 python3-yaml groff-base python3-fitz python3-pikepdf
-        librsvg2-bin libreoffice-calc-nogui"
+        librsvg2-bin libreoffice-calc-nogui cmark-gfm"
 fi
 if [ "$mode" = tex ]; then
   pkgs="$pkgs texlive-latex-recommended texlive-latex-extra texlive-pictures texlive-fonts-recommended lmodern texlive-xetex texlive-luatex fonts-lato"

@@ -9,6 +9,7 @@
 #include "rc/build.h"
 #include "rc/diag.h"
 #include "rc/status.h"
+#include "rc/util.h"
 
 /* One row per command: its name, its synopsis and what it does. The list of
  * commands in the usage, `reportc help COMMAND` and the did-you-mean of a
@@ -21,7 +22,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"build", RC_CMD_BUILD,
-     "build CONFIG [-o DIR] [--only pdf,tex,xlsx] [--figures svg] [-q] [--strict]",
+     "build CONFIG [-o DIR] [--only pdf,tex,xlsx] [--figures svg] [-q] [--strict] [--no-wait]",
      "write the outputs named in [output] (or those of --only)",
      "Reads CONFIG, computes every metric, aggregate, figure and table, typesets the\n"
      "report and writes the PDF, the .tex and the two workbooks. Every output is\n"
@@ -32,7 +33,10 @@ static const command commands[] = {
      "      --only LIST    comma-separated subset of: pdf, tex, xlsx\n"
      "      --figures svg  also write each figure as out/figures/figure-NN-name.svg\n"
      "  -q, --quiet        do not print the written files\n"
-     "      --strict       a text an edition does not translate is an error\n"},
+     "      --strict       every warning is an error, an untranslated text of an\n"
+     "                     edition included (for CI)\n"
+     "      --no-wait      fail at once if another build is writing into the same\n"
+     "                     output directory (default: wait for it)\n"},
     {"check", RC_CMD_CHECK, "check CONFIG [--strict]",
      "read, validate and typeset everything in memory; write nothing",
      "Runs every stage of 'build' (including SOURCE_DATE_EPOCH and the typesetting,\n"
@@ -40,7 +44,8 @@ static const command commands[] = {
      "prints one line: what was checked and how many warnings.\n"
      "\n"
      "  -q, --quiet        do not print the summary line\n"
-     "      --strict       a text an edition does not translate is an error\n"},
+     "      --strict       every warning is an error, an untranslated text of an\n"
+     "                     edition included (for CI)\n"},
     {"metrics", RC_CMD_METRICS, "metrics CONFIG [--json]",
      "print every named metric, one 'name = value' per line",
      "Computes the metrics of CONFIG and prints them, one 'name = value' per line,\n"
@@ -92,8 +97,10 @@ static void usage(FILE *f)
           "      --json         (metrics) print one JSON object {name: number}\n"
           "      --language L   (new) en, es or pt\n"
           "  -q, --quiet        (build, check, new) print no summary of what was done\n"
-          "      --strict       (build, check, watch) an untranslated text of an edition\n"
-          "                     is an error\n"
+          "      --strict       (build, check, watch) every warning is an error, an\n"
+          "                     untranslated text of an edition included (for CI)\n"
+          "      --no-wait      (build, watch) fail at once if another build is writing\n"
+          "                     into the same output directory (default: wait for it)\n"
           "  -h, --help         show this help\n"
           "  -V, --version      show the version\n"
           "\n"
@@ -186,12 +193,17 @@ static int check_applies(const rc_options *o, bool set, const char *opt, unsigne
 
 int main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},  {"only", required_argument, NULL, 'O'},
-        {"json", no_argument, NULL, 'j'},          {"quiet", no_argument, NULL, 'q'},
-        {"figures", required_argument, NULL, 'F'}, {"language", required_argument, NULL, 'L'},
-        {"strict", no_argument, NULL, 'S'},        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                             {"only", required_argument, NULL, 'O'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"strict", no_argument, NULL, 'S'},
+                                             {"no-wait", no_argument, NULL, 'W'},
+                                             {"figures", required_argument, NULL, 'F'},
+                                             {"language", required_argument, NULL, 'L'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"version", no_argument, NULL, 'V'},
+                                             {NULL, 0, NULL, 0}};
     rc_options o = {.out = stdout};
     const char *cmd = NULL;
     bool want_help = false;
@@ -214,6 +226,12 @@ int main(int argc, char **argv)
         case 'q':
             o.quiet = true;
             break;
+        case 'S':
+            o.strict = true;
+            break;
+        case 'W':
+            o.no_wait = true;
+            break;
         case 'F':
             if (strcmp(optarg, "svg") == 0)
                 o.figures_svg = true;
@@ -222,9 +240,6 @@ int main(int argc, char **argv)
             break;
         case 'L':
             o.language = optarg;
-            break;
-        case 'S':
-            o.strict = true;
             break;
         case 'h':
             want_help = true;
@@ -266,7 +281,10 @@ int main(int argc, char **argv)
         !check_applies(&o, o.strict, "--strict", writes | CMD(RC_CMD_CHECK),
                        "'build', 'check' and 'watch'"))
         return 2;
+    if (!check_applies(&o, o.no_wait, "--no-wait", writes, "'build' and 'watch'")) return 2;
 
+    /* SIGINT, SIGTERM, SIGHUP remove the build's temporaries first. */
+    rc_tmp_handlers();
     rc_diag *d = rc_diag_new();
     rc_status st = rc_build(&o, d);
     rc_diag_print(d, stderr);

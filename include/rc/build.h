@@ -33,9 +33,10 @@ typedef struct rc_options {
     unsigned only;        /* RC_OUT_* mask; 0 = as configured */
     bool json;            /* metrics --json */
     bool quiet;           /* no per-output lines */
-    bool strict;          /* --strict: an untranslated text of an edition is an error */
+    bool strict;          /* --strict: every warning is an error (an untranslated text too) */
     bool figures_svg;     /* --figures svg: also each figure as an SVG file */
     const char *language; /* new --language (en, es, pt); NULL = en */
+    bool no_wait;         /* --no-wait: fail instead of waiting for another build's lock */
     FILE *out;            /* where metrics / build summaries go (stdout) */
 } rc_options;
 

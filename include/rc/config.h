@@ -205,7 +205,8 @@ typedef struct rc_table_cfg {
     rc_str source_line; /* key 'source' */
     rc_str note;
     rc_str aggregate;   /* generated from an aggregate, or */
-    rc_str file;        /* a Markdown file holding one GFM table */
+    rc_str file;        /* a Markdown file holding one GFM table, or */
+    rc_str quality;     /* a source's data-quality table (source name) */
     const char *path;   /* resolved file path */
     rc_strlist columns; /* header labels (override) */
     rc_strlist widths;  /* relative column widths */
@@ -229,7 +230,8 @@ typedef struct rc_report_cfg {
     rc_str copyright, disclaimer, cover_note;
     bool sample_identifiers;
     rc_strlist languages; /* editions to build ('languages'); n == 0: one, in 'language' */
-    bool strict;          /* 'strict': a missing translation is an error */
+    bool strict;          /* 'strict': every warning is an error (as reportc --strict), a missing
+                           * translation included */
     rc_loc loc;
 } rc_report_cfg;
 

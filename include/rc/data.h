@@ -23,6 +23,26 @@ typedef struct rc_value {
     const char *text; /* the raw cell text (trimmed), NUL-terminated */
 } rc_value;
 
+/* Why a value in a cell was not used. */
+typedef enum rc_drop_reason {
+    RC_DROP_UNDECLARED,   /* category/multi: a code not among 'values' */
+    RC_DROP_OUT_OF_SCALE, /* likert: a whole number outside 'scale' */
+    RC_DROP_COUNT
+} rc_drop_reason;
+
+/* The data quality of one field: every data row of its source is answered,
+ * missing (an empty cell or a missing code) or dropped (it held a value
+ * that could not be used, and was read as missing):
+ *   answered + missing + dropped[0] + dropped[1] = rows.
+ * A multi cell that keeps at least one declared code is answered; when it
+ * also lost an undeclared one it is counted in 'partial' too. */
+typedef struct rc_field_quality {
+    size_t answered, missing;
+    size_t dropped[RC_DROP_COUNT];
+    size_t partial;
+    rc_loc first[RC_DROP_COUNT]; /* the first dropped value (line 0: none) */
+} rc_field_quality;
+
 /* A source after loading. rows is NULL unless rows were kept. */
 typedef struct rc_source_data {
     const rc_source_cfg *cfg;
@@ -32,6 +52,7 @@ typedef struct rc_source_data {
     unsigned *row_line; /* CSV line of each kept row, or NULL */
     char sha256[65];    /* of the file as read */
     size_t bytes;
+    rc_field_quality *quality; /* ncols entries, in field order */
 } rc_source_data;
 
 typedef struct rc_metric_value {

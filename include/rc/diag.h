@@ -38,6 +38,13 @@ void rc_diag_warning(rc_diag *d, rc_loc loc, const char *fmt, ...)
 void rc_diag_note(rc_diag *d, rc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Strict mode (reportc --strict, [report] strict = yes): every warning
+ * already reported and every later one becomes an error, its message ending
+ * in " [strict]", so a CI run fails on anything that would only have been
+ * pointed out. Notes stay notes. */
+void rc_diag_set_strict(rc_diag *d);
+bool rc_diag_strict(const rc_diag *d);
+
 size_t rc_diag_errors(const rc_diag *d);
 size_t rc_diag_warnings(const rc_diag *d);
 size_t rc_diag_count(const rc_diag *d);

@@ -163,6 +163,12 @@ rc_status rc_doc_finish(rc_doc *doc, rc_diag *d);
  * syntax, {short_title="Short" share_page=yes}: they are removed from the
  * title and set short_title / share_page on the heading (docs/config.md). */
 
+/* The PDF library's limits (doc_limits.c): headings in the outline, link
+ * targets and the document information longer than a PDF string may be
+ * (65,535 bytes) are located errors. Run before typesetting a PDF. Returns
+ * RC_ERR_LIMIT when it reported an error. */
+rc_status rc_doc_check_pdf_limits(rc_arena *a, const rc_doc *doc, rc_diag *d);
+
 /* Tree helpers. */
 rc_node *rc_node_new(rc_arena *a, rc_node_type t, rc_loc loc);
 void rc_node_append(rc_node *parent, rc_node *child);

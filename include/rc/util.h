@@ -63,6 +63,41 @@ char *rc_out_tmpname(rc_arena *a, const char *target);
 const char *rc_out_shown(rc_arena *a, const char *path);
 /* Renames tmp over target; removes tmp on failure. */
 rc_status rc_out_rename(const char *tmp, const char *target);
+/* Removes a temporary that will not be renamed (errno is kept). */
+void rc_out_discard(const char *tmp);
+
+/* ---- kills and concurrent builds (outdir.c) ----
+ * Every temporary made by rc_out_tmpname is registered until it is renamed
+ * or discarded; rc_tmp_handlers installs SIGINT, SIGTERM and SIGHUP
+ * handlers that remove the registered temporaries (and the build's work
+ * directory) and then die of the signal as before. What a SIGKILL leaves
+ * is recognisable by its name (".NAME.PID.N.tmp", ".reportc.PID.work") and
+ * removed by the next build in that directory once PID is no longer alive. */
+void rc_tmp_register(const char *path);
+void rc_tmp_forget(const char *path);
+void rc_tmp_handlers(void);
+/* Removes the temporaries of dead builds in dir; returns how many. */
+size_t rc_out_clean_stale(const char *dir);
+/* A directory inside dir owned by this build (".reportc.PID.work",
+ * created by rc_out_workdir_make, removed by rc_out_workdir_remove or by
+ * the handlers) for libraries that make temporary files of their own
+ * (libxlsxwriter). rc_out_workdir gives it when it exists for dir, else
+ * NULL (then such files go to dir itself). */
+const char *rc_out_workdir_make(const char *dir);
+const char *rc_out_workdir(const char *dir);
+void rc_out_workdir_remove(void);
+/* An exclusive lock on the output directory (flock on the directory
+ * itself, so no file is added to it): a second build into the same
+ * directory waits for the first to finish, or with wait = false fails at
+ * once. Returns the descriptor to pass to rc_out_unlock, or -1 with errno
+ * (EWOULDBLOCK: another build holds it). *waited_ms says how long it
+ * waited. */
+int rc_out_lock(const char *dir, bool wait, double *waited_ms);
+void rc_out_unlock(int fd);
+
+/* The shortest "%.Ng" text of a finite v that reads back (strtod) as the
+ * same double, into buf (at least 32 bytes); returns buf. */
+char *rc_shortest_double(char buf[32], double v);
 
 /* Build time for outputs: SOURCE_DATE_EPOCH when set and valid, else a
  * fixed epoch from the config (report year, 1 January) via fallback. */

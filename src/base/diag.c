@@ -12,7 +12,10 @@ struct rc_diag {
     rc_diag_entry *v;
     size_t n, cap;
     size_t errors, warnings;
+    bool strict;
 };
+
+static const char strict_tag[] = " [strict]";
 
 rc_diag *rc_diag_new(void)
 {
@@ -52,13 +55,19 @@ __attribute__((format(printf, 4, 0))) static void vreport(rc_diag *d, rc_diag_le
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
-    char *msg = malloc(n > 0 ? (size_t)n + 1 : 1);
+    bool promote = d->strict && lv == RC_DIAG_WARNING;
+    size_t extra = promote ? sizeof strict_tag - 1 : 0;
+    char *msg = malloc((n > 0 ? (size_t)n + 1 : 1) + extra);
     char *file = loc.file ? strdup(loc.file) : NULL;
     if (!msg || (loc.file && !file)) {
         fputs("reportc: out of memory\n", stderr);
         abort();
     }
     vsnprintf(msg, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+    if (promote) {
+        strcat(msg, strict_tag);
+        lv = RC_DIAG_ERROR;
+    }
     /* The file name is copied so diagnostics outlive the build arena. */
     loc.file = file;
     d->v[d->n++] = (rc_diag_entry){lv, loc, msg};
@@ -105,6 +114,30 @@ void rc_diag_append(rc_diag *dst, const rc_diag *src)
     if (!src) return;
     for (size_t i = 0; i < src->n; i++)
         rc_diag_report(dst, src->v[i].level, src->v[i].loc, "%s", src->v[i].msg);
+}
+
+void rc_diag_set_strict(rc_diag *d)
+{
+    d->strict = true;
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->v[i].level != RC_DIAG_WARNING) continue;
+        size_t k = strlen(d->v[i].msg);
+        char *m = realloc(d->v[i].msg, k + sizeof strict_tag);
+        if (!m) {
+            fputs("reportc: out of memory\n", stderr);
+            abort();
+        }
+        memcpy(m + k, strict_tag, sizeof strict_tag);
+        d->v[i].msg = m;
+        d->v[i].level = RC_DIAG_ERROR;
+        d->warnings--;
+        d->errors++;
+    }
+}
+
+bool rc_diag_strict(const rc_diag *d)
+{
+    return d->strict;
 }
 
 size_t rc_diag_errors(const rc_diag *d)

@@ -243,7 +243,22 @@ char *rc_out_tmpname(rc_arena *a, const char *target)
     static _Atomic unsigned long counter; /* names stay unique across threads */
     char *dir = rc_path_dir(a, target);
     unsigned long n = ++counter;
-    return rc_arena_printf(a, "%s/.%s.%ld.%lu.tmp", dir, rc_path_base(target), (long)getpid(), n);
+    const char *base = rc_path_base(target);
+    /* Any name legal for the file system must work: the temporary adds
+     * ".", ".PID.N.tmp", and a back end may make a temporary of a temporary,
+     * so the base is cut (at a UTF-8 boundary) to keep the entry within
+     * NAME_MAX. The pid and counter keep it unique; the base is for people. */
+    char tail[64];
+    int tl = snprintf(tail, sizeof tail, ".%ld.%lu.tmp", (long)getpid(), n);
+    size_t keep = strlen(base), room = 255 - 1 - (size_t)tl;
+    if (keep > room) {
+        keep = room;
+        while (keep > 0 && ((unsigned char)base[keep] & 0xC0) == 0x80)
+            keep--;
+    }
+    char *tmp = rc_arena_printf(a, "%s/.%.*s%s", dir, (int)keep, base, tail);
+    rc_tmp_register(tmp);
+    return tmp;
 }
 
 const char *rc_out_shown(rc_arena *a, const char *path)
@@ -281,9 +296,7 @@ rc_status rc_out_commit(rc_outfile *o)
     int ok = close(o->fd) == 0;
     o->fd = -1;
     if (!ok) {
-        int e = errno;
-        unlink(o->tmp);
-        errno = e;
+        rc_out_discard(o->tmp);
         return RC_ERR_IO;
     }
     return rc_out_rename(o->tmp, o->target);
@@ -293,18 +306,27 @@ void rc_out_abort(rc_outfile *o)
 {
     if (o->fd >= 0) close(o->fd);
     o->fd = -1;
-    if (o->tmp) unlink(o->tmp);
+    if (o->tmp) rc_out_discard(o->tmp);
 }
 
 rc_status rc_out_rename(const char *tmp, const char *target)
 {
     if (rename(tmp, target) != 0) {
         int e = errno;
-        unlink(tmp);
+        rc_out_discard(tmp);
         errno = e;
         return RC_ERR_IO;
     }
+    rc_tmp_forget(tmp);
     return RC_OK;
+}
+
+void rc_out_discard(const char *tmp)
+{
+    int e = errno;
+    unlink(tmp);
+    rc_tmp_forget(tmp);
+    errno = e;
 }
 
 static bool parse_epoch(const char *s, int64_t *out)
@@ -330,4 +352,15 @@ bool rc_build_epoch_valid(void)
     const char *s = getenv("SOURCE_DATE_EPOCH");
     int64_t v;
     return !s || !*s || parse_epoch(s, &v);
+}
+
+char *rc_shortest_double(char buf[32], double v)
+{
+    /* 17 significant digits always round-trip (IEEE 754 binary64); fewer
+     * often do, and the first that does is the shortest in %g form. */
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, 32, "%.*g", p, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    return buf;
 }

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,8 @@
 #include "rc/data.h"
 #include "rc/doc.h"
 #include "rc/font.h"
+#include "rc/font_check.h"
+#include "rc/hyph_check.h"
 #include "rc/latex.h"
 #include "rc/layout.h"
 #include "rc/locale.h"
@@ -134,13 +137,34 @@ typedef struct typeset_job {
 /* Fonts and hyphenation, from the watcher's cache while their files are
  * unchanged (parsing the fonts and the patterns is most of a small
  * rebuild's time). */
+/* Every font file and the dictionary are checked as files first
+ * (font_check.c, hyph_check.c): a damaged one is an error naming it,
+ * before any face is loaded or libhyphen reads it. */
+static rc_status check_fonts(typeset_job *j)
+{
+    const rc_style_cfg *style = &j->cfg->style;
+    rc_status st = RC_OK;
+    for (size_t i = 0; i < RC_FONT_COUNT; i++)
+        if (style->font_path[i] &&
+            !rc_font_check(j->a, style->font_path[i], style->font_loc[i], j->d))
+            st = RC_ERR_CONFIG;
+    return st;
+}
+
+static rc_status check_dictionary(typeset_job *j, const char *hp)
+{
+    return rc_hyph_check(j->a, hp, j->cfg->style.hyphenation_loc, j->d) ? RC_OK : RC_ERR_CONFIG;
+}
+
 static rc_status typeset_resources(typeset_job *j, rc_fonts *fonts, rc_hyph **hyph)
 {
     const rc_style_cfg *style = &j->cfg->style;
     rc_build_cache *c = j->cache;
     const char *hp = style->hyphenate ? style->hyphenation : NULL;
     if (!c) {
-        rc_status st = rc_fonts_load(j->a, style->font_path, style->font_loc, j->d, fonts);
+        rc_status st = check_fonts(j);
+        if (st == RC_OK && hp) st = check_dictionary(j, hp);
+        if (st == RC_OK) st = rc_fonts_load(j->a, style->font_path, style->font_loc, j->d, fonts);
         if (st == RC_OK && hp) {
             *hyph = rc_hyph_load(hp, style->hyphenation_loc, j->d);
             if (!*hyph) st = RC_ERR_CONFIG;
@@ -160,8 +184,9 @@ static rc_status typeset_resources(typeset_job *j, rc_fonts *fonts, rc_hyph **hy
         rc_file_sig sig[RC_FONT_COUNT];
         for (int i = 0; i < RC_FONT_COUNT; i++) /* before reading: a later save is seen */
             sig[i] = rc_file_sig_of(style->font_path[i]);
-        rc_status st =
-            rc_fonts_load(c->font_arena, style->font_path, style->font_loc, j->d, &c->fonts);
+        rc_status st = check_fonts(j);
+        if (st == RC_OK)
+            st = rc_fonts_load(c->font_arena, style->font_path, style->font_loc, j->d, &c->fonts);
         if (st != RC_OK) return st;
         for (int i = 0; i < RC_FONT_COUNT; i++) {
             free(c->font_path[i]);
@@ -178,6 +203,7 @@ static rc_status typeset_resources(typeset_job *j, rc_fonts *fonts, rc_hyph **hy
         free(c->hyph_path);
         c->hyph_path = NULL;
         c->hyph_sig = rc_file_sig_of(hp);
+        if (check_dictionary(j, hp) != RC_OK) return RC_ERR_CONFIG;
         c->hyph = rc_hyph_load(hp, style->hyphenation_loc, j->d);
         if (!c->hyph) return RC_ERR_CONFIG;
         c->hyph_path = strdup(hp);
@@ -247,150 +273,6 @@ static void *typeset_thread(void *arg)
     return NULL;
 }
 
-/* ---- output targets are checked before anything is written ---- */
-
-typedef struct input_file {
-    const char *what, *name, *path; /* "the CSV file of source", "survey", its path */
-    dev_t dev;
-    ino_t ino;
-} input_file;
-typedef RC_VEC(input_file) input_vec;
-
-/* Every file the build reads is handed to one visitor (the output checks
- * below, the watcher's list). */
-typedef struct input_visitor {
-    void (*fn)(struct input_visitor *v, const char *path, const char *what, const char *name);
-    rc_arena *a;
-    input_vec *files;
-    rc_build_cache *cache;
-} input_visitor;
-
-/* Records an input's directory entry (lstat: see check_targets). */
-static void add_input(input_visitor *v, const char *path, const char *what, const char *name)
-{
-    if (path) v->fn(v, path, what, name);
-}
-
-static void add_inputs(input_visitor *v, const char *const *paths, size_t n, const char *what)
-{
-    for (size_t i = 0; paths && i < n; i++)
-        add_input(v, paths[i], what, NULL);
-}
-
-static void visit_entry(input_visitor *v, const char *path, const char *what, const char *name)
-{
-    struct stat st;
-    if (lstat(path, &st) == 0)
-        RC_PUSH(v->a, *v->files, ((input_file){what, name, path, st.st_dev, st.st_ino}));
-}
-
-static void visit_watch(input_visitor *v, const char *path, const char *what, const char *name)
-{
-    (void)what;
-    (void)name;
-    rc_build_cache *c = v->cache;
-    char **nv = realloc(c->inputs, (c->ninputs + 1) * sizeof *nv);
-    char *p = strdup(path);
-    if (!nv || !p) { /* the watcher then watches fewer files; the build is unaffected */
-        free(p);
-        if (nv) c->inputs = nv;
-        return;
-    }
-    c->inputs = nv;
-    c->inputs[c->ninputs++] = p;
-}
-
-static void walk_inputs(input_visitor *in, const rc_config *cfg, unsigned want)
-{
-    add_input(in, cfg->path, "the configuration file", NULL);
-    add_input(in, cfg->edition_path, "the language file", NULL);
-    for (size_t i = 0; i < cfg->nsources; i++)
-        add_input(in, cfg->sources[i].path, "the CSV file of source", cfg->sources[i].name.s);
-    const rc_document_cfg *dc = &cfg->document;
-    add_inputs(in, dc->front_path, dc->front.n, "a Markdown file of the report");
-    add_inputs(in, dc->chapter_path, dc->chapters.n, "a Markdown file of the report");
-    add_inputs(in, dc->back_path, dc->back.n, "a Markdown file of the report");
-    add_inputs(in, dc->annex_path, dc->annexes.n, "a Markdown file of the report");
-    for (size_t i = 0; i < cfg->ntables; i++)
-        add_input(in, cfg->tables[i].path, "the file of table", cfg->tables[i].name.s);
-    for (size_t i = 0; i < cfg->nboxes; i++)
-        add_input(in, cfg->boxes[i].path, "the file of box", cfg->boxes[i].name.s);
-    if (want & RC_OUT_PDF) {
-        add_inputs(in, cfg->style.font_path, RC_FONT_COUNT, "a font file");
-        if (cfg->style.hyphenate)
-            add_input(in, cfg->style.hyphenation, "the hyphenation dictionary", NULL);
-    }
-}
-
-static void collect_inputs(rc_arena *a, const rc_config *cfg, unsigned want, input_vec *in)
-{
-    input_visitor v = {visit_entry, a, in, NULL};
-    walk_inputs(&v, cfg, want);
-}
-
-/* Every output is a distinct file name, is not a directory, and is not one
- * of the build's own inputs (a PDF named 'report.ini' beside the INI file
- * would otherwise replace it). Reported at the output's key; exit 2. */
-static bool check_targets(rc_arena *a, const rc_config *cfg, const char *dir, unsigned want,
-                          rc_diag *d)
-{
-    const rc_output_cfg *oc = &cfg->output;
-    const struct {
-        unsigned bit;
-        const rc_str *name;
-        const char *key;
-    } outs[] = {{RC_OUT_PDF, &oc->pdf, "pdf"},
-                {RC_OUT_TEX, &oc->tex, "tex"},
-                {RC_OUT_XLSX, &oc->data_xlsx, "data_xlsx"},
-                {RC_OUT_XLSX, &oc->figures_xlsx, "figures_xlsx"}};
-    const size_t nouts = sizeof outs / sizeof outs[0];
-    input_vec in = {0};
-    bool collected = false; /* inputs are listed once, and only if a target exists */
-    bool ok = true;
-    for (size_t i = 0; i < nouts; i++) {
-        if (!(want & outs[i].bit) || !outs[i].name->s) continue;
-        const rc_str *nm = outs[i].name;
-        bool twice = false;
-        for (size_t j = 0; j < i && !twice; j++)
-            if ((want & outs[j].bit) && outs[j].name->s && !strcmp(outs[j].name->s, nm->s)) {
-                rc_diag_error(d, nm->loc, "output file name '%s' is already used by '%s'", nm->s,
-                              outs[j].key);
-                twice = true;
-            }
-        if (twice) {
-            ok = false;
-            continue;
-        }
-        const char *target = rc_path_join(a, dir, nm->s);
-        struct stat ts;
-        /* lstat: rename() replaces the directory entry, so what matters is
-         * the entry itself (a symbolic link is replaced, not followed). */
-        if (lstat(target, &ts) != 0) continue; /* a new file: nothing to clash with */
-        if (S_ISDIR(ts.st_mode)) {
-            rc_diag_error(d, nm->loc, "output '%s' (key '%s') is a directory", target, outs[i].key);
-            ok = false;
-            continue;
-        }
-        if (!collected) {
-            collect_inputs(a, cfg, want, &in);
-            collected = true;
-        }
-        for (size_t k = 0; k < in.n; k++) {
-            const input_file *f = &in.v[k];
-            if (f->dev == ts.st_dev && f->ino == ts.st_ino) {
-                rc_diag_error(d, nm->loc,
-                              "output '%s' would overwrite %s%s%s%s ('%s'); choose another "
-                              "name or output directory",
-                              target, f->what, f->name ? " '" : "", f->name ? f->name : "",
-                              f->name ? "'" : "", f->path);
-                ok = false;
-                break;
-            }
-        }
-    }
-    return ok;
-}
-
 /* One edition's outputs in the making. */
 typedef struct edition_out {
     typeset_job job;
@@ -403,30 +285,16 @@ typedef struct edition_out {
 } edition_out;
 
 /* Writes every edition's outputs to temporary files, then renames them all
- * into place: a failure in any edition leaves the directory as it was. */
-static rc_status write_outputs(rc_arena *a, const rc_options *o, rc_config *const *cfgs,
-                               const rc_doc *docs, size_t ned, unsigned want, rc_build_cache *cache,
-                               rc_diag *d)
+ * into place: a failure in any edition leaves the directory as it was. The
+ * caller holds the output directory's lock. */
+static rc_status write_locked(rc_arena *a, const rc_options *o, rc_config *const *cfgs,
+                              const rc_doc *docs, size_t ned, unsigned want, rc_build_cache *cache,
+                              rc_diag *d, const char *dir, bool created)
 {
     const rc_config *cfg = cfgs[0];
-    const char *dir = o->outdir ? o->outdir : cfg->output.dir;
-    /* -o DIR is reported as the command line's, not as the INI key's */
     rc_loc dloc = o->outdir                 ? (rc_loc){0}
                   : cfg->output.directory.s ? cfg->output.directory.loc
                                             : cfg->output.loc;
-    bool targets_ok = true;
-    for (size_t e = 0; e < ned; e++)
-        targets_ok &= check_targets(a, cfgs[e], dir, want, d);
-    if (!targets_ok) return RC_ERR_CONFIG;
-    bool created = false;
-    if (rc_build_mkdirs(dir, &created) != 0) {
-        rc_diag_error(d, dloc, "cannot create output directory '%s': %s", dir, strerror(errno));
-        return RC_ERR_IO;
-    }
-    if (access(dir, W_OK) != 0) {
-        rc_diag_error(d, dloc, "output directory '%s' is not writable: %s", dir, strerror(errno));
-        return RC_ERR_IO;
-    }
 
     rc_status st = RC_OK;
     edition_out *eo = rc_arena_array(a, ned, sizeof *eo);
@@ -531,21 +399,32 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, rc_config *cons
 
     if (st != RC_OK) {
         for (size_t i = 0; i < nout; i++)
-            unlink(out[i].tmp);
+            rc_out_discard(out[i].tmp);
+        rc_out_workdir_remove();
         for (size_t e = 0; e < ned; e++)
             if (eo[e].svg_created) rmdir(eo[e].svg_dir);
         if (created) rmdir(dir);
         return st;
     }
+    /* SIGINT, SIGTERM and SIGHUP wait until every output is renamed: a
+     * stop in the middle would leave a set mixing two builds. */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stop, &old);
     for (size_t i = 0; i < nout; i++) {
         if (rc_out_rename(out[i].tmp, out[i].target) != RC_OK) {
             rc_diag_error(d, (rc_loc){out[i].target, 0, 0}, "cannot write output: %s",
                           strerror(errno));
             for (size_t j = i + 1; j < nout; j++)
-                unlink(out[j].tmp);
+                rc_out_discard(out[j].tmp);
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
             return RC_ERR_IO;
         }
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!o->quiet) {
         FILE *f = o->out ? o->out : stdout;
         size_t e = 0;
@@ -570,6 +449,58 @@ static rc_status write_outputs(rc_arena *a, const rc_options *o, rc_config *cons
     return RC_OK;
 }
 
+/* Checks the targets, makes the directory, takes its lock (one build at a
+ * time per directory, so a set of outputs always comes from one build),
+ * removes what killed builds left there, then writes. */
+static rc_status write_outputs(rc_arena *a, const rc_options *o, rc_config *const *cfgs,
+                               const rc_doc *docs, size_t ned, unsigned want, rc_build_cache *cache,
+                               rc_diag *d)
+{
+    const rc_config *cfg = cfgs[0];
+    const char *dir = o->outdir ? o->outdir : cfg->output.dir;
+    /* -o DIR is reported as the command line's, not as the INI key's */
+    rc_loc dloc = o->outdir                 ? (rc_loc){0}
+                  : cfg->output.directory.s ? cfg->output.directory.loc
+                                            : cfg->output.loc;
+    bool targets_ok = true;
+    for (size_t e = 0; e < ned; e++)
+        targets_ok &= rc_build_check_targets(a, cfgs[e], dir, want, d);
+    if (!targets_ok) return RC_ERR_CONFIG;
+    bool created = false;
+    if (rc_build_mkdirs(dir, &created) != 0) {
+        rc_diag_error(d, dloc, "cannot create output directory '%s': %s", dir, strerror(errno));
+        return RC_ERR_IO;
+    }
+    if (access(dir, W_OK) != 0) {
+        rc_diag_error(d, dloc, "output directory '%s' is not writable: %s", dir, strerror(errno));
+        return RC_ERR_IO;
+    }
+    /* One build at a time per directory, so a set of outputs always comes
+     * from one build; then what killed builds left there is removed. */
+    double waited = 0;
+    int lock = rc_out_lock(dir, !o->no_wait, &waited);
+    if (lock < 0) {
+        if (errno == EWOULDBLOCK)
+            rc_diag_error(d, dloc,
+                          "another build is writing into '%s' (--no-wait); try again when it "
+                          "has finished",
+                          dir);
+        else
+            rc_diag_error(d, dloc, "cannot lock output directory '%s': %s", dir, strerror(errno));
+        if (created) rmdir(dir);
+        return RC_ERR_IO;
+    }
+    if (waited >= 1000)
+        rc_diag_note(d, dloc, "waited %.1f s for another build writing into '%s'", waited / 1000,
+                     dir);
+    rc_out_clean_stale(dir);
+    rc_out_workdir_make(dir); /* if it cannot be made, libxlsxwriter uses dir */
+    rc_status st = write_locked(a, o, cfgs, docs, ned, want, cache, d, dir, created);
+    rc_out_workdir_remove();
+    rc_out_unlock(lock);
+    return st;
+}
+
 static unsigned wanted(const rc_options *o, const rc_config *cfg)
 {
     unsigned want = 0;
@@ -588,6 +519,14 @@ static bool data_unchanged(const rc_build_cache *c, unsigned flags)
     return true;
 }
 
+/* Strict mode (--strict or [report] strict = yes): every warning of d,
+ * those already reported (the configuration's) and those to come, is an
+ * error. */
+static void strict_from(const rc_options *o, const rc_config *cfg, rc_diag *d)
+{
+    if (o->strict || (cfg && cfg->report.strict)) rc_diag_set_strict(d);
+}
+
 /* The configuration and the data: from the watcher's cache while the INI
  * file and the CSVs are unchanged (their warnings are given again), else
  * read into the cache. Without a cache, read into the build's arena. */
@@ -596,6 +535,7 @@ static rc_status load_data(rc_arena *a, const rc_options *o, rc_build_cache *c, 
 {
     if (!c) {
         rc_status st = rc_config_load(a, o->config, d, cfg);
+        strict_from(o, *cfg, d);
         if (st != RC_OK) return st;
         if (rc_diag_errors(d)) return RC_ERR_CONFIG;
         *want = wanted(o, *cfg);
@@ -613,6 +553,7 @@ static rc_status load_data(rc_arena *a, const rc_options *o, rc_build_cache *c, 
         unsigned w = wanted(o, c->cfg);
         unsigned flags = (w & RC_OUT_XLSX) ? 0 : RC_DATA_NO_HASH;
         if (data_unchanged(c, flags)) {
+            strict_from(o, c->cfg, d);
             c->reused_data = true;
             rc_diag_append(d, c->data_diag);
             *cfg = c->cfg;
@@ -631,13 +572,14 @@ static rc_status load_data(rc_arena *a, const rc_options *o, rc_build_cache *c, 
     c->ini_sig = rc_file_sig_of(o->config); /* before reading: a later save is seen */
     rc_diag *dd = c->data_diag;
     rc_status st = rc_config_load(c->data_arena, o->config, dd, &c->cfg);
+    strict_from(o, c->cfg, d);
+    strict_from(o, c->cfg, dd);
     if (st == RC_OK && !rc_diag_errors(dd)) {
         /* the watcher's list of inputs follows the configuration */
         for (size_t i = 0; i < c->ninputs; i++)
             free(c->inputs[i]);
         c->ninputs = 0;
-        input_visitor v = {visit_watch, NULL, NULL, c};
-        walk_inputs(&v, c->cfg, RC_OUT_ALL);
+        rc_build_list_inputs(c);
     }
     if (st == RC_OK && rc_diag_errors(dd)) st = RC_ERR_CONFIG;
     if (st == RC_OK) {
@@ -724,6 +666,12 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
         if (st != RC_OK) return st;
     }
     if (rc_diag_errors(d)) return RC_ERR_DATA;
+    /* Limits of the PDF library, before any typesetting. */
+    if (o->command == RC_CMD_CHECK || (want & RC_OUT_PDF)) {
+        for (size_t e = 0; e < ned && st == RC_OK; e++)
+            st = rc_doc_check_pdf_limits(a, &docs[e], d);
+        if (st != RC_OK) return st;
+    }
 
     if (o->command == RC_CMD_CHECK) {
         /* Typeset too (in memory) so problems only layout can see — a glyph

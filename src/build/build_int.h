@@ -72,8 +72,15 @@ void rc_build_cache_free(rc_build_cache *c);
 rc_status rc_new_project(const rc_options *o, rc_diag *d);
 rc_status rc_watch(const rc_options *o, rc_diag *d);
 
-/* `reportc metrics`: every metric as "name = value" lines, or one JSON
- * object with --json (metrics_out.c). */
+/* `reportc metrics`: every metric, as text or JSON (build_metrics.c). */
 void rc_build_print_metrics(const rc_options *o, const rc_data *data);
+
+/* Before anything is written (build_inputs.c): no output of cfg in dir may
+ * share a name with another, be a directory or replace one of the build's
+ * inputs. Reports each problem; false if there was one. */
+bool rc_build_check_targets(rc_arena *a, const rc_config *cfg, const char *dir, unsigned want,
+                            rc_diag *d);
+/* Lists every input of c->cfg in c->inputs (the watcher watches them). */
+void rc_build_list_inputs(rc_build_cache *c);
 
 #endif

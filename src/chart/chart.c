@@ -316,8 +316,19 @@ static rc_chart *build_tiles(rc_arena *a, rc_chart *c, const rc_data *data, rc_d
     return ok ? c : NULL;
 }
 
+static rc_chart *build(rc_arena *a, const rc_figure_cfg *fig, const rc_data *data,
+                       const rc_locale *loc, rc_diag *d);
+
 rc_chart *rc_chart_build(rc_arena *a, const rc_figure_cfg *fig, const rc_data *data,
                          const rc_locale *loc, rc_diag *d)
+{
+    rc_chart *c = build(a, fig, data, loc, d);
+    rc_chart_check_readable(c, d); /* chart_read.c */
+    return c;
+}
+
+static rc_chart *build(rc_arena *a, const rc_figure_cfg *fig, const rc_data *data,
+                       const rc_locale *loc, rc_diag *d)
 {
     rc_chart *c = rc_arena_alloc(a, sizeof *c);
     c->cfg = fig;

@@ -21,6 +21,9 @@
 #define PAIR_TITLE_PT 8.0 /* pairings: column titles */
 #define PAIR_LEADING 1.12 /* pairings: row pitch / text line height */
 
+/* Warns when a built chart cannot be read (chart_read.c). */
+void rc_chart_check_readable(const rc_chart *c, rc_diag *d);
+
 /* Pairings model (chart_pairs.c); c->cfg, c->type and c->locale are set. */
 rc_chart *rc_chart_build_pairings(rc_arena *a, rc_chart *c, const rc_data *data, rc_diag *d);
 double rc_chart_pairings_height(const rc_chart *c, double w);

@@ -68,7 +68,7 @@ static const char *const figure_keys[] = {
     "type",  "aggregate", "value", "caption",    "source", "note",        "height", "width",
     "items", "data",      "left",  "left_group", "right",  "right_group", "color",  "alt"};
 static const char *const table_keys[] = {"caption", "source",  "note",  "aggregate",
-                                         "file",    "columns", "widths"};
+                                         "file",    "columns", "widths", "quality"};
 static const char *const box_keys[] = {"title", "file"};
 static const char *const edition_keys[] = {"file"};
 

@@ -641,10 +641,15 @@ static void table(rc_cfgi *p, const rc_cfgi_sec *s, rc_table_cfg *t)
     t->note = rc_cfgi_str(p, s, "note");
     t->aggregate = rc_cfgi_str(p, s, "aggregate");
     t->file = rc_cfgi_str(p, s, "file");
+    t->quality = rc_cfgi_str(p, s, "quality");
     if (t->aggregate.s && t->file.s)
         rc_diag_error(p->d, rc_cfgi_get(s, "file")->name_loc,
                       "%s has both 'aggregate' and 'file'; give exactly one", s->title);
-    else if (!t->aggregate.s && !t->file.s)
+    else if (t->quality.s && (t->aggregate.s || t->file.s))
+        rc_diag_error(p->d, rc_cfgi_get(s, "quality")->name_loc,
+                      "%s has both 'quality' and '%s'; give exactly one", s->title,
+                      t->file.s ? "file" : "aggregate");
+    else if (!t->aggregate.s && !t->file.s && !t->quality.s)
         rc_diag_error(p->d, s->loc,
                       "%s needs 'aggregate' (a generated table) or 'file' (a "
                       "Markdown table)",

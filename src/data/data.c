@@ -403,6 +403,39 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
     return 0;
 }
 
+/* The second pass for key candidates: the texts of the keys that share a
+ * hash, found by their cell's position (the same as on_record's). */
+typedef struct rereader {
+    loader *ld;
+    size_t rec;
+} rereader;
+
+static int on_key_record(void *user, const rc_csv_field *fs, size_t n, unsigned line)
+{
+    rereader *rr = user;
+    loader *ld = rr->ld;
+    unsigned hdr = ld->src->header_row ? ld->src->header_row : 1;
+    if (++rr->rec <= hdr) return 0;
+    size_t col = ld->csvcol[ld->keyfield];
+    if (col >= n) return 0;
+    const rc_csv_field *c = &fs[col];
+    if (!rc_keys_want(&ld->keys, c->line ? c->line : line, c->col + c->quoted)) return 0;
+    size_t off, len;
+    const char *s = trimmed(c, &off, &len);
+    const char *nul = memchr(s, 0, len);
+    if (nul) len = (size_t)(nul - s);
+    if (!rc_keys_set_text(&ld->keys, s, len)) return 1;
+    return ld->keys.next >= ld->keys.ncand; /* stop once every candidate is read */
+}
+
+static void reread_keys(loader *ld, const char *path, const rc_csv_opts *o)
+{
+    rereader rr = {ld, 0};
+    rc_diag *quiet = rc_diag_new(); /* the first pass reported the file's problems */
+    rc_csv_read(path, o, on_key_record, &rr, quiet);
+    rc_diag_free(quiet);
+}
+
 static bool check_fields(const rc_source_cfg *src, rc_diag *d)
 {
     bool ok = true;
@@ -506,11 +539,18 @@ static rc_status load_source(rc_arena *a, const rc_config *cfg, size_t si, rc_ac
     for (size_t i = 0; i < ld.ntbuf; i++)
         free(ld.tbuf[i]);
     free(ld.tbuf);
-    if (ld.keyfield != SIZE_MAX && !ld.config_err &&
-        rc_keys_check(&ld.keys, d, path, src->fields[ld.keyfield].name.s) > 0 && st == RC_OK)
-        st = RC_ERR_DATA;
+    if (ld.keyfield != SIZE_MAX && !ld.config_err && rc_keys_candidates(&ld.keys) > 0) {
+        reread_keys(&ld, path, &o);
+        if (rc_keys_check(&ld.keys, d, path, src->fields[ld.keyfield].name.s) > 0 && st == RC_OK)
+            st = RC_ERR_DATA;
+    }
     rc_keys_free(&ld.keys);
     if (ld.config_err) return RC_ERR_CONFIG;
+    /* Values read as missing are counted and reported once per field and
+     * reason, also when errors stop the build (they may explain them). */
+    sd->quality = rc_arena_array(a, ld.nf ? ld.nf : 1, sizeof *sd->quality);
+    for (size_t k = 0; k < ld.nf; k++)
+        rc_drop_report(&ld.rt[k], a, d, ld.nrows, &sd->quality[k]);
     if (st == RC_OK && ld.nerr) st = RC_ERR_DATA;
     if (st != RC_OK) return st;
 

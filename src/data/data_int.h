@@ -32,18 +32,21 @@ rc_strset_ent *rc_strset_add(rc_strset *s, const char *k, size_t len, unsigned v
 /* The entry for k, or NULL. */
 const rc_strset_ent *rc_strset_find(const rc_strset *s, const char *k, size_t len);
 
-/* Uniqueness of key values (keys.c): add every key, then check once. */
+/* Uniqueness of key values (keys.c), 16 bytes per key: add every key (its
+ * 64-bit hash and position), find the candidates (keys sharing a hash),
+ * read their texts again in file order (rc_keys_want / rc_keys_set_text
+ * from a second pass over the file), then check. */
 typedef struct rc_key_ent {
-    uint32_t off; /* in blob */
     unsigned line, col;
 } rc_key_ent;
 
 typedef struct rc_keys {
-    uint32_t *hash; /* per key */
+    uint64_t *hash; /* per key */
     rc_key_ent *e;
     size_t n, cap;
-    char *blob;
-    size_t blen, bcap;
+    uint32_t *cand; /* keys sharing a hash with another, in file order */
+    char **text;    /* their texts, once read again (malloc'd) */
+    size_t ncand, next;
 } rc_keys;
 
 #define RC_KEYS_MAX_REPORT 50
@@ -51,6 +54,12 @@ void rc_keys_init(rc_keys *k);
 void rc_keys_free(rc_keys *k);
 /* Returns false when memory runs out. */
 bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned col);
+/* Finds the keys that share a hash; returns how many (0: all unique). */
+size_t rc_keys_candidates(rc_keys *k);
+/* During the second pass: whether the key cell at (line, col) is the next
+ * candidate, and its text (trimmed, as added). */
+bool rc_keys_want(const rc_keys *k, unsigned line, unsigned col);
+bool rc_keys_set_text(rc_keys *k, const char *s, size_t len);
 /* Reports each later occurrence of a key (at most RC_KEYS_MAX_REPORT, in
  * file order) as an error; returns the number of duplicates. */
 size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field);
@@ -90,13 +99,46 @@ typedef struct rc_field_rt {
     bool raw;                  /* category: no code begins or ends with a space or tab,
                                 * so an untrimmed cell equal to a code is that code */
     size_t *codelen;
-    bool likert_direct; /* likert codes are exactly min..max in order */
-    char sep;           /* multi: the separator when it is one byte, else 0 */
-    size_t nlevels;     /* coded fields: code indexes (likert: scale levels) */
-    rc_strset warned;   /* undeclared codes / out-of-scale values reported */
-    size_t nwarned;
+    bool likert_direct;     /* likert codes are exactly min..max in order */
+    char sep;               /* multi: the separator when it is one byte, else 0 */
+    size_t nlevels;         /* coded fields: code indexes (likert: scale levels) */
+    struct rc_drops *drops; /* values that could not be used (quality.c), or NULL */
     size_t nonmissing;
 } rc_field_rt;
+
+/* Values of one field that could not be used (quality.c): counted, with
+ * the first location and the most frequent distinct values, and reported
+ * once per field and reason when the source is read. */
+typedef struct rc_drop_val {
+    const char *s;
+    size_t n;
+} rc_drop_val;
+
+#define RC_DROP_MAX_DISTINCT 1000 /* distinct values remembered per field */
+
+typedef struct rc_drops {
+    size_t cells[RC_DROP_COUNT];    /* cells read as missing because of it */
+    size_t mentions[RC_DROP_COUNT]; /* values left out (a multi cell may hold several) */
+    size_t partial;                 /* multi: answered cells that also lost a code */
+    rc_loc first[RC_DROP_COUNT];
+    rc_strset seen; /* value -> index into vals */
+    rc_drop_val *vals;
+    size_t nvals, capvals, others; /* others: values past RC_DROP_MAX_DISTINCT */
+    size_t listy[3];               /* values containing '|', ';', ',' */
+    bool in_cell;                  /* a value of the current (multi) cell was left out */
+} rc_drops;
+
+/* Counts one value of rt's field left out for reason why, at loc. */
+void rc_drop_value(rc_field_rt *rt, rc_arena *a, rc_drop_reason why, rc_loc loc, const char *s,
+                   size_t len);
+/* Ends a multi cell after rc_drop_value calls: missing says whether no
+ * code of the cell was usable. */
+void rc_drop_cell_end(rc_field_rt *rt, rc_drop_reason why, bool missing);
+/* One warning per field and reason with the count, the first location and
+ * the values (plus a note when the values look like undeclared lists), and
+ * the field's quality row. nrows = rows of the source. */
+void rc_drop_report(const rc_field_rt *rt, rc_arena *a, rc_diag *d, size_t nrows,
+                    rc_field_quality *q);
 
 void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f);
 /* Code indexes of a coded field (likert: at least the scale's levels; multi:

@@ -1,18 +1,23 @@
-/* keys: uniqueness of a source's key field. Keys are appended as they come
- * (sequential memory, no hash table to miss in) with a 32-bit hash; at the
- * end a stable LSD radix sort on the hash brings equal keys together (equal
- * hashes are confirmed with strcmp) and the later occurrences are reported,
- * in file order. */
+/* keys: uniqueness of a source's key field, in bounded memory. Each key is
+ * kept as a 64-bit hash and its position (16 bytes, whatever its length;
+ * a 2 GB CSV no longer costs its key column twice over). At the end a
+ * stable LSD radix sort brings equal hashes together; keys that share a
+ * hash are only candidates, so their texts are read again from the file
+ * (data.c re-reads it only when there are candidates, i.e. when the source
+ * almost surely has duplicates) and compared in full, so a hash collision
+ * can never report a false duplicate. Later occurrences are reported in
+ * file order. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "data_int.h"
 #include "rc/hash.h"
 
-/* Equal hashes are confirmed with strcmp; the hash only groups candidates. */
-static uint32_t hash32(const char *s, size_t n)
+/* The one hash of reportc's tables (rc/hash.h), all 64 bits: keys that
+ * share it are only candidates, confirmed by their texts. */
+static uint64_t hash64(const char *s, size_t n)
 {
-    return (uint32_t)rc_hash_bytes(s, n, 0);
+    return rc_hash_bytes(s, n, 0);
 }
 
 void rc_keys_init(rc_keys *k)
@@ -22,9 +27,12 @@ void rc_keys_init(rc_keys *k)
 
 void rc_keys_free(rc_keys *k)
 {
+    for (size_t i = 0; i < k->ncand; i++)
+        free(k->text ? k->text[i] : NULL);
+    free(k->text);
+    free(k->cand);
     free(k->hash);
     free(k->e);
-    free(k->blob);
     memset(k, 0, sizeof *k);
 }
 
@@ -35,35 +43,119 @@ bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned 
         rc_key_ent *e = realloc(k->e, nc * sizeof *e);
         if (!e) return false;
         k->e = e;
-        uint32_t *h = realloc(k->hash, nc * sizeof *h);
+        uint64_t *h = realloc(k->hash, nc * sizeof *h);
         if (!h) return false;
         k->hash = h;
         k->cap = nc;
     }
-    if (k->blen + len + 1 > UINT32_MAX) return false;
-    if (k->blen + len + 1 > k->bcap) {
-        size_t nc = k->bcap ? k->bcap * 2 : 65536;
-        while (nc < k->blen + len + 1)
-            nc *= 2;
-        char *b = realloc(k->blob, nc);
-        if (!b) return false;
-        k->blob = b;
-        k->bcap = nc;
+    k->hash[k->n] = hash64(s, len);
+    k->e[k->n++] = (rc_key_ent){line, col};
+    return true;
+}
+
+/* (hash, index) pairs sorted by hash (stable: file order within a hash). */
+typedef struct hpair {
+    uint64_t h;
+    uint32_t i;
+} hpair;
+
+static hpair *sorted(const rc_keys *k)
+{
+    size_t n = k->n;
+    enum { DIGIT = 11, BUCKETS = 1 << DIGIT };
+    hpair *src = malloc(n * sizeof *src), *dst = malloc(n * sizeof *dst);
+    size_t *cnt = calloc(BUCKETS, sizeof *cnt);
+    if (!src || !dst || !cnt) {
+        free(src), free(dst), free(cnt);
+        return NULL;
     }
-    memcpy(k->blob + k->blen, s, len);
-    k->blob[k->blen + len] = 0;
-    k->hash[k->n] = hash32(s, len);
-    rc_key_ent *e = &k->e[k->n++];
-    e->off = (uint32_t)k->blen;
-    e->line = line;
-    e->col = col;
-    k->blen += len + 1;
+    for (size_t i = 0; i < n; i++)
+        src[i] = (hpair){k->hash[i], (uint32_t)i};
+    /* six passes of 11 bits: the whole 64-bit hash */
+    for (unsigned shift = 0; shift < 64; shift += DIGIT) {
+        memset(cnt, 0, BUCKETS * sizeof *cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[(src[i].h >> shift) & (BUCKETS - 1)]++;
+        size_t sum = 0;
+        for (size_t b = 0; b < BUCKETS; b++) {
+            size_t c = cnt[b];
+            cnt[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[cnt[(src[i].h >> shift) & (BUCKETS - 1)]++] = src[i];
+        hpair *t = src;
+        src = dst;
+        dst = t;
+    }
+    free(dst);
+    free(cnt);
+    return src;
+}
+
+static int by_index(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+size_t rc_keys_candidates(rc_keys *k)
+{
+    if (k->n < 2) return 0;
+    hpair *p = sorted(k);
+    if (!p) return 0;
+    size_t nc = 0;
+    for (size_t i = 0; i < k->n;) {
+        size_t j = i + 1;
+        while (j < k->n && p[j].h == p[i].h)
+            j++;
+        if (j - i > 1) nc += j - i;
+        i = j;
+    }
+    if (nc == 0) {
+        free(p);
+        return 0;
+    }
+    k->cand = malloc(nc * sizeof *k->cand);
+    k->text = calloc(nc, sizeof *k->text);
+    if (!k->cand || !k->text) {
+        free(p);
+        return 0;
+    }
+    for (size_t i = 0; i < k->n;) {
+        size_t j = i + 1;
+        while (j < k->n && p[j].h == p[i].h)
+            j++;
+        if (j - i > 1)
+            for (size_t x = i; x < j; x++)
+                k->cand[k->ncand++] = p[x].i;
+        i = j;
+    }
+    free(p);
+    qsort(k->cand, k->ncand, sizeof *k->cand, by_index); /* file order, for the re-read */
+    return k->ncand;
+}
+
+bool rc_keys_want(const rc_keys *k, unsigned line, unsigned col)
+{
+    if (k->next >= k->ncand) return false;
+    const rc_key_ent *e = &k->e[k->cand[k->next]];
+    return e->line == line && e->col == col;
+}
+
+bool rc_keys_set_text(rc_keys *k, const char *s, size_t len)
+{
+    char *t = malloc(len + 1);
+    if (!t) return false;
+    memcpy(t, s, len);
+    t[len] = 0;
+    k->text[k->next++] = t;
     return true;
 }
 
 typedef struct dup {
     unsigned line, col, first;
-    size_t off;
+    const char *text;
 } dup;
 
 static int by_line(const void *pa, const void *pb)
@@ -74,74 +166,34 @@ static int by_line(const void *pa, const void *pb)
 
 size_t rc_keys_check(rc_keys *k, rc_diag *d, const char *file, const char *field)
 {
-    size_t n = k->n;
+    size_t n = k->ncand, nd = 0;
     if (n < 2) return 0;
-    /* (hash, index) pairs sorted by the hash's low 24 bits: two stable
-     * passes of 12-bit digits whose counters stay in L1 (a million keys make
-     * runs of a key or two); within a run file order is kept and the full
-     * hash is compared. */
-    enum { DIGIT = 12, BUCKETS = 1 << DIGIT };
-    uint64_t *src = malloc(n * sizeof *src), *dst = malloc(n * sizeof *dst);
-    size_t *cnt = calloc(BUCKETS, sizeof *cnt);
-    dup *dups = NULL;
-    size_t nd = 0, capd = 0;
-    if (!src || !dst || !cnt) goto out;
-    for (size_t i = 0; i < n; i++)
-        src[i] = (uint64_t)k->hash[i] << 32 | i;
-    for (unsigned shift = 32; shift < 32 + 2 * DIGIT; shift += DIGIT) {
-        memset(cnt, 0, BUCKETS * sizeof *cnt);
-        for (size_t i = 0; i < n; i++)
-            cnt[(src[i] >> shift) & (BUCKETS - 1)]++;
-        size_t sum = 0;
-        for (size_t b = 0; b < BUCKETS; b++) {
-            size_t c = cnt[b];
-            cnt[b] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[cnt[(src[i] >> shift) & (BUCKETS - 1)]++] = src[i];
-        uint64_t *t = src;
-        src = dst;
-        dst = t;
-    }
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && ((src[j] ^ src[i]) >> 32 & ((1u << 2 * DIGIT) - 1)) == 0)
-            j++;
-        for (size_t x = i + 1; x < j; x++) {
-            const rc_key_ent *ex = &k->e[(uint32_t)src[x]];
-            for (size_t y = i; y < x; y++) { /* the first earlier equal key */
-                const rc_key_ent *ey = &k->e[(uint32_t)src[y]];
-                if (src[x] >> 32 == src[y] >> 32 &&
-                    strcmp(k->blob + ex->off, k->blob + ey->off) == 0) {
-                    if (nd == capd) {
-                        capd = capd ? capd * 2 : 16;
-                        dup *nds = realloc(dups, capd * sizeof *nds);
-                        if (!nds) goto out;
-                        dups = nds;
-                    }
-                    dups[nd++] = (dup){ex->line, ex->col, ey->line, ex->off};
-                    break;
-                }
+    dup *dups = malloc(n * sizeof *dups);
+    if (!dups) return 0;
+    /* candidates are in file order: each is compared with the earlier ones
+     * of the same hash (groups are tiny: a key and its duplicates) */
+    for (size_t x = 0; x < n; x++) {
+        const char *tx = k->text[x];
+        if (!tx) continue; /* not read again (the file changed): not confirmed */
+        for (size_t y = 0; y < x; y++)
+            if (k->text[y] && k->hash[k->cand[y]] == k->hash[k->cand[x]] &&
+                strcmp(k->text[y], tx) == 0) {
+                const rc_key_ent *ex = &k->e[k->cand[x]], *ey = &k->e[k->cand[y]];
+                dups[nd++] = (dup){ex->line, ex->col, ey->line, tx};
+                break;
             }
-        }
-        i = j;
     }
-    if (nd) qsort(dups, nd, sizeof *dups, by_line);
+    qsort(dups, nd, sizeof *dups, by_line);
     for (size_t i = 0; i < nd && i < RC_KEYS_MAX_REPORT; i++) {
         rc_loc loc = {file, dups[i].line, dups[i].col};
-        rc_diag_error(d, loc, "duplicate key '%s' in field '%s' (first on line %u)",
-                      k->blob + dups[i].off, field, dups[i].first);
+        rc_diag_error(d, loc, "duplicate key '%s' in field '%s' (first on line %u)", dups[i].text,
+                      field, dups[i].first);
     }
     if (nd > RC_KEYS_MAX_REPORT) {
         rc_loc loc = {file, 0, 0};
         rc_diag_note(d, loc, "%zu more duplicate keys in field '%s' not shown",
                      nd - RC_KEYS_MAX_REPORT, field);
     }
-out:
-    free(cnt);
     free(dups);
-    free(src);
-    free(dst);
     return nd;
 }

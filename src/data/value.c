@@ -12,8 +12,6 @@
 
 #include "data_int.h"
 
-#define MAX_WARNINGS_PER_FIELD 20
-
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t';
@@ -131,7 +129,6 @@ void rc_field_rt_init(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f)
     const char *sep = f->separator.s && *f->separator.s ? f->separator.s : ";";
     rt->sep = f->type == RC_FIELD_MULTI && strlen(sep) == 1 ? sep[0] : 0;
     rt->nlevels = rc_field_levels(f);
-    rc_strset_init(&rt->warned, a);
 }
 
 size_t rc_field_levels(const rc_field_cfg *f)
@@ -215,22 +212,18 @@ static int find_code(const rc_field_rt *rt, const rc_field_cfg *f, const char *s
     return -1;
 }
 
-/* Reports a warning once per distinct key per field (when rt is given). */
-static void warn_once(rc_field_rt *rt, rc_arena *a, rc_diag *d, rc_loc loc, const char *key,
-                      size_t klen, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-static void warn_once(rc_field_rt *rt, rc_arena *a, rc_diag *d, rc_loc loc, const char *key,
-                      size_t klen, const char *fmt, ...)
+/* A value that cannot be used: counted for the source's report when the
+ * loader's rt is given (one warning per field and reason, quality.c), else
+ * (rc_value_parse, one cell on its own) reported at once. */
+static void dropped(rc_field_rt *rt, rc_arena *a, rc_diag *d, rc_drop_reason why, rc_loc loc,
+                    const char *s, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+static void dropped(rc_field_rt *rt, rc_arena *a, rc_diag *d, rc_drop_reason why, rc_loc loc,
+                    const char *s, size_t len, const char *fmt, ...)
 {
     if (rt) {
-        bool added;
-        rc_strset_add(&rt->warned, key, klen, 0, &added);
-        if (!added) return;
-        if (++rt->nwarned > MAX_WARNINGS_PER_FIELD) {
-            if (rt->nwarned == MAX_WARNINGS_PER_FIELD + 1)
-                rc_diag_note(d, loc, "further warnings about field '%s' are not shown",
-                             rt->f->name.s);
-            return;
-        }
+        rc_drop_value(rt, a, why, loc, s, len);
+        return;
     }
     va_list ap;
     va_start(ap, fmt);
@@ -321,9 +314,9 @@ static void parse_multi(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, con
         if (t > s) {
             int k = find_code(rt, f, text + s, t - s);
             if (k < 0 || k >= 64)
-                warn_once(rt, a, d, rc_loc_offset(loc, s), text + s, t - s,
-                          "code '%.*s' of field '%s' is not declared", (int)(t - s), text + s,
-                          f->name.s);
+                dropped(rt, a, d, RC_DROP_UNDECLARED, rc_loc_offset(loc, s), text + s, t - s,
+                        "code '%.*s' of field '%s' is not declared", (int)(t - s), text + s,
+                        f->name.s);
             else
                 out->mask |= (uint64_t)1 << k;
         }
@@ -331,6 +324,7 @@ static void parse_multi(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, con
         i = e + slen;
     }
     if (!out->mask) out->missing = true;
+    if (rt) rc_drop_cell_end(rt, RC_DROP_UNDECLARED, out->missing);
 }
 
 bool rc_value_parse_rt(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, const char *s,
@@ -360,8 +354,8 @@ bool rc_value_parse_rt(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, cons
             return true;
         }
         out->text = copy(room, s, len);
-        warn_once(rt, a, d, loc, s, len, "code '%s' of field '%s' is not declared", out->text,
-                  f->name.s);
+        dropped(rt, a, d, RC_DROP_UNDECLARED, loc, s, len,
+                "code '%s' of field '%s' is not declared", out->text, f->name.s);
         out->missing = true;
         return true;
     }
@@ -376,9 +370,9 @@ bool rc_value_parse_rt(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, cons
         }
         if (v < f->scale_min || v > f->scale_max) {
             out->text = copy(room, s, len);
-            warn_once(rt, a, d, loc, s, len,
-                      "answer %s of field '%s' is outside the scale %d..%d (read as missing)",
-                      out->text, f->name.s, f->scale_min, f->scale_max);
+            dropped(rt, a, d, RC_DROP_OUT_OF_SCALE, loc, s, len,
+                    "answer %s of field '%s' is outside the scale %d..%d (read as missing)",
+                    out->text, f->name.s, f->scale_min, f->scale_max);
             out->missing = true;
             return true;
         }

@@ -325,6 +325,21 @@ rc_status rc_doc_finish(rc_doc *doc, rc_diag *d)
     st->d = d;
     size_t before = rc_diag_errors(d);
     rc_doc_resolve(st, true);
+    /* A note cited only from inside other notes is never printed (notes
+     * have no notes of their own): its text would be lost. */
+    for (size_t i = 0; i < st->fn_nested.n; i++) {
+        const rc_node *r = st->fn_nested.v[i];
+        bool in_text = false;
+        for (size_t k = 0; k < st->fn_in_text.n && !in_text; k++)
+            in_text = st->fn_in_text.v[k] == r->footnote_def;
+        for (size_t k = 0; k < i && !in_text; k++) /* reported once per note */
+            in_text = st->fn_nested.v[k]->footnote_def == r->footnote_def;
+        if (!in_text)
+            rc_diag_error(d, r->loc,
+                          "footnote %d is cited only inside another footnote, where it would "
+                          "not be printed; cite it from the text or merge it into that note",
+                          r->footnote);
+    }
     const rc_config *c = doc->cfg;
     for (size_t i = 0; c && i < c->nfigures; i++)
         if (!st->placed[K_FIGURE][i])

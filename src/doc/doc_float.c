@@ -198,6 +198,43 @@ static void table_from_agg(rc_doc_state *st, const rc_table_cfg *tc, rc_node *t)
     }
 }
 
+/* ---- the data-quality table of a source ----------------------------------- */
+
+/* One row per field: answered, missing (empty or a missing code), and the
+ * values read as missing because they could not be used, by reason; the
+ * four numbers of a row add up to the source's rows (data.h). The English
+ * headers can be replaced with 'columns'. */
+static void table_from_quality(rc_doc_state *st, const rc_table_cfg *tc, rc_node *t)
+{
+    const rc_data *data = st->doc->data;
+    const rc_source_data *sd = data ? rc_data_source(data, tc->quality.s) : NULL;
+    if (!sd || !sd->quality) {
+        rc_diag_error(st->d, tc->quality.loc, "table '%s': unknown source '%s'", tc->name.s,
+                      tc->quality.s);
+        return;
+    }
+    rc_arena *a = st->a;
+    rc_loc loc = tc->quality.loc;
+    static const char *const head[] = {"Field", "Answered", "Missing", "Code not declared",
+                                       "Outside the scale"};
+    rc_node *h = add_row(a, t, true, loc);
+    for (size_t i = 0; i < 5; i++)
+        add_cell(a, h, head[i], i ? RC_ALIGN_RIGHT : RC_ALIGN_LEFT);
+    for (size_t k = 0; k < sd->ncols; k++) {
+        const rc_field_cfg *f = &sd->cfg->fields[k];
+        const rc_field_quality *q = &sd->quality[k];
+        rc_node *row = add_row(a, t, false, loc);
+        add_cell(a, row, f->label.s ? f->label.s : f->name.s, RC_ALIGN_LEFT);
+        add_cell(a, row, fmt(st, (double)q->answered, "integer"), RC_ALIGN_RIGHT);
+        add_cell(a, row, fmt(st, (double)q->missing, "integer"), RC_ALIGN_RIGHT);
+        add_cell(a, row, fmt(st, (double)q->dropped[RC_DROP_UNDECLARED], "integer"),
+                 RC_ALIGN_RIGHT);
+        add_cell(a, row, fmt(st, (double)q->dropped[RC_DROP_OUT_OF_SCALE], "integer"),
+                 RC_ALIGN_RIGHT);
+    }
+    t->ncols = 5;
+}
+
 /* ---- tables and boxes from files ------------------------------------------ */
 
 static char *read_md(rc_doc_state *st, const char *path, const rc_str *file, const char *what,
@@ -277,6 +314,20 @@ static void apply_columns(rc_doc_state *st, const rc_table_cfg *tc, rc_node *t)
     }
 }
 
+/* 'widths' gives one number per column: a different count used to be
+ * ignored silently (equal widths), so it is an error at the key. */
+static void check_widths(rc_doc_state *st, const rc_table_cfg *tc, const rc_node *t)
+{
+    if (!tc->widths.n || !t->first) return;
+    size_t n = 0;
+    for (const rc_node *c = t->first->first; c; c = c->next)
+        n++;
+    if (n && n != tc->widths.n)
+        rc_diag_error(st->d, tc->widths.v[0].loc,
+                      "table '%s': 'widths' lists %zu widths but the table has %zu columns",
+                      tc->name.s, tc->widths.n, n);
+}
+
 /* ---- placement --------------------------------------------------------------- */
 
 static const char *const prefixes[K_COUNT] = {"figure:", "table:", "box:"};
@@ -343,13 +394,16 @@ bool rc_doc_place(rc_md *m, cmark_node *cm, rc_node *parent)
         n->note = rc_doc_expand_plain(st, &tc->note);
         rc_float_ref r = {n, n->number, n->caption, n->id};
         RC_PUSH(a, st->doc->tables, r);
-        if (tc->aggregate.s)
+        if (tc->quality.s)
+            table_from_quality(st, tc, n);
+        else if (tc->aggregate.s)
             table_from_agg(st, tc, n);
         else if (tc->file.s || tc->path)
             table_from_file(m, tc, n);
         else
             rc_diag_error(st->d, tc->loc, "table '%s' needs 'aggregate' or 'file'", name);
         apply_columns(st, tc, n);
+        check_widths(st, tc, n);
     } else {
         const rc_box_cfg *bc = &cfg->boxes[ix];
         n->box = bc;

@@ -172,7 +172,13 @@ static bool parse_ph(rc_doc_state *st, const char *in, size_t len, rc_loc loc, p
     memset(p, 0, sizeof *p);
     p->kind = -1;
     p->loc = loc;
-    const char *bar = memchr(in, '|', len);
+    /* the format's '|' is the first outside "..." (a quoted aggregate key
+     * may hold one) */
+    const char *bar = NULL;
+    for (size_t i = 0, q = 0; i < len && !bar; i++) {
+        if (in[i] == '"') q ^= 1;
+        if (in[i] == '|' && !q) bar = in + i;
+    }
     const char *name = in;
     size_t nl = bar ? (size_t)(bar - in) : len;
     trim(&name, &nl);
@@ -217,6 +223,22 @@ static bool parse_ph(rc_doc_state *st, const char *in, size_t len, rc_loc loc, p
 /* Formats a metric placeholder into out; reports and returns false on error. */
 static bool metric_text(rc_doc_state *st, const ph *p, obuf *out)
 {
+    if (rc_doc_is_aggref(p->name)) {
+        double v;
+        const char *dflt;
+        if (!rc_doc_aggref(st, p->name, p->loc, &v, &dflt)) return false;
+        const char *fmt = p->format ? p->format : dflt;
+        if (!rc_format_valid(fmt)) {
+            rc_diag_error(st->d, p->loc,
+                          "unknown format '%s' in '{{%s}}' (expected integer, number:N, "
+                          "percent, percent:N, floor:N or ceil:N)",
+                          fmt, p->name);
+            return false;
+        }
+        char buf[128];
+        rc_strbuf_put(out, buf, rc_format_value(st->loc, v, fmt, buf, sizeof buf));
+        return true;
+    }
     const rc_metric_value *mv = find_metric(st, p->name);
     if (!mv) {
         const char *sug = suggest_metric(st, p->name);

@@ -12,6 +12,14 @@
 
 enum { K_FIGURE, K_TABLE, K_BOX, K_COUNT };
 
+struct rc_doc_state;
+/* doc_aggref.c: {{AGG[ROW].STAT}} and {{AGG[ROW][COL].STAT}} placeholders. */
+bool rc_doc_is_aggref(const char *name);
+/* The value of ref and its default format; reports at loc and returns false
+ * when the aggregate, row, column or statistic does not exist. */
+bool rc_doc_aggref(struct rc_doc_state *st, const char *ref, rc_loc loc, double *value,
+                   const char **dflt_format);
+
 /* Deeper nesting (blockquotes, lists, emphasis) is reported and cut: the
  * conversion recurses, and Markdown from a fuzzer can nest 100 000 levels. */
 #define RC_DOC_MAX_DEPTH 100
@@ -40,6 +48,10 @@ typedef struct rc_doc_state {
     RC_VEC(const char *) ids; /* heading ids in use */
     bool depth_reported;
     bool limit_hit; /* a resource limit was exceeded (nesting, file size) */
+    /* footnotes cited from the text, and references made inside a footnote:
+     * a note only ever cited from other notes would never be printed */
+    RC_VEC(const rc_node *) fn_in_text;
+    RC_VEC(const rc_node *) fn_nested; /* FOOTNOTE_REF nodes inside a note */
 } rc_doc_state;
 
 typedef enum md_mode { MD_SECTION, MD_BOX, MD_TABLE } md_mode;
@@ -60,6 +72,7 @@ typedef struct rc_md {
     int depth;
     bool in_link; /* converting a link's text: no nested links */
     bool in_note; /* inside a footnote or box: headings not in contents */
+    bool in_fn;   /* inside a footnote definition */
 } rc_md;
 
 /* doc.c */

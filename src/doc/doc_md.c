@@ -250,6 +250,12 @@ static void heading(rc_md *m, cmark_node *c, rc_node *parent, rc_loc loc)
     rc_node_append(parent, h);
     rc_md_inlines(m, c, h, loc);
     rc_md_heading_attrs(m, h, part_title);
+    /* A heading without text would vanish from the page and the contents
+     * while still taking a number. */
+    const char *text = rc_node_plain_text(m->st->a, h);
+    while (*text == ' ' || *text == '\t' || *text == '\n')
+        text++;
+    if (!*text) rc_diag_error(m->st->d, loc, "heading has no text");
     number_heading(m, h);
 }
 
@@ -274,16 +280,22 @@ static void footnote_ref(rc_md *m, cmark_node *c, rc_node *parent, rc_loc loc)
         r->id = rc_arena_printf(st->a, "fnref-%d", def->footnote);
         m->fconv[ix - 1] = def; /* before converting: a note may cite itself */
         RC_PUSH(st->a, st->doc->footnotes, def);
-        bool in_note = m->in_note, in_link = m->in_link;
+        bool in_note = m->in_note, in_link = m->in_link, in_fn = m->in_fn;
         m->in_note = true;
+        m->in_fn = true;
         m->in_link = false;
         rc_md_blocks(m, cd, def);
         m->in_note = in_note;
+        m->in_fn = in_fn;
         m->in_link = in_link;
     }
     r->footnote = def->footnote;
     r->footnote_def = def;
     rc_node_append(parent, r);
+    if (m->in_fn)
+        RC_PUSH(st->a, st->fn_nested, r);
+    else
+        RC_PUSH(st->a, st->fn_in_text, def);
 }
 
 /* ---- inlines ----------------------------------------------------------------- */

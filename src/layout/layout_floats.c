@@ -71,6 +71,13 @@ static void push_float(lo *L, const lo_ctx *c, lo_items *kids, const char *dest,
 {
     add_space(L, kids, 0.4 * L->st.leading);
     lo_item u = lo_unit_of(L, kids, c->x, c->w);
+    /* A float is never split: one taller than the text area would run off
+     * the page (its caption, note or source lost), so it is an error. */
+    if (floating && !c->units && u.h > LO_BODY_H + 0.5)
+        rc_diag_error(L->d, L->cur_loc,
+                      "'%s' with its caption, note and source is %.0f mm tall; a page holds %.0f "
+                      "mm: shorten the caption or note, or lower 'height'",
+                      dest ? dest : "float", u.h * 25.4 / 72, LO_BODY_H * 25.4 / 72);
     u.dest = dest;
     u.span = c->span;
     u.is_float = floating && !c->units;

@@ -313,4 +313,9 @@ void lo_draw_toc(lo *L, const lo_item *it, size_t page, double top);
 void lo_paginate(lo *L);
 void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top);
 
+/* layout_labels.c: s cut with an ellipsis to fit maxw; a page's label
+ * ("12", "iv", "" for unnumbered pages). */
+const char *lo_fit_text(lo *L, rc_font_id f, double size, const char *s, double maxw);
+const char *lo_page_label(lo *L, rc_page_style st, int n);
+
 #endif

@@ -9,7 +9,10 @@
  * (after the paragraph that page starts inside, if any); when that leaves
  * the current page partly empty, a look-ahead of two pages may put the
  * float at the top of the current page instead (choose_pull).
- * A line's footnotes must fit on its page together with it. */
+ * A line's footnotes must fit on its page together with it; a footnote that
+ * could not fit on any page with its line is split at a line and continues
+ * at the top of the next page's footnote area (as TeX splits insertions),
+ * so no footnote text is drawn outside the body or lost. */
 #include "layout_int.h"
 
 #include <stdint.h>
@@ -19,6 +22,13 @@
 #include "rc/util.h"
 
 typedef RC_VEC(size_t) idxvec;
+
+/* Kids [from, to) of a footnote's unit shown on one page. */
+typedef struct fnpart {
+    lo_fn *fn;
+    size_t from, to;
+} fnpart;
+typedef RC_VEC(fnpart) fnparts;
 
 typedef struct pstate {
     size_t pos;
@@ -34,13 +44,16 @@ typedef struct pstate {
     bool sec_header, sec_footer;
     /* settings of the page being built */
     bool opening, full;
+    /* footnotes (or their rest) that continue on the next page, in order;
+     * replaced, never changed in place (the simulation shares it) */
+    fnparts carry;
 } pstate;
 
 typedef struct run {
     double used, fnh;
     bool any, flow;
     const lo_table *last_tbl;
-    RC_VEC(lo_fn *) fns;
+    fnparts fns;
 } run;
 
 /* ---- drawing --------------------------------------------------------- */
@@ -151,12 +164,66 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
 
 /* ---- footnote bookkeeping -------------------------------------------- */
 
+static void place_item(lo *L, lo_pg *pg, run *r, const lo_item *it, bool head);
+
 static bool fn_counted(const run *r, const lo_fn *fn)
 {
     if (fn->placed) return true;
     for (size_t i = 0; i < r->fns.n; i++)
-        if (r->fns.v[i] == fn) return true;
+        if (r->fns.v[i].fn == fn) return true;
     return false;
+}
+
+/* Height of kids [from, to) of a footnote; the unit's space below its last
+ * kid goes with the last part. */
+static double part_h(const lo_fn *fn, size_t from, size_t to)
+{
+    const lo_item *u = fn->unit;
+    double h = 0, all = 0;
+    for (size_t i = 0; i < u->nkids; i++) {
+        all += u->kids[i].h;
+        if (i >= from && i < to) h += u->kids[i].h;
+    }
+    return to >= u->nkids ? h + (u->h - all) : h;
+}
+
+/* Lays out parts (in order) in room: whole parts while they fit, the first
+ * that does not is split after its last kid that fits (at least one kid
+ * when nothing was placed yet, so a page always progresses); what remains
+ * is returned for the next page. */
+static fnparts fit_parts(lo *L, run *r, const fnpart *parts, size_t n, double room)
+{
+    fnparts rest = {0};
+    size_t i = 0;
+    for (; i < n; i++) {
+        const fnpart *p = &parts[i];
+        double h = part_h(p->fn, p->from, p->to);
+        if (h <= room) {
+            RC_PUSH(L->a, r->fns, *p);
+            r->fnh += h;
+            room -= h;
+            continue;
+        }
+        size_t to = p->from;
+        double used = 0;
+        while (to < p->to && used + p->fn->unit->kids[to].h <= room)
+            used += p->fn->unit->kids[to++].h;
+        if (to == p->from && r->fns.n == 0 && to < p->to) used += p->fn->unit->kids[to++].h;
+        if (to > p->from) {
+            fnpart head = {p->fn, p->from, to};
+            RC_PUSH(L->a, r->fns, head);
+            r->fnh += used;
+        }
+        if (to < p->to) {
+            fnpart tail = {p->fn, to, p->to};
+            RC_PUSH(L->a, rest, tail);
+        }
+        i++;
+        break;
+    }
+    for (; i < n; i++)
+        RC_PUSH(L->a, rest, parts[i]);
+    return rest;
 }
 
 /* Extra height the item's new footnotes need on this page. */
@@ -174,11 +241,51 @@ static double fn_extra(const run *r, const lo_item *it)
     return h;
 }
 
+/* The first footnote of the item not yet on this page or an earlier one. */
+static const lo_fn *first_new(const run *r, const lo_item *it)
+{
+    for (size_t i = 0; i < it->nfns; i++)
+        if (!fn_counted(r, it->fns[i])) return it->fns[i];
+    return NULL;
+}
+
 static void fn_add(lo *L, run *r, const lo_item *it)
 {
     r->fnh += fn_extra(r, it);
     for (size_t i = 0; i < it->nfns; i++)
-        if (!fn_counted(r, it->fns[i])) RC_PUSH(L->a, r->fns, it->fns[i]);
+        if (!fn_counted(r, it->fns[i])) {
+            fnpart p = {it->fns[i], 0, it->fns[i]->unit->nkids};
+            RC_PUSH(L->a, r->fns, p);
+        }
+}
+
+/* Places an item whose new footnotes could not fit with it on any page:
+ * as much of them as fits goes on this page, the rest to ps->carry. */
+static void place_split(lo *L, lo_pg *pg, run *r, pstate *ps, const lo_item *it, bool head,
+                        double H)
+{
+    fnparts news = {0};
+    for (size_t i = 0; i < it->nfns; i++) {
+        bool dup = fn_counted(r, it->fns[i]);
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = it->fns[k] == it->fns[i];
+        if (!dup) {
+            fnpart p = {it->fns[i], 0, it->fns[i]->unit->nkids};
+            RC_PUSH(L->a, news, p);
+        }
+    }
+    lo_item bare = *it; /* the item without its footnotes, which follow here */
+    bare.nfns = 0;
+    double need = it->h + (head ? it->table->head_h : 0);
+    double room = H - r->used - need - r->fnh - (r->fnh == 0 ? LO_FN_SEP : 0);
+    if (r->fnh == 0) r->fnh = LO_FN_SEP;
+    fnparts rest = fit_parts(L, r, news.v, news.n, room > 0 ? room : 0);
+    fnparts carry = {0}; /* a new vector: the simulation shares the old one */
+    for (size_t i = 0; i < ps->carry.n + rest.n; i++)
+        RC_PUSH(L->a, carry, i < ps->carry.n ? ps->carry.v[i] : rest.v[i - ps->carry.n]);
+    ps->carry = carry;
+    if (r->fns.n == 0) r->fnh = 0;
+    place_item(L, pg, r, &bare, head);
 }
 
 /* ---- placement ------------------------------------------------------- */
@@ -201,7 +308,7 @@ static bool needs_head(const run *r, const lo_item *it)
            r->last_tbl != it->table;
 }
 
-static void place(lo *L, lo_pg *pg, run *r, const lo_item *it, bool head)
+static void place_item(lo *L, lo_pg *pg, run *r, const lo_item *it, bool head)
 {
     double h = it->h + (head ? it->table->head_h : 0);
     if (pg) {
@@ -250,7 +357,7 @@ static void flush_queue(lo *L, pstate *ps, lo_pg *pg, run *r)
     while (ps->q.n) {
         const lo_item *f = &v->v[ps->q.v[0]];
         if (r->any && r->used + f->h + r->fnh + fn_extra(r, f) > LO_BODY_H) break;
-        place(L, pg, r, f, false);
+        place_item(L, pg, r, f, false);
         memmove(ps->q.v, ps->q.v + 1, (ps->q.n - 1) * sizeof *ps->q.v);
         ps->q.n--;
     }
@@ -284,11 +391,16 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
 {
     const lo_items *v = &L->items;
     const double H = LO_BODY_H;
+    if (ps->carry.n) { /* footnotes continued from the previous page come first */
+        r->fnh = LO_FN_SEP;
+        ps->carry = fit_parts(L, r, ps->carry.v, ps->carry.n, H - LO_FN_SEP);
+        r->any = true;
+    }
     if (ps->pull != SIZE_MAX) { /* a float the flow reaches on this page, at its top */
         for (size_t i = ps->pull; i < v->n; i++)
             if (v->v[i].is_float && !was_pulled(ps, i)) {
                 if (!ps->q.n && v->v[i].h + fn_extra(r, &v->v[i]) <= H) {
-                    place(L, pg, r, &v->v[i], false);
+                    place_item(L, pg, r, &v->v[i], false);
                     RC_PUSH(L->a, ps->pulled, i);
                 }
                 break;
@@ -339,7 +451,7 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
                 continue;
             }
             if (!r->any || r->used + it->h + r->fnh + fn_extra(r, it) <= H) {
-                place(L, pg, r, it, false);
+                place_item(L, pg, r, it, false);
                 continue;
             }
             RC_PUSH(L->a, ps->q, i);
@@ -347,9 +459,22 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
         }
         bool head = needs_head(r, it);
         double need = it->h + (head ? it->table->head_h : 0);
-        if (!r->any || r->used + need + r->fnh + fn_extra(r, it) <= H) {
+        run none = {0}; /* its new footnotes cannot fit with it even on an empty page: */
+        if (it->nfns && fn_extra(&none, it) > 0 && need + fn_extra(&none, it) > H) {
+            /* split its footnotes here if the item and a first footnote
+             * line fit, else (unless forced) try the next page */
+            const lo_fn *f0 = first_new(r, it);
+            double first = f0 && f0->unit->nkids ? f0->unit->kids[0].h : 0;
+            if (!r->any || r->used + need + r->fnh + (r->fnh == 0 ? LO_FN_SEP : 0) + first <= H) {
+                if (it->brk && r->flow) last_break = i;
+                place_split(L, pg, r, ps, it, head, H);
+                r->flow = true;
+                r->last_tbl = it->kind == LO_ROW ? it->table : NULL;
+                continue;
+            }
+        } else if (!r->any || r->used + need + r->fnh + fn_extra(r, it) <= H) {
             if (it->brk && r->flow) last_break = i;
-            place(L, pg, r, it, head);
+            place_item(L, pg, r, it, head);
             r->flow = true;
             r->last_tbl = it->kind == LO_ROW ? it->table : NULL;
             continue;
@@ -363,53 +488,6 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
 }
 
 /* ---- page decoration ------------------------------------------------- */
-
-static const char *fit(lo *L, rc_font_id f, double size, const char *s, double maxw)
-{
-    size_t len = strlen(s);
-    if (lo_text_width(L, f, size, s, len) <= maxw) return s;
-    const char *ell = "\xE2\x80\xA6";
-    double ew = lo_text_width(L, f, size, ell, 3);
-    while (len > 0) {
-        len--;
-        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-            len--;
-        if (lo_text_width(L, f, size, s, len) + ew <= maxw) break;
-    }
-    /* back to a word boundary: "...fertile ground…", never "...ground f…" */
-    size_t cut = len;
-    if (cut < strlen(s) && s[cut] != ' ') {
-        while (cut > 0 && s[cut - 1] != ' ')
-            cut--;
-        if (cut > 0) len = cut; /* one word longer than the room: cut inside it */
-    }
-    while (len > 0 &&
-           (s[len - 1] == ' ' || s[len - 1] == ',' || s[len - 1] == ':' || s[len - 1] == ';'))
-        len--;
-    return rc_arena_printf(L->a, "%.*s%s", (int)len, s, ell);
-}
-
-static const char *label_of(lo *L, rc_page_style st, int n)
-{
-    if (st == RC_PAGE_NONE) return "";
-    if (st == RC_PAGE_ARABIC) return rc_arena_printf(L->a, "%d", n);
-    static const struct {
-        int v;
-        const char *s;
-    } R[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"}, {50, "l"},
-             {40, "xl"},  {10, "x"},   {9, "ix"},  {5, "v"},    {4, "iv"},  {1, "i"}};
-    char buf[64];
-    size_t o = 0;
-    for (size_t k = 0; k < sizeof R / sizeof R[0]; k++)
-        while (n >= R[k].v && o + 3 < sizeof buf) {
-            size_t l = strlen(R[k].s);
-            memcpy(buf + o, R[k].s, l);
-            o += l;
-            n -= R[k].v;
-        }
-    buf[o] = 0;
-    return rc_arena_strdup(L->a, buf);
-}
 
 static void finish_page(lo *L, lo_pg *pg, pstate *ps, run *r)
 {
@@ -431,25 +509,39 @@ static void finish_page(lo *L, lo_pg *pg, pstate *ps, run *r)
     if (r->fns.n) {
         double h = 0;
         for (size_t i = 0; i < r->fns.n; i++)
-            h += r->fns.v[i]->unit->h;
+            h += part_h(r->fns.v[i].fn, r->fns.v[i].from, r->fns.v[i].to);
         double area = LO_BODY_BOTTOM + h + LO_FN_SEP;
         rc_draw_line(L->a, pg->fg, LO_LEFT, area - 4.0, LO_LEFT + 0.25 * LO_WIDTH, area - 4.0,
                      s->grey, 0.5);
         double y = area - LO_FN_SEP;
         for (size_t i = 0; i < r->fns.n; i++) {
-            lo_draw_item(L, pg, r->fns.v[i]->unit, y);
-            y -= r->fns.v[i]->unit->h;
-            r->fns.v[i]->placed = true;
+            const fnpart *p = &r->fns.v[i];
+            const lo_item *u = p->fn->unit;
+            if (p->from == 0 && p->to >= u->nkids) {
+                lo_draw_item(L, pg, u, y); /* the whole note, as before */
+            } else {
+                if (p->from == 0 && u->dest) { /* the note's anchor is on its first part */
+                    rc_draw_dest(L->a, pg->fg, u->x, y, u->dest);
+                    lo_register_dest(L, u->dest, pg->index);
+                }
+                double yy = y;
+                for (size_t k = p->from; k < p->to; k++) {
+                    lo_draw_item(L, pg, &u->kids[k], yy);
+                    yy -= u->kids[k].h;
+                }
+            }
+            y -= part_h(p->fn, p->from, p->to);
+            p->fn->placed = true;
         }
     }
     rc_page page = {.style = ps->style, .number = ps->number};
-    page.label = label_of(L, ps->style, ps->number);
+    page.label = lo_page_label(L, ps->style, ps->number);
     const double hs = 0.8 * s->size;
     if (!ps->full && !ps->opening && ps->sec_header) {
         const char *title = L->cfg && L->cfg->report.title.s ? L->cfg->report.title.s : "";
-        const char *left = fit(L, RC_FONT_REGULAR, hs, title, 0.46 * LO_WIDTH);
+        const char *left = lo_fit_text(L, RC_FONT_REGULAR, hs, title, 0.46 * LO_WIDTH);
         const char *right =
-            fit(L, RC_FONT_REGULAR, hs, ps->running ? ps->running : "", 0.46 * LO_WIDTH);
+            lo_fit_text(L, RC_FONT_REGULAR, hs, ps->running ? ps->running : "", 0.46 * LO_WIDTH);
         rc_draw_text(L->a, pg->fg, RC_FONT_REGULAR, hs, LO_LEFT, LO_HEADER_BASE, left, strlen(left),
                      s->grey);
         double rw = lo_text_width(L, RC_FONT_REGULAR, hs, right, strlen(right));
@@ -654,7 +746,7 @@ void lo_paginate(lo *L)
                  .sec_footer = true,
                  .pull = SIZE_MAX};
     size_t guard = 0;
-    while (ps.pos < L->items.n || ps.q.n) {
+    while (ps.pos < L->items.n || ps.q.n || ps.carry.n) {
         trial t;
         size_t pull = choose_pull(L, &ps, &t);
         double vscale = pull == SIZE_MAX ? choose_vscale(L, &ps, &t) : 0;

@@ -313,7 +313,8 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
     x->tmp = rc_out_tmpname(a, path);
     x->cm = constant_memory;
     lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
-                                .tmpdir = (char *)dir,
+                                /* a directory the build owns and removes (outdir.c) */
+                                .tmpdir = (char *)(rc_out_workdir(dir) ? rc_out_workdir(dir) : dir),
                                 .use_zip64 = zip64 ? LXW_TRUE : LXW_FALSE};
     x->wb = workbook_new_opt(x->tmp, &opt);
     if (!x->wb) {

@@ -125,6 +125,7 @@ rc_status rc_xlsx_write_figures(rc_arena *a, const rc_doc *doc, const char *path
         for (size_t i = 0; i < nt && x.err == LXW_NO_ERROR; i++)
             rc_xlsx_float_sheet(&x, tws[i], tname[i], doc, &doc->tables.v[i], false);
         rc_xlsx_metrics_sheet(&x, doc);
+        rc_xlsx_quality_sheet(&x, doc); /* xlsx_quality.c */
         rc_xlsx_notes_sheet(&x, notes);
     }
     if (cover) {

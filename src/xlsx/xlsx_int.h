@@ -135,6 +135,8 @@ void rc_xlsx_float_sheet(rc_xw *x, lxw_worksheet *ws, const char *sheet, const r
 void rc_xlsx_contents_sheet(rc_xw *x, lxw_worksheet *ws, const rc_doc *doc,
                             const char *const *fig_sheets, const char *const *tab_sheets);
 void rc_xlsx_metrics_sheet(rc_xw *x, const rc_doc *doc);
+/* The Data quality sheet: every source's fields (xlsx_quality.c). */
+void rc_xlsx_quality_sheet(rc_xw *x, const rc_doc *doc);
 
 /* xlsx_sheets.c: the sheets and habits both workbooks share. */
 const char *rc_xw_word(const rc_xw *x, rc_xw_wordid w);

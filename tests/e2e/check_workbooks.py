@@ -171,7 +171,8 @@ if "Fields" in data.sheetnames:
 # ---------------------------------------------------------------- figures workbook
 wb = openpyxl.load_workbook(fig_path)
 names = wb.sheetnames
-ok(names[:3] == ["Cover", "Contents", "Notes"] and names[-1] == "Metrics", f"figure sheets {names}")
+ok(names[:3] == ["Cover", "Contents", "Notes"] and names[-2:] == ["Metrics", "Data quality"],
+   f"figure sheets {names}")
 ok(wb.active.title == "Cover", "figures: Cover is not the active sheet")
 fig_sheets = [n for n in names if n.startswith("Figure ")]
 tab_sheets = [n for n in names if n.startswith("Table ")]
@@ -345,6 +346,26 @@ for n in fig_sheets + tab_sheets:
         ok(f"[note {ref}]" in notes and notes[f"[note {ref}]"][1] == n,
            f"{n}: [note {ref}] not on the Notes sheet for this sheet")
 ok(len(all_names) == len(fig_sheets) + len(tab_sheets), "table names are not unique")
+
+# Data quality: a row per declared field; answered + missing + not declared
+# + outside the scale = the CSV's data rows (read here with the csv module).
+import csv  # noqa: E402
+dq = list(wb["Data quality"].iter_rows(min_row=2, values_only=True))
+declared = [tuple(n.split(None, 1)[1].split(".", 1)) for n in cfg.sections()
+            if n.startswith("field ")]
+ok(sorted((r[0], r[1]) for r in dq) == sorted(declared),
+   f"Data quality lists {[(r[0], r[1]) for r in dq]}, declared {declared}")
+for src, sec in sources_cfg.items():
+    path = os.path.join(os.path.dirname(ini_path), sec["file"])
+    delim = {"tab": "\t"}.get(sec.get("delimiter", ","), sec.get("delimiter", ","))
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        nrec = sum(1 for _ in csv.reader(fh, delimiter=delim))
+    nrows = nrec - int(sec.get("header", "1"))
+    for r in dq:
+        if r[0] != src:
+            continue
+        ok(r[4] == nrows, f"Data quality {src}.{r[1]}: {r[4]} rows, the CSV has {nrows}")
+        ok(r[5] + r[6] + r[7] + r[8] == r[4], f"Data quality {src}.{r[1]}: {r[5:9]} != {r[4]}")
 
 # Cover: generation date, version, provenance.
 about = {r[0]: r[1] for r in wb["Cover"].iter_rows(values_only=True) if r[0]}

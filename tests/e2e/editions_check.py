@@ -160,7 +160,7 @@ try:
                   other[1] == base[1] and len(base[1]) > 100, f"{len(other[1])} vs {len(base[1])}")
     for l in LANGS:
         wb = openpyxl.load_workbook(os.path.join(out, names[l]["figs"]), read_only=True)
-        ws = wb.worksheets[-1]  # the Metrics sheet, whatever its name in the language
+        ws = wb[{"en": "Metrics", "es": "Indicadores", "pt": "Indicadores"}[l]]
         got = {row[0]: row[1] for row in ws.iter_rows(values_only=True) if row and row[0]}
         bad = [k for k, v in FACTS.items() if not isinstance(v, tuple) and got.get(k) != v]
         check(f"{l}: workbook metrics are the published facts", not bad, str(bad))

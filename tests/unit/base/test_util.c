@@ -105,6 +105,52 @@ static void test_diag_format_and_order(void **state)
     rc_diag_free(d);
 }
 
+/* Strict mode promotes the warnings already reported and every later one;
+ * notes and errors are left as they are. */
+static void test_diag_strict(void **state)
+{
+    (void)state;
+    rc_diag *d = rc_diag_new();
+    rc_diag_warning(d, (rc_loc){"a.csv", 2, 3}, "early %d", 1);
+    rc_diag_note(d, (rc_loc){0}, "a note");
+    assert_false(rc_diag_strict(d));
+    rc_diag_set_strict(d);
+    assert_true(rc_diag_strict(d));
+    rc_diag_warning(d, (rc_loc){"b.csv", 0, 0}, "late");
+    rc_diag_error(d, (rc_loc){0}, "plain");
+    assert_int_equal(rc_diag_warnings(d), 0);
+    assert_int_equal(rc_diag_errors(d), 3);
+    char buf[128];
+    rc_diag_format(rc_diag_get(d, 0), buf, sizeof buf);
+    assert_string_equal(buf, "a.csv:2:3: error: early 1 [strict]");
+    rc_diag_format(rc_diag_get(d, 1), buf, sizeof buf);
+    assert_string_equal(buf, "reportc: note: a note");
+    rc_diag_format(rc_diag_get(d, 2), buf, sizeof buf);
+    assert_string_equal(buf, "b.csv: error: late [strict]");
+    rc_diag_format(rc_diag_get(d, 3), buf, sizeof buf);
+    assert_string_equal(buf, "reportc: error: plain");
+    rc_diag_free(d);
+}
+
+/* metrics --json: the shortest text that reads back as the same double. */
+static void test_shortest_double(void **state)
+{
+    (void)state;
+    char b[32];
+    assert_string_equal(rc_shortest_double(b, 0.1), "0.1");
+    assert_string_equal(rc_shortest_double(b, 0.46875), "0.46875");
+    assert_string_equal(rc_shortest_double(b, 1.0 / 3), "0.3333333333333333");
+    assert_string_equal(rc_shortest_double(b, 2.0 / 3), "0.6666666666666666");
+    assert_string_equal(rc_shortest_double(b, 0.1 + 0.2), "0.30000000000000004");
+    assert_string_equal(rc_shortest_double(b, -1e-300), "-1e-300");
+    const double v[] = {1.0 / 7, 123456.789, 5e-324, 1.7976931348623157e308, 0.15625};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        assert_true(strtod(rc_shortest_double(b, v[i]), NULL) == v[i]);
+    /* ten significant digits, the old form, did not round-trip 1/7 */
+    snprintf(b, sizeof b, "%.10g", 1.0 / 7);
+    assert_false(strtod(b, NULL) == 1.0 / 7);
+}
+
 static void test_diag_suggest(void **state)
 {
     (void)state;
@@ -354,6 +400,8 @@ int main(void)
         cmocka_unit_test(test_arena_big_vector_not_abandoned),
         cmocka_unit_test(test_diag_format_and_order),
         cmocka_unit_test(test_diag_suggest),
+        cmocka_unit_test(test_diag_strict),
+        cmocka_unit_test(test_shortest_double),
         cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_sha256),

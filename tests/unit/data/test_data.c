@@ -17,6 +17,7 @@
 #include "rc/config.h"
 #include "rc/data.h"
 #include "rc/util.h"
+#include "../../../src/data/data_int.h" /* key storage is internal to the data stage */
 
 static char dir[64];
 
@@ -416,18 +417,71 @@ static void test_warnings(void **state)
           "R3,LA,YY,very,3,9,zoom;virtual,5,,NA\n"
           "R4,LA,AR,none,7,NA,,7,4,\n",
           "[metric c]\nsource = s\nop = distinct\nfield = country\n\n", 0);
+    /* One warning per field and reason, with the count, the first cell and
+     * the values by frequency; the field's quality row adds up to the rows. */
     assert_string_equal(diags(r.d),
-                        "s.csv:2:7: warning: code 'XX' of field 'country' is not declared\n"
-                        "s.csv:2:28: warning: code 'zoom' of field 'ex' is not declared\n"
-                        "s.csv:3:18: warning: answer 7 of field 'rel_a' is outside the scale "
-                        "1..5 (read as missing)\n"
-                        "s.csv:4:7: warning: code 'YY' of field 'country' is not declared\n"
-                        "s.csv:4:17: warning: answer 9 of field 'rel_b' is outside the scale "
-                        "1..5 (read as missing)\n"
+                        "s.csv:2:7: warning: 3 answers of field 'country' were read as missing "
+                        "because their codes are not declared (the first here): 'XX' (2), 'YY' "
+                        "(1)\n"
+                        "s.csv:3:18: warning: 2 answers of field 'rel_a' were read as missing "
+                        "because they are outside the scale 1..5 (the first here): '7' (2)\n"
+                        "s.csv:4:17: warning: 1 answer of field 'rel_b' was read as missing "
+                        "because it is outside the scale 1..5: '9' (1)\n"
+                        "s.csv:2:28: warning: 2 codes in field 'ex' were left out because they "
+                        "are not declared (the first here): 'zoom' (2)\n"
                         "t.ini:49:1: warning: column 'note' of source 's' has no values (every "
                         "cell is empty or missing)\n");
+    const rc_source_data *sd = &r.data.sources[0];
+    const rc_field_quality *q = sd->quality;
+    size_t country = 2, rel_b = 5, ex = 6; /* field order of the fixture */
+    assert_string_equal(sd->cfg->fields[country].name.s, "country");
+    assert_int_equal(q[country].answered, 1);
+    assert_int_equal(q[country].missing, 0);
+    assert_int_equal(q[country].dropped[RC_DROP_UNDECLARED], 3);
+    assert_int_equal(q[country].first[RC_DROP_UNDECLARED].line, 2);
+    assert_string_equal(sd->cfg->fields[rel_b].name.s, "rel_b");
+    assert_int_equal(q[rel_b].answered, 2);
+    assert_int_equal(q[rel_b].missing, 1); /* NA */
+    assert_int_equal(q[rel_b].dropped[RC_DROP_OUT_OF_SCALE], 1);
+    assert_string_equal(sd->cfg->fields[ex].name.s, "ex");
+    assert_int_equal(q[ex].answered, 3); /* zoom;virtual keeps 'virtual' */
+    assert_int_equal(q[ex].missing, 1);
+    assert_int_equal(q[ex].dropped[RC_DROP_UNDECLARED], 0);
+    assert_int_equal(q[ex].partial, 2);
     assert_int_equal(r.st, RC_OK);
     assert_true(metric(&r, "c") == 1); /* undeclared codes are missing */
+    done(&r);
+}
+
+/* docs/config.md, multi: blanks around codes are ignored, empty items are
+ * skipped, a code repeated in a cell counts once, an undeclared code is
+ * left out, a cell left with no declared code is missing; the share's base
+ * is the rows that mention at least one declared code. */
+static void test_multi_cells(void **state)
+{
+    (void)state;
+    run r;
+    build(&r,
+          "id,Continent,country,fam,rel_a,rel_b,ex,n,score,note\n"
+          "R1,EU,ES,very,5,4, meetings ;;meetings; ,1,1,a\n"
+          "R2,EU,ES,very,5,4,virtual;talks,1,1,a\n"
+          "R3,EU,ES,very,5,4,talks,1,1,a\n"
+          "R4,EU,ES,very,5,4,,1,1,a\n",
+          "[aggregate ex]\nsource = s\nkind = distribution\nfield = ex\n\n", 0);
+    assert_int_equal(r.st, RC_OK);
+    const rc_agg *g = rc_data_agg(&r.data, "ex");
+    assert_true(g->value[rc_agg_at(g, 0, 0)] == 1); /* meetings: once, from R1 */
+    assert_true(g->value[rc_agg_at(g, 1, 0)] == 1); /* virtual: R2 */
+    assert_true(g->total[0] == 2);                  /* R1, R2; R3 lost its only code */
+    assert_true(g->share[rc_agg_at(g, 0, 0)] == 0.5);
+    const rc_field_quality *q = &r.data.sources[0].quality[6];
+    assert_int_equal(q->answered, 2);
+    assert_int_equal(q->missing, 1);                     /* R4 */
+    assert_int_equal(q->dropped[RC_DROP_UNDECLARED], 1); /* R3 */
+    assert_int_equal(q->partial, 1);                     /* R2 */
+    assert_non_null(strstr(diags(r.d), "2 codes in field 'ex' were left out because they are "
+                                       "not declared (the first here); 1 answer was read as "
+                                       "missing as a result: 'talks' (2)"));
     done(&r);
 }
 
@@ -671,10 +725,16 @@ static void test_fast_and_kept_agree(void **state)
     assert_int_equal(kept.st, RC_OK);
     assert_null(fast.data.sources[0].rows);
     assert_non_null(kept.data.sources[0].rows);
-    /* undeclared codes are warned about, once each */
-    assert_non_null(strstr(diags(kept.d), "code 'XX' of field 'cont' is not declared"));
-    assert_non_null(strstr(diags(kept.d), "code 'other' of field 'ex' is not declared"));
-    assert_non_null(strstr(diags(kept.d), "answer 9 of field 'rel_a' is outside the scale"));
+    /* values that cannot be used are counted, once per field and reason */
+    assert_non_null(strstr(diags(kept.d), "of field 'cont' were read as missing because their "
+                                          "codes are not declared"));
+    assert_non_null(strstr(diags(kept.d), "'XX' ("));
+    assert_non_null(strstr(diags(kept.d), "in field 'ex' were left out because they are not "
+                                          "declared"));
+    assert_non_null(strstr(diags(kept.d), "'other' ("));
+    assert_non_null(strstr(diags(kept.d), "of field 'rel_a' were read as missing because they "
+                                          "are outside the scale"));
+    assert_non_null(strstr(diags(kept.d), "'9' ("));
     assert_int_equal(fast.data.nmetrics, kept.data.nmetrics);
     for (size_t i = 0; i < fast.data.nmetrics; i++) {
         const rc_metric_value *a = &fast.data.metrics[i], *b = &kept.data.metrics[i];
@@ -785,25 +845,58 @@ static void test_keys_after_error(void **state)
     }
 }
 
+/* Keys sharing a hash are only candidates: their texts, read again, decide.
+ * A collision is forced by giving two different keys the same hash. */
+static void test_key_hash_collision(void **state)
+{
+    (void)state;
+    rc_keys k;
+    rc_keys_init(&k);
+    assert_true(rc_keys_add(&k, "alpha", 5, 2, 1));
+    assert_true(rc_keys_add(&k, "beta", 4, 3, 1));
+    assert_true(rc_keys_add(&k, "alpha", 5, 4, 1));
+    assert_true(rc_keys_add(&k, "gamma", 5, 5, 1));
+    k.hash[3] = k.hash[1]; /* 'gamma' collides with 'beta' */
+    assert_int_equal(rc_keys_candidates(&k), 4);
+    static const char *const texts[] = {"alpha", "beta", "alpha", "gamma"};
+    static const unsigned lines[] = {2, 3, 4, 5};
+    for (size_t i = 0; i < 4; i++) {
+        assert_false(rc_keys_want(&k, lines[i], 2));
+        assert_true(rc_keys_want(&k, lines[i], 1));
+        assert_true(rc_keys_set_text(&k, texts[i], strlen(texts[i])));
+    }
+    rc_diag *d = rc_diag_new();
+    assert_int_equal(rc_keys_check(&k, d, "k.csv", "id"), 1);
+    char buf[256];
+    rc_diag_format(rc_diag_get(d, 0), buf, sizeof buf);
+    assert_string_equal(buf,
+                        "k.csv:4:1: error: duplicate key 'alpha' in field 'id' (first on line 2)");
+    rc_diag_free(d);
+    rc_keys_free(&k);
+    /* no shared hash: no candidate, nothing to read again */
+    rc_keys_init(&k);
+    for (unsigned i = 0; i < 10000; i++) {
+        char s[16];
+        int n = snprintf(s, sizeof s, "R%u", i);
+        assert_true(rc_keys_add(&k, s, (size_t)n, i + 2, 1));
+    }
+    assert_int_equal(rc_keys_candidates(&k), 0);
+    rc_keys_free(&k);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/rc_test_data_XXXXXX");
     if (!mkdtemp(dir)) return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_metrics),
-        cmocka_unit_test(test_rows_kept_for_pairings),
-        cmocka_unit_test(test_aggregates),
-        cmocka_unit_test(test_keep_rows_and_values),
-        cmocka_unit_test(test_warnings),
-        cmocka_unit_test(test_unknown_column),
-        cmocka_unit_test(test_data_errors),
-        cmocka_unit_test(test_config_errors),
-        cmocka_unit_test(test_header_row),
-        cmocka_unit_test(test_long_texts),
-        cmocka_unit_test(test_fast_and_kept_agree),
-        cmocka_unit_test(test_keys_after_error),
-        cmocka_unit_test(test_huge_text_cells),
-        cmocka_unit_test(test_coded_key),
+        cmocka_unit_test(test_metrics),          cmocka_unit_test(test_rows_kept_for_pairings),
+        cmocka_unit_test(test_aggregates),       cmocka_unit_test(test_keep_rows_and_values),
+        cmocka_unit_test(test_warnings),         cmocka_unit_test(test_multi_cells),
+        cmocka_unit_test(test_unknown_column),   cmocka_unit_test(test_data_errors),
+        cmocka_unit_test(test_config_errors),    cmocka_unit_test(test_header_row),
+        cmocka_unit_test(test_long_texts),       cmocka_unit_test(test_fast_and_kept_agree),
+        cmocka_unit_test(test_keys_after_error), cmocka_unit_test(test_key_hash_collision),
+        cmocka_unit_test(test_huge_text_cells),  cmocka_unit_test(test_coded_key),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[128];

@@ -308,6 +308,81 @@ static void metric_placeholders(void **state)
     assert_string_equal(text_of(f, l), "link 1312");
 }
 
+/* {{AGG[ROW].STAT}} and {{AGG[ROW][COL].STAT}}: a distribution by group
+ * and a Likert block, every statistic, default formats, and the errors. */
+static void aggregate_placeholders(void **state)
+{
+    fx *f = *state;
+    static const char *rc[3] = {"res", "in\"n", "pol"}, *cc[2] = {"eu", "lac"};
+    f->agg[0].row_code = rc;
+    f->agg[0].col_code = cc;
+    /* a Likert block: two items on 1..3 */
+    static const char *lrow[2] = {"edp", "vision"}, *lcol[3] = {"1", "2", "3"};
+    static double lv[6] = {1, 3, 4, 2, 2, 0}, ls[6] = {0.125, 0.375, 0.5, 0.5, 0.5, 0};
+    static double ans[2] = {8, 4}, mean[2] = {2.375, 1.5}, med[2] = {2.5, 1.5},
+                  top2[2] = {0.875, 0.5};
+    rc_agg aggs[3] = {f->agg[0],
+                      {.name = "steps",
+                       .kind = RC_AGG_LIKERT,
+                       .nrows = 2,
+                       .ncols = 3,
+                       .row_label = lrow,
+                       .row_code = lrow,
+                       .col_label = lcol,
+                       .col_code = lcol,
+                       .value = lv,
+                       .share = ls,
+                       .answered = ans,
+                       .mean = mean,
+                       .median = med,
+                       .top2 = top2},
+                      {.name = "listing",
+                       .kind = RC_AGG_ROWS,
+                       .nrows = 1,
+                       .ncols = 1,
+                       .row_code = lrow,
+                       .col_code = lcol}};
+    f->data.aggs = aggs;
+    f->data.naggs = 3;
+    rc_node *s = parse(f, "a.md",
+                       "# A\n\n"
+                       "{{steps[edp].top2}} {{steps[edp].top2 | percent:0}} "
+                       "{{steps[edp].mean}} {{steps[vision].median}} {{steps[edp].answered}} "
+                       "{{steps[edp][3].count}} {{steps[edp][3].share}} {{steps[vision]}}; "
+                       "{{motiv[res][eu].count}} {{motiv[res][lac].share}} "
+                       "{{motiv[\"in\"\"n\"][eu]}} {{motiv[ pol ][lac].total}}.\n",
+                       RC_PART_MAIN);
+    expect_diags(f, 0);
+    assert_string_equal(text_of(f, nth(s, RC_NODE_PARAGRAPH, 0)),
+                        "87.5% 88% 2.4 1.5 8 4 50.0% 50.0%; 10 50.0% 6 10.");
+    parse(f, "b.md",
+          "# B\n\n"
+          "{{nope[a]}} {{steps[x].top2}} {{steps[edp][7]}} {{motiv[res]}} "
+          "{{steps[edp].average}} {{motiv[res][eu].top2}} {{steps[edp][1].mean}} "
+          "{{steps[edp].count}} {{listing[edp]}} {{steps[edp]x}}\n",
+          RC_PART_MAIN);
+    expect_diags(
+        f, 10, "b.md:3:1: error: unknown aggregate 'nope' in placeholder",
+        "b.md:3:13: error: aggregate 'steps' has no row 'x' (rows: edp, vision)",
+        "b.md:3:31: error: aggregate 'steps' has no column '7' (columns: 1, 2, 3)",
+        "b.md:3:49: error: aggregate 'motiv' has 2 columns; name one: motiv[res][COL] (columns: "
+        "eu, lac)",
+        "b.md:3:64: error: 'average' in '{{steps[edp].average}}': unknown (count, share, total, "
+        "value, answered, top2, mean, median)",
+        "b.md:3:87: error: 'top2' in '{{motiv[res][eu].top2}}': a likert statistic (count, "
+        "share, total, value, answered, top2, mean, median)",
+        "b.md:3:111: error: 'mean' in '{{steps[edp][1].mean}}': a statistic of the whole item; "
+        "leave out the column (count, share, total, value, answered, top2, mean, median)",
+        "b.md:3:134: error: 'count' in '{{steps[edp].count}}': a statistic of one level; name "
+        "it: [ITEM][LEVEL] (count, share, total, value, answered, top2, mean, median)",
+        "b.md:3:155: error: aggregate 'listing' is a listing (kind = rows); it has no numbers to "
+        "quote",
+        "b.md:3:172: error: malformed aggregate placeholder 'steps[edp]x' (expected "
+        "steps[ROW].STAT or steps[ROW][COL].STAT)");
+    f->data.aggs = f->agg;
+    f->data.naggs = 1;
+}
+
 static void placeholder_errors(void **state)
 {
     fx *f = *state;
@@ -573,6 +648,34 @@ static void tables_from_other_kinds(void **state)
     assert_string_equal(m->number, "1");
 }
 
+/* [table] quality = SOURCE: one row per field from the data stage's
+ * quality counts; an unknown source is an error at the key. */
+static void quality_table(void **state)
+{
+    fx *f = *state;
+    static rc_field_cfg fields[2] = {{.name = {"cont", {0}}, .label = {"Continent", {0}}},
+                                     {.name = {"rel", {0}}}};
+    static rc_source_cfg src = {.name = {"survey", {0}}, .fields = fields, .nfields = 2};
+    static rc_field_quality q[2] = {{.answered = 10, .missing = 2, .dropped = {3, 0}},
+                                    {.answered = 7, .missing = 1, .dropped = {0, 7}}};
+    static rc_source_data sd = {.cfg = &src, .nrows = 15, .ncols = 2, .quality = q};
+    f->data.sources = &sd;
+    f->data.nsources = 1;
+    static rc_table_cfg tc[2];
+    tc[0] = (rc_table_cfg){.name = S("dq", 70), .caption = S("Q", 70), .quality = S("survey", 71)};
+    tc[1] = (rc_table_cfg){.name = S("dq2", 72), .caption = S("Q2", 72), .quality = S("surv", 73)};
+    f->cfg.tables = tc;
+    f->cfg.ntables = 2;
+    rc_node *s = parse(f, "q.md", "# Q\n\n![](table:dq)\n\n![](table:dq2)\n", RC_PART_ANNEX);
+    expect_diags(f, 1, "t.ini:73:1: error: table 'dq2': unknown source 'surv'");
+    rc_node *t = nth(s, RC_NODE_TABLE, 0);
+    assert_int_equal(t->ncols, 5);
+    assert_string_equal(text_of(f, t->first),
+                        "Field Answered Missing Code not declared Outside the scale");
+    assert_string_equal(text_of(f, t->first->next), "Continent 10 2 3 0");
+    assert_string_equal(text_of(f, t->last), "rel 7 1 0 7");
+}
+
 /* ---- footnotes --------------------------------------------------------------- */
 
 static void footnotes_numbered_globally(void **state)
@@ -687,8 +790,9 @@ static void unreadable_file(void **state)
                  "such file or directory");
 }
 
-#define MAX_DEPTH 100 /* RC_DOC_MAX_DEPTH in src/doc/doc_int.h, documented in docs/reliability.md  \
-                       */
+#define MAX_DEPTH                                                                                  \
+    100 /* RC_DOC_MAX_DEPTH in src/doc/doc_int.h, documented in docs/reliability.md                \
+         */
 
 /* Nesting past RC_DOC_MAX_DEPTH is a resource limit: one error, and the
  * build's status says which kind of failure it was. */
@@ -798,6 +902,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(heading_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(duplicate_slugs, setup, teardown),
         cmocka_unit_test_setup_teardown(metric_placeholders, setup, teardown),
+        cmocka_unit_test_setup_teardown(aggregate_placeholders, setup, teardown),
+        cmocka_unit_test_setup_teardown(quality_table, setup, teardown),
         cmocka_unit_test_setup_teardown(placeholder_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(placeholder_without_data, setup, teardown),
         cmocka_unit_test_setup_teardown(placeholder_positions_in_blocks, setup, teardown),

@@ -1,19 +1,22 @@
-/* metrics_out: `reportc metrics` prints every named metric, one "name =
- * value" per line or one JSON object (moved out of build.c to keep it one
- * idea: the pipeline). */
+/* build_metrics: `reportc metrics` output, "name = value" lines or one
+ * JSON object. Numbers are printed so that they read back as the same
+ * double: whole numbers plainly, others in the shortest %g form that
+ * round-trips (rc_shortest_double), never cut to 10 digits. */
 #include <math.h>
 #include <stdio.h>
 
 #include "build_int.h"
+#include "rc/util.h"
 
 static void print_number(FILE *f, const rc_metric_value *m)
 {
+    char buf[32];
     if (isnan(m->value) || isinf(m->value))
         fputs("null", f);
     else if (m->integral || (fabs(m->value) < 1e15 && m->value == floor(m->value)))
         fprintf(f, "%.0f", m->value);
     else
-        fprintf(f, "%.10g", m->value);
+        fputs(rc_shortest_double(buf, m->value), f);
 }
 
 static void json_string(FILE *f, const char *s)
