@@ -102,7 +102,7 @@ def table(results, base):
 def compare():
     out = os.path.join(work, "out")
     os.makedirs(out)
-    build = [reportc, "build", config, "-o", out, "-q"]
+    build = [reportc, "build", single, "-o", out, "-q"]
     contenders = {"reportc": (build, None, None),
                   "reportc --only pdf": (build + ["--only", "pdf"], None, None)}
     run(build)  # warm-up, and the .tex for pdflatex
@@ -117,7 +117,7 @@ def compare():
     typst_warm = None
     if a.typst_dir:
         typ = os.path.join(work, "report.typ")
-        subprocess.run([sys.executable, os.path.join(here, "md2typ.py"), config, typ], check=True)
+        subprocess.run([sys.executable, os.path.join(here, "md2typ.py"), single, typ], check=True)
         fonts = os.path.join(os.path.dirname(here), "fonts")
         nm = {"NODE_PATH": os.path.join(os.path.abspath(a.typst_dir), "node_modules")}
         cmd = ["node", os.path.join(here, "typst-compile.js"), typ,
@@ -161,11 +161,11 @@ def pages_curve(targets):
 
     def make(repeats):
         d = os.path.join(work, f"pages-{repeats}")
-        subprocess.run([sys.executable, os.path.join(here, "gen-pages.py"), config, d,
+        subprocess.run([sys.executable, os.path.join(here, "gen-pages.py"), single, d,
                         str(repeats)], check=True)
         out = os.path.join(d, "out")
         os.makedirs(out, exist_ok=True)
-        return [reportc, "build", os.path.join(d, os.path.basename(config)), "-o", out, "-q",
+        return [reportc, "build", os.path.join(d, os.path.basename(single)), "-o", out, "-q",
                 "--only", "pdf"], out
 
     # Pages of the sample and of one repeat of its chapters, to aim at each target.
@@ -190,33 +190,40 @@ def pages_curve(targets):
 
 
 def editions():
-    """All editions against one: the same INI with `languages =` cut to its
-    first language (written beside the original, so relative paths hold, and
-    removed afterwards)."""
-    text = open(config, encoding="utf-8").read()
-    m = re.search(r"^languages\s*=\s*(.+)$", text, re.M)
-    if not m:
+    """All editions against one (the one-edition copy of the INI)."""
+    if not langs:
         print("\neditions: the INI has no `languages =` key; skipped")
         return None
-    first = m.group(1).replace(",", " ").split()[0]
-    one = os.path.join(os.path.dirname(config), f".rc-bench-one-{os.getpid()}.ini")
-    with open(one, "w", encoding="utf-8") as f:
-        f.write(text[:m.start()] + f"languages = {first}" + text[m.end():])
-    try:
-        outs = [os.path.join(work, "ed-all"), os.path.join(work, "ed-one")]
-        cmds = {"all editions": [reportc, "build", config, "-o", outs[0], "-q"],
-                "one edition": [reportc, "build", one, "-o", outs[1], "-q"]}
-        for c in cmds.values():
-            run(c)
-        res = {k: [] for k in cmds}
-        for _ in range(a.rounds):
-            for k, c in cmds.items():
-                res[k].append(run(c))
-    finally:
-        os.remove(one)
-    print(f"\neditions ({m.group(1).strip()} against {first}):")
+    outs = [os.path.join(work, "ed-all"), os.path.join(work, "ed-one")]
+    cmds = {"all editions": [reportc, "build", config, "-o", outs[0], "-q"],
+            "one edition": [reportc, "build", single, "-o", outs[1], "-q"]}
+    for c in cmds.values():
+        run(c)
+    res = {k: [] for k in cmds}
+    for _ in range(a.rounds):
+        for k, c in cmds.items():
+            res[k].append(run(c))
+    print(f"\neditions ({langs} against {langs.replace(',', ' ').split()[0]}):")
     return table(res, "one edition")
 
+
+# A config with several editions (`languages = en, es, pt`) is measured as
+# one edition, the first language (a copy of the INI beside the original, so
+# relative paths hold, removed at the end): the anchors typeset one document.
+# --editions compares all editions with it.
+_text = open(config, encoding="utf-8").read()
+_m = re.search(r"^languages\s*=\s*(.+)$", _text, re.M)
+langs = _m.group(1).strip() if _m else ""
+single = config
+if _m:
+    single = os.path.join(os.path.dirname(config), f".rc-bench-one-{os.getpid()}.ini")
+    _one = (_text[:_m.start()] + f"languages = {langs.replace(',', ' ').split()[0]}"
+            + _text[_m.end():])
+    _one = re.sub(r"^\[edition [^]]*\]\n(?:[^[\n].*\n|\n)*", "", _one, flags=re.M)
+    with open(single, "w", encoding="utf-8") as f:
+        f.write(_one)
+    import atexit
+    atexit.register(os.remove, single)
 
 report = {"load": load(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 print(f"{report['date']}, load average {report['load']}, {os.cpu_count()} CPUs")

@@ -190,6 +190,10 @@ static HPDF_Dict new_dict(rc_pdf *p, bool indirect)
     return d;
 }
 
+/* Pairs per leaf of the parent tree (2 array entries each, under libharu's
+ * 8191-entry limit; the sample's 106 pairs stay one flat array). */
+#define NUMS_LEAF 2048
+
 static HPDF_Array new_array(rc_pdf *p)
 {
     HPDF_Array a = HPDF_Array_New(p->doc->mmgr);
@@ -344,21 +348,43 @@ void rc_pdf_struct_finish(rc_pdf *p)
         if (s->el.v[i].live && s->el.v[i].dict) fill(p, &s->el.v[i], root);
     if (rc_pdf_failed(p)) return;
     rc_pdf_ok(p, HPDF_Dict_Add(root, "K", s->el.v[0].dict));
-    /* the parent tree: one flat /Nums array (keys ascending) */
+    /* The parent tree: keys ascending, one per page (its MCIDs' elements)
+     * and one per annotation. One flat /Nums array while it is small; past
+     * NUMS_LEAF pairs a root with /Kids of leaves that carry /Limits, since
+     * libharu refuses arrays of more than 8191 entries (HPDF_LIMIT_MAX_ARRAY)
+     * and a flat array of a 5,000-page report would have 10,000. */
     HPDF_Dict pt = new_dict(p, true);
-    HPDF_Array nums = new_array(p);
-    if (!pt || !nums || !rc_pdf_ok(p, HPDF_Dict_Add(pt, "Nums", nums))) return;
-    for (size_t g = 0; g < s->npages && !rc_pdf_failed(p); g++) {
-        HPDF_Array a = new_array(p);
-        if (!a) return;
-        for (size_t m = 0; m < s->pages[g].n; m++)
-            rc_pdf_ok(p, HPDF_Array_Add(a, s->el.v[s->pages[g].v[m]].dict));
-        rc_pdf_ok(p, HPDF_Array_AddNumber(nums, (HPDF_INT32)g));
-        rc_pdf_ok(p, HPDF_Array_Add(nums, a));
-    }
-    for (size_t k = 0; k < s->annots.n && !rc_pdf_failed(p); k++) {
-        rc_pdf_ok(p, HPDF_Array_AddNumber(nums, (HPDF_INT32)(s->npages + k)));
-        rc_pdf_ok(p, HPDF_Array_Add(nums, s->el.v[s->annots.v[k]].dict));
+    if (!pt) return;
+    size_t npairs = s->npages + s->annots.n;
+    HPDF_Array kids = npairs > NUMS_LEAF ? new_array(p) : NULL;
+    if (kids && !rc_pdf_ok(p, HPDF_Dict_Add(pt, "Kids", kids))) return;
+    HPDF_Array nums = NULL;
+    for (size_t key = 0; key < npairs && !rc_pdf_failed(p); key++) {
+        if (key % NUMS_LEAF == 0) {
+            HPDF_Dict leaf = pt;
+            if (kids) {
+                size_t hi = key + NUMS_LEAF - 1 < npairs ? key + NUMS_LEAF - 1 : npairs - 1;
+                HPDF_Array lim = new_array(p);
+                leaf = new_dict(p, true);
+                if (!leaf || !lim || !rc_pdf_ok(p, HPDF_Array_Add(kids, leaf)) ||
+                    !rc_pdf_ok(p, HPDF_Array_AddNumber(lim, (HPDF_INT32)key)) ||
+                    !rc_pdf_ok(p, HPDF_Array_AddNumber(lim, (HPDF_INT32)hi)) ||
+                    !rc_pdf_ok(p, HPDF_Dict_Add(leaf, "Limits", lim)))
+                    return;
+            }
+            nums = new_array(p);
+            if (!nums || !rc_pdf_ok(p, HPDF_Dict_Add(leaf, "Nums", nums))) return;
+        }
+        rc_pdf_ok(p, HPDF_Array_AddNumber(nums, (HPDF_INT32)key));
+        if (key < s->npages) {
+            HPDF_Array a = new_array(p);
+            if (!a) return;
+            for (size_t m = 0; m < s->pages[key].n; m++)
+                rc_pdf_ok(p, HPDF_Array_Add(a, s->el.v[s->pages[key].v[m]].dict));
+            rc_pdf_ok(p, HPDF_Array_Add(nums, a));
+        } else {
+            rc_pdf_ok(p, HPDF_Array_Add(nums, s->el.v[s->annots.v[key - s->npages]].dict));
+        }
     }
     rc_pdf_ok(p, HPDF_Dict_Add(root, "ParentTree", pt));
     rc_pdf_ok(
