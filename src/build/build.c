@@ -27,6 +27,7 @@
 #include "rc/hyph_check.h"
 #include "rc/latex.h"
 #include "rc/layout.h"
+#include "rc/chart.h"
 #include "rc/locale.h"
 #include "rc/pdf.h"
 #include "rc/svg.h"
@@ -237,12 +238,19 @@ static rc_status write_svgs(typeset_job *j, const rc_layout *lay, const rc_fonts
         const char *title = n && n->number ? rc_arena_printf(j->a, "%s %s: %s", word, n->number,
                                                              n->caption ? n->caption : "")
                                            : (n && n->caption ? n->caption : "");
-        /* The description: what the figure shows, where the numbers come
-         * from and any note, as the PDF prints them under the chart. */
-        const char *desc = rc_arena_printf(j->a, "%s%s%s%s%s", n && n->caption ? n->caption : "",
-                                           n && n->source_line ? ". Source: " : "",
-                                           n && n->source_line ? n->source_line : "",
-                                           n && n->note ? ". " : "", n && n->note ? n->note : "");
+        /* The description: the figure's alternative text (its `alt`, or
+         * the one derived from the chart's data, as in the tagged PDF), then
+         * where the numbers come from and any note, in the edition's words. */
+        const char *alt = n && n->figure && n->figure->alt.s && *n->figure->alt.s ? n->figure->alt.s
+                          : n && n->chart && loc ? rc_chart_alt(j->a, n->chart, loc, n->caption)
+                          : n && n->caption      ? n->caption
+                                                 : "";
+        const char *src = loc ? rc_locale_word(loc, RC_W_SOURCE) : "Source";
+        const char *desc =
+            rc_arena_printf(j->a, "%s%s%s%s%s%s", alt, n && n->source_line ? " " : "",
+                            n && n->source_line ? src : "", n && n->source_line ? ": " : "",
+                            n && n->source_line ? n->source_line : "",
+                            n && n->note ? rc_arena_printf(j->a, " %s", n->note) : "");
         rc_svg_figure f = {pf->list, pf->w, pf->h, title, desc, family};
         const char *target = rc_path_join(j->a, j->svg_dir, n ? svg_name(j->a, n) : "figure.svg");
         bool dup = false; /* a figure split over pages is placed once per page */

@@ -4,7 +4,8 @@
 usage: check_svg.py REPORT.pdf FIGURES_DIR WORK_DIR
 
 For every figure-NN-name.svg: the file is well-formed XML with a <title>
-naming the figure and a <desc>; rsvg-convert renders it; the figure's place
+naming the figure and a <desc> opening with the figure's alternative text in
+the tagged PDF; rsvg-convert renders it; the figure's place
 on its PDF page is found from the words both files share (pdftotext -bbox on
 the page and on rsvg-convert's own PDF of the SVG); the page is rendered at
 the same resolution over that box, and the two rasters must agree on all but
@@ -105,6 +106,21 @@ def main():
     svgs = sorted(figdir.glob("figure-*.svg"))
     assert svgs, "no SVG figures written"
     fails = 0
+    # The alternative texts of the tagged PDF's figures: each SVG's <desc>
+    # opens with its figure's (the same words a screen reader gets).
+    import pikepdf
+    alts = set()
+    def walk(el, depth=0):
+        if depth > 200 or not isinstance(el, pikepdf.Dictionary):
+            return
+        if el.get("/S") == "/Figure" and "/Alt" in el:
+            alts.add(str(el.Alt))
+        kids = el.get("/K")
+        for k in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+            walk(k, depth + 1)
+    with pikepdf.open(pdf) as doc:
+        walk(doc.Root.StructTreeRoot.K)
+    assert alts, "the PDF has no Figure with /Alt"
     for svg in svgs:
         tree = ET.parse(svg)
         root = tree.getroot()
@@ -113,6 +129,7 @@ def main():
         num = int(re.match(r"figure-(\d+)-", svg.name).group(1))
         assert title.startswith(f"Figure {num}: "), (svg.name, title)
         assert len(desc) > len(title) - 12, (svg.name, "desc too short", desc)
+        assert any(desc.startswith(a) for a in alts), (svg.name, "desc is not the figure's alt text", desc[:80])
         assert root.find(f".//{NS}text") is not None, (svg.name, "no text element")
         w_pt = float(root.get("width").rstrip("pt"))
         h_pt = float(root.get("height").rstrip("pt"))
