@@ -101,6 +101,19 @@ size_t rc_chart_pie_angles(const rc_chart *c, size_t panel, double *start, doubl
  * stack for stacked/likert charts), over all panels. */
 double rc_chart_value_max(const rc_chart *c);
 
+/* The families of chart types that a back end draws alike: bars (bar, hbar,
+ * grouped, stacked, likert), pies (pie, doughnut), key-figure tiles, the
+ * pairings diagram. Each back end dispatches on this, so a new chart type is
+ * added to its family once. */
+typedef enum rc_chart_family {
+    RC_FAMILY_BARS,
+    RC_FAMILY_PIE,
+    RC_FAMILY_TILES,
+    RC_FAMILY_PAIRINGS,
+    RC_FAMILY_NONE
+} rc_chart_family;
+rc_chart_family rc_chart_family_of(rc_chart_type t);
+
 /* Alternative text for the chart in the language of loc (English when
  * NULL or unsupported): its kind, the caption and its numbers as the chart
  * prints them, cut after 40 values with a pointer to the figures workbook.

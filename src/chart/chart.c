@@ -509,3 +509,25 @@ double rc_chart_height(const rc_chart *c, double w)
     }
     return w * 0.5;
 }
+
+rc_chart_family rc_chart_family_of(rc_chart_type t)
+{
+    switch (t) {
+    case RC_CHART_BAR:
+    case RC_CHART_HBAR:
+    case RC_CHART_GROUPED:
+    case RC_CHART_STACKED:
+    case RC_CHART_LIKERT:
+        return RC_FAMILY_BARS;
+    case RC_CHART_PIE:
+    case RC_CHART_DOUGHNUT:
+        return RC_FAMILY_PIE;
+    case RC_CHART_TILES:
+        return RC_FAMILY_TILES;
+    case RC_CHART_PAIRINGS:
+        return RC_FAMILY_PAIRINGS;
+    case RC_CHART_TYPE_COUNT:
+        break;
+    }
+    return RC_FAMILY_NONE;
+}

@@ -33,25 +33,20 @@ rc_draw_list *rc_chart_draw(rc_arena *a, const rc_chart *c, const rc_style_cfg *
     x.grid = hex(0xD9D9D9);
     x.white = hex(0xFFFFFF);
     if (w <= 0 || h <= 0) return x.l;
-    switch (c->type) {
-    case RC_CHART_BAR:
-    case RC_CHART_HBAR:
-    case RC_CHART_GROUPED:
-    case RC_CHART_STACKED:
-    case RC_CHART_LIKERT:
+    switch (rc_chart_family_of(c->type)) {
+    case RC_FAMILY_BARS:
         rc_chart_draw_bars(&x, w, h);
         break;
-    case RC_CHART_PIE:
-    case RC_CHART_DOUGHNUT:
+    case RC_FAMILY_PIE:
         rc_chart_draw_pie(&x, w, h);
         break;
-    case RC_CHART_TILES:
+    case RC_FAMILY_TILES:
         rc_chart_draw_tiles(&x, w, h);
         break;
-    case RC_CHART_PAIRINGS:
+    case RC_FAMILY_PAIRINGS:
         rc_chart_draw_pairings(&x, w, h);
         break;
-    case RC_CHART_TYPE_COUNT:
+    case RC_FAMILY_NONE:
         break;
     }
     return x.l;

@@ -480,25 +480,20 @@ void lx_chart(lx *x, const rc_chart *c, double w)
 {
     double h = rc_chart_height(c, w);
     if (!(h > 0) || !isfinite(h)) h = 150;
-    switch (c->type) {
-    case RC_CHART_BAR:
-    case RC_CHART_HBAR:
-    case RC_CHART_GROUPED:
-    case RC_CHART_STACKED:
-    case RC_CHART_LIKERT:
+    switch (rc_chart_family_of(c->type)) {
+    case RC_FAMILY_BARS:
         bar_chart(x, c, w, h);
         break;
-    case RC_CHART_PIE:
-    case RC_CHART_DOUGHNUT:
+    case RC_FAMILY_PIE:
         pie_chart(x, c, w, h);
         break;
-    case RC_CHART_TILES:
+    case RC_FAMILY_TILES:
         tiles(x, c, w);
         break;
-    case RC_CHART_PAIRINGS:
+    case RC_FAMILY_PAIRINGS:
         pairings(x, c, w, h);
         break;
-    case RC_CHART_TYPE_COUNT:
+    case RC_FAMILY_NONE:
         break;
     }
 }

@@ -915,10 +915,29 @@ static void test_palette_contrast(void **state)
     assert_true(fabs(rc_chart_contrast((rc_rgb){0, 0, 0}, white) - 21.0) < 1e-9);
 }
 
+/* Every chart type belongs to the family its back ends draw it with. */
+static void test_chart_families(void **state)
+{
+    (void)state;
+    static const struct {
+        rc_chart_type t;
+        rc_chart_family f;
+    } want[] = {{RC_CHART_BAR, RC_FAMILY_BARS},         {RC_CHART_HBAR, RC_FAMILY_BARS},
+                {RC_CHART_GROUPED, RC_FAMILY_BARS},     {RC_CHART_STACKED, RC_FAMILY_BARS},
+                {RC_CHART_LIKERT, RC_FAMILY_BARS},      {RC_CHART_PIE, RC_FAMILY_PIE},
+                {RC_CHART_DOUGHNUT, RC_FAMILY_PIE},     {RC_CHART_TILES, RC_FAMILY_TILES},
+                {RC_CHART_PAIRINGS, RC_FAMILY_PAIRINGS}};
+    assert_int_equal(sizeof want / sizeof want[0], RC_CHART_TYPE_COUNT);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        assert_int_equal(rc_chart_family_of(want[i].t), want[i].f);
+    assert_int_equal(rc_chart_family_of(RC_CHART_TYPE_COUNT), RC_FAMILY_NONE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ticks),
+        cmocka_unit_test(test_chart_families),
         cmocka_unit_test_setup_teardown(test_bar_model, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bar_geometry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hbar_geometry, setup, teardown),
