@@ -13,7 +13,7 @@ set -eu
 mode=${1:-build}
 pkgs="build-essential cmake pkg-config zlib1g-dev libhpdf-dev libxlsxwriter-dev libinih-dev
       libcmocka-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhyphen-dev libdeflate-dev
-      nettle-dev libutf8proc-dev libharfbuzz-dev libharfbuzz-subset0 libqpdf-dev
+      nettle-dev libutf8proc-dev libharfbuzz-dev libharfbuzz-subset0
       hyphen-en-gb hyphen-en-us hyphen-es hyphen-pt-pt icc-profiles-free"
 if [ "$mode" = test ] || [ "$mode" = tex ]; then
   pkgs="$pkgs poppler-utils qpdf mupdf-tools python3-openpyxl python3 python3-yaml groff-base python3-fitz python3-pikepdf

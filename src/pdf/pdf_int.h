@@ -128,7 +128,7 @@ void rc_pdf_struct_finish(rc_pdf *p);
  * stream (the same values) and the sRGB output intent. */
 void rc_pdf_archival(rc_pdf *p, const rc_config *cfg);
 
-/* pdf_pack.c: saves the document to path with object streams (qpdf);
+/* pdf_pack.c: saves the document to path with object streams (pdf_objstm.c);
  * false with the failure recorded (I/O errors with their errno). */
 bool rc_pdf_save_packed(rc_pdf *p, const char *path);
 

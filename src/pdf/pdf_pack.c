@@ -1,35 +1,45 @@
-/* pdf_pack: the finished document rewritten with object streams (PDF 1.5,
- * allowed in PDF/A-2) through qpdf's C API. libharu 2.3.0 writes every
- * object at the top level with a classic cross-reference table, and a
- * tagged report has an indirect object for every structure element (the
- * sample: 669 of them, each about 80 bytes with its xref entry, so tagging
- * alone grew the file by 38 %). In object streams those dictionaries are
- * deflated together: the tagged sample ends smaller than the untagged file
- * libharu wrote. Streams are copied as they are (no decoding, no
- * recompression: the XMP metadata stays unfiltered, as PDF/A wants), and
- * the /ID is qpdf's deterministic one (a hash of the content), so equal
- * inputs still give equal bytes. */
+/* pdf_pack: the finished document saved with object streams (PDF 1.5,
+ * allowed in PDF/A-2). libharu 2.3.0 writes every object at the top level
+ * with a classic cross-reference table, and a tagged report has an indirect
+ * object for every structure element (the sample: 669 of them, each about
+ * 80 bytes with its xref entry, so tagging alone grew the file by 38 %).
+ * libharu saves into memory, and pdf_objstm.c moves the dictionaries into
+ * deflated object streams, ending the file with a cross-reference stream:
+ * the tagged sample ends smaller than the untagged file libharu wrote.
+ * Streams are copied as they are (no decoding, no recompression: the XMP
+ * metadata stays unfiltered, as PDF/A wants), and the /ID is a hash of the
+ * content, so equal inputs still give equal bytes. (This was done by
+ * qpdf's C API until it was a third of a PDF-only build and linking
+ * libqpdf a tenth of every start.) */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include <qpdf/qpdf-c.h>
-
 #include "pdf_int.h"
+#include "pdf_objstm.h"
 
-/* The document libharu saved into its memory stream, copied out. */
+/* The document libharu saved into its memory stream, copied out (malloc'd:
+ * freed as soon as it is packed, not held by the arena to the end). */
 static unsigned char *saved_bytes(rc_pdf *p, size_t *n)
 {
     if (!rc_pdf_ok(p, HPDF_SaveToStream(p->doc))) return NULL;
     HPDF_UINT32 size = HPDF_GetStreamSize(p->doc);
-    unsigned char *buf = rc_arena_alloc(p->a, size ? size : 1);
+    unsigned char *buf = malloc(size ? size : 1);
+    if (!buf) {
+        rc_pdf_ok(p, HPDF_FAILD_TO_ALLOC_MEM);
+        return NULL;
+    }
     size_t got = 0;
     while (got < size) {
         HPDF_UINT32 k = size - (HPDF_UINT32)got;
         HPDF_STATUS st = HPDF_ReadFromStream(p->doc, buf + got, &k);
         got += k;
         if (st == HPDF_STREAM_EOF || k == 0) break;
-        if (!rc_pdf_ok(p, st)) return NULL;
+        if (!rc_pdf_ok(p, st)) {
+            free(buf);
+            return NULL;
+        }
     }
     *n = got;
     return buf;
@@ -54,28 +64,19 @@ static bool write_file(rc_pdf *p, const char *path, const void *data, size_t n)
 
 bool rc_pdf_save_packed(rc_pdf *p, const char *path)
 {
-    size_t n = 0;
-    unsigned char *pdf = saved_bytes(p, &n);
+    size_t n = 0, len = 0;
+    unsigned char *pdf = saved_bytes(p, &n), *packed = NULL;
     if (!pdf) return false;
-    qpdf_data q = qpdf_init();
-    qpdf_silence_errors(q);
-    bool ok = !(qpdf_read_memory(q, p->path, (const char *)pdf, n, NULL) & QPDF_ERRORS);
-    if (ok) ok = !(qpdf_init_write_memory(q) & QPDF_ERRORS);
-    if (ok) { /* writer options: after qpdf_init_write, which resets them */
-        qpdf_set_object_stream_mode(q, qpdf_o_generate);
-        qpdf_set_compress_streams(q, QPDF_FALSE);
-        qpdf_set_decode_level(q, qpdf_dl_none);
-        qpdf_set_deterministic_ID(q, QPDF_TRUE);
-        ok = !(qpdf_write(q) & QPDF_ERRORS);
+    char why[256];
+    rc_status st = rc_pdf_objstm_pack(pdf, n, &packed, &len, why, sizeof why);
+    free(pdf);
+    if (st != RC_OK) {
+        /* libharu's own output that cannot be read back is a library failure */
+        rc_diag_error(p->d, (rc_loc){p->path, 0, 0}, "cannot write PDF: %s", why);
+        if (p->err == HPDF_OK) p->err = st == RC_ERR_NOMEM ? HPDF_FAILD_TO_ALLOC_MEM : HPDF_INVALID_DOCUMENT;
+        return false;
     }
-    if (!ok) {
-        qpdf_error e = qpdf_get_error(q);
-        rc_diag_error(p->d, (rc_loc){p->path, 0, 0}, "cannot write PDF: qpdf: %s",
-                      e ? qpdf_get_error_full_text(q, e) : "unknown error");
-        if (p->err == HPDF_OK) p->err = HPDF_INVALID_DOCUMENT;
-    } else {
-        ok = write_file(p, path, qpdf_get_buffer(q), qpdf_get_buffer_length(q));
-    }
-    qpdf_cleanup(&q);
+    bool ok = write_file(p, path, packed, len);
+    free(packed);
     return ok;
 }

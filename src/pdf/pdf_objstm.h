@@ -1,0 +1,39 @@
+/* pdf_objstm: a classic PDF, as libharu 2.3.0 writes it (every object at the
+ * top level, a cross-reference table, a trailer), rewritten with object
+ * streams and a cross-reference stream (PDF 1.7 sections 7.5.7 and 7.5.8).
+ * Bytes in, bytes out: no libharu call, so the unit tests can feed it
+ * anything. Internal to the PDF stage (pdf_pack.c and its tests). */
+#ifndef RC_PDF_OBJSTM_H
+#define RC_PDF_OBJSTM_H
+
+#include <stddef.h>
+#include "rc/status.h"
+
+/* At most this many objects go into one object stream, and a stream is
+ * closed once its objects hold RC_PDF_OBJSTM_BYTES bytes of text: a reader
+ * inflates and parses a whole object stream to reach one of its objects,
+ * and more objects per stream compress only a little better (on the
+ * sample, 100 objects a stream: 2,216 bytes more than 200). */
+#define RC_PDF_OBJSTM_MAX 200
+#define RC_PDF_OBJSTM_BYTES ((size_t)64 << 10)
+
+/* Rewrites the PDF in[0..n): the header (version, at least 1.5, and the
+ * binary comment) and every stream object and every object of a generation
+ * other than 0 stay byte for byte at the top level with their object
+ * numbers; every other object goes, in object-number order, into deflated
+ * object streams (numbered after the input's last object); a deflated
+ * cross-reference stream (PNG Up predictor) ends the file, with the
+ * trailer's /Root and /Info and an /ID made of the first 16 bytes of the
+ * SHA-256 of everything before it (twice), so equal inputs give equal
+ * bytes. The input's /ID is dropped; other trailer entries (/Encrypt,
+ * /Prev: an encrypted or updated file) are refused. Object numbers do not
+ * change, so no reference is rewritten.
+ * Returns RC_OK with *out (malloc'd: the caller frees it) and *out_len;
+ * RC_ERR_LIBRARY when the input is not a PDF this can read (every offset
+ * of the table is checked against the object it points at), with a message
+ * naming the byte offset in err[0..errlen); RC_ERR_NOMEM when memory runs
+ * out. On failure *out is NULL. */
+rc_status rc_pdf_objstm_pack(const unsigned char *in, size_t n, unsigned char **out,
+                             size_t *out_len, char *err, size_t errlen);
+
+#endif
