@@ -12,8 +12,9 @@
 /* At most this many objects go into one object stream, and a stream is
  * closed once its objects hold RC_PDF_OBJSTM_BYTES bytes of text: a reader
  * inflates and parses a whole object stream to reach one of its objects,
- * and more objects per stream compress only a little better (on the
- * sample, 100 objects a stream: 2,216 bytes more than 200). */
+ * and more objects per stream compress only a little better (the sample's
+ * file: 253,677 bytes with 100 a stream, 253,078 with 200, 252,801 with
+ * 400). */
 #define RC_PDF_OBJSTM_MAX 200
 #define RC_PDF_OBJSTM_BYTES ((size_t)64 << 10)
 
