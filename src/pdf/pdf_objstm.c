@@ -139,6 +139,20 @@ static void putf(buf *b, const char *fmt, ...)
     if (k > 0) put(b, tmp, (size_t)k < sizeof tmp ? (size_t)k : sizeof tmp - 1);
 }
 
+/* v in decimal, then the byte sep (printf costs more than the packing:
+ * there are two numbers per packed object). */
+static void put_uint(buf *b, size_t v, char sep)
+{
+    char tmp[24];
+    size_t k = sizeof tmp;
+    tmp[--k] = sep;
+    do {
+        tmp[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    put(b, tmp + k, sizeof tmp - k);
+}
+
 /* ---- lexical helpers (PDF 1.7 section 7.2) ---- */
 
 static bool is_ws(unsigned char ch)
@@ -429,11 +443,11 @@ static bool write_objstm(ctx *c, struct libdeflate_compressor *z, const obj *obj
     size_t rel = 0;
     for (size_t k = from; k < to; k++) {
         const obj *o = &objs[pick[k]];
-        putf(text, "%s%u %zu", k > from ? " " : "", o->num, rel);
+        put_uint(text, o->num, ' ');
+        put_uint(text, rel, k + 1 < to ? ' ' : '\n');
         rel += o->body_end - o->body + 1;
         slots[o->num] = (slot){2, (uint32_t)(k - from), num};
     }
-    put(text, "\n", 1);
     size_t first = text->n;
     for (size_t k = from; k < to; k++) {
         const obj *o = &objs[pick[k]];
