@@ -202,13 +202,14 @@ static bool at_keyword(const ctx *c, size_t i, const char *kw)
            (i + k == c->n || is_ws(c->in[i + k]) || is_delim(c->in[i + k]));
 }
 
-/* "N G R" at i: the reference, its object number in *num. */
-static bool read_ref(const ctx *c, size_t *i, size_t *num)
+/* "N G R" at i: the reference, its object number in *num and generation
+ * in *gen. */
+static bool read_ref(const ctx *c, size_t *i, size_t *num, size_t *gen)
 {
-    size_t j = *i, g;
+    size_t j = *i;
     if (!read_uint(c, &j, MAX_OBJECTS, num)) return false;
     skip_ws(c, &j);
-    if (!read_uint(c, &j, 65535, &g)) return false;
+    if (!read_uint(c, &j, 65535, gen)) return false;
     skip_ws(c, &j);
     if (!at_keyword(c, j, "R")) return false;
     *i = j + 1;
@@ -219,7 +220,7 @@ static bool read_ref(const ctx *c, size_t *i, size_t *num)
  * trailer dictionary. */
 static bool skip_value(ctx *c, size_t *i, int depth)
 {
-    size_t at = *i, num;
+    size_t at = *i, num, gen;
     if (depth > 32) return fail(c, at, "objects nested too deeply");
     if (at >= c->n) return fail(c, at, "unexpected end of file");
     unsigned char ch = c->in[at];
@@ -266,7 +267,7 @@ static bool skip_value(ctx *c, size_t *i, int depth)
         *i = j + 1;
         return true;
     }
-    if (read_ref(c, i, &num)) return true;
+    if (read_ref(c, i, &num, &gen)) return true;
     size_t j = at + (ch == '/'); /* a name, a number, true, false, null */
     while (j < c->n && !is_ws(c->in[j]) && !is_delim(c->in[j])) j++;
     if (j == at || (ch != '/' && is_delim(ch))) return fail(c, at, "unexpected '%c'", ch);
@@ -335,7 +336,7 @@ static bool read_trailer(ctx *c, size_t i, size_t size, size_t *root, size_t *in
     for (;;) {
         skip_ws(c, &i);
         if (i + 1 < c->n && c->in[i] == '>' && c->in[i + 1] == '>') break;
-        size_t key = i, v;
+        size_t key = i, v, g;
         if (i >= c->n || c->in[i] != '/') return fail(c, i, "a trailer key expected");
         if (!skip_value(c, &i, 0)) return false;
         size_t klen = i - key;
@@ -343,9 +344,10 @@ static bool read_trailer(ctx *c, size_t i, size_t size, size_t *root, size_t *in
         size_t at = i;
 #define KEY(s) (klen == sizeof s - 1 && memcmp(c->in + key, s, klen) == 0)
         if (KEY("/Root") || KEY("/Info")) {
-            if (!read_ref(c, &i, &v) || v == 0 || v >= size)
-                return fail(c, at, "%.*s is not a reference to an object of the table", (int)klen,
-                            (const char *)c->in + key);
+            /* the cross-reference stream writes them as "N 0 R" */
+            if (!read_ref(c, &i, &v, &g) || v == 0 || v >= size || g != 0)
+                return fail(c, at, "%.*s is not a reference to a generation-0 object of the table",
+                            (int)klen, (const char *)c->in + key);
             *(KEY("/Root") ? root : info) = v;
         } else if (KEY("/Size")) {
             if (!read_uint(c, &i, MAX_OBJECTS + 1, &v) || v != size)

@@ -428,6 +428,13 @@ static void test_corrupt_input(void **state)
     memcpy(c, in.p, in.n);
     memcpy((unsigned char *)find_last(c, in.n, "/Info"), "/Prev", 5);
     expect_failure(c, in.n, "trailer entry /Prev is not supported");
+    /* a catalog of another generation (the cross-reference stream names
+     * generation-0 objects only) */
+    memcpy(c, in.p, in.n);
+    unsigned char *root = (unsigned char *)find_last(c, in.n, "/Root 1 0 R");
+    assert_non_null(root);
+    root[8] = '1';
+    expect_failure(c, in.n, "/Root is not a reference to a generation-0 object");
     /* a version without object streams */
     memcpy(c, in.p, in.n);
     memcpy(c, "%PDF-1.4", 8);
