@@ -85,29 +85,19 @@ void rc_diag_report(rc_diag *d, rc_diag_level lv, rc_loc loc, const char *fmt, .
     va_end(ap);
 }
 
-void rc_diag_error(rc_diag *d, rc_loc loc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(d, RC_DIAG_ERROR, loc, fmt, ap);
-    va_end(ap);
-}
-
-void rc_diag_warning(rc_diag *d, rc_loc loc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(d, RC_DIAG_WARNING, loc, fmt, ap);
-    va_end(ap);
-}
-
-void rc_diag_note(rc_diag *d, rc_loc loc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(d, RC_DIAG_NOTE, loc, fmt, ap);
-    va_end(ap);
-}
+/* rc_diag_error, rc_diag_warning and rc_diag_note: rc_diag_report at one
+ * level (written once, as C has no way to forward "..."). */
+#define RC_DIAG_AT_LEVEL(fn, level)                                                                \
+    void fn(rc_diag *d, rc_loc loc, const char *fmt, ...)                                          \
+    {                                                                                              \
+        va_list ap;                                                                                \
+        va_start(ap, fmt);                                                                         \
+        vreport(d, level, loc, fmt, ap);                                                           \
+        va_end(ap);                                                                                \
+    }
+RC_DIAG_AT_LEVEL(rc_diag_error, RC_DIAG_ERROR)
+RC_DIAG_AT_LEVEL(rc_diag_warning, RC_DIAG_WARNING)
+RC_DIAG_AT_LEVEL(rc_diag_note, RC_DIAG_NOTE)
 
 void rc_diag_append(rc_diag *dst, const rc_diag *src)
 {

@@ -71,27 +71,15 @@ static const phrases *phrases_for(const rc_locale *loc)
     return &table[0];
 }
 
-/* A growing string in the arena. */
+/* The text so far, and the values written / left out. */
 typedef struct sbuf {
-    rc_arena *a;
-    char *s;
-    size_t n, cap;
-    size_t values, dropped; /* values written / left out */
+    rc_strbuf t;
+    size_t values, dropped;
 } sbuf;
 
 static void put(sbuf *b, const char *s)
 {
-    size_t k = s ? strlen(s) : 0;
-    if (b->n + k + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 256;
-        while (nc < b->n + k + 1)
-            nc *= 2;
-        b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
-        b->cap = nc;
-    }
-    if (k) memcpy(b->s + b->n, s, k);
-    b->n += k;
-    b->s[b->n] = '\0';
+    rc_strbuf_puts(&b->t, s ? s : "");
 }
 
 /* "label value", counted against MAX_VALUES. sep goes before it. */
@@ -166,7 +154,7 @@ static void pairings(sbuf *b, const rc_chart *c, const phrases *ph)
         }
         const rc_pair_node *x = &c->left[l->left], *y = &c->right[l->right];
         char *s =
-            rc_arena_printf(b->a, "%s%s (%s) %s %s (%s)", i ? "; " : "", x->label ? x->label : "",
+            rc_arena_printf(b->t.a, "%s%s (%s) %s %s (%s)", i ? "; " : "", x->label ? x->label : "",
                             x->group ? x->group : "", ph->pairing_of, y->label ? y->label : "",
                             y->group ? y->group : "");
         put(b, s);
@@ -181,7 +169,7 @@ static void pairings(sbuf *b, const rc_chart *c, const phrases *ph)
 const char *rc_chart_alt(rc_arena *a, const rc_chart *c, const rc_locale *loc, const char *caption)
 {
     const phrases *ph = phrases_for(loc ? loc : c ? c->locale : NULL);
-    sbuf b = {.a = a};
+    sbuf b = {.t = {.a = a}};
     rc_chart_type t = c && (unsigned)c->type < RC_CHART_TYPE_COUNT ? c->type : RC_CHART_BAR;
     put(&b, ph->kind[t]);
     if (caption && *caption) {
@@ -189,7 +177,7 @@ const char *rc_chart_alt(rc_arena *a, const rc_chart *c, const rc_locale *loc, c
         put(&b, caption);
     }
     put(&b, ". ");
-    size_t body = b.n;
+    size_t body = b.t.n;
     if (c) {
         if (t == RC_CHART_TILES)
             tiles(&b, c);
@@ -199,11 +187,11 @@ const char *rc_chart_alt(rc_arena *a, const rc_chart *c, const rc_locale *loc, c
             bars(&b, c);
     }
     if (b.dropped) {
-        put(&b, b.n > body ? " " : "");
+        put(&b, b.t.n > body ? " " : "");
         put(&b, rc_arena_printf(a, "%s %zu %s", ph->more_a, b.dropped, ph->more_b));
     }
-    if (b.n > body) put(&b, ".");
-    while (b.n && b.s[b.n - 1] == ' ') /* nothing after the caption */
-        b.s[--b.n] = '\0';
-    return b.s;
+    if (b.t.n > body) put(&b, ".");
+    while (b.t.n && b.t.s[b.t.n - 1] == ' ') /* nothing after the caption */
+        b.t.s[--b.t.n] = '\0';
+    return b.t.s;
 }
