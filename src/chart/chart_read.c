@@ -63,10 +63,9 @@ void rc_chart_check_readable(const rc_chart *c, rc_diag *d)
         const rc_chart_panel *pn = &c->panels[p];
         size_t n = by_bar ? pn->ncat * (pn->nseries ? pn->nseries : 1) : pn->ncat;
         if (n <= (size_t)r->max) continue;
-        rc_diag_warning(d, at, "figure '%s' (%s) %s %zu %s%s%s; more than %d cannot be %s: %s",
-                        name_of(c), rc_chart_type_name(c->type), r->verb, n, r->what,
-                        c->npanels > 1 ? " in panel " : "",
-                        c->npanels > 1 ? (pn->title ? pn->title : "?") : "", r->max, r->cannot,
-                        r->advice);
+        rc_diag_warning(
+            d, at, "figure '%s' (%s) %s %zu %s%s%s; more than %d cannot be %s: %s", name_of(c),
+            rc_chart_type_name(c->type), r->verb, n, r->what, c->npanels > 1 ? " in panel " : "",
+            c->npanels > 1 ? (pn->title ? pn->title : "?") : "", r->max, r->cannot, r->advice);
     }
 }

@@ -128,17 +128,26 @@ static const rc_filter *compile(rc_arena *a, const rc_source_cfg *src, const rc_
     return f;
 }
 
+/* The source a metric or aggregate (KIND 'NAME') reads, or NULL after an
+ * error at its 'source' key. */
+static const rc_source_cfg *source_of(rc_accs *acc, const rc_config *cfg, const char *kind,
+                                      const rc_str *name, const rc_str *source, rc_loc loc,
+                                      rc_diag *d)
+{
+    const char *what = rc_arena_printf(acc->a, "%s '%s'", kind, name->s);
+    long si = find_source(cfg, source, loc, what, d, acc->a);
+    return si < 0 ? NULL : &cfg->sources[si];
+}
+
 static const char *const op_names[] = {"count", "sum", "mean", "share", "distinct", "min", "max"};
 
 static void setup_metric(rc_accs *acc, const rc_config *cfg, macc *m, rc_diag *d)
 {
     const rc_metric_cfg *mc = m->cfg;
     rc_arena *a = acc->a;
-    const char *what = rc_arena_printf(a, "metric '%s'", mc->name.s);
-    long si = find_source(cfg, &mc->source, mc->loc, what, d, a);
-    if (si < 0) return;
-    const rc_source_cfg *src = &cfg->sources[si];
-    m->src = (size_t)si;
+    const rc_source_cfg *src = source_of(acc, cfg, "metric", &mc->name, &mc->source, mc->loc, d);
+    if (!src) return;
+    m->src = (size_t)(src - cfg->sources);
     bool ok = true;
     const char *op = (unsigned)mc->op < 7 ? op_names[mc->op] : "?";
     bool needs_field = mc->op != RC_METRIC_COUNT && mc->op != RC_METRIC_SHARE;
@@ -236,11 +245,10 @@ static void setup_agg(rc_accs *acc, const rc_config *cfg, gacc *g, rc_diag *d)
 {
     const rc_aggregate_cfg *ac = g->cfg;
     rc_arena *a = acc->a;
-    const char *what = rc_arena_printf(a, "aggregate '%s'", ac->name.s);
-    long si = find_source(cfg, &ac->source, ac->loc, what, d, a);
-    if (si < 0) return;
-    const rc_source_cfg *src = &cfg->sources[si];
-    g->src = (size_t)si;
+    const rc_source_cfg *src = source_of(acc, cfg, "aggregate", &ac->name, &ac->source, ac->loc, d);
+    if (!src) return;
+    size_t si = (size_t)(src - cfg->sources);
+    g->src = si;
     bool ok = true;
     g->fields = rc_arena_array(a, ac->fields.n + 1, sizeof *g->fields);
     switch (ac->kind) {

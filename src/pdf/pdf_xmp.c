@@ -157,20 +157,20 @@ static char *xmp(rc_pdf *p, const meta *m, size_t *len)
 {
     rc_strbuf b = {.a = p->a};
     rc_strbuf_puts(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-           "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-           " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-           "  <rdf:Description rdf:about=\"\"\n"
-           "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
-           "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
-           "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
-           "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
-           "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"\n"
-           "    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n"
-           "    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n"
-           "    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n");
+                       "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                       " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                       "  <rdf:Description rdf:about=\"\"\n"
+                       "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                       "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+                       "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+                       "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
+                       "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"\n"
+                       "    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n"
+                       "    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n"
+                       "    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n");
     rc_strbuf_puts(&b, "   <pdfaid:part>2</pdfaid:part>\n"
-           "   <pdfaid:conformance>A</pdfaid:conformance>\n"
-           "   <pdfuaid:part>1</pdfuaid:part>\n");
+                       "   <pdfaid:conformance>A</pdfaid:conformance>\n"
+                       "   <pdfuaid:part>1</pdfuaid:part>\n");
     rc_strbuf_puts(&b, "   <dc:format>application/pdf</dc:format>\n");
     xalt(&b, "dc:title", m->title);
     if (m->author) {
@@ -188,19 +188,20 @@ static char *xmp(rc_pdf *p, const meta *m, size_t *len)
     xsimple(&b, "xmp:CreateDate", m->xmp_date);
     xsimple(&b, "xmp:ModifyDate", m->xmp_date);
     xsimple(&b, "xmp:MetadataDate", m->xmp_date);
-    rc_strbuf_puts(&b, "   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
-           "    <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n"
-           "    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/"
-           "</pdfaSchema:namespaceURI>\n"
-           "    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
-           "    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n"
-           "     <pdfaProperty:name>part</pdfaProperty:name>\n"
-           "     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
-           "     <pdfaProperty:category>internal</pdfaProperty:category>\n"
-           "     <pdfaProperty:description>Indicates, which part of ISO 14289 standard is "
-           "followed</pdfaProperty:description>\n"
-           "    </rdf:li></rdf:Seq></pdfaSchema:property>\n"
-           "   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n");
+    rc_strbuf_puts(
+        &b, "   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
+            "    <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n"
+            "    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/"
+            "</pdfaSchema:namespaceURI>\n"
+            "    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
+            "    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n"
+            "     <pdfaProperty:name>part</pdfaProperty:name>\n"
+            "     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
+            "     <pdfaProperty:category>internal</pdfaProperty:category>\n"
+            "     <pdfaProperty:description>Indicates, which part of ISO 14289 standard is "
+            "followed</pdfaProperty:description>\n"
+            "    </rdf:li></rdf:Seq></pdfaSchema:property>\n"
+            "   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n");
     rc_strbuf_puts(&b, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>");
     *len = b.n;
     return b.s;
