@@ -333,5 +333,6 @@ const rc_box_cfg *rc_config_box(const rc_config *c, const char *name);
 
 const char *rc_field_type_name(rc_field_type t);
 const char *rc_chart_type_name(rc_chart_type t);
+const char *rc_agg_kind_name(rc_agg_kind k);
 
 #endif

@@ -150,30 +150,22 @@ const rc_diag_entry *rc_diag_get(const rc_diag *d, size_t i)
     return i < d->n ? &d->v[i] : NULL;
 }
 
+/* Each level's word and colour (GCC's GCC_COLORS defaults: error bold red,
+ * warning bold magenta, note bold cyan; the location is bold). */
+static const struct {
+    const char *name, *colour;
+} levels[] = {[RC_DIAG_ERROR] = {"error", "\033[01;31m"},
+              [RC_DIAG_WARNING] = {"warning", "\033[01;35m"},
+              [RC_DIAG_NOTE] = {"note", "\033[01;36m"}};
+
 static const char *level_name(rc_diag_level lv)
 {
-    switch (lv) {
-    case RC_DIAG_ERROR:
-        return "error";
-    case RC_DIAG_WARNING:
-        return "warning";
-    default:
-        return "note";
-    }
+    return levels[(unsigned)lv <= RC_DIAG_NOTE ? lv : RC_DIAG_NOTE].name;
 }
 
-/* GCC's colours (GCC_COLORS defaults): error bold red, warning bold
- * magenta, note bold cyan, the location bold. */
 static const char *level_colour(rc_diag_level lv)
 {
-    switch (lv) {
-    case RC_DIAG_ERROR:
-        return "\033[01;31m";
-    case RC_DIAG_WARNING:
-        return "\033[01;35m";
-    default:
-        return "\033[01;36m";
-    }
+    return levels[(unsigned)lv <= RC_DIAG_NOTE ? lv : RC_DIAG_NOTE].colour;
 }
 #define BOLD "\033[01m"
 #define RESET "\033[m"

@@ -67,7 +67,7 @@ static const char *const aggregate_keys[] = {"source", "kind",  "field", "fields
 static const char *const figure_keys[] = {
     "type",  "aggregate", "value", "caption",    "source", "note",        "height", "width",
     "items", "data",      "left",  "left_group", "right",  "right_group", "color",  "alt"};
-static const char *const table_keys[] = {"caption", "source",  "note",  "aggregate",
+static const char *const table_keys[] = {"caption", "source",  "note",   "aggregate",
                                          "file",    "columns", "widths", "quality"};
 static const char *const box_keys[] = {"title", "file"};
 static const char *const edition_keys[] = {"file"};
@@ -670,15 +670,26 @@ LOOKUP(rc_config_figure, rc_figure_cfg, figures, nfigures)
 LOOKUP(rc_config_table, rc_table_cfg, tables, ntables)
 LOOKUP(rc_config_box, rc_box_cfg, boxes, nboxes)
 
+/* The names of the enumerations, as the INI file spells them (parsed by
+ * config_sections.c with rc_cfgi_enum, printed in diagnostics). */
+const char *const rc_cfgi_field_types[RC_CFGI_NFIELD_TYPES] = {"category", "multi",  "likert",
+                                                               "integer",  "number", "text"};
+const char *const rc_cfgi_chart_types[RC_CHART_TYPE_COUNT] = {
+    "bar", "hbar", "grouped", "stacked", "likert", "pie", "doughnut", "tiles", "pairings"};
+const char *const rc_cfgi_agg_kinds[RC_CFGI_NAGG_KINDS] = {"distribution", "likert", "distinct",
+                                                           "sum", "rows"};
+
 const char *rc_field_type_name(rc_field_type t)
 {
-    static const char *const names[] = {"category", "multi", "likert", "integer", "number", "text"};
-    return (size_t)t < N(names) ? names[t] : "?";
+    return (size_t)t < RC_CFGI_NFIELD_TYPES ? rc_cfgi_field_types[t] : "?";
 }
 
 const char *rc_chart_type_name(rc_chart_type t)
 {
-    static const char *const names[] = {"bar", "hbar",     "grouped", "stacked", "likert",
-                                        "pie", "doughnut", "tiles",   "pairings"};
-    return (size_t)t < N(names) ? names[t] : "?";
+    return (size_t)t < RC_CHART_TYPE_COUNT ? rc_cfgi_chart_types[t] : "?";
+}
+
+const char *rc_agg_kind_name(rc_agg_kind k)
+{
+    return (size_t)k < RC_CFGI_NAGG_KINDS ? rc_cfgi_agg_kinds[k] : "?";
 }

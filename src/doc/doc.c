@@ -149,32 +149,19 @@ static void dump_attr(FILE *out, const char *key, const char *s)
 
 static const char *part_name(rc_part p)
 {
-    switch (p) {
-    case RC_PART_FRONT:
-        return "front";
-    case RC_PART_MAIN:
-        return "main";
-    case RC_PART_BACK:
-        return "back";
-    case RC_PART_ANNEX:
-        return "annex";
-    }
-    return "?";
+    static const char *const names[] = {[RC_PART_FRONT] = "front",
+                                        [RC_PART_MAIN] = "main",
+                                        [RC_PART_BACK] = "back",
+                                        [RC_PART_ANNEX] = "annex"};
+    return (unsigned)p < sizeof names / sizeof *names ? names[p] : "?";
 }
 
+/* NULL for RC_ALIGN_NONE: the dump leaves the attribute out. */
 static const char *align_name(rc_align al)
 {
-    switch (al) {
-    case RC_ALIGN_LEFT:
-        return "left";
-    case RC_ALIGN_CENTER:
-        return "center";
-    case RC_ALIGN_RIGHT:
-        return "right";
-    case RC_ALIGN_NONE:
-        break;
-    }
-    return NULL;
+    static const char *const names[] = {
+        [RC_ALIGN_LEFT] = "left", [RC_ALIGN_CENTER] = "center", [RC_ALIGN_RIGHT] = "right"};
+    return (unsigned)al < sizeof names / sizeof *names ? names[al] : NULL;
 }
 
 static void dump_node(const rc_node *n, FILE *out, int depth)
