@@ -118,7 +118,7 @@ static void order_nodes(const node_vec *nodes, const keyed_vec *groups, bool by_
     }
 }
 
-static const rc_field_cfg *find_field(const rc_source_cfg *src, const rc_str *key,
+static const rc_field_cfg *find_field(rc_arena *a, const rc_source_cfg *src, const rc_str *key,
                                       const rc_figure_cfg *fig, bool required, bool *ok, rc_diag *d)
 {
     if (!key->s || !key->s[0]) {
@@ -131,16 +131,8 @@ static const rc_field_cfg *find_field(const rc_source_cfg *src, const rc_str *ke
     }
     const rc_field_cfg *f = rc_config_field(src, key->s);
     if (f) return f;
-    const char *cands[256];
-    size_t n = 0;
-    for (size_t i = 0; i < src->nfields && n < 256; i++)
-        cands[n++] = src->fields[i].name.s;
-    const char *sugg = rc_diag_suggest(key->s, cands, n);
-    if (sugg)
-        rc_diag_error(d, key->loc, "unknown field '%s' in source '%s'; did you mean '%s'?", key->s,
-                      src->name.s, sugg);
-    else
-        rc_diag_error(d, key->loc, "unknown field '%s' in source '%s'", key->s, src->name.s);
+    rc_diag_error(d, key->loc, "unknown field '%s' in source '%s'%s", key->s, src->name.s,
+                  rc_config_field_hint(a, src, key->s, false));
     *ok = false;
     return NULL;
 }
@@ -229,7 +221,8 @@ rc_chart *rc_chart_build_pairings(rc_arena *a, rc_chart *c, const rc_data *data,
                           {&fig->color, NULL, 0}};
     bool ok = true;
     for (size_t r = 0; r < NROLES; r++) {
-        roles[r].f = find_field(src, roles[r].key, fig, r == ROLE_LEFT || r == ROLE_RIGHT, &ok, d);
+        roles[r].f =
+            find_field(a, src, roles[r].key, fig, r == ROLE_LEFT || r == ROLE_RIGHT, &ok, d);
         if (roles[r].f) roles[r].col = roles[r].f->index;
     }
     if (!ok) return NULL;

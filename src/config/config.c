@@ -443,20 +443,12 @@ static char *reader(char *str, int num, void *stream)
     }
     /* Lines already reported, blank lines and the headers we parse ourselves
      * are passed on in a form inih handles without comment: "" or "[]". */
-    switch (lx->cls) {
-    case L_BAD:
-    case L_BLANK:
-        strcpy(str, "\n");
-        break;
-    case L_HEADER:
-        strcpy(str, "[]\n");
-        break;
-    case L_KEY:
-    case L_CONT:
+    if (lx->cls == L_KEY || lx->cls == L_CONT) {
         memcpy(str, s, n);
         str[n] = '\n';
         str[n + 1] = '\0';
-        break;
+    } else {
+        strcpy(str, lx->cls == L_HEADER ? "[]\n" : "\n");
     }
     return str;
 }
@@ -655,6 +647,16 @@ const rc_field_cfg *rc_config_field(const rc_source_cfg *s, const char *name)
     for (size_t i = 0; s && name && i < s->nfields; i++)
         if (strcmp(s->fields[i].name.s, name) == 0) return &s->fields[i];
     return NULL;
+}
+
+const char *rc_config_field_hint(rc_arena *a, const rc_source_cfg *s, const char *name, bool paren)
+{
+    const char **names = rc_arena_array(a, s->nfields + 1, sizeof *names);
+    for (size_t i = 0; i < s->nfields; i++)
+        names[i] = s->fields[i].name.s;
+    const char *sug = rc_diag_suggest(name, names, s->nfields);
+    if (!sug) return "";
+    return rc_arena_printf(a, paren ? " (did you mean '%s'?)" : "; did you mean '%s'?", sug);
 }
 
 #define LOOKUP(fn, type, arr, n)                                                                   \

@@ -32,15 +32,8 @@ static const rc_field_cfg *field_ref(rc_cfgi *p, const rc_source_cfg *src, rc_st
     if (!src || !ref.s || !ref.s[0]) return NULL;
     const rc_field_cfg *f = rc_config_field(src, ref.s);
     if (f) return f;
-    const char **names = rc_arena_array(p->a, src->nfields + 1, sizeof *names);
-    for (size_t i = 0; i < src->nfields; i++)
-        names[i] = src->fields[i].name.s;
-    const char *sug = rc_diag_suggest(ref.s, names, src->nfields);
-    if (sug)
-        rc_diag_error(p->d, ref.loc, "unknown field '%s' in source '%s'; did you mean '%s'?", ref.s,
-                      src->name.s, sug);
-    else
-        rc_diag_error(p->d, ref.loc, "unknown field '%s' in source '%s'", ref.s, src->name.s);
+    rc_diag_error(p->d, ref.loc, "unknown field '%s' in source '%s'%s", ref.s, src->name.s,
+                  rc_config_field_hint(p->a, src, ref.s, false));
     return NULL;
 }
 

@@ -58,15 +58,8 @@ static const rc_field_cfg *find_field(const rc_source_cfg *src, const rc_str *na
 {
     for (size_t i = 0; i < src->nfields; i++)
         if (strcmp(src->fields[i].name.s, name->s) == 0) return &src->fields[i];
-    const char **c = rc_arena_array(a, src->nfields + 1, sizeof *c);
-    for (size_t i = 0; i < src->nfields; i++)
-        c[i] = src->fields[i].name.s;
-    const char *sug = rc_diag_suggest(name->s, c, src->nfields);
-    if (sug)
-        rc_diag_error(d, name->loc, "unknown field '%s' in source '%s' (did you mean '%s'?)",
-                      name->s, src->name.s, sug);
-    else
-        rc_diag_error(d, name->loc, "unknown field '%s' in source '%s'", name->s, src->name.s);
+    rc_diag_error(d, name->loc, "unknown field '%s' in source '%s'%s", name->s, src->name.s,
+                  rc_config_field_hint(a, src, name->s, true));
     return NULL;
 }
 

@@ -261,15 +261,8 @@ static const rc_filter *parse_test(lexer *x)
     for (size_t i = 0; i < src->nfields; i++)
         if (strcmp(src->fields[i].name.s, x->text) == 0) f = &src->fields[i];
     if (!f) {
-        const char **c = rc_arena_array(x->a, src->nfields ? src->nfields : 1, sizeof *c);
-        for (size_t i = 0; i < src->nfields; i++)
-            c[i] = src->fields[i].name.s;
-        const char *sug = rc_diag_suggest(x->text, c, src->nfields);
-        if (sug)
-            fail(x, x->start, "unknown field '%s' in source '%s' (did you mean '%s'?)", x->text,
-                 src->name.s, sug);
-        else
-            fail(x, x->start, "unknown field '%s' in source '%s'", x->text, src->name.s);
+        fail(x, x->start, "unknown field '%s' in source '%s'%s", x->text, src->name.s,
+             rc_config_field_hint(x->a, src, x->text, true));
         return NULL;
     }
     size_t fstart = x->start;

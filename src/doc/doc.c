@@ -118,26 +118,15 @@ static void dump_str(FILE *out, const char *key, const char *s, size_t len)
     if (!s) return;
     fprintf(out, " %s\"", key);
     for (size_t i = 0; i < len; i++) {
+        static const char *const esc[128] = {
+            ['"'] = "\\\"", ['\\'] = "\\\\", ['\n'] = "\\n", ['\t'] = "\\t"};
         unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"':
-            fputs("\\\"", out);
-            break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        default:
-            if (c < 0x20 || c == 0x7f)
-                fprintf(out, "\\x%02x", c);
-            else
-                fputc(c, out);
-        }
+        if (c < 128 && esc[c])
+            fputs(esc[c], out);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(out, "\\x%02x", c);
+        else
+            fputc(c, out);
     }
     fputc('"', out);
 }

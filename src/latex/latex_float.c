@@ -17,22 +17,21 @@ static void caption(lx *x, const char *text)
     lx_str(x, text ? text : "");
 }
 
+/* \rcsource{Word: text}, when there is a text. */
+static void source_line(lx *x, rc_word w, const char *text)
+{
+    if (!text || !*text) return;
+    lx_puts(x, "\\rcsource{");
+    lx_str(x, lx_word(x, w));
+    lx_puts(x, ": ");
+    lx_str(x, text);
+    lx_puts(x, "}\n");
+}
+
 static void source_lines(lx *x, const rc_node *n)
 {
-    if (n->note && *n->note) {
-        lx_puts(x, "\\rcsource{");
-        lx_str(x, lx_word(x, RC_W_NOTE));
-        lx_puts(x, ": ");
-        lx_str(x, n->note);
-        lx_puts(x, "}\n");
-    }
-    if (n->source_line && *n->source_line) {
-        lx_puts(x, "\\rcsource{");
-        lx_str(x, lx_word(x, RC_W_SOURCE));
-        lx_puts(x, ": ");
-        lx_str(x, n->source_line);
-        lx_puts(x, "}\n");
-    }
+    source_line(x, RC_W_NOTE, n->note);
+    source_line(x, RC_W_SOURCE, n->source_line);
 }
 
 static int number_before(const char *number)
