@@ -202,6 +202,17 @@ static void label_of(lx *x, const rc_node *n)
     lx_puts(x, "}");
 }
 
+/* OPEN caption } label END: a declared table's caption, in a box
+ * (\captionof) or a longtable (\caption). */
+static void table_caption(lx *x, const rc_node *n, const char *open, const char *end)
+{
+    lx_puts(x, open);
+    caption(x, n->caption);
+    lx_puts(x, "}");
+    label_of(x, n);
+    lx_puts(x, end);
+}
+
 void lx_table(lx *x, const rc_node *n)
 {
     size_t ncols = table_cols(n);
@@ -214,13 +225,7 @@ void lx_table(lx *x, const rc_node *n)
     lx_puts(x, ncols > 10 ? "\n{\\scriptsize\\setlength{\\tabcolsep}{2pt}\n" : "\n{\\small\n");
     if (declared) lx_printf(x, "\\setcounter{table}{%d}\n", number_before(n->number));
     if (x->in_box) {
-        if (declared) {
-            lx_puts(x, "\\captionof{table}{");
-            caption(x, n->caption);
-            lx_puts(x, "}");
-            label_of(x, n);
-            lx_puts(x, "\n");
-        }
+        if (declared) table_caption(x, n, "\\captionof{table}{", "\n");
         lx_puts(x, "\\noindent\\begin{tabularx}{\\linewidth}");
         spec(x, c, ncols, true);
         if (has_head)
@@ -232,13 +237,7 @@ void lx_table(lx *x, const rc_node *n)
     } else {
         lx_puts(x, "\\begin{longtable}");
         spec(x, c, ncols, false);
-        if (declared) {
-            lx_puts(x, "\\caption{");
-            caption(x, n->caption);
-            lx_puts(x, "}");
-            label_of(x, n);
-            lx_puts(x, "\\\\\n");
-        }
+        if (declared) table_caption(x, n, "\\caption{", "\\\\\n");
         if (has_head) {
             head_rows(x, n, ncols, false);
             lx_puts(x, "\\endfirsthead\n");
