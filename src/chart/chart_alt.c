@@ -15,53 +15,35 @@
 /* Values read out before the rest is summarised. */
 #define MAX_VALUES 40
 
+/* The phrases of each language; kinds[type][i] is the name of a chart type
+ * in language i of 'table'. */
 typedef struct phrases {
     const char *lang;
-    const char *kind[RC_CHART_TYPE_COUNT];
     const char *more_a, *more_b; /* around the count of values left out */
     const char *pairing_of;
 } phrases;
 
 static const phrases table[] = {
-    {"en",
-     {[RC_CHART_BAR] = "Bar chart",
-      [RC_CHART_HBAR] = "Horizontal bar chart",
-      [RC_CHART_GROUPED] = "Grouped bar chart",
-      [RC_CHART_STACKED] = "Stacked bar chart",
-      [RC_CHART_LIKERT] = "Stacked 100% bar chart",
-      [RC_CHART_PIE] = "Pie chart",
-      [RC_CHART_DOUGHNUT] = "Doughnut chart",
-      [RC_CHART_TILES] = "Key figures",
-      [RC_CHART_PAIRINGS] = "Diagram of pairings"},
-     "and",
-     "more values; the figures workbook lists them all",
-     "paired with"},
-    {"es",
-     {[RC_CHART_BAR] = "Gráfico de barras",
-      [RC_CHART_HBAR] = "Gráfico de barras horizontales",
-      [RC_CHART_GROUPED] = "Gráfico de barras agrupadas",
-      [RC_CHART_STACKED] = "Gráfico de barras apiladas",
-      [RC_CHART_LIKERT] = "Gráfico de barras apiladas al 100 %",
-      [RC_CHART_PIE] = "Gráfico circular",
-      [RC_CHART_DOUGHNUT] = "Gráfico de anillo",
-      [RC_CHART_TILES] = "Cifras clave",
-      [RC_CHART_PAIRINGS] = "Diagrama de emparejamientos"},
-     "y",
-     "valores más; el libro de figuras los recoge todos",
-     "con"},
-    {"pt",
-     {[RC_CHART_BAR] = "Gráfico de barras",
-      [RC_CHART_HBAR] = "Gráfico de barras horizontais",
-      [RC_CHART_GROUPED] = "Gráfico de barras agrupadas",
-      [RC_CHART_STACKED] = "Gráfico de barras empilhadas",
-      [RC_CHART_LIKERT] = "Gráfico de barras empilhadas a 100 %",
-      [RC_CHART_PIE] = "Gráfico circular",
-      [RC_CHART_DOUGHNUT] = "Gráfico de anel",
-      [RC_CHART_TILES] = "Números-chave",
-      [RC_CHART_PAIRINGS] = "Diagrama das parcerias"},
-     "e mais",
-     "valores; o livro de figuras tem todos",
-     "com"},
+    {"en", "and", "more values; the figures workbook lists them all", "paired with"},
+    {"es", "y", "valores más; el libro de figuras los recoge todos", "con"},
+    {"pt", "e mais", "valores; o livro de figuras tem todos", "com"},
+};
+
+static const char *const kinds[RC_CHART_TYPE_COUNT][sizeof table / sizeof table[0]] = {
+    [RC_CHART_BAR] = {"Bar chart", "Gráfico de barras", "Gráfico de barras"},
+    [RC_CHART_HBAR] = {"Horizontal bar chart", "Gráfico de barras horizontales",
+                       "Gráfico de barras horizontais"},
+    [RC_CHART_GROUPED] = {"Grouped bar chart", "Gráfico de barras agrupadas",
+                          "Gráfico de barras agrupadas"},
+    [RC_CHART_STACKED] = {"Stacked bar chart", "Gráfico de barras apiladas",
+                          "Gráfico de barras empilhadas"},
+    [RC_CHART_LIKERT] = {"Stacked 100% bar chart", "Gráfico de barras apiladas al 100 %",
+                         "Gráfico de barras empilhadas a 100 %"},
+    [RC_CHART_PIE] = {"Pie chart", "Gráfico circular", "Gráfico circular"},
+    [RC_CHART_DOUGHNUT] = {"Doughnut chart", "Gráfico de anillo", "Gráfico de anel"},
+    [RC_CHART_TILES] = {"Key figures", "Cifras clave", "Números-chave"},
+    [RC_CHART_PAIRINGS] = {"Diagram of pairings", "Diagrama de emparejamientos",
+                           "Diagrama das parcerias"},
 };
 
 static const phrases *phrases_for(const rc_locale *loc)
@@ -171,7 +153,7 @@ const char *rc_chart_alt(rc_arena *a, const rc_chart *c, const rc_locale *loc, c
     const phrases *ph = phrases_for(loc ? loc : c ? c->locale : NULL);
     sbuf b = {.t = {.a = a}};
     rc_chart_type t = c && (unsigned)c->type < RC_CHART_TYPE_COUNT ? c->type : RC_CHART_BAR;
-    put(&b, ph->kind[t]);
+    put(&b, kinds[t][ph - table]);
     if (caption && *caption) {
         put(&b, ": ");
         put(&b, caption);
