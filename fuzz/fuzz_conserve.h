@@ -7,7 +7,10 @@
  *    rather than words, because a word may be drawn in pieces (hyphenation,
  *    a font change inside it) and pieces carry no spacing;
  *  - every text drawn lies inside the page box (charts' groups included).
- * Either failure aborts the run, so the fuzzer reports the input. */
+ * fc_check says what failed and returns false; the fuzz target aborts then,
+ * so the fuzzer reports the input. fc_selftest shows once per run that the
+ * oracle can fail: a layout with one text taken away, or moved off the
+ * page, must be refused. */
 #ifndef RC_FUZZ_CONSERVE_H
 #define RC_FUZZ_CONSERVE_H
 
@@ -48,39 +51,74 @@ static void fc_doc(const rc_node *n, bool in_note, const rc_node **seen, size_t 
     }
 }
 
-static void fc_drawn(const rc_draw_list *l, double dx, double dy, size_t cnt[26], int depth)
+static bool fc_drawn(const rc_draw_list *l, double dx, double dy, size_t cnt[26], int depth)
 {
-    if (!l || depth > 16) return;
+    if (!l || depth > 16) return true;
     for (size_t i = 0; i < l->ops.n; i++) {
         const rc_draw_op *op = &l->ops.v[i];
         if (op->kind == RC_DRAW_GROUP) {
-            fc_drawn(op->group, dx + op->x, dy + op->y, cnt, depth + 1);
+            if (!fc_drawn(op->group, dx + op->x, dy + op->y, cnt, depth + 1)) return false;
         } else if (op->kind == RC_DRAW_TEXT && op->len) {
             double x = dx + op->x, y = dy + op->y;
             if (x < -1 || x > RC_PAGE_WIDTH + 1 || y - 0.3 * op->size < -1 ||
                 y + op->size > RC_PAGE_HEIGHT + 1) {
                 fprintf(stderr, "conservation: '%.*s' drawn outside the page at (%.1f, %.1f)\n",
                         (int)op->len, op->text, x, y);
-                abort();
+                return false;
             }
             fc_letters(op->text, op->len, cnt);
         }
     }
+    return true;
 }
 
-static void fc_check(const rc_doc *doc, const rc_layout *lay)
+static bool fc_check(const rc_doc *doc, const rc_layout *lay)
 {
     size_t want[26] = {0}, have[26] = {0}, nseen = 0;
     static const rc_node *seen[4096];
     fc_doc(doc->root, false, seen, &nseen, want);
     for (size_t p = 0; p < lay->pages.n; p++)
-        fc_drawn(lay->pages.v[p].content, 0, 0, have, 0);
+        if (!fc_drawn(lay->pages.v[p].content, 0, 0, have, 0)) return false;
     for (int c = 0; c < 26; c++)
         if (have[c] < want[c]) {
             fprintf(stderr, "conservation: letter '%c' occurs %zu times in the prose, drawn %zu\n",
                     'a' + c, want[c], have[c]);
-            abort();
+            return false;
         }
+    return true;
+}
+
+/* The last text with a letter on the first page (not inside a group). */
+static rc_draw_op *fc_some_text(const rc_layout *lay)
+{
+    rc_draw_op *last = NULL;
+    const rc_draw_list *l = lay->pages.n ? lay->pages.v[0].content : NULL;
+    for (size_t i = 0; l && i < l->ops.n; i++) {
+        rc_draw_op *op = &l->ops.v[i];
+        size_t cnt[26] = {0};
+        fc_letters(op->text, op->kind == RC_DRAW_TEXT ? op->len : 0, cnt);
+        for (int c = 0; c < 26; c++)
+            if (cnt[c]) last = op;
+    }
+    return last;
+}
+
+/* Aborts unless the oracle passes lay and refuses it once a text is taken
+ * away and once a text is moved above the page. Restores lay. */
+static void fc_selftest(const rc_doc *doc, const rc_layout *lay)
+{
+    rc_draw_op *op = fc_some_text(lay);
+    if (!op || !fc_check(doc, lay)) abort();
+    size_t len = op->len;
+    double y = op->y;
+    fprintf(stderr, "conservation self-test (two refusals expected):\n");
+    op->len = 0;
+    bool lost = fc_check(doc, lay);
+    op->len = len;
+    op->y = RC_PAGE_HEIGHT + 50;
+    bool outside = fc_check(doc, lay);
+    op->y = y;
+    if (lost || outside || !fc_check(doc, lay)) abort();
 }
 
 #endif

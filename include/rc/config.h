@@ -325,6 +325,10 @@ rc_status rc_config_editions(rc_arena *a, rc_config *c, bool strict, rc_diag *d)
 /* Lookups by name (NULL when absent). */
 const rc_source_cfg *rc_config_source(const rc_config *c, const char *name);
 const rc_field_cfg *rc_config_field(const rc_source_cfg *s, const char *name);
+/* What to add to "unknown field 'NAME' in source 'S'": the closest field
+ * name of s as " (did you mean 'X'?)" (paren) or "; did you mean 'X'?", or
+ * "" when none is close. */
+const char *rc_config_field_hint(rc_arena *a, const rc_source_cfg *s, const char *name, bool paren);
 const rc_metric_cfg *rc_config_metric(const rc_config *c, const char *name);
 const rc_aggregate_cfg *rc_config_aggregate(const rc_config *c, const char *name);
 const rc_figure_cfg *rc_config_figure(const rc_config *c, const char *name);
@@ -333,5 +337,6 @@ const rc_box_cfg *rc_config_box(const rc_config *c, const char *name);
 
 const char *rc_field_type_name(rc_field_type t);
 const char *rc_chart_type_name(rc_chart_type t);
+const char *rc_agg_kind_name(rc_agg_kind k);
 
 #endif

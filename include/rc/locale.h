@@ -71,7 +71,6 @@ typedef struct rc_locale {
      * that ships them, named when none is installed. */
     const char *hyph_dicts[RC_LOCALE_MAX_DICTS + 1];
     const char *hyph_package;
-    const char *words[RC_W_COUNT_WORDS];
     const char *decimal;     /* "." */
     const char *thousands;   /* "," (used from 10 000 up; "" for none) */
     const char *percent_sep; /* between number and "%": "" or U+00A0 */
@@ -84,7 +83,11 @@ typedef struct rc_locale {
 const rc_locale *rc_locale_get(const char *lang);
 /* All supported locales (for the completeness test). */
 const rc_locale *const *rc_locale_all(size_t *n);
+/* The word in l's language, English where l has none (and "" for a word
+ * out of range). */
 const char *rc_locale_word(const rc_locale *l, rc_word w);
+/* The word as l's own table has it: NULL where it has none. */
+const char *rc_locale_own_word(const rc_locale *l, rc_word w);
 
 /* Number formatting into buf (always NUL-terminated); returns the length.
  * decimals < 0 means "as many as needed, at most 6". */

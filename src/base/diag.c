@@ -85,29 +85,19 @@ void rc_diag_report(rc_diag *d, rc_diag_level lv, rc_loc loc, const char *fmt, .
     va_end(ap);
 }
 
-void rc_diag_error(rc_diag *d, rc_loc loc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(d, RC_DIAG_ERROR, loc, fmt, ap);
-    va_end(ap);
-}
-
-void rc_diag_warning(rc_diag *d, rc_loc loc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(d, RC_DIAG_WARNING, loc, fmt, ap);
-    va_end(ap);
-}
-
-void rc_diag_note(rc_diag *d, rc_loc loc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(d, RC_DIAG_NOTE, loc, fmt, ap);
-    va_end(ap);
-}
+/* rc_diag_error, rc_diag_warning and rc_diag_note: rc_diag_report at one
+ * level (written once, as C has no way to forward "..."). */
+#define RC_DIAG_AT_LEVEL(fn, level)                                                                \
+    void fn(rc_diag *d, rc_loc loc, const char *fmt, ...)                                          \
+    {                                                                                              \
+        va_list ap;                                                                                \
+        va_start(ap, fmt);                                                                         \
+        vreport(d, level, loc, fmt, ap);                                                           \
+        va_end(ap);                                                                                \
+    }
+RC_DIAG_AT_LEVEL(rc_diag_error, RC_DIAG_ERROR)
+RC_DIAG_AT_LEVEL(rc_diag_warning, RC_DIAG_WARNING)
+RC_DIAG_AT_LEVEL(rc_diag_note, RC_DIAG_NOTE)
 
 void rc_diag_append(rc_diag *dst, const rc_diag *src)
 {
@@ -160,30 +150,22 @@ const rc_diag_entry *rc_diag_get(const rc_diag *d, size_t i)
     return i < d->n ? &d->v[i] : NULL;
 }
 
+/* Each level's word and colour (GCC's GCC_COLORS defaults: error bold red,
+ * warning bold magenta, note bold cyan; the location is bold). */
+static const struct {
+    const char *name, *colour;
+} levels[] = {[RC_DIAG_ERROR] = {"error", "\033[01;31m"},
+              [RC_DIAG_WARNING] = {"warning", "\033[01;35m"},
+              [RC_DIAG_NOTE] = {"note", "\033[01;36m"}};
+
 static const char *level_name(rc_diag_level lv)
 {
-    switch (lv) {
-    case RC_DIAG_ERROR:
-        return "error";
-    case RC_DIAG_WARNING:
-        return "warning";
-    default:
-        return "note";
-    }
+    return levels[(unsigned)lv <= RC_DIAG_NOTE ? lv : RC_DIAG_NOTE].name;
 }
 
-/* GCC's colours (GCC_COLORS defaults): error bold red, warning bold
- * magenta, note bold cyan, the location bold. */
 static const char *level_colour(rc_diag_level lv)
 {
-    switch (lv) {
-    case RC_DIAG_ERROR:
-        return "\033[01;31m";
-    case RC_DIAG_WARNING:
-        return "\033[01;35m";
-    default:
-        return "\033[01;36m";
-    }
+    return levels[(unsigned)lv <= RC_DIAG_NOTE ? lv : RC_DIAG_NOTE].colour;
 }
 #define BOLD "\033[01m"
 #define RESET "\033[m"

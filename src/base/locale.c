@@ -16,7 +16,8 @@
  *     though their binary doubles are slightly off;
  *   - negative numbers use an ASCII hyphen-minus ("-3.5"), never "-0";
  *   - NaN and infinities print "n/a".
- * Adding a language is one more table below plus its entry in 'all'. */
+ * Adding a language is one more column of 'words', one more table below
+ * and its entry in 'all'. */
 #include "rc/locale.h"
 
 #include <math.h>
@@ -27,62 +28,72 @@
 
 #define NBSP "\xC2\xA0"
 
+/* Every word the layout, LaTeX and workbook code print, in every language
+ * (columns in the order of 'all' below); NULL falls back to English. */
+enum { NLANG = 3 };
+static const char *const words[RC_W_COUNT_WORDS][NLANG] = {
+    [RC_W_CONTENTS] = {"Contents", "Índice", "Índice"},
+    [RC_W_FIGURE] = {"Figure", "Figura", "Figura"},
+    [RC_W_TABLE] = {"Table", "Cuadro", "Quadro"},
+    [RC_W_BOX] = {"Box", "Recuadro", "Caixa"},
+    [RC_W_SOURCE] = {"Source", "Fuente", "Fonte"},
+    [RC_W_NOTE] = {"Note", "Nota", "Nota"},
+    [RC_W_LIST_OF_FIGURES] = {"List of figures", "Lista de figuras", "Lista de figuras"},
+    [RC_W_LIST_OF_TABLES] = {"List of tables", "Lista de cuadros", "Lista de quadros"},
+    [RC_W_LIST_OF_BOXES] = {"List of boxes", "Lista de recuadros", "Lista de caixas"},
+    [RC_W_ANNEX] = {"Annex", "Anexo", "Anexo"},
+    [RC_W_PAGE] = {"page", "página", "página"},
+    [RC_W_HOW_TO_CITE] = {"How to cite this report", "Cómo citar este informe",
+                          "Como citar este relatório"},
+    [RC_W_CONTACT] = {"Contact information", "Información de contacto", "Informações de contacto"},
+    [RC_W_LEGAL_NOTICE] = {"Legal notice", "Aviso jurídico", "Aviso legal"},
+    [RC_W_PRINTED_BY] = {"Published by", "Publicado por", "Publicado por"},
+    [RC_W_SAMPLE_IDS] = {"The identifiers shown here (ISBN, ISSN, DOI, catalogue number) "
+                         "are sample values and do not refer to a published document.",
+                         "Los identificadores que figuran aquí (ISBN, ISSN, DOI, número de "
+                         "catálogo) son valores de ejemplo y no corresponden a ninguna "
+                         "publicación.",
+                         "Os identificadores aqui apresentados (ISBN, ISSN, DOI, número de "
+                         "catálogo) são valores de exemplo e não correspondem a nenhuma "
+                         "publicação."},
+    [RC_W_AUTHORS] = {"Authors", "Autores", "Autores"},
+    [RC_W_ALL] = {"All", "Todos", "Todos"},
+    [RC_W_COUNT] = {"Count", "Recuento", "Contagem"},
+    [RC_W_SHARE] = {"Share", "Porcentaje", "Percentagem"},
+    [RC_W_ANSWERED] = {"Answered", "Respuestas", "Respostas"},
+    [RC_W_MEAN] = {"Mean", "Media", "Média"},
+    [RC_W_MEDIAN] = {"Median", "Mediana", "Mediana"},
+    [RC_W_TOP2] = {"Top 2", "Dos niveles superiores", "Dois níveis superiores"},
+    [RC_W_TOTAL] = {"Total", "Total", "Total"},
+    [RC_W_METRIC] = {"Metric", "Indicador", "Indicador"},
+    [RC_W_VALUE] = {"Value", "Valor", "Valor"},
+    [RC_W_FIELD] = {"Field", "Campo", "Campo"},
+    [RC_W_TYPE] = {"Type", "Tipo", "Tipo"},
+    [RC_W_CODES] = {"Codes and labels", "Códigos y etiquetas", "Códigos e rótulos"},
+    [RC_W_MISSING] = {"Missing codes", "Códigos de valor ausente", "Códigos de valor em falta"},
+    [RC_W_GENERATED] = {"Generated", "Generado", "Gerado"},
+    [RC_W_VERSION] = {"reportc version", "Versión de reportc", "Versão do reportc"},
+    [RC_W_INPUT_FILES] = {"Input files", "Archivos de entrada", "Ficheiros de entrada"},
+    [RC_W_ABOUT] = {"About", "Acerca de", "Sobre"},
+    [RC_W_METRICS] = {"Metrics", "Indicadores", "Indicadores"},
+    [RC_W_FIELDS] = {"Fields", "Campos", "Campos"},
+    [RC_W_TITLE] = {"Title", "Título", "Título"},
+    [RC_W_SHEET] = {"Sheet", "Hoja", "Folha"},
+    [RC_W_NUMBER] = {"Number", "Número", "Número"},
+    [RC_W_LABEL] = {"Label", "Etiqueta", "Rótulo"},
+    [RC_W_COLUMN] = {"Column", "Columna", "Coluna"},
+    [RC_W_FORMAT] = {"Format", "Formato", "Formato"},
+    [RC_W_PATH] = {"Path", "Ruta", "Caminho"},
+    [RC_W_CODE] = {"code", "código", "código"},
+    [RC_W_SHA256] = {"SHA-256", "SHA-256", "SHA-256"},
+};
+
 static const rc_locale en = {
     .lang = "en",
     .name = "English",
     .babel = "british",
     .hyph_dicts = {"hyph_en_GB.dic", "hyph_en_Latn_GB.dic", "hyph_en_US.dic"},
     .hyph_package = "hyphen-en-gb",
-    .words =
-        {
-            [RC_W_CONTENTS] = "Contents",
-            [RC_W_FIGURE] = "Figure",
-            [RC_W_TABLE] = "Table",
-            [RC_W_BOX] = "Box",
-            [RC_W_SOURCE] = "Source",
-            [RC_W_NOTE] = "Note",
-            [RC_W_LIST_OF_FIGURES] = "List of figures",
-            [RC_W_LIST_OF_TABLES] = "List of tables",
-            [RC_W_LIST_OF_BOXES] = "List of boxes",
-            [RC_W_ANNEX] = "Annex",
-            [RC_W_PAGE] = "page",
-            [RC_W_HOW_TO_CITE] = "How to cite this report",
-            [RC_W_CONTACT] = "Contact information",
-            [RC_W_LEGAL_NOTICE] = "Legal notice",
-            [RC_W_PRINTED_BY] = "Published by",
-            [RC_W_SAMPLE_IDS] = "The identifiers shown here (ISBN, ISSN, DOI, catalogue number) "
-                                "are sample values and do not refer to a published document.",
-            [RC_W_AUTHORS] = "Authors",
-            [RC_W_ALL] = "All",
-            [RC_W_COUNT] = "Count",
-            [RC_W_SHARE] = "Share",
-            [RC_W_ANSWERED] = "Answered",
-            [RC_W_MEAN] = "Mean",
-            [RC_W_MEDIAN] = "Median",
-            [RC_W_TOP2] = "Top 2",
-            [RC_W_TOTAL] = "Total",
-            [RC_W_METRIC] = "Metric",
-            [RC_W_VALUE] = "Value",
-            [RC_W_FIELD] = "Field",
-            [RC_W_TYPE] = "Type",
-            [RC_W_CODES] = "Codes and labels",
-            [RC_W_MISSING] = "Missing codes",
-            [RC_W_GENERATED] = "Generated",
-            [RC_W_VERSION] = "reportc version",
-            [RC_W_INPUT_FILES] = "Input files",
-            [RC_W_ABOUT] = "About",
-            [RC_W_METRICS] = "Metrics",
-            [RC_W_FIELDS] = "Fields",
-            [RC_W_TITLE] = "Title",
-            [RC_W_SHEET] = "Sheet",
-            [RC_W_NUMBER] = "Number",
-            [RC_W_LABEL] = "Label",
-            [RC_W_COLUMN] = "Column",
-            [RC_W_FORMAT] = "Format",
-            [RC_W_PATH] = "Path",
-            [RC_W_CODE] = "code",
-            [RC_W_SHA256] = "SHA-256",
-        },
     .decimal = ".",
     .thousands = ",",
     .percent_sep = "",
@@ -102,57 +113,6 @@ static const rc_locale es = {
     .babel = "spanish",
     .hyph_dicts = {"hyph_es.dic", "hyph_es_ES.dic"},
     .hyph_package = "hyphen-es",
-    .words =
-        {
-            [RC_W_CONTENTS] = "Índice",
-            [RC_W_FIGURE] = "Figura",
-            [RC_W_TABLE] = "Cuadro",
-            [RC_W_BOX] = "Recuadro",
-            [RC_W_SOURCE] = "Fuente",
-            [RC_W_NOTE] = "Nota",
-            [RC_W_LIST_OF_FIGURES] = "Lista de figuras",
-            [RC_W_LIST_OF_TABLES] = "Lista de cuadros",
-            [RC_W_LIST_OF_BOXES] = "Lista de recuadros",
-            [RC_W_ANNEX] = "Anexo",
-            [RC_W_PAGE] = "página",
-            [RC_W_HOW_TO_CITE] = "Cómo citar este informe",
-            [RC_W_CONTACT] = "Información de contacto",
-            [RC_W_LEGAL_NOTICE] = "Aviso jurídico",
-            [RC_W_PRINTED_BY] = "Publicado por",
-            [RC_W_SAMPLE_IDS] = "Los identificadores que figuran aquí (ISBN, ISSN, DOI, número de "
-                                "catálogo) son valores de ejemplo y no corresponden a ninguna "
-                                "publicación.",
-            [RC_W_AUTHORS] = "Autores",
-            [RC_W_ALL] = "Todos",
-            [RC_W_COUNT] = "Recuento",
-            [RC_W_SHARE] = "Porcentaje",
-            [RC_W_ANSWERED] = "Respuestas",
-            [RC_W_MEAN] = "Media",
-            [RC_W_MEDIAN] = "Mediana",
-            [RC_W_TOP2] = "Dos niveles superiores",
-            [RC_W_TOTAL] = "Total",
-            [RC_W_METRIC] = "Indicador",
-            [RC_W_VALUE] = "Valor",
-            [RC_W_FIELD] = "Campo",
-            [RC_W_TYPE] = "Tipo",
-            [RC_W_CODES] = "Códigos y etiquetas",
-            [RC_W_MISSING] = "Códigos de valor ausente",
-            [RC_W_GENERATED] = "Generado",
-            [RC_W_VERSION] = "Versión de reportc",
-            [RC_W_INPUT_FILES] = "Archivos de entrada",
-            [RC_W_ABOUT] = "Acerca de",
-            [RC_W_METRICS] = "Indicadores",
-            [RC_W_FIELDS] = "Campos",
-            [RC_W_TITLE] = "Título",
-            [RC_W_SHEET] = "Hoja",
-            [RC_W_NUMBER] = "Número",
-            [RC_W_LABEL] = "Etiqueta",
-            [RC_W_COLUMN] = "Columna",
-            [RC_W_FORMAT] = "Formato",
-            [RC_W_PATH] = "Ruta",
-            [RC_W_CODE] = "código",
-            [RC_W_SHA256] = "SHA-256",
-        },
     .decimal = ",",
     .thousands = NBSP,
     .percent_sep = NBSP,
@@ -171,57 +131,6 @@ static const rc_locale pt = {
     .babel = "portuguese",
     .hyph_dicts = {"hyph_pt_PT.dic", "hyph_pt_BR.dic"},
     .hyph_package = "hyphen-pt-pt",
-    .words =
-        {
-            [RC_W_CONTENTS] = "Índice",
-            [RC_W_FIGURE] = "Figura",
-            [RC_W_TABLE] = "Quadro",
-            [RC_W_BOX] = "Caixa",
-            [RC_W_SOURCE] = "Fonte",
-            [RC_W_NOTE] = "Nota",
-            [RC_W_LIST_OF_FIGURES] = "Lista de figuras",
-            [RC_W_LIST_OF_TABLES] = "Lista de quadros",
-            [RC_W_LIST_OF_BOXES] = "Lista de caixas",
-            [RC_W_ANNEX] = "Anexo",
-            [RC_W_PAGE] = "página",
-            [RC_W_HOW_TO_CITE] = "Como citar este relatório",
-            [RC_W_CONTACT] = "Informações de contacto",
-            [RC_W_LEGAL_NOTICE] = "Aviso legal",
-            [RC_W_PRINTED_BY] = "Publicado por",
-            [RC_W_SAMPLE_IDS] = "Os identificadores aqui apresentados (ISBN, ISSN, DOI, número de "
-                                "catálogo) são valores de exemplo e não correspondem a nenhuma "
-                                "publicação.",
-            [RC_W_AUTHORS] = "Autores",
-            [RC_W_ALL] = "Todos",
-            [RC_W_COUNT] = "Contagem",
-            [RC_W_SHARE] = "Percentagem",
-            [RC_W_ANSWERED] = "Respostas",
-            [RC_W_MEAN] = "Média",
-            [RC_W_MEDIAN] = "Mediana",
-            [RC_W_TOP2] = "Dois níveis superiores",
-            [RC_W_TOTAL] = "Total",
-            [RC_W_METRIC] = "Indicador",
-            [RC_W_VALUE] = "Valor",
-            [RC_W_FIELD] = "Campo",
-            [RC_W_TYPE] = "Tipo",
-            [RC_W_CODES] = "Códigos e rótulos",
-            [RC_W_MISSING] = "Códigos de valor em falta",
-            [RC_W_GENERATED] = "Gerado",
-            [RC_W_VERSION] = "Versão do reportc",
-            [RC_W_INPUT_FILES] = "Ficheiros de entrada",
-            [RC_W_ABOUT] = "Sobre",
-            [RC_W_METRICS] = "Indicadores",
-            [RC_W_FIELDS] = "Campos",
-            [RC_W_TITLE] = "Título",
-            [RC_W_SHEET] = "Folha",
-            [RC_W_NUMBER] = "Número",
-            [RC_W_LABEL] = "Rótulo",
-            [RC_W_COLUMN] = "Coluna",
-            [RC_W_FORMAT] = "Formato",
-            [RC_W_PATH] = "Caminho",
-            [RC_W_CODE] = "código",
-            [RC_W_SHA256] = "SHA-256",
-        },
     .decimal = ",",
     .thousands = NBSP,
     .percent_sep = NBSP,
@@ -233,6 +142,7 @@ static const rc_locale pt = {
 };
 
 static const rc_locale *const all[] = {&en, &es, &pt};
+_Static_assert(sizeof all / sizeof all[0] == NLANG, "one column of words per language");
 
 const rc_locale *rc_locale_get(const char *lang)
 {
@@ -253,12 +163,18 @@ const rc_locale *const *rc_locale_all(size_t *n)
     return all;
 }
 
+const char *rc_locale_own_word(const rc_locale *l, rc_word w)
+{
+    for (size_t i = 0; i < NLANG && (unsigned)w < RC_W_COUNT_WORDS; i++)
+        if (all[i] == l) return words[w][i];
+    return NULL;
+}
+
 const char *rc_locale_word(const rc_locale *l, rc_word w)
 {
-    if (!l) l = &en;
     if ((unsigned)w >= RC_W_COUNT_WORDS) return "";
-    const char *s = l->words[w];
-    return s ? s : en.words[w];
+    const char *s = rc_locale_own_word(l ? l : &en, w);
+    return s ? s : words[w][0];
 }
 
 /* ---- number formatting ------------------------------------------------- */

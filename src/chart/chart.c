@@ -37,23 +37,6 @@ static void unknown_agg(const rc_figure_cfg *fig, const rc_data *data, const rc_
         rc_diag_error(d, name->loc, "figure '%s': unknown aggregate '%s'", fig_name(fig), name->s);
 }
 
-static const char *kind_name(rc_agg_kind k)
-{
-    switch (k) {
-    case RC_AGG_DISTRIBUTION:
-        return "distribution";
-    case RC_AGG_LIKERT:
-        return "likert";
-    case RC_AGG_DISTINCT:
-        return "distinct";
-    case RC_AGG_SUM:
-        return "sum";
-    case RC_AGG_ROWS:
-        return "rows";
-    }
-    return "?";
-}
-
 static double finite0(double v)
 {
     return isfinite(v) ? v : 0.0;
@@ -119,7 +102,7 @@ static void unsuitable(const rc_figure_cfg *fig, const rc_agg *g, const rc_str *
                        const char *why, rc_diag *d)
 {
     rc_diag_error(d, name->loc, "figure '%s' of type %s cannot show %s aggregate '%s'%s%s",
-                  fig_name(fig), rc_chart_type_name(fig->type), kind_name(g->kind), name->s,
+                  fig_name(fig), rc_chart_type_name(fig->type), rc_agg_kind_name(g->kind), name->s,
                   why ? ": " : "", why ? why : "");
 }
 

@@ -15,53 +15,35 @@
 /* Values read out before the rest is summarised. */
 #define MAX_VALUES 40
 
+/* The phrases of each language; kinds[type][i] is the name of a chart type
+ * in language i of 'table'. */
 typedef struct phrases {
     const char *lang;
-    const char *kind[RC_CHART_TYPE_COUNT];
     const char *more_a, *more_b; /* around the count of values left out */
     const char *pairing_of;
 } phrases;
 
 static const phrases table[] = {
-    {"en",
-     {[RC_CHART_BAR] = "Bar chart",
-      [RC_CHART_HBAR] = "Horizontal bar chart",
-      [RC_CHART_GROUPED] = "Grouped bar chart",
-      [RC_CHART_STACKED] = "Stacked bar chart",
-      [RC_CHART_LIKERT] = "Stacked 100% bar chart",
-      [RC_CHART_PIE] = "Pie chart",
-      [RC_CHART_DOUGHNUT] = "Doughnut chart",
-      [RC_CHART_TILES] = "Key figures",
-      [RC_CHART_PAIRINGS] = "Diagram of pairings"},
-     "and",
-     "more values; the figures workbook lists them all",
-     "paired with"},
-    {"es",
-     {[RC_CHART_BAR] = "Gráfico de barras",
-      [RC_CHART_HBAR] = "Gráfico de barras horizontales",
-      [RC_CHART_GROUPED] = "Gráfico de barras agrupadas",
-      [RC_CHART_STACKED] = "Gráfico de barras apiladas",
-      [RC_CHART_LIKERT] = "Gráfico de barras apiladas al 100 %",
-      [RC_CHART_PIE] = "Gráfico circular",
-      [RC_CHART_DOUGHNUT] = "Gráfico de anillo",
-      [RC_CHART_TILES] = "Cifras clave",
-      [RC_CHART_PAIRINGS] = "Diagrama de emparejamientos"},
-     "y",
-     "valores más; el libro de figuras los recoge todos",
-     "con"},
-    {"pt",
-     {[RC_CHART_BAR] = "Gráfico de barras",
-      [RC_CHART_HBAR] = "Gráfico de barras horizontais",
-      [RC_CHART_GROUPED] = "Gráfico de barras agrupadas",
-      [RC_CHART_STACKED] = "Gráfico de barras empilhadas",
-      [RC_CHART_LIKERT] = "Gráfico de barras empilhadas a 100 %",
-      [RC_CHART_PIE] = "Gráfico circular",
-      [RC_CHART_DOUGHNUT] = "Gráfico de anel",
-      [RC_CHART_TILES] = "Números-chave",
-      [RC_CHART_PAIRINGS] = "Diagrama das parcerias"},
-     "e mais",
-     "valores; o livro de figuras tem todos",
-     "com"},
+    {"en", "and", "more values; the figures workbook lists them all", "paired with"},
+    {"es", "y", "valores más; el libro de figuras los recoge todos", "con"},
+    {"pt", "e mais", "valores; o livro de figuras tem todos", "com"},
+};
+
+static const char *const kinds[RC_CHART_TYPE_COUNT][sizeof table / sizeof table[0]] = {
+    [RC_CHART_BAR] = {"Bar chart", "Gráfico de barras", "Gráfico de barras"},
+    [RC_CHART_HBAR] = {"Horizontal bar chart", "Gráfico de barras horizontales",
+                       "Gráfico de barras horizontais"},
+    [RC_CHART_GROUPED] = {"Grouped bar chart", "Gráfico de barras agrupadas",
+                          "Gráfico de barras agrupadas"},
+    [RC_CHART_STACKED] = {"Stacked bar chart", "Gráfico de barras apiladas",
+                          "Gráfico de barras empilhadas"},
+    [RC_CHART_LIKERT] = {"Stacked 100% bar chart", "Gráfico de barras apiladas al 100 %",
+                         "Gráfico de barras empilhadas a 100 %"},
+    [RC_CHART_PIE] = {"Pie chart", "Gráfico circular", "Gráfico circular"},
+    [RC_CHART_DOUGHNUT] = {"Doughnut chart", "Gráfico de anillo", "Gráfico de anel"},
+    [RC_CHART_TILES] = {"Key figures", "Cifras clave", "Números-chave"},
+    [RC_CHART_PAIRINGS] = {"Diagram of pairings", "Diagrama de emparejamientos",
+                           "Diagrama das parcerias"},
 };
 
 static const phrases *phrases_for(const rc_locale *loc)
@@ -71,27 +53,15 @@ static const phrases *phrases_for(const rc_locale *loc)
     return &table[0];
 }
 
-/* A growing string in the arena. */
+/* The text so far, and the values written / left out. */
 typedef struct sbuf {
-    rc_arena *a;
-    char *s;
-    size_t n, cap;
-    size_t values, dropped; /* values written / left out */
+    rc_strbuf t;
+    size_t values, dropped;
 } sbuf;
 
 static void put(sbuf *b, const char *s)
 {
-    size_t k = s ? strlen(s) : 0;
-    if (b->n + k + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 256;
-        while (nc < b->n + k + 1)
-            nc *= 2;
-        b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
-        b->cap = nc;
-    }
-    if (k) memcpy(b->s + b->n, s, k);
-    b->n += k;
-    b->s[b->n] = '\0';
+    rc_strbuf_puts(&b->t, s ? s : "");
 }
 
 /* "label value", counted against MAX_VALUES. sep goes before it. */
@@ -166,7 +136,7 @@ static void pairings(sbuf *b, const rc_chart *c, const phrases *ph)
         }
         const rc_pair_node *x = &c->left[l->left], *y = &c->right[l->right];
         char *s =
-            rc_arena_printf(b->a, "%s%s (%s) %s %s (%s)", i ? "; " : "", x->label ? x->label : "",
+            rc_arena_printf(b->t.a, "%s%s (%s) %s %s (%s)", i ? "; " : "", x->label ? x->label : "",
                             x->group ? x->group : "", ph->pairing_of, y->label ? y->label : "",
                             y->group ? y->group : "");
         put(b, s);
@@ -181,15 +151,15 @@ static void pairings(sbuf *b, const rc_chart *c, const phrases *ph)
 const char *rc_chart_alt(rc_arena *a, const rc_chart *c, const rc_locale *loc, const char *caption)
 {
     const phrases *ph = phrases_for(loc ? loc : c ? c->locale : NULL);
-    sbuf b = {.a = a};
+    sbuf b = {.t = {.a = a}};
     rc_chart_type t = c && (unsigned)c->type < RC_CHART_TYPE_COUNT ? c->type : RC_CHART_BAR;
-    put(&b, ph->kind[t]);
+    put(&b, kinds[t][ph - table]);
     if (caption && *caption) {
         put(&b, ": ");
         put(&b, caption);
     }
     put(&b, ". ");
-    size_t body = b.n;
+    size_t body = b.t.n;
     if (c) {
         if (t == RC_CHART_TILES)
             tiles(&b, c);
@@ -199,11 +169,11 @@ const char *rc_chart_alt(rc_arena *a, const rc_chart *c, const rc_locale *loc, c
             bars(&b, c);
     }
     if (b.dropped) {
-        put(&b, b.n > body ? " " : "");
+        put(&b, b.t.n > body ? " " : "");
         put(&b, rc_arena_printf(a, "%s %zu %s", ph->more_a, b.dropped, ph->more_b));
     }
-    if (b.n > body) put(&b, ".");
-    while (b.n && b.s[b.n - 1] == ' ') /* nothing after the caption */
-        b.s[--b.n] = '\0';
-    return b.s;
+    if (b.t.n > body) put(&b, ".");
+    while (b.t.n && b.t.s[b.t.n - 1] == ' ') /* nothing after the caption */
+        b.t.s[--b.t.n] = '\0';
+    return b.t.s;
 }

@@ -197,6 +197,59 @@ static double cat_size_for(const bars *b, const rc_chart_panel *p, double slot, 
     return RC_CHART_MIN_PT;
 }
 
+/* Where one category's bars go. The value axis runs from base (y for
+ * vertical bars, x for horizontal ones) at scale points per unit; across it,
+ * series s starts at first + (s + skip) * step, and a stack at stack_at;
+ * each bar is thick points wide (0.6 less when several stand side by side). */
+typedef struct cat_axes {
+    bool horiz;
+    double base, scale, stack_at, first, skip, step, thick;
+} cat_axes;
+
+/* Draws category i's bars or stacked segments with their value labels. The
+ * stacked segments too short for their label are returned (their middle on
+ * the value axis in mid, their value in val) for the sliver labels; *total
+ * is the category's sum. */
+static size_t category_bars(const bars *b, const rc_chart_panel *p, size_t i, const cat_axes *g,
+                            double vs, double vdesc, double *mid, double *val, double *total)
+{
+    rc_chart_ctx *x = b->x;
+    size_t ns = p->nseries ? p->nseries : 1, nsl = 0;
+    double acc = 0;
+    for (size_t s = 0; s < p->nseries; s++) {
+        double v = p->series[s].values[i];
+        if (v < 0) v = 0;
+        double across = b->stacked ? g->stack_at : g->first + ((double)s + g->skip) * g->step;
+        double along = g->base + (b->stacked ? acc * g->scale : 0);
+        double len = v * g->scale;
+        double drawn = ns > 1 && !b->stacked ? g->thick - 0.6 : g->thick;
+        double rx = g->horiz ? along : across, ry = g->horiz ? across : along;
+        rc_rgb e;
+        rc_draw_rect(x->a, x->l, rx, ry, g->horiz ? len : drawn, g->horiz ? drawn : len,
+                     &b->colours[s], len > 0 ? rc_chart_edge(x, b->colours[s], &e) : NULL,
+                     RC_CHART_EDGE_W);
+        if (b->stacked) {
+            if (!segment_label(b, v, b->colours[s], rx, ry, g->horiz ? len : g->thick,
+                               g->horiz ? g->thick : len, vs) &&
+                v > 0) {
+                mid[nsl] = along + len / 2;
+                val[nsl++] = v;
+            }
+        } else if (g->horiz) {
+            rc_chart_label(x, RC_FONT_BOLD, vs, rc_chart_fmt(x, v, -1), along + len + 3,
+                           across + drawn / 2, -1, x->ink);
+        } else {
+            const char *t = rc_chart_fmt(x, v, -1);
+            double tw = rc_chart_tws(x, RC_FONT_BOLD, t, vs);
+            rc_draw_text(x->a, x->l, RC_FONT_BOLD, vs, across + drawn / 2 - tw / 2,
+                         along + len + 2 + vdesc, t, strlen(t), x->ink);
+        }
+        acc += v;
+    }
+    *total = acc;
+    return nsl;
+}
+
 /* Returns the category label size used. */
 static double vertical_panel(const bars *b, const rc_chart_panel *p, double px, double py,
                              double pw, double ph, double *axis_w)
@@ -280,30 +333,8 @@ static double vertical_panel(const bars *b, const rc_chart_panel *p, double px, 
     for (size_t i = 0; i < p->ncat; i++) {
         double gx = x0 + slot * ((double)i + 0.5) - (gw + sliver_w) / 2;
         double acc = 0;
-        size_t nsl = 0;
-        for (size_t s = 0; s < p->nseries; s++) {
-            double v = p->series[s].values[i];
-            if (v < 0) v = 0;
-            double bx = b->stacked ? gx : gx + (double)s * bw;
-            double by = y0 + (b->stacked ? acc * scale : 0);
-            double bh = v * scale;
-            double drawn_w = ns > 1 && !b->stacked ? bw - 0.6 : bw;
-            rc_rgb e;
-            rc_draw_rect(x->a, x->l, bx, by, drawn_w, bh, &b->colours[s],
-                         bh > 0 ? rc_chart_edge(x, b->colours[s], &e) : NULL, RC_CHART_EDGE_W);
-            if (b->stacked) {
-                if (!segment_label(b, v, b->colours[s], bx, by, bw, bh, vs) && v > 0) {
-                    scy[nsl] = by + bh / 2;
-                    sv[nsl++] = v;
-                }
-            } else {
-                const char *t = rc_chart_fmt(x, v, -1);
-                double tw = rc_chart_tws(x, RC_FONT_BOLD, t, vs);
-                rc_draw_text(x->a, x->l, RC_FONT_BOLD, vs, bx + drawn_w / 2 - tw / 2,
-                             by + bh + 2 + vdesc, t, strlen(t), x->ink);
-            }
-            acc += v;
-        }
+        cat_axes g = {false, y0, scale, gx, gx, 0, bw, bw};
+        size_t nsl = category_bars(b, p, i, &g, vs, vdesc, scy, sv, &acc);
         if (nsl) sliver_labels_v(b, scy, sv, nsl, gx + gw, sliver_size);
         if (b->stacked && !x->c->percent && p->nseries > 1) {
             const char *t = rc_chart_fmt(x, acc, -1);
@@ -428,28 +459,8 @@ static double horizontal_panel(const bars *b, const rc_chart_panel *p, double px
     for (size_t i = 0; i < p->ncat; i++) {
         double yc = plot_top - pitch * ((double)i + 0.5) - drop;
         double acc = 0;
-        size_t nsl = 0;
-        for (size_t s = 0; s < p->nseries; s++) {
-            double v = p->series[s].values[i];
-            if (v < 0) v = 0;
-            double by = b->stacked ? yc - bt / 2 : yc + bt / 2 - (double)(s + 1) * sub;
-            double bx = x0 + (b->stacked ? acc * scale : 0);
-            double bl = v * scale;
-            double drawn_h = ns > 1 && !b->stacked ? sub - 0.6 : sub;
-            rc_rgb e;
-            rc_draw_rect(x->a, x->l, bx, by, bl, drawn_h, &b->colours[s],
-                         bl > 0 ? rc_chart_edge(x, b->colours[s], &e) : NULL, RC_CHART_EDGE_W);
-            if (b->stacked) {
-                if (!segment_label(b, v, b->colours[s], bx, by, bl, bt, vs) && v > 0) {
-                    scx[nsl] = bx + bl / 2;
-                    sv[nsl++] = v;
-                }
-            } else {
-                rc_chart_label(x, RC_FONT_BOLD, vs, rc_chart_fmt(x, v, -1), bx + bl + 3,
-                               by + drawn_h / 2, -1, x->ink);
-            }
-            acc += v;
-        }
+        cat_axes g = {true, x0, scale, yc - bt / 2, yc + bt / 2, 1, -sub, sub};
+        size_t nsl = category_bars(b, p, i, &g, vs, 0, scx, sv, &acc);
         if (nsl) sliver_labels(b, scx, sv, nsl, yc + bt / 2, sliver_size);
         rc_chart_text t =
             rc_chart_wrap(x, RC_FONT_REGULAR, lsize, p->categories[i], colw + 0.01, true, NULL);

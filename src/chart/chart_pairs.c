@@ -118,7 +118,7 @@ static void order_nodes(const node_vec *nodes, const keyed_vec *groups, bool by_
     }
 }
 
-static const rc_field_cfg *find_field(const rc_source_cfg *src, const rc_str *key,
+static const rc_field_cfg *find_field(rc_arena *a, const rc_source_cfg *src, const rc_str *key,
                                       const rc_figure_cfg *fig, bool required, bool *ok, rc_diag *d)
 {
     if (!key->s || !key->s[0]) {
@@ -131,18 +131,32 @@ static const rc_field_cfg *find_field(const rc_source_cfg *src, const rc_str *ke
     }
     const rc_field_cfg *f = rc_config_field(src, key->s);
     if (f) return f;
-    const char *cands[256];
-    size_t n = 0;
-    for (size_t i = 0; i < src->nfields && n < 256; i++)
-        cands[n++] = src->fields[i].name.s;
-    const char *sugg = rc_diag_suggest(key->s, cands, n);
-    if (sugg)
-        rc_diag_error(d, key->loc, "unknown field '%s' in source '%s'; did you mean '%s'?", key->s,
-                      src->name.s, sugg);
-    else
-        rc_diag_error(d, key->loc, "unknown field '%s' in source '%s'", key->s, src->name.s);
+    rc_diag_error(d, key->loc, "unknown field '%s' in source '%s'%s", key->s, src->name.s,
+                  rc_config_field_hint(a, src, key->s, false));
     *ok = false;
     return NULL;
+}
+
+/* pos[perm[i]] = i: where each item went in the order perm. */
+static size_t *positions(rc_arena *a, const size_t *perm, size_t n)
+{
+    size_t *pos = rc_arena_array(a, n + 1, sizeof *pos);
+    for (size_t i = 0; i < n; i++)
+        pos[perm[i]] = i;
+    return pos;
+}
+
+/* One column of the diagram: its nodes in the order perm, with their groups. */
+static rc_pair_node *column(rc_arena *a, const node_vec *ns, const keyed_vec *groups,
+                            const size_t *perm)
+{
+    rc_pair_node *out = rc_arena_array(a, ns->n + 1, sizeof *out);
+    for (size_t i = 0; i < ns->n; i++) {
+        const node *n = &ns->v[perm[i]];
+        out[i].label = n->label;
+        out[i].group = n->group == SIZE_MAX ? NULL : groups->v[n->group].s;
+    }
+    return out;
 }
 
 /* A rows aggregate of the source listing every field we need, if any. */
@@ -207,7 +221,8 @@ rc_chart *rc_chart_build_pairings(rc_arena *a, rc_chart *c, const rc_data *data,
                           {&fig->color, NULL, 0}};
     bool ok = true;
     for (size_t r = 0; r < NROLES; r++) {
-        roles[r].f = find_field(src, roles[r].key, fig, r == ROLE_LEFT || r == ROLE_RIGHT, &ok, d);
+        roles[r].f =
+            find_field(a, src, roles[r].key, fig, r == ROLE_LEFT || r == ROLE_RIGHT, &ok, d);
         if (roles[r].f) roles[r].col = roles[r].f->index;
     }
     if (!ok) return NULL;
@@ -268,10 +283,8 @@ rc_chart *rc_chart_build_pairings(rc_arena *a, rc_chart *c, const rc_data *data,
     /* Left column in group order; right column in group order, and inside a
      * group by the mean row of its partners so fewer links cross. */
     size_t *lperm = rc_arena_array(a, lnodes.n + 1, sizeof *lperm);
-    size_t *lpos = rc_arena_array(a, lnodes.n + 1, sizeof *lpos);
     order_nodes(&lnodes, &lgroups, false, lperm);
-    for (size_t i = 0; i < lnodes.n; i++)
-        lpos[lperm[i]] = i;
+    size_t *lpos = positions(a, lperm, lnodes.n);
     double *cnt = rc_arena_array(a, rnodes.n + 1, sizeof *cnt);
     for (size_t i = 0; i < raws.n; i++) {
         rnodes.v[raws.v[i].r].bary += (double)lpos[raws.v[i].l];
@@ -280,14 +293,11 @@ rc_chart *rc_chart_build_pairings(rc_arena *a, rc_chart *c, const rc_data *data,
     for (size_t i = 0; i < rnodes.n; i++)
         if (cnt[i] > 0) rnodes.v[i].bary /= cnt[i];
     size_t *rperm = rc_arena_array(a, rnodes.n + 1, sizeof *rperm);
-    size_t *rpos = rc_arena_array(a, rnodes.n + 1, sizeof *rpos);
     order_nodes(&rnodes, &rgroups, true, rperm);
-    for (size_t i = 0; i < rnodes.n; i++)
-        rpos[rperm[i]] = i;
+    size_t *rpos = positions(a, rperm, rnodes.n);
 
     /* Legend in declared theme order. */
     size_t *tperm = rc_arena_array(a, themes.n + 1, sizeof *tperm);
-    size_t *tpos = rc_arena_array(a, themes.n + 1, sizeof *tpos);
     for (size_t i = 0; i < themes.n; i++) {
         size_t j = i;
         while (j > 0 && keyed_before(&themes.v[i], &themes.v[tperm[j - 1]])) {
@@ -296,23 +306,12 @@ rc_chart *rc_chart_build_pairings(rc_arena *a, rc_chart *c, const rc_data *data,
         }
         tperm[j] = i;
     }
-    for (size_t i = 0; i < themes.n; i++)
-        tpos[tperm[i]] = i;
+    size_t *tpos = positions(a, tperm, themes.n);
 
     c->nleft = lnodes.n;
-    c->left = rc_arena_array(a, lnodes.n + 1, sizeof *c->left);
-    for (size_t i = 0; i < lnodes.n; i++) {
-        const node *n = &lnodes.v[lperm[i]];
-        c->left[i].label = n->label;
-        c->left[i].group = n->group == SIZE_MAX ? NULL : lgroups.v[n->group].s;
-    }
+    c->left = column(a, &lnodes, &lgroups, lperm);
     c->nright = rnodes.n;
-    c->right = rc_arena_array(a, rnodes.n + 1, sizeof *c->right);
-    for (size_t i = 0; i < rnodes.n; i++) {
-        const node *n = &rnodes.v[rperm[i]];
-        c->right[i].label = n->label;
-        c->right[i].group = n->group == SIZE_MAX ? NULL : rgroups.v[n->group].s;
-    }
+    c->right = column(a, &rnodes, &rgroups, rperm);
     c->nlegend = themes.n;
     c->legend = rc_arena_array(a, themes.n + 1, sizeof *c->legend);
     for (size_t i = 0; i < themes.n; i++)

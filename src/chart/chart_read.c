@@ -20,52 +20,52 @@ static const char *name_of(const rc_chart *c)
     return c->cfg && c->cfg->name.s ? c->cfg->name.s : "?";
 }
 
+#define TABLE_ADVICE                                                                               \
+    "show the aggregate as a table, keep the top categories (order = count and a 'where' "         \
+    "filter), or split the figure"
+#define PIE_ADVICE "use type = hbar, or group the small codes"
+
+/* Per chart type: the most elements one can read, what they are called, and
+ * what to do instead. Bars, items and slices are counted per panel (grouped
+ * and stacked bars as categories x series); tiles and lines per figure. */
+static const struct rule {
+    int max;
+    const char *what, *verb, *cannot, *advice;
+} rules[RC_CHART_TYPE_COUNT] = {
+    [RC_CHART_BAR] = {MAX_BARS, "categories", "has", "read", TABLE_ADVICE},
+    [RC_CHART_HBAR] = {MAX_BARS, "categories", "has", "read", TABLE_ADVICE},
+    [RC_CHART_GROUPED] = {MAX_GROUP_BARS, "bars", "has", "read", TABLE_ADVICE},
+    [RC_CHART_STACKED] = {MAX_GROUP_BARS, "bars", "has", "read", TABLE_ADVICE},
+    [RC_CHART_LIKERT] = {MAX_LIKERT, "items", "has", "read", TABLE_ADVICE},
+    [RC_CHART_PIE] = {MAX_SLICES, "slices", "has", "read", PIE_ADVICE},
+    [RC_CHART_DOUGHNUT] = {MAX_SLICES, "slices", "has", "read", PIE_ADVICE},
+    [RC_CHART_TILES] = {MAX_TILES, "tiles", "has", "read at a glance",
+                        "keep the key few, or list the numbers in a table"},
+    [RC_CHART_PAIRINGS] = {MAX_LINKS, "pairing lines", "draws", "followed",
+                           "list the pairings in a table (an aggregate of kind rows)"},
+};
+
 void rc_chart_check_readable(const rc_chart *c, rc_diag *d)
 {
-    if (!c || !c->cfg) return;
+    if (!c || !c->cfg || (unsigned)c->type >= RC_CHART_TYPE_COUNT) return;
+    const struct rule *r = &rules[c->type];
+    if (!r->max) return;
     rc_loc at = c->cfg->type_loc.line ? c->cfg->type_loc : c->cfg->loc;
-    const char *type = rc_chart_type_name(c->type);
-    switch (c->type) {
-    case RC_CHART_TILES:
-        if (c->ntiles > MAX_TILES)
-            rc_diag_warning(d, at,
-                            "figure '%s' has %zu tiles; more than %d cannot be read at a glance: "
-                            "keep the key few, or list the numbers in a table",
-                            name_of(c), c->ntiles, MAX_TILES);
+    if (c->type == RC_CHART_TILES || c->type == RC_CHART_PAIRINGS) {
+        size_t n = c->type == RC_CHART_TILES ? c->ntiles : c->nlinks;
+        if (n > (size_t)r->max)
+            rc_diag_warning(d, at, "figure '%s' %s %zu %s; more than %d cannot be %s: %s",
+                            name_of(c), r->verb, n, r->what, r->max, r->cannot, r->advice);
         return;
-    case RC_CHART_PAIRINGS:
-        if (c->nlinks > MAX_LINKS)
-            rc_diag_warning(d, at,
-                            "figure '%s' draws %zu pairing lines; more than %d cannot be followed: "
-                            "list the pairings in a table (an aggregate of kind rows)",
-                            name_of(c), c->nlinks, MAX_LINKS);
-        return;
-    default:
-        break;
     }
+    bool by_bar = c->type == RC_CHART_GROUPED || c->type == RC_CHART_STACKED;
     for (size_t p = 0; p < c->npanels; p++) {
         const rc_chart_panel *pn = &c->panels[p];
-        size_t n = pn->ncat, bars = pn->ncat * (pn->nseries ? pn->nseries : 1);
-        const char *what = NULL;
-        size_t count = 0;
-        int limit = 0;
-        if ((c->type == RC_CHART_BAR || c->type == RC_CHART_HBAR) && n > MAX_BARS)
-            what = "categories", count = n, limit = MAX_BARS;
-        else if ((c->type == RC_CHART_GROUPED || c->type == RC_CHART_STACKED) &&
-                 bars > MAX_GROUP_BARS)
-            what = "bars", count = bars, limit = MAX_GROUP_BARS;
-        else if (c->type == RC_CHART_LIKERT && n > MAX_LIKERT)
-            what = "items", count = n, limit = MAX_LIKERT;
-        else if ((c->type == RC_CHART_PIE || c->type == RC_CHART_DOUGHNUT) && n > MAX_SLICES)
-            what = "slices", count = n, limit = MAX_SLICES;
-        if (!what) continue;
-        const char *advice =
-            c->type == RC_CHART_PIE || c->type == RC_CHART_DOUGHNUT
-                ? "use type = hbar, or group the small codes"
-                : "show the aggregate as a table, keep the top categories (order = count "
-                  "and a 'where' filter), or split the figure";
-        rc_diag_warning(d, at, "figure '%s' (%s) has %zu %s%s%s; more than %d cannot be read: %s",
-                        name_of(c), type, count, what, c->npanels > 1 ? " in panel " : "",
-                        c->npanels > 1 ? (pn->title ? pn->title : "?") : "", limit, advice);
+        size_t n = by_bar ? pn->ncat * (pn->nseries ? pn->nseries : 1) : pn->ncat;
+        if (n <= (size_t)r->max) continue;
+        rc_diag_warning(
+            d, at, "figure '%s' (%s) %s %zu %s%s%s; more than %d cannot be %s: %s", name_of(c),
+            rc_chart_type_name(c->type), r->verb, n, r->what, c->npanels > 1 ? " in panel " : "",
+            c->npanels > 1 ? (pn->title ? pn->title : "?") : "", r->max, r->cannot, r->advice);
     }
 }

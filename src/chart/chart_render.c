@@ -33,21 +33,13 @@ rc_draw_list *rc_chart_draw(rc_arena *a, const rc_chart *c, const rc_style_cfg *
     x.grid = hex(0xD9D9D9);
     x.white = hex(0xFFFFFF);
     if (w <= 0 || h <= 0) return x.l;
-    switch (rc_chart_family_of(c->type)) {
-    case RC_FAMILY_BARS:
-        rc_chart_draw_bars(&x, w, h);
-        break;
-    case RC_FAMILY_PIE:
-        rc_chart_draw_pie(&x, w, h);
-        break;
-    case RC_FAMILY_TILES:
-        rc_chart_draw_tiles(&x, w, h);
-        break;
-    case RC_FAMILY_PAIRINGS:
-        rc_chart_draw_pairings(&x, w, h);
-        break;
-    case RC_FAMILY_NONE:
-        break;
-    }
+    /* each family's renderer */
+    static void (*const draw[RC_FAMILY_NONE])(rc_chart_ctx *, double, double) = {
+        [RC_FAMILY_BARS] = rc_chart_draw_bars,
+        [RC_FAMILY_PIE] = rc_chart_draw_pie,
+        [RC_FAMILY_TILES] = rc_chart_draw_tiles,
+        [RC_FAMILY_PAIRINGS] = rc_chart_draw_pairings};
+    rc_chart_family f = rc_chart_family_of(c->type);
+    if (f < RC_FAMILY_NONE) draw[f](&x, w, h);
     return x.l;
 }

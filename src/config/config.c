@@ -67,7 +67,7 @@ static const char *const aggregate_keys[] = {"source", "kind",  "field", "fields
 static const char *const figure_keys[] = {
     "type",  "aggregate", "value", "caption",    "source", "note",        "height", "width",
     "items", "data",      "left",  "left_group", "right",  "right_group", "color",  "alt"};
-static const char *const table_keys[] = {"caption", "source",  "note",  "aggregate",
+static const char *const table_keys[] = {"caption", "source",  "note",   "aggregate",
                                          "file",    "columns", "widths", "quality"};
 static const char *const box_keys[] = {"title", "file"};
 static const char *const edition_keys[] = {"file"};
@@ -443,20 +443,12 @@ static char *reader(char *str, int num, void *stream)
     }
     /* Lines already reported, blank lines and the headers we parse ourselves
      * are passed on in a form inih handles without comment: "" or "[]". */
-    switch (lx->cls) {
-    case L_BAD:
-    case L_BLANK:
-        strcpy(str, "\n");
-        break;
-    case L_HEADER:
-        strcpy(str, "[]\n");
-        break;
-    case L_KEY:
-    case L_CONT:
+    if (lx->cls == L_KEY || lx->cls == L_CONT) {
         memcpy(str, s, n);
         str[n] = '\n';
         str[n + 1] = '\0';
-        break;
+    } else {
+        strcpy(str, lx->cls == L_HEADER ? "[]\n" : "\n");
     }
     return str;
 }
@@ -657,6 +649,16 @@ const rc_field_cfg *rc_config_field(const rc_source_cfg *s, const char *name)
     return NULL;
 }
 
+const char *rc_config_field_hint(rc_arena *a, const rc_source_cfg *s, const char *name, bool paren)
+{
+    const char **names = rc_arena_array(a, s->nfields + 1, sizeof *names);
+    for (size_t i = 0; i < s->nfields; i++)
+        names[i] = s->fields[i].name.s;
+    const char *sug = rc_diag_suggest(name, names, s->nfields);
+    if (!sug) return "";
+    return rc_arena_printf(a, paren ? " (did you mean '%s'?)" : "; did you mean '%s'?", sug);
+}
+
 #define LOOKUP(fn, type, arr, n)                                                                   \
     const type *fn(const rc_config *c, const char *name)                                           \
     {                                                                                              \
@@ -670,15 +672,26 @@ LOOKUP(rc_config_figure, rc_figure_cfg, figures, nfigures)
 LOOKUP(rc_config_table, rc_table_cfg, tables, ntables)
 LOOKUP(rc_config_box, rc_box_cfg, boxes, nboxes)
 
+/* The names of the enumerations, as the INI file spells them (parsed by
+ * config_sections.c with rc_cfgi_enum, printed in diagnostics). */
+const char *const rc_cfgi_field_types[RC_CFGI_NFIELD_TYPES] = {"category", "multi",  "likert",
+                                                               "integer",  "number", "text"};
+const char *const rc_cfgi_chart_types[RC_CHART_TYPE_COUNT] = {
+    "bar", "hbar", "grouped", "stacked", "likert", "pie", "doughnut", "tiles", "pairings"};
+const char *const rc_cfgi_agg_kinds[RC_CFGI_NAGG_KINDS] = {"distribution", "likert", "distinct",
+                                                           "sum", "rows"};
+
 const char *rc_field_type_name(rc_field_type t)
 {
-    static const char *const names[] = {"category", "multi", "likert", "integer", "number", "text"};
-    return (size_t)t < N(names) ? names[t] : "?";
+    return (size_t)t < RC_CFGI_NFIELD_TYPES ? rc_cfgi_field_types[t] : "?";
 }
 
 const char *rc_chart_type_name(rc_chart_type t)
 {
-    static const char *const names[] = {"bar", "hbar",     "grouped", "stacked", "likert",
-                                        "pie", "doughnut", "tiles",   "pairings"};
-    return (size_t)t < N(names) ? names[t] : "?";
+    return (size_t)t < RC_CHART_TYPE_COUNT ? rc_cfgi_chart_types[t] : "?";
+}
+
+const char *rc_agg_kind_name(rc_agg_kind k)
+{
+    return (size_t)k < RC_CFGI_NAGG_KINDS ? rc_cfgi_agg_kinds[k] : "?";
 }

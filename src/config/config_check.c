@@ -11,8 +11,6 @@
 
 #include "rc/util.h"
 
-static const char *const agg_kind_names[] = {"distribution", "likert", "distinct", "sum", "rows"};
-
 static const rc_source_cfg *source_ref(rc_cfgi *p, rc_str ref)
 {
     if (!ref.s || !ref.s[0]) return NULL;
@@ -34,15 +32,8 @@ static const rc_field_cfg *field_ref(rc_cfgi *p, const rc_source_cfg *src, rc_st
     if (!src || !ref.s || !ref.s[0]) return NULL;
     const rc_field_cfg *f = rc_config_field(src, ref.s);
     if (f) return f;
-    const char **names = rc_arena_array(p->a, src->nfields + 1, sizeof *names);
-    for (size_t i = 0; i < src->nfields; i++)
-        names[i] = src->fields[i].name.s;
-    const char *sug = rc_diag_suggest(ref.s, names, src->nfields);
-    if (sug)
-        rc_diag_error(p->d, ref.loc, "unknown field '%s' in source '%s'; did you mean '%s'?", ref.s,
-                      src->name.s, sug);
-    else
-        rc_diag_error(p->d, ref.loc, "unknown field '%s' in source '%s'", ref.s, src->name.s);
+    rc_diag_error(p->d, ref.loc, "unknown field '%s' in source '%s'%s", ref.s, src->name.s,
+                  rc_config_field_hint(p->a, src, ref.s, false));
     return NULL;
 }
 
@@ -114,7 +105,7 @@ static void check_aggregates(rc_cfgi *p)
         rc_aggregate_cfg *g = &p->c->aggregates[i];
         const rc_source_cfg *src = source_ref(p, g->source);
         if (!src || rc_cfgi_is_bad(p, g->loc)) continue;
-        const char *use = rc_arena_printf(p->a, "a %s aggregate", agg_kind_names[g->kind]);
+        const char *use = rc_arena_printf(p->a, "a %s aggregate", rc_agg_kind_name(g->kind));
         const rc_field_cfg *by = field_ref(p, src, g->by);
         if (by && by->type != RC_FIELD_CATEGORY && g->kind != RC_AGG_ROWS)
             wrong_type(p, g->by.loc, by, "'by'", "a category field");
@@ -245,7 +236,7 @@ static void check_figures(rc_cfgi *p)
                               g->name.s);
             else if ((f->type == RC_CHART_LIKERT) != (g->kind == RC_AGG_LIKERT))
                 rc_diag_error(p->d, loc, "a %s figure cannot draw aggregate '%s' (kind = %s); %s",
-                              tn, g->name.s, agg_kind_names[g->kind],
+                              tn, g->name.s, rc_agg_kind_name(g->kind),
                               f->type == RC_CHART_LIKERT
                                   ? "it needs a likert aggregate"
                                   : "likert aggregates are drawn with type = likert");

@@ -103,6 +103,13 @@ rc_strlist rc_cfgi_split(rc_cfgi *p, const rc_cfgi_sec *s, const char *key, char
  * suggestion when one is close) when it is not one of them. */
 int rc_cfgi_enum(rc_cfgi *p, rc_str v, const char *const *names, size_t n, const char *what,
                  int dflt);
+/* The spellings of field types, chart types and aggregate kinds, indexed by
+ * their enumerations (config.c; rc_field_type_name and friends print them). */
+#define RC_CFGI_NFIELD_TYPES (RC_FIELD_TEXT + 1)
+#define RC_CFGI_NAGG_KINDS (RC_AGG_ROWS + 1)
+extern const char *const rc_cfgi_field_types[RC_CFGI_NFIELD_TYPES];
+extern const char *const rc_cfgi_chart_types[RC_CHART_TYPE_COUNT];
+extern const char *const rc_cfgi_agg_kinds[RC_CFGI_NAGG_KINDS];
 bool rc_cfgi_bool(rc_cfgi *p, const rc_cfgi_sec *s, const char *key, bool dflt);
 double rc_cfgi_number(rc_cfgi *p, const rc_cfgi_sec *s, const char *key, double lo, double hi,
                       double dflt);

@@ -379,9 +379,6 @@ static void source(rc_cfgi *p, const rc_cfgi_sec *s, rc_source_cfg *src)
     src->missing = rc_cfgi_split(p, s, "missing", '|');
 }
 
-static const char *const field_types[] = {"category", "multi",  "likert",
-                                          "integer",  "number", "text"};
-
 static bool parse_scale(rc_cfgi *p, rc_str v, int *lo, int *hi)
 {
     const char *dots = v.s ? strstr(v.s, "..") : NULL;
@@ -468,7 +465,9 @@ static void field(rc_cfgi *p, const rc_cfgi_sec *s, rc_field_cfg *f)
     f->label = rc_cfgi_def(p, s, "label", f->column.s);
     rc_str t = rc_cfgi_req(p, s, "type");
     f->type_loc = t.loc;
-    int ti = t.s && t.s[0] ? rc_cfgi_enum(p, t, field_types, N(field_types), "field type", -1) : -1;
+    int ti = t.s && t.s[0]
+                 ? rc_cfgi_enum(p, t, rc_cfgi_field_types, N(rc_cfgi_field_types), "field type", -1)
+                 : -1;
     f->type = ti < 0 ? RC_FIELD_TEXT : (rc_field_type)ti;
     if (ti < 0) rc_cfgi_mark_bad(p, s->loc);
     f->scale_min = 1;
@@ -492,7 +491,7 @@ static void field(rc_cfgi *p, const rc_cfgi_sec *s, rc_field_cfg *f)
             rc_diag_error(p->d, s->loc,
                           "missing required key 'values' in %s (a %s field lists "
                           "its codes)",
-                          s->title, field_types[ti]);
+                          s->title, rc_cfgi_field_types[ti]);
     } else if (f->type != RC_FIELD_LIKERT) {
         rc_cfgi_ignored(p, s, "values", "(it applies to category, multi and likert fields only)");
         f->codes = NULL;
@@ -538,8 +537,6 @@ static void metric(rc_cfgi *p, const rc_cfgi_sec *s, rc_metric_cfg *m)
     m->label = rc_cfgi_str(p, s, "label");
 }
 
-static const char *const agg_kinds[] = {"distribution", "likert", "distinct", "sum", "rows"};
-
 static void aggregate(rc_cfgi *p, const rc_cfgi_sec *s, rc_aggregate_cfg *g)
 {
     static const char *const orders[] = {"declared", "count", "label"};
@@ -548,7 +545,9 @@ static void aggregate(rc_cfgi *p, const rc_cfgi_sec *s, rc_aggregate_cfg *g)
     g->source = rc_cfgi_req(p, s, "source");
     rc_str k = rc_cfgi_req(p, s, "kind");
     g->kind_loc = k.loc;
-    int ki = k.s && k.s[0] ? rc_cfgi_enum(p, k, agg_kinds, N(agg_kinds), "aggregate kind", -1) : -1;
+    int ki = k.s && k.s[0]
+                 ? rc_cfgi_enum(p, k, rc_cfgi_agg_kinds, N(rc_cfgi_agg_kinds), "aggregate kind", -1)
+                 : -1;
     g->kind = ki < 0 ? RC_AGG_ROWS : (rc_agg_kind)ki;
     if (ki < 0) rc_cfgi_mark_bad(p, s->loc);
     g->field = rc_cfgi_str(p, s, "field");
@@ -564,20 +563,17 @@ static void aggregate(rc_cfgi *p, const rc_cfgi_sec *s, rc_aggregate_cfg *g)
     if (wants_field) {
         if (!g->field.s)
             rc_diag_error(p->d, s->loc, "missing required key 'field' in %s (kind = %s needs it)",
-                          s->title, agg_kinds[ki]);
+                          s->title, rc_cfgi_agg_kinds[ki]);
         rc_cfgi_ignored(p, s, "fields", "(kind = distribution, distinct and sum use 'field')");
     } else {
         if (!rc_cfgi_get(s, "fields"))
             rc_diag_error(p->d, s->loc, "missing required key 'fields' in %s (kind = %s needs it)",
-                          s->title, agg_kinds[ki]);
+                          s->title, rc_cfgi_agg_kinds[ki]);
         rc_cfgi_ignored(p, s, "field", "(kind = likert and rows use 'fields')");
     }
     if (g->kind == RC_AGG_ROWS)
         rc_cfgi_ignored(p, s, "by", "(a rows aggregate lists rows, it has no groups)");
 }
-
-static const char *const chart_types[] = {"bar", "hbar",     "grouped", "stacked", "likert",
-                                          "pie", "doughnut", "tiles",   "pairings"};
 
 static void figure(rc_cfgi *p, const rc_cfgi_sec *s, rc_figure_cfg *f)
 {
@@ -586,8 +582,9 @@ static void figure(rc_cfgi *p, const rc_cfgi_sec *s, rc_figure_cfg *f)
     f->loc = s->loc;
     rc_str t = rc_cfgi_req(p, s, "type");
     f->type_loc = t.loc;
-    int ti =
-        t.s && t.s[0] ? rc_cfgi_enum(p, t, chart_types, N(chart_types), "figure type", -1) : -1;
+    int ti = t.s && t.s[0] ? rc_cfgi_enum(p, t, rc_cfgi_chart_types, N(rc_cfgi_chart_types),
+                                          "figure type", -1)
+                           : -1;
     f->type = ti < 0 ? RC_CHART_BAR : (rc_chart_type)ti;
     if (ti < 0) rc_cfgi_mark_bad(p, s->loc);
     f->aggregate = rc_cfgi_split(p, s, "aggregate", ',');

@@ -166,8 +166,9 @@ static double median_of(const double *counts, size_t nlevels, double n, int min)
     return (v1 + v2) / 2;
 }
 
-static void finish_likert(rc_arena *a, const gacc *g, rc_agg *o)
+static void finish_likert(rc_arena *a, const rc_config *cfg, const gacc *g, rc_agg *o)
 {
+    (void)cfg;
     size_t ni = g->nfields, nl = g->nlevels;
     const rc_field_cfg *f0 = g->fields[0];
     o->nrows = ni;
@@ -254,8 +255,9 @@ static void finish_grouped(rc_arena *a, const rc_config *cfg, const gacc *g, rc_
     o->col_code[0] = g->field->name.s;
 }
 
-static void finish_rows(rc_arena *a, const gacc *g, rc_agg *o)
+static void finish_rows(rc_arena *a, const rc_config *cfg, const gacc *g, rc_agg *o)
 {
+    (void)cfg;
     size_t n = g->cells.n, nf = g->nfields;
     sortkey *k = rc_arena_array(a, n + 1, sizeof *k);
     for (size_t r = 0; r < n; r++) {
@@ -289,6 +291,15 @@ static void finish_rows(rc_arena *a, const gacc *g, rc_agg *o)
     }
 }
 
+/* Each kind's result from its accumulators. */
+static void (*const finish[RC_AGG_ROWS + 1])(rc_arena *, const rc_config *, const gacc *,
+                                             rc_agg *) = {
+    [RC_AGG_DISTRIBUTION] = finish_distribution,
+    [RC_AGG_LIKERT] = finish_likert,
+    [RC_AGG_DISTINCT] = finish_grouped,
+    [RC_AGG_SUM] = finish_grouped,
+    [RC_AGG_ROWS] = finish_rows};
+
 void rc_accs_finish(rc_accs *acc, const rc_config *cfg, rc_data *out)
 {
     rc_arena *a = acc->a;
@@ -309,20 +320,6 @@ void rc_accs_finish(rc_accs *acc, const rc_config *cfg, rc_data *out)
         o->fields = g->fields;
         o->nfields = g->nfields;
         if (!g->ok) continue;
-        switch (g->cfg->kind) {
-        case RC_AGG_DISTRIBUTION:
-            finish_distribution(a, cfg, g, o);
-            break;
-        case RC_AGG_LIKERT:
-            finish_likert(a, g, o);
-            break;
-        case RC_AGG_DISTINCT:
-        case RC_AGG_SUM:
-            finish_grouped(a, cfg, g, o);
-            break;
-        case RC_AGG_ROWS:
-            finish_rows(a, g, o);
-            break;
-        }
+        if ((unsigned)g->cfg->kind <= RC_AGG_ROWS) finish[g->cfg->kind](a, cfg, g, o);
     }
 }

@@ -13,12 +13,6 @@
 
 #include "agg_int.h"
 
-static const char *type_name(rc_field_type t)
-{
-    static const char *const names[] = {"category", "multi", "likert", "integer", "number", "text"};
-    return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
-}
-
 static bool is_numeric(const rc_field_cfg *f)
 {
     return f->type == RC_FIELD_LIKERT || f->type == RC_FIELD_INTEGER || f->type == RC_FIELD_NUMBER;
@@ -64,15 +58,8 @@ static const rc_field_cfg *find_field(const rc_source_cfg *src, const rc_str *na
 {
     for (size_t i = 0; i < src->nfields; i++)
         if (strcmp(src->fields[i].name.s, name->s) == 0) return &src->fields[i];
-    const char **c = rc_arena_array(a, src->nfields + 1, sizeof *c);
-    for (size_t i = 0; i < src->nfields; i++)
-        c[i] = src->fields[i].name.s;
-    const char *sug = rc_diag_suggest(name->s, c, src->nfields);
-    if (sug)
-        rc_diag_error(d, name->loc, "unknown field '%s' in source '%s' (did you mean '%s'?)",
-                      name->s, src->name.s, sug);
-    else
-        rc_diag_error(d, name->loc, "unknown field '%s' in source '%s'", name->s, src->name.s);
+    rc_diag_error(d, name->loc, "unknown field '%s' in source '%s'%s", name->s, src->name.s,
+                  rc_config_field_hint(a, src, name->s, true));
     return NULL;
 }
 
@@ -128,17 +115,26 @@ static const rc_filter *compile(rc_arena *a, const rc_source_cfg *src, const rc_
     return f;
 }
 
+/* The source a metric or aggregate (KIND 'NAME') reads, or NULL after an
+ * error at its 'source' key. */
+static const rc_source_cfg *source_of(rc_accs *acc, const rc_config *cfg, const char *kind,
+                                      const rc_str *name, const rc_str *source, rc_loc loc,
+                                      rc_diag *d)
+{
+    const char *what = rc_arena_printf(acc->a, "%s '%s'", kind, name->s);
+    long si = find_source(cfg, source, loc, what, d, acc->a);
+    return si < 0 ? NULL : &cfg->sources[si];
+}
+
 static const char *const op_names[] = {"count", "sum", "mean", "share", "distinct", "min", "max"};
 
 static void setup_metric(rc_accs *acc, const rc_config *cfg, macc *m, rc_diag *d)
 {
     const rc_metric_cfg *mc = m->cfg;
     rc_arena *a = acc->a;
-    const char *what = rc_arena_printf(a, "metric '%s'", mc->name.s);
-    long si = find_source(cfg, &mc->source, mc->loc, what, d, a);
-    if (si < 0) return;
-    const rc_source_cfg *src = &cfg->sources[si];
-    m->src = (size_t)si;
+    const rc_source_cfg *src = source_of(acc, cfg, "metric", &mc->name, &mc->source, mc->loc, d);
+    if (!src) return;
+    m->src = (size_t)(src - cfg->sources);
     bool ok = true;
     const char *op = (unsigned)mc->op < 7 ? op_names[mc->op] : "?";
     bool needs_field = mc->op != RC_METRIC_COUNT && mc->op != RC_METRIC_SHARE;
@@ -152,7 +148,7 @@ static void setup_metric(rc_accs *acc, const rc_config *cfg, macc *m, rc_diag *d
     if (m->field && needs_field && mc->op != RC_METRIC_DISTINCT && !is_numeric(m->field)) {
         rc_diag_error(d, mc->field.loc,
                       "op = %s needs a likert, integer or number field; '%s' is a %s field", op,
-                      m->field->name.s, type_name(m->field->type));
+                      m->field->name.s, rc_field_type_name(m->field->type));
         ok = false;
     }
     m->where = compile(a, src, &mc->where, d, &ok);
@@ -171,7 +167,7 @@ static bool check_by(gacc *g, const rc_source_cfg *src, rc_diag *d, rc_arena *a)
     if (!g->by) return false;
     if (g->by->type != RC_FIELD_CATEGORY) {
         rc_diag_error(d, ac->by.loc, "'by' needs a category field; '%s' is a %s field",
-                      g->by->name.s, type_name(g->by->type));
+                      g->by->name.s, rc_field_type_name(g->by->type));
         g->by = NULL;
         return false;
     }
@@ -205,7 +201,7 @@ static bool setup_likert(gacc *g, const rc_source_cfg *src, rc_diag *d, rc_arena
         }
         if (f->type != RC_FIELD_LIKERT) {
             rc_diag_error(d, ac->fields.v[i].loc, "'%s' is a %s field, not likert", f->name.s,
-                          type_name(f->type));
+                          rc_field_type_name(f->type));
             ok = false;
         } else if (g->nfields && (f->scale_min != g->fields[0]->scale_min ||
                                   f->scale_max != g->fields[0]->scale_max)) {
@@ -232,44 +228,44 @@ static bool setup_likert(gacc *g, const rc_source_cfg *src, rc_diag *d, rc_arena
     return true;
 }
 
+/* The field and 'by' of a distribution, distinct or sum aggregate, and
+ * the field type its kind needs. */
+static bool grouped_field(gacc *g, const rc_aggregate_cfg *ac, const rc_source_cfg *src, rc_diag *d,
+                          rc_arena *a)
+{
+    bool ok = need_field(g, src, d, a);
+    const char *needs = NULL;
+    if (ok && ac->kind == RC_AGG_DISTRIBUTION && g->field->type != RC_FIELD_CATEGORY &&
+        g->field->type != RC_FIELD_MULTI)
+        needs = "a distribution needs a category or multi field";
+    else if (ok && ac->kind == RC_AGG_SUM && !is_numeric(g->field))
+        needs = "a sum needs a likert, integer or number field";
+    if (needs) {
+        rc_diag_error(d, ac->field.loc, "%s; '%s' is a %s field", needs, g->field->name.s,
+                      rc_field_type_name(g->field->type));
+        ok = false;
+    }
+    return check_by(g, src, d, a) && ok;
+}
+
 static void setup_agg(rc_accs *acc, const rc_config *cfg, gacc *g, rc_diag *d)
 {
     const rc_aggregate_cfg *ac = g->cfg;
     rc_arena *a = acc->a;
-    const char *what = rc_arena_printf(a, "aggregate '%s'", ac->name.s);
-    long si = find_source(cfg, &ac->source, ac->loc, what, d, a);
-    if (si < 0) return;
-    const rc_source_cfg *src = &cfg->sources[si];
-    g->src = (size_t)si;
+    const rc_source_cfg *src = source_of(acc, cfg, "aggregate", &ac->name, &ac->source, ac->loc, d);
+    if (!src) return;
+    size_t si = (size_t)(src - cfg->sources);
+    g->src = si;
     bool ok = true;
     g->fields = rc_arena_array(a, ac->fields.n + 1, sizeof *g->fields);
     switch (ac->kind) {
     case RC_AGG_DISTRIBUTION:
-        ok = need_field(g, src, d, a);
-        if (ok && g->field->type != RC_FIELD_CATEGORY && g->field->type != RC_FIELD_MULTI) {
-            rc_diag_error(d, ac->field.loc,
-                          "a distribution needs a category or multi field; '%s' is a %s field",
-                          g->field->name.s, type_name(g->field->type));
-            ok = false;
-        }
-        ok = check_by(g, src, d, a) && ok;
+    case RC_AGG_DISTINCT:
+    case RC_AGG_SUM:
+        ok = grouped_field(g, ac, src, d, a);
         break;
     case RC_AGG_LIKERT:
         ok = setup_likert(g, src, d, a);
-        break;
-    case RC_AGG_DISTINCT:
-        ok = need_field(g, src, d, a);
-        ok = check_by(g, src, d, a) && ok;
-        break;
-    case RC_AGG_SUM:
-        ok = need_field(g, src, d, a);
-        if (ok && !is_numeric(g->field)) {
-            rc_diag_error(d, ac->field.loc,
-                          "a sum needs a likert, integer or number field; '%s' is a %s field",
-                          g->field->name.s, type_name(g->field->type));
-            ok = false;
-        }
-        ok = check_by(g, src, d, a) && ok;
         break;
     case RC_AGG_ROWS:
         if (ac->fields.n == 0) { /* all fields of the source */

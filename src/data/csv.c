@@ -251,6 +251,16 @@ out:
 
 /* Checks the non-ASCII sequence at b[i]. Returns its length, 0 on error
  * (reported), or SIZE_MAX when the window ends inside it and more may come. */
+/* A cell of n bytes over RC_CSV_MAX_CELL is an error (a limit) at its start. */
+static bool too_long(parser *p, size_t n, unsigned line, size_t col)
+{
+    if (n <= RC_CSV_MAX_CELL) return false;
+    rc_diag_error(p->d, at(p, line, col), "cell is longer than %u bytes",
+                  (unsigned)RC_CSV_MAX_CELL);
+    p->st = RC_ERR_LIMIT;
+    return true;
+}
+
 static size_t check_utf8(parser *p, const char *b, size_t len, size_t i, bool eof, unsigned line,
                          size_t ls)
 {
@@ -334,12 +344,7 @@ static enum rec_result record(parser *p, cursor *cur, size_t start, bool eof, si
             bool doubled = false;
             for (;;) {
                 i = next_special(p, cur, i);
-                if (i - vstart > RC_CSV_MAX_CELL) {
-                    rc_diag_error(p->d, at(p, fline, col), "cell is longer than %u bytes",
-                                  (unsigned)RC_CSV_MAX_CELL);
-                    p->st = RC_ERR_LIMIT;
-                    return REC_ERROR;
-                }
+                if (too_long(p, i - vstart, fline, col)) return REC_ERROR;
                 if (i == len) {
                     if (!eof) return REC_MORE;
                     rc_diag_error(p->d, at(p, fline, col),
@@ -397,12 +402,7 @@ static enum rec_result record(parser *p, cursor *cur, size_t start, bool eof, si
                 if (n == 0) return REC_ERROR;
                 i += n;
             }
-            if (i - vstart > RC_CSV_MAX_CELL) {
-                rc_diag_error(p->d, at(p, line, col), "cell is longer than %u bytes",
-                              (unsigned)RC_CSV_MAX_CELL);
-                p->st = RC_ERR_LIMIT;
-                return REC_ERROR;
-            }
+            if (too_long(p, i - vstart, line, col)) return REC_ERROR;
             if (i == len) {
                 if (!eof) return REC_MORE;
             } else if (b[i] == '"') {

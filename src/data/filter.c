@@ -261,15 +261,8 @@ static const rc_filter *parse_test(lexer *x)
     for (size_t i = 0; i < src->nfields; i++)
         if (strcmp(src->fields[i].name.s, x->text) == 0) f = &src->fields[i];
     if (!f) {
-        const char **c = rc_arena_array(x->a, src->nfields ? src->nfields : 1, sizeof *c);
-        for (size_t i = 0; i < src->nfields; i++)
-            c[i] = src->fields[i].name.s;
-        const char *sug = rc_diag_suggest(x->text, c, src->nfields);
-        if (sug)
-            fail(x, x->start, "unknown field '%s' in source '%s' (did you mean '%s'?)", x->text,
-                 src->name.s, sug);
-        else
-            fail(x, x->start, "unknown field '%s' in source '%s'", x->text, src->name.s);
+        fail(x, x->start, "unknown field '%s' in source '%s'%s", x->text, src->name.s,
+             rc_config_field_hint(x->a, src, x->text, true));
         return NULL;
     }
     size_t fstart = x->start;
@@ -398,14 +391,22 @@ static const rc_filter *parse_unary(lexer *x)
     return x->failed ? NULL : r;
 }
 
-static const rc_filter *parse_and(lexer *x)
+/* The binary operators by precedence, loosest first: "or" joins "and"
+ * chains, which join unary terms. Both associate to the left. */
+static const struct {
+    const char *word;
+    fop kind;
+} binary_ops[] = {{"or", F_OR}, {"and", F_AND}};
+
+static const rc_filter *parse_binary(lexer *x, size_t level)
 {
-    const rc_filter *l = parse_unary(x);
-    while (l && kw(x, "and")) {
+    if (level == sizeof binary_ops / sizeof *binary_ops) return parse_unary(x);
+    const rc_filter *l = parse_binary(x, level + 1);
+    while (l && kw(x, binary_ops[level].word)) {
         next(x);
-        rc_filter *n = node(x, F_AND);
+        rc_filter *n = node(x, binary_ops[level].kind);
         n->l = l;
-        n->r = parse_unary(x);
+        n->r = parse_binary(x, level + 1);
         l = n->r ? n : NULL;
     }
     return l;
@@ -413,15 +414,7 @@ static const rc_filter *parse_and(lexer *x)
 
 static const rc_filter *parse_or(lexer *x)
 {
-    const rc_filter *l = parse_and(x);
-    while (l && kw(x, "or")) {
-        next(x);
-        rc_filter *n = node(x, F_OR);
-        n->l = l;
-        n->r = parse_and(x);
-        l = n->r ? n : NULL;
-    }
-    return l;
+    return parse_binary(x, 0);
 }
 
 rc_filter *rc_filter_compile(rc_arena *a, const rc_source_cfg *src, const rc_str *expr, rc_diag *d)

@@ -272,12 +272,6 @@ static const char *missing_code(const rc_field_rt *rt, const rc_field_cfg *f, co
     return NULL;
 }
 
-static const char *type_name(rc_field_type t)
-{
-    static const char *const names[] = {"category", "multi", "likert", "integer", "number", "text"};
-    return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
-}
-
 /* A NUL-terminated copy of s at *room. */
 static const char *copy(char **room, const char *s, size_t len)
 {
@@ -402,7 +396,7 @@ bool rc_value_parse_rt(rc_field_rt *rt, rc_arena *a, const rc_field_cfg *f, cons
         if (!ok) {
             rc_diag_error(d, loc, "'%s' is not %s (field '%s' is of type %s)", out->text,
                           f->type == RC_FIELD_INTEGER ? "a whole number" : "a number", f->name.s,
-                          type_name(f->type));
+                          rc_field_type_name(f->type));
             out->missing = true;
             return false;
         }

@@ -118,26 +118,15 @@ static void dump_str(FILE *out, const char *key, const char *s, size_t len)
     if (!s) return;
     fprintf(out, " %s\"", key);
     for (size_t i = 0; i < len; i++) {
+        static const char *const esc[128] = {
+            ['"'] = "\\\"", ['\\'] = "\\\\", ['\n'] = "\\n", ['\t'] = "\\t"};
         unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"':
-            fputs("\\\"", out);
-            break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        default:
-            if (c < 0x20 || c == 0x7f)
-                fprintf(out, "\\x%02x", c);
-            else
-                fputc(c, out);
-        }
+        if (c < 128 && esc[c])
+            fputs(esc[c], out);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(out, "\\x%02x", c);
+        else
+            fputc(c, out);
     }
     fputc('"', out);
 }
@@ -149,32 +138,19 @@ static void dump_attr(FILE *out, const char *key, const char *s)
 
 static const char *part_name(rc_part p)
 {
-    switch (p) {
-    case RC_PART_FRONT:
-        return "front";
-    case RC_PART_MAIN:
-        return "main";
-    case RC_PART_BACK:
-        return "back";
-    case RC_PART_ANNEX:
-        return "annex";
-    }
-    return "?";
+    static const char *const names[] = {[RC_PART_FRONT] = "front",
+                                        [RC_PART_MAIN] = "main",
+                                        [RC_PART_BACK] = "back",
+                                        [RC_PART_ANNEX] = "annex"};
+    return (unsigned)p < sizeof names / sizeof *names ? names[p] : "?";
 }
 
+/* NULL for RC_ALIGN_NONE: the dump leaves the attribute out. */
 static const char *align_name(rc_align al)
 {
-    switch (al) {
-    case RC_ALIGN_LEFT:
-        return "left";
-    case RC_ALIGN_CENTER:
-        return "center";
-    case RC_ALIGN_RIGHT:
-        return "right";
-    case RC_ALIGN_NONE:
-        break;
-    }
-    return NULL;
+    static const char *const names[] = {
+        [RC_ALIGN_LEFT] = "left", [RC_ALIGN_CENTER] = "center", [RC_ALIGN_RIGHT] = "right"};
+    return (unsigned)al < sizeof names / sizeof *names ? names[al] : NULL;
 }
 
 static void dump_node(const rc_node *n, FILE *out, int depth)

@@ -82,6 +82,16 @@ static double share_of(const rc_agg *g, size_t r, size_t c)
     return NAN;
 }
 
+/* A body row of aggregate g's table, opened by row r's label (dflt when
+ * the aggregate has no row labels). */
+static rc_node *labelled_row(rc_arena *a, const rc_agg *g, rc_node *t, size_t r, const char *dflt,
+                             rc_loc loc)
+{
+    rc_node *row = add_row(a, t, false, loc);
+    add_cell(a, row, g->row_label ? g->row_label[r] : dflt, RC_ALIGN_LEFT);
+    return row;
+}
+
 static void agg_distribution(rc_doc_state *st, const rc_agg *g, rc_node *t, rc_loc loc)
 {
     rc_arena *a = st->a;
@@ -101,8 +111,7 @@ static void agg_distribution(rc_doc_state *st, const rc_agg *g, rc_node *t, rc_l
         add_cell(a, h, word(st, RC_W_SHARE), RC_ALIGN_RIGHT);
     }
     for (size_t r = 0; r < g->nrows; r++) {
-        rc_node *row = add_row(a, t, false, loc);
-        add_cell(a, row, g->row_label ? g->row_label[r] : "", RC_ALIGN_LEFT);
+        rc_node *row = labelled_row(a, g, t, r, "", loc);
         for (size_t c = 0; c < g->ncols; c++) {
             add_cell(a, row, fmt(st, g->value[rc_agg_at(g, r, c)], "integer"), RC_ALIGN_RIGHT);
             add_cell(a, row, fmt(st, share_of(g, r, c), "percent"), RC_ALIGN_RIGHT);
@@ -121,8 +130,7 @@ static void agg_likert(rc_doc_state *st, const rc_agg *g, rc_node *t, rc_loc loc
     add_cell(a, h, word(st, RC_W_ANSWERED), RC_ALIGN_RIGHT);
     add_cell(a, h, word(st, RC_W_MEAN), RC_ALIGN_RIGHT);
     for (size_t r = 0; r < g->nrows; r++) {
-        rc_node *row = add_row(a, t, false, loc);
-        add_cell(a, row, g->row_label ? g->row_label[r] : "", RC_ALIGN_LEFT);
+        rc_node *row = labelled_row(a, g, t, r, "", loc);
         for (size_t c = 0; c < g->ncols; c++) {
             double sh = g->share ? g->share[rc_agg_at(g, r, c)]
                         : g->answered && g->answered[r] > 0
@@ -144,8 +152,7 @@ static void agg_value(rc_doc_state *st, const rc_agg *g, rc_node *t, rc_loc loc)
     add_cell(a, h, g->cfg && g->cfg->label.s ? g->cfg->label.s : word(st, RC_W_VALUE),
              RC_ALIGN_RIGHT);
     for (size_t r = 0; r < g->nrows; r++) {
-        rc_node *row = add_row(a, t, false, loc);
-        add_cell(a, row, g->row_label ? g->row_label[r] : word(st, RC_W_ALL), RC_ALIGN_LEFT);
+        rc_node *row = labelled_row(a, g, t, r, word(st, RC_W_ALL), loc);
         add_cell(a, row, g->ncols ? fmt(st, g->value[rc_agg_at(g, r, 0)], "auto") : "",
                  RC_ALIGN_RIGHT);
     }
@@ -181,21 +188,14 @@ static void table_from_agg(rc_doc_state *st, const rc_table_cfg *tc, rc_node *t)
         return;
     }
     rc_loc loc = tc->aggregate.loc;
-    switch (g->kind) {
-    case RC_AGG_ROWS:
-        agg_rows(st, g, t, loc);
-        break;
-    case RC_AGG_DISTRIBUTION:
-        agg_distribution(st, g, t, loc);
-        break;
-    case RC_AGG_LIKERT:
-        agg_likert(st, g, t, loc);
-        break;
-    case RC_AGG_DISTINCT:
-    case RC_AGG_SUM:
-        agg_value(st, g, t, loc);
-        break;
-    }
+    /* each kind's table */
+    static void (*const fill[RC_AGG_ROWS + 1])(rc_doc_state *, const rc_agg *, rc_node *,
+                                               rc_loc) = {[RC_AGG_ROWS] = agg_rows,
+                                                          [RC_AGG_DISTRIBUTION] = agg_distribution,
+                                                          [RC_AGG_LIKERT] = agg_likert,
+                                                          [RC_AGG_DISTINCT] = agg_value,
+                                                          [RC_AGG_SUM] = agg_value};
+    if ((unsigned)g->kind <= RC_AGG_ROWS) fill[g->kind](st, g, t, loc);
 }
 
 /* ---- the data-quality table of a source ----------------------------------- */

@@ -147,6 +147,8 @@ static rc_loc off_loc(cursor *cu, size_t off)
 
 typedef rc_strbuf obuf;
 
+#define FORMATS "integer, number:N, percent, percent:N, floor:N or ceil:N"
+
 static void trim(const char **s, size_t *len)
 {
     while (*len && (**s == ' ' || **s == '\t')) {
@@ -220,6 +222,25 @@ static bool parse_ph(rc_doc_state *st, const char *in, size_t len, rc_loc loc, p
     return true;
 }
 
+/* Writes v in format fmt into out; an unknown format is an error at the
+ * placeholder (of an aggregate cell when cell, else of a metric). */
+static bool put_formatted(rc_doc_state *st, const ph *p, double v, const char *fmt, bool cell,
+                          obuf *out)
+{
+    if (!rc_format_valid(fmt)) {
+        if (cell)
+            rc_diag_error(st->d, p->loc, "unknown format '%s' in '{{%s}}' (expected %s)", fmt,
+                          p->name, FORMATS);
+        else
+            rc_diag_error(st->d, p->loc, "unknown format '%s' for metric '%s' (expected %s)", fmt,
+                          p->name, FORMATS);
+        return false;
+    }
+    char buf[128];
+    rc_strbuf_put(out, buf, rc_format_value(st->loc, v, fmt, buf, sizeof buf));
+    return true;
+}
+
 /* Formats a metric placeholder into out; reports and returns false on error. */
 static bool metric_text(rc_doc_state *st, const ph *p, obuf *out)
 {
@@ -227,17 +248,7 @@ static bool metric_text(rc_doc_state *st, const ph *p, obuf *out)
         double v;
         const char *dflt;
         if (!rc_doc_aggref(st, p->name, p->loc, &v, &dflt)) return false;
-        const char *fmt = p->format ? p->format : dflt;
-        if (!rc_format_valid(fmt)) {
-            rc_diag_error(st->d, p->loc,
-                          "unknown format '%s' in '{{%s}}' (expected integer, number:N, "
-                          "percent, percent:N, floor:N or ceil:N)",
-                          fmt, p->name);
-            return false;
-        }
-        char buf[128];
-        rc_strbuf_put(out, buf, rc_format_value(st->loc, v, fmt, buf, sizeof buf));
-        return true;
+        return put_formatted(st, p, v, p->format ? p->format : dflt, true, out);
     }
     const rc_metric_value *mv = find_metric(st, p->name);
     if (!mv) {
@@ -252,17 +263,7 @@ static bool metric_text(rc_doc_state *st, const ph *p, obuf *out)
     const char *fmt = p->format;
     if (!fmt && mv->cfg && mv->cfg->format.s) fmt = mv->cfg->format.s;
     if (!fmt) fmt = "auto";
-    if (!rc_format_valid(fmt)) {
-        rc_diag_error(st->d, p->loc,
-                      "unknown format '%s' for metric '%s' (expected integer, number:N, "
-                      "percent, percent:N, floor:N or ceil:N)",
-                      fmt, p->name);
-        return false;
-    }
-    char buf[128];
-    size_t n = rc_format_value(st->loc, mv->value, fmt, buf, sizeof buf);
-    rc_strbuf_put(out, buf, n);
-    return true;
+    return put_formatted(st, p, mv->value, fmt, false, out);
 }
 
 /* Emits out as a TEXT node (if not empty) and resets it. */

@@ -353,8 +353,9 @@ static void pie_chart(lx *x, const rc_chart *c, double w, double h)
 
 /* ---- tiles ------------------------------------------------------------------- */
 
-static void tiles(lx *x, const rc_chart *c, double w)
+static void tiles(lx *x, const rc_chart *c, double w, double h)
 {
+    (void)h; /* tiles take the height they need */
     size_t cols = c->ntiles <= 4 ? c->ntiles : 3;
     if (!cols) return;
     const double gap = 8, th = 64;
@@ -480,20 +481,12 @@ void lx_chart(lx *x, const rc_chart *c, double w)
 {
     double h = rc_chart_height(c, w);
     if (!(h > 0) || !isfinite(h)) h = 150;
-    switch (rc_chart_family_of(c->type)) {
-    case RC_FAMILY_BARS:
-        bar_chart(x, c, w, h);
-        break;
-    case RC_FAMILY_PIE:
-        pie_chart(x, c, w, h);
-        break;
-    case RC_FAMILY_TILES:
-        tiles(x, c, w);
-        break;
-    case RC_FAMILY_PAIRINGS:
-        pairings(x, c, w, h);
-        break;
-    case RC_FAMILY_NONE:
-        break;
-    }
+    /* each family's picture */
+    static void (*const draw[RC_FAMILY_NONE])(lx *, const rc_chart *, double,
+                                              double) = {[RC_FAMILY_BARS] = bar_chart,
+                                                         [RC_FAMILY_PIE] = pie_chart,
+                                                         [RC_FAMILY_TILES] = tiles,
+                                                         [RC_FAMILY_PAIRINGS] = pairings};
+    rc_chart_family f = rc_chart_family_of(c->type);
+    if (f < RC_FAMILY_NONE) draw[f](x, c, w, h);
 }

@@ -17,22 +17,21 @@ static void caption(lx *x, const char *text)
     lx_str(x, text ? text : "");
 }
 
+/* \rcsource{Word: text}, when there is a text. */
+static void source_line(lx *x, rc_word w, const char *text)
+{
+    if (!text || !*text) return;
+    lx_puts(x, "\\rcsource{");
+    lx_str(x, lx_word(x, w));
+    lx_puts(x, ": ");
+    lx_str(x, text);
+    lx_puts(x, "}\n");
+}
+
 static void source_lines(lx *x, const rc_node *n)
 {
-    if (n->note && *n->note) {
-        lx_puts(x, "\\rcsource{");
-        lx_str(x, lx_word(x, RC_W_NOTE));
-        lx_puts(x, ": ");
-        lx_str(x, n->note);
-        lx_puts(x, "}\n");
-    }
-    if (n->source_line && *n->source_line) {
-        lx_puts(x, "\\rcsource{");
-        lx_str(x, lx_word(x, RC_W_SOURCE));
-        lx_puts(x, ": ");
-        lx_str(x, n->source_line);
-        lx_puts(x, "}\n");
-    }
+    source_line(x, RC_W_NOTE, n->note);
+    source_line(x, RC_W_SOURCE, n->source_line);
 }
 
 static int number_before(const char *number)
@@ -203,6 +202,17 @@ static void label_of(lx *x, const rc_node *n)
     lx_puts(x, "}");
 }
 
+/* OPEN caption } label END: a declared table's caption, in a box
+ * (\captionof) or a longtable (\caption). */
+static void table_caption(lx *x, const rc_node *n, const char *open, const char *end)
+{
+    lx_puts(x, open);
+    caption(x, n->caption);
+    lx_puts(x, "}");
+    label_of(x, n);
+    lx_puts(x, end);
+}
+
 void lx_table(lx *x, const rc_node *n)
 {
     size_t ncols = table_cols(n);
@@ -215,13 +225,7 @@ void lx_table(lx *x, const rc_node *n)
     lx_puts(x, ncols > 10 ? "\n{\\scriptsize\\setlength{\\tabcolsep}{2pt}\n" : "\n{\\small\n");
     if (declared) lx_printf(x, "\\setcounter{table}{%d}\n", number_before(n->number));
     if (x->in_box) {
-        if (declared) {
-            lx_puts(x, "\\captionof{table}{");
-            caption(x, n->caption);
-            lx_puts(x, "}");
-            label_of(x, n);
-            lx_puts(x, "\n");
-        }
+        if (declared) table_caption(x, n, "\\captionof{table}{", "\n");
         lx_puts(x, "\\noindent\\begin{tabularx}{\\linewidth}");
         spec(x, c, ncols, true);
         if (has_head)
@@ -233,13 +237,7 @@ void lx_table(lx *x, const rc_node *n)
     } else {
         lx_puts(x, "\\begin{longtable}");
         spec(x, c, ncols, false);
-        if (declared) {
-            lx_puts(x, "\\caption{");
-            caption(x, n->caption);
-            lx_puts(x, "}");
-            label_of(x, n);
-            lx_puts(x, "\\\\\n");
-        }
+        if (declared) table_caption(x, n, "\\caption{", "\\\\\n");
         if (has_head) {
             head_rows(x, n, ncols, false);
             lx_puts(x, "\\endfirsthead\n");

@@ -114,69 +114,40 @@ static void info_date(rc_pdf *p, const char *key, const char *v)
 
 /* ---- XMP ---- */
 
-typedef struct xbuf {
-    rc_arena *a;
-    char *s;
-    size_t n, cap;
-} xbuf;
-
-static void xput(xbuf *b, const char *s, size_t k)
-{
-    if (b->n + k + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : 4096;
-        while (nc < b->n + k + 1)
-            nc *= 2;
-        b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
-        b->cap = nc;
-    }
-    memcpy(b->s + b->n, s, k);
-    b->n += k;
-    b->s[b->n] = '\0';
-}
-
-static void xs(xbuf *b, const char *s)
-{
-    xput(b, s, strlen(s));
-}
-
 /* XML character data: & < > escaped (values never hold C0 controls: they
  * come through rc_pdf_text). */
-static void xesc(xbuf *b, const char *s)
+static void xesc(rc_strbuf *b, const char *s)
 {
     for (; *s; s++) {
-        if (*s == '&')
-            xs(b, "&amp;");
-        else if (*s == '<')
-            xs(b, "&lt;");
-        else if (*s == '>')
-            xs(b, "&gt;");
+        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : NULL;
+        if (e)
+            rc_strbuf_puts(b, e);
         else
-            xput(b, s, 1);
+            rc_strbuf_put(b, s, 1);
     }
 }
 
-static void xalt(xbuf *b, const char *tag, const char *v)
+/* "   <tag>OPEN value CLOSE</tag>": a simple property (open and close empty)
+ * or a language alternative (rdf:Alt). Nothing when v is NULL. */
+static void xprop(rc_strbuf *b, const char *tag, const char *open, const char *v, const char *close)
 {
     if (!v) return;
-    xs(b, "   <");
-    xs(b, tag);
-    xs(b, "><rdf:Alt><rdf:li xml:lang=\"x-default\">");
-    xesc(b, v);
-    xs(b, "</rdf:li></rdf:Alt></");
-    xs(b, tag);
-    xs(b, ">\n");
+    const char *parts[] = {"   <", tag, ">", open, NULL, close, "</", tag, ">\n"};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        if (parts[i])
+            rc_strbuf_puts(b, parts[i]);
+        else
+            xesc(b, v);
 }
 
-static void xsimple(xbuf *b, const char *tag, const char *v)
+static void xalt(rc_strbuf *b, const char *tag, const char *v)
 {
-    if (!v) return;
-    xs(b, "   <");
-    xs(b, tag);
-    xs(b, ">");
-    xesc(b, v);
-    xs(b, "</");
-    xs(b, tag);
-    xs(b, ">\n");
+    xprop(b, tag, "<rdf:Alt><rdf:li xml:lang=\"x-default\">", v, "</rdf:li></rdf:Alt>");
+}
+
+static void xsimple(rc_strbuf *b, const char *tag, const char *v)
+{
+    xprop(b, tag, "", v, "");
 }
 
 /* The XMP packet (ISO 16684-1). pdfuaid is not one of the schemas PDF/A-2
@@ -184,53 +155,54 @@ static void xsimple(xbuf *b, const char *tag, const char *v)
  * 6.6.2.3.3). */
 static char *xmp(rc_pdf *p, const meta *m, size_t *len)
 {
-    xbuf b = {.a = p->a};
-    xs(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-           "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-           " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-           "  <rdf:Description rdf:about=\"\"\n"
-           "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
-           "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
-           "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
-           "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
-           "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"\n"
-           "    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n"
-           "    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n"
-           "    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n");
-    xs(&b, "   <pdfaid:part>2</pdfaid:part>\n"
-           "   <pdfaid:conformance>A</pdfaid:conformance>\n"
-           "   <pdfuaid:part>1</pdfuaid:part>\n");
-    xs(&b, "   <dc:format>application/pdf</dc:format>\n");
+    rc_strbuf b = {.a = p->a};
+    rc_strbuf_puts(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                       "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                       " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                       "  <rdf:Description rdf:about=\"\"\n"
+                       "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                       "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+                       "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+                       "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
+                       "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"\n"
+                       "    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n"
+                       "    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n"
+                       "    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n");
+    rc_strbuf_puts(&b, "   <pdfaid:part>2</pdfaid:part>\n"
+                       "   <pdfaid:conformance>A</pdfaid:conformance>\n"
+                       "   <pdfuaid:part>1</pdfuaid:part>\n");
+    rc_strbuf_puts(&b, "   <dc:format>application/pdf</dc:format>\n");
     xalt(&b, "dc:title", m->title);
     if (m->author) {
-        xs(&b, "   <dc:creator><rdf:Seq><rdf:li>");
+        rc_strbuf_puts(&b, "   <dc:creator><rdf:Seq><rdf:li>");
         xesc(&b, m->author);
-        xs(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
+        rc_strbuf_puts(&b, "</rdf:li></rdf:Seq></dc:creator>\n");
     }
     xalt(&b, "dc:description", m->subject);
-    xs(&b, "   <dc:language><rdf:Bag><rdf:li>");
+    rc_strbuf_puts(&b, "   <dc:language><rdf:Bag><rdf:li>");
     xesc(&b, m->lang);
-    xs(&b, "</rdf:li></rdf:Bag></dc:language>\n");
+    rc_strbuf_puts(&b, "</rdf:li></rdf:Bag></dc:language>\n");
     xsimple(&b, "pdf:Keywords", m->keywords);
     xsimple(&b, "pdf:Producer", m->producer);
     xsimple(&b, "xmp:CreatorTool", m->creator);
     xsimple(&b, "xmp:CreateDate", m->xmp_date);
     xsimple(&b, "xmp:ModifyDate", m->xmp_date);
     xsimple(&b, "xmp:MetadataDate", m->xmp_date);
-    xs(&b, "   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
-           "    <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n"
-           "    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/"
-           "</pdfaSchema:namespaceURI>\n"
-           "    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
-           "    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n"
-           "     <pdfaProperty:name>part</pdfaProperty:name>\n"
-           "     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
-           "     <pdfaProperty:category>internal</pdfaProperty:category>\n"
-           "     <pdfaProperty:description>Indicates, which part of ISO 14289 standard is "
-           "followed</pdfaProperty:description>\n"
-           "    </rdf:li></rdf:Seq></pdfaSchema:property>\n"
-           "   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n");
-    xs(&b, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>");
+    rc_strbuf_puts(
+        &b, "   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
+            "    <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n"
+            "    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/"
+            "</pdfaSchema:namespaceURI>\n"
+            "    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
+            "    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n"
+            "     <pdfaProperty:name>part</pdfaProperty:name>\n"
+            "     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
+            "     <pdfaProperty:category>internal</pdfaProperty:category>\n"
+            "     <pdfaProperty:description>Indicates, which part of ISO 14289 standard is "
+            "followed</pdfaProperty:description>\n"
+            "    </rdf:li></rdf:Seq></pdfaSchema:property>\n"
+            "   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n");
+    rc_strbuf_puts(&b, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>");
     *len = b.n;
     return b.s;
 }

@@ -95,22 +95,15 @@ static lxw_color_t palette(const rc_doc *doc, size_t i)
 
 static uint8_t excel_type(rc_chart_type t)
 {
-    switch (t) {
-    case RC_CHART_HBAR:
-        return LXW_CHART_BAR;
-    case RC_CHART_STACKED:
-        return LXW_CHART_COLUMN_STACKED;
-    case RC_CHART_LIKERT:
-        return LXW_CHART_BAR_STACKED_PERCENT;
-    case RC_CHART_PIE:
-        return LXW_CHART_PIE;
-    case RC_CHART_DOUGHNUT:
-        return LXW_CHART_DOUGHNUT;
-    case RC_CHART_BAR:
-    case RC_CHART_GROUPED:
-    default:
-        return LXW_CHART_COLUMN;
-    }
+    /* bar, grouped and any other: columns (0 in the table) */
+    static const uint8_t types[RC_CHART_TYPE_COUNT] = {
+        [RC_CHART_HBAR] = LXW_CHART_BAR,
+        [RC_CHART_STACKED] = LXW_CHART_COLUMN_STACKED,
+        [RC_CHART_LIKERT] = LXW_CHART_BAR_STACKED_PERCENT,
+        [RC_CHART_PIE] = LXW_CHART_PIE,
+        [RC_CHART_DOUGHNUT] = LXW_CHART_DOUGHNUT};
+    uint8_t x = (unsigned)t < RC_CHART_TYPE_COUNT ? types[t] : 0;
+    return x ? x : LXW_CHART_COLUMN;
 }
 
 static double share_at(const rc_agg *g, size_t r, size_t c)

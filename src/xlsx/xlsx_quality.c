@@ -12,12 +12,6 @@
 #include "rc/data.h"
 #include "rc/util.h"
 
-static const char *type_name(rc_field_type t)
-{
-    static const char *const n[] = {"category", "multi", "likert", "integer", "number", "text"};
-    return (unsigned)t < sizeof n / sizeof n[0] ? n[t] : "";
-}
-
 static const char *where(rc_arena *a, const rc_field_quality *q)
 {
     for (int r = 0; r < RC_DROP_COUNT; r++)
@@ -61,7 +55,7 @@ void rc_xlsx_quality_sheet(rc_xw *x, const rc_doc *doc)
             const rc_field_cfg *f = &sd->cfg->fields[k];
             const rc_field_quality *q = &sd->quality[k];
             const char *col = f->column.s ? f->column.s : f->name.s;
-            const char *txt[] = {sd->cfg->name.s, f->name.s, col, type_name(f->type)};
+            const char *txt[] = {sd->cfg->name.s, f->name.s, col, rc_field_type_name(f->type)};
             for (uint32_t j = 0; j < 4; j++) {
                 rc_xw_str(x, ws, r, j, txt[j], NULL);
                 w[j] = rc_xw_fit(w[j], txt[j]);

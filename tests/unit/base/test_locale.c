@@ -39,8 +39,9 @@ static void tables_complete(void **state)
         assert_true(strlen(l->decimal) > 0);
         assert_string_not_equal(l->decimal, l->thousands);
         for (int w = 0; w < RC_W_COUNT_WORDS; w++) {
-            if (!l->words[w]) fail_msg("locale %s: word %d is NULL", l->lang, w);
-            assert_true(strlen(l->words[w]) > 0);
+            const char *s = rc_locale_own_word(l, (rc_word)w);
+            if (!s) fail_msg("locale %s: word %d is NULL", l->lang, w);
+            assert_true(strlen(s) > 0);
         }
         for (int m = 0; m < 12; m++)
             assert_non_null(l->months[m]);

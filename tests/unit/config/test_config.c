@@ -620,6 +620,26 @@ static void test_type_names(void **state)
     assert_string_equal(rc_field_type_name(RC_FIELD_TEXT), "text");
     assert_string_equal(rc_chart_type_name(RC_CHART_HBAR), "hbar");
     assert_string_equal(rc_chart_type_name(RC_CHART_PAIRINGS), "pairings");
+    assert_string_equal(rc_agg_kind_name(RC_AGG_DISTRIBUTION), "distribution");
+    assert_string_equal(rc_agg_kind_name(RC_AGG_ROWS), "rows");
+    assert_string_equal(rc_agg_kind_name((rc_agg_kind)99), "?");
+    assert_string_equal(rc_chart_type_name(RC_CHART_TYPE_COUNT), "?");
+}
+
+/* The suggestion after "unknown field": both spellings, and none when no
+ * field name is close. */
+static void test_field_hint(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    rc_field_cfg f[2] = {{.name = {.s = "continent"}}, {.name = {.s = "relevance"}}};
+    rc_source_cfg src = {.fields = f, .nfields = 2};
+    assert_string_equal(rc_config_field_hint(a, &src, "contnent", true),
+                        " (did you mean 'continent'?)");
+    assert_string_equal(rc_config_field_hint(a, &src, "relevanse", false),
+                        "; did you mean 'relevance'?");
+    assert_string_equal(rc_config_field_hint(a, &src, "zzzzzzzz", true), "");
+    rc_arena_free(a);
 }
 
 /* ---- bad inputs: exact diagnostics ---- */
@@ -1032,6 +1052,7 @@ int main(void)
         T(test_long_lines),
         T(test_bom_and_crlf),
         T(test_type_names),
+        T(test_field_hint),
         T(test_unknown_key),
         T(test_duplicate_key),
         T(test_indented_key_after_header),
