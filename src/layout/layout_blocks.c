@@ -42,7 +42,19 @@ static void check_glyphs(lo *L, rc_font_id f, const char *s, size_t len)
     char list[256];
     size_t ll = 0, count = 0, first = SIZE_MAX;
     list[0] = 0;
+    uint64_t *ok = L->ascii_ok[f];
     for (size_t i = 0; i < len;) {
+        /* ASCII, most of the text: each code looked up once per face */
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80 && (b <= 0x20 || ok[b >> 6] >> (b & 63) & 1)) {
+            i++;
+            continue;
+        }
+        if (b < 0x80 && rc_font_has_glyph(font, b)) {
+            ok[b >> 6] |= (uint64_t)1 << (b & 63);
+            i++;
+            continue;
+        }
         uint32_t cp = 0;
         size_t k = rc_utf8_decode(s + i, len - i, &cp);
         if (!k) {
