@@ -461,6 +461,11 @@ static bool spare_word(const pb *p, size_t w0, size_t w1)
  * and/or character splitting. */
 static void emit_word(pb *p, size_t w0, size_t w1, bool hyph, bool split_long)
 {
+    if (w1 == w0 + 1 && !hyph && !split_long) { /* the first pass's usual word: one box */
+        const tok *t = &p->toks.v[w0];
+        push_box(p, t->run, t->start, t->end, t->width, t->anchor);
+        return;
+    }
     double total = 0;
     size_t bytes = 0, hend = w1; /* hyphenate up to the first nobreak piece */
     for (size_t i = w0; i < w1; i++) {
