@@ -500,7 +500,7 @@ static void emit_word(pb *p, size_t w0, size_t w1, bool hyph, bool split_long)
                 SPUSH(p->hpts, pts[k]);
         } else {
             npts = w->hn;
-            memcpy(pts, p->hpts.v + w->hoff, npts * sizeof *pts);
+            if (npts) memcpy(pts, p->hpts.v + w->hoff, npts * sizeof *pts);
         }
         if (npts && p->strict && spare_word(p, w0, w1)) {
             npts = 0;
