@@ -72,6 +72,8 @@ typedef struct rc_frag {
     const char *text; /* UTF-8, may include a trailing hyphen from the arena */
     size_t len;
     const char *link_dest, *link_uri, *anchor;
+    bool space_next; /* text[len] is a ' ' of the same source text: a word and its
+                      * following space are drawn from the source, not a copy */
 } rc_frag;
 
 typedef struct rc_line {

@@ -42,7 +42,19 @@ static void check_glyphs(lo *L, rc_font_id f, const char *s, size_t len)
     char list[256];
     size_t ll = 0, count = 0, first = SIZE_MAX;
     list[0] = 0;
+    uint64_t *ok = L->ascii_ok[f];
     for (size_t i = 0; i < len;) {
+        /* ASCII, most of the text: each code looked up once per face */
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80 && (b <= 0x20 || ok[b >> 6] >> (b & 63) & 1)) {
+            i++;
+            continue;
+        }
+        if (b < 0x80 && rc_font_has_glyph(font, b)) {
+            ok[b >> 6] |= (uint64_t)1 << (b & 63);
+            i++;
+            continue;
+        }
         uint32_t cp = 0;
         size_t k = rc_utf8_decode(s + i, len - i, &cp);
         if (!k) {
@@ -212,9 +224,24 @@ void lo_emit_para(lo *L, const lo_ctx *c, const rc_para *p, double x, double lea
     for (size_t i = 0; i < L->notes.n; i++)
         L->notes.v[i]->parent = tag;
     L->notes.n = 0;
-    lo_item *lines = rc_arena_array(L->a, n, sizeof *lines);
+    /* the line each footnote reference's anchor is on (the first if none) */
+    size_t nrefs = L->out.refs.n, *ref_line = NULL;
+    if (nrefs) {
+        ref_line = rc_arena_array(L->a, nrefs, sizeof *ref_line);
+        for (size_t i = 0; i < nrefs; i++) {
+            size_t k = 0;
+            while (k < n && !line_has_anchor(&p->lines[k], L->out.refs.v[i].anchor))
+                k++;
+            ref_line[i] = k < n ? k : 0;
+        }
+    }
+    /* A unit keeps its lines as kids; otherwise each line is built here and
+     * copied into the item list, with no array of them in the arena (a
+     * document's worth of lines is a few hundred page faults). */
+    lo_item *lines = c->units ? rc_arena_array(L->a, n, sizeof *lines) : NULL;
     for (size_t k = 0; k < n; k++) {
-        lo_item *it = &lines[k];
+        lo_item one = {0};
+        lo_item *it = lines ? &lines[k] : &one;
         it->kind = LO_LINE;
         it->h = leading;
         it->x = x;
@@ -226,33 +253,29 @@ void lo_emit_para(lo *L, const lo_ctx *c, const rc_para *p, double x, double lea
         it->brk = k == 0 || (k >= 2 && n - k >= 2 && !p->lines[k - 1].hyphenated);
         it->span = c->span;
         it->tag = tag;
-    }
-    if (L->mark.text) {
-        lines[0].mark = L->mark.text;
-        lines[0].mark_x = L->mark.x;
-        lines[0].mark_size = L->mark.size;
-        lines[0].mark_rise = L->mark.rise;
-        lines[0].mark_font = L->mark.font;
-        lines[0].mark_colour = L->mark.colour;
-        lines[0].mark_tag = L->mark.tag;
-        L->mark.text = NULL;
-    }
-    lines[0].dest = dest;
-    for (size_t i = 0; i < L->out.refs.n; i++) {
-        size_t k = 0;
-        while (k < n && !line_has_anchor(&p->lines[k], L->out.refs.v[i].anchor))
-            k++;
-        lo_add_fn(L, &lines[k < n ? k : 0], L->out.refs.v[i].fn);
+        if (k == 0) {
+            if (L->mark.text) {
+                it->mark = L->mark.text;
+                it->mark_x = L->mark.x;
+                it->mark_size = L->mark.size;
+                it->mark_rise = L->mark.rise;
+                it->mark_font = L->mark.font;
+                it->mark_colour = L->mark.colour;
+                it->mark_tag = L->mark.tag;
+                L->mark.text = NULL;
+            }
+            it->dest = dest;
+        }
+        for (size_t i = 0; i < nrefs; i++)
+            if (ref_line[i] == k) lo_add_fn(L, it, L->out.refs.v[i].fn);
+        if (!lines) lo_push(L, *it);
     }
     L->out.refs.n = 0;
-    if (c->units) {
+    if (lines) {
         lo_items kids = {lines, n, n};
         lo_item u = lo_unit_of(L, &kids, x, c->w);
         u.span = c->span;
         lo_push(L, u);
-    } else {
-        for (size_t k = 0; k < n; k++)
-            lo_push(L, lines[k]);
     }
 }
 

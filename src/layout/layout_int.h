@@ -204,6 +204,7 @@ struct lo {
     rc_loc cur_loc;           /* source of the text being collected */
     bool cur_exact;           /* cur_loc is the first byte of that text */
     RC_VEC(uint32_t) missing; /* code points already reported missing */
+    uint64_t ascii_ok[RC_FONT_COUNT][2]; /* check_glyphs: ASCII codes known to have a glyph */
     /* marker (bullet, item number, footnote number) for the next line set */
     struct lo_mark {
         const char *text;

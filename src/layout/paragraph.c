@@ -50,6 +50,11 @@ typedef struct tok {
     uint8_t kind;
     bool brk_after; /* T_SEG ends with an explicit hyphen, dash or slash */
     bool nobreak;   /* T_SEG comes from a nobreak run */
+    /* first T_SEG of a word: its hyphenation points (with the exceptions
+     * applied), found once per paragraph and kept for every later pass */
+    bool hdone;
+    uint8_t hn;
+    uint32_t hoff; /* into pb.hpts */
 } tok;
 
 /* Scratch vectors live only during one rc_para_set call, so they come from
@@ -96,6 +101,7 @@ typedef struct pb {
     SVEC(rc_lb_item) it;
     SVEC(meta) m;
     SVEC(size_t) br;
+    SVEC(size_t) hpts; /* hyphenation points of the words (tok.hoff, tok.hn) */
     double rcap;  /* largest ratio keeping every gap within its cap */
     double minw;  /* narrowest line */
     bool strict;  /* hyphenation pass: skip proper names, bold runs, ragged text */
@@ -130,15 +136,6 @@ static double range_width(const pb *p, uint32_t run, size_t s, size_t e)
     return rc_font_text_width(f, p->runs[run].text + s, e - s, p->runs[run].size);
 }
 
-/* Width of the piece [s, e) of a word that starts at t0: the difference of
- * the shaped prefixes, so the pieces of a word add up to the word's width
- * (the kerning across a hyphenation point belongs to the piece before). */
-static double piece_width(const pb *p, uint32_t run, size_t t0, size_t s, size_t e)
-{
-    double w = range_width(p, run, t0, e);
-    return s > t0 ? w - range_width(p, run, t0, s) : w;
-}
-
 /* --- tokens ---------------------------------------------------------------- */
 
 static bool is_space(uint32_t c)
@@ -154,6 +151,13 @@ static bool is_dash_break(uint32_t c)
 static bool wordish(uint32_t c)
 {
     return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c >= 0xC0;
+}
+
+/* An ASCII character that only continues a word: not a space, a control
+ * character or a break after it ('-', '/'). */
+static bool plain_ascii(unsigned char c)
+{
+    return c > 0x20 && c < 0x7F && c != '-' && c != '/';
 }
 
 static void push_tok(pb *p, tkind k, uint32_t run, uint32_t s, uint32_t e)
@@ -176,10 +180,24 @@ static void tokenize(pb *p, size_t nruns)
         const rc_run *run = &p->runs[r];
         uint32_t ri = (uint32_t)r;
         if (run->anchor) anchor = run->anchor;
+        /* advances are summed only for a run without a font: a word with
+         * one gets its shaped width below */
+        bool nominal = font_of(p, ri) == NULL;
         const char *t = run->text;
         size_t len = t ? run->len : 0, i = 0;
         long seg = -1; /* open T_SEG token index */
         while (i < len) {
+            if (seg >= 0 && !nominal) { /* the rest of a word's plain ASCII at once */
+                size_t j = i;
+                while (j < len && plain_ascii((unsigned char)t[j]))
+                    j++;
+                if (j > i) {
+                    p->toks.v[seg].end = (uint32_t)j;
+                    word_cps += j - i;
+                    i = j;
+                    continue;
+                }
+            }
             uint32_t c = (unsigned char)t[i];
             size_t k = 1;
             if (c >= 0x80 && (k = rc_utf8_decode(t + i, len - i, &c)) == 0) {
@@ -228,7 +246,7 @@ static void tokenize(pb *p, size_t nruns)
             }
             tok *tk = &p->toks.v[seg];
             tk->end = (uint32_t)(i + k);
-            tk->width += adv(p, ri, c);
+            if (nominal) tk->width += adv(p, ri, c);
             word_cps++;
             i += k;
             if (!run->nobreak && is_dash_break(c) && word_cps >= 3 && i < len) {
@@ -343,6 +361,12 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
     const char *txt = p->runs[t->run].text;
     double hw = adv(p, t->run, '-');
     uint32_t s = t->start, at = t->start;
+    /* A piece's width is the difference of the shaped prefixes of the word
+     * token, so the pieces add up to the token's width (the kerning across a
+     * hyphenation point belongs to the piece before). pre is the prefix
+     * [t->start, s): the longer prefix of one piece is the shorter one of
+     * the next, so each prefix is measured once. */
+    double pre = 0;
     while (at < t->end) {
         /* next candidate boundary */
         if (split) {
@@ -361,7 +385,9 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
         if (at >= t->end) break;
         bool hy = has_point(pts, npts, base + (at - t->start));
         if (!hy && !split) continue;
-        push_box(p, t->run, s, at, piece_width(p, t->run, t->start, s, at), anchor);
+        double w_at = range_width(p, t->run, t->start, at);
+        push_box(p, t->run, s, at, s > t->start ? w_at - pre : w_at, anchor);
+        pre = w_at;
         anchor = NULL;
         if (hy)
             push_break(p, t->run, HYPH_PENALTY, true, hw, K_PEN_HYPH);
@@ -369,7 +395,7 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
             push_break(p, t->run, SPLIT_PENALTY, false, 0, K_PEN_PLAIN);
         s = at;
     }
-    double w = s == t->start ? t->width : piece_width(p, t->run, t->start, s, t->end);
+    double w = s == t->start ? t->width : range_width(p, t->run, t->start, t->end) - pre;
     push_box(p, t->run, s, t->end, w, anchor);
 }
 
@@ -435,6 +461,11 @@ static bool spare_word(const pb *p, size_t w0, size_t w1)
  * and/or character splitting. */
 static void emit_word(pb *p, size_t w0, size_t w1, bool hyph, bool split_long)
 {
+    if (w1 == w0 + 1 && !hyph && !split_long) { /* the first pass's usual word: one box */
+        const tok *t = &p->toks.v[w0];
+        push_box(p, t->run, t->start, t->end, t->width, t->anchor);
+        return;
+    }
     double total = 0;
     size_t bytes = 0, hend = w1; /* hyphenate up to the first nobreak piece */
     for (size_t i = w0; i < w1; i++) {
@@ -446,20 +477,31 @@ static void emit_word(pb *p, size_t w0, size_t w1, bool hyph, bool split_long)
     size_t pts[MAX_HYPH_WORD / 2];
     size_t npts = 0;
     if (hyph && hend > w0 && bytes <= MAX_HYPH_WORD && p->hyph) {
-        /* A word may span runs ("**spec**ialisation"): hyphenate the joined
-         * text; a footnote mark (nobreak) after it does not count. */
-        char buf[MAX_HYPH_WORD];
-        size_t bl = 0;
-        for (size_t i = w0; i < hend; i++) {
-            const tok *t = &p->toks.v[i];
-            memcpy(buf + bl, p->runs[t->run].text + t->start, t->end - t->start);
-            bl += t->end - t->start;
+        tok *w = &p->toks.v[w0];
+        if (!w->hdone) { /* the first hyphenating pass: the later ones reuse it */
+            /* A word may span runs ("**spec**ialisation"): hyphenate the
+             * joined text; a footnote mark (nobreak) after it does not count. */
+            char buf[MAX_HYPH_WORD];
+            size_t bl = 0;
+            for (size_t i = w0; i < hend; i++) {
+                const tok *t = &p->toks.v[i];
+                memcpy(buf + bl, p->runs[t->run].text + t->start, t->end - t->start);
+                bl += t->end - t->start;
+            }
+            npts = bl ? rc_hyph_points(p->hyph, buf, bl, pts, sizeof pts / sizeof pts[0]) : 0;
+            if (npts > sizeof pts / sizeof pts[0]) npts = sizeof pts / sizeof pts[0];
+            if (bl && p->o->exceptions)
+                npts = rc_hyph_exc_apply(p->o->exceptions, buf, bl, pts, npts,
+                                         sizeof pts / sizeof pts[0]);
+            w->hdone = true;
+            w->hn = (uint8_t)npts;
+            w->hoff = (uint32_t)p->hpts.n;
+            for (size_t k = 0; k < npts; k++)
+                SPUSH(p->hpts, pts[k]);
+        } else {
+            npts = w->hn;
+            if (npts) memcpy(pts, p->hpts.v + w->hoff, npts * sizeof *pts);
         }
-        npts = bl ? rc_hyph_points(p->hyph, buf, bl, pts, sizeof pts / sizeof pts[0]) : 0;
-        if (npts > sizeof pts / sizeof pts[0]) npts = sizeof pts / sizeof pts[0];
-        if (bl && p->o->exceptions)
-            npts =
-                rc_hyph_exc_apply(p->o->exceptions, buf, bl, pts, npts, sizeof pts / sizeof pts[0]);
         if (npts && p->strict && spare_word(p, w0, w1)) {
             npts = 0;
             p->skipped = true;
@@ -604,5 +646,6 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
     free(p.it.v);
     free(p.m.v);
     free(p.br.v);
+    free(p.hpts.v);
     return para;
 }

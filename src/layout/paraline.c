@@ -65,6 +65,12 @@ static void frag_metrics(const rc_fonts *fonts, const rc_frag *f, double *asc, d
     if (d - f->rise > *desc) *desc = d - f->rise;
 }
 
+/* Whether the run's byte at end is a space (see rc_frag.space_next). */
+static bool space_next(const rc_run *run, size_t end)
+{
+    return run->text && end < run->len && run->text[end] == ' ';
+}
+
 static rc_frag make_frag(const rc_run *run, const meta *m, double x, double w)
 {
     rc_frag f = {0};
@@ -79,6 +85,7 @@ static rc_frag make_frag(const rc_run *run, const meta *m, double x, double w)
     f.link_dest = run->link_dest;
     f.link_uri = run->link_uri;
     f.anchor = m->anchor;
+    f.space_next = space_next(run, m->end);
     return f;
 }
 
@@ -129,6 +136,7 @@ static void set_line(rc_arena *a, rc_para *p, rc_line *ln, const para_items *pi,
             if (cur && cur_run == m->run && cur_end == m->start && !(m->anchor && cur->anchor)) {
                 cur->len += m->end - m->start;
                 cur->width += it->width;
+                cur->space_next = space_next(&runs[m->run], m->end);
                 if (!cur->anchor) cur->anchor = m->anchor;
             } else {
                 cur = &ln->frags[ln->nfrags++];
@@ -152,6 +160,7 @@ static void set_line(rc_arena *a, rc_para *p, rc_line *ln, const para_items *pi,
         t[f->len] = '-';
         f->text = t;
         f->len++;
+        f->space_next = false;
         f->width += pi->it[b].width;
         x += pi->it[b].width;
         ln->hyphenated = true;
@@ -240,6 +249,19 @@ static void mark_hyphenation(rc_arena *a, const rc_para *p, size_t i, rc_draw_op
     }
 }
 
+/* The fragment's text followed by one space: the source text itself when a
+ * space follows it there (most words), else a copy. No printf: this runs
+ * for every word of the document. */
+static const char *with_space(rc_arena *a, const rc_frag *f)
+{
+    if (f->space_next) return f->text;
+    char *t = rc_arena_alloc(a, f->len + 2);
+    memcpy(t, f->text, f->len);
+    t[f->len] = ' ';
+    t[f->len + 1] = '\0';
+    return t;
+}
+
 void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i, double x, double y)
 {
     if (!p || i >= p->nlines) return;
@@ -262,7 +284,7 @@ void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i,
             if (h->anchor) rc_draw_dest(a, l, x + h->x, y + ln->ascent, h->anchor);
             if (h->len) {
                 bool sp = space_after(p, i, q);
-                const char *t = sp ? rc_arena_printf(a, "%.*s ", (int)h->len, h->text) : h->text;
+                const char *t = sp ? with_space(a, h) : h->text;
                 rc_draw_op *op = rc_draw_text(a, l, h->font, h->size, x + h->x, y + h->rise, t,
                                               h->len + sp, h->colour);
                 mark_hyphenation(a, p, i, op, h, q == lastk);
