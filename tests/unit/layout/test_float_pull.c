@@ -170,10 +170,10 @@ static void test_pulled_after_floats_on_the_page(void **state)
     double y1 = 0, y2 = 0;
     size_t p1 = dest(f, "box:1", &y1), p2 = dest(f, "box:2", &y2);
     assert_int_equal(p1, 0);
-    assert_int_equal(p2, 0);               /* on the page of its callout ... */
+    assert_int_equal(p2, 0); /* on the page of its callout ... */
     assert_int_equal(link_page(f, "box:2"), 0);
-    assert_true(y2 < y1);                  /* ... after Box 1: floats keep their order */
-    assert_int_equal(f->lay.pages.n, 2);   /* the text runs on to page 2 */
+    assert_true(y2 < y1);                /* ... after Box 1: floats keep their order */
+    assert_int_equal(f->lay.pages.n, 2); /* the text runs on to page 2 */
 }
 
 /* When going ahead would push its callout to the next page, the float
