@@ -65,18 +65,25 @@ void rc_hyph_free(rc_hyph *h);
  * be inserted) to pos; returns how many. word is UTF-8. */
 size_t rc_hyph_points(const rc_hyph *h, const char *word, size_t len, size_t *pos, size_t cap);
 
-/* Hyphenation exceptions (hyph_exc.c), TeX's \hyphenation: whole words with
- * their break points ("be-yond"), overriding the dictionary for every letter
- * run of a word that matches, in any case. Lives in the arena. */
+/* A language's hyphenation rules on top of its dictionary (hyph_exc.c):
+ * exceptions, TeX's \hyphenation (whole words with their break points,
+ * "be-yond", overriding the dictionary for every letter run of a word that
+ * matches, in any case), the shortest fragments a break may leave
+ * (lefthyphenmin/righthyphenmin) and the cost of a hyphenated line
+ * (\hyphenpenalty). Lives in the arena. */
 typedef struct rc_hyph_exc rc_hyph_exc;
-/* The built-in list of language (ISO 639-1; empty for unknown languages). */
+/* The built-in rules of language (ISO 639-1): en, es, pt; TeX's defaults
+ * and no exceptions for other languages. */
 rc_hyph_exc *rc_hyph_exc_new(rc_arena *a, const char *lang);
+/* The language's \hyphenpenalty (and \exhyphenpenalty), for Knuth-Plass. */
+double rc_hyph_exc_penalty(const rc_hyph_exc *e);
 /* Adds or replaces one word written with hyphens; false (nothing added) when
  * it is not letters separated by single hyphens (63 letters at most). */
 bool rc_hyph_exc_add(rc_hyph_exc *e, const char *word, size_t len);
 /* Replaces the points in pos[0..npos) (ascending byte offsets, as from
  * rc_hyph_points) inside each letter run of word that is an exception with
- * the exception's; returns the new count (at most cap). */
+ * the exception's, and drops the others that leave a fragment shorter than
+ * the language's minima; returns the new count (at most cap). */
 size_t rc_hyph_exc_apply(const rc_hyph_exc *e, const char *word, size_t len, size_t *pos,
                          size_t npos, size_t cap);
 

@@ -33,10 +33,10 @@ typedef RC_VEC(fnpart) fnparts;
 typedef struct pstate {
     size_t pos;
     idxvec q;      /* deferred floats (item indices), in order */
-    idxvec pulled; /* floats placed ahead of their position (top of the page
+    idxvec pulled; /* floats placed ahead of their position (on the page
                       their callout is on), skipped when the flow reaches them */
-    size_t pull;   /* this page: pull the first float deferred at or after
-                      this item to its top (SIZE_MAX: none) */
+    size_t pull;   /* this page: the float (item index) to place ahead, at
+                      its top or after the floats before it (SIZE_MAX: none) */
     double vscale; /* this page: factor on the flow's vertical spaces (0 = 1) */
     rc_page_style style;
     int number;
@@ -55,112 +55,6 @@ typedef struct run {
     const lo_table *last_tbl;
     fnparts fns;
 } run;
-
-/* ---- drawing --------------------------------------------------------- */
-
-static void draw_row(lo *L, lo_pg *pg, const lo_item *it, double top)
-{
-    const lo_row *r = it->row;
-    double bottom = top - it->h;
-    pg->fg->tag = NULL; /* rules and shading are artifacts */
-    if (r->header) {
-        rc_draw_rect(L->a, pg->bg, r->x, bottom, r->w, it->h, &L->st.tint, NULL, 0);
-        rc_draw_line(L->a, pg->fg, r->x, top, r->x + r->w, top, L->st.blue, 0.8);
-        rc_draw_line(L->a, pg->fg, r->x, bottom, r->x + r->w, bottom, L->st.blue, 0.5);
-    } else if (r->first_body && it->table && it->table->nhead == 0) {
-        rc_draw_line(L->a, pg->fg, r->x, top, r->x + r->w, top, L->st.blue, 0.8);
-    }
-    if (!r->header && !r->last && !r->cont)
-        rc_draw_line(L->a, pg->fg, r->x, bottom, r->x + r->w, bottom, L->st.tint, 0.3);
-    for (size_t c = 0; c < r->ncells; c++) {
-        const lo_cell *ce = &r->cells[c];
-        if (!ce->para) continue;
-        double base = top - r->vpad - lo_base(ce->size, ce->leading);
-        size_t end = ce->count ? ce->first + ce->count : ce->para->nlines;
-        pg->fg->tag = L->artifact ? NULL : ce->tag;
-        for (size_t k = ce->first; k < end && k < ce->para->nlines; k++)
-            rc_para_draw_line(L->a, pg->fg, ce->para, k, ce->x,
-                              base - (double)(k - ce->first) * ce->leading);
-    }
-}
-
-/* Draws an item; its ops get its structure element (rc/tag.h), or none
- * (artifacts) while L->artifact is set. */
-void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
-{
-    const rc_tag *outer = pg->fg->tag;
-    if (it->kind != LO_UNIT) pg->fg->tag = L->artifact ? NULL : it->tag;
-    if (it->dest) {
-        rc_draw_dest(L->a, pg->fg, it->x, top, it->dest);
-        lo_register_dest(L, it->dest, pg->index);
-    }
-    if (it->outline && it->dest) {
-        rc_outline_entry e = {.title = it->outline,
-                              .level = it->outline_level,
-                              .page = pg->index,
-                              .y = top,
-                              .dest = it->dest};
-        RC_PUSH(L->a, L->res->outline, e);
-    }
-    switch (it->kind) {
-    case LO_LINE: {
-        double base = top - it->base;
-        if (it->mark) { /* the marker first: it is read before the text */
-            if (it->mark_tag && !L->artifact) pg->fg->tag = it->mark_tag;
-            rc_draw_text(L->a, pg->fg, it->mark_font, it->mark_size, it->mark_x,
-                         base + it->mark_rise, it->mark, strlen(it->mark), it->mark_colour);
-            pg->fg->tag = L->artifact ? NULL : it->tag;
-        }
-        if (it->para && it->line < it->para->nlines)
-            rc_para_draw_line(L->a, pg->fg, it->para, it->line, it->x, base);
-        break;
-    }
-    case LO_UNIT: {
-        if (it->filled)
-            rc_draw_rect(L->a, pg->bg, it->x, top - it->h, it->w, it->h, &it->fill, NULL, 0);
-        double y = top;
-        for (size_t i = 0; i < it->nkids; i++) {
-            lo_draw_item(L, pg, &it->kids[i], y);
-            y -= it->kids[i].h;
-        }
-        break;
-    }
-    case LO_ROW:
-        draw_row(L, pg, it, top);
-        break;
-    case LO_RULE:
-        rc_draw_line(L->a, pg->fg, it->x, top - it->h / 2, it->x + it->w, top - it->h / 2,
-                     it->colour, it->line_width);
-        break;
-    case LO_CHART:
-        if (it->group) {
-            rc_draw_group(L->a, pg->fg, it->x, top - it->h, it->group);
-            rc_placed_figure pf = {it->figure, pg->index, it->x,    top - it->h,
-                                   it->w,      it->h,     it->group};
-            RC_PUSH(L->a, L->res->figures, pf);
-        }
-        if (it->tag) { /* a figure's box on its page (PDF/UA: Figure /BBox) */
-            it->tag->has_bbox = true;
-            it->tag->bbox[0] = it->x;
-            it->tag->bbox[1] = top - it->h;
-            it->tag->bbox[2] = it->x + it->w;
-            it->tag->bbox[3] = top;
-        }
-        break;
-    case LO_TOC: {
-        lo_fixup f = {it, pg->index, top};
-        RC_PUSH(L->a, L->fixups, f);
-        break;
-    }
-    case LO_CUSTOM:
-        if (it->fn) it->fn(L, pg, it, top);
-        break;
-    case LO_SPACE:
-    case LO_NEWPAGE:
-        break;
-    }
-    pg->fg->tag = outer;
-}
 
 /* ---- footnote bookkeeping -------------------------------------------- */
 
@@ -350,8 +244,26 @@ static bool was_pulled(const pstate *ps, size_t i)
     return false;
 }
 
-/* Places the queued floats that fit, in order, at the current position. */
-static void flush_queue(lo *L, pstate *ps, lo_pg *pg, run *r)
+/* Places the float the page pulls (item ps->pull) at the current position
+ * when the flow from item i holds no other float before it (floats keep
+ * their order) and nothing waits in the queue; it must fit there. */
+static void pull_now(lo *L, pstate *ps, lo_pg *pg, run *r, size_t i)
+{
+    const lo_items *v = &L->items;
+    size_t f = ps->pull;
+    if (f == SIZE_MAX || ps->q.n || f >= v->n || was_pulled(ps, f)) return;
+    for (size_t k = i; k < f; k++)
+        if (v->v[k].is_float && !was_pulled(ps, k)) return;
+    if (r->used + v->v[f].h + r->fnh + fn_extra(r, &v->v[f]) <= LO_BODY_H) {
+        place_item(L, pg, r, &v->v[f], false);
+        RC_PUSH(L->a, ps->pulled, f);
+    }
+    ps->pull = SIZE_MAX;
+}
+
+/* Places the queued floats that fit, in order, at the current position
+ * (the flow is at item i); the float the page pulls may follow them. */
+static void flush_queue(lo *L, pstate *ps, lo_pg *pg, run *r, size_t i)
 {
     const lo_items *v = &L->items;
     while (ps->q.n) {
@@ -361,6 +273,7 @@ static void flush_queue(lo *L, pstate *ps, lo_pg *pg, run *r)
         memmove(ps->q.v, ps->q.v + 1, (ps->q.n - 1) * sizeof *ps->q.v);
         ps->q.n--;
     }
+    pull_now(L, ps, pg, r, i);
 }
 
 /* A part with share_page (its newpage item at index nl) may start on the
@@ -396,27 +309,20 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
         ps->carry = fit_parts(L, r, ps->carry.v, ps->carry.n, H - LO_FN_SEP);
         r->any = true;
     }
-    if (ps->pull != SIZE_MAX) { /* a float the flow reaches on this page, at its top */
-        for (size_t i = ps->pull; i < v->n; i++)
-            if (v->v[i].is_float && !was_pulled(ps, i)) {
-                if (!ps->q.n && v->v[i].h + fn_extra(r, &v->v[i]) <= H) {
-                    place_item(L, pg, r, &v->v[i], false);
-                    RC_PUSH(L->a, ps->pulled, i);
-                }
-                break;
-            }
-    }
+    /* A float the flow reaches on this page goes at its top, or right after
+     * the floats placed before it on the page (pull_now). */
+    pull_now(L, ps, pg, r, ps->pos);
     const rc_para *cont = NULL; /* the paragraph the page starts inside */
     if (ps->pos < v->n && v->v[ps->pos].kind == LO_LINE && v->v[ps->pos].line > 0 && !r->any)
         cont = v->v[ps->pos].para;
-    if (!cont) flush_queue(L, ps, pg, r);
+    if (!cont) flush_queue(L, ps, pg, r, ps->pos);
     size_t last_break = SIZE_MAX;
     size_t i = ps->pos;
     for (; i < v->n && i < stop; i++) {
         const lo_item *it = &v->v[i];
         if (cont && (it->kind != LO_LINE || it->para != cont)) {
             cont = NULL;
-            flush_queue(L, ps, pg, r);
+            flush_queue(L, ps, pg, r, i);
         }
         if (it->is_float && was_pulled(ps, i)) continue;
         if (it->kind == LO_NEWPAGE) {
@@ -452,6 +358,7 @@ static size_t run_page(lo *L, pstate *ps, size_t stop, lo_pg *pg, run *r)
             }
             if (!r->any || r->used + it->h + r->fnh + fn_extra(r, it) <= H) {
                 place_item(L, pg, r, it, false);
+                pull_now(L, ps, pg, r, i + 1);
                 continue;
             }
             RC_PUSH(L->a, ps->q, i);
@@ -630,28 +537,46 @@ static size_t callout_line(const lo *L, size_t from, size_t f)
     return SIZE_MAX;
 }
 
+static size_t part_end(const lo *L, size_t from);
+
+/* The empty space of a simulated page that counts against a placement:
+ * none on a page that ends its part (nothing follows it there: the
+ * chapter's last page may stay short, as in any book). */
+static double hole(const lo *L, const pstate *from, const trial *t)
+{
+    if (t->end >= part_end(L, from->pos) && t->next.q.n == 0) return 0;
+    return t->empty;
+}
+
 /* Float placement with a look-ahead of two pages: when a float waits for
  * the next page and leaves this one partly empty (the text that follows
- * ran out, as at the end of a chapter), the float may instead go at the
- * top of this page, the one its callout is on, with the text below it;
- * whichever leaves less empty space over the two pages wins. Returns the
- * pull setting for the page (SIZE_MAX: floats wait as usual). */
+ * ran out, as at the end of a chapter, or the float is taller than what is
+ * left), the float may instead go at the top of this page, the one its
+ * callout is on (after the floats that waited from the page before, if
+ * any), with the text below it; whichever leaves less empty space over the
+ * two pages wins, not counting the last page of a part. Returns the pull
+ * setting for the page (SIZE_MAX: floats wait as usual). */
 static size_t choose_pull(lo *L, const pstate *ps, trial *keep)
 {
     trial a = simulate(L, ps, SIZE_MAX, 0);
     *keep = a;
-    if (ps->q.n || a.next.q.n == 0 || a.empty < 0.1 * LO_BODY_H) return SIZE_MAX;
+    if (a.next.q.n == 0 || a.empty < 0.1 * LO_BODY_H) return SIZE_MAX;
+    /* the floats that waited must all be placed here, so the pulled one
+     * follows them in order */
+    for (size_t k = 0; k < ps->q.n; k++)
+        for (size_t j = 0; j < a.next.q.n; j++)
+            if (a.next.q.v[j] == ps->q.v[k]) return SIZE_MAX;
     size_t f = a.next.q.v[0]; /* the float this page deferred */
-    trial b = simulate(L, ps, ps->pos, 0);
+    trial b = simulate(L, ps, f, 0);
     /* the line that calls the float out (a link to it), if it is on this
      * page, must stay on it */
     size_t callout = callout_line(L, ps->pos, f);
     if (b.next.pulled.n == ps->pulled.n || (callout != SIZE_MAX && callout >= b.end))
         return SIZE_MAX;
     trial a2 = simulate(L, &a.next, SIZE_MAX, 0), b2 = simulate(L, &b.next, SIZE_MAX, 0);
-    if (b.empty + b2.empty + 1.0 >= a.empty + a2.empty) return SIZE_MAX;
+    if (hole(L, &b.next, &b2) + b.empty + 1.0 >= hole(L, &a.next, &a2) + a.empty) return SIZE_MAX;
     *keep = b;
-    return ps->pos;
+    return f;
 }
 
 /* Where the part the page at ps belongs to ends: the next page-break item

@@ -27,9 +27,10 @@
 #include "para_int.h"
 #include "rc/util.h"
 
-/* TeX's \hyphenpenalty and \exhyphenpenalty; splitting a word at an
- * arbitrary character costs far more than hyphenating it. */
-enum { HYPH_PENALTY = 50, EX_PENALTY = 50, SPLIT_PENALTY = 1000, MAX_HYPH_WORD = 240 };
+/* TeX's \hyphenpenalty and \exhyphenpenalty, unless the language's rules
+ * (rc_hyph_exc_penalty) say otherwise; splitting a word at an arbitrary
+ * character costs far more than hyphenating it. */
+enum { HYPH_PENALTY = 50, SPLIT_PENALTY = 1000, MAX_HYPH_WORD = 240 };
 
 /* Tolerance of the first pass (no hyphenation): badness 200, TeX's
  * \tolerance in plain.tex (r = 1.26: gaps up to 0.40 em with the stretch of
@@ -106,6 +107,7 @@ typedef struct pb {
     double minw;  /* narrowest line */
     bool strict;  /* hyphenation pass: skip proper names, bold runs, ragged text */
     bool skipped; /* ... and some word was skipped for that */
+    double hpen;  /* penalty of a break at a hyphenation point or explicit hyphen */
 } pb;
 
 static const rc_font *font_of(const pb *p, uint32_t run)
@@ -390,7 +392,7 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
         pre = w_at;
         anchor = NULL;
         if (hy)
-            push_break(p, t->run, HYPH_PENALTY, true, hw, K_PEN_HYPH);
+            push_break(p, t->run, p->hpen, true, hw, K_PEN_HYPH);
         else
             push_break(p, t->run, SPLIT_PENALTY, false, 0, K_PEN_PLAIN);
         s = at;
@@ -517,9 +519,9 @@ static void emit_word(pb *p, size_t w0, size_t w1, bool hyph, bool split_long)
         base += tl;
         if (i + 1 < w1) {
             if (t->brk_after)
-                push_break(p, t->run, EX_PENALTY, true, 0, K_PEN_PLAIN);
+                push_break(p, t->run, p->hpen, true, 0, K_PEN_PLAIN);
             else if (has_point(pts, npts, base))
-                push_break(p, t->run, HYPH_PENALTY, true, adv(p, t->run, '-'), K_PEN_HYPH);
+                push_break(p, t->run, p->hpen, true, adv(p, t->run, '-'), K_PEN_HYPH);
             else if (split && !t->nobreak && !p->toks.v[i + 1].nobreak)
                 push_break(p, t->run, SPLIT_PENALTY, false, 0, K_PEN_PLAIN);
         }
@@ -552,7 +554,7 @@ static void build_items(pb *p, bool hyph, bool split)
             push_space(p, t->run, false);
             break;
         case T_SHY:
-            push_break(p, t->run, HYPH_PENALTY, true, adv(p, t->run, '-'), K_PEN_HYPH);
+            push_break(p, t->run, p->hpen, true, adv(p, t->run, '-'), K_PEN_HYPH);
             break;
         case T_ZWSP:
             push_break(p, t->run, 0, false, 0, K_PEN_PLAIN);
@@ -592,6 +594,7 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
     p.o = o;
     p.fonts = fonts;
     p.hyph = o->hyphenate ? hyph : NULL;
+    p.hpen = o->exceptions ? rc_hyph_exc_penalty(o->exceptions) : HYPH_PENALTY;
     p.ragged = o->align != RC_PARA_JUSTIFY;
     p.looseness = o->looseness_em > 0 ? o->looseness_em : 1.0;
     double widths[2] = {o->width - o->first_indent, o->width - o->left_indent};

@@ -4,12 +4,18 @@
 - hyphenation: line ends that break a word with a hyphen, over the full
   lines (every line of a text block but its last), and the longest run of
   consecutive hyphenated lines;
+- word gaps: on every justified line (a full line of a text block that ends
+  where at least one other full line of the block ends: the right edge of
+  its column), the widest gap between two words, in ems of the line's font
+  size (glyph edge to glyph edge, the space and its stretch); the gap after
+  a leading number or bullet (footnote, heading, list) is fixed, not
+  stretched, and is left out;
 - empty area: for each page, the part of the text area (the layout's body
   box, src/layout/layout_int.h) holding nothing: the space below the last
   thing on the page plus every vertical gap taller than three lines.
 
-Usage: typography.py FILE.pdf [--max-hyph PCT] [--max-run N] [--max-empty PCT]
-                              [--verbose]
+Usage: typography.py FILE.pdf [--max-hyph PCT] [--max-run N] [--max-gap EM]
+                              [--max-empty PCT] [--verbose]
 Prints the figures; with limits, exits 1 when one is exceeded, naming the
 page. A page whose successor opens a chapter (a level-1 outline entry), the
 last page, and the pages before the first chapter's (cover, front matter
@@ -45,6 +51,49 @@ def lines_of(page):
         if lines:
             blocks.append(lines)
     return blocks
+
+
+def word_gaps(page):
+    """(widest gap in em, line text) of each justified line of the page."""
+    out = []
+    for b in page.get_text("rawdict")["blocks"]:
+        if b.get("type") != 0:
+            continue
+        lines = []
+        for ln in b["lines"]:
+            chars = [c for s in ln["spans"] for c in s["chars"]]
+            ink = [c for c in chars if not c["c"].isspace()]
+            if ink and BODY_TOP - 2 < ln["bbox"][1] and ln["bbox"][3] < BODY_BOTTOM + 2:
+                size = max(s["size"] for s in ln["spans"])
+                lines.append((chars, ink[-1]["bbox"][2], size))
+        full = lines[:-1]
+        if len(full) < 2:
+            continue
+        right = max(x1 for _, x1, _ in full)
+        if sum(1 for _, x1, _ in full if right - x1 < 0.6) < 2:
+            continue  # ragged text: no common right edge
+        for chars, x1, size in full:
+            if right - x1 >= 0.6:
+                continue
+            words, cur, gaps, space = [], "", [], False
+            end = None
+            for c in chars:
+                if c["c"].isspace():
+                    space = True
+                    continue
+                if space and end is not None:
+                    gaps.append(c["bbox"][0] - end)
+                    words.append(cur)
+                    cur = ""
+                space = False
+                cur += c["c"]
+                end = c["bbox"][2]
+            words.append(cur)
+            if gaps and (words[0].rstrip(".").replace(".", "").isdigit() or words[0] in ("\u2022", "\u2013", "-")):
+                gaps = gaps[1:]
+            if len(gaps) >= 2:
+                out.append((max(gaps) / size, " ".join(words)[:60]))
+    return out
 
 
 def rows(blocks):
@@ -122,7 +171,7 @@ def main(argv):
     if verbose:
         args.remove("--verbose")
     lim = {}
-    for key in ("--max-hyph", "--max-run", "--max-empty"):
+    for key in ("--max-hyph", "--max-run", "--max-gap", "--max-empty"):
         if key in args:
             k = args.index(key)
             lim[key] = float(args[k + 1])
@@ -136,7 +185,11 @@ def main(argv):
     full = hyph = longest = 0
     fails = []
     holes = []
+    gap = (0.0, 0, "")
     for i, page in enumerate(doc):
+        for g, text in word_gaps(page):
+            if g > gap[0]:
+                gap = (g, i + 1, text)
         f, h, run, empty, has = page_figures(page)
         full += f
         hyph += h
@@ -151,12 +204,16 @@ def main(argv):
     holes.sort(reverse=True)
     over = [(e, p) for e, p in holes if "--max-empty" in lim and 100 * e > lim["--max-empty"]]
     print(f"pages {len(doc)}; full lines {full}; hyphenated {hyph} ({ratio:.1f}%); "
-          f"longest hyphen run {longest}; body pages {len(holes)}; "
+          f"longest hyphen run {longest}; worst word gap {gap[0]:.2f} em (p{gap[1]}: {gap[2]!r}); "
+          f"body pages {len(holes)}; "
           f"worst empty " + ", ".join(f"p{p} {100 * e:.0f}%" for e, p in holes[:5]))
     if "--max-hyph" in lim and ratio > lim["--max-hyph"]:
         fails.append(f"hyphenated line ends {ratio:.1f}% > {lim['--max-hyph']}%")
     if "--max-run" in lim and longest > lim["--max-run"]:
         fails.append(f"a run of {longest} hyphenated lines > {lim['--max-run']:.0f}")
+    if "--max-gap" in lim and gap[0] > lim["--max-gap"]:
+        fails.append(f"page {gap[1]}: a justified line with a word gap of {gap[0]:.2f} em > "
+                     f"{lim['--max-gap']} em: {gap[2]!r}")
     for e, p in over:
         fails.append(f"page {p}: {100 * e:.1f}% of the text area empty > {lim['--max-empty']}%")
     for f in fails:

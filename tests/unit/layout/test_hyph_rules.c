@@ -1,0 +1,176 @@
+/* Spanish and Portuguese hyphenation rules (hyph_exc.c) over the
+ * dictionaries the locale names: built-in exceptions, the 3/3 minima, and
+ * the hyphen penalty as the paragraph builder applies it. Skipped without
+ * the dictionaries (scripts/deps.sh build installs hyphen-es, hyphen-pt-pt). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "rc/arena.h"
+#include "rc/diag.h"
+#include "rc/linebreak.h"
+#include "rc/locale.h"
+
+static rc_hyph *load(const char *lang)
+{
+    const rc_locale *l = rc_locale_get(lang);
+    for (size_t i = 0; l->hyph_dicts[i]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "/usr/share/hyphen/%s", l->hyph_dicts[i]);
+        if (access(path, R_OK) != 0) continue;
+        rc_diag *d = rc_diag_new();
+        rc_hyph *h = rc_hyph_load(path, (rc_loc){"r.ini", 1, 1}, d);
+        rc_diag_free(d);
+        return h;
+    }
+    return NULL;
+}
+
+/* The points of word (dictionary, then the rules e, if any) as "be-yond". */
+static const char *split(const rc_hyph *h, const rc_hyph_exc *e, const char *word, char *out)
+{
+    size_t pos[32], len = strlen(word);
+    size_t n = rc_hyph_points(h, word, len, pos, 32);
+    if (e) n = rc_hyph_exc_apply(e, word, len, pos, n, 32);
+    size_t o = 0, k = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (k < n && pos[k] == i) {
+            out[o++] = '-';
+            k++;
+        }
+        out[o++] = word[i];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Each first assertion shows the dictionary alone, so the rule is doing
+ * the work. */
+static void spanish(void **state)
+{
+    (void)state;
+    rc_hyph *h = load("es");
+    if (!h) skip();
+    rc_arena *a = rc_arena_new();
+    rc_hyph_exc *e = rc_hyph_exc_new(a, "es");
+    char b[96];
+    /* compounds divided at the joint */
+    assert_string_equal(split(h, NULL, "latinoamericanas", b), "la-ti-noa-me-ri-ca-nas");
+    assert_string_equal(split(h, e, "latinoamericanas", b), "lati-no-ame-ri-ca-nas");
+    assert_string_equal(split(h, e, "Latinoamericanos,", b), "Lati-no-ame-ri-ca-nos,");
+    assert_string_equal(split(h, NULL, "subnacional", b), "su-bna-cio-nal");
+    assert_string_equal(split(h, e, "subnacional", b), "sub-na-cio-nal");
+    assert_string_equal(split(h, e, "interregionales", b), "inter-re-gio-na-les");
+    /* English words keep the English division */
+    assert_string_equal(split(h, NULL, "workshops", b), "wo-rks-hops");
+    assert_string_equal(split(h, e, "workshops", b), "work-shops");
+    /* three letters on each side */
+    assert_string_equal(split(h, NULL, "medida", b), "me-dida");
+    assert_string_equal(split(h, e, "medida", b), "medida");
+    assert_string_equal(split(h, e, "cooperación", b), "coope-ra-ción");
+    assert_string_equal(split(h, e, "proyectos", b), "pro-yec-tos");
+    rc_hyph_free(h);
+    rc_arena_free(a);
+}
+
+static void portuguese(void **state)
+{
+    (void)state;
+    rc_hyph *h = load("pt");
+    if (!h) skip();
+    rc_arena *a = rc_arena_new();
+    rc_hyph_exc *e = rc_hyph_exc_new(a, "pt");
+    char b[96];
+    assert_string_equal(split(h, NULL, "hackathons", b), "hac-kathons");
+    assert_string_equal(split(h, e, "hackathons", b), "hacka-thons");
+    assert_string_equal(split(h, NULL, "experiência", b), "ex-pe-ri-ên-cia");
+    assert_string_equal(split(h, e, "experiência", b), "expe-ri-ên-cia");
+    /* an exception obeys the minima too; an INI entry replaces a built-in one */
+    assert_true(rc_hyph_exc_add(e, "ex-pe-riên-cia", strlen("ex-pe-riên-cia")));
+    assert_string_equal(split(h, e, "experiência", b), "expe-riên-cia");
+    rc_hyph_free(h);
+    rc_arena_free(a);
+}
+
+/* TeX's \hyphenpenalty for English and unknown languages, 300 for Spanish
+ * and Portuguese, regional variants included. */
+static void penalties(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    assert_true(rc_hyph_exc_penalty(rc_hyph_exc_new(a, "en")) == 50);
+    assert_true(rc_hyph_exc_penalty(rc_hyph_exc_new(a, "xx")) == 50);
+    assert_true(rc_hyph_exc_penalty(rc_hyph_exc_new(a, "et")) == 50); /* not "es" */
+    assert_true(rc_hyph_exc_penalty(rc_hyph_exc_new(a, "est")) == 50);
+    assert_true(rc_hyph_exc_penalty(rc_hyph_exc_new(a, "es")) == 300);
+    assert_true(rc_hyph_exc_penalty(rc_hyph_exc_new(a, "es-MX")) == 300);
+    assert_true(rc_hyph_exc_penalty(rc_hyph_exc_new(a, "pt_BR")) == 300);
+    assert_true(rc_hyph_exc_penalty(NULL) == 50);
+    rc_arena_free(a);
+}
+
+/* The same Spanish paragraph set at many widths hyphenates fewer lines
+ * under the Spanish rules than under TeX's defaults, and still hyphenates
+ * where nothing else keeps the lines within the gap cap. */
+static void spanish_paragraphs(void **state)
+{
+    (void)state;
+    rc_hyph *h = load("es");
+    if (!h) skip();
+    rc_arena *a = rc_arena_new();
+    rc_diag *d = rc_diag_new();
+    const char *paths[RC_FONT_COUNT] = {"fonts/Lato-Regular.ttf", "fonts/Lato-Italic.ttf",
+                                        "fonts/Lato-Bold.ttf", "fonts/Lato-BoldItalic.ttf",
+                                        "fonts/Lato-Light.ttf"};
+    rc_fonts fonts;
+    assert_int_equal(rc_fonts_load(a, paths, NULL, d, &fonts), RC_OK);
+    static const char *text =
+        "Las regiones latinoamericanas participantes consideraron que la especialización "
+        "inteligente ofrecía un marco adecuado para la cooperación internacional, y los "
+        "hermanamientos permitieron intercambiar conocimientos, establecer colaboraciones "
+        "duraderas entre universidades, empresas y administraciones, y definir prioridades "
+        "compartidas de investigación e innovación en ámbitos como la economía circular, "
+        "la transformación digital, las energías renovables y la modernización industrial.";
+    rc_run r = {.font = RC_FONT_REGULAR, .size = 10, .text = text, .len = strlen(text)};
+    size_t hyph[2] = {0, 0};
+    const char *langs[2] = {"xx", "es"};
+    for (int l = 0; l < 2; l++) {
+        rc_para_opts o = {.leading = 12,
+                          .align = RC_PARA_JUSTIFY,
+                          .hyphenate = true,
+                          .tolerance = 2.0,
+                          .exceptions = rc_hyph_exc_new(a, langs[l])};
+        for (double w = 150; w <= 440; w += 5) {
+            o.width = w;
+            rc_para *p = rc_para_set(a, &r, 1, &o, &fonts, h);
+            for (size_t i = 0; i < p->nlines; i++)
+                hyph[l] += p->lines[i].hyphenated;
+        }
+    }
+    printf("hyphenated lines at 59 widths: %zu with TeX's defaults, %zu with the Spanish rules\n",
+           hyph[0], hyph[1]);
+    if (hyph[1] >= hyph[0] || hyph[1] == 0)
+        fail_msg("hyphenated lines: %zu with TeX's defaults, %zu with the Spanish rules", hyph[0],
+                 hyph[1]);
+    rc_diag_free(d);
+    rc_hyph_free(h);
+    rc_arena_free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(spanish),
+        cmocka_unit_test(portuguese),
+        cmocka_unit_test(penalties),
+        cmocka_unit_test(spanish_paragraphs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
