@@ -440,6 +440,19 @@ const float *rc_font_kerning(const rc_font *f, const char *s, size_t len)
     return f->shaper ? rc_shaper_kerning(f->shaper, s, len, nominal_adv, f) : NULL;
 }
 
+void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **kern,
+                    const uint8_t **lig)
+{
+    *kern = NULL;
+    *lig = NULL;
+    if (f->shaper) rc_shaper_run(f->shaper, s, len, nominal_adv, f, kern, lig);
+}
+
+bool rc_font_ligature(const rc_font *f, unsigned c, uint16_t *glyph, const char **text)
+{
+    return f->shaper && rc_shaper_ligature(f->shaper, c, glyph, text);
+}
+
 rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],
                         const rc_loc locs[RC_FONT_COUNT], rc_diag *d, rc_fonts *out)
 {
@@ -454,7 +467,11 @@ rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],
             st = RC_ERR_CONFIG;
             continue;
         }
-        out->f[i] = rc_font_load(a, paths[i], loc, d);
+        /* faces drawn from one file share one font: one shaper, and one
+         * numbering of its ligature codes for the PDF's one embedded copy */
+        for (size_t k = 0; k < i && !out->f[i]; k++)
+            if (out->f[k] && paths[k] && strcmp(paths[k], paths[i]) == 0) out->f[i] = out->f[k];
+        if (!out->f[i]) out->f[i] = rc_font_load(a, paths[i], loc, d);
         if (!out->f[i]) st = RC_ERR_CONFIG;
     }
     return st;

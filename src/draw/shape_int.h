@@ -3,9 +3,14 @@
 #ifndef RC_SHAPE_INT_H
 #define RC_SHAPE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "rc/arena.h"
+#include "rc/font.h"
+
+#define RC_SHAPE_MAXLIG RC_FONT_MAXLIG
+#define RC_SHAPE_HIDDEN RC_FONT_LIG_HIDDEN
 
 typedef struct rc_shaper rc_shaper;
 
@@ -20,5 +25,12 @@ double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
  * NULL when the text has no kerning. Valid until the next call. */
 const float *rc_shaper_kerning(rc_shaper *s, const char *p, size_t n,
                                double (*adv_of)(const void *, uint32_t), const void *font);
+/* The text as shown: *kern as rc_shaper_kerning, *lig the per-byte
+ * ligature codes of rc_font_shaped (NULL: none). Valid until the next call. */
+void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
+                   const void *font, const float **kern, const uint8_t **lig);
+/* Ligature code -> glyph and the characters it stands for; false for a
+ * code not set so far. */
+bool rc_shaper_ligature(const rc_shaper *s, unsigned code, uint16_t *glyph, const char **text);
 
 #endif

@@ -40,7 +40,37 @@ static void hex4(sbuf *b, uint32_t v)
 
 typedef struct entry {
     uint32_t lo, hi;
+    const char *text; /* a ligature's characters (UTF-8), else NULL */
 } entry;
+
+/* UTF-8 text as UTF-16BE hex digits in <>, surrogate pairs above the BMP. */
+static void hex_utf16(sbuf *b, const char *s)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    rc_strbuf_put(b, "<", 1);
+    for (size_t i = 0, n = strlen(s); i < n;) {
+        uint32_t cp;
+        size_t k = rc_utf8_decode(s + i, n - i, &cp);
+        if (k == 0) {
+            cp = 0xFFFD;
+            k = 1;
+        }
+        i += k;
+        uint32_t u[2] = {cp, 0};
+        int nu = 1;
+        if (cp > 0xFFFF) {
+            u[0] = 0xD800 + ((cp - 0x10000) >> 10);
+            u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+            nu = 2;
+        }
+        for (int q = 0; q < nu; q++) {
+            char t[4] = {digits[(u[q] >> 12) & 15], digits[(u[q] >> 8) & 15],
+                         digits[(u[q] >> 4) & 15], digits[u[q] & 15]};
+            rc_strbuf_put(b, t, 4);
+        }
+    }
+    rc_strbuf_put(b, ">", 1);
+}
 
 /* Writes entries [from, to) of one kind in blocks of at most 100. */
 static void blocks(sbuf *b, const entry *e, size_t n, bool range)
@@ -57,7 +87,10 @@ static void blocks(sbuf *b, const entry *e, size_t n, bool range)
                 hex4(b, e[k].hi);
                 rc_strbuf_put(b, " ", 1);
             }
-            hex4(b, e[k].lo);
+            if (e[k].text)
+                hex_utf16(b, e[k].text);
+            else
+                hex4(b, e[k].lo);
             rc_strbuf_put(b, "\n", 1);
         }
         rc_strbuf_puts(b, range ? "endbfrange\n" : "endbfchar\n");
@@ -66,18 +99,30 @@ static void blocks(sbuf *b, const entry *e, size_t n, bool range)
 
 char *rc_pdf_tounicode(rc_arena *a, const uint32_t *codes, size_t n, size_t *len)
 {
+    return rc_pdf_tounicode_lig(a, codes, n, NULL, len);
+}
+
+char *rc_pdf_tounicode_lig(rc_arena *a, const uint32_t *codes, size_t n,
+                           const char *const lig[32], size_t *len)
+{
     entry *chars = rc_arena_array(a, n ? n : 1, sizeof *chars);
     entry *ranges = rc_arena_array(a, n ? n : 1, sizeof *ranges);
     size_t nc = 0, nr = 0;
     for (size_t i = 0; i < n;) {
+        if (codes[i] < 32 && lig && lig[codes[i]]) { /* a ligature: its characters */
+            chars[nc++] = (entry){codes[i], codes[i], lig[codes[i]]};
+            i++;
+            continue;
+        }
         size_t j = i + 1;
         /* a bfrange may only vary in the last byte of the code */
-        while (j < n && codes[j] == codes[j - 1] + 1 && (codes[j] >> 8) == (codes[i] >> 8))
+        while (j < n && codes[j] == codes[j - 1] + 1 && (codes[j] >> 8) == (codes[i] >> 8) &&
+               !(codes[j] < 32 && lig && lig[codes[j]]))
             j++;
         if (j - i >= 2)
-            ranges[nr++] = (entry){codes[i], codes[j - 1]};
+            ranges[nr++] = (entry){codes[i], codes[j - 1], NULL};
         else
-            chars[nc++] = (entry){codes[i], codes[i]};
+            chars[nc++] = (entry){codes[i], codes[i], NULL};
         i = j;
     }
     sbuf b = {a, NULL, 0, 0};
@@ -292,13 +337,23 @@ static rc_status load_face(rc_pdf *p, const char *const *paths, int i, const cha
     size_t n, m;
     uint32_t *codes = face_codes(p, paths, i, &n);
     uint32_t *cmap = with_metric_codes(p, codes, n, &m);
+    uint16_t lig[32] = {0};
+    bool ligs = false;
+    const char **text = p->ligtext[i] = rc_arena_array(p->a, 32, sizeof *p->ligtext[i]);
+    const rc_font *rf = p->fonts ? p->fonts->f[i] : NULL;
+    for (size_t k = 0; k < n && codes[k] < 32; k++) /* ligature glyphs (font.h) */
+        if (rf && rc_font_ligature(rf, codes[k], &lig[codes[k]], &text[codes[k]])) ligs = true;
     unsigned char *red;
     size_t rlen;
-    if (rc_ttf_reduce(p->a, bytes, len, cmap, m, &red, &rlen) == RC_OK) {
+    if (rc_ttf_reduce_lig(p->a, bytes, len, cmap, m, lig, &red, &rlen) == RC_OK) {
         bytes = red;
         len = rlen;
         p->ffile[i] = red;
         p->nffile[i] = rlen;
+    } else if (ligs) { /* the original has no code for a ligature glyph */
+        if (view) munmap((void *)(uintptr_t)view, maplen);
+        rc_diag_error(p->d, loc, "cannot embed the ligatures of %s font '%s'", face, paths[i]);
+        return RC_ERR_LIBRARY;
     } else if (view) { /* libharu reads the original until it saves */
         unsigned char *copy = rc_arena_alloc(p->a, len);
         memcpy(copy, view, len);
@@ -466,7 +521,7 @@ void rc_pdf_fonts_fix_tounicode(rc_pdf *p)
         if (!p->font[i] || !p->fcodes[i]) continue; /* a later face sharing a font */
         const uint32_t *codes = p->fcodes[i];
         size_t n = p->nfcodes[i], len;
-        char *cmap = rc_pdf_tounicode(p->a, codes, n, &len);
+        char *cmap = rc_pdf_tounicode_lig(p->a, codes, n, p->ligtext[i], &len);
         HPDF_Dict tu = HPDF_Dict_GetItem(p->font[i], "ToUnicode", HPDF_OCLASS_DICT);
         if (!tu || !tu->stream) {
             rc_pdf_ok(p, HPDF_INVALID_OBJECT);
