@@ -60,8 +60,9 @@ const float *rc_font_kerning(const rc_font *f, const char *s, size_t len);
  * kerning at its last character's byte); *lig NULL when the text sets no
  * ligature, else per byte: 0 where a character shows its own code, a
  * ligature code at the first byte of the characters a ligature glyph
- * stands for, RC_FONT_LIG_HIDDEN at the others (they show nothing). Valid
- * until the next call on f. The widths are those of rc_font_text_width. */
+ * stands for, RC_FONT_LIG_HIDDEN at the others (they show nothing). kern
+ * may be NULL when only the codes are wanted. Valid until the next call on
+ * f. The widths are those of rc_font_text_width. */
 void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **kern,
                     const uint8_t **lig);
 /* The glyph of ligature code c and the UTF-8 characters it stands for (for

@@ -443,7 +443,7 @@ const float *rc_font_kerning(const rc_font *f, const char *s, size_t len)
 void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **kern,
                     const uint8_t **lig)
 {
-    *kern = NULL;
+    if (kern) *kern = NULL;
     *lig = NULL;
     if (f->shaper) rc_shaper_run(f->shaper, s, len, nominal_adv, f, kern, lig);
 }

@@ -26,7 +26,8 @@ double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
 const float *rc_shaper_kerning(rc_shaper *s, const char *p, size_t n,
                                double (*adv_of)(const void *, uint32_t), const void *font);
 /* The text as shown: *kern as rc_shaper_kerning, *lig the per-byte
- * ligature codes of rc_font_shaped (NULL: none). Valid until the next call. */
+ * ligature codes of rc_font_shaped (NULL: none); kern may be NULL (not
+ * wanted). Valid until the next call. */
 void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
                    const void *font, const float **kern, const uint8_t **lig);
 /* Ligature code -> glyph and the characters it stands for; false for a

@@ -150,9 +150,8 @@ static void mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len)
     }
     /* the codes of the ligature glyphs the text is shown with (font.h) */
     const rc_font *rf = p->fonts ? p->fonts->f[f] : NULL;
-    const float *kern;
     const uint8_t *lig = NULL;
-    if (rf) rc_font_shaped(rf, s, len, &kern, &lig);
+    if (rf) rc_font_shaped(rf, s, len, NULL, &lig);
     for (size_t k = 0; lig && k < len; k++)
         if (lig[k] && lig[k] != RC_FONT_LIG_HIDDEN)
             set[lig[k] >> 3] = (unsigned char)(set[lig[k] >> 3] | (1u << (lig[k] & 7)));
