@@ -314,6 +314,45 @@ static const unsigned char *map_file(const char *path, size_t *len)
     return m == MAP_FAILED ? NULL : m;
 }
 
+/* HPDF_GetFont(name, "UTF-8") without libharu's walk over every code.
+ * Building the CID font (CIDFontType2_New in hpdf_font_cid.c) asks the
+ * encoder for each of the 65,536 codes, looks each one up in the font's
+ * cmap and writes /W and a 128 KB CIDToGIDMap up to the highest: ~8.8M
+ * instructions per face, a sixth of a build. For a CMap encoder it takes
+ * only the codes the encoder's cid_map lists, up to the highest of them.
+ * So while the font is built, the UTF-8 encoder (whose attributes are a
+ * CMap encoder's, with empty maps) presents itself as one listing exactly
+ * codes[0..n), each as its own CID and Unicode value, which is what the
+ * UTF-8 path computes for them; everything is restored before returning.
+ * /W and the map are rewritten from the same lookups before saving
+ * (trim_font), so the PDF is unchanged. */
+static HPDF_Font get_font(rc_pdf *p, const char *name, const uint32_t *codes, size_t n)
+{
+    HPDF_Encoder enc = HPDF_GetEncoder(p->doc, "UTF-8");
+    HPDF_CMapEncoderAttr ea = enc ? enc->attr : NULL;
+    if (!ea || n == 0 || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE)
+        return HPDF_GetFont(p->doc, name, "UTF-8");
+    HPDF_UNICODE *old_u = rc_arena_array(p->a, n, sizeof *old_u);
+    HPDF_UINT16 *old_c = rc_arena_array(p->a, n, sizeof *old_c);
+    for (size_t k = 0; k < n; k++) {
+        uint32_t c = codes[k] & 0xFFFF;
+        old_u[k] = ea->unicode_map[c >> 8][c & 0xFF];
+        old_c[k] = ea->cid_map[c >> 8][c & 0xFF];
+        ea->unicode_map[c >> 8][c & 0xFF] = (HPDF_UNICODE)c;
+        ea->cid_map[c >> 8][c & 0xFF] = (HPDF_UINT16)c;
+    }
+    HPDF_Encoder_ToUnicode_Func was = enc->to_unicode_fn;
+    enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+    HPDF_Font f = HPDF_GetFont(p->doc, name, "UTF-8");
+    enc->to_unicode_fn = was;
+    for (size_t k = n; k-- > 0;) {
+        uint32_t c = codes[k] & 0xFFFF;
+        ea->unicode_map[c >> 8][c & 0xFF] = old_u[k];
+        ea->cid_map[c >> 8][c & 0xFF] = old_c[k];
+    }
+    return f;
+}
+
 /* Loads the file at path for face i, reduced to the codes the document
  * shows (the original bytes when the font is not one rc_ttf_reduce
  * handles), registers it and marks its shown glyphs as used, as
@@ -362,7 +401,7 @@ static rc_status load_face(rc_pdf *p, const char *const *paths, int i, const cha
     if (view) munmap((void *)(uintptr_t)view, maplen);
     const char *name = load_ttf(p, bytes, len);
     if (name) name = names[i] = plain_name(p, name, names, i);
-    HPDF_Font f = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
+    HPDF_Font f = name ? get_font(p, name, cmap, m) : NULL;
     HPDF_FontAttr attr = f ? f->attr : NULL;
     if (!f || !attr || rc_pdf_failed(p)) {
         rc_diag_error(p->d, loc, "libharu cannot embed %s font '%s' (error 0x%04X)", face, paths[i],
