@@ -62,7 +62,6 @@ struct rc_shaper {
     rc_arena *a;
     word *words;
     size_t wcap, nwords; /* wcap a power of two */
-    hb_blob_t *blob;
     hb_face_t *face;
     hb_font_t *font;
     hb_buffer_t *buf;
@@ -130,7 +129,6 @@ static void release(void *ctx)
     hb_buffer_destroy(s->buf);
     hb_font_destroy(s->font);
     hb_face_destroy(s->face);
-    hb_blob_destroy(s->blob);
 }
 
 /* The font's 'liga' lookups (any script, any language): their input
@@ -193,23 +191,19 @@ static void setup_ligatures(rc_shaper *s)
     s->lcand = rc_arena_alloc(s->a, 0x10000 / 8);
 }
 
-rc_shaper *rc_shaper_new(rc_arena *a, const unsigned char *data, size_t len, unsigned upem)
+rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem)
 {
-    if (!data || len == 0 || len > 0x7FFFFFFF || upem == 0) return NULL;
+    if (!font || upem == 0) return NULL;
     rc_shaper *s = rc_arena_alloc(a, sizeof *s);
     s->a = a;
-    /* the bytes outlive the shaper (both belong to the arena) */
-    s->blob =
-        hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
-    s->face = hb_face_create(s->blob, 0);
-    s->font = hb_font_create(s->face);
+    s->font = hb_font_reference(font);
+    s->face = hb_face_reference(hb_font_get_face(font));
     s->buf = hb_buffer_create();
     s->props.direction = HB_DIRECTION_LTR;
     s->props.script = HB_SCRIPT_LATIN;
     s->props.language = hb_language_from_string("en", 2);
     s->plan = hb_shape_plan_create(s->face, &s->props, feats, NFEATS, NULL);
     rc_arena_on_free(a, release, s);
-    hb_font_set_scale(s->font, (int)upem, (int)upem);
     s->scale = 1000.0 / upem;
     s->cap = 1024;
     s->pairs = rc_arena_array(a, s->cap, sizeof *s->pairs);

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <hb.h>
+
 #include "rc/arena.h"
 #include "rc/font.h"
 
@@ -14,9 +16,9 @@
 
 typedef struct rc_shaper rc_shaper;
 
-/* A shaper over font bytes (kept by reference: they must live as long as
- * the arena); NULL for bytes it cannot take. Released with the arena. */
-rc_shaper *rc_shaper_new(rc_arena *a, const unsigned char *data, size_t len, unsigned upem);
+/* A shaper for the HarfBuzz font (referenced, at scale upem); NULL when
+ * it cannot take it. Released with the arena. */
+rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem);
 /* Width of UTF-8 text in 1/1000 em, kerning included; adv_of(font, cp)
  * gives a character's nominal advance. Pair kerning is cached per face. */
 double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
