@@ -1,8 +1,8 @@
-/* font: TrueType metrics read directly from the font files (cmap formats 4
- * and 12, hmtx, head, hhea, OS/2), so layout and charts can measure text
- * without libharu, and text shaped by HarfBuzz for its kerning and standard
- * ligatures (fi, fl, ffi, ...). Widths are cached per code point and per
- * shaped string. The PDF back end embeds the same files. */
+/* font: TrueType faces for measuring and showing text. The tables (cmap,
+ * hmtx, hhea, OS/2) are read through HarfBuzz, which also shapes the text:
+ * the font's kerning and its standard ligatures (fi, fl, ffi, ...; see
+ * shape.c). Widths are cached per code point and per shaped string. The PDF
+ * back end embeds the same files (docs/fonts.md). */
 #ifndef RC_FONT_H
 #define RC_FONT_H
 

@@ -13,7 +13,12 @@
  * stream, because building the CID font from the full cmap costs it tens of
  * millions of instructions per face. The glyphs the document shows are
  * marked as used right after loading (HPDF_TTFontDef_GetCharWidth, what
- * HPDF_Page_ShowText does), since pages are written without ShowText. */
+ * HPDF_Page_ShowText does), since pages are written without ShowText, and
+ * the CID font is built from those codes only (get_font).
+ *
+ * Ligatures (font.h): a ligature glyph is shown by a code 1..31; the
+ * reduced font's cmap maps it to the glyph (so libharu's CIDToGIDMap and
+ * /W do) and the ToUnicode CMap to the characters it stands for. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

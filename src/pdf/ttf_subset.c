@@ -11,7 +11,11 @@
  * with the glyph ids retained (HB_SUBSET_FLAGS_RETAIN_GIDS), so the
  * CIDToGIDMap, the widths and the kerning layout measured mean what they
  * meant; the copy is small enough to embed as it is. hb-subset writes the
- * tables as the OpenType spec asks (aligned, padded, checksummed).
+ * tables as the OpenType spec asks (aligned, padded, checksummed). Its cmap
+ * is then replaced by one written here (hb_face_builder puts the file back
+ * together): a single (3,1) format-4 subtable in a few glyph-array
+ * segments, which also maps the ligature codes 1..31 (font.h) to their
+ * glyphs, kept in the subset although no character maps to them.
  *
  * What is checked here, since libharu trusts the file: the input is
  * TrueType with the tables libharu fails without, and the copy maps every

@@ -326,6 +326,14 @@ static void test_fonts_load(void **state)
         assert_non_null(fonts.f[i]);
     assert_near(rc_font_advance(fonts.f[RC_FONT_LIGHT], 'a'), 484.0, 1e-9);
     assert_near(rc_font_advance(fonts.f[RC_FONT_BOLD_ITALIC], 'a'), 521.0, 1e-9);
+    assert_ptr_not_equal(fonts.f[RC_FONT_REGULAR], fonts.f[RC_FONT_LIGHT]);
+
+    /* faces drawn from one file share one font (one numbering of its
+     * ligature codes for the PDF's one embedded copy) */
+    paths[RC_FONT_LIGHT] = "fonts/Lato-Regular.ttf";
+    assert_int_equal(rc_fonts_load(f->a, paths, locs, f->d, &fonts), RC_OK);
+    assert_ptr_equal(fonts.f[RC_FONT_LIGHT], fonts.f[RC_FONT_REGULAR]);
+    paths[RC_FONT_LIGHT] = "fonts/Lato-Light.ttf";
 
     paths[2] = "fonts/Missing-Bold.ttf";
     rc_diag *d = rc_diag_new();
