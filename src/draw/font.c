@@ -98,12 +98,10 @@ static void release(void *ctx)
 }
 
 /* A page of glyph ids and advances, made the first time it is asked for. */
-static const fpage *page(const rc_font *cf, uint32_t cp)
+static const fpage *fill_page(const rc_font *cf, uint32_t cp)
 {
     rc_font *f = (rc_font *)(uintptr_t)cf; /* a cache: see font.h on threads */
-    fpage *pg = f->pages[cp >> 8];
-    if (pg) return pg;
-    pg = f->pages[cp >> 8] = rc_arena_alloc(f->a, sizeof *pg);
+    fpage *pg = f->pages[cp >> 8] = rc_arena_alloc(f->a, sizeof *pg);
     hb_codepoint_t cps[256], gids[256];
     hb_position_t adv[256];
     for (unsigned i = 0; i < 256; i++)
@@ -119,6 +117,12 @@ static const fpage *page(const rc_font *cf, uint32_t cp)
         pg->adv[i] = pg->glyph[i] ? (float)(adv[i] * 1000.0 / f->upem) : 0.0f;
     }
     return pg;
+}
+
+static inline const fpage *page(const rc_font *f, uint32_t cp)
+{
+    const fpage *pg = f->pages[cp >> 8];
+    return pg ? pg : fill_page(f, cp);
 }
 
 /* Ascender and descender from hhea (as the layout always measured them),
