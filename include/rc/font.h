@@ -1,8 +1,8 @@
-/* font: TrueType metrics read directly from the font files (cmap formats 4
- * and 12, hmtx, head, hhea, OS/2), so layout and charts can measure text
- * without libharu, and text shaped by HarfBuzz for its kerning. Widths are
- * cached per code point and per shaped string. The PDF back end embeds the
- * same files. */
+/* font: TrueType faces for measuring and showing text. The tables (cmap,
+ * hmtx, hhea, OS/2) are read through HarfBuzz, which also shapes the text:
+ * the font's kerning and its standard ligatures (fi, fl, ffi, ...; see
+ * shape.c). Widths are cached per code point and per shaped string. The PDF
+ * back end embeds the same files (docs/fonts.md). */
 #ifndef RC_FONT_H
 #define RC_FONT_H
 
@@ -50,6 +50,24 @@ double rc_font_nominal_width(const rc_font *f, const char *s, size_t len, double
  * nothing is kerned. Valid until the next call on f. The PDF back end shows it
  * as TJ adjustments, so drawn text has exactly rc_font_text_width. */
 const float *rc_font_kerning(const rc_font *f, const char *s, size_t len);
+
+/* Ligatures: a ligature glyph is shown by a code of its own, 1 ..
+ * RC_FONT_MAXLIG (codes no text shows: control characters are shown as
+ * spaces), the same for a glyph whatever the text (see shape.c). */
+#define RC_FONT_MAXLIG 31
+#define RC_FONT_LIG_HIDDEN 0xFF
+/* UTF-8 text as shaped and shown: *kern as rc_font_kerning (a ligature's
+ * kerning at its last character's byte); *lig NULL when the text sets no
+ * ligature, else per byte: 0 where a character shows its own code, a
+ * ligature code at the first byte of the characters a ligature glyph
+ * stands for, RC_FONT_LIG_HIDDEN at the others (they show nothing). kern
+ * may be NULL when only the codes are wanted. Valid until the next call on
+ * f. The widths are those of rc_font_text_width. */
+void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **kern,
+                    const uint8_t **lig);
+/* The glyph of ligature code c and the UTF-8 characters it stands for (for
+ * the ToUnicode CMap); false for a code no shaped text has set. */
+bool rc_font_ligature(const rc_font *f, unsigned c, uint16_t *glyph, const char **text);
 
 typedef struct rc_fonts {
     rc_font *f[RC_FONT_COUNT];

@@ -31,6 +31,10 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
  * UTF-16BE, in bfrange runs (same high byte) and bfchar entries, at most 100
  * per block. Returns the CMap text (NUL-terminated) and its length. */
 char *rc_pdf_tounicode(rc_arena *a, const uint32_t *codes, size_t n, size_t *len);
+/* The same where the codes 1..31 that have a lig[code] (ligature glyphs,
+ * font.h) map to those UTF-8 characters (lig may be NULL). */
+char *rc_pdf_tounicode_lig(rc_arena *a, const uint32_t *codes, size_t n,
+                           const char *const lig[32], size_t *len);
 
 /* Writes v the way libharu 2.3.0's HPDF_FToA writes the HPDF_REAL (float)
  * (HPDF_REAL)v: clamped to +-32767, integer part and at most 5 decimals,
@@ -55,6 +59,13 @@ size_t rc_pdf_real(double v, char *out);
  * would map nothing: the caller then embeds the original. */
 rc_status rc_ttf_reduce(rc_arena *a, const unsigned char *font, size_t len, const uint32_t *codes,
                         size_t n, unsigned char **out, size_t *out_len);
+/* The same where the codes 1..31 that have a glyph lig[code] != 0 (ligature
+ * glyphs, font.h) map to that glyph instead (lig may be NULL). The cmap is
+ * written here, in as few segments as the codes allow (libharu looks up
+ * every one of the 65,536 codes in it, segment by segment). */
+rc_status rc_ttf_reduce_lig(rc_arena *a, const unsigned char *font, size_t len,
+                            const uint32_t *codes, size_t n, const uint16_t lig[32],
+                            unsigned char **out, size_t *out_len);
 
 /* The glyph id the font's (3,1) format-4 cmap gives cp, looked up the way
  * libharu 2.3.0 does (HPDF_TTFontDef_GetGlyphid); 0 when unmapped or when the

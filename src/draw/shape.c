@@ -1,19 +1,32 @@
-/* shape: kerning from HarfBuzz. A word's width is no longer the sum of its
- * characters' advances: "AV", "To", "r." close up as the font's GPOS (or
- * 'kern') pair kerning says. Ligatures stay off: the PDF back end shows
- * text as Unicode codes (pdf_draw.c), so every glyph must be the cmap's
- * glyph of one character; kerning is carried by TJ adjustments.
+/* shape: kerning and standard ligatures from HarfBuzz. A word's width is
+ * not the sum of its characters' advances: "AV", "To", "r." close up as the
+ * font's GPOS (or 'kern') pair kerning says, and "fi", "fl", "ffi" are set
+ * with the font's ligature glyphs where its 'liga' feature has them.
  *
  * Shaping every word costs more than the rest of the build (HarfBuzz runs
  * its whole GSUB/GPOS pipeline per call: ~170M instructions for the
- * sample), yet Latin text only ever needs the kerning of adjacent pairs.
+ * sample), yet Latin text mostly needs only the kerning of adjacent pairs.
  * So the shaper keeps a table of the pairs seen so far, per face, and
  * shapes only the stretches of a string whose pairs are not in it yet,
- * with all default features but kerning off (the PDF shows one code per
- * character). The HarfBuzz objects are released with the arena
+ * with all default features but kerning off. A ligature needs two
+ * adjacent characters that are both input glyphs of the font's 'liga'
+ * lookups (for Lato: f, i, l, j, t, ...): only text with such a pair is
+ * shaped whole, with 'liga' on, and the result (width, kerning, the glyph
+ * codes to show) is cached per distinct string, as widths are.
+ *
+ * The PDF shows text as two-byte codes, the Unicode code point of each
+ * character (pdf_draw.c). A ligature glyph stands for several characters,
+ * so it gets a code of its own: 1..31, codes no text can show (control
+ * characters are shown as spaces), numbered by the glyph's rank among the
+ * font's ligature glyphs so that the number never depends on which words
+ * came first (a watcher's rebuild gives the bytes of a fresh build). The
+ * PDF back end maps the code to the glyph in the embedded font and to the
+ * characters ("fi") in the ToUnicode CMap, so text extraction gives the
+ * original text. The HarfBuzz objects are released with the arena
  * (rc_arena_on_free). */
 #include "shape_int.h"
 
+#include <hb-ot.h>
 #include <hb.h>
 #include <string.h>
 
@@ -34,11 +47,21 @@ typedef struct word {
     float width; /* 1/1000 em */
 } word;
 
+/* A string shaped whole with 'liga' on (text with a ligature candidate
+ * pair): per-byte kerning and codes, NULL lig when it set no ligature (the
+ * pair tables then answer). */
+typedef struct full {
+    const char *key; /* NULL: free slot */
+    uint32_t len;
+    float width; /* 1/1000 em */
+    float *kern; /* per byte, as rc_shaper_kerning */
+    uint8_t *lig; /* per byte, as rc_shaper_run; NULL: no ligature */
+} full;
+
 struct rc_shaper {
     rc_arena *a;
     word *words;
     size_t wcap, nwords; /* wcap a power of two */
-    hb_blob_t *blob;
     hb_face_t *face;
     hb_font_t *font;
     hb_buffer_t *buf;
@@ -52,6 +75,22 @@ struct rc_shaper {
     uint32_t *cps; /* decoded text, with byte offsets */
     size_t *offs;
     size_t ncps, ncount; /* capacity, characters decoded */
+    /* ligatures (NULL lplan: the font has no 'liga' lookups) */
+    hb_shape_plan_t *lplan;
+    hb_set_t *lin;                        /* input glyphs of the 'liga' lookups */
+    hb_set_t *lpairs;                     /* ... pairs of them substituted (g1 << 16 | g2) */
+    bool afirst[128];                     /* ASCII characters first in such a pair */
+    uint8_t *apair;                       /* ASCII pairs: 0 not known, 1 no, 2 a pair */
+    uint8_t *lknown, *lcand;              /* per BMP code point: classified, an input */
+    uint16_t ligg[RC_SHAPE_MAXLIG + 1];   /* code -> ligature glyph (ascending), 0 unused */
+    const char *ligtext[RC_SHAPE_MAXLIG + 1]; /* code -> the characters it stood for */
+    unsigned nligg;
+    full *fulls;
+    size_t fcap, nfulls;
+    struct lrun *runs; /* ligature runs set so far (resolve_run) */
+    size_t nruns, rcap;
+    struct rglyph *units; /* shape_full's glyphs, and their first characters */
+    size_t *ustart, nunits;
 };
 
 /* Kerning only: the PDF shows one code per character (see the top). */
@@ -67,36 +106,108 @@ static const hb_feature_t feats[] = {{HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigne
                                      {HB_TAG('k', 'e', 'r', 'n'), 1, 0, (unsigned)-1}};
 #define NFEATS (sizeof feats / sizeof feats[0])
 
+/* The same with standard ligatures on (text with a candidate pair). */
+static const hb_feature_t lfeats[] = {{HB_TAG('l', 'i', 'g', 'a'), 1, 0, (unsigned)-1},
+                                      {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
+                                      {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1},
+                                      {HB_TAG('c', 'c', 'm', 'p'), 0, 0, (unsigned)-1},
+                                      {HB_TAG('l', 'o', 'c', 'l'), 0, 0, (unsigned)-1},
+                                      {HB_TAG('r', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
+                                      {HB_TAG('r', 'c', 'l', 't'), 0, 0, (unsigned)-1},
+                                      {HB_TAG('m', 'a', 'r', 'k'), 0, 0, (unsigned)-1},
+                                      {HB_TAG('m', 'k', 'm', 'k'), 0, 0, (unsigned)-1},
+                                      {HB_TAG('k', 'e', 'r', 'n'), 1, 0, (unsigned)-1}};
+#define NLFEATS (sizeof lfeats / sizeof lfeats[0])
+
 static void release(void *ctx)
 {
     rc_shaper *s = ctx;
+    hb_set_destroy(s->lin);
+    hb_set_destroy(s->lpairs);
+    hb_shape_plan_destroy(s->lplan);
     hb_shape_plan_destroy(s->plan);
     hb_buffer_destroy(s->buf);
     hb_font_destroy(s->font);
     hb_face_destroy(s->face);
-    hb_blob_destroy(s->blob);
 }
 
-rc_shaper *rc_shaper_new(rc_arena *a, const unsigned char *data, size_t len, unsigned upem)
+/* The font's 'liga' lookups (any script, any language): their input
+ * glyphs, which make a pair of characters a ligature candidate, and their
+ * output glyphs, which get the codes 1..RC_SHAPE_MAXLIG by ascending glyph
+ * id. A font without them, or whose ligatures are not plain glyph
+ * substitutions, leaves ligatures off. */
+static void setup_ligatures(rc_shaper *s)
 {
-    if (!data || len == 0 || len > 0x7FFFFFFF || upem == 0) return NULL;
+    hb_tag_t want[] = {HB_TAG('l', 'i', 'g', 'a'), HB_TAG_NONE};
+    hb_set_t *lookups = hb_set_create(), *in = hb_set_create(), *out = hb_set_create();
+    hb_ot_layout_collect_lookups(s->face, HB_OT_TAG_GSUB, NULL, NULL, want, lookups);
+    for (hb_codepoint_t l = HB_SET_VALUE_INVALID; hb_set_next(lookups, &l);)
+        hb_ot_layout_lookup_collect_glyphs(s->face, HB_OT_TAG_GSUB, l, NULL, in, NULL, out);
+    for (hb_codepoint_t g = HB_SET_VALUE_INVALID;
+         s->nligg < RC_SHAPE_MAXLIG && hb_set_next(out, &g);)
+        if (g > 0 && g <= 0xFFFF) s->ligg[++s->nligg] = (uint16_t)g;
+    hb_set_destroy(out);
+    if (s->nligg == 0 || hb_set_is_empty(in)) {
+        hb_set_destroy(lookups);
+        hb_set_destroy(in);
+        s->nligg = 0;
+        return;
+    }
+    /* the pairs of input glyphs that some lookup substitutes: a ligature of
+     * three characters is found through its first two (ff -> ffi), and
+     * pairs like "il" (both inputs, no ligature) are not shaped whole */
+    hb_codepoint_t gl[64];
+    unsigned ng = 0;
+    for (hb_codepoint_t g = HB_SET_VALUE_INVALID; ng < 64 && hb_set_next(in, &g);)
+        gl[ng++] = g;
+    s->lpairs = hb_set_create();
+    for (hb_codepoint_t l = HB_SET_VALUE_INVALID; hb_set_get_population(in) <= 64 &&
+                                                  hb_set_next(lookups, &l);)
+        for (unsigned x = 0; x < ng; x++)
+            for (unsigned y = 0; y < ng; y++) {
+                hb_codepoint_t two[2] = {gl[x], gl[y]};
+                if (hb_ot_layout_lookup_would_substitute(s->face, l, two, 2, true))
+                    hb_set_add(s->lpairs, gl[x] << 16 | gl[y]);
+            }
+    if (hb_set_get_population(in) > 64) { /* too many to pair: every pair of inputs */
+        hb_set_destroy(s->lpairs);
+        s->lpairs = NULL;
+    }
+    /* printable ASCII characters that may start a ligature: text without
+     * them (most words) is passed over without decoding */
+    for (uint32_t c = 0x20; c < 0x7F; c++) {
+        hb_codepoint_t g = 0;
+        if (!hb_font_get_nominal_glyph(s->font, c, &g) || !hb_set_has(in, g)) continue;
+        bool first = !s->lpairs;
+        for (hb_codepoint_t q = HB_SET_VALUE_INVALID; !first && hb_set_next(s->lpairs, &q);)
+            first = q >> 16 == g;
+        s->afirst[c] = first;
+    }
+    hb_set_destroy(lookups);
+    s->lin = in;
+    s->lplan = hb_shape_plan_create(s->face, &s->props, lfeats, NLFEATS, NULL);
+    s->lknown = rc_arena_alloc(s->a, 0x10000 / 8);
+    s->apair = rc_arena_alloc(s->a, 128 * 128);
+    s->lcand = rc_arena_alloc(s->a, 0x10000 / 8);
+}
+
+rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem)
+{
+    if (!font || upem == 0) return NULL;
     rc_shaper *s = rc_arena_alloc(a, sizeof *s);
     s->a = a;
-    /* the bytes outlive the shaper (both belong to the arena) */
-    s->blob =
-        hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
-    s->face = hb_face_create(s->blob, 0);
-    s->font = hb_font_create(s->face);
+    s->font = hb_font_reference(font);
+    s->face = hb_face_reference(hb_font_get_face(font));
     s->buf = hb_buffer_create();
     s->props.direction = HB_DIRECTION_LTR;
     s->props.script = HB_SCRIPT_LATIN;
     s->props.language = hb_language_from_string("en", 2);
     s->plan = hb_shape_plan_create(s->face, &s->props, feats, NFEATS, NULL);
     rc_arena_on_free(a, release, s);
-    hb_font_set_scale(s->font, (int)upem, (int)upem);
     s->scale = 1000.0 / upem;
     s->cap = 1024;
     s->pairs = rc_arena_array(a, s->cap, sizeof *s->pairs);
+    setup_ligatures(s);
     return s;
 }
 
@@ -236,6 +347,289 @@ static word *word_slot(word *v, size_t cap, const char *p, size_t n, uint64_t h)
     return &v[i];
 }
 
+static full *full_slot(full *v, size_t cap, const char *p, size_t n, uint64_t h)
+{
+    size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);
+    while (v[i].key && (v[i].len != n || memcmp(v[i].key, p, n) != 0))
+        i = (i + 1) & (cap - 1);
+    return &v[i];
+}
+
+/* --- ligatures ------------------------------------------------------------ */
+
+/* Whether code point cp is an input glyph of a 'liga' lookup (classified
+ * once per code point). */
+static bool lig_input(rc_shaper *s, uint32_t cp)
+{
+    if (cp > 0xFFFF) return false;
+    uint8_t bit = (uint8_t)(1u << (cp & 7));
+    if (!(s->lknown[cp >> 3] & bit)) {
+        hb_codepoint_t g = 0;
+        s->lknown[cp >> 3] |= bit;
+        if (hb_font_get_nominal_glyph(s->font, cp, &g) && hb_set_has(s->lin, g))
+            s->lcand[cp >> 3] |= bit;
+    }
+    return (s->lcand[cp >> 3] & bit) != 0;
+}
+
+/* Whether the characters a, b start or continue a ligature (a pair of
+ * input glyphs that some 'liga' lookup substitutes). */
+static bool lig_pair(rc_shaper *s, uint32_t a, uint32_t b)
+{
+    if (!lig_input(s, a) || !lig_input(s, b)) return false;
+    if (!s->lpairs) return true;
+    if (a < 0x80 && !s->afirst[a]) return false;
+    uint8_t *known = a < 0x80 && b < 0x80 ? &s->apair[a << 7 | b] : NULL; /* 1 no, 2 yes */
+    if (known && *known) return *known == 2;
+    hb_codepoint_t ga = 0, gb = 0;
+    hb_font_get_nominal_glyph(s->font, a, &ga);
+    hb_font_get_nominal_glyph(s->font, b, &gb);
+    bool yes = hb_set_has(s->lpairs, ga << 16 | gb);
+    if (known) *known = yes ? 2 : 1;
+    return yes;
+}
+
+/* Whether p[0..n) may form a ligature: two adjacent characters that are
+ * both ligature inputs. Decodes p into s->cps. */
+static bool candidate(rc_shaper *s, const char *p, size_t n)
+{
+    if (!s->lplan || n < 2) return false;
+    size_t i = 0;
+    while (i < n && (unsigned char)p[i] < 0x80 && !s->afirst[(unsigned char)p[i]])
+        i++;
+    if (i == n) return false;
+    size_t m = decode(s, p, n);
+    bool prev = false;
+    for (size_t k = 0; k < m; k++) {
+        bool in = lig_input(s, s->cps[k]);
+        if (in && prev && lig_pair(s, s->cps[k - 1], s->cps[k])) return true;
+        prev = in;
+    }
+    return false;
+}
+
+/* The code of ligature glyph g standing for text t[0..n): its rank among
+ * the font's ligature glyphs; -1 when it has none, or when it was seen
+ * standing for other characters (one code has one ToUnicode entry). */
+static int lig_code(rc_shaper *s, hb_codepoint_t g, const char *t, size_t n)
+{
+    for (unsigned c = 1; c <= s->nligg; c++) {
+        if (s->ligg[c] != g) continue;
+        if (!s->ligtext[c]) s->ligtext[c] = rc_arena_strndup(s->a, t, n);
+        return strlen(s->ligtext[c]) == n && memcmp(s->ligtext[c], t, n) == 0 ? (int)c : -1;
+    }
+    return -1;
+}
+
+/* Shapes t[0..n) with 'liga' on; the glyph count. */
+static unsigned shape_liga(rc_shaper *s, const char *t, size_t n)
+{
+    hb_buffer_clear_contents(s->buf);
+    hb_buffer_add_utf8(s->buf, t, (int)n, 0, (int)n);
+    hb_buffer_set_segment_properties(s->buf, &s->props);
+    hb_buffer_set_cluster_level(s->buf, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+    hb_shape_plan_execute(s->lplan, s->font, s->buf, lfeats, NLFEATS);
+    return hb_buffer_get_length(s->buf);
+}
+
+/* A run of characters linked by ligature pairs ("ffi"), set once per
+ * distinct run: its glyphs, each standing for nch characters, with the
+ * ligature code (0: the character's own glyph) and nominal advance. */
+typedef struct rglyph {
+    uint32_t id; /* pair-table id: the code point, or LIGID + glyph */
+    uint16_t gid;
+    uint8_t nch, code;
+    float adv;
+} rglyph;
+
+typedef struct lrun {
+    const char *key;
+    uint32_t len;
+    unsigned ng; /* 0: the run cannot be shown with ligatures */
+    rglyph *g;
+} lrun;
+
+#define LIGID 0x110000u /* above every code point */
+
+static const lrun *resolve_run(rc_shaper *s, const char *t, size_t n, const uint32_t *cps,
+                               const size_t *offs, size_t nch,
+                               double (*adv_of)(const void *, uint32_t), const void *font)
+{
+    for (size_t i = 0; i < s->nruns; i++)
+        if (s->runs[i].len == n && memcmp(s->runs[i].key, t, n) == 0) return &s->runs[i];
+    if (s->nruns == s->rcap) {
+        size_t nc = s->rcap ? 2 * s->rcap : 32;
+        s->runs = rc_arena_grow(s->a, s->runs, s->nruns, nc, sizeof *s->runs);
+        s->rcap = nc;
+    }
+    lrun *r = &s->runs[s->nruns++];
+    r->key = rc_arena_strndup(s->a, t, n);
+    r->len = (uint32_t)n;
+    unsigned ng = shape_liga(s, t, n);
+    const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(s->buf, NULL);
+    r->g = rc_arena_array(s->a, ng ? ng : 1, sizeof *r->g);
+    size_t c = 0;
+    for (unsigned g = 0; g < ng; g++) {
+        size_t b0 = gi[g].cluster, b1 = g + 1 < ng ? gi[g + 1].cluster : n, c1 = c;
+        if (c >= nch || b0 != offs[c] - offs[0] || b1 <= b0 || b1 > n) return r; /* ng 0 */
+        while (c1 < nch && offs[c1] - offs[0] < b1)
+            c1++;
+        rglyph *o = &r->g[g];
+        o->gid = (uint16_t)gi[g].codepoint;
+        o->nch = (uint8_t)(c1 - c > 255 ? 255 : c1 - c);
+        if (c1 - c == 1) {
+            hb_codepoint_t want = 0;
+            hb_font_get_nominal_glyph(s->font, cps[c], &want);
+            if (want != gi[g].codepoint) return r;
+            o->id = cps[c];
+            o->adv = (float)adv_of(font, cps[c]);
+        } else {
+            int code = lig_code(s, gi[g].codepoint, t + b0, b1 - b0);
+            if (code <= 0 || c1 - c > 255) return r;
+            o->code = (uint8_t)code;
+            o->id = LIGID + gi[g].codepoint;
+            o->adv = (float)(hb_font_get_glyph_h_advance(s->font, gi[g].codepoint) * s->scale);
+        }
+        c = c1;
+    }
+    if (c == nch) r->ng = ng;
+    return r;
+}
+
+/* The kerning after glyph a when glyph b follows, one of them a ligature
+ * (ta, tb: their characters): shaped once per pair, as a pair of glyphs
+ * with 'liga' on, and kept in the pair table. */
+static float lig_kern(rc_shaper *s, const rglyph *a, const char *ta, size_t na, const rglyph *b,
+                      const char *tb, size_t nb)
+{
+    pair *e = slot(s->pairs, s->cap, pkey(a->id, b->id));
+    if (e->key) return e->kern;
+    float d = 0;
+    char t[64];
+    if (na + nb <= sizeof t) {
+        memcpy(t, ta, na);
+        memcpy(t + na, tb, nb);
+        unsigned ng = shape_liga(s, t, na + nb);
+        const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(s->buf, NULL);
+        const hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(s->buf, NULL);
+        if (ng == 2 && gi[0].codepoint == a->gid && gi[1].codepoint == b->gid &&
+            gi[1].cluster == na) {
+            d = (float)(gp[0].x_advance * s->scale - a->adv);
+            if (d > -0.01f && d < 0.01f) d = 0;
+        }
+    }
+    put_pair(s, a->id, b->id, d);
+    return d;
+}
+
+/* Sets p[0..n) with ligatures into e: the characters outside ligature
+ * runs are glyphs of their own, the runs ("ffi") are set as HarfBuzz sets
+ * them alone (once per distinct run), and the kerning between neighbours
+ * comes from the pair table (pairs with a ligature learnt by shaping the
+ * two). A ligature glyph is shown by its code at the first character's
+ * byte, the others hidden; every glyph's kerning goes to its last
+ * character. A run that is not one glyph per character or ligature
+ * leaves e->lig NULL and the text is set without ligatures. HarfBuzz is
+ * called per distinct run and pair, not per word: shaping every word with
+ * ligatures cost ~50k instructions each. */
+static void shape_full(rc_shaper *s, const char *p, size_t n,
+                       double (*adv_of)(const void *, uint32_t), const void *font, full *e)
+{
+    size_t m = decode(s, p, n);
+    if (m > s->nunits) {
+        s->nunits = 2 * m;
+        s->units = rc_arena_array(s->a, s->nunits, sizeof *s->units);
+        s->ustart = rc_arena_array(s->a, s->nunits, sizeof *s->ustart);
+    }
+    size_t nu = 0;
+    for (size_t i = 0; i < m;) {
+        size_t j = i;
+        while (j + 1 < m && lig_pair(s, s->cps[j], s->cps[j + 1]))
+            j++;
+        if (j == i) {
+            hb_codepoint_t g = 0;
+            hb_font_get_nominal_glyph(s->font, s->cps[i], &g);
+            rglyph u = {s->cps[i], (uint16_t)g, 1, 0, (float)adv_of(font, s->cps[i])};
+            s->units[nu] = u;
+            s->ustart[nu++] = i++;
+            continue;
+        }
+        size_t b0 = s->offs[i], b1 = j + 1 < m ? s->offs[j + 1] : n;
+        const lrun *r = resolve_run(s, p + b0, b1 - b0, s->cps + i, s->offs + i, j + 1 - i,
+                                    adv_of, font);
+        if (!r->ng) {
+            e->lig = NULL;
+            e->kern = NULL;
+            e->width = 0;
+            return;
+        }
+        for (unsigned g = 0; g < r->ng; g++) {
+            s->units[nu] = r->g[g];
+            s->ustart[nu++] = i;
+            i += r->g[g].nch;
+        }
+    }
+    float *kern = rc_arena_array(s->a, n, sizeof *kern);
+    uint8_t *lig = rc_arena_alloc(s->a, n);
+    bool any = false;
+    double w = 0;
+    for (size_t k = 0; k < nu; k++) {
+        const rglyph *u = &s->units[k];
+        size_t c0 = s->ustart[k], c1 = c0 + u->nch;
+        size_t b0 = s->offs[c0], b1 = c1 < m ? s->offs[c1] : n;
+        float d = 0;
+        if (k + 1 < nu) {
+            const rglyph *v = &s->units[k + 1];
+            size_t e1 = c1 + v->nch < m ? s->offs[c1 + v->nch] : n;
+            if (u->code || v->code) {
+                d = lig_kern(s, u, p + b0, b1 - b0, v, p + b1, e1 - b1);
+            } else {
+                const pair *q = slot(s->pairs, s->cap, pkey(u->id, v->id));
+                if (!q->key) learn(s, p, n, c0, c0 + 1, adv_of, font);
+                d = slot(s->pairs, s->cap, pkey(u->id, v->id))->kern;
+            }
+        }
+        if (u->code) {
+            lig[b0] = u->code;
+            for (size_t c = c0 + 1; c < c1; c++)
+                lig[s->offs[c]] = RC_SHAPE_HIDDEN;
+            any = true;
+        }
+        kern[s->offs[c1 - 1]] = d;
+        w += u->adv + d;
+    }
+    e->width = (float)w;
+    e->kern = kern;
+    e->lig = any ? lig : NULL;
+}
+
+/* The cached whole shaping of p[0..n) when it sets a ligature, else NULL. */
+static const full *lig_word(rc_shaper *s, const char *p, size_t n,
+                            double (*adv_of)(const void *, uint32_t), const void *font)
+{
+    if (!candidate(s, p, n) || n > INT32_MAX) return NULL;
+    if (2 * (s->nfulls + 1) > s->fcap) {
+        size_t nc = s->fcap ? 2 * s->fcap : 1024;
+        full *nv = rc_arena_array(s->a, nc, sizeof *nv);
+        for (size_t i = 0; i < s->fcap; i++)
+            if (s->fulls[i].key)
+                *full_slot(nv, nc, s->fulls[i].key, s->fulls[i].len,
+                           hash_bytes(s->fulls[i].key, s->fulls[i].len)) = s->fulls[i];
+        s->fulls = nv;
+        s->fcap = nc;
+    }
+    full *e = full_slot(s->fulls, s->fcap, p, n, hash_bytes(p, n));
+    if (!e->key) {
+        shape_full(s, p, n, adv_of, font, e);
+        e->key = rc_arena_strndup(s->a, p, n);
+        e->len = (uint32_t)n;
+        s->nfulls++;
+    }
+    return e->lig ? e : NULL;
+}
+
+/* --- widths and kerning ----------------------------------------------------- */
+
 static double measure(rc_shaper *s, const char *p, size_t n,
                       double (*adv_of)(const void *, uint32_t), const void *font);
 
@@ -268,6 +662,8 @@ double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
 static double measure(rc_shaper *s, const char *p, size_t n,
                       double (*adv_of)(const void *, uint32_t), const void *font)
 {
+    const full *e = lig_word(s, p, n, adv_of, font);
+    if (e) return e->width;
     bool any;
     size_t m = decode(s, p, n);
     double w = 0;
@@ -285,8 +681,9 @@ static double measure(rc_shaper *s, const char *p, size_t n,
     return w;
 }
 
-const float *rc_shaper_kerning(rc_shaper *s, const char *p, size_t n,
-                               double (*adv_of)(const void *, uint32_t), const void *font)
+/* Pair kerning of p spread per byte (NULL when none). */
+static const float *pair_kerning(rc_shaper *s, const char *p, size_t n,
+                                 double (*adv_of)(const void *, uint32_t), const void *font)
 {
     if (n < 2 || n > INT32_MAX) return NULL;
     if (n > s->nscratch) {
@@ -305,4 +702,34 @@ const float *rc_shaper_kerning(rc_shaper *s, const char *p, size_t n,
             byte[b] = b == at ? v : 0;
     }
     return byte;
+}
+
+const float *rc_shaper_kerning(rc_shaper *s, const char *p, size_t n,
+                               double (*adv_of)(const void *, uint32_t), const void *font)
+{
+    const float *k;
+    const uint8_t *lig;
+    rc_shaper_run(s, p, n, adv_of, font, &k, &lig);
+    return k;
+}
+
+void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
+                   const void *font, const float **kern, const uint8_t **lig)
+{
+    const full *e = n >= 2 ? lig_word(s, p, n, adv_of, font) : NULL;
+    if (e) {
+        if (kern) *kern = e->kern;
+        *lig = e->lig;
+        return;
+    }
+    *lig = NULL;
+    if (kern) *kern = pair_kerning(s, p, n, adv_of, font);
+}
+
+bool rc_shaper_ligature(const rc_shaper *s, unsigned code, uint16_t *glyph, const char **text)
+{
+    if (code == 0 || code > s->nligg || !s->ligtext[code]) return false;
+    *glyph = s->ligg[code];
+    *text = s->ligtext[code];
+    return true;
 }

@@ -3,15 +3,22 @@
 #ifndef RC_SHAPE_INT_H
 #define RC_SHAPE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <hb.h>
+
 #include "rc/arena.h"
+#include "rc/font.h"
+
+#define RC_SHAPE_MAXLIG RC_FONT_MAXLIG
+#define RC_SHAPE_HIDDEN RC_FONT_LIG_HIDDEN
 
 typedef struct rc_shaper rc_shaper;
 
-/* A shaper over font bytes (kept by reference: they must live as long as
- * the arena); NULL for bytes it cannot take. Released with the arena. */
-rc_shaper *rc_shaper_new(rc_arena *a, const unsigned char *data, size_t len, unsigned upem);
+/* A shaper for the HarfBuzz font (referenced, at scale upem); NULL when
+ * it cannot take it. Released with the arena. */
+rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem);
 /* Width of UTF-8 text in 1/1000 em, kerning included; adv_of(font, cp)
  * gives a character's nominal advance. Pair kerning is cached per face. */
 double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
@@ -20,5 +27,13 @@ double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
  * NULL when the text has no kerning. Valid until the next call. */
 const float *rc_shaper_kerning(rc_shaper *s, const char *p, size_t n,
                                double (*adv_of)(const void *, uint32_t), const void *font);
+/* The text as shown: *kern as rc_shaper_kerning, *lig the per-byte
+ * ligature codes of rc_font_shaped (NULL: none); kern may be NULL (not
+ * wanted). Valid until the next call. */
+void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
+                   const void *font, const float **kern, const uint8_t **lig);
+/* Ligature code -> glyph and the characters it stands for; false for a
+ * code not set so far. */
+bool rc_shaper_ligature(const rc_shaper *s, unsigned code, uint16_t *glyph, const char **text);
 
 #endif

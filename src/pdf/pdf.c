@@ -147,6 +147,7 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
         return RC_ERR_DATA;
     }
 
+    p->fonts = fonts; /* the scan marks the codes of ligature glyphs (font.h) */
     rc_pdf_scan(p, lay);
     rc_pdf_struct_begin(p, lay);
     p->doc = HPDF_New(on_error, p);

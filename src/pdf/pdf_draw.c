@@ -148,6 +148,13 @@ static void mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len)
         set[c >> 3] = (unsigned char)(set[c >> 3] | (1u << (c & 7)));
         i += adv;
     }
+    /* the codes of the ligature glyphs the text is shown with (font.h) */
+    const rc_font *rf = p->fonts ? p->fonts->f[f] : NULL;
+    const uint8_t *lig = NULL;
+    if (rf) rc_font_shaped(rf, s, len, NULL, &lig);
+    for (size_t k = 0; lig && k < len; k++)
+        if (lig[k] && lig[k] != RC_FONT_LIG_HIDDEN)
+            set[lig[k] >> 3] = (unsigned char)(set[lig[k] >> 3] | (1u << (lig[k] & 7)));
 }
 
 /* ---- first pass ---- */
@@ -312,11 +319,13 @@ static char *string_byte(char *o, unsigned char b)
 }
 
 /* Shows s[0..len) as one string (Tj), or, when kern is set (the font's
- * kerning from HarfBuzz, rc_font_kerning), as a TJ array whose numbers move
+ * kerning from HarfBuzz, rc_font_shaped), as a TJ array whose numbers move
  * each kerned character's successor by the shaped advance: the text drawn
  * is exactly as wide as layout measured it. A TJ number n moves the next
- * glyph left by n/1000 em, so a kern of d/1000 em is written as -d. */
-static void text_show(rc_pdf *p, const char *s, size_t len, const float *kern)
+ * glyph left by n/1000 em, so a kern of d/1000 em is written as -d. With
+ * lig set, a ligature glyph shows its own code (1..31) for the characters
+ * it stands for (ToUnicode gives them back, pdf_fonts.c). */
+static void text_show(rc_pdf *p, const char *s, size_t len, const float *kern, const uint8_t *lig)
 {
     need(p, 4 * len + 4);
     char *o = p->cs + p->cn;
@@ -325,7 +334,18 @@ static void text_show(rc_pdf *p, const char *s, size_t len, const float *kern)
     for (size_t i = 0; i < len;) {
         unsigned char b = (unsigned char)s[i];
         size_t at = i;
-        if (b >= 0x20 && b < 0x7F) { /* printable ASCII: the code is 00 b */
+        if (lig && lig[at]) { /* a ligature's code, or a character it stands for */
+            size_t adv;
+            next_code(s, len, i, &adv);
+            i += adv;
+            if (lig[at] != RC_FONT_LIG_HIDDEN) { /* 00 c, c as an octal escape */
+                *o++ = '\0';
+                *o++ = '\\';
+                *o++ = (char)('0' + (lig[at] >> 6));
+                *o++ = (char)('0' + ((lig[at] >> 3) & 7));
+                *o++ = (char)('0' + (lig[at] & 7));
+            }
+        } else if (b >= 0x20 && b < 0x7F) { /* printable ASCII: the code is 00 b */
             *o++ = '\0';
             o = string_byte(o, b);
             i++;
@@ -547,7 +567,10 @@ static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
     out(p, g->ytext, g->ylen);
     OUT(p, " Tm\n");
     const rc_font *rf = p->fonts ? p->fonts->f[op->font] : NULL;
-    text_show(p, op->text, op->len, rf ? rc_font_kerning(rf, op->text, op->len) : NULL);
+    const float *kern = NULL;
+    const uint8_t *lig = NULL;
+    if (rf) rc_font_shaped(rf, op->text, op->len, &kern, &lig);
+    text_show(p, op->text, op->len, kern, lig);
 }
 
 static void draw_path(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, double oy)

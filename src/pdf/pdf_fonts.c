@@ -13,7 +13,12 @@
  * stream, because building the CID font from the full cmap costs it tens of
  * millions of instructions per face. The glyphs the document shows are
  * marked as used right after loading (HPDF_TTFontDef_GetCharWidth, what
- * HPDF_Page_ShowText does), since pages are written without ShowText. */
+ * HPDF_Page_ShowText does), since pages are written without ShowText, and
+ * the CID font is built from those codes only (get_font).
+ *
+ * Ligatures (font.h): a ligature glyph is shown by a code 1..31; the
+ * reduced font's cmap maps it to the glyph (so libharu's CIDToGIDMap and
+ * /W do) and the ToUnicode CMap to the characters it stands for. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -40,7 +45,37 @@ static void hex4(sbuf *b, uint32_t v)
 
 typedef struct entry {
     uint32_t lo, hi;
+    const char *text; /* a ligature's characters (UTF-8), else NULL */
 } entry;
+
+/* UTF-8 text as UTF-16BE hex digits in <>, surrogate pairs above the BMP. */
+static void hex_utf16(sbuf *b, const char *s)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    rc_strbuf_put(b, "<", 1);
+    for (size_t i = 0, n = strlen(s); i < n;) {
+        uint32_t cp;
+        size_t k = rc_utf8_decode(s + i, n - i, &cp);
+        if (k == 0) {
+            cp = 0xFFFD;
+            k = 1;
+        }
+        i += k;
+        uint32_t u[2] = {cp, 0};
+        int nu = 1;
+        if (cp > 0xFFFF) {
+            u[0] = 0xD800 + ((cp - 0x10000) >> 10);
+            u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+            nu = 2;
+        }
+        for (int q = 0; q < nu; q++) {
+            char t[4] = {digits[(u[q] >> 12) & 15], digits[(u[q] >> 8) & 15],
+                         digits[(u[q] >> 4) & 15], digits[u[q] & 15]};
+            rc_strbuf_put(b, t, 4);
+        }
+    }
+    rc_strbuf_put(b, ">", 1);
+}
 
 /* Writes entries [from, to) of one kind in blocks of at most 100. */
 static void blocks(sbuf *b, const entry *e, size_t n, bool range)
@@ -57,7 +92,10 @@ static void blocks(sbuf *b, const entry *e, size_t n, bool range)
                 hex4(b, e[k].hi);
                 rc_strbuf_put(b, " ", 1);
             }
-            hex4(b, e[k].lo);
+            if (e[k].text)
+                hex_utf16(b, e[k].text);
+            else
+                hex4(b, e[k].lo);
             rc_strbuf_put(b, "\n", 1);
         }
         rc_strbuf_puts(b, range ? "endbfrange\n" : "endbfchar\n");
@@ -66,18 +104,30 @@ static void blocks(sbuf *b, const entry *e, size_t n, bool range)
 
 char *rc_pdf_tounicode(rc_arena *a, const uint32_t *codes, size_t n, size_t *len)
 {
+    return rc_pdf_tounicode_lig(a, codes, n, NULL, len);
+}
+
+char *rc_pdf_tounicode_lig(rc_arena *a, const uint32_t *codes, size_t n,
+                           const char *const lig[32], size_t *len)
+{
     entry *chars = rc_arena_array(a, n ? n : 1, sizeof *chars);
     entry *ranges = rc_arena_array(a, n ? n : 1, sizeof *ranges);
     size_t nc = 0, nr = 0;
     for (size_t i = 0; i < n;) {
+        if (codes[i] < 32 && lig && lig[codes[i]]) { /* a ligature: its characters */
+            chars[nc++] = (entry){codes[i], codes[i], lig[codes[i]]};
+            i++;
+            continue;
+        }
         size_t j = i + 1;
         /* a bfrange may only vary in the last byte of the code */
-        while (j < n && codes[j] == codes[j - 1] + 1 && (codes[j] >> 8) == (codes[i] >> 8))
+        while (j < n && codes[j] == codes[j - 1] + 1 && (codes[j] >> 8) == (codes[i] >> 8) &&
+               !(codes[j] < 32 && lig && lig[codes[j]]))
             j++;
         if (j - i >= 2)
-            ranges[nr++] = (entry){codes[i], codes[j - 1]};
+            ranges[nr++] = (entry){codes[i], codes[j - 1], NULL};
         else
-            chars[nc++] = (entry){codes[i], codes[i]};
+            chars[nc++] = (entry){codes[i], codes[i], NULL};
         i = j;
     }
     sbuf b = {a, NULL, 0, 0};
@@ -269,6 +319,45 @@ static const unsigned char *map_file(const char *path, size_t *len)
     return m == MAP_FAILED ? NULL : m;
 }
 
+/* HPDF_GetFont(name, "UTF-8") without libharu's walk over every code.
+ * Building the CID font (CIDFontType2_New in hpdf_font_cid.c) asks the
+ * encoder for each of the 65,536 codes, looks each one up in the font's
+ * cmap and writes /W and a 128 KB CIDToGIDMap up to the highest: ~8.8M
+ * instructions per face, a sixth of a build. For a CMap encoder it takes
+ * only the codes the encoder's cid_map lists, up to the highest of them.
+ * So while the font is built, the UTF-8 encoder (whose attributes are a
+ * CMap encoder's, with empty maps) presents itself as one listing exactly
+ * codes[0..n), each as its own CID and Unicode value, which is what the
+ * UTF-8 path computes for them; everything is restored before returning.
+ * /W and the map are rewritten from the same lookups before saving
+ * (trim_font), so the PDF is unchanged. */
+static HPDF_Font get_font(rc_pdf *p, const char *name, const uint32_t *codes, size_t n)
+{
+    HPDF_Encoder enc = HPDF_GetEncoder(p->doc, "UTF-8");
+    HPDF_CMapEncoderAttr ea = enc ? enc->attr : NULL;
+    if (!ea || n == 0 || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE)
+        return HPDF_GetFont(p->doc, name, "UTF-8");
+    HPDF_UNICODE *old_u = rc_arena_array(p->a, n, sizeof *old_u);
+    HPDF_UINT16 *old_c = rc_arena_array(p->a, n, sizeof *old_c);
+    for (size_t k = 0; k < n; k++) {
+        uint32_t c = codes[k] & 0xFFFF;
+        old_u[k] = ea->unicode_map[c >> 8][c & 0xFF];
+        old_c[k] = ea->cid_map[c >> 8][c & 0xFF];
+        ea->unicode_map[c >> 8][c & 0xFF] = (HPDF_UNICODE)c;
+        ea->cid_map[c >> 8][c & 0xFF] = (HPDF_UINT16)c;
+    }
+    HPDF_Encoder_ToUnicode_Func was = enc->to_unicode_fn;
+    enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+    HPDF_Font f = HPDF_GetFont(p->doc, name, "UTF-8");
+    enc->to_unicode_fn = was;
+    for (size_t k = n; k-- > 0;) {
+        uint32_t c = codes[k] & 0xFFFF;
+        ea->unicode_map[c >> 8][c & 0xFF] = old_u[k];
+        ea->cid_map[c >> 8][c & 0xFF] = old_c[k];
+    }
+    return f;
+}
+
 /* Loads the file at path for face i, reduced to the codes the document
  * shows (the original bytes when the font is not one rc_ttf_reduce
  * handles), registers it and marks its shown glyphs as used, as
@@ -292,13 +381,23 @@ static rc_status load_face(rc_pdf *p, const char *const *paths, int i, const cha
     size_t n, m;
     uint32_t *codes = face_codes(p, paths, i, &n);
     uint32_t *cmap = with_metric_codes(p, codes, n, &m);
+    uint16_t lig[32] = {0};
+    bool ligs = false;
+    const char **text = p->ligtext[i] = rc_arena_array(p->a, 32, sizeof *p->ligtext[i]);
+    const rc_font *rf = p->fonts ? p->fonts->f[i] : NULL;
+    for (size_t k = 0; k < n && codes[k] < 32; k++) /* ligature glyphs (font.h) */
+        if (rf && rc_font_ligature(rf, codes[k], &lig[codes[k]], &text[codes[k]])) ligs = true;
     unsigned char *red;
     size_t rlen;
-    if (rc_ttf_reduce(p->a, bytes, len, cmap, m, &red, &rlen) == RC_OK) {
+    if (rc_ttf_reduce_lig(p->a, bytes, len, cmap, m, lig, &red, &rlen) == RC_OK) {
         bytes = red;
         len = rlen;
         p->ffile[i] = red;
         p->nffile[i] = rlen;
+    } else if (ligs) { /* the original has no code for a ligature glyph */
+        if (view) munmap((void *)(uintptr_t)view, maplen);
+        rc_diag_error(p->d, loc, "cannot embed the ligatures of %s font '%s'", face, paths[i]);
+        return RC_ERR_LIBRARY;
     } else if (view) { /* libharu reads the original until it saves */
         unsigned char *copy = rc_arena_alloc(p->a, len);
         memcpy(copy, view, len);
@@ -307,7 +406,7 @@ static rc_status load_face(rc_pdf *p, const char *const *paths, int i, const cha
     if (view) munmap((void *)(uintptr_t)view, maplen);
     const char *name = load_ttf(p, bytes, len);
     if (name) name = names[i] = plain_name(p, name, names, i);
-    HPDF_Font f = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
+    HPDF_Font f = name ? get_font(p, name, cmap, m) : NULL;
     HPDF_FontAttr attr = f ? f->attr : NULL;
     if (!f || !attr || rc_pdf_failed(p)) {
         rc_diag_error(p->d, loc, "libharu cannot embed %s font '%s' (error 0x%04X)", face, paths[i],
@@ -466,7 +565,7 @@ void rc_pdf_fonts_fix_tounicode(rc_pdf *p)
         if (!p->font[i] || !p->fcodes[i]) continue; /* a later face sharing a font */
         const uint32_t *codes = p->fcodes[i];
         size_t n = p->nfcodes[i], len;
-        char *cmap = rc_pdf_tounicode(p->a, codes, n, &len);
+        char *cmap = rc_pdf_tounicode_lig(p->a, codes, n, p->ligtext[i], &len);
         HPDF_Dict tu = HPDF_Dict_GetItem(p->font[i], "ToUnicode", HPDF_OCLASS_DICT);
         if (!tu || !tu->stream) {
             rc_pdf_ok(p, HPDF_INVALID_OBJECT);

@@ -53,6 +53,8 @@ typedef struct rc_pdf {
     /* ... and the reduced font file libharu loaded (NULL: the original) */
     const unsigned char *ffile[RC_FONT_COUNT];
     size_t nffile[RC_FONT_COUNT];
+    /* ... and the characters of its ligature codes 1..31 (pdf_fonts.c) */
+    const char **ligtext[RC_FONT_COUNT];
     /* named destinations: open addressing, capacity a power of two */
     rc_pdf_dest *dests;
     size_t ndests, dcap;

@@ -11,7 +11,11 @@
  * with the glyph ids retained (HB_SUBSET_FLAGS_RETAIN_GIDS), so the
  * CIDToGIDMap, the widths and the kerning layout measured mean what they
  * meant; the copy is small enough to embed as it is. hb-subset writes the
- * tables as the OpenType spec asks (aligned, padded, checksummed).
+ * tables as the OpenType spec asks (aligned, padded, checksummed). Its cmap
+ * is then replaced by one written here (hb_face_builder puts the file back
+ * together): a single (3,1) format-4 subtable in a few glyph-array
+ * segments, which also maps the ligature codes 1..31 (font.h) to their
+ * glyphs, kept in the subset although no character maps to them.
  *
  * What is checked here, since libharu trusts the file: the input is
  * TrueType with the tables libharu fails without, and the copy maps every
@@ -164,12 +168,125 @@ static void destroy(hb_blob_t *blob, hb_face_t *face, hb_subset_input_t *in, hb_
     hb_blob_destroy(blob);
 }
 
+/* --- the cmap of the copy ------------------------------------------------ */
+
+/* Codes closer than this share a segment (the glyph array holds zeros for
+ * the codes between): libharu's lookup walks the segments in order for
+ * every one of the 65,536 codes, so fewer segments is what counts. */
+#define GAP 64
+
+static void put16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+
+/* A cmap table with one (3,1) format-4 subtable mapping code[i] -> gid[i]
+ * (ascending codes <= 0xFFFE, gids != 0) with glyph-array segments; NULL
+ * when it does not fit in format 4's 16-bit length. */
+static unsigned char *make_cmap(rc_arena *a, const uint32_t *code, const uint16_t *gid, size_t n,
+                                size_t *len)
+{
+    size_t nseg = 1, nglyph = 0; /* the final 0xFFFF segment */
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || code[i] - code[i - 1] > GAP) nseg++;
+        nglyph += i == 0 || code[i] - code[i - 1] > GAP ? 1 : code[i] - code[i - 1];
+    }
+    size_t sub = 16 + 8 * nseg + 2 * nglyph;
+    if (sub > 0xFFFF || nseg > 0x7FFF) return NULL;
+    unsigned char *t = rc_arena_alloc(a, 12 + sub), *f = t + 12;
+    put16(t + 2, 1);               /* version 0, one subtable */
+    put16(t + 4, 3);               /* Windows */
+    put16(t + 6, 1);               /* Unicode BMP */
+    t[11] = 12;                    /* at offset 12 */
+    put16(f, 4);
+    put16(f + 2, (unsigned)sub);
+    put16(f + 6, (unsigned)(2 * nseg));
+    unsigned pow = 1, lg = 0;
+    while (2 * pow <= nseg) {
+        pow *= 2;
+        lg++;
+    }
+    put16(f + 8, 2 * pow);
+    put16(f + 10, lg);
+    put16(f + 12, (unsigned)(2 * nseg - 2 * pow));
+    unsigned char *end = f + 14, *start = end + 2 * nseg + 2, *delta = start + 2 * nseg,
+                  *ro = delta + 2 * nseg, *arr = ro + 2 * nseg;
+    size_t seg = 0, g = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && code[j] - code[j - 1] <= GAP)
+            j++;
+        put16(start + 2 * seg, code[i]);
+        put16(end + 2 * seg, code[j - 1]);
+        put16(ro + 2 * seg, (unsigned)(2 * (nseg - seg) + 2 * g));
+        for (size_t k = i; k < j; k++)
+            put16(arr + 2 * (g + code[k] - code[i]), gid[k]);
+        g += code[j - 1] - code[i] + 1;
+        seg++;
+        i = j;
+    }
+    put16(start + 2 * seg, 0xFFFF);
+    put16(end + 2 * seg, 0xFFFF);
+    put16(delta + 2 * seg, 1);
+    *len = 12 + sub;
+    return t;
+}
+
+/* The subset face sub with its cmap replaced by cmap[0..clen), as one
+ * font file (hb_face_builder: directory, alignment, checksums). */
+static hb_blob_t *with_cmap(hb_face_t *sub, const unsigned char *cmap, size_t clen)
+{
+    hb_face_t *b = hb_face_builder_create();
+    hb_tag_t tags[64];
+    for (unsigned at = 0;;) {
+        unsigned count = 64;
+        hb_face_get_table_tags(sub, at, &count, tags);
+        for (unsigned i = 0; i < count; i++) {
+            hb_blob_t *t = tags[i] == HB_TAG('c', 'm', 'a', 'p')
+                               ? hb_blob_create((const char *)cmap, (unsigned)clen,
+                                                HB_MEMORY_MODE_READONLY, NULL, NULL)
+                               : hb_face_reference_table(sub, tags[i]);
+            hb_face_builder_add_table(b, tags[i], t);
+            hb_blob_destroy(t);
+        }
+        if (count < 64) break;
+        at += count;
+    }
+    hb_blob_t *res = hb_face_reference_blob(b);
+    hb_face_destroy(b);
+    return res;
+}
+
 rc_status rc_ttf_reduce(rc_arena *a, const unsigned char *font, size_t len, const uint32_t *codes,
                         size_t n, unsigned char **out, size_t *out_len)
+{
+    return rc_ttf_reduce_lig(a, font, len, codes, n, NULL, out, out_len);
+}
+
+rc_status rc_ttf_reduce_lig(rc_arena *a, const unsigned char *font, size_t len,
+                            const uint32_t *codes, size_t n, const uint16_t lig[32],
+                            unsigned char **out, size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
     if (!font || !loadable(font, len) || len > 0x7FFFFFFF) return RC_ERR_DATA;
+    /* the mapping the copy must have: the original's, ligature codes apart */
+    uint32_t *mc = rc_arena_array(a, n ? n : 1, sizeof *mc);
+    uint16_t *mg = rc_arena_array(a, n ? n : 1, sizeof *mg);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint16_t g = codes[i] < 32 && lig && lig[codes[i]] ? lig[codes[i]]
+                     : codes[i] <= 0xFFFE                  ? rc_ttf_glyph(font, len, codes[i])
+                                                           : 0;
+        if (g) {
+            mc[m] = codes[i];
+            mg[m++] = g;
+        }
+    }
+    size_t clen = 0;
+    unsigned char *cmap = m ? make_cmap(a, mc, mg, m, &clen) : NULL;
+    if (!cmap) return RC_ERR_DATA;
     hb_blob_t *blob =
         hb_blob_create((const char *)font, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
     hb_face_t *face = hb_face_create(blob, 0), *sub = NULL;
@@ -182,6 +299,9 @@ rc_status rc_ttf_reduce(rc_arena *a, const unsigned char *font, size_t len, cons
     hb_set_t *uni = hb_subset_input_unicode_set(in);
     for (size_t i = 0; i < n; i++)
         if (codes[i] <= 0xFFFF) hb_set_add(uni, codes[i]);
+    hb_set_t *gl = hb_subset_input_glyph_set(in);
+    for (size_t i = 0; i < m; i++) /* the ligature glyphs too (no cmap maps them) */
+        hb_set_add(gl, mg[i]);
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
     hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     hb_tag_t tags[64];
@@ -194,13 +314,20 @@ rc_status rc_ttf_reduce(rc_arena *a, const unsigned char *font, size_t len, cons
         start += count;
     }
     sub = hb_subset_or_fail(face, in);
-    res = sub ? hb_face_reference_blob(sub) : NULL;
+    if (sub) { /* a subset face lists no tables (HarfBuzz 6): read its file */
+        hb_blob_t *file = hb_face_reference_blob(sub);
+        hb_face_t *copy = hb_face_create(file, 0);
+        res = with_cmap(copy, cmap, clen);
+        hb_face_destroy(copy);
+        hb_blob_destroy(file);
+    }
     unsigned rlen = 0;
     const char *data = res ? hb_blob_get_data(res, &rlen) : NULL;
     bool ok = data && rlen > 0 && loadable((const unsigned char *)data, rlen);
-    for (size_t i = 0; ok && i < n; i++) /* same glyph for every code, as libharu finds it */
+    for (size_t i = 0; ok && i < n; i++) /* the glyph libharu will find for every code */
         ok = rc_ttf_glyph((const unsigned char *)data, rlen, codes[i]) ==
-             rc_ttf_glyph(font, len, codes[i]);
+             (codes[i] < 32 && lig && lig[codes[i]] ? lig[codes[i]]
+                                                     : rc_ttf_glyph(font, len, codes[i]));
     if (ok) {
         *out = rc_arena_alloc(a, rlen);
         memcpy(*out, data, rlen);

@@ -412,15 +412,16 @@ class Checker:
             mapped = {}
             for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
                 for a, b in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-                    mapped[int(a, 16)] = int(b, 16)
+                    # a ligature's code maps to several characters (UTF-16BE)
+                    mapped[int(a, 16)] = bytes.fromhex(b).decode("utf-16-be", "replace")
             for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
                 for a, z, b in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
                     for k, c in enumerate(range(int(a, 16), int(z, 16) + 1)):
-                        mapped[c] = int(b, 16) + k
+                        mapped[c] = chr(int(b, 16) + k)
             self.tounicode[og] = mapped
             miss = sorted(self.used.get(og, set()) - set(mapped))
             self.check("10-001", not miss, f"{name}: codes without Unicode: {miss[:8]}")
-            zero = [c for c, u in mapped.items() if u in (0, 0xFEFF, 0xFFFE)]
+            zero = [c for c, u in mapped.items() if u in ("\0", "\uFEFF", "\uFFFE")]
             self.check("31-028/029", not zero, f"{name}: ToUnicode maps to 0, FEFF or FFFE")
 
     # ---- reading order --------------------------------------------------
@@ -444,7 +445,7 @@ class Checker:
             else:
                 for og, b in self.shown.get(key, []):
                     tu = self.tounicode.get(og, {})
-                    out.append("".join(chr(tu.get(b[k] << 8 | b[k + 1], 0xFFFD)) for k in range(0, len(b) - 1, 2)))
+                    out.append("".join(tu.get(b[k] << 8 | b[k + 1], "\uFFFD") for k in range(0, len(b) - 1, 2)))
         return norm("".join(out))
 
     def hyphenation(self):
@@ -452,7 +453,7 @@ class Checker:
         raw = norm(subprocess.run(["pdftotext", "-raw", self.path, "-"], capture_output=True, text=True).stdout)
         words = []
         for key, act in self.actual.items():
-            glyphs = "".join(chr(self.tounicode.get(og, {}).get(b[k] << 8 | b[k + 1], 0))
+            glyphs = "".join(self.tounicode.get(og, {}).get(b[k] << 8 | b[k + 1], "\0")
                              for og, b in self.shown.get(key, []) for k in range(0, len(b) - 1, 2))
             if glyphs.rstrip().endswith("-") and act.strip():
                 words.append((glyphs.strip(), act.strip()))

@@ -102,6 +102,68 @@ static void test_kerning(void **state)
     assert_near(rc_font_text_width(r, "AVATAR", 6, 10), rc_font_text_width(r, "AVATAR", 6, 10), 0);
 }
 
+
+/* Standard ligatures (issue 14): "fi" and "ffi" are set with Lato's
+ * ligature glyphs, so the word has fewer glyphs and is no wider; the codes
+ * name the glyph and the characters; a prefix that ends inside a ligature
+ * (a hyphenation point in "ef-ficient") is set without it. */
+static void test_ligatures(void **state)
+{
+    fx *f = *state;
+    rc_font *r = load(f, "fonts/Lato-Regular.ttf");
+    assert_non_null(r);
+    const float *k;
+    const uint8_t *lig;
+    rc_font_shaped(r, "first", 5, &k, &lig);
+    assert_non_null(lig);
+    assert_true(lig[0] > 0 && lig[0] <= RC_FONT_MAXLIG); /* f: the ligature's code */
+    assert_int_equal(lig[1], RC_FONT_LIG_HIDDEN);        /* i: shown by it */
+    assert_int_equal(lig[2] | lig[3] | lig[4], 0);       /* r, s, t: their own codes */
+    unsigned fi = lig[0], glyphs = 0;
+    for (size_t i = 0; i < 5; i++)
+        glyphs += lig[i] != RC_FONT_LIG_HIDDEN;
+    assert_int_equal(glyphs, 4); /* 5 characters */
+    uint16_t g = 0;
+    const char *text = NULL;
+    assert_true(rc_font_ligature(r, fi, &g, &text));
+    assert_string_equal(text, "fi");
+    assert_true(g != 0 && g != rc_font_glyph(r, 'f') && g != rc_font_glyph(r, 'i'));
+    assert_false(rc_font_ligature(r, 0, &g, &text));
+    assert_false(rc_font_ligature(r, RC_FONT_MAXLIG + 1, &g, &text));
+    assert_true(rc_font_text_width(r, "first", 5, 10) <= rc_font_nominal_width(r, "first", 5, 10));
+    /* ffi: one glyph for three characters, narrower than f + fi */
+    rc_font_shaped(r, "efficient", 9, &k, &lig);
+    assert_non_null(lig);
+    assert_true(lig[1] > 0 && lig[1] != RC_FONT_LIG_HIDDEN && lig[1] != fi);
+    assert_int_equal(lig[2], RC_FONT_LIG_HIDDEN);
+    assert_int_equal(lig[3], RC_FONT_LIG_HIDDEN);
+    assert_true(rc_font_ligature(r, lig[1], &g, &text));
+    assert_string_equal(text, "ffi");
+    double whole = rc_font_text_width(r, "efficient", 9, 10);
+    assert_true(whole <= rc_font_nominal_width(r, "efficient", 9, 10));
+    /* fewer glyphs than characters: 7 for 9 */
+    unsigned shown = 0;
+    for (size_t i = 0; i < 9; i++)
+        shown += lig[i] != RC_FONT_LIG_HIDDEN;
+    assert_int_equal(shown, 7);
+    /* broken inside the ligature: "ef" has no ligature, "ficient" has fi */
+    rc_font_shaped(r, "ef", 2, &k, &lig);
+    assert_null(lig);
+    rc_font_shaped(r, "ficient", 7, &k, &lig);
+    assert_non_null(lig);
+    assert_int_equal(lig[0], fi);
+    /* the same code for the same glyph whatever came first (a fresh font) */
+    rc_font *r2 = load(f, "fonts/Lato-Regular.ttf");
+    rc_font_shaped(r2, "fl", 2, &k, &lig);
+    rc_font_shaped(r2, "fit", 3, &k, &lig);
+    assert_non_null(lig);
+    assert_int_equal(lig[0], fi);
+    /* no candidate pair: no ligature, kerning as before */
+    rc_font_shaped(r, "AVATAR", 6, &k, &lig);
+    assert_null(lig);
+    assert_non_null(k);
+}
+
 static void test_bold_differs(void **state)
 {
     fx *f = *state;
@@ -264,6 +326,14 @@ static void test_fonts_load(void **state)
         assert_non_null(fonts.f[i]);
     assert_near(rc_font_advance(fonts.f[RC_FONT_LIGHT], 'a'), 484.0, 1e-9);
     assert_near(rc_font_advance(fonts.f[RC_FONT_BOLD_ITALIC], 'a'), 521.0, 1e-9);
+    assert_ptr_not_equal(fonts.f[RC_FONT_REGULAR], fonts.f[RC_FONT_LIGHT]);
+
+    /* faces drawn from one file share one font (one numbering of its
+     * ligature codes for the PDF's one embedded copy) */
+    paths[RC_FONT_LIGHT] = "fonts/Lato-Regular.ttf";
+    assert_int_equal(rc_fonts_load(f->a, paths, locs, f->d, &fonts), RC_OK);
+    assert_ptr_equal(fonts.f[RC_FONT_LIGHT], fonts.f[RC_FONT_REGULAR]);
+    paths[RC_FONT_LIGHT] = "fonts/Lato-Light.ttf";
 
     paths[2] = "fonts/Missing-Bold.ttf";
     rc_diag *d = rc_diag_new();
@@ -280,6 +350,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_regular_metrics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bold_differs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kerning, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ligatures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glyph_coverage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_bytes, setup, teardown),

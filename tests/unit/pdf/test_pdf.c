@@ -436,6 +436,25 @@ static void test_tounicode_blocks(void **state)
         strstr(cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"));
 }
 
+
+/* Ligature codes map to the characters their glyph stands for, as
+ * UTF-16BE (a surrogate pair above the BMP), never inside a range. */
+static void test_tounicode_ligatures(void **state)
+{
+    fixture *fx = *state;
+    uint32_t codes[] = {1, 2, 3, 4, 0x41, 0x42};
+    const char *lig[32] = {NULL, "fi", "ffl", NULL, "a\xF0\x9F\x98\x80"};
+    size_t len;
+    char *cm = rc_pdf_tounicode_lig(fx->a, codes, 6, lig, &len);
+    assert_int_equal(strlen(cm), len);
+    assert_non_null(strstr(cm, "<0001> <00660069>\n"));
+    assert_non_null(strstr(cm, "<0002> <00660066006C>\n"));
+    assert_non_null(strstr(cm, "<0003> <0003>\n"));
+    assert_non_null(strstr(cm, "<0004> <0061D83DDE00>\n"));
+    assert_non_null(strstr(cm, "<0041> <0042> <0041>\n"));
+    assert_null(strstr(cm, "<0001> <0002>"));
+}
+
 /* The number of a "/Key N" entry after the first occurrence of key. */
 static long key_value(const char *hay, const char *key)
 {
@@ -649,6 +668,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failure_keeps_old_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_face_odd_text_and_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tounicode_blocks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tounicode_ligatures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_content_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glyphs_embedded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_real_format, setup, teardown),

@@ -271,6 +271,46 @@ static void test_maps_exactly_the_codes(void **state)
     check_glyphs(f, r, rlen, codes, n);
 }
 
+
+/* Ligature codes (1..31, font.h): the copy maps them to the ligature
+ * glyphs, which it keeps (no cmap of the original reaches them), and maps
+ * every other code as the original does; the cmap has few segments. */
+static void test_ligature_codes(void **state)
+{
+    fx *f = *state;
+    const float *k;
+    const uint8_t *lig;
+    rc_font_shaped(f->font, "office", 6, &k, &lig);
+    assert_non_null(lig);
+    uint16_t g, want[32] = {0};
+    const char *text;
+    assert_true(rc_font_ligature(f->font, lig[1], &g, &text));
+    assert_string_equal(text, "ffi");
+    want[lig[1]] = g;
+    uint32_t codes[] = {lig[1], 'H', 'c', 'e', 'o', 'x', 0x2013};
+    size_t n = sizeof codes / sizeof codes[0];
+    unsigned char *r;
+    size_t rlen;
+    assert_int_equal(rc_ttf_reduce_lig(f->a, f->orig, f->olen, codes, n, want, &r, &rlen), RC_OK);
+    check_layout(r, rlen);
+    assert_int_equal(rc_ttf_glyph(f->orig, f->olen, lig[1]), 0);
+    assert_int_equal(rc_ttf_glyph(r, rlen, lig[1]), g);
+    for (size_t i = 1; i < n; i++)
+        assert_int_equal(rc_ttf_glyph(r, rlen, codes[i]), rc_ttf_glyph(f->orig, f->olen, codes[i]));
+    assert_int_equal(rc_ttf_glyph(r, rlen, 'f'), 0);
+    uint32_t la, lb;
+    const unsigned char *ga = glyph(f->orig, g, &la), *gb = glyph(r, g, &lb);
+    assert_true(la > 0);
+    same_outline(ga, la, gb, lb);
+    /* 1..0x78 in one segment, 0x2013 in another, and the final one */
+    uint32_t cl;
+    const unsigned char *cm = table_of(r, "cmap", &cl);
+    assert_int_equal(be16(cm + 12 + 6), 2 * 3);
+    /* without the glyph, the code is not mapped */
+    assert_int_equal(rc_ttf_reduce(f->a, f->orig, f->olen, codes, n, &r, &rlen), RC_OK);
+    assert_int_equal(rc_ttf_glyph(r, rlen, lig[1]), 0);
+}
+
 /* Many scattered codes (every 7th the font maps, plus a run): segments with
  * and without glyph arrays, gaps above and below the split threshold. */
 static void test_many_scattered_codes(void **state)
@@ -385,6 +425,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_maps_exactly_the_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_scattered_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_libharu_loads_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ligature_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuses_what_it_cannot_reduce, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
