@@ -220,11 +220,15 @@ static rc_status load_data(rc_arena *a, const rc_options *o, rc_build_cache *c, 
 }
 
 /* A watcher's editions: one cache each (all emptied when their number
- * changes); an edition is skipped when its last good build read exactly
- * the files it would read now, under the same configuration and data, and
- * its outputs are still the files it wrote. Its diagnostics are given
- * again. Returns false when out of memory. */
-static bool plan_editions(rc_build_cache *c, size_t ned, unsigned want, bool *skip, rc_diag *d)
+ * changes). An edition is skipped when its last good build was of the same
+ * language and outputs, none of the files it read then (the INI file, its
+ * language file, the CSVs, its Markdown, table and box files, the fonts and
+ * its dictionary: everything its outputs are made of) changed since, and
+ * its outputs are still the files it wrote. So an edit of a Spanish
+ * chapter or of es.ini builds the Spanish edition alone. Its diagnostics
+ * are given again. Returns false when out of memory. */
+static bool plan_editions(rc_build_cache *c, rc_config *const *cfgs, size_t ned, unsigned want,
+                          bool *skip, rc_diag *d)
 {
     if (c->ned != ned) {
         for (size_t e = 0; e < c->ned; e++)
@@ -238,7 +242,8 @@ static bool plan_editions(rc_build_cache *c, size_t ned, unsigned want, bool *sk
     c->skipped = 0;
     for (size_t e = 0; e < ned; e++) {
         rc_edition_cache *x = &c->ed[e];
-        skip[e] = c->reused_data && x->have_out && x->want == want &&
+        const char *lang = cfgs[e]->edition ? cfgs[e]->edition : "";
+        skip[e] = x->have_out && x->want == want && x->lang && strcmp(x->lang, lang) == 0 &&
                   rc_file_set_unchanged(&x->inputs) && rc_file_set_unchanged(&x->outputs);
         if (skip[e]) {
             rc_diag_append(d, x->diag);
@@ -249,8 +254,8 @@ static bool plan_editions(rc_build_cache *c, size_t ned, unsigned want, bool *sk
 }
 
 /* After a good build, what each edition built read and wrote. */
-static void keep_editions(rc_build_cache *c, const bool *skip, unsigned want, rc_file_set *ins,
-                          rc_file_set *outs, rc_diag **edd)
+static void keep_editions(rc_build_cache *c, rc_config *const *cfgs, const bool *skip,
+                          unsigned want, rc_file_set *ins, rc_file_set *outs, rc_diag **edd)
 {
     for (size_t e = 0; e < c->ned; e++) {
         if (skip[e]) continue;
@@ -265,7 +270,9 @@ static void keep_editions(rc_build_cache *c, const bool *skip, unsigned want, rc
         memset(&outs[e], 0, sizeof outs[e]);
         edd[e] = NULL;
         x->want = want;
-        x->have_out = true;
+        free(x->lang);
+        x->lang = strdup(cfgs[e]->edition ? cfgs[e]->edition : "");
+        x->have_out = x->lang != NULL;
     }
 }
 
@@ -323,7 +330,7 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
         ins = rc_arena_array(a, ned, sizeof *ins);
         outs = rc_arena_array(a, ned, sizeof *outs);
         edd = rc_arena_array(a, ned, sizeof *edd);
-        if (!plan_editions(cache, ned, kept_want, skip, d)) return RC_ERR_NOMEM;
+        if (!plan_editions(cache, cfgs, ned, kept_want, skip, d)) return RC_ERR_NOMEM;
     }
     for (size_t e = 0; e < ned && st == RC_OK; e++) {
         if (skip[e]) continue;
@@ -368,7 +375,7 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
         rc_build_editions b = {cfgs, docs, ned, want, skip, cache, edd, outs};
         st = rc_build_write(a, o, &b, d);
     }
-    if (cache && st == RC_OK) keep_editions(cache, skip, kept_want, ins, outs, edd);
+    if (cache && st == RC_OK) keep_editions(cache, cfgs, skip, kept_want, ins, outs, edd);
     for (size_t e = 0; cache && e < ned; e++) {
         rc_file_set_clear(&ins[e]);
         rc_file_set_clear(&outs[e]);

@@ -50,6 +50,7 @@ void rc_edition_cache_free(rc_edition_cache *e)
         free(e->font_path[i]);
     rc_hyph_free(e->hyph);
     free(e->hyph_path);
+    free(e->lang);
     rc_file_set_clear(&e->inputs);
     rc_file_set_clear(&e->outputs);
     rc_diag_free(e->diag);

@@ -57,6 +57,7 @@ typedef struct rc_edition_cache {
     rc_file_sig hyph_sig;
 
     bool have_out;      /* the fields below describe its last good build */
+    char *lang;         /* its language ("" for a single edition) */
     unsigned want;      /* the outputs it wrote (RC_OUT_*), with svg */
     rc_file_set inputs; /* every file it read, signed before reading */
     rc_file_set outputs;
