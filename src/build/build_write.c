@@ -188,11 +188,23 @@ static void run_task(pool *p, task *k)
     if (k->st != RC_OK) atomic_store(&p->failed, true);
 }
 
+/* A thread takes the next task until none is left. Without a watcher's
+ * cache, the typesetting tasks a thread runs share its fonts: the editions
+ * of a config have the same font files, and their shaping caches (widths
+ * and kerning of words and pairs, kept in the font) carry over from one
+ * edition to the next. A font is only ever used by one thread, and its
+ * caches do not change what it measures, so the outputs are the same
+ * whichever thread ran which edition (e2e/editions_shared). */
 static void *worker(void *arg)
 {
     pool *p = arg;
-    for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->n;)
-        run_task(p, &p->t[i]);
+    rc_edition_cache own = {0};
+    for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->n;) {
+        task *k = &p->t[i];
+        if (k->kind == T_TYPESET && !k->job.cache) k->job.cache = &own;
+        run_task(p, k);
+    }
+    rc_edition_cache_free(&own);
     return NULL;
 }
 
