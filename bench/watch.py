@@ -1,14 +1,17 @@
 #!/usr/bin/python3
 """Edit-to-PDF latency of `reportc watch` on the sample report.
 
-usage: bench/watch.py [--reportc build/reportc] [--edits 21] [--only pdf]
+usage: bench/watch.py [--reportc build/reportc] [--edits 21] [--only pdf] [--one-edition]
 
 Copies the sample configuration to a scratch directory, starts `reportc
 watch` on it and makes one-word edits to a chapter (written in place, as
 most editors do on close), alternating between two words. For each edit it
 measures the time from just before the write to the watch's "rebuilt" line,
 which is printed after the new PDF has been renamed into place: the latency
-an author sees. It prints the median, min and max of that latency and of
+an author sees. The sample has three editions (en, es, pt); the edit is
+to an English chapter, so the watch builds the English edition alone (the
+others' inputs did not change); --one-edition drops the other editions
+from the config first. It prints the median, min and max of that latency and of
 the build time the watch itself reports, and the watch process's CPU time
 per rebuild (from /proc, averaged over the edits): on a loaded machine the
 wall times include waiting for a core, the CPU time does not."""
@@ -18,6 +21,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--reportc", default="build/reportc")
 ap.add_argument("--edits", type=int, default=21)
 ap.add_argument("--only", default="pdf")
+ap.add_argument("--one-edition", action="store_true", help="the English edition alone")
 a = ap.parse_args()
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -27,6 +31,8 @@ try:
     shutil.copytree(os.path.join(root, "config/iuc-lac-2019"), os.path.join(tmp, "iuc-lac-2019"))
     ini = os.path.join(tmp, "iuc-lac-2019.ini")
     text = open(ini, encoding="utf-8").read().replace("directory = ../out", "directory = out")
+    if a.one_edition:
+        text = re.sub(r"(?m)^languages = .*\n|^\[edition \w+\]\nfile = .*\n", "", text)
     open(ini, "w", encoding="utf-8").write(text)
     chapter = os.path.join(tmp, "iuc-lac-2019/chapters/03-survey-lessons.md")
     original = open(chapter, encoding="utf-8").read()
@@ -66,11 +72,13 @@ try:
     cpu = (cpu_s() - cpu0) / a.edits * 1000
     p.send_signal(2)
     p.wait(timeout=10)
-    pages = subprocess.run(["pdfinfo", os.path.join(tmp, "out/iuc-lac-2019.pdf")],
+    pdf = "out/iuc-lac-2019.pdf" if a.one_edition else "out/iuc-lac-2019-en.pdf"
+    pages = subprocess.run(["pdfinfo", os.path.join(tmp, pdf)],
                            capture_output=True, text=True).stdout
     n = re.search(r"Pages:\s+(\d+)", pages)
     print(f"reportc watch --only {a.only or 'all'}: {a.edits} one-word edits "
-          f"({n.group(1) if n else '?'} pages)")
+          f"({n.group(1) if n else '?'} pages; "
+          f"{'one edition' if a.one_edition else 'three editions, the English one edited'})")
     print(f"  edit -> PDF renamed: median {statistics.median(lat):.1f} ms "
           f"(min {min(lat):.1f}, max {max(lat):.1f})")
     print(f"  rebuild (watch's own timing): median {statistics.median(own):.1f} ms "

@@ -321,6 +321,10 @@ rc_status rc_config_parse(rc_arena *a, const char *file, const char *base_dir, c
  * error when strict (--strict or [report] strict = yes). Returns RC_OK or
  * RC_ERR_CONFIG (reported). Without 'languages' it does nothing. */
 rc_status rc_config_editions(rc_arena *a, rc_config *c, bool strict, rc_diag *d);
+/* The path of the language file of the i-th [edition LANG] section that
+ * names one (i from 0), resolved against the INI file's directory, whether
+ * or not it can be read: a watcher watches it. NULL past the last. */
+const char *rc_config_edition_file(rc_arena *a, const rc_config *c, size_t i);
 
 /* Lookups by name (NULL when absent). */
 const rc_source_cfg *rc_config_source(const rc_config *c, const char *name);

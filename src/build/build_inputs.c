@@ -45,6 +45,7 @@ typedef struct input_visitor {
     rc_arena *a;
     input_vec *files;
     rc_build_cache *cache;
+    rc_file_set *set;
 } input_visitor;
 
 /* Records an input's directory entry (lstat: see check_targets). */
@@ -71,6 +72,8 @@ static void visit_watch(input_visitor *v, const char *path, const char *what, co
     (void)what;
     (void)name;
     rc_build_cache *c = v->cache;
+    for (size_t i = 0; i < c->ninputs; i++) /* editions share the INI file, CSVs, fonts */
+        if (strcmp(c->inputs[i], path) == 0) return;
     char **nv = realloc(c->inputs, (c->ninputs + 1) * sizeof *nv);
     char *p = strdup(path);
     if (!nv || !p) { /* the watcher then watches fewer files; the build is unaffected */
@@ -106,7 +109,7 @@ static void walk_inputs(input_visitor *in, const rc_config *cfg, unsigned want)
 
 static void collect_inputs(rc_arena *a, const rc_config *cfg, unsigned want, input_vec *in)
 {
-    input_visitor v = {visit_entry, a, in, NULL};
+    input_visitor v = {visit_entry, a, in, NULL, NULL};
     walk_inputs(&v, cfg, want);
 }
 
@@ -173,8 +176,41 @@ bool rc_build_check_targets(rc_arena *a, const rc_config *cfg, const char *dir, 
     return ok;
 }
 
+/* The watcher's list: every edition's inputs, and the language files the
+ * INI file names even when one could not be read (its repair is an event). */
 void rc_build_list_inputs(rc_build_cache *c)
 {
-    input_visitor v = {visit_watch, NULL, NULL, c};
-    walk_inputs(&v, c->cfg, RC_OUT_ALL);
+    input_visitor v = {visit_watch, NULL, NULL, c, NULL};
+    size_t ned = c->cfg->neditions ? c->cfg->neditions : 1;
+    for (size_t e = 0; e < ned; e++) {
+        const rc_config *ec = c->cfg->neditions ? c->cfg->editions[e] : c->cfg;
+        if (ec) walk_inputs(&v, ec, RC_OUT_ALL);
+    }
+    rc_file_set files = {0};
+    rc_build_edition_files(c->cfg, &files);
+    for (size_t i = 0; i < files.n; i++)
+        add_input(&v, files.path[i], NULL, NULL);
+    rc_file_set_clear(&files);
+}
+
+static void visit_set(input_visitor *v, const char *path, const char *what, const char *name)
+{
+    (void)what;
+    (void)name;
+    rc_file_set_add(v->set, path);
+}
+
+void rc_build_edition_inputs(const rc_config *cfg, unsigned want, rc_file_set *s)
+{
+    input_visitor v = {visit_set, NULL, NULL, NULL, s};
+    walk_inputs(&v, cfg, want);
+}
+
+void rc_build_edition_files(const rc_config *cfg, rc_file_set *s)
+{
+    rc_arena *a = rc_arena_new();
+    const char *p;
+    for (size_t i = 0; (p = rc_config_edition_file(a, cfg, i)) != NULL; i++)
+        rc_file_set_add(s, p);
+    rc_arena_free(a);
 }

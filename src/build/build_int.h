@@ -28,12 +28,25 @@ typedef struct rc_file_sig {
 rc_file_sig rc_file_sig_of(const char *path);
 bool rc_file_sig_eq(rc_file_sig a, rc_file_sig b);
 
-/* What a watching process keeps between builds: the fonts and the
- * hyphenation dictionary while their files are unchanged, the
- * configuration and the data (with the diagnostics they gave) while the INI
- * file and the CSVs are unchanged. Everything else (document, layout,
- * outputs) is rebuilt. A cache of zeros is empty. */
-typedef struct rc_build_cache {
+/* Files and their signatures at one moment (malloc): the inputs an
+ * edition read, the outputs a build wrote. */
+typedef struct rc_file_set {
+    char **path;
+    rc_file_sig *sig;
+    size_t n;
+} rc_file_set;
+
+void rc_file_set_clear(rc_file_set *s);
+/* Adds path with its signature now; false when out of memory. */
+bool rc_file_set_add(rc_file_set *s, const char *path);
+/* Every file still has the signature it had when it was added. */
+bool rc_file_set_unchanged(const rc_file_set *s);
+
+/* What a watching process keeps of one edition: its fonts and hyphenation
+ * dictionary while their files are unchanged, and what its last good build
+ * read and wrote, so an edition none of whose inputs changed is not built
+ * again (its outputs on disk are still the ones it would write). */
+typedef struct rc_edition_cache {
     rc_arena *font_arena;
     rc_fonts fonts;
     bool have_fonts;
@@ -43,21 +56,40 @@ typedef struct rc_build_cache {
     char *hyph_path;
     rc_file_sig hyph_sig;
 
+    bool have_out;      /* the fields below describe its last good build */
+    char *lang;         /* its language ("" for a single edition) */
+    unsigned want;      /* the outputs it wrote (RC_OUT_*), with svg */
+    rc_file_set inputs; /* every file it read, signed before reading */
+    rc_file_set outputs;
+    rc_diag *diag; /* the diagnostics it gave, given again when skipped */
+    bool reused_fonts;
+} rc_edition_cache;
+
+/* What a watching process keeps between builds: per edition the above; the
+ * configuration and the data (with the diagnostics they gave) while the INI
+ * file, the editions' language files and the CSVs are unchanged. Everything
+ * else of an edition that must be built again (document, layout, outputs)
+ * is rebuilt. A cache of zeros is empty. */
+typedef struct rc_build_cache {
+    rc_edition_cache *ed; /* one per edition (malloc) */
+    size_t ned;
+
     rc_arena *data_arena;
-    rc_config *cfg;
+    rc_config *cfg; /* with its editions */
     rc_data data;
     bool have_data;
     unsigned data_flags;
-    rc_diag *data_diag; /* warnings from loading the config and data */
-    rc_file_sig ini_sig;
-    rc_file_sig *csv_sig; /* one per source (malloc) */
+    rc_diag *data_diag;     /* warnings from loading the config, editions and data */
+    rc_file_set cfg_files;  /* the INI file and the editions' language files */
+    rc_file_sig *csv_sig;   /* one per source (malloc) */
 
-    /* every input of the last build whose config loaded (malloc): the
-     * watcher watches these */
+    /* every input of every edition of the last build whose config loaded
+     * (malloc): the watcher watches these */
     char **inputs;
     size_t ninputs;
     /* what the last build reused, for tests and the benchmark */
     bool reused_fonts, reused_data;
+    size_t skipped; /* editions not built again */
 } rc_build_cache;
 
 /* mkdir -p; *created says whether the leaf was made (a failed build
@@ -67,6 +99,28 @@ int rc_build_mkdirs(const char *path, bool *created);
 /* One build, as rc_build does, with a cache (NULL: none). */
 rc_status rc_build_run(const rc_options *o, rc_diag *d, rc_build_cache *cache);
 void rc_build_cache_free(rc_build_cache *c);
+
+/* "config/../out/x.pdf" -> "out/x.pdf", for messages (build.c). */
+const char *rc_build_display_path(rc_arena *a, const char *path);
+
+/* The editions of one build and what it writes of them (build_write.c). */
+typedef struct rc_build_editions {
+    rc_config *const *cfgs;
+    const struct rc_doc *docs;
+    size_t ned;
+    unsigned want;           /* RC_OUT_* */
+    const bool *skip;        /* per edition: not built again (a watcher's), or NULL */
+    rc_build_cache *cache;   /* a watcher's (with ned editions), or NULL */
+    rc_diag **edd;           /* per edition: its diagnostics are added here too, or NULL */
+    rc_file_set *outs;       /* per edition: the outputs renamed into place, or NULL */
+} rc_build_editions;
+
+/* Checks the targets, makes the directory, takes its lock (one build at a
+ * time per directory), then writes every edition that is not skipped. */
+rc_status rc_build_write(rc_arena *a, const rc_options *o, const rc_build_editions *b, rc_diag *d);
+/* Typesets one edition in memory (for `check`): fonts, hyphenation, layout. */
+rc_status rc_build_typeset_check(rc_arena *a, const rc_config *cfg, const struct rc_doc *doc,
+                                 rc_diag *d, size_t *pages);
 
 /* `reportc new DIR` (new.c) and `reportc watch CONFIG` (watch.c). */
 rc_status rc_new_project(const rc_options *o, rc_diag *d);
@@ -80,7 +134,25 @@ void rc_build_print_metrics(const rc_options *o, const rc_data *data);
  * inputs. Reports each problem; false if there was one. */
 bool rc_build_check_targets(rc_arena *a, const rc_config *cfg, const char *dir, unsigned want,
                             rc_diag *d);
-/* Lists every input of c->cfg in c->inputs (the watcher watches them). */
+/* Lists every input of every edition of c->cfg in c->inputs (the
+ * watcher watches them). */
 void rc_build_list_inputs(rc_build_cache *c);
+/* Every file an edition's build reads for the outputs in want, into s. */
+void rc_build_edition_inputs(const rc_config *cfg, unsigned want, rc_file_set *s);
+/* The paths of the [edition LANG] language files the INI file names,
+ * whether or not they could be read (the watcher watches them). */
+void rc_build_edition_files(const rc_config *cfg, rc_file_set *s);
+
+void rc_edition_cache_free(rc_edition_cache *e);
+
+/* The font files and the hyphenation dictionary of cfg checked as files
+ * (reported at their keys); false if one is damaged. */
+bool rc_build_check_fonts(rc_arena *a, const rc_config *cfg, rc_diag *d);
+bool rc_build_check_dictionary(rc_arena *a, const rc_config *cfg, rc_diag *d);
+/* The fonts and dictionary of cfg: loaded into a (checked first unless
+ * checked) without a cache; with one, kept in c while their files are
+ * unchanged (checked when loaded again). */
+rc_status rc_build_resources(rc_arena *a, const rc_config *cfg, rc_edition_cache *c, bool checked,
+                             rc_diag *d, rc_fonts *fonts, rc_hyph **hyph);
 
 #endif

@@ -48,22 +48,6 @@ bool rc_file_sig_eq(rc_file_sig a, rc_file_sig b)
            a.mtime_ns == b.mtime_ns;
 }
 
-void rc_build_cache_free(rc_build_cache *c)
-{
-    rc_arena_free(c->font_arena);
-    for (int i = 0; i < RC_FONT_COUNT; i++)
-        free(c->font_path[i]);
-    rc_hyph_free(c->hyph);
-    free(c->hyph_path);
-    rc_arena_free(c->data_arena);
-    rc_diag_free(c->data_diag);
-    free(c->csv_sig);
-    for (size_t i = 0; i < c->ninputs; i++)
-        free(c->inputs[i]);
-    free(c->inputs);
-    memset(c, 0, sizeof *c);
-}
-
 /* A watched directory and the names in it that are inputs. */
 typedef struct wdir {
     int wd;

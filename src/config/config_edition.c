@@ -404,3 +404,16 @@ rc_status rc_config_editions(rc_arena *a, rc_config *c, bool strict, rc_diag *d)
     }
     return rc_diag_errors(d) > before ? RC_ERR_CONFIG : RC_OK;
 }
+
+const char *rc_config_edition_file(rc_arena *a, const rc_config *c, size_t i)
+{
+    const rc_cfgi *base = c->raw;
+    for (size_t k = 0; base && k < base->nsecs; k++) {
+        const rc_cfgi_sec *s = &base->secs[k];
+        if (s->ignored || s->kind != RC_CFGI_EDITION) continue;
+        const rc_cfgi_key *fk = rc_cfgi_get(s, "file");
+        if (!fk || !fk->value[0]) continue;
+        if (i-- == 0) return rc_path_join(a, c->dir, fk->value);
+    }
+    return NULL;
+}

@@ -458,13 +458,121 @@ static void agg_cell(fsheet *s, const rc_agg *g, size_t r, uint32_t row, uint32_
     put_str(s, row, j, text, x->wrap);
 }
 
+/* A number as a Markdown table writes it in the edition's language
+ * ("1,234.5", "10 000", "87,5", "-3"): true with its value; false for any
+ * other text. */
+static bool md_number(const rc_locale *loc, const char *s, double *v)
+{
+    const char *dec = loc && loc->decimal ? loc->decimal : ".";
+    const char *th = loc && loc->thousands ? loc->thousands : ",";
+    char buf[64];
+    size_t n = 0;
+    bool digit = false;
+    while (*s == ' ')
+        s++;
+    if (*s == '-' || *s == '+' || strncmp(s, "\u2212", 3) == 0) { /* U+2212 minus */
+        buf[n++] = *s == '+' ? '+' : '-';
+        s += *s == '-' || *s == '+' ? 1 : 3;
+    }
+    while (*s && n + 2 < sizeof buf) {
+        if (*s >= '0' && *s <= '9') {
+            buf[n++] = *s++;
+            digit = true;
+        } else if (*dec && strncmp(s, dec, strlen(dec)) == 0) {
+            buf[n++] = '.';
+            s += strlen(dec);
+        } else if (*th && strncmp(s, th, strlen(th)) == 0 && digit) {
+            s += strlen(th);
+        } else if (strncmp(s, "\u00a0", 2) == 0 || strncmp(s, "\u202f", 3) == 0 ||
+                   (*s == ' ' && s[1] >= '0' && s[1] <= '9')) { /* grouping spaces */
+            s += *s == ' ' ? 1 : (unsigned char)*s == 0xC2 ? 2 : 3;
+        } else {
+            break;
+        }
+    }
+    while (*s == ' ')
+        s++;
+    if (*s || !digit) return false;
+    buf[n] = 0;
+    char *end;
+    *v = strtod(buf, &end);
+    return *end == 0;
+}
+
+/* Does a header give its unit, as "Budget (EUR million)" or "Share (%)"? */
+static bool has_unit(const char *h)
+{
+    size_t n = strlen(h);
+    return n > 2 && h[n - 1] == ')' && strchr(h, '(') != NULL;
+}
+
+/* The workbook header of column j of a table made from g: what the
+ * column's cells hold and their unit, as the data workbook writes them: a
+ * listing's (RC_AGG_ROWS) columns are the fields' labels ("Latin American
+ * country", "EU Member State", where the PDF's narrower columns may both say
+ * "Country"), counts "(number)", shares "(%)". */
+static const char *agg_head(fsheet *s, const rc_agg *g, uint32_t j, const char *text)
+{
+    rc_xw *x = s->x;
+    if (g->kind == RC_AGG_ROWS) {
+        const rc_field_cfg *f = j < g->nfields ? g->fields[j] : NULL;
+        if (!f) return text;
+        const char *label = f->label.s && *f->label.s ? f->label.s : f->name.s ? f->name.s : text;
+        if (f->type == RC_FIELD_INTEGER || f->type == RC_FIELD_NUMBER)
+            return with_unit(s, label, false);
+        if (f->type == RC_FIELD_LIKERT)
+            return rc_arena_printf(x->a, "%s (%d–%d)", label, f->scale_min, f->scale_max);
+        return label;
+    }
+    if (j == 0 || has_unit(text)) return text;
+    switch (g->kind) {
+    case RC_AGG_DISTRIBUTION:
+        return with_unit(s, text, (j - 1) % 2 == 1);
+    case RC_AGG_LIKERT:
+        return j - 1 < g->ncols ? with_unit(s, text, true)
+               : j - 1 == g->ncols ? with_unit(s, text, false)
+                                   : text;
+    case RC_AGG_DISTINCT:
+    case RC_AGG_SUM:
+        return j == 1 ? with_unit(s, text, false) : text;
+    default:
+        return text;
+    }
+}
+
+/* Columns of a Markdown table whose every body cell is a number (bit j),
+ * among its first 64; *years: those of four-digit whole numbers only (a
+ * year says its unit). */
+static uint64_t numeric_columns(fsheet *s, const rc_node *t, uint64_t *years)
+{
+    uint64_t num = ~(uint64_t)0, seen = 0;
+    *years = ~(uint64_t)0;
+    for (const rc_node *r = t->first; r; r = r->next) {
+        if (r->type != RC_NODE_TABLE_ROW || r->header) continue;
+        uint32_t j = 0;
+        for (const rc_node *c = r->first; c && j < 64; c = c->next, j++) {
+            double v;
+            seen |= (uint64_t)1 << j;
+            const char *text = rc_node_plain_text(s->x->a, c);
+            if (!md_number(s->x->loc, text, &v)) num &= ~((uint64_t)1 << j);
+            if (strlen(text) != 4 || strspn(text, "0123456789") != 4)
+                *years &= ~((uint64_t)1 << j);
+        }
+    }
+    return num & seen;
+}
+
 /* The declared table as one Excel table: its first header row is the
  * table's header (a second header row, as in the SWOT table, stays a row of
- * the table). */
+ * the table). Headers say what and in which unit: a generated table's from
+ * its aggregate; a Markdown table's as written, its numbers written as
+ * numbers, and a warning when a column of numbers has a header without a
+ * unit ("Budget" -> "Budget (EUR million)"). */
 static uint32_t table_rows(fsheet *s, const rc_node *t, uint32_t row)
 {
     rc_xw *x = s->x;
     const rc_agg *g = table_agg(s->doc, t);
+    uint64_t years = 0, num = g ? 0 : numeric_columns(s, t, &years);
     size_t dr = 0;
     uint32_t first = row, ncols = 0;
     bool have_head = false;
@@ -474,14 +582,30 @@ static uint32_t table_rows(fsheet *s, const rc_node *t, uint32_t row)
         bool head = r->header && !have_head && row == first;
         for (const rc_node *c = r->first; c; c = c->next, j++) {
             const char *text = rc_node_plain_text(x->a, c);
-            if (head)
+            bool numeric = j < 64 && (num >> j & 1);
+            double v;
+            if (head && g) {
+                put_head(s, row, j, agg_head(s, g, j, text));
+            } else if (head) {
                 put_head(s, row, j, text);
-            else if (r->header)
+                if (numeric && !(years >> j & 1) && !has_unit(text) && t->table)
+                    rc_diag_warning(x->d,
+                                    c->loc.file ? c->loc
+                                    : t->table->file.s ? t->table->file.loc
+                                                       : t->table->loc,
+                                    "table '%s': column '%s' holds numbers but its header gives "
+                                    "no unit; write it in parentheses, e.g. '%s (%%)' or '%s "
+                                    "(EUR million)'",
+                                    t->table->name.s ? t->table->name.s : "", text, text, text);
+            } else if (r->header) {
                 put_str(s, row, j, text, x->bold);
-            else if (g)
+            } else if (g) {
                 agg_cell(s, g, dr, row, j, text);
-            else
+            } else if (numeric && md_number(x->loc, text, &v)) {
+                put_num(s, row, j, v, NULL);
+            } else {
                 put_str(s, row, j, text, x->wrap);
+            }
         }
         if (j > ncols) ncols = j;
         have_head = have_head || head;

@@ -334,6 +334,9 @@ for n in fig_sheets + tab_sheets:
            f"{n}: table at {t.ref}, blank rows above it")
         header = [ws.cell(top, c).value for c in range(first[0], first[2] + 1)]
         ok(len(set(header)) == len(header) and all(header), f"{n}: header {header}")
+        # nor the same text made unique by a number ("Country", "Country (4)")
+        stems = [__import__("re").sub(r" \(\d+\)$", "", str(h)) for h in header]
+        ok(len(set(stems)) == len(stems), f"{n}: header repeats a text {header}")
         if n.startswith("Figure") and figures_cfg[sec_name]["type"] not in ("tiles", "pairings"):
             units = [h for h in header if h.endswith(" (%)") or h.endswith(" (number)")]
             ok(len(units) >= 1, f"{n}: no unit in the header {header}")

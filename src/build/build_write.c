@@ -1,0 +1,486 @@
+/* build_write: an edition set's outputs, written as tasks on a few threads
+ * and renamed into place together. Each edition's typesetting (fonts,
+ * hyphenation, layout, PDF, SVG figures), its .tex and its two workbooks
+ * are separate tasks; as many threads as there are CPUs (no more: three
+ * editions' layouts at once on two cores only add memory and cache misses)
+ * take them in a fixed order, the typesetting first since it takes longest.
+ * The tasks only read the shared documents, data and configurations, and
+ * each reports into its own diagnostics, merged in a fixed order afterwards,
+ * so nothing in the output depends on scheduling. */
+/* sched_getaffinity and CPU_COUNT are GNU */
+#define _GNU_SOURCE
+#include "build_int.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rc/chart.h"
+#include "rc/date.h"
+#include "rc/doc.h"
+#include "rc/latex.h"
+#include "rc/locale.h"
+#include "rc/pdf.h"
+#include "rc/svg.h"
+#include "rc/util.h"
+#include "rc/xlsx.h"
+
+typedef struct pending {
+    const char *tmp, *target, *what;
+    size_t ed; /* the edition it belongs to */
+} pending;
+typedef RC_VEC(pending) pending_vec;
+
+static const char *human_size(rc_arena *a, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return "?";
+    double b = (double)st.st_size;
+    if (b >= 1024.0 * 1024.0) return rc_arena_printf(a, "%.1f MB", b / (1024.0 * 1024.0));
+    if (b >= 1024.0) return rc_arena_printf(a, "%.0f KB", b / 1024.0);
+    return rc_arena_printf(a, "%.0f B", b);
+}
+
+/* Fonts, hyphenation and layout, then (when tmp is set) the PDF and (when
+ * svg_dir is set) one SVG file per figure: the work behind both `check`
+ * (typeset in memory) and the PDF output. */
+typedef struct typeset_job {
+    rc_arena *a;
+    const rc_config *cfg;
+    const rc_doc *doc;
+    rc_diag *d;
+    const char *tmp; /* PDF file to write, or NULL */
+    rc_status st;
+    size_t pages;
+    rc_edition_cache *cache; /* fonts and hyphenation kept by a watcher, or NULL */
+    bool checked;            /* the fonts and dictionary were checked already */
+    size_t ed;
+    const char *svg_dir; /* figures directory, or NULL */
+    pending_vec svgs;      /* SVG files written (in a) */
+} typeset_job;
+
+/* "figure-04-motivation.svg": the number zero-padded so files sort in
+ * document order, then the figure's INI name. */
+static const char *svg_name(rc_arena *a, const rc_node *fig)
+{
+    const char *num = fig->number ? fig->number : "0";
+    const char *name = fig->figure && fig->figure->name.s ? fig->figure->name.s : "figure";
+    bool digits = num[0] != 0 && strspn(num, "0123456789") == strlen(num);
+    return digits ? rc_arena_printf(a, "figure-%02ld-%s.svg", strtol(num, NULL, 10), name)
+                  : rc_arena_printf(a, "figure-%s-%s.svg", num, name);
+}
+
+/* One SVG per placed figure, from the display list the page draws. */
+static rc_status write_svgs(typeset_job *j, const rc_layout *lay, const rc_fonts *fonts)
+{
+    const rc_locale *loc = j->doc->locale;
+    const char *family = rc_svg_family_from_path(
+        j->a, fonts->f[RC_FONT_REGULAR] ? rc_font_path(fonts->f[RC_FONT_REGULAR]) : NULL);
+    for (size_t i = 0; i < lay->figures.n; i++) {
+        const rc_placed_figure *pf = &lay->figures.v[i];
+        const rc_node *n = pf->node;
+        const char *word = loc ? rc_locale_word(loc, RC_W_FIGURE) : "Figure";
+        const char *title = n && n->number ? rc_arena_printf(j->a, "%s %s: %s", word, n->number,
+                                                             n->caption ? n->caption : "")
+                                           : (n && n->caption ? n->caption : "");
+        /* The description: the figure's alternative text (its `alt`, or
+         * the one derived from the chart's data, as in the tagged PDF), then
+         * where the numbers come from and any note, in the edition's words. */
+        const char *alt = n && n->figure && n->figure->alt.s && *n->figure->alt.s ? n->figure->alt.s
+                          : n && n->chart && loc ? rc_chart_alt(j->a, n->chart, loc, n->caption)
+                          : n && n->caption      ? n->caption
+                                                 : "";
+        const char *src = loc ? rc_locale_word(loc, RC_W_SOURCE) : "Source";
+        const char *desc =
+            rc_arena_printf(j->a, "%s%s%s%s%s%s", alt, n && n->source_line ? " " : "",
+                            n && n->source_line ? src : "", n && n->source_line ? ": " : "",
+                            n && n->source_line ? n->source_line : "",
+                            n && n->note ? rc_arena_printf(j->a, " %s", n->note) : "");
+        rc_svg_figure f = {pf->list, pf->w, pf->h, title, desc, family};
+        const char *target = rc_path_join(j->a, j->svg_dir, n ? svg_name(j->a, n) : "figure.svg");
+        bool dup = false; /* a figure split over pages is placed once per page */
+        for (size_t k = 0; k < j->svgs.n && !dup; k++)
+            dup = strcmp(j->svgs.v[k].target, target) == 0;
+        if (dup) continue;
+        const char *tmp = rc_out_tmpname(j->a, target);
+        rc_status st = rc_svg_write(j->a, &f, tmp, j->d);
+        if (st != RC_OK) return st;
+        RC_PUSH(j->a, j->svgs, ((pending){tmp, target, "svg", j->ed}));
+    }
+    return RC_OK;
+}
+
+static void typeset(typeset_job *j)
+{
+        rc_fonts fonts;
+    rc_hyph *hyph = NULL;
+    rc_layout lay = {0};
+    j->st = rc_build_resources(j->a, j->cfg, j->cache, j->checked, j->d, &fonts, &hyph);
+    if (j->st == RC_OK) j->st = rc_layout_document(j->a, j->doc, &fonts, hyph, j->d, &lay);
+    if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
+    if (j->st == RC_OK && j->tmp) j->st = rc_pdf_write(j->a, &lay, j->cfg, &fonts, j->tmp, j->d);
+    if (j->st == RC_OK && j->svg_dir) j->st = write_svgs(j, &lay, &fonts);
+    if (!j->cache) rc_hyph_free(hyph);
+    j->pages = lay.pages.n;
+}
+
+rc_status rc_build_typeset_check(rc_arena *a, const rc_config *cfg, const rc_doc *doc, rc_diag *d,
+                                 size_t *pages)
+{
+    typeset_job job = {.a = a, .cfg = cfg, .doc = doc, .d = d, .st = RC_OK};
+    typeset(&job);
+    *pages = job.pages;
+    return job.st;
+}
+
+/* One task: an edition's typesetting, .tex, data workbook or figures
+ * workbook, written to a temporary file. */
+typedef enum task_kind { T_TYPESET, T_TEX, T_DATA, T_FIGURES } task_kind;
+
+typedef struct task {
+    task_kind kind;
+    size_t ed;
+    const rc_config *cfg;
+    const rc_doc *doc;
+    const char *target, *tmp; /* in the build's arena (made before the threads) */
+    rc_arena *a;              /* the task's own */
+    rc_diag *d;
+    rc_status st;
+    typeset_job job; /* T_TYPESET */
+} task;
+
+typedef struct pool {
+    task *t;
+    size_t n;
+    atomic_size_t next;
+    atomic_bool failed; /* a failed task: those not started yet are not */
+} pool;
+
+static void run_task(pool *p, task *k)
+{
+    if (atomic_load(&p->failed)) {
+        k->st = RC_ERR_IO; /* not run: the build fails anyway, with the first error */
+        return;
+    }
+    int64_t epoch = rc_date_report_epoch(k->cfg->report.year.s);
+    switch (k->kind) {
+    case T_TYPESET:
+        typeset(&k->job);
+        k->st = k->job.st;
+        break;
+    case T_TEX:
+        k->st = rc_latex_write(k->a, k->doc, k->tmp, k->d);
+        break;
+    case T_DATA:
+        k->st = rc_xlsx_write_data(k->a, k->doc, k->tmp, epoch, k->d);
+        break;
+    case T_FIGURES:
+        k->st = rc_xlsx_write_figures(k->a, k->doc, k->tmp, epoch, k->d);
+        break;
+    }
+    if (k->st != RC_OK) atomic_store(&p->failed, true);
+}
+
+/* A thread takes the next task until none is left. Without a watcher's
+ * cache, the typesetting tasks a thread runs share its fonts: the editions
+ * of a config have the same font files, and their shaping caches (widths
+ * and kerning of words and pairs, kept in the font) carry over from one
+ * edition to the next. A font is only ever used by one thread, and its
+ * caches do not change what it measures, so the outputs are the same
+ * whichever thread ran which edition (e2e/editions_shared). */
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    rc_edition_cache own = {0};
+    for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->n;) {
+        task *k = &p->t[i];
+        if (k->kind == T_TYPESET && !k->job.cache) k->job.cache = &own;
+        run_task(p, k);
+    }
+    rc_edition_cache_free(&own);
+    return NULL;
+}
+
+/* The CPUs this process may run on. */
+static size_t cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (size_t)CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (size_t)n : 1;
+}
+
+/* Runs every task on min(CPUs, tasks) threads, this one included. */
+static void run_pool(pool *p)
+{
+    size_t nthr = cpus();
+    if (nthr > p->n) nthr = p->n;
+    pthread_t th[64];
+    size_t started = 0;
+    for (size_t i = 1; i < nthr && started < 64; i++)
+        if (pthread_create(&th[started], NULL, worker, p) == 0) started++;
+    worker(p);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+}
+
+/* The fonts and dictionaries, checked as files once for all editions (they
+ * usually share the fonts; each language has its dictionary) rather than by
+ * every edition's task. */
+static bool check_resources(rc_arena *a, const rc_build_editions *b, rc_diag *d)
+{
+    bool ok = true;
+    for (size_t e = 0; e < b->ned; e++) {
+        if (b->skip && b->skip[e]) continue;
+        const rc_style_cfg *s = &b->cfgs[e]->style;
+        bool fonts_seen = false, dict_seen = !s->hyphenate || !s->hyphenation;
+        for (size_t k = 0; k < e; k++) {
+            const rc_style_cfg *t = &b->cfgs[k]->style;
+            if (b->skip && b->skip[k]) continue;
+            bool same = true;
+            for (int i = 0; i < RC_FONT_COUNT && same; i++)
+                same = (s->font_path[i] == NULL) == (t->font_path[i] == NULL) &&
+                       (!s->font_path[i] || strcmp(s->font_path[i], t->font_path[i]) == 0);
+            fonts_seen |= same;
+            dict_seen |= t->hyphenate && t->hyphenation && s->hyphenation &&
+                         strcmp(s->hyphenation, t->hyphenation) == 0;
+        }
+        if (!fonts_seen) ok &= rc_build_check_fonts(a, b->cfgs[e], d);
+        if (!dict_seen) ok &= rc_build_check_dictionary(a, b->cfgs[e], d);
+    }
+    return ok;
+}
+
+/* Writes every edition's outputs to temporary files, then renames them all
+ * into place: a failure in any edition leaves the directory as it was. The
+ * caller holds the output directory's lock. */
+static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_editions *b,
+                              rc_diag *d, const char *dir, bool created)
+{
+    rc_config *const *cfgs = b->cfgs;
+    size_t ned = b->ned;
+    unsigned want = b->want;
+    const rc_config *cfg = cfgs[0];
+    rc_loc dloc = o->outdir                 ? (rc_loc){0}
+                  : cfg->output.directory.s ? cfg->output.directory.loc
+                                            : cfg->output.loc;
+    const char **svg_dir = rc_arena_array(a, ned, sizeof *svg_dir);
+    bool *svg_created = rc_arena_array(a, ned, sizeof *svg_created);
+    /* Figures as SVG files go into DIR/figures, DIR/figures-LANG with
+     * several editions (created, and removed again by a failed build that
+     * created them). */
+    bool svg = o->figures_svg || cfg->output.want_svg;
+    for (size_t e = 0; e < ned && svg; e++) {
+        if (b->skip && b->skip[e]) continue;
+        svg_dir[e] = rc_path_join(
+            a, dir, ned > 1 ? rc_arena_printf(a, "figures-%s", cfgs[e]->edition) : "figures");
+        if (rc_build_mkdirs(svg_dir[e], &svg_created[e]) != 0) {
+            rc_diag_error(d, dloc, "cannot create figures directory '%s': %s", svg_dir[e],
+                          strerror(errno));
+            for (size_t k = 0; k <= e; k++)
+                if (svg_created[k]) rmdir(svg_dir[k]);
+            if (created) rmdir(dir);
+            return RC_ERR_IO;
+        }
+    }
+
+    /* The tasks: every edition's typesetting first (the longest), then the
+     * .tex files and the workbooks. The watcher's cache keeps each
+     * edition's fonts and patterns (its task alone uses them). */
+    bool checked = !b->cache && check_resources(a, b, d);
+    if (!b->cache && !checked) {
+        for (size_t e = 0; e < ned; e++)
+            if (svg_created[e]) rmdir(svg_dir[e]);
+        if (created) rmdir(dir);
+        return RC_ERR_CONFIG;
+    }
+    pool p = {.t = rc_arena_array(a, 4 * ned, sizeof *p.t)};
+    static const struct {
+        task_kind kind;
+        unsigned bit;
+    } kinds[] = {{T_TYPESET, 0}, {T_TEX, RC_OUT_TEX}, {T_DATA, RC_OUT_XLSX}, {T_FIGURES, RC_OUT_XLSX}};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        for (size_t e = 0; e < ned; e++) {
+            if (b->skip && b->skip[e]) continue;
+            const rc_config *ec = cfgs[e];
+            task *t = &p.t[p.n];
+            *t = (task){.kind = kinds[k].kind, .ed = e, .cfg = ec, .doc = &b->docs[e]};
+            const rc_str *name = kinds[k].kind == T_TYPESET ? &ec->output.pdf
+                                 : kinds[k].kind == T_TEX   ? &ec->output.tex
+                                 : kinds[k].kind == T_DATA  ? &ec->output.data_xlsx
+                                                            : &ec->output.figures_xlsx;
+            if (kinds[k].kind == T_TYPESET) {
+                if (!(want & RC_OUT_PDF) && !svg) continue;
+            } else if (!(want & kinds[k].bit)) {
+                continue;
+            }
+            bool file = kinds[k].kind != T_TYPESET || (want & RC_OUT_PDF);
+            t->target = file ? rc_path_join(a, dir, name->s) : NULL;
+            t->tmp = file ? rc_out_tmpname(a, t->target) : NULL;
+            t->a = rc_arena_new();
+            t->d = rc_diag_new();
+            t->job = (typeset_job){.a = t->a,
+                                   .cfg = ec,
+                                   .doc = t->doc,
+                                   .d = t->d,
+                                   .tmp = t->tmp,
+                                   .cache = b->cache ? &b->cache->ed[e] : NULL,
+                                   .checked = checked,
+                                   .ed = e,
+                                   .svg_dir = svg_dir[e]};
+            p.n++;
+        }
+    }
+    run_pool(&p);
+
+    /* Per edition: the PDF first, as it is the main output, then the .tex
+     * and the workbooks, then the figures' files (their names move out of
+     * the tasks' arenas). Diagnostics: each edition's typesetting, then
+     * the rest, as the tasks are ordered. */
+    pending_vec all = {0};
+    size_t *pages = rc_arena_array(a, ned, sizeof *pages);
+    size_t *nsvgs = rc_arena_array(a, ned, sizeof *nsvgs);
+    size_t nsvg = 0;
+    rc_status st = RC_OK;
+    for (size_t i = 0; i < p.n; i++) {
+        task *t = &p.t[i];
+        rc_diag_append(d, t->d);
+        if (b->edd) rc_diag_append(b->edd[t->ed], t->d);
+        rc_diag_free(t->d);
+        if (t->st != RC_OK && st == RC_OK) st = t->st;
+        if (t->kind != T_TYPESET) {
+            const char *what = t->kind == T_TEX ? "tex" : "xlsx";
+            if (t->st == RC_OK) RC_PUSH(a, all, ((pending){t->tmp, t->target, what, t->ed}));
+            rc_arena_free(t->a);
+            continue;
+        }
+        pages[t->ed] = t->job.pages;
+        if (t->st == RC_OK && t->target)
+            RC_PUSH(a, all, ((pending){t->tmp, t->target, "pdf", t->ed}));
+        for (size_t k = 0; k < t->job.svgs.n; k++) /* written even if a later step failed */
+            RC_PUSH(a, all,
+                    ((pending){rc_arena_strdup(a, t->job.svgs.v[k].tmp),
+                               rc_arena_strdup(a, t->job.svgs.v[k].target), "svg", t->ed}));
+        nsvgs[t->ed] = t->job.svgs.n;
+        nsvg += t->job.svgs.n;
+        rc_arena_free(t->a);
+    }
+    /* the order of the "wrote" lines: per edition, the PDF first */
+    pending *out = rc_arena_array(a, all.n ? all.n : 1, sizeof *out);
+    size_t nout = 0;
+    for (size_t e = 0; e < ned; e++)
+        for (size_t i = 0; i < all.n; i++)
+            if (all.v[i].ed == e && strcmp(all.v[i].what, "svg") != 0) out[nout++] = all.v[i];
+    for (size_t i = 0; i < all.n; i++)
+        if (strcmp(all.v[i].what, "svg") == 0) out[nout++] = all.v[i];
+    if (st == RC_OK && rc_diag_errors(d)) st = RC_ERR_DATA;
+
+    if (st != RC_OK) {
+        for (size_t i = 0; i < nout; i++)
+            rc_out_discard(out[i].tmp);
+        rc_out_workdir_remove();
+        for (size_t e = 0; e < ned; e++)
+            if (svg_created[e]) rmdir(svg_dir[e]);
+        if (created) rmdir(dir);
+        return st;
+    }
+    /* SIGINT, SIGTERM and SIGHUP wait until every output is renamed: a
+     * stop in the middle would leave a set mixing two builds. */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stop, &old);
+    for (size_t i = 0; i < nout; i++) {
+        if (rc_out_rename(out[i].tmp, out[i].target) != RC_OK) {
+            rc_diag_error(d, (rc_loc){out[i].target, 0, 0}, "cannot write output: %s",
+                          strerror(errno));
+            for (size_t j = i + 1; j < nout; j++)
+                rc_out_discard(out[j].tmp);
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            return RC_ERR_IO;
+        }
+        if (b->outs) rc_file_set_add(&b->outs[out[i].ed], out[i].target);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!o->quiet) {
+        FILE *f = o->out ? o->out : stdout;
+        for (size_t i = 0; i < nout; i++) {
+            if (strcmp(out[i].what, "svg") == 0) continue;
+            if (strcmp(out[i].what, "pdf") == 0)
+                fprintf(f, "wrote %s (%s, %zu pages)\n", rc_build_display_path(a, out[i].target),
+                        human_size(a, out[i].target), pages[out[i].ed]);
+            else
+                fprintf(f, "wrote %s (%s)\n", rc_build_display_path(a, out[i].target),
+                        human_size(a, out[i].target));
+        }
+        for (size_t k = 0; k < ned && nsvg; k++)
+            if (svg_dir[k])
+                fprintf(f, "wrote %s/ (%zu SVG figures)\n", rc_build_display_path(a, svg_dir[k]),
+                        nsvgs[k]);
+    }
+    return RC_OK;
+}
+
+/* Checks the targets, makes the directory, takes its lock (one build at a
+ * time per directory, so a set of outputs always comes from one build),
+ * removes what killed builds left there, then writes. */
+rc_status rc_build_write(rc_arena *a, const rc_options *o, const rc_build_editions *b, rc_diag *d)
+{
+    rc_config *const *cfgs = b->cfgs;
+    size_t ned = b->ned;
+    unsigned want = b->want;
+    const rc_config *cfg = cfgs[0];
+    const char *dir = o->outdir ? o->outdir : cfg->output.dir;
+    /* -o DIR is reported as the command line's, not as the INI key's */
+    rc_loc dloc = o->outdir                 ? (rc_loc){0}
+                  : cfg->output.directory.s ? cfg->output.directory.loc
+                                            : cfg->output.loc;
+    bool targets_ok = true;
+    for (size_t e = 0; e < ned; e++)
+        targets_ok &= rc_build_check_targets(a, cfgs[e], dir, want, d);
+    if (!targets_ok) return RC_ERR_CONFIG;
+    bool created = false;
+    if (rc_build_mkdirs(dir, &created) != 0) {
+        rc_diag_error(d, dloc, "cannot create output directory '%s': %s", dir, strerror(errno));
+        return RC_ERR_IO;
+    }
+    if (access(dir, W_OK) != 0) {
+        rc_diag_error(d, dloc, "output directory '%s' is not writable: %s", dir, strerror(errno));
+        return RC_ERR_IO;
+    }
+    /* One build at a time per directory, so a set of outputs always comes
+     * from one build; then what killed builds left there is removed. */
+    double waited = 0;
+    int lock = rc_out_lock(dir, !o->no_wait, &waited);
+    if (lock < 0) {
+        if (errno == EWOULDBLOCK)
+            rc_diag_error(d, dloc,
+                          "another build is writing into '%s' (--no-wait); try again when it "
+                          "has finished",
+                          dir);
+        else
+            rc_diag_error(d, dloc, "cannot lock output directory '%s': %s", dir, strerror(errno));
+        if (created) rmdir(dir);
+        return RC_ERR_IO;
+    }
+    if (waited >= 1000)
+        rc_diag_note(d, dloc, "waited %.1f s for another build writing into '%s'", waited / 1000,
+                     dir);
+    rc_out_clean_stale(dir);
+    rc_out_workdir_make(dir); /* if it cannot be made, libxlsxwriter uses dir */
+    rc_status st = write_locked(a, o, b, d, dir, created);
+    rc_out_workdir_remove();
+    rc_out_unlock(lock);
+    return st;
+}
+
