@@ -22,25 +22,33 @@ static rc_draw_op *push(rc_arena *a, rc_draw_list *l, rc_draw_kind kind)
     assert(l != NULL);
     rc_draw_op op;
     memset(&op, 0, sizeof op);
-    op.kind = kind;
+    op.kind = (uint8_t)kind;
     op.tag = l->tag;
     RC_PUSH(a, l->ops, op);
     return &l->ops.v[l->ops.n - 1];
 }
 
-rc_draw_op *rc_draw_text(rc_arena *a, rc_draw_list *l, rc_font_id font, double size, double x,
-                         double y, const char *text, size_t len, rc_rgb colour)
+rc_draw_op *rc_draw_text_ref(rc_arena *a, rc_draw_list *l, rc_font_id font, double size, double x,
+                             double y, const char *text, size_t len, rc_rgb colour)
 {
+    assert(len <= UINT32_MAX);
     rc_draw_op *op = push(a, l, RC_DRAW_TEXT);
-    op->font = font;
+    op->font = (uint8_t)font;
     op->size = size;
     op->x = x;
     op->y = y;
-    op->text = rc_arena_strndup(a, text ? text : "", text ? len : 0);
-    op->len = text ? len : 0;
+    op->text = text ? text : "";
+    op->len = text ? (uint32_t)len : 0;
     op->fill = true;
     op->fill_rgb = colour;
     return op;
+}
+
+rc_draw_op *rc_draw_text(rc_arena *a, rc_draw_list *l, rc_font_id font, double size, double x,
+                         double y, const char *text, size_t len, rc_rgb colour)
+{
+    const char *t = text && len ? rc_arena_strndup(a, text, len) : "";
+    return rc_draw_text_ref(a, l, font, size, x, y, t, text ? len : 0, colour);
 }
 
 /* Fill and/or stroke of a shape: NULL colours mean "not painted that way". */
