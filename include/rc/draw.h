@@ -120,6 +120,20 @@ rc_draw_op *rc_draw_link(rc_arena *a, rc_draw_list *l, double x, double y, doubl
 rc_draw_op *rc_draw_dest(rc_arena *a, rc_draw_list *l, double x, double y, const char *id);
 rc_draw_op *rc_draw_group(rc_arena *a, rc_draw_list *l, double x, double y,
                           const rc_draw_list *inner);
+/* bg's operations followed by fg's, in bg (returned): bg's vector grows
+ * (by realloc once it has a block of its own) and fg's is given back, so
+ * joining a page's background and foreground leaves nothing behind. fg is
+ * empty afterwards. */
+rc_draw_list *rc_draw_join(rc_arena *a, rc_draw_list *bg, rc_draw_list *fg);
+/* A word of a line: text[0..len) referenced as rc_draw_text_ref does, or,
+ * when space is set, copied once with one space after it (the space that
+ * text extraction reads between words, drawn with the word). */
+rc_draw_op *rc_draw_word(rc_arena *a, rc_draw_list *l, rc_font_id font, double size, double x,
+                         double y, const char *text, size_t len, bool space, rc_rgb colour);
+/* Gives l's operations back to the arena when they have a block of their
+ * own (rc_arena_release) and empties l; what the operations point to
+ * (text, paths, nested lists) stays. */
+void rc_draw_release(rc_arena *a, rc_draw_list *l);
 /* Appends an arc (centre cx,cy, radius r, angles in degrees, counter-clockwise
  * from a0 to a1) as cubic Bézier segments, at most 90 degrees each. */
 size_t rc_path_arc(rc_path_seg *out, size_t cap, double cx, double cy, double r, double a0,

@@ -262,9 +262,9 @@ void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i,
             if (h->anchor) rc_draw_dest(a, l, x + h->x, y + ln->ascent, h->anchor);
             if (h->len) {
                 bool sp = space_after(p, i, q);
-                const char *t = sp ? rc_arena_printf(a, "%.*s ", (int)h->len, h->text) : h->text;
-                rc_draw_op *op = rc_draw_text(a, l, h->font, h->size, x + h->x, y + h->rise, t,
-                                              h->len + sp, h->colour);
+                /* the word's text lives as long as the paragraph: referenced */
+                rc_draw_op *op = rc_draw_word(a, l, h->font, h->size, x + h->x, y + h->rise,
+                                              h->text, h->len, sp, h->colour);
                 mark_hyphenation(a, p, i, op, h, q == lastk);
             }
         }
