@@ -26,13 +26,14 @@ char *rc_arena_printf(rc_arena *a, const char *fmt, ...) __attribute__((format(p
 char *rc_arena_vprintf(rc_arena *a, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* Grows an array allocated in this arena: in place when it is the newest
- * allocation, by realloc when it has a block of its own (more than 8 KiB
+ * allocation, by realloc when it has a block of its own (more than 2 KiB
  * grown here, or more than 64 KiB allocated at once), else by a copy that
  * abandons the old one. */
 void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz);
 /* Gives back early the memory of p when it has a block of its own (see
- * rc_arena_grow; a vector past 8 KiB always has); anything else stays
- * until rc_arena_free. p must not be used afterwards either way. */
+ * rc_arena_grow: a vector that outgrew 2 KiB among other allocations has);
+ * anything else stays until rc_arena_free. p must not be used afterwards
+ * either way. */
 void rc_arena_release(rc_arena *a, void *p);
 /* Registers fn(ctx) to run when the arena is freed (before its memory
  * goes), for resources a library allocates outside it (HarfBuzz fonts). */

@@ -193,7 +193,7 @@ static void test_word_join_release(void **state)
     rc_draw_rect(a, bg, 0, 0, 10, 10, &k, NULL, 0);
     rc_draw_word(a, fg, RC_FONT_REGULAR, 10, 0, 0, text, 5, false, k);
     rc_draw_word(a, fg, RC_FONT_REGULAR, 10, 30, 0, text + 6, 4, true, k);
-    for (int i = 0; i < 500; i++) /* past 8 KiB: a block of its own */
+    for (int i = 0; i < 500; i++) /* past 2 KiB: a block of its own */
         rc_draw_dest(a, fg, i, 0, "d");
     assert_ptr_equal(fg->ops.v[0].text, text); /* no copy */
     assert_int_equal(fg->ops.v[0].len, 5);
