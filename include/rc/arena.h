@@ -18,18 +18,27 @@ void rc_arena_free(rc_arena *a);
 void *rc_arena_alloc(rc_arena *a, size_t size);
 /* Zeroed array of n elements of size sz (overflow-checked). */
 void *rc_arena_array(rc_arena *a, size_t n, size_t sz);
-/* Copies of strings; the result is NUL-terminated. NULL in gives NULL out. */
+/* Copies of strings; the result is NUL-terminated and packed (no alignment,
+ * so a short word costs its length plus one). NULL in gives NULL out. */
 char *rc_arena_strdup(rc_arena *a, const char *s);
 char *rc_arena_strndup(rc_arena *a, const char *s, size_t n);
 char *rc_arena_printf(rc_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *rc_arena_vprintf(rc_arena *a, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
-/* Grows an array allocated in this arena (old block is abandoned). */
+/* Grows an array allocated in this arena: in place when it is the newest
+ * allocation, by realloc when it has a block of its own (more than 2 KiB
+ * grown here, or more than 64 KiB allocated at once), else by a copy that
+ * abandons the old one. */
 void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz);
+/* Gives back early the memory of p when it has a block of its own (see
+ * rc_arena_grow: a vector that outgrew 2 KiB among other allocations has);
+ * anything else stays until rc_arena_free. p must not be used afterwards
+ * either way. */
+void rc_arena_release(rc_arena *a, void *p);
 /* Registers fn(ctx) to run when the arena is freed (before its memory
  * goes), for resources a library allocates outside it (HarfBuzz fonts). */
 void rc_arena_on_free(rc_arena *a, void (*fn)(void *), void *ctx);
-/* Bytes handed out so far (for tests and benchmarks). */
+/* Bytes held: handed out and not released (for tests and benchmarks). */
 size_t rc_arena_used(const rc_arena *a);
 
 /* A growable array of T in an arena: RC_VEC(int) v = {0}; RC_PUSH(a, v, 3); */

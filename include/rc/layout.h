@@ -55,6 +55,11 @@ typedef struct rc_layout {
     RC_VEC(rc_placed_figure) figures; /* in page order */
     /* the logical structure in reading order; the pages' ops point into it */
     rc_tags *tags;
+    /* Set by a caller that needs the pages only for rc_pdf_write: the
+     * writer then gives each page's operations back to the arena as soon
+     * as that page's content stream is written (rc_draw_release; pages are
+     * empty afterwards, the figures' lists stay for the SVG back end). */
+    bool release_pages;
 } rc_layout;
 
 /* Hyphenation (libhyphen). NULL dictionary = no hyphenation. */

@@ -10,12 +10,14 @@
 #define ALIGN 16u
 #define BLOCK_MIN ((size_t)256 * 1024)
 /* A vector growing past this many bytes moves to a block of its own (see
- * rc_arena_grow): a page's draw list is about 100 KB, and doubling it inside
- * the shared blocks left as much again abandoned behind it. */
-#define VEC_OWN ((size_t)8 * 1024)
+ * rc_arena_grow): a page's draw list is about 45 KB, and doubling it inside
+ * the shared blocks left as much again abandoned behind it. Below this, the
+ * copies it leaves while doubling are about as much again (at 8 KiB, a
+ * 1,006-page report peaked at 312 MB; at 2 KiB, 299 MB). */
+#define VEC_OWN ((size_t)2 * 1024)
 
 typedef struct block {
-    struct block *next;
+    struct block *next; /* head blocks only */
     size_t size, used;
     _Alignas(16) unsigned char data[];
 } block;
@@ -29,10 +31,14 @@ typedef struct cleanup {
 struct rc_arena {
     cleanup *cleanups; /* run by rc_arena_free, most recent first */
     block *head;
-    block *big; /* allocations of more than BLOCK_MIN / 4 and vectors of more
-                 * than VEC_OWN, one block each, newest first: a growing
-                 * vector is realloc'd (mremap for glibc's large chunks)
-                 * instead of copied and abandoned */
+    /* Allocations of more than BLOCK_MIN / 4 and vectors of more than
+     * VEC_OWN get a block each, found by their data address in this open
+     * addressing table (linear probing, at most half full): a growing
+     * vector is realloc'd (mremap for glibc's large chunks) instead of
+     * copied and abandoned, whatever was allocated since, and
+     * rc_arena_release can give one back early. */
+    block **big;
+    size_t nbig, bigcap;
     size_t total;
     void *last; /* the most recent allocation in head, for in-place growth */
     size_t last_size;
@@ -65,18 +71,90 @@ void rc_arena_free(rc_arena *a)
     if (!a) return;
     for (cleanup *c = a->cleanups; c; c = c->next)
         c->fn(c->ctx);
-    for (int k = 0; k < 2; k++) {
-        block *b = k ? a->big : a->head;
-        while (b) {
-            block *n = b->next;
-            free(b);
-            b = n;
-        }
+    for (block *b = a->head; b;) {
+        block *n = b->next;
+        free(b);
+        b = n;
     }
+    for (size_t i = 0; i < a->bigcap; i++)
+        free(a->big[i]);
+    free(a->big);
     free(a);
 }
 
-/* Allocates size bytes and zeroes all but the first keep (which the caller
+/* ---- the table of own blocks ---- */
+
+static size_t slot_of(const rc_arena *a, const void *data)
+{
+    uint64_t h = (uint64_t)(uintptr_t)data * 0x9E3779B97F4A7C15ULL;
+    return (size_t)(h >> 32) & (a->bigcap - 1);
+}
+
+/* The slot holding the block whose data is p, or the empty slot where it
+ * would go. */
+static size_t find_big(const rc_arena *a, const void *p)
+{
+    size_t i = slot_of(a, p);
+    while (a->big[i] && a->big[i]->data != p)
+        i = (i + 1) & (a->bigcap - 1);
+    return i;
+}
+
+static void put_big(rc_arena *a, block *b)
+{
+    if (2 * (a->nbig + 1) > a->bigcap) {
+        size_t oc = a->bigcap, nc = oc ? oc * 2 : 64;
+        block **old = a->big;
+        a->big = calloc(nc, sizeof *a->big);
+        if (!a->big) oom(nc * sizeof *a->big);
+        a->bigcap = nc;
+        for (size_t i = 0; i < oc; i++)
+            if (old[i]) a->big[find_big(a, old[i]->data)] = old[i];
+        free(old);
+    }
+    a->big[find_big(a, b->data)] = b;
+    a->nbig++;
+}
+
+/* Empties slot i, moving later entries of its probe run back so every
+ * entry stays reachable from its home slot. */
+static void drop_slot(rc_arena *a, size_t i)
+{
+    size_t mask = a->bigcap - 1;
+    a->big[i] = NULL;
+    a->nbig--;
+    for (size_t j = (i + 1) & mask; a->big[j]; j = (j + 1) & mask) {
+        size_t home = slot_of(a, a->big[j]->data);
+        /* j's entry may move to i when i lies cyclically in [home, j) */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            a->big[i] = a->big[j];
+            a->big[j] = NULL;
+            i = j;
+        }
+    }
+}
+
+static block *own_block(const rc_arena *a, const void *p)
+{
+    return p && a->nbig ? a->big[find_big(a, p)] : NULL;
+}
+
+/* Head blocks come zeroed from calloc (fresh pages from the kernel, which
+ * calloc does not clear again) and are never handed out twice, so what is
+ * allocated from them needs no memset: that was 11 M instructions of the
+ * sample's 439 M, most of it on pages that were already zero. */
+static block *new_head(rc_arena *a, size_t size)
+{
+    block *nb = calloc(1, sizeof *nb + BLOCK_MIN);
+    if (!nb) oom(size);
+    nb->size = BLOCK_MIN;
+    nb->used = 0;
+    nb->next = a->head;
+    a->head = nb;
+    return nb;
+}
+
+/* Allocates size bytes, zeroed but for the first keep (which the caller
  * is about to overwrite). */
 static void *alloc(rc_arena *a, size_t size, size_t keep, bool own)
 {
@@ -87,30 +165,41 @@ static void *alloc(rc_arena *a, size_t size, size_t keep, bool own)
     if (own || size > BLOCK_MIN / 4) {
         /* Big allocations get their own block, so the head's free space is
          * not wasted and a vector can grow by realloc (rc_arena_grow). */
-        block *nb = malloc(sizeof *nb + size);
+        block *nb = keep ? malloc(sizeof *nb + size) : calloc(1, sizeof *nb + size);
         if (!nb) oom(size);
         nb->size = nb->used = size;
-        nb->next = a->big;
-        a->big = nb;
+        nb->next = NULL;
+        put_big(a, nb);
         a->total += size;
-        memset(nb->data + keep, 0, size - keep);
+        if (keep) memset(nb->data + keep, 0, size - keep);
         return nb->data;
     }
-    if (!b || b->size - b->used < size) {
-        size_t bs = BLOCK_MIN;
-        block *nb = malloc(sizeof *nb + bs);
-        if (!nb) oom(size);
-        nb->size = bs;
-        nb->used = 0;
-        nb->next = b;
-        a->head = b = nb;
+    size_t at = b ? (b->used + ALIGN - 1) & ~(size_t)(ALIGN - 1) : 0; /* after a string */
+    if (!b || at > b->size || b->size - at < size) {
+        b = new_head(a, size);
+        at = 0;
     }
-    void *p = b->data + b->used;
-    b->used += size;
+    void *p = b->data + at;
+    b->used = at + size;
     a->total += size;
     a->last = p;
     a->last_size = size;
-    memset((unsigned char *)p + keep, 0, size - keep);
+    return p; /* zero already (new_head) */
+}
+
+/* n bytes with no alignment and not zeroed, for strings: a word of seven
+ * letters takes eight bytes, not sixteen (the draw lists of a 1,000-page
+ * report hold about 380,000 words). */
+static char *bytes(rc_arena *a, size_t n)
+{
+    if (n == 0) n = 1;
+    if (n > BLOCK_MIN / 4) return alloc(a, n, n, false);
+    block *b = a->head;
+    if (!b || b->size - b->used < n) b = new_head(a, n);
+    char *p = (char *)b->data + b->used;
+    b->used += n;
+    a->total += n;
+    a->last = NULL; /* the newest aligned allocation no longer ends the block */
     return p;
 }
 
@@ -128,7 +217,8 @@ void *rc_arena_array(rc_arena *a, size_t n, size_t sz)
 char *rc_arena_strndup(rc_arena *a, const char *s, size_t n)
 {
     if (!s) return NULL;
-    char *p = rc_arena_alloc(a, n + 1);
+    if (n == SIZE_MAX) oom(n);
+    char *p = bytes(a, n + 1);
     memcpy(p, s, n);
     p[n] = 0;
     return p;
@@ -146,7 +236,7 @@ char *rc_arena_vprintf(rc_arena *a, const char *fmt, va_list ap)
     int n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
     if (n < 0) n = 0;
-    char *p = rc_arena_alloc(a, (size_t)n + 1);
+    char *p = bytes(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }
@@ -168,33 +258,30 @@ void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t s
         size_t need = (new_n * sz + ALIGN - 1) & ~(size_t)(ALIGN - 1);
         block *b = a->head;
         if (need >= a->last_size && b->size - (b->used - a->last_size) >= need) {
-            size_t extra = need - a->last_size;
-            memset((unsigned char *)old + a->last_size, 0, extra);
+            size_t extra = need - a->last_size; /* still zero: past b->used */
             b->used += extra;
             a->total += extra;
             a->last_size = need;
             return old;
         }
     }
-    /* A big vector among the newest big blocks is realloc'd: no copy for
-     * glibc's mmap'd chunks, and nothing left behind. (Only the newest few
-     * are looked at, so the search stays O(1); a vector that grows is almost
-     * always the newest.) */
-    if (old && sz && new_n <= SIZE_MAX / sz && new_n * sz > VEC_OWN) {
-        block **link = &a->big;
-        for (int k = 0; k < 4 && *link; k++, link = &(*link)->next) {
-            block *bb = *link;
-            if (bb->data != old) continue;
-            size_t need = (new_n * sz + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-            if (need <= bb->size) return old;
-            block *nb = realloc(bb, sizeof *nb + need);
-            if (!nb) oom(need);
-            memset(nb->data + nb->size, 0, need - nb->size);
-            a->total += need - nb->size;
-            nb->size = nb->used = need;
-            *link = nb;
-            return nb->data;
+    /* A vector in a block of its own is realloc'd: no copy for glibc's
+     * mmap'd chunks, and nothing left behind. */
+    block *bb = own_block(a, old);
+    if (bb && sz && new_n <= SIZE_MAX / sz) {
+        size_t need = (new_n * sz + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+        if (need <= bb->size) return old;
+        size_t at = find_big(a, old);
+        block *nb = realloc(bb, sizeof *nb + need);
+        if (!nb) oom(need);
+        memset(nb->data + nb->size, 0, need - nb->size);
+        a->total += need - nb->size;
+        nb->size = nb->used = need;
+        if (nb != bb) { /* moved: file it under its new address */
+            drop_slot(a, at);
+            put_big(a, nb);
         }
+        return nb->data;
     }
     /* A moved vector: only the part the copy does not fill is zeroed (the
      * draw lists of a 35-page build zeroed 11 M instructions' worth of bytes
@@ -204,6 +291,15 @@ void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t s
     unsigned char *p = alloc(a, new_n * sz, keep, new_n * sz > VEC_OWN);
     if (keep) memcpy(p, old, keep);
     return p;
+}
+
+void rc_arena_release(rc_arena *a, void *p)
+{
+    block *b = own_block(a, p);
+    if (!b) return;
+    drop_slot(a, find_big(a, p));
+    a->total -= b->size;
+    free(b);
 }
 
 size_t rc_arena_used(const rc_arena *a)

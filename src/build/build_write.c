@@ -119,12 +119,13 @@ static rc_status write_svgs(typeset_job *j, const rc_layout *lay, const rc_fonts
 
 static void typeset(typeset_job *j)
 {
-        rc_fonts fonts;
+    rc_fonts fonts;
     rc_hyph *hyph = NULL;
     rc_layout lay = {0};
     j->st = rc_build_resources(j->a, j->cfg, j->cache, j->checked, j->d, &fonts, &hyph);
     if (j->st == RC_OK) j->st = rc_layout_document(j->a, j->doc, &fonts, hyph, j->d, &lay);
     if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
+    lay.release_pages = true; /* nothing below reads a page again (the SVGs draw figures) */
     if (j->st == RC_OK && j->tmp) j->st = rc_pdf_write(j->a, &lay, j->cfg, &fonts, j->tmp, j->d);
     if (j->st == RC_OK && j->svg_dir) j->st = write_svgs(j, &lay, &fonts);
     if (!j->cache) rc_hyph_free(hyph);

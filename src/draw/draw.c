@@ -22,25 +22,44 @@ static rc_draw_op *push(rc_arena *a, rc_draw_list *l, rc_draw_kind kind)
     assert(l != NULL);
     rc_draw_op op;
     memset(&op, 0, sizeof op);
-    op.kind = kind;
+    op.kind = (uint8_t)kind;
     op.tag = l->tag;
     RC_PUSH(a, l->ops, op);
     return &l->ops.v[l->ops.n - 1];
 }
 
-rc_draw_op *rc_draw_text(rc_arena *a, rc_draw_list *l, rc_font_id font, double size, double x,
-                         double y, const char *text, size_t len, rc_rgb colour)
+rc_draw_op *rc_draw_text_ref(rc_arena *a, rc_draw_list *l, rc_font_id font, double size, double x,
+                             double y, const char *text, size_t len, rc_rgb colour)
 {
+    assert(len <= UINT32_MAX);
     rc_draw_op *op = push(a, l, RC_DRAW_TEXT);
-    op->font = font;
+    op->font = (uint8_t)font;
     op->size = size;
     op->x = x;
     op->y = y;
-    op->text = rc_arena_strndup(a, text ? text : "", text ? len : 0);
-    op->len = text ? len : 0;
+    op->text = text ? text : "";
+    op->len = text ? (uint32_t)len : 0;
     op->fill = true;
     op->fill_rgb = colour;
     return op;
+}
+
+rc_draw_op *rc_draw_text(rc_arena *a, rc_draw_list *l, rc_font_id font, double size, double x,
+                         double y, const char *text, size_t len, rc_rgb colour)
+{
+    const char *t = text && len ? rc_arena_strndup(a, text, len) : "";
+    return rc_draw_text_ref(a, l, font, size, x, y, t, text ? len : 0, colour);
+}
+
+rc_draw_op *rc_draw_word(rc_arena *a, rc_draw_list *l, rc_font_id font, double size, double x,
+                         double y, const char *text, size_t len, bool space, rc_rgb colour)
+{
+    if (!space) return rc_draw_text_ref(a, l, font, size, x, y, text, len, colour);
+    /* one copy with the space (a printf and a second copy cost 1,400
+     * instructions a word) */
+    char *t = rc_arena_strndup(a, text ? text : "", text ? len + 1 : 1);
+    t[text ? len : 0] = ' ';
+    return rc_draw_text_ref(a, l, font, size, x, y, t, text ? len + 1 : 1, colour);
 }
 
 /* Fill and/or stroke of a shape: NULL colours mean "not painted that way". */
@@ -131,6 +150,27 @@ rc_draw_op *rc_draw_group(rc_arena *a, rc_draw_list *l, double x, double y,
     op->y = y;
     op->group = inner;
     return op;
+}
+
+rc_draw_list *rc_draw_join(rc_arena *a, rc_draw_list *bg, rc_draw_list *fg)
+{
+    size_t n = bg->ops.n + fg->ops.n;
+    if (n > bg->ops.cap) { /* exact: a finished page does not grow */
+        bg->ops.v = rc_arena_grow(a, bg->ops.v, bg->ops.cap, n, sizeof *bg->ops.v);
+        bg->ops.cap = n;
+    }
+    if (fg->ops.n) memcpy(bg->ops.v + bg->ops.n, fg->ops.v, fg->ops.n * sizeof *fg->ops.v);
+    bg->ops.n = n;
+    rc_draw_release(a, fg);
+    return bg;
+}
+
+void rc_draw_release(rc_arena *a, rc_draw_list *l)
+{
+    if (!l) return;
+    rc_arena_release(a, l->ops.v);
+    l->ops.v = NULL;
+    l->ops.n = l->ops.cap = 0;
 }
 
 /* Cubic Bézier approximation of a circular arc: each piece spans at most 90

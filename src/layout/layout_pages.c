@@ -464,18 +464,9 @@ static void finish_page(lo *L, lo_pg *pg, pstate *ps, run *r)
                      LO_FOOTER_BASE, page.label, strlen(page.label), s->grey);
     }
     /* Background first, then everything else: the foreground list itself
-     * when there is no background, else one exact copy (pushing op by op
-     * grew and abandoned a vector per page). */
-    page.content = pg->fg;
-    if (pg->bg->ops.n) {
-        size_t nb = pg->bg->ops.n, n = nb + pg->fg->ops.n;
-        rc_draw_op *v = rc_arena_array(L->a, n, sizeof *v);
-        memcpy(v, pg->bg->ops.v, nb * sizeof *v);
-        if (pg->fg->ops.n) memcpy(v + nb, pg->fg->ops.v, pg->fg->ops.n * sizeof *v);
-        page.content = rc_draw_new(L->a);
-        page.content->ops.v = v;
-        page.content->ops.n = page.content->ops.cap = n;
-    }
+     * when there is no background, else the two joined without leaving a
+     * copy behind (rc_draw_join). */
+    page.content = pg->bg->ops.n ? rc_draw_join(L->a, pg->bg, pg->fg) : pg->fg;
     RC_PUSH(L->a, L->res->pages, page);
     ps->number++;
     ps->opening = false;

@@ -284,9 +284,11 @@ void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i,
             if (h->anchor) rc_draw_dest(a, l, x + h->x, y + ln->ascent, h->anchor);
             if (h->len) {
                 bool sp = space_after(p, i, q);
+                /* the word (and the space after it, when the source has one
+                 * there) lives as long as the page's list: referenced */
                 const char *t = sp ? with_space(a, h) : h->text;
-                rc_draw_op *op = rc_draw_text(a, l, h->font, h->size, x + h->x, y + h->rise, t,
-                                              h->len + sp, h->colour);
+                rc_draw_op *op = rc_draw_text_ref(a, l, h->font, h->size, x + h->x,
+                                                  y + h->rise, t, h->len + sp, h->colour);
                 mark_hyphenation(a, p, i, op, h, q == lastk);
             }
         }

@@ -119,6 +119,8 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
         rc_pdf_ok(p, HPDF_Page_SetHeight(pg, (HPDF_REAL)RC_PAGE_HEIGHT));
         RC_PUSH(p->a, p->pages, pg);
         rc_pdf_draw_page(p, pg, lay->pages.v[i].content);
+        /* what the page's ops point to (link strings, figures) stays */
+        if (lay->release_pages) rc_draw_release(p->a, lay->pages.v[i].content);
     }
     if (!rc_pdf_failed(p)) rc_pdf_links(p);
     if (!rc_pdf_failed(p)) rc_pdf_outline(p, lay);

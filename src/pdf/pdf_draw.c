@@ -180,15 +180,22 @@ static void scan_list(rc_pdf *p, size_t page, const rc_draw_list *l, double ox, 
         case RC_DRAW_RECT:
         case RC_DRAW_LINE:
         case RC_DRAW_PATH:
-            mix_num(p, op->w);
-            mix_num(p, op->h);
-            mix_num(p, op->x2);
-            mix_num(p, op->y2);
-            mix_num(p, (double)op->nsegs);
-            for (size_t k = 0; k < op->nsegs; k++)
+        {
+            /* w, h, x2, y2 and the segment count, as when each had its own
+             * field (0 where the kind has none): the same IDs as before
+             * they shared storage */
+            bool rect = op->kind == RC_DRAW_RECT, line = op->kind == RC_DRAW_LINE;
+            size_t nsegs = op->kind == RC_DRAW_PATH ? op->nsegs : 0;
+            mix_num(p, rect ? op->w : 0);
+            mix_num(p, rect ? op->h : 0);
+            mix_num(p, line ? op->x2 : 0);
+            mix_num(p, line ? op->y2 : 0);
+            mix_num(p, (double)nsegs);
+            for (size_t k = 0; k < nsegs; k++)
                 if (op->segs[k].op != RC_PATH_CLOSE) /* a close has no coordinates */
                     mix_num(p, op->segs[k].x + op->segs[k].y);
             break;
+        }
         case RC_DRAW_LINK:
             mix_str(p, op->dest);
             mix_str(p, op->uri);

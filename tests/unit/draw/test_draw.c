@@ -157,10 +157,71 @@ static void test_arc_without_move_and_capacity(void **state)
     assert_true(cw[0].x1 > 0 && cw[0].y1 > 0.99); /* first control point heads clockwise */
 }
 
+/* An op stays small (a page holds about 390, kept until the PDF is
+ * written); the kinds' fields share storage without clobbering each
+ * other's. */
+static void test_op_compact(void **state)
+{
+    (void)state;
+    assert_true(sizeof(rc_draw_op) <= 112);
+    rc_arena *a = rc_arena_new();
+    rc_draw_list *l = rc_draw_new(a);
+    rc_rgb c = {0.25, 0.5, 0.75};
+    rc_path_seg seg = {.op = RC_PATH_MOVE, .x = 3, .y = 4};
+    rc_draw_op *p = rc_draw_path(a, l, &seg, 1, &c, &c, 0.5);
+    p->dash = 2;
+    const rc_draw_op *o = &l->ops.v[0];
+    assert_true(o->nsegs == 1 && o->segs[0].x == 3 && o->line_width == 0.5 && o->dash == 2);
+    assert_true(o->fill_rgb.g == 0.5 && o->stroke_rgb.b == 0.75);
+    rc_draw_link(a, l, 1, 2, 3, 4, "d", "u")->link_len = 9;
+    o = &l->ops.v[1];
+    assert_true(o->w == 3 && o->h == 4 && !strcmp(o->dest, "d") && !strcmp(o->uri, "u"));
+    assert_int_equal(o->link_len, 9);
+    rc_arena_free(a);
+}
+
+/* Words are referenced, or copied once with their space; joining a page's
+ * background and foreground keeps the order and empties the foreground;
+ * a released list is empty. */
+static void test_word_join_release(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    rc_rgb k = {0, 0, 0};
+    const char *text = "alpha beta";
+    rc_draw_list *bg = rc_draw_new(a), *fg = rc_draw_new(a);
+    rc_draw_rect(a, bg, 0, 0, 10, 10, &k, NULL, 0);
+    rc_draw_word(a, fg, RC_FONT_REGULAR, 10, 0, 0, text, 5, false, k);
+    rc_draw_word(a, fg, RC_FONT_REGULAR, 10, 30, 0, text + 6, 4, true, k);
+    for (int i = 0; i < 500; i++) /* past 2 KiB: a block of its own */
+        rc_draw_dest(a, fg, i, 0, "d");
+    assert_ptr_equal(fg->ops.v[0].text, text); /* no copy */
+    assert_int_equal(fg->ops.v[0].len, 5);
+    assert_ptr_not_equal(fg->ops.v[1].text, text + 6);
+    assert_int_equal(fg->ops.v[1].len, 5);
+    assert_memory_equal(fg->ops.v[1].text, "beta ", 5);
+    rc_draw_list *page = rc_draw_join(a, bg, fg);
+    assert_ptr_equal(page, bg);
+    assert_int_equal(page->ops.n, 503);
+    assert_int_equal(fg->ops.n, 0);
+    assert_int_equal(page->ops.v[0].kind, RC_DRAW_RECT);
+    assert_int_equal(page->ops.v[1].kind, RC_DRAW_TEXT);
+    assert_memory_equal(page->ops.v[2].text, "beta ", 5);
+    assert_true(page->ops.v[502].x == 499);
+    size_t held = rc_arena_used(a);
+    rc_draw_release(a, page);
+    assert_int_equal(page->ops.n, 0);
+    assert_null(page->ops.v);
+    assert_true(rc_arena_used(a) + 503 * sizeof(rc_draw_op) <= held);
+    rc_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_appenders),
+        cmocka_unit_test(test_op_compact),
+        cmocka_unit_test(test_word_join_release),
         cmocka_unit_test(test_arc_accuracy),
         cmocka_unit_test(test_arc_full_circle_closes),
         cmocka_unit_test(test_arc_without_move_and_capacity),

@@ -317,6 +317,29 @@ static void test_reproducible(void **state)
     assert_memory_not_equal(id1, id3, 40);
 }
 
+/* With release_pages (the build sets it) each page's operations are given
+ * back once its content stream is written: the same bytes, pages empty
+ * afterwards (under ASan, any later read of them fails). */
+static void test_release_pages(void **state)
+{
+    fixture *fx = *state;
+    for (int i = 0; i < 100; i++) /* past 2 KiB: the ops get a block of their own */
+        rc_draw_dest(fx->a, fx->lay.pages.v[1].content, 72, 780, "sec-1");
+    const char *p1 = out_path(fx, "kept.pdf"), *p2 = out_path(fx, "released.pdf");
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, p1, fx->d), RC_OK);
+    assert_true(fx->lay.pages.v[1].content->ops.n > 100);
+    fx->lay.release_pages = true;
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, p2, fx->d), RC_OK);
+    for (size_t i = 0; i < fx->lay.pages.n; i++)
+        assert_int_equal(fx->lay.pages.v[i].content->ops.n, 0);
+    char *c1, *c2;
+    size_t n1, n2;
+    assert_int_equal(rc_read_file(fx->a, p1, &c1, &n1), RC_OK);
+    assert_int_equal(rc_read_file(fx->a, p2, &c2, &n2), RC_OK);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(c1, c2, n1);
+}
+
 static void test_missing_directory(void **state)
 {
     fixture *fx = *state;
@@ -664,6 +687,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_text_fonts_and_structure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_navigation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reproducible, setup, teardown),
+cmocka_unit_test_setup_teardown(test_release_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_keeps_old_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_face_odd_text_and_empty, setup, teardown),
