@@ -34,6 +34,11 @@ double rc_xlsx_text_width(const char *s);
  * workbook_close, which can report success for a truncated file. */
 bool rc_xlsx_verify_zip(const char *path);
 
+/* The zlib level (1-9; 0: libxlsxwriter's own, 6) of the zip members that
+ * this thread writes from now on; returns the previous one. Streamed
+ * (constant-memory) workbooks are written at level 1 (xlsx_deflate.c). */
+int rc_xlsx_deflate_level(int level);
+
 /* Layout limits of the data workbook (docs/workbooks.md): a source with more
  * data rows than RC_XLSX_ROWS_PER_SHEET continues on "survey (2)", ...; with
  * more than RC_XLSX_CONSTANT_MEMORY_ROWS rows or RC_XLSX_CONSTANT_MEMORY_CELLS

@@ -365,8 +365,13 @@ void rc_xw_properties(rc_xw *x, const rc_doc *doc, int64_t epoch, const char *su
 rc_status rc_xw_close(rc_xw *x)
 {
     errno = 0;
+    /* A streamed workbook (constant-memory mode: a very large source) is
+     * zipped at zlib level 1, the others at libxlsxwriter's level 6
+     * (xlsx_deflate.c says why and how). */
+    int old_level = rc_xlsx_deflate_level(x->cm ? 1 : 0);
     lxw_error e = workbook_close(x->wb);
-    int sys = errno; /* the system error behind a ZIP_ERRNO, e.g. ENOSPC */
+    int sys = errno;
+    rc_xlsx_deflate_level(old_level); /* the system error behind a ZIP_ERRNO, e.g. ENOSPC */
     x->wb = NULL;
     rc_status st = RC_OK;
     if (x->abandoned) {

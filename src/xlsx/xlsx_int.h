@@ -106,6 +106,7 @@ void rc_xw_properties(rc_xw *x, const rc_doc *doc, int64_t epoch, const char *su
  * already and set abandoned: then RC_ERR_DATA without another message). */
 rc_status rc_xw_close(rc_xw *x);
 
+
 /* A new worksheet with a valid unique name derived from want; NULL after
  * recording an error. *name receives the name used. */
 lxw_worksheet *rc_xw_sheet(rc_xw *x, const char *want, const char **name);

@@ -67,6 +67,9 @@ static const void *find_bytes(const char *hay, size_t n, const char *needle, siz
  * found by its local header; NULL when absent. libxlsxwriter deflates every
  * member; the sizes may be in a data descriptor, so inflate runs to the end
  * of the deflate stream. */
+static size_t last_deflated_len; /* compressed length of the last member inflated */
+static const char *last_deflated;
+
 static char *zip_member(rc_arena *a, const char *zip, size_t n, const char *name, size_t *len)
 {
     size_t nl = strlen(name);
@@ -94,6 +97,8 @@ static char *zip_member(rc_arena *a, const char *zip, size_t n, const char *name
             rc = inflate(&zs, Z_NO_FLUSH);
             have = cap - 1 - zs.avail_out;
         } while (rc == Z_OK);
+        last_deflated = zip + off;
+        last_deflated_len = zs.total_in;
         inflateEnd(&zs);
         assert_int_equal(rc, Z_STREAM_END);
         out[have] = 0;
@@ -815,6 +820,55 @@ static void test_locale_words(void **state)
     }
 }
 
+/* A streamed (constant-memory) workbook is zipped at zlib level 1, any other
+ * at libxlsxwriter's level 6 (xlsx_deflate.c): each member's deflate bytes
+ * are exactly what zlib gives at that level with minizip's parameters. */
+static bool deflated_as(const char *text, size_t len, int level, const char *z, size_t zlen)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    assert_int_equal(deflateInit2(&zs, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    uLong cap = deflateBound(&zs, (uLong)len);
+    unsigned char *out = malloc(cap);
+    assert_non_null(out);
+    zs.next_in = (Bytef *)(uintptr_t)text;
+    zs.avail_in = (uInt)len;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    bool same = zs.total_out == zlen && memcmp(out, z, zlen) == 0;
+    deflateEnd(&zs);
+    free(out);
+    return same;
+}
+
+static void test_streamed_zlib_level(void **state)
+{
+    (void)state;
+    fx f;
+    setup_doc(&f, "s.csv");
+    for (int cm = 0; cm < 2; cm++) {
+        rc_xlsx_data_opts o = {.constant_memory_rows = cm ? 1 : 0};
+        const char *out = path_in("level.xlsx");
+        assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, out, 0, cm ? &o : NULL, f.d), RC_OK);
+        char *x;
+        size_t n, len;
+        assert_int_equal(rc_read_file(f.a, out, &x, &n), RC_OK);
+        const char *styles = zip_member(f.a, x, n, "xl/styles.xml", &len);
+        assert_non_null(styles);
+        int want = cm ? 1 : Z_DEFAULT_COMPRESSION, other = cm ? Z_DEFAULT_COMPRESSION : 1;
+        /* the member must tell the two levels apart for the test to mean anything */
+        assert_false(deflated_as(styles, len, other, last_deflated, last_deflated_len));
+        assert_true(deflated_as(styles, len, want, last_deflated, last_deflated_len));
+        unlink(out);
+    }
+    /* The level is the writing thread's and is restored after the workbook. */
+    assert_int_equal(rc_xlsx_deflate_level(0), 0);
+    assert_int_equal(rc_diag_errors(f.d), 0);
+    clean_outputs();
+    teardown_doc(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -834,6 +888,7 @@ int main(void)
         cmocka_unit_test(test_stream_source_changed),
         cmocka_unit_test(test_fields_lists_continuations),
         cmocka_unit_test(test_locale_words),
+        cmocka_unit_test(test_streamed_zlib_level),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
