@@ -607,7 +607,12 @@ static void shape_full(rc_shaper *s, const char *p, size_t n,
 static const full *lig_word(rc_shaper *s, const char *p, size_t n,
                             double (*adv_of)(const void *, uint32_t), const void *font)
 {
-    if (!candidate(s, p, n) || n > INT32_MAX) return NULL;
+    if (!s->lplan || n < 2 || n > INT32_MAX) return NULL;
+    size_t b = 0; /* ASCII text without a ligature's first character: none */
+    while (b < n && (unsigned char)p[b] < 0x80 && !s->afirst[(unsigned char)p[b]])
+        b++;
+    if (b == n) return NULL;
+    /* the verdict on every other string is cached with it (most repeat) */
     if (2 * (s->nfulls + 1) > s->fcap) {
         size_t nc = s->fcap ? 2 * s->fcap : 1024;
         full *nv = rc_arena_array(s->a, nc, sizeof *nv);
@@ -620,7 +625,7 @@ static const full *lig_word(rc_shaper *s, const char *p, size_t n,
     }
     full *e = full_slot(s->fulls, s->fcap, p, n, hash_bytes(p, n));
     if (!e->key) {
-        shape_full(s, p, n, adv_of, font, e);
+        if (candidate(s, p, n)) shape_full(s, p, n, adv_of, font, e);
         e->key = rc_arena_strndup(s->a, p, n);
         e->len = (uint32_t)n;
         s->nfulls++;
