@@ -11,38 +11,21 @@
 #include <stddef.h>
 #include "rc/arena.h"
 
-/* Standard structure types (ISO 32000-1 table 333 ff.), no role map needed. */
+/* Standard structure types (ISO 32000-1 table 333 ff.), no role map needed:
+ * each as X(enumerator suffix, PDF name), in one list that makes both the
+ * enumeration and rc_tag_name's table. H1..H6 follow in order. */
+#define RC_TAG_TYPES(X)                                                                            \
+    X(DOCUMENT, "Document") X(PART, "Part") X(SECT, "Sect") X(DIV, "Div") X(H1, "H1")              \
+    X(H2, "H2") X(H3, "H3") X(H4, "H4") X(H5, "H5") X(H6, "H6") X(P, "P") X(L, "L") X(LI, "LI")    \
+    X(LBL, "Lbl") X(LBODY, "LBody") X(TABLE, "Table") X(THEAD, "THead") X(TBODY, "TBody")          \
+    X(TR, "TR") X(TH, "TH") X(TD, "TD") X(FIGURE, "Figure") X(CAPTION, "Caption")                 \
+    X(NOTE, "Note") X(TOC, "TOC") X(TOCI, "TOCI") X(LINK, "Link") X(BLOCKQUOTE, "BlockQuote")    \
+    X(CODE, "Code") X(SPAN, "Span")
+
 typedef enum rc_tag_type {
-    RC_TAG_DOCUMENT,
-    RC_TAG_PART,
-    RC_TAG_SECT,
-    RC_TAG_DIV,
-    RC_TAG_H1, /* H1..H6 follow in order */
-    RC_TAG_H2,
-    RC_TAG_H3,
-    RC_TAG_H4,
-    RC_TAG_H5,
-    RC_TAG_H6,
-    RC_TAG_P,
-    RC_TAG_L,
-    RC_TAG_LI,
-    RC_TAG_LBL,
-    RC_TAG_LBODY,
-    RC_TAG_TABLE,
-    RC_TAG_THEAD,
-    RC_TAG_TBODY,
-    RC_TAG_TR,
-    RC_TAG_TH,
-    RC_TAG_TD,
-    RC_TAG_FIGURE,
-    RC_TAG_CAPTION,
-    RC_TAG_NOTE,
-    RC_TAG_TOC,
-    RC_TAG_TOCI,
-    RC_TAG_LINK,
-    RC_TAG_BLOCKQUOTE,
-    RC_TAG_CODE,
-    RC_TAG_SPAN,
+#define RC_TAG_ENUM(id, name) RC_TAG_##id,
+    RC_TAG_TYPES(RC_TAG_ENUM)
+#undef RC_TAG_ENUM
     RC_TAG_TYPE_COUNT
 } rc_tag_type;
 

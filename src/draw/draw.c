@@ -76,14 +76,28 @@ static void set_paint(rc_draw_op *op, const rc_rgb *fill, const rc_rgb *stroke, 
     op->line_width = line_width;
 }
 
+/* An operation placed at (x, y) with a second pair: the other end (x2, y2)
+ * of a LINE, the size (w, h) of a RECT or LINK. */
+static rc_draw_op *push_at(rc_arena *a, rc_draw_list *l, rc_draw_kind kind, double x, double y,
+                           double u, double v)
+{
+    rc_draw_op *op = push(a, l, kind);
+    op->x = x;
+    op->y = y;
+    if (kind == RC_DRAW_LINE) {
+        op->x2 = u;
+        op->y2 = v;
+    } else {
+        op->w = u;
+        op->h = v;
+    }
+    return op;
+}
+
 rc_draw_op *rc_draw_rect(rc_arena *a, rc_draw_list *l, double x, double y, double w, double h,
                          const rc_rgb *fill, const rc_rgb *stroke, double line_width)
 {
-    rc_draw_op *op = push(a, l, RC_DRAW_RECT);
-    op->x = x;
-    op->y = y;
-    op->w = w;
-    op->h = h;
+    rc_draw_op *op = push_at(a, l, RC_DRAW_RECT, x, y, w, h);
     set_paint(op, fill, stroke, line_width);
     return op;
 }
@@ -91,14 +105,8 @@ rc_draw_op *rc_draw_rect(rc_arena *a, rc_draw_list *l, double x, double y, doubl
 rc_draw_op *rc_draw_line(rc_arena *a, rc_draw_list *l, double x, double y, double x2, double y2,
                          rc_rgb colour, double line_width)
 {
-    rc_draw_op *op = push(a, l, RC_DRAW_LINE);
-    op->x = x;
-    op->y = y;
-    op->x2 = x2;
-    op->y2 = y2;
-    op->stroke = true;
-    op->stroke_rgb = colour;
-    op->line_width = line_width;
+    rc_draw_op *op = push_at(a, l, RC_DRAW_LINE, x, y, x2, y2);
+    set_paint(op, NULL, &colour, line_width);
     return op;
 }
 
@@ -122,11 +130,7 @@ rc_draw_op *rc_draw_link(rc_arena *a, rc_draw_list *l, double x, double y, doubl
 {
     char *d = rc_arena_strdup(a, dest);
     char *u = rc_arena_strdup(a, uri);
-    rc_draw_op *op = push(a, l, RC_DRAW_LINK);
-    op->x = x;
-    op->y = y;
-    op->w = w;
-    op->h = h;
+    rc_draw_op *op = push_at(a, l, RC_DRAW_LINK, x, y, w, h);
     op->dest = d;
     op->uri = u;
     return op;

@@ -242,20 +242,16 @@ bool rc_font_has_glyph(const rc_font *f, uint32_t cp)
     return rc_font_glyph(f, cp) != 0;
 }
 
-double rc_font_ascent(const rc_font *f)
-{
-    return f->ascent;
-}
-
-double rc_font_descent(const rc_font *f)
-{
-    return f->descent;
-}
-
-double rc_font_cap_height(const rc_font *f)
-{
-    return f->cap_height;
-}
+/* The vertical metrics, in 1/1000 em (rc/font.h). */
+#define RC_FONT_METRIC(field)                                                                      \
+    double rc_font_##field(const rc_font *f)                                                       \
+    {                                                                                              \
+        return f->field;                                                                           \
+    }
+RC_FONT_METRIC(ascent)
+RC_FONT_METRIC(descent)
+RC_FONT_METRIC(cap_height)
+#undef RC_FONT_METRIC
 
 static double nominal_adv(const void *font, uint32_t cp)
 {

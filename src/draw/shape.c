@@ -30,6 +30,7 @@
 #include <hb.h>
 #include <string.h>
 
+#include "rc/hash.h"
 #include "rc/util.h"
 
 /* A kerning pair: two code points and the change HarfBuzz makes to the
@@ -51,9 +52,7 @@ typedef struct word {
  * pair): per-byte kerning and codes, NULL lig when it set no ligature (the
  * pair tables then answer). */
 typedef struct full {
-    const char *key; /* NULL: free slot */
-    uint32_t len;
-    float width; /* 1/1000 em */
+    word w;      /* key, length and width, as in the word cache */
     float *kern; /* per byte, as rc_shaper_kerning */
     uint8_t *lig; /* per byte, as rc_shaper_run; NULL: no ligature */
 } full;
@@ -93,30 +92,22 @@ struct rc_shaper {
     size_t *ustart, nunits;
 };
 
+/* The features of both shaping plans: every substitution and mark feature
+ * off, kerning on, and standard ligatures as the plan says. */
+#define RC_FEAT(a, b, c, d, on) {HB_TAG(a, b, c, d), on, 0, (unsigned)-1}
+#define RC_FEATS(liga)                                                                            \
+    {RC_FEAT('l', 'i', 'g', 'a', liga), RC_FEAT('c', 'l', 'i', 'g', 0),                          \
+     RC_FEAT('c', 'a', 'l', 't', 0),    RC_FEAT('c', 'c', 'm', 'p', 0),                          \
+     RC_FEAT('l', 'o', 'c', 'l', 0),    RC_FEAT('r', 'l', 'i', 'g', 0),                          \
+     RC_FEAT('r', 'c', 'l', 't', 0),    RC_FEAT('m', 'a', 'r', 'k', 0),                          \
+     RC_FEAT('m', 'k', 'm', 'k', 0),    RC_FEAT('k', 'e', 'r', 'n', 1)}
+
 /* Kerning only: the PDF shows one code per character (see the top). */
-static const hb_feature_t feats[] = {{HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1},
-                                     {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
-                                     {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1},
-                                     {HB_TAG('c', 'c', 'm', 'p'), 0, 0, (unsigned)-1},
-                                     {HB_TAG('l', 'o', 'c', 'l'), 0, 0, (unsigned)-1},
-                                     {HB_TAG('r', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
-                                     {HB_TAG('r', 'c', 'l', 't'), 0, 0, (unsigned)-1},
-                                     {HB_TAG('m', 'a', 'r', 'k'), 0, 0, (unsigned)-1},
-                                     {HB_TAG('m', 'k', 'm', 'k'), 0, 0, (unsigned)-1},
-                                     {HB_TAG('k', 'e', 'r', 'n'), 1, 0, (unsigned)-1}};
+static const hb_feature_t feats[] = RC_FEATS(0);
 #define NFEATS (sizeof feats / sizeof feats[0])
 
 /* The same with standard ligatures on (text with a candidate pair). */
-static const hb_feature_t lfeats[] = {{HB_TAG('l', 'i', 'g', 'a'), 1, 0, (unsigned)-1},
-                                      {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
-                                      {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1},
-                                      {HB_TAG('c', 'c', 'm', 'p'), 0, 0, (unsigned)-1},
-                                      {HB_TAG('l', 'o', 'c', 'l'), 0, 0, (unsigned)-1},
-                                      {HB_TAG('r', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
-                                      {HB_TAG('r', 'c', 'l', 't'), 0, 0, (unsigned)-1},
-                                      {HB_TAG('m', 'a', 'r', 'k'), 0, 0, (unsigned)-1},
-                                      {HB_TAG('m', 'k', 'm', 'k'), 0, 0, (unsigned)-1},
-                                      {HB_TAG('k', 'e', 'r', 'n'), 1, 0, (unsigned)-1}};
+static const hb_feature_t lfeats[] = RC_FEATS(1);
 #define NLFEATS (sizeof lfeats / sizeof lfeats[0])
 
 static void release(void *ctx)
@@ -331,28 +322,35 @@ static size_t kerns(rc_shaper *s, const char *p, size_t n, double (*adv_of)(cons
     return m;
 }
 
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-    return h;
-}
-
-static word *word_slot(word *v, size_t cap, const char *p, size_t n, uint64_t h)
+/* The slot of p[0..n) (hash h) in an open-addressed table of cap entries
+ * of size bytes each, every entry beginning with a word (the word cache
+ * and the ligature cache share this and table_grow). */
+static word *slot_in(void *v, size_t size, size_t cap, const char *p, size_t n, uint64_t h)
 {
     size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);
-    while (v[i].key && (v[i].len != n || memcmp(v[i].key, p, n) != 0))
+    for (;;) {
+        word *e = (word *)(void *)((char *)v + i * size);
+        if (!e->key || (e->len == n && memcmp(e->key, p, n) == 0)) return e;
         i = (i + 1) & (cap - 1);
-    return &v[i];
+    }
 }
 
-static full *full_slot(full *v, size_t cap, const char *p, size_t n, uint64_t h)
+/* Makes room for one more entry in a table of *cap entries holding *used
+ * (kept at most half full), moving the entries into a table twice the
+ * size (first entries when there is none yet). */
+static void *table_grow(rc_arena *a, void *v, size_t *cap, size_t used, size_t size, size_t first)
 {
-    size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);
-    while (v[i].key && (v[i].len != n || memcmp(v[i].key, p, n) != 0))
-        i = (i + 1) & (cap - 1);
-    return &v[i];
+    if (2 * (used + 1) <= *cap) return v;
+    size_t nc = *cap ? 2 * *cap : first;
+    char *nv = rc_arena_array(a, nc, size);
+    for (size_t i = 0; i < *cap; i++) {
+        const word *e = (const word *)(const void *)((const char *)v + i * size);
+        if (e->key)
+            memcpy(slot_in(nv, size, nc, e->key, e->len, rc_hash_bytes(e->key, e->len, 0)), e,
+                   size);
+    }
+    *cap = nc;
+    return nv;
 }
 
 /* --- ligatures ------------------------------------------------------------ */
@@ -560,7 +558,7 @@ static void shape_full(rc_shaper *s, const char *p, size_t n,
         if (!r->ng) {
             e->lig = NULL;
             e->kern = NULL;
-            e->width = 0;
+            e->w.width = 0;
             return;
         }
         for (unsigned g = 0; g < r->ng; g++) {
@@ -598,7 +596,7 @@ static void shape_full(rc_shaper *s, const char *p, size_t n,
         kern[s->offs[c1 - 1]] = d;
         w += u->adv + d;
     }
-    e->width = (float)w;
+    e->w.width = (float)w;
     e->kern = kern;
     e->lig = any ? lig : NULL;
 }
@@ -613,21 +611,12 @@ static const full *lig_word(rc_shaper *s, const char *p, size_t n,
         b++;
     if (b == n) return NULL;
     /* the verdict on every other string is cached with it (most repeat) */
-    if (2 * (s->nfulls + 1) > s->fcap) {
-        size_t nc = s->fcap ? 2 * s->fcap : 1024;
-        full *nv = rc_arena_array(s->a, nc, sizeof *nv);
-        for (size_t i = 0; i < s->fcap; i++)
-            if (s->fulls[i].key)
-                *full_slot(nv, nc, s->fulls[i].key, s->fulls[i].len,
-                           hash_bytes(s->fulls[i].key, s->fulls[i].len)) = s->fulls[i];
-        s->fulls = nv;
-        s->fcap = nc;
-    }
-    full *e = full_slot(s->fulls, s->fcap, p, n, hash_bytes(p, n));
-    if (!e->key) {
+    s->fulls = table_grow(s->a, s->fulls, &s->fcap, s->nfulls, sizeof *s->fulls, 1024);
+    full *e = (full *)slot_in(s->fulls, sizeof *s->fulls, s->fcap, p, n, rc_hash_bytes(p, n, 0));
+    if (!e->w.key) {
         if (candidate(s, p, n)) shape_full(s, p, n, adv_of, font, e);
-        e->key = rc_arena_strndup(s->a, p, n);
-        e->len = (uint32_t)n;
+        e->w.key = rc_arena_strndup(s->a, p, n);
+        e->w.len = (uint32_t)n;
         s->nfulls++;
     }
     return e->lig ? e : NULL;
@@ -643,18 +632,8 @@ double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
 {
     if (n == 0 || n > INT32_MAX) return 0;
     if (n > 64) return measure(s, p, n, adv_of, font); /* long text rarely repeats */
-    if (2 * (s->nwords + 1) > s->wcap) {
-        size_t nc = s->wcap ? 2 * s->wcap : 4096;
-        word *nv = rc_arena_array(s->a, nc, sizeof *nv);
-        for (size_t i = 0; i < s->wcap; i++)
-            if (s->words[i].key)
-                *word_slot(nv, nc, s->words[i].key, s->words[i].len,
-                           hash_bytes(s->words[i].key, s->words[i].len)) = s->words[i];
-        s->words = nv;
-        s->wcap = nc;
-    }
-    uint64_t h = hash_bytes(p, n);
-    word *w = word_slot(s->words, s->wcap, p, n, h);
+    s->words = table_grow(s->a, s->words, &s->wcap, s->nwords, sizeof *s->words, 4096);
+    word *w = slot_in(s->words, sizeof *s->words, s->wcap, p, n, rc_hash_bytes(p, n, 0));
     if (!w->key) {
         w->width = (float)measure(s, p, n, adv_of, font);
         w->key = rc_arena_strndup(s->a, p, n);
@@ -668,7 +647,7 @@ static double measure(rc_shaper *s, const char *p, size_t n,
                       double (*adv_of)(const void *, uint32_t), const void *font)
 {
     const full *e = lig_word(s, p, n, adv_of, font);
-    if (e) return e->width;
+    if (e) return e->w.width;
     bool any;
     size_t m = decode(s, p, n);
     double w = 0;

@@ -4,36 +4,9 @@
 #include <assert.h>
 
 static const char *const names[RC_TAG_TYPE_COUNT] = {
-    [RC_TAG_DOCUMENT] = "Document",
-    [RC_TAG_PART] = "Part",
-    [RC_TAG_SECT] = "Sect",
-    [RC_TAG_DIV] = "Div",
-    [RC_TAG_H1] = "H1",
-    [RC_TAG_H2] = "H2",
-    [RC_TAG_H3] = "H3",
-    [RC_TAG_H4] = "H4",
-    [RC_TAG_H5] = "H5",
-    [RC_TAG_H6] = "H6",
-    [RC_TAG_P] = "P",
-    [RC_TAG_L] = "L",
-    [RC_TAG_LI] = "LI",
-    [RC_TAG_LBL] = "Lbl",
-    [RC_TAG_LBODY] = "LBody",
-    [RC_TAG_TABLE] = "Table",
-    [RC_TAG_THEAD] = "THead",
-    [RC_TAG_TBODY] = "TBody",
-    [RC_TAG_TR] = "TR",
-    [RC_TAG_TH] = "TH",
-    [RC_TAG_TD] = "TD",
-    [RC_TAG_FIGURE] = "Figure",
-    [RC_TAG_CAPTION] = "Caption",
-    [RC_TAG_NOTE] = "Note",
-    [RC_TAG_TOC] = "TOC",
-    [RC_TAG_TOCI] = "TOCI",
-    [RC_TAG_LINK] = "Link",
-    [RC_TAG_BLOCKQUOTE] = "BlockQuote",
-    [RC_TAG_CODE] = "Code",
-    [RC_TAG_SPAN] = "Span",
+#define RC_TAG_NAME(id, name) [RC_TAG_##id] = name,
+    RC_TAG_TYPES(RC_TAG_NAME)
+#undef RC_TAG_NAME
 };
 
 rc_tags *rc_tags_new(rc_arena *a, rc_tag_type root)

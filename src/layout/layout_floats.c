@@ -50,16 +50,16 @@ static void add_source(lo *L, lo_items *kids, const lo_ctx *c, const char *sourc
 {
     const double size = 0.8 * L->st.size, lead = 1.25 * size;
     lo_ist st = {.italic = true, .size = size, .colour = L->st.grey};
-    if (note && *note) {
+    /* "Note: ..." then "Source: ...", each when given */
+    const struct {
+        rc_word word;
+        const char *text;
+    } lines[] = {{RC_W_NOTE, note}, {RC_W_SOURCE, source}};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        if (!lines[i].text || !*lines[i].text) continue;
         lo_runs r = {0};
-        const char *s = rc_arena_printf(L->a, "%s: %s", lo_word(L, RC_W_NOTE), note);
-        add_space(L, kids, 0.25 * lead);
-        lo_run_text(L, &r, s, strlen(s), st, false);
-        add_text(L, kids, c, &r, size, lead);
-    }
-    if (source && *source) {
-        lo_runs r = {0};
-        const char *s = rc_arena_printf(L->a, "%s: %s", lo_word(L, RC_W_SOURCE), source);
+        const char *s =
+            rc_arena_printf(L->a, "%s: %s", lo_word(L, lines[i].word), lines[i].text);
         add_space(L, kids, 0.25 * lead);
         lo_run_text(L, &r, s, strlen(s), st, false);
         add_text(L, kids, c, &r, size, lead);

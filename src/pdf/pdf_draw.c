@@ -630,6 +630,17 @@ static void draw_link(rc_pdf *p, const gstate *g, const rc_draw_op *op, const rc
     }
 }
 
+/* The start of a rectangle or a line: its marked content, its graphics
+ * state, and its first point. */
+static void shape_from(rc_pdf *p, gstate *g, const rc_tag *tag, const rc_draw_op *op,
+                       double x, double y)
+{
+    mark(p, g, tag, NULL);
+    begin_shape(p, g, op);
+    pos(p, x, ' ');
+    pos(p, y, ' ');
+}
+
 static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, double oy, int depth,
                       const rc_tag *inherit)
 {
@@ -642,21 +653,15 @@ static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, do
             mark(p, g, tag, tag ? op->actual : NULL);
             draw_text(p, g, op, ox, oy);
             break;
-        case RC_DRAW_RECT:
-            mark(p, g, tag, NULL);
-            begin_shape(p, g, op);
-            pos(p, op->x + ox, ' ');
-            pos(p, op->y + oy, ' ');
+        case RC_DRAW_RECT: /* x y w h re, then fill and/or stroke */
+            shape_from(p, g, tag, op, op->x + ox, op->y + oy);
             pos(p, op->w, ' ');
             pos(p, op->h, ' ');
             OUT(p, "re\n");
             paint(p, op);
             break;
-        case RC_DRAW_LINE:
-            mark(p, g, tag, NULL);
-            begin_shape(p, g, op);
-            pos(p, op->x + ox, ' ');
-            pos(p, op->y + oy, ' ');
+        case RC_DRAW_LINE: /* x y m x2 y2 l S */
+            shape_from(p, g, tag, op, op->x + ox, op->y + oy);
             OUT(p, "m\n");
             pos(p, op->x2 + ox, ' ');
             pos(p, op->y2 + oy, ' ');
