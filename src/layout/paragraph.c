@@ -347,6 +347,10 @@ static void push_space(pb *p, uint32_t run, bool breakable)
     if (r < p->rcap) p->rcap = r;
 }
 
+/* Tokens longer than this, when split at every character, are measured
+ * piece by piece (emit_seg). */
+#define PIECEWISE_BYTES 256
+
 static bool has_point(const size_t *pts, size_t npts, size_t at)
 {
     for (size_t k = 0; k < npts; k++)
@@ -369,6 +373,12 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
      * [t->start, s): the longer prefix of one piece is the shorter one of
      * the next, so each prefix is measured once. */
     double pre = 0;
+    /* Split at every character, a long token (a URL, a run of symbols)
+     * would cost a prefix measurement per character: quadratic, minutes for
+     * 50,000 characters. Its pieces are measured on their own instead (the
+     * kerning across an emergency split is lost, which such a break can
+     * afford); tokens of ordinary length keep the exact prefix widths. */
+    bool piecewise = split && t->end - t->start > PIECEWISE_BYTES;
     while (at < t->end) {
         /* next candidate boundary */
         if (split) {
@@ -387,7 +397,8 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
         if (at >= t->end) break;
         bool hy = has_point(pts, npts, base + (at - t->start));
         if (!hy && !split) continue;
-        double w_at = range_width(p, t->run, t->start, at);
+        double w_at = piecewise ? pre + range_width(p, t->run, s, at)
+                                : range_width(p, t->run, t->start, at);
         push_box(p, t->run, s, at, s > t->start ? w_at - pre : w_at, anchor);
         pre = w_at;
         anchor = NULL;
@@ -397,7 +408,9 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
             push_break(p, t->run, SPLIT_PENALTY, false, 0, K_PEN_PLAIN);
         s = at;
     }
-    double w = s == t->start ? t->width : range_width(p, t->run, t->start, t->end) - pre;
+    double w = s == t->start ? t->width
+               : piecewise   ? range_width(p, t->run, s, t->end)
+                             : range_width(p, t->run, t->start, t->end) - pre;
     push_box(p, t->run, s, t->end, w, anchor);
 }
 
