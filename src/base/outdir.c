@@ -4,7 +4,7 @@
  * - Temporaries are registered while they exist; SIGINT, SIGTERM and SIGHUP
  *   remove them (and the build's work directory) before the process dies of
  *   the signal. The handler only calls async-signal-safe functions (unlink,
- *   unlinkat, rmdir, getdents64 through syscall, raise), over paths copied
+ *   unlinkat, rmdir, getdents64 through syscall, nanosleep, raise), over paths copied
  *   into static slots, so it never touches the arena or malloc.
  * - SIGKILL cannot be caught: its leftovers carry the dead build's pid in
  *   their names (".NAME.PID.N.tmp", ".reportc.PID.work"), and the next build
@@ -100,14 +100,33 @@ static void empty_dir_fd(int fd)
     }
 }
 
+/* One sweep of the build's temporaries; true when it removed something or
+ * the work directory is still there. */
+static bool sweep(int fd)
+{
+    bool busy = false;
+    for (size_t i = 0; i < SLOTS; i++)
+        if (atomic_load(&slots[i].state) == SLOT_READY) busy |= unlink(slots[i].path) == 0;
+    if (fd >= 0) empty_dir_fd(fd);
+    if (fd >= 0 || atomic_load(&work.made))
+        busy |= rmdir(work.path) != 0 && errno != ENOENT;
+    return busy;
+}
+
 static void on_signal(int sig)
 {
     int saved = errno;
-    for (size_t i = 0; i < SLOTS; i++)
-        if (atomic_load(&slots[i].state) == SLOT_READY) unlink(slots[i].path);
     int fd = atomic_exchange(&work.fd, -1);
-    if (fd >= 0) empty_dir_fd(fd);
-    if (fd >= 0 || atomic_load(&work.made)) rmdir(work.path);
+    /* The other threads run on while this one cleans up: libxlsxwriter may
+     * create (and at once unlink) a file in the work directory between the
+     * emptying and the rmdir, which then fails and left an empty directory
+     * behind (e2e/kills saw it). So sweep until a sweep finds nothing, a
+     * fraction of a millisecond apart, at most 20 times. */
+    for (int round = 0; round < 20; round++) {
+        if (!sweep(fd) && round > 0) break;
+        struct timespec pause = {0, 200000};
+        nanosleep(&pause, NULL);
+    }
     errno = saved;
     /* Die of the signal, as without the handler (exit status 128 + sig). */
     signal(sig, SIG_DFL);

@@ -20,7 +20,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
 out=$work/out
-sums() { (cd "$1" && sha256sum iuc-lac-2019.pdf iuc-lac-2019.tex iuc-lac-2019-data.xlsx iuc-lac-2019-figures.xlsx); }
+# Every output of the sample's three editions (12 files, named per edition):
+# a missing one is a failure, not an empty checksum.
+sums() {
+  (cd "$1" && for e in en es pt; do
+     for f in "iuc-lac-2019-$e.pdf" "iuc-lac-2019-$e.tex" "iuc-lac-2019-$e-data.xlsx" "iuc-lac-2019-$e-figures.xlsx"; do
+       [ -f "$f" ] && sha256sum "$f" || echo "missing $f"
+     done
+   done)
+}
 hidden() { find "$1" -mindepth 1 -name '.*' | wc -l; }
 
 SOURCE_DATE_EPOCH=1000000000 "$RC" build "$cfg" -o "$out" -q || { echo "FAIL: reference build"; exit 1; }
