@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "../fixture.h"
+
 #include "rc/arena.h"
 #include "rc/diag.h"
 #include "rc/layout.h"
@@ -44,19 +46,7 @@ static int teardown(void **state)
 /* The points of word (dictionary, then exceptions) as "be-yond". */
 static const char *split(const fx *f, const rc_hyph_exc *e, const char *word, char *out)
 {
-    size_t pos[32], len = strlen(word);
-    size_t n = rc_hyph_points(f->h, word, len, pos, 32);
-    if (e) n = rc_hyph_exc_apply(e, word, len, pos, n, 32);
-    size_t o = 0, k = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (k < n && pos[k] == i) {
-            out[o++] = '-';
-            k++;
-        }
-        out[o++] = word[i];
-    }
-    out[o] = '\0';
-    return out;
+    return rc_test_split(f->h, e, word, out);
 }
 
 /* The dictionary's bad breaks the issue names, corrected by the built-in

@@ -13,26 +13,11 @@
 
 #include <cmocka.h>
 
+#include "../fixture.h"
+
 #include "rc/diag.h"
 #include "rc/layout.h"
 #include "rc/locale.h"
-
-/* The first of the locale's dictionaries present, loaded; skips when none. */
-static rc_hyph *load(const char *lang)
-{
-    const rc_locale *l = rc_locale_get(lang);
-    for (size_t i = 0; l->hyph_dicts[i]; i++) {
-        char path[256];
-        snprintf(path, sizeof path, "/usr/share/hyphen/%s", l->hyph_dicts[i]);
-        if (access(path, R_OK) != 0) continue;
-        rc_diag *d = rc_diag_new();
-        rc_hyph *h = rc_hyph_load(path, (rc_loc){"r.ini", 1, 1}, d);
-        assert_int_equal(rc_diag_count(d), 0);
-        rc_diag_free(d);
-        return h;
-    }
-    return NULL;
-}
 
 static void expect(const rc_hyph *h, const char *word, const size_t *want, size_t n)
 {
@@ -52,7 +37,7 @@ static void expect(const rc_hyph *h, const char *word, const size_t *want, size_
 static void spanish(void **state)
 {
     (void)state;
-    rc_hyph *h = load("es");
+    rc_hyph *h = rc_test_hyph("es");
     if (!h) skip(); /* scripts/deps.sh build installs hyphen-es */
     expect(h, "especialización", (size_t[]){2, 4, 7, 9, 11}, 5);      /* es-pe-cia-li-za-ción */
     expect(h, "latinoamericanas", (size_t[]){2, 4, 7, 9, 11, 13}, 6); /* la-ti-noa-me-ri-ca-nas */
@@ -63,7 +48,7 @@ static void spanish(void **state)
 static void portuguese(void **state)
 {
     (void)state;
-    rc_hyph *h = load("pt");
+    rc_hyph *h = rc_test_hyph("pt");
     if (!h) skip(); /* hyphen-pt-pt */
     /* words with ç, ã, é: only found when the word reaches a Latin-1
      * dictionary in Latin-1 */

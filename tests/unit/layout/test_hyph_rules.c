@@ -13,69 +13,38 @@
 
 #include <cmocka.h>
 
+#include "../fixture.h"
+
 #include "rc/arena.h"
 #include "rc/diag.h"
 #include "rc/linebreak.h"
 #include "rc/locale.h"
-
-static rc_hyph *load(const char *lang)
-{
-    const rc_locale *l = rc_locale_get(lang);
-    for (size_t i = 0; l->hyph_dicts[i]; i++) {
-        char path[256];
-        snprintf(path, sizeof path, "/usr/share/hyphen/%s", l->hyph_dicts[i]);
-        if (access(path, R_OK) != 0) continue;
-        rc_diag *d = rc_diag_new();
-        rc_hyph *h = rc_hyph_load(path, (rc_loc){"r.ini", 1, 1}, d);
-        rc_diag_free(d);
-        return h;
-    }
-    return NULL;
-}
-
-/* The points of word (dictionary, then the rules e, if any) as "be-yond". */
-static const char *split(const rc_hyph *h, const rc_hyph_exc *e, const char *word, char *out)
-{
-    size_t pos[32], len = strlen(word);
-    size_t n = rc_hyph_points(h, word, len, pos, 32);
-    if (e) n = rc_hyph_exc_apply(e, word, len, pos, n, 32);
-    size_t o = 0, k = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (k < n && pos[k] == i) {
-            out[o++] = '-';
-            k++;
-        }
-        out[o++] = word[i];
-    }
-    out[o] = '\0';
-    return out;
-}
 
 /* Each first assertion shows the dictionary alone, so the rule is doing
  * the work. */
 static void spanish(void **state)
 {
     (void)state;
-    rc_hyph *h = load("es");
+    rc_hyph *h = rc_test_hyph("es");
     if (!h) skip();
     rc_arena *a = rc_arena_new();
     rc_hyph_exc *e = rc_hyph_exc_new(a, "es");
     char b[96];
     /* compounds divided at the joint */
-    assert_string_equal(split(h, NULL, "latinoamericanas", b), "la-ti-noa-me-ri-ca-nas");
-    assert_string_equal(split(h, e, "latinoamericanas", b), "lati-no-ame-ri-ca-nas");
-    assert_string_equal(split(h, e, "Latinoamericanos,", b), "Lati-no-ame-ri-ca-nos,");
-    assert_string_equal(split(h, NULL, "subnacional", b), "su-bna-cio-nal");
-    assert_string_equal(split(h, e, "subnacional", b), "sub-na-cio-nal");
-    assert_string_equal(split(h, e, "interregionales", b), "inter-re-gio-na-les");
+    assert_string_equal(rc_test_split(h, NULL, "latinoamericanas", b), "la-ti-noa-me-ri-ca-nas");
+    assert_string_equal(rc_test_split(h, e, "latinoamericanas", b), "lati-no-ame-ri-ca-nas");
+    assert_string_equal(rc_test_split(h, e, "Latinoamericanos,", b), "Lati-no-ame-ri-ca-nos,");
+    assert_string_equal(rc_test_split(h, NULL, "subnacional", b), "su-bna-cio-nal");
+    assert_string_equal(rc_test_split(h, e, "subnacional", b), "sub-na-cio-nal");
+    assert_string_equal(rc_test_split(h, e, "interregionales", b), "inter-re-gio-na-les");
     /* English words keep the English division */
-    assert_string_equal(split(h, NULL, "workshops", b), "wo-rks-hops");
-    assert_string_equal(split(h, e, "workshops", b), "work-shops");
+    assert_string_equal(rc_test_split(h, NULL, "workshops", b), "wo-rks-hops");
+    assert_string_equal(rc_test_split(h, e, "workshops", b), "work-shops");
     /* three letters on each side */
-    assert_string_equal(split(h, NULL, "medida", b), "me-dida");
-    assert_string_equal(split(h, e, "medida", b), "medida");
-    assert_string_equal(split(h, e, "cooperación", b), "coope-ra-ción");
-    assert_string_equal(split(h, e, "proyectos", b), "pro-yec-tos");
+    assert_string_equal(rc_test_split(h, NULL, "medida", b), "me-dida");
+    assert_string_equal(rc_test_split(h, e, "medida", b), "medida");
+    assert_string_equal(rc_test_split(h, e, "cooperación", b), "coope-ra-ción");
+    assert_string_equal(rc_test_split(h, e, "proyectos", b), "pro-yec-tos");
     rc_hyph_free(h);
     rc_arena_free(a);
 }
@@ -83,18 +52,18 @@ static void spanish(void **state)
 static void portuguese(void **state)
 {
     (void)state;
-    rc_hyph *h = load("pt");
+    rc_hyph *h = rc_test_hyph("pt");
     if (!h) skip();
     rc_arena *a = rc_arena_new();
     rc_hyph_exc *e = rc_hyph_exc_new(a, "pt");
     char b[96];
-    assert_string_equal(split(h, NULL, "hackathons", b), "hac-kathons");
-    assert_string_equal(split(h, e, "hackathons", b), "hacka-thons");
-    assert_string_equal(split(h, NULL, "experiência", b), "ex-pe-ri-ên-cia");
-    assert_string_equal(split(h, e, "experiência", b), "expe-ri-ên-cia");
+    assert_string_equal(rc_test_split(h, NULL, "hackathons", b), "hac-kathons");
+    assert_string_equal(rc_test_split(h, e, "hackathons", b), "hacka-thons");
+    assert_string_equal(rc_test_split(h, NULL, "experiência", b), "ex-pe-ri-ên-cia");
+    assert_string_equal(rc_test_split(h, e, "experiência", b), "expe-ri-ên-cia");
     /* an exception obeys the minima too; an INI entry replaces a built-in one */
     assert_true(rc_hyph_exc_add(e, "ex-pe-riên-cia", strlen("ex-pe-riên-cia")));
-    assert_string_equal(split(h, e, "experiência", b), "expe-riên-cia");
+    assert_string_equal(rc_test_split(h, e, "experiência", b), "expe-riên-cia");
     rc_hyph_free(h);
     rc_arena_free(a);
 }
@@ -122,15 +91,12 @@ static void penalties(void **state)
 static void spanish_paragraphs(void **state)
 {
     (void)state;
-    rc_hyph *h = load("es");
+    rc_hyph *h = rc_test_hyph("es");
     if (!h) skip();
     rc_arena *a = rc_arena_new();
     rc_diag *d = rc_diag_new();
-    const char *paths[RC_FONT_COUNT] = {"fonts/Lato-Regular.ttf", "fonts/Lato-Italic.ttf",
-                                        "fonts/Lato-Bold.ttf", "fonts/Lato-BoldItalic.ttf",
-                                        "fonts/Lato-Light.ttf"};
     rc_fonts fonts;
-    assert_int_equal(rc_fonts_load(a, paths, NULL, d, &fonts), RC_OK);
+    assert_int_equal(rc_test_fonts(a, d, &fonts), RC_OK);
     static const char *text =
         "Las regiones latinoamericanas participantes consideraron que la especialización "
         "inteligente ofrecía un marco adecuado para la cooperación internacional, y los "

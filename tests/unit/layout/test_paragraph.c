@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "../fixture.h"
+
 #include "rc/arena.h"
 #include "rc/diag.h"
 #include "rc/linebreak.h"
@@ -29,10 +31,7 @@ static int setup(void **state)
     fx *f = calloc(1, sizeof *f);
     f->a = rc_arena_new();
     rc_diag *d = rc_diag_new();
-    const char *paths[RC_FONT_COUNT] = {"fonts/Lato-Regular.ttf", "fonts/Lato-Italic.ttf",
-                                        "fonts/Lato-Bold.ttf", "fonts/Lato-BoldItalic.ttf",
-                                        "fonts/Lato-Light.ttf"};
-    rc_status st = rc_fonts_load(f->a, paths, NULL, d, &f->fonts);
+    rc_status st = rc_test_fonts(f->a, d, &f->fonts);
     f->hyph = rc_hyph_load("/usr/share/hyphen/hyph_en_GB.dic", (rc_loc){0}, d);
     rc_diag_free(d);
     if (st != RC_OK || !f->hyph) return -1;

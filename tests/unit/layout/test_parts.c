@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "../fixture.h"
+
 #include "rc/doc.h"
 #include "rc/layout.h"
 
@@ -28,10 +30,7 @@ static int setup(void **state)
     fx *f = calloc(1, sizeof *f);
     f->a = rc_arena_new();
     f->d = rc_diag_new();
-    const char *paths[RC_FONT_COUNT] = {"fonts/Lato-Regular.ttf", "fonts/Lato-Italic.ttf",
-                                        "fonts/Lato-Bold.ttf", "fonts/Lato-BoldItalic.ttf",
-                                        "fonts/Lato-Light.ttf"};
-    if (rc_fonts_load(f->a, paths, NULL, f->d, &f->fonts) != RC_OK) return -1;
+    if (rc_test_fonts(f->a, f->d, &f->fonts) != RC_OK) return -1;
     f->cfg.path = "t.ini";
     f->cfg.dir = ".";
     f->cfg.style.font_size = 10;

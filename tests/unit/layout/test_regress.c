@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "../fixture.h"
+
 #include "rc/config.h"
 #include "rc/doc.h"
 #include "rc/draw.h"
@@ -60,10 +62,7 @@ static void test_cover_close_segments_initialised(void **state)
     rc_arena *a = rc_arena_new();
     rc_diag *d = rc_diag_new();
     rc_fonts fonts;
-    const char *paths[RC_FONT_COUNT] = {"fonts/Lato-Regular.ttf", "fonts/Lato-Italic.ttf",
-                                        "fonts/Lato-Bold.ttf", "fonts/Lato-BoldItalic.ttf",
-                                        "fonts/Lato-Light.ttf"};
-    assert_int_equal(rc_fonts_load(a, paths, NULL, d, &fonts), RC_OK);
+    assert_int_equal(rc_test_fonts(a, d, &fonts), RC_OK);
     rc_config cfg = {0};
     cfg.style.font_size = 10;
     cfg.report.title.s = "A report on regional pairings";
@@ -166,7 +165,7 @@ static void test_many_sections_linear(void **state)
     (void)state;
     size_t small = parse_sections(8000), big = parse_sections(32000);
     printf("# strcmp calls: 8000 sections %zu, 32000 sections %zu\n", small, big);
-    assert_true(small >= 1); /* the duplicate is confirmed by a comparison */
+    assert_true(small >= 1);       /* the duplicate is confirmed by a comparison */
     assert_true(big <= 6 * small); /* 4.0 today; quadratic gives 16 */
     assert_true(big <= 100 * 32000);
 }

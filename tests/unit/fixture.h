@@ -1,0 +1,67 @@
+/* fixture: what several unit tests of the layout and hyphenation need alike,
+ * once: the repository's Lato faces, a locale's hyphenation dictionary, and
+ * a word with its break points written out ("be-yond"). Header-only (each
+ * test is one executable); include after <cmocka.h>. */
+#ifndef RC_TEST_FIXTURE_H
+#define RC_TEST_FIXTURE_H
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rc/diag.h"
+#include "rc/font.h"
+#include "rc/layout.h"
+#include "rc/locale.h"
+
+/* The five faces of fonts/ (relative to the source tree, the tests' working
+ * directory), in rc_font_id order. */
+static const char *const RC_TEST_FACES[RC_FONT_COUNT] = {
+    "fonts/Lato-Regular.ttf", "fonts/Lato-Italic.ttf", "fonts/Lato-Bold.ttf",
+    "fonts/Lato-BoldItalic.ttf", "fonts/Lato-Light.ttf"};
+
+static inline rc_status rc_test_fonts(rc_arena *a, rc_diag *d, rc_fonts *out)
+{
+    return rc_fonts_load(a, RC_TEST_FACES, NULL, d, out);
+}
+
+/* The first of the locale's dictionaries that is installed, loaded (NULL:
+ * none; the caller skips). A dictionary that loads with a diagnostic fails
+ * the test. */
+static inline rc_hyph *rc_test_hyph(const char *lang)
+{
+    const rc_locale *l = rc_locale_get(lang);
+    for (size_t i = 0; l->hyph_dicts[i]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "/usr/share/hyphen/%s", l->hyph_dicts[i]);
+        if (access(path, R_OK) != 0) continue;
+        rc_diag *d = rc_diag_new();
+        rc_hyph *h = rc_hyph_load(path, (rc_loc){"r.ini", 1, 1}, d);
+        assert_int_equal(rc_diag_count(d), 0);
+        rc_diag_free(d);
+        return h;
+    }
+    return NULL;
+}
+
+/* The points of word (the dictionary's, then the rules e's if any) written
+ * into out as "be-yond"; returns out. */
+static inline const char *rc_test_split(const rc_hyph *h, const rc_hyph_exc *e, const char *word,
+                                        char *out)
+{
+    size_t pos[32], len = strlen(word);
+    size_t n = rc_hyph_points(h, word, len, pos, 32);
+    if (e) n = rc_hyph_exc_apply(e, word, len, pos, n, 32);
+    size_t o = 0, k = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (k < n && pos[k] == i) {
+            out[o++] = '-';
+            k++;
+        }
+        out[o++] = word[i];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+#endif
