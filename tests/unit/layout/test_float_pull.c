@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "../fixture.h"
+#include "fixture.h"
 
 #include "rc/doc.h"
 #include "rc/layout.h"

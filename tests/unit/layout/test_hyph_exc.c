@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "../fixture.h"
+#include "fixture.h"
 
 #include "rc/arena.h"
 #include "rc/diag.h"

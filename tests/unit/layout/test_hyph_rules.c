@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../fixture.h"
+#include "fixture.h"
 
 #include "rc/arena.h"
 #include "rc/diag.h"

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "../fixture.h"
+#include "fixture.h"
 
 #include "rc/chart.h"
 #include "rc/doc.h"

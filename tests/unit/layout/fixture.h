@@ -1,4 +1,4 @@
-/* fixture: what several unit tests of the layout and hyphenation need alike,
+/* fixture: what several unit tests of the layout stage need alike,
  * once: the repository's Lato faces, a locale's hyphenation dictionary, and
  * a word with its break points written out ("be-yond"). Header-only (each
  * test is one executable); include after <cmocka.h>. */
