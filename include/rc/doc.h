@@ -23,42 +23,52 @@
 
 struct rc_chart;
 
+/* Every node type as X(enumerator suffix, name): one list makes the
+ * enumeration and rc_node_type_name's table (the name is what the text dump
+ * of the golden tests prints). */
+#define RC_NODE_TYPES(X)                                                                           \
+    /* structure */                                                                                \
+    X(DOCUMENT, "document")                                                                        \
+    X(SECTION, "section") /* one Markdown file: part + its blocks */                               \
+    /* generated blocks */                                                                         \
+    X(COVER, "cover")                                                                              \
+    X(IMPRINT, "imprint")                                                                          \
+    X(TOC, "toc")                                                                                  \
+    X(LIST_OF, "list_of") /* list of figures / tables / boxes: see 'list' */                       \
+    X(BACK_COVER, "back_cover")                                                                    \
+    /* blocks */                                                                                   \
+    X(HEADING, "heading")                                                                          \
+    X(PARAGRAPH, "paragraph")                                                                      \
+    X(LIST, "list")                                                                                \
+    X(ITEM, "item")                                                                                \
+    X(BLOCKQUOTE, "blockquote")                                                                    \
+    X(CODE_BLOCK, "code_block")                                                                    \
+    X(THEMATIC_BREAK, "thematic_break")                                                            \
+    X(TABLE, "table") /* rows are children */                                                      \
+    X(TABLE_ROW, "table_row")                                                                      \
+    X(TABLE_CELL, "table_cell")                                                                    \
+    X(FIGURE, "figure")             /* a chart float */                                            \
+    X(BOX, "box")                   /* a shaded case-study box; children are blocks */             \
+    X(FOOTNOTE_DEF, "footnote_def") /* body of a footnote (kept in doc->footnotes) */              \
+    /* inlines */                                                                                  \
+    X(TEXT, "text")                                                                                \
+    X(EMPH, "emph")                                                                                \
+    X(STRONG, "strong")                                                                            \
+    X(STRIKE, "strike")                                                                            \
+    X(CODE, "code")                                                                                \
+    X(LINK, "link") /* url: external or "#id" internal */                                          \
+    X(SOFTBREAK, "softbreak")                                                                      \
+    X(LINEBREAK, "linebreak")                                                                      \
+    X(FOOTNOTE_REF, "footnote_ref") /* number; footnote -> its RC_NODE_FOOTNOTE_DEF */
+
+/* clang-format off */
 typedef enum rc_node_type {
-    /* structure */
-    RC_NODE_DOCUMENT,
-    RC_NODE_SECTION, /* one Markdown file: part + its blocks */
-    /* generated blocks */
-    RC_NODE_COVER,
-    RC_NODE_IMPRINT,
-    RC_NODE_TOC,
-    RC_NODE_LIST_OF, /* list of figures / tables / boxes: see 'list' */
-    RC_NODE_BACK_COVER,
-    /* blocks */
-    RC_NODE_HEADING,
-    RC_NODE_PARAGRAPH,
-    RC_NODE_LIST,
-    RC_NODE_ITEM,
-    RC_NODE_BLOCKQUOTE,
-    RC_NODE_CODE_BLOCK,
-    RC_NODE_THEMATIC_BREAK,
-    RC_NODE_TABLE, /* rows are children */
-    RC_NODE_TABLE_ROW,
-    RC_NODE_TABLE_CELL,
-    RC_NODE_FIGURE,       /* a chart float */
-    RC_NODE_BOX,          /* a shaded case-study box; children are blocks */
-    RC_NODE_FOOTNOTE_DEF, /* body of a footnote (kept in doc->footnotes) */
-    /* inlines */
-    RC_NODE_TEXT,
-    RC_NODE_EMPH,
-    RC_NODE_STRONG,
-    RC_NODE_STRIKE,
-    RC_NODE_CODE,
-    RC_NODE_LINK, /* url: external or "#id" internal */
-    RC_NODE_SOFTBREAK,
-    RC_NODE_LINEBREAK,
-    RC_NODE_FOOTNOTE_REF, /* number; footnote -> its RC_NODE_FOOTNOTE_DEF */
+#define RC_NODE_ENUM(id, name) RC_NODE_##id,
+    RC_NODE_TYPES(RC_NODE_ENUM)
+#undef RC_NODE_ENUM
     RC_NODE_TYPE_COUNT
 } rc_node_type;
+/* clang-format on */
 
 typedef enum rc_part {
     RC_PART_FRONT, /* abstract, foreword, ... (unnumbered, roman pages) */

@@ -1,10 +1,11 @@
 /* locale: every fixed word of the output ("Contents", "Figure", "Source",
- * "List of figures", ...), the number, percent and date formats, quotation
- * marks, the LaTeX babel name and the hyphenation dictionaries of a report
- * language: one table per language (English, Spanish, European Portuguese)
- * in locale.c. The layout, LaTeX and workbook code take words only from
- * here; a new language is one more table (a test checks every table is
- * complete). The tables are static: nothing returned is to be freed. */
+ * "List of figures", the months, ...), the number, percent and date
+ * formats, quotation marks, the LaTeX babel name and the hyphenation
+ * dictionaries of a report language (English, Spanish, European
+ * Portuguese), from tables in locale.c. The layout, LaTeX and workbook code
+ * take words only from here; a new language is one more row of languages
+ * and one more column of words (a test checks every locale is complete).
+ * The tables are static: nothing returned is to be freed. */
 #ifndef RC_LOCALE_H
 #define RC_LOCALE_H
 
@@ -57,7 +58,20 @@ typedef enum rc_word {
     RC_W_PATH,         /* "Path" (of an input file) */
     RC_W_CODE,         /* "code", as in the workbook column "continent (code)" */
     RC_W_SHA256,       /* "SHA-256" */
-    RC_W_COUNT_WORDS   /* sentinel */
+    /* the months, in order (dates: rc_format_date) */
+    RC_W_JANUARY,
+    RC_W_FEBRUARY,
+    RC_W_MARCH,
+    RC_W_APRIL,
+    RC_W_MAY,
+    RC_W_JUNE,
+    RC_W_JULY,
+    RC_W_AUGUST,
+    RC_W_SEPTEMBER,
+    RC_W_OCTOBER,
+    RC_W_NOVEMBER,
+    RC_W_DECEMBER,
+    RC_W_COUNT_WORDS /* sentinel */
 } rc_word;
 
 enum { RC_LOCALE_MAX_DICTS = 4 };
@@ -71,10 +85,9 @@ typedef struct rc_locale {
      * that ships them, named when none is installed. */
     const char *hyph_dicts[RC_LOCALE_MAX_DICTS + 1];
     const char *hyph_package;
-    const char *decimal;     /* "." */
-    const char *thousands;   /* "," (used from 10 000 up; "" for none) */
-    const char *percent_sep; /* between number and "%": "" or U+00A0 */
-    const char *months[12];
+    const char *decimal;                  /* "." */
+    const char *thousands;                /* "," (used from 10 000 up; "" for none) */
+    const char *percent_sep;              /* between number and "%": "" or U+00A0 */
     const char *date_sep;                 /* between day, month and year: " " or " de " */
     const char *quote_open, *quote_close; /* primary quotation marks */
 } rc_locale;

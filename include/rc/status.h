@@ -5,17 +5,27 @@
 #ifndef RC_STATUS_H
 #define RC_STATUS_H
 
+/* Every status as X(enumerator suffix, exit status, message): one list makes
+ * the enumeration, rc_strerror's messages and rc_status_exit_code's table,
+ * so a new status cannot be added without its message and exit status. */
+#define RC_STATUS_LIST(X)                                                                          \
+    X(OK, 0, "success")                                                                            \
+    X(ERR_DATA, 1, "error in the data or content") /* CSV, Markdown, metrics */                    \
+    X(ERR_CONFIG, 2, "error in the configuration") /* INI, missing inputs */                       \
+    X(ERR_USAGE, 2, "invalid command line")                                                        \
+    X(ERR_IO, 3, "an output could not be written")                                                 \
+    X(ERR_NOMEM, 3, "out of memory")                                                               \
+    X(ERR_LIBRARY, 3, "a library reported a failure") /* libharu, libxlsxwriter, cmark */          \
+    X(ERR_LIMIT, 1, "a resource limit was exceeded")  /* a documented limit */
+
+/* clang-format off */
 typedef enum rc_status {
-    RC_OK = 0,
-    RC_ERR_DATA,    /* bad data or content (CSV, Markdown, metrics): exit 1 */
-    RC_ERR_CONFIG,  /* bad configuration (INI, missing inputs): exit 2 */
-    RC_ERR_USAGE,   /* bad command line: exit 2 */
-    RC_ERR_IO,      /* an output could not be written: exit 3 */
-    RC_ERR_NOMEM,   /* allocation failed: exit 3 */
-    RC_ERR_LIBRARY, /* libharu / libxlsxwriter / cmark reported a failure: exit 3 */
-    RC_ERR_LIMIT,   /* a documented resource limit was exceeded: exit 1 */
+#define RC_STATUS_ENUM(id, exit_code, message) RC_##id,
+    RC_STATUS_LIST(RC_STATUS_ENUM)
+#undef RC_STATUS_ENUM
     RC_STATUS_COUNT
 } rc_status;
+/* clang-format on */
 
 /* A short English description; never NULL. */
 const char *rc_strerror(rc_status s);

@@ -16,8 +16,8 @@
  *     though their binary doubles are slightly off;
  *   - negative numbers use an ASCII hyphen-minus ("-3.5"), never "-0";
  *   - NaN and infinities print "n/a".
- * Adding a language is one more column of 'words', one more table below
- * and its entry in 'all'. */
+ * Adding a language is one more row of LANGUAGES and one more column of
+ * 'words'. */
 #include "rc/locale.h"
 
 #include <math.h>
@@ -28,9 +28,36 @@
 
 #define NBSP "\xC2\xA0"
 
-/* Every word the layout, LaTeX and workbook code print, in every language
- * (columns in the order of 'all' below); NULL falls back to English. */
-enum { NLANG = 3 };
+/* The two ways of writing numbers (see the file comment): English with a
+ * decimal point; the EU style guide's continental style of the Spanish and
+ * Portuguese editions, with a decimal comma, a no-break space for
+ * thousands and one before "%". */
+#define POINT_NUMBERS .decimal = ".", .thousands = ",", .percent_sep = ""
+#define COMMA_NUMBERS .decimal = ",", .thousands = NBSP, .percent_sep = NBSP
+
+/* The report languages, one row each: X(code, own name, babel's name, number
+ * style, between day, month and year, primary quotation marks, the Debian
+ * package of the hyphenation patterns, its dictionaries best first). A table
+ * rather than one record per language, so what the languages share (Spanish
+ * and Portuguese write numbers and dates alike) and where they differ (the
+ * comillas angulares of Spanish, its first level of quotation marks) read
+ * down a column, and a new language is one row here and one column of
+ * 'words'. */
+#define LANGUAGES(X)                                                                               \
+    X(en, "English", "british", POINT_NUMBERS, " ", "“", "”", "hyphen-en-gb",                      \
+      ("hyph_en_GB.dic", "hyph_en_Latn_GB.dic", "hyph_en_US.dic"))                                 \
+    X(es, "español", "spanish", COMMA_NUMBERS, " de ", "«", "»", "hyphen-es",                      \
+      ("hyph_es.dic", "hyph_es_ES.dic"))                                                           \
+    X(pt, "português", "portuguese", COMMA_NUMBERS, " de ", "“", "”", "hyphen-pt-pt",              \
+      ("hyph_pt_PT.dic", "hyph_pt_BR.dic"))
+
+#define ONE(...) +1
+enum { NLANG = 0 LANGUAGES(ONE) };
+#undef ONE
+
+/* Every word the layout, LaTeX and workbook code print, month names
+ * included, in every language (columns in the order of LANGUAGES); NULL
+ * falls back to English. */
 static const char *const words[RC_W_COUNT_WORDS][NLANG] = {
     [RC_W_CONTENTS] = {"Contents", "Índice", "Índice"},
     [RC_W_FIGURE] = {"Figure", "Figura", "Figura"},
@@ -86,63 +113,37 @@ static const char *const words[RC_W_COUNT_WORDS][NLANG] = {
     [RC_W_PATH] = {"Path", "Ruta", "Caminho"},
     [RC_W_CODE] = {"code", "código", "código"},
     [RC_W_SHA256] = {"SHA-256", "SHA-256", "SHA-256"},
+    [RC_W_JANUARY] = {"January", "enero", "janeiro"},
+    [RC_W_FEBRUARY] = {"February", "febrero", "fevereiro"},
+    [RC_W_MARCH] = {"March", "marzo", "março"},
+    [RC_W_APRIL] = {"April", "abril", "abril"},
+    [RC_W_MAY] = {"May", "mayo", "maio"},
+    [RC_W_JUNE] = {"June", "junio", "junho"},
+    [RC_W_JULY] = {"July", "julio", "julho"},
+    [RC_W_AUGUST] = {"August", "agosto", "agosto"},
+    [RC_W_SEPTEMBER] = {"September", "septiembre", "setembro"},
+    [RC_W_OCTOBER] = {"October", "octubre", "outubro"},
+    [RC_W_NOVEMBER] = {"November", "noviembre", "novembro"},
+    [RC_W_DECEMBER] = {"December", "diciembre", "dezembro"},
 };
 
-static const rc_locale en = {
-    .lang = "en",
-    .name = "English",
-    .babel = "british",
-    .hyph_dicts = {"hyph_en_GB.dic", "hyph_en_Latn_GB.dic", "hyph_en_US.dic"},
-    .hyph_package = "hyphen-en-gb",
-    .decimal = ".",
-    .thousands = ",",
-    .percent_sep = "",
-    .months = {"January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December"},
-    .date_sep = " ",
-    .quote_open = "“",
-    .quote_close = "”",
-};
+#define UNPAREN(...) __VA_ARGS__
+#define RECORD(code, own, babel_, numbers, dsep, qopen, qclose, package, dicts)                    \
+    static const rc_locale code = {.lang = #code,                                                  \
+                                   .name = own,                                                    \
+                                   .babel = babel_,                                                \
+                                   numbers,                                                        \
+                                   .date_sep = dsep,                                               \
+                                   .quote_open = qopen,                                            \
+                                   .quote_close = qclose,                                          \
+                                   .hyph_package = package,                                        \
+                                   .hyph_dicts = {UNPAREN dicts}};
+LANGUAGES(RECORD)
+#undef RECORD
 
-/* Spanish follows the EU Interinstitutional Style Guide (Libro de estilo):
- * "cuadro" for tables, "recuadro" for boxes, decimal comma, a space for
- * thousands and before the percent sign. */
-static const rc_locale es = {
-    .lang = "es",
-    .name = "español",
-    .babel = "spanish",
-    .hyph_dicts = {"hyph_es.dic", "hyph_es_ES.dic"},
-    .hyph_package = "hyphen-es",
-    .decimal = ",",
-    .thousands = NBSP,
-    .percent_sep = NBSP,
-    .months = {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-               "septiembre", "octubre", "noviembre", "diciembre"},
-    .date_sep = " de ",
-    .quote_open = "«", /* comillas angulares, the first level in Spanish */
-    .quote_close = "»",
-};
-
-/* European Portuguese (EU style guide: "quadro", "caixa", "ficheiros";
- * decimal comma, a no-break space for thousands and before "%"). */
-static const rc_locale pt = {
-    .lang = "pt",
-    .name = "português",
-    .babel = "portuguese",
-    .hyph_dicts = {"hyph_pt_PT.dic", "hyph_pt_BR.dic"},
-    .hyph_package = "hyphen-pt-pt",
-    .decimal = ",",
-    .thousands = NBSP,
-    .percent_sep = NBSP,
-    .months = {"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
-               "setembro", "outubro", "novembro", "dezembro"},
-    .date_sep = " de ",
-    .quote_open = "“",
-    .quote_close = "”",
-};
-
-static const rc_locale *const all[] = {&en, &es, &pt};
-_Static_assert(sizeof all / sizeof all[0] == NLANG, "one column of words per language");
+#define ADDRESS(code, ...) &code,
+static const rc_locale *const all[] = {LANGUAGES(ADDRESS)};
+#undef ADDRESS
 
 const rc_locale *rc_locale_get(const char *lang)
 {
@@ -401,7 +402,7 @@ size_t rc_format_date(const rc_locale *l, int year, int month, int day, char *bu
         puts_(buf, n, &pos, num);
         puts_(buf, n, &pos, l->date_sep);
     }
-    puts_(buf, n, &pos, l->months[month - 1]);
+    puts_(buf, n, &pos, rc_locale_word(l, (rc_word)(RC_W_JANUARY + month - 1)));
     snprintf(num, sizeof num, "%d", year);
     puts_(buf, n, &pos, l->date_sep);
     puts_(buf, n, &pos, num);

@@ -1,25 +1,19 @@
-/* status: messages and exit codes for rc_status (kept in sync by test_status). */
+/* status: messages and exit codes for rc_status, both made from the one
+ * list in status.h (RC_STATUS_LIST), so neither table can fall out of step
+ * with the enumeration. */
 #include "rc/status.h"
 
-static const char *const messages[RC_STATUS_COUNT] = {
-    [RC_OK] = "success",
-    [RC_ERR_DATA] = "error in the data or content",
-    [RC_ERR_CONFIG] = "error in the configuration",
-    [RC_ERR_USAGE] = "invalid command line",
-    [RC_ERR_IO] = "an output could not be written",
-    [RC_ERR_NOMEM] = "out of memory",
-    [RC_ERR_LIBRARY] = "a library reported a failure",
-    [RC_ERR_LIMIT] = "a resource limit was exceeded",
-};
+#define RC_STATUS_MESSAGE(id, exit_code, message) [RC_##id] = message,
+static const char *const messages[RC_STATUS_COUNT] = {RC_STATUS_LIST(RC_STATUS_MESSAGE)};
+#undef RC_STATUS_MESSAGE
 
-static const int exit_codes[RC_STATUS_COUNT] = {
-    [RC_OK] = 0,     [RC_ERR_DATA] = 1,  [RC_ERR_CONFIG] = 2,  [RC_ERR_USAGE] = 2,
-    [RC_ERR_IO] = 3, [RC_ERR_NOMEM] = 3, [RC_ERR_LIBRARY] = 3, [RC_ERR_LIMIT] = 1,
-};
+#define RC_STATUS_EXIT(id, exit_code, message) [RC_##id] = exit_code,
+static const int exit_codes[RC_STATUS_COUNT] = {RC_STATUS_LIST(RC_STATUS_EXIT)};
+#undef RC_STATUS_EXIT
 
 const char *rc_strerror(rc_status s)
 {
-    if ((unsigned)s >= RC_STATUS_COUNT || !messages[s]) return "unknown status";
+    if ((unsigned)s >= RC_STATUS_COUNT) return "unknown status";
     return messages[s];
 }
 

@@ -80,18 +80,9 @@ static const struct {
     size_t nkeys;
     bool named;
 } kinds[RC_CFGI_KIND_COUNT] = {
-    [RC_CFGI_REPORT] = {"report", report_keys, N(report_keys), false},
-    [RC_CFGI_OUTPUT] = {"output", output_keys, N(output_keys), false},
-    [RC_CFGI_STYLE] = {"style", style_keys, N(style_keys), false},
-    [RC_CFGI_DOCUMENT] = {"document", document_keys, N(document_keys), false},
-    [RC_CFGI_SOURCE] = {"source", source_keys, N(source_keys), true},
-    [RC_CFGI_FIELD] = {"field", field_keys, N(field_keys), true},
-    [RC_CFGI_METRIC] = {"metric", metric_keys, N(metric_keys), true},
-    [RC_CFGI_AGGREGATE] = {"aggregate", aggregate_keys, N(aggregate_keys), true},
-    [RC_CFGI_FIGURE] = {"figure", figure_keys, N(figure_keys), true},
-    [RC_CFGI_TABLE] = {"table", table_keys, N(table_keys), true},
-    [RC_CFGI_BOX] = {"box", box_keys, N(box_keys), true},
-    [RC_CFGI_EDITION] = {"edition", edition_keys, N(edition_keys), true},
+#define KIND(id, word, keys_, named_) [RC_CFGI_##id] = {word, keys_, N(keys_), named_},
+    RC_CFGI_KINDS(KIND)
+#undef KIND
 };
 
 const char *rc_cfgi_kind_name(rc_cfgi_kind k)

@@ -28,22 +28,33 @@ typedef struct rc_cfgi_key {
     const char *dir; /* paths in the value are relative to this; NULL: the INI file's */
 } rc_cfgi_key;
 
+/* Every section kind as X(enumerator suffix, header word, its keys, takes
+ * a NAME): one list makes the enumeration and config.c's table of kinds.
+ * The key arrays are config.c's; they are named in full, not pasted from
+ * the word, so a search for one finds where it is used. */
+#define RC_CFGI_KINDS(X)                                                                           \
+    X(REPORT, "report", report_keys, false)                                                        \
+    X(OUTPUT, "output", output_keys, false)                                                        \
+    X(STYLE, "style", style_keys, false)                                                           \
+    X(DOCUMENT, "document", document_keys, false)                                                  \
+    X(SOURCE, "source", source_keys, true)                                                         \
+    X(FIELD, "field", field_keys, true)                                                            \
+    X(METRIC, "metric", metric_keys, true)                                                         \
+    X(AGGREGATE, "aggregate", aggregate_keys, true)                                                \
+    X(FIGURE, "figure", figure_keys, true)                                                         \
+    X(TABLE, "table", table_keys, true)                                                            \
+    X(BOX, "box", box_keys, true)                                                                  \
+    X(EDITION, "edition", edition_keys, true) /* [edition LANG]: where one language's texts are */
+
+/* clang-format off */
 typedef enum rc_cfgi_kind {
-    RC_CFGI_REPORT,
-    RC_CFGI_OUTPUT,
-    RC_CFGI_STYLE,
-    RC_CFGI_DOCUMENT,
-    RC_CFGI_SOURCE,
-    RC_CFGI_FIELD,
-    RC_CFGI_METRIC,
-    RC_CFGI_AGGREGATE,
-    RC_CFGI_FIGURE,
-    RC_CFGI_TABLE,
-    RC_CFGI_BOX,
-    RC_CFGI_EDITION, /* [edition LANG]: where the texts of one language are */
+#define RC_CFGI_KIND_ENUM(id, word, keys, named) RC_CFGI_##id,
+    RC_CFGI_KINDS(RC_CFGI_KIND_ENUM)
+#undef RC_CFGI_KIND_ENUM
     RC_CFGI_KIND_COUNT,
     RC_CFGI_BAD /* unknown or malformed header: keys are ignored */
 } rc_cfgi_kind;
+/* clang-format on */
 
 typedef struct rc_cfgi_sec {
     rc_cfgi_kind kind;

@@ -455,6 +455,20 @@ static void likert_codes(rc_cfgi *p, rc_field_cfg *f)
     f->ncodes = n;
 }
 
+/* The required key that says what a section is (a field's type, an
+ * aggregate's kind, a figure's type): its index in names, or -1 when it is
+ * absent, empty or unknown (reported). Then the section is marked bad, so
+ * checks that depend on what it is stay quiet: one typo, one error. */
+static int kind_key(rc_cfgi *p, const rc_cfgi_sec *s, const char *key, const char *const *names,
+                    size_t n, const char *what, rc_loc *loc)
+{
+    rc_str v = rc_cfgi_req(p, s, key);
+    *loc = v.loc;
+    int i = v.s && v.s[0] ? rc_cfgi_enum(p, v, names, n, what, -1) : -1;
+    if (i < 0) rc_cfgi_mark_bad(p, s->loc);
+    return i;
+}
+
 static void field(rc_cfgi *p, const rc_cfgi_sec *s, rc_field_cfg *f)
 {
     const char *dot = strchr(s->name, '.');
@@ -463,13 +477,9 @@ static void field(rc_cfgi *p, const rc_cfgi_sec *s, rc_field_cfg *f)
     f->loc = s->loc;
     f->column = rc_cfgi_def(p, s, "column", f->name.s);
     f->label = rc_cfgi_def(p, s, "label", f->column.s);
-    rc_str t = rc_cfgi_req(p, s, "type");
-    f->type_loc = t.loc;
-    int ti = t.s && t.s[0]
-                 ? rc_cfgi_enum(p, t, rc_cfgi_field_types, N(rc_cfgi_field_types), "field type", -1)
-                 : -1;
+    int ti = kind_key(p, s, "type", rc_cfgi_field_types, N(rc_cfgi_field_types), "field type",
+                      &f->type_loc);
     f->type = ti < 0 ? RC_FIELD_TEXT : (rc_field_type)ti;
-    if (ti < 0) rc_cfgi_mark_bad(p, s->loc);
     f->scale_min = 1;
     f->scale_max = 5;
     f->separator = rc_cfgi_def(p, s, "separator", ";");
@@ -543,13 +553,9 @@ static void aggregate(rc_cfgi *p, const rc_cfgi_sec *s, rc_aggregate_cfg *g)
     g->name = rc_cfgi_named(s);
     g->loc = s->loc;
     g->source = rc_cfgi_req(p, s, "source");
-    rc_str k = rc_cfgi_req(p, s, "kind");
-    g->kind_loc = k.loc;
-    int ki = k.s && k.s[0]
-                 ? rc_cfgi_enum(p, k, rc_cfgi_agg_kinds, N(rc_cfgi_agg_kinds), "aggregate kind", -1)
-                 : -1;
+    int ki = kind_key(p, s, "kind", rc_cfgi_agg_kinds, N(rc_cfgi_agg_kinds), "aggregate kind",
+                      &g->kind_loc);
     g->kind = ki < 0 ? RC_AGG_ROWS : (rc_agg_kind)ki;
-    if (ki < 0) rc_cfgi_mark_bad(p, s->loc);
     g->field = rc_cfgi_str(p, s, "field");
     g->fields = rc_cfgi_split(p, s, "fields", ',');
     g->by = rc_cfgi_str(p, s, "by");
@@ -580,13 +586,9 @@ static void figure(rc_cfgi *p, const rc_cfgi_sec *s, rc_figure_cfg *f)
     static const char *const values[] = {"count", "share"};
     f->name = rc_cfgi_named(s);
     f->loc = s->loc;
-    rc_str t = rc_cfgi_req(p, s, "type");
-    f->type_loc = t.loc;
-    int ti = t.s && t.s[0] ? rc_cfgi_enum(p, t, rc_cfgi_chart_types, N(rc_cfgi_chart_types),
-                                          "figure type", -1)
-                           : -1;
+    int ti = kind_key(p, s, "type", rc_cfgi_chart_types, N(rc_cfgi_chart_types), "figure type",
+                      &f->type_loc);
     f->type = ti < 0 ? RC_CHART_BAR : (rc_chart_type)ti;
-    if (ti < 0) rc_cfgi_mark_bad(p, s->loc);
     f->aggregate = rc_cfgi_split(p, s, "aggregate", ',');
     bool pie =
         f->type == RC_CHART_PIE || f->type == RC_CHART_DOUGHNUT || f->type == RC_CHART_LIKERT;
@@ -719,6 +721,19 @@ static void attach_fields(rc_cfgi *p, rc_field_cfg *fields, const rc_cfgi_sec **
     }
 }
 
+/* The kinds of [kind NAME] section that each become one element of an array
+ * in rc_config, as X(kind, the function that reads one, the array): one list
+ * makes both the allocation (sized by a first count) and the dispatch, so
+ * the two cannot disagree and a new kind is one more line. [field] sections
+ * are set aside for attach_fields; [edition] ones are config_edition.c's. */
+#define RC_CFGI_COLLECTED(X)                                                                       \
+    X(SOURCE, source, sources)                                                                     \
+    X(METRIC, metric, metrics)                                                                     \
+    X(AGGREGATE, aggregate, aggregates)                                                            \
+    X(FIGURE, figure, figures)                                                                     \
+    X(TABLE, table, tables)                                                                        \
+    X(BOX, box, boxes)
+
 void rc_cfgi_sections(rc_cfgi *p)
 {
     rc_config *c = p->c;
@@ -736,12 +751,10 @@ void rc_cfgi_sections(rc_cfgi *p)
     style(p, single[RC_CFGI_STYLE]);
     document(p, single[RC_CFGI_DOCUMENT]);
 
-    c->sources = rc_arena_array(p->a, count[RC_CFGI_SOURCE] + 1, sizeof *c->sources);
-    c->metrics = rc_arena_array(p->a, count[RC_CFGI_METRIC] + 1, sizeof *c->metrics);
-    c->aggregates = rc_arena_array(p->a, count[RC_CFGI_AGGREGATE] + 1, sizeof *c->aggregates);
-    c->figures = rc_arena_array(p->a, count[RC_CFGI_FIGURE] + 1, sizeof *c->figures);
-    c->tables = rc_arena_array(p->a, count[RC_CFGI_TABLE] + 1, sizeof *c->tables);
-    c->boxes = rc_arena_array(p->a, count[RC_CFGI_BOX] + 1, sizeof *c->boxes);
+#define ALLOC(kind, read, array)                                                                   \
+    c->array = rc_arena_array(p->a, count[RC_CFGI_##kind] + 1, sizeof *c->array);
+    RC_CFGI_COLLECTED(ALLOC)
+#undef ALLOC
     rc_field_cfg *fields = rc_arena_array(p->a, count[RC_CFGI_FIELD] + 1, sizeof *fields);
     const rc_cfgi_sec **fsec = rc_arena_array(p->a, count[RC_CFGI_FIELD] + 1, sizeof *fsec);
     size_t nf = 0;
@@ -749,27 +762,15 @@ void rc_cfgi_sections(rc_cfgi *p)
         const rc_cfgi_sec *s = &p->secs[i];
         if (s->ignored) continue;
         switch (s->kind) {
-        case RC_CFGI_SOURCE:
-            source(p, s, &c->sources[c->nsources++]);
-            break;
+#define READ(kind, read, array)                                                                    \
+    case RC_CFGI_##kind:                                                                           \
+        read(p, s, &c->array[c->n##array++]);                                                      \
+        break;
+            RC_CFGI_COLLECTED(READ)
+#undef READ
         case RC_CFGI_FIELD:
             fsec[nf] = s;
             field(p, s, &fields[nf++]);
-            break;
-        case RC_CFGI_METRIC:
-            metric(p, s, &c->metrics[c->nmetrics++]);
-            break;
-        case RC_CFGI_AGGREGATE:
-            aggregate(p, s, &c->aggregates[c->naggregates++]);
-            break;
-        case RC_CFGI_FIGURE:
-            figure(p, s, &c->figures[c->nfigures++]);
-            break;
-        case RC_CFGI_TABLE:
-            table(p, s, &c->tables[c->ntables++]);
-            break;
-        case RC_CFGI_BOX:
-            box(p, s, &c->boxes[c->nboxes++]);
             break;
         default:
             break;

@@ -10,41 +10,13 @@
 #include "doc_int.h"
 #include "rc/util.h"
 
-static const char *const type_names[RC_NODE_TYPE_COUNT] = {
-    [RC_NODE_DOCUMENT] = "document",
-    [RC_NODE_SECTION] = "section",
-    [RC_NODE_COVER] = "cover",
-    [RC_NODE_IMPRINT] = "imprint",
-    [RC_NODE_TOC] = "toc",
-    [RC_NODE_LIST_OF] = "list_of",
-    [RC_NODE_BACK_COVER] = "back_cover",
-    [RC_NODE_HEADING] = "heading",
-    [RC_NODE_PARAGRAPH] = "paragraph",
-    [RC_NODE_LIST] = "list",
-    [RC_NODE_ITEM] = "item",
-    [RC_NODE_BLOCKQUOTE] = "blockquote",
-    [RC_NODE_CODE_BLOCK] = "code_block",
-    [RC_NODE_THEMATIC_BREAK] = "thematic_break",
-    [RC_NODE_TABLE] = "table",
-    [RC_NODE_TABLE_ROW] = "table_row",
-    [RC_NODE_TABLE_CELL] = "table_cell",
-    [RC_NODE_FIGURE] = "figure",
-    [RC_NODE_BOX] = "box",
-    [RC_NODE_FOOTNOTE_DEF] = "footnote_def",
-    [RC_NODE_TEXT] = "text",
-    [RC_NODE_EMPH] = "emph",
-    [RC_NODE_STRONG] = "strong",
-    [RC_NODE_STRIKE] = "strike",
-    [RC_NODE_CODE] = "code",
-    [RC_NODE_LINK] = "link",
-    [RC_NODE_SOFTBREAK] = "softbreak",
-    [RC_NODE_LINEBREAK] = "linebreak",
-    [RC_NODE_FOOTNOTE_REF] = "footnote_ref",
-};
+#define RC_NODE_NAME(id, name) [RC_NODE_##id] = name,
+static const char *const type_names[RC_NODE_TYPE_COUNT] = {RC_NODE_TYPES(RC_NODE_NAME)};
+#undef RC_NODE_NAME
 
 const char *rc_node_type_name(rc_node_type t)
 {
-    if ((unsigned)t >= RC_NODE_TYPE_COUNT || !type_names[t]) return "unknown";
+    if ((unsigned)t >= RC_NODE_TYPE_COUNT) return "unknown";
     return type_names[t];
 }
 

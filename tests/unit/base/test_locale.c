@@ -43,8 +43,6 @@ static void tables_complete(void **state)
             if (!s) fail_msg("locale %s: word %d is NULL", l->lang, w);
             assert_true(strlen(s) > 0);
         }
-        for (int m = 0; m < 12; m++)
-            assert_non_null(l->months[m]);
         assert_ptr_equal(rc_locale_get(l->lang), l);
     }
 }
@@ -328,8 +326,8 @@ static void other_languages(void **state)
     assert_string_equal(fv(es, 12345.5, "number:1"), "12\xC2\xA0"
                                                      "345,5");
     assert_string_equal(fv(pt, 1234.5, "number:1"), "1234,5");
-    assert_string_equal(es->months[8], "septiembre");
-    assert_string_equal(pt->months[2], "março");
+    assert_string_equal(rc_locale_word(es, RC_W_SEPTEMBER), "septiembre");
+    assert_string_equal(rc_locale_word(pt, RC_W_MARCH), "março");
 }
 
 int main(void)
