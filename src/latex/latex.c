@@ -53,54 +53,81 @@ const char *lx_pal(const lx *x, size_t i)
 
 typedef rc_strbuf sbuf;
 
-/* Code points outside ASCII that get a LaTeX command (in text mode). The
- * Latin-1 and Latin Extended-A letters are kept as UTF-8: inputenc (T1)
- * and fontspec both set them. */
+/* Code points outside ASCII that get a LaTeX command in text mode, grouped
+ * by what PDF strings (hyperref's document information and bookmarks) get
+ * instead: that depends on what a character is, so it is said once per
+ * group rather than on every row. The Latin-1 and Latin Extended-A letters
+ * are kept as UTF-8: inputenc (T1) and fontspec both set them. */
 typedef struct umap {
     uint32_t cp;
     const char *text; /* text mode */
-    const char *meta; /* PDF strings; NULL = keep the UTF-8 */
 } umap;
 
-static const umap umaps[] = {
-    {0x00A0, "~", " "},
-    {0x00AD, "\\-", ""},
-    {0x2002, "\\enspace{}", " "},
-    {0x2003, "\\quad{}", " "},
-    {0x2009, "\\,", " "},
-    {0x200B, "\\hspace{0pt}", ""},
-    {0x2010, "-", "-"},
-    {0x2011, "\\mbox{-}", "-"},
-    {0x2012, "--", NULL},
-    {0x2013, "--", NULL},
-    {0x2014, "---", NULL},
-    {0x2018, "\\textquoteleft{}", NULL},
-    {0x2019, "\\textquoteright{}", NULL},
-    {0x201A, "\\quotesinglbase{}", NULL},
-    {0x201C, "\\textquotedblleft{}", NULL},
-    {0x201D, "\\textquotedblright{}", NULL},
-    {0x201E, "\\quotedblbase{}", NULL},
-    {0x2022, "\\textbullet{}", NULL},
-    {0x2026, "\\dots{}", NULL},
-    {0x202F, "\\,", " "},
-    {0x2039, "\\guilsinglleft{}", NULL},
-    {0x203A, "\\guilsinglright{}", NULL},
-    {0x20AC, "\\texteuro{}", NULL},
-    {0x2122, "\\texttrademark{}", NULL},
-    {0x2190, "\\ensuremath{\\leftarrow}", NULL},
-    {0x2192, "\\ensuremath{\\rightarrow}", NULL},
-    {0x2212, "\\textminus{}", "-"},
-    {0x2248, "\\ensuremath{\\approx}", NULL},
-    {0x2260, "\\ensuremath{\\neq}", NULL},
-    {0x2264, "\\ensuremath{\\leq}", NULL},
-    {0x2265, "\\ensuremath{\\geq}", NULL},
-    {0xFFFD, "?", "?"},
+/* Spaces of a given width or that do not break: a plain space. */
+static const umap spaces[] = {
+    {0x00A0, "~"}, {0x2002, "\\enspace{}"}, {0x2003, "\\quad{}"}, {0x2009, "\\,"}, {0x202F, "\\,"},
+};
+/* Break opportunities that print nothing: nothing. */
+static const umap invisible[] = {
+    {0x00AD, "\\-"},
+    {0x200B, "\\hspace{0pt}"},
+};
+/* Hyphens and the minus sign: an ASCII hyphen-minus. */
+static const umap hyphens[] = {
+    {0x2010, "-"},
+    {0x2011, "\\mbox{-}"},
+    {0x2212, "\\textminus{}"},
+};
+/* The replacement character: a question mark, as in text. */
+static const umap replacement[] = {
+    {0xFFFD, "?"},
+};
+/* Dashes, quotation marks and symbols: the UTF-8 itself. */
+static const umap symbols[] = {
+    {0x2012, "--"},
+    {0x2013, "--"},
+    {0x2014, "---"},
+    {0x2018, "\\textquoteleft{}"},
+    {0x2019, "\\textquoteright{}"},
+    {0x201A, "\\quotesinglbase{}"},
+    {0x201C, "\\textquotedblleft{}"},
+    {0x201D, "\\textquotedblright{}"},
+    {0x201E, "\\quotedblbase{}"},
+    {0x2022, "\\textbullet{}"},
+    {0x2026, "\\dots{}"},
+    {0x2039, "\\guilsinglleft{}"},
+    {0x203A, "\\guilsinglright{}"},
+    {0x20AC, "\\texteuro{}"},
+    {0x2122, "\\texttrademark{}"},
+    {0x2190, "\\ensuremath{\\leftarrow}"},
+    {0x2192, "\\ensuremath{\\rightarrow}"},
+    {0x2248, "\\ensuremath{\\approx}"},
+    {0x2260, "\\ensuremath{\\neq}"},
+    {0x2264, "\\ensuremath{\\leq}"},
+    {0x2265, "\\ensuremath{\\geq}"},
 };
 
-static const umap *find_umap(uint32_t cp)
+#define COUNT(a) (sizeof(a) / sizeof(a)[0])
+static const struct umap_group {
+    const umap *map;
+    size_t n;
+    const char *meta; /* in PDF strings; NULL = keep the UTF-8 */
+} groups[] = {
+    {spaces, COUNT(spaces), " "},    {invisible, COUNT(invisible), ""},
+    {hyphens, COUNT(hyphens), "-"},  {replacement, COUNT(replacement), "?"},
+    {symbols, COUNT(symbols), NULL},
+};
+
+/* The text-mode command for cp (NULL: none) and, in *meta, what PDF strings
+ * get (NULL: the UTF-8). */
+static const char *find_umap(uint32_t cp, const char **meta)
 {
-    for (size_t i = 0; i < sizeof umaps / sizeof umaps[0]; i++)
-        if (umaps[i].cp == cp) return &umaps[i];
+    for (size_t g = 0; g < COUNT(groups); g++)
+        for (size_t i = 0; i < groups[g].n; i++)
+            if (groups[g].map[i].cp == cp) {
+                *meta = groups[g].meta;
+                return groups[g].map[i].text;
+            }
     return NULL;
 }
 
@@ -201,10 +228,10 @@ static void escape(sbuf *b, const char *s, size_t len, int mode)
             i++;
             continue;
         }
-        const umap *m = find_umap(cp);
-        if (m && (mode == ESC_TEXT || m->meta))
-            rc_strbuf_puts(b, mode == ESC_TEXT ? m->text : m->meta);
-        else if (m || t1_letter(cp))
+        const char *meta = NULL, *text = find_umap(cp, &meta);
+        if (text && (mode == ESC_TEXT || meta))
+            rc_strbuf_puts(b, mode == ESC_TEXT ? text : meta);
+        else if (text || t1_letter(cp))
             rc_strbuf_put(b, s + i, k);
         else {
             /* a character pdflatex has no glyph for: \rcuchar prints it
