@@ -138,6 +138,36 @@ static bool t1_letter(uint32_t cp)
     return (cp >= 0xA1 && cp <= 0x17F) || (cp >= 0x218 && cp <= 0x21B);
 }
 
+/* ASCII characters with a meaning of their own to LaTeX, indexed by the
+ * character: what text mode gets, and whether PDF strings keep the
+ * character itself (hyperref reads the other escapes there as well). */
+static const struct {
+    const char *text;
+    bool pdf_keeps;
+} ascii[128] = {
+    ['#'] = {"\\#", false},
+    ['$'] = {"\\$", false},
+    ['%'] = {"\\%", false},
+    ['&'] = {"\\&", false},
+    ['_'] = {"\\_", false},
+    ['{'] = {"\\{", false},
+    ['}'] = {"\\}", false},
+    ['~'] = {"\\textasciitilde{}", false},
+    ['^'] = {"\\textasciicircum{}", false},
+    ['\\'] = {"\\textbackslash{}", false},
+    ['<'] = {"\\textless{}", false},
+    ['>'] = {"\\textgreater{}", false},
+    ['|'] = {"\\textbar{}", false},
+    ['`'] = {"\\textasciigrave{}", false},
+    /* text mode only: there a bare ' is set as a closing quotation mark,
+     * babel's Spanish makes " a shorthand, and brackets right after \item
+     * or \\ would be read as an optional argument */
+    ['"'] = {"\\textquotedbl{}", true},
+    ['\''] = {"\\textquotesingle{}", true},
+    ['['] = {"{[}", true},
+    [']'] = {"{]}", true},
+};
+
 enum { ESC_TEXT, ESC_META };
 
 static void escape(sbuf *b, const char *s, size_t len, int mode)
@@ -147,63 +177,14 @@ static void escape(sbuf *b, const char *s, size_t len, int mode)
         if (c < 0x80) {
             char next = i + 1 < len ? s[i + 1] : '\0';
             i++;
+            if (ascii[c].text) {
+                if (mode == ESC_META && ascii[c].pdf_keeps)
+                    rc_strbuf_put(b, (const char *)&c, 1);
+                else
+                    rc_strbuf_puts(b, ascii[c].text);
+                continue;
+            }
             switch (c) {
-            case '#':
-                rc_strbuf_puts(b, "\\#");
-                break;
-            case '$':
-                rc_strbuf_puts(b, "\\$");
-                break;
-            case '%':
-                rc_strbuf_puts(b, "\\%");
-                break;
-            case '&':
-                rc_strbuf_puts(b, "\\&");
-                break;
-            case '_':
-                rc_strbuf_puts(b, "\\_");
-                break;
-            case '{':
-                rc_strbuf_puts(b, "\\{");
-                break;
-            case '}':
-                rc_strbuf_puts(b, "\\}");
-                break;
-            case '~':
-                rc_strbuf_puts(b, "\\textasciitilde{}");
-                break;
-            case '^':
-                rc_strbuf_puts(b, "\\textasciicircum{}");
-                break;
-            case '\\':
-                rc_strbuf_puts(b, "\\textbackslash{}");
-                break;
-            case '<':
-                rc_strbuf_puts(b, "\\textless{}");
-                break;
-            case '>':
-                rc_strbuf_puts(b, "\\textgreater{}");
-                break;
-            case '|':
-                rc_strbuf_puts(b, "\\textbar{}");
-                break;
-            case '"':
-                rc_strbuf_puts(b, mode == ESC_META ? "\"" : "\\textquotedbl{}");
-                break;
-            case '\'':
-                rc_strbuf_puts(b, mode == ESC_META ? "'" : "\\textquotesingle{}");
-                break;
-            case '`':
-                rc_strbuf_puts(b, "\\textasciigrave{}");
-                break;
-            /* brackets right after \item or \\ would be read as an optional
-             * argument */
-            case '[':
-                rc_strbuf_puts(b, mode == ESC_META ? "[" : "{[}");
-                break;
-            case ']':
-                rc_strbuf_puts(b, mode == ESC_META ? "]" : "{]}");
-                break;
             case '-': /* no -- / --- ligatures from literal hyphens */
                 rc_strbuf_puts(b, next == '-' && mode == ESC_TEXT ? "-{}" : "-");
                 break;
@@ -614,6 +595,7 @@ static void block(lx *x, const rc_node *n)
         list(x, n);
         break;
     case RC_NODE_ITEM:
+    case RC_NODE_SECTION:
         lx_blocks(x, n->first);
         break;
     case RC_NODE_BLOCKQUOTE:
@@ -644,9 +626,6 @@ static void block(lx *x, const rc_node *n)
         break;
     case RC_NODE_FOOTNOTE_DEF:
         break; /* emitted at its first reference */
-    case RC_NODE_SECTION:
-        lx_blocks(x, n->first);
-        break;
     case RC_NODE_COVER:
         lx_cover(x);
         break;
