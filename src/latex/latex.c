@@ -358,8 +358,20 @@ static bool link_is_url_text(const rc_node *n)
            strlen(n->url) == n->first->len && !memcmp(n->url, n->first->text, n->first->len);
 }
 
+/* The nodes whose LaTeX is a fixed text, inline or block (the doc never puts
+ * a break of one kind where the other belongs). */
+static const char *const fixed[RC_NODE_TYPE_COUNT] = {
+    [RC_NODE_THEMATIC_BREAK] = "\\par\\noindent\\rule{\\linewidth}{0.4pt}\\par\n\n",
+    [RC_NODE_SOFTBREAK] = "\n",
+    [RC_NODE_LINEBREAK] = "\\\\{}\n",
+};
+
 static void inline_node(lx *x, const rc_node *n)
 {
+    if (fixed[n->type]) {
+        lx_puts(x, fixed[n->type]);
+        return;
+    }
     switch (n->type) {
     case RC_NODE_TEXT:
         lx_text(x, n->text, n->len);
@@ -395,12 +407,6 @@ static void inline_node(lx *x, const rc_node *n)
             url(x, n->url, false);
             wrap(x, "}{", n);
         }
-        break;
-    case RC_NODE_SOFTBREAK:
-        lx_puts(x, "\n");
-        break;
-    case RC_NODE_LINEBREAK:
-        lx_puts(x, "\\\\{}\n");
         break;
     case RC_NODE_FOOTNOTE_REF:
         footnote_ref(x, n);
@@ -581,18 +587,38 @@ static void list(lx *x, const rc_node *n)
     lx_printf(x, "\\end{%s}\n\n", env);
 }
 
+/* The blocks a function of their own writes (generated pages, floats,
+ * headings, lists, code), looked up before the switch, which keeps the
+ * cases that need more than one call. */
+typedef void block_writer(lx *x, const rc_node *n);
+static block_writer *const writers[RC_NODE_TYPE_COUNT] = {
+    [RC_NODE_COVER] = lx_cover,
+    [RC_NODE_IMPRINT] = lx_imprint,
+    [RC_NODE_TOC] = lx_toc,
+    [RC_NODE_LIST_OF] = lx_list_of,
+    [RC_NODE_BACK_COVER] = lx_back_cover,
+    [RC_NODE_HEADING] = heading,
+    [RC_NODE_LIST] = list,
+    [RC_NODE_CODE_BLOCK] = code_block,
+    [RC_NODE_TABLE] = lx_table,
+    [RC_NODE_FIGURE] = lx_figure,
+    [RC_NODE_BOX] = lx_box,
+};
+
 static void block(lx *x, const rc_node *n)
 {
+    if (writers[n->type]) {
+        writers[n->type](x, n);
+        return;
+    }
+    if (fixed[n->type]) {
+        lx_puts(x, fixed[n->type]);
+        return;
+    }
     switch (n->type) {
-    case RC_NODE_HEADING:
-        heading(x, n);
-        break;
     case RC_NODE_PARAGRAPH:
         lx_inlines(x, n->first);
         lx_puts(x, "\n\n");
-        break;
-    case RC_NODE_LIST:
-        list(x, n);
         break;
     case RC_NODE_ITEM:
     case RC_NODE_SECTION:
@@ -609,39 +635,9 @@ static void block(lx *x, const rc_node *n)
         x->nest--;
         lx_puts(x, "\\end{quote}\n\n");
         break;
-    case RC_NODE_CODE_BLOCK:
-        code_block(x, n);
-        break;
-    case RC_NODE_THEMATIC_BREAK:
-        lx_puts(x, "\\par\\noindent\\rule{\\linewidth}{0.4pt}\\par\n\n");
-        break;
-    case RC_NODE_TABLE:
-        lx_table(x, n);
-        break;
-    case RC_NODE_FIGURE:
-        lx_figure(x, n);
-        break;
-    case RC_NODE_BOX:
-        lx_box(x, n);
-        break;
     case RC_NODE_FOOTNOTE_DEF:
         break; /* emitted at its first reference */
-    case RC_NODE_COVER:
-        lx_cover(x);
-        break;
-    case RC_NODE_IMPRINT:
-        lx_imprint(x);
-        break;
-    case RC_NODE_TOC:
-        lx_toc(x);
-        break;
-    case RC_NODE_LIST_OF:
-        lx_list_of(x, n);
-        break;
-    case RC_NODE_BACK_COVER:
-        lx_back_cover(x);
-        break;
-    default: /* an inline at block level */
+    default:   /* an inline at block level */
         inline_node(x, n);
         lx_puts(x, "\n\n");
         break;

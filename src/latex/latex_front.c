@@ -258,8 +258,9 @@ static void cover_text(lx *x, double xmm, double ymm, double wmm, const char *fo
     lx_puts(x, "};\n");
 }
 
-void lx_cover(lx *x)
+void lx_cover(lx *x, const rc_node *n)
 {
+    (void)n; /* a generated block: the config says what it holds */
     const rc_report_cfg *r = report(x);
     /* the PDF's geometry: 58 pt safe margin, band from 40 % of the height */
     const double m = 20.5, W = 210.0, H = 297.0, band = 0.40 * H, pad = 10.6;
@@ -292,8 +293,9 @@ void lx_cover(lx *x)
     lx_puts(x, "\\end{tikzpicture}\n\\null\n\\end{titlepage}\n");
 }
 
-void lx_back_cover(lx *x)
+void lx_back_cover(lx *x, const rc_node *n)
 {
+    (void)n; /* a generated block: the config says what it holds */
     const rc_report_cfg *r = report(x);
     const double m = 20.5, W = 210.0, H = 297.0, pad = 10.6, tw = W - 2 * m - 2 * pad;
     lx_puts(x,
@@ -340,8 +342,9 @@ static void imp_line(lx *x, const char *bold, const char *text)
     lx_puts(x, "\\par\n");
 }
 
-void lx_imprint(lx *x)
+void lx_imprint(lx *x, const rc_node *n)
 {
+    (void)n; /* a generated block: the config says what it holds */
     const rc_report_cfg *r = report(x);
     lx_puts(x, "\n\\clearpage\n\\thispagestyle{plain}\n\\null\\vfill\n{\\small\n");
     if (!r) {
@@ -409,8 +412,9 @@ void lx_imprint(lx *x)
 
 /* ---- contents and lists ---------------------------------------------------- */
 
-void lx_toc(lx *x)
+void lx_toc(lx *x, const rc_node *n)
 {
+    (void)n; /* a generated block: the config says what it holds */
     lx_puts(x, "\n{\\setlength{\\parskip}{0pt}\\tableofcontents}\n");
 }
 

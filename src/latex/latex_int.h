@@ -59,11 +59,11 @@ size_t lx_npal(const lx *x);
 /* RGB of palette entry i (the config's palette or the default one). */
 rc_rgb lx_pal_rgb(const lx *x, size_t i);
 void lx_preamble(lx *x);
-void lx_cover(lx *x);
-void lx_imprint(lx *x);
-void lx_toc(lx *x);
+void lx_cover(lx *x, const rc_node *n);
+void lx_imprint(lx *x, const rc_node *n);
+void lx_toc(lx *x, const rc_node *n);
 void lx_list_of(lx *x, const rc_node *n);
-void lx_back_cover(lx *x);
+void lx_back_cover(lx *x, const rc_node *n);
 
 /* latex_float.c */
 void lx_figure(lx *x, const rc_node *n);
