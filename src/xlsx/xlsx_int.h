@@ -15,6 +15,7 @@
 #include <xlsxwriter.h>
 
 #include "rc/arena.h"
+#include "rc/data.h"
 #include "rc/diag.h"
 #include "rc/doc.h"
 #include "rc/locale.h"
@@ -52,7 +53,10 @@ typedef enum rc_xw_wordid {
     RC_XW_GROUP,    /* header of the column naming a figure's panel */
     RC_XW_CATEGORY, /* header of categories when panels differ */
     RC_XW_WHAT_METRICS,
-    RC_XW_ROWS, /* "rows", after a count */
+    RC_XW_ROWS,     /* "rows", after a count */
+    RC_XW_SHARE_OF, /* "Share of ", before a plural noun (xlsx_heads.c) */
+    RC_XW_ANSWERING, /* " answering", after one */
+    RC_XW_UNIT,      /* header of the key figures' unit column */
     RC_XW_COUNT_WORDS
 } rc_xw_wordid;
 
@@ -153,6 +157,19 @@ rc_status rc_xw_rows_splice(rc_xw *x);
 void rc_xw_rows_free(rc_xw *x);
 void rc_xw_col_name(uint32_t c, char out[4]); /* 0 -> "A", 16383 -> "XFD" */
 rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, int fd);
+
+/* xlsx_heads.c: what the numbers of a figure's table count, from the
+ * definitions: the rows of the panels' aggregates' source, named by its key
+ * field's label in the plural ("Respondents"), or the values of a distinct
+ * count's field ("Regions", the words the panels' fields share); NULL when
+ * the definitions do not say (no key, another kind of aggregate). */
+const char *rc_xw_counted(rc_xw *x, const rc_agg *const *g, size_t n);
+/* Headers of what and in which unit: "Share of respondents (%)",
+ * "Share of respondents: Relevant (%)" (detail), "Respondents (number)",
+ * "Respondents answering (number)"; generic words when counted is NULL. */
+const char *rc_xw_head_share(rc_xw *x, const char *counted, const char *detail);
+const char *rc_xw_head_count(rc_xw *x, const char *counted, const char *detail);
+const char *rc_xw_head_answered(rc_xw *x, const char *counted);
 
 /* A number format for a metric/placeholder format spec ("percent:1" ->
  * "0.0%", "number:2" -> "0.00", "integer" -> "0"); NULL for "General". */
