@@ -34,6 +34,15 @@ double rc_xlsx_text_width(const char *s);
  * workbook_close, which can report success for a truncated file. */
 bool rc_xlsx_verify_zip(const char *path);
 
+/* libxlsxwriter's temporary files (one per part of a workbook) are
+ * anonymous memory files rather than files in the output directory
+ * (src/xlsx/xlsx_tmpfile.c). rc_xlsx_memory_tmpfiles(false) makes the
+ * calling thread use libxlsxwriter's own files again (tests compare the
+ * bytes); returns the previous setting. rc_xlsx_memory_tmpfiles_made
+ * counts the memory files made by the process. */
+bool rc_xlsx_memory_tmpfiles(bool on);
+size_t rc_xlsx_memory_tmpfiles_made(void);
+
 /* Layout limits of the data workbook (docs/workbooks.md): a source with more
  * data rows than RC_XLSX_ROWS_PER_SHEET continues on "survey (2)", ...; with
  * more than RC_XLSX_CONSTANT_MEMORY_ROWS rows or RC_XLSX_CONSTANT_MEMORY_CELLS

@@ -317,6 +317,9 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
     lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
                                 .tmpdir = (char *)x->tmpdir,
                                 .use_zip64 = zip64 ? LXW_TRUE : LXW_FALSE};
+    /* Naming xlsx_tmpfile.c here links it, and so its lxw_tmpfile (which
+     * nothing calls by name), into every program that writes workbooks. */
+    (void)rc_xlsx_memory_tmpfiles_made();
     x->wb = workbook_new_opt(x->tmp, &opt);
     if (!x->wb) {
         rc_diag_error(d, x->where, "cannot write workbook '%s': libxlsxwriter could not start",

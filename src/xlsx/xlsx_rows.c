@@ -5,7 +5,7 @@
  * Why: libxlsxwriter 1.1.4 writes a constant-memory sheet through two
  * temporary files (rows to one while they come, then the whole sheet copied
  * to a second, then that read back into the zip), one fprintf and a
- * calloc/free per cell. For a 1,000,000-row survey that is about 1.5 GB of
+ * calloc/free per cell. For a 1,000,000-row survey that is about 1.9 GB of
  * XML written to disk twice and read twice: most of the system time of the
  * build (copying into fresh page-cache pages costs 1-5 s per GB on the
  * shared VM) and a third of its user time. Its options (constant_memory,
