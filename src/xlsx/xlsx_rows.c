@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libdeflate.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -53,6 +54,7 @@ struct rc_xw_spool {
     RC_VEC(rc_xw_segment) segs;
     /* the sheet being written */
     char (*colname)[4]; /* "A" .. "XFD" */
+    unsigned char *collen;
     uint32_t ncols;
     bool row_open;
     uint32_t row;
@@ -83,7 +85,7 @@ static void write_out(rc_xw_spool *s, const unsigned char *p, size_t n)
 static void deflate_xml(rc_xw_spool *s, int flush)
 {
     rc_xw_segment *g = &s->segs.v[s->segs.n - 1];
-    g->crc = (uint32_t)crc32(g->crc, s->xml, (uInt)s->nxml);
+    g->crc = libdeflate_crc32(g->crc, s->xml, s->nxml); /* faster than zlib 1.2.13 (PCLMUL) */
     g->ulen += s->nxml;
     s->zs.next_in = s->xml;
     s->zs.avail_in = (uInt)s->nxml;
@@ -164,10 +166,12 @@ void rc_xw_rows_begin(rc_xw *x, unsigned sheet, uint32_t ncols)
     rc_xw_spool *s = x->spool;
     assert(s && !s->zs_open);
     RC_PUSH(x->a, s->segs, ((rc_xw_segment){.sheet = sheet, .off = s->size, .ncols = ncols}));
-    s->segs.v[s->segs.n - 1].crc = (uint32_t)crc32(0, Z_NULL, 0);
     s->colname = rc_arena_array(x->a, ncols ? ncols : 1, sizeof *s->colname);
-    for (uint32_t c = 0; c < ncols; c++)
+    s->collen = rc_arena_array(x->a, ncols ? ncols : 1, sizeof *s->collen);
+    for (uint32_t c = 0; c < ncols; c++) {
         rc_xw_col_name(c, s->colname[c]);
+        s->collen[c] = (unsigned char)strlen(s->colname[c]);
+    }
     s->ncols = ncols;
     s->row_open = false;
     memset(&s->zs, 0, sizeof s->zs);
@@ -191,8 +195,7 @@ static void cell_start(rc_xw_spool *s, uint32_t r, uint32_t c)
         PUT_LIT(s, "\">");
     }
     PUT_LIT(s, "<c r=\"");
-    const char *cn = s->colname[c];
-    put(s, cn, strlen(cn));
+    put(s, s->colname[c], s->collen[c]);
     put(s, s->rowname, s->rowlen);
 }
 
@@ -225,8 +228,11 @@ void rc_xw_rows_str(rc_xw *x, uint32_t r, uint32_t c, const char *t)
 {
     rc_xw_spool *s = x->spool;
     if (s->err || !t || !*t || c >= s->ncols) return;
-    t = rc_xw_fit_string(x, t);
     size_t len = strlen(t);
+    if (len > RC_XLSX_MAX_STRING) { /* bytes: may still fit in characters */
+        t = rc_xw_fit_string(x, t);
+        len = strlen(t);
+    }
     cell_start(s, r, c);
     if (xml_space(t[0]) || xml_space(t[len - 1]))
         PUT_LIT(s, "\" t=\"inlineStr\"><is><t xml:space=\"preserve\">");
