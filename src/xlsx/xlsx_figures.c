@@ -203,6 +203,20 @@ static void panel_chart(fsheet *s, const rc_chart *c, const rc_chart_panel *p, u
     rc_xw_check(x, worksheet_insert_chart_opt(s->ws, at_row, (lxw_col_t)col, ch, &o), "a chart");
 }
 
+/* "Mean (1–5)": a Likert aggregate's mean is on its items' scale. */
+static const char *mean_head(const fsheet *s, const rc_agg *g)
+{
+    int lo = 0, hi = 0;
+    for (size_t k = 0; k < g->nfields; k++) {
+        const rc_field_cfg *f = g->fields[k];
+        if (!f) continue;
+        if (k == 0 || f->scale_min < lo) lo = f->scale_min;
+        if (k == 0 || f->scale_max > hi) hi = f->scale_max;
+    }
+    return lo < hi ? rc_arena_printf(s->x->a, "%s (%d–%d)", word(s, RC_W_MEAN), lo, hi)
+                   : word(s, RC_W_MEAN);
+}
+
 static const char *category_header(const rc_chart_panel *p)
 {
     const rc_agg *g = p->agg;
@@ -278,18 +292,8 @@ static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t r, uint3
                     put_num(s, r + (uint32_t)i, col, g->value[rc_agg_at(g, i, k)], x->int0);
             }
         }
-        /* the mean is on the items' scale: "Mean (1–5)" */
-        int lo = 0, hi = 0;
-        for (size_t k = 0; k < g->nfields; k++) {
-            const rc_field_cfg *f = g->fields[k];
-            if (!f) continue;
-            if (k == 0 || f->scale_min < lo) lo = f->scale_min;
-            if (k == 0 || f->scale_max > hi) hi = f->scale_max;
-        }
         const double *extra[] = {g->answered, g->mean};
-        const char *eh[] = {rc_xw_head_answered(x, s->counted),
-                            lo < hi ? rc_arena_printf(x->a, "%s (%d–%d)", word(s, RC_W_MEAN), lo, hi)
-                                    : word(s, RC_W_MEAN)};
+        const char *eh[] = {rc_xw_head_answered(x, s->counted), mean_head(s, g)};
         for (size_t e = 0; e < 2; e++) {
             if (!extra[e]) continue;
             if (head) put_head(s, h, col, eh[e]);
@@ -527,10 +531,13 @@ static bool has_unit(const char *h)
 }
 
 /* The workbook header of column j of a table made from g: what the
- * column's cells hold and their unit, as the data workbook writes them: a
- * listing's (RC_AGG_ROWS) columns are the fields' labels ("Latin American
- * country", "EU Member State", where the PDF's narrower columns may both say
- * "Country"), counts "(number)", shares "(%)". */
+ * column's cells hold and their unit, from the aggregate (the PDF's header
+ * rows are made for the page: a distribution by group prints the group
+ * over a "Count | Share" row). A listing's (RC_AGG_ROWS) columns are the
+ * fields' labels ("Latin American country", "EU Member State", where the
+ * PDF's narrower columns may both say "Country"); counts and shares say
+ * what they count, as the figures do (xlsx_heads.c): "Respondents: España
+ * (number)", "Share of respondents: España (%)". */
 static const char *agg_head(fsheet *s, const rc_agg *g, uint32_t j, const char *text)
 {
     rc_xw *x = s->x;
@@ -544,17 +551,30 @@ static const char *agg_head(fsheet *s, const rc_agg *g, uint32_t j, const char *
             return rc_arena_printf(x->a, "%s (%d–%d)", label, f->scale_min, f->scale_max);
         return label;
     }
-    if (j == 0 || has_unit(text)) return text;
+    const char *counted = rc_xw_counted(x, &g, 1);
+    const char *flabel = g->field && g->field->label.s && *g->field->label.s ? g->field->label.s
+                                                                            : NULL;
     switch (g->kind) {
-    case RC_AGG_DISTRIBUTION:
-        return with_unit(s, text, (j - 1) % 2 == 1);
+    case RC_AGG_DISTRIBUTION: {
+        if (j == 0) return flabel ? flabel : text;
+        size_t c = (j - 1) / 2;
+        const char *detail = g->ncols > 1 && g->col_label && c < g->ncols ? g->col_label[c] : NULL;
+        return (j - 1) % 2 == 0 ? rc_xw_head_count(x, counted, detail)
+                                : rc_xw_head_share(x, counted, detail);
+    }
     case RC_AGG_LIKERT:
-        return j - 1 < g->ncols ? with_unit(s, text, true)
-               : j - 1 == g->ncols ? with_unit(s, text, false)
-                                   : text;
+        if (j == 0) {
+            const char *l = g->cfg && g->cfg->label.s && *g->cfg->label.s ? g->cfg->label.s : text;
+            return l && *l ? l : rc_xw_word(x, RC_XW_CATEGORY);
+        }
+        return j - 1 < g->ncols ? rc_xw_head_share(x, counted,
+                                                   g->col_label ? g->col_label[j - 1] : text)
+               : j - 1 == g->ncols ? rc_xw_head_answered(x, counted)
+                                   : mean_head(s, g);
     case RC_AGG_DISTINCT:
+        return j == 1 ? rc_xw_head_count(x, counted, NULL) : text;
     case RC_AGG_SUM:
-        return j == 1 ? with_unit(s, text, false) : text;
+        return j == 1 ? rc_xw_head_count(x, flabel, NULL) : text;
     default:
         return text;
     }
@@ -600,6 +620,7 @@ static uint32_t table_rows(fsheet *s, const rc_node *t, uint32_t row)
         if (r->type != RC_NODE_TABLE_ROW) continue;
         uint32_t j = 0;
         bool head = r->header && !have_head && row == first;
+        if (g && r->header && !head) continue; /* the workbook's header says it all */
         for (const rc_node *c = r->first; c; c = c->next, j++) {
             const char *text = rc_node_plain_text(x->a, c);
             bool numeric = j < 64 && (num >> j & 1);
