@@ -34,14 +34,22 @@ static bool vowel_end(const char *w, size_t n)
 
 /* One word in the plural, after the language's regular rules:
  *   en  -y after a consonant -> -ies; -s -x -z -ch -sh -> +es; else +s
- *   es  vowel -> +s; -ión -> -iones; -z -> -ces; other consonant -> +es
+ *   es  vowel -> +s; -ón -án -én -ún -ós... -> -ones...; -z -> -ces;
+ *       other consonant -> +es
  *   pt  -ão -> -ões; vowel -> +s; -m -> -ns; -r -z -s -> +es;
  *       -al -el -ol -ul -> -ais -eis -óis -uis; -il -> -is
  * Irregular nouns (en "person", es "país" in pt...) are not known. */
 static char *plural_word(rc_arena *a, const char *lang, const char *w, size_t n)
 {
     if (strncmp(lang, "es", 2) == 0) {
-        if (ends(w, n, "ión")) return rc_arena_printf(a, "%.*siones", (int)(n - strlen("ión")), w);
+        /* a stressed last syllable loses its accent: región -> regiones,
+         * inglés -> ingleses (not í: país -> países) */
+        if (n >= 3 && (unsigned char)w[n - 3] == 0xC3 && (w[n - 1] == 'n' || w[n - 1] == 's')) {
+            const char *acc = "\xA1\xA9\xB3\xBA", *plain = "aeou";
+            const char *k = strchr(acc, w[n - 2]);
+            if (k && *k)
+                return rc_arena_printf(a, "%.*s%c%ces", (int)(n - 3), w, plain[k - acc], w[n - 1]);
+        }
         if (vowel_end(w, n)) return rc_arena_printf(a, "%.*ss", (int)n, w);
         if (ends(w, n, "z")) return rc_arena_printf(a, "%.*sces", (int)(n - 1), w);
         return rc_arena_printf(a, "%.*ses", (int)n, w);
