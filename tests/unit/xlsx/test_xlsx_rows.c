@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "../../../src/xlsx/xlsx_int.h"
 #include "xlsx_fixture.h"
 
 /* Values a sheet writer can get wrong. Column n is an integer field; x a
@@ -245,12 +246,78 @@ static void test_rows_write_fails(void **state)
     clean_outputs();
 }
 
+/* A streamed sheet of more than 4 GiB of XML: its member gets ZIP64 sizes
+ * in its local header and central entry (the segment here claims 5 GiB of
+ * XML; the CRC and the bytes do not matter for the structure), and the zip
+ * check accepts the file. */
+static void test_rows_zip64_sizes(void **state)
+{
+    (void)state;
+    fx f;
+    setup_doc(&f, "s.csv");
+    rc_xlsx_data_opts lib = {.constant_memory_rows = 1, .rows_by_library = true};
+    const char *path = path_in("big64.xlsx");
+    assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, path, 5, &lib, f.d), RC_OK);
+    /* rows: a sync-flushed deflate piece in an unlinked file */
+    char tmpl[600];
+    snprintf(tmpl, sizeof tmpl, "%s/rowsXXXXXX", dir);
+    int fd = mkstemp(tmpl);
+    assert_true(fd >= 0);
+    unlink(tmpl);
+    size_t zn;
+    const char *rows = "<row r=\"9\"><c r=\"A9\"><v>1</v></c></row>";
+    unsigned char *z = deflated(rows, strlen(rows), 1, Z_SYNC_FLUSH, &zn);
+    assert_int_equal(write(fd, z, zn), (ssize_t)zn);
+    free(z);
+    rc_xw_segment seg = {.sheet = 3, .ncols = 7, .crc = 0, .off = 0, .clen = zn,
+                         .ulen = (uint64_t)5 << 30};
+    rc_xw x;
+    memset(&x, 0, sizeof x);
+    x.a = f.a;
+    x.tmp = path;
+    x.file = path_in("target.xlsx");
+    assert_int_equal(rc_xw_zip_splice(&x, &seg, 1, fd), RC_OK);
+    close(fd);
+    assert_true(rc_xlsx_verify_zip(path));
+    size_t n;
+    char *zip = read_all(f.a, path, &n);
+    const char *name = "xl/worksheets/sheet3.xml";
+    size_t nl = strlen(name);
+    int seen = 0;
+    for (size_t i = 0; i + 46 + nl <= n; i++) {
+        const unsigned char *p = (const unsigned char *)zip + i;
+        bool local = memcmp(p, "PK\x03\x04", 4) == 0, central = memcmp(p, "PK\x01\x02", 4) == 0;
+        size_t name_at = local ? 30 : 46, nlen_at = local ? 26 : 28, size_at = local ? 18 : 20;
+        if ((!local && !central) || (size_t)(p[nlen_at] | p[nlen_at + 1] << 8) != nl ||
+            memcmp(p + name_at, name, nl) != 0)
+            continue;
+        /* the 32-bit size fields say "in the ZIP64 extra field": both in the
+         * local header (APPNOTE 4.5.3), only the one too large in the
+         * central directory, where the extra field holds just that one */
+        if (local)
+            assert_memory_equal(p + size_at, "\xff\xff\xff\xff\xff\xff\xff\xff", 8);
+        else
+            assert_memory_equal(p + size_at + 4, "\xff\xff\xff\xff", 4);
+        const unsigned char *xf = p + name_at + nl;
+        assert_int_equal(xf[0] | xf[1] << 8, 1);
+        uint64_t usize = 0;
+        for (int k = 7; k >= 0; k--)
+            usize = usize << 8 | xf[4 + k];
+        assert_true(usize > seg.ulen); /* the rows and the sheet's own XML */
+        seen++;
+    }
+    assert_int_equal(seen, 2);
+    clean_outputs();
+    teardown_doc(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows_as_library),
         cmocka_unit_test(test_rows_deflate_pieces),
         cmocka_unit_test(test_rows_write_fails),
+        cmocka_unit_test(test_rows_zip64_sizes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
