@@ -21,7 +21,9 @@
  * ways). What is in these files is small: the rows of large sheets never go
  * through libxlsxwriter (xlsx_rows.c), and a workbook held in memory by
  * libxlsxwriter (under 1,000,000 cells) takes more for its cells than for
- * its XML. */
+ * its XML. This needs libxlsxwriter as a shared library, as CMakeLists.txt
+ * links it (RC_STATIC_DEPS leaves it out): linked statically, its own
+ * lxw_tmpfile would clash with this one at link time, loudly. */
 #define _GNU_SOURCE /* RTLD_NEXT, memfd_create */
 #include <dlfcn.h>
 #include <pthread.h>
