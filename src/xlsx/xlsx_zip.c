@@ -331,6 +331,7 @@ rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, in
     unsigned char *buf = malloc(cap);
     setvbuf(z.f, NULL, _IOFBF, (size_t)1 << 20);
     bool ok = buf != NULL;
+    size_t spliced = 0;
     for (uint64_t i = 0; i < count && ok; i++) {
         member *m = &ms[i];
         const unsigned char *lh = u + m->loc_old;
@@ -343,6 +344,7 @@ rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, in
         const rc_xw_segment *g = segment_for(m, segs, nsegs);
         if (g && rd16(lh + 8) == 8 && data + m->csize <= u + cd_off) {
             ok = write_spliced(x->a, &z, m, lh, data, g, fd, buf, cap);
+            spliced++;
         } else {
             /* as it was, up to the next member (a data descriptor included) */
             uint64_t stop = cd_off;
@@ -351,6 +353,10 @@ rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, in
             m->loc_new = z.off;
             out(&z, lh, (size_t)(stop - m->loc_old));
         }
+    }
+    if (ok && spliced != nsegs) { /* rows without their sheet: never drop them */
+        errno = EINVAL;
+        ok = false;
     }
     uint64_t cd_new = z.off;
     for (uint64_t i = 0; i < count && ok; i++)

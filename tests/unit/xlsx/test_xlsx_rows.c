@@ -277,7 +277,6 @@ static void test_rows_zip64_sizes(void **state)
     x.tmp = path;
     x.file = path_in("target.xlsx");
     assert_int_equal(rc_xw_zip_splice(&x, &seg, 1, fd), RC_OK);
-    close(fd);
     assert_true(rc_xlsx_verify_zip(path));
     size_t n;
     char *zip = read_all(f.a, path, &n);
@@ -307,6 +306,15 @@ static void test_rows_zip64_sizes(void **state)
         seen++;
     }
     assert_int_equal(seen, 2);
+    /* rows for a sheet the workbook does not have are an error, never
+     * dropped; the workbook is left as it was and nothing else is left */
+    long before = file_size(path);
+    int outputs = count_outputs(dir);
+    seg.sheet = 99;
+    assert_int_equal(rc_xw_zip_splice(&x, &seg, 1, fd), RC_ERR_IO);
+    assert_int_equal(file_size(path), before);
+    assert_int_equal(count_outputs(dir), outputs);
+    close(fd);
     clean_outputs();
     teardown_doc(&f);
 }
