@@ -231,6 +231,7 @@ static void test_failed_write_leaves_target(void **state)
             if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(99);
             rc_status st = which ? rc_xlsx_write_figures(f.a, &f.doc, path_in("keep.xlsx"), 0, f.d)
                                  : rc_xlsx_write_data(f.a, &f.doc, path_in("keep.xlsx"), 0, f.d);
+            unlink(f.cfg->path); /* the config the fixture wrote beside dir */
             _exit(st == RC_OK ? 0 : rc_diag_errors(f.d) == 1 ? 10 + (int)st : 98);
         }
         int status = 0;
