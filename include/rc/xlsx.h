@@ -34,10 +34,14 @@ double rc_xlsx_text_width(const char *s);
  * workbook_close, which can report success for a truncated file. */
 bool rc_xlsx_verify_zip(const char *path);
 
-/* The zlib level (1-9; 0: libxlsxwriter's own, 6) of the zip members that
- * this thread writes from now on; returns the previous one. Streamed
- * (constant-memory) workbooks are written at level 1 (xlsx_deflate.c). */
-int rc_xlsx_deflate_level(int level);
+/* libxlsxwriter's temporary files (one per part of a workbook) are
+ * anonymous memory files rather than files in the output directory
+ * (src/xlsx/xlsx_tmpfile.c). rc_xlsx_memory_tmpfiles(false) makes the
+ * calling thread use libxlsxwriter's own files again (tests compare the
+ * bytes); returns the previous setting. rc_xlsx_memory_tmpfiles_made
+ * counts the memory files made by the process. */
+bool rc_xlsx_memory_tmpfiles(bool on);
+size_t rc_xlsx_memory_tmpfiles_made(void);
 
 /* Layout limits of the data workbook (docs/workbooks.md): a source with more
  * data rows than RC_XLSX_ROWS_PER_SHEET continues on "survey (2)", ...; with
@@ -55,6 +59,10 @@ typedef struct rc_xlsx_data_opts {
     size_t rows_per_sheet; /* <= RC_XLSX_ROWS_PER_SHEET */
     size_t constant_memory_rows;
     size_t constant_memory_cells;
+    /* Constant-memory rows through libxlsxwriter's own cell writers instead
+     * of reportc's (src/xlsx/xlsx_rows.c): the reference the tests compare
+     * reportc's sheet XML with. */
+    bool rows_by_library;
 } rc_xlsx_data_opts;
 rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *path, int64_t epoch,
                                  const rc_xlsx_data_opts *opts, rc_diag *d);

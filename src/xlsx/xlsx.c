@@ -312,10 +312,14 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
     }
     x->tmp = rc_out_tmpname(a, path);
     x->cm = constant_memory;
+    /* a directory the build owns and removes (outdir.c) */
+    x->tmpdir = rc_out_workdir(dir) ? rc_out_workdir(dir) : dir;
     lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
-                                /* a directory the build owns and removes (outdir.c) */
-                                .tmpdir = (char *)(rc_out_workdir(dir) ? rc_out_workdir(dir) : dir),
+                                .tmpdir = (char *)x->tmpdir,
                                 .use_zip64 = zip64 ? LXW_TRUE : LXW_FALSE};
+    /* Naming xlsx_tmpfile.c here links it, and so its lxw_tmpfile (which
+     * nothing calls by name), into every program that writes workbooks. */
+    (void)rc_xlsx_memory_tmpfiles_made();
     x->wb = workbook_new_opt(x->tmp, &opt);
     if (!x->wb) {
         rc_diag_error(d, x->where, "cannot write workbook '%s': libxlsxwriter could not start",
@@ -365,15 +369,18 @@ void rc_xw_properties(rc_xw *x, const rc_doc *doc, int64_t epoch, const char *su
 rc_status rc_xw_close(rc_xw *x)
 {
     errno = 0;
-    /* A streamed workbook (constant-memory mode: a very large source) is
-     * zipped at zlib level 1, the others at libxlsxwriter's level 6
-     * (xlsx_deflate.c says why and how). */
-    int old_level = rc_xlsx_deflate_level(x->cm ? 1 : 0);
     lxw_error e = workbook_close(x->wb);
-    int sys = errno;
-    rc_xlsx_deflate_level(old_level); /* the system error behind a ZIP_ERRNO, e.g. ENOSPC */
+    int sys = errno; /* the system error behind a ZIP_ERRNO, e.g. ENOSPC */
     x->wb = NULL;
     rc_status st = RC_OK;
+    /* The rows reportc wrote itself go in now (xlsx_rows.c). */
+    bool rows_ok = true;
+    if (x->spool && !x->abandoned && x->err == LXW_NO_ERROR && e == LXW_NO_ERROR) {
+        errno = 0;
+        rows_ok = rc_xw_rows_splice(x) == RC_OK;
+        if (!rows_ok) sys = errno ? errno : EIO;
+    }
+    rc_xw_rows_free(x);
     if (x->abandoned) {
         st = RC_ERR_DATA;
     } else if (x->err != LXW_NO_ERROR) {
@@ -390,6 +397,9 @@ rc_status rc_xw_close(rc_xw *x)
                      e == LXW_ERROR_ZIP_FILE_OPERATION || e == LXW_ERROR_ZIP_CLOSE
                  ? RC_ERR_IO
                  : RC_ERR_LIBRARY;
+    } else if (!rows_ok) {
+        rc_diag_error(x->d, x->where, "cannot write workbook '%s': %s", x->path, strerror(sys));
+        st = RC_ERR_IO;
     } else if (!rc_xlsx_verify_zip(x->tmp)) {
         rc_diag_error(x->d, x->where,
                       "cannot write workbook '%s': the file written is incomplete (is the disk "
@@ -439,7 +449,7 @@ void rc_xw_num(rc_xw *x, lxw_worksheet *ws, uint32_t r, uint32_t c, double v, lx
 
 /* Cuts s to Excel's 32,767 characters (UTF-16 units, counted here as code
  * points above U+FFFF taking two). */
-static const char *fit_string(rc_xw *x, const char *s)
+const char *rc_xw_fit_string(rc_xw *x, const char *s)
 {
     size_t len = strlen(s);
     if (len <= RC_XLSX_MAX_STRING) return s;
@@ -471,7 +481,7 @@ void rc_xw_str(rc_xw *x, lxw_worksheet *ws, uint32_t r, uint32_t c, const char *
         if (f) rc_xw_check(x, worksheet_write_blank(ws, r, (lxw_col_t)c, f), "a blank cell");
         return;
     }
-    rc_xw_check(x, worksheet_write_string(ws, r, (lxw_col_t)c, fit_string(x, s), f), "a text cell");
+    rc_xw_check(x, worksheet_write_string(ws, r, (lxw_col_t)c, rc_xw_fit_string(x, s), f), "a text cell");
 }
 
 void rc_xw_link(rc_xw *x, lxw_worksheet *ws, uint32_t r, uint32_t c, const char *url,

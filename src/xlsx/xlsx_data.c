@@ -21,6 +21,7 @@
  * in order and does not allow tables: those sheets get a styled header row and an autofilter
  * instead. Small sources become Excel tables (header styling, autofilter, banded rows). More than
  * RC_XLSX_ROWS_PER_SHEET rows continue on "survey (2)", "survey (3)"... (docs/workbooks.md). */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -252,6 +253,20 @@ static void measure(feed *fd)
 
 static void write_row(rc_xw *x, lxw_worksheet *ws, dsheet *s, uint32_t r, const rc_value *row)
 {
+    if (x->spool) { /* constant-memory mode: reportc writes the rows (xlsx_rows.c) */
+        for (size_t i = 0; i < s->ncols; i++) {
+            const dcol *c = &s->cols[i];
+            const rc_value *v = &row[c->f->index];
+            if (v->missing) continue;
+            if (c->kind == COL_NUM)
+                rc_xw_rows_num(x, r, (uint32_t)i, v->num);
+            else if (c->kind == COL_OPTION)
+                rc_xw_rows_num(x, r, (uint32_t)i, (double)(v->mask >> c->opt & 1));
+            else
+                rc_xw_rows_str(x, r, (uint32_t)i, cell_text(s, c, v));
+        }
+        return;
+    }
     for (size_t i = 0; i < s->ncols; i++) {
         const dcol *c = &s->cols[i];
         const rc_value *v = &row[c->f->index];
@@ -298,6 +313,10 @@ static void begin_sheet(feed *fd, size_t k)
         for (size_t i = 0; i < s->ncols; i++)
             rc_xw_str(x, ws, 0, (uint32_t)i, s->cols[i].header, x->header);
         rc_xw_check(x, worksheet_autofilter(ws, 0, 0, last_row, last_col), "an autofilter");
+        if (x->spool) {
+            rc_xw_rows_end(x); /* the previous sheet's rows */
+            rc_xw_rows_begin(x, (unsigned)x->names.n, (uint32_t)s->ncols);
+        }
         return;
     }
     lxw_table_column **tc = rc_arena_array(x->a, s->ncols + 1, sizeof *tc);
@@ -667,6 +686,13 @@ rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *pat
     rc_xw x;
     rc_status st = rc_xw_open(&x, a, doc, path, cm, zip64, d);
     if (st != RC_OK) return st;
+    if (cm && !(opts && opts->rows_by_library) && rc_xw_rows_open(&x, x.tmpdir) != RC_OK) {
+        rc_diag_error(d, x.where, "cannot write workbook '%s': a temporary file in '%s': %s",
+                      x.path, x.tmpdir, strerror(errno));
+        x.abandoned = true;
+        rc_xw_close(&x);
+        return RC_ERR_IO;
+    }
     rc_xw_properties(&x, doc, epoch, NULL);
     /* Cover and Contents first (xlsx_sheets.c); Contents is filled at the
      * end, when the names of the source sheets are known. */
@@ -689,6 +715,7 @@ rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *pat
         else
             st = stream_source(&fd, doc->cfg, d);
         feed_free(&fd);
+        rc_xw_rows_end(&x);
     }
     if (x.err == LXW_NO_ERROR && !x.abandoned) fields_sheet(&x, sheets, data->nsources);
     rc_xw_progress_end(&x);

@@ -7,7 +7,7 @@
  * percent format), next to them the counts behind shares (or the shares
  * behind counts) taken from the same aggregate. A chart of several panels is
  * one table with the panel in its first column. Headers say what and in
- * which unit ("Share (%)"). A native Excel chart of the same kind, whose
+ * which unit ("Share of respondents (%)", xlsx_heads.c). A native Excel chart of the same kind, whose
  * series point at those cells, sits beside the table, one per panel:
  *   bar -> column, hbar -> bar, grouped -> clustered column,
  *   stacked -> stacked column, likert -> 100 % stacked bar, pie -> pie,
@@ -35,6 +35,7 @@ typedef struct fsheet {
     const char *head[64]; /* the table's header row */
     uint32_t nhead;
     uint32_t hrow; /* the table's header row index */
+    const char *counted; /* what the numbers count ("Respondents"), or NULL */
 } fsheet;
 
 /* A header cell of the table (the table itself rewrites it unique). */
@@ -74,7 +75,7 @@ static void put_head(fsheet *s, uint32_t r, uint32_t c, const char *t)
     }
 }
 
-/* "Share (%)", "Count (number)": what a column holds and its unit. */
+/* "Budget (number)", "Share (%)": a declared table's header and its unit. */
 static const char *with_unit(const fsheet *s, const char *what, bool percent)
 {
     return rc_arena_printf(s->x->a, "%s (%s)", what,
@@ -202,6 +203,20 @@ static void panel_chart(fsheet *s, const rc_chart *c, const rc_chart_panel *p, u
     rc_xw_check(x, worksheet_insert_chart_opt(s->ws, at_row, (lxw_col_t)col, ch, &o), "a chart");
 }
 
+/* "Mean (1–5)": a Likert aggregate's mean is on its items' scale. */
+static const char *mean_head(const fsheet *s, const rc_agg *g)
+{
+    int lo = 0, hi = 0;
+    for (size_t k = 0; k < g->nfields; k++) {
+        const rc_field_cfg *f = g->fields[k];
+        if (!f) continue;
+        if (k == 0 || f->scale_min < lo) lo = f->scale_min;
+        if (k == 0 || f->scale_max > hi) hi = f->scale_max;
+    }
+    return lo < hi ? rc_arena_printf(s->x->a, "%s (%d–%d)", word(s, RC_W_MEAN), lo, hi)
+                   : word(s, RC_W_MEAN);
+}
+
 static const char *category_header(const rc_chart_panel *p)
 {
     const rc_agg *g = p->agg;
@@ -230,11 +245,16 @@ static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t r, uint3
         for (size_t q = 1; q < c->npanels; q++)
             if (strcmp(category_header(&c->panels[q]), ch) != 0) ch = rc_xw_word(x, RC_XW_CATEGORY);
         put_head(s, h, c0, ch);
+        /* what the drawn numbers are: shares of, or counts of, what the
+         * aggregate counts (xlsx_heads.c); a sum is of its field */
+        const char *sum = g && g->kind == RC_AGG_SUM && g->field && g->field->label.s
+                              ? g->field->label.s
+                              : NULL;
         for (size_t k = 0; k < p->nseries; k++) {
-            const char *lab = p->nseries == 1 || !p->series[k].label || !*p->series[k].label
-                                  ? word(s, c->percent ? RC_W_SHARE : RC_W_COUNT)
-                                  : p->series[k].label;
-            put_head(s, h, (uint32_t)(c0 + 1 + k), with_unit(s, lab, c->percent));
+            const char *detail = p->nseries == 1 ? NULL : p->series[k].label;
+            put_head(s, h, (uint32_t)(c0 + 1 + k),
+                     c->percent ? rc_xw_head_share(x, s->counted, detail)
+                                : rc_xw_head_count(x, sum ? sum : s->counted, detail));
         }
     }
     for (size_t i = 0; i < p->ncat; i++) {
@@ -252,12 +272,11 @@ static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t r, uint3
     if (g && g->kind == RC_AGG_DISTRIBUTION && g->nrows == p->ncat) {
         size_t ns = pie ? 1 : p->nseries;
         for (size_t k = 0; k < ns && k < g->ncols; k++, col++) {
-            const char *w = word(s, c->percent ? RC_W_COUNT : RC_W_SHARE);
-            const char *lab = ns == 1
-                                  ? w
-                                  : rc_arena_printf(x->a, "%s: %s", w,
-                                                    p->series[k].label ? p->series[k].label : "");
-            if (head) put_head(s, h, col, with_unit(s, lab, !c->percent));
+            const char *detail = ns == 1 ? NULL : p->series[k].label;
+            if (head)
+                put_head(s, h, col,
+                         c->percent ? rc_xw_head_count(x, s->counted, detail)
+                                    : rc_xw_head_share(x, s->counted, detail));
             for (size_t i = 0; i < p->ncat; i++) {
                 double v = c->percent ? g->value[rc_agg_at(g, i, k)] : share_at(g, i, k);
                 put_num(s, r + (uint32_t)i, col, v, c->percent ? x->int0 : x->pct0);
@@ -268,19 +287,16 @@ static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t r, uint3
             for (size_t k = 0; k < g->ncols; k++, col++) {
                 if (head)
                     put_head(s, h, col,
-                             with_unit(s,
-                                       rc_arena_printf(x->a, "%s: %s", word(s, RC_W_COUNT),
-                                                       g->col_label ? g->col_label[k] : ""),
-                                       false));
+                             rc_xw_head_count(x, s->counted, g->col_label ? g->col_label[k] : ""));
                 for (size_t i = 0; i < p->ncat; i++)
                     put_num(s, r + (uint32_t)i, col, g->value[rc_agg_at(g, i, k)], x->int0);
             }
         }
         const double *extra[] = {g->answered, g->mean};
-        const rc_word ew[] = {RC_W_ANSWERED, RC_W_MEAN};
+        const char *eh[] = {rc_xw_head_answered(x, s->counted), mean_head(s, g)};
         for (size_t e = 0; e < 2; e++) {
             if (!extra[e]) continue;
-            if (head) put_head(s, h, col, e ? word(s, ew[e]) : with_unit(s, word(s, ew[e]), false));
+            if (head) put_head(s, h, col, eh[e]);
             for (size_t i = 0; i < p->ncat; i++)
                 put_num(s, r + (uint32_t)i, col, extra[e][i], e ? x->num2 : x->int0);
             col++;
@@ -293,6 +309,10 @@ static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t r, uint3
 static uint32_t panels(fsheet *s, const rc_chart *c)
 {
     uint32_t c0 = c->npanels > 1 ? 1 : 0;
+    const rc_agg **aggs = rc_arena_array(s->x->a, c->npanels + 1, sizeof *aggs);
+    for (size_t p = 0; p < c->npanels; p++)
+        aggs[p] = c->panels[p].agg;
+    s->counted = rc_xw_counted(s->x, aggs, c->npanels);
     if (c0) put_head(s, s->hrow, 0, rc_xw_word(s->x, RC_XW_GROUP));
     uint32_t r = s->hrow + 1;
     uint32_t *first = rc_arena_array(s->x->a, c->npanels + 1, sizeof *first);
@@ -325,6 +345,8 @@ static uint32_t tiles(fsheet *s, const rc_chart *c, uint32_t row)
     put_head(s, row, 0, rc_locale_word(x->loc, RC_W_LABEL));
     put_head(s, row, 1, word(s, RC_W_VALUE));
     put_head(s, row, 2, word(s, RC_W_METRIC));
+    /* the values are of different metrics: each row says its unit */
+    put_head(s, row, 3, rc_xw_word(x, RC_XW_UNIT));
     for (size_t i = 0; i < c->ntiles; i++) {
         uint32_t r = row + 1 + (uint32_t)i;
         put_str(s, r, 0, c->tiles[i].label, NULL);
@@ -340,12 +362,14 @@ static uint32_t tiles(fsheet *s, const rc_chart *c, uint32_t row)
         if (m && isfinite(m->value)) {
             const char *spec = m->cfg && m->cfg->format.s ? m->cfg->format.s : NULL;
             put_num(s, r, 1, m->value, rc_xw_format_for(x, spec, m->integral));
+            bool pct = spec && strncmp(spec, "percent", 7) == 0;
+            put_str(s, r, 3, rc_xw_word(x, pct ? RC_XW_UNIT_PERCENT : RC_XW_UNIT_NUMBER), NULL);
         } else {
             put_str(s, r, 1, c->tiles[i].value, NULL); /* as the PDF shows it */
         }
         put_str(s, r, 2, name, NULL);
     }
-    rc_xw_table(x, s->ws, row, row + (uint32_t)c->ntiles, 3, s->head,
+    rc_xw_table(x, s->ws, row, row + (uint32_t)c->ntiles, 4, s->head,
                 fig && fig->name.s ? fig->name.s : s->name);
     return row + 1 + (uint32_t)c->ntiles;
 }
@@ -507,10 +531,13 @@ static bool has_unit(const char *h)
 }
 
 /* The workbook header of column j of a table made from g: what the
- * column's cells hold and their unit, as the data workbook writes them: a
- * listing's (RC_AGG_ROWS) columns are the fields' labels ("Latin American
- * country", "EU Member State", where the PDF's narrower columns may both say
- * "Country"), counts "(number)", shares "(%)". */
+ * column's cells hold and their unit, from the aggregate (the PDF's header
+ * rows are made for the page: a distribution by group prints the group
+ * over a "Count | Share" row). A listing's (RC_AGG_ROWS) columns are the
+ * fields' labels ("Latin American country", "EU Member State", where the
+ * PDF's narrower columns may both say "Country"); counts and shares say
+ * what they count, as the figures do (xlsx_heads.c): "Respondents: España
+ * (number)", "Share of respondents: España (%)". */
 static const char *agg_head(fsheet *s, const rc_agg *g, uint32_t j, const char *text)
 {
     rc_xw *x = s->x;
@@ -524,17 +551,30 @@ static const char *agg_head(fsheet *s, const rc_agg *g, uint32_t j, const char *
             return rc_arena_printf(x->a, "%s (%d–%d)", label, f->scale_min, f->scale_max);
         return label;
     }
-    if (j == 0 || has_unit(text)) return text;
+    const char *counted = rc_xw_counted(x, &g, 1);
+    const char *flabel = g->field && g->field->label.s && *g->field->label.s ? g->field->label.s
+                                                                            : NULL;
     switch (g->kind) {
-    case RC_AGG_DISTRIBUTION:
-        return with_unit(s, text, (j - 1) % 2 == 1);
+    case RC_AGG_DISTRIBUTION: {
+        if (j == 0) return flabel ? flabel : text;
+        size_t c = (j - 1) / 2;
+        const char *detail = g->ncols > 1 && g->col_label && c < g->ncols ? g->col_label[c] : NULL;
+        return (j - 1) % 2 == 0 ? rc_xw_head_count(x, counted, detail)
+                                : rc_xw_head_share(x, counted, detail);
+    }
     case RC_AGG_LIKERT:
-        return j - 1 < g->ncols ? with_unit(s, text, true)
-               : j - 1 == g->ncols ? with_unit(s, text, false)
-                                   : text;
+        if (j == 0) {
+            const char *l = g->cfg && g->cfg->label.s && *g->cfg->label.s ? g->cfg->label.s : text;
+            return l && *l ? l : rc_xw_word(x, RC_XW_CATEGORY);
+        }
+        return j - 1 < g->ncols ? rc_xw_head_share(x, counted,
+                                                   g->col_label ? g->col_label[j - 1] : text)
+               : j - 1 == g->ncols ? rc_xw_head_answered(x, counted)
+                                   : mean_head(s, g);
     case RC_AGG_DISTINCT:
+        return j == 1 ? rc_xw_head_count(x, counted, NULL) : text;
     case RC_AGG_SUM:
-        return j == 1 ? with_unit(s, text, false) : text;
+        return j == 1 ? rc_xw_head_count(x, flabel, NULL) : text;
     default:
         return text;
     }
@@ -580,6 +620,7 @@ static uint32_t table_rows(fsheet *s, const rc_node *t, uint32_t row)
         if (r->type != RC_NODE_TABLE_ROW) continue;
         uint32_t j = 0;
         bool head = r->header && !have_head && row == first;
+        if (g && r->header && !head) continue; /* the workbook's header says it all */
         for (const rc_node *c = r->first; c; c = c->next, j++) {
             const char *text = rc_node_plain_text(x->a, c);
             bool numeric = j < 64 && (num >> j & 1);

@@ -15,6 +15,7 @@
 #include <xlsxwriter.h>
 
 #include "rc/arena.h"
+#include "rc/data.h"
 #include "rc/diag.h"
 #include "rc/doc.h"
 #include "rc/locale.h"
@@ -52,7 +53,10 @@ typedef enum rc_xw_wordid {
     RC_XW_GROUP,    /* header of the column naming a figure's panel */
     RC_XW_CATEGORY, /* header of categories when panels differ */
     RC_XW_WHAT_METRICS,
-    RC_XW_ROWS, /* "rows", after a count */
+    RC_XW_ROWS,     /* "rows", after a count */
+    RC_XW_SHARE_OF, /* "Share of ", before a plural noun (xlsx_heads.c) */
+    RC_XW_ANSWERING, /* " answering", after one */
+    RC_XW_UNIT,      /* header of the key figures' unit column */
     RC_XW_COUNT_WORDS
 } rc_xw_wordid;
 
@@ -66,6 +70,16 @@ typedef struct rc_xw_fmt {
     lxw_format *f;
 } rc_xw_fmt;
 
+/* The rows of one streamed sheet in the rows file (xlsx_rows.c). */
+typedef struct rc_xw_segment {
+    unsigned sheet;     /* 1-based: member xl/worksheets/sheetN.xml */
+    uint32_t ncols;     /* columns of the sheet */
+    uint32_t crc;       /* CRC-32 of the XML */
+    uint64_t off, clen; /* where its deflated XML is in the file, and its length */
+    uint64_t ulen;      /* XML bytes */
+} rc_xw_segment;
+typedef struct rc_xw_spool rc_xw_spool;
+
 /* An open workbook being written to a private temporary file beside the
  * requested path. */
 typedef struct rc_xw {
@@ -76,6 +90,7 @@ typedef struct rc_xw {
     const char *file; /* the path the caller asked for */
     const char *path; /* the same as the user knows it (for messages) */
     const char *tmp;  /* what libxlsxwriter writes */
+    const char *tmpdir; /* where temporary files go */
     lxw_workbook *wb;
     lxw_error err;                /* first libxlsxwriter error */
     const char *err_what;         /* what was being written then */
@@ -87,6 +102,7 @@ typedef struct rc_xw {
     RC_VEC(const char *) tables;  /* Excel table names used so far */
     RC_VEC(rc_xw_notetext) notes; /* the Notes sheet, numbered from 1 */
     bool cm;                      /* constant-memory mode: no Excel tables */
+    rc_xw_spool *spool;           /* cm mode: the data rows reportc writes (xlsx_rows.c) */
     double progress_t0;           /* when rows started (ms), 0 = not yet */
     bool progress_shown;          /* a progress line is on the terminal */
     /* formats */
@@ -119,6 +135,41 @@ void rc_xw_link(rc_xw *x, lxw_worksheet *ws, uint32_t r, uint32_t c, const char 
                 const char *text);
 void rc_xw_width(rc_xw *x, lxw_worksheet *ws, uint32_t c, double chars);
 void rc_xw_check(rc_xw *x, lxw_error e, const char *what);
+
+/* s cut to Excel's 32,767 characters (warned once per workbook). */
+const char *rc_xw_fit_string(rc_xw *x, const char *s);
+
+/* xlsx_rows.c: in constant-memory mode the data rows of the source sheets
+ * are written by reportc (not libxlsxwriter) into a temporary file in dir,
+ * one deflated segment per sheet, and spliced into the workbook once
+ * libxlsxwriter has closed it (xlsx_zip.c). rc_xw_rows_begin starts the
+ * rows of worksheet number sheet (1-based, its header row written through
+ * libxlsxwriter); cells then come row by row, columns increasing, rows from
+ * 1; NaN/inf and NULL/"" write nothing, as rc_xw_num/rc_xw_str. */
+rc_status rc_xw_rows_open(rc_xw *x, const char *dir);
+void rc_xw_rows_begin(rc_xw *x, unsigned sheet, uint32_t ncols);
+void rc_xw_rows_num(rc_xw *x, uint32_t r, uint32_t c, double v);
+void rc_xw_rows_str(rc_xw *x, uint32_t r, uint32_t c, const char *s);
+void rc_xw_rows_end(rc_xw *x);
+/* After workbook_close: replaces x->tmp by the workbook with the rows
+ * (RC_ERR_IO with errno on failure). */
+rc_status rc_xw_rows_splice(rc_xw *x);
+void rc_xw_rows_free(rc_xw *x);
+void rc_xw_col_name(uint32_t c, char out[4]); /* 0 -> "A", 16383 -> "XFD" */
+rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, int fd);
+
+/* xlsx_heads.c: what the numbers of a figure's table count, from the
+ * definitions: the rows of the panels' aggregates' source, named by its key
+ * field's label in the plural ("Respondents"), or the values of a distinct
+ * count's field ("Regions", the words the panels' fields share); NULL when
+ * the definitions do not say (no key, another kind of aggregate). */
+const char *rc_xw_counted(rc_xw *x, const rc_agg *const *g, size_t n);
+/* Headers of what and in which unit: "Share of respondents (%)",
+ * "Share of respondents: Relevant (%)" (detail), "Respondents (number)",
+ * "Respondents answering (number)"; generic words when counted is NULL. */
+const char *rc_xw_head_share(rc_xw *x, const char *counted, const char *detail);
+const char *rc_xw_head_count(rc_xw *x, const char *counted, const char *detail);
+const char *rc_xw_head_answered(rc_xw *x, const char *counted);
 
 /* A number format for a metric/placeholder format spec ("percent:1" ->
  * "0.0%", "number:2" -> "0.00", "integer" -> "0"); NULL for "General". */

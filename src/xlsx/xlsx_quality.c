@@ -34,12 +34,12 @@ void rc_xlsx_quality_sheet(rc_xw *x, const rc_doc *doc)
                                        "Field",
                                        "Column",
                                        "Type",
-                                       "Rows",
-                                       "Answered",
-                                       "Missing",
-                                       "Code not declared",
-                                       "Outside the scale",
-                                       "Answers that lost a code",
+                                       "Rows (number)",
+                                       "Answered (number)",
+                                       "Missing (number)",
+                                       "Code not declared (number)",
+                                       "Outside the scale (number)",
+                                       "Answers that lost a code (number)",
                                        "First value not used"};
     enum { NC = sizeof head / sizeof head[0] };
     double w[NC];

@@ -257,7 +257,7 @@ for name, sec in figures_cfg.items():
 
 # Values as drawn, against the metrics and the published facts.
 h, rows = table(figure_sheet("motivation"), 3)
-ok(h[-1] == "Count (number)" and sum(r[-1] for r in rows) == metrics["respondents"] == 32,
+ok(h[-1] == "Respondents (number)" and sum(r[-1] for r in rows) == metrics["respondents"] == 32,
    "motivation: counts do not sum to 32")
 ok(close(sum(r[1] for r in rows), 1.0), "motivation: shares do not sum to 1")
 share = {r[0]: r[1] for r in rows}

@@ -124,7 +124,8 @@ try:
             if re.sub(r"\s+", "", str(r[0])).replace("-", "") not in t.replace("-", ""):
                 missing.append(str(r[0]))
             # Stacked shares (likert) label only the segments wide enough.
-            if any(isinstance(h, str) and h.startswith("Count:") for h in header):
+            # (their sheets have counts per level or series: "Respondents: Relevant (number)")
+            if any(isinstance(h, str) and re.match(r".+: .+ \(number\)$", h) for h in header):
                 continue
             if isinstance(v, float) and v <= 1.0 and not float(v).is_integer():
                 shown = [f"{v * 100:.0f}%", f"{v * 100:.1f}%"]

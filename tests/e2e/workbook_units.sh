@@ -3,7 +3,8 @@
 # (issue 19): a Markdown table's column of numbers is written as numbers,
 # and its header without a unit gets a located warning (an error under
 # --strict); a unit in parentheses, or a column of years, silences it; a
-# table generated from a listing has the fields' labels as headers.
+# table generated from a listing has the fields' labels as headers; tables
+# generated from other aggregates say what they count and in which unit.
 # usage: workbook_units.sh REPORTC BUILD_DIR     (exit 77 = skipped)
 set -euo pipefail
 RC=$1
@@ -46,6 +47,44 @@ fi
 sed -i 's/| Budget |/| Budget (EUR thousand) |/' tables/budget.md
 "$RC" build report.ini -o out -q --only xlsx 2>err.txt
 if [ -s err.txt ]; then echo "FAIL: warnings after the fix:"; cat err.txt; fails=$((fails + 1)); else echo "ok: a unit in parentheses silences it"; fi
+# Tables generated from aggregates: headers from the aggregate, saying what
+# they count (the key field's label in the plural) and in which unit, not
+# the page's two header rows ("España" over "Count | Share").
+sed -i 's/^\[field survey.id\]/[field survey.id]\nlabel = Respondent/' report.ini
+cat >> report.ini <<'INI'
+
+[aggregate sector_country]
+source = survey
+kind = distribution
+field = sector
+by = country
+
+[aggregate sat]
+source = survey
+kind = likert
+fields = satisfaction
+label = Satisfaction with the programme
+
+[aggregate countries_by_sector]
+source = survey
+kind = distinct
+field = country
+by = sector
+
+[table sector_country]
+caption = Sector by country
+aggregate = sector_country
+
+[table sat]
+caption = Satisfaction
+aggregate = sat
+
+[table countries_by_sector]
+caption = Countries by sector
+aggregate = countries_by_sector
+INI
+sed -i 's|!\[\](table:budget)|&\n\n![](table:sector_country)\n\n![](table:sat)\n\n![](table:countries_by_sector)|' chapters/01-introduction.md
+"$RC" build report.ini -o out -q --only xlsx 2>err.txt || { echo "FAIL: build with generated tables"; cat err.txt; fails=$((fails + 1)); }
 /usr/bin/python3 - out/*figures*.xlsx <<'PY' || fails=$((fails + 1))
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
@@ -59,6 +98,20 @@ for ws in wb.worksheets:
             ok = head == ["Region", "Year", "Budget (EUR thousand)", "Share of projects (%)"] and \
                 body == [["North", 2019, 1250.5, 12.5], ["South", 2020, 10000, 87.5]]
             print(("ok: " if ok else "FAIL: ") + f"numbers as numbers: {head} {body}")
+            bad += not ok
+        want = {
+            "sector_country": ["Sector"] + [w for c in ("España", "Portugal", "México", "Brasil")
+                                            for w in (f"Respondents: {c} (number)",
+                                                      f"Share of respondents: {c} (%)")],
+            "sat": ["Satisfaction with the programme"] +
+                   [f"Share of respondents: {k} (%)" for k in range(1, 6)] +
+                   ["Respondents answering (number)", "Mean (1–5)"],
+            "countries_by_sector": ["Sector", "Countries (number)"],
+        }.get(name)
+        if want is not None:
+            body = [[c.value for c in r] for r in rows[1:]]
+            ok = head == want and body and all(isinstance(v, (int, float)) for v in body[0][1:])
+            print(("ok: " if ok else "FAIL: ") + f"generated table {name}: {head}")
             bad += not ok
         # never the same text twice in a header row, not even as 'Country (4)'
         base = [h.rsplit(" (", 1)[0] if h.endswith(")") and h.rsplit(" (", 1)[1][:-1].isdigit() else h

@@ -36,241 +36,7 @@
 #include "rc/util.h"
 #include "rc/xlsx.h"
 
-static char dir[64];
-
-static char *path_in(const char *name)
-{
-    static char buf[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
-}
-
-static void write_file(const char *name, const char *text)
-{
-    FILE *f = fopen(path_in(name), "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    assert_int_equal(fclose(f), 0);
-}
-
-/* memmem is not POSIX. */
-static const void *find_bytes(const char *hay, size_t n, const char *needle, size_t k)
-{
-    for (size_t i = 0; k <= n && i <= n - k; i++)
-        if (memcmp(hay + i, needle, k) == 0) return hay + i;
-    return NULL;
-}
-
-/* The inflated bytes (NUL-terminated) of the member `name` of a workbook,
- * found by its local header; NULL when absent. libxlsxwriter deflates every
- * member; the sizes may be in a data descriptor, so inflate runs to the end
- * of the deflate stream. */
-static size_t last_deflated_len; /* compressed length of the last member inflated */
-static const char *last_deflated;
-
-static char *zip_member(rc_arena *a, const char *zip, size_t n, const char *name, size_t *len)
-{
-    size_t nl = strlen(name);
-    for (size_t i = 0; i + 30 + nl <= n; i++) {
-        const unsigned char *p = (const unsigned char *)zip + i;
-        if (memcmp(p, "PK\x03\x04", 4) != 0) continue;
-        size_t fnl = (size_t)p[26] | (size_t)p[27] << 8, xl = (size_t)p[28] | (size_t)p[29] << 8;
-        if (fnl != nl || memcmp(p + 30, name, nl) != 0) continue;
-        assert_int_equal(p[8], 8); /* deflated */
-        size_t off = i + 30 + fnl + xl, cap = 1 << 16, have = 0;
-        char *out = rc_arena_alloc(a, cap);
-        z_stream zs;
-        memset(&zs, 0, sizeof zs);
-        assert_int_equal(inflateInit2(&zs, -MAX_WBITS), Z_OK);
-        zs.next_in = (Bytef *)(uintptr_t)(zip + off);
-        zs.avail_in = (uInt)(n - off);
-        int rc;
-        do {
-            if (cap - have < 2) {
-                out = rc_arena_grow(a, out, cap, cap * 2, 1);
-                cap *= 2;
-            }
-            zs.next_out = (Bytef *)(out + have);
-            zs.avail_out = (uInt)(cap - have - 1);
-            rc = inflate(&zs, Z_NO_FLUSH);
-            have = cap - 1 - zs.avail_out;
-        } while (rc == Z_OK);
-        last_deflated = zip + off;
-        last_deflated_len = zs.total_in;
-        inflateEnd(&zs);
-        assert_int_equal(rc, Z_STREAM_END);
-        out[have] = 0;
-        if (len) *len = have;
-        return out;
-    }
-    return NULL;
-}
-
-/* The text of a member of the workbook at path (which must exist). */
-static const char *member_text(rc_arena *a, const char *path, const char *name)
-{
-    char *x;
-    size_t n;
-    assert_int_equal(rc_read_file(a, path, &x, &n), RC_OK);
-    const char *t = zip_member(a, x, n, name, NULL);
-    if (!t) fail_msg("%s has no member %s", path, name);
-    return t;
-}
-
-static bool same_file(rc_arena *a, const char *p1, const char *p2)
-{
-    char *x1, *x2;
-    size_t n1, n2;
-    assert_int_equal(rc_read_file(a, p1, &x1, &n1), RC_OK);
-    assert_int_equal(rc_read_file(a, p2, &x2, &n2), RC_OK);
-    return n1 == n2 && memcmp(x1, x2, n1) == 0;
-}
-
-static long file_size(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 ? (long)st.st_size : -1;
-}
-
-/* The fixture inputs (and "." and ".."). */
-static bool is_input(const char *s)
-{
-    static const char *const inputs[] = {".", "..", "s.csv", "c.md", "big.csv", "w.csv", "m.csv"};
-    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
-        if (strcmp(s, inputs[i]) == 0) return true;
-    return false;
-}
-
-/* Entries of dir other than the fixture inputs. */
-static int count_outputs(const char *d)
-{
-    DIR *dp = opendir(d);
-    if (!dp) return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        if (!is_input(e->d_name)) n++;
-    }
-    closedir(dp);
-    return n;
-}
-
-static void clean_outputs(void)
-{
-    DIR *dp = opendir(dir);
-    assert_non_null(dp);
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        if (!is_input(e->d_name)) unlink(path_in(e->d_name));
-    }
-    closedir(dp);
-}
-
-static const char *INI = "[report]\n"
-                         "title = Tést report\n"
-                         "year = 2020\n"
-                         "publisher = European Commission, Joint Research Centre\n"
-                         "\n"
-                         "[document]\n"
-                         "chapters = c.md\n"
-                         "\n"
-                         "[source s]\n"
-                         "file = ";
-static const char *INI_TAIL = "\n"
-                              "missing = NA\n"
-                              "\n"
-                              "[field s.id]\n"
-                              "type = text\n"
-                              "\n"
-                              "[field s.cont]\n"
-                              "type = category\n"
-                              "values = EU: Europe | LA: Latin America\n"
-                              "\n"
-                              "[field s.ex]\n"
-                              "type = multi\n"
-                              "values = meetings: Meetings | virtual: Virtual dialogue\n"
-                              "\n"
-                              "[field s.n]\n"
-                              "type = integer\n"
-                              "\n"
-                              "[metric total]\n"
-                              "source = s\n";
-
-typedef struct fx {
-    rc_arena *a;
-    rc_diag *d;
-    rc_config *cfg;
-    rc_data data;
-    rc_doc doc;
-} fx;
-
-static void setup_doc_lang(fx *f, const char *csvname, unsigned flags, const char *lang)
-{
-    char ini[2048];
-    snprintf(ini, sizeof ini, "%s%s%s", INI, csvname, INI_TAIL);
-    f->a = rc_arena_new();
-    f->d = rc_diag_new();
-    if (rc_config_parse(f->a, "t.ini", dir, ini, strlen(ini), f->d, &f->cfg) != RC_OK) {
-        rc_diag_print(f->d, stderr);
-        fail_msg("config does not parse");
-    }
-    if (rc_data_build(f->a, f->cfg, flags, f->d, &f->data) != RC_OK) {
-        rc_diag_print(f->d, stderr);
-        fail_msg("data does not build");
-    }
-    /* The Cover sheet hashes the INI file: give the parsed text a real file,
-     * beside the output directory so the outputs there stay countable. */
-    char *ini_path = rc_arena_printf(f->a, "%s.ini", dir);
-    FILE *fp = fopen(ini_path, "w");
-    assert_non_null(fp);
-    fputs(ini, fp);
-    fclose(fp);
-    f->cfg->path = ini_path;
-    memset(&f->doc, 0, sizeof f->doc);
-    f->doc.cfg = f->cfg;
-    f->doc.data = &f->data;
-    f->doc.locale = rc_locale_get(lang);
-}
-
-static void setup_doc(fx *f, const char *csvname)
-{
-    setup_doc_lang(f, csvname, RC_DATA_KEEP_ROWS, "en");
-}
-
-static void teardown_doc(fx *f)
-{
-    unlink(f->cfg->path);
-    rc_diag_free(f->d);
-    rc_arena_free(f->a);
-}
-
-static int group_setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/rc-xlsx-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    write_file("c.md", "# C\n");
-    write_file("s.csv", "id,cont,ex,n\n"
-                        "R1,EU,meetings;virtual,3\n"
-                        "R2,LA,virtual,NA\n"
-                        "R3,NA,NA,7\n");
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    clean_outputs();
-    unlink(path_in("s.csv"));
-    unlink(path_in("c.md"));
-    unlink(path_in("big.csv"));
-    unlink(path_in("w.csv"));
-    unlink(path_in("m.csv"));
-    rmdir(dir);
-    return 0;
-}
+#include "xlsx_fixture.h"
 
 /* ---- sheet names ----------------------------------------------------------------- */
 
@@ -465,6 +231,7 @@ static void test_failed_write_leaves_target(void **state)
             if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(99);
             rc_status st = which ? rc_xlsx_write_figures(f.a, &f.doc, path_in("keep.xlsx"), 0, f.d)
                                  : rc_xlsx_write_data(f.a, &f.doc, path_in("keep.xlsx"), 0, f.d);
+            unlink(f.cfg->path); /* the config the fixture wrote beside dir */
             _exit(st == RC_OK ? 0 : rc_diag_errors(f.d) == 1 ? 10 + (int)st : 98);
         }
         int status = 0;
@@ -663,7 +430,7 @@ static void test_stream_equals_kept(void **state)
     assert_non_null(k.data.sources[0].rows);
     assert_null(s.data.sources[0].rows);
     assert_int_equal(s.data.sources[0].nrows, 3);
-    rc_xlsx_data_opts opts[] = {{0, 0, 0}, {2, 0, 0}, {2, 1, 0}, {1, 1, 0}};
+    rc_xlsx_data_opts opts[] = {{0, 0, 0, false}, {2, 0, 0, false}, {2, 1, 0, false}, {1, 1, 0, false}};
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         const char *a = path_in("kept.xlsx"), *b = path_in("streamed.xlsx");
         assert_int_equal(rc_xlsx_write_data_opt(k.a, &k.doc, a, 7, &opts[i], k.d), RC_OK);
@@ -820,55 +587,6 @@ static void test_locale_words(void **state)
     }
 }
 
-/* A streamed (constant-memory) workbook is zipped at zlib level 1, any other
- * at libxlsxwriter's level 6 (xlsx_deflate.c): each member's deflate bytes
- * are exactly what zlib gives at that level with minizip's parameters. */
-static bool deflated_as(const char *text, size_t len, int level, const char *z, size_t zlen)
-{
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    assert_int_equal(deflateInit2(&zs, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    uLong cap = deflateBound(&zs, (uLong)len);
-    unsigned char *out = malloc(cap);
-    assert_non_null(out);
-    zs.next_in = (Bytef *)(uintptr_t)text;
-    zs.avail_in = (uInt)len;
-    zs.next_out = out;
-    zs.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-    bool same = zs.total_out == zlen && memcmp(out, z, zlen) == 0;
-    deflateEnd(&zs);
-    free(out);
-    return same;
-}
-
-static void test_streamed_zlib_level(void **state)
-{
-    (void)state;
-    fx f;
-    setup_doc(&f, "s.csv");
-    for (int cm = 0; cm < 2; cm++) {
-        rc_xlsx_data_opts o = {.constant_memory_rows = cm ? 1 : 0};
-        const char *out = path_in("level.xlsx");
-        assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, out, 0, cm ? &o : NULL, f.d), RC_OK);
-        char *x;
-        size_t n, len;
-        assert_int_equal(rc_read_file(f.a, out, &x, &n), RC_OK);
-        const char *styles = zip_member(f.a, x, n, "xl/styles.xml", &len);
-        assert_non_null(styles);
-        int want = cm ? 1 : Z_DEFAULT_COMPRESSION, other = cm ? Z_DEFAULT_COMPRESSION : 1;
-        /* the member must tell the two levels apart for the test to mean anything */
-        assert_false(deflated_as(styles, len, other, last_deflated, last_deflated_len));
-        assert_true(deflated_as(styles, len, want, last_deflated, last_deflated_len));
-        unlink(out);
-    }
-    /* The level is the writing thread's and is restored after the workbook. */
-    assert_int_equal(rc_xlsx_deflate_level(0), 0);
-    assert_int_equal(rc_diag_errors(f.d), 0);
-    clean_outputs();
-    teardown_doc(&f);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -888,7 +606,6 @@ int main(void)
         cmocka_unit_test(test_stream_source_changed),
         cmocka_unit_test(test_fields_lists_continuations),
         cmocka_unit_test(test_locale_words),
-        cmocka_unit_test(test_streamed_zlib_level),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
