@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rc/data.h"
 #include "rc/date.h"
 #include "rc/util.h"
 #include "xlsx_int.h"
@@ -50,9 +51,13 @@ void rc_xlsx_contents_sheet(rc_xw *x, lxw_worksheet *ws, const rc_doc *doc,
         }
     }
     /* then the sheets that are not floats */
-    const char *more[2][2] = {{rc_xw_word(x, RC_XW_NOTES), rc_xw_word(x, RC_XW_WHAT_NOTES)},
-                              {word(x, RC_W_METRICS), rc_xw_word(x, RC_XW_WHAT_METRICS)}};
-    for (size_t i = 0; i < 2; i++, r++) {
+    const char *more[3][2] = {
+        {rc_xw_word(x, RC_XW_NOTES), rc_xw_word(x, RC_XW_WHAT_NOTES)},
+        {word(x, RC_W_METRICS), rc_xw_word(x, RC_XW_WHAT_METRICS)},
+        {rc_xw_word(x, RC_XW_DATA_QUALITY), rc_xw_word(x, RC_XW_WHAT_QUALITY)}};
+    /* the Data quality sheet exists when the report read data */
+    size_t nmore = doc->data && doc->data->nsources ? 3 : 2;
+    for (size_t i = 0; i < nmore; i++, r++) {
         rc_xw_str(x, ws, r, 0, more[i][0], NULL);
         rc_xw_str(x, ws, r, 1, more[i][1], x->wrap);
         rc_xw_link(x, ws, r, 2, rc_xw_sheet_link(x, more[i][0]), more[i][0]);

@@ -53,10 +53,22 @@ typedef enum rc_xw_wordid {
     RC_XW_GROUP,    /* header of the column naming a figure's panel */
     RC_XW_CATEGORY, /* header of categories when panels differ */
     RC_XW_WHAT_METRICS,
-    RC_XW_ROWS,     /* "rows", after a count */
-    RC_XW_SHARE_OF, /* "Share of ", before a plural noun (xlsx_heads.c) */
-    RC_XW_ANSWERING, /* " answering", after one */
-    RC_XW_UNIT,      /* header of the key figures' unit column */
+    RC_XW_ROWS,         /* "rows", after a count */
+    RC_XW_SHARE_OF,     /* "Share of ", before a plural noun (xlsx_heads.c) */
+    RC_XW_ANSWERING,    /* " answering", after one */
+    RC_XW_UNIT,         /* header of the key figures' unit column */
+    RC_XW_DATA_QUALITY, /* the Data quality sheet (xlsx_quality.c): its name, */
+    RC_XW_WHAT_QUALITY, /* what Contents says it holds, */
+    RC_XW_Q_FIELD,      /* then its column headers */
+    RC_XW_Q_COLUMN,
+    RC_XW_Q_TYPE,
+    RC_XW_Q_ROWS,
+    RC_XW_Q_ANSWERED,
+    RC_XW_Q_MISSING,
+    RC_XW_Q_UNDECLARED,
+    RC_XW_Q_OUT_OF_SCALE,
+    RC_XW_Q_LOST_CODE,
+    RC_XW_Q_FIRST_UNUSED,
     RC_XW_COUNT_WORDS
 } rc_xw_wordid;
 
@@ -86,10 +98,10 @@ typedef struct rc_xw {
     rc_arena *a;
     rc_diag *d;
     const rc_locale *loc;
-    rc_loc where;     /* where to point diagnostics (the [output] section) */
-    const char *file; /* the path the caller asked for */
-    const char *path; /* the same as the user knows it (for messages) */
-    const char *tmp;  /* what libxlsxwriter writes */
+    rc_loc where;       /* where to point diagnostics (the [output] section) */
+    const char *file;   /* the path the caller asked for */
+    const char *path;   /* the same as the user knows it (for messages) */
+    const char *tmp;    /* what libxlsxwriter writes */
     const char *tmpdir; /* where temporary files go */
     lxw_workbook *wb;
     lxw_error err;                /* first libxlsxwriter error */
@@ -121,7 +133,6 @@ void rc_xw_properties(rc_xw *x, const rc_doc *doc, int64_t epoch, const char *su
  * is untouched and an error is reported (unless the caller reported it
  * already and set abandoned: then RC_ERR_DATA without another message). */
 rc_status rc_xw_close(rc_xw *x);
-
 
 /* A new worksheet with a valid unique name derived from want; NULL after
  * recording an error. *name receives the name used. */

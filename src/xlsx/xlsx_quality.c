@@ -28,20 +28,19 @@ void rc_xlsx_quality_sheet(rc_xw *x, const rc_doc *doc)
 {
     const rc_data *data = doc->data;
     if (!data || !data->nsources) return;
-    lxw_worksheet *ws = rc_xw_sheet(x, "Data quality", NULL);
+    lxw_worksheet *ws = rc_xw_sheet(x, rc_xw_word(x, RC_XW_DATA_QUALITY), NULL);
     if (!ws) return;
-    static const char *const head[] = {"Source",
-                                       "Field",
-                                       "Column",
-                                       "Type",
-                                       "Rows (number)",
-                                       "Answered (number)",
-                                       "Missing (number)",
-                                       "Code not declared (number)",
-                                       "Outside the scale (number)",
-                                       "Answers that lost a code (number)",
-                                       "First value not used"};
-    enum { NC = sizeof head / sizeof head[0] };
+    /* the edition's words; counts carry the unit, as every header does */
+    static const rc_xw_wordid ids[] = {RC_XW_SOURCE,      RC_XW_Q_FIELD,       RC_XW_Q_COLUMN,
+                                       RC_XW_Q_TYPE,      RC_XW_Q_ROWS,        RC_XW_Q_ANSWERED,
+                                       RC_XW_Q_MISSING,   RC_XW_Q_UNDECLARED,  RC_XW_Q_OUT_OF_SCALE,
+                                       RC_XW_Q_LOST_CODE, RC_XW_Q_FIRST_UNUSED};
+    enum { NC = sizeof ids / sizeof ids[0] };
+    const char *head[NC];
+    for (uint32_t j = 0; j < NC; j++)
+        head[j] = j >= 4 && j < 10 ? rc_arena_printf(x->a, "%s (%s)", rc_xw_word(x, ids[j]),
+                                                     rc_xw_word(x, RC_XW_UNIT_NUMBER))
+                                   : rc_xw_word(x, ids[j]);
     double w[NC];
     for (uint32_t j = 0; j < NC; j++) {
         rc_xw_str(x, ws, 0, j, head[j], x->header);

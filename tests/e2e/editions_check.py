@@ -167,15 +167,30 @@ try:
         check(f"{l}: workbook metrics equal `reportc metrics`",
               all(got.get(k) == v or (isinstance(v, float) and abs(got.get(k, 0) - v) < 1e-9)
                   for k, v in metrics.items()))
-    want_sheets = {"en": ("Cover", "Contents", "Notes", "Figure 1", "Table 1", "Metrics", "Fields"),
+    want_sheets = {"en": ("Cover", "Contents", "Notes", "Figure 1", "Table 1", "Metrics", "Fields",
+                          "Data quality"),
                    "es": ("Portada", "Índice", "Notas", "Figura 1", "Cuadro 1", "Indicadores",
-                          "Campos"),
+                          "Campos", "Calidad de los datos"),
                    "pt": ("Capa", "Índice", "Notas", "Figura 1", "Quadro 1", "Indicadores",
-                          "Campos")}
+                          "Campos", "Qualidade dos dados")}
     for l in LANGS:
         have = set(sheets[(l, "figs")]) | set(sheets[(l, "data")])
         miss = [s for s in want_sheets[l] if s not in have]
         check(f"{l}: sheet names of docs/workbooks.md", not miss, str(miss))
+    # the Data quality sheet in the edition's words: last, listed in Contents,
+    # its headers translated (no English header left in es/pt), counts in "(número)"
+    for l in LANGS:
+        wb = openpyxl.load_workbook(os.path.join(out, names[l]["figs"]), read_only=True)
+        dq = want_sheets[l][-1]
+        head = [c for c in next(wb[dq].iter_rows(values_only=True))]
+        toc = [r[0] for r in wb.worksheets[1].iter_rows(values_only=True) if r]
+        check(f"{l}: Data quality is the last sheet and Contents lists it",
+              wb.sheetnames[-1] == dq and dq in toc, f"{wb.sheetnames[-2:]} {toc[-3:]}")
+        english = {"Source", "Field", "Column", "Type", "Rows (number)", "Missing (number)"}
+        unit = {"en": "(number)", "es": "(número)", "pt": "(número)"}[l]
+        check(f"{l}: Data quality headers in the edition's words",
+              len(head) == 11 and sum(unit in h for h in head) == 6
+              and (l == "en" or not english & set(head)), str(head))
     wb = openpyxl.load_workbook(os.path.join(out, names["es"]["figs"]), read_only=True)
     about = [c for r in wb.worksheets[0].iter_rows(values_only=True) for c in r if c]
     check("es: Cover sheet lists the language file and the Spanish chapters",
