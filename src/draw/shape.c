@@ -6,13 +6,14 @@
  * Shaping every word costs more than the rest of the build (HarfBuzz runs
  * its whole GSUB/GPOS pipeline per call: ~170M instructions for the
  * sample), yet Latin text mostly needs only the kerning of adjacent pairs.
- * So the shaper keeps a table of the pairs seen so far, per face, and
- * shapes only the stretches of a string whose pairs are not in it yet,
- * with all default features but kerning off. A ligature needs two
- * adjacent characters that are both input glyphs of the font's 'liga'
- * lookups (for Lato: f, i, l, j, t, ...): only text with such a pair is
- * shaped whole, with 'liga' on, and the result (width, kerning, the glyph
- * codes to show) is cached per distinct string, as widths are.
+ * So the shaper keeps a table of the pairs seen so far, per face, reads a
+ * new pair from the font's GPOS table when HarfBuzz would set it plainly
+ * (shape_gpos.c), and shapes only the stretches of a string whose pairs
+ * it cannot read, with every feature but kerning off. A ligature needs
+ * two adjacent characters that are both input glyphs of the font's 'liga'
+ * lookups (f, i, l, j, t, ... in Lato): only text with such a pair is
+ * shaped whole, with 'liga' on, and the result (width, kerning, codes to
+ * show) is cached per distinct string, as widths and kerning are.
  *
  * The PDF shows text as two-byte codes, the Unicode code point of each
  * character (pdf_draw.c). A ligature glyph stands for several characters,
@@ -48,6 +49,17 @@ typedef struct word {
     float width; /* 1/1000 em */
 } word;
 
+/* A string as shown (rc_shaper_run): its per-byte kerning and ligature
+ * codes, found once per distinct string. The PDF back end asks for every
+ * word it draws (twice: once to collect the glyphs, once to show them), and
+ * decoding the word and looking up each of its pairs again cost more than
+ * the rest of drawing the text (390 M instructions at 1,000 pages). */
+typedef struct shown {
+    word w;             /* key and length (width unused) */
+    const float *kern;  /* NULL: no kerning */
+    const uint8_t *lig; /* NULL: no ligature */
+} shown;
+
 /* A string shaped whole with 'liga' on (text with a ligature candidate
  * pair): per-byte kerning and codes, NULL lig when it set no ligature (the
  * pair tables then answer). */
@@ -65,6 +77,7 @@ struct rc_shaper {
     hb_font_t *font;
     hb_buffer_t *buf;
     hb_shape_plan_t *plan; /* made once: planning is most of a short word's cost */
+    rc_kern_table *kt;     /* the plan's pair kerning from GPOS (NULL: shape each pair) */
     hb_segment_properties_t props;
     double scale; /* font units -> 1/1000 em */
     pair *pairs;
@@ -86,6 +99,8 @@ struct rc_shaper {
     unsigned nligg;
     full *fulls;
     size_t fcap, nfulls;
+    shown *shown;
+    size_t scap, nshown;
     struct lrun *runs; /* ligature runs set so far (resolve_run) */
     size_t nruns, rcap;
     struct rglyph *units; /* shape_full's glyphs, and their first characters */
@@ -195,6 +210,7 @@ rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem)
     s->props.language = hb_language_from_string("en", 2);
     s->plan = hb_shape_plan_create(s->face, &s->props, feats, NFEATS, NULL);
     rc_arena_on_free(a, release, s);
+    s->kt = rc_kern_table_new(a, s->font, s->plan);
     s->scale = 1000.0 / upem;
     s->cap = 1024;
     s->pairs = rc_arena_array(a, s->cap, sizeof *s->pairs);
@@ -295,6 +311,41 @@ static void learn(rc_shaper *s, const char *p, size_t n, size_t c0, size_t c1,
     }
 }
 
+/* Learns the kerning of the pair (a, b) from the GPOS table when the pair
+ * allows it (shape_gpos.c): the value learn would record, without HarfBuzz. */
+static bool read_pair(rc_shaper *s, uint32_t a, uint32_t b, double (*adv_of)(const void *, uint32_t),
+                      const void *font)
+{
+    int units;
+    hb_codepoint_t g;
+    if (!s->kt || !rc_kern_table_pair(s->kt, a, b, &units, &g)) return false;
+    float d = (float)((hb_font_get_glyph_h_advance(s->font, g) + units) * s->scale - adv_of(font, a));
+    if (d > -0.01f && d < 0.01f) d = 0;
+    put_pair(s, a, b, d);
+    return true;
+}
+
+rc_kern_table *rc_shaper_kern_table(const rc_shaper *s)
+{
+    return s->kt;
+}
+
+bool rc_shaper_hb_pair(rc_shaper *s, uint32_t cp1, uint32_t cp2, int *units)
+{
+    uint32_t cps[2] = {cp1, cp2};
+    hb_buffer_clear_contents(s->buf);
+    hb_buffer_add_utf32(s->buf, cps, 2, 0, 2);
+    hb_buffer_set_segment_properties(s->buf, &s->props);
+    hb_buffer_set_cluster_level(s->buf, HB_BUFFER_CLUSTER_LEVEL_CHARACTERS);
+    hb_shape_plan_execute(s->plan, s->font, s->buf, feats, NFEATS);
+    unsigned ng = 0;
+    const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(s->buf, &ng);
+    const hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(s->buf, &ng);
+    if (ng != 2 || gi[0].cluster != 0 || gi[1].cluster != 1) return false;
+    *units = gp[0].x_advance - hb_font_get_glyph_h_advance(s->font, gi[0].codepoint);
+    return true;
+}
+
 /* The kerning of each character of p (k[i] for the i-th), shaping the text
  * only when it holds a pair not seen before. Returns the character count. */
 static size_t kerns(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
@@ -310,6 +361,7 @@ static size_t kerns(rc_shaper *s, const char *p, size_t n, double (*adv_of)(cons
             i++;
             continue;
         }
+        if (read_pair(s, s->cps[i], s->cps[i + 1], adv_of, font)) continue;
         /* Shape just the stretch of unknown pairs: a word whose pairs are
          * known never reaches HarfBuzz, a new one costs only its new pairs
          * (pair kerning does not depend on the glyphs around the pair). */
@@ -583,7 +635,8 @@ static void shape_full(rc_shaper *s, const char *p, size_t n,
                 d = lig_kern(s, u, p + b0, b1 - b0, v, p + b1, e1 - b1);
             } else {
                 const pair *q = slot(s->pairs, s->cap, pkey(u->id, v->id));
-                if (!q->key) learn(s, p, n, c0, c0 + 1, adv_of, font);
+                if (!q->key && !read_pair(s, u->id, v->id, adv_of, font))
+                    learn(s, p, n, c0, c0 + 1, adv_of, font);
                 d = slot(s->pairs, s->cap, pkey(u->id, v->id))->kern;
             }
         }
@@ -697,17 +750,40 @@ const float *rc_shaper_kerning(rc_shaper *s, const char *p, size_t n,
     return k;
 }
 
+/* The text as shown, not cached (see rc_shaper_run). */
+static void run_uncached(rc_shaper *s, const char *p, size_t n,
+                         double (*adv_of)(const void *, uint32_t), const void *font,
+                         const float **kern, const uint8_t **lig)
+{
+    const full *e = n >= 2 ? lig_word(s, p, n, adv_of, font) : NULL;
+    *lig = e ? e->lig : NULL;
+    *kern = e ? e->kern : pair_kerning(s, p, n, adv_of, font);
+}
+
 void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
                    const void *font, const float **kern, const uint8_t **lig)
 {
-    const full *e = n >= 2 ? lig_word(s, p, n, adv_of, font) : NULL;
-    if (e) {
-        if (kern) *kern = e->kern;
+    const float *k = NULL;
+    if (n < 2 || n > 64) { /* one character has no pair; long text rarely repeats */
+        run_uncached(s, p, n, adv_of, font, &k, lig);
+    } else {
+        s->shown = table_grow(s->a, s->shown, &s->scap, s->nshown, sizeof *s->shown, 4096);
+        shown *e = (shown *)slot_in(s->shown, sizeof *s->shown, s->scap, p, n,
+                                    rc_hash_bytes(p, n, 0));
+        if (!e->w.key) {
+            run_uncached(s, p, n, adv_of, font, &k, lig);
+            /* pair_kerning's result is scratch: kept in a copy */
+            if (k && k == s->scratch) k = memcpy(rc_arena_array(s->a, n, sizeof *k), k, n * sizeof *k);
+            e->kern = k;
+            e->lig = *lig;
+            e->w.key = rc_arena_strndup(s->a, p, n);
+            e->w.len = (uint32_t)n;
+            s->nshown++;
+        }
+        k = e->kern;
         *lig = e->lig;
-        return;
     }
-    *lig = NULL;
-    if (kern) *kern = pair_kerning(s, p, n, adv_of, font);
+    if (kern) *kern = k;
 }
 
 bool rc_shaper_ligature(const rc_shaper *s, unsigned code, uint16_t *glyph, const char **text)
