@@ -601,6 +601,8 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
                      const rc_fonts *fonts, const rc_hyph *hyph)
 {
     rc_para *para = rc_arena_alloc(a, sizeof *para);
+    /* the fragments point to their run (rc_frag.run): a copy lives with them */
+    if (nruns) runs = memcpy(rc_arena_array(a, nruns, sizeof *runs), runs, nruns * sizeof *runs);
     pb p = {0};
     p.a = a;
     p.runs = runs;

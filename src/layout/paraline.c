@@ -58,11 +58,12 @@ size_t rc_para_greedy(const para_items *pi, const double widths[2], size_t *brea
 
 static void frag_metrics(const rc_fonts *fonts, const rc_frag *f, double *asc, double *desc)
 {
-    const rc_font *font = fonts->f[f->font] ? fonts->f[f->font] : fonts->f[RC_FONT_REGULAR];
-    double a = font ? rc_font_ascent(font) * f->size / 1000 : 0.8 * f->size;
-    double d = font ? -rc_font_descent(font) * f->size / 1000 : 0.2 * f->size;
-    if (a + f->rise > *asc) *asc = a + f->rise;
-    if (d - f->rise > *desc) *desc = d - f->rise;
+    const rc_run *r = f->run;
+    const rc_font *font = fonts->f[r->font] ? fonts->f[r->font] : fonts->f[RC_FONT_REGULAR];
+    double a = font ? rc_font_ascent(font) * r->size / 1000 : 0.8 * r->size;
+    double d = font ? -rc_font_descent(font) * r->size / 1000 : 0.2 * r->size;
+    if (a + r->rise > *asc) *asc = a + r->rise;
+    if (d - r->rise > *desc) *desc = d - r->rise;
 }
 
 /* Whether the run's byte at end is a space (see rc_frag.space_next). */
@@ -74,16 +75,11 @@ static bool space_next(const rc_run *run, size_t end)
 static rc_frag make_frag(const rc_run *run, const meta *m, double x, double w)
 {
     rc_frag f = {0};
-    f.font = run->font;
-    f.size = run->size;
-    f.rise = run->rise;
-    f.colour = run->colour;
+    f.run = run;
     f.x = x;
     f.width = w;
     f.text = run->text ? run->text + m->start : "";
     f.len = m->end - m->start;
-    f.link_dest = run->link_dest;
-    f.link_uri = run->link_uri;
     f.anchor = m->anchor;
     f.space_next = space_next(run, m->end);
     return f;
@@ -155,7 +151,7 @@ static void set_line(rc_arena *a, rc_para *p, rc_line *ln, const para_items *pi,
     ln->space_end = b < pi->n && pi->it[b].type == RC_LB_GLUE;
     if (hyph && ln->nfrags) {
         rc_frag *f = &ln->frags[ln->nfrags - 1];
-        char *t = rc_arena_alloc(a, f->len + 2);
+        char *t = rc_arena_alloc(o->text_arena ? o->text_arena : a, f->len + 2);
         memcpy(t, f->text, f->len);
         t[f->len] = '-';
         f->text = t;
@@ -201,10 +197,11 @@ void rc_para_build_lines(rc_arena *a, rc_para *p, const para_items *pi, const si
 
 static bool same_link(const rc_frag *x, const rc_frag *y)
 {
-    bool d = x->link_dest == y->link_dest ||
-             (x->link_dest && y->link_dest && strcmp(x->link_dest, y->link_dest) == 0);
-    bool u = x->link_uri == y->link_uri ||
-             (x->link_uri && y->link_uri && strcmp(x->link_uri, y->link_uri) == 0);
+    const rc_run *a = x->run, *b = y->run;
+    bool d = a->link_dest == b->link_dest ||
+             (a->link_dest && b->link_dest && strcmp(a->link_dest, b->link_dest) == 0);
+    bool u = a->link_uri == b->link_uri ||
+             (a->link_uri && b->link_uri && strcmp(a->link_uri, b->link_uri) == 0);
     return d && u;
 }
 
@@ -273,11 +270,11 @@ void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i,
     for (size_t k = 0; k < ln->nfrags;) {
         const rc_frag *f = &ln->frags[k];
         size_t e = k;
-        if (f->link_dest || f->link_uri)
+        if (f->run->link_dest || f->run->link_uri)
             while (e + 1 < ln->nfrags && same_link(f, &ln->frags[e + 1]))
                 e++;
         /* a link run: one Link element holding its words and its annotation */
-        bool link = (f->link_dest || f->link_uri) && outer && l->tags;
+        bool link = (f->run->link_dest || f->run->link_uri) && outer && l->tags;
         if (link) l->tag = rc_tag_add(a, l->tags, (rc_tag *)outer, RC_TAG_LINK);
         for (size_t q = k; q <= e; q++) {
             const rc_frag *h = &ln->frags[q];
@@ -287,15 +284,16 @@ void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i,
                 /* the word (and the space after it, when the source has one
                  * there) lives as long as the page's list: referenced */
                 const char *t = sp ? with_space(a, h) : h->text;
-                rc_draw_op *op = rc_draw_text_ref(a, l, h->font, h->size, x + h->x,
-                                                  y + h->rise, t, h->len + sp, h->colour);
+                rc_draw_op *op = rc_draw_text_ref(a, l, h->run->font, h->run->size, x + h->x,
+                                                  y + h->run->rise, t, h->len + sp, h->run->colour);
                 mark_hyphenation(a, p, i, op, h, q == lastk);
             }
         }
-        if (f->link_dest || f->link_uri) {
+        if (f->run->link_dest || f->run->link_uri) {
             const rc_frag *g = &ln->frags[e];
             rc_draw_op *op = rc_draw_link(a, l, x + f->x, y - ln->descent, g->x + g->width - f->x,
-                                          ln->ascent + ln->descent, f->link_dest, f->link_uri);
+                                          ln->ascent + ln->descent, f->run->link_dest,
+                                          f->run->link_uri);
             /* the visible words, for the annotation's /Contents */
             size_t n = 0;
             for (size_t q = k; q <= e; q++)
