@@ -313,13 +313,13 @@ static void learn(rc_shaper *s, const char *p, size_t n, size_t c0, size_t c1,
 
 /* Learns the kerning of the pair (a, b) from the GPOS table when the pair
  * allows it (shape_gpos.c): the value learn would record, without HarfBuzz. */
-static bool read_pair(rc_shaper *s, uint32_t a, uint32_t b, double (*adv_of)(const void *, uint32_t),
-                      const void *font)
+static bool read_pair(rc_shaper *s, uint32_t a, uint32_t b,
+                      double (*adv_of)(const void *, uint32_t), const void *font)
 {
-    int units;
+    int u;
     hb_codepoint_t g;
-    if (!s->kt || !rc_kern_table_pair(s->kt, a, b, &units, &g)) return false;
-    float d = (float)((hb_font_get_glyph_h_advance(s->font, g) + units) * s->scale - adv_of(font, a));
+    if (!s->kt || !rc_kern_table_pair(s->kt, a, b, &u, &g)) return false;
+    float d = (float)((hb_font_get_glyph_h_advance(s->font, g) + u) * s->scale - adv_of(font, a));
     if (d > -0.01f && d < 0.01f) d = 0;
     put_pair(s, a, b, d);
     return true;
@@ -654,18 +654,26 @@ static void shape_full(rc_shaper *s, const char *p, size_t n,
     e->lig = any ? lig : NULL;
 }
 
-/* The cached whole shaping of p[0..n) when it sets a ligature, else NULL. */
+/* The whole shaping of p[0..n) when it sets a ligature, else NULL. The
+ * callers cache strings of up to 64 bytes (the word and shown caches);
+ * longer ones are kept here with their verdict (none repeat often, but
+ * shape_full's arrays are not made twice). e is where a short string's
+ * result goes. */
 static const full *lig_word(rc_shaper *s, const char *p, size_t n,
-                            double (*adv_of)(const void *, uint32_t), const void *font)
+                            double (*adv_of)(const void *, uint32_t), const void *font, full *e)
 {
     if (!s->lplan || n < 2 || n > INT32_MAX) return NULL;
     size_t b = 0; /* ASCII text without a ligature's first character: none */
     while (b < n && (unsigned char)p[b] < 0x80 && !s->afirst[(unsigned char)p[b]])
         b++;
     if (b == n) return NULL;
-    /* the verdict on every other string is cached with it (most repeat) */
-    s->fulls = table_grow(s->a, s->fulls, &s->fcap, s->nfulls, sizeof *s->fulls, 1024);
-    full *e = (full *)slot_in(s->fulls, sizeof *s->fulls, s->fcap, p, n, rc_hash_bytes(p, n, 0));
+    if (n <= 64) {
+        e->lig = NULL;
+        if (candidate(s, p, n)) shape_full(s, p, n, adv_of, font, e);
+        return e->lig ? e : NULL;
+    }
+    s->fulls = table_grow(s->a, s->fulls, &s->fcap, s->nfulls, sizeof *s->fulls, 64);
+    e = (full *)slot_in(s->fulls, sizeof *s->fulls, s->fcap, p, n, rc_hash_bytes(p, n, 0));
     if (!e->w.key) {
         if (candidate(s, p, n)) shape_full(s, p, n, adv_of, font, e);
         e->w.key = rc_arena_strndup(s->a, p, n);
@@ -699,19 +707,18 @@ double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
 static double measure(rc_shaper *s, const char *p, size_t n,
                       double (*adv_of)(const void *, uint32_t), const void *font)
 {
-    const full *e = lig_word(s, p, n, adv_of, font);
+    full f;
+    const full *e = lig_word(s, p, n, adv_of, font, &f);
     if (e) return e->w.width;
     bool any;
-    size_t m = decode(s, p, n);
-    double w = 0;
-    for (size_t i = 0; i < m; i++)
-        w += adv_of(font, s->cps[i]);
-    if (m < 2) return w;
     if (n > s->nscratch) {
         s->nscratch = n < 64 ? 64 : 2 * n;
         s->scratch = rc_arena_array(s->a, s->nscratch, sizeof *s->scratch);
     }
-    m = kerns(s, p, n, adv_of, font, s->scratch, &any);
+    size_t m = kerns(s, p, n, adv_of, font, s->scratch, &any);
+    double w = 0;
+    for (size_t i = 0; i < m; i++) /* after the kerning: the advances, as before */
+        w += adv_of(font, s->cps[i]);
     if (any)
         for (size_t i = 0; i < m; i++)
             w += s->scratch[i];
@@ -755,7 +762,8 @@ static void run_uncached(rc_shaper *s, const char *p, size_t n,
                          double (*adv_of)(const void *, uint32_t), const void *font,
                          const float **kern, const uint8_t **lig)
 {
-    const full *e = n >= 2 ? lig_word(s, p, n, adv_of, font) : NULL;
+    full f;
+    const full *e = n >= 2 ? lig_word(s, p, n, adv_of, font, &f) : NULL;
     *lig = e ? e->lig : NULL;
     *kern = e ? e->kern : pair_kerning(s, p, n, adv_of, font);
 }
@@ -764,22 +772,19 @@ void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const
                    const void *font, const float **kern, const uint8_t **lig)
 {
     const float *k = NULL;
-    if (n < 2 || n > 64) { /* one character has no pair; long text rarely repeats */
-        run_uncached(s, p, n, adv_of, font, &k, lig);
-    } else {
+    shown *e = NULL; /* one character has no pair; long text rarely repeats */
+    if (n >= 2 && n <= 64) {
         s->shown = table_grow(s->a, s->shown, &s->scap, s->nshown, sizeof *s->shown, 4096);
-        shown *e = (shown *)slot_in(s->shown, sizeof *s->shown, s->scap, p, n,
-                                    rc_hash_bytes(p, n, 0));
-        if (!e->w.key) {
-            run_uncached(s, p, n, adv_of, font, &k, lig);
-            /* pair_kerning's result is scratch: kept in a copy */
-            if (k && k == s->scratch) k = memcpy(rc_arena_array(s->a, n, sizeof *k), k, n * sizeof *k);
-            e->kern = k;
-            e->lig = *lig;
-            e->w.key = rc_arena_strndup(s->a, p, n);
-            e->w.len = (uint32_t)n;
+        e = (shown *)slot_in(s->shown, sizeof *s->shown, s->scap, p, n, rc_hash_bytes(p, n, 0));
+    }
+    if (!e || !e->w.key) {
+        run_uncached(s, p, n, adv_of, font, &k, lig);
+        if (e) { /* pair_kerning's result is scratch: kept in a copy */
+            if (k == s->scratch) k = memcpy(rc_arena_array(s->a, n, sizeof *k), k, n * sizeof *k);
+            *e = (shown){{rc_arena_strndup(s->a, p, n), (uint32_t)n, 0}, k, *lig};
             s->nshown++;
         }
+    } else {
         k = e->kern;
         *lig = e->lig;
     }

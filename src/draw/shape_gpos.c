@@ -32,17 +32,17 @@ struct rc_kern_table {
     size_t len;
     hb_font_t *font;
     hb_face_t *face;
-    bool gdef;          /* the face classifies glyphs (marks) itself */
-    uint32_t *subs;     /* PairPos subtables (offsets in the table), lookup by lookup */
-    size_t *first;      /* lookup k's subtables: subs[first[k] .. first[k + 1]) */
+    bool gdef;      /* the face classifies glyphs (marks) itself */
+    uint32_t *subs; /* PairPos subtables (offsets in the table), lookup by lookup */
+    size_t *first;  /* lookup k's subtables: subs[first[k] .. first[k + 1]) */
     size_t nlookups;
     uint8_t *known, *ok; /* per BMP code point: classified, eligible (bits) */
     /* per first glyph, the subtables covering it, found once: most pairs
      * share their first glyph with many others */
     struct cov *pool;
     size_t npool, cpool;
-    uint32_t *row;   /* glyph -> 1 + its first entry in pool (0: not yet) */
-    uint16_t *nrow;  /* glyph -> its entries */
+    uint32_t *row;  /* glyph -> 1 + its first entry in pool (0: not yet) */
+    uint16_t *nrow; /* glyph -> its entries */
     unsigned nglyphs;
 };
 
@@ -114,9 +114,12 @@ static unsigned class_of(const rc_kern_table *t, size_t c, unsigned g)
     size_t lo = 0, hi = be16(t->d, c + 2);
     while (lo < hi) {
         size_t mid = (lo + hi) / 2, r = c + 4 + 6 * mid;
-        if (g < be16(t->d, r)) hi = mid;
-        else if (g > be16(t->d, r + 2)) lo = mid + 1;
-        else return be16(t->d, r + 4);
+        if (g < be16(t->d, r))
+            hi = mid;
+        else if (g > be16(t->d, r + 2))
+            lo = mid + 1;
+        else
+            return be16(t->d, r + 4);
     }
     return 0;
 }
@@ -144,7 +147,8 @@ static bool valid_pairpos(const rc_kern_table *t, size_t s)
             unsigned np = be16(t->d, ps);
             if (!fits(t, ps + 2, rec * np)) return false;
             for (unsigned k = 1; k < np; k++)
-                if (be16(t->d, ps + 2 + rec * k) <= be16(t->d, ps + 2 + rec * (k - 1))) return false;
+                if (be16(t->d, ps + 2 + rec * k) <= be16(t->d, ps + 2 + rec * (k - 1)))
+                    return false;
         }
         return true;
     }
@@ -169,9 +173,12 @@ static long cov_index(const rc_kern_table *t, size_t c, unsigned g)
     while (lo < hi) {
         size_t mid = (lo + hi) / 2, r = fmt == 1 ? c + 4 + 2 * mid : c + 4 + 6 * mid;
         unsigned a = be16(t->d, r), b = fmt == 1 ? a : be16(t->d, r + 2);
-        if (g < a) hi = mid;
-        else if (g > b) lo = mid + 1;
-        else return fmt == 1 ? (long)mid : (long)(be16(t->d, r + 4) + (g - a));
+        if (g < a)
+            hi = mid;
+        else if (g > b)
+            lo = mid + 1;
+        else
+            return fmt == 1 ? (long)mid : (long)(be16(t->d, r + 4) + (g - a));
     }
     return -1;
 }
@@ -193,7 +200,10 @@ static bool pair_applies(const rc_kern_table *t, const cov *e, unsigned g2, int 
                 *adj = x_advance(t, r + 2, vf1);
                 return true;
             }
-            if (v < g2) lo = mid + 1; else hi = mid;
+            if (v < g2)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         return false;
     }
@@ -217,7 +227,8 @@ static const cov *row_of(rc_arena *a, rc_kern_table *t, unsigned g, size_t *n)
                 cov e = {(uint32_t)s, 0, (uint32_t)k};
                 if (be16(t->d, s) == 1)
                     e.aux = (size_t)idx < be16(t->d, s + 8)
-                                ? (uint32_t)(s + be16(t->d, s + 10 + 2 * (size_t)idx)) : 0;
+                                ? (uint32_t)(s + be16(t->d, s + 10 + 2 * (size_t)idx))
+                                : 0;
                 else
                     e.aux = class_of(t, s + be16(t->d, s + 8), g);
                 if (t->npool == t->cpool) {
@@ -251,8 +262,7 @@ static bool collect(rc_arena *a, rc_kern_table *t, hb_shape_plan_t *plan)
                      HB_TAG('d', 'n', 'o', 'm'), HB_TAG_NONE};
     hb_ot_layout_collect_lookups(t->face, HB_OT_TAG_GSUB, NULL, NULL, fr, frac);
     hb_set_subtract(sub, frac);
-    bool ok = hb_set_is_empty(sub) && !hb_set_is_empty(pos) && fits(t, 0, 10) &&
-              be16(t->d, 0) == 1;
+    bool ok = hb_set_is_empty(sub) && !hb_set_is_empty(pos) && fits(t, 0, 10) && be16(t->d, 0) == 1;
     size_t ll = ok ? be16(t->d, 8) : 0, nl = ok && fits(t, ll, 2) ? be16(t->d, ll) : 0;
     ok = ok && nl && fits(t, ll + 2, 2 * nl);
     size_t n = 0, cap = 0;
