@@ -54,6 +54,9 @@ typedef struct rc_para_opts {
     double looseness_em; /* cap on a justified inter-word gap in em (0 = 1.0) */
     /* exceptions to the dictionary's breaks (NULL: none) */
     const struct rc_hyph_exc *exceptions;
+    /* the words hyphenated so far with this dictionary and these
+     * exceptions, and their points (NULL: each paragraph asks libhyphen) */
+    struct rc_hyph_memo *memo;
     /* Hyphenate only when no breaking without it is feasible: for ragged
      * text (captions, table cells), where a hyphen buys nothing but a
      * shorter ragged edge. Justified text hyphenates as TeX does, except
@@ -108,6 +111,13 @@ typedef struct rc_para {
  * (first_indent or left_indent), so x may be negative for a hanging first
  * line. A justified line whose gaps would exceed looseness_em stays short of
  * the measure (its gaps at the cap) instead. */
+/* A memo of the hyphenation points of the words set so far (rc_para_opts
+ * .memo), for one dictionary and one set of exceptions: most words of a
+ * document recur, and finding a word's points cost ~2,500 instructions
+ * (libhyphen's patterns, then the exceptions). Lives in a. */
+typedef struct rc_hyph_memo rc_hyph_memo;
+rc_hyph_memo *rc_hyph_memo_new(rc_arena *a);
+
 rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_para_opts *o,
                      const rc_fonts *fonts, const rc_hyph *hyph);
 

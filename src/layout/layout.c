@@ -305,6 +305,7 @@ rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fon
                 rc_diag_error(d, ex->v[i].loc, "hyphenation exception '%s' is too long",
                               ex->v[i].s);
     }
+    L->hmemo = rc_hyph_memo_new(a);
     L->nfn = doc->footnotes.n;
     L->fn_by_num = rc_arena_array(a, L->nfn + 1, sizeof *L->fn_by_num);
     L->out.items = &L->items;

@@ -189,6 +189,7 @@ rc_para *lo_set(lo *L, const lo_runs *r, double width, double leading, rc_para_a
                       .hyphenate = hyph && L->hyph != NULL,
                       .tolerance = 2.0,
                       .exceptions = L->hexc,
+                      .memo = L->hmemo,
                       .hyphenate_last_resort = al != RC_PARA_JUSTIFY,
                       .text_arena = L->a};
     if (width < 120) o.tolerance = 4.0; /* narrow table cells: accept looser lines */

@@ -179,6 +179,36 @@ static void test_narrow_columns_cap(void **state)
     assert_true(hyphenated);
 }
 
+/* The hyphenation memo (rc_para_opts.memo) gives the very breaks libhyphen
+ * gives: every line of every width the same, on the first lookup of a word
+ * and on the later ones. */
+static void test_hyphenation_memo(void **state)
+{
+    fx *f = *state;
+    rc_run r = run(TEXT, RC_FONT_REGULAR);
+    rc_hyph_memo *memo = rc_hyph_memo_new(f->a);
+    size_t hyphens = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (double w = 60; w <= 240; w += 11) {
+            rc_para_opts o = opts(w, RC_PARA_JUSTIFY, true), om = o;
+            om.memo = memo;
+            rc_para *p = rc_para_set(f->a, &r, 1, &o, &f->fonts, f->hyph);
+            rc_para *q = rc_para_set(f->a, &r, 1, &om, &f->fonts, f->hyph);
+            assert_int_equal(p->nlines, q->nlines);
+            for (size_t i = 0; i < p->nlines; i++) {
+                const rc_line *a = &p->lines[i], *b = &q->lines[i];
+                assert_int_equal(a->nfrags, b->nfrags);
+                assert_int_equal(a->hyphenated, b->hyphenated);
+                hyphens += a->hyphenated;
+                const rc_frag *x = &a->frags[a->nfrags - 1], *y = &b->frags[b->nfrags - 1];
+                assert_int_equal(x->len, y->len);
+                assert_memory_equal(x->text, y->text, x->len);
+                assert_true(x->x == y->x && x->width == y->width);
+            }
+        }
+    assert_true(hyphens > 10); /* the narrow widths do hyphenate */
+}
+
 static void test_hyphenation_switch(void **state)
 {
     fx *f = *state;
@@ -519,6 +549,7 @@ int main(void)
         cmocka_unit_test(test_indents_links_draw),
         cmocka_unit_test(test_word_with_footnote_mark),
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_hyphenation_memo),
         cmocka_unit_test(test_names_and_ragged_spared),
         cmocka_unit_test(test_speed),
     };
