@@ -28,7 +28,6 @@
 #include "shape_int.h"
 
 #include <hb-ot.h>
-#include <hb.h>
 #include <string.h>
 
 #include "rc/hash.h"
@@ -388,9 +387,10 @@ static word *slot_in(void *v, size_t size, size_t cap, const char *p, size_t n, 
 }
 
 /* Makes room for one more entry in a table of *cap entries holding *used
- * (kept at most half full), moving the entries into a table twice the
- * size (first entries when there is none yet). */
-static void *table_grow(rc_arena *a, void *v, size_t *cap, size_t used, size_t size, size_t first)
+ * (kept at most half full), moving the entries into a table twice the size
+ * (first entries when there is none yet). Inlined: there mostly is room. */
+static inline __attribute__((always_inline)) void *
+table_grow(rc_arena *a, void *v, size_t *cap, size_t used, size_t size, size_t first)
 {
     if (2 * (used + 1) <= *cap) return v;
     size_t nc = *cap ? 2 * *cap : first;
@@ -772,8 +772,8 @@ void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const
                    const void *font, const float **kern, const uint8_t **lig)
 {
     const float *k = NULL;
-    shown *e = NULL; /* one character has no pair; long text rarely repeats */
-    if (n >= 2 && n <= 64) {
+    shown *e = NULL;         /* one character has no pair; long text rarely repeats */
+    if (n >= 2 && n <= 64) { /* ... and most words repeat */
         s->shown = table_grow(s->a, s->shown, &s->scap, s->nshown, sizeof *s->shown, 4096);
         e = (shown *)slot_in(s->shown, sizeof *s->shown, s->scap, p, n, rc_hash_bytes(p, n, 0));
     }
