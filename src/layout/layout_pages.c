@@ -673,16 +673,6 @@ void lo_paginate(lo *L)
         size_t end = t.end;
         lo_pg pg = {.bg = rc_draw_new(L->a), .fg = rc_draw_new(L->a), .index = L->res->pages.n};
         pg.fg->tags = L->tags; /* links inside lines get elements of their own */
-        /* room for as many operations as the last page had, and a few: a
-         * list doubling from 8 to ~400 operations copied and zeroed 114 K
-         * instructions' worth per page (rc_arena_grow), and left up to
-         * half its room unused */
-        if (L->res->pages.n) {
-            size_t hint = L->res->pages.v[L->res->pages.n - 1].content->ops.n;
-            hint += hint / 8 + 8;
-            pg.fg->ops.v = rc_arena_grow(L->a, NULL, 0, hint, sizeof *pg.fg->ops.v);
-            pg.fg->ops.cap = hint;
-        }
         run re = {0};
         size_t start = ps.pos, q0 = ps.q.n;
         ps.pull = pull;
