@@ -57,6 +57,9 @@ typedef struct rc_para_opts {
     /* the words hyphenated so far with this dictionary and these
      * exceptions, and their points (NULL: each paragraph asks libhyphen) */
     struct rc_hyph_memo *memo;
+    /* where the fragments' styles are kept once each (NULL: a copy per
+     * run, in the lines' arena) */
+    struct rc_style_set *styles;
     /* Hyphenate only when no breaking without it is feasible: for ragged
      * text (captions, table cells), where a hyphen buys nothing but a
      * shorter ragged edge. Justified text hyphenates as TeX does, except
@@ -70,14 +73,26 @@ typedef struct rc_para_opts {
     rc_arena *text_arena;
 } rc_para_opts;
 
+/* The style of a fragment: what of its run drawing it needs. */
+typedef struct rc_frag_style {
+    rc_font_id font;
+    double size, rise;
+    rc_rgb colour;
+    const char *link_dest, *link_uri;
+} rc_frag_style;
+
+/* The distinct styles of the paragraphs set so far (rc_para_opts.styles):
+ * a long document has ~75,000 runs in a few dozen styles. Lives in a. */
+typedef struct rc_style_set rc_style_set;
+rc_style_set *rc_style_set_new(rc_arena *a);
+
 /* One positioned piece of a line: a word or part of one, in one style. */
 typedef struct rc_frag {
-    /* its style: font, size, rise, colour and link (a copy of the run
-     * given to rc_para_set, kept with the lines: a fragment is one word or
-     * more of one run, and a long document holds ~400,000 of them until
-     * its pages are drawn, so they hold no copy of the style: 48 bytes,
-     * not 112) */
-    const rc_run *run;
+    /* its style: font, size, rise, colour and link (shared: a fragment is
+     * one word or more of one run, and a long document holds ~400,000 of
+     * them until its pages are drawn, so they hold no copy of the style:
+     * 48 bytes, not 112) */
+    const rc_frag_style *style;
     double x; /* offset from the line's left edge */
     double width;
     const char *text; /* UTF-8, may include a trailing hyphen from the arena */

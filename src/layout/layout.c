@@ -318,6 +318,7 @@ rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fon
         return RC_ERR_DATA;
     }
     L->tmp = rc_arena_new();
+    L->styles = rc_style_set_new(L->tmp);
     walk(L, doc->root);
     lo_paginate(L);
     for (size_t i = 0; i < L->fixups.n; i++)

@@ -190,6 +190,7 @@ rc_para *lo_set(lo *L, const lo_runs *r, double width, double leading, rc_para_a
                       .tolerance = 2.0,
                       .exceptions = L->hexc,
                       .memo = L->hmemo,
+                      .styles = L->styles,
                       .hyphenate_last_resort = al != RC_PARA_JUSTIFY,
                       .text_arena = L->a};
     if (width < 120) o.tolerance = 4.0; /* narrow table cells: accept looser lines */

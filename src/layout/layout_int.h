@@ -198,6 +198,7 @@ struct lo {
     const rc_hyph *hyph;
     rc_hyph_exc *hexc; /* built-in + [style] hyphenation_exceptions */
     rc_hyph_memo *hmemo; /* the points of the words hyphenated so far */
+    rc_style_set *styles; /* the paragraphs' fragment styles, each once (in tmp) */
     rc_diag *d;
     lo_style st;
     lo_out out;

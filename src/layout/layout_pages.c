@@ -523,7 +523,7 @@ static size_t callout_line(const lo *L, size_t from, size_t f)
         if (v[i].kind != LO_LINE || !v[i].para || v[i].line >= v[i].para->nlines) continue;
         const rc_line *ln = &v[i].para->lines[v[i].line];
         for (size_t k = 0; k < ln->nfrags; k++)
-            if (ln->frags[k].run->link_dest && strcmp(ln->frags[k].run->link_dest, id) == 0)
+            if (ln->frags[k].style->link_dest && strcmp(ln->frags[k].style->link_dest, id) == 0)
                 return i;
     }
     return SIZE_MAX;

@@ -650,6 +650,56 @@ static void build_items(pb *p, bool hyph, bool split)
     push_item(p, RC_LB_PENALTY, 0, 0, 0, -10000, false, K_PEN_FORCE, last_run);
 }
 
+/* --- the fragments' styles ---------------------------------------------- */
+
+struct rc_style_set {
+    rc_arena *a;
+    rc_frag_style **v;
+    size_t cap, n; /* cap a power of two, at most half full */
+};
+
+rc_style_set *rc_style_set_new(rc_arena *a)
+{
+    rc_style_set *s = rc_arena_alloc(a, sizeof *s);
+    s->a = a;
+    return s;
+}
+
+static rc_frag_style **style_slot(rc_frag_style **v, size_t cap, const rc_frag_style *k, uint64_t h)
+{
+    for (size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);; i = (i + 1) & (cap - 1))
+        if (!v[i] || memcmp(v[i], k, sizeof *k) == 0) return &v[i];
+}
+
+/* The style of run r, from the set when there is one (else a copy in a). */
+static const rc_frag_style *style_of(rc_arena *a, rc_style_set *set, const rc_run *r)
+{
+    rc_frag_style k;
+    memset(&k, 0, sizeof k); /* the padding too: styles are compared as bytes */
+    k.font = r->font;
+    k.size = r->size;
+    k.rise = r->rise;
+    k.colour = r->colour;
+    k.link_dest = r->link_dest;
+    k.link_uri = r->link_uri;
+    if (!set) return memcpy(rc_arena_alloc(a, sizeof k), &k, sizeof k);
+    if (2 * (set->n + 1) > set->cap) {
+        size_t nc = set->cap ? 2 * set->cap : 64;
+        rc_frag_style **nv = rc_arena_array(set->a, nc, sizeof *nv);
+        for (size_t i = 0; i < set->cap; i++)
+            if (set->v[i])
+                *style_slot(nv, nc, set->v[i], rc_hash_bytes(set->v[i], sizeof k, 0)) = set->v[i];
+        set->v = nv;
+        set->cap = nc;
+    }
+    rc_frag_style **e = style_slot(set->v, set->cap, &k, rc_hash_bytes(&k, sizeof k, 0));
+    if (!*e) {
+        *e = memcpy(rc_arena_alloc(set->a, sizeof k), &k, sizeof k);
+        set->n++;
+    }
+    return *e;
+}
+
 static size_t run_pass(pb *p, const double widths[2], double tol, double badcap, double *dem)
 {
     rc_lb_params prm = rc_lb_defaults(tol);
@@ -663,8 +713,6 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
                      const rc_fonts *fonts, const rc_hyph *hyph)
 {
     rc_para *para = rc_arena_alloc(a, sizeof *para);
-    /* the fragments point to their run (rc_frag.run): a copy lives with them */
-    if (nruns) runs = memcpy(rc_arena_array(a, nruns, sizeof *runs), runs, nruns * sizeof *runs);
     pb p = {0};
     p.a = a;
     p.runs = runs;
@@ -720,7 +768,11 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
             dem = INFINITY;
         }
         para->demerits = dem;
-        rc_para_build_lines(a, para, &pi, p.br.v, nb, runs, o, fonts, widths);
+        const rc_frag_style **st = sgrow(NULL, &(size_t){0}, nruns, sizeof *st);
+        for (size_t r = 0; r < nruns; r++)
+            st[r] = style_of(a, o->styles, &runs[r]);
+        rc_para_build_lines(a, para, &pi, p.br.v, nb, runs, st, o, fonts, widths);
+        free(st);
     }
     free(p.toks.v);
     free(p.it.v);

@@ -124,7 +124,7 @@ static double check_para(const rc_para *p, const rc_para_opts *o)
                 const rc_frag *g = &ln->frags[k - 1];
                 double gap = f->x - (g->x + g->width);
                 assert_true(gap >= -1e-6);
-                if (gap / f->run->size > line_gap) line_gap = gap / f->run->size;
+                if (gap / f->style->size > line_gap) line_gap = gap / f->style->size;
             }
         }
         const rc_frag *last = &ln->frags[ln->nfrags - 1];
@@ -315,7 +315,7 @@ static void test_styled_word_and_nbsp(void **state)
     /* The spec|ialisation of Figure 6 is shown. */
     assert_int_equal(ln->nfrags, 8);
     assert_int_equal(ln->frags[1].len, 4);
-    assert_int_equal(ln->frags[2].run->font, RC_FONT_BOLD);
+    assert_int_equal(ln->frags[2].style->font, RC_FONT_BOLD);
     assert_near(ln->frags[2].x, ln->frags[1].x + ln->frags[1].width, 1e-9);
     double want = rc_font_text_width(f->fonts.f[RC_FONT_BOLD], "ialisation", 10, 10);
     assert_near(ln->frags[2].width, want, 1e-9);
@@ -426,7 +426,7 @@ static void test_word_with_footnote_mark(void **state)
     const rc_line *last = &p->lines[p->nlines - 1];
     const rc_frag *mark = &last->frags[last->nfrags - 1];
     assert_int_equal(mark->len, 2);
-    assert_near(mark->run->rise, 3.6, 1e-12);
+    assert_near(mark->style->rise, 3.6, 1e-12);
     assert_string_equal(mark->anchor, "fnref-12");
     assert_true(last->ascent >= 0.987 * 6.5 + 3.6 - 1e-9);
     const rc_frag *prev = &last->frags[last->nfrags - 2];
