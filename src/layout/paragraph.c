@@ -655,7 +655,8 @@ static void build_items(pb *p, bool hyph, bool split)
 struct rc_style_set {
     rc_arena *a;
     rc_frag_style **v;
-    size_t cap, n; /* cap a power of two, at most half full */
+    size_t cap, n;             /* cap a power of two, at most half full */
+    const rc_frag_style *last; /* most runs have the style of the one before */
 };
 
 rc_style_set *rc_style_set_new(rc_arena *a)
@@ -683,6 +684,7 @@ static const rc_frag_style *style_of(rc_arena *a, rc_style_set *set, const rc_ru
     k.link_dest = r->link_dest;
     k.link_uri = r->link_uri;
     if (!set) return memcpy(rc_arena_alloc(a, sizeof k), &k, sizeof k);
+    if (set->last && memcmp(set->last, &k, sizeof k) == 0) return set->last;
     if (2 * (set->n + 1) > set->cap) {
         size_t nc = set->cap ? 2 * set->cap : 64;
         rc_frag_style **nv = rc_arena_array(set->a, nc, sizeof *nv);
@@ -697,7 +699,7 @@ static const rc_frag_style *style_of(rc_arena *a, rc_style_set *set, const rc_ru
         *e = memcpy(rc_arena_alloc(set->a, sizeof k), &k, sizeof k);
         set->n++;
     }
-    return *e;
+    return set->last = *e;
 }
 
 static size_t run_pass(pb *p, const double widths[2], double tol, double badcap, double *dem)
