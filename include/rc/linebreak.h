@@ -54,24 +54,50 @@ typedef struct rc_para_opts {
     double looseness_em; /* cap on a justified inter-word gap in em (0 = 1.0) */
     /* exceptions to the dictionary's breaks (NULL: none) */
     const struct rc_hyph_exc *exceptions;
+    /* the words hyphenated so far with this dictionary and these
+     * exceptions, and their points (NULL: each paragraph asks libhyphen) */
+    struct rc_hyph_memo *memo;
+    /* where the fragments' styles are kept once each (NULL: a copy per
+     * run, in the lines' arena) */
+    struct rc_style_set *styles;
     /* Hyphenate only when no breaking without it is feasible: for ragged
      * text (captions, table cells), where a hyphen buys nothing but a
      * shorter ragged edge. Justified text hyphenates as TeX does, except
      * capitalised words (proper names) and bold runs (lead-in phrases),
      * which are split only as that last resort. */
     bool hyphenate_last_resort;
+    /* Where the text of a line ending in an inserted hyphen is copied
+     * (NULL: the arena of the lines). The layout keeps the lines in an
+     * arena of its own, freed once the pages are drawn, and this text in
+     * the build's: the pages' display lists point to it. */
+    rc_arena *text_arena;
 } rc_para_opts;
 
-/* One positioned piece of a line: a word or part of one, in one style. */
-typedef struct rc_frag {
+/* The style of a fragment: what of its run drawing it needs. */
+typedef struct rc_frag_style {
     rc_font_id font;
     double size, rise;
     rc_rgb colour;
+    const char *link_dest, *link_uri;
+} rc_frag_style;
+
+/* The distinct styles of the paragraphs set so far (rc_para_opts.styles):
+ * a long document has ~75,000 runs in a few dozen styles. Lives in a. */
+typedef struct rc_style_set rc_style_set;
+rc_style_set *rc_style_set_new(rc_arena *a);
+
+/* One positioned piece of a line: a word or part of one, in one style. */
+typedef struct rc_frag {
+    /* its style: font, size, rise, colour and link (shared: a fragment is
+     * one word or more of one run, and a long document holds ~400,000 of
+     * them until its pages are drawn, so they hold no copy of the style:
+     * 48 bytes, not 112) */
+    const rc_frag_style *style;
     double x; /* offset from the line's left edge */
     double width;
     const char *text; /* UTF-8, may include a trailing hyphen from the arena */
-    size_t len;
-    const char *link_dest, *link_uri, *anchor;
+    const char *anchor;
+    uint32_t len;
     bool space_next; /* text[len] is a ' ' of the same source text: a word and its
                       * following space are drawn from the source, not a copy */
 } rc_frag;
@@ -100,6 +126,13 @@ typedef struct rc_para {
  * (first_indent or left_indent), so x may be negative for a hanging first
  * line. A justified line whose gaps would exceed looseness_em stays short of
  * the measure (its gaps at the cap) instead. */
+/* A memo of the hyphenation points of the words set so far (rc_para_opts
+ * .memo), for one dictionary and one set of exceptions: most words of a
+ * document recur, and finding a word's points cost ~2,500 instructions
+ * (libhyphen's patterns, then the exceptions). Lives in a. */
+typedef struct rc_hyph_memo rc_hyph_memo;
+rc_hyph_memo *rc_hyph_memo_new(rc_arena *a);
+
 rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_para_opts *o,
                      const rc_fonts *fonts, const rc_hyph *hyph);
 

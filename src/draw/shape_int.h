@@ -36,4 +36,21 @@ void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const
  * code not set so far. */
 bool rc_shaper_ligature(const rc_shaper *s, unsigned code, uint16_t *glyph, const char **text);
 
+/* A face's pair kerning read from its GPOS table (shape_gpos.c), for the
+ * shaper with plan; NULL when plan positions with more than GPOS pair
+ * adjustments it reads exactly as HarfBuzz applies them. */
+typedef struct rc_kern_table rc_kern_table;
+rc_kern_table *rc_kern_table_new(rc_arena *a, hb_font_t *font, hb_shape_plan_t *plan);
+/* The adjustment HarfBuzz makes to cp1's advance (font units) when cp2
+ * follows it, and cp1's glyph; false when the pair must be shaped (a
+ * character HarfBuzz may set otherwise than one glyph of its own). */
+bool rc_kern_table_pair(rc_kern_table *t, uint32_t cp1, uint32_t cp2, int *units,
+                        hb_codepoint_t *g1);
+
+/* For tests: the shaper's kerning table (NULL: none), and the adjustment
+ * HarfBuzz makes to cp1's advance when cp2 follows, shaping the two with
+ * the shaper's plan; false when they are not set one glyph each. */
+rc_kern_table *rc_shaper_kern_table(const rc_shaper *s);
+bool rc_shaper_hb_pair(rc_shaper *s, uint32_t cp1, uint32_t cp2, int *units);
+
 #endif

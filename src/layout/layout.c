@@ -82,11 +82,11 @@ void lo_push(lo *L, lo_item it)
     if (it.kind == LO_NEWPAGE) {
         o->pending = 0;
         o->keep = false;
-        RC_PUSH(L->a, *o->items, it);
+        RC_PUSH(L->tmp, *o->items, it);
         return;
     }
     if (it.is_float) { /* out of the flow: leaves spacing and keeps alone */
-        RC_PUSH(L->a, *o->items, it);
+        RC_PUSH(L->tmp, *o->items, it);
         return;
     }
     if (it.kind == LO_SPACE) {
@@ -95,12 +95,12 @@ void lo_push(lo *L, lo_item it)
     }
     if (o->pending > 0) {
         lo_item sp = {.kind = LO_SPACE, .h = o->pending, .brk = !o->keep};
-        RC_PUSH(L->a, *o->items, sp);
+        RC_PUSH(L->tmp, *o->items, sp);
         o->pending = 0;
     }
     if (o->keep) it.brk = false;
     o->keep = false;
-    RC_PUSH(L->a, *o->items, it);
+    RC_PUSH(L->tmp, *o->items, it);
 }
 
 lo_out lo_sub_begin(lo *L, lo_items *into)
@@ -305,6 +305,7 @@ rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fon
                 rc_diag_error(d, ex->v[i].loc, "hyphenation exception '%s' is too long",
                               ex->v[i].s);
     }
+    L->hmemo = rc_hyph_memo_new(a);
     L->nfn = doc->footnotes.n;
     L->fn_by_num = rc_arena_array(a, L->nfn + 1, sizeof *L->fn_by_num);
     L->out.items = &L->items;
@@ -316,10 +317,14 @@ rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fon
         if (d) rc_diag_error(d, none, "layout: the regular font is not loaded");
         return RC_ERR_DATA;
     }
+    L->tmp = rc_arena_new();
+    L->styles = rc_style_set_new(L->tmp);
     walk(L, doc->root);
     lo_paginate(L);
     for (size_t i = 0; i < L->fixups.n; i++)
         lo_draw_toc(L, L->fixups.v[i].it, L->fixups.v[i].page, L->fixups.v[i].top);
+    rc_arena_free(L->tmp);
+    L->tmp = NULL;
     return RC_OK;
 }
 

@@ -101,7 +101,7 @@ void lo_run_text(lo *L, lo_runs *r, const char *s, size_t len, lo_ist st, bool n
                   .link_dest = st.link_dest,
                   .link_uri = st.link_uri,
                   .nobreak = nobreak};
-    RC_PUSH(L->a, *r, run);
+    RC_PUSH(L->tmp, *r, run);
 }
 
 static lo_fn *footnote(lo *L, const rc_node *ref);
@@ -162,7 +162,7 @@ static void inl_one(lo *L, lo_runs *r, const rc_node *n, lo_ist st)
                 struct lo_ref ref = {run.anchor, fn};
                 RC_PUSH(L->a, L->out.refs, ref);
             }
-            RC_PUSH(L->a, *r, run);
+            RC_PUSH(L->tmp, *r, run);
             break;
         }
         case RC_NODE_FOOTNOTE_DEF:
@@ -189,9 +189,12 @@ rc_para *lo_set(lo *L, const lo_runs *r, double width, double leading, rc_para_a
                       .hyphenate = hyph && L->hyph != NULL,
                       .tolerance = 2.0,
                       .exceptions = L->hexc,
-                      .hyphenate_last_resort = al != RC_PARA_JUSTIFY};
+                      .memo = L->hmemo,
+                      .styles = L->styles,
+                      .hyphenate_last_resort = al != RC_PARA_JUSTIFY,
+                      .text_arena = L->a};
     if (width < 120) o.tolerance = 4.0; /* narrow table cells: accept looser lines */
-    return rc_para_set(L->a, r->v, r->n, &o, L->fonts, hyph ? L->hyph : NULL);
+    return rc_para_set(L->tmp, r->v, r->n, &o, L->fonts, hyph ? L->hyph : NULL);
 }
 
 static bool line_has_anchor(const rc_line *ln, const char *anchor)

@@ -78,7 +78,7 @@ static double draw_set(lo *L, lo_pg *pg, const char *text, rc_font_id f, double 
                   .colour = col,
                   .text = text,
                   .len = strlen(text)};
-    RC_PUSH(L->a, r, run);
+    RC_PUSH(L->tmp, r, run);
     rc_para *p = lo_set(L, &r, w, lead, RC_PARA_LEFT, false);
     for (size_t k = 0; p && k < p->nlines; k++, y -= lead)
         rc_para_draw_line(L->a, pg->fg, p, k, x, y);

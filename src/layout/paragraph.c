@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "para_int.h"
+#include "rc/hash.h"
 #include "rc/util.h"
 
 /* TeX's \hyphenpenalty and \exhyphenpenalty, unless the language's rules
@@ -472,6 +473,71 @@ static bool spare_word(const pb *p, size_t w0, size_t w1)
     return false;
 }
 
+/* --- the hyphenation memo ------------------------------------------------- */
+
+typedef struct hword {
+    const char *key; /* NULL: free slot */
+    uint32_t len;
+    uint8_t n;          /* points */
+    const uint8_t *pts; /* byte offsets (a word is at most MAX_HYPH_WORD bytes) */
+} hword;
+
+struct rc_hyph_memo {
+    rc_arena *a;
+    hword *v;
+    size_t cap, n; /* cap a power of two, at most half full */
+};
+
+rc_hyph_memo *rc_hyph_memo_new(rc_arena *a)
+{
+    rc_hyph_memo *m = rc_arena_alloc(a, sizeof *m);
+    m->a = a;
+    return m;
+}
+
+static hword *memo_slot(hword *v, size_t cap, const char *w, size_t len, uint64_t h)
+{
+    for (size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);; i = (i + 1) & (cap - 1))
+        if (!v[i].key || (v[i].len == len && memcmp(v[i].key, w, len) == 0)) return &v[i];
+}
+
+/* The points of word w[0..len) (len <= MAX_HYPH_WORD) as rc_hyph_points
+ * and rc_hyph_exc_apply give them, found once per distinct word. */
+static size_t word_points(const pb *p, const char *w, size_t len, size_t *pts, size_t cap)
+{
+    rc_hyph_memo *m = p->o->memo;
+    hword *e = NULL;
+    if (m) {
+        if (2 * (m->n + 1) > m->cap) {
+            size_t nc = m->cap ? 2 * m->cap : 1024;
+            hword *nv = rc_arena_array(m->a, nc, sizeof *nv);
+            for (size_t i = 0; i < m->cap; i++)
+                if (m->v[i].key)
+                    *memo_slot(nv, nc, m->v[i].key, m->v[i].len,
+                               rc_hash_bytes(m->v[i].key, m->v[i].len, 0)) = m->v[i];
+            m->v = nv;
+            m->cap = nc;
+        }
+        e = memo_slot(m->v, m->cap, w, len, rc_hash_bytes(w, len, 0));
+        if (e->key) {
+            for (size_t k = 0; k < e->n; k++)
+                pts[k] = e->pts[k];
+            return e->n;
+        }
+    }
+    size_t n = rc_hyph_points(p->hyph, w, len, pts, cap);
+    if (n > cap) n = cap;
+    if (p->o->exceptions) n = rc_hyph_exc_apply(p->o->exceptions, w, len, pts, n, cap);
+    if (e) {
+        uint8_t *q = n ? rc_arena_alloc(m->a, n) : NULL;
+        for (size_t k = 0; k < n; k++)
+            q[k] = (uint8_t)pts[k];
+        *e = (hword){rc_arena_strndup(m->a, w, len), (uint32_t)len, (uint8_t)n, q};
+        m->n++;
+    }
+    return n;
+}
+
 /* Emits word tokens [w0, w1) (consecutive T_SEG) with hyphenation points
  * and/or character splitting. */
 static void emit_word(pb *p, size_t w0, size_t w1, bool hyph, bool split_long)
@@ -503,11 +569,7 @@ static void emit_word(pb *p, size_t w0, size_t w1, bool hyph, bool split_long)
                 memcpy(buf + bl, p->runs[t->run].text + t->start, t->end - t->start);
                 bl += t->end - t->start;
             }
-            npts = bl ? rc_hyph_points(p->hyph, buf, bl, pts, sizeof pts / sizeof pts[0]) : 0;
-            if (npts > sizeof pts / sizeof pts[0]) npts = sizeof pts / sizeof pts[0];
-            if (bl && p->o->exceptions)
-                npts = rc_hyph_exc_apply(p->o->exceptions, buf, bl, pts, npts,
-                                         sizeof pts / sizeof pts[0]);
+            npts = bl ? word_points(p, buf, bl, pts, sizeof pts / sizeof pts[0]) : 0;
             w->hdone = true;
             w->hn = (uint8_t)npts;
             w->hoff = (uint32_t)p->hpts.n;
@@ -588,6 +650,58 @@ static void build_items(pb *p, bool hyph, bool split)
     push_item(p, RC_LB_PENALTY, 0, 0, 0, -10000, false, K_PEN_FORCE, last_run);
 }
 
+/* --- the fragments' styles ---------------------------------------------- */
+
+struct rc_style_set {
+    rc_arena *a;
+    rc_frag_style **v;
+    size_t cap, n;             /* cap a power of two, at most half full */
+    const rc_frag_style *last; /* most runs have the style of the one before */
+};
+
+rc_style_set *rc_style_set_new(rc_arena *a)
+{
+    rc_style_set *s = rc_arena_alloc(a, sizeof *s);
+    s->a = a;
+    return s;
+}
+
+static rc_frag_style **style_slot(rc_frag_style **v, size_t cap, const rc_frag_style *k, uint64_t h)
+{
+    for (size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);; i = (i + 1) & (cap - 1))
+        if (!v[i] || memcmp(v[i], k, sizeof *k) == 0) return &v[i];
+}
+
+/* The style of run r, from the set when there is one (else a copy in a). */
+static const rc_frag_style *style_of(rc_arena *a, rc_style_set *set, const rc_run *r)
+{
+    rc_frag_style k;
+    memset(&k, 0, sizeof k); /* the padding too: styles are compared as bytes */
+    k.font = r->font;
+    k.size = r->size;
+    k.rise = r->rise;
+    k.colour = r->colour;
+    k.link_dest = r->link_dest;
+    k.link_uri = r->link_uri;
+    if (!set) return memcpy(rc_arena_alloc(a, sizeof k), &k, sizeof k);
+    if (set->last && memcmp(set->last, &k, sizeof k) == 0) return set->last;
+    if (2 * (set->n + 1) > set->cap) {
+        size_t nc = set->cap ? 2 * set->cap : 64;
+        rc_frag_style **nv = rc_arena_array(set->a, nc, sizeof *nv);
+        for (size_t i = 0; i < set->cap; i++)
+            if (set->v[i])
+                *style_slot(nv, nc, set->v[i], rc_hash_bytes(set->v[i], sizeof k, 0)) = set->v[i];
+        set->v = nv;
+        set->cap = nc;
+    }
+    rc_frag_style **e = style_slot(set->v, set->cap, &k, rc_hash_bytes(&k, sizeof k, 0));
+    if (!*e) {
+        *e = memcpy(rc_arena_alloc(set->a, sizeof k), &k, sizeof k);
+        set->n++;
+    }
+    return set->last = *e;
+}
+
 static size_t run_pass(pb *p, const double widths[2], double tol, double badcap, double *dem)
 {
     rc_lb_params prm = rc_lb_defaults(tol);
@@ -656,7 +770,11 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
             dem = INFINITY;
         }
         para->demerits = dem;
-        rc_para_build_lines(a, para, &pi, p.br.v, nb, runs, o, fonts, widths);
+        const rc_frag_style **st = sgrow(NULL, &(size_t){0}, nruns, sizeof *st);
+        for (size_t r = 0; r < nruns; r++)
+            st[r] = style_of(a, o->styles, &runs[r]);
+        rc_para_build_lines(a, para, &pi, p.br.v, nb, runs, st, o, fonts, widths);
+        free(st);
     }
     free(p.toks.v);
     free(p.it.v);

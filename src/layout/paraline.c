@@ -58,11 +58,12 @@ size_t rc_para_greedy(const para_items *pi, const double widths[2], size_t *brea
 
 static void frag_metrics(const rc_fonts *fonts, const rc_frag *f, double *asc, double *desc)
 {
-    const rc_font *font = fonts->f[f->font] ? fonts->f[f->font] : fonts->f[RC_FONT_REGULAR];
-    double a = font ? rc_font_ascent(font) * f->size / 1000 : 0.8 * f->size;
-    double d = font ? -rc_font_descent(font) * f->size / 1000 : 0.2 * f->size;
-    if (a + f->rise > *asc) *asc = a + f->rise;
-    if (d - f->rise > *desc) *desc = d - f->rise;
+    const rc_frag_style *r = f->style;
+    const rc_font *font = fonts->f[r->font] ? fonts->f[r->font] : fonts->f[RC_FONT_REGULAR];
+    double a = font ? rc_font_ascent(font) * r->size / 1000 : 0.8 * r->size;
+    double d = font ? -rc_font_descent(font) * r->size / 1000 : 0.2 * r->size;
+    if (a + r->rise > *asc) *asc = a + r->rise;
+    if (d - r->rise > *desc) *desc = d - r->rise;
 }
 
 /* Whether the run's byte at end is a space (see rc_frag.space_next). */
@@ -71,19 +72,15 @@ static bool space_next(const rc_run *run, size_t end)
     return run->text && end < run->len && run->text[end] == ' ';
 }
 
-static rc_frag make_frag(const rc_run *run, const meta *m, double x, double w)
+static rc_frag make_frag(const rc_run *run, const rc_frag_style *style, const meta *m, double x,
+                         double w)
 {
     rc_frag f = {0};
-    f.font = run->font;
-    f.size = run->size;
-    f.rise = run->rise;
-    f.colour = run->colour;
+    f.style = style;
     f.x = x;
     f.width = w;
     f.text = run->text ? run->text + m->start : "";
     f.len = m->end - m->start;
-    f.link_dest = run->link_dest;
-    f.link_uri = run->link_uri;
     f.anchor = m->anchor;
     f.space_next = space_next(run, m->end);
     return f;
@@ -91,7 +88,8 @@ static rc_frag make_frag(const rc_run *run, const meta *m, double x, double w)
 
 /* Sets one line of items [s, b) broken at b. */
 static void set_line(rc_arena *a, rc_para *p, rc_line *ln, const para_items *pi, size_t s, size_t b,
-                     const rc_run *runs, const rc_para_opts *o, const rc_fonts *fonts, double w,
+                     const rc_run *runs, const rc_frag_style *const *styles,
+                     const rc_para_opts *o, const rc_fonts *fonts, double w,
                      double indent)
 {
     double len = 0, st = 0, sh = 0, fil = 0, rcap = INFINITY;
@@ -140,7 +138,7 @@ static void set_line(rc_arena *a, rc_para *p, rc_line *ln, const para_items *pi,
                 if (!cur->anchor) cur->anchor = m->anchor;
             } else {
                 cur = &ln->frags[ln->nfrags++];
-                *cur = make_frag(&runs[m->run], m, x, it->width);
+                *cur = make_frag(&runs[m->run], styles[m->run], m, x, it->width);
                 cur_run = m->run;
             }
             cur_end = m->end;
@@ -155,7 +153,7 @@ static void set_line(rc_arena *a, rc_para *p, rc_line *ln, const para_items *pi,
     ln->space_end = b < pi->n && pi->it[b].type == RC_LB_GLUE;
     if (hyph && ln->nfrags) {
         rc_frag *f = &ln->frags[ln->nfrags - 1];
-        char *t = rc_arena_alloc(a, f->len + 2);
+        char *t = rc_arena_alloc(o->text_arena ? o->text_arena : a, f->len + 2);
         memcpy(t, f->text, f->len);
         t[f->len] = '-';
         f->text = t;
@@ -176,14 +174,15 @@ static void set_line(rc_arena *a, rc_para *p, rc_line *ln, const para_items *pi,
         frag_metrics(fonts, &ln->frags[k], &ln->ascent, &ln->descent);
     }
     if (ln->nfrags == 0 && b < pi->n) {
-        rc_frag f0 = make_frag(&runs[pi->m[b].run], &pi->m[b], 0, 0);
+        rc_frag f0 = make_frag(&runs[pi->m[b].run], styles[pi->m[b].run], &pi->m[b], 0, 0);
         frag_metrics(fonts, &f0, &ln->ascent, &ln->descent);
     }
     if (len - sh > w + 0.01) p->overfull = true;
 }
 
 void rc_para_build_lines(rc_arena *a, rc_para *p, const para_items *pi, const size_t *breaks,
-                         size_t nbreaks, const rc_run *runs, const rc_para_opts *o,
+                         size_t nbreaks, const rc_run *runs, const rc_frag_style *const *styles,
+                         const rc_para_opts *o,
                          const rc_fonts *fonts, const double widths[2])
 {
     p->lines = rc_arena_array(a, nbreaks ? nbreaks : 1, sizeof *p->lines);
@@ -193,7 +192,7 @@ void rc_para_build_lines(rc_arena *a, rc_para *p, const para_items *pi, const si
         while (s < b && pi->it[s].type != RC_LB_BOX)
             s++;
         rc_line *ln = &p->lines[p->nlines++];
-        set_line(a, p, ln, pi, s, b, runs, o, fonts, widths[k == 0 ? 0 : 1],
+        set_line(a, p, ln, pi, s, b, runs, styles, o, fonts, widths[k == 0 ? 0 : 1],
                  k == 0 ? o->first_indent : o->left_indent);
         s = b + 1;
     }
@@ -201,10 +200,11 @@ void rc_para_build_lines(rc_arena *a, rc_para *p, const para_items *pi, const si
 
 static bool same_link(const rc_frag *x, const rc_frag *y)
 {
-    bool d = x->link_dest == y->link_dest ||
-             (x->link_dest && y->link_dest && strcmp(x->link_dest, y->link_dest) == 0);
-    bool u = x->link_uri == y->link_uri ||
-             (x->link_uri && y->link_uri && strcmp(x->link_uri, y->link_uri) == 0);
+    const rc_frag_style *a = x->style, *b = y->style;
+    bool d = a->link_dest == b->link_dest ||
+             (a->link_dest && b->link_dest && strcmp(a->link_dest, b->link_dest) == 0);
+    bool u = a->link_uri == b->link_uri ||
+             (a->link_uri && b->link_uri && strcmp(a->link_uri, b->link_uri) == 0);
     return d && u;
 }
 
@@ -273,11 +273,11 @@ void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i,
     for (size_t k = 0; k < ln->nfrags;) {
         const rc_frag *f = &ln->frags[k];
         size_t e = k;
-        if (f->link_dest || f->link_uri)
+        if (f->style->link_dest || f->style->link_uri)
             while (e + 1 < ln->nfrags && same_link(f, &ln->frags[e + 1]))
                 e++;
         /* a link run: one Link element holding its words and its annotation */
-        bool link = (f->link_dest || f->link_uri) && outer && l->tags;
+        bool link = (f->style->link_dest || f->style->link_uri) && outer && l->tags;
         if (link) l->tag = rc_tag_add(a, l->tags, (rc_tag *)outer, RC_TAG_LINK);
         for (size_t q = k; q <= e; q++) {
             const rc_frag *h = &ln->frags[q];
@@ -287,15 +287,17 @@ void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i,
                 /* the word (and the space after it, when the source has one
                  * there) lives as long as the page's list: referenced */
                 const char *t = sp ? with_space(a, h) : h->text;
-                rc_draw_op *op = rc_draw_text_ref(a, l, h->font, h->size, x + h->x,
-                                                  y + h->rise, t, h->len + sp, h->colour);
+                const rc_frag_style *hs = h->style;
+                rc_draw_op *op = rc_draw_text_ref(a, l, hs->font, hs->size, x + h->x, y + hs->rise,
+                                                  t, h->len + sp, hs->colour);
                 mark_hyphenation(a, p, i, op, h, q == lastk);
             }
         }
-        if (f->link_dest || f->link_uri) {
+        if (f->style->link_dest || f->style->link_uri) {
             const rc_frag *g = &ln->frags[e];
             rc_draw_op *op = rc_draw_link(a, l, x + f->x, y - ln->descent, g->x + g->width - f->x,
-                                          ln->ascent + ln->descent, f->link_dest, f->link_uri);
+                                          ln->ascent + ln->descent, f->style->link_dest,
+                                          f->style->link_uri);
             /* the visible words, for the annotation's /Contents */
             size_t n = 0;
             for (size_t q = k; q <= e; q++)

@@ -124,7 +124,7 @@ static double check_para(const rc_para *p, const rc_para_opts *o)
                 const rc_frag *g = &ln->frags[k - 1];
                 double gap = f->x - (g->x + g->width);
                 assert_true(gap >= -1e-6);
-                if (gap / f->size > line_gap) line_gap = gap / f->size;
+                if (gap / f->style->size > line_gap) line_gap = gap / f->style->size;
             }
         }
         const rc_frag *last = &ln->frags[ln->nfrags - 1];
@@ -177,6 +177,36 @@ static void test_narrow_columns_cap(void **state)
         assert_true(check_para(p, &o) <= 0.6 + 1e-9);
     }
     assert_true(hyphenated);
+}
+
+/* The hyphenation memo (rc_para_opts.memo) gives the very breaks libhyphen
+ * gives: every line of every width the same, on the first lookup of a word
+ * and on the later ones. */
+static void test_hyphenation_memo(void **state)
+{
+    fx *f = *state;
+    rc_run r = run(TEXT, RC_FONT_REGULAR);
+    rc_hyph_memo *memo = rc_hyph_memo_new(f->a);
+    size_t hyphens = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (double w = 60; w <= 240; w += 11) {
+            rc_para_opts o = opts(w, RC_PARA_JUSTIFY, true), om = o;
+            om.memo = memo;
+            rc_para *p = rc_para_set(f->a, &r, 1, &o, &f->fonts, f->hyph);
+            rc_para *q = rc_para_set(f->a, &r, 1, &om, &f->fonts, f->hyph);
+            assert_int_equal(p->nlines, q->nlines);
+            for (size_t i = 0; i < p->nlines; i++) {
+                const rc_line *a = &p->lines[i], *b = &q->lines[i];
+                assert_int_equal(a->nfrags, b->nfrags);
+                assert_int_equal(a->hyphenated, b->hyphenated);
+                hyphens += a->hyphenated;
+                const rc_frag *x = &a->frags[a->nfrags - 1], *y = &b->frags[b->nfrags - 1];
+                assert_int_equal(x->len, y->len);
+                assert_memory_equal(x->text, y->text, x->len);
+                assert_true(x->x == y->x && x->width == y->width);
+            }
+        }
+    assert_true(hyphens > 10); /* the narrow widths do hyphenate */
 }
 
 static void test_hyphenation_switch(void **state)
@@ -285,7 +315,7 @@ static void test_styled_word_and_nbsp(void **state)
     /* The spec|ialisation of Figure 6 is shown. */
     assert_int_equal(ln->nfrags, 8);
     assert_int_equal(ln->frags[1].len, 4);
-    assert_int_equal(ln->frags[2].font, RC_FONT_BOLD);
+    assert_int_equal(ln->frags[2].style->font, RC_FONT_BOLD);
     assert_near(ln->frags[2].x, ln->frags[1].x + ln->frags[1].width, 1e-9);
     double want = rc_font_text_width(f->fonts.f[RC_FONT_BOLD], "ialisation", 10, 10);
     assert_near(ln->frags[2].width, want, 1e-9);
@@ -396,7 +426,7 @@ static void test_word_with_footnote_mark(void **state)
     const rc_line *last = &p->lines[p->nlines - 1];
     const rc_frag *mark = &last->frags[last->nfrags - 1];
     assert_int_equal(mark->len, 2);
-    assert_near(mark->rise, 3.6, 1e-12);
+    assert_near(mark->style->rise, 3.6, 1e-12);
     assert_string_equal(mark->anchor, "fnref-12");
     assert_true(last->ascent >= 0.987 * 6.5 + 3.6 - 1e-9);
     const rc_frag *prev = &last->frags[last->nfrags - 2];
@@ -519,6 +549,7 @@ int main(void)
         cmocka_unit_test(test_indents_links_draw),
         cmocka_unit_test(test_word_with_footnote_mark),
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_hyphenation_memo),
         cmocka_unit_test(test_names_and_ragged_spared),
         cmocka_unit_test(test_speed),
     };

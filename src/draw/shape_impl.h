@@ -1,0 +1,135 @@
+/* shape_impl: the shaper's state and the helpers shared by shape.c
+ * (pairs, widths, the shown text) and shape_lig.c (ligatures). Internal
+ * to those two files. */
+#ifndef RC_SHAPE_IMPL_H
+#define RC_SHAPE_IMPL_H
+
+#include <string.h>
+
+#include "rc/hash.h"
+#include "shape_int.h"
+
+/* A kerning pair: two code points and the change HarfBuzz makes to the
+ * first one's advance when the second follows it, in 1/1000 em. */
+typedef struct pair {
+    uint64_t key; /* cp1 << 32 | cp2, + 1 so that 0 marks a free slot */
+    float kern;
+} pair;
+
+/* A measured string: most words repeat, and a hash of their bytes is
+ * cheaper than decoding them and looking up each pair again. */
+typedef struct word {
+    const char *key; /* NULL: free slot */
+    uint32_t len;
+    float width; /* 1/1000 em */
+} word;
+
+/* A string as shown (rc_shaper_run): its per-byte kerning and ligature
+ * codes, found once per distinct string. The PDF back end asks for every
+ * word it draws (twice: once to collect the glyphs, once to show them), and
+ * decoding the word and looking up each of its pairs again cost more than
+ * the rest of drawing the text (390 M instructions at 1,000 pages). */
+typedef struct shown {
+    word w;             /* key and length (width unused) */
+    const float *kern;  /* NULL: no kerning */
+    const uint8_t *lig; /* NULL: no ligature */
+} shown;
+
+/* A string shaped whole with 'liga' on (text with a ligature candidate
+ * pair): per-byte kerning and codes, NULL lig when it set no ligature (the
+ * pair tables then answer). */
+typedef struct full {
+    word w;      /* key, length and width, as in the word cache */
+    float *kern; /* per byte, as rc_shaper_kerning */
+    uint8_t *lig; /* per byte, as rc_shaper_run; NULL: no ligature */
+} full;
+
+struct rc_shaper {
+    rc_arena *a;
+    word *words;
+    size_t wcap, nwords; /* wcap a power of two */
+    hb_face_t *face;
+    hb_font_t *font;
+    hb_buffer_t *buf;
+    hb_shape_plan_t *plan; /* made once: planning is most of a short word's cost */
+    rc_kern_table *kt;     /* the plan's pair kerning from GPOS (NULL: shape each pair) */
+    hb_segment_properties_t props;
+    double scale; /* font units -> 1/1000 em */
+    pair *pairs;
+    size_t cap, n;  /* cap a power of two */
+    float *scratch; /* rc_shaper_kerning's result */
+    size_t nscratch;
+    uint32_t *cps; /* decoded text, with byte offsets */
+    size_t *offs;
+    size_t ncps, ncount; /* capacity, characters decoded */
+    /* ligatures (NULL lplan: the font has no 'liga' lookups) */
+    hb_shape_plan_t *lplan;
+    hb_set_t *lin;                        /* input glyphs of the 'liga' lookups */
+    hb_set_t *lpairs;                     /* ... pairs of them substituted (g1 << 16 | g2) */
+    bool afirst[128];                     /* ASCII characters first in such a pair */
+    uint8_t *apair;                       /* ASCII pairs: 0 not known, 1 no, 2 a pair */
+    uint8_t *lknown, *lcand;              /* per BMP code point: classified, an input */
+    uint16_t ligg[RC_SHAPE_MAXLIG + 1];   /* code -> ligature glyph (ascending), 0 unused */
+    const char *ligtext[RC_SHAPE_MAXLIG + 1]; /* code -> the characters it stood for */
+    unsigned nligg;
+    full *fulls;
+    size_t fcap, nfulls;
+    shown *shown;
+    size_t scap, nshown;
+    struct lrun *runs; /* ligature runs set so far (resolve_run) */
+    size_t nruns, rcap;
+    struct rglyph *units; /* shape_full's glyphs, and their first characters */
+    size_t *ustart, nunits;
+};
+
+/* The features of both shaping plans: every substitution and mark feature
+ * off, kerning on, and standard ligatures as the plan says. */
+#define RC_FEAT(a, b, c, d, on) {HB_TAG(a, b, c, d), on, 0, (unsigned)-1}
+#define RC_FEATS(liga)                                                                            \
+    {RC_FEAT('l', 'i', 'g', 'a', liga), RC_FEAT('c', 'l', 'i', 'g', 0),                          \
+     RC_FEAT('c', 'a', 'l', 't', 0),    RC_FEAT('c', 'c', 'm', 'p', 0),                          \
+     RC_FEAT('l', 'o', 'c', 'l', 0),    RC_FEAT('r', 'l', 'i', 'g', 0),                          \
+     RC_FEAT('r', 'c', 'l', 't', 0),    RC_FEAT('m', 'a', 'r', 'k', 0),                          \
+     RC_FEAT('m', 'k', 'm', 'k', 0),    RC_FEAT('k', 'e', 'r', 'n', 1)}
+
+static uint64_t pkey(uint32_t a, uint32_t b)
+{
+    return ((uint64_t)a << 32 | b) + 1;
+}
+
+/* Shared by shape.c and shape_lig.c (see there). */
+pair *rc_shape_pair_slot(pair *v, size_t cap, uint64_t key);
+void rc_shape_put_pair(rc_shaper *s, uint32_t a, uint32_t b, float kern);
+size_t rc_shape_decode(rc_shaper *s, const char *p, size_t n);
+void rc_shape_learn(rc_shaper *s, const char *p, size_t n, size_t c0, size_t c1,
+                    double (*adv_of)(const void *, uint32_t), const void *font);
+bool rc_shape_read_pair(rc_shaper *s, uint32_t a, uint32_t b,
+                        double (*adv_of)(const void *, uint32_t), const void *font);
+word *rc_shape_slot_in(void *v, size_t size, size_t cap, const char *p, size_t n, uint64_t h);
+/* shape_lig.c: the font's ligatures (NULL lplan: none), and the whole
+ * shaping of a string that sets one (NULL otherwise; e receives a short
+ * string's result) */
+void rc_shape_setup_ligatures(rc_shaper *s);
+const full *rc_shape_lig_word(rc_shaper *s, const char *p, size_t n,
+                              double (*adv_of)(const void *, uint32_t), const void *font, full *e);
+
+/* Makes room for one more entry in a table of *cap entries holding *used
+ * (kept at most half full), moving the entries into a table twice the size
+ * (first entries when there is none yet). Inlined: there mostly is room. */
+static inline __attribute__((always_inline)) void *
+table_grow(rc_arena *a, void *v, size_t *cap, size_t used, size_t size, size_t first)
+{
+    if (2 * (used + 1) <= *cap) return v;
+    size_t nc = *cap ? 2 * *cap : first;
+    char *nv = rc_arena_array(a, nc, size);
+    for (size_t i = 0; i < *cap; i++) {
+        const word *e = (const word *)(const void *)((const char *)v + i * size);
+        if (e->key)
+            memcpy(rc_shape_slot_in(nv, size, nc, e->key, e->len, rc_hash_bytes(e->key, e->len, 0)),
+                   e, size);
+    }
+    *cap = nc;
+    return nv;
+}
+
+#endif

@@ -1,0 +1,356 @@
+/* shape_lig: standard ligatures (see shape.c at the top): which pairs of
+ * characters may start one, the runs of such characters shaped once each
+ * with 'liga' on, and the codes the PDF shows ligature glyphs by. */
+#include "shape_impl.h"
+
+#include <hb-ot.h>
+
+/* The same with standard ligatures on (text with a candidate pair). */
+static const hb_feature_t lfeats[] = RC_FEATS(1);
+#define NLFEATS (sizeof lfeats / sizeof lfeats[0])
+
+/* The font's 'liga' lookups (any script, any language): their input
+ * glyphs, which make a pair of characters a ligature candidate, and their
+ * output glyphs, which get the codes 1..RC_SHAPE_MAXLIG by ascending glyph
+ * id. A font without them, or whose ligatures are not plain glyph
+ * substitutions, leaves ligatures off. */
+void rc_shape_setup_ligatures(rc_shaper *s)
+{
+    hb_tag_t want[] = {HB_TAG('l', 'i', 'g', 'a'), HB_TAG_NONE};
+    hb_set_t *lookups = hb_set_create(), *in = hb_set_create(), *out = hb_set_create();
+    hb_ot_layout_collect_lookups(s->face, HB_OT_TAG_GSUB, NULL, NULL, want, lookups);
+    for (hb_codepoint_t l = HB_SET_VALUE_INVALID; hb_set_next(lookups, &l);)
+        hb_ot_layout_lookup_collect_glyphs(s->face, HB_OT_TAG_GSUB, l, NULL, in, NULL, out);
+    for (hb_codepoint_t g = HB_SET_VALUE_INVALID;
+         s->nligg < RC_SHAPE_MAXLIG && hb_set_next(out, &g);)
+        if (g > 0 && g <= 0xFFFF) s->ligg[++s->nligg] = (uint16_t)g;
+    hb_set_destroy(out);
+    if (s->nligg == 0 || hb_set_is_empty(in)) {
+        hb_set_destroy(lookups);
+        hb_set_destroy(in);
+        s->nligg = 0;
+        return;
+    }
+    /* the pairs of input glyphs that some lookup substitutes: a ligature of
+     * three characters is found through its first two (ff -> ffi), and
+     * pairs like "il" (both inputs, no ligature) are not shaped whole */
+    hb_codepoint_t gl[64];
+    unsigned ng = 0;
+    for (hb_codepoint_t g = HB_SET_VALUE_INVALID; ng < 64 && hb_set_next(in, &g);)
+        gl[ng++] = g;
+    s->lpairs = hb_set_create();
+    for (hb_codepoint_t l = HB_SET_VALUE_INVALID; hb_set_get_population(in) <= 64 &&
+                                                  hb_set_next(lookups, &l);)
+        for (unsigned x = 0; x < ng; x++)
+            for (unsigned y = 0; y < ng; y++) {
+                hb_codepoint_t two[2] = {gl[x], gl[y]};
+                if (hb_ot_layout_lookup_would_substitute(s->face, l, two, 2, true))
+                    hb_set_add(s->lpairs, gl[x] << 16 | gl[y]);
+            }
+    if (hb_set_get_population(in) > 64) { /* too many to pair: every pair of inputs */
+        hb_set_destroy(s->lpairs);
+        s->lpairs = NULL;
+    }
+    /* printable ASCII characters that may start a ligature: text without
+     * them (most words) is passed over without decoding */
+    for (uint32_t c = 0x20; c < 0x7F; c++) {
+        hb_codepoint_t g = 0;
+        if (!hb_font_get_nominal_glyph(s->font, c, &g) || !hb_set_has(in, g)) continue;
+        bool first = !s->lpairs;
+        for (hb_codepoint_t q = HB_SET_VALUE_INVALID; !first && hb_set_next(s->lpairs, &q);)
+            first = q >> 16 == g;
+        s->afirst[c] = first;
+    }
+    hb_set_destroy(lookups);
+    s->lin = in;
+    s->lplan = hb_shape_plan_create(s->face, &s->props, lfeats, NLFEATS, NULL);
+    s->lknown = rc_arena_alloc(s->a, 0x10000 / 8);
+    s->apair = rc_arena_alloc(s->a, 128 * 128);
+    s->lcand = rc_arena_alloc(s->a, 0x10000 / 8);
+}
+
+/* --- ligatures ------------------------------------------------------------ */
+
+/* Whether code point cp is an input glyph of a 'liga' lookup (classified
+ * once per code point). */
+static bool lig_input(rc_shaper *s, uint32_t cp)
+{
+    if (cp > 0xFFFF) return false;
+    uint8_t bit = (uint8_t)(1u << (cp & 7));
+    if (!(s->lknown[cp >> 3] & bit)) {
+        hb_codepoint_t g = 0;
+        s->lknown[cp >> 3] |= bit;
+        if (hb_font_get_nominal_glyph(s->font, cp, &g) && hb_set_has(s->lin, g))
+            s->lcand[cp >> 3] |= bit;
+    }
+    return (s->lcand[cp >> 3] & bit) != 0;
+}
+
+/* Whether the characters a, b start or continue a ligature (a pair of
+ * input glyphs that some 'liga' lookup substitutes). */
+static bool lig_pair(rc_shaper *s, uint32_t a, uint32_t b)
+{
+    if (!lig_input(s, a) || !lig_input(s, b)) return false;
+    if (!s->lpairs) return true;
+    if (a < 0x80 && !s->afirst[a]) return false;
+    uint8_t *known = a < 0x80 && b < 0x80 ? &s->apair[a << 7 | b] : NULL; /* 1 no, 2 yes */
+    if (known && *known) return *known == 2;
+    hb_codepoint_t ga = 0, gb = 0;
+    hb_font_get_nominal_glyph(s->font, a, &ga);
+    hb_font_get_nominal_glyph(s->font, b, &gb);
+    bool yes = hb_set_has(s->lpairs, ga << 16 | gb);
+    if (known) *known = yes ? 2 : 1;
+    return yes;
+}
+
+/* Whether p[0..n) may form a ligature: two adjacent characters that are
+ * both ligature inputs. Decodes p into s->cps. */
+static bool candidate(rc_shaper *s, const char *p, size_t n)
+{
+    if (!s->lplan || n < 2) return false;
+    size_t i = 0;
+    while (i < n && (unsigned char)p[i] < 0x80 && !s->afirst[(unsigned char)p[i]])
+        i++;
+    if (i == n) return false;
+    size_t m = rc_shape_decode(s, p, n);
+    bool prev = false;
+    for (size_t k = 0; k < m; k++) {
+        bool in = lig_input(s, s->cps[k]);
+        if (in && prev && lig_pair(s, s->cps[k - 1], s->cps[k])) return true;
+        prev = in;
+    }
+    return false;
+}
+
+/* The code of ligature glyph g standing for text t[0..n): its rank among
+ * the font's ligature glyphs; -1 when it has none, or when it was seen
+ * standing for other characters (one code has one ToUnicode entry). */
+static int lig_code(rc_shaper *s, hb_codepoint_t g, const char *t, size_t n)
+{
+    for (unsigned c = 1; c <= s->nligg; c++) {
+        if (s->ligg[c] != g) continue;
+        if (!s->ligtext[c]) s->ligtext[c] = rc_arena_strndup(s->a, t, n);
+        return strlen(s->ligtext[c]) == n && memcmp(s->ligtext[c], t, n) == 0 ? (int)c : -1;
+    }
+    return -1;
+}
+
+/* Shapes t[0..n) with 'liga' on; the glyph count. */
+static unsigned shape_liga(rc_shaper *s, const char *t, size_t n)
+{
+    hb_buffer_clear_contents(s->buf);
+    hb_buffer_add_utf8(s->buf, t, (int)n, 0, (int)n);
+    hb_buffer_set_segment_properties(s->buf, &s->props);
+    hb_buffer_set_cluster_level(s->buf, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+    hb_shape_plan_execute(s->lplan, s->font, s->buf, lfeats, NLFEATS);
+    return hb_buffer_get_length(s->buf);
+}
+
+/* A run of characters linked by ligature pairs ("ffi"), set once per
+ * distinct run: its glyphs, each standing for nch characters, with the
+ * ligature code (0: the character's own glyph) and nominal advance. */
+typedef struct rglyph {
+    uint32_t id; /* pair-table id: the code point, or LIGID + glyph */
+    uint16_t gid;
+    uint8_t nch, code;
+    float adv;
+} rglyph;
+
+typedef struct lrun {
+    const char *key;
+    uint32_t len;
+    unsigned ng; /* 0: the run cannot be shown with ligatures */
+    rglyph *g;
+} lrun;
+
+#define LIGID 0x110000u /* above every code point */
+
+static const lrun *resolve_run(rc_shaper *s, const char *t, size_t n, const uint32_t *cps,
+                               const size_t *offs, size_t nch,
+                               double (*adv_of)(const void *, uint32_t), const void *font)
+{
+    for (size_t i = 0; i < s->nruns; i++)
+        if (s->runs[i].len == n && memcmp(s->runs[i].key, t, n) == 0) return &s->runs[i];
+    if (s->nruns == s->rcap) {
+        size_t nc = s->rcap ? 2 * s->rcap : 32;
+        s->runs = rc_arena_grow(s->a, s->runs, s->nruns, nc, sizeof *s->runs);
+        s->rcap = nc;
+    }
+    lrun *r = &s->runs[s->nruns++];
+    r->key = rc_arena_strndup(s->a, t, n);
+    r->len = (uint32_t)n;
+    unsigned ng = shape_liga(s, t, n);
+    const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(s->buf, NULL);
+    r->g = rc_arena_array(s->a, ng ? ng : 1, sizeof *r->g);
+    size_t c = 0;
+    for (unsigned g = 0; g < ng; g++) {
+        size_t b0 = gi[g].cluster, b1 = g + 1 < ng ? gi[g + 1].cluster : n, c1 = c;
+        if (c >= nch || b0 != offs[c] - offs[0] || b1 <= b0 || b1 > n) return r; /* ng 0 */
+        while (c1 < nch && offs[c1] - offs[0] < b1)
+            c1++;
+        rglyph *o = &r->g[g];
+        o->gid = (uint16_t)gi[g].codepoint;
+        o->nch = (uint8_t)(c1 - c > 255 ? 255 : c1 - c);
+        if (c1 - c == 1) {
+            hb_codepoint_t want = 0;
+            hb_font_get_nominal_glyph(s->font, cps[c], &want);
+            if (want != gi[g].codepoint) return r;
+            o->id = cps[c];
+            o->adv = (float)adv_of(font, cps[c]);
+        } else {
+            int code = lig_code(s, gi[g].codepoint, t + b0, b1 - b0);
+            if (code <= 0 || c1 - c > 255) return r;
+            o->code = (uint8_t)code;
+            o->id = LIGID + gi[g].codepoint;
+            o->adv = (float)(hb_font_get_glyph_h_advance(s->font, gi[g].codepoint) * s->scale);
+        }
+        c = c1;
+    }
+    if (c == nch) r->ng = ng;
+    return r;
+}
+
+/* The kerning after glyph a when glyph b follows, one of them a ligature
+ * (ta, tb: their characters): shaped once per pair, as a pair of glyphs
+ * with 'liga' on, and kept in the pair table. */
+static float lig_kern(rc_shaper *s, const rglyph *a, const char *ta, size_t na, const rglyph *b,
+                      const char *tb, size_t nb)
+{
+    pair *e = rc_shape_pair_slot(s->pairs, s->cap, pkey(a->id, b->id));
+    if (e->key) return e->kern;
+    float d = 0;
+    char t[64];
+    if (na + nb <= sizeof t) {
+        memcpy(t, ta, na);
+        memcpy(t + na, tb, nb);
+        unsigned ng = shape_liga(s, t, na + nb);
+        const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(s->buf, NULL);
+        const hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(s->buf, NULL);
+        if (ng == 2 && gi[0].codepoint == a->gid && gi[1].codepoint == b->gid &&
+            gi[1].cluster == na) {
+            d = (float)(gp[0].x_advance * s->scale - a->adv);
+            if (d > -0.01f && d < 0.01f) d = 0;
+        }
+    }
+    rc_shape_put_pair(s, a->id, b->id, d);
+    return d;
+}
+
+/* Sets p[0..n) with ligatures into e: the characters outside ligature
+ * runs are glyphs of their own, the runs ("ffi") are set as HarfBuzz sets
+ * them alone (once per distinct run), and the kerning between neighbours
+ * comes from the pair table (pairs with a ligature learnt by shaping the
+ * two). A ligature glyph is shown by its code at the first character's
+ * byte, the others hidden; every glyph's kerning goes to its last
+ * character. A run that is not one glyph per character or ligature
+ * leaves e->lig NULL and the text is set without ligatures. HarfBuzz is
+ * called per distinct run and pair, not per word: shaping every word with
+ * ligatures cost ~50k instructions each. */
+static void shape_full(rc_shaper *s, const char *p, size_t n,
+                       double (*adv_of)(const void *, uint32_t), const void *font, full *e)
+{
+    size_t m = rc_shape_decode(s, p, n);
+    if (m > s->nunits) {
+        s->nunits = 2 * m;
+        s->units = rc_arena_array(s->a, s->nunits, sizeof *s->units);
+        s->ustart = rc_arena_array(s->a, s->nunits, sizeof *s->ustart);
+    }
+    size_t nu = 0;
+    for (size_t i = 0; i < m;) {
+        size_t j = i;
+        while (j + 1 < m && lig_pair(s, s->cps[j], s->cps[j + 1]))
+            j++;
+        if (j == i) {
+            hb_codepoint_t g = 0;
+            hb_font_get_nominal_glyph(s->font, s->cps[i], &g);
+            rglyph u = {s->cps[i], (uint16_t)g, 1, 0, (float)adv_of(font, s->cps[i])};
+            s->units[nu] = u;
+            s->ustart[nu++] = i++;
+            continue;
+        }
+        size_t b0 = s->offs[i], b1 = j + 1 < m ? s->offs[j + 1] : n;
+        const lrun *r = resolve_run(s, p + b0, b1 - b0, s->cps + i, s->offs + i, j + 1 - i,
+                                    adv_of, font);
+        if (!r->ng) {
+            e->lig = NULL;
+            e->kern = NULL;
+            e->w.width = 0;
+            return;
+        }
+        for (unsigned g = 0; g < r->ng; g++) {
+            s->units[nu] = r->g[g];
+            s->ustart[nu++] = i;
+            i += r->g[g].nch;
+        }
+    }
+    float *kern = rc_arena_array(s->a, n, sizeof *kern);
+    uint8_t *lig = rc_arena_alloc(s->a, n);
+    bool any = false;
+    double w = 0;
+    for (size_t k = 0; k < nu; k++) {
+        const rglyph *u = &s->units[k];
+        size_t c0 = s->ustart[k], c1 = c0 + u->nch;
+        size_t b0 = s->offs[c0], b1 = c1 < m ? s->offs[c1] : n;
+        float d = 0;
+        if (k + 1 < nu) {
+            const rglyph *v = &s->units[k + 1];
+            size_t e1 = c1 + v->nch < m ? s->offs[c1 + v->nch] : n;
+            if (u->code || v->code) {
+                d = lig_kern(s, u, p + b0, b1 - b0, v, p + b1, e1 - b1);
+            } else {
+                const pair *q = rc_shape_pair_slot(s->pairs, s->cap, pkey(u->id, v->id));
+                if (!q->key && !rc_shape_read_pair(s, u->id, v->id, adv_of, font))
+                    rc_shape_learn(s, p, n, c0, c0 + 1, adv_of, font);
+                d = rc_shape_pair_slot(s->pairs, s->cap, pkey(u->id, v->id))->kern;
+            }
+        }
+        if (u->code) {
+            lig[b0] = u->code;
+            for (size_t c = c0 + 1; c < c1; c++)
+                lig[s->offs[c]] = RC_SHAPE_HIDDEN;
+            any = true;
+        }
+        kern[s->offs[c1 - 1]] = d;
+        w += u->adv + d;
+    }
+    e->w.width = (float)w;
+    e->kern = kern;
+    e->lig = any ? lig : NULL;
+}
+
+/* The whole shaping of p[0..n) when it sets a ligature, else NULL. The
+ * callers cache strings of up to 64 bytes (the word and shown caches);
+ * longer ones are kept here with their verdict (none repeat often, but
+ * shape_full's arrays are not made twice). e is where a short string's
+ * result goes. */
+const full *rc_shape_lig_word(rc_shaper *s, const char *p, size_t n,
+                            double (*adv_of)(const void *, uint32_t), const void *font, full *e)
+{
+    if (!s->lplan || n < 2 || n > INT32_MAX) return NULL;
+    size_t b = 0; /* ASCII text without a ligature's first character: none */
+    while (b < n && (unsigned char)p[b] < 0x80 && !s->afirst[(unsigned char)p[b]])
+        b++;
+    if (b == n) return NULL;
+    if (n <= 64) {
+        e->lig = NULL;
+        if (candidate(s, p, n)) shape_full(s, p, n, adv_of, font, e);
+        return e->lig ? e : NULL;
+    }
+    s->fulls = table_grow(s->a, s->fulls, &s->fcap, s->nfulls, sizeof *s->fulls, 64);
+    e = (full *)rc_shape_slot_in(s->fulls, sizeof *s->fulls, s->fcap, p, n, rc_hash_bytes(p, n, 0));
+    if (!e->w.key) {
+        if (candidate(s, p, n)) shape_full(s, p, n, adv_of, font, e);
+        e->w.key = rc_arena_strndup(s->a, p, n);
+        e->w.len = (uint32_t)n;
+        s->nfulls++;
+    }
+    return e->lig ? e : NULL;
+}
+
+bool rc_shaper_ligature(const rc_shaper *s, unsigned code, uint16_t *glyph, const char **text)
+{
+    if (code == 0 || code > s->nligg || !s->ligtext[code]) return false;
+    *glyph = s->ligg[code];
+    *text = s->ligtext[code];
+    return true;
+}
