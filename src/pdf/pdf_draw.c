@@ -696,17 +696,23 @@ bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
 {
     if (!d || !d->stream || d->stream->type != HPDF_STREAM_MEMORY)
         return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
-    if (!p->lc && !(p->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL)))
-        return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
-    size_t bound = libdeflate_zlib_compress_bound(p->lc, n);
-    if (bound > p->zcap) {
-        p->zcap = bound * 2;
-        p->zs = rc_arena_alloc(p->a, p->zcap);
+    size_t out = 0;
+    const unsigned char *z = rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, data, n, &out);
+    if (!z) {
+        if (!p->lc && !(p->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL)))
+            return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+        size_t bound = libdeflate_zlib_compress_bound(p->lc, n);
+        if (bound > p->zcap) {
+            p->zcap = bound * 2;
+            p->zs = rc_arena_alloc(p->a, p->zcap);
+        }
+        out = libdeflate_zlib_compress(p->lc, data, n, p->zs, p->zcap);
+        if (out == 0) return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+        z = p->zs;
+        rc_pdf_cache_put(p->cache, RC_PDF_CK_DEFLATE, data, n, z, out);
     }
-    size_t out = libdeflate_zlib_compress(p->lc, data, n, p->zs, p->zcap);
-    if (out == 0) return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
     HPDF_MemStream_FreeData(d->stream);
-    if (!rc_pdf_ok(p, HPDF_Stream_Write(d->stream, p->zs, (HPDF_UINT)out))) return false;
+    if (!rc_pdf_ok(p, HPDF_Stream_Write(d->stream, z, (HPDF_UINT)out))) return false;
     d->filter = HPDF_STREAM_FILTER_NONE;
     d->write_fn = flate_key;
     return true;

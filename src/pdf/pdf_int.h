@@ -71,6 +71,8 @@ typedef struct rc_pdf {
     struct libdeflate_compressor *lc; /* made on first use (RC_PDF_ZLEVEL) */
     /* the structure tree being built (pdf_struct.c) */
     rc_pdf_struct *st;
+    /* what earlier writes of the document left (NULL: none) */
+    rc_pdf_cache *cache;
     /* running content hash (FNV-1a 64, two lanes) for the document ID */
     uint64_t h1, h2;
 } rc_pdf;
@@ -102,6 +104,23 @@ bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n);
 /* UTF-8 text -> what libharu's UTF-8 encoder can take (BMP only, no C0
  * controls); returns a NUL-terminated scratch copy. */
 const char *rc_pdf_text(rc_pdf *p, const char *s, size_t len);
+
+/* pdf_cache.c (see pdf.h): kinds of entries */
+enum {
+    RC_PDF_CK_DEFLATE = 1, /* stream bytes -> deflated at RC_PDF_ZLEVEL */
+    RC_PDF_CK_FONT = 2     /* font file identity, codes, ligatures -> reduced font */
+};
+/* Starts a write: entries it does not use are dropped by the sweep. */
+void rc_pdf_cache_begin(rc_pdf_cache *c);
+/* The value for (kind, key[0..n)), marked as used; NULL when absent or c is NULL. */
+const unsigned char *rc_pdf_cache_get(rc_pdf_cache *c, int kind, const void *key, size_t n,
+                                      size_t *vlen);
+/* Stores a copy; returns the stored value (valid until the sweep of a later
+ * write), or NULL when not stored (no cache, no memory, or the cache full). */
+const unsigned char *rc_pdf_cache_put(rc_pdf_cache *c, int kind, const void *key, size_t n,
+                                      const void *val, size_t vlen);
+/* After a successful write: drops the entries it did not use. */
+void rc_pdf_cache_sweep(rc_pdf_cache *c);
 
 /* pdf_nav.c */
 rc_pdf_dest *rc_pdf_dest_find(rc_pdf *p, const char *id);
