@@ -24,9 +24,8 @@
  * numbers; every other object goes, in object-number order, into deflated
  * object streams (numbered after the input's last object); a deflated
  * cross-reference stream (PNG Up predictor) ends the file, with the
- * trailer's /Root and /Info and an /ID made of the first 16 bytes of the
- * SHA-256 of everything before it (twice), so equal inputs give equal
- * bytes. The input's /ID is dropped; other trailer entries (/Encrypt,
+ * trailer's /Root and /Info and an /ID made of rc_pdf_objstm_id of
+ * everything before it (twice), so equal inputs give equal bytes. The input's /ID is dropped; other trailer entries (/Encrypt,
  * /Prev: an encrypted or updated file) are refused. Object numbers do not
  * change, so no reference is rewritten.
  * Returns RC_OK with *out (malloc'd: the caller frees it) and *out_len;
@@ -36,5 +35,9 @@
  * out. On failure *out is NULL. */
 rc_status rc_pdf_objstm_pack(const unsigned char *in, size_t n, unsigned char **out,
                              size_t *out_len, char *err, size_t errlen);
+
+/* A 128-bit hash of data[0..n) as 32 uppercase hex digits (NUL-terminated):
+ * the same on every machine, not cryptographic. */
+void rc_pdf_objstm_id(const void *data, size_t n, char hex[33]);
 
 #endif

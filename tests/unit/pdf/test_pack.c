@@ -207,12 +207,11 @@ static size_t check_packed(const bytes *in, const bytes *out)
     /* the trailer's catalog: the input's /Root */
     const unsigned char *inroot = find(in->p, in->n, "/Root ");
     assert_int_equal(num_after(dict, dlen, "/Root "), strtol((const char *)inroot + 6, NULL, 10));
-    /* the ID: the first 16 bytes of the SHA-256 of all before the
-     * cross-reference stream, twice */
-    char hex[65];
-    rc_sha256_hex(out->p, xoff, hex);
+    /* the ID: the hash of all before the cross-reference stream, twice */
+    char hex[33];
+    rc_pdf_objstm_id(out->p, xoff, hex);
     char id[80];
-    snprintf(id, sizeof id, "/ID [<%.32s><%.32s>]", hex, hex);
+    snprintf(id, sizeof id, "/ID [<%s><%s>]", hex, hex);
     assert_non_null(find(dict, dlen, id));
 
     /* undo PNG Up, decode the entries */
@@ -448,12 +447,38 @@ static void test_corrupt_input(void **state)
     free(in.p);
 }
 
+/* The ID hash: every byte and the length count (zeros appended give
+ * another ID), and the digits are fixed: a file's ID does not depend on
+ * the machine that wrote it. */
+static void test_id_hash(void **state)
+{
+    (void)state;
+    unsigned char buf[100] = {0};
+    char seen[101][33];
+    for (size_t n = 0; n <= 100; n++) {
+        rc_pdf_objstm_id(buf, n, seen[n]);
+        assert_int_equal(strlen(seen[n]), 32);
+        for (size_t k = 0; k < n; k++)
+            assert_string_not_equal(seen[k], seen[n]);
+    }
+    char a[33], b[33];
+    for (size_t i = 0; i < sizeof buf; i++) { /* one bit anywhere changes it */
+        buf[i] = 1;
+        rc_pdf_objstm_id(buf, sizeof buf, a);
+        buf[i] = 0;
+        assert_string_not_equal(a, seen[100]);
+    }
+    rc_pdf_objstm_id("abc", 3, b);
+    assert_string_equal(b, "4B943F121066534F4299B676DC39BBF6");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_document),
         cmocka_unit_test(test_many_objects),
         cmocka_unit_test(test_corrupt_input),
+        cmocka_unit_test(test_id_hash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
