@@ -684,8 +684,8 @@ static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, do
 }
 
 /* Writes "/Filter /FlateDecode" into the dictionary of a stream whose data
- * is already deflated (libharu writes the data as is when the stream's own
- * filter is NONE, and would drop a /Filter entry). */
+ * is deflated here (libharu writes a stream's data as is when its own filter
+ * is NONE, and would drop a /Filter entry). */
 static HPDF_STATUS flate_key(HPDF_Dict d, HPDF_Stream s)
 {
     (void)d;
@@ -694,7 +694,8 @@ static HPDF_STATUS flate_key(HPDF_Dict d, HPDF_Stream s)
 
 bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
 {
-    if (!d || !d->stream || d->stream->type != HPDF_STREAM_MEMORY)
+    if (!d || !d->stream || d->stream->type != HPDF_STREAM_MEMORY ||
+        !(d->header.obj_id & HPDF_OTYPE_INDIRECT))
         return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
     size_t out = 0;
     const unsigned char *z = rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, data, n, &out);
@@ -708,13 +709,19 @@ bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
         }
         out = libdeflate_zlib_compress(p->lc, data, n, p->zs, p->zcap);
         if (out == 0) return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
-        z = p->zs;
-        rc_pdf_cache_put(p->cache, RC_PDF_CK_DEFLATE, data, n, z, out);
+        z = rc_pdf_cache_put(p->cache, RC_PDF_CK_DEFLATE, data, n, p->zs, out);
+        if (!z) { /* kept until the document is saved */
+            unsigned char *keep = rc_arena_alloc(p->a, out);
+            memcpy(keep, p->zs, out);
+            z = keep;
+        }
     }
+    /* libharu writes the stream empty; the packer puts the data in */
     HPDF_MemStream_FreeData(d->stream);
-    if (!rc_pdf_ok(p, HPDF_Stream_Write(d->stream, z, (HPDF_UINT)out))) return false;
     d->filter = HPDF_STREAM_FILTER_NONE;
     d->write_fn = flate_key;
+    rc_pdf_blob b = {d->header.obj_id & 0x00FFFFFFu, z, out};
+    RC_PUSH(p->a, p->blobs, b);
     return true;
 }
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <libdeflate.h>
+#include "pdf_objstm.h"
 #include "rc/pdf.h"
 
 /* Codes are BMP code points; one bit per code. */
@@ -71,6 +72,10 @@ typedef struct rc_pdf {
     struct libdeflate_compressor *lc; /* made on first use (RC_PDF_ZLEVEL) */
     /* the structure tree being built (pdf_struct.c) */
     rc_pdf_struct *st;
+    /* the data of the streams deflated here, by object number: libharu
+     * writes those streams empty and the packer puts the data in, so the
+     * bytes are not copied through libharu's memory streams (pdf_pack.c) */
+    RC_VEC(rc_pdf_blob) blobs;
     /* what earlier writes of the document left (NULL: none) */
     rc_pdf_cache *cache;
     /* running content hash (FNV-1a 64, two lanes) for the document ID */
@@ -90,9 +95,10 @@ void rc_pdf_scan(rc_pdf *p, const rc_layout *lay);
 void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l);
 /* Releases what drawing holds outside the arena (the compressor). */
 void rc_pdf_draw_end(rc_pdf *p);
-/* Replaces the data of the stream object d with data[0..n) deflated here
- * (at RC_PDF_ZLEVEL) and makes libharu write it as is, declared
- * /FlateDecode. False (and the failure recorded) on error. */
+/* Makes data[0..n), deflated here (at RC_PDF_ZLEVEL), the data of the
+ * stream object d (indirect), declared /FlateDecode: libharu writes d with
+ * no data, and the packer writes the deflated bytes (p->blobs). False (and
+ * the failure recorded) on error. */
 bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n);
 
 /* libdeflate level for the streams deflated here (page content, font files,
