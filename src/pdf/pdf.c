@@ -166,6 +166,8 @@ rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config
         rc_diag_error(d, here, "cannot start a PDF document (libharu out of memory)");
         return RC_ERR_NOMEM;
     }
+    /* deflating overlaps drawing from the second page on */
+    if (lay->pages.n >= 2) rc_pdf_zip_start(p);
     size_t before = rc_diag_errors(d);
     rc_status st = build(p, lay, cfg, fonts);
     rc_pdf_draw_end(p);
@@ -183,6 +185,7 @@ rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config
     int eno = p->err_errno;
     HPDF_Free(p->doc);
     p->doc = NULL;
+    rc_pdf_zip_free(p);
     if (st != RC_OK) {
         if (tmp) unlink(tmp);
         if (rc_diag_errors(d) == before) {

@@ -692,14 +692,25 @@ static HPDF_STATUS flate_key(HPDF_Dict d, HPDF_Stream s)
     return HPDF_Stream_WriteStr(s, "/Filter /FlateDecode\012");
 }
 
-bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
+/* rc_pdf_put_deflated; transient: data is overwritten once this returns
+ * (the page being written), so a queued stream takes a copy. */
+static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool transient)
 {
     if (!d || !d->stream || d->stream->type != HPDF_STREAM_MEMORY ||
         !(d->header.obj_id & HPDF_OTYPE_INDIRECT))
         return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
     size_t out = 0;
     const unsigned char *z = rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, data, n, &out);
-    if (!z) {
+    bool queued = false;
+    if (!z && p->zip) { /* deflated on the other thread (pdf_zip.c) */
+        rc_pdf_blob b = {d->header.obj_id & 0x00FFFFFFu, NULL, 0};
+        RC_PUSH(p->a, p->blobs, b);
+        if (!rc_pdf_zip_submit(p, p->blobs.n - 1, data, n, transient)) {
+            p->blobs.n--;
+            return rc_pdf_ok(p, HPDF_FAILD_TO_ALLOC_MEM);
+        }
+        queued = true;
+    } else if (!z) {
         if (!p->lc && !(p->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL)))
             return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
         size_t bound = libdeflate_zlib_compress_bound(p->lc, n);
@@ -720,9 +731,16 @@ bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
     HPDF_MemStream_FreeData(d->stream);
     d->filter = HPDF_STREAM_FILTER_NONE;
     d->write_fn = flate_key;
-    rc_pdf_blob b = {d->header.obj_id & 0x00FFFFFFu, z, out};
-    RC_PUSH(p->a, p->blobs, b);
+    if (!queued) {
+        rc_pdf_blob b = {d->header.obj_id & 0x00FFFFFFu, z, out};
+        RC_PUSH(p->a, p->blobs, b);
+    }
     return true;
+}
+
+bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
+{
+    return put_stream(p, d, data, n, false);
 }
 
 void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
@@ -740,11 +758,12 @@ void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
     if (!attr || !attr->contents)
         rc_pdf_ok(p, HPDF_INVALID_PAGE);
     else if (!rc_pdf_failed(p))
-        rc_pdf_put_deflated(p, attr->contents, p->cs, p->cn);
+        put_stream(p, attr->contents, p->cs, p->cn, true);
 }
 
 void rc_pdf_draw_end(rc_pdf *p)
 {
+    if (!rc_pdf_zip_finish(p)) rc_pdf_ok(p, HPDF_ZLIB_ERROR);
     libdeflate_free_compressor(p->lc);
     p->lc = NULL;
 }

@@ -33,6 +33,7 @@ typedef struct rc_pdf_link {
 } rc_pdf_link;
 
 typedef struct rc_pdf_struct rc_pdf_struct;
+typedef struct rc_pdf_zip rc_pdf_zip;
 
 typedef struct rc_pdf {
     rc_arena *a;
@@ -76,6 +77,9 @@ typedef struct rc_pdf {
      * writes those streams empty and the packer puts the data in, so the
      * bytes are not copied through libharu's memory streams (pdf_pack.c) */
     RC_VEC(rc_pdf_blob) blobs;
+    /* the deflating thread (pdf_zip.c; NULL: deflate here), and once
+     * finished, what holds its output until the document is saved */
+    rc_pdf_zip *zip, *zdone;
     /* what earlier writes of the document left (NULL: none) */
     rc_pdf_cache *cache;
     /* running content hash (FNV-1a 64, two lanes) for the document ID */
@@ -93,7 +97,8 @@ void rc_pdf_scan(rc_pdf *p, const rc_layout *lay);
 /* Draws one page's display list onto pg (content written directly, already
  * compressed); queues internal links. */
 void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l);
-/* Releases what drawing holds outside the arena (the compressor). */
+/* Waits for the deflating thread (pdf_zip.c) and releases what drawing
+ * holds outside the arena (the compressor). */
 void rc_pdf_draw_end(rc_pdf *p);
 /* Makes data[0..n), deflated here (at RC_PDF_ZLEVEL), the data of the
  * stream object d (indirect), declared /FlateDecode: libharu writes d with
@@ -110,6 +115,20 @@ bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n);
 /* UTF-8 text -> what libharu's UTF-8 encoder can take (BMP only, no C0
  * controls); returns a NUL-terminated scratch copy. */
 const char *rc_pdf_text(rc_pdf *p, const char *s, size_t len);
+
+/* pdf_zip.c: deflating on a second thread */
+/* Starts the thread (without it, p->zip stays NULL and streams are
+ * deflated by rc_pdf_put_deflated itself). */
+void rc_pdf_zip_start(rc_pdf *p);
+/* Queues data[0..n) to be deflated into p->blobs.v[blob]; copy: data is
+ * copied first (else it must stay valid until rc_pdf_zip_finish). Waits
+ * while the queue is full. False without memory. */
+bool rc_pdf_zip_submit(rc_pdf *p, size_t blob, const void *data, size_t n, bool copy);
+/* Waits for the thread, fills in the blobs (and the cache); false when a
+ * stream could not be deflated. */
+bool rc_pdf_zip_finish(rc_pdf *p);
+/* Finishes if needed and frees the output (after saving). */
+void rc_pdf_zip_free(rc_pdf *p);
 
 /* pdf_cache.c (see pdf.h): kinds of entries */
 enum {
