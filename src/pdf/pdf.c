@@ -137,8 +137,17 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
 rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
                        const rc_fonts *fonts, const char *path, rc_diag *d)
 {
+    return rc_pdf_write_cached(a, lay, cfg, fonts, NULL, path, d);
+}
+
+rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
+                              const rc_fonts *fonts, rc_pdf_cache *cache, const char *path,
+                              rc_diag *d)
+{
     rc_pdf *p = rc_arena_alloc(a, sizeof *p);
     p->a = a;
+    p->cache = cache;
+    rc_pdf_cache_begin(cache);
     p->d = d;
     p->path = rc_out_shown(a, path); /* for diagnostics */
     p->h1 = 0xcbf29ce484222325ULL;
@@ -157,6 +166,8 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
         rc_diag_error(d, here, "cannot start a PDF document (libharu out of memory)");
         return RC_ERR_NOMEM;
     }
+    /* deflating overlaps drawing from the second page on */
+    if (lay->pages.n >= 2) rc_pdf_zip_start(p);
     size_t before = rc_diag_errors(d);
     rc_status st = build(p, lay, cfg, fonts);
     rc_pdf_draw_end(p);
@@ -174,6 +185,7 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
     int eno = p->err_errno;
     HPDF_Free(p->doc);
     p->doc = NULL;
+    rc_pdf_zip_free(p);
     if (st != RC_OK) {
         if (tmp) unlink(tmp);
         if (rc_diag_errors(d) == before) {
@@ -188,6 +200,7 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
         return st;
     }
     st = rc_out_rename(tmp, path);
+    if (st == RC_OK) rc_pdf_cache_sweep(cache); /* what this write did not use goes */
     if (st != RC_OK)
         rc_diag_error(d, here, "cannot move the finished PDF into place: %s", strerror(errno));
     return st;

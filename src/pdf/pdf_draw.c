@@ -684,32 +684,63 @@ static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, do
 }
 
 /* Writes "/Filter /FlateDecode" into the dictionary of a stream whose data
- * is already deflated (libharu writes the data as is when the stream's own
- * filter is NONE, and would drop a /Filter entry). */
+ * is deflated here (libharu writes a stream's data as is when its own filter
+ * is NONE, and would drop a /Filter entry). */
 static HPDF_STATUS flate_key(HPDF_Dict d, HPDF_Stream s)
 {
     (void)d;
     return HPDF_Stream_WriteStr(s, "/Filter /FlateDecode\012");
 }
 
-bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
+/* rc_pdf_put_deflated; transient: data is overwritten once this returns
+ * (the page being written), so a queued stream takes a copy. */
+static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool transient)
 {
-    if (!d || !d->stream || d->stream->type != HPDF_STREAM_MEMORY)
+    if (!d || !d->stream || d->stream->type != HPDF_STREAM_MEMORY ||
+        !(d->header.obj_id & HPDF_OTYPE_INDIRECT))
         return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
-    if (!p->lc && !(p->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL)))
-        return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
-    size_t bound = libdeflate_zlib_compress_bound(p->lc, n);
-    if (bound > p->zcap) {
-        p->zcap = bound * 2;
-        p->zs = rc_arena_alloc(p->a, p->zcap);
+    size_t out = 0;
+    const unsigned char *z = rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, data, n, &out);
+    bool queued = false;
+    if (!z && p->zip) { /* deflated on the other thread (pdf_zip.c) */
+        rc_pdf_blob b = {d->header.obj_id & 0x00FFFFFFu, NULL, 0};
+        RC_PUSH(p->a, p->blobs, b);
+        if (!rc_pdf_zip_submit(p, p->blobs.n - 1, data, n, transient)) {
+            p->blobs.n--;
+            return rc_pdf_ok(p, HPDF_FAILD_TO_ALLOC_MEM);
+        }
+        queued = true;
+    } else if (!z) {
+        if (!p->lc && !(p->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL)))
+            return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+        size_t bound = libdeflate_zlib_compress_bound(p->lc, n);
+        if (bound > p->zcap) {
+            p->zcap = bound * 2;
+            p->zs = rc_arena_alloc(p->a, p->zcap);
+        }
+        out = libdeflate_zlib_compress(p->lc, data, n, p->zs, p->zcap);
+        if (out == 0) return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+        z = rc_pdf_cache_put(p->cache, RC_PDF_CK_DEFLATE, data, n, p->zs, out);
+        if (!z) { /* kept until the document is saved */
+            unsigned char *keep = rc_arena_alloc(p->a, out);
+            memcpy(keep, p->zs, out);
+            z = keep;
+        }
     }
-    size_t out = libdeflate_zlib_compress(p->lc, data, n, p->zs, p->zcap);
-    if (out == 0) return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+    /* libharu writes the stream empty; the packer puts the data in */
     HPDF_MemStream_FreeData(d->stream);
-    if (!rc_pdf_ok(p, HPDF_Stream_Write(d->stream, p->zs, (HPDF_UINT)out))) return false;
     d->filter = HPDF_STREAM_FILTER_NONE;
     d->write_fn = flate_key;
+    if (!queued) {
+        rc_pdf_blob b = {d->header.obj_id & 0x00FFFFFFu, z, out};
+        RC_PUSH(p->a, p->blobs, b);
+    }
     return true;
+}
+
+bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
+{
+    return put_stream(p, d, data, n, false);
 }
 
 void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
@@ -727,11 +758,12 @@ void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
     if (!attr || !attr->contents)
         rc_pdf_ok(p, HPDF_INVALID_PAGE);
     else if (!rc_pdf_failed(p))
-        rc_pdf_put_deflated(p, attr->contents, p->cs, p->cn);
+        put_stream(p, attr->contents, p->cs, p->cn, true);
 }
 
 void rc_pdf_draw_end(rc_pdf *p)
 {
+    if (!rc_pdf_zip_finish(p)) rc_pdf_ok(p, HPDF_ZLIB_ERROR);
     libdeflate_free_compressor(p->lc);
     p->lc = NULL;
 }

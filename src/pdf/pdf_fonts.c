@@ -362,22 +362,36 @@ static HPDF_Font get_font(rc_pdf *p, const char *name, const uint32_t *codes, si
  * shows (the original bytes when the font is not one rc_ttf_reduce
  * handles), registers it and marks its shown glyphs as used, as
  * HPDF_Page_ShowText would have. */
+/* The cache key of a reduced font (pdf_cache.c): the file's identity as
+ * stat(2) gives it (an edited or replaced font file is a new key), the
+ * codes the reduced cmap maps, the ligature glyphs and the path. False when
+ * the file cannot be stat'ed (the uncached path reports why). */
+static bool font_key(rc_pdf *p, const char *path, const uint32_t *cmap, size_t m,
+                     const uint16_t lig[32], unsigned char **key, size_t *n)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return false;
+    int64_t id[6] = {(int64_t)st.st_dev,         (int64_t)st.st_ino,
+                     (int64_t)st.st_size,        (int64_t)st.st_mtim.tv_sec,
+                     (int64_t)st.st_mtim.tv_nsec, (int64_t)m};
+    size_t plen = strlen(path);
+    *n = sizeof id + m * sizeof *cmap + 32 * sizeof *lig + plen;
+    unsigned char *k = *key = rc_arena_alloc(p->a, *n);
+    memcpy(k, id, sizeof id);
+    memcpy(k + sizeof id, cmap, m * sizeof *cmap);
+    memcpy(k + sizeof id + m * sizeof *cmap, lig, 32 * sizeof *lig);
+    memcpy(k + sizeof id + m * sizeof *cmap + 32 * sizeof *lig, path, plen);
+    return true;
+}
+
+/* Loads the file at path for face i, reduced to the codes the document
+ * shows (the original bytes when the font is not one rc_ttf_reduce
+ * handles), registers it and marks its shown glyphs as used, as
+ * HPDF_Page_ShowText would have. With a cache, the reduced font of an
+ * earlier write is reused when the file and the codes are the same. */
 static rc_status load_face(rc_pdf *p, const char *const *paths, int i, const char **names,
                            rc_loc loc, const char *face)
 {
-    size_t len = 0, maplen = 0;
-    const unsigned char *view = map_file(paths[i], &maplen), *bytes = view;
-    len = maplen;
-    if (!view) { /* not a regular file that can be mapped: read it */
-        char *data;
-        if (errno == ENOENT || errno == EACCES || errno == EISDIR ||
-            rc_read_file(p->a, paths[i], &data, &len) != RC_OK) {
-            rc_diag_error(p->d, loc, "cannot read %s font '%s': %s", face, paths[i],
-                          rc_read_error(errno));
-            return RC_ERR_IO;
-        }
-        bytes = (const unsigned char *)data;
-    }
     size_t n, m;
     uint32_t *codes = face_codes(p, paths, i, &n);
     uint32_t *cmap = with_metric_codes(p, codes, n, &m);
@@ -387,23 +401,49 @@ static rc_status load_face(rc_pdf *p, const char *const *paths, int i, const cha
     const rc_font *rf = p->fonts ? p->fonts->f[i] : NULL;
     for (size_t k = 0; k < n && codes[k] < 32; k++) /* ligature glyphs (font.h) */
         if (rf && rc_font_ligature(rf, codes[k], &lig[codes[k]], &text[codes[k]])) ligs = true;
-    unsigned char *red;
-    size_t rlen;
-    if (rc_ttf_reduce_lig(p->a, bytes, len, cmap, m, lig, &red, &rlen) == RC_OK) {
-        bytes = red;
-        len = rlen;
-        p->ffile[i] = red;
-        p->nffile[i] = rlen;
-    } else if (ligs) { /* the original has no code for a ligature glyph */
+
+    unsigned char *key = NULL;
+    size_t nkey = 0, len = 0;
+    const unsigned char *bytes = NULL;
+    if (p->cache && font_key(p, paths[i], cmap, m, lig, &key, &nkey))
+        bytes = rc_pdf_cache_get(p->cache, RC_PDF_CK_FONT, key, nkey, &len);
+    if (bytes) {
+        p->ffile[i] = bytes;
+        p->nffile[i] = len;
+    } else {
+        size_t maplen = 0;
+        const unsigned char *view = map_file(paths[i], &maplen);
+        bytes = view;
+        len = maplen;
+        if (!view) { /* not a regular file that can be mapped: read it */
+            char *data;
+            if (errno == ENOENT || errno == EACCES || errno == EISDIR ||
+                rc_read_file(p->a, paths[i], &data, &len) != RC_OK) {
+                rc_diag_error(p->d, loc, "cannot read %s font '%s': %s", face, paths[i],
+                              rc_read_error(errno));
+                return RC_ERR_IO;
+            }
+            bytes = (const unsigned char *)data;
+        }
+        unsigned char *red;
+        size_t rlen;
+        if (rc_ttf_reduce_lig(p->a, bytes, len, cmap, m, lig, &red, &rlen) == RC_OK) {
+            bytes = red;
+            len = rlen;
+            p->ffile[i] = red;
+            p->nffile[i] = rlen;
+            if (key) rc_pdf_cache_put(p->cache, RC_PDF_CK_FONT, key, nkey, red, rlen);
+        } else if (ligs) { /* the original has no code for a ligature glyph */
+            if (view) munmap((void *)(uintptr_t)view, maplen);
+            rc_diag_error(p->d, loc, "cannot embed the ligatures of %s font '%s'", face, paths[i]);
+            return RC_ERR_LIBRARY;
+        } else if (view) { /* libharu reads the original until it saves */
+            unsigned char *copy = rc_arena_alloc(p->a, len);
+            memcpy(copy, view, len);
+            bytes = copy;
+        }
         if (view) munmap((void *)(uintptr_t)view, maplen);
-        rc_diag_error(p->d, loc, "cannot embed the ligatures of %s font '%s'", face, paths[i]);
-        return RC_ERR_LIBRARY;
-    } else if (view) { /* libharu reads the original until it saves */
-        unsigned char *copy = rc_arena_alloc(p->a, len);
-        memcpy(copy, view, len);
-        bytes = copy;
     }
-    if (view) munmap((void *)(uintptr_t)view, maplen);
     const char *name = load_ttf(p, bytes, len);
     if (name) name = names[i] = plain_name(p, name, names, i);
     HPDF_Font f = name ? get_font(p, name, cmap, m) : NULL;

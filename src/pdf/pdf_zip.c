@@ -1,0 +1,180 @@
+/* pdf_zip: the streams deflated here are deflated on a second thread while
+ * the main thread goes on drawing pages and building the document.
+ *
+ * Deflate was about a sixth of the PDF stage's instructions (the sample's
+ * 35 pages: 21 M of 127 M) and nothing in libharu's object graph depends
+ * on the compressed bytes: since the packer puts stream data in by object
+ * number (blobs, pdf_pack.c), a blob's bytes are needed only when the
+ * document is saved. So rc_pdf_put_deflated queues the data here; one
+ * worker with its own compressor deflates the queue in order into malloc'd
+ * buffers, and rc_pdf_zip_finish waits for it before the packer runs. The
+ * bytes are those the main thread would have made (same level, same
+ * library, one compressor per stream), so the output does not change.
+ *
+ * Only libdeflate runs on the worker; libharu, the arena and the cache are
+ * touched by the main thread alone. The queue is bounded (RC_PDF_ZIP_DEPTH
+ * streams waiting), so a long document does not hold all its page text at
+ * once. When the thread cannot be started, streams are deflated on the
+ * main thread as before. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf_int.h"
+
+/* Streams queued and not yet deflated before the main thread waits. */
+#define RC_PDF_ZIP_DEPTH 8
+
+typedef struct zjob {
+    const unsigned char *in;
+    size_t n;
+    bool own;        /* in is malloc'd here (page content) */
+    size_t blob;     /* index into p->blobs */
+    unsigned char *out;
+    size_t outn;     /* 0: failed */
+} zjob;
+
+struct rc_pdf_zip {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done_cv;
+    zjob *jobs;
+    size_t njobs, cap, taken, done;
+    bool quit;
+    struct libdeflate_compressor *lc; /* the worker's */
+};
+
+static void *worker(void *arg)
+{
+    rc_pdf_zip *z = arg;
+    pthread_mutex_lock(&z->mu);
+    for (;;) {
+        while (z->taken == z->njobs && !z->quit)
+            pthread_cond_wait(&z->work, &z->mu);
+        if (z->taken == z->njobs) break; /* quit, queue empty */
+        size_t k = z->taken++;
+        zjob j = z->jobs[k]; /* the array may move while unlocked */
+        pthread_mutex_unlock(&z->mu);
+        size_t bound = libdeflate_zlib_compress_bound(z->lc, j.n);
+        unsigned char *out = malloc(bound ? bound : 1);
+        size_t outn = out ? libdeflate_zlib_compress(z->lc, j.in, j.n, out, bound) : 0;
+        if (out && outn) {
+            unsigned char *fit = realloc(out, outn); /* give back the slack */
+            if (fit) out = fit;
+        }
+        pthread_mutex_lock(&z->mu);
+        z->jobs[k].out = out;
+        z->jobs[k].outn = outn;
+        z->done++;
+        pthread_cond_signal(&z->done_cv);
+    }
+    pthread_mutex_unlock(&z->mu);
+    return NULL;
+}
+
+void rc_pdf_zip_start(rc_pdf *p)
+{
+    rc_pdf_zip *z = calloc(1, sizeof *z);
+    if (!z) return;
+    z->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL);
+    if (!z->lc || pthread_mutex_init(&z->mu, NULL) != 0) {
+        libdeflate_free_compressor(z->lc);
+        free(z);
+        return;
+    }
+    pthread_cond_init(&z->work, NULL);
+    pthread_cond_init(&z->done_cv, NULL);
+    if (pthread_create(&z->th, NULL, worker, z) != 0) {
+        pthread_cond_destroy(&z->work);
+        pthread_cond_destroy(&z->done_cv);
+        pthread_mutex_destroy(&z->mu);
+        libdeflate_free_compressor(z->lc);
+        free(z);
+        return;
+    }
+    p->zip = z;
+}
+
+bool rc_pdf_zip_submit(rc_pdf *p, size_t blob, const void *data, size_t n, bool copy)
+{
+    rc_pdf_zip *z = p->zip;
+    const unsigned char *in = data;
+    if (copy) {
+        unsigned char *c = malloc(n ? n : 1);
+        if (!c) return false;
+        memcpy(c, data, n);
+        in = c;
+    }
+    pthread_mutex_lock(&z->mu);
+    while (z->njobs - z->done >= RC_PDF_ZIP_DEPTH) /* bounded: wait for the worker */
+        pthread_cond_wait(&z->done_cv, &z->mu);
+    if (z->njobs == z->cap) {
+        size_t nc = z->cap ? z->cap * 2 : 64;
+        zjob *v = realloc(z->jobs, nc * sizeof *v);
+        if (!v) {
+            pthread_mutex_unlock(&z->mu);
+            if (copy) free((void *)(uintptr_t)in);
+            return false;
+        }
+        z->jobs = v;
+        z->cap = nc;
+    }
+    z->jobs[z->njobs++] = (zjob){in, n, copy, blob, NULL, 0};
+    pthread_cond_signal(&z->work);
+    pthread_mutex_unlock(&z->mu);
+    return true;
+}
+
+bool rc_pdf_zip_finish(rc_pdf *p)
+{
+    rc_pdf_zip *z = p->zip;
+    if (!z) return true;
+    pthread_mutex_lock(&z->mu);
+    z->quit = true;
+    pthread_cond_signal(&z->work);
+    pthread_mutex_unlock(&z->mu);
+    pthread_join(z->th, NULL);
+    bool ok = true;
+    for (size_t k = 0; k < z->njobs; k++) {
+        zjob *j = &z->jobs[k];
+        if (!j->outn) {
+            ok = false;
+        } else {
+            /* the cache keeps a copy (one: two streams of a write may
+             * have had the same data); the blob points at whichever lives
+             * until the document is saved */
+            size_t had;
+            const unsigned char *kept =
+                rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, j->in, j->n, &had);
+            if (!kept)
+                kept = rc_pdf_cache_put(p->cache, RC_PDF_CK_DEFLATE, j->in, j->n, j->out, j->outn);
+            p->blobs.v[j->blob].data = kept ? kept : j->out;
+            p->blobs.v[j->blob].n = j->outn;
+            if (kept) {
+                free(j->out);
+                j->out = NULL;
+            }
+        }
+        if (j->own) free((void *)(uintptr_t)j->in);
+        j->in = NULL;
+    }
+    p->zip = NULL;
+    p->zdone = z; /* its outputs are freed after saving (rc_pdf_zip_free) */
+    return ok;
+}
+
+void rc_pdf_zip_free(rc_pdf *p)
+{
+    rc_pdf_zip_finish(p);
+    rc_pdf_zip *z = p->zdone;
+    if (!z) return;
+    for (size_t k = 0; k < z->njobs; k++)
+        free(z->jobs[k].out);
+    free(z->jobs);
+    libdeflate_free_compressor(z->lc);
+    pthread_cond_destroy(&z->work);
+    pthread_cond_destroy(&z->done_cv);
+    pthread_mutex_destroy(&z->mu);
+    free(z);
+    p->zdone = NULL;
+}
