@@ -53,6 +53,9 @@ try:
         f = open(f"/proc/{p.pid}/stat").read().rsplit(")", 1)[1].split()
         return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
 
+    def faults():
+        return int(open(f"/proc/{p.pid}/stat").read().rsplit(")", 1)[1].split()[7])
+
     lat, own, own_cpu = [], [], []
     cpu0 = None
     for i in range(a.edits + 1):  # the first edit warms up
@@ -62,16 +65,17 @@ try:
             f.write(new)
         line = p.stdout.readline()
         dt = (time.perf_counter() - t) * 1000
-        m = re.search(r"rebuilt in ([\d.]+) ms, ([\d.]+) ms CPU", line)
+        m = re.search(r"rebuilt in ([\d.]+) ms(?:, ([\d.]+) ms CPU)?", line)
         if not m:
             sys.exit("unexpected line: " + line)
         if i:
             lat.append(dt)
             own.append(float(m.group(1)))
-            own_cpu.append(float(m.group(2)))
+            own_cpu.append(float(m.group(2) or "nan"))  # older builds print no CPU time
         else:
-            cpu0 = cpu_s()
+            cpu0, flt0 = cpu_s(), faults()
     cpu = (cpu_s() - cpu0) / a.edits * 1000
+    flt = (faults() - flt0) / a.edits
     p.send_signal(2)
     p.wait(timeout=10)
     pdf = "out/iuc-lac-2019.pdf" if a.one_edition else "out/iuc-lac-2019-en.pdf"
@@ -86,7 +90,8 @@ try:
     print(f"  rebuild (watch's own timing): median {statistics.median(own):.1f} ms "
           f"(min {min(own):.1f}, max {max(own):.1f})")
     print(f"  rebuild CPU (watch's own, all threads): median {statistics.median(own_cpu):.1f} ms")
-    print(f"  CPU time per rebuild (user + system, all threads, /proc): {cpu:.1f} ms")
+    print(f"  CPU time per rebuild (user + system, all threads, /proc): {cpu:.1f} ms; "
+          f"{flt:.0f} minor page faults")
     print(f"  load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 finally:
     shutil.rmtree(tmp)

@@ -11,6 +11,7 @@
 #include "rc/font_check.h"
 #include "rc/hyph_check.h"
 #include "rc/layout.h"
+#include "rc/pdf.h"
 
 void rc_file_set_clear(rc_file_set *s)
 {
@@ -79,6 +80,7 @@ void rc_edition_cache_free(rc_edition_cache *e)
     rc_file_set_clear(&e->inputs);
     rc_file_set_clear(&e->outputs);
     rc_diag_free(e->diag);
+    rc_pdf_cache_free(e->pdf);
     memset(e, 0, sizeof *e);
 }
 

@@ -63,6 +63,9 @@ typedef struct rc_edition_cache {
     rc_file_set outputs;
     rc_diag *diag; /* the diagnostics it gave, given again when skipped */
     bool reused_fonts;
+    /* a watcher's: the deflated streams and reduced fonts of its last PDF
+     * (pdf.h), most of which the next write of the edition uses again */
+    struct rc_pdf_cache *pdf;
 } rc_edition_cache;
 
 /* What a watching process keeps between builds: per edition the above; the

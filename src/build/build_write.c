@@ -61,6 +61,7 @@ typedef struct typeset_job {
     rc_status st;
     size_t pages;
     rc_edition_cache *cache; /* fonts and hyphenation kept by a watcher, or NULL */
+    bool watched;            /* cache is a watcher's: it keeps the PDF's streams too */
     bool checked;            /* the fonts and dictionary were checked already */
     size_t ed;
     const char *svg_dir; /* figures directory, or NULL */
@@ -127,7 +128,15 @@ static void typeset(typeset_job *j)
     if (j->st == RC_OK) j->st = rc_layout_document(j->a, j->doc, &fonts, hyph, j->d, &lay);
     if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
     lay.release_pages = true; /* nothing below reads a page again (the SVGs draw figures) */
-    if (j->st == RC_OK && j->tmp) j->st = rc_pdf_write(j->a, &lay, j->cfg, &fonts, j->tmp, j->d);
+    /* A watcher's edition keeps its PDF's deflated streams and reduced fonts
+     * for its next write; a build writes each edition once. */
+    rc_pdf_cache *pc = NULL;
+    if (j->watched && j->cache && j->tmp) {
+        if (!j->cache->pdf) j->cache->pdf = rc_pdf_cache_new();
+        pc = j->cache->pdf;
+    }
+    if (j->st == RC_OK && j->tmp)
+        j->st = rc_pdf_write_cached(j->a, &lay, j->cfg, &fonts, pc, j->tmp, j->d);
     if (j->st == RC_OK && j->svg_dir) j->st = write_svgs(j, &lay, &fonts);
     if (!j->cache) rc_hyph_free(hyph);
     j->pages = lay.pages.n;
@@ -445,6 +454,7 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
                                    .d = t->d,
                                    .tmp = t->tmp,
                                    .cache = b->cache ? &b->cache->ed[e] : NULL,
+                                   .watched = b->cache != NULL,
                                    .checked = checked,
                                    .ed = e,
                                    .svg_dir = svg_dir[e]};
