@@ -600,7 +600,10 @@ rc_status rc_build_write(rc_arena *a, const rc_options *o, const rc_build_editio
         rc_diag_note(d, dloc, "waited %.1f s for another build writing into '%s'", waited / 1000,
                      dir);
     rc_out_clean_stale(dir);
-    rc_out_workdir_make(dir); /* if it cannot be made, libxlsxwriter uses dir */
+    /* only libxlsxwriter makes files of its own (if the directory cannot be
+     * made, it uses dir); without workbooks no directory is made and
+     * removed again (a watcher's --only pdf rebuild) */
+    if (want & RC_OUT_XLSX) rc_out_workdir_make(dir);
     rc_status st = write_locked(a, o, b, d, dir, created);
     rc_out_workdir_remove();
     rc_out_unlock(lock);
