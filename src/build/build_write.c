@@ -117,11 +117,6 @@ static rc_status write_svgs(typeset_job *j, const rc_layout *lay, const rc_fonts
     return RC_OK;
 }
 
-#include <stdlib.h>
-__attribute__((noinline)) static rc_status w2_second(rc_arena *a, rc_layout *lay, const rc_config *cfg, rc_fonts *fonts, rc_pdf_cache *c, const char *tmp, rc_diag *d)
-{ return rc_pdf_write_cached(a, lay, cfg, fonts, c, tmp, d); }
-__attribute__((noinline)) static rc_status w2_first(rc_arena *a, rc_layout *lay, const rc_config *cfg, rc_fonts *fonts, rc_pdf_cache *c, const char *tmp, rc_diag *d)
-{ return rc_pdf_write_cached(a, lay, cfg, fonts, c, tmp, d); }
 static void typeset(typeset_job *j)
 {
     rc_fonts fonts;
@@ -131,7 +126,6 @@ static void typeset(typeset_job *j)
     if (j->st == RC_OK) j->st = rc_layout_document(j->a, j->doc, &fonts, hyph, j->d, &lay);
     if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
     lay.release_pages = true; /* nothing below reads a page again (the SVGs draw figures) */
-    if (getenv("W2_TWICE") && j->st == RC_OK && j->tmp) { lay.release_pages = false; rc_pdf_cache *c = rc_pdf_cache_new(); w2_first(j->a, &lay, j->cfg, &fonts, c, j->tmp, j->d); j->st = w2_second(j->a, &lay, j->cfg, &fonts, c, j->tmp, j->d); rc_pdf_cache_free(c);} else
     if (j->st == RC_OK && j->tmp) j->st = rc_pdf_write(j->a, &lay, j->cfg, &fonts, j->tmp, j->d);
     if (j->st == RC_OK && j->svg_dir) j->st = write_svgs(j, &lay, &fonts);
     if (!j->cache) rc_hyph_free(hyph);
