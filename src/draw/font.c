@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rc/hash.h"
 #include "rc/util.h"
 #include "shape_int.h"
 
@@ -41,7 +42,24 @@ struct rc_font {
     hb_font_t *font;
     fpage *pages[256]; /* filled on first use (rc_font_glyph, rc_font_advance) */
     rc_shaper *shaper; /* HarfBuzz: kerning and ligatures (NULL: nominal advances only) */
+    struct shaped *memo; /* rc_font_shaped's answers by text (mcap a power of two) */
+    size_t mcap, mn;
 };
+
+/* What rc_font_shaped said for a text of at most SHAPED_MEMO_MAX bytes.
+ * The PDF back end asks once per word shown, and most words repeat (the
+ * sample: 10,625 words); the shaper caches its ligature verdicts but works
+ * the pair kerning out on every call (14.6 M instructions of a 200 M
+ * build; a lookup here is about a tenth of that). A text's answer never
+ * changes (a ligature keeps its code, shape.c), so the memo is exact. */
+struct shaped {
+    const char *key; /* NULL: an empty slot */
+    uint64_t h;
+    uint32_t len;
+    const float *kern;
+    const uint8_t *lig;
+};
+#define SHAPED_MEMO_MAX 64
 
 /* --- the checks before HarfBuzz ------------------------------------------- */
 
@@ -291,7 +309,55 @@ void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **k
 {
     if (kern) *kern = NULL;
     *lig = NULL;
-    if (f->shaper) rc_shaper_run(f->shaper, s, len, nominal_adv, f, kern, lig);
+    if (!f->shaper) return;
+    if (len == 0 || len > SHAPED_MEMO_MAX) {
+        rc_shaper_run(f->shaper, s, len, nominal_adv, f, kern, lig);
+        return;
+    }
+    /* the memo, like the shaper's caches, belongs to the font (not
+     * thread-safe, as font.h says): the font is const to its users only */
+    rc_font *mf = (rc_font *)(uintptr_t)f;
+    if ((mf->mn + 1) * 2 > mf->mcap) { /* at most half full: grow and reinsert */
+        size_t nc = mf->mcap ? mf->mcap * 2 : 1024;
+        struct shaped *t = rc_arena_array(mf->a, nc, sizeof *t);
+        for (size_t i = 0; i < mf->mcap; i++) {
+            if (!mf->memo[i].key) continue;
+            size_t k = mf->memo[i].h & (nc - 1);
+            while (t[k].key)
+                k = (k + 1) & (nc - 1);
+            t[k] = mf->memo[i];
+        }
+        mf->memo = t;
+        mf->mcap = nc;
+    }
+    uint64_t h = rc_hash_bytes(s, len, 0);
+    size_t k = h & (mf->mcap - 1);
+    for (; mf->memo[k].key; k = (k + 1) & (mf->mcap - 1)) {
+        const struct shaped *e = &mf->memo[k];
+        if (e->h == h && e->len == len && memcmp(e->key, s, len) == 0) {
+            if (kern) *kern = e->kern;
+            *lig = e->lig;
+            return;
+        }
+    }
+    const float *kn = NULL;
+    const uint8_t *lg = NULL;
+    rc_shaper_run(f->shaper, s, len, nominal_adv, f, &kn, &lg);
+    struct shaped e = {rc_arena_strndup(mf->a, s, len), h, (uint32_t)len, NULL, NULL};
+    if (kn) {
+        float *c = rc_arena_alloc(mf->a, len * sizeof *c);
+        memcpy(c, kn, len * sizeof *c);
+        e.kern = c;
+    }
+    if (lg) {
+        uint8_t *c = rc_arena_alloc(mf->a, len);
+        memcpy(c, lg, len);
+        e.lig = c;
+    }
+    mf->memo[k] = e;
+    mf->mn++;
+    if (kern) *kern = e.kern;
+    *lig = e.lig;
 }
 
 bool rc_font_ligature(const rc_font *f, unsigned c, uint16_t *glyph, const char **text)
