@@ -32,6 +32,15 @@ typedef struct rc_pdf_link {
     size_t len;
 } rc_pdf_link;
 
+/* A page's font resources in order of first use (pdf_draw.c): fonts are
+ * loaded after the pages are drawn, then registered in this order, so
+ * libharu gives them the names the content already uses (F1, F2, ...). */
+typedef struct rc_pdf_pagefonts {
+    HPDF_Page pg;
+    uint8_t n, order[RC_FONT_COUNT]; /* fonts by their p->fgroup */
+} rc_pdf_pagefonts;
+
+typedef struct rc_pdf_face rc_pdf_face;
 typedef struct rc_pdf_struct rc_pdf_struct;
 typedef struct rc_pdf_zip rc_pdf_zip;
 
@@ -48,6 +57,11 @@ typedef struct rc_pdf {
     /* fonts: which faces are used, with the codes each one shows */
     unsigned char *codes[RC_FONT_COUNT];
     HPDF_Font font[RC_FONT_COUNT];
+    /* per face: the first face drawn from the same file (one font) */
+    int fgroup[RC_FONT_COUNT];
+    RC_VEC(rc_pdf_pagefonts) pfonts;
+    /* the faces being loaded (pdf_fonts.c, between prepare and load) */
+    rc_pdf_face *faces;
     /* at the first face of each loaded font: the codes of every face that
      * shares it, ascending */
     uint32_t *fcodes[RC_FONT_COUNT];
@@ -82,8 +96,6 @@ typedef struct rc_pdf {
     rc_pdf_zip *zip, *zdone;
     /* what earlier writes of the document left (NULL: none) */
     rc_pdf_cache *cache;
-    /* running content hash (FNV-1a 64, two lanes) for the document ID */
-    uint64_t h1, h2;
 } rc_pdf;
 
 /* Records st as the failure if none was recorded yet; true when st is OK. */
@@ -92,10 +104,9 @@ bool rc_pdf_ok(rc_pdf *p, HPDF_STATUS st);
 bool rc_pdf_failed(const rc_pdf *p);
 
 /* pdf_draw.c */
-/* First pass over all pages: used faces and codes, destinations, content hash. */
-void rc_pdf_scan(rc_pdf *p, const rc_layout *lay);
 /* Draws one page's display list onto pg (content written directly, already
- * compressed); queues internal links. */
+ * compressed); marks the codes each face shows, records the page's
+ * destinations and font resources, queues internal links. */
 void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l);
 /* Waits for the deflating thread (pdf_zip.c) and releases what drawing
  * holds outside the arena (the compressor). */
@@ -124,6 +135,14 @@ void rc_pdf_zip_start(rc_pdf *p);
  * copied first (else it must stay valid until rc_pdf_zip_finish). Waits
  * while the queue is full. False without memory. */
 bool rc_pdf_zip_submit(rc_pdf *p, size_t blob, const void *data, size_t n, bool copy);
+/* Queues the reduction of a font (rc_ttf_reduce_lig; font and codes must
+ * stay valid until it is taken); returns its job, or SIZE_MAX when it
+ * cannot be queued. */
+size_t rc_pdf_zip_reduce(rc_pdf *p, const unsigned char *font, size_t len, const uint32_t *codes,
+                         size_t m, const uint16_t lig[32]);
+/* Waits for a reduction; false when the font could not be reduced, else
+ * the copy (valid until rc_pdf_zip_free). */
+bool rc_pdf_zip_reduced(rc_pdf *p, size_t job, const unsigned char **out, size_t *n);
 /* Waits for the thread, fills in the blobs (and the cache); false when a
  * stream could not be deflated. */
 bool rc_pdf_zip_finish(rc_pdf *p);
@@ -179,8 +198,16 @@ void rc_pdf_archival(rc_pdf *p, const rc_config *cfg);
 bool rc_pdf_save_packed(rc_pdf *p, const char *path);
 
 /* pdf_fonts.c */
-/* Loads and registers the used faces; reports failures. */
-rc_status rc_pdf_fonts_load(rc_pdf *p, const rc_config *cfg, const rc_fonts *fonts);
+/* Before drawing: which faces share a file (p->fgroup). */
+void rc_pdf_fonts_groups(rc_pdf *p, const rc_config *cfg, const rc_fonts *fonts);
+/* After drawing: starts making the reduced fonts of the used faces (on the
+ * deflating thread when there is one); reports failures. */
+rc_status rc_pdf_fonts_prepare(rc_pdf *p, const rc_config *cfg, const rc_fonts *fonts);
+/* Then: loads them into libharu and registers them on every page under the
+ * names the pages use; reports failures. */
+rc_status rc_pdf_fonts_load(rc_pdf *p);
+/* Unmaps the font files still mapped (after the deflating thread ended). */
+void rc_pdf_fonts_release(rc_pdf *p);
 /* Replaces libharu's ToUnicode streams with correct ones. */
 void rc_pdf_fonts_fix_tounicode(rc_pdf *p);
 
