@@ -94,4 +94,7 @@ try:
           f"{flt:.0f} minor page faults")
     print(f"  load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 finally:
+    if "p" in globals() and p.poll() is None:  # an unexpected line: do not leave it running
+        p.kill()
+        p.wait()
     shutil.rmtree(tmp)
