@@ -482,6 +482,7 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         if (t->kind != T_TYPESET) {
             const char *what = t->kind == T_TEX ? "tex" : "xlsx";
             if (t->st == RC_OK) RC_PUSH(a, all, ((pending){t->tmp, t->target, what, t->ed}));
+            rc_arena_free(t->a); /* not run (another failed): not freed by its thread */
             continue;
         }
         pages[t->ed] = t->job.pages;
