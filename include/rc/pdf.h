@@ -25,6 +25,30 @@
 rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
                        const rc_fonts *fonts, const char *path, rc_diag *d);
 
+/* What one write keeps for the next write of the same document (a watching
+ * process rebuilding one edition): deflated streams keyed by their bytes
+ * (most pages do not change after a one-word edit), and the reduced fonts
+ * keyed by the font file (path, device, inode, size, modification time) and
+ * the codes they map. A hit is checked byte for byte, so a write with a
+ * cache gives exactly the bytes of a write without one. The cache is
+ * malloc'd and outlives the build arenas; each successful write drops what
+ * it did not use, so it holds about one document's streams and fonts (and
+ * never more than RC_PDF_CACHE_MAX bytes: beyond that, work is redone).
+ * One cache per document and writer: not thread-safe. */
+typedef struct rc_pdf_cache rc_pdf_cache;
+#define RC_PDF_CACHE_MAX ((size_t)256 << 20)
+/* A new, empty cache; NULL without memory (writes then work uncached). */
+rc_pdf_cache *rc_pdf_cache_new(void);
+void rc_pdf_cache_free(rc_pdf_cache *c);
+/* Bytes of keys and values held, and the number of entries (for tests and
+ * statistics). */
+size_t rc_pdf_cache_bytes(const rc_pdf_cache *c);
+size_t rc_pdf_cache_entries(const rc_pdf_cache *c);
+/* rc_pdf_write using and refilling cache (NULL: rc_pdf_write). */
+rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
+                              const rc_fonts *fonts, rc_pdf_cache *cache, const char *path,
+                              rc_diag *d);
+
 /* A ToUnicode CMap (PDF 1.7 section 9.10.3) for a font whose two-byte codes
  * are Unicode BMP code points (libharu's UTF-8 encoder with Identity-H):
  * each code in codes[0..n) (ascending, unique, <= 0xFFFF) maps to itself as

@@ -35,6 +35,15 @@ const char *rc_read_error(int err);
 /* SHA-256 of a buffer / of a file, as 64 lowercase hex digits in out[65]. */
 void rc_sha256_hex(const void *data, size_t len, char out[65]);
 rc_status rc_sha256_file(const char *path, char out[65]);
+/* A memo of rc_sha256_file for the life of the process, off until enabled:
+ * a regular file whose signature (device, inode, size, modification time in
+ * ns) is the one it had when it was hashed is not read again. The workbooks
+ * of every edition hash the same inputs; a watcher hashes at every rebuild
+ * the inputs that did not change. A save within one tick of the file
+ * system's clock could keep the signature: a watcher forgets each file
+ * inotify reports changed. Thread-safe. */
+void rc_sha256_memo_enable(void);
+void rc_sha256_memo_forget(const char *path);
 
 /* Joins dir and a relative path ("a/b.ini" + "c.csv" -> "a/c.csv");
  * an absolute rel is returned as is. dir_of gives the directory of a file. */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 
 size_t rc_utf8_decode(const char *str, size_t len, uint32_t *cp)
 {
@@ -189,7 +190,104 @@ void rc_sha256_hex(const void *data, size_t len, char out[65])
     hex_digest(d, out);
 }
 
+static rc_status sha256_of(const char *path, char out[65]);
+
+/* The memo of rc_sha256_file (util.h): a short list, searched linearly (a
+ * report has tens of inputs), behind one lock (workbooks of several
+ * editions hash on several threads). */
+typedef struct memo_entry {
+    char *path;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    int64_t mtime_ns;
+    char hex[65];
+} memo_entry;
+
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool memo_on;
+static memo_entry *memo;
+static size_t memo_n, memo_cap;
+
+void rc_sha256_memo_enable(void)
+{
+    pthread_mutex_lock(&memo_lock);
+    memo_on = true;
+    pthread_mutex_unlock(&memo_lock);
+}
+
+void rc_sha256_memo_forget(const char *path)
+{
+    pthread_mutex_lock(&memo_lock);
+    for (size_t i = 0; i < memo_n; i++)
+        if (strcmp(memo[i].path, path) == 0) {
+            free(memo[i].path);
+            memo[i] = memo[--memo_n];
+            break;
+        }
+    pthread_mutex_unlock(&memo_lock);
+}
+
+static int64_t mtime_ns(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static bool memo_find(const char *path, const struct stat *st, char out[65])
+{
+    bool hit = false;
+    pthread_mutex_lock(&memo_lock);
+    for (size_t i = 0; i < memo_n && !hit; i++) {
+        const memo_entry *m = &memo[i];
+        if (strcmp(m->path, path) != 0) continue;
+        hit = m->dev == st->st_dev && m->ino == st->st_ino && m->size == st->st_size &&
+              m->mtime_ns == mtime_ns(st);
+        if (hit) memcpy(out, m->hex, 65);
+        break;
+    }
+    pthread_mutex_unlock(&memo_lock);
+    return hit;
+}
+
+/* Remembers hex for path with st, the signature taken before reading: a
+ * change while it was read gives another signature next time. */
+static void memo_keep(const char *path, const struct stat *st, const char hex[65])
+{
+    pthread_mutex_lock(&memo_lock);
+    size_t i = 0;
+    while (i < memo_n && strcmp(memo[i].path, path) != 0)
+        i++;
+    if (i == memo_n && memo_n == memo_cap) {
+        size_t nc = memo_cap ? 2 * memo_cap : 64;
+        memo_entry *nv = realloc(memo, nc * sizeof *nv);
+        if (nv) {
+            memo = nv;
+            memo_cap = nc;
+        }
+    }
+    char *p = i < memo_n ? memo[i].path : memo_n < memo_cap ? strdup(path) : NULL;
+    if (p) {
+        memo[i] = (memo_entry){p, st->st_dev, st->st_ino, st->st_size, mtime_ns(st), {0}};
+        memcpy(memo[i].hex, hex, 65);
+        if (i == memo_n) memo_n++;
+    }
+    pthread_mutex_unlock(&memo_lock);
+}
+
 rc_status rc_sha256_file(const char *path, char out[65])
+{
+    struct stat st;
+    pthread_mutex_lock(&memo_lock);
+    bool on = memo_on;
+    pthread_mutex_unlock(&memo_lock);
+    bool sig = on && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    if (sig && memo_find(path, &st, out)) return RC_OK;
+    rc_status r = sha256_of(path, out);
+    if (r == RC_OK && sig) memo_keep(path, &st, out);
+    return r;
+}
+
+static rc_status sha256_of(const char *path, char out[65])
 {
     FILE *f = fopen(path, "rb");
     if (!f) return RC_ERR_IO;

@@ -34,6 +34,8 @@
 #include "rc/util.h"
 #include "rc/xlsx.h"
 
+#include <cmark-gfm-core-extensions.h>
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -116,9 +118,13 @@ static unsigned wanted(const rc_options *o, const rc_config *cfg)
 static bool data_unchanged(const rc_build_cache *c, unsigned flags)
 {
     if (!c->have_data || c->data_flags != flags) return false;
-    if (!rc_file_set_unchanged(&c->cfg_files)) return false;
-    for (size_t i = 0; i < c->cfg->nsources; i++)
-        if (!rc_file_sig_eq(c->csv_sig[i], rc_file_sig_of(c->cfg->sources[i].path))) return false;
+    if (!rc_build_cache_unchanged(c, &c->cfg_files)) return false;
+    for (size_t i = 0; i < c->cfg->nsources; i++) {
+        const char *p = c->cfg->sources[i].path;
+        if (!rc_file_sig_eq(c->csv_sig[i], rc_file_sig_of(p))) return false;
+        for (size_t k = 0; k < c->nchanged; k++)
+            if (strcmp(c->changed[k], p) == 0) return false;
+    }
     return true;
 }
 
@@ -244,7 +250,7 @@ static bool plan_editions(rc_build_cache *c, rc_config *const *cfgs, size_t ned,
         rc_edition_cache *x = &c->ed[e];
         const char *lang = cfgs[e]->edition ? cfgs[e]->edition : "";
         skip[e] = x->have_out && x->want == want && x->lang && strcmp(x->lang, lang) == 0 &&
-                  rc_file_set_unchanged(&x->inputs) && rc_file_set_unchanged(&x->outputs);
+                  rc_build_cache_unchanged(c, &x->inputs) && rc_file_set_unchanged(&x->outputs);
         if (skip[e]) {
             rc_diag_append(d, x->diag);
             c->skipped++;
@@ -292,6 +298,81 @@ static void check_summary(rc_arena *a, const rc_options *o, const rc_config *cfg
             doc->boxes.n == 1 ? "" : "es", pages, pages == 1 ? "" : "s", w, w == 1 ? "" : "s");
 }
 
+/* One edition's document (its data relabelled, then the tree), or the
+ * check of every edition's fonts and dictionaries (check set). */
+typedef struct ed_job {
+    const rc_config *ec;
+    const rc_locale *loc;
+    const rc_data *data;
+    rc_data *ed;   /* the edition's data: the document points at it */
+    rc_doc *doc;
+    rc_diag *keep; /* a watcher's copy of the edition's diagnostics, or NULL */
+    rc_build_check *check;
+    rc_config *const *cfgs;
+    size_t ned;
+    const bool *skip;
+    rc_arena *a;   /* the job's own: jobs run at once */
+    rc_diag *d;
+    rc_status st;
+} ed_job;
+
+static void free_arena(void *a)
+{
+    rc_arena_free(a);
+}
+
+static void free_diag(void *d)
+{
+    rc_diag_free(d);
+}
+
+static void run_ed_job(void *ctx, size_t i)
+{
+    ed_job *j = &((ed_job *)ctx)[i];
+    if (j->check) {
+        j->check->ok = rc_build_check_resources(j->a, j->cfgs, j->ned, j->skip, j->d);
+        return;
+    }
+    j->st = rc_data_for_edition(j->a, j->data, j->ec, j->ed);
+    if (j->st == RC_OK) j->st = rc_doc_build(j->a, j->ec, j->ed, j->loc, j->d, j->doc);
+}
+
+/* The editions' documents are independent: each is built in an arena and
+ * into diagnostics of its own, on as many threads as there are CPUs, and
+ * their diagnostics are merged in edition order, so what is reported does
+ * not depend on which thread built what. The arenas live as long as the
+ * build's (a). The fonts' check reports into its own diagnostics, which the
+ * writer gives where it used to check (after the output checks). */
+static rc_status build_docs(rc_arena *a, ed_job *jobs, size_t n, rc_diag *d)
+{
+    /* cmark-gfm registers its extensions on first use, without a lock */
+    cmark_gfm_core_extensions_ensure_registered();
+    for (size_t i = 0; i < n; i++) {
+        jobs[i].a = rc_arena_new();
+        rc_arena_on_free(a, free_arena, jobs[i].a);
+        jobs[i].d = rc_diag_new();
+        if (rc_diag_strict(d)) rc_diag_set_strict(jobs[i].d);
+        if (jobs[i].check) {
+            jobs[i].check->d = jobs[i].d;
+            rc_arena_on_free(a, free_diag, jobs[i].d);
+        }
+    }
+    rc_build_parallel(n, run_ed_job, jobs);
+    /* As if built one after the other, stopping at the first that failed:
+     * the editions after it are not reported. */
+    rc_status st = RC_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i].check) continue;
+        if (st == RC_OK) {
+            rc_diag_append(d, jobs[i].d);
+            if (jobs[i].keep) rc_diag_append(jobs[i].keep, jobs[i].d);
+            st = jobs[i].st;
+        }
+        rc_diag_free(jobs[i].d);
+    }
+    return st;
+}
+
 static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cache *cache)
 {
     double t0 = now_ms();
@@ -332,6 +413,10 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
         edd = rc_arena_array(a, ned, sizeof *edd);
         if (!plan_editions(cache, cfgs, ned, kept_want, skip, d)) return RC_ERR_NOMEM;
     }
+    /* Every edition's document at once (build_docs), and beside them the
+     * check of the fonts and dictionaries the outputs will need. */
+    ed_job *jobs = rc_arena_array(a, ned + 1, sizeof *jobs);
+    size_t njobs = 0;
     for (size_t e = 0; e < ned && st == RC_OK; e++) {
         if (skip[e]) continue;
         const rc_config *ec = cfgs[e];
@@ -342,15 +427,19 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
             st = RC_ERR_CONFIG;
             break;
         }
-        rc_diag *ed = d;
         if (cache) { /* signed before reading; its diagnostics are kept */
             rc_build_edition_inputs(ec, RC_OUT_ALL, &ins[e]);
-            ed = edd[e] = rc_diag_new();
+            edd[e] = rc_diag_new();
         }
-        st = rc_data_for_edition(a, &data, ec, &eds[e]);
-        if (st == RC_OK) st = rc_doc_build(a, ec, &eds[e], loc, ed, &docs[e]);
-        if (ed != d) rc_diag_append(d, ed);
+        jobs[njobs++] = (ed_job){.ec = ec, .loc = loc, .data = &data, .ed = &eds[e],
+                                 .doc = &docs[e], .keep = cache ? edd[e] : NULL};
     }
+    /* A watcher checks the fonts when it loads them again (build_cache.c),
+     * `check` when it typesets. */
+    rc_build_check check = {0};
+    if (st == RC_OK && !cache && o->command == RC_CMD_BUILD)
+        jobs[njobs++] = (ed_job){.check = &check, .cfgs = cfgs, .ned = ned, .skip = skip};
+    if (st == RC_OK) st = build_docs(a, jobs, njobs, d);
     if (st == RC_OK && rc_diag_errors(d)) st = RC_ERR_DATA;
     /* Limits of the PDF library, before any typesetting. */
     if (st == RC_OK && (o->command == RC_CMD_CHECK || (want & RC_OUT_PDF))) {
@@ -372,7 +461,8 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
     }
 
     if (st == RC_OK) {
-        rc_build_editions b = {cfgs, docs, ned, want, skip, cache, edd, outs};
+        rc_build_editions b = {cfgs, docs, ned, want, skip, cache, edd, outs,
+                               check.d ? &check : NULL};
         st = rc_build_write(a, o, &b, d);
     }
     if (cache && st == RC_OK) keep_editions(cache, cfgs, skip, kept_want, ins, outs, edd);
@@ -401,6 +491,7 @@ rc_status rc_build_run(const rc_options *o, rc_diag *d, rc_build_cache *cache)
 
 rc_status rc_build(const rc_options *o, rc_diag *d)
 {
+    rc_sha256_memo_enable(); /* each input is hashed once, whatever reads it */
     switch (o->command) {
     case RC_CMD_NEW:
         return rc_new_project(o, d);

@@ -11,6 +11,7 @@
 #include "rc/font_check.h"
 #include "rc/hyph_check.h"
 #include "rc/layout.h"
+#include "rc/pdf.h"
 
 void rc_file_set_clear(rc_file_set *s)
 {
@@ -43,6 +44,31 @@ bool rc_file_set_unchanged(const rc_file_set *s)
     return true;
 }
 
+void rc_build_cache_report(rc_build_cache *c, const char *path)
+{
+    for (size_t i = 0; i < c->nchanged; i++)
+        if (strcmp(c->changed[i], path) == 0) return;
+    char **nv = realloc(c->changed, (c->nchanged + 1) * sizeof *nv);
+    char *p = nv ? strdup(path) : NULL;
+    if (nv) c->changed = nv;
+    if (p) c->changed[c->nchanged++] = p;
+}
+
+void rc_build_cache_reported_clear(rc_build_cache *c)
+{
+    for (size_t i = 0; i < c->nchanged; i++)
+        free(c->changed[i]);
+    c->nchanged = 0;
+}
+
+bool rc_build_cache_unchanged(const rc_build_cache *c, const rc_file_set *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t k = 0; k < c->nchanged; k++)
+            if (strcmp(s->path[i], c->changed[k]) == 0) return false;
+    return rc_file_set_unchanged(s);
+}
+
 void rc_edition_cache_free(rc_edition_cache *e)
 {
     rc_arena_free(e->font_arena);
@@ -54,6 +80,7 @@ void rc_edition_cache_free(rc_edition_cache *e)
     rc_file_set_clear(&e->inputs);
     rc_file_set_clear(&e->outputs);
     rc_diag_free(e->diag);
+    rc_pdf_cache_free(e->pdf);
     memset(e, 0, sizeof *e);
 }
 
@@ -69,6 +96,8 @@ void rc_build_cache_free(rc_build_cache *c)
     for (size_t i = 0; i < c->ninputs; i++)
         free(c->inputs[i]);
     free(c->inputs);
+    rc_build_cache_reported_clear(c);
+    free(c->changed);
     memset(c, 0, sizeof *c);
 }
 

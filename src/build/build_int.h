@@ -63,6 +63,9 @@ typedef struct rc_edition_cache {
     rc_file_set outputs;
     rc_diag *diag; /* the diagnostics it gave, given again when skipped */
     bool reused_fonts;
+    /* a watcher's: the deflated streams and reduced fonts of its last PDF
+     * (pdf.h), most of which the next write of the edition uses again */
+    struct rc_pdf_cache *pdf;
 } rc_edition_cache;
 
 /* What a watching process keeps between builds: per edition the above; the
@@ -87,6 +90,12 @@ typedef struct rc_build_cache {
      * (malloc): the watcher watches these */
     char **inputs;
     size_t ninputs;
+    /* the files inotify reported changed since the last good build (a
+     * watcher's, malloc): changed whatever their signatures say, as a save
+     * within one tick of the file system's clock that keeps the size keeps
+     * the signature too */
+    char **changed;
+    size_t nchanged;
     /* what the last build reused, for tests and the benchmark */
     bool reused_fonts, reused_data;
     size_t skipped; /* editions not built again */
@@ -103,6 +112,14 @@ void rc_build_cache_free(rc_build_cache *c);
 /* "config/../out/x.pdf" -> "out/x.pdf", for messages (build.c). */
 const char *rc_build_display_path(rc_arena *a, const char *path);
 
+/* The check of the editions' font files and dictionaries, made while the
+ * documents are built: its diagnostics (the build's arena frees them) and
+ * whether they are all sound. */
+typedef struct rc_build_check {
+    rc_diag *d;
+    bool ok;
+} rc_build_check;
+
 /* The editions of one build and what it writes of them (build_write.c). */
 typedef struct rc_build_editions {
     rc_config *const *cfgs;
@@ -113,7 +130,16 @@ typedef struct rc_build_editions {
     rc_build_cache *cache;   /* a watcher's (with ned editions), or NULL */
     rc_diag **edd;           /* per edition: its diagnostics are added here too, or NULL */
     rc_file_set *outs;       /* per edition: the outputs renamed into place, or NULL */
+    const rc_build_check *check; /* the fonts checked already (not by a watcher), or NULL */
 } rc_build_editions;
+
+/* Runs fn(ctx, i) for i in [0, n) on min(CPUs, n) threads, this one
+ * included; returns when all have run. */
+void rc_build_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
+/* Checks the font files and dictionaries of the editions not skipped (skip
+ * may be NULL), each file once; false if one is damaged. */
+bool rc_build_check_resources(rc_arena *a, rc_config *const *cfgs, size_t ned, const bool *skip,
+                              rc_diag *d);
 
 /* Checks the targets, makes the directory, takes its lock (one build at a
  * time per directory), then writes every edition that is not skipped. */
@@ -144,6 +170,11 @@ void rc_build_edition_inputs(const rc_config *cfg, unsigned want, rc_file_set *s
 void rc_build_edition_files(const rc_config *cfg, rc_file_set *s);
 
 void rc_edition_cache_free(rc_edition_cache *e);
+/* Notes path as reported changed; forgets them all (after a good build). */
+void rc_build_cache_report(rc_build_cache *c, const char *path);
+void rc_build_cache_reported_clear(rc_build_cache *c);
+/* Every file of s has its signature and was not reported changed. */
+bool rc_build_cache_unchanged(const rc_build_cache *c, const rc_file_set *s);
 
 /* The font files and the hyphenation dictionary of cfg checked as files
  * (reported at their keys); false if one is damaged. */

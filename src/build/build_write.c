@@ -3,7 +3,8 @@
  * hyphenation, layout, PDF, SVG figures), its .tex and its two workbooks
  * are separate tasks; as many threads as there are CPUs (no more: three
  * editions' layouts at once on two cores only add memory and cache misses)
- * take them in a fixed order, the typesetting first since it takes longest.
+ * take them longest first (start_order: an estimate from the sizes of what
+ * each reads), so no thread is left with a long task at the end.
  * The tasks only read the shared documents, data and configurations, and
  * each reports into its own diagnostics, merged in a fixed order afterwards,
  * so nothing in the output depends on scheduling. */
@@ -60,6 +61,7 @@ typedef struct typeset_job {
     rc_status st;
     size_t pages;
     rc_edition_cache *cache; /* fonts and hyphenation kept by a watcher, or NULL */
+    bool watched;            /* cache is a watcher's: it keeps the PDF's streams too */
     bool checked;            /* the fonts and dictionary were checked already */
     size_t ed;
     const char *svg_dir; /* figures directory, or NULL */
@@ -126,7 +128,15 @@ static void typeset(typeset_job *j)
     if (j->st == RC_OK) j->st = rc_layout_document(j->a, j->doc, &fonts, hyph, j->d, &lay);
     if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
     lay.release_pages = true; /* nothing below reads a page again (the SVGs draw figures) */
-    if (j->st == RC_OK && j->tmp) j->st = rc_pdf_write(j->a, &lay, j->cfg, &fonts, j->tmp, j->d);
+    /* A watcher's edition keeps its PDF's deflated streams and reduced fonts
+     * for its next write; a build writes each edition once. */
+    rc_pdf_cache *pc = NULL;
+    if (j->watched && j->cache && j->tmp) {
+        if (!j->cache->pdf) j->cache->pdf = rc_pdf_cache_new();
+        pc = j->cache->pdf;
+    }
+    if (j->st == RC_OK && j->tmp)
+        j->st = rc_pdf_write_cached(j->a, &lay, j->cfg, &fonts, pc, j->tmp, j->d);
     if (j->st == RC_OK && j->svg_dir) j->st = write_svgs(j, &lay, &fonts);
     if (!j->cache) rc_hyph_free(hyph);
     j->pages = lay.pages.n;
@@ -158,8 +168,9 @@ typedef struct task {
 } task;
 
 typedef struct pool {
-    task *t;
+    task *t;         /* in the order their results are merged */
     size_t n;
+    const size_t *order; /* the order they are started in: the longest first */
     atomic_size_t next;
     atomic_bool failed; /* a failed task: those not started yet are not */
 } pool;
@@ -187,6 +198,12 @@ static void run_task(pool *p, task *k)
         break;
     }
     if (k->st != RC_OK) atomic_store(&p->failed, true);
+    /* Freed here, on the task's thread, rather than one after the other once
+     * all have run; a typesetting task's SVG names are still needed. */
+    if (k->kind != T_TYPESET || k->job.svgs.n == 0) {
+        rc_arena_free(k->a);
+        k->a = NULL;
+    }
 }
 
 /* A thread takes the next task until none is left. Without a watcher's
@@ -201,12 +218,79 @@ static void *worker(void *arg)
     pool *p = arg;
     rc_edition_cache own = {0};
     for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->n;) {
-        task *k = &p->t[i];
+        task *k = &p->t[p->order[i]];
         if (k->kind == T_TYPESET && !k->job.cache) k->job.cache = &own;
         run_task(p, k);
     }
     rc_edition_cache_free(&own);
     return NULL;
+}
+
+static double kib(const char *path)
+{
+    rc_file_sig s = rc_file_sig_of(path);
+    return s.exists ? (double)s.size / 1024.0 : 0;
+}
+
+static double kib_all(const char *const *paths, size_t n)
+{
+    double k = 0;
+    for (size_t i = 0; paths && i < n; i++)
+        k += kib(paths[i]);
+    return k;
+}
+
+/* A task's rough cost in milliseconds, from the sizes of what it reads:
+ * fitted to the sample (typesetting 60 KiB of Markdown ~ 33 ms, its
+ * figures workbook ~ 13 ms, data workbook ~ 7 ms, .tex ~ 1.5 ms) and to
+ * bench/xlsx-large.sh (a data workbook costs ~ 0.15 ms per KiB of CSV). Only
+ * the order of the tasks depends on it, never what they write. */
+static double task_cost(const task *t)
+{
+    const rc_config *c = t->cfg;
+    const rc_document_cfg *dc = &c->document;
+    switch (t->kind) {
+    case T_DATA: {
+        double csv = 0;
+        for (size_t i = 0; i < c->nsources; i++)
+            csv += kib(c->sources[i].path);
+        return 5.0 + 0.15 * csv;
+    }
+    case T_FIGURES:
+        return 1.0 + 1.0 * (double)(t->doc->figures.n + t->doc->tables.n);
+    case T_TYPESET:
+    case T_TEX: {
+        double md = kib_all(dc->front_path, dc->front.n) + kib_all(dc->chapter_path, dc->chapters.n) +
+                    kib_all(dc->back_path, dc->back.n) + kib_all(dc->annex_path, dc->annexes.n);
+        return t->kind == T_TEX ? 0.2 + 0.02 * md : 3.0 + 0.5 * md;
+    }
+    }
+    return 0;
+}
+
+/* Longest first (the classic rule for keeping every thread busy to the
+ * end), by kind of task: the editions of one config cost about the same,
+ * so each kind goes in edition order (the base edition first: its
+ * failures are the ones reported when several would fail alike). */
+static const size_t *start_order(rc_arena *a, const task *t, size_t n)
+{
+    size_t *ord = rc_arena_array(a, n ? n : 1, sizeof *ord);
+    double *cost = rc_arena_array(a, n ? n : 1, sizeof *cost);
+    double kind_cost[4] = {0};
+    for (size_t i = 0; i < n; i++) {
+        double c = task_cost(&t[i]);
+        if (c > kind_cost[t[i].kind]) kind_cost[t[i].kind] = c;
+    }
+    for (size_t i = 0; i < n; i++) {
+        cost[i] = kind_cost[t[i].kind];
+        size_t k = i; /* insertion: a few tasks per edition */
+        while (k > 0 && cost[ord[k - 1]] < cost[i]) {
+            ord[k] = ord[k - 1];
+            k--;
+        }
+        ord[k] = i;
+    }
+    return ord;
 }
 
 /* The CPUs this process may run on. */
@@ -233,19 +317,49 @@ static void run_pool(pool *p)
         pthread_join(th[i], NULL);
 }
 
+typedef struct par {
+    size_t n;
+    void (*fn)(void *ctx, size_t i);
+    void *ctx;
+    atomic_size_t next;
+} par;
+
+static void *par_worker(void *arg)
+{
+    par *p = arg;
+    for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->n;)
+        p->fn(p->ctx, i);
+    return NULL;
+}
+
+void rc_build_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
+{
+    par p = {.n = n, .fn = fn, .ctx = ctx};
+    size_t nthr = cpus();
+    if (nthr > n) nthr = n;
+    pthread_t th[64];
+    size_t started = 0;
+    for (size_t i = 1; i < nthr && started < 64; i++)
+        if (pthread_create(&th[started], NULL, par_worker, &p) == 0) started++;
+    par_worker(&p);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+}
+
 /* The fonts and dictionaries, checked as files once for all editions (they
  * usually share the fonts; each language has its dictionary) rather than by
  * every edition's task. */
-static bool check_resources(rc_arena *a, const rc_build_editions *b, rc_diag *d)
+bool rc_build_check_resources(rc_arena *a, rc_config *const *cfgs, size_t ned, const bool *skip,
+                              rc_diag *d)
 {
     bool ok = true;
-    for (size_t e = 0; e < b->ned; e++) {
-        if (b->skip && b->skip[e]) continue;
-        const rc_style_cfg *s = &b->cfgs[e]->style;
+    for (size_t e = 0; e < ned; e++) {
+        if (skip && skip[e]) continue;
+        const rc_style_cfg *s = &cfgs[e]->style;
         bool fonts_seen = false, dict_seen = !s->hyphenate || !s->hyphenation;
         for (size_t k = 0; k < e; k++) {
-            const rc_style_cfg *t = &b->cfgs[k]->style;
-            if (b->skip && b->skip[k]) continue;
+            const rc_style_cfg *t = &cfgs[k]->style;
+            if (skip && skip[k]) continue;
             bool same = true;
             for (int i = 0; i < RC_FONT_COUNT && same; i++)
                 same = (s->font_path[i] == NULL) == (t->font_path[i] == NULL) &&
@@ -254,8 +368,8 @@ static bool check_resources(rc_arena *a, const rc_build_editions *b, rc_diag *d)
             dict_seen |= t->hyphenate && t->hyphenation && s->hyphenation &&
                          strcmp(s->hyphenation, t->hyphenation) == 0;
         }
-        if (!fonts_seen) ok &= rc_build_check_fonts(a, b->cfgs[e], d);
-        if (!dict_seen) ok &= rc_build_check_dictionary(a, b->cfgs[e], d);
+        if (!fonts_seen) ok &= rc_build_check_fonts(a, cfgs[e], d);
+        if (!dict_seen) ok &= rc_build_check_dictionary(a, cfgs[e], d);
     }
     return ok;
 }
@@ -296,7 +410,13 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
     /* The tasks: every edition's typesetting first (the longest), then the
      * .tex files and the workbooks. The watcher's cache keeps each
      * edition's fonts and patterns (its task alone uses them). */
-    bool checked = !b->cache && check_resources(a, b, d);
+    bool checked = false;
+    if (b->check) {
+        rc_diag_append(d, b->check->d);
+        checked = b->check->ok;
+    } else if (!b->cache) {
+        checked = rc_build_check_resources(a, cfgs, ned, b->skip, d);
+    }
     if (!b->cache && !checked) {
         for (size_t e = 0; e < ned; e++)
             if (svg_created[e]) rmdir(svg_dir[e]);
@@ -334,12 +454,14 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
                                    .d = t->d,
                                    .tmp = t->tmp,
                                    .cache = b->cache ? &b->cache->ed[e] : NULL,
+                                   .watched = b->cache != NULL,
                                    .checked = checked,
                                    .ed = e,
                                    .svg_dir = svg_dir[e]};
             p.n++;
         }
     }
+    p.order = start_order(a, p.t, p.n);
     run_pool(&p);
 
     /* Per edition: the PDF first, as it is the main output, then the .tex
@@ -360,7 +482,7 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         if (t->kind != T_TYPESET) {
             const char *what = t->kind == T_TEX ? "tex" : "xlsx";
             if (t->st == RC_OK) RC_PUSH(a, all, ((pending){t->tmp, t->target, what, t->ed}));
-            rc_arena_free(t->a);
+            rc_arena_free(t->a); /* not run (another failed): not freed by its thread */
             continue;
         }
         pages[t->ed] = t->job.pages;
@@ -373,6 +495,7 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         nsvgs[t->ed] = t->job.svgs.n;
         nsvg += t->job.svgs.n;
         rc_arena_free(t->a);
+        t->a = NULL;
     }
     /* the order of the "wrote" lines: per edition, the PDF first */
     pending *out = rc_arena_array(a, all.n ? all.n : 1, sizeof *out);
@@ -478,7 +601,10 @@ rc_status rc_build_write(rc_arena *a, const rc_options *o, const rc_build_editio
         rc_diag_note(d, dloc, "waited %.1f s for another build writing into '%s'", waited / 1000,
                      dir);
     rc_out_clean_stale(dir);
-    rc_out_workdir_make(dir); /* if it cannot be made, libxlsxwriter uses dir */
+    /* only libxlsxwriter makes files of its own (if the directory cannot be
+     * made, it uses dir); without workbooks no directory is made and
+     * removed again (a watcher's --only pdf rebuild) */
+    if (want & RC_OUT_XLSX) rc_out_workdir_make(dir);
     rc_status st = write_locked(a, o, b, d, dir, created);
     rc_out_workdir_remove();
     rc_out_unlock(lock);

@@ -38,10 +38,24 @@ static unsigned be16(const unsigned char *p)
     return (unsigned)p[0] << 8 | p[1];
 }
 
+/* The sum of the table's big-endian 32-bit words, the last one padded
+ * with zeros. Eight bytes at a time, as two words (read byte-swapped in
+ * one load): the five Lato faces are 3.4 MB, and a word at a time was 6.1 M
+ * instructions of every build. */
 static uint32_t checksum(const unsigned char *p, size_t len)
 {
-    uint32_t s = 0;
+    uint64_t hi = 0, lo = 0;
     size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        w = __builtin_bswap64(w); /* now the first word is the high half */
+#endif
+        hi += w >> 32;
+        lo += w & 0xFFFFFFFFu;
+    }
+    uint32_t s = (uint32_t)(hi + lo);
     for (; i + 4 <= len; i += 4)
         s += be32(p + i);
     if (i < len) {

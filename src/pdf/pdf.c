@@ -1,10 +1,12 @@
 /* pdf: the driver of the PDF back end. One libharu document per call:
- * scan the pages (faces, codes, destinations, content hash), load the used
- * faces, draw every page (tagged: marked content for the structure tree),
- * then links, outline, page labels, the structure tree, the PDF/A and
- * PDF/UA metadata (pdf_xmp.c), the ToUnicode fix and a deterministic /ID;
- * pack it with object streams (pdf_pack.c); save to a temporary file
- * beside the target and rename it into place only when everything succeeded.
+ * draw every page (tagged: marked content for the structure tree; the
+ * faces and codes shown, the destinations), start the reduced fonts
+ * (pdf_face.c), then links, outline, page labels, the structure tree, the
+ * PDF/A and PDF/UA metadata (pdf_xmp.c), load the fonts, the ToUnicode
+ * fix; pack it with object streams and a deterministic /ID (pdf_pack.c);
+ * save to a temporary file beside the target and rename it into place only
+ * when everything succeeded. Streams are deflated, and fonts reduced, on a
+ * second thread (pdf_zip.c).
  *
  * libharu reports errors through the handler given to HPDF_New; errors are
  * sticky (every later call fails), so the handler records the first one and
@@ -74,33 +76,6 @@ static bool is_io_error(HPDF_STATUS e)
     return e == HPDF_FILE_OPEN_ERROR || e == HPDF_FILE_IO_ERROR;
 }
 
-/* /ID [<h> <h>] from the content hash: libharu 2.3.0 writes no ID unless
- * encrypting; a content-derived one keeps repeated builds byte-identical. */
-static void document_id(rc_pdf *p, const rc_config *cfg)
-{
-    if (cfg) {
-        const char *m[] = {cfg->report.title.s, cfg->report.subtitle.s, cfg->report.year.s};
-        for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
-            if (m[i]) {
-                for (const char *s = m[i]; *s; s++) {
-                    p->h1 = (p->h1 ^ (unsigned char)*s) * 0x100000001b3ULL;
-                    p->h2 = (p->h2 ^ (unsigned char)(*s ^ 0x36)) * 0x100000001b3ULL;
-                }
-            }
-    }
-    HPDF_BYTE id[16];
-    for (int i = 0; i < 8; i++) {
-        id[i] = (HPDF_BYTE)(p->h1 >> (56 - 8 * i));
-        id[8 + i] = (HPDF_BYTE)(p->h2 >> (56 - 8 * i));
-    }
-    HPDF_Array arr = HPDF_Array_New(p->doc->mmgr);
-    if (!arr || !rc_pdf_ok(p, HPDF_Dict_Add(p->doc->trailer, "ID", arr))) return;
-    for (int k = 0; k < 2; k++) {
-        HPDF_Binary b = HPDF_Binary_New(p->doc->mmgr, id, sizeof id);
-        if (!b || !rc_pdf_ok(p, HPDF_Array_Add(arr, b))) return;
-    }
-}
-
 /* ---- the document ---- */
 
 static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, const rc_fonts *fonts)
@@ -110,8 +85,9 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
     rc_pdf_ok(p, HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL));
     if (rc_pdf_failed(p)) return RC_ERR_LIBRARY;
     p->fonts = fonts;
-    rc_status st = rc_pdf_fonts_load(p, cfg, fonts);
-    if (st != RC_OK) return st;
+    rc_pdf_fonts_groups(p, cfg, fonts);
+    /* pages first: the codes each face shows are known once they are drawn,
+     * and the fonts are registered under the names the pages use */
     for (size_t i = 0; i < lay->pages.n && !rc_pdf_failed(p); i++) {
         HPDF_Page pg = HPDF_AddPage(p->doc);
         if (!pg) break;
@@ -122,6 +98,11 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
         /* what the page's ops point to (link strings, figures) stays */
         if (lay->release_pages) rc_draw_release(p->a, lay->pages.v[i].content);
     }
+    if (rc_pdf_failed(p)) return RC_ERR_LIBRARY;
+    /* the reduced fonts are made (on the other thread) while the links,
+     * outline and structure tree are built */
+    rc_status st = rc_pdf_fonts_prepare(p, cfg, fonts);
+    if (st != RC_OK) return st;
     if (!rc_pdf_failed(p)) rc_pdf_links(p);
     if (!rc_pdf_failed(p)) rc_pdf_outline(p, lay);
     if (!rc_pdf_failed(p) && lay->outline.n > 0)
@@ -129,34 +110,42 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
     if (!rc_pdf_failed(p)) rc_pdf_page_labels(p, lay);
     if (!rc_pdf_failed(p)) rc_pdf_struct_finish(p);
     if (!rc_pdf_failed(p)) rc_pdf_archival(p, cfg);
+    if (!rc_pdf_failed(p) && (st = rc_pdf_fonts_load(p)) != RC_OK) return st;
     if (!rc_pdf_failed(p)) rc_pdf_fonts_fix_tounicode(p);
-    if (!rc_pdf_failed(p)) document_id(p, cfg);
+    /* the document ID is the packer's (pdf_objstm.c) */
     return rc_pdf_failed(p) ? RC_ERR_LIBRARY : RC_OK;
 }
 
 rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
                        const rc_fonts *fonts, const char *path, rc_diag *d)
 {
+    return rc_pdf_write_cached(a, lay, cfg, fonts, NULL, path, d);
+}
+
+rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
+                              const rc_fonts *fonts, rc_pdf_cache *cache, const char *path,
+                              rc_diag *d)
+{
     rc_pdf *p = rc_arena_alloc(a, sizeof *p);
     p->a = a;
+    p->cache = cache;
+    rc_pdf_cache_begin(cache);
     p->d = d;
     p->path = rc_out_shown(a, path); /* for diagnostics */
-    p->h1 = 0xcbf29ce484222325ULL;
-    p->h2 = 0x84222325cbf29ce4ULL;
     rc_loc here = {rc_out_shown(a, path), 0, 0}; /* build.c passes a temporary name */
     if (lay->pages.n == 0) { /* a PDF without pages is invalid (poppler rejects it) */
         rc_diag_error(d, here, "nothing to write: the document has no pages");
         return RC_ERR_DATA;
     }
 
-    p->fonts = fonts; /* the scan marks the codes of ligature glyphs (font.h) */
-    rc_pdf_scan(p, lay);
     rc_pdf_struct_begin(p, lay);
     p->doc = HPDF_New(on_error, p);
     if (!p->doc) {
         rc_diag_error(d, here, "cannot start a PDF document (libharu out of memory)");
         return RC_ERR_NOMEM;
     }
+    /* deflating overlaps drawing from the second page on */
+    if (lay->pages.n >= 2) rc_pdf_zip_start(p);
     size_t before = rc_diag_errors(d);
     rc_status st = build(p, lay, cfg, fonts);
     rc_pdf_draw_end(p);
@@ -174,6 +163,8 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
     int eno = p->err_errno;
     HPDF_Free(p->doc);
     p->doc = NULL;
+    rc_pdf_zip_free(p);
+    rc_pdf_fonts_release(p);
     if (st != RC_OK) {
         if (tmp) unlink(tmp);
         if (rc_diag_errors(d) == before) {
@@ -188,6 +179,7 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
         return st;
     }
     st = rc_out_rename(tmp, path);
+    if (st == RC_OK) rc_pdf_cache_sweep(cache); /* what this write did not use goes */
     if (st != RC_OK)
         rc_diag_error(d, here, "cannot move the finished PDF into place: %s", strerror(errno));
     return st;

@@ -41,7 +41,12 @@ typedef struct gstate {
     bool fill_set, stroke_set, lw_set, dash_set;
     rc_rgb fill, stroke;
     double lw, dash;
-    const char *fname[RC_FONT_COUNT]; /* resource names on this page */
+    /* the page's font resources, in order of first use: fonts (by
+     * p->fgroup) and their names, F1, F2, ... as libharu names them when
+     * they are registered after the fonts are loaded (pdf_fonts.c) */
+    uint8_t nfonts, order[RC_FONT_COUNT];
+    char fname[RC_FONT_COUNT][8];
+    signed char slot[RC_FONT_COUNT]; /* per font: index in order, or -1 */
     int64_t y;                        /* the last text y, and as written */
     char ytext[24];
     size_t ylen;
@@ -50,50 +55,6 @@ typedef struct gstate {
     bool mc_single; /* ... for one op (with an /ActualText) ... */
     size_t mc;      /* ... for this element index, or SIZE_MAX: an artifact */
 } gstate;
-
-/* ---- content hash (for the deterministic document ID) ---- */
-
-/* Two 64-bit lanes, fed a word at a time (multiply, then fold the high
- * half down so every input bit reaches every output bit). Not
- * cryptographic: equal inputs must give equal IDs, and different inputs
- * should not. */
-static void mix_u64(rc_pdf *p, uint64_t w)
-{
-    uint64_t a = (p->h1 ^ w) * 0x9E3779B97F4A7C15ULL;
-    uint64_t b = (p->h2 ^ w ^ 0x5c5c5c5c5c5c5c5cULL) * 0xC2B2AE3D27D4EB4FULL;
-    p->h1 = a ^ (a >> 32);
-    p->h2 = b ^ (b >> 29);
-}
-
-static void mix(rc_pdf *p, const void *data, size_t n)
-{
-    const unsigned char *b = data;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) /* little-endian words whatever the host */
-        mix_u64(p, (uint64_t)b[i] | (uint64_t)b[i + 1] << 8 | (uint64_t)b[i + 2] << 16 |
-                       (uint64_t)b[i + 3] << 24 | (uint64_t)b[i + 4] << 32 |
-                       (uint64_t)b[i + 5] << 40 | (uint64_t)b[i + 6] << 48 |
-                       (uint64_t)b[i + 7] << 56);
-    uint64_t w = n - i; /* the tail, with its length */
-    for (size_t k = 0; i < n; i++, k++)
-        w |= (uint64_t)b[i] << (8 * k + 8);
-    mix_u64(p, w);
-}
-
-static void mix_num(rc_pdf *p, double v)
-{
-    double t = isfinite(v) ? v * 1000.0 : 0;
-    t = t > 9e15 ? 9e15 : t < -9e15 ? -9e15 : t;
-    mix_u64(p, (uint64_t)(int64_t)(t < 0 ? t - 0.5 : t + 0.5)); /* rounded, without libm */
-}
-
-static void mix_str(rc_pdf *p, const char *s)
-{
-    if (s)
-        mix(p, s, strlen(s));
-    else
-        mix_u64(p, 0xFFFFFFFFFFFFFFFFULL);
-}
 
 /* ---- text ---- */
 
@@ -132,7 +93,10 @@ const char *rc_pdf_text(rc_pdf *p, const char *s, size_t len)
     return p->buf;
 }
 
-static void mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len)
+/* Marks the codes text s[0..len) shows in face f: its characters' and
+ * those of the ligature glyphs it is shown with (lig, as rc_font_shaped
+ * gives it; font.h). */
+static void mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len, const uint8_t *lig)
 {
     if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
     unsigned char *set = p->codes[f];
@@ -148,76 +112,9 @@ static void mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len)
         set[c >> 3] = (unsigned char)(set[c >> 3] | (1u << (c & 7)));
         i += adv;
     }
-    /* the codes of the ligature glyphs the text is shown with (font.h) */
-    const rc_font *rf = p->fonts ? p->fonts->f[f] : NULL;
-    const uint8_t *lig = NULL;
-    if (rf) rc_font_shaped(rf, s, len, NULL, &lig);
     for (size_t k = 0; lig && k < len; k++)
         if (lig[k] && lig[k] != RC_FONT_LIG_HIDDEN)
             set[lig[k] >> 3] = (unsigned char)(set[lig[k] >> 3] | (1u << (lig[k] & 7)));
-}
-
-/* ---- first pass ---- */
-
-static void scan_list(rc_pdf *p, size_t page, const rc_draw_list *l, double ox, double oy,
-                      int depth)
-{
-    if (!l || depth > MAX_DEPTH) return;
-    for (size_t i = 0; i < l->ops.n; i++) {
-        const rc_draw_op *op = &l->ops.v[i];
-        mix_u64(p, (uint64_t)op->kind);
-        mix_num(p, op->x + ox);
-        mix_num(p, op->y + oy);
-        switch (op->kind) {
-        case RC_DRAW_TEXT:
-            if ((unsigned)op->font < RC_FONT_COUNT && op->len > 0 && op->size > 0) {
-                mark_codes(p, op->font, op->text, op->len);
-                mix(p, op->text, op->len);
-                mix_num(p, op->size);
-                mix_u64(p, (uint64_t)op->font);
-            }
-            break;
-        case RC_DRAW_RECT:
-        case RC_DRAW_LINE:
-        case RC_DRAW_PATH:
-        {
-            /* w, h, x2, y2 and the segment count, as when each had its own
-             * field (0 where the kind has none): the same IDs as before
-             * they shared storage */
-            bool rect = op->kind == RC_DRAW_RECT, line = op->kind == RC_DRAW_LINE;
-            size_t nsegs = op->kind == RC_DRAW_PATH ? op->nsegs : 0;
-            mix_num(p, rect ? op->w : 0);
-            mix_num(p, rect ? op->h : 0);
-            mix_num(p, line ? op->x2 : 0);
-            mix_num(p, line ? op->y2 : 0);
-            mix_num(p, (double)nsegs);
-            for (size_t k = 0; k < nsegs; k++)
-                if (op->segs[k].op != RC_PATH_CLOSE) /* a close has no coordinates */
-                    mix_num(p, op->segs[k].x + op->segs[k].y);
-            break;
-        }
-        case RC_DRAW_LINK:
-            mix_str(p, op->dest);
-            mix_str(p, op->uri);
-            break;
-        case RC_DRAW_DEST:
-            mix_str(p, op->dest);
-            if (op->dest && !rc_pdf_dest_find(p, op->dest))
-                rc_pdf_dest_add(p, op->dest, page, op->x + ox, op->y + oy);
-            break;
-        case RC_DRAW_GROUP:
-            scan_list(p, page, op->group, ox + op->x, oy + op->y, depth + 1);
-            break;
-        }
-    }
-}
-
-void rc_pdf_scan(rc_pdf *p, const rc_layout *lay)
-{
-    for (size_t i = 0; i < lay->pages.n; i++) {
-        mix_u64(p, 0x65676170ULL + ((uint64_t)i << 32)); /* "page" and its index */
-        scan_list(p, i, lay->pages.v[i].content, 0, 0, 0);
-    }
 }
 
 /* ---- content bytes ---- */
@@ -538,23 +435,21 @@ static void paint(rc_pdf *p, const rc_draw_op *op)
 
 static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, double oy)
 {
-    if ((unsigned)op->font >= RC_FONT_COUNT || !p->font[op->font] || op->len == 0 ||
-        !(op->size > 0))
-        return;
+    if ((unsigned)op->font >= RC_FONT_COUNT || op->len == 0 || !(op->size > 0)) return;
     if (!g->in_text) {
         OUT(p, "BT\n");
         g->in_text = true;
     }
     double size = op->size > HPDF_MAX_FONTSIZE ? HPDF_MAX_FONTSIZE : op->size;
     if (g->font != (int)op->font || g->size != size) {
-        const char *name = g->fname[op->font];
-        if (!name) {
-            name = g->fname[op->font] = HPDF_Page_GetLocalFontName(g->pg, p->font[op->font]);
-            if (!name) {
-                rc_pdf_ok(p, HPDF_INVALID_FONT);
-                return;
-            }
+        int grp = p->fgroup[op->font];
+        if (g->slot[grp] < 0) {
+            g->slot[grp] = (signed char)g->nfonts;
+            g->order[g->nfonts] = (uint8_t)grp;
+            snprintf(g->fname[g->nfonts], sizeof g->fname[0], "F%u", (unsigned)g->nfonts + 1);
+            g->nfonts++;
         }
+        const char *name = g->fname[(int)g->slot[grp]];
         OUT(p, "/");
         out(p, name, strlen(name));
         OUT(p, " ");
@@ -577,6 +472,7 @@ static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
     const float *kern = NULL;
     const uint8_t *lig = NULL;
     if (rf) rc_font_shaped(rf, op->text, op->len, &kern, &lig);
+    mark_codes(p, op->font, op->text, op->len, lig);
     text_show(p, op->text, op->len, kern, lig);
 }
 
@@ -675,7 +571,9 @@ static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, do
             draw_link(p, g, op, tag, ox, oy);
             break;
         case RC_DRAW_DEST:
-            break; /* collected by rc_pdf_scan */
+            if (op->dest && !rc_pdf_dest_find(p, op->dest))
+                rc_pdf_dest_add(p, op->dest, g->page, op->x + ox, op->y + oy);
+            break;
         case RC_DRAW_GROUP:
             draw_list(p, g, op->group, ox + op->x, oy + op->y, depth + 1, tag);
             break;
@@ -684,32 +582,63 @@ static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, do
 }
 
 /* Writes "/Filter /FlateDecode" into the dictionary of a stream whose data
- * is already deflated (libharu writes the data as is when the stream's own
- * filter is NONE, and would drop a /Filter entry). */
+ * is deflated here (libharu writes a stream's data as is when its own filter
+ * is NONE, and would drop a /Filter entry). */
 static HPDF_STATUS flate_key(HPDF_Dict d, HPDF_Stream s)
 {
     (void)d;
     return HPDF_Stream_WriteStr(s, "/Filter /FlateDecode\012");
 }
 
-bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
+/* rc_pdf_put_deflated; transient: data is overwritten once this returns
+ * (the page being written), so a queued stream takes a copy. */
+static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool transient)
 {
-    if (!d || !d->stream || d->stream->type != HPDF_STREAM_MEMORY)
+    if (!d || !d->stream || d->stream->type != HPDF_STREAM_MEMORY ||
+        !(d->header.obj_id & HPDF_OTYPE_INDIRECT))
         return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
-    if (!p->lc && !(p->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL)))
-        return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
-    size_t bound = libdeflate_zlib_compress_bound(p->lc, n);
-    if (bound > p->zcap) {
-        p->zcap = bound * 2;
-        p->zs = rc_arena_alloc(p->a, p->zcap);
+    size_t out = 0;
+    const unsigned char *z = rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, data, n, &out);
+    bool queued = false;
+    if (!z && p->zip) { /* deflated on the other thread (pdf_zip.c) */
+        rc_pdf_blob b = {d->header.obj_id & 0x00FFFFFFu, NULL, 0};
+        RC_PUSH(p->a, p->blobs, b);
+        if (!rc_pdf_zip_submit(p, p->blobs.n - 1, data, n, transient)) {
+            p->blobs.n--;
+            return rc_pdf_ok(p, HPDF_FAILD_TO_ALLOC_MEM);
+        }
+        queued = true;
+    } else if (!z) {
+        if (!p->lc && !(p->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL)))
+            return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+        size_t bound = libdeflate_zlib_compress_bound(p->lc, n);
+        if (bound > p->zcap) {
+            p->zcap = bound * 2;
+            p->zs = rc_arena_alloc(p->a, p->zcap);
+        }
+        out = libdeflate_zlib_compress(p->lc, data, n, p->zs, p->zcap);
+        if (out == 0) return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+        z = rc_pdf_cache_put(p->cache, RC_PDF_CK_DEFLATE, data, n, p->zs, out);
+        if (!z) { /* kept until the document is saved */
+            unsigned char *keep = rc_arena_alloc(p->a, out);
+            memcpy(keep, p->zs, out);
+            z = keep;
+        }
     }
-    size_t out = libdeflate_zlib_compress(p->lc, data, n, p->zs, p->zcap);
-    if (out == 0) return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+    /* libharu writes the stream empty; the packer puts the data in */
     HPDF_MemStream_FreeData(d->stream);
-    if (!rc_pdf_ok(p, HPDF_Stream_Write(d->stream, p->zs, (HPDF_UINT)out))) return false;
     d->filter = HPDF_STREAM_FILTER_NONE;
     d->write_fn = flate_key;
+    if (!queued) {
+        rc_pdf_blob b = {d->header.obj_id & 0x00FFFFFFu, z, out};
+        RC_PUSH(p->a, p->blobs, b);
+    }
     return true;
+}
+
+bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
+{
+    return put_stream(p, d, data, n, false);
 }
 
 void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
@@ -719,19 +648,24 @@ void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
     g.pg = pg;
     g.font = -1;
     g.page = p->pages.n ? p->pages.n - 1 : 0;
+    memset(g.slot, -1, sizeof g.slot);
     p->cn = 0;
     draw_list(p, &g, l, 0, 0, 0, NULL);
     end_text(p, &g);
     if (g.mc_open) OUT(p, "EMC\n");
+    rc_pdf_pagefonts pf = {pg, g.nfonts, {0}};
+    memcpy(pf.order, g.order, sizeof pf.order);
+    RC_PUSH(p->a, p->pfonts, pf);
     HPDF_PageAttr attr = pg->attr;
     if (!attr || !attr->contents)
         rc_pdf_ok(p, HPDF_INVALID_PAGE);
     else if (!rc_pdf_failed(p))
-        rc_pdf_put_deflated(p, attr->contents, p->cs, p->cn);
+        put_stream(p, attr->contents, p->cs, p->cn, true);
 }
 
 void rc_pdf_draw_end(rc_pdf *p)
 {
+    if (!rc_pdf_zip_finish(p)) rc_pdf_ok(p, HPDF_ZLIB_ERROR);
     libdeflate_free_compressor(p->lc);
     p->lc = NULL;
 }

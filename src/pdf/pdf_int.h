@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <libdeflate.h>
+#include "pdf_objstm.h"
 #include "rc/pdf.h"
 
 /* Codes are BMP code points; one bit per code. */
@@ -31,7 +32,17 @@ typedef struct rc_pdf_link {
     size_t len;
 } rc_pdf_link;
 
+/* A page's font resources in order of first use (pdf_draw.c): fonts are
+ * loaded after the pages are drawn, then registered in this order, so
+ * libharu gives them the names the content already uses (F1, F2, ...). */
+typedef struct rc_pdf_pagefonts {
+    HPDF_Page pg;
+    uint8_t n, order[RC_FONT_COUNT]; /* fonts by their p->fgroup */
+} rc_pdf_pagefonts;
+
+typedef struct rc_pdf_face rc_pdf_face;
 typedef struct rc_pdf_struct rc_pdf_struct;
+typedef struct rc_pdf_zip rc_pdf_zip;
 
 typedef struct rc_pdf {
     rc_arena *a;
@@ -46,6 +57,11 @@ typedef struct rc_pdf {
     /* fonts: which faces are used, with the codes each one shows */
     unsigned char *codes[RC_FONT_COUNT];
     HPDF_Font font[RC_FONT_COUNT];
+    /* per face: the first face drawn from the same file (one font) */
+    int fgroup[RC_FONT_COUNT];
+    RC_VEC(rc_pdf_pagefonts) pfonts;
+    /* the faces being loaded (pdf_fonts.c, between prepare and load) */
+    rc_pdf_face *faces;
     /* at the first face of each loaded font: the codes of every face that
      * shares it, ascending */
     uint32_t *fcodes[RC_FONT_COUNT];
@@ -71,8 +87,15 @@ typedef struct rc_pdf {
     struct libdeflate_compressor *lc; /* made on first use (RC_PDF_ZLEVEL) */
     /* the structure tree being built (pdf_struct.c) */
     rc_pdf_struct *st;
-    /* running content hash (FNV-1a 64, two lanes) for the document ID */
-    uint64_t h1, h2;
+    /* the data of the streams deflated here, by object number: libharu
+     * writes those streams empty and the packer puts the data in, so the
+     * bytes are not copied through libharu's memory streams (pdf_pack.c) */
+    RC_VEC(rc_pdf_blob) blobs;
+    /* the deflating thread (pdf_zip.c; NULL: deflate here), and once
+     * finished, what holds its output until the document is saved */
+    rc_pdf_zip *zip, *zdone;
+    /* what earlier writes of the document left (NULL: none) */
+    rc_pdf_cache *cache;
 } rc_pdf;
 
 /* Records st as the failure if none was recorded yet; true when st is OK. */
@@ -81,16 +104,17 @@ bool rc_pdf_ok(rc_pdf *p, HPDF_STATUS st);
 bool rc_pdf_failed(const rc_pdf *p);
 
 /* pdf_draw.c */
-/* First pass over all pages: used faces and codes, destinations, content hash. */
-void rc_pdf_scan(rc_pdf *p, const rc_layout *lay);
 /* Draws one page's display list onto pg (content written directly, already
- * compressed); queues internal links. */
+ * compressed); marks the codes each face shows, records the page's
+ * destinations and font resources, queues internal links. */
 void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l);
-/* Releases what drawing holds outside the arena (the compressor). */
+/* Waits for the deflating thread (pdf_zip.c) and releases what drawing
+ * holds outside the arena (the compressor). */
 void rc_pdf_draw_end(rc_pdf *p);
-/* Replaces the data of the stream object d with data[0..n) deflated here
- * (at RC_PDF_ZLEVEL) and makes libharu write it as is, declared
- * /FlateDecode. False (and the failure recorded) on error. */
+/* Makes data[0..n), deflated here (at RC_PDF_ZLEVEL), the data of the
+ * stream object d (indirect), declared /FlateDecode: libharu writes d with
+ * no data, and the packer writes the deflated bytes (p->blobs). False (and
+ * the failure recorded) on error. */
 bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n);
 
 /* libdeflate level for the streams deflated here (page content, font files,
@@ -102,6 +126,45 @@ bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n);
 /* UTF-8 text -> what libharu's UTF-8 encoder can take (BMP only, no C0
  * controls); returns a NUL-terminated scratch copy. */
 const char *rc_pdf_text(rc_pdf *p, const char *s, size_t len);
+
+/* pdf_zip.c: deflating on a second thread */
+/* Starts the thread (without it, p->zip stays NULL and streams are
+ * deflated by rc_pdf_put_deflated itself). */
+void rc_pdf_zip_start(rc_pdf *p);
+/* Queues data[0..n) to be deflated into p->blobs.v[blob]; copy: data is
+ * copied first (else it must stay valid until rc_pdf_zip_finish). Waits
+ * while the queue is full. False without memory. */
+bool rc_pdf_zip_submit(rc_pdf *p, size_t blob, const void *data, size_t n, bool copy);
+/* Queues the reduction of a font (rc_ttf_reduce_lig; font and codes must
+ * stay valid until it is taken); returns its job, or SIZE_MAX when it
+ * cannot be queued. */
+size_t rc_pdf_zip_reduce(rc_pdf *p, const unsigned char *font, size_t len, const uint32_t *codes,
+                         size_t m, const uint16_t lig[32]);
+/* Waits for a reduction; false when the font could not be reduced, else
+ * the copy (valid until rc_pdf_zip_free). */
+bool rc_pdf_zip_reduced(rc_pdf *p, size_t job, const unsigned char **out, size_t *n);
+/* Waits for the thread, fills in the blobs (and the cache); false when a
+ * stream could not be deflated. */
+bool rc_pdf_zip_finish(rc_pdf *p);
+/* Finishes if needed and frees the output (after saving). */
+void rc_pdf_zip_free(rc_pdf *p);
+
+/* pdf_cache.c (see pdf.h): kinds of entries */
+enum {
+    RC_PDF_CK_DEFLATE = 1, /* stream bytes -> deflated at RC_PDF_ZLEVEL */
+    RC_PDF_CK_FONT = 2     /* font file identity, codes, ligatures -> reduced font */
+};
+/* Starts a write: entries it does not use are dropped by the sweep. */
+void rc_pdf_cache_begin(rc_pdf_cache *c);
+/* The value for (kind, key[0..n)), marked as used; NULL when absent or c is NULL. */
+const unsigned char *rc_pdf_cache_get(rc_pdf_cache *c, int kind, const void *key, size_t n,
+                                      size_t *vlen);
+/* Stores a copy; returns the stored value (valid until the sweep of a later
+ * write), or NULL when not stored (no cache, no memory, or the cache full). */
+const unsigned char *rc_pdf_cache_put(rc_pdf_cache *c, int kind, const void *key, size_t n,
+                                      const void *val, size_t vlen);
+/* After a successful write: drops the entries it did not use. */
+void rc_pdf_cache_sweep(rc_pdf_cache *c);
 
 /* pdf_nav.c */
 rc_pdf_dest *rc_pdf_dest_find(rc_pdf *p, const char *id);
@@ -135,8 +198,16 @@ void rc_pdf_archival(rc_pdf *p, const rc_config *cfg);
 bool rc_pdf_save_packed(rc_pdf *p, const char *path);
 
 /* pdf_fonts.c */
-/* Loads and registers the used faces; reports failures. */
-rc_status rc_pdf_fonts_load(rc_pdf *p, const rc_config *cfg, const rc_fonts *fonts);
+/* Before drawing: which faces share a file (p->fgroup). */
+void rc_pdf_fonts_groups(rc_pdf *p, const rc_config *cfg, const rc_fonts *fonts);
+/* After drawing: starts making the reduced fonts of the used faces (on the
+ * deflating thread when there is one); reports failures. */
+rc_status rc_pdf_fonts_prepare(rc_pdf *p, const rc_config *cfg, const rc_fonts *fonts);
+/* Then: loads them into libharu and registers them on every page under the
+ * names the pages use; reports failures. */
+rc_status rc_pdf_fonts_load(rc_pdf *p);
+/* Unmaps the font files still mapped (after the deflating thread ended). */
+void rc_pdf_fonts_release(rc_pdf *p);
 /* Replaces libharu's ToUnicode streams with correct ones. */
 void rc_pdf_fonts_fix_tounicode(rc_pdf *p);
 

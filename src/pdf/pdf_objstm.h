@@ -7,6 +7,7 @@
 #define RC_PDF_OBJSTM_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "rc/status.h"
 
 /* At most this many objects go into one object stream, and a stream is
@@ -24,9 +25,8 @@
  * numbers; every other object goes, in object-number order, into deflated
  * object streams (numbered after the input's last object); a deflated
  * cross-reference stream (PNG Up predictor) ends the file, with the
- * trailer's /Root and /Info and an /ID made of the first 16 bytes of the
- * SHA-256 of everything before it (twice), so equal inputs give equal
- * bytes. The input's /ID is dropped; other trailer entries (/Encrypt,
+ * trailer's /Root and /Info and an /ID made of rc_pdf_objstm_id of
+ * everything before it (twice), so equal inputs give equal bytes. The input's /ID is dropped; other trailer entries (/Encrypt,
  * /Prev: an encrypted or updated file) are refused. Object numbers do not
  * change, so no reference is rewritten.
  * Returns RC_OK with *out (malloc'd: the caller frees it) and *out_len;
@@ -36,5 +36,27 @@
  * out. On failure *out is NULL. */
 rc_status rc_pdf_objstm_pack(const unsigned char *in, size_t n, unsigned char **out,
                              size_t *out_len, char *err, size_t errlen);
+
+/* The data of a stream that the input holds empty: object num (generation
+ * 0) is "<< ... /Length L 0 R ... >>\nstream\r\n\nendstream" (libharu's
+ * form with no data), and is written with data[0..n) between the two
+ * keywords, and object L, the stream's length, as n. */
+typedef struct rc_pdf_blob {
+    uint32_t num;
+    const unsigned char *data;
+    size_t n;
+} rc_pdf_blob;
+
+/* rc_pdf_objstm_pack where the streams of blobs[0..nblobs) get their data
+ * (each object at most once). A blob whose object is not such an empty
+ * stream, or whose /Length is not an indirect number object, is refused
+ * (RC_ERR_LIBRARY, with the offset). */
+rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
+                                   size_t nblobs, unsigned char **out, size_t *out_len, char *err,
+                                   size_t errlen);
+
+/* A 128-bit hash of data[0..n) as 32 uppercase hex digits (NUL-terminated):
+ * the same on every machine, not cryptographic. */
+void rc_pdf_objstm_id(const void *data, size_t n, char hex[33]);
 
 #endif

@@ -77,7 +77,7 @@ try:
                          env=dict(os.environ, SOURCE_DATE_EPOCH="1577836800"))
     threading.Thread(target=reader, args=(p.stdout,), daemon=True).start()
     first = next_line()
-    check(re.match(r"\d\d:\d\d:\d\d built in [\d.]+ ms$", first.strip()) is not None,
+    check(re.match(r"\d\d:\d\d:\d\d built in [\d.]+ ms, [\d.]+ ms CPU$", first.strip()) is not None,
           "first build line: " + first.strip())
     watching = next_line()
     m = re.match(r"watching (\d+) inputs", watching)
@@ -90,7 +90,7 @@ try:
     before = {l: state(pdf[l]) for l in ("en", "pt")}
     write(es_ch, es_ch_text.replace("\n\n", "\n\nZanzibarés ", 1))
     line = next_line()
-    check(re.search(r"rebuilt in [\d.]+ ms \(05-conclusions\.md\)", line) is not None,
+    check(re.search(r"rebuilt in [\d.]+ ms, [\d.]+ ms CPU \(05-conclusions\.md\)", line) is not None,
           "a Spanish chapter rebuilds: " + line.strip())
     check("Zanzibarés" in text(pdf["es"]), "the edit reached the Spanish PDF")
     check(all(state(pdf[l]) == before[l] for l in before),
@@ -100,7 +100,7 @@ try:
     before = {l: state(pdf[l]) for l in ("en", "pt")}
     write(es_ini, es_ini_text.replace("title = La especialización", "title = Quetzalia: la especialización", 1))
     line = next_line()
-    check(re.search(r"rebuilt in [\d.]+ ms \(es\.ini\)", line) is not None,
+    check(re.search(r"rebuilt in [\d.]+ ms, [\d.]+ ms CPU \(es\.ini\)", line) is not None,
           "an edit of es.ini rebuilds: " + line.strip())
     check("Quetzalia" in text(pdf["es"]), "the new Spanish title reached the PDF")
     check("Quetzalia" not in text(pdf["en"]), "the English PDF keeps its title")
@@ -120,7 +120,7 @@ try:
     check("Ocelotrino" in text(pdf["es"]), "the newly listed chapter reached the Spanish PDF")
     write(extra, "# Capítulo añadido\n\nTexto del capítulo Jaguarino.\n")
     line = next_line()
-    check(re.search(r"rebuilt in [\d.]+ ms \(06-extra\.md\)", line) is not None,
+    check(re.search(r"rebuilt in [\d.]+ ms, [\d.]+ ms CPU \(06-extra\.md\)", line) is not None,
           "the newly listed chapter is watched: " + line.strip())
     check("Jaguarino" in text(pdf["es"]), "its edit reached the Spanish PDF")
 

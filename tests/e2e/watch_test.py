@@ -66,7 +66,7 @@ try:
                          text=True, bufsize=1, env=dict(os.environ, SOURCE_DATE_EPOCH="1577836800"))
     threading.Thread(target=reader, args=(p.stdout,), daemon=True).start()
     first = next_line(p.stdout)
-    check(re.match(r"\d\d:\d\d:\d\d built in [\d.]+ ms$", first.strip()) is not None,
+    check(re.match(r"\d\d:\d\d:\d\d built in [\d.]+ ms, [\d.]+ ms CPU$", first.strip()) is not None,
           "first build line: " + first.strip())
     watching = next_line(p.stdout)
     check(watching.startswith("watching "), "watching line: " + watching.strip())
@@ -76,7 +76,7 @@ try:
     edited = original.replace("\n\n", "\n\nZanzibarish ", 1)
     open(chapter, "w", encoding="utf-8").write(edited)
     line = next_line(p.stdout)
-    check(re.search(r"rebuilt in [\d.]+ ms \(05-conclusions\.md\)", line) is not None,
+    check(re.search(r"rebuilt in [\d.]+ ms, [\d.]+ ms CPU \(05-conclusions\.md\)", line) is not None,
           "rebuild line: " + line.strip())
     check("Zanzibarish" in pdf_text(pdf), "the edit reached the PDF")
 

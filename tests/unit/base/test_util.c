@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,63 @@ static void test_sha256_long(void **state)
     free(m);
 }
 
+static void put_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* The memo of rc_sha256_file: off, every call reads the file; on, a file
+ * with its old signature is not read again (even when a same-size write
+ * put the old modification time back: that is what forget is for), a new
+ * size or time is read, and a forgotten file is read again. */
+static void test_sha256_memo(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/rc_test_memo_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    char h[65], ha[65], hb[65], hc[65];
+    rc_sha256_hex("aaaa", 4, ha);
+    rc_sha256_hex("bbbb", 4, hb);
+    rc_sha256_hex("cccccc", 6, hc);
+    put_file(path, "aaaa");
+    assert_int_equal(rc_sha256_file(path, h), RC_OK);
+    assert_string_equal(h, ha);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    struct timespec keep[2] = {st.st_atim, st.st_mtim};
+    put_file(path, "bbbb");
+    assert_int_equal(utimensat(AT_FDCWD, path, keep, 0), 0);
+    assert_int_equal(rc_sha256_file(path, h), RC_OK); /* memo off: read */
+    assert_string_equal(h, hb);
+
+    rc_sha256_memo_enable();
+    assert_int_equal(rc_sha256_file(path, h), RC_OK);
+    assert_string_equal(h, hb);
+    put_file(path, "aaaa");
+    assert_int_equal(utimensat(AT_FDCWD, path, keep, 0), 0);
+    assert_int_equal(rc_sha256_file(path, h), RC_OK);
+    assert_string_equal(h, hb); /* the same signature: the remembered hash */
+    rc_sha256_memo_forget(path);
+    assert_int_equal(rc_sha256_file(path, h), RC_OK);
+    assert_string_equal(h, ha);
+    put_file(path, "cccccc"); /* another size */
+    assert_int_equal(rc_sha256_file(path, h), RC_OK);
+    assert_string_equal(h, hc);
+    struct timespec later[2] = {keep[0], {keep[1].tv_sec + 10, keep[1].tv_nsec}};
+    put_file(path, "aaaaaa");
+    assert_int_equal(utimensat(AT_FDCWD, path, later, 0), 0); /* another time */
+    assert_int_equal(rc_sha256_file(path, h), RC_OK);
+    rc_sha256_hex("aaaaaa", 6, hc);
+    assert_string_equal(h, hc);
+    unlink(path);
+    assert_int_equal(rc_sha256_file(path, h), RC_ERR_IO); /* gone: not remembered */
+}
+
 static void test_paths(void **state)
 {
     (void)state;
@@ -474,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_build_epoch),
         cmocka_unit_test(test_read_file_limit),
         cmocka_unit_test(test_out_shown),
+        cmocka_unit_test(test_sha256_memo), /* last: it turns the memo on */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -164,6 +164,68 @@ static void test_ligatures(void **state)
     assert_non_null(k);
 }
 
+/* rc_font_shaped remembers its answers per text: asked again, in any
+ * order and after many other texts (the memo grows), it gives the same
+ * kerning and ligature codes, and its kerning is rc_font_kerning's (the
+ * shaper asked directly). Longer texts are not remembered but agree. */
+static void test_shaped_memo(void **state)
+{
+    fx *f = *state;
+    rc_font *r = load(f, "fonts/Lato-Regular.ttf");
+    assert_non_null(r);
+    static const char *const words[] = {"AVATAR", "office", "first", "Tower", "flow",
+                                        "affluent", "To", "a", "Yes, Wave.", "efficient"};
+    enum { NW = sizeof words / sizeof words[0] };
+    float kern[NW][16];
+    uint8_t lig[NW][16];
+    bool has_k[NW], has_l[NW];
+    for (size_t w = 0; w < NW; w++) {
+        size_t n = strlen(words[w]);
+        const float *k;
+        const uint8_t *l;
+        rc_font_shaped(r, words[w], n, &k, &l);
+        has_k[w] = k != NULL;
+        has_l[w] = l != NULL;
+        for (size_t i = 0; i < n; i++) {
+            kern[w][i] = k ? k[i] : 0;
+            lig[w][i] = l ? l[i] : 0;
+        }
+        const float *direct = rc_font_kerning(r, words[w], n);
+        for (size_t i = 0; i < n && !has_l[w]; i++) /* ligature words kern per glyph */
+            assert_true(kern[w][i] == (direct ? direct[i] : 0));
+    }
+    assert_true(has_k[0] && has_l[1] && has_l[2]);
+    char filler[16];
+    for (int i = 0; i < 3000; i++) { /* past several growths of the memo */
+        int len = snprintf(filler, sizeof filler, "w%dAV", i);
+        const float *k;
+        const uint8_t *l;
+        rc_font_shaped(r, filler, (size_t)len, &k, &l);
+    }
+    for (size_t w = NW; w-- > 0;) {
+        size_t n = strlen(words[w]);
+        const float *k;
+        const uint8_t *l;
+        rc_font_shaped(r, words[w], n, &k, &l);
+        assert_int_equal(k != NULL, has_k[w]);
+        assert_int_equal(l != NULL, has_l[w]);
+        for (size_t i = 0; i < n; i++) {
+            assert_true((k ? k[i] : 0) == kern[w][i]);
+            assert_int_equal(l ? l[i] : 0, lig[w][i]);
+        }
+    }
+    char longer[100];
+    memset(longer, 'A', sizeof longer);
+    memcpy(longer + 40, "VAV office", 10);
+    const float *k1, *k2;
+    const uint8_t *l1, *l2;
+    rc_font_shaped(r, longer, sizeof longer, &k1, &l1);
+    float first = k1 ? k1[40] : 0;
+    rc_font_shaped(r, longer, sizeof longer, &k2, &l2);
+    assert_true((k2 ? k2[40] : 0) == first);
+    assert_int_equal(l1 != NULL, l2 != NULL);
+}
+
 static void test_bold_differs(void **state)
 {
     fx *f = *state;
@@ -351,6 +413,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bold_differs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kerning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ligatures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shaped_memo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glyph_coverage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_bytes, setup, teardown),

@@ -207,12 +207,11 @@ static size_t check_packed(const bytes *in, const bytes *out)
     /* the trailer's catalog: the input's /Root */
     const unsigned char *inroot = find(in->p, in->n, "/Root ");
     assert_int_equal(num_after(dict, dlen, "/Root "), strtol((const char *)inroot + 6, NULL, 10));
-    /* the ID: the first 16 bytes of the SHA-256 of all before the
-     * cross-reference stream, twice */
-    char hex[65];
-    rc_sha256_hex(out->p, xoff, hex);
+    /* the ID: the hash of all before the cross-reference stream, twice */
+    char hex[33];
+    rc_pdf_objstm_id(out->p, xoff, hex);
     char id[80];
-    snprintf(id, sizeof id, "/ID [<%.32s><%.32s>]", hex, hex);
+    snprintf(id, sizeof id, "/ID [<%s><%s>]", hex, hex);
     assert_non_null(find(dict, dlen, id));
 
     /* undo PNG Up, decode the entries */
@@ -448,12 +447,112 @@ static void test_corrupt_input(void **state)
     free(in.p);
 }
 
+/* Stream data as blobs (what the PDF writer does): libharu writes the
+ * first page's content stream empty, the packer puts the given bytes in
+ * and writes the stream's /Length object with their count; readers see
+ * the page's text. Blobs for an object that is not an empty stream, or
+ * twice for one object, are refused. */
+static void test_blobs(void **state)
+{
+    (void)state;
+    HPDF_Doc doc = HPDF_New(NULL, NULL);
+    assert_non_null(doc);
+    doc->pdf_version = HPDF_VER_17;
+    HPDF_SetCompressionMode(doc, HPDF_COMP_NONE);
+    HPDF_Page pg[2] = {HPDF_AddPage(doc), HPDF_AddPage(doc)};
+    assert_non_null(pg[0]);
+    assert_non_null(pg[1]);
+    assert_int_equal(HPDF_Page_Rectangle(pg[1], 10, 10, 20, 20), HPDF_OK);
+    HPDF_Dict contents[2] = {((HPDF_PageAttr)pg[0]->attr)->contents,
+                             ((HPDF_PageAttr)pg[1]->attr)->contents};
+    HPDF_MemStream_FreeData(contents[0]->stream);
+    /* the title readers_check looks for */
+    assert_int_equal(HPDF_SetInfoAttr(doc, HPDF_INFO_TITLE, "A title (endobj) with\nendobj"),
+                     HPDF_OK);
+    assert_int_equal(HPDF_SaveToStream(doc), HPDF_OK);
+    bytes in = {NULL, HPDF_GetStreamSize(doc)};
+    in.p = malloc(in.n);
+    HPDF_UINT32 k = (HPDF_UINT32)in.n;
+    HPDF_ReadFromStream(doc, in.p, &k);
+    uint32_t num[2] = {contents[0]->header.obj_id & 0xFFFFFF, contents[1]->header.obj_id & 0xFFFFFF};
+    uint32_t catalog = doc->catalog->header.obj_id & 0xFFFFFF;
+    HPDF_Free(doc);
+
+    static const char text[] = "0 0 1 rg 100 100 300 200 re f\n";
+    rc_pdf_blob b = {num[0], (const unsigned char *)text, sizeof text - 1};
+    bytes out = {0};
+    char err[256];
+    assert_int_equal(rc_pdf_objstm_pack_blobs(in.p, in.n, &b, 1, &out.p, &out.n, err, sizeof err),
+                     RC_OK);
+    const char *path = "/tmp/rc-test-pack-blob.pdf";
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(out.p, 1, out.n, f), out.n);
+    fclose(f);
+    char cmd[256], got[512];
+    snprintf(cmd, sizeof cmd, "qpdf --check '%s' >/dev/null 2>&1 && qpdf --show-object=%u "
+             "--filtered-stream-data '%s'", path, num[0], path);
+    assert_int_equal(run(cmd, got, sizeof got), 0);
+    assert_string_equal(got, text);
+    readers_check(&out);
+    free(out.p);
+
+    rc_pdf_blob twice[2] = {b, b};
+    rc_pdf_blob full = {num[1], b.data, b.n}, cat = {catalog, b.data, b.n},
+                none = {4000000, b.data, b.n};
+    const struct {
+        const rc_pdf_blob *b;
+        size_t n;
+        const char *why;
+    } bad[] = {{twice, 2, "not one object of the table"},
+               {&full, 1, "is not an empty stream"},
+               {&cat, 1, "not a stream"},
+               {&none, 1, "not one object of the table"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        out.p = (unsigned char *)"untouched";
+        assert_int_equal(rc_pdf_objstm_pack_blobs(in.p, in.n, bad[i].b, bad[i].n, &out.p, &out.n,
+                                                  err, sizeof err),
+                         RC_ERR_LIBRARY);
+        assert_null(out.p);
+        if (!strstr(err, bad[i].why)) fprintf(stderr, "message: %s\n", err);
+        assert_non_null(strstr(err, bad[i].why));
+    }
+    free(in.p);
+}
+
+/* The ID hash: every byte and the length count (zeros appended give
+ * another ID), and the digits are fixed: a file's ID does not depend on
+ * the machine that wrote it. */
+static void test_id_hash(void **state)
+{
+    (void)state;
+    unsigned char buf[100] = {0};
+    char seen[101][33];
+    for (size_t n = 0; n <= 100; n++) {
+        rc_pdf_objstm_id(buf, n, seen[n]);
+        assert_int_equal(strlen(seen[n]), 32);
+        for (size_t k = 0; k < n; k++)
+            assert_string_not_equal(seen[k], seen[n]);
+    }
+    char a[33], b[33];
+    for (size_t i = 0; i < sizeof buf; i++) { /* one bit anywhere changes it */
+        buf[i] = 1;
+        rc_pdf_objstm_id(buf, sizeof buf, a);
+        buf[i] = 0;
+        assert_string_not_equal(a, seen[100]);
+    }
+    rc_pdf_objstm_id("abc", 3, b);
+    assert_string_equal(b, "4B943F121066534F4299B676DC39BBF6");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_document),
         cmocka_unit_test(test_many_objects),
         cmocka_unit_test(test_corrupt_input),
+        cmocka_unit_test(test_id_hash),
+        cmocka_unit_test(test_blobs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

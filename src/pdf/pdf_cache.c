@@ -1,0 +1,181 @@
+/* pdf_cache: what one PDF write keeps for the next write of the same
+ * edition (rc_pdf_cache, pdf.h), for a watching process whose rebuild after
+ * a one-word edit changes one or two pages.
+ *
+ * Entries are (kind, key bytes) -> value bytes, all malloc'd: the key is
+ * kept and compared byte for byte on a hit, so a hit gives exactly what the
+ * work would have given (the hash only picks the slot), and a write with the
+ * cache is byte-identical to one without. Kinds (pdf_int.h): a stream's
+ * bytes -> the same bytes deflated (page content, font files, maps), and a
+ * font file's identity plus the codes it must map -> the reduced font.
+ *
+ * Memory: every write starts a generation; a lookup or insertion stamps the
+ * entry with it, and a write that succeeds drops every entry it did not use
+ * (rc_pdf_cache_sweep), so the cache holds about what the last document
+ * needed (its uncompressed and deflated streams, and its reduced fonts), and
+ * never more than RC_PDF_CACHE_MAX bytes. Not thread-safe: one cache per
+ * writer. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf_int.h"
+#include "rc/hash.h"
+
+typedef struct centry {
+    uint64_t h;
+    int kind;
+    unsigned gen;
+    unsigned char *key; /* NULL: an empty slot */
+    size_t nkey;
+    unsigned char *val;
+    size_t nval;
+} centry;
+
+struct rc_pdf_cache {
+    centry *v;
+    size_t cap, n; /* cap a power of two (or 0), at most half full */
+    size_t bytes;  /* keys and values held */
+    unsigned gen;
+};
+
+rc_pdf_cache *rc_pdf_cache_new(void)
+{
+    return calloc(1, sizeof(rc_pdf_cache));
+}
+
+static void drop(rc_pdf_cache *c, centry *e)
+{
+    c->bytes -= e->nkey + e->nval;
+    free(e->key);
+    free(e->val);
+    e->key = e->val = NULL;
+}
+
+void rc_pdf_cache_free(rc_pdf_cache *c)
+{
+    if (!c) return;
+    for (size_t i = 0; i < c->cap; i++)
+        if (c->v[i].key) drop(c, &c->v[i]);
+    free(c->v);
+    free(c);
+}
+
+size_t rc_pdf_cache_bytes(const rc_pdf_cache *c)
+{
+    return c ? c->bytes : 0;
+}
+
+size_t rc_pdf_cache_entries(const rc_pdf_cache *c)
+{
+    return c ? c->n : 0;
+}
+
+void rc_pdf_cache_begin(rc_pdf_cache *c)
+{
+    if (c) c->gen++;
+}
+
+/* The slot hash of a key. Keys are page streams of tens of kilobytes, so
+ * four lanes take 32 bytes a step (rc_hash_bytes reads byte by byte, made
+ * for short names: 6.7 M instructions for the sample's streams, this 0.5 M).
+ * Words are read in the host's order: slots live only in this process, and
+ * nothing written depends on them. */
+static uint64_t key_hash(int kind, const void *key, size_t n)
+{
+    const unsigned char *s = key;
+    uint64_t h[4] = {0x7064666361636865ULL + (uint64_t)kind, (uint64_t)n, 0x9E3779B97F4A7C15ULL,
+                     0xC2B2AE3D27D4EB4FULL};
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32)
+        for (int l = 0; l < 4; l++) {
+            uint64_t w;
+            memcpy(&w, s + i + 8 * l, 8);
+            h[l] = (h[l] ^ w) * 0xBF58476D1CE4E5B9ULL;
+            h[l] ^= h[l] >> 31;
+        }
+    uint64_t r = rc_hash_bytes(s + i, n - i, h[0] ^ h[1] * 3 ^ h[2] * 5 ^ h[3] * 7);
+    return r ^ (r >> 29);
+}
+
+/* Moves the live entries of the old table into a new one of cap slots
+ * (a power of two); false (and the table unchanged) without memory. */
+static bool rehash(rc_pdf_cache *c, size_t cap)
+{
+    centry *v = calloc(cap, sizeof *v);
+    if (!v) return false;
+    for (size_t i = 0; i < c->cap; i++) {
+        if (!c->v[i].key) continue;
+        size_t k = c->v[i].h & (cap - 1);
+        while (v[k].key)
+            k = (k + 1) & (cap - 1);
+        v[k] = c->v[i];
+    }
+    free(c->v);
+    c->v = v;
+    c->cap = cap;
+    return true;
+}
+
+const unsigned char *rc_pdf_cache_get(rc_pdf_cache *c, int kind, const void *key, size_t n,
+                                      size_t *vlen)
+{
+    if (!c || !c->cap) return NULL;
+    uint64_t h = key_hash(kind, key, n);
+    for (size_t k = h & (c->cap - 1); c->v[k].key; k = (k + 1) & (c->cap - 1)) {
+        centry *e = &c->v[k];
+        if (e->h == h && e->kind == kind && e->nkey == n && memcmp(e->key, key, n) == 0) {
+            e->gen = c->gen;
+            *vlen = e->nval;
+            return e->val;
+        }
+    }
+    return NULL;
+}
+
+const unsigned char *rc_pdf_cache_put(rc_pdf_cache *c, int kind, const void *key, size_t n,
+                                      const void *val, size_t vlen)
+{
+    if (!c || n + vlen > RC_PDF_CACHE_MAX - c->bytes) return NULL; /* full: the work is redone */
+    if ((c->n + 1) * 2 > c->cap && !rehash(c, c->cap ? c->cap * 2 : 256)) return NULL;
+    unsigned char *k = malloc(n ? n : 1), *v = malloc(vlen ? vlen : 1);
+    if (!k || !v) {
+        free(k);
+        free(v);
+        return NULL;
+    }
+    memcpy(k, key, n);
+    memcpy(v, val, vlen);
+    uint64_t h = key_hash(kind, key, n);
+    size_t s = h & (c->cap - 1);
+    while (c->v[s].key)
+        s = (s + 1) & (c->cap - 1);
+    c->v[s] = (centry){h, kind, c->gen, k, n, v, vlen};
+    c->n++;
+    c->bytes += n + vlen;
+    return v;
+}
+
+void rc_pdf_cache_sweep(rc_pdf_cache *c)
+{
+    if (!c) return;
+    size_t live = 0;
+    for (size_t i = 0; i < c->cap; i++) {
+        if (!c->v[i].key) continue;
+        if (c->v[i].gen != c->gen)
+            drop(c, &c->v[i]);
+        else
+            live++;
+    }
+    c->n = live;
+    /* the survivors' probe chains may have holes now: reinsert them, into
+     * a smaller table when most entries went */
+    size_t cap = 256;
+    while (cap < live * 2)
+        cap *= 2;
+    if (c->cap && !rehash(c, cap < c->cap ? cap : c->cap)) {
+        /* without memory for a new table, empty the cache: still correct */
+        for (size_t i = 0; i < c->cap; i++)
+            if (c->v[i].key) drop(c, &c->v[i]);
+        c->n = 0;
+    }
+}

@@ -1,0 +1,297 @@
+/* pdf_zip: the streams deflated here are deflated on a second thread while
+ * the main thread goes on drawing pages and building the document.
+ *
+ * Deflate was about a sixth of the PDF stage's instructions (the sample's
+ * 35 pages: 21 M of 127 M) and nothing in libharu's object graph depends
+ * on the compressed bytes: since the packer puts stream data in by object
+ * number (blobs, pdf_pack.c), a blob's bytes are needed only when the
+ * document is saved. So rc_pdf_put_deflated queues the data here; one
+ * worker with its own compressor deflates the queue in order into malloc'd
+ * buffers, and rc_pdf_zip_finish waits for it before the packer runs. The
+ * bytes are those the main thread would have made (same level, same
+ * library, one compressor per stream), so the output does not change.
+ *
+ * The worker also makes the reduced fonts (rc_ttf_reduce_lig, hb-subset,
+ * in an arena of its own per font) while the main thread builds the links,
+ * outline and structure tree (pdf_face.c). Only libdeflate and HarfBuzz
+ * run on the worker, on objects of their own; libharu, the build's arena
+ * and the cache are touched by the main thread alone. The queue is bounded (RC_PDF_ZIP_DEPTH
+ * streams waiting), so a long document does not hold all its page text at
+ * once. When the process may run on one CPU only, or the thread cannot
+ * be started, streams are deflated on the main thread as before.
+ *
+ * Cost: the copies of the pages and the worker's own malloc arena (for
+ * hb-subset) are about 550 more page faults on the sample (3,236 ->
+ * 3,790); with a second core free, 37 M instructions leave the main
+ * thread. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf_int.h"
+
+/* Streams queued and not yet deflated before the main thread waits. */
+#define RC_PDF_ZIP_DEPTH 8
+
+typedef struct zjob {
+    const unsigned char *in;
+    size_t n;
+    bool own;        /* in is malloc'd here (page content) */
+    size_t blob;     /* index into p->blobs, or SIZE_MAX: a font to reduce */
+    unsigned char *out;
+    size_t outn;     /* 0: failed */
+    /* a font to reduce (rc_ttf_reduce_lig) into an arena of its own */
+    const uint32_t *codes;
+    size_t m;
+    uint16_t lig[32];
+    rc_arena *ra;
+    bool taken, finished;
+} zjob;
+
+struct rc_pdf_zip {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done_cv;
+    zjob *jobs;
+    size_t njobs, cap, taken, done; /* taken: all jobs before it are */
+    size_t red[RC_FONT_COUNT], nred;  /* the fonts to reduce */
+    bool quit;
+    struct libdeflate_compressor *lc; /* the worker's */
+};
+
+/* Runs job j (a copy: the array may move meanwhile) without the lock. */
+static void run(rc_pdf_zip *z, zjob j, unsigned char **out, size_t *outn)
+{
+    *out = NULL;
+    *outn = 0;
+    if (j.blob == SIZE_MAX) { /* HarfBuzz objects of its own, an arena of its own */
+        if (rc_ttf_reduce_lig(j.ra, j.in, j.n, j.codes, j.m, j.lig, out, outn) != RC_OK)
+            *out = NULL, *outn = 0;
+        return;
+    }
+    /* into the buffer the main thread gave (no malloc here: the worker
+     * would get a malloc arena of its own, hundreds of page faults) */
+    *out = j.out;
+    *outn = libdeflate_zlib_compress(z->lc, j.in, j.n, j.out, j.outn);
+}
+
+/* Records job k's result (under the lock). */
+static void finish_job(rc_pdf_zip *z, size_t k, unsigned char *out, size_t outn)
+{
+    z->jobs[k].out = out;
+    z->jobs[k].outn = outn;
+    z->jobs[k].finished = true;
+    z->done++;
+    pthread_cond_broadcast(&z->done_cv);
+}
+
+/* The next job for the worker (under the lock): a font to reduce first
+ * (the main thread waits for fonts before it can save; streams only when
+ * saving), else the oldest stream; SIZE_MAX: none. */
+static size_t next_job(rc_pdf_zip *z)
+{
+    for (size_t i = 0; i < z->nred; i++)
+        if (!z->jobs[z->red[i]].taken) return z->red[i];
+    while (z->taken < z->njobs && z->jobs[z->taken].taken)
+        z->taken++;
+    return z->taken < z->njobs ? z->taken : SIZE_MAX;
+}
+
+static void *worker(void *arg)
+{
+    rc_pdf_zip *z = arg;
+    pthread_mutex_lock(&z->mu);
+    for (;;) {
+        size_t k;
+        while ((k = next_job(z)) == SIZE_MAX && !z->quit)
+            pthread_cond_wait(&z->work, &z->mu);
+        if (k == SIZE_MAX) break; /* quit, nothing left */
+        z->jobs[k].taken = true;
+        zjob j = z->jobs[k];
+        pthread_mutex_unlock(&z->mu);
+        unsigned char *out;
+        size_t outn;
+        run(z, j, &out, &outn);
+        pthread_mutex_lock(&z->mu);
+        finish_job(z, k, out, outn);
+    }
+    pthread_mutex_unlock(&z->mu);
+    return NULL;
+}
+
+void rc_pdf_zip_start(rc_pdf *p)
+{
+    /* one CPU (taskset, a container's cpuset): a second thread only costs */
+    cpu_set_t cpus;
+    if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) < 2) return;
+    rc_pdf_zip *z = calloc(1, sizeof *z);
+    if (!z) return;
+    z->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL);
+    if (!z->lc || pthread_mutex_init(&z->mu, NULL) != 0) {
+        libdeflate_free_compressor(z->lc);
+        free(z);
+        return;
+    }
+    pthread_cond_init(&z->work, NULL);
+    pthread_cond_init(&z->done_cv, NULL);
+    if (pthread_create(&z->th, NULL, worker, z) != 0) {
+        pthread_cond_destroy(&z->work);
+        pthread_cond_destroy(&z->done_cv);
+        pthread_mutex_destroy(&z->mu);
+        libdeflate_free_compressor(z->lc);
+        free(z);
+        return;
+    }
+    p->zip = z;
+}
+
+/* Appends job j to the queue (waiting while it is full); false without
+ * memory. */
+static bool enqueue(rc_pdf_zip *z, const zjob *j)
+{
+    pthread_mutex_lock(&z->mu);
+    while (z->njobs - z->done >= RC_PDF_ZIP_DEPTH) /* bounded: wait for the worker */
+        pthread_cond_wait(&z->done_cv, &z->mu);
+    if (z->njobs == z->cap) {
+        size_t nc = z->cap ? z->cap * 2 : 64;
+        zjob *v = realloc(z->jobs, nc * sizeof *v);
+        if (!v) {
+            pthread_mutex_unlock(&z->mu);
+            return false;
+        }
+        z->jobs = v;
+        z->cap = nc;
+    }
+    z->jobs[z->njobs++] = *j;
+    pthread_cond_signal(&z->work);
+    pthread_mutex_unlock(&z->mu);
+    return true;
+}
+
+size_t rc_pdf_zip_reduce(rc_pdf *p, const unsigned char *font, size_t len, const uint32_t *codes,
+                         size_t m, const uint16_t lig[32])
+{
+    rc_pdf_zip *z = p->zip;
+    pthread_mutex_lock(&z->mu);
+    size_t k = z->njobs, nred = z->nred;
+    pthread_mutex_unlock(&z->mu);
+    if (nred == RC_FONT_COUNT) return SIZE_MAX;
+    zjob j = {font, len, false, SIZE_MAX, NULL, 0, codes, m, {0}, rc_arena_new(), false, false};
+    memcpy(j.lig, lig, sizeof j.lig);
+    if (!enqueue(z, &j)) {
+        rc_arena_free(j.ra);
+        return SIZE_MAX;
+    }
+    pthread_mutex_lock(&z->mu);
+    z->red[z->nred++] = k; /* only this thread appends, so the index holds */
+    pthread_mutex_unlock(&z->mu);
+    return k;
+}
+
+bool rc_pdf_zip_reduced(rc_pdf *p, size_t job, const unsigned char **out, size_t *n)
+{
+    rc_pdf_zip *z = p->zip;
+    pthread_mutex_lock(&z->mu);
+    if (!z->jobs[job].taken) { /* not started: this thread does it rather than wait */
+        z->jobs[job].taken = true;
+        zjob j = z->jobs[job];
+        pthread_mutex_unlock(&z->mu);
+        unsigned char *o;
+        size_t on;
+        run(z, j, &o, &on);
+        pthread_mutex_lock(&z->mu);
+        finish_job(z, job, o, on);
+    }
+    while (!z->jobs[job].finished)
+        pthread_cond_wait(&z->done_cv, &z->mu);
+    *out = z->jobs[job].out;
+    *n = z->jobs[job].outn;
+    pthread_mutex_unlock(&z->mu);
+    return *out != NULL;
+}
+
+bool rc_pdf_zip_submit(rc_pdf *p, size_t blob, const void *data, size_t n, bool copy)
+{
+    rc_pdf_zip *z = p->zip;
+    const unsigned char *in = data;
+    if (copy) {
+        unsigned char *c = malloc(n ? n : 1);
+        if (!c) return false;
+        memcpy(c, data, n);
+        in = c;
+    }
+    size_t bound = libdeflate_zlib_compress_bound(z->lc, n); /* reads nothing of z->lc */
+    unsigned char *out = malloc(bound);
+    zjob j = {in, n, copy, blob, out, bound, NULL, 0, {0}, NULL, false, false};
+    if (!out || !enqueue(z, &j)) {
+        if (copy) free((void *)(uintptr_t)in);
+        free(out);
+        return false;
+    }
+    return true;
+}
+
+bool rc_pdf_zip_finish(rc_pdf *p)
+{
+    rc_pdf_zip *z = p->zip;
+    if (!z) return true;
+    pthread_mutex_lock(&z->mu);
+    z->quit = true;
+    pthread_cond_signal(&z->work);
+    pthread_mutex_unlock(&z->mu);
+    pthread_join(z->th, NULL);
+    bool ok = true;
+    for (size_t k = 0; k < z->njobs; k++) {
+        zjob *j = &z->jobs[k];
+        if (j->blob == SIZE_MAX) continue; /* a reduced font (taken by pdf_face.c) */
+        if (j->outn) {
+            unsigned char *fit = realloc(j->out, j->outn); /* give back the slack */
+            if (fit) j->out = fit;
+        }
+        if (!j->outn) {
+            ok = false;
+        } else {
+            /* the cache keeps a copy (one: two streams of a write may
+             * have had the same data); the blob points at whichever lives
+             * until the document is saved */
+            size_t had;
+            const unsigned char *kept =
+                rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, j->in, j->n, &had);
+            if (!kept)
+                kept = rc_pdf_cache_put(p->cache, RC_PDF_CK_DEFLATE, j->in, j->n, j->out, j->outn);
+            p->blobs.v[j->blob].data = kept ? kept : j->out;
+            p->blobs.v[j->blob].n = j->outn;
+            if (kept) {
+                free(j->out);
+                j->out = NULL;
+            }
+        }
+        if (j->own) free((void *)(uintptr_t)j->in);
+        j->in = NULL;
+    }
+    p->zip = NULL;
+    p->zdone = z; /* its outputs are freed after saving (rc_pdf_zip_free) */
+    return ok;
+}
+
+void rc_pdf_zip_free(rc_pdf *p)
+{
+    rc_pdf_zip_finish(p);
+    rc_pdf_zip *z = p->zdone;
+    if (!z) return;
+    for (size_t k = 0; k < z->njobs; k++) {
+        if (z->jobs[k].blob == SIZE_MAX)
+            rc_arena_free(z->jobs[k].ra); /* holds the reduced font */
+        else
+            free(z->jobs[k].out);
+    }
+    free(z->jobs);
+    libdeflate_free_compressor(z->lc);
+    pthread_cond_destroy(&z->work);
+    pthread_cond_destroy(&z->done_cv);
+    pthread_mutex_destroy(&z->mu);
+    free(z);
+    p->zdone = NULL;
+}

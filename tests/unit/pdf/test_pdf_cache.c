@@ -1,0 +1,205 @@
+/* Tests for rc_pdf_write_cached (pdf.h, pdf_cache.c): a write with a cache
+ * gives the bytes of a write without one, for the same layout, a changed
+ * page, new characters and a replaced font file; hits are used (the cache
+ * does not grow on a rewrite) and what the last write did not use is
+ * dropped. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "rc/arena.h"
+#include "rc/diag.h"
+#include "rc/draw.h"
+#include "rc/font.h"
+#include "rc/layout.h"
+#include "rc/pdf.h"
+#include "rc/util.h"
+
+#define LATO RC_SOURCE_DIR "/fonts/"
+static const char *const FACES[RC_FONT_COUNT] = {LATO "Lato-Regular.ttf", LATO "Lato-Italic.ttf",
+                                                 LATO "Lato-Bold.ttf", LATO "Lato-BoldItalic.ttf",
+                                                 LATO "Lato-Light.ttf"};
+
+typedef struct fixture {
+    rc_arena *a;
+    rc_diag *d;
+    rc_fonts fonts;
+    rc_config cfg;
+    char dir[64];
+    int serial;
+} fixture;
+
+static rc_str str(const char *s)
+{
+    return (rc_str){.s = s, .loc = {"test.ini", 1, 1}};
+}
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    fx->a = rc_arena_new();
+    fx->d = rc_diag_new();
+    rc_loc locs[RC_FONT_COUNT] = {{0}};
+    assert_int_equal(rc_fonts_load(fx->a, FACES, locs, fx->d, &fx->fonts), RC_OK);
+    strcpy(fx->dir, "/tmp/rc-test-pdfcache-XXXXXX");
+    assert_non_null(mkdtemp(fx->dir));
+    fx->cfg.report.title = str("Cache test");
+    fx->cfg.report.year = str("2019");
+    for (int i = 0; i < RC_FONT_COUNT; i++)
+        fx->cfg.style.font_path[i] = FACES[i];
+    setenv("SOURCE_DATE_EPOCH", "1577836800", 1);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
+    assert_int_equal(system(cmd), 0);
+    rc_diag_free(fx->d);
+    rc_arena_free(fx->a);
+    free(fx);
+    return 0;
+}
+
+/* A document of pages of text in two faces, a rule and a link; word w of
+ * page `edit` is replaced by `word` when given. */
+static rc_layout document(fixture *fx, size_t pages, size_t edit, const char *word)
+{
+    static const char *const words[] = {"Regional", "pairings", "of", "universities",
+                                        "office", "Bielsko-Biała", "Śląskie", "—", "2019"};
+    rc_arena *a = fx->a;
+    rc_layout lay = {0};
+    rc_rgb black = {0, 0, 0};
+    for (size_t p = 0; p < pages; p++) {
+        rc_page pg = {rc_draw_new(a), RC_PAGE_ARABIC, (int)p + 1, rc_arena_printf(a, "%zu", p + 1)};
+        for (int line = 0; line < 30; line++)
+            for (int w = 0; w < 6; w++) {
+                const char *t = words[(p + (size_t)line * 7 + (size_t)w) % 9];
+                if (word && p == edit && line == 3 && w == 2) t = word;
+                rc_draw_text(a, pg.content, w == 0 ? RC_FONT_BOLD : RC_FONT_REGULAR, 10,
+                             72 + 70 * w, 760 - 20 * line, t, strlen(t), black);
+            }
+        rc_draw_line(a, pg.content, 72, 60, 520, 60, black, 0.5);
+        rc_draw_dest(a, pg.content, 72, 780, rc_arena_printf(a, "p%zu", p));
+        rc_draw_link(a, pg.content, 72, 40, 40, 12, rc_arena_printf(a, "p%zu", (p + 1) % pages),
+                     NULL);
+        RC_PUSH(a, lay.pages, pg);
+    }
+    return lay;
+}
+
+/* Writes lay with cache (NULL: uncached) and returns the file's bytes. */
+static char *write_pdf(fixture *fx, const rc_layout *lay, rc_pdf_cache *cache, size_t *n)
+{
+    char *path = rc_arena_printf(fx->a, "%s/%d.pdf", fx->dir, fx->serial++);
+    assert_int_equal(rc_pdf_write_cached(fx->a, lay, &fx->cfg, &fx->fonts, cache, path, fx->d),
+                     RC_OK);
+    assert_int_equal(rc_diag_count(fx->d), 0);
+    char *s;
+    assert_int_equal(rc_read_file(fx->a, path, &s, n), RC_OK);
+    return s;
+}
+
+static void same(const char *a, size_t na, const char *b, size_t nb)
+{
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+}
+
+static void test_same_and_changed_layout(void **state)
+{
+    fixture *fx = *state;
+    rc_layout lay = document(fx, 6, 0, NULL);
+    size_t n0, n1, n2;
+    char *plain = write_pdf(fx, &lay, NULL, &n0);
+    rc_pdf_cache *c = rc_pdf_cache_new();
+    assert_non_null(c);
+    assert_int_equal(rc_pdf_cache_entries(c), 0);
+    char *first = write_pdf(fx, &lay, c, &n1);
+    same(plain, n0, first, n1);
+    size_t entries = rc_pdf_cache_entries(c), bytes = rc_pdf_cache_bytes(c);
+    /* six pages, two fonts and their maps at least */
+    assert_true(entries >= 6 + 2);
+    assert_true(bytes > 0);
+    char *again = write_pdf(fx, &lay, c, &n2);
+    same(plain, n0, again, n2);
+    /* every lookup hit: a miss would have added an entry */
+    assert_int_equal(rc_pdf_cache_entries(c), entries);
+    assert_int_equal(rc_pdf_cache_bytes(c), bytes);
+
+    /* one word of page 4 changed (characters the document already shows) */
+    rc_layout edit = document(fx, 6, 3, "pairing");
+    size_t m0, m1;
+    char *eplain = write_pdf(fx, &edit, NULL, &m0);
+    char *ecached = write_pdf(fx, &edit, c, &m1);
+    same(eplain, m0, ecached, m1);
+    assert_true(m0 != n0 || memcmp(eplain, plain, n0) != 0);
+    /* the old page's entry went: the cache holds what a fresh one would */
+    rc_pdf_cache *fresh = rc_pdf_cache_new();
+    size_t f0;
+    char *fcached = write_pdf(fx, &edit, fresh, &f0);
+    same(eplain, m0, fcached, f0);
+    assert_int_equal(rc_pdf_cache_entries(c), rc_pdf_cache_entries(fresh));
+    assert_int_equal(rc_pdf_cache_bytes(c), rc_pdf_cache_bytes(fresh));
+
+    /* a word with characters shown nowhere else: a new reduced font */
+    rc_layout chars = document(fx, 6, 2, "QUIZ¿");
+    size_t q0, q1;
+    char *qplain = write_pdf(fx, &chars, NULL, &q0);
+    char *qcached = write_pdf(fx, &chars, c, &q1);
+    same(qplain, q0, qcached, q1);
+    /* and back: the first document again, byte for byte */
+    size_t b1;
+    char *back = write_pdf(fx, &lay, c, &b1);
+    same(plain, n0, back, b1);
+    rc_pdf_cache_free(fresh);
+    rc_pdf_cache_free(c);
+    rc_pdf_cache_free(NULL); /* like free(NULL) */
+}
+
+/* The regular face's file replaced between writes (same path, other
+ * bytes): the cached reduced font is not reused. */
+static void test_font_file_replaced(void **state)
+{
+    fixture *fx = *state;
+    char *face = rc_arena_printf(fx->a, "%s/face.ttf", fx->dir);
+    char *cmd = rc_arena_printf(fx->a, "cp '%s' '%s'", FACES[RC_FONT_REGULAR], face);
+    assert_int_equal(system(cmd), 0);
+    /* the faces are embedded from the files the measured fonts came from */
+    const char *paths[RC_FONT_COUNT];
+    memcpy(paths, FACES, sizeof paths);
+    paths[RC_FONT_REGULAR] = face;
+    rc_loc locs[RC_FONT_COUNT] = {{0}};
+    assert_int_equal(rc_fonts_load(fx->a, paths, locs, fx->d, &fx->fonts), RC_OK);
+    rc_layout lay = document(fx, 2, 0, NULL);
+    rc_pdf_cache *c = rc_pdf_cache_new();
+    size_t n0, n1, n2;
+    char *before = write_pdf(fx, &lay, c, &n0);
+    /* the italic file under the regular face's name, a new inode */
+    cmd = rc_arena_printf(fx->a, "cp '%s' '%s.new' && mv '%s.new' '%s'", FACES[RC_FONT_ITALIC],
+                          face, face, face);
+    assert_int_equal(system(cmd), 0);
+    char *plain = write_pdf(fx, &lay, NULL, &n1);
+    char *cached = write_pdf(fx, &lay, c, &n2);
+    same(plain, n1, cached, n2);
+    assert_true(n0 != n1 || memcmp(before, plain, n0) != 0);
+    rc_pdf_cache_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_same_and_changed_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_font_file_replaced, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
