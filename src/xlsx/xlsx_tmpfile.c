@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "xlsx_int.h"
@@ -79,4 +80,19 @@ FILE *lxw_tmpfile(char *tmpdir)
     }
     pthread_once(&real_once, find_real);
     return real_tmpfile ? real_tmpfile(tmpdir) : NULL;
+}
+
+/* gmtime for libxlsxwriter's threads. workbook_close formats the workbook's
+ * creation time (docProps/core.xml) with gmtime, whose result is one static
+ * buffer of the C library: two editions' workbooks closed at once by the
+ * build's threads write it together (a data race ThreadSanitizer reports;
+ * the same instant is written, so the bytes came out right, but only by
+ * luck). This definition interposes libc's for the process, as lxw_tmpfile
+ * above does libxlsxwriter's (reportc's own code uses rc_date_* and
+ * localtime_r): each thread gets its own buffer, which POSIX allows ("may
+ * be overwritten by a later call" in the same thread). */
+struct tm *gmtime(const time_t *t)
+{
+    static _Thread_local struct tm tm;
+    return gmtime_r(t, &tm);
 }

@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -53,10 +55,42 @@ static void test_same_bytes_both_ways(void **state)
     teardown_doc(&f);
 }
 
+/* gmtime, as libxlsxwriter calls it when two threads close workbooks at
+ * once (xlsx_tmpfile.c): a thread's result stays its own while another
+ * thread converts another time. With the C library's one static buffer
+ * one of the two threads would read the other's year. */
+static pthread_barrier_t gm_bar;
+static void *gm_thread(void *arg)
+{
+    time_t t = *(const time_t *)arg;
+    struct tm *r = gmtime(&t);
+    int year = r->tm_year + 1900;
+    pthread_barrier_wait(&gm_bar); /* both have converted */
+    /* still this thread's year, whatever the other converted meanwhile */
+    return (void *)(intptr_t)(r->tm_year + 1900 == year ? year : -year);
+}
+
+static void test_gmtime_per_thread(void **state)
+{
+    (void)state;
+    time_t t[2] = {1577836800, 1262304000}; /* 2020-01-01, 2010-01-01 */
+    pthread_t th[2];
+    assert_int_equal(pthread_barrier_init(&gm_bar, NULL, 2), 0);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, gm_thread, &t[i]), 0);
+    void *res[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_join(th[i], &res[i]), 0);
+    pthread_barrier_destroy(&gm_bar);
+    assert_int_equal((intptr_t)res[0], 2020);
+    assert_int_equal((intptr_t)res[1], 2010);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_bytes_both_ways),
+        cmocka_unit_test(test_gmtime_per_thread),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
