@@ -17,8 +17,9 @@
 typedef struct texts {
     const char *lang;
     const char *title, *subtitle, *author;
-    const char *f_country, *f_sector, *f_satisfaction; /* field labels */
-    const char *sectors;                               /* values of the sector field */
+    const char *f_id, *f_country, *f_sector, *f_satisfaction; /* field labels: the key's names
+                                                                 what the workbooks count */
+    const char *sectors;                                      /* values of the sector field */
     const char *m_respondents, *m_satisfied, *m_research;
     const char *a_sector, *fig_caption, *source, *tab_caption, *box_title;
     const char *ch1, *ch2, *box, *table;
@@ -31,6 +32,7 @@ static const texts langs[] = {
      "A first report",
      "Made with reportc",
      "Your Name",
+     "Respondent",
      "Country",
      "Sector",
      "Satisfaction",
@@ -70,6 +72,7 @@ static const texts langs[] = {
      "Un primer informe",
      "Hecho con reportc",
      "Su nombre",
+     "Encuestado",
      "País",
      "Sector",
      "Satisfacción",
@@ -110,6 +113,7 @@ static const texts langs[] = {
      "Um primeiro relatório",
      "Feito com reportc",
      "O seu nome",
+     "Inquirido",
      "País",
      "Setor",
      "Satisfação",
@@ -202,6 +206,7 @@ static const char *ini_template(rc_arena *a, const texts *t)
         "; Each column the report uses: its label and type. A category lists its\n"
         "; codes and their labels; a likert field its scale.\n"
         "[field survey.id]\n"
+        "label = %s\n"
         "type = text\n"
         "\n"
         "[field survey.country]\n"
@@ -264,7 +269,7 @@ static const char *ini_template(rc_arena *a, const texts *t)
         "[box method]\n"
         "title = %s\n"
         "file = boxes/method.md\n",
-        t->title, t->subtitle, t->author, t->lang, t->f_country, t->f_sector, t->sectors,
+        t->title, t->subtitle, t->author, t->lang, t->f_id, t->f_country, t->f_sector, t->sectors,
         t->f_satisfaction, t->m_respondents, t->m_research, t->m_satisfied, t->a_sector,
         t->fig_caption, t->source, t->tab_caption, t->box_title);
 }

@@ -7,12 +7,10 @@
  * percent format), next to them the counts behind shares (or the shares
  * behind counts) taken from the same aggregate. A chart of several panels is
  * one table with the panel in its first column. Headers say what and in
- * which unit ("Share of respondents (%)", xlsx_heads.c). A native Excel chart of the same kind, whose
- * series point at those cells, sits beside the table, one per panel:
- *   bar -> column, hbar -> bar, grouped -> clustered column,
- *   stacked -> stacked column, likert -> 100 % stacked bar, pie -> pie,
- *   doughnut -> doughnut; tiles -> a table of the key figures;
- *   pairings -> the list of pairings.
+ * which unit ("Share of respondents (%)", xlsx_heads.c). A native Excel chart of the same kind,
+ * whose series point at those cells, sits beside the table, one per panel: bar -> column, hbar ->
+ * bar, grouped -> clustered column, stacked -> stacked column, likert -> 100 % stacked bar, pie ->
+ * pie, doughnut -> doughnut; tiles -> a table of the key figures; pairings -> the list of pairings.
  * No number is recomputed here: chart values come from rc_chart, the others
  * from the rc_agg the panel was built from. */
 #include <math.h>
@@ -34,7 +32,7 @@ typedef struct fsheet {
     size_t ncolw;
     const char *head[64]; /* the table's header row */
     uint32_t nhead;
-    uint32_t hrow; /* the table's header row index */
+    uint32_t hrow;       /* the table's header row index */
     const char *counted; /* what the numbers count ("Respondents"), or NULL */
 } fsheet;
 
@@ -247,9 +245,8 @@ static uint32_t panel(fsheet *s, const rc_chart *c, size_t pi, uint32_t r, uint3
         put_head(s, h, c0, ch);
         /* what the drawn numbers are: shares of, or counts of, what the
          * aggregate counts (xlsx_heads.c); a sum is of its field */
-        const char *sum = g && g->kind == RC_AGG_SUM && g->field && g->field->label.s
-                              ? g->field->label.s
-                              : NULL;
+        const char *sum =
+            g && g->kind == RC_AGG_SUM && g->field && g->field->label.s ? g->field->label.s : NULL;
         for (size_t k = 0; k < p->nseries; k++) {
             const char *detail = p->nseries == 1 ? NULL : p->series[k].label;
             put_head(s, h, (uint32_t)(c0 + 1 + k),
@@ -552,8 +549,8 @@ static const char *agg_head(fsheet *s, const rc_agg *g, uint32_t j, const char *
         return label;
     }
     const char *counted = rc_xw_counted(x, &g, 1);
-    const char *flabel = g->field && g->field->label.s && *g->field->label.s ? g->field->label.s
-                                                                            : NULL;
+    const char *flabel =
+        g->field && g->field->label.s && *g->field->label.s ? g->field->label.s : NULL;
     switch (g->kind) {
     case RC_AGG_DISTRIBUTION: {
         if (j == 0) return flabel ? flabel : text;
@@ -567,8 +564,8 @@ static const char *agg_head(fsheet *s, const rc_agg *g, uint32_t j, const char *
             const char *l = g->cfg && g->cfg->label.s && *g->cfg->label.s ? g->cfg->label.s : text;
             return l && *l ? l : rc_xw_word(x, RC_XW_CATEGORY);
         }
-        return j - 1 < g->ncols ? rc_xw_head_share(x, counted,
-                                                   g->col_label ? g->col_label[j - 1] : text)
+        return j - 1 < g->ncols
+                   ? rc_xw_head_share(x, counted, g->col_label ? g->col_label[j - 1] : text)
                : j - 1 == g->ncols ? rc_xw_head_answered(x, counted)
                                    : mean_head(s, g);
     case RC_AGG_DISTINCT:
@@ -595,8 +592,7 @@ static uint64_t numeric_columns(fsheet *s, const rc_node *t, uint64_t *years)
             seen |= (uint64_t)1 << j;
             const char *text = rc_node_plain_text(s->x->a, c);
             if (!md_number(s->x->loc, text, &v)) num &= ~((uint64_t)1 << j);
-            if (strlen(text) != 4 || strspn(text, "0123456789") != 4)
-                *years &= ~((uint64_t)1 << j);
+            if (strlen(text) != 4 || strspn(text, "0123456789") != 4) *years &= ~((uint64_t)1 << j);
         }
     }
     return num & seen;
@@ -631,7 +627,7 @@ static uint32_t table_rows(fsheet *s, const rc_node *t, uint32_t row)
                 put_head(s, row, j, text);
                 if (numeric && !(years >> j & 1) && !has_unit(text) && t->table)
                     rc_diag_warning(x->d,
-                                    c->loc.file ? c->loc
+                                    c->loc.file        ? c->loc
                                     : t->table->file.s ? t->table->file.loc
                                                        : t->table->loc,
                                     "table '%s': column '%s' holds numbers but its header gives "
@@ -675,12 +671,14 @@ void rc_xlsx_float_sheet(rc_xw *x, lxw_worksheet *ws, const char *sheet, const r
     const char *line = "";
     if (n && n->source_line && *n->source_line) {
         const char *src = rc_arena_printf(x->a, "%s: %s", word(&s, RC_W_SOURCE), n->source_line);
-        line = rc_arena_printf(x->a, "%s [note %d]", src, rc_xw_note(x, src, sheet));
+        line = rc_arena_printf(x->a, "%s [%s %d]", src, rc_xw_word(x, RC_XW_NOTE_REF),
+                               rc_xw_note(x, src, sheet));
     }
     if (n && n->note && *n->note) {
         const char *nt = rc_arena_printf(x->a, "%s: %s", word(&s, RC_W_NOTE), n->note);
-        line = rc_arena_printf(x->a, "%s%s%s: [note %d]", line, *line ? "; " : "",
-                               word(&s, RC_W_NOTE), rc_xw_note(x, nt, sheet));
+        line =
+            rc_arena_printf(x->a, "%s%s%s: [%s %d]", line, *line ? "; " : "", word(&s, RC_W_NOTE),
+                            rc_xw_word(x, RC_XW_NOTE_REF), rc_xw_note(x, nt, sheet));
     }
     if (*line) rc_xw_str(x, ws, row++, 0, line, x->small);
     s.hrow = row;

@@ -69,6 +69,7 @@ typedef enum rc_xw_wordid {
     RC_XW_Q_OUT_OF_SCALE,
     RC_XW_Q_LOST_CODE,
     RC_XW_Q_FIRST_UNUSED,
+    RC_XW_NOTE_REF, /* "note" in "[note 3]", the Notes sheet's numbers */
     RC_XW_COUNT_WORDS
 } rc_xw_wordid;
 

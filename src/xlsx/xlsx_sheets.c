@@ -63,7 +63,8 @@ static const struct {
       "Code not declared",
       "Outside the scale",
       "Answers that lost a code",
-      "First value not used"}},
+      "First value not used",
+      "note"}},
     {"es",
      {"Portada",
       "Notas",
@@ -107,7 +108,8 @@ static const struct {
       "Código no declarado",
       "Fuera de la escala",
       "Respuestas que perdieron un código",
-      "Primer valor no utilizado"}},
+      "Primer valor no utilizado",
+      "nota"}},
     {"pt",
      {"Capa",
       "Notas",
@@ -150,7 +152,8 @@ static const struct {
       "Código não declarado",
       "Fora da escala",
       "Respostas que perderam um código",
-      "Primeiro valor não utilizado"}},
+      "Primeiro valor não utilizado",
+      "nota"}},
 };
 
 const char *rc_xw_word(const rc_xw *x, rc_xw_wordid w)
@@ -339,7 +342,7 @@ void rc_xlsx_notes_sheet(rc_xw *x, lxw_worksheet *ws)
     }
     for (size_t i = 0; i < x->notes.n; i++) {
         uint32_t r = 2 + (uint32_t)i;
-        const char *num = rc_arena_printf(x->a, "[note %zu]", i + 1);
+        const char *num = rc_arena_printf(x->a, "[%s %zu]", rc_xw_word(x, RC_XW_NOTE_REF), i + 1);
         rc_xw_str(x, ws, r, 0, num, NULL);
         rc_xw_str(x, ws, r, 1, x->notes.v[i].text, x->wrap);
         wrap_height(x, ws, r, x->notes.v[i].text, 80);

@@ -191,6 +191,14 @@ try:
         check(f"{l}: Data quality headers in the edition's words",
               len(head) == 11 and sum(unit in h for h in head) == 6
               and (l == "en" or not english & set(head)), str(head))
+    # note references in the edition's word: "[nota 3]" in es/pt, never "[note 3]"
+    for l in LANGS:
+        wb = openpyxl.load_workbook(os.path.join(out, names[l]["figs"]), read_only=True)
+        cells = [v for ws in wb.worksheets for r in ws.iter_rows(values_only=True) for v in r
+                 if isinstance(v, str)]
+        word = {"en": "[note ", "es": "[nota ", "pt": "[nota "}[l]
+        check(f"{l}: note references read {word.strip()} N]",
+              any(word in c for c in cells) and (l == "en" or not any("[note " in c for c in cells)))
     wb = openpyxl.load_workbook(os.path.join(out, names["es"]["figs"]), read_only=True)
     about = [c for r in wb.worksheets[0].iter_rows(values_only=True) for c in r if c]
     check("es: Cover sheet lists the language file and the Spanish chapters",

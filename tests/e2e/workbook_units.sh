@@ -49,8 +49,9 @@ sed -i 's/| Budget |/| Budget (EUR thousand) |/' tables/budget.md
 if [ -s err.txt ]; then echo "FAIL: warnings after the fix:"; cat err.txt; fails=$((fails + 1)); else echo "ok: a unit in parentheses silences it"; fi
 # Tables generated from aggregates: headers from the aggregate, saying what
 # they count (the key field's label in the plural) and in which unit, not
-# the page's two header rows ("España" over "Count | Share").
-sed -i 's/^\[field survey.id\]/[field survey.id]\nlabel = Respondent/' report.ini
+# the page's two header rows ("España" over "Count | Share"). `reportc new`
+# labels the key field (Respondent), so the counts are of respondents.
+grep -q '^label = Respondent$' report.ini || { echo 'FAIL: reportc new gives the key field no label'; fails=$((fails + 1)); }
 cat >> report.ini <<'INI'
 
 [aggregate sector_country]
