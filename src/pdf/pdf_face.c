@@ -298,10 +298,14 @@ static rc_status prepare_face(rc_pdf *p, const char *const *paths, int i)
     if (p->cache && font_key(p, paths[i], f->cmap, f->m, f->lig, &f->key, &f->nkey))
         f->red = rc_pdf_cache_get(p->cache, RC_PDF_CK_FONT, f->key, f->nkey, &f->rlen);
     if (f->red) return RC_OK;
-    f->view = map_file(paths[i], &f->maplen);
-    f->bytes = f->view;
-    f->len = f->maplen;
-    if (!f->view) { /* not a regular file that can be mapped: read it */
+    /* the bytes layout measured, when they are the file's at this path */
+    if (rf) f->bytes = rc_font_bytes(rf, paths[i], &f->len);
+    if (!f->bytes) {
+        f->view = map_file(paths[i], &f->maplen);
+        f->bytes = f->view;
+        f->len = f->maplen;
+    }
+    if (!f->bytes) { /* not a regular file that can be mapped: read it */
         char *data;
         if (errno == ENOENT || errno == EACCES || errno == EISDIR ||
             rc_read_file(p->a, paths[i], &data, &f->len) != RC_OK) {
