@@ -51,6 +51,7 @@ struct rc_pdf_face {
     const unsigned char *red; /* the reduced copy, once known */
     size_t rlen;
     size_t job; /* its job on the deflating thread, or SIZE_MAX */
+    bool made;  /* red made here without the thread (not from the cache) */
 };
 
 static const char *face_path(const rc_config *cfg, const rc_fonts *fonts, int i)
@@ -319,8 +320,10 @@ static rc_status prepare_face(rc_pdf *p, const char *const *paths, int i)
     if (f->job == SIZE_MAX) {
         unsigned char *red;
         if (rc_ttf_reduce_lig(p->a, f->bytes, f->len, f->cmap, f->m, f->lig, &red, &f->rlen) ==
-            RC_OK)
+            RC_OK) {
             f->red = red;
+            f->made = true;
+        }
     }
     return RC_OK;
 }
@@ -384,7 +387,7 @@ static rc_status load_face(rc_pdf *p, int i, const char **names)
     rc_pdf_face *f = &p->faces[i];
     if (f->job != SIZE_MAX && rc_pdf_zip_reduced(p, f->job, &f->red, &f->rlen) && f->key)
         rc_pdf_cache_put(p->cache, RC_PDF_CK_FONT, f->key, f->nkey, f->red, f->rlen);
-    else if (f->job == SIZE_MAX && f->red && f->view && f->key) /* made here */
+    else if (f->made && f->key) /* made by prepare_face, not found in the cache */
         rc_pdf_cache_put(p->cache, RC_PDF_CK_FONT, f->key, f->nkey, f->red, f->rlen);
     const unsigned char *bytes = f->red;
     size_t len = f->rlen;

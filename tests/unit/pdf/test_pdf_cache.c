@@ -211,8 +211,20 @@ static void test_one_cpu_same_bytes(void **state)
     CPU_SET(cpu >= 0 ? cpu : 0, &one);
     assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
     char *single = write_pdf(fx, &lay, NULL, &n2);
+    /* and a cache filled on one CPU holds what one filled with the thread
+     * holds (the reduced fonts too) */
+    rc_pdf_cache *c1 = rc_pdf_cache_new(), *c2 = rc_pdf_cache_new();
+    size_t n3, n4;
+    char *cached1 = write_pdf(fx, &lay, c1, &n3);
     assert_int_equal(sched_setaffinity(0, sizeof old, &old), 0);
+    char *cached2 = write_pdf(fx, &lay, c2, &n4);
     same(two, n1, single, n2);
+    same(two, n1, cached1, n3);
+    same(two, n1, cached2, n4);
+    assert_int_equal(rc_pdf_cache_entries(c1), rc_pdf_cache_entries(c2));
+    assert_int_equal(rc_pdf_cache_bytes(c1), rc_pdf_cache_bytes(c2));
+    rc_pdf_cache_free(c1);
+    rc_pdf_cache_free(c2);
 }
 
 int main(void)
