@@ -31,6 +31,11 @@ rc_font *rc_font_parse(rc_arena *a, const char *name, const unsigned char *data,
                        rc_loc loc, rc_diag *d);
 
 const char *rc_font_path(const rc_font *f);
+/* The bytes of the file f was loaded (mapped) from, valid while f is, when
+ * that file is path and is still there unchanged (device, inode, size,
+ * modification time); else NULL. The PDF embeds a subset of exactly what
+ * was measured without mapping the file again. */
+const unsigned char *rc_font_bytes(const rc_font *f, const char *path, size_t *len);
 /* Advance width of a code point in font units per 1000 em; 0 if no glyph. */
 double rc_font_advance(const rc_font *f, uint32_t cp);
 bool rc_font_has_glyph(const rc_font *f, uint32_t cp);

@@ -71,12 +71,13 @@ size_t rc_pdf_real(double v, char *out);
 
 /* A reduced copy of the TrueType font font[0..len) for libharu, made by
  * hb-subset: the tables libharu 2.3.0 reads or embeds (OS/2, cmap, cvt,
- * fpgm, glyf, head, hhea, hmtx, loca, maxp, name, post, prep) with glyph
- * ids, outlines and advances unchanged and only the outlines of the mapped
- * glyphs (and their components, and .notdef) kept; the others (GPOS, GSUB,
- * kern, DSIG, ...) left out; a cmap whose (3,1) format-4 subtable maps
- * exactly those of codes[0..n) (ascending, unique) that the original maps,
- * to the same glyph ids. Tables are aligned, padded and checksummed. The
+ * fpgm, glyf, head, hhea, hmtx, loca, maxp, name, post, prep) with only
+ * the mapped glyphs (and their components, and .notdef), renumbered in the
+ * original's order (.notdef first), outlines and advances unchanged; the
+ * others (GPOS, GSUB, kern, DSIG, ...) left out; a cmap whose (3,1)
+ * format-4 subtable maps exactly those of codes[0..n) (ascending, unique)
+ * that the original maps, to their glyphs' new ids. Tables are aligned,
+ * padded and checksummed. The
  * copy is allocated in a. Returns RC_OK, or RC_ERR_DATA with *out NULL
  * when the font is not one this can reduce (not TrueType outlines, a
  * required table missing or truncated, no (3,1) format-4 cmap) or the copy

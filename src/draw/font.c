@@ -35,6 +35,9 @@ typedef struct fpage {
 struct rc_font {
     rc_arena *a;
     const char *path;
+    const unsigned char *data; /* the file's bytes (mapped or read), kept */
+    size_t len;
+    struct stat st; /* the file they were mapped from (st_ino 0: read, or parsed) */
     unsigned upem;
     double ascent, descent, cap_height;
     hb_blob_t *blob;
@@ -155,6 +158,8 @@ static inline const fpage *page(const rc_font *f, uint32_t cp)
 static bool parse(rc_arena *a, rc_font *f, const unsigned char *data, size_t len)
 {
     if (!well_formed(data, len) || len > 0x7FFFFFFF) return false;
+    f->data = data;
+    f->len = len;
     f->blob = hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
     f->face = hb_face_create(f->blob, 0);
     f->font = hb_font_create(f->face);
@@ -239,12 +244,26 @@ rc_font *rc_font_load(rc_arena *a, const char *path, rc_loc loc, rc_diag *d)
     mp->m = m;
     mp->len = (size_t)st.st_size;
     rc_arena_on_free(a, unmap, mp);
-    return rc_font_parse(a, path, m, (size_t)st.st_size, loc, d);
+    rc_font *f = rc_font_parse(a, path, m, (size_t)st.st_size, loc, d);
+    if (f) f->st = st;
+    return f;
 }
 
 const char *rc_font_path(const rc_font *f)
 {
     return f->path;
+}
+
+const unsigned char *rc_font_bytes(const rc_font *f, const char *path, size_t *len)
+{
+    struct stat now;
+    if (!f->st.st_ino || strcmp(f->path, path) != 0 || stat(path, &now) != 0 ||
+        now.st_dev != f->st.st_dev || now.st_ino != f->st.st_ino ||
+        now.st_size != f->st.st_size || now.st_mtim.tv_sec != f->st.st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != f->st.st_mtim.tv_nsec)
+        return NULL;
+    *len = f->len;
+    return f->data;
 }
 
 uint16_t rc_font_glyph(const rc_font *f, uint32_t cp)

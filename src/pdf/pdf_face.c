@@ -51,6 +51,7 @@ struct rc_pdf_face {
     const unsigned char *red; /* the reduced copy, once known */
     size_t rlen;
     size_t job; /* its job on the deflating thread, or SIZE_MAX */
+    bool made;  /* red made here without the thread (not from the cache) */
 };
 
 static const char *face_path(const rc_config *cfg, const rc_fonts *fonts, int i)
@@ -298,10 +299,14 @@ static rc_status prepare_face(rc_pdf *p, const char *const *paths, int i)
     if (p->cache && font_key(p, paths[i], f->cmap, f->m, f->lig, &f->key, &f->nkey))
         f->red = rc_pdf_cache_get(p->cache, RC_PDF_CK_FONT, f->key, f->nkey, &f->rlen);
     if (f->red) return RC_OK;
-    f->view = map_file(paths[i], &f->maplen);
-    f->bytes = f->view;
-    f->len = f->maplen;
-    if (!f->view) { /* not a regular file that can be mapped: read it */
+    /* the bytes layout measured, when they are the file's at this path */
+    if (rf) f->bytes = rc_font_bytes(rf, paths[i], &f->len);
+    if (!f->bytes) {
+        f->view = map_file(paths[i], &f->maplen);
+        f->bytes = f->view;
+        f->len = f->maplen;
+    }
+    if (!f->bytes) { /* not a regular file that can be mapped: read it */
         char *data;
         if (errno == ENOENT || errno == EACCES || errno == EISDIR ||
             rc_read_file(p->a, paths[i], &data, &f->len) != RC_OK) {
@@ -315,8 +320,10 @@ static rc_status prepare_face(rc_pdf *p, const char *const *paths, int i)
     if (f->job == SIZE_MAX) {
         unsigned char *red;
         if (rc_ttf_reduce_lig(p->a, f->bytes, f->len, f->cmap, f->m, f->lig, &red, &f->rlen) ==
-            RC_OK)
+            RC_OK) {
             f->red = red;
+            f->made = true;
+        }
     }
     return RC_OK;
 }
@@ -380,7 +387,7 @@ static rc_status load_face(rc_pdf *p, int i, const char **names)
     rc_pdf_face *f = &p->faces[i];
     if (f->job != SIZE_MAX && rc_pdf_zip_reduced(p, f->job, &f->red, &f->rlen) && f->key)
         rc_pdf_cache_put(p->cache, RC_PDF_CK_FONT, f->key, f->nkey, f->red, f->rlen);
-    else if (f->job == SIZE_MAX && f->red && f->view && f->key) /* made here */
+    else if (f->made && f->key) /* made by prepare_face, not found in the cache */
         rc_pdf_cache_put(p->cache, RC_PDF_CK_FONT, f->key, f->nkey, f->red, f->rlen);
     const unsigned char *bytes = f->red;
     size_t len = f->rlen;

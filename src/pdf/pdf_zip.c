@@ -58,6 +58,7 @@ struct rc_pdf_zip {
     size_t njobs, cap, taken, done; /* taken: all jobs before it are */
     size_t red[RC_FONT_COUNT], nred;  /* the fonts to reduce */
     bool quit;
+    bool keep_in; /* copies of pages stay until finished (the cache's keys) */
     struct libdeflate_compressor *lc; /* the worker's */
 };
 
@@ -75,6 +76,11 @@ static void run(rc_pdf_zip *z, zjob j, unsigned char **out, size_t *outn)
      * would get a malloc arena of its own, hundreds of page faults) */
     *out = j.out;
     *outn = libdeflate_zlib_compress(z->lc, j.in, j.n, j.out, j.outn);
+    if (*outn) { /* give back the slack now: the bound is about the page's
+                  * size, and a long document's pages all wait for saving */
+        unsigned char *fit = realloc(j.out, *outn);
+        if (fit) *out = fit;
+    }
 }
 
 /* Records job k's result (under the lock). */
@@ -114,7 +120,10 @@ static void *worker(void *arg)
         unsigned char *out;
         size_t outn;
         run(z, j, &out, &outn);
+        if (j.own && !z->keep_in) /* a page's copy: done with (a long document */
+            free((void *)(uintptr_t)j.in); /* would hold all its pages' text) */
         pthread_mutex_lock(&z->mu);
+        if (j.own && !z->keep_in) z->jobs[k].in = NULL, z->jobs[k].own = false;
         finish_job(z, k, out, outn);
     }
     pthread_mutex_unlock(&z->mu);
@@ -144,6 +153,7 @@ void rc_pdf_zip_start(rc_pdf *p)
         free(z);
         return;
     }
+    z->keep_in = p->cache != NULL;
     p->zip = z;
 }
 
@@ -246,10 +256,6 @@ bool rc_pdf_zip_finish(rc_pdf *p)
     for (size_t k = 0; k < z->njobs; k++) {
         zjob *j = &z->jobs[k];
         if (j->blob == SIZE_MAX) continue; /* a reduced font (taken by pdf_face.c) */
-        if (j->outn) {
-            unsigned char *fit = realloc(j->out, j->outn); /* give back the slack */
-            if (fit) j->out = fit;
-        }
         if (!j->outn) {
             ok = false;
         } else {

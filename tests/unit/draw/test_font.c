@@ -226,6 +226,35 @@ static void test_shaped_memo(void **state)
     assert_int_equal(l1 != NULL, l2 != NULL);
 }
 
+/* rc_font_bytes gives the loaded file's bytes, only for the path it was
+ * loaded from and only while the file there is unchanged. */
+static void test_font_bytes(void **state)
+{
+    fx *f = *state;
+    char dir[] = "/tmp/rc-test-fontbytes-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = rc_arena_printf(f->a, "%s/face.ttf", dir);
+    char *cmd = rc_arena_printf(f->a, "cp fonts/Lato-Regular.ttf '%s'", path);
+    assert_int_equal(system(cmd), 0);
+    rc_font *r = load(f, path);
+    assert_non_null(r);
+    char *want;
+    size_t wlen, len = 0;
+    assert_int_equal(rc_read_file(f->a, path, &want, &wlen), RC_OK);
+    const unsigned char *b = rc_font_bytes(r, path, &len);
+    assert_non_null(b);
+    assert_int_equal(len, wlen);
+    assert_memory_equal(b, want, len);
+    assert_null(rc_font_bytes(r, "fonts/Lato-Regular.ttf", &len)); /* another path */
+    /* the file replaced (another inode): the loaded bytes are not its */
+    cmd = rc_arena_printf(f->a, "cp '%s' '%s.new' && mv '%s.new' '%s'", path, path, path, path);
+    assert_int_equal(system(cmd), 0);
+    assert_null(rc_font_bytes(r, path, &len));
+    cmd = rc_arena_printf(f->a, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    assert_null(rc_font_bytes(r, path, &len)); /* gone */
+}
+
 static void test_bold_differs(void **state)
 {
     fx *f = *state;
@@ -414,6 +443,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kerning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ligatures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shaped_memo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_font_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glyph_coverage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_bytes, setup, teardown),

@@ -2,7 +2,10 @@
  * gives the bytes of a write without one, for the same layout, a changed
  * page, new characters and a replaced font file; hits are used (the cache
  * does not grow on a rewrite) and what the last write did not use is
- * dropped. */
+ * dropped. And the PDF stage's helper thread (pdf_zip.c) changes no byte:
+ * a process allowed one CPU only (no thread) writes the same file. */
+#define _GNU_SOURCE /* sched_setaffinity */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -195,11 +198,41 @@ static void test_font_file_replaced(void **state)
     rc_pdf_cache_free(c);
 }
 
+static void test_one_cpu_same_bytes(void **state)
+{
+    fixture *fx = *state;
+    rc_layout lay = document(fx, 12, 0, NULL);
+    size_t n1, n2;
+    char *two = write_pdf(fx, &lay, NULL, &n1);
+    cpu_set_t old, one;
+    assert_int_equal(sched_getaffinity(0, sizeof old, &old), 0);
+    CPU_ZERO(&one);
+    int cpu = sched_getcpu();
+    CPU_SET(cpu >= 0 ? cpu : 0, &one);
+    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+    char *single = write_pdf(fx, &lay, NULL, &n2);
+    /* and a cache filled on one CPU holds what one filled with the thread
+     * holds (the reduced fonts too) */
+    rc_pdf_cache *c1 = rc_pdf_cache_new(), *c2 = rc_pdf_cache_new();
+    size_t n3, n4;
+    char *cached1 = write_pdf(fx, &lay, c1, &n3);
+    assert_int_equal(sched_setaffinity(0, sizeof old, &old), 0);
+    char *cached2 = write_pdf(fx, &lay, c2, &n4);
+    same(two, n1, single, n2);
+    same(two, n1, cached1, n3);
+    same(two, n1, cached2, n4);
+    assert_int_equal(rc_pdf_cache_entries(c1), rc_pdf_cache_entries(c2));
+    assert_int_equal(rc_pdf_cache_bytes(c1), rc_pdf_cache_bytes(c2));
+    rc_pdf_cache_free(c1);
+    rc_pdf_cache_free(c2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_and_changed_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_font_file_replaced, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_cpu_same_bytes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

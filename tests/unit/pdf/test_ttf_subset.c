@@ -1,7 +1,7 @@
 /* Tests for the reduced fonts handed to libharu (rc_ttf_reduce, made by
- * hb-subset): the cmap maps exactly the requested code points to the
- * original glyph ids, the outlines, metrics and hinting programs are the
- * original's, the file is laid out as the OpenType spec asks (4-byte
+ * hb-subset): the cmap maps exactly the requested code points, to glyphs
+ * renumbered in the original's order whose outlines and metrics are the
+ * original glyphs', the hinting programs are the original's, the file is laid out as the OpenType spec asks (4-byte
  * alignment, zero padding, valid checksums), and libharu loads it and finds
  * the same glyphs and metrics. */
 #include <setjmp.h>
@@ -151,11 +151,6 @@ static uint32_t metric(const unsigned char *f, uint16_t g)
     return (uint32_t)be16(hmtx + 4 * (nhm - 1)) << 16 | be16(hmtx + 4 * nhm + 2 * (g - nhm));
 }
 
-/* The reduced font keeps the glyph ids: every requested code's glyph (and
- * glyph 0, and the components of composites) has the original outline
- * bytes (up to the padding between glyphs) and metrics; the font ends after
- * the highest of them; the hinting programs are the original bytes and the
- * font-wide metrics the original values. */
 /* Outline bytes equal but for up to 3 bytes of zero padding. */
 static void same_outline(const unsigned char *a, uint32_t la, const unsigned char *b, uint32_t lb)
 {
@@ -168,27 +163,65 @@ static void same_outline(const unsigned char *a, uint32_t la, const unsigned cha
         assert_int_equal(b[k], 0);
 }
 
-static void check_glyphs(fx *f, const unsigned char *r, size_t rlen, const uint32_t *codes,
-                         size_t n)
+/* Glyph gn of the reduced font r is glyph go of the original: the same
+ * advance, and the same outline, a composite's components compared the
+ * same way (their ids are renumbered too, the rest of the bytes equal). */
+static void same_glyph(fx *f, const unsigned char *r, uint16_t go, uint16_t gn, int depth)
 {
-    (void)rlen;
-    uint16_t top = 0;
-    for (size_t i = 0; i <= n; i++) {
-        uint16_t g = i < n ? rc_ttf_glyph(f->orig, f->olen, codes[i]) : 0;
-        if (g > top) top = g;
-        uint32_t la, lb;
-        const unsigned char *ga = glyph(f->orig, g, &la), *gb = glyph(r, g, &lb);
-        same_outline(ga, la, gb, lb);
-        assert_int_equal(metric(f->orig, g) >> 16, metric(r, g) >> 16); /* advance */
-        if (la >= 10 && (ga[0] & 0x80)) { /* composite: its components too */
-            uint16_t c = be16(ga + 12);
-            const unsigned char *gc = glyph(r, c, &lb), *go = glyph(f->orig, c, &la);
-            same_outline(go, la, gc, lb);
-            if (c > top) top = c;
-        }
+    assert_true(depth < 8);
+    assert_int_equal(metric(f->orig, go) >> 16, metric(r, gn) >> 16); /* advance */
+    uint32_t la, lb;
+    const unsigned char *a = glyph(f->orig, go, &la), *b = glyph(r, gn, &lb);
+    if (la < 10 || !(a[0] & 0x80)) { /* empty or simple */
+        same_outline(a, la, b, lb);
+        return;
     }
-    assert_true(num_glyphs(r) >= (size_t)top + 1);
-    assert_true(num_glyphs(r) <= num_glyphs(f->orig));
+    assert_true(lb >= 10);
+    assert_memory_equal(a, b, 10); /* -1 contours, bounding box */
+    size_t i = 10;
+    for (;;) { /* the components (OpenType glyf: composite glyph description) */
+        assert_true(i + 4 <= la && i + 4 <= lb);
+        unsigned flags = be16(a + i);
+        assert_int_equal(flags, be16(b + i));
+        same_glyph(f, r, be16(a + i + 2), be16(b + i + 2), depth + 1);
+        size_t k = 4 + (flags & 1 ? 4 : 2) + (flags & 8 ? 2 : flags & 0x40 ? 4 : flags & 0x80 ? 8 : 0);
+        assert_true(i + k <= la && i + k <= lb);
+        assert_memory_equal(a + i + 4, b + i + 4, k - 4);
+        i += k;
+        if (!(flags & 0x20)) break;
+    }
+}
+
+/* The reduced font maps exactly the requested codes the original maps
+ * (want[i]: the glyph the code must reach in the original, 0: none), each
+ * to a glyph equal to the original's; glyphs are renumbered in the
+ * original's order, .notdef first; the hinting programs are the original
+ * bytes and the font-wide metrics the original values. */
+static void check_glyphs(fx *f, const unsigned char *r, size_t rlen, const uint32_t *codes,
+                         size_t n, const uint16_t *want)
+{
+    size_t kept = 0;
+    uint16_t *olds = rc_arena_array(f->a, 65536, sizeof *olds); /* new id -> old id + 1 */
+    for (size_t i = 0; i < n; i++) {
+        uint16_t gn = rc_ttf_glyph(r, rlen, codes[i]);
+        assert_int_equal(gn != 0, want[i] != 0);
+        if (!gn) continue;
+        same_glyph(f, r, want[i], gn, 0);
+        if (!olds[gn]) kept++;
+        assert_true(!olds[gn] || olds[gn] == want[i] + 1); /* one old glyph per new one */
+        olds[gn] = (uint16_t)(want[i] + 1);
+    }
+    uint16_t last = 0;
+    for (size_t g = 0; g < 65536; g++) /* order kept */
+        if (olds[g]) {
+            assert_true(olds[g] > last);
+            last = olds[g];
+        }
+    same_glyph(f, r, 0, 0, 0); /* .notdef */
+    /* the glyphs shown, their components and .notdef; far fewer than all */
+    assert_true(num_glyphs(r) >= kept + 1);
+    assert_true(num_glyphs(r) <= 3 * kept + 1);
+    assert_true(num_glyphs(r) < num_glyphs(f->orig));
     static const char *const same[] = {"cvt ", "fpgm", "prep"};
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
         uint32_t la, lb;
@@ -203,6 +236,22 @@ static void check_glyphs(fx *f, const unsigned char *r, size_t rlen, const uint3
     assert_memory_equal(ha + 36, hb + 36, 8); /* xMin, yMin, xMax, yMax */
     ha = table_of(f->orig, "hhea", &la), hb = table_of(r, "hhea", &lb);
     assert_memory_equal(ha + 4, hb + 4, 6); /* ascender, descender, lineGap */
+}
+
+/* The original's glyphs for codes[0..n). */
+static uint16_t *orig_glyphs(fx *f, const uint32_t *codes, size_t n)
+{
+    uint16_t *w = rc_arena_array(f->a, n ? n : 1, sizeof *w);
+    for (size_t i = 0; i < n; i++)
+        w[i] = rc_ttf_glyph(f->orig, f->olen, codes[i]);
+    return w;
+}
+
+/* No code outside codes[0..n) is mapped. */
+static void maps_nothing_else(const unsigned char *r, size_t rlen, const uint32_t *codes, size_t n)
+{
+    for (uint32_t cp = 0; cp <= 0xFFFF; cp++)
+        if (!member(codes, n, cp)) assert_int_equal(rc_ttf_glyph(r, rlen, cp), 0);
 }
 
 /* Structure checks every reduced font must pass. */
@@ -250,14 +299,13 @@ static void test_maps_exactly_the_codes(void **state)
     check_layout(r, rlen);
     assert_true(rlen < f->olen / 4); /* GPOS, GSUB, kern and most outlines are gone */
 
+    maps_nothing_else(r, rlen, codes, n);
+    uint16_t *want = orig_glyphs(f, codes, n);
     size_t mapped = 0, in_font = 0;
-    for (uint32_t cp = 0; cp <= 0xFFFF; cp++) {
-        uint16_t want = member(codes, n, cp) ? rc_ttf_glyph(f->orig, f->olen, cp) : 0;
-        assert_int_equal(rc_ttf_glyph(r, rlen, cp), want);
-        mapped += want != 0;
-    }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        mapped += rc_ttf_glyph(r, rlen, codes[i]) != 0;
         in_font += rc_font_has_glyph(f->font, codes[i]);
+    }
     assert_int_equal(mapped, in_font);
     assert_true(mapped >= n - 2); /* all but U+4E2D and perhaps U+FFFD */
     assert_int_equal(rc_ttf_glyph(f->orig, f->olen, 0x4E2D), 0);
@@ -268,7 +316,7 @@ static void test_maps_exactly_the_codes(void **state)
     assert_int_not_equal(rc_ttf_glyph(r, rlen, 0x0142), 0); /* ł */
     assert_int_equal(rc_ttf_glyph(r, rlen, 'y'), 0);        /* not requested */
 
-    check_glyphs(f, r, rlen, codes, n);
+    check_glyphs(f, r, rlen, codes, n, want);
 }
 
 
@@ -294,14 +342,13 @@ static void test_ligature_codes(void **state)
     assert_int_equal(rc_ttf_reduce_lig(f->a, f->orig, f->olen, codes, n, want, &r, &rlen), RC_OK);
     check_layout(r, rlen);
     assert_int_equal(rc_ttf_glyph(f->orig, f->olen, lig[1]), 0);
-    assert_int_equal(rc_ttf_glyph(r, rlen, lig[1]), g);
-    for (size_t i = 1; i < n; i++)
-        assert_int_equal(rc_ttf_glyph(r, rlen, codes[i]), rc_ttf_glyph(f->orig, f->olen, codes[i]));
+    uint16_t *wants = orig_glyphs(f, codes, n);
+    wants[0] = g; /* the ligature code reaches the ligature glyph */
+    check_glyphs(f, r, rlen, codes, n, wants);
     assert_int_equal(rc_ttf_glyph(r, rlen, 'f'), 0);
-    uint32_t la, lb;
-    const unsigned char *ga = glyph(f->orig, g, &la), *gb = glyph(r, g, &lb);
+    uint32_t la;
+    glyph(f->orig, g, &la);
     assert_true(la > 0);
-    same_outline(ga, la, gb, lb);
     /* 1..0x78 in one segment, 0x2013 in another, and the final one */
     uint32_t cl;
     const unsigned char *cm = table_of(r, "cmap", &cl);
@@ -326,11 +373,8 @@ static void test_many_scattered_codes(void **state)
     size_t rlen;
     assert_int_equal(rc_ttf_reduce(f->a, f->orig, f->olen, codes, n, &r, &rlen), RC_OK);
     check_layout(r, rlen);
-    for (uint32_t cp = 0; cp <= 0xFFFF; cp++) {
-        uint16_t want = member(codes, n, cp) ? rc_ttf_glyph(f->orig, f->olen, cp) : 0;
-        assert_int_equal(rc_ttf_glyph(r, rlen, cp), want);
-    }
-    check_glyphs(f, r, rlen, codes, n);
+    maps_nothing_else(r, rlen, codes, n);
+    check_glyphs(f, r, rlen, codes, n, orig_glyphs(f, codes, n));
     /* one code: a font that maps it alone */
     uint32_t one[] = {'H'};
     assert_int_equal(rc_ttf_reduce(f->a, f->orig, f->olen, one, 1, &r, &rlen), RC_OK);
@@ -369,9 +413,14 @@ static void test_libharu_loads_it(void **state)
     assert_non_null(font);
     HPDF_FontDef def = HPDF_GetFontDef(doc, name);
     assert_non_null(def);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)codes[i]),
-                         rc_ttf_glyph(f->orig, f->olen, codes[i]));
+    for (size_t i = 0; i < n; i++) { /* libharu's lookup finds the copy's glyphs, */
+        HPDF_UINT16 g = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)codes[i]);
+        assert_int_equal(g, rc_ttf_glyph(r, rlen, codes[i]));
+        /* with the original's widths */
+        uint32_t hl, adv = metric(f->orig, rc_ttf_glyph(f->orig, f->olen, codes[i])) >> 16;
+        uint32_t upem = be16(table_of(f->orig, "head", &hl) + 18);
+        assert_int_equal(HPDF_TTFontDef_GetGidWidth(def, g), (HPDF_INT16)(adv * 1000 / upem));
+    }
     assert_int_equal(HPDF_TTFontDef_GetGlyphid(def, 'y'), 0);
     /* the metrics libharu reads are the original's: CapHeight comes from
      * the outline of H, XHeight from x */
