@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "rc/arena.h"
 #include "rc/status.h"
 
@@ -33,6 +34,25 @@ rc_status rc_read_file(rc_arena *a, const char *path, char **data, size_t *len);
 const char *rc_read_error(int err);
 
 /* SHA-256 of a buffer / of a file, as 64 lowercase hex digits in out[65]. */
+/* What identifies a file's contents cheaply: a save by any editor (in
+ * place or by rename) changes the inode, the size or the modification time.
+ * The watch, the SHA-256 memo, the fonts' kept bytes and the PDF cache's
+ * font keys all ask "is this still the file I read?" with it. */
+typedef struct rc_file_sig {
+    bool exists;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    int64_t mtime_ns;
+} rc_file_sig;
+
+struct stat;
+/* The signature of path now (exists false when it cannot be stat'ed), or
+ * of what stat(2)/fstat(2) gave. */
+rc_file_sig rc_file_sig_of(const char *path);
+rc_file_sig rc_file_sig_stat(const struct stat *st);
+bool rc_file_sig_eq(rc_file_sig a, rc_file_sig b);
+
 void rc_sha256_hex(const void *data, size_t len, char out[65]);
 rc_status rc_sha256_file(const char *path, char out[65]);
 /* A memo of rc_sha256_file for the life of the process, off until enabled:

@@ -37,7 +37,7 @@ struct rc_font {
     const char *path;
     const unsigned char *data; /* the file's bytes (mapped or read), kept */
     size_t len;
-    struct stat st; /* the file they were mapped from (st_ino 0: read, or parsed) */
+    rc_file_sig sig; /* the file they were mapped from (not exists: read, or parsed) */
     unsigned upem;
     double ascent, descent, cap_height;
     hb_blob_t *blob;
@@ -160,7 +160,8 @@ static bool parse(rc_arena *a, rc_font *f, const unsigned char *data, size_t len
     if (!well_formed(data, len) || len > 0x7FFFFFFF) return false;
     f->data = data;
     f->len = len;
-    f->blob = hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    f->blob =
+        hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
     f->face = hb_face_create(f->blob, 0);
     f->font = hb_font_create(f->face);
     rc_arena_on_free(a, release, f);
@@ -183,7 +184,8 @@ static bool parse(rc_arena *a, rc_font *f, const unsigned char *data, size_t len
     }
     hb_blob_destroy(hh);
     f->cap_height = 0;
-    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &v)) f->cap_height = v * k;
+    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &v))
+        f->cap_height = v * k;
     hb_glyph_extents_t ext;
     if (f->cap_height <= 0 && rc_font_glyph(f, 'H') &&
         hb_font_get_glyph_extents(f->font, rc_font_glyph(f, 'H'), &ext))
@@ -245,7 +247,7 @@ rc_font *rc_font_load(rc_arena *a, const char *path, rc_loc loc, rc_diag *d)
     mp->len = (size_t)st.st_size;
     rc_arena_on_free(a, unmap, mp);
     rc_font *f = rc_font_parse(a, path, m, (size_t)st.st_size, loc, d);
-    if (f) f->st = st;
+    if (f) f->sig = rc_file_sig_stat(&st);
     return f;
 }
 
@@ -256,11 +258,8 @@ const char *rc_font_path(const rc_font *f)
 
 const unsigned char *rc_font_bytes(const rc_font *f, const char *path, size_t *len)
 {
-    struct stat now;
-    if (!f->st.st_ino || strcmp(f->path, path) != 0 || stat(path, &now) != 0 ||
-        now.st_dev != f->st.st_dev || now.st_ino != f->st.st_ino ||
-        now.st_size != f->st.st_size || now.st_mtim.tv_sec != f->st.st_mtim.tv_sec ||
-        now.st_mtim.tv_nsec != f->st.st_mtim.tv_nsec)
+    if (!f->sig.exists || strcmp(f->path, path) != 0 ||
+        !rc_file_sig_eq(f->sig, rc_file_sig_of(path)))
         return NULL;
     *len = f->len;
     return f->data;

@@ -34,8 +34,8 @@ static const char *const FACE[RC_FONT_COUNT] = {"regular", "italic", "bold", "bo
 
 /* A face between rc_pdf_fonts_prepare and rc_pdf_fonts_load. */
 struct rc_pdf_face {
-    bool load;   /* the first face shown from its file: loaded */
-    int share;   /* else, when shown: the face whose font it shares, or -1 */
+    bool load; /* the first face shown from its file: loaded */
+    int share; /* else, when shown: the face whose font it shares, or -1 */
     const char *path;
     rc_loc loc;
     uint32_t *codes, *cmap; /* shown codes; those for the reduced cmap */
@@ -269,11 +269,10 @@ static HPDF_Font get_font(rc_pdf *p, const char *name, const uint32_t *codes, si
 static bool font_key(rc_pdf *p, const char *path, const uint32_t *cmap, size_t m,
                      const uint16_t lig[32], unsigned char **key, size_t *n)
 {
-    struct stat st;
-    if (stat(path, &st) != 0) return false;
-    int64_t id[6] = {(int64_t)st.st_dev,         (int64_t)st.st_ino,
-                     (int64_t)st.st_size,        (int64_t)st.st_mtim.tv_sec,
-                     (int64_t)st.st_mtim.tv_nsec, (int64_t)m};
+    rc_file_sig sig = rc_file_sig_of(path);
+    if (!sig.exists) return false;
+    int64_t id[5] = {(int64_t)sig.dev, (int64_t)sig.ino, (int64_t)sig.size, sig.mtime_ns,
+                     (int64_t)m};
     size_t plen = strlen(path);
     *n = sizeof id + m * sizeof *cmap + 32 * sizeof *lig + plen;
     unsigned char *k = *key = rc_arena_alloc(p->a, *n);
