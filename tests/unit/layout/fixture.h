@@ -67,6 +67,14 @@ static inline const char *rc_test_split(const rc_hyph *h, const rc_hyph_exc *e, 
     return out;
 }
 
+/* word splits as want (see rc_test_split); a macro, so that a failure
+ * names the test's line. */
+#define RC_ASSERT_SPLIT(h, e, word, want)                                                          \
+    do {                                                                                           \
+        char split_[96];                                                                           \
+        assert_string_equal(rc_test_split((h), (e), (word), split_), (want));                      \
+    } while (0)
+
 /* An empty English document (10 pt, a title, no hyphenation) with the
  * fonts loaded, and the layout it will be laid out into. hyph is the test's
  * to load (NULL: none); rc_test_doc_free frees it. */
