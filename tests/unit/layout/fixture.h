@@ -1,15 +1,18 @@
 /* fixture: what several unit tests of the layout stage need alike,
- * once: the repository's Lato faces, a locale's hyphenation dictionary, and
- * a word with its break points written out ("be-yond"). Header-only (each
- * test is one executable); include after <cmocka.h>. */
+ * once: the repository's Lato faces, a locale's hyphenation dictionary, a
+ * word with its break points written out ("be-yond"), and an empty English
+ * document ready to lay out. Header-only (each test is one executable);
+ * include after <cmocka.h>. */
 #ifndef RC_TEST_FIXTURE_H
 #define RC_TEST_FIXTURE_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "rc/diag.h"
+#include "rc/doc.h"
 #include "rc/font.h"
 #include "rc/layout.h"
 #include "rc/locale.h"
@@ -62,6 +65,60 @@ static inline const char *rc_test_split(const rc_hyph *h, const rc_hyph_exc *e, 
     }
     out[o] = '\0';
     return out;
+}
+
+/* word splits as want (see rc_test_split); a macro, so that a failure
+ * names the test's line. */
+#define RC_ASSERT_SPLIT(h, e, word, want)                                                          \
+    do {                                                                                           \
+        char split_[96];                                                                           \
+        assert_string_equal(rc_test_split((h), (e), (word), split_), (want));                      \
+    } while (0)
+
+/* An empty English document (10 pt, a title, no hyphenation) with the
+ * fonts loaded, and the layout it will be laid out into. hyph is the test's
+ * to load (NULL: none); rc_test_doc_free frees it. */
+typedef struct rc_test_doc {
+    rc_arena *a;
+    rc_diag *d;
+    rc_fonts fonts;
+    rc_hyph *hyph;
+    rc_config cfg;
+    rc_doc doc;
+    rc_layout lay;
+} rc_test_doc;
+
+static inline void rc_test_doc_free(rc_test_doc *f)
+{
+    rc_hyph_free(f->hyph);
+    rc_diag_free(f->d);
+    rc_arena_free(f->a);
+    free(f);
+}
+
+/* NULL when the fonts do not load. */
+static inline rc_test_doc *rc_test_doc_new(void)
+{
+    rc_test_doc *f = calloc(1, sizeof *f);
+    f->a = rc_arena_new();
+    f->d = rc_diag_new();
+    if (rc_test_fonts(f->a, f->d, &f->fonts) != RC_OK) {
+        rc_test_doc_free(f);
+        return NULL;
+    }
+    f->cfg.style.font_size = 10;
+    f->cfg.report.title.s = "A report on regional pairings";
+    f->doc.cfg = &f->cfg;
+    f->doc.locale = rc_locale_get("en");
+    f->doc.root = rc_node_new(f->a, RC_NODE_DOCUMENT, (rc_loc){0});
+    return f;
+}
+
+/* cmocka's teardown for a test whose state is an rc_test_doc. */
+static inline int rc_test_teardown(void **state)
+{
+    rc_test_doc_free(*state);
+    return 0;
 }
 
 #endif

@@ -18,41 +18,15 @@
 
 #define SAFE 56.0
 
-typedef struct fx {
-    rc_arena *a;
-    rc_diag *d;
-    rc_fonts fonts;
-    rc_hyph *hyph;
-    rc_config cfg;
-    rc_doc doc;
-    rc_layout lay;
-} fx;
+typedef rc_test_doc fx;
 
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    f->a = rc_arena_new();
-    f->d = rc_diag_new();
-    if (rc_test_fonts(f->a, f->d, &f->fonts) != RC_OK) return -1;
-    rc_loc none = {0};
-    f->hyph = rc_hyph_load("/usr/share/hyphen/hyph_en_GB.dic", none, f->d);
+    fx *f = rc_test_doc_new();
+    if (!f) return -1;
+    f->hyph = rc_hyph_load("/usr/share/hyphen/hyph_en_GB.dic", (rc_loc){0}, f->d);
     f->cfg.style.hyphenate = true;
-    f->cfg.style.font_size = 10;
-    f->cfg.report.title.s = "A report on regional pairings";
-    f->doc.cfg = &f->cfg;
-    f->doc.locale = rc_locale_get("en");
-    f->doc.root = rc_node_new(f->a, RC_NODE_DOCUMENT, none);
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *f = *state;
-    rc_hyph_free(f->hyph);
-    rc_diag_free(f->d);
-    rc_arena_free(f->a);
-    free(f);
     return 0;
 }
 
@@ -957,21 +931,21 @@ static void test_degenerate_nodes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_keep_with_next, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_widows_orphans, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_table_header_repeats, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_footnotes_on_reference_page, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_page_labels, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_toc_numbers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_float_deferral, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_imprint_and_headers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_running_head_word_boundary, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_missing_glyph_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_table_columns, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hard_break_and_lists, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_degenerate_nodes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_long_box_splits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tall_row_sliced, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keep_with_next, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_widows_orphans, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_table_header_repeats, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_footnotes_on_reference_page, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_page_labels, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_toc_numbers, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_float_deferral, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_imprint_and_headers, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_running_head_word_boundary, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_missing_glyph_error, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_table_columns, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_hard_break_and_lists, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_degenerate_nodes, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_long_box_splits, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_tall_row_sliced, setup, rc_test_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

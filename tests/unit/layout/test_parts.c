@@ -16,38 +16,15 @@
 #include "rc/doc.h"
 #include "rc/layout.h"
 
-typedef struct fx {
-    rc_arena *a;
-    rc_diag *d;
-    rc_fonts fonts;
-    rc_config cfg;
-    rc_doc doc;
-    rc_layout lay;
-} fx;
+typedef rc_test_doc fx;
 
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    f->a = rc_arena_new();
-    f->d = rc_diag_new();
-    if (rc_test_fonts(f->a, f->d, &f->fonts) != RC_OK) return -1;
+    fx *f = rc_test_doc_new();
+    if (!f) return -1;
     f->cfg.path = "t.ini";
     f->cfg.dir = ".";
-    f->cfg.style.font_size = 10;
-    f->cfg.report.title.s = "A report on regional pairings";
-    f->doc.cfg = &f->cfg;
-    f->doc.locale = rc_locale_get("en");
-    f->doc.root = rc_node_new(f->a, RC_NODE_DOCUMENT, (rc_loc){0});
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fx *f = *state;
-    rc_diag_free(f->d);
-    rc_arena_free(f->a);
-    free(f);
     return 0;
 }
 
@@ -165,10 +142,11 @@ static void test_no_share_when_it_does_not_fit(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_short_title_in_running_heads, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_share_page, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_share_without_attribute, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_share_when_it_does_not_fit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_short_title_in_running_heads, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_share_page, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_no_share_without_attribute, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_no_share_when_it_does_not_fit, setup,
+                                        rc_test_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
