@@ -9,11 +9,7 @@
 # usage: workbook_streamed.sh REPORTC BUILD_DIR     (exit 77 = skipped)
 set -euo pipefail
 RC=$1
-cd "$(dirname "$0")/../.."
-/usr/bin/python3 -c 'import openpyxl' 2>/dev/null || { echo "skipped: no openpyxl"; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rc-streamed.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-export SOURCE_DATE_EPOCH=1590969600
+. "$(dirname "$0")/workbook_env.bash" rc-streamed
 python3 bench/gen-survey.py -n 22000 "$tmp/survey.csv"
 # The sample with its survey replaced, one edition (en), paths made absolute.
 python3 bench/survey-config.py config/iuc-lac-2019.ini "$tmp/s.ini" "$tmp/survey.csv"
