@@ -1,11 +1,13 @@
 /* util: small shared helpers: UTF-8 decoding and validation, whole-file
- * reading, SHA-256 (for workbook provenance), atomic output files, paths. */
+ * reading, file signatures, SHA-256 (for workbook provenance), atomic output
+ * files, paths. */
 #ifndef RC_UTIL_H
 #define RC_UTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "rc/arena.h"
 #include "rc/status.h"
 
@@ -31,6 +33,20 @@ rc_status rc_read_file(rc_arena *a, const char *path, char **data, size_t *len);
 /* The reason an rc_read_file failed, for diagnostics: strerror(err), or the
  * limit for EFBIG. */
 const char *rc_read_error(int err);
+
+/* What identifies a file's contents cheaply: a save by any editor (in
+ * place or by rename) changes the inode, the size or the modification time.
+ * rc_file_sig_of a missing file is all zeros (exists false). */
+typedef struct rc_file_sig {
+    bool exists;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    int64_t mtime_ns;
+} rc_file_sig;
+
+rc_file_sig rc_file_sig_of(const char *path);
+bool rc_file_sig_eq(rc_file_sig a, rc_file_sig b);
 
 /* SHA-256 of a buffer / of a file, as 64 lowercase hex digits in out[65]. */
 void rc_sha256_hex(const void *data, size_t len, char out[65]);

@@ -197,10 +197,7 @@ static rc_status sha256_of(const char *path, char out[65]);
  * editions hash on several threads). */
 typedef struct memo_entry {
     char *path;
-    dev_t dev;
-    ino_t ino;
-    off_t size;
-    int64_t mtime_ns;
+    rc_file_sig sig;
     char hex[65];
 } memo_entry;
 
@@ -228,9 +225,26 @@ void rc_sha256_memo_forget(const char *path)
     pthread_mutex_unlock(&memo_lock);
 }
 
-static int64_t mtime_ns(const struct stat *st)
+static rc_file_sig sig_of_stat(const struct stat *st)
 {
-    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+    return (rc_file_sig){.exists = true,
+                         .dev = st->st_dev,
+                         .ino = st->st_ino,
+                         .size = st->st_size,
+                         .mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec};
+}
+
+rc_file_sig rc_file_sig_of(const char *path)
+{
+    struct stat st;
+    if (!path || stat(path, &st) != 0) return (rc_file_sig){0};
+    return sig_of_stat(&st);
+}
+
+bool rc_file_sig_eq(rc_file_sig a, rc_file_sig b)
+{
+    return a.exists == b.exists && a.dev == b.dev && a.ino == b.ino && a.size == b.size &&
+           a.mtime_ns == b.mtime_ns;
 }
 
 static bool memo_find(const char *path, const struct stat *st, char out[65])
@@ -240,8 +254,7 @@ static bool memo_find(const char *path, const struct stat *st, char out[65])
     for (size_t i = 0; i < memo_n && !hit; i++) {
         const memo_entry *m = &memo[i];
         if (strcmp(m->path, path) != 0) continue;
-        hit = m->dev == st->st_dev && m->ino == st->st_ino && m->size == st->st_size &&
-              m->mtime_ns == mtime_ns(st);
+        hit = rc_file_sig_eq(m->sig, sig_of_stat(st));
         if (hit) memcpy(out, m->hex, 65);
         break;
     }
@@ -267,7 +280,7 @@ static void memo_keep(const char *path, const struct stat *st, const char hex[65
     }
     char *p = i < memo_n ? memo[i].path : memo_n < memo_cap ? strdup(path) : NULL;
     if (p) {
-        memo[i] = (memo_entry){p, st->st_dev, st->st_ino, st->st_size, mtime_ns(st), {0}};
+        memo[i] = (memo_entry){p, sig_of_stat(st), {0}};
         memcpy(memo[i].hex, hex, 65);
         if (i == memo_n) memo_n++;
     }

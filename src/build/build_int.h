@@ -14,19 +14,7 @@
 #include "rc/diag.h"
 #include "rc/font.h"
 #include "rc/layout.h"
-
-/* What identifies a file's contents cheaply: a save by any editor (in
- * place or by rename) changes the inode, the size or the modification time. */
-typedef struct rc_file_sig {
-    bool exists;
-    dev_t dev;
-    ino_t ino;
-    off_t size;
-    int64_t mtime_ns;
-} rc_file_sig;
-
-rc_file_sig rc_file_sig_of(const char *path);
-bool rc_file_sig_eq(rc_file_sig a, rc_file_sig b);
+#include "rc/util.h" /* rc_file_sig */
 
 /* Files and their signatures at one moment (malloc): the inputs an
  * edition read, the outputs a build wrote. */

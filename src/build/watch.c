@@ -30,25 +30,6 @@
 #include "build_int.h"
 #include "rc/util.h"
 
-rc_file_sig rc_file_sig_of(const char *path)
-{
-    struct stat st;
-    rc_file_sig s = {0};
-    if (!path || stat(path, &st) != 0) return s;
-    s.exists = true;
-    s.dev = st.st_dev;
-    s.ino = st.st_ino;
-    s.size = st.st_size;
-    s.mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-    return s;
-}
-
-bool rc_file_sig_eq(rc_file_sig a, rc_file_sig b)
-{
-    return a.exists == b.exists && a.dev == b.dev && a.ino == b.ino && a.size == b.size &&
-           a.mtime_ns == b.mtime_ns;
-}
-
 /* A watched directory and the names in it that are inputs. */
 typedef struct wdir {
     int wd;
