@@ -1,5 +1,6 @@
 /* util: small shared helpers: UTF-8 decoding and validation, whole-file
- * reading, SHA-256 (for workbook provenance), atomic output files, paths. */
+ * reading, file signatures, SHA-256 (for workbook provenance), atomic output
+ * files, paths. */
 #ifndef RC_UTIL_H
 #define RC_UTIL_H
 

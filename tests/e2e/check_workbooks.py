@@ -24,19 +24,11 @@ import openpyxl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from published_facts import ANNEX_NAMES, FACTS, REGIONS_EU, REGIONS_LA  # noqa: E402
+import tally  # noqa: E402
+from tally import bad, ok  # noqa: E402
 
 ini_path, data_path, fig_path, metrics_path, epoch = sys.argv[1:6]
 metrics = json.load(open(metrics_path))
-bad = []
-checks = 0
-
-
-def ok(cond, msg):
-    global checks
-    checks += 1
-    if not cond:
-        bad.append(msg)
-    return cond
 
 
 def close(a, b, eps=1e-9):
@@ -397,5 +389,5 @@ for c in chapters:
 
 for b in bad:
     print("FAIL:", b)
-print(f"workbooks: {checks - len(bad)} checks passed, {len(bad)} failed")
+print(f"workbooks: {tally.checks - len(bad)} checks passed, {len(bad)} failed")
 sys.exit(1 if bad else 0)

@@ -12,42 +12,19 @@ alone; a new chapter list in
 es.ini is followed (the new file reaches the PDF, and an edit of the new
 file rebuilds); a broken es.ini fails with a located error and keeps every
 PDF; its repair rebuilds; an English chapter edit leaves es and pt alone."""
-import hashlib, os, queue, re, shutil, subprocess, sys, tempfile, threading
+import os, re, shutil, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from watch_lib import check, copy_sample, failures, follow, next_line, pdf_text, sha  # noqa: E402
 
 RC = os.path.abspath(sys.argv[1])
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 tmp = tempfile.mkdtemp(prefix="rc-watch-ed-")
-fails = 0
-lines = queue.Queue()
-
-
-def check(ok, what):
-    global fails
-    print(("ok: " if ok else "FAIL: ") + what)
-    if not ok:
-        fails += 1
-
-
-def reader(stream):
-    for line in stream:
-        lines.put(line)
-
-
-def next_line(timeout=120):
-    try:
-        return lines.get(timeout=timeout)
-    except queue.Empty:
-        return ""
-
-
-def text(path):
-    return subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True).stdout
 
 
 def state(path):
     """What says the file was not written again: inode, mtime and bytes."""
     st = os.stat(path)
-    return (st.st_ino, st.st_mtime_ns, hashlib.sha256(open(path, "rb").read()).hexdigest())
+    return (st.st_ino, st.st_mtime_ns, sha(path))
 
 
 def write(path, s):
@@ -55,13 +32,21 @@ def write(path, s):
         f.write(s)
 
 
+def edit_es(path, s, cause, what):
+    """Writes s into path, a Spanish input, and checks the watch's next line
+    says it rebuilt for cause; returns the English and Portuguese PDFs'
+    states from before the edit."""
+    before = {l: state(pdf[l]) for l in ("en", "pt")}
+    write(path, s)
+    line = next_line()
+    check(re.search(r"rebuilt in [\d.]+ ms, [\d.]+ ms CPU \(" + re.escape(cause) + r"\)", line)
+          is not None, what + ": " + line.strip())
+    return before
+
+
 p = None
 try:
-    shutil.copy(os.path.join(root, "config/iuc-lac-2019.ini"), tmp)
-    shutil.copytree(os.path.join(root, "config/iuc-lac-2019"), os.path.join(tmp, "iuc-lac-2019"))
-    ini = os.path.join(tmp, "iuc-lac-2019.ini")
-    t = open(ini, encoding="utf-8").read().replace("directory = ../out", "directory = out")
-    write(ini, t)
+    ini = copy_sample(tmp)
     base = os.path.join(tmp, "iuc-lac-2019")
     out = os.path.join(tmp, "out")
     pdf = {l: os.path.join(out, f"iuc-lac-2019-{l}.pdf") for l in ("en", "es", "pt")}
@@ -75,7 +60,7 @@ try:
     p = subprocess.Popen([RC, "watch", ini, "--only", "pdf"], stdout=subprocess.PIPE, stderr=errf,
                          text=True, bufsize=1,
                          env=dict(os.environ, SOURCE_DATE_EPOCH="1577836800"))
-    threading.Thread(target=reader, args=(p.stdout,), daemon=True).start()
+    follow(p.stdout)
     first = next_line()
     check(re.match(r"\d\d:\d\d:\d\d built in [\d.]+ ms, [\d.]+ ms CPU$", first.strip()) is not None,
           "first build line: " + first.strip())
@@ -87,23 +72,18 @@ try:
     check(all(os.path.exists(f) for f in pdf.values()), "the first build wrote three PDFs")
 
     # A Spanish chapter: the Spanish PDF only.
-    before = {l: state(pdf[l]) for l in ("en", "pt")}
-    write(es_ch, es_ch_text.replace("\n\n", "\n\nZanzibarés ", 1))
-    line = next_line()
-    check(re.search(r"rebuilt in [\d.]+ ms, [\d.]+ ms CPU \(05-conclusions\.md\)", line) is not None,
-          "a Spanish chapter rebuilds: " + line.strip())
-    check("Zanzibarés" in text(pdf["es"]), "the edit reached the Spanish PDF")
+    before = edit_es(es_ch, es_ch_text.replace("\n\n", "\n\nZanzibarés ", 1), "05-conclusions.md",
+                     "a Spanish chapter rebuilds")
+    check("Zanzibarés" in pdf_text(pdf["es"]), "the edit reached the Spanish PDF")
     check(all(state(pdf[l]) == before[l] for l in before),
           "the English and Portuguese PDFs were not written again")
 
     # The language file itself: a new title, in the Spanish edition alone.
-    before = {l: state(pdf[l]) for l in ("en", "pt")}
-    write(es_ini, es_ini_text.replace("title = La especialización", "title = Quetzalia: la especialización", 1))
-    line = next_line()
-    check(re.search(r"rebuilt in [\d.]+ ms, [\d.]+ ms CPU \(es\.ini\)", line) is not None,
-          "an edit of es.ini rebuilds: " + line.strip())
-    check("Quetzalia" in text(pdf["es"]), "the new Spanish title reached the PDF")
-    check("Quetzalia" not in text(pdf["en"]), "the English PDF keeps its title")
+    before = edit_es(es_ini, es_ini_text.replace("title = La especialización",
+                                                 "title = Quetzalia: la especialización", 1),
+                     "es.ini", "an edit of es.ini rebuilds")
+    check("Quetzalia" in pdf_text(pdf["es"]), "the new Spanish title reached the PDF")
+    check("Quetzalia" not in pdf_text(pdf["en"]), "the English PDF keeps its title")
     check(all(state(pdf[l]) == before[l] for l in before),
           "an es.ini edit does not build the English and Portuguese editions again")
 
@@ -117,12 +97,12 @@ try:
     write(es_ini, lst)
     line = next_line()
     check("rebuilt" in line, "a new chapter list rebuilds: " + line.strip())
-    check("Ocelotrino" in text(pdf["es"]), "the newly listed chapter reached the Spanish PDF")
+    check("Ocelotrino" in pdf_text(pdf["es"]), "the newly listed chapter reached the Spanish PDF")
     write(extra, "# Capítulo añadido\n\nTexto del capítulo Jaguarino.\n")
     line = next_line()
     check(re.search(r"rebuilt in [\d.]+ ms, [\d.]+ ms CPU \(06-extra\.md\)", line) is not None,
           "the newly listed chapter is watched: " + line.strip())
-    check("Jaguarino" in text(pdf["es"]), "its edit reached the Spanish PDF")
+    check("Jaguarino" in pdf_text(pdf["es"]), "its edit reached the Spanish PDF")
 
     # A broken language file: a located error, every PDF kept.
     good = {l: state(pdf[l]) for l in pdf}
@@ -142,16 +122,16 @@ try:
     write(es_ini, es_ini_text)
     line = next_line()
     check("rebuilt" in line and "es.ini" in line, "the repair rebuilds: " + line.strip())
-    check("Ocelotrino" not in text(pdf["es"]) and "Jaguarino" not in text(pdf["es"]),
+    check("Ocelotrino" not in pdf_text(pdf["es"]) and "Jaguarino" not in pdf_text(pdf["es"]),
           "the Spanish PDF follows the repaired chapter list")
-    check("Quetzalia" not in text(pdf["es"]), "and the repaired title")
+    check("Quetzalia" not in pdf_text(pdf["es"]), "and the repaired title")
 
     # An English chapter: es and pt are left alone.
     before = {l: state(pdf[l]) for l in ("es", "pt")}
     write(en_ch, en_ch_text.replace("\n\n", "\n\nZanzibarish ", 1))
     line = next_line()
     check("rebuilt" in line, "an English chapter rebuilds: " + line.strip())
-    check("Zanzibarish" in text(pdf["en"]), "the edit reached the English PDF")
+    check("Zanzibarish" in pdf_text(pdf["en"]), "the edit reached the English PDF")
     check(all(state(pdf[l]) == before[l] for l in before),
           "the Spanish and Portuguese PDFs were not written again")
 
@@ -163,5 +143,5 @@ finally:
     if p and p.poll() is None:
         p.kill()
     shutil.rmtree(tmp, ignore_errors=True)
-print(f"{fails} failure(s)")
-sys.exit(1 if fails else 0)
+print(f"{failures()} failure(s)")
+sys.exit(1 if failures() else 0)

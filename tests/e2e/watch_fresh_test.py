@@ -12,33 +12,14 @@ file, a CSV value (the data is read again: every edition), a same-size edit
 that keeps the chapter's size and modification time (only inotify can tell
 it changed: the signature-keyed caches must not keep the old hash or skip
 the edition), and the language file es.ini."""
-import filecmp, os, queue, re, shutil, subprocess, sys, tempfile, threading
+import filecmp, os, shutil, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from watch_lib import check, copy_sample, failures, follow, next_line  # noqa: E402
 
 RC = os.path.abspath(sys.argv[1])
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 tmp = tempfile.mkdtemp(prefix="rc-watch-fresh-")
 env = dict(os.environ, SOURCE_DATE_EPOCH="1577836800")
-fails = 0
-lines = queue.Queue()
-
-
-def check(ok, what):
-    global fails
-    print(("ok: " if ok else "FAIL: ") + what)
-    if not ok:
-        fails += 1
-
-
-def reader(stream):
-    for line in stream:
-        lines.put(line)
-
-
-def next_line(timeout=120):
-    try:
-        return lines.get(timeout=timeout)
-    except queue.Empty:
-        return ""
 
 
 def same_as_fresh(what):
@@ -64,15 +45,12 @@ def edit(path, old, new, count=1):
 
 p = None
 try:
-    shutil.copy(os.path.join(root, "config/iuc-lac-2019.ini"), tmp)
-    shutil.copytree(os.path.join(root, "config/iuc-lac-2019"), os.path.join(tmp, "iuc-lac-2019"))
-    ini = os.path.join(tmp, "iuc-lac-2019.ini")
-    edit(ini, "directory = ../out", "directory = out")
+    ini = copy_sample(tmp)
     base = os.path.join(tmp, "iuc-lac-2019")
     out = os.path.join(tmp, "out")
     p = subprocess.Popen([RC, "watch", ini], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                          text=True, bufsize=1, env=env)
-    threading.Thread(target=reader, args=(p.stdout,), daemon=True).start()
+    follow(p.stdout)
     first = next_line()
     check(" built in " in first, "first build: " + first.strip())
     check(next_line().startswith("watching "), "watching")
@@ -133,4 +111,4 @@ finally:
         except subprocess.TimeoutExpired:
             p.kill()
     shutil.rmtree(tmp)
-sys.exit(1 if fails else 0)
+sys.exit(1 if failures() else 0)

@@ -8,51 +8,17 @@ that reaches the PDF's text, an editor-style save (write a new file, rename
 it over the chapter), a CSV change, a broken edit that fails with a located
 diagnostic and leaves the last good PDF byte for byte, the repair, and
 Ctrl-C, after which the process has exited 0 and no temporary file is left."""
-import hashlib, os, queue, re, shutil, signal, subprocess, sys, tempfile, threading, time
+import os, re, shutil, signal, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from watch_lib import check, copy_sample, failures, follow, next_line, pdf_text, sha  # noqa: E402
 
 RC = os.path.abspath(sys.argv[1])
-root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 tmp = tempfile.mkdtemp(prefix="rc-watch-")
-fails = 0
-
-
-def check(ok, what):
-    global fails
-    print(("ok: " if ok else "FAIL: ") + what)
-    if not ok:
-        fails += 1
-
-
-lines = queue.Queue()
-
-
-def reader(stream):
-    for line in stream:
-        lines.put(line)
-
-
-def next_line(stream, timeout=60):
-    """The watch's next stdout line, or "" after timeout seconds (a reader
-    thread, as select() on the pipe cannot see lines already buffered)."""
-    try:
-        return lines.get(timeout=timeout)
-    except queue.Empty:
-        return ""
-
-
-def pdf_text(path):
-    return subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True).stdout
-
-
-def sha(path):
-    return hashlib.sha256(open(path, "rb").read()).hexdigest()
-
 
 try:
-    shutil.copy(os.path.join(root, "config/iuc-lac-2019.ini"), tmp)
-    shutil.copytree(os.path.join(root, "config/iuc-lac-2019"), os.path.join(tmp, "iuc-lac-2019"))
-    ini = os.path.join(tmp, "iuc-lac-2019.ini")
-    text = open(ini, encoding="utf-8").read().replace("directory = ../out", "directory = out")
+    ini = copy_sample(tmp)
+    text = open(ini, encoding="utf-8").read()
     # the English edition alone (the sample also builds es and pt): one PDF to watch
     text = re.sub(r"(?m)^languages = .*\n|^\[edition \w+\]\nfile = .*\n", "", text)
     open(ini, "w", encoding="utf-8").write(text)
@@ -64,18 +30,18 @@ try:
     errf = open(os.path.join(tmp, "stderr"), "w+")
     p = subprocess.Popen([RC, "watch", ini, "--only", "pdf"], stdout=subprocess.PIPE, stderr=errf,
                          text=True, bufsize=1, env=dict(os.environ, SOURCE_DATE_EPOCH="1577836800"))
-    threading.Thread(target=reader, args=(p.stdout,), daemon=True).start()
-    first = next_line(p.stdout)
+    follow(p.stdout)
+    first = next_line(60)
     check(re.match(r"\d\d:\d\d:\d\d built in [\d.]+ ms, [\d.]+ ms CPU$", first.strip()) is not None,
           "first build line: " + first.strip())
-    watching = next_line(p.stdout)
+    watching = next_line(60)
     check(watching.startswith("watching "), "watching line: " + watching.strip())
     check(os.path.exists(pdf), "the first build wrote the PDF")
 
     # A one-word edit, written in place.
     edited = original.replace("\n\n", "\n\nZanzibarish ", 1)
     open(chapter, "w", encoding="utf-8").write(edited)
-    line = next_line(p.stdout)
+    line = next_line(60)
     check(re.search(r"rebuilt in [\d.]+ ms, [\d.]+ ms CPU \(05-conclusions\.md\)", line) is not None,
           "rebuild line: " + line.strip())
     check("Zanzibarish" in pdf_text(pdf), "the edit reached the PDF")
@@ -84,7 +50,7 @@ try:
     side = chapter + ".swp~"
     open(side, "w", encoding="utf-8").write(edited.replace("Zanzibarish", "Quetzalish"))
     os.rename(side, chapter)
-    line = next_line(p.stdout)
+    line = next_line(60)
     check("rebuilt" in line, "rename-save rebuilds: " + line.strip())
     check("Quetzalish" in pdf_text(pdf), "the renamed file reached the PDF")
 
@@ -92,7 +58,7 @@ try:
     os.utime(csv, (time.time() + 5, time.time() + 5))  # new mtime; the inotify event is the write
     data = open(csv, "rb").read()
     open(csv, "wb").write(data)
-    line = next_line(p.stdout)
+    line = next_line(60)
     check("rebuilt" in line and "survey.csv" in line, "a CSV change rebuilds: " + line.strip())
 
     # A broken edit: a located error, the last good PDF kept byte for byte.
@@ -100,7 +66,7 @@ try:
     errf.seek(0, 2)
     pos = errf.tell()
     open(chapter, "w", encoding="utf-8").write(edited.replace("Zanzibarish", "{{no_such_metric}}"))
-    line = next_line(p.stdout)
+    line = next_line(60)
     check("build failed" in line and "kept the previous outputs" in line,
           "failure line: " + line.strip())
     errf.seek(pos)
@@ -112,13 +78,13 @@ try:
 
     # The repair rebuilds.
     open(chapter, "w", encoding="utf-8").write(original)
-    line = next_line(p.stdout)
+    line = next_line(60)
     check("rebuilt" in line, "the repair rebuilds: " + line.strip())
     check("Zanzibarish" not in pdf_text(pdf), "the PDF follows the repair")
 
     # A file that is not an input does not rebuild.
     open(os.path.join(tmp, "iuc-lac-2019/notes.txt"), "w").write("x")
-    check(next_line(p.stdout, 1.5) == "", "a non-input file does not rebuild")
+    check(next_line(1.5) == "", "a non-input file does not rebuild")
 
     # Ctrl-C right after an edit: exits 0 and leaves no temporaries.
     open(chapter, "w", encoding="utf-8").write(edited)
@@ -135,4 +101,4 @@ try:
     check(os.listdir(out) == ["iuc-lac-2019.pdf"], f"output directory: {os.listdir(out)}")
 finally:
     shutil.rmtree(tmp)
-sys.exit(1 if fails else 0)
+sys.exit(1 if failures() else 0)

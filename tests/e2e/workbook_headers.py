@@ -21,17 +21,11 @@ import sys
 import openpyxl
 from openpyxl.utils.cell import range_boundaries
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tally  # noqa: E402
+from tally import bad, ok  # noqa: E402
+
 outdir, base = sys.argv[1:3]
-bad = []
-checks = 0
-
-
-def ok(cond, msg):
-    global checks
-    checks += 1
-    if not cond:
-        bad.append(msg)
-    return cond
 
 
 # The words an edition uses for the units and for the per-row unit columns.
@@ -121,5 +115,5 @@ for lang in ("en", "es", "pt"):
 
 for m in bad:
     print("FAIL:", m)
-print(f"{checks} checks, {len(bad)} failed")
+print(f"{tally.checks} checks, {len(bad)} failed")
 sys.exit(1 if bad else 0)

@@ -8,10 +8,6 @@
 # usage: workbook_headers.sh REPORTC BUILD_DIR     (exit 77 = skipped)
 set -euo pipefail
 RC=$1
-cd "$(dirname "$0")/../.."
-/usr/bin/python3 -c 'import openpyxl' 2>/dev/null || { echo "skipped: no openpyxl"; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rc-heads.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-export SOURCE_DATE_EPOCH=1590969600
+. "$(dirname "$0")/workbook_env.bash" rc-heads
 "$RC" build config/iuc-lac-2019.ini -o "$tmp/out" --only xlsx -q
 /usr/bin/python3 tests/e2e/workbook_headers.py "$tmp/out" iuc-lac-2019

@@ -9,24 +9,10 @@
 # usage: workbook_streamed.sh REPORTC BUILD_DIR     (exit 77 = skipped)
 set -euo pipefail
 RC=$1
-cd "$(dirname "$0")/../.."
-/usr/bin/python3 -c 'import openpyxl' 2>/dev/null || { echo "skipped: no openpyxl"; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rc-streamed.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-export SOURCE_DATE_EPOCH=1590969600
+. "$(dirname "$0")/workbook_env.bash" rc-streamed
 python3 bench/gen-survey.py -n 22000 "$tmp/survey.csv"
 # The sample with its survey replaced, one edition (en), paths made absolute.
-python3 - config/iuc-lac-2019.ini "$tmp/s.ini" "$tmp/survey.csv" <<'PY'
-import os, re, sys
-sample, out, csv = sys.argv[1:]
-cfgdir = os.path.dirname(os.path.abspath(sample))
-t = open(sample, encoding="utf-8").read()
-t = t.replace("iuc-lac-2019/survey.csv", csv)
-t = re.sub(r"(?<=[=,\s])iuc-lac-2019/", cfgdir + "/iuc-lac-2019/", t)
-t = re.sub(r"^languages\s*=.*$", "languages = en", t, flags=re.M)
-t = re.sub(r"^\[edition [^]]*\]\n(?:[^[\n].*\n|\n)*", "", t, flags=re.M)
-open(out, "w", encoding="utf-8").write(t)
-PY
+python3 bench/survey-config.py config/iuc-lac-2019.ini "$tmp/s.ini" "$tmp/survey.csv"
 "$RC" build "$tmp/s.ini" -o "$tmp/a" --only xlsx -q
 "$RC" build "$tmp/s.ini" -o "$tmp/b" --only xlsx -q
 wb=$(ls "$tmp"/a/*-data.xlsx)

@@ -379,9 +379,7 @@ static void test_constant_memory_cells(void **state)
 static void test_constant_memory(void **state)
 {
     (void)state;
-    FILE *w = fopen(path_in("big.csv"), "wb");
-    assert_non_null(w);
-    fputs("id,cont,ex,n\n", w);
+    FILE *w = begin_csv("big.csv");
     for (unsigned i = 0; i <= RC_XLSX_CONSTANT_MEMORY_ROWS; i++)
         fprintf(w, "R%u,%s,%s,%u\n", i, i % 2 ? "EU" : "LA", i % 3 ? "meetings" : "NA", i % 7);
     fclose(w);

@@ -211,9 +211,7 @@ static void test_rows_deflate_pieces(void **state)
 static void test_rows_write_fails(void **state)
 {
     (void)state;
-    FILE *w = fopen(path_in("r.csv"), "wb");
-    assert_non_null(w);
-    fputs("id,cont,ex,n\n", w);
+    FILE *w = begin_csv("r.csv");
     uint32_t v = 1;
     for (unsigned i = 0; i < 40000; i++) { /* ids that deflate poorly */
         v = v * 1664525u + 1013904223u;

@@ -42,6 +42,16 @@ static inline void write_file(const char *name, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
+/* A CSV input with the fixture's columns (id,cont,ex,n), its header
+ * written, open for the test's generated rows (the caller closes it). */
+static inline FILE *begin_csv(const char *name)
+{
+    FILE *w = fopen(path_in(name), "wb");
+    assert_non_null(w);
+    fputs("id,cont,ex,n\n", w);
+    return w;
+}
+
 /* memmem is not POSIX. */
 static inline const void *find_bytes(const char *hay, size_t n, const char *needle, size_t k)
 {
