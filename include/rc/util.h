@@ -35,6 +35,11 @@ rc_status rc_read_file(rc_arena *a, const char *path, char **data, size_t *len);
 const char *rc_read_error(int err);
 
 /* SHA-256 of a buffer / of a file, as 64 lowercase hex digits in out[65]. */
+/* v in decimal at out (at most 20 bytes, no NUL); returns the length. The
+ * hot writers (PDF content and cross-references, workbook rows) use it
+ * instead of printf. */
+size_t rc_utoa(uint64_t v, char *out);
+
 /* What identifies a file's contents cheaply: a save by any editor (in
  * place or by rename) changes the inode, the size or the modification time.
  * The watch, the SHA-256 memo, the fonts' kept bytes and the PDF cache's

@@ -192,6 +192,19 @@ void rc_sha256_hex(const void *data, size_t len, char out[65])
 
 static rc_status sha256_of(const char *path, char out[65]);
 
+size_t rc_utoa(uint64_t v, char *out)
+{
+    char t[20];
+    size_t n = 0;
+    do {
+        t[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        out[i] = t[n - 1 - i];
+    return n;
+}
+
 rc_file_sig rc_file_sig_stat(const struct stat *st)
 {
     return (rc_file_sig){true, st->st_dev, st->st_ino, st->st_size,

@@ -126,19 +126,6 @@ void rc_xw_col_name(uint32_t c, char out[4])
     out[n] = 0;
 }
 
-static size_t u64_text(uint64_t v, char *out)
-{
-    char t[24];
-    size_t n = 0;
-    do {
-        t[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++)
-        out[i] = t[n - 1 - i];
-    return n;
-}
-
 rc_status rc_xw_rows_open(rc_xw *x, const char *dir)
 {
     rc_xw_spool *s = calloc(1, sizeof *s);
@@ -189,7 +176,7 @@ static void cell_start(rc_xw_spool *s, uint32_t r, uint32_t c)
         if (s->row_open) PUT_LIT(s, "</row>");
         s->row_open = true;
         s->row = r;
-        s->rowlen = u64_text((uint64_t)r + 1, s->rowname);
+        s->rowlen = rc_utoa((uint64_t)r + 1, s->rowname);
         PUT_LIT(s, "<row r=\"");
         put(s, s->rowname, s->rowlen);
         PUT_LIT(s, "\">");
@@ -210,7 +197,7 @@ void rc_xw_rows_num(rc_xw *x, uint32_t r, uint32_t c, double v)
     if (v == floor(v) && fabs(v) < 1e15) { /* what %.16G prints for it */
         n = 0;
         if (v < 0 || (v == 0 && signbit(v))) b[n++] = '-';
-        n += u64_text((uint64_t)fabs(v), b + n);
+        n += rc_utoa((uint64_t)fabs(v), b + n);
     } else {
         int k = snprintf(b, sizeof b, "%.16G", v);
         n = k > 0 ? (size_t)k : 0;

@@ -511,6 +511,25 @@ static void test_build_epoch(void **state)
     unsetenv("SOURCE_DATE_EPOCH");
 }
 
+/* rc_utoa: the decimal digits of the whole uint64_t range, no NUL. */
+static void test_utoa(void **state)
+{
+    (void)state;
+    static const struct {
+        uint64_t v;
+        const char *s;
+    } cases[] = {{0, "0"}, {7, "7"}, {10, "10"}, {1000000, "1000000"},
+                 {UINT64_MAX, "18446744073709551615"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[24];
+        memset(out, 'x', sizeof out);
+        size_t n = rc_utoa(cases[i].v, out);
+        assert_int_equal(n, strlen(cases[i].s));
+        assert_memory_equal(out, cases[i].s, n);
+        assert_int_equal(out[n], 'x');
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -532,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_build_epoch),
         cmocka_unit_test(test_read_file_limit),
         cmocka_unit_test(test_out_shown),
+        cmocka_unit_test(test_utoa),
         cmocka_unit_test(test_sha256_memo), /* last: it turns the memo on */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
