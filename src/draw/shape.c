@@ -127,6 +127,19 @@ size_t rc_shape_decode(rc_shaper *s, const char *p, size_t n)
     return m;
 }
 
+/* Shapes the text in s->buf with the kerning-only plan, one cluster per
+ * character; returns the glyph count and sets *gi and *gp. */
+static unsigned shape_kern(rc_shaper *s, const hb_glyph_info_t **gi, const hb_glyph_position_t **gp)
+{
+    hb_buffer_set_segment_properties(s->buf, &s->props);
+    hb_buffer_set_cluster_level(s->buf, HB_BUFFER_CLUSTER_LEVEL_CHARACTERS);
+    hb_shape_plan_execute(s->plan, s->font, s->buf, feats, NFEATS);
+    unsigned ng = 0;
+    *gi = hb_buffer_get_glyph_infos(s->buf, &ng);
+    *gp = hb_buffer_get_glyph_positions(s->buf, &ng);
+    return ng;
+}
+
 /* Shapes the text and records the kerning of each adjacent pair in it:
  * the difference between a glyph's shaped and nominal advance belongs to
  * the pair it starts (a font's pair kerning, GPOS PairPos or 'kern', moves
@@ -140,12 +153,9 @@ void rc_shape_learn(rc_shaper *s, const char *p, size_t n, size_t c0, size_t c1,
     size_t m = c1 - c0 + 1;
     hb_buffer_clear_contents(s->buf);
     hb_buffer_add_utf8(s->buf, p, (int)n, (unsigned)b0, (int)(b1 - b0));
-    hb_buffer_set_segment_properties(s->buf, &s->props);
-    hb_buffer_set_cluster_level(s->buf, HB_BUFFER_CLUSTER_LEVEL_CHARACTERS);
-    hb_shape_plan_execute(s->plan, s->font, s->buf, feats, NFEATS);
-    unsigned ng = 0;
-    const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(s->buf, &ng);
-    const hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(s->buf, &ng);
+    const hb_glyph_info_t *gi;
+    const hb_glyph_position_t *gp;
+    unsigned ng = shape_kern(s, &gi, &gp);
     bool one_to_one = ng == m;
     for (unsigned g = 0; one_to_one && g < ng; g++)
         one_to_one = gi[g].cluster == s->offs[c0 + g];
@@ -183,12 +193,9 @@ bool rc_shaper_hb_pair(rc_shaper *s, uint32_t cp1, uint32_t cp2, int *units)
     uint32_t cps[2] = {cp1, cp2};
     hb_buffer_clear_contents(s->buf);
     hb_buffer_add_utf32(s->buf, cps, 2, 0, 2);
-    hb_buffer_set_segment_properties(s->buf, &s->props);
-    hb_buffer_set_cluster_level(s->buf, HB_BUFFER_CLUSTER_LEVEL_CHARACTERS);
-    hb_shape_plan_execute(s->plan, s->font, s->buf, feats, NFEATS);
-    unsigned ng = 0;
-    const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(s->buf, &ng);
-    const hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(s->buf, &ng);
+    const hb_glyph_info_t *gi;
+    const hb_glyph_position_t *gp;
+    unsigned ng = shape_kern(s, &gi, &gp);
     if (ng != 2 || gi[0].cluster != 0 || gi[1].cluster != 1) return false;
     *units = gp[0].x_advance - hb_font_get_glyph_h_advance(s->font, gi[0].codepoint);
     return true;
