@@ -23,11 +23,8 @@
 #include "rc/pdf.h"
 #include "rc/util.h"
 
-/* The repository's fonts (fonts/), not a system package: the tests need no install. */
-#define LATO RC_SOURCE_DIR "/fonts/"
-static const char *const FACES[RC_FONT_COUNT] = {LATO "Lato-Regular.ttf", LATO "Lato-Italic.ttf",
-                                                 LATO "Lato-Bold.ttf", LATO "Lato-BoldItalic.ttf",
-                                                 LATO "Lato-Light.ttf"};
+#include "pdf_fixture.h"
+
 static const char SAMPLE[] = "Bielsko-Biała Skåne Śląskie Bogotá “quotes” – —";
 static const char HEADING[] = "Ćwiczenie ąę: Zürich";
 
@@ -140,11 +137,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *fx = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-    assert_int_equal(system(cmd), 0);
-    rc_diag_free(fx->d);
-    rc_arena_free(fx->a);
+    pdf_fixture_release(fx->dir, fx->d, fx->a);
     free(fx);
     return 0;
 }

@@ -24,10 +24,7 @@
 #include "rc/pdf.h"
 #include "rc/util.h"
 
-#define LATO RC_SOURCE_DIR "/fonts/"
-static const char *const FACES[RC_FONT_COUNT] = {LATO "Lato-Regular.ttf", LATO "Lato-Italic.ttf",
-                                                 LATO "Lato-Bold.ttf", LATO "Lato-BoldItalic.ttf",
-                                                 LATO "Lato-Light.ttf"};
+#include "pdf_fixture.h"
 
 typedef struct fixture {
     rc_arena *a;
@@ -64,11 +61,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *fx = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-    assert_int_equal(system(cmd), 0);
-    rc_diag_free(fx->d);
-    rc_arena_free(fx->a);
+    pdf_fixture_release(fx->dir, fx->d, fx->a);
     free(fx);
     return 0;
 }
