@@ -109,12 +109,7 @@ static void build_layout(fixture *fx)
 static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof *fx);
-    fx->a = rc_arena_new();
-    fx->d = rc_diag_new();
-    rc_loc locs[RC_FONT_COUNT] = {{0}};
-    assert_int_equal(rc_fonts_load(fx->a, FACES, locs, fx->d, &fx->fonts), RC_OK);
-    strcpy(fx->dir, "/tmp/rc-test-pdf-XXXXXX");
-    assert_non_null(mkdtemp(fx->dir));
+    pdf_fixture_open(&fx->a, &fx->d, &fx->fonts, &fx->cfg, fx->dir, "/tmp/rc-test-pdf-XXXXXX");
     rc_report_cfg *r = &fx->cfg.report;
     r->title = str("Regional pairings: Bielsko-Biała");
     r->subtitle = str("A test “subtitle”");
@@ -126,8 +121,6 @@ static int setup(void **state)
     keywords[1] = str("Latin America");
     r->authors = (rc_strlist){authors, 2};
     r->keywords = (rc_strlist){keywords, 2};
-    for (int i = 0; i < RC_FONT_COUNT; i++)
-        fx->cfg.style.font_path[i] = FACES[i];
     build_layout(fx);
     setenv("SOURCE_DATE_EPOCH", "1577836800", 1); /* 2020-01-01T00:00:00Z */
     *state = fx;

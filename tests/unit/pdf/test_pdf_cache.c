@@ -43,16 +43,9 @@ static rc_str str(const char *s)
 static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof *fx);
-    fx->a = rc_arena_new();
-    fx->d = rc_diag_new();
-    rc_loc locs[RC_FONT_COUNT] = {{0}};
-    assert_int_equal(rc_fonts_load(fx->a, FACES, locs, fx->d, &fx->fonts), RC_OK);
-    strcpy(fx->dir, "/tmp/rc-test-pdfcache-XXXXXX");
-    assert_non_null(mkdtemp(fx->dir));
+    pdf_fixture_open(&fx->a, &fx->d, &fx->fonts, &fx->cfg, fx->dir, "/tmp/rc-test-pdfcache-XXXXXX");
     fx->cfg.report.title = str("Cache test");
     fx->cfg.report.year = str("2019");
-    for (int i = 0; i < RC_FONT_COUNT; i++)
-        fx->cfg.style.font_path[i] = FACES[i];
     setenv("SOURCE_DATE_EPOCH", "1577836800", 1);
     *state = fx;
     return 0;
