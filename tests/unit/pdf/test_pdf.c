@@ -275,6 +275,19 @@ static void test_navigation(void **state)
     assert_int_equal(count(q, "begincidrange"), 0);
 }
 
+/* Asserts that files p1 and p2 hold the same bytes; returns p1's (arena)
+ * and its length in *n. */
+static char *same_files(fixture *fx, const char *p1, const char *p2, size_t *n)
+{
+    char *c1, *c2;
+    size_t n2;
+    assert_int_equal(rc_read_file(fx->a, p1, &c1, n), RC_OK);
+    assert_int_equal(rc_read_file(fx->a, p2, &c2, &n2), RC_OK);
+    assert_int_equal(*n, n2);
+    assert_memory_equal(c1, c2, *n);
+    return c1;
+}
+
 static void test_reproducible(void **state)
 {
     fixture *fx = *state;
@@ -282,12 +295,8 @@ static void test_reproducible(void **state)
     assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, p1, fx->d), RC_OK);
     sleep(1); /* a time-based field would differ now */
     assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, p2, fx->d), RC_OK);
-    char *c1, *c2;
-    size_t n1, n2;
-    assert_int_equal(rc_read_file(fx->a, p1, &c1, &n1), RC_OK);
-    assert_int_equal(rc_read_file(fx->a, p2, &c2, &n2), RC_OK);
-    assert_int_equal(n1, n2);
-    assert_memory_equal(c1, c2, n1);
+    size_t n1;
+    char *c1 = same_files(fx, p1, p2, &n1);
     assert_non_null(find(c1, n1, "/ID [<")); /* a hash of the content (pdf_objstm.c) */
 
     /* different content gives a different ID */
@@ -318,12 +327,8 @@ static void test_release_pages(void **state)
     assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, p2, fx->d), RC_OK);
     for (size_t i = 0; i < fx->lay.pages.n; i++)
         assert_int_equal(fx->lay.pages.v[i].content->ops.n, 0);
-    char *c1, *c2;
-    size_t n1, n2;
-    assert_int_equal(rc_read_file(fx->a, p1, &c1, &n1), RC_OK);
-    assert_int_equal(rc_read_file(fx->a, p2, &c2, &n2), RC_OK);
-    assert_int_equal(n1, n2);
-    assert_memory_equal(c1, c2, n1);
+    size_t n1;
+    same_files(fx, p1, p2, &n1);
 }
 
 static void test_missing_directory(void **state)
