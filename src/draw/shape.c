@@ -201,11 +201,17 @@ bool rc_shaper_hb_pair(rc_shaper *s, uint32_t cp1, uint32_t cp2, int *units)
     return true;
 }
 
-/* The kerning of each character of p (k[i] for the i-th), shaping the text
- * only when it holds a pair not seen before. Returns the character count. */
+/* The kerning of each character of p (s->scratch[i] for the i-th, the
+ * scratch grown to n first), shaping the text only when it holds a pair
+ * not seen before. Returns the character count. */
 static size_t kerns(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
-                    const void *font, float *k, bool *any)
+                    const void *font, bool *any)
 {
+    if (n > s->nscratch) {
+        s->nscratch = n < 64 ? 64 : 2 * n;
+        s->scratch = rc_arena_array(s->a, s->nscratch, sizeof *s->scratch);
+    }
+    float *k = s->scratch;
     size_t m = rc_shape_decode(s, p, n);
     *any = false;
     for (size_t i = 0; i + 1 < m;) {
@@ -271,11 +277,7 @@ static double measure(rc_shaper *s, const char *p, size_t n,
     const full *e = rc_shape_lig_word(s, p, n, adv_of, font, &f);
     if (e) return e->w.width;
     bool any;
-    if (n > s->nscratch) {
-        s->nscratch = n < 64 ? 64 : 2 * n;
-        s->scratch = rc_arena_array(s->a, s->nscratch, sizeof *s->scratch);
-    }
-    size_t m = kerns(s, p, n, adv_of, font, s->scratch, &any);
+    size_t m = kerns(s, p, n, adv_of, font, &any);
     double w = 0;
     for (size_t i = 0; i < m; i++) /* after the kerning: the advances, as before */
         w += adv_of(font, s->cps[i]);
@@ -290,12 +292,8 @@ static const float *pair_kerning(rc_shaper *s, const char *p, size_t n,
                                  double (*adv_of)(const void *, uint32_t), const void *font)
 {
     if (n < 2 || n > INT32_MAX) return NULL;
-    if (n > s->nscratch) {
-        s->nscratch = n < 64 ? 64 : 2 * n;
-        s->scratch = rc_arena_array(s->a, s->nscratch, sizeof *s->scratch);
-    }
     bool any;
-    size_t m = kerns(s, p, n, adv_of, font, s->scratch, &any);
+    size_t m = kerns(s, p, n, adv_of, font, &any);
     if (!any) return NULL;
     /* spread per character -> per byte (at each character's first byte) */
     float *byte = s->scratch + 0;
