@@ -261,11 +261,8 @@ bool rc_pdf_zip_finish(rc_pdf *p)
             /* the cache keeps a copy (one: two streams of a write may
              * have had the same data); the blob points at whichever lives
              * until the document is saved */
-            size_t had;
             const unsigned char *kept =
-                rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, j->in, j->n, &had);
-            if (!kept)
-                kept = rc_pdf_cache_put(p->cache, RC_PDF_CK_DEFLATE, j->in, j->n, j->out, j->outn);
+                rc_pdf_cache_put(p->cache, RC_PDF_CK_DEFLATE, j->in, j->n, j->out, j->outn);
             p->blobs.v[j->blob].data = kept ? kept : j->out;
             p->blobs.v[j->blob].n = j->outn;
             if (kept) {
