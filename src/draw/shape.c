@@ -127,6 +127,19 @@ size_t rc_shape_decode(rc_shaper *s, const char *p, size_t n)
     return m;
 }
 
+/* Shapes the text in s->buf with the kerning-only plan, one cluster per
+ * character; returns the glyph count and sets *gi and *gp. */
+static unsigned shape_kern(rc_shaper *s, const hb_glyph_info_t **gi, const hb_glyph_position_t **gp)
+{
+    hb_buffer_set_segment_properties(s->buf, &s->props);
+    hb_buffer_set_cluster_level(s->buf, HB_BUFFER_CLUSTER_LEVEL_CHARACTERS);
+    hb_shape_plan_execute(s->plan, s->font, s->buf, feats, NFEATS);
+    unsigned ng = 0;
+    *gi = hb_buffer_get_glyph_infos(s->buf, &ng);
+    *gp = hb_buffer_get_glyph_positions(s->buf, &ng);
+    return ng;
+}
+
 /* Shapes the text and records the kerning of each adjacent pair in it:
  * the difference between a glyph's shaped and nominal advance belongs to
  * the pair it starts (a font's pair kerning, GPOS PairPos or 'kern', moves
@@ -140,12 +153,9 @@ void rc_shape_learn(rc_shaper *s, const char *p, size_t n, size_t c0, size_t c1,
     size_t m = c1 - c0 + 1;
     hb_buffer_clear_contents(s->buf);
     hb_buffer_add_utf8(s->buf, p, (int)n, (unsigned)b0, (int)(b1 - b0));
-    hb_buffer_set_segment_properties(s->buf, &s->props);
-    hb_buffer_set_cluster_level(s->buf, HB_BUFFER_CLUSTER_LEVEL_CHARACTERS);
-    hb_shape_plan_execute(s->plan, s->font, s->buf, feats, NFEATS);
-    unsigned ng = 0;
-    const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(s->buf, &ng);
-    const hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(s->buf, &ng);
+    const hb_glyph_info_t *gi;
+    const hb_glyph_position_t *gp;
+    unsigned ng = shape_kern(s, &gi, &gp);
     bool one_to_one = ng == m;
     for (unsigned g = 0; one_to_one && g < ng; g++)
         one_to_one = gi[g].cluster == s->offs[c0 + g];
@@ -183,22 +193,25 @@ bool rc_shaper_hb_pair(rc_shaper *s, uint32_t cp1, uint32_t cp2, int *units)
     uint32_t cps[2] = {cp1, cp2};
     hb_buffer_clear_contents(s->buf);
     hb_buffer_add_utf32(s->buf, cps, 2, 0, 2);
-    hb_buffer_set_segment_properties(s->buf, &s->props);
-    hb_buffer_set_cluster_level(s->buf, HB_BUFFER_CLUSTER_LEVEL_CHARACTERS);
-    hb_shape_plan_execute(s->plan, s->font, s->buf, feats, NFEATS);
-    unsigned ng = 0;
-    const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(s->buf, &ng);
-    const hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(s->buf, &ng);
+    const hb_glyph_info_t *gi;
+    const hb_glyph_position_t *gp;
+    unsigned ng = shape_kern(s, &gi, &gp);
     if (ng != 2 || gi[0].cluster != 0 || gi[1].cluster != 1) return false;
     *units = gp[0].x_advance - hb_font_get_glyph_h_advance(s->font, gi[0].codepoint);
     return true;
 }
 
-/* The kerning of each character of p (k[i] for the i-th), shaping the text
- * only when it holds a pair not seen before. Returns the character count. */
+/* The kerning of each character of p (s->scratch[i] for the i-th, the
+ * scratch grown to n first), shaping the text only when it holds a pair
+ * not seen before. Returns the character count. */
 static size_t kerns(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
-                    const void *font, float *k, bool *any)
+                    const void *font, bool *any)
 {
+    if (n > s->nscratch) {
+        s->nscratch = n < 64 ? 64 : 2 * n;
+        s->scratch = rc_arena_array(s->a, s->nscratch, sizeof *s->scratch);
+    }
+    float *k = s->scratch;
     size_t m = rc_shape_decode(s, p, n);
     *any = false;
     for (size_t i = 0; i + 1 < m;) {
@@ -264,11 +277,7 @@ static double measure(rc_shaper *s, const char *p, size_t n,
     const full *e = rc_shape_lig_word(s, p, n, adv_of, font, &f);
     if (e) return e->w.width;
     bool any;
-    if (n > s->nscratch) {
-        s->nscratch = n < 64 ? 64 : 2 * n;
-        s->scratch = rc_arena_array(s->a, s->nscratch, sizeof *s->scratch);
-    }
-    size_t m = kerns(s, p, n, adv_of, font, s->scratch, &any);
+    size_t m = kerns(s, p, n, adv_of, font, &any);
     double w = 0;
     for (size_t i = 0; i < m; i++) /* after the kerning: the advances, as before */
         w += adv_of(font, s->cps[i]);
@@ -283,12 +292,8 @@ static const float *pair_kerning(rc_shaper *s, const char *p, size_t n,
                                  double (*adv_of)(const void *, uint32_t), const void *font)
 {
     if (n < 2 || n > INT32_MAX) return NULL;
-    if (n > s->nscratch) {
-        s->nscratch = n < 64 ? 64 : 2 * n;
-        s->scratch = rc_arena_array(s->a, s->nscratch, sizeof *s->scratch);
-    }
     bool any;
-    size_t m = kerns(s, p, n, adv_of, font, s->scratch, &any);
+    size_t m = kerns(s, p, n, adv_of, font, &any);
     if (!any) return NULL;
     /* spread per character -> per byte (at each character's first byte) */
     float *byte = s->scratch + 0;

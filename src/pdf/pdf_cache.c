@@ -103,26 +103,41 @@ static bool rehash(rc_pdf_cache *c, size_t cap)
     return true;
 }
 
-const unsigned char *rc_pdf_cache_get(rc_pdf_cache *c, int kind, const void *key, size_t n,
-                                      size_t *vlen)
+/* The entry for (kind, key[0..n)) of hash h, marked as used; NULL when
+ * absent. */
+static centry *find(rc_pdf_cache *c, int kind, const void *key, size_t n, uint64_t h)
 {
-    if (!c || !c->cap) return NULL;
-    uint64_t h = key_hash(kind, key, n);
+    if (!c->cap) return NULL;
     for (size_t k = h & (c->cap - 1); c->v[k].key; k = (k + 1) & (c->cap - 1)) {
         centry *e = &c->v[k];
         if (e->h == h && e->kind == kind && e->nkey == n && memcmp(e->key, key, n) == 0) {
             e->gen = c->gen;
-            *vlen = e->nval;
-            return e->val;
+            return e;
         }
     }
     return NULL;
 }
 
+const unsigned char *rc_pdf_cache_get(rc_pdf_cache *c, int kind, const void *key, size_t n,
+                                      size_t *vlen)
+{
+    if (!c || !c->cap) return NULL;
+    centry *e = find(c, kind, key, n, key_hash(kind, key, n));
+    if (!e) return NULL;
+    *vlen = e->nval;
+    return e->val;
+}
+
 const unsigned char *rc_pdf_cache_put(rc_pdf_cache *c, int kind, const void *key, size_t n,
                                       const void *val, size_t vlen)
 {
-    if (!c || n + vlen > RC_PDF_CACHE_MAX - c->bytes) return NULL; /* full: the work is redone */
+    if (!c) return NULL;
+    /* the key hashed once (page streams are tens of kilobytes): a value
+     * already stored for it is the one kept (equal keys, equal values) */
+    uint64_t h = key_hash(kind, key, n);
+    centry *e = find(c, kind, key, n, h);
+    if (e) return e->val;
+    if (n + vlen > RC_PDF_CACHE_MAX - c->bytes) return NULL; /* full: the work is redone */
     if ((c->n + 1) * 2 > c->cap && !rehash(c, c->cap ? c->cap * 2 : 256)) return NULL;
     unsigned char *k = malloc(n ? n : 1), *v = malloc(vlen ? vlen : 1);
     if (!k || !v) {
@@ -132,7 +147,6 @@ const unsigned char *rc_pdf_cache_put(rc_pdf_cache *c, int kind, const void *key
     }
     memcpy(k, key, n);
     memcpy(v, val, vlen);
-    uint64_t h = key_hash(kind, key, n);
     size_t s = h & (c->cap - 1);
     while (c->v[s].key)
         s = (s + 1) & (c->cap - 1);

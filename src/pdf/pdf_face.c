@@ -384,9 +384,9 @@ void rc_pdf_fonts_release(rc_pdf *p)
 static rc_status load_face(rc_pdf *p, int i, const char **names)
 {
     rc_pdf_face *f = &p->faces[i];
-    if (f->job != SIZE_MAX && rc_pdf_zip_reduced(p, f->job, &f->red, &f->rlen) && f->key)
-        rc_pdf_cache_put(p->cache, RC_PDF_CK_FONT, f->key, f->nkey, f->red, f->rlen);
-    else if (f->made && f->key) /* made by prepare_face, not found in the cache */
+    /* made on the worker or by prepare_face (not found in the cache) */
+    bool made = f->job != SIZE_MAX ? rc_pdf_zip_reduced(p, f->job, &f->red, &f->rlen) : f->made;
+    if (made && f->key)
         rc_pdf_cache_put(p->cache, RC_PDF_CK_FONT, f->key, f->nkey, f->red, f->rlen);
     const unsigned char *bytes = f->red;
     size_t len = f->rlen;

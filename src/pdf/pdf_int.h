@@ -159,8 +159,10 @@ void rc_pdf_cache_begin(rc_pdf_cache *c);
 /* The value for (kind, key[0..n)), marked as used; NULL when absent or c is NULL. */
 const unsigned char *rc_pdf_cache_get(rc_pdf_cache *c, int kind, const void *key, size_t n,
                                       size_t *vlen);
-/* Stores a copy; returns the stored value (valid until the sweep of a later
- * write), or NULL when not stored (no cache, no memory, or the cache full). */
+/* Stores a copy, unless a value is stored for the key already (that one is
+ * marked as used and returned); returns the stored value (valid until the
+ * sweep of a later write), or NULL when not stored (no cache, no memory, or
+ * the cache full). */
 const unsigned char *rc_pdf_cache_put(rc_pdf_cache *c, int kind, const void *key, size_t n,
                                       const void *val, size_t vlen);
 /* After a successful write: drops the entries it did not use. */

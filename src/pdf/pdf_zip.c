@@ -93,6 +93,23 @@ static void finish_job(rc_pdf_zip *z, size_t k, unsigned char *out, size_t outn)
     pthread_cond_broadcast(&z->done_cv);
 }
 
+/* Takes job k, runs it without the lock and records its result: called,
+ * and returns, under the lock. */
+static void take_and_run(rc_pdf_zip *z, size_t k)
+{
+    z->jobs[k].taken = true;
+    zjob j = z->jobs[k];
+    pthread_mutex_unlock(&z->mu);
+    unsigned char *out;
+    size_t outn;
+    run(z, j, &out, &outn);
+    if (j.own && !z->keep_in) /* a page's copy: done with (a long document */
+        free((void *)(uintptr_t)j.in); /* would hold all its pages' text) */
+    pthread_mutex_lock(&z->mu);
+    if (j.own && !z->keep_in) z->jobs[k].in = NULL, z->jobs[k].own = false;
+    finish_job(z, k, out, outn);
+}
+
 /* The next job for the worker (under the lock): a font to reduce first
  * (the main thread waits for fonts before it can save; streams only when
  * saving), else the oldest stream; SIZE_MAX: none. */
@@ -114,17 +131,7 @@ static void *worker(void *arg)
         while ((k = next_job(z)) == SIZE_MAX && !z->quit)
             pthread_cond_wait(&z->work, &z->mu);
         if (k == SIZE_MAX) break; /* quit, nothing left */
-        z->jobs[k].taken = true;
-        zjob j = z->jobs[k];
-        pthread_mutex_unlock(&z->mu);
-        unsigned char *out;
-        size_t outn;
-        run(z, j, &out, &outn);
-        if (j.own && !z->keep_in) /* a page's copy: done with (a long document */
-            free((void *)(uintptr_t)j.in); /* would hold all its pages' text) */
-        pthread_mutex_lock(&z->mu);
-        if (j.own && !z->keep_in) z->jobs[k].in = NULL, z->jobs[k].own = false;
-        finish_job(z, k, out, outn);
+        take_and_run(z, k);
     }
     pthread_mutex_unlock(&z->mu);
     return NULL;
@@ -204,16 +211,8 @@ bool rc_pdf_zip_reduced(rc_pdf *p, size_t job, const unsigned char **out, size_t
 {
     rc_pdf_zip *z = p->zip;
     pthread_mutex_lock(&z->mu);
-    if (!z->jobs[job].taken) { /* not started: this thread does it rather than wait */
-        z->jobs[job].taken = true;
-        zjob j = z->jobs[job];
-        pthread_mutex_unlock(&z->mu);
-        unsigned char *o;
-        size_t on;
-        run(z, j, &o, &on);
-        pthread_mutex_lock(&z->mu);
-        finish_job(z, job, o, on);
-    }
+    if (!z->jobs[job].taken) /* not started: this thread does it rather than wait */
+        take_and_run(z, job);
     while (!z->jobs[job].finished)
         pthread_cond_wait(&z->done_cv, &z->mu);
     *out = z->jobs[job].out;
@@ -262,11 +261,8 @@ bool rc_pdf_zip_finish(rc_pdf *p)
             /* the cache keeps a copy (one: two streams of a write may
              * have had the same data); the blob points at whichever lives
              * until the document is saved */
-            size_t had;
             const unsigned char *kept =
-                rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, j->in, j->n, &had);
-            if (!kept)
-                kept = rc_pdf_cache_put(p->cache, RC_PDF_CK_DEFLATE, j->in, j->n, j->out, j->outn);
+                rc_pdf_cache_put(p->cache, RC_PDF_CK_DEFLATE, j->in, j->n, j->out, j->outn);
             p->blobs.v[j->blob].data = kept ? kept : j->out;
             p->blobs.v[j->blob].n = j->outn;
             if (kept) {

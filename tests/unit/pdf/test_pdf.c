@@ -23,11 +23,8 @@
 #include "rc/pdf.h"
 #include "rc/util.h"
 
-/* The repository's fonts (fonts/), not a system package: the tests need no install. */
-#define LATO RC_SOURCE_DIR "/fonts/"
-static const char *const FACES[RC_FONT_COUNT] = {LATO "Lato-Regular.ttf", LATO "Lato-Italic.ttf",
-                                                 LATO "Lato-Bold.ttf", LATO "Lato-BoldItalic.ttf",
-                                                 LATO "Lato-Light.ttf"};
+#include "pdf_fixture.h"
+
 static const char SAMPLE[] = "Bielsko-Biała Skåne Śląskie Bogotá “quotes” – —";
 static const char HEADING[] = "Ćwiczenie ąę: Zürich";
 
@@ -112,12 +109,7 @@ static void build_layout(fixture *fx)
 static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof *fx);
-    fx->a = rc_arena_new();
-    fx->d = rc_diag_new();
-    rc_loc locs[RC_FONT_COUNT] = {{0}};
-    assert_int_equal(rc_fonts_load(fx->a, FACES, locs, fx->d, &fx->fonts), RC_OK);
-    strcpy(fx->dir, "/tmp/rc-test-pdf-XXXXXX");
-    assert_non_null(mkdtemp(fx->dir));
+    pdf_fixture_open(&fx->a, &fx->d, &fx->fonts, &fx->cfg, fx->dir, "/tmp/rc-test-pdf-XXXXXX");
     rc_report_cfg *r = &fx->cfg.report;
     r->title = str("Regional pairings: Bielsko-Biała");
     r->subtitle = str("A test “subtitle”");
@@ -129,8 +121,6 @@ static int setup(void **state)
     keywords[1] = str("Latin America");
     r->authors = (rc_strlist){authors, 2};
     r->keywords = (rc_strlist){keywords, 2};
-    for (int i = 0; i < RC_FONT_COUNT; i++)
-        fx->cfg.style.font_path[i] = FACES[i];
     build_layout(fx);
     setenv("SOURCE_DATE_EPOCH", "1577836800", 1); /* 2020-01-01T00:00:00Z */
     *state = fx;
@@ -140,11 +130,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *fx = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-    assert_int_equal(system(cmd), 0);
-    rc_diag_free(fx->d);
-    rc_arena_free(fx->a);
+    pdf_fixture_release(fx->dir, fx->d, fx->a);
     free(fx);
     return 0;
 }
@@ -289,6 +275,19 @@ static void test_navigation(void **state)
     assert_int_equal(count(q, "begincidrange"), 0);
 }
 
+/* Asserts that files p1 and p2 hold the same bytes; returns p1's (arena)
+ * and its length in *n. */
+static char *same_files(fixture *fx, const char *p1, const char *p2, size_t *n)
+{
+    char *c1, *c2;
+    size_t n2;
+    assert_int_equal(rc_read_file(fx->a, p1, &c1, n), RC_OK);
+    assert_int_equal(rc_read_file(fx->a, p2, &c2, &n2), RC_OK);
+    assert_int_equal(*n, n2);
+    assert_memory_equal(c1, c2, *n);
+    return c1;
+}
+
 static void test_reproducible(void **state)
 {
     fixture *fx = *state;
@@ -296,12 +295,8 @@ static void test_reproducible(void **state)
     assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, p1, fx->d), RC_OK);
     sleep(1); /* a time-based field would differ now */
     assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, p2, fx->d), RC_OK);
-    char *c1, *c2;
-    size_t n1, n2;
-    assert_int_equal(rc_read_file(fx->a, p1, &c1, &n1), RC_OK);
-    assert_int_equal(rc_read_file(fx->a, p2, &c2, &n2), RC_OK);
-    assert_int_equal(n1, n2);
-    assert_memory_equal(c1, c2, n1);
+    size_t n1;
+    char *c1 = same_files(fx, p1, p2, &n1);
     assert_non_null(find(c1, n1, "/ID [<")); /* a hash of the content (pdf_objstm.c) */
 
     /* different content gives a different ID */
@@ -332,12 +327,8 @@ static void test_release_pages(void **state)
     assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &fx->cfg, &fx->fonts, p2, fx->d), RC_OK);
     for (size_t i = 0; i < fx->lay.pages.n; i++)
         assert_int_equal(fx->lay.pages.v[i].content->ops.n, 0);
-    char *c1, *c2;
-    size_t n1, n2;
-    assert_int_equal(rc_read_file(fx->a, p1, &c1, &n1), RC_OK);
-    assert_int_equal(rc_read_file(fx->a, p2, &c2, &n2), RC_OK);
-    assert_int_equal(n1, n2);
-    assert_memory_equal(c1, c2, n1);
+    size_t n1;
+    same_files(fx, p1, p2, &n1);
 }
 
 static void test_missing_directory(void **state)

@@ -24,10 +24,7 @@
 #include "rc/pdf.h"
 #include "rc/util.h"
 
-#define LATO RC_SOURCE_DIR "/fonts/"
-static const char *const FACES[RC_FONT_COUNT] = {LATO "Lato-Regular.ttf", LATO "Lato-Italic.ttf",
-                                                 LATO "Lato-Bold.ttf", LATO "Lato-BoldItalic.ttf",
-                                                 LATO "Lato-Light.ttf"};
+#include "pdf_fixture.h"
 
 typedef struct fixture {
     rc_arena *a;
@@ -46,16 +43,9 @@ static rc_str str(const char *s)
 static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof *fx);
-    fx->a = rc_arena_new();
-    fx->d = rc_diag_new();
-    rc_loc locs[RC_FONT_COUNT] = {{0}};
-    assert_int_equal(rc_fonts_load(fx->a, FACES, locs, fx->d, &fx->fonts), RC_OK);
-    strcpy(fx->dir, "/tmp/rc-test-pdfcache-XXXXXX");
-    assert_non_null(mkdtemp(fx->dir));
+    pdf_fixture_open(&fx->a, &fx->d, &fx->fonts, &fx->cfg, fx->dir, "/tmp/rc-test-pdfcache-XXXXXX");
     fx->cfg.report.title = str("Cache test");
     fx->cfg.report.year = str("2019");
-    for (int i = 0; i < RC_FONT_COUNT; i++)
-        fx->cfg.style.font_path[i] = FACES[i];
     setenv("SOURCE_DATE_EPOCH", "1577836800", 1);
     *state = fx;
     return 0;
@@ -64,11 +54,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *fx = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-    assert_int_equal(system(cmd), 0);
-    rc_diag_free(fx->d);
-    rc_arena_free(fx->a);
+    pdf_fixture_release(fx->dir, fx->d, fx->a);
     free(fx);
     return 0;
 }
