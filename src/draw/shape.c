@@ -296,7 +296,7 @@ static const float *pair_kerning(rc_shaper *s, const char *p, size_t n,
     size_t m = kerns(s, p, n, adv_of, font, &any);
     if (!any) return NULL;
     /* spread per character -> per byte (at each character's first byte) */
-    float *byte = s->scratch + 0;
+    float *byte = s->scratch;
     for (size_t i = m; i-- > 0;) {
         float v = s->scratch[i];
         size_t at = s->offs[i], end = i + 1 < m ? s->offs[i + 1] : n;

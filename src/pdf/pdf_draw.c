@@ -163,14 +163,7 @@ static char *fmt(int64_t v, char *o)
     if (v < 0) *o++ = '-';
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
     uint32_t ip = (uint32_t)(u / 100000), fp = (uint32_t)(u % 100000);
-    char t[12];
-    int k = 0;
-    do {
-        t[k++] = (char)('0' + ip % 10);
-        ip /= 10;
-    } while (ip);
-    while (k)
-        *o++ = t[--k];
+    o += rc_utoa(ip, o);
     if (fp) {
         *o++ = '.';
         o[0] = (char)('0' + fp / 10000);

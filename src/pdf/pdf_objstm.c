@@ -146,13 +146,9 @@ static void putf(buf *b, const char *fmt, ...)
 static void put_uint(buf *b, size_t v, char sep)
 {
     char tmp[24];
-    size_t k = sizeof tmp;
-    tmp[--k] = sep;
-    do {
-        tmp[--k] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    put(b, tmp + k, sizeof tmp - k);
+    size_t k = rc_utoa(v, tmp);
+    tmp[k++] = sep;
+    put(b, tmp, k);
 }
 
 /* ---- lexical helpers (PDF 1.7 section 7.2) ---- */
