@@ -110,6 +110,10 @@ void rc_out_discard(const char *tmp);
  * removed by the next build in that directory once PID is no longer alive. */
 void rc_tmp_register(const char *path);
 void rc_tmp_forget(const char *path);
+/* Around making a temporary's name appear (rc_out_open, rc_out_rename):
+ * false once a signal handler is cleaning up, and then nothing is made. */
+bool rc_tmp_begin(void);
+void rc_tmp_end(void);
 void rc_tmp_handlers(void);
 /* Removes the temporaries of dead builds in dir; returns how many. */
 size_t rc_out_clean_stale(const char *dir);

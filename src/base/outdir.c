@@ -50,6 +50,30 @@ static struct {
     char parent[PATH_MAX];
 } work = {.fd = -1};
 
+/* A temporary's name appears on disk in rc_out_open (open O_CREAT) and
+ * rc_out_rename (a temporary of a temporary renamed onto its target); the
+ * other threads run on while a signal handler sweeps, so a name made just
+ * after the last sweep was left behind (e2e/kills saw
+ * "..NAME.tex.PID.4.tmp.PID.22.tmp"). Those two calls announce themselves
+ * in `creating` and give up once `dying` is set; the handler sets `dying`
+ * first, then waits until nobody is creating. Both are sequentially
+ * consistent atomics, so either the thread sees `dying` and makes nothing,
+ * or the handler sees it creating and sweeps after the name is there. */
+static _Atomic int dying, creating;
+
+bool rc_tmp_begin(void)
+{
+    atomic_fetch_add(&creating, 1);
+    if (!atomic_load(&dying)) return true;
+    atomic_fetch_sub(&creating, 1);
+    return false;
+}
+
+void rc_tmp_end(void)
+{
+    atomic_fetch_sub(&creating, 1);
+}
+
 void rc_tmp_register(const char *path)
 {
     size_t n = strlen(path);
@@ -116,6 +140,12 @@ static bool sweep(int fd)
 static void on_signal(int sig)
 {
     int saved = errno;
+    atomic_store(&dying, 1);
+    /* at most 50 ms: the thread creating may be this one, interrupted */
+    for (int i = 0; i < 500 && atomic_load(&creating) > 0; i++) {
+        struct timespec pause = {0, 100000};
+        nanosleep(&pause, NULL);
+    }
     int fd = atomic_exchange(&work.fd, -1);
     /* The other threads run on while this one cleans up: libxlsxwriter may
      * create (and at once unlink) a file in the work directory between the

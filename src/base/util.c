@@ -404,7 +404,13 @@ rc_status rc_out_open(rc_arena *a, const char *target, rc_outfile *o)
 {
     o->target = rc_arena_strdup(a, target);
     o->tmp = rc_out_tmpname(a, target);
+    o->fd = -1;
+    if (!rc_tmp_begin()) {
+        errno = EINTR; /* the build is being stopped by a signal */
+        return RC_ERR_IO;
+    }
     o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    rc_tmp_end();
     return o->fd < 0 ? RC_ERR_IO : RC_OK;
 }
 
@@ -432,7 +438,11 @@ void rc_out_abort(rc_outfile *o)
 
 rc_status rc_out_rename(const char *tmp, const char *target)
 {
-    if (rename(tmp, target) != 0) {
+    bool go = rc_tmp_begin();
+    if (!go) errno = EINTR; /* the build is being stopped by a signal */
+    bool moved = go && rename(tmp, target) == 0;
+    if (go) rc_tmp_end();
+    if (!moved) {
         int e = errno;
         rc_out_discard(tmp);
         errno = e;
