@@ -159,6 +159,17 @@ rc_node *rc_doc_parse_markdown(rc_arena *a, rc_doc *doc, const char *file, const
  * RC_ERR_DATA when it reported an error. */
 rc_status rc_doc_finish(rc_doc *doc, rc_diag *d);
 
+/* A watcher's memo of parsed Markdown (doc_memo.c), for the whole process:
+ * once enabled, the cmark tree of every Markdown text (chapters, table and
+ * box files) is kept after its conversion, and a later parse of the same
+ * bytes uses it, so a rebuild parses only the files that changed; the
+ * documents built are the same. rc_doc_memo_sweep frees what was not used
+ * since the sweep before (after each build); disable frees everything. */
+void rc_doc_memo_enable(void);
+void rc_doc_memo_sweep(void);
+void rc_doc_memo_disable(void);
+size_t rc_doc_memo_entries(void);
+
 /* Heading policy (numbers, ids, contents):
  *   MAIN   level 1 "2" (id sec-2), 2 "2.1" (sec-2-1), 3 "2.1.1" (sec-2-1-1),
  *          level 4 unnumbered run-in; levels 1-3 are in_toc.

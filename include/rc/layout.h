@@ -82,6 +82,9 @@ typedef struct rc_hyph_exc rc_hyph_exc;
 rc_hyph_exc *rc_hyph_exc_new(rc_arena *a, const char *lang);
 /* The language's \hyphenpenalty (and \exhyphenpenalty), for Knuth-Plass. */
 double rc_hyph_exc_penalty(const rc_hyph_exc *e);
+/* A digest of every rule of e (para_memo.c: a watcher's memo of set
+ * paragraphs keys on the rules they were hyphenated with); 0 for NULL. */
+uint64_t rc_hyph_exc_digest(const rc_hyph_exc *e);
 /* Adds or replaces one word written with hyphens; false (nothing added) when
  * it is not letters separated by single hyphens (63 letters at most). */
 bool rc_hyph_exc_add(rc_hyph_exc *e, const char *word, size_t len);

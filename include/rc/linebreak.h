@@ -136,6 +136,25 @@ rc_hyph_memo *rc_hyph_memo_new(rc_arena *a);
 rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_para_opts *o,
                      const rc_fonts *fonts, const rc_hyph *hyph);
 
+/* A watcher's memo of set paragraphs (para_memo.c), one per edition: a
+ * layout between rc_para_memo_begin and rc_para_memo_end on the same
+ * thread sets each paragraph whose runs and options it holds from it (the
+ * very lines rc_para_set would give), and keeps the others; end drops what
+ * that layout did not use. Keyed on the fonts' and dictionary's objects:
+ * clear it whenever they are loaded again. */
+typedef struct rc_para_memo rc_para_memo;
+rc_para_memo *rc_para_memo_new(void);
+void rc_para_memo_free(rc_para_memo *m);
+void rc_para_memo_clear(rc_para_memo *m);
+void rc_para_memo_begin(rc_para_memo *m);
+void rc_para_memo_end(rc_para_memo *m);
+/* For tests and the benchmark: entries and bytes held; paragraphs set from
+ * the memo and set anew since begin. */
+size_t rc_para_memo_entries(const rc_para_memo *m);
+size_t rc_para_memo_bytes(const rc_para_memo *m);
+size_t rc_para_memo_hits(const rc_para_memo *m);
+size_t rc_para_memo_misses(const rc_para_memo *m);
+
 /* Draws line i of p with its left edge at x and baseline at y (adds link and
  * destination ops for frags that carry them). */
 void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i, double x,

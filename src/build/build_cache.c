@@ -11,6 +11,7 @@
 #include "rc/font_check.h"
 #include "rc/hyph_check.h"
 #include "rc/layout.h"
+#include "rc/linebreak.h"
 #include "rc/pdf.h"
 
 void rc_file_set_clear(rc_file_set *s)
@@ -81,6 +82,7 @@ void rc_edition_cache_free(rc_edition_cache *e)
     rc_file_set_clear(&e->outputs);
     rc_diag_free(e->diag);
     rc_pdf_cache_free(e->pdf);
+    rc_para_memo_free(e->para);
     memset(e, 0, sizeof *e);
 }
 
@@ -169,6 +171,7 @@ rc_status rc_build_resources(rc_arena *a, const rc_config *cfg, rc_edition_cache
         c->have_fonts = true;
     }
     *fonts = c->fonts;
+    if (!c->reused_fonts) rc_para_memo_clear(c->para); /* it names the old objects */
     if (!hp) return RC_OK;
     if (!(c->hyph && c->hyph_path && strcmp(c->hyph_path, hp) == 0 &&
           rc_file_sig_eq(c->hyph_sig, rc_file_sig_of(hp)))) {
@@ -184,5 +187,6 @@ rc_status rc_build_resources(rc_arena *a, const rc_config *cfg, rc_edition_cache
         c->reused_fonts = false;
     }
     *hyph = c->hyph;
+    if (!c->reused_fonts) rc_para_memo_clear(c->para); /* it names the old objects */
     return RC_OK;
 }

@@ -55,6 +55,9 @@ typedef struct rc_edition_cache {
     /* a watcher's: the deflated streams and reduced fonts of its last PDF
      * (pdf.h), most of which the next write of the edition uses again */
     struct rc_pdf_cache *pdf;
+    /* a watcher's: the lines of its last layout's paragraphs (linebreak.h),
+     * emptied whenever its fonts or dictionary are loaded again */
+    struct rc_para_memo *para;
 } rc_edition_cache;
 
 /* What a watching process keeps between builds: per edition the above; the

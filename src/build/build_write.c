@@ -27,6 +27,7 @@
 #include "rc/date.h"
 #include "rc/doc.h"
 #include "rc/latex.h"
+#include "rc/linebreak.h"
 #include "rc/locale.h"
 #include "rc/pdf.h"
 #include "rc/svg.h"
@@ -125,7 +126,15 @@ static void typeset(typeset_job *j)
     rc_hyph *hyph = NULL;
     rc_layout lay = {0};
     j->st = rc_build_resources(j->a, j->cfg, j->cache, j->checked, j->d, &fonts, &hyph);
+    /* a watcher's edition sets again only the paragraphs that changed */
+    rc_para_memo *pm = NULL;
+    if (j->watched && j->cache && j->st == RC_OK) {
+        if (!j->cache->para) j->cache->para = rc_para_memo_new();
+        pm = j->cache->para;
+    }
+    rc_para_memo_begin(pm);
     if (j->st == RC_OK) j->st = rc_layout_document(j->a, j->doc, &fonts, hyph, j->d, &lay);
+    rc_para_memo_end(pm);
     if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
     lay.release_pages = true; /* nothing below reads a page again (the SVGs draw figures) */
     /* A watcher's edition keeps its PDF's deflated streams and reduced fonts

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "build_int.h"
+#include "rc/doc.h"
 #include "rc/util.h"
 
 /* A watched directory and the names in it that are inputs. */
@@ -145,6 +146,9 @@ static rc_status build_once(watcher *w, const rc_options *o, const char *changed
     rc_diag *d = rc_diag_new();
     rc_status st = rc_build_run(o, d, &w->cache);
     if (st == RC_OK) rc_build_cache_reported_clear(&w->cache);
+    /* the parsed Markdown this build did not read goes (a file edited,
+     * renamed or no longer named) */
+    rc_doc_memo_sweep();
     rc_diag_print(d, stderr);
     fflush(stderr);
     double ms = now_ms() - t0, cpu = cpu_ms() - cpu0;
@@ -195,6 +199,7 @@ rc_status rc_watch(const rc_options *o, rc_diag *d)
      * next build does not pay a page fault per page it touches again. */
     mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
     mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+    rc_doc_memo_enable(); /* only the Markdown files that changed are parsed again */
     rc_options bo = *o;
     bo.command = RC_CMD_BUILD;
     bo.quiet = true;
@@ -226,6 +231,7 @@ rc_status rc_watch(const rc_options *o, rc_diag *d)
         watch_inputs(&w); /* the INI file may name new inputs */
     }
     watcher_free(&w);
+    rc_doc_memo_disable();
     sigprocmask(SIG_SETMASK, &old, NULL);
     return RC_OK;
 }

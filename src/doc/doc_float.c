@@ -284,7 +284,7 @@ static void table_from_file(rc_md *m, const rc_table_cfg *tc, rc_node *t)
                       tc->file.s ? tc->file.s : path);
     else
         rc_md_table(&sub, found, t);
-    cmark_node_free(root);
+    rc_md_release(&sub, root);
 }
 
 static void apply_columns(rc_doc_state *st, const rc_table_cfg *tc, rc_node *t)

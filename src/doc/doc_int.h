@@ -73,6 +73,11 @@ typedef struct rc_md {
     bool in_link; /* converting a link's text: no nested links */
     bool in_note; /* inside a footnote or box: headings not in contents */
     bool in_fn;   /* inside a footnote definition */
+    /* doc_memo.c: the cmark tree taken from or given to the memo (NULL:
+     * the parse's own), the text's hash, and whether the memo wants it */
+    cmark_node *memo_root;
+    uint64_t memo_h;
+    bool memo_keep;
 } rc_md;
 
 /* doc.c */
@@ -83,7 +88,18 @@ void rc_doc_resolve(rc_doc_state *st, bool final);
 /* Parses m->text with the report's cmark options; NULL on library failure
  * (reported). The caller frees the result with cmark_node_free. */
 cmark_node *rc_md_parse(rc_md *m, const char *file, const char *text, size_t len);
+/* Gives back a tree from rc_md_parse when converted (to the memo, or
+ * freed). */
+void rc_md_release(rc_md *m, cmark_node *root);
 rc_loc rc_md_loc(const rc_md *m, cmark_node *n, rc_loc fallback);
+
+/* doc_memo.c (see rc_doc_memo_enable): the tree kept for text[0..len),
+ * taken (with m's NFC text and line index set, in the arena), or NULL:
+ * then parse, and offer the tree with rc_md_memo_keep. */
+cmark_node *rc_md_memo_take(rc_md *m, const char *text, size_t len);
+void rc_md_memo_keep(rc_md *m, const char *text, size_t len, cmark_node *root);
+/* Gives m->memo_root back to the memo (its conversion is done). */
+void rc_md_memo_give_back(rc_md *m);
 void rc_md_blocks(rc_md *m, cmark_node *cm, rc_node *parent);
 void rc_md_inlines(rc_md *m, cmark_node *cm, rc_node *parent, rc_loc block_loc);
 rc_node *rc_md_table(rc_md *m, cmark_node *cm, rc_node *table);

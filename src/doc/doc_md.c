@@ -61,13 +61,13 @@ static void report_bad_utf8(rc_md *m)
                       (unsigned char)m->text[bad]);
 }
 
-cmark_node *rc_md_parse(rc_md *m, const char *file, const char *text, size_t len)
+/* The line index, the NFC text and cmark's tree of text (offered to the
+ * memo); NULL on library failure (reported). */
+static cmark_node *parse(rc_md *m, const char *file, const char *text, size_t len)
 {
-    m->file = file;
-    m->text = text;
-    m->len = len;
+    const char *orig = text;
+    size_t orig_len = len;
     index_lines(m);
-    report_bad_utf8(m);
     {
         /* The text is NFC from here on; NFC keeps line breaks where they are
          * (invalid UTF-8, reported above, is left as it is). */
@@ -102,6 +102,19 @@ cmark_node *rc_md_parse(rc_md *m, const char *file, const char *text, size_t len
         rc_diag_error(m->st->d, (rc_loc){file, 0, 0}, "cmark-gfm failed to parse the file");
         return NULL;
     }
+    rc_md_memo_keep(m, orig, orig_len, root);
+    return root;
+}
+
+cmark_node *rc_md_parse(rc_md *m, const char *file, const char *text, size_t len)
+{
+    m->file = file;
+    m->text = text;
+    m->len = len;
+    report_bad_utf8(m);
+    cmark_node *root = rc_md_memo_take(m, text, len);
+    if (!root) root = parse(m, file, text, len);
+    if (!root) return NULL;
     /* cmark-gfm moves referenced footnote definitions to the end of the
      * document in order of first reference and numbers references 1, 2...
      * by that order: the reference's literal indexes this array. */
@@ -114,6 +127,14 @@ cmark_node *rc_md_parse(rc_md *m, const char *file, const char *text, size_t len
     for (cmark_node *c = cmark_node_first_child(root); c; c = cmark_node_next(c))
         if (cmark_node_get_type(c) == CMARK_NODE_FOOTNOTE_DEFINITION) m->fdefs[m->nfdefs++] = c;
     return root;
+}
+
+void rc_md_release(rc_md *m, cmark_node *root)
+{
+    if (root && root == m->memo_root)
+        rc_md_memo_give_back(m);
+    else if (root)
+        cmark_node_free(root);
 }
 
 rc_loc rc_md_loc(const rc_md *m, cmark_node *n, rc_loc fallback)
@@ -531,7 +552,7 @@ rc_node *rc_md_section(rc_doc_state *st, const char *file, const char *text, siz
         rc_diag_error(st->d, (rc_loc){file, 1, 1},
                       "a Markdown file must start with a level-1 heading ('# Title')");
     rc_md_blocks(&m, root, sec);
-    cmark_node_free(root);
+    rc_md_release(&m, root);
     return sec;
 }
 
@@ -543,5 +564,5 @@ void rc_md_into(rc_doc_state *st, const char *file, const char *text, size_t len
     cmark_node *root = rc_md_parse(&m, file, text, len);
     if (!root) return;
     rc_md_blocks(&m, root, parent);
-    cmark_node_free(root);
+    rc_md_release(&m, root);
 }

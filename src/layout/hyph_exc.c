@@ -31,6 +31,7 @@
  * lower-cased letters, holding a bit per code-point boundary. */
 #include <string.h>
 
+#include "rc/hash.h"
 #include "rc/layout.h"
 #include "rc/util.h"
 
@@ -246,6 +247,16 @@ rc_hyph_exc *rc_hyph_exc_new(rc_arena *a, const char *lang)
 double rc_hyph_exc_penalty(const rc_hyph_exc *e)
 {
     return e ? e->penalty : 50;
+}
+
+uint64_t rc_hyph_exc_digest(const rc_hyph_exc *e)
+{
+    if (!e) return 0;
+    uint64_t h = rc_hash_bytes(&e->penalty, sizeof e->penalty, e->lmin * 131u + e->rmin);
+    for (size_t i = 0; i < e->cap; i++) /* slot order: the same rules give the same table */
+        if (e->slots[i].key)
+            h = rc_hash_bytes(e->slots[i].key, e->slots[i].klen, h ^ e->slots[i].breaks ^ i);
+    return h;
 }
 
 bool rc_hyph_exc_add(rc_hyph_exc *e, const char *word, size_t len)

@@ -39,4 +39,23 @@ void rc_para_build_lines(rc_arena *a, rc_para *p, const para_items *pi, const si
 /* First-fit breaking that always succeeds (overfull lines allowed). */
 size_t rc_para_greedy(const para_items *pi, const double widths[2], size_t *breaks);
 
+/* The style of run r as rc_para_set gives it to fragments: from the set
+ * when there is one, else a copy in a. */
+const rc_frag_style *rc_para_style_of(rc_arena *a, rc_style_set *set, const rc_run *r);
+
+/* The memo the current thread's layout uses (rc_para_memo_begin), or NULL. */
+rc_para_memo *rc_para_memo_current(void);
+/* Makes the key of rc_para_set(runs, o, fonts, hyph) the memo's current
+ * one; false without memory (the paragraph is then set and not kept). */
+bool rc_para_memo_key(rc_para_memo *m, const rc_run *runs, size_t nruns, const rc_para_opts *o,
+                      const rc_fonts *fonts, const rc_hyph *hyph);
+/* The paragraph kept under the current key, rebuilt in a for these runs,
+ * or NULL. */
+rc_para *rc_para_memo_get(rc_para_memo *m, rc_arena *a, const rc_run *runs, size_t nruns,
+                          const rc_para_opts *o);
+/* Keeps para (just set from runs; st: the runs' styles, NULL when no run
+ * had a token) under the current key. */
+void rc_para_memo_put(rc_para_memo *m, const rc_para *para, const rc_run *runs, size_t nruns,
+                      const rc_frag_style *const *st);
+
 #endif

@@ -673,7 +673,7 @@ static rc_frag_style **style_slot(rc_frag_style **v, size_t cap, const rc_frag_s
 }
 
 /* The style of run r, from the set when there is one (else a copy in a). */
-static const rc_frag_style *style_of(rc_arena *a, rc_style_set *set, const rc_run *r)
+const rc_frag_style *rc_para_style_of(rc_arena *a, rc_style_set *set, const rc_run *r)
 {
     rc_frag_style k;
     memset(&k, 0, sizeof k); /* the padding too: styles are compared as bytes */
@@ -714,6 +714,12 @@ static size_t run_pass(pb *p, const double widths[2], double tol, double badcap,
 rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_para_opts *o,
                      const rc_fonts *fonts, const rc_hyph *hyph)
 {
+    rc_para_memo *memo = rc_para_memo_current();
+    if (memo && !rc_para_memo_key(memo, runs, nruns, o, fonts, hyph)) memo = NULL;
+    if (memo) {
+        rc_para *kept = rc_para_memo_get(memo, a, runs, nruns, o);
+        if (kept) return kept;
+    }
     rc_para *para = rc_arena_alloc(a, sizeof *para);
     pb p = {0};
     p.a = a;
@@ -772,9 +778,12 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
         para->demerits = dem;
         const rc_frag_style **st = sgrow(NULL, &(size_t){0}, nruns, sizeof *st);
         for (size_t r = 0; r < nruns; r++)
-            st[r] = style_of(a, o->styles, &runs[r]);
+            st[r] = rc_para_style_of(a, o->styles, &runs[r]);
         rc_para_build_lines(a, para, &pi, p.br.v, nb, runs, st, o, fonts, widths);
+        if (memo) rc_para_memo_put(memo, para, runs, nruns, st);
         free(st);
+    } else if (memo) {
+        rc_para_memo_put(memo, para, runs, nruns, NULL);
     }
     free(p.toks.v);
     free(p.it.v);
