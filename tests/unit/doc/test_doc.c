@@ -843,7 +843,8 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-static void golden(void **state)
+/* Every golden case against its expected dump; returns how many cases. */
+static int golden_cases(void **state)
 {
     const char *dir = "tests/golden/doc";
     DIR *dp = opendir(dir);
@@ -891,8 +892,33 @@ static void golden(void **state)
         free(md);
     }
     closedir(dp);
-    assert_true(cases >= 4);
     assert_int_equal(failed, 0);
+    return cases;
+}
+
+static void golden(void **state)
+{
+    assert_true(golden_cases(state) >= 4);
+}
+
+/* A watcher's memo of parsed Markdown (doc_memo.c): every case twice, the
+ * second time from the kept trees, gives the expected dump and diagnostics
+ * both times; a sweep after a pass that used nothing empties it. */
+static void golden_with_memo(void **state)
+{
+    rc_doc_memo_enable();
+    int cases = golden_cases(state);
+    size_t kept = rc_doc_memo_entries();
+    assert_true(cases >= 4 && kept >= (size_t)cases); /* the chapters, table and box files */
+    rc_doc_memo_sweep();
+    assert_int_equal(rc_doc_memo_entries(), kept); /* used since the last sweep */
+    assert_int_equal(golden_cases(state), cases);   /* from the memo */
+    assert_int_equal(rc_doc_memo_entries(), kept);
+    rc_doc_memo_sweep();
+    assert_int_equal(rc_doc_memo_entries(), kept);
+    rc_doc_memo_sweep(); /* nothing used since the one before */
+    assert_int_equal(rc_doc_memo_entries(), 0);
+    rc_doc_memo_disable();
 }
 
 int main(void)
@@ -917,6 +943,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unreadable_file, setup, teardown),
         cmocka_unit_test_setup_teardown(nesting_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(golden, setup, teardown),
+        cmocka_unit_test_setup_teardown(golden_with_memo, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
