@@ -86,6 +86,7 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
     if (rc_pdf_failed(p)) return RC_ERR_LIBRARY;
     p->fonts = fonts;
     rc_pdf_fonts_groups(p, cfg, fonts);
+    rc_pdf_page_key_head(p); /* a watcher's: pages drawn before are not drawn again */
     /* pages first: the codes each face shows are known once they are drawn,
      * and the fonts are registered under the names the pages use */
     for (size_t i = 0; i < lay->pages.n && !rc_pdf_failed(p); i++) {

@@ -96,10 +96,8 @@ const char *rc_pdf_text(rc_pdf *p, const char *s, size_t len)
 /* Marks the codes text s[0..len) shows in face f: its characters' and
  * those of the ligature glyphs it is shown with (lig, as rc_font_shaped
  * gives it; font.h). */
-static void mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len, const uint8_t *lig)
+static void mark_set(unsigned char *set, const char *s, size_t len, const uint8_t *lig)
 {
-    if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
-    unsigned char *set = p->codes[f];
     for (size_t i = 0; i < len;) {
         unsigned char b = (unsigned char)s[i];
         if (b >= 0x20 && b < 0x7F) { /* printable ASCII is its own code */
@@ -117,6 +115,13 @@ static void mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len, const
             set[lig[k] >> 3] = (unsigned char)(set[lig[k] >> 3] | (1u << (lig[k] & 7)));
 }
 
+static void mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len, const uint8_t *lig)
+{
+    if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
+    mark_set(p->codes[f], s, len, lig);
+    if (p->pcodes_on) mark_set(p->pcodes[f], s, len, lig); /* kept with the page (pdf_pagekey.c) */
+}
+
 /* ---- content bytes ---- */
 
 static void need(rc_pdf *p, size_t k)
@@ -131,6 +136,7 @@ static void need(rc_pdf *p, size_t k)
 
 static void out(rc_pdf *p, const char *s, size_t k)
 {
+    if (p->dry) return; /* the page's bytes are the cache's */
     need(p, k);
     memcpy(p->cs + p->cn, s, k);
     p->cn += k;
@@ -189,6 +195,7 @@ size_t rc_pdf_real(double v, char *out)
 /* Writes v (in units of 1e-5), then sep. */
 static void num(rc_pdf *p, int64_t v, char sep)
 {
+    if (p->dry) return;
     need(p, 24);
     char *o = fmt(v, p->cs + p->cn);
     *o++ = sep;
@@ -224,6 +231,7 @@ static char *string_byte(char *o, unsigned char b)
  * it stands for (ToUnicode gives them back, pdf_fonts.c). */
 static void text_show(rc_pdf *p, const char *s, size_t len, const float *kern, const uint8_t *lig)
 {
+    if (p->dry) return;
     need(p, 4 * len + 4);
     char *o = p->cs + p->cn;
     if (kern) *o++ = '[';
@@ -340,6 +348,7 @@ static void set_stroke(rc_pdf *p, gstate *g, const rc_draw_op *op)
 /* s as a PDF text string in UTF-16BE, hex (<FEFF...>), or () when empty. */
 static void hex_text(rc_pdf *p, const char *s, size_t len)
 {
+    if (p->dry) return;
     if (!len) {
         OUT(p, "()");
         return;
@@ -383,7 +392,10 @@ static void mark(rc_pdf *p, gstate *g, const rc_tag *t, const char *actual)
     end_text(p, g);
     if (g->mc_open) OUT(p, "EMC\n");
     g->mc_single = false;
-    if (t) {
+    if (t && p->dry) { /* the structure tree's record of it, no bytes */
+        rc_pdf_struct_mcid(p, g->page, t);
+        g->mc_single = actual != NULL;
+    } else if (t) {
         char b[64];
         int mcid = rc_pdf_struct_mcid(p, g->page, t);
         int k = snprintf(b, sizeof b, " <</MCID %d", mcid);
@@ -540,9 +552,13 @@ static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, do
         switch (op->kind) {
         case RC_DRAW_TEXT:
             mark(p, g, tag, tag ? op->actual : NULL);
-            draw_text(p, g, op, ox, oy);
+            if (!p->dry) draw_text(p, g, op, ox, oy);
             break;
         case RC_DRAW_RECT: /* x y w h re, then fill and/or stroke */
+            if (p->dry) { /* a page from the cache: its marked content only */
+                mark(p, g, tag, NULL);
+                break;
+            }
             shape_from(p, g, tag, op, op->x + ox, op->y + oy);
             pos(p, op->w, ' ');
             pos(p, op->h, ' ');
@@ -550,6 +566,10 @@ static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, do
             paint(p, op);
             break;
         case RC_DRAW_LINE: /* x y m x2 y2 l S */
+            if (p->dry) {
+                mark(p, g, tag, NULL);
+                break;
+            }
             shape_from(p, g, tag, op, op->x + ox, op->y + oy);
             OUT(p, "m\n");
             pos(p, op->x2 + ox, ' ');
@@ -558,7 +578,7 @@ static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, do
             break;
         case RC_DRAW_PATH:
             mark(p, g, tag, NULL);
-            draw_path(p, g, op, ox, oy);
+            if (!p->dry) draw_path(p, g, op, ox, oy);
             break;
         case RC_DRAW_LINK:
             draw_link(p, g, op, tag, ox, oy);
@@ -636,6 +656,15 @@ bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
 
 void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
 {
+    /* A watcher's: a page drawn the same way by an earlier write is drawn
+     * dry (its marked content, links and destinations), and its content,
+     * font resources and codes are the cache's (pdf_pagekey.c). */
+    size_t kn = 0, vn = 0, dn = 0;
+    const unsigned char *key = rc_pdf_page_key(p, l, &kn), *data = NULL;
+    const unsigned char *kept = key ? rc_pdf_cache_get(p->cache, RC_PDF_CK_PAGE, key, kn, &vn) : NULL;
+    rc_pdf_pagefonts pf = {pg, 0, {0}};
+    p->dry = kept && rc_pdf_page_replay(p, kept, vn, &pf, &data, &dn);
+    if (key && !p->dry) rc_pdf_page_record_begin(p);
     gstate g;
     memset(&g, 0, sizeof g);
     g.pg = pg;
@@ -646,12 +675,19 @@ void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
     draw_list(p, &g, l, 0, 0, 0, NULL);
     end_text(p, &g);
     if (g.mc_open) OUT(p, "EMC\n");
-    rc_pdf_pagefonts pf = {pg, g.nfonts, {0}};
-    memcpy(pf.order, g.order, sizeof pf.order);
+    bool dry = p->dry;
+    p->dry = false;
+    if (!dry) {
+        pf.n = g.nfonts;
+        memcpy(pf.order, g.order, sizeof pf.order);
+    }
+    if (key && !dry) rc_pdf_page_record_end(p, key, kn, &pf);
     RC_PUSH(p->a, p->pfonts, pf);
     HPDF_PageAttr attr = pg->attr;
     if (!attr || !attr->contents)
         rc_pdf_ok(p, HPDF_INVALID_PAGE);
+    else if (!rc_pdf_failed(p) && dry) /* the cache's: valid until its sweep, after saving */
+        put_stream(p, attr->contents, data, dn, false);
     else if (!rc_pdf_failed(p))
         put_stream(p, attr->contents, p->cs, p->cn, true);
 }

@@ -96,6 +96,16 @@ typedef struct rc_pdf {
     rc_pdf_zip *zip, *zdone;
     /* what earlier writes of the document left (NULL: none) */
     rc_pdf_cache *cache;
+    /* with a cache: the page key being built (pdf_pagekey.c; its first
+     * khead bytes are the write's), and whether the page is drawn dry
+     * (its content is the cache's: drawing writes no bytes) */
+    unsigned char *key;
+    size_t kn, kcap, khead;
+    bool dry;
+    /* ... and, while a page missing from the cache is drawn, the codes it
+     * shows per face (kept with its content) */
+    unsigned char *pcodes[RC_FONT_COUNT];
+    bool pcodes_on;
 } rc_pdf;
 
 /* Records st as the failure if none was recorded yet; true when st is OK. */
@@ -152,8 +162,24 @@ void rc_pdf_zip_free(rc_pdf *p);
 /* pdf_cache.c (see pdf.h): kinds of entries */
 enum {
     RC_PDF_CK_DEFLATE = 1, /* stream bytes -> deflated at RC_PDF_ZLEVEL */
-    RC_PDF_CK_FONT = 2     /* font file identity, codes, ligatures -> reduced font */
+    RC_PDF_CK_FONT = 2,    /* font file identity, codes, ligatures -> reduced font */
+    RC_PDF_CK_PAGE = 3     /* page key (pdf_pagekey.c) -> the page's content bytes */
 };
+/* pdf_pagekey.c: the head of every page key of this write (the faces and
+ * their resources; after rc_pdf_fonts_groups), and the key of the page
+ * drawn from l (valid until the next call), or NULL without a cache. */
+void rc_pdf_page_key_head(rc_pdf *p);
+const unsigned char *rc_pdf_page_key(rc_pdf *p, const rc_draw_list *l, size_t *n);
+/* Around drawing a page missing from the cache: records the codes it shows,
+ * then keeps its content (p->cs), fonts and codes under key. */
+void rc_pdf_page_record_begin(rc_pdf *p);
+void rc_pdf_page_record_end(rc_pdf *p, const unsigned char *key, size_t kn,
+                            const rc_pdf_pagefonts *pf);
+/* For a page found in the cache (value v): adds the codes it shows to the
+ * document's, gives its font resources and content; false when v is not a
+ * page value (then the page is drawn). */
+bool rc_pdf_page_replay(rc_pdf *p, const unsigned char *v, size_t n, rc_pdf_pagefonts *pf,
+                        const unsigned char **content, size_t *cn);
 /* Starts a write: entries it does not use are dropped by the sweep. */
 void rc_pdf_cache_begin(rc_pdf_cache *c);
 /* The value for (kind, key[0..n)), marked as used; NULL when absent or c is NULL. */
