@@ -2,7 +2,8 @@
  * gives the bytes of a write without one, for the same layout, a changed
  * page, new characters and a replaced font file; hits are used (the cache
  * does not grow on a rewrite) and what the last write did not use is
- * dropped. And the PDF stage's helper thread (pdf_zip.c) changes no byte:
+ * dropped; a tagged page drawn before is drawn dry and gives the same
+ * bytes (pdf_pagekey.c). And the PDF stage's helper thread (pdf_zip.c) changes no byte:
  * a process allowed one CPU only (no thread) writes the same file. */
 #define _GNU_SOURCE /* sched_setaffinity */
 #include <sched.h>
@@ -184,6 +185,86 @@ static void test_font_file_replaced(void **state)
     rc_pdf_cache_free(c);
 }
 
+/* A tagged document (paragraph elements, a hyphenated word's /ActualText,
+ * a figure group with a rule and a path, a web link): page `split` has
+ * its first paragraph in two elements instead of one (the same ops, other
+ * marked content), word 2 of line 3 of page `edit` is `word` when given. */
+static rc_layout tagged(fixture *fx, size_t pages, size_t split, size_t edit, const char *word)
+{
+    rc_arena *a = fx->a;
+    rc_layout lay = {0};
+    lay.tags = rc_tags_new(a, RC_TAG_DOCUMENT);
+    rc_rgb black = {0, 0, 0}, blue = {0, 0.2, 0.6};
+    for (size_t p = 0; p < pages; p++) {
+        rc_page pg = {rc_draw_new(a), RC_PAGE_ARABIC, (int)p + 1, rc_arena_printf(a, "%zu", p + 1)};
+        rc_draw_list *l = pg.content;
+        l->tags = lay.tags;
+        rc_tag *para = NULL;
+        for (int line = 0; line < 20; line++) {
+            if (line % 10 == 0 || (p == split && line == 5))
+                para = rc_tag_add(a, lay.tags, lay.tags->root, RC_TAG_P);
+            l->tag = para;
+            for (int w = 0; w < 5; w++) {
+                const char *tx = (line + w) % 3 ? "cooperation" : "Śląskie";
+                if (word && p == edit && line == 3 && w == 2) tx = word;
+                rc_draw_op *op = rc_draw_text(a, l, w == 1 ? RC_FONT_ITALIC : RC_FONT_REGULAR,
+                                              10, 72 + 90 * w, 760 - 20 * line, tx, strlen(tx),
+                                              line == 7 ? blue : black);
+                if (line == 4 && w == 4) op->actual = "cooperations";
+            }
+        }
+        l->tag = NULL;
+        rc_draw_line(a, l, 72, 60, 520, 60, black, 0.5); /* an artifact */
+        rc_draw_list *fig = rc_draw_new(a);
+        rc_draw_rect(a, fig, 0, 0, 100, 50, &blue, &black, 1);
+        rc_path_seg segs[3] = {{.op = RC_PATH_MOVE, .x = 0, .y = 0},
+                               {.op = RC_PATH_CURVE, .x1 = 10, .y1 = 40, .x2 = 60, .y2 = 40, .x = 90, .y = 5},
+                               {.op = RC_PATH_CLOSE}};
+        rc_draw_path(a, fig, segs, 3, NULL, &blue, 0.75);
+        l->tag = rc_tag_add(a, lay.tags, lay.tags->root, RC_TAG_FIGURE);
+        rc_draw_group(a, l, 300, 100, fig);
+        l->tag = rc_tag_add(a, lay.tags, lay.tags->root, RC_TAG_LINK);
+        rc_draw_link(a, l, 72, 40, 40, 12, NULL, "https://example.org/");
+        rc_draw_dest(a, l, 72, 780, rc_arena_printf(a, "t%zu", p));
+        l->tag = NULL;
+        RC_PUSH(a, lay.pages, pg);
+    }
+    return lay;
+}
+
+/* Pages drawn before are drawn dry (pdf_pagekey.c): with every page from
+ * the cache, with one page's marked content changed under the same ops,
+ * and with one word changed, the PDF is an uncached write's. */
+static void test_tagged_pages_from_the_cache(void **state)
+{
+    fixture *fx = *state;
+    rc_pdf_cache *c = rc_pdf_cache_new();
+    rc_layout a1 = tagged(fx, 5, 99, 99, NULL);
+    size_t n0, n1, n2;
+    char *plain = write_pdf(fx, &a1, NULL, &n0);
+    char *first = write_pdf(fx, &a1, c, &n1);
+    same(plain, n0, first, n1);
+    size_t entries = rc_pdf_cache_entries(c);
+    rc_layout a2 = tagged(fx, 5, 99, 99, NULL); /* the same, other objects */
+    char *again = write_pdf(fx, &a2, c, &n2);
+    same(plain, n0, again, n2);
+    assert_int_equal(rc_pdf_cache_entries(c), entries); /* every page was a hit */
+
+    rc_layout b = tagged(fx, 5, 2, 99, NULL);
+    size_t m0, m1;
+    char *bplain = write_pdf(fx, &b, NULL, &m0);
+    char *bcached = write_pdf(fx, &b, c, &m1);
+    same(bplain, m0, bcached, m1);
+    assert_true(m0 != n0 || memcmp(bplain, plain, n0) != 0);
+
+    rc_layout e = tagged(fx, 5, 99, 1, "Bielsko-Biała");
+    size_t e0, e1;
+    char *eplain = write_pdf(fx, &e, NULL, &e0);
+    char *ecached = write_pdf(fx, &e, c, &e1);
+    same(eplain, e0, ecached, e1);
+    rc_pdf_cache_free(c);
+}
+
 static void test_one_cpu_same_bytes(void **state)
 {
     fixture *fx = *state;
@@ -218,6 +299,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_and_changed_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_font_file_replaced, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tagged_pages_from_the_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_cpu_same_bytes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
