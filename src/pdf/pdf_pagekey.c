@@ -36,15 +36,20 @@ typedef struct kb {
     uint32_t last_id;
 } kb;
 
-static void put(rc_pdf *p, const void *s, size_t n)
+/* Room for n more bytes at p->key + p->kn. */
+static inline void reserve(rc_pdf *p, size_t n)
 {
-    if (p->kn + n > p->kcap) {
-        size_t nc = p->kcap ? p->kcap : 1 << 14;
-        while (nc < p->kn + n)
-            nc *= 2;
-        p->key = rc_arena_grow(p->a, p->key, p->kcap, nc, 1);
-        p->kcap = nc;
-    }
+    if (p->kn + n <= p->kcap) return;
+    size_t nc = p->kcap ? p->kcap : 1 << 14;
+    while (nc < p->kn + n)
+        nc *= 2;
+    p->key = rc_arena_grow(p->a, p->key, p->kcap, nc, 1);
+    p->kcap = nc;
+}
+
+static inline void put(rc_pdf *p, const void *s, size_t n)
+{
+    reserve(p, n);
     memcpy(p->key + p->kn, s, n);
     p->kn += n;
 }
@@ -154,9 +159,13 @@ static void list(kb *k, const rc_draw_list *l, int depth, const rc_tag *inherit)
             rec.font = op->font;
             rec.fill = op->fill;
             rec.has_text = op->text != NULL;
-            put(p, &rec, sizeof rec);
-            if (op->text && op->len) put(p, op->text, op->len);
-            if (actual && rec.alen) put(p, actual, rec.alen);
+            size_t tn = op->text ? op->len : 0, an = actual ? (size_t)rec.alen : 0;
+            reserve(p, sizeof rec + tn + an); /* one check for the record and its bytes */
+            unsigned char *o = p->key + p->kn;
+            memcpy(o, &rec, sizeof rec);
+            if (tn) memcpy(o + sizeof rec, op->text, tn);
+            if (an) memcpy(o + sizeof rec + tn, actual, an);
+            p->kn += sizeof rec + tn + an;
             break;
         }
         case RC_DRAW_RECT:
@@ -255,9 +264,11 @@ void rc_pdf_page_record_end(rc_pdf *p, const unsigned char *key, size_t kn,
     h.nfonts = pf->n;
     memcpy(h.order, pf->order, sizeof h.order);
     for (int f = 0; f < RC_FONT_COUNT; f++)
-        for (size_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
-            for (unsigned v = p->pcodes[f][b]; v; v &= v - 1)
-                h.ncodes++;
+        for (size_t b = 0; b < RC_PDF_CODESET_BYTES; b += 8) {
+            uint64_t w;
+            memcpy(&w, p->pcodes[f] + b, 8);
+            h.ncodes += (uint32_t)__builtin_popcountll(w);
+        }
     size_t n = sizeof h + p->cn + (size_t)h.ncodes * 3;
     unsigned char *v = rc_arena_alloc(p->a, n), *o = v;
     memcpy(o, &h, sizeof h);
@@ -267,7 +278,7 @@ void rc_pdf_page_record_end(rc_pdf *p, const unsigned char *key, size_t kn,
     for (int f = 0; f < RC_FONT_COUNT; f++)
         for (uint32_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
             for (uint32_t bit = 0; p->pcodes[f][b] && bit < 8; bit++)
-                if (p->pcodes[f][b] >> bit & 1) {
+                if (p->pcodes[f][b] >> bit & 1) { /* ascending codes, face by face */
                     uint32_t c = b * 8 + bit;
                     *o++ = (unsigned char)f;
                     *o++ = (unsigned char)(c >> 8);
