@@ -2,6 +2,7 @@
 """Edit-to-PDF latency of `reportc watch` on the sample report.
 
 usage: bench/watch.py [--reportc build/reportc] [--edits 21] [--only pdf] [--one-edition]
+                      [--instructions]
 
 Copies the sample configuration to a scratch directory, starts `reportc
 watch` on it and makes one-word edits to a chapter (written in place, as
@@ -15,7 +16,12 @@ from the config first. It prints the median, min and max of that latency and of
 the time (from the change seen to the outputs in place) and CPU time the
 watch itself reports, and the watch process's CPU time
 per rebuild (from /proc, averaged over the edits): on a loaded machine the
-wall times include waiting for a core, the CPU time does not."""
+wall times include waiting for a core, the CPU time does not.
+
+--instructions runs the watch under callgrind instead (valgrind: slow, the
+times mean nothing then) and prints the instructions per rebuild, all
+threads, counted from after the first edit: the figure to compare on a
+shared machine."""
 import argparse, os, re, shutil, statistics, subprocess, sys, tempfile, time
 
 ap = argparse.ArgumentParser()
@@ -23,6 +29,8 @@ ap.add_argument("--reportc", default="build/reportc")
 ap.add_argument("--edits", type=int, default=21)
 ap.add_argument("--only", default="pdf")
 ap.add_argument("--one-edition", action="store_true", help="the English edition alone")
+ap.add_argument("--instructions", action="store_true",
+                help="count instructions per rebuild under callgrind")
 a = ap.parse_args()
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -41,6 +49,9 @@ try:
     assert word, "no word to edit"
 
     cmd = [os.path.abspath(a.reportc), "watch", ini] + (["--only", a.only] if a.only else [])
+    cg = os.path.join(tmp, "callgrind.out")
+    if a.instructions:
+        cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + cg] + cmd
     env = dict(os.environ, SOURCE_DATE_EPOCH="1577836800")
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                          env=env, bufsize=1)
@@ -74,6 +85,22 @@ try:
             own_cpu.append(float(m.group(2) or "nan"))  # older builds print no CPU time
         else:
             cpu0, flt0 = cpu_s(), faults()
+            if a.instructions:  # count from here
+                subprocess.run(["callgrind_control", "-z", str(p.pid)], capture_output=True)
+    if a.instructions:
+        subprocess.run(["callgrind_control", "-d", str(p.pid)], capture_output=True)
+        total = 0
+        for _ in range(100):  # the dump is written by the watch process
+            dumps = [f for f in os.listdir(tmp) if f.startswith("callgrind.out.")]
+            if dumps:
+                body = open(os.path.join(tmp, dumps[0])).read()
+                m = re.search(r"(?m)^(?:summary|totals):\s+(\d+)", body)
+                if m:
+                    total = int(m.group(1))
+                    break
+            time.sleep(0.1)
+        print(f"reportc watch --only {a.only or 'all'}: {a.edits} one-word edits under callgrind: "
+              f"{total / a.edits / 1e6:.1f} M instructions per rebuild (all threads)")
     cpu = (cpu_s() - cpu0) / a.edits * 1000
     flt = (faults() - flt0) / a.edits
     p.send_signal(2)
