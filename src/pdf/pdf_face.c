@@ -165,22 +165,27 @@ static const char *load_ttf(rc_pdf *p, const unsigned char *data, size_t len)
  * ascending. */
 static uint32_t *face_codes(rc_pdf *p, const char *const *paths, int i, size_t *n)
 {
-    unsigned char *set = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
+    /* a word at a time: the sets are 8 KiB, the codes a few hundred */
+    enum { WORDS = RC_PDF_CODESET_BYTES / 8 };
+    uint64_t *set = rc_arena_array(p->a, WORDS, sizeof *set);
     size_t count = 0;
     for (int k = i; k < RC_FONT_COUNT; k++) {
         if (!p->codes[k] || !paths[k] || strcmp(paths[k], paths[i]) != 0) continue;
-        for (size_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
-            set[b] |= p->codes[k][b];
+        for (size_t w = 0; w < WORDS; w++) {
+            uint64_t v;
+            memcpy(&v, p->codes[k] + 8 * w, 8);
+            set[w] |= v;
+        }
     }
-    for (size_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
-        for (unsigned v = set[b]; v; v &= v - 1)
-            count++;
+    for (size_t w = 0; w < WORDS; w++)
+        count += (size_t)__builtin_popcountll(set[w]);
     uint32_t *codes = rc_arena_array(p->a, count ? count : 1, sizeof *codes);
     size_t o = 0;
-    for (uint32_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
-        if (set[b])
-            for (uint32_t bit = 0; bit < 8; bit++)
-                if (set[b] >> bit & 1) codes[o++] = b * 8 + bit;
+    const unsigned char *bytes = (const unsigned char *)set; /* bit b of byte k: code 8k + b */
+    for (uint32_t w = 0; w < WORDS; w++)
+        for (uint32_t b = 8 * w; set[w] && b < 8 * w + 8; b++)
+            for (unsigned v = bytes[b]; v; v &= v - 1)
+                codes[o++] = b * 8 + (uint32_t)__builtin_ctz(v);
     *n = o;
     return codes;
 }
