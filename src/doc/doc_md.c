@@ -6,7 +6,8 @@
  * Parser options: footnotes on, UTF-8 validation on (invalid bytes become
  * U+FFFD after we report them), smart punctuation OFF: the chapters already
  * use typographic characters, and smart punctuation would change byte
- * lengths and break the mapping from text offsets back to source columns. */
+ * lengths and break the mapping from text offsets back to source columns.
+ * In a watcher, a text parsed before is not parsed again (doc_memo.c). */
 #include <cmark-gfm-core-extensions.h>
 #include <stdint.h>
 #include <stdlib.h>

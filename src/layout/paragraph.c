@@ -18,7 +18,8 @@
  * (glue 0+S, penalty, glue w-S) so lines are balanced by a finite stretch.
  * Widths come from the font's per-code-point table, summed once per word
  * piece. The lines and fragments returned live in the arena; the working
- * arrays (tokens, items, breaks) are scratch freed before returning. */
+ * arrays (tokens, items, breaks) are scratch freed before returning. In a
+ * watcher, a paragraph set the same way before comes from para_memo.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
