@@ -51,6 +51,8 @@ try:
     cmd = [os.path.abspath(a.reportc), "watch", ini] + (["--only", a.only] if a.only else [])
     cg = os.path.join(tmp, "callgrind.out")
     if a.instructions:
+        if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
+            sys.exit("--instructions needs valgrind (Debian package valgrind)")
         cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + cg] + cmd
     env = dict(os.environ, SOURCE_DATE_EPOCH="1577836800")
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
