@@ -47,6 +47,12 @@ rc_kern_table *rc_kern_table_new(rc_arena *a, hb_font_t *font, hb_shape_plan_t *
 bool rc_kern_table_pair(rc_kern_table *t, uint32_t cp1, uint32_t cp2, int *units,
                         hb_codepoint_t *g1);
 
+/* The pairs of glyphs (g1 << 16 | g2) that hb_ot_layout_lookup_would_substitute
+ * finds for two glyphs in the GSUB lookups listed, read from the table
+ * (shape_lig.c); false when a lookup is not a ligature substitution or the
+ * table cannot be read (pairs is then unspecified). */
+bool rc_shape_read_lig_pairs(hb_face_t *face, const hb_set_t *lookups, hb_set_t *pairs);
+
 /* For tests: the shaper's kerning table (NULL: none), and the adjustment
  * HarfBuzz makes to cp1's advance when cp2 follows, shaping the two with
  * the shaper's plan; false when they are not set one glyph each. */
