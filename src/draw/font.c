@@ -44,7 +44,12 @@ struct rc_font {
     hb_face_t *face;
     hb_font_t *font;
     fpage *pages[256]; /* filled on first use (rc_font_glyph, rc_font_advance) */
-    rc_shaper *shaper; /* HarfBuzz: kerning and ligatures (NULL: nominal advances only) */
+    /* HarfBuzz: kerning and ligatures (NULL: nominal advances only), made
+     * when first needed (shaper_of): a report that never sets a face in
+     * text (the sample's bold italic) does not pay for planning, the
+     * kerning table and the ligature setup (1.3 M instructions a face) */
+    rc_shaper *shaper;
+    bool shaper_made;
     /* rc_font_shaped's answers by text: the entries, and slots (capacity a
      * power of two, at most half full) of entry index + 1 and hash bits */
     RC_VEC(struct shaped) memo;
@@ -204,7 +209,6 @@ rc_font *rc_font_parse(rc_arena *a, const char *name, const unsigned char *data,
         rc_diag_error(d, loc, "'%s' is not a TrueType font", f->path);
         return NULL;
     }
-    f->shaper = rc_shaper_new(a, f->font, f->upem);
     return f;
 }
 
@@ -318,15 +322,29 @@ double rc_font_nominal_width(const rc_font *f, const char *s, size_t len, double
     return w * size / 1000.0;
 }
 
+/* The font's shaper, made the first time (see struct rc_font). The font is
+ * const to its users only, as for the memo below. */
+static rc_shaper *shaper_of(const rc_font *cf)
+{
+    rc_font *f = (rc_font *)(uintptr_t)cf;
+    if (!f->shaper_made) {
+        f->shaper_made = true;
+        f->shaper = rc_shaper_new(f->a, f->font, f->upem);
+    }
+    return f->shaper;
+}
+
 double rc_font_text_width(const rc_font *f, const char *s, size_t len, double size)
 {
-    if (!f->shaper) return rc_font_nominal_width(f, s, len, size);
-    return rc_shaper_width(f->shaper, s, len, nominal_adv, f) * size / 1000.0;
+    rc_shaper *sh = shaper_of(f);
+    if (!sh) return rc_font_nominal_width(f, s, len, size);
+    return rc_shaper_width(sh, s, len, nominal_adv, f) * size / 1000.0;
 }
 
 const float *rc_font_kerning(const rc_font *f, const char *s, size_t len)
 {
-    return f->shaper ? rc_shaper_kerning(f->shaper, s, len, nominal_adv, f) : NULL;
+    rc_shaper *sh = shaper_of(f);
+    return sh ? rc_shaper_kerning(sh, s, len, nominal_adv, f) : NULL;
 }
 
 void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **kern,
@@ -334,9 +352,10 @@ void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **k
 {
     if (kern) *kern = NULL;
     *lig = NULL;
-    if (!f->shaper) return;
+    rc_shaper *sh = shaper_of(f);
+    if (!sh) return;
     if (len == 0 || len > SHAPED_MEMO_MAX) {
-        rc_shaper_run(f->shaper, s, len, nominal_adv, f, kern, lig);
+        rc_shaper_run(sh, s, len, nominal_adv, f, kern, lig);
         return;
     }
     /* the memo, like the shaper's caches, belongs to the font (not
@@ -370,7 +389,7 @@ void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **k
     }
     const float *kn = NULL;
     const uint8_t *lg = NULL;
-    rc_shaper_run(f->shaper, s, len, nominal_adv, f, &kn, &lg);
+    rc_shaper_run(sh, s, len, nominal_adv, f, &kn, &lg);
     struct shaped e = {rc_arena_strndup(mf->a, s, len), NULL, NULL, (uint32_t)len};
     if (kn) {
         float *c = rc_arena_alloc(mf->a, len * sizeof *c);
@@ -390,7 +409,8 @@ void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **k
 
 bool rc_font_ligature(const rc_font *f, unsigned c, uint16_t *glyph, const char **text)
 {
-    return f->shaper && rc_shaper_ligature(f->shaper, c, glyph, text);
+    rc_shaper *sh = shaper_of(f);
+    return sh && rc_shaper_ligature(sh, c, glyph, text);
 }
 
 rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],
