@@ -57,6 +57,11 @@ struct rc_shaper {
     double scale; /* font units -> 1/1000 em */
     pair *pairs;
     size_t cap, n;  /* cap a power of two */
+    /* The pairs of two ASCII characters again, by index (a << 7 | b):
+     * most of any Latin text, looked up without hashing (kerns). Written
+     * with the table, by rc_shape_put_pair only. */
+    float *akern;
+    uint8_t *aknown;
     float *scratch; /* rc_shaper_kerning's result */
     size_t nscratch;
     uint32_t *cps; /* decoded text, with byte offsets */
