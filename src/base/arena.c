@@ -295,13 +295,28 @@ char *rc_arena_strdup(rc_arena *a, const char *s)
     return s ? rc_arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+/* Formats straight into the head block's free space, and only when the
+ * text does not fit there measures it and formats it again where it does:
+ * formatting every text twice (once to measure) was 4 M instructions of a
+ * full one-edition build. */
 char *rc_arena_vprintf(rc_arena *a, const char *fmt, va_list ap)
 {
+    block *b = a->head;
+    size_t room = b ? b->size - b->used : 0;
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(room ? (char *)b->data + b->used : NULL, room, fmt, ap2);
     va_end(ap2);
     if (n < 0) n = 0;
+    if ((size_t)n < room) { /* it fit: take what it used */
+        char *p = (char *)b->data + b->used;
+        b->used += (size_t)n + 1;
+        a->total += (size_t)n + 1;
+        a->last = NULL;
+        return p;
+    }
+    /* past used a head block stays zero (alloc relies on it) */
+    if (room) memset(b->data + b->used, 0, room);
     char *p = bytes(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
