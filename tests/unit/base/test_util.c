@@ -553,6 +553,24 @@ static void test_utoa(void **state)
         assert_memory_equal(out, cases[i].s, n);
         assert_int_equal(out[n], 'x');
     }
+    /* every number to 100,000, and either side of each power of ten, as printf */
+    static uint64_t vals[100001 + 3 * 20];
+    size_t nv = 0;
+    for (uint64_t v = 0; v <= 100000; v++)
+        vals[nv++] = v;
+    for (uint64_t p = 1000000;; p *= 10) {
+        vals[nv++] = p - 1;
+        vals[nv++] = p;
+        vals[nv++] = p + 1;
+        if (p > UINT64_MAX / 10) break;
+    }
+    for (size_t i = 0; i < nv; i++) {
+        char out[24], want[24];
+        size_t n = rc_utoa(vals[i], out);
+        int k = snprintf(want, sizeof want, "%llu", (unsigned long long)vals[i]);
+        assert_int_equal(n, (size_t)k);
+        assert_memory_equal(out, want, n);
+    }
 }
 
 int main(void)
