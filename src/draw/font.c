@@ -23,7 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rc/hash.h"
 #include "rc/util.h"
 #include "shape_int.h"
 
@@ -50,31 +49,7 @@ struct rc_font {
      * kerning table and the ligature setup (1.3 M instructions a face) */
     rc_shaper *shaper;
     bool shaper_made;
-    /* rc_font_shaped's answers by text: the entries, and slots (capacity a
-     * power of two, at most half full) of entry index + 1 and hash bits */
-    RC_VEC(struct shaped) memo;
-    struct mslot *slots;
-    size_t scap;
 };
-
-/* What rc_font_shaped said for a text of at most SHAPED_MEMO_MAX bytes.
- * The PDF back end asks once per word shown, and most words repeat (the
- * sample: 10,625 words, 3,750 different); the shaper caches its ligature
- * verdicts but works the pair kerning out on every call (14.6 M
- * instructions of a 200 M build; a lookup here is about a tenth of that).
- * A text's answer never changes (a ligature keeps its code, shape.c), so
- * the memo is exact. 32 bytes an entry and 8 a slot. */
-struct shaped {
-    const char *key;
-    const float *kern;
-    const uint8_t *lig;
-    uint32_t len;
-};
-struct mslot {
-    uint32_t entry; /* index + 1; 0: empty */
-    uint32_t h;     /* the hash's low bits */
-};
-#define SHAPED_MEMO_MAX 64
 
 /* --- the checks before HarfBuzz ------------------------------------------- */
 
@@ -323,7 +298,7 @@ double rc_font_nominal_width(const rc_font *f, const char *s, size_t len, double
 }
 
 /* The font's shaper, made the first time (see struct rc_font). The font is
- * const to its users only, as for the memo below. */
+ * const to its users only: the shaper is a cache (see font.h on threads). */
 static rc_shaper *shaper_of(const rc_font *cf)
 {
     rc_font *f = (rc_font *)(uintptr_t)cf;
@@ -347,64 +322,16 @@ const float *rc_font_kerning(const rc_font *f, const char *s, size_t len)
     return sh ? rc_shaper_kerning(sh, s, len, nominal_adv, f) : NULL;
 }
 
+/* No memo of its own: the shaper keeps what it showed for each text of
+ * 2..64 bytes (shape.c), and a second table here (the hashing, the copies)
+ * was 1.9 M instructions and ~50 page faults of the sample for nothing. */
 void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **kern,
                     const uint8_t **lig)
 {
     if (kern) *kern = NULL;
     *lig = NULL;
     rc_shaper *sh = shaper_of(f);
-    if (!sh) return;
-    if (len == 0 || len > SHAPED_MEMO_MAX) {
-        rc_shaper_run(sh, s, len, nominal_adv, f, kern, lig);
-        return;
-    }
-    /* the memo, like the shaper's caches, belongs to the font (not
-     * thread-safe, as font.h says): the font is const to its users only */
-    rc_font *mf = (rc_font *)(uintptr_t)f;
-    if ((mf->memo.n + 1) * 2 > mf->scap) { /* grow the slots and reinsert */
-        size_t nc = mf->scap ? mf->scap * 2 : 2048;
-        struct mslot *t = rc_arena_array(mf->a, nc, sizeof *t);
-        for (size_t i = 0; i < mf->scap; i++) {
-            if (!mf->slots[i].entry) continue;
-            const struct shaped *e = &mf->memo.v[mf->slots[i].entry - 1];
-            size_t k = rc_hash_bytes(e->key, e->len, 0) & (nc - 1);
-            while (t[k].entry)
-                k = (k + 1) & (nc - 1);
-            t[k] = mf->slots[i];
-        }
-        if (mf->slots) rc_arena_release(mf->a, mf->slots);
-        mf->slots = t;
-        mf->scap = nc;
-    }
-    uint64_t h = rc_hash_bytes(s, len, 0);
-    size_t k = h & (mf->scap - 1);
-    for (; mf->slots[k].entry; k = (k + 1) & (mf->scap - 1)) {
-        if (mf->slots[k].h != (uint32_t)h) continue;
-        const struct shaped *e = &mf->memo.v[mf->slots[k].entry - 1];
-        if (e->len == len && memcmp(e->key, s, len) == 0) {
-            if (kern) *kern = e->kern;
-            *lig = e->lig;
-            return;
-        }
-    }
-    const float *kn = NULL;
-    const uint8_t *lg = NULL;
-    rc_shaper_run(sh, s, len, nominal_adv, f, &kn, &lg);
-    struct shaped e = {rc_arena_strndup(mf->a, s, len), NULL, NULL, (uint32_t)len};
-    if (kn) {
-        float *c = rc_arena_alloc(mf->a, len * sizeof *c);
-        memcpy(c, kn, len * sizeof *c);
-        e.kern = c;
-    }
-    if (lg) {
-        uint8_t *c = rc_arena_alloc(mf->a, len);
-        memcpy(c, lg, len);
-        e.lig = c;
-    }
-    RC_PUSH(mf->a, mf->memo, e);
-    mf->slots[k] = (struct mslot){(uint32_t)mf->memo.n, (uint32_t)h};
-    if (kern) *kern = e.kern;
-    *lig = e.lig;
+    if (sh) rc_shaper_run(sh, s, len, nominal_adv, f, kern, lig);
 }
 
 bool rc_font_ligature(const rc_font *f, unsigned c, uint16_t *glyph, const char **text)

@@ -133,6 +133,7 @@ table_grow(rc_arena *a, void *v, size_t *cap, size_t used, size_t size, size_t f
             memcpy(rc_shape_slot_in(nv, size, nc, e->key, e->len, rc_hash_bytes(e->key, e->len, 0)),
                    e, size);
     }
+    if (v) rc_arena_release(a, v); /* a block of its own (64 KiB and more): back to malloc */
     *cap = nc;
     return nv;
 }
