@@ -57,6 +57,7 @@ rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem)
     s->a = a;
     s->font = hb_font_reference(font);
     s->face = hb_face_reference(hb_font_get_face(font));
+    memset(s->glyphs.g, 0xFF, sizeof s->glyphs.g); /* -1: not asked yet */
     s->buf = hb_buffer_create();
     s->props.direction = HB_DIRECTION_LTR;
     s->props.script = HB_SCRIPT_LATIN;

@@ -62,6 +62,7 @@ struct rc_shaper {
      * with the table, by rc_shape_put_pair only. */
     float *akern;
     uint8_t *aknown;
+    rc_glyph_cache glyphs;
     float *scratch; /* rc_shaper_kerning's result */
     size_t nscratch;
     uint32_t *cps; /* decoded text, with byte offsets */

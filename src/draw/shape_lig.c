@@ -150,7 +150,7 @@ void rc_shape_setup_ligatures(rc_shaper *s)
      * them (most words) is passed over without decoding */
     for (uint32_t c = 0x20; c < 0x7F; c++) {
         hb_codepoint_t g = 0;
-        if (!hb_font_get_nominal_glyph(s->font, c, &g) || !hb_set_has(in, g)) continue;
+        if (!rc_glyph_of(&s->glyphs, s->font, c, &g) || !hb_set_has(in, g)) continue;
         bool first = !s->lpairs;
         for (hb_codepoint_t q = HB_SET_VALUE_INVALID; !first && hb_set_next(s->lpairs, &q);)
             first = q >> 16 == g;
@@ -175,7 +175,7 @@ static bool lig_input(rc_shaper *s, uint32_t cp)
     if (!(s->lknown[cp >> 3] & bit)) {
         hb_codepoint_t g = 0;
         s->lknown[cp >> 3] |= bit;
-        if (hb_font_get_nominal_glyph(s->font, cp, &g) && hb_set_has(s->lin, g))
+        if (rc_glyph_of(&s->glyphs, s->font, cp, &g) && hb_set_has(s->lin, g))
             s->lcand[cp >> 3] |= bit;
     }
     return (s->lcand[cp >> 3] & bit) != 0;
@@ -191,8 +191,8 @@ static bool lig_pair(rc_shaper *s, uint32_t a, uint32_t b)
     uint8_t *known = a < 0x80 && b < 0x80 ? &s->apair[a << 7 | b] : NULL; /* 1 no, 2 yes */
     if (known && *known) return *known == 2;
     hb_codepoint_t ga = 0, gb = 0;
-    hb_font_get_nominal_glyph(s->font, a, &ga);
-    hb_font_get_nominal_glyph(s->font, b, &gb);
+    rc_glyph_of(&s->glyphs, s->font, a, &ga);
+    rc_glyph_of(&s->glyphs, s->font, b, &gb);
     bool yes = hb_set_has(s->lpairs, ga << 16 | gb);
     if (known) *known = yes ? 2 : 1;
     return yes;
@@ -288,7 +288,7 @@ static const lrun *resolve_run(rc_shaper *s, const char *t, size_t n, const uint
         o->nch = (uint8_t)(c1 - c > 255 ? 255 : c1 - c);
         if (c1 - c == 1) {
             hb_codepoint_t want = 0;
-            hb_font_get_nominal_glyph(s->font, cps[c], &want);
+            rc_glyph_of(&s->glyphs, s->font, cps[c], &want);
             if (want != gi[g].codepoint) return r;
             o->id = cps[c];
             o->adv = (float)adv_of(font, cps[c]);
@@ -357,7 +357,7 @@ static void shape_full(rc_shaper *s, const char *p, size_t n,
             j++;
         if (j == i) {
             hb_codepoint_t g = 0;
-            hb_font_get_nominal_glyph(s->font, s->cps[i], &g);
+            rc_glyph_of(&s->glyphs, s->font, s->cps[i], &g);
             rglyph u = {s->cps[i], (uint16_t)g, 1, 0, (float)adv_of(font, s->cps[i])};
             s->units[nu] = u;
             s->ustart[nu++] = i++;
