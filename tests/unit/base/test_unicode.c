@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,23 @@ static void test_nfc_pieces_match_whole(void **state)
         assert_memory_equal(r, whole, n);
         free(whole);
     }
+    /* a mark after 0..23 ASCII bytes, with or without a precomposed letter
+     * (bytes below 0xCC) before it: the scan goes eight bytes at a time */
+    for (int pre = 0; pre < 24; pre++)
+        for (int lat = 0; lat < 2; lat++) {
+            char buf[64];
+            int len = snprintf(buf, sizeof buf, "%s%.*se\xCC\x81 tail of it", lat ? "\xC3\xA9" : "",
+                               pre, "abcdefghijklmnopqrstuvwxyz");
+            utf8proc_uint8_t *whole = NULL;
+            utf8proc_ssize_t wn = utf8proc_map((const utf8proc_uint8_t *)buf, len, &whole,
+                                               UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+            size_t n;
+            const char *r = rc_unicode_nfc(a, buf, (size_t)len, &n);
+            assert_int_equal(n, (size_t)wn);
+            assert_int_equal(n, (size_t)len - 1); /* e + U+0301 became U+00E9 */
+            assert_memory_equal(r, whole, n);
+            free(whole);
+        }
     rc_arena_free(a);
 }
 
