@@ -388,18 +388,14 @@ size_t rc_arena_used(const rc_arena *a)
     return a->total;
 }
 
-void rc_strbuf_put(rc_strbuf *b, const char *s, size_t len)
+void rc_strbuf_reserve(rc_strbuf *b, size_t len)
 {
-    if (b->n + len + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 64;
-        while (nc < b->n + len + 1)
-            nc *= 2;
-        b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
-        b->cap = nc;
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
+    if (b->n + len + 1 <= b->cap) return;
+    size_t nc = b->cap ? b->cap : 64;
+    while (nc < b->n + len + 1)
+        nc *= 2;
+    b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
+    b->cap = nc;
 }
 
 void rc_strbuf_puts(rc_strbuf *b, const char *s)
