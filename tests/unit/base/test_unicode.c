@@ -112,6 +112,11 @@ static void test_simple(void **state)
 static void test_classes(void **state)
 {
     (void)state;
+    /* the ASCII shortcut of rc_unicode_width gives what utf8proc does */
+    for (uint32_t c = 0; c < 0x80; c++) {
+        int w = utf8proc_charwidth((utf8proc_int32_t)c);
+        assert_int_equal(rc_unicode_width(c), w < 0 ? 1 : w);
+    }
     /* Letters of the languages of the programme's regions, and beyond Latin-1. */
     static const uint32_t letters[] = {0x142, 0x141, 0x15B, 0x17C, 0x10D, 0x159, 0x219,
                                        0x21B, 0xE3,  0xF5,  0xF1,  0xE7,  0x3B1, 0x436};
