@@ -12,7 +12,8 @@
  * twenty-fifth of a one-edition PDF build). A file found good is remembered
  * by what stat(2) says of it (device, inode, size, modification and
  * change times to the nanosecond) together with the name and version of
- * the check and reportc's version, as an empty file in
+ * the check, reportc's version and the signature of the running executable
+ * (a rebuilt reportc checks again), as an empty file in
  * CACHEDIR/checked/; a later build that finds the same signature skips the
  * check. Any write to the file changes its change time (which no program
  * can set back), a copy or a rename over it changes the inode, so a
