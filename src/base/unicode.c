@@ -1,4 +1,5 @@
 /* unicode.c: rc/unicode.h over utf8proc. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -39,13 +40,30 @@ static bool put(char **b, size_t *bn, size_t *bc, const void *s, size_t n)
  * cost 27 M instructions as one utf8proc_map call per file (14 % of a
  * `--only pdf` build of the sample); test_unicode checks the pieces give
  * what the whole-string call gives. */
+/* The first byte at or after i that is 0xCC or more (len if none): eight
+ * bytes at a time while they are ASCII, most of any text. */
+static size_t next_high(const unsigned char *u, size_t i, size_t len)
+{
+    for (;;) {
+        while (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, u + i, 8);
+            if (w & 0x8080808080808080u) break;
+            i += 8;
+        }
+        if (i == len) return i;
+        size_t stop = len - i >= 8 ? i + 8 : len;
+        for (; i < stop; i++)
+            if (u[i] >= 0xCC) return i;
+        if (i == len) return i;
+    }
+}
+
 const char *rc_unicode_nfc(rc_arena *a, const char *s, size_t len, size_t *out_len)
 {
     *out_len = len;
     const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len && u[i] < 0xCC)
-        i++;
+    size_t i = next_high(u, 0, len);
     if (i == len) return s;
     char *out = NULL;
     size_t on = 0, oc = 0, done = 0; /* s[done..) is not in out yet */
@@ -79,9 +97,7 @@ const char *rc_unicode_nfc(rc_arena *a, const char *s, size_t len, size_t *out_l
             done = e;
         }
         free(m);
-        i = e;
-        while (i < len && u[i] < 0xCC)
-            i++;
+        i = next_high(u, e, len);
     }
     if (!out) return s;
     if (!put(&out, &on, &oc, s + done, len - done)) {
@@ -131,6 +147,10 @@ uint32_t rc_unicode_base(uint32_t cp)
 
 int rc_unicode_width(uint32_t cp)
 {
+    /* printable ASCII, most of it (the workbooks measure every cell's text:
+     * 43,000 characters for the sample, ~58 instructions each through
+     * utf8proc's tables); test_unicode checks the range against them */
+    if (cp >= 0x20 && cp < 0x7F) return 1;
     if (rc_unicode_is_mark(cp)) return 0;
     int w = utf8proc_charwidth((utf8proc_int32_t)cp);
     return w < 0 ? 1 : w;

@@ -23,7 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rc/hash.h"
 #include "rc/util.h"
 #include "shape_int.h"
 
@@ -44,32 +43,13 @@ struct rc_font {
     hb_face_t *face;
     hb_font_t *font;
     fpage *pages[256]; /* filled on first use (rc_font_glyph, rc_font_advance) */
-    rc_shaper *shaper; /* HarfBuzz: kerning and ligatures (NULL: nominal advances only) */
-    /* rc_font_shaped's answers by text: the entries, and slots (capacity a
-     * power of two, at most half full) of entry index + 1 and hash bits */
-    RC_VEC(struct shaped) memo;
-    struct mslot *slots;
-    size_t scap;
+    /* HarfBuzz: kerning and ligatures (NULL: nominal advances only), made
+     * when first needed (shaper_of): a report that never sets a face in
+     * text (the sample's bold italic) does not pay for planning, the
+     * kerning table and the ligature setup (1.3 M instructions a face) */
+    rc_shaper *shaper;
+    bool shaper_made;
 };
-
-/* What rc_font_shaped said for a text of at most SHAPED_MEMO_MAX bytes.
- * The PDF back end asks once per word shown, and most words repeat (the
- * sample: 10,625 words, 3,750 different); the shaper caches its ligature
- * verdicts but works the pair kerning out on every call (14.6 M
- * instructions of a 200 M build; a lookup here is about a tenth of that).
- * A text's answer never changes (a ligature keeps its code, shape.c), so
- * the memo is exact. 32 bytes an entry and 8 a slot. */
-struct shaped {
-    const char *key;
-    const float *kern;
-    const uint8_t *lig;
-    uint32_t len;
-};
-struct mslot {
-    uint32_t entry; /* index + 1; 0: empty */
-    uint32_t h;     /* the hash's low bits */
-};
-#define SHAPED_MEMO_MAX 64
 
 /* --- the checks before HarfBuzz ------------------------------------------- */
 
@@ -204,7 +184,6 @@ rc_font *rc_font_parse(rc_arena *a, const char *name, const unsigned char *data,
         rc_diag_error(d, loc, "'%s' is not a TrueType font", f->path);
         return NULL;
     }
-    f->shaper = rc_shaper_new(a, f->font, f->upem);
     return f;
 }
 
@@ -318,79 +297,47 @@ double rc_font_nominal_width(const rc_font *f, const char *s, size_t len, double
     return w * size / 1000.0;
 }
 
+/* The font's shaper, made the first time (see struct rc_font). The font is
+ * const to its users only: the shaper is a cache (see font.h on threads). */
+static rc_shaper *shaper_of(const rc_font *cf)
+{
+    rc_font *f = (rc_font *)(uintptr_t)cf;
+    if (!f->shaper_made) {
+        f->shaper_made = true;
+        f->shaper = rc_shaper_new(f->a, f->font, f->upem);
+    }
+    return f->shaper;
+}
+
 double rc_font_text_width(const rc_font *f, const char *s, size_t len, double size)
 {
-    if (!f->shaper) return rc_font_nominal_width(f, s, len, size);
-    return rc_shaper_width(f->shaper, s, len, nominal_adv, f) * size / 1000.0;
+    rc_shaper *sh = shaper_of(f);
+    if (!sh) return rc_font_nominal_width(f, s, len, size);
+    return rc_shaper_width(sh, s, len, nominal_adv, f) * size / 1000.0;
 }
 
 const float *rc_font_kerning(const rc_font *f, const char *s, size_t len)
 {
-    return f->shaper ? rc_shaper_kerning(f->shaper, s, len, nominal_adv, f) : NULL;
+    rc_shaper *sh = shaper_of(f);
+    return sh ? rc_shaper_kerning(sh, s, len, nominal_adv, f) : NULL;
 }
 
+/* No memo of its own: the shaper keeps what it showed for each text of
+ * 2..64 bytes (shape.c), and a second table here (the hashing, the copies)
+ * was 1.9 M instructions and ~50 page faults of the sample for nothing. */
 void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **kern,
                     const uint8_t **lig)
 {
     if (kern) *kern = NULL;
     *lig = NULL;
-    if (!f->shaper) return;
-    if (len == 0 || len > SHAPED_MEMO_MAX) {
-        rc_shaper_run(f->shaper, s, len, nominal_adv, f, kern, lig);
-        return;
-    }
-    /* the memo, like the shaper's caches, belongs to the font (not
-     * thread-safe, as font.h says): the font is const to its users only */
-    rc_font *mf = (rc_font *)(uintptr_t)f;
-    if ((mf->memo.n + 1) * 2 > mf->scap) { /* grow the slots and reinsert */
-        size_t nc = mf->scap ? mf->scap * 2 : 2048;
-        struct mslot *t = rc_arena_array(mf->a, nc, sizeof *t);
-        for (size_t i = 0; i < mf->scap; i++) {
-            if (!mf->slots[i].entry) continue;
-            const struct shaped *e = &mf->memo.v[mf->slots[i].entry - 1];
-            size_t k = rc_hash_bytes(e->key, e->len, 0) & (nc - 1);
-            while (t[k].entry)
-                k = (k + 1) & (nc - 1);
-            t[k] = mf->slots[i];
-        }
-        if (mf->slots) rc_arena_release(mf->a, mf->slots);
-        mf->slots = t;
-        mf->scap = nc;
-    }
-    uint64_t h = rc_hash_bytes(s, len, 0);
-    size_t k = h & (mf->scap - 1);
-    for (; mf->slots[k].entry; k = (k + 1) & (mf->scap - 1)) {
-        if (mf->slots[k].h != (uint32_t)h) continue;
-        const struct shaped *e = &mf->memo.v[mf->slots[k].entry - 1];
-        if (e->len == len && memcmp(e->key, s, len) == 0) {
-            if (kern) *kern = e->kern;
-            *lig = e->lig;
-            return;
-        }
-    }
-    const float *kn = NULL;
-    const uint8_t *lg = NULL;
-    rc_shaper_run(f->shaper, s, len, nominal_adv, f, &kn, &lg);
-    struct shaped e = {rc_arena_strndup(mf->a, s, len), NULL, NULL, (uint32_t)len};
-    if (kn) {
-        float *c = rc_arena_alloc(mf->a, len * sizeof *c);
-        memcpy(c, kn, len * sizeof *c);
-        e.kern = c;
-    }
-    if (lg) {
-        uint8_t *c = rc_arena_alloc(mf->a, len);
-        memcpy(c, lg, len);
-        e.lig = c;
-    }
-    RC_PUSH(mf->a, mf->memo, e);
-    mf->slots[k] = (struct mslot){(uint32_t)mf->memo.n, (uint32_t)h};
-    if (kern) *kern = e.kern;
-    *lig = e.lig;
+    rc_shaper *sh = shaper_of(f);
+    if (sh) rc_shaper_run(sh, s, len, nominal_adv, f, kern, lig);
 }
 
 bool rc_font_ligature(const rc_font *f, unsigned c, uint16_t *glyph, const char **text)
 {
-    return f->shaper && rc_shaper_ligature(f->shaper, c, glyph, text);
+    rc_shaper *sh = shaper_of(f);
+    return sh && rc_shaper_ligature(sh, c, glyph, text);
 }
 
 rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],

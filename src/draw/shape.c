@@ -57,6 +57,7 @@ rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem)
     s->a = a;
     s->font = hb_font_reference(font);
     s->face = hb_face_reference(hb_font_get_face(font));
+    memset(s->glyphs.g, 0xFF, sizeof s->glyphs.g); /* -1: not asked yet */
     s->buf = hb_buffer_create();
     s->props.direction = HB_DIRECTION_LTR;
     s->props.script = HB_SCRIPT_LATIN;
@@ -67,6 +68,8 @@ rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem)
     s->scale = 1000.0 / upem;
     s->cap = 1024;
     s->pairs = rc_arena_array(a, s->cap, sizeof *s->pairs);
+    s->akern = rc_arena_array(a, 128 * 128, sizeof *s->akern);
+    s->aknown = rc_arena_alloc(a, 128 * 128);
     rc_shape_setup_ligatures(s);
     return s;
 }
@@ -99,6 +102,10 @@ void rc_shape_put_pair(rc_shaper *s, uint32_t a, uint32_t b, float kern)
         s->n++;
     }
     p->kern = kern;
+    if (a < 128 && b < 128) {
+        s->akern[a << 7 | b] = kern;
+        s->aknown[a << 7 | b] = 1;
+    }
 }
 
 /* Decodes p[0..n) into s->cps / s->offs (invalid bytes as U+FFFD, as
@@ -113,6 +120,11 @@ size_t rc_shape_decode(rc_shaper *s, const char *p, size_t n)
     }
     size_t m = 0;
     for (size_t i = 0; i < n;) {
+        if ((unsigned char)p[i] < 0x80) { /* ASCII, most of the text */
+            s->cps[m] = (unsigned char)p[i];
+            s->offs[m++] = i++;
+            continue;
+        }
         uint32_t cp;
         size_t k = rc_utf8_decode(p + i, n - i, &cp);
         if (k == 0) {
@@ -215,7 +227,14 @@ static size_t kerns(rc_shaper *s, const char *p, size_t n, double (*adv_of)(cons
     size_t m = rc_shape_decode(s, p, n);
     *any = false;
     for (size_t i = 0; i + 1 < m;) {
-        const pair *e = rc_shape_pair_slot(s->pairs, s->cap, pkey(s->cps[i], s->cps[i + 1]));
+        uint32_t a = s->cps[i], b = s->cps[i + 1];
+        if (a < 128 && b < 128 && s->aknown[a << 7 | b]) {
+            k[i] = s->akern[a << 7 | b];
+            *any |= k[i] != 0;
+            i++;
+            continue;
+        }
+        const pair *e = rc_shape_pair_slot(s->pairs, s->cap, pkey(a, b));
         if (e->key) {
             k[i] = e->kern;
             *any |= e->kern != 0;

@@ -37,6 +37,7 @@ struct rc_kern_table {
     size_t *first;  /* lookup k's subtables: subs[first[k] .. first[k + 1]) */
     size_t nlookups;
     uint8_t *known, *ok; /* per BMP code point: classified, eligible (bits) */
+    rc_glyph_cache glyphs;
     /* per first glyph, the subtables covering it, found once: most pairs
      * share their first glyph with many others */
     struct cov *pool;
@@ -311,6 +312,7 @@ rc_kern_table *rc_kern_table_new(rc_arena *a, hb_font_t *font, hb_shape_plan_t *
     t->a = a;
     t->face = face;
     t->font = font;
+    memset(t->glyphs.g, 0xFF, sizeof t->glyphs.g); /* -1: not asked yet */
     t->blob = hb_face_reference_table(face, HB_OT_TAG_GPOS);
     rc_arena_on_free(a, release, t);
     unsigned len = 0;
@@ -330,7 +332,7 @@ rc_kern_table *rc_kern_table_new(rc_arena *a, hb_font_t *font, hb_shape_plan_t *
  * but pair kerning (see the top); its glyph in *g. */
 static bool plain(rc_kern_table *t, uint32_t cp, hb_codepoint_t *g)
 {
-    if (cp > 0xFFFF || !hb_font_get_nominal_glyph(t->font, cp, g) || *g == 0 || *g > 0xFFFF)
+    if (cp > 0xFFFF || !rc_glyph_of(&t->glyphs, t->font, cp, g) || *g == 0 || *g > 0xFFFF)
         return false;
     uint8_t bit = (uint8_t)(1u << (cp & 7));
     if (t->known[cp >> 3] & bit) return (t->ok[cp >> 3] & bit) != 0;

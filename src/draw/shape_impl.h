@@ -57,6 +57,12 @@ struct rc_shaper {
     double scale; /* font units -> 1/1000 em */
     pair *pairs;
     size_t cap, n;  /* cap a power of two */
+    /* The pairs of two ASCII characters again, by index (a << 7 | b):
+     * most of any Latin text, looked up without hashing (kerns). Written
+     * with the table, by rc_shape_put_pair only. */
+    float *akern;
+    uint8_t *aknown;
+    rc_glyph_cache glyphs;
     float *scratch; /* rc_shaper_kerning's result */
     size_t nscratch;
     uint32_t *cps; /* decoded text, with byte offsets */
@@ -128,6 +134,7 @@ table_grow(rc_arena *a, void *v, size_t *cap, size_t used, size_t size, size_t f
             memcpy(rc_shape_slot_in(nv, size, nc, e->key, e->len, rc_hash_bytes(e->key, e->len, 0)),
                    e, size);
     }
+    if (v) rc_arena_release(a, v); /* a block of its own (64 KiB and more): back to malloc */
     *cap = nc;
     return nv;
 }

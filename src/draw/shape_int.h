@@ -36,6 +36,25 @@ void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const
  * code not set so far. */
 bool rc_shaper_ligature(const rc_shaper *s, unsigned code, uint16_t *glyph, const char **text);
 
+/* The nominal glyphs of the first 256 code points, each asked of HarfBuzz
+ * once: hb_font_get_nominal_glyph is ~185 instructions a call, and the
+ * shaper and the kerning table asked it for every character they looked
+ * at (2 M instructions of the sample). Set every entry to -1 first. */
+typedef struct rc_glyph_cache {
+    int32_t g[256]; /* -1: not asked yet, -2: no glyph */
+} rc_glyph_cache;
+/* hb_font_get_nominal_glyph(font, cp, g) through the cache. */
+static inline bool rc_glyph_of(rc_glyph_cache *c, hb_font_t *font, uint32_t cp, hb_codepoint_t *g)
+{
+    if (cp >= 256) return hb_font_get_nominal_glyph(font, cp, g);
+    if (c->g[cp] == -1) {
+        hb_codepoint_t x = 0;
+        c->g[cp] = hb_font_get_nominal_glyph(font, cp, &x) && x <= INT32_MAX ? (int32_t)x : -2;
+    }
+    *g = c->g[cp] >= 0 ? (hb_codepoint_t)c->g[cp] : 0;
+    return c->g[cp] >= 0;
+}
+
 /* A face's pair kerning read from its GPOS table (shape_gpos.c), for the
  * shaper with plan; NULL when plan positions with more than GPOS pair
  * adjustments it reads exactly as HarfBuzz applies them. */
@@ -46,6 +65,12 @@ rc_kern_table *rc_kern_table_new(rc_arena *a, hb_font_t *font, hb_shape_plan_t *
  * character HarfBuzz may set otherwise than one glyph of its own). */
 bool rc_kern_table_pair(rc_kern_table *t, uint32_t cp1, uint32_t cp2, int *units,
                         hb_codepoint_t *g1);
+
+/* The pairs of glyphs (g1 << 16 | g2) that hb_ot_layout_lookup_would_substitute
+ * finds for two glyphs in the GSUB lookups listed, read from the table
+ * (shape_lig.c); false when a lookup is not a ligature substitution or the
+ * table cannot be read (pairs is then unspecified). */
+bool rc_shape_read_lig_pairs(hb_face_t *face, const hb_set_t *lookups, hb_set_t *pairs);
 
 /* For tests: the shaper's kerning table (NULL: none), and the adjustment
  * HarfBuzz makes to cp1's advance when cp2 follows, shaping the two with

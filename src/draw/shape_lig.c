@@ -14,6 +14,99 @@ static const hb_feature_t lfeats[] = RC_FEATS(1);
  * output glyphs, which get the codes 1..RC_SHAPE_MAXLIG by ascending glyph
  * id. A font without them, or whose ligatures are not plain glyph
  * substitutions, leaves ligatures off. */
+static unsigned u16(const uint8_t *d, size_t len, size_t o, bool *ok)
+{
+    if (o + 2 > len) {
+        *ok = false;
+        return 0;
+    }
+    return (unsigned)d[o] << 8 | d[o + 1];
+}
+
+/* Adds to pairs the first two glyphs of every two-component ligature of
+ * one LigatureSubst subtable at o (format 1; OpenType spec, GSUB lookup
+ * type 4). */
+static void lig_subtable(const uint8_t *d, size_t len, size_t o, hb_set_t *pairs, bool *ok)
+{
+    if (u16(d, len, o, ok) != 1) {
+        *ok = false;
+        return;
+    }
+    size_t cov = o + u16(d, len, o + 2, ok);
+    unsigned nsets = u16(d, len, o + 4, ok), fmt = u16(d, len, cov, ok);
+    unsigned n = u16(d, len, cov + 2, ok), idx = 0;
+    for (unsigned r = 0; *ok && r < n; r++) { /* glyphs (format 1) or ranges (2) */
+        unsigned first, last;
+        if (fmt == 1) {
+            first = last = u16(d, len, cov + 4 + 2 * (size_t)r, ok);
+        } else if (fmt == 2) {
+            first = u16(d, len, cov + 4 + 6 * (size_t)r, ok);
+            last = u16(d, len, cov + 6 + 6 * (size_t)r, ok);
+            idx = u16(d, len, cov + 8 + 6 * (size_t)r, ok);
+        } else {
+            *ok = false;
+            return;
+        }
+        for (unsigned g = first; *ok && g <= last; g++, idx++) {
+            if (idx >= nsets) {
+                *ok = false;
+                return;
+            }
+            size_t set = o + u16(d, len, o + 6 + 2 * (size_t)idx, ok);
+            unsigned nl = u16(d, len, set, ok);
+            for (unsigned k = 0; *ok && k < nl; k++) {
+                size_t lig = set + u16(d, len, set + 2 + 2 * (size_t)k, ok);
+                if (u16(d, len, lig + 2, ok) == 2) /* componentCount */
+                    hb_set_add(pairs, g << 16 | u16(d, len, lig + 4, ok));
+            }
+        }
+    }
+}
+
+/* The pairs of glyphs HarfBuzz's hb_ot_layout_lookup_would_substitute
+ * finds for two glyphs in the given lookups, read from the GSUB table: a
+ * ligature substitution applies to two glyphs exactly when they are the
+ * components of a two-component ligature. Asking HarfBuzz about every pair
+ * of input glyphs was 12,960 calls and 2.2 M instructions for the five Lato
+ * faces on every build. False (pairs then unspecified) when a lookup is
+ * anything but ligature substitutions (contextual lookups may apply to two
+ * glyphs as well) or the table cannot be read: the caller then asks
+ * HarfBuzz (tests/unit/draw/test_shape compares the two). */
+bool rc_shape_read_lig_pairs(hb_face_t *face, const hb_set_t *lookups, hb_set_t *pairs)
+{
+    hb_blob_t *blob = hb_face_reference_table(face, HB_OT_TAG_GSUB);
+    unsigned blen = 0;
+    const uint8_t *d = (const uint8_t *)hb_blob_get_data(blob, &blen);
+    size_t len = d ? blen : 0;
+    bool ok = len >= 10;
+    size_t list = ok ? u16(d, len, 8, &ok) : 0;
+    unsigned nlookups = u16(d, len, list, &ok);
+    for (hb_codepoint_t l = HB_SET_VALUE_INVALID; ok && hb_set_next(lookups, &l);) {
+        if (l >= nlookups) {
+            ok = false;
+            break;
+        }
+        size_t lk = list + u16(d, len, list + 2 + 2 * (size_t)l, &ok);
+        unsigned type = u16(d, len, lk, &ok), nsub = u16(d, len, lk + 4, &ok);
+        for (unsigned k = 0; ok && k < nsub; k++) {
+            size_t st = lk + u16(d, len, lk + 6 + 2 * (size_t)k, &ok);
+            unsigned t = type;
+            if (t == 7) { /* an extension: format 1, the type, a 32-bit offset */
+                t = u16(d, len, st + 2, &ok);
+                size_t off = (size_t)u16(d, len, st + 4, &ok) << 16 | u16(d, len, st + 6, &ok);
+                if (u16(d, len, st, &ok) != 1 || t == 7) ok = false;
+                st += off;
+            }
+            if (t != 4)
+                ok = false;
+            else if (ok)
+                lig_subtable(d, len, st, pairs, &ok);
+        }
+    }
+    hb_blob_destroy(blob);
+    return ok;
+}
+
 void rc_shape_setup_ligatures(rc_shaper *s)
 {
     hb_tag_t want[] = {HB_TAG('l', 'i', 'g', 'a'), HB_TAG_NONE};
@@ -39,14 +132,16 @@ void rc_shape_setup_ligatures(rc_shaper *s)
     for (hb_codepoint_t g = HB_SET_VALUE_INVALID; ng < 64 && hb_set_next(in, &g);)
         gl[ng++] = g;
     s->lpairs = hb_set_create();
-    for (hb_codepoint_t l = HB_SET_VALUE_INVALID; hb_set_get_population(in) <= 64 &&
-                                                  hb_set_next(lookups, &l);)
-        for (unsigned x = 0; x < ng; x++)
-            for (unsigned y = 0; y < ng; y++) {
-                hb_codepoint_t two[2] = {gl[x], gl[y]};
-                if (hb_ot_layout_lookup_would_substitute(s->face, l, two, 2, true))
-                    hb_set_add(s->lpairs, gl[x] << 16 | gl[y]);
-            }
+    if (hb_set_get_population(in) <= 64 && !rc_shape_read_lig_pairs(s->face, lookups, s->lpairs)) {
+        hb_set_clear(s->lpairs);
+        for (hb_codepoint_t l = HB_SET_VALUE_INVALID; hb_set_next(lookups, &l);)
+            for (unsigned x = 0; x < ng; x++)
+                for (unsigned y = 0; y < ng; y++) {
+                    hb_codepoint_t two[2] = {gl[x], gl[y]};
+                    if (hb_ot_layout_lookup_would_substitute(s->face, l, two, 2, true))
+                        hb_set_add(s->lpairs, gl[x] << 16 | gl[y]);
+                }
+    }
     if (hb_set_get_population(in) > 64) { /* too many to pair: every pair of inputs */
         hb_set_destroy(s->lpairs);
         s->lpairs = NULL;
@@ -55,7 +150,7 @@ void rc_shape_setup_ligatures(rc_shaper *s)
      * them (most words) is passed over without decoding */
     for (uint32_t c = 0x20; c < 0x7F; c++) {
         hb_codepoint_t g = 0;
-        if (!hb_font_get_nominal_glyph(s->font, c, &g) || !hb_set_has(in, g)) continue;
+        if (!rc_glyph_of(&s->glyphs, s->font, c, &g) || !hb_set_has(in, g)) continue;
         bool first = !s->lpairs;
         for (hb_codepoint_t q = HB_SET_VALUE_INVALID; !first && hb_set_next(s->lpairs, &q);)
             first = q >> 16 == g;
@@ -80,7 +175,7 @@ static bool lig_input(rc_shaper *s, uint32_t cp)
     if (!(s->lknown[cp >> 3] & bit)) {
         hb_codepoint_t g = 0;
         s->lknown[cp >> 3] |= bit;
-        if (hb_font_get_nominal_glyph(s->font, cp, &g) && hb_set_has(s->lin, g))
+        if (rc_glyph_of(&s->glyphs, s->font, cp, &g) && hb_set_has(s->lin, g))
             s->lcand[cp >> 3] |= bit;
     }
     return (s->lcand[cp >> 3] & bit) != 0;
@@ -96,8 +191,8 @@ static bool lig_pair(rc_shaper *s, uint32_t a, uint32_t b)
     uint8_t *known = a < 0x80 && b < 0x80 ? &s->apair[a << 7 | b] : NULL; /* 1 no, 2 yes */
     if (known && *known) return *known == 2;
     hb_codepoint_t ga = 0, gb = 0;
-    hb_font_get_nominal_glyph(s->font, a, &ga);
-    hb_font_get_nominal_glyph(s->font, b, &gb);
+    rc_glyph_of(&s->glyphs, s->font, a, &ga);
+    rc_glyph_of(&s->glyphs, s->font, b, &gb);
     bool yes = hb_set_has(s->lpairs, ga << 16 | gb);
     if (known) *known = yes ? 2 : 1;
     return yes;
@@ -193,7 +288,7 @@ static const lrun *resolve_run(rc_shaper *s, const char *t, size_t n, const uint
         o->nch = (uint8_t)(c1 - c > 255 ? 255 : c1 - c);
         if (c1 - c == 1) {
             hb_codepoint_t want = 0;
-            hb_font_get_nominal_glyph(s->font, cps[c], &want);
+            rc_glyph_of(&s->glyphs, s->font, cps[c], &want);
             if (want != gi[g].codepoint) return r;
             o->id = cps[c];
             o->adv = (float)adv_of(font, cps[c]);
@@ -262,7 +357,7 @@ static void shape_full(rc_shaper *s, const char *p, size_t n,
             j++;
         if (j == i) {
             hb_codepoint_t g = 0;
-            hb_font_get_nominal_glyph(s->font, s->cps[i], &g);
+            rc_glyph_of(&s->glyphs, s->font, s->cps[i], &g);
             rglyph u = {s->cps[i], (uint16_t)g, 1, 0, (float)adv_of(font, s->cps[i])};
             s->units[nu] = u;
             s->ustart[nu++] = i++;

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rc/cache.h"
 #include "rc/hash.h"
 
 typedef struct edge {
@@ -214,8 +215,9 @@ static bool parse(rc_hyph_pat *p, const unsigned char *s, size_t n)
 /* The cache: a file holding the three arrays exactly as they are in memory,
  * behind a header naming the dictionary it was made from (its size and a
  * hash of its bytes), so a later run maps it instead of parsing. It lives in
- * $REPORTC_CACHE_DIR, else $XDG_CACHE_HOME/reportc, else ~/.cache/reportc;
- * REPORTC_CACHE_DIR set to "" turns it off. It is an optimisation only: any
+ * the cache directory (rc/cache.h: $REPORTC_CACHE_DIR, else
+ * $XDG_CACHE_HOME/reportc, else ~/.cache/reportc; REPORTC_CACHE_DIR set to
+ * "" turns it off). It is an optimisation only: any
  * problem (no directory, a damaged or foreign file) means parsing as before,
  * and the outputs are the same either way. */
 typedef struct cache_head {
@@ -227,27 +229,6 @@ typedef struct cache_head {
 /* The format's version: bump it with any change to the layout or to slot(),
  * or old cache files would be read with the wrong table. */
 static const char CACHE_MAGIC[8] = {'r', 'c', 'h', 'y', 'p', '4', (char)sizeof(void *), 0};
-
-static bool cache_dir(char *out, size_t cap)
-{
-    const char *d = getenv("REPORTC_CACHE_DIR");
-    int n;
-    if (d) {
-        if (!*d) return false;
-        n = snprintf(out, cap, "%s", d);
-    } else if ((d = getenv("XDG_CACHE_HOME")) && *d) {
-        n = snprintf(out, cap, "%s/reportc", d);
-    } else if ((d = getenv("HOME")) && *d) {
-        char parent[4096];
-        if (snprintf(parent, sizeof parent, "%s/.cache", d) >= (int)sizeof parent) return false;
-        mkdir(parent, 0755);
-        n = snprintf(out, cap, "%s/reportc", parent);
-    } else {
-        return false;
-    }
-    if (n < 0 || (size_t)n >= cap) return false;
-    return mkdir(out, 0755) == 0 || errno == EEXIST;
-}
 
 static rc_hyph_pat *cache_map(const char *file, uint64_t hash, uint64_t size)
 {
@@ -331,7 +312,7 @@ rc_hyph_pat *rc_hyph_pat_load(const char *path)
     size_t size = (size_t)st.st_size;
     uint64_t hash = rc_hash_bytes(m, size, 0x6879706870617431u); /* "hyphpat1" */
     char dir[4096], file[4200];
-    bool cache = cache_dir(dir, sizeof dir) &&
+    bool cache = rc_cache_dir(dir, sizeof dir) &&
                  snprintf(file, sizeof file, "%s/hyph-%016llx-%llu.bin", dir,
                           (unsigned long long)hash, (unsigned long long)size) < (int)sizeof file;
     rc_hyph_pat *p = cache ? cache_map(file, hash, size) : NULL;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,23 @@ static void test_nfc_pieces_match_whole(void **state)
         assert_memory_equal(r, whole, n);
         free(whole);
     }
+    /* a mark after 0..23 ASCII bytes, with or without a precomposed letter
+     * (bytes below 0xCC) before it: the scan goes eight bytes at a time */
+    for (int pre = 0; pre < 24; pre++)
+        for (int lat = 0; lat < 2; lat++) {
+            char buf[64];
+            int len = snprintf(buf, sizeof buf, "%s%.*se\xCC\x81 tail of it", lat ? "\xC3\xA9" : "",
+                               pre, "abcdefghijklmnopqrstuvwxyz");
+            utf8proc_uint8_t *whole = NULL;
+            utf8proc_ssize_t wn = utf8proc_map((const utf8proc_uint8_t *)buf, len, &whole,
+                                               UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+            size_t n;
+            const char *r = rc_unicode_nfc(a, buf, (size_t)len, &n);
+            assert_int_equal(n, (size_t)wn);
+            assert_int_equal(n, (size_t)len - 1); /* e + U+0301 became U+00E9 */
+            assert_memory_equal(r, whole, n);
+            free(whole);
+        }
     rc_arena_free(a);
 }
 
@@ -94,6 +112,11 @@ static void test_simple(void **state)
 static void test_classes(void **state)
 {
     (void)state;
+    /* the ASCII shortcut of rc_unicode_width gives what utf8proc does */
+    for (uint32_t c = 0; c < 0x80; c++) {
+        int w = utf8proc_charwidth((utf8proc_int32_t)c);
+        assert_int_equal(rc_unicode_width(c), w < 0 ? 1 : w);
+    }
     /* Letters of the languages of the programme's regions, and beyond Latin-1. */
     static const uint32_t letters[] = {0x142, 0x141, 0x15B, 0x17C, 0x10D, 0x159, 0x219,
                                        0x21B, 0xE3,  0xF5,  0xF1,  0xE7,  0x3B1, 0x436};

@@ -41,6 +41,31 @@ static void test_arena_alloc_and_vec(void **state)
     rc_arena_free(a);
 }
 
+/* rc_arena_printf formats into the head block's free space; a text that
+ * does not fit there leaves it zeroed for later allocations, and the head
+ * blocks of a freed arena come back zeroed (they are kept for reuse). */
+static void test_arena_printf_and_reuse(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 2; round++) { /* the second takes freed blocks */
+        rc_arena *a = rc_arena_new();
+        assert_string_equal(rc_arena_printf(a, "%s %d", "pages", 35), "pages 35");
+        /* fill the head block but for about 20 KB (blocks are 256 KiB) */
+        for (int i = 0; i < 4; i++)
+            memset(rc_arena_alloc(a, 58000), 0xAB, 58000);
+        char *big = rc_arena_printf(a, "%70000d|", 7); /* past the room: a block of its own */
+        assert_int_equal(strlen(big), 70001);
+        assert_int_equal(big[69999], '7');
+        unsigned char *z = rc_arena_alloc(a, 16000); /* from where the text was tried */
+        for (int i = 0; i < 16000; i++)
+            assert_int_equal(z[i], 0);
+        char *s = rc_arena_printf(a, "%.3f", 2.5);
+        assert_string_equal(s, "2.500");
+        memset(rc_arena_alloc(a, 3000), 0xCD, 3000);
+        rc_arena_free(a);
+    }
+}
+
 static void test_arena_grow_in_place(void **state)
 {
     (void)state;
@@ -528,12 +553,31 @@ static void test_utoa(void **state)
         assert_memory_equal(out, cases[i].s, n);
         assert_int_equal(out[n], 'x');
     }
+    /* every number to 100,000, and either side of each power of ten, as printf */
+    static uint64_t vals[100001 + 3 * 20];
+    size_t nv = 0;
+    for (uint64_t v = 0; v <= 100000; v++)
+        vals[nv++] = v;
+    for (uint64_t p = 1000000;; p *= 10) {
+        vals[nv++] = p - 1;
+        vals[nv++] = p;
+        vals[nv++] = p + 1;
+        if (p > UINT64_MAX / 10) break;
+    }
+    for (size_t i = 0; i < nv; i++) {
+        char out[24], want[24];
+        size_t n = rc_utoa(vals[i], out);
+        int k = snprintf(want, sizeof want, "%llu", (unsigned long long)vals[i]);
+        assert_int_equal(n, (size_t)k);
+        assert_memory_equal(out, want, n);
+    }
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena_alloc_and_vec),
+        cmocka_unit_test(test_arena_printf_and_reuse),
         cmocka_unit_test(test_arena_grow_in_place),
         cmocka_unit_test(test_arena_big_vector_not_abandoned),
         cmocka_unit_test(test_arena_interleaved_vectors_and_release),

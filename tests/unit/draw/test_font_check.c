@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -29,6 +31,17 @@ static unsigned char *load(rc_arena *a, size_t *len)
     unsigned char *copy = rc_arena_alloc(a, *len);
     memcpy(copy, data, *len);
     return copy;
+}
+
+static int count_files(const char *dir)
+{
+    DIR *dh = opendir(dir);
+    int n = 0;
+    if (!dh) return 0;
+    for (struct dirent *e; (e = readdir(dh));)
+        n += e->d_name[0] != '.';
+    closedir(dh);
+    return n;
 }
 
 static uint32_t be32(const unsigned char *p)
@@ -145,6 +158,52 @@ static void test_damage(void **state)
     rc_arena_free(a);
 }
 
+/* A file found good is remembered by its signature (rc/cache.h) and not
+ * read again; a damaged one never is, and a new file (changed within two
+ * seconds) is checked every time. */
+static void test_memo(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    char dir[] = "/tmp/rc-test-fcheck-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    setenv("REPORTC_CACHE_DIR", dir, 1);
+    const char *memo = rc_arena_printf(a, "%s/checked", dir);
+    rc_diag *d = rc_diag_new();
+    /* the repository's font was written long enough ago */
+    assert_true(rc_font_check(a, font_path(a), (rc_loc){0}, d));
+    assert_int_equal(count_files(memo), 1);
+    assert_true(rc_font_check(a, font_path(a), (rc_loc){0}, d));
+    assert_int_equal(count_files(memo), 1);
+    /* a fresh good copy passes but is not remembered yet */
+    size_t len;
+    unsigned char *p = load(a, &len);
+    const char *copy = rc_arena_printf(a, "%s/copy.ttf", dir);
+    FILE *f = fopen(copy, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(p, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    assert_true(rc_font_check(a, copy, (rc_loc){0}, d));
+    assert_int_equal(count_files(memo), 1);
+    assert_int_equal(rc_diag_count(d), 0);
+    /* damaged in place (same size): still found */
+    f = fopen(copy, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, (long)(len / 2), SEEK_SET), 0);
+    assert_int_equal(fputc(p[len / 2] ^ 0x55, f), p[len / 2] ^ 0x55);
+    assert_int_equal(fclose(f), 0);
+    assert_false(rc_font_check(a, copy, (rc_loc){"r.ini", 2, 1}, d));
+    assert_int_equal(rc_diag_errors(d), 1);
+    assert_int_equal(count_files(memo), 1);
+    rc_diag_free(d);
+    unlink(copy);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    unsetenv("REPORTC_CACHE_DIR");
+    rc_arena_free(a);
+}
+
 static void test_missing_file(void **state)
 {
     (void)state;
@@ -163,6 +222,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_fonts),
         cmocka_unit_test(test_damage),
+        cmocka_unit_test(test_memo),
         cmocka_unit_test(test_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

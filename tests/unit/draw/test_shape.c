@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 #include <hb.h>
+#include <hb-ot.h>
 
 #include "../../../src/draw/shape_int.h" /* the kerning table is internal to the draw stage */
 #include "rc/arena.h"
@@ -114,6 +115,51 @@ static void test_left_to_harfbuzz(void **state)
     hb_font_destroy(font);
 }
 
+/* The two-component ligatures read from GSUB are the pairs of input glyphs
+ * HarfBuzz says its 'liga' lookups substitute, in every Lato face; a set
+ * of lookups that is not only ligature substitutions is refused. */
+static void test_lig_pairs(void **state)
+{
+    (void)state;
+    static const char *const faces[] = {"Regular", "Italic", "Bold", "BoldItalic", "Light"};
+    const char *root = getenv("RC_SOURCE_DIR");
+    for (size_t f = 0; f < 5; f++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/fonts/Lato-%s.ttf", root ? root : ".", faces[f]);
+        hb_blob_t *blob = hb_blob_create_from_file(path);
+        hb_face_t *face = hb_face_create(blob, 0);
+        hb_tag_t want[] = {HB_TAG('l', 'i', 'g', 'a'), HB_TAG_NONE};
+        hb_set_t *lookups = hb_set_create(), *in = hb_set_create();
+        hb_ot_layout_collect_lookups(face, HB_OT_TAG_GSUB, NULL, NULL, want, lookups);
+        for (hb_codepoint_t l = HB_SET_VALUE_INVALID; hb_set_next(lookups, &l);)
+            hb_ot_layout_lookup_collect_glyphs(face, HB_OT_TAG_GSUB, l, NULL, in, NULL, NULL);
+        hb_set_t *read = hb_set_create(), *asked = hb_set_create();
+        assert_true(rc_shape_read_lig_pairs(face, lookups, read));
+        for (hb_codepoint_t l = HB_SET_VALUE_INVALID; hb_set_next(lookups, &l);)
+            for (hb_codepoint_t x = HB_SET_VALUE_INVALID; hb_set_next(in, &x);)
+                for (hb_codepoint_t y = HB_SET_VALUE_INVALID; hb_set_next(in, &y);) {
+                    hb_codepoint_t two[2] = {x, y};
+                    if (hb_ot_layout_lookup_would_substitute(face, l, two, 2, true))
+                        hb_set_add(asked, x << 16 | y);
+                }
+        assert_true(hb_set_get_population(asked) >= 2); /* fi, fl at least */
+        assert_true(hb_set_is_equal(read, asked));
+        /* every GSUB lookup: Lato's others include single and contextual
+         * substitutions (44 lookups, 2 for 'liga'), which are refused */
+        hb_set_t *all = hb_set_create();
+        hb_ot_layout_collect_lookups(face, HB_OT_TAG_GSUB, NULL, NULL, NULL, all);
+        assert_true(hb_set_get_population(all) > hb_set_get_population(lookups));
+        assert_false(rc_shape_read_lig_pairs(face, all, read));
+        hb_set_destroy(all);
+        hb_set_destroy(read);
+        hb_set_destroy(asked);
+        hb_set_destroy(in);
+        hb_set_destroy(lookups);
+        hb_face_destroy(face);
+        hb_blob_destroy(blob);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -121,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_bold_italic),
         cmocka_unit_test(test_light),
         cmocka_unit_test(test_left_to_harfbuzz),
+        cmocka_unit_test(test_lig_pairs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

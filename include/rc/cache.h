@@ -1,0 +1,41 @@
+/* cache: reportc's per-user cache directory, and a memo of the input files
+ * a check has found good.
+ *
+ * The directory is $REPORTC_CACHE_DIR, else $XDG_CACHE_HOME/reportc, else
+ * ~/.cache/reportc; REPORTC_CACHE_DIR set to "" turns every cache off. What
+ * is kept there only saves work: a missing, unwritable or damaged cache
+ * makes a build do the work again, with the same outputs.
+ *
+ * The memo (issue 18): the fonts and the hyphenation dictionary are checked
+ * as files on every build (font_check.c, hyph_check.c), which read all of
+ * their bytes (3.4 MB for the five Lato faces: 6.7 M instructions, a
+ * twenty-fifth of a one-edition PDF build). A file found good is remembered
+ * by what stat(2) says of it (device, inode, size, modification and
+ * change times to the nanosecond) together with the name and version of
+ * the check, reportc's version and the signature of the running executable
+ * (a rebuilt reportc checks again), as an empty file in
+ * CACHEDIR/checked/; a later build that finds the same signature skips the
+ * check. Any write to the file changes its change time (which no program
+ * can set back), a copy or a rename over it changes the inode, so a
+ * remembered signature means the bytes that were checked. A file changed
+ * less than two seconds before it is checked is not remembered: a change
+ * within the same tick of the file system's clock would keep its times
+ * (git's "racily clean" rule). */
+#ifndef RC_CACHE_H
+#define RC_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+/* Writes the cache directory's path to out (cap bytes) and creates it;
+ * false when there is none (turned off, no HOME, too long, cannot be made). */
+bool rc_cache_dir(char *out, size_t cap);
+
+/* Whether the check named what (a name and a version, bumped whenever the
+ * check changes) has found the file whose stat is st good before. */
+bool rc_checked_before(const char *what, const struct stat *st);
+/* Remembers that it has (see above for when it does not). */
+void rc_checked_remember(const char *what, const struct stat *st);
+
+#endif
