@@ -337,11 +337,13 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
     lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
                                 .tmpdir = (char *)x->tmpdir,
                                 .use_zip64 = zip64 ? LXW_TRUE : LXW_FALSE};
-    /* Naming xlsx_tmpfile.c and xlsx_deflate.c here links them, and so
-     * their lxw_tmpfile and minizip functions (which nothing calls by name),
-     * into every program that writes workbooks. */
+    /* Naming xlsx_tmpfile.c, xlsx_deflate.c and xlsx_xml.c here links
+     * them, and so their lxw_tmpfile, minizip and XML writer functions
+     * (which nothing calls by name), into every program that writes
+     * workbooks. */
     (void)rc_xlsx_memory_tmpfiles_made();
     (void)rc_xlsx_libdeflate_members_made();
+    (void)rc_xlsx_own_xml_tags();
     x->wb = workbook_new_opt(x->tmp, &opt);
     if (!x->wb) {
         rc_diag_error(d, x->where, "cannot write workbook '%s': libxlsxwriter could not start",

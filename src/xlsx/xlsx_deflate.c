@@ -136,6 +136,12 @@ typedef struct member {
 
 static _Thread_local member cur;
 static _Thread_local bool off; /* this thread asked for minizip's own deflate */
+static _Thread_local size_t cap_set; /* a test's RAW_CAP (0: RAW_CAP) */
+
+void rc_xw_deflate_cap(size_t cap)
+{
+    cap_set = cap;
+}
 
 bool rc_xlsx_libdeflate_members(bool on)
 {
@@ -196,7 +202,8 @@ static int stream(const unsigned char *p, size_t n, int flush)
 
 static int gather(const unsigned char *p, size_t n)
 {
-    if (!cur.streaming && n > RAW_CAP - cur.n) {
+    size_t max = cap_set ? cap_set : RAW_CAP;
+    if (!cur.streaming && n > max - cur.n) {
         if (deflateInit2(&cur.zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8,
                          Z_DEFAULT_STRATEGY) != Z_OK)
             return ZIP_INTERNALERROR;

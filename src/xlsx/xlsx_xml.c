@@ -1,0 +1,300 @@
+/* xlsx_xml: libxlsxwriter's XML writer without printf.
+ *
+ * Why: libxlsxwriter 1.1.4 writes every tag of a workbook's XML with
+ * fprintf ("<%s", " %s=", "\"%s\"", "</%s>": each call a format parsed and
+ * a stream locked), and makes every attribute with two strncpy that pad
+ * its 2,080-byte fields with zeros (and snprintf "%d" for numbers). For the
+ * sample's two workbooks that was 13 M of the 110 M instructions of
+ * `--only xlsx`, after the deflating (xlsx_deflate.c). Its options do not
+ * change how it writes XML.
+ *
+ * How: reportc defines the exported functions of its xmlwriter.c (which
+ * libxlsxwriter calls through its PLT, as xlsx_tmpfile.c explains for
+ * lxw_tmpfile) with the same output, byte for byte: the tags as above; in
+ * an attribute's value & < > " and a newline escaped as &amp; &lt; &gt;
+ * &quot; &#xA;, in an element's text & < > only (read off its 1.1.4
+ * machine code; the _unencoded forms and <si> escape nothing). A stream
+ * here is one part's temporary file, written by one thread, so the
+ * unlocked stdio calls are safe. lxw_new_attribute_dbl is left to the
+ * library ("%.16G" with its locale handling). test_xlsx_xml writes both
+ * workbooks both ways (rc_xlsx_own_xml) and compares every member. */
+#define _GNU_SOURCE /* RTLD_NEXT, fputs_unlocked, fwrite_unlocked */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xlsxwriter/xmlwriter.h>
+
+#include "xlsx_int.h"
+
+static _Thread_local bool off; /* this thread asked for libxlsxwriter's own */
+static _Atomic size_t tags;
+
+bool rc_xlsx_own_xml(bool on)
+{
+    bool old = !off;
+    off = !on;
+    return old;
+}
+
+size_t rc_xlsx_own_xml_tags(void)
+{
+    return atomic_load(&tags);
+}
+
+/* libxlsxwriter's own functions, for a thread that asked for them. */
+typedef void (*tag_fn)(FILE *, const char *, struct xml_attribute_list *);
+typedef void (*end_fn)(FILE *, const char *);
+typedef void (*data_fn)(FILE *, const char *, const char *, struct xml_attribute_list *);
+typedef void (*decl_fn)(FILE *);
+typedef void (*attrs_fn)(FILE *, struct xml_attribute_list *);
+typedef void (*text_fn)(FILE *, const char *);
+typedef struct xml_attribute *(*new_str_fn)(const char *, const char *);
+typedef struct xml_attribute *(*new_int_fn)(const char *, uint32_t);
+
+static struct {
+    decl_fn declaration;
+    tag_fn start, start_unencoded, empty, empty_unencoded;
+    end_fn end;
+    data_fn data;
+    attrs_fn attrs;
+    text_fn text, si;
+    new_str_fn new_str;
+    new_int_fn new_int;
+} lib;
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+
+static void find(const char *name, void *fn, size_t size)
+{
+    void *sym = dlsym(RTLD_NEXT, name);
+    memcpy(fn, &sym, size); /* POSIX's object-to-function pointer */
+}
+
+static void find_lib(void)
+{
+    find("lxw_xml_declaration", &lib.declaration, sizeof lib.declaration);
+    find("lxw_xml_start_tag", &lib.start, sizeof lib.start);
+    find("lxw_xml_start_tag_unencoded", &lib.start_unencoded, sizeof lib.start_unencoded);
+    find("lxw_xml_empty_tag", &lib.empty, sizeof lib.empty);
+    find("lxw_xml_empty_tag_unencoded", &lib.empty_unencoded, sizeof lib.empty_unencoded);
+    find("lxw_xml_end_tag", &lib.end, sizeof lib.end);
+    find("lxw_xml_data_element", &lib.data, sizeof lib.data);
+    find("_fprint_escaped_attributes", &lib.attrs, sizeof lib.attrs);
+    find("_fprint_escaped_data", &lib.text, sizeof lib.text);
+    find("lxw_xml_rich_si_element", &lib.si, sizeof lib.si);
+    find("lxw_new_attribute_str", &lib.new_str, sizeof lib.new_str);
+    find("lxw_new_attribute_int", &lib.new_int, sizeof lib.new_int);
+}
+
+/* The library's function f when this thread asked for it (and it exists). */
+#define LIB(f) (off && (pthread_once(&lib_once, find_lib), lib.f))
+
+static void puts_(FILE *f, const char *s)
+{
+    fputs_unlocked(s, f);
+}
+
+/* s with the characters of special escaped (an attribute's: also '"' and
+ * newline). */
+static void escaped(FILE *f, const char *s, bool attr)
+{
+    const char *stop = attr ? "&<>\"\n" : "&<>";
+    for (;;) {
+        size_t k = strcspn(s, stop);
+        if (k) fwrite_unlocked(s, 1, k, f);
+        s += k;
+        switch (*s++) {
+        case 0:
+            return;
+        case '&':
+            puts_(f, "&amp;");
+            break;
+        case '<':
+            puts_(f, "&lt;");
+            break;
+        case '>':
+            puts_(f, "&gt;");
+            break;
+        case '"':
+            puts_(f, "&quot;");
+            break;
+        default: /* '\n' */
+            puts_(f, "&#xA;");
+            break;
+        }
+    }
+}
+
+static void attributes(FILE *f, struct xml_attribute_list *l, bool escape)
+{
+    if (!l) return;
+    struct xml_attribute *a;
+    STAILQ_FOREACH(a, l, list_entries) {
+        putc_unlocked(' ', f);
+        puts_(f, a->key);
+        puts_(f, "=\"");
+        if (escape)
+            escaped(f, a->value, true);
+        else
+            puts_(f, a->value);
+        putc_unlocked('"', f);
+    }
+}
+
+static void open_tag(FILE *f, const char *tag, struct xml_attribute_list *l, bool escape)
+{
+    atomic_fetch_add_explicit(&tags, 1, memory_order_relaxed);
+    putc_unlocked('<', f);
+    puts_(f, tag);
+    attributes(f, l, escape);
+}
+
+void lxw_xml_declaration(FILE *xmlfile)
+{
+    if (LIB(declaration)) {
+        lib.declaration(xmlfile);
+        return;
+    }
+    puts_(xmlfile, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n");
+}
+
+void lxw_xml_start_tag(FILE *xmlfile, const char *tag, struct xml_attribute_list *attributes)
+{
+    if (LIB(start)) {
+        lib.start(xmlfile, tag, attributes);
+        return;
+    }
+    open_tag(xmlfile, tag, attributes, true);
+    putc_unlocked('>', xmlfile);
+}
+
+void lxw_xml_start_tag_unencoded(FILE *xmlfile, const char *tag,
+                                 struct xml_attribute_list *attributes)
+{
+    if (LIB(start_unencoded)) {
+        lib.start_unencoded(xmlfile, tag, attributes);
+        return;
+    }
+    open_tag(xmlfile, tag, attributes, false);
+    putc_unlocked('>', xmlfile);
+}
+
+void lxw_xml_end_tag(FILE *xmlfile, const char *tag)
+{
+    if (LIB(end)) {
+        lib.end(xmlfile, tag);
+        return;
+    }
+    puts_(xmlfile, "</");
+    puts_(xmlfile, tag);
+    putc_unlocked('>', xmlfile);
+}
+
+void lxw_xml_empty_tag(FILE *xmlfile, const char *tag, struct xml_attribute_list *attributes)
+{
+    if (LIB(empty)) {
+        lib.empty(xmlfile, tag, attributes);
+        return;
+    }
+    open_tag(xmlfile, tag, attributes, true);
+    puts_(xmlfile, "/>");
+}
+
+void lxw_xml_empty_tag_unencoded(FILE *xmlfile, const char *tag,
+                                 struct xml_attribute_list *attributes)
+{
+    if (LIB(empty_unencoded)) {
+        lib.empty_unencoded(xmlfile, tag, attributes);
+        return;
+    }
+    open_tag(xmlfile, tag, attributes, false);
+    puts_(xmlfile, "/>");
+}
+
+void lxw_xml_data_element(FILE *xmlfile, const char *tag, const char *data,
+                          struct xml_attribute_list *attributes)
+{
+    if (LIB(data)) {
+        lib.data(xmlfile, tag, data, attributes);
+        return;
+    }
+    open_tag(xmlfile, tag, attributes, true);
+    putc_unlocked('>', xmlfile);
+    escaped(xmlfile, data, false);
+    lxw_xml_end_tag(xmlfile, tag);
+}
+
+void lxw_xml_rich_si_element(FILE *xmlfile, const char *string)
+{
+    if (LIB(si)) {
+        lib.si(xmlfile, string);
+        return;
+    }
+    puts_(xmlfile, "<si>");
+    puts_(xmlfile, string);
+    puts_(xmlfile, "</si>");
+}
+
+/* Not in its headers, but exported and called through the PLT by the
+ * library's other writers. */
+void _fprint_escaped_attributes(FILE *xmlfile, struct xml_attribute_list *attributes);
+void _fprint_escaped_data(FILE *xmlfile, const char *data);
+
+void _fprint_escaped_attributes(FILE *xmlfile, struct xml_attribute_list *l)
+{
+    if (LIB(attrs)) {
+        lib.attrs(xmlfile, l);
+        return;
+    }
+    attributes(xmlfile, l, true);
+}
+
+void _fprint_escaped_data(FILE *xmlfile, const char *data)
+{
+    if (LIB(text)) {
+        lib.text(xmlfile, data);
+        return;
+    }
+    escaped(xmlfile, data, false);
+}
+
+/* As LXW_ATTRIBUTE_COPY, without padding the rest of the field. */
+static void copy_field(char *dst, const char *src)
+{
+    size_t n = strnlen(src, LXW_MAX_ATTRIBUTE_LENGTH - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+struct xml_attribute *lxw_new_attribute_str(const char *key, const char *value)
+{
+    if (LIB(new_str)) return lib.new_str(key, value);
+    struct xml_attribute *a = malloc(sizeof *a);
+    if (!a) return NULL;
+    copy_field(a->key, key);
+    copy_field(a->value, value);
+    return a;
+}
+
+struct xml_attribute *lxw_new_attribute_int(const char *key, uint32_t value)
+{
+    if (LIB(new_int)) return lib.new_int(key, value);
+    struct xml_attribute *a = malloc(sizeof *a);
+    if (!a) return NULL;
+    copy_field(a->key, key);
+    /* "%d" of the uint32_t, as the library prints it: above INT32_MAX it
+     * comes out negative */
+    int32_t v = (int32_t)value;
+    char buf[16], *p = buf + sizeof buf;
+    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+    *--p = 0;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0) *--p = '-';
+    memcpy(a->value, p, (size_t)(buf + sizeof buf - p));
+    return a;
+}
