@@ -47,9 +47,11 @@ size_t rc_xlsx_memory_tmpfiles_made(void);
  * minizip (src/xlsx/xlsx_deflate.c). rc_xlsx_libdeflate_members(false)
  * gives the calling thread minizip's own deflate again (tests compare the
  * members); returns the previous setting. rc_xlsx_libdeflate_members_made
- * counts the members libdeflate deflated in the process. */
+ * counts the members libdeflate deflated in the process, _reused those of
+ * them whose bytes were deflated before (by an earlier workbook). */
 bool rc_xlsx_libdeflate_members(bool on);
 size_t rc_xlsx_libdeflate_members_made(void);
+size_t rc_xlsx_libdeflate_members_reused(void);
 
 /* libxlsxwriter's XML is written by reportc's own writer of the same bytes
  * (src/xlsx/xlsx_xml.c). rc_xlsx_own_xml(false) gives the calling thread

@@ -3,7 +3,8 @@
  * same members with the same XML, their CRCs and sizes right in both zip
  * directories, though the deflated bytes differ (so both ways did run); a
  * member past the gathering cap is deflated as it comes, with the same
- * XML; the setting is the calling thread's. */
+ * XML; a member deflated before is reused (the same file again); the
+ * setting is the calling thread's. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -97,6 +98,12 @@ static void test_same_members_both_ways(void **state)
         assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, path_in("l.xlsx"), 9, &o, f.d), RC_OK);
         assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, path_in("lf.xlsx"), 9, f.d), RC_OK);
         assert_true(rc_xlsx_libdeflate_members_made() - before >= 20);
+        /* written again: its members deflated before are reused, and the
+         * file is the same */
+        size_t reused = rc_xlsx_libdeflate_members_reused();
+        assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, path_in("lf2.xlsx"), 9, f.d), RC_OK);
+        assert_true(rc_xlsx_libdeflate_members_reused() - reused >= 10);
+        assert_true(same_file(f.a, path_in("lf.xlsx"), path_in("lf2.xlsx")));
 
         assert_true(rc_xlsx_libdeflate_members(false));
         before = rc_xlsx_libdeflate_members_made();
