@@ -78,9 +78,35 @@ static pthread_once_t real_once = PTHREAD_ONCE_INIT;
 static pthread_key_t compressor_key;
 static bool key_ok;
 
-static void free_compressor(void *c)
+/* Compressors not in use, kept for the next workbook (making one costs as
+ * much as deflating a small member, and its 300 KB are fresh pages each
+ * time): one per thread that wrote workbooks at once, at most SPARE. */
+#define SPARE 8
+static struct {
+    pthread_mutex_t lock;
+    struct libdeflate_compressor *v[SPARE];
+    size_t n;
+} spare = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void free_compressor(void *p)
 {
-    libdeflate_free_compressor(c);
+    struct libdeflate_compressor *c = p;
+    pthread_mutex_lock(&spare.lock);
+    if (spare.n < SPARE) {
+        spare.v[spare.n++] = c;
+        c = NULL;
+    }
+    pthread_mutex_unlock(&spare.lock);
+    if (c) libdeflate_free_compressor(c);
+}
+
+static struct libdeflate_compressor *new_compressor(void)
+{
+    struct libdeflate_compressor *c = NULL;
+    pthread_mutex_lock(&spare.lock);
+    if (spare.n) c = spare.v[--spare.n];
+    pthread_mutex_unlock(&spare.lock);
+    return c ? c : libdeflate_alloc_compressor(LEVEL);
 }
 static _Atomic size_t deflated;
 
@@ -101,18 +127,17 @@ static void find_real(void)
     key_ok = pthread_key_create(&compressor_key, free_compressor) == 0;
 }
 
-/* A thread's compressor, made for its first member and kept for the
- * others of the workbook (making one costs as much as deflating a small
- * member): zipClose frees it, and so does the end of the thread when
- * libxlsxwriter gave up on a workbook without closing it. */
+/* A thread's compressor, taken for its first member and kept for the
+ * others of the workbook: zipClose gives it back, and so does the end of
+ * the thread when libxlsxwriter gave up on a workbook without closing it. */
 static struct libdeflate_compressor *compressor(void)
 {
-    if (!key_ok) return libdeflate_alloc_compressor(LEVEL);
+    if (!key_ok) return new_compressor();
     struct libdeflate_compressor *c = pthread_getspecific(compressor_key);
     if (!c) {
-        c = libdeflate_alloc_compressor(LEVEL);
+        c = new_compressor();
         if (c && pthread_setspecific(compressor_key, c) != 0) {
-            libdeflate_free_compressor(c);
+            free_compressor(c);
             c = NULL;
         }
     }
@@ -121,7 +146,7 @@ static struct libdeflate_compressor *compressor(void)
 
 static void compressor_done(struct libdeflate_compressor *c)
 {
-    if (!key_ok) libdeflate_free_compressor(c);
+    if (!key_ok) free_compressor(c);
 }
 
 /* The member a thread has open (libxlsxwriter writes one at a time, each
@@ -367,7 +392,7 @@ int zipClose(zipFile file, const char *global_comment)
         struct libdeflate_compressor *c = pthread_getspecific(compressor_key);
         if (c) {
             pthread_setspecific(compressor_key, NULL);
-            libdeflate_free_compressor(c);
+            free_compressor(c);
         }
     }
     return real.zip_close ? real.zip_close(file, global_comment) : ZIP_INTERNALERROR;
