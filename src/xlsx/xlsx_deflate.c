@@ -13,20 +13,23 @@
  * 1 would save 11 M more but make the files 4.6 % larger, level 4 4 M for
  * 2.0 %: not worth it while the workbooks are a few tens of KB.
  *
- * How: reportc defines the four minizip functions libxlsxwriter calls for
- * a member and at the end (xlsx_tmpfile.c explains the interposition). A member is opened
- * in minizip's raw mode (minizip writes the compressed bytes it is given
- * and the CRC and size it is told, its headers otherwise the same), its
- * bytes are gathered here, and closing it deflates them in one call of
- * libdeflate, then writes them through minizip. A member larger than
- * RAW_CAP (no member of a workbook reportc writes comes near: the rows of
- * large sheets are spliced in by xlsx_rows.c) is deflated as it comes by
- * zlib instead, so memory stays bounded. Anything else (another method, a
- * member opened raw already) goes to minizip as it is. A small member
- * whose bytes were deflated before in the process (the theme, styles and
- * other parts the editions of a config share) is not deflated again. The
- * members are different bytes from zlib's (another compressor), the XML in
- * them is the same: test_xlsx_deflate compares every member both ways. */
+ * How: reportc defines the minizip functions libxlsxwriter calls for a
+ * member and for the zip (xlsx_tmpfile.c explains the interposition). A
+ * member's bytes are gathered here; closing it deflates them in one call
+ * of libdeflate, then opens the member in minizip's raw mode (minizip
+ * writes the deflated bytes it is given and the CRC and size it is told)
+ * with the arguments libxlsxwriter gave, so its headers are the ones
+ * minizip would have written. A member larger than RAW_CAP (none of a
+ * workbook reportc writes comes near: the rows of large sheets are spliced
+ * in by xlsx_rows.c) is deflated as it comes by zlib instead, so memory
+ * stays bounded. Anything else (another method, a member opened raw
+ * already) goes to minizip as it is. A small member whose bytes were
+ * deflated before in the process (the theme, styles and other parts the
+ * editions of a config share) is not deflated again. The zip itself is
+ * kept in memory and written in one piece (zipOpen below). The members
+ * are different bytes from zlib's (another compressor), the XML in them
+ * is the same, and so is the rest of the file: test_xlsx_deflate compares
+ * every member both ways, and whole files when zlib deflates. */
 #define _GNU_SOURCE /* RTLD_NEXT */
 #include <dlfcn.h>
 #include <errno.h>
@@ -40,8 +43,8 @@
 
 #include "xlsx_int.h"
 
-/* minizip 1.1's interface (zip.h, not installed by libminizip1): the three
- * functions as libxlsxwriter calls them and the two this file calls. */
+/* minizip 1.1's interface (zip.h, not installed by libminizip1): the
+ * functions libxlsxwriter calls and those this file calls. */
 typedef void *zipFile;
 #define ZIP_OK 0
 #define ZIP_INTERNALERROR (-104)
@@ -53,6 +56,27 @@ typedef int (*write_fn)(zipFile, const void *, unsigned);
 typedef int (*close_fn)(zipFile);
 typedef int (*close_raw_fn)(zipFile, uint64_t, uLong);
 typedef int (*zip_close_fn)(zipFile, const char *);
+/* zip.h's zip_fileinfo: the date, then the internal and external
+ * attributes of the member's central directory entry. */
+typedef struct zip_fileinfo {
+    uInt tm[6];
+    uLong dosDate, internal_fa, external_fa;
+} zip_fileinfo;
+
+/* minizip's zlib_filefunc64_def (ioapi.h), the functions it writes the
+ * zip through, and zipOpen2_64 that takes them. */
+typedef struct filefunc64 {
+    void *(*open)(void *opaque, const void *filename, int mode);
+    unsigned long (*read)(void *opaque, void *stream, void *buf, unsigned long size);
+    unsigned long (*write)(void *opaque, void *stream, const void *buf, unsigned long size);
+    uint64_t (*tell)(void *opaque, void *stream);
+    long (*seek)(void *opaque, void *stream, uint64_t offset, int origin);
+    int (*close)(void *opaque, void *stream);
+    int (*error)(void *opaque, void *stream);
+    void *opaque;
+} filefunc64;
+typedef zipFile (*open2_64_fn)(const void *, int, const char **, filefunc64 *);
+typedef zipFile (*zip_open_fn)(const char *, int);
 
 int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const void *zipfi,
                             const void *extrafield_local, uInt size_extrafield_local,
@@ -63,6 +87,7 @@ int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const void *zipf
 int zipWriteInFileInZip(zipFile file, const void *buf, unsigned len);
 int zipCloseFileInZip(zipFile file);
 int zipClose(zipFile file, const char *global_comment);
+zipFile zipOpen(const char *pathname, int append);
 
 #define LEVEL 6                      /* libdeflate's; see above */
 #define RAW_CAP ((size_t)64 << 20) /* bytes gathered before deflating as they come */
@@ -73,6 +98,8 @@ static struct {
     close_fn close;
     close_raw_fn close_raw;
     zip_close_fn zip_close;
+    zip_open_fn zip_open;
+    open2_64_fn zip_open2_64;
 } real;
 static pthread_once_t real_once = PTHREAD_ONCE_INIT;
 static pthread_key_t compressor_key;
@@ -124,6 +151,8 @@ static void find_real(void)
     find("zipCloseFileInZip", &real.close, sizeof real.close);
     find("zipCloseFileInZipRaw64", &real.close_raw, sizeof real.close_raw);
     find("zipClose", &real.zip_close, sizeof real.zip_close);
+    find("zipOpen", &real.zip_open, sizeof real.zip_open);
+    find("zipOpen2_64", &real.zip_open2_64, sizeof real.zip_open2_64);
     key_ok = pthread_key_create(&compressor_key, free_compressor) == 0;
 }
 
@@ -153,6 +182,16 @@ static void compressor_done(struct libdeflate_compressor *c)
  * workbook on one thread). */
 typedef struct member {
     zipFile zip; /* NULL: none open here (minizip deflates, or nothing open) */
+    bool opened; /* opened in minizip (raw) */
+    /* zipOpenNewFileInZip4_64's arguments, until the member is opened in
+     * minizip: then the bytes are known (see is_text) */
+    const char *filename, *comment;
+    zip_fileinfo fi;
+    bool have_fi;
+    const void *xl, *xg;
+    uInt nxl, nxg;
+    int method, level, windowBits, memLevel, strategy, zip64;
+    uLong versionMadeBy, flagBase;
     unsigned char *buf;
     size_t n, cap;
     uint32_t crc;
@@ -192,17 +231,63 @@ int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const void *zipf
 {
     pthread_once(&real_once, find_real);
     if (!real.open) return ZIP_INTERNALERROR;
-    /* The level is passed on as it came: minizip writes it into the
-     * header's flags, which stay as libxlsxwriter asked. */
-    bool ours = !off && !raw && method == Z_DEFLATED && !password && real.write && real.close &&
-                real.close_raw;
-    int r = real.open(file, filename, zipfi, extrafield_local, size_extrafield_local,
-                      extrafield_global, size_extrafield_global, comment, method, level,
-                      ours ? 1 : raw, windowBits, memLevel, strategy, password, crcForCrypting,
-                      versionMadeBy, flagBase, zip64);
     free(cur.buf);
     memset(&cur, 0, sizeof cur);
-    if (r == ZIP_OK && ours) cur.zip = file;
+    bool ours = !off && !raw && method == Z_DEFLATED && !password && real.write && real.close &&
+                real.close_raw;
+    if (!ours)
+        return real.open(file, filename, zipfi, extrafield_local, size_extrafield_local,
+                         extrafield_global, size_extrafield_global, comment, method, level, raw,
+                         windowBits, memLevel, strategy, password, crcForCrypting, versionMadeBy,
+                         flagBase, zip64);
+    /* Opened in minizip when its bytes are known (open_member); the
+     * pointers are libxlsxwriter's, alive until it closes the member. */
+    cur = (member){.zip = file, .filename = filename, .comment = comment, .xl = extrafield_local,
+                   .nxl = size_extrafield_local, .xg = extrafield_global,
+                   .nxg = size_extrafield_global, .method = method, .level = level,
+                   .windowBits = windowBits, .memLevel = memLevel, .strategy = strategy,
+                   .zip64 = zip64, .versionMadeBy = versionMadeBy, .flagBase = flagBase};
+    if (zipfi) {
+        memcpy(&cur.fi, zipfi, sizeof cur.fi);
+        cur.have_fi = true;
+    }
+    return ZIP_OK;
+}
+
+/* Text as zlib tells it (deflate's detect_data_type, which minizip turns
+ * into the "text" bit of the member's internal attributes): no byte of
+ * 0-6, 14-25, 28-31, and one of tab, newline, carriage return or 32-255.
+ * zlib looks at the literals of its first block, this at every byte; for
+ * XML, where none of those control bytes may appear, both say text. */
+static bool is_text(const unsigned char *p, size_t n)
+{
+    bool white = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c < 32) {
+            if ((0xf3ffc07fUL >> c) & 1) return false;
+            white |= c == 9 || c == 10 || c == 13;
+        } else {
+            white = true;
+        }
+    }
+    return white;
+}
+
+/* Opens the member in minizip, raw (it writes the deflated bytes it is
+ * given and the CRC and size it is told), with the headers it would have
+ * written itself: the same arguments, and the text bit that zlib's
+ * detection would have set. */
+static int open_member(const unsigned char *p, size_t n)
+{
+    if (cur.opened) return ZIP_OK;
+    zip_fileinfo fi = cur.fi;
+    if (is_text(p, n)) fi.internal_fa = 1; /* Z_TEXT, as minizip puts it */
+    int r = real.open(cur.zip, cur.filename, cur.have_fi ? &fi : NULL, cur.xl, cur.nxl, cur.xg,
+                      cur.nxg, cur.comment, cur.method, cur.level, 1, cur.windowBits,
+                      cur.memLevel, cur.strategy, NULL, 0, cur.versionMadeBy, cur.flagBase,
+                      cur.zip64);
+    cur.opened = r == ZIP_OK;
     return r;
 }
 
@@ -236,7 +321,9 @@ static int gather(const unsigned char *p, size_t n)
                          Z_DEFAULT_STRATEGY) != Z_OK)
             return ZIP_INTERNALERROR;
         cur.streaming = true;
-        int r = stream(cur.buf, cur.n, Z_NO_FLUSH);
+        /* the bytes gathered and these: the first block's and more */
+        int r = open_member(cur.n ? cur.buf : p, cur.n ? cur.n : n);
+        if (r == ZIP_OK) r = stream(cur.buf, cur.n, Z_NO_FLUSH);
         free(cur.buf);
         cur.buf = NULL;
         cur.n = cur.cap = 0;
@@ -345,8 +432,9 @@ size_t rc_xlsx_libdeflate_members_reused(void)
  * through minizip. */
 static int deflate_all(void)
 {
-    int r = ZIP_INTERNALERROR;
-    if (memo_write(&r)) return r;
+    int r = open_member(cur.buf, cur.n);
+    if (r != ZIP_OK || memo_write(&r)) return r;
+    r = ZIP_INTERNALERROR;
     struct libdeflate_compressor *c = compressor();
     if (!c) return ZIP_INTERNALERROR;
     size_t bound = libdeflate_deflate_compress_bound(c, cur.n);
@@ -373,7 +461,7 @@ int zipCloseFileInZip(zipFile file)
     if (cur.streaming) deflateEnd(&cur.zs);
     /* minizip ends the member (sizes and CRC into its headers) even after a
      * failure, as its own zipCloseFileInZip would */
-    int rc = real.close_raw(file, cur.ulen, cur.crc);
+    int rc = cur.opened ? real.close_raw(file, cur.ulen, cur.crc) : ZIP_OK;
     if (r == ZIP_OK) {
         r = rc;
         e = errno;
@@ -396,4 +484,127 @@ int zipClose(zipFile file, const char *global_comment)
         }
     }
     return real.zip_close ? real.zip_close(file, global_comment) : ZIP_INTERNALERROR;
+}
+
+/* The zip itself in memory until zipClose, then written in one piece.
+ * minizip writes each member's local header, the member, then seeks back
+ * to put its CRC and sizes into the header and forward again: on a FILE
+ * each of those seeks flushed, four system calls per member (some 500 per
+ * edition's two workbooks). The file is opened (and so its errors given)
+ * when the zip is, as minizip's own stream does; writing it at the end
+ * gives a failure (a full disk) to zipClose, with its errno. The zip
+ * libxlsxwriter writes is small: large sheets get their rows afterwards
+ * (xlsx_rows.c, xlsx_zip.c). */
+typedef struct zmem {
+    FILE *f;
+    unsigned char *buf;
+    size_t len, cap, pos;
+    bool bad;
+} zmem;
+
+static void *zm_open(void *opaque, const void *filename, int mode)
+{
+    (void)opaque;
+    (void)mode; /* zipOpen below passes only a new zip (APPEND_STATUS_CREATE) */
+    zmem *z = calloc(1, sizeof *z);
+    if (!z) return NULL;
+    z->f = fopen(filename, "wb");
+    if (!z->f) {
+        int e = errno;
+        free(z);
+        errno = e;
+        return NULL;
+    }
+    return z;
+}
+
+static unsigned long zm_read(void *opaque, void *stream, void *buf, unsigned long size)
+{
+    (void)opaque;
+    zmem *z = stream;
+    size_t k = z->pos < z->len ? z->len - z->pos : 0;
+    if (k > size) k = size;
+    memcpy(buf, z->buf + z->pos, k);
+    z->pos += k;
+    return k;
+}
+
+static unsigned long zm_write(void *opaque, void *stream, const void *buf, unsigned long size)
+{
+    (void)opaque;
+    zmem *z = stream;
+    if (size > SIZE_MAX / 2 - z->pos) {
+        z->bad = true;
+        errno = EFBIG;
+        return 0;
+    }
+    size_t end = z->pos + size;
+    if (end > z->cap) {
+        size_t cap = z->cap ? z->cap : (size_t)1 << 16;
+        while (cap < end)
+            cap *= 2;
+        unsigned char *b = realloc(z->buf, cap);
+        if (!b) {
+            z->bad = true;
+            errno = ENOMEM;
+            return 0;
+        }
+        z->buf = b;
+        z->cap = cap;
+    }
+    if (z->pos > z->len) memset(z->buf + z->len, 0, z->pos - z->len);
+    memcpy(z->buf + z->pos, buf, size);
+    z->pos = end;
+    if (end > z->len) z->len = end;
+    return size;
+}
+
+static uint64_t zm_tell(void *opaque, void *stream)
+{
+    (void)opaque;
+    return ((zmem *)stream)->pos;
+}
+
+static long zm_seek(void *opaque, void *stream, uint64_t offset, int origin)
+{
+    (void)opaque;
+    zmem *z = stream;
+    uint64_t base = origin == 0 ? 0 : origin == 1 ? z->pos : z->len; /* SET, CUR, END */
+    if (origin < 0 || origin > 2 || offset > SIZE_MAX / 2 - base) {
+        errno = EINVAL;
+        return -1;
+    }
+    z->pos = (size_t)(base + offset);
+    return 0;
+}
+
+static int zm_close(void *opaque, void *stream)
+{
+    (void)opaque;
+    zmem *z = stream;
+    bool ok = !z->bad && fwrite(z->buf, 1, z->len, z->f) == z->len;
+    int e = errno;
+    if (fclose(z->f) != 0 && ok) {
+        ok = false;
+        e = errno;
+    }
+    free(z->buf);
+    free(z);
+    errno = e;
+    return ok ? 0 : -1;
+}
+
+static int zm_error(void *opaque, void *stream)
+{
+    (void)opaque;
+    return ((zmem *)stream)->bad;
+}
+
+zipFile zipOpen(const char *pathname, int append)
+{
+    pthread_once(&real_once, find_real);
+    if (off || append != 0 || !real.zip_open2_64)
+        return real.zip_open ? real.zip_open(pathname, append) : NULL;
+    filefunc64 io = {zm_open, zm_read, zm_write, zm_tell, zm_seek, zm_close, zm_error, NULL};
+    return real.zip_open2_64(pathname, append, NULL, &io);
 }
