@@ -54,6 +54,7 @@ typedef void (*attrs_fn)(FILE *, struct xml_attribute_list *);
 typedef void (*text_fn)(FILE *, const char *);
 typedef struct xml_attribute *(*new_str_fn)(const char *, const char *);
 typedef struct xml_attribute *(*new_int_fn)(const char *, uint32_t);
+typedef void (*rowcol_fn)(char *, lxw_row_t, lxw_col_t);
 
 static struct {
     decl_fn declaration;
@@ -64,6 +65,7 @@ static struct {
     text_fn text, si;
     new_str_fn new_str;
     new_int_fn new_int;
+    rowcol_fn rowcol;
 } lib;
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 
@@ -87,6 +89,7 @@ static void find_lib(void)
     find("lxw_xml_rich_si_element", &lib.si, sizeof lib.si);
     find("lxw_new_attribute_str", &lib.new_str, sizeof lib.new_str);
     find("lxw_new_attribute_int", &lib.new_int, sizeof lib.new_int);
+    find("lxw_rowcol_to_cell", &lib.rowcol, sizeof lib.rowcol);
 }
 
 /* The library's function f when this thread asked for it (and it exists). */
@@ -297,4 +300,29 @@ struct xml_attribute *lxw_new_attribute_int(const char *key, uint32_t value)
     if (v < 0) *--p = '-';
     memcpy(a->value, p, (size_t)(buf + sizeof buf - p));
     return a;
+}
+
+/* "A1" from (0, 0): every cell's r="..." (the library's utility.c: the
+ * column's letters, then snprintf "%d" of the row + 1). Within Excel's
+ * grid (1,048,576 rows, 16,384 columns), where the library is ever asked;
+ * outside it the library's own. */
+void lxw_rowcol_to_cell(char *cell_name, lxw_row_t row, lxw_col_t col)
+{
+    if (LIB(rowcol) || row >= 1048576u || col >= 16384u) {
+        pthread_once(&lib_once, find_lib);
+        if (lib.rowcol) {
+            lib.rowcol(cell_name, row, col);
+            return;
+        }
+    }
+    char c[4];
+    rc_xw_col_name(col, c);
+    size_t n = strlen(c);
+    memcpy(cell_name, c, n);
+    char digits[8], *p = digits + sizeof digits;
+    for (uint32_t v = row + 1; v; v /= 10)
+        *--p = (char)('0' + v % 10);
+    size_t k = (size_t)(digits + sizeof digits - p);
+    memcpy(cell_name + n, p, k);
+    cell_name[n + k] = 0;
 }

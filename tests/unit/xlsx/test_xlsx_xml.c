@@ -1,8 +1,9 @@
 /* libxlsxwriter's XML written by reportc's own writer (src/xlsx/xlsx_xml.c):
  * the same bytes as the library's writer, for both workbooks of the
  * fixture and for a workbook whose texts, link, names and properties hold
- * every character either writer escapes; the numbers of attributes as the
- * library prints them; the setting is the calling thread's. */
+ * every character either writer escapes; the numbers of attributes and the
+ * cell names as the library prints them; the setting is the calling
+ * thread's. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -140,12 +141,37 @@ static void test_int_attributes(void **state)
     free(big);
 }
 
+/* Cell names ("A1"), as the library makes them, over the grid's corners
+ * and the column letters' carries. */
+static void test_cell_names(void **state)
+{
+    (void)state;
+    static const lxw_row_t rows[] = {0, 8, 9, 99, 1048574, 1048575};
+    static const lxw_col_t cols[] = {0, 25, 26, 701, 702, 16383};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++) {
+            char own[32], lib[32];
+            memset(own, 'x', sizeof own);
+            lxw_rowcol_to_cell(own, rows[i], cols[j]);
+            assert_true(rc_xlsx_own_xml(false));
+            lxw_rowcol_to_cell(lib, rows[i], cols[j]);
+            rc_xlsx_own_xml(true);
+            assert_string_equal(own, lib);
+        }
+    char c[32];
+    lxw_rowcol_to_cell(c, 1048575, 16383);
+    assert_string_equal(c, "XFD1048576");
+    lxw_rowcol_to_cell(c, 0, 27);
+    assert_string_equal(c, "AB1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_bytes_both_ways),
         cmocka_unit_test(test_escapes_both_ways),
         cmocka_unit_test(test_int_attributes),
+        cmocka_unit_test(test_cell_names),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
