@@ -262,7 +262,15 @@ int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const void *zipf
 static bool is_text(const unsigned char *p, size_t n)
 {
     bool white = false;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    /* eight bytes at a time while none is below 32 (all of them "white") */
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if ((w - 0x2020202020202020u) & ~w & 0x8080808080808080u) break;
+        white = true;
+    }
+    for (; i < n; i++) {
         unsigned char c = p[i];
         if (c < 32) {
             if ((0xf3ffc07fUL >> c) & 1) return false;
