@@ -16,12 +16,16 @@
  * machine code; the _unencoded forms and <si> escape nothing). A stream
  * here is one part's temporary file, written by one thread, so the
  * unlocked stdio calls are safe. lxw_new_attribute_dbl is left to the
- * library ("%.16G" with its locale handling). test_xlsx_xml writes both
+ * library ("%.16G" with its locale handling). The cell names and the
+ * number and string cells of sheets held in memory are written here too
+ * (below). test_xlsx_xml writes both
  * workbooks both ways (rc_xlsx_own_xml) and compares every member. */
 #define _GNU_SOURCE /* RTLD_NEXT, fputs_unlocked, fwrite_unlocked */
 #include <dlfcn.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +59,7 @@ typedef void (*text_fn)(FILE *, const char *);
 typedef struct xml_attribute *(*new_str_fn)(const char *, const char *);
 typedef struct xml_attribute *(*new_int_fn)(const char *, uint32_t);
 typedef void (*rowcol_fn)(char *, lxw_row_t, lxw_col_t);
+typedef void (*cell_fn)(lxw_worksheet *, char *, int32_t, lxw_cell *);
 
 static struct {
     decl_fn declaration;
@@ -66,6 +71,7 @@ static struct {
     new_str_fn new_str;
     new_int_fn new_int;
     rowcol_fn rowcol;
+    cell_fn number_cell, string_cell;
 } lib;
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 
@@ -90,6 +96,8 @@ static void find_lib(void)
     find("lxw_new_attribute_str", &lib.new_str, sizeof lib.new_str);
     find("lxw_new_attribute_int", &lib.new_int, sizeof lib.new_int);
     find("lxw_rowcol_to_cell", &lib.rowcol, sizeof lib.rowcol);
+    find("_write_number_cell", &lib.number_cell, sizeof lib.number_cell);
+    find("_write_string_cell", &lib.string_cell, sizeof lib.string_cell);
 }
 
 /* The library's function f when this thread asked for it (and it exists). */
@@ -325,4 +333,77 @@ void lxw_rowcol_to_cell(char *cell_name, lxw_row_t row, lxw_col_t col)
     size_t k = (size_t)(digits + sizeof digits - p);
     memcpy(cell_name + n, p, k);
     cell_name[n + k] = 0;
+}
+
+/* A number cell and a shared-string cell of a sheet libxlsxwriter holds in
+ * memory (its worksheet.c, exported and called through the PLT by
+ * _write_cell): '<c r="A1" s="3"><v>%.16G</v></c>' (no s="" for style 0)
+ * and '<c r="A1" s="3" t="s"><v>%d</v></c>'. The number: a whole one below
+ * 10^15 in digits ("%.16G" writes those so), any other by snprintf. The
+ * fields read are the ones its 1.1.4 machine code reads (the sheet's file
+ * first, the cell's value at byte 32), checked below against its headers. */
+_Static_assert(offsetof(lxw_worksheet, file) == 0, "libxlsxwriter 1.1.4's lxw_worksheet");
+_Static_assert(offsetof(lxw_cell, u) == 32, "libxlsxwriter 1.1.4's lxw_cell");
+
+void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell);
+void _write_string_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell);
+
+/* "%d" of v into the end of buf; returns where it starts. */
+static char *int_text(char *end, int64_t v)
+{
+    uint64_t u = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
+    *--end = 0;
+    do
+        *--end = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0) *--end = '-';
+    return end;
+}
+
+static void cell_open(FILE *f, const char *range, int32_t style_index)
+{
+    puts_(f, "<c r=\"");
+    puts_(f, range);
+    if (style_index) {
+        char b[16];
+        puts_(f, "\" s=\"");
+        puts_(f, int_text(b + sizeof b, style_index));
+    }
+    putc_unlocked('"', f);
+}
+
+void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell)
+{
+    if (LIB(number_cell)) {
+        lib.number_cell(self, range, style_index, cell);
+        return;
+    }
+    FILE *f = self->file;
+    double v = cell->u.number;
+    char b[40];
+    const char *t;
+    if (v == trunc(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v)))
+        t = int_text(b + sizeof b, (int64_t)v);
+    else {
+        snprintf(b, sizeof b, "%.16G", v);
+        t = b;
+    }
+    cell_open(f, range, style_index);
+    puts_(f, "><v>");
+    puts_(f, t);
+    puts_(f, "</v></c>");
+}
+
+void _write_string_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell)
+{
+    if (LIB(string_cell)) {
+        lib.string_cell(self, range, style_index, cell);
+        return;
+    }
+    FILE *f = self->file;
+    char b[16];
+    cell_open(f, range, style_index);
+    puts_(f, " t=\"s\"><v>");
+    puts_(f, int_text(b + sizeof b, cell->u.string_id));
+    puts_(f, "</v></c>");
 }

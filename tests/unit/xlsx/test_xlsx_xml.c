@@ -77,6 +77,16 @@ static void special_workbook(const char *path, bool cm)
     assert_int_equal(worksheet_write_url_opt(ws, 2, 0, "https://example.org/?a=1&b=\"2\"", NULL,
                                              "x < y", "tip & \"tip\"\nnext"),
                      LXW_NO_ERROR);
+    /* numbers the own writer prints as digits and those it leaves to
+     * snprintf, with and without a style */
+    static const double nums[] = {0.0, -0.0, 7, -7, 0.1, -2.5, 1e-5, 123456789012345.0,
+                                  999999999999999.0, 1e15, 1e16, 9007199254740993.0, 1e300,
+                                  -1e-300, 3.141592653589793};
+    for (lxw_row_t r = 0; r < sizeof nums / sizeof nums[0]; r++) {
+        assert_int_equal(worksheet_write_number(ws, 10 + r, 0, nums[r], NULL), LXW_NO_ERROR);
+        assert_int_equal(worksheet_write_number(ws, 10 + r, 1, nums[r], fmt), LXW_NO_ERROR);
+        assert_int_equal(worksheet_write_string(ws, 10 + r, 2, "s", fmt), LXW_NO_ERROR);
+    }
     assert_int_equal(worksheet_set_column(ws, 0, 0, 40, NULL), LXW_NO_ERROR);
     assert_int_equal(worksheet_print_area(ws, 0, 0, 5, 2), LXW_NO_ERROR);
     worksheet_set_header(ws, "&CPage & \"header\"");
@@ -107,6 +117,11 @@ static void test_escapes_both_ways(void **state)
         assert_non_null(strstr(rels, "&amp;b=%22"));
         const char *sheet = member_text(a, path_in("so.xlsx"), "xl/worksheets/sheet1.xml");
         assert_non_null(strstr(sheet, "tooltip=\"tip &amp; &quot;tip&quot;&#xA;next\""));
+        if (!cm) { /* cells of a sheet held in memory: the own writer's */
+            assert_non_null(strstr(sheet, "<c r=\"A12\"><v>-0</v></c>"));
+            assert_non_null(strstr(sheet, "<c r=\"A20\"><v>1000000000000000</v></c>"));
+            assert_non_null(strstr(sheet, "<v>1E+16</v>"));
+        }
         clean_outputs();
     }
     rc_arena_free(a);
