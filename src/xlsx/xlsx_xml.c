@@ -18,8 +18,8 @@
  * unlocked stdio calls are safe. lxw_new_attribute_dbl is left to the
  * library ("%.16G" with its locale handling). The cell names and the
  * number and string cells of sheets held in memory are written here too
- * (below). test_xlsx_xml writes both
- * workbooks both ways (rc_xlsx_own_xml) and compares every member. */
+ * (below). test_xlsx_xml writes both workbooks both ways (rc_xlsx_own_xml)
+ * and compares every member. */
 #define _GNU_SOURCE /* RTLD_NEXT, fputs_unlocked, fwrite_unlocked */
 #include <dlfcn.h>
 #include <math.h>
