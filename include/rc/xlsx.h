@@ -43,6 +43,24 @@ bool rc_xlsx_verify_zip(const char *path);
 bool rc_xlsx_memory_tmpfiles(bool on);
 size_t rc_xlsx_memory_tmpfiles_made(void);
 
+/* The workbook's members are deflated by libdeflate rather than by zlib in
+ * minizip (src/xlsx/xlsx_deflate.c). rc_xlsx_libdeflate_members(false)
+ * gives the calling thread minizip's own deflate again (tests compare the
+ * members); returns the previous setting. rc_xlsx_libdeflate_members_made
+ * counts the members libdeflate deflated in the process, _reused those of
+ * them whose bytes were deflated before (by an earlier workbook). */
+bool rc_xlsx_libdeflate_members(bool on);
+size_t rc_xlsx_libdeflate_members_made(void);
+size_t rc_xlsx_libdeflate_members_reused(void);
+
+/* libxlsxwriter's XML is written by reportc's own writer of the same bytes
+ * (src/xlsx/xlsx_xml.c). rc_xlsx_own_xml(false) gives the calling thread
+ * the library's own writer again (tests compare the bytes); returns the
+ * previous setting. rc_xlsx_own_xml_tags counts the tags the own writer
+ * opened in the process. */
+bool rc_xlsx_own_xml(bool on);
+size_t rc_xlsx_own_xml_tags(void);
+
 /* Layout limits of the data workbook (docs/workbooks.md): a source with more
  * data rows than RC_XLSX_ROWS_PER_SHEET continues on "survey (2)", ...; with
  * more than RC_XLSX_CONSTANT_MEMORY_ROWS rows or RC_XLSX_CONSTANT_MEMORY_CELLS

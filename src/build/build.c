@@ -437,7 +437,10 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
     /* A watcher checks the fonts when it loads them again (build_cache.c),
      * `check` when it typesets. */
     rc_build_check check = {0};
-    if (st == RC_OK && !cache && o->command == RC_CMD_BUILD)
+    /* Only typesetting reads them: `--only xlsx` or `--only tex` does not
+     * check (nor load) fonts it does not use. */
+    bool typesets = (want & RC_OUT_PDF) || svg;
+    if (st == RC_OK && !cache && o->command == RC_CMD_BUILD && typesets)
         jobs[njobs++] = (ed_job){.check = &check, .cfgs = cfgs, .ned = ned, .skip = skip};
     if (st == RC_OK) st = build_docs(a, jobs, njobs, d);
     if (st == RC_OK && rc_diag_errors(d)) st = RC_ERR_DATA;

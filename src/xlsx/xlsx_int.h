@@ -170,6 +170,11 @@ void rc_xw_rows_free(rc_xw *x);
 void rc_xw_col_name(uint32_t c, char out[4]); /* 0 -> "A", 16383 -> "XFD" */
 rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, int fd);
 
+/* xlsx_deflate.c: the bytes of a member gathered for libdeflate on the
+ * calling thread before it is deflated as it comes by zlib instead (0: the
+ * default, 64 MiB); for tests of both paths. */
+void rc_xw_deflate_cap(size_t cap);
+
 /* xlsx_heads.c: what the numbers of a figure's table count, from the
  * definitions: the rows of the panels' aggregates' source, named by its key
  * field's label in the plural ("Respondents"), or the values of a distinct

@@ -1,0 +1,409 @@
+/* xlsx_xml: libxlsxwriter's XML writer without printf.
+ *
+ * Why: libxlsxwriter 1.1.4 writes every tag of a workbook's XML with
+ * fprintf ("<%s", " %s=", "\"%s\"", "</%s>": each call a format parsed and
+ * a stream locked), and makes every attribute with two strncpy that pad
+ * its 2,080-byte fields with zeros (and snprintf "%d" for numbers). For the
+ * sample's two workbooks that was 13 M of the 110 M instructions of
+ * `--only xlsx`, after the deflating (xlsx_deflate.c). Its options do not
+ * change how it writes XML.
+ *
+ * How: reportc defines the exported functions of its xmlwriter.c (which
+ * libxlsxwriter calls through its PLT, as xlsx_tmpfile.c explains for
+ * lxw_tmpfile) with the same output, byte for byte: the tags as above; in
+ * an attribute's value & < > " and a newline escaped as &amp; &lt; &gt;
+ * &quot; &#xA;, in an element's text & < > only (read off its 1.1.4
+ * machine code; the _unencoded forms and <si> escape nothing). A stream
+ * here is one part's temporary file, written by one thread, so the
+ * unlocked stdio calls are safe. lxw_new_attribute_dbl is left to the
+ * library ("%.16G" with its locale handling). The cell names and the
+ * number and string cells of sheets held in memory are written here too
+ * (below). test_xlsx_xml writes both workbooks both ways (rc_xlsx_own_xml)
+ * and compares every member. */
+#define _GNU_SOURCE /* RTLD_NEXT, fputs_unlocked, fwrite_unlocked */
+#include <dlfcn.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xlsxwriter/xmlwriter.h>
+
+#include "xlsx_int.h"
+
+static _Thread_local bool off; /* this thread asked for libxlsxwriter's own */
+static _Atomic size_t tags;
+
+bool rc_xlsx_own_xml(bool on)
+{
+    bool old = !off;
+    off = !on;
+    return old;
+}
+
+size_t rc_xlsx_own_xml_tags(void)
+{
+    return atomic_load(&tags);
+}
+
+/* libxlsxwriter's own functions, for a thread that asked for them. */
+typedef void (*tag_fn)(FILE *, const char *, struct xml_attribute_list *);
+typedef void (*end_fn)(FILE *, const char *);
+typedef void (*data_fn)(FILE *, const char *, const char *, struct xml_attribute_list *);
+typedef void (*decl_fn)(FILE *);
+typedef void (*attrs_fn)(FILE *, struct xml_attribute_list *);
+typedef void (*text_fn)(FILE *, const char *);
+typedef struct xml_attribute *(*new_str_fn)(const char *, const char *);
+typedef struct xml_attribute *(*new_int_fn)(const char *, uint32_t);
+typedef void (*rowcol_fn)(char *, lxw_row_t, lxw_col_t);
+typedef void (*cell_fn)(lxw_worksheet *, char *, int32_t, lxw_cell *);
+
+static struct {
+    decl_fn declaration;
+    tag_fn start, start_unencoded, empty, empty_unencoded;
+    end_fn end;
+    data_fn data;
+    attrs_fn attrs;
+    text_fn text, si;
+    new_str_fn new_str;
+    new_int_fn new_int;
+    rowcol_fn rowcol;
+    cell_fn number_cell, string_cell;
+} lib;
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+
+static void find(const char *name, void *fn, size_t size)
+{
+    void *sym = dlsym(RTLD_NEXT, name);
+    memcpy(fn, &sym, size); /* POSIX's object-to-function pointer */
+}
+
+static void find_lib(void)
+{
+    find("lxw_xml_declaration", &lib.declaration, sizeof lib.declaration);
+    find("lxw_xml_start_tag", &lib.start, sizeof lib.start);
+    find("lxw_xml_start_tag_unencoded", &lib.start_unencoded, sizeof lib.start_unencoded);
+    find("lxw_xml_empty_tag", &lib.empty, sizeof lib.empty);
+    find("lxw_xml_empty_tag_unencoded", &lib.empty_unencoded, sizeof lib.empty_unencoded);
+    find("lxw_xml_end_tag", &lib.end, sizeof lib.end);
+    find("lxw_xml_data_element", &lib.data, sizeof lib.data);
+    find("_fprint_escaped_attributes", &lib.attrs, sizeof lib.attrs);
+    find("_fprint_escaped_data", &lib.text, sizeof lib.text);
+    find("lxw_xml_rich_si_element", &lib.si, sizeof lib.si);
+    find("lxw_new_attribute_str", &lib.new_str, sizeof lib.new_str);
+    find("lxw_new_attribute_int", &lib.new_int, sizeof lib.new_int);
+    find("lxw_rowcol_to_cell", &lib.rowcol, sizeof lib.rowcol);
+    find("_write_number_cell", &lib.number_cell, sizeof lib.number_cell);
+    find("_write_string_cell", &lib.string_cell, sizeof lib.string_cell);
+}
+
+/* The library's function f when this thread asked for it (and it exists). */
+#define LIB(f) (off && (pthread_once(&lib_once, find_lib), lib.f))
+
+static void puts_(FILE *f, const char *s)
+{
+    fputs_unlocked(s, f);
+}
+
+/* s with the characters of special escaped (an attribute's: also '"' and
+ * newline). */
+static void escaped(FILE *f, const char *s, bool attr)
+{
+    const char *stop = attr ? "&<>\"\n" : "&<>";
+    for (;;) {
+        size_t k = strcspn(s, stop);
+        if (k) fwrite_unlocked(s, 1, k, f);
+        s += k;
+        switch (*s++) {
+        case 0:
+            return;
+        case '&':
+            puts_(f, "&amp;");
+            break;
+        case '<':
+            puts_(f, "&lt;");
+            break;
+        case '>':
+            puts_(f, "&gt;");
+            break;
+        case '"':
+            puts_(f, "&quot;");
+            break;
+        default: /* '\n' */
+            puts_(f, "&#xA;");
+            break;
+        }
+    }
+}
+
+static void attributes(FILE *f, struct xml_attribute_list *l, bool escape)
+{
+    if (!l) return;
+    struct xml_attribute *a;
+    STAILQ_FOREACH(a, l, list_entries) {
+        putc_unlocked(' ', f);
+        puts_(f, a->key);
+        puts_(f, "=\"");
+        if (escape)
+            escaped(f, a->value, true);
+        else
+            puts_(f, a->value);
+        putc_unlocked('"', f);
+    }
+}
+
+static void open_tag(FILE *f, const char *tag, struct xml_attribute_list *l, bool escape)
+{
+    atomic_fetch_add_explicit(&tags, 1, memory_order_relaxed);
+    putc_unlocked('<', f);
+    puts_(f, tag);
+    attributes(f, l, escape);
+}
+
+void lxw_xml_declaration(FILE *xmlfile)
+{
+    if (LIB(declaration)) {
+        lib.declaration(xmlfile);
+        return;
+    }
+    puts_(xmlfile, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n");
+}
+
+void lxw_xml_start_tag(FILE *xmlfile, const char *tag, struct xml_attribute_list *attributes)
+{
+    if (LIB(start)) {
+        lib.start(xmlfile, tag, attributes);
+        return;
+    }
+    open_tag(xmlfile, tag, attributes, true);
+    putc_unlocked('>', xmlfile);
+}
+
+void lxw_xml_start_tag_unencoded(FILE *xmlfile, const char *tag,
+                                 struct xml_attribute_list *attributes)
+{
+    if (LIB(start_unencoded)) {
+        lib.start_unencoded(xmlfile, tag, attributes);
+        return;
+    }
+    open_tag(xmlfile, tag, attributes, false);
+    putc_unlocked('>', xmlfile);
+}
+
+void lxw_xml_end_tag(FILE *xmlfile, const char *tag)
+{
+    if (LIB(end)) {
+        lib.end(xmlfile, tag);
+        return;
+    }
+    puts_(xmlfile, "</");
+    puts_(xmlfile, tag);
+    putc_unlocked('>', xmlfile);
+}
+
+void lxw_xml_empty_tag(FILE *xmlfile, const char *tag, struct xml_attribute_list *attributes)
+{
+    if (LIB(empty)) {
+        lib.empty(xmlfile, tag, attributes);
+        return;
+    }
+    open_tag(xmlfile, tag, attributes, true);
+    puts_(xmlfile, "/>");
+}
+
+void lxw_xml_empty_tag_unencoded(FILE *xmlfile, const char *tag,
+                                 struct xml_attribute_list *attributes)
+{
+    if (LIB(empty_unencoded)) {
+        lib.empty_unencoded(xmlfile, tag, attributes);
+        return;
+    }
+    open_tag(xmlfile, tag, attributes, false);
+    puts_(xmlfile, "/>");
+}
+
+void lxw_xml_data_element(FILE *xmlfile, const char *tag, const char *data,
+                          struct xml_attribute_list *attributes)
+{
+    if (LIB(data)) {
+        lib.data(xmlfile, tag, data, attributes);
+        return;
+    }
+    open_tag(xmlfile, tag, attributes, true);
+    putc_unlocked('>', xmlfile);
+    escaped(xmlfile, data, false);
+    lxw_xml_end_tag(xmlfile, tag);
+}
+
+void lxw_xml_rich_si_element(FILE *xmlfile, const char *string)
+{
+    if (LIB(si)) {
+        lib.si(xmlfile, string);
+        return;
+    }
+    puts_(xmlfile, "<si>");
+    puts_(xmlfile, string);
+    puts_(xmlfile, "</si>");
+}
+
+/* Not in its headers, but exported and called through the PLT by the
+ * library's other writers. */
+void _fprint_escaped_attributes(FILE *xmlfile, struct xml_attribute_list *attributes);
+void _fprint_escaped_data(FILE *xmlfile, const char *data);
+
+void _fprint_escaped_attributes(FILE *xmlfile, struct xml_attribute_list *l)
+{
+    if (LIB(attrs)) {
+        lib.attrs(xmlfile, l);
+        return;
+    }
+    attributes(xmlfile, l, true);
+}
+
+void _fprint_escaped_data(FILE *xmlfile, const char *data)
+{
+    if (LIB(text)) {
+        lib.text(xmlfile, data);
+        return;
+    }
+    escaped(xmlfile, data, false);
+}
+
+/* As LXW_ATTRIBUTE_COPY, without padding the rest of the field. */
+static void copy_field(char *dst, const char *src)
+{
+    size_t n = strnlen(src, LXW_MAX_ATTRIBUTE_LENGTH - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+struct xml_attribute *lxw_new_attribute_str(const char *key, const char *value)
+{
+    if (LIB(new_str)) return lib.new_str(key, value);
+    struct xml_attribute *a = malloc(sizeof *a);
+    if (!a) return NULL;
+    copy_field(a->key, key);
+    copy_field(a->value, value);
+    return a;
+}
+
+struct xml_attribute *lxw_new_attribute_int(const char *key, uint32_t value)
+{
+    if (LIB(new_int)) return lib.new_int(key, value);
+    struct xml_attribute *a = malloc(sizeof *a);
+    if (!a) return NULL;
+    copy_field(a->key, key);
+    /* "%d" of the uint32_t, as the library prints it: above INT32_MAX it
+     * comes out negative */
+    int32_t v = (int32_t)value;
+    char buf[16], *p = buf + sizeof buf;
+    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+    *--p = 0;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0) *--p = '-';
+    memcpy(a->value, p, (size_t)(buf + sizeof buf - p));
+    return a;
+}
+
+/* "A1" from (0, 0): every cell's r="..." (the library's utility.c: the
+ * column's letters, then snprintf "%d" of the row + 1). Within Excel's
+ * grid (1,048,576 rows, 16,384 columns), where the library is ever asked;
+ * outside it the library's own. */
+void lxw_rowcol_to_cell(char *cell_name, lxw_row_t row, lxw_col_t col)
+{
+    if (LIB(rowcol) || row >= 1048576u || col >= 16384u) {
+        pthread_once(&lib_once, find_lib);
+        if (lib.rowcol) {
+            lib.rowcol(cell_name, row, col);
+            return;
+        }
+    }
+    char c[4];
+    rc_xw_col_name(col, c);
+    size_t n = strlen(c);
+    memcpy(cell_name, c, n);
+    char digits[8], *p = digits + sizeof digits;
+    for (uint32_t v = row + 1; v; v /= 10)
+        *--p = (char)('0' + v % 10);
+    size_t k = (size_t)(digits + sizeof digits - p);
+    memcpy(cell_name + n, p, k);
+    cell_name[n + k] = 0;
+}
+
+/* A number cell and a shared-string cell of a sheet libxlsxwriter holds in
+ * memory (its worksheet.c, exported and called through the PLT by
+ * _write_cell): '<c r="A1" s="3"><v>%.16G</v></c>' (no s="" for style 0)
+ * and '<c r="A1" s="3" t="s"><v>%d</v></c>'. The number: a whole one below
+ * 10^15 in digits ("%.16G" writes those so), any other by snprintf. The
+ * fields read are the ones its 1.1.4 machine code reads (the sheet's file
+ * first, the cell's value at byte 32), checked below against its headers. */
+_Static_assert(offsetof(lxw_worksheet, file) == 0, "libxlsxwriter 1.1.4's lxw_worksheet");
+_Static_assert(offsetof(lxw_cell, u) == 32, "libxlsxwriter 1.1.4's lxw_cell");
+
+void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell);
+void _write_string_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell);
+
+/* "%d" of v into the end of buf; returns where it starts. */
+static char *int_text(char *end, int64_t v)
+{
+    uint64_t u = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
+    *--end = 0;
+    do
+        *--end = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0) *--end = '-';
+    return end;
+}
+
+static void cell_open(FILE *f, const char *range, int32_t style_index)
+{
+    puts_(f, "<c r=\"");
+    puts_(f, range);
+    if (style_index) {
+        char b[16];
+        puts_(f, "\" s=\"");
+        puts_(f, int_text(b + sizeof b, style_index));
+    }
+    putc_unlocked('"', f);
+}
+
+void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell)
+{
+    if (LIB(number_cell)) {
+        lib.number_cell(self, range, style_index, cell);
+        return;
+    }
+    FILE *f = self->file;
+    double v = cell->u.number;
+    char b[40];
+    const char *t;
+    if (v == trunc(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v)))
+        t = int_text(b + sizeof b, (int64_t)v);
+    else {
+        snprintf(b, sizeof b, "%.16G", v);
+        t = b;
+    }
+    cell_open(f, range, style_index);
+    puts_(f, "><v>");
+    puts_(f, t);
+    puts_(f, "</v></c>");
+}
+
+void _write_string_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell)
+{
+    if (LIB(string_cell)) {
+        lib.string_cell(self, range, style_index, cell);
+        return;
+    }
+    FILE *f = self->file;
+    char b[16];
+    cell_open(f, range, style_index);
+    puts_(f, " t=\"s\"><v>");
+    puts_(f, int_text(b + sizeof b, cell->u.string_id));
+    puts_(f, "</v></c>");
+}

@@ -1,0 +1,192 @@
+/* libxlsxwriter's XML written by reportc's own writer (src/xlsx/xlsx_xml.c):
+ * the same bytes as the library's writer, for both workbooks of the
+ * fixture and for a workbook whose texts, link, names and properties hold
+ * every character either writer escapes; the numbers of attributes and the
+ * cell names as the library prints them; the setting is the calling
+ * thread's. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <xlsxwriter.h>
+#include <xlsxwriter/xmlwriter.h>
+
+#include "xlsx_fixture.h"
+
+static void *other_thread(void *arg)
+{
+    (void)arg;
+    bool *on = malloc(sizeof *on);
+    *on = rc_xlsx_own_xml(true); /* a new thread starts with the own writer */
+    return on;
+}
+
+static void test_same_bytes_both_ways(void **state)
+{
+    (void)state;
+    fx f;
+    setup_doc(&f, "s.csv");
+    for (int cm = 0; cm < 2; cm++) {
+        rc_xlsx_data_opts o = {.constant_memory_rows = cm ? 1 : 0};
+        size_t before = rc_xlsx_own_xml_tags();
+        assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, path_in("o.xlsx"), 9, &o, f.d), RC_OK);
+        assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, path_in("of.xlsx"), 9, f.d), RC_OK);
+        assert_true(rc_xlsx_own_xml_tags() - before >= 200);
+        assert_true(rc_xlsx_own_xml(false));
+        before = rc_xlsx_own_xml_tags();
+        assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, path_in("l.xlsx"), 9, &o, f.d), RC_OK);
+        assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, path_in("lf.xlsx"), 9, f.d), RC_OK);
+        assert_int_equal(rc_xlsx_own_xml_tags(), before);
+        pthread_t t;
+        void *res;
+        assert_int_equal(pthread_create(&t, NULL, other_thread, NULL), 0);
+        assert_int_equal(pthread_join(t, &res), 0);
+        assert_true(*(bool *)res);
+        free(res);
+        assert_false(rc_xlsx_own_xml(true));
+        /* the members deflate alike, so the same XML is the same file */
+        assert_true(same_file(f.a, path_in("o.xlsx"), path_in("l.xlsx")));
+        assert_true(same_file(f.a, path_in("of.xlsx"), path_in("lf.xlsx")));
+        clean_outputs();
+    }
+    assert_int_equal(rc_diag_errors(f.d), 0);
+    teardown_doc(&f);
+}
+
+/* & < > " and newlines in a cell (shared string and inline), a link and
+ * its text, a sheet name's defined print area, a table, a chart's title and
+ * the document properties (data elements). */
+static void special_workbook(const char *path, bool cm)
+{
+    lxw_workbook_options opt = {.constant_memory = cm ? LXW_TRUE : LXW_FALSE};
+    lxw_workbook *wb = workbook_new_opt(path, &opt);
+    assert_non_null(wb);
+    const char *odd = "a & b < c > d \"e\" 'f'\nline two";
+    lxw_doc_properties p = {.title = (char *)odd, .author = "R & D <x>", .comments = "\"q\"",
+                            .created = 1};
+    assert_int_equal(workbook_set_properties(wb, &p), LXW_NO_ERROR);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "A & B");
+    assert_non_null(ws);
+    lxw_format *fmt = workbook_add_format(wb);
+    format_set_num_format(fmt, "0.0\" <%>\"");
+    assert_int_equal(worksheet_write_string(ws, 0, 0, odd, NULL), LXW_NO_ERROR);
+    assert_int_equal(worksheet_write_number(ws, 1, 0, 1234567.125, fmt), LXW_NO_ERROR);
+    assert_int_equal(worksheet_write_url_opt(ws, 2, 0, "https://example.org/?a=1&b=\"2\"", NULL,
+                                             "x < y", "tip & \"tip\"\nnext"),
+                     LXW_NO_ERROR);
+    /* numbers the own writer prints as digits and those it leaves to
+     * snprintf, with and without a style */
+    static const double nums[] = {0.0, -0.0, 7, -7, 0.1, -2.5, 1e-5, 123456789012345.0,
+                                  999999999999999.0, 1e15, 1e16, 9007199254740993.0, 1e300,
+                                  -1e-300, 3.141592653589793};
+    for (lxw_row_t r = 0; r < sizeof nums / sizeof nums[0]; r++) {
+        assert_int_equal(worksheet_write_number(ws, 10 + r, 0, nums[r], NULL), LXW_NO_ERROR);
+        assert_int_equal(worksheet_write_number(ws, 10 + r, 1, nums[r], fmt), LXW_NO_ERROR);
+        assert_int_equal(worksheet_write_string(ws, 10 + r, 2, "s", fmt), LXW_NO_ERROR);
+    }
+    assert_int_equal(worksheet_set_column(ws, 0, 0, 40, NULL), LXW_NO_ERROR);
+    assert_int_equal(worksheet_print_area(ws, 0, 0, 5, 2), LXW_NO_ERROR);
+    worksheet_set_header(ws, "&CPage & \"header\"");
+    if (!cm) {
+        lxw_chart *ch = workbook_add_chart(wb, LXW_CHART_BAR);
+        lxw_chart_series *s = chart_add_series(ch, NULL, "='A & B'!$A$2:$A$2");
+        chart_series_set_name(s, "Series <1> & \"2\"");
+        chart_title_set_name(ch, odd);
+        assert_int_equal(worksheet_insert_chart(ws, 4, 2, ch), LXW_NO_ERROR);
+    }
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+}
+
+static void test_escapes_both_ways(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    for (int cm = 0; cm < 2; cm++) {
+        special_workbook(path_in("so.xlsx"), cm);
+        assert_true(rc_xlsx_own_xml(false));
+        special_workbook(path_in("sl.xlsx"), cm);
+        rc_xlsx_own_xml(true);
+        assert_true(same_file(a, path_in("so.xlsx"), path_in("sl.xlsx")));
+        /* the escapes were written (so the comparison saw them) */
+        const char *core = member_text(a, path_in("so.xlsx"), "docProps/core.xml");
+        assert_non_null(strstr(core, "a &amp; b &lt; c &gt; d \"e\" 'f'\nline two"));
+        const char *rels = member_text(a, path_in("so.xlsx"), "xl/worksheets/_rels/sheet1.xml.rels");
+        assert_non_null(strstr(rels, "&amp;b=%22"));
+        const char *sheet = member_text(a, path_in("so.xlsx"), "xl/worksheets/sheet1.xml");
+        assert_non_null(strstr(sheet, "tooltip=\"tip &amp; &quot;tip&quot;&#xA;next\""));
+        if (!cm) { /* cells of a sheet held in memory: the own writer's */
+            assert_non_null(strstr(sheet, "<c r=\"A12\"><v>-0</v></c>"));
+            assert_non_null(strstr(sheet, "<c r=\"A20\"><v>1000000000000000</v></c>"));
+            assert_non_null(strstr(sheet, "<v>1E+16</v>"));
+        }
+        clean_outputs();
+    }
+    rc_arena_free(a);
+}
+
+static void test_int_attributes(void **state)
+{
+    (void)state;
+    static const uint32_t v[] = {0, 7, 42, 1048576, 2147483647u, 2147483648u, 4294967295u};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        struct xml_attribute *own = lxw_new_attribute_int("k", v[i]);
+        assert_true(rc_xlsx_own_xml(false));
+        struct xml_attribute *lib = lxw_new_attribute_int("k", v[i]);
+        struct xml_attribute *s = lxw_new_attribute_str("key", "a \"value\"");
+        rc_xlsx_own_xml(true);
+        struct xml_attribute *t = lxw_new_attribute_str("key", "a \"value\"");
+        assert_string_equal(own->key, lib->key);
+        assert_string_equal(own->value, lib->value);
+        assert_string_equal(s->value, t->value);
+        free(own);
+        free(lib);
+        free(s);
+        free(t);
+    }
+    /* a value longer than the field is cut as the library cuts it */
+    char *big = malloc(5000);
+    memset(big, 'x', 4999);
+    big[4999] = 0;
+    struct xml_attribute *own = lxw_new_attribute_str("k", big);
+    assert_int_equal(strlen(own->value), LXW_MAX_ATTRIBUTE_LENGTH - 1);
+    free(own);
+    free(big);
+}
+
+/* Cell names ("A1"), as the library makes them, over the grid's corners
+ * and the column letters' carries. */
+static void test_cell_names(void **state)
+{
+    (void)state;
+    static const lxw_row_t rows[] = {0, 8, 9, 99, 1048574, 1048575};
+    static const lxw_col_t cols[] = {0, 25, 26, 701, 702, 16383};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++) {
+            char own[32], lib[32];
+            memset(own, 'x', sizeof own);
+            lxw_rowcol_to_cell(own, rows[i], cols[j]);
+            assert_true(rc_xlsx_own_xml(false));
+            lxw_rowcol_to_cell(lib, rows[i], cols[j]);
+            rc_xlsx_own_xml(true);
+            assert_string_equal(own, lib);
+        }
+    char c[32];
+    lxw_rowcol_to_cell(c, 1048575, 16383);
+    assert_string_equal(c, "XFD1048576");
+    lxw_rowcol_to_cell(c, 0, 27);
+    assert_string_equal(c, "AB1");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_bytes_both_ways),
+        cmocka_unit_test(test_escapes_both_ways),
+        cmocka_unit_test(test_int_attributes),
+        cmocka_unit_test(test_cell_names),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
