@@ -91,6 +91,10 @@ typedef struct rc_pdf {
      * writes those streams empty and the packer puts the data in, so the
      * bytes are not copied through libharu's memory streams (pdf_pack.c) */
     RC_VEC(rc_pdf_blob) blobs;
+    /* the objects written as text here (the structure tree, pdf_struct.c):
+     * libharu holds a "null" placeholder under each number, and the packer
+     * writes the text instead (pdf_objstm.h) */
+    RC_VEC(rc_pdf_raw) raws;
     /* the deflating thread (pdf_zip.c; NULL: deflate here), and once
      * finished, what holds its output until the document is saved */
     rc_pdf_zip *zip, *zdone;

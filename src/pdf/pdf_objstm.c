@@ -72,6 +72,8 @@ typedef struct ctx {
     size_t errlen;
     rc_status st;
     size_t *lenv; /* per object number: 0, or a stream's new length + 1 */
+    uint32_t *ridx; /* per object number: 0, or its raw text's index + 1 */
+    const rc_pdf_raw *raws;
 } ctx;
 
 static bool fail(ctx *c, size_t at, const char *fmt, ...)
@@ -450,6 +452,11 @@ static bool deflate_to(ctx *c, struct libdeflate_compressor *z, const unsigned c
  * whose data came as a blob (tmp holds the digits). */
 static const unsigned char *body_of(const ctx *c, const obj *o, char tmp[24], size_t *len)
 {
+    if (c->ridx && c->ridx[o->num]) {
+        const rc_pdf_raw *r = &c->raws[c->ridx[o->num] - 1];
+        *len = r->n;
+        return (const unsigned char *)r->text;
+    }
     if (c->lenv && c->lenv[o->num]) {
         *len = (size_t)snprintf(tmp, 24, "%zu", c->lenv[o->num] - 1);
         return (const unsigned char *)tmp;
@@ -587,7 +594,38 @@ rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_p
                                    size_t nblobs, unsigned char **out, size_t *out_len, char *err,
                                    size_t errlen)
 {
-    ctx c = {in, n, err, errlen, RC_OK, NULL};
+    return rc_pdf_objstm_pack_ex(in, n, blobs, nblobs, NULL, 0, out, out_len, err, errlen);
+}
+
+/* Files raws[0..nraws) by object number in c->ridx; each must name a
+ * generation-0 "null" object of the table. */
+static bool index_raws(ctx *c, const entry *tab, size_t size, const obj *objs, size_t nobj,
+                       const rc_pdf_raw *raws, size_t nraws)
+{
+    c->raws = raws;
+    c->ridx = calloc(size ? size : 1, sizeof *c->ridx);
+    if (!c->ridx) return oom(c);
+    for (size_t k = 0; k < nraws; k++) {
+        uint32_t num = raws[k].num;
+        if (num >= size || tab[num].type != 'n' || tab[num].gen != 0 || c->ridx[num])
+            return fail(c, c->n, "object text given for object %u, not one object of the table",
+                        num);
+        c->ridx[num] = (uint32_t)k + 1;
+    }
+    for (size_t k = 0; k < nobj; k++) {
+        const obj *o = &objs[k];
+        if (c->ridx[o->num] &&
+            (o->stream || o->body_end - o->body != 4 || memcmp(c->in + o->body, "null", 4) != 0))
+            return fail(c, o->off, "object %u, given its text, is not a null placeholder", o->num);
+    }
+    return true;
+}
+
+rc_status rc_pdf_objstm_pack_ex(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
+                                size_t nblobs, const rc_pdf_raw *raws, size_t nraws,
+                                unsigned char **out, size_t *out_len, char *err, size_t errlen)
+{
+    ctx c = {in, n, err, errlen, RC_OK, NULL, NULL, NULL};
     uint32_t *bidx = NULL; /* per object number: 0, or its blob's index + 1 */
     *out = NULL;
     *out_len = 0;
@@ -633,6 +671,7 @@ rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_p
     }
     if (!read_objects(&c, tab, size, xref, objs, nobj, &header) || !check_header(&c, header))
         goto done;
+    if (nraws && !index_raws(&c, tab, size, objs, nobj, raws, nraws)) goto done;
     if (nblobs) {
         bidx = calloc(size, sizeof *bidx);
         c.lenv = calloc(size, sizeof *c.lenv);
@@ -707,6 +746,7 @@ rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_p
 done:
     free(bidx);
     free(c.lenv);
+    free(c.ridx);
     libdeflate_free_compressor(z);
     free(tab);
     free(objs);

@@ -55,6 +55,26 @@ rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_p
                                    size_t nblobs, unsigned char **out, size_t *out_len, char *err,
                                    size_t errlen);
 
+/* The text of an object the input holds as a placeholder: object num
+ * (generation 0) is "null" in the input and packed with text[0..n) as its
+ * value. The structure tree is written this way (pdf_struct.c): one
+ * placeholder per element in libharu reserves the number, and the text is
+ * written here, not built as libharu dictionaries (at 1,006 pages: 16,600
+ * elements, 20 MB of libharu objects and 170 M instructions to build, 150 M
+ * more to save and re-read). */
+typedef struct rc_pdf_raw {
+    uint32_t num;
+    const char *text;
+    size_t n;
+} rc_pdf_raw;
+
+/* rc_pdf_objstm_pack_blobs with raw objects raws[0..nraws) (each object at
+ * most once; one that is not a "null" placeholder is refused with the
+ * offset). */
+rc_status rc_pdf_objstm_pack_ex(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
+                                size_t nblobs, const rc_pdf_raw *raws, size_t nraws,
+                                unsigned char **out, size_t *out_len, char *err, size_t errlen);
+
 /* A 128-bit hash of data[0..n) as 32 uppercase hex digits (NUL-terminated):
  * the same on every machine, not cryptographic. */
 void rc_pdf_objstm_id(const void *data, size_t n, char hex[33]);

@@ -68,8 +68,8 @@ bool rc_pdf_save_packed(rc_pdf *p, const char *path)
     unsigned char *pdf = saved_bytes(p, &n), *packed = NULL;
     if (!pdf) return false;
     char why[256];
-    rc_status st = rc_pdf_objstm_pack_blobs(pdf, n, p->blobs.v, p->blobs.n, &packed, &len, why,
-                                            sizeof why);
+    rc_status st = rc_pdf_objstm_pack_ex(pdf, n, p->blobs.v, p->blobs.n, p->raws.v, p->raws.n,
+                                         &packed, &len, why, sizeof why);
     free(pdf);
     if (st != RC_OK) {
         /* libharu's own output that cannot be read back is a library failure */
