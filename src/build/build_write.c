@@ -125,7 +125,12 @@ static void typeset(typeset_job *j)
     rc_hyph *hyph = NULL;
     rc_layout lay = {0};
     j->st = rc_build_resources(j->a, j->cfg, j->cache, j->checked, j->d, &fonts, &hyph);
-    if (j->st == RC_OK) j->st = rc_layout_document(j->a, j->doc, &fonts, hyph, j->d, &lay);
+    /* With a PDF to write, the layout runs page by page inside the writer,
+     * which draws and gives back each page as soon as it is complete
+     * (rc_layout_begin): the pages are never all held at once. */
+    if (j->st == RC_OK)
+        j->st = j->tmp ? rc_layout_begin(j->a, j->doc, &fonts, hyph, j->d, &lay)
+                       : rc_layout_document(j->a, j->doc, &fonts, hyph, j->d, &lay);
     if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
     lay.release_pages = true; /* nothing below reads a page again (the SVGs draw figures) */
     /* A watcher's edition keeps its PDF's deflated streams and reduced fonts
@@ -137,6 +142,8 @@ static void typeset(typeset_job *j)
     }
     if (j->st == RC_OK && j->tmp)
         j->st = rc_pdf_write_cached(j->a, &lay, j->cfg, &fonts, pc, j->tmp, j->d);
+    rc_layout_end(&lay); /* (complete unless the PDF failed) */
+    if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
     if (j->st == RC_OK && j->svg_dir) j->st = write_svgs(j, &lay, &fonts);
     if (!j->cache) rc_hyph_free(hyph);
     j->pages = lay.pages.n;

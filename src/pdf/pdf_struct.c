@@ -56,29 +56,67 @@ typedef RC_VEC(size_t) idxvec;
 struct rc_pdf_struct {
     RC_VEC(elem) el;
     idxvec *pages; /* per page: the element of each MCID */
-    size_t npages;
-    RC_VEC(size_t) annots; /* element of each annotation, by StructParent - npages */
+    size_t npages, pcap;
+    /* the element of each annotation, by StructParent - npages, and the
+     * annotation (its /StructParent is set at the end, when the number of
+     * pages is known) */
+    RC_VEC(size_t) annots;
+    RC_VEC(HPDF_Annotation) annot_objs;
+    /* the layout's elements; those made so far have an element here, at
+     * of_tag[their index] (a layout made page by page adds elements while
+     * pages are drawn, after the Links of annotations made here) */
+    const rc_tags *tags;
+    RC_VEC(size_t) of_tag;
 };
+
+/* Elements for the layout's elements made since the last call. */
+static void sync_tags(rc_pdf *p)
+{
+    rc_pdf_struct *s = p->st;
+    size_t n = s->tags ? s->tags->all.n : 0, from = s->of_tag.n;
+    for (size_t i = from; i < n; i++) {
+        const rc_tag *g = s->tags->all.v[i];
+        elem e = {.tag = g, .type = g->type, .parent = NONE};
+        e.reached = e.live = i == 0;
+        RC_PUSH(p->a, s->el, e);
+        RC_PUSH(p->a, s->of_tag, s->el.n - 1);
+    }
+    /* then their parents: a footnote's element is made before the
+     * paragraph that cites it adopts it */
+    for (size_t i = from; i < n; i++) {
+        const rc_tag *g = s->tags->all.v[i];
+        elem *e = &s->el.v[s->of_tag.v[i]];
+        if (g->parent && g->parent->index < n && g->parent->index != i)
+            e->parent = s->of_tag.v[g->parent->index];
+        else if (i)
+            e->parent = s->of_tag.v[0];
+    }
+}
 
 void rc_pdf_struct_begin(rc_pdf *p, const rc_layout *lay)
 {
     rc_pdf_struct *s = rc_arena_alloc(p->a, sizeof *s);
     p->st = s;
-    const rc_tags *t = lay->tags;
-    size_t n = t ? t->all.n : 0;
-    if (n == 0) { /* a layout without structure (unit tests): a bare Document */
+    s->tags = lay->tags && lay->tags->all.n ? lay->tags : NULL;
+    if (!s->tags) { /* a layout without structure (unit tests): a bare Document */
         elem root = {.type = RC_TAG_DOCUMENT, .parent = NONE, .reached = true, .live = true};
         RC_PUSH(p->a, s->el, root);
     }
-    for (size_t i = 0; i < n; i++) {
-        const rc_tag *g = t->all.v[i];
-        elem e = {.tag = g, .type = g->type, .parent = g->parent ? g->parent->index : NONE};
-        if (e.parent >= n) e.parent = i ? 0 : NONE;
-        e.reached = e.live = i == 0;
-        RC_PUSH(p->a, s->el, e);
+    sync_tags(p);
+}
+
+/* The MCID list of page (those of the pages before it exist too). */
+static idxvec *page_mcids(rc_pdf *p, size_t page)
+{
+    rc_pdf_struct *s = p->st;
+    if (page >= s->pcap) {
+        size_t nc = s->pcap ? s->pcap * 2 : 64;
+        while (nc <= page) nc *= 2;
+        s->pages = rc_arena_grow(p->a, s->pages, s->pcap, nc, sizeof *s->pages);
+        s->pcap = nc;
     }
-    s->npages = lay->pages.n;
-    s->pages = rc_arena_array(p->a, s->npages ? s->npages : 1, sizeof *s->pages);
+    if (page >= s->npages) s->npages = page + 1;
+    return &s->pages[page];
 }
 
 /* Makes i reachable in drawing order: each ancestor not yet reached gets a
@@ -96,16 +134,21 @@ static void reach(rc_pdf *p, size_t i)
     }
 }
 
-static size_t index_of(const rc_pdf *p, const rc_tag *t)
+static size_t index_of(rc_pdf *p, const rc_tag *t)
 {
-    return t && t->index < p->st->el.n && p->st->el.v[t->index].tag == t ? t->index : 0;
+    rc_pdf_struct *s = p->st;
+    if (!t || !s->tags) return 0;
+    if (t->index >= s->of_tag.n) sync_tags(p);
+    if (t->index >= s->of_tag.n) return 0;
+    size_t i = s->of_tag.v[t->index];
+    return s->el.v[i].tag == t ? i : 0;
 }
 
 int rc_pdf_struct_mcid(rc_pdf *p, size_t page, const rc_tag *t)
 {
     rc_pdf_struct *s = p->st;
     size_t i = index_of(p, t);
-    idxvec *pv = &s->pages[page < s->npages ? page : 0];
+    idxvec *pv = page_mcids(p, page);
     int mcid = (int)pv->n;
     RC_PUSH(p->a, *pv, i);
     kid k = {.kind = KID_MCR, .page = page, .mcid = mcid};
@@ -167,13 +210,12 @@ void rc_pdf_struct_annot(rc_pdf *p, HPDF_Annotation an, size_t page, const rc_ta
         RC_PUSH(p->a, s->el, e);
         i = s->el.n - 1;
     }
-    size_t key = s->npages + s->annots.n;
     RC_PUSH(p->a, s->annots, i);
+    RC_PUSH(p->a, s->annot_objs, an);
     kid k = {.kind = KID_OBJR, .page = page, .annot = an};
     RC_PUSH(p->a, s->el.v[i].kids, k);
     s->el.v[i].content = true;
     reach(p, i);
-    rc_pdf_ok(p, HPDF_Dict_AddNumber(an, "StructParent", (HPDF_INT32)key));
     /* PDF/A: printable; PDF/UA: a description of the link */
     rc_pdf_ok(p, HPDF_Dict_AddNumber(an, "F", 4));
     if (text && len) {
@@ -503,6 +545,12 @@ void rc_pdf_struct_finish(rc_pdf *p)
 {
     rc_pdf_struct *s = p->st;
     if (!s || rc_pdf_failed(p)) return;
+    sync_tags(p);
+    if (p->pages.n) page_mcids(p, p->pages.n - 1); /* s->npages: the pages' count */
+    /* the annotations' keys come after the pages' */
+    for (size_t k = 0; k < s->annot_objs.n && !rc_pdf_failed(p); k++)
+        rc_pdf_ok(p, HPDF_Dict_AddNumber(s->annot_objs.v[k], "StructParent",
+                                         (HPDF_INT32)(s->npages + k)));
     mark_live(p);
     writer w = {.p = p, .b = {.a = p->a}};
     HPDF_Obj_Header *root = placeholder(p), *pt = placeholder(p);
