@@ -669,8 +669,13 @@ rc_status rc_pdf_draw_pages(rc_pdf *p, const rc_layout *lay)
      * as soon as the layout completes it, and given back. The pages before
      * it are made first, empty, so that libharu's page tree keeps the
      * layout's order: a contents page is complete only at the end. */
-    size_t i;
+    size_t i, before = p->d ? rc_diag_errors(p->d) : 0;
+    bool bad = false;
     while (!rc_pdf_failed(p) && rc_layout_next(lay, &i)) {
+        /* an error in the document (the layout reads it as it goes): the
+         * rest is laid out for its diagnostics, and no PDF is written */
+        bad = bad || (p->d && rc_diag_errors(p->d) != before);
+        if (bad) continue;
         while (p->pages.n <= i && add_page(p)) {
         }
         if (rc_pdf_failed(p)) break;
@@ -678,6 +683,7 @@ rc_status rc_pdf_draw_pages(rc_pdf *p, const rc_layout *lay)
         if (lay->release_pages) rc_draw_release(p->a, lay->pages.v[i].content);
     }
     if (rc_pdf_failed(p)) return RC_ERR_LIBRARY;
+    if (bad || (p->d && rc_diag_errors(p->d) != before)) return RC_ERR_DATA;
     if (p->pages.n == 0) { /* a PDF without pages is invalid (poppler rejects it) */
         rc_diag_error(p->d, (rc_loc){p->path, 0, 0}, "nothing to write: the document has no pages");
         return RC_ERR_DATA;
