@@ -15,6 +15,7 @@
  * against the object it should point at, and anything unexpected fails
  * with the byte offset rather than writing a damaged file. */
 #include "pdf_objstm.h"
+#include "pdf_obuf.h"
 
 #include <libdeflate.h>
 #include <stdarg.h>
@@ -59,11 +60,7 @@ typedef struct slot {
     size_t f2;
 } slot;
 
-typedef struct buf {
-    unsigned char *p;
-    size_t n, cap;
-    bool oom;
-} buf;
+typedef rc_obuf buf;
 
 typedef struct ctx {
     const unsigned char *in;
@@ -103,32 +100,12 @@ static bool oom(ctx *c)
 
 static bool reserve(buf *b, size_t more)
 {
-    if (b->oom) return false;
-    if (more <= b->cap - b->n) return true;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap - b->n < more) {
-        if (cap > SIZE_MAX / 2) {
-            b->oom = true;
-            return false;
-        }
-        cap *= 2;
-    }
-    unsigned char *p = realloc(b->p, cap);
-    if (!p) {
-        b->oom = true;
-        return false;
-    }
-    b->p = p;
-    b->cap = cap;
-    return true;
+    return rc_obuf_reserve(b, more);
 }
 
 static void put(buf *b, const void *s, size_t len)
 {
-    if (len && reserve(b, len)) {
-        memcpy(b->p + b->n, s, len);
-        b->n += len;
-    }
+    rc_obuf_put(b, s, len);
 }
 
 static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
@@ -418,18 +395,6 @@ static bool read_objects(ctx *c, const entry *tab, size_t size, size_t xref, obj
 
 /* ---- writing ---- */
 
-/* The document ID (pdf_objstm.h): 128 bits of rc_hash128 (rc/hash.h), the
- * same on every machine. PDF asks only that an ID tell files apart (ISO
- * 32000-1, 14.4), not that it resist forgery; SHA-256, used before, was
- * 11.9 M instructions of the sample's 222 M without SHA extensions, this
- * is 0.2 M. */
-void rc_pdf_objstm_id(const void *data, size_t n, char hex[33])
-{
-    uint64_t h[2];
-    rc_hash128(data, n, h);
-    snprintf(hex, 33, "%016llX%016llX", (unsigned long long)h[0], (unsigned long long)h[1]);
-}
-
 static unsigned width(size_t v)
 {
     unsigned w = 1;
@@ -491,7 +456,7 @@ static bool write_objstm(ctx *c, struct libdeflate_compressor *z, const obj *obj
     if (text->oom) return oom(c);
     zbuf->n = 0;
     if (!deflate_to(c, z, text->p, text->n, zbuf)) return false;
-    slots[num] = (slot){1, 0, out->n};
+    slots[num] = (slot){1, 0, rc_obuf_pos(out)};
     putf(out, "%zu 0 obj\n<< /Type /ObjStm /N %zu /First %zu /Filter /FlateDecode /Length %zu >>\nstream\n",
          num, to - from, first, zbuf->n);
     put(out, zbuf->p, zbuf->n);
@@ -505,7 +470,7 @@ static bool write_objstm(ctx *c, struct libdeflate_compressor *z, const obj *obj
 static bool write_xref_stream(ctx *c, struct libdeflate_compressor *z, slot *slots, size_t size,
                               size_t root, size_t info, buf *text, buf *zbuf, buf *out)
 {
-    size_t num = size - 1, xoff = out->n;
+    size_t num = size - 1, xoff = rc_obuf_pos(out);
     slots[num] = (slot){1, 0, xoff};
     size_t max2 = 0;
     uint32_t max3 = 0;
@@ -531,7 +496,7 @@ static bool write_xref_stream(ctx *c, struct libdeflate_compressor *z, slot *slo
     text->n = size * (cols + 1);
     /* the ID: the content up to here */
     char hex[33];
-    rc_pdf_objstm_id(out->p, out->n, hex);
+    rc_obuf_id(out, hex);
     zbuf->n = 0;
     if (!deflate_to(c, z, text->p, text->n, zbuf)) return false;
     putf(out, "%zu 0 obj\n<< /Type /XRef /Size %zu /W [ 1 %u %u ] /Root %zu 0 R", num, size, w2, w3, root);
@@ -621,21 +586,19 @@ static bool index_raws(ctx *c, const entry *tab, size_t size, const obj *objs, s
     return true;
 }
 
-rc_status rc_pdf_objstm_pack_ex(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
-                                size_t nblobs, const rc_pdf_raw *raws, size_t nraws,
-                                unsigned char **out, size_t *out_len, char *err, size_t errlen)
+/* The packing, into o (memory or a file). */
+static rc_status pack(const unsigned char *in, size_t n, const rc_pdf_blob *blobs, size_t nblobs,
+                      const rc_pdf_raw *raws, size_t nraws, buf *o, char *err, size_t errlen)
 {
     ctx c = {in, n, err, errlen, RC_OK, NULL, NULL, NULL};
     uint32_t *bidx = NULL; /* per object number: 0, or its blob's index + 1 */
-    *out = NULL;
-    *out_len = 0;
     if (errlen) err[0] = 0;
     entry *tab = NULL;
     obj *objs = NULL;
     size_t *pick = NULL;
     slot *slots = NULL;
     struct libdeflate_compressor *z = NULL;
-    buf o = {0}, text = {0}, zbuf = {0};
+    buf text = {0}, zbuf = {0};
     size_t size = 0, trailer = 0, root = 0, info = 0, nobj = 0, header = 0, xref = 0;
 
     /* startxref, near the end */
@@ -696,26 +659,26 @@ rc_status rc_pdf_objstm_pack_ex(const unsigned char *in, size_t n, const rc_pdf_
         if (!objs[k].stream && objs[k].gen == 0) pick[npack++] = k;
     slots = calloc(size + npack + 1, sizeof *slots); /* at most one stream per object */
     z = libdeflate_alloc_compressor(ZLEVEL);
-    if (!slots || !z || !reserve(&o, n + 256)) {
+    if (!slots || !z || (!o->f && !reserve(o, n + 256))) {
         oom(&c);
         goto done;
     }
     for (size_t k = 0; k < size; k++) /* free entries: next free 0, their generation */
         if (tab[k].type != 'n') slots[k] = (slot){0, k ? tab[k].gen : 0, 0};
 
-    put(&o, in, header);
+    put(o, in, header);
     size_t used = 0;
     for (size_t k = 0; k < nobj; k++) { /* streams, and any object of another generation */
         const obj *ob = &objs[k];
         if (!ob->stream && ob->gen == 0) continue;
-        slots[ob->num] = (slot){1, ob->gen, o.n};
+        slots[ob->num] = (slot){1, ob->gen, rc_obuf_pos(o)};
         if (bidx && bidx[ob->num]) {
-            if (!put_blob_stream(&c, tab, size, ob, &blobs[bidx[ob->num] - 1], &o)) goto done;
+            if (!put_blob_stream(&c, tab, size, ob, &blobs[bidx[ob->num] - 1], o)) goto done;
             used++;
             continue;
         }
-        put(&o, in + ob->off, ob->end - ob->off);
-        put(&o, "\n", 1);
+        put(o, in + ob->off, ob->end - ob->off);
+        put(o, "\n", 1);
     }
     if (used != nblobs) {
         fail(&c, n, "stream data given for an object that is not a stream");
@@ -735,13 +698,13 @@ rc_status rc_pdf_objstm_pack_ex(const unsigned char *in, size_t n, const rc_pdf_
         if (k < npack) body_of(&c, &objs[pick[k]], tmp, &len);
         len += k < npack;
         if (k > from && (k == npack || k - from == RC_PDF_OBJSTM_MAX || bytes + len > RC_PDF_OBJSTM_BYTES)) {
-            if (!write_objstm(&c, z, objs, pick, from, k, num++, slots, &text, &zbuf, &o)) goto done;
+            if (!write_objstm(&c, z, objs, pick, from, k, num++, slots, &text, &zbuf, o)) goto done;
             from = k;
             bytes = 0;
         }
         bytes += len;
     }
-    if (!write_xref_stream(&c, z, slots, num + 1, root, info, &text, &zbuf, &o)) goto done;
+    if (!write_xref_stream(&c, z, slots, num + 1, root, info, &text, &zbuf, o)) goto done;
 
 done:
     free(bidx);
@@ -754,11 +717,40 @@ done:
     free(slots);
     free(text.p);
     free(zbuf.p);
-    if (c.st != RC_OK) {
-        free(o.p);
-        return c.st;
+    return c.st;
+}
+
+rc_status rc_pdf_objstm_pack_ex(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
+                                size_t nblobs, const rc_pdf_raw *raws, size_t nraws,
+                                unsigned char **out, size_t *out_len, char *err, size_t errlen)
+{
+    buf o = {0};
+    *out = NULL;
+    *out_len = 0;
+    rc_status st = pack(in, n, blobs, nblobs, raws, nraws, &o, err, errlen);
+    if (st == RC_OK && o.oom) st = RC_ERR_NOMEM;
+    if (st != RC_OK) {
+        rc_obuf_free(&o);
+        return st;
     }
     *out = o.p;
     *out_len = o.n;
+    free(o.dig);
     return RC_OK;
+}
+
+rc_status rc_pdf_objstm_pack_file(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
+                                  size_t nblobs, const rc_pdf_raw *raws, size_t nraws, FILE *f,
+                                  int *eno, char *err, size_t errlen)
+{
+    buf o = {.f = f};
+    *eno = 0;
+    rc_status st = pack(in, n, blobs, nblobs, raws, nraws, &o, err, errlen);
+    if (st == RC_OK && !rc_obuf_flush(&o)) {
+        st = o.eno ? RC_ERR_IO : RC_ERR_NOMEM;
+        *eno = o.eno;
+        snprintf(err, errlen, "%s", o.eno ? strerror(o.eno) : "out of memory");
+    }
+    rc_obuf_free(&o);
+    return st;
 }

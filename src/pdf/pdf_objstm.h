@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "rc/status.h"
 
 /* At most this many objects go into one object stream, and a stream is
@@ -75,8 +76,18 @@ rc_status rc_pdf_objstm_pack_ex(const unsigned char *in, size_t n, const rc_pdf_
                                 size_t nblobs, const rc_pdf_raw *raws, size_t nraws,
                                 unsigned char **out, size_t *out_len, char *err, size_t errlen);
 
+/* rc_pdf_objstm_pack_ex written to f as it goes (64 KiB at a time), not
+ * held in memory: the same bytes. RC_ERR_IO with *eno (errno) when
+ * writing fails. */
+rc_status rc_pdf_objstm_pack_file(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
+                                  size_t nblobs, const rc_pdf_raw *raws, size_t nraws, FILE *f,
+                                  int *eno, char *err, size_t errlen);
+
 /* A 128-bit hash of data[0..n) as 32 uppercase hex digits (NUL-terminated):
- * the same on every machine, not cryptographic. */
+ * the same on every machine, not cryptographic (PDF asks only that an ID
+ * tell files apart, ISO 32000-1 14.4). rc_hash128 (rc/hash.h) of the
+ * rc_hash128 of each 64 KiB block (pdf_obuf.h), so that a file written as
+ * it goes gets the same /ID as one held whole. */
 void rc_pdf_objstm_id(const void *data, size_t n, char hex[33]);
 
 #endif

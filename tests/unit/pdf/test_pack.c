@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <errno.h>
 #include <hpdf.h>
 #include <zlib.h>
 
@@ -542,7 +543,42 @@ static void test_id_hash(void **state)
         assert_string_not_equal(a, seen[100]);
     }
     rc_pdf_objstm_id("abc", 3, b);
-    assert_string_equal(b, "4B943F121066534F4299B676DC39BBF6");
+    assert_string_equal(b, "18DCF9798465913190D120C39D58A157");
+}
+
+/* Packed into a file as it goes (64 KiB at a time, the /ID hashed block by
+ * block): the very bytes packed in memory, for a document of several
+ * blocks; a file that cannot be written is an I/O error with its errno. */
+static void test_file_mode(void **state)
+{
+    (void)state;
+    bytes in = make_doc(1500, 'f');
+    bytes mem = pack(&in);
+    assert_true(mem.n > 3 * (64 << 10));
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    char err[256];
+    int eno = -1;
+    assert_int_equal(rc_pdf_objstm_pack_file(in.p, in.n, NULL, 0, NULL, 0, f, &eno, err, sizeof err),
+                     RC_OK);
+    assert_int_equal(eno, 0);
+    assert_int_equal((size_t)ftell(f), mem.n);
+    rewind(f);
+    unsigned char *got = malloc(mem.n);
+    assert_non_null(got);
+    assert_int_equal(fread(got, 1, mem.n, f), mem.n);
+    assert_memory_equal(got, mem.p, mem.n);
+    fclose(f);
+    free(got);
+    FILE *full = fopen("/dev/full", "wb");
+    if (full) {
+        assert_int_equal(
+            rc_pdf_objstm_pack_file(in.p, in.n, NULL, 0, NULL, 0, full, &eno, err, sizeof err),
+            RC_ERR_IO);
+        assert_int_equal(eno, ENOSPC);
+        fclose(full);
+    }
+    free(in.p), free(mem.p);
 }
 
 int main(void)
@@ -552,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_many_objects),
         cmocka_unit_test(test_corrupt_input),
         cmocka_unit_test(test_id_hash),
+        cmocka_unit_test(test_file_mode),
         cmocka_unit_test(test_blobs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
