@@ -594,7 +594,7 @@ static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool 
     const unsigned char *z = rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, data, n, &out);
     bool queued = false;
     if (!z && p->zip) { /* deflated on the other thread (pdf_zip.c) */
-        rc_pdf_blob b = {d->header.obj_id & 0x00FFFFFFu, NULL, 0};
+        rc_pdf_blob b = {.num = d->header.obj_id & 0x00FFFFFFu};
         RC_PUSH(p->a, p->blobs, b);
         if (!rc_pdf_zip_submit(p, p->blobs.n - 1, data, n, transient)) {
             p->blobs.n--;
@@ -623,7 +623,7 @@ static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool 
     d->filter = HPDF_STREAM_FILTER_NONE;
     d->write_fn = flate_key;
     if (!queued) {
-        rc_pdf_blob b = {d->header.obj_id & 0x00FFFFFFu, z, out};
+        rc_pdf_blob b = {.num = d->header.obj_id & 0x00FFFFFFu, .data = z, .n = out};
         RC_PUSH(p->a, p->blobs, b);
     }
     return true;

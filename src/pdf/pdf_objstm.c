@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rc/hash.h"
 #include "rc/util.h"
@@ -549,7 +550,20 @@ static bool put_blob_stream(ctx *c, const entry *tab, size_t size, const obj *ob
                     ob->num);
     c->lenv[num] = b->n + 1;
     put(o, c->in + ob->off, e - 10 - ob->off); /* up to "stream\r\n" */
-    put(o, b->data, b->n);
+    if (b->data || !b->file) {
+        put(o, b->data, b->n);
+    } else { /* from the spool, a block at a time */
+        unsigned char chunk[16384];
+        for (size_t at = 0; at < b->n;) {
+            size_t want = b->n - at < sizeof chunk ? b->n - at : sizeof chunk;
+            ssize_t got = pread(fileno(b->file), chunk, want, (off_t)(b->off + at));
+            if (got <= 0)
+                return fail(c, ob->off, "the data of stream object %u cannot be read back",
+                            ob->num);
+            put(o, chunk, (size_t)got);
+            at += (size_t)got;
+        }
+    }
     put(o, c->in + e - 10, ob->end - (e - 10)); /* "\nendstream ... endobj" */
     put(o, "\n", 1);
     return true;

@@ -46,6 +46,9 @@ typedef struct rc_pdf_blob {
     uint32_t num;
     const unsigned char *data;
     size_t n;
+    /* data NULL: the n bytes are in file at off (a spool, pdf_zip.c) */
+    FILE *file;
+    uint64_t off;
 } rc_pdf_blob;
 
 /* rc_pdf_objstm_pack where the streams of blobs[0..nblobs) get their data
