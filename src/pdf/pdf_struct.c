@@ -295,6 +295,10 @@ static void put_text(writer *w, const char *s, size_t len)
     size_t n = strlen(t);
     bool doc = true;
     for (size_t i = 0; i < n && doc;) {
+        if (t[i] >= 0x20 && t[i] < 0x7F) { /* ASCII: PDFDocEncoding's own */
+            i++;
+            continue;
+        }
         uint32_t cp = 0;
         size_t k = rc_utf8_decode(t + i, n - i, &cp);
         doc = k && pdfdoc_byte(cp) >= 0;
@@ -316,18 +320,23 @@ static void put_text(writer *w, const char *s, size_t len)
     }
     put(w, " (");
     for (size_t i = 0; i < n;) {
+        size_t run = i; /* plain ASCII goes as it is, a run at a time */
+        while (run < n && t[run] >= 0x20 && t[run] < 0x7F && t[run] != '(' && t[run] != ')' &&
+               t[run] != '\\')
+            run++;
+        if (run > i) {
+            rc_strbuf_put(&w->b, t + i, run - i);
+            i = run;
+            continue;
+        }
         uint32_t cp = 0;
         size_t k = rc_utf8_decode(t + i, n - i, &cp);
         int c = pdfdoc_byte(cp);
-        i += k;
-        if (c >= 0x20 && c < 0x7F && c != '(' && c != ')' && c != '\\') {
-            char ch = (char)c;
-            rc_strbuf_put(&w->b, &ch, 1);
-        } else { /* an octal escape: no raw bytes above 0x7E in the text */
-            char e[4] = {'\\', (char)('0' + ((c >> 6) & 3)), (char)('0' + ((c >> 3) & 7)),
-                         (char)('0' + (c & 7))};
-            rc_strbuf_put(&w->b, e, 4);
-        }
+        i += k ? k : 1;
+        /* the rest as octal escapes: no raw bytes above 0x7E in the text */
+        char e[4] = {'\\', (char)('0' + ((c >> 6) & 3)), (char)('0' + ((c >> 3) & 7)),
+                     (char)('0' + (c & 7))};
+        rc_strbuf_put(&w->b, e, 4);
     }
     put(w, ")");
 }
