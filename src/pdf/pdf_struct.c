@@ -33,12 +33,12 @@
 
 enum { KID_MCR, KID_CHILD, KID_OBJR };
 
+/* 12 bytes: a long report has one or more per element (16,600 elements at
+ * 1,006 pages; at 40 bytes each, 5 MB with their vectors' room) */
 typedef struct kid {
-    int kind;
-    size_t page; /* MCR, OBJR */
-    int mcid;    /* MCR */
-    size_t child;
-    HPDF_Dict annot; /* OBJR */
+    uint32_t page; /* MCR, OBJR */
+    uint32_t v;    /* MCR: the MCID; CHILD: the element; OBJR: the annotation's index */
+    uint8_t kind;
 } kid;
 
 typedef struct elem {
@@ -51,7 +51,7 @@ typedef struct elem {
     uint32_t num; /* its object number once written (0: not written) */
 } elem;
 
-typedef RC_VEC(size_t) idxvec;
+typedef RC_VEC(uint32_t) idxvec;
 
 struct rc_pdf_struct {
     RC_VEC(elem) el;
@@ -128,7 +128,7 @@ static void reach(rc_pdf *p, size_t i)
         s->el.v[i].reached = true;
         size_t up = s->el.v[i].parent;
         if (up == NONE) break;
-        kid k = {.kind = KID_CHILD, .child = i};
+        kid k = {.kind = KID_CHILD, .v = (uint32_t)i};
         RC_PUSH(p->a, s->el.v[up].kids, k);
         i = up;
     }
@@ -150,8 +150,8 @@ int rc_pdf_struct_mcid(rc_pdf *p, size_t page, const rc_tag *t)
     size_t i = index_of(p, t);
     idxvec *pv = page_mcids(p, page);
     int mcid = (int)pv->n;
-    RC_PUSH(p->a, *pv, i);
-    kid k = {.kind = KID_MCR, .page = page, .mcid = mcid};
+    RC_PUSH(p->a, *pv, (uint32_t)i);
+    kid k = {.kind = KID_MCR, .page = (uint32_t)page, .v = (uint32_t)mcid};
     RC_PUSH(p->a, s->el.v[i].kids, k);
     s->el.v[i].content = true;
     reach(p, i);
@@ -212,7 +212,7 @@ void rc_pdf_struct_annot(rc_pdf *p, HPDF_Annotation an, size_t page, const rc_ta
     }
     RC_PUSH(p->a, s->annots, i);
     RC_PUSH(p->a, s->annot_objs, an);
-    kid k = {.kind = KID_OBJR, .page = page, .annot = an};
+    kid k = {.kind = KID_OBJR, .page = (uint32_t)page, .v = (uint32_t)(s->annot_objs.n - 1)};
     RC_PUSH(p->a, s->el.v[i].kids, k);
     s->el.v[i].content = true;
     reach(p, i);
@@ -385,7 +385,7 @@ static void add_kid(writer *w, uint32_t pg0, const kid *x)
 {
     rc_pdf_struct *s = w->p->st;
     if (x->kind == KID_CHILD) {
-        elem *c = &s->el.v[x->child];
+        elem *c = &s->el.v[x->v];
         if (!c->live || c->listed || !c->num) return;
         c->listed = true;
         put_ref(w, c->num);
@@ -395,17 +395,17 @@ static void add_kid(writer *w, uint32_t pg0, const kid *x)
     if (!pg) return;
     if (x->kind == KID_MCR && pg == pg0) {
         put(w, " ");
-        put_uint(w, (size_t)x->mcid);
+        put_uint(w, x->v);
         return;
     }
     if (x->kind == KID_MCR) {
         put(w, " << /Type /MCR /Pg");
         put_ref(w, pg);
         put(w, " /MCID ");
-        put_uint(w, (size_t)x->mcid);
+        put_uint(w, x->v);
     } else {
         put(w, " << /Type /OBJR /Obj");
-        put_ref(w, num_of(x->annot));
+        put_ref(w, num_of(s->annot_objs.v[x->v]));
         put(w, " /Pg");
         put_ref(w, pg);
     }
@@ -462,7 +462,7 @@ static void write_elem(writer *w, elem *e, uint32_t root)
     if (e->kids.n == 1 && e->children.n == 0 && e->kids.v[0].kind == KID_MCR && pg0) {
         /* the common case: a single marked-content sequence on /Pg */
         put(w, " /K ");
-        put_uint(w, (size_t)e->kids.v[0].mcid);
+        put_uint(w, e->kids.v[0].v);
     } else if (e->kids.n || e->children.n) { /* (none: an empty table cell) */
         put(w, " /K [");
         /* drawing order, except that notes come after the text that cites
@@ -471,11 +471,11 @@ static void write_elem(writer *w, elem *e, uint32_t root)
         for (int pass = 0; pass < 2 && e->content; pass++)
             for (size_t i = 0; i < e->kids.n; i++) {
                 const kid *x = &e->kids.v[i];
-                bool note = x->kind == KID_CHILD && s->el.v[x->child].type == RC_TAG_NOTE;
+                bool note = x->kind == KID_CHILD && s->el.v[x->v].type == RC_TAG_NOTE;
                 if (note == (pass == 1)) add_kid(w, pg0, x);
             }
         for (size_t i = 0; i < e->children.n; i++) {
-            kid x = {.kind = KID_CHILD, .child = e->children.v[i]};
+            kid x = {.kind = KID_CHILD, .v = (uint32_t)e->children.v[i]};
             add_kid(w, pg0, &x);
         }
         put(w, " ]");
