@@ -289,23 +289,30 @@ static void walk_one(lo *L)
     }
     }
     c.end = L->items.n;
-    for (size_t i = c.first; i < c.end && !c.kept; i++) /* (contents drawn at the end) */
-        c.kept = L->items.v[i].kind == LO_TOC;
+    for (size_t i = c.first; i < c.end; i++) {
+        c.kept = c.kept || L->items.v[i].kind == LO_TOC; /* (contents drawn at the end) */
+        L->h_ahead += L->items.v[i].h;
+    }
     RC_PUSH(L->keep, L->chunks, c);
     L->tmp = L->keep;
 }
 
 /* Whether the pagination may make its next page: the pages it looks at
- * (the next two, to the end of their parts) are walked. Four parts
- * ahead: a page may hold the ends of short parts that share it. */
+ * (this one and the next, each to the end of its part) are walked. Four
+ * parts ahead (a page may hold short parts that share it), and material
+ * for five pages (spaces shrink to half at most, so two pages never hold
+ * more): the pages are those of a layout walked whole. */
 #define LOOK_PARTS 4
+#define LOOK_PAGES 5.0
 static bool walked_enough(lo *L)
 {
     if (!L->walk_next) return true;
     size_t pos = lo_paginate_pos(L);
     while (L->breaks_at < L->breaks.n && L->breaks.v[L->breaks_at] <= pos)
         L->breaks_at++;
-    return L->breaks.n - L->breaks_at >= LOOK_PARTS;
+    for (; L->h_at < pos && L->h_at < L->items.n; L->h_at++)
+        L->h_ahead -= L->items.v[L->h_at].h;
+    return L->breaks.n - L->breaks_at >= LOOK_PARTS && L->h_ahead >= LOOK_PAGES * LO_BODY_H;
 }
 
 /* Frees the working memory of the parts the pagination has passed. */

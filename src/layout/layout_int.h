@@ -257,6 +257,9 @@ struct lo {
     /* the main list's page-break items (a part starts), for the look-ahead */
     RC_VEC(size_t) breaks;
     size_t breaks_at; /* the first one after the pagination's position */
+    /* the height of the main list's items from h_at on (walked, not placed) */
+    double h_ahead;
+    size_t h_at;
 };
 
 /* The working memory of one top-level part: its arena and its items
