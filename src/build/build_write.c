@@ -133,8 +133,12 @@ static void typeset(typeset_job *j)
         pm = j->cache->para;
     }
     rc_para_memo_begin(pm);
-    if (j->st == RC_OK) j->st = rc_layout_document(j->a, j->doc, &fonts, hyph, j->d, &lay);
-    rc_para_memo_end(pm);
+    /* With a PDF to write, the layout runs page by page inside the writer,
+     * which draws and gives back each page as soon as it is complete
+     * (rc_layout_begin): the pages are never all held at once. */
+    if (j->st == RC_OK)
+        j->st = j->tmp ? rc_layout_begin(j->a, j->doc, &fonts, hyph, j->d, &lay)
+                       : rc_layout_document(j->a, j->doc, &fonts, hyph, j->d, &lay);
     if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
     lay.release_pages = true; /* nothing below reads a page again (the SVGs draw figures) */
     /* A watcher's edition keeps its PDF's deflated streams and reduced fonts
@@ -146,6 +150,9 @@ static void typeset(typeset_job *j)
     }
     if (j->st == RC_OK && j->tmp)
         j->st = rc_pdf_write_cached(j->a, &lay, j->cfg, &fonts, pc, j->tmp, j->d);
+    rc_layout_end(&lay); /* (complete unless the PDF failed) */
+    rc_para_memo_end(pm); /* the layout ran inside the writer up to here */
+    if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
     if (j->st == RC_OK && j->svg_dir) j->st = write_svgs(j, &lay, &fonts);
     if (!j->cache) rc_hyph_free(hyph);
     j->pages = lay.pages.n;

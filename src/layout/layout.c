@@ -79,14 +79,17 @@ void lo_keep(lo *L)
 void lo_push(lo *L, lo_item it)
 {
     lo_out *o = &L->out;
+    /* the main list lives to the end; a unit's kids with their part */
+    rc_arena *va = o->items == &L->items && L->keep ? L->keep : L->tmp;
     if (it.kind == LO_NEWPAGE) {
         o->pending = 0;
         o->keep = false;
-        RC_PUSH(L->tmp, *o->items, it);
+        if (o->items == &L->items) RC_PUSH(va, L->breaks, L->items.n);
+        RC_PUSH(va, *o->items, it);
         return;
     }
     if (it.is_float) { /* out of the flow: leaves spacing and keeps alone */
-        RC_PUSH(L->tmp, *o->items, it);
+        RC_PUSH(va, *o->items, it);
         return;
     }
     if (it.kind == LO_SPACE) {
@@ -95,12 +98,12 @@ void lo_push(lo *L, lo_item it)
     }
     if (o->pending > 0) {
         lo_item sp = {.kind = LO_SPACE, .h = o->pending, .brk = !o->keep};
-        RC_PUSH(L->tmp, *o->items, sp);
+        RC_PUSH(va, *o->items, sp);
         o->pending = 0;
     }
     if (o->keep) it.brk = false;
     o->keep = false;
-    RC_PUSH(L->tmp, *o->items, it);
+    RC_PUSH(va, *o->items, it);
 }
 
 lo_out lo_sub_begin(lo *L, lo_items *into)
@@ -249,41 +252,85 @@ static void section(lo *L, const rc_node *sec)
     L->tag = outer;
 }
 
-static void walk(lo *L, const rc_node *root)
+/* Walks one top-level part (L->walk_next) into a working arena of its own. */
+static void walk_one(lo *L)
 {
-    for (const rc_node *n = root ? root->first : NULL; n; n = n->next) {
-        switch (n->type) {
-        case RC_NODE_COVER:
-            lo_cover(L);
-            break;
-        case RC_NODE_IMPRINT:
-            lo_imprint(L);
-            break;
-        case RC_NODE_TOC:
-            lo_contents(L);
-            break;
-        case RC_NODE_LIST_OF:
-            lo_list_of(L, n);
-            break;
-        case RC_NODE_BACK_COVER:
-            lo_back_cover(L);
-            break;
-        case RC_NODE_SECTION:
-            section(L, n);
-            break;
-        case RC_NODE_FOOTNOTE_DEF:
-            break;
-        default: {
-            lo_ctx c = lo_body_ctx(L);
-            lo_block(L, &c, n);
-            break;
-        }
+    const rc_node *n = L->walk_next;
+    L->walk_next = n->next;
+    struct lo_chunk c = {.a = rc_arena_new(), .first = L->items.n};
+    L->tmp = c.a;
+    switch (n->type) {
+    case RC_NODE_COVER:
+        lo_cover(L);
+        break;
+    case RC_NODE_IMPRINT:
+        lo_imprint(L);
+        break;
+    case RC_NODE_TOC:
+        lo_contents(L);
+        c.kept = true; /* drawn at the end */
+        break;
+    case RC_NODE_LIST_OF:
+        lo_list_of(L, n);
+        c.kept = true;
+        break;
+    case RC_NODE_BACK_COVER:
+        lo_back_cover(L);
+        break;
+    case RC_NODE_SECTION:
+        section(L, n);
+        break;
+    case RC_NODE_FOOTNOTE_DEF:
+        break;
+    default: {
+        lo_ctx ctx = lo_body_ctx(L);
+        lo_block(L, &ctx, n);
+        break;
+    }
+    }
+    c.end = L->items.n;
+    for (size_t i = c.first; i < c.end; i++) {
+        c.kept = c.kept || L->items.v[i].kind == LO_TOC; /* (contents drawn at the end) */
+        L->h_ahead += L->items.v[i].h;
+    }
+    RC_PUSH(L->keep, L->chunks, c);
+    L->tmp = L->keep;
+}
+
+/* Whether the pagination may make its next page: the pages it looks at
+ * (this one and the next, each to the end of its part) are walked. Four
+ * parts ahead (a page may hold short parts that share it), and material
+ * for five pages (spaces shrink to half at most, so two pages never hold
+ * more): the pages are those of a layout walked whole. */
+#define LOOK_PARTS 4
+#define LOOK_PAGES 5.0
+static bool walked_enough(lo *L)
+{
+    if (!L->walk_next) return true;
+    size_t pos = lo_paginate_pos(L);
+    while (L->breaks_at < L->breaks.n && L->breaks.v[L->breaks_at] <= pos)
+        L->breaks_at++;
+    for (; L->h_at < pos && L->h_at < L->items.n; L->h_at++)
+        L->h_ahead -= L->items.v[L->h_at].h;
+    return L->breaks.n - L->breaks_at >= LOOK_PARTS && L->h_ahead >= LOOK_PAGES * LO_BODY_H;
+}
+
+/* Frees the working memory of the parts the pagination has passed. */
+static void free_passed(lo *L)
+{
+    size_t pos = lo_paginate_pos(L);
+    if (!lo_paginate_idle(L)) return;
+    while (L->chunks_freed < L->chunks.n && L->chunks.v[L->chunks_freed].end <= pos) {
+        struct lo_chunk *c = &L->chunks.v[L->chunks_freed++];
+        if (!c->kept) {
+            rc_arena_free(c->a);
+            c->a = NULL;
         }
     }
 }
 
-rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fonts,
-                             const rc_hyph *hyph, rc_diag *d, rc_layout *out)
+rc_status rc_layout_begin(rc_arena *a, const rc_doc *doc, const rc_fonts *fonts,
+                          const rc_hyph *hyph, rc_diag *d, rc_layout *out)
 {
     if (!a || !doc || !fonts || !out) return RC_ERR_DATA;
     memset(out, 0, sizeof *out);
@@ -317,14 +364,74 @@ rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fon
         if (d) rc_diag_error(d, none, "layout: the regular font is not loaded");
         return RC_ERR_DATA;
     }
-    L->tmp = rc_arena_new();
-    L->styles = rc_style_set_new(L->tmp);
-    walk(L, doc->root);
-    lo_paginate(L);
-    for (size_t i = 0; i < L->fixups.n; i++)
-        lo_draw_toc(L, L->fixups.v[i].it, L->fixups.v[i].page, L->fixups.v[i].top);
-    rc_arena_free(L->tmp);
-    L->tmp = NULL;
+    L->tmp = L->keep = rc_arena_new();
+    L->styles = rc_style_set_new(L->keep);
+    L->walk_next = doc->root ? doc->root->first : NULL;
+    lo_paginate_begin(L);
+    out->run = L;
+    return RC_OK;
+}
+
+/* Frees the working memory of every part and the main list. */
+static void free_work(lo *L)
+{
+    for (size_t i = 0; i < L->chunks.n; i++)
+        rc_arena_free(L->chunks.v[i].a);
+    rc_arena_free(L->keep); /* (the vectors below, and the pagination's state) */
+    L->tmp = L->keep = NULL;
+    memset(&L->chunks, 0, sizeof L->chunks);
+    memset(&L->breaks, 0, sizeof L->breaks);
+    memset(&L->items, 0, sizeof L->items);
+    L->chunks_freed = L->breaks_at = 0;
+    L->pag = NULL;
+}
+
+bool rc_layout_next(const rc_layout *lay, size_t *page)
+{
+    lo *L = lay ? lay->run : NULL;
+    if (!L) return false;
+    while (L->ready_at == L->ready.n) {
+        if (L->paginated) return false;
+        if (!walked_enough(L)) {
+            walk_one(L);
+            continue;
+        }
+        if (lo_paginate_step(L)) {
+            free_passed(L);
+            continue;
+        }
+        /* the end: the contents and lists get their page numbers, and
+         * their pages are complete */
+        L->paginated = true;
+        for (size_t i = 0; i < L->fixups.n; i++)
+            lo_draw_toc(L, L->fixups.v[i].it, L->fixups.v[i].page, L->fixups.v[i].top);
+        for (size_t i = 0; i < L->fixups.n; i++) {
+            size_t pg = L->fixups.v[i].page;
+            if (i == 0 || pg != L->fixups.v[i - 1].page) RC_PUSH(L->a, L->ready, pg);
+        }
+        free_work(L); /* nothing reads it again: the PDF's end needs the room */
+    }
+    *page = L->ready.v[L->ready_at++];
+    return true;
+}
+
+void rc_layout_end(rc_layout *lay)
+{
+    lo *L = lay ? lay->run : NULL;
+    if (!L) return;
+    free_work(L);
+    lay->run = NULL;
+}
+
+rc_status rc_layout_document(rc_arena *a, const rc_doc *doc, const rc_fonts *fonts,
+                             const rc_hyph *hyph, rc_diag *d, rc_layout *out)
+{
+    rc_status st = rc_layout_begin(a, doc, fonts, hyph, d, out);
+    if (st != RC_OK) return st;
+    size_t page;
+    while (rc_layout_next(out, &page)) {
+    }
+    rc_layout_end(out);
     return RC_OK;
 }
 

@@ -603,6 +603,10 @@ static lo_fn *footnote(lo *L, const rc_node *ref)
                 .parskip = 0.15 * lead,
                 .colour = L->st.text};
     lo_items kids = {0};
+    /* a footnote may be placed (again cited, or continued) after the part
+     * that first cites it: its working memory lives to the end */
+    rc_arena *part = L->tmp;
+    if (L->keep) L->tmp = L->keep;
     lo_out saved = lo_sub_begin(L, &kids);
     struct lo_mark keep_mark = L->mark;
     rc_tag *outer = L->tag, *keep_leaf = L->leaf;
@@ -627,6 +631,7 @@ static lo_fn *footnote(lo *L, const rc_node *ref)
     L->notes.cap = ncap;
     RC_PUSH(L->a, L->notes, note); /* adopted by the citing paragraph */
     lo_sub_end(L, saved);
+    L->tmp = part;
     fn->unit = rc_arena_alloc(L->a, sizeof *fn->unit);
     *fn->unit = lo_unit_of(L, &kids, LO_LEFT, LO_WIDTH);
     fn->unit->nfns = 0;

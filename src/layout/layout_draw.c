@@ -98,7 +98,11 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
         }
         break;
     case LO_TOC: {
-        lo_fixup f = {it, pg->index, top};
+        /* a copy: the main list may still grow (and move) while the
+         * pagination runs ahead of the walk (rc_layout_next) */
+        lo_item *keep = rc_arena_alloc(L->a, sizeof *keep);
+        *keep = *it;
+        lo_fixup f = {keep, pg->index, top};
         RC_PUSH(L->a, L->fixups, f);
         break;
     }

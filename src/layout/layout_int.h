@@ -188,8 +188,10 @@ struct lo {
     rc_arena *a;
     /* The working records no page refers to once drawn: the vertical
      * lists, the styled runs and the set paragraphs (lines and fragments,
-     * 46 MB at 1,000 pages). Freed when rc_layout_document returns, so the
-     * PDF writer does not hold them (text the pages show stays in a). */
+     * 46 MB at 1,000 pages). One arena per top-level part (struct
+     * lo_chunk), freed as soon as the pagination has passed the part, so
+     * a long document never holds them all (text the pages show stays in
+     * a). */
     rc_arena *tmp;
     const rc_doc *doc;
     const rc_config *cfg;
@@ -236,6 +238,37 @@ struct lo {
     uint32_t *dest_tab; /* open-addressing index into dests (1 + index, 0 = empty) */
     size_t dest_cap;    /* slots in dest_tab, a power of two */
     RC_VEC(lo_fixup) fixups;
+    /* pagination page by page (rc_layout_next): its state, the pages
+     * complete and not yet returned (ready[ready_at..]), and whether the
+     * last page is done */
+    struct lo_pag *pag;
+    RC_VEC(size_t) ready;
+    size_t ready_at;
+    bool paginated;
+    /* the walk over the top-level parts, one part at a time, ahead of the
+     * pagination (rc_layout_next): the next part, and the working memory
+     * of each part walked (tmp while it is walked; freed once the
+     * pagination has passed it), keep: what lives to the end (the main
+     * vertical list, styles, footnotes, the pagination's state) */
+    const rc_node *walk_next;
+    rc_arena *keep;
+    RC_VEC(struct lo_chunk) chunks;
+    size_t chunks_freed;
+    /* the main list's page-break items (a part starts), for the look-ahead */
+    RC_VEC(size_t) breaks;
+    size_t breaks_at; /* the first one after the pagination's position */
+    /* the height of the main list's items from h_at on (walked, not placed) */
+    double h_ahead;
+    size_t h_at;
+};
+
+/* The working memory of one top-level part: its arena and its items
+ * [first, end) of the main list; kept: it holds the contents or a list of
+ * figures, drawn at the end. */
+struct lo_chunk {
+    rc_arena *a;
+    size_t first, end;
+    bool kept;
 };
 
 struct lo_spanx {
@@ -318,7 +351,15 @@ void lo_list_of(lo *L, const rc_node *n);
 void lo_draw_toc(lo *L, const lo_item *it, size_t page, double top);
 
 /* layout_pages.c */
-void lo_paginate(lo *L);
+/* Starts the pagination of L->items; each step makes at most one page
+ * (queued in L->ready unless contents are drawn on it at the end) and is
+ * false once nothing is left. */
+void lo_paginate_begin(lo *L);
+bool lo_paginate_step(lo *L);
+/* The first item of the main list not yet placed, and whether no float
+ * and no footnote waits for a later page. */
+size_t lo_paginate_pos(const lo *L);
+bool lo_paginate_idle(const lo *L);
 void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top);
 
 /* layout_labels.c: s cut with an ellipsis to fit maxw; a page's label

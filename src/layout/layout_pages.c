@@ -657,45 +657,69 @@ static size_t choose_stop(lo *L, const pstate *ps, const trial *a)
     return SIZE_MAX;
 }
 
-void lo_paginate(lo *L)
+struct lo_pag {
+    pstate ps;
+    size_t guard;
+};
+
+void lo_paginate_begin(lo *L)
 {
-    pstate ps = {.style = RC_PAGE_ARABIC,
-                 .number = 1,
-                 .sec_header = true,
-                 .sec_footer = true,
-                 .pull = SIZE_MAX};
-    size_t guard = 0;
-    while (ps.pos < L->items.n || ps.q.n || ps.carry.n) {
+    L->pag = rc_arena_alloc(L->keep, sizeof *L->pag);
+    L->pag->ps = (pstate){.style = RC_PAGE_ARABIC,
+                          .number = 1,
+                          .sec_header = true,
+                          .sec_footer = true,
+                          .pull = SIZE_MAX};
+}
+
+size_t lo_paginate_pos(const lo *L)
+{
+    return L->pag->ps.pos;
+}
+
+bool lo_paginate_idle(const lo *L)
+{
+    return L->pag->ps.q.n == 0 && L->pag->ps.carry.n == 0;
+}
+
+bool lo_paginate_step(lo *L)
+{
+    pstate *ps = &L->pag->ps;
+    while (ps->pos < L->items.n || ps->q.n || ps->carry.n) {
         /* a pulled float the flow has passed is never asked about again
-         * (was_pulled is asked from ps.pos on): kept, the list grew with
+         * (was_pulled is asked from ps->pos on): kept, the list grew with
          * the document and every page's look-ahead copied and scanned it,
          * quadratic (lo_paginate 6.9x the work for 5x the pages) */
         size_t kept = 0;
-        for (size_t k = 0; k < ps.pulled.n; k++)
-            if (ps.pulled.v[k] >= ps.pos) ps.pulled.v[kept++] = ps.pulled.v[k];
-        ps.pulled.n = kept;
+        for (size_t k = 0; k < ps->pulled.n; k++)
+            if (ps->pulled.v[k] >= ps->pos) ps->pulled.v[kept++] = ps->pulled.v[k];
+        ps->pulled.n = kept;
         trial t;
-        size_t pull = choose_pull(L, &ps, &t);
-        double vscale = pull == SIZE_MAX ? choose_vscale(L, &ps, &t) : 0;
-        if (vscale > 0) t = simulate(L, &ps, SIZE_MAX, vscale);
-        size_t stop = pull == SIZE_MAX && vscale == 0 ? choose_stop(L, &ps, &t) : SIZE_MAX;
+        size_t pull = choose_pull(L, ps, &t);
+        double vscale = pull == SIZE_MAX ? choose_vscale(L, ps, &t) : 0;
+        if (vscale > 0) t = simulate(L, ps, SIZE_MAX, vscale);
+        size_t stop = pull == SIZE_MAX && vscale == 0 ? choose_stop(L, ps, &t) : SIZE_MAX;
         if (stop != SIZE_MAX) t.end = stop;
         size_t end = t.end;
         lo_pg pg = {.bg = rc_draw_new(L->a), .fg = rc_draw_new(L->a), .index = L->res->pages.n};
         pg.fg->tags = L->tags; /* links inside lines get elements of their own */
         run re = {0};
-        size_t start = ps.pos, q0 = ps.q.n;
-        ps.pull = pull;
-        ps.vscale = vscale;
-        run_page(L, &ps, end, &pg, &re);
-        ps.pull = SIZE_MAX;
-        ps.vscale = 0;
+        size_t start = ps->pos, q0 = ps->q.n;
+        ps->pull = pull;
+        ps->vscale = vscale;
+        run_page(L, ps, end, &pg, &re);
+        ps->pull = SIZE_MAX;
+        ps->vscale = 0;
         if (!re.any) {
             /* nothing left to show (trailing page settings) */
-            if (ps.pos == start && ps.q.n == q0) ps.pos++;
+            if (ps->pos == start && ps->q.n == q0) ps->pos++;
             continue;
         }
-        finish_page(L, &pg, &ps, &re);
-        if (++guard > 100000) break;
+        finish_page(L, &pg, ps, &re);
+        /* complete now, unless contents are drawn on it at the end */
+        if (!L->fixups.n || L->fixups.v[L->fixups.n - 1].page != pg.index)
+            RC_PUSH(L->a, L->ready, pg.index);
+        return ++L->pag->guard <= 100000;
     }
+    return false;
 }

@@ -88,17 +88,10 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
     rc_pdf_fonts_groups(p, cfg, fonts);
     rc_pdf_page_key_head(p); /* a watcher's: pages drawn before are not drawn again */
     /* pages first: the codes each face shows are known once they are drawn,
-     * and the fonts are registered under the names the pages use */
-    for (size_t i = 0; i < lay->pages.n && !rc_pdf_failed(p); i++) {
-        HPDF_Page pg = HPDF_AddPage(p->doc);
-        if (!pg) break;
-        rc_pdf_ok(p, HPDF_Page_SetWidth(pg, (HPDF_REAL)RC_PAGE_WIDTH));
-        rc_pdf_ok(p, HPDF_Page_SetHeight(pg, (HPDF_REAL)RC_PAGE_HEIGHT));
-        RC_PUSH(p->a, p->pages, pg);
-        rc_pdf_draw_page(p, pg, lay->pages.v[i].content);
-        /* what the page's ops point to (link strings, figures) stays */
-        if (lay->release_pages) rc_draw_release(p->a, lay->pages.v[i].content);
-    }
+     * and the fonts are registered under the names the pages use
+     * (pdf_draw.c; page by page as the layout completes them) */
+    rc_status dst = rc_pdf_draw_pages(p, lay);
+    if (dst != RC_OK) return dst;
     if (rc_pdf_failed(p)) return RC_ERR_LIBRARY;
     /* the reduced fonts are made (on the other thread) while the links,
      * outline and structure tree are built */
@@ -134,7 +127,7 @@ rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config
     p->d = d;
     p->path = rc_out_shown(a, path); /* for diagnostics */
     rc_loc here = {rc_out_shown(a, path), 0, 0}; /* build.c passes a temporary name */
-    if (lay->pages.n == 0) { /* a PDF without pages is invalid (poppler rejects it) */
+    if (lay->pages.n == 0 && !lay->run) { /* a PDF without pages is invalid (poppler rejects it) */
         rc_diag_error(d, here, "nothing to write: the document has no pages");
         return RC_ERR_DATA;
     }
@@ -150,7 +143,7 @@ rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config
         return RC_ERR_NOMEM;
     }
     /* deflating overlaps drawing from the second page on */
-    if (lay->pages.n >= 2) rc_pdf_zip_start(p);
+    if (lay->pages.n >= 2 || lay->run) rc_pdf_zip_start(p);
     size_t before = rc_diag_errors(d);
     rc_status st = build(p, lay, cfg, fonts);
     rc_pdf_draw_end(p);

@@ -614,7 +614,7 @@ static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool 
     const unsigned char *z = rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, data, n, &out);
     bool queued = false;
     if (!z && p->zip) { /* deflated on the other thread (pdf_zip.c) */
-        rc_pdf_blob b = {d->header.obj_id & 0x00FFFFFFu, NULL, 0};
+        rc_pdf_blob b = {.num = d->header.obj_id & 0x00FFFFFFu};
         RC_PUSH(p->a, p->blobs, b);
         if (!rc_pdf_zip_submit(p, p->blobs.n - 1, data, n, transient)) {
             p->blobs.n--;
@@ -643,7 +643,7 @@ static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool 
     d->filter = HPDF_STREAM_FILTER_NONE;
     d->write_fn = flate_key;
     if (!queued) {
-        rc_pdf_blob b = {d->header.obj_id & 0x00FFFFFFu, z, out};
+        rc_pdf_blob b = {.num = d->header.obj_id & 0x00FFFFFFu, .data = z, .n = out};
         RC_PUSH(p->a, p->blobs, b);
     }
     return true;
@@ -655,6 +655,63 @@ bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
 }
 
 void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
+{
+    rc_pdf_draw_page_at(p, pg, p->pages.n ? p->pages.n - 1 : 0, l);
+}
+
+/* A new page at the end of the document (NULL on failure, recorded). */
+static HPDF_Page add_page(rc_pdf *p)
+{
+    HPDF_Page pg = HPDF_AddPage(p->doc);
+    if (!pg) {
+        rc_pdf_ok(p, HPDF_FAILD_TO_ALLOC_MEM);
+        return NULL;
+    }
+    rc_pdf_ok(p, HPDF_Page_SetWidth(pg, (HPDF_REAL)RC_PAGE_WIDTH));
+    rc_pdf_ok(p, HPDF_Page_SetHeight(pg, (HPDF_REAL)RC_PAGE_HEIGHT));
+    RC_PUSH(p->a, p->pages, pg);
+    return pg;
+}
+
+rc_status rc_pdf_draw_pages(rc_pdf *p, const rc_layout *lay)
+{
+    if (!lay->run) { /* a complete layout: its pages in order */
+        for (size_t i = 0; i < lay->pages.n && !rc_pdf_failed(p); i++) {
+            HPDF_Page pg = add_page(p);
+            if (!pg) break;
+            rc_pdf_draw_page_at(p, pg, i, lay->pages.v[i].content);
+            /* what the page's ops point to (link strings, figures) stays */
+            if (lay->release_pages) rc_draw_release(p->a, lay->pages.v[i].content);
+        }
+        return rc_pdf_failed(p) ? RC_ERR_LIBRARY : RC_OK;
+    }
+    /* page by page: each page is drawn (its content deflated and written)
+     * as soon as the layout completes it, and given back. The pages before
+     * it are made first, empty, so that libharu's page tree keeps the
+     * layout's order: a contents page is complete only at the end. */
+    size_t i, before = p->d ? rc_diag_errors(p->d) : 0;
+    bool bad = false;
+    while (!rc_pdf_failed(p) && rc_layout_next(lay, &i)) {
+        /* an error in the document (the layout reads it as it goes): the
+         * rest is laid out for its diagnostics, and no PDF is written */
+        bad = bad || (p->d && rc_diag_errors(p->d) != before);
+        if (bad) continue;
+        while (p->pages.n <= i && add_page(p)) {
+        }
+        if (rc_pdf_failed(p)) break;
+        rc_pdf_draw_page_at(p, p->pages.v[i], i, lay->pages.v[i].content);
+        if (lay->release_pages) rc_draw_release(p->a, lay->pages.v[i].content);
+    }
+    if (rc_pdf_failed(p)) return RC_ERR_LIBRARY;
+    if (bad || (p->d && rc_diag_errors(p->d) != before)) return RC_ERR_DATA;
+    if (p->pages.n == 0) { /* a PDF without pages is invalid (poppler rejects it) */
+        rc_diag_error(p->d, (rc_loc){p->path, 0, 0}, "nothing to write: the document has no pages");
+        return RC_ERR_DATA;
+    }
+    return RC_OK;
+}
+
+void rc_pdf_draw_page_at(rc_pdf *p, HPDF_Page pg, size_t index, const rc_draw_list *l)
 {
     /* A watcher's: a page drawn the same way by an earlier write is drawn
      * dry (its marked content, links and destinations), and its content,
@@ -669,7 +726,7 @@ void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
     memset(&g, 0, sizeof g);
     g.pg = pg;
     g.font = -1;
-    g.page = p->pages.n ? p->pages.n - 1 : 0;
+    g.page = index;
     memset(g.slot, -1, sizeof g.slot);
     p->cn = 0;
     draw_list(p, &g, l, 0, 0, 0, NULL);

@@ -91,6 +91,10 @@ typedef struct rc_pdf {
      * writes those streams empty and the packer puts the data in, so the
      * bytes are not copied through libharu's memory streams (pdf_pack.c) */
     RC_VEC(rc_pdf_blob) blobs;
+    /* the objects written as text here (the structure tree, pdf_struct.c):
+     * libharu holds a "null" placeholder under each number, and the packer
+     * writes the text instead (pdf_objstm.h) */
+    RC_VEC(rc_pdf_raw) raws;
     /* the deflating thread (pdf_zip.c; NULL: deflate here), and once
      * finished, what holds its output until the document is saved */
     rc_pdf_zip *zip, *zdone;
@@ -118,6 +122,15 @@ bool rc_pdf_failed(const rc_pdf *p);
  * compressed); marks the codes each face shows, records the page's
  * destinations and font resources, queues internal links. */
 void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l);
+/* The same for page index (p->pages.v[index] is pg): pages may be drawn
+ * in any order. */
+void rc_pdf_draw_page_at(rc_pdf *p, HPDF_Page pg, size_t index, const rc_draw_list *l);
+/* Makes and draws the layout's pages: in order from a complete layout,
+ * else as rc_layout_next completes them (the layout is complete
+ * afterwards unless drawing failed). Each page's operations are given
+ * back once drawn when lay->release_pages is set. A document without
+ * pages is an error (reported). */
+rc_status rc_pdf_draw_pages(rc_pdf *p, const rc_layout *lay);
 /* Waits for the deflating thread (pdf_zip.c) and releases what drawing
  * holds outside the arena (the compressor). */
 void rc_pdf_draw_end(rc_pdf *p);

@@ -15,6 +15,7 @@
  * against the object it should point at, and anything unexpected fails
  * with the byte offset rather than writing a damaged file. */
 #include "pdf_objstm.h"
+#include "pdf_obuf.h"
 
 #include <libdeflate.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rc/hash.h"
 #include "rc/util.h"
@@ -59,11 +61,7 @@ typedef struct slot {
     size_t f2;
 } slot;
 
-typedef struct buf {
-    unsigned char *p;
-    size_t n, cap;
-    bool oom;
-} buf;
+typedef rc_obuf buf;
 
 typedef struct ctx {
     const unsigned char *in;
@@ -72,6 +70,8 @@ typedef struct ctx {
     size_t errlen;
     rc_status st;
     size_t *lenv; /* per object number: 0, or a stream's new length + 1 */
+    uint32_t *ridx; /* per object number: 0, or its raw text's index + 1 */
+    const rc_pdf_raw *raws;
 } ctx;
 
 static bool fail(ctx *c, size_t at, const char *fmt, ...)
@@ -101,32 +101,12 @@ static bool oom(ctx *c)
 
 static bool reserve(buf *b, size_t more)
 {
-    if (b->oom) return false;
-    if (more <= b->cap - b->n) return true;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap - b->n < more) {
-        if (cap > SIZE_MAX / 2) {
-            b->oom = true;
-            return false;
-        }
-        cap *= 2;
-    }
-    unsigned char *p = realloc(b->p, cap);
-    if (!p) {
-        b->oom = true;
-        return false;
-    }
-    b->p = p;
-    b->cap = cap;
-    return true;
+    return rc_obuf_reserve(b, more);
 }
 
 static void put(buf *b, const void *s, size_t len)
 {
-    if (len && reserve(b, len)) {
-        memcpy(b->p + b->n, s, len);
-        b->n += len;
-    }
+    rc_obuf_put(b, s, len);
 }
 
 static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
@@ -416,18 +396,6 @@ static bool read_objects(ctx *c, const entry *tab, size_t size, size_t xref, obj
 
 /* ---- writing ---- */
 
-/* The document ID (pdf_objstm.h): 128 bits of rc_hash128 (rc/hash.h), the
- * same on every machine. PDF asks only that an ID tell files apart (ISO
- * 32000-1, 14.4), not that it resist forgery; SHA-256, used before, was
- * 11.9 M instructions of the sample's 222 M without SHA extensions, this
- * is 0.2 M. */
-void rc_pdf_objstm_id(const void *data, size_t n, char hex[33])
-{
-    uint64_t h[2];
-    rc_hash128(data, n, h);
-    snprintf(hex, 33, "%016llX%016llX", (unsigned long long)h[0], (unsigned long long)h[1]);
-}
-
 static unsigned width(size_t v)
 {
     unsigned w = 1;
@@ -450,6 +418,11 @@ static bool deflate_to(ctx *c, struct libdeflate_compressor *z, const unsigned c
  * whose data came as a blob (tmp holds the digits). */
 static const unsigned char *body_of(const ctx *c, const obj *o, char tmp[24], size_t *len)
 {
+    if (c->ridx && c->ridx[o->num]) {
+        const rc_pdf_raw *r = &c->raws[c->ridx[o->num] - 1];
+        *len = r->n;
+        return (const unsigned char *)r->text;
+    }
     if (c->lenv && c->lenv[o->num]) {
         *len = (size_t)snprintf(tmp, 24, "%zu", c->lenv[o->num] - 1);
         return (const unsigned char *)tmp;
@@ -484,7 +457,7 @@ static bool write_objstm(ctx *c, struct libdeflate_compressor *z, const obj *obj
     if (text->oom) return oom(c);
     zbuf->n = 0;
     if (!deflate_to(c, z, text->p, text->n, zbuf)) return false;
-    slots[num] = (slot){1, 0, out->n};
+    slots[num] = (slot){1, 0, rc_obuf_pos(out)};
     putf(out, "%zu 0 obj\n<< /Type /ObjStm /N %zu /First %zu /Filter /FlateDecode /Length %zu >>\nstream\n",
          num, to - from, first, zbuf->n);
     put(out, zbuf->p, zbuf->n);
@@ -498,7 +471,7 @@ static bool write_objstm(ctx *c, struct libdeflate_compressor *z, const obj *obj
 static bool write_xref_stream(ctx *c, struct libdeflate_compressor *z, slot *slots, size_t size,
                               size_t root, size_t info, buf *text, buf *zbuf, buf *out)
 {
-    size_t num = size - 1, xoff = out->n;
+    size_t num = size - 1, xoff = rc_obuf_pos(out);
     slots[num] = (slot){1, 0, xoff};
     size_t max2 = 0;
     uint32_t max3 = 0;
@@ -524,7 +497,7 @@ static bool write_xref_stream(ctx *c, struct libdeflate_compressor *z, slot *slo
     text->n = size * (cols + 1);
     /* the ID: the content up to here */
     char hex[33];
-    rc_pdf_objstm_id(out->p, out->n, hex);
+    rc_obuf_id(out, hex);
     zbuf->n = 0;
     if (!deflate_to(c, z, text->p, text->n, zbuf)) return false;
     putf(out, "%zu 0 obj\n<< /Type /XRef /Size %zu /W [ 1 %u %u ] /Root %zu 0 R", num, size, w2, w3, root);
@@ -577,7 +550,20 @@ static bool put_blob_stream(ctx *c, const entry *tab, size_t size, const obj *ob
                     ob->num);
     c->lenv[num] = b->n + 1;
     put(o, c->in + ob->off, e - 10 - ob->off); /* up to "stream\r\n" */
-    put(o, b->data, b->n);
+    if (b->data || !b->file) {
+        put(o, b->data, b->n);
+    } else { /* from the spool, a block at a time */
+        unsigned char chunk[16384];
+        for (size_t at = 0; at < b->n;) {
+            size_t want = b->n - at < sizeof chunk ? b->n - at : sizeof chunk;
+            ssize_t got = pread(fileno(b->file), chunk, want, (off_t)(b->off + at));
+            if (got <= 0)
+                return fail(c, ob->off, "the data of stream object %u cannot be read back",
+                            ob->num);
+            put(o, chunk, (size_t)got);
+            at += (size_t)got;
+        }
+    }
     put(o, c->in + e - 10, ob->end - (e - 10)); /* "\nendstream ... endobj" */
     put(o, "\n", 1);
     return true;
@@ -587,17 +573,46 @@ rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_p
                                    size_t nblobs, unsigned char **out, size_t *out_len, char *err,
                                    size_t errlen)
 {
-    ctx c = {in, n, err, errlen, RC_OK, NULL};
+    return rc_pdf_objstm_pack_ex(in, n, blobs, nblobs, NULL, 0, out, out_len, err, errlen);
+}
+
+/* Files raws[0..nraws) by object number in c->ridx; each must name a
+ * generation-0 "null" object of the table. */
+static bool index_raws(ctx *c, const entry *tab, size_t size, const obj *objs, size_t nobj,
+                       const rc_pdf_raw *raws, size_t nraws)
+{
+    c->raws = raws;
+    c->ridx = calloc(size ? size : 1, sizeof *c->ridx);
+    if (!c->ridx) return oom(c);
+    for (size_t k = 0; k < nraws; k++) {
+        uint32_t num = raws[k].num;
+        if (num >= size || tab[num].type != 'n' || tab[num].gen != 0 || c->ridx[num])
+            return fail(c, c->n, "object text given for object %u, not one object of the table",
+                        num);
+        c->ridx[num] = (uint32_t)k + 1;
+    }
+    for (size_t k = 0; k < nobj; k++) {
+        const obj *o = &objs[k];
+        if (c->ridx[o->num] &&
+            (o->stream || o->body_end - o->body != 4 || memcmp(c->in + o->body, "null", 4) != 0))
+            return fail(c, o->off, "object %u, given its text, is not a null placeholder", o->num);
+    }
+    return true;
+}
+
+/* The packing, into o (memory or a file). */
+static rc_status pack(const unsigned char *in, size_t n, const rc_pdf_blob *blobs, size_t nblobs,
+                      const rc_pdf_raw *raws, size_t nraws, buf *o, char *err, size_t errlen)
+{
+    ctx c = {in, n, err, errlen, RC_OK, NULL, NULL, NULL};
     uint32_t *bidx = NULL; /* per object number: 0, or its blob's index + 1 */
-    *out = NULL;
-    *out_len = 0;
     if (errlen) err[0] = 0;
     entry *tab = NULL;
     obj *objs = NULL;
     size_t *pick = NULL;
     slot *slots = NULL;
     struct libdeflate_compressor *z = NULL;
-    buf o = {0}, text = {0}, zbuf = {0};
+    buf text = {0}, zbuf = {0};
     size_t size = 0, trailer = 0, root = 0, info = 0, nobj = 0, header = 0, xref = 0;
 
     /* startxref, near the end */
@@ -633,6 +648,7 @@ rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_p
     }
     if (!read_objects(&c, tab, size, xref, objs, nobj, &header) || !check_header(&c, header))
         goto done;
+    if (nraws && !index_raws(&c, tab, size, objs, nobj, raws, nraws)) goto done;
     if (nblobs) {
         bidx = calloc(size, sizeof *bidx);
         c.lenv = calloc(size, sizeof *c.lenv);
@@ -657,26 +673,26 @@ rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_p
         if (!objs[k].stream && objs[k].gen == 0) pick[npack++] = k;
     slots = calloc(size + npack + 1, sizeof *slots); /* at most one stream per object */
     z = libdeflate_alloc_compressor(ZLEVEL);
-    if (!slots || !z || !reserve(&o, n + 256)) {
+    if (!slots || !z || (!o->f && !reserve(o, n + 256))) {
         oom(&c);
         goto done;
     }
     for (size_t k = 0; k < size; k++) /* free entries: next free 0, their generation */
         if (tab[k].type != 'n') slots[k] = (slot){0, k ? tab[k].gen : 0, 0};
 
-    put(&o, in, header);
+    put(o, in, header);
     size_t used = 0;
     for (size_t k = 0; k < nobj; k++) { /* streams, and any object of another generation */
         const obj *ob = &objs[k];
         if (!ob->stream && ob->gen == 0) continue;
-        slots[ob->num] = (slot){1, ob->gen, o.n};
+        slots[ob->num] = (slot){1, ob->gen, rc_obuf_pos(o)};
         if (bidx && bidx[ob->num]) {
-            if (!put_blob_stream(&c, tab, size, ob, &blobs[bidx[ob->num] - 1], &o)) goto done;
+            if (!put_blob_stream(&c, tab, size, ob, &blobs[bidx[ob->num] - 1], o)) goto done;
             used++;
             continue;
         }
-        put(&o, in + ob->off, ob->end - ob->off);
-        put(&o, "\n", 1);
+        put(o, in + ob->off, ob->end - ob->off);
+        put(o, "\n", 1);
     }
     if (used != nblobs) {
         fail(&c, n, "stream data given for an object that is not a stream");
@@ -696,17 +712,18 @@ rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_p
         if (k < npack) body_of(&c, &objs[pick[k]], tmp, &len);
         len += k < npack;
         if (k > from && (k == npack || k - from == RC_PDF_OBJSTM_MAX || bytes + len > RC_PDF_OBJSTM_BYTES)) {
-            if (!write_objstm(&c, z, objs, pick, from, k, num++, slots, &text, &zbuf, &o)) goto done;
+            if (!write_objstm(&c, z, objs, pick, from, k, num++, slots, &text, &zbuf, o)) goto done;
             from = k;
             bytes = 0;
         }
         bytes += len;
     }
-    if (!write_xref_stream(&c, z, slots, num + 1, root, info, &text, &zbuf, &o)) goto done;
+    if (!write_xref_stream(&c, z, slots, num + 1, root, info, &text, &zbuf, o)) goto done;
 
 done:
     free(bidx);
     free(c.lenv);
+    free(c.ridx);
     libdeflate_free_compressor(z);
     free(tab);
     free(objs);
@@ -714,11 +731,40 @@ done:
     free(slots);
     free(text.p);
     free(zbuf.p);
-    if (c.st != RC_OK) {
-        free(o.p);
-        return c.st;
+    return c.st;
+}
+
+rc_status rc_pdf_objstm_pack_ex(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
+                                size_t nblobs, const rc_pdf_raw *raws, size_t nraws,
+                                unsigned char **out, size_t *out_len, char *err, size_t errlen)
+{
+    buf o = {0};
+    *out = NULL;
+    *out_len = 0;
+    rc_status st = pack(in, n, blobs, nblobs, raws, nraws, &o, err, errlen);
+    if (st == RC_OK && o.oom) st = RC_ERR_NOMEM;
+    if (st != RC_OK) {
+        rc_obuf_free(&o);
+        return st;
     }
     *out = o.p;
     *out_len = o.n;
+    free(o.dig);
     return RC_OK;
+}
+
+rc_status rc_pdf_objstm_pack_file(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
+                                  size_t nblobs, const rc_pdf_raw *raws, size_t nraws, FILE *f,
+                                  int *eno, char *err, size_t errlen)
+{
+    buf o = {.f = f};
+    *eno = 0;
+    rc_status st = pack(in, n, blobs, nblobs, raws, nraws, &o, err, errlen);
+    if (st == RC_OK && !rc_obuf_flush(&o)) {
+        st = o.eno ? RC_ERR_IO : RC_ERR_NOMEM;
+        *eno = o.eno;
+        snprintf(err, errlen, "%s", o.eno ? strerror(o.eno) : "out of memory");
+    }
+    rc_obuf_free(&o);
+    return st;
 }

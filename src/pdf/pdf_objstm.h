@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "rc/status.h"
 
 /* At most this many objects go into one object stream, and a stream is
@@ -45,6 +46,9 @@ typedef struct rc_pdf_blob {
     uint32_t num;
     const unsigned char *data;
     size_t n;
+    /* data NULL: the n bytes are in file at off (a spool, pdf_zip.c) */
+    FILE *file;
+    uint64_t off;
 } rc_pdf_blob;
 
 /* rc_pdf_objstm_pack where the streams of blobs[0..nblobs) get their data
@@ -55,8 +59,38 @@ rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_p
                                    size_t nblobs, unsigned char **out, size_t *out_len, char *err,
                                    size_t errlen);
 
+/* The text of an object the input holds as a placeholder: object num
+ * (generation 0) is "null" in the input and packed with text[0..n) as its
+ * value. The structure tree is written this way (pdf_struct.c): one
+ * placeholder per element in libharu reserves the number, and the text is
+ * written here, not built as libharu dictionaries (at 1,006 pages: 16,600
+ * elements, 20 MB of libharu objects and 170 M instructions to build, 150 M
+ * more to save and re-read). */
+typedef struct rc_pdf_raw {
+    uint32_t num;
+    const char *text;
+    size_t n;
+} rc_pdf_raw;
+
+/* rc_pdf_objstm_pack_blobs with raw objects raws[0..nraws) (each object at
+ * most once; one that is not a "null" placeholder is refused with the
+ * offset). */
+rc_status rc_pdf_objstm_pack_ex(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
+                                size_t nblobs, const rc_pdf_raw *raws, size_t nraws,
+                                unsigned char **out, size_t *out_len, char *err, size_t errlen);
+
+/* rc_pdf_objstm_pack_ex written to f as it goes (64 KiB at a time), not
+ * held in memory: the same bytes. RC_ERR_IO with *eno (errno) when
+ * writing fails. */
+rc_status rc_pdf_objstm_pack_file(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
+                                  size_t nblobs, const rc_pdf_raw *raws, size_t nraws, FILE *f,
+                                  int *eno, char *err, size_t errlen);
+
 /* A 128-bit hash of data[0..n) as 32 uppercase hex digits (NUL-terminated):
- * the same on every machine, not cryptographic. */
+ * the same on every machine, not cryptographic (PDF asks only that an ID
+ * tell files apart, ISO 32000-1 14.4). rc_hash128 (rc/hash.h) of the
+ * rc_hash128 of each 64 KiB block (pdf_obuf.h), so that a file written as
+ * it goes gets the same /ID as one held whole. */
 void rc_pdf_objstm_id(const void *data, size_t n, char hex[33]);
 
 #endif

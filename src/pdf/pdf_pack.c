@@ -4,7 +4,8 @@
  * object for every structure element (the sample: 669 of them, each about
  * 80 bytes with its xref entry, so tagging alone grew the file by 38 %).
  * libharu saves into memory, and pdf_objstm.c moves the dictionaries into
- * deflated object streams, ending the file with a cross-reference stream:
+ * deflated object streams, ending the file with a cross-reference stream
+ * (written to the file as it goes, pdf_obuf.h):
  * the tagged sample ends smaller than the untagged file libharu wrote.
  * Streams are copied as they are (no decoding, no recompression: the XMP
  * metadata stays unfiltered, as PDF/A wants), and the /ID is a hash of the
@@ -45,39 +46,45 @@ static unsigned char *saved_bytes(rc_pdf *p, size_t *n)
     return buf;
 }
 
-/* Writes data to path, recording errno as an I/O failure. */
-static bool write_file(rc_pdf *p, const char *path, const void *data, size_t n)
+/* Records e as the I/O failure, unless one is recorded. */
+static void io_failed(rc_pdf *p, int e)
 {
-    FILE *f = fopen(path, "wb");
-    bool ok = f && fwrite(data, 1, n, f) == n;
-    int e = errno;
-    if (f && fclose(f) != 0 && ok) {
-        ok = false;
-        e = errno;
-    }
-    if (!ok && p->err == HPDF_OK) {
+    if (p->err == HPDF_OK) {
         p->err = HPDF_FILE_IO_ERROR;
         p->err_errno = e ? e : EIO;
     }
-    return ok;
 }
 
 bool rc_pdf_save_packed(rc_pdf *p, const char *path)
 {
-    size_t n = 0, len = 0;
-    unsigned char *pdf = saved_bytes(p, &n), *packed = NULL;
+    size_t n = 0;
+    unsigned char *pdf = saved_bytes(p, &n);
     if (!pdf) return false;
+    /* written as it is packed: the file is never held whole */
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        io_failed(p, errno);
+        free(pdf);
+        return false;
+    }
     char why[256];
-    rc_status st = rc_pdf_objstm_pack_blobs(pdf, n, p->blobs.v, p->blobs.n, &packed, &len, why,
-                                            sizeof why);
+    int eno = 0;
+    rc_status st = rc_pdf_objstm_pack_file(pdf, n, p->blobs.v, p->blobs.n, p->raws.v, p->raws.n, f,
+                                           &eno, why, sizeof why);
     free(pdf);
+    if (fclose(f) != 0 && st == RC_OK) {
+        st = RC_ERR_IO;
+        eno = errno;
+    }
+    if (st == RC_ERR_IO) {
+        io_failed(p, eno);
+        return false;
+    }
     if (st != RC_OK) {
         /* libharu's own output that cannot be read back is a library failure */
         rc_diag_error(p->d, (rc_loc){p->path, 0, 0}, "cannot write PDF: %s", why);
         if (p->err == HPDF_OK) p->err = st == RC_ERR_NOMEM ? HPDF_FAILD_TO_ALLOC_MEM : HPDF_INVALID_DOCUMENT;
         return false;
     }
-    bool ok = write_file(p, path, packed, len);
-    free(packed);
-    return ok;
+    return true;
 }

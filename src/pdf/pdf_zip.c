@@ -48,6 +48,8 @@ typedef struct zjob {
     uint16_t lig[32];
     rc_arena *ra;
     bool taken, finished;
+    bool spooled; /* out written to the spool at spool_off, and freed */
+    uint64_t spool_off;
 } zjob;
 
 struct rc_pdf_zip {
@@ -60,7 +62,33 @@ struct rc_pdf_zip {
     bool quit;
     bool keep_in; /* copies of pages stay until finished (the cache's keys) */
     struct libdeflate_compressor *lc; /* the worker's */
+    /* the deflated streams, written here as they are made (the worker's
+     * alone until it has finished): a long document's streams are not
+     * held in memory until the file is saved (1,006 pages: 6.3 MB;
+     * 5,027: 31 MB), and the packer copies them from here. NULL: not
+     * opened yet, or it failed (the streams then stay in memory). */
+    FILE *spool;
+    uint64_t spool_at;
+    bool spool_failed;
 };
+
+/* Writes a deflated stream to the spool; false when it cannot (kept in
+ * memory instead). Worker only. */
+static bool spool_put(rc_pdf_zip *z, const unsigned char *s, size_t n, uint64_t *off)
+{
+    if (z->spool_failed) return false;
+    if (!z->spool && !(z->spool = tmpfile())) {
+        z->spool_failed = true;
+        return false;
+    }
+    if (fwrite(s, 1, n, z->spool) != n) {
+        z->spool_failed = true; /* what was written stays readable */
+        return false;
+    }
+    *off = z->spool_at;
+    z->spool_at += n;
+    return true;
+}
 
 /* Runs job j (a copy: the array may move meanwhile) without the lock. */
 static void run(rc_pdf_zip *z, zjob j, unsigned char **out, size_t *outn)
@@ -105,8 +133,18 @@ static void take_and_run(rc_pdf_zip *z, size_t k)
     run(z, j, &out, &outn);
     if (j.own && !z->keep_in) /* a page's copy: done with (a long document */
         free((void *)(uintptr_t)j.in); /* would hold all its pages' text) */
+    /* a stream not kept by the cache goes to the spool; only the worker
+     * runs streams (the main thread only fonts: rc_pdf_zip_reduced) */
+    uint64_t off = 0;
+    bool spooled = j.blob != SIZE_MAX && !z->keep_in && outn && spool_put(z, out, outn, &off);
+    if (spooled) {
+        free(out);
+        out = NULL;
+    }
     pthread_mutex_lock(&z->mu);
     if (j.own && !z->keep_in) z->jobs[k].in = NULL, z->jobs[k].own = false;
+    z->jobs[k].spooled = spooled;
+    z->jobs[k].spool_off = off;
     finish_job(z, k, out, outn);
 }
 
@@ -195,7 +233,7 @@ size_t rc_pdf_zip_reduce(rc_pdf *p, const unsigned char *font, size_t len, const
     size_t k = z->njobs, nred = z->nred;
     pthread_mutex_unlock(&z->mu);
     if (nred == RC_FONT_COUNT) return SIZE_MAX;
-    zjob j = {font, len, false, SIZE_MAX, NULL, 0, codes, m, {0}, rc_arena_new(), false, false};
+    zjob j = {font, len, false, SIZE_MAX, NULL, 0, codes, m, {0}, rc_arena_new(), false, false, false, 0};
     memcpy(j.lig, lig, sizeof j.lig);
     if (!enqueue(z, &j)) {
         rc_arena_free(j.ra);
@@ -233,7 +271,7 @@ bool rc_pdf_zip_submit(rc_pdf *p, size_t blob, const void *data, size_t n, bool 
     }
     size_t bound = libdeflate_zlib_compress_bound(z->lc, n); /* reads nothing of z->lc */
     unsigned char *out = malloc(bound);
-    zjob j = {in, n, copy, blob, out, bound, NULL, 0, {0}, NULL, false, false};
+    zjob j = {in, n, copy, blob, out, bound, NULL, 0, {0}, NULL, false, false, false, 0};
     if (!out || !enqueue(z, &j)) {
         if (copy) free((void *)(uintptr_t)in);
         free(out);
@@ -251,12 +289,16 @@ bool rc_pdf_zip_finish(rc_pdf *p)
     pthread_cond_signal(&z->work);
     pthread_mutex_unlock(&z->mu);
     pthread_join(z->th, NULL);
-    bool ok = true;
+    bool ok = !z->spool || fflush(z->spool) == 0; /* the packer reads it back */
     for (size_t k = 0; k < z->njobs; k++) {
         zjob *j = &z->jobs[k];
         if (j->blob == SIZE_MAX) continue; /* a reduced font (taken by pdf_face.c) */
         if (!j->outn) {
             ok = false;
+        } else if (j->spooled) {
+            p->blobs.v[j->blob] =
+                (rc_pdf_blob){.num = p->blobs.v[j->blob].num, .n = j->outn, .file = z->spool,
+                              .off = j->spool_off};
         } else {
             /* the cache keeps a copy (one: two streams of a write may
              * have had the same data); the blob points at whichever lives
@@ -290,6 +332,7 @@ void rc_pdf_zip_free(rc_pdf *p)
             free(z->jobs[k].out);
     }
     free(z->jobs);
+    if (z->spool) fclose(z->spool);
     libdeflate_free_compressor(z->lc);
     pthread_cond_destroy(&z->work);
     pthread_cond_destroy(&z->done_cv);

@@ -446,6 +446,60 @@ static void book(fx *f, int paras)
     node(f, RC_NODE_BACK_COVER, f->doc.root);
 }
 
+static char *dump_of(const rc_layout *l, size_t *n)
+{
+    char *buf = NULL;
+    FILE *m = open_memstream(&buf, n);
+    assert_non_null(m);
+    rc_layout_dump(l, m);
+    fclose(m);
+    return buf;
+}
+
+/* Page by page (rc_layout_begin/next/end, what the PDF writer drives):
+ * every page comes once, in order, except the contents pages, which come
+ * last; the result is the layout rc_layout_document makes. */
+static void test_page_by_page(void **state)
+{
+    fx *f = *state;
+    book(f, 12);
+    run_layout(f, true);
+    size_t n1 = 0, n2 = 0;
+    char *whole = dump_of(&f->lay, &n1);
+    fx *g = rc_test_doc_new();
+    assert_non_null(g);
+    g->hyph = rc_hyph_load("/usr/share/hyphen/hyph_en_GB.dic", (rc_loc){0}, g->d);
+    g->cfg.style.hyphenate = true;
+    book(g, 12);
+    assert_int_equal(rc_layout_begin(g->a, &g->doc, &g->fonts, g->hyph, g->d, &g->lay), RC_OK);
+    assert_non_null(g->lay.run);
+    RC_VEC(size_t) order = {0};
+    size_t pg;
+    while (rc_layout_next(&g->lay, &pg)) {
+        assert_true(pg < g->lay.pages.n); /* complete when returned */
+        RC_PUSH(g->a, order, pg);
+    }
+    rc_layout_end(&g->lay);
+    assert_null(g->lay.run);
+    assert_int_equal(order.n, g->lay.pages.n);
+    assert_true(g->lay.pages.n > 8);
+    size_t toc = SIZE_MAX;
+    for (size_t i = 0; i < g->lay.outline.n; i++)
+        if (g->lay.outline.v[i].dest && strcmp(g->lay.outline.v[i].dest, "rc-contents") == 0)
+            toc = g->lay.outline.v[i].page;
+    assert_true(toc != SIZE_MAX && toc > 0);
+    size_t k = 0;
+    for (size_t p = 0; p < g->lay.pages.n; p++)
+        if (p != toc) assert_int_equal(order.v[k++], p);
+    assert_int_equal(order.v[k], toc); /* the contents: last */
+    char *paged = dump_of(&g->lay, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(whole, paged, n1);
+    free(whole);
+    free(paged);
+    rc_test_doc_free(g);
+}
+
 static void test_page_labels(void **state)
 {
     fx *f = *state;
@@ -936,6 +990,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_table_header_repeats, setup, rc_test_teardown),
         cmocka_unit_test_setup_teardown(test_footnotes_on_reference_page, setup, rc_test_teardown),
         cmocka_unit_test_setup_teardown(test_page_labels, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_page_by_page, setup, rc_test_teardown),
         cmocka_unit_test_setup_teardown(test_toc_numbers, setup, rc_test_teardown),
         cmocka_unit_test_setup_teardown(test_float_deferral, setup, rc_test_teardown),
         cmocka_unit_test_setup_teardown(test_imprint_and_headers, setup, rc_test_teardown),

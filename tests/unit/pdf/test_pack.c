@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <errno.h>
 #include <hpdf.h>
 #include <zlib.h>
 
@@ -479,7 +480,7 @@ static void test_blobs(void **state)
     HPDF_Free(doc);
 
     static const char text[] = "0 0 1 rg 100 100 300 200 re f\n";
-    rc_pdf_blob b = {num[0], (const unsigned char *)text, sizeof text - 1};
+    rc_pdf_blob b = {.num = num[0], .data = (const unsigned char *)text, .n = sizeof text - 1};
     bytes out = {0};
     char err[256];
     assert_int_equal(rc_pdf_objstm_pack_blobs(in.p, in.n, &b, 1, &out.p, &out.n, err, sizeof err),
@@ -497,9 +498,35 @@ static void test_blobs(void **state)
     readers_check(&out);
     free(out.p);
 
+    /* the same data from a spool file (pdf_zip.c), at an offset: the same bytes */
+    FILE *sp = tmpfile();
+    assert_non_null(sp);
+    assert_int_equal(fwrite("junk", 1, 4, sp), 4);
+    assert_int_equal(fwrite(text, 1, sizeof text - 1, sp), sizeof text - 1);
+    assert_int_equal(fflush(sp), 0);
+    rc_pdf_blob sb = {.num = num[0], .n = sizeof text - 1, .file = sp, .off = 4};
+    bytes out2 = {0};
+    assert_int_equal(rc_pdf_objstm_pack_blobs(in.p, in.n, &sb, 1, &out2.p, &out2.n, err, sizeof err),
+                     RC_OK);
+    bytes again = {0};
+    assert_int_equal(rc_pdf_objstm_pack_blobs(in.p, in.n, &b, 1, &again.p, &again.n, err, sizeof err),
+                     RC_OK);
+    assert_int_equal(out2.n, again.n);
+    assert_memory_equal(out2.p, again.p, again.n);
+    sb.off = 1000; /* past the end: refused, with the object named */
+    free(out2.p);
+    out2.p = NULL;
+    assert_int_equal(rc_pdf_objstm_pack_blobs(in.p, in.n, &sb, 1, &out2.p, &out2.n, err, sizeof err),
+                     RC_ERR_LIBRARY);
+    assert_null(out2.p);
+    assert_non_null(strstr(err, "cannot be read back"));
+    fclose(sp);
+    free(again.p);
+
     rc_pdf_blob twice[2] = {b, b};
-    rc_pdf_blob full = {num[1], b.data, b.n}, cat = {catalog, b.data, b.n},
-                none = {4000000, b.data, b.n};
+    rc_pdf_blob full = {.num = num[1], .data = b.data, .n = b.n},
+                cat = {.num = catalog, .data = b.data, .n = b.n},
+                none = {.num = 4000000, .data = b.data, .n = b.n};
     const struct {
         const rc_pdf_blob *b;
         size_t n;
@@ -542,7 +569,42 @@ static void test_id_hash(void **state)
         assert_string_not_equal(a, seen[100]);
     }
     rc_pdf_objstm_id("abc", 3, b);
-    assert_string_equal(b, "4B943F121066534F4299B676DC39BBF6");
+    assert_string_equal(b, "18DCF9798465913190D120C39D58A157");
+}
+
+/* Packed into a file as it goes (64 KiB at a time, the /ID hashed block by
+ * block): the very bytes packed in memory, for a document of several
+ * blocks; a file that cannot be written is an I/O error with its errno. */
+static void test_file_mode(void **state)
+{
+    (void)state;
+    bytes in = make_doc(1500, 'f');
+    bytes mem = pack(&in);
+    assert_true(mem.n > 3 * (64 << 10));
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    char err[256];
+    int eno = -1;
+    assert_int_equal(rc_pdf_objstm_pack_file(in.p, in.n, NULL, 0, NULL, 0, f, &eno, err, sizeof err),
+                     RC_OK);
+    assert_int_equal(eno, 0);
+    assert_int_equal((size_t)ftell(f), mem.n);
+    rewind(f);
+    unsigned char *got = malloc(mem.n);
+    assert_non_null(got);
+    assert_int_equal(fread(got, 1, mem.n, f), mem.n);
+    assert_memory_equal(got, mem.p, mem.n);
+    fclose(f);
+    free(got);
+    FILE *full = fopen("/dev/full", "wb");
+    if (full) {
+        assert_int_equal(
+            rc_pdf_objstm_pack_file(in.p, in.n, NULL, 0, NULL, 0, full, &eno, err, sizeof err),
+            RC_ERR_IO);
+        assert_int_equal(eno, ENOSPC);
+        fclose(full);
+    }
+    free(in.p), free(mem.p);
 }
 
 int main(void)
@@ -552,6 +614,7 @@ int main(void)
         cmocka_unit_test(test_many_objects),
         cmocka_unit_test(test_corrupt_input),
         cmocka_unit_test(test_id_hash),
+        cmocka_unit_test(test_file_mode),
         cmocka_unit_test(test_blobs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
