@@ -15,8 +15,10 @@
  * included); allocations of more than BLOCK_MIN / 4 get a block of their
  * own. */
 #define BLOCK_MIN ((size_t)256 * 1024)
-/* Freed head blocks kept for the next arena (see new_head). */
-#define SPARE_MAX 8
+/* Freed head blocks kept for the next arena (see new_head), at most
+ * 16 MiB: a watcher's rebuild of the sample frees more than 8 (with 8 it
+ * took 442 page faults per rebuild, with 64 it takes 14; bench/watch.py). */
+#define SPARE_MAX 64
 /* A vector growing past this many bytes moves to a block of its own (see
  * rc_arena_grow): a page's draw list is about 45 KB, and doubling it inside
  * the shared blocks left as much again abandoned behind it. Below this, the
