@@ -9,9 +9,14 @@
  * the workbooks' cost. Its options do not choose the level or the
  * compressor. libdeflate (which the PDF's streams use already) at level 6
  * deflates the same members in 24 M instructions, and 0.4 % smaller (the
- * sample's one-edition workbooks: 96,740 bytes against 97,085). Its level
- * 1 would save 11 M more but make the files 4.6 % larger, level 4 4 M for
- * 2.0 %: not worth it while the workbooks are a few tens of KB.
+ * sample's one-edition workbooks: 96,740 bytes against 97,085). Level 1
+ * saves 10 M instructions more per edition (callgrind, one
+ * edition 209.5 M -> 199.3 M; three editions 635.6 M -> 607.7 M) and
+ * makes the workbooks 3.6 % larger (96,735 -> 101,229 bytes), so it is
+ * RC_XLSX_DEFLATE_LEVEL (xlsx_int.h): taken for
+ * issue 16's target (three editions at most twice one), where the
+ * workbooks are no longer hidden beside the PDF on the other core. Level 4
+ * would save 4 M for 2.8 %.
  *
  * How: reportc defines the minizip functions libxlsxwriter calls for a
  * member and for the zip (xlsx_tmpfile.c explains the interposition). A
@@ -89,7 +94,6 @@ int zipCloseFileInZip(zipFile file);
 int zipClose(zipFile file, const char *global_comment);
 zipFile zipOpen(const char *pathname, int append);
 
-#define LEVEL 6                      /* libdeflate's; see above */
 #define RAW_CAP ((size_t)64 << 20) /* bytes gathered before deflating as they come */
 
 static struct {
@@ -133,7 +137,7 @@ static struct libdeflate_compressor *new_compressor(void)
     pthread_mutex_lock(&spare.lock);
     if (spare.n) c = spare.v[--spare.n];
     pthread_mutex_unlock(&spare.lock);
-    return c ? c : libdeflate_alloc_compressor(LEVEL);
+    return c ? c : libdeflate_alloc_compressor(RC_XLSX_DEFLATE_LEVEL);
 }
 static _Atomic size_t deflated;
 

@@ -26,6 +26,8 @@
 #define RC_XLSX_MAX_STRING 32767u  /* characters per cell */
 #define RC_XLSX_WIDTH_MAX 60.0     /* widest column we set (characters) */
 #define RC_XLSX_WIDTH_SAMPLE 5000u /* data rows measured for column widths */
+/* libdeflate's level for a workbook's members (xlsx_deflate.c says why 1) */
+#define RC_XLSX_DEFLATE_LEVEL 1
 
 /* The words of the sheets for statistics users (xlsx_sheets.c holds them
  * per language, the one place sheet names and labels come from). */

@@ -162,7 +162,7 @@ static unsigned char *deflated(const char *p, size_t n, int level, int flush, si
 
 /* The streamed sheet is deflated at level 1 in three pieces: its XML up to
  * the rows (sync flush), the rows (sync flush), the rest; other members are
- * libdeflate's at level 6 (xlsx_deflate.c). */
+ * libdeflate's at RC_XLSX_DEFLATE_LEVEL (xlsx_deflate.c). */
 static void test_rows_deflate_pieces(void **state)
 {
     (void)state;
@@ -191,11 +191,11 @@ static void test_rows_deflate_pieces(void **state)
     free(p1);
     free(p2);
     free(p3);
-    /* a member libxlsxwriter wrote: libdeflate's level 6 (xlsx_deflate.c),
-     * not zlib's level 1 */
+    /* a member libxlsxwriter wrote: libdeflate's (xlsx_deflate.c), not
+     * zlib's level 1 */
     const char *styles = zip_member(f.a, zip, n, "xl/styles.xml", &len);
     size_t k6, k1;
-    struct libdeflate_compressor *c = libdeflate_alloc_compressor(6);
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(RC_XLSX_DEFLATE_LEVEL);
     assert_non_null(c);
     unsigned char *d6 = malloc(libdeflate_deflate_compress_bound(c, len));
     k6 = libdeflate_deflate_compress(c, styles, len, d6, libdeflate_deflate_compress_bound(c, len));
