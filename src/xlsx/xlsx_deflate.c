@@ -263,26 +263,37 @@ int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const void *zipf
  * 0-6, 14-25, 28-31, and one of tab, newline, carriage return or 32-255.
  * zlib looks at the literals of its first block, this at every byte; for
  * XML, where none of those control bytes may appear, both say text. */
+static bool byte_text(unsigned char c, bool *white)
+{
+    if (c < 32) {
+        if ((0xf3ffc07fUL >> c) & 1) return false;
+        *white |= c == 9 || c == 10 || c == 13;
+    } else {
+        *white = true;
+    }
+    return true;
+}
+
 static bool is_text(const unsigned char *p, size_t n)
 {
     bool white = false;
     size_t i = 0;
-    /* eight bytes at a time while none is below 32 (all of them "white") */
+    /* Eight bytes at a time when none is below 32 (all of them "white"),
+     * else those eight one by one, and on: XML has a newline every few
+     * lines, and going byte by byte after the first one cost 2.3 M
+     * instructions per edition (callgrind). */
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, 8);
-        if ((w - 0x2020202020202020u) & ~w & 0x8080808080808080u) break;
-        white = true;
-    }
-    for (; i < n; i++) {
-        unsigned char c = p[i];
-        if (c < 32) {
-            if ((0xf3ffc07fUL >> c) & 1) return false;
-            white |= c == 9 || c == 10 || c == 13;
-        } else {
+        if (!((w - 0x2020202020202020u) & ~w & 0x8080808080808080u)) {
             white = true;
+            continue;
         }
+        for (size_t k = 0; k < 8; k++)
+            if (!byte_text(p[i + k], &white)) return false;
     }
+    for (; i < n; i++)
+        if (!byte_text(p[i], &white)) return false;
     return white;
 }
 
