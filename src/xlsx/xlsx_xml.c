@@ -20,7 +20,7 @@
  * number and string cells of sheets held in memory are written here too
  * (below). test_xlsx_xml writes both workbooks both ways (rc_xlsx_own_xml)
  * and compares every member. */
-#define _GNU_SOURCE /* RTLD_NEXT, fputs_unlocked, fwrite_unlocked */
+#define _GNU_SOURCE /* RTLD_NEXT, fwrite_unlocked */
 #include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
@@ -103,9 +103,26 @@ static void find_lib(void)
 /* The library's function f when this thread asked for it (and it exists). */
 #define LIB(f) (off && (pthread_once(&lib_once, find_lib), lib.f))
 
+/* n bytes into the stream's buffer when they fit, as putc_unlocked does
+ * with one (glibc's FILE keeps its buffer's pointers public for that
+ * macro), else through fwrite_unlocked: fputs_unlocked cost 114
+ * instructions a call, 47,000 calls (5.4 M instructions) for one edition's
+ * two workbooks (callgrind). The bytes are the same either way. */
+static void put(FILE *f, const char *s, size_t n)
+{
+#ifdef __GLIBC__
+    if ((size_t)(f->_IO_write_end - f->_IO_write_ptr) >= n) {
+        memcpy(f->_IO_write_ptr, s, n);
+        f->_IO_write_ptr += n;
+        return;
+    }
+#endif
+    fwrite_unlocked(s, 1, n, f);
+}
+
 static void puts_(FILE *f, const char *s)
 {
-    fputs_unlocked(s, f);
+    put(f, s, strlen(s));
 }
 
 /* s with the characters of special escaped (an attribute's: also '"' and
@@ -115,7 +132,7 @@ static void escaped(FILE *f, const char *s, bool attr)
     const char *stop = attr ? "&<>\"\n" : "&<>";
     for (;;) {
         size_t k = strcspn(s, stop);
-        if (k) fwrite_unlocked(s, 1, k, f);
+        if (k) put(f, s, k);
         s += k;
         switch (*s++) {
         case 0:
