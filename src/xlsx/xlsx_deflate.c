@@ -36,7 +36,6 @@
  * is the same, and so is the rest of the file: test_xlsx_deflate compares
  * every member both ways, and whole files when zlib deflates. */
 #define _GNU_SOURCE /* RTLD_NEXT */
-#include <dlfcn.h>
 #include <errno.h>
 #include <libdeflate.h>
 #include <pthread.h>
@@ -139,24 +138,16 @@ static struct libdeflate_compressor *new_compressor(void)
     pthread_mutex_unlock(&spare.lock);
     return c ? c : libdeflate_alloc_compressor(RC_XLSX_DEFLATE_LEVEL);
 }
-static _Atomic size_t deflated;
-
-/* POSIX's way to turn dlsym's object pointer into a function pointer. */
-static void find(const char *name, void *fn, size_t size)
-{
-    void *sym = dlsym(RTLD_NEXT, name);
-    memcpy(fn, &sym, size);
-}
 
 static void find_real(void)
 {
-    find("zipOpenNewFileInZip4_64", &real.open, sizeof real.open);
-    find("zipWriteInFileInZip", &real.write, sizeof real.write);
-    find("zipCloseFileInZip", &real.close, sizeof real.close);
-    find("zipCloseFileInZipRaw64", &real.close_raw, sizeof real.close_raw);
-    find("zipClose", &real.zip_close, sizeof real.zip_close);
-    find("zipOpen", &real.zip_open, sizeof real.zip_open);
-    find("zipOpen2_64", &real.zip_open2_64, sizeof real.zip_open2_64);
+    rc_xw_find_real("zipOpenNewFileInZip4_64", &real.open, sizeof real.open);
+    rc_xw_find_real("zipWriteInFileInZip", &real.write, sizeof real.write);
+    rc_xw_find_real("zipCloseFileInZip", &real.close, sizeof real.close);
+    rc_xw_find_real("zipCloseFileInZipRaw64", &real.close_raw, sizeof real.close_raw);
+    rc_xw_find_real("zipClose", &real.zip_close, sizeof real.zip_close);
+    rc_xw_find_real("zipOpen", &real.zip_open, sizeof real.zip_open);
+    rc_xw_find_real("zipOpen2_64", &real.zip_open2_64, sizeof real.zip_open2_64);
     key_ok = pthread_key_create(&compressor_key, free_compressor) == 0;
 }
 
@@ -206,7 +197,6 @@ typedef struct member {
 } member;
 
 static _Thread_local member cur;
-static _Thread_local bool off; /* this thread asked for minizip's own deflate */
 static _Thread_local size_t cap_set; /* a test's RAW_CAP (0: RAW_CAP) */
 
 void rc_xw_deflate_cap(size_t cap)
@@ -214,17 +204,8 @@ void rc_xw_deflate_cap(size_t cap)
     cap_set = cap;
 }
 
-bool rc_xlsx_libdeflate_members(bool on)
-{
-    bool old = !off;
-    off = !on;
-    return old;
-}
-
-size_t rc_xlsx_libdeflate_members_made(void)
-{
-    return atomic_load(&deflated);
-}
+/* off: this thread asked for minizip's own deflate */
+RC_XW_INTERPOSER(off, deflated, rc_xlsx_libdeflate_members, rc_xlsx_libdeflate_members_made)
 
 int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const void *zipfi,
                             const void *extrafield_local, uInt size_extrafield_local,

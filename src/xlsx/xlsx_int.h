@@ -238,4 +238,32 @@ void rc_xlsx_cover_sheet(rc_xw *x, lxw_worksheet *ws, const rc_doc *doc, int64_t
 void rc_xlsx_contents_rows(rc_xw *x, lxw_worksheet *ws, const char *const *sheets,
                            const char *const *what, size_t n);
 
+/* ---- libxlsxwriter's functions interposed (xlsx_tmpfile.c, xlsx_deflate.c,
+ * xlsx_xml.c) ----
+ * reportc defines some of the library's exported functions; the library's
+ * own are found with dlsym(RTLD_NEXT) for a thread that asks for them. */
+
+/* The library's function NAME into *fn (size bytes: a function pointer;
+ * POSIX's way to turn dlsym's object pointer into one without a cast that
+ * ISO C forbids). */
+void rc_xw_find_real(const char *name, void *fn, size_t size);
+
+/* Defines an interposer's per-thread switch and its counter: OFF (the
+ * calling thread asked for the library's own code), COUNT (what the
+ * interposer did, all threads), SWITCH_FN(bool on) (sets the thread's
+ * choice, returns the previous one) and COUNT_FN(void). */
+#define RC_XW_INTERPOSER(OFF, COUNT, SWITCH_FN, COUNT_FN) \
+    static _Thread_local bool OFF;                        \
+    static _Atomic size_t COUNT;                          \
+    bool SWITCH_FN(bool on)                               \
+    {                                                     \
+        bool old = !OFF;                                  \
+        OFF = !on;                                        \
+        return old;                                       \
+    }                                                     \
+    size_t COUNT_FN(void)                                 \
+    {                                                     \
+        return atomic_load(&COUNT);                       \
+    }
+
 #endif

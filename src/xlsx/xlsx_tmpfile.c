@@ -40,29 +40,19 @@
 
 typedef FILE *(*tmpfile_fn)(char *);
 
-static _Thread_local bool on_disk; /* this thread asked for libxlsxwriter's own */
-static _Atomic size_t made;
+RC_XW_INTERPOSER(on_disk, made, rc_xlsx_memory_tmpfiles, rc_xlsx_memory_tmpfiles_made)
 static tmpfile_fn real_tmpfile;
 static pthread_once_t real_once = PTHREAD_ONCE_INIT;
 
 static void find_real(void)
 {
-    /* POSIX's way to turn dlsym's object pointer into a function pointer
-     * without a cast that ISO C forbids. */
-    void *sym = dlsym(RTLD_NEXT, "lxw_tmpfile");
-    memcpy(&real_tmpfile, &sym, sizeof real_tmpfile);
+    rc_xw_find_real("lxw_tmpfile", &real_tmpfile, sizeof real_tmpfile);
 }
 
-bool rc_xlsx_memory_tmpfiles(bool on)
+void rc_xw_find_real(const char *name, void *fn, size_t size)
 {
-    bool old = !on_disk;
-    on_disk = !on;
-    return old;
-}
-
-size_t rc_xlsx_memory_tmpfiles_made(void)
-{
-    return atomic_load(&made);
+    void *sym = dlsym(RTLD_NEXT, name);
+    memcpy(fn, &sym, size);
 }
 
 /* The prototype comes from xlsxwriter/utility.h; this definition

@@ -21,7 +21,6 @@
  * (below). test_xlsx_xml writes both workbooks both ways (rc_xlsx_own_xml)
  * and compares every member. */
 #define _GNU_SOURCE /* RTLD_NEXT, fwrite_unlocked */
-#include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -34,20 +33,7 @@
 
 #include "xlsx_int.h"
 
-static _Thread_local bool off; /* this thread asked for libxlsxwriter's own */
-static _Atomic size_t tags;
-
-bool rc_xlsx_own_xml(bool on)
-{
-    bool old = !off;
-    off = !on;
-    return old;
-}
-
-size_t rc_xlsx_own_xml_tags(void)
-{
-    return atomic_load(&tags);
-}
+RC_XW_INTERPOSER(off, tags, rc_xlsx_own_xml, rc_xlsx_own_xml_tags)
 
 /* libxlsxwriter's own functions, for a thread that asked for them. */
 typedef void (*tag_fn)(FILE *, const char *, struct xml_attribute_list *);
@@ -75,29 +61,23 @@ static struct {
 } lib;
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 
-static void find(const char *name, void *fn, size_t size)
-{
-    void *sym = dlsym(RTLD_NEXT, name);
-    memcpy(fn, &sym, size); /* POSIX's object-to-function pointer */
-}
-
 static void find_lib(void)
 {
-    find("lxw_xml_declaration", &lib.declaration, sizeof lib.declaration);
-    find("lxw_xml_start_tag", &lib.start, sizeof lib.start);
-    find("lxw_xml_start_tag_unencoded", &lib.start_unencoded, sizeof lib.start_unencoded);
-    find("lxw_xml_empty_tag", &lib.empty, sizeof lib.empty);
-    find("lxw_xml_empty_tag_unencoded", &lib.empty_unencoded, sizeof lib.empty_unencoded);
-    find("lxw_xml_end_tag", &lib.end, sizeof lib.end);
-    find("lxw_xml_data_element", &lib.data, sizeof lib.data);
-    find("_fprint_escaped_attributes", &lib.attrs, sizeof lib.attrs);
-    find("_fprint_escaped_data", &lib.text, sizeof lib.text);
-    find("lxw_xml_rich_si_element", &lib.si, sizeof lib.si);
-    find("lxw_new_attribute_str", &lib.new_str, sizeof lib.new_str);
-    find("lxw_new_attribute_int", &lib.new_int, sizeof lib.new_int);
-    find("lxw_rowcol_to_cell", &lib.rowcol, sizeof lib.rowcol);
-    find("_write_number_cell", &lib.number_cell, sizeof lib.number_cell);
-    find("_write_string_cell", &lib.string_cell, sizeof lib.string_cell);
+    rc_xw_find_real("lxw_xml_declaration", &lib.declaration, sizeof lib.declaration);
+    rc_xw_find_real("lxw_xml_start_tag", &lib.start, sizeof lib.start);
+    rc_xw_find_real("lxw_xml_start_tag_unencoded", &lib.start_unencoded, sizeof lib.start_unencoded);
+    rc_xw_find_real("lxw_xml_empty_tag", &lib.empty, sizeof lib.empty);
+    rc_xw_find_real("lxw_xml_empty_tag_unencoded", &lib.empty_unencoded, sizeof lib.empty_unencoded);
+    rc_xw_find_real("lxw_xml_end_tag", &lib.end, sizeof lib.end);
+    rc_xw_find_real("lxw_xml_data_element", &lib.data, sizeof lib.data);
+    rc_xw_find_real("_fprint_escaped_attributes", &lib.attrs, sizeof lib.attrs);
+    rc_xw_find_real("_fprint_escaped_data", &lib.text, sizeof lib.text);
+    rc_xw_find_real("lxw_xml_rich_si_element", &lib.si, sizeof lib.si);
+    rc_xw_find_real("lxw_new_attribute_str", &lib.new_str, sizeof lib.new_str);
+    rc_xw_find_real("lxw_new_attribute_int", &lib.new_int, sizeof lib.new_int);
+    rc_xw_find_real("lxw_rowcol_to_cell", &lib.rowcol, sizeof lib.rowcol);
+    rc_xw_find_real("_write_number_cell", &lib.number_cell, sizeof lib.number_cell);
+    rc_xw_find_real("_write_string_cell", &lib.string_cell, sizeof lib.string_cell);
 }
 
 /* The library's function f when this thread asked for it (and it exists). */
