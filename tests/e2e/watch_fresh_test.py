@@ -12,35 +12,15 @@ file, a CSV value (the data is read again: every edition), a same-size edit
 that keeps the chapter's size and modification time (only inotify can tell
 it changed: the signature-keyed caches must not keep the old hash or skip
 the edition), and the language file es.ini."""
-import filecmp, os, shutil, subprocess, sys, tempfile
+import os, shutil, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from watch_lib import check, copy_sample, failures, follow, next_line  # noqa: E402
+from watch_lib import (check, copy_sample, edit, failures, follow,  # noqa: E402
+                       next_line, same_as_fresh)
 
 RC = os.path.abspath(sys.argv[1])
 tmp = tempfile.mkdtemp(prefix="rc-watch-fresh-")
 env = dict(os.environ, SOURCE_DATE_EPOCH="1577836800")
-
-
-def same_as_fresh(what):
-    fresh = os.path.join(tmp, "fresh")
-    shutil.rmtree(fresh, ignore_errors=True)
-    r = subprocess.run([RC, "build", ini, "-o", fresh, "-q"], env=env, capture_output=True,
-                       text=True)
-    check(r.returncode == 0, f"{what}: the fresh build succeeds {r.stderr.strip()[:200]}")
-    names = sorted(f for f in os.listdir(fresh))
-    have = sorted(f for f in os.listdir(out))
-    check(names == have, f"{what}: the same files ({have} / {names})")
-    _, diff, err = filecmp.cmpfiles(out, fresh, names, shallow=False)
-    check(not diff and not err, f"{what}: every file byte for byte a fresh build's "
-          f"(differ: {diff + err})")
-
-
-def edit(path, old, new, count=1):
-    t = open(path, encoding="utf-8").read()
-    assert old in t, (path, old)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(t.replace(old, new, count))
 
 
 p = None
@@ -54,13 +34,13 @@ try:
     first = next_line()
     check(" built in " in first, "first build: " + first.strip())
     check(next_line().startswith("watching "), "watching")
-    same_as_fresh("first build")
+    same_as_fresh(RC, ini, out, tmp, env, "first build")
 
     def step(what, fn, expect):
         fn()
         line = next_line()
         check("rebuilt" in line and expect in line, f"{what}: {line.strip()}")
-        same_as_fresh(what)
+        same_as_fresh(RC, ini, out, tmp, env, what)
 
     en_ch = os.path.join(base, "chapters/03-survey-lessons.md")
     step("an English chapter", lambda: edit(en_ch, " the ", " this "), "03-survey-lessons.md")

@@ -1,7 +1,8 @@
 """What the `reportc watch` end-to-end tests share (watch_test.py,
-watch_editions_test.py, watch_fresh_test.py): the tally of checks, a
-scratch copy of the sample, and the watch's stdout read line by line."""
-import hashlib, os, queue, shutil, subprocess, threading
+watch_editions_test.py, watch_fresh_test.py, watch_memo_test.py): the
+tally of checks, a scratch copy of the sample, edits in place, the watch's
+stdout read line by line, and the comparison with a fresh build."""
+import filecmp, hashlib, os, queue, shutil, subprocess, threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _fails = 0
@@ -54,3 +55,28 @@ def pdf_text(path):
 
 def sha(path):
     return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def edit(path, old, new, count=1):
+    """Replaces old by new in the file, written in place (as most editors
+    do on close)."""
+    t = open(path, encoding="utf-8").read()
+    assert old in t, (path, old)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(t.replace(old, new, count))
+
+
+def same_as_fresh(rc, ini, out, scratch, env, what):
+    """Checks that the watch's outputs in out are, file for file and byte
+    for byte, what a fresh `rc build ini` writes (into scratch/fresh)."""
+    fresh = os.path.join(scratch, "fresh")
+    shutil.rmtree(fresh, ignore_errors=True)
+    r = subprocess.run([rc, "build", ini, "-o", fresh, "-q"], env=env, capture_output=True,
+                       text=True)
+    check(r.returncode == 0, f"{what}: the fresh build succeeds {r.stderr.strip()[:200]}")
+    names = sorted(os.listdir(fresh))
+    have = sorted(os.listdir(out))
+    check(names == have, f"{what}: the same files ({have} / {names})")
+    _, diff, err = filecmp.cmpfiles(out, fresh, names, shallow=False)
+    check(not diff and not err, f"{what}: every file byte for byte a fresh build's "
+          f"(differ: {diff + err})")

@@ -15,35 +15,15 @@ an edit undone (the memo no longer holds the old text); a table file. Then
 forty one-word edits, after which the watch's resident memory must not have
 grown by more than a few megabytes: the memos keep what the last build
 used, not every build's."""
-import filecmp, os, re, shutil, subprocess, sys, tempfile
+import os, re, shutil, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from watch_lib import check, copy_sample, failures, follow, next_line, pdf_text  # noqa: E402
+from watch_lib import (check, copy_sample, edit, failures, follow,  # noqa: E402
+                       next_line, pdf_text, same_as_fresh)
 
 RC = os.path.abspath(sys.argv[1])
 tmp = tempfile.mkdtemp(prefix="rc-watch-memo-")
 env = dict(os.environ, SOURCE_DATE_EPOCH="1577836800")
-
-
-def same_as_fresh(what):
-    fresh = os.path.join(tmp, "fresh")
-    shutil.rmtree(fresh, ignore_errors=True)
-    r = subprocess.run([RC, "build", ini, "-o", fresh, "-q"], env=env, capture_output=True,
-                       text=True)
-    check(r.returncode == 0, f"{what}: the fresh build succeeds {r.stderr.strip()[:200]}")
-    names = sorted(os.listdir(fresh))
-    have = sorted(os.listdir(out))
-    check(names == have, f"{what}: the same files ({have} / {names})")
-    _, diff, err = filecmp.cmpfiles(out, fresh, names, shallow=False)
-    check(not diff and not err, f"{what}: every file byte for byte a fresh build's "
-          f"(differ: {diff + err})")
-
-
-def edit(path, old, new, count=1):
-    t = open(path, encoding="utf-8").read()
-    assert old in t, (path, old)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(t.replace(old, new, count))
 
 
 def pages(path):
@@ -76,13 +56,13 @@ try:
     check(" built in " in first, "first build: " + first.strip())
     check(next_line().startswith("watching "), "watching")
     check(os.path.exists(pdf), "one edition: " + pdf)
-    same_as_fresh("first build")
+    same_as_fresh(RC, ini, out, tmp, env, "first build")
 
     def step(what, fn, expect):
         fn()
         line = next_line()
         check("rebuilt" in line and expect in line, f"{what}: {line.strip()}")
-        same_as_fresh(what)
+        same_as_fresh(RC, ini, out, tmp, env, what)
 
     ch3 = os.path.join(base, "chapters/03-survey-lessons.md")
     ch4 = os.path.join(base, "chapters/04-way-forward.md")
@@ -137,7 +117,7 @@ try:
     elif len(rss) == 40:
         grew = rss[-1] - rss[9]
         check(grew < 8 * 1024, f"resident memory over 30 rebuilds: {rss[9]} -> {rss[-1]} KB")
-    same_as_fresh("after forty one-word edits")
+    same_as_fresh(RC, ini, out, tmp, env, "after forty one-word edits")
 finally:
     if p:
         p.send_signal(2)
