@@ -80,14 +80,6 @@ static size_t compare(rc_arena *a, const char *p1, const char *p2)
     return differ;
 }
 
-static void *other_thread(void *arg)
-{
-    (void)arg;
-    bool *on = malloc(sizeof *on);
-    *on = rc_xlsx_libdeflate_members(true); /* a new thread starts with libdeflate */
-    return on;
-}
-
 static void test_same_members_both_ways(void **state)
 {
     (void)state;
@@ -96,8 +88,7 @@ static void test_same_members_both_ways(void **state)
     for (int cm = 0; cm < 2; cm++) {
         rc_xlsx_data_opts o = {.constant_memory_rows = cm ? 1 : 0};
         size_t before = rc_xlsx_libdeflate_members_made();
-        assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, path_in("l.xlsx"), 9, &o, f.d), RC_OK);
-        assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, path_in("lf.xlsx"), 9, f.d), RC_OK);
+        write_both(&f, "l.xlsx", "lf.xlsx", &o);
         assert_true(rc_xlsx_libdeflate_members_made() - before >= 20);
         /* written again: its members deflated before are reused, and the
          * file is the same */
@@ -108,22 +99,15 @@ static void test_same_members_both_ways(void **state)
 
         assert_true(rc_xlsx_libdeflate_members(false));
         before = rc_xlsx_libdeflate_members_made();
-        assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, path_in("z.xlsx"), 9, &o, f.d), RC_OK);
-        assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, path_in("zf.xlsx"), 9, f.d), RC_OK);
+        write_both(&f, "z.xlsx", "zf.xlsx", &o);
         assert_int_equal(rc_xlsx_libdeflate_members_made(), before);
-        pthread_t t;
-        void *res;
-        assert_int_equal(pthread_create(&t, NULL, other_thread, NULL), 0);
-        assert_int_equal(pthread_join(t, &res), 0);
-        assert_true(*(bool *)res);
-        free(res);
+        assert_true(on_in_new_thread(rc_xlsx_libdeflate_members));
         assert_false(rc_xlsx_libdeflate_members(true));
 
         /* past the cap: every member (all longer than a byte) is deflated by
          * zlib as it comes (in pieces of libxlsxwriter's 16 KiB and less) */
         rc_xw_deflate_cap(1);
-        assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, path_in("s.xlsx"), 9, &o, f.d), RC_OK);
-        assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, path_in("sf.xlsx"), 9, f.d), RC_OK);
+        write_both(&f, "s.xlsx", "sf.xlsx", &o);
         rc_xw_deflate_cap(0);
 
         assert_true(compare(f.a, path_in("l.xlsx"), path_in("z.xlsx")) > 0);

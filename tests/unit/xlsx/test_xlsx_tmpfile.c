@@ -13,15 +13,6 @@
 
 #include "xlsx_fixture.h"
 
-static void *other_thread(void *arg)
-{
-    (void)arg;
-    /* a new thread starts with memory files, whatever the creator asked */
-    bool *on = malloc(sizeof *on);
-    *on = rc_xlsx_memory_tmpfiles(true);
-    return on;
-}
-
 static void test_same_bytes_both_ways(void **state)
 {
     (void)state;
@@ -30,21 +21,14 @@ static void test_same_bytes_both_ways(void **state)
     for (int cm = 0; cm < 2; cm++) {
         rc_xlsx_data_opts o = {.constant_memory_rows = cm ? 1 : 0};
         size_t before = rc_xlsx_memory_tmpfiles_made();
-        assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, path_in("m.xlsx"), 9, &o, f.d), RC_OK);
-        assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, path_in("mf.xlsx"), 9, f.d), RC_OK);
+        write_both(&f, "m.xlsx", "mf.xlsx", &o);
         size_t mem = rc_xlsx_memory_tmpfiles_made() - before;
         assert_true(mem >= 10); /* a part each: sheets, styles, relationships... */
         assert_true(rc_xlsx_memory_tmpfiles(false));
         before = rc_xlsx_memory_tmpfiles_made();
-        assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, path_in("d.xlsx"), 9, &o, f.d), RC_OK);
-        assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, path_in("df.xlsx"), 9, f.d), RC_OK);
+        write_both(&f, "d.xlsx", "df.xlsx", &o);
         assert_int_equal(rc_xlsx_memory_tmpfiles_made(), before);
-        pthread_t t;
-        void *res;
-        assert_int_equal(pthread_create(&t, NULL, other_thread, NULL), 0);
-        assert_int_equal(pthread_join(t, &res), 0);
-        assert_true(*(bool *)res);
-        free(res);
+        assert_true(on_in_new_thread(rc_xlsx_memory_tmpfiles));
         assert_false(rc_xlsx_memory_tmpfiles(true));
         assert_true(same_file(f.a, path_in("m.xlsx"), path_in("d.xlsx")));
         assert_true(same_file(f.a, path_in("mf.xlsx"), path_in("df.xlsx")));

@@ -16,14 +16,6 @@
 
 #include "xlsx_fixture.h"
 
-static void *other_thread(void *arg)
-{
-    (void)arg;
-    bool *on = malloc(sizeof *on);
-    *on = rc_xlsx_own_xml(true); /* a new thread starts with the own writer */
-    return on;
-}
-
 static void test_same_bytes_both_ways(void **state)
 {
     (void)state;
@@ -32,20 +24,13 @@ static void test_same_bytes_both_ways(void **state)
     for (int cm = 0; cm < 2; cm++) {
         rc_xlsx_data_opts o = {.constant_memory_rows = cm ? 1 : 0};
         size_t before = rc_xlsx_own_xml_tags();
-        assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, path_in("o.xlsx"), 9, &o, f.d), RC_OK);
-        assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, path_in("of.xlsx"), 9, f.d), RC_OK);
+        write_both(&f, "o.xlsx", "of.xlsx", &o);
         assert_true(rc_xlsx_own_xml_tags() - before >= 200);
         assert_true(rc_xlsx_own_xml(false));
         before = rc_xlsx_own_xml_tags();
-        assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, path_in("l.xlsx"), 9, &o, f.d), RC_OK);
-        assert_int_equal(rc_xlsx_write_figures(f.a, &f.doc, path_in("lf.xlsx"), 9, f.d), RC_OK);
+        write_both(&f, "l.xlsx", "lf.xlsx", &o);
         assert_int_equal(rc_xlsx_own_xml_tags(), before);
-        pthread_t t;
-        void *res;
-        assert_int_equal(pthread_create(&t, NULL, other_thread, NULL), 0);
-        assert_int_equal(pthread_join(t, &res), 0);
-        assert_true(*(bool *)res);
-        free(res);
+        assert_true(on_in_new_thread(rc_xlsx_own_xml));
         assert_false(rc_xlsx_own_xml(true));
         /* the members deflate alike, so the same XML is the same file */
         assert_true(same_file(f.a, path_in("o.xlsx"), path_in("l.xlsx")));

@@ -7,6 +7,7 @@
 #define RC_TEST_XLSX_FIXTURE_H
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -205,6 +206,40 @@ typedef struct fx {
     rc_data data;
     rc_doc doc;
 } fx;
+
+/* The two workbooks of f's document: the data workbook into data (with
+ * o) and the figures workbook into figures, both in the test's folder. */
+static inline void write_both(fx *f, const char *data, const char *figures,
+                              const rc_xlsx_data_opts *o)
+{
+    assert_int_equal(rc_xlsx_write_data_opt(f->a, &f->doc, path_in(data), 9, o, f->d), RC_OK);
+    assert_int_equal(rc_xlsx_write_figures(f->a, &f->doc, path_in(figures), 9, f->d), RC_OK);
+}
+
+/* An interposer's switch of libxlsxwriter's (rc_xlsx_memory_tmpfiles,
+ * rc_xlsx_libdeflate_members, rc_xlsx_own_xml): what it says on a thread
+ * started now. A new thread must start with the interposer on, whatever
+ * its creator asked for itself. */
+typedef struct switch_probe {
+    bool (*sw)(bool);
+    bool was_on;
+} switch_probe;
+
+static inline void *probe_thread(void *arg)
+{
+    switch_probe *p = arg;
+    p->was_on = p->sw(true);
+    return NULL;
+}
+
+static inline bool on_in_new_thread(bool (*sw)(bool))
+{
+    switch_probe p = {sw, false};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, probe_thread, &p), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    return p.was_on;
+}
 
 static inline void setup_doc_lang(fx *f, const char *csvname, unsigned flags, const char *lang)
 {
