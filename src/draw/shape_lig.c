@@ -181,6 +181,11 @@ static bool lig_input(rc_shaper *s, uint32_t cp)
     return (s->lcand[cp >> 3] & bit) != 0;
 }
 
+bool rc_shape_lig_inert(rc_shaper *s, uint32_t cp)
+{
+    return !s->lplan || (!lig_input(s, cp) && !(cp < 0x80 && s->afirst[cp]));
+}
+
 /* Whether the characters a, b start or continue a ligature (a pair of
  * input glyphs that some 'liga' lookup substitutes). */
 static bool lig_pair(rc_shaper *s, uint32_t a, uint32_t b)
