@@ -389,8 +389,8 @@ static bool from_word(rc_shaper *s, const char *p, size_t n, const float **kern,
                       const uint8_t **lig)
 {
     if (p[n - 1] != ' ' || (unsigned char)p[n - 2] >= 0x80 || !s->words) return false;
-    const measured *w = (const measured *)rc_shape_slot_in(
-        s->words, sizeof *s->words, s->wcap, p, n - 1, rc_hash_bytes(p, n - 1, 0));
+    const measured *w = (const measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p,
+                                                           n - 1, rc_hash_bytes(p, n - 1, 0));
     if (!w->w.key || !w->plain || !rc_shape_lig_inert(s, ' ')) return false;
     /* the pair before the space: a new one is learnt by run_uncached, in
      * the context of the whole text, as it always was */
@@ -423,8 +423,7 @@ void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const
                                       rc_hash_bytes(p, n, 0));
     }
     if (!e || !e->w.key) {
-        if (!e || !from_word(s, p, n, &k, lig))
-            run_uncached(s, p, n, adv_of, font, &k, lig);
+        if (!e || !from_word(s, p, n, &k, lig)) run_uncached(s, p, n, adv_of, font, &k, lig);
         if (e) { /* pair_kerning's result is scratch: kept in a copy */
             if (k == s->scratch) k = memcpy(rc_arena_array(s->a, n, sizeof *k), k, n * sizeof *k);
             *e = (shown){{rc_arena_strndup(s->a, p, n), (uint32_t)n, 0}, k, *lig};
