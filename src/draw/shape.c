@@ -273,20 +273,61 @@ word *rc_shape_slot_in(void *v, size_t size, size_t cap, const char *p, size_t n
 static double measure(rc_shaper *s, const char *p, size_t n,
                       double (*adv_of)(const void *, uint32_t), const void *font);
 
+/* Spreads kerns' per-character kerning of p[0..n) (m characters, in
+ * s->scratch) per byte, at each character's first byte, in place. */
+static float *per_byte(rc_shaper *s, size_t m, size_t n)
+{
+    float *byte = s->scratch;
+    for (size_t i = m; i-- > 0;) {
+        float v = s->scratch[i];
+        size_t at = s->offs[i], end = i + 1 < m ? s->offs[i + 1] : n;
+        for (size_t b = at; b < end; b++)
+            byte[b] = b == at ? v : 0;
+    }
+    return byte;
+}
+
+/* measure for the cache: also keeps, for a string set with the pair tables
+ * alone, its per-byte kerning (from_word). */
+static double measure_into(rc_shaper *s, const char *p, size_t n,
+                           double (*adv_of)(const void *, uint32_t), const void *font,
+                           measured *out)
+{
+    full f;
+    const full *e = rc_shape_lig_word(s, p, n, adv_of, font, &f);
+    out->plain = e == NULL;
+    out->kern = NULL;
+    if (e) return e->w.width;
+    bool any;
+    size_t m = kerns(s, p, n, adv_of, font, &any);
+    double w = 0;
+    for (size_t i = 0; i < m; i++) /* as measure */
+        w += adv_of(font, s->cps[i]);
+    if (any) {
+        for (size_t i = 0; i < m; i++)
+            w += s->scratch[i];
+        /* one byte per character (most words): already per byte */
+        out->kern = memcpy(rc_arena_alloc(s->a, n * sizeof *out->kern),
+                           m == n ? s->scratch : per_byte(s, m, n), n * sizeof *out->kern);
+    }
+    return w;
+}
+
 double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
                        double (*adv_of)(const void *, uint32_t), const void *font)
 {
     if (n == 0 || n > INT32_MAX) return 0;
     if (n > 64) return measure(s, p, n, adv_of, font); /* long text rarely repeats */
     s->words = table_grow(s->a, s->words, &s->wcap, s->nwords, sizeof *s->words, 4096);
-    word *w = rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p, n, rc_hash_bytes(p, n, 0));
-    if (!w->key) {
-        w->width = (float)measure(s, p, n, adv_of, font);
-        w->key = rc_arena_strndup(s->a, p, n);
-        w->len = (uint32_t)n;
+    measured *w = (measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p, n,
+                                               rc_hash_bytes(p, n, 0));
+    if (!w->w.key) {
+        w->w.width = (float)measure_into(s, p, n, adv_of, font, w);
+        w->w.key = rc_arena_strndup(s->a, p, n);
+        w->w.len = (uint32_t)n;
         s->nwords++;
     }
-    return w->width;
+    return w->w.width;
 }
 
 static double measure(rc_shaper *s, const char *p, size_t n,
@@ -313,16 +354,7 @@ static const float *pair_kerning(rc_shaper *s, const char *p, size_t n,
     if (n < 2 || n > INT32_MAX) return NULL;
     bool any;
     size_t m = kerns(s, p, n, adv_of, font, &any);
-    if (!any) return NULL;
-    /* spread per character -> per byte (at each character's first byte) */
-    float *byte = s->scratch;
-    for (size_t i = m; i-- > 0;) {
-        float v = s->scratch[i];
-        size_t at = s->offs[i], end = i + 1 < m ? s->offs[i + 1] : n;
-        for (size_t b = at; b < end; b++)
-            byte[b] = b == at ? v : 0;
-    }
-    return byte;
+    return any ? per_byte(s, m, n) : NULL;
 }
 
 const float *rc_shaper_kerning(rc_shaper *s, const char *p, size_t n,
@@ -345,6 +377,41 @@ static void run_uncached(rc_shaper *s, const char *p, size_t n,
     *kern = e ? e->kern : pair_kerning(s, p, n, adv_of, font);
 }
 
+/* The text as shown when it is a word the layout measured (set with the
+ * pair tables alone) followed by one space, as the paragraphs draw most
+ * words: the word's kerning with that of the pair before the space, which
+ * is what run_uncached finds (the pairs are the same, each learnt once; a
+ * space that is no ligature's input adds no ligature), without decoding
+ * the word and looking up its pairs again (1.7 M instructions of the
+ * sample's one-edition PDF). False when the text is not such a word, or
+ * the pair before the space is not known yet. */
+static bool from_word(rc_shaper *s, const char *p, size_t n, const float **kern,
+                      const uint8_t **lig)
+{
+    if (p[n - 1] != ' ' || (unsigned char)p[n - 2] >= 0x80 || !s->words) return false;
+    const measured *w = (const measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p,
+                                                           n - 1, rc_hash_bytes(p, n - 1, 0));
+    if (!w->w.key || !w->plain || !rc_shape_lig_inert(s, ' ')) return false;
+    /* the pair before the space: a new one is learnt by run_uncached, in
+     * the context of the whole text, as it always was */
+    unsigned c = (unsigned char)p[n - 2];
+    if (!s->aknown[c << 7 | ' ']) return false;
+    float last = s->akern[c << 7 | ' '];
+    *lig = NULL;
+    *kern = NULL;
+    if (!w->kern && last == 0) return true;
+    float *k;
+    if (w->kern) {
+        k = memcpy(rc_arena_alloc(s->a, n * sizeof *k), w->kern, (n - 1) * sizeof *k);
+        k[n - 1] = 0;
+    } else {
+        k = rc_arena_array(s->a, n, sizeof *k);
+    }
+    k[n - 2] = last;
+    *kern = k;
+    return true;
+}
+
 void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
                    const void *font, const float **kern, const uint8_t **lig)
 {
@@ -356,7 +423,7 @@ void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const
                                       rc_hash_bytes(p, n, 0));
     }
     if (!e || !e->w.key) {
-        run_uncached(s, p, n, adv_of, font, &k, lig);
+        if (!e || !from_word(s, p, n, &k, lig)) run_uncached(s, p, n, adv_of, font, &k, lig);
         if (e) { /* pair_kerning's result is scratch: kept in a copy */
             if (k == s->scratch) k = memcpy(rc_arena_array(s->a, n, sizeof *k), k, n * sizeof *k);
             *e = (shown){{rc_arena_strndup(s->a, p, n), (uint32_t)n, 0}, k, *lig};

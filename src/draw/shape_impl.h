@@ -44,9 +44,19 @@ typedef struct full {
     uint8_t *lig; /* per byte, as rc_shaper_run; NULL: no ligature */
 } full;
 
+/* A measured string (rc_shaper_width): its width, and what the PDF back
+ * end asks for again when it shows the string followed by a space
+ * (rc_shaper_run): whether it was set with the pair tables alone (no
+ * ligature) and then its per-byte kerning. */
+typedef struct measured {
+    word w;
+    const float *kern; /* per byte; NULL: none, or not plain */
+    bool plain;        /* no ligature: the pair tables gave its kerning */
+} measured;
+
 struct rc_shaper {
     rc_arena *a;
-    word *words;
+    measured *words;
     size_t wcap, nwords; /* wcap a power of two */
     hb_face_t *face;
     hb_font_t *font;
@@ -116,6 +126,8 @@ word *rc_shape_slot_in(void *v, size_t size, size_t cap, const char *p, size_t n
  * shaping of a string that sets one (NULL otherwise; e receives a short
  * string's result) */
 void rc_shape_setup_ligatures(rc_shaper *s);
+/* Whether code point cp takes no part in any ligature of the font. */
+bool rc_shape_lig_inert(rc_shaper *s, uint32_t cp);
 const full *rc_shape_lig_word(rc_shaper *s, const char *p, size_t n,
                               double (*adv_of)(const void *, uint32_t), const void *font, full *e);
 

@@ -181,6 +181,11 @@ static bool lig_input(rc_shaper *s, uint32_t cp)
     return (s->lcand[cp >> 3] & bit) != 0;
 }
 
+bool rc_shape_lig_inert(rc_shaper *s, uint32_t cp)
+{
+    return !s->lplan || (!lig_input(s, cp) && !(cp < 0x80 && s->afirst[cp]));
+}
+
 /* Whether the characters a, b start or continue a ligature (a pair of
  * input glyphs that some 'liga' lookup substitutes). */
 static bool lig_pair(rc_shaper *s, uint32_t a, uint32_t b)
@@ -199,7 +204,7 @@ static bool lig_pair(rc_shaper *s, uint32_t a, uint32_t b)
 }
 
 /* Whether p[0..n) may form a ligature: two adjacent characters that are
- * both ligature inputs. Decodes p into s->cps. */
+ * both ligature inputs. */
 static bool candidate(rc_shaper *s, const char *p, size_t n)
 {
     if (!s->lplan || n < 2) return false;
@@ -207,6 +212,20 @@ static bool candidate(rc_shaper *s, const char *p, size_t n)
     while (i < n && (unsigned char)p[i] < 0x80 && !s->afirst[(unsigned char)p[i]])
         i++;
     if (i == n) return false;
+    /* Printable ASCII (most words): a pair can start only at a character
+     * of afirst (lig_pair says no to any other, and where there is no pair
+     * table afirst is the set of inputs), so only those pairs are asked
+     * about, without decoding the text (1 M instructions of the sample). */
+    size_t j = i;
+    while (j < n && (unsigned char)p[j] >= 0x20 && (unsigned char)p[j] < 0x7F)
+        j++;
+    if (j == n) {
+        for (size_t k = i; k + 1 < n; k++)
+            if (s->afirst[(unsigned char)p[k]] &&
+                lig_pair(s, (unsigned char)p[k], (unsigned char)p[k + 1]))
+                return true;
+        return false;
+    }
     size_t m = rc_shape_decode(s, p, n);
     bool prev = false;
     for (size_t k = 0; k < m; k++) {

@@ -16,10 +16,9 @@
  * cap limits the tolerance of every pass (the PDF audit rejects gaps over
  * 1.2 em). Ragged text uses Knuth & Plass's ragged-right construction
  * (glue 0+S, penalty, glue w-S) so lines are balanced by a finite stretch.
- * Widths come from the font's per-code-point table, summed once per word
- * piece. The lines and fragments returned live in the arena; the working
- * arrays (tokens, items, breaks) are scratch freed before returning. In a
- * watcher, a paragraph set the same way before comes from para_memo.c. */
+ * Word pieces have their shaped widths (rc_font_text_width). Lines and
+ * fragments live in the arena, the scratch arrays (tokens, items, breaks)
+ * are freed on return; a watcher's paragraph set before is para_memo.c's. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +109,8 @@ typedef struct pb {
     bool strict;  /* hyphenation pass: skip proper names, bold runs, ragged text */
     bool skipped; /* ... and some word was skipped for that */
     double hpen;  /* penalty of a break at a hyphenation point or explicit hyphen */
+    uint32_t sprun; /* push_space: the last space's run + 1 (0: none yet), its width */
+    double spw;
 } pb;
 
 static const rc_font *font_of(const pb *p, uint32_t run)
@@ -322,7 +323,11 @@ static void push_break(pb *p, uint32_t run, double pen, bool flagged, double w, 
 
 static void push_space(pb *p, uint32_t run, bool breakable)
 {
-    double w = space_width(p, run), em = p->runs[run].size;
+    if (p->sprun != run + 1) { /* spaces come in runs of one style */
+        p->sprun = run + 1;
+        p->spw = space_width(p, run);
+    }
+    double w = p->spw, em = p->runs[run].size;
     if (!breakable) push_item(p, RC_LB_PENALTY, 0, 0, 0, 10000, false, K_AUX, run);
     if (p->ragged) {
         if (breakable) {

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pdf_heap.h"
 #include "pdf_int.h"
 #include "rc/util.h"
 
@@ -136,9 +137,14 @@ rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config
     /* not libharu's memory pool (HPDF_NewEx with a block size): it saves
      * a malloc and a free per object (7 M instructions of the sample) but
      * carves objects at any byte offset, and UBSan rejects the misaligned
-     * dictionaries */
-    p->doc = HPDF_New(on_error, p);
+     * dictionaries; the arena's blocks (pdf_heap.c) are aligned, and the
+     * document is dropped at the end rather than freed object by object */
+    HPDF_Alloc_Func alloc_fn;
+    HPDF_Free_Func free_fn;
+    rc_pdf_heap *heap = rc_pdf_heap_begin(a, &alloc_fn, &free_fn);
+    p->doc = HPDF_NewEx(on_error, alloc_fn, free_fn, 0, p);
     if (!p->doc) {
+        rc_pdf_heap_end(heap);
         rc_diag_error(d, here, "cannot start a PDF document (libharu out of memory)");
         return RC_ERR_NOMEM;
     }
@@ -159,7 +165,7 @@ rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config
     }
     HPDF_STATUS err = p->err, detail = p->err_detail;
     int eno = p->err_errno;
-    HPDF_Free(p->doc);
+    rc_pdf_heap_end(heap); /* the document's memory: HPDF_Free is not needed */
     p->doc = NULL;
     rc_pdf_zip_free(p);
     rc_pdf_fonts_release(p);

@@ -226,6 +226,47 @@ static void test_shaped_memo(void **state)
     assert_int_equal(l1 != NULL, l2 != NULL);
 }
 
+/* A word the layout measured, shown with a space after it (as paragraphs
+ * draw words), takes its kerning from the measurement (shape.c, from_word):
+ * the same kerning and ligature codes as a font that shapes the text
+ * without having measured anything. */
+static void test_shaped_after_width(void **state)
+{
+    fx *f = *state;
+    rc_font *m = load(f, "fonts/Lato-Regular.ttf"), *cold = load(f, "fonts/Lato-Regular.ttf");
+    assert_non_null(m);
+    assert_non_null(cold);
+    static const char *const words[] = {"AVATAR", "Tower", "To", "Yes,", "Wave.", "a",
+                                        "office", "fly",   "LT", "P.",   "eye",   "Ty"};
+    enum { NW = sizeof words / sizeof words[0] };
+    char t[32];
+    for (size_t w = 0; w < NW; w++) /* the layout measures the words */
+        rc_font_text_width(m, words[w], strlen(words[w]), 10.0);
+    for (size_t w = 0; w < NW; w++) { /* other text learns each pair before a space */
+        size_t n = strlen(words[w]);
+        int len = snprintf(t, sizeof t, "%c%c ", words[w][0], words[w][n - 1]);
+        const float *k;
+        const uint8_t *l;
+        rc_font_shaped(m, t, (size_t)len, &k, &l);
+    }
+    bool kerned = false;
+    for (size_t w = 0; w < NW; w++) {
+        int len = snprintf(t, sizeof t, "%s ", words[w]);
+        const float *k1, *k2;
+        const uint8_t *l1, *l2;
+        rc_font_shaped(m, t, (size_t)len, &k1, &l1);
+        rc_font_shaped(cold, t, (size_t)len, &k2, &l2);
+        assert_int_equal(k1 != NULL, k2 != NULL);
+        assert_int_equal(l1 != NULL, l2 != NULL);
+        for (int i = 0; i < len; i++) {
+            assert_true((k1 ? k1[i] : 0) == (k2 ? k2[i] : 0));
+            assert_int_equal(l1 ? l1[i] : 0, l2 ? l2[i] : 0);
+            kerned |= k1 && k1[i] != 0;
+        }
+    }
+    assert_true(kerned);
+}
+
 /* rc_font_bytes gives the loaded file's bytes, only for the path it was
  * loaded from and only while the file there is unchanged. */
 static void test_font_bytes(void **state)
@@ -443,6 +484,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kerning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ligatures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shaped_memo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shaped_after_width, setup, teardown),
         cmocka_unit_test_setup_teardown(test_font_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glyph_coverage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
