@@ -103,7 +103,7 @@ void lo_figure(lo *L, const lo_ctx *c, const rc_node *n)
         double h = rc_chart_height(n->chart, w);
         if (h > LO_BODY_H - 6 * L->st.leading) h = LO_BODY_H - 6 * L->st.leading;
         if (h > 1.0) {
-            const rc_draw_list *g = rc_chart_draw(L->a, n->chart, &L->cfg->style, L->fonts, w, h);
+            const rc_draw_list *g = lo_draw_chart(L, n->chart, w, h);
             lo_item ch = {.kind = LO_CHART,
                           .h = h,
                           .x = c->x + (c->w - w) / 2,
