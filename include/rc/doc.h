@@ -82,7 +82,11 @@ typedef enum rc_list_kind { RC_LIST_FIGURES, RC_LIST_TABLES, RC_LIST_BOXES } rc_
 typedef enum rc_align { RC_ALIGN_NONE, RC_ALIGN_LEFT, RC_ALIGN_CENTER, RC_ALIGN_RIGHT } rc_align;
 
 typedef struct rc_node {
+    /* Fields ordered so that the narrow ones share words: a 1,000-page
+     * document has ~67,000 nodes (240 bytes each with the padding, 216
+     * now). */
     rc_node_type type;
+    int level; /* HEADING 1..4 */
     rc_loc loc;
     struct rc_node *parent, *first, *last, *next, *prev;
 
@@ -91,22 +95,21 @@ typedef struct rc_node {
     const char *url; /* LINK */
     const char *id;  /* anchor: "sec-2-1", "figure:motivation", "fn-3" ... */
 
-    int level;          /* HEADING 1..4 */
-    bool numbered;      /* HEADING carries a number */
-    const char *number; /* "2.1", "Annex 1"; FIGURE/TABLE/BOX "6"; NULL if none */
+    const char *number; /* HEADING: "2.1", "Annex 1"; FIGURE/TABLE/BOX "6"; NULL if none */
     rc_part part;       /* HEADING, SECTION */
+    bool numbered;      /* HEADING carries a number */
     bool in_toc;        /* HEADING listed in contents and outline */
     /* HEADING opening a file, from its {key=value} attributes (doc_attr.c) */
-    const char *short_title; /* running heads use it instead of the title; NULL: none */
     bool share_page;         /* the part may start on the previous part's page */
+    const char *short_title; /* running heads use it instead of the title; NULL: none */
 
     bool ordered;      /* LIST */
-    int start;         /* LIST start number */
     bool tight;        /* LIST */
-    rc_align align;    /* TABLE_CELL */
     bool header;       /* TABLE_ROW is a header row */
-    size_t ncols;      /* TABLE */
+    int start;         /* LIST start number */
+    rc_align align;    /* TABLE_CELL */
     rc_list_kind list; /* LIST_OF */
+    size_t ncols;      /* TABLE */
 
     /* floats */
     const rc_figure_cfg *figure; /* FIGURE */

@@ -46,7 +46,7 @@ typedef struct rc_placed_figure {
     const rc_node *node; /* the FIGURE node */
     size_t page;         /* 0-based page index */
     double x, y, w, h;
-    const rc_draw_list *list;
+    const rc_draw_list *list; /* NULL once freed (rc_layout.release_figures) */
 } rc_placed_figure;
 
 typedef struct rc_layout {
@@ -60,6 +60,14 @@ typedef struct rc_layout {
      * as that page's content stream is written (rc_draw_release; pages are
      * empty afterwards, the figures' lists stay for the SVG back end). */
     bool release_pages;
+    /* Set by a caller that draws each page it gets from rc_layout_next
+     * before asking for the next one, and draws no figure again (no SVG):
+     * each chart's display list is then drawn into an arena of its own and
+     * freed as soon as the page that shows it has been handed back (the
+     * next rc_layout_next), not kept to the end of the build; those
+     * figures' list is NULL afterwards. Read from rc_layout_begin on
+     * (which clears it): rc_layout_document ignores it. */
+    bool release_figures;
     /* A layout made page by page (rc_layout_begin): the pagination still
      * under way; NULL once complete (rc_layout_document's result). */
     struct lo *run;

@@ -141,6 +141,7 @@ static void typeset(typeset_job *j)
                        : rc_layout_document(j->a, j->doc, &fonts, hyph, j->d, &lay);
     if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
     lay.release_pages = true; /* nothing below reads a page again (the SVGs draw figures) */
+    lay.release_figures = !j->svg_dir; /* (the writer draws each page as it comes) */
     /* A watcher's edition keeps its PDF's deflated streams and reduced fonts
      * for its next write; a build writes each edition once. */
     rc_pdf_cache *pc = NULL;

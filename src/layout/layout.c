@@ -390,6 +390,7 @@ bool rc_layout_next(const rc_layout *lay, size_t *page)
 {
     lo *L = lay ? lay->run : NULL;
     if (!L) return false;
+    lo_free_charts(L, false);
     while (L->ready_at == L->ready.n) {
         if (L->paginated) return false;
         if (!walked_enough(L)) {
@@ -420,6 +421,7 @@ void rc_layout_end(rc_layout *lay)
     lo *L = lay ? lay->run : NULL;
     if (!L) return;
     free_work(L);
+    lo_free_charts(L, true);
     lay->run = NULL;
 }
 

@@ -362,7 +362,7 @@ void lo_chapter_title(lo *L, const char *number, const lo_runs *title, const cha
     lo_items kids = {0};
     lo_out saved = lo_sub_begin(L, &kids);
     lo_item drop = {.kind = LO_SPACE, .h = 1.5 * L->st.leading};
-    RC_PUSH(L->a, kids, drop);
+    RC_PUSH(L->tmp, kids, drop);
     double ind = 0;
     if (number && *number) {
         ind = lo_text_width(L, RC_FONT_BOLD, size, number, strlen(number)) + 0.45 * size;
@@ -551,7 +551,7 @@ static void code_block(lo *L, const lo_ctx *c, const rc_node *n)
             li.line = q;
             if (q > 0) li.brk = false;
             if (c->units)
-                RC_PUSH(L->a, kids, li);
+                RC_PUSH(L->tmp, kids, li);
             else
                 lo_push(L, li);
         }

@@ -6,7 +6,57 @@
  * placed figures and a figure's box in the structure tree. */
 #include "layout_int.h"
 
+#include <stdint.h>
 #include <string.h>
+
+#include "rc/chart.h"
+
+/* A 1,000-page report's charts took 7 MB of display lists, all kept to the
+ * end of the build for an SVG back end that a PDF-only build never runs. */
+const rc_draw_list *lo_draw_chart(lo *L, const struct rc_chart *chart, double w, double h)
+{
+    if (!L->res->release_figures) return rc_chart_draw(L->a, chart, &L->cfg->style, L->fonts, w, h);
+    rc_arena *a = rc_arena_new();
+    const rc_draw_list *g = rc_chart_draw(a, chart, &L->cfg->style, L->fonts, w, h);
+    if (!g) {
+        rc_arena_free(a);
+        return NULL;
+    }
+    struct lo_figa f = {g, a, SIZE_MAX};
+    RC_PUSH(L->a, L->figa, f);
+    return g;
+}
+
+static void placed(lo *L, const rc_draw_list *g, size_t page)
+{
+    for (size_t i = L->figa.n; i-- > L->figa_at;)
+        if (L->figa.v[i].g == g) {
+            L->figa.v[i].page = page;
+            return;
+        }
+}
+
+void lo_free_charts(lo *L, bool everything)
+{
+    /* the pages handed back by now are drawn (rc_layout.release_figures) */
+    for (; L->handed_at < L->ready_at; L->handed_at++) {
+        size_t pg = L->ready.v[L->handed_at];
+        while (L->handed.n <= pg)
+            RC_PUSH(L->a, L->handed, false);
+        L->handed.v[pg] = true;
+    }
+    for (size_t i = L->figa_at; i < L->figa.n; i++) {
+        struct lo_figa *f = &L->figa.v[i];
+        bool shown = f->page < L->handed.n && L->handed.v[f->page];
+        if (!f->a || !(everything || shown)) continue;
+        for (size_t k = L->res->figures.n; k-- > 0;)
+            if (L->res->figures.v[k].list == f->g) L->res->figures.v[k].list = NULL;
+        rc_arena_free(f->a);
+        f->a = NULL;
+    }
+    while (L->figa_at < L->figa.n && !L->figa.v[L->figa_at].a)
+        L->figa_at++;
+}
 
 static void draw_row(lo *L, lo_pg *pg, const lo_item *it, double top)
 {
@@ -88,6 +138,7 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
             rc_placed_figure pf = {it->figure, pg->index, it->x,    top - it->h,
                                    it->w,      it->h,     it->group};
             RC_PUSH(L->a, L->res->figures, pf);
+            placed(L, it->group, pg->index);
         }
         if (it->tag) { /* a figure's box on its page (PDF/UA: Figure /BBox) */
             it->tag->has_bbox = true;

@@ -43,7 +43,7 @@ static void add_text(lo *L, lo_items *kids, const lo_ctx *c, const lo_runs *r, d
 static void add_space(lo *L, lo_items *kids, double h)
 {
     lo_item sp = {.kind = LO_SPACE, .h = h};
-    RC_PUSH(L->a, *kids, sp);
+    RC_PUSH(L->tmp, *kids, sp);
 }
 
 static void add_source(lo *L, lo_items *kids, const lo_ctx *c, const char *source, const char *note)
@@ -103,7 +103,7 @@ void lo_figure(lo *L, const lo_ctx *c, const rc_node *n)
         double h = rc_chart_height(n->chart, w);
         if (h > LO_BODY_H - 6 * L->st.leading) h = LO_BODY_H - 6 * L->st.leading;
         if (h > 1.0) {
-            const rc_draw_list *g = rc_chart_draw(L->a, n->chart, &L->cfg->style, L->fonts, w, h);
+            const rc_draw_list *g = lo_draw_chart(L, n->chart, w, h);
             lo_item ch = {.kind = LO_CHART,
                           .h = h,
                           .x = c->x + (c->w - w) / 2,
@@ -114,7 +114,7 @@ void lo_figure(lo *L, const lo_ctx *c, const rc_node *n)
             ch.tag->alt = n->figure && n->figure->alt.s && *n->figure->alt.s
                               ? n->figure->alt.s
                               : rc_chart_alt(L->a, n->chart, L->loc, n->caption);
-            RC_PUSH(L->a, kids, ch);
+            RC_PUSH(L->tmp, kids, ch);
         }
     }
     add_source(L, &kids, c, n->source_line, n->note);
@@ -351,7 +351,7 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
             if (sl == 0)
                 for (size_t q = 0; q < nrefs[r]; q++)
                     lo_add_fn(L, &it, refs[r][q].fn);
-            RC_PUSH(L->a, rv, it);
+            RC_PUSH(L->tmp, rv, it);
         }
     }
     lo_item *rows = rv.v;
@@ -391,12 +391,12 @@ void lo_table_block(lo *L, const lo_ctx *c, const rc_node *n)
     if (c->units || total + L->st.leading <= LO_BODY_H) {
         lo_items kids = head;
         for (size_t r = 0; r < nitems; r++)
-            RC_PUSH(L->a, kids, rows[r]);
+            RC_PUSH(L->tmp, kids, rows[r]);
         lo_item rule = {
             .kind = LO_RULE, .h = 0, .x = c->x, .w = c->w, .colour = L->st.blue, .line_width = 0.8};
-        RC_PUSH(L->a, kids, rule);
+        RC_PUSH(L->tmp, kids, rule);
         for (size_t i = 0; i < tail.n; i++)
-            RC_PUSH(L->a, kids, tail.v[i]);
+            RC_PUSH(L->tmp, kids, tail.v[i]);
         push_float(L, c, &kids, n->id, n->table != NULL);
         return;
     }
@@ -459,14 +459,14 @@ void lo_box(lo *L, const lo_ctx *c, const rc_node *n)
         lo_items inner = {0};
         add_space(L, &inner, pad);
         for (size_t i = 0; i < kids.n; i++)
-            RC_PUSH(L->a, inner, kids.v[i]);
+            RC_PUSH(L->tmp, inner, kids.v[i]);
         add_space(L, &inner, pad);
         lo_item box = lo_unit_of(L, &inner, c->x, c->w);
         box.filled = true;
         box.fill = L->st.pale;
         lo_items outer = {0};
         add_space(L, &outer, 0.9 * L->st.leading);
-        RC_PUSH(L->a, outer, box);
+        RC_PUSH(L->tmp, outer, box);
         push_float(L, c, &outer, n->id, true);
         return;
     }

@@ -260,6 +260,21 @@ struct lo {
     /* the height of the main list's items from h_at on (walked, not placed) */
     double h_ahead;
     size_t h_at;
+    /* charts in arenas of their own (rc_layout.release_figures), in the
+     * order drawn, each freed once its page is handed back; the pages
+     * handed back so far (those of ready[0..handed_at)) */
+    RC_VEC(struct lo_figa) figa;
+    size_t figa_at;
+    RC_VEC(bool) handed;
+    size_t handed_at;
+};
+
+/* A chart drawn in an arena of its own, and the page it is placed on
+ * (SIZE_MAX until placed). */
+struct lo_figa {
+    const rc_draw_list *g;
+    rc_arena *a;
+    size_t page;
 };
 
 /* The working memory of one top-level part: its arena and its items
@@ -361,6 +376,11 @@ bool lo_paginate_step(lo *L);
 size_t lo_paginate_pos(const lo *L);
 bool lo_paginate_idle(const lo *L);
 void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top);
+/* A figure's chart drawn w x h (rc_chart_draw): in the build arena, or in
+ * an arena of its own freed once its page is written (release_figures). */
+const rc_draw_list *lo_draw_chart(lo *L, const struct rc_chart *chart, double w, double h);
+/* Frees the charts of the pages handed back so far (all: everything). */
+void lo_free_charts(lo *L, bool everything);
 
 /* layout_labels.c: s cut with an ellipsis to fit maxw; a page's label
  * ("12", "iv", "" for unnumbered pages). */

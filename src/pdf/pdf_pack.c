@@ -21,7 +21,8 @@
 #include "pdf_objstm.h"
 
 /* The document libharu saved into its memory stream, copied out (malloc'd:
- * freed as soon as it is packed, not held by the arena to the end). */
+ * freed as soon as it is packed, not held by the arena to the end); the
+ * document is gone from libharu afterwards. */
 static unsigned char *saved_bytes(rc_pdf *p, size_t *n)
 {
     if (!rc_pdf_ok(p, HPDF_SaveToStream(p->doc))) return NULL;
@@ -43,6 +44,12 @@ static unsigned char *saved_bytes(rc_pdf *p, size_t *n)
         }
     }
     *n = got;
+    /* Nothing reads libharu's objects again (the packer reads these bytes,
+     * the streams' data is ours, pdf_draw.c): the document's objects and
+     * its memory stream go before the packing, not after it (at 1,006
+     * pages 20 MB of dictionaries, held through the packing's buffers).
+     * The fonts' definitions stay for HPDF_Free. */
+    HPDF_FreeDoc(p->doc);
     return buf;
 }
 

@@ -67,6 +67,10 @@ struct rc_pdf_struct {
      * pages are drawn, after the Links of annotations made here) */
     const rc_tags *tags;
     RC_VEC(size_t) of_tag;
+    /* all of the above but this struct: freed once the tree is written
+     * (rc_pdf_struct_finish), before the file is saved and packed (at
+     * 1,006 pages 4.5 MB that were held to the end of the build) */
+    rc_arena *a;
 };
 
 /* Elements for the layout's elements made since the last call. */
@@ -78,8 +82,8 @@ static void sync_tags(rc_pdf *p)
         const rc_tag *g = s->tags->all.v[i];
         elem e = {.tag = g, .type = g->type, .parent = NONE};
         e.reached = e.live = i == 0;
-        RC_PUSH(p->a, s->el, e);
-        RC_PUSH(p->a, s->of_tag, s->el.n - 1);
+        RC_PUSH(s->a, s->el, e);
+        RC_PUSH(s->a, s->of_tag, s->el.n - 1);
     }
     /* then their parents: a footnote's element is made before the
      * paragraph that cites it adopts it */
@@ -93,14 +97,23 @@ static void sync_tags(rc_pdf *p)
     }
 }
 
+static void drop_work(void *ctx)
+{
+    rc_pdf_struct *s = ctx;
+    rc_arena_free(s->a);
+    s->a = NULL;
+}
+
 void rc_pdf_struct_begin(rc_pdf *p, const rc_layout *lay)
 {
     rc_pdf_struct *s = rc_arena_alloc(p->a, sizeof *s);
     p->st = s;
+    s->a = rc_arena_new();
+    rc_arena_on_free(p->a, drop_work, s); /* (a write that failed before the end) */
     s->tags = lay->tags && lay->tags->all.n ? lay->tags : NULL;
     if (!s->tags) { /* a layout without structure (unit tests): a bare Document */
         elem root = {.type = RC_TAG_DOCUMENT, .parent = NONE, .reached = true, .live = true};
-        RC_PUSH(p->a, s->el, root);
+        RC_PUSH(s->a, s->el, root);
     }
     sync_tags(p);
 }
@@ -112,7 +125,7 @@ static idxvec *page_mcids(rc_pdf *p, size_t page)
     if (page >= s->pcap) {
         size_t nc = s->pcap ? s->pcap * 2 : 64;
         while (nc <= page) nc *= 2;
-        s->pages = rc_arena_grow(p->a, s->pages, s->pcap, nc, sizeof *s->pages);
+        s->pages = rc_arena_grow(s->a, s->pages, s->pcap, nc, sizeof *s->pages);
         s->pcap = nc;
     }
     if (page >= s->npages) s->npages = page + 1;
@@ -129,7 +142,7 @@ static void reach(rc_pdf *p, size_t i)
         size_t up = s->el.v[i].parent;
         if (up == NONE) break;
         kid k = {.kind = KID_CHILD, .v = (uint32_t)i};
-        RC_PUSH(p->a, s->el.v[up].kids, k);
+        RC_PUSH(s->a, s->el.v[up].kids, k);
         i = up;
     }
 }
@@ -150,9 +163,9 @@ int rc_pdf_struct_mcid(rc_pdf *p, size_t page, const rc_tag *t)
     size_t i = index_of(p, t);
     idxvec *pv = page_mcids(p, page);
     int mcid = (int)pv->n;
-    RC_PUSH(p->a, *pv, (uint32_t)i);
+    RC_PUSH(s->a, *pv, (uint32_t)i);
     kid k = {.kind = KID_MCR, .page = (uint32_t)page, .v = (uint32_t)mcid};
-    RC_PUSH(p->a, s->el.v[i].kids, k);
+    RC_PUSH(s->a, s->el.v[i].kids, k);
     s->el.v[i].content = true;
     reach(p, i);
     return mcid;
@@ -207,13 +220,13 @@ void rc_pdf_struct_annot(rc_pdf *p, HPDF_Annotation an, size_t page, const rc_ta
         i = t->index;
     } else { /* every annotation is in the tree: a Link of its own */
         elem e = {.type = RC_TAG_LINK, .parent = t ? index_of(p, t) : 0};
-        RC_PUSH(p->a, s->el, e);
+        RC_PUSH(s->a, s->el, e);
         i = s->el.n - 1;
     }
-    RC_PUSH(p->a, s->annots, i);
-    RC_PUSH(p->a, s->annot_objs, an);
+    RC_PUSH(s->a, s->annots, i);
+    RC_PUSH(s->a, s->annot_objs, an);
     kid k = {.kind = KID_OBJR, .page = (uint32_t)page, .v = (uint32_t)(s->annot_objs.n - 1)};
-    RC_PUSH(p->a, s->el.v[i].kids, k);
+    RC_PUSH(s->a, s->el.v[i].kids, k);
     s->el.v[i].content = true;
     reach(p, i);
     /* PDF/A: printable; PDF/UA: a description of the link */
@@ -373,7 +386,7 @@ static void mark_live(rc_pdf *p)
     }
     for (size_t i = 1; i < s->el.n; i++)
         if (s->el.v[i].live && s->el.v[i].parent != NONE)
-            RC_PUSH(p->a, s->el.v[s->el.v[i].parent].children, i);
+            RC_PUSH(s->a, s->el.v[s->el.v[i].parent].children, i);
 }
 
 static uint32_t page_num(const rc_pdf *p, size_t page)
@@ -524,7 +537,7 @@ static void write_parent_tree(writer *w, uint32_t pt)
         return;
     }
     size_t nleaves = (npairs + NUMS_LEAF - 1) / NUMS_LEAF;
-    uint32_t *leaf = rc_arena_array(w->p->a, nleaves, sizeof *leaf);
+    uint32_t *leaf = rc_arena_array(w->p->st->a, nleaves, sizeof *leaf);
     for (size_t k = 0; k < nleaves; k++) {
         HPDF_Obj_Header *h = placeholder(w->p);
         if (!h) return;
@@ -599,4 +612,5 @@ void rc_pdf_struct_finish(rc_pdf *p)
         rc_pdf_ok(p, HPDF_Dict_AddNumber(p->pages.v[g], "StructParents", (HPDF_INT32)g));
         rc_pdf_ok(p, HPDF_Dict_AddName(p->pages.v[g], "Tabs", "S")); /* tab order = structure */
     }
+    drop_work(s); /* the tree is text now (p->raws) */
 }

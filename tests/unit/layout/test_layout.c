@@ -982,6 +982,75 @@ static void test_degenerate_nodes(void **state)
     assert_inside_margins(f);
 }
 
+/* The group op of page pg's content that draws a figure, or NULL. */
+static const rc_draw_list *figure_group(const rc_layout *l, size_t pg)
+{
+    const rc_draw_list *dl = l->pages.v[pg].content;
+    for (size_t i = 0; dl && i < dl->ops.n; i++)
+        if (dl->ops.v[i].kind == RC_DRAW_GROUP) return dl->ops.v[i].group;
+    return NULL;
+}
+
+/* With release_figures (a PDF-only build: no SVG draws the figures again)
+ * each chart's list stays as long as its page may be drawn, and is freed
+ * once that page is handed back; without it, every list stays. */
+static void test_release_figures(void **state)
+{
+    fx *f = *state;
+    static const char *cats[] = {"Mexico", "Brazil", "Colombia"};
+    static double vals[] = {5, 4, 3};
+    static rc_series ser = {"Pairings", vals};
+    static rc_chart_panel panel = {.categories = cats, .ncat = 3, .series = &ser, .nseries = 1};
+    rc_figure_cfg fc = {0};
+    fc.height_mm = 110;
+    fc.type = RC_CHART_BAR;
+    rc_chart ch = {
+        .cfg = &fc, .type = RC_CHART_BAR, .panels = &panel, .npanels = 1, .locale = f->doc.locale};
+    rc_node *s = section(f, RC_PART_MAIN);
+    heading(f, s, 1, "1", "Figures");
+    static const char *ids[] = {"figure:a", "figure:b", "figure:c"};
+    for (int k = 0; k < 3; k++) {
+        for (int i = 0; i < 4; i++)
+            para(f, s, tagged(f, 10 * k + i, 60));
+        rc_node *fig = node(f, RC_NODE_FIGURE, s);
+        fig->figure = &fc;
+        fig->chart = &ch;
+        fig->caption = "Pairings by country";
+        fig->id = ids[k];
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        bool release = pass == 0;
+        memset(&f->lay, 0, sizeof f->lay);
+        assert_int_equal(rc_layout_begin(f->a, &f->doc, &f->fonts, NULL, f->d, &f->lay), RC_OK);
+        f->lay.release_figures = release;
+        size_t pg, prev = SIZE_MAX, shown = 0;
+        while (rc_layout_next(&f->lay, &pg)) {
+            /* the page handed back before: its figure is gone (or kept) */
+            for (size_t i = 0; prev != SIZE_MAX && i < f->lay.figures.n; i++)
+                if (f->lay.figures.v[i].page == prev)
+                    assert_true(release ? f->lay.figures.v[i].list == NULL
+                                        : f->lay.figures.v[i].list != NULL);
+            /* this page's figure is whole: the list its content draws */
+            const rc_draw_list *g = figure_group(&f->lay, pg);
+            if (g) {
+                shown++;
+                assert_true(g->ops.n > 0);
+                bool listed = false;
+                for (size_t i = 0; i < f->lay.figures.n; i++)
+                    listed |= f->lay.figures.v[i].page == pg && f->lay.figures.v[i].list == g;
+                assert_true(listed);
+            }
+            prev = pg;
+        }
+        rc_layout_end(&f->lay);
+        assert_int_equal(shown, 3);
+        assert_int_equal(f->lay.figures.n, 3);
+        for (size_t i = 0; i < f->lay.figures.n; i++)
+            assert_true(release ? f->lay.figures.v[i].list == NULL
+                                : f->lay.figures.v[i].list != NULL);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1001,6 +1070,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_degenerate_nodes, setup, rc_test_teardown),
         cmocka_unit_test_setup_teardown(test_long_box_splits, setup, rc_test_teardown),
         cmocka_unit_test_setup_teardown(test_tall_row_sliced, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_release_figures, setup, rc_test_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
