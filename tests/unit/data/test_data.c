@@ -845,6 +845,40 @@ static void test_keys_after_error(void **state)
     }
 }
 
+/* The sort groups keys by the hash's low 44 bits: keys that share only
+ * those are not candidates (no second reading of the file for them), keys
+ * that share the whole hash are, also in a long run of shared low bits. */
+static void test_key_low_bits_only(void **state)
+{
+    (void)state;
+    rc_keys k;
+    rc_keys_init(&k);
+    char name[16];
+    for (unsigned i = 0; i < 30; i++) {
+        snprintf(name, sizeof name, "k%u", i);
+        assert_true(rc_keys_add(&k, name, strlen(name), 2 + i, 1));
+        k.hash[i] = UINT64_C(0x00000abcdef12345) | (uint64_t)(i + 1) << 50;
+    }
+    assert_int_equal(rc_keys_candidates(&k), 0); /* 30 in one run, all different */
+    rc_keys_free(&k);
+
+    for (unsigned len = 2; len <= 30; len += 28) { /* pairwise, then sorted */
+        rc_keys_init(&k);
+        for (unsigned i = 0; i < len; i++) {
+            snprintf(name, sizeof name, "k%u", i);
+            assert_true(rc_keys_add(&k, name, strlen(name), 2 + i, 1));
+            k.hash[i] = UINT64_C(0x00000abcdef12345) | (uint64_t)(i + 1) << 50;
+        }
+        assert_true(rc_keys_add(&k, "other", 5, 100, 1));
+        k.hash[len] = k.hash[0]; /* shares the whole hash with the first */
+        assert_int_equal(rc_keys_candidates(&k), 2);
+        assert_true(rc_keys_want(&k, 2, 1)); /* the first, then line 100 */
+        assert_true(rc_keys_set_text(&k, "k0", 2));
+        assert_true(rc_keys_want(&k, 100, 1));
+        rc_keys_free(&k);
+    }
+}
+
 /* Keys sharing a hash are only candidates: their texts, read again, decide.
  * A collision is forced by giving two different keys the same hash. */
 static void test_key_hash_collision(void **state)
@@ -896,6 +930,7 @@ int main(void)
         cmocka_unit_test(test_config_errors),    cmocka_unit_test(test_header_row),
         cmocka_unit_test(test_long_texts),       cmocka_unit_test(test_fast_and_kept_agree),
         cmocka_unit_test(test_keys_after_error), cmocka_unit_test(test_key_hash_collision),
+        cmocka_unit_test(test_key_low_bits_only),
         cmocka_unit_test(test_huge_text_cells),  cmocka_unit_test(test_coded_key),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
