@@ -126,8 +126,8 @@ rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config
     p->cache = cache;
     rc_pdf_cache_begin(cache);
     p->d = d;
-    p->path = rc_out_shown(a, path); /* for diagnostics */
-    rc_loc here = {rc_out_shown(a, path), 0, 0}; /* build.c passes a temporary name */
+    p->path = rc_out_shown(a, path); /* for diagnostics: build.c passes a temporary name */
+    rc_loc here = {p->path, 0, 0};
     if (lay->pages.n == 0 && !lay->run) { /* a PDF without pages is invalid (poppler rejects it) */
         rc_diag_error(d, here, "nothing to write: the document has no pages");
         return RC_ERR_DATA;
