@@ -50,13 +50,19 @@ static void digest(rc_obuf *b, const unsigned char *s, size_t n)
     b->ndig += 16;
 }
 
+/* Writes the bytes in p to the file, recording the first error. */
+static void spill(rc_obuf *b)
+{
+    if (!b->eno && fwrite(b->p, 1, b->n, b->f) != b->n) b->eno = errno ? errno : EIO;
+    b->base += b->n;
+    b->n = 0;
+}
+
 /* Writes the full block in p (file). */
 static void write_block(rc_obuf *b)
 {
     digest(b, b->p, b->n);
-    if (!b->eno && fwrite(b->p, 1, b->n, b->f) != b->n) b->eno = errno ? errno : EIO;
-    b->base += b->n;
-    b->n = 0;
+    spill(b);
 }
 
 void rc_obuf_put(rc_obuf *b, const void *s, size_t len)
@@ -125,11 +131,7 @@ void rc_pdf_objstm_id(const void *data, size_t n, char hex[33])
 
 bool rc_obuf_flush(rc_obuf *b)
 {
-    if (b->f && b->n) {
-        if (!b->eno && fwrite(b->p, 1, b->n, b->f) != b->n) b->eno = errno ? errno : EIO;
-        b->base += b->n;
-        b->n = 0;
-    }
+    if (b->f && b->n) spill(b);
     return !b->eno && !b->oom;
 }
 
