@@ -101,18 +101,18 @@ static void mark_set(unsigned char *set, const char *s, size_t len, const uint8_
     for (size_t i = 0; i < len;) {
         unsigned char b = (unsigned char)s[i];
         if (b >= 0x20 && b < 0x7F) { /* printable ASCII is its own code */
-            set[b >> 3] = (unsigned char)(set[b >> 3] | (1u << (b & 7)));
+            rc_pdf_code_mark(set, b);
             i++;
             continue;
         }
         size_t adv;
         uint32_t c = next_code(s, len, i, &adv);
-        set[c >> 3] = (unsigned char)(set[c >> 3] | (1u << (c & 7)));
+        rc_pdf_code_mark(set, c);
         i += adv;
     }
     for (size_t k = 0; lig && k < len; k++)
         if (lig[k] && lig[k] != RC_FONT_LIG_HIDDEN)
-            set[lig[k] >> 3] = (unsigned char)(set[lig[k] >> 3] | (1u << (lig[k] & 7)));
+            rc_pdf_code_mark(set, lig[k]);
 }
 
 static void mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len, const uint8_t *lig)
@@ -654,10 +654,7 @@ bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
     return put_stream(p, d, data, n, false);
 }
 
-void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l)
-{
-    rc_pdf_draw_page_at(p, pg, p->pages.n ? p->pages.n - 1 : 0, l);
-}
+static void draw_page(rc_pdf *p, size_t index, const rc_draw_list *l);
 
 /* A new page at the end of the document (NULL on failure, recorded). */
 static HPDF_Page add_page(rc_pdf *p)
@@ -677,9 +674,8 @@ rc_status rc_pdf_draw_pages(rc_pdf *p, const rc_layout *lay)
 {
     if (!lay->run) { /* a complete layout: its pages in order */
         for (size_t i = 0; i < lay->pages.n && !rc_pdf_failed(p); i++) {
-            HPDF_Page pg = add_page(p);
-            if (!pg) break;
-            rc_pdf_draw_page_at(p, pg, i, lay->pages.v[i].content);
+            if (!add_page(p)) break;
+            draw_page(p, i, lay->pages.v[i].content);
             /* what the page's ops point to (link strings, figures) stays */
             if (lay->release_pages) rc_draw_release(p->a, lay->pages.v[i].content);
         }
@@ -699,7 +695,7 @@ rc_status rc_pdf_draw_pages(rc_pdf *p, const rc_layout *lay)
         while (p->pages.n <= i && add_page(p)) {
         }
         if (rc_pdf_failed(p)) break;
-        rc_pdf_draw_page_at(p, p->pages.v[i], i, lay->pages.v[i].content);
+        draw_page(p, i, lay->pages.v[i].content);
         if (lay->release_pages) rc_draw_release(p->a, lay->pages.v[i].content);
     }
     if (rc_pdf_failed(p)) return RC_ERR_LIBRARY;
@@ -711,8 +707,13 @@ rc_status rc_pdf_draw_pages(rc_pdf *p, const rc_layout *lay)
     return RC_OK;
 }
 
-void rc_pdf_draw_page_at(rc_pdf *p, HPDF_Page pg, size_t index, const rc_draw_list *l)
+/* Draws the display list of page index (p->pages.v[index]; pages may be
+ * drawn in any order) with its content written directly, already
+ * compressed; marks the codes each face shows, records the page's
+ * destinations and font resources, queues internal links. */
+static void draw_page(rc_pdf *p, size_t index, const rc_draw_list *l)
 {
+    HPDF_Page pg = p->pages.v[index];
     /* A watcher's: a page drawn the same way by an earlier write is drawn
      * dry (its marked content, links and destinations), and its content,
      * font resources and codes are the cache's (pdf_pagekey.c). */

@@ -14,6 +14,11 @@
 
 /* Codes are BMP code points; one bit per code. */
 #define RC_PDF_CODESET_BYTES (65536 / 8)
+/* Adds code c (<= 0xFFFF) to set. */
+static inline void rc_pdf_code_mark(unsigned char *set, uint32_t c)
+{
+    set[c >> 3] = (unsigned char)(set[c >> 3] | (1u << (c & 7)));
+}
 
 typedef struct rc_pdf_dest {
     const char *id;
@@ -118,13 +123,6 @@ bool rc_pdf_ok(rc_pdf *p, HPDF_STATUS st);
 bool rc_pdf_failed(const rc_pdf *p);
 
 /* pdf_draw.c */
-/* Draws one page's display list onto pg (content written directly, already
- * compressed); marks the codes each face shows, records the page's
- * destinations and font resources, queues internal links. */
-void rc_pdf_draw_page(rc_pdf *p, HPDF_Page pg, const rc_draw_list *l);
-/* The same for page index (p->pages.v[index] is pg): pages may be drawn
- * in any order. */
-void rc_pdf_draw_page_at(rc_pdf *p, HPDF_Page pg, size_t index, const rc_draw_list *l);
 /* Makes and draws the layout's pages: in order from a complete layout,
  * else as rc_layout_next completes them (the layout is complete
  * afterwards unless drawing failed). Each page's operations are given

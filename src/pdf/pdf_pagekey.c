@@ -305,7 +305,7 @@ bool rc_pdf_page_replay(rc_pdf *p, const unsigned char *v, size_t n, rc_pdf_page
         unsigned f = c[0], code = (unsigned)c[1] << 8 | c[2];
         if (f >= RC_FONT_COUNT) continue;
         if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
-        p->codes[f][code >> 3] = (unsigned char)(p->codes[f][code >> 3] | (1u << (code & 7)));
+        rc_pdf_code_mark(p->codes[f], code);
     }
     return true;
 }
