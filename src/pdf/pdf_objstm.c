@@ -521,12 +521,6 @@ static bool check_header(ctx *c, size_t header)
     return true;
 }
 
-rc_status rc_pdf_objstm_pack(const unsigned char *in, size_t n, unsigned char **out,
-                             size_t *out_len, char *err, size_t errlen)
-{
-    return rc_pdf_objstm_pack_blobs(in, n, NULL, 0, out, out_len, err, errlen);
-}
-
 /* Copies stream object ob with blob b as its data; records its /Length
  * object's new value in c->lenv. */
 static bool put_blob_stream(ctx *c, const entry *tab, size_t size, const obj *ob,
@@ -567,13 +561,6 @@ static bool put_blob_stream(ctx *c, const entry *tab, size_t size, const obj *ob
     put(o, c->in + e - 10, ob->end - (e - 10)); /* "\nendstream ... endobj" */
     put(o, "\n", 1);
     return true;
-}
-
-rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
-                                   size_t nblobs, unsigned char **out, size_t *out_len, char *err,
-                                   size_t errlen)
-{
-    return rc_pdf_objstm_pack_ex(in, n, blobs, nblobs, NULL, 0, out, out_len, err, errlen);
 }
 
 /* Files raws[0..nraws) by object number in c->ridx; each must name a
@@ -734,14 +721,20 @@ done:
     return c.st;
 }
 
-rc_status rc_pdf_objstm_pack_ex(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
-                                size_t nblobs, const rc_pdf_raw *raws, size_t nraws,
-                                unsigned char **out, size_t *out_len, char *err, size_t errlen)
+rc_status rc_pdf_objstm_pack(const unsigned char *in, size_t n, unsigned char **out,
+                             size_t *out_len, char *err, size_t errlen)
+{
+    return rc_pdf_objstm_pack_blobs(in, n, NULL, 0, out, out_len, err, errlen);
+}
+
+rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
+                                   size_t nblobs, unsigned char **out, size_t *out_len, char *err,
+                                   size_t errlen)
 {
     buf o = {0};
     *out = NULL;
     *out_len = 0;
-    rc_status st = pack(in, n, blobs, nblobs, raws, nraws, &o, err, errlen);
+    rc_status st = pack(in, n, blobs, nblobs, NULL, 0, &o, err, errlen);
     if (st == RC_OK && o.oom) st = RC_ERR_NOMEM;
     if (st != RC_OK) {
         rc_obuf_free(&o);

@@ -74,13 +74,8 @@ typedef struct rc_pdf_raw {
 
 /* rc_pdf_objstm_pack_blobs with raw objects raws[0..nraws) (each object at
  * most once; one that is not a "null" placeholder is refused with the
- * offset). */
-rc_status rc_pdf_objstm_pack_ex(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
-                                size_t nblobs, const rc_pdf_raw *raws, size_t nraws,
-                                unsigned char **out, size_t *out_len, char *err, size_t errlen);
-
-/* rc_pdf_objstm_pack_ex written to f as it goes (64 KiB at a time), not
- * held in memory: the same bytes. RC_ERR_IO with *eno (errno) when
+ * offset), written to f as it goes (64 KiB at a time), not held in memory:
+ * the bytes the in-memory packer gives. RC_ERR_IO with *eno (errno) when
  * writing fails. */
 rc_status rc_pdf_objstm_pack_file(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
                                   size_t nblobs, const rc_pdf_raw *raws, size_t nraws, FILE *f,
