@@ -360,9 +360,10 @@ rc_status rc_pdf_fonts_prepare(rc_pdf *p, const rc_config *cfg, const rc_fonts *
             rc_diag_error(p->d, f->loc, "no file for the %s font face", FACE[i]);
             return RC_ERR_CONFIG;
         }
-        /* the same file for two faces: load once (libharu refuses twice) */
+        /* the same file for two faces (one group, rc_pdf_fonts_groups):
+         * load once (libharu refuses twice) */
         for (int k = 0; k < i && f->share < 0; k++)
-            if (p->faces[k].load && strcmp(paths[k], paths[i]) == 0) f->share = k;
+            if (p->faces[k].load && p->fgroup[k] == p->fgroup[i]) f->share = k;
         if (f->share >= 0) continue;
         f->load = true;
         rc_status st = prepare_face(p, paths, i);
