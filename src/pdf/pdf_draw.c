@@ -612,15 +612,13 @@ static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool 
         return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
     size_t out = 0;
     const unsigned char *z = rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, data, n, &out);
-    bool queued = false;
-    if (!z && p->zip) { /* deflated on the other thread (pdf_zip.c) */
-        rc_pdf_blob b = {.num = d->header.obj_id & 0x00FFFFFFu};
+    rc_pdf_blob b = {.num = d->header.obj_id & 0x00FFFFFFu};
+    if (!z && p->zip) { /* deflated on the other thread (pdf_zip.c), into the blob */
         RC_PUSH(p->a, p->blobs, b);
         if (!rc_pdf_zip_submit(p, p->blobs.n - 1, data, n, transient)) {
             p->blobs.n--;
             return rc_pdf_ok(p, HPDF_FAILD_TO_ALLOC_MEM);
         }
-        queued = true;
     } else if (!z) {
         if (!p->lc && !(p->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL)))
             return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
@@ -638,14 +636,15 @@ static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool 
             z = keep;
         }
     }
+    if (z) {
+        b.data = z;
+        b.n = out;
+        RC_PUSH(p->a, p->blobs, b);
+    }
     /* libharu writes the stream empty; the packer puts the data in */
     HPDF_MemStream_FreeData(d->stream);
     d->filter = HPDF_STREAM_FILTER_NONE;
     d->write_fn = flate_key;
-    if (!queued) {
-        rc_pdf_blob b = {.num = d->header.obj_id & 0x00FFFFFFu, .data = z, .n = out};
-        RC_PUSH(p->a, p->blobs, b);
-    }
     return true;
 }
 
