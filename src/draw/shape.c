@@ -159,7 +159,7 @@ static unsigned shape_kern(rc_shaper *s, const hb_glyph_info_t **gi, const hb_gl
  * character records no kerning for its pairs. */
 
 void rc_shape_learn(rc_shaper *s, const char *p, size_t n, size_t c0, size_t c1,
-                  double (*adv_of)(const void *, uint32_t), const void *font)
+                    double (*adv_of)(const void *, uint32_t), const void *font)
 {
     size_t b0 = s->offs[c0], b1 = c1 + 1 < s->ncount ? s->offs[c1 + 1] : n;
     size_t m = c1 - c0 + 1;
@@ -184,7 +184,7 @@ void rc_shape_learn(rc_shaper *s, const char *p, size_t n, size_t c0, size_t c1,
 /* Learns the kerning of the pair (a, b) from the GPOS table when the pair
  * allows it (shape_gpos.c): the value learn would record, without HarfBuzz. */
 bool rc_shape_read_pair(rc_shaper *s, uint32_t a, uint32_t b,
-                      double (*adv_of)(const void *, uint32_t), const void *font)
+                        double (*adv_of)(const void *, uint32_t), const void *font)
 {
     int u;
     hb_codepoint_t g;
