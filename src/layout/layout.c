@@ -80,7 +80,7 @@ void lo_push(lo *L, lo_item it)
 {
     lo_out *o = &L->out;
     /* the main list lives to the end; a unit's kids with their part */
-    rc_arena *va = o->items == &L->items && L->keep ? L->keep : L->tmp;
+    rc_arena *va = o->items == &L->items ? L->keep : L->tmp;
     if (it.kind == LO_NEWPAGE) {
         o->pending = 0;
         o->keep = false;
