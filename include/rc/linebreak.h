@@ -148,7 +148,7 @@ void rc_para_memo_free(rc_para_memo *m);
 void rc_para_memo_clear(rc_para_memo *m);
 void rc_para_memo_begin(rc_para_memo *m);
 void rc_para_memo_end(rc_para_memo *m);
-/* For tests and the benchmark: entries and bytes held; paragraphs set from
+/* For tests: entries and bytes held; paragraphs set from
  * the memo and set anew since begin. */
 size_t rc_para_memo_entries(const rc_para_memo *m);
 size_t rc_para_memo_bytes(const rc_para_memo *m);

@@ -206,8 +206,16 @@ static bool keep(rc_md *m, const char *text, size_t len, cmark_node *root)
         while (tab[s].key)
             s = (s + 1) & (cap - 1);
         /* busy: the conversion that parsed it reads it until rc_md_release */
-        tab[s] = (dentry){m->memo_h, gen, true, key, len, nfc, changed ? m->len : 0,
-                          ls, m->nlines, root};
+        tab[s] = (dentry){.h = m->memo_h,
+                          .gen = gen,
+                          .busy = true,
+                          .key = key,
+                          .nkey = len,
+                          .nfc = nfc,
+                          .nnfc = changed ? m->len : 0,
+                          .line_start = ls,
+                          .nlines = m->nlines,
+                          .root = root};
         count++;
         bytes += len + (changed ? m->len : 0);
         kept = true;

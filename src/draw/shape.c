@@ -159,7 +159,7 @@ static unsigned shape_kern(rc_shaper *s, const hb_glyph_info_t **gi, const hb_gl
  * character records no kerning for its pairs. */
 
 void rc_shape_learn(rc_shaper *s, const char *p, size_t n, size_t c0, size_t c1,
-                  double (*adv_of)(const void *, uint32_t), const void *font)
+                    double (*adv_of)(const void *, uint32_t), const void *font)
 {
     size_t b0 = s->offs[c0], b1 = c1 + 1 < s->ncount ? s->offs[c1 + 1] : n;
     size_t m = c1 - c0 + 1;
@@ -184,7 +184,7 @@ void rc_shape_learn(rc_shaper *s, const char *p, size_t n, size_t c0, size_t c1,
 /* Learns the kerning of the pair (a, b) from the GPOS table when the pair
  * allows it (shape_gpos.c): the value learn would record, without HarfBuzz. */
 bool rc_shape_read_pair(rc_shaper *s, uint32_t a, uint32_t b,
-                      double (*adv_of)(const void *, uint32_t), const void *font)
+                        double (*adv_of)(const void *, uint32_t), const void *font)
 {
     int u;
     hb_codepoint_t g;
@@ -270,9 +270,6 @@ word *rc_shape_slot_in(void *v, size_t size, size_t cap, const char *p, size_t n
 
 /* --- widths and kerning ----------------------------------------------------- */
 
-static double measure(rc_shaper *s, const char *p, size_t n,
-                      double (*adv_of)(const void *, uint32_t), const void *font);
-
 /* Spreads kerns' per-character kerning of p[0..n) (m characters, in
  * s->scratch) per byte, at each character's first byte, in place. */
 static float *per_byte(rc_shaper *s, size_t m, size_t n)
@@ -287,28 +284,31 @@ static float *per_byte(rc_shaper *s, size_t m, size_t n)
     return byte;
 }
 
-/* measure for the cache: also keeps, for a string set with the pair tables
- * alone, its per-byte kerning (from_word). */
-static double measure_into(rc_shaper *s, const char *p, size_t n,
-                           double (*adv_of)(const void *, uint32_t), const void *font,
-                           measured *out)
+/* The width of p[0..n) in 1/1000 em. For the cache (out not NULL), also
+ * whether the string was set with the pair tables alone and then its
+ * per-byte kerning (from_word). */
+static double measure(rc_shaper *s, const char *p, size_t n,
+                      double (*adv_of)(const void *, uint32_t), const void *font, measured *out)
 {
     full f;
     const full *e = rc_shape_lig_word(s, p, n, adv_of, font, &f);
-    out->plain = e == NULL;
-    out->kern = NULL;
+    if (out) {
+        out->plain = e == NULL;
+        out->kern = NULL;
+    }
     if (e) return e->w.width;
     bool any;
     size_t m = kerns(s, p, n, adv_of, font, &any);
     double w = 0;
-    for (size_t i = 0; i < m; i++) /* as measure */
+    for (size_t i = 0; i < m; i++) /* after the kerning: the advances, as before */
         w += adv_of(font, s->cps[i]);
     if (any) {
         for (size_t i = 0; i < m; i++)
             w += s->scratch[i];
         /* one byte per character (most words): already per byte */
-        out->kern = memcpy(rc_arena_alloc(s->a, n * sizeof *out->kern),
-                           m == n ? s->scratch : per_byte(s, m, n), n * sizeof *out->kern);
+        if (out)
+            out->kern = memcpy(rc_arena_alloc(s->a, n * sizeof *out->kern),
+                               m == n ? s->scratch : per_byte(s, m, n), n * sizeof *out->kern);
     }
     return w;
 }
@@ -317,34 +317,17 @@ double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
                        double (*adv_of)(const void *, uint32_t), const void *font)
 {
     if (n == 0 || n > INT32_MAX) return 0;
-    if (n > 64) return measure(s, p, n, adv_of, font); /* long text rarely repeats */
+    if (n > 64) return measure(s, p, n, adv_of, font, NULL); /* long text rarely repeats */
     s->words = table_grow(s->a, s->words, &s->wcap, s->nwords, sizeof *s->words, 4096);
     measured *w = (measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p, n,
                                                rc_hash_bytes(p, n, 0));
     if (!w->w.key) {
-        w->w.width = (float)measure_into(s, p, n, adv_of, font, w);
+        w->w.width = (float)measure(s, p, n, adv_of, font, w);
         w->w.key = rc_arena_strndup(s->a, p, n);
         w->w.len = (uint32_t)n;
         s->nwords++;
     }
     return w->w.width;
-}
-
-static double measure(rc_shaper *s, const char *p, size_t n,
-                      double (*adv_of)(const void *, uint32_t), const void *font)
-{
-    full f;
-    const full *e = rc_shape_lig_word(s, p, n, adv_of, font, &f);
-    if (e) return e->w.width;
-    bool any;
-    size_t m = kerns(s, p, n, adv_of, font, &any);
-    double w = 0;
-    for (size_t i = 0; i < m; i++) /* after the kerning: the advances, as before */
-        w += adv_of(font, s->cps[i]);
-    if (any)
-        for (size_t i = 0; i < m; i++)
-            w += s->scratch[i];
-    return w;
 }
 
 /* Pair kerning of p spread per byte (NULL when none). */

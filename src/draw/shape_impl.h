@@ -39,8 +39,8 @@ typedef struct shown {
  * pair): per-byte kerning and codes, NULL lig when it set no ligature (the
  * pair tables then answer). */
 typedef struct full {
-    word w;      /* key, length and width, as in the word cache */
-    float *kern; /* per byte, as rc_shaper_kerning */
+    word w;       /* key, length and width, as in the word cache */
+    float *kern;  /* per byte, as rc_shaper_kerning */
     uint8_t *lig; /* per byte, as rc_shaper_run; NULL: no ligature */
 } full;
 
@@ -66,7 +66,7 @@ struct rc_shaper {
     hb_segment_properties_t props;
     double scale; /* font units -> 1/1000 em */
     pair *pairs;
-    size_t cap, n;  /* cap a power of two */
+    size_t cap, n; /* cap a power of two */
     /* The pairs of two ASCII characters again, by index (a << 7 | b):
      * most of any Latin text, looked up without hashing (kerns). Written
      * with the table, by rc_shape_put_pair only. */
@@ -80,12 +80,12 @@ struct rc_shaper {
     size_t ncps, ncount; /* capacity, characters decoded */
     /* ligatures (NULL lplan: the font has no 'liga' lookups) */
     hb_shape_plan_t *lplan;
-    hb_set_t *lin;                        /* input glyphs of the 'liga' lookups */
-    hb_set_t *lpairs;                     /* ... pairs of them substituted (g1 << 16 | g2) */
-    bool afirst[128];                     /* ASCII characters first in such a pair */
-    uint8_t *apair;                       /* ASCII pairs: 0 not known, 1 no, 2 a pair */
-    uint8_t *lknown, *lcand;              /* per BMP code point: classified, an input */
-    uint16_t ligg[RC_SHAPE_MAXLIG + 1];   /* code -> ligature glyph (ascending), 0 unused */
+    hb_set_t *lin;                            /* input glyphs of the 'liga' lookups */
+    hb_set_t *lpairs;                         /* ... pairs of them substituted (g1 << 16 | g2) */
+    bool afirst[128];                         /* ASCII characters first in such a pair */
+    uint8_t *apair;                           /* ASCII pairs: 0 not known, 1 no, 2 a pair */
+    uint8_t *lknown, *lcand;                  /* per BMP code point: classified, an input */
+    uint16_t ligg[RC_SHAPE_MAXLIG + 1];       /* code -> ligature glyph (ascending), 0 unused */
     const char *ligtext[RC_SHAPE_MAXLIG + 1]; /* code -> the characters it stood for */
     unsigned nligg;
     full *fulls;
@@ -100,6 +100,7 @@ struct rc_shaper {
 
 /* The features of both shaping plans: every substitution and mark feature
  * off, kerning on, and standard ligatures as the plan says. */
+/* clang-format off */
 #define RC_FEAT(a, b, c, d, on) {HB_TAG(a, b, c, d), on, 0, (unsigned)-1}
 #define RC_FEATS(liga)                                                                            \
     {RC_FEAT('l', 'i', 'g', 'a', liga), RC_FEAT('c', 'l', 'i', 'g', 0),                          \
@@ -107,6 +108,7 @@ struct rc_shaper {
      RC_FEAT('l', 'o', 'c', 'l', 0),    RC_FEAT('r', 'l', 'i', 'g', 0),                          \
      RC_FEAT('r', 'c', 'l', 't', 0),    RC_FEAT('m', 'a', 'r', 'k', 0),                          \
      RC_FEAT('m', 'k', 'm', 'k', 0),    RC_FEAT('k', 'e', 'r', 'n', 1)}
+/* clang-format on */
 
 static uint64_t pkey(uint32_t a, uint32_t b)
 {

@@ -383,8 +383,8 @@ static void shape_full(rc_shaper *s, const char *p, size_t n,
             continue;
         }
         size_t b0 = s->offs[i], b1 = j + 1 < m ? s->offs[j + 1] : n;
-        const lrun *r = resolve_run(s, p + b0, b1 - b0, s->cps + i, s->offs + i, j + 1 - i,
-                                    adv_of, font);
+        const lrun *r =
+            resolve_run(s, p + b0, b1 - b0, s->cps + i, s->offs + i, j + 1 - i, adv_of, font);
         if (!r->ng) {
             e->lig = NULL;
             e->kern = NULL;
@@ -438,7 +438,7 @@ static void shape_full(rc_shaper *s, const char *p, size_t n,
  * shape_full's arrays are not made twice). e is where a short string's
  * result goes. */
 const full *rc_shape_lig_word(rc_shaper *s, const char *p, size_t n,
-                            double (*adv_of)(const void *, uint32_t), const void *font, full *e)
+                              double (*adv_of)(const void *, uint32_t), const void *font, full *e)
 {
     if (!s->lplan || n < 2 || n > INT32_MAX) return NULL;
     size_t b = 0; /* ASCII text without a ligature's first character: none */

@@ -80,7 +80,7 @@ void lo_push(lo *L, lo_item it)
 {
     lo_out *o = &L->out;
     /* the main list lives to the end; a unit's kids with their part */
-    rc_arena *va = o->items == &L->items && L->keep ? L->keep : L->tmp;
+    rc_arena *va = o->items == &L->items ? L->keep : L->tmp;
     if (it.kind == LO_NEWPAGE) {
         o->pending = 0;
         o->keep = false;
@@ -268,11 +268,11 @@ static void walk_one(lo *L)
         break;
     case RC_NODE_TOC:
         lo_contents(L);
-        c.kept = true; /* drawn at the end */
+        c.kept = true; /* its entries are drawn at the end (lo_draw_toc) */
         break;
     case RC_NODE_LIST_OF:
         lo_list_of(L, n);
-        c.kept = true;
+        c.kept = true; /* as the contents' */
         break;
     case RC_NODE_BACK_COVER:
         lo_back_cover(L);
@@ -289,10 +289,8 @@ static void walk_one(lo *L)
     }
     }
     c.end = L->items.n;
-    for (size_t i = c.first; i < c.end; i++) {
-        c.kept = c.kept || L->items.v[i].kind == LO_TOC; /* (contents drawn at the end) */
+    for (size_t i = c.first; i < c.end; i++)
         L->h_ahead += L->items.v[i].h;
-    }
     RC_PUSH(L->keep, L->chunks, c);
     L->tmp = L->keep;
 }
@@ -318,8 +316,8 @@ static bool walked_enough(lo *L)
 /* Frees the working memory of the parts the pagination has passed. */
 static void free_passed(lo *L)
 {
-    size_t pos = lo_paginate_pos(L);
     if (!lo_paginate_idle(L)) return;
+    size_t pos = lo_paginate_pos(L);
     while (L->chunks_freed < L->chunks.n && L->chunks.v[L->chunks_freed].end <= pos) {
         struct lo_chunk *c = &L->chunks.v[L->chunks_freed++];
         if (!c->kept) {

@@ -606,7 +606,7 @@ static lo_fn *footnote(lo *L, const rc_node *ref)
     /* a footnote may be placed (again cited, or continued) after the part
      * that first cites it: its working memory lives to the end */
     rc_arena *part = L->tmp;
-    if (L->keep) L->tmp = L->keep;
+    L->tmp = L->keep;
     lo_out saved = lo_sub_begin(L, &kids);
     struct lo_mark keep_mark = L->mark;
     rc_tag *outer = L->tag, *keep_leaf = L->leaf;

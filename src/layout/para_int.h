@@ -34,8 +34,7 @@ typedef struct para_items {
 /* Builds the lines of p from the breaks found for items. */
 void rc_para_build_lines(rc_arena *a, rc_para *p, const para_items *pi, const size_t *breaks,
                          size_t nbreaks, const rc_run *runs, const rc_frag_style *const *styles,
-                         const rc_para_opts *o,
-                         const rc_fonts *fonts, const double widths[2]);
+                         const rc_para_opts *o, const rc_fonts *fonts, const double widths[2]);
 /* First-fit breaking that always succeeds (overfull lines allowed). */
 size_t rc_para_greedy(const para_items *pi, const double widths[2], size_t *breaks);
 

@@ -430,8 +430,13 @@ void rc_para_memo_put(rc_para_memo *m, const rc_para *para, const rc_run *runs, 
     j = 0;
     for (size_t i = 0; i < para->nlines; i++) {
         const rc_line *ln = &para->lines[i];
-        e.lines[i] = (mline){ln->width, ln->ascent,    ln->descent,
-                             ln->ratio, ln->nfrags, ln->hyphenated, ln->space_end};
+        e.lines[i] = (mline){.width = ln->width,
+                             .ascent = ln->ascent,
+                             .descent = ln->descent,
+                             .ratio = ln->ratio,
+                             .nfrags = ln->nfrags,
+                             .hyphenated = ln->hyphenated,
+                             .space_end = ln->space_end};
         for (size_t q = 0; q < ln->nfrags; q++, j++) {
             const rc_frag *f = &ln->frags[q];
             mfrag *g = &e.frags[j];

@@ -88,9 +88,8 @@ static rc_frag make_frag(const rc_run *run, const rc_frag_style *style, const me
 
 /* Sets one line of items [s, b) broken at b. */
 static void set_line(rc_arena *a, rc_para *p, rc_line *ln, const para_items *pi, size_t s, size_t b,
-                     const rc_run *runs, const rc_frag_style *const *styles,
-                     const rc_para_opts *o, const rc_fonts *fonts, double w,
-                     double indent)
+                     const rc_run *runs, const rc_frag_style *const *styles, const rc_para_opts *o,
+                     const rc_fonts *fonts, double w, double indent)
 {
     double len = 0, st = 0, sh = 0, fil = 0, rcap = INFINITY;
     size_t nbox = 0;
@@ -182,8 +181,7 @@ static void set_line(rc_arena *a, rc_para *p, rc_line *ln, const para_items *pi,
 
 void rc_para_build_lines(rc_arena *a, rc_para *p, const para_items *pi, const size_t *breaks,
                          size_t nbreaks, const rc_run *runs, const rc_frag_style *const *styles,
-                         const rc_para_opts *o,
-                         const rc_fonts *fonts, const double widths[2])
+                         const rc_para_opts *o, const rc_fonts *fonts, const double widths[2])
 {
     p->lines = rc_arena_array(a, nbreaks ? nbreaks : 1, sizeof *p->lines);
     size_t s = 0;
@@ -295,9 +293,9 @@ void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i,
         }
         if (f->style->link_dest || f->style->link_uri) {
             const rc_frag *g = &ln->frags[e];
-            rc_draw_op *op = rc_draw_link(a, l, x + f->x, y - ln->descent, g->x + g->width - f->x,
-                                          ln->ascent + ln->descent, f->style->link_dest,
-                                          f->style->link_uri);
+            rc_draw_op *op =
+                rc_draw_link(a, l, x + f->x, y - ln->descent, g->x + g->width - f->x,
+                             ln->ascent + ln->descent, f->style->link_dest, f->style->link_uri);
             /* the visible words, for the annotation's /Contents */
             size_t n = 0;
             for (size_t q = k; q <= e; q++)
