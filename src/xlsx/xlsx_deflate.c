@@ -500,9 +500,8 @@ int zipClose(zipFile file, const char *global_comment)
  * libxlsxwriter writes is small: large sheets get their rows afterwards
  * (xlsx_rows.c, xlsx_zip.c). */
 typedef struct zmem {
+    rc_xw_mem m;
     FILE *f;
-    unsigned char *buf;
-    size_t len, cap, pos;
     bool bad;
 } zmem;
 
@@ -525,60 +524,34 @@ static void *zm_open(void *opaque, const void *filename, int mode)
 static unsigned long zm_read(void *opaque, void *stream, void *buf, unsigned long size)
 {
     (void)opaque;
-    zmem *z = stream;
-    size_t k = z->pos < z->len ? z->len - z->pos : 0;
-    if (k > size) k = size;
-    memcpy(buf, z->buf + z->pos, k);
-    z->pos += k;
-    return k;
+    return rc_xw_mem_read(&((zmem *)stream)->m, buf, size);
 }
 
 static unsigned long zm_write(void *opaque, void *stream, const void *buf, unsigned long size)
 {
     (void)opaque;
     zmem *z = stream;
-    if (size > SIZE_MAX / 2 - z->pos) {
-        z->bad = true;
-        errno = EFBIG;
-        return 0;
-    }
-    size_t end = z->pos + size;
-    if (end > z->cap) {
-        size_t cap = z->cap ? z->cap : (size_t)1 << 16;
-        while (cap < end)
-            cap *= 2;
-        unsigned char *b = realloc(z->buf, cap);
-        if (!b) {
-            z->bad = true;
-            errno = ENOMEM;
-            return 0;
-        }
-        z->buf = b;
-        z->cap = cap;
-    }
-    if (z->pos > z->len) memset(z->buf + z->len, 0, z->pos - z->len);
-    memcpy(z->buf + z->pos, buf, size);
-    z->pos = end;
-    if (end > z->len) z->len = end;
-    return size;
+    if (rc_xw_mem_write(&z->m, buf, size, (size_t)1 << 16)) return size;
+    z->bad = true;
+    return 0;
 }
 
 static uint64_t zm_tell(void *opaque, void *stream)
 {
     (void)opaque;
-    return ((zmem *)stream)->pos;
+    return ((zmem *)stream)->m.pos;
 }
 
 static long zm_seek(void *opaque, void *stream, uint64_t offset, int origin)
 {
     (void)opaque;
-    zmem *z = stream;
-    uint64_t base = origin == 0 ? 0 : origin == 1 ? z->pos : z->len; /* SET, CUR, END */
+    rc_xw_mem *m = &((zmem *)stream)->m;
+    uint64_t base = origin == 0 ? 0 : origin == 1 ? m->pos : m->len; /* SET, CUR, END */
     if (origin < 0 || origin > 2 || offset > SIZE_MAX / 2 - base) {
         errno = EINVAL;
         return -1;
     }
-    z->pos = (size_t)(base + offset);
+    m->pos = (size_t)(base + offset);
     return 0;
 }
 
@@ -586,13 +559,13 @@ static int zm_close(void *opaque, void *stream)
 {
     (void)opaque;
     zmem *z = stream;
-    bool ok = !z->bad && fwrite(z->buf, 1, z->len, z->f) == z->len;
+    bool ok = !z->bad && fwrite(z->m.buf, 1, z->m.len, z->f) == z->m.len;
     int e = errno;
     if (fclose(z->f) != 0 && ok) {
         ok = false;
         e = errno;
     }
-    free(z->buf);
+    free(z->m.buf);
     free(z);
     errno = e;
     return ok ? 0 : -1;

@@ -248,6 +248,19 @@ void rc_xlsx_contents_rows(rc_xw *x, lxw_worksheet *ws, const char *const *sheet
  * ISO C forbids). */
 void rc_xw_find_real(const char *name, void *fn, size_t size);
 
+/* A seekable file held in memory (the temporary files of xlsx_tmpfile.c,
+ * the zip of xlsx_deflate.c): bytes at pos, a hole past len read as zeros,
+ * like a file's. */
+typedef struct rc_xw_mem {
+    unsigned char *buf;
+    size_t len, cap, pos;
+} rc_xw_mem;
+/* Writes n bytes at m->pos (the buffer grown by doubling from first_cap);
+ * false with errno (EFBIG, ENOMEM) if it cannot. */
+bool rc_xw_mem_write(rc_xw_mem *m, const void *in, size_t n, size_t first_cap);
+/* Reads up to n bytes from m->pos; returns how many. */
+size_t rc_xw_mem_read(rc_xw_mem *m, void *out, size_t n);
+
 /* Defines an interposer's per-thread switch and its counter: OFF (the
  * calling thread asked for the library's own code), COUNT (what the
  * interposer did, all threads), SWITCH_FN(bool on) (sets the thread's
