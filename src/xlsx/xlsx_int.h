@@ -88,7 +88,6 @@ typedef struct rc_xw_fmt {
 /* The rows of one streamed sheet in the rows file (xlsx_rows.c). */
 typedef struct rc_xw_segment {
     unsigned sheet;     /* 1-based: member xl/worksheets/sheetN.xml */
-    uint32_t ncols;     /* columns of the sheet */
     uint32_t crc;       /* CRC-32 of the XML */
     uint64_t off, clen; /* where its deflated XML is in the file, and its length */
     uint64_t ulen;      /* XML bytes */

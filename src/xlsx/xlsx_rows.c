@@ -152,7 +152,7 @@ void rc_xw_rows_begin(rc_xw *x, unsigned sheet, uint32_t ncols)
 {
     rc_xw_spool *s = x->spool;
     assert(s && !s->zs_open);
-    RC_PUSH(x->a, s->segs, ((rc_xw_segment){.sheet = sheet, .off = s->size, .ncols = ncols}));
+    RC_PUSH(x->a, s->segs, ((rc_xw_segment){.sheet = sheet, .off = s->size}));
     s->colname = rc_arena_array(x->a, ncols ? ncols : 1, sizeof *s->colname);
     s->collen = rc_arena_array(x->a, ncols ? ncols : 1, sizeof *s->collen);
     for (uint32_t c = 0; c < ncols; c++) {

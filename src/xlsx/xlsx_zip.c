@@ -362,7 +362,8 @@ rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, in
     for (uint64_t i = 0; i < count && ok; i++)
         write_central(&z, &ms[i]);
     uint64_t cd_size = z.off - cd_new;
-    if (ok && (big(cd_new) || big(cd_size) || count >= 0xFFFF)) {
+    bool z64 = big(cd_new) || big(cd_size) || count >= 0xFFFF;
+    if (ok && z64) {
         uint64_t rec = z.off;
         out32(&z, 0x06064b50);
         out64(&z, 44);
@@ -380,7 +381,6 @@ rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, in
         out32(&z, 1);
     }
     if (ok) {
-        bool z64 = big(cd_new) || big(cd_size) || count >= 0xFFFF;
         out32(&z, 0x06054b50);
         out32(&z, 0);
         out16(&z, z64 ? 0xFFFF : (unsigned)count);
