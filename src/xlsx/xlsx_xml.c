@@ -20,7 +20,7 @@
  * number and string cells of sheets held in memory are written here too
  * (below). test_xlsx_xml writes both workbooks both ways (rc_xlsx_own_xml)
  * and compares every member. */
-#define _GNU_SOURCE /* RTLD_NEXT, fwrite_unlocked */
+#define _GNU_SOURCE /* fwrite_unlocked */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -31,6 +31,7 @@
 
 #include <xlsxwriter/xmlwriter.h>
 
+#include "rc/util.h"
 #include "xlsx_int.h"
 
 RC_XW_INTERPOSER(off, tags, rc_xlsx_own_xml, rc_xlsx_own_xml_tags)
@@ -269,6 +270,16 @@ void _fprint_escaped_data(FILE *xmlfile, const char *data)
     escaped(xmlfile, data, false);
 }
 
+/* "%d" of v at out (at most 21 bytes with the NUL); returns out. */
+static char *int_text(char *out, int64_t v)
+{
+    size_t n = 0;
+    if (v < 0) out[n++] = '-';
+    n += rc_utoa(v < 0 ? 0u - (uint64_t)v : (uint64_t)v, out + n);
+    out[n] = 0;
+    return out;
+}
+
 /* As LXW_ATTRIBUTE_COPY, without padding the rest of the field. */
 static void copy_field(char *dst, const char *src)
 {
@@ -295,15 +306,7 @@ struct xml_attribute *lxw_new_attribute_int(const char *key, uint32_t value)
     copy_field(a->key, key);
     /* "%d" of the uint32_t, as the library prints it: above INT32_MAX it
      * comes out negative */
-    int32_t v = (int32_t)value;
-    char buf[16], *p = buf + sizeof buf;
-    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
-    *--p = 0;
-    do
-        *--p = (char)('0' + u % 10);
-    while (u /= 10);
-    if (v < 0) *--p = '-';
-    memcpy(a->value, p, (size_t)(buf + sizeof buf - p));
+    int_text(a->value, (int32_t)value);
     return a;
 }
 
@@ -320,16 +323,10 @@ void lxw_rowcol_to_cell(char *cell_name, lxw_row_t row, lxw_col_t col)
             return;
         }
     }
-    char c[4];
-    rc_xw_col_name(col, c);
-    size_t n = strlen(c);
-    memcpy(cell_name, c, n);
-    char digits[8], *p = digits + sizeof digits;
-    for (uint32_t v = row + 1; v; v /= 10)
-        *--p = (char)('0' + v % 10);
-    size_t k = (size_t)(digits + sizeof digits - p);
-    memcpy(cell_name + n, p, k);
-    cell_name[n + k] = 0;
+    rc_xw_col_name(col, cell_name);
+    size_t n = strlen(cell_name);
+    n += rc_utoa((uint64_t)row + 1, cell_name + n);
+    cell_name[n] = 0;
 }
 
 /* A number cell and a shared-string cell of a sheet libxlsxwriter holds in
@@ -345,26 +342,14 @@ _Static_assert(offsetof(lxw_cell, u) == 32, "libxlsxwriter 1.1.4's lxw_cell");
 void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell);
 void _write_string_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell);
 
-/* "%d" of v into the end of buf; returns where it starts. */
-static char *int_text(char *end, int64_t v)
-{
-    uint64_t u = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
-    *--end = 0;
-    do
-        *--end = (char)('0' + u % 10);
-    while (u /= 10);
-    if (v < 0) *--end = '-';
-    return end;
-}
-
 static void cell_open(FILE *f, const char *range, int32_t style_index)
 {
     puts_(f, "<c r=\"");
     puts_(f, range);
     if (style_index) {
-        char b[16];
+        char b[24];
         puts_(f, "\" s=\"");
-        puts_(f, int_text(b + sizeof b, style_index));
+        puts_(f, int_text(b, style_index));
     }
     putc_unlocked('"', f);
 }
@@ -380,7 +365,7 @@ void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, l
     char b[40];
     const char *t;
     if (v == trunc(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v)))
-        t = int_text(b + sizeof b, (int64_t)v);
+        t = int_text(b, (int64_t)v);
     else {
         snprintf(b, sizeof b, "%.16G", v);
         t = b;
@@ -398,9 +383,9 @@ void _write_string_cell(lxw_worksheet *self, char *range, int32_t style_index, l
         return;
     }
     FILE *f = self->file;
-    char b[16];
+    char b[24];
     cell_open(f, range, style_index);
     puts_(f, " t=\"s\"><v>");
-    puts_(f, int_text(b + sizeof b, cell->u.string_id));
+    puts_(f, int_text(b, cell->u.string_id));
     puts_(f, "</v></c>");
 }
