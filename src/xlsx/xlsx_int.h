@@ -169,6 +169,9 @@ void rc_xw_rows_end(rc_xw *x);
 rc_status rc_xw_rows_splice(rc_xw *x);
 void rc_xw_rows_free(rc_xw *x);
 void rc_xw_col_name(uint32_t c, char out[4]); /* 0 -> "A", 16383 -> "XFD" */
+/* v as libxlsxwriter's "%.16G" prints a cell's number, NUL-terminated at
+ * out; returns the length. */
+size_t rc_xw_num_text(double v, char out[40]);
 rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, int fd);
 
 /* xlsx_deflate.c: the bytes of a member gathered for libdeflate on the

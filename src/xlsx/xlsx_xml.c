@@ -21,7 +21,6 @@
  * (below). test_xlsx_xml writes both workbooks both ways (rc_xlsx_own_xml)
  * and compares every member. */
 #define _GNU_SOURCE /* fwrite_unlocked */
-#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -332,9 +331,8 @@ void lxw_rowcol_to_cell(char *cell_name, lxw_row_t row, lxw_col_t col)
 /* A number cell and a shared-string cell of a sheet libxlsxwriter holds in
  * memory (its worksheet.c, exported and called through the PLT by
  * _write_cell): '<c r="A1" s="3"><v>%.16G</v></c>' (no s="" for style 0)
- * and '<c r="A1" s="3" t="s"><v>%d</v></c>'. The number: a whole one below
- * 10^15 in digits ("%.16G" writes those so), any other by snprintf. The
- * fields read are the ones its 1.1.4 machine code reads (the sheet's file
+ * and '<c r="A1" s="3" t="s"><v>%d</v></c>', the number written as the
+ * streamed rows' are (rc_xw_num_text, xlsx_rows.c). The fields read are the ones its 1.1.4 machine code reads (the sheet's file
  * first, the cell's value at byte 32), checked below against its headers. */
 _Static_assert(offsetof(lxw_worksheet, file) == 0, "libxlsxwriter 1.1.4's lxw_worksheet");
 _Static_assert(offsetof(lxw_cell, u) == 32, "libxlsxwriter 1.1.4's lxw_cell");
@@ -361,18 +359,11 @@ void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, l
         return;
     }
     FILE *f = self->file;
-    double v = cell->u.number;
     char b[40];
-    const char *t;
-    if (v == trunc(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v)))
-        t = int_text(b, (int64_t)v);
-    else {
-        snprintf(b, sizeof b, "%.16G", v);
-        t = b;
-    }
+    size_t n = rc_xw_num_text(cell->u.number, b);
     cell_open(f, range, style_index);
     puts_(f, "><v>");
-    puts_(f, t);
+    put(f, b, n);
     puts_(f, "</v></c>");
 }
 
