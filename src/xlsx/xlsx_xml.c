@@ -332,8 +332,9 @@ void lxw_rowcol_to_cell(char *cell_name, lxw_row_t row, lxw_col_t col)
  * memory (its worksheet.c, exported and called through the PLT by
  * _write_cell): '<c r="A1" s="3"><v>%.16G</v></c>' (no s="" for style 0)
  * and '<c r="A1" s="3" t="s"><v>%d</v></c>', the number written as the
- * streamed rows' are (rc_xw_num_text, xlsx_rows.c). The fields read are the ones its 1.1.4 machine code reads (the sheet's file
- * first, the cell's value at byte 32), checked below against its headers. */
+ * streamed rows' are (rc_xw_num_text, xlsx_rows.c). The fields read are the
+ * ones its 1.1.4 machine code reads (the sheet's file first, the cell's
+ * value at byte 32), checked below against its headers. */
 _Static_assert(offsetof(lxw_worksheet, file) == 0, "libxlsxwriter 1.1.4's lxw_worksheet");
 _Static_assert(offsetof(lxw_cell, u) == 32, "libxlsxwriter 1.1.4's lxw_cell");
 
