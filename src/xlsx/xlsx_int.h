@@ -251,8 +251,8 @@ void rc_xlsx_contents_rows(rc_xw *x, lxw_worksheet *ws, const char *const *sheet
 void rc_xw_find_real(const char *name, void *fn, size_t size);
 
 /* A seekable file held in memory (the temporary files of xlsx_tmpfile.c,
- * the zip of xlsx_deflate.c): bytes at pos, a hole past len read as zeros,
- * like a file's. */
+ * the zip and a member's gathered bytes in xlsx_deflate.c): bytes at pos,
+ * a hole past len read as zeros, like a file's. */
 typedef struct rc_xw_mem {
     unsigned char *buf;
     size_t len, cap, pos;
