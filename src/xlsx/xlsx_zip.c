@@ -5,12 +5,13 @@
  * hold only their header row) is read into memory and written again beside
  * it, member by member in the same order: members untouched are copied
  * byte for byte (local header and data); a streamed sheet's member becomes
- * its own XML up to "</sheetData>", the rows' deflated segment from the temporary file, then the rest
- * of its XML — three pieces of one deflate stream (the first two end with a
- * sync flush), its CRC joined with crc32_combine. The central directory is
- * written anew with the new offsets, in ZIP64 form where a size or offset
- * needs it (APPNOTE 4.5.3), as minizip does. The result replaces the file
- * libxlsxwriter wrote; rc_xw_close then verifies it as any workbook. */
+ * its own XML up to "</sheetData>", the rows' deflated segment from the
+ * temporary file, then the rest of its XML — three pieces of one deflate
+ * stream (the first two end with a sync flush), its CRC joined with
+ * crc32_combine. The central directory is written anew with the new
+ * offsets, in ZIP64 form where a size or offset needs it (APPNOTE 4.5.3),
+ * as minizip does. The result replaces the file libxlsxwriter wrote;
+ * rc_xw_close then verifies it as any workbook. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
