@@ -141,13 +141,13 @@ static struct libdeflate_compressor *new_compressor(void)
 
 static void find_real(void)
 {
-    rc_xw_find_real("zipOpenNewFileInZip4_64", &real.open, sizeof real.open);
-    rc_xw_find_real("zipWriteInFileInZip", &real.write, sizeof real.write);
-    rc_xw_find_real("zipCloseFileInZip", &real.close, sizeof real.close);
-    rc_xw_find_real("zipCloseFileInZipRaw64", &real.close_raw, sizeof real.close_raw);
-    rc_xw_find_real("zipClose", &real.zip_close, sizeof real.zip_close);
-    rc_xw_find_real("zipOpen", &real.zip_open, sizeof real.zip_open);
-    rc_xw_find_real("zipOpen2_64", &real.zip_open2_64, sizeof real.zip_open2_64);
+    RC_XW_FIND_REAL("zipOpenNewFileInZip4_64", real.open);
+    RC_XW_FIND_REAL("zipWriteInFileInZip", real.write);
+    RC_XW_FIND_REAL("zipCloseFileInZip", real.close);
+    RC_XW_FIND_REAL("zipCloseFileInZipRaw64", real.close_raw);
+    RC_XW_FIND_REAL("zipClose", real.zip_close);
+    RC_XW_FIND_REAL("zipOpen", real.zip_open);
+    RC_XW_FIND_REAL("zipOpen2_64", real.zip_open2_64);
     key_ok = pthread_key_create(&compressor_key, free_compressor) == 0;
 }
 
@@ -338,7 +338,8 @@ static int gather(const unsigned char *p, size_t n)
 int zipWriteInFileInZip(zipFile file, const void *buf, unsigned len)
 {
     pthread_once(&real_once, find_real);
-    if (!cur.zip || cur.zip != file) return real.write ? real.write(file, buf, len) : ZIP_INTERNALERROR;
+    if (!cur.zip || cur.zip != file)
+        return real.write ? real.write(file, buf, len) : ZIP_INTERNALERROR;
     if (cur.err) return cur.err;
     cur.crc = libdeflate_crc32(cur.crc, buf, len);
     cur.ulen += len;

@@ -249,6 +249,8 @@ void rc_xlsx_contents_rows(rc_xw *x, lxw_worksheet *ws, const char *const *sheet
  * POSIX's way to turn dlsym's object pointer into one without a cast that
  * ISO C forbids). */
 void rc_xw_find_real(const char *name, void *fn, size_t size);
+/* rc_xw_find_real of the function pointer lvalue fn. */
+#define RC_XW_FIND_REAL(name, fn) rc_xw_find_real(name, &(fn), sizeof(fn))
 
 /* A seekable file held in memory (the temporary files of xlsx_tmpfile.c,
  * the zip and a member's gathered bytes in xlsx_deflate.c): bytes at pos,

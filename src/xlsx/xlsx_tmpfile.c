@@ -46,7 +46,7 @@ static pthread_once_t real_once = PTHREAD_ONCE_INIT;
 
 static void find_real(void)
 {
-    rc_xw_find_real("lxw_tmpfile", &real_tmpfile, sizeof real_tmpfile);
+    RC_XW_FIND_REAL("lxw_tmpfile", real_tmpfile);
 }
 
 void rc_xw_find_real(const char *name, void *fn, size_t size)

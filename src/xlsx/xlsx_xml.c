@@ -63,21 +63,21 @@ static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 
 static void find_lib(void)
 {
-    rc_xw_find_real("lxw_xml_declaration", &lib.declaration, sizeof lib.declaration);
-    rc_xw_find_real("lxw_xml_start_tag", &lib.start, sizeof lib.start);
-    rc_xw_find_real("lxw_xml_start_tag_unencoded", &lib.start_unencoded, sizeof lib.start_unencoded);
-    rc_xw_find_real("lxw_xml_empty_tag", &lib.empty, sizeof lib.empty);
-    rc_xw_find_real("lxw_xml_empty_tag_unencoded", &lib.empty_unencoded, sizeof lib.empty_unencoded);
-    rc_xw_find_real("lxw_xml_end_tag", &lib.end, sizeof lib.end);
-    rc_xw_find_real("lxw_xml_data_element", &lib.data, sizeof lib.data);
-    rc_xw_find_real("_fprint_escaped_attributes", &lib.attrs, sizeof lib.attrs);
-    rc_xw_find_real("_fprint_escaped_data", &lib.text, sizeof lib.text);
-    rc_xw_find_real("lxw_xml_rich_si_element", &lib.si, sizeof lib.si);
-    rc_xw_find_real("lxw_new_attribute_str", &lib.new_str, sizeof lib.new_str);
-    rc_xw_find_real("lxw_new_attribute_int", &lib.new_int, sizeof lib.new_int);
-    rc_xw_find_real("lxw_rowcol_to_cell", &lib.rowcol, sizeof lib.rowcol);
-    rc_xw_find_real("_write_number_cell", &lib.number_cell, sizeof lib.number_cell);
-    rc_xw_find_real("_write_string_cell", &lib.string_cell, sizeof lib.string_cell);
+    RC_XW_FIND_REAL("lxw_xml_declaration", lib.declaration);
+    RC_XW_FIND_REAL("lxw_xml_start_tag", lib.start);
+    RC_XW_FIND_REAL("lxw_xml_start_tag_unencoded", lib.start_unencoded);
+    RC_XW_FIND_REAL("lxw_xml_empty_tag", lib.empty);
+    RC_XW_FIND_REAL("lxw_xml_empty_tag_unencoded", lib.empty_unencoded);
+    RC_XW_FIND_REAL("lxw_xml_end_tag", lib.end);
+    RC_XW_FIND_REAL("lxw_xml_data_element", lib.data);
+    RC_XW_FIND_REAL("_fprint_escaped_attributes", lib.attrs);
+    RC_XW_FIND_REAL("_fprint_escaped_data", lib.text);
+    RC_XW_FIND_REAL("lxw_xml_rich_si_element", lib.si);
+    RC_XW_FIND_REAL("lxw_new_attribute_str", lib.new_str);
+    RC_XW_FIND_REAL("lxw_new_attribute_int", lib.new_int);
+    RC_XW_FIND_REAL("lxw_rowcol_to_cell", lib.rowcol);
+    RC_XW_FIND_REAL("_write_number_cell", lib.number_cell);
+    RC_XW_FIND_REAL("_write_string_cell", lib.string_cell);
 }
 
 /* The library's function f when this thread asked for it (and it exists). */
