@@ -35,7 +35,6 @@
  * are different bytes from zlib's (another compressor), the XML in them
  * is the same, and so is the rest of the file: test_xlsx_deflate compares
  * every member both ways, and whole files when zlib deflates. */
-#define _GNU_SOURCE /* RTLD_NEXT */
 #include <errno.h>
 #include <libdeflate.h>
 #include <pthread.h>
