@@ -57,6 +57,7 @@ void rc_xw_find_real(const char *name, void *fn, size_t size)
 
 bool rc_xw_mem_write(rc_xw_mem *m, const void *in, size_t n, size_t first_cap)
 {
+    if (!n) return true; /* and no memcpy to a buffer not made yet */
     if (n > SIZE_MAX / 2 - m->pos) {
         errno = EFBIG;
         return false;
@@ -85,6 +86,7 @@ size_t rc_xw_mem_read(rc_xw_mem *m, void *out, size_t n)
 {
     size_t k = m->pos < m->len ? m->len - m->pos : 0;
     if (k > n) k = n;
+    if (!k) return 0; /* the buffer may not be made yet */
     memcpy(out, m->buf + m->pos, k);
     m->pos += k;
     return k;
