@@ -333,7 +333,8 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
     x->tmp = rc_out_tmpname(a, path);
     x->cm = constant_memory;
     /* a directory the build owns and removes (outdir.c) */
-    x->tmpdir = rc_out_workdir(dir) ? rc_out_workdir(dir) : dir;
+    const char *work = rc_out_workdir(dir);
+    x->tmpdir = work ? work : dir;
     lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
                                 .tmpdir = (char *)x->tmpdir,
                                 .use_zip64 = zip64 ? LXW_TRUE : LXW_FALSE};
@@ -505,7 +506,8 @@ void rc_xw_str(rc_xw *x, lxw_worksheet *ws, uint32_t r, uint32_t c, const char *
         if (f) rc_xw_check(x, worksheet_write_blank(ws, r, (lxw_col_t)c, f), "a blank cell");
         return;
     }
-    rc_xw_check(x, worksheet_write_string(ws, r, (lxw_col_t)c, rc_xw_fit_string(x, s), f), "a text cell");
+    rc_xw_check(x, worksheet_write_string(ws, r, (lxw_col_t)c, rc_xw_fit_string(x, s), f),
+                "a text cell");
 }
 
 void rc_xw_link(rc_xw *x, lxw_worksheet *ws, uint32_t r, uint32_t c, const char *url,

@@ -35,7 +35,6 @@
  * are different bytes from zlib's (another compressor), the XML in them
  * is the same, and so is the rest of the file: test_xlsx_deflate compares
  * every member both ways, and whole files when zlib deflates. */
-#define _GNU_SOURCE /* RTLD_NEXT */
 #include <errno.h>
 #include <libdeflate.h>
 #include <pthread.h>
@@ -141,13 +140,13 @@ static struct libdeflate_compressor *new_compressor(void)
 
 static void find_real(void)
 {
-    rc_xw_find_real("zipOpenNewFileInZip4_64", &real.open, sizeof real.open);
-    rc_xw_find_real("zipWriteInFileInZip", &real.write, sizeof real.write);
-    rc_xw_find_real("zipCloseFileInZip", &real.close, sizeof real.close);
-    rc_xw_find_real("zipCloseFileInZipRaw64", &real.close_raw, sizeof real.close_raw);
-    rc_xw_find_real("zipClose", &real.zip_close, sizeof real.zip_close);
-    rc_xw_find_real("zipOpen", &real.zip_open, sizeof real.zip_open);
-    rc_xw_find_real("zipOpen2_64", &real.zip_open2_64, sizeof real.zip_open2_64);
+    RC_XW_FIND_REAL("zipOpenNewFileInZip4_64", real.open);
+    RC_XW_FIND_REAL("zipWriteInFileInZip", real.write);
+    RC_XW_FIND_REAL("zipCloseFileInZip", real.close);
+    RC_XW_FIND_REAL("zipCloseFileInZipRaw64", real.close_raw);
+    RC_XW_FIND_REAL("zipClose", real.zip_close);
+    RC_XW_FIND_REAL("zipOpen", real.zip_open);
+    RC_XW_FIND_REAL("zipOpen2_64", real.zip_open2_64);
     key_ok = pthread_key_create(&compressor_key, free_compressor) == 0;
 }
 
@@ -187,8 +186,7 @@ typedef struct member {
     uInt nxl, nxg;
     int method, level, windowBits, memLevel, strategy, zip64;
     uLong versionMadeBy, flagBase;
-    unsigned char *buf;
-    size_t n, cap;
+    rc_xw_mem raw; /* the bytes gathered (appended: pos is len) */
     uint32_t crc;
     uint64_t ulen;
     bool streaming; /* past RAW_CAP: zlib deflates as bytes come */
@@ -216,7 +214,7 @@ int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const void *zipf
 {
     pthread_once(&real_once, find_real);
     if (!real.open) return ZIP_INTERNALERROR;
-    free(cur.buf);
+    free(cur.raw.buf);
     memset(&cur, 0, sizeof cur);
     bool ours = !off && !raw && method == Z_DEFLATED && !password && real.write && real.close &&
                 real.close_raw;
@@ -320,38 +318,27 @@ static int stream(const unsigned char *p, size_t n, int flush)
 static int gather(const unsigned char *p, size_t n)
 {
     size_t max = cap_set ? cap_set : RAW_CAP;
-    if (!cur.streaming && n > max - cur.n) {
+    if (!cur.streaming && n > max - cur.raw.len) {
         if (deflateInit2(&cur.zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8,
                          Z_DEFAULT_STRATEGY) != Z_OK)
             return ZIP_INTERNALERROR;
         cur.streaming = true;
         /* the bytes gathered and these: the first block's and more */
-        int r = open_member(cur.n ? cur.buf : p, cur.n ? cur.n : n);
-        if (r == ZIP_OK) r = stream(cur.buf, cur.n, Z_NO_FLUSH);
-        free(cur.buf);
-        cur.buf = NULL;
-        cur.n = cur.cap = 0;
+        int r = open_member(cur.raw.len ? cur.raw.buf : p, cur.raw.len ? cur.raw.len : n);
+        if (r == ZIP_OK) r = stream(cur.raw.buf, cur.raw.len, Z_NO_FLUSH);
+        free(cur.raw.buf);
+        cur.raw = (rc_xw_mem){0};
         if (r != ZIP_OK) return r;
     }
     if (cur.streaming) return stream(p, n, Z_NO_FLUSH);
-    if (cur.n + n > cur.cap) {
-        size_t cap = cur.cap ? cur.cap : 1 << 14;
-        while (cap < cur.n + n)
-            cap *= 2;
-        unsigned char *b = realloc(cur.buf, cap);
-        if (!b) return ZIP_INTERNALERROR;
-        cur.buf = b;
-        cur.cap = cap;
-    }
-    memcpy(cur.buf + cur.n, p, n);
-    cur.n += n;
-    return ZIP_OK;
+    return rc_xw_mem_write(&cur.raw, p, n, (size_t)1 << 14) ? ZIP_OK : ZIP_INTERNALERROR;
 }
 
 int zipWriteInFileInZip(zipFile file, const void *buf, unsigned len)
 {
     pthread_once(&real_once, find_real);
-    if (!cur.zip || cur.zip != file) return real.write ? real.write(file, buf, len) : ZIP_INTERNALERROR;
+    if (!cur.zip || cur.zip != file)
+        return real.write ? real.write(file, buf, len) : ZIP_INTERNALERROR;
     if (cur.err) return cur.err;
     cur.crc = libdeflate_crc32(cur.crc, buf, len);
     cur.ulen += len;
@@ -361,7 +348,7 @@ int zipWriteInFileInZip(zipFile file, const void *buf, unsigned len)
          * member: nothing of it may stay behind */
         int e = errno;
         if (cur.streaming) deflateEnd(&cur.zs);
-        free(cur.buf);
+        free(cur.raw.buf);
         int err = cur.err;
         memset(&cur, 0, sizeof cur);
         errno = e;
@@ -394,12 +381,12 @@ static _Atomic size_t reused;
 /* Writes the deflated bytes of a member deflated before; false if none. */
 static bool memo_write(int *r)
 {
-    if (cur.n > MEMO_MEMBER) return false;
+    if (cur.raw.len > MEMO_MEMBER) return false;
     pthread_mutex_lock(&memos.lock);
     const memo *m = NULL;
     for (size_t i = 0; i < memos.n && !m; i++)
-        if (memos.v[i].crc == cur.crc && memos.v[i].n == cur.n &&
-            memcmp(memos.v[i].raw, cur.buf, cur.n) == 0)
+        if (memos.v[i].crc == cur.crc && memos.v[i].n == cur.raw.len &&
+            memcmp(memos.v[i].raw, cur.raw.buf, cur.raw.len) == 0)
             m = &memos.v[i];
     pthread_mutex_unlock(&memos.lock); /* an entry never changes once made */
     if (!m) return false;
@@ -410,15 +397,16 @@ static bool memo_write(int *r)
 
 static void memo_keep(const unsigned char *z, size_t zn)
 {
-    if (cur.n > MEMO_MEMBER) return;
+    if (cur.raw.len > MEMO_MEMBER) return;
     pthread_mutex_lock(&memos.lock);
-    if (memos.n < sizeof memos.v / sizeof memos.v[0] && memos.bytes + cur.n + zn <= MEMO_BYTES) {
-        memo m = {cur.crc, cur.n, zn, malloc(cur.n ? cur.n : 1), malloc(zn)};
+    if (memos.n < sizeof memos.v / sizeof memos.v[0] &&
+        memos.bytes + cur.raw.len + zn <= MEMO_BYTES) {
+        memo m = {cur.crc, cur.raw.len, zn, malloc(cur.raw.len ? cur.raw.len : 1), malloc(zn)};
         if (m.raw && m.z) {
-            memcpy(m.raw, cur.buf, cur.n);
+            memcpy(m.raw, cur.raw.buf, cur.raw.len);
             memcpy(m.z, z, zn);
             memos.v[memos.n++] = m;
-            memos.bytes += cur.n + zn;
+            memos.bytes += cur.raw.len + zn;
         } else {
             free(m.raw);
             free(m.z);
@@ -436,15 +424,15 @@ size_t rc_xlsx_libdeflate_members_reused(void)
  * through minizip. */
 static int deflate_all(void)
 {
-    int r = open_member(cur.buf, cur.n);
+    int r = open_member(cur.raw.buf, cur.raw.len);
     if (r != ZIP_OK || memo_write(&r)) return r;
     r = ZIP_INTERNALERROR;
     struct libdeflate_compressor *c = compressor();
     if (!c) return ZIP_INTERNALERROR;
-    size_t bound = libdeflate_deflate_compress_bound(c, cur.n);
+    size_t bound = libdeflate_deflate_compress_bound(c, cur.raw.len);
     unsigned char *out = malloc(bound);
     if (out) {
-        size_t k = libdeflate_deflate_compress(c, cur.buf, cur.n, out, bound);
+        size_t k = libdeflate_deflate_compress(c, cur.raw.buf, cur.raw.len, out, bound);
         if (k) memo_keep(out, k);
         r = k ? real.write(cur.zip, out, (unsigned)k) : ZIP_INTERNALERROR;
         int e = errno; /* free keeps errno (POSIX 2024) but say so */
@@ -470,7 +458,7 @@ int zipCloseFileInZip(zipFile file)
         r = rc;
         e = errno;
     }
-    free(cur.buf);
+    free(cur.raw.buf);
     memset(&cur, 0, sizeof cur);
     if (r == ZIP_OK) atomic_fetch_add(&deflated, 1);
     errno = e;
@@ -500,9 +488,8 @@ int zipClose(zipFile file, const char *global_comment)
  * libxlsxwriter writes is small: large sheets get their rows afterwards
  * (xlsx_rows.c, xlsx_zip.c). */
 typedef struct zmem {
+    rc_xw_mem m;
     FILE *f;
-    unsigned char *buf;
-    size_t len, cap, pos;
     bool bad;
 } zmem;
 
@@ -525,60 +512,34 @@ static void *zm_open(void *opaque, const void *filename, int mode)
 static unsigned long zm_read(void *opaque, void *stream, void *buf, unsigned long size)
 {
     (void)opaque;
-    zmem *z = stream;
-    size_t k = z->pos < z->len ? z->len - z->pos : 0;
-    if (k > size) k = size;
-    memcpy(buf, z->buf + z->pos, k);
-    z->pos += k;
-    return k;
+    return rc_xw_mem_read(&((zmem *)stream)->m, buf, size);
 }
 
 static unsigned long zm_write(void *opaque, void *stream, const void *buf, unsigned long size)
 {
     (void)opaque;
     zmem *z = stream;
-    if (size > SIZE_MAX / 2 - z->pos) {
-        z->bad = true;
-        errno = EFBIG;
-        return 0;
-    }
-    size_t end = z->pos + size;
-    if (end > z->cap) {
-        size_t cap = z->cap ? z->cap : (size_t)1 << 16;
-        while (cap < end)
-            cap *= 2;
-        unsigned char *b = realloc(z->buf, cap);
-        if (!b) {
-            z->bad = true;
-            errno = ENOMEM;
-            return 0;
-        }
-        z->buf = b;
-        z->cap = cap;
-    }
-    if (z->pos > z->len) memset(z->buf + z->len, 0, z->pos - z->len);
-    memcpy(z->buf + z->pos, buf, size);
-    z->pos = end;
-    if (end > z->len) z->len = end;
-    return size;
+    if (rc_xw_mem_write(&z->m, buf, size, (size_t)1 << 16)) return size;
+    z->bad = true;
+    return 0;
 }
 
 static uint64_t zm_tell(void *opaque, void *stream)
 {
     (void)opaque;
-    return ((zmem *)stream)->pos;
+    return ((zmem *)stream)->m.pos;
 }
 
 static long zm_seek(void *opaque, void *stream, uint64_t offset, int origin)
 {
     (void)opaque;
-    zmem *z = stream;
-    uint64_t base = origin == 0 ? 0 : origin == 1 ? z->pos : z->len; /* SET, CUR, END */
+    rc_xw_mem *m = &((zmem *)stream)->m;
+    uint64_t base = origin == 0 ? 0 : origin == 1 ? m->pos : m->len; /* SET, CUR, END */
     if (origin < 0 || origin > 2 || offset > SIZE_MAX / 2 - base) {
         errno = EINVAL;
         return -1;
     }
-    z->pos = (size_t)(base + offset);
+    m->pos = (size_t)(base + offset);
     return 0;
 }
 
@@ -586,13 +547,13 @@ static int zm_close(void *opaque, void *stream)
 {
     (void)opaque;
     zmem *z = stream;
-    bool ok = !z->bad && fwrite(z->buf, 1, z->len, z->f) == z->len;
+    bool ok = !z->bad && fwrite(z->m.buf, 1, z->m.len, z->f) == z->m.len;
     int e = errno;
     if (fclose(z->f) != 0 && ok) {
         ok = false;
         e = errno;
     }
-    free(z->buf);
+    free(z->m.buf);
     free(z);
     errno = e;
     return ok ? 0 : -1;

@@ -88,7 +88,6 @@ typedef struct rc_xw_fmt {
 /* The rows of one streamed sheet in the rows file (xlsx_rows.c). */
 typedef struct rc_xw_segment {
     unsigned sheet;     /* 1-based: member xl/worksheets/sheetN.xml */
-    uint32_t ncols;     /* columns of the sheet */
     uint32_t crc;       /* CRC-32 of the XML */
     uint64_t off, clen; /* where its deflated XML is in the file, and its length */
     uint64_t ulen;      /* XML bytes */
@@ -170,6 +169,9 @@ void rc_xw_rows_end(rc_xw *x);
 rc_status rc_xw_rows_splice(rc_xw *x);
 void rc_xw_rows_free(rc_xw *x);
 void rc_xw_col_name(uint32_t c, char out[4]); /* 0 -> "A", 16383 -> "XFD" */
+/* v as libxlsxwriter's "%.16G" prints a cell's number, NUL-terminated at
+ * out; returns the length. */
+size_t rc_xw_num_text(double v, char out[40]);
 rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, int fd);
 
 /* xlsx_deflate.c: the bytes of a member gathered for libdeflate on the
@@ -247,6 +249,21 @@ void rc_xlsx_contents_rows(rc_xw *x, lxw_worksheet *ws, const char *const *sheet
  * POSIX's way to turn dlsym's object pointer into one without a cast that
  * ISO C forbids). */
 void rc_xw_find_real(const char *name, void *fn, size_t size);
+/* rc_xw_find_real of the function pointer lvalue fn. */
+#define RC_XW_FIND_REAL(name, fn) rc_xw_find_real(name, &(fn), sizeof(fn))
+
+/* A seekable file held in memory (the temporary files of xlsx_tmpfile.c,
+ * the zip and a member's gathered bytes in xlsx_deflate.c): bytes at pos,
+ * a hole past len read as zeros, like a file's. */
+typedef struct rc_xw_mem {
+    unsigned char *buf;
+    size_t len, cap, pos;
+} rc_xw_mem;
+/* Writes n bytes at m->pos (the buffer grown by doubling from first_cap);
+ * false with errno (EFBIG, ENOMEM) if it cannot. */
+bool rc_xw_mem_write(rc_xw_mem *m, const void *in, size_t n, size_t first_cap);
+/* Reads up to n bytes from m->pos; returns how many. */
+size_t rc_xw_mem_read(rc_xw_mem *m, void *out, size_t n);
 
 /* Defines an interposer's per-thread switch and its counter: OFF (the
  * calling thread asked for the library's own code), COUNT (what the

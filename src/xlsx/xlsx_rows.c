@@ -126,6 +126,19 @@ void rc_xw_col_name(uint32_t c, char out[4])
     out[n] = 0;
 }
 
+size_t rc_xw_num_text(double v, char out[40])
+{
+    if (v == floor(v) && fabs(v) < 1e15) { /* what %.16G prints for it */
+        size_t n = 0;
+        if (v < 0 || (v == 0 && signbit(v))) out[n++] = '-';
+        n += rc_utoa((uint64_t)fabs(v), out + n);
+        out[n] = 0;
+        return n;
+    }
+    int k = snprintf(out, 40, "%.16G", v);
+    return k > 0 ? (size_t)k : 0;
+}
+
 rc_status rc_xw_rows_open(rc_xw *x, const char *dir)
 {
     rc_xw_spool *s = calloc(1, sizeof *s);
@@ -152,7 +165,7 @@ void rc_xw_rows_begin(rc_xw *x, unsigned sheet, uint32_t ncols)
 {
     rc_xw_spool *s = x->spool;
     assert(s && !s->zs_open);
-    RC_PUSH(x->a, s->segs, ((rc_xw_segment){.sheet = sheet, .off = s->size, .ncols = ncols}));
+    RC_PUSH(x->a, s->segs, ((rc_xw_segment){.sheet = sheet, .off = s->size}));
     s->colname = rc_arena_array(x->a, ncols ? ncols : 1, sizeof *s->colname);
     s->collen = rc_arena_array(x->a, ncols ? ncols : 1, sizeof *s->collen);
     for (uint32_t c = 0; c < ncols; c++) {
@@ -193,16 +206,7 @@ void rc_xw_rows_num(rc_xw *x, uint32_t r, uint32_t c, double v)
     cell_start(s, r, c);
     PUT_LIT(s, "\"><v>");
     char b[40];
-    size_t n;
-    if (v == floor(v) && fabs(v) < 1e15) { /* what %.16G prints for it */
-        n = 0;
-        if (v < 0 || (v == 0 && signbit(v))) b[n++] = '-';
-        n += rc_utoa((uint64_t)fabs(v), b + n);
-    } else {
-        int k = snprintf(b, sizeof b, "%.16G", v);
-        n = k > 0 ? (size_t)k : 0;
-    }
-    put(s, b, n);
+    put(s, b, rc_xw_num_text(v, b));
     PUT_LIT(s, "</v></c>");
 }
 

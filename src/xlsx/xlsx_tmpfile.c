@@ -46,7 +46,7 @@ static pthread_once_t real_once = PTHREAD_ONCE_INIT;
 
 static void find_real(void)
 {
-    rc_xw_find_real("lxw_tmpfile", &real_tmpfile, sizeof real_tmpfile);
+    RC_XW_FIND_REAL("lxw_tmpfile", real_tmpfile);
 }
 
 void rc_xw_find_real(const char *name, void *fn, size_t size)
@@ -55,44 +55,22 @@ void rc_xw_find_real(const char *name, void *fn, size_t size)
     memcpy(fn, &sym, size);
 }
 
-/* The prototype comes from xlsxwriter/utility.h; this definition
- * interposes libxlsxwriter's. */
-/* A stream on a growing buffer of the heap (fopencookie): what the memory
- * file costs without a system call per 4 KiB written, read or sought (an
- * anonymous memory file took some 1,500 system calls per edition's two
- * workbooks: memfd_create, fcntl, fstat, write, lseek, read, close). */
-typedef struct memfile {
-    char *buf;
-    size_t len, cap;
-    size_t pos;
-} memfile;
-
-static ssize_t mf_read(void *c, char *out, size_t n)
+bool rc_xw_mem_write(rc_xw_mem *m, const void *in, size_t n, size_t first_cap)
 {
-    memfile *m = c;
-    if (m->pos >= m->len) return 0;
-    size_t k = m->len - m->pos < n ? m->len - m->pos : n;
-    memcpy(out, m->buf + m->pos, k);
-    m->pos += k;
-    return (ssize_t)k;
-}
-
-static ssize_t mf_write(void *c, const char *in, size_t n)
-{
-    memfile *m = c;
+    if (!n) return true; /* and no memcpy to a buffer not made yet */
     if (n > SIZE_MAX / 2 - m->pos) {
         errno = EFBIG;
-        return -1;
+        return false;
     }
     size_t end = m->pos + n;
     if (end > m->cap) {
-        size_t cap = m->cap ? m->cap : (size_t)1 << 14;
+        size_t cap = m->cap ? m->cap : first_cap;
         while (cap < end)
             cap *= 2;
-        char *b = realloc(m->buf, cap);
+        unsigned char *b = realloc(m->buf, cap);
         if (!b) {
             errno = ENOMEM;
-            return -1;
+            return false;
         }
         m->buf = b;
         m->cap = cap;
@@ -101,12 +79,36 @@ static ssize_t mf_write(void *c, const char *in, size_t n)
     memcpy(m->buf + m->pos, in, n);
     m->pos = end;
     if (end > m->len) m->len = end;
-    return (ssize_t)n;
+    return true;
+}
+
+size_t rc_xw_mem_read(rc_xw_mem *m, void *out, size_t n)
+{
+    size_t k = m->pos < m->len ? m->len - m->pos : 0;
+    if (k > n) k = n;
+    if (!k) return 0; /* the buffer may not be made yet */
+    memcpy(out, m->buf + m->pos, k);
+    m->pos += k;
+    return k;
+}
+
+/* A stream on a growing buffer of the heap (fopencookie): what the memory
+ * file costs without a system call per 4 KiB written, read or sought (an
+ * anonymous memory file took some 1,500 system calls per edition's two
+ * workbooks: memfd_create, fcntl, fstat, write, lseek, read, close). */
+static ssize_t mf_read(void *c, char *out, size_t n)
+{
+    return (ssize_t)rc_xw_mem_read(c, out, n);
+}
+
+static ssize_t mf_write(void *c, const char *in, size_t n)
+{
+    return rc_xw_mem_write(c, in, n, (size_t)1 << 14) ? (ssize_t)n : -1;
 }
 
 static int mf_seek(void *c, off64_t *off, int whence)
 {
-    memfile *m = c;
+    rc_xw_mem *m = c;
     off64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (off64_t)m->pos : (off64_t)m->len;
     if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) ||
         (*off < 0 && base + *off < 0)) {
@@ -120,7 +122,7 @@ static int mf_seek(void *c, off64_t *off, int whence)
 
 static int mf_close(void *c)
 {
-    memfile *m = c;
+    rc_xw_mem *m = c;
     free(m->buf);
     free(m);
     return 0;
@@ -128,7 +130,7 @@ static int mf_close(void *c)
 
 static FILE *memory_file(void)
 {
-    memfile *m = calloc(1, sizeof *m);
+    rc_xw_mem *m = calloc(1, sizeof *m);
     if (!m) return NULL;
     cookie_io_functions_t io = {mf_read, mf_write, mf_seek, mf_close};
     FILE *f = fopencookie(m, "w+", io);
@@ -136,6 +138,8 @@ static FILE *memory_file(void)
     return f;
 }
 
+/* The prototype comes from xlsxwriter/utility.h; this definition
+ * interposes libxlsxwriter's. */
 FILE *lxw_tmpfile(char *tmpdir)
 {
     if (!on_disk) {

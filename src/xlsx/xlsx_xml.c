@@ -20,8 +20,7 @@
  * number and string cells of sheets held in memory are written here too
  * (below). test_xlsx_xml writes both workbooks both ways (rc_xlsx_own_xml)
  * and compares every member. */
-#define _GNU_SOURCE /* RTLD_NEXT, fwrite_unlocked */
-#include <math.h>
+#define _GNU_SOURCE /* fwrite_unlocked */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -31,6 +30,7 @@
 
 #include <xlsxwriter/xmlwriter.h>
 
+#include "rc/util.h"
 #include "xlsx_int.h"
 
 RC_XW_INTERPOSER(off, tags, rc_xlsx_own_xml, rc_xlsx_own_xml_tags)
@@ -63,21 +63,21 @@ static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 
 static void find_lib(void)
 {
-    rc_xw_find_real("lxw_xml_declaration", &lib.declaration, sizeof lib.declaration);
-    rc_xw_find_real("lxw_xml_start_tag", &lib.start, sizeof lib.start);
-    rc_xw_find_real("lxw_xml_start_tag_unencoded", &lib.start_unencoded, sizeof lib.start_unencoded);
-    rc_xw_find_real("lxw_xml_empty_tag", &lib.empty, sizeof lib.empty);
-    rc_xw_find_real("lxw_xml_empty_tag_unencoded", &lib.empty_unencoded, sizeof lib.empty_unencoded);
-    rc_xw_find_real("lxw_xml_end_tag", &lib.end, sizeof lib.end);
-    rc_xw_find_real("lxw_xml_data_element", &lib.data, sizeof lib.data);
-    rc_xw_find_real("_fprint_escaped_attributes", &lib.attrs, sizeof lib.attrs);
-    rc_xw_find_real("_fprint_escaped_data", &lib.text, sizeof lib.text);
-    rc_xw_find_real("lxw_xml_rich_si_element", &lib.si, sizeof lib.si);
-    rc_xw_find_real("lxw_new_attribute_str", &lib.new_str, sizeof lib.new_str);
-    rc_xw_find_real("lxw_new_attribute_int", &lib.new_int, sizeof lib.new_int);
-    rc_xw_find_real("lxw_rowcol_to_cell", &lib.rowcol, sizeof lib.rowcol);
-    rc_xw_find_real("_write_number_cell", &lib.number_cell, sizeof lib.number_cell);
-    rc_xw_find_real("_write_string_cell", &lib.string_cell, sizeof lib.string_cell);
+    RC_XW_FIND_REAL("lxw_xml_declaration", lib.declaration);
+    RC_XW_FIND_REAL("lxw_xml_start_tag", lib.start);
+    RC_XW_FIND_REAL("lxw_xml_start_tag_unencoded", lib.start_unencoded);
+    RC_XW_FIND_REAL("lxw_xml_empty_tag", lib.empty);
+    RC_XW_FIND_REAL("lxw_xml_empty_tag_unencoded", lib.empty_unencoded);
+    RC_XW_FIND_REAL("lxw_xml_end_tag", lib.end);
+    RC_XW_FIND_REAL("lxw_xml_data_element", lib.data);
+    RC_XW_FIND_REAL("_fprint_escaped_attributes", lib.attrs);
+    RC_XW_FIND_REAL("_fprint_escaped_data", lib.text);
+    RC_XW_FIND_REAL("lxw_xml_rich_si_element", lib.si);
+    RC_XW_FIND_REAL("lxw_new_attribute_str", lib.new_str);
+    RC_XW_FIND_REAL("lxw_new_attribute_int", lib.new_int);
+    RC_XW_FIND_REAL("lxw_rowcol_to_cell", lib.rowcol);
+    RC_XW_FIND_REAL("_write_number_cell", lib.number_cell);
+    RC_XW_FIND_REAL("_write_string_cell", lib.string_cell);
 }
 
 /* The library's function f when this thread asked for it (and it exists). */
@@ -269,6 +269,16 @@ void _fprint_escaped_data(FILE *xmlfile, const char *data)
     escaped(xmlfile, data, false);
 }
 
+/* "%d" of v at out (at most 21 bytes with the NUL); returns out. */
+static char *int_text(char *out, int64_t v)
+{
+    size_t n = 0;
+    if (v < 0) out[n++] = '-';
+    n += rc_utoa(v < 0 ? 0u - (uint64_t)v : (uint64_t)v, out + n);
+    out[n] = 0;
+    return out;
+}
+
 /* As LXW_ATTRIBUTE_COPY, without padding the rest of the field. */
 static void copy_field(char *dst, const char *src)
 {
@@ -295,15 +305,7 @@ struct xml_attribute *lxw_new_attribute_int(const char *key, uint32_t value)
     copy_field(a->key, key);
     /* "%d" of the uint32_t, as the library prints it: above INT32_MAX it
      * comes out negative */
-    int32_t v = (int32_t)value;
-    char buf[16], *p = buf + sizeof buf;
-    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
-    *--p = 0;
-    do
-        *--p = (char)('0' + u % 10);
-    while (u /= 10);
-    if (v < 0) *--p = '-';
-    memcpy(a->value, p, (size_t)(buf + sizeof buf - p));
+    int_text(a->value, (int32_t)value);
     return a;
 }
 
@@ -320,51 +322,33 @@ void lxw_rowcol_to_cell(char *cell_name, lxw_row_t row, lxw_col_t col)
             return;
         }
     }
-    char c[4];
-    rc_xw_col_name(col, c);
-    size_t n = strlen(c);
-    memcpy(cell_name, c, n);
-    char digits[8], *p = digits + sizeof digits;
-    for (uint32_t v = row + 1; v; v /= 10)
-        *--p = (char)('0' + v % 10);
-    size_t k = (size_t)(digits + sizeof digits - p);
-    memcpy(cell_name + n, p, k);
-    cell_name[n + k] = 0;
+    rc_xw_col_name(col, cell_name);
+    size_t n = strlen(cell_name);
+    n += rc_utoa((uint64_t)row + 1, cell_name + n);
+    cell_name[n] = 0;
 }
 
 /* A number cell and a shared-string cell of a sheet libxlsxwriter holds in
  * memory (its worksheet.c, exported and called through the PLT by
  * _write_cell): '<c r="A1" s="3"><v>%.16G</v></c>' (no s="" for style 0)
- * and '<c r="A1" s="3" t="s"><v>%d</v></c>'. The number: a whole one below
- * 10^15 in digits ("%.16G" writes those so), any other by snprintf. The
- * fields read are the ones its 1.1.4 machine code reads (the sheet's file
- * first, the cell's value at byte 32), checked below against its headers. */
+ * and '<c r="A1" s="3" t="s"><v>%d</v></c>', the number written as the
+ * streamed rows' are (rc_xw_num_text, xlsx_rows.c). The fields read are the
+ * ones its 1.1.4 machine code reads (the sheet's file first, the cell's
+ * value at byte 32), checked below against its headers. */
 _Static_assert(offsetof(lxw_worksheet, file) == 0, "libxlsxwriter 1.1.4's lxw_worksheet");
 _Static_assert(offsetof(lxw_cell, u) == 32, "libxlsxwriter 1.1.4's lxw_cell");
 
 void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell);
 void _write_string_cell(lxw_worksheet *self, char *range, int32_t style_index, lxw_cell *cell);
 
-/* "%d" of v into the end of buf; returns where it starts. */
-static char *int_text(char *end, int64_t v)
-{
-    uint64_t u = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
-    *--end = 0;
-    do
-        *--end = (char)('0' + u % 10);
-    while (u /= 10);
-    if (v < 0) *--end = '-';
-    return end;
-}
-
 static void cell_open(FILE *f, const char *range, int32_t style_index)
 {
     puts_(f, "<c r=\"");
     puts_(f, range);
     if (style_index) {
-        char b[16];
+        char b[24];
         puts_(f, "\" s=\"");
-        puts_(f, int_text(b + sizeof b, style_index));
+        puts_(f, int_text(b, style_index));
     }
     putc_unlocked('"', f);
 }
@@ -376,18 +360,11 @@ void _write_number_cell(lxw_worksheet *self, char *range, int32_t style_index, l
         return;
     }
     FILE *f = self->file;
-    double v = cell->u.number;
     char b[40];
-    const char *t;
-    if (v == trunc(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v)))
-        t = int_text(b + sizeof b, (int64_t)v);
-    else {
-        snprintf(b, sizeof b, "%.16G", v);
-        t = b;
-    }
+    size_t n = rc_xw_num_text(cell->u.number, b);
     cell_open(f, range, style_index);
     puts_(f, "><v>");
-    puts_(f, t);
+    put(f, b, n);
     puts_(f, "</v></c>");
 }
 
@@ -398,9 +375,9 @@ void _write_string_cell(lxw_worksheet *self, char *range, int32_t style_index, l
         return;
     }
     FILE *f = self->file;
-    char b[16];
+    char b[24];
     cell_open(f, range, style_index);
     puts_(f, " t=\"s\"><v>");
-    puts_(f, int_text(b + sizeof b, cell->u.string_id));
+    puts_(f, int_text(b, cell->u.string_id));
     puts_(f, "</v></c>");
 }

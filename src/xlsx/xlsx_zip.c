@@ -5,12 +5,13 @@
  * hold only their header row) is read into memory and written again beside
  * it, member by member in the same order: members untouched are copied
  * byte for byte (local header and data); a streamed sheet's member becomes
- * its own XML up to "</sheetData>", the rows' deflated segment from the temporary file, then the rest
- * of its XML — three pieces of one deflate stream (the first two end with a
- * sync flush), its CRC joined with crc32_combine. The central directory is
- * written anew with the new offsets, in ZIP64 form where a size or offset
- * needs it (APPNOTE 4.5.3), as minizip does. The result replaces the file
- * libxlsxwriter wrote; rc_xw_close then verifies it as any workbook. */
+ * its own XML up to "</sheetData>", the rows' deflated segment from the
+ * temporary file, then the rest of its XML — three pieces of one deflate
+ * stream (the first two end with a sync flush), its CRC joined with
+ * crc32_combine. The central directory is written anew with the new
+ * offsets, in ZIP64 form where a size or offset needs it (APPNOTE 4.5.3),
+ * as minizip does. The result replaces the file libxlsxwriter wrote;
+ * rc_xw_close then verifies it as any workbook. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,7 +363,8 @@ rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, in
     for (uint64_t i = 0; i < count && ok; i++)
         write_central(&z, &ms[i]);
     uint64_t cd_size = z.off - cd_new;
-    if (ok && (big(cd_new) || big(cd_size) || count >= 0xFFFF)) {
+    bool z64 = big(cd_new) || big(cd_size) || count >= 0xFFFF;
+    if (ok && z64) {
         uint64_t rec = z.off;
         out32(&z, 0x06064b50);
         out64(&z, 44);
@@ -380,7 +382,6 @@ rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, in
         out32(&z, 1);
     }
     if (ok) {
-        bool z64 = big(cd_new) || big(cd_size) || count >= 0xFFFF;
         out32(&z, 0x06054b50);
         out32(&z, 0);
         out16(&z, z64 ? 0xFFFF : (unsigned)count);

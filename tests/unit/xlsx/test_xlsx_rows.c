@@ -274,7 +274,7 @@ static void test_rows_zip64_sizes(void **state)
     unsigned char *z = deflated(rows, strlen(rows), 1, Z_SYNC_FLUSH, &zn);
     assert_int_equal(write(fd, z, zn), (ssize_t)zn);
     free(z);
-    rc_xw_segment seg = {.sheet = 3, .ncols = 7, .crc = 0, .off = 0, .clen = zn,
+    rc_xw_segment seg = {.sheet = 3, .crc = 0, .off = 0, .clen = zn,
                          .ulen = (uint64_t)5 << 30};
     rc_xw x;
     memset(&x, 0, sizeof x);
