@@ -418,14 +418,11 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
     /* The tasks: every edition's typesetting first (the longest), then the
      * .tex files and the workbooks. The watcher's cache keeps each
      * edition's fonts and patterns (its task alone uses them). */
-    bool checked = false, typesets = (want & RC_OUT_PDF) || svg;
-    if (b->check) {
-        rc_diag_append(d, b->check->d);
-        checked = b->check->ok;
-    } else if (!b->cache && typesets) {
-        checked = rc_build_check_resources(a, cfgs, ned, b->skip, d);
-    }
-    if (!b->cache && typesets && !checked) {
+    /* The fonts' check ran beside the documents (build.c) whenever a build
+     * without a watcher's cache typesets; a watcher checks as it loads. */
+    bool checked = b->check && b->check->ok;
+    if (b->check) rc_diag_append(d, b->check->d);
+    if (b->check && !checked) {
         for (size_t e = 0; e < ned; e++)
             if (svg_created[e]) rmdir(svg_dir[e]);
         if (created) rmdir(dir);
