@@ -34,7 +34,6 @@ rc_status rc_read_file(rc_arena *a, const char *path, char **data, size_t *len);
  * limit for EFBIG. */
 const char *rc_read_error(int err);
 
-/* SHA-256 of a buffer / of a file, as 64 lowercase hex digits in out[65]. */
 /* v in decimal at out (at most 20 bytes, no NUL); returns the length. The
  * hot writers (PDF content and cross-references, workbook rows) use it
  * instead of printf. */
@@ -59,6 +58,7 @@ rc_file_sig rc_file_sig_of(const char *path);
 rc_file_sig rc_file_sig_stat(const struct stat *st);
 bool rc_file_sig_eq(rc_file_sig a, rc_file_sig b);
 
+/* SHA-256 of a buffer / of a file, as 64 lowercase hex digits in out[65]. */
 void rc_sha256_hex(const void *data, size_t len, char out[65]);
 rc_status rc_sha256_file(const char *path, char out[65]);
 /* A memo of rc_sha256_file for the life of the process, off until enabled:

@@ -66,10 +66,9 @@ static void find_exe_sig(void)
 
 /* CACHEDIR/checked/<hash of the check, the version, the executable and
  * the signature>. */
-static bool memo_path(const char *what, const struct stat *st, char *out, size_t cap)
+static bool memo_path(const char *dir, const char *what, const struct stat *st, char *out,
+                      size_t cap)
 {
-    char dir[4096];
-    if (!dir_path(dir, sizeof dir)) return false;
     pthread_once(&exe_once, find_exe_sig);
     int64_t sig[7] = {(int64_t)st->st_dev,        (int64_t)st->st_ino,
                       (int64_t)st->st_size,       (int64_t)st->st_mtim.tv_sec,
@@ -84,9 +83,9 @@ static bool memo_path(const char *what, const struct stat *st, char *out, size_t
 
 bool rc_checked_before(const char *what, const struct stat *st)
 {
-    char path[4200];
-    return S_ISREG(st->st_mode) && memo_path(what, st, path, sizeof path) &&
-           access(path, F_OK) == 0;
+    char dir[4096], path[4200];
+    return S_ISREG(st->st_mode) && dir_path(dir, sizeof dir) &&
+           memo_path(dir, what, st, path, sizeof path) && access(path, F_OK) == 0;
 }
 
 void rc_checked_remember(const char *what, const struct stat *st)
@@ -97,7 +96,7 @@ void rc_checked_remember(const char *what, const struct stat *st)
                                                           : st->st_ctim.tv_sec;
     if (now.tv_sec - last < RACY_SECONDS) return;
     char dir[4096], path[4200];
-    if (!rc_cache_dir(dir, sizeof dir) || !memo_path(what, st, path, sizeof path)) return;
+    if (!rc_cache_dir(dir, sizeof dir) || !memo_path(dir, what, st, path, sizeof path)) return;
     int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0 && errno == ENOENT) { /* CACHEDIR/checked is made once */
         char sub[4200];

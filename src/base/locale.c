@@ -195,10 +195,6 @@ static void puts_(char *buf, size_t n, size_t *pos, const char *s)
     put(buf, n, pos, s, strlen(s));
 }
 
-/* The decimal digits of |v| rounded half away from zero to 'decimals'
- * places: integer digits into ip (no leading zeros, "0" for zero), fraction
- * digits into fp (exactly 'decimals' digits, 0..15). Works on the
- * 15-significant-digit decimal form of v (DBL_DIG), see the file comment. */
 /* The 15 significant digits of |v| (dig) and its decimal exponent, as
  * "%.14e" writes them. The last answers are kept per thread, by v's bits:
  * a chart's value labels are formatted to measure them, to draw them and
@@ -234,6 +230,10 @@ static int sig_digits(double v, char dig[static 16])
     return ex;
 }
 
+/* The decimal digits of |v| rounded half away from zero to 'decimals'
+ * places: integer digits into ip (no leading zeros, "0" for zero), fraction
+ * digits into fp (exactly 'decimals' digits, 0..15). Works on the
+ * 15-significant-digit decimal form of v (DBL_DIG), see the file comment. */
 static void round_digits(double v, int decimals, char ip[static 400], char fp[static 32])
 {
     char dig[16];

@@ -32,14 +32,6 @@ static bool put(char **b, size_t *bn, size_t *bc, const void *s, size_t n)
     return true;
 }
 
-/* Only the pieces that can change go through utf8proc: each run of code
- * points from U+0300 on, with the one code point before it (a starter they
- * may compose with). A code point below U+0300 has canonical class 0 and
- * NFC_Quick_Check = Yes, so NFC never joins or reorders across it, and the
- * pieces normalise independently. A chapter with a few dashes and accents
- * cost 27 M instructions as one utf8proc_map call per file (14 % of a
- * `--only pdf` build of the sample); test_unicode checks the pieces give
- * what the whole-string call gives. */
 /* The first byte at or after i that is 0xCC or more (len if none): eight
  * bytes at a time while they are ASCII, most of any text. */
 static size_t next_high(const unsigned char *u, size_t i, size_t len)
@@ -59,6 +51,14 @@ static size_t next_high(const unsigned char *u, size_t i, size_t len)
     }
 }
 
+/* Only the pieces that can change go through utf8proc: each run of code
+ * points from U+0300 on, with the one code point before it (a starter they
+ * may compose with). A code point below U+0300 has canonical class 0 and
+ * NFC_Quick_Check = Yes, so NFC never joins or reorders across it, and the
+ * pieces normalise independently. A chapter with a few dashes and accents
+ * cost 27 M instructions as one utf8proc_map call per file (14 % of a
+ * `--only pdf` build of the sample); test_unicode checks the pieces give
+ * what the whole-string call gives. */
 const char *rc_unicode_nfc(rc_arena *a, const char *s, size_t len, size_t *out_len)
 {
     *out_len = len;

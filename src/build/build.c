@@ -121,9 +121,8 @@ static bool data_unchanged(const rc_build_cache *c, unsigned flags)
     if (!rc_build_cache_unchanged(c, &c->cfg_files)) return false;
     for (size_t i = 0; i < c->cfg->nsources; i++) {
         const char *p = c->cfg->sources[i].path;
-        if (!rc_file_sig_eq(c->csv_sig[i], rc_file_sig_of(p))) return false;
-        for (size_t k = 0; k < c->nchanged; k++)
-            if (strcmp(c->changed[k], p) == 0) return false;
+        if (!rc_file_sig_eq(c->csv_sig[i], rc_file_sig_of(p)) || rc_build_cache_reported(c, p))
+            return false;
     }
     return true;
 }

@@ -45,10 +45,16 @@ bool rc_file_set_unchanged(const rc_file_set *s)
     return true;
 }
 
-void rc_build_cache_report(rc_build_cache *c, const char *path)
+bool rc_build_cache_reported(const rc_build_cache *c, const char *path)
 {
     for (size_t i = 0; i < c->nchanged; i++)
-        if (strcmp(c->changed[i], path) == 0) return;
+        if (strcmp(c->changed[i], path) == 0) return true;
+    return false;
+}
+
+void rc_build_cache_report(rc_build_cache *c, const char *path)
+{
+    if (rc_build_cache_reported(c, path)) return;
     char **nv = realloc(c->changed, (c->nchanged + 1) * sizeof *nv);
     char *p = nv ? strdup(path) : NULL;
     if (nv) c->changed = nv;
@@ -65,8 +71,7 @@ void rc_build_cache_reported_clear(rc_build_cache *c)
 bool rc_build_cache_unchanged(const rc_build_cache *c, const rc_file_set *s)
 {
     for (size_t i = 0; i < s->n; i++)
-        for (size_t k = 0; k < c->nchanged; k++)
-            if (strcmp(s->path[i], c->changed[k]) == 0) return false;
+        if (rc_build_cache_reported(c, s->path[i])) return false;
     return rc_file_set_unchanged(s);
 }
 
@@ -154,6 +159,7 @@ rc_status rc_build_resources(rc_arena *a, const rc_config *cfg, rc_edition_cache
     c->reused_fonts = same_fonts(c, cfg);
     if (!c->reused_fonts) {
         rc_arena_free(c->font_arena);
+        rc_para_memo_clear(c->para); /* it names the objects just freed */
         c->font_arena = rc_arena_new();
         c->have_fonts = false;
         rc_file_sig sig[RC_FONT_COUNT];
@@ -171,11 +177,11 @@ rc_status rc_build_resources(rc_arena *a, const rc_config *cfg, rc_edition_cache
         c->have_fonts = true;
     }
     *fonts = c->fonts;
-    if (!c->reused_fonts) rc_para_memo_clear(c->para); /* it names the old objects */
     if (!hp) return RC_OK;
     if (!(c->hyph && c->hyph_path && strcmp(c->hyph_path, hp) == 0 &&
           rc_file_sig_eq(c->hyph_sig, rc_file_sig_of(hp)))) {
         rc_hyph_free(c->hyph);
+        rc_para_memo_clear(c->para); /* it names the objects just freed */
         c->hyph = NULL;
         free(c->hyph_path);
         c->hyph_path = NULL;
@@ -187,6 +193,5 @@ rc_status rc_build_resources(rc_arena *a, const rc_config *cfg, rc_edition_cache
         c->reused_fonts = false;
     }
     *hyph = c->hyph;
-    if (!c->reused_fonts) rc_para_memo_clear(c->para); /* it names the old objects */
     return RC_OK;
 }

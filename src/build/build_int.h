@@ -165,6 +165,8 @@ void rc_edition_cache_free(rc_edition_cache *e);
 /* Notes path as reported changed; forgets them all (after a good build). */
 void rc_build_cache_report(rc_build_cache *c, const char *path);
 void rc_build_cache_reported_clear(rc_build_cache *c);
+/* Whether path was reported changed since the last good build. */
+bool rc_build_cache_reported(const rc_build_cache *c, const char *path);
 /* Every file of s has its signature and was not reported changed. */
 bool rc_build_cache_unchanged(const rc_build_cache *c, const rc_file_set *s);
 

@@ -292,16 +292,14 @@ static double task_cost(const task *t)
 static const size_t *start_order(rc_arena *a, const task *t, size_t n)
 {
     size_t *ord = rc_arena_array(a, n ? n : 1, sizeof *ord);
-    double *cost = rc_arena_array(a, n ? n : 1, sizeof *cost);
     double kind_cost[4] = {0};
     for (size_t i = 0; i < n; i++) {
         double c = task_cost(&t[i]);
         if (c > kind_cost[t[i].kind]) kind_cost[t[i].kind] = c;
     }
     for (size_t i = 0; i < n; i++) {
-        cost[i] = kind_cost[t[i].kind];
         size_t k = i; /* insertion: a few tasks per edition */
-        while (k > 0 && cost[ord[k - 1]] < cost[i]) {
+        while (k > 0 && kind_cost[t[ord[k - 1]].kind] < kind_cost[t[i].kind]) {
             ord[k] = ord[k - 1];
             k--;
         }
@@ -320,16 +318,17 @@ static size_t cpus(void)
     return n > 0 ? (size_t)n : 1;
 }
 
-/* Runs every task on min(CPUs, tasks) threads, this one included. */
-static void run_pool(pool *p)
+/* Runs body(arg) on min(CPUs, n) threads, this one included; returns when
+ * all have returned. The bodies share out the n items themselves. */
+static void on_threads(size_t n, void *(*body)(void *), void *arg)
 {
     size_t nthr = cpus();
-    if (nthr > p->n) nthr = p->n;
+    if (nthr > n) nthr = n;
     pthread_t th[64];
     size_t started = 0;
     for (size_t i = 1; i < nthr && started < 64; i++)
-        if (pthread_create(&th[started], NULL, worker, p) == 0) started++;
-    worker(p);
+        if (pthread_create(&th[started], NULL, body, arg) == 0) started++;
+    body(arg);
     for (size_t i = 0; i < started; i++)
         pthread_join(th[i], NULL);
 }
@@ -352,15 +351,7 @@ static void *par_worker(void *arg)
 void rc_build_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
 {
     par p = {.n = n, .fn = fn, .ctx = ctx};
-    size_t nthr = cpus();
-    if (nthr > n) nthr = n;
-    pthread_t th[64];
-    size_t started = 0;
-    for (size_t i = 1; i < nthr && started < 64; i++)
-        if (pthread_create(&th[started], NULL, par_worker, &p) == 0) started++;
-    par_worker(&p);
-    for (size_t i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
+    on_threads(n, par_worker, &p);
 }
 
 /* The fonts and dictionaries, checked as files once for all editions (they
@@ -427,14 +418,11 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
     /* The tasks: every edition's typesetting first (the longest), then the
      * .tex files and the workbooks. The watcher's cache keeps each
      * edition's fonts and patterns (its task alone uses them). */
-    bool checked = false, typesets = (want & RC_OUT_PDF) || svg;
-    if (b->check) {
-        rc_diag_append(d, b->check->d);
-        checked = b->check->ok;
-    } else if (!b->cache && typesets) {
-        checked = rc_build_check_resources(a, cfgs, ned, b->skip, d);
-    }
-    if (!b->cache && typesets && !checked) {
+    /* The fonts' check ran beside the documents (build.c) whenever a build
+     * without a watcher's cache typesets; a watcher checks as it loads. */
+    bool checked = b->check && b->check->ok;
+    if (b->check) rc_diag_append(d, b->check->d);
+    if (b->check && !checked) {
         for (size_t e = 0; e < ned; e++)
             if (svg_created[e]) rmdir(svg_dir[e]);
         if (created) rmdir(dir);
@@ -479,7 +467,7 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         }
     }
     p.order = start_order(a, p.t, p.n);
-    run_pool(&p);
+    on_threads(p.n, worker, &p);
 
     /* Per edition: the PDF first, as it is the main output, then the .tex
      * and the workbooks, then the figures' files (their names move out of

@@ -114,23 +114,28 @@ static int by_hash_index(const void *pa, const void *pb)
     return a->i < b->i ? -1 : a->i > b->i;
 }
 
-/* Within p[i..j) (equal low bits), marks in keep[] the pairs whose full
- * hash another pair shares; returns how many. A run is almost always one
- * pair; a long one (keys made to share the low bits) is sorted first. */
-static size_t mark_run(hpair *p, size_t i, size_t j, unsigned char *keep)
+/* p[x].i with this bit set: the pair's full hash is shared (rc_keys_add
+ * keeps positions below it). */
+#define MARK (UINT32_C(1) << 31)
+
+/* Within p[i..j) (equal low bits), marks the pairs whose full hash another
+ * pair shares; returns how many. A run is almost always one pair; a long
+ * one (keys made to share the low bits) is sorted first. Only the hashes
+ * are compared, so a mark set on the way changes nothing that follows. */
+static size_t mark_run(hpair *p, size_t i, size_t j)
 {
     size_t n = 0;
     if (j - i > 8) {
         qsort(p + i, j - i, sizeof *p, by_hash_index);
         for (size_t x = i; x < j; x++)
             if ((x > i && p[x - 1].h == p[x].h) || (x + 1 < j && p[x + 1].h == p[x].h))
-                keep[x - i] = 1, n++;
+                p[x].i |= MARK, n++;
         return n;
     }
     for (size_t x = i; x < j; x++)
         for (size_t y = i; y < j; y++)
             if (y != x && p[y].h == p[x].h) {
-                keep[x - i] = 1, n++;
+                p[x].i |= MARK, n++;
                 break;
             }
     return n;
@@ -142,24 +147,13 @@ size_t rc_keys_candidates(rc_keys *k)
     hpair *p = sorted(k);
     if (!p) return 0;
     /* first the runs of equal low bits, marking the pairs that share the
-     * full hash (in place: p[x].i |= MARK), then those gathered */
-    const uint32_t MARK = UINT32_C(1) << 31; /* rc_keys_add keeps n below it */
+     * full hash, then those gathered */
     size_t nc = 0;
     for (size_t i = 0; i < k->n;) {
         size_t j = i + 1;
         while (j < k->n && LOW(p[j].h) == LOW(p[i].h))
             j++;
-        if (j - i > 1) {
-            unsigned char keep[64] = {0}, *kp = j - i <= sizeof keep ? keep : calloc(j - i, 1);
-            if (!kp) {
-                free(p);
-                return 0;
-            }
-            nc += mark_run(p, i, j, kp);
-            for (size_t x = i; x < j; x++)
-                if (kp[x - i]) p[x].i |= MARK;
-            if (kp != keep) free(kp);
-        }
+        if (j - i > 1) nc += mark_run(p, i, j);
         i = j;
     }
     if (nc == 0) {
