@@ -21,5 +21,8 @@ uint64_t rc_hash_str(const char *s, uint64_t seed);
  * host. The PDF's document /ID and the keys of the PDF cache (page streams
  * of tens of kilobytes) use it. */
 void rc_hash128(const void *p, size_t n, uint64_t out[2]);
+/* rc_hash128 folded to 64 bits: a table slot for long keys (the watch's
+ * memos of parsed Markdown and of set paragraphs). */
+uint64_t rc_hash128_64(const void *p, size_t n);
 
 #endif

@@ -66,3 +66,10 @@ void rc_hash128(const void *data, size_t n, uint64_t out[2])
     out[0] = fmix(h[0] ^ fmix(h[2]) ^ (uint64_t)n);
     out[1] = fmix(h[1] ^ fmix(h[3]) ^ out[0]);
 }
+
+uint64_t rc_hash128_64(const void *p, size_t n)
+{
+    uint64_t h[2];
+    rc_hash128(p, n, h);
+    return h[0] ^ h[1] * 0x9E3779B97F4A7C15ULL;
+}

@@ -126,9 +126,7 @@ size_t rc_doc_memo_entries(void)
 
 static uint64_t key_hash(const char *text, size_t len)
 {
-    uint64_t h[2];
-    rc_hash128(text, len, h);
-    return h[0] ^ h[1] * 0x9E3779B97F4A7C15ULL;
+    return rc_hash128_64(text, len);
 }
 
 static dentry *find(const char *text, size_t len, uint64_t h)

@@ -280,9 +280,7 @@ bool rc_para_memo_key(rc_para_memo *m, const rc_run *runs, size_t nruns, const r
         put_str(k, run->anchor);
     }
     if (k->failed) return false;
-    uint64_t h[2];
-    rc_hash128(k->b, k->n, h);
-    k->h = h[0] ^ h[1] * 0x9E3779B97F4A7C15ULL;
+    k->h = rc_hash128_64(k->b, k->n);
     return true;
 }
 
