@@ -200,6 +200,11 @@ rc_kern_table *rc_shaper_kern_table(const rc_shaper *s)
     return s->kt;
 }
 
+void rc_shaper_set_fast(rc_shaper *s, bool fast)
+{
+    s->slow = !fast;
+}
+
 bool rc_shaper_hb_pair(rc_shaper *s, uint32_t cp1, uint32_t cp2, int *units)
 {
     uint32_t cps[2] = {cp1, cp2};
@@ -215,18 +220,40 @@ bool rc_shaper_hb_pair(rc_shaper *s, uint32_t cp1, uint32_t cp2, int *units)
 
 /* The kerning of each character of p (s->scratch[i] for the i-th, the
  * scratch grown to n first), shaping the text only when it holds a pair
- * not seen before. Returns the character count. */
+ * not seen before. Returns the character count; *ascii says the text is
+ * ASCII and its characters are its bytes (s->cps and s->offs are then not
+ * filled). */
 static size_t kerns(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
-                    const void *font, bool *any)
+                    const void *font, bool *any, bool *ascii)
 {
     if (n > s->nscratch) {
         s->nscratch = n < 64 ? 64 : 2 * n;
         s->scratch = rc_arena_array(s->a, s->nscratch, sizeof *s->scratch);
     }
     float *k = s->scratch;
-    size_t m = rc_shape_decode(s, p, n);
     *any = false;
-    for (size_t i = 0; i + 1 < m;) {
+    /* ASCII text whose pairs are all known, most words once the first
+     * paragraphs are set: straight from the ASCII table, without decoding
+     * the text (the general loop below reads the same entries first). */
+    size_t i = 0;
+    bool known = !s->slow && n > 0 && (unsigned char)p[n - 1] < 0x80;
+    for (; known && i + 1 < n; i++) {
+        unsigned a = (unsigned char)p[i], b = (unsigned char)p[i + 1];
+        if ((a | b) >= 0x80 || !s->aknown[a << 7 | b]) {
+            known = false;
+            break;
+        }
+        k[i] = s->akern[a << 7 | b];
+        *any |= k[i] != 0;
+    }
+    *ascii = known;
+    if (known) {
+        k[n - 1] = 0;
+        return n;
+    }
+    *any = false;
+    size_t m = rc_shape_decode(s, p, n);
+    for (i = 0; i + 1 < m;) {
         uint32_t a = s->cps[i], b = s->cps[i + 1];
         if (a < 128 && b < 128 && s->aknown[a << 7 | b]) {
             k[i] = s->akern[a << 7 | b];
@@ -275,6 +302,7 @@ word *rc_shape_slot_in(void *v, size_t size, size_t cap, const char *p, size_t n
 static float *per_byte(rc_shaper *s, size_t m, size_t n)
 {
     float *byte = s->scratch;
+    if (m == n) return byte; /* one byte per character: already per byte */
     for (size_t i = m; i-- > 0;) {
         float v = s->scratch[i];
         size_t at = s->offs[i], end = i + 1 < m ? s->offs[i + 1] : n;
@@ -297,18 +325,22 @@ static double measure(rc_shaper *s, const char *p, size_t n,
         out->kern = NULL;
     }
     if (e) return e->w.width;
-    bool any;
-    size_t m = kerns(s, p, n, adv_of, font, &any);
+    bool any, ascii;
+    size_t m = kerns(s, p, n, adv_of, font, &any, &ascii);
     double w = 0;
-    for (size_t i = 0; i < m; i++) /* after the kerning: the advances, as before */
-        w += adv_of(font, s->cps[i]);
+    /* after the kerning: the advances, as before, in the same order */
+    if (ascii)
+        for (size_t i = 0; i < m; i++)
+            w += rc_shape_adv(s, (unsigned char)p[i], adv_of, font);
+    else
+        for (size_t i = 0; i < m; i++)
+            w += s->slow ? adv_of(font, s->cps[i]) : rc_shape_adv(s, s->cps[i], adv_of, font);
     if (any) {
         for (size_t i = 0; i < m; i++)
             w += s->scratch[i];
-        /* one byte per character (most words): already per byte */
         if (out)
-            out->kern = memcpy(rc_arena_alloc(s->a, n * sizeof *out->kern),
-                               m == n ? s->scratch : per_byte(s, m, n), n * sizeof *out->kern);
+            out->kern = memcpy(rc_arena_alloc(s->a, n * sizeof *out->kern), per_byte(s, m, n),
+                               n * sizeof *out->kern);
     }
     return w;
 }
@@ -335,8 +367,8 @@ static const float *pair_kerning(rc_shaper *s, const char *p, size_t n,
                                  double (*adv_of)(const void *, uint32_t), const void *font)
 {
     if (n < 2 || n > INT32_MAX) return NULL;
-    bool any;
-    size_t m = kerns(s, p, n, adv_of, font, &any);
+    bool any, ascii;
+    size_t m = kerns(s, p, n, adv_of, font, &any, &ascii);
     return any ? per_byte(s, m, n) : NULL;
 }
 
