@@ -128,7 +128,10 @@ static unsigned class_of(const rc_kern_table *t, size_t c, unsigned g)
 /* Bytes of a value record of format vf (each field and device offset two). */
 static size_t value_len(unsigned vf)
 {
-    return 2 * (size_t)__builtin_popcount(vf & 0xFF);
+    /* bits set in each nibble: __builtin_popcount is a libgcc call without
+     * -mpopcnt, two per pair looked up */
+    static const uint8_t bits[16] = {0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4};
+    return 2 * (size_t)(bits[vf & 15] + bits[vf >> 4 & 15]);
 }
 
 /* A PairPos subtable at s (format 1 or 2, no second value, every array

@@ -18,8 +18,10 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define NONE SIZE_MAX
+enum { STACK_NODES = 64, STACK_CANDS = 64 };
 
 enum { FIT_VERY_LOOSE, FIT_LOOSE, FIT_DECENT, FIT_TIGHT, NFIT };
 
@@ -48,6 +50,7 @@ typedef struct lb {
     const rc_lb_params *p;
     node *pool;
     size_t npool, cappool;
+    bool heap; /* pool was malloc'ed (else it is the caller's stack array) */
     size_t active; /* head of the active list */
     cand *cands;   /* nh * NFIT * (nw + 1) */
     size_t nh;     /* hyphen-run classes: max_hyphen_run + 1, or 1 */
@@ -83,11 +86,13 @@ static size_t new_node(lb *s)
 {
     if (s->npool == s->cappool) {
         size_t nc = s->cappool ? s->cappool * 2 : 64;
-        node *np = realloc(s->pool, nc * sizeof *np);
+        node *np = s->heap ? realloc(s->pool, nc * sizeof *np) : malloc(nc * sizeof *np);
         if (!np) {
             s->oom = true;
             return NONE;
         }
+        if (!s->heap && s->npool) memcpy(np, s->pool, s->npool * sizeof *np);
+        s->heap = true;
         s->pool = np;
         s->cappool = nc;
     }
@@ -227,8 +232,16 @@ size_t rc_linebreak_ex(const rc_lb_item *items, size_t n, const double *widths, 
     lb s = {.it = items, .n = n, .widths = widths, .nw = nwidths, .p = p, .active = NONE};
     s.nh = p->max_hyphen_run > 0 && p->max_hyphen_run < 8 ? (size_t)p->max_hyphen_run + 1 : 1;
     size_t ncand = s.nh * NFIT * (nwidths + 1);
-    s.cands = malloc(ncand * sizeof *s.cands);
-    s.used = malloc(ncand * sizeof *s.used);
+    /* Most paragraphs need a few dozen nodes and candidates: on the stack,
+     * not three mallocs per pass (0.3 M instructions of the sample). */
+    node stack_pool[STACK_NODES];
+    cand stack_cands[STACK_CANDS];
+    size_t stack_used[STACK_CANDS];
+    s.pool = stack_pool;
+    s.cappool = STACK_NODES;
+    bool small = ncand <= STACK_CANDS;
+    s.cands = small ? stack_cands : malloc(ncand * sizeof *s.cands);
+    s.used = small ? stack_used : malloc(ncand * sizeof *s.used);
     size_t result = 0;
     if (!s.cands || !s.used) goto done;
     for (size_t k = 0; k < ncand; k++)
@@ -284,9 +297,11 @@ size_t rc_linebreak_ex(const rc_lb_item *items, size_t n, const double *widths, 
     if (demerits) *demerits = s.pool[best].total;
     result = count;
 done:
-    free(s.pool);
-    free(s.cands);
-    free(s.used);
+    if (s.heap) free(s.pool);
+    if (!small) {
+        free(s.cands);
+        free(s.used);
+    }
     return result;
 }
 
