@@ -656,58 +656,6 @@ static void build_items(pb *p, bool hyph, bool split)
     push_item(p, RC_LB_PENALTY, 0, 0, 0, -10000, false, K_PEN_FORCE, last_run);
 }
 
-/* --- the fragments' styles ---------------------------------------------- */
-
-struct rc_style_set {
-    rc_arena *a;
-    rc_frag_style **v;
-    size_t cap, n;             /* cap a power of two, at most half full */
-    const rc_frag_style *last; /* most runs have the style of the one before */
-};
-
-rc_style_set *rc_style_set_new(rc_arena *a)
-{
-    rc_style_set *s = rc_arena_alloc(a, sizeof *s);
-    s->a = a;
-    return s;
-}
-
-static rc_frag_style **style_slot(rc_frag_style **v, size_t cap, const rc_frag_style *k, uint64_t h)
-{
-    for (size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);; i = (i + 1) & (cap - 1))
-        if (!v[i] || memcmp(v[i], k, sizeof *k) == 0) return &v[i];
-}
-
-/* The style of run r, from the set when there is one (else a copy in a). */
-const rc_frag_style *rc_para_style_of(rc_arena *a, rc_style_set *set, const rc_run *r)
-{
-    rc_frag_style k;
-    memset(&k, 0, sizeof k); /* the padding too: styles are compared as bytes */
-    k.font = r->font;
-    k.size = r->size;
-    k.rise = r->rise;
-    k.colour = r->colour;
-    k.link_dest = r->link_dest;
-    k.link_uri = r->link_uri;
-    if (!set) return memcpy(rc_arena_alloc(a, sizeof k), &k, sizeof k);
-    if (set->last && memcmp(set->last, &k, sizeof k) == 0) return set->last;
-    if (2 * (set->n + 1) > set->cap) {
-        size_t nc = set->cap ? 2 * set->cap : 64;
-        rc_frag_style **nv = rc_arena_array(set->a, nc, sizeof *nv);
-        for (size_t i = 0; i < set->cap; i++)
-            if (set->v[i])
-                *style_slot(nv, nc, set->v[i], rc_hash_bytes(set->v[i], sizeof k, 0)) = set->v[i];
-        set->v = nv;
-        set->cap = nc;
-    }
-    rc_frag_style **e = style_slot(set->v, set->cap, &k, rc_hash_bytes(&k, sizeof k, 0));
-    if (!*e) {
-        *e = memcpy(rc_arena_alloc(set->a, sizeof k), &k, sizeof k);
-        set->n++;
-    }
-    return set->last = *e;
-}
-
 static size_t run_pass(pb *p, const double widths[2], double tol, double badcap, double *dem)
 {
     rc_lb_params prm = rc_lb_defaults(tol);
@@ -741,11 +689,19 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
     size_t bytes = 0;
     for (size_t r = 0; r < nruns; r++)
         bytes += runs[r].text ? runs[r].len : 0;
-    p.toks.v = sgrow(NULL, &p.toks.cap, bytes / 5 + 8, sizeof *p.toks.v);
+    rc_para_spare *sp = rc_para_spare_take();
+    p.toks.v = rc_para_spare_get(sp, SP_TOKS, &p.toks.cap);
+    p.it.v = rc_para_spare_get(sp, SP_IT, &p.it.cap);
+    p.m.v = rc_para_spare_get(sp, SP_M, &p.m.cap);
+    p.br.v = rc_para_spare_get(sp, SP_BR, &p.br.cap);
+    p.hpts.v = rc_para_spare_get(sp, SP_HPTS, &p.hpts.cap);
+    size_t stcap;
+    const rc_frag_style **st = rc_para_spare_get(sp, SP_ST, &stcap);
+    p.toks.v = sgrow(p.toks.v, &p.toks.cap, bytes / 5 + 8, sizeof *p.toks.v);
     tokenize(&p, nruns);
     if (p.toks.n > 0) {
-        p.it.v = sgrow(NULL, &p.it.cap, 3 * p.toks.n + 8, sizeof *p.it.v);
-        p.m.v = sgrow(NULL, &p.m.cap, 3 * p.toks.n + 8, sizeof *p.m.v);
+        p.it.v = sgrow(p.it.v, &p.it.cap, 3 * p.toks.n + 8, sizeof *p.it.v);
+        p.m.v = sgrow(p.m.v, &p.m.cap, 3 * p.toks.n + 8, sizeof *p.m.v);
         double tol = o->tolerance > 0 ? o->tolerance : 2.0, dem = 0;
         size_t nb;
         build_items(&p, false, false);
@@ -782,19 +738,19 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
             dem = INFINITY;
         }
         para->demerits = dem;
-        const rc_frag_style **st = sgrow(NULL, &(size_t){0}, nruns, sizeof *st);
+        st = sgrow(st, &stcap, nruns, sizeof *st);
         for (size_t r = 0; r < nruns; r++)
             st[r] = rc_para_style_of(a, o->styles, &runs[r]);
         rc_para_build_lines(a, para, &pi, p.br.v, nb, runs, st, o, fonts, widths);
         if (memo) rc_para_memo_put(memo, para, runs, nruns, st);
-        free(st);
     } else if (memo) {
         rc_para_memo_put(memo, para, runs, nruns, NULL);
     }
-    free(p.toks.v);
-    free(p.it.v);
-    free(p.m.v);
-    free(p.br.v);
-    free(p.hpts.v);
+    rc_para_spare_put(sp, SP_TOKS, p.toks.v, p.toks.cap);
+    rc_para_spare_put(sp, SP_IT, p.it.v, p.it.cap);
+    rc_para_spare_put(sp, SP_M, p.m.v, p.m.cap);
+    rc_para_spare_put(sp, SP_BR, p.br.v, p.br.cap);
+    rc_para_spare_put(sp, SP_HPTS, p.hpts.v, p.hpts.cap);
+    rc_para_spare_put(sp, SP_ST, (void *)st, stcap);
     return para;
 }
