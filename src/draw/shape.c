@@ -352,7 +352,7 @@ double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
     if (n > 64) return measure(s, p, n, adv_of, font, NULL); /* long text rarely repeats */
     s->words = table_grow(s->a, s->words, &s->wcap, s->nwords, sizeof *s->words, 4096);
     measured *w = (measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p, n,
-                                               rc_hash_bytes(p, n, 0));
+                                               rc_hash_short(p, n));
     if (!w->w.key) {
         w->w.width = (float)measure(s, p, n, adv_of, font, w);
         w->w.key = rc_arena_strndup(s->a, p, n);
@@ -405,7 +405,7 @@ static bool from_word(rc_shaper *s, const char *p, size_t n, const float **kern,
 {
     if (p[n - 1] != ' ' || (unsigned char)p[n - 2] >= 0x80 || !s->words) return false;
     const measured *w = (const measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p,
-                                                           n - 1, rc_hash_bytes(p, n - 1, 0));
+                                                           n - 1, rc_hash_short(p, n - 1));
     if (!w->w.key || !w->plain || !rc_shape_lig_inert(s, ' ')) return false;
     /* the pair before the space: a new one is learnt by run_uncached, in
      * the context of the whole text, as it always was */
@@ -435,7 +435,7 @@ void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const
     if (n >= 2 && n <= 64) { /* ... and most words repeat */
         s->shown = table_grow(s->a, s->shown, &s->scap, s->nshown, sizeof *s->shown, 4096);
         e = (shown *)rc_shape_slot_in(s->shown, sizeof *s->shown, s->scap, p, n,
-                                      rc_hash_bytes(p, n, 0));
+                                      rc_hash_short(p, n));
     }
     if (!e || !e->w.key) {
         if (!e || !from_word(s, p, n, &k, lig)) run_uncached(s, p, n, adv_of, font, &k, lig);

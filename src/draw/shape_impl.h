@@ -168,7 +168,7 @@ table_grow(rc_arena *a, void *v, size_t *cap, size_t used, size_t size, size_t f
     for (size_t i = 0; i < *cap; i++) {
         const word *e = (const word *)(const void *)((const char *)v + i * size);
         if (e->key)
-            memcpy(rc_shape_slot_in(nv, size, nc, e->key, e->len, rc_hash_bytes(e->key, e->len, 0)),
+            memcpy(rc_shape_slot_in(nv, size, nc, e->key, e->len, rc_hash_short(e->key, e->len)),
                    e, size);
     }
     if (v) rc_arena_release(a, v); /* a block of its own (64 KiB and more): back to malloc */

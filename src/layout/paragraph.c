@@ -517,11 +517,11 @@ static size_t word_points(const pb *p, const char *w, size_t len, size_t *pts, s
             for (size_t i = 0; i < m->cap; i++)
                 if (m->v[i].key)
                     *memo_slot(nv, nc, m->v[i].key, m->v[i].len,
-                               rc_hash_bytes(m->v[i].key, m->v[i].len, 0)) = m->v[i];
+                               rc_hash_short(m->v[i].key, m->v[i].len)) = m->v[i];
             m->v = nv;
             m->cap = nc;
         }
-        e = memo_slot(m->v, m->cap, w, len, rc_hash_bytes(w, len, 0));
+        e = memo_slot(m->v, m->cap, w, len, rc_hash_short(w, len));
         if (e->key) {
             for (size_t k = 0; k < e->n; k++)
                 pts[k] = e->pts[k];
