@@ -109,8 +109,10 @@ typedef struct pb {
     bool strict;  /* hyphenation pass: skip proper names, bold runs, ragged text */
     bool skipped; /* ... and some word was skipped for that */
     double hpen;  /* penalty of a break at a hyphenation point or explicit hyphen */
-    uint32_t sprun; /* push_space: the last space's run + 1 (0: none yet), its width */
-    double spw;
+    uint32_t sprun; /* push_space: the last space's run + 1 (0: none yet), and */
+    struct {        /* its width, stretch, shrink, widest gap, ratio at that gap */
+        double w, st, sh, cap, r;
+    } sp;
 } pb;
 
 static const rc_font *font_of(const pb *p, uint32_t run)
@@ -318,17 +320,32 @@ static void push_break(pb *p, uint32_t run, double pen, bool flagged, double w, 
     }
 }
 
+/* Stretch as TeX's text fonts have it, a sixth of an em (cmr10: space
+ * 1/3 em, stretch 1/6, shrink 1/9), not half the font's own space: Lato's
+ * space is 0.19 em, and half of it made every line with a gap wider than
+ * 0.29 em "very loose", so the breaker hyphenated one line in nine to
+ * avoid gaps pdflatex accepts. Shrink stays a third of the space (a
+ * narrower minimum would make words run together). Computed once per run
+ * of spaces of one style (most of a paragraph's). */
+static void space_of(pb *p, uint32_t run)
+{
+    double w = space_width(p, run), em = p->runs[run].size;
+    p->sprun = run + 1;
+    p->sp.w = w;
+    p->sp.st = fmax(w / 2, em / 6);
+    p->sp.sh = w / 3;
+    p->sp.cap = p->looseness * em;
+    p->sp.r = (p->sp.cap - w) / p->sp.st;
+}
+
 static void push_space(pb *p, uint32_t run, bool breakable)
 {
-    if (p->sprun != run + 1) { /* spaces come in runs of one style */
-        p->sprun = run + 1;
-        p->spw = space_width(p, run);
-    }
-    double w = p->spw, em = p->runs[run].size;
+    if (p->sprun != run + 1) space_of(p, run);
+    double w = p->sp.w;
     if (!breakable) push_item(p, RC_LB_PENALTY, 0, 0, 0, 10000, false, K_AUX, run);
     if (p->ragged) {
         if (breakable) {
-            double s = RAGGED_EM * em;
+            double s = RAGGED_EM * p->runs[run].size;
             push_item(p, RC_LB_GLUE, 0, s, 0, 0, false, K_AUX, run);
             push_item(p, RC_LB_PENALTY, 0, 0, 0, 0, false, K_PEN_PLAIN, run);
             push_item(p, RC_LB_GLUE, w, -s, 0, 0, false, K_SPACE, run);
@@ -337,18 +354,10 @@ static void push_space(pb *p, uint32_t run, bool breakable)
         }
         return;
     }
-    /* Stretch as TeX's text fonts have it, a sixth of an em (cmr10: space
-     * 1/3 em, stretch 1/6, shrink 1/9), not half the font's own space:
-     * Lato's space is 0.19 em, and half of it made every line with a gap
-     * wider than 0.29 em "very loose", so the breaker hyphenated one line
-     * in nine to avoid gaps pdflatex accepts. Shrink stays a third of the
-     * space (a narrower minimum would make words run together). */
-    double st = fmax(w / 2, em / 6);
-    push_item(p, RC_LB_GLUE, w, st, w / 3, 0, false, breakable ? K_SPACE : K_FIXGLUE, run);
-    double cap = p->looseness * em;
-    p->m.v[p->m.n - 1].cap = cap;
-    double r = (cap - w) / st;
-    if (r < p->rcap) p->rcap = r;
+    push_item(p, RC_LB_GLUE, w, p->sp.st, p->sp.sh, 0, false, breakable ? K_SPACE : K_FIXGLUE,
+              run);
+    p->m.v[p->m.n - 1].cap = p->sp.cap;
+    if (p->sp.r < p->rcap) p->rcap = p->sp.r;
 }
 
 /* Tokens longer than this, when split at every character, are measured
