@@ -31,6 +31,7 @@ typedef struct node {
     size_t prev;           /* node of the previous break */
     size_t next;           /* next active node */
     double tw, ty, tz, tf; /* width/stretch/shrink/fil sums after the break */
+    double lw;             /* the width of the line that starts here */
     double total;          /* total demerits up to here */
     int fitness;
     bool flagged;
@@ -143,6 +144,7 @@ static void add_nodes(lb *s, size_t b, bool flagged)
             node *nd = &s->pool[id];
             nd->pos = b;
             nd->line = s->pool[c->from].line + 1;
+            nd->lw = s->widths[nd->line < s->nw ? nd->line : s->nw - 1];
             nd->prev = c->from;
             nd->tw = tw;
             nd->ty = ty;
@@ -169,7 +171,7 @@ static void try_break(lb *s, size_t b, double pi, double pw, bool flagged, bool 
     while (cur != NONE) {
         node *a = &s->pool[cur];
         size_t nextid = a->next;
-        double width = s->widths[a->line < s->nw ? a->line : s->nw - 1];
+        double width = a->lw;
         double len = s->w - a->tw + pw, r;
         if (len < width) {
             double yy = s->y - a->ty;
@@ -184,8 +186,7 @@ static void try_break(lb *s, size_t b, double pi, double pw, bool flagged, bool 
             r = 0;
         }
         unsigned hrun = flagged ? a->hrun + 1 : 0;
-        bool ladder = s->nh > 1 && hrun > p->max_hyphen_run;
-        if (r >= -1 && r <= p->tolerance && !ladder) {
+        if (r >= -1 && r <= p->tolerance && !(s->nh > 1 && hrun > p->max_hyphen_run)) {
             double bad = isinf(r) ? p->badness_cap : 100 * fabs(r * r * r);
             if (bad > p->badness_cap) bad = p->badness_cap;
             double d = (p->line_penalty + bad) * (p->line_penalty + bad);
@@ -248,7 +249,8 @@ size_t rc_linebreak_ex(const rc_lb_item *items, size_t n, const double *widths, 
         s.cands[k].d = INFINITY;
     size_t start = new_node(&s);
     if (start == NONE) goto done;
-    s.pool[start] = (node){.pos = NONE, .prev = NONE, .next = NONE, .fitness = FIT_DECENT};
+    s.pool[start] =
+        (node){.pos = NONE, .prev = NONE, .next = NONE, .fitness = FIT_DECENT, .lw = widths[0]};
     s.active = start;
     bool ended = false;
     for (size_t b = 0; b < n && s.active != NONE && !s.oom; b++) {
