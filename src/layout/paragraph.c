@@ -296,7 +296,9 @@ static inline __attribute__((always_inline)) void push_item(pb *p, rc_lb_type ty
     p->m.v[p->m.n++] = (meta){.kind = (uint8_t)kind, .run = run};
 }
 
-static void push_box(pb *p, uint32_t run, uint32_t s, uint32_t e, double w, const char *anchor)
+static inline __attribute__((always_inline)) void push_box(pb *p, uint32_t run, uint32_t s,
+                                                           uint32_t e, double w,
+                                                           const char *anchor)
 {
     push_item(p, RC_LB_BOX, w, 0, 0, 0, false, K_BOX, run);
     meta *m = &p->m.v[p->m.n - 1];
@@ -551,14 +553,10 @@ static size_t word_points(const pb *p, const char *w, size_t len, size_t *pts, s
 }
 
 /* Emits word tokens [w0, w1) (consecutive T_SEG) with hyphenation points
- * and/or character splitting. */
+ * and/or character splitting (build_items emits a one-token word with
+ * neither itself, as one box). */
 static void emit_word(pb *p, size_t w0, size_t w1, bool hyph, bool split_long)
 {
-    if (w1 == w0 + 1 && !hyph && !split_long) { /* the first pass's usual word: one box */
-        const tok *t = &p->toks.v[w0];
-        push_box(p, t->run, t->start, t->end, t->width, t->anchor);
-        return;
-    }
     double total = 0;
     size_t bytes = 0, hend = w1; /* hyphenate up to the first nobreak piece */
     for (size_t i = w0; i < w1; i++) {
@@ -626,10 +624,13 @@ static void build_items(pb *p, bool hyph, bool split)
         const tok *t = &p->toks.v[i];
         last_run = t->run;
         if (t->kind == T_SEG) {
-            size_t j = i;
+            size_t j = i + 1;
             while (j < n && p->toks.v[j].kind == T_SEG)
                 j++;
-            emit_word(p, i, j, hyph, split);
+            if (j == i + 1 && !hyph && !split) /* the first pass's usual word: one box */
+                push_box(p, t->run, t->start, t->end, t->width, t->anchor);
+            else
+                emit_word(p, i, j, hyph, split);
             i = j;
             continue;
         }
