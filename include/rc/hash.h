@@ -1,6 +1,7 @@
 /* hash: the one hash function of reportc's hash tables (INI sections and
  * keys, string sets, key uniqueness, PDF destinations, the PDF cache) and
- * the PDF's document ID. Not cryptographic:
+ * the PDF's document ID, and its inlined form for the hottest tables of
+ * short keys (rc_hash_short: the shaper's words). Not cryptographic:
  * provenance hashes of inputs are SHA-256 (rc_sha256_*, util.h, nettle).
  * Equal bytes give equal hashes on every machine (little-endian reads are
  * made explicit), so nothing that depends on table order can vary. */
