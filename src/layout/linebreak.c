@@ -173,6 +173,17 @@ static void try_break(lb *s, size_t b, double pi, double pw, bool flagged, bool 
         size_t nextid = a->next;
         double width = a->lw;
         double len = s->w - a->tw + pw, r;
+        /* A line still too short to stretch to the width within the
+         * tolerance (most nodes at most breaks): nothing to record, and
+         * the node stays active. The test r > tolerance below without the
+         * division, with a margin far above the rounding of either, so it
+         * never rejects a line the division would accept. */
+        if (!forced && len < width && !(s->f - a->tf > 0) && s->y - a->ty > 0 &&
+            width - len > p->tolerance * (s->y - a->ty) * (1 + 1e-9)) {
+            prev = cur;
+            cur = nextid;
+            continue;
+        }
         if (len < width) {
             double yy = s->y - a->ty;
             if (s->f - a->tf > 0)

@@ -267,8 +267,10 @@ static void tokenize(pb *p, size_t nruns)
      * the advances added up above (kept for fonts HarfBuzz cannot read). */
     for (size_t k = 0; k < p->toks.n; k++) {
         tok *tk = &p->toks.v[k];
-        if (tk->kind == T_SEG && tk->end > tk->start && font_of(p, tk->run))
-            tk->width = range_width(p, tk->run, tk->start, tk->end);
+        if (tk->kind != T_SEG || tk->end <= tk->start) continue;
+        const rc_font *f = font_of(p, tk->run);
+        const rc_run *r = &p->runs[tk->run];
+        if (f) tk->width = rc_font_text_width(f, r->text + tk->start, tk->end - tk->start, r->size);
     }
     /* Trailing spaces go; an anchor with no text after it gets an empty box. */
     while (p->toks.n &&
