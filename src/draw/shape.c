@@ -282,19 +282,6 @@ static size_t kerns(rc_shaper *s, const char *p, size_t n, double (*adv_of)(cons
     return m;
 }
 
-/* The slot of p[0..n) (hash h) in an open-addressed table of cap entries
- * of size bytes each, every entry beginning with a word (the word cache
- * and the ligature cache share this and table_grow). */
-word *rc_shape_slot_in(void *v, size_t size, size_t cap, const char *p, size_t n, uint64_t h)
-{
-    size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);
-    for (;;) {
-        word *e = (word *)(void *)((char *)v + i * size);
-        if (!e->key || (e->len == n && memcmp(e->key, p, n) == 0)) return e;
-        i = (i + 1) & (cap - 1);
-    }
-}
-
 /* --- widths and kerning ----------------------------------------------------- */
 
 /* Spreads kerns' per-character kerning of p[0..n) (m characters, in
@@ -345,21 +332,34 @@ static double measure(rc_shaper *s, const char *p, size_t n,
     return w;
 }
 
+/* A short string not measured before: measured and kept (out of line, so
+ * that the lookup of the strings met before, nearly all of them, stays a
+ * small function). */
+static __attribute__((noinline)) double width_new(rc_shaper *s, const char *p, size_t n,
+                                                  double (*adv_of)(const void *, uint32_t),
+                                                  const void *font)
+{
+    s->words = table_grow(s->a, s->words, &s->wcap, s->nwords, sizeof *s->words, 4096);
+    measured *w = (measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p, n,
+                                               rc_hash_short(p, n));
+    w->w.width = (float)measure(s, p, n, adv_of, font, w);
+    w->w.key = rc_arena_strndup(s->a, p, n);
+    w->w.len = (uint32_t)n;
+    s->nwords++;
+    return w->w.width;
+}
+
 double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
                        double (*adv_of)(const void *, uint32_t), const void *font)
 {
     if (n == 0 || n > INT32_MAX) return 0;
     if (n > 64) return measure(s, p, n, adv_of, font, NULL); /* long text rarely repeats */
-    s->words = table_grow(s->a, s->words, &s->wcap, s->nwords, sizeof *s->words, 4096);
-    measured *w = (measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p, n,
-                                               rc_hash_short(p, n));
-    if (!w->w.key) {
-        w->w.width = (float)measure(s, p, n, adv_of, font, w);
-        w->w.key = rc_arena_strndup(s->a, p, n);
-        w->w.len = (uint32_t)n;
-        s->nwords++;
+    if (s->words) {
+        const measured *w = (const measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap,
+                                                               p, n, rc_hash_short(p, n));
+        if (w->w.key) return w->w.width;
     }
-    return w->w.width;
+    return width_new(s, p, n, adv_of, font);
 }
 
 /* Pair kerning of p spread per byte (NULL when none). */
@@ -427,8 +427,11 @@ static bool from_word(rc_shaper *s, const char *p, size_t n, const float **kern,
     return true;
 }
 
-void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
-                   const void *font, const float **kern, const uint8_t **lig)
+/* rc_shaper_run for text not shown before (out of line: see width_new). */
+static __attribute__((noinline)) void run_new(rc_shaper *s, const char *p, size_t n,
+                                              double (*adv_of)(const void *, uint32_t),
+                                              const void *font, const float **kern,
+                                              const uint8_t **lig)
 {
     const float *k = NULL;
     shown *e = NULL;         /* one character has no pair; long text rarely repeats */
@@ -437,16 +440,26 @@ void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const
         e = (shown *)rc_shape_slot_in(s->shown, sizeof *s->shown, s->scap, p, n,
                                       rc_hash_short(p, n));
     }
-    if (!e || !e->w.key) {
-        if (!e || !from_word(s, p, n, &k, lig)) run_uncached(s, p, n, adv_of, font, &k, lig);
-        if (e) { /* pair_kerning's result is scratch: kept in a copy */
-            if (k == s->scratch) k = memcpy(rc_arena_array(s->a, n, sizeof *k), k, n * sizeof *k);
-            *e = (shown){{rc_arena_strndup(s->a, p, n), (uint32_t)n, 0}, k, *lig};
-            s->nshown++;
-        }
-    } else {
-        k = e->kern;
-        *lig = e->lig;
+    if (!e || !from_word(s, p, n, &k, lig)) run_uncached(s, p, n, adv_of, font, &k, lig);
+    if (e) { /* pair_kerning's result is scratch: kept in a copy */
+        if (k == s->scratch) k = memcpy(rc_arena_array(s->a, n, sizeof *k), k, n * sizeof *k);
+        *e = (shown){{rc_arena_strndup(s->a, p, n), (uint32_t)n, 0}, k, *lig};
+        s->nshown++;
     }
     if (kern) *kern = k;
+}
+
+void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
+                   const void *font, const float **kern, const uint8_t **lig)
+{
+    if (n >= 2 && n <= 64 && s->shown) {
+        const shown *e = (const shown *)rc_shape_slot_in(s->shown, sizeof *s->shown, s->scap, p, n,
+                                                         rc_hash_short(p, n));
+        if (e->w.key) {
+            if (kern) *kern = e->kern;
+            *lig = e->lig;
+            return;
+        }
+    }
+    run_new(s, p, n, adv_of, font, kern, lig);
 }

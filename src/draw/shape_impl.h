@@ -146,7 +146,6 @@ void rc_shape_learn(rc_shaper *s, const char *p, size_t n, size_t c0, size_t c1,
                     double (*adv_of)(const void *, uint32_t), const void *font);
 bool rc_shape_read_pair(rc_shaper *s, uint32_t a, uint32_t b,
                         double (*adv_of)(const void *, uint32_t), const void *font);
-word *rc_shape_slot_in(void *v, size_t size, size_t cap, const char *p, size_t n, uint64_t h);
 /* shape_lig.c: the font's ligatures (NULL lplan: none), and the whole
  * shaping of a string that sets one (NULL otherwise; e receives a short
  * string's result) */
@@ -155,6 +154,21 @@ void rc_shape_setup_ligatures(rc_shaper *s);
 bool rc_shape_lig_inert(rc_shaper *s, uint32_t cp);
 const full *rc_shape_lig_word(rc_shaper *s, const char *p, size_t n,
                               double (*adv_of)(const void *, uint32_t), const void *font, full *e);
+
+/* The slot of p[0..n) (hash h) in an open-addressed table of cap entries
+ * of size bytes each, every entry beginning with a word (the word cache
+ * and the ligature cache share this and table_grow). Inlined: every word
+ * measured or shown looks itself up. */
+static inline word *rc_shape_slot_in(void *v, size_t size, size_t cap, const char *p, size_t n,
+                                     uint64_t h)
+{
+    size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);
+    for (;;) {
+        word *e = (word *)(void *)((char *)v + i * size);
+        if (!e->key || (e->len == n && memcmp(e->key, p, n) == 0)) return e;
+        i = (i + 1) & (cap - 1);
+    }
+}
 
 /* Makes room for one more entry in a table of *cap entries holding *used
  * (kept at most half full), moving the entries into a table twice the size
