@@ -189,7 +189,19 @@ bool rc_shape_read_pair(rc_shaper *s, uint32_t a, uint32_t b,
     int u;
     hb_codepoint_t g;
     if (!s->kt || !rc_kern_table_pair(s->kt, a, b, &u, &g)) return false;
-    float d = (float)((hb_font_get_glyph_h_advance(s->font, g) + u) * s->scale - adv_of(font, a));
+    /* the first glyph's advance in font units, asked of HarfBuzz once per
+     * ASCII character (g is a's nominal glyph) */
+    hb_position_t ga;
+    if (a < 128 && s->hadv_ok[a]) {
+        ga = s->hadv[a];
+    } else {
+        ga = hb_font_get_glyph_h_advance(s->font, g);
+        if (a < 128) {
+            s->hadv[a] = ga;
+            s->hadv_ok[a] = true;
+        }
+    }
+    float d = (float)((ga + u) * s->scale - rc_shape_adv(s, a, adv_of, font));
     if (d > -0.01f && d < 0.01f) d = 0;
     rc_shape_put_pair(s, a, b, d);
     return true;

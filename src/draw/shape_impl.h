@@ -79,6 +79,8 @@ struct rc_shaper {
      * sample). The same doubles adv_of returns, so the sums are unchanged. */
     double aadv[128];
     bool aadv_ok[128];
+    hb_position_t hadv[128]; /* ... and their glyphs' advances in font units */
+    bool hadv_ok[128];
     /* Tests only: false makes kerns and measure take the general path
      * (decode, then look each pair up), which the ASCII fast path must
      * agree with bit for bit (rc_shaper_set_fast). */
