@@ -9,13 +9,14 @@
 /* The scratch vectors' memory between two paragraphs set by one thread:
  * a malloc and a free of each vector per paragraph were 1.2 M
  * instructions of the sample. Freed when the thread ends (the key's
- * destructor); a vector grown past SPARE_MAX elements is freed at once
+ * destructor); a vector grown past SPARE_MAX elements (4,096: a long
+ * paragraph) is freed at once
  * rather than kept. */
 struct rc_para_spare {
     void *v[SP_COUNT];
     size_t cap[SP_COUNT];
 };
-enum { SPARE_MAX = 1 << 16 };
+enum { SPARE_MAX = 1 << 12 };
 
 static pthread_key_t spare_key;
 static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
