@@ -10,8 +10,7 @@
  * a malloc and a free of each vector per paragraph were 1.2 M
  * instructions of the sample. Freed when the thread ends (the key's
  * destructor); a vector grown past SPARE_MAX elements (4,096: a long
- * paragraph) is freed at once
- * rather than kept. */
+ * paragraph) is freed at once rather than kept. */
 struct rc_para_spare {
     void *v[SP_COUNT];
     size_t cap[SP_COUNT];
