@@ -37,6 +37,8 @@ struct rc_kern_table {
     size_t *first;  /* lookup k's subtables: subs[first[k] .. first[k + 1]) */
     size_t nlookups;
     uint8_t *known, *ok; /* per BMP code point: classified, eligible (bits) */
+    int32_t aplain[128];  /* ASCII: plain's answer, the glyph (>= 0) or -2 (not
+                           * plain); -1 not asked yet */
     rc_glyph_cache glyphs;
     /* per first glyph, the subtables covering it, found once: most pairs
      * share their first glyph with many others */
@@ -316,6 +318,7 @@ rc_kern_table *rc_kern_table_new(rc_arena *a, hb_font_t *font, hb_shape_plan_t *
     t->face = face;
     t->font = font;
     memset(t->glyphs.g, 0xFF, sizeof t->glyphs.g); /* -1: not asked yet */
+    memset(t->aplain, 0xFF, sizeof t->aplain);
     t->blob = hb_face_reference_table(face, HB_OT_TAG_GPOS);
     rc_arena_on_free(a, release, t);
     unsigned len = 0;
@@ -378,11 +381,21 @@ static bool plain(rc_kern_table *t, uint32_t cp, hb_codepoint_t *g)
     return ok;
 }
 
+/* plain, answered once per ASCII character (every pair asks twice). */
+static inline bool plain_of(rc_kern_table *t, uint32_t cp, hb_codepoint_t *g)
+{
+    if (cp >= 128) return plain(t, cp, g);
+    if (t->aplain[cp] == -1) t->aplain[cp] = plain(t, cp, g) ? (int32_t)*g : -2;
+    if (t->aplain[cp] < 0) return false;
+    *g = (hb_codepoint_t)t->aplain[cp];
+    return true;
+}
+
 bool rc_kern_table_pair(rc_kern_table *t, uint32_t cp1, uint32_t cp2, int *units,
                         hb_codepoint_t *g1)
 {
     hb_codepoint_t g2;
-    if (!t || !plain(t, cp1, g1) || !plain(t, cp2, &g2) || *g1 >= t->nglyphs) return false;
+    if (!t || !plain_of(t, cp1, g1) || !plain_of(t, cp2, &g2) || *g1 >= t->nglyphs) return false;
     size_t n;
     const cov *r = row_of(t->a, t, *g1, &n);
     int sum = 0;
