@@ -57,14 +57,4 @@ rc_para *rc_para_memo_get(rc_para_memo *m, rc_arena *a, const rc_run *runs, size
 void rc_para_memo_put(rc_para_memo *m, const rc_para *para, const rc_run *runs, size_t nruns,
                       const rc_frag_style *const *st);
 
-/* rc_para_set's scratch vectors between paragraphs (para_spare.c): the
- * current thread's spare set, or NULL (then vectors start empty and are
- * freed at the end); get hands over vector k (NULL and *cap 0 when there
- * is none), put takes it back (or frees it). */
-typedef struct rc_para_spare rc_para_spare;
-enum { SP_TOKS, SP_IT, SP_M, SP_BR, SP_HPTS, SP_ST, SP_COUNT };
-rc_para_spare *rc_para_spare_take(void);
-void *rc_para_spare_get(rc_para_spare *s, int k, size_t *cap);
-void rc_para_spare_put(rc_para_spare *s, int k, void *v, size_t cap);
-
 #endif

@@ -698,19 +698,11 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
     size_t bytes = 0;
     for (size_t r = 0; r < nruns; r++)
         bytes += runs[r].text ? runs[r].len : 0;
-    rc_para_spare *sp = rc_para_spare_take();
-    p.toks.v = rc_para_spare_get(sp, SP_TOKS, &p.toks.cap);
-    p.it.v = rc_para_spare_get(sp, SP_IT, &p.it.cap);
-    p.m.v = rc_para_spare_get(sp, SP_M, &p.m.cap);
-    p.br.v = rc_para_spare_get(sp, SP_BR, &p.br.cap);
-    p.hpts.v = rc_para_spare_get(sp, SP_HPTS, &p.hpts.cap);
-    size_t stcap;
-    const rc_frag_style **st = rc_para_spare_get(sp, SP_ST, &stcap);
-    p.toks.v = sgrow(p.toks.v, &p.toks.cap, bytes / 5 + 8, sizeof *p.toks.v);
+    p.toks.v = sgrow(NULL, &p.toks.cap, bytes / 5 + 8, sizeof *p.toks.v);
     tokenize(&p, nruns);
     if (p.toks.n > 0) {
-        p.it.v = sgrow(p.it.v, &p.it.cap, 3 * p.toks.n + 8, sizeof *p.it.v);
-        p.m.v = sgrow(p.m.v, &p.m.cap, 3 * p.toks.n + 8, sizeof *p.m.v);
+        p.it.v = sgrow(NULL, &p.it.cap, 3 * p.toks.n + 8, sizeof *p.it.v);
+        p.m.v = sgrow(NULL, &p.m.cap, 3 * p.toks.n + 8, sizeof *p.m.v);
         double tol = o->tolerance > 0 ? o->tolerance : 2.0, dem = 0;
         size_t nb;
         build_items(&p, false, false);
@@ -747,19 +739,19 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
             dem = INFINITY;
         }
         para->demerits = dem;
-        st = sgrow(st, &stcap, nruns, sizeof *st);
+        const rc_frag_style **st = sgrow(NULL, &(size_t){0}, nruns, sizeof *st);
         for (size_t r = 0; r < nruns; r++)
             st[r] = rc_para_style_of(a, o->styles, &runs[r]);
         rc_para_build_lines(a, para, &pi, p.br.v, nb, runs, st, o, fonts, widths);
         if (memo) rc_para_memo_put(memo, para, runs, nruns, st);
+        free(st);
     } else if (memo) {
         rc_para_memo_put(memo, para, runs, nruns, NULL);
     }
-    rc_para_spare_put(sp, SP_TOKS, p.toks.v, p.toks.cap);
-    rc_para_spare_put(sp, SP_IT, p.it.v, p.it.cap);
-    rc_para_spare_put(sp, SP_M, p.m.v, p.m.cap);
-    rc_para_spare_put(sp, SP_BR, p.br.v, p.br.cap);
-    rc_para_spare_put(sp, SP_HPTS, p.hpts.v, p.hpts.cap);
-    rc_para_spare_put(sp, SP_ST, (void *)st, stcap);
+    free(p.toks.v);
+    free(p.it.v);
+    free(p.m.v);
+    free(p.br.v);
+    free(p.hpts.v);
     return para;
 }
