@@ -26,33 +26,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pdf_face.h"
 #include "pdf_int.h"
 #include "rc/util.h"
 
 static const char *const FACE[RC_FONT_COUNT] = {"regular", "italic", "bold", "bold italic",
                                                 "light"};
-
-/* A face between rc_pdf_fonts_prepare and rc_pdf_fonts_load. */
-struct rc_pdf_face {
-    bool load; /* the first face shown from its file: loaded */
-    int share; /* else, when shown: the face whose font it shares, or -1 */
-    const char *path;
-    rc_loc loc;
-    uint32_t *codes, *cmap; /* shown codes; those for the reduced cmap */
-    size_t n, m;
-    uint16_t lig[32];
-    bool ligs;
-    unsigned char *key; /* the cache key (NULL: no cache) */
-    size_t nkey;
-    const unsigned char *view; /* the file mapped (NULL: read into the arena, or not needed) */
-    size_t maplen;
-    const unsigned char *bytes; /* the original */
-    size_t len;
-    const unsigned char *red; /* the reduced copy, once known */
-    size_t rlen;
-    size_t job; /* its job on the deflating thread, or SIZE_MAX */
-    bool made;  /* red made here without the thread (not from the cache) */
-};
 
 static const char *face_path(const rc_config *cfg, const rc_fonts *fonts, int i)
 {
@@ -416,14 +395,20 @@ static rc_status load_face(rc_pdf *p, int i, const char **names)
      * codes by trim_font anyway, and listing them all made libharu walk
      * every code up to U+201D (the sample's quotes) per face: 2.5 M
      * instructions for nothing */
-    HPDF_Font font = name ? get_font(p, name, f->cmap, 1) : NULL;
-    HPDF_FontAttr attr = font ? font->attr : NULL;
-    if (!font || !attr || rc_pdf_failed(p)) {
+    HPDF_Font font = NULL;
+    if (name && f->red) /* embedded as it is: the objects are written here */
+        font = rc_pdf_fontobj_new(p, f, HPDF_GetFontDef(p->doc, name));
+    else if (name)
+        font = get_font(p, name, f->cmap, 1);
+    HPDF_FontAttr attr = font && !f->raw ? font->attr : NULL;
+    if (!font || (!f->raw && !attr) || rc_pdf_failed(p)) {
         rc_diag_error(p->d, f->loc, "libharu cannot embed %s font '%s' (error 0x%04X)", FACE[i],
                       f->path, (unsigned)p->err);
         return RC_ERR_LIBRARY;
     }
-    for (size_t k = 0; k < f->n; k++)
+    /* libharu's own subsetting (the original embedded) keeps the glyphs
+     * marked as used */
+    for (size_t k = 0; attr && k < f->n; k++)
         HPDF_TTFontDef_GetCharWidth(attr->fontdef, (HPDF_UINT16)f->codes[k]);
     p->font[i] = font;
     p->fcodes[i] = f->codes;

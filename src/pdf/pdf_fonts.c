@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pdf_face.h"
 #include "pdf_int.h"
 #include "rc/util.h"
 
@@ -258,6 +259,10 @@ void rc_pdf_fonts_fix_tounicode(rc_pdf *p)
         const uint32_t *codes = p->fcodes[i];
         size_t n = p->nfcodes[i], len;
         char *cmap = rc_pdf_tounicode_lig(p->a, codes, n, p->ligtext[i], &len);
+        if (p->faces && p->faces[i].raw) { /* pdf_fontobj.c */
+            rc_pdf_fontobj_write(p, &p->faces[i], codes, n, cmap, len, p->ffile[i], p->nffile[i]);
+            continue;
+        }
         HPDF_Dict tu = HPDF_Dict_GetItem(p->font[i], "ToUnicode", HPDF_OCLASS_DICT);
         if (!tu || !tu->stream) {
             rc_pdf_ok(p, HPDF_INVALID_OBJECT);
