@@ -282,6 +282,12 @@ static rc_status prepare_face(rc_pdf *p, const char *const *paths, int i)
     if (p->cache && font_key(p, paths[i], f->cmap, f->m, f->lig, &f->key, &f->nkey))
         f->red = rc_pdf_cache_get(p->cache, RC_PDF_CK_FONT, f->key, f->nkey, &f->rlen);
     if (f->red) return RC_OK;
+    /* made by an earlier build (pdf_fontdisk.c): the file is not even read */
+    if (rc_pdf_fontdisk_key(p->a, paths[i], f->cmap, f->m, f->lig, &f->disk) &&
+        (f->red = rc_pdf_fontdisk_get(p->a, &f->disk, &f->rlen))) {
+        f->fromdisk = true;
+        return RC_OK;
+    }
     /* the bytes layout measured, when they are the file's at this path */
     if (rf) f->bytes = rc_font_bytes(rf, paths[i], &f->len);
     if (!f->bytes) {
@@ -371,8 +377,9 @@ static rc_status load_face(rc_pdf *p, int i, const char **names)
     rc_pdf_face *f = &p->faces[i];
     /* made on the worker or by prepare_face (not found in the cache) */
     bool made = f->job != SIZE_MAX ? rc_pdf_zip_reduced(p, f->job, &f->red, &f->rlen) : f->made;
-    if (made && f->key)
+    if ((made || f->fromdisk) && f->key)
         rc_pdf_cache_put(p->cache, RC_PDF_CK_FONT, f->key, f->nkey, f->red, f->rlen);
+    if (made) rc_pdf_fontdisk_put(&f->disk, f->red, f->rlen);
     const unsigned char *bytes = f->red;
     size_t len = f->rlen;
     if (bytes) {

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pdf_fontdisk.h"
 #include "pdf_int.h"
 
 /* A face between rc_pdf_fonts_prepare and rc_pdf_fonts_load. */
@@ -31,6 +32,8 @@ struct rc_pdf_face {
     size_t rlen;
     size_t job; /* its job on the deflating thread, or SIZE_MAX */
     bool made;  /* red made here without the thread (not from the cache) */
+    rc_pdf_fontdisk disk; /* where red is kept between builds (pdf_fontdisk.c) */
+    bool fromdisk;        /* red read from there */
     /* the font objects, when the reduced copy is embedded: written as text
      * (pdf_fontobj.c), not built by libharu (raw false: libharu's font) */
     bool raw;
