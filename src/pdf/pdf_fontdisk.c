@@ -20,6 +20,7 @@
  * tick of the file system's clock could keep its times). */
 #include <errno.h>
 #include <stdatomic.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <hb.h>
 #include <stdio.h>
@@ -150,6 +151,46 @@ const unsigned char *rc_pdf_fontdisk_get(rc_arena *a, const rc_pdf_fontdisk *k, 
     return data;
 }
 
+/* Removes the oldest copies in dir (by modification time, then name) while
+ * there are more than RC_PDF_FONTDISK_MAX. */
+static void prune(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    enum { CAP = 4 * RC_PDF_FONTDISK_MAX };
+    struct old {
+        struct timespec t;
+        char name[40];
+    } v[CAP];
+    size_t n = 0, total = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l != 36 || strcmp(e->d_name + 32, ".ttf") != 0) continue; /* <32 hex>.ttf */
+        total++;
+        struct stat st;
+        if (n == CAP || fstatat(dirfd(d), e->d_name, &st, 0) != 0) continue;
+        v[n].t = st.st_mtim;
+        memcpy(v[n].name, e->d_name, l + 1);
+        n++;
+    }
+    /* the oldest first: a few dozen names, sorted by insertion */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            struct old *a = &v[j - 1], *b = &v[j];
+            bool later = a->t.tv_sec != b->t.tv_sec ? a->t.tv_sec > b->t.tv_sec
+                         : a->t.tv_nsec != b->t.tv_nsec ? a->t.tv_nsec > b->t.tv_nsec
+                                                        : strcmp(a->name, b->name) > 0;
+            if (!later) break;
+            struct old t = *a;
+            *a = *b;
+            *b = t;
+        }
+    for (size_t i = 0; i < n && total > RC_PDF_FONTDISK_MAX; i++, total--)
+        unlinkat(dirfd(d), v[i].name, 0);
+    closedir(d);
+}
+
 void rc_pdf_fontdisk_put(const rc_pdf_fontdisk *k, const unsigned char *data, size_t len)
 {
     if (!k->key || !k->keep || !data || len == 0 || len > MAX_COPY) return;
@@ -174,5 +215,9 @@ void rc_pdf_fontdisk_put(const rc_pdf_fontdisk *k, const unsigned char *data, si
               write_all(fd, data, len);
     if (close(fd) != 0) ok = false;
     /* renamed into place whole: a reader sees the old file, the new one, or none */
-    if (!ok || rename(tmp, k->file) != 0) unlink(tmp);
+    if (!ok || rename(tmp, k->file) != 0) {
+        unlink(tmp);
+        return;
+    }
+    prune(sub);
 }

@@ -9,6 +9,10 @@
 
 #include "rc/arena.h"
 
+/* At most this many copies are kept (the oldest go first): a watcher makes
+ * a new one whenever an edit shows a new character. */
+#define RC_PDF_FONTDISK_MAX 64
+
 /* Where one reduced copy is kept. */
 typedef struct rc_pdf_fontdisk {
     unsigned char *key; /* NULL: no cache (turned off, or the font cannot be stat'ed) */
@@ -25,8 +29,9 @@ bool rc_pdf_fontdisk_key(rc_arena *a, const char *path, const uint32_t *codes, s
 /* The copy kept under k, read into a; NULL when there is none, or it is
  * damaged (the key or the hash of the copy differ). */
 const unsigned char *rc_pdf_fontdisk_get(rc_arena *a, const rc_pdf_fontdisk *k, size_t *len);
-/* Keeps data[0..len) under k (written beside it, renamed into place);
- * failures are ignored (the cache only saves work). */
+/* Keeps data[0..len) under k (written beside it, renamed into place), then
+ * removes the oldest copies beyond RC_PDF_FONTDISK_MAX; failures are
+ * ignored (the cache only saves work). */
 void rc_pdf_fontdisk_put(const rc_pdf_fontdisk *k, const unsigned char *data, size_t len);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -454,6 +455,24 @@ static void test_disk_cache_entries(void **state)
     assert_non_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
     assert_int_equal(truncate(k.file, 40), 0); /* cut short */
     assert_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
+    /* at most RC_PDF_FONTDISK_MAX copies: the oldest go */
+    rc_pdf_fontdisk first = {0}, last = {0};
+    for (uint32_t i = 0; i < RC_PDF_FONTDISK_MAX + 3; i++) {
+        const uint32_t c[] = {'H', 0x100 + i, 'x'};
+        rc_pdf_fontdisk *kk = i == 0 ? &first : &last;
+        assert_true(rc_pdf_fontdisk_key(fx->a, FACES[0], c, 3, lig, kk));
+        rc_pdf_fontdisk_put(kk, data, sizeof data);
+        if (i == 0) /* older than the rest on any clock */
+            nanosleep(&(struct timespec){0, 20000000}, NULL);
+    }
+    char *cmd = rc_arena_printf(fx->a, "ls '%s/fonts' | grep -c '\\.ttf$'", cache);
+    FILE *ls = popen(cmd, "r");
+    int files = 0;
+    assert_int_equal(fscanf(ls, "%d", &files), 1);
+    pclose(ls);
+    assert_int_equal(files, RC_PDF_FONTDISK_MAX);
+    assert_null(rc_pdf_fontdisk_get(fx->a, &first, &len));
+    assert_non_null(rc_pdf_fontdisk_get(fx->a, &last, &len));
     /* turned off */
     setenv("REPORTC_CACHE_DIR", "", 1);
     assert_false(rc_pdf_fontdisk_key(fx->a, FACES[0], codes, 3, lig, &k2));
