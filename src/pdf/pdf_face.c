@@ -1,12 +1,14 @@
 /* pdf_face: the faces the pages show, loaded into libharu.
  *
  * libharu is given a reduced copy of each file (rc_ttf_reduce: a cmap of
- * only the shown codes, no layout tables) through an in-memory stream,
- * because building the CID font from the full cmap costs it tens of
- * millions of instructions per face. The glyphs the document shows are
- * marked as used right after loading (HPDF_TTFontDef_GetCharWidth, what
- * HPDF_Page_ShowText does), since pages are written without ShowText, and
- * the CID font is built from those codes only (get_font).
+ * only the shown codes, no layout tables) through an in-memory stream, and
+ * reads its metrics from it (a libharu font definition). The font objects
+ * of a reduced copy, which is embedded as it is, are written as text
+ * (pdf_fontobj.c): libharu's HPDF_GetFont would walk all 65,536 codes of
+ * its encoder per face. Only a font rc_ttf_reduce cannot reduce is still
+ * built by libharu (get_font) and subset by it: its shown glyphs are marked
+ * as used right after loading (HPDF_TTFontDef_GetCharWidth, what
+ * HPDF_Page_ShowText does), since pages are written without ShowText.
  *
  * Order: the pages are drawn first (the codes each face shows are known
  * only then; a font's resource name on a page is F1, F2, ... in order of
@@ -17,7 +19,8 @@
  * them into libharu and registers each page's fonts in the order the page
  * used them, which gives them the names the content already uses (checked).
  * With a cache (pdf_cache.c), a reduced copy made by an earlier write is
- * reused when the file and the codes are the same. */
+ * reused when the file and the codes are the same; else one kept in the
+ * cache directory by an earlier build (pdf_fontdisk.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -397,13 +400,16 @@ static rc_status load_face(rc_pdf *p, int i, const char **names)
     unmap(f);
     const char *name = load_ttf(p, bytes, len);
     if (name) name = names[i] = plain_name(p, name, names, i);
-    /* the lowest code only: /W and the CIDToGIDMap that libharu makes from
+    /* get_font (an original file): the lowest code only: /W and the
+     * CIDToGIDMap that libharu makes from
      * the listed codes, up to the highest, are rewritten from the shown
      * codes by trim_font anyway, and listing them all made libharu walk
      * every code up to U+201D (the sample's quotes) per face: 2.5 M
      * instructions for nothing */
+    /* a reduced copy: font is the Type0 font's placeholder, which is all
+     * the pages' resources need (register_pages) */
     HPDF_Font font = NULL;
-    if (name && f->red) /* embedded as it is: the objects are written here */
+    if (name && f->red)
         font = rc_pdf_fontobj_new(p, f, HPDF_GetFontDef(p->doc, name));
     else if (name)
         font = get_font(p, name, f->cmap, 1);

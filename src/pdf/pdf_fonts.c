@@ -8,7 +8,10 @@
  * font's ToUnicode stream is rewritten with bfchar/bfrange entries for
  * exactly the codes the document shows.
  *
- * Loading the faces is pdf_face.c's.
+ * Loading the faces is pdf_face.c's. A face embedded as a reduced copy
+ * (the usual case) has its font objects written as text by pdf_fontobj.c,
+ * with the ToUnicode CMap made here; the rest of this file (trim_font,
+ * deflate_streams) is for an original file that libharu built and subsets.
  *
  * Ligatures (font.h): a ligature glyph is shown by a code 1..31; the
  * reduced font's cmap maps it to the glyph (so libharu's CIDToGIDMap and
