@@ -30,8 +30,8 @@ struct rc_pdf_face {
     size_t len;
     const unsigned char *red; /* the reduced copy, once known */
     size_t rlen;
-    size_t job; /* its job on the deflating thread, or SIZE_MAX */
-    bool made;  /* red made here without the thread (not from the cache) */
+    size_t job;           /* its job on the deflating thread, or SIZE_MAX */
+    bool made;            /* red made here without the thread (not from the cache) */
     rc_pdf_fontdisk disk; /* where red is kept between builds (pdf_fontdisk.c) */
     bool fromdisk;        /* red read from there */
     /* the font objects, when the reduced copy is embedded: written as text
@@ -68,11 +68,10 @@ typedef struct rc_pdf_fontnums {
 char *rc_pdf_fontobj_type0(rc_arena *a, HPDF_FontDef def, rc_pdf_fontnums nums, size_t *len);
 char *rc_pdf_fontobj_cid(rc_arena *a, HPDF_FontDef def, const uint32_t *codes, size_t n,
                          rc_pdf_fontnums nums, size_t *len);
-char *rc_pdf_fontobj_descriptor(rc_arena *a, HPDF_FontDef def, rc_pdf_fontnums nums,
-                                size_t *len);
+char *rc_pdf_fontobj_descriptor(rc_arena *a, HPDF_FontDef def, rc_pdf_fontnums nums, size_t *len);
 /* The CIDToGIDMap: two bytes (big-endian glyph id) per code up to the
  * highest of codes[0..n), 0 for the codes not shown. */
-unsigned char *rc_pdf_fontobj_gidmap(rc_arena *a, HPDF_FontDef def, const uint32_t *codes,
-                                     size_t n, size_t *len);
+unsigned char *rc_pdf_fontobj_gidmap(rc_arena *a, HPDF_FontDef def, const uint32_t *codes, size_t n,
+                                     size_t *len);
 
 #endif

@@ -49,11 +49,16 @@ static unsigned char *make_key(rc_arena *a, const char *path, const uint32_t *co
                                const uint16_t lig[32], size_t *n, struct stat *st)
 {
     if (stat(path, st) != 0 || !S_ISREG(st->st_mode)) return NULL;
-    int64_t id[10] = {(int64_t)st->st_dev,          (int64_t)st->st_ino,
-                      (int64_t)st->st_size,         (int64_t)st->st_mtim.tv_sec,
-                      (int64_t)st->st_mtim.tv_nsec, (int64_t)st->st_ctim.tv_sec,
-                      (int64_t)st->st_ctim.tv_nsec, (int64_t)rc_cache_exe_sig(),
-                      (int64_t)m,                   0};
+    int64_t id[10] = {(int64_t)st->st_dev,
+                      (int64_t)st->st_ino,
+                      (int64_t)st->st_size,
+                      (int64_t)st->st_mtim.tv_sec,
+                      (int64_t)st->st_mtim.tv_nsec,
+                      (int64_t)st->st_ctim.tv_sec,
+                      (int64_t)st->st_ctim.tv_nsec,
+                      (int64_t)rc_cache_exe_sig(),
+                      (int64_t)m,
+                      0};
     char ver[96];
     int vl = snprintf(ver, sizeof ver, "%s/%s", RC_VERSION, hb_version_string());
     if (vl < 0 || (size_t)vl >= sizeof ver) return NULL;
@@ -134,10 +139,9 @@ const unsigned char *rc_pdf_fontdisk_get(rc_arena *a, const rc_pdf_fontdisk *k, 
     struct stat st;
     head h;
     unsigned char *data = NULL, *key = NULL;
-    bool ok = fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof h &&
-              read_all(fd, &h, sizeof h) && memcmp(h.magic, MAGIC, 8) == 0 && h.keylen == k->n &&
-              h.datalen > 0 && h.datalen <= MAX_COPY &&
-              (uint64_t)st.st_size == sizeof h + h.keylen + h.datalen;
+    bool ok = fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof h && read_all(fd, &h, sizeof h) &&
+              memcmp(h.magic, MAGIC, 8) == 0 && h.keylen == k->n && h.datalen > 0 &&
+              h.datalen <= MAX_COPY && (uint64_t)st.st_size == sizeof h + h.keylen + h.datalen;
     if (ok) {
         key = rc_arena_alloc(a, k->n);
         data = rc_arena_alloc(a, (size_t)h.datalen);
@@ -178,7 +182,7 @@ static void prune(const char *dir)
     for (size_t i = 1; i < n; i++)
         for (size_t j = i; j > 0; j--) {
             struct old *a = &v[j - 1], *b = &v[j];
-            bool later = a->t.tv_sec != b->t.tv_sec ? a->t.tv_sec > b->t.tv_sec
+            bool later = a->t.tv_sec != b->t.tv_sec     ? a->t.tv_sec > b->t.tv_sec
                          : a->t.tv_nsec != b->t.tv_nsec ? a->t.tv_nsec > b->t.tv_nsec
                                                         : strcmp(a->name, b->name) > 0;
             if (!later) break;
@@ -211,8 +215,8 @@ void rc_pdf_fontdisk_put(const rc_pdf_fontdisk *k, const unsigned char *data, si
     h.keylen = k->n;
     h.datalen = len;
     h.datahash = rc_hash_bytes(data, len, 0x7263666f6e74u); /* "rcfont" */
-    bool ok = write_all(fd, &h, sizeof h) && write_all(fd, k->key, k->n) &&
-              write_all(fd, data, len);
+    bool ok =
+        write_all(fd, &h, sizeof h) && write_all(fd, k->key, k->n) && write_all(fd, data, len);
     if (close(fd) != 0) ok = false;
     /* renamed into place whole: a reader sees the old file, the new one, or none */
     if (!ok || rename(tmp, k->file) != 0) {

@@ -18,7 +18,7 @@ typedef struct rc_pdf_fontdisk {
     unsigned char *key; /* NULL: no cache (turned off, or the font cannot be stat'ed) */
     size_t n;
     char *file; /* CACHEDIR/fonts/<hash>.ttf, in the arena */
-    bool keep; /* the font file is old enough to be cached */
+    bool keep;  /* the font file is old enough to be cached */
 } rc_pdf_fontdisk;
 
 /* The key of the copy of the font at path whose cmap maps codes[0..m)

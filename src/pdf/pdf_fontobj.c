@@ -212,8 +212,8 @@ char *rc_pdf_fontobj_descriptor(rc_arena *a, HPDF_FontDef def, rc_pdf_fontnums n
     return b.s;
 }
 
-unsigned char *rc_pdf_fontobj_gidmap(rc_arena *a, HPDF_FontDef def, const uint32_t *codes,
-                                     size_t n, size_t *len)
+unsigned char *rc_pdf_fontobj_gidmap(rc_arena *a, HPDF_FontDef def, const uint32_t *codes, size_t n,
+                                     size_t *len)
 {
     *len = n ? ((size_t)codes[n - 1] + 1) * 2 : 0;
     unsigned char *m = rc_arena_alloc(a, *len ? *len : 1); /* zeroed */
@@ -235,8 +235,7 @@ static void push_raw(rc_pdf *p, uint32_t num, const char *text, size_t n)
 }
 
 void rc_pdf_fontobj_write(rc_pdf *p, rc_pdf_face *f, const uint32_t *codes, size_t n,
-                          const char *cmap, size_t cmaplen, const unsigned char *file,
-                          size_t nfile)
+                          const char *cmap, size_t cmaplen, const unsigned char *file, size_t nfile)
 {
     if (!f->raw || n == 0) {
         rc_pdf_ok(p, HPDF_INVALID_OBJECT);
@@ -257,8 +256,8 @@ void rc_pdf_fontobj_write(rc_pdf *p, rc_pdf_face *f, const uint32_t *codes, size
     if (!rc_pdf_put_deflated(p, ff, file, nfile) || !rc_pdf_put_deflated(p, f->map, map, nmap) ||
         !rc_pdf_put_deflated(p, f->tounicode, cmap, cmaplen))
         return;
-    rc_pdf_fontnums nums = {num_of(f->tounicode), num_of(f->cidfont), num_of(f->map),
-                            num_of(desc), num_of(ff)};
+    rc_pdf_fontnums nums = {num_of(f->tounicode), num_of(f->cidfont), num_of(f->map), num_of(desc),
+                            num_of(ff)};
     size_t len;
     char *t = rc_pdf_fontobj_type0(p->a, f->def, nums, &len);
     push_raw(p, num_of(f->type0), t, len);

@@ -237,7 +237,8 @@ static void check_font(const char *q, size_t n, long cid, long tu, const unsigne
     const unsigned char *head = table(ff, nff, "head", &hl);
     assert_true(head && hl >= 54 && u32(head + 12) == 0x5F0F3CF5u); /* magic */
     size_t hh, oh;
-    const unsigned char *hhea = table(orig, norig, "hhea", &hh), *ohead = table(orig, norig, "head", &oh);
+    const unsigned char *hhea = table(orig, norig, "hhea", &hh),
+                        *ohead = table(orig, norig, "head", &oh);
     unsigned upem = u16(ohead + 18);
     assert_int_equal(value(db, de, "/Ascent"), (int16_t)u16(hhea + 4) * 1000 / (long)upem);
     assert_int_equal(value(db, de, "/Descent"), (int16_t)u16(hhea + 6) * 1000 / (long)upem);
@@ -260,7 +261,7 @@ static void check_font(const char *q, size_t n, long cid, long tu, const unsigne
         assert_int_not_equal(g, 0);
         assert_int_equal(rc_ttf_glyph(ff, nff, c), g); /* the embedded cmap */
         long want = width(orig, norig, og);
-        assert_int_equal(width(ff, nff, g), want); /* the program's advance */
+        assert_int_equal(width(ff, nff, g), want);      /* the program's advance */
         assert_int_equal(w[c] == -1 ? dw : w[c], want); /* /W or /DW */
     }
     assert_true(nshown > 10);
@@ -410,7 +411,8 @@ static void test_disk_cache_same_bytes(void **state)
     f = popen(inodes, "r");
     assert_true(fread(after, 1, sizeof after - 1, f) > 0);
     pclose(f);
-    assert_string_not_equal(before, after); /* made again, kept again */    assert_true(n1 == n2 && n2 == n3 && n3 == n4);
+    assert_string_not_equal(before, after); /* made again, kept again */
+    assert_true(n1 == n2 && n2 == n3 && n3 == n4);
     assert_memory_equal(off, made, n1);
     assert_memory_equal(off, hit, n1);
     assert_memory_equal(off, again, n1);
