@@ -168,9 +168,18 @@ static void prune(const char *dir)
     } v[CAP];
     size_t n = 0, total = 0;
     struct dirent *e;
+    /* counted first: most writes find room, and stat nothing */
+    while ((e = readdir(d)))
+        total += strlen(e->d_name) == 36 && strcmp(e->d_name + 32, ".ttf") == 0; /* <32 hex>.ttf */
+    if (total <= RC_PDF_FONTDISK_MAX) {
+        closedir(d);
+        return;
+    }
+    rewinddir(d);
+    total = 0;
     while ((e = readdir(d))) {
         size_t l = strlen(e->d_name);
-        if (l != 36 || strcmp(e->d_name + 32, ".ttf") != 0) continue; /* <32 hex>.ttf */
+        if (l != 36 || strcmp(e->d_name + 32, ".ttf") != 0) continue;
         total++;
         struct stat st;
         if (n == CAP || fstatat(dirfd(d), e->d_name, &st, 0) != 0) continue;
