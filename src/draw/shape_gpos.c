@@ -37,8 +37,8 @@ struct rc_kern_table {
     size_t *first;  /* lookup k's subtables: subs[first[k] .. first[k + 1]) */
     size_t nlookups;
     uint8_t *known, *ok; /* per BMP code point: classified, eligible (bits) */
-    int32_t aplain[128];  /* ASCII: plain's answer, the glyph (>= 0) or -2 (not
-                           * plain); -1 not asked yet */
+    int32_t aplain[128]; /* ASCII: plain's answer, the glyph (>= 0) or -2 (not
+                          * plain); -1 not asked yet */
     rc_glyph_cache glyphs;
     /* per first glyph, the subtables covering it, found once: most pairs
      * share their first glyph with many others */

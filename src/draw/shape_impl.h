@@ -129,8 +129,8 @@ static uint64_t pkey(uint32_t a, uint32_t b)
 
 /* The nominal advance of cp (adv_of(font, cp)), from the shaper's ASCII
  * table when cp < 128. */
-static inline double rc_shape_adv(rc_shaper *s, uint32_t cp, double (*adv_of)(const void *, uint32_t),
-                                  const void *font)
+static inline double rc_shape_adv(rc_shaper *s, uint32_t cp,
+                                  double (*adv_of)(const void *, uint32_t), const void *font)
 {
     if (cp >= 128) return adv_of(font, cp);
     if (!s->aadv_ok[cp]) {
@@ -184,8 +184,8 @@ table_grow(rc_arena *a, void *v, size_t *cap, size_t used, size_t size, size_t f
     for (size_t i = 0; i < *cap; i++) {
         const word *e = (const word *)(const void *)((const char *)v + i * size);
         if (e->key)
-            memcpy(rc_shape_slot_in(nv, size, nc, e->key, e->len, rc_hash_short(e->key, e->len)),
-                   e, size);
+            memcpy(rc_shape_slot_in(nv, size, nc, e->key, e->len, rc_hash_short(e->key, e->len)), e,
+                   size);
     }
     if (v) rc_arena_release(a, v); /* a block of its own (64 KiB and more): back to malloc */
     *cap = nc;

@@ -62,7 +62,7 @@ static uint32_t slot(uint32_t key, uint32_t mask)
 /* The child of node for byte c, or 0. The probe count and the child index
  * are bounded so that a damaged cache file cannot loop or read outside. */
 static inline __attribute__((always_inline)) uint32_t child(const rc_hyph_pat *p, uint32_t node,
-                                                             unsigned char c)
+                                                            unsigned char c)
 {
     if (!(p->kids[node] >> (c & 31) & 1)) return 0;
     uint32_t key = (node << 8 | c) + 1;
@@ -387,7 +387,8 @@ void rc_hyph_pat_values(const rc_hyph_pat *p, const char *word, size_t len, unsi
         uint32_t node = p->root[w[i]];
         for (size_t k = i; node; node = ++k < n ? child(p, node, w[k]) : 0) {
             uint32_t at = p->val[node];
-            if (!at || at > p->npool || p->pool[at - 1] > p->npool - at || p->pool[at - 1] > n - i + 1)
+            if (!at || at > p->npool || p->pool[at - 1] > p->npool - at ||
+                p->pool[at - 1] > n - i + 1)
                 continue;
             const unsigned char *d = p->pool + at;
             for (size_t j = 0; j < d[-1]; j++)

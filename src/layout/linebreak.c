@@ -51,7 +51,7 @@ typedef struct lb {
     const rc_lb_params *p;
     node *pool;
     size_t npool, cappool;
-    bool heap; /* pool was malloc'ed (else it is the caller's stack array) */
+    bool heap;     /* pool was malloc'ed (else it is the caller's stack array) */
     size_t active; /* head of the active list */
     cand *cands;   /* nh * NFIT * (nw + 1) */
     size_t nh;     /* hyphen-run classes: max_hyphen_run + 1, or 1 */

@@ -104,13 +104,13 @@ typedef struct pb {
     SVEC(meta) m;
     SVEC(size_t) br;
     SVEC(size_t) hpts; /* hyphenation points of the words (tok.hoff, tok.hn) */
-    double rcap;  /* largest ratio keeping every gap within its cap */
-    double minw;  /* narrowest line */
-    bool strict;  /* hyphenation pass: skip proper names, bold runs, ragged text */
-    bool skipped; /* ... and some word was skipped for that */
-    double hpen;  /* penalty of a break at a hyphenation point or explicit hyphen */
-    uint32_t sprun; /* push_space: the last space's run + 1 (0: none yet), and */
-    struct {        /* its width, stretch, shrink, widest gap, ratio at that gap */
+    double rcap;       /* largest ratio keeping every gap within its cap */
+    double minw;       /* narrowest line */
+    bool strict;       /* hyphenation pass: skip proper names, bold runs, ragged text */
+    bool skipped;      /* ... and some word was skipped for that */
+    double hpen;       /* penalty of a break at a hyphenation point or explicit hyphen */
+    uint32_t sprun;    /* push_space: the last space's run + 1 (0: none yet), and */
+    struct {           /* its width, stretch, shrink, widest gap, ratio at that gap */
         double w, st, sh, cap, r;
     } sp;
 } pb;
@@ -299,8 +299,7 @@ static inline __attribute__((always_inline)) void push_item(pb *p, rc_lb_type ty
 }
 
 static inline __attribute__((always_inline)) void push_box(pb *p, uint32_t run, uint32_t s,
-                                                           uint32_t e, double w,
-                                                           const char *anchor)
+                                                           uint32_t e, double w, const char *anchor)
 {
     push_item(p, RC_LB_BOX, w, 0, 0, 0, false, K_BOX, run);
     meta *m = &p->m.v[p->m.n - 1];
@@ -358,8 +357,7 @@ static void push_space(pb *p, uint32_t run, bool breakable)
         }
         return;
     }
-    push_item(p, RC_LB_GLUE, w, p->sp.st, p->sp.sh, 0, false, breakable ? K_SPACE : K_FIXGLUE,
-              run);
+    push_item(p, RC_LB_GLUE, w, p->sp.st, p->sp.sh, 0, false, breakable ? K_SPACE : K_FIXGLUE, run);
     p->m.v[p->m.n - 1].cap = p->sp.cap;
     if (p->sp.r < p->rcap) p->rcap = p->sp.r;
 }
@@ -414,8 +412,8 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
         if (at >= t->end) break;
         bool hy = has_point(pts, npts, base + (at - t->start));
         if (!hy && !split) continue;
-        double w_at = piecewise ? pre + range_width(p, t->run, s, at)
-                                : range_width(p, t->run, t->start, at);
+        double w_at =
+            piecewise ? pre + range_width(p, t->run, s, at) : range_width(p, t->run, t->start, at);
         push_box(p, t->run, s, at, s > t->start ? w_at - pre : w_at, anchor);
         pre = w_at;
         anchor = NULL;

@@ -47,21 +47,92 @@ static rc_shaper *open_face(rc_arena *a, const char *path, face *f)
 
 /* Words of every kind: kerned pairs, ligatures, Latin-1 and typographic
  * characters, a soft hyphen, a control character, invalid UTF-8. */
-static const char *const fixed[] = {
-    "AVATAR", "Tower", "To", "Yes,", "Wave.", "a", "office", "fly", "efficient", "ffi", "LT",
-    "P.", "eye", "Ty", "Bogot\xC3\xA1", "S\xC3\xA3o", "na\xC3\xAFve", "\xE2\x80\x93", "2019",
-    "\xE2\x80\x9CWe\xE2\x80\x9D", "co\xC2\xADoperate", "Vi\xC2\xAD\xC3\xB1" "a", "A\tV", "\xFF" "AV",
-    "r.", "F,", "L\xE2\x80\x99", "(AV)", "W", "\xC3\x89" "cole", "Y\xC3\xB6", "\xC5\x93uvre", "T\xC3\xA9",
-    "\xC3\xA0", "infl\xC3\xA9", "AV\xE2\x80\xA6", "x", "xx"};
+static const char *const fixed[] = {"AVATAR",
+                                    "Tower",
+                                    "To",
+                                    "Yes,",
+                                    "Wave.",
+                                    "a",
+                                    "office",
+                                    "fly",
+                                    "efficient",
+                                    "ffi",
+                                    "LT",
+                                    "P.",
+                                    "eye",
+                                    "Ty",
+                                    "Bogot\xC3\xA1",
+                                    "S\xC3\xA3o",
+                                    "na\xC3\xAFve",
+                                    "\xE2\x80\x93",
+                                    "2019",
+                                    "\xE2\x80\x9CWe\xE2\x80\x9D",
+                                    "co\xC2\xADoperate",
+                                    "Vi\xC2\xAD\xC3\xB1"
+                                    "a",
+                                    "A\tV",
+                                    "\xFF"
+                                    "AV",
+                                    "r.",
+                                    "F,",
+                                    "L\xE2\x80\x99",
+                                    "(AV)",
+                                    "W",
+                                    "\xC3\x89"
+                                    "cole",
+                                    "Y\xC3\xB6",
+                                    "\xC5\x93uvre",
+                                    "T\xC3\xA9",
+                                    "\xC3\xA0",
+                                    "infl\xC3\xA9",
+                                    "AV\xE2\x80\xA6",
+                                    "x",
+                                    "xx"};
 
 /* Pseudo-random words over ASCII letters, digits, punctuation and a few
  * multi-byte characters (a fixed sequence: the test is reproducible). */
 static size_t gen_word(uint32_t *seed, char *out)
 {
-    static const char *const pieces[] = {
-        "A", "V", "T", "o", "e", "r", "y", "W", "a", ".", ",", "f", "i", "l", "t", "P", "L", "Y",
-        "k", "1", "7", "-", "'", "\"", "(", ")", "n", "s", "\xC3\xA9", "\xC3\xB1", "\xE2\x80\x99",
-        "\xE2\x80\x93", "\xC2\xAD", "\xC3\x81", "j", "F", "v", "w", "x", "Q"};
+    static const char *const pieces[] = {"A",
+                                         "V",
+                                         "T",
+                                         "o",
+                                         "e",
+                                         "r",
+                                         "y",
+                                         "W",
+                                         "a",
+                                         ".",
+                                         ",",
+                                         "f",
+                                         "i",
+                                         "l",
+                                         "t",
+                                         "P",
+                                         "L",
+                                         "Y",
+                                         "k",
+                                         "1",
+                                         "7",
+                                         "-",
+                                         "'",
+                                         "\"",
+                                         "(",
+                                         ")",
+                                         "n",
+                                         "s",
+                                         "\xC3\xA9",
+                                         "\xC3\xB1",
+                                         "\xE2\x80\x99",
+                                         "\xE2\x80\x93",
+                                         "\xC2\xAD",
+                                         "\xC3\x81",
+                                         "j",
+                                         "F",
+                                         "v",
+                                         "w",
+                                         "x",
+                                         "Q"};
     size_t np = sizeof pieces / sizeof pieces[0], n = 0;
     *seed = *seed * 1103515245u + 12345u;
     size_t len = 1 + (*seed >> 16) % 10;
