@@ -30,7 +30,14 @@ char *rc_arena_vprintf(rc_arena *a, const char *fmt, va_list ap)
  * allocation, by realloc when it has a block of its own (more than 2 KiB
  * grown here, or more than 64 KiB allocated at once), else by a copy that
  * abandons the old one. */
+/* Elements old_n..new_n-1 of the result are zero (whatever the vector held
+ * past old_n before); the first old_n are kept. */
 void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz);
+/* The same, but elements old_n..new_n-1 are left as they come (garbage):
+ * for callers that write every element before reading it (RC_PUSH, the
+ * draw lists, rc_strbuf). Clearing them was most of the cost of growing a
+ * page's draw list (a realloc'd block's new half zeroed at every doubling). */
+void *rc_arena_grow_raw(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz);
 /* Gives back early the memory of p when it has a block of its own (see
  * rc_arena_grow: a vector that outgrew 2 KiB among other allocations has);
  * anything else stays until rc_arena_free. p must not be used afterwards
@@ -42,7 +49,8 @@ void rc_arena_on_free(rc_arena *a, void (*fn)(void *), void *ctx);
 /* Bytes held: handed out and not released (for tests and benchmarks). */
 size_t rc_arena_used(const rc_arena *a);
 
-/* A growable array of T in an arena: RC_VEC(int) v = {0}; RC_PUSH(a, v, 3); */
+/* A growable array of T in an arena: RC_VEC(int) v = {0}; RC_PUSH(a, v, 3);
+ * Elements past n are garbage (RC_PUSH writes each one it adds). */
 #define RC_VEC(T)                                                                                  \
     struct {                                                                                       \
         T *v;                                                                                      \
@@ -52,7 +60,7 @@ size_t rc_arena_used(const rc_arena *a);
     do {                                                                                           \
         if ((vec).n == (vec).cap) {                                                                \
             size_t nc_ = (vec).cap ? (vec).cap * 2 : 8;                                            \
-            (vec).v = rc_arena_grow((arena), (vec).v, (vec).n, nc_, sizeof *(vec).v);              \
+            (vec).v = rc_arena_grow_raw((arena), (vec).v, (vec).n, nc_, sizeof *(vec).v);          \
             (vec).cap = nc_;                                                                       \
         }                                                                                          \
         (vec).v[(vec).n++] = (x);                                                                  \

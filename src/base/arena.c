@@ -29,6 +29,10 @@
 typedef struct block {
     struct block *next; /* head blocks only */
     size_t size, used;
+    /* Head blocks: bytes [0, dirty) may hold what a previous arena wrote
+     * (a spare block is not cleared when taken, see take_spare); past
+     * max(used, dirty) the block is zero. */
+    size_t dirty;
     bool mapped; /* an anonymous mapping of sizeof(block) + size bytes */
     _Alignas(16) unsigned char data[];
 } block;
@@ -80,6 +84,7 @@ static block *map_block(size_t size)
     if (m == MAP_FAILED) oom(size);
     block *b = m;
     b->size = size;
+    b->dirty = 0;
     b->mapped = true;
     return b;
 }
@@ -93,9 +98,13 @@ static void drop_block(block *b)
 }
 
 /* Freed head blocks wait here for the next arena (the layout's scratch
- * arena, the PDF writer's per-font ones, a watcher's next build): taking
- * one clears only the bytes it had used, where a fresh mapping costs a
- * page fault per page touched. */
+ * arena, the PDF writer's per-font ones, a watcher's next build), where a
+ * fresh mapping costs a page fault per page touched. Taking one clears
+ * nothing: what it had used is marked dirty, and alloc clears only what it
+ * hands out from there to a caller that needs zeros (strings and raw
+ * vectors overwrite it anyway). Clearing the used part on taking was
+ * 7.8 M instructions of a 211-page --only pdf build, and zeroed most of it
+ * twice (again by the draw lists' growth). */
 static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
 static block *spare[SPARE_MAX];
 static size_t nspare;
@@ -114,7 +123,7 @@ static block *take_spare(void)
     pthread_mutex_lock(&spare_lock);
     block *b = nspare ? spare[--nspare] : NULL;
     pthread_mutex_unlock(&spare_lock);
-    if (b) memset(b->data, 0, b->used); /* past used it was never written */
+    if (b && b->used > b->dirty) b->dirty = b->used;
     return b;
 }
 
@@ -207,10 +216,10 @@ static block *own_block(const rc_arena *a, const void *p)
     return p && a->nbig ? a->big[find_big(a, p)] : NULL;
 }
 
-/* Head blocks are zero when handed over (a fresh mapping, or a spare one
- * cleared as far as it was used) and never hand out a byte twice, so what
- * is allocated from them needs no memset: that was 11 M instructions of the
- * sample's 439 M, most of it on pages that were already zero. */
+/* Head blocks are zero past their dirty mark (a fresh mapping is zero
+ * throughout) and never hand out a byte twice, so what is allocated from
+ * them past the mark needs no memset: clearing every allocation was 11 M
+ * instructions of the sample's 439 M, most of it on pages already zero. */
 static block *new_head(rc_arena *a)
 {
     block *nb = take_spare();
@@ -221,8 +230,17 @@ static block *new_head(rc_arena *a)
     return nb;
 }
 
+/* Clears [at, at + n) of head block b where it lies below the dirty mark
+ * (past it the block is still zero). */
+static void clear_dirty(block *b, size_t at, size_t n)
+{
+    if (at >= b->dirty) return;
+    size_t end = b->dirty - at < n ? b->dirty : at + n;
+    memset(b->data + at, 0, end - at);
+}
+
 /* Allocates size bytes, zeroed but for the first keep (which the caller
- * is about to overwrite). */
+ * is about to overwrite; keep == size: nothing is cleared). */
 static void *alloc(rc_arena *a, size_t size, size_t keep, bool own)
 {
     if (size == 0) size = 1;
@@ -235,7 +253,8 @@ static void *alloc(rc_arena *a, size_t size, size_t keep, bool own)
         block *nb = keep ? malloc(sizeof *nb + size) : calloc(1, sizeof *nb + size);
         if (!nb) oom(size);
         nb->mapped = false;
-        if (keep) memset(nb->data + keep, 0, size - keep);
+        nb->dirty = 0;
+        if (keep && keep < size) memset(nb->data + keep, 0, size - keep);
         nb->size = nb->used = size;
         nb->next = NULL;
         put_big(a, nb);
@@ -248,11 +267,12 @@ static void *alloc(rc_arena *a, size_t size, size_t keep, bool own)
         at = 0;
     }
     void *p = b->data + at;
+    if (keep < size) clear_dirty(b, at + keep, size - keep);
     b->used = at + size;
     a->total += size;
     a->last = p;
     a->last_size = size;
-    return p; /* zero already (new_head) */
+    return p;
 }
 
 /* n bytes with no alignment and not zeroed, for strings: a word of seven
@@ -317,8 +337,9 @@ char *rc_arena_vprintf(rc_arena *a, const char *fmt, va_list ap)
         a->last = NULL;
         return p;
     }
-    /* past used a head block stays zero (alloc relies on it) */
-    if (room) memset(b->data + b->used, 0, room);
+    /* what was tried is dirty now (alloc clears it before handing it out) */
+    size_t tried = (size_t)n + 1 < room ? (size_t)n + 1 : room;
+    if (b && b->used + tried > b->dirty) b->dirty = b->used + tried;
     char *p = bytes(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
@@ -333,7 +354,9 @@ char *rc_arena_printf(rc_arena *a, const char *fmt, ...)
     return p;
 }
 
-void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz)
+/* zero: the new elements are cleared (rc_arena_grow); else left as they
+ * come (rc_arena_grow_raw). */
+static void *grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz, bool zero)
 {
     /* Growing the newest allocation of the head block extends it in place,
      * so vectors pushed without interleaved allocations cost no copies. */
@@ -341,7 +364,12 @@ void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t s
         size_t need = (new_n * sz + ALIGN - 1) & ~(size_t)(ALIGN - 1);
         block *b = a->head;
         if (need >= a->last_size && b->size - (b->used - a->last_size) >= need) {
-            size_t extra = need - a->last_size; /* still zero: past b->used */
+            size_t extra = need - a->last_size;
+            if (zero) { /* what it held past old_n (a raw grow's), then the dirt */
+                size_t from = old_n * sz < a->last_size ? old_n * sz : a->last_size;
+                memset((unsigned char *)old + from, 0, a->last_size - from);
+                clear_dirty(b, b->used, extra);
+            }
             b->used += extra;
             a->total += extra;
             a->last_size = need;
@@ -353,11 +381,16 @@ void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t s
     block *bb = own_block(a, old);
     if (bb && sz && new_n <= SIZE_MAX / sz) {
         size_t need = (new_n * sz + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-        if (need <= bb->size) return old;
+        /* zero: from old_n on (a raw grow may have left garbage there) */
+        size_t from = old_n * sz < bb->size ? old_n * sz : bb->size;
+        if (need <= bb->size) {
+            if (zero && need > from) memset(bb->data + from, 0, need - from);
+            return old;
+        }
         size_t at = find_big(a, old);
         block *nb = realloc(bb, sizeof *nb + need);
         if (!nb) oom(need);
-        memset(nb->data + nb->size, 0, need - nb->size);
+        if (zero) memset(nb->data + from, 0, need - from);
         a->total += need - nb->size;
         nb->size = nb->used = need;
         if (nb != bb) { /* moved: file it under its new address */
@@ -368,12 +401,22 @@ void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t s
     }
     /* A moved vector: only the part the copy does not fill is zeroed (the
      * draw lists of a 35-page build zeroed 11 M instructions' worth of bytes
-     * twice before this). */
+     * twice before this), and nothing when the caller does not ask. */
     if (sz && new_n > SIZE_MAX / sz) oom(SIZE_MAX);
     size_t keep = (old && old_n ? (old_n < new_n ? old_n : new_n) : 0) * sz;
-    unsigned char *p = alloc(a, new_n * sz, keep, new_n * sz > VEC_OWN);
+    unsigned char *p = alloc(a, new_n * sz, zero ? keep : SIZE_MAX, new_n * sz > VEC_OWN);
     if (keep) memcpy(p, old, keep);
     return p;
+}
+
+void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz)
+{
+    return grow(a, old, old_n, new_n, sz, true);
+}
+
+void *rc_arena_grow_raw(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz)
+{
+    return grow(a, old, old_n, new_n, sz, false);
 }
 
 void rc_arena_release(rc_arena *a, void *p)
@@ -396,7 +439,8 @@ void rc_strbuf_reserve(rc_strbuf *b, size_t len)
     size_t nc = b->cap ? b->cap : 64;
     while (nc < b->n + len + 1)
         nc *= 2;
-    b->s = rc_arena_grow(b->a, b->s, b->cap, nc, 1);
+    /* raw: rc_strbuf_put writes every byte up to the NUL it ends with */
+    b->s = rc_arena_grow_raw(b->a, b->s, b->cap, nc, 1);
     b->cap = nc;
 }
 

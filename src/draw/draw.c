@@ -160,7 +160,8 @@ rc_draw_list *rc_draw_join(rc_arena *a, rc_draw_list *bg, rc_draw_list *fg)
 {
     size_t n = bg->ops.n + fg->ops.n;
     if (n > bg->ops.cap) { /* exact: a finished page does not grow */
-        bg->ops.v = rc_arena_grow(a, bg->ops.v, bg->ops.cap, n, sizeof *bg->ops.v);
+        /* raw: fg's ops fill all of the new part */
+        bg->ops.v = rc_arena_grow_raw(a, bg->ops.v, bg->ops.n, n, sizeof *bg->ops.v);
         bg->ops.cap = n;
     }
     if (fg->ops.n) memcpy(bg->ops.v + bg->ops.n, fg->ops.v, fg->ops.n * sizeof *fg->ops.v);
