@@ -1,0 +1,204 @@
+/* pdf_text: the strings that show a word and the numbers that place it.
+ *
+ * A word is shown as literal strings of two-byte codes (the Unicode BMP
+ * code point, what libharu's UTF-8 encoder emits) in a TJ array, with its
+ * kerning as numbers between them; the words of a line share the array
+ * (pdf_draw.c), so the number before a word must move a reader's pen from
+ * the end of the previous word to where the layout put this one. A reader
+ * moves the pen by the widths of the font's /W array, which libharu
+ * truncates to whole thousandths of an em, and by the numbers as written;
+ * rc_pdf_show therefore returns the advance those give, in integers, and
+ * rc_pdf_tj_move computes the number from the exact pen. The layout's own
+ * (unrounded) widths would drift by up to a thousandth of an em per glyph. */
+#include <string.h>
+
+#include "pdf_text.h"
+
+/* Next code libharu will emit for s[i..]: BMP code points as they are, C0
+ * controls as spaces, invalid bytes and astral characters (which libharu's
+ * 16-bit UTF-8 encoder would corrupt) as U+FFFD. *adv gets the byte count. */
+static uint32_t next_code(const char *s, size_t len, size_t i, size_t *adv)
+{
+    uint32_t cp = 0;
+    size_t n = rc_utf8_decode(s + i, len - i, &cp);
+    if (n == 0) {
+        *adv = 1;
+        return 0xFFFD;
+    }
+    *adv = n;
+    if (cp > 0xFFFF) return 0xFFFD;
+    if (cp < 0x20 || cp == 0x7F) return 0x20;
+    return cp;
+}
+
+const char *rc_pdf_text(rc_pdf *p, const char *s, size_t len)
+{
+    size_t need = len * 3 + 1; /* each input byte becomes at most 3 bytes */
+    if (need > p->bufcap) {
+        p->bufcap = need < 256 ? 256 : need * 2;
+        p->buf = rc_arena_alloc(p->a, p->bufcap);
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        size_t adv;
+        uint32_t c = next_code(s, len, i, &adv);
+        o += rc_utf8_encode(c, p->buf + o);
+        i += adv;
+    }
+    p->buf[o] = '\0';
+    return p->buf;
+}
+
+/* Marks the codes text s[0..len) shows in face f: its characters' and
+ * those of the ligature glyphs it is shown with (lig, as rc_font_shaped
+ * gives it; font.h). */
+static void mark_set(unsigned char *set, const char *s, size_t len, const uint8_t *lig)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 0x20 && b < 0x7F) { /* printable ASCII is its own code */
+            rc_pdf_code_mark(set, b);
+            i++;
+            continue;
+        }
+        size_t adv;
+        uint32_t c = next_code(s, len, i, &adv);
+        rc_pdf_code_mark(set, c);
+        i += adv;
+    }
+    for (size_t k = 0; lig && k < len; k++)
+        if (lig[k] && lig[k] != RC_FONT_LIG_HIDDEN)
+            rc_pdf_code_mark(set, lig[k]);
+}
+
+void rc_pdf_mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len, const uint8_t *lig)
+{
+    if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
+    mark_set(p->codes[f], s, len, lig);
+    if (p->pcodes_on) mark_set(p->pcodes[f], s, len, lig); /* kept with the page (pdf_pagekey.c) */
+}
+
+/* A literal string of two-byte codes (the bytes of the code points
+ * rc_pdf_text gives libharu); parentheses, backslashes and carriage returns
+ * (which a reader would turn into line feeds) are escaped. */
+static char *string_byte(char *o, unsigned char b)
+{
+    if (b == '(' || b == ')' || b == '\\') {
+        *o++ = '\\';
+    } else if (b == '\r') {
+        *o++ = '\\';
+        b = 'r';
+    }
+    *o++ = (char)b;
+    return o;
+}
+
+/* The width of code c of face rf in its font's /W array, in thousandths
+ * of an em, or -1 when it is not known here. libharu writes the glyph's
+ * advance * 1000 / unitsPerEm truncated (HPDF_TTFontDef_GetGidWidth, also
+ * what pdf_fonts.c's trim_font writes), from the reduced copy whose glyphs
+ * keep the original's advances (ttf_subset.c checks it). rc_font_advance
+ * holds the same quotient rounded to a float: truncating it gives libharu's
+ * integer, since a quotient that is not a whole number is at least
+ * 1/unitsPerEm away from one and the float's rounding error is below that
+ * (half an ulp: 3e-5 under 1,024, 6e-5 under 2,048 thousandths; unitsPerEm
+ * <= 16,384). A code without a glyph has width 0 in the layout but
+ * .notdef's in the PDF: not known here, nor is a ligature code's (its glyph
+ * has no code point; the caller places the next word absolutely). */
+int rc_pdf_glyph_w(const rc_font *rf, uint32_t c)
+{
+    double adv = rc_font_advance(rf, c);
+    if (adv == 0 && rc_font_glyph(rf, c) == 0) return -1;
+    return (int)adv;
+}
+
+/* The widths of ASCII codes, looked up once per page and face. */
+static inline int ascii_w(uint16_t w[128], const rc_font *rf, unsigned char b)
+{
+    if (!w[b]) {
+        int v = rc_pdf_glyph_w(rf, b);
+        w[b] = (uint16_t)(v < 0 || v > 0xFFFE ? 0xFFFF : v + 1);
+    }
+    return w[b] == 0xFFFF ? -1 : w[b] - 1;
+}
+
+/* Shows s[0..len) of face rf as strings of an open TJ array,
+ * kerned (kern, the font's kerning from HarfBuzz, rc_font_shaped) by
+ * numbers between them that move each kerned character's successor by the
+ * shaped advance. A TJ number n moves the next glyph left by n/1000 em, so
+ * a kern of d/1000 em is written as -d. With lig set, a ligature glyph
+ * shows its own code (1..31) for the characters it stands for (ToUnicode
+ * gives them back, pdf_fonts.c). Returns how far the text moves a reader's
+ * pen, in 1e-5 thousandths of an em (the widths of /W less the numbers
+ * written), or -1 when that is not known. */
+int64_t rc_pdf_show(rc_pdf *p, uint16_t w[128], const rc_font *rf, const char *s, size_t len,
+                    const float *kern, const uint8_t *lig)
+{
+    rc_pdf_cs_need(p, 4 * len + 4);
+    char *o = p->cs + p->cn;
+    int64_t wsum = 0, ksum = 0; /* thousandths of an em; 1e-5 of them */
+    bool known = rf != NULL && len < 1000000; /* wsum * 100000 stays in range */
+    *o++ = '(';
+    for (size_t i = 0; i < len;) {
+        unsigned char b = (unsigned char)s[i];
+        size_t at = i;
+        if (lig && lig[at]) { /* a ligature's code, or a character it stands for */
+            size_t adv;
+            next_code(s, len, i, &adv);
+            i += adv;
+            if (lig[at] != RC_FONT_LIG_HIDDEN) { /* 00 c, c as an octal escape */
+                *o++ = '\0';
+                *o++ = '\\';
+                *o++ = (char)('0' + (lig[at] >> 6));
+                *o++ = (char)('0' + ((lig[at] >> 3) & 7));
+                *o++ = (char)('0' + (lig[at] & 7));
+                known = false;
+            }
+        } else if (b >= 0x20 && b < 0x7F) { /* printable ASCII: the code is 00 b */
+            *o++ = '\0';
+            o = string_byte(o, b);
+            i++;
+            if (known) {
+                int cw = ascii_w(w, rf, b);
+                known = cw >= 0;
+                wsum += cw;
+            }
+        } else {
+            size_t adv;
+            uint32_t c = next_code(s, len, i, &adv);
+            i += adv;
+            o = string_byte(o, (unsigned char)(c >> 8));
+            o = string_byte(o, (unsigned char)c);
+            if (known) {
+                int cw = c < 0x80 ? ascii_w(w, rf, (unsigned char)c) : rc_pdf_glyph_w(rf, c);
+                known = cw >= 0;
+                wsum += cw;
+            }
+        }
+        if (kern && kern[at] != 0 && i < len) {
+            int64_t k = rc_pdf_hnum(-(double)kern[at]);
+            ksum += k;
+            p->cn = (size_t)(o - p->cs);
+            rc_pdf_cs_need(p, 24 + 4 * (len - i) + 4); /* the number, then the rest */
+            o = p->cs + p->cn;
+            *o++ = ')';
+            o = rc_pdf_fmt(k, o);
+            *o++ = '(';
+        }
+    }
+    *o++ = ')';
+    p->cn = (size_t)(o - p->cs);
+    return known ? wsum * 100000 - ksum : -1;
+}
+
+int64_t rc_pdf_tj_move(int64_t pen, int64_t target, int64_t sz)
+{
+    /* the coarsest power of ten q with q * sz <= 1e8 (a step of q moves the
+     * pen by at most 1e-5 pt): 10 pt text gets 3 decimals, 22 pt 4 */
+    int64_t q = 1;
+    while (q < 100000 && q * 10 * sz <= 100000000)
+        q *= 10;
+    int64_t d = pen - target, unit = q * sz; /* half away from zero */
+    int64_t r = d < 0 ? -((-d + unit / 2) / unit) : (d + unit / 2) / unit;
+    return r * q;
+}
