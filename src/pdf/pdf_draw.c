@@ -77,7 +77,6 @@ typedef struct gstate {
     bool pen_ok;    /* the pen's place on line y is known: pen */
     int64_t pen;    /* where the next glyph goes, in 1e-13 pt */
     int64_t sz;     /* the font size as written (1e-5 pt) */
-    uint16_t w[RC_FONT_COUNT][128]; /* ASCII codes' /W widths + 1 per face; 0: not looked up */
     bool mc_open;   /* a marked-content sequence is open ... */
     bool mc_single; /* ... for one op (with an /ActualText) ... */
     size_t mc;      /* ... for this element index, or SIZE_MAX: an artifact */
@@ -355,8 +354,7 @@ static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
     const float *kern = NULL;
     const uint8_t *lig = NULL;
     if (rf) rc_font_shaped(rf, op->text, op->len, &kern, &lig);
-    rc_pdf_mark_codes(p, op->font, op->text, op->len, lig);
-    int64_t adv = rc_pdf_show(p, g->w[op->font], rf, op->text, op->len, kern, lig);
+    int64_t adv = rc_pdf_show(p, op->font, rf, op->text, op->len, kern, lig);
     /* bounded so that the pen's integers cannot overflow (1,000 em; 40,000 pt) */
     g->pen_ok = adv >= 0 && adv < INT64_C(100000000000);
     if (g->pen_ok) {

@@ -71,13 +71,6 @@ static void mark_set(unsigned char *set, const char *s, size_t len, const uint8_
             rc_pdf_code_mark(set, lig[k]);
 }
 
-void rc_pdf_mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len, const uint8_t *lig)
-{
-    if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
-    mark_set(p->codes[f], s, len, lig);
-    if (p->pcodes_on) mark_set(p->pcodes[f], s, len, lig); /* kept with the page (pdf_pagekey.c) */
-}
-
 /* A literal string of two-byte codes (the bytes of the code points
  * rc_pdf_text gives libharu); parentheses, backslashes and carriage returns
  * (which a reader would turn into line feeds) are escaped. */
@@ -112,39 +105,65 @@ int rc_pdf_glyph_w(const rc_font *rf, uint32_t c)
     return (int)adv;
 }
 
-/* The widths of ASCII codes, looked up once per page and face. */
-static inline int ascii_w(uint16_t w[128], const rc_font *rf, unsigned char b)
+/* A width not known, in the per-face tables: any sum of widths it is in
+ * is negative (a sum of at most 1e6 widths of at most 65,535). */
+#define UNKNOWN (-(INT64_C(1) << 40))
+
+/* The face's table of ASCII widths (UNKNOWN where not known), made once
+ * per document. */
+static const int64_t *ascii_widths(rc_pdf *p, rc_font_id f, const rc_font *rf)
 {
-    if (!w[b]) {
-        int v = rc_pdf_glyph_w(rf, b);
-        w[b] = (uint16_t)(v < 0 || v > 0xFFFE ? 0xFFFF : v + 1);
+    if (!p->asciiw[f]) {
+        int64_t *w = rc_arena_array(p->a, 128, sizeof *w);
+        for (uint32_t c = 0; c < 128; c++) {
+            int v = c >= 0x20 && c < 0x7F ? rc_pdf_glyph_w(rf, c) : -1;
+            w[c] = v < 0 ? UNKNOWN : v;
+        }
+        p->asciiw[f] = w;
     }
-    return w[b] == 0xFFFF ? -1 : w[b] - 1;
+    return p->asciiw[f];
 }
 
-/* Shows s[0..len) of face rf as strings of an open TJ array,
- * kerned (kern, the font's kerning from HarfBuzz, rc_font_shaped) by
- * numbers between them that move each kerned character's successor by the
- * shaped advance. A TJ number n moves the next glyph left by n/1000 em, so
- * a kern of d/1000 em is written as -d. With lig set, a ligature glyph
- * shows its own code (1..31) for the characters it stands for (ToUnicode
- * gives them back, pdf_fonts.c). Returns how far the text moves a reader's
- * pen, in 1e-5 thousandths of an em (the widths of /W less the numbers
- * written), or -1 when that is not known. */
-int64_t rc_pdf_show(rc_pdf *p, uint16_t w[128], const rc_font *rf, const char *s, size_t len,
+/* A literal string's bytes for code c (two, or three with an escape). */
+static inline char *code_bytes(char *o, uint32_t c)
+{
+    o = string_byte(o, (unsigned char)(c >> 8));
+    return string_byte(o, (unsigned char)c);
+}
+
+/* Shows s[0..len) of face f (rf) as strings of an open TJ array, kerned
+ * (kern, the font's kerning from HarfBuzz, rc_font_shaped) by numbers
+ * between them that move each kerned character's successor by the shaped
+ * advance. A TJ number n moves the next glyph left by n/1000 em, so a kern
+ * of d/1000 em is written as -d. With lig set, a ligature glyph shows its
+ * own code (1..31) for the characters it stands for (ToUnicode gives them
+ * back, pdf_fonts.c). Marks the codes shown (pdf_text.h). Returns
+ * how far the text moves a reader's pen, in 1e-5 thousandths of an em (the
+ * widths of /W less the numbers written), or -1 when that is not known. */
+int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, size_t len,
                     const float *kern, const uint8_t *lig)
 {
+    if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
+    if (p->pcodes_on) mark_set(p->pcodes[f], s, len, lig); /* kept with the page (pdf_pagekey.c) */
+    unsigned char *set = p->codes[f];
+    const int64_t *aw = rf ? ascii_widths(p, f, rf) : NULL;
     rc_pdf_cs_need(p, 4 * len + 4);
     char *o = p->cs + p->cn;
-    int64_t wsum = 0, ksum = 0; /* thousandths of an em; 1e-5 of them */
-    bool known = rf != NULL && len < 1000000; /* wsum * 100000 stays in range */
+    /* thousandths of an em (UNKNOWN makes it negative); 1e-5 of them */
+    int64_t wsum = rf && len < 1000000 ? 0 : UNKNOWN, ksum = 0;
     *o++ = '(';
     for (size_t i = 0; i < len;) {
         unsigned char b = (unsigned char)s[i];
         size_t at = i;
-        if (lig && lig[at]) { /* a ligature's code, or a character it stands for */
+        if (b >= 0x20 && b < 0x7F && !(lig && lig[at])) { /* printable ASCII: the code is 00 b */
+            *o++ = '\0';
+            o = string_byte(o, b);
+            rc_pdf_code_mark(set, b);
+            wsum += aw ? aw[b] : 0;
+            i++;
+        } else if (lig && lig[at]) { /* a ligature's code, or a character it stands for */
             size_t adv;
-            next_code(s, len, i, &adv);
+            rc_pdf_code_mark(set, next_code(s, len, i, &adv)); /* marked as mark_set does */
             i += adv;
             if (lig[at] != RC_FONT_LIG_HIDDEN) { /* 00 c, c as an octal escape */
                 *o++ = '\0';
@@ -152,27 +171,18 @@ int64_t rc_pdf_show(rc_pdf *p, uint16_t w[128], const rc_font *rf, const char *s
                 *o++ = (char)('0' + (lig[at] >> 6));
                 *o++ = (char)('0' + ((lig[at] >> 3) & 7));
                 *o++ = (char)('0' + (lig[at] & 7));
-                known = false;
-            }
-        } else if (b >= 0x20 && b < 0x7F) { /* printable ASCII: the code is 00 b */
-            *o++ = '\0';
-            o = string_byte(o, b);
-            i++;
-            if (known) {
-                int cw = ascii_w(w, rf, b);
-                known = cw >= 0;
-                wsum += cw;
+                rc_pdf_code_mark(set, lig[at]);
+                wsum = UNKNOWN; /* its glyph has no code point here */
             }
         } else {
             size_t adv;
             uint32_t c = next_code(s, len, i, &adv);
             i += adv;
-            o = string_byte(o, (unsigned char)(c >> 8));
-            o = string_byte(o, (unsigned char)c);
-            if (known) {
-                int cw = c < 0x80 ? ascii_w(w, rf, (unsigned char)c) : rc_pdf_glyph_w(rf, c);
-                known = cw >= 0;
-                wsum += cw;
+            o = code_bytes(o, c);
+            rc_pdf_code_mark(set, c);
+            if (aw) {
+                int cw = c < 0x80 ? -1 : rc_pdf_glyph_w(rf, c);
+                wsum += c < 0x80 ? aw[c] : cw < 0 ? UNKNOWN : cw;
             }
         }
         if (kern && kern[at] != 0 && i < len) {
@@ -188,7 +198,7 @@ int64_t rc_pdf_show(rc_pdf *p, uint16_t w[128], const rc_font *rf, const char *s
     }
     *o++ = ')';
     p->cn = (size_t)(o - p->cs);
-    return known ? wsum * 100000 - ksum : -1;
+    return wsum >= 0 ? wsum * 100000 - ksum : -1;
 }
 
 int64_t rc_pdf_tj_move(int64_t pen, int64_t target, int64_t sz)

@@ -63,20 +63,17 @@ static inline void rc_pdf_cs_need(rc_pdf *p, size_t k)
     p->ccap = nc;
 }
 
-/* Marks the codes text s[0..len) shows in face f (the document's and, for
- * a watcher, the page's: pdf_pagekey.c); lig as rc_font_shaped gives it. */
-void rc_pdf_mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len, const uint8_t *lig);
-
 /* The width of code c of face rf in its font's /W array (thousandths of
  * an em), or -1 when it is not known here (pdf_text.c says why). */
 int rc_pdf_glyph_w(const rc_font *rf, uint32_t c);
 
-/* Writes s[0..len) of face rf as the strings of an open TJ array, with the
- * numbers of its kerning (kern, lig: rc_font_shaped); w caches the /W
- * widths of the face's ASCII codes (+1; 0: not looked up yet). Returns how
- * far the text moves a reader's pen, in 1e-5 thousandths of an em, or -1
- * when that is not known (rf NULL, a ligature, a code without a glyph). */
-int64_t rc_pdf_show(rc_pdf *p, uint16_t w[128], const rc_font *rf, const char *s, size_t len,
+/* Writes s[0..len) of face f (rf: its metrics, or NULL) as the strings of
+ * an open TJ array, with the numbers of its kerning (kern, lig:
+ * rc_font_shaped), and marks the codes it shows in p->codes[f] (and the
+ * page's, pdf_pagekey.c). Returns how far the text moves a reader's pen,
+ * in 1e-5 thousandths of an em, or -1 when that is not known (rf NULL, a
+ * ligature, a code without a glyph). */
+int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, size_t len,
                     const float *kern, const uint8_t *lig);
 
 /* The TJ number (1e-5 thousandths of an em) that takes a reader's pen from
