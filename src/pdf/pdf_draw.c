@@ -27,9 +27,11 @@
  * right after BT (the text matrix is then the identity, so 0 + x is x in
  * any reader's arithmetic), else with Tm. Relative Td moves between lines
  * would be shorter, but readers sum them in floating point and the
- * last-bit differences move glyphs across subpixel boundaries (pdftoppm:
- * 4 of 35 sample pages differed) and reorder pdftotext's words on shared
- * baselines. The finished page is deflated here (libdeflate, RC_PDF_ZLEVEL)
+ * last-bit differences move glyphs across subpixel boundaries (with a Td
+ * per word, 4 of 35 sample pages differed in pdftoppm and pdftotext's
+ * words on shared baselines were reordered; with a Td per line, the file
+ * is 1.3 % smaller and twice as many pixels differ from the absolute
+ * placement at 150 dpi). The finished page is deflated here (libdeflate, RC_PDF_ZLEVEL)
  * and handed to libharu as an already encoded stream. Internal links are
  * queued until every destination exists.
  *
