@@ -9,7 +9,8 @@
  *
  * Words: the layout places every word itself (justified lines stretch the
  * gaps), and Tw cannot do it for two-byte codes, so each word used to get
- * an absolute "1 0 0 1 x y Tm" (31 bytes, about 40 % of a page's content).
+ * an absolute "1 0 0 1 x y Tm" of its own (about 30 bytes a word: the
+ * sample's page content is 40 % smaller without).
  * Now the words of a line are strings of one TJ array, and the number
  * between two words moves the second exactly where the layout put it: the
  * number is computed from where a reader's pen is after the first word,
@@ -31,9 +32,9 @@
  * per word, 4 of 35 sample pages differed in pdftoppm and pdftotext's
  * words on shared baselines were reordered; with a Td per line, the file
  * is 1.3 % smaller and twice as many pixels differ from the absolute
- * placement at 150 dpi). The finished page is deflated here (libdeflate, RC_PDF_ZLEVEL)
- * and handed to libharu as an already encoded stream. Internal links are
- * queued until every destination exists.
+ * placement at 150 dpi). The finished page is deflated here (libdeflate,
+ * RC_PDF_ZLEVEL) and handed to libharu as an already encoded stream.
+ * Internal links are queued until every destination exists.
  *
  * Tagged PDF: every painting op is inside marked content, either a
  * sequence with an MCID for its structure element (rc_draw_op.tag; ops in
@@ -69,10 +70,10 @@ typedef struct gstate {
     uint8_t nfonts, order[RC_FONT_COUNT];
     char fname[RC_FONT_COUNT][8];
     signed char slot[RC_FONT_COUNT]; /* per font: index in order, or -1 */
-    int64_t y;                        /* the last text y, and as written */
+    int64_t y;                       /* the last text y, and as written */
     char ytext[24];
     size_t ylen;
-    size_t page;    /* index of the page */
+    size_t page; /* index of the page */
     /* the words of a line (see the top of the file) */
     bool fresh;     /* BT written, the text matrix not set since */
     bool tj;        /* a TJ array is open: "[" written, "] TJ" not yet */
@@ -85,7 +86,6 @@ typedef struct gstate {
 } gstate;
 
 /* ---- content bytes ---- */
-
 
 static void out(rc_pdf *p, const char *s, size_t k)
 {
@@ -326,7 +326,7 @@ static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
     int64_t x = rc_pdf_hnum(op->x + ox), y = rc_pdf_hnum(op->y + oy);
     /* the line goes on: a number moves the pen (unless absurdly far) */
     int64_t n = g->pen_ok && y == g->y && g->sz > 0 ? rc_pdf_tj_move(g->pen, x * 100000000, g->sz)
-                                                     : INT64_MAX;
+                                                    : INT64_MAX;
     if (n > -INT64_C(100000000000000) && n < INT64_C(100000000000000)) {
         g->pen -= n * g->sz;
         if (!g->tj) OUT(p, "[");

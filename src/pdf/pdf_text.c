@@ -67,8 +67,7 @@ static void mark_set(unsigned char *set, const char *s, size_t len, const uint8_
         i += adv;
     }
     for (size_t k = 0; lig && k < len; k++)
-        if (lig[k] && lig[k] != RC_FONT_LIG_HIDDEN)
-            rc_pdf_code_mark(set, lig[k]);
+        if (lig[k] && lig[k] != RC_FONT_LIG_HIDDEN) rc_pdf_code_mark(set, lig[k]);
 }
 
 /* A literal string of two-byte codes (the bytes of the code points

@@ -74,7 +74,8 @@ static void test_widths_are_libharus(void **state)
                 if (c == 0x378) assert_int_equal(rc_pdf_glyph_w(f, c), -1); /* unassigned */
                 continue;
             }
-            assert_int_equal(rc_pdf_glyph_w(f, c), HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)c));
+            assert_int_equal(rc_pdf_glyph_w(f, c),
+                             HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)c));
             checked++;
         }
     }
@@ -96,7 +97,8 @@ static void test_tj_move(void **state)
             r = r * 6364136223846793005u + 1442695040888963407u;
             int64_t pen = (int64_t)(r >> 20) % INT64_C(60000000000000000); /* < 600 pt */
             r = r * 6364136223846793005u + 1442695040888963407u;
-            int64_t target = pen + ((int64_t)(r >> 33) % INT64_C(5000000000000)) - INT64_C(1000000000000);
+            int64_t target =
+                pen + ((int64_t)(r >> 33) % INT64_C(5000000000000)) - INT64_C(1000000000000);
             if (i == 0) target = pen; /* no move: no number */
             int64_t n = rc_pdf_tj_move(pen, target, sizes[k]);
             int64_t off = pen - n * sizes[k] - target;
@@ -184,8 +186,9 @@ static void test_words_land(void **state)
     for (size_t i = 0; i < nw; i++) {
         if (w[i].x == 0) { /* after the previous word, as a justified line */
             const word *pv = &w[i - 1];
-            w[i].x = pv->x + gaps[i % 8] +
-                     rc_font_text_width(fx->fonts.f[pv->font], pv->text, strlen(pv->text), pv->size);
+            w[i].x =
+                pv->x + gaps[i % 8] +
+                rc_font_text_width(fx->fonts.f[pv->font], pv->text, strlen(pv->text), pv->size);
             w[i].y = pv->y;
         }
         rc_draw_text(a, pg.content, w[i].font, w[i].size, w[i].x, w[i].y, w[i].text,
