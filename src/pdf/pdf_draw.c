@@ -15,7 +15,7 @@
  * between two words moves the second exactly where the layout put it: the
  * number is computed from where a reader's pen is after the first word,
  * i.e. from the widths of the font's /W array (libharu's, truncated to
- * whole thousandths of an em: glyph_w) and the kerning numbers as written,
+ * whole thousandths of an em: rc_pdf_glyph_w) and the kerning numbers as written,
  * not from the layout's unrounded widths, so there is no drift. The pen is
  * tracked in exact integers (1e-13 pt) and each number is rounded so that
  * the word lands within half of libharu's last digit (0.5e-5 pt) of the

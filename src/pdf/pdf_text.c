@@ -87,16 +87,21 @@ static char *string_byte(char *o, unsigned char b)
 
 /* The width of code c of face rf in its font's /W array, in thousandths
  * of an em, or -1 when it is not known here. libharu writes the glyph's
- * advance * 1000 / unitsPerEm truncated (HPDF_TTFontDef_GetGidWidth, also
- * what pdf_fonts.c's trim_font writes), from the reduced copy whose glyphs
- * keep the original's advances (ttf_subset.c checks it). rc_font_advance
- * holds the same quotient rounded to a float: truncating it gives libharu's
- * integer, since a quotient that is not a whole number is at least
- * 1/unitsPerEm away from one and the float's rounding error is below that
- * (half an ulp: 3e-5 under 1,024, 6e-5 under 2,048 thousandths; unitsPerEm
- * <= 16,384). A code without a glyph has width 0 in the layout but
- * .notdef's in the PDF: not known here, nor is a ligature code's (its glyph
- * has no code point; the caller places the next word absolutely). */
+ * advance * 1000 / unitsPerEm truncated (HPDF_TTFontDef_GetGidWidth, what
+ * pdf_fontobj.c writes), from the reduced copy whose glyphs keep the
+ * original's advances (ttf_subset.c checks it). rc_font_advance holds the
+ * same quotient rounded to a float: truncating it gives libharu's integer,
+ * since a quotient that is not a whole number is at least 1/d away from
+ * one (d = unitsPerEm / gcd(unitsPerEm, 1000) <= 16,384, the most font.c
+ * takes, and 2,048 at 16,384) and the float's rounding error is at most
+ * half an ulp: 1/32,768 under 1,024 thousandths, 1/16,384 under 2,048.
+ * Exact for any glyph narrower than 2 em, then; test_pdf_text checks every
+ * glyph of the Lato faces against libharu. (A glyph over 2 em wide in a
+ * font with d above 8,192 could be one thousandth off: its word would land
+ * 0.01 pt off at 10 pt, the next one exactly.) A code without a glyph has
+ * width 0 in the layout but .notdef's in the PDF: not known here, nor is a
+ * ligature code's (its glyph has no code point; the caller places the next
+ * word absolutely). */
 int rc_pdf_glyph_w(const rc_font *rf, uint32_t c)
 {
     double adv = rc_font_advance(rf, c);
