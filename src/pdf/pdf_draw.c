@@ -23,8 +23,8 @@
  * so errors never add up. A font or colour change inside the line closes
  * the array, sets the font or colour and opens another one: neither moves
  * the pen. Only the first word of a line (a new baseline, a new text
- * object) or the word after one whose widths are not known here (a
- * ligature glyph, a code without a glyph) is placed absolutely: with Td
+ * object) or the word after one whose widths are not known here (a code
+ * without a glyph: .notdef's width) is placed absolutely: with Td
  * right after BT (the text matrix is then the identity, so 0 + x is x in
  * any reader's arithmetic), else with Tm. Relative Td moves between lines
  * would be shorter, but readers sum them in floating point and the

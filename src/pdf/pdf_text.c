@@ -99,9 +99,9 @@ static char *string_byte(char *o, unsigned char b)
  * glyph of the Lato faces against libharu. (A glyph over 2 em wide in a
  * font with d above 8,192 could be one thousandth off: its word would land
  * 0.01 pt off at 10 pt, the next one exactly.) A code without a glyph has
- * width 0 in the layout but .notdef's in the PDF: not known here, nor is a
- * ligature code's (its glyph has no code point; the caller places the next
- * word absolutely). */
+ * width 0 in the layout but .notdef's in the PDF: not known here (the
+ * caller places the next word absolutely). A ligature code's glyph has no
+ * code point: lig_w reads its advance from the file. */
 int rc_pdf_glyph_w(const rc_font *rf, uint32_t c)
 {
     double adv = rc_font_advance(rf, c);
@@ -112,16 +112,52 @@ int rc_pdf_glyph_w(const rc_font *rf, uint32_t c)
 /* A width not known, in the per-face tables: any sum of widths it is in
  * is negative (a sum of at most 1e6 widths of at most 65,535). */
 #define UNKNOWN (-(INT64_C(1) << 40))
+/* A ligature code's width not looked up yet. */
+#define NOT_YET (-(INT64_C(1) << 50))
 
-/* The face's table of ASCII widths (UNKNOWN where not known), made once
- * per document. */
-static const int64_t *ascii_widths(rc_pdf *p, rc_font_id f, const rc_font *rf)
+static uint16_t be16(const unsigned char *b)
+{
+    return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+/* The /W width of ligature code c: its glyph's advance (hmtx) * 1000 /
+ * unitsPerEm truncated, read from the face's file as libharu reads it from
+ * the reduced copy (which keeps the glyph and its advance), or -1 (no such
+ * ligature, the file not the one measured, tables cut short). */
+static int lig_w(const rc_font *rf, unsigned c)
+{
+    uint16_t g;
+    const char *text;
+    size_t len = 0;
+    const unsigned char *d = rc_font_bytes(rf, rc_font_path(rf), &len);
+    if (!rc_font_ligature(rf, c, &g, &text) || !d || len < 12) return -1;
+    size_t n = be16(d + 4), head = 0, hhea = 0, hmtx = 0, lhmtx = 0;
+    for (size_t i = 0; i < n && 12 + 16 * i + 16 <= len; i++) {
+        const unsigned char *r = d + 12 + 16 * i;
+        size_t off = (size_t)r[8] << 24 | (size_t)r[9] << 16 | (size_t)r[10] << 8 | r[11];
+        size_t tl = (size_t)r[12] << 24 | (size_t)r[13] << 16 | (size_t)r[14] << 8 | r[15];
+        if (off > len || tl > len - off) continue;
+        if (!memcmp(r, "head", 4) && tl >= 54) head = off;
+        if (!memcmp(r, "hhea", 4) && tl >= 36) hhea = off;
+        if (!memcmp(r, "hmtx", 4)) hmtx = off, lhmtx = tl;
+    }
+    if (!head || !hhea || !hmtx) return -1;
+    size_t upem = be16(d + head + 18), nh = be16(d + hhea + 34);
+    size_t at = 4 * (size_t)(g < nh ? g : nh - 1);
+    if (upem == 0 || nh == 0 || at + 2 > lhmtx) return -1;
+    return (int)((uint32_t)be16(d + hmtx + at) * 1000 / upem);
+}
+
+/* The face's table of widths of codes 0..127 (UNKNOWN where not known;
+ * the ligature codes 1..31 looked up when first shown), made once per
+ * document. */
+static int64_t *code_widths(rc_pdf *p, rc_font_id f, const rc_font *rf)
 {
     if (!p->asciiw[f]) {
         int64_t *w = rc_arena_array(p->a, 128, sizeof *w);
         for (uint32_t c = 0; c < 128; c++) {
             int v = c >= 0x20 && c < 0x7F ? rc_pdf_glyph_w(rf, c) : -1;
-            w[c] = v < 0 ? UNKNOWN : v;
+            w[c] = c >= 1 && c <= RC_FONT_MAXLIG ? NOT_YET : v < 0 ? UNKNOWN : v;
         }
         p->asciiw[f] = w;
     }
@@ -150,7 +186,7 @@ int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, s
     if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
     if (p->pcodes_on) mark_set(p->pcodes[f], s, len, lig); /* kept with the page (pdf_pagekey.c) */
     unsigned char *set = p->codes[f];
-    const int64_t *aw = rf ? ascii_widths(p, f, rf) : NULL;
+    int64_t *aw = rf ? code_widths(p, f, rf) : NULL;
     rc_pdf_cs_need(p, 4 * len + 4);
     char *o = p->cs + p->cn;
     /* thousandths of an em (UNKNOWN makes it negative); 1e-5 of them */
@@ -176,7 +212,11 @@ int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, s
                 *o++ = (char)('0' + ((lig[at] >> 3) & 7));
                 *o++ = (char)('0' + (lig[at] & 7));
                 rc_pdf_code_mark(set, lig[at]);
-                wsum = UNKNOWN; /* its glyph has no code point here */
+                if (aw && aw[lig[at]] == NOT_YET) {
+                    int v = lig_w(rf, lig[at]);
+                    aw[lig[at]] = v < 0 ? UNKNOWN : v;
+                }
+                wsum += aw ? aw[lig[at]] : 0;
             }
         } else {
             size_t adv;

@@ -72,7 +72,7 @@ int rc_pdf_glyph_w(const rc_font *rf, uint32_t c);
  * rc_font_shaped), and marks the codes it shows in p->codes[f] (and the
  * page's, pdf_pagekey.c). Returns how far the text moves a reader's pen,
  * in 1e-5 thousandths of an em, or -1 when that is not known (rf NULL, a
- * ligature, a code without a glyph). */
+ * code without a glyph). */
 int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, size_t len,
                     const float *kern, const uint8_t *lig);
 
