@@ -235,14 +235,14 @@ size_t rc_pdf_struct_annot(rc_pdf *p, uint32_t num, size_t page, const rc_tag *t
 void rc_pdf_struct_finish(rc_pdf *p);
 
 /* pdf_raw.c: objects written as text (rc_pdf_raw, pdf_objstm.h), not as
- * libharu dictionaries. A writer appends each object's text to one buffer
- * (in p->a) and files it in p->raws; rc_pdf_rw_done sets the texts'
- * pointers once the buffer stops moving. */
+ * libharu dictionaries. A writer puts each object's text into pieces of
+ * memory from p->a (an object whole in one piece, so its text never
+ * moves once written) and files it in p->raws. */
 typedef struct rc_pdf_rw {
     rc_pdf *p;
-    rc_strbuf b;
-    size_t start; /* of the current object's text */
-    size_t first; /* the first of p->raws not yet done */
+    char *s;      /* the current piece */
+    size_t n, cap;
+    size_t start; /* of the current object's text in s */
 } rc_pdf_rw;
 void rc_pdf_rw_init(rc_pdf_rw *w, rc_pdf *p);
 /* A new object number: a "null" placeholder in libharu's table (NULL on
@@ -253,7 +253,6 @@ uint32_t rc_pdf_num(const void *obj);
 /* Starts an object's text; rc_pdf_rw_end files it as object num. */
 void rc_pdf_rw_begin(rc_pdf_rw *w);
 void rc_pdf_rw_end(rc_pdf_rw *w, uint32_t num);
-void rc_pdf_rw_done(rc_pdf_rw *w);
 void rc_pdf_rw_put(rc_pdf_rw *w, const char *s);
 void rc_pdf_rw_uint(rc_pdf_rw *w, size_t v);
 /* " N 0 R" */

@@ -141,7 +141,6 @@ void rc_pdf_links(rc_pdf *p)
         rc_pdf_rw_end(&w, rc_pdf_num(arr));
         rc_pdf_ok(p, HPDF_Dict_Add(p->pages.v[g], "Annots", arr));
     }
-    rc_pdf_rw_done(&w);
 }
 
 /* Bookmarks nest by level: an entry's parent is the latest entry of a lower
@@ -246,7 +245,6 @@ void rc_pdf_outline(rc_pdf *p, const rc_layout *lay)
         rc_pdf_rw_put(&w, " >>");
         rc_pdf_rw_end(&w, m->num);
     }
-    rc_pdf_rw_done(&w);
 }
 
 /* The label dictionary libharu just appended to /PageLabels /Nums. */

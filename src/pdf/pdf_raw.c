@@ -21,8 +21,33 @@ void rc_pdf_rw_init(rc_pdf_rw *w, rc_pdf *p)
 {
     memset(w, 0, sizeof *w);
     w->p = p;
-    w->b.a = p->a;
-    w->first = p->raws.n;
+}
+
+/* The text goes into pieces of about RW_PIECE bytes taken from the arena's
+ * shared blocks, an object's text whole in one piece: a vector doubling
+ * for all of it (rc_strbuf) held up to twice the text, every byte of it
+ * touched (2 MB for the 1.6 MB of a 1,006-page report's structure tree). */
+#define RW_PIECE ((size_t)60 * 1024)
+
+/* Room for len more bytes of the current object. */
+static void room(rc_pdf_rw *w, size_t len)
+{
+    if (w->n + len <= w->cap) return;
+    size_t part = w->n - w->start, cap = RW_PIECE;
+    while (cap < 2 * (part + len)) cap *= 2;
+    char *s = rc_arena_alloc(w->p->a, cap);
+    if (part) memcpy(s, w->s + w->start, part); /* the object so far moves along */
+    w->s = s;
+    w->cap = cap;
+    w->start = 0;
+    w->n = part;
+}
+
+static void put_n(rc_pdf_rw *w, const char *s, size_t len)
+{
+    room(w, len);
+    memcpy(w->s + w->n, s, len);
+    w->n += len;
 }
 
 HPDF_Obj_Header *rc_pdf_placeholder(rc_pdf *p)
@@ -43,13 +68,13 @@ uint32_t rc_pdf_num(const void *obj)
 
 void rc_pdf_rw_put(rc_pdf_rw *w, const char *s)
 {
-    rc_strbuf_puts(&w->b, s);
+    put_n(w, s, strlen(s));
 }
 
 void rc_pdf_rw_uint(rc_pdf_rw *w, size_t v)
 {
     char d[24];
-    rc_strbuf_put(&w->b, d, rc_utoa(v, d));
+    put_n(w, d, rc_utoa(v, d));
 }
 
 void rc_pdf_rw_ref(rc_pdf_rw *w, uint32_t num)
@@ -71,7 +96,7 @@ void rc_pdf_rw_real(rc_pdf_rw *w, double v)
         d[1] = '0';
         k = 2;
     }
-    rc_strbuf_put(&w->b, d, (size_t)k);
+    put_n(w, d, (size_t)k);
 }
 
 /* PDFDocEncoding (ISO 32000-1 annex D) of the characters it has beyond
@@ -103,7 +128,7 @@ static void literal(rc_pdf_rw *w, const char *t, size_t n, bool pdfdoc)
                t[run] != '\\')
             run++;
         if (run > i) {
-            rc_strbuf_put(&w->b, t + i, run - i);
+            put_n(w, t + i, run - i);
             i = run;
             continue;
         }
@@ -118,7 +143,7 @@ static void literal(rc_pdf_rw *w, const char *t, size_t n, bool pdfdoc)
         }
         char e[4] = {'\\', (char)('0' + ((c >> 6) & 3)), (char)('0' + ((c >> 3) & 7)),
                      (char)('0' + (c & 7))};
-        rc_strbuf_put(&w->b, e, 4);
+        put_n(w, e, 4);
     }
     rc_pdf_rw_put(w, ")");
 }
@@ -149,7 +174,7 @@ void rc_pdf_rw_text(rc_pdf_rw *w, const char *s, size_t len)
         size_t k = rc_utf8_decode(t + i, n - i, &cp);
         char h[4] = {hexd[(cp >> 12) & 15], hexd[(cp >> 8) & 15], hexd[(cp >> 4) & 15],
                      hexd[cp & 15]};
-        rc_strbuf_put(&w->b, h, 4);
+        put_n(w, h, 4);
         i += k ? k : 1;
     }
     rc_pdf_rw_put(w, ">");
@@ -162,20 +187,12 @@ void rc_pdf_rw_bytes(rc_pdf_rw *w, const char *s, size_t len)
 
 void rc_pdf_rw_begin(rc_pdf_rw *w)
 {
-    w->start = w->b.n;
+    w->start = w->n;
 }
 
 void rc_pdf_rw_end(rc_pdf_rw *w, uint32_t num)
 {
-    rc_pdf_raw r = {.num = num, .text = NULL, .n = w->b.n - w->start};
+    rc_pdf_raw r = {.num = num, .text = w->s ? w->s + w->start : "", .n = w->n - w->start};
     RC_PUSH(w->p->a, w->p->raws, r);
-    /* the offset, until the buffer stops moving (rc_pdf_rw_done) */
-    w->p->raws.v[w->p->raws.n - 1].text = (const char *)(uintptr_t)w->start;
-}
-
-void rc_pdf_rw_done(rc_pdf_rw *w)
-{
-    for (size_t k = w->first; k < w->p->raws.n; k++)
-        w->p->raws.v[k].text = w->b.s + (uintptr_t)w->p->raws.v[k].text;
-    w->first = w->p->raws.n;
+    w->start = w->n;
 }

@@ -421,7 +421,6 @@ void rc_pdf_struct_finish(rc_pdf *p)
     rc_pdf_rw_put(&w, " >>");
     rc_pdf_rw_end(&w, rc_pdf_num(root));
     if (rc_pdf_failed(p)) return;
-    rc_pdf_rw_done(&w); /* the texts' places, now that the buffer is complete */
     rc_pdf_ok(p, HPDF_Dict_Add(p->doc->catalog, "StructTreeRoot", root));
     HPDF_Dict mi = HPDF_Dict_New(p->doc->mmgr);
     if (!mi) {
