@@ -472,9 +472,8 @@ static void finish_page(lo *L, lo_pg *pg, pstate *ps, run *r)
      * its foreground list, room to spare and all, when it has no
      * background: the copy (and the zeroing of its new block) was 40 KB a
      * page. */
-    page.content = L->res->release_pages && pg->bg->ops.n == 0
-                       ? pg->fg
-                       : rc_draw_join(L->a, pg->bg, pg->fg);
+    page.content =
+        L->res->release_pages && pg->bg->ops.n == 0 ? pg->fg : rc_draw_join(L->a, pg->bg, pg->fg);
     RC_PUSH(L->a, L->res->pages, page);
     ps->number++;
     ps->opening = false;

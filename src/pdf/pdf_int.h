@@ -240,7 +240,7 @@ void rc_pdf_struct_finish(rc_pdf *p);
  * moves once written) and files it in p->raws. */
 typedef struct rc_pdf_rw {
     rc_pdf *p;
-    char *s;      /* the current piece */
+    char *s; /* the current piece */
     size_t n, cap;
     size_t start; /* of the current object's text in s */
 } rc_pdf_rw;

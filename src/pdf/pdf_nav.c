@@ -149,7 +149,7 @@ void rc_pdf_links(rc_pdf *p)
  * libharu's: the items shown below it (its children, and theirs while
  * open), negative when it is closed; none when it has no children. */
 typedef struct bm {
-    size_t entry; /* in lay->outline */
+    size_t entry;                           /* in lay->outline */
     size_t parent, first, last, prev, next; /* items + 1; 0: none */
     uint32_t num;
     bool open;

@@ -34,7 +34,8 @@ static void room(rc_pdf_rw *w, size_t len)
 {
     if (w->n + len <= w->cap) return;
     size_t part = w->n - w->start, cap = RW_PIECE;
-    while (cap < 2 * (part + len)) cap *= 2;
+    while (cap < 2 * (part + len))
+        cap *= 2;
     char *s = rc_arena_alloc(w->p->a, cap);
     if (part) memcpy(s, w->s + w->start, part); /* the object so far moves along */
     w->s = s;
@@ -90,7 +91,8 @@ void rc_pdf_rw_real(rc_pdf_rw *w, double v)
     char d[40];
     int k = snprintf(d, sizeof d, " %.3f", v);
     if (k <= 0 || (size_t)k >= sizeof d) return;
-    while (k > 2 && d[k - 1] == '0') k--;
+    while (k > 2 && d[k - 1] == '0')
+        k--;
     if (d[k - 1] == '.') k--;
     if (k == 3 && d[1] == '-' && d[2] == '0') { /* "-0" */
         d[1] = '0';
