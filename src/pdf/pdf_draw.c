@@ -400,19 +400,29 @@ static void draw_path(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
     paint(p, op);
 }
 
+/* Links are written as text once the pages are drawn (rc_pdf_links, when
+ * the number of pages, the base of their /StructParent, is known). A URI
+ * link takes its object number and enters the structure tree now, between
+ * the content drawn before and after it. */
 static void draw_link(rc_pdf *p, const gstate *g, const rc_draw_op *op, const rc_tag *tag,
                       double ox, double oy)
 {
-    HPDF_Rect r = {(HPDF_REAL)(op->x + ox), (HPDF_REAL)(op->y + oy),
-                   (HPDF_REAL)(op->x + ox + op->w), (HPDF_REAL)(op->y + oy + op->h)};
+    rc_pdf_link lk = {.rect = {op->x + ox, op->y + oy, op->x + ox + op->w, op->y + oy + op->h},
+                      .page_index = g->page,
+                      .tag = tag,
+                      .text = op->link_text,
+                      .len = op->link_len};
     if (op->dest) {
-        rc_pdf_link lk = {g->pg, r, op->dest, g->page, tag, op->link_text, op->link_len};
-        RC_PUSH(p->a, p->links, lk);
+        lk.dest = op->dest;
     } else if (op->uri && op->uri[0]) {
-        HPDF_Annotation an = HPDF_Page_CreateURILinkAnnot(g->pg, r, op->uri);
-        if (an) rc_pdf_ok(p, HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0));
-        if (an) rc_pdf_struct_annot(p, an, g->page, tag, op->link_text, op->link_len);
+        lk.uri = op->uri;
+        lk.num = rc_pdf_num(rc_pdf_placeholder(p));
+        if (!lk.num) return;
+        lk.key = rc_pdf_struct_annot(p, lk.num, g->page, tag);
+    } else {
+        return;
     }
+    RC_PUSH(p->a, p->links, lk);
 }
 
 /* The start of a rectangle or a line: its marked content, its graphics
@@ -549,6 +559,13 @@ static HPDF_Page add_page(rc_pdf *p)
     }
     rc_pdf_ok(p, HPDF_Page_SetWidth(pg, (HPDF_REAL)RC_PAGE_WIDTH));
     rc_pdf_ok(p, HPDF_Page_SetHeight(pg, (HPDF_REAL)RC_PAGE_HEIGHT));
+    /* The /ProcSet libharu gives every page's resources is obsolete (PDF
+     * 1.4 and later ignore it, ISO 32000-1 14.2): five names and an array
+     * of its objects per page, 1.1 KB held to the end (1.1 MB at 1,006
+     * pages), given back here for the next page's objects. */
+    HPDF_Dict res = HPDF_Dict_GetItem(pg, "Resources", HPDF_OCLASS_DICT);
+    if (res && HPDF_Dict_GetItem(res, "ProcSet", HPDF_OCLASS_ARRAY))
+        rc_pdf_ok(p, HPDF_Dict_RemoveElement(res, "ProcSet"));
     RC_PUSH(p->a, p->pages, pg);
     return pg;
 }

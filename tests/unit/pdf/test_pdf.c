@@ -231,6 +231,16 @@ static void test_text_fonts_and_structure(void **state)
     assert_non_null(strstr(info, "Page size:       595.276 x 841.89 pts (A4)"));
 }
 
+/* v as the PDF writer writes a real: three decimals, no trailing zeros. */
+static const char *real3(rc_arena *a, double v)
+{
+    char *s = rc_arena_printf(a, "%.3f", v);
+    size_t k = strlen(s);
+    while (k > 1 && s[k - 1] == '0') s[--k] = '\0';
+    if (s[k - 1] == '.') s[k - 1] = '\0';
+    return s;
+}
+
 static void test_navigation(void **state)
 {
     fixture *fx = *state;
@@ -263,7 +273,26 @@ static void test_navigation(void **state)
     assert_int_equal(count(q, "/Subtype /Link"), 2);
     assert_int_equal(count(q, "/URI (https://example.org/)"), 1);
     assert_int_equal(count(q, "/Border [\n    0\n    0\n    0\n  ]"), 2);
-    assert_non_null(strstr(q, "/XYZ\n  0\n  610\n  null\n]"));
+    /* written as text (pdf_nav.c): the destination in the annotation, the
+     * rectangles as drawn, each annotation's /StructParent after the three
+     * pages' keys (the URI link's taken while its page was drawn, the
+     * internal one's after the pages) and its OBJR in the tree */
+    assert_non_null(strstr(q, "    /XYZ\n    0\n    610\n    null\n  ]\n  /F 4\n"));
+    double w = rc_font_text_width(fx->fonts.f[RC_FONT_REGULAR], "see ", 4, 11);
+    assert_non_null(strstr(q, rc_arena_printf(fx->a,
+                                              "  /Rect [\n    %s\n    737\n    %s\n    749\n  ]\n"
+                                              "  /StructParent 4\n  /Subtype /Link\n",
+                                              real3(fx->a, 72 + w), real3(fx->a, 102 + w))));
+    assert_non_null(strstr(q, "  /Rect [\n    72\n    717\n    132\n    729\n  ]\n"
+                              "  /StructParent 3\n  /Subtype /Link\n"));
+    assert_int_equal(count(q, "/Type /OBJR"), 2);
+    assert_int_equal(count(q, "/Annots "), 1); /* page 2's, one array for both */
+    assert_non_null(strstr(q, "/ParentTreeNextKey 5\n"));
+    /* the outline's counts: the root shows both entries, the open chapter
+     * its section, which has none */
+    assert_non_null(strstr(q, "<<\n  /Count 2\n  /First "));
+    assert_non_null(strstr(q, "<<\n  /Count 1\n  /Dest [\n"));
+    assert_int_equal(count(q, "/Count "), 3); /* (and the page tree's) */
     /* labels: cover without a numbering style, then i (roman from 1), then
      * 1 (decimal from 1) */
     assert_non_null(strstr(q, "/Nums [\n      0\n      <<\n      >>\n"
