@@ -123,6 +123,9 @@ typedef struct rc_pdf {
     /* pdf_text.c: per face, the /W widths of codes 0..127 (ASCII and the
      * ligature codes), made on first use */
     int64_t *asciiw[RC_FONT_COUNT];
+    /* libharu's UTF-8 encoder is registered (pdf_face.c, only for a font
+     * that cannot be reduced: setting it up costs 1.4 M instructions) */
+    bool utf8;
 } rc_pdf;
 
 /* Records st as the failure if none was recorded yet; true when st is OK. */
