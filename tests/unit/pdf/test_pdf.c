@@ -236,7 +236,8 @@ static const char *real3(rc_arena *a, double v)
 {
     char *s = rc_arena_printf(a, "%.3f", v);
     size_t k = strlen(s);
-    while (k > 1 && s[k - 1] == '0') s[--k] = '\0';
+    while (k > 1 && s[k - 1] == '0')
+        s[--k] = '\0';
     if (s[k - 1] == '.') s[k - 1] = '\0';
     return s;
 }
@@ -479,7 +480,6 @@ static void test_tounicode_blocks(void **state)
         strstr(cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"));
 }
 
-
 /* Ligature codes map to the characters their glyph stands for, as
  * UTF-16BE (a surrogate pair above the BMP), never inside a range. */
 static void test_tounicode_ligatures(void **state)
@@ -706,13 +706,42 @@ static void test_unreduced_font(void **state)
     assert_null(strstr(chk, "WARNING"));
 }
 
+/* The Info strings are written as UTF-16BE with a byte order mark
+ * (pdf_xmp.c, without libharu's UTF-8 encoder): characters beyond
+ * Latin-1 decode as given, one beyond the BMP as U+FFFD (as libharu's
+ * 16-bit encoder could not write it), an empty value is left out. */
+static void test_info_strings(void **state)
+{
+    fixture *fx = *state;
+    rc_config cfg = fx->cfg;
+    cfg.report.title = (rc_str){.s = "\xC5\x81\xC3\xB3"
+                                     "d\xC5\xBA \xE2\x80\x94 \xE2\x80\x9Cq\xE2\x80\x9D "
+                                     "\xCE\xA9 \xF0\x9D\x94\xB8!"};
+    cfg.report.subtitle = (rc_str){.s = ""};
+    const char *pdf = out_path(fx, "info.pdf");
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &cfg, &fx->fonts, pdf, fx->d), RC_OK);
+    int st;
+    char *info = run(fx->a, rc_arena_printf(fx->a, "pdfinfo -enc UTF-8 '%s'", pdf), &st);
+    assert_int_equal(st, 0);
+    assert_non_null(strstr(info, "Title:           \xC5\x81\xC3\xB3"
+                                 "d\xC5\xBA \xE2\x80\x94 "
+                                 "\xE2\x80\x9Cq\xE2\x80\x9D \xCE\xA9 \xEF\xBF\xBD!\n"));
+    assert_non_null(strstr(info, "Creator:         reportc "));
+    assert_null(strstr(info, "Subject:"));
+    char *raw = run(
+        fx->a,
+        rc_arena_printf(fx->a, "qpdf --qdf --object-streams=disable '%s' - | tr -d '\\000'", pdf),
+        &st);
+    assert_non_null(strstr(raw, "/Title <feff0141"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_text_fonts_and_structure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_navigation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reproducible, setup, teardown),
-cmocka_unit_test_setup_teardown(test_release_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_release_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_keeps_old_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_face_odd_text_and_empty, setup, teardown),
@@ -722,6 +751,7 @@ cmocka_unit_test_setup_teardown(test_release_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glyphs_embedded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_real_format, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreduced_font, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_info_strings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
