@@ -46,6 +46,7 @@ static void index_lines(rc_md *m)
 static void report_bad_utf8(rc_md *m)
 {
     size_t bad = rc_utf8_validate(m->text, m->len);
+    m->utf8_ok = bad >= m->len;
     const char *nul = memchr(m->text, 0, bad < m->len ? bad : m->len);
     unsigned line = 1;
     size_t ls = 0;
@@ -105,11 +106,12 @@ static bool may_hold_table(const char *t, size_t len)
  * line only when the text is not valid UTF-8 (rc_utf8_validate is as strict as cmark's check: no
  * overlong forms, surrogates or code points past U+10FFFF; NUL bytes cmark
  * replaces either way). */
-static int parser_options(const char *t, size_t len, bool *table, bool *strike)
+static int parser_options(const rc_md *m, bool *table, bool *strike)
 {
-    *table = may_hold_table(t, len);
-    *strike = memchr(t, '~', len) != NULL;
-    return rc_utf8_validate(t, len) == len ? MD_OPTIONS & ~CMARK_OPT_VALIDATE_UTF8 : MD_OPTIONS;
+    *table = may_hold_table(m->text, m->len);
+    *strike = memchr(m->text, '~', m->len) != NULL;
+    /* the text as read was checked (NFC of valid UTF-8 is valid UTF-8) */
+    return m->utf8_ok ? MD_OPTIONS & ~CMARK_OPT_VALIDATE_UTF8 : MD_OPTIONS;
 }
 
 /* The line index, the NFC text and cmark's tree of text (offered to the
@@ -131,8 +133,11 @@ static cmark_node *parse(rc_md *m, const char *file, const char *text, size_t le
     index_lines(m);
     cmark_gfm_core_extensions_ensure_registered();
     bool want[2];
-    cmark_parser *p = cmark_parser_new(parser_options(text, len, &want[0], &want[1]));
+    int opts = parser_options(m, &want[0], &want[1]);
+    rc_cmem_slab *prev = rc_cmem_begin();
+    cmark_parser *p = cmark_parser_new_with_mem(opts, &rc_cmem);
     if (!p) {
+        rc_cmem_end(prev);
         rc_diag_error(m->st->d, (rc_loc){file, 0, 0}, "cmark-gfm: cannot create a parser");
         return NULL;
     }
@@ -144,12 +149,14 @@ static cmark_node *parse(rc_md *m, const char *file, const char *text, size_t le
             rc_diag_error(m->st->d, (rc_loc){file, 0, 0},
                           "cmark-gfm: the '%s' extension is not available", exts[i]);
             cmark_parser_free(p);
+            rc_cmem_end(prev);
             return NULL;
         }
     }
     cmark_parser_feed(p, text, len);
     cmark_node *root = cmark_parser_finish(p);
     cmark_parser_free(p);
+    rc_cmem_end(prev);
     if (!root) {
         rc_diag_error(m->st->d, (rc_loc){file, 0, 0}, "cmark-gfm failed to parse the file");
         return NULL;
@@ -167,6 +174,7 @@ cmark_node *rc_md_parse(rc_md *m, const char *file, const char *text, size_t len
     cmark_node *root = rc_md_memo_take(m, text, len);
     if (!root) root = parse(m, file, text, len);
     if (!root) return NULL;
+    m->cmem_prev = rc_cmem_enter(root);
     /* cmark-gfm moves referenced footnote definitions to the end of the
      * document in order of first reference and numbers references 1, 2...
      * by that order: the reference's literal indexes this array. */
@@ -183,6 +191,7 @@ cmark_node *rc_md_parse(rc_md *m, const char *file, const char *text, size_t len
 
 void rc_md_release(rc_md *m, cmark_node *root)
 {
+    if (root) rc_cmem_leave(m->cmem_prev);
     if (root && root == m->memo_root)
         rc_md_memo_give_back(m);
     else if (root)

@@ -3,7 +3,9 @@
  * and cmark's UTF-8 check runs only on texts that are not valid UTF-8.
  * Each case is one the choice could get wrong: a table with no '|' at all,
  * a delimiter row ending in a vertical tab, a table inside a block quote,
- * '|' only in a placeholder, single and double tildes, an invalid byte. */
+ * '|' only in running text, single and double tildes, an invalid byte.
+ * cmark-gfm allocates from a slab per parse (doc_cmem.c): long blocks
+ * grow its buffers past a chunk. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -167,6 +169,33 @@ static void invalid_utf8_replaced(void **state)
     assert_string_equal(text_of(f, nth(s, RC_NODE_PARAGRAPH, 0)), "Caf\xC3\xA9 x\xEF\xBF\xBDy");
 }
 
+/* cmark's buffers grow far past one slab chunk (32 KiB) in a long
+ * paragraph and a long code block, by realloc in place and by copying;
+ * the text must come through whole */
+static void long_blocks(void **state)
+{
+    fx *f = *state;
+    enum { WORDS = 30000 };
+    size_t cap = 16 + WORDS * 16 * 2;
+    char *md = malloc(cap), *para = malloc(WORDS * 8 + 1), *code = malloc(WORDS * 8 + 1);
+    size_t pn = 0, cn = 0;
+    for (int i = 0; i < WORDS; i++) {
+        pn += (size_t)sprintf(para + pn, "%sw%d", i ? " " : "", i % 9973);
+        cn += (size_t)sprintf(code + cn, "%sc%d", i % 10 ? " " : (i ? "\n" : ""), i);
+    }
+    snprintf(md, cap, "# T\n\n%s\n\n```\n%s\n```\n", para, code);
+    rc_node *s = parse(f, md);
+    assert_int_equal(rc_diag_count(f->d), 0);
+    assert_string_equal(text_of(f, nth(s, RC_NODE_PARAGRAPH, 0)), para);
+    rc_node *cb = nth(s, RC_NODE_CODE_BLOCK, 0);
+    assert_non_null(cb);
+    assert_int_equal(cb->len, cn);
+    assert_memory_equal(cb->text, code, cn);
+    free(md);
+    free(para);
+    free(code);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +206,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(pipes_without_a_table, setup, teardown),
         cmocka_unit_test_setup_teardown(strikethrough, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_utf8_replaced, setup, teardown),
+        cmocka_unit_test_setup_teardown(long_blocks, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
