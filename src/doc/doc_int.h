@@ -2,7 +2,8 @@
  *   doc.c        tree helpers, dump, plain text, rc_doc_build, finishing
  *   doc_md.c     cmark-gfm tree -> rc_node (blocks, inlines, headings, footnotes)
  *   doc_inline.c placeholders {{...}} and cross-references
- *   doc_float.c  float placement: figures, tables (file / aggregate), boxes */
+ *   doc_float.c  float placement: figures, tables (file / aggregate), boxes
+ *   doc_cmem.c   the allocator cmark-gfm parses with (a slab per parse) */
 #ifndef RC_DOC_INT_H
 #define RC_DOC_INT_H
 
