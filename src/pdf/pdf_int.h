@@ -115,6 +115,9 @@ typedef struct rc_pdf {
      * shows per face (kept with its content) */
     unsigned char *pcodes[RC_FONT_COUNT];
     bool pcodes_on;
+    /* pdf_text.c: per face, the /W widths of codes 0..127 (ASCII and the
+     * ligature codes), made on first use */
+    int64_t *asciiw[RC_FONT_COUNT];
 } rc_pdf;
 
 /* Records st as the failure if none was recorded yet; true when st is OK. */

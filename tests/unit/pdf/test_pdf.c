@@ -478,7 +478,8 @@ static long key_value(const char *hay, const char *key)
 
 /* Page content is written directly: literal strings of two-byte codes
  * (bytes that are parentheses, backslashes or carriage returns escaped),
- * absolute text matrices with libharu's numbers, deflated here like the
+ * the words of a line in one TJ array (test_pdf_text.c checks where they
+ * land), libharu's numbers, deflated here like the
  * font streams, /FlateDecode declared once per stream. */
 static void test_content_stream(void **state)
 {
@@ -512,15 +513,19 @@ static void test_content_stream(void **state)
                                   pdf),
                   &st);
     assert_int_equal(st, 0);
-    /* float noise as libharu writes it: 741.89 is 741.89001 as a float */
-    assert_non_null(strstr(q, "BT\n/F1 10 Tf\n0 0 0 rg\n1 0 0 1 109.747 741.89001 Tm\n"));
-    /* Lato kerns "ne" by -6.5/1000 em: a TJ array moves "xt" left */
-    assert_non_null(strstr(q, "1 0 0 1 200 741.89001 Tm\n[(ne)6.5(xt)] TJ\nET\n"));
-    assert_non_null(strstr(q, "72 72 100.5 50.25 re\nf\n"));
-    /* the escapes, with the high bytes (NUL removed by tr above) */
+    /* float noise as libharu writes it: 741.89 is 741.89001 as a float;
+     * right after BT, Td places the first word as Tm would */
+    assert_non_null(strstr(q, "BT\n/F1 10 Tf\n0 0 0 rg\n109.747 741.89001 Td\n["));
+    /* the escapes, with the high bytes (NUL removed by tr above); then
+     * "next" on the same line, in the same array: 90.253 pt from the first
+     * word's start is 9025.3/1000 em at 10 pt, of which the first word
+     * moves the pen 4178 (its /W widths, 4290, less its kerning numbers,
+     * 112); Lato kerns "ne" by -6.5/1000 em: a TJ number moves "xt" left */
     assert_non_null(strstr(q,
                            "[(\\()19(a)41.5(\\\\\\\\b)29(\\) \001\\r)7.5(\001\\()7.5(\001\\))7.5("
-                           "\001\\\\)] TJ"));
+                           "\001\\\\)-4847.3(ne)6.5(xt)] TJ\nET\n"));
+    assert_null(strstr(q, " Tm\n")); /* one line: one text position */
+    assert_non_null(strstr(q, "72 72 100.5 50.25 re\nf\n"));
     /* streams deflated here declare their filter once, as a name: the
      * content, the font file, the CIDToGIDMap, the ToUnicode CMap and the
      * ICC profile of the output intent (the XMP metadata is not filtered);
