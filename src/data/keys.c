@@ -58,14 +58,17 @@ bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned 
 
 /* The hashes sorted by their low LOW_BITS bits (LSD radix). Keys sharing a
  * full hash come together; so, rarely, do keys sharing only those bits,
- * which dup_hashes tells apart. Four passes of 11 bits instead of six for
+ * which dup_hashes tells apart. Three passes of 11 bits instead of six for
  * all 64 (each pass scatters every item: the sort was 11 % of `metrics` on
- * a 1M-row survey), the four histograms counted in one read. The items are
+ * a 1M-row survey), the three histograms counted in one read: 33 bits leave
+ * about n^2 / 2^34 pairs of distinct hashes in one run (58 at 1M keys), each
+ * told apart by one comparison, where a fourth pass cost a quarter of the
+ * sort. The items are
  * the 8-byte hashes alone, not (hash, index) pairs: half the bytes to
  * scatter per pass and half the buffers to fault in (a 1M-row survey's
  * `metrics`: 12,490 page faults -> 8,550); the positions of the shared
  * hashes are found again by one pass over the keys in file order. */
-enum { DIGIT = 11, BUCKETS = 1 << DIGIT, PASSES = 4, LOW_BITS = DIGIT * PASSES };
+enum { DIGIT = 11, BUCKETS = 1 << DIGIT, PASSES = 3, LOW_BITS = DIGIT * PASSES };
 #define LOW(h) ((h) & ((UINT64_C(1) << LOW_BITS) - 1))
 
 static uint64_t *sorted(const rc_keys *k)

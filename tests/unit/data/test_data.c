@@ -845,7 +845,7 @@ static void test_keys_after_error(void **state)
     }
 }
 
-/* The sort groups keys by the hash's low 44 bits: keys that share only
+/* The sort groups keys by the hash's low 33 bits: keys that share only
  * those are not candidates (no second reading of the file for them), keys
  * that share the whole hash are, also in a long run of shared low bits. */
 static void test_key_low_bits_only(void **state)
