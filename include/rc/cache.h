@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 /* Writes the cache directory's path to out (cap bytes) and creates it;
@@ -37,5 +38,10 @@ bool rc_cache_dir(char *out, size_t cap);
 bool rc_checked_before(const char *what, const struct stat *st);
 /* Remembers that it has (see above for when it does not). */
 void rc_checked_remember(const char *what, const struct stat *st);
+
+/* A hash of the running executable's signature (device, inode, size and
+ * times of /proc/self/exe; the same all process long): for keys of cache
+ * files whose contents a rebuilt reportc may make differently. */
+uint64_t rc_cache_exe_sig(void);
 
 #endif

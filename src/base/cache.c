@@ -106,3 +106,9 @@ void rc_checked_remember(const char *what, const struct stat *st)
     }
     if (fd >= 0) close(fd);
 }
+
+uint64_t rc_cache_exe_sig(void)
+{
+    pthread_once(&exe_once, find_exe_sig);
+    return exe_sig;
+}

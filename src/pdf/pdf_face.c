@@ -1,12 +1,14 @@
 /* pdf_face: the faces the pages show, loaded into libharu.
  *
  * libharu is given a reduced copy of each file (rc_ttf_reduce: a cmap of
- * only the shown codes, no layout tables) through an in-memory stream,
- * because building the CID font from the full cmap costs it tens of
- * millions of instructions per face. The glyphs the document shows are
- * marked as used right after loading (HPDF_TTFontDef_GetCharWidth, what
- * HPDF_Page_ShowText does), since pages are written without ShowText, and
- * the CID font is built from those codes only (get_font).
+ * only the shown codes, no layout tables) through an in-memory stream, and
+ * reads its metrics from it (a libharu font definition). The font objects
+ * of a reduced copy, which is embedded as it is, are written as text
+ * (pdf_fontobj.c): libharu's HPDF_GetFont would walk all 65,536 codes of
+ * its encoder per face. Only a font rc_ttf_reduce cannot reduce is still
+ * built by libharu (get_font) and subset by it: its shown glyphs are marked
+ * as used right after loading (HPDF_TTFontDef_GetCharWidth, what
+ * HPDF_Page_ShowText does), since pages are written without ShowText.
  *
  * Order: the pages are drawn first (the codes each face shows are known
  * only then; a font's resource name on a page is F1, F2, ... in order of
@@ -17,7 +19,8 @@
  * them into libharu and registers each page's fonts in the order the page
  * used them, which gives them the names the content already uses (checked).
  * With a cache (pdf_cache.c), a reduced copy made by an earlier write is
- * reused when the file and the codes are the same. */
+ * reused when the file and the codes are the same; else one kept in the
+ * cache directory by an earlier build (pdf_fontdisk.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,33 +29,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pdf_face.h"
 #include "pdf_int.h"
 #include "rc/util.h"
 
 static const char *const FACE[RC_FONT_COUNT] = {"regular", "italic", "bold", "bold italic",
                                                 "light"};
-
-/* A face between rc_pdf_fonts_prepare and rc_pdf_fonts_load. */
-struct rc_pdf_face {
-    bool load; /* the first face shown from its file: loaded */
-    int share; /* else, when shown: the face whose font it shares, or -1 */
-    const char *path;
-    rc_loc loc;
-    uint32_t *codes, *cmap; /* shown codes; those for the reduced cmap */
-    size_t n, m;
-    uint16_t lig[32];
-    bool ligs;
-    unsigned char *key; /* the cache key (NULL: no cache) */
-    size_t nkey;
-    const unsigned char *view; /* the file mapped (NULL: read into the arena, or not needed) */
-    size_t maplen;
-    const unsigned char *bytes; /* the original */
-    size_t len;
-    const unsigned char *red; /* the reduced copy, once known */
-    size_t rlen;
-    size_t job; /* its job on the deflating thread, or SIZE_MAX */
-    bool made;  /* red made here without the thread (not from the cache) */
-};
 
 static const char *face_path(const rc_config *cfg, const rc_fonts *fonts, int i)
 {
@@ -303,6 +285,12 @@ static rc_status prepare_face(rc_pdf *p, const char *const *paths, int i)
     if (p->cache && font_key(p, paths[i], f->cmap, f->m, f->lig, &f->key, &f->nkey))
         f->red = rc_pdf_cache_get(p->cache, RC_PDF_CK_FONT, f->key, f->nkey, &f->rlen);
     if (f->red) return RC_OK;
+    /* made by an earlier build (pdf_fontdisk.c): the file is not even read */
+    if (rc_pdf_fontdisk_key(p->a, paths[i], f->cmap, f->m, f->lig, &f->disk) &&
+        (f->red = rc_pdf_fontdisk_get(p->a, &f->disk, &f->rlen))) {
+        f->fromdisk = true;
+        return RC_OK;
+    }
     /* the bytes layout measured, when they are the file's at this path */
     if (rf) f->bytes = rc_font_bytes(rf, paths[i], &f->len);
     if (!f->bytes) {
@@ -392,8 +380,9 @@ static rc_status load_face(rc_pdf *p, int i, const char **names)
     rc_pdf_face *f = &p->faces[i];
     /* made on the worker or by prepare_face (not found in the cache) */
     bool made = f->job != SIZE_MAX ? rc_pdf_zip_reduced(p, f->job, &f->red, &f->rlen) : f->made;
-    if (made && f->key)
+    if ((made || f->fromdisk) && f->key)
         rc_pdf_cache_put(p->cache, RC_PDF_CK_FONT, f->key, f->nkey, f->red, f->rlen);
+    if (made) rc_pdf_fontdisk_put(&f->disk, f->red, f->rlen);
     const unsigned char *bytes = f->red;
     size_t len = f->rlen;
     if (bytes) {
@@ -411,19 +400,28 @@ static rc_status load_face(rc_pdf *p, int i, const char **names)
     unmap(f);
     const char *name = load_ttf(p, bytes, len);
     if (name) name = names[i] = plain_name(p, name, names, i);
-    /* the lowest code only: /W and the CIDToGIDMap that libharu makes from
+    /* get_font (an original file): the lowest code only: /W and the
+     * CIDToGIDMap that libharu makes from
      * the listed codes, up to the highest, are rewritten from the shown
      * codes by trim_font anyway, and listing them all made libharu walk
      * every code up to U+201D (the sample's quotes) per face: 2.5 M
      * instructions for nothing */
-    HPDF_Font font = name ? get_font(p, name, f->cmap, 1) : NULL;
-    HPDF_FontAttr attr = font ? font->attr : NULL;
-    if (!font || !attr || rc_pdf_failed(p)) {
+    /* a reduced copy: font is the Type0 font's placeholder, which is all
+     * the pages' resources need (register_pages) */
+    HPDF_Font font = NULL;
+    if (name && f->red)
+        font = rc_pdf_fontobj_new(p, f, HPDF_GetFontDef(p->doc, name));
+    else if (name)
+        font = get_font(p, name, f->cmap, 1);
+    HPDF_FontAttr attr = font && !f->raw ? font->attr : NULL;
+    if (!font || (!f->raw && !attr) || rc_pdf_failed(p)) {
         rc_diag_error(p->d, f->loc, "libharu cannot embed %s font '%s' (error 0x%04X)", FACE[i],
                       f->path, (unsigned)p->err);
         return RC_ERR_LIBRARY;
     }
-    for (size_t k = 0; k < f->n; k++)
+    /* libharu's own subsetting (the original embedded) keeps the glyphs
+     * marked as used */
+    for (size_t k = 0; attr && k < f->n; k++)
         HPDF_TTFontDef_GetCharWidth(attr->fontdef, (HPDF_UINT16)f->codes[k]);
     p->font[i] = font;
     p->fcodes[i] = f->codes;

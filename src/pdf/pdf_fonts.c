@@ -8,7 +8,10 @@
  * font's ToUnicode stream is rewritten with bfchar/bfrange entries for
  * exactly the codes the document shows.
  *
- * Loading the faces is pdf_face.c's.
+ * Loading the faces is pdf_face.c's. A face embedded as a reduced copy
+ * (the usual case) has its font objects written as text by pdf_fontobj.c,
+ * with the ToUnicode CMap made here; the rest of this file (trim_font,
+ * deflate_streams) is for an original file that libharu built and subsets.
  *
  * Ligatures (font.h): a ligature glyph is shown by a code 1..31; the
  * reduced font's cmap maps it to the glyph (so libharu's CIDToGIDMap and
@@ -16,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pdf_face.h"
 #include "pdf_int.h"
 #include "rc/util.h"
 
@@ -258,6 +262,10 @@ void rc_pdf_fonts_fix_tounicode(rc_pdf *p)
         const uint32_t *codes = p->fcodes[i];
         size_t n = p->nfcodes[i], len;
         char *cmap = rc_pdf_tounicode_lig(p->a, codes, n, p->ligtext[i], &len);
+        if (p->faces && p->faces[i].raw) { /* pdf_fontobj.c */
+            rc_pdf_fontobj_write(p, &p->faces[i], codes, n, cmap, len, p->ffile[i], p->nffile[i]);
+            continue;
+        }
         HPDF_Dict tu = HPDF_Dict_GetItem(p->font[i], "ToUnicode", HPDF_OCLASS_DICT);
         if (!tu || !tu->stream) {
             rc_pdf_ok(p, HPDF_INVALID_OBJECT);

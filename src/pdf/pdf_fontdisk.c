@@ -1,0 +1,236 @@
+/* pdf_fontdisk: reduced fonts kept in the cache directory between builds.
+ *
+ * Making a face's reduced copy (rc_ttf_reduce_lig: hb-subset's plan and
+ * the copy) is 7.7 M instructions for the sample's four faces, the largest
+ * part of the fonts' cost, and a build of the same document makes the same
+ * copies again: the copy depends only on the font file, the codes its cmap
+ * maps, the ligature glyphs, and the code that makes it. So a copy is
+ * kept as CACHEDIR/fonts/<hash of the key>.ttf (rc/cache.h for the
+ * directory), where the key is the font file's path and signature as
+ * stat(2) gives it (device, inode, size, modification and change times to
+ * the nanosecond: any write changes the change time, a copy or rename over
+ * it the inode), the codes, the ligature glyphs, reportc's version, the
+ * HarfBuzz version and the running executable's signature (a rebuilt
+ * reportc makes its copies anew). The file holds the whole key, checked
+ * byte for byte, and a hash of the copy, checked before it is used: a
+ * damaged, truncated or colliding file is a miss. A miss only means
+ * making the copy; a copy read here is the one the build would have made,
+ * so outputs are the same with or without the cache. A font file changed
+ * less than two seconds before is not cached (a change within the same
+ * tick of the file system's clock could keep its times). */
+#include <errno.h>
+#include <stdatomic.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <hb.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pdf_fontdisk.h"
+#include "rc/cache.h"
+#include "rc/hash.h"
+#include "rc/util.h"
+
+#define MAGIC "rcfont1\n"
+#define RACY_SECONDS 2
+/* A reduced copy larger than this is not cached (Lato's are 12-23 KB). */
+#define MAX_COPY ((size_t)16 << 20)
+
+typedef struct head {
+    char magic[8];
+    uint64_t keylen, datalen, datahash;
+} head;
+
+/* The key (allocated in a), or NULL when the file cannot be stat'ed. */
+static unsigned char *make_key(rc_arena *a, const char *path, const uint32_t *codes, size_t m,
+                               const uint16_t lig[32], size_t *n, struct stat *st)
+{
+    if (stat(path, st) != 0 || !S_ISREG(st->st_mode)) return NULL;
+    int64_t id[10] = {(int64_t)st->st_dev,
+                      (int64_t)st->st_ino,
+                      (int64_t)st->st_size,
+                      (int64_t)st->st_mtim.tv_sec,
+                      (int64_t)st->st_mtim.tv_nsec,
+                      (int64_t)st->st_ctim.tv_sec,
+                      (int64_t)st->st_ctim.tv_nsec,
+                      (int64_t)rc_cache_exe_sig(),
+                      (int64_t)m,
+                      0};
+    char ver[96];
+    int vl = snprintf(ver, sizeof ver, "%s/%s", RC_VERSION, hb_version_string());
+    if (vl < 0 || (size_t)vl >= sizeof ver) return NULL;
+    size_t plen = strlen(path);
+    *n = sizeof id + (size_t)vl + m * sizeof *codes + 32 * sizeof *lig + plen;
+    unsigned char *k = rc_arena_alloc(a, *n), *o = k;
+    memcpy(o, id, sizeof id);
+    o += sizeof id;
+    memcpy(o, ver, (size_t)vl);
+    o += vl;
+    if (m) memcpy(o, codes, m * sizeof *codes);
+    o += m * sizeof *codes;
+    memcpy(o, lig, 32 * sizeof *lig);
+    o += 32 * sizeof *lig;
+    memcpy(o, path, plen);
+    return k;
+}
+
+static bool file_name(const char *dir, const unsigned char *key, size_t n, char *out, size_t cap)
+{
+    uint64_t h[2];
+    rc_hash128(key, n, h);
+    int k = snprintf(out, cap, "%s/fonts/%016llx%016llx.ttf", dir, (unsigned long long)h[0],
+                     (unsigned long long)h[1]);
+    return k > 0 && (size_t)k < cap;
+}
+
+/* Reads exactly n bytes; false on error or a short file. */
+static bool read_all(int fd, void *buf, size_t n)
+{
+    unsigned char *b = buf;
+    while (n) {
+        ssize_t k = read(fd, b, n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return false;
+        b += k;
+        n -= (size_t)k;
+    }
+    return true;
+}
+
+static bool write_all(int fd, const void *buf, size_t n)
+{
+    const unsigned char *b = buf;
+    while (n) {
+        ssize_t k = write(fd, b, n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return false;
+        b += k;
+        n -= (size_t)k;
+    }
+    return true;
+}
+
+bool rc_pdf_fontdisk_key(rc_arena *a, const char *path, const uint32_t *codes, size_t m,
+                         const uint16_t lig[32], rc_pdf_fontdisk *k)
+{
+    memset(k, 0, sizeof *k);
+    char dir[4096];
+    struct stat st;
+    if (!rc_cache_dir(dir, sizeof dir)) return false;
+    char file[4200];
+    k->key = make_key(a, path, codes, m, lig, &k->n, &st);
+    if (k->key && !file_name(dir, k->key, k->n, file, sizeof file)) k->key = NULL;
+    if (!k->key) return false;
+    k->file = rc_arena_strdup(a, file);
+    struct timespec now;
+    time_t last = st.st_mtim.tv_sec > st.st_ctim.tv_sec ? st.st_mtim.tv_sec : st.st_ctim.tv_sec;
+    k->keep = clock_gettime(CLOCK_REALTIME, &now) == 0 && now.tv_sec - last >= RACY_SECONDS;
+    return true;
+}
+
+const unsigned char *rc_pdf_fontdisk_get(rc_arena *a, const rc_pdf_fontdisk *k, size_t *len)
+{
+    if (!k->key) return NULL;
+    int fd = open(k->file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    head h;
+    unsigned char *data = NULL, *key = NULL;
+    bool ok = fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof h && read_all(fd, &h, sizeof h) &&
+              memcmp(h.magic, MAGIC, 8) == 0 && h.keylen == k->n && h.datalen > 0 &&
+              h.datalen <= MAX_COPY && (uint64_t)st.st_size == sizeof h + h.keylen + h.datalen;
+    if (ok) {
+        key = rc_arena_alloc(a, k->n);
+        data = rc_arena_alloc(a, (size_t)h.datalen);
+        ok = read_all(fd, key, k->n) && memcmp(key, k->key, k->n) == 0 &&
+             read_all(fd, data, (size_t)h.datalen) &&
+             rc_hash_bytes(data, (size_t)h.datalen, 0x7263666f6e74u) == h.datahash;
+    }
+    close(fd);
+    if (!ok) return NULL;
+    *len = (size_t)h.datalen;
+    return data;
+}
+
+/* Removes the oldest copies in dir (by modification time, then name) while
+ * there are more than RC_PDF_FONTDISK_MAX. */
+static void prune(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    enum { CAP = 4 * RC_PDF_FONTDISK_MAX };
+    struct old {
+        struct timespec t;
+        char name[40];
+    } v[CAP];
+    size_t n = 0, total = 0;
+    struct dirent *e;
+    /* counted first: most writes find room, and stat nothing */
+    while ((e = readdir(d)))
+        total += strlen(e->d_name) == 36 && strcmp(e->d_name + 32, ".ttf") == 0; /* <32 hex>.ttf */
+    if (total <= RC_PDF_FONTDISK_MAX) {
+        closedir(d);
+        return;
+    }
+    rewinddir(d);
+    total = 0;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l != 36 || strcmp(e->d_name + 32, ".ttf") != 0) continue;
+        total++;
+        struct stat st;
+        if (n == CAP || fstatat(dirfd(d), e->d_name, &st, 0) != 0) continue;
+        v[n].t = st.st_mtim;
+        memcpy(v[n].name, e->d_name, l + 1);
+        n++;
+    }
+    /* the oldest first: a few dozen names, sorted by insertion */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            struct old *a = &v[j - 1], *b = &v[j];
+            bool later = a->t.tv_sec != b->t.tv_sec     ? a->t.tv_sec > b->t.tv_sec
+                         : a->t.tv_nsec != b->t.tv_nsec ? a->t.tv_nsec > b->t.tv_nsec
+                                                        : strcmp(a->name, b->name) > 0;
+            if (!later) break;
+            struct old t = *a;
+            *a = *b;
+            *b = t;
+        }
+    for (size_t i = 0; i < n && total > RC_PDF_FONTDISK_MAX; i++, total--)
+        unlinkat(dirfd(d), v[i].name, 0);
+    closedir(d);
+}
+
+void rc_pdf_fontdisk_put(const rc_pdf_fontdisk *k, const unsigned char *data, size_t len)
+{
+    if (!k->key || !k->keep || !data || len == 0 || len > MAX_COPY) return;
+    char tmp[4300], sub[4200];
+    const char *slash = strrchr(k->file, '/');
+    if (!slash) return;
+    snprintf(sub, sizeof sub, "%.*s", (int)(slash - k->file), k->file);
+    if (mkdir(sub, 0755) != 0 && errno != EEXIST) return;
+    /* one writer per name: editions written at once may keep the same copy */
+    static _Atomic unsigned seq;
+    unsigned me = seq++;
+    if (snprintf(tmp, sizeof tmp, "%s.%ld.%u.tmp", k->file, (long)getpid(), me) >= (int)sizeof tmp)
+        return;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    head h;
+    memcpy(h.magic, MAGIC, 8);
+    h.keylen = k->n;
+    h.datalen = len;
+    h.datahash = rc_hash_bytes(data, len, 0x7263666f6e74u); /* "rcfont" */
+    bool ok =
+        write_all(fd, &h, sizeof h) && write_all(fd, k->key, k->n) && write_all(fd, data, len);
+    if (close(fd) != 0) ok = false;
+    /* renamed into place whole: a reader sees the old file, the new one, or none */
+    if (!ok || rename(tmp, k->file) != 0) {
+        unlink(tmp);
+        return;
+    }
+    prune(sub);
+}

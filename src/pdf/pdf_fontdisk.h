@@ -1,0 +1,37 @@
+/* pdf_fontdisk: reduced fonts kept in the cache directory between builds
+ * (pdf_fontdisk.c). Internal to the PDF stage. */
+#ifndef RC_PDF_FONTDISK_H
+#define RC_PDF_FONTDISK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rc/arena.h"
+
+/* At most this many copies are kept (the oldest go first): a watcher makes
+ * a new one whenever an edit shows a new character. */
+#define RC_PDF_FONTDISK_MAX 64
+
+/* Where one reduced copy is kept. */
+typedef struct rc_pdf_fontdisk {
+    unsigned char *key; /* NULL: no cache (turned off, or the font cannot be stat'ed) */
+    size_t n;
+    char *file; /* CACHEDIR/fonts/<hash>.ttf, in the arena */
+    bool keep;  /* the font file is old enough to be cached */
+} rc_pdf_fontdisk;
+
+/* The key of the copy of the font at path whose cmap maps codes[0..m)
+ * (ascending), with ligature glyphs lig; false (k->key NULL) when there is
+ * no cache directory or the file cannot be stat'ed. */
+bool rc_pdf_fontdisk_key(rc_arena *a, const char *path, const uint32_t *codes, size_t m,
+                         const uint16_t lig[32], rc_pdf_fontdisk *k);
+/* The copy kept under k, read into a; NULL when there is none, or it is
+ * damaged (the key or the hash of the copy differ). */
+const unsigned char *rc_pdf_fontdisk_get(rc_arena *a, const rc_pdf_fontdisk *k, size_t *len);
+/* Keeps data[0..len) under k (written beside it, renamed into place), then
+ * removes the oldest copies beyond RC_PDF_FONTDISK_MAX; failures are
+ * ignored (the cache only saves work). */
+void rc_pdf_fontdisk_put(const rc_pdf_fontdisk *k, const unsigned char *data, size_t len);
+
+#endif
