@@ -189,7 +189,19 @@ bool rc_shape_read_pair(rc_shaper *s, uint32_t a, uint32_t b,
     int u;
     hb_codepoint_t g;
     if (!s->kt || !rc_kern_table_pair(s->kt, a, b, &u, &g)) return false;
-    float d = (float)((hb_font_get_glyph_h_advance(s->font, g) + u) * s->scale - adv_of(font, a));
+    /* the first glyph's advance in font units, asked of HarfBuzz once per
+     * ASCII character (g is a's nominal glyph) */
+    hb_position_t ga;
+    if (a < 128 && s->hadv_ok[a]) {
+        ga = s->hadv[a];
+    } else {
+        ga = hb_font_get_glyph_h_advance(s->font, g);
+        if (a < 128) {
+            s->hadv[a] = ga;
+            s->hadv_ok[a] = true;
+        }
+    }
+    float d = (float)((ga + u) * s->scale - rc_shape_adv(s, a, adv_of, font));
     if (d > -0.01f && d < 0.01f) d = 0;
     rc_shape_put_pair(s, a, b, d);
     return true;
@@ -198,6 +210,11 @@ bool rc_shape_read_pair(rc_shaper *s, uint32_t a, uint32_t b,
 rc_kern_table *rc_shaper_kern_table(const rc_shaper *s)
 {
     return s->kt;
+}
+
+void rc_shaper_set_fast(rc_shaper *s, bool fast)
+{
+    s->slow = !fast;
 }
 
 bool rc_shaper_hb_pair(rc_shaper *s, uint32_t cp1, uint32_t cp2, int *units)
@@ -215,18 +232,40 @@ bool rc_shaper_hb_pair(rc_shaper *s, uint32_t cp1, uint32_t cp2, int *units)
 
 /* The kerning of each character of p (s->scratch[i] for the i-th, the
  * scratch grown to n first), shaping the text only when it holds a pair
- * not seen before. Returns the character count. */
+ * not seen before. Returns the character count; *ascii says the text is
+ * ASCII and its characters are its bytes (s->cps and s->offs are then not
+ * filled). */
 static size_t kerns(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
-                    const void *font, bool *any)
+                    const void *font, bool *any, bool *ascii)
 {
     if (n > s->nscratch) {
         s->nscratch = n < 64 ? 64 : 2 * n;
         s->scratch = rc_arena_array(s->a, s->nscratch, sizeof *s->scratch);
     }
     float *k = s->scratch;
-    size_t m = rc_shape_decode(s, p, n);
     *any = false;
-    for (size_t i = 0; i + 1 < m;) {
+    /* ASCII text whose pairs are all known, most words once the first
+     * paragraphs are set: straight from the ASCII table, without decoding
+     * the text (the general loop below reads the same entries first). */
+    size_t i = 0;
+    bool known = !s->slow && n > 0 && (unsigned char)p[n - 1] < 0x80;
+    for (; known && i + 1 < n; i++) {
+        unsigned a = (unsigned char)p[i], b = (unsigned char)p[i + 1];
+        if ((a | b) >= 0x80 || !s->aknown[a << 7 | b]) {
+            known = false;
+            break;
+        }
+        k[i] = s->akern[a << 7 | b];
+        *any |= k[i] != 0;
+    }
+    *ascii = known;
+    if (known) {
+        k[n - 1] = 0;
+        return n;
+    }
+    *any = false;
+    size_t m = rc_shape_decode(s, p, n);
+    for (i = 0; i + 1 < m;) {
         uint32_t a = s->cps[i], b = s->cps[i + 1];
         if (a < 128 && b < 128 && s->aknown[a << 7 | b]) {
             k[i] = s->akern[a << 7 | b];
@@ -255,19 +294,6 @@ static size_t kerns(rc_shaper *s, const char *p, size_t n, double (*adv_of)(cons
     return m;
 }
 
-/* The slot of p[0..n) (hash h) in an open-addressed table of cap entries
- * of size bytes each, every entry beginning with a word (the word cache
- * and the ligature cache share this and table_grow). */
-word *rc_shape_slot_in(void *v, size_t size, size_t cap, const char *p, size_t n, uint64_t h)
-{
-    size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);
-    for (;;) {
-        word *e = (word *)(void *)((char *)v + i * size);
-        if (!e->key || (e->len == n && memcmp(e->key, p, n) == 0)) return e;
-        i = (i + 1) & (cap - 1);
-    }
-}
-
 /* --- widths and kerning ----------------------------------------------------- */
 
 /* Spreads kerns' per-character kerning of p[0..n) (m characters, in
@@ -275,6 +301,7 @@ word *rc_shape_slot_in(void *v, size_t size, size_t cap, const char *p, size_t n
 static float *per_byte(rc_shaper *s, size_t m, size_t n)
 {
     float *byte = s->scratch;
+    if (m == n) return byte; /* one byte per character: already per byte */
     for (size_t i = m; i-- > 0;) {
         float v = s->scratch[i];
         size_t at = s->offs[i], end = i + 1 < m ? s->offs[i + 1] : n;
@@ -297,20 +324,41 @@ static double measure(rc_shaper *s, const char *p, size_t n,
         out->kern = NULL;
     }
     if (e) return e->w.width;
-    bool any;
-    size_t m = kerns(s, p, n, adv_of, font, &any);
+    bool any, ascii;
+    size_t m = kerns(s, p, n, adv_of, font, &any, &ascii);
     double w = 0;
-    for (size_t i = 0; i < m; i++) /* after the kerning: the advances, as before */
-        w += adv_of(font, s->cps[i]);
+    /* after the kerning: the advances, as before, in the same order */
+    if (ascii)
+        for (size_t i = 0; i < m; i++)
+            w += rc_shape_adv(s, (unsigned char)p[i], adv_of, font);
+    else
+        for (size_t i = 0; i < m; i++)
+            w += s->slow ? adv_of(font, s->cps[i]) : rc_shape_adv(s, s->cps[i], adv_of, font);
     if (any) {
         for (size_t i = 0; i < m; i++)
             w += s->scratch[i];
-        /* one byte per character (most words): already per byte */
         if (out)
-            out->kern = memcpy(rc_arena_alloc(s->a, n * sizeof *out->kern),
-                               m == n ? s->scratch : per_byte(s, m, n), n * sizeof *out->kern);
+            out->kern = memcpy(rc_arena_alloc(s->a, n * sizeof *out->kern), per_byte(s, m, n),
+                               n * sizeof *out->kern);
     }
     return w;
+}
+
+/* A short string not measured before: measured and kept (out of line, so
+ * that the lookup of the strings met before, nearly all of them, stays a
+ * small function). */
+static __attribute__((noinline)) double width_new(rc_shaper *s, const char *p, size_t n,
+                                                  double (*adv_of)(const void *, uint32_t),
+                                                  const void *font)
+{
+    s->words = table_grow(s->a, s->words, &s->wcap, s->nwords, sizeof *s->words, 4096);
+    measured *w = (measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p, n,
+                                               rc_hash_short(p, n));
+    w->w.width = (float)measure(s, p, n, adv_of, font, w);
+    w->w.key = rc_arena_strndup(s->a, p, n);
+    w->w.len = (uint32_t)n;
+    s->nwords++;
+    return w->w.width;
 }
 
 double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
@@ -318,16 +366,12 @@ double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
 {
     if (n == 0 || n > INT32_MAX) return 0;
     if (n > 64) return measure(s, p, n, adv_of, font, NULL); /* long text rarely repeats */
-    s->words = table_grow(s->a, s->words, &s->wcap, s->nwords, sizeof *s->words, 4096);
-    measured *w = (measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p, n,
-                                               rc_hash_bytes(p, n, 0));
-    if (!w->w.key) {
-        w->w.width = (float)measure(s, p, n, adv_of, font, w);
-        w->w.key = rc_arena_strndup(s->a, p, n);
-        w->w.len = (uint32_t)n;
-        s->nwords++;
+    if (s->words) {
+        const measured *w = (const measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap,
+                                                               p, n, rc_hash_short(p, n));
+        if (w->w.key) return w->w.width;
     }
-    return w->w.width;
+    return width_new(s, p, n, adv_of, font);
 }
 
 /* Pair kerning of p spread per byte (NULL when none). */
@@ -335,8 +379,8 @@ static const float *pair_kerning(rc_shaper *s, const char *p, size_t n,
                                  double (*adv_of)(const void *, uint32_t), const void *font)
 {
     if (n < 2 || n > INT32_MAX) return NULL;
-    bool any;
-    size_t m = kerns(s, p, n, adv_of, font, &any);
+    bool any, ascii;
+    size_t m = kerns(s, p, n, adv_of, font, &any, &ascii);
     return any ? per_byte(s, m, n) : NULL;
 }
 
@@ -373,7 +417,7 @@ static bool from_word(rc_shaper *s, const char *p, size_t n, const float **kern,
 {
     if (p[n - 1] != ' ' || (unsigned char)p[n - 2] >= 0x80 || !s->words) return false;
     const measured *w = (const measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p,
-                                                           n - 1, rc_hash_bytes(p, n - 1, 0));
+                                                           n - 1, rc_hash_short(p, n - 1));
     if (!w->w.key || !w->plain || !rc_shape_lig_inert(s, ' ')) return false;
     /* the pair before the space: a new one is learnt by run_uncached, in
      * the context of the whole text, as it always was */
@@ -395,26 +439,39 @@ static bool from_word(rc_shaper *s, const char *p, size_t n, const float **kern,
     return true;
 }
 
-void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
-                   const void *font, const float **kern, const uint8_t **lig)
+/* rc_shaper_run for text not shown before (out of line: see width_new). */
+static __attribute__((noinline)) void run_new(rc_shaper *s, const char *p, size_t n,
+                                              double (*adv_of)(const void *, uint32_t),
+                                              const void *font, const float **kern,
+                                              const uint8_t **lig)
 {
     const float *k = NULL;
     shown *e = NULL;         /* one character has no pair; long text rarely repeats */
     if (n >= 2 && n <= 64) { /* ... and most words repeat */
         s->shown = table_grow(s->a, s->shown, &s->scap, s->nshown, sizeof *s->shown, 4096);
         e = (shown *)rc_shape_slot_in(s->shown, sizeof *s->shown, s->scap, p, n,
-                                      rc_hash_bytes(p, n, 0));
+                                      rc_hash_short(p, n));
     }
-    if (!e || !e->w.key) {
-        if (!e || !from_word(s, p, n, &k, lig)) run_uncached(s, p, n, adv_of, font, &k, lig);
-        if (e) { /* pair_kerning's result is scratch: kept in a copy */
-            if (k == s->scratch) k = memcpy(rc_arena_array(s->a, n, sizeof *k), k, n * sizeof *k);
-            *e = (shown){{rc_arena_strndup(s->a, p, n), (uint32_t)n, 0}, k, *lig};
-            s->nshown++;
-        }
-    } else {
-        k = e->kern;
-        *lig = e->lig;
+    if (!e || !from_word(s, p, n, &k, lig)) run_uncached(s, p, n, adv_of, font, &k, lig);
+    if (e) { /* pair_kerning's result is scratch: kept in a copy */
+        if (k == s->scratch) k = memcpy(rc_arena_array(s->a, n, sizeof *k), k, n * sizeof *k);
+        *e = (shown){{rc_arena_strndup(s->a, p, n), (uint32_t)n, 0}, k, *lig};
+        s->nshown++;
     }
     if (kern) *kern = k;
+}
+
+void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
+                   const void *font, const float **kern, const uint8_t **lig)
+{
+    if (n >= 2 && n <= 64 && s->shown) {
+        const shown *e = (const shown *)rc_shape_slot_in(s->shown, sizeof *s->shown, s->scap, p, n,
+                                                         rc_hash_short(p, n));
+        if (e->w.key) {
+            if (kern) *kern = e->kern;
+            *lig = e->lig;
+            return;
+        }
+    }
+    run_new(s, p, n, adv_of, font, kern, lig);
 }

@@ -37,6 +37,8 @@ struct rc_kern_table {
     size_t *first;  /* lookup k's subtables: subs[first[k] .. first[k + 1]) */
     size_t nlookups;
     uint8_t *known, *ok; /* per BMP code point: classified, eligible (bits) */
+    int32_t aplain[128]; /* ASCII: plain's answer, the glyph (>= 0) or -2 (not
+                          * plain); -1 not asked yet */
     rc_glyph_cache glyphs;
     /* per first glyph, the subtables covering it, found once: most pairs
      * share their first glyph with many others */
@@ -128,7 +130,10 @@ static unsigned class_of(const rc_kern_table *t, size_t c, unsigned g)
 /* Bytes of a value record of format vf (each field and device offset two). */
 static size_t value_len(unsigned vf)
 {
-    return 2 * (size_t)__builtin_popcount(vf & 0xFF);
+    /* bits set in each nibble: __builtin_popcount is a libgcc call without
+     * -mpopcnt, two per pair looked up */
+    static const uint8_t bits[16] = {0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4};
+    return 2 * (size_t)(bits[vf & 15] + bits[vf >> 4 & 15]);
 }
 
 /* A PairPos subtable at s (format 1 or 2, no second value, every array
@@ -313,6 +318,7 @@ rc_kern_table *rc_kern_table_new(rc_arena *a, hb_font_t *font, hb_shape_plan_t *
     t->face = face;
     t->font = font;
     memset(t->glyphs.g, 0xFF, sizeof t->glyphs.g); /* -1: not asked yet */
+    memset(t->aplain, 0xFF, sizeof t->aplain);
     t->blob = hb_face_reference_table(face, HB_OT_TAG_GPOS);
     rc_arena_on_free(a, release, t);
     unsigned len = 0;
@@ -375,11 +381,21 @@ static bool plain(rc_kern_table *t, uint32_t cp, hb_codepoint_t *g)
     return ok;
 }
 
+/* plain, answered once per ASCII character (every pair asks twice). */
+static inline bool plain_of(rc_kern_table *t, uint32_t cp, hb_codepoint_t *g)
+{
+    if (cp >= 128) return plain(t, cp, g);
+    if (t->aplain[cp] == -1) t->aplain[cp] = plain(t, cp, g) ? (int32_t)*g : -2;
+    if (t->aplain[cp] < 0) return false;
+    *g = (hb_codepoint_t)t->aplain[cp];
+    return true;
+}
+
 bool rc_kern_table_pair(rc_kern_table *t, uint32_t cp1, uint32_t cp2, int *units,
                         hb_codepoint_t *g1)
 {
     hb_codepoint_t g2;
-    if (!t || !plain(t, cp1, g1) || !plain(t, cp2, &g2) || *g1 >= t->nglyphs) return false;
+    if (!t || !plain_of(t, cp1, g1) || !plain_of(t, cp2, &g2) || *g1 >= t->nglyphs) return false;
     size_t n;
     const cov *r = row_of(t->a, t, *g1, &n);
     int sum = 0;

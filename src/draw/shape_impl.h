@@ -73,6 +73,18 @@ struct rc_shaper {
     float *akern;
     uint8_t *aknown;
     rc_glyph_cache glyphs;
+    /* The nominal advances of ASCII characters, asked of adv_of once each
+     * (aadv_ok): measuring a word summed them through the callback, one
+     * call and a page lookup per character (0.7 M instructions of the
+     * sample). The same doubles adv_of returns, so the sums are unchanged. */
+    double aadv[128];
+    bool aadv_ok[128];
+    hb_position_t hadv[128]; /* ... and their glyphs' advances in font units */
+    bool hadv_ok[128];
+    /* Tests only: false makes kerns and measure take the general path
+     * (decode, then look each pair up), which the ASCII fast path must
+     * agree with bit for bit (rc_shaper_set_fast). */
+    bool slow;
     float *scratch; /* rc_shaper_kerning's result */
     size_t nscratch;
     uint32_t *cps; /* decoded text, with byte offsets */
@@ -115,6 +127,19 @@ static uint64_t pkey(uint32_t a, uint32_t b)
     return ((uint64_t)a << 32 | b) + 1;
 }
 
+/* The nominal advance of cp (adv_of(font, cp)), from the shaper's ASCII
+ * table when cp < 128. */
+static inline double rc_shape_adv(rc_shaper *s, uint32_t cp,
+                                  double (*adv_of)(const void *, uint32_t), const void *font)
+{
+    if (cp >= 128) return adv_of(font, cp);
+    if (!s->aadv_ok[cp]) {
+        s->aadv[cp] = adv_of(font, cp);
+        s->aadv_ok[cp] = true;
+    }
+    return s->aadv[cp];
+}
+
 /* Shared by shape.c and shape_lig.c (see there). */
 pair *rc_shape_pair_slot(pair *v, size_t cap, uint64_t key);
 void rc_shape_put_pair(rc_shaper *s, uint32_t a, uint32_t b, float kern);
@@ -123,7 +148,6 @@ void rc_shape_learn(rc_shaper *s, const char *p, size_t n, size_t c0, size_t c1,
                     double (*adv_of)(const void *, uint32_t), const void *font);
 bool rc_shape_read_pair(rc_shaper *s, uint32_t a, uint32_t b,
                         double (*adv_of)(const void *, uint32_t), const void *font);
-word *rc_shape_slot_in(void *v, size_t size, size_t cap, const char *p, size_t n, uint64_t h);
 /* shape_lig.c: the font's ligatures (NULL lplan: none), and the whole
  * shaping of a string that sets one (NULL otherwise; e receives a short
  * string's result) */
@@ -132,6 +156,21 @@ void rc_shape_setup_ligatures(rc_shaper *s);
 bool rc_shape_lig_inert(rc_shaper *s, uint32_t cp);
 const full *rc_shape_lig_word(rc_shaper *s, const char *p, size_t n,
                               double (*adv_of)(const void *, uint32_t), const void *font, full *e);
+
+/* The slot of p[0..n) (hash h) in an open-addressed table of cap entries
+ * of size bytes each, every entry beginning with a word (the word cache
+ * and the ligature cache share this and table_grow). Inlined: every word
+ * measured or shown looks itself up. */
+static inline word *rc_shape_slot_in(void *v, size_t size, size_t cap, const char *p, size_t n,
+                                     uint64_t h)
+{
+    size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);
+    for (;;) {
+        word *e = (word *)(void *)((char *)v + i * size);
+        if (!e->key || (e->len == n && memcmp(e->key, p, n) == 0)) return e;
+        i = (i + 1) & (cap - 1);
+    }
+}
 
 /* Makes room for one more entry in a table of *cap entries holding *used
  * (kept at most half full), moving the entries into a table twice the size
@@ -145,8 +184,8 @@ table_grow(rc_arena *a, void *v, size_t *cap, size_t used, size_t size, size_t f
     for (size_t i = 0; i < *cap; i++) {
         const word *e = (const word *)(const void *)((const char *)v + i * size);
         if (e->key)
-            memcpy(rc_shape_slot_in(nv, size, nc, e->key, e->len, rc_hash_bytes(e->key, e->len, 0)),
-                   e, size);
+            memcpy(rc_shape_slot_in(nv, size, nc, e->key, e->len, rc_hash_short(e->key, e->len)), e,
+                   size);
     }
     if (v) rc_arena_release(a, v); /* a block of its own (64 KiB and more): back to malloc */
     *cap = nc;

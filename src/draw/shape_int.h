@@ -76,6 +76,9 @@ bool rc_shape_read_lig_pairs(hb_face_t *face, const hb_set_t *lookups, hb_set_t 
  * HarfBuzz makes to cp1's advance when cp2 follows, shaping the two with
  * the shaper's plan; false when they are not set one glyph each. */
 rc_kern_table *rc_shaper_kern_table(const rc_shaper *s);
+/* For tests: fast false makes the shaper measure every string the general
+ * way (decode it, look each pair up), as the reference for the fast paths. */
+void rc_shaper_set_fast(rc_shaper *s, bool fast);
 bool rc_shaper_hb_pair(rc_shaper *s, uint32_t cp1, uint32_t cp2, int *units);
 
 #endif

@@ -451,7 +451,7 @@ const full *rc_shape_lig_word(rc_shaper *s, const char *p, size_t n,
         return e->lig ? e : NULL;
     }
     s->fulls = table_grow(s->a, s->fulls, &s->fcap, s->nfulls, sizeof *s->fulls, 64);
-    e = (full *)rc_shape_slot_in(s->fulls, sizeof *s->fulls, s->fcap, p, n, rc_hash_bytes(p, n, 0));
+    e = (full *)rc_shape_slot_in(s->fulls, sizeof *s->fulls, s->fcap, p, n, rc_hash_short(p, n));
     if (!e->w.key) {
         if (candidate(s, p, n)) shape_full(s, p, n, adv_of, font, e);
         e->w.key = rc_arena_strndup(s->a, p, n);

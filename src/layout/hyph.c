@@ -67,7 +67,19 @@ void rc_hyph_free(rc_hyph *h)
  * dictionary may cover. */
 static uint32_t lower(uint32_t c)
 {
+    if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + 32 : c; /* most letters */
     return rc_unicode_lower(c);
+}
+
+/* The code point at word[i] (at most len - i bytes) into *c; its length,
+ * 0 when invalid. ASCII without the call: most of any text. */
+static size_t decode(const char *word, size_t i, size_t len, uint32_t *c)
+{
+    if ((unsigned char)word[i] < 0x80) {
+        *c = (unsigned char)word[i];
+        return 1;
+    }
+    return rc_utf8_decode(word + i, len - i, c);
 }
 
 static bool is_upper(uint32_t c)
@@ -102,14 +114,18 @@ static size_t run_points(const rc_hyph *h, const char *word, const size_t *cps, 
     for (size_t i = 0; i < n; i++) {
         size_t next = i + 1 < n ? cps[i + 1] : end;
         uint32_t c;
-        if (rc_utf8_decode(word + cps[i], next - cps[i], &c) == 0) return count;
+        if (decode(word, cps[i], next, &c) == 0) return count;
         ascii &= c < 0x80;
+        uint32_t lc = lower(c);
         if (h->latin1) {
-            if (lower(c) > 0xFF) return count; /* not in the dictionary's alphabet */
-            buf[bl++] = (char)lower(c);
+            if (lc > 0xFF) return count; /* not in the dictionary's alphabet */
+            buf[bl++] = (char)lc;
             continue;
         }
-        bl += rc_utf8_encode(lower(c), buf + bl);
+        if (lc < 0x80)
+            buf[bl++] = (char)lc;
+        else
+            bl += rc_utf8_encode(lc, buf + bl);
         last[i] = (unsigned char)(bl - 1);
     }
     buf[bl] = '\0';
@@ -163,7 +179,7 @@ size_t rc_hyph_points(const rc_hyph *h, const char *word, size_t len, size_t *po
     /* First pass: reject digits and acronyms. */
     while (i < len) {
         uint32_t c;
-        size_t k = rc_utf8_decode(word + i, len - i, &c);
+        size_t k = decode(word, i, len, &c);
         if (k == 0) return 0;
         if (is_digit(c)) return 0;
         if (is_letter(c)) {
@@ -177,7 +193,7 @@ size_t rc_hyph_points(const rc_hyph *h, const char *word, size_t len, size_t *po
     i = 0;
     while (i < len) {
         uint32_t c;
-        size_t k = rc_utf8_decode(word + i, len - i, &c);
+        size_t k = decode(word, i, len, &c);
         if (is_letter(c)) {
             if (n <= MAX_LETTERS) cps[n] = i;
             n++;

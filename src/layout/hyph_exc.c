@@ -197,6 +197,18 @@ static bool letter(uint32_t c)
     return c <= 0x24F || (c >= 0x370 && c <= 0x52F) || (c >= 0x1E00 && c <= 0x1EFF);
 }
 
+/* The code point at s (at most len bytes) into *c; its length, 0 when
+ * invalid. ASCII without the call: words are looked up for every word of
+ * a hyphenating paragraph. */
+static size_t decode(const char *s, size_t len, uint32_t *c)
+{
+    if (len && (unsigned char)*s < 0x80) {
+        *c = (unsigned char)*s;
+        return 1;
+    }
+    return rc_utf8_decode(s, len, c);
+}
+
 static uint64_t hash(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -302,9 +314,13 @@ static const exc *find(const rc_hyph_exc *ex, const char *word, size_t s, size_t
     size_t kl = 0;
     for (size_t i = s; i < e;) {
         uint32_t c;
-        size_t k = rc_utf8_decode(word + i, e - i, &c);
+        size_t k = decode(word + i, e - i, &c);
         if (k == 0) return NULL;
-        kl += rc_utf8_encode(lower(c), key + kl);
+        uint32_t lc = lower(c);
+        if (lc < 0x80)
+            key[kl++] = (char)lc;
+        else
+            kl += rc_utf8_encode(lc, key + kl);
         i += k;
     }
     const exc *x = slot(ex, key, kl);
@@ -357,7 +373,7 @@ size_t rc_hyph_exc_apply(const rc_hyph_exc *ex, const char *word, size_t len, si
     size_t i = 0;
     while (i < len) {
         uint32_t c;
-        size_t k = rc_utf8_decode(word + i, len - i, &c);
+        size_t k = decode(word + i, len - i, &c);
         if (k == 0) return npos;
         if (!letter(c)) {
             i += k;
@@ -365,7 +381,7 @@ size_t rc_hyph_exc_apply(const rc_hyph_exc *ex, const char *word, size_t len, si
         }
         /* a maximal letter run [s, e) of n code points */
         size_t s = i, n = 0, offs[MAX_LETTERS + 1];
-        while (i < len && (k = rc_utf8_decode(word + i, len - i, &c)) != 0 && letter(c)) {
+        while (i < len && (k = decode(word + i, len - i, &c)) != 0 && letter(c)) {
             if (n <= MAX_LETTERS) offs[n] = i;
             n++;
             i += k;

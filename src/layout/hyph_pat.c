@@ -40,6 +40,9 @@ struct rc_hyph_pat {
     unsigned char prev[64];
     uint32_t prev_node[64];
     size_t nprev;
+    /* The root's children by byte, looked up once (set_root): every walk
+     * starts there. */
+    uint32_t root[256];
     /* Set when the arrays point into an mmap'd cache file (see cache_map). */
     void *map;
     size_t map_len;
@@ -58,7 +61,8 @@ static uint32_t slot(uint32_t key, uint32_t mask)
 
 /* The child of node for byte c, or 0. The probe count and the child index
  * are bounded so that a damaged cache file cannot loop or read outside. */
-static uint32_t child(const rc_hyph_pat *p, uint32_t node, unsigned char c)
+static inline __attribute__((always_inline)) uint32_t child(const rc_hyph_pat *p, uint32_t node,
+                                                            unsigned char c)
 {
     if (!(p->kids[node] >> (c & 31) & 1)) return 0;
     uint32_t key = (node << 8 | c) + 1;
@@ -299,6 +303,14 @@ static void cache_write(rc_hyph_pat *p, const char *dir, const char *file, uint6
     if (!ok || rename(tmp, file) != 0) unlink(tmp);
 }
 
+/* The trie is complete (parsed or mapped): its root's children by byte. */
+static rc_hyph_pat *set_root(rc_hyph_pat *p)
+{
+    for (unsigned c = 0; c < 256; c++)
+        p->root[c] = child(p, 0, (unsigned char)c);
+    return p;
+}
+
 rc_hyph_pat *rc_hyph_pat_load(const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -318,7 +330,7 @@ rc_hyph_pat *rc_hyph_pat_load(const char *path)
     rc_hyph_pat *p = cache ? cache_map(file, hash, size) : NULL;
     if (p) {
         munmap(m, size);
-        return p;
+        return set_root(p);
     }
     p = calloc(1, sizeof *p);
     /* A table about twice the number of edges (at most one per byte). */
@@ -339,7 +351,7 @@ rc_hyph_pat *rc_hyph_pat_load(const char *path)
         return NULL;
     }
     if (cache) cache_write(p, dir, file, hash, size);
-    return p;
+    return set_root(p);
 }
 
 bool rc_hyph_pat_cached(const rc_hyph_pat *p)
@@ -372,12 +384,11 @@ void rc_hyph_pat_values(const rc_hyph_pat *p, const char *word, size_t len, unsi
     memset(v, 0, n + 1);
     /* v[k] is the value between w[k-1] and w[k]. */
     for (size_t i = 0; i < n; i++) {
-        uint32_t node = 0;
-        for (size_t k = i; k < n; k++) {
-            node = child(p, node, w[k]);
-            if (!node) break;
+        uint32_t node = p->root[w[i]];
+        for (size_t k = i; node; node = ++k < n ? child(p, node, w[k]) : 0) {
             uint32_t at = p->val[node];
-            if (!at || at > p->npool || p->pool[at - 1] > p->npool - at || p->pool[at - 1] > n - i + 1)
+            if (!at || at > p->npool || p->pool[at - 1] > p->npool - at ||
+                p->pool[at - 1] > n - i + 1)
                 continue;
             const unsigned char *d = p->pool + at;
             for (size_t j = 0; j < d[-1]; j++)

@@ -104,13 +104,15 @@ typedef struct pb {
     SVEC(meta) m;
     SVEC(size_t) br;
     SVEC(size_t) hpts; /* hyphenation points of the words (tok.hoff, tok.hn) */
-    double rcap;  /* largest ratio keeping every gap within its cap */
-    double minw;  /* narrowest line */
-    bool strict;  /* hyphenation pass: skip proper names, bold runs, ragged text */
-    bool skipped; /* ... and some word was skipped for that */
-    double hpen;  /* penalty of a break at a hyphenation point or explicit hyphen */
-    uint32_t sprun; /* push_space: the last space's run + 1 (0: none yet), its width */
-    double spw;
+    double rcap;       /* largest ratio keeping every gap within its cap */
+    double minw;       /* narrowest line */
+    bool strict;       /* hyphenation pass: skip proper names, bold runs, ragged text */
+    bool skipped;      /* ... and some word was skipped for that */
+    double hpen;       /* penalty of a break at a hyphenation point or explicit hyphen */
+    uint32_t sprun;    /* push_space: the last space's run + 1 (0: none yet), and */
+    struct {           /* its width, stretch, shrink, widest gap, ratio at that gap */
+        double w, st, sh, cap, r;
+    } sp;
 } pb;
 
 static const rc_font *font_of(const pb *p, uint32_t run)
@@ -165,14 +167,10 @@ static bool plain_ascii(unsigned char c)
     return c > 0x20 && c < 0x7F && c != '-' && c != '/';
 }
 
-static void push_tok(pb *p, tkind k, uint32_t run, uint32_t s, uint32_t e)
+static inline __attribute__((always_inline)) void push_tok(pb *p, tkind k, uint32_t run, uint32_t s,
+                                                           uint32_t e)
 {
-    tok t = {0};
-    t.kind = (uint8_t)k;
-    t.run = run;
-    t.start = s;
-    t.end = e;
-    SPUSH(p->toks, t);
+    SPUSH(p->toks, ((tok){.kind = (uint8_t)k, .run = run, .start = s, .end = e}));
 }
 
 /* Splits the runs into word pieces and separators. Consecutive spaces
@@ -269,8 +267,10 @@ static void tokenize(pb *p, size_t nruns)
      * the advances added up above (kept for fonts HarfBuzz cannot read). */
     for (size_t k = 0; k < p->toks.n; k++) {
         tok *tk = &p->toks.v[k];
-        if (tk->kind == T_SEG && tk->end > tk->start && font_of(p, tk->run))
-            tk->width = range_width(p, tk->run, tk->start, tk->end);
+        if (tk->kind != T_SEG || tk->end <= tk->start) continue;
+        const rc_font *f = font_of(p, tk->run);
+        const rc_run *r = &p->runs[tk->run];
+        if (f) tk->width = rc_font_text_width(f, r->text + tk->start, tk->end - tk->start, r->size);
     }
     /* Trailing spaces go; an anchor with no text after it gets an empty box. */
     while (p->toks.n &&
@@ -286,18 +286,20 @@ static void tokenize(pb *p, size_t nruns)
 
 /* --- items ------------------------------------------------------------------ */
 
-static void push_item(pb *p, rc_lb_type type, double w, double st, double sh, double pen,
-                      bool flagged, pkind kind, uint32_t run)
+/* Inlined: ~40,000 items a sample, most pushed from a handful of places
+ * with constant arguments. */
+static inline __attribute__((always_inline)) void push_item(pb *p, rc_lb_type type, double w,
+                                                            double st, double sh, double pen,
+                                                            bool flagged, pkind kind, uint32_t run)
 {
-    rc_lb_item it = {type, w, st, sh, pen, flagged};
-    meta m = {0};
-    m.kind = (uint8_t)kind;
-    m.run = run;
-    SPUSH(p->it, it);
-    SPUSH(p->m, m);
+    if (p->it.n == p->it.cap) p->it.v = sgrow(p->it.v, &p->it.cap, p->it.n + 1, sizeof *p->it.v);
+    if (p->m.n == p->m.cap) p->m.v = sgrow(p->m.v, &p->m.cap, p->m.n + 1, sizeof *p->m.v);
+    p->it.v[p->it.n++] = (rc_lb_item){type, w, st, sh, pen, flagged};
+    p->m.v[p->m.n++] = (meta){.kind = (uint8_t)kind, .run = run};
 }
 
-static void push_box(pb *p, uint32_t run, uint32_t s, uint32_t e, double w, const char *anchor)
+static inline __attribute__((always_inline)) void push_box(pb *p, uint32_t run, uint32_t s,
+                                                           uint32_t e, double w, const char *anchor)
 {
     push_item(p, RC_LB_BOX, w, 0, 0, 0, false, K_BOX, run);
     meta *m = &p->m.v[p->m.n - 1];
@@ -321,17 +323,32 @@ static void push_break(pb *p, uint32_t run, double pen, bool flagged, double w, 
     }
 }
 
+/* Stretch as TeX's text fonts have it, a sixth of an em (cmr10: space
+ * 1/3 em, stretch 1/6, shrink 1/9), not half the font's own space: Lato's
+ * space is 0.19 em, and half of it made every line with a gap wider than
+ * 0.29 em "very loose", so the breaker hyphenated one line in nine to
+ * avoid gaps pdflatex accepts. Shrink stays a third of the space (a
+ * narrower minimum would make words run together). Computed once per run
+ * of spaces of one style (most of a paragraph's). */
+static void space_of(pb *p, uint32_t run)
+{
+    double w = space_width(p, run), em = p->runs[run].size;
+    p->sprun = run + 1;
+    p->sp.w = w;
+    p->sp.st = fmax(w / 2, em / 6);
+    p->sp.sh = w / 3;
+    p->sp.cap = p->looseness * em;
+    p->sp.r = (p->sp.cap - w) / p->sp.st;
+}
+
 static void push_space(pb *p, uint32_t run, bool breakable)
 {
-    if (p->sprun != run + 1) { /* spaces come in runs of one style */
-        p->sprun = run + 1;
-        p->spw = space_width(p, run);
-    }
-    double w = p->spw, em = p->runs[run].size;
+    if (p->sprun != run + 1) space_of(p, run);
+    double w = p->sp.w;
     if (!breakable) push_item(p, RC_LB_PENALTY, 0, 0, 0, 10000, false, K_AUX, run);
     if (p->ragged) {
         if (breakable) {
-            double s = RAGGED_EM * em;
+            double s = RAGGED_EM * p->runs[run].size;
             push_item(p, RC_LB_GLUE, 0, s, 0, 0, false, K_AUX, run);
             push_item(p, RC_LB_PENALTY, 0, 0, 0, 0, false, K_PEN_PLAIN, run);
             push_item(p, RC_LB_GLUE, w, -s, 0, 0, false, K_SPACE, run);
@@ -340,18 +357,9 @@ static void push_space(pb *p, uint32_t run, bool breakable)
         }
         return;
     }
-    /* Stretch as TeX's text fonts have it, a sixth of an em (cmr10: space
-     * 1/3 em, stretch 1/6, shrink 1/9), not half the font's own space:
-     * Lato's space is 0.19 em, and half of it made every line with a gap
-     * wider than 0.29 em "very loose", so the breaker hyphenated one line
-     * in nine to avoid gaps pdflatex accepts. Shrink stays a third of the
-     * space (a narrower minimum would make words run together). */
-    double st = fmax(w / 2, em / 6);
-    push_item(p, RC_LB_GLUE, w, st, w / 3, 0, false, breakable ? K_SPACE : K_FIXGLUE, run);
-    double cap = p->looseness * em;
-    p->m.v[p->m.n - 1].cap = cap;
-    double r = (cap - w) / st;
-    if (r < p->rcap) p->rcap = r;
+    push_item(p, RC_LB_GLUE, w, p->sp.st, p->sp.sh, 0, false, breakable ? K_SPACE : K_FIXGLUE, run);
+    p->m.v[p->m.n - 1].cap = p->sp.cap;
+    if (p->sp.r < p->rcap) p->rcap = p->sp.r;
 }
 
 /* Tokens longer than this, when split at every character, are measured
@@ -404,8 +412,8 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
         if (at >= t->end) break;
         bool hy = has_point(pts, npts, base + (at - t->start));
         if (!hy && !split) continue;
-        double w_at = piecewise ? pre + range_width(p, t->run, s, at)
-                                : range_width(p, t->run, t->start, at);
+        double w_at =
+            piecewise ? pre + range_width(p, t->run, s, at) : range_width(p, t->run, t->start, at);
         push_box(p, t->run, s, at, s > t->start ? w_at - pre : w_at, anchor);
         pre = w_at;
         anchor = NULL;
@@ -520,11 +528,11 @@ static size_t word_points(const pb *p, const char *w, size_t len, size_t *pts, s
             for (size_t i = 0; i < m->cap; i++)
                 if (m->v[i].key)
                     *memo_slot(nv, nc, m->v[i].key, m->v[i].len,
-                               rc_hash_bytes(m->v[i].key, m->v[i].len, 0)) = m->v[i];
+                               rc_hash_short(m->v[i].key, m->v[i].len)) = m->v[i];
             m->v = nv;
             m->cap = nc;
         }
-        e = memo_slot(m->v, m->cap, w, len, rc_hash_bytes(w, len, 0));
+        e = memo_slot(m->v, m->cap, w, len, rc_hash_short(w, len));
         if (e->key) {
             for (size_t k = 0; k < e->n; k++)
                 pts[k] = e->pts[k];
@@ -545,14 +553,10 @@ static size_t word_points(const pb *p, const char *w, size_t len, size_t *pts, s
 }
 
 /* Emits word tokens [w0, w1) (consecutive T_SEG) with hyphenation points
- * and/or character splitting. */
+ * and/or character splitting (build_items emits a one-token word with
+ * neither itself, as one box). */
 static void emit_word(pb *p, size_t w0, size_t w1, bool hyph, bool split_long)
 {
-    if (w1 == w0 + 1 && !hyph && !split_long) { /* the first pass's usual word: one box */
-        const tok *t = &p->toks.v[w0];
-        push_box(p, t->run, t->start, t->end, t->width, t->anchor);
-        return;
-    }
     double total = 0;
     size_t bytes = 0, hend = w1; /* hyphenate up to the first nobreak piece */
     for (size_t i = w0; i < w1; i++) {
@@ -620,10 +624,13 @@ static void build_items(pb *p, bool hyph, bool split)
         const tok *t = &p->toks.v[i];
         last_run = t->run;
         if (t->kind == T_SEG) {
-            size_t j = i;
+            size_t j = i + 1;
             while (j < n && p->toks.v[j].kind == T_SEG)
                 j++;
-            emit_word(p, i, j, hyph, split);
+            if (j == i + 1 && !hyph && !split) /* the first pass's usual word: one box */
+                push_box(p, t->run, t->start, t->end, t->width, t->anchor);
+            else
+                emit_word(p, i, j, hyph, split);
             i = j;
             continue;
         }
@@ -654,58 +661,6 @@ static void build_items(pb *p, bool hyph, bool split)
     push_item(p, RC_LB_PENALTY, 0, 0, 0, 10000, false, K_AUX, last_run);
     push_item(p, RC_LB_GLUE, 0, RC_LB_FIL, 0, 0, false, K_FILL, last_run);
     push_item(p, RC_LB_PENALTY, 0, 0, 0, -10000, false, K_PEN_FORCE, last_run);
-}
-
-/* --- the fragments' styles ---------------------------------------------- */
-
-struct rc_style_set {
-    rc_arena *a;
-    rc_frag_style **v;
-    size_t cap, n;             /* cap a power of two, at most half full */
-    const rc_frag_style *last; /* most runs have the style of the one before */
-};
-
-rc_style_set *rc_style_set_new(rc_arena *a)
-{
-    rc_style_set *s = rc_arena_alloc(a, sizeof *s);
-    s->a = a;
-    return s;
-}
-
-static rc_frag_style **style_slot(rc_frag_style **v, size_t cap, const rc_frag_style *k, uint64_t h)
-{
-    for (size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);; i = (i + 1) & (cap - 1))
-        if (!v[i] || memcmp(v[i], k, sizeof *k) == 0) return &v[i];
-}
-
-/* The style of run r, from the set when there is one (else a copy in a). */
-const rc_frag_style *rc_para_style_of(rc_arena *a, rc_style_set *set, const rc_run *r)
-{
-    rc_frag_style k;
-    memset(&k, 0, sizeof k); /* the padding too: styles are compared as bytes */
-    k.font = r->font;
-    k.size = r->size;
-    k.rise = r->rise;
-    k.colour = r->colour;
-    k.link_dest = r->link_dest;
-    k.link_uri = r->link_uri;
-    if (!set) return memcpy(rc_arena_alloc(a, sizeof k), &k, sizeof k);
-    if (set->last && memcmp(set->last, &k, sizeof k) == 0) return set->last;
-    if (2 * (set->n + 1) > set->cap) {
-        size_t nc = set->cap ? 2 * set->cap : 64;
-        rc_frag_style **nv = rc_arena_array(set->a, nc, sizeof *nv);
-        for (size_t i = 0; i < set->cap; i++)
-            if (set->v[i])
-                *style_slot(nv, nc, set->v[i], rc_hash_bytes(set->v[i], sizeof k, 0)) = set->v[i];
-        set->v = nv;
-        set->cap = nc;
-    }
-    rc_frag_style **e = style_slot(set->v, set->cap, &k, rc_hash_bytes(&k, sizeof k, 0));
-    if (!*e) {
-        *e = memcpy(rc_arena_alloc(set->a, sizeof k), &k, sizeof k);
-        set->n++;
-    }
-    return set->last = *e;
 }
 
 static size_t run_pass(pb *p, const double widths[2], double tol, double badcap, double *dem)

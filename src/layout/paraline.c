@@ -168,8 +168,11 @@ static void set_line(rc_arena *a, rc_para *p, rc_line *ln, const para_items *pi,
         shift = w - x;
     else if (o->align == RC_PARA_CENTER)
         shift = (w - x) / 2;
+    const rc_frag_style *seen = NULL; /* a style's metrics count once: most share one */
     for (size_t k = 0; k < ln->nfrags; k++) {
         ln->frags[k].x += indent + shift;
+        if (ln->frags[k].style == seen) continue;
+        seen = ln->frags[k].style;
         frag_metrics(fonts, &ln->frags[k], &ln->ascent, &ln->descent);
     }
     if (ln->nfrags == 0 && b < pi->n) {

@@ -199,6 +199,27 @@ static void test_total_fit_known_breaks(void **state)
     assert_near(dem, dp_optimum(&l, widths, 1, 2.0), 1e-6);
 }
 
+/* A line whose adjustment ratio is exactly the tolerance is feasible, one
+ * just above it is not: the breaker's quick test for lines too short to
+ * stretch (linebreak.c, try_break) must not reject the first. */
+static void test_ratio_at_tolerance(void **state)
+{
+    (void)state;
+    list l = {0};
+    const double w[] = {4, 4, 4, 4};
+    words(&l, w, 4); /* "4 4" is 9 wide, stretch 1: ratio 1 in 10 */
+    finish(&l);
+    double widths[] = {10};
+    size_t br[8];
+    double dem = 0;
+    assert_int_equal(rc_linebreak(l.it, l.n, widths, 1, 1.0, br, 8, &dem), 2);
+    assert_int_equal(br[0], 3); /* the glue after the second word */
+    assert_int_equal(rc_linebreak(l.it, l.n, widths, 1, 0.999999, br, 8, &dem), 0);
+    double wider[] = {10.5}; /* ratio 1.5 */
+    assert_int_equal(rc_linebreak(l.it, l.n, wider, 1, 1.5, br, 8, &dem), 2);
+    assert_int_equal(rc_linebreak(l.it, l.n, wider, 1, 1.4999999, br, 8, &dem), 0);
+}
+
 /* Random paragraphs: the breaker's demerits equal the exhaustive optimum,
  * and no line is overfull. */
 static void test_matches_exhaustive(void **state)
@@ -404,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_no_hyphen_ladder),
         cmocka_unit_test(test_hyphen_lowers_demerits),
         cmocka_unit_test(test_forced_breaks),
+        cmocka_unit_test(test_ratio_at_tolerance),
         cmocka_unit_test(test_infeasible),
         cmocka_unit_test(test_line_widths),
     };
