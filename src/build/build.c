@@ -291,10 +291,11 @@ static void check_summary(rc_arena *a, const rc_options *o, const rc_config *cfg
     fprintf(f,
             "checked %s: %zu source%s, %zu metric%s, %zu figure%s, %zu table%s, %zu box%s, "
             "%zu page%s; %zu warning%s\n",
-            rc_build_display_path(a, o->config), cfg->nsources, cfg->nsources == 1 ? "" : "s", cfg->nmetrics,
-            cfg->nmetrics == 1 ? "" : "s", doc->figures.n, doc->figures.n == 1 ? "" : "s",
-            doc->tables.n, doc->tables.n == 1 ? "" : "s", doc->boxes.n,
-            doc->boxes.n == 1 ? "" : "es", pages, pages == 1 ? "" : "s", w, w == 1 ? "" : "s");
+            rc_build_display_path(a, o->config), cfg->nsources, cfg->nsources == 1 ? "" : "s",
+            cfg->nmetrics, cfg->nmetrics == 1 ? "" : "s", doc->figures.n,
+            doc->figures.n == 1 ? "" : "s", doc->tables.n, doc->tables.n == 1 ? "" : "s",
+            doc->boxes.n, doc->boxes.n == 1 ? "" : "es", pages, pages == 1 ? "" : "s", w,
+            w == 1 ? "" : "s");
 }
 
 /* One edition's document (its data relabelled, then the tree), or the
@@ -303,17 +304,17 @@ typedef struct ed_job {
     const rc_config *ec;
     const rc_locale *loc;
     const rc_data *data;
-    rc_data *ed;   /* the edition's data: the document points at it */
+    rc_data *ed; /* the edition's data: the document points at it */
     rc_doc *doc;
     rc_diag *keep; /* a watcher's copy of the edition's diagnostics, or NULL */
     rc_build_check *check;
     rc_config *const *cfgs;
     size_t ned;
     const bool *skip;
-    rc_arena *a;   /* the job's own: jobs run at once */
+    rc_arena *a; /* the job's own: jobs run at once */
     rc_diag *d;
     rc_status st;
-    bool limits;   /* a pipelined build's: the PDF's limits checked too, into ld */
+    bool limits; /* a pipelined build's: the PDF's limits checked too, into ld */
     rc_diag *ld;
     rc_status lst;
 } ed_job;
@@ -501,8 +502,12 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
             rc_build_edition_inputs(ec, RC_OUT_ALL, &ins[e]);
             edd[e] = rc_diag_new();
         }
-        jobs[njobs++] = (ed_job){.ec = ec, .loc = loc, .data = &data, .ed = &eds[e],
-                                 .doc = &docs[e], .keep = cache ? edd[e] : NULL};
+        jobs[njobs++] = (ed_job){.ec = ec,
+                                 .loc = loc,
+                                 .data = &data,
+                                 .ed = &eds[e],
+                                 .doc = &docs[e],
+                                 .keep = cache ? edd[e] : NULL};
     }
     /* A watcher checks the fonts when it loads them again (build_cache.c),
      * `check` when it typesets. */
@@ -531,8 +536,8 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
         setup_docs(a, jobs, njobs, d);
         ed_jobs ej = {jobs, njobs};
         rc_build_docjobs dj = {njobs, jed, run_ed_jobs, ed_jobs_ok, ed_jobs_merge, &ej};
-        rc_build_editions b = {cfgs, docs, ned, want, skip, NULL, NULL, NULL,
-                               check.d ? &check : NULL, &dj};
+        rc_build_editions b = {
+            cfgs, docs, ned, want, skip, NULL, NULL, NULL, check.d ? &check : NULL, &dj};
         st = rc_build_write(a, o, &b, d);
         if (st == RC_OK && !o->quiet) built_line(o, ned, t0);
         return st;
@@ -559,8 +564,8 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
     }
 
     if (st == RC_OK) {
-        rc_build_editions b = {cfgs, docs, ned, want, skip, cache, edd, outs,
-                               check.d ? &check : NULL, NULL};
+        rc_build_editions b = {
+            cfgs, docs, ned, want, skip, cache, edd, outs, check.d ? &check : NULL, NULL};
         st = rc_build_write(a, o, &b, d);
     }
     if (cache && st == RC_OK) keep_editions(cache, cfgs, skip, kept_want, ins, outs, edd);

@@ -16,7 +16,6 @@
 #include "rc/layout.h"
 #include "rc/util.h"
 
-
 /* Files and their signatures at one moment (malloc): the inputs an
  * edition read, the outputs a build wrote. */
 typedef struct rc_file_set {
@@ -74,9 +73,9 @@ typedef struct rc_build_cache {
     rc_data data;
     bool have_data;
     unsigned data_flags;
-    rc_diag *data_diag;     /* warnings from loading the config, editions and data */
-    rc_file_set cfg_files;  /* the INI file and the editions' language files */
-    rc_file_sig *csv_sig;   /* one per source (malloc) */
+    rc_diag *data_diag;    /* warnings from loading the config, editions and data */
+    rc_file_set cfg_files; /* the INI file and the editions' language files */
+    rc_file_sig *csv_sig;  /* one per source (malloc) */
 
     /* every input of every edition of the last build whose config loaded
      * (malloc): the watcher watches these */
@@ -135,12 +134,12 @@ typedef struct rc_build_editions {
     rc_config *const *cfgs;
     const struct rc_doc *docs;
     size_t ned;
-    unsigned want;           /* RC_OUT_* */
-    const bool *skip;        /* per edition: not built again (a watcher's), or NULL */
-    rc_build_cache *cache;   /* a watcher's (with ned editions), or NULL */
-    rc_diag **edd;           /* per edition: its diagnostics are added here too, or NULL */
-    rc_file_set *outs;       /* per edition: the outputs renamed into place, or NULL */
-    const rc_build_check *check; /* the fonts checked already (not by a watcher), or NULL */
+    unsigned want;                   /* RC_OUT_* */
+    const bool *skip;                /* per edition: not built again (a watcher's), or NULL */
+    rc_build_cache *cache;           /* a watcher's (with ned editions), or NULL */
+    rc_diag **edd;                   /* per edition: its diagnostics are added here too, or NULL */
+    rc_file_set *outs;               /* per edition: the outputs renamed into place, or NULL */
+    const rc_build_check *check;     /* the fonts checked already (not by a watcher), or NULL */
     const rc_build_docjobs *docjobs; /* the documents still to build (pipelined), or NULL */
 } rc_build_editions;
 

@@ -66,7 +66,7 @@ typedef struct typeset_job {
     bool checked;            /* the fonts and dictionary were checked already */
     size_t ed;
     const char *svg_dir; /* figures directory, or NULL */
-    pending_vec svgs;      /* SVG files written (in a) */
+    pending_vec svgs;    /* SVG files written (in a) */
 } typeset_job;
 
 /* "figure-04-motivation.svg": the number zero-padded so files sort in
@@ -151,7 +151,7 @@ static void typeset(typeset_job *j)
     }
     if (j->st == RC_OK && j->tmp)
         j->st = rc_pdf_write_cached(j->a, &lay, j->cfg, &fonts, pc, j->tmp, j->d);
-    rc_layout_end(&lay); /* (complete unless the PDF failed) */
+    rc_layout_end(&lay);  /* (complete unless the PDF failed) */
     rc_para_memo_end(pm); /* the layout ran inside the writer up to here */
     if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
     if (j->st == RC_OK && j->svg_dir) j->st = write_svgs(j, &lay, &fonts);
@@ -189,16 +189,16 @@ typedef struct task {
  * its typesetting for the fonts' check too, so an edition's outputs start
  * as soon as its document is built, while the others' are being built. */
 typedef struct pool {
-    task *t;         /* in the order their results are merged (the jobs after) */
+    task *t; /* in the order their results are merged (the jobs after) */
     size_t n;
     const size_t *order; /* the order they are started in: the jobs, then the longest */
     bool *taken;         /* under mu */
     size_t left;         /* not taken yet (under mu) */
     pthread_mutex_t mu;
-    pthread_cond_t cv;   /* a job has finished: a waiting task may be ready */
-    signed char *ready;  /* per edition (under mu): 0 its document is being built,
-                          * 1 built and sound, -1 not (its tasks never run) */
-    signed char fonts;   /* the same for the fonts' check (1 when there is none) */
+    pthread_cond_t cv;  /* a job has finished: a waiting task may be ready */
+    signed char *ready; /* per edition (under mu): 0 its document is being built,
+                         * 1 built and sound, -1 not (its tasks never run) */
+    signed char fonts;  /* the same for the fonts' check (1 when there is none) */
     const rc_build_docjobs *dj;
     atomic_bool failed; /* a failed task: those not started yet are not */
 } pool;
@@ -219,8 +219,10 @@ static task *take(pool *p)
             if (r == 0) continue;
             p->taken[i] = true;
             p->left--;
-            if (r == 1) k = c;
-            else c->st = RC_ERR_DATA; /* not run */
+            if (r == 1)
+                k = c;
+            else
+                c->st = RC_ERR_DATA; /* not run */
         }
         if (!k && p->left) pthread_cond_wait(&p->cv, &p->mu);
     }
@@ -328,8 +330,9 @@ static double task_cost(const task *t)
         return 1.0 + 1.0 * (double)(c->nfigures + c->ntables);
     case T_TYPESET:
     case T_TEX: {
-        double md = kib_all(dc->front_path, dc->front.n) + kib_all(dc->chapter_path, dc->chapters.n) +
-                    kib_all(dc->back_path, dc->back.n) + kib_all(dc->annex_path, dc->annexes.n);
+        double md = kib_all(dc->front_path, dc->front.n) +
+                    kib_all(dc->chapter_path, dc->chapters.n) + kib_all(dc->back_path, dc->back.n) +
+                    kib_all(dc->annex_path, dc->annexes.n);
         return t->kind == T_TEX ? 0.2 + 0.02 * md : 3.0 + 0.5 * md;
     }
     case T_DOC:
@@ -367,8 +370,7 @@ static const size_t *start_order(rc_arena *a, const task *t, size_t n)
 /* What the writer found wrong before its tasks, in a pipelined build: the
  * documents are built first (as they were before the writer ran), and a
  * document's errors are given instead when there are any. */
-static rc_status prelude_failed(const rc_build_editions *b, rc_diag *pre, rc_diag *d,
-                                rc_status st)
+static rc_status prelude_failed(const rc_build_editions *b, rc_diag *pre, rc_diag *d, rc_status st)
 {
     const rc_build_docjobs *dj = b->docjobs;
     if (!dj) return st;
@@ -437,7 +439,8 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
     static const struct {
         task_kind kind;
         unsigned bit;
-    } kinds[] = {{T_TYPESET, 0}, {T_TEX, RC_OUT_TEX}, {T_DATA, RC_OUT_XLSX}, {T_FIGURES, RC_OUT_XLSX}};
+    } kinds[] = {
+        {T_TYPESET, 0}, {T_TEX, RC_OUT_TEX}, {T_DATA, RC_OUT_XLSX}, {T_FIGURES, RC_OUT_XLSX}};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         for (size_t e = 0; e < ned; e++) {
             if (b->skip && b->skip[e]) continue;
@@ -667,4 +670,3 @@ static rc_status write_checked(rc_arena *a, const rc_options *o, const rc_build_
     rc_out_unlock(lock);
     return st;
 }
-

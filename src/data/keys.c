@@ -182,8 +182,10 @@ size_t rc_keys_candidates(rc_keys *k)
             while (used[h] && set[h] != v)
                 h = (h + 1) & (cap - 1);
             if (!used[h]) continue;
-            if (pass == 1) k->cand[k->ncand++] = (uint32_t)i;
-            else nc++;
+            if (pass == 1)
+                k->cand[k->ncand++] = (uint32_t)i;
+            else
+                nc++;
         }
         if (pass == 0) {
             k->cand = malloc(nc * sizeof *k->cand);

@@ -951,16 +951,15 @@ int main(void)
     snprintf(dir, sizeof dir, "/tmp/rc_test_data_XXXXXX");
     if (!mkdtemp(dir)) return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_metrics),          cmocka_unit_test(test_rows_kept_for_pairings),
-        cmocka_unit_test(test_aggregates),       cmocka_unit_test(test_keep_rows_and_values),
-        cmocka_unit_test(test_warnings),         cmocka_unit_test(test_multi_cells),
-        cmocka_unit_test(test_unknown_column),   cmocka_unit_test(test_data_errors),
-        cmocka_unit_test(test_config_errors),    cmocka_unit_test(test_header_row),
-        cmocka_unit_test(test_long_texts),       cmocka_unit_test(test_fast_and_kept_agree),
-        cmocka_unit_test(test_keys_after_error), cmocka_unit_test(test_key_hash_collision),
-        cmocka_unit_test(test_key_shared_thrice),
-        cmocka_unit_test(test_key_low_bits_only),
-        cmocka_unit_test(test_huge_text_cells),  cmocka_unit_test(test_coded_key),
+        cmocka_unit_test(test_metrics),           cmocka_unit_test(test_rows_kept_for_pairings),
+        cmocka_unit_test(test_aggregates),        cmocka_unit_test(test_keep_rows_and_values),
+        cmocka_unit_test(test_warnings),          cmocka_unit_test(test_multi_cells),
+        cmocka_unit_test(test_unknown_column),    cmocka_unit_test(test_data_errors),
+        cmocka_unit_test(test_config_errors),     cmocka_unit_test(test_header_row),
+        cmocka_unit_test(test_long_texts),        cmocka_unit_test(test_fast_and_kept_agree),
+        cmocka_unit_test(test_keys_after_error),  cmocka_unit_test(test_key_hash_collision),
+        cmocka_unit_test(test_key_shared_thrice), cmocka_unit_test(test_key_low_bits_only),
+        cmocka_unit_test(test_huge_text_cells),   cmocka_unit_test(test_coded_key),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[128];
