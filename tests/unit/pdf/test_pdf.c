@@ -231,6 +231,16 @@ static void test_text_fonts_and_structure(void **state)
     assert_non_null(strstr(info, "Page size:       595.276 x 841.89 pts (A4)"));
 }
 
+/* v as the PDF writer writes a real: three decimals, no trailing zeros. */
+static const char *real3(rc_arena *a, double v)
+{
+    char *s = rc_arena_printf(a, "%.3f", v);
+    size_t k = strlen(s);
+    while (k > 1 && s[k - 1] == '0') s[--k] = '\0';
+    if (s[k - 1] == '.') s[k - 1] = '\0';
+    return s;
+}
+
 static void test_navigation(void **state)
 {
     fixture *fx = *state;
@@ -263,7 +273,26 @@ static void test_navigation(void **state)
     assert_int_equal(count(q, "/Subtype /Link"), 2);
     assert_int_equal(count(q, "/URI (https://example.org/)"), 1);
     assert_int_equal(count(q, "/Border [\n    0\n    0\n    0\n  ]"), 2);
-    assert_non_null(strstr(q, "/XYZ\n  0\n  610\n  null\n]"));
+    /* written as text (pdf_nav.c): the destination in the annotation, the
+     * rectangles as drawn, each annotation's /StructParent after the three
+     * pages' keys (the URI link's taken while its page was drawn, the
+     * internal one's after the pages) and its OBJR in the tree */
+    assert_non_null(strstr(q, "    /XYZ\n    0\n    610\n    null\n  ]\n  /F 4\n"));
+    double w = rc_font_text_width(fx->fonts.f[RC_FONT_REGULAR], "see ", 4, 11);
+    assert_non_null(strstr(q, rc_arena_printf(fx->a,
+                                              "  /Rect [\n    %s\n    737\n    %s\n    749\n  ]\n"
+                                              "  /StructParent 4\n  /Subtype /Link\n",
+                                              real3(fx->a, 72 + w), real3(fx->a, 102 + w))));
+    assert_non_null(strstr(q, "  /Rect [\n    72\n    717\n    132\n    729\n  ]\n"
+                              "  /StructParent 3\n  /Subtype /Link\n"));
+    assert_int_equal(count(q, "/Type /OBJR"), 2);
+    assert_int_equal(count(q, "/Annots "), 1); /* page 2's, one array for both */
+    assert_non_null(strstr(q, "/ParentTreeNextKey 5\n"));
+    /* the outline's counts: the root shows both entries, the open chapter
+     * its section, which has none */
+    assert_non_null(strstr(q, "<<\n  /Count 2\n  /First "));
+    assert_non_null(strstr(q, "<<\n  /Count 1\n  /Dest [\n"));
+    assert_int_equal(count(q, "/Count "), 3); /* (and the page tree's) */
     /* labels: cover without a numbering style, then i (roman from 1), then
      * 1 (decimal from 1) */
     assert_non_null(strstr(q, "/Nums [\n      0\n      <<\n      >>\n"
@@ -478,7 +507,8 @@ static long key_value(const char *hay, const char *key)
 
 /* Page content is written directly: literal strings of two-byte codes
  * (bytes that are parentheses, backslashes or carriage returns escaped),
- * absolute text matrices with libharu's numbers, deflated here like the
+ * the words of a line in one TJ array (test_pdf_text.c checks where they
+ * land), libharu's numbers, deflated here like the
  * font streams, /FlateDecode declared once per stream. */
 static void test_content_stream(void **state)
 {
@@ -512,15 +542,19 @@ static void test_content_stream(void **state)
                                   pdf),
                   &st);
     assert_int_equal(st, 0);
-    /* float noise as libharu writes it: 741.89 is 741.89001 as a float */
-    assert_non_null(strstr(q, "BT\n/F1 10 Tf\n0 0 0 rg\n1 0 0 1 109.747 741.89001 Tm\n"));
-    /* Lato kerns "ne" by -6.5/1000 em: a TJ array moves "xt" left */
-    assert_non_null(strstr(q, "1 0 0 1 200 741.89001 Tm\n[(ne)6.5(xt)] TJ\nET\n"));
-    assert_non_null(strstr(q, "72 72 100.5 50.25 re\nf\n"));
-    /* the escapes, with the high bytes (NUL removed by tr above) */
+    /* float noise as libharu writes it: 741.89 is 741.89001 as a float;
+     * right after BT, Td places the first word as Tm would */
+    assert_non_null(strstr(q, "BT\n/F1 10 Tf\n0 0 0 rg\n109.747 741.89001 Td\n["));
+    /* the escapes, with the high bytes (NUL removed by tr above); then
+     * "next" on the same line, in the same array: 90.253 pt from the first
+     * word's start is 9025.3/1000 em at 10 pt, of which the first word
+     * moves the pen 4178 (its /W widths, 4290, less its kerning numbers,
+     * 112); Lato kerns "ne" by -6.5/1000 em: a TJ number moves "xt" left */
     assert_non_null(strstr(q,
                            "[(\\()19(a)41.5(\\\\\\\\b)29(\\) \001\\r)7.5(\001\\()7.5(\001\\))7.5("
-                           "\001\\\\)] TJ"));
+                           "\001\\\\)-4847.3(ne)6.5(xt)] TJ\nET\n"));
+    assert_null(strstr(q, " Tm\n")); /* one line: one text position */
+    assert_non_null(strstr(q, "72 72 100.5 50.25 re\nf\n"));
     /* streams deflated here declare their filter once, as a name: the
      * content, the font file, the CIDToGIDMap, the ToUnicode CMap and the
      * ICC profile of the output intent (the XMP metadata is not filtered);
