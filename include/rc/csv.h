@@ -16,7 +16,8 @@
 #define RC_CSV_MAX_FILE ((size_t)4 << 30) /* 4 GiB per file */
 
 typedef struct rc_csv_field {
-    const char *s; /* not NUL-terminated in general; use len */
+    const char *s; /* not NUL-terminated in general; use len. Never holds a NUL
+                    * byte: a text with one is rejected before any record. */
     size_t len;
     unsigned col;         /* 1-based column (bytes, UTF-8) where the field starts */
     unsigned line;        /* line where the field starts (> record line after a

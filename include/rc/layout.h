@@ -71,6 +71,10 @@ typedef struct rc_layout {
     /* A layout made page by page (rc_layout_begin): the pagination still
      * under way; NULL once complete (rc_layout_document's result). */
     struct lo *run;
+    /* Page by page: the most bytes of the layout's main list given back to
+     * the system at once, as the pagination passed them (for tests and
+     * benchmarks; 0 for a short document). */
+    size_t dropped;
 } rc_layout;
 
 /* Hyphenation (libhyphen). NULL dictionary = no hyphenation. */

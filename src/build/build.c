@@ -291,10 +291,11 @@ static void check_summary(rc_arena *a, const rc_options *o, const rc_config *cfg
     fprintf(f,
             "checked %s: %zu source%s, %zu metric%s, %zu figure%s, %zu table%s, %zu box%s, "
             "%zu page%s; %zu warning%s\n",
-            rc_build_display_path(a, o->config), cfg->nsources, cfg->nsources == 1 ? "" : "s", cfg->nmetrics,
-            cfg->nmetrics == 1 ? "" : "s", doc->figures.n, doc->figures.n == 1 ? "" : "s",
-            doc->tables.n, doc->tables.n == 1 ? "" : "s", doc->boxes.n,
-            doc->boxes.n == 1 ? "" : "es", pages, pages == 1 ? "" : "s", w, w == 1 ? "" : "s");
+            rc_build_display_path(a, o->config), cfg->nsources, cfg->nsources == 1 ? "" : "s",
+            cfg->nmetrics, cfg->nmetrics == 1 ? "" : "s", doc->figures.n,
+            doc->figures.n == 1 ? "" : "s", doc->tables.n, doc->tables.n == 1 ? "" : "s",
+            doc->boxes.n, doc->boxes.n == 1 ? "" : "es", pages, pages == 1 ? "" : "s", w,
+            w == 1 ? "" : "s");
 }
 
 /* One edition's document (its data relabelled, then the tree), or the
@@ -303,16 +304,19 @@ typedef struct ed_job {
     const rc_config *ec;
     const rc_locale *loc;
     const rc_data *data;
-    rc_data *ed;   /* the edition's data: the document points at it */
+    rc_data *ed; /* the edition's data: the document points at it */
     rc_doc *doc;
     rc_diag *keep; /* a watcher's copy of the edition's diagnostics, or NULL */
     rc_build_check *check;
     rc_config *const *cfgs;
     size_t ned;
     const bool *skip;
-    rc_arena *a;   /* the job's own: jobs run at once */
+    rc_arena *a; /* the job's own: jobs run at once */
     rc_diag *d;
     rc_status st;
+    bool limits; /* a pipelined build's: the PDF's limits checked too, into ld */
+    rc_diag *ld;
+    rc_status lst;
 } ed_job;
 
 static void free_arena(void *a)
@@ -334,31 +338,39 @@ static void run_ed_job(void *ctx, size_t i)
     }
     j->st = rc_data_for_edition(j->a, j->data, j->ec, j->ed);
     if (j->st == RC_OK) j->st = rc_doc_build(j->a, j->ec, j->ed, j->loc, j->d, j->doc);
+    if (j->limits && j->st == RC_OK) j->lst = rc_doc_check_pdf_limits(j->a, j->doc, j->ld);
 }
 
-/* The editions' documents are independent: each is built in an arena and
- * into diagnostics of its own, on as many threads as there are CPUs, and
- * their diagnostics are merged in edition order, so what is reported does
- * not depend on which thread built what. The arenas live as long as the
- * build's (a). The fonts' check reports into its own diagnostics, which the
- * writer gives where it used to check (after the output checks). */
-static rc_status build_docs(rc_arena *a, ed_job *jobs, size_t n, rc_diag *d)
+/* Whether job i lets the build go on: its document without errors (and
+ * within the limits), or the fonts sound. */
+static bool ed_job_ok(void *ctx, size_t i)
 {
-    /* cmark-gfm registers its extensions on first use, without a lock */
-    cmark_gfm_core_extensions_ensure_registered();
-    for (size_t i = 0; i < n; i++) {
-        jobs[i].a = rc_arena_new();
-        rc_arena_on_free(a, free_arena, jobs[i].a);
-        jobs[i].d = rc_diag_new();
-        if (rc_diag_strict(d)) rc_diag_set_strict(jobs[i].d);
-        if (jobs[i].check) {
-            jobs[i].check->d = jobs[i].d;
-            rc_arena_on_free(a, free_diag, jobs[i].d);
-        }
-    }
-    rc_build_parallel(n, run_ed_job, jobs);
-    /* As if built one after the other, stopping at the first that failed:
-     * the editions after it are not reported. */
+    const ed_job *j = &((const ed_job *)ctx)[i];
+    if (j->check) return j->check->ok;
+    return j->st == RC_OK && rc_diag_errors(j->d) == 0 &&
+           (!j->limits || (j->lst == RC_OK && rc_diag_errors(j->ld) == 0));
+}
+
+typedef struct ed_jobs {
+    ed_job *v;
+    size_t n;
+} ed_jobs;
+
+static void run_ed_jobs(void *ctx, size_t i)
+{
+    run_ed_job(((ed_jobs *)ctx)->v, i);
+}
+
+static bool ed_jobs_ok(void *ctx, size_t i)
+{
+    return ed_job_ok(((ed_jobs *)ctx)->v, i);
+}
+
+/* As if built one after the other, stopping at the first that failed:
+ * the editions after it are not reported; then, when all were built, the
+ * limits (a pipelined build's), stopping at the first edition beyond them. */
+static rc_status merge_docs(ed_job *jobs, size_t n, rc_diag *d)
+{
     rc_status st = RC_OK;
     for (size_t i = 0; i < n; i++) {
         if (jobs[i].check) continue;
@@ -368,8 +380,68 @@ static rc_status build_docs(rc_arena *a, ed_job *jobs, size_t n, rc_diag *d)
             st = jobs[i].st;
         }
         rc_diag_free(jobs[i].d);
+        jobs[i].d = NULL;
+    }
+    if (st == RC_OK && rc_diag_errors(d)) st = RC_ERR_DATA;
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i].check || !jobs[i].limits) continue;
+        if (st == RC_OK) {
+            rc_diag_append(d, jobs[i].ld);
+            st = jobs[i].lst;
+            if (st == RC_OK && rc_diag_errors(d)) st = RC_ERR_DATA;
+        }
+        rc_diag_free(jobs[i].ld);
+        jobs[i].ld = NULL;
     }
     return st;
+}
+
+static rc_status ed_jobs_merge(void *ctx, rc_diag *d)
+{
+    ed_jobs *j = ctx;
+    return merge_docs(j->v, j->n, d);
+}
+
+/* The editions' documents are independent: each is built in an arena and
+ * into diagnostics of its own, on as many threads as there are CPUs, and
+ * their diagnostics are merged in edition order, so what is reported does
+ * not depend on which thread built what. The arenas live as long as the
+ * build's (a). The fonts' check reports into its own diagnostics, which the
+ * writer gives where it used to check (after the output checks). */
+static void setup_docs(rc_arena *a, ed_job *jobs, size_t n, rc_diag *d)
+{
+    /* cmark-gfm registers its extensions on first use, without a lock */
+    cmark_gfm_core_extensions_ensure_registered();
+    for (size_t i = 0; i < n; i++) {
+        jobs[i].a = rc_arena_new();
+        rc_arena_on_free(a, free_arena, jobs[i].a);
+        jobs[i].d = rc_diag_new();
+        if (rc_diag_strict(d)) rc_diag_set_strict(jobs[i].d);
+        if (jobs[i].limits) {
+            jobs[i].ld = rc_diag_new();
+            if (rc_diag_strict(d)) rc_diag_set_strict(jobs[i].ld);
+        }
+        if (jobs[i].check) {
+            jobs[i].check->d = jobs[i].d;
+            rc_arena_on_free(a, free_diag, jobs[i].d);
+        }
+    }
+}
+
+static rc_status build_docs(rc_arena *a, ed_job *jobs, size_t n, rc_diag *d)
+{
+    setup_docs(a, jobs, n, d);
+    rc_build_parallel(n, run_ed_job, jobs);
+    return merge_docs(jobs, n, d);
+}
+
+static void built_line(const rc_options *o, size_t ned, double t0)
+{
+    FILE *f = o->out ? o->out : stdout;
+    if (ned > 1)
+        fprintf(f, "built %zu editions in %.1f ms\n", ned, now_ms() - t0);
+    else
+        fprintf(f, "built in %.1f ms\n", now_ms() - t0);
 }
 
 static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cache *cache)
@@ -430,8 +502,12 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
             rc_build_edition_inputs(ec, RC_OUT_ALL, &ins[e]);
             edd[e] = rc_diag_new();
         }
-        jobs[njobs++] = (ed_job){.ec = ec, .loc = loc, .data = &data, .ed = &eds[e],
-                                 .doc = &docs[e], .keep = cache ? edd[e] : NULL};
+        jobs[njobs++] = (ed_job){.ec = ec,
+                                 .loc = loc,
+                                 .data = &data,
+                                 .ed = &eds[e],
+                                 .doc = &docs[e],
+                                 .keep = cache ? edd[e] : NULL};
     }
     /* A watcher checks the fonts when it loads them again (build_cache.c),
      * `check` when it typesets. */
@@ -441,6 +517,31 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
     bool typesets = (want & RC_OUT_PDF) || svg;
     if (st == RC_OK && !cache && o->command == RC_CMD_BUILD && typesets)
         jobs[njobs++] = (ed_job){.check = &check, .cfgs = cfgs, .ned = ned, .skip = skip};
+    /* A build (not a watcher's, not `check`) builds the documents in the
+     * writer's pool: an edition's outputs start as soon as its document is
+     * built, beside the others' (build_write.c). What is reported, and when
+     * the build stops, are as when the documents were all built first. */
+    if (st == RC_OK && !cache && o->command == RC_CMD_BUILD) {
+        size_t *jed = rc_arena_array(a, njobs ? njobs : 1, sizeof *jed);
+        for (size_t i = 0, e = 0; i < njobs; i++) {
+            if (jobs[i].check) {
+                jed[i] = SIZE_MAX;
+                continue;
+            }
+            while (skip[e]) /* (a build skips none: only a watcher does) */
+                e++;
+            jed[i] = e++;
+            jobs[i].limits = (want & RC_OUT_PDF) != 0;
+        }
+        setup_docs(a, jobs, njobs, d);
+        ed_jobs ej = {jobs, njobs};
+        rc_build_docjobs dj = {njobs, jed, run_ed_jobs, ed_jobs_ok, ed_jobs_merge, &ej};
+        rc_build_editions b = {
+            cfgs, docs, ned, want, skip, NULL, NULL, NULL, check.d ? &check : NULL, &dj};
+        st = rc_build_write(a, o, &b, d);
+        if (st == RC_OK && !o->quiet) built_line(o, ned, t0);
+        return st;
+    }
     if (st == RC_OK) st = build_docs(a, jobs, njobs, d);
     if (st == RC_OK && rc_diag_errors(d)) st = RC_ERR_DATA;
     /* Limits of the PDF library, before any typesetting. */
@@ -463,8 +564,8 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
     }
 
     if (st == RC_OK) {
-        rc_build_editions b = {cfgs, docs, ned, want, skip, cache, edd, outs,
-                               check.d ? &check : NULL};
+        rc_build_editions b = {
+            cfgs, docs, ned, want, skip, cache, edd, outs, check.d ? &check : NULL, NULL};
         st = rc_build_write(a, o, &b, d);
     }
     if (cache && st == RC_OK) keep_editions(cache, cfgs, skip, kept_want, ins, outs, edd);
@@ -473,13 +574,7 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
         rc_file_set_clear(&outs[e]);
         rc_diag_free(edd[e]);
     }
-    if (st == RC_OK && !o->quiet) {
-        FILE *f = o->out ? o->out : stdout;
-        if (ned > 1)
-            fprintf(f, "built %zu editions in %.1f ms\n", ned, now_ms() - t0);
-        else
-            fprintf(f, "built in %.1f ms\n", now_ms() - t0);
-    }
+    if (st == RC_OK && !o->quiet) built_line(o, ned, t0);
     return st;
 }
 

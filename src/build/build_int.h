@@ -16,7 +16,6 @@
 #include "rc/layout.h"
 #include "rc/util.h"
 
-
 /* Files and their signatures at one moment (malloc): the inputs an
  * edition read, the outputs a build wrote. */
 typedef struct rc_file_set {
@@ -74,9 +73,9 @@ typedef struct rc_build_cache {
     rc_data data;
     bool have_data;
     unsigned data_flags;
-    rc_diag *data_diag;     /* warnings from loading the config, editions and data */
-    rc_file_set cfg_files;  /* the INI file and the editions' language files */
-    rc_file_sig *csv_sig;   /* one per source (malloc) */
+    rc_diag *data_diag;    /* warnings from loading the config, editions and data */
+    rc_file_set cfg_files; /* the INI file and the editions' language files */
+    rc_file_sig *csv_sig;  /* one per source (malloc) */
 
     /* every input of every edition of the last build whose config loaded
      * (malloc): the watcher watches these */
@@ -112,22 +111,53 @@ typedef struct rc_build_check {
     bool ok;
 } rc_build_check;
 
+/* The jobs of a pipelined build (a `build` without a watcher's cache): the
+ * editions' documents (each also checked against the PDF's limits) and the
+ * fonts' check, run in the writer's pool so that an edition's outputs start
+ * as soon as its document is built (build.c makes them). */
+typedef struct rc_build_docjobs {
+    size_t n;
+    const size_t *ed; /* per job: its edition, or SIZE_MAX for the fonts' check */
+    void (*run)(void *ctx, size_t i);
+    /* after run: whether the build may go on for job i's edition (its
+     * document has no error and is within the limits) or its fonts */
+    bool (*ok)(void *ctx, size_t i);
+    /* after all ran: the documents' diagnostics into d as a build that
+     * built them first gives them (in edition order, stopping at the first
+     * that failed, then the limits'); their status */
+    rc_status (*merge)(void *ctx, rc_diag *d);
+    void *ctx;
+} rc_build_docjobs;
+
 /* The editions of one build and what it writes of them (build_write.c). */
 typedef struct rc_build_editions {
     rc_config *const *cfgs;
     const struct rc_doc *docs;
     size_t ned;
-    unsigned want;           /* RC_OUT_* */
-    const bool *skip;        /* per edition: not built again (a watcher's), or NULL */
-    rc_build_cache *cache;   /* a watcher's (with ned editions), or NULL */
-    rc_diag **edd;           /* per edition: its diagnostics are added here too, or NULL */
-    rc_file_set *outs;       /* per edition: the outputs renamed into place, or NULL */
-    const rc_build_check *check; /* the fonts checked already (not by a watcher), or NULL */
+    unsigned want;                   /* RC_OUT_* */
+    const bool *skip;                /* per edition: not built again (a watcher's), or NULL */
+    rc_build_cache *cache;           /* a watcher's (with ned editions), or NULL */
+    rc_diag **edd;                   /* per edition: its diagnostics are added here too, or NULL */
+    rc_file_set *outs;               /* per edition: the outputs renamed into place, or NULL */
+    const rc_build_check *check;     /* the fonts checked already (not by a watcher), or NULL */
+    const rc_build_docjobs *docjobs; /* the documents still to build (pipelined), or NULL */
 } rc_build_editions;
 
 /* Runs fn(ctx, i) for i in [0, n) on min(CPUs, n) threads, this one
  * included; returns when all have run. */
 void rc_build_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
+/* The same on nthr threads (at most 64, this one included), whatever the
+ * CPUs: for work that mostly waits. */
+void rc_build_parallel_n(size_t n, size_t nthr, void (*fn)(void *ctx, size_t i), void *ctx);
+/* Runs body(arg) on min(CPUs, n) threads, this one included; returns when
+ * all have returned (the bodies share out the n items themselves). */
+void rc_build_on_threads(size_t n, void *(*body)(void *), void *arg);
+/* The file target names now, given a second (temporary) name first, or
+ * NULL (none, or it cannot be linked); then, once the outputs are renamed
+ * into place, those n second names unlinked on a few threads
+ * (build_threads.c says why). */
+const char *rc_build_second_name(rc_arena *a, const char *target);
+void rc_build_drop_previous(const char **prev, size_t n);
 /* Checks the font files and dictionaries of the editions not skipped (skip
  * may be NULL), each file once; false if one is damaged. */
 bool rc_build_check_resources(rc_arena *a, rc_config *const *cfgs, size_t ned, const bool *skip,

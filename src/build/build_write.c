@@ -66,7 +66,7 @@ typedef struct typeset_job {
     bool checked;            /* the fonts and dictionary were checked already */
     size_t ed;
     const char *svg_dir; /* figures directory, or NULL */
-    pending_vec svgs;      /* SVG files written (in a) */
+    pending_vec svgs;    /* SVG files written (in a) */
 } typeset_job;
 
 /* "figure-04-motivation.svg": the number zero-padded so files sort in
@@ -151,7 +151,7 @@ static void typeset(typeset_job *j)
     }
     if (j->st == RC_OK && j->tmp)
         j->st = rc_pdf_write_cached(j->a, &lay, j->cfg, &fonts, pc, j->tmp, j->d);
-    rc_layout_end(&lay); /* (complete unless the PDF failed) */
+    rc_layout_end(&lay);  /* (complete unless the PDF failed) */
     rc_para_memo_end(pm); /* the layout ran inside the writer up to here */
     if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
     if (j->st == RC_OK && j->svg_dir) j->st = write_svgs(j, &lay, &fonts);
@@ -170,7 +170,7 @@ rc_status rc_build_typeset_check(rc_arena *a, const rc_config *cfg, const rc_doc
 
 /* One task: an edition's typesetting, .tex, data workbook or figures
  * workbook, written to a temporary file. */
-typedef enum task_kind { T_TYPESET, T_TEX, T_DATA, T_FIGURES } task_kind;
+typedef enum task_kind { T_TYPESET, T_TEX, T_DATA, T_FIGURES, T_DOC } task_kind;
 
 typedef struct task {
     task_kind kind;
@@ -184,16 +184,68 @@ typedef struct task {
     typeset_job job; /* T_TYPESET */
 } task;
 
+/* The tasks, and in a pipelined build (b->docjobs) the jobs that build the
+ * documents and check the fonts: an edition's tasks wait for its document,
+ * its typesetting for the fonts' check too, so an edition's outputs start
+ * as soon as its document is built, while the others' are being built. */
 typedef struct pool {
-    task *t;         /* in the order their results are merged */
+    task *t; /* in the order their results are merged (the jobs after) */
     size_t n;
-    const size_t *order; /* the order they are started in: the longest first */
-    atomic_size_t next;
+    const size_t *order; /* the order they are started in: the jobs, then the longest */
+    bool *taken;         /* under mu */
+    size_t left;         /* not taken yet (under mu) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;  /* a job has finished: a waiting task may be ready */
+    signed char *ready; /* per edition (under mu): 0 its document is being built,
+                         * 1 built and sound, -1 not (its tasks never run) */
+    signed char fonts;  /* the same for the fonts' check (1 when there is none) */
+    const rc_build_docjobs *dj;
     atomic_bool failed; /* a failed task: those not started yet are not */
 } pool;
 
+/* The first task in start order whose document (and fonts) are ready, or
+ * NULL once every task is taken. A task whose document failed is taken
+ * without running: the build fails with the document's errors. */
+static task *take(pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    task *k = NULL;
+    while (!k && p->left) {
+        for (size_t i = 0; i < p->n && !k; i++) {
+            if (p->taken[i]) continue;
+            task *c = &p->t[p->order[i]];
+            int r = c->kind == T_DOC ? 1 : p->ready[c->ed];
+            if (r == 1 && c->kind == T_TYPESET) r = p->fonts;
+            if (r == 0) continue;
+            p->taken[i] = true;
+            p->left--;
+            if (r == 1)
+                k = c;
+            else
+                c->st = RC_ERR_DATA; /* not run */
+        }
+        if (!k && p->left) pthread_cond_wait(&p->cv, &p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return k;
+}
+
 static void run_task(pool *p, task *k)
 {
+    if (k->kind == T_DOC) { /* run whatever failed: they decide what is reported */
+        p->dj->run(p->dj->ctx, k->ed);
+        bool ok = p->dj->ok(p->dj->ctx, k->ed);
+        size_t e = p->dj->ed[k->ed];
+        pthread_mutex_lock(&p->mu);
+        if (e == SIZE_MAX)
+            p->fonts = ok ? 1 : -1;
+        else
+            p->ready[e] = ok ? 1 : -1;
+        if (!ok) atomic_store(&p->failed, true); /* the build fails: start no more tasks */
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        return;
+    }
     if (atomic_load(&p->failed)) {
         k->st = RC_ERR_IO; /* not run: the build fails anyway, with the first error */
         return;
@@ -212,6 +264,8 @@ static void run_task(pool *p, task *k)
         break;
     case T_FIGURES:
         k->st = rc_xlsx_write_figures(k->a, k->doc, k->tmp, epoch, k->d);
+        break;
+    case T_DOC:
         break;
     }
     if (k->st != RC_OK) atomic_store(&p->failed, true);
@@ -234,8 +288,7 @@ static void *worker(void *arg)
 {
     pool *p = arg;
     rc_edition_cache own = {0};
-    for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->n;) {
-        task *k = &p->t[p->order[i]];
+    for (task *k; (k = take(p));) {
         if (k->kind == T_TYPESET && !k->job.cache) k->job.cache = &own;
         run_task(p, k);
     }
@@ -273,14 +326,17 @@ static double task_cost(const task *t)
             csv += kib(c->sources[i].path);
         return 5.0 + 0.15 * csv;
     }
-    case T_FIGURES:
-        return 1.0 + 1.0 * (double)(t->doc->figures.n + t->doc->tables.n);
+    case T_FIGURES: /* (from the config: the document may not be built yet) */
+        return 1.0 + 1.0 * (double)(c->nfigures + c->ntables);
     case T_TYPESET:
     case T_TEX: {
-        double md = kib_all(dc->front_path, dc->front.n) + kib_all(dc->chapter_path, dc->chapters.n) +
-                    kib_all(dc->back_path, dc->back.n) + kib_all(dc->annex_path, dc->annexes.n);
+        double md = kib_all(dc->front_path, dc->front.n) +
+                    kib_all(dc->chapter_path, dc->chapters.n) + kib_all(dc->back_path, dc->back.n) +
+                    kib_all(dc->annex_path, dc->annexes.n);
         return t->kind == T_TEX ? 0.2 + 0.02 * md : 3.0 + 0.5 * md;
     }
+    case T_DOC:
+        break;
     }
     return 0;
 }
@@ -292,8 +348,11 @@ static double task_cost(const task *t)
 static const size_t *start_order(rc_arena *a, const task *t, size_t n)
 {
     size_t *ord = rc_arena_array(a, n ? n : 1, sizeof *ord);
-    double kind_cost[4] = {0};
+    /* The jobs first (what the tasks wait for), the fonts' check first of
+     * them (every typesetting waits for it, and it is short). */
+    double kind_cost[5] = {[T_DOC] = 1e300};
     for (size_t i = 0; i < n; i++) {
+        if (t[i].kind == T_DOC) continue;
         double c = task_cost(&t[i]);
         if (c > kind_cost[t[i].kind]) kind_cost[t[i].kind] = c;
     }
@@ -308,85 +367,25 @@ static const size_t *start_order(rc_arena *a, const task *t, size_t n)
     return ord;
 }
 
-/* The CPUs this process may run on. */
-static size_t cpus(void)
+/* What the writer found wrong before its tasks, in a pipelined build: the
+ * documents are built first (as they were before the writer ran), and a
+ * document's errors are given instead when there are any. */
+static rc_status prelude_failed(const rc_build_editions *b, rc_diag *pre, rc_diag *d, rc_status st)
 {
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
-        return (size_t)CPU_COUNT(&set);
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (size_t)n : 1;
-}
-
-/* Runs body(arg) on min(CPUs, n) threads, this one included; returns when
- * all have returned. The bodies share out the n items themselves. */
-static void on_threads(size_t n, void *(*body)(void *), void *arg)
-{
-    size_t nthr = cpus();
-    if (nthr > n) nthr = n;
-    pthread_t th[64];
-    size_t started = 0;
-    for (size_t i = 1; i < nthr && started < 64; i++)
-        if (pthread_create(&th[started], NULL, body, arg) == 0) started++;
-    body(arg);
-    for (size_t i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-}
-
-typedef struct par {
-    size_t n;
-    void (*fn)(void *ctx, size_t i);
-    void *ctx;
-    atomic_size_t next;
-} par;
-
-static void *par_worker(void *arg)
-{
-    par *p = arg;
-    for (size_t i; (i = atomic_fetch_add(&p->next, 1)) < p->n;)
-        p->fn(p->ctx, i);
-    return NULL;
-}
-
-void rc_build_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
-{
-    par p = {.n = n, .fn = fn, .ctx = ctx};
-    on_threads(n, par_worker, &p);
-}
-
-/* The fonts and dictionaries, checked as files once for all editions (they
- * usually share the fonts; each language has its dictionary) rather than by
- * every edition's task. */
-bool rc_build_check_resources(rc_arena *a, rc_config *const *cfgs, size_t ned, const bool *skip,
-                              rc_diag *d)
-{
-    bool ok = true;
-    for (size_t e = 0; e < ned; e++) {
-        if (skip && skip[e]) continue;
-        const rc_style_cfg *s = &cfgs[e]->style;
-        bool fonts_seen = false, dict_seen = !s->hyphenate || !s->hyphenation;
-        for (size_t k = 0; k < e; k++) {
-            const rc_style_cfg *t = &cfgs[k]->style;
-            if (skip && skip[k]) continue;
-            bool same = true;
-            for (int i = 0; i < RC_FONT_COUNT && same; i++)
-                same = (s->font_path[i] == NULL) == (t->font_path[i] == NULL) &&
-                       (!s->font_path[i] || strcmp(s->font_path[i], t->font_path[i]) == 0);
-            fonts_seen |= same;
-            dict_seen |= t->hyphenate && t->hyphenation && s->hyphenation &&
-                         strcmp(s->hyphenation, t->hyphenation) == 0;
-        }
-        if (!fonts_seen) ok &= rc_build_check_fonts(a, cfgs[e], d);
-        if (!dict_seen) ok &= rc_build_check_dictionary(a, cfgs[e], d);
-    }
-    return ok;
+    const rc_build_docjobs *dj = b->docjobs;
+    if (!dj) return st;
+    rc_build_parallel(dj->n, dj->run, dj->ctx);
+    rc_status ds = dj->merge(dj->ctx, d);
+    if (ds != RC_OK) return ds;
+    rc_diag_append(d, pre);
+    return st;
 }
 
 /* Writes every edition's outputs to temporary files, then renames them all
  * into place: a failure in any edition leaves the directory as it was. The
  * caller holds the output directory's lock. */
 static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_editions *b,
-                              rc_diag *d, const char *dir, bool created)
+                              rc_diag *d, rc_diag *pre, const char *dir, bool created)
 {
     rc_config *const *cfgs = b->cfgs;
     size_t ned = b->ned;
@@ -406,12 +405,12 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         svg_dir[e] = rc_path_join(
             a, dir, ned > 1 ? rc_arena_printf(a, "figures-%s", cfgs[e]->edition) : "figures");
         if (rc_build_mkdirs(svg_dir[e], &svg_created[e]) != 0) {
-            rc_diag_error(d, dloc, "cannot create figures directory '%s': %s", svg_dir[e],
+            rc_diag_error(pre, dloc, "cannot create figures directory '%s': %s", svg_dir[e],
                           strerror(errno));
             for (size_t k = 0; k <= e; k++)
                 if (svg_created[k]) rmdir(svg_dir[k]);
             if (created) rmdir(dir);
-            return RC_ERR_IO;
+            return prelude_failed(b, pre, d, RC_ERR_IO);
         }
     }
 
@@ -420,19 +419,28 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
      * edition's fonts and patterns (its task alone uses them). */
     /* The fonts' check ran beside the documents (build.c) whenever a build
      * without a watcher's cache typesets; a watcher checks as it loads. */
-    bool checked = b->check && b->check->ok;
-    if (b->check) rc_diag_append(d, b->check->d);
+    /* In a pipelined build it runs in the pool, before any typesetting. */
+    const rc_build_docjobs *dj = b->docjobs;
+    bool checked = b->check && (dj || b->check->ok);
+    if (b->check && !dj) rc_diag_append(d, b->check->d);
     if (b->check && !checked) {
         for (size_t e = 0; e < ned; e++)
             if (svg_created[e]) rmdir(svg_dir[e]);
         if (created) rmdir(dir);
         return RC_ERR_CONFIG;
     }
-    pool p = {.t = rc_arena_array(a, 4 * ned, sizeof *p.t)};
+    size_t njobs = dj ? dj->n : 0;
+    pool p = {.t = rc_arena_array(a, 4 * ned + njobs, sizeof *p.t),
+              .ready = rc_arena_array(a, ned, sizeof *p.ready),
+              .fonts = 1,
+              .dj = dj};
+    for (size_t e = 0; e < ned; e++)
+        p.ready[e] = dj ? 0 : 1;
     static const struct {
         task_kind kind;
         unsigned bit;
-    } kinds[] = {{T_TYPESET, 0}, {T_TEX, RC_OUT_TEX}, {T_DATA, RC_OUT_XLSX}, {T_FIGURES, RC_OUT_XLSX}};
+    } kinds[] = {
+        {T_TYPESET, 0}, {T_TEX, RC_OUT_TEX}, {T_DATA, RC_OUT_XLSX}, {T_FIGURES, RC_OUT_XLSX}};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         for (size_t e = 0; e < ned; e++) {
             if (b->skip && b->skip[e]) continue;
@@ -466,8 +474,34 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
             p.n++;
         }
     }
+    size_t ntasks = p.n;
+    for (int pass = 0; pass < 2; pass++) /* the fonts' check first, then the documents */
+        for (size_t i = 0; i < njobs; i++)
+            if ((dj->ed[i] == SIZE_MAX) == (pass == 0)) {
+                p.t[p.n++] = (task){.kind = T_DOC, .ed = i, .cfg = cfgs[0], .st = RC_OK};
+                if (dj->ed[i] == SIZE_MAX) p.fonts = 0;
+            }
     p.order = start_order(a, p.t, p.n);
-    on_threads(p.n, worker, &p);
+    p.taken = rc_arena_array(a, p.n ? p.n : 1, sizeof *p.taken);
+    p.left = p.n;
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    rc_build_on_threads(p.n, worker, &p);
+    pthread_cond_destroy(&p.cv);
+    pthread_mutex_destroy(&p.mu);
+    p.n = ntasks; /* the jobs have no results of their own here */
+    /* As without pipelining: the documents' diagnostics first, and alone
+     * when one failed; then what the writer said before its tasks; then
+     * the fonts' check. */
+    rc_status dst = RC_OK;
+    if (dj) {
+        dst = dj->merge(dj->ctx, d);
+        if (dst == RC_OK) rc_diag_append(d, pre);
+        if (dst == RC_OK && b->check) {
+            rc_diag_append(d, b->check->d);
+            if (!b->check->ok) dst = RC_ERR_CONFIG;
+        }
+    }
 
     /* Per edition: the PDF first, as it is the main output, then the .tex
      * and the workbooks, then the figures' files (their names move out of
@@ -480,9 +514,10 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
     rc_status st = RC_OK;
     for (size_t i = 0; i < p.n; i++) {
         task *t = &p.t[i];
-        rc_diag_append(d, t->d);
+        if (dst == RC_OK) rc_diag_append(d, t->d); /* (a failed document's build: its alone) */
         if (b->edd) rc_diag_append(b->edd[t->ed], t->d);
         rc_diag_free(t->d);
+        if (dst != RC_OK) st = dst;
         if (t->st != RC_OK && st == RC_OK) st = t->st;
         if (t->kind != T_TYPESET) {
             const char *what = t->kind == T_TEX ? "tex" : "xlsx";
@@ -529,17 +564,21 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &stop, &old);
+    const char **prev = rc_arena_array(a, nout ? nout : 1, sizeof *prev);
     for (size_t i = 0; i < nout; i++) {
+        prev[i] = rc_build_second_name(a, out[i].target);
         if (rc_out_rename(out[i].tmp, out[i].target) != RC_OK) {
             rc_diag_error(d, (rc_loc){out[i].target, 0, 0}, "cannot write output: %s",
                           strerror(errno));
             for (size_t j = i + 1; j < nout; j++)
                 rc_out_discard(out[j].tmp);
+            rc_build_drop_previous(prev, i + 1);
             pthread_sigmask(SIG_SETMASK, &old, NULL);
             return RC_ERR_IO;
         }
         if (b->outs) rc_file_set_add(&b->outs[out[i].ed], out[i].target);
     }
+    rc_build_drop_previous(prev, nout);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!o->quiet) {
         FILE *f = o->out ? o->out : stdout;
@@ -560,10 +599,26 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
     return RC_OK;
 }
 
+static rc_status write_checked(rc_arena *a, const rc_options *o, const rc_build_editions *b,
+                               rc_diag *d, rc_diag *pre);
+
 /* Checks the targets, makes the directory, takes its lock (one build at a
  * time per directory, so a set of outputs always comes from one build),
  * removes what killed builds left there, then writes. */
 rc_status rc_build_write(rc_arena *a, const rc_options *o, const rc_build_editions *b, rc_diag *d)
+{
+    /* A pipelined build's documents are built in the writer's pool, after
+     * what follows: what it reports waits in pre until the documents' own
+     * diagnostics are given, so that, as when they were built first, a
+     * document's errors come first and alone. */
+    rc_diag *pre = b->docjobs ? rc_diag_new() : d;
+    rc_status st = write_checked(a, o, b, d, pre);
+    if (pre != d) rc_diag_free(pre);
+    return st;
+}
+
+static rc_status write_checked(rc_arena *a, const rc_options *o, const rc_build_editions *b,
+                               rc_diag *d, rc_diag *pre)
 {
     rc_config *const *cfgs = b->cfgs;
     size_t ned = b->ned;
@@ -576,16 +631,16 @@ rc_status rc_build_write(rc_arena *a, const rc_options *o, const rc_build_editio
                                             : cfg->output.loc;
     bool targets_ok = true;
     for (size_t e = 0; e < ned; e++)
-        targets_ok &= rc_build_check_targets(a, cfgs[e], dir, want, d);
-    if (!targets_ok) return RC_ERR_CONFIG;
+        targets_ok &= rc_build_check_targets(a, cfgs[e], dir, want, pre);
+    if (!targets_ok) return prelude_failed(b, pre, d, RC_ERR_CONFIG);
     bool created = false;
     if (rc_build_mkdirs(dir, &created) != 0) {
-        rc_diag_error(d, dloc, "cannot create output directory '%s': %s", dir, strerror(errno));
-        return RC_ERR_IO;
+        rc_diag_error(pre, dloc, "cannot create output directory '%s': %s", dir, strerror(errno));
+        return prelude_failed(b, pre, d, RC_ERR_IO);
     }
     if (access(dir, W_OK) != 0) {
-        rc_diag_error(d, dloc, "output directory '%s' is not writable: %s", dir, strerror(errno));
-        return RC_ERR_IO;
+        rc_diag_error(pre, dloc, "output directory '%s' is not writable: %s", dir, strerror(errno));
+        return prelude_failed(b, pre, d, RC_ERR_IO);
     }
     /* One build at a time per directory, so a set of outputs always comes
      * from one build; then what killed builds left there is removed. */
@@ -593,26 +648,25 @@ rc_status rc_build_write(rc_arena *a, const rc_options *o, const rc_build_editio
     int lock = rc_out_lock(dir, !o->no_wait, &waited);
     if (lock < 0) {
         if (errno == EWOULDBLOCK)
-            rc_diag_error(d, dloc,
+            rc_diag_error(pre, dloc,
                           "another build is writing into '%s' (--no-wait); try again when it "
                           "has finished",
                           dir);
         else
-            rc_diag_error(d, dloc, "cannot lock output directory '%s': %s", dir, strerror(errno));
+            rc_diag_error(pre, dloc, "cannot lock output directory '%s': %s", dir, strerror(errno));
         if (created) rmdir(dir);
-        return RC_ERR_IO;
+        return prelude_failed(b, pre, d, RC_ERR_IO);
     }
     if (waited >= 1000)
-        rc_diag_note(d, dloc, "waited %.1f s for another build writing into '%s'", waited / 1000,
+        rc_diag_note(pre, dloc, "waited %.1f s for another build writing into '%s'", waited / 1000,
                      dir);
     rc_out_clean_stale(dir);
     /* only libxlsxwriter makes files of its own (if the directory cannot be
      * made, it uses dir); without workbooks no directory is made and
      * removed again (a watcher's --only pdf rebuild) */
     if (want & RC_OUT_XLSX) rc_out_workdir_make(dir);
-    rc_status st = write_locked(a, o, b, d, dir, created);
+    rc_status st = write_locked(a, o, b, d, pre, dir, created);
     rc_out_workdir_remove();
     rc_out_unlock(lock);
     return st;
 }
-

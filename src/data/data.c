@@ -388,9 +388,9 @@ static int on_record(void *user, const rc_csv_field *fs, size_t n, unsigned line
         /* a key's text is its trimmed cell whatever the field's type */
         const rc_csv_field *c = &fs[ld->csvcol[ld->keyfield]];
         size_t off, len;
+        /* (no NUL byte in it: the reader rejects a text with one, csv.h; a
+         * memchr per key was 1.2 % of `metrics` on a 1M-row survey) */
         const char *s = trimmed(c, &off, &len);
-        const char *nul = memchr(s, 0, len); /* the text ends at a NUL byte */
-        if (nul) len = (size_t)(nul - s);
         if (!rc_keys_add(&ld->keys, s, len, c->line ? c->line : line, c->col + c->quoted)) return 1;
     }
     if (bad || ld->nerr) { /* results would be wrong: keep reading only to report more */
@@ -421,9 +421,7 @@ static int on_key_record(void *user, const rc_csv_field *fs, size_t n, unsigned 
     const rc_csv_field *c = &fs[col];
     if (!rc_keys_want(&ld->keys, c->line ? c->line : line, c->col + c->quoted)) return 0;
     size_t off, len;
-    const char *s = trimmed(c, &off, &len);
-    const char *nul = memchr(s, 0, len);
-    if (nul) len = (size_t)(nul - s);
+    const char *s = trimmed(c, &off, &len); /* no NUL byte in it (csv.h) */
     if (!rc_keys_set_text(&ld->keys, s, len)) return 1;
     return ld->keys.next >= ld->keys.ncand; /* stop once every candidate is read */
 }

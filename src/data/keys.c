@@ -7,6 +7,8 @@
  * almost surely has duplicates) and compared in full, so a hash collision
  * can never report a false duplicate. Later occurrences are reported in
  * file order. */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +40,7 @@ void rc_keys_free(rc_keys *k)
 
 bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned col)
 {
-    if (k->n >= INT32_MAX) return false; /* positions are 31 bits (see rc_keys_candidates) */
+    if (k->n >= INT32_MAX) return false; /* candidates are 32-bit positions (rc_keys_candidates) */
     if (k->n == k->cap) {
         size_t nc = k->cap ? k->cap * 2 : 4096;
         rc_key_ent *e = realloc(k->e, nc * sizeof *e);
@@ -54,24 +56,25 @@ bool rc_keys_add(rc_keys *k, const char *s, size_t len, unsigned line, unsigned 
     return true;
 }
 
-/* (hash, index) pairs sorted by the hash's low LOW_BITS bits (stable:
- * file order within equal bits). Keys sharing a full hash come together;
- * so, rarely, do keys sharing only those bits, which rc_keys_candidates
- * tells apart. Four passes of 11 bits instead of six for all 64 (each
- * pass scatters every pair: the sort was 11 % of `metrics` on a 1M-row
- * survey), the four histograms counted in one read. */
-enum { DIGIT = 11, BUCKETS = 1 << DIGIT, PASSES = 4, LOW_BITS = DIGIT * PASSES };
+/* The hashes sorted by their low LOW_BITS bits (LSD radix). Keys sharing a
+ * full hash come together; so, rarely, do keys sharing only those bits,
+ * which dup_hashes tells apart. Three passes of 11 bits instead of six for
+ * all 64 (each pass scatters every item: the sort was 11 % of `metrics` on
+ * a 1M-row survey), the three histograms counted in one read: 33 bits leave
+ * about n^2 / 2^34 pairs of distinct hashes in one run (58 at 1M keys), each
+ * told apart by one comparison, where a fourth pass cost a quarter of the
+ * sort. The items are
+ * the 8-byte hashes alone, not (hash, index) pairs: half the bytes to
+ * scatter per pass and half the buffers to fault in (a 1M-row survey's
+ * `metrics`: 12,490 page faults -> 8,550); the positions of the shared
+ * hashes are found again by one pass over the keys in file order. */
+enum { DIGIT = 11, BUCKETS = 1 << DIGIT, PASSES = 3, LOW_BITS = DIGIT * PASSES };
 #define LOW(h) ((h) & ((UINT64_C(1) << LOW_BITS) - 1))
 
-typedef struct hpair {
-    uint64_t h;
-    uint32_t i;
-} hpair;
-
-static hpair *sorted(const rc_keys *k)
+static uint64_t *sorted(const rc_keys *k)
 {
     size_t n = k->n;
-    hpair *src = malloc(n * sizeof *src), *dst = malloc(n * sizeof *dst);
+    uint64_t *src = malloc(n * sizeof *src), *dst = malloc(n * sizeof *dst);
     size_t *cnt = calloc((size_t)PASSES * BUCKETS, sizeof *cnt);
     if (!src || !dst || !cnt) {
         free(src), free(dst), free(cnt);
@@ -79,7 +82,7 @@ static hpair *sorted(const rc_keys *k)
     }
     for (size_t i = 0; i < n; i++) {
         uint64_t h = k->hash[i];
-        src[i] = (hpair){h, (uint32_t)i};
+        src[i] = h;
         for (unsigned p = 0; p < PASSES; p++)
             cnt[p * BUCKETS + ((h >> (p * DIGIT)) & (BUCKETS - 1))]++;
     }
@@ -91,8 +94,8 @@ static hpair *sorted(const rc_keys *k)
             sum += x;
         }
         for (size_t i = 0; i < n; i++)
-            dst[c[(src[i].h >> (p * DIGIT)) & (BUCKETS - 1)]++] = src[i];
-        hpair *t = src;
+            dst[c[(src[i] >> (p * DIGIT)) & (BUCKETS - 1)]++] = src[i];
+        uint64_t *t = src;
         src = dst;
         dst = t;
     }
@@ -101,75 +104,100 @@ static hpair *sorted(const rc_keys *k)
     return src;
 }
 
-static int by_index(const void *pa, const void *pb)
+static int by_hash(const void *pa, const void *pb)
 {
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
     return a < b ? -1 : a > b;
 }
 
-static int by_hash_index(const void *pa, const void *pb)
+/* The hashes more than one key of s[0..n) has, each once, into *out
+ * (malloc); returns how many, or SIZE_MAX when out of memory. A run of
+ * equal low bits is almost always one hash; a long one (keys made to share
+ * the low bits) is sorted in full first. */
+static size_t dup_hashes(uint64_t *s, size_t n, uint64_t **out)
 {
-    const hpair *a = pa, *b = pb;
-    if (a->h != b->h) return a->h < b->h ? -1 : 1;
-    return a->i < b->i ? -1 : a->i > b->i;
-}
-
-/* p[x].i with this bit set: the pair's full hash is shared (rc_keys_add
- * keeps positions below it). */
-#define MARK (UINT32_C(1) << 31)
-
-/* Within p[i..j) (equal low bits), marks the pairs whose full hash another
- * pair shares; returns how many. A run is almost always one pair; a long
- * one (keys made to share the low bits) is sorted first. Only the hashes
- * are compared, so a mark set on the way changes nothing that follows. */
-static size_t mark_run(hpair *p, size_t i, size_t j)
-{
-    size_t n = 0;
-    if (j - i > 8) {
-        qsort(p + i, j - i, sizeof *p, by_hash_index);
-        for (size_t x = i; x < j; x++)
-            if ((x > i && p[x - 1].h == p[x].h) || (x + 1 < j && p[x + 1].h == p[x].h))
-                p[x].i |= MARK, n++;
-        return n;
-    }
-    for (size_t x = i; x < j; x++)
-        for (size_t y = i; y < j; y++)
-            if (y != x && p[y].h == p[x].h) {
-                p[x].i |= MARK, n++;
-                break;
+    size_t nd = 0, cap = 0;
+    *out = NULL;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && LOW(s[j]) == LOW(s[i]))
+            j++;
+        if (j - i > 8) qsort(s + i, j - i, sizeof *s, by_hash);
+        for (size_t x = i; j - i > 1 && x < j; x++) {
+            bool shared = false, seen = false;
+            for (size_t y = i; y < j && !seen; y++)
+                if (y != x && s[y] == s[x]) {
+                    seen = y < x; /* counted at its first */
+                    shared = true;
+                }
+            if (!shared || seen) continue;
+            if (nd == cap) {
+                cap = cap ? 2 * cap : 16;
+                uint64_t *v = realloc(*out, cap * sizeof *v);
+                if (!v) return SIZE_MAX;
+                *out = v;
             }
-    return n;
+            (*out)[nd++] = s[x];
+        }
+        i = j;
+    }
+    return nd;
 }
 
 size_t rc_keys_candidates(rc_keys *k)
 {
     if (k->n < 2) return 0;
-    hpair *p = sorted(k);
-    if (!p) return 0;
-    /* first the runs of equal low bits, marking the pairs that share the
-     * full hash, then those gathered */
+    uint64_t *s = sorted(k), *dups = NULL;
+    if (!s) return 0;
+    size_t nd = dup_hashes(s, k->n, &dups);
+    free(s);
+    if (nd == 0 || nd == SIZE_MAX) { /* the usual case: every key has a hash of its own */
+        free(dups);
+        return 0;
+    }
+    /* The shared hashes in an open-addressing set (at most half full), then
+     * every key whose hash is in it, in file order (for the re-read). */
+    size_t cap = 16;
+    while (cap < 2 * nd)
+        cap *= 2;
+    uint64_t *set = calloc(cap, sizeof *set);
+    bool *used = calloc(cap, sizeof *used);
+    if (!set || !used) {
+        free(dups), free(set), free(used);
+        return 0;
+    }
+    for (size_t x = 0; x < nd; x++) {
+        size_t h = (size_t)(dups[x] >> 17) & (cap - 1); /* not the low bits: runs share them */
+        while (used[h])
+            h = (h + 1) & (cap - 1);
+        used[h] = true;
+        set[h] = dups[x];
+    }
+    free(dups);
     size_t nc = 0;
-    for (size_t i = 0; i < k->n;) {
-        size_t j = i + 1;
-        while (j < k->n && LOW(p[j].h) == LOW(p[i].h))
-            j++;
-        if (j - i > 1) nc += mark_run(p, i, j);
-        i = j;
+    for (int pass = 0; pass < 2; pass++) { /* count, then fill */
+        for (size_t i = 0; i < k->n; i++) {
+            uint64_t v = k->hash[i];
+            size_t h = (size_t)(v >> 17) & (cap - 1);
+            while (used[h] && set[h] != v)
+                h = (h + 1) & (cap - 1);
+            if (!used[h]) continue;
+            if (pass == 1)
+                k->cand[k->ncand++] = (uint32_t)i;
+            else
+                nc++;
+        }
+        if (pass == 0) {
+            k->cand = malloc(nc * sizeof *k->cand);
+            k->text = calloc(nc, sizeof *k->text);
+            if (!k->cand || !k->text) {
+                free(set), free(used);
+                return 0;
+            }
+        }
     }
-    if (nc == 0) {
-        free(p);
-        return 0;
-    }
-    k->cand = malloc(nc * sizeof *k->cand);
-    k->text = calloc(nc, sizeof *k->text);
-    if (!k->cand || !k->text) {
-        free(p);
-        return 0;
-    }
-    for (size_t x = 0; x < k->n; x++)
-        if (p[x].i & MARK) k->cand[k->ncand++] = p[x].i & ~MARK;
-    free(p);
-    qsort(k->cand, k->ncand, sizeof *k->cand, by_index); /* file order, for the re-read */
+    free(set);
+    free(used);
     return k->ncand;
 }
 

@@ -360,8 +360,11 @@ void rc_doc_text(rc_md *m, const char *lit, size_t len, const rc_seg *segs, size
     size_t i = 0;
     while (i < len) {
         if (!(lit[i] == '{' && i + 1 < len && lit[i + 1] == '{')) {
-            rc_strbuf_put(&out, lit + i, 1);
-            i++;
+            /* the text up to the next '{' in one piece */
+            const char *b = memchr(lit + i + 1, '{', len - i - 1);
+            size_t n = b ? (size_t)(b - (lit + i)) : len - i;
+            rc_strbuf_put(&out, lit + i, n);
+            i += n;
             continue;
         }
         rc_loc ploc = off_loc(&cu, i);

@@ -2,7 +2,8 @@
  *   doc.c        tree helpers, dump, plain text, rc_doc_build, finishing
  *   doc_md.c     cmark-gfm tree -> rc_node (blocks, inlines, headings, footnotes)
  *   doc_inline.c placeholders {{...}} and cross-references
- *   doc_float.c  float placement: figures, tables (file / aggregate), boxes */
+ *   doc_float.c  float placement: figures, tables (file / aggregate), boxes
+ *   doc_cmem.c   the allocator cmark-gfm parses with (a slab per parse) */
 #ifndef RC_DOC_INT_H
 #define RC_DOC_INT_H
 
@@ -78,6 +79,11 @@ typedef struct rc_md {
     cmark_node *memo_root;
     uint64_t memo_h;
     bool memo_keep;
+    /* doc_cmem.c: the allocator's slab before this tree's (rc_md_parse
+     * makes the tree's current until rc_md_release), and whether the text
+     * was valid UTF-8 as read */
+    struct rc_cmem_slab *cmem_prev;
+    bool utf8_ok;
 } rc_md;
 
 /* doc.c */
@@ -109,6 +115,19 @@ rc_node *rc_md_section(rc_doc_state *st, const char *file, const char *text, siz
                        rc_part part);
 void rc_md_into(rc_doc_state *st, const char *file, const char *text, size_t len, md_mode mode,
                 rc_node *parent, rc_loc err_loc);
+
+/* doc_cmem.c: the allocator cmark-gfm parses with, a slab per parse that
+ * goes back to libc when its last allocation (the tree's) is freed.
+ * rc_cmem_begin makes a new slab this thread's current one and returns the
+ * one before; rc_cmem_end(that) puts it back once the parse is done. */
+typedef struct rc_cmem_slab rc_cmem_slab;
+extern cmark_mem rc_cmem;
+rc_cmem_slab *rc_cmem_begin(void);
+void rc_cmem_end(rc_cmem_slab *prev);
+/* While a tree is converted, the C strings cmark makes on first read come
+ * from the tree's slab: enter with the root, leave with what enter gave. */
+rc_cmem_slab *rc_cmem_enter(const cmark_node *root);
+void rc_cmem_leave(rc_cmem_slab *prev);
 
 /* doc_attr.c */
 /* Reads and removes the attribute block ({short_title="..." share_page=yes})

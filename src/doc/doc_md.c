@@ -3,8 +3,9 @@
  * where it gives none the enclosing block's position is used). Headings are
  * numbered here; footnotes get global numbers in order of first reference.
  *
- * Parser options: footnotes on, UTF-8 validation on (invalid bytes become
- * U+FFFD after we report them), smart punctuation OFF: the chapters already
+ * Parser options: footnotes on, UTF-8 validation on when the text needs it
+ * (invalid bytes become U+FFFD after we report them; parser_options says
+ * which extensions and options a text gets), smart punctuation OFF: the chapters already
  * use typographic characters, and smart punctuation would change byte
  * lengths and break the mapping from text offsets back to source columns.
  * In a watcher, a text parsed before is not parsed again (doc_memo.c). */
@@ -25,23 +26,27 @@ bool rc_md_is(cmark_node *n, const char *type_string)
     return s && strcmp(s, type_string) == 0;
 }
 
+/* Two memchr passes (count, then fill): a byte-by-byte loop over the text
+ * cost as much as a tenth of cmark-gfm's whole parse. */
 static void index_lines(rc_md *m)
 {
     rc_arena *a = m->st->a;
+    const char *t = m->text, *end = t + m->len;
     size_t n = 1;
-    for (size_t i = 0; i < m->len; i++)
-        if (m->text[i] == '\n') n++;
+    for (const char *p = t; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        n++;
     m->line_start = rc_arena_array(a, n, sizeof *m->line_start);
     m->nlines = n;
     size_t k = 0;
     m->line_start[k++] = 0;
-    for (size_t i = 0; i < m->len && k < n; i++)
-        if (m->text[i] == '\n') m->line_start[k++] = i + 1;
+    for (const char *p = t; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        m->line_start[k++] = (size_t)(p + 1 - t);
 }
 
 static void report_bad_utf8(rc_md *m)
 {
     size_t bad = rc_utf8_validate(m->text, m->len);
+    m->utf8_ok = bad >= m->len;
     const char *nul = memchr(m->text, 0, bad < m->len ? bad : m->len);
     unsigned line = 1;
     size_t ls = 0;
@@ -62,13 +67,59 @@ static void report_bad_utf8(rc_md *m)
                       (unsigned char)m->text[bad]);
 }
 
+/* A GFM table opens only at its delimiter row: after the container
+ * prefix ('>' and indentation) the line is cells of dashes with optional
+ * colons, separated by '|', with spaces around (cmark-gfm's
+ * scan_table_start). So a text in which no line is made only of
+ * " \t\v\f>|:-" with a dash in it cannot hold a table, and the extension,
+ * which tries every line of every paragraph as a delimiter row, is not
+ * attached to its parser. A '|' alone says little: placeholders use it
+ * ({{x | percent}}). The search goes from dash to dash and gives up on a
+ * line at its first other character, so prose costs a memchr. */
+static bool delim_char(char c)
+{
+    return c == '-' || c == ':' || c == '|' || c == ' ' || c == '\t' || c == '>' || c == '\v' ||
+           c == '\f';
+}
+
+static bool may_hold_table(const char *t, size_t len)
+{
+    const char *end = t + len;
+    for (const char *p = memchr(t, '-', len); p; p = memchr(p + 1, '-', (size_t)(end - p - 1))) {
+        const char *q = p;
+        while (q > t && delim_char(q[-1]))
+            q--;
+        if (q > t && q[-1] != '\n' && q[-1] != '\r') continue;
+        for (q = p + 1; q < end && delim_char(*q); q++)
+            ;
+        if (q == end || *q == '\n' || *q == '\r') return true;
+        p = q; /* the rest of the line up to q is delimiter characters */
+    }
+    return false;
+}
+
+/* cmark-gfm's options and extensions for one text. They depend on the text
+ * alone (so the memo, keyed by the text, stays exact) and are chosen to
+ * give the same tree as the full set, without the parser's work that the
+ * text cannot need: strikethrough only where a '~' occurs, tables where a
+ * line may be a delimiter row (above), and cmark's UTF-8 check of every
+ * line only when the text is not valid UTF-8 (rc_utf8_validate is as strict as cmark's check: no
+ * overlong forms, surrogates or code points past U+10FFFF; NUL bytes cmark
+ * replaces either way). */
+static int parser_options(const rc_md *m, bool *table, bool *strike)
+{
+    *table = may_hold_table(m->text, m->len);
+    *strike = memchr(m->text, '~', m->len) != NULL;
+    /* the text as read was checked (NFC of valid UTF-8 is valid UTF-8) */
+    return m->utf8_ok ? MD_OPTIONS & ~CMARK_OPT_VALIDATE_UTF8 : MD_OPTIONS;
+}
+
 /* The line index, the NFC text and cmark's tree of text (offered to the
  * memo); NULL on library failure (reported). */
 static cmark_node *parse(rc_md *m, const char *file, const char *text, size_t len)
 {
     const char *orig = text;
     size_t orig_len = len;
-    index_lines(m);
     {
         /* The text is NFC from here on; NFC keeps line breaks where they are
          * (invalid UTF-8, reported above, is left as it is). */
@@ -77,28 +128,35 @@ static cmark_node *parse(rc_md *m, const char *file, const char *text, size_t le
         if (t != text) {
             m->text = text = t;
             m->len = len = nl;
-            index_lines(m);
         }
     }
+    index_lines(m);
     cmark_gfm_core_extensions_ensure_registered();
-    cmark_parser *p = cmark_parser_new(MD_OPTIONS);
+    bool want[2];
+    int opts = parser_options(m, &want[0], &want[1]);
+    rc_cmem_slab *prev = rc_cmem_begin();
+    cmark_parser *p = cmark_parser_new_with_mem(opts, &rc_cmem);
     if (!p) {
+        rc_cmem_end(prev);
         rc_diag_error(m->st->d, (rc_loc){file, 0, 0}, "cmark-gfm: cannot create a parser");
         return NULL;
     }
     static const char *const exts[] = {"table", "strikethrough"};
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        if (!want[i]) continue;
         cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
         if (!e || !cmark_parser_attach_syntax_extension(p, e)) {
             rc_diag_error(m->st->d, (rc_loc){file, 0, 0},
                           "cmark-gfm: the '%s' extension is not available", exts[i]);
             cmark_parser_free(p);
+            rc_cmem_end(prev);
             return NULL;
         }
     }
     cmark_parser_feed(p, text, len);
     cmark_node *root = cmark_parser_finish(p);
     cmark_parser_free(p);
+    rc_cmem_end(prev);
     if (!root) {
         rc_diag_error(m->st->d, (rc_loc){file, 0, 0}, "cmark-gfm failed to parse the file");
         return NULL;
@@ -116,6 +174,7 @@ cmark_node *rc_md_parse(rc_md *m, const char *file, const char *text, size_t len
     cmark_node *root = rc_md_memo_take(m, text, len);
     if (!root) root = parse(m, file, text, len);
     if (!root) return NULL;
+    m->cmem_prev = rc_cmem_enter(root);
     /* cmark-gfm moves referenced footnote definitions to the end of the
      * document in order of first reference and numbers references 1, 2...
      * by that order: the reference's literal indexes this array. */
@@ -132,6 +191,7 @@ cmark_node *rc_md_parse(rc_md *m, const char *file, const char *text, size_t len
 
 void rc_md_release(rc_md *m, cmark_node *root)
 {
+    if (root) rc_cmem_leave(m->cmem_prev);
     if (root && root == m->memo_root)
         rc_md_memo_give_back(m);
     else if (root)
@@ -267,8 +327,8 @@ static void heading(rc_md *m, cmark_node *c, rc_node *parent, rc_loc loc)
     }
     h->level = level < 1 ? 1 : level;
     h->part = m->part;
-    bool part_title = m->mode == MD_SECTION && h->level == 1 && parent->type == RC_NODE_SECTION &&
-                      !parent->first;
+    bool part_title =
+        m->mode == MD_SECTION && h->level == 1 && parent->type == RC_NODE_SECTION && !parent->first;
     rc_node_append(parent, h);
     rc_md_inlines(m, c, h, loc);
     rc_md_heading_attrs(m, h, part_title);

@@ -260,6 +260,10 @@ struct lo {
     /* the height of the main list's items from h_at on (walked, not placed) */
     double h_ahead;
     size_t h_at;
+    /* the main list's pages given back to the system so far: those before
+     * byte dropped of the vector at dropped_v (layout.c, drop_passed) */
+    const void *dropped_v;
+    size_t dropped;
     /* charts in arenas of their own (rc_layout.release_figures), in the
      * order drawn, each freed once its page is handed back; the pages
      * handed back so far (those of ready[0..handed_at)) */

@@ -81,8 +81,10 @@ static bool is_io_error(HPDF_STATUS e)
 
 static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, const rc_fonts *fonts)
 {
-    rc_pdf_ok(p, HPDF_UseUTFEncodings(p->doc));
-    rc_pdf_ok(p, HPDF_SetCurrentEncoder(p->doc, "UTF-8"));
+    /* no current encoder: the text strings are written here (pdf_raw.c,
+     * pdf_xmp.c), and the UTF-8 encoder, whose two 128 KB tables cost
+     * 1.4 M instructions to fill, is set up only for a font that cannot be
+     * reduced (pdf_face.c) */
     rc_pdf_ok(p, HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL));
     if (rc_pdf_failed(p)) return RC_ERR_LIBRARY;
     p->fonts = fonts;

@@ -1,18 +1,40 @@
 /* pdf_draw: display lists -> page content. The content stream is written
  * here, not through libharu's page operators, which format every number with
  * a slow float printer, zero a 512-byte buffer per call and measure every
- * string they show (together most of the PDF writer's time). The bytes are
- * what those operators would have meant, number for number: consecutive
- * text ops share one BT..ET object with the font, size and colour set only
- * when they change; each word is placed with an absolute text matrix whose
- * numbers are formatted exactly as libharu's HPDF_FToA formats them, and
- * shown as a literal string of two-byte codes (the Unicode BMP code point,
- * what libharu's UTF-8 encoder emits). Relative Td moves would be shorter,
- * but readers sum them in floating point and the last-bit differences move
- * glyphs across subpixel boundaries (pdftoppm: 4 of 35 sample pages differ)
- * and reorder pdftotext's words on shared baselines. The finished page is
- * deflated here (libdeflate, RC_PDF_ZLEVEL) and handed to libharu as an already encoded
- * stream. Internal links are queued until every destination exists.
+ * string they show (together most of the PDF writer's time). Numbers are
+ * formatted exactly as libharu's HPDF_FToA formats them; text is shown as
+ * literal strings of two-byte codes (the Unicode BMP code point, what
+ * libharu's UTF-8 encoder emits). Consecutive text ops share one BT..ET
+ * object with the font, size and colour set only when they change.
+ *
+ * Words: the layout places every word itself (justified lines stretch the
+ * gaps), and Tw cannot do it for two-byte codes, so each word used to get
+ * an absolute "1 0 0 1 x y Tm" of its own (about 30 bytes a word: the
+ * sample's page content is 40 % smaller without).
+ * Now the words of a line are strings of one TJ array, and the number
+ * between two words moves the second exactly where the layout put it: the
+ * number is computed from where a reader's pen is after the first word,
+ * i.e. from the widths of the font's /W array (libharu's, truncated to
+ * whole thousandths of an em: rc_pdf_glyph_w) and the kerning numbers as written,
+ * not from the layout's unrounded widths, so there is no drift. The pen is
+ * tracked in exact integers (1e-13 pt) and each number is rounded so that
+ * the word lands within half of libharu's last digit (0.5e-5 pt) of the
+ * absolute position; the next word is again aimed at its absolute position,
+ * so errors never add up. A font or colour change inside the line closes
+ * the array, sets the font or colour and opens another one: neither moves
+ * the pen. Only the first word of a line (a new baseline, a new text
+ * object) or the word after one whose widths are not known here (a code
+ * without a glyph: .notdef's width) is placed absolutely: with Td
+ * right after BT (the text matrix is then the identity, so 0 + x is x in
+ * any reader's arithmetic), else with Tm. Relative Td moves between lines
+ * would be shorter, but readers sum them in floating point and the
+ * last-bit differences move glyphs across subpixel boundaries (with a Td
+ * per word, 4 of 35 sample pages differed in pdftoppm and pdftotext's
+ * words on shared baselines were reordered; with a Td per line, the file
+ * is 1.3 % smaller and twice as many pixels differ from the absolute
+ * placement at 150 dpi). The finished page is deflated here (libdeflate,
+ * RC_PDF_ZLEVEL) and handed to libharu as an already encoded stream.
+ * Internal links are queued until every destination exists.
  *
  * Tagged PDF: every painting op is inside marked content, either a
  * sequence with an MCID for its structure element (rc_draw_op.tag; ops in
@@ -26,6 +48,7 @@
 #include <string.h>
 
 #include "pdf_int.h"
+#include "pdf_text.h"
 #include "rc/util.h"
 
 /* Groups nest figures inside pages; anything deeper is a cycle or a bug. */
@@ -47,147 +70,36 @@ typedef struct gstate {
     uint8_t nfonts, order[RC_FONT_COUNT];
     char fname[RC_FONT_COUNT][8];
     signed char slot[RC_FONT_COUNT]; /* per font: index in order, or -1 */
-    int64_t y;                        /* the last text y, and as written */
+    int64_t y;                       /* the last text y, and as written */
     char ytext[24];
     size_t ylen;
-    size_t page;    /* index of the page */
+    size_t page; /* index of the page */
+    /* the words of a line (see the top of the file) */
+    bool fresh;     /* BT written, the text matrix not set since */
+    bool tj;        /* a TJ array is open: "[" written, "] TJ" not yet */
+    bool pen_ok;    /* the pen's place on line y is known: pen */
+    int64_t pen;    /* where the next glyph goes, in 1e-13 pt */
+    int64_t sz;     /* the font size as written (1e-5 pt) */
     bool mc_open;   /* a marked-content sequence is open ... */
     bool mc_single; /* ... for one op (with an /ActualText) ... */
     size_t mc;      /* ... for this element index, or SIZE_MAX: an artifact */
 } gstate;
 
-/* ---- text ---- */
-
-/* Next code libharu will emit for s[i..]: BMP code points as they are, C0
- * controls as spaces, invalid bytes and astral characters (which libharu's
- * 16-bit UTF-8 encoder would corrupt) as U+FFFD. *adv gets the byte count. */
-static uint32_t next_code(const char *s, size_t len, size_t i, size_t *adv)
-{
-    uint32_t cp = 0;
-    size_t n = rc_utf8_decode(s + i, len - i, &cp);
-    if (n == 0) {
-        *adv = 1;
-        return 0xFFFD;
-    }
-    *adv = n;
-    if (cp > 0xFFFF) return 0xFFFD;
-    if (cp < 0x20 || cp == 0x7F) return 0x20;
-    return cp;
-}
-
-const char *rc_pdf_text(rc_pdf *p, const char *s, size_t len)
-{
-    size_t need = len * 3 + 1; /* each input byte becomes at most 3 bytes */
-    if (need > p->bufcap) {
-        p->bufcap = need < 256 ? 256 : need * 2;
-        p->buf = rc_arena_alloc(p->a, p->bufcap);
-    }
-    size_t o = 0;
-    for (size_t i = 0; i < len;) {
-        size_t adv;
-        uint32_t c = next_code(s, len, i, &adv);
-        o += rc_utf8_encode(c, p->buf + o);
-        i += adv;
-    }
-    p->buf[o] = '\0';
-    return p->buf;
-}
-
-/* Marks the codes text s[0..len) shows in face f: its characters' and
- * those of the ligature glyphs it is shown with (lig, as rc_font_shaped
- * gives it; font.h). */
-static void mark_set(unsigned char *set, const char *s, size_t len, const uint8_t *lig)
-{
-    for (size_t i = 0; i < len;) {
-        unsigned char b = (unsigned char)s[i];
-        if (b >= 0x20 && b < 0x7F) { /* printable ASCII is its own code */
-            rc_pdf_code_mark(set, b);
-            i++;
-            continue;
-        }
-        size_t adv;
-        uint32_t c = next_code(s, len, i, &adv);
-        rc_pdf_code_mark(set, c);
-        i += adv;
-    }
-    for (size_t k = 0; lig && k < len; k++)
-        if (lig[k] && lig[k] != RC_FONT_LIG_HIDDEN)
-            rc_pdf_code_mark(set, lig[k]);
-}
-
-static void mark_codes(rc_pdf *p, rc_font_id f, const char *s, size_t len, const uint8_t *lig)
-{
-    if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
-    mark_set(p->codes[f], s, len, lig);
-    if (p->pcodes_on) mark_set(p->pcodes[f], s, len, lig); /* kept with the page (pdf_pagekey.c) */
-}
-
 /* ---- content bytes ---- */
-
-static void need(rc_pdf *p, size_t k)
-{
-    if (p->cn + k <= p->ccap) return;
-    size_t nc = p->ccap ? p->ccap : 1 << 16;
-    while (nc < p->cn + k)
-        nc *= 2;
-    p->cs = rc_arena_grow(p->a, p->cs, p->ccap, nc, 1);
-    p->ccap = nc;
-}
 
 static void out(rc_pdf *p, const char *s, size_t k)
 {
     if (p->dry) return; /* the page's bytes are the cache's */
-    need(p, k);
+    rc_pdf_cs_need(p, k);
     memcpy(p->cs + p->cn, s, k);
     p->cn += k;
 }
 
 #define OUT(p, lit) out((p), (lit), sizeof(lit) - 1)
 
-/* A number as libharu 2.3.0 writes it (HPDF_FToA on the value as a float:
- * the integer part and 5 truncated decimals, from this exact sequence of
- * float and double steps), as an integer count of 1e-5. Writing the same
- * numbers keeps the pages rendering and extracting exactly as before;
- * relative moves are differences of these integers, so they never drift. */
-static int64_t hpdf_num(double v)
-{
-    float f = (float)v;
-    if (!(f <= HPDF_LIMIT_MAX_REAL)) f = HPDF_LIMIT_MAX_REAL; /* NaN too */
-    if (f < HPDF_LIMIT_MIN_REAL) f = HPDF_LIMIT_MIN_REAL;
-    bool neg = f < 0;
-    if (neg) f = -f;
-    int32_t ip = (int32_t)((double)f + 0.000005);
-    int32_t fp = (int32_t)((float)((double)(f - (float)ip) + 0.000005) * 100000.0f);
-    int64_t r = (int64_t)ip * 100000 + fp % 100000;
-    return neg ? -r : r;
-}
-
-/* Writes v (in units of 1e-5, |v| <= 32767e5) without trailing zeros at o;
- * returns the end. */
-static char *fmt(int64_t v, char *o)
-{
-    if (v < 0) *o++ = '-';
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    uint32_t ip = (uint32_t)(u / 100000), fp = (uint32_t)(u % 100000);
-    o += rc_utoa(ip, o);
-    if (fp) {
-        *o++ = '.';
-        o[0] = (char)('0' + fp / 10000);
-        o[1] = (char)('0' + fp / 1000 % 10);
-        o[2] = (char)('0' + fp / 100 % 10);
-        o[3] = (char)('0' + fp / 10 % 10);
-        o[4] = (char)('0' + fp % 10);
-        int nd = 5;
-        while (o[nd - 1] == '0')
-            nd--;
-        o += nd;
-    }
-    return o;
-}
-
 size_t rc_pdf_real(double v, char *out)
 {
-    char *e = fmt(hpdf_num(v), out);
+    char *e = rc_pdf_fmt(rc_pdf_hnum(v), out);
     *e = '\0';
     return (size_t)(e - out);
 }
@@ -196,86 +108,15 @@ size_t rc_pdf_real(double v, char *out)
 static void num(rc_pdf *p, int64_t v, char sep)
 {
     if (p->dry) return;
-    need(p, 24);
-    char *o = fmt(v, p->cs + p->cn);
+    rc_pdf_cs_need(p, 24);
+    char *o = rc_pdf_fmt(v, p->cs + p->cn);
     *o++ = sep;
     p->cn = (size_t)(o - p->cs);
 }
 
 static void pos(rc_pdf *p, double v, char sep)
 {
-    num(p, hpdf_num(v), sep);
-}
-
-/* A literal string of two-byte codes (the bytes of the code points
- * rc_pdf_text gives libharu); parentheses, backslashes and carriage returns
- * (which a reader would turn into line feeds) are escaped. */
-static char *string_byte(char *o, unsigned char b)
-{
-    if (b == '(' || b == ')' || b == '\\') {
-        *o++ = '\\';
-    } else if (b == '\r') {
-        *o++ = '\\';
-        b = 'r';
-    }
-    *o++ = (char)b;
-    return o;
-}
-
-/* Shows s[0..len) as one string (Tj), or, when kern is set (the font's
- * kerning from HarfBuzz, rc_font_shaped), as a TJ array whose numbers move
- * each kerned character's successor by the shaped advance: the text drawn
- * is exactly as wide as layout measured it. A TJ number n moves the next
- * glyph left by n/1000 em, so a kern of d/1000 em is written as -d. With
- * lig set, a ligature glyph shows its own code (1..31) for the characters
- * it stands for (ToUnicode gives them back, pdf_fonts.c). */
-static void text_show(rc_pdf *p, const char *s, size_t len, const float *kern, const uint8_t *lig)
-{
-    if (p->dry) return;
-    need(p, 4 * len + 4);
-    char *o = p->cs + p->cn;
-    if (kern) *o++ = '[';
-    *o++ = '(';
-    for (size_t i = 0; i < len;) {
-        unsigned char b = (unsigned char)s[i];
-        size_t at = i;
-        if (lig && lig[at]) { /* a ligature's code, or a character it stands for */
-            size_t adv;
-            next_code(s, len, i, &adv);
-            i += adv;
-            if (lig[at] != RC_FONT_LIG_HIDDEN) { /* 00 c, c as an octal escape */
-                *o++ = '\0';
-                *o++ = '\\';
-                *o++ = (char)('0' + (lig[at] >> 6));
-                *o++ = (char)('0' + ((lig[at] >> 3) & 7));
-                *o++ = (char)('0' + (lig[at] & 7));
-            }
-        } else if (b >= 0x20 && b < 0x7F) { /* printable ASCII: the code is 00 b */
-            *o++ = '\0';
-            o = string_byte(o, b);
-            i++;
-        } else {
-            size_t adv;
-            uint32_t c = next_code(s, len, i, &adv);
-            i += adv;
-            o = string_byte(o, (unsigned char)(c >> 8));
-            o = string_byte(o, (unsigned char)c);
-        }
-        if (kern && kern[at] != 0 && i < len) {
-            *o++ = ')';
-            p->cn = (size_t)(o - p->cs);
-            num(p, hpdf_num(-(double)kern[at]), '(');
-            need(p, 4 * (len - i) + 4);
-            o = p->cs + p->cn;
-        }
-    }
-    *o++ = ')';
-    if (kern) *o++ = ']';
-    p->cn = (size_t)(o - p->cs);
-    if (kern)
-        OUT(p, " TJ\n");
-    else
-        OUT(p, " Tj\n");
+    num(p, rc_pdf_hnum(v), sep);
 }
 
 /* ---- drawing ---- */
@@ -298,11 +139,22 @@ static void rgb(rc_pdf *p, rc_rgb c, const char *op)
     out(p, op, strlen(op));
 }
 
+/* Closes the open TJ array, if any (the pen stays where it is). */
+static void close_tj(rc_pdf *p, gstate *g)
+{
+    if (g->tj) {
+        OUT(p, "] TJ\n");
+        g->tj = false;
+    }
+}
+
 static void end_text(rc_pdf *p, gstate *g)
 {
     if (g->in_text) {
+        close_tj(p, g);
         OUT(p, "ET\n");
         g->in_text = false;
+        g->pen_ok = false;
     }
 }
 
@@ -354,7 +206,7 @@ static void hex_text(rc_pdf *p, const char *s, size_t len)
         return;
     }
     static const char hx[] = "0123456789ABCDEF";
-    need(p, 6 + 8 * len);
+    rc_pdf_cs_need(p, 6 + 8 * len);
     char *o = p->cs + p->cn;
     memcpy(o, "<FEFF", 5);
     o += 5;
@@ -444,6 +296,8 @@ static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
     if (!g->in_text) {
         OUT(p, "BT\n");
         g->in_text = true;
+        g->fresh = true;
+        g->pen_ok = false;
     }
     double size = op->size > HPDF_MAX_FONTSIZE ? HPDF_MAX_FONTSIZE : op->size;
     if (g->font != (int)op->font || g->size != size) {
@@ -454,31 +308,61 @@ static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
             snprintf(g->fname[g->nfonts], sizeof g->fname[0], "F%u", (unsigned)g->nfonts + 1);
             g->nfonts++;
         }
+        close_tj(p, g); /* Tf does not move the pen */
         const char *name = g->fname[(int)g->slot[grp]];
         OUT(p, "/");
         out(p, name, strlen(name));
         OUT(p, " ");
-        pos(p, size, ' ');
+        g->sz = rc_pdf_hnum(size);
+        num(p, g->sz, ' ');
         OUT(p, "Tf\n");
         g->font = (int)op->font;
         g->size = size;
     }
-    set_fill(p, g, op->fill_rgb);
-    OUT(p, "1 0 0 1 "); /* absolute, see the top of the file */
-    pos(p, op->x + ox, ' ');
-    int64_t y = hpdf_num(op->y + oy);
-    if (!g->ylen || y != g->y) { /* words of a line share their y */
-        g->y = y;
-        g->ylen = (size_t)(fmt(y, g->ytext) - g->ytext);
+    if (!g->fill_set || !same_rgb(g->fill, op->fill_rgb)) {
+        close_tj(p, g); /* nor does rg */
+        set_fill(p, g, op->fill_rgb);
     }
-    out(p, g->ytext, g->ylen);
-    OUT(p, " Tm\n");
+    int64_t x = rc_pdf_hnum(op->x + ox), y = rc_pdf_hnum(op->y + oy);
+    /* the line goes on: a number moves the pen (unless absurdly far) */
+    int64_t n = g->pen_ok && y == g->y && g->sz > 0 ? rc_pdf_tj_move(g->pen, x * 100000000, g->sz)
+                                                    : INT64_MAX;
+    if (n > -INT64_C(100000000000000) && n < INT64_C(100000000000000)) {
+        g->pen -= n * g->sz;
+        if (!g->tj) OUT(p, "[");
+        g->tj = true;
+        if (n != 0) {
+            rc_pdf_cs_need(p, 24);
+            p->cn = (size_t)(rc_pdf_fmt(n, p->cs + p->cn) - p->cs);
+        }
+    } else { /* absolute, see the top of the file */
+        close_tj(p, g);
+        if (!g->ylen || y != g->y) { /* words of a line share their y */
+            g->y = y;
+            g->ylen = (size_t)(rc_pdf_fmt(y, g->ytext) - g->ytext);
+        }
+        if (!g->fresh) OUT(p, "1 0 0 1 ");
+        num(p, x, ' ');
+        out(p, g->ytext, g->ylen);
+        if (g->fresh)
+            OUT(p, " Td\n[");
+        else
+            OUT(p, " Tm\n[");
+        g->fresh = false;
+        g->tj = true;
+        g->pen = x * 100000000;
+    }
     const rc_font *rf = p->fonts ? p->fonts->f[op->font] : NULL;
     const float *kern = NULL;
     const uint8_t *lig = NULL;
     if (rf) rc_font_shaped(rf, op->text, op->len, &kern, &lig);
-    mark_codes(p, op->font, op->text, op->len, lig);
-    text_show(p, op->text, op->len, kern, lig);
+    int64_t adv = rc_pdf_show(p, op->font, rf, op->text, op->len, kern, lig);
+    /* bounded so that the pen's integers cannot overflow (1,000 em; 40,000 pt) */
+    g->pen_ok = adv >= 0 && adv < INT64_C(100000000000);
+    if (g->pen_ok) {
+        g->pen += adv * g->sz;
+        g->pen_ok = g->pen < INT64_C(400000000000000000);
+    }
 }
 
 static void draw_path(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, double oy)
@@ -516,19 +400,29 @@ static void draw_path(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
     paint(p, op);
 }
 
+/* Links are written as text once the pages are drawn (rc_pdf_links, when
+ * the number of pages, the base of their /StructParent, is known). A URI
+ * link takes its object number and enters the structure tree now, between
+ * the content drawn before and after it. */
 static void draw_link(rc_pdf *p, const gstate *g, const rc_draw_op *op, const rc_tag *tag,
                       double ox, double oy)
 {
-    HPDF_Rect r = {(HPDF_REAL)(op->x + ox), (HPDF_REAL)(op->y + oy),
-                   (HPDF_REAL)(op->x + ox + op->w), (HPDF_REAL)(op->y + oy + op->h)};
+    rc_pdf_link lk = {.rect = {op->x + ox, op->y + oy, op->x + ox + op->w, op->y + oy + op->h},
+                      .page_index = g->page,
+                      .tag = tag,
+                      .text = op->link_text,
+                      .len = op->link_len};
     if (op->dest) {
-        rc_pdf_link lk = {g->pg, r, op->dest, g->page, tag, op->link_text, op->link_len};
-        RC_PUSH(p->a, p->links, lk);
+        lk.dest = op->dest;
     } else if (op->uri && op->uri[0]) {
-        HPDF_Annotation an = HPDF_Page_CreateURILinkAnnot(g->pg, r, op->uri);
-        if (an) rc_pdf_ok(p, HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0));
-        if (an) rc_pdf_struct_annot(p, an, g->page, tag, op->link_text, op->link_len);
+        lk.uri = op->uri;
+        lk.num = rc_pdf_num(rc_pdf_placeholder(p));
+        if (!lk.num) return;
+        lk.key = rc_pdf_struct_annot(p, lk.num, g->page, tag);
+    } else {
+        return;
     }
+    RC_PUSH(p->a, p->links, lk);
 }
 
 /* The start of a rectangle or a line: its marked content, its graphics
@@ -665,6 +559,13 @@ static HPDF_Page add_page(rc_pdf *p)
     }
     rc_pdf_ok(p, HPDF_Page_SetWidth(pg, (HPDF_REAL)RC_PAGE_WIDTH));
     rc_pdf_ok(p, HPDF_Page_SetHeight(pg, (HPDF_REAL)RC_PAGE_HEIGHT));
+    /* The /ProcSet libharu gives every page's resources is obsolete (PDF
+     * 1.4 and later ignore it, ISO 32000-1 14.2): five names and an array
+     * of its objects per page, 1.1 KB held to the end (1.1 MB at 1,006
+     * pages), given back here for the next page's objects. */
+    HPDF_Dict res = HPDF_Dict_GetItem(pg, "Resources", HPDF_OCLASS_DICT);
+    if (res && HPDF_Dict_GetItem(res, "ProcSet", HPDF_OCLASS_ARRAY))
+        rc_pdf_ok(p, HPDF_Dict_RemoveElement(res, "ProcSet"));
     RC_PUSH(p->a, p->pages, pg);
     return pg;
 }

@@ -224,6 +224,9 @@ static const unsigned char *map_file(const char *path, size_t *len)
  * (trim_font), so the PDF is unchanged (and the caller lists one code). */
 static HPDF_Font get_font(rc_pdf *p, const char *name, const uint32_t *codes, size_t n)
 {
+    /* registered on first use: HPDF_GetEncoder fills its tables then */
+    if (!p->utf8 && !rc_pdf_ok(p, HPDF_UseUTFEncodings(p->doc))) return NULL;
+    p->utf8 = true;
     HPDF_Encoder enc = HPDF_GetEncoder(p->doc, "UTF-8");
     HPDF_CMapEncoderAttr ea = enc ? enc->attr : NULL;
     if (!ea || n == 0 || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE)

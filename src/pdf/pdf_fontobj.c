@@ -33,23 +33,6 @@
 
 typedef rc_strbuf sbuf;
 
-/* A new object number: a "null" placeholder (NULL on failure, recorded). */
-static HPDF_Obj_Header *placeholder(rc_pdf *p)
-{
-    HPDF_Null n = HPDF_Null_New(p->doc->mmgr);
-    if (!n) {
-        rc_pdf_ok(p, HPDF_FAILD_TO_ALLOC_MEM);
-        return NULL;
-    }
-    if (!rc_pdf_ok(p, HPDF_Xref_Add(p->doc->xref, n))) return NULL;
-    return (HPDF_Obj_Header *)n;
-}
-
-static uint32_t num_of(const void *obj)
-{
-    return obj ? ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFFu : 0;
-}
-
 HPDF_Font rc_pdf_fontobj_new(rc_pdf *p, rc_pdf_face *f, HPDF_FontDef def)
 {
     if (!def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE || !def->attr) {
@@ -57,9 +40,9 @@ HPDF_Font rc_pdf_fontobj_new(rc_pdf *p, rc_pdf_face *f, HPDF_FontDef def)
         return NULL;
     }
     f->def = def;
-    f->type0 = placeholder(p);
+    f->type0 = rc_pdf_placeholder(p);
     f->tounicode = f->type0 ? HPDF_DictStream_New(p->doc->mmgr, p->doc->xref) : NULL;
-    f->cidfont = f->tounicode ? placeholder(p) : NULL;
+    f->cidfont = f->tounicode ? rc_pdf_placeholder(p) : NULL;
     f->map = f->cidfont ? HPDF_DictStream_New(p->doc->mmgr, p->doc->xref) : NULL;
     if (!f->map) {
         rc_pdf_ok(p, HPDF_FAILD_TO_ALLOC_MEM);
@@ -243,7 +226,7 @@ void rc_pdf_fontobj_write(rc_pdf *p, rc_pdf_face *f, const uint32_t *codes, size
     }
     /* the descriptor and the font file take their numbers when libharu's
      * before-write step made them, after the ToUnicode text */
-    HPDF_Obj_Header *desc = placeholder(p);
+    HPDF_Obj_Header *desc = rc_pdf_placeholder(p);
     HPDF_Dict ff = desc ? HPDF_DictStream_New(p->doc->mmgr, p->doc->xref) : NULL;
     if (!ff || !rc_pdf_ok(p, HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)nfile)) ||
         !rc_pdf_ok(p, HPDF_Dict_AddNumber(ff, "Length2", 0)) ||
@@ -256,13 +239,13 @@ void rc_pdf_fontobj_write(rc_pdf *p, rc_pdf_face *f, const uint32_t *codes, size
     if (!rc_pdf_put_deflated(p, ff, file, nfile) || !rc_pdf_put_deflated(p, f->map, map, nmap) ||
         !rc_pdf_put_deflated(p, f->tounicode, cmap, cmaplen))
         return;
-    rc_pdf_fontnums nums = {num_of(f->tounicode), num_of(f->cidfont), num_of(f->map), num_of(desc),
-                            num_of(ff)};
+    rc_pdf_fontnums nums = {rc_pdf_num(f->tounicode), rc_pdf_num(f->cidfont), rc_pdf_num(f->map),
+                            rc_pdf_num(desc), rc_pdf_num(ff)};
     size_t len;
     char *t = rc_pdf_fontobj_type0(p->a, f->def, nums, &len);
-    push_raw(p, num_of(f->type0), t, len);
+    push_raw(p, rc_pdf_num(f->type0), t, len);
     t = rc_pdf_fontobj_cid(p->a, f->def, codes, n, nums, &len);
-    push_raw(p, num_of(f->cidfont), t, len);
+    push_raw(p, rc_pdf_num(f->cidfont), t, len);
     t = rc_pdf_fontobj_descriptor(p->a, f->def, nums, &len);
-    push_raw(p, num_of(desc), t, len);
+    push_raw(p, rc_pdf_num(desc), t, len);
 }

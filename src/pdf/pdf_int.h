@@ -24,17 +24,22 @@ typedef struct rc_pdf_dest {
     const char *id;
     size_t page;
     double x, y;
-    HPDF_Destination hd; /* created on first use */
 } rc_pdf_dest;
 
+/* A link annotation, written as text (pdf_nav.c) once the pages are drawn:
+ * to a named destination, or (dest NULL) to uri. */
 typedef struct rc_pdf_link {
-    HPDF_Page page;
-    HPDF_Rect rect;
+    double rect[4]; /* x0 y0 x1 y1 */
     const char *dest;
+    const char *uri;
     size_t page_index;
     const rc_tag *tag; /* its Link element */
     const char *text;  /* visible text, for /Contents */
     size_t len;
+    /* a URI link's: its object number and parent-tree key, taken while its
+     * page was drawn (the structure tree reads annotations in that order) */
+    uint32_t num;
+    size_t key;
 } rc_pdf_link;
 
 /* A page's font resources in order of first use (pdf_draw.c): fonts are
@@ -115,6 +120,12 @@ typedef struct rc_pdf {
      * shows per face (kept with its content) */
     unsigned char *pcodes[RC_FONT_COUNT];
     bool pcodes_on;
+    /* pdf_text.c: per face, the /W widths of codes 0..127 (ASCII and the
+     * ligature codes), made on first use */
+    int64_t *asciiw[RC_FONT_COUNT];
+    /* libharu's UTF-8 encoder is registered (pdf_face.c, only for a font
+     * that cannot be reduced: setting it up costs 1.4 M instructions) */
+    bool utf8;
 } rc_pdf;
 
 /* Records st as the failure if none was recorded yet; true when st is OK. */
@@ -208,9 +219,11 @@ void rc_pdf_cache_sweep(rc_pdf_cache *c);
 /* pdf_nav.c */
 rc_pdf_dest *rc_pdf_dest_find(rc_pdf *p, const char *id);
 void rc_pdf_dest_add(rc_pdf *p, const char *id, size_t page, double x, double y);
-/* A /XYZ destination (left, top, zoom unchanged) on page index pg. */
-HPDF_Destination rc_pdf_destination(rc_pdf *p, size_t pg, double x, double y);
+/* The link annotations (p->links) as text objects, each in its page's
+ * /Annots and in the structure tree, with /Dest [page /XYZ 0 top null]
+ * (the reader's zoom kept) or a URI action. */
 void rc_pdf_links(rc_pdf *p);
+/* The bookmarks (lay->outline) as text objects under /Outlines. */
 void rc_pdf_outline(rc_pdf *p, const rc_layout *lay);
 void rc_pdf_page_labels(rc_pdf *p, const rc_layout *lay);
 
@@ -219,13 +232,44 @@ void rc_pdf_struct_begin(rc_pdf *p, const rc_layout *lay);
 /* The next MCID on page (0-based index) for content of element t (NULL:
  * the root), recorded for the tree and the parent tree. */
 int rc_pdf_struct_mcid(rc_pdf *p, size_t page, const rc_tag *t);
-/* Puts a link annotation into the tree (in t when it is a Link element,
- * else in a Link of its own) with /StructParent, /Contents and /F 4. */
-void rc_pdf_struct_annot(rc_pdf *p, HPDF_Annotation an, size_t page, const rc_tag *t,
-                         const char *text, size_t len);
+/* Puts link annotation object num (on page) into the tree: an OBJR in t
+ * when it is a Link element, else in a Link of its own. Returns the
+ * annotation's index k: its /StructParent is the number of pages + k. */
+size_t rc_pdf_struct_annot(rc_pdf *p, uint32_t num, size_t page, const rc_tag *t);
 /* Writes the elements, the parent tree, /StructTreeRoot and /MarkInfo in
  * the catalog, and /StructParents and /Tabs on every page. */
 void rc_pdf_struct_finish(rc_pdf *p);
+
+/* pdf_raw.c: objects written as text (rc_pdf_raw, pdf_objstm.h), not as
+ * libharu dictionaries. A writer puts each object's text into pieces of
+ * memory from p->a (an object whole in one piece, so its text never
+ * moves once written) and files it in p->raws. */
+typedef struct rc_pdf_rw {
+    rc_pdf *p;
+    char *s; /* the current piece */
+    size_t n, cap;
+    size_t start; /* of the current object's text in s */
+} rc_pdf_rw;
+void rc_pdf_rw_init(rc_pdf_rw *w, rc_pdf *p);
+/* A new object number: a "null" placeholder in libharu's table (NULL on
+ * failure, recorded). */
+HPDF_Obj_Header *rc_pdf_placeholder(rc_pdf *p);
+/* The object number of a libharu object (0 for NULL). */
+uint32_t rc_pdf_num(const void *obj);
+/* Starts an object's text; rc_pdf_rw_end files it as object num. */
+void rc_pdf_rw_begin(rc_pdf_rw *w);
+void rc_pdf_rw_end(rc_pdf_rw *w, uint32_t num);
+void rc_pdf_rw_put(rc_pdf_rw *w, const char *s);
+void rc_pdf_rw_uint(rc_pdf_rw *w, size_t v);
+/* " N 0 R" */
+void rc_pdf_rw_ref(rc_pdf_rw *w, uint32_t num);
+/* " v", at most three decimals, no trailing zeros */
+void rc_pdf_rw_real(rc_pdf_rw *w, double v);
+/* " (...)" in PDFDocEncoding when every character has a byte there, else
+ * " <FEFF...>" (UTF-16BE): a text string */
+void rc_pdf_rw_text(rc_pdf_rw *w, const char *s, size_t len);
+/* " (...)": the bytes as they are (a URI), escaped */
+void rc_pdf_rw_bytes(rc_pdf_rw *w, const char *s, size_t len);
 
 /* pdf_xmp.c: PDF/A-2a and PDF/UA-1 document level: version 1.7, /Lang,
  * /ViewerPreferences, dates in the Info dictionary, the XMP metadata

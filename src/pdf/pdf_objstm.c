@@ -40,18 +40,23 @@
 /* PDF 1.7 annex C: at most 8,388,607 indirect objects. */
 #define MAX_OBJECTS 8388607u
 
+/* Offsets into the input are 32-bit (libharu saves at most 4 GiB, and
+ * larger input is refused): the tables hold an entry per object (23,000 at
+ * 1,006 pages), and at the build's memory peak; 8 and 24 bytes, not 24 and
+ * 48. */
 typedef struct entry {
-    size_t off;       /* in-use: offset of "N G obj" */
-    uint32_t gen;
+    uint32_t off;     /* in-use: offset of "N G obj" */
+    uint16_t gen;
     char type;        /* 'n', 'f', or 0: not in the table */
 } entry;
 
 typedef struct obj {
-    uint32_t num, gen;
-    size_t off;             /* "N G obj" */
-    size_t end;             /* just past "endobj" */
-    size_t body, body_end;  /* the object's value, whitespace trimmed */
+    uint32_t num;
+    uint16_t gen;
     bool stream;
+    uint32_t off;             /* "N G obj" */
+    uint32_t end;             /* just past "endobj" */
+    uint32_t body, body_end;  /* the object's value, whitespace trimmed */
 } obj;
 
 /* where each object ends up: type 1 (offset) or 2 (object stream, index) */
@@ -290,11 +295,11 @@ static bool read_xref(ctx *c, size_t off, entry **tab, size_t *size, size_t *tra
             /* "oooooooooo ggggg n" and a two-byte end of line */
             const unsigned char *e = c->in + i;
             size_t o = i, g = i + 11, v, gen;
-            if (!read_uint(c, &o, SIZE_MAX, &v) || o != i + 10 || e[10] != ' ' ||
+            if (!read_uint(c, &o, UINT32_MAX, &v) || o != i + 10 || e[10] != ' ' ||
                 !read_uint(c, &g, 65535, &gen) || g != i + 16 || e[16] != ' ' ||
                 (e[17] != 'n' && e[17] != 'f') || !is_ws(e[18]) || !is_ws(e[19]))
                 return fail(c, i, "bad cross-reference entry for object %zu", first + k);
-            (*tab)[first + k] = (entry){v, (uint32_t)gen, (char)e[17]};
+            (*tab)[first + k] = (entry){(uint32_t)v, (uint16_t)gen, (char)e[17]};
         }
     }
     *trailer = i;
@@ -368,7 +373,8 @@ static bool read_objects(ctx *c, const entry *tab, size_t size, size_t xref, obj
         skip_ws(c, &i);
         if (!at_keyword(c, i, "obj")) return fail(c, i, "'obj' expected after '%zu %zu'", num, g);
         if (k && tab[num].off <= objs[k - 1].off) sorted = false;
-        objs[k++] = (obj){.num = (uint32_t)num, .gen = (uint32_t)g, .off = tab[num].off, .body = i + 3};
+        objs[k++] = (obj){.num = (uint32_t)num, .gen = (uint16_t)g, .off = tab[num].off,
+                          .body = (uint32_t)(i + 3)};
     }
     if (!sorted) qsort(objs, nobj, sizeof *objs, by_offset);
     *header = nobj ? objs[0].off : xref;
@@ -380,14 +386,14 @@ static bool read_objects(ctx *c, const entry *tab, size_t size, size_t xref, obj
         while (e > o->body && is_ws(c->in[e - 1])) e--;
         if (e - o->body < 6 || memcmp(c->in + e - 6, "endobj", 6) != 0)
             return fail(c, e, "object %u does not end with 'endobj'", o->num);
-        o->end = e;
+        o->end = (uint32_t)e;
         size_t b = o->body;
         e -= 6;
         skip_ws(c, &b); /* a comment may not stand between obj and its value */
         while (e > b && is_ws(c->in[e - 1])) e--;
         if (e == b) return fail(c, o->body, "object %u is empty", o->num);
-        o->body = b;
-        o->body_end = e;
+        o->body = (uint32_t)b;
+        o->body_end = (uint32_t)e;
         o->stream = e - b > 9 && memcmp(c->in + e - 9, "endstream", 9) == 0 &&
                     (c->in[e - 10] == '\n' || c->in[e - 10] == '\r');
     }
@@ -433,7 +439,7 @@ static const unsigned char *body_of(const ctx *c, const obj *o, char tmp[24], si
 
 /* One object stream of objs[from..to) (all packed) as object number num. */
 static bool write_objstm(ctx *c, struct libdeflate_compressor *z, const obj *objs,
-                         const size_t *pick, size_t from, size_t to, size_t num, slot *slots,
+                         const uint32_t *pick, size_t from, size_t to, size_t num, slot *slots,
                          buf *text, buf *zbuf, buf *out)
 {
     text->n = 0;
@@ -596,12 +602,16 @@ static rc_status pack(const unsigned char *in, size_t n, const rc_pdf_blob *blob
     if (errlen) err[0] = 0;
     entry *tab = NULL;
     obj *objs = NULL;
-    size_t *pick = NULL;
+    uint32_t *pick = NULL;
     slot *slots = NULL;
     struct libdeflate_compressor *z = NULL;
     buf text = {0}, zbuf = {0};
     size_t size = 0, trailer = 0, root = 0, info = 0, nobj = 0, header = 0, xref = 0;
 
+    if (n > UINT32_MAX) {
+        fail(&c, 0, "larger than 4 GiB");
+        goto done;
+    }
     /* startxref, near the end */
     size_t tail = n > 1024 ? n - 1024 : 0, sx = SIZE_MAX;
     for (size_t k = n >= 9 ? n - 8 : 0; k-- > tail;)
@@ -657,8 +667,11 @@ static rc_status pack(const unsigned char *in, size_t n, const rc_pdf_blob *blob
      * cross-reference stream the last */
     size_t npack = 0, bytes = 0;
     for (size_t k = 0; k < nobj; k++)
-        if (!objs[k].stream && objs[k].gen == 0) pick[npack++] = k;
-    slots = calloc(size + npack + 1, sizeof *slots); /* at most one stream per object */
+        if (!objs[k].stream && objs[k].gen == 0) pick[npack++] = (uint32_t)k;
+    /* room for the streams of full ones (more as needed, below) and the
+     * cross-reference stream */
+    size_t nslots = size + npack / RC_PDF_OBJSTM_MAX + 16;
+    slots = calloc(nslots, sizeof *slots);
     z = libdeflate_alloc_compressor(ZLEVEL);
     if (!slots || !z || (!o->f && !reserve(o, n + 256))) {
         oom(&c);
@@ -699,6 +712,16 @@ static rc_status pack(const unsigned char *in, size_t n, const rc_pdf_blob *blob
         if (k < npack) body_of(&c, &objs[pick[k]], tmp, &len);
         len += k < npack;
         if (k > from && (k == npack || k - from == RC_PDF_OBJSTM_MAX || bytes + len > RC_PDF_OBJSTM_BYTES)) {
+            if (num + 2 > nslots) { /* this stream and the cross-reference stream */
+                slot *ns = realloc(slots, 2 * nslots * sizeof *slots);
+                if (!ns) {
+                    oom(&c);
+                    goto done;
+                }
+                memset(ns + nslots, 0, nslots * sizeof *ns);
+                slots = ns;
+                nslots *= 2;
+            }
             if (!write_objstm(&c, z, objs, pick, from, k, num++, slots, &text, &zbuf, o)) goto done;
             from = k;
             bytes = 0;

@@ -20,13 +20,31 @@
 #include "pdf_int.h"
 #include "pdf_objstm.h"
 
-/* The document libharu saved into its memory stream, copied out (malloc'd:
- * freed as soon as it is packed, not held by the arena to the end); the
- * document is gone from libharu afterwards. */
-static unsigned char *saved_bytes(rc_pdf *p, size_t *n)
+/* libharu's memory stream for the save takes blocks of this many bytes:
+ * one block (malloc'd, so only the pages written are ever touched) holds
+ * the whole file of any but a huge document, and the packer reads it
+ * where it is. With 4 KiB blocks the file was copied out whole, held twice
+ * at the memory peak of the build (1.3 MB each at 1,006 pages). */
+#define SAVE_BLOCK ((HPDF_UINT)64 << 20)
+
+/* The document libharu saved into its memory stream: the stream's only
+ * block (*own false), or, for a file of more than SAVE_BLOCK bytes, a copy
+ * (malloc'd, *own true). */
+static unsigned char *saved_bytes(rc_pdf *p, size_t *n, bool *own)
 {
+    *own = false;
+    if (!p->doc->stream) p->doc->stream = HPDF_MemStream_New(p->doc->mmgr, SAVE_BLOCK);
     if (!rc_pdf_ok(p, HPDF_SaveToStream(p->doc))) return NULL;
     HPDF_UINT32 size = HPDF_GetStreamSize(p->doc);
+    HPDF_Stream s = p->doc->stream;
+    if (s && s->type == HPDF_STREAM_MEMORY && HPDF_MemStream_GetBufCount(s) == 1) {
+        HPDF_UINT len = 0;
+        HPDF_BYTE *b = HPDF_MemStream_GetBufPtr(s, 0, &len);
+        if (b && len >= size) {
+            *n = size;
+            return b;
+        }
+    }
     unsigned char *buf = malloc(size ? size : 1);
     if (!buf) {
         rc_pdf_ok(p, HPDF_FAILD_TO_ALLOC_MEM);
@@ -44,12 +62,7 @@ static unsigned char *saved_bytes(rc_pdf *p, size_t *n)
         }
     }
     *n = got;
-    /* Nothing reads libharu's objects again (the packer reads these bytes,
-     * the streams' data is ours, pdf_draw.c): the document's objects and
-     * its memory stream go before the packing, not after it (at 1,006
-     * pages 20 MB of dictionaries, held through the packing's buffers).
-     * The fonts' definitions stay for HPDF_Free. */
-    HPDF_FreeDoc(p->doc);
+    *own = true;
     return buf;
 }
 
@@ -65,20 +78,28 @@ static void io_failed(rc_pdf *p, int e)
 bool rc_pdf_save_packed(rc_pdf *p, const char *path)
 {
     size_t n = 0;
-    unsigned char *pdf = saved_bytes(p, &n);
+    bool own = false;
+    unsigned char *pdf = saved_bytes(p, &n, &own);
     if (!pdf) return false;
+    /* Nothing reads libharu's objects again (the streams' data is ours,
+     * pdf_draw.c): with the file copied out, they go before the packing
+     * (the fonts' definitions stay for HPDF_Free) */
+    if (own) HPDF_FreeDoc(p->doc);
     /* written as it is packed: the file is never held whole */
     FILE *f = fopen(path, "wb");
     if (!f) {
         io_failed(p, errno);
-        free(pdf);
+        if (own) free(pdf);
         return false;
     }
     char why[256];
     int eno = 0;
     rc_status st = rc_pdf_objstm_pack_file(pdf, n, p->blobs.v, p->blobs.n, p->raws.v, p->raws.n, f,
                                            &eno, why, sizeof why);
-    free(pdf);
+    if (own)
+        free(pdf);
+    else /* (the file was read where libharu wrote it) */
+        HPDF_FreeDoc(p->doc);
     if (fclose(f) != 0 && st == RC_OK) {
         st = RC_ERR_IO;
         eno = errno;

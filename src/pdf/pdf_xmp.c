@@ -100,14 +100,32 @@ static void collect(rc_pdf *p, const rc_config *cfg, meta *m)
     dates(rc_date_report_epoch(cfg ? cfg->report.year.s : NULL), m);
 }
 
-static void info_text(rc_pdf *p, HPDF_InfoType t, const char *v)
+/* v (shown: BMP, no C0 controls) as a text string in the Info dictionary:
+ * UTF-16BE with its byte order mark, which libharu writes in hex as
+ * <FEFF...>, the bytes its UTF-8 encoder gave HPDF_SetInfoAttr, without
+ * setting that encoder up (two 128 KB tables, 1.4 M instructions). */
+static void info_text(rc_pdf *p, const char *key, const char *v)
 {
-    if (v && v[0]) rc_pdf_ok(p, HPDF_SetInfoAttr(p->doc, t, v));
+    if (!v || !v[0]) return;
+    size_t n = strlen(v), k = 2;
+    unsigned char *u = rc_arena_alloc(p->a, 2 * n + 2); /* a character: 1+ bytes -> 2 */
+    u[0] = 0xFE;
+    u[1] = 0xFF;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp = 0xFFFD;
+        size_t m = rc_utf8_decode(v + i, n - i, &cp);
+        u[k++] = (unsigned char)(cp >> 8);
+        u[k++] = (unsigned char)cp;
+        i += m ? m : 1;
+    }
+    HPDF_Dict info = p->doc->info; /* HPDF_NewDoc made it (its /Producer) */
+    HPDF_Binary s = info ? HPDF_Binary_New(p->doc->mmgr, u, (HPDF_UINT)k) : NULL;
+    if (!s || !rc_pdf_ok(p, HPDF_Dict_Add(info, key, s))) rc_pdf_ok(p, HPDF_INVALID_OBJECT);
 }
 
 static void info_date(rc_pdf *p, const char *key, const char *v)
 {
-    HPDF_Dict info = p->doc->info; /* made by the first HPDF_SetInfoAttr (the creator at least) */
+    HPDF_Dict info = p->doc->info; /* HPDF_NewDoc made it (its /Producer) */
     HPDF_String s = info ? HPDF_String_New(p->doc->mmgr, v, NULL) : NULL;
     if (!s || !rc_pdf_ok(p, HPDF_Dict_Add(info, key, s))) rc_pdf_ok(p, HPDF_INVALID_OBJECT);
 }
@@ -252,12 +270,12 @@ void rc_pdf_archival(rc_pdf *p, const rc_config *cfg)
 {
     meta m;
     collect(p, cfg, &m);
-    info_text(p, HPDF_INFO_TITLE, m.title);
-    info_text(p, HPDF_INFO_AUTHOR, m.author);
-    info_text(p, HPDF_INFO_SUBJECT, m.subject);
-    info_text(p, HPDF_INFO_KEYWORDS, m.keywords);
-    info_text(p, HPDF_INFO_CREATOR, m.creator);
-    info_text(p, HPDF_INFO_PRODUCER, m.producer);
+    info_text(p, "Title", m.title);
+    info_text(p, "Author", m.author);
+    info_text(p, "Subject", m.subject);
+    info_text(p, "Keywords", m.keywords);
+    info_text(p, "Creator", m.creator);
+    info_text(p, "Producer", m.producer);
     info_date(p, "CreationDate", m.pdf_date);
     info_date(p, "ModDate", m.pdf_date);
     if (rc_pdf_failed(p)) return;

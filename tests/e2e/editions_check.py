@@ -339,6 +339,34 @@ check("broken Spanish chapter: no edition's outputs replaced (English ones inclu
       digest(out) == before)
 write(es_chapter, chapter_text)
 
+# The same whatever the order the editions are built in (a build starts an
+# edition's outputs as soon as its document is built, beside the others'):
+# the last edition broken, its error alone, as `check` (which builds every
+# document first) reports it, and nothing of any edition written or left.
+pt_chapter = os.path.join(cfgdir, "iuc-lac-2019", "chapters", "pt", "05-conclusions.md")
+pt_text = open(pt_chapter, encoding="utf-8").read()
+write(pt_chapter, pt_text + "\nIsto cita {{nao_existe}}.\n")
+before = digest(out)
+r = run("build", ini, "-o", out)
+rc = run("check", ini)
+check("broken Portuguese chapter: exit 1", r.returncode == 1, f"exit {r.returncode}")
+check("broken Portuguese chapter: its error alone, as check gives it",
+      r.stderr == rc.stderr and r.stderr.count("error:") == 1 and "nao_existe" in r.stderr,
+      r.stderr + "---\n" + rc.stderr)
+check("broken Portuguese chapter: no output replaced, no temporary left", digest(out) == before,
+      str(sorted(set(before) ^ set(os.listdir(out)))))
+# an output directory that cannot be made as well: the chapter's error still
+# comes alone (the documents are reported first), and then it alone
+blocker = os.path.join(tmp, "a-file")
+write(blocker, "")
+r = run("build", ini, "-o", os.path.join(blocker, "out"))
+check("broken chapter, unusable output directory: the chapter's error alone",
+      r.returncode == 1 and r.stderr == rc.stderr, r.stderr)
+write(pt_chapter, pt_text)
+r = run("build", ini, "-o", os.path.join(blocker, "out"))
+check("unusable output directory: exit 3, its error",
+      r.returncode == 3 and "cannot create output directory" in r.stderr, r.stderr)
+
 # a missing dictionary names the Debian package
 empty = os.path.join(tmp, "no-dicts")
 os.makedirs(empty)

@@ -845,7 +845,7 @@ static void test_keys_after_error(void **state)
     }
 }
 
-/* The sort groups keys by the hash's low 44 bits: keys that share only
+/* The sort groups keys by the hash's low 33 bits: keys that share only
  * those are not candidates (no second reading of the file for them), keys
  * that share the whole hash are, also in a long run of shared low bits. */
 static void test_key_low_bits_only(void **state)
@@ -875,6 +875,34 @@ static void test_key_low_bits_only(void **state)
         assert_true(rc_keys_want(&k, 2, 1)); /* the first, then line 100 */
         assert_true(rc_keys_set_text(&k, "k0", 2));
         assert_true(rc_keys_want(&k, 100, 1));
+        rc_keys_free(&k);
+    }
+}
+
+/* A hash three keys share, and two pairs in one run of shared low bits
+ * (long enough to be sorted): each key whose hash another has is one
+ * candidate, in file order, whatever the run's order. */
+static void test_key_shared_thrice(void **state)
+{
+    (void)state;
+    for (unsigned len = 6; len <= 22; len += 16) {
+        rc_keys k;
+        rc_keys_init(&k);
+        char name[16];
+        for (unsigned i = 0; i < len; i++) {
+            snprintf(name, sizeof name, "k%u", i);
+            assert_true(rc_keys_add(&k, name, strlen(name), 2 + i, 1));
+            k.hash[i] = UINT64_C(0x00000abcdef12345) | (uint64_t)(i + 1) << 50;
+        }
+        k.hash[3] = k.hash[1] = k.hash[0]; /* three share one hash */
+        k.hash[len - 1] = k.hash[2];       /* and a pair another */
+        assert_int_equal(rc_keys_candidates(&k), 5);
+        static const unsigned lines[] = {2, 3, 4, 5};
+        for (size_t i = 0; i < 4; i++) {
+            assert_true(rc_keys_want(&k, lines[i], 1));
+            assert_true(rc_keys_set_text(&k, "x", 1));
+        }
+        assert_true(rc_keys_want(&k, 2 + len - 1, 1));
         rc_keys_free(&k);
     }
 }
@@ -923,15 +951,15 @@ int main(void)
     snprintf(dir, sizeof dir, "/tmp/rc_test_data_XXXXXX");
     if (!mkdtemp(dir)) return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_metrics),          cmocka_unit_test(test_rows_kept_for_pairings),
-        cmocka_unit_test(test_aggregates),       cmocka_unit_test(test_keep_rows_and_values),
-        cmocka_unit_test(test_warnings),         cmocka_unit_test(test_multi_cells),
-        cmocka_unit_test(test_unknown_column),   cmocka_unit_test(test_data_errors),
-        cmocka_unit_test(test_config_errors),    cmocka_unit_test(test_header_row),
-        cmocka_unit_test(test_long_texts),       cmocka_unit_test(test_fast_and_kept_agree),
-        cmocka_unit_test(test_keys_after_error), cmocka_unit_test(test_key_hash_collision),
-        cmocka_unit_test(test_key_low_bits_only),
-        cmocka_unit_test(test_huge_text_cells),  cmocka_unit_test(test_coded_key),
+        cmocka_unit_test(test_metrics),           cmocka_unit_test(test_rows_kept_for_pairings),
+        cmocka_unit_test(test_aggregates),        cmocka_unit_test(test_keep_rows_and_values),
+        cmocka_unit_test(test_warnings),          cmocka_unit_test(test_multi_cells),
+        cmocka_unit_test(test_unknown_column),    cmocka_unit_test(test_data_errors),
+        cmocka_unit_test(test_config_errors),     cmocka_unit_test(test_header_row),
+        cmocka_unit_test(test_long_texts),        cmocka_unit_test(test_fast_and_kept_agree),
+        cmocka_unit_test(test_keys_after_error),  cmocka_unit_test(test_key_hash_collision),
+        cmocka_unit_test(test_key_shared_thrice), cmocka_unit_test(test_key_low_bits_only),
+        cmocka_unit_test(test_huge_text_cells),   cmocka_unit_test(test_coded_key),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[128];

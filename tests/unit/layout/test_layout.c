@@ -459,10 +459,9 @@ static char *dump_of(const rc_layout *l, size_t *n)
 /* Page by page (rc_layout_begin/next/end, what the PDF writer drives):
  * every page comes once, in order, except the contents pages, which come
  * last; the result is the layout rc_layout_document makes. */
-static void test_page_by_page(void **state)
+static void page_by_page(fx *f, int paras, size_t min_pages, bool drops)
 {
-    fx *f = *state;
-    book(f, 12);
+    book(f, paras);
     run_layout(f, true);
     size_t n1 = 0, n2 = 0;
     char *whole = dump_of(&f->lay, &n1);
@@ -470,7 +469,7 @@ static void test_page_by_page(void **state)
     assert_non_null(g);
     g->hyph = rc_hyph_load("/usr/share/hyphen/hyph_en_GB.dic", (rc_loc){0}, g->d);
     g->cfg.style.hyphenate = true;
-    book(g, 12);
+    book(g, paras);
     assert_int_equal(rc_layout_begin(g->a, &g->doc, &g->fonts, g->hyph, g->d, &g->lay), RC_OK);
     assert_non_null(g->lay.run);
     RC_VEC(size_t) order = {0};
@@ -482,7 +481,10 @@ static void test_page_by_page(void **state)
     rc_layout_end(&g->lay);
     assert_null(g->lay.run);
     assert_int_equal(order.n, g->lay.pages.n);
-    assert_true(g->lay.pages.n > 8);
+    assert_true(g->lay.pages.n > min_pages);
+    /* a long document's passed items were given back, a short one's not
+     * (and the pages are the same) */
+    assert_true(drops ? g->lay.dropped >= 256 * 1024 : g->lay.dropped == 0);
     size_t toc = SIZE_MAX;
     for (size_t i = 0; i < g->lay.outline.n; i++)
         if (g->lay.outline.v[i].dest && strcmp(g->lay.outline.v[i].dest, "rc-contents") == 0)
@@ -498,6 +500,19 @@ static void test_page_by_page(void **state)
     free(whole);
     free(paged);
     rc_test_doc_free(g);
+}
+
+static void test_page_by_page(void **state)
+{
+    page_by_page(*state, 12, 8, false);
+}
+
+/* Long enough for the main list's passed items to be given back while the
+ * pagination runs (layout.c, drop_passed): what is read afterwards is not
+ * among them, or the pages would differ. */
+static void test_page_by_page_long(void **state)
+{
+    page_by_page(*state, 90, 40, true);
 }
 
 static void test_page_labels(void **state)
@@ -1060,6 +1075,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_footnotes_on_reference_page, setup, rc_test_teardown),
         cmocka_unit_test_setup_teardown(test_page_labels, setup, rc_test_teardown),
         cmocka_unit_test_setup_teardown(test_page_by_page, setup, rc_test_teardown),
+        cmocka_unit_test_setup_teardown(test_page_by_page_long, setup, rc_test_teardown),
         cmocka_unit_test_setup_teardown(test_toc_numbers, setup, rc_test_teardown),
         cmocka_unit_test_setup_teardown(test_float_deferral, setup, rc_test_teardown),
         cmocka_unit_test_setup_teardown(test_imprint_and_headers, setup, rc_test_teardown),

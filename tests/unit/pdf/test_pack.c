@@ -385,6 +385,43 @@ static void test_many_objects(void **state)
     free(in.p), free(out.p);
 }
 
+/* 40 pages, each dictionary holding a 40 KB string: an object stream
+ * closes after one or two of them (RC_PDF_OBJSTM_BYTES), so there are more
+ * streams than the packer first makes room for (one per 200 objects, and
+ * 16) and its table of places grows. */
+static void test_big_objects(void **state)
+{
+    (void)state;
+    HPDF_Doc doc = HPDF_New(NULL, NULL);
+    assert_non_null(doc);
+    doc->pdf_version = HPDF_VER_17;
+    char *big = malloc(40001);
+    assert_non_null(big);
+    for (int i = 0; i < 40000; i++)
+        big[i] = (char)('a' + i % 26);
+    big[40000] = '\0';
+    for (int i = 0; i < 40; i++) {
+        HPDF_Page pg = HPDF_AddPage(doc);
+        assert_non_null(pg);
+        big[0] = (char)('A' + i % 26);
+        assert_int_equal(HPDF_Dict_Add(pg, "Big", HPDF_String_New(doc->mmgr, big, NULL)), HPDF_OK);
+    }
+    free(big);
+    assert_int_equal(HPDF_SetInfoAttr(doc, HPDF_INFO_TITLE, "A title (endobj) with"), HPDF_OK);
+    assert_int_equal(HPDF_SaveToStream(doc), HPDF_OK);
+    bytes in = {NULL, HPDF_GetStreamSize(doc)};
+    in.p = malloc(in.n);
+    assert_non_null(in.p);
+    HPDF_UINT32 k = (HPDF_UINT32)in.n;
+    HPDF_STATUS st = HPDF_ReadFromStream(doc, in.p, &k);
+    assert_true(st == HPDF_OK || st == HPDF_STREAM_EOF);
+    HPDF_Free(doc);
+    bytes out = pack(&in);
+    assert_true(check_packed(&in, &out) >= 20);
+    readers_check(&out);
+    free(in.p), free(out.p);
+}
+
 /* Damaged input fails with RC_ERR_LIBRARY, a message naming the byte
  * offset, and no output. */
 static void expect_failure(const unsigned char *p, size_t n, const char *what)
@@ -612,6 +649,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_document),
         cmocka_unit_test(test_many_objects),
+        cmocka_unit_test(test_big_objects),
         cmocka_unit_test(test_corrupt_input),
         cmocka_unit_test(test_id_hash),
         cmocka_unit_test(test_file_mode),

@@ -231,6 +231,17 @@ static void test_text_fonts_and_structure(void **state)
     assert_non_null(strstr(info, "Page size:       595.276 x 841.89 pts (A4)"));
 }
 
+/* v as the PDF writer writes a real: three decimals, no trailing zeros. */
+static const char *real3(rc_arena *a, double v)
+{
+    char *s = rc_arena_printf(a, "%.3f", v);
+    size_t k = strlen(s);
+    while (k > 1 && s[k - 1] == '0')
+        s[--k] = '\0';
+    if (s[k - 1] == '.') s[k - 1] = '\0';
+    return s;
+}
+
 static void test_navigation(void **state)
 {
     fixture *fx = *state;
@@ -263,7 +274,26 @@ static void test_navigation(void **state)
     assert_int_equal(count(q, "/Subtype /Link"), 2);
     assert_int_equal(count(q, "/URI (https://example.org/)"), 1);
     assert_int_equal(count(q, "/Border [\n    0\n    0\n    0\n  ]"), 2);
-    assert_non_null(strstr(q, "/XYZ\n  0\n  610\n  null\n]"));
+    /* written as text (pdf_nav.c): the destination in the annotation, the
+     * rectangles as drawn, each annotation's /StructParent after the three
+     * pages' keys (the URI link's taken while its page was drawn, the
+     * internal one's after the pages) and its OBJR in the tree */
+    assert_non_null(strstr(q, "    /XYZ\n    0\n    610\n    null\n  ]\n  /F 4\n"));
+    double w = rc_font_text_width(fx->fonts.f[RC_FONT_REGULAR], "see ", 4, 11);
+    assert_non_null(strstr(q, rc_arena_printf(fx->a,
+                                              "  /Rect [\n    %s\n    737\n    %s\n    749\n  ]\n"
+                                              "  /StructParent 4\n  /Subtype /Link\n",
+                                              real3(fx->a, 72 + w), real3(fx->a, 102 + w))));
+    assert_non_null(strstr(q, "  /Rect [\n    72\n    717\n    132\n    729\n  ]\n"
+                              "  /StructParent 3\n  /Subtype /Link\n"));
+    assert_int_equal(count(q, "/Type /OBJR"), 2);
+    assert_int_equal(count(q, "/Annots "), 1); /* page 2's, one array for both */
+    assert_non_null(strstr(q, "/ParentTreeNextKey 5\n"));
+    /* the outline's counts: the root shows both entries, the open chapter
+     * its section, which has none */
+    assert_non_null(strstr(q, "<<\n  /Count 2\n  /First "));
+    assert_non_null(strstr(q, "<<\n  /Count 1\n  /Dest [\n"));
+    assert_int_equal(count(q, "/Count "), 3); /* (and the page tree's) */
     /* labels: cover without a numbering style, then i (roman from 1), then
      * 1 (decimal from 1) */
     assert_non_null(strstr(q, "/Nums [\n      0\n      <<\n      >>\n"
@@ -450,7 +480,6 @@ static void test_tounicode_blocks(void **state)
         strstr(cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"));
 }
 
-
 /* Ligature codes map to the characters their glyph stands for, as
  * UTF-16BE (a surrogate pair above the BMP), never inside a range. */
 static void test_tounicode_ligatures(void **state)
@@ -478,7 +507,8 @@ static long key_value(const char *hay, const char *key)
 
 /* Page content is written directly: literal strings of two-byte codes
  * (bytes that are parentheses, backslashes or carriage returns escaped),
- * absolute text matrices with libharu's numbers, deflated here like the
+ * the words of a line in one TJ array (test_pdf_text.c checks where they
+ * land), libharu's numbers, deflated here like the
  * font streams, /FlateDecode declared once per stream. */
 static void test_content_stream(void **state)
 {
@@ -512,15 +542,19 @@ static void test_content_stream(void **state)
                                   pdf),
                   &st);
     assert_int_equal(st, 0);
-    /* float noise as libharu writes it: 741.89 is 741.89001 as a float */
-    assert_non_null(strstr(q, "BT\n/F1 10 Tf\n0 0 0 rg\n1 0 0 1 109.747 741.89001 Tm\n"));
-    /* Lato kerns "ne" by -6.5/1000 em: a TJ array moves "xt" left */
-    assert_non_null(strstr(q, "1 0 0 1 200 741.89001 Tm\n[(ne)6.5(xt)] TJ\nET\n"));
-    assert_non_null(strstr(q, "72 72 100.5 50.25 re\nf\n"));
-    /* the escapes, with the high bytes (NUL removed by tr above) */
+    /* float noise as libharu writes it: 741.89 is 741.89001 as a float;
+     * right after BT, Td places the first word as Tm would */
+    assert_non_null(strstr(q, "BT\n/F1 10 Tf\n0 0 0 rg\n109.747 741.89001 Td\n["));
+    /* the escapes, with the high bytes (NUL removed by tr above); then
+     * "next" on the same line, in the same array: 90.253 pt from the first
+     * word's start is 9025.3/1000 em at 10 pt, of which the first word
+     * moves the pen 4178 (its /W widths, 4290, less its kerning numbers,
+     * 112); Lato kerns "ne" by -6.5/1000 em: a TJ number moves "xt" left */
     assert_non_null(strstr(q,
                            "[(\\()19(a)41.5(\\\\\\\\b)29(\\) \001\\r)7.5(\001\\()7.5(\001\\))7.5("
-                           "\001\\\\)] TJ"));
+                           "\001\\\\)-4847.3(ne)6.5(xt)] TJ\nET\n"));
+    assert_null(strstr(q, " Tm\n")); /* one line: one text position */
+    assert_non_null(strstr(q, "72 72 100.5 50.25 re\nf\n"));
     /* streams deflated here declare their filter once, as a name: the
      * content, the font file, the CIDToGIDMap, the ToUnicode CMap and the
      * ICC profile of the output intent (the XMP metadata is not filtered);
@@ -672,13 +706,42 @@ static void test_unreduced_font(void **state)
     assert_null(strstr(chk, "WARNING"));
 }
 
+/* The Info strings are written as UTF-16BE with a byte order mark
+ * (pdf_xmp.c, without libharu's UTF-8 encoder): characters beyond
+ * Latin-1 decode as given, one beyond the BMP as U+FFFD (as libharu's
+ * 16-bit encoder could not write it), an empty value is left out. */
+static void test_info_strings(void **state)
+{
+    fixture *fx = *state;
+    rc_config cfg = fx->cfg;
+    cfg.report.title = (rc_str){.s = "\xC5\x81\xC3\xB3"
+                                     "d\xC5\xBA \xE2\x80\x94 \xE2\x80\x9Cq\xE2\x80\x9D "
+                                     "\xCE\xA9 \xF0\x9D\x94\xB8!"};
+    cfg.report.subtitle = (rc_str){.s = ""};
+    const char *pdf = out_path(fx, "info.pdf");
+    assert_int_equal(rc_pdf_write(fx->a, &fx->lay, &cfg, &fx->fonts, pdf, fx->d), RC_OK);
+    int st;
+    char *info = run(fx->a, rc_arena_printf(fx->a, "pdfinfo -enc UTF-8 '%s'", pdf), &st);
+    assert_int_equal(st, 0);
+    assert_non_null(strstr(info, "Title:           \xC5\x81\xC3\xB3"
+                                 "d\xC5\xBA \xE2\x80\x94 "
+                                 "\xE2\x80\x9Cq\xE2\x80\x9D \xCE\xA9 \xEF\xBF\xBD!\n"));
+    assert_non_null(strstr(info, "Creator:         reportc "));
+    assert_null(strstr(info, "Subject:"));
+    char *raw = run(
+        fx->a,
+        rc_arena_printf(fx->a, "qpdf --qdf --object-streams=disable '%s' - | tr -d '\\000'", pdf),
+        &st);
+    assert_non_null(strstr(raw, "/Title <feff0141"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_text_fonts_and_structure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_navigation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reproducible, setup, teardown),
-cmocka_unit_test_setup_teardown(test_release_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_release_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_keeps_old_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_face_odd_text_and_empty, setup, teardown),
@@ -688,6 +751,7 @@ cmocka_unit_test_setup_teardown(test_release_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glyphs_embedded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_real_format, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreduced_font, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_info_strings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

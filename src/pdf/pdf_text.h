@@ -1,0 +1,85 @@
+/* pdf_text.h: what pdf_draw.c (the page's operators) and pdf_text.c (the
+ * strings that show text and the numbers that place words) share: numbers
+ * as libharu formats them, the content buffer, and the text showing
+ * calls. Internal to the PDF stage. */
+#ifndef RC_PDF_TEXT_H
+#define RC_PDF_TEXT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pdf_int.h"
+#include "rc/util.h"
+
+/* A number as libharu 2.3.0 writes it (HPDF_FToA on the value as a float:
+ * the integer part and 5 truncated decimals, from this exact sequence of
+ * float and double steps), as an integer count of 1e-5. Writing the same
+ * numbers keeps the pages rendering and extracting exactly as before;
+ * moves computed from these integers never drift. */
+static inline int64_t rc_pdf_hnum(double v)
+{
+    float f = (float)v;
+    if (!(f <= HPDF_LIMIT_MAX_REAL)) f = HPDF_LIMIT_MAX_REAL; /* NaN too */
+    if (f < HPDF_LIMIT_MIN_REAL) f = HPDF_LIMIT_MIN_REAL;
+    bool neg = f < 0;
+    if (neg) f = -f;
+    int32_t ip = (int32_t)((double)f + 0.000005);
+    int32_t fp = (int32_t)((float)((double)(f - (float)ip) + 0.000005) * 100000.0f);
+    int64_t r = (int64_t)ip * 100000 + fp % 100000;
+    return neg ? -r : r;
+}
+
+/* Writes v (in units of 1e-5, |v| < 4e14) without trailing zeros at o
+ * (at most 17 bytes); returns the end. */
+static inline char *rc_pdf_fmt(int64_t v, char *o)
+{
+    if (v < 0) *o++ = '-';
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    uint32_t ip = (uint32_t)(u / 100000), fp = (uint32_t)(u % 100000);
+    o += rc_utoa(ip, o);
+    if (fp) {
+        *o++ = '.';
+        o[0] = (char)('0' + fp / 10000);
+        o[1] = (char)('0' + fp / 1000 % 10);
+        o[2] = (char)('0' + fp / 100 % 10);
+        o[3] = (char)('0' + fp / 10 % 10);
+        o[4] = (char)('0' + fp % 10);
+        int nd = 5;
+        while (o[nd - 1] == '0')
+            nd--;
+        o += nd;
+    }
+    return o;
+}
+
+/* Room for k more bytes of page content at p->cs + p->cn. */
+static inline void rc_pdf_cs_need(rc_pdf *p, size_t k)
+{
+    if (p->cn + k <= p->ccap) return;
+    size_t nc = p->ccap ? p->ccap : 1 << 16;
+    while (nc < p->cn + k)
+        nc *= 2;
+    p->cs = rc_arena_grow(p->a, p->cs, p->ccap, nc, 1);
+    p->ccap = nc;
+}
+
+/* The width of code c of face rf in its font's /W array (thousandths of
+ * an em), or -1 when it is not known here (pdf_text.c says why). */
+int rc_pdf_glyph_w(const rc_font *rf, uint32_t c);
+
+/* Writes s[0..len) of face f (rf: its metrics, or NULL) as the strings of
+ * an open TJ array, with the numbers of its kerning (kern, lig:
+ * rc_font_shaped), and marks the codes it shows in p->codes[f] (and the
+ * page's, pdf_pagekey.c). Returns how far the text moves a reader's pen,
+ * in 1e-5 thousandths of an em, or -1 when that is not known (rf NULL, a
+ * code without a glyph). */
+int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, size_t len,
+                    const float *kern, const uint8_t *lig);
+
+/* The TJ number (1e-5 thousandths of an em) that takes a reader's pen from
+ * pen to target (both 1e-13 pt) at font size sz (1e-5 pt, as written):
+ * a number n moves the pen by -n * sz. Rounded so that the pen lands
+ * within 0.5e-5 pt of target. */
+int64_t rc_pdf_tj_move(int64_t pen, int64_t target, int64_t sz);
+
+#endif
