@@ -79,8 +79,8 @@ static void oom(size_t n)
 
 static block *map_block(size_t size)
 {
-    void *m = mmap(NULL, sizeof(block) + size, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *m = mmap(NULL, sizeof(block) + size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
     if (m == MAP_FAILED) oom(size);
     block *b = m;
     b->size = size;
