@@ -38,6 +38,8 @@
 #define RACY_SECONDS 2
 /* A reduced copy larger than this is not cached (Lato's are 12-23 KB). */
 #define MAX_COPY ((size_t)16 << 20)
+/* The seed of the copy's hash in the file: "rcfont". */
+#define DATA_SEED UINT64_C(0x7263666f6e74)
 
 typedef struct head {
     char magic[8];
@@ -86,25 +88,13 @@ static bool file_name(const char *dir, const unsigned char *key, size_t n, char 
     return k > 0 && (size_t)k < cap;
 }
 
-/* Reads exactly n bytes; false on error or a short file. */
-static bool read_all(int fd, void *buf, size_t n)
+/* Reads (wr false) or writes exactly n bytes; false on error or a short
+ * file. */
+static bool io_all(int fd, void *buf, size_t n, bool wr)
 {
     unsigned char *b = buf;
     while (n) {
-        ssize_t k = read(fd, b, n);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) return false;
-        b += k;
-        n -= (size_t)k;
-    }
-    return true;
-}
-
-static bool write_all(int fd, const void *buf, size_t n)
-{
-    const unsigned char *b = buf;
-    while (n) {
-        ssize_t k = write(fd, b, n);
+        ssize_t k = wr ? write(fd, b, n) : read(fd, b, n);
         if (k < 0 && errno == EINTR) continue;
         if (k <= 0) return false;
         b += k;
@@ -139,20 +129,27 @@ const unsigned char *rc_pdf_fontdisk_get(rc_arena *a, const rc_pdf_fontdisk *k, 
     struct stat st;
     head h;
     unsigned char *data = NULL, *key = NULL;
-    bool ok = fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof h && read_all(fd, &h, sizeof h) &&
-              memcmp(h.magic, MAGIC, 8) == 0 && h.keylen == k->n && h.datalen > 0 &&
-              h.datalen <= MAX_COPY && (uint64_t)st.st_size == sizeof h + h.keylen + h.datalen;
+    bool ok = fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof h &&
+              io_all(fd, &h, sizeof h, false) && memcmp(h.magic, MAGIC, 8) == 0 &&
+              h.keylen == k->n && h.datalen > 0 && h.datalen <= MAX_COPY &&
+              (uint64_t)st.st_size == sizeof h + h.keylen + h.datalen;
     if (ok) {
         key = rc_arena_alloc(a, k->n);
         data = rc_arena_alloc(a, (size_t)h.datalen);
-        ok = read_all(fd, key, k->n) && memcmp(key, k->key, k->n) == 0 &&
-             read_all(fd, data, (size_t)h.datalen) &&
-             rc_hash_bytes(data, (size_t)h.datalen, 0x7263666f6e74u) == h.datahash;
+        ok = io_all(fd, key, k->n, false) && memcmp(key, k->key, k->n) == 0 &&
+             io_all(fd, data, (size_t)h.datalen, false) &&
+             rc_hash_bytes(data, (size_t)h.datalen, DATA_SEED) == h.datahash;
     }
     close(fd);
     if (!ok) return NULL;
     *len = (size_t)h.datalen;
     return data;
+}
+
+/* Whether a directory entry is a kept copy: <32 hex digits>.ttf. */
+static bool is_copy(const char *name)
+{
+    return strlen(name) == 36 && strcmp(name + 32, ".ttf") == 0;
 }
 
 /* Removes the oldest copies in dir (by modification time, then name) while
@@ -170,7 +167,7 @@ static void prune(const char *dir)
     struct dirent *e;
     /* counted first: most writes find room, and stat nothing */
     while ((e = readdir(d)))
-        total += strlen(e->d_name) == 36 && strcmp(e->d_name + 32, ".ttf") == 0; /* <32 hex>.ttf */
+        total += is_copy(e->d_name);
     if (total <= RC_PDF_FONTDISK_MAX) {
         closedir(d);
         return;
@@ -178,13 +175,12 @@ static void prune(const char *dir)
     rewinddir(d);
     total = 0;
     while ((e = readdir(d))) {
-        size_t l = strlen(e->d_name);
-        if (l != 36 || strcmp(e->d_name + 32, ".ttf") != 0) continue;
+        if (!is_copy(e->d_name)) continue;
         total++;
         struct stat st;
         if (n == CAP || fstatat(dirfd(d), e->d_name, &st, 0) != 0) continue;
         v[n].t = st.st_mtim;
-        memcpy(v[n].name, e->d_name, l + 1);
+        memcpy(v[n].name, e->d_name, 37);
         n++;
     }
     /* the oldest first: a few dozen names, sorted by insertion */
@@ -223,9 +219,10 @@ void rc_pdf_fontdisk_put(const rc_pdf_fontdisk *k, const unsigned char *data, si
     memcpy(h.magic, MAGIC, 8);
     h.keylen = k->n;
     h.datalen = len;
-    h.datahash = rc_hash_bytes(data, len, 0x7263666f6e74u); /* "rcfont" */
-    bool ok =
-        write_all(fd, &h, sizeof h) && write_all(fd, k->key, k->n) && write_all(fd, data, len);
+    h.datahash = rc_hash_bytes(data, len, DATA_SEED);
+    /* io_all does not write through buf when wr: the cast drops const only */
+    bool ok = io_all(fd, &h, sizeof h, true) && io_all(fd, k->key, k->n, true) &&
+              io_all(fd, (void *)data, len, true);
     if (close(fd) != 0) ok = false;
     /* renamed into place whole: a reader sees the old file, the new one, or none */
     if (!ok || rename(tmp, k->file) != 0) {
