@@ -38,10 +38,10 @@
 typedef struct zjob {
     const unsigned char *in;
     size_t n;
-    bool own;        /* in is malloc'd here (page content) */
-    size_t blob;     /* index into p->blobs, or SIZE_MAX: a font to reduce */
+    bool own;    /* in is malloc'd here (page content) */
+    size_t blob; /* index into p->blobs, or SIZE_MAX: a font to reduce */
     unsigned char *out;
-    size_t outn;     /* 0: failed */
+    size_t outn; /* 0: failed */
     /* a font to reduce (rc_ttf_reduce_lig) into an arena of its own */
     const uint32_t *codes;
     size_t m;
@@ -57,10 +57,10 @@ struct rc_pdf_zip {
     pthread_mutex_t mu;
     pthread_cond_t work, done_cv;
     zjob *jobs;
-    size_t njobs, cap, taken, done; /* taken: all jobs before it are */
-    size_t red[RC_FONT_COUNT], nred;  /* the fonts to reduce */
+    size_t njobs, cap, taken, done;  /* taken: all jobs before it are */
+    size_t red[RC_FONT_COUNT], nred; /* the fonts to reduce */
     bool quit;
-    bool keep_in; /* copies of pages stay until finished (the cache's keys) */
+    bool keep_in;                     /* copies of pages stay until finished (the cache's keys) */
     struct libdeflate_compressor *lc; /* the worker's */
     /* the deflated streams, written here as they are made (the worker's
      * alone until it has finished): a long document's streams are not
@@ -131,8 +131,8 @@ static void take_and_run(rc_pdf_zip *z, size_t k)
     unsigned char *out;
     size_t outn;
     run(z, j, &out, &outn);
-    if (j.own && !z->keep_in) /* a page's copy: done with (a long document */
-        free((void *)(uintptr_t)j.in); /* would hold all its pages' text) */
+    /* a page's copy: done with (a long document would hold all its pages' text) */
+    if (j.own && !z->keep_in) free((void *)(uintptr_t)j.in);
     /* a stream not kept by the cache goes to the spool; only the worker
      * runs streams (the main thread only fonts: rc_pdf_zip_reduced) */
     uint64_t off = 0;
@@ -233,7 +233,7 @@ size_t rc_pdf_zip_reduce(rc_pdf *p, const unsigned char *font, size_t len, const
     size_t k = z->njobs, nred = z->nred;
     pthread_mutex_unlock(&z->mu);
     if (nred == RC_FONT_COUNT) return SIZE_MAX;
-    zjob j = {font, len, false, SIZE_MAX, NULL, 0, codes, m, {0}, rc_arena_new(), false, false, false, 0};
+    zjob j = {.in = font, .n = len, .blob = SIZE_MAX, .codes = codes, .m = m, .ra = rc_arena_new()};
     memcpy(j.lig, lig, sizeof j.lig);
     if (!enqueue(z, &j)) {
         rc_arena_free(j.ra);
@@ -271,7 +271,7 @@ bool rc_pdf_zip_submit(rc_pdf *p, size_t blob, const void *data, size_t n, bool 
     }
     size_t bound = libdeflate_zlib_compress_bound(z->lc, n); /* reads nothing of z->lc */
     unsigned char *out = malloc(bound);
-    zjob j = {in, n, copy, blob, out, bound, NULL, 0, {0}, NULL, false, false, false, 0};
+    zjob j = {.in = in, .n = n, .own = copy, .blob = blob, .out = out, .outn = bound};
     if (!out || !enqueue(z, &j)) {
         if (copy) free((void *)(uintptr_t)in);
         free(out);
@@ -296,9 +296,10 @@ bool rc_pdf_zip_finish(rc_pdf *p)
         if (!j->outn) {
             ok = false;
         } else if (j->spooled) {
-            p->blobs.v[j->blob] =
-                (rc_pdf_blob){.num = p->blobs.v[j->blob].num, .n = j->outn, .file = z->spool,
-                              .off = j->spool_off};
+            p->blobs.v[j->blob] = (rc_pdf_blob){.num = p->blobs.v[j->blob].num,
+                                                .n = j->outn,
+                                                .file = z->spool,
+                                                .off = j->spool_off};
         } else {
             /* the cache keeps a copy (one: two streams of a write may
              * have had the same data); the blob points at whichever lives
