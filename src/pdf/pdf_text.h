@@ -59,7 +59,7 @@ static inline void rc_pdf_cs_need(rc_pdf *p, size_t k)
     size_t nc = p->ccap ? p->ccap : 1 << 16;
     while (nc < p->cn + k)
         nc *= 2;
-    p->cs = rc_arena_grow(p->a, p->cs, p->ccap, nc, 1);
+    p->cs = rc_arena_grow_raw(p->a, p->cs, p->ccap, nc, 1); /* written before read */
     p->ccap = nc;
 }
 
