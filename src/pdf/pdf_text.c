@@ -49,25 +49,12 @@ const char *rc_pdf_text(rc_pdf *p, const char *s, size_t len)
     return p->buf;
 }
 
-/* Marks the codes text s[0..len) shows in face f: its characters' and
- * those of the ligature glyphs it is shown with (lig, as rc_font_shaped
- * gives it; font.h). */
-static void mark_set(unsigned char *set, const char *s, size_t len, const uint8_t *lig)
+/* Marks code c in the document's set and, while a page is recorded
+ * (pset not NULL), in the page's (pdf_pagekey.c). */
+static inline void mark(unsigned char *set, unsigned char *pset, uint32_t c)
 {
-    for (size_t i = 0; i < len;) {
-        unsigned char b = (unsigned char)s[i];
-        if (b >= 0x20 && b < 0x7F) { /* printable ASCII is its own code */
-            rc_pdf_code_mark(set, b);
-            i++;
-            continue;
-        }
-        size_t adv;
-        uint32_t c = next_code(s, len, i, &adv);
-        rc_pdf_code_mark(set, c);
-        i += adv;
-    }
-    for (size_t k = 0; lig && k < len; k++)
-        if (lig[k] && lig[k] != RC_FONT_LIG_HIDDEN) rc_pdf_code_mark(set, lig[k]);
+    rc_pdf_code_mark(set, c);
+    if (pset) rc_pdf_code_mark(pset, c);
 }
 
 /* A literal string of two-byte codes (the bytes of the code points
@@ -184,8 +171,7 @@ int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, s
                     const float *kern, const uint8_t *lig)
 {
     if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
-    if (p->pcodes_on) mark_set(p->pcodes[f], s, len, lig); /* kept with the page (pdf_pagekey.c) */
-    unsigned char *set = p->codes[f];
+    unsigned char *set = p->codes[f], *pset = p->pcodes_on ? p->pcodes[f] : NULL;
     int64_t *aw = rf ? code_widths(p, f, rf) : NULL;
     rc_pdf_cs_need(p, 4 * len + 4);
     char *o = p->cs + p->cn;
@@ -198,12 +184,12 @@ int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, s
         if (b >= 0x20 && b < 0x7F && !(lig && lig[at])) { /* printable ASCII: the code is 00 b */
             *o++ = '\0';
             o = string_byte(o, b);
-            rc_pdf_code_mark(set, b);
+            mark(set, pset, b);
             wsum += aw ? aw[b] : 0;
             i++;
         } else if (lig && lig[at]) { /* a ligature's code, or a character it stands for */
             size_t adv;
-            rc_pdf_code_mark(set, next_code(s, len, i, &adv)); /* marked as mark_set does */
+            mark(set, pset, next_code(s, len, i, &adv));
             i += adv;
             if (lig[at] != RC_FONT_LIG_HIDDEN) { /* 00 c, c as an octal escape */
                 *o++ = '\0';
@@ -211,7 +197,7 @@ int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, s
                 *o++ = (char)('0' + (lig[at] >> 6));
                 *o++ = (char)('0' + ((lig[at] >> 3) & 7));
                 *o++ = (char)('0' + (lig[at] & 7));
-                rc_pdf_code_mark(set, lig[at]);
+                mark(set, pset, lig[at]);
                 if (aw && aw[lig[at]] == NOT_YET) {
                     int v = lig_w(rf, lig[at]);
                     aw[lig[at]] = v < 0 ? UNKNOWN : v;
@@ -223,7 +209,7 @@ int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, s
             uint32_t c = next_code(s, len, i, &adv);
             i += adv;
             o = code_bytes(o, c);
-            rc_pdf_code_mark(set, c);
+            mark(set, pset, c);
             if (aw) {
                 int cw = c < 0x80 ? -1 : rc_pdf_glyph_w(rf, c);
                 wsum += c < 0x80 ? aw[c] : cw < 0 ? UNKNOWN : cw;
