@@ -97,13 +97,6 @@ static void out(rc_pdf *p, const char *s, size_t k)
 
 #define OUT(p, lit) out((p), (lit), sizeof(lit) - 1)
 
-size_t rc_pdf_real(double v, char *out)
-{
-    char *e = rc_pdf_fmt(rc_pdf_hnum(v), out);
-    *e = '\0';
-    return (size_t)(e - out);
-}
-
 /* Writes v (in units of 1e-5), then sep. */
 static void num(rc_pdf *p, int64_t v, char sep)
 {

@@ -14,6 +14,14 @@
 
 #include "pdf_text.h"
 
+/* rc/pdf.h: a number as rc_pdf_hnum and rc_pdf_fmt write it. */
+size_t rc_pdf_real(double v, char *out)
+{
+    char *e = rc_pdf_fmt(rc_pdf_hnum(v), out);
+    *e = '\0';
+    return (size_t)(e - out);
+}
+
 /* Next code libharu will emit for s[i..]: BMP code points as they are, C0
  * controls as spaces, invalid bytes and astral characters (which libharu's
  * 16-bit UTF-8 encoder would corrupt) as U+FFFD. *adv gets the byte count. */
