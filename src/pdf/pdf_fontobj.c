@@ -25,7 +25,6 @@
  * them. Page content that positions glyphs from these widths therefore
  * sees the values it saw before. */
 #include <hpdf_utils.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "pdf_face.h"
@@ -59,8 +58,10 @@ HPDF_Font rc_pdf_fontobj_new(rc_pdf *p, rc_pdf_face *f, HPDF_FontDef def)
 static void put_int(sbuf *b, long v)
 {
     char d[24];
-    int k = snprintf(d, sizeof d, "%ld", v);
-    if (k > 0) rc_strbuf_put(b, d, (size_t)k);
+    size_t k = 0;
+    if (v < 0) d[k++] = '-';
+    k += rc_utoa(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, d + k);
+    rc_strbuf_put(b, d, k);
 }
 
 static void put_ref(sbuf *b, uint32_t num)
