@@ -263,13 +263,7 @@ static bool font_key(rc_pdf *p, const char *path, const uint32_t *cmap, size_t m
     if (!sig.exists) return false;
     int64_t id[5] = {(int64_t)sig.dev, (int64_t)sig.ino, (int64_t)sig.size, sig.mtime_ns,
                      (int64_t)m};
-    size_t plen = strlen(path);
-    *n = sizeof id + m * sizeof *cmap + 32 * sizeof *lig + plen;
-    unsigned char *k = *key = rc_arena_alloc(p->a, *n);
-    memcpy(k, id, sizeof id);
-    memcpy(k + sizeof id, cmap, m * sizeof *cmap);
-    memcpy(k + sizeof id + m * sizeof *cmap, lig, 32 * sizeof *lig);
-    memcpy(k + sizeof id + m * sizeof *cmap + 32 * sizeof *lig, path, plen);
+    *key = rc_pdf_font_key(p->a, id, sizeof id, cmap, m, lig, path, n);
     return true;
 }
 

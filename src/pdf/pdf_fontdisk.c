@@ -61,16 +61,23 @@ static unsigned char *make_key(rc_arena *a, const char *path, const uint32_t *co
                       (int64_t)rc_cache_exe_sig(),
                       (int64_t)m,
                       0};
-    char ver[96];
-    int vl = snprintf(ver, sizeof ver, "%s/%s", RC_VERSION, hb_version_string());
-    if (vl < 0 || (size_t)vl >= sizeof ver) return NULL;
+    /* then reportc's and HarfBuzz's versions */
+    unsigned char idv[sizeof id + 96];
+    memcpy(idv, id, sizeof id);
+    size_t room = sizeof idv - sizeof id;
+    int vl = snprintf((char *)idv + sizeof id, room, "%s/%s", RC_VERSION, hb_version_string());
+    if (vl < 0 || (size_t)vl >= room) return NULL;
+    return rc_pdf_font_key(a, idv, sizeof id + (size_t)vl, codes, m, lig, path, n);
+}
+
+unsigned char *rc_pdf_font_key(rc_arena *a, const void *id, size_t nid, const uint32_t *codes,
+                               size_t m, const uint16_t lig[32], const char *path, size_t *n)
+{
     size_t plen = strlen(path);
-    *n = sizeof id + (size_t)vl + m * sizeof *codes + 32 * sizeof *lig + plen;
+    *n = nid + m * sizeof *codes + 32 * sizeof *lig + plen;
     unsigned char *k = rc_arena_alloc(a, *n), *o = k;
-    memcpy(o, id, sizeof id);
-    o += sizeof id;
-    memcpy(o, ver, (size_t)vl);
-    o += vl;
+    memcpy(o, id, nid);
+    o += nid;
     if (m) memcpy(o, codes, m * sizeof *codes);
     o += m * sizeof *codes;
     memcpy(o, lig, 32 * sizeof *lig);

@@ -21,6 +21,13 @@ typedef struct rc_pdf_fontdisk {
     bool keep;  /* the font file is old enough to be cached */
 } rc_pdf_fontdisk;
 
+/* A key for a reduced copy (allocated in a, *n bytes): id[0..nid) (what
+ * identifies the font file and the code that reduces it), then codes[0..m),
+ * lig and path. The in-memory cache's key (pdf_face.c) and the kept
+ * copies' (below) differ only in id. */
+unsigned char *rc_pdf_font_key(rc_arena *a, const void *id, size_t nid, const uint32_t *codes,
+                               size_t m, const uint16_t lig[32], const char *path, size_t *n);
+
 /* The key of the copy of the font at path whose cmap maps codes[0..m)
  * (ascending), with ligature glyphs lig; false (k->key NULL) when there is
  * no cache directory or the file cannot be stat'ed. */
