@@ -6,16 +6,11 @@
 #include "pdf_int.h"
 #include "rc/hash.h"
 
-static uint64_t hash_str(const char *s)
-{
-    return rc_hash_str(s, 0);
-}
-
 rc_pdf_dest *rc_pdf_dest_find(rc_pdf *p, const char *id)
 {
     if (!p->dcap || !id) return NULL;
     size_t mask = p->dcap - 1;
-    for (size_t i = (size_t)hash_str(id) & mask;; i = (i + 1) & mask) {
+    for (size_t i = (size_t)rc_hash_str(id, 0) & mask;; i = (i + 1) & mask) {
         if (!p->dests[i].id) return NULL;
         if (strcmp(p->dests[i].id, id) == 0) return &p->dests[i];
     }
@@ -24,7 +19,7 @@ rc_pdf_dest *rc_pdf_dest_find(rc_pdf *p, const char *id)
 static void insert(rc_pdf_dest *tab, size_t cap, rc_pdf_dest e)
 {
     size_t mask = cap - 1;
-    size_t i = (size_t)hash_str(e.id) & mask;
+    size_t i = (size_t)rc_hash_str(e.id, 0) & mask;
     while (tab[i].id)
         i = (i + 1) & mask;
     tab[i] = e;
