@@ -124,7 +124,8 @@ static idxvec *page_mcids(rc_pdf *p, size_t page)
     rc_pdf_struct *s = p->st;
     if (page >= s->pcap) {
         size_t nc = s->pcap ? s->pcap * 2 : 64;
-        while (nc <= page) nc *= 2;
+        while (nc <= page)
+            nc *= 2;
         s->pages = rc_arena_grow(s->a, s->pages, s->pcap, nc, sizeof *s->pages);
         s->pcap = nc;
     }
@@ -174,11 +175,11 @@ int rc_pdf_struct_mcid(rc_pdf *p, size_t page, const rc_tag *t)
 size_t rc_pdf_struct_annot(rc_pdf *p, uint32_t num, size_t page, const rc_tag *t)
 {
     rc_pdf_struct *s = p->st;
-    size_t i;
-    if (t && index_of(p, t) != 0 && t->type == RC_TAG_LINK) {
-        i = t->index;
-    } else { /* every annotation is in the tree: a Link of its own */
-        elem e = {.type = RC_TAG_LINK, .parent = t ? index_of(p, t) : 0};
+    /* (an element's index is not its tag's: the Links of annotations made
+     * here come between the layout's elements, see of_tag) */
+    size_t i = index_of(p, t);
+    if (i == 0 || t->type != RC_TAG_LINK) { /* every annotation is in the tree: a Link of its own */
+        elem e = {.type = RC_TAG_LINK, .parent = i};
         RC_PUSH(s->a, s->el, e);
         i = s->el.n - 1;
     }
@@ -266,8 +267,8 @@ static void attributes(rc_pdf_rw *w, const elem *e)
     } else if (e->type == RC_TAG_TH) {
         rc_pdf_rw_put(w, " /A << /O /Table /Scope /");
         rc_pdf_rw_put(w, t && t->scope == RC_SCOPE_ROW
-                   ? "Row"
-                   : (t && t->scope == RC_SCOPE_COLUMN ? "Column" : "Both"));
+                             ? "Row"
+                             : (t && t->scope == RC_SCOPE_COLUMN ? "Column" : "Both"));
         rc_pdf_rw_put(w, " >>");
     }
     if (e->type == RC_TAG_NOTE) { /* PDF/UA 7.9: every Note has a unique /ID */
