@@ -29,9 +29,8 @@ char *rc_arena_vprintf(rc_arena *a, const char *fmt, va_list ap)
 /* Grows an array allocated in this arena: in place when it is the newest
  * allocation, by realloc when it has a block of its own (more than 2 KiB
  * grown here, or more than 64 KiB allocated at once), else by a copy that
- * abandons the old one. */
-/* Elements old_n..new_n-1 of the result are zero (whatever the vector held
- * past old_n before); the first old_n are kept. */
+ * abandons the old one. Elements old_n..new_n-1 of the result are zero
+ * (whatever the vector held past old_n before); the first old_n are kept. */
 void *rc_arena_grow(rc_arena *a, void *old, size_t old_n, size_t new_n, size_t sz);
 /* The same, but elements old_n..new_n-1 are left as they come (garbage):
  * for callers that write every element before reading it (RC_PUSH, the

@@ -718,7 +718,7 @@ bool lo_paginate_step(lo *L)
          * (rc_layout.release_pages): grown from 8 ops it left its first
          * two copies, 2.7 KB, in the shared blocks for the whole build
          * (2.7 MB at 1,006 pages). */
-        pg.fg->ops.v = rc_arena_grow(L->a, NULL, 0, LO_PAGE_OPS, sizeof *pg.fg->ops.v);
+        pg.fg->ops.v = rc_arena_grow_raw(L->a, NULL, 0, LO_PAGE_OPS, sizeof *pg.fg->ops.v);
         pg.fg->ops.cap = LO_PAGE_OPS;
         pg.fg->tags = L->tags; /* links inside lines get elements of their own */
         run re = {0};

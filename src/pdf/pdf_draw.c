@@ -499,7 +499,7 @@ static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool 
         return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
     size_t out = 0;
     const unsigned char *z = rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, data, n, &out);
-    rc_pdf_blob b = {.num = d->header.obj_id & 0x00FFFFFFu};
+    rc_pdf_blob b = {.num = rc_pdf_num(d)};
     if (!z && p->zip) { /* deflated on the other thread (pdf_zip.c), into the blob */
         RC_PUSH(p->a, p->blobs, b);
         if (!rc_pdf_zip_submit(p, p->blobs.n - 1, data, n, transient)) {

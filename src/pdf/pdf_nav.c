@@ -6,16 +6,11 @@
 #include "pdf_int.h"
 #include "rc/hash.h"
 
-static uint64_t hash_str(const char *s)
-{
-    return rc_hash_str(s, 0);
-}
-
 rc_pdf_dest *rc_pdf_dest_find(rc_pdf *p, const char *id)
 {
     if (!p->dcap || !id) return NULL;
     size_t mask = p->dcap - 1;
-    for (size_t i = (size_t)hash_str(id) & mask;; i = (i + 1) & mask) {
+    for (size_t i = (size_t)rc_hash_str(id, 0) & mask;; i = (i + 1) & mask) {
         if (!p->dests[i].id) return NULL;
         if (strcmp(p->dests[i].id, id) == 0) return &p->dests[i];
     }
@@ -24,7 +19,7 @@ rc_pdf_dest *rc_pdf_dest_find(rc_pdf *p, const char *id)
 static void insert(rc_pdf_dest *tab, size_t cap, rc_pdf_dest e)
 {
     size_t mask = cap - 1;
-    size_t i = (size_t)hash_str(e.id) & mask;
+    size_t i = (size_t)rc_hash_str(e.id, 0) & mask;
     while (tab[i].id)
         i = (i + 1) & mask;
     tab[i] = e;
@@ -151,6 +146,8 @@ void rc_pdf_links(rc_pdf *p)
 typedef struct bm {
     size_t entry;                           /* in lay->outline */
     size_t parent, first, last, prev, next; /* items + 1; 0: none */
+    size_t page;                            /* where it points (its named destination's, */
+    double y;                               /* else the entry's own) */
     uint32_t num;
     bool open;
     long count;
@@ -169,7 +166,8 @@ void rc_pdf_outline(rc_pdf *p, const rc_layout *lay)
         const rc_outline_entry *e = &lay->outline.v[i];
         int lv = e->level < 1 ? 1 : e->level > MAXLV ? MAXLV : e->level;
         rc_pdf_dest *named = e->dest ? rc_pdf_dest_find(p, e->dest) : NULL;
-        if (!(named && named->page < np) && e->page >= np) {
+        if (named && named->page >= np) named = NULL;
+        if (!named && e->page >= np) {
             rc_diag_warning(p->d, (rc_loc){p->path, 0, 0},
                             "bookmark '%s' points past the last page; left out",
                             e->title ? e->title : "");
@@ -179,7 +177,11 @@ void rc_pdf_outline(rc_pdf *p, const rc_layout *lay)
         for (int k = lv - 1; k >= 1 && !up; k--)
             up = parent[k];
         size_t me = ++n;
-        b[me] = (bm){.entry = i, .parent = up, .open = lv == 1};
+        b[me] = (bm){.entry = i,
+                     .parent = up,
+                     .page = named ? named->page : e->page,
+                     .y = named ? named->y : e->y,
+                     .open = lv == 1};
         bm *u = &b[up];
         if (u->last) {
             b[u->last].next = me;
@@ -227,11 +229,7 @@ void rc_pdf_outline(rc_pdf *p, const rc_layout *lay)
                 rc_pdf_rw_put(&w, " /Next");
                 rc_pdf_rw_ref(&w, b[m->next].num);
             }
-            rc_pdf_dest *named = e->dest ? rc_pdf_dest_find(p, e->dest) : NULL;
-            if (named && named->page < np)
-                put_dest(&w, named->page, named->y);
-            else
-                put_dest(&w, e->page, e->y);
+            put_dest(&w, m->page, m->y);
         }
         if (m->first) {
             rc_pdf_rw_put(&w, " /First");

@@ -66,8 +66,6 @@ typedef struct slot {
     size_t f2;
 } slot;
 
-typedef rc_obuf buf;
-
 typedef struct ctx {
     const unsigned char *in;
     size_t n;
@@ -104,36 +102,26 @@ static bool oom(ctx *c)
 
 /* ---- output buffer ---- */
 
-static bool reserve(buf *b, size_t more)
-{
-    return rc_obuf_reserve(b, more);
-}
+static void puts_(rc_obuf *b, const char *s) { rc_obuf_put(b, s, strlen(s)); }
 
-static void put(buf *b, const void *s, size_t len)
-{
-    rc_obuf_put(b, s, len);
-}
-
-static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
-
-static void putf(buf *b, const char *fmt, ...)
+static void putf(rc_obuf *b, const char *fmt, ...)
 {
     char tmp[256];
     va_list ap;
     va_start(ap, fmt);
     int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    if (k > 0) put(b, tmp, (size_t)k < sizeof tmp ? (size_t)k : sizeof tmp - 1);
+    if (k > 0) rc_obuf_put(b, tmp, (size_t)k < sizeof tmp ? (size_t)k : sizeof tmp - 1);
 }
 
 /* v in decimal, then the byte sep (printf costs more than the packing:
  * there are two numbers per packed object). */
-static void put_uint(buf *b, size_t v, char sep)
+static void put_uint(rc_obuf *b, size_t v, char sep)
 {
     char tmp[24];
     size_t k = rc_utoa(v, tmp);
     tmp[k++] = sep;
-    put(b, tmp, k);
+    rc_obuf_put(b, tmp, k);
 }
 
 /* ---- lexical helpers (PDF 1.7 section 7.2) ---- */
@@ -410,10 +398,10 @@ static unsigned width(size_t v)
 }
 
 static bool deflate_to(ctx *c, struct libdeflate_compressor *z, const unsigned char *s, size_t n,
-                       buf *out)
+                       rc_obuf *out)
 {
     size_t bound = libdeflate_zlib_compress_bound(z, n);
-    if (!reserve(out, bound)) return oom(c);
+    if (!rc_obuf_reserve(out, bound)) return oom(c);
     size_t k = libdeflate_zlib_compress(z, s, n, out->p + out->n, bound);
     if (!k) return oom(c); /* cannot happen with the bound */
     out->n += k;
@@ -440,7 +428,7 @@ static const unsigned char *body_of(const ctx *c, const obj *o, char tmp[24], si
 /* One object stream of objs[from..to) (all packed) as object number num. */
 static bool write_objstm(ctx *c, struct libdeflate_compressor *z, const obj *objs,
                          const uint32_t *pick, size_t from, size_t to, size_t num, slot *slots,
-                         buf *text, buf *zbuf, buf *out)
+                         rc_obuf *text, rc_obuf *zbuf, rc_obuf *out)
 {
     text->n = 0;
     size_t rel = 0;
@@ -457,8 +445,8 @@ static bool write_objstm(ctx *c, struct libdeflate_compressor *z, const obj *obj
     size_t first = text->n;
     for (size_t k = from; k < to; k++) {
         const unsigned char *b = body_of(c, &objs[pick[k]], tmp, &len);
-        put(text, b, len);
-        put(text, "\n", 1);
+        rc_obuf_put(text, b, len);
+        rc_obuf_put(text, "\n", 1);
     }
     if (text->oom) return oom(c);
     zbuf->n = 0;
@@ -466,7 +454,7 @@ static bool write_objstm(ctx *c, struct libdeflate_compressor *z, const obj *obj
     slots[num] = (slot){1, 0, rc_obuf_pos(out)};
     putf(out, "%zu 0 obj\n<< /Type /ObjStm /N %zu /First %zu /Filter /FlateDecode /Length %zu >>\nstream\n",
          num, to - from, first, zbuf->n);
-    put(out, zbuf->p, zbuf->n);
+    rc_obuf_put(out, zbuf->p, zbuf->n);
     puts_(out, "\nendstream\nendobj\n");
     return out->oom ? oom(c) : true;
 }
@@ -475,7 +463,7 @@ static bool write_objstm(ctx *c, struct libdeflate_compressor *z, const obj *obj
  * with the PNG Up predictor: rows of equal types and near offsets become
  * runs of zeros. */
 static bool write_xref_stream(ctx *c, struct libdeflate_compressor *z, slot *slots, size_t size,
-                              size_t root, size_t info, buf *text, buf *zbuf, buf *out)
+                              size_t root, size_t info, rc_obuf *text, rc_obuf *zbuf, rc_obuf *out)
 {
     size_t num = size - 1, xoff = rc_obuf_pos(out);
     slots[num] = (slot){1, 0, xoff};
@@ -487,7 +475,7 @@ static bool write_xref_stream(ctx *c, struct libdeflate_compressor *z, slot *slo
     }
     unsigned w2 = width(max2), w3 = width(max3), cols = 1 + w2 + w3;
     text->n = 0;
-    if (!reserve(text, size * (cols + 1) + cols)) return oom(c);
+    if (!rc_obuf_reserve(text, size * (cols + 1) + cols)) return oom(c);
     unsigned char *prev = text->p + size * (cols + 1), *row = text->p;
     memset(prev, 0, cols);
     for (size_t k = 0; k < size; k++, row += cols + 1) {
@@ -511,7 +499,7 @@ static bool write_xref_stream(ctx *c, struct libdeflate_compressor *z, slot *slo
     putf(out, " /ID [<%s><%s>]", hex, hex);
     putf(out, " /Filter /FlateDecode /DecodeParms << /Columns %u /Predictor 12 >> /Length %zu >>\nstream\n",
          cols, zbuf->n);
-    put(out, zbuf->p, zbuf->n);
+    rc_obuf_put(out, zbuf->p, zbuf->n);
     putf(out, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", xoff);
     return out->oom ? oom(c) : true;
 }
@@ -530,7 +518,7 @@ static bool check_header(ctx *c, size_t header)
 /* Copies stream object ob with blob b as its data; records its /Length
  * object's new value in c->lenv. */
 static bool put_blob_stream(ctx *c, const entry *tab, size_t size, const obj *ob,
-                            const rc_pdf_blob *b, buf *o)
+                            const rc_pdf_blob *b, rc_obuf *o)
 {
     static const char empty[] = "stream\r\n\nendstream";
     size_t e = ob->body_end, k = sizeof empty - 1;
@@ -549,9 +537,9 @@ static bool put_blob_stream(ctx *c, const entry *tab, size_t size, const obj *ob
         return fail(c, i, "the /Length of stream object %u is not a reference of its own",
                     ob->num);
     c->lenv[num] = b->n + 1;
-    put(o, c->in + ob->off, e - 10 - ob->off); /* up to "stream\r\n" */
+    rc_obuf_put(o, c->in + ob->off, e - 10 - ob->off); /* up to "stream\r\n" */
     if (b->data || !b->file) {
-        put(o, b->data, b->n);
+        rc_obuf_put(o, b->data, b->n);
     } else { /* from the spool, a block at a time */
         unsigned char chunk[16384];
         for (size_t at = 0; at < b->n;) {
@@ -560,12 +548,12 @@ static bool put_blob_stream(ctx *c, const entry *tab, size_t size, const obj *ob
             if (got <= 0)
                 return fail(c, ob->off, "the data of stream object %u cannot be read back",
                             ob->num);
-            put(o, chunk, (size_t)got);
+            rc_obuf_put(o, chunk, (size_t)got);
             at += (size_t)got;
         }
     }
-    put(o, c->in + e - 10, ob->end - (e - 10)); /* "\nendstream ... endobj" */
-    put(o, "\n", 1);
+    rc_obuf_put(o, c->in + e - 10, ob->end - (e - 10)); /* "\nendstream ... endobj" */
+    rc_obuf_put(o, "\n", 1);
     return true;
 }
 
@@ -595,7 +583,7 @@ static bool index_raws(ctx *c, const entry *tab, size_t size, const obj *objs, s
 
 /* The packing, into o (memory or a file). */
 static rc_status pack(const unsigned char *in, size_t n, const rc_pdf_blob *blobs, size_t nblobs,
-                      const rc_pdf_raw *raws, size_t nraws, buf *o, char *err, size_t errlen)
+                      const rc_pdf_raw *raws, size_t nraws, rc_obuf *o, char *err, size_t errlen)
 {
     ctx c = {in, n, err, errlen, RC_OK, NULL, NULL, NULL};
     uint32_t *bidx = NULL; /* per object number: 0, or its blob's index + 1 */
@@ -605,7 +593,7 @@ static rc_status pack(const unsigned char *in, size_t n, const rc_pdf_blob *blob
     uint32_t *pick = NULL;
     slot *slots = NULL;
     struct libdeflate_compressor *z = NULL;
-    buf text = {0}, zbuf = {0};
+    rc_obuf text = {0}, zbuf = {0};
     size_t size = 0, trailer = 0, root = 0, info = 0, nobj = 0, header = 0, xref = 0;
 
     if (n > UINT32_MAX) {
@@ -673,14 +661,14 @@ static rc_status pack(const unsigned char *in, size_t n, const rc_pdf_blob *blob
     size_t nslots = size + npack / RC_PDF_OBJSTM_MAX + 16;
     slots = calloc(nslots, sizeof *slots);
     z = libdeflate_alloc_compressor(ZLEVEL);
-    if (!slots || !z || (!o->f && !reserve(o, n + 256))) {
+    if (!slots || !z || (!o->f && !rc_obuf_reserve(o, n + 256))) {
         oom(&c);
         goto done;
     }
     for (size_t k = 0; k < size; k++) /* free entries: next free 0, their generation */
         if (tab[k].type != 'n') slots[k] = (slot){0, k ? tab[k].gen : 0, 0};
 
-    put(o, in, header);
+    rc_obuf_put(o, in, header);
     size_t used = 0;
     for (size_t k = 0; k < nobj; k++) { /* streams, and any object of another generation */
         const obj *ob = &objs[k];
@@ -691,8 +679,8 @@ static rc_status pack(const unsigned char *in, size_t n, const rc_pdf_blob *blob
             used++;
             continue;
         }
-        put(o, in + ob->off, ob->end - ob->off);
-        put(o, "\n", 1);
+        rc_obuf_put(o, in + ob->off, ob->end - ob->off);
+        rc_obuf_put(o, "\n", 1);
     }
     if (used != nblobs) {
         fail(&c, n, "stream data given for an object that is not a stream");
@@ -754,7 +742,7 @@ rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_p
                                    size_t nblobs, unsigned char **out, size_t *out_len, char *err,
                                    size_t errlen)
 {
-    buf o = {0};
+    rc_obuf o = {0};
     *out = NULL;
     *out_len = 0;
     rc_status st = pack(in, n, blobs, nblobs, NULL, 0, &o, err, errlen);
@@ -773,7 +761,7 @@ rc_status rc_pdf_objstm_pack_file(const unsigned char *in, size_t n, const rc_pd
                                   size_t nblobs, const rc_pdf_raw *raws, size_t nraws, FILE *f,
                                   int *eno, char *err, size_t errlen)
 {
-    buf o = {.f = f};
+    rc_obuf o = {.f = f};
     *eno = 0;
     rc_status st = pack(in, n, blobs, nblobs, raws, nraws, &o, err, errlen);
     if (st == RC_OK && !rc_obuf_flush(&o)) {

@@ -98,8 +98,11 @@ size_t rc_obuf_pos(const rc_obuf *b)
     return b->base + b->n;
 }
 
-static void hex_of(const uint64_t h[2], char hex[33])
+/* The /ID: the hash of the blocks' hashes, in hex. */
+static void id_of(const rc_obuf *b, char hex[33])
 {
+    uint64_t h[2];
+    rc_hash128(b->dig, b->ndig, h);
     snprintf(hex, 33, "%016llX%016llX", (unsigned long long)h[0], (unsigned long long)h[1]);
 }
 
@@ -111,10 +114,8 @@ void rc_obuf_id(rc_obuf *b, char hex[33])
     }
     size_t keep = b->ndig;
     if (b->n) digest(b, b->p, b->n); /* the block under way, for now */
-    uint64_t h[2];
-    rc_hash128(b->dig, b->ndig, h);
+    id_of(b, hex);
     b->ndig = keep;
-    hex_of(h, hex);
 }
 
 void rc_pdf_objstm_id(const void *data, size_t n, char hex[33])
@@ -123,10 +124,8 @@ void rc_pdf_objstm_id(const void *data, size_t n, char hex[33])
     const unsigned char *s = data;
     for (size_t at = 0; at < n; at += RC_PDF_OBUF_BLOCK)
         digest(&b, s + at, n - at < RC_PDF_OBUF_BLOCK ? n - at : RC_PDF_OBUF_BLOCK);
-    uint64_t h[2];
-    rc_hash128(b.dig, b.ndig, h);
+    id_of(&b, hex);
     free(b.dig);
-    hex_of(h, hex);
 }
 
 bool rc_obuf_flush(rc_obuf *b)

@@ -43,7 +43,7 @@ static inline void reserve(rc_pdf *p, size_t n)
     size_t nc = p->kcap ? p->kcap : 1 << 14;
     while (nc < p->kn + n)
         nc *= 2;
-    p->key = rc_arena_grow(p->a, p->key, p->kcap, nc, 1);
+    p->key = rc_arena_grow_raw(p->a, p->key, p->kn, nc, 1); /* every byte is put before read */
     p->kcap = nc;
 }
 

@@ -54,14 +54,17 @@ typedef struct elem {
 
 typedef RC_VEC(uint32_t) idxvec;
 
+/* A link annotation: its element and its object number. */
+typedef struct annot {
+    size_t el;
+    uint32_t num;
+} annot;
+
 struct rc_pdf_struct {
     RC_VEC(elem) el;
     idxvec *pages; /* per page: the element of each MCID */
     size_t npages, pcap;
-    /* the element of each annotation, by StructParent - npages, and the
-     * annotation's object number */
-    RC_VEC(size_t) annots;
-    RC_VEC(uint32_t) annot_nums;
+    RC_VEC(annot) annots; /* by StructParent - npages */
     /* the layout's elements; those made so far have an element here, at
      * of_tag[their index] (a layout made page by page adds elements while
      * pages are drawn, after the Links of annotations made here) */
@@ -124,7 +127,8 @@ static idxvec *page_mcids(rc_pdf *p, size_t page)
     rc_pdf_struct *s = p->st;
     if (page >= s->pcap) {
         size_t nc = s->pcap ? s->pcap * 2 : 64;
-        while (nc <= page) nc *= 2;
+        while (nc <= page)
+            nc *= 2;
         s->pages = rc_arena_grow(s->a, s->pages, s->pcap, nc, sizeof *s->pages);
         s->pcap = nc;
     }
@@ -174,21 +178,21 @@ int rc_pdf_struct_mcid(rc_pdf *p, size_t page, const rc_tag *t)
 size_t rc_pdf_struct_annot(rc_pdf *p, uint32_t num, size_t page, const rc_tag *t)
 {
     rc_pdf_struct *s = p->st;
-    size_t i;
-    if (t && index_of(p, t) != 0 && t->type == RC_TAG_LINK) {
-        i = t->index;
-    } else { /* every annotation is in the tree: a Link of its own */
-        elem e = {.type = RC_TAG_LINK, .parent = t ? index_of(p, t) : 0};
+    /* (an element's index is not its tag's: the Links of annotations made
+     * here come between the layout's elements, see of_tag) */
+    size_t i = index_of(p, t);
+    if (i == 0 || t->type != RC_TAG_LINK) { /* every annotation is in the tree: a Link of its own */
+        elem e = {.type = RC_TAG_LINK, .parent = i};
         RC_PUSH(s->a, s->el, e);
         i = s->el.n - 1;
     }
-    RC_PUSH(s->a, s->annots, i);
-    RC_PUSH(s->a, s->annot_nums, num);
-    kid k = {.kind = KID_OBJR, .page = (uint32_t)page, .v = (uint32_t)(s->annot_nums.n - 1)};
+    annot an = {i, num};
+    RC_PUSH(s->a, s->annots, an);
+    kid k = {.kind = KID_OBJR, .page = (uint32_t)page, .v = (uint32_t)(s->annots.n - 1)};
     RC_PUSH(s->a, s->el.v[i].kids, k);
     s->el.v[i].content = true;
     reach(p, i);
-    return s->annot_nums.n - 1;
+    return s->annots.n - 1;
 }
 
 /* ---- writing the tree ------------------------------------------------ */
@@ -243,7 +247,7 @@ static void add_kid(rc_pdf_rw *w, uint32_t pg0, const kid *x)
         rc_pdf_rw_uint(w, x->v);
     } else {
         rc_pdf_rw_put(w, " << /Type /OBJR /Obj");
-        rc_pdf_rw_ref(w, s->annot_nums.v[x->v]);
+        rc_pdf_rw_ref(w, s->annots.v[x->v].num);
         rc_pdf_rw_put(w, " /Pg");
         rc_pdf_rw_ref(w, pg);
     }
@@ -266,8 +270,8 @@ static void attributes(rc_pdf_rw *w, const elem *e)
     } else if (e->type == RC_TAG_TH) {
         rc_pdf_rw_put(w, " /A << /O /Table /Scope /");
         rc_pdf_rw_put(w, t && t->scope == RC_SCOPE_ROW
-                   ? "Row"
-                   : (t && t->scope == RC_SCOPE_COLUMN ? "Column" : "Both"));
+                             ? "Row"
+                             : (t && t->scope == RC_SCOPE_COLUMN ? "Column" : "Both"));
         rc_pdf_rw_put(w, " >>");
     }
     if (e->type == RC_TAG_NOTE) { /* PDF/UA 7.9: every Note has a unique /ID */
@@ -341,7 +345,7 @@ static void write_nums(rc_pdf_rw *w, size_t from, size_t to)
                 rc_pdf_rw_ref(w, s->el.v[s->pages[key].v[m]].num);
             rc_pdf_rw_put(w, " ]");
         } else {
-            rc_pdf_rw_ref(w, s->el.v[s->annots.v[key - s->npages]].num);
+            rc_pdf_rw_ref(w, s->el.v[s->annots.v[key - s->npages].el].num);
         }
     }
     rc_pdf_rw_put(w, " ]");
