@@ -29,10 +29,11 @@ uint64_t rc_hash128_64(const void *p, size_t n);
 
 /* A 64-bit hash of n bytes for tables keyed by short strings hashed very
  * often (the shaper's word tables: every word the layout measures and the
- * PDF shows, twice; the hyphenation memo): rc_hash_bytes' mixing, inlined,
- * with fixed-size loads (the last one overlapping) where rc_hash_bytes
- * copies the tail with a variable-length memcpy. 53 -> ~20 instructions a
- * word. Other values than rc_hash_bytes; the same on every machine. */
+ * PDF shows, twice; the hyphenation memo and exceptions): rc_hash_bytes'
+ * mixing, inlined, with fixed-size loads (the last one overlapping) where
+ * rc_hash_bytes copies the tail with a variable-length memcpy. 53 -> ~20
+ * instructions a word. Other values than rc_hash_bytes; the same on every
+ * machine. */
 static inline uint64_t rc_hash_short_le(const unsigned char *s, size_t k)
 {
     uint64_t w = 0;

@@ -7,8 +7,6 @@
 #include "build_int.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

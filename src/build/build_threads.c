@@ -60,8 +60,8 @@ static void *par_worker(void *arg)
 
 void rc_build_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
 {
-    par p = {.n = n, .fn = fn, .ctx = ctx};
-    rc_build_on_threads(n, par_worker, &p);
+    size_t nthr = cpus();
+    rc_build_parallel_n(n, nthr < n ? nthr : n, fn, ctx);
 }
 
 void rc_build_parallel_n(size_t n, size_t nthr, void (*fn)(void *ctx, size_t i), void *ctx)

@@ -8,13 +8,10 @@
  * The tasks only read the shared documents, data and configurations, and
  * each reports into its own diagnostics, merged in a fixed order afterwards,
  * so nothing in the output depends on scheduling. */
-/* sched_getaffinity and CPU_COUNT are GNU */
-#define _GNU_SOURCE
 #include "build_int.h"
 
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>

@@ -112,8 +112,9 @@ static int by_hash(const void *pa, const void *pb)
 
 /* The hashes more than one key of s[0..n) has, each once, into *out
  * (malloc); returns how many, or SIZE_MAX when out of memory. A run of
- * equal low bits is almost always one hash; a long one (keys made to share
- * the low bits) is sorted in full first. */
+ * equal low bits is almost always one hash; any longer run (rare, or keys
+ * made to share the low bits) is sorted in full, so equal hashes are
+ * neighbours and each is taken at its first. */
 static size_t dup_hashes(uint64_t *s, size_t n, uint64_t **out)
 {
     size_t nd = 0, cap = 0;
@@ -122,15 +123,9 @@ static size_t dup_hashes(uint64_t *s, size_t n, uint64_t **out)
         size_t j = i + 1;
         while (j < n && LOW(s[j]) == LOW(s[i]))
             j++;
-        if (j - i > 8) qsort(s + i, j - i, sizeof *s, by_hash);
-        for (size_t x = i; j - i > 1 && x < j; x++) {
-            bool shared = false, seen = false;
-            for (size_t y = i; y < j && !seen; y++)
-                if (y != x && s[y] == s[x]) {
-                    seen = y < x; /* counted at its first */
-                    shared = true;
-                }
-            if (!shared || seen) continue;
+        if (j - i > 1) qsort(s + i, j - i, sizeof *s, by_hash);
+        for (size_t x = i; x + 1 < j; x++) {
+            if (s[x + 1] != s[x] || (x > i && s[x - 1] == s[x])) continue;
             if (nd == cap) {
                 cap = cap ? 2 * cap : 16;
                 uint64_t *v = realloc(*out, cap * sizeof *v);

@@ -26,7 +26,6 @@ enum { CHUNK = 32 << 10, ALIGN = 16 };
 
 typedef struct chunk {
     struct chunk *next;
-    size_t size;
     _Alignas(ALIGN) char data[];
 } chunk;
 
@@ -64,7 +63,6 @@ static void *bump(rc_cmem_slab *s, size_t size)
         chunk *c = malloc(sizeof *c + cs);
         if (!c) oom();
         c->next = s->chunks;
-        c->size = cs;
         s->chunks = c;
         s->at = c->data;
         s->end = c->data + cs;

@@ -209,17 +209,9 @@ static size_t decode(const char *s, size_t len, uint32_t *c)
     return rc_utf8_decode(s, len, c);
 }
 
-static uint64_t hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
-
 static exc *slot(const rc_hyph_exc *e, const char *key, size_t n)
 {
-    size_t i = (size_t)hash(key, n) & (e->cap - 1);
+    size_t i = (size_t)rc_hash_short(key, n) & (e->cap - 1);
     while (e->slots[i].key && (e->slots[i].klen != n || memcmp(e->slots[i].key, key, n) != 0))
         i = (i + 1) & (e->cap - 1);
     return &e->slots[i];

@@ -438,13 +438,13 @@ void rc_para_memo_put(rc_para_memo *m, const rc_para *para, const rc_run *runs, 
         for (size_t q = 0; q < ln->nfrags; q++, j++) {
             const rc_frag *f = &ln->frags[q];
             mfrag *g = &e.frags[j];
-            memset(g, 0, sizeof *g);
-            g->x = f->x;
-            g->width = f->width;
-            g->len = f->len;
-            g->space_next = f->space_next;
-            g->style_run = sr[j];
-            g->text_run = tr[j];
+            *g = (mfrag){.x = f->x,
+                         .width = f->width,
+                         .len = f->len,
+                         .style_run = sr[j],
+                         .text_run = tr[j],
+                         .anchor_run = ar[j],
+                         .space_next = f->space_next};
             if (tr[j] >= 0) {
                 g->text_off = (uint32_t)(f->text - runs[tr[j]].text);
             } else {
@@ -453,7 +453,6 @@ void rc_para_memo_put(rc_para_memo *m, const rc_para *para, const rc_run *runs, 
                 e.pool[pool + f->len] = 0;
                 pool += (size_t)f->len + 1;
             }
-            g->anchor_run = ar[j];
             if (ar[j] == -2) {
                 size_t n = strlen(f->anchor);
                 g->anchor_off = (uint32_t)pool;
