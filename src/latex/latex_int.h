@@ -4,8 +4,10 @@
  *   latex_front.c   preamble, cover, imprint, lists, back cover
  *   latex_float.c   figures, tables (longtable / tabularx), boxes (tcolorbox)
  *   latex_charts.c  rc_chart -> pgfplots / TikZ
- * Output goes to one FILE *; write errors are noticed once at the end
- * (ferror), so the emitters do not check every fputs. */
+ * Output goes to one FILE * (gathered in lx's buffer first, latex.c: out);
+ * write errors are noticed once at the end (ferror), so the emitters do not
+ * check every write. Emitters write through lx_puts / lx_printf / lx_text,
+ * never to the FILE itself. */
 #ifndef RC_LATEX_INT_H
 #define RC_LATEX_INT_H
 
@@ -32,6 +34,11 @@ typedef struct lx {
     bool main_started;               /* \pagenumbering{arabic} done */
     bool annex_started;              /* \appendix done */
     RC_VEC(const rc_node *) pending; /* deferred footnote definitions */
+    /* the output gathered before it goes to out (latex.c: out); buf NULL:
+     * straight to out */
+    char *buf;
+    size_t n, cap;
+    rc_strbuf esc; /* lx_text's escaped text, reused */
 } lx;
 
 /* latex.c */
