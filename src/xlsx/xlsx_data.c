@@ -29,6 +29,7 @@
 
 #include "rc/csv.h"
 #include "rc/data.h"
+#include "rc/numfmt.h"
 #include "rc/util.h"
 #include "xlsx_int.h"
 
@@ -239,8 +240,8 @@ static void measure(feed *fd)
             const rc_value *v = &row[c->f->index];
             if (c->kind == COL_NUM) {
                 if (!v->missing) {
-                    char b[32];
-                    snprintf(b, sizeof b, "%.10g", v->num);
+                    char b[RC_FMT_CAP];
+                    rc_fmt_g(v->num, 10, false, b);
                     c->width = rc_xw_fit(c->width, b);
                 }
                 continue;

@@ -15,8 +15,10 @@
  * &quot; &#xA;, in an element's text & < > only (read off its 1.1.4
  * machine code; the _unencoded forms and <si> escape nothing). A stream
  * here is one part's temporary file, written by one thread, so the
- * unlocked stdio calls are safe. lxw_new_attribute_dbl is left to the
- * library ("%.16G" with its locale handling). The cell names and the
+ * unlocked stdio calls are safe. lxw_new_attribute_dbl prints its number
+ * as the library's "%.16G" does, with rc_fmt_g (rc/numfmt.h: the same
+ * bytes as glibc's, without printf: 388 numbers of an edition, widths and
+ * margins, were 1 M instructions through snprintf). The cell names and the
  * number and string cells of sheets held in memory are written here too
  * (below). test_xlsx_xml writes both workbooks both ways (rc_xlsx_own_xml)
  * and compares every member. */
@@ -30,6 +32,7 @@
 
 #include <xlsxwriter/xmlwriter.h>
 
+#include "rc/numfmt.h"
 #include "rc/util.h"
 #include "xlsx_int.h"
 
@@ -44,6 +47,7 @@ typedef void (*attrs_fn)(FILE *, struct xml_attribute_list *);
 typedef void (*text_fn)(FILE *, const char *);
 typedef struct xml_attribute *(*new_str_fn)(const char *, const char *);
 typedef struct xml_attribute *(*new_int_fn)(const char *, uint32_t);
+typedef struct xml_attribute *(*new_dbl_fn)(const char *, double);
 typedef void (*rowcol_fn)(char *, lxw_row_t, lxw_col_t);
 typedef void (*cell_fn)(lxw_worksheet *, char *, int32_t, lxw_cell *);
 
@@ -56,6 +60,7 @@ static struct {
     text_fn text, si;
     new_str_fn new_str;
     new_int_fn new_int;
+    new_dbl_fn new_dbl;
     rowcol_fn rowcol;
     cell_fn number_cell, string_cell;
 } lib;
@@ -75,6 +80,7 @@ static void find_lib(void)
     RC_XW_FIND_REAL("lxw_xml_rich_si_element", lib.si);
     RC_XW_FIND_REAL("lxw_new_attribute_str", lib.new_str);
     RC_XW_FIND_REAL("lxw_new_attribute_int", lib.new_int);
+    RC_XW_FIND_REAL("lxw_new_attribute_dbl", lib.new_dbl);
     RC_XW_FIND_REAL("lxw_rowcol_to_cell", lib.rowcol);
     RC_XW_FIND_REAL("_write_number_cell", lib.number_cell);
     RC_XW_FIND_REAL("_write_string_cell", lib.string_cell);
@@ -306,6 +312,22 @@ struct xml_attribute *lxw_new_attribute_int(const char *key, uint32_t value)
     /* "%d" of the uint32_t, as the library prints it: above INT32_MAX it
      * comes out negative */
     int_text(a->value, (int32_t)value);
+    return a;
+}
+
+struct xml_attribute *lxw_new_attribute_dbl(const char *key, double value)
+{
+    if (LIB(new_dbl)) return lib.new_dbl(key, value);
+    struct xml_attribute *a = malloc(sizeof *a);
+    if (!a) return NULL;
+    copy_field(a->key, key);
+    char num[RC_FMT_CAP];
+    rc_fmt_g(value, 16, true, num);
+    /* lxw_sprintf_dbl's snprintf into LXW_ATTR_32 bytes (a %.16G is at
+     * most 23) */
+    size_t n = strnlen(num, LXW_ATTR_32 - 1);
+    memcpy(a->value, num, n);
+    a->value[n] = 0;
     return a;
 }
 
