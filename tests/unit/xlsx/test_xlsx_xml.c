@@ -141,6 +141,51 @@ static void test_int_attributes(void **state)
     free(big);
 }
 
+/* %.16G of attributes (widths, margins) as the library prints them. */
+static void test_dbl_attributes(void **state)
+{
+    (void)state;
+    static const double v[] = {0.0, -0.0, 0.7, 8.43, 9.2, 12.140625, 0.75, 1e16, 1e-5, -3.5e-7,
+                               123456789.123456789, 1.0 / 3, 60.0, 1e300, 5e-324};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        struct xml_attribute *own = lxw_new_attribute_dbl("k", v[i]);
+        assert_true(rc_xlsx_own_xml(false));
+        struct xml_attribute *lib = lxw_new_attribute_dbl("k", v[i]);
+        rc_xlsx_own_xml(true);
+        assert_string_equal(own->key, lib->key);
+        assert_string_equal(own->value, lib->value);
+        free(own);
+        free(lib);
+    }
+}
+
+/* Control characters as _xHHHH_, every one of them and the bytes around. */
+static void test_control_characters(void **state)
+{
+    (void)state;
+    char s[300];
+    size_t n = 0;
+    for (int c = 1; c < 256; c++) {
+        s[n++] = (char)c;
+        if (c % 7 == 0) s[n++] = 'a';
+    }
+    s[n] = 0;
+    const char *cases[] = {"", "plain text", "tab\tand\nnewline", "cr\r", "\x01\x1F", s};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *own = lxw_escape_control_characters(cases[i]);
+        assert_true(rc_xlsx_own_xml(false));
+        char *lib = lxw_escape_control_characters(cases[i]);
+        rc_xlsx_own_xml(true);
+        assert_string_equal(own, lib);
+        free(own);
+        free(lib);
+    }
+    char *e = lxw_escape_control_characters("a\x01"
+                                             "b\rc\td");
+    assert_string_equal(e, "a_x0001_b_x000D_c\td");
+    free(e);
+}
+
 /* Cell names ("A1"), as the library makes them, over the grid's corners
  * and the column letters' carries. */
 static void test_cell_names(void **state)
@@ -171,6 +216,8 @@ int main(void)
         cmocka_unit_test(test_same_bytes_both_ways),
         cmocka_unit_test(test_escapes_both_ways),
         cmocka_unit_test(test_int_attributes),
+        cmocka_unit_test(test_dbl_attributes),
+        cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_cell_names),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
