@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xlsxwriter/shared_strings.h>
 #include <xlsxwriter/xmlwriter.h>
 
 #include "rc/numfmt.h"
@@ -49,6 +50,7 @@ typedef struct xml_attribute *(*new_str_fn)(const char *, const char *);
 typedef struct xml_attribute *(*new_int_fn)(const char *, uint32_t);
 typedef struct xml_attribute *(*new_dbl_fn)(const char *, double);
 typedef char *(*escape_ctl_fn)(const char *);
+typedef struct sst_element *(*sst_index_fn)(lxw_sst *, const char *, uint8_t);
 typedef void (*rowcol_fn)(char *, lxw_row_t, lxw_col_t);
 typedef void (*cell_fn)(lxw_worksheet *, char *, int32_t, lxw_cell *);
 
@@ -63,6 +65,7 @@ static struct {
     new_int_fn new_int;
     new_dbl_fn new_dbl;
     escape_ctl_fn escape_ctl;
+    sst_index_fn sst_index;
     rowcol_fn rowcol;
     cell_fn number_cell, string_cell;
 } lib;
@@ -84,6 +87,7 @@ static void find_lib(void)
     RC_XW_FIND_REAL("lxw_new_attribute_int", lib.new_int);
     RC_XW_FIND_REAL("lxw_new_attribute_dbl", lib.new_dbl);
     RC_XW_FIND_REAL("lxw_escape_control_characters", lib.escape_ctl);
+    RC_XW_FIND_REAL("lxw_get_sst_index", lib.sst_index);
     RC_XW_FIND_REAL("lxw_rowcol_to_cell", lib.rowcol);
     RC_XW_FIND_REAL("_write_number_cell", lib.number_cell);
     RC_XW_FIND_REAL("_write_string_cell", lib.string_cell);
@@ -374,6 +378,53 @@ char *lxw_escape_control_characters(const char *string)
     }
     *o = 0;
     return out;
+}
+
+/* ---- the shared strings table ---- */
+
+/* The library's comparator (shared_strings.c: strcmp of the strings) and
+ * its red-black tree insertion, generated here from its own tree.h macros
+ * for its own element type. */
+static int element_cmp(struct sst_element *a, struct sst_element *b)
+{
+    return strcmp(a->string, b->string);
+}
+LXW_RB_GENERATE_ELEMENT(sst_rb_tree, sst_element, sst_tree_pointers, element_cmp);
+
+/* A string cell's index in the shared strings table: the library makes a
+ * new element (calloc, strdup) for every string, inserts it and frees it
+ * again when the string is there already, as most are (the data workbook's
+ * columns of labels): 840 instructions a string, 8,200 strings for three
+ * editions. Here the tree is searched first and an element made only for
+ * a new string; the counts, the index, the order list (what the library
+ * writes and frees the table by) are the library's. */
+struct sst_element *lxw_get_sst_index(lxw_sst *sst, const char *string, uint8_t is_rich_string)
+{
+    if (LIB(sst_index)) return lib.sst_index(sst, string, is_rich_string);
+    for (struct sst_element *e = RB_ROOT(sst->rb_tree); e;) {
+        int c = strcmp(string, e->string);
+        if (c == 0) {
+            sst->string_count++;
+            return e;
+        }
+        e = c < 0 ? RB_LEFT(e, sst_tree_pointers) : RB_RIGHT(e, sst_tree_pointers);
+    }
+    struct sst_element *e = calloc(1, sizeof *e);
+    if (!e) return NULL;
+    size_t n = strlen(string);
+    e->string = malloc(n + 1);
+    if (!e->string) {
+        free(e);
+        return NULL;
+    }
+    memcpy(e->string, string, n + 1);
+    e->index = sst->unique_count;
+    e->is_rich_string = is_rich_string;
+    RB_INSERT(sst_rb_tree, sst->rb_tree, e); /* new: inserted */
+    STAILQ_INSERT_TAIL(sst->order_list, e, sst_order_pointers);
+    sst->string_count++;
+    sst->unique_count++;
+    return e;
 }
 
 /* "A1" from (0, 0): every cell's r="..." (the library's utility.c: the

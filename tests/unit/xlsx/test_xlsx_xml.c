@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 #include <xlsxwriter.h>
+#include <xlsxwriter/shared_strings.h>
 #include <xlsxwriter/xmlwriter.h>
 
 #include "xlsx_fixture.h"
@@ -186,6 +187,42 @@ static void test_control_characters(void **state)
     free(e);
 }
 
+/* The shared strings table filled both ways from the same strings (repeats,
+ * prefixes, the empty string, bytes above 127): the same indexes, counts
+ * and order. */
+static void test_shared_strings(void **state)
+{
+    (void)state;
+    lxw_sst *own = lxw_sst_new(), *lib = lxw_sst_new();
+    assert_non_null(own);
+    assert_non_null(lib);
+    char s[32];
+    for (unsigned i = 0; i < 3000; i++) {
+        unsigned k = (i * 7919u) % 613u;
+        snprintf(s, sizeof s, k % 5 ? "label %u" : "\xC3\xA9t\xC3\xA9 %u", k % 97u);
+        if (k % 11 == 0) s[k % 3] = 0; /* "", "l", "la" */
+        struct sst_element *a = lxw_get_sst_index(own, s, (uint8_t)(k % 2));
+        assert_true(rc_xlsx_own_xml(false));
+        struct sst_element *b = lxw_get_sst_index(lib, s, (uint8_t)(k % 2));
+        rc_xlsx_own_xml(true);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_int_equal(a->index, b->index);
+        assert_string_equal(a->string, b->string);
+        assert_int_equal(a->is_rich_string, b->is_rich_string);
+    }
+    assert_int_equal(own->string_count, lib->string_count);
+    assert_int_equal(own->unique_count, lib->unique_count);
+    assert_true(own->unique_count > 100 && own->unique_count < 300);
+    struct sst_element *a = STAILQ_FIRST(own->order_list), *b = STAILQ_FIRST(lib->order_list);
+    for (; a && b; a = STAILQ_NEXT(a, sst_order_pointers), b = STAILQ_NEXT(b, sst_order_pointers))
+        assert_string_equal(a->string, b->string);
+    assert_null(a);
+    assert_null(b);
+    lxw_sst_free(own);
+    lxw_sst_free(lib);
+}
+
 /* Cell names ("A1"), as the library makes them, over the grid's corners
  * and the column letters' carries. */
 static void test_cell_names(void **state)
@@ -218,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_int_attributes),
         cmocka_unit_test(test_dbl_attributes),
         cmocka_unit_test(test_control_characters),
+        cmocka_unit_test(test_shared_strings),
         cmocka_unit_test(test_cell_names),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
