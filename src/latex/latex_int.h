@@ -35,9 +35,10 @@ typedef struct lx {
     bool annex_started;              /* \appendix done */
     RC_VEC(const rc_node *) pending; /* deferred footnote definitions */
     /* the output gathered before it goes to out (latex.c: out); buf NULL:
-     * straight to out */
+     * straight to out; grow: no out, the buffer holds the whole file */
     char *buf;
     size_t n, cap;
+    bool grow, nomem;
     rc_strbuf esc; /* lx_text's escaped text, reused */
 } lx;
 
