@@ -178,8 +178,14 @@ size_t rc_fmt_g(double v, int prec, bool upper, char out[RC_FMT_CAP])
         out[n] = 0;
         return n;
     }
+    double a = fabs(v);
+    if (a < 1e15 && a == floor(a) && (uint64_t)a < pow10_64[P]) { /* counts, codes */
+        n += digits((uint64_t)a, out + n);
+        out[n] = 0;
+        return n;
+    }
     /* X from log10, made exact: floor(|v| * 10^(P-1-X)) has P digits */
-    int X = (int)floor(log10(fabs(v)));
+    int X = (int)floor(log10(a));
     u128 lo = p10(P - 1), hi = p10(P), fl, q;
     for (int tries = 0;; tries++) {
         if (tries == 3 || !scaled(m, e, P - 1 - X, &fl, &q)) goto slow;

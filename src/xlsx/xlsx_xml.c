@@ -51,6 +51,7 @@ typedef struct xml_attribute *(*new_int_fn)(const char *, uint32_t);
 typedef struct xml_attribute *(*new_dbl_fn)(const char *, double);
 typedef char *(*escape_ctl_fn)(const char *);
 typedef struct sst_element *(*sst_index_fn)(lxw_sst *, const char *, uint8_t);
+typedef size_t (*utf8_len_fn)(const char *);
 typedef void (*rowcol_fn)(char *, lxw_row_t, lxw_col_t);
 typedef void (*cell_fn)(lxw_worksheet *, char *, int32_t, lxw_cell *);
 
@@ -66,6 +67,7 @@ static struct {
     new_dbl_fn new_dbl;
     escape_ctl_fn escape_ctl;
     sst_index_fn sst_index;
+    utf8_len_fn utf8_len;
     rowcol_fn rowcol;
     cell_fn number_cell, string_cell;
 } lib;
@@ -88,6 +90,7 @@ static void find_lib(void)
     RC_XW_FIND_REAL("lxw_new_attribute_dbl", lib.new_dbl);
     RC_XW_FIND_REAL("lxw_escape_control_characters", lib.escape_ctl);
     RC_XW_FIND_REAL("lxw_get_sst_index", lib.sst_index);
+    RC_XW_FIND_REAL("lxw_utf8_strlen", lib.utf8_len);
     RC_XW_FIND_REAL("lxw_rowcol_to_cell", lib.rowcol);
     RC_XW_FIND_REAL("_write_number_cell", lib.number_cell);
     RC_XW_FIND_REAL("_write_string_cell", lib.string_cell);
@@ -378,6 +381,24 @@ char *lxw_escape_control_characters(const char *string)
     }
     *o = 0;
     return out;
+}
+
+/* The characters of a string as the library counts them (every byte that
+ * is not 10xxxxxx), for the check of every string cell against Excel's
+ * 32,767: its loop took 8 instructions a byte (1.6 M for three editions);
+ * eight bytes at a time here. */
+size_t lxw_utf8_strlen(const char *str)
+{
+    if (LIB(utf8_len)) return lib.utf8_len(str);
+    size_t n = strlen(str), cont = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, str + i, 8);
+        cont += (size_t)__builtin_popcountll(w & ~(w << 1) & 0x8080808080808080u);
+    }
+    for (; i < n; i++)
+        cont += ((unsigned char)str[i] & 0xC0) == 0x80;
+    return n - cont;
 }
 
 /* ---- the shared strings table ---- */

@@ -223,6 +223,26 @@ static void test_shared_strings(void **state)
     lxw_sst_free(lib);
 }
 
+/* Characters counted as the library counts them, for strings of every
+ * length around the eight-byte steps and every byte value. */
+static void test_utf8_strlen(void **state)
+{
+    (void)state;
+    char s[64];
+    for (unsigned seed = 1; seed < 2000; seed++) {
+        size_t n = seed % 40;
+        for (size_t i = 0; i < n; i++)
+            s[i] = (char)(1 + (seed * 131u + i * 37u + (i * i) % 7u) % 255u);
+        s[n] = 0;
+        size_t own = lxw_utf8_strlen(s);
+        assert_true(rc_xlsx_own_xml(false));
+        size_t lib = lxw_utf8_strlen(s);
+        rc_xlsx_own_xml(true);
+        assert_int_equal(own, lib);
+    }
+    assert_int_equal(lxw_utf8_strlen("Bogot\xC3\xA1 \xE6\x97\xA5\xF0\x9F\x98\x80"), 9);
+}
+
 /* Cell names ("A1"), as the library makes them, over the grid's corners
  * and the column letters' carries. */
 static void test_cell_names(void **state)
@@ -256,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_dbl_attributes),
         cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_shared_strings),
+        cmocka_unit_test(test_utf8_strlen),
         cmocka_unit_test(test_cell_names),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
