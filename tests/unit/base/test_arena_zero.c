@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "rc/arena.h"
 
@@ -187,6 +188,48 @@ static void test_first_writes_spare_live_bytes(void **state)
     rc_arena_free(hog);
 }
 
+/* Pages the arena hands out zeroed are already written (faulted in
+ * writable) when the caller gets them: reading them and then writing them
+ * takes no page fault. Left to the caller, the reads would map the
+ * kernel's zero page and each first write would fault again to replace it
+ * (a copy-on-write, and a TLB shootdown on every CPU another thread of the
+ * process has run on). Fresh blocks, a head allocation spanning pages and a
+ * table of its own (MADV_POPULATE_WRITE, or a write per page on kernels
+ * before 5.14). */
+static long minor_faults(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru); /* cmocka runs the tests on one thread */
+    return ru.ru_minflt;
+}
+
+static void test_zeroed_pages_written_before_handed_out(void **state)
+{
+    (void)state;
+    rc_arena *hog = rc_arena_new(); /* fresh mappings: take every spare */
+    for (int i = 0; i < 4 * 80; i++)
+        (void)rc_arena_alloc(hog, 60000);
+    rc_arena *a = rc_arena_new();
+    (void)rc_arena_strdup(a, "first"); /* the block's header page */
+    enum { HEAD = 48 * 1024, OWN = 512 * 1024 };
+    volatile unsigned char *h = rc_arena_alloc(a, HEAD);
+    volatile unsigned char *t = rc_arena_alloc(a, OWN);
+    unsigned sum = 0;
+    for (size_t i = 0; i < HEAD; i += 64)
+        sum += h[i];
+    for (size_t i = 0; i < OWN; i += 64)
+        sum += t[i];
+    assert_int_equal(sum, 0);
+    long before = minor_faults();
+    for (size_t i = 0; i < HEAD; i += 1024)
+        h[i] = 1;
+    for (size_t i = 0; i < OWN; i += 1024)
+        t[i] = 1;
+    assert_int_equal(minor_faults() - before, 0);
+    rc_arena_free(a);
+    rc_arena_free(hog);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_raw_growth_keeps_contents),
         cmocka_unit_test(test_strbuf_raw_growth),
         cmocka_unit_test(test_first_writes_spare_live_bytes),
+        cmocka_unit_test(test_zeroed_pages_written_before_handed_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
