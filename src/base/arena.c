@@ -98,16 +98,17 @@ static void oom(size_t n)
  * process has run on another CPU (the PDF's deflate thread, the workbook
  * threads), a TLB shootdown IPI to that CPU (perf, full one-edition build:
  * do_wp_page -> flush_tlb_mm_range -> smp_call_function_many_cond, ~3-6 %
- * of reportc's CPU, from the shaper's tables). So the arena makes the first
- * touch of every page it hands out a write: a head block's pages are
- * written (a zero at the start of each) as the allocations reach them, and
- * a zeroed block of its own is faulted in whole with MADV_POPULATE_WRITE
- * (one system call; such blocks are tables, probed all over). A full
- * one-edition build then takes ~2.5 ms less CPU (31.3 -> 28.2 ms median of
- * 100 alternating runs) and 60 fewer page faults. Populating head blocks
- * too, 16 or 64 KiB ahead, saved no more: the kernel's cost per page
- * (allocating, clearing and charging it) stays, and ahead of need it
- * populated pages no one used. */
+ * of reportc's CPU, from the shaper's tables). So the first touch of every
+ * page of a head block is a write: a zero at the start of each, as the
+ * allocations reach it. A block of its own comes from calloc untouched (it
+ * may be a buffer used in part, where faulting in every page cost ~125
+ * more pages a build); a table asked for with rc_arena_table, probed all
+ * over, is faulted in whole with MADV_POPULATE_WRITE (one system call).
+ * A full one-edition build took ~2.5 ms less CPU (29.0 -> 26.7 ms median
+ * of 100 alternating runs). Populating head blocks too, 16 or 64 KiB
+ * ahead, saved no more: the kernel's cost per page (allocating, clearing
+ * and charging it) stays, and ahead of need it populated pages no one
+ * used. */
 static atomic_bool no_populate; /* the kernel said EINVAL (before 5.14) */
 
 /* Writes a zero at p and at the start of each later page of [p, p + n):
@@ -322,7 +323,6 @@ static void *alloc(rc_arena *a, size_t size, size_t keep, bool own)
          * not wasted and a vector can grow by realloc (rc_arena_grow). */
         block *nb = keep ? malloc(sizeof *nb + size) : calloc(1, sizeof *nb + size);
         if (!nb) oom(size);
-        if (!keep) prefault(nb->data, size); /* calloc's fresh pages are unmapped */
         nb->mapped = false;
         nb->dirty = 0;
         if (keep && keep < size) memset(nb->data + keep, 0, size - keep);
@@ -373,6 +373,15 @@ void *rc_arena_array(rc_arena *a, size_t n, size_t sz)
 {
     if (sz && n > SIZE_MAX / sz) oom(SIZE_MAX);
     return rc_arena_alloc(a, n * sz);
+}
+
+void *rc_arena_table(rc_arena *a, size_t n, size_t sz)
+{
+    void *p = rc_arena_array(a, n, sz);
+    /* in a head block, reach wrote its pages; a block of its own comes
+     * from calloc untouched */
+    if (n * sz > BLOCK_MIN / 4) prefault(p, n * sz);
+    return p;
 }
 
 char *rc_arena_strndup(rc_arena *a, const char *s, size_t n)

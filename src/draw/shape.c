@@ -90,7 +90,7 @@ void rc_shape_put_pair(rc_shaper *s, uint32_t a, uint32_t b, float kern)
 {
     if (4 * (s->n + 1) > 3 * s->cap) { /* at most three quarters full, as table_grow */
         size_t nc = s->cap * 2;
-        pair *nv = rc_arena_array(s->a, nc, sizeof *nv);
+        pair *nv = rc_arena_table(s->a, nc, sizeof *nv);
         for (size_t i = 0; i < s->cap; i++)
             if (s->pairs[i].key) *rc_shape_pair_slot(nv, nc, s->pairs[i].key) = s->pairs[i];
         s->pairs = nv;

@@ -184,7 +184,7 @@ table_grow(rc_arena *a, void *v, size_t *cap, size_t used, size_t size, size_t f
 {
     if (4 * (used + 1) <= 3 * *cap) return v;
     size_t nc = *cap ? 2 * *cap : first;
-    char *nv = rc_arena_array(a, nc, size);
+    char *nv = rc_arena_table(a, nc, size);
     for (size_t i = 0; i < *cap; i++) {
         const word *e = (const word *)(const void *)((const char *)v + i * size);
         if (e->key)

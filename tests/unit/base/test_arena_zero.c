@@ -194,8 +194,8 @@ static void test_first_writes_spare_live_bytes(void **state)
  * kernel's zero page and each first write would fault again to replace it
  * (a copy-on-write, and a TLB shootdown on every CPU another thread of the
  * process has run on). Fresh blocks, a head allocation spanning pages and a
- * table of its own (MADV_POPULATE_WRITE, or a write per page on kernels
- * before 5.14). */
+ * table of its own (rc_arena_table: MADV_POPULATE_WRITE, or a write per
+ * page on kernels before 5.14). */
 static long minor_faults(void)
 {
     struct rusage ru;
@@ -213,7 +213,7 @@ static void test_zeroed_pages_written_before_handed_out(void **state)
     (void)rc_arena_strdup(a, "first"); /* the block's header page */
     enum { HEAD = 48 * 1024, OWN = 512 * 1024 };
     volatile unsigned char *h = rc_arena_alloc(a, HEAD);
-    volatile unsigned char *t = rc_arena_alloc(a, OWN);
+    volatile unsigned char *t = rc_arena_table(a, OWN / 8, 8);
     unsigned sum = 0;
     for (size_t i = 0; i < HEAD; i += 64)
         sum += h[i];
