@@ -36,7 +36,7 @@ struct rc_kern_table {
     uint32_t *subs; /* PairPos subtables (offsets in the table), lookup by lookup */
     size_t *first;  /* lookup k's subtables: subs[first[k] .. first[k + 1]) */
     size_t nlookups;
-    uint8_t *known, *ok; /* per BMP code point: classified, eligible (bits) */
+    rc_cp_bits plain; /* per BMP code point: classified, eligible */
     int32_t aplain[128]; /* ASCII: plain's answer, the glyph (>= 0) or -2 (not
                           * plain); -1 not asked yet */
     rc_glyph_cache glyphs;
@@ -329,8 +329,6 @@ rc_kern_table *rc_kern_table_new(rc_arena *a, hb_font_t *font, hb_shape_plan_t *
     t->nglyphs = hb_face_get_glyph_count(face);
     t->row = rc_arena_array(a, t->nglyphs ? t->nglyphs : 1, sizeof *t->row);
     t->nrow = rc_arena_array(a, t->nglyphs ? t->nglyphs : 1, sizeof *t->nrow);
-    t->known = rc_arena_alloc(a, 0x10000 / 8);
-    t->ok = rc_arena_alloc(a, 0x10000 / 8);
     return t;
 }
 
@@ -341,8 +339,9 @@ static bool plain(rc_kern_table *t, uint32_t cp, hb_codepoint_t *g)
     if (cp > 0xFFFF || !rc_glyph_of(&t->glyphs, t->font, cp, g) || *g == 0 || *g > 0xFFFF)
         return false;
     uint8_t bit = (uint8_t)(1u << (cp & 7));
-    if (t->known[cp >> 3] & bit) return (t->ok[cp >> 3] & bit) != 0;
-    t->known[cp >> 3] |= bit;
+    uint8_t *bits = rc_cp_bits_at(t->a, &t->plain, cp);
+    if (bits[0] & bit) return (bits[256] & bit) != 0;
+    bits[0] |= bit;
     bool ok = cp == ' ';
     if (!ok) {
         switch (hb_unicode_general_category(hb_unicode_funcs_get_default(), cp)) {
@@ -377,7 +376,7 @@ static bool plain(rc_kern_table *t, uint32_t cp, hb_codepoint_t *g)
     }
     if (ok && t->gdef && hb_ot_layout_get_glyph_class(t->face, *g) == HB_OT_LAYOUT_GLYPH_CLASS_MARK)
         ok = false;
-    if (ok) t->ok[cp >> 3] |= bit;
+    if (ok) bits[256] |= bit;
     return ok;
 }
 

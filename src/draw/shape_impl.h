@@ -69,9 +69,11 @@ struct rc_shaper {
     size_t cap, n; /* cap a power of two */
     /* The pairs of two ASCII characters again, by index (a << 7 | b):
      * most of any Latin text, looked up without hashing (kerns). Written
-     * with the table, by rc_shape_put_pair only. */
+     * with the table, by rc_shape_put_pair only. A pair not known yet is
+     * all zero bits; a known kerning of zero is kept as -0.0f (read
+     * through ascii_kern), so no second 16 KiB table says which are known
+     * (4 pages a face). */
     float *akern;
-    uint8_t *aknown;
     rc_glyph_cache glyphs;
     /* The nominal advances of ASCII characters, asked of adv_of once each
      * (aadv_ok): measuring a word summed them through the callback, one
@@ -96,7 +98,7 @@ struct rc_shaper {
     hb_set_t *lpairs;                         /* ... pairs of them substituted (g1 << 16 | g2) */
     bool afirst[128];                         /* ASCII characters first in such a pair */
     uint8_t *apair;                           /* ASCII pairs: 0 not known, 1 no, 2 a pair */
-    uint8_t *lknown, *lcand;                  /* per BMP code point: classified, an input */
+    rc_cp_bits lbits;                         /* per BMP code point: classified, an input */
     uint16_t ligg[RC_SHAPE_MAXLIG + 1];       /* code -> ligature glyph (ascending), 0 unused */
     const char *ligtext[RC_SHAPE_MAXLIG + 1]; /* code -> the characters it stood for */
     unsigned nligg;
@@ -125,6 +127,19 @@ struct rc_shaper {
 static uint64_t pkey(uint32_t a, uint32_t b)
 {
     return ((uint64_t)a << 32 | b) + 1;
+}
+
+/* Whether the ASCII pair at index i of s->akern is known, and its kerning
+ * (+ 0.0f turns the -0.0f of a known zero into 0, and nothing else). */
+static inline bool ascii_known(const rc_shaper *s, unsigned i)
+{
+    uint32_t u;
+    memcpy(&u, &s->akern[i], sizeof u);
+    return u != 0;
+}
+static inline float ascii_kern(const rc_shaper *s, unsigned i)
+{
+    return s->akern[i] + 0.0f;
 }
 
 /* The nominal advance of cp (adv_of(font, cp)), from the shaper's ASCII

@@ -55,6 +55,24 @@ static inline bool rc_glyph_of(rc_glyph_cache *c, hb_font_t *font, uint32_t cp, 
     return c->g[cp] >= 0;
 }
 
+/* What a shaper learns once per code point of the Basic Multilingual
+ * Plane (two bits: asked yet, and the answer), in chunks of 2,048 code
+ * points made on first use. Whole 8 KiB bitsets (two per table, four
+ * tables a face) were written by the arena when handed out, ~16 pages a
+ * face, for text that asks about a few hundred code points in one or two
+ * chunks (Latin, punctuation). */
+typedef struct rc_cp_bits {
+    uint8_t *chunk[32]; /* 256 bytes "asked", then 256 bytes "yes" */
+} rc_cp_bits;
+/* The byte holding cp's bits (cp <= 0xFFFF), its chunk made when new;
+ * bit = 1 << (cp & 7); the "yes" byte is at [256]. */
+static inline uint8_t *rc_cp_bits_at(rc_arena *a, rc_cp_bits *b, uint32_t cp)
+{
+    uint8_t **c = &b->chunk[cp >> 11];
+    if (!*c) *c = rc_arena_alloc(a, 512);
+    return *c + (cp >> 3 & 255);
+}
+
 /* A face's pair kerning read from its GPOS table (shape_gpos.c), for the
  * shaper with plan; NULL when plan positions with more than GPOS pair
  * adjustments it reads exactly as HarfBuzz applies them. */

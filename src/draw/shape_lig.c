@@ -159,9 +159,7 @@ void rc_shape_setup_ligatures(rc_shaper *s)
     hb_set_destroy(lookups);
     s->lin = in;
     s->lplan = hb_shape_plan_create(s->face, &s->props, lfeats, NLFEATS, NULL);
-    s->lknown = rc_arena_alloc(s->a, 0x10000 / 8);
     s->apair = rc_arena_alloc(s->a, 128 * 128);
-    s->lcand = rc_arena_alloc(s->a, 0x10000 / 8);
 }
 
 /* --- ligatures ------------------------------------------------------------ */
@@ -172,13 +170,13 @@ static bool lig_input(rc_shaper *s, uint32_t cp)
 {
     if (cp > 0xFFFF) return false;
     uint8_t bit = (uint8_t)(1u << (cp & 7));
-    if (!(s->lknown[cp >> 3] & bit)) {
+    uint8_t *bits = rc_cp_bits_at(s->a, &s->lbits, cp);
+    if (!(bits[0] & bit)) {
         hb_codepoint_t g = 0;
-        s->lknown[cp >> 3] |= bit;
-        if (rc_glyph_of(&s->glyphs, s->font, cp, &g) && hb_set_has(s->lin, g))
-            s->lcand[cp >> 3] |= bit;
+        bits[0] |= bit;
+        if (rc_glyph_of(&s->glyphs, s->font, cp, &g) && hb_set_has(s->lin, g)) bits[256] |= bit;
     }
-    return (s->lcand[cp >> 3] & bit) != 0;
+    return (bits[256] & bit) != 0;
 }
 
 bool rc_shape_lig_inert(rc_shaper *s, uint32_t cp)
