@@ -44,9 +44,16 @@ struct rc_kern_table {
      * share their first glyph with many others */
     struct cov *pool;
     size_t npool, cpool;
-    uint32_t *row;  /* glyph -> 1 + its first entry in pool (0: not yet) */
-    uint16_t *nrow; /* glyph -> its entries */
+    /* glyph g -> its entries in pool, in chunks of 256 glyphs made on
+     * first use (a Latin text's glyphs are a few chunks of the font's) */
+    struct row *row[256];
     unsigned nglyphs;
+};
+
+/* A first glyph's subtables: 1 + its first entry in pool (0: not yet). */
+struct row {
+    uint32_t first;
+    uint16_t n;
 };
 
 /* A subtable covering a first glyph: where it is, and what the glyph
@@ -223,7 +230,10 @@ static bool pair_applies(const rc_kern_table *t, const cov *e, unsigned g2, int 
 /* The subtables covering glyph g, in lookup order (made on first use). */
 static const cov *row_of(rc_arena *a, rc_kern_table *t, unsigned g, size_t *n)
 {
-    if (!t->row[g]) {
+    struct row **chunk = &t->row[g >> 8];
+    if (!*chunk) *chunk = rc_arena_array(a, 256, sizeof **chunk);
+    struct row *r = *chunk + (g & 255);
+    if (!r->first) {
         size_t first = t->npool;
         for (size_t k = 0; k < t->nlookups; k++)
             for (size_t i = t->first[k]; i < t->first[k + 1]; i++) {
@@ -244,11 +254,11 @@ static const cov *row_of(rc_arena *a, rc_kern_table *t, unsigned g, size_t *n)
                 }
                 t->pool[t->npool++] = e;
             }
-        t->row[g] = (uint32_t)first + 1;
-        t->nrow[g] = (uint16_t)(t->npool - first);
+        r->first = (uint32_t)first + 1;
+        r->n = (uint16_t)(t->npool - first);
     }
-    *n = t->nrow[g];
-    return t->pool + (t->row[g] - 1);
+    *n = r->n;
+    return t->pool + (r->first - 1);
 }
 
 static void release(void *ctx)
@@ -327,8 +337,6 @@ rc_kern_table *rc_kern_table_new(rc_arena *a, hb_font_t *font, hb_shape_plan_t *
     t->gdef = hb_ot_layout_has_glyph_classes(face);
     if (!collect(a, t, plan)) return NULL;
     t->nglyphs = hb_face_get_glyph_count(face);
-    t->row = rc_arena_array(a, t->nglyphs ? t->nglyphs : 1, sizeof *t->row);
-    t->nrow = rc_arena_array(a, t->nglyphs ? t->nglyphs : 1, sizeof *t->nrow);
     return t;
 }
 

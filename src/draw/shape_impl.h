@@ -97,8 +97,12 @@ struct rc_shaper {
     hb_set_t *lin;                            /* input glyphs of the 'liga' lookups */
     hb_set_t *lpairs;                         /* ... pairs of them substituted (g1 << 16 | g2) */
     bool afirst[128];                         /* ASCII characters first in such a pair */
-    uint8_t *apair;                           /* ASCII pairs: 0 not known, 1 no, 2 a pair */
-    rc_cp_bits lbits;                         /* per BMP code point: classified, an input */
+    /* ASCII pairs: 0 not known, 1 no, 2 a pair; a row of 128 per first
+     * character, made on first use: only characters of afirst ask (one or
+     * two of a Latin font), where a whole 16 KiB table was written */
+    uint8_t *apair[128];
+    uint8_t ainput[128];                      /* ASCII: 0 not classified, 1 no, 2 an input */
+    rc_cp_bits lbits;                         /* the rest of the BMP: classified, an input */
     uint16_t ligg[RC_SHAPE_MAXLIG + 1];       /* code -> ligature glyph (ascending), 0 unused */
     const char *ligtext[RC_SHAPE_MAXLIG + 1]; /* code -> the characters it stood for */
     unsigned nligg;

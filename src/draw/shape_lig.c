@@ -159,22 +159,31 @@ void rc_shape_setup_ligatures(rc_shaper *s)
     hb_set_destroy(lookups);
     s->lin = in;
     s->lplan = hb_shape_plan_create(s->face, &s->props, lfeats, NLFEATS, NULL);
-    s->apair = rc_arena_alloc(s->a, 128 * 128);
 }
 
 /* --- ligatures ------------------------------------------------------------ */
 
 /* Whether code point cp is an input glyph of a 'liga' lookup (classified
- * once per code point). */
+ * once per code point: ASCII in a table of its own, the rest of the BMP in
+ * chunks made on first use). */
+static bool lig_classify(rc_shaper *s, uint32_t cp)
+{
+    hb_codepoint_t g = 0;
+    return rc_glyph_of(&s->glyphs, s->font, cp, &g) && hb_set_has(s->lin, g);
+}
+
 static bool lig_input(rc_shaper *s, uint32_t cp)
 {
+    if (cp < 0x80) {
+        if (!s->ainput[cp]) s->ainput[cp] = lig_classify(s, cp) ? 2 : 1;
+        return s->ainput[cp] == 2;
+    }
     if (cp > 0xFFFF) return false;
     uint8_t bit = (uint8_t)(1u << (cp & 7));
     uint8_t *bits = rc_cp_bits_at(s->a, &s->lbits, cp);
     if (!(bits[0] & bit)) {
-        hb_codepoint_t g = 0;
         bits[0] |= bit;
-        if (rc_glyph_of(&s->glyphs, s->font, cp, &g) && hb_set_has(s->lin, g)) bits[256] |= bit;
+        if (lig_classify(s, cp)) bits[256] |= bit;
     }
     return (bits[256] & bit) != 0;
 }
@@ -191,7 +200,11 @@ static bool lig_pair(rc_shaper *s, uint32_t a, uint32_t b)
     if (!lig_input(s, a) || !lig_input(s, b)) return false;
     if (!s->lpairs) return true;
     if (a < 0x80 && !s->afirst[a]) return false;
-    uint8_t *known = a < 0x80 && b < 0x80 ? &s->apair[a << 7 | b] : NULL; /* 1 no, 2 yes */
+    uint8_t *known = NULL; /* 1 no, 2 yes */
+    if (a < 0x80 && b < 0x80) {
+        if (!s->apair[a]) s->apair[a] = rc_arena_alloc(s->a, 128);
+        known = &s->apair[a][b];
+    }
     if (known && *known) return *known == 2;
     hb_codepoint_t ga = 0, gb = 0;
     rc_glyph_of(&s->glyphs, s->font, a, &ga);
