@@ -57,10 +57,11 @@ static inline bool rc_glyph_of(rc_glyph_cache *c, hb_font_t *font, uint32_t cp, 
 
 /* What a shaper learns once per code point of the Basic Multilingual
  * Plane (two bits: asked yet, and the answer), in chunks of 2,048 code
- * points made on first use. Whole 8 KiB bitsets (two per table, four
- * tables a face) were written by the arena when handed out, ~16 pages a
- * face, for text that asks about a few hundred code points in one or two
- * chunks (Latin, punctuation). */
+ * points made on first use. Whole 8 KiB bitsets (two for the kern
+ * table's plain characters, two for the ligature inputs: 32 KiB, 8 pages
+ * a face) were written by the arena when handed out, for text that asks
+ * about a few hundred code points in one or two chunks (Latin,
+ * punctuation). */
 typedef struct rc_cp_bits {
     uint8_t *chunk[32]; /* 256 bytes "asked", then 256 bytes "yes" */
 } rc_cp_bits;
