@@ -241,15 +241,15 @@ static void mark(rc_pdf *p, gstate *g, const rc_tag *t, const char *actual)
         rc_pdf_struct_mcid(p, g->page, t);
         g->mc_single = actual != NULL;
     } else if (t) {
-        char b[64];
+        char b[32] = " <</MCID "; /* (not snprintf: 700 instructions a sequence) */
         int mcid = rc_pdf_struct_mcid(p, g->page, t);
-        int k = snprintf(b, sizeof b, " <</MCID %d", mcid);
+        size_t k = 9 + rc_utoa((uint64_t)mcid, b + 9);
         /* the tag of a sequence is free (the element has the type); poppler
          * applies an /ActualText only to a /Span */
         const char *name = actual ? "Span" : rc_tag_name(t->type);
         OUT(p, "/");
         out(p, name, strlen(name));
-        out(p, b, (size_t)k);
+        out(p, b, k);
         if (actual) {
             OUT(p, " /ActualText ");
             hex_text(p, actual, strlen(actual));
@@ -298,7 +298,8 @@ static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
         if (g->slot[grp] < 0) {
             g->slot[grp] = (signed char)g->nfonts;
             g->order[g->nfonts] = (uint8_t)grp;
-            snprintf(g->fname[g->nfonts], sizeof g->fname[0], "F%u", (unsigned)g->nfonts + 1);
+            g->fname[g->nfonts][0] = 'F';
+            g->fname[g->nfonts][1 + rc_utoa((uint64_t)g->nfonts + 1, g->fname[g->nfonts] + 1)] = '\0';
             g->nfonts++;
         }
         close_tj(p, g); /* Tf does not move the pen */
