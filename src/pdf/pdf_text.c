@@ -10,6 +10,8 @@
  * rc_pdf_show therefore returns the advance those give, in integers, and
  * rc_pdf_tj_move computes the number from the exact pen. The layout's own
  * (unrounded) widths would drift by up to a thousandth of an em per glyph. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pdf_text.h"
@@ -157,6 +159,46 @@ static int64_t *code_widths(rc_pdf *p, rc_font_id f, const rc_font *rf)
         p->asciiw[f] = w;
     }
     return p->asciiw[f];
+}
+
+void rc_pdf_show_prepare(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, size_t len,
+                         const uint8_t *lig)
+{
+    if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
+    if (!rf) return;
+    int64_t *aw = code_widths(p, f, rf);
+    for (size_t i = 0; i < len;) {
+        if (!lig) { /* ASCII eight bytes at a time: nothing to make */
+            uint64_t w8;
+            while (i + 8 <= len && (memcpy(&w8, s + i, 8), !(w8 & UINT64_C(0x8080808080808080))))
+                i += 8;
+            if (i == len) break;
+        }
+        unsigned char b = (unsigned char)s[i];
+        if (lig && lig[i] && lig[i] != RC_FONT_LIG_HIDDEN && aw[lig[i]] == NOT_YET) {
+            int v = lig_w(rf, lig[i]);
+            aw[lig[i]] = v < 0 ? UNKNOWN : v;
+        }
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        size_t adv;
+        uint32_t c = next_code(s, len, i, &adv);
+        if (c >= 0x80) rc_pdf_glyph_w(rf, c); /* (fills the font's page of c) */
+        i += adv;
+    }
+}
+
+void rc_pdf_cs_grow_malloc(rc_pdf *p, size_t nc)
+{
+    char *b = realloc(p->cs, nc);
+    if (!b) {
+        fprintf(stderr, "reportc: out of memory (allocating %zu bytes)\n", nc);
+        abort(); /* as the arena does */
+    }
+    p->cs = b;
+    p->ccap = nc;
 }
 
 /* A literal string's bytes for code c (two, or three with an escape). */

@@ -50,6 +50,12 @@ typedef struct zjob {
     bool taken, finished;
     bool spooled; /* out written to the spool at spool_off, and freed */
     uint64_t spool_off;
+    /* a page to draw first (pdf_drawjob.c; the worker frees the block),
+     * its index, and its font resources once drawn, for p->pfonts.v[pfi] */
+    void *draw;
+    size_t page, pfi;
+    rc_pdf_pagefonts pf;
+    bool is_page, pf_given, draw_failed;
 } zjob;
 
 struct rc_pdf_zip {
@@ -70,6 +76,11 @@ struct rc_pdf_zip {
     FILE *spool;
     uint64_t spool_at;
     bool spool_failed;
+    /* the worker's drawing: an rc_pdf of its own (no arena, no libharu),
+     * and the buffer it deflates a drawn page into */
+    rc_pdf wp;
+    unsigned char *zbuf;
+    size_t zcap;
 };
 
 /* Writes a deflated stream to the spool; false when it cannot (kept in
@@ -88,6 +99,25 @@ static bool spool_put(rc_pdf_zip *z, const unsigned char *s, size_t n, uint64_t 
     *off = z->spool_at;
     z->spool_at += n;
     return true;
+}
+
+/* Draws page job j (pdf_drawjob.c) and deflates it into z->zbuf; the
+ * length, 0 when it failed. Worker only. */
+static size_t draw_and_deflate(rc_pdf_zip *z, zjob *j)
+{
+    rc_pdf *wp = &z->wp;
+    wp->err = HPDF_OK;
+    rc_pdf_drawjob_run(wp, j->draw, j->page, &j->pf);
+    j->draw = NULL;
+    if (rc_pdf_failed(wp)) return 0;
+    size_t bound = libdeflate_zlib_compress_bound(z->lc, wp->cn);
+    if (bound > z->zcap) { /* (the main thread's buffer fits all but a huge page) */
+        unsigned char *b = realloc(z->zbuf, bound);
+        if (!b) return 0;
+        z->zbuf = b;
+        z->zcap = bound;
+    }
+    return libdeflate_zlib_compress(z->lc, wp->cs, wp->cn, z->zbuf, z->zcap);
 }
 
 /* Runs job j (a copy: the array may move meanwhile) without the lock. */
@@ -128,8 +158,23 @@ static void take_and_run(rc_pdf_zip *z, size_t k)
     z->jobs[k].taken = true;
     zjob j = z->jobs[k];
     pthread_mutex_unlock(&z->mu);
-    unsigned char *out;
-    size_t outn;
+    unsigned char *out = NULL;
+    size_t outn = 0;
+    if (j.draw) { /* a page: drawn, deflated, spooled (else kept in a copy) */
+        outn = draw_and_deflate(z, &j);
+        uint64_t off = 0;
+        bool spooled = outn && spool_put(z, z->zbuf, outn, &off);
+        if (outn && !spooled && (out = malloc(outn)) != NULL) memcpy(out, z->zbuf, outn);
+        if (!spooled && !out) outn = 0;
+        pthread_mutex_lock(&z->mu);
+        z->jobs[k].draw = NULL;
+        z->jobs[k].pf = j.pf;
+        z->jobs[k].draw_failed = outn == 0;
+        z->jobs[k].spooled = spooled;
+        z->jobs[k].spool_off = off;
+        finish_job(z, k, out, outn);
+        return;
+    }
     run(z, j, &out, &outn);
     /* a page's copy: done with (a long document would hold all its pages' text) */
     if (j.own && !z->keep_in) free((void *)(uintptr_t)j.in);
@@ -199,6 +244,19 @@ void rc_pdf_zip_start(rc_pdf *p)
         return;
     }
     z->keep_in = p->cache != NULL;
+    /* pages drawn there write into buffers made here, so that the worker
+     * does not start a malloc arena of its own (hundreds of page faults):
+     * 256 KiB, of which only what the largest page needs is ever touched */
+    z->wp.ccap = (size_t)256 << 10;
+    z->wp.cs = malloc(z->wp.ccap);
+    z->zcap = libdeflate_zlib_compress_bound(z->lc, z->wp.ccap);
+    z->zbuf = malloc(z->zcap);
+    if (!z->wp.cs || !z->zbuf) { /* then pages are drawn by the main thread */
+        free(z->wp.cs);
+        free(z->zbuf);
+        z->wp.cs = NULL, z->zbuf = NULL;
+        z->wp.ccap = z->zcap = 0;
+    }
     p->zip = z;
 }
 
@@ -280,6 +338,37 @@ bool rc_pdf_zip_submit(rc_pdf *p, size_t blob, const void *data, size_t n, bool 
     return true;
 }
 
+bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t index, size_t pfi)
+{
+    rc_pdf_zip *z = p->zip;
+    if (!z->zbuf || z->keep_in) return false;
+    zjob j = {.blob = blob, .draw = block, .page = index, .pfi = pfi, .is_page = true};
+    return enqueue(z, &j);
+}
+
+bool rc_pdf_zip_drain(rc_pdf *p)
+{
+    rc_pdf_zip *z = p->zip;
+    if (!z) return true;
+    pthread_mutex_lock(&z->mu);
+    while (z->done < z->njobs)
+        pthread_cond_wait(&z->done_cv, &z->mu);
+    bool ok = true;
+    for (size_t k = 0; k < z->njobs; k++) {
+        zjob *j = &z->jobs[k];
+        if (!j->is_page || j->pf_given) continue;
+        if (j->draw_failed || j->pfi >= p->pfonts.n) {
+            ok = false;
+            continue;
+        }
+        p->pfonts.v[j->pfi].n = j->pf.n;
+        memcpy(p->pfonts.v[j->pfi].order, j->pf.order, sizeof j->pf.order);
+        j->pf_given = true;
+    }
+    pthread_mutex_unlock(&z->mu);
+    return ok;
+}
+
 bool rc_pdf_zip_finish(rc_pdf *p)
 {
     rc_pdf_zip *z = p->zip;
@@ -333,6 +422,8 @@ void rc_pdf_zip_free(rc_pdf *p)
             free(z->jobs[k].out);
     }
     free(z->jobs);
+    free(z->wp.cs);
+    free(z->zbuf);
     if (z->spool) fclose(z->spool);
     libdeflate_free_compressor(z->lc);
     pthread_cond_destroy(&z->work);
