@@ -81,9 +81,10 @@ void rc_pdf_rw_uint(rc_pdf_rw *w, size_t v)
 
 void rc_pdf_rw_ref(rc_pdf_rw *w, uint32_t num)
 {
-    rc_pdf_rw_put(w, " ");
-    rc_pdf_rw_uint(w, num);
-    rc_pdf_rw_put(w, " 0 R");
+    char d[32] = " "; /* one piece: 2,000 of them in the sample's tree */
+    size_t k = 1 + rc_utoa(num, d + 1);
+    memcpy(d + k, " 0 R", 4);
+    put_n(w, d, k + 4);
 }
 
 /* A real as PDF writes it: at most three decimals, no trailing zeros;

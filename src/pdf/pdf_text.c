@@ -167,13 +167,13 @@ void rc_pdf_show_prepare(rc_pdf *p, rc_font_id f, const rc_font *rf, const char 
     if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
     if (!rf) return;
     int64_t *aw = code_widths(p, f, rf);
+    if (!lig) { /* ASCII text (most words): nothing to make */
+        unsigned char any = 0;
+        for (size_t i = 0; i < len; i++)
+            any |= (unsigned char)s[i];
+        if (!(any & 0x80)) return;
+    }
     for (size_t i = 0; i < len;) {
-        if (!lig) { /* ASCII eight bytes at a time: nothing to make */
-            uint64_t w8;
-            while (i + 8 <= len && (memcpy(&w8, s + i, 8), !(w8 & UINT64_C(0x8080808080808080))))
-                i += 8;
-            if (i == len) break;
-        }
         unsigned char b = (unsigned char)s[i];
         if (lig && lig[i] && lig[i] != RC_FONT_LIG_HIDDEN && aw[lig[i]] == NOT_YET) {
             int v = lig_w(rf, lig[i]);
