@@ -5,8 +5,9 @@
  * PDF/A and PDF/UA metadata (pdf_xmp.c), load the fonts, the ToUnicode
  * fix; pack it with object streams and a deterministic /ID (pdf_pack.c);
  * save to a temporary file beside the target and rename it into place only
- * when everything succeeded. Streams are deflated, and fonts reduced, on a
- * second thread (pdf_zip.c).
+ * when everything succeeded. Pages are drawn and deflated, and fonts
+ * reduced, on a second thread (pdf_zip.c, pdf_drawjob.c); the packer's
+ * object streams are deflated on a helper (pdf_zpipe.c).
  *
  * libharu reports errors through the handler given to HPDF_New; errors are
  * sticky (every later call fails), so the handler records the first one and

@@ -689,7 +689,7 @@ static void draw_page(rc_pdf *p, size_t index, const rc_draw_list *l)
     size_t kn = 0, vn = 0, dn = 0;
     const unsigned char *key = rc_pdf_page_key(p, l, &kn), *data = NULL;
     const unsigned char *kept = key ? rc_pdf_cache_get(p->cache, RC_PDF_CK_PAGE, key, kn, &vn) : NULL;
-    if (!key && p->zip && draw_page_there(p, index, l)) return;
+    if (!key && rc_pdf_zip_draws(p) && draw_page_there(p, index, l)) return;
     rc_pdf_pagefonts pf = {pg, 0, {0}};
     p->dry = kept && rc_pdf_page_replay(p, kept, vn, &pf, &data, &dn);
     if (key && !p->dry) rc_pdf_page_record_begin(p);

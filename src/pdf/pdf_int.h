@@ -199,10 +199,12 @@ size_t rc_pdf_zip_reduce(rc_pdf *p, const unsigned char *font, size_t len, const
 /* Waits for a reduction; false when the font could not be reduced, else
  * the copy (valid until rc_pdf_zip_free). */
 bool rc_pdf_zip_reduced(rc_pdf *p, size_t job, const unsigned char **out, size_t *n);
+/* Whether pages can be drawn there (a thread with its buffers, no cache). */
+bool rc_pdf_zip_draws(const rc_pdf *p);
 /* Queues page index's flat block (pdf_drawjob.c; malloc'd, the worker
  * frees it) to be drawn and deflated into p->blobs.v[blob], its font
- * resources into p->pfonts.v[pfi]; codes and asciiw: the document's
- * tables the worker shows text with. False without memory. */
+ * resources into p->pfonts.v[pfi] (by rc_pdf_zip_drain). False when
+ * it cannot be queued (no memory, or !rc_pdf_zip_draws). */
 bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t index, size_t pfi);
 /* Waits until every page queued is drawn, then gives each its font
  * resources (p->pfonts); false when one could not be drawn. */

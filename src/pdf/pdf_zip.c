@@ -11,6 +11,12 @@
  * bytes are those the main thread would have made (same level, same
  * library, one compressor per stream), so the output does not change.
  *
+ * Without a cache, the worker also draws the pages (pdf_drawjob.c): the
+ * main thread hands it each page as a flat block it made, with the text
+ * shaped and what drawing reads lazily made first, and the worker draws it
+ * on an rc_pdf of its own, deflates it into a buffer made here and spools
+ * it, in page order.
+ *
  * The worker also makes the reduced fonts (rc_ttf_reduce_lig, hb-subset,
  * in an arena of its own per font) while the main thread builds the links,
  * outline and structure tree (pdf_face.c). Only libdeflate and HarfBuzz
@@ -338,10 +344,15 @@ bool rc_pdf_zip_submit(rc_pdf *p, size_t blob, const void *data, size_t n, bool 
     return true;
 }
 
+bool rc_pdf_zip_draws(const rc_pdf *p)
+{
+    return p->zip && p->zip->zbuf && !p->zip->keep_in;
+}
+
 bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t index, size_t pfi)
 {
     rc_pdf_zip *z = p->zip;
-    if (!z->zbuf || z->keep_in) return false;
+    if (!rc_pdf_zip_draws(p)) return false;
     zjob j = {.blob = blob, .draw = block, .page = index, .pfi = pfi, .is_page = true};
     return enqueue(z, &j);
 }
