@@ -95,18 +95,23 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
      * and the fonts are registered under the names the pages use
      * (pdf_draw.c; page by page as the layout completes them) */
     rc_status dst = rc_pdf_draw_pages(p, lay);
-    if (dst != RC_OK) return dst;
+    if (dst != RC_OK) {
+        rc_pdf_draw_wait(p);
+        return dst;
+    }
     if (rc_pdf_failed(p)) return RC_ERR_LIBRARY;
-    /* the reduced fonts are made (on the other thread) while the links,
-     * outline and structure tree are built */
-    rc_status st = rc_pdf_fonts_prepare(p, cfg, fonts);
-    if (st != RC_OK) return st;
+    /* the links, outline and structure tree are built while the other
+     * thread draws the last pages (none of them reads the pages' fonts or
+     * codes), then the reduced fonts are made there while the metadata is */
     if (!rc_pdf_failed(p)) rc_pdf_links(p);
     if (!rc_pdf_failed(p)) rc_pdf_outline(p, lay);
     if (!rc_pdf_failed(p) && lay->outline.n > 0)
         rc_pdf_ok(p, HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE));
     if (!rc_pdf_failed(p)) rc_pdf_page_labels(p, lay);
     if (!rc_pdf_failed(p)) rc_pdf_struct_finish(p);
+    if (!rc_pdf_draw_wait(p) || rc_pdf_failed(p)) return RC_ERR_LIBRARY;
+    rc_status st = rc_pdf_fonts_prepare(p, cfg, fonts);
+    if (st != RC_OK) return st;
     if (!rc_pdf_failed(p)) rc_pdf_archival(p, cfg);
     if (!rc_pdf_failed(p) && (st = rc_pdf_fonts_load(p)) != RC_OK) return st;
     if (!rc_pdf_failed(p)) rc_pdf_fonts_fix_tounicode(p);

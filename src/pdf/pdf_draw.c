@@ -581,21 +581,14 @@ static HPDF_Page add_page(rc_pdf *p)
     return pg;
 }
 
-static rc_status draw_pages(rc_pdf *p, const rc_layout *lay);
-
-rc_status rc_pdf_draw_pages(rc_pdf *p, const rc_layout *lay)
+bool rc_pdf_draw_wait(rc_pdf *p)
 {
-    rc_status st = draw_pages(p, lay);
-    /* the pages drawn on the deflating thread: their codes and font
-     * resources are complete once it has drawn them all */
-    if (!rc_pdf_zip_drain(p) && st == RC_OK) {
-        rc_pdf_ok(p, HPDF_ZLIB_ERROR);
-        st = RC_ERR_LIBRARY;
-    }
-    return st;
+    if (rc_pdf_zip_drain(p)) return true;
+    rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+    return false;
 }
 
-static rc_status draw_pages(rc_pdf *p, const rc_layout *lay)
+rc_status rc_pdf_draw_pages(rc_pdf *p, const rc_layout *lay)
 {
     if (!lay->run) { /* a complete layout: its pages in order */
         for (size_t i = 0; i < lay->pages.n && !rc_pdf_failed(p); i++) {

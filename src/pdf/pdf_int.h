@@ -144,10 +144,15 @@ bool rc_pdf_failed(const rc_pdf *p);
 /* pdf_draw.c */
 /* Makes and draws the layout's pages: in order from a complete layout,
  * else as rc_layout_next completes them (the layout is complete
- * afterwards unless drawing failed). Each page's operations are given
+ * afterwards unless drawing failed); pages drawn on the deflating thread
+ * may still be in its hands (rc_pdf_draw_wait). Each page's operations are given
  * back once drawn when lay->release_pages is set. A document without
  * pages is an error (reported). */
 rc_status rc_pdf_draw_pages(rc_pdf *p, const rc_layout *lay);
+/* Waits until the pages handed to the deflating thread are drawn
+ * (pdf_drawjob.c): the codes each face shows and the pages' font
+ * resources are complete then. False (recorded) when one failed. */
+bool rc_pdf_draw_wait(rc_pdf *p);
 /* Waits for the deflating thread (pdf_zip.c) and releases what drawing
  * holds outside the arena (the compressor). */
 void rc_pdf_draw_end(rc_pdf *p);
