@@ -8,7 +8,9 @@
  * are those of deflating on the caller's thread (same library and level,
  * one call per stream), so the file does not change. The helper only
  * calls libdeflate on buffers the caller made (no malloc there: no malloc
- * arena of its own). */
+ * arena of its own). A stream the helper has not started when the caller
+ * waits for it (a busy machine: the helper not scheduled yet) is deflated
+ * by the caller itself, so waiting never costs more than deflating here. */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <libdeflate.h>
 #include <pthread.h>
@@ -23,33 +25,41 @@ typedef struct zjob {
     size_t n;
     unsigned char *out;
     size_t cap, got;
+    bool done;
 } zjob;
 
 struct rc_zpipe {
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    struct libdeflate_compressor *lc;
+    struct libdeflate_compressor *lc, *mine; /* the helper's, the caller's */
     zjob q[2];
-    size_t put, done, taken; /* counts: queued, deflated, returned by wait */
+    size_t put, started, taken; /* counts: queued, started (by either), returned */
     bool quit;
 };
+
+/* Deflates job k (started by the caller of this, under the lock): runs
+ * without the lock, returns under it. */
+static void run(rc_zpipe *zp, size_t k, struct libdeflate_compressor *lc)
+{
+    zjob j = zp->q[k % 2];
+    pthread_mutex_unlock(&zp->mu);
+    size_t got = libdeflate_zlib_compress(lc, j.in, j.n, j.out, j.cap);
+    pthread_mutex_lock(&zp->mu);
+    zp->q[k % 2].got = got;
+    zp->q[k % 2].done = true;
+    pthread_cond_broadcast(&zp->cv);
+}
 
 static void *helper(void *arg)
 {
     rc_zpipe *zp = arg;
     pthread_mutex_lock(&zp->mu);
     for (;;) {
-        while (zp->done == zp->put && !zp->quit)
+        while (zp->started == zp->put && !zp->quit)
             pthread_cond_wait(&zp->cv, &zp->mu);
-        if (zp->done == zp->put) break; /* quit, nothing left */
-        zjob j = zp->q[zp->done % 2];
-        pthread_mutex_unlock(&zp->mu);
-        size_t got = libdeflate_zlib_compress(zp->lc, j.in, j.n, j.out, j.cap);
-        pthread_mutex_lock(&zp->mu);
-        zp->q[zp->done % 2].got = got;
-        zp->done++;
-        pthread_cond_broadcast(&zp->cv);
+        if (zp->started == zp->put) break; /* quit, nothing left */
+        run(zp, zp->started++, zp->lc);
     }
     pthread_mutex_unlock(&zp->mu);
     return NULL;
@@ -62,25 +72,16 @@ rc_zpipe *rc_zpipe_start(int level)
     rc_zpipe *zp = calloc(1, sizeof *zp);
     if (!zp) return NULL;
     zp->lc = libdeflate_alloc_compressor(level);
-    if (!zp->lc || pthread_mutex_init(&zp->mu, NULL) != 0) {
-        libdeflate_free_compressor(zp->lc);
-        free(zp);
-        return NULL;
-    }
-    if (pthread_cond_init(&zp->cv, NULL) != 0) {
-        pthread_mutex_destroy(&zp->mu);
-        libdeflate_free_compressor(zp->lc);
-        free(zp);
-        return NULL;
-    }
-    if (pthread_create(&zp->th, NULL, helper, zp) != 0) {
-        pthread_cond_destroy(&zp->cv);
-        pthread_mutex_destroy(&zp->mu);
-        libdeflate_free_compressor(zp->lc);
-        free(zp);
-        return NULL;
-    }
-    return zp;
+    zp->mine = libdeflate_alloc_compressor(level);
+    bool mu = zp->lc && zp->mine && pthread_mutex_init(&zp->mu, NULL) == 0;
+    bool cv = mu && pthread_cond_init(&zp->cv, NULL) == 0;
+    if (cv && pthread_create(&zp->th, NULL, helper, zp) == 0) return zp;
+    if (cv) pthread_cond_destroy(&zp->cv);
+    if (mu) pthread_mutex_destroy(&zp->mu);
+    libdeflate_free_compressor(zp->lc);
+    libdeflate_free_compressor(zp->mine);
+    free(zp);
+    return NULL;
 }
 
 void rc_zpipe_put(rc_zpipe *zp, const unsigned char *in, size_t n, unsigned char *out, size_t cap)
@@ -88,7 +89,7 @@ void rc_zpipe_put(rc_zpipe *zp, const unsigned char *in, size_t n, unsigned char
     pthread_mutex_lock(&zp->mu);
     while (zp->put - zp->taken >= 2) /* (the caller waits first; kept safe) */
         pthread_cond_wait(&zp->cv, &zp->mu);
-    zp->q[zp->put % 2] = (zjob){in, n, out, cap, 0};
+    zp->q[zp->put % 2] = (zjob){in, n, out, cap, 0, false};
     zp->put++;
     pthread_cond_broadcast(&zp->cv);
     pthread_mutex_unlock(&zp->mu);
@@ -99,7 +100,9 @@ size_t rc_zpipe_wait(rc_zpipe *zp)
     pthread_mutex_lock(&zp->mu);
     size_t got = 0;
     if (zp->taken < zp->put) {
-        while (zp->done <= zp->taken)
+        if (zp->started == zp->taken) /* not started: deflated here */
+            run(zp, zp->started++, zp->mine);
+        while (!zp->q[zp->taken % 2].done)
             pthread_cond_wait(&zp->cv, &zp->mu);
         got = zp->q[zp->taken % 2].got;
         zp->taken++;
@@ -120,5 +123,6 @@ void rc_zpipe_end(rc_zpipe *zp)
     pthread_cond_destroy(&zp->cv);
     pthread_mutex_destroy(&zp->mu);
     libdeflate_free_compressor(zp->lc);
+    libdeflate_free_compressor(zp->mine);
     free(zp);
 }
