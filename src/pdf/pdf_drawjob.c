@@ -192,10 +192,11 @@ bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_
     return true;
 }
 
-void rc_pdf_drawjob_run(rc_pdf *wp, void *block, size_t index, rc_pdf_pagefonts *pf)
+void rc_pdf_drawjob_run(rc_pdf *wp, void *block, size_t index, rc_pdf_pagefonts *pf,
+                        unsigned char *const codes[RC_FONT_COUNT])
 {
     flat *f = block;
-    memcpy(wp->codes, f->codes, sizeof wp->codes);
+    memcpy(wp->codes, codes ? codes : f->codes, sizeof wp->codes);
     memcpy(wp->asciiw, f->asciiw, sizeof wp->asciiw);
     wp->fonts = f->fonts;
     memcpy(wp->fgroup, f->fgroup, sizeof wp->fgroup);

@@ -185,8 +185,11 @@ void rc_pdf_draw_content(rc_pdf *p, size_t index, const rc_draw_list *l, rc_pdf_
  * page is drawn here). */
 bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_t blob,
                            size_t pfi);
-/* The worker's side: draws the job's block (freed) into wp->cs. */
-void rc_pdf_drawjob_run(rc_pdf *wp, void *block, size_t index, rc_pdf_pagefonts *pf);
+/* The drawing side: draws the job's block (freed) into wp->cs, marking
+ * the codes shown in codes (NULL: the document's sets, as they were when
+ * the block was made). */
+void rc_pdf_drawjob_run(rc_pdf *wp, void *block, size_t index, rc_pdf_pagefonts *pf,
+                        unsigned char *const codes[RC_FONT_COUNT]);
 
 /* pdf_zip.c: deflating on a second thread */
 /* Starts the thread (without it, p->zip stays NULL and streams are

@@ -87,6 +87,11 @@ struct rc_pdf_zip {
     rc_pdf wp;
     unsigned char *zbuf;
     size_t zcap;
+    /* the main thread's, for pages it draws itself while it waits
+     * (rc_pdf_zip_drain): an rc_pdf, code sets and a compressor of its own */
+    rc_pdf mp;
+    unsigned char *mcodes[RC_FONT_COUNT];
+    struct libdeflate_compressor *mlc;
 };
 
 /* Writes a deflated stream to the spool; false when it cannot (kept in
@@ -113,7 +118,7 @@ static size_t draw_and_deflate(rc_pdf_zip *z, zjob *j)
 {
     rc_pdf *wp = &z->wp;
     wp->err = HPDF_OK;
-    rc_pdf_drawjob_run(wp, j->draw, j->page, &j->pf);
+    rc_pdf_drawjob_run(wp, j->draw, j->page, &j->pf, NULL);
     j->draw = NULL;
     if (rc_pdf_failed(wp)) return 0;
     size_t bound = libdeflate_zlib_compress_bound(z->lc, wp->cn);
@@ -357,13 +362,59 @@ bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t index, size_t p
     return enqueue(z, &j);
 }
 
+/* Draws and deflates page job k here (taken, under the lock; returns
+ * under it): into code sets of this thread's own, since the worker marks
+ * the document's meanwhile; the deflated page stays in memory. False when
+ * it cannot be done here (then the worker does it). */
+static bool steal(rc_pdf_zip *z, size_t k)
+{
+    if (!z->mlc && !(z->mlc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL))) return false;
+    for (int f = 0; f < RC_FONT_COUNT; f++)
+        if (!z->mcodes[f] && !(z->mcodes[f] = calloc(1, RC_PDF_CODESET_BYTES))) return false;
+    z->jobs[k].taken = true;
+    zjob j = z->jobs[k];
+    pthread_mutex_unlock(&z->mu);
+    rc_pdf *mp = &z->mp;
+    mp->err = HPDF_OK;
+    rc_pdf_drawjob_run(mp, j.draw, j.page, &j.pf, z->mcodes);
+    unsigned char *out = NULL;
+    size_t outn = 0;
+    if (!rc_pdf_failed(mp)) {
+        size_t bound = libdeflate_zlib_compress_bound(z->mlc, mp->cn);
+        if ((out = malloc(bound)) != NULL) {
+            outn = libdeflate_zlib_compress(z->mlc, mp->cs, mp->cn, out, bound);
+            unsigned char *fit = outn ? realloc(out, outn) : NULL;
+            if (fit) out = fit;
+        }
+    }
+    pthread_mutex_lock(&z->mu);
+    z->jobs[k].draw = NULL;
+    z->jobs[k].pf = j.pf;
+    z->jobs[k].draw_failed = outn == 0;
+    finish_job(z, k, out, outn);
+    return true;
+}
+
 bool rc_pdf_zip_drain(rc_pdf *p)
 {
     rc_pdf_zip *z = p->zip;
     if (!z) return true;
     pthread_mutex_lock(&z->mu);
+    /* the pages the worker has not started are drawn here, the last first
+     * (it takes them from the first): on a busy machine the worker may not
+     * run for a while, and waiting for it would cost more */
+    for (;;) {
+        size_t k = z->njobs;
+        while (k-- > z->taken && (z->jobs[k].taken || !z->jobs[k].is_page)) {
+        }
+        if (k + 1 == z->taken || k >= z->njobs || !steal(z, k)) break;
+    }
     while (z->done < z->njobs)
         pthread_cond_wait(&z->done_cv, &z->mu);
+    for (int f = 0; f < RC_FONT_COUNT; f++) /* the codes of the pages drawn here */
+        if (z->mcodes[f] && p->codes[f])
+            for (size_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
+                p->codes[f][b] |= z->mcodes[f][b];
     bool ok = true;
     for (size_t k = 0; k < z->njobs; k++) {
         zjob *j = &z->jobs[k];
@@ -435,6 +486,10 @@ void rc_pdf_zip_free(rc_pdf *p)
     free(z->jobs);
     free(z->wp.cs);
     free(z->zbuf);
+    free(z->mp.cs);
+    for (int f = 0; f < RC_FONT_COUNT; f++)
+        free(z->mcodes[f]);
+    libdeflate_free_compressor(z->mlc);
     if (z->spool) fclose(z->spool);
     libdeflate_free_compressor(z->lc);
     pthread_cond_destroy(&z->work);
