@@ -228,7 +228,21 @@ int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, s
     /* thousandths of an em (UNKNOWN makes it negative); 1e-5 of them */
     int64_t wsum = rf && len < 1000000 ? 0 : UNKNOWN, ksum = 0;
     *o++ = '(';
+    bool plain = !lig && !pset && aw;
     for (size_t i = 0; i < len;) {
+        /* a run of printable ASCII with no kerning number after it (most
+         * of the text): what the branch below does for it, without the
+         * tests that cannot hold here */
+        while (plain && i < len) {
+            unsigned char c = (unsigned char)s[i];
+            if (c < 0x20 || c >= 0x7F || (kern && kern[i] != 0 && i + 1 < len)) break;
+            *o++ = '\0';
+            o = string_byte(o, c);
+            rc_pdf_code_mark(set, c);
+            wsum += aw[c];
+            i++;
+        }
+        if (i == len) break;
         unsigned char b = (unsigned char)s[i];
         size_t at = i;
         if (b >= 0x20 && b < 0x7F && !(lig && lig[at])) { /* printable ASCII: the code is 00 b */
