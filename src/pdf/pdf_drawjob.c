@@ -169,7 +169,8 @@ bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_
     size_t at_segs = at_lig + up(z.ops * sizeof(uint8_t *));
     size_t at_fl = at_segs + up(z.segs * sizeof(rc_path_seg));
     size_t at_b = at_fl + up(z.floats * sizeof(float)), total = at_b + z.bytes;
-    char *m = malloc(total);
+    size_t cap = 0;
+    char *m = rc_pdf_zip_block(p, total, &cap);
     if (!m) return false;
     flat *f = (flat *)m;
     memset(f, 0, sizeof *f);
@@ -185,7 +186,7 @@ bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_
     memcpy(f->asciiw, p->asciiw, sizeof f->asciiw);
     f->fonts = p->fonts;
     memcpy(f->fgroup, p->fgroup, sizeof f->fgroup);
-    if (!rc_pdf_zip_draw(p, blob, m, index, pfi)) {
+    if (!rc_pdf_zip_draw(p, blob, m, cap, index, pfi)) {
         free(m);
         return false;
     }
@@ -205,5 +206,4 @@ void rc_pdf_drawjob_run(rc_pdf *wp, void *block, size_t index, rc_pdf_pagefonts 
     wp->wkern = f->kern;
     wp->wlig = f->lig;
     rc_pdf_draw_content(wp, index, &f->list, pf);
-    free(block);
 }

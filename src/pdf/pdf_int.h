@@ -185,7 +185,7 @@ void rc_pdf_draw_content(rc_pdf *p, size_t index, const rc_draw_list *l, rc_pdf_
  * page is drawn here). */
 bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_t blob,
                            size_t pfi);
-/* The drawing side: draws the job's block (freed) into wp->cs, marking
+/* The drawing side: draws the job's block into wp->cs, marking
  * the codes shown in codes (NULL: the document's sets, as they were when
  * the block was made). */
 void rc_pdf_drawjob_run(rc_pdf *wp, void *block, size_t index, rc_pdf_pagefonts *pf,
@@ -213,7 +213,12 @@ bool rc_pdf_zip_draws(const rc_pdf *p);
  * frees it) to be drawn and deflated into p->blobs.v[blob], its font
  * resources into p->pfonts.v[pfi] (by rc_pdf_zip_drain). False when
  * it cannot be queued (no memory, or !rc_pdf_zip_draws). */
-bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t index, size_t pfi);
+bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t cap, size_t index, size_t pfi);
+/* A block for rc_pdf_zip_draw of at least need bytes (*cap: how many),
+ * one the worker gave back when one fits: a page's block is made and
+ * freed once per page, and fresh heap memory costs page faults; NULL
+ * without memory. */
+void *rc_pdf_zip_block(rc_pdf *p, size_t need, size_t *cap);
 /* Waits until every page queued is drawn, then gives each its font
  * resources (p->pfonts); false when one could not be drawn. */
 bool rc_pdf_zip_drain(rc_pdf *p);

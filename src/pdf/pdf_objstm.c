@@ -429,9 +429,8 @@ static const unsigned char *body_of(const ctx *c, const obj *o, char tmp[24], si
 /* The text of the object stream of objs[from..to) (all packed) as object
  * number num into text, and the offset of its first object into *first;
  * zbuf made room for it deflated. */
-static bool objstm_text(ctx *c, struct libdeflate_compressor *z, const obj *objs,
-                        const uint32_t *pick, size_t from, size_t to, size_t num, slot *slots,
-                        rc_obuf *text, rc_obuf *zbuf, size_t *firstp)
+static bool objstm_text(ctx *c, const obj *objs, const uint32_t *pick, size_t from, size_t to,
+                        size_t num, slot *slots, rc_obuf *text, rc_obuf *zbuf, size_t *firstp)
 {
     text->n = 0;
     size_t rel = 0;
@@ -454,7 +453,8 @@ static bool objstm_text(ctx *c, struct libdeflate_compressor *z, const obj *objs
     if (text->oom) return oom(c);
     *firstp = first;
     zbuf->n = 0;
-    return rc_obuf_reserve(zbuf, libdeflate_zlib_compress_bound(z, text->n)) ? true : oom(c);
+    /* (NULL: any compressor's bound; the helper may be using z) */
+    return rc_obuf_reserve(zbuf, libdeflate_zlib_compress_bound(NULL, text->n)) ? true : oom(c);
 }
 
 /* An object stream deflated (zbuf) written as object number num: m
@@ -742,10 +742,9 @@ rc_status rc_pdf_objstm_pack_to(const unsigned char *in, size_t n, const rc_pdf_
                 nslots *= 2;
             }
             size_t first;
-            if (!objstm_text(&c, z, objs, pick, from, k, num, slots, &texts[cur], &zbufs[cur],
-                             &first))
+            if (!objstm_text(&c, objs, pick, from, k, num, slots, &texts[cur], &zbufs[cur], &first))
                 goto done;
-            if (!zp && k < npack) zp = rc_zpipe_start(ZLEVEL); /* two streams or more */
+            if (!zp && k < npack) zp = rc_zpipe_start(z, ZLEVEL); /* two streams or more */
             if (zp) { /* deflated there while the next one's text is made here */
                 rc_zpipe_put(zp, texts[cur].p, texts[cur].n, zbufs[cur].p, zbufs[cur].cap);
                 if (!pending_put(&c, zp, &pd, zbufs, slots, o)) goto done;
@@ -762,6 +761,8 @@ rc_status rc_pdf_objstm_pack_to(const unsigned char *in, size_t n, const rc_pdf_
         bytes += len;
     }
     if (!pending_put(&c, zp, &pd, zbufs, slots, o)) goto done;
+    rc_zpipe_end(zp); /* (z is lent to it until then) */
+    zp = NULL;
     if (!write_xref_stream(&c, z, slots, num + 1, root, info, &text, &zbuf, o)) goto done;
 
 done:

@@ -59,6 +59,7 @@ typedef struct zjob {
     /* a page to draw first (pdf_drawjob.c; the worker frees the block),
      * its index, and its font resources once drawn, for p->pfonts.v[pfi] */
     void *draw;
+    size_t dcap; /* its size */
     size_t page, pfi;
     rc_pdf_pagefonts pf;
     bool is_page, pf_given, draw_failed;
@@ -92,7 +93,22 @@ struct rc_pdf_zip {
     rc_pdf mp;
     unsigned char *mcodes[RC_FONT_COUNT];
     struct libdeflate_compressor *mlc;
+    /* pages' blocks drawn, kept for the next pages (rc_pdf_zip_block) */
+    struct spare {
+        void *b;
+        size_t cap;
+    } spare[RC_PDF_ZIP_DEPTH + 2];
+    size_t nspare;
 };
+
+/* Keeps a drawn page's block for another page (under the lock). */
+static void give_back(rc_pdf_zip *z, void *b, size_t cap)
+{
+    if (z->nspare < sizeof z->spare / sizeof z->spare[0])
+        z->spare[z->nspare++] = (struct spare){b, cap};
+    else
+        free(b);
+}
 
 /* Writes a deflated stream to the spool; false when it cannot (kept in
  * memory instead). Worker only. */
@@ -119,7 +135,6 @@ static size_t draw_and_deflate(rc_pdf_zip *z, zjob *j)
     rc_pdf *wp = &z->wp;
     wp->err = HPDF_OK;
     rc_pdf_drawjob_run(wp, j->draw, j->page, &j->pf, NULL);
-    j->draw = NULL;
     if (rc_pdf_failed(wp)) return 0;
     size_t bound = libdeflate_zlib_compress_bound(z->lc, wp->cn);
     if (bound > z->zcap) { /* (the main thread's buffer fits all but a huge page) */
@@ -178,6 +193,7 @@ static void take_and_run(rc_pdf_zip *z, size_t k)
         if (outn && !spooled && (out = malloc(outn)) != NULL) memcpy(out, z->zbuf, outn);
         if (!spooled && !out) outn = 0;
         pthread_mutex_lock(&z->mu);
+        give_back(z, j.draw, j.dcap);
         z->jobs[k].draw = NULL;
         z->jobs[k].pf = j.pf;
         z->jobs[k].draw_failed = outn == 0;
@@ -354,11 +370,41 @@ bool rc_pdf_zip_draws(const rc_pdf *p)
     return p->zip && p->zip->zbuf && !p->zip->keep_in;
 }
 
-bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t index, size_t pfi)
+void *rc_pdf_zip_block(rc_pdf *p, size_t need, size_t *cap)
+{
+    rc_pdf_zip *z = p->zip;
+    struct spare got = {NULL, 0};
+    pthread_mutex_lock(&z->mu);
+    size_t fit = SIZE_MAX, big = SIZE_MAX; /* the smallest that fits; the largest */
+    for (size_t i = 0; i < z->nspare; i++) {
+        size_t c = z->spare[i].cap;
+        if (c >= need && (fit == SIZE_MAX || c < z->spare[fit].cap)) fit = i;
+        if (big == SIZE_MAX || c > z->spare[big].cap) big = i;
+    }
+    size_t k = fit != SIZE_MAX ? fit : big; /* (one too small is replaced) */
+    if (k != SIZE_MAX) {
+        got = z->spare[k];
+        z->spare[k] = z->spare[--z->nspare];
+    }
+    pthread_mutex_unlock(&z->mu);
+    if (got.b && got.cap >= need) {
+        *cap = got.cap;
+        return got.b;
+    }
+    free(got.b);
+    size_t c = (size_t)64 << 10; /* a few sizes, so that blocks fit other pages */
+    while (c < need)
+        c *= 2;
+    void *b = malloc(c);
+    *cap = b ? c : 0;
+    return b;
+}
+
+bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t cap, size_t index, size_t pfi)
 {
     rc_pdf_zip *z = p->zip;
     if (!rc_pdf_zip_draws(p)) return false;
-    zjob j = {.blob = blob, .draw = block, .page = index, .pfi = pfi, .is_page = true};
+    zjob j = {.blob = blob, .draw = block, .dcap = cap, .page = index, .pfi = pfi, .is_page = true};
     return enqueue(z, &j);
 }
 
@@ -388,6 +434,7 @@ static bool steal(rc_pdf_zip *z, size_t k)
         }
     }
     pthread_mutex_lock(&z->mu);
+    give_back(z, j.draw, j.dcap);
     z->jobs[k].draw = NULL;
     z->jobs[k].pf = j.pf;
     z->jobs[k].draw_failed = outn == 0;
@@ -487,6 +534,8 @@ void rc_pdf_zip_free(rc_pdf *p)
     free(z->wp.cs);
     free(z->zbuf);
     free(z->mp.cs);
+    for (size_t i = 0; i < z->nspare; i++)
+        free(z->spare[i].b);
     for (int f = 0; f < RC_FONT_COUNT; f++)
         free(z->mcodes[f]);
     libdeflate_free_compressor(z->mlc);

@@ -32,7 +32,11 @@ struct rc_zpipe {
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    struct libdeflate_compressor *lc, *mine; /* the helper's, the caller's */
+    /* the helper's (the caller's own, lent: its tables are touched once
+     * for both), and one for streams the caller deflates itself (made
+     * then) */
+    struct libdeflate_compressor *lc, *mine;
+    int level;
     zjob q[2];
     size_t put, started, taken; /* counts: queued, started (by either), returned */
     bool quit;
@@ -65,21 +69,19 @@ static void *helper(void *arg)
     return NULL;
 }
 
-rc_zpipe *rc_zpipe_start(int level)
+rc_zpipe *rc_zpipe_start(struct libdeflate_compressor *lc, int level)
 {
     cpu_set_t cpus;
     if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) < 2) return NULL;
     rc_zpipe *zp = calloc(1, sizeof *zp);
     if (!zp) return NULL;
-    zp->lc = libdeflate_alloc_compressor(level);
-    zp->mine = libdeflate_alloc_compressor(level);
-    bool mu = zp->lc && zp->mine && pthread_mutex_init(&zp->mu, NULL) == 0;
+    zp->lc = lc;
+    zp->level = level;
+    bool mu = pthread_mutex_init(&zp->mu, NULL) == 0;
     bool cv = mu && pthread_cond_init(&zp->cv, NULL) == 0;
     if (cv && pthread_create(&zp->th, NULL, helper, zp) == 0) return zp;
     if (cv) pthread_cond_destroy(&zp->cv);
     if (mu) pthread_mutex_destroy(&zp->mu);
-    libdeflate_free_compressor(zp->lc);
-    libdeflate_free_compressor(zp->mine);
     free(zp);
     return NULL;
 }
@@ -100,7 +102,8 @@ size_t rc_zpipe_wait(rc_zpipe *zp)
     pthread_mutex_lock(&zp->mu);
     size_t got = 0;
     if (zp->taken < zp->put) {
-        if (zp->started == zp->taken) /* not started: deflated here */
+        if (zp->started == zp->taken && /* not started: deflated here */
+            (zp->mine || (zp->mine = libdeflate_alloc_compressor(zp->level)) != NULL))
             run(zp, zp->started++, zp->mine);
         while (!zp->q[zp->taken % 2].done)
             pthread_cond_wait(&zp->cv, &zp->mu);
@@ -122,7 +125,6 @@ void rc_zpipe_end(rc_zpipe *zp)
     pthread_join(zp->th, NULL);
     pthread_cond_destroy(&zp->cv);
     pthread_mutex_destroy(&zp->mu);
-    libdeflate_free_compressor(zp->lc);
     libdeflate_free_compressor(zp->mine);
     free(zp);
 }

@@ -8,9 +8,12 @@
 
 typedef struct rc_zpipe rc_zpipe;
 
-/* A helper deflating at level; NULL when one cannot or should not be
- * started (one CPU, no memory): the caller deflates itself. */
-rc_zpipe *rc_zpipe_start(int level);
+/* A helper deflating with lc (the caller's, at level: lent until
+ * rc_zpipe_end, the caller does not use it meanwhile); NULL when one
+ * cannot or should not be started (one CPU, no memory): the caller
+ * deflates itself. */
+struct libdeflate_compressor;
+rc_zpipe *rc_zpipe_start(struct libdeflate_compressor *lc, int level);
 /* Queues in[0..n) to be deflated (zlib format) into out[0..cap), cap at
  * least libdeflate_zlib_compress_bound of n; both stay untouched by the
  * caller until rc_zpipe_wait has returned this one. At most two wait. */
