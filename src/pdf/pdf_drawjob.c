@@ -23,7 +23,16 @@
  * sets are then the worker's alone until rc_pdf_zip_drain. Pages are
  * queued in order and the worker takes them in order, so the file is the
  * one the main thread would have written. Only without a cache: a
- * watcher's pages are keyed and replayed on the main thread. */
+ * watcher's pages are keyed and replayed on the main thread.
+ *
+ * Measured on the sample's one-edition --only pdf (callgrind): the
+ * critical thread's PDF work (rc_pdf_write_cached less the layout) went
+ * from 30.0 M to about 17.5 M instructions (with the packer's helper,
+ * pdf_zpipe.c); all threads together 2 M fewer (the printf-free numbers
+ * pay for the copy and the second walk); about 150-200 more page faults
+ * (the blocks, the worker's buffers). When the worker has not started a
+ * page by the time the main thread needs them all (a busy machine), the
+ * main thread draws it itself (rc_pdf_zip_drain). */
 #include <stdlib.h>
 #include <string.h>
 
