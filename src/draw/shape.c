@@ -102,7 +102,7 @@ void rc_shape_put_pair(rc_shaper *s, uint32_t a, uint32_t b, float kern)
     }
     p->kern = kern;
     if (a < 128 && b < 128) {
-        s->akern[a << 7 | b] = kern == 0 ? -0.0f : kern; /* known (see ascii_kern) */
+        s->akern[a << 7 | b] = kern == 0 ? -0.0f : kern; /* known (see ascii_pair) */
     }
 }
 
@@ -249,11 +249,10 @@ static size_t kerns(rc_shaper *s, const char *p, size_t n, double (*adv_of)(cons
     bool known = !s->slow && n > 0 && (unsigned char)p[n - 1] < 0x80;
     for (; known && i + 1 < n; i++) {
         unsigned a = (unsigned char)p[i], b = (unsigned char)p[i + 1];
-        if ((a | b) >= 0x80 || !ascii_known(s, a << 7 | b)) {
+        if ((a | b) >= 0x80 || !ascii_pair(s, a << 7 | b, &k[i])) {
             known = false;
             break;
         }
-        k[i] = ascii_kern(s, a << 7 | b);
         *any |= k[i] != 0;
     }
     *ascii = known;
@@ -265,8 +264,7 @@ static size_t kerns(rc_shaper *s, const char *p, size_t n, double (*adv_of)(cons
     size_t m = rc_shape_decode(s, p, n);
     for (i = 0; i + 1 < m;) {
         uint32_t a = s->cps[i], b = s->cps[i + 1];
-        if (a < 128 && b < 128 && ascii_known(s, a << 7 | b)) {
-            k[i] = ascii_kern(s, a << 7 | b);
+        if (a < 128 && b < 128 && ascii_pair(s, a << 7 | b, &k[i])) {
             *any |= k[i] != 0;
             i++;
             continue;
@@ -423,8 +421,8 @@ static bool from_word(rc_shaper *s, const char *p, size_t n, const float **kern,
     /* the pair before the space: a new one is learnt by run_uncached, in
      * the context of the whole text, as it always was */
     unsigned c = (unsigned char)p[n - 2];
-    if (!ascii_known(s, c << 7 | ' ')) return false;
-    float last = ascii_kern(s, c << 7 | ' ');
+    float last;
+    if (!ascii_pair(s, c << 7 | ' ', &last)) return false;
     *lig = NULL;
     *kern = NULL;
     if (!w->kern && last == 0) return true;

@@ -71,7 +71,7 @@ struct rc_shaper {
      * most of any Latin text, looked up without hashing (kerns). Written
      * with the table, by rc_shape_put_pair only. A pair not known yet is
      * all zero bits; a known kerning of zero is kept as -0.0f (read
-     * through ascii_kern), so no second 16 KiB table says which are known
+     * through ascii_pair), so no second 16 KiB table says which are known
      * (4 pages a face). */
     float *akern;
     rc_glyph_cache glyphs;
@@ -133,17 +133,17 @@ static uint64_t pkey(uint32_t a, uint32_t b)
     return ((uint64_t)a << 32 | b) + 1;
 }
 
-/* Whether the ASCII pair at index i of s->akern is known, and its kerning
- * (+ 0.0f turns the -0.0f of a known zero into 0, and nothing else). */
-static inline bool ascii_known(const rc_shaper *s, unsigned i)
+/* Whether the ASCII pair at index i of s->akern is known, and then its
+ * kerning in *k (+ 0.0f turns the -0.0f of a known zero into 0, and
+ * nothing else); one load of the entry. */
+static inline bool ascii_pair(const rc_shaper *s, unsigned i, float *k)
 {
+    float v = s->akern[i];
     uint32_t u;
-    memcpy(&u, &s->akern[i], sizeof u);
-    return u != 0;
-}
-static inline float ascii_kern(const rc_shaper *s, unsigned i)
-{
-    return s->akern[i] + 0.0f;
+    memcpy(&u, &v, sizeof u);
+    if (!u) return false;
+    *k = v + 0.0f;
+    return true;
 }
 
 /* The nominal advance of cp (adv_of(font, cp)), from the shaper's ASCII
