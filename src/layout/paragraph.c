@@ -167,6 +167,15 @@ static bool plain_ascii(unsigned char c)
     return c > 0x20 && c < 0x7F && c != '-' && c != '/';
 }
 
+/* A two-byte UTF-8 sequence of U+00C0..U+07FF (lead byte 0xC3..0xDF): the
+ * accented letters of es and pt, none of them a space, a break, a dash or a
+ * control (those of two bytes, U+00A0 and U+00AD, have the lead 0xC2). */
+static bool two_byte_letter(const char *s)
+{
+    unsigned char a = (unsigned char)s[0], b = (unsigned char)s[1];
+    return a >= 0xC3 && a <= 0xDF && (b & 0xC0) == 0x80;
+}
+
 static inline __attribute__((always_inline)) void push_tok(pb *p, tkind k, uint32_t run, uint32_t s,
                                                            uint32_t e)
 {
@@ -190,13 +199,22 @@ static void tokenize(pb *p, size_t nruns)
         size_t len = t ? run->len : 0, i = 0;
         long seg = -1; /* open T_SEG token index */
         while (i < len) {
-            if (seg >= 0 && !nominal) { /* the rest of a word's plain ASCII at once */
-                size_t j = i;
-                while (j < len && plain_ascii((unsigned char)t[j]))
-                    j++;
+            if (seg >= 0 && !nominal) { /* the rest of a word's plain letters at once */
+                size_t j = i, cps = 0;
+                for (;;) {
+                    if (j < len && plain_ascii((unsigned char)t[j])) {
+                        j++;
+                        cps++;
+                    } else if (j + 1 < len && two_byte_letter(t + j)) {
+                        j += 2;
+                        cps++;
+                    } else {
+                        break;
+                    }
+                }
                 if (j > i) {
                     p->toks.v[seg].end = (uint32_t)j;
-                    word_cps += j - i;
+                    word_cps += cps;
                     i = j;
                     continue;
                 }
@@ -341,7 +359,7 @@ static void space_of(pb *p, uint32_t run)
     p->sp.r = (p->sp.cap - w) / p->sp.st;
 }
 
-static void push_space(pb *p, uint32_t run, bool breakable)
+static inline __attribute__((always_inline)) void push_space(pb *p, uint32_t run, bool breakable)
 {
     if (p->sprun != run + 1) space_of(p, run);
     double w = p->sp.w;

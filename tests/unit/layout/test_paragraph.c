@@ -334,6 +334,49 @@ static void test_styled_word_and_nbsp(void **state)
     }
 }
 
+/* Accented letters inside a word (tokenize takes a two-byte letter with the
+ * ASCII ones) end neither the word nor its run: a no-break space or a soft
+ * hyphen right after one still acts as one, and the word is one piece of
+ * its whole shaped width. */
+static void test_accented_words(void **state)
+{
+    fx *f = *state;
+    const char *text = "Bogot\xC3\xA1\xC2\xA0Regi\xC3\xB3n and Panam\xC3\xA1\xC2\xADsur, "
+                       "S\xC3\xA3o\xC2\xA0Paulo with se\xC3\xB1ores Mu\xC3\xB1oz and "
+                       "Bogot\xC3\xA1\xC2\xA0Regi\xC3\xB3n again in Panam\xC3\xA1\xC2\xADsur.";
+    rc_run rs[1] = {run(text, RC_FONT_REGULAR)};
+    rc_para_opts o = opts(2000, RC_PARA_LEFT, false);
+    rc_para *p = rc_para_set(f->a, rs, 1, &o, &f->fonts, NULL);
+    assert_int_equal(p->nlines, 1);
+    const rc_line *ln = &p->lines[0];
+    double want = rc_font_text_width(f->fonts.f[RC_FONT_REGULAR], "se\xC3\xB1ores", 8, 10);
+    bool seen = false;
+    for (size_t k = 0; k < ln->nfrags; k++)
+        if (ln->frags[k].len == 8 && memcmp(ln->frags[k].text, "se\xC3\xB1ores", 8) == 0) {
+            assert_near(ln->frags[k].width, want, 1e-9);
+            seen = true;
+        }
+    assert_true(seen);
+    size_t shy_breaks = 0;
+    for (double w = 40; w < 220; w += 2) {
+        o.width = w;
+        p = rc_para_set(f->a, rs, 1, &o, &f->fonts, NULL);
+        for (size_t i = 0; i + 1 < p->nlines; i++) {
+            const rc_line *l = &p->lines[i];
+            const rc_frag *fr = &l->frags[l->nfrags - 1];
+            /* never broken at the no-break spaces */
+            assert_false(fr->len >= 7 && memcmp(fr->text + fr->len - 7, "Bogot\xC3\xA1", 7) == 0);
+            assert_false(fr->len >= 4 && memcmp(fr->text + fr->len - 4, "S\xC3\xA3o", 4) == 0);
+            /* "Panamá-" with the soft hyphen's inserted hyphen */
+            if (fr->len >= 7 && memcmp(fr->text + fr->len - 7, "am\xC3\xA1\xC2\xAD-", 7) == 0)
+                fail_msg("the soft hyphen is kept in the text");
+            if (l->hyphenated && fr->len >= 3 && memcmp(fr->text + fr->len - 3, "\xC3\xA1-", 3) == 0)
+                shy_breaks++;
+        }
+    }
+    assert_true(shy_breaks > 0); /* some measure breaks at the soft hyphen */
+}
+
 static void test_nobreak_run_and_newline(void **state)
 {
     fx *f = *state;
@@ -545,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_emergency_split),
         cmocka_unit_test(test_ragged),
         cmocka_unit_test(test_styled_word_and_nbsp),
+        cmocka_unit_test(test_accented_words),
         cmocka_unit_test(test_nobreak_run_and_newline),
         cmocka_unit_test(test_indents_links_draw),
         cmocka_unit_test(test_word_with_footnote_mark),
