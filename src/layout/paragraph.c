@@ -730,11 +730,9 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
                 nb = run_pass(&p, widths, fmin(tol, p.rcap), 10000, &dem);
                 p.strict = false;
             }
-            if (!nb && p.skipped) { /* looser lines, up to the gap cap, first */
-                p.strict = true;
-                build_items(&p, true, false);
+            if (!nb && p.skipped) { /* looser lines, up to the gap cap, first: the
+                                      * items of the strict pass, as they stand */
                 nb = run_pass(&p, widths, p.ragged ? INFINITY : p.rcap, 1e12, &dem);
-                p.strict = false;
             }
             if (!nb && p.skipped) { /* ... hyphenating them only when that fails */
                 build_items(&p, true, false);
