@@ -59,34 +59,51 @@ typedef struct tok {
     uint32_t hoff; /* into pb.hpts */
 } tok;
 
-/* Scratch vectors live only during one rc_para_set call, so they come from
- * malloc and are freed on return: the allocator hands the same memory to the
- * next paragraph, where an arena would keep every abandoned copy (this
- * halves the time of setting a long document). Failure aborts, as the arena
- * does. */
+/* Scratch vectors live only during one rc_para_set call: they start in
+ * arrays on rc_para_set's stack, enough for most paragraphs (a table cell,
+ * a caption, a heading: two thirds of the sample's), and move to malloc'ed
+ * memory, freed on return, when they outgrow them: the allocator hands the
+ * same memory to the next paragraph, where an arena would keep every
+ * abandoned copy (this halves the time of setting a long document), and a
+ * short paragraph makes no allocation at all (six mallocs and frees per
+ * paragraph were 0.8 M instructions of the sample). Failure aborts, as the
+ * arena does. */
 #define SVEC(T)                                                                                    \
     struct {                                                                                       \
         T *v;                                                                                      \
         size_t n, cap;                                                                             \
+        bool heap; /* v is malloc'ed (else a stack array of cap elements) */                       \
     }
 #define SPUSH(vec, x)                                                                              \
     do {                                                                                           \
         if ((vec).n == (vec).cap)                                                                  \
-            (vec).v = sgrow((vec).v, &(vec).cap, (vec).n + 1, sizeof *(vec).v);                    \
+            (vec).v = sgrow((vec).v, &(vec).cap, &(vec).heap, (vec).n, (vec).n + 1,                \
+                            sizeof *(vec).v);                                                      \
         (vec).v[(vec).n++] = (x);                                                                  \
     } while (0)
+/* Points vec at the stack array buf of n elements. */
+#define SSTACK(vec, buf)                                                                           \
+    ((vec).v = (buf), (vec).n = 0, (vec).cap = sizeof(buf) / sizeof *(buf), (vec).heap = false)
+#define SFREE(vec)                                                                                 \
+    do {                                                                                           \
+        if ((vec).heap) free((vec).v);                                                             \
+    } while (0)
 
-static void *sgrow(void *v, size_t *cap, size_t need, size_t sz)
+/* v with room for need elements of sz bytes, its first used ones kept. */
+static void *sgrow(void *v, size_t *cap, bool *heap, size_t used, size_t need, size_t sz)
 {
     if (need <= *cap) return v;
     size_t nc = *cap ? *cap : 16;
     while (nc < need)
         nc *= 2;
-    void *nv = nc <= SIZE_MAX / sz ? realloc(v, nc * sz) : NULL;
+    void *nv = NULL;
+    if (nc <= SIZE_MAX / sz) nv = *heap ? realloc(v, nc * sz) : malloc(nc * sz);
     if (!nv) {
         fprintf(stderr, "reportc: out of memory (paragraph of %zu items)\n", need);
         abort();
     }
+    if (!*heap && used) memcpy(nv, v, used * sz);
+    *heap = true;
     *cap = nc;
     return nv;
 }
@@ -310,8 +327,10 @@ static inline __attribute__((always_inline)) void push_item(pb *p, rc_lb_type ty
                                                             double st, double sh, double pen,
                                                             bool flagged, pkind kind, uint32_t run)
 {
-    if (p->it.n == p->it.cap) p->it.v = sgrow(p->it.v, &p->it.cap, p->it.n + 1, sizeof *p->it.v);
-    if (p->m.n == p->m.cap) p->m.v = sgrow(p->m.v, &p->m.cap, p->m.n + 1, sizeof *p->m.v);
+    if (p->it.n == p->it.cap)
+        p->it.v = sgrow(p->it.v, &p->it.cap, &p->it.heap, p->it.n, p->it.n + 1, sizeof *p->it.v);
+    if (p->m.n == p->m.cap)
+        p->m.v = sgrow(p->m.v, &p->m.cap, &p->m.heap, p->m.n, p->m.n + 1, sizeof *p->m.v);
     p->it.v[p->it.n++] = (rc_lb_item){type, w, st, sh, pen, flagged};
     p->m.v[p->m.n++] = (meta){.kind = (uint8_t)kind, .run = run};
 }
@@ -685,7 +704,7 @@ static size_t run_pass(pb *p, const double widths[2], double tol, double badcap,
 {
     rc_lb_params prm = rc_lb_defaults(tol);
     prm.badness_cap = badcap;
-    p->br.v = sgrow(p->br.v, &p->br.cap, p->it.n, sizeof *p->br.v);
+    p->br.v = sgrow(p->br.v, &p->br.cap, &p->br.heap, 0, p->it.n, sizeof *p->br.v);
     p->br.n = rc_linebreak_ex(p->it.v, p->it.n, widths, 2, &prm, p->br.v, p->it.n, dem);
     return p->br.n;
 }
@@ -714,11 +733,21 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
     size_t bytes = 0;
     for (size_t r = 0; r < nruns; r++)
         bytes += runs[r].text ? runs[r].len : 0;
-    p.toks.v = sgrow(NULL, &p.toks.cap, bytes / 5 + 8, sizeof *p.toks.v);
+    tok tbuf[64];
+    rc_lb_item ibuf[192];
+    meta mbuf[192];
+    size_t bbuf[192], hbuf[64];
+    const rc_frag_style *sbuf[32];
+    SSTACK(p.toks, tbuf);
+    SSTACK(p.it, ibuf);
+    SSTACK(p.m, mbuf);
+    SSTACK(p.br, bbuf);
+    SSTACK(p.hpts, hbuf);
+    p.toks.v = sgrow(p.toks.v, &p.toks.cap, &p.toks.heap, 0, bytes / 5 + 8, sizeof *p.toks.v);
     tokenize(&p, nruns);
     if (p.toks.n > 0) {
-        p.it.v = sgrow(NULL, &p.it.cap, 3 * p.toks.n + 8, sizeof *p.it.v);
-        p.m.v = sgrow(NULL, &p.m.cap, 3 * p.toks.n + 8, sizeof *p.m.v);
+        p.it.v = sgrow(p.it.v, &p.it.cap, &p.it.heap, 0, 3 * p.toks.n + 8, sizeof *p.it.v);
+        p.m.v = sgrow(p.m.v, &p.m.cap, &p.m.heap, 0, 3 * p.toks.n + 8, sizeof *p.m.v);
         double tol = o->tolerance > 0 ? o->tolerance : 2.0, dem = 0;
         size_t nb;
         build_items(&p, false, false);
@@ -748,24 +777,26 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
         }
         para_items pi = {p.it.v, p.m.v, p.it.n};
         if (!nb) {
-            p.br.v = sgrow(p.br.v, &p.br.cap, p.it.n, sizeof *p.br.v);
+            p.br.v = sgrow(p.br.v, &p.br.cap, &p.br.heap, 0, p.it.n, sizeof *p.br.v);
             nb = rc_para_greedy(&pi, widths, p.br.v);
             dem = INFINITY;
         }
         para->demerits = dem;
-        const rc_frag_style **st = sgrow(NULL, &(size_t){0}, nruns, sizeof *st);
+        size_t stcap = sizeof sbuf / sizeof *sbuf;
+        bool stheap = false;
+        const rc_frag_style **st = sgrow(sbuf, &stcap, &stheap, 0, nruns, sizeof *st);
         for (size_t r = 0; r < nruns; r++)
             st[r] = rc_para_style_of(a, o->styles, &runs[r]);
         rc_para_build_lines(a, para, &pi, p.br.v, nb, runs, st, o, fonts, widths);
         if (memo) rc_para_memo_put(memo, para, runs, nruns, st);
-        free(st);
+        if (stheap) free(st);
     } else if (memo) {
         rc_para_memo_put(memo, para, runs, nruns, NULL);
     }
-    free(p.toks.v);
-    free(p.it.v);
-    free(p.m.v);
-    free(p.br.v);
-    free(p.hpts.v);
+    SFREE(p.toks);
+    SFREE(p.it);
+    SFREE(p.m);
+    SFREE(p.br);
+    SFREE(p.hpts);
     return para;
 }

@@ -377,6 +377,42 @@ static void test_accented_words(void **state)
     assert_true(shy_breaks > 0); /* some measure breaks at the soft hyphen */
 }
 
+/* Paragraphs past the scratch arrays rc_para_set keeps on its stack (64
+ * tokens, 192 items, 32 runs, 64 hyphenation points) move them to the heap
+ * with their contents: the same lines as the words set in one run, and each
+ * word in its own run's style. */
+static void test_many_runs(void **state)
+{
+    fx *f = *state;
+    static char texts[120][24];
+    rc_run rs[120], one[1];
+    static char all[120 * 24];
+    size_t al = 0;
+    for (int i = 0; i < 120; i++) {
+        snprintf(texts[i], sizeof texts[i], "%scooperation%d", i ? " " : "", i);
+        rs[i] = run(texts[i], RC_FONT_REGULAR);
+        memcpy(all + al, texts[i], strlen(texts[i]));
+        al += strlen(texts[i]);
+    }
+    all[al] = '\0';
+    one[0] = run(all, RC_FONT_REGULAR);
+    for (double w = 90; w < 400; w += 77) {
+        rc_para_opts o = opts(w, RC_PARA_JUSTIFY, true);
+        o.hyphenate = true;
+        rc_para *p = rc_para_set(f->a, rs, 120, &o, &f->fonts, f->hyph);
+        rc_para *q = rc_para_set(f->a, one, 1, &o, &f->fonts, f->hyph);
+        static char out[120 * 24 + 64];
+        assert_string_equal(reconstruct(p, out, sizeof out), all);
+        assert_int_equal(p->nlines, q->nlines);
+        for (size_t i = 0; i < p->nlines; i++) {
+            assert_int_equal(p->lines[i].nfrags, q->lines[i].nfrags);
+            assert_near(p->lines[i].width, q->lines[i].width, 1e-9);
+            assert_int_equal(p->lines[i].hyphenated, q->lines[i].hyphenated);
+        }
+        check_para(p, &o);
+    }
+}
+
 static void test_nobreak_run_and_newline(void **state)
 {
     fx *f = *state;
@@ -589,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_ragged),
         cmocka_unit_test(test_styled_word_and_nbsp),
         cmocka_unit_test(test_accented_words),
+        cmocka_unit_test(test_many_runs),
         cmocka_unit_test(test_nobreak_run_and_newline),
         cmocka_unit_test(test_indents_links_draw),
         cmocka_unit_test(test_word_with_footnote_mark),
