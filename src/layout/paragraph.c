@@ -25,7 +25,6 @@
 #include <string.h>
 
 #include "para_int.h"
-#include "rc/hash.h"
 #include "rc/util.h"
 
 /* TeX's \hyphenpenalty and \exhyphenpenalty, unless the language's rules
@@ -524,69 +523,12 @@ static bool spare_word(const pb *p, size_t w0, size_t w1)
     return false;
 }
 
-/* --- the hyphenation memo ------------------------------------------------- */
-
-typedef struct hword {
-    const char *key; /* NULL: free slot */
-    uint32_t len;
-    uint8_t n;          /* points */
-    const uint8_t *pts; /* byte offsets (a word is at most MAX_HYPH_WORD bytes) */
-} hword;
-
-struct rc_hyph_memo {
-    rc_arena *a;
-    hword *v;
-    size_t cap, n; /* cap a power of two, at most half full */
-};
-
-rc_hyph_memo *rc_hyph_memo_new(rc_arena *a)
-{
-    rc_hyph_memo *m = rc_arena_alloc(a, sizeof *m);
-    m->a = a;
-    return m;
-}
-
-static hword *memo_slot(hword *v, size_t cap, const char *w, size_t len, uint64_t h)
-{
-    for (size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);; i = (i + 1) & (cap - 1))
-        if (!v[i].key || (v[i].len == len && memcmp(v[i].key, w, len) == 0)) return &v[i];
-}
-
 /* The points of word w[0..len) (len <= MAX_HYPH_WORD) as rc_hyph_points
- * and rc_hyph_exc_apply give them, found once per distinct word. */
+ * and rc_hyph_exc_apply give them, found once per distinct word when the
+ * options hold a memo (para_hmemo.c). */
 static size_t word_points(const pb *p, const char *w, size_t len, size_t *pts, size_t cap)
 {
-    rc_hyph_memo *m = p->o->memo;
-    hword *e = NULL;
-    if (m) {
-        if (2 * (m->n + 1) > m->cap) {
-            size_t nc = m->cap ? 2 * m->cap : 1024;
-            hword *nv = rc_arena_array(m->a, nc, sizeof *nv);
-            for (size_t i = 0; i < m->cap; i++)
-                if (m->v[i].key)
-                    *memo_slot(nv, nc, m->v[i].key, m->v[i].len,
-                               rc_hash_short(m->v[i].key, m->v[i].len)) = m->v[i];
-            m->v = nv;
-            m->cap = nc;
-        }
-        e = memo_slot(m->v, m->cap, w, len, rc_hash_short(w, len));
-        if (e->key) {
-            for (size_t k = 0; k < e->n; k++)
-                pts[k] = e->pts[k];
-            return e->n;
-        }
-    }
-    size_t n = rc_hyph_points(p->hyph, w, len, pts, cap);
-    if (n > cap) n = cap;
-    if (p->o->exceptions) n = rc_hyph_exc_apply(p->o->exceptions, w, len, pts, n, cap);
-    if (e) {
-        uint8_t *q = n ? rc_arena_alloc(m->a, n) : NULL;
-        for (size_t k = 0; k < n; k++)
-            q[k] = (uint8_t)pts[k];
-        *e = (hword){rc_arena_strndup(m->a, w, len), (uint32_t)len, (uint8_t)n, q};
-        m->n++;
-    }
-    return n;
+    return rc_para_word_points(p->o->memo, p->hyph, p->o->exceptions, w, len, pts, cap);
 }
 
 /* Emits word tokens [w0, w1) (consecutive T_SEG) with hyphenation points
