@@ -459,9 +459,12 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
             push_break(p, t->run, SPLIT_PENALTY, false, 0, K_PEN_PLAIN);
         s = at;
     }
-    double w = s == t->start ? t->width
-               : piecewise   ? range_width(p, t->run, s, t->end)
-                             : range_width(p, t->run, t->start, t->end) - pre;
+    /* the whole token's shaped width is t->width, measured by tokenize with
+     * the same call (a run without a font has its advances summed there) */
+    double w = s == t->start      ? t->width
+               : piecewise        ? range_width(p, t->run, s, t->end)
+               : font_of(p, t->run) ? t->width - pre
+                                  : range_width(p, t->run, t->start, t->end) - pre;
     push_box(p, t->run, s, t->end, w, anchor);
 }
 

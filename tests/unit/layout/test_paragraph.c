@@ -225,12 +225,30 @@ static void test_hyphenation_switch(void **state)
         nh += q->lines[i].hyphenated;
     assert_true(nh > 0);
     check_para(q, &o);
-    /* A hyphen point is always inside a word: both sides are letters. */
+    /* A hyphen point is always inside a word: both sides are letters. The
+     * two pieces' widths (the inserted hyphen aside) add up to the word's
+     * shaped width: the first is its prefix's, the second the rest. */
+    const rc_font *reg = f->fonts.f[RC_FONT_REGULAR];
+    double hw = rc_font_text_width(reg, "-", 1, 10);
+    size_t pairs = 0;
     for (size_t i = 0; i < q->nlines; i++)
         if (q->lines[i].hyphenated) {
             const rc_frag *l = &q->lines[i].frags[q->lines[i].nfrags - 1];
             assert_true(l->len >= 3);
+            const rc_frag *n = &q->lines[i + 1].frags[0];
+            size_t wl = 0;
+            while (wl < n->len && n->text[wl] != ' ' && n->text[wl] != ',' && n->text[wl] != '.')
+                wl++;
+            if (wl < n->len) continue; /* the second piece is not the whole fragment */
+            char word[64];
+            assert_true(l->len - 1 + wl < sizeof word);
+            memcpy(word, l->text, l->len - 1);
+            memcpy(word + l->len - 1, n->text, wl);
+            double whole = rc_font_text_width(reg, word, l->len - 1 + wl, 10);
+            assert_near(l->width - hw + n->width, whole, 1e-9);
+            pairs++;
         }
+    assert_true(pairs > 0);
 }
 
 /* A word wider than the line is split at character boundaries. */
