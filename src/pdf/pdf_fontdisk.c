@@ -17,7 +17,14 @@
  * making the copy; a copy read here is the one the build would have made,
  * so outputs are the same with or without the cache. A font file changed
  * less than two seconds before is not cached (a change within the same
- * tick of the file system's clock could keep its times). */
+ * tick of the file system's clock could keep its times).
+ *
+ * The copy is kept deflated too, as the PDF's FontFile2 stream holds it:
+ * deflating the four copies is 3.3 M instructions per edition (75 KB at
+ * libdeflate's level 1), the same bytes every build. The deflated bytes
+ * are a function of the copy, the level and libdeflate (linked in, so the
+ * executable's signature covers it; its version is in the key for a build
+ * that links it as a shared library), checked by their own hash. */
 #include <errno.h>
 #include <stdatomic.h>
 #include <dirent.h>
@@ -30,11 +37,12 @@
 #include <unistd.h>
 
 #include "pdf_fontdisk.h"
+#include "pdf_int.h"
 #include "rc/cache.h"
 #include "rc/hash.h"
 #include "rc/util.h"
 
-#define MAGIC "rcfont1\n"
+#define MAGIC "rcfont2\n"
 #define RACY_SECONDS 2
 /* A reduced copy larger than this is not cached (Lato's are 12-23 KB). */
 #define MAX_COPY ((size_t)16 << 20)
@@ -43,7 +51,7 @@
 
 typedef struct head {
     char magic[8];
-    uint64_t keylen, datalen, datahash;
+    uint64_t keylen, datalen, datahash, zlen, zhash;
 } head;
 
 /* The key (allocated in a), or NULL when the file cannot be stat'ed. */
@@ -62,10 +70,11 @@ static unsigned char *make_key(rc_arena *a, const char *path, const uint32_t *co
                       (int64_t)m,
                       0};
     /* then reportc's and HarfBuzz's versions */
-    unsigned char idv[sizeof id + 96];
+    unsigned char idv[sizeof id + 128];
     memcpy(idv, id, sizeof id);
     size_t room = sizeof idv - sizeof id;
-    int vl = snprintf((char *)idv + sizeof id, room, "%s/%s", RC_VERSION, hb_version_string());
+    int vl = snprintf((char *)idv + sizeof id, room, "%s/%s/%s/%d", RC_VERSION,
+                      hb_version_string(), LIBDEFLATE_VERSION_STRING, RC_PDF_ZLEVEL);
     if (vl < 0 || (size_t)vl >= room) return NULL;
     return rc_pdf_font_key(a, idv, sizeof id + (size_t)vl, codes, m, lig, path, n);
 }
@@ -122,35 +131,57 @@ bool rc_pdf_fontdisk_key(rc_arena *a, const char *path, const uint32_t *codes, s
     if (k->key && !file_name(dir, k->key, k->n, file, sizeof file)) k->key = NULL;
     if (!k->key) return false;
     k->file = rc_arena_strdup(a, file);
+    k->a = a;
     struct timespec now;
     time_t last = st.st_mtim.tv_sec > st.st_ctim.tv_sec ? st.st_mtim.tv_sec : st.st_ctim.tv_sec;
     k->keep = clock_gettime(CLOCK_REALTIME, &now) == 0 && now.tv_sec - last >= RACY_SECONDS;
     return true;
 }
 
-const unsigned char *rc_pdf_fontdisk_get(rc_arena *a, const rc_pdf_fontdisk *k, size_t *len)
+const unsigned char *rc_pdf_fontdisk_get(rc_arena *a, rc_pdf_fontdisk *k, size_t *len)
 {
     if (!k->key) return NULL;
     int fd = open(k->file, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return NULL;
     struct stat st;
     head h;
-    unsigned char *data = NULL, *key = NULL;
+    unsigned char *data = NULL, *key = NULL, *z = NULL;
     bool ok = fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof h &&
               io_all(fd, &h, sizeof h, false) && memcmp(h.magic, MAGIC, 8) == 0 &&
-              h.keylen == k->n && h.datalen > 0 && h.datalen <= MAX_COPY &&
-              (uint64_t)st.st_size == sizeof h + h.keylen + h.datalen;
+              h.keylen == k->n && h.datalen > 0 && h.datalen <= MAX_COPY && h.zlen > 0 &&
+              h.zlen <= 2 * MAX_COPY &&
+              (uint64_t)st.st_size == sizeof h + h.keylen + h.datalen + h.zlen;
     if (ok) {
         key = rc_arena_alloc(a, k->n);
         data = rc_arena_alloc(a, (size_t)h.datalen);
+        z = rc_arena_alloc(a, (size_t)h.zlen);
         ok = io_all(fd, key, k->n, false) && memcmp(key, k->key, k->n) == 0 &&
              io_all(fd, data, (size_t)h.datalen, false) &&
-             rc_hash_bytes(data, (size_t)h.datalen, DATA_SEED) == h.datahash;
+             rc_hash_bytes(data, (size_t)h.datalen, DATA_SEED) == h.datahash &&
+             io_all(fd, z, (size_t)h.zlen, false) &&
+             rc_hash_bytes(z, (size_t)h.zlen, ~DATA_SEED) == h.zhash;
     }
     close(fd);
     if (!ok) return NULL;
+    k->z = z;
+    k->nz = (size_t)h.zlen;
     *len = (size_t)h.datalen;
     return data;
+}
+
+/* data deflated into k->z (in k->a), as rc_pdf_put_deflated would. */
+static bool deflate_copy(rc_pdf_fontdisk *k, const unsigned char *data, size_t len)
+{
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(RC_PDF_ZLEVEL);
+    if (!c) return false;
+    size_t bound = libdeflate_zlib_compress_bound(c, len);
+    unsigned char *z = rc_arena_alloc(k->a, bound);
+    size_t nz = libdeflate_zlib_compress(c, data, len, z, bound);
+    libdeflate_free_compressor(c);
+    if (nz == 0) return false;
+    k->z = z;
+    k->nz = nz;
+    return true;
 }
 
 /* Whether a directory entry is a kept copy: <32 hex digits>.ttf. */
@@ -207,9 +238,10 @@ static void prune(const char *dir)
     closedir(d);
 }
 
-void rc_pdf_fontdisk_put(const rc_pdf_fontdisk *k, const unsigned char *data, size_t len)
+void rc_pdf_fontdisk_put(rc_pdf_fontdisk *k, const unsigned char *data, size_t len)
 {
     if (!k->key || !k->keep || !data || len == 0 || len > MAX_COPY) return;
+    if (!deflate_copy(k, data, len)) return;
     char tmp[4300], sub[4200];
     const char *slash = strrchr(k->file, '/');
     if (!slash) return;
@@ -227,9 +259,11 @@ void rc_pdf_fontdisk_put(const rc_pdf_fontdisk *k, const unsigned char *data, si
     h.keylen = k->n;
     h.datalen = len;
     h.datahash = rc_hash_bytes(data, len, DATA_SEED);
-    /* io_all does not write through buf when wr: the cast drops const only */
+    h.zlen = k->nz;
+    h.zhash = rc_hash_bytes(k->z, k->nz, ~DATA_SEED);
+    /* io_all does not write through buf when wr: the casts drop const only */
     bool ok = io_all(fd, &h, sizeof h, true) && io_all(fd, k->key, k->n, true) &&
-              io_all(fd, (void *)data, len, true);
+              io_all(fd, (void *)data, len, true) && io_all(fd, (void *)k->z, k->nz, true);
     if (close(fd) != 0) ok = false;
     /* renamed into place whole: a reader sees the old file, the new one, or none */
     if (!ok || rename(tmp, k->file) != 0) {

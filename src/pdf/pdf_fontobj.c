@@ -10,7 +10,8 @@
  * placeholder reserves each dictionary's number in libharu's table and the
  * packer writes the text in its place (pdf_objstm.h); the three streams
  * are libharu stream objects whose deflated data the packer puts in
- * (rc_pdf_put_deflated).
+ * (rc_pdf_put_deflated; the font file's deflated bytes come from the disk
+ * cache with the reduced copy when it has them, rc_pdf_put_zipped).
  *
  * The text is what libharu 2.3.0 wrote for the same font, byte for byte
  * (its dictionaries' key order and spacing, HPDF_Stream_WriteEscapeName
@@ -237,7 +238,11 @@ void rc_pdf_fontobj_write(rc_pdf *p, rc_pdf_face *f, const uint32_t *codes, size
     }
     size_t nmap;
     unsigned char *map = rc_pdf_fontobj_gidmap(p->a, f->def, codes, n, &nmap);
-    if (!rc_pdf_put_deflated(p, ff, file, nfile) || !rc_pdf_put_deflated(p, f->map, map, nmap) ||
+    /* the reduced copy's deflated bytes, kept with it (pdf_fontdisk.c) */
+    bool zipped = f->disk.z && file == f->red && nfile == f->rlen;
+    if (!(zipped ? rc_pdf_put_zipped(p, ff, f->disk.z, f->disk.nz)
+                 : rc_pdf_put_deflated(p, ff, file, nfile)) ||
+        !rc_pdf_put_deflated(p, f->map, map, nmap) ||
         !rc_pdf_put_deflated(p, f->tounicode, cmap, cmaplen))
         return;
     rc_pdf_fontnums nums = {rc_pdf_num(f->tounicode), rc_pdf_num(f->cidfont), rc_pdf_num(f->map),

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <libdeflate.h>
 
 #include "rc/arena.h"
 #include "rc/diag.h"
@@ -436,25 +437,45 @@ static void test_disk_cache_entries(void **state)
     assert_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
     const unsigned char data[] = "not really a font, but bytes to keep";
     rc_pdf_fontdisk_put(&k, data, sizeof data);
-    const unsigned char *got = rc_pdf_fontdisk_get(fx->a, &k, &len);
+    /* kept deflated too: the zlib stream of the copy, read back with it */
+    assert_non_null(k.z);
+    unsigned char back[sizeof data];
+    size_t nback = 0;
+    struct libdeflate_decompressor *dz = libdeflate_alloc_decompressor();
+    assert_int_equal(libdeflate_zlib_decompress(dz, k.z, k.nz, back, sizeof back, &nback),
+                     LIBDEFLATE_SUCCESS);
+    libdeflate_free_decompressor(dz);
+    assert_int_equal(nback, sizeof data);
+    assert_memory_equal(back, data, sizeof data);
+    rc_pdf_fontdisk k3;
+    assert_true(rc_pdf_fontdisk_key(fx->a, FACES[0], codes, 3, lig, &k3));
+    assert_null(k3.z);
+    const unsigned char *got = rc_pdf_fontdisk_get(fx->a, &k3, &len);
     assert_non_null(got);
     assert_int_equal(len, sizeof data);
     assert_memory_equal(got, data, len);
+    assert_int_equal(k3.nz, k.nz);
+    assert_memory_equal(k3.z, k.z, k.nz);
     assert_true(rc_pdf_fontdisk_key(fx->a, FACES[0], other, 3, lig, &k2));
     assert_string_not_equal(k.file, k2.file);
     assert_null(rc_pdf_fontdisk_get(fx->a, &k2, &len));
     lig[5] = 7; /* a ligature glyph is part of the key */
     assert_true(rc_pdf_fontdisk_key(fx->a, FACES[0], codes, 3, lig, &k2));
     assert_string_not_equal(k.file, k2.file);
-    /* a flipped byte in the copy */
-    FILE *f = fopen(k.file, "r+b");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, -3, SEEK_END), 0);
-    fputc('#', f);
-    fclose(f);
-    assert_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
-    rc_pdf_fontdisk_put(&k, data, sizeof data);
-    assert_non_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
+    /* a flipped byte in the deflated bytes (the end of the file), then in
+     * the copy (before them) */
+    for (int where = 0; where < 2; where++) {
+        FILE *f = fopen(k.file, "r+b");
+        assert_non_null(f);
+        assert_int_equal(fseek(f, where ? -(long)k.nz - 3 : -3, SEEK_END), 0);
+        int c = fgetc(f);
+        assert_int_equal(fseek(f, where ? -(long)k.nz - 3 : -3, SEEK_END), 0);
+        fputc(c ^ 0x20, f);
+        fclose(f);
+        assert_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
+        rc_pdf_fontdisk_put(&k, data, sizeof data);
+        assert_non_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
+    }
     assert_int_equal(truncate(k.file, 40), 0); /* cut short */
     assert_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
     /* at most RC_PDF_FONTDISK_MAX copies: the oldest go */
