@@ -169,34 +169,33 @@ const unsigned char *rc_pdf_fontdisk_get(rc_arena *a, rc_pdf_fontdisk *k, size_t
     return data;
 }
 
-/* data deflated into k->z (in k->a), as rc_pdf_put_deflated would. */
-static bool deflate_copy(rc_pdf_fontdisk *k, const unsigned char *data, size_t len)
+/* data[0..len) deflated into a, as rc_pdf_put_deflated would; NULL on
+ * failure. */
+static unsigned char *deflate_into(rc_arena *a, const void *data, size_t len, size_t *nz)
 {
     struct libdeflate_compressor *c = libdeflate_alloc_compressor(RC_PDF_ZLEVEL);
-    if (!c) return false;
+    if (!c) return NULL;
     size_t bound = libdeflate_zlib_compress_bound(c, len);
-    unsigned char *z = rc_arena_alloc(k->a, bound);
-    size_t nz = libdeflate_zlib_compress(c, data, len, z, bound);
+    unsigned char *z = rc_arena_alloc(a, bound);
+    *nz = libdeflate_zlib_compress(c, data, len, z, bound);
     libdeflate_free_compressor(c);
-    if (nz == 0) return false;
-    k->z = z;
-    k->nz = nz;
-    return true;
+    return *nz ? z : NULL;
 }
 
-/* Whether a directory entry is a kept copy: <32 hex digits>.ttf. */
-static bool is_copy(const char *name)
+/* Whether a directory entry is a kept file: <32 hex digits><suffix>. */
+static bool is_kept(const char *name, const char *suffix)
 {
-    return strlen(name) == 36 && strcmp(name + 32, ".ttf") == 0;
+    size_t n = strlen(name);
+    return n == 32 + strlen(suffix) && n < 40 && strcmp(name + 32, suffix) == 0;
 }
 
-/* Removes the oldest copies in dir (by modification time, then name) while
- * there are more than RC_PDF_FONTDISK_MAX. */
-static void prune(const char *dir)
+/* Removes the oldest files named <32 hex digits><suffix> in dir (by
+ * modification time, then name) while there are more than max. */
+static void prune(const char *dir, const char *suffix, size_t max)
 {
     DIR *d = opendir(dir);
     if (!d) return;
-    enum { CAP = 4 * RC_PDF_FONTDISK_MAX };
+    enum { CAP = 4 * RC_PDF_FONTDISK_MAX_STREAMS };
     struct old {
         struct timespec t;
         char name[40];
@@ -205,20 +204,20 @@ static void prune(const char *dir)
     struct dirent *e;
     /* counted first: most writes find room, and stat nothing */
     while ((e = readdir(d)))
-        total += is_copy(e->d_name);
-    if (total <= RC_PDF_FONTDISK_MAX) {
+        total += is_kept(e->d_name, suffix);
+    if (total <= max) {
         closedir(d);
         return;
     }
     rewinddir(d);
     total = 0;
     while ((e = readdir(d))) {
-        if (!is_copy(e->d_name)) continue;
+        if (!is_kept(e->d_name, suffix)) continue;
         total++;
         struct stat st;
         if (n == CAP || fstatat(dirfd(d), e->d_name, &st, 0) != 0) continue;
         v[n].t = st.st_mtim;
-        memcpy(v[n].name, e->d_name, 37);
+        snprintf(v[n].name, sizeof v[n].name, "%s", e->d_name);
         n++;
     }
     /* the oldest first: a few dozen names, sorted by insertion */
@@ -233,27 +232,49 @@ static void prune(const char *dir)
             *a = *b;
             *b = t;
         }
-    for (size_t i = 0; i < n && total > RC_PDF_FONTDISK_MAX; i++, total--)
+    for (size_t i = 0; i < n && total > max; i++, total--)
         unlinkat(dirfd(d), v[i].name, 0);
     closedir(d);
+}
+
+/* Writes the parts into file (beside it, renamed into place: a reader sees
+ * the old file, the new one, or none), making its directory; then prunes
+ * the files of its kind there. */
+static void write_kept(const char *file, const void *const *part, const size_t *len, int nparts,
+                       const char *suffix, size_t max)
+{
+    char tmp[4300], sub[4200];
+    const char *slash = strrchr(file, '/');
+    if (!slash) return;
+    snprintf(sub, sizeof sub, "%.*s", (int)(slash - file), file);
+    if (mkdir(sub, 0755) != 0 && errno != EEXIST) return;
+    /* one writer per name: editions written at once may keep the same file */
+    static _Atomic unsigned seq;
+    unsigned me = seq++;
+    if (snprintf(tmp, sizeof tmp, "%s.%ld.%u.tmp", file, (long)getpid(), me) >= (int)sizeof tmp)
+        return;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    bool ok = true;
+    /* io_all does not write through buf when wr: the cast drops const only */
+    for (int i = 0; i < nparts && ok; i++)
+        ok = io_all(fd, (void *)(uintptr_t)part[i], len[i], true);
+    if (close(fd) != 0) ok = false;
+    if (!ok || rename(tmp, file) != 0) {
+        unlink(tmp);
+        return;
+    }
+    prune(sub, suffix, max);
 }
 
 void rc_pdf_fontdisk_put(rc_pdf_fontdisk *k, const unsigned char *data, size_t len)
 {
     if (!k->key || !k->keep || !data || len == 0 || len > MAX_COPY) return;
-    if (!deflate_copy(k, data, len)) return;
-    char tmp[4300], sub[4200];
-    const char *slash = strrchr(k->file, '/');
-    if (!slash) return;
-    snprintf(sub, sizeof sub, "%.*s", (int)(slash - k->file), k->file);
-    if (mkdir(sub, 0755) != 0 && errno != EEXIST) return;
-    /* one writer per name: editions written at once may keep the same copy */
-    static _Atomic unsigned seq;
-    unsigned me = seq++;
-    if (snprintf(tmp, sizeof tmp, "%s.%ld.%u.tmp", k->file, (long)getpid(), me) >= (int)sizeof tmp)
-        return;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return;
+    size_t nz;
+    const unsigned char *z = deflate_into(k->a, data, len, &nz);
+    if (!z) return;
+    k->z = z;
+    k->nz = nz;
     head h;
     memcpy(h.magic, MAGIC, 8);
     h.keylen = k->n;
@@ -261,14 +282,75 @@ void rc_pdf_fontdisk_put(rc_pdf_fontdisk *k, const unsigned char *data, size_t l
     h.datahash = rc_hash_bytes(data, len, DATA_SEED);
     h.zlen = k->nz;
     h.zhash = rc_hash_bytes(k->z, k->nz, ~DATA_SEED);
-    /* io_all does not write through buf when wr: the casts drop const only */
-    bool ok = io_all(fd, &h, sizeof h, true) && io_all(fd, k->key, k->n, true) &&
-              io_all(fd, (void *)data, len, true) && io_all(fd, (void *)k->z, k->nz, true);
-    if (close(fd) != 0) ok = false;
-    /* renamed into place whole: a reader sees the old file, the new one, or none */
-    if (!ok || rename(tmp, k->file) != 0) {
-        unlink(tmp);
-        return;
+    const void *part[] = {&h, k->key, data, k->z};
+    const size_t plen[] = {sizeof h, k->n, len, k->nz};
+    write_kept(k->file, part, plen, 4, ".ttf", RC_PDF_FONTDISK_MAX);
+}
+
+/* ---- a font's other streams (rc_pdf_fontdisk_zget) ---- */
+
+#define ZMAGIC "rczs001\n"
+/* A stream larger than this is not kept (a CIDToGIDMap is 128 KB at most). */
+#define ZMAX ((size_t)1 << 20)
+
+typedef struct zhead {
+    char magic[8];
+    uint64_t exe, n, nz, zhash;
+} zhead;
+
+/* CACHEDIR/fonts/<hash of the bytes>.z; false when there is no cache. */
+static bool zfile(const void *data, size_t n, char *out, size_t cap)
+{
+    char dir[4096];
+    if (!rc_cache_dir(dir, sizeof dir)) return false;
+    uint64_t h[2];
+    rc_hash128(data, n, h);
+    int k = snprintf(out, cap, "%s/fonts/%016llx%016llx.z", dir, (unsigned long long)h[0],
+                     (unsigned long long)h[1]);
+    return k > 0 && (size_t)k < cap;
+}
+
+const unsigned char *rc_pdf_fontdisk_zget(rc_arena *a, const void *data, size_t n, size_t *nz)
+{
+    char file[4200];
+    if (n == 0 || n > ZMAX || !zfile(data, n, file, sizeof file)) return NULL;
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    zhead h;
+    unsigned char *raw = NULL, *z = NULL;
+    bool ok = fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof h &&
+              io_all(fd, &h, sizeof h, false) && memcmp(h.magic, ZMAGIC, 8) == 0 &&
+              h.exe == rc_cache_exe_sig() && h.n == n && h.nz > 0 && h.nz <= 2 * ZMAX &&
+              (uint64_t)st.st_size == sizeof h + h.n + h.nz;
+    if (ok) {
+        raw = rc_arena_alloc(a, n);
+        z = rc_arena_alloc(a, (size_t)h.nz);
+        /* the bytes themselves are the key, compared in full */
+        ok = io_all(fd, raw, n, false) && memcmp(raw, data, n) == 0 &&
+             io_all(fd, z, (size_t)h.nz, false) &&
+             rc_hash_bytes(z, (size_t)h.nz, ~DATA_SEED) == h.zhash;
     }
-    prune(sub);
+    close(fd);
+    if (!ok) return NULL;
+    *nz = (size_t)h.nz;
+    return z;
+}
+
+const unsigned char *rc_pdf_fontdisk_zmake(rc_arena *a, const void *data, size_t n, size_t *nz)
+{
+    char file[4200];
+    if (n == 0 || n > ZMAX || !zfile(data, n, file, sizeof file)) return NULL;
+    const unsigned char *z = deflate_into(a, data, n, nz);
+    if (!z) return NULL;
+    zhead h;
+    memcpy(h.magic, ZMAGIC, 8);
+    h.exe = rc_cache_exe_sig();
+    h.n = n;
+    h.nz = *nz;
+    h.zhash = rc_hash_bytes(z, *nz, ~DATA_SEED);
+    const void *part[] = {&h, data, z};
+    const size_t plen[] = {sizeof h, n, *nz};
+    write_kept(file, part, plen, 3, ".z", RC_PDF_FONTDISK_MAX_STREAMS);
+    return z;
 }

@@ -12,6 +12,8 @@
 /* At most this many copies are kept (the oldest go first): a watcher makes
  * a new one whenever an edit shows a new character. */
 #define RC_PDF_FONTDISK_MAX 64
+/* and this many of the fonts' other streams (rc_pdf_fontdisk_zget) */
+#define RC_PDF_FONTDISK_MAX_STREAMS 128
 
 /* Where one reduced copy is kept. */
 typedef struct rc_pdf_fontdisk {
@@ -49,5 +51,19 @@ const unsigned char *rc_pdf_fontdisk_get(rc_arena *a, rc_pdf_fontdisk *k, size_t
  * font file too recent to be cached (k->keep false) is neither kept nor
  * deflated here. */
 void rc_pdf_fontdisk_put(rc_pdf_fontdisk *k, const unsigned char *data, size_t len);
+
+/* A font's other streams (its CIDToGIDMap and ToUnicode CMap), kept
+ * deflated as CACHEDIR/fonts/<hash of the bytes>.z: they follow from the
+ * codes a document shows, and deflating them was 1.2 M instructions per
+ * edition of the sample (four 16 KB maps). The file holds the stream's
+ * bytes, compared in full (they are the key), the executable's signature
+ * (libdeflate is linked in) and a hash of the deflated bytes.
+ * rc_pdf_fontdisk_zget gives the deflated bytes of data[0..n) (in a), or
+ * NULL when none are kept (or they are damaged, or there is no cache
+ * directory); rc_pdf_fontdisk_zmake deflates data into a as
+ * rc_pdf_put_deflated would and keeps the result (failures ignored),
+ * NULL without a cache directory (or memory). */
+const unsigned char *rc_pdf_fontdisk_zget(rc_arena *a, const void *data, size_t n, size_t *nz);
+const unsigned char *rc_pdf_fontdisk_zmake(rc_arena *a, const void *data, size_t n, size_t *nz);
 
 #endif
