@@ -250,8 +250,10 @@ void rc_pdf_fontobj_write(rc_pdf *p, rc_pdf_face *f, const uint32_t *codes, size
     }
     size_t nmap;
     unsigned char *map = rc_pdf_fontobj_gidmap(p->a, f->def, codes, n, &nmap);
-    /* the reduced copy's deflated bytes, kept with it (pdf_fontdisk.c) */
-    bool zipped = f->disk.z && file == f->red && nfile == f->rlen;
+    /* the reduced copy's deflated bytes, kept with it (pdf_fontdisk.c); a
+     * watcher's writes keep theirs in memory (its later writes take the
+     * copy from there, without the disk's deflated bytes) */
+    bool zipped = !p->cache && f->disk.z && file == f->red && nfile == f->rlen;
     if (!(zipped ? rc_pdf_put_zipped(p, ff, f->disk.z, f->disk.nz)
                  : rc_pdf_put_deflated(p, ff, file, nfile)) ||
         !put_kept(p, f->map, map, nmap) || !put_kept(p, f->tounicode, cmap, cmaplen))
