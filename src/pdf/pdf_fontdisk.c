@@ -217,7 +217,9 @@ static void prune(const char *dir, const char *suffix, size_t max)
         struct stat st;
         if (n == CAP || fstatat(dirfd(d), e->d_name, &st, 0) != 0) continue;
         v[n].t = st.st_mtim;
-        snprintf(v[n].name, sizeof v[n].name, "%s", e->d_name);
+        size_t len = strnlen(e->d_name, sizeof v[n].name - 1); /* (is_kept: < 40) */
+        memcpy(v[n].name, e->d_name, len);
+        v[n].name[len] = 0;
         n++;
     }
     /* the oldest first: a few dozen names, sorted by insertion */
