@@ -19,6 +19,13 @@ void rc_arena_free(rc_arena *a);
 void *rc_arena_alloc(rc_arena *a, size_t size);
 /* Zeroed array of n elements of size sz (overflow-checked). */
 void *rc_arena_array(rc_arena *a, size_t n, size_t sz);
+/* The same for a table probed all over before it is filled (a hash
+ * table): its pages are faulted in writable at once, so that no probe maps
+ * the kernel's zero page for a later write to replace (a second fault, and
+ * a TLB shootdown when other threads run). Head-block memory is always
+ * handed out written (src/base/arena.c); this matters for more than 64 KiB,
+ * which rc_arena_array leaves to fault page by page as it is touched. */
+void *rc_arena_table(rc_arena *a, size_t n, size_t sz);
 /* Copies of strings; the result is NUL-terminated and packed (no alignment,
  * so a short word costs its length plus one). NULL in gives NULL out. */
 char *rc_arena_strdup(rc_arena *a, const char *s);

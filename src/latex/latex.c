@@ -6,28 +6,12 @@
  * Numbers are never left to LaTeX's counters alone: before every numbered
  * heading, float and footnote the counter is set from the number the doc
  * stage gave it, so the .tex prints exactly the numbers the PDF prints. */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "latex_int.h"
 #include "rc/util.h"
-
-/* ---- output ------------------------------------------------------------ */
-
-void lx_puts(lx *x, const char *s)
-{
-    fputs(s, x->out);
-}
-
-void lx_printf(lx *x, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(x->out, fmt, ap);
-    va_end(ap);
-}
 
 const char *lx_word(const lx *x, rc_word w)
 {
@@ -49,244 +33,6 @@ const char *lx_pal(const lx *x, size_t i)
     return pal_names[i % lx_npal(x)];
 }
 
-/* ---- escaping ------------------------------------------------------------ */
-
-typedef rc_strbuf sbuf;
-
-/* Code points outside ASCII that get a LaTeX command in text mode, grouped
- * by what PDF strings (hyperref's document information and bookmarks) get
- * instead: that depends on what a character is, so it is said once per
- * group rather than on every row. The Latin-1 and Latin Extended-A letters
- * are kept as UTF-8: inputenc (T1) and fontspec both set them. */
-typedef struct umap {
-    uint32_t cp;
-    const char *text; /* text mode */
-} umap;
-
-/* Spaces of a given width or that do not break: a plain space. */
-static const umap spaces[] = {
-    {0x00A0, "~"}, {0x2002, "\\enspace{}"}, {0x2003, "\\quad{}"}, {0x2009, "\\,"}, {0x202F, "\\,"},
-};
-/* Break opportunities that print nothing: nothing. */
-static const umap invisible[] = {
-    {0x00AD, "\\-"},
-    {0x200B, "\\hspace{0pt}"},
-};
-/* Hyphens and the minus sign: an ASCII hyphen-minus. */
-static const umap hyphens[] = {
-    {0x2010, "-"},
-    {0x2011, "\\mbox{-}"},
-    {0x2212, "\\textminus{}"},
-};
-/* The replacement character: a question mark, as in text. */
-static const umap replacement[] = {
-    {0xFFFD, "?"},
-};
-/* Dashes, quotation marks and symbols: the UTF-8 itself. */
-static const umap symbols[] = {
-    {0x2012, "--"},
-    {0x2013, "--"},
-    {0x2014, "---"},
-    {0x2018, "\\textquoteleft{}"},
-    {0x2019, "\\textquoteright{}"},
-    {0x201A, "\\quotesinglbase{}"},
-    {0x201C, "\\textquotedblleft{}"},
-    {0x201D, "\\textquotedblright{}"},
-    {0x201E, "\\quotedblbase{}"},
-    {0x2022, "\\textbullet{}"},
-    {0x2026, "\\dots{}"},
-    {0x2039, "\\guilsinglleft{}"},
-    {0x203A, "\\guilsinglright{}"},
-    {0x20AC, "\\texteuro{}"},
-    {0x2122, "\\texttrademark{}"},
-    {0x2190, "\\ensuremath{\\leftarrow}"},
-    {0x2192, "\\ensuremath{\\rightarrow}"},
-    {0x2248, "\\ensuremath{\\approx}"},
-    {0x2260, "\\ensuremath{\\neq}"},
-    {0x2264, "\\ensuremath{\\leq}"},
-    {0x2265, "\\ensuremath{\\geq}"},
-};
-
-#define COUNT(a) (sizeof(a) / sizeof(a)[0])
-static const struct umap_group {
-    const umap *map;
-    size_t n;
-    const char *meta; /* in PDF strings; NULL = keep the UTF-8 */
-} groups[] = {
-    {spaces, COUNT(spaces), " "},    {invisible, COUNT(invisible), ""},
-    {hyphens, COUNT(hyphens), "-"},  {replacement, COUNT(replacement), "?"},
-    {symbols, COUNT(symbols), NULL},
-};
-
-/* The text-mode command for cp (NULL: none) and, in *meta, what PDF strings
- * get (NULL: the UTF-8). */
-static const char *find_umap(uint32_t cp, const char **meta)
-{
-    for (size_t g = 0; g < COUNT(groups); g++)
-        for (size_t i = 0; i < groups[g].n; i++)
-            if (groups[g].map[i].cp == cp) {
-                *meta = groups[g].meta;
-                return groups[g].map[i].text;
-            }
-    return NULL;
-}
-
-/* Letters pdflatex sets from T1 + inputenc: Latin-1, Latin Extended-A and
- * the Romanian comma-below letters. */
-static bool t1_letter(uint32_t cp)
-{
-    return (cp >= 0xA1 && cp <= 0x17F) || (cp >= 0x218 && cp <= 0x21B);
-}
-
-/* ASCII characters with a meaning of their own to LaTeX, indexed by the
- * character: what text mode gets, and whether PDF strings keep the
- * character itself (hyperref reads the other escapes there as well). */
-static const struct {
-    const char *text;
-    bool pdf_keeps;
-} ascii[128] = {
-    ['#'] = {"\\#", false},
-    ['$'] = {"\\$", false},
-    ['%'] = {"\\%", false},
-    ['&'] = {"\\&", false},
-    ['_'] = {"\\_", false},
-    ['{'] = {"\\{", false},
-    ['}'] = {"\\}", false},
-    ['~'] = {"\\textasciitilde{}", false},
-    ['^'] = {"\\textasciicircum{}", false},
-    ['\\'] = {"\\textbackslash{}", false},
-    ['<'] = {"\\textless{}", false},
-    ['>'] = {"\\textgreater{}", false},
-    ['|'] = {"\\textbar{}", false},
-    ['`'] = {"\\textasciigrave{}", false},
-    /* text mode only: there a bare ' is set as a closing quotation mark,
-     * babel's Spanish makes " a shorthand, and brackets right after \item
-     * or \\ would be read as an optional argument */
-    ['"'] = {"\\textquotedbl{}", true},
-    ['\''] = {"\\textquotesingle{}", true},
-    ['['] = {"{[}", true},
-    [']'] = {"{]}", true},
-};
-
-enum { ESC_TEXT, ESC_META };
-
-/* An ASCII character written as it is, in every mode and whatever follows
- * it (the cases of escape below that copy it). */
-static bool plain(unsigned char c)
-{
-    return c >= 0x20 && c < 0x7F && !ascii[c].text && c != '-' && c != ',';
-}
-
-static void escape(sbuf *b, const char *s, size_t len, int mode)
-{
-    for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        /* a run of plain characters in one copy, not one call each (most of
-         * a chapter's text; 2.9 M instructions of an edition's .tex) */
-        size_t j = i;
-        while (j < len && plain((unsigned char)s[j]))
-            j++;
-        if (j > i) {
-            rc_strbuf_put(b, s + i, j - i);
-            i = j;
-            continue;
-        }
-        if (c < 0x80) {
-            char next = i + 1 < len ? s[i + 1] : '\0';
-            i++;
-            if (ascii[c].text) {
-                if (mode == ESC_META && ascii[c].pdf_keeps)
-                    rc_strbuf_put(b, (const char *)&c, 1);
-                else
-                    rc_strbuf_puts(b, ascii[c].text);
-                continue;
-            }
-            switch (c) {
-            case '-': /* no -- / --- ligatures from literal hyphens */
-                rc_strbuf_puts(b, next == '-' && mode == ESC_TEXT ? "-{}" : "-");
-                break;
-            case ',': /* T1 has a ,, ligature (low quotes) */
-                rc_strbuf_puts(b, next == ',' && mode == ESC_TEXT ? ",{}" : ",");
-                break;
-            case '\n':
-            case '\r':
-            case '\t':
-                rc_strbuf_put(b, " ", 1);
-                break;
-            default:
-                if (c >= 0x20 && c != 0x7F) rc_strbuf_put(b, (const char *)&c, 1);
-                break;
-            }
-            continue;
-        }
-        uint32_t cp = 0;
-        size_t k = rc_utf8_decode(s + i, len - i, &cp);
-        if (!k) { /* invalid: the input stages validated, but never emit it */
-            rc_strbuf_puts(b, "?");
-            i++;
-            continue;
-        }
-        const char *meta = NULL, *text = find_umap(cp, &meta);
-        if (text && (mode == ESC_TEXT || meta))
-            rc_strbuf_puts(b, mode == ESC_TEXT ? text : meta);
-        else if (text || t1_letter(cp))
-            rc_strbuf_put(b, s + i, k);
-        else {
-            /* a character pdflatex has no glyph for: \rcuchar prints it
-             * under xelatex/lualatex and a '?' under pdflatex */
-            char hex[16];
-            snprintf(hex, sizeof hex, "%04X", (unsigned)cp);
-            rc_strbuf_puts(b, "\\rcuchar{");
-            rc_strbuf_puts(b, hex);
-            rc_strbuf_puts(b, "}{");
-            rc_strbuf_put(b, s + i, k);
-            rc_strbuf_puts(b, "}");
-        }
-        i += k;
-    }
-}
-
-char *rc_latex_escape(rc_arena *a, const char *s, size_t len)
-{
-    sbuf b = {a, NULL, 0, 0};
-    rc_strbuf_put(&b, "", 0);
-    if (s) escape(&b, s, len, ESC_TEXT);
-    return b.s;
-}
-
-void lx_text(lx *x, const char *s, size_t len)
-{
-    if (!s || !len) return;
-    sbuf b = {x->a, NULL, 0, 0};
-    rc_strbuf_put(&b, "", 0);
-    escape(&b, s, len, ESC_TEXT);
-    fputs(b.s, x->out);
-}
-
-void lx_str(lx *x, const char *s)
-{
-    if (s) lx_text(x, s, strlen(s));
-}
-
-void lx_meta(lx *x, const char *s)
-{
-    if (!s) return;
-    sbuf b = {x->a, NULL, 0, 0};
-    rc_strbuf_put(&b, "", 0);
-    escape(&b, s, strlen(s), ESC_META);
-    fputs(b.s, x->out);
-}
-
-void lx_label(lx *x, const char *id)
-{
-    for (const char *p = id ? id : ""; *p; p++) {
-        char c = *p;
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == ':' || c == '.' || c == '_' || c == '-';
-        fputc(ok ? c : '-', x->out);
-    }
-}
-
 /* A URL for \href / \url: the characters TeX would act on are
  * percent-encoded (their URL meaning is unchanged), % and # escaped. */
 static void url(lx *x, const char *u, bool shown)
@@ -296,11 +42,11 @@ static void url(lx *x, const char *u, bool shown)
         if (c == '%' || c == '#')
             lx_printf(x, "\\%c", c);
         else if (c == '~' && shown) /* \url prints it as is */
-            fputc(c, x->out);
+            lx_out(x, (const char *)p, 1);
         else if (c <= 0x20 || c >= 0x7F || strchr("\\{}^~|\"<>`", c))
             lx_printf(x, "\\%%%02X", c);
         else
-            fputc(c, x->out);
+            lx_out(x, (const char *)p, 1);
     }
 }
 
@@ -683,25 +429,40 @@ static void section(lx *x, const rc_node *sec)
     lx_blocks(x, sec->first);
 }
 
+static void init(lx *x, rc_arena *a, const rc_doc *doc)
+{
+    x->a = a;
+    x->doc = doc;
+    x->cfg = doc->cfg;
+    x->loc = doc->locale ? doc->locale : rc_locale_get("en");
+}
+
+static void emit(lx *x)
+{
+    lx_preamble(x);
+    lx_puts(x, "\\begin{document}\n\\pagenumbering{roman}\n");
+    for (const rc_node *n = x->doc->root ? x->doc->root->first : NULL; n; n = n->next) {
+        if (n->type == RC_NODE_SECTION)
+            section(x, n);
+        else
+            block(x, n);
+    }
+    lx_flush_notes(x);
+    lx_puts(x, "\n\\end{document}\n");
+}
+
 rc_status rc_latex_emit(rc_arena *a, const rc_doc *doc, FILE *out)
 {
     if (!a || !doc || !out) return RC_ERR_IO;
     lx x = {0};
-    x.a = a;
+    init(&x, a, doc);
     x.out = out;
-    x.doc = doc;
-    x.cfg = doc->cfg;
-    x.loc = doc->locale ? doc->locale : rc_locale_get("en");
-    lx_preamble(&x);
-    lx_puts(&x, "\\begin{document}\n\\pagenumbering{roman}\n");
-    for (const rc_node *n = doc->root ? doc->root->first : NULL; n; n = n->next) {
-        if (n->type == RC_NODE_SECTION)
-            section(&x, n);
-        else
-            block(&x, n);
-    }
-    lx_flush_notes(&x);
-    lx_puts(&x, "\n\\end{document}\n");
+    x.cap = (size_t)64 << 10;
+    x.buf = malloc(x.cap);
+    if (!x.buf) x.cap = 0; /* then every write goes to out as it comes */
+    emit(&x);
+    lx_flush(&x);
+    free(x.buf);
     return ferror(out) ? RC_ERR_IO : RC_OK;
 }
 
@@ -709,15 +470,18 @@ rc_status rc_latex_emit(rc_arena *a, const rc_doc *doc, FILE *out)
  * and renames it over path (rc_out_*). */
 rc_status rc_latex_write(rc_arena *a, const rc_doc *doc, const char *path, rc_diag *d)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (!mem) {
-        rc_diag_error(d, (rc_loc){path, 0, 0}, "cannot write LaTeX: out of memory");
-        return RC_ERR_NOMEM;
+    if (!a || !doc) {
+        rc_diag_error(d, (rc_loc){path, 0, 0}, "cannot write LaTeX: %s", rc_strerror(RC_ERR_IO));
+        return RC_ERR_IO;
     }
-    rc_status st = rc_latex_emit(a, doc, mem);
-    if (fclose(mem) != 0 && st == RC_OK) st = RC_ERR_IO;
+    lx x = {0};
+    init(&x, a, doc);
+    x.grow = true;
+    lx_reserve(&x, (size_t)256 << 10);
+    emit(&x);
+    char *buf = x.buf;
+    size_t len = x.n;
+    rc_status st = x.nomem ? RC_ERR_NOMEM : RC_OK;
     if (st != RC_OK) {
         free(buf);
         rc_diag_error(d, (rc_loc){path, 0, 0}, "cannot write LaTeX: %s", rc_strerror(st));

@@ -1,11 +1,14 @@
 /* latex_int.h: what the latex*.c files share and nobody else sees.
- *   latex.c         the walk (blocks, inlines, headings, footnotes), escaping,
+ *   latex.c         the walk (blocks, inlines, headings, footnotes),
  *                   rc_latex_emit / rc_latex_write
+ *   latex_text.c    the output buffer, lx_printf, escaping
  *   latex_front.c   preamble, cover, imprint, lists, back cover
  *   latex_float.c   figures, tables (longtable / tabularx), boxes (tcolorbox)
  *   latex_charts.c  rc_chart -> pgfplots / TikZ
- * Output goes to one FILE *; write errors are noticed once at the end
- * (ferror), so the emitters do not check every fputs. */
+ * Output goes to one FILE * (gathered in lx's buffer first, latex_text.c);
+ * write errors are noticed once at the end (ferror), so the emitters do not
+ * check every write. Emitters write through lx_puts / lx_printf / lx_text,
+ * never to the FILE itself. */
 #ifndef RC_LATEX_INT_H
 #define RC_LATEX_INT_H
 
@@ -32,9 +35,21 @@ typedef struct lx {
     bool main_started;               /* \pagenumbering{arabic} done */
     bool annex_started;              /* \appendix done */
     RC_VEC(const rc_node *) pending; /* deferred footnote definitions */
+    /* the output gathered before it goes to out (latex_text.c: lx_out); buf NULL:
+     * straight to out; grow: no out, the buffer holds the whole file */
+    char *buf;
+    size_t n, cap;
+    bool grow, nomem;
+    rc_strbuf esc; /* lx_text's escaped text, reused */
 } lx;
 
-/* latex.c */
+/* latex_text.c */
+/* n bytes of the .tex (gathered in x->buf: latex_text.c says why). */
+void lx_out(lx *x, const char *s, size_t n);
+/* Gives what x->buf holds to x->out (not when x->grow). */
+void lx_flush(lx *x);
+/* Room for n more bytes in a growing buffer; false (x->nomem) if none. */
+bool lx_reserve(lx *x, size_t n);
 void lx_puts(lx *x, const char *s);
 void lx_printf(lx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Escaped text (rc_latex_escape rules). */
@@ -45,6 +60,8 @@ void lx_str(lx *x, const char *s);
 void lx_meta(lx *x, const char *s);
 /* A label / anchor name: characters outside [A-Za-z0-9:._-] become '-'. */
 void lx_label(lx *x, const char *id);
+
+/* latex.c */
 void lx_inlines(lx *x, const rc_node *first);
 void lx_blocks(lx *x, const rc_node *first);
 /* Emits \footnotetext for every deferred footnote (after a box, table,

@@ -37,6 +37,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "rc/numfmt.h"
 #include "rc/util.h"
 #include "xlsx_int.h"
 
@@ -135,8 +136,12 @@ size_t rc_xw_num_text(double v, char out[40])
         out[n] = 0;
         return n;
     }
-    int k = snprintf(out, 40, "%.16G", v);
-    return k > 0 ? (size_t)k : 0;
+    char num[RC_FMT_CAP]; /* a %.16G is at most 23 bytes */
+    size_t n = rc_fmt_g(v, 16, true, num);
+    if (n >= 40) n = 39;
+    memcpy(out, num, n);
+    out[n] = 0;
+    return n;
 }
 
 rc_status rc_xw_rows_open(rc_xw *x, const char *dir)

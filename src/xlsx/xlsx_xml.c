@@ -15,8 +15,10 @@
  * &quot; &#xA;, in an element's text & < > only (read off its 1.1.4
  * machine code; the _unencoded forms and <si> escape nothing). A stream
  * here is one part's temporary file, written by one thread, so the
- * unlocked stdio calls are safe. lxw_new_attribute_dbl is left to the
- * library ("%.16G" with its locale handling). The cell names and the
+ * unlocked stdio calls are safe. lxw_new_attribute_dbl prints its number
+ * as the library's "%.16G" does, with rc_fmt_g (rc/numfmt.h: the same
+ * bytes as glibc's, without printf: 388 numbers of an edition, widths and
+ * margins, were 1 M instructions through snprintf). The cell names and the
  * number and string cells of sheets held in memory are written here too
  * (below). test_xlsx_xml writes both workbooks both ways (rc_xlsx_own_xml)
  * and compares every member. */
@@ -28,8 +30,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xlsxwriter/shared_strings.h>
 #include <xlsxwriter/xmlwriter.h>
 
+#include "rc/numfmt.h"
 #include "rc/util.h"
 #include "xlsx_int.h"
 
@@ -44,6 +48,10 @@ typedef void (*attrs_fn)(FILE *, struct xml_attribute_list *);
 typedef void (*text_fn)(FILE *, const char *);
 typedef struct xml_attribute *(*new_str_fn)(const char *, const char *);
 typedef struct xml_attribute *(*new_int_fn)(const char *, uint32_t);
+typedef struct xml_attribute *(*new_dbl_fn)(const char *, double);
+typedef char *(*escape_ctl_fn)(const char *);
+typedef struct sst_element *(*sst_index_fn)(lxw_sst *, const char *, uint8_t);
+typedef size_t (*utf8_len_fn)(const char *);
 typedef void (*rowcol_fn)(char *, lxw_row_t, lxw_col_t);
 typedef void (*cell_fn)(lxw_worksheet *, char *, int32_t, lxw_cell *);
 
@@ -56,6 +64,10 @@ static struct {
     text_fn text, si;
     new_str_fn new_str;
     new_int_fn new_int;
+    new_dbl_fn new_dbl;
+    escape_ctl_fn escape_ctl;
+    sst_index_fn sst_index;
+    utf8_len_fn utf8_len;
     rowcol_fn rowcol;
     cell_fn number_cell, string_cell;
 } lib;
@@ -75,6 +87,10 @@ static void find_lib(void)
     RC_XW_FIND_REAL("lxw_xml_rich_si_element", lib.si);
     RC_XW_FIND_REAL("lxw_new_attribute_str", lib.new_str);
     RC_XW_FIND_REAL("lxw_new_attribute_int", lib.new_int);
+    RC_XW_FIND_REAL("lxw_new_attribute_dbl", lib.new_dbl);
+    RC_XW_FIND_REAL("lxw_escape_control_characters", lib.escape_ctl);
+    RC_XW_FIND_REAL("lxw_get_sst_index", lib.sst_index);
+    RC_XW_FIND_REAL("lxw_utf8_strlen", lib.utf8_len);
     RC_XW_FIND_REAL("lxw_rowcol_to_cell", lib.rowcol);
     RC_XW_FIND_REAL("_write_number_cell", lib.number_cell);
     RC_XW_FIND_REAL("_write_string_cell", lib.string_cell);
@@ -307,6 +323,129 @@ struct xml_attribute *lxw_new_attribute_int(const char *key, uint32_t value)
      * comes out negative */
     int_text(a->value, (int32_t)value);
     return a;
+}
+
+struct xml_attribute *lxw_new_attribute_dbl(const char *key, double value)
+{
+    if (LIB(new_dbl)) return lib.new_dbl(key, value);
+    struct xml_attribute *a = malloc(sizeof *a);
+    if (!a) return NULL;
+    copy_field(a->key, key);
+    char num[RC_FMT_CAP];
+    rc_fmt_g(value, 16, true, num);
+    /* lxw_sprintf_dbl's snprintf into LXW_ATTR_32 bytes (a %.16G is at
+     * most 23) */
+    size_t n = strnlen(num, LXW_ATTR_32 - 1);
+    memcpy(a->value, num, n);
+    a->value[n] = 0;
+    return a;
+}
+
+/* A control character Excel wants as _xHHHH_: 1-8 and 11-31 (tab and
+ * newline stay). */
+static bool ctl_char(unsigned char c)
+{
+    return c >= 1 && c < 32 && c != 9 && c != 10;
+}
+
+/* The shared strings (and strings of cells) with their control characters
+ * as _x0001_: the library's calloc of seven bytes per byte, cleared, and
+ * its copy byte by byte, for every string of a workbook (2,900 for three
+ * editions, 1.9 M instructions) where nearly none has one. The caller
+ * frees the copy. */
+char *lxw_escape_control_characters(const char *string)
+{
+    if (LIB(escape_ctl)) return lib.escape_ctl(string);
+    size_t n = strlen(string), ctl = 0;
+    for (size_t i = 0; i < n; i++)
+        ctl += ctl_char((unsigned char)string[i]);
+    char *out = malloc(n + 6 * ctl + 1);
+    if (!out) return NULL;
+    if (!ctl) {
+        memcpy(out, string, n + 1);
+        return out;
+    }
+    static const char hex[] = "0123456789ABCDEF";
+    char *o = out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)string[i];
+        if (!ctl_char(c)) {
+            *o++ = (char)c;
+            continue;
+        }
+        memcpy(o, "_x00", 4);
+        o[4] = hex[c >> 4];
+        o[5] = hex[c & 15];
+        o[6] = '_';
+        o += 7;
+    }
+    *o = 0;
+    return out;
+}
+
+/* The characters of a string as the library counts them (every byte that
+ * is not 10xxxxxx), for the check of every string cell against Excel's
+ * 32,767: its loop took 8 instructions a byte (1.6 M for three editions);
+ * eight bytes at a time here. */
+size_t lxw_utf8_strlen(const char *str)
+{
+    if (LIB(utf8_len)) return lib.utf8_len(str);
+    size_t n = strlen(str), cont = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, str + i, 8);
+        cont += (size_t)__builtin_popcountll(w & ~(w << 1) & 0x8080808080808080u);
+    }
+    for (; i < n; i++)
+        cont += ((unsigned char)str[i] & 0xC0) == 0x80;
+    return n - cont;
+}
+
+/* ---- the shared strings table ---- */
+
+/* The library's comparator (shared_strings.c: strcmp of the strings) and
+ * its red-black tree insertion, generated here from its own tree.h macros
+ * for its own element type. */
+static int element_cmp(struct sst_element *a, struct sst_element *b)
+{
+    return strcmp(a->string, b->string);
+}
+LXW_RB_GENERATE_ELEMENT(sst_rb_tree, sst_element, sst_tree_pointers, element_cmp);
+
+/* A string cell's index in the shared strings table: the library makes a
+ * new element (calloc, strdup) for every string, inserts it and frees it
+ * again when the string is there already, as most are (the data workbook's
+ * columns of labels): 840 instructions a string, 8,200 strings for three
+ * editions. Here the tree is searched first and an element made only for
+ * a new string; the counts, the index, the order list (what the library
+ * writes and frees the table by) are the library's. */
+struct sst_element *lxw_get_sst_index(lxw_sst *sst, const char *string, uint8_t is_rich_string)
+{
+    if (LIB(sst_index)) return lib.sst_index(sst, string, is_rich_string);
+    for (struct sst_element *e = RB_ROOT(sst->rb_tree); e;) {
+        int c = strcmp(string, e->string);
+        if (c == 0) {
+            sst->string_count++;
+            return e;
+        }
+        e = c < 0 ? RB_LEFT(e, sst_tree_pointers) : RB_RIGHT(e, sst_tree_pointers);
+    }
+    struct sst_element *e = calloc(1, sizeof *e);
+    if (!e) return NULL;
+    size_t n = strlen(string);
+    e->string = malloc(n + 1);
+    if (!e->string) {
+        free(e);
+        return NULL;
+    }
+    memcpy(e->string, string, n + 1);
+    e->index = sst->unique_count;
+    e->is_rich_string = is_rich_string;
+    RB_INSERT(sst_rb_tree, sst->rb_tree, e); /* new: inserted */
+    STAILQ_INSERT_TAIL(sst->order_list, e, sst_order_pointers);
+    sst->string_count++;
+    sst->unique_count++;
+    return e;
 }
 
 /* "A1" from (0, 0): every cell's r="..." (the library's utility.c: the

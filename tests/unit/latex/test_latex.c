@@ -491,6 +491,67 @@ static void test_escape_utf8(void **state)
     check_escape(f, "a\xC3", "a?");
 }
 
+/* Every code point with a command of its own (latex.c's tables, whose
+ * lookup skips U+00AE..U+2001: an entry added there must fail here), and
+ * letters on either side of that gap. */
+static void test_escape_every_mapped(void **state)
+{
+    fx *f = *state;
+    static const struct {
+        uint32_t cp;
+        const char *want;
+    } map[] = {
+        {0x00A0, "~"},
+        {0x2002, "\\enspace{}"},
+        {0x2003, "\\quad{}"},
+        {0x2009, "\\,"},
+        {0x202F, "\\,"},
+        {0x00AD, "\\-"},
+        {0x200B, "\\hspace{0pt}"},
+        {0x2010, "-"},
+        {0x2011, "\\mbox{-}"},
+        {0x2212, "\\textminus{}"},
+        {0xFFFD, "?"},
+        {0x2012, "--"},
+        {0x2013, "--"},
+        {0x2014, "---"},
+        {0x2018, "\\textquoteleft{}"},
+        {0x2019, "\\textquoteright{}"},
+        {0x201A, "\\quotesinglbase{}"},
+        {0x201C, "\\textquotedblleft{}"},
+        {0x201D, "\\textquotedblright{}"},
+        {0x201E, "\\quotedblbase{}"},
+        {0x2022, "\\textbullet{}"},
+        {0x2026, "\\dots{}"},
+        {0x2039, "\\guilsinglleft{}"},
+        {0x203A, "\\guilsinglright{}"},
+        {0x20AC, "\\texteuro{}"},
+        {0x2122, "\\texttrademark{}"},
+        {0x2190, "\\ensuremath{\\leftarrow}"},
+        {0x2192, "\\ensuremath{\\rightarrow}"},
+        {0x2248, "\\ensuremath{\\approx}"},
+        {0x2260, "\\ensuremath{\\neq}"},
+        {0x2264, "\\ensuremath{\\leq}"},
+        {0x2265, "\\ensuremath{\\geq}"},
+        {0x00AE, "\xC2\xAE"},          /* T1 letters: as they are */
+        {0x00E7, "\xC3\xA7"},
+        {0x017F, "\xC5\xBF"},
+        {0x0180, "\\rcuchar{0180}{\xC6\x80}"}, /* no glyph in T1 */
+        {0x2001, "\\rcuchar{2001}{\xE2\x80\x81"
+                 "}"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        uint32_t cp = map[i].cp;
+        char in[8];
+        if (cp < 0x800)
+            snprintf(in, sizeof in, "%c%c", 0xC0 | (cp >> 6), 0x80 | (cp & 0x3F));
+        else
+            snprintf(in, sizeof in, "%c%c%c", 0xE0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3F),
+                     0x80 | (cp & 0x3F));
+        check_escape(f, in, map[i].want);
+    }
+}
+
 /* ---- numbers, determinism, writing ----------------------------------------------- */
 
 static char *from_markdown(fx *f, const char *md, rc_part part)
@@ -597,6 +658,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_escape_specials, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_escape_every_mapped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_escape_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_numbers_follow_the_doc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_output_is_deterministic, setup, teardown),

@@ -312,6 +312,37 @@ static void test_verify_zip64(void **state)
     clean_outputs();
 }
 
+/* A zip whose EOCD record is followed by a comment (not the last 22 bytes:
+ * the check searches the tail), and the same with the comment's length
+ * one short of the file's end, or the file cut: rejected. */
+static void test_verify_zip_comment(void **state)
+{
+    (void)state;
+    unsigned char z[176 + 64];
+    const char *p = path_in("comment.zip");
+    size_t n = zip64_archive(z, 31);
+    static const char comment[] = "a comment: PK\x05\x06 in it";
+    size_t cl = sizeof comment - 1;
+    for (int bad = 0; bad < 3; bad++) {
+        unsigned char c[sizeof z];
+        memcpy(c, z, n);
+        memcpy(c + n, comment, cl);
+        unsigned len = (unsigned)cl + (bad == 1);
+        c[n - 2] = (unsigned char)len;
+        c[n - 1] = (unsigned char)(len >> 8);
+        size_t total = n + cl - (bad == 2 ? 1 : 0);
+        FILE *w = fopen(p, "wb");
+        assert_non_null(w);
+        assert_int_equal(fwrite(c, 1, total, w), total);
+        fclose(w);
+        if (bad)
+            assert_false(rc_xlsx_verify_zip(p));
+        else
+            assert_true(rc_xlsx_verify_zip(p));
+    }
+    clean_outputs();
+}
+
 /* Rows over the per-sheet limit continue on "s (2)": with 2 rows per sheet
  * the 3 rows of s.csv take two sheets (plus Fields), as tables or, in
  * constant-memory mode, without tables. */
@@ -596,6 +627,7 @@ int main(void)
         cmocka_unit_test(test_missing_directory),
         cmocka_unit_test(test_failed_write_leaves_target),
         cmocka_unit_test(test_verify_zip64),
+        cmocka_unit_test(test_verify_zip_comment),
         cmocka_unit_test(test_split_sheets),
         cmocka_unit_test(test_constant_memory),
         cmocka_unit_test(test_constant_memory_cells),

@@ -90,6 +90,30 @@ static char *progress_output(const char *env, double started_ms_ago)
     return buf;
 }
 
+/* rc_xw_fit skips measuring a text that cannot widen the column: the
+ * result is still the measured one, for the widest characters of every
+ * UTF-8 length (W, wide CJK, 4-byte), bad bytes and several lines, at
+ * column widths around each text's own. */
+static void test_fit_same_as_measured(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "WWWWWWWWWWWW", "MmWw@%MmWw@%Mm", "\xC5\xB4\xC5\xB4\xC5\xB4",
+        "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", "\xF0\x9F\x98\x80\xF0\xA0\x80\x80",
+        "\xFF\xFE\xFD"
+        "abc", "ab\nWWWWWWW\nc", "", "iiiiiiiiiiiiiiiiiii",
+        "Bogot\xC3\xA1-Cundinamarca", "a rather long label of a code, longer than the cap of sixty "
+        "characters by some way"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        double m = rc_xlsx_text_width(texts[i]) + 2.0;
+        if (m > RC_XLSX_WIDTH_MAX) m = RC_XLSX_WIDTH_MAX;
+        for (double cur = 0.0; cur <= 70.0; cur += 0.25) {
+            double want = m > cur ? m : cur;
+            assert_true(rc_xw_fit(cur, texts[i]) == want);
+        }
+    }
+}
+
 static void test_progress_only_when_wanted_and_slow(void **state)
 {
     (void)state;
@@ -111,6 +135,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_names),
+        cmocka_unit_test(test_fit_same_as_measured),
         cmocka_unit_test(test_words_per_language),
         cmocka_unit_test(test_progress_only_when_wanted_and_slow),
     };

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 #include <xlsxwriter.h>
+#include <xlsxwriter/shared_strings.h>
 #include <xlsxwriter/xmlwriter.h>
 
 #include "xlsx_fixture.h"
@@ -141,6 +142,107 @@ static void test_int_attributes(void **state)
     free(big);
 }
 
+/* %.16G of attributes (widths, margins) as the library prints them. */
+static void test_dbl_attributes(void **state)
+{
+    (void)state;
+    static const double v[] = {0.0, -0.0, 0.7, 8.43, 9.2, 12.140625, 0.75, 1e16, 1e-5, -3.5e-7,
+                               123456789.123456789, 1.0 / 3, 60.0, 1e300, 5e-324};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        struct xml_attribute *own = lxw_new_attribute_dbl("k", v[i]);
+        assert_true(rc_xlsx_own_xml(false));
+        struct xml_attribute *lib = lxw_new_attribute_dbl("k", v[i]);
+        rc_xlsx_own_xml(true);
+        assert_string_equal(own->key, lib->key);
+        assert_string_equal(own->value, lib->value);
+        free(own);
+        free(lib);
+    }
+}
+
+/* Control characters as _xHHHH_, every one of them and the bytes around. */
+static void test_control_characters(void **state)
+{
+    (void)state;
+    char s[300];
+    size_t n = 0;
+    for (int c = 1; c < 256; c++) {
+        s[n++] = (char)c;
+        if (c % 7 == 0) s[n++] = 'a';
+    }
+    s[n] = 0;
+    const char *cases[] = {"", "plain text", "tab\tand\nnewline", "cr\r", "\x01\x1F", s};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *own = lxw_escape_control_characters(cases[i]);
+        assert_true(rc_xlsx_own_xml(false));
+        char *lib = lxw_escape_control_characters(cases[i]);
+        rc_xlsx_own_xml(true);
+        assert_string_equal(own, lib);
+        free(own);
+        free(lib);
+    }
+    char *e = lxw_escape_control_characters("a\x01"
+                                             "b\rc\td");
+    assert_string_equal(e, "a_x0001_b_x000D_c\td");
+    free(e);
+}
+
+/* The shared strings table filled both ways from the same strings (repeats,
+ * prefixes, the empty string, bytes above 127): the same indexes, counts
+ * and order. */
+static void test_shared_strings(void **state)
+{
+    (void)state;
+    lxw_sst *own = lxw_sst_new(), *lib = lxw_sst_new();
+    assert_non_null(own);
+    assert_non_null(lib);
+    char s[32];
+    for (unsigned i = 0; i < 3000; i++) {
+        unsigned k = (i * 7919u) % 613u;
+        snprintf(s, sizeof s, k % 5 ? "label %u" : "\xC3\xA9t\xC3\xA9 %u", k % 97u);
+        if (k % 11 == 0) s[k % 3] = 0; /* "", "l", "la" */
+        struct sst_element *a = lxw_get_sst_index(own, s, (uint8_t)(k % 2));
+        assert_true(rc_xlsx_own_xml(false));
+        struct sst_element *b = lxw_get_sst_index(lib, s, (uint8_t)(k % 2));
+        rc_xlsx_own_xml(true);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_int_equal(a->index, b->index);
+        assert_string_equal(a->string, b->string);
+        assert_int_equal(a->is_rich_string, b->is_rich_string);
+    }
+    assert_int_equal(own->string_count, lib->string_count);
+    assert_int_equal(own->unique_count, lib->unique_count);
+    assert_true(own->unique_count > 100 && own->unique_count < 300);
+    struct sst_element *a = STAILQ_FIRST(own->order_list), *b = STAILQ_FIRST(lib->order_list);
+    for (; a && b; a = STAILQ_NEXT(a, sst_order_pointers), b = STAILQ_NEXT(b, sst_order_pointers))
+        assert_string_equal(a->string, b->string);
+    assert_null(a);
+    assert_null(b);
+    lxw_sst_free(own);
+    lxw_sst_free(lib);
+}
+
+/* Characters counted as the library counts them, for strings of every
+ * length around the eight-byte steps and every byte value. */
+static void test_utf8_strlen(void **state)
+{
+    (void)state;
+    char s[64];
+    for (unsigned seed = 1; seed < 2000; seed++) {
+        size_t n = seed % 40;
+        for (size_t i = 0; i < n; i++)
+            s[i] = (char)(1 + (seed * 131u + i * 37u + (i * i) % 7u) % 255u);
+        s[n] = 0;
+        size_t own = lxw_utf8_strlen(s);
+        assert_true(rc_xlsx_own_xml(false));
+        size_t lib = lxw_utf8_strlen(s);
+        rc_xlsx_own_xml(true);
+        assert_int_equal(own, lib);
+    }
+    assert_int_equal(lxw_utf8_strlen("Bogot\xC3\xA1 \xE6\x97\xA5\xF0\x9F\x98\x80"), 9);
+}
+
 /* Cell names ("A1"), as the library makes them, over the grid's corners
  * and the column letters' carries. */
 static void test_cell_names(void **state)
@@ -171,6 +273,10 @@ int main(void)
         cmocka_unit_test(test_same_bytes_both_ways),
         cmocka_unit_test(test_escapes_both_ways),
         cmocka_unit_test(test_int_attributes),
+        cmocka_unit_test(test_dbl_attributes),
+        cmocka_unit_test(test_control_characters),
+        cmocka_unit_test(test_shared_strings),
+        cmocka_unit_test(test_utf8_strlen),
         cmocka_unit_test(test_cell_names),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
