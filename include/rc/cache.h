@@ -40,9 +40,10 @@ bool rc_checked_before(const char *what, const struct stat *st);
 void rc_checked_remember(const char *what, const struct stat *st);
 
 /* SHA-256 digests of input files kept between builds (issue 16): the
- * workbooks' cover sheet lists every input with its SHA-256, and hashing
- * the sample's 3.4 MB of fonts and its other inputs costs 4.6 M
- * instructions a build. A digest is kept as CACHEDIR/sha256/<hash of the
+ * workbooks' cover sheets list every input with its SHA-256 (the sample's
+ * three editions: 62 files, 275 KB, 0.5 ms with their system calls; a
+ * data file of hundreds of megabytes, as many milliseconds as megabytes).
+ * A digest is kept as CACHEDIR/sha256/<hash of the
  * path>, holding the path, the file's signature (device, inode, size,
  * modification and change times to the nanosecond), the running
  * executable's signature and the 64 hex digits; a later lookup gives the

@@ -242,10 +242,11 @@ bool rc_file_sig_eq(rc_file_sig a, rc_file_sig b)
 
 /* The memo of rc_sha256_file (util.h): a short list, searched linearly (a
  * report has tens of inputs), behind one lock. The editions' workbooks are
- * written on several threads at once and list the same inputs: a thread
- * that finds a file being hashed by another (busy, the same signature)
- * waits for that digest instead of reading the file too (three editions
- * hashed every input three times: 13.3 M instructions instead of 4.4 M). */
+ * written on several threads at once and list some of the same inputs
+ * (the INI file, the CSVs): a thread that finds a file being hashed by
+ * another (busy, the same signature) waits for that digest instead of
+ * reading the file too. (Most inputs are an edition's own: the sample's
+ * three editions hash 62 files, 275 KB.) */
 typedef struct memo_entry {
     char *path;
     rc_file_sig sig;
@@ -345,17 +346,34 @@ static bool same_stat(const struct stat *a, const struct stat *b)
     return rc_file_sig_eq(rc_file_sig_stat(a), rc_file_sig_stat(b)) && ctime_ns(a) == ctime_ns(b);
 }
 
-/* The signature is the open file's (fstat), so it describes the bytes
- * read even when the path is renamed over meanwhile. */
+/* Hashes the open file fd into out; keeps the digest in the cache
+ * directory when fd's signature is st's before and after the read. False
+ * (out still set on RC_OK) when the file changed meanwhile. */
+static rc_status hash_and_keep(int fd, const char *path, const struct stat *st, char out[65],
+                               bool *unchanged)
+{
+    struct stat before, after;
+    *unchanged = fstat(fd, &before) == 0 && same_stat(st, &before);
+    rc_status r = sha256_fd(fd, out);
+    if (r != RC_OK) return r;
+    *unchanged = *unchanged && fstat(fd, &after) == 0 && same_stat(st, &after);
+    if (*unchanged) rc_cache_sha256_put(path, st, &after, out);
+    return r;
+}
+
+/* A remembered or kept digest needs only the path's signature (stat): no
+ * open. A file read is described by the open file's signature (fstat),
+ * and its digest kept only when that is the signature looked up, before
+ * and after the read (not renamed over, not written meanwhile). */
 rc_status rc_sha256_file(const char *path, char out[65])
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return RC_ERR_IO;
     pthread_mutex_lock(&memo_lock);
     bool on = memo_on;
     pthread_mutex_unlock(&memo_lock);
-    struct stat st, after;
-    if (!on || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    struct stat st;
+    if (!on || stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return RC_ERR_IO;
         rc_status r = sha256_fd(fd, out);
         close(fd);
         return r;
@@ -368,7 +386,6 @@ rc_status rc_sha256_file(const char *path, char out[65])
             if (!memo[i].busy) {
                 memcpy(out, memo[i].hex, 65);
                 pthread_mutex_unlock(&memo_lock);
-                close(fd);
                 return RC_OK;
             }
             pthread_cond_wait(&memo_cv, &memo_lock); /* then look again */
@@ -382,19 +399,14 @@ rc_status rc_sha256_file(const char *path, char out[65])
     pthread_mutex_unlock(&memo_lock);
     /* kept by an earlier build (rc/cache.h), else read */
     rc_status r = RC_OK;
-    bool kept = rc_cache_sha256_get(path, &st, out);
-    if (!kept) {
-        r = sha256_fd(fd, out);
-        /* changed while it was read: neither kept nor remembered */
-        if (r == RC_OK && (fstat(fd, &after) != 0 || !same_stat(&st, &after))) {
-            if (ticket) memo_settle(path, ticket, NULL);
-            ticket = 0;
-        } else if (r == RC_OK) {
-            rc_cache_sha256_put(path, &st, &after, out);
-        }
+    bool unchanged = rc_cache_sha256_get(path, &st, out);
+    if (!unchanged) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        r = fd < 0 ? RC_ERR_IO : hash_and_keep(fd, path, &st, out, &unchanged);
+        if (fd >= 0) close(fd);
     }
-    close(fd);
-    if (ticket) memo_settle(path, ticket, r == RC_OK ? out : NULL);
+    /* changed since it was looked up: neither kept nor remembered */
+    if (ticket) memo_settle(path, ticket, r == RC_OK && unchanged ? out : NULL);
     return r;
 }
 
