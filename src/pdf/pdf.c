@@ -5,8 +5,9 @@
  * PDF/A and PDF/UA metadata (pdf_xmp.c), load the fonts, the ToUnicode
  * fix; pack it with object streams and a deterministic /ID (pdf_pack.c);
  * save to a temporary file beside the target and rename it into place only
- * when everything succeeded. Streams are deflated, and fonts reduced, on a
- * second thread (pdf_zip.c).
+ * when everything succeeded. Pages are drawn and deflated, and fonts
+ * reduced, on a second thread (pdf_zip.c, pdf_drawjob.c); the packer's
+ * object streams are deflated on a helper (pdf_zpipe.c).
  *
  * libharu reports errors through the handler given to HPDF_New; errors are
  * sticky (every later call fails), so the handler records the first one and
@@ -94,18 +95,23 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
      * and the fonts are registered under the names the pages use
      * (pdf_draw.c; page by page as the layout completes them) */
     rc_status dst = rc_pdf_draw_pages(p, lay);
-    if (dst != RC_OK) return dst;
+    if (dst != RC_OK) {
+        rc_pdf_draw_wait(p);
+        return dst;
+    }
     if (rc_pdf_failed(p)) return RC_ERR_LIBRARY;
-    /* the reduced fonts are made (on the other thread) while the links,
-     * outline and structure tree are built */
-    rc_status st = rc_pdf_fonts_prepare(p, cfg, fonts);
-    if (st != RC_OK) return st;
+    /* the links, outline and structure tree are built while the other
+     * thread draws the last pages (none of them reads the pages' fonts or
+     * codes), then the reduced fonts are made there while the metadata is */
     if (!rc_pdf_failed(p)) rc_pdf_links(p);
     if (!rc_pdf_failed(p)) rc_pdf_outline(p, lay);
     if (!rc_pdf_failed(p) && lay->outline.n > 0)
         rc_pdf_ok(p, HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE));
     if (!rc_pdf_failed(p)) rc_pdf_page_labels(p, lay);
     if (!rc_pdf_failed(p)) rc_pdf_struct_finish(p);
+    if (!rc_pdf_draw_wait(p) || rc_pdf_failed(p)) return RC_ERR_LIBRARY;
+    rc_status st = rc_pdf_fonts_prepare(p, cfg, fonts);
+    if (st != RC_OK) return st;
     if (!rc_pdf_failed(p)) rc_pdf_archival(p, cfg);
     if (!rc_pdf_failed(p) && (st = rc_pdf_fonts_load(p)) != RC_OK) return st;
     if (!rc_pdf_failed(p)) rc_pdf_fonts_fix_tounicode(p);

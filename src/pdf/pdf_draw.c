@@ -83,6 +83,7 @@ typedef struct gstate {
     bool mc_open;   /* a marked-content sequence is open ... */
     bool mc_single; /* ... for one op (with an /ActualText) ... */
     size_t mc;      /* ... for this element index, or SIZE_MAX: an artifact */
+    int mcids;      /* the worker's: MCIDs given on this page (they count from 0) */
 } gstate;
 
 /* ---- content bytes ---- */
@@ -241,15 +242,17 @@ static void mark(rc_pdf *p, gstate *g, const rc_tag *t, const char *actual)
         rc_pdf_struct_mcid(p, g->page, t);
         g->mc_single = actual != NULL;
     } else if (t) {
-        char b[64];
-        int mcid = rc_pdf_struct_mcid(p, g->page, t);
-        int k = snprintf(b, sizeof b, " <</MCID %d", mcid);
+        char b[32] = " <</MCID "; /* (not snprintf: 700 instructions a sequence) */
+        /* on the worker, the main thread's dry walk of the page recorded
+         * the same sequences in the same order: the page's next MCID */
+        int mcid = p->worker ? g->mcids++ : rc_pdf_struct_mcid(p, g->page, t);
+        size_t k = 9 + rc_utoa((uint64_t)mcid, b + 9);
         /* the tag of a sequence is free (the element has the type); poppler
          * applies an /ActualText only to a /Span */
         const char *name = actual ? "Span" : rc_tag_name(t->type);
         OUT(p, "/");
         out(p, name, strlen(name));
-        out(p, b, (size_t)k);
+        out(p, b, k);
         if (actual) {
             OUT(p, " /ActualText ");
             hex_text(p, actual, strlen(actual));
@@ -298,7 +301,8 @@ static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
         if (g->slot[grp] < 0) {
             g->slot[grp] = (signed char)g->nfonts;
             g->order[g->nfonts] = (uint8_t)grp;
-            snprintf(g->fname[g->nfonts], sizeof g->fname[0], "F%u", (unsigned)g->nfonts + 1);
+            g->fname[g->nfonts][0] = 'F';
+            g->fname[g->nfonts][1 + rc_utoa((uint64_t)g->nfonts + 1, g->fname[g->nfonts] + 1)] = '\0';
             g->nfonts++;
         }
         close_tj(p, g); /* Tf does not move the pen */
@@ -348,7 +352,12 @@ static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
     const rc_font *rf = p->fonts ? p->fonts->f[op->font] : NULL;
     const float *kern = NULL;
     const uint8_t *lig = NULL;
-    if (rf) rc_font_shaped(rf, op->text, op->len, &kern, &lig);
+    if (p->worker) { /* shaped by the main thread (pdf_drawjob.c) */
+        kern = p->wkern[op - p->wops];
+        lig = p->wlig[op - p->wops];
+    } else if (rf) {
+        rc_font_shaped(rf, op->text, op->len, &kern, &lig);
+    }
     int64_t adv = rc_pdf_show(p, op->font, rf, op->text, op->len, kern, lig);
     /* bounded so that the pen's integers cannot overflow (1,000 em; 40,000 pt) */
     g->pen_ok = adv >= 0 && adv < INT64_C(100000000000);
@@ -492,11 +501,23 @@ static HPDF_STATUS flate_key(HPDF_Dict d, HPDF_Stream s)
 
 /* rc_pdf_put_deflated; transient: data is overwritten once this returns
  * (the page being written), so a queued stream takes a copy. */
+static bool stream_ok(const HPDF_Dict d)
+{
+    return d && d->stream && d->stream->type == HPDF_STREAM_MEMORY &&
+           (d->header.obj_id & HPDF_OTYPE_INDIRECT);
+}
+
+/* libharu writes the stream empty; the packer puts the data in */
+static void stream_theirs(HPDF_Dict d)
+{
+    HPDF_MemStream_FreeData(d->stream);
+    d->filter = HPDF_STREAM_FILTER_NONE;
+    d->write_fn = flate_key;
+}
+
 static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool transient)
 {
-    if (!d || !d->stream || d->stream->type != HPDF_STREAM_MEMORY ||
-        !(d->header.obj_id & HPDF_OTYPE_INDIRECT))
-        return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
+    if (!stream_ok(d)) return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
     size_t out = 0;
     const unsigned char *z = rc_pdf_cache_get(p->cache, RC_PDF_CK_DEFLATE, data, n, &out);
     rc_pdf_blob b = {.num = rc_pdf_num(d)};
@@ -528,10 +549,7 @@ static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool 
         b.n = out;
         RC_PUSH(p->a, p->blobs, b);
     }
-    /* libharu writes the stream empty; the packer puts the data in */
-    HPDF_MemStream_FreeData(d->stream);
-    d->filter = HPDF_STREAM_FILTER_NONE;
-    d->write_fn = flate_key;
+    stream_theirs(d);
     return true;
 }
 
@@ -576,6 +594,13 @@ static HPDF_Page add_page(rc_pdf *p)
     return pg;
 }
 
+bool rc_pdf_draw_wait(rc_pdf *p)
+{
+    if (rc_pdf_zip_drain(p)) return true;
+    rc_pdf_ok(p, HPDF_ZLIB_ERROR);
+    return false;
+}
+
 rc_status rc_pdf_draw_pages(rc_pdf *p, const rc_layout *lay)
 {
     if (!lay->run) { /* a complete layout: its pages in order */
@@ -617,6 +642,50 @@ rc_status rc_pdf_draw_pages(rc_pdf *p, const rc_layout *lay)
  * drawn in any order) with its content written directly, already
  * compressed; marks the codes each face shows, records the page's
  * destinations and font resources, queues internal links. */
+void rc_pdf_draw_content(rc_pdf *p, size_t index, const rc_draw_list *l, rc_pdf_pagefonts *pf)
+{
+    gstate g;
+    memset(&g, 0, sizeof g);
+    g.pg = pf->pg;
+    g.font = -1;
+    g.page = index;
+    memset(g.slot, -1, sizeof g.slot);
+    p->cn = 0;
+    draw_list(p, &g, l, 0, 0, 0, NULL);
+    end_text(p, &g);
+    if (g.mc_open) OUT(p, "EMC\n");
+    if (!p->dry) {
+        pf->n = g.nfonts;
+        memcpy(pf->order, g.order, sizeof pf->order);
+    }
+}
+
+/* Page index drawn on the deflating thread (pdf_drawjob.c): false when it
+ * cannot be (then it is drawn here). */
+static bool draw_page_there(rc_pdf *p, size_t index, const rc_draw_list *l)
+{
+    HPDF_Page pg = p->pages.v[index];
+    HPDF_PageAttr attr = pg->attr;
+    if (!attr || !stream_ok(attr->contents)) return false;
+    rc_pdf_blob b = {.num = rc_pdf_num(attr->contents)};
+    RC_PUSH(p->a, p->blobs, b);
+    rc_pdf_pagefonts pf = {pg, 0, {0}}; /* the worker's (rc_pdf_zip_drain) */
+    RC_PUSH(p->a, p->pfonts, pf);
+    /* its structure, links and destinations, in drawing order: as a page
+     * from the cache, dry (rc_pdf_struct_mcid's numbers are the worker's) */
+    p->dry = true;
+    rc_pdf_draw_content(p, index, l, &pf);
+    p->dry = false;
+    if (rc_pdf_failed(p) ||
+        !rc_pdf_drawjob_submit(p, index, l, p->blobs.n - 1, p->pfonts.n - 1)) {
+        /* (the dry walk recorded its marks: the page cannot be walked again) */
+        rc_pdf_ok(p, HPDF_FAILD_TO_ALLOC_MEM);
+        return true;
+    }
+    stream_theirs(attr->contents);
+    return true;
+}
+
 static void draw_page(rc_pdf *p, size_t index, const rc_draw_list *l)
 {
     HPDF_Page pg = p->pages.v[index];
@@ -626,25 +695,13 @@ static void draw_page(rc_pdf *p, size_t index, const rc_draw_list *l)
     size_t kn = 0, vn = 0, dn = 0;
     const unsigned char *key = rc_pdf_page_key(p, l, &kn), *data = NULL;
     const unsigned char *kept = key ? rc_pdf_cache_get(p->cache, RC_PDF_CK_PAGE, key, kn, &vn) : NULL;
+    if (!key && rc_pdf_zip_draws(p) && draw_page_there(p, index, l)) return;
     rc_pdf_pagefonts pf = {pg, 0, {0}};
     p->dry = kept && rc_pdf_page_replay(p, kept, vn, &pf, &data, &dn);
     if (key && !p->dry) rc_pdf_page_record_begin(p);
-    gstate g;
-    memset(&g, 0, sizeof g);
-    g.pg = pg;
-    g.font = -1;
-    g.page = index;
-    memset(g.slot, -1, sizeof g.slot);
-    p->cn = 0;
-    draw_list(p, &g, l, 0, 0, 0, NULL);
-    end_text(p, &g);
-    if (g.mc_open) OUT(p, "EMC\n");
+    rc_pdf_draw_content(p, index, l, &pf);
     bool dry = p->dry;
     p->dry = false;
-    if (!dry) {
-        pf.n = g.nfonts;
-        memcpy(pf.order, g.order, sizeof pf.order);
-    }
     if (key && !dry) rc_pdf_page_record_end(p, key, kn, &pf);
     RC_PUSH(p->a, p->pfonts, pf);
     HPDF_PageAttr attr = pg->attr;

@@ -123,6 +123,14 @@ typedef struct rc_pdf {
     /* pdf_text.c: per face, the /W widths of codes 0..127 (ASCII and the
      * ligature codes), made on first use */
     int64_t *asciiw[RC_FONT_COUNT];
+    /* set on the deflating thread's own rc_pdf while it draws a page from
+     * a flat list (pdf_drawjob.c): the MCIDs are counted, not recorded,
+     * and each TEXT op's kerning and ligatures are wkern/wlig[its index
+     * in wops], shaped by the main thread */
+    bool worker;
+    const rc_draw_op *wops;
+    const float *const *wkern;
+    const uint8_t *const *wlig;
     /* libharu's UTF-8 encoder is registered (pdf_face.c, only for a font
      * that cannot be reduced: setting it up costs 1.4 M instructions) */
     bool utf8;
@@ -136,10 +144,15 @@ bool rc_pdf_failed(const rc_pdf *p);
 /* pdf_draw.c */
 /* Makes and draws the layout's pages: in order from a complete layout,
  * else as rc_layout_next completes them (the layout is complete
- * afterwards unless drawing failed). Each page's operations are given
+ * afterwards unless drawing failed); pages drawn on the deflating thread
+ * may still be in its hands (rc_pdf_draw_wait). Each page's operations are given
  * back once drawn when lay->release_pages is set. A document without
  * pages is an error (reported). */
 rc_status rc_pdf_draw_pages(rc_pdf *p, const rc_layout *lay);
+/* Waits until the pages handed to the deflating thread are drawn
+ * (pdf_drawjob.c): the codes each face shows and the pages' font
+ * resources are complete then. False (recorded) when one failed. */
+bool rc_pdf_draw_wait(rc_pdf *p);
 /* Waits for the deflating thread (pdf_zip.c) and releases what drawing
  * holds outside the arena (the compressor). */
 void rc_pdf_draw_end(rc_pdf *p);
@@ -163,6 +176,25 @@ bool rc_pdf_put_zipped(rc_pdf *p, HPDF_Dict d, const void *z, size_t nz);
  * controls); returns a NUL-terminated scratch copy. */
 const char *rc_pdf_text(rc_pdf *p, const char *s, size_t len);
 
+/* Draws display list l into p->cs[0..p->cn) and the page's font
+ * resources into *pf (pdf_draw.c): the content of page index, as
+ * draw_page writes it (the worker's drawing, pdf_drawjob.c). */
+void rc_pdf_draw_content(rc_pdf *p, size_t index, const rc_draw_list *l, rc_pdf_pagefonts *pf);
+
+/* pdf_drawjob.c: a page drawn on the deflating thread. The main thread
+ * walks the page dry (its structure, links and destinations, as for a
+ * page from the cache), shapes its text and copies what drawing reads
+ * into one flat block, which the worker draws and deflates in page order
+ * while the layout goes on. False when it cannot be queued (then the
+ * page is drawn here). */
+bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_t blob,
+                           size_t pfi);
+/* The drawing side: draws the job's block into wp->cs, marking
+ * the codes shown in codes (NULL: the document's sets, as they were when
+ * the block was made). */
+void rc_pdf_drawjob_run(rc_pdf *wp, void *block, size_t index, rc_pdf_pagefonts *pf,
+                        unsigned char *const codes[RC_FONT_COUNT]);
+
 /* pdf_zip.c: deflating on a second thread */
 /* Starts the thread (without it, p->zip stays NULL and streams are
  * deflated by rc_pdf_put_deflated itself). */
@@ -179,6 +211,21 @@ size_t rc_pdf_zip_reduce(rc_pdf *p, const unsigned char *font, size_t len, const
 /* Waits for a reduction; false when the font could not be reduced, else
  * the copy (valid until rc_pdf_zip_free). */
 bool rc_pdf_zip_reduced(rc_pdf *p, size_t job, const unsigned char **out, size_t *n);
+/* Whether pages can be drawn there (a thread with its buffers, no cache). */
+bool rc_pdf_zip_draws(const rc_pdf *p);
+/* Queues page index's flat block (pdf_drawjob.c; malloc'd, the worker
+ * frees it) to be drawn and deflated into p->blobs.v[blob], its font
+ * resources into p->pfonts.v[pfi] (by rc_pdf_zip_drain). False when
+ * it cannot be queued (no memory, or !rc_pdf_zip_draws). */
+bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t cap, size_t index, size_t pfi);
+/* A block for rc_pdf_zip_draw of at least need bytes (*cap: how many),
+ * one the worker gave back when one fits: a page's block is made and
+ * freed once per page, and fresh heap memory costs page faults; NULL
+ * without memory. */
+void *rc_pdf_zip_block(rc_pdf *p, size_t need, size_t *cap);
+/* Waits until every page queued is drawn, then gives each its font
+ * resources (p->pfonts); false when one could not be drawn. */
+bool rc_pdf_zip_drain(rc_pdf *p);
 /* Waits for the thread, fills in the blobs (and the cache); false when a
  * stream could not be deflated. */
 bool rc_pdf_zip_finish(rc_pdf *p);

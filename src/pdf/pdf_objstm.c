@@ -15,6 +15,7 @@
  * against the object it should point at, and anything unexpected fails
  * with the byte offset rather than writing a damaged file. */
 #include "pdf_objstm.h"
+#include "pdf_zpipe.h"
 #include "pdf_obuf.h"
 
 #include <libdeflate.h>
@@ -425,10 +426,11 @@ static const unsigned char *body_of(const ctx *c, const obj *o, char tmp[24], si
     return c->in + o->body;
 }
 
-/* One object stream of objs[from..to) (all packed) as object number num. */
-static bool write_objstm(ctx *c, struct libdeflate_compressor *z, const obj *objs,
-                         const uint32_t *pick, size_t from, size_t to, size_t num, slot *slots,
-                         rc_obuf *text, rc_obuf *zbuf, rc_obuf *out)
+/* The text of the object stream of objs[from..to) (all packed) as object
+ * number num into text, and the offset of its first object into *first;
+ * zbuf made room for it deflated. */
+static bool objstm_text(ctx *c, const obj *objs, const uint32_t *pick, size_t from, size_t to,
+                        size_t num, slot *slots, rc_obuf *text, rc_obuf *zbuf, size_t *firstp)
 {
     text->n = 0;
     size_t rel = 0;
@@ -449,14 +451,39 @@ static bool write_objstm(ctx *c, struct libdeflate_compressor *z, const obj *obj
         rc_obuf_put(text, "\n", 1);
     }
     if (text->oom) return oom(c);
+    *firstp = first;
     zbuf->n = 0;
-    if (!deflate_to(c, z, text->p, text->n, zbuf)) return false;
+    /* (NULL: any compressor's bound; the helper may be using z) */
+    return rc_obuf_reserve(zbuf, libdeflate_zlib_compress_bound(NULL, text->n)) ? true : oom(c);
+}
+
+/* An object stream deflated (zbuf) written as object number num: m
+ * objects, the first at offset first of its text. */
+static bool objstm_put(ctx *c, size_t num, size_t m, size_t first, const rc_obuf *zbuf,
+                       slot *slots, rc_obuf *out)
+{
+    if (!zbuf->n) return oom(c); /* cannot happen with the bound */
     slots[num] = (slot){1, 0, rc_obuf_pos(out)};
     putf(out, "%zu 0 obj\n<< /Type /ObjStm /N %zu /First %zu /Filter /FlateDecode /Length %zu >>\nstream\n",
-         num, to - from, first, zbuf->n);
+         num, m, first, zbuf->n);
     rc_obuf_put(out, zbuf->p, zbuf->n);
     puts_(out, "\nendstream\nendobj\n");
     return out->oom ? oom(c) : true;
+}
+
+/* The object stream in flight (deflated on the helper, pdf_zpipe.c). */
+typedef struct pending {
+    bool on;
+    size_t num, m, first, at; /* at: its buffers, texts[at] and zbufs[at] */
+} pending;
+
+static bool pending_put(ctx *c, rc_zpipe *zp, pending *pd, rc_obuf zbufs[2], slot *slots,
+                        rc_obuf *out)
+{
+    if (!pd->on) return true;
+    pd->on = false;
+    zbufs[pd->at].n = rc_zpipe_wait(zp);
+    return objstm_put(c, pd->num, pd->m, pd->first, &zbufs[pd->at], slots, out);
 }
 
 /* The cross-reference stream (section 7.5.8) as object number num = size - 1,
@@ -582,8 +609,9 @@ static bool index_raws(ctx *c, const entry *tab, size_t size, const obj *objs, s
 }
 
 /* The packing, into o (memory or a file). */
-static rc_status pack(const unsigned char *in, size_t n, const rc_pdf_blob *blobs, size_t nblobs,
-                      const rc_pdf_raw *raws, size_t nraws, rc_obuf *o, char *err, size_t errlen)
+rc_status rc_pdf_objstm_pack_to(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
+                                size_t nblobs, const rc_pdf_raw *raws, size_t nraws, rc_obuf *o,
+                                char *err, size_t errlen)
 {
     ctx c = {in, n, err, errlen, RC_OK, NULL, NULL, NULL};
     uint32_t *bidx = NULL; /* per object number: 0, or its blob's index + 1 */
@@ -593,7 +621,10 @@ static rc_status pack(const unsigned char *in, size_t n, const rc_pdf_blob *blob
     uint32_t *pick = NULL;
     slot *slots = NULL;
     struct libdeflate_compressor *z = NULL;
-    rc_obuf text = {0}, zbuf = {0};
+    rc_obuf text = {0}, zbuf = {0}, texts[2] = {{0}}, zbufs[2] = {{0}};
+    rc_zpipe *zp = NULL;
+    pending pd = {0};
+    size_t cur = 0;
     size_t size = 0, trailer = 0, root = 0, info = 0, nobj = 0, header = 0, xref = 0;
 
     if (n > UINT32_MAX) {
@@ -710,15 +741,37 @@ static rc_status pack(const unsigned char *in, size_t n, const rc_pdf_blob *blob
                 slots = ns;
                 nslots *= 2;
             }
-            if (!write_objstm(&c, z, objs, pick, from, k, num++, slots, &text, &zbuf, o)) goto done;
+            size_t first;
+            if (!objstm_text(&c, objs, pick, from, k, num, slots, &texts[cur], &zbufs[cur], &first))
+                goto done;
+            if (!zp && k < npack) zp = rc_zpipe_start(z, ZLEVEL); /* two streams or more */
+            if (zp) { /* deflated there while the next one's text is made here */
+                rc_zpipe_put(zp, texts[cur].p, texts[cur].n, zbufs[cur].p, zbufs[cur].cap);
+                if (!pending_put(&c, zp, &pd, zbufs, slots, o)) goto done;
+                pd = (pending){true, num++, k - from, first, cur};
+                cur ^= 1;
+            } else {
+                zbufs[cur].n = libdeflate_zlib_compress(z, texts[cur].p, texts[cur].n,
+                                                        zbufs[cur].p, zbufs[cur].cap);
+                if (!objstm_put(&c, num++, k - from, first, &zbufs[cur], slots, o)) goto done;
+            }
             from = k;
             bytes = 0;
         }
         bytes += len;
     }
+    if (!pending_put(&c, zp, &pd, zbufs, slots, o)) goto done;
+    rc_zpipe_end(zp); /* (z is lent to it until then) */
+    zp = NULL;
     if (!write_xref_stream(&c, z, slots, num + 1, root, info, &text, &zbuf, o)) goto done;
 
 done:
+    if (pd.on) rc_zpipe_wait(zp); /* (a failure after queueing one) */
+    rc_zpipe_end(zp);
+    for (int b = 0; b < 2; b++) {
+        free(texts[b].p);
+        free(zbufs[b].p);
+    }
     free(bidx);
     free(c.lenv);
     free(c.ridx);
@@ -730,45 +783,4 @@ done:
     free(text.p);
     free(zbuf.p);
     return c.st;
-}
-
-rc_status rc_pdf_objstm_pack(const unsigned char *in, size_t n, unsigned char **out,
-                             size_t *out_len, char *err, size_t errlen)
-{
-    return rc_pdf_objstm_pack_blobs(in, n, NULL, 0, out, out_len, err, errlen);
-}
-
-rc_status rc_pdf_objstm_pack_blobs(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
-                                   size_t nblobs, unsigned char **out, size_t *out_len, char *err,
-                                   size_t errlen)
-{
-    rc_obuf o = {0};
-    *out = NULL;
-    *out_len = 0;
-    rc_status st = pack(in, n, blobs, nblobs, NULL, 0, &o, err, errlen);
-    if (st == RC_OK && o.oom) st = RC_ERR_NOMEM;
-    if (st != RC_OK) {
-        rc_obuf_free(&o);
-        return st;
-    }
-    *out = o.p;
-    *out_len = o.n;
-    free(o.dig);
-    return RC_OK;
-}
-
-rc_status rc_pdf_objstm_pack_file(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
-                                  size_t nblobs, const rc_pdf_raw *raws, size_t nraws, FILE *f,
-                                  int *eno, char *err, size_t errlen)
-{
-    rc_obuf o = {.f = f};
-    *eno = 0;
-    rc_status st = pack(in, n, blobs, nblobs, raws, nraws, &o, err, errlen);
-    if (st == RC_OK && !rc_obuf_flush(&o)) {
-        st = o.eno ? RC_ERR_IO : RC_ERR_NOMEM;
-        *eno = o.eno;
-        snprintf(err, errlen, "%s", o.eno ? strerror(o.eno) : "out of memory");
-    }
-    rc_obuf_free(&o);
-    return st;
 }

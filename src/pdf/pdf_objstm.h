@@ -81,6 +81,13 @@ rc_status rc_pdf_objstm_pack_file(const unsigned char *in, size_t n, const rc_pd
                                   size_t nblobs, const rc_pdf_raw *raws, size_t nraws, FILE *f,
                                   int *eno, char *err, size_t errlen);
 
+/* The packing itself, into o (pdf_obuf.h: memory, or a file as it goes);
+ * the entry points above are made of it (pdf_objstm_out.c). */
+struct rc_obuf;
+rc_status rc_pdf_objstm_pack_to(const unsigned char *in, size_t n, const rc_pdf_blob *blobs,
+                                size_t nblobs, const rc_pdf_raw *raws, size_t nraws,
+                                struct rc_obuf *o, char *err, size_t errlen);
+
 /* A 128-bit hash of data[0..n) as 32 uppercase hex digits (NUL-terminated):
  * the same on every machine, not cryptographic (PDF asks only that an ID
  * tell files apart, ISO 32000-1 14.4). rc_hash128 (rc/hash.h) of the

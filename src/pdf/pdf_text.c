@@ -10,6 +10,8 @@
  * rc_pdf_show therefore returns the advance those give, in integers, and
  * rc_pdf_tj_move computes the number from the exact pen. The layout's own
  * (unrounded) widths would drift by up to a thousandth of an em per glyph. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pdf_text.h"
@@ -159,6 +161,46 @@ static int64_t *code_widths(rc_pdf *p, rc_font_id f, const rc_font *rf)
     return p->asciiw[f];
 }
 
+void rc_pdf_show_prepare(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, size_t len,
+                         const uint8_t *lig)
+{
+    if (!p->codes[f]) p->codes[f] = rc_arena_alloc(p->a, RC_PDF_CODESET_BYTES);
+    if (!rf) return;
+    int64_t *aw = code_widths(p, f, rf);
+    if (!lig) { /* ASCII text (most words): nothing to make */
+        unsigned char any = 0;
+        for (size_t i = 0; i < len; i++)
+            any |= (unsigned char)s[i];
+        if (!(any & 0x80)) return;
+    }
+    for (size_t i = 0; i < len;) {
+        unsigned char b = (unsigned char)s[i];
+        if (lig && lig[i] && lig[i] != RC_FONT_LIG_HIDDEN && aw[lig[i]] == NOT_YET) {
+            int v = lig_w(rf, lig[i]);
+            aw[lig[i]] = v < 0 ? UNKNOWN : v;
+        }
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        size_t adv;
+        uint32_t c = next_code(s, len, i, &adv);
+        if (c >= 0x80) rc_pdf_glyph_w(rf, c); /* (fills the font's page of c) */
+        i += adv;
+    }
+}
+
+void rc_pdf_cs_grow_malloc(rc_pdf *p, size_t nc)
+{
+    char *b = realloc(p->cs, nc);
+    if (!b) {
+        fprintf(stderr, "reportc: out of memory (allocating %zu bytes)\n", nc);
+        abort(); /* as the arena does */
+    }
+    p->cs = b;
+    p->ccap = nc;
+}
+
 /* A literal string's bytes for code c (two, or three with an escape). */
 static inline char *code_bytes(char *o, uint32_t c)
 {
@@ -186,7 +228,21 @@ int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, s
     /* thousandths of an em (UNKNOWN makes it negative); 1e-5 of them */
     int64_t wsum = rf && len < 1000000 ? 0 : UNKNOWN, ksum = 0;
     *o++ = '(';
+    bool plain = !lig && !pset && aw;
     for (size_t i = 0; i < len;) {
+        /* a run of printable ASCII with no kerning number after it (most
+         * of the text): what the branch below does for it, without the
+         * tests that cannot hold here */
+        while (plain && i < len) {
+            unsigned char c = (unsigned char)s[i];
+            if (c < 0x20 || c >= 0x7F || (kern && kern[i] != 0 && i + 1 < len)) break;
+            *o++ = '\0';
+            o = string_byte(o, c);
+            rc_pdf_code_mark(set, c);
+            wsum += aw[c];
+            i++;
+        }
+        if (i == len) break;
         unsigned char b = (unsigned char)s[i];
         size_t at = i;
         if (b >= 0x20 && b < 0x7F && !(lig && lig[at])) { /* printable ASCII: the code is 00 b */

@@ -52,6 +52,9 @@ static inline char *rc_pdf_fmt(int64_t v, char *o)
     return o;
 }
 
+/* The worker's content buffer grown (pdf_zip.c: no arena there). */
+void rc_pdf_cs_grow_malloc(rc_pdf *p, size_t nc);
+
 /* Room for k more bytes of page content at p->cs + p->cn. */
 static inline void rc_pdf_cs_need(rc_pdf *p, size_t k)
 {
@@ -59,6 +62,10 @@ static inline void rc_pdf_cs_need(rc_pdf *p, size_t k)
     size_t nc = p->ccap ? p->ccap : 1 << 16;
     while (nc < p->cn + k)
         nc *= 2;
+    if (!p->a) { /* the deflating thread's drawing (pdf_zip.c) */
+        rc_pdf_cs_grow_malloc(p, nc);
+        return;
+    }
     p->cs = rc_arena_grow_raw(p->a, p->cs, p->ccap, nc, 1); /* written before read */
     p->ccap = nc;
 }
@@ -75,6 +82,17 @@ int rc_pdf_glyph_w(const rc_font *rf, uint32_t c);
  * code without a glyph). */
 int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, size_t len,
                     const float *kern, const uint8_t *lig);
+
+/* Before s[0..len) of face f (rf: its metrics, or NULL) is shown on the
+ * deflating thread (pdf_zip.c): everything rc_pdf_show would make or look
+ * up lazily in memory the main thread shares is made here: the code set,
+ * the face's width table, the widths of its ligature codes (lig) and the
+ * font's metric pages of the characters past ASCII (font.c fills them on
+ * first use). rc_pdf_show then only reads them, and writes the code set
+ * and the content, which only the deflating thread touches until it has
+ * drawn every page. */
+void rc_pdf_show_prepare(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, size_t len,
+                         const uint8_t *lig);
 
 /* The TJ number (1e-5 thousandths of an em) that takes a reader's pen from
  * pen to target (both 1e-13 pt) at font size sz (1e-5 pt, as written):

@@ -11,6 +11,12 @@
  * bytes are those the main thread would have made (same level, same
  * library, one compressor per stream), so the output does not change.
  *
+ * Without a cache, the worker also draws the pages (pdf_drawjob.c): the
+ * main thread hands it each page as a flat block it made, with the text
+ * shaped and what drawing reads lazily made first, and the worker draws it
+ * on an rc_pdf of its own, deflates it into a buffer made here and spools
+ * it, in page order.
+ *
  * The worker also makes the reduced fonts (rc_ttf_reduce_lig, hb-subset,
  * in an arena of its own per font) while the main thread builds the links,
  * outline and structure tree (pdf_face.c). Only libdeflate and HarfBuzz
@@ -50,6 +56,13 @@ typedef struct zjob {
     bool taken, finished;
     bool spooled; /* out written to the spool at spool_off, and freed */
     uint64_t spool_off;
+    /* a page to draw first (pdf_drawjob.c; the worker frees the block),
+     * its index, and its font resources once drawn, for p->pfonts.v[pfi] */
+    void *draw;
+    size_t dcap; /* its size */
+    size_t page, pfi;
+    rc_pdf_pagefonts pf;
+    bool is_page, pf_given, draw_failed;
 } zjob;
 
 struct rc_pdf_zip {
@@ -70,7 +83,32 @@ struct rc_pdf_zip {
     FILE *spool;
     uint64_t spool_at;
     bool spool_failed;
+    /* the worker's drawing: an rc_pdf of its own (no arena, no libharu),
+     * and the buffer it deflates a drawn page into */
+    rc_pdf wp;
+    unsigned char *zbuf;
+    size_t zcap;
+    /* the main thread's, for pages it draws itself while it waits
+     * (rc_pdf_zip_drain): an rc_pdf, code sets and a compressor of its own */
+    rc_pdf mp;
+    unsigned char *mcodes[RC_FONT_COUNT];
+    struct libdeflate_compressor *mlc;
+    /* pages' blocks drawn, kept for the next pages (rc_pdf_zip_block) */
+    struct spare {
+        void *b;
+        size_t cap;
+    } spare[RC_PDF_ZIP_DEPTH + 2];
+    size_t nspare;
 };
+
+/* Keeps a drawn page's block for another page (under the lock). */
+static void give_back(rc_pdf_zip *z, void *b, size_t cap)
+{
+    if (z->nspare < sizeof z->spare / sizeof z->spare[0])
+        z->spare[z->nspare++] = (struct spare){b, cap};
+    else
+        free(b);
+}
 
 /* Writes a deflated stream to the spool; false when it cannot (kept in
  * memory instead). Worker only. */
@@ -88,6 +126,24 @@ static bool spool_put(rc_pdf_zip *z, const unsigned char *s, size_t n, uint64_t 
     *off = z->spool_at;
     z->spool_at += n;
     return true;
+}
+
+/* Draws page job j (pdf_drawjob.c) and deflates it into z->zbuf; the
+ * length, 0 when it failed. Worker only. */
+static size_t draw_and_deflate(rc_pdf_zip *z, zjob *j)
+{
+    rc_pdf *wp = &z->wp;
+    wp->err = HPDF_OK;
+    rc_pdf_drawjob_run(wp, j->draw, j->page, &j->pf, NULL);
+    if (rc_pdf_failed(wp)) return 0;
+    size_t bound = libdeflate_zlib_compress_bound(z->lc, wp->cn);
+    if (bound > z->zcap) { /* (the main thread's buffer fits all but a huge page) */
+        unsigned char *b = realloc(z->zbuf, bound);
+        if (!b) return 0;
+        z->zbuf = b;
+        z->zcap = bound;
+    }
+    return libdeflate_zlib_compress(z->lc, wp->cs, wp->cn, z->zbuf, z->zcap);
 }
 
 /* Runs job j (a copy: the array may move meanwhile) without the lock. */
@@ -128,8 +184,24 @@ static void take_and_run(rc_pdf_zip *z, size_t k)
     z->jobs[k].taken = true;
     zjob j = z->jobs[k];
     pthread_mutex_unlock(&z->mu);
-    unsigned char *out;
-    size_t outn;
+    unsigned char *out = NULL;
+    size_t outn = 0;
+    if (j.draw) { /* a page: drawn, deflated, spooled (else kept in a copy) */
+        outn = draw_and_deflate(z, &j);
+        uint64_t off = 0;
+        bool spooled = outn && spool_put(z, z->zbuf, outn, &off);
+        if (outn && !spooled && (out = malloc(outn)) != NULL) memcpy(out, z->zbuf, outn);
+        if (!spooled && !out) outn = 0;
+        pthread_mutex_lock(&z->mu);
+        give_back(z, j.draw, j.dcap);
+        z->jobs[k].draw = NULL;
+        z->jobs[k].pf = j.pf;
+        z->jobs[k].draw_failed = outn == 0;
+        z->jobs[k].spooled = spooled;
+        z->jobs[k].spool_off = off;
+        finish_job(z, k, out, outn);
+        return;
+    }
     run(z, j, &out, &outn);
     /* a page's copy: done with (a long document would hold all its pages' text) */
     if (j.own && !z->keep_in) free((void *)(uintptr_t)j.in);
@@ -199,6 +271,19 @@ void rc_pdf_zip_start(rc_pdf *p)
         return;
     }
     z->keep_in = p->cache != NULL;
+    /* pages drawn there write into buffers made here, so that the worker
+     * does not start a malloc arena of its own (hundreds of page faults):
+     * 256 KiB, of which only what the largest page needs is ever touched */
+    z->wp.ccap = (size_t)256 << 10;
+    z->wp.cs = malloc(z->wp.ccap);
+    z->zcap = libdeflate_zlib_compress_bound(z->lc, z->wp.ccap);
+    z->zbuf = malloc(z->zcap);
+    if (!z->wp.cs || !z->zbuf) { /* then pages are drawn by the main thread */
+        free(z->wp.cs);
+        free(z->zbuf);
+        z->wp.cs = NULL, z->zbuf = NULL;
+        z->wp.ccap = z->zcap = 0;
+    }
     p->zip = z;
 }
 
@@ -280,6 +365,119 @@ bool rc_pdf_zip_submit(rc_pdf *p, size_t blob, const void *data, size_t n, bool 
     return true;
 }
 
+bool rc_pdf_zip_draws(const rc_pdf *p)
+{
+    return p->zip && p->zip->zbuf && !p->zip->keep_in;
+}
+
+void *rc_pdf_zip_block(rc_pdf *p, size_t need, size_t *cap)
+{
+    rc_pdf_zip *z = p->zip;
+    struct spare got = {NULL, 0};
+    pthread_mutex_lock(&z->mu);
+    size_t fit = SIZE_MAX, big = SIZE_MAX; /* the smallest that fits; the largest */
+    for (size_t i = 0; i < z->nspare; i++) {
+        size_t c = z->spare[i].cap;
+        if (c >= need && (fit == SIZE_MAX || c < z->spare[fit].cap)) fit = i;
+        if (big == SIZE_MAX || c > z->spare[big].cap) big = i;
+    }
+    size_t k = fit != SIZE_MAX ? fit : big; /* (one too small is replaced) */
+    if (k != SIZE_MAX) {
+        got = z->spare[k];
+        z->spare[k] = z->spare[--z->nspare];
+    }
+    pthread_mutex_unlock(&z->mu);
+    if (got.b && got.cap >= need) {
+        *cap = got.cap;
+        return got.b;
+    }
+    free(got.b);
+    size_t c = (size_t)64 << 10; /* a few sizes, so that blocks fit other pages */
+    while (c < need)
+        c *= 2;
+    void *b = malloc(c);
+    *cap = b ? c : 0;
+    return b;
+}
+
+bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t cap, size_t index, size_t pfi)
+{
+    rc_pdf_zip *z = p->zip;
+    if (!rc_pdf_zip_draws(p)) return false;
+    zjob j = {.blob = blob, .draw = block, .dcap = cap, .page = index, .pfi = pfi, .is_page = true};
+    return enqueue(z, &j);
+}
+
+/* Draws and deflates page job k here (taken, under the lock; returns
+ * under it): into code sets of this thread's own, since the worker marks
+ * the document's meanwhile; the deflated page stays in memory. False when
+ * it cannot be done here (then the worker does it). */
+static bool steal(rc_pdf_zip *z, size_t k)
+{
+    if (!z->mlc && !(z->mlc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL))) return false;
+    for (int f = 0; f < RC_FONT_COUNT; f++)
+        if (!z->mcodes[f] && !(z->mcodes[f] = calloc(1, RC_PDF_CODESET_BYTES))) return false;
+    z->jobs[k].taken = true;
+    zjob j = z->jobs[k];
+    pthread_mutex_unlock(&z->mu);
+    rc_pdf *mp = &z->mp;
+    mp->err = HPDF_OK;
+    rc_pdf_drawjob_run(mp, j.draw, j.page, &j.pf, z->mcodes);
+    unsigned char *out = NULL;
+    size_t outn = 0;
+    if (!rc_pdf_failed(mp)) {
+        size_t bound = libdeflate_zlib_compress_bound(z->mlc, mp->cn);
+        if ((out = malloc(bound)) != NULL) {
+            outn = libdeflate_zlib_compress(z->mlc, mp->cs, mp->cn, out, bound);
+            unsigned char *fit = outn ? realloc(out, outn) : NULL;
+            if (fit) out = fit;
+        }
+    }
+    pthread_mutex_lock(&z->mu);
+    give_back(z, j.draw, j.dcap);
+    z->jobs[k].draw = NULL;
+    z->jobs[k].pf = j.pf;
+    z->jobs[k].draw_failed = outn == 0;
+    finish_job(z, k, out, outn);
+    return true;
+}
+
+bool rc_pdf_zip_drain(rc_pdf *p)
+{
+    rc_pdf_zip *z = p->zip;
+    if (!z) return true;
+    pthread_mutex_lock(&z->mu);
+    /* the pages the worker has not started are drawn here, the last first
+     * (it takes them from the first): on a busy machine the worker may not
+     * run for a while, and waiting for it would cost more */
+    for (;;) {
+        size_t k = z->njobs;
+        while (k-- > z->taken && (z->jobs[k].taken || !z->jobs[k].is_page)) {
+        }
+        if (k + 1 == z->taken || k >= z->njobs || !steal(z, k)) break;
+    }
+    while (z->done < z->njobs)
+        pthread_cond_wait(&z->done_cv, &z->mu);
+    for (int f = 0; f < RC_FONT_COUNT; f++) /* the codes of the pages drawn here */
+        if (z->mcodes[f] && p->codes[f])
+            for (size_t b = 0; b < RC_PDF_CODESET_BYTES; b++)
+                p->codes[f][b] |= z->mcodes[f][b];
+    bool ok = true;
+    for (size_t k = 0; k < z->njobs; k++) {
+        zjob *j = &z->jobs[k];
+        if (!j->is_page || j->pf_given) continue;
+        if (j->draw_failed || j->pfi >= p->pfonts.n) {
+            ok = false;
+            continue;
+        }
+        p->pfonts.v[j->pfi].n = j->pf.n;
+        memcpy(p->pfonts.v[j->pfi].order, j->pf.order, sizeof j->pf.order);
+        j->pf_given = true;
+    }
+    pthread_mutex_unlock(&z->mu);
+    return ok;
+}
+
 bool rc_pdf_zip_finish(rc_pdf *p)
 {
     rc_pdf_zip *z = p->zip;
@@ -333,6 +531,14 @@ void rc_pdf_zip_free(rc_pdf *p)
             free(z->jobs[k].out);
     }
     free(z->jobs);
+    free(z->wp.cs);
+    free(z->zbuf);
+    free(z->mp.cs);
+    for (size_t i = 0; i < z->nspare; i++)
+        free(z->spare[i].b);
+    for (int f = 0; f < RC_FONT_COUNT; f++)
+        free(z->mcodes[f]);
+    libdeflate_free_compressor(z->mlc);
     if (z->spool) fclose(z->spool);
     libdeflate_free_compressor(z->lc);
     pthread_cond_destroy(&z->work);

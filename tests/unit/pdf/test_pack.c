@@ -7,6 +7,8 @@
  * other objects' values inside object streams. qpdf, pdfinfo and mutool
  * must find nothing to warn about, and input the packer cannot trust must fail with a
  * located message and no output. */
+#define _GNU_SOURCE /* sched_setaffinity, CPU_COUNT */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -385,6 +387,32 @@ static void test_many_objects(void **state)
     free(in.p), free(out.p);
 }
 
+/* The object streams deflated on the helper thread (pdf_zpipe.c, when a
+ * second CPU may run it) give the bytes of deflating them here (one CPU):
+ * same streams, same order. */
+static void test_helper_same_bytes(void **state)
+{
+    (void)state;
+    cpu_set_t all, one;
+    assert_int_equal(sched_getaffinity(0, sizeof all, &all), 0);
+    if (CPU_COUNT(&all) < 2) skip(); /* (both runs would be the one-CPU kind) */
+    bytes in = make_doc(900, 'h');
+    bytes two = pack(&in);
+    assert_true(check_packed(&in, &two) >= 5);
+    CPU_ZERO(&one);
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &all)) {
+            CPU_SET(c, &one);
+            break;
+        }
+    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+    bytes here = pack(&in);
+    assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
+    assert_int_equal(here.n, two.n);
+    assert_memory_equal(here.p, two.p, two.n);
+    free(in.p), free(two.p), free(here.p);
+}
+
 /* 40 pages, each dictionary holding a 40 KB string: an object stream
  * closes after one or two of them (RC_PDF_OBJSTM_BYTES), so there are more
  * streams than the packer first makes room for (one per 200 objects, and
@@ -649,6 +677,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_document),
         cmocka_unit_test(test_many_objects),
+        cmocka_unit_test(test_helper_same_bytes),
         cmocka_unit_test(test_big_objects),
         cmocka_unit_test(test_corrupt_input),
         cmocka_unit_test(test_id_hash),

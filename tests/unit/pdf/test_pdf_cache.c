@@ -271,6 +271,11 @@ static void test_one_cpu_same_bytes(void **state)
     rc_layout lay = document(fx, 12, 0, NULL);
     size_t n1, n2;
     char *two = write_pdf(fx, &lay, NULL, &n1);
+    /* tagged pages with a figure's paths, an /ActualText, links and text
+     * past ASCII, drawn on the deflating thread (pdf_drawjob.c) and here */
+    rc_layout t = tagged(fx, 5, 99, 1, "Bielsko-Biała");
+    size_t t1, t2;
+    char *ttwo = write_pdf(fx, &t, NULL, &t1);
     cpu_set_t old, one;
     assert_int_equal(sched_getaffinity(0, sizeof old, &old), 0);
     CPU_ZERO(&one);
@@ -278,6 +283,8 @@ static void test_one_cpu_same_bytes(void **state)
     CPU_SET(cpu >= 0 ? cpu : 0, &one);
     assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
     char *single = write_pdf(fx, &lay, NULL, &n2);
+    char *tsingle = write_pdf(fx, &t, NULL, &t2);
+    same(ttwo, t1, tsingle, t2);
     /* and a cache filled on one CPU holds what one filled with the thread
      * holds (the reduced fonts too) */
     rc_pdf_cache *c1 = rc_pdf_cache_new(), *c2 = rc_pdf_cache_new();

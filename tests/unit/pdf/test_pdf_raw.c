@@ -88,11 +88,56 @@ static void test_long_objects(void **state)
     rc_arena_free(a);
 }
 
+/* Reals are written without printf where that is safe: every number gives
+ * printf's "%.3f" bytes (trailing zeros and "-0" dropped), ties and
+ * near-ties (where the fast path must give way) among them. */
+static void test_reals_as_printf(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    rc_pdf p = {.a = a};
+    rc_pdf_rw w;
+    rc_pdf_rw_init(&w, &p);
+    enum { N = 20000 };
+    double v[N];
+    uint64_t x = 88172645463325252u;
+    for (size_t i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double u = (double)(x >> 11) / 9007199254740992.0; /* [0, 1) */
+        switch (i % 5) {
+        case 0: v[i] = (u - 0.5) * 1700; break;              /* page coordinates */
+        case 1: v[i] = (double)(int64_t)(u * 2e6 - 1e6) / 2000; /* ties: k + 0.0005 */
+        break;
+        case 2: v[i] = (double)(int64_t)(u * 2e6 - 1e6) / 1000 + 0.0005 + (u - 0.5) * 1e-9; break;
+        case 3: v[i] = (u - 0.5) * 2e-3; break;               /* around 0 and -0 */
+        default: v[i] = (u - 0.5) * 4e12; break;              /* beyond the fast path */
+        }
+    }
+    for (size_t i = 0; i < N; i++) {
+        rc_pdf_rw_begin(&w);
+        rc_pdf_rw_real(&w, v[i]);
+        rc_pdf_rw_end(&w, (uint32_t)(i + 1));
+    }
+    for (size_t i = 0; i < N; i++) {
+        char d[64];
+        int k = snprintf(d, sizeof d, " %.3f", v[i]);
+        while (k > 2 && d[k - 1] == '0')
+            k--;
+        if (d[k - 1] == '.') k--;
+        if (k == 3 && d[1] == '-' && d[2] == '0') d[1] = '0', k = 2;
+        d[k] = '\0';
+        if (strcmp(text_of(&p, i), d) != 0)
+            fail_msg("%.17g: '%s', printf '%s'", v[i], text_of(&p, i), d);
+    }
+    rc_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_long_objects),
+        cmocka_unit_test(test_reals_as_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
