@@ -560,14 +560,10 @@ bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
 
 bool rc_pdf_put_zipped(rc_pdf *p, HPDF_Dict d, const void *z, size_t nz)
 {
-    if (!d || !d->stream || d->stream->type != HPDF_STREAM_MEMORY ||
-        !(d->header.obj_id & HPDF_OTYPE_INDIRECT) || !z || nz == 0)
-        return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
+    if (!stream_ok(d) || !z || nz == 0) return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
     rc_pdf_blob b = {.num = rc_pdf_num(d), .data = z, .n = nz};
     RC_PUSH(p->a, p->blobs, b);
-    HPDF_MemStream_FreeData(d->stream); /* as put_stream */
-    d->filter = HPDF_STREAM_FILTER_NONE;
-    d->write_fn = flate_key;
+    stream_theirs(d);
     return true;
 }
 
