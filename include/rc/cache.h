@@ -39,6 +39,25 @@ bool rc_checked_before(const char *what, const struct stat *st);
 /* Remembers that it has (see above for when it does not). */
 void rc_checked_remember(const char *what, const struct stat *st);
 
+/* SHA-256 digests of input files kept between builds (issue 16): the
+ * workbooks' cover sheets list every input with its SHA-256 (the sample's
+ * three editions: 62 files, 275 KB, 0.5 ms with their system calls; a
+ * data file of hundreds of megabytes, as many milliseconds as megabytes).
+ * A digest is kept as CACHEDIR/sha256/<hash of the
+ * path>, holding the path, the file's signature (device, inode, size,
+ * modification and change times to the nanosecond), the running
+ * executable's signature and the 64 hex digits; a later lookup gives the
+ * digest only when all of that is byte for byte the same, so a file that
+ * was written to, replaced or renamed over since is read again (the
+ * reasoning of the memo above). One entry per path: a newer version of a
+ * file replaces its entry. A file changed less than two seconds before
+ * (by st) is not kept, and neither is one whose signature changed while
+ * it was read (the caller passes the signature from before and after).
+ * Failures only mean reading the file again. */
+bool rc_cache_sha256_get(const char *path, const struct stat *st, char hex[65]);
+void rc_cache_sha256_put(const char *path, const struct stat *before, const struct stat *after,
+                         const char hex[65]);
+
 /* A hash of the running executable's signature (device, inode, size and
  * times of /proc/self/exe; the same all process long): for keys of cache
  * files whose contents a rebuilt reportc may make differently. */

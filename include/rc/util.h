@@ -62,14 +62,20 @@ bool rc_file_sig_eq(rc_file_sig a, rc_file_sig b);
 void rc_sha256_hex(const void *data, size_t len, char out[65]);
 rc_status rc_sha256_file(const char *path, char out[65]);
 /* A memo of rc_sha256_file for the life of the process, off until enabled:
- * a regular file whose signature (device, inode, size, modification time in
- * ns) is the one it had when it was hashed is not read again. The workbooks
- * of every edition hash the same inputs; a watcher hashes at every rebuild
- * the inputs that did not change. A save within one tick of the file
- * system's clock could keep the signature: a watcher forgets each file
- * inotify reports changed. Thread-safe. */
+ * a regular file whose signature (device, inode, size, modification and
+ * change times in ns) is the one it had when it was hashed is not read
+ * again. The workbooks of every edition hash the same inputs, on several
+ * threads at once: a thread asking for a file another is hashing waits
+ * for that digest, so each file is read once per build. A watcher hashes
+ * at every rebuild the inputs that did not change, and forgets each file
+ * inotify reports changed. With the memo on, digests are also kept between
+ * builds in the cache directory (rc_cache_sha256_get, rc/cache.h).
+ * Thread-safe. */
 void rc_sha256_memo_enable(void);
 void rc_sha256_memo_forget(const char *path);
+/* How many times rc_sha256_file has read a file since the process
+ * started (the memo and the cache directory spare the others): for tests. */
+size_t rc_sha256_files_read(void);
 
 /* Joins dir and a relative path ("a/b.ini" + "c.csv" -> "a/c.csv");
  * an absolute rel is returned as is. dir_of gives the directory of a file. */

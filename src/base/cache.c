@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,143 @@ void rc_checked_remember(const char *what, const struct stat *st)
         fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     }
     if (fd >= 0) close(fd);
+}
+
+/* ---- SHA-256 digests of input files (rc/cache.h) ---- */
+
+#define SHA_MAGIC "rcsha01\n"
+#define SHA_MAX_PATH 4096
+
+/* Changed within RACY_SECONDS of now (by st's times), or the clock fails. */
+static bool racy(const struct stat *st)
+{
+    struct timespec now;
+    if (clock_gettime(CLOCK_REALTIME, &now) != 0) return true;
+    time_t last = st->st_mtim.tv_sec > st->st_ctim.tv_sec ? st->st_mtim.tv_sec
+                                                          : st->st_ctim.tv_sec;
+    return now.tv_sec - last < RACY_SECONDS;
+}
+
+/* What an entry for path with st starts with: the magic, the signature and
+ * the executable's, the path's length and the path; *n its length. */
+static bool sha_key(const char *path, const struct stat *st, unsigned char *out, size_t cap,
+                    size_t *n)
+{
+    size_t plen = strlen(path);
+    int64_t sig[8] = {(int64_t)st->st_dev,         (int64_t)st->st_ino,
+                      (int64_t)st->st_size,        (int64_t)st->st_mtim.tv_sec,
+                      (int64_t)st->st_mtim.tv_nsec, (int64_t)st->st_ctim.tv_sec,
+                      (int64_t)st->st_ctim.tv_nsec, (int64_t)rc_cache_exe_sig()};
+    uint32_t pl = (uint32_t)plen;
+    if (plen > SHA_MAX_PATH || 8 + sizeof sig + sizeof pl + plen > cap) return false;
+    memcpy(out, SHA_MAGIC, 8);
+    memcpy(out + 8, sig, sizeof sig);
+    memcpy(out + 8 + sizeof sig, &pl, sizeof pl);
+    memcpy(out + 8 + sizeof sig + sizeof pl, path, plen);
+    *n = 8 + sizeof sig + sizeof pl + plen;
+    return true;
+}
+
+/* The key's bytes, the 64 digits, then 16 hex digits of a hash of both. */
+enum { SHA_KEYCAP = 8 + 64 + 4 + SHA_MAX_PATH, SHA_ENTRY = SHA_KEYCAP + 64 + 16 };
+
+static void check_digits(const unsigned char *e, size_t n, char out[17])
+{
+    static const char hexd[] = "0123456789abcdef";
+    uint64_t h = rc_hash_bytes(e, n, 0x726373686132u); /* "rcsha2" */
+    for (int i = 15; i >= 0; i--, h >>= 4)
+        out[i] = hexd[h & 15];
+    out[16] = 0;
+}
+
+static bool sha_file(const char *dir, const char *path, char *out, size_t cap)
+{
+    uint64_t h[2];
+    rc_hash128(path, strlen(path), h);
+    int k = snprintf(out, cap, "%s/sha256/%016llx%016llx", dir, (unsigned long long)h[0],
+                     (unsigned long long)h[1]);
+    return k > 0 && (size_t)k < cap;
+}
+
+static bool lower_hex(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
+    return true;
+}
+
+bool rc_cache_sha256_get(const char *path, const struct stat *st, char hex[65])
+{
+    char dir[4096], file[4200];
+    unsigned char want[SHA_KEYCAP], got[SHA_ENTRY + 1];
+    size_t nk;
+    if (!S_ISREG(st->st_mode) || !dir_path(dir, sizeof dir) ||
+        !sha_file(dir, path, file, sizeof file) || !sha_key(path, st, want, sizeof want, &nk))
+        return false;
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    size_t n = 0;
+    for (ssize_t k; n < sizeof got && (k = read(fd, got + n, sizeof got - n)) != 0;) {
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) break;
+        n += (size_t)k;
+    }
+    close(fd);
+    char check[17];
+    if (n != nk + 64 + 16 || memcmp(got, want, nk) != 0 || !lower_hex(got + nk, 64)) return false;
+    check_digits(got, nk + 64, check);
+    if (memcmp(got + nk + 64, check, 16) != 0) return false;
+    memcpy(hex, got + nk, 64);
+    hex[64] = 0;
+    return true;
+}
+
+static bool same_stat(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+void rc_cache_sha256_put(const char *path, const struct stat *before, const struct stat *after,
+                         const char hex[65])
+{
+    unsigned char e[SHA_ENTRY];
+    size_t nk;
+    if (!S_ISREG(before->st_mode) || !same_stat(before, after) || racy(before) ||
+        strlen(hex) != 64 || !lower_hex((const unsigned char *)hex, 64) ||
+        !sha_key(path, before, e, sizeof e, &nk))
+        return;
+    memcpy(e + nk, hex, 64);
+    char check[17];
+    check_digits(e, nk + 64, check);
+    memcpy(e + nk + 64, check, 16);
+    size_t n = nk + 64 + 16;
+    char dir[4096], file[4200], tmp[4300];
+    if (!rc_cache_dir(dir, sizeof dir) || !sha_file(dir, path, file, sizeof file)) return;
+    /* one writer per name: several threads or processes may keep the same entry */
+    static _Atomic unsigned seq;
+    unsigned me = seq++;
+    if (snprintf(tmp, sizeof tmp, "%s.%ld.%u.tmp", file, (long)getpid(), me) >= (int)sizeof tmp)
+        return;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == ENOENT) { /* CACHEDIR/sha256 is made once */
+        char sub[4200];
+        if (snprintf(sub, sizeof sub, "%s/sha256", dir) >= (int)sizeof sub) return;
+        if (mkdir(sub, 0755) != 0 && errno != EEXIST) return;
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    }
+    if (fd < 0) return;
+    bool ok = true;
+    for (size_t w = 0; w < n && ok;) {
+        ssize_t k = write(fd, e + w, n - w);
+        if (k < 0 && errno == EINTR) continue;
+        ok = k > 0;
+        if (ok) w += (size_t)k;
+    }
+    if (close(fd) != 0) ok = false;
+    /* renamed into place whole: a reader sees the old entry, the new one, or none */
+    if (!ok || rename(tmp, file) != 0) unlink(tmp);
 }
 
 uint64_t rc_cache_exe_sig(void)

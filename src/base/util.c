@@ -10,6 +10,9 @@
 #include <unistd.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
+#include <stdatomic.h>
+
+#include "rc/cache.h"
 
 size_t rc_utf8_decode(const char *str, size_t len, uint32_t *cp)
 {
@@ -190,8 +193,6 @@ void rc_sha256_hex(const void *data, size_t len, char out[65])
     hex_digest(d, out);
 }
 
-static rc_status sha256_of(const char *path, char out[65]);
-
 /* Two digits a step, written from the end once the length is known: the
  * PDF's page contents are mostly numbers (28,000 for the sample, 62
  * instructions each a digit at a time through a reversed copy). */
@@ -240,18 +241,27 @@ bool rc_file_sig_eq(rc_file_sig a, rc_file_sig b)
 }
 
 /* The memo of rc_sha256_file (util.h): a short list, searched linearly (a
- * report has tens of inputs), behind one lock (workbooks of several
- * editions hash on several threads). */
+ * report has tens of inputs), behind one lock. The editions' workbooks are
+ * written on several threads at once and list some of the same inputs
+ * (the INI file, the CSVs): a thread that finds a file being hashed by
+ * another (busy, the same signature) waits for that digest instead of
+ * reading the file too. (Most inputs are an edition's own: the sample's
+ * three editions hash 62 files, 275 KB.) */
 typedef struct memo_entry {
     char *path;
     rc_file_sig sig;
+    int64_t ctime_ns;
+    uint64_t busy; /* nonzero: the ticket of the thread hashing it */
     char hex[65];
 } memo_entry;
 
 static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t memo_cv = PTHREAD_COND_INITIALIZER; /* an entry stopped being busy */
 static bool memo_on;
 static memo_entry *memo;
 static size_t memo_n, memo_cap;
+static uint64_t memo_tickets;
+static atomic_size_t files_read;
 
 void rc_sha256_memo_enable(void)
 {
@@ -260,84 +270,164 @@ void rc_sha256_memo_enable(void)
     pthread_mutex_unlock(&memo_lock);
 }
 
-void rc_sha256_memo_forget(const char *path)
+static int64_t ctime_ns(const struct stat *st)
 {
-    pthread_mutex_lock(&memo_lock);
-    for (size_t i = 0; i < memo_n; i++)
-        if (strcmp(memo[i].path, path) == 0) {
-            free(memo[i].path);
-            memo[i] = memo[--memo_n];
-            break;
-        }
-    pthread_mutex_unlock(&memo_lock);
+    return (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
 
-static bool memo_find(const char *path, const struct stat *st, char out[65])
+/* Under memo_lock: the entry of path, or memo_n. */
+static size_t memo_index(const char *path)
 {
-    bool hit = false;
-    pthread_mutex_lock(&memo_lock);
-    for (size_t i = 0; i < memo_n && !hit; i++) {
-        const memo_entry *m = &memo[i];
-        if (strcmp(m->path, path) != 0) continue;
-        hit = rc_file_sig_eq(m->sig, rc_file_sig_stat(st));
-        if (hit) memcpy(out, m->hex, 65);
-        break;
-    }
-    pthread_mutex_unlock(&memo_lock);
-    return hit;
-}
-
-/* Remembers hex for path with st, the signature taken before reading: a
- * change while it was read gives another signature next time. */
-static void memo_keep(const char *path, const struct stat *st, const char hex[65])
-{
-    pthread_mutex_lock(&memo_lock);
     size_t i = 0;
     while (i < memo_n && strcmp(memo[i].path, path) != 0)
         i++;
+    return i;
+}
+
+static void memo_drop(size_t i)
+{
+    free(memo[i].path);
+    memo[i] = memo[--memo_n];
+}
+
+void rc_sha256_memo_forget(const char *path)
+{
+    pthread_mutex_lock(&memo_lock);
+    size_t i = memo_index(path);
+    if (i < memo_n) memo_drop(i); /* (a thread hashing it then keeps nothing) */
+    pthread_mutex_unlock(&memo_lock);
+}
+
+static bool memo_same(const memo_entry *m, const struct stat *st)
+{
+    return rc_file_sig_eq(m->sig, rc_file_sig_stat(st)) && m->ctime_ns == ctime_ns(st);
+}
+
+/* Under memo_lock: marks path (entry i, or a new one when i == memo_n) as
+ * being hashed with st; its ticket, or 0 without memory. */
+static uint64_t memo_claim(const char *path, const struct stat *st, size_t i)
+{
     if (i == memo_n && memo_n == memo_cap) {
         size_t nc = memo_cap ? 2 * memo_cap : 64;
         memo_entry *nv = realloc(memo, nc * sizeof *nv);
-        if (nv) {
-            memo = nv;
-            memo_cap = nc;
+        if (!nv) return 0;
+        memo = nv;
+        memo_cap = nc;
+    }
+    char *p = i < memo_n ? memo[i].path : strdup(path);
+    if (!p) return 0;
+    memo[i] = (memo_entry){p, rc_file_sig_stat(st), ctime_ns(st), ++memo_tickets, {0}};
+    if (i == memo_n) memo_n++;
+    return memo[i].busy;
+}
+
+/* Ends the claim ticket on path: keeps hex (NULL: the entry is dropped),
+ * and wakes the threads waiting for it. */
+static void memo_settle(const char *path, uint64_t ticket, const char *hex)
+{
+    pthread_mutex_lock(&memo_lock);
+    size_t i = memo_index(path);
+    if (i < memo_n && memo[i].busy == ticket) { /* (not forgotten meanwhile) */
+        if (hex) {
+            memcpy(memo[i].hex, hex, 65);
+            memo[i].busy = 0;
+        } else {
+            memo_drop(i);
         }
     }
-    char *p = i < memo_n ? memo[i].path : memo_n < memo_cap ? strdup(path) : NULL;
-    if (p) {
-        memo[i] = (memo_entry){p, rc_file_sig_stat(st), {0}};
-        memcpy(memo[i].hex, hex, 65);
-        if (i == memo_n) memo_n++;
-    }
+    pthread_cond_broadcast(&memo_cv);
     pthread_mutex_unlock(&memo_lock);
 }
 
-rc_status rc_sha256_file(const char *path, char out[65])
+static rc_status sha256_fd(int fd, char out[65]);
+
+static bool same_stat(const struct stat *a, const struct stat *b)
 {
-    struct stat st;
-    pthread_mutex_lock(&memo_lock);
-    bool on = memo_on;
-    pthread_mutex_unlock(&memo_lock);
-    bool sig = on && stat(path, &st) == 0 && S_ISREG(st.st_mode);
-    if (sig && memo_find(path, &st, out)) return RC_OK;
-    rc_status r = sha256_of(path, out);
-    if (r == RC_OK && sig) memo_keep(path, &st, out);
+    return rc_file_sig_eq(rc_file_sig_stat(a), rc_file_sig_stat(b)) && ctime_ns(a) == ctime_ns(b);
+}
+
+/* Hashes the open file fd into out; keeps the digest in the cache
+ * directory when fd's signature is st's before and after the read. False
+ * (out still set on RC_OK) when the file changed meanwhile. */
+static rc_status hash_and_keep(int fd, const char *path, const struct stat *st, char out[65],
+                               bool *unchanged)
+{
+    struct stat before, after;
+    *unchanged = fstat(fd, &before) == 0 && same_stat(st, &before);
+    rc_status r = sha256_fd(fd, out);
+    if (r != RC_OK) return r;
+    *unchanged = *unchanged && fstat(fd, &after) == 0 && same_stat(st, &after);
+    if (*unchanged) rc_cache_sha256_put(path, st, &after, out);
     return r;
 }
 
-static rc_status sha256_of(const char *path, char out[65])
+/* A remembered or kept digest needs only the path's signature (stat): no
+ * open. A file read is described by the open file's signature (fstat),
+ * and its digest kept only when that is the signature looked up, before
+ * and after the read (not renamed over, not written meanwhile). */
+rc_status rc_sha256_file(const char *path, char out[65])
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return RC_ERR_IO;
+    pthread_mutex_lock(&memo_lock);
+    bool on = memo_on;
+    pthread_mutex_unlock(&memo_lock);
+    struct stat st;
+    if (!on || stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return RC_ERR_IO;
+        rc_status r = sha256_fd(fd, out);
+        close(fd);
+        return r;
+    }
+    uint64_t ticket = 0;
+    pthread_mutex_lock(&memo_lock);
+    for (;;) {
+        size_t i = memo_index(path);
+        if (i < memo_n && memo_same(&memo[i], &st)) {
+            if (!memo[i].busy) {
+                memcpy(out, memo[i].hex, 65);
+                pthread_mutex_unlock(&memo_lock);
+                return RC_OK;
+            }
+            pthread_cond_wait(&memo_cv, &memo_lock); /* then look again */
+            continue;
+        }
+        /* another version of the file is being hashed: this one is read
+         * here and not remembered */
+        if (i == memo_n || !memo[i].busy) ticket = memo_claim(path, &st, i);
+        break;
+    }
+    pthread_mutex_unlock(&memo_lock);
+    /* kept by an earlier build (rc/cache.h), else read */
+    rc_status r = RC_OK;
+    bool unchanged = rc_cache_sha256_get(path, &st, out);
+    if (!unchanged) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        r = fd < 0 ? RC_ERR_IO : hash_and_keep(fd, path, &st, out, &unchanged);
+        if (fd >= 0) close(fd);
+    }
+    /* changed since it was looked up: neither kept nor remembered */
+    if (ticket) memo_settle(path, ticket, r == RC_OK && unchanged ? out : NULL);
+    return r;
+}
+
+size_t rc_sha256_files_read(void)
+{
+    return atomic_load(&files_read);
+}
+
+static rc_status sha256_fd(int fd, char out[65])
+{
+    atomic_fetch_add(&files_read, 1);
     struct sha256_ctx s;
     sha256_init(&s);
     unsigned char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sha256_update(&s, n, buf);
-    int err = ferror(f);
-    fclose(f);
-    if (err) return RC_ERR_IO;
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return RC_ERR_IO;
+        if (n == 0) break;
+        sha256_update(&s, (size_t)n, buf);
+    }
     uint8_t d[SHA256_DIGEST_SIZE];
     sha256_digest(&s, sizeof d, d);
     hex_digest(d, out);

@@ -69,6 +69,25 @@ static void check_glyphs(lo *L, rc_font_id f, const char *s, size_t len)
             i++;
             continue;
         }
+        /* a two-byte letter of Latin-1 or Latin Extended-A: its verdict
+         * found once per face (Spanish and Portuguese text has one every
+         * few words) */
+        if ((b & 0xE0) == 0xC0 && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            uint32_t c2 = (uint32_t)(b & 0x1F) << 6 | ((unsigned char)s[i + 1] & 0x3F);
+            if (c2 >= 0x80 && c2 < 0x180) {
+                uint32_t x = c2 - 0x80;
+                uint64_t bit = (uint64_t)1 << (x & 63);
+                if (!(L->latin_seen[f][x >> 6] & bit)) {
+                    L->latin_seen[f][x >> 6] |= bit;
+                    if (c2 == 0xA0 || c2 == 0xAD || rc_font_has_glyph(font, c2))
+                        L->latin_ok[f][x >> 6] |= bit;
+                }
+                if (L->latin_ok[f][x >> 6] & bit) {
+                    i += 2;
+                    continue;
+                }
+            }
+        }
         uint32_t cp = 0;
         size_t k = rc_utf8_decode(s + i, len - i, &cp);
         if (!k) {

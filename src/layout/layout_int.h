@@ -214,6 +214,9 @@ struct lo {
     bool cur_exact;           /* cur_loc is the first byte of that text */
     RC_VEC(uint32_t) missing; /* code points already reported missing */
     uint64_t ascii_ok[RC_FONT_COUNT][2]; /* check_glyphs: ASCII codes known to have a glyph */
+    /* check_glyphs: U+0080..U+017F (Latin-1, Latin Extended-A: the accented
+     * letters of es and pt) looked up, and found to pass */
+    uint64_t latin_seen[RC_FONT_COUNT][4], latin_ok[RC_FONT_COUNT][4];
     /* marker (bullet, item number, footnote number) for the next line set */
     struct lo_mark {
         const char *text;

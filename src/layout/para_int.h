@@ -42,6 +42,13 @@ size_t rc_para_greedy(const para_items *pi, const double widths[2], size_t *brea
  * when there is one, else a copy in a. */
 const rc_frag_style *rc_para_style_of(rc_arena *a, rc_style_set *set, const rc_run *r);
 
+/* The points of word w[0..len) (at most 240 bytes; pts holds cap) as
+ * rc_hyph_points and rc_hyph_exc_apply (exc, may be NULL) give them, from
+ * memo m when it holds the word, else found and kept there (m may be NULL:
+ * found each time). */
+size_t rc_para_word_points(rc_hyph_memo *m, const rc_hyph *hyph, const struct rc_hyph_exc *exc,
+                           const char *w, size_t len, size_t *pts, size_t cap);
+
 /* The memo the current thread's layout uses (rc_para_memo_begin), or NULL. */
 rc_para_memo *rc_para_memo_current(void);
 /* Makes the key of rc_para_set(runs, o, fonts, hyph) the memo's current

@@ -25,7 +25,6 @@
 #include <string.h>
 
 #include "para_int.h"
-#include "rc/hash.h"
 #include "rc/util.h"
 
 /* TeX's \hyphenpenalty and \exhyphenpenalty, unless the language's rules
@@ -59,34 +58,51 @@ typedef struct tok {
     uint32_t hoff; /* into pb.hpts */
 } tok;
 
-/* Scratch vectors live only during one rc_para_set call, so they come from
- * malloc and are freed on return: the allocator hands the same memory to the
- * next paragraph, where an arena would keep every abandoned copy (this
- * halves the time of setting a long document). Failure aborts, as the arena
- * does. */
+/* Scratch vectors live only during one rc_para_set call: they start in
+ * arrays on rc_para_set's stack, enough for most paragraphs (a table cell,
+ * a caption, a heading: two thirds of the sample's), and move to malloc'ed
+ * memory, freed on return, when they outgrow them: the allocator hands the
+ * same memory to the next paragraph, where an arena would keep every
+ * abandoned copy (this halves the time of setting a long document), and a
+ * short paragraph makes no allocation at all (six mallocs and frees per
+ * paragraph were 0.8 M instructions of the sample). Failure aborts, as the
+ * arena does. */
 #define SVEC(T)                                                                                    \
     struct {                                                                                       \
         T *v;                                                                                      \
         size_t n, cap;                                                                             \
+        bool heap; /* v is malloc'ed (else a stack array of cap elements) */                       \
     }
 #define SPUSH(vec, x)                                                                              \
     do {                                                                                           \
         if ((vec).n == (vec).cap)                                                                  \
-            (vec).v = sgrow((vec).v, &(vec).cap, (vec).n + 1, sizeof *(vec).v);                    \
+            (vec).v = sgrow((vec).v, &(vec).cap, &(vec).heap, (vec).n, (vec).n + 1,                \
+                            sizeof *(vec).v);                                                      \
         (vec).v[(vec).n++] = (x);                                                                  \
     } while (0)
+/* Points vec at the stack array buf of n elements. */
+#define SSTACK(vec, buf)                                                                           \
+    ((vec).v = (buf), (vec).n = 0, (vec).cap = sizeof(buf) / sizeof *(buf), (vec).heap = false)
+#define SFREE(vec)                                                                                 \
+    do {                                                                                           \
+        if ((vec).heap) free((vec).v);                                                             \
+    } while (0)
 
-static void *sgrow(void *v, size_t *cap, size_t need, size_t sz)
+/* v with room for need elements of sz bytes, its first used ones kept. */
+static void *sgrow(void *v, size_t *cap, bool *heap, size_t used, size_t need, size_t sz)
 {
     if (need <= *cap) return v;
     size_t nc = *cap ? *cap : 16;
     while (nc < need)
         nc *= 2;
-    void *nv = nc <= SIZE_MAX / sz ? realloc(v, nc * sz) : NULL;
+    void *nv = NULL;
+    if (nc <= SIZE_MAX / sz) nv = *heap ? realloc(v, nc * sz) : malloc(nc * sz);
     if (!nv) {
         fprintf(stderr, "reportc: out of memory (paragraph of %zu items)\n", need);
         abort();
     }
+    if (!*heap && used) memcpy(nv, v, used * sz);
+    *heap = true;
     *cap = nc;
     return nv;
 }
@@ -167,6 +183,15 @@ static bool plain_ascii(unsigned char c)
     return c > 0x20 && c < 0x7F && c != '-' && c != '/';
 }
 
+/* A two-byte UTF-8 sequence of U+00C0..U+07FF (lead byte 0xC3..0xDF): the
+ * accented letters of es and pt, none of them a space, a break, a dash or a
+ * control (those of two bytes, U+00A0 and U+00AD, have the lead 0xC2). */
+static bool two_byte_letter(const char *s)
+{
+    unsigned char a = (unsigned char)s[0], b = (unsigned char)s[1];
+    return a >= 0xC3 && a <= 0xDF && (b & 0xC0) == 0x80;
+}
+
 static inline __attribute__((always_inline)) void push_tok(pb *p, tkind k, uint32_t run, uint32_t s,
                                                            uint32_t e)
 {
@@ -190,13 +215,22 @@ static void tokenize(pb *p, size_t nruns)
         size_t len = t ? run->len : 0, i = 0;
         long seg = -1; /* open T_SEG token index */
         while (i < len) {
-            if (seg >= 0 && !nominal) { /* the rest of a word's plain ASCII at once */
-                size_t j = i;
-                while (j < len && plain_ascii((unsigned char)t[j]))
-                    j++;
+            if (seg >= 0 && !nominal) { /* the rest of a word's plain letters at once */
+                size_t j = i, cps = 0;
+                for (;;) {
+                    if (j < len && plain_ascii((unsigned char)t[j])) {
+                        j++;
+                        cps++;
+                    } else if (j + 1 < len && two_byte_letter(t + j)) {
+                        j += 2;
+                        cps++;
+                    } else {
+                        break;
+                    }
+                }
                 if (j > i) {
                     p->toks.v[seg].end = (uint32_t)j;
-                    word_cps += j - i;
+                    word_cps += cps;
                     i = j;
                     continue;
                 }
@@ -292,8 +326,10 @@ static inline __attribute__((always_inline)) void push_item(pb *p, rc_lb_type ty
                                                             double st, double sh, double pen,
                                                             bool flagged, pkind kind, uint32_t run)
 {
-    if (p->it.n == p->it.cap) p->it.v = sgrow(p->it.v, &p->it.cap, p->it.n + 1, sizeof *p->it.v);
-    if (p->m.n == p->m.cap) p->m.v = sgrow(p->m.v, &p->m.cap, p->m.n + 1, sizeof *p->m.v);
+    if (p->it.n == p->it.cap)
+        p->it.v = sgrow(p->it.v, &p->it.cap, &p->it.heap, p->it.n, p->it.n + 1, sizeof *p->it.v);
+    if (p->m.n == p->m.cap)
+        p->m.v = sgrow(p->m.v, &p->m.cap, &p->m.heap, p->m.n, p->m.n + 1, sizeof *p->m.v);
     p->it.v[p->it.n++] = (rc_lb_item){type, w, st, sh, pen, flagged};
     p->m.v[p->m.n++] = (meta){.kind = (uint8_t)kind, .run = run};
 }
@@ -341,7 +377,7 @@ static void space_of(pb *p, uint32_t run)
     p->sp.r = (p->sp.cap - w) / p->sp.st;
 }
 
-static void push_space(pb *p, uint32_t run, bool breakable)
+static inline __attribute__((always_inline)) void push_space(pb *p, uint32_t run, bool breakable)
 {
     if (p->sprun != run + 1) space_of(p, run);
     double w = p->sp.w;
@@ -423,9 +459,12 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
             push_break(p, t->run, SPLIT_PENALTY, false, 0, K_PEN_PLAIN);
         s = at;
     }
-    double w = s == t->start ? t->width
-               : piecewise   ? range_width(p, t->run, s, t->end)
-                             : range_width(p, t->run, t->start, t->end) - pre;
+    /* the whole token's shaped width is t->width, measured by tokenize with
+     * the same call (a run without a font has its advances summed there) */
+    double w = s == t->start      ? t->width
+               : piecewise        ? range_width(p, t->run, s, t->end)
+               : font_of(p, t->run) ? t->width - pre
+                                  : range_width(p, t->run, t->start, t->end) - pre;
     push_box(p, t->run, s, t->end, w, anchor);
 }
 
@@ -487,69 +526,12 @@ static bool spare_word(const pb *p, size_t w0, size_t w1)
     return false;
 }
 
-/* --- the hyphenation memo ------------------------------------------------- */
-
-typedef struct hword {
-    const char *key; /* NULL: free slot */
-    uint32_t len;
-    uint8_t n;          /* points */
-    const uint8_t *pts; /* byte offsets (a word is at most MAX_HYPH_WORD bytes) */
-} hword;
-
-struct rc_hyph_memo {
-    rc_arena *a;
-    hword *v;
-    size_t cap, n; /* cap a power of two, at most half full */
-};
-
-rc_hyph_memo *rc_hyph_memo_new(rc_arena *a)
-{
-    rc_hyph_memo *m = rc_arena_alloc(a, sizeof *m);
-    m->a = a;
-    return m;
-}
-
-static hword *memo_slot(hword *v, size_t cap, const char *w, size_t len, uint64_t h)
-{
-    for (size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);; i = (i + 1) & (cap - 1))
-        if (!v[i].key || (v[i].len == len && memcmp(v[i].key, w, len) == 0)) return &v[i];
-}
-
 /* The points of word w[0..len) (len <= MAX_HYPH_WORD) as rc_hyph_points
- * and rc_hyph_exc_apply give them, found once per distinct word. */
+ * and rc_hyph_exc_apply give them, found once per distinct word when the
+ * options hold a memo (para_hmemo.c). */
 static size_t word_points(const pb *p, const char *w, size_t len, size_t *pts, size_t cap)
 {
-    rc_hyph_memo *m = p->o->memo;
-    hword *e = NULL;
-    if (m) {
-        if (2 * (m->n + 1) > m->cap) {
-            size_t nc = m->cap ? 2 * m->cap : 1024;
-            hword *nv = rc_arena_array(m->a, nc, sizeof *nv);
-            for (size_t i = 0; i < m->cap; i++)
-                if (m->v[i].key)
-                    *memo_slot(nv, nc, m->v[i].key, m->v[i].len,
-                               rc_hash_short(m->v[i].key, m->v[i].len)) = m->v[i];
-            m->v = nv;
-            m->cap = nc;
-        }
-        e = memo_slot(m->v, m->cap, w, len, rc_hash_short(w, len));
-        if (e->key) {
-            for (size_t k = 0; k < e->n; k++)
-                pts[k] = e->pts[k];
-            return e->n;
-        }
-    }
-    size_t n = rc_hyph_points(p->hyph, w, len, pts, cap);
-    if (n > cap) n = cap;
-    if (p->o->exceptions) n = rc_hyph_exc_apply(p->o->exceptions, w, len, pts, n, cap);
-    if (e) {
-        uint8_t *q = n ? rc_arena_alloc(m->a, n) : NULL;
-        for (size_t k = 0; k < n; k++)
-            q[k] = (uint8_t)pts[k];
-        *e = (hword){rc_arena_strndup(m->a, w, len), (uint32_t)len, (uint8_t)n, q};
-        m->n++;
-    }
-    return n;
+    return rc_para_word_points(p->o->memo, p->hyph, p->o->exceptions, w, len, pts, cap);
 }
 
 /* Emits word tokens [w0, w1) (consecutive T_SEG) with hyphenation points
@@ -667,7 +649,7 @@ static size_t run_pass(pb *p, const double widths[2], double tol, double badcap,
 {
     rc_lb_params prm = rc_lb_defaults(tol);
     prm.badness_cap = badcap;
-    p->br.v = sgrow(p->br.v, &p->br.cap, p->it.n, sizeof *p->br.v);
+    p->br.v = sgrow(p->br.v, &p->br.cap, &p->br.heap, 0, p->it.n, sizeof *p->br.v);
     p->br.n = rc_linebreak_ex(p->it.v, p->it.n, widths, 2, &prm, p->br.v, p->it.n, dem);
     return p->br.n;
 }
@@ -696,11 +678,21 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
     size_t bytes = 0;
     for (size_t r = 0; r < nruns; r++)
         bytes += runs[r].text ? runs[r].len : 0;
-    p.toks.v = sgrow(NULL, &p.toks.cap, bytes / 5 + 8, sizeof *p.toks.v);
+    tok tbuf[64];
+    rc_lb_item ibuf[192];
+    meta mbuf[192];
+    size_t bbuf[192], hbuf[64];
+    const rc_frag_style *sbuf[32];
+    SSTACK(p.toks, tbuf);
+    SSTACK(p.it, ibuf);
+    SSTACK(p.m, mbuf);
+    SSTACK(p.br, bbuf);
+    SSTACK(p.hpts, hbuf);
+    p.toks.v = sgrow(p.toks.v, &p.toks.cap, &p.toks.heap, 0, bytes / 5 + 8, sizeof *p.toks.v);
     tokenize(&p, nruns);
     if (p.toks.n > 0) {
-        p.it.v = sgrow(NULL, &p.it.cap, 3 * p.toks.n + 8, sizeof *p.it.v);
-        p.m.v = sgrow(NULL, &p.m.cap, 3 * p.toks.n + 8, sizeof *p.m.v);
+        p.it.v = sgrow(p.it.v, &p.it.cap, &p.it.heap, 0, 3 * p.toks.n + 8, sizeof *p.it.v);
+        p.m.v = sgrow(p.m.v, &p.m.cap, &p.m.heap, 0, 3 * p.toks.n + 8, sizeof *p.m.v);
         double tol = o->tolerance > 0 ? o->tolerance : 2.0, dem = 0;
         size_t nb;
         build_items(&p, false, false);
@@ -712,11 +704,9 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
                 nb = run_pass(&p, widths, fmin(tol, p.rcap), 10000, &dem);
                 p.strict = false;
             }
-            if (!nb && p.skipped) { /* looser lines, up to the gap cap, first */
-                p.strict = true;
-                build_items(&p, true, false);
+            if (!nb && p.skipped) { /* looser lines, up to the gap cap, first: the
+                                      * items of the strict pass, as they stand */
                 nb = run_pass(&p, widths, p.ragged ? INFINITY : p.rcap, 1e12, &dem);
-                p.strict = false;
             }
             if (!nb && p.skipped) { /* ... hyphenating them only when that fails */
                 build_items(&p, true, false);
@@ -732,24 +722,26 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
         }
         para_items pi = {p.it.v, p.m.v, p.it.n};
         if (!nb) {
-            p.br.v = sgrow(p.br.v, &p.br.cap, p.it.n, sizeof *p.br.v);
+            p.br.v = sgrow(p.br.v, &p.br.cap, &p.br.heap, 0, p.it.n, sizeof *p.br.v);
             nb = rc_para_greedy(&pi, widths, p.br.v);
             dem = INFINITY;
         }
         para->demerits = dem;
-        const rc_frag_style **st = sgrow(NULL, &(size_t){0}, nruns, sizeof *st);
+        size_t stcap = sizeof sbuf / sizeof *sbuf;
+        bool stheap = false;
+        const rc_frag_style **st = sgrow(sbuf, &stcap, &stheap, 0, nruns, sizeof *st);
         for (size_t r = 0; r < nruns; r++)
             st[r] = rc_para_style_of(a, o->styles, &runs[r]);
         rc_para_build_lines(a, para, &pi, p.br.v, nb, runs, st, o, fonts, widths);
         if (memo) rc_para_memo_put(memo, para, runs, nruns, st);
-        free(st);
+        if (stheap) free(st);
     } else if (memo) {
         rc_para_memo_put(memo, para, runs, nruns, NULL);
     }
-    free(p.toks.v);
-    free(p.it.v);
-    free(p.m.v);
-    free(p.br.v);
-    free(p.hpts.v);
+    SFREE(p.toks);
+    SFREE(p.it);
+    SFREE(p.m);
+    SFREE(p.br);
+    SFREE(p.hpts);
     return para;
 }

@@ -558,6 +558,15 @@ bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
     return put_stream(p, d, data, n, false);
 }
 
+bool rc_pdf_put_zipped(rc_pdf *p, HPDF_Dict d, const void *z, size_t nz)
+{
+    if (!stream_ok(d) || !z || nz == 0) return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
+    rc_pdf_blob b = {.num = rc_pdf_num(d), .data = z, .n = nz};
+    RC_PUSH(p->a, p->blobs, b);
+    stream_theirs(d);
+    return true;
+}
+
 static void draw_page(rc_pdf *p, size_t index, const rc_draw_list *l);
 
 /* A new page at the end of the document (NULL on failure, recorded). */

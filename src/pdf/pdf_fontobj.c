@@ -10,7 +10,8 @@
  * placeholder reserves each dictionary's number in libharu's table and the
  * packer writes the text in its place (pdf_objstm.h); the three streams
  * are libharu stream objects whose deflated data the packer puts in
- * (rc_pdf_put_deflated).
+ * (rc_pdf_put_deflated; deflated bytes kept in the cache directory by an
+ * earlier build, pdf_fontdisk.h, when there are: rc_pdf_put_zipped).
  *
  * The text is what libharu 2.3.0 wrote for the same font, byte for byte
  * (its dictionaries' key order and spacing, HPDF_Stream_WriteEscapeName
@@ -212,6 +213,18 @@ unsigned char *rc_pdf_fontobj_gidmap(rc_arena *a, HPDF_FontDef def, const uint32
 
 /* ---- writing ---- */
 
+/* d's data, a map or a CMap: deflated by an earlier build and kept in the
+ * cache directory (pdf_fontdisk.h), else deflated here and kept. A
+ * watcher's writes (p->cache) keep theirs in memory as every stream. */
+static bool put_kept(rc_pdf *p, HPDF_Dict d, const void *data, size_t n)
+{
+    size_t nz = 0;
+    const unsigned char *z = NULL;
+    if (!p->cache && !(z = rc_pdf_fontdisk_zget(p->a, data, n, &nz)))
+        z = rc_pdf_fontdisk_zmake(p->a, data, n, &nz);
+    return z ? rc_pdf_put_zipped(p, d, z, nz) : rc_pdf_put_deflated(p, d, data, n);
+}
+
 static void push_raw(rc_pdf *p, uint32_t num, const char *text, size_t n)
 {
     rc_pdf_raw r = {num, text, n};
@@ -237,8 +250,13 @@ void rc_pdf_fontobj_write(rc_pdf *p, rc_pdf_face *f, const uint32_t *codes, size
     }
     size_t nmap;
     unsigned char *map = rc_pdf_fontobj_gidmap(p->a, f->def, codes, n, &nmap);
-    if (!rc_pdf_put_deflated(p, ff, file, nfile) || !rc_pdf_put_deflated(p, f->map, map, nmap) ||
-        !rc_pdf_put_deflated(p, f->tounicode, cmap, cmaplen))
+    /* the reduced copy's deflated bytes, kept with it (pdf_fontdisk.c); a
+     * watcher's writes keep theirs in memory (its later writes take the
+     * copy from there, without the disk's deflated bytes) */
+    bool zipped = !p->cache && f->disk.z && file == f->red && nfile == f->rlen;
+    if (!(zipped ? rc_pdf_put_zipped(p, ff, f->disk.z, f->disk.nz)
+                 : rc_pdf_put_deflated(p, ff, file, nfile)) ||
+        !put_kept(p, f->map, map, nmap) || !put_kept(p, f->tounicode, cmap, cmaplen))
         return;
     rc_pdf_fontnums nums = {rc_pdf_num(f->tounicode), rc_pdf_num(f->cidfont), rc_pdf_num(f->map),
                             rc_pdf_num(desc), rc_pdf_num(ff)};

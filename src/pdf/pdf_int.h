@@ -161,6 +161,10 @@ void rc_pdf_draw_end(rc_pdf *p);
  * no data, and the packer writes the deflated bytes (p->blobs). False (and
  * the failure recorded) on error. */
 bool rc_pdf_put_deflated(rc_pdf *p, HPDF_Dict d, const void *data, size_t n);
+/* The same with z[0..nz) already deflated as rc_pdf_put_deflated would
+ * (a reduced font kept with its deflated bytes, pdf_fontdisk.h); z must
+ * stay valid until the document is saved. */
+bool rc_pdf_put_zipped(rc_pdf *p, HPDF_Dict d, const void *z, size_t nz);
 
 /* libdeflate level for the streams deflated here (page content, font files,
  * maps). zlib's level 2 cost 39 M instructions of a 177 M `--only pdf` build

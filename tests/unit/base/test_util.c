@@ -362,9 +362,9 @@ static void put_file(const char *path, const char *text)
 }
 
 /* The memo of rc_sha256_file: off, every call reads the file; on, a file
- * with its old signature is not read again (even when a same-size write
- * put the old modification time back: that is what forget is for), a new
- * size or time is read, and a forgotten file is read again. */
+ * with its old signature is not read again, a same-size write that put the
+ * old modification time back is read again (its change time moved), so is
+ * a new size or time, and a forgotten file. */
 static void test_sha256_memo(void **state)
 {
     (void)state;
@@ -392,11 +392,17 @@ static void test_sha256_memo(void **state)
     assert_string_equal(h, hb);
     put_file(path, "aaaa");
     assert_int_equal(utimensat(AT_FDCWD, path, keep, 0), 0);
+    size_t reads = rc_sha256_files_read();
     assert_int_equal(rc_sha256_file(path, h), RC_OK);
-    assert_string_equal(h, hb); /* the same signature: the remembered hash */
+    assert_string_equal(h, ha); /* the same modification time, a new change time */
+    assert_int_equal(rc_sha256_files_read(), reads + 1);
+    assert_int_equal(rc_sha256_file(path, h), RC_OK);
+    assert_string_equal(h, ha); /* the same signature: remembered, not read */
+    assert_int_equal(rc_sha256_files_read(), reads + 1);
     rc_sha256_memo_forget(path);
     assert_int_equal(rc_sha256_file(path, h), RC_OK);
     assert_string_equal(h, ha);
+    assert_int_equal(rc_sha256_files_read(), reads + 2);
     put_file(path, "cccccc"); /* another size */
     assert_int_equal(rc_sha256_file(path, h), RC_OK);
     assert_string_equal(h, hc);

@@ -225,12 +225,30 @@ static void test_hyphenation_switch(void **state)
         nh += q->lines[i].hyphenated;
     assert_true(nh > 0);
     check_para(q, &o);
-    /* A hyphen point is always inside a word: both sides are letters. */
+    /* A hyphen point is always inside a word: both sides are letters. The
+     * two pieces' widths (the inserted hyphen aside) add up to the word's
+     * shaped width: the first is its prefix's, the second the rest. */
+    const rc_font *reg = f->fonts.f[RC_FONT_REGULAR];
+    double hw = rc_font_text_width(reg, "-", 1, 10);
+    size_t pairs = 0;
     for (size_t i = 0; i < q->nlines; i++)
         if (q->lines[i].hyphenated) {
             const rc_frag *l = &q->lines[i].frags[q->lines[i].nfrags - 1];
             assert_true(l->len >= 3);
+            const rc_frag *n = &q->lines[i + 1].frags[0];
+            size_t wl = 0;
+            while (wl < n->len && n->text[wl] != ' ' && n->text[wl] != ',' && n->text[wl] != '.')
+                wl++;
+            if (wl < n->len) continue; /* the second piece is not the whole fragment */
+            char word[64];
+            assert_true(l->len - 1 + wl < sizeof word);
+            memcpy(word, l->text, l->len - 1);
+            memcpy(word + l->len - 1, n->text, wl);
+            double whole = rc_font_text_width(reg, word, l->len - 1 + wl, 10);
+            assert_near(l->width - hw + n->width, whole, 1e-9);
+            pairs++;
         }
+    assert_true(pairs > 0);
 }
 
 /* A word wider than the line is split at character boundaries. */
@@ -331,6 +349,85 @@ static void test_styled_word_and_nbsp(void **state)
             const rc_frag *fr = &l->frags[l->nfrags - 1];
             assert_false(fr->len == 6 && memcmp(fr->text, "Figure", 6) == 0);
         }
+    }
+}
+
+/* Accented letters inside a word (tokenize takes a two-byte letter with the
+ * ASCII ones) end neither the word nor its run: a no-break space or a soft
+ * hyphen right after one still acts as one, and the word is one piece of
+ * its whole shaped width. */
+static void test_accented_words(void **state)
+{
+    fx *f = *state;
+    const char *text = "Bogot\xC3\xA1\xC2\xA0Regi\xC3\xB3n and Panam\xC3\xA1\xC2\xADsur, "
+                       "S\xC3\xA3o\xC2\xA0Paulo with se\xC3\xB1ores Mu\xC3\xB1oz and "
+                       "Bogot\xC3\xA1\xC2\xA0Regi\xC3\xB3n again in Panam\xC3\xA1\xC2\xADsur.";
+    rc_run rs[1] = {run(text, RC_FONT_REGULAR)};
+    rc_para_opts o = opts(2000, RC_PARA_LEFT, false);
+    rc_para *p = rc_para_set(f->a, rs, 1, &o, &f->fonts, NULL);
+    assert_int_equal(p->nlines, 1);
+    const rc_line *ln = &p->lines[0];
+    double want = rc_font_text_width(f->fonts.f[RC_FONT_REGULAR], "se\xC3\xB1ores", 8, 10);
+    bool seen = false;
+    for (size_t k = 0; k < ln->nfrags; k++)
+        if (ln->frags[k].len == 8 && memcmp(ln->frags[k].text, "se\xC3\xB1ores", 8) == 0) {
+            assert_near(ln->frags[k].width, want, 1e-9);
+            seen = true;
+        }
+    assert_true(seen);
+    size_t shy_breaks = 0;
+    for (double w = 40; w < 220; w += 2) {
+        o.width = w;
+        p = rc_para_set(f->a, rs, 1, &o, &f->fonts, NULL);
+        for (size_t i = 0; i + 1 < p->nlines; i++) {
+            const rc_line *l = &p->lines[i];
+            const rc_frag *fr = &l->frags[l->nfrags - 1];
+            /* never broken at the no-break spaces */
+            assert_false(fr->len >= 7 && memcmp(fr->text + fr->len - 7, "Bogot\xC3\xA1", 7) == 0);
+            assert_false(fr->len >= 4 && memcmp(fr->text + fr->len - 4, "S\xC3\xA3o", 4) == 0);
+            /* "Panamá-" with the soft hyphen's inserted hyphen */
+            if (fr->len >= 7 && memcmp(fr->text + fr->len - 7, "am\xC3\xA1\xC2\xAD-", 7) == 0)
+                fail_msg("the soft hyphen is kept in the text");
+            if (l->hyphenated && fr->len >= 3 && memcmp(fr->text + fr->len - 3, "\xC3\xA1-", 3) == 0)
+                shy_breaks++;
+        }
+    }
+    assert_true(shy_breaks > 0); /* some measure breaks at the soft hyphen */
+}
+
+/* Paragraphs past the scratch arrays rc_para_set keeps on its stack (64
+ * tokens, 192 items, 32 runs, 64 hyphenation points) move them to the heap
+ * with their contents: the same lines as the words set in one run, and each
+ * word in its own run's style. */
+static void test_many_runs(void **state)
+{
+    fx *f = *state;
+    static char texts[120][24];
+    rc_run rs[120], one[1];
+    static char all[120 * 24];
+    size_t al = 0;
+    for (int i = 0; i < 120; i++) {
+        snprintf(texts[i], sizeof texts[i], "%scooperation%d", i ? " " : "", i);
+        rs[i] = run(texts[i], RC_FONT_REGULAR);
+        memcpy(all + al, texts[i], strlen(texts[i]));
+        al += strlen(texts[i]);
+    }
+    all[al] = '\0';
+    one[0] = run(all, RC_FONT_REGULAR);
+    for (double w = 90; w < 400; w += 77) {
+        rc_para_opts o = opts(w, RC_PARA_JUSTIFY, true);
+        o.hyphenate = true;
+        rc_para *p = rc_para_set(f->a, rs, 120, &o, &f->fonts, f->hyph);
+        rc_para *q = rc_para_set(f->a, one, 1, &o, &f->fonts, f->hyph);
+        static char out[120 * 24 + 64];
+        assert_string_equal(reconstruct(p, out, sizeof out), all);
+        assert_int_equal(p->nlines, q->nlines);
+        for (size_t i = 0; i < p->nlines; i++) {
+            assert_int_equal(p->lines[i].nfrags, q->lines[i].nfrags);
+            assert_near(p->lines[i].width, q->lines[i].width, 1e-9);
+            assert_int_equal(p->lines[i].hyphenated, q->lines[i].hyphenated);
+        }
+        check_para(p, &o);
     }
 }
 
@@ -545,6 +642,8 @@ int main(void)
         cmocka_unit_test(test_emergency_split),
         cmocka_unit_test(test_ragged),
         cmocka_unit_test(test_styled_word_and_nbsp),
+        cmocka_unit_test(test_accented_words),
+        cmocka_unit_test(test_many_runs),
         cmocka_unit_test(test_nobreak_run_and_newline),
         cmocka_unit_test(test_indents_links_draw),
         cmocka_unit_test(test_word_with_footnote_mark),

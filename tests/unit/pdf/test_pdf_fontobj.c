@@ -17,17 +17,20 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <libdeflate.h>
 
 #include "rc/arena.h"
 #include "rc/diag.h"
 #include "rc/draw.h"
 #include "rc/font.h"
+#include "rc/hash.h"
 #include "rc/layout.h"
 #include "rc/pdf.h"
 #include "rc/util.h"
 
 #include "pdf_fixture.h"
 #include "../../../src/pdf/pdf_fontdisk.h" /* internal to the PDF stage */
+#include "../../../src/pdf/pdf_int.h"     /* RC_PDF_ZLEVEL */
 
 /* What the pages show, per face. */
 static const char REGULAR[] = "Bielsko-Biała Skåne “quotes” – 1,234.5 Zürich €";
@@ -436,25 +439,45 @@ static void test_disk_cache_entries(void **state)
     assert_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
     const unsigned char data[] = "not really a font, but bytes to keep";
     rc_pdf_fontdisk_put(&k, data, sizeof data);
-    const unsigned char *got = rc_pdf_fontdisk_get(fx->a, &k, &len);
+    /* kept deflated too: the zlib stream of the copy, read back with it */
+    assert_non_null(k.z);
+    unsigned char back[sizeof data];
+    size_t nback = 0;
+    struct libdeflate_decompressor *dz = libdeflate_alloc_decompressor();
+    assert_int_equal(libdeflate_zlib_decompress(dz, k.z, k.nz, back, sizeof back, &nback),
+                     LIBDEFLATE_SUCCESS);
+    libdeflate_free_decompressor(dz);
+    assert_int_equal(nback, sizeof data);
+    assert_memory_equal(back, data, sizeof data);
+    rc_pdf_fontdisk k3;
+    assert_true(rc_pdf_fontdisk_key(fx->a, FACES[0], codes, 3, lig, &k3));
+    assert_null(k3.z);
+    const unsigned char *got = rc_pdf_fontdisk_get(fx->a, &k3, &len);
     assert_non_null(got);
     assert_int_equal(len, sizeof data);
     assert_memory_equal(got, data, len);
+    assert_int_equal(k3.nz, k.nz);
+    assert_memory_equal(k3.z, k.z, k.nz);
     assert_true(rc_pdf_fontdisk_key(fx->a, FACES[0], other, 3, lig, &k2));
     assert_string_not_equal(k.file, k2.file);
     assert_null(rc_pdf_fontdisk_get(fx->a, &k2, &len));
     lig[5] = 7; /* a ligature glyph is part of the key */
     assert_true(rc_pdf_fontdisk_key(fx->a, FACES[0], codes, 3, lig, &k2));
     assert_string_not_equal(k.file, k2.file);
-    /* a flipped byte in the copy */
-    FILE *f = fopen(k.file, "r+b");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, -3, SEEK_END), 0);
-    fputc('#', f);
-    fclose(f);
-    assert_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
-    rc_pdf_fontdisk_put(&k, data, sizeof data);
-    assert_non_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
+    /* a flipped byte in the deflated bytes (the end of the file), then in
+     * the copy (before them) */
+    for (int where = 0; where < 2; where++) {
+        FILE *f = fopen(k.file, "r+b");
+        assert_non_null(f);
+        assert_int_equal(fseek(f, where ? -(long)k.nz - 3 : -3, SEEK_END), 0);
+        int c = fgetc(f);
+        assert_int_equal(fseek(f, where ? -(long)k.nz - 3 : -3, SEEK_END), 0);
+        fputc(c ^ 0x20, f);
+        fclose(f);
+        assert_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
+        rc_pdf_fontdisk_put(&k, data, sizeof data);
+        assert_non_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
+    }
     assert_int_equal(truncate(k.file, 40), 0); /* cut short */
     assert_null(rc_pdf_fontdisk_get(fx->a, &k, &len));
     /* at most RC_PDF_FONTDISK_MAX copies: the oldest go */
@@ -482,12 +505,115 @@ static void test_disk_cache_entries(void **state)
     unsetenv("REPORTC_CACHE_DIR");
 }
 
+static int count_files(fixture *fx, const char *cache, const char *pattern)
+{
+    char *cmd = rc_arena_printf(fx->a, "ls '%s/fonts' | grep -c '%s'", cache, pattern);
+    FILE *ls = popen(cmd, "r");
+    int files = 0;
+    assert_int_equal(fscanf(ls, "%d", &files), 1);
+    pclose(ls);
+    return files;
+}
+
+/* A font's other streams kept deflated by their bytes: made once, found
+ * again with the same bytes (and only those), not once damaged, none
+ * without a cache directory, at most RC_PDF_FONTDISK_MAX_STREAMS kept
+ * (counted apart from the reduced copies). */
+static void test_disk_cache_streams(void **state)
+{
+    fixture *fx = *state;
+    char *cache = rc_arena_printf(fx->a, "%s/cache3", fx->dir);
+    assert_int_equal(mkdir(cache, 0755), 0);
+    setenv("REPORTC_CACHE_DIR", cache, 1);
+    unsigned char map[16384] = {0};
+    for (int i = 0; i < 200; i++)
+        map[64 + 60 * i] = (unsigned char)i;
+    size_t nz = 0, nz2 = 0, nback = 0;
+    assert_null(rc_pdf_fontdisk_zget(fx->a, map, sizeof map, &nz));
+    const unsigned char *z = rc_pdf_fontdisk_zmake(fx->a, map, sizeof map, &nz);
+    assert_non_null(z);
+    /* the bytes rc_pdf_put_deflated makes: zlib at RC_PDF_ZLEVEL */
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(RC_PDF_ZLEVEL);
+    unsigned char *want = malloc(libdeflate_zlib_compress_bound(c, sizeof map));
+    size_t nwant = libdeflate_zlib_compress(c, map, sizeof map, want,
+                                            libdeflate_zlib_compress_bound(c, sizeof map));
+    libdeflate_free_compressor(c);
+    assert_int_equal(nz, nwant);
+    assert_memory_equal(z, want, nz);
+    const unsigned char *again = rc_pdf_fontdisk_zget(fx->a, map, sizeof map, &nz2);
+    assert_non_null(again);
+    assert_int_equal(nz2, nz);
+    assert_memory_equal(again, want, nz);
+    unsigned char back[sizeof map];
+    struct libdeflate_decompressor *dz = libdeflate_alloc_decompressor();
+    assert_int_equal(libdeflate_zlib_decompress(dz, again, nz2, back, sizeof back, &nback),
+                     LIBDEFLATE_SUCCESS);
+    libdeflate_free_decompressor(dz);
+    assert_memory_equal(back, map, sizeof map);
+    free(want);
+    /* other bytes: not found, even under their name (a hash collision):
+     * the bytes are compared */
+    map[100] ^= 1;
+    assert_null(rc_pdf_fontdisk_zget(fx->a, map, sizeof map, &nz2));
+    uint64_t h[2];
+    rc_hash128(map, sizeof map, h);
+    char *dup = rc_arena_printf(fx->a, "cp \"%s\"/fonts/*.z \"%s/fonts/%016llx%016llx.z\"",
+                                cache, cache, (unsigned long long)h[0], (unsigned long long)h[1]);
+    assert_int_equal(system(dup), 0);
+    assert_int_equal(count_files(fx, cache, "\\.z$"), 2);
+    assert_null(rc_pdf_fontdisk_zget(fx->a, map, sizeof map, &nz2));
+    map[100] ^= 1;
+    char *rm = rc_arena_printf(fx->a, "rm \"%s/fonts/%016llx%016llx.z\"", cache,
+                               (unsigned long long)h[0], (unsigned long long)h[1]);
+    assert_int_equal(system(rm), 0);
+    assert_int_equal(count_files(fx, cache, "\\.z$"), 1);
+    /* the kept bytes damaged (a stream byte, then a deflated byte): a miss */
+    char *file = rc_arena_printf(fx->a, "%s/fonts/$(ls '%s/fonts')", cache, cache);
+    const char *where[] = {"40", "-5"}; /* the header is 40 bytes */
+    for (int w = 0; w < 2; w++) {
+        char *cmd = rc_arena_printf(
+            fx->a,
+            "f=\"%s\"; s=$(stat -c %%s \"$f\"); o=%s; [ $o -lt 0 ] && o=$((s + o)); "
+            "printf 'X' | dd of=\"$f\" bs=1 seek=$o conv=notrunc status=none",
+            file, where[w]);
+        assert_int_equal(system(cmd), 0);
+        assert_null(rc_pdf_fontdisk_zget(fx->a, map, sizeof map, &nz2));
+        assert_non_null(rc_pdf_fontdisk_zmake(fx->a, map, sizeof map, &nz2)); /* kept again */
+        assert_non_null(rc_pdf_fontdisk_zget(fx->a, map, sizeof map, &nz2));
+    }
+    /* at most RC_PDF_FONTDISK_MAX_STREAMS, the oldest go; a reduced copy
+     * beside them stays */
+    uint16_t lig[32] = {0};
+    const uint32_t codes[] = {'H', 'a', 'x'};
+    rc_pdf_fontdisk k;
+    assert_true(rc_pdf_fontdisk_key(fx->a, FACES[0], codes, 3, lig, &k));
+    const unsigned char copy[] = "bytes standing for a reduced font";
+    rc_pdf_fontdisk_put(&k, copy, sizeof copy);
+    nanosleep(&(struct timespec){0, 20000000}, NULL); /* the first stream is the oldest */
+    for (uint32_t i = 0; i < RC_PDF_FONTDISK_MAX_STREAMS + 2; i++) {
+        uint32_t cmap[64] = {i + 1};
+        assert_non_null(rc_pdf_fontdisk_zmake(fx->a, cmap, sizeof cmap, &nz2));
+    }
+    assert_int_equal(count_files(fx, cache, "\\.z$"), RC_PDF_FONTDISK_MAX_STREAMS);
+    assert_int_equal(count_files(fx, cache, "\\.ttf$"), 1);
+    assert_null(rc_pdf_fontdisk_zget(fx->a, map, sizeof map, &nz2)); /* the oldest: gone */
+    uint32_t last[64] = {RC_PDF_FONTDISK_MAX_STREAMS + 2};
+    assert_non_null(rc_pdf_fontdisk_zget(fx->a, last, sizeof last, &nz2));
+    assert_non_null(rc_pdf_fontdisk_get(fx->a, &k, &nz2));
+    /* turned off: nothing made, nothing found */
+    setenv("REPORTC_CACHE_DIR", "", 1);
+    assert_null(rc_pdf_fontdisk_zmake(fx->a, last, sizeof last, &nz2));
+    assert_null(rc_pdf_fontdisk_zget(fx->a, last, sizeof last, &nz2));
+    unsetenv("REPORTC_CACHE_DIR");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_font_objects, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_cache_same_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_cache_entries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_disk_cache_streams, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
