@@ -419,7 +419,7 @@ rc_status rc_config_editions(rc_arena *a, rc_config *c, bool strict, rc_diag *d)
     c->neditions = r->languages.n;
     c->edition = r->language.s;
     tkey_index tx;
-    index_tkeys(&tx);
+    bool indexed = false; /* on the first edition that is not the base */
     for (size_t i = 0; i < r->languages.n; i++) {
         const rc_str *l = &r->languages.v[i];
         if (strcmp(l->s, r->language.s) == 0) {
@@ -437,6 +437,8 @@ rc_status rc_config_editions(rc_arena *a, rc_config *c, bool strict, rc_diag *d)
                           l->s);
             continue;
         }
+        if (!indexed) index_tkeys(&tx);
+        indexed = true;
         edition e = {.a = a, .d = d, .base = base, .lang = l->s, .strict = strict || r->strict,
                      .tx = &tx};
         c->editions[i] = build_edition(&e, c, es);
