@@ -74,6 +74,11 @@ struct rc_cfgi {
     const char *file; /* for diagnostics */
     rc_cfgi_sec *secs;
     size_t nsecs, capsecs;
+    /* Reading an edition (config_edition.c): every key is the base file's,
+     * checked when the base was read, or a language file's, checked against
+     * the keys a language file may set; rc_cfgi_sections skips the
+     * unknown-key check, whose findings would all be repeats. */
+    bool edition;
     /* Lines of section headers whose type/kind/op was invalid (already
      * reported): checks that depend on it are skipped, so one typo gives one
      * error. A header line identifies its section. */

@@ -742,7 +742,7 @@ void rc_cfgi_sections(rc_cfgi *p)
     for (size_t i = 0; i < p->nsecs; i++) {
         const rc_cfgi_sec *s = &p->secs[i];
         if (s->ignored) continue;
-        rc_cfgi_unknown_keys(p, s);
+        if (!p->edition) rc_cfgi_unknown_keys(p, s);
         count[s->kind]++;
         if (s->kind <= RC_CFGI_DOCUMENT) single[s->kind] = s;
     }

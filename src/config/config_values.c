@@ -124,7 +124,7 @@ rc_strlist rc_cfgi_split(rc_cfgi *p, const rc_cfgi_sec *s, const char *key, char
     for (size_t j = 0; j < n; j++)
         items += v[j] == sep;
     bool blank = true;
-    for (size_t j = 0; j < n; j++)
+    for (size_t j = 0; j < n && blank; j++) /* stops at the first non-space */
         if (!isspace((unsigned char)v[j])) blank = false;
     if (blank) return l;
     l.v = rc_arena_array(p->a, items, sizeof *l.v);

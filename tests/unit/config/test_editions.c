@@ -454,6 +454,53 @@ static void iso_date_localised(void **state)
     assert_string_equal(x->c->editions[1]->report.date.s, "junio de 2019");
 }
 
+/* merge() looks a language file's sections up starting after the previous
+ * one found (files usually follow the base file's order); sections in any
+ * other order must give the same edition, field by field. */
+static void sections_in_any_order(void **state)
+{
+    ctx *x = *state;
+    write_file("es.ini", es_full);
+    assert_int_equal(load(x, base(two, ed_es), false), RC_OK);
+    const rc_config *in_order = x->c->editions[1];
+    rc_diag *d2 = rc_diag_new();
+    write_file("es.ini", "[box b]\n"
+                         "file = es/box.md\n"
+                         "title = Un recuadro\n"
+                         "[figure f]\n"
+                         "caption = Encuestados\n"
+                         "[field s.continent]\n"
+                         "values = EU: Unión Europea | LA: América Latina\n"
+                         "label = Continente\n"
+                         "[document]\n"
+                         "chapters = es/ch.md\n"
+                         "[report]\n"
+                         "title = Hermanamientos\n");
+    rc_config *c2;
+    const char *text = base(two, ed_es);
+    assert_int_equal(rc_config_parse(x->a, "t.ini", dir, text, strlen(text), d2, &c2), RC_OK);
+    assert_int_equal(rc_config_editions(x->a, c2, false, d2), RC_OK);
+    assert_int_equal(rc_diag_count(d2), 0);
+    const rc_config *any = c2->editions[1];
+    assert_string_equal(any->report.title.s, in_order->report.title.s);
+    assert_string_equal(any->report.language.s, "es");
+    assert_string_equal(any->document.chapter_path[0], in_order->document.chapter_path[0]);
+    const rc_field_cfg *f = &any->sources[0].fields[0], *g = &in_order->sources[0].fields[0];
+    assert_string_equal(f->label.s, g->label.s);
+    assert_int_equal(f->ncodes, g->ncodes);
+    for (size_t i = 0; i < f->ncodes; i++) {
+        assert_string_equal(f->codes[i].code, g->codes[i].code);
+        assert_string_equal(f->codes[i].label, g->codes[i].label);
+    }
+    assert_string_equal(any->figures[0].caption.s, in_order->figures[0].caption.s);
+    assert_string_equal(any->boxes[0].title.s, in_order->boxes[0].title.s);
+    assert_string_equal(any->boxes[0].path, in_order->boxes[0].path);
+    /* the locations are the language file's own */
+    assert_int_equal(any->figures[0].caption.loc.line, 5);
+    assert_int_equal(any->boxes[0].title.loc.line, 3);
+    rc_diag_free(d2);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -478,6 +525,7 @@ int main(void)
         T(iso_date_localised),
         T(dictionary_not_inherited),
         T(edition_for_base_language),
+        T(sections_in_any_order),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
