@@ -143,6 +143,61 @@ static rc_status editions(rc_arena *a, const rc_options *o, rc_config *cfg, rc_d
     return st;
 }
 
+/* The data stage and the editions' configurations (which read the base
+ * configuration and their language files, never the data) side by side:
+ * with several languages the editions were a third of the serial start of
+ * the sample's build (0.9 of 1.9 ms), during which the second CPU idled.
+ * Each has its own arena and diagnostics (arenas are not shared between
+ * threads); the editions' are given after the data's, and not at all when
+ * the data failed, as when they ran one after the other. */
+typedef struct load_job {
+    rc_arena *a, *ea; /* the data's (the build's), the editions' (its own) */
+    const rc_options *o;
+    rc_config *cfg;
+    unsigned flags;
+    rc_diag *d, *ed;
+    rc_data *data;
+    rc_status st, est;
+} load_job;
+
+static void run_load_job(void *ctx, size_t i)
+{
+    load_job *j = ctx;
+    if (i == 0)
+        j->st = rc_data_build(j->a, j->cfg, j->flags, j->d, j->data);
+    else
+        j->est = editions(j->ea, j->o, j->cfg, j->ed);
+}
+
+static void free_load_arena(void *a)
+{
+    rc_arena_free(a);
+}
+
+static rc_status data_and_editions(rc_arena *a, const rc_options *o, rc_config *cfg,
+                                   unsigned flags, rc_diag *d, rc_data *data)
+{
+    if (o->command == RC_CMD_METRICS || cfg->report.languages.n == 0) {
+        rc_status st = rc_data_build(a, cfg, flags, d, data);
+        if (st != RC_OK) return st;
+        if (rc_diag_errors(d)) return RC_ERR_DATA;
+        return editions(a, o, cfg, d);
+    }
+    load_job j = {.a = a, .ea = rc_arena_new(), .o = o, .cfg = cfg, .flags = flags, .d = d,
+                  .ed = rc_diag_new(), .data = data};
+    rc_arena_on_free(a, free_load_arena, j.ea); /* the editions live as long as the build */
+    if (rc_diag_strict(d)) rc_diag_set_strict(j.ed);
+    rc_build_parallel(2, run_load_job, &j);
+    rc_status st = j.st;
+    if (st == RC_OK && rc_diag_errors(d)) st = RC_ERR_DATA;
+    if (st == RC_OK) {
+        rc_diag_append(d, j.ed);
+        st = j.est;
+    }
+    rc_diag_free(j.ed);
+    return st;
+}
+
 /* The configuration with its editions, and the data: from the watcher's
  * cache while the INI file, the language files and the CSVs are unchanged
  * (their warnings are given again), else read into the cache. Without a
@@ -161,10 +216,7 @@ static rc_status load_data(rc_arena *a, const rc_options *o, rc_build_cache *c, 
          * bounded. Source hashes are provenance for the workbooks only. */
         unsigned flags = 0;
         if (o->command != RC_CMD_BUILD || !(*want & RC_OUT_XLSX)) flags |= RC_DATA_NO_HASH;
-        st = rc_data_build(a, *cfg, flags, d, data);
-        if (st != RC_OK) return st;
-        if (rc_diag_errors(d)) return RC_ERR_DATA;
-        return editions(a, o, *cfg, d);
+        return data_and_editions(a, o, *cfg, flags, d, data);
     }
     c->reused_data = false;
     if (c->have_data) {
