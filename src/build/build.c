@@ -163,10 +163,13 @@ typedef struct load_job {
 static void run_load_job(void *ctx, size_t i)
 {
     load_job *j = ctx;
+    /* the editions (the longer) first: the calling thread starts them at
+     * once, the new thread takes the data when it starts (0.3-0.5 ms
+     * later on the sample's machine), or the caller does after them */
     if (i == 0)
-        j->st = rc_data_build(j->a, j->cfg, j->flags, j->d, j->data);
-    else
         j->est = editions(j->ea, j->o, j->cfg, j->ed);
+    else
+        j->st = rc_data_build(j->a, j->cfg, j->flags, j->d, j->data);
 }
 
 static void free_load_arena(void *a)
@@ -174,8 +177,8 @@ static void free_load_arena(void *a)
     rc_arena_free(a);
 }
 
-static rc_status data_and_editions(rc_arena *a, const rc_options *o, rc_config *cfg,
-                                   unsigned flags, rc_diag *d, rc_data *data)
+static rc_status data_and_editions(rc_arena *a, const rc_options *o, rc_config *cfg, unsigned flags,
+                                   rc_diag *d, rc_data *data)
 {
     if (o->command == RC_CMD_METRICS || cfg->report.languages.n == 0) {
         rc_status st = rc_data_build(a, cfg, flags, d, data);
@@ -183,8 +186,14 @@ static rc_status data_and_editions(rc_arena *a, const rc_options *o, rc_config *
         if (rc_diag_errors(d)) return RC_ERR_DATA;
         return editions(a, o, cfg, d);
     }
-    load_job j = {.a = a, .ea = rc_arena_new(), .o = o, .cfg = cfg, .flags = flags, .d = d,
-                  .ed = rc_diag_new(), .data = data};
+    load_job j = {.a = a,
+                  .ea = rc_arena_new(),
+                  .o = o,
+                  .cfg = cfg,
+                  .flags = flags,
+                  .d = d,
+                  .ed = rc_diag_new(),
+                  .data = data};
     rc_arena_on_free(a, free_load_arena, j.ea); /* the editions live as long as the build */
     if (rc_diag_strict(d)) rc_diag_set_strict(j.ed);
     rc_build_parallel(2, run_load_job, &j);
