@@ -14,6 +14,11 @@ typedef struct rc_arena rc_arena;
 
 rc_arena *rc_arena_new(void);
 void rc_arena_free(rc_arena *a);
+/* Unmaps the blocks freed arenas left for the next ones (at most 16 MiB)
+ * and returns how many there were: for a process that makes no more
+ * arenas, or few, and would otherwise unmap them in its exit. Thread-safe;
+ * arenas in use are untouched. */
+size_t rc_arena_drop_spares(void);
 
 /* Zeroed memory aligned for any type. */
 void *rc_arena_alloc(rc_arena *a, size_t size);

@@ -191,6 +191,20 @@ static void put_spare(block *b)
     if (!kept) drop_block(b);
 }
 
+/* Unmaps the spare blocks (a build about to exit: see rc_arena_drop_spares). */
+size_t rc_arena_drop_spares(void)
+{
+    pthread_mutex_lock(&spare_lock);
+    size_t n = nspare;
+    block *mine[SPARE_MAX];
+    memcpy(mine, spare, n * sizeof *mine);
+    nspare = 0;
+    pthread_mutex_unlock(&spare_lock);
+    for (size_t i = 0; i < n; i++)
+        drop_block(mine[i]);
+    return n;
+}
+
 static block *take_spare(void)
 {
     pthread_mutex_lock(&spare_lock);

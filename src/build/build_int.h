@@ -155,9 +155,11 @@ void rc_build_on_threads(size_t n, void *(*body)(void *), void *arg);
 /* The file target names now, given a second (temporary) name first, or
  * NULL (none, or it cannot be linked); then, once the outputs are renamed
  * into place, those n second names unlinked on a few threads
- * (build_threads.c says why). */
+ * (build_threads.c says why), and with spares the arenas' spare blocks
+ * unmapped beside them (only when no arena is made afterwards for long:
+ * not a watcher's build). */
 const char *rc_build_second_name(rc_arena *a, const char *target);
-void rc_build_drop_previous(const char **prev, size_t n);
+void rc_build_drop_previous(const char **prev, size_t n, bool spares);
 /* Checks the font files and dictionaries of the editions not skipped (skip
  * may be NULL), each file once; false if one is damaged. */
 bool rc_build_check_resources(rc_arena *a, rc_config *const *cfgs, size_t ned, const bool *skip,
