@@ -305,10 +305,7 @@ void rc_shape_disk_save(rc_shaper *s)
     int m = snprintf(dir + strlen(dir), sizeof dir - strlen(dir), "/shape");
     if (m <= 0) return;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) return;
-    /* the process and a count: editions built in threads of one process
-     * may write the file of the same face at once */
-    static _Atomic unsigned seq;
-    m = snprintf(tmp, sizeof tmp, "%s.%ld.%u.tmp", k->path, (long)getpid(), seq++);
+    m = snprintf(tmp, sizeof tmp, "%s.%ld.tmp", k->path, (long)getpid());
     if (m <= 0 || (size_t)m >= sizeof tmp) return;
     header h = {.key = {k->key[0], k->key[1]}};
     memcpy(h.magic, MAGIC, 8);
