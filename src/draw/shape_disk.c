@@ -28,9 +28,7 @@
  * kept (its times could survive a change in the same tick; cache.h). A
  * missing, short or damaged file is ignored (the memo starts empty); the
  * file is written under a temporary name and renamed. REPORTC_CACHE_DIR=""
- * turns it off with the other caches. A file keeps at most 65,536
- * strings; past that it starts again with those of the process that
- * writes it. */
+ * turns it off with the other caches. */
 #define _GNU_SOURCE /* MAP_POPULATE */
 #include "shape_impl.h"
 
@@ -264,38 +262,20 @@ static size_t rec_size(const word *w, bool isword, const float *kern)
     return (isword ? 12 : 8) + pad4(w->len) + (kern ? 4 * (size_t)w->len : 0);
 }
 
-/* At most this many entries a file (tests may lower it): the memo of a
- * face grows with every text built with it, and each build reads it all. */
-static size_t limit = 1 << 16;
-
-void rc_shape_disk_set_limit(size_t n)
+/* The entries to keep: short strings set without a ligature (see the top). */
+static bool keep_word(const measured *w)
 {
-    limit = n ? n : (size_t)1 << 16;
+    return w->w.key && w->plain && w->w.len <= 64;
 }
 
-/* Whether key p is one read from the file (it points into the mapping). */
-static bool from_file(const rc_shape_disk *k, const char *p)
+static bool keep_shown(const shown *e)
 {
-    const char *m = k->map;
-    return m && p >= m && p < m + k->maplen;
-}
-
-/* The entries to keep: short strings set without a ligature (see the
- * top); fresh: only those learnt by this process. */
-static bool keep_word(const rc_shape_disk *k, const measured *w, bool fresh)
-{
-    return w->w.key && w->plain && w->w.len <= 64 && !(fresh && from_file(k, w->w.key));
-}
-
-static bool keep_shown(const rc_shape_disk *k, const shown *e, bool fresh)
-{
-    return e->w.key && !e->lig && e->w.len <= 64 && !(fresh && from_file(k, e->w.key));
+    return e->w.key && !e->lig && e->w.len <= 64;
 }
 
 /* Writes the file when the memo learnt strings since it was read: the
  * records made in one buffer, written once under a temporary name, then
- * renamed over the old file. Past the limit, the file starts again with
- * the strings of this process alone. */
+ * renamed over the old file. */
 void rc_shape_disk_save(rc_shaper *s)
 {
     rc_shape_disk *k = s->disk;
@@ -309,37 +289,29 @@ void rc_shape_disk_save(rc_shaper *s)
     if (m <= 0 || (size_t)m >= sizeof tmp) return;
     header h = {.key = {k->key[0], k->key[1]}};
     memcpy(h.magic, MAGIC, 8);
-    size_t len = 0, nw = 0, ns = 0;
-    bool fresh = false;
-    for (int pass = 0; pass < 2; pass++) {
-        fresh = pass == 1;
-        len = sizeof h;
-        nw = ns = 0;
-        for (size_t i = 0; i < s->wcap; i++)
-            if (keep_word(k, &s->words[i], fresh)) {
-                len += rec_size(&s->words[i].w, true, s->words[i].kern);
-                nw++;
-            }
-        for (size_t i = 0; i < s->scap; i++)
-            if (keep_shown(k, &s->shown[i], fresh)) {
-                len += rec_size(&s->shown[i].w, false, s->shown[i].kern);
-                ns++;
-            }
-        if (nw + ns <= limit) break;
-    }
-    if (nw + ns > limit || nw + ns == 0) return;
+    size_t len = sizeof h, nw = 0, ns = 0;
+    for (size_t i = 0; i < s->wcap; i++)
+        if (keep_word(&s->words[i])) {
+            len += rec_size(&s->words[i].w, true, s->words[i].kern);
+            nw++;
+        }
+    for (size_t i = 0; i < s->scap; i++)
+        if (keep_shown(&s->shown[i])) {
+            len += rec_size(&s->shown[i].w, false, s->shown[i].kern);
+            ns++;
+        }
     /* the file holds them all already (what was learnt sets ligatures) */
-    if (!fresh && nw == k->nwords && ns == k->nshown) return;
+    if (nw == k->nwords && ns == k->nshown) return;
     unsigned char *buf = malloc(len), *o;
     if (!buf) return;
     o = buf + sizeof h;
     for (size_t i = 0; i < s->wcap; i++)
-        if (keep_word(k, &s->words[i], fresh)) {
+        if (keep_word(&s->words[i])) {
             o = put(o, &s->words[i].w, true, s->words[i].kern);
             h.nwords++;
         }
     for (size_t i = 0; i < s->scap; i++)
-        if (keep_shown(k, &s->shown[i], fresh)) {
+        if (keep_shown(&s->shown[i])) {
             o = put(o, &s->shown[i].w, false, s->shown[i].kern);
             h.nshown++;
         }

@@ -113,7 +113,5 @@ void rc_shape_disk_close(rc_shaper *s);
 size_t rc_shape_disk_loaded(const rc_shaper *s);
 void rc_shape_disk_save(rc_shaper *s);
 void rc_shape_disk_set_salt(const char *salt);
-/* For tests: the most entries a file keeps (0: the default, 65,536). */
-void rc_shape_disk_set_limit(size_t n);
 
 #endif

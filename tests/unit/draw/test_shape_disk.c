@@ -335,42 +335,6 @@ static void test_damaged(void **state)
     }
 }
 
-/* Past the limit, a file starts again with the strings of the last build
- * alone (a face's memo would otherwise grow with every text built). */
-static void test_limit(void **state)
-{
-    (void)state;
-    clear_dir();
-    span w[NFEW];
-    few_words(w);
-    res want[NFEW];
-    struct stat st = old_stat("fonts/Lato-Regular.ttf");
-    write_file(&st, want);
-    face x;
-    open_face(&x, "fonts/Lato-Regular.ttf", &st);
-    size_t first = rc_shape_disk_loaded(x.s);
-    assert_true(first >= NFEW);
-    close_face(&x);
-    static const char *const other[] = {"Lorem", "ipsum", "dolor", "sit", "amet"};
-    span o[5];
-    for (size_t i = 0; i < 5; i++)
-        o[i] = (span){other[i], strlen(other[i])};
-    res ro[5];
-    rc_shape_disk_set_limit(first + 4); /* more than the new ones, less than both */
-    open_face(&x, "fonts/Lato-Regular.ttf", &st);
-    assert_int_equal(rc_shape_disk_loaded(x.s), first);
-    shape_all(&x, o, 5, ro);
-    close_face(&x);
-    rc_shape_disk_set_limit(0);
-    open_face(&x, "fonts/Lato-Regular.ttf", &st);
-    size_t second = rc_shape_disk_loaded(x.s);
-    /* the five new words, measured and shown: the old ten are gone */
-    assert_int_equal(second, 10);
-    assert_int_equal(first, 2 * (NFEW - 2)); /* "office" and "first" set ligatures */
-    close_face(&x);
-    check_same("fonts/Lato-Regular.ttf", o, 5, ro, &st, true);
-}
-
 /* A font file changed less than two seconds before is not kept. */
 static void test_young(void **state)
 {
@@ -468,9 +432,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keys),      cmocka_unit_test(test_damaged),
-        cmocka_unit_test(test_young),     cmocka_unit_test(test_limit),
-        cmocka_unit_test(test_off),       cmocka_unit_test(test_font_path),
-        cmocka_unit_test(test_identical),
+        cmocka_unit_test(test_young),     cmocka_unit_test(test_off),
+        cmocka_unit_test(test_font_path), cmocka_unit_test(test_identical),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
