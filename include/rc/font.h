@@ -1,8 +1,7 @@
 /* font: TrueType faces for measuring and showing text. The tables (cmap,
  * hmtx, hhea, OS/2) are read through HarfBuzz, which also shapes the text:
  * the font's kerning and its standard ligatures (fi, fl, ffi, ...; see
- * shape.c). Widths are cached per code point and per shaped string (and
- * kept between builds in the cache directory: shape_disk.c). The PDF
+ * shape.c). Widths are cached per code point and per shaped string. The PDF
  * back end embeds the same files (docs/fonts.md). */
 #ifndef RC_FONT_H
 #define RC_FONT_H
