@@ -297,11 +297,6 @@ double rc_font_nominal_width(const rc_font *f, const char *s, size_t len, double
     return w * size / 1000.0;
 }
 
-static void close_disk(void *ctx)
-{
-    rc_shape_disk_close(ctx);
-}
-
 /* The font's shaper, made the first time (see struct rc_font). The font is
  * const to its users only: the shaper is a cache (see font.h on threads). */
 static rc_shaper *shaper_of(const rc_font *cf)
@@ -310,14 +305,6 @@ static rc_shaper *shaper_of(const rc_font *cf)
     if (!f->shaper_made) {
         f->shaper_made = true;
         f->shaper = rc_shaper_new(f->a, f->font, f->upem);
-        /* the memo of the last build, when the file measured is the file
-         * whose signature keys it (shape_disk.c) */
-        struct stat st;
-        if (f->shaper && f->sig.exists && stat(f->path, &st) == 0 &&
-            rc_file_sig_eq(f->sig, rc_file_sig_stat(&st))) {
-            rc_shape_disk_open(f->shaper, &st);
-            rc_arena_on_free(f->a, close_disk, f->shaper);
-        }
     }
     return f->shaper;
 }

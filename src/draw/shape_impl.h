@@ -94,9 +94,9 @@ struct rc_shaper {
     size_t ncps, ncount; /* capacity, characters decoded */
     /* ligatures (NULL lplan: the font has no 'liga' lookups) */
     hb_shape_plan_t *lplan;
-    hb_set_t *lin;    /* input glyphs of the 'liga' lookups */
-    hb_set_t *lpairs; /* ... pairs of them substituted (g1 << 16 | g2) */
-    bool afirst[128]; /* ASCII characters first in such a pair */
+    hb_set_t *lin;                            /* input glyphs of the 'liga' lookups */
+    hb_set_t *lpairs;                         /* ... pairs of them substituted (g1 << 16 | g2) */
+    bool afirst[128];                         /* ASCII characters first in such a pair */
     /* ASCII pairs: 0 not known, 1 no, 2 a pair; a row of 128 per first
      * character, made on first use: only characters of afirst ask (one or
      * two of a Latin font), where a whole 16 KiB table was written */
@@ -112,8 +112,6 @@ struct rc_shaper {
     size_t scap, nshown;
     struct lrun *runs; /* ligature runs set so far (resolve_run) */
     size_t nruns, rcap;
-    /* the memo kept between builds (shape_disk.c; NULL: none) */
-    struct rc_shape_disk *disk;
     struct rglyph *units; /* shape_full's glyphs, and their first characters */
     size_t *ustart, nunits;
 };
@@ -130,7 +128,7 @@ struct rc_shaper {
      RC_FEAT('m', 'k', 'm', 'k', 0),    RC_FEAT('k', 'e', 'r', 'n', 1)}
 /* clang-format on */
 
-static inline uint64_t pkey(uint32_t a, uint32_t b)
+static uint64_t pkey(uint32_t a, uint32_t b)
 {
     return ((uint64_t)a << 32 | b) + 1;
 }

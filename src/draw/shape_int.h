@@ -100,18 +100,4 @@ rc_kern_table *rc_shaper_kern_table(const rc_shaper *s);
 void rc_shaper_set_fast(rc_shaper *s, bool fast);
 bool rc_shaper_hb_pair(rc_shaper *s, uint32_t cp1, uint32_t cp2, int *units);
 
-/* The memo kept between builds (shape_disk.c): open reads the file of
- * the font file whose stat is st into the shaper's empty memo (when there
- * is one, good, with the same key) and remembers where to write it;
- * close writes it when the memo learnt strings (and the font file is old
- * enough), then unmaps it. */
-struct stat;
-void rc_shape_disk_open(rc_shaper *s, const struct stat *st);
-void rc_shape_disk_close(rc_shaper *s);
-/* For tests: the entries read from the file (0: none), writing now, and
- * a string mixed into the key (as another version or feature set). */
-size_t rc_shape_disk_loaded(const rc_shaper *s);
-void rc_shape_disk_save(rc_shaper *s);
-void rc_shape_disk_set_salt(const char *salt);
-
 #endif
