@@ -38,6 +38,9 @@ const char *rc_read_error(int err);
  * hot writers (PDF content and cross-references, workbook rows) use it
  * instead of printf. */
 size_t rc_utoa(uint64_t v, char *out);
+/* The CPUs this process may run on (its affinity mask: taskset, a
+ * container's cpuset), else the CPUs online; at least 1. */
+size_t rc_cpus(void);
 
 /* What identifies a file's contents cheaply: a save by any editor (in
  * place or by rename) changes the inode, the size or the modification time.

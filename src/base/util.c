@@ -1,4 +1,5 @@
 /* util: UTF-8, files, SHA-256 (nettle), paths and atomic output files. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "rc/util.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 
 #include "rc/cache.h"
@@ -599,4 +601,13 @@ char *rc_shortest_double(char buf[32], double v)
         if (strtod(buf, NULL) == v) break;
     }
     return buf;
+}
+
+size_t rc_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (size_t)CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (size_t)n : 1;
 }

@@ -2,28 +2,15 @@
  * items on them), the check of the fonts and dictionaries all editions
  * share, and the second names that let outputs replace their previous
  * files cheaply. */
-/* sched_getaffinity and CPU_COUNT are GNU */
-#define _GNU_SOURCE
 #include "build_int.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "rc/arena.h"
 #include "rc/util.h"
-
-/* The CPUs this process may run on. */
-static size_t cpus(void)
-{
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
-        return (size_t)CPU_COUNT(&set);
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (size_t)n : 1;
-}
 
 /* Runs body(arg) on min(CPUs, n) threads, this one included; returns when
  * all have returned. The bodies share out the n items themselves. */
@@ -40,7 +27,7 @@ static void on_nthreads(size_t nthr, void *(*body)(void *), void *arg)
 
 void rc_build_on_threads(size_t n, void *(*body)(void *), void *arg)
 {
-    size_t nthr = cpus();
+    size_t nthr = rc_cpus();
     on_nthreads(nthr < n ? nthr : n, body, arg);
 }
 
@@ -61,7 +48,7 @@ static void *par_worker(void *arg)
 
 void rc_build_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
 {
-    size_t nthr = cpus();
+    size_t nthr = rc_cpus();
     rc_build_parallel_n(n, nthr < n ? nthr : n, fn, ctx);
 }
 

@@ -30,13 +30,12 @@
  * hb-subset) are about 550 more page faults on the sample (3,236 ->
  * 3,790); with a second core free, 37 M instructions leave the main
  * thread. */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pdf_int.h"
+#include "rc/util.h"
 
 /* Streams queued and not yet deflated before the main thread waits. */
 #define RC_PDF_ZIP_DEPTH 8
@@ -250,8 +249,7 @@ static void *worker(void *arg)
 void rc_pdf_zip_start(rc_pdf *p)
 {
     /* one CPU (taskset, a container's cpuset): a second thread only costs */
-    cpu_set_t cpus;
-    if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) < 2) return;
+    if (rc_cpus() < 2) return;
     rc_pdf_zip *z = calloc(1, sizeof *z);
     if (!z) return;
     z->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL);

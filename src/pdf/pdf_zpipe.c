@@ -11,14 +11,13 @@
  * arena of its own). A stream the helper has not started when the caller
  * waits for it (a busy machine: the helper not scheduled yet) is deflated
  * by the caller itself, so waiting never costs more than deflating here. */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <libdeflate.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
 #include "pdf_zpipe.h"
+#include "rc/util.h"
 
 typedef struct zjob {
     const unsigned char *in;
@@ -71,8 +70,7 @@ static void *helper(void *arg)
 
 rc_zpipe *rc_zpipe_start(struct libdeflate_compressor *lc, int level)
 {
-    cpu_set_t cpus;
-    if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) < 2) return NULL;
+    if (rc_cpus() < 2) return NULL;
     rc_zpipe *zp = calloc(1, sizeof *zp);
     if (!zp) return NULL;
     zp->lc = lc;

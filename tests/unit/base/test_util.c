@@ -1,4 +1,5 @@
 /* Tests of the lead's small modules: arena, diag, status, util. */
+#define _GNU_SOURCE /* sched_setaffinity, CPU_SET */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,6 +7,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -579,6 +581,25 @@ static void test_utoa(void **state)
     }
 }
 
+/* rc_cpus follows the affinity mask (what taskset or a cpuset allows),
+ * which decides whether the PDF writer starts its threads at all. */
+static void test_cpus(void **state)
+{
+    (void)state;
+    cpu_set_t all, one;
+    assert_int_equal(sched_getaffinity(0, sizeof all, &all), 0);
+    assert_int_equal(rc_cpus(), (size_t)CPU_COUNT(&all));
+    int first = 0;
+    while (!CPU_ISSET(first, &all))
+        first++;
+    CPU_ZERO(&one);
+    CPU_SET(first, &one);
+    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+    size_t n = rc_cpus();
+    assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
+    assert_int_equal(n, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -602,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_read_file_limit),
         cmocka_unit_test(test_out_shown),
         cmocka_unit_test(test_utoa),
+        cmocka_unit_test(test_cpus),
         cmocka_unit_test(test_sha256_memo), /* last: it turns the memo on */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
