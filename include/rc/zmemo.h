@@ -63,6 +63,10 @@ void rc_zmemo_put(rc_zmemo *m, const void *raw, size_t n, const void *z, size_t 
  * from the file's, writes the file anew; frees m. True when it wrote. */
 bool rc_zmemo_close(rc_zmemo *m, bool ok);
 
+/* The bytes of pairs a file holds at most for memos opened from now on
+ * (0: RC_ZMEMO_MAX); for tests. */
+void rc_zmemo_limit(size_t max);
+
 /* What m has done so far: lookups that hit, and that missed. */
 void rc_zmemo_counts(const rc_zmemo *m, size_t *hits, size_t *misses);
 

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "pdf_int.h"
+#include "pdf_zpipe.h"
 #include "rc/util.h"
 #include "rc/zmemo.h"
 
@@ -541,6 +542,7 @@ bool rc_pdf_zip_finish(rc_pdf *p)
     }
     p->zip = NULL;
     p->zdone = z; /* its outputs are freed after saving (rc_pdf_zip_free) */
+    rc_zpipe_use_memo(z->memo, RC_PDF_ZLEVEL); /* for the packer's streams, next */
     return ok;
 }
 
@@ -550,6 +552,7 @@ void rc_pdf_zip_free(rc_pdf *p)
     rc_pdf_zip *z = p->zdone;
     if (!z) return;
     /* kept for the next build when this one made its document */
+    rc_zpipe_use_memo(NULL, 0);
     rc_zmemo_close(z->memo, !rc_pdf_failed(p));
     for (size_t k = 0; k < z->njobs; k++) {
         if (z->jobs[k].blob == SIZE_MAX)
