@@ -30,7 +30,10 @@
  * stays bounded. Anything else (another method, a member opened raw
  * already) goes to minizip as it is. A small member whose bytes were
  * deflated before in the process (the theme, styles and other parts the
- * editions of a config share) is not deflated again. The zip itself is
+ * editions of a config share) is not deflated again, and neither is a
+ * member the workbook's last build deflated (rc/zmemo.h: the workbook's
+ * own file in the cache directory; the sample's three editions' members,
+ * 33 M instructions of deflate when nothing changed). The zip itself is
  * kept in memory and written in one piece (zipOpen below). The members
  * are different bytes from zlib's (another compressor), the XML in them
  * is the same, and so is the rest of the file: test_xlsx_deflate compares
@@ -440,7 +443,10 @@ static int deflate_all(void)
     if (r != ZIP_OK) return r;
     size_t zn = 0;
     const unsigned char *z = rc_zmemo_get(zmemo, cur.raw.buf, cur.raw.len, &zn);
-    if (z) return real.write(cur.zip, z, (unsigned)zn);
+    if (z) {
+        atomic_fetch_add(&reused, 1);
+        return real.write(cur.zip, z, (unsigned)zn);
+    }
     if ((z = memo_find(&zn)) != NULL) {
         rc_zmemo_put(zmemo, cur.raw.buf, cur.raw.len, z, zn);
         return real.write(cur.zip, z, (unsigned)zn);
