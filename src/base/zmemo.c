@@ -32,7 +32,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "rc/arena.h"
 #include "rc/cache.h"
 #include "rc/hash.h"
 #include "rc/util.h"
@@ -126,26 +125,17 @@ static uint64_t lib_sig(rc_zmemo_fn fn)
  * (malloc'd; NULL without memory or working directory). */
 static char *output_path(const char *output)
 {
-    rc_arena *a = rc_arena_new();
-    /* (a workbook is written to a temporary of a temporary) */
-    const char *shown = output, *up;
-    while ((up = rc_out_shown(a, shown)) != shown)
-        shown = up;
-    char *abs = NULL;
-    if (shown[0] == '/') {
-        abs = strdup(shown);
-    } else {
-        char cwd[4096];
-        if (getcwd(cwd, sizeof cwd)) {
-            size_t nc = strlen(cwd), ns = strlen(shown);
-            if ((abs = malloc(nc + ns + 2)) != NULL) {
-                memcpy(abs, cwd, nc);
-                abs[nc] = '/';
-                memcpy(abs + nc + 1, shown, ns + 1);
-            }
-        }
+    char shown[4096], cwd[4096];
+    if (!rc_out_target(output, shown, sizeof shown)) return NULL;
+    if (shown[0] == '/') return strdup(shown);
+    if (!getcwd(cwd, sizeof cwd)) return NULL;
+    size_t nc = strlen(cwd), ns = strlen(shown);
+    char *abs = malloc(nc + ns + 2);
+    if (abs) {
+        memcpy(abs, cwd, nc);
+        abs[nc] = '/';
+        memcpy(abs + nc + 1, shown, ns + 1);
     }
-    rc_arena_free(a);
     return abs;
 }
 
@@ -210,7 +200,7 @@ rc_zmemo *rc_zmemo_open(const char *output, const char *kind, const char *coder,
                         rc_zmemo_fn lib_fn)
 {
     char dir[4096];
-    if (!rc_cache_dir(dir, sizeof dir)) return NULL;
+    if (!rc_cache_dir_name(dir, sizeof dir)) return NULL; /* made when written (start) */
     rc_zmemo *m = calloc(1, sizeof *m);
     char *abs = output_path(output);
     if (!m || !abs) {
@@ -337,9 +327,9 @@ static bool start(rc_zmemo *m)
         snprintf(m->tmp, n, "%s.%ld.%u.tmp", m->file, (long)getpid(), seq++);
         m->fd = open(m->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (m->fd < 0 && errno == ENOENT) { /* CACHEDIR/deflate is made once */
-            char *slash = strrchr(m->file, '/');
+            char *slash = strrchr(m->file, '/'), d[4096];
             *slash = '\0';
-            bool made = mkdir(m->file, 0755) == 0 || errno == EEXIST;
+            bool made = rc_cache_dir(d, sizeof d) && (mkdir(m->file, 0755) == 0 || errno == EEXIST);
             *slash = '/';
             if (made) m->fd = open(m->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         }
