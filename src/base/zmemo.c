@@ -17,11 +17,13 @@
 #define _GNU_SOURCE /* dladdr, MAP_POPULATE */
 #include "rc/zmemo.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libdeflate.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +32,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rc/cache.h"
@@ -84,6 +87,7 @@ struct rc_zmemo {
     size_t ncap;
     size_t bytes; /* the pairs' bytes in the new file */
     size_t max;   /* at most (limit when opened) */
+    bool first;   /* no file was there: the output's first memo (prune) */
 };
 
 /* The signature of the file fn's code was loaded from (device, inode,
@@ -149,6 +153,7 @@ static uint64_t check_of(const unsigned char *key, size_t nkey, const zent *e, s
 static void load(rc_zmemo *m)
 {
     int fd = open(m->file, O_RDONLY | O_CLOEXEC);
+    m->first = fd < 0 && errno == ENOENT;
     if (fd < 0) return;
     struct stat st;
     void *p = MAP_FAILED;
@@ -400,6 +405,65 @@ void rc_zmemo_counts(const rc_zmemo *m, size_t *hits, size_t *misses)
     *misses = m ? atomic_load(&m->misses) : 0;
 }
 
+/* Whether the memo file name in directory dfd is that of an output that
+ * does not exist (by the path its key holds), written more than an hour
+ * ago (a build writes its memos just before it renames its outputs into
+ * place: another build's first outputs may be under way). */
+static bool orphan(int dfd, const char *name, time_t now)
+{
+    int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st;
+    ztail t;
+    char key[4096 + 64];
+    bool ok = fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof t &&
+              st.st_mtim.tv_sec < now - 3600 &&
+              pread(fd, &t, sizeof t, st.st_size - (off_t)sizeof t) == (ssize_t)sizeof t &&
+              memcmp(t.magic, MAGIC, 8) == 0 && t.key_len < sizeof key &&
+              t.key_off <= (uint64_t)st.st_size &&
+              pread(fd, key, (size_t)t.key_len, (off_t)t.key_off) == (ssize_t)t.key_len;
+    close(fd);
+    if (!ok) return false;
+    key[t.key_len] = '\0';
+    const char *kind_end = memchr(key, '\0', (size_t)t.key_len), *path = kind_end + 1;
+    if (!kind_end || path >= key + t.key_len || path[0] != '/') return false;
+    return access(path, F_OK) != 0 && errno == ENOENT;
+}
+
+/* Removes the memos of outputs that no longer exist (built into a
+ * directory removed since: CI runs, benchmarks, tests; untouched for an
+ * hour) and the temporaries
+ * of builds killed while writing one; run when an output's first memo is
+ * written, so the directory holds memos of existing outputs (and of
+ * builds under way) only. Looks at 4096 entries at most. */
+static void prune(const rc_zmemo *m)
+{
+    char d[4096];
+    const char *slash = strrchr(m->file, '/');
+    size_t nd = (size_t)(slash - m->file);
+    if (nd >= sizeof d) return;
+    memcpy(d, m->file, nd);
+    d[nd] = '\0';
+    DIR *dp = opendir(d);
+    if (!dp) return;
+    int dfd = dirfd(dp);
+    time_t now = time(NULL);
+    size_t looked = 0;
+    for (struct dirent *e; looked < 4096 && (e = readdir(dp)) != NULL; looked++) {
+        const char *name = e->d_name;
+        size_t n = strlen(name);
+        if (name[0] == '.' || strcmp(name, slash + 1) == 0) continue;
+        if (n > 36 && name[32] == '.' && strcmp(name + n - 4, ".tmp") == 0) {
+            /* NAME.PID.N.tmp: removed once PID is no longer alive */
+            long pid = strtol(name + 33, NULL, 10);
+            if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) unlinkat(dfd, name, 0);
+        } else if (n == 32 && orphan(dfd, name, now)) {
+            unlinkat(dfd, name, 0);
+        }
+    }
+    closedir(dp);
+}
+
 /* Finishes the new file: the pairs of the old one that were used, the
  * key, the entries and the tail; then renames it over the old one. */
 static bool finish(rc_zmemo *m)
@@ -423,6 +487,7 @@ static bool finish(rc_zmemo *m)
     if (close(m->fd) != 0) ok = false;
     m->fd = -1;
     /* renamed into place whole: a reader maps the old file, the new one, or none */
+    if (ok && m->first) prune(m);
     if (ok && rename(m->tmp, m->file) == 0) return true;
     unlink(m->tmp);
     return false;

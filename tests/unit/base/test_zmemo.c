@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -450,6 +451,65 @@ static void test_unwritable(void **state)
     assert_int_equal(memo_files(NULL, NULL, 0), 0);
 }
 
+/* Puts the modification time of every memo file two hours back. */
+static void age_memos(void)
+{
+    char d[160], f[512];
+    snprintf(d, sizeof d, "%s/deflate", dir);
+    DIR *dp = opendir(d);
+    assert_non_null(dp);
+    struct timespec t[2] = {{time(NULL) - 7200, 0}, {time(NULL) - 7200, 0}};
+    for (struct dirent *e; (e = readdir(dp)) != NULL;) {
+        if (e->d_name[0] == '.') continue;
+        snprintf(f, sizeof f, "%s/%.100s", d, e->d_name);
+        assert_int_equal(utimensat(AT_FDCWD, f, t, 0), 0);
+    }
+    closedir(dp);
+}
+
+/* An output's first memo removes the memos of outputs that do not exist,
+ * written more than an hour before, and temporaries whose process has
+ * ended; the others stay. */
+static void test_prune(void **state)
+{
+    (void)state;
+    size_t hits, misses;
+    char a[160], b[160], c[160], d[160], tmp[256], live[256];
+    snprintf(a, sizeof a, "%s/a.pdf", dir);
+    snprintf(b, sizeof b, "%s/b.pdf", dir);
+    snprintf(c, sizeof c, "%s/c.pdf", dir);
+    snprintf(d, sizeof d, "%s/d.pdf", dir);
+    fclose(fopen(a, "w")); /* a and c exist, b and d do not */
+    fclose(fopen(c, "w"));
+    write_doc(a, 16, &hits, &misses);
+    write_doc(b, 17, &hits, &misses);
+    assert_int_equal(memo_files(NULL, NULL, 0), 2);
+    /* a temporary of a process that has ended (no pid is that large), and
+     * one of this process */
+    snprintf(tmp, sizeof tmp, "%s/deflate/0123456789abcdef0123456789abcdef.999999999.1.tmp", dir);
+    snprintf(live, sizeof live, "%s/deflate/0123456789abcdef0123456789abcdef.%ld.1.tmp", dir,
+             (long)getpid());
+    fclose(fopen(tmp, "w"));
+    fclose(fopen(live, "w"));
+    write_doc(b, 17, &hits, &misses); /* (not a first memo: nothing removed) */
+    assert_int_equal(hits, NS);
+    assert_int_equal(access(tmp, F_OK), 0);
+    write_doc(c, 18, &hits, &misses); /* c's first memo; b's is too young to go */
+    assert_int_equal(memo_files(NULL, NULL, 0), 4); /* a, b, c, the live temporary */
+    assert_int_not_equal(access(tmp, F_OK), 0);
+    assert_int_equal(access(live, F_OK), 0);
+    age_memos();
+    write_doc(d, 19, &hits, &misses); /* d's first memo: b's goes */
+    assert_int_equal(memo_files(NULL, NULL, 0), 4); /* a, c, d, the live temporary */
+    write_doc(a, 16, &hits, &misses);
+    assert_int_equal(hits, NS);
+    write_doc(c, 18, &hits, &misses);
+    assert_int_equal(hits, NS);
+    write_doc(b, 17, &hits, &misses);
+    assert_int_equal(hits, 0);
+    unlink(live);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -462,6 +522,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_growth_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
