@@ -11,7 +11,8 @@
  * the output deflates is looked up first (rc_zmemo_get); what had to be
  * deflated is handed back (rc_zmemo_put); at the end (rc_zmemo_close) the
  * file is written again, to a temporary renamed over it, only when the
- * pairs used differ from those it holds. So the file never holds more than
+ * pairs used differ from those it holds; an output's first memo removes
+ * the memos of outputs that no longer exist. So the file never holds more than
  * one write of that output needed (and at most RC_ZMEMO_MAX bytes), and a
  * rebuild of the same document reads one file and writes none.
  *
