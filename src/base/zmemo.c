@@ -80,8 +80,8 @@ struct rc_zmemo {
     char *tmp;
     unsigned char *buf;
     size_t bn;
-    uint64_t at;   /* bytes of the new file so far, the buffer's included */
-    zent *nw;      /* the pairs put */
+    uint64_t at; /* bytes of the new file so far, the buffer's included */
+    zent *nw;    /* the pairs put */
     size_t nnw, nwcap;
     uint32_t *nslot; /* nw index + 1 by hash: a pair is put once */
     size_t ncap;
@@ -201,8 +201,7 @@ static void load(rc_zmemo *m)
     m->used = used;
 }
 
-rc_zmemo *rc_zmemo_open(const char *output, const char *kind, const char *coder,
-                        rc_zmemo_fn lib_fn)
+rc_zmemo *rc_zmemo_open(const char *output, const char *kind, const char *coder, rc_zmemo_fn lib_fn)
 {
     char dir[4096];
     if (!rc_cache_dir_name(dir, sizeof dir)) return NULL; /* made when written (start) */
@@ -225,8 +224,8 @@ rc_zmemo *rc_zmemo_open(const char *output, const char *kind, const char *coder,
     rc_hash128(abs, np, h);
     h[1] ^= rc_hash_str(kind, 0x7a6d656d6fu); /* "zmemo" */
     char name[4200];
-    int k = snprintf(name, sizeof name, "%s/deflate/%016llx%016llx", dir,
-                     (unsigned long long)h[0], (unsigned long long)h[1]);
+    int k = snprintf(name, sizeof name, "%s/deflate/%016llx%016llx", dir, (unsigned long long)h[0],
+                     (unsigned long long)h[1]);
     if (!m->key || k < 0 || (size_t)k >= sizeof name || !(m->file = strdup(name))) {
         free(m->key);
         free(m->file);
@@ -270,8 +269,7 @@ const unsigned char *rc_zmemo_get(rc_zmemo *m, const void *raw, size_t n, size_t
         for (size_t k = h & (m->cap - 1); m->slot[k]; k = (k + 1) & (m->cap - 1)) {
             size_t i = m->slot[k] - 1;
             const zent *e = &m->ent[i];
-            if (e->h != h || e->raw_len != n || memcmp(m->map + e->raw_off, raw, n) != 0)
-                continue;
+            if (e->h != h || e->raw_len != n || memcmp(m->map + e->raw_off, raw, n) != 0) continue;
             const unsigned char *z = m->map + e->z_off;
             if (z_check(z, (size_t)e->z_len) != e->zhash) break; /* damaged */
             if (!atomic_exchange(&m->used[i], 1)) atomic_fetch_add(&m->nused, 1);
@@ -394,8 +392,7 @@ void rc_zmemo_put(rc_zmemo *m, const void *raw, size_t n, const void *z, size_t 
         const zent *e = &m->nw[m->nslot[k] - 1];
         seen = e->h == h && e->raw_len == n;
     }
-    if (!seen && n + zn <= m->max - m->bytes && start(m))
-        add(m, h, raw, n, z, zn, z_check(z, zn));
+    if (!seen && n + zn <= m->max - m->bytes && start(m)) add(m, h, raw, n, z, zn, z_check(z, zn));
     pthread_mutex_unlock(&m->mu);
 }
 

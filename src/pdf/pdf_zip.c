@@ -145,8 +145,8 @@ static bool spool_put(rc_pdf_zip *z, const unsigned char *s, size_t n, uint64_t 
 /* Deflates in[0..n) into out[0..cap) with lc, or copies the bytes the
  * last build of this PDF deflated it to (memo); the length, 0 when it
  * failed. */
-static size_t deflate_or_kept(rc_zmemo *memo, struct libdeflate_compressor *lc,
-                              const void *in, size_t n, unsigned char *out, size_t cap)
+static size_t deflate_or_kept(rc_zmemo *memo, struct libdeflate_compressor *lc, const void *in,
+                              size_t n, unsigned char *out, size_t cap)
 {
     size_t zn = 0;
     const unsigned char *kept = rc_zmemo_get(memo, in, n, &zn);

@@ -494,12 +494,12 @@ static void test_prune(void **state)
     write_doc(b, 17, &hits, &misses); /* (not a first memo: nothing removed) */
     assert_int_equal(hits, NS);
     assert_int_equal(access(tmp, F_OK), 0);
-    write_doc(c, 18, &hits, &misses); /* c's first memo; b's is too young to go */
+    write_doc(c, 18, &hits, &misses);               /* c's first memo; b's is too young to go */
     assert_int_equal(memo_files(NULL, NULL, 0), 4); /* a, b, c, the live temporary */
     assert_int_not_equal(access(tmp, F_OK), 0);
     assert_int_equal(access(live, F_OK), 0);
     age_memos();
-    write_doc(d, 19, &hits, &misses); /* d's first memo: b's goes */
+    write_doc(d, 19, &hits, &misses);               /* d's first memo: b's goes */
     assert_int_equal(memo_files(NULL, NULL, 0), 4); /* a, c, d, the live temporary */
     write_doc(a, 16, &hits, &misses);
     assert_int_equal(hits, NS);
