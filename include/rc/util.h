@@ -105,6 +105,10 @@ char *rc_out_tmpname(rc_arena *a, const char *target);
  * "DIR/.NAME.PID.N.tmp" is shown as "DIR/NAME" (the file the user knows);
  * any other path is returned as is. */
 const char *rc_out_shown(rc_arena *a, const char *path);
+/* The file a temporary (of a temporary, ...) stands for, as rc_out_shown
+ * names it, written into out (cap bytes, path itself when it is no
+ * temporary; out may be path); false when it does not fit. */
+bool rc_out_target(const char *path, char *out, size_t cap);
 /* Renames tmp over target; removes tmp on failure. */
 rc_status rc_out_rename(const char *tmp, const char *target);
 /* Removes a temporary that will not be renamed (errno is kept). */

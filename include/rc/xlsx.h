@@ -48,7 +48,8 @@ size_t rc_xlsx_memory_tmpfiles_made(void);
  * gives the calling thread minizip's own deflate again (tests compare the
  * members); returns the previous setting. rc_xlsx_libdeflate_members_made
  * counts the members libdeflate deflated in the process, _reused those of
- * them whose bytes were deflated before (by an earlier workbook). */
+ * them whose bytes were deflated before (by an earlier workbook of the
+ * process, or by the last build of this workbook: rc/zmemo.h). */
 bool rc_xlsx_libdeflate_members(bool on);
 size_t rc_xlsx_libdeflate_members_made(void);
 size_t rc_xlsx_libdeflate_members_reused(void);

@@ -34,6 +34,11 @@ static bool dir_path(char *out, size_t cap)
     return n >= 0 && (size_t)n < cap;
 }
 
+bool rc_cache_dir_name(char *out, size_t cap)
+{
+    return dir_path(out, cap);
+}
+
 bool rc_cache_dir(char *out, size_t cap)
 {
     if (!dir_path(out, cap)) return false;

@@ -489,22 +489,43 @@ char *rc_out_tmpname(rc_arena *a, const char *target)
     return tmp;
 }
 
-const char *rc_out_shown(rc_arena *a, const char *path)
+/* For a temporary's name "DIR/.NAME.PID.N.tmp": where NAME starts in path
+ * (*from) and its length (*len); false for any other path. */
+static bool tmp_name(const char *path, size_t *from, size_t *len)
 {
     const char *base = rc_path_base(path);
     size_t n = strlen(base);
-    if (base[0] != '.' || n < 10 || strcmp(base + n - 4, ".tmp") != 0) return path;
+    if (base[0] != '.' || n < 10 || strcmp(base + n - 4, ".tmp") != 0) return false;
     size_t e = n - 4, dots = 0;
     while (e > 1 && dots < 2) {
         size_t k = e;
         while (k > 1 && base[k - 1] >= '0' && base[k - 1] <= '9')
             k--;
-        if (k == e || base[k - 1] != '.') return path;
+        if (k == e || base[k - 1] != '.') return false;
         e = k - 1;
         dots++;
     }
-    if (dots < 2 || e <= 1) return path;
-    return rc_arena_printf(a, "%.*s%.*s", (int)(base - path), path, (int)(e - 1), base + 1);
+    if (dots < 2 || e <= 1) return false;
+    *from = (size_t)(base - path) + 1;
+    *len = e - 1;
+    return true;
+}
+
+const char *rc_out_shown(rc_arena *a, const char *path)
+{
+    size_t from, len;
+    if (!tmp_name(path, &from, &len)) return path;
+    return rc_arena_printf(a, "%.*s%.*s", (int)(from - 1), path, (int)len, path + from);
+}
+
+bool rc_out_target(const char *path, char *out, size_t cap)
+{
+    size_t n = strlen(path);
+    if (n >= cap) return false;
+    memmove(out, path, n + 1);
+    for (size_t from, len; tmp_name(out, &from, &len);) /* (a temporary of a temporary) */
+        memmove(out + from - 1, out + from, len), out[from - 1 + len] = '\0';
+    return true;
 }
 
 rc_status rc_out_open(rc_arena *a, const char *target, rc_outfile *o)

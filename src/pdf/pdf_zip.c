@@ -26,6 +26,11 @@
  * once. When the process may run on one CPU only, or the thread cannot
  * be started, streams are deflated on the main thread as before.
  *
+ * A stream this PDF's last build deflated is not deflated again: the
+ * worker (and the main thread for pages it draws itself) looks each one up
+ * in the PDF's memo (rc/zmemo.h) first, and the packer's helper
+ * (pdf_zpipe.c) is given the memo for the object streams.
+ *
  * Cost: the copies of the pages and the worker's own malloc arena (for
  * hb-subset) are about 550 more page faults on the sample (3,236 ->
  * 3,790); with a second core free, 37 M instructions leave the main
@@ -35,7 +40,14 @@
 #include <string.h>
 
 #include "pdf_int.h"
+#include "pdf_zpipe.h"
 #include "rc/util.h"
+#include "rc/zmemo.h"
+
+/* What the memo's key says of the compressor (rc/zmemo.h). */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define ZMEMO_CODER "zlib libdeflate " LIBDEFLATE_VERSION_STRING " " STR(RC_PDF_ZLEVEL)
 
 /* Streams queued and not yet deflated before the main thread waits. */
 #define RC_PDF_ZIP_DEPTH 8
@@ -74,6 +86,9 @@ struct rc_pdf_zip {
     bool quit;
     bool keep_in;                     /* copies of pages stay until finished (the cache's keys) */
     struct libdeflate_compressor *lc; /* the worker's */
+    /* the streams this PDF's last build deflated (rc/zmemo.h; NULL: no
+     * cache): looked up by both threads before deflating */
+    rc_zmemo *memo;
     /* the deflated streams, written here as they are made (the worker's
      * alone until it has finished): a long document's streams are not
      * held in memory until the file is saved (1,006 pages: 6.3 MB;
@@ -127,6 +142,23 @@ static bool spool_put(rc_pdf_zip *z, const unsigned char *s, size_t n, uint64_t 
     return true;
 }
 
+/* Deflates in[0..n) into out[0..cap) with lc, or copies the bytes the
+ * last build of this PDF deflated it to (memo); the length, 0 when it
+ * failed. */
+static size_t deflate_or_kept(rc_zmemo *memo, struct libdeflate_compressor *lc, const void *in,
+                              size_t n, unsigned char *out, size_t cap)
+{
+    size_t zn = 0;
+    const unsigned char *kept = rc_zmemo_get(memo, in, n, &zn);
+    if (kept && zn <= cap) {
+        memcpy(out, kept, zn);
+        return zn;
+    }
+    zn = libdeflate_zlib_compress(lc, in, n, out, cap);
+    if (zn) rc_zmemo_put(memo, in, n, out, zn);
+    return zn;
+}
+
 /* Draws page job j (pdf_drawjob.c) and deflates it into z->zbuf; the
  * length, 0 when it failed. Worker only. */
 static size_t draw_and_deflate(rc_pdf_zip *z, zjob *j)
@@ -142,7 +174,7 @@ static size_t draw_and_deflate(rc_pdf_zip *z, zjob *j)
         z->zbuf = b;
         z->zcap = bound;
     }
-    return libdeflate_zlib_compress(z->lc, wp->cs, wp->cn, z->zbuf, z->zcap);
+    return deflate_or_kept(z->memo, z->lc, wp->cs, wp->cn, z->zbuf, z->zcap);
 }
 
 /* Runs job j (a copy: the array may move meanwhile) without the lock. */
@@ -158,7 +190,7 @@ static void run(rc_pdf_zip *z, zjob j, unsigned char **out, size_t *outn)
     /* into the buffer the main thread gave (no malloc here: the worker
      * would get a malloc arena of its own, hundreds of page faults) */
     *out = j.out;
-    *outn = libdeflate_zlib_compress(z->lc, j.in, j.n, j.out, j.outn);
+    *outn = deflate_or_kept(z->memo, z->lc, j.in, j.n, j.out, j.outn);
     if (*outn) { /* give back the slack now: the bound is about the page's
                   * size, and a long document's pages all wait for saving */
         unsigned char *fit = realloc(j.out, *outn);
@@ -269,6 +301,7 @@ void rc_pdf_zip_start(rc_pdf *p)
         return;
     }
     z->keep_in = p->cache != NULL;
+    z->memo = rc_zmemo_open(p->path, "pdf", ZMEMO_CODER, (rc_zmemo_fn)libdeflate_zlib_compress);
     /* pages drawn there write into buffers made here, so that the worker
      * does not start a malloc arena of its own (hundreds of page faults):
      * 256 KiB, of which only what the largest page needs is ever touched */
@@ -426,7 +459,7 @@ static bool steal(rc_pdf_zip *z, size_t k)
     if (!rc_pdf_failed(mp)) {
         size_t bound = libdeflate_zlib_compress_bound(z->mlc, mp->cn);
         if ((out = malloc(bound)) != NULL) {
-            outn = libdeflate_zlib_compress(z->mlc, mp->cs, mp->cn, out, bound);
+            outn = deflate_or_kept(z->memo, z->mlc, mp->cs, mp->cn, out, bound);
             unsigned char *fit = outn ? realloc(out, outn) : NULL;
             if (fit) out = fit;
         }
@@ -514,6 +547,7 @@ bool rc_pdf_zip_finish(rc_pdf *p)
     }
     p->zip = NULL;
     p->zdone = z; /* its outputs are freed after saving (rc_pdf_zip_free) */
+    rc_zpipe_use_memo(z->memo, RC_PDF_ZLEVEL); /* for the packer's streams, next */
     return ok;
 }
 
@@ -522,6 +556,9 @@ void rc_pdf_zip_free(rc_pdf *p)
     rc_pdf_zip_finish(p);
     rc_pdf_zip *z = p->zdone;
     if (!z) return;
+    /* kept for the next build when this one made its document */
+    rc_zpipe_use_memo(NULL, 0);
+    rc_zmemo_close(z->memo, !rc_pdf_failed(p));
     for (size_t k = 0; k < z->njobs; k++) {
         if (z->jobs[k].blob == SIZE_MAX)
             rc_arena_free(z->jobs[k].ra); /* holds the reduced font */

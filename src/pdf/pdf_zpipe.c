@@ -15,9 +15,11 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pdf_zpipe.h"
 #include "rc/util.h"
+#include "rc/zmemo.h"
 
 typedef struct zjob {
     const unsigned char *in;
@@ -39,7 +41,20 @@ struct rc_zpipe {
     zjob q[2];
     size_t put, started, taken; /* counts: queued, started (by either), returned */
     bool quit;
+    rc_zmemo *memo; /* rc_zpipe_use_memo's, when at this level */
 };
+
+/* rc_zpipe_use_memo's, for pipes this thread starts */
+static _Thread_local struct {
+    rc_zmemo *memo;
+    int level;
+} use;
+
+void rc_zpipe_use_memo(rc_zmemo *memo, int level)
+{
+    use.memo = memo;
+    use.level = level;
+}
 
 /* Deflates job k (started by the caller of this, under the lock): runs
  * without the lock, returns under it. */
@@ -47,7 +62,16 @@ static void run(rc_zpipe *zp, size_t k, struct libdeflate_compressor *lc)
 {
     zjob j = zp->q[k % 2];
     pthread_mutex_unlock(&zp->mu);
-    size_t got = libdeflate_zlib_compress(lc, j.in, j.n, j.out, j.cap);
+    /* the packer's object streams of an unchanged document are those of
+     * its last build: kept (rc/zmemo.h) */
+    size_t got = 0;
+    const unsigned char *kept = rc_zmemo_get(zp->memo, j.in, j.n, &got);
+    if (kept && got <= j.cap) {
+        memcpy(j.out, kept, got);
+    } else {
+        got = libdeflate_zlib_compress(lc, j.in, j.n, j.out, j.cap);
+        if (got) rc_zmemo_put(zp->memo, j.in, j.n, j.out, got);
+    }
     pthread_mutex_lock(&zp->mu);
     zp->q[k % 2].got = got;
     zp->q[k % 2].done = true;
@@ -75,6 +99,7 @@ rc_zpipe *rc_zpipe_start(struct libdeflate_compressor *lc, int level)
     if (!zp) return NULL;
     zp->lc = lc;
     zp->level = level;
+    zp->memo = use.memo && use.level == level ? use.memo : NULL;
     bool mu = pthread_mutex_init(&zp->mu, NULL) == 0;
     bool cv = mu && pthread_cond_init(&zp->cv, NULL) == 0;
     if (cv && pthread_create(&zp->th, NULL, helper, zp) == 0) return zp;

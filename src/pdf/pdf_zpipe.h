@@ -22,5 +22,12 @@ void rc_zpipe_put(rc_zpipe *zp, const unsigned char *in, size_t n, unsigned char
 size_t rc_zpipe_wait(rc_zpipe *zp);
 /* Stops the helper (after the streams queued) and frees it. */
 void rc_zpipe_end(rc_zpipe *zp);
+/* Pipes started on this thread from now on (until the next call) look
+ * each stream up in memo (rc/zmemo.h; the deflated bytes a last build
+ * made) before deflating it, and put what they deflate into it, when
+ * they deflate at level; NULL: none. pdf_zip.c sets the PDF's own memo
+ * for its packer, and takes it back before closing it. */
+struct rc_zmemo;
+void rc_zpipe_use_memo(struct rc_zmemo *memo, int level);
 
 #endif

@@ -30,7 +30,10 @@
  * stays bounded. Anything else (another method, a member opened raw
  * already) goes to minizip as it is. A small member whose bytes were
  * deflated before in the process (the theme, styles and other parts the
- * editions of a config share) is not deflated again. The zip itself is
+ * editions of a config share) is not deflated again, and neither is a
+ * member the workbook's last build deflated (rc/zmemo.h: the workbook's
+ * own file in the cache directory; the sample's three editions' members,
+ * 33 M instructions of deflate when nothing changed). The zip itself is
  * kept in memory and written in one piece (zipOpen below). The members
  * are different bytes from zlib's (another compressor), the XML in them
  * is the same, and so is the rest of the file: test_xlsx_deflate compares
@@ -44,6 +47,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "rc/zmemo.h"
 #include "xlsx_int.h"
 
 /* minizip 1.1's interface (zip.h, not installed by libminizip1): the
@@ -93,6 +97,10 @@ int zipClose(zipFile file, const char *global_comment);
 zipFile zipOpen(const char *pathname, int append);
 
 #define RAW_CAP ((size_t)64 << 20) /* bytes gathered before deflating as they come */
+/* What the memo's key says of the compressor (rc/zmemo.h) */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define ZMEMO_CODER "deflate libdeflate " LIBDEFLATE_VERSION_STRING " " STR(RC_XLSX_DEFLATE_LEVEL)
 
 static struct {
     open_fn open;
@@ -378,10 +386,11 @@ static struct {
 } memos = {.lock = PTHREAD_MUTEX_INITIALIZER};
 static _Atomic size_t reused;
 
-/* Writes the deflated bytes of a member deflated before; false if none. */
-static bool memo_write(int *r)
+/* The deflated bytes of a member deflated before (*zn of them); NULL if
+ * none. */
+static const unsigned char *memo_find(size_t *zn)
 {
-    if (cur.raw.len > MEMO_MEMBER) return false;
+    if (cur.raw.len > MEMO_MEMBER) return NULL;
     pthread_mutex_lock(&memos.lock);
     const memo *m = NULL;
     for (size_t i = 0; i < memos.n && !m; i++)
@@ -389,10 +398,10 @@ static bool memo_write(int *r)
             memcmp(memos.v[i].raw, cur.raw.buf, cur.raw.len) == 0)
             m = &memos.v[i];
     pthread_mutex_unlock(&memos.lock); /* an entry never changes once made */
-    if (!m) return false;
+    if (!m) return NULL;
     atomic_fetch_add(&reused, 1);
-    *r = real.write(cur.zip, m->z, (unsigned)m->zn);
-    return true;
+    *zn = m->zn;
+    return m->z;
 }
 
 static void memo_keep(const unsigned char *z, size_t zn)
@@ -420,12 +429,28 @@ size_t rc_xlsx_libdeflate_members_reused(void)
     return atomic_load(&reused);
 }
 
-/* The gathered bytes deflated in one call (or as deflated before), written
- * through minizip. */
+/* The workbook's memo of deflated members kept between builds
+ * (rc/zmemo.h): opened with the zip, on the thread that writes it, and
+ * written when the zip is closed. */
+static _Thread_local rc_zmemo *zmemo;
+
+/* The gathered bytes deflated in one call, written through minizip: as
+ * the workbook's last build deflated them (zmemo), or as deflated before
+ * in this process (memo_find), or deflated now. */
 static int deflate_all(void)
 {
     int r = open_member(cur.raw.buf, cur.raw.len);
-    if (r != ZIP_OK || memo_write(&r)) return r;
+    if (r != ZIP_OK) return r;
+    size_t zn = 0;
+    const unsigned char *z = rc_zmemo_get(zmemo, cur.raw.buf, cur.raw.len, &zn);
+    if (z) {
+        atomic_fetch_add(&reused, 1);
+        return real.write(cur.zip, z, (unsigned)zn);
+    }
+    if ((z = memo_find(&zn)) != NULL) {
+        rc_zmemo_put(zmemo, cur.raw.buf, cur.raw.len, z, zn);
+        return real.write(cur.zip, z, (unsigned)zn);
+    }
     r = ZIP_INTERNALERROR;
     struct libdeflate_compressor *c = compressor();
     if (!c) return ZIP_INTERNALERROR;
@@ -433,7 +458,10 @@ static int deflate_all(void)
     unsigned char *out = malloc(bound);
     if (out) {
         size_t k = libdeflate_deflate_compress(c, cur.raw.buf, cur.raw.len, out, bound);
-        if (k) memo_keep(out, k);
+        if (k) {
+            memo_keep(out, k);
+            rc_zmemo_put(zmemo, cur.raw.buf, cur.raw.len, out, k);
+        }
         r = k ? real.write(cur.zip, out, (unsigned)k) : ZIP_INTERNALERROR;
         int e = errno; /* free keeps errno (POSIX 2024) but say so */
         free(out);
@@ -475,7 +503,12 @@ int zipClose(zipFile file, const char *global_comment)
             free_compressor(c);
         }
     }
-    return real.zip_close ? real.zip_close(file, global_comment) : ZIP_INTERNALERROR;
+    int r = real.zip_close ? real.zip_close(file, global_comment) : ZIP_INTERNALERROR;
+    int e = errno;
+    rc_zmemo_close(zmemo, r == ZIP_OK); /* kept only for a workbook written whole */
+    zmemo = NULL;
+    errno = e;
+    return r;
 }
 
 /* The zip itself in memory until zipClose, then written in one piece.
@@ -571,5 +604,14 @@ zipFile zipOpen(const char *pathname, int append)
     if (off || append != 0 || !real.zip_open2_64)
         return real.zip_open ? real.zip_open(pathname, append) : NULL;
     filefunc64 io = {zm_open, zm_read, zm_write, zm_tell, zm_seek, zm_close, zm_error, NULL};
-    return real.zip_open2_64(pathname, append, NULL, &io);
+    zipFile zf = real.zip_open2_64(pathname, append, NULL, &io);
+    if (zf) {
+        int e = errno;
+        /* (one left open by a workbook given up on this thread: not kept) */
+        rc_zmemo_close(zmemo, false);
+        zmemo = rc_zmemo_open(pathname, "xlsx", ZMEMO_CODER,
+                              (rc_zmemo_fn)libdeflate_deflate_compress);
+        errno = e;
+    }
+    return zf;
 }

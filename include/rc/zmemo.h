@@ -1,0 +1,74 @@
+/* zmemo: deflated bytes kept between builds, one cache file per output
+ * (issue 16).
+ *
+ * Deflate is a fifth of a three-edition build's instructions (the
+ * workbooks' members and the PDF's page streams), and a rebuild of an
+ * unchanged or lightly edited document deflates the same bytes again.
+ * An output (a PDF, a workbook) opens its memo at the start of its write:
+ * CACHEDIR/deflate/<hash of the kind and the output's absolute path>
+ * (rc/cache.h for the directory), holding exactly the (bytes, deflated
+ * bytes) pairs its last write used, and is mapped, not read. Each stream
+ * the output deflates is looked up first (rc_zmemo_get); what had to be
+ * deflated is handed back (rc_zmemo_put); at the end (rc_zmemo_close) the
+ * file is written again, to a temporary renamed over it, only when the
+ * pairs used differ from those it holds; an output's first memo removes
+ * the memos of outputs that no longer exist. So the file never holds more than
+ * one write of that output needed (and at most RC_ZMEMO_MAX bytes), and a
+ * rebuild of the same document reads one file and writes none.
+ *
+ * Safety: the key (the kind, the output's path, the caller's name for its
+ * compressor with the library's version and level, the running
+ * executable's signature and that of the file the compressor's code was
+ * loaded from) is kept in the file and compared in full; a stream's bytes
+ * are compared in full with the kept ones (a hash only picks the slot),
+ * and the kept deflated bytes are checked against a hash written with
+ * them. A missing, damaged, truncated, foreign or unwritable file is a
+ * miss: the stream is deflated as without the memo, and the output is the
+ * same bytes. REPORTC_CACHE_DIR set to "" turns it off (rc_zmemo_open
+ * gives NULL, and every function here accepts NULL). A file is replaced
+ * only by rename(2), so a process mapping it never sees it change (one
+ * truncated in place by another program while a build maps it could
+ * fault the build; reportc never does that).
+ *
+ * Thread-safe: several threads of one write (the PDF's helper and main
+ * thread) may look up and put at once. Different outputs have different
+ * files, so the editions' writes at once do not share one. */
+#ifndef RC_ZMEMO_H
+#define RC_ZMEMO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Bytes (streams and deflated streams) one output's file holds at most;
+ * what comes after is deflated every time. */
+#define RC_ZMEMO_MAX ((size_t)64 << 20)
+
+typedef struct rc_zmemo rc_zmemo;
+typedef void (*rc_zmemo_fn)(void);
+
+/* The memo of output (its path, relative to the working directory or
+ * absolute; a temporary name ".NAME.PID.N.tmp" of rc_out_tmpname stands
+ * for NAME) of kind ("pdf", "xlsx"), for the compressor named coder (its
+ * library's version, level and format: anything that changes its bytes),
+ * whose code is at lib_fn (any function of the library, cast: the file
+ * it was loaded from is part of the key; NULL: none). NULL when there is no
+ * cache directory or no memory: then every call below does nothing. */
+rc_zmemo *rc_zmemo_open(const char *output, const char *kind, const char *coder,
+                        rc_zmemo_fn lib_fn);
+/* The deflated bytes kept for raw[0..n) (*zn of them), valid until
+ * rc_zmemo_close; NULL when none are. */
+const unsigned char *rc_zmemo_get(rc_zmemo *m, const void *raw, size_t n, size_t *zn);
+/* Keeps z[0..zn) as raw[0..n) deflated (both copied). */
+void rc_zmemo_put(rc_zmemo *m, const void *raw, size_t n, const void *z, size_t zn);
+/* Ends the write: when ok (the output was made) and the pairs used differ
+ * from the file's, writes the file anew; frees m. True when it wrote. */
+bool rc_zmemo_close(rc_zmemo *m, bool ok);
+
+/* The bytes of pairs a file holds at most for memos opened from now on
+ * (0: RC_ZMEMO_MAX); for tests. */
+void rc_zmemo_limit(size_t max);
+
+/* What m has done so far: lookups that hit, and that missed. */
+void rc_zmemo_counts(const rc_zmemo *m, size_t *hits, size_t *misses);
+
+#endif
