@@ -211,5 +211,25 @@ bool rc_build_check_dictionary(rc_arena *a, const rc_config *cfg, rc_diag *d);
  * unchanged (checked when loaded again). */
 rc_status rc_build_resources(rc_arena *a, const rc_config *cfg, rc_edition_cache *c, bool checked,
                              rc_diag *d, rc_fonts *fonts, rc_hyph **hyph);
+/* Makes now what the first measurement with each of the fonts would make
+ * (its shaper: HarfBuzz's shape plan, the kerning and ligature tables; the
+ * first page of advances), so that it is made on the thread calling this:
+ * a one-edition build calls it on the core its document does not use
+ * (build_write.c). Caches only: no width or output changes. */
+void rc_build_warm_fonts(const rc_fonts *fonts);
+
+/* Tests only: when set, at(ctx, step) is called at the steps of the
+ * writer's pool ("check+"/"check-", "doc+"/"doc-", "res+"/"res-",
+ * "typeset+") on the thread running them (tests/unit/build). Set it
+ * before a build starts, never during one. */
+typedef struct rc_build_probe {
+    void (*at)(void *ctx, const char *step);
+    void *ctx;
+} rc_build_probe;
+extern rc_build_probe rc_build_test_probe;
+static inline void rc_build_probe_at(const char *step)
+{
+    if (rc_build_test_probe.at) rc_build_test_probe.at(rc_build_test_probe.ctx, step);
+}
 
 #endif
