@@ -3,6 +3,7 @@
 #ifndef RC_BUILD_INT_H
 #define RC_BUILD_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -160,6 +161,16 @@ void rc_build_on_threads(size_t n, void *(*body)(void *), void *arg);
  * not a watcher's build). */
 const char *rc_build_second_name(rc_arena *a, const char *target);
 void rc_build_drop_previous(const char **prev, size_t n, bool spares);
+/* The arenas' spare blocks unmapped on a thread of its own from start to
+ * join (on false: it could not be started, nothing was done), so that a
+ * build that ends does it while its outputs are renamed into place rather
+ * than after (build_threads.c says why they are unmapped at all). */
+typedef struct rc_build_spares {
+    pthread_t th;
+    bool on;
+} rc_build_spares;
+void rc_build_spares_start(rc_build_spares *s);
+void rc_build_spares_join(rc_build_spares *s);
 /* Checks the font files and dictionaries of the editions not skipped (skip
  * may be NULL), each file once; false if one is damaged. */
 bool rc_build_check_resources(rc_arena *a, rc_config *const *cfgs, size_t ned, const bool *skip,

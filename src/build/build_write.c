@@ -4,7 +4,8 @@
  * are separate tasks; as many threads as there are CPUs (no more: three
  * editions' layouts at once on two cores only add memory and cache misses)
  * take them longest first (start_order: an estimate from the sizes of what
- * each reads), so no thread is left with a long task at the end.
+ * each reads), so no thread is left with a long task at the end. A lone
+ * edition's fonts are loaded beside its document (run_res).
  * The tasks only read the shared documents, data and configurations, and
  * each reports into its own diagnostics, merged in a fixed order afterwards,
  * so nothing in the output depends on scheduling. */
@@ -614,6 +615,10 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         if (created) rmdir(dir);
         return st;
     }
+    /* The arenas' spare blocks are unmapped beside the renames (not by a
+     * watcher: its next build takes them, bench/watch.py). */
+    rc_build_spares sp = {0};
+    if (b->cache == NULL) rc_build_spares_start(&sp);
     /* SIGINT, SIGTERM and SIGHUP wait until every output is renamed: a
      * stop in the middle would leave a set mixing two builds. */
     sigset_t stop, old;
@@ -632,13 +637,15 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
                 rc_out_discard(out[j].tmp);
             rc_build_drop_previous(prev, i + 1, false);
             pthread_sigmask(SIG_SETMASK, &old, NULL);
+            rc_build_spares_join(&sp);
             return RC_ERR_IO;
         }
         if (b->outs) rc_file_set_add(&b->outs[out[i].ed], out[i].target);
     }
-    /* a watcher's next build takes the spare blocks (bench/watch.py) */
-    rc_build_drop_previous(prev, nout, b->cache == NULL);
+    /* (the spare blocks here when their thread could not be started) */
+    rc_build_drop_previous(prev, nout, b->cache == NULL && !sp.on);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    rc_build_spares_join(&sp);
     if (!o->quiet) {
         FILE *f = o->out ? o->out : stdout;
         for (size_t i = 0; i < nout; i++) {
