@@ -231,7 +231,8 @@ void rc_build_warm_fonts(const rc_fonts *fonts);
 
 /* Tests only: when set, at(ctx, step) is called at the steps of the
  * writer's pool ("check+"/"check-", "doc+"/"doc-", "res+"/"res-",
- * "typeset+") on the thread running them (tests/unit/build). Set it
+ * "typeset+"), after the renames ("renamed") and in the spares' thread
+ * ("spares+"/"spares-"), on the thread running them (tests/unit/build). Set it
  * before a build starts, never during one. */
 typedef struct rc_build_probe {
     void (*at)(void *ctx, const char *step);

@@ -152,7 +152,9 @@ void rc_build_drop_previous(const char **prev, size_t n, bool spares)
 static void *drop_spares(void *arg)
 {
     (void)arg;
+    rc_build_probe_at("spares+");
     rc_arena_drop_spares();
+    rc_build_probe_at("spares-");
     return NULL;
 }
 
@@ -160,10 +162,12 @@ static void *drop_spares(void *arg)
  * rename and the exit (0.6 ms for a few MiB on a loaded 2-core machine):
  * beside the renames it is off the build's path, and the unlinks after
  * them need no thread of their own for a single output. The same number
- * of threads as before (one fewer in rc_build_drop_previous). */
+ * of threads as before (one fewer in rc_build_drop_previous); none on one
+ * CPU. */
 void rc_build_spares_start(rc_build_spares *s)
 {
-    s->on = pthread_create(&s->th, NULL, drop_spares, NULL) == 0;
+    /* (on one CPU the thread would only wait for the renames to end) */
+    s->on = rc_cpus() >= 2 && pthread_create(&s->th, NULL, drop_spares, NULL) == 0;
 }
 
 void rc_build_spares_join(rc_build_spares *s)

@@ -642,6 +642,7 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         }
         if (b->outs) rc_file_set_add(&b->outs[out[i].ed], out[i].target);
     }
+    rc_build_probe_at("renamed");
     /* (the spare blocks here when their thread could not be started) */
     rc_build_drop_previous(prev, nout, b->cache == NULL && !sp.on);
     pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -8,7 +8,8 @@
  * after the document reported: a document's errors alone, its warnings
  * before the resources' errors. The loading is made to fail
  * deterministically by removing the dictionary once the fonts' check has
- * passed ("check-"). */
+ * passed ("check-"). Also: the thread that unmaps the arenas' spare blocks
+ * runs beside the renames and is joined before the build returns. */
 #define _GNU_SOURCE /* sched_setaffinity */
 #include <pthread.h>
 #include <sched.h>
@@ -60,14 +61,16 @@ static void at(void *ctx, const char *step)
     }
     pthread_cond_broadcast(&w->cv);
     if (strcmp(step, "check-") == 0 && w->remove_at_check) unlink(w->remove_at_check);
-    const char *wait_for = strcmp(step, "doc+") == 0 && w->hold_doc   ? "res+"
-                           : strcmp(step, "res-") == 0 && w->hold_res ? "typeset+"
-                                                                       : NULL;
+    const char *wait_for = strcmp(step, "doc+") == 0 && w->hold_doc      ? "res+"
+                           : strcmp(step, "res-") == 0 && w->hold_res    ? "typeset+"
+                           : strcmp(step, "spares+") == 0 && w->hold_res ? "renamed"
+                                                                          : NULL;
     if (wait_for) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         /* 10 s for the loading (a pool that never loads beside the
-         * document fails below), half a second for the typesetting */
+         * document fails below) and the renames, half a second for the
+         * typesetting */
         long ns = until.tv_nsec + (wait_for[0] == 'r' ? 0 : 500000000L);
         until.tv_sec += (wait_for[0] == 'r' ? 10 : 0) + ns / 1000000000L;
         until.tv_nsec = ns % 1000000000L;
@@ -205,6 +208,11 @@ static void test_overlap_and_hand_over(void **state)
     assert_true(res0 < doc1);                        /* loaded while the document was built */
     assert_false(pthread_equal(w.ev[res0].th, w.ev[doc0].th)); /* on the other thread */
     assert_true(ts > res1 && ts > doc1);             /* typeset after both, whatever thread */
+    /* the spare blocks: a thread of their own (started before the renames,
+     * held here until they are done) joined before the build returned */
+    int sp0 = find(&w, "spares+"), ren = find(&w, "renamed"), sp1 = find(&w, "spares-");
+    assert_true(sp0 >= 0 && ren >= 0 && sp1 > ren);
+    assert_false(pthread_equal(w.ev[sp0].th, pthread_self()));
     char pdf[128];
     snprintf(pdf, sizeof pdf, "%s/out/case.pdf", dir);
     size_t n1;
@@ -227,8 +235,9 @@ static void test_overlap_and_hand_over(void **state)
     assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
     assert_int_equal(st, RC_OK);
     rc_diag_free(d);
-    for (size_t i = 1; i < w1.n; i++) /* (one thread) */
+    for (size_t i = 1; i < w1.n; i++) /* (one thread, and no spares' thread) */
         assert_true(pthread_equal(w1.ev[i].th, w1.ev[0].th));
+    assert_int_equal(find(&w1, "spares+"), -1);
     size_t n2;
     unsigned char *one_cpu = slurp(pdf, &n2);
     assert_int_equal(n1, n2);
