@@ -161,15 +161,19 @@ void rc_build_on_threads(size_t n, void *(*body)(void *), void *arg);
  * not a watcher's build). */
 const char *rc_build_second_name(rc_arena *a, const char *target);
 void rc_build_drop_previous(const char **prev, size_t n, bool spares);
-/* The arenas' spare blocks unmapped on a thread of its own from start to
- * join (on false: it could not be started, nothing was done), so that a
- * build that ends does it while its outputs are renamed into place rather
- * than after (build_threads.c says why they are unmapped at all). */
+/* A cache (the lone edition's fonts and dictionary, build_write.c) freed
+ * and, with drop, the arenas' spare blocks unmapped, on a thread of their
+ * own from start to join, so that a build that ends does it while its
+ * outputs are renamed into place rather than before and after them
+ * (build_threads.c says why the spares are unmapped at all). Without a
+ * second CPU, or when the thread cannot be started, the cache is freed at
+ * start and on is false: the spares are then rc_build_drop_previous's. */
 typedef struct rc_build_spares {
+    rc_edition_cache *cache; /* set by the caller, or NULL */
     pthread_t th;
-    bool on;
+    bool on, drop;
 } rc_build_spares;
-void rc_build_spares_start(rc_build_spares *s);
+void rc_build_spares_start(rc_build_spares *s, bool drop);
 void rc_build_spares_join(rc_build_spares *s);
 /* Checks the font files and dictionaries of the editions not skipped (skip
  * may be NULL), each file once; false if one is damaged. */

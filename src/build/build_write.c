@@ -547,7 +547,6 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
     rc_build_on_threads(p.n, worker, &p);
     pthread_cond_destroy(&p.cv);
     pthread_mutex_destroy(&p.mu);
-    rc_edition_cache_free(&p.res_cache); /* (the typesetting has ended) */
     p.n = ntasks; /* the jobs have no results of their own here */
     /* As without pipelining: the documents' diagnostics first, and alone
      * when one failed; then what the writer said before its tasks; then
@@ -613,12 +612,15 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         for (size_t e = 0; e < ned; e++)
             if (svg_created[e]) rmdir(svg_dir[e]);
         if (created) rmdir(dir);
+        rc_edition_cache_free(&p.res_cache);
         return st;
     }
-    /* The arenas' spare blocks are unmapped beside the renames (not by a
-     * watcher: its next build takes them, bench/watch.py). */
-    rc_build_spares sp = {0};
-    if (b->cache == NULL) rc_build_spares_start(&sp);
+    /* The lone edition's fonts are freed, and the arenas' spare blocks
+     * unmapped (not by a watcher: its next build takes them,
+     * bench/watch.py), beside the renames. */
+    rc_build_spares sp = {.cache = p.res_cache.have_fonts ? &p.res_cache : NULL};
+    if (!sp.cache) rc_edition_cache_free(&p.res_cache); /* (nothing in it) */
+    rc_build_spares_start(&sp, b->cache == NULL);
     /* SIGINT, SIGTERM and SIGHUP wait until every output is renamed: a
      * stop in the middle would leave a set mixing two builds. */
     sigset_t stop, old;
