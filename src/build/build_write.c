@@ -205,7 +205,7 @@ typedef struct pool {
                          * 1 built and sound, -1 not (its tasks never run) */
     signed char fonts;  /* the same for the fonts' check (1 when there is none) */
     signed char res;    /* the T_RES task: 0 running or not started, 1 done (1 when none) */
-    rc_edition_cache res_cache; /* what the T_RES task loaded (freed after the pool) */
+    rc_edition_cache res_cache; /* what the T_RES task loaded (freed after the pool, rc_build_spares) */
     const rc_build_docjobs *dj;
     atomic_bool failed; /* a failed task: those not started yet are not */
 } pool;
