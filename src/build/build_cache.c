@@ -202,7 +202,7 @@ void rc_build_warm_fonts(const rc_fonts *fonts)
 {
     for (int i = 0; i < RC_FONT_COUNT; i++) {
         if (!fonts->f[i]) continue;
-        (void)rc_font_advance(fonts->f[i], 'e');              /* the ASCII page */
+        (void)rc_font_advance(fonts->f[i], 'e');            /* the ASCII page */
         (void)rc_font_text_width(fonts->f[i], "", 0, 10.0); /* the shaper */
     }
 }

@@ -169,8 +169,8 @@ void rc_build_spares_start(rc_build_spares *s, bool drop)
 {
     s->drop = drop;
     /* (on one CPU the thread would only wait for the renames to end) */
-    s->on = (drop || s->cache) && rc_cpus() >= 2 &&
-            pthread_create(&s->th, NULL, drop_spares, s) == 0;
+    s->on =
+        (drop || s->cache) && rc_cpus() >= 2 && pthread_create(&s->th, NULL, drop_spares, s) == 0;
     if (!s->on && s->cache) rc_edition_cache_free(s->cache);
 }
 

@@ -128,8 +128,9 @@ static void typeset(typeset_job *j)
     rc_fonts fonts = j->fonts;
     rc_hyph *hyph = j->hyph;
     rc_layout lay = {0};
-    j->st = j->preloaded ? j->res_st
-                         : rc_build_resources(j->a, j->cfg, j->cache, j->checked, j->d, &fonts, &hyph);
+    j->st = j->preloaded
+                ? j->res_st
+                : rc_build_resources(j->a, j->cfg, j->cache, j->checked, j->d, &fonts, &hyph);
     /* a watcher's edition sets again only the paragraphs that changed */
     rc_para_memo *pm = NULL;
     if (j->watched && j->cache && j->st == RC_OK) {
@@ -205,7 +206,8 @@ typedef struct pool {
                          * 1 built and sound, -1 not (its tasks never run) */
     signed char fonts;  /* the same for the fonts' check (1 when there is none) */
     signed char res;    /* the T_RES task: 0 running or not started, 1 done (1 when none) */
-    rc_edition_cache res_cache; /* what the T_RES task loaded (freed after the pool, rc_build_spares) */
+    /* what the T_RES task loaded (freed after the pool, rc_build_spares) */
+    rc_edition_cache res_cache;
     const rc_build_docjobs *dj;
     atomic_bool failed; /* a failed task: those not started yet are not */
 } pool;
@@ -252,7 +254,8 @@ static void run_res(pool *p, task *k)
     typeset_job *j = &k->of->job;
     rc_build_probe_at("res+");
     if (!atomic_load(&p->failed)) {
-        j->res_st = rc_build_resources(j->a, j->cfg, j->cache, j->checked, j->d, &j->fonts, &j->hyph);
+        j->res_st =
+            rc_build_resources(j->a, j->cfg, j->cache, j->checked, j->d, &j->fonts, &j->hyph);
         if (j->res_st == RC_OK) rc_build_warm_fonts(&j->fonts);
     } else {
         j->res_st = RC_ERR_IO; /* not run: the build fails anyway, with the first error */

@@ -64,7 +64,7 @@ static void at(void *ctx, const char *step)
     const char *wait_for = strcmp(step, "doc+") == 0 && w->hold_doc      ? "res+"
                            : strcmp(step, "res-") == 0 && w->hold_res    ? "typeset+"
                            : strcmp(step, "spares+") == 0 && w->hold_res ? "renamed"
-                                                                          : NULL;
+                                                                         : NULL;
     if (wait_for) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
@@ -157,8 +157,8 @@ static rc_status build(watch *w, rc_diag *d)
     char cfg[128], out[128];
     snprintf(cfg, sizeof cfg, "%s/case.ini", dir);
     snprintf(out, sizeof out, "%s/out", dir);
-    rc_options o = {.command = RC_CMD_BUILD, .config = cfg, .outdir = out, .only = RC_OUT_PDF,
-                    .quiet = true};
+    rc_options o = {
+        .command = RC_CMD_BUILD, .config = cfg, .outdir = out, .only = RC_OUT_PDF, .quiet = true};
     rc_build_test_probe = (rc_build_probe){w ? at : NULL, w};
     rc_status st = rc_build(&o, d);
     rc_build_test_probe = (rc_build_probe){0};
@@ -205,9 +205,9 @@ static void test_overlap_and_hand_over(void **state)
     int res0 = find(&w, "res+"), res1 = find(&w, "res-"), doc0 = find(&w, "doc+"),
         doc1 = find(&w, "doc-"), ts = find(&w, "typeset+");
     assert_true(res0 >= 0 && res1 >= 0 && doc0 >= 0 && doc1 >= 0 && ts >= 0);
-    assert_true(res0 < doc1);                        /* loaded while the document was built */
+    assert_true(res0 < doc1); /* loaded while the document was built */
     assert_false(pthread_equal(w.ev[res0].th, w.ev[doc0].th)); /* on the other thread */
-    assert_true(ts > res1 && ts > doc1);             /* typeset after both, whatever thread */
+    assert_true(ts > res1 && ts > doc1); /* typeset after both, whatever thread */
     /* the spare blocks: a thread of their own (started before the renames,
      * held here until they are done) joined before the build returned */
     int sp0 = find(&w, "spares+"), ren = find(&w, "renamed"), sp1 = find(&w, "spares-");
@@ -269,7 +269,8 @@ static void test_bad_document_and_resources(void **state)
     assert_int_not_equal(build(&w, d), RC_OK);
     char buf[512];
     assert_int_equal(rc_diag_count(d), 1);
-    assert_non_null(strstr(text(d, 0, buf, sizeof buf), "chapter.md:3:1: error: heading has no text"));
+    assert_non_null(
+        strstr(text(d, 0, buf, sizeof buf), "chapter.md:3:1: error: heading has no text"));
     rc_diag_free(d);
     char out[128];
     snprintf(out, sizeof out, "%s/out/case.pdf", dir);
@@ -292,7 +293,8 @@ static void test_warning_then_resource_error(void **state)
     assert_int_equal(build(&w, d), RC_ERR_CONFIG);
     char buf[512];
     assert_int_equal(rc_diag_count(d), 2);
-    assert_non_null(strstr(text(d, 0, buf, sizeof buf), "chapter.md:3:1: warning: raw HTML is ignored"));
+    assert_non_null(
+        strstr(text(d, 0, buf, sizeof buf), "chapter.md:3:1: warning: raw HTML is ignored"));
     assert_non_null(strstr(text(d, 1, buf, sizeof buf), "error: hyphenation dictionary"));
     assert_non_null(strstr(buf, "dict.dic' not found"));
     rc_diag_free(d);
