@@ -4,6 +4,7 @@
 #define RC_BUILD_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -165,13 +166,16 @@ void rc_build_drop_previous(const char **prev, size_t n, bool spares);
  * and, with drop, the arenas' spare blocks unmapped, on a thread of their
  * own from start to join, so that a build that ends does it while its
  * outputs are renamed into place rather than before and after them
- * (build_threads.c says why the spares are unmapped at all). Without a
- * second CPU, or when the thread cannot be started, the cache is freed at
- * start and on is false: the spares are then rc_build_drop_previous's. */
+ * (build_threads.c says why the spares are unmapped at all). A thread that
+ * has not started by the join (a busy machine) finds the work done by the
+ * joining one. Without a second CPU, or when the thread cannot be started,
+ * the cache is freed at start and on is false: the spares are then
+ * rc_build_drop_previous's. */
 typedef struct rc_build_spares {
     rc_edition_cache *cache; /* set by the caller, or NULL */
     pthread_t th;
     bool on, drop;
+    atomic_bool claimed; /* the work is taken, by the thread or the joiner */
 } rc_build_spares;
 void rc_build_spares_start(rc_build_spares *s, bool drop);
 void rc_build_spares_join(rc_build_spares *s);
@@ -235,8 +239,9 @@ void rc_build_warm_fonts(const rc_fonts *fonts);
 
 /* Tests only: when set, at(ctx, step) is called at the steps of the
  * writer's pool ("check+"/"check-", "doc+"/"doc-", "res+"/"res-",
- * "typeset+"), after the renames ("renamed") and in the spares' thread
- * ("spares+"/"spares-"), on the thread running them (tests/unit/build). Set it
+ * "typeset+"), after the renames ("renamed"), at the start of the spares'
+ * thread ("spares-thread") and around the spares' work ("spares+"/
+ * "spares-"), on the thread running them (tests/unit/build). Set it
  * before a build starts, never during one. */
 typedef struct rc_build_probe {
     void (*at)(void *ctx, const char *step);

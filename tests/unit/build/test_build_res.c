@@ -40,15 +40,26 @@ typedef struct event {
  * seen (so the overlap does not depend on the scheduler); hold "res-"
  * (before the loading says it is done) until "typeset+" is seen or half a
  * second has passed, so a typesetting that did not wait for its fonts
- * would be seen starting first; remove a file at "check-". */
+ * would be seen starting first; remove a file at "check-". For the spares'
+ * thread: either hold the renames' end until the thread has taken the
+ * work, and the work 50 ms (a build that did not join the thread would
+ * return first), or hold the thread's start until the work is done, by
+ * the joining thread. */
 typedef struct watch {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     event ev[MAXEV];
     size_t n;
-    bool hold_doc, hold_res;
+    bool hold_doc, hold_res, spares_by_thread, spares_by_joiner;
     const char *remove_at_check;
 } watch;
+
+static bool seen(const watch *w, const char *step)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (strcmp(w->ev[i].step, step) == 0) return true;
+    return false;
+}
 
 static void at(void *ctx, const char *step)
 {
@@ -61,27 +72,29 @@ static void at(void *ctx, const char *step)
     }
     pthread_cond_broadcast(&w->cv);
     if (strcmp(step, "check-") == 0 && w->remove_at_check) unlink(w->remove_at_check);
-    const char *wait_for = strcmp(step, "doc+") == 0 && w->hold_doc      ? "res+"
-                           : strcmp(step, "res-") == 0 && w->hold_res    ? "typeset+"
-                           : strcmp(step, "spares+") == 0 && w->hold_res ? "renamed"
-                                                                         : NULL;
+    bool is = strcmp(step, "spares+") == 0;
+    const char *wait_for = strcmp(step, "doc+") == 0 && w->hold_doc                    ? "res+"
+                           : strcmp(step, "res-") == 0 && w->hold_res                  ? "typeset+"
+                           : strcmp(step, "renamed") == 0 && w->spares_by_thread       ? "spares+"
+                           : strcmp(step, "spares-thread") == 0 && w->spares_by_joiner ? "spares-"
+                                                                                       : NULL;
     if (wait_for) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        /* 10 s for the loading (a pool that never loads beside the
-         * document fails below) and the renames, half a second for the
-         * typesetting */
-        long ns = until.tv_nsec + (wait_for[0] == 'r' ? 0 : 500000000L);
-        until.tv_sec += (wait_for[0] == 'r' ? 10 : 0) + ns / 1000000000L;
+        /* half a second for the typesetting, 10 s for the others (the
+         * asserts below fail when they time out) */
+        bool half = strcmp(wait_for, "typeset+") == 0;
+        long ns = until.tv_nsec + (half ? 500000000L : 0);
+        until.tv_sec += (half ? 0 : 10) + ns / 1000000000L;
         until.tv_nsec = ns % 1000000000L;
-        for (;;) {
-            bool seen = false;
-            for (size_t i = 0; i < w->n; i++)
-                seen |= strcmp(w->ev[i].step, wait_for) == 0;
-            if (seen || pthread_cond_timedwait(&w->cv, &w->mu, &until) != 0) break;
-        }
+        while (!seen(w, wait_for))
+            if (pthread_cond_timedwait(&w->cv, &w->mu, &until) != 0) break;
     }
     pthread_mutex_unlock(&w->mu);
+    if (is && w->spares_by_thread) {
+        struct timespec ms50 = {0, 50000000L};
+        nanosleep(&ms50, NULL);
+    }
 }
 
 /* The index of the first event named step, or -1. */
@@ -197,7 +210,7 @@ static void test_overlap_and_hand_over(void **state)
     project(good_md);
     watch w;
     watch_init(&w);
-    w.hold_doc = w.hold_res = true;
+    w.hold_doc = w.hold_res = w.spares_by_thread = true;
     rc_diag *d = rc_diag_new();
     assert_int_equal(build(&w, d), RC_OK);
     assert_int_equal(rc_diag_errors(d), 0);
@@ -208,10 +221,10 @@ static void test_overlap_and_hand_over(void **state)
     assert_true(res0 < doc1); /* loaded while the document was built */
     assert_false(pthread_equal(w.ev[res0].th, w.ev[doc0].th)); /* on the other thread */
     assert_true(ts > res1 && ts > doc1); /* typeset after both, whatever thread */
-    /* the spare blocks: a thread of their own (started before the renames,
-     * held here until they are done) joined before the build returned */
+    /* the spare blocks: a thread of their own took the work, joined
+     * before the build returned */
     int sp0 = find(&w, "spares+"), ren = find(&w, "renamed"), sp1 = find(&w, "spares-");
-    assert_true(sp0 >= 0 && ren >= 0 && sp1 > ren);
+    assert_true(sp0 > ren && sp1 > sp0);
     assert_false(pthread_equal(w.ev[sp0].th, pthread_self()));
     char pdf[128];
     snprintf(pdf, sizeof pdf, "%s/out/case.pdf", dir);
@@ -244,6 +257,30 @@ static void test_overlap_and_hand_over(void **state)
     assert_memory_equal(two, one_cpu, n1);
     free(two);
     free(one_cpu);
+    cleanup();
+}
+
+/* A spares' thread that has not started by the join: the joining thread
+ * does the work, once, and the late thread only ends. */
+static void test_spares_by_joiner(void **state)
+{
+    (void)state;
+    if (rc_cpus() < 2) skip(); /* no spares' thread on one CPU */
+    project(good_md);
+    watch w;
+    watch_init(&w);
+    w.spares_by_joiner = true;
+    rc_diag *d = rc_diag_new();
+    assert_int_equal(build(&w, d), RC_OK);
+    rc_diag_free(d);
+    int sp0 = find(&w, "spares+"), sp1 = find(&w, "spares-");
+    assert_true(sp0 >= 0 && sp1 > sp0);
+    assert_true(pthread_equal(w.ev[sp0].th, pthread_self()));
+    assert_true(pthread_equal(w.ev[sp1].th, pthread_self()));
+    size_t works = 0;
+    for (size_t i = 0; i < w.n; i++)
+        works += strcmp(w.ev[i].step, "spares+") == 0;
+    assert_int_equal(works, 1);
     cleanup();
 }
 
@@ -307,6 +344,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_overlap_and_hand_over),
+        cmocka_unit_test(test_spares_by_joiner),
         cmocka_unit_test(test_bad_document_and_resources),
         cmocka_unit_test(test_warning_then_resource_error),
     };
