@@ -230,9 +230,10 @@ bool rc_build_check_dictionary(rc_arena *a, const rc_config *cfg, rc_diag *d);
  * unchanged (checked when loaded again). */
 rc_status rc_build_resources(rc_arena *a, const rc_config *cfg, rc_edition_cache *c, bool checked,
                              rc_diag *d, rc_fonts *fonts, rc_hyph **hyph);
-/* Makes now what the first measurement with each of the fonts would make
- * (its shaper: HarfBuzz's shape plan, the kerning and ligature tables; the
- * first page of advances), so that it is made on the thread calling this:
+/* Makes now what the first measurement with each of the fonts but the
+ * bold italic (build_cache.c says why) would make (its shaper: HarfBuzz's
+ * shape plan, the kerning and ligature tables; the first page of
+ * advances), so that it is made on the thread calling this:
  * a one-edition build calls it on the core its document does not use
  * (build_write.c). Caches only: no width or output changes. */
 void rc_build_warm_fonts(const rc_fonts *fonts);
