@@ -86,7 +86,8 @@ find "$stage" -type f -exec chmod 0644 {} +
 chmod 0755 "$stage/usr/bin/reportc"
 
 # Depends: the shared libraries (dpkg-shlibdeps reads the binary's NEEDED and
-# the shlibs/symbols files of the installed -dev packages), plus the data
+# the shlibs/symbols files of the installed -dev packages; libxlsxwriter,
+# loaded with dlopen, below), plus the data
 # reportc opens at run time: the fonts, and the default (British English)
 # hyphenation patterns. The Spanish and Portuguese patterns serve reports in
 # those languages; the TeX packages compile the generated .tex.
@@ -96,6 +97,24 @@ mkdir -p "$tmp/debian"
 printf 'Source: reportc\n\nPackage: reportc\nArchitecture: any\n' >"$tmp/debian/control"
 shlibs=$(cd "$tmp" && dpkg-shlibdeps -O "$OLDPWD/$stage/usr/bin/reportc" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { echo "make-deb: dpkg-shlibdeps found no libraries" >&2; exit 1; }
+# libxlsxwriter is loaded with dlopen when a workbook is written
+# (src/xlsx/xlsx_lib.h), so it is not in NEEDED and dpkg-shlibdeps cannot
+# see it: it is named from the shlibs file of the package that installs the
+# soname reportc was built against (CMakeLists.txt found both). Its own
+# Depends bring libminizip and libcrypto.
+soname=$(sed -n 's/^RC_XLSXWRITER_SONAME:INTERNAL=//p' "$build/CMakeCache.txt")
+xwpkg=$(sed -n 's/^RC_XLSXWRITER_DEB:INTERNAL=//p' "$build/CMakeCache.txt")
+[ -n "$soname" ] && [ -n "$xwpkg" ] ||
+    { echo "make-deb: libxlsxwriter's soname or package not in $build/CMakeCache.txt" >&2; exit 1; }
+# shlibs lines: "LIBRARY VERSION DEPENDENCY", e.g. "libxlsxwriter 4 libxlsxwriter4 (>= 1.1.4)"
+xwdep=$(dpkg-query --control-show "$xwpkg" shlibs 2>/dev/null |
+    awk -v lib="${soname%.so.*}" -v ver="${soname##*.so.}" \
+        '$1 == lib && $2 == ver { $1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }')
+[ -n "$xwdep" ] || { echo "make-deb: no shlibs entry for $soname in $xwpkg" >&2; exit 1; }
+case ", $shlibs," in
+*", $xwpkg "* | *", $xwpkg,"*) ;;
+*) shlibs="$shlibs, $xwdep" ;;
+esac
 
 mkdir -p "$stage/DEBIAN"
 cat >"$stage/DEBIAN/control" <<CONTROL

@@ -359,6 +359,17 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
                : cfg                          ? cfg->output.loc
                                               : (rc_loc){path, 0, 0};
     if (!x->where.file) x->where = (rc_loc){path, 0, 0};
+    /* libxlsxwriter is loaded by the first workbook (xlsx_lib.h): a build
+     * that writes none never loads it. */
+    const char *why = NULL;
+    if (!rc_xw_lib_load(&why)) {
+        rc_diag_error(d, x->where, "cannot write workbook '%s': libxlsxwriter cannot be loaded: %s",
+                      x->path, why);
+        if (*rc_xw_lib_package())
+            rc_diag_note(d, x->where, "workbooks need the Debian package %s installed",
+                         rc_xw_lib_package());
+        return RC_ERR_LIBRARY;
+    }
     const char *dir = rc_path_dir(a, path);
     int e = 0;
     if (!dir_writable(dir, &e)) {

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <xlsxwriter.h>
+#include "xlsx_lib.h" /* <xlsxwriter.h>, its functions through one table */
 
 #include "rc/arena.h"
 #include "rc/data.h"
@@ -243,7 +243,8 @@ void rc_xlsx_contents_rows(rc_xw *x, lxw_worksheet *ws, const char *const *sheet
 /* ---- libxlsxwriter's functions interposed (xlsx_tmpfile.c, xlsx_deflate.c,
  * xlsx_xml.c) ----
  * reportc defines some of the library's exported functions; the library's
- * own are found with dlsym(RTLD_NEXT) for a thread that asks for them. */
+ * own are found with dlsym on its handle (xlsx_lib.c) for a thread that
+ * asks for them. */
 
 /* The library's function NAME into *fn (size bytes: a function pointer;
  * POSIX's way to turn dlsym's object pointer into one without a cast that

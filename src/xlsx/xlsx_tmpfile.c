@@ -16,16 +16,16 @@
  * interposed symbol; it returns a stream on a buffer of the heap
  * (fopencookie: no file, no system call, nothing to remove after a kill)
  * with the same "w+b" semantics, and falls back to libxlsxwriter's own
- * (dlsym RTLD_NEXT) if that fails, or when the calling thread asked for it
+ * (rc_xw_find_real) if that fails, or when the calling thread asked for it
  * (rc_xlsx_memory_tmpfiles(false): the unit test compares the bytes both
  * ways). What is in these files is small: the rows of large sheets never go
  * through libxlsxwriter (xlsx_rows.c), and a workbook held in memory by
  * libxlsxwriter (under 1,000,000 cells) takes more for its cells than for
- * its XML. This needs libxlsxwriter as a shared library, as CMakeLists.txt
- * links it (RC_STATIC_DEPS leaves it out): linked statically, its own
- * lxw_tmpfile would clash with this one at link time, loudly. */
-#define _GNU_SOURCE /* RTLD_NEXT, fopencookie */
-#include <dlfcn.h>
+ * its XML. This needs libxlsxwriter as a shared library, loaded with
+ * dlopen (xlsx_lib.h) and this definition exported by the executable
+ * (interposed.dynlist): linked statically, its own lxw_tmpfile would clash
+ * with this one at link time, loudly. */
+#define _GNU_SOURCE /* fopencookie */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,12 +47,6 @@ static pthread_once_t real_once = PTHREAD_ONCE_INIT;
 static void find_real(void)
 {
     RC_XW_FIND_REAL("lxw_tmpfile", real_tmpfile);
-}
-
-void rc_xw_find_real(const char *name, void *fn, size_t size)
-{
-    void *sym = dlsym(RTLD_NEXT, name);
-    memcpy(fn, &sym, size);
 }
 
 bool rc_xw_mem_write(rc_xw_mem *m, const void *in, size_t n, size_t first_cap)

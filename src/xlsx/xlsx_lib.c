@@ -1,0 +1,99 @@
+/* xlsx_lib: loading libxlsxwriter when the first workbook is written
+ * (xlsx_lib.h says why and how). */
+#define RC_XW_LIB_NO_MACROS /* the names below are the table's members */
+#include "xlsx_lib.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xlsx_int.h"
+
+/* RC_XW_LIB_SONAME and RC_XW_LIB_DEB come from CMakeLists.txt (the soname
+ * of the library found at configure time and its Debian package). */
+#ifndef RC_XW_LIB_SONAME
+#error "RC_XW_LIB_SONAME is defined by CMakeLists.txt"
+#endif
+#ifndef RC_XW_LIB_DEB
+#define RC_XW_LIB_DEB ""
+#endif
+
+rc_xw_lib_table rc_xw_lib;
+/* dlsym's pointers are copied into the table's function pointers whole. */
+_Static_assert(sizeof(void *) == sizeof(void (*)(void)), "function pointers the size of void *");
+
+static const struct {
+    const char *name;
+    size_t off;
+} symbols[] = {
+#define RC_XW_LIB_SYMBOL(f) {#f, offsetof(rc_xw_lib_table, f)},
+    RC_XW_LIB_FUNCTIONS(RC_XW_LIB_SYMBOL)
+#undef RC_XW_LIB_SYMBOL
+};
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static void *handle;
+static char why_buf[512];
+
+/* RTLD_LAZY: the library's calls (to itself, minizip, libc) are bound when
+ * first made. RTLD_NOW measured the same within noise (one-edition build,
+ * callgrind: the dynamic loader 6.94 M instructions lazy, 6.98 M now): the
+ * cost is libcrypto's data relocations, which neither defers. RTLD_LOCAL:
+ * nothing else needs its symbols, and reportc's interposers come first
+ * either way (a loaded library's lookups search the global scope, the
+ * executable first, before its own). */
+static void load(void)
+{
+    const char *env = getenv("RC_XLSXWRITER_SO");
+    const char *file = env && *env ? env : RC_XW_LIB_SONAME;
+    void *h = dlopen(file, RTLD_LAZY | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        snprintf(why_buf, sizeof why_buf, "%s", e ? e : file);
+        return;
+    }
+    rc_xw_lib_table t;
+    for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
+        void *sym = dlsym(h, symbols[i].name);
+        if (!sym) {
+            /* an older library than the one reportc was built with */
+            snprintf(why_buf, sizeof why_buf, "%s has no function %s", file, symbols[i].name);
+            dlclose(h);
+            return;
+        }
+        /* POSIX's object-to-function pointer conversion, without the cast
+         * ISO C forbids (as rc_xw_find_real). */
+        memcpy((char *)&t + symbols[i].off, &sym, sizeof sym);
+    }
+    rc_xw_lib = t;
+    handle = h;
+}
+
+bool rc_xw_lib_load(const char **why)
+{
+    pthread_once(&once, load);
+    if (!handle && why) *why = why_buf;
+    return handle != NULL;
+}
+
+const char *rc_xw_lib_package(void)
+{
+    return RC_XW_LIB_DEB;
+}
+
+void *rc_xw_lib_handle(void)
+{
+    return rc_xw_lib_load(NULL) ? handle : NULL;
+}
+
+/* The library's own NAME: dlsym on its handle searches the library and its
+ * dependencies (minizip's zip functions are there), never the executable,
+ * whose definitions of the same names the library's calls are bound to. */
+void rc_xw_find_real(const char *name, void *fn, size_t size)
+{
+    void *h = rc_xw_lib_handle();
+    void *sym = h ? dlsym(h, name) : NULL;
+    memcpy(fn, &sym, size);
+}
