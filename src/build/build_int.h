@@ -3,6 +3,8 @@
 #ifndef RC_BUILD_INT_H
 #define RC_BUILD_INT_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -160,6 +162,23 @@ void rc_build_on_threads(size_t n, void *(*body)(void *), void *arg);
  * not a watcher's build). */
 const char *rc_build_second_name(rc_arena *a, const char *target);
 void rc_build_drop_previous(const char **prev, size_t n, bool spares);
+/* A cache (the lone edition's fonts and dictionary, build_write.c) freed
+ * and, with drop, the arenas' spare blocks unmapped, on a thread of their
+ * own from start to join, so that a build that ends does it while its
+ * outputs are renamed into place rather than before and after them
+ * (build_threads.c says why the spares are unmapped at all). A thread that
+ * has not started by the join (a busy machine) finds the work done by the
+ * joining one. Without a second CPU, or when the thread cannot be started,
+ * the cache is freed at start and on is false: the spares are then
+ * rc_build_drop_previous's. */
+typedef struct rc_build_spares {
+    rc_edition_cache *cache; /* set by the caller, or NULL */
+    pthread_t th;
+    bool on, drop;
+    atomic_bool claimed; /* the work is taken, by the thread or the joiner */
+} rc_build_spares;
+void rc_build_spares_start(rc_build_spares *s, bool drop);
+void rc_build_spares_join(rc_build_spares *s);
 /* Checks the font files and dictionaries of the editions not skipped (skip
  * may be NULL), each file once; false if one is damaged. */
 bool rc_build_check_resources(rc_arena *a, rc_config *const *cfgs, size_t ned, const bool *skip,
@@ -211,5 +230,28 @@ bool rc_build_check_dictionary(rc_arena *a, const rc_config *cfg, rc_diag *d);
  * unchanged (checked when loaded again). */
 rc_status rc_build_resources(rc_arena *a, const rc_config *cfg, rc_edition_cache *c, bool checked,
                              rc_diag *d, rc_fonts *fonts, rc_hyph **hyph);
+/* Makes now what the first measurement with each of the fonts but the
+ * bold italic (build_cache.c says why) would make (its shaper: HarfBuzz's
+ * shape plan, the kerning and ligature tables; the first page of
+ * advances), so that it is made on the thread calling this:
+ * a one-edition build calls it on the core its document does not use
+ * (build_write.c). Caches only: no width or output changes. */
+void rc_build_warm_fonts(const rc_fonts *fonts);
+
+/* Tests only: when set, at(ctx, step) is called at the steps of the
+ * writer's pool ("check+"/"check-", "doc+"/"doc-", "res+"/"res-",
+ * "typeset+"), after the renames ("renamed"), at the start of the spares'
+ * thread ("spares-thread") and around the spares' work ("spares+"/
+ * "spares-"), on the thread running them (tests/unit/build). Set it
+ * before a build starts, never during one. */
+typedef struct rc_build_probe {
+    void (*at)(void *ctx, const char *step);
+    void *ctx;
+} rc_build_probe;
+extern rc_build_probe rc_build_test_probe;
+static inline void rc_build_probe_at(const char *step)
+{
+    if (rc_build_test_probe.at) rc_build_test_probe.at(rc_build_test_probe.ctx, step);
+}
 
 #endif

@@ -4,7 +4,8 @@
  * are separate tasks; as many threads as there are CPUs (no more: three
  * editions' layouts at once on two cores only add memory and cache misses)
  * take them longest first (start_order: an estimate from the sizes of what
- * each reads), so no thread is left with a long task at the end.
+ * each reads), so no thread is left with a long task at the end. A lone
+ * edition's fonts are loaded beside its document (run_res).
  * The tasks only read the shared documents, data and configurations, and
  * each reports into its own diagnostics, merged in a fixed order afterwards,
  * so nothing in the output depends on scheduling. */
@@ -64,6 +65,11 @@ typedef struct typeset_job {
     size_t ed;
     const char *svg_dir; /* figures directory, or NULL */
     pending_vec svgs;    /* SVG files written (in a) */
+    /* loaded beforehand by a T_RES task (preloaded), with its status */
+    bool preloaded;
+    rc_status res_st;
+    rc_fonts fonts;
+    rc_hyph *hyph;
 } typeset_job;
 
 /* "figure-04-motivation.svg": the number zero-padded so files sort in
@@ -119,10 +125,12 @@ static rc_status write_svgs(typeset_job *j, const rc_layout *lay, const rc_fonts
 
 static void typeset(typeset_job *j)
 {
-    rc_fonts fonts;
-    rc_hyph *hyph = NULL;
+    rc_fonts fonts = j->fonts;
+    rc_hyph *hyph = j->hyph;
     rc_layout lay = {0};
-    j->st = rc_build_resources(j->a, j->cfg, j->cache, j->checked, j->d, &fonts, &hyph);
+    j->st = j->preloaded
+                ? j->res_st
+                : rc_build_resources(j->a, j->cfg, j->cache, j->checked, j->d, &fonts, &hyph);
     /* a watcher's edition sets again only the paragraphs that changed */
     rc_para_memo *pm = NULL;
     if (j->watched && j->cache && j->st == RC_OK) {
@@ -167,7 +175,7 @@ rc_status rc_build_typeset_check(rc_arena *a, const rc_config *cfg, const rc_doc
 
 /* One task: an edition's typesetting, .tex, data workbook or figures
  * workbook, written to a temporary file. */
-typedef enum task_kind { T_TYPESET, T_TEX, T_DATA, T_FIGURES, T_DOC } task_kind;
+typedef enum task_kind { T_TYPESET, T_TEX, T_DATA, T_FIGURES, T_DOC, T_RES } task_kind;
 
 typedef struct task {
     task_kind kind;
@@ -179,6 +187,7 @@ typedef struct task {
     rc_diag *d;
     rc_status st;
     typeset_job job; /* T_TYPESET */
+    struct task *of; /* T_RES: the typesetting it loads the fonts for */
 } task;
 
 /* The tasks, and in a pipelined build (b->docjobs) the jobs that build the
@@ -196,6 +205,9 @@ typedef struct pool {
     signed char *ready; /* per edition (under mu): 0 its document is being built,
                          * 1 built and sound, -1 not (its tasks never run) */
     signed char fonts;  /* the same for the fonts' check (1 when there is none) */
+    signed char res;    /* the T_RES task: 0 running or not started, 1 done (1 when none) */
+    /* what the T_RES task loaded (freed after the pool, rc_build_spares) */
+    rc_edition_cache res_cache;
     const rc_build_docjobs *dj;
     atomic_bool failed; /* a failed task: those not started yet are not */
 } pool;
@@ -211,8 +223,9 @@ static task *take(pool *p)
         for (size_t i = 0; i < p->n && !k; i++) {
             if (p->taken[i]) continue;
             task *c = &p->t[p->order[i]];
-            int r = c->kind == T_DOC ? 1 : p->ready[c->ed];
+            int r = c->kind == T_DOC ? 1 : c->kind == T_RES ? p->fonts : p->ready[c->ed];
             if (r == 1 && c->kind == T_TYPESET) r = p->fonts;
+            if (r == 1 && c->kind == T_TYPESET) r = p->res;
             if (r == 0) continue;
             p->taken[i] = true;
             p->left--;
@@ -227,10 +240,44 @@ static task *take(pool *p)
     return k;
 }
 
+/* A one-edition build's fonts and dictionary, loaded (and the fonts'
+ * shapers made, rc_build_warm_fonts) while its document is built on the
+ * other core: before, its typesetting loaded them once the document was
+ * built, on the same thread. The typesetting task waits for this one
+ * (take: p->res), so everything made here happens before it runs, through
+ * the pool's mutex; from then on the fonts are its thread's alone, as "a
+ * font is only ever used by one thread" wants. Diagnostics go where the
+ * typesetting would have put them (its own, first), so nothing reported
+ * changes. Loading for a build that has failed meanwhile is skipped. */
+static void run_res(pool *p, task *k)
+{
+    typeset_job *j = &k->of->job;
+    rc_build_probe_at("res+");
+    if (!atomic_load(&p->failed)) {
+        j->res_st =
+            rc_build_resources(j->a, j->cfg, j->cache, j->checked, j->d, &j->fonts, &j->hyph);
+        if (j->res_st == RC_OK) rc_build_warm_fonts(&j->fonts);
+    } else {
+        j->res_st = RC_ERR_IO; /* not run: the build fails anyway, with the first error */
+    }
+    j->preloaded = true;
+    rc_build_probe_at("res-");
+    pthread_mutex_lock(&p->mu);
+    p->res = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
 static void run_task(pool *p, task *k)
 {
+    if (k->kind == T_RES) {
+        run_res(p, k);
+        return;
+    }
     if (k->kind == T_DOC) { /* run whatever failed: they decide what is reported */
+        rc_build_probe_at(p->dj->ed[k->ed] == SIZE_MAX ? "check+" : "doc+");
         p->dj->run(p->dj->ctx, k->ed);
+        rc_build_probe_at(p->dj->ed[k->ed] == SIZE_MAX ? "check-" : "doc-");
         bool ok = p->dj->ok(p->dj->ctx, k->ed);
         size_t e = p->dj->ed[k->ed];
         pthread_mutex_lock(&p->mu);
@@ -250,6 +297,7 @@ static void run_task(pool *p, task *k)
     int64_t epoch = rc_date_report_epoch(k->cfg->report.year.s);
     switch (k->kind) {
     case T_TYPESET:
+        rc_build_probe_at("typeset+");
         typeset(&k->job);
         k->st = k->job.st;
         break;
@@ -263,6 +311,7 @@ static void run_task(pool *p, task *k)
         k->st = rc_xlsx_write_figures(k->a, k->doc, k->tmp, epoch, k->d);
         break;
     case T_DOC:
+    case T_RES:
         break;
     }
     if (k->st != RC_OK) atomic_store(&p->failed, true);
@@ -333,6 +382,7 @@ static double task_cost(const task *t)
         return t->kind == T_TEX ? 0.2 + 0.02 * md : 3.0 + 0.5 * md;
     }
     case T_DOC:
+    case T_RES:
         break;
     }
     return 0;
@@ -347,9 +397,9 @@ static const size_t *start_order(rc_arena *a, const task *t, size_t n)
     size_t *ord = rc_arena_array(a, n ? n : 1, sizeof *ord);
     /* The jobs first (what the tasks wait for), the fonts' check first of
      * them (every typesetting waits for it, and it is short). */
-    double kind_cost[5] = {[T_DOC] = 1e300};
+    double kind_cost[6] = {[T_DOC] = 1e300, [T_RES] = 1e299}; /* then the fonts' loading */
     for (size_t i = 0; i < n; i++) {
-        if (t[i].kind == T_DOC) continue;
+        if (t[i].kind == T_DOC || t[i].kind == T_RES) continue;
         double c = task_cost(&t[i]);
         if (c > kind_cost[t[i].kind]) kind_cost[t[i].kind] = c;
     }
@@ -427,9 +477,10 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         return RC_ERR_CONFIG;
     }
     size_t njobs = dj ? dj->n : 0;
-    pool p = {.t = rc_arena_array(a, 4 * ned + njobs, sizeof *p.t),
+    pool p = {.t = rc_arena_array(a, 4 * ned + njobs + 1, sizeof *p.t),
               .ready = rc_arena_array(a, ned, sizeof *p.ready),
               .fonts = 1,
+              .res = 1,
               .dj = dj};
     for (size_t e = 0; e < ned; e++)
         p.ready[e] = dj ? 0 : 1;
@@ -478,6 +529,19 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
                 p.t[p.n++] = (task){.kind = T_DOC, .ed = i, .cfg = cfgs[0], .st = RC_OK};
                 if (dj->ed[i] == SIZE_MAX) p.fonts = 0;
             }
+    /* One edition to typeset, its document still to build: its fonts are
+     * loaded beside the document (run_res). Not with several: they keep
+     * both cores busy already, and each thread's typesetting tasks share
+     * that thread's fonts (worker). */
+    size_t ntypeset = 0;
+    task *tt = NULL;
+    for (size_t i = 0; i < ntasks; i++)
+        if (p.t[i].kind == T_TYPESET) ntypeset++, tt = &p.t[i];
+    if (dj && ntypeset == 1) {
+        tt->job.cache = &p.res_cache;
+        p.t[p.n++] = (task){.kind = T_RES, .ed = tt->ed, .cfg = tt->cfg, .of = tt, .st = RC_OK};
+        p.res = 0;
+    }
     p.order = start_order(a, p.t, p.n);
     p.taken = rc_arena_array(a, p.n ? p.n : 1, sizeof *p.taken);
     p.left = p.n;
@@ -551,8 +615,15 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         for (size_t e = 0; e < ned; e++)
             if (svg_created[e]) rmdir(svg_dir[e]);
         if (created) rmdir(dir);
+        rc_edition_cache_free(&p.res_cache);
         return st;
     }
+    /* The lone edition's fonts are freed, and the arenas' spare blocks
+     * unmapped (not by a watcher: its next build takes them,
+     * bench/watch.py), beside the renames. */
+    rc_build_spares sp = {.cache = p.res_cache.have_fonts ? &p.res_cache : NULL};
+    if (!sp.cache) rc_edition_cache_free(&p.res_cache); /* (nothing in it) */
+    rc_build_spares_start(&sp, b->cache == NULL);
     /* SIGINT, SIGTERM and SIGHUP wait until every output is renamed: a
      * stop in the middle would leave a set mixing two builds. */
     sigset_t stop, old;
@@ -571,13 +642,16 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
                 rc_out_discard(out[j].tmp);
             rc_build_drop_previous(prev, i + 1, false);
             pthread_sigmask(SIG_SETMASK, &old, NULL);
+            rc_build_spares_join(&sp);
             return RC_ERR_IO;
         }
         if (b->outs) rc_file_set_add(&b->outs[out[i].ed], out[i].target);
     }
-    /* a watcher's next build takes the spare blocks (bench/watch.py) */
-    rc_build_drop_previous(prev, nout, b->cache == NULL);
+    rc_build_probe_at("renamed");
+    /* (the spare blocks here when their thread could not be started) */
+    rc_build_drop_previous(prev, nout, b->cache == NULL && !sp.on);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    rc_build_spares_join(&sp);
     if (!o->quiet) {
         FILE *f = o->out ? o->out : stdout;
         for (size_t i = 0; i < nout; i++) {
