@@ -57,8 +57,8 @@ rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config
 char *rc_pdf_tounicode(rc_arena *a, const uint32_t *codes, size_t n, size_t *len);
 /* The same where the codes 1..31 that have a lig[code] (ligature glyphs,
  * font.h) map to those UTF-8 characters (lig may be NULL). */
-char *rc_pdf_tounicode_lig(rc_arena *a, const uint32_t *codes, size_t n,
-                           const char *const lig[32], size_t *len);
+char *rc_pdf_tounicode_lig(rc_arena *a, const uint32_t *codes, size_t n, const char *const lig[32],
+                           size_t *len);
 
 /* Writes v the way libharu 2.3.0's HPDF_FToA writes the HPDF_REAL (float)
  * (HPDF_REAL)v: clamped to +-32767, integer part and at most 5 decimals,

@@ -64,8 +64,8 @@ static void find_exe_sig(void)
 {
     struct stat st;
     if (stat("/proc/self/exe", &st) != 0) return;
-    int64_t sig[6] = {(int64_t)st.st_dev,         (int64_t)st.st_ino,
-                      (int64_t)st.st_size,        (int64_t)st.st_mtim.tv_sec,
+    int64_t sig[6] = {(int64_t)st.st_dev,          (int64_t)st.st_ino,
+                      (int64_t)st.st_size,         (int64_t)st.st_mtim.tv_sec,
                       (int64_t)st.st_mtim.tv_nsec, (int64_t)st.st_ctim.tv_sec};
     exe_sig = rc_hash_bytes(sig, sizeof sig, 0x657865u); /* "exe" */
 }
@@ -76,8 +76,8 @@ static bool memo_path(const char *dir, const char *what, const struct stat *st, 
                       size_t cap)
 {
     pthread_once(&exe_once, find_exe_sig);
-    int64_t sig[7] = {(int64_t)st->st_dev,        (int64_t)st->st_ino,
-                      (int64_t)st->st_size,       (int64_t)st->st_mtim.tv_sec,
+    int64_t sig[7] = {(int64_t)st->st_dev,          (int64_t)st->st_ino,
+                      (int64_t)st->st_size,         (int64_t)st->st_mtim.tv_sec,
                       (int64_t)st->st_mtim.tv_nsec, (int64_t)st->st_ctim.tv_sec,
                       (int64_t)st->st_ctim.tv_nsec};
     uint64_t h = rc_hash_str(what, rc_hash_str(RC_VERSION, 0x636865636b6564u ^ exe_sig));
@@ -98,8 +98,7 @@ void rc_checked_remember(const char *what, const struct stat *st)
 {
     struct timespec now;
     if (!S_ISREG(st->st_mode) || clock_gettime(CLOCK_REALTIME, &now) != 0) return;
-    time_t last = st->st_mtim.tv_sec > st->st_ctim.tv_sec ? st->st_mtim.tv_sec
-                                                          : st->st_ctim.tv_sec;
+    time_t last = st->st_mtim.tv_sec > st->st_ctim.tv_sec ? st->st_mtim.tv_sec : st->st_ctim.tv_sec;
     if (now.tv_sec - last < RACY_SECONDS) return;
     char dir[4096], path[4200];
     if (!rc_cache_dir(dir, sizeof dir) || !memo_path(dir, what, st, path, sizeof path)) return;
@@ -123,8 +122,7 @@ static bool racy(const struct stat *st)
 {
     struct timespec now;
     if (clock_gettime(CLOCK_REALTIME, &now) != 0) return true;
-    time_t last = st->st_mtim.tv_sec > st->st_ctim.tv_sec ? st->st_mtim.tv_sec
-                                                          : st->st_ctim.tv_sec;
+    time_t last = st->st_mtim.tv_sec > st->st_ctim.tv_sec ? st->st_mtim.tv_sec : st->st_ctim.tv_sec;
     return now.tv_sec - last < RACY_SECONDS;
 }
 
@@ -134,8 +132,8 @@ static bool sha_key(const char *path, const struct stat *st, unsigned char *out,
                     size_t *n)
 {
     size_t plen = strlen(path);
-    int64_t sig[8] = {(int64_t)st->st_dev,         (int64_t)st->st_ino,
-                      (int64_t)st->st_size,        (int64_t)st->st_mtim.tv_sec,
+    int64_t sig[8] = {(int64_t)st->st_dev,          (int64_t)st->st_ino,
+                      (int64_t)st->st_size,         (int64_t)st->st_mtim.tv_sec,
                       (int64_t)st->st_mtim.tv_nsec, (int64_t)st->st_ctim.tv_sec,
                       (int64_t)st->st_ctim.tv_nsec, (int64_t)rc_cache_exe_sig()};
     uint32_t pl = (uint32_t)plen;

@@ -132,8 +132,7 @@ static bool sweep(int fd)
     for (size_t i = 0; i < SLOTS; i++)
         if (atomic_load(&slots[i].state) == SLOT_READY) busy |= unlink(slots[i].path) == 0;
     if (fd >= 0) empty_dir_fd(fd);
-    if (fd >= 0 || atomic_load(&work.made))
-        busy |= rmdir(work.path) != 0 && errno != ENOENT;
+    if (fd >= 0 || atomic_load(&work.made)) busy |= rmdir(work.path) != 0 && errno != ENOENT;
     return busy;
 }
 

@@ -145,10 +145,10 @@ rc_status rc_build_resources(rc_arena *a, const rc_config *cfg, rc_edition_cache
     const rc_style_cfg *style = &cfg->style;
     const char *hp = style->hyphenate ? style->hyphenation : NULL;
     if (!c) {
-        rc_status st = checked || (rc_build_check_fonts(a, cfg, d) &&
-                                   rc_build_check_dictionary(a, cfg, d))
-                           ? RC_OK
-                           : RC_ERR_CONFIG;
+        rc_status st =
+            checked || (rc_build_check_fonts(a, cfg, d) && rc_build_check_dictionary(a, cfg, d))
+                ? RC_OK
+                : RC_ERR_CONFIG;
         if (st == RC_OK) st = rc_fonts_load(a, style->font_path, style->font_loc, d, fonts);
         if (st == RC_OK && hp) {
             *hyph = rc_hyph_load(hp, style->hyphenation_loc, d);

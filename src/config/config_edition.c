@@ -439,8 +439,8 @@ rc_status rc_config_editions(rc_arena *a, rc_config *c, bool strict, rc_diag *d)
         }
         if (!indexed) index_tkeys(&tx);
         indexed = true;
-        edition e = {.a = a, .d = d, .base = base, .lang = l->s, .strict = strict || r->strict,
-                     .tx = &tx};
+        edition e = {
+            .a = a, .d = d, .base = base, .lang = l->s, .strict = strict || r->strict, .tx = &tx};
         c->editions[i] = build_edition(&e, c, es);
     }
     return rc_diag_errors(d) > before ? RC_ERR_CONFIG : RC_OK;

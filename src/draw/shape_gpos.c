@@ -36,7 +36,7 @@ struct rc_kern_table {
     uint32_t *subs; /* PairPos subtables (offsets in the table), lookup by lookup */
     size_t *first;  /* lookup k's subtables: subs[first[k] .. first[k + 1]) */
     size_t nlookups;
-    rc_cp_bits plain; /* per BMP code point: classified, eligible */
+    rc_cp_bits plain;    /* per BMP code point: classified, eligible */
     int32_t aplain[128]; /* ASCII: plain's answer, the glyph (>= 0) or -2 (not
                           * plain); -1 not asked yet */
     rc_glyph_cache glyphs;

@@ -94,9 +94,9 @@ struct rc_shaper {
     size_t ncps, ncount; /* capacity, characters decoded */
     /* ligatures (NULL lplan: the font has no 'liga' lookups) */
     hb_shape_plan_t *lplan;
-    hb_set_t *lin;                            /* input glyphs of the 'liga' lookups */
-    hb_set_t *lpairs;                         /* ... pairs of them substituted (g1 << 16 | g2) */
-    bool afirst[128];                         /* ASCII characters first in such a pair */
+    hb_set_t *lin;    /* input glyphs of the 'liga' lookups */
+    hb_set_t *lpairs; /* ... pairs of them substituted (g1 << 16 | g2) */
+    bool afirst[128]; /* ASCII characters first in such a pair */
     /* ASCII pairs: 0 not known, 1 no, 2 a pair; a row of 128 per first
      * character, made on first use: only characters of afirst ask (one or
      * two of a Latin font), where a whole 16 KiB table was written */

@@ -417,4 +417,3 @@ void lx_label(lx *x, const char *id)
         lx_out(x, ok ? &c : "-", 1);
     }
 }
-

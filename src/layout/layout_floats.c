@@ -58,8 +58,7 @@ static void add_source(lo *L, lo_items *kids, const lo_ctx *c, const char *sourc
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         if (!lines[i].text || !*lines[i].text) continue;
         lo_runs r = {0};
-        const char *s =
-            rc_arena_printf(L->a, "%s: %s", lo_word(L, lines[i].word), lines[i].text);
+        const char *s = rc_arena_printf(L->a, "%s: %s", lo_word(L, lines[i].word), lines[i].text);
         add_space(L, kids, 0.25 * lead);
         lo_run_text(L, &r, s, strlen(s), st, false);
         add_text(L, kids, c, &r, size, lead);

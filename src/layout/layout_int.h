@@ -198,8 +198,8 @@ struct lo {
     const rc_locale *loc;
     const rc_fonts *fonts;
     const rc_hyph *hyph;
-    rc_hyph_exc *hexc; /* built-in + [style] hyphenation_exceptions */
-    rc_hyph_memo *hmemo; /* the points of the words hyphenated so far */
+    rc_hyph_exc *hexc;    /* built-in + [style] hyphenation_exceptions */
+    rc_hyph_memo *hmemo;  /* the points of the words hyphenated so far */
     rc_style_set *styles; /* the paragraphs' fragment styles, each once (in tmp) */
     rc_diag *d;
     lo_style st;
@@ -210,9 +210,9 @@ struct lo {
     unsigned fnref_seq;
     bool main_started, roman_started;
     int fn_depth;
-    rc_loc cur_loc;           /* source of the text being collected */
-    bool cur_exact;           /* cur_loc is the first byte of that text */
-    RC_VEC(uint32_t) missing; /* code points already reported missing */
+    rc_loc cur_loc;                      /* source of the text being collected */
+    bool cur_exact;                      /* cur_loc is the first byte of that text */
+    RC_VEC(uint32_t) missing;            /* code points already reported missing */
     uint64_t ascii_ok[RC_FONT_COUNT][2]; /* check_glyphs: ASCII codes known to have a glyph */
     /* check_glyphs: U+0080..U+017F (Latin-1, Latin Extended-A: the accented
      * letters of es and pt) looked up, and found to pass */

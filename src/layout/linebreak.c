@@ -222,8 +222,8 @@ static inline bool too_short(const lb *s, const node *g, double pw, bool forced)
 
 /* The lines from the nodes of group g (head id cur) to break b: the
  * candidates they make; whether the group is to be deactivated. */
-static inline __attribute__((always_inline)) bool eval_group(lb *s, size_t cur, double pi, double pw, bool flagged, bool last,
-                       bool forced)
+static inline __attribute__((always_inline)) bool
+eval_group(lb *s, size_t cur, double pi, double pw, bool flagged, bool last, bool forced)
 {
     const rc_lb_params *p = s->p;
     const node *g = &s->pool[cur];
@@ -397,8 +397,7 @@ size_t rc_linebreak_ex(const rc_lb_item *items, size_t n, const double *widths, 
     size_t best = NONE;
     for (size_t g = s.active; g != NONE; g = s.pool[g].next)
         for (size_t id = g; id + s.pool[g].gn > g; id--)
-            if (s.pool[id].pos == n - 1 &&
-                (best == NONE || s.pool[id].total < s.pool[best].total))
+            if (s.pool[id].pos == n - 1 && (best == NONE || s.pool[id].total < s.pool[best].total))
                 best = id;
     if (best == NONE) goto done;
     size_t count = 0;

@@ -68,4 +68,3 @@ size_t rc_para_word_points(rc_hyph_memo *m, const rc_hyph *hyph, const struct rc
     }
     return n;
 }
-

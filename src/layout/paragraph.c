@@ -76,8 +76,8 @@ typedef struct tok {
 #define SPUSH(vec, x)                                                                              \
     do {                                                                                           \
         if ((vec).n == (vec).cap)                                                                  \
-            (vec).v = sgrow((vec).v, &(vec).cap, &(vec).heap, (vec).n, (vec).n + 1,                \
-                            sizeof *(vec).v);                                                      \
+            (vec).v =                                                                              \
+                sgrow((vec).v, &(vec).cap, &(vec).heap, (vec).n, (vec).n + 1, sizeof *(vec).v);    \
         (vec).v[(vec).n++] = (x);                                                                  \
     } while (0)
 /* Points vec at the stack array buf of n elements. */
@@ -461,10 +461,10 @@ static void emit_seg(pb *p, const tok *t, const size_t *pts, size_t npts, size_t
     }
     /* the whole token's shaped width is t->width, measured by tokenize with
      * the same call (a run without a font has its advances summed there) */
-    double w = s == t->start      ? t->width
-               : piecewise        ? range_width(p, t->run, s, t->end)
+    double w = s == t->start        ? t->width
+               : piecewise          ? range_width(p, t->run, s, t->end)
                : font_of(p, t->run) ? t->width - pre
-                                  : range_width(p, t->run, t->start, t->end) - pre;
+                                    : range_width(p, t->run, t->start, t->end) - pre;
     push_box(p, t->run, s, t->end, w, anchor);
 }
 
@@ -705,7 +705,7 @@ rc_para *rc_para_set(rc_arena *a, const rc_run *runs, size_t nruns, const rc_par
                 p.strict = false;
             }
             if (!nb && p.skipped) { /* looser lines, up to the gap cap, first: the
-                                      * items of the strict pass, as they stand */
+                                     * items of the strict pass, as they stand */
                 nb = run_pass(&p, widths, p.ragged ? INFINITY : p.rcap, 1e12, &dem);
             }
             if (!nb && p.skipped) { /* ... hyphenating them only when that fails */

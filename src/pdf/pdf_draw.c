@@ -302,7 +302,8 @@ static void draw_text(rc_pdf *p, gstate *g, const rc_draw_op *op, double ox, dou
             g->slot[grp] = (signed char)g->nfonts;
             g->order[g->nfonts] = (uint8_t)grp;
             g->fname[g->nfonts][0] = 'F';
-            g->fname[g->nfonts][1 + rc_utoa((uint64_t)g->nfonts + 1, g->fname[g->nfonts] + 1)] = '\0';
+            g->fname[g->nfonts][1 + rc_utoa((uint64_t)g->nfonts + 1, g->fname[g->nfonts] + 1)] =
+                '\0';
             g->nfonts++;
         }
         close_tj(p, g); /* Tf does not move the pen */
@@ -429,8 +430,8 @@ static void draw_link(rc_pdf *p, const gstate *g, const rc_draw_op *op, const rc
 
 /* The start of a rectangle or a line: its marked content, its graphics
  * state, and its first point. */
-static void shape_from(rc_pdf *p, gstate *g, const rc_tag *tag, const rc_draw_op *op,
-                       double x, double y)
+static void shape_from(rc_pdf *p, gstate *g, const rc_tag *tag, const rc_draw_op *op, double x,
+                       double y)
 {
     mark(p, g, tag, NULL);
     begin_shape(p, g, op);
@@ -451,7 +452,7 @@ static void draw_list(rc_pdf *p, gstate *g, const rc_draw_list *l, double ox, do
             if (!p->dry) draw_text(p, g, op, ox, oy);
             break;
         case RC_DRAW_RECT: /* x y w h re, then fill and/or stroke */
-            if (p->dry) { /* a page from the cache: its marked content only */
+            if (p->dry) {  /* a page from the cache: its marked content only */
                 mark(p, g, tag, NULL);
                 break;
             }
@@ -672,8 +673,7 @@ static bool draw_page_there(rc_pdf *p, size_t index, const rc_draw_list *l)
     p->dry = true;
     rc_pdf_draw_content(p, index, l, &pf);
     p->dry = false;
-    if (rc_pdf_failed(p) ||
-        !rc_pdf_drawjob_submit(p, index, l, p->blobs.n - 1, p->pfonts.n - 1)) {
+    if (rc_pdf_failed(p) || !rc_pdf_drawjob_submit(p, index, l, p->blobs.n - 1, p->pfonts.n - 1)) {
         /* (the dry walk recorded its marks: the page cannot be walked again) */
         rc_pdf_ok(p, HPDF_FAILD_TO_ALLOC_MEM);
         return true;
@@ -690,7 +690,8 @@ static void draw_page(rc_pdf *p, size_t index, const rc_draw_list *l)
      * font resources and codes are the cache's (pdf_pagekey.c). */
     size_t kn = 0, vn = 0, dn = 0;
     const unsigned char *key = rc_pdf_page_key(p, l, &kn), *data = NULL;
-    const unsigned char *kept = key ? rc_pdf_cache_get(p->cache, RC_PDF_CK_PAGE, key, kn, &vn) : NULL;
+    const unsigned char *kept =
+        key ? rc_pdf_cache_get(p->cache, RC_PDF_CK_PAGE, key, kn, &vn) : NULL;
     if (!key && rc_pdf_zip_draws(p) && draw_page_there(p, index, l)) return;
     rc_pdf_pagefonts pf = {pg, 0, {0}};
     p->dry = kept && rc_pdf_page_replay(p, kept, vn, &pf, &data, &dn);

@@ -168,8 +168,7 @@ static size_t up(size_t n)
     return (n + al - 1) / al * al;
 }
 
-bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_t blob,
-                           size_t pfi)
+bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_t blob, size_t pfi)
 {
     sizes z = {0};
     count(l, 0, &z);
@@ -185,8 +184,13 @@ bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_
     memset(f, 0, sizeof *f);
     f->kern = (const float **)(m + at_kern);
     f->lig = (const uint8_t **)(m + at_lig);
-    filler w = {p, f, (rc_draw_op *)(m + at_ops), 0, (rc_path_seg *)(m + at_segs),
-                (float *)(m + at_fl), m + at_b};
+    filler w = {p,
+                f,
+                (rc_draw_op *)(m + at_ops),
+                0,
+                (rc_path_seg *)(m + at_segs),
+                (float *)(m + at_fl),
+                m + at_b};
     fill(&w, l, 0, 0, 0, NULL);
     f->list.ops.v = w.ops;
     f->list.ops.n = f->list.ops.cap = w.n;

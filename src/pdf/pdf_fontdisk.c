@@ -73,8 +73,8 @@ static unsigned char *make_key(rc_arena *a, const char *path, const uint32_t *co
     unsigned char idv[sizeof id + 128];
     memcpy(idv, id, sizeof id);
     size_t room = sizeof idv - sizeof id;
-    int vl = snprintf((char *)idv + sizeof id, room, "%s/%s/%s/%d", RC_VERSION,
-                      hb_version_string(), LIBDEFLATE_VERSION_STRING, RC_PDF_ZLEVEL);
+    int vl = snprintf((char *)idv + sizeof id, room, "%s/%s/%s/%d", RC_VERSION, hb_version_string(),
+                      LIBDEFLATE_VERSION_STRING, RC_PDF_ZLEVEL);
     if (vl < 0 || (size_t)vl >= room) return NULL;
     return rc_pdf_font_key(a, idv, sizeof id + (size_t)vl, codes, m, lig, path, n);
 }

@@ -19,8 +19,8 @@
 typedef struct rc_pdf_fontdisk {
     unsigned char *key; /* NULL: no cache (turned off, or the font cannot be stat'ed) */
     size_t n;
-    char *file; /* CACHEDIR/fonts/<hash>.ttf, in the arena */
-    bool keep;  /* the font file is old enough to be cached */
+    char *file;  /* CACHEDIR/fonts/<hash>.ttf, in the arena */
+    bool keep;   /* the font file is old enough to be cached */
     rc_arena *a; /* where file and z are */
     /* The copy deflated as the PDF's FontFile2 stream is (zlib format at
      * RC_PDF_ZLEVEL, the bytes rc_pdf_put_deflated makes), read with the

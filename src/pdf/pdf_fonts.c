@@ -100,8 +100,8 @@ char *rc_pdf_tounicode(rc_arena *a, const uint32_t *codes, size_t n, size_t *len
     return rc_pdf_tounicode_lig(a, codes, n, NULL, len);
 }
 
-char *rc_pdf_tounicode_lig(rc_arena *a, const uint32_t *codes, size_t n,
-                           const char *const lig[32], size_t *len)
+char *rc_pdf_tounicode_lig(rc_arena *a, const uint32_t *codes, size_t n, const char *const lig[32],
+                           size_t *len)
 {
     entry *chars = rc_arena_array(a, n ? n : 1, sizeof *chars);
     entry *ranges = rc_arena_array(a, n ? n : 1, sizeof *ranges);

@@ -187,8 +187,7 @@ void rc_pdf_draw_content(rc_pdf *p, size_t index, const rc_draw_list *l, rc_pdf_
  * into one flat block, which the worker draws and deflates in page order
  * while the layout goes on. False when it cannot be queued (then the
  * page is drawn here). */
-bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_t blob,
-                           size_t pfi);
+bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_t blob, size_t pfi);
 /* The drawing side: draws the job's block into wp->cs, marking
  * the codes shown in codes (NULL: the document's sets, as they were when
  * the block was made). */

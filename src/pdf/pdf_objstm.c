@@ -46,18 +46,18 @@
  * 1,006 pages), and at the build's memory peak; 8 and 24 bytes, not 24 and
  * 48. */
 typedef struct entry {
-    uint32_t off;     /* in-use: offset of "N G obj" */
+    uint32_t off; /* in-use: offset of "N G obj" */
     uint16_t gen;
-    char type;        /* 'n', 'f', or 0: not in the table */
+    char type; /* 'n', 'f', or 0: not in the table */
 } entry;
 
 typedef struct obj {
     uint32_t num;
     uint16_t gen;
     bool stream;
-    uint32_t off;             /* "N G obj" */
-    uint32_t end;             /* just past "endobj" */
-    uint32_t body, body_end;  /* the object's value, whitespace trimmed */
+    uint32_t off;            /* "N G obj" */
+    uint32_t end;            /* just past "endobj" */
+    uint32_t body, body_end; /* the object's value, whitespace trimmed */
 } obj;
 
 /* where each object ends up: type 1 (offset) or 2 (object stream, index) */
@@ -73,7 +73,7 @@ typedef struct ctx {
     char *err;
     size_t errlen;
     rc_status st;
-    size_t *lenv; /* per object number: 0, or a stream's new length + 1 */
+    size_t *lenv;   /* per object number: 0, or a stream's new length + 1 */
     uint32_t *ridx; /* per object number: 0, or its raw text's index + 1 */
     const rc_pdf_raw *raws;
 } ctx;
@@ -103,7 +103,10 @@ static bool oom(ctx *c)
 
 /* ---- output buffer ---- */
 
-static void puts_(rc_obuf *b, const char *s) { rc_obuf_put(b, s, strlen(s)); }
+static void puts_(rc_obuf *b, const char *s)
+{
+    rc_obuf_put(b, s, strlen(s));
+}
 
 static void putf(rc_obuf *b, const char *fmt, ...)
 {
@@ -132,9 +135,15 @@ static bool is_ws(unsigned char ch)
     return ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t' || ch == '\f' || ch == 0;
 }
 
-static bool is_delim(unsigned char ch) { return ch && strchr("()<>[]{}/%", ch); }
+static bool is_delim(unsigned char ch)
+{
+    return ch && strchr("()<>[]{}/%", ch);
+}
 
-static bool is_digit(unsigned char ch) { return ch >= '0' && ch <= '9'; }
+static bool is_digit(unsigned char ch)
+{
+    return ch >= '0' && ch <= '9';
+}
 
 static void skip_ws(const ctx *c, size_t *i)
 {
@@ -142,7 +151,8 @@ static void skip_ws(const ctx *c, size_t *i)
         if (is_ws(c->in[*i])) {
             (*i)++;
         } else if (c->in[*i] == '%') { /* a comment runs to the end of the line */
-            while (*i < c->n && c->in[*i] != '\n' && c->in[*i] != '\r') (*i)++;
+            while (*i < c->n && c->in[*i] != '\n' && c->in[*i] != '\r')
+                (*i)++;
         } else {
             break;
         }
@@ -241,7 +251,8 @@ static bool skip_value(ctx *c, size_t *i, int depth)
     }
     if (read_ref(c, i, &num, &gen)) return true;
     size_t j = at + (ch == '/'); /* a name, a number, true, false, null */
-    while (j < c->n && !is_ws(c->in[j]) && !is_delim(c->in[j])) j++;
+    while (j < c->n && !is_ws(c->in[j]) && !is_delim(c->in[j]))
+        j++;
     if (j == at || (ch != '/' && is_delim(ch))) return fail(c, at, "unexpected '%c'", ch);
     *i = j;
     return true;
@@ -260,18 +271,22 @@ static bool read_xref(ctx *c, size_t off, entry **tab, size_t *size, size_t *tra
         skip_ws(c, &i);
         if (at_keyword(c, i, "trailer")) break;
         size_t first, count, at = i;
-        if (!read_uint(c, &i, MAX_OBJECTS, &first)) return fail(c, at, "a cross-reference subsection expected");
-        while (i < c->n && (c->in[i] == ' ' || c->in[i] == '\t')) i++;
+        if (!read_uint(c, &i, MAX_OBJECTS, &first))
+            return fail(c, at, "a cross-reference subsection expected");
+        while (i < c->n && (c->in[i] == ' ' || c->in[i] == '\t'))
+            i++;
         if (!read_uint(c, &i, MAX_OBJECTS, &count) || first + count > MAX_OBJECTS + 1)
             return fail(c, at, "bad cross-reference subsection header");
-        while (i < c->n && (c->in[i] == ' ' || c->in[i] == '\r')) i++;
+        while (i < c->n && (c->in[i] == ' ' || c->in[i] == '\r'))
+            i++;
         if (i >= c->n || c->in[i] != '\n') return fail(c, i, "end of line expected");
         i++;
         if (count > (c->n - i) / 20) return fail(c, i, "cross-reference table runs past the end");
         if (first + count > *size) {
             if (first + count > cap) {
                 size_t ncap = cap ? cap : 1024;
-                while (ncap < first + count) ncap *= 2;
+                while (ncap < first + count)
+                    ncap *= 2;
                 entry *t = realloc(*tab, ncap * sizeof *t);
                 if (!t) return oom(c);
                 memset(t + cap, 0, (ncap - cap) * sizeof *t);
@@ -323,7 +338,8 @@ static bool read_trailer(ctx *c, size_t i, size_t size, size_t *root, size_t *in
             *(KEY("/Root") ? root : info) = v;
         } else if (KEY("/Size")) {
             if (!read_uint(c, &i, MAX_OBJECTS + 1, &v) || v != size)
-                return fail(c, at, "/Size does not match the cross-reference table (%zu entries)", size);
+                return fail(c, at, "/Size does not match the cross-reference table (%zu entries)",
+                            size);
         } else if (KEY("/ID")) {
             if (!skip_value(c, &i, 0)) return false;
         } else {
@@ -345,8 +361,8 @@ static int by_offset(const void *a, const void *b)
 /* Checks that each in-use entry points at "N G obj", and finds where each
  * object's value and the object end: before the next object (or the
  * table) begins, the last "endobj". objs is in file order. */
-static bool read_objects(ctx *c, const entry *tab, size_t size, size_t xref, obj *objs,
-                         size_t nobj, size_t *header)
+static bool read_objects(ctx *c, const entry *tab, size_t size, size_t xref, obj *objs, size_t nobj,
+                         size_t *header)
 {
     size_t k = 0;
     bool sorted = true;
@@ -355,14 +371,17 @@ static bool read_objects(ctx *c, const entry *tab, size_t size, size_t xref, obj
         size_t i = tab[num].off, v, g;
         if (i >= xref) return fail(c, i, "object %zu lies outside the file's body", num);
         if (!read_uint(c, &i, MAX_OBJECTS, &v) || v != num || i >= xref || !is_ws(c->in[i]))
-            return fail(c, tab[num].off, "the table's entry for object %zu does not point at it", num);
+            return fail(c, tab[num].off, "the table's entry for object %zu does not point at it",
+                        num);
         skip_ws(c, &i);
         if (!read_uint(c, &i, 65535, &g) || g != tab[num].gen || i >= xref || !is_ws(c->in[i]))
             return fail(c, tab[num].off, "object %zu has not the generation of its entry", num);
         skip_ws(c, &i);
         if (!at_keyword(c, i, "obj")) return fail(c, i, "'obj' expected after '%zu %zu'", num, g);
         if (k && tab[num].off <= objs[k - 1].off) sorted = false;
-        objs[k++] = (obj){.num = (uint32_t)num, .gen = (uint16_t)g, .off = tab[num].off,
+        objs[k++] = (obj){.num = (uint32_t)num,
+                          .gen = (uint16_t)g,
+                          .off = tab[num].off,
                           .body = (uint32_t)(i + 3)};
     }
     if (!sorted) qsort(objs, nobj, sizeof *objs, by_offset);
@@ -370,16 +389,19 @@ static bool read_objects(ctx *c, const entry *tab, size_t size, size_t xref, obj
     for (k = 0; k < nobj; k++) {
         obj *o = &objs[k];
         size_t limit = k + 1 < nobj ? objs[k + 1].off : xref;
-        if (limit < o->body) return fail(c, objs[k + 1].off, "objects %u and %u overlap", o->num, objs[k + 1].num);
+        if (limit < o->body)
+            return fail(c, objs[k + 1].off, "objects %u and %u overlap", o->num, objs[k + 1].num);
         size_t e = limit;
-        while (e > o->body && is_ws(c->in[e - 1])) e--;
+        while (e > o->body && is_ws(c->in[e - 1]))
+            e--;
         if (e - o->body < 6 || memcmp(c->in + e - 6, "endobj", 6) != 0)
             return fail(c, e, "object %u does not end with 'endobj'", o->num);
         o->end = (uint32_t)e;
         size_t b = o->body;
         e -= 6;
         skip_ws(c, &b); /* a comment may not stand between obj and its value */
-        while (e > b && is_ws(c->in[e - 1])) e--;
+        while (e > b && is_ws(c->in[e - 1]))
+            e--;
         if (e == b) return fail(c, o->body, "object %u is empty", o->num);
         o->body = (uint32_t)b;
         o->body_end = (uint32_t)e;
@@ -394,7 +416,8 @@ static bool read_objects(ctx *c, const entry *tab, size_t size, size_t xref, obj
 static unsigned width(size_t v)
 {
     unsigned w = 1;
-    while (w < sizeof v && (v >> (8 * w)) != 0) w++;
+    while (w < sizeof v && (v >> (8 * w)) != 0)
+        w++;
     return w;
 }
 
@@ -459,12 +482,14 @@ static bool objstm_text(ctx *c, const obj *objs, const uint32_t *pick, size_t fr
 
 /* An object stream deflated (zbuf) written as object number num: m
  * objects, the first at offset first of its text. */
-static bool objstm_put(ctx *c, size_t num, size_t m, size_t first, const rc_obuf *zbuf,
-                       slot *slots, rc_obuf *out)
+static bool objstm_put(ctx *c, size_t num, size_t m, size_t first, const rc_obuf *zbuf, slot *slots,
+                       rc_obuf *out)
 {
     if (!zbuf->n) return oom(c); /* cannot happen with the bound */
     slots[num] = (slot){1, 0, rc_obuf_pos(out)};
-    putf(out, "%zu 0 obj\n<< /Type /ObjStm /N %zu /First %zu /Filter /FlateDecode /Length %zu >>\nstream\n",
+    putf(out,
+         "%zu 0 obj\n<< /Type /ObjStm /N %zu /First %zu /Filter /FlateDecode /Length %zu "
+         ">>\nstream\n",
          num, m, first, zbuf->n);
     rc_obuf_put(out, zbuf->p, zbuf->n);
     puts_(out, "\nendstream\nendobj\n");
@@ -508,11 +533,13 @@ static bool write_xref_stream(ctx *c, struct libdeflate_compressor *z, slot *slo
     for (size_t k = 0; k < size; k++, row += cols + 1) {
         unsigned char cur[1 + 8 + 4];
         cur[0] = slots[k].type;
-        for (unsigned b = 0; b < w2; b++) cur[1 + b] = (unsigned char)(slots[k].f2 >> (8 * (w2 - 1 - b)));
+        for (unsigned b = 0; b < w2; b++)
+            cur[1 + b] = (unsigned char)(slots[k].f2 >> (8 * (w2 - 1 - b)));
         for (unsigned b = 0; b < w3; b++)
             cur[1 + w2 + b] = (unsigned char)(slots[k].f3 >> (8 * (w3 - 1 - b)));
         row[0] = 2; /* PNG filter type Up */
-        for (unsigned b = 0; b < cols; b++) row[1 + b] = (unsigned char)(cur[b] - prev[b]);
+        for (unsigned b = 0; b < cols; b++)
+            row[1 + b] = (unsigned char)(cur[b] - prev[b]);
         memcpy(prev, cur, cols);
     }
     text->n = size * (cols + 1);
@@ -521,10 +548,13 @@ static bool write_xref_stream(ctx *c, struct libdeflate_compressor *z, slot *slo
     rc_obuf_id(out, hex);
     zbuf->n = 0;
     if (!deflate_to(c, z, text->p, text->n, zbuf)) return false;
-    putf(out, "%zu 0 obj\n<< /Type /XRef /Size %zu /W [ 1 %u %u ] /Root %zu 0 R", num, size, w2, w3, root);
+    putf(out, "%zu 0 obj\n<< /Type /XRef /Size %zu /W [ 1 %u %u ] /Root %zu 0 R", num, size, w2, w3,
+         root);
     if (info) putf(out, " /Info %zu 0 R", info);
     putf(out, " /ID [<%s><%s>]", hex, hex);
-    putf(out, " /Filter /FlateDecode /DecodeParms << /Columns %u /Predictor 12 >> /Length %zu >>\nstream\n",
+    putf(out,
+         " /Filter /FlateDecode /DecodeParms << /Columns %u /Predictor 12 >> /Length %zu "
+         ">>\nstream\n",
          cols, zbuf->n);
     rc_obuf_put(out, zbuf->p, zbuf->n);
     putf(out, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", xoff);
@@ -535,7 +565,8 @@ static bool write_xref_stream(ctx *c, struct libdeflate_compressor *z, slot *slo
 static bool check_header(ctx *c, size_t header)
 {
     const unsigned char *s = c->in;
-    if (header < 8 || memcmp(s, "%PDF-", 5) != 0 || !is_digit(s[5]) || s[6] != '.' || !is_digit(s[7]))
+    if (header < 8 || memcmp(s, "%PDF-", 5) != 0 || !is_digit(s[5]) || s[6] != '.' ||
+        !is_digit(s[7]))
         return fail(c, 0, "no '%%PDF-' header");
     if (s[5] == '1' && s[7] < '5' && !is_digit(s[8]))
         return fail(c, 5, "PDF %c.%c has no object streams (1.5 or later needed)", s[5], s[7]);
@@ -549,8 +580,7 @@ static bool put_blob_stream(ctx *c, const entry *tab, size_t size, const obj *ob
 {
     static const char empty[] = "stream\r\n\nendstream";
     size_t e = ob->body_end, k = sizeof empty - 1;
-    if (!ob->stream || ob->gen != 0 || e - ob->body < k ||
-        memcmp(c->in + e - k, empty, k) != 0)
+    if (!ob->stream || ob->gen != 0 || e - ob->body < k || memcmp(c->in + e - k, empty, k) != 0)
         return fail(c, ob->off, "object %u, given stream data, is not an empty stream", ob->num);
     /* "/Length L 0 R" in the dictionary (a key, so followed by a space;
      * /Length1 is another key) */
@@ -561,8 +591,7 @@ static bool put_blob_stream(ctx *c, const entry *tab, size_t size, const obj *ob
     i += 8;
     if (!read_ref(c, &i, &num, &gen) || gen != 0 || num == 0 || num >= size ||
         tab[num].type != 'n' || c->lenv[num])
-        return fail(c, i, "the /Length of stream object %u is not a reference of its own",
-                    ob->num);
+        return fail(c, i, "the /Length of stream object %u is not a reference of its own", ob->num);
     c->lenv[num] = b->n + 1;
     rc_obuf_put(o, c->in + ob->off, e - 10 - ob->off); /* up to "stream\r\n" */
     if (b->data || !b->file) {
@@ -655,7 +684,8 @@ rc_status rc_pdf_objstm_pack_to(const unsigned char *in, size_t n, const rc_pdf_
         fail(&c, trailer, "/Root or /Info names a free object");
         goto done;
     }
-    for (size_t k = 0; k < size; k++) nobj += tab[k].type == 'n';
+    for (size_t k = 0; k < size; k++)
+        nobj += tab[k].type == 'n';
     objs = malloc((nobj ? nobj : 1) * sizeof *objs);
     pick = malloc((nobj ? nobj : 1) * sizeof *pick);
     if (!objs || !pick) {
@@ -730,7 +760,8 @@ rc_status rc_pdf_objstm_pack_to(const unsigned char *in, size_t n, const rc_pdf_
         size_t len = 0;
         if (k < npack) body_of(&c, &objs[pick[k]], tmp, &len);
         len += k < npack;
-        if (k > from && (k == npack || k - from == RC_PDF_OBJSTM_MAX || bytes + len > RC_PDF_OBJSTM_BYTES)) {
+        if (k > from &&
+            (k == npack || k - from == RC_PDF_OBJSTM_MAX || bytes + len > RC_PDF_OBJSTM_BYTES)) {
             if (num + 2 > nslots) { /* this stream and the cross-reference stream */
                 slot *ns = realloc(slots, 2 * nslots * sizeof *slots);
                 if (!ns) {
@@ -751,8 +782,8 @@ rc_status rc_pdf_objstm_pack_to(const unsigned char *in, size_t n, const rc_pdf_
                 pd = (pending){true, num++, k - from, first, cur};
                 cur ^= 1;
             } else {
-                zbufs[cur].n = libdeflate_zlib_compress(z, texts[cur].p, texts[cur].n,
-                                                        zbufs[cur].p, zbufs[cur].cap);
+                zbufs[cur].n = libdeflate_zlib_compress(z, texts[cur].p, texts[cur].n, zbufs[cur].p,
+                                                        zbufs[cur].cap);
                 if (!objstm_put(&c, num++, k - from, first, &zbufs[cur], slots, o)) goto done;
             }
             from = k;

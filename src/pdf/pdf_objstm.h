@@ -27,14 +27,12 @@
  * object streams (numbered after the input's last object); a deflated
  * cross-reference stream (PNG Up predictor) ends the file, with the
  * trailer's /Root and /Info and an /ID made of rc_pdf_objstm_id of
- * everything before it (twice), so equal inputs give equal bytes. The input's /ID is dropped; other trailer entries (/Encrypt,
- * /Prev: an encrypted or updated file) are refused. Object numbers do not
- * change, so no reference is rewritten.
- * Returns RC_OK with *out (malloc'd: the caller frees it) and *out_len;
- * RC_ERR_LIBRARY when the input is not a PDF this can read (every offset
- * of the table is checked against the object it points at), with a message
- * naming the byte offset in err[0..errlen); RC_ERR_NOMEM when memory runs
- * out. On failure *out is NULL. */
+ * everything before it (twice), so equal inputs give equal bytes. The input's /ID is dropped; other
+ * trailer entries (/Encrypt, /Prev: an encrypted or updated file) are refused. Object numbers do
+ * not change, so no reference is rewritten. Returns RC_OK with *out (malloc'd: the caller frees it)
+ * and *out_len; RC_ERR_LIBRARY when the input is not a PDF this can read (every offset of the table
+ * is checked against the object it points at), with a message naming the byte offset in
+ * err[0..errlen); RC_ERR_NOMEM when memory runs out. On failure *out is NULL. */
 rc_status rc_pdf_objstm_pack(const unsigned char *in, size_t n, unsigned char **out,
                              size_t *out_len, char *err, size_t errlen);
 

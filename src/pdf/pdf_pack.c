@@ -111,7 +111,8 @@ bool rc_pdf_save_packed(rc_pdf *p, const char *path)
     if (st != RC_OK) {
         /* libharu's own output that cannot be read back is a library failure */
         rc_diag_error(p->d, (rc_loc){p->path, 0, 0}, "cannot write PDF: %s", why);
-        if (p->err == HPDF_OK) p->err = st == RC_ERR_NOMEM ? HPDF_FAILD_TO_ALLOC_MEM : HPDF_INVALID_DOCUMENT;
+        if (p->err == HPDF_OK)
+            p->err = st == RC_ERR_NOMEM ? HPDF_FAILD_TO_ALLOC_MEM : HPDF_INVALID_DOCUMENT;
         return false;
     }
     return true;

@@ -216,8 +216,8 @@ void rc_pdf_page_key_head(rc_pdf *p)
         const rc_font *f = p->fonts ? p->fonts->f[i] : NULL;
         const char *path = f ? rc_font_path(f) : NULL;
         rc_file_sig sig = rc_file_sig_of(path ? path : "");
-        int64_t id[6] = {(int64_t)(uintptr_t)f, p->fgroup[i], (int64_t)sig.dev, (int64_t)sig.ino,
-                         (int64_t)sig.size, sig.mtime_ns};
+        int64_t id[6] = {(int64_t)(uintptr_t)f, p->fgroup[i],      (int64_t)sig.dev,
+                         (int64_t)sig.ino,      (int64_t)sig.size, sig.mtime_ns};
         put(p, id, sizeof id);
         put_bytes(p, path, path ? strlen(path) : 0);
     }

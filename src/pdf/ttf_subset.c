@@ -213,10 +213,10 @@ static unsigned char *make_cmap(rc_arena *a, const uint32_t *code, const uint16_
     size_t sub = 16 + 8 * nseg + 2 * nglyph;
     if (sub > 0xFFFF || nseg > 0x7FFF) return NULL;
     unsigned char *t = rc_arena_alloc(a, 12 + sub), *f = t + 12;
-    put16(t + 2, 1);               /* version 0, one subtable */
-    put16(t + 4, 3);               /* Windows */
-    put16(t + 6, 1);               /* Unicode BMP */
-    t[11] = 12;                    /* at offset 12 */
+    put16(t + 2, 1); /* version 0, one subtable */
+    put16(t + 4, 3); /* Windows */
+    put16(t + 6, 1); /* Unicode BMP */
+    t[11] = 12;      /* at offset 12 */
     put16(f, 4);
     put16(f + 2, (unsigned)sub);
     put16(f + 6, (unsigned)(2 * nseg));

@@ -233,11 +233,21 @@ int zipOpenNewFileInZip4_64(zipFile file, const char *filename, const void *zipf
                          flagBase, zip64);
     /* Opened in minizip when its bytes are known (open_member); the
      * pointers are libxlsxwriter's, alive until it closes the member. */
-    cur = (member){.zip = file, .filename = filename, .comment = comment, .xl = extrafield_local,
-                   .nxl = size_extrafield_local, .xg = extrafield_global,
-                   .nxg = size_extrafield_global, .method = method, .level = level,
-                   .windowBits = windowBits, .memLevel = memLevel, .strategy = strategy,
-                   .zip64 = zip64, .versionMadeBy = versionMadeBy, .flagBase = flagBase};
+    cur = (member){.zip = file,
+                   .filename = filename,
+                   .comment = comment,
+                   .xl = extrafield_local,
+                   .nxl = size_extrafield_local,
+                   .xg = extrafield_global,
+                   .nxg = size_extrafield_global,
+                   .method = method,
+                   .level = level,
+                   .windowBits = windowBits,
+                   .memLevel = memLevel,
+                   .strategy = strategy,
+                   .zip64 = zip64,
+                   .versionMadeBy = versionMadeBy,
+                   .flagBase = flagBase};
     if (zipfi) {
         memcpy(&cur.fi, zipfi, sizeof cur.fi);
         cur.have_fi = true;
@@ -294,9 +304,8 @@ static int open_member(const unsigned char *p, size_t n)
     zip_fileinfo fi = cur.fi;
     if (is_text(p, n)) fi.internal_fa = 1; /* Z_TEXT, as minizip puts it */
     int r = real.open(cur.zip, cur.filename, cur.have_fi ? &fi : NULL, cur.xl, cur.nxl, cur.xg,
-                      cur.nxg, cur.comment, cur.method, cur.level, 1, cur.windowBits,
-                      cur.memLevel, cur.strategy, NULL, 0, cur.versionMadeBy, cur.flagBase,
-                      cur.zip64);
+                      cur.nxg, cur.comment, cur.method, cur.level, 1, cur.windowBits, cur.memLevel,
+                      cur.strategy, NULL, 0, cur.versionMadeBy, cur.flagBase, cur.zip64);
     cur.opened = r == ZIP_OK;
     return r;
 }
@@ -609,8 +618,8 @@ zipFile zipOpen(const char *pathname, int append)
         int e = errno;
         /* (one left open by a workbook given up on this thread: not kept) */
         rc_zmemo_close(zmemo, false);
-        zmemo = rc_zmemo_open(pathname, "xlsx", ZMEMO_CODER,
-                              (rc_zmemo_fn)libdeflate_deflate_compress);
+        zmemo =
+            rc_zmemo_open(pathname, "xlsx", ZMEMO_CODER, (rc_zmemo_fn)libdeflate_deflate_compress);
         errno = e;
     }
     return zf;

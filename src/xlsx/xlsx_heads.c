@@ -78,8 +78,8 @@ static char *plural_word(rc_arena *a, const char *lang, const char *w, size_t n)
  * from it on stay as they are. */
 static bool stop_word(const char *w, size_t n)
 {
-    static const char *const stops[] = {"of", "in", "by", "per", "de", "del", "da", "do",
-                                        "das", "dos", "en", "em", "con", "com", "por"};
+    static const char *const stops[] = {"of",  "in",  "by", "per", "de",  "del", "da", "do",
+                                        "das", "dos", "en", "em",  "con", "com", "por"};
     for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
         if (strlen(stops[i]) == n && memcmp(stops[i], w, n) == 0) return true;
     return false;
@@ -190,7 +190,7 @@ const char *rc_xw_counted(rc_xw *x, const rc_agg *const *g, size_t n)
             break;
         case RC_AGG_DISTINCT:
             l = g[i]->field && g[i]->field->label.s && *g[i]->field->label.s ? g[i]->field->label.s
-                                                                              : NULL;
+                                                                             : NULL;
             break;
         default:
             return NULL;
@@ -220,8 +220,8 @@ const char *rc_xw_head_count(rc_xw *x, const char *counted, const char *detail)
 
 const char *rc_xw_head_answered(rc_xw *x, const char *counted)
 {
-    const char *what = counted ? rc_arena_printf(x->a, "%s%s", counted,
-                                                 rc_xw_word(x, RC_XW_ANSWERING))
-                               : rc_locale_word(x->loc, RC_W_ANSWERED);
+    const char *what = counted
+                           ? rc_arena_printf(x->a, "%s%s", counted, rc_xw_word(x, RC_XW_ANSWERING))
+                           : rc_locale_word(x->loc, RC_W_ANSWERED);
     return rc_arena_printf(x->a, "%s (%s)", what, rc_xw_word(x, RC_XW_UNIT_NUMBER));
 }

@@ -270,18 +270,18 @@ size_t rc_xw_mem_read(rc_xw_mem *m, void *out, size_t n);
  * calling thread asked for the library's own code), COUNT (what the
  * interposer did, all threads), SWITCH_FN(bool on) (sets the thread's
  * choice, returns the previous one) and COUNT_FN(void). */
-#define RC_XW_INTERPOSER(OFF, COUNT, SWITCH_FN, COUNT_FN) \
-    static _Thread_local bool OFF;                        \
-    static _Atomic size_t COUNT;                          \
-    bool SWITCH_FN(bool on)                               \
-    {                                                     \
-        bool old = !OFF;                                  \
-        OFF = !on;                                        \
-        return old;                                       \
-    }                                                     \
-    size_t COUNT_FN(void)                                 \
-    {                                                     \
-        return atomic_load(&COUNT);                       \
+#define RC_XW_INTERPOSER(OFF, COUNT, SWITCH_FN, COUNT_FN)                                          \
+    static _Thread_local bool OFF;                                                                 \
+    static _Atomic size_t COUNT;                                                                   \
+    bool SWITCH_FN(bool on)                                                                        \
+    {                                                                                              \
+        bool old = !OFF;                                                                           \
+        OFF = !on;                                                                                 \
+        return old;                                                                                \
+    }                                                                                              \
+    size_t COUNT_FN(void)                                                                          \
+    {                                                                                              \
+        return atomic_load(&COUNT);                                                                \
     }
 
 #endif

@@ -156,7 +156,8 @@ static void attributes(FILE *f, struct xml_attribute_list *l, bool escape)
 {
     if (!l) return;
     struct xml_attribute *a;
-    STAILQ_FOREACH(a, l, list_entries) {
+    STAILQ_FOREACH(a, l, list_entries)
+    {
         putc_unlocked(' ', f);
         puts_(f, a->key);
         puts_(f, "=\"");

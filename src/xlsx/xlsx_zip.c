@@ -265,10 +265,10 @@ static void write_central(zout *z, const member *m)
     unsigned xlen = (zu || zc || zo) ? 4u + 8u * (zu + zc + zo) : 0;
     size_t clen = rd16(e + 32);
     out32(z, 0x02014b50);
-    out16(z, rd16(e + 4));                        /* made by */
-    out16(z, xlen ? 45 : rd16(e + 6));            /* needed */
+    out16(z, rd16(e + 4));                                  /* made by */
+    out16(z, xlen ? 45 : rd16(e + 6));                      /* needed */
     out16(z, m->spliced ? rd16(e + 8) & ~8u : rd16(e + 8)); /* flags */
-    out(z, e + 10, 6);                            /* method, time, date */
+    out(z, e + 10, 6);                                      /* method, time, date */
     out32(z, m->crc);
     out32(z, zc ? U32_MAX : (uint32_t)m->csize);
     out32(z, zu ? U32_MAX : (uint32_t)m->usize);

@@ -34,8 +34,7 @@ static void check(double v)
             n = rc_fmt_g(v, p, up, got);
             if (strcmp(want, got) != 0 || n != strlen(got)) {
                 if (mismatches++ < 10)
-                    print_error("%%.%d%c of %a: want %s got %s\n", p, up ? 'G' : 'g', v, want,
-                                got);
+                    print_error("%%.%d%c of %a: want %s got %s\n", p, up ? 'G' : 'g', v, want, got);
             }
         }
     }
@@ -52,14 +51,46 @@ static void test_edges(void **state)
 {
     (void)state;
     mismatches = 0;
-    static const double fixed[] = {0.0,      0.5,         1.5,       2.5,        0.125,
-                                   0.375,    0.0625,      1e-5,      1e-4,       9.9995e-5,
-                                   0.001,    9.995,       9.9949999, 99.95,      0.05,
-                                   0.15,     0.25,        0.35,      1.005,      1.115,
-                                   123456.5, 999999.5,    1e15,      1e16,       1e17,
-                                   9.2,      0.1,         0.3,       1.0 / 3,    2.0 / 3,
-                                   1e19,     1.8446744073709552e19, 1e21, 4.9e-324, 2.2250738585072014e-308,
-                                   1e300,    1.7976931348623157e308, 87.5, 32.0, 4096.25};
+    static const double fixed[] = {0.0,
+                                   0.5,
+                                   1.5,
+                                   2.5,
+                                   0.125,
+                                   0.375,
+                                   0.0625,
+                                   1e-5,
+                                   1e-4,
+                                   9.9995e-5,
+                                   0.001,
+                                   9.995,
+                                   9.9949999,
+                                   99.95,
+                                   0.05,
+                                   0.15,
+                                   0.25,
+                                   0.35,
+                                   1.005,
+                                   1.115,
+                                   123456.5,
+                                   999999.5,
+                                   1e15,
+                                   1e16,
+                                   1e17,
+                                   9.2,
+                                   0.1,
+                                   0.3,
+                                   1.0 / 3,
+                                   2.0 / 3,
+                                   1e19,
+                                   1.8446744073709552e19,
+                                   1e21,
+                                   4.9e-324,
+                                   2.2250738585072014e-308,
+                                   1e300,
+                                   1.7976931348623157e308,
+                                   87.5,
+                                   32.0,
+                                   4096.25};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         check_pm(fixed[i]);
     for (int k = -30; k <= 30; k++) {
@@ -99,11 +130,11 @@ static void test_random(void **state)
         double v;
         memcpy(&v, &b, sizeof v);
         check(v);
-        check((double)(next() % 1000000) / 10.0);      /* 123.4 */
-        check((double)(next() % 10000000) / 100.0);    /* 1234.56 */
-        check((double)(int64_t)(next() % 2000001) - 1e6); /* counts */
+        check((double)(next() % 1000000) / 10.0);                        /* 123.4 */
+        check((double)(next() % 10000000) / 100.0);                      /* 1234.56 */
+        check((double)(int64_t)(next() % 2000001) - 1e6);                /* counts */
         check(ldexp((double)(next() >> 11), (int)(next() % 140) - 110)); /* wide range */
-        check((double)(next() >> 11) / 9007199254740992.0 * 600.0); /* chart points */
+        check((double)(next() >> 11) / 9007199254740992.0 * 600.0);      /* chart points */
     }
     assert_int_equal(mismatches, 0);
 }

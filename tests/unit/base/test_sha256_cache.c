@@ -114,8 +114,8 @@ static void wait_old(const char *const *paths, size_t n)
         for (size_t i = 0; i < n; i++) {
             struct stat st;
             assert_int_equal(stat(paths[i], &st), 0);
-            time_t last = st.st_mtim.tv_sec > st.st_ctim.tv_sec ? st.st_mtim.tv_sec
-                                                                : st.st_ctim.tv_sec;
+            time_t last =
+                st.st_mtim.tv_sec > st.st_ctim.tv_sec ? st.st_mtim.tv_sec : st.st_ctim.tv_sec;
             old &= time(NULL) - last >= 2;
         }
         if (old) return;
@@ -330,13 +330,27 @@ static void test_key(void **state)
     for (int field = 0; field < 7; field++) {
         struct stat o = st;
         switch (field) {
-        case 0: o.st_dev++; break;
-        case 1: o.st_ino++; break;
-        case 2: o.st_size++; break;
-        case 3: o.st_mtim.tv_sec++; break;
-        case 4: o.st_mtim.tv_nsec++; break;
-        case 5: o.st_ctim.tv_sec++; break;
-        default: o.st_ctim.tv_nsec++; break;
+        case 0:
+            o.st_dev++;
+            break;
+        case 1:
+            o.st_ino++;
+            break;
+        case 2:
+            o.st_size++;
+            break;
+        case 3:
+            o.st_mtim.tv_sec++;
+            break;
+        case 4:
+            o.st_mtim.tv_nsec++;
+            break;
+        case 5:
+            o.st_ctim.tv_sec++;
+            break;
+        default:
+            o.st_ctim.tv_nsec++;
+            break;
         }
         assert_false(rc_cache_sha256_get(path, &o, h));
         /* changed while it was read: the entry is not replaced */

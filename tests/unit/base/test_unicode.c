@@ -57,7 +57,7 @@ static void test_nfc_pieces_match_whole(void **state)
         "Co\xCC\x81rdoba \xE2\x80\x94 Ko\xCC\x88ln and Zu\xCC\x88rich",
         "\xCC\x81 starts with a mark",                     /* a mark with nothing before */
         "x\xCC\xA3\xCC\x87 and q\xCC\x87\xCC\xA3 reorder", /* marks of two classes */
-        "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8 hangul",      /* jamo L V T compose */
+        "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8 hangul",     /* jamo L V T compose */
         "\xC3\xA9\xCC\x81 precomposed then a mark",
         "end with a mark e\xCC\x81",
         "\xE2\x84\xAB\xE2\x84\xA6 singletons, \xE2\x80\x9Cquotes\xE2\x80\x9D stay",

@@ -551,8 +551,8 @@ static void test_utoa(void **state)
     static const struct {
         uint64_t v;
         const char *s;
-    } cases[] = {{0, "0"}, {7, "7"}, {10, "10"}, {1000000, "1000000"},
-                 {UINT64_MAX, "18446744073709551615"}};
+    } cases[] = {
+        {0, "0"}, {7, "7"}, {10, "10"}, {1000000, "1000000"}, {UINT64_MAX, "18446744073709551615"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char out[24];
         memset(out, 'x', sizeof out);

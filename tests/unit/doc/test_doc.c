@@ -912,7 +912,7 @@ static void golden_with_memo(void **state)
     assert_true(cases >= 4 && kept >= (size_t)cases); /* the chapters, table and box files */
     rc_doc_memo_sweep();
     assert_int_equal(rc_doc_memo_entries(), kept); /* used since the last sweep */
-    assert_int_equal(golden_cases(state), cases);   /* from the memo */
+    assert_int_equal(golden_cases(state), cases);  /* from the memo */
     assert_int_equal(rc_doc_memo_entries(), kept);
     rc_doc_memo_sweep();
     assert_int_equal(rc_doc_memo_entries(), kept);

@@ -102,7 +102,6 @@ static void test_kerning(void **state)
     assert_near(rc_font_text_width(r, "AVATAR", 6, 10), rc_font_text_width(r, "AVATAR", 6, 10), 0);
 }
 
-
 /* Standard ligatures (issue 14): "fi" and "ffi" are set with Lato's
  * ligature glyphs, so the word has fewer glyphs and is no wider; the codes
  * name the glyph and the characters; a prefix that ends inside a ligature
@@ -173,8 +172,8 @@ static void test_shaped_memo(void **state)
     fx *f = *state;
     rc_font *r = load(f, "fonts/Lato-Regular.ttf");
     assert_non_null(r);
-    static const char *const words[] = {"AVATAR", "office", "first", "Tower", "flow",
-                                        "affluent", "To", "a", "Yes, Wave.", "efficient"};
+    static const char *const words[] = {"AVATAR",   "office", "first", "Tower",      "flow",
+                                        "affluent", "To",     "a",     "Yes, Wave.", "efficient"};
     enum { NW = sizeof words / sizeof words[0] };
     float kern[NW][16];
     uint8_t lig[NW][16];

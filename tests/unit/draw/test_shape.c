@@ -163,10 +163,8 @@ static void test_lig_pairs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_regular),
-        cmocka_unit_test(test_bold_italic),
-        cmocka_unit_test(test_light),
-        cmocka_unit_test(test_left_to_harfbuzz),
+        cmocka_unit_test(test_regular),   cmocka_unit_test(test_bold_italic),
+        cmocka_unit_test(test_light),     cmocka_unit_test(test_left_to_harfbuzz),
         cmocka_unit_test(test_lig_pairs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -533,7 +533,7 @@ static void test_escape_every_mapped(void **state)
         {0x2260, "\\ensuremath{\\neq}"},
         {0x2264, "\\ensuremath{\\leq}"},
         {0x2265, "\\ensuremath{\\geq}"},
-        {0x00AE, "\xC2\xAE"},          /* T1 letters: as they are */
+        {0x00AE, "\xC2\xAE"}, /* T1 letters: as they are */
         {0x00E7, "\xC3\xA7"},
         {0x017F, "\xC5\xBF"},
         {0x0180, "\\rcuchar{0180}{\xC6\x80}"}, /* no glyph in T1 */

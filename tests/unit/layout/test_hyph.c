@@ -317,10 +317,11 @@ static void test_pattern_features_refused(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "KOI8-R\n1ab\n",                     /* another charset */
-        "UTF-8\n1ab\nNEXTLEVEL\n1cd\n",      /* compound levels */
-        "UTF-8\nsz1sz/sz=sz,2,3\n",           /* non-standard hyphenation */
-        "UTF-8\n^^e9" "1ab\n",                   /* hex escapes */
+        "KOI8-R\n1ab\n",                /* another charset */
+        "UTF-8\n1ab\nNEXTLEVEL\n1cd\n", /* compound levels */
+        "UTF-8\nsz1sz/sz=sz,2,3\n",     /* non-standard hyphenation */
+        "UTF-8\n^^e9"
+        "1ab\n", /* hex escapes */
     };
     char path[] = "/tmp/rc-hyph-XXXXXX";
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
@@ -336,7 +337,9 @@ static void test_pattern_features_refused(void **state)
     /* A Latin-1 file is read as its UTF-8 equivalent. */
     int fd = mkstemp(path);
     FILE *f = fdopen(fd, "w");
-    fputs("ISO8859-1\n% comment\nLEFTHYPHENMIN 2\n\xE9" "1r\n", f);
+    fputs("ISO8859-1\n% comment\nLEFTHYPHENMIN 2\n\xE9"
+          "1r\n",
+          f);
     fclose(f);
     rc_hyph_pat *pat = rc_hyph_pat_load(path);
     remove(path);

@@ -226,7 +226,7 @@ static void try_break(lb *s, size_t b, double pi, double pw, bool flagged, bool 
 }
 
 static size_t ref_linebreak(const rc_lb_item *items, size_t n, const double *widths, size_t nwidths,
-                       const rc_lb_params *p, size_t *breaks, size_t cap, double *demerits)
+                            const rc_lb_params *p, size_t *breaks, size_t cap, double *demerits)
 {
     if (demerits) *demerits = 0;
     if (n == 0 || nwidths == 0 || !widths) return 0;
@@ -306,7 +306,6 @@ done:
     }
     return result;
 }
-
 
 /* --- random paragraphs -------------------------------------------------------- */
 
@@ -400,9 +399,7 @@ static void test_groups_match_reference(void **state)
         double w0 = 60 + rnd(80);
         /* one width; a first line indented; a wider first line (narrower
          * lines after it: the monotone path turned off); three widths */
-        double widths[3][3] = {{w0, w0, w0},
-                               {w0 - 8, w0, w0},
-                               {w0 + 6, w0, w0 - 3}};
+        double widths[3][3] = {{w0, w0, w0}, {w0 - 8, w0, w0}, {w0 + 6, w0, w0 - 3}};
         size_t nws[3] = {1, 2, 3};
         for (int k = 0; k < 3; k++) {
             rc_lb_params prm = rc_lb_defaults(tols[rnd(4)]);

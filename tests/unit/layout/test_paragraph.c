@@ -388,7 +388,8 @@ static void test_accented_words(void **state)
             /* "Panamá-" with the soft hyphen's inserted hyphen */
             if (fr->len >= 7 && memcmp(fr->text + fr->len - 7, "am\xC3\xA1\xC2\xAD-", 7) == 0)
                 fail_msg("the soft hyphen is kept in the text");
-            if (l->hyphenated && fr->len >= 3 && memcmp(fr->text + fr->len - 3, "\xC3\xA1-", 3) == 0)
+            if (l->hyphenated && fr->len >= 3 &&
+                memcmp(fr->text + fr->len - 3, "\xC3\xA1-", 3) == 0)
                 shy_breaks++;
         }
     }

@@ -54,7 +54,8 @@ static bytes make_doc(int npages, char tag)
         assert_int_equal(HPDF_Page_TextOut(pg, 72, 700, text), HPDF_OK);
         assert_int_equal(HPDF_Page_EndText(pg), HPDF_OK);
     }
-    assert_int_equal(HPDF_SetInfoAttr(doc, HPDF_INFO_TITLE, "A title (endobj) with\nendobj"), HPDF_OK);
+    assert_int_equal(HPDF_SetInfoAttr(doc, HPDF_INFO_TITLE, "A title (endobj) with\nendobj"),
+                     HPDF_OK);
     assert_int_equal(HPDF_SaveToStream(doc), HPDF_OK);
     bytes b = {NULL, HPDF_GetStreamSize(doc)};
     b.p = malloc(b.n);
@@ -83,7 +84,10 @@ static const unsigned char *find_last(const unsigned char *s, size_t n, const ch
     return NULL;
 }
 
-static bool ws(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+static bool ws(unsigned char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
 
 /* The number after key inside s[0..n) (e.g. "/Size "). */
 static long num_after(const unsigned char *s, size_t n, const char *key)
@@ -97,8 +101,8 @@ static long num_after(const unsigned char *s, size_t n, const char *key)
 
 typedef struct in_obj {
     bool used, stream;
-    size_t off, end;        /* "N 0 obj" .. just past "endobj" */
-    size_t val, val_end;    /* the value, whitespace trimmed */
+    size_t off, end;     /* "N 0 obj" .. just past "endobj" */
+    size_t val, val_end; /* the value, whitespace trimmed */
 } in_obj;
 
 static int cmp_size(const void *a, const void *b)
@@ -139,10 +143,12 @@ static in_obj *read_input(const bytes *in, size_t *count)
         assert_non_null(v);
         o[i].val = (size_t)(v - in->p) + 4;
         o[i].val_end = (size_t)(end - in->p);
-        while (ws(in->p[o[i].val])) o[i].val++;
-        while (ws(in->p[o[i].val_end - 1])) o[i].val_end--;
-        o[i].stream = o[i].val_end - o[i].val > 9 &&
-                      memcmp(in->p + o[i].val_end - 9, "endstream", 9) == 0;
+        while (ws(in->p[o[i].val]))
+            o[i].val++;
+        while (ws(in->p[o[i].val_end - 1]))
+            o[i].val_end--;
+        o[i].stream =
+            o[i].val_end - o[i].val > 9 && memcmp(in->p + o[i].val_end - 9, "endstream", 9) == 0;
     }
     free(offs);
     *count = size;
@@ -201,7 +207,8 @@ static size_t check_packed(const bytes *in, const bytes *out)
     const unsigned char *w = find(dict, dlen, "/W [");
     assert_non_null(w);
     char *e;
-    size_t w1 = strtoul((const char *)w + 4, &e, 10), w2 = strtoul(e, &e, 10), w3 = strtoul(e, &e, 10);
+    size_t w1 = strtoul((const char *)w + 4, &e, 10), w2 = strtoul(e, &e, 10),
+           w3 = strtoul(e, &e, 10);
     size_t cols = w1 + w2 + w3;
     assert_int_equal(w1, 1);
     assert_int_equal(num_after(dict, dlen, "/Columns "), cols);
@@ -263,7 +270,8 @@ static size_t check_packed(const bytes *in, const bytes *out)
         size_t sdlen, slen;
         unsigned char *s = inflate_at(out, x[sn].f2, &sd, &sdlen, &slen);
         assert_non_null(find(sd, sdlen, "/Type /ObjStm"));
-        size_t nobj = (size_t)num_after(sd, sdlen, "/N "), first = (size_t)num_after(sd, sdlen, "/First ");
+        size_t nobj = (size_t)num_after(sd, sdlen, "/N "),
+               first = (size_t)num_after(sd, sdlen, "/First ");
         assert_true(nobj <= RC_PDF_OBJSTM_MAX && x[k].f3 < nobj && first < slen);
         /* the pairs "num offset", then the objects */
         size_t pnum = 0, poff = 0, nextoff = slen - first;
@@ -275,7 +283,8 @@ static size_t check_packed(const bytes *in, const bytes *out)
         }
         assert_int_equal(pnum, k);
         const unsigned char *v = s + first + poff, *ve = s + first + nextoff;
-        while (ve > v && ws(ve[-1])) ve--;
+        while (ve > v && ws(ve[-1]))
+            ve--;
         assert_int_equal((size_t)(ve - v), io[k].val_end - io[k].val);
         assert_memory_equal(v, in->p + io[k].val, io[k].val_end - io[k].val);
         free(s);
@@ -290,7 +299,8 @@ static size_t check_packed(const bytes *in, const bytes *out)
     }
     assert_int_equal(size, nin + objstms + 1);
     size_t used = 0;
-    for (size_t k = 0; k < nin; k++) used += io[k].used;
+    for (size_t k = 0; k < nin; k++)
+        used += io[k].used;
     assert_int_equal(top + packed, used + objstms + 1);
     free(x);
     free(io);
@@ -487,7 +497,8 @@ static void test_corrupt_input(void **state)
     /* startxref past the table */
     memcpy(c, in.p, in.n);
     unsigned char *sx = (unsigned char *)find_last(c, in.n, "startxref\n");
-    for (unsigned char *d = sx + 10; *d >= '0' && *d <= '9'; d++) *d = '9';
+    for (unsigned char *d = sx + 10; *d >= '0' && *d <= '9'; d++)
+        *d = '9';
     expect_failure(c, in.n, "startxref");
     /* a trailer entry the packer does not know (an encrypted or updated file) */
     memcpy(c, in.p, in.n);
@@ -540,7 +551,8 @@ static void test_blobs(void **state)
     in.p = malloc(in.n);
     HPDF_UINT32 k = (HPDF_UINT32)in.n;
     HPDF_ReadFromStream(doc, in.p, &k);
-    uint32_t num[2] = {contents[0]->header.obj_id & 0xFFFFFF, contents[1]->header.obj_id & 0xFFFFFF};
+    uint32_t num[2] = {contents[0]->header.obj_id & 0xFFFFFF,
+                       contents[1]->header.obj_id & 0xFFFFFF};
     uint32_t catalog = doc->catalog->header.obj_id & 0xFFFFFF;
     HPDF_Free(doc);
 
@@ -556,8 +568,10 @@ static void test_blobs(void **state)
     assert_int_equal(fwrite(out.p, 1, out.n, f), out.n);
     fclose(f);
     char cmd[256], got[512];
-    snprintf(cmd, sizeof cmd, "qpdf --check '%s' >/dev/null 2>&1 && qpdf --show-object=%u "
-             "--filtered-stream-data '%s'", path, num[0], path);
+    snprintf(cmd, sizeof cmd,
+             "qpdf --check '%s' >/dev/null 2>&1 && qpdf --show-object=%u "
+             "--filtered-stream-data '%s'",
+             path, num[0], path);
     assert_int_equal(run(cmd, got, sizeof got), 0);
     assert_string_equal(got, text);
     readers_check(&out);
@@ -571,18 +585,19 @@ static void test_blobs(void **state)
     assert_int_equal(fflush(sp), 0);
     rc_pdf_blob sb = {.num = num[0], .n = sizeof text - 1, .file = sp, .off = 4};
     bytes out2 = {0};
-    assert_int_equal(rc_pdf_objstm_pack_blobs(in.p, in.n, &sb, 1, &out2.p, &out2.n, err, sizeof err),
-                     RC_OK);
+    assert_int_equal(
+        rc_pdf_objstm_pack_blobs(in.p, in.n, &sb, 1, &out2.p, &out2.n, err, sizeof err), RC_OK);
     bytes again = {0};
-    assert_int_equal(rc_pdf_objstm_pack_blobs(in.p, in.n, &b, 1, &again.p, &again.n, err, sizeof err),
-                     RC_OK);
+    assert_int_equal(
+        rc_pdf_objstm_pack_blobs(in.p, in.n, &b, 1, &again.p, &again.n, err, sizeof err), RC_OK);
     assert_int_equal(out2.n, again.n);
     assert_memory_equal(out2.p, again.p, again.n);
     sb.off = 1000; /* past the end: refused, with the object named */
     free(out2.p);
     out2.p = NULL;
-    assert_int_equal(rc_pdf_objstm_pack_blobs(in.p, in.n, &sb, 1, &out2.p, &out2.n, err, sizeof err),
-                     RC_ERR_LIBRARY);
+    assert_int_equal(
+        rc_pdf_objstm_pack_blobs(in.p, in.n, &sb, 1, &out2.p, &out2.n, err, sizeof err),
+        RC_ERR_LIBRARY);
     assert_null(out2.p);
     assert_non_null(strstr(err, "cannot be read back"));
     fclose(sp);
@@ -650,8 +665,8 @@ static void test_file_mode(void **state)
     assert_non_null(f);
     char err[256];
     int eno = -1;
-    assert_int_equal(rc_pdf_objstm_pack_file(in.p, in.n, NULL, 0, NULL, 0, f, &eno, err, sizeof err),
-                     RC_OK);
+    assert_int_equal(
+        rc_pdf_objstm_pack_file(in.p, in.n, NULL, 0, NULL, 0, f, &eno, err, sizeof err), RC_OK);
     assert_int_equal(eno, 0);
     assert_int_equal((size_t)ftell(f), mem.n);
     rewind(f);
@@ -675,14 +690,10 @@ static void test_file_mode(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_small_document),
-        cmocka_unit_test(test_many_objects),
-        cmocka_unit_test(test_helper_same_bytes),
-        cmocka_unit_test(test_big_objects),
-        cmocka_unit_test(test_corrupt_input),
-        cmocka_unit_test(test_id_hash),
-        cmocka_unit_test(test_file_mode),
-        cmocka_unit_test(test_blobs),
+        cmocka_unit_test(test_small_document),    cmocka_unit_test(test_many_objects),
+        cmocka_unit_test(test_helper_same_bytes), cmocka_unit_test(test_big_objects),
+        cmocka_unit_test(test_corrupt_input),     cmocka_unit_test(test_id_hash),
+        cmocka_unit_test(test_file_mode),         cmocka_unit_test(test_blobs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,8 +64,8 @@ static int teardown(void **state)
  * page `edit` is replaced by `word` when given. */
 static rc_layout document(fixture *fx, size_t pages, size_t edit, const char *word)
 {
-    static const char *const words[] = {"Regional", "pairings", "of", "universities",
-                                        "office", "Bielsko-Biała", "Śląskie", "—", "2019"};
+    static const char *const words[] = {"Regional",      "pairings", "of", "universities", "office",
+                                        "Bielsko-Biała", "Śląskie",  "—",  "2019"};
     rc_arena *a = fx->a;
     rc_layout lay = {0};
     rc_rgb black = {0, 0, 0};
@@ -207,9 +207,9 @@ static rc_layout tagged(fixture *fx, size_t pages, size_t split, size_t edit, co
             for (int w = 0; w < 5; w++) {
                 const char *tx = (line + w) % 3 ? "cooperation" : "Śląskie";
                 if (word && p == edit && line == 3 && w == 2) tx = word;
-                rc_draw_op *op = rc_draw_text(a, l, w == 1 ? RC_FONT_ITALIC : RC_FONT_REGULAR,
-                                              10, 72 + 90 * w, 760 - 20 * line, tx, strlen(tx),
-                                              line == 7 ? blue : black);
+                rc_draw_op *op =
+                    rc_draw_text(a, l, w == 1 ? RC_FONT_ITALIC : RC_FONT_REGULAR, 10, 72 + 90 * w,
+                                 760 - 20 * line, tx, strlen(tx), line == 7 ? blue : black);
                 if (line == 4 && w == 4) op->actual = "cooperations";
             }
         }
@@ -217,9 +217,10 @@ static rc_layout tagged(fixture *fx, size_t pages, size_t split, size_t edit, co
         rc_draw_line(a, l, 72, 60, 520, 60, black, 0.5); /* an artifact */
         rc_draw_list *fig = rc_draw_new(a);
         rc_draw_rect(a, fig, 0, 0, 100, 50, &blue, &black, 1);
-        rc_path_seg segs[3] = {{.op = RC_PATH_MOVE, .x = 0, .y = 0},
-                               {.op = RC_PATH_CURVE, .x1 = 10, .y1 = 40, .x2 = 60, .y2 = 40, .x = 90, .y = 5},
-                               {.op = RC_PATH_CLOSE}};
+        rc_path_seg segs[3] = {
+            {.op = RC_PATH_MOVE, .x = 0, .y = 0},
+            {.op = RC_PATH_CURVE, .x1 = 10, .y1 = 40, .x2 = 60, .y2 = 40, .x = 90, .y = 5},
+            {.op = RC_PATH_CLOSE}};
         rc_draw_path(a, fig, segs, 3, NULL, &blue, 0.75);
         l->tag = rc_tag_add(a, lay.tags, lay.tags->root, RC_TAG_FIGURE);
         rc_draw_group(a, l, 300, 100, fig);

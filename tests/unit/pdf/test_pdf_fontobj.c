@@ -30,7 +30,7 @@
 
 #include "pdf_fixture.h"
 #include "../../../src/pdf/pdf_fontdisk.h" /* internal to the PDF stage */
-#include "../../../src/pdf/pdf_int.h"     /* RC_PDF_ZLEVEL */
+#include "../../../src/pdf/pdf_int.h"      /* RC_PDF_ZLEVEL */
 
 /* What the pages show, per face. */
 static const char REGULAR[] = "Bielsko-Biała Skåne “quotes” – 1,234.5 Zürich €";
@@ -557,8 +557,8 @@ static void test_disk_cache_streams(void **state)
     assert_null(rc_pdf_fontdisk_zget(fx->a, map, sizeof map, &nz2));
     uint64_t h[2];
     rc_hash128(map, sizeof map, h);
-    char *dup = rc_arena_printf(fx->a, "cp \"%s\"/fonts/*.z \"%s/fonts/%016llx%016llx.z\"",
-                                cache, cache, (unsigned long long)h[0], (unsigned long long)h[1]);
+    char *dup = rc_arena_printf(fx->a, "cp \"%s\"/fonts/*.z \"%s/fonts/%016llx%016llx.z\"", cache,
+                                cache, (unsigned long long)h[0], (unsigned long long)h[1]);
     assert_int_equal(system(dup), 0);
     assert_int_equal(count_files(fx, cache, "\\.z$"), 2);
     assert_null(rc_pdf_fontdisk_zget(fx->a, map, sizeof map, &nz2));

@@ -105,12 +105,21 @@ static void test_reals_as_printf(void **state)
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         double u = (double)(x >> 11) / 9007199254740992.0; /* [0, 1) */
         switch (i % 5) {
-        case 0: v[i] = (u - 0.5) * 1700; break;              /* page coordinates */
-        case 1: v[i] = (double)(int64_t)(u * 2e6 - 1e6) / 2000; /* ties: k + 0.0005 */
-        break;
-        case 2: v[i] = (double)(int64_t)(u * 2e6 - 1e6) / 1000 + 0.0005 + (u - 0.5) * 1e-9; break;
-        case 3: v[i] = (u - 0.5) * 2e-3; break;               /* around 0 and -0 */
-        default: v[i] = (u - 0.5) * 4e12; break;              /* beyond the fast path */
+        case 0:
+            v[i] = (u - 0.5) * 1700;
+            break; /* page coordinates */
+        case 1:
+            v[i] = (double)(int64_t)(u * 2e6 - 1e6) / 2000; /* ties: k + 0.0005 */
+            break;
+        case 2:
+            v[i] = (double)(int64_t)(u * 2e6 - 1e6) / 1000 + 0.0005 + (u - 0.5) * 1e-9;
+            break;
+        case 3:
+            v[i] = (u - 0.5) * 2e-3;
+            break; /* around 0 and -0 */
+        default:
+            v[i] = (u - 0.5) * 4e12;
+            break; /* beyond the fast path */
         }
     }
     for (size_t i = 0; i < N; i++) {

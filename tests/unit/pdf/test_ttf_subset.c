@@ -1,9 +1,9 @@
 /* Tests for the reduced fonts handed to libharu (rc_ttf_reduce, made by
  * hb-subset): the cmap maps exactly the requested code points, to glyphs
  * renumbered in the original's order whose outlines and metrics are the
- * original glyphs', the hinting programs are the original's, the file is laid out as the OpenType spec asks (4-byte
- * alignment, zero padding, valid checksums), and libharu loads it and finds
- * the same glyphs and metrics. */
+ * original glyphs', the hinting programs are the original's, the file is laid out as the OpenType
+ * spec asks (4-byte alignment, zero padding, valid checksums), and libharu loads it and finds the
+ * same glyphs and metrics. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -184,7 +184,11 @@ static void same_glyph(fx *f, const unsigned char *r, uint16_t go, uint16_t gn, 
         unsigned flags = be16(a + i);
         assert_int_equal(flags, be16(b + i));
         same_glyph(f, r, be16(a + i + 2), be16(b + i + 2), depth + 1);
-        size_t k = 4 + (flags & 1 ? 4 : 2) + (flags & 8 ? 2 : flags & 0x40 ? 4 : flags & 0x80 ? 8 : 0);
+        size_t k = 4 + (flags & 1 ? 4 : 2) +
+                   (flags & 8      ? 2
+                    : flags & 0x40 ? 4
+                    : flags & 0x80 ? 8
+                                   : 0);
         assert_true(i + k <= la && i + k <= lb);
         assert_memory_equal(a + i + 4, b + i + 4, k - 4);
         i += k;
@@ -318,7 +322,6 @@ static void test_maps_exactly_the_codes(void **state)
 
     check_glyphs(f, r, rlen, codes, n, want);
 }
-
 
 /* Ligature codes (1..31, font.h): the copy maps them to the ligature
  * glyphs, which it keeps (no cmap of the original reaches them), and maps

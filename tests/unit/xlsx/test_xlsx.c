@@ -459,7 +459,8 @@ static void test_stream_equals_kept(void **state)
     assert_non_null(k.data.sources[0].rows);
     assert_null(s.data.sources[0].rows);
     assert_int_equal(s.data.sources[0].nrows, 3);
-    rc_xlsx_data_opts opts[] = {{0, 0, 0, false}, {2, 0, 0, false}, {2, 1, 0, false}, {1, 1, 0, false}};
+    rc_xlsx_data_opts opts[] = {
+        {0, 0, 0, false}, {2, 0, 0, false}, {2, 1, 0, false}, {1, 1, 0, false}};
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         const char *a = path_in("kept.xlsx"), *b = path_in("streamed.xlsx");
         assert_int_equal(rc_xlsx_write_data_opt(k.a, &k.doc, a, 7, &opts[i], k.d), RC_OK);

@@ -4,8 +4,8 @@
  * directories, though the deflated bytes differ (so both ways did run); a
  * member past the gathering cap is deflated as it comes by zlib, as minizip
  * would (then the whole file is the same as minizip's: the zip kept in
- * memory until it is closed writes the same bytes); a member deflated before is reused (the same file again); the
- * setting is the calling thread's. */
+ * memory until it is closed writes the same bytes); a member deflated before is reused (the same
+ * file again); the setting is the calling thread's. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -22,17 +22,19 @@
 
 /* Values a sheet writer can get wrong. Column n is an integer field; x a
  * number field (added through ini_extra). */
-static const char *ROWS_CSV =
-    "id,cont,ex,n,x\n"
-    "A&B <c> d>e,EU,meetings;virtual,3,0.1\n"
-    "\"\nlead\",LA,virtual,-12,-2.5\n"
-    "\"trail\n\",NA,NA,0,1e20\n"
-    "\"tab\tin\",EU,meetings,123456789012,12345678.125\n"
-    "\"two\nlines\",LA,NA,7,-0.000001\n"
-    "ctl\x01" "a\x1f" "b\x0b" "c,EU,NA,8,3\n"
-    "NA,NA,NA,NA,NA\n" /* no cell at all: no <row> */
-    "\"quo\"\"te\",EU,virtual,9,2\n"
-    "Bielsko-Biała,LA,meetings,10,1.5\n";
+static const char *ROWS_CSV = "id,cont,ex,n,x\n"
+                              "A&B <c> d>e,EU,meetings;virtual,3,0.1\n"
+                              "\"\nlead\",LA,virtual,-12,-2.5\n"
+                              "\"trail\n\",NA,NA,0,1e20\n"
+                              "\"tab\tin\",EU,meetings,123456789012,12345678.125\n"
+                              "\"two\nlines\",LA,NA,7,-0.000001\n"
+                              "ctl\x01"
+                              "a\x1f"
+                              "b\x0b"
+                              "c,EU,NA,8,3\n"
+                              "NA,NA,NA,NA,NA\n" /* no cell at all: no <row> */
+                              "\"quo\"\"te\",EU,virtual,9,2\n"
+                              "Bielsko-Biała,LA,meetings,10,1.5\n";
 
 static const char *X_FIELD = "\n[field s.x]\ntype = number\n";
 
@@ -58,10 +60,11 @@ static void crc_right(const char *zip, size_t n, const char *name, const char *x
             memcmp(p + name_at, name, nl) != 0)
             continue;
         const unsigned char *c = p + crc_at;
-        uint32_t got = (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 |
-                       (uint32_t)c[3] << 24;
-        if (got != want) fail_msg("%s: %s CRC %08x, want %08x", name, local ? "local" : "central",
-                                  (unsigned)got, (unsigned)want);
+        uint32_t got =
+            (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 | (uint32_t)c[3] << 24;
+        if (got != want)
+            fail_msg("%s: %s CRC %08x, want %08x", name, local ? "local" : "central", (unsigned)got,
+                     (unsigned)want);
         found++;
     }
     assert_int_equal(found, 2);
@@ -105,8 +108,8 @@ static void test_rows_as_library(void **state)
     static const size_t per[] = {0, 4, 1};
     static const unsigned sheets[] = {4, 6, 12}; /* Cover, Contents, the source's, Fields */
     for (size_t i = 0; i < sizeof per / sizeof per[0]; i++) {
-        rc_xlsx_data_opts lib = {.rows_per_sheet = per[i], .constant_memory_rows = 1,
-                                 .rows_by_library = true};
+        rc_xlsx_data_opts lib = {
+            .rows_per_sheet = per[i], .constant_memory_rows = 1, .rows_by_library = true};
         rc_xlsx_data_opts own = {.rows_per_sheet = per[i], .constant_memory_rows = 1};
         const char *a = path_in("lib.xlsx"), *b = path_in("own.xlsx"), *c = path_in("again.xlsx");
         assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, a, 5, &lib, f.d), RC_OK);
@@ -274,8 +277,7 @@ static void test_rows_zip64_sizes(void **state)
     unsigned char *z = deflated(rows, strlen(rows), 1, Z_SYNC_FLUSH, &zn);
     assert_int_equal(write(fd, z, zn), (ssize_t)zn);
     free(z);
-    rc_xw_segment seg = {.sheet = 3, .crc = 0, .off = 0, .clen = zn,
-                         .ulen = (uint64_t)5 << 30};
+    rc_xw_segment seg = {.sheet = 3, .crc = 0, .off = 0, .clen = zn, .ulen = (uint64_t)5 << 30};
     rc_xw x;
     memset(&x, 0, sizeof x);
     x.a = f.a;

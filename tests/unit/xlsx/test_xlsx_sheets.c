@@ -98,11 +98,18 @@ static void test_fit_same_as_measured(void **state)
 {
     (void)state;
     static const char *const texts[] = {
-        "WWWWWWWWWWWW", "MmWw@%MmWw@%Mm", "\xC5\xB4\xC5\xB4\xC5\xB4",
-        "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", "\xF0\x9F\x98\x80\xF0\xA0\x80\x80",
+        "WWWWWWWWWWWW",
+        "MmWw@%MmWw@%Mm",
+        "\xC5\xB4\xC5\xB4\xC5\xB4",
+        "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E",
+        "\xF0\x9F\x98\x80\xF0\xA0\x80\x80",
         "\xFF\xFE\xFD"
-        "abc", "ab\nWWWWWWW\nc", "", "iiiiiiiiiiiiiiiiiii",
-        "Bogot\xC3\xA1-Cundinamarca", "a rather long label of a code, longer than the cap of sixty "
+        "abc",
+        "ab\nWWWWWWW\nc",
+        "",
+        "iiiiiiiiiiiiiiiiiii",
+        "Bogot\xC3\xA1-Cundinamarca",
+        "a rather long label of a code, longer than the cap of sixty "
         "characters by some way"};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         double m = rc_xlsx_text_width(texts[i]) + 2.0;

@@ -51,8 +51,8 @@ static void special_workbook(const char *path, bool cm)
     lxw_workbook *wb = workbook_new_opt(path, &opt);
     assert_non_null(wb);
     const char *odd = "a & b < c > d \"e\" 'f'\nline two";
-    lxw_doc_properties p = {.title = (char *)odd, .author = "R & D <x>", .comments = "\"q\"",
-                            .created = 1};
+    lxw_doc_properties p = {
+        .title = (char *)odd, .author = "R & D <x>", .comments = "\"q\"", .created = 1};
     assert_int_equal(workbook_set_properties(wb, &p), LXW_NO_ERROR);
     lxw_worksheet *ws = workbook_add_worksheet(wb, "A & B");
     assert_non_null(ws);
@@ -65,9 +65,21 @@ static void special_workbook(const char *path, bool cm)
                      LXW_NO_ERROR);
     /* numbers the own writer prints as digits and those it leaves to
      * snprintf, with and without a style */
-    static const double nums[] = {0.0, -0.0, 7, -7, 0.1, -2.5, 1e-5, 123456789012345.0,
-                                  999999999999999.0, 1e15, 1e16, 9007199254740993.0, 1e300,
-                                  -1e-300, 3.141592653589793};
+    static const double nums[] = {0.0,
+                                  -0.0,
+                                  7,
+                                  -7,
+                                  0.1,
+                                  -2.5,
+                                  1e-5,
+                                  123456789012345.0,
+                                  999999999999999.0,
+                                  1e15,
+                                  1e16,
+                                  9007199254740993.0,
+                                  1e300,
+                                  -1e-300,
+                                  3.141592653589793};
     for (lxw_row_t r = 0; r < sizeof nums / sizeof nums[0]; r++) {
         assert_int_equal(worksheet_write_number(ws, 10 + r, 0, nums[r], NULL), LXW_NO_ERROR);
         assert_int_equal(worksheet_write_number(ws, 10 + r, 1, nums[r], fmt), LXW_NO_ERROR);
@@ -99,7 +111,8 @@ static void test_escapes_both_ways(void **state)
         /* the escapes were written (so the comparison saw them) */
         const char *core = member_text(a, path_in("so.xlsx"), "docProps/core.xml");
         assert_non_null(strstr(core, "a &amp; b &lt; c &gt; d \"e\" 'f'\nline two"));
-        const char *rels = member_text(a, path_in("so.xlsx"), "xl/worksheets/_rels/sheet1.xml.rels");
+        const char *rels =
+            member_text(a, path_in("so.xlsx"), "xl/worksheets/_rels/sheet1.xml.rels");
         assert_non_null(strstr(rels, "&amp;b=%22"));
         const char *sheet = member_text(a, path_in("so.xlsx"), "xl/worksheets/sheet1.xml");
         assert_non_null(strstr(sheet, "tooltip=\"tip &amp; &quot;tip&quot;&#xA;next\""));
@@ -146,8 +159,9 @@ static void test_int_attributes(void **state)
 static void test_dbl_attributes(void **state)
 {
     (void)state;
-    static const double v[] = {0.0, -0.0, 0.7, 8.43, 9.2, 12.140625, 0.75, 1e16, 1e-5, -3.5e-7,
-                               123456789.123456789, 1.0 / 3, 60.0, 1e300, 5e-324};
+    static const double v[] = {
+        0.0,     -0.0, 0.7,   8.43,  9.2, 12.140625, 0.75, 1e16, 1e-5, -3.5e-7, 123456789.123456789,
+        1.0 / 3, 60.0, 1e300, 5e-324};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         struct xml_attribute *own = lxw_new_attribute_dbl("k", v[i]);
         assert_true(rc_xlsx_own_xml(false));
@@ -182,7 +196,7 @@ static void test_control_characters(void **state)
         free(lib);
     }
     char *e = lxw_escape_control_characters("a\x01"
-                                             "b\rc\td");
+                                            "b\rc\td");
     assert_string_equal(e, "a_x0001_b_x000D_c\td");
     free(e);
 }
@@ -270,14 +284,10 @@ static void test_cell_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_same_bytes_both_ways),
-        cmocka_unit_test(test_escapes_both_ways),
-        cmocka_unit_test(test_int_attributes),
-        cmocka_unit_test(test_dbl_attributes),
-        cmocka_unit_test(test_control_characters),
-        cmocka_unit_test(test_shared_strings),
-        cmocka_unit_test(test_utf8_strlen),
-        cmocka_unit_test(test_cell_names),
+        cmocka_unit_test(test_same_bytes_both_ways), cmocka_unit_test(test_escapes_both_ways),
+        cmocka_unit_test(test_int_attributes),       cmocka_unit_test(test_dbl_attributes),
+        cmocka_unit_test(test_control_characters),   cmocka_unit_test(test_shared_strings),
+        cmocka_unit_test(test_utf8_strlen),          cmocka_unit_test(test_cell_names),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -68,7 +68,8 @@ static inline const void *find_bytes(const char *hay, size_t n, const char *need
 static size_t last_deflated_len; /* compressed length of the last member inflated */
 static const char *last_deflated;
 
-static inline char *zip_member(rc_arena *a, const char *zip, size_t n, const char *name, size_t *len)
+static inline char *zip_member(rc_arena *a, const char *zip, size_t n, const char *name,
+                               size_t *len)
 {
     size_t nl = strlen(name);
     for (size_t i = 0; i + 30 + nl <= n; i++) {
@@ -135,7 +136,7 @@ static inline long file_size(const char *path)
 /* The fixture inputs (and "." and ".."). */
 static inline bool is_input(const char *s)
 {
-    static const char *const inputs[] = {".",     "..",    "s.csv", "c.md",
+    static const char *const inputs[] = {".",       "..",    "s.csv", "c.md",
                                          "big.csv", "w.csv", "m.csv", "r.csv"};
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
         if (strcmp(s, inputs[i]) == 0) return true;
