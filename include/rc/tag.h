@@ -14,14 +14,41 @@
 /* Standard structure types (ISO 32000-1 table 333 ff.), no role map needed:
  * each as X(enumerator suffix, PDF name), in one list that makes both the
  * enumeration and rc_tag_name's table. H1..H6 follow in order. */
-#define RC_TAG_TYPES(X)                                                                            \
-    X(DOCUMENT, "Document")                                                                        \
-    X(PART, "Part") X(SECT, "Sect") X(DIV, "Div") X(H1, "H1") X(H2, "H2") X(H3, "H3") X(H4, "H4")  \
-        X(H5, "H5") X(H6, "H6") X(P, "P") X(L, "L") X(LI, "LI") X(LBL, "Lbl") X(LBODY, "LBody")    \
-            X(TABLE, "Table") X(THEAD, "THead") X(TBODY, "TBody") X(TR, "TR") X(TH, "TH")          \
-                X(TD, "TD") X(FIGURE, "Figure") X(CAPTION, "Caption") X(NOTE, "Note")              \
-                    X(TOC, "TOC") X(TOCI, "TOCI") X(LINK, "Link") X(BLOCKQUOTE, "BlockQuote")      \
-                        X(CODE, "Code") X(SPAN, "Span")
+/* One type a line, left as it is: clang-format reflows the list differently
+ * on each run. */
+/* clang-format off */
+#define RC_TAG_TYPES(X) \
+    X(DOCUMENT, "Document") \
+    X(PART, "Part") \
+    X(SECT, "Sect") \
+    X(DIV, "Div") \
+    X(H1, "H1") \
+    X(H2, "H2") \
+    X(H3, "H3") \
+    X(H4, "H4") \
+    X(H5, "H5") \
+    X(H6, "H6") \
+    X(P, "P") \
+    X(L, "L") \
+    X(LI, "LI") \
+    X(LBL, "Lbl") \
+    X(LBODY, "LBody") \
+    X(TABLE, "Table") \
+    X(THEAD, "THead") \
+    X(TBODY, "TBody") \
+    X(TR, "TR") \
+    X(TH, "TH") \
+    X(TD, "TD") \
+    X(FIGURE, "Figure") \
+    X(CAPTION, "Caption") \
+    X(NOTE, "Note") \
+    X(TOC, "TOC") \
+    X(TOCI, "TOCI") \
+    X(LINK, "Link") \
+    X(BLOCKQUOTE, "BlockQuote") \
+    X(CODE, "Code") \
+    X(SPAN, "Span")
+/* clang-format on */
 
 typedef enum rc_tag_type {
 #define RC_TAG_ENUM(id, name) RC_TAG_##id,
