@@ -70,7 +70,8 @@ typedef struct watch {
     event ev[256];
     size_t n;
     bool overflow;
-    size_t at_release; /* the index of the event that let the worker go */
+    int drawing[MAXPAGES]; /* per page, who started drawing it: 1 worker, 2 main */
+    size_t at_release;     /* the index of the event that let the worker go */
 } watch;
 
 static void at(void *ctx, const char *step, size_t page)
@@ -85,6 +86,17 @@ static void at(void *ctx, const char *step, size_t page)
         snprintf(e->step, sizeof e->step, "%s", step);
         e->page = page;
         e->main = is_main;
+    }
+    /* a page drawn twice is caught as it starts: the second drawing would
+     * give its block back twice, and a crash tells less */
+    if (strcmp(step, "draw") == 0 || strcmp(step, "steal") == 0) {
+        if (page < MAXPAGES && w->drawing[page]) {
+            fprintf(stderr, "page %zu drawn twice (%s, then %s)\n", page,
+                    w->drawing[page] == 1 ? "worker" : "main thread",
+                    is_main ? "main thread" : "worker");
+            abort(); /* (cmocka fails a test on its own thread only) */
+        }
+        if (page < MAXPAGES) w->drawing[page] = is_main ? 2 : 1;
     }
     if (is_main && strcmp(step, "drain") == 0)
         while (!w->held)
@@ -129,13 +141,14 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Pages of text in two faces (letters past ASCII, so the code sets the
- * main thread marks on its own matter), a rule and links between pages;
- * each page's words differ, so a page drawn in another's place shows. */
+/* Pages of text in two faces, a rule and links between pages; each page's
+ * words differ, so a page drawn in another's place shows. */
 static rc_layout document(fixture *fx, size_t pages)
 {
     static const char *const words[] = {"Regional",      "pairings", "of", "universities", "office",
                                         "Bielsko-Biała", "Śląskie",  "—",  "2019"};
+    static const char *const letters[MAXPAGES] = {"À", "Á", "Â", "Ã", "Ä", "Å", "Æ", "Ç",
+                                                  "È", "É", "Ê", "Ë", "Ì", "Í", "Î", "Ï"};
     rc_arena *a = fx->a;
     rc_layout lay = {0};
     rc_rgb black = {0, 0, 0};
@@ -147,6 +160,10 @@ static rc_layout document(fixture *fx, size_t pages)
                 rc_draw_text(a, pg.content, w == 0 ? RC_FONT_BOLD : RC_FONT_REGULAR, 10,
                              72 + 70 * w, 760 - 20 * line, t, strlen(t), black);
             }
+        /* and a letter of its own: the font must hold the letters of the
+         * pages the main thread drew as well (their codes are merged) */
+        rc_draw_text(a, pg.content, RC_FONT_REGULAR, 10, 72, 80, letters[p], strlen(letters[p]),
+                     black);
         rc_draw_line(a, pg.content, 72, 60, 520, 60, black, 0.5);
         rc_draw_dest(a, pg.content, 72, 780, rc_arena_printf(a, "p%zu", p));
         rc_draw_link(a, pg.content, 72, 40, 40, 12, rc_arena_printf(a, "p%zu", (p + 1) % pages),
