@@ -63,15 +63,11 @@ static void newpage(lo *L, const char *running, bool full, bool header, bool ope
     lo_push(L, it);
 }
 
-/* Draws text set into lines with the first baseline at y; returns the
- * baseline below the last line. */
-static double draw_set(lo *L, lo_pg *pg, const char *text, rc_font_id f, double size, double lead,
-                       rc_rgb col, double x, double y, double w, rc_tag_type type)
+/* text set into lines of width w (NULL when there is none) */
+static rc_para *set_text(lo *L, const char *text, rc_font_id f, double size, double lead,
+                         rc_rgb col, double w)
 {
-    if (!text || !*text) return y;
-    /* one element of the given type in the page's element (a Sect) */
-    const rc_tag *box = pg->fg->tag;
-    if (box) pg->fg->tag = rc_tag_add(L->a, L->tags, (rc_tag *)box, type);
+    if (!text || !*text) return NULL;
     lo_runs r = {0};
     rc_run run = {.font = L->fonts->f[f] ? f : RC_FONT_REGULAR,
                   .size = size,
@@ -79,11 +75,35 @@ static double draw_set(lo *L, lo_pg *pg, const char *text, rc_font_id f, double 
                   .text = text,
                   .len = strlen(text)};
     RC_PUSH(L->tmp, r, run);
-    rc_para *p = lo_set(L, &r, w, lead, RC_PARA_LEFT, false);
-    for (size_t k = 0; p && k < p->nlines; k++, y -= lead)
+    return lo_set(L, &r, w, lead, RC_PARA_LEFT, false);
+}
+
+/* Draws p's lines with the first baseline at y, as one element of the
+ * given type in the page's element (a Sect); returns the baseline below
+ * the last line. */
+static double draw_para(lo *L, lo_pg *pg, const rc_para *p, double lead, double x, double y,
+                        rc_tag_type type)
+{
+    if (!p) return y;
+    const rc_tag *box = pg->fg->tag;
+    if (box) pg->fg->tag = rc_tag_add(L->a, L->tags, (rc_tag *)box, type);
+    for (size_t k = 0; k < p->nlines; k++, y -= lead)
         rc_para_draw_line(L->a, pg->fg, p, k, x, y);
     pg->fg->tag = box;
     return y;
+}
+
+/* Draws text set into lines with the first baseline at y; returns the
+ * baseline below the last line. */
+static double draw_set(lo *L, lo_pg *pg, const char *text, rc_font_id f, double size, double lead,
+                       rc_rgb col, double x, double y, double w, rc_tag_type type)
+{
+    return draw_para(L, pg, set_text(L, text, f, size, lead, col, w), lead, x, y, type);
+}
+
+static size_t nlines(const rc_para *p)
+{
+    return p ? p->nlines : 0;
 }
 
 /* ---- cover ----------------------------------------------------------- */
@@ -114,17 +134,43 @@ static void draw_cover(lo *L, lo_pg *pg, const lo_item *it, double top)
         y = draw_set(L, pg, r->series.s, RC_FONT_BOLD, 11.0, 14.0, s->white, m + pad, y, tw,
                      RC_TAG_P);
     y -= 60.0;
-    if (r && rep(L, &r->title))
-        y = draw_set(L, pg, r->title.s, RC_FONT_BOLD, 26.0, 32.0, s->white, m + pad, y, tw,
-                     RC_TAG_H1);
+    /* The title and subtitle stay inside the band: set at 26 and 15 pt,
+     * or smaller in steps when they take more lines than the band holds,
+     * down to 18 pt for the title (the subtitle in proportion); past that
+     * the title is too long for a cover, which is an error rather than
+     * text run over the stripe and the authors. */
+    const char *ti = r ? rep(L, &r->title) : NULL, *su = r ? rep(L, &r->subtitle) : NULL;
+    rc_para *tp = NULL, *sp = NULL;
+    double k = 1.0, bottom = band_y + 12.0;
+    for (;; k -= 2.0 / 26.0) {
+        tp = set_text(L, ti, RC_FONT_BOLD, 26.0 * k, 32.0 * k, s->white, tw);
+        sp = set_text(L, su, RC_FONT_LIGHT, 15.0 * k, 19.0 * k, s->white, tw);
+        double last = y - (nlines(tp) ? (double)(nlines(tp) - 1) * 32.0 * k : 0) -
+                      (nlines(sp) ? 32.0 * k + 8.0 + (double)(nlines(sp) - 1) * 19.0 * k : 0),
+               descent = 0.3 * (nlines(sp) ? 15.0 : 26.0) * k;
+        if (last - descent >= bottom) break;
+        if (26.0 * (k - 2.0 / 26.0) < 18.0 - 1e-9) {
+            if (L->d && sp)
+                rc_diag_error(L->d, ti ? r->title.loc : r->subtitle.loc,
+                              "the title and subtitle do not fit in the cover's band even at "
+                              "%.0f pt (%zu and %zu lines): shorten them",
+                              26.0 * k, nlines(tp), nlines(sp));
+            else if (L->d)
+                rc_diag_error(L->d, r->title.loc,
+                              "the title does not fit in the cover's band even at %.0f pt (%zu "
+                              "lines): shorten it",
+                              26.0 * k, nlines(tp));
+            break;
+        }
+    }
+    y = draw_para(L, pg, tp, 32.0 * k, m + pad, y, RC_TAG_H1);
     y -= 8.0;
-    if (r && rep(L, &r->subtitle))
-        y = draw_set(L, pg, r->subtitle.s, RC_FONT_LIGHT, 15.0, 19.0, s->white, m + pad, y, tw,
-                     RC_TAG_P);
+    y = draw_para(L, pg, sp, 19.0 * k, m + pad, y, RC_TAG_P);
     /* a quiet motif in the band below the titles: two overlapping discs
      * (the two sides of a pairing) inside an outline ring, scaled to the
      * room the titles leave */
-    double room = (y - 10.0) - (band_y + 12.0), k = fmin(1.0, room / 196.0);
+    double room = (y - 10.0) - (band_y + 12.0);
+    k = fmin(1.0, room / 196.0);
     if (k > 0.35) {
         const double cx = W - m - 150.0, cy = band_y + 12.0 + 98.0 * k;
         circle(L, pg->bg, cx - 28.0 * k, cy - 4.0 * k, 62.0 * k, &s->mid, NULL, 0);

@@ -26,6 +26,9 @@ for key, val in (("title", title), ("subtitle", title[::-1]),
     if not re.search(r"^%s\s*=" % key, t, re.M):
         t = t.replace("[report]\n", "[report]\n%s = x\n" % key, 1)
     t = re.sub(r"^(%s\s*=).*$" % key, lambda m: m.group(1) + " " + val, t, count=1, flags=re.M)
+# the cover sets the title in its band, which holds far less (a title too
+# long for it is an error of its own, bad case cover-title-too-long)
+t = re.sub(r"^cover\s*=.*$", "cover = no", t, count=1, flags=re.M)
 open(ini, "w").write(t)
 json.dump({"Title": title, "Subject": title[::-1],
            "Author": ", ".join(authors), "Keywords": ", ".join(keywords)}, open(want, "w"))
