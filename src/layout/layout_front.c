@@ -186,11 +186,25 @@ static void draw_cover(lo *L, lo_pg *pg, const lo_item *it, double top)
     if (when)
         y2 = draw_set(L, pg, when, RC_FONT_BOLD, 11.0, 14.5, s->blue, m + pad, y2, tw, RC_TAG_P);
     if (r && rep(L, &r->cover_note))
-        draw_set(L, pg, r->cover_note.s, RC_FONT_ITALIC, 9.0, 12.0, s->grey, m + pad, y2 - 8.0, tw,
-                 RC_TAG_P);
-    if (r && rep(L, &r->eur)) {
+        y2 = draw_set(L, pg, r->cover_note.s, RC_FONT_ITALIC, 9.0, 12.0, s->grey, m + pad, y2 - 8.0,
+                      tw, RC_TAG_P);
+    const bool eur = r && rep(L, &r->eur);
+    if (eur) {
         const char *e = ident(L, "EUR ", r->eur.s);
         draw_set(L, pg, e, RC_FONT_REGULAR, 9.0, 12.0, s->grey, m + pad, m + 14.0, tw, RC_TAG_P);
+    }
+    /* y2 is a line below the last one drawn: the authors, date and note
+     * end above the EUR number's line (or the page's margin), or the cover
+     * is an error rather than text drawn over it or off the page */
+    const double floor_y = eur ? m + 14.0 + 9.0 : m;
+    if (y2 + 12.0 - 3.0 < floor_y && L->d && r) {
+        const rc_str *at = rep(L, &r->cover_note) ? &r->cover_note
+                           : r->authors.n         ? &r->authors.v[0]
+                                                  : &r->title;
+        rc_diag_error(L->d, at->loc,
+                      "the cover's authors, date and note run %.0f mm below the room under the "
+                      "band: shorten the cover note or the list of authors",
+                      (floor_y - (y2 + 12.0 - 3.0)) * 25.4 / 72.0);
     }
 }
 
@@ -217,15 +231,40 @@ static void draw_back(lo *L, lo_pg *pg, const lo_item *it, double top)
                  0);
     const rc_report_cfg *r = L->cfg ? &L->cfg->report : NULL;
     if (!r) return;
-    double y = 0.45 * H;
-    if (rep(L, &r->cover_note))
-        y = draw_set(L, pg, r->cover_note.s, RC_FONT_LIGHT, 14.0, 18.0, s->white, m + pad, y, tw,
-                     RC_TAG_P) -
-            14.0;
     const char *lines[] = {rep(L, &r->publisher),       rep(L, &r->contact_name),
                            rep(L, &r->contact_address), rep(L, &r->contact_email),
                            rep(L, &r->contact_phone),   rep(L, &r->website)};
-    y = m + pad + 12.0 * 7;
+    bool contact = false;
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        contact = contact || lines[i];
+    /* The note, 14 pt from 45 % of the page down, ends above the contact
+     * lines (or the identifiers, or the band's padding): set smaller, a
+     * point at a time down to 10 pt, when it takes more lines than that
+     * leaves; past that an error rather than text drawn over them. */
+    const char *note = rep(L, &r->cover_note);
+    if (note) {
+        const double y0 = 0.45 * H, floor_y = contact ? m + pad + 12.0 * 7 + 12.0
+                                              : (rep(L, &r->isbn) || rep(L, &r->doi))
+                                                  ? m + pad + 11.0
+                                                  : m + pad;
+        double size = 14.0;
+        rc_para *np;
+        for (;; size -= 1.0) {
+            np = set_text(L, note, RC_FONT_LIGHT, size, size * 18.0 / 14.0, s->white, tw);
+            double last = y0 - (double)(nlines(np) ? nlines(np) - 1 : 0) * size * 18.0 / 14.0;
+            if (last - 0.3 * size >= floor_y) break;
+            if (size - 1.0 < 10.0 - 1e-9) {
+                if (L->d)
+                    rc_diag_error(L->d, r->cover_note.loc,
+                                  "the cover note does not fit on the back cover even at %.0f pt "
+                                  "(%zu lines): shorten it",
+                                  size, nlines(np));
+                break;
+            }
+        }
+        draw_para(L, pg, np, size * 18.0 / 14.0, m + pad, y0, RC_TAG_P);
+    }
+    double y = m + pad + 12.0 * 7;
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         if (lines[i])
             y = draw_set(L, pg, lines[i], i == 0 ? RC_FONT_BOLD : RC_FONT_REGULAR, 9.0, 12.0,
