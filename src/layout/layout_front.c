@@ -63,15 +63,11 @@ static void newpage(lo *L, const char *running, bool full, bool header, bool ope
     lo_push(L, it);
 }
 
-/* Draws text set into lines with the first baseline at y; returns the
- * baseline below the last line. */
-static double draw_set(lo *L, lo_pg *pg, const char *text, rc_font_id f, double size, double lead,
-                       rc_rgb col, double x, double y, double w, rc_tag_type type)
+/* text set into lines of width w (NULL when there is none) */
+static rc_para *set_text(lo *L, const char *text, rc_font_id f, double size, double lead,
+                         rc_rgb col, double w)
 {
-    if (!text || !*text) return y;
-    /* one element of the given type in the page's element (a Sect) */
-    const rc_tag *box = pg->fg->tag;
-    if (box) pg->fg->tag = rc_tag_add(L->a, L->tags, (rc_tag *)box, type);
+    if (!text || !*text) return NULL;
     lo_runs r = {0};
     rc_run run = {.font = L->fonts->f[f] ? f : RC_FONT_REGULAR,
                   .size = size,
@@ -79,11 +75,35 @@ static double draw_set(lo *L, lo_pg *pg, const char *text, rc_font_id f, double 
                   .text = text,
                   .len = strlen(text)};
     RC_PUSH(L->tmp, r, run);
-    rc_para *p = lo_set(L, &r, w, lead, RC_PARA_LEFT, false);
-    for (size_t k = 0; p && k < p->nlines; k++, y -= lead)
+    return lo_set(L, &r, w, lead, RC_PARA_LEFT, false);
+}
+
+/* Draws p's lines with the first baseline at y, as one element of the
+ * given type in the page's element (a Sect); returns the baseline below
+ * the last line. */
+static double draw_para(lo *L, lo_pg *pg, const rc_para *p, double lead, double x, double y,
+                        rc_tag_type type)
+{
+    if (!p) return y;
+    const rc_tag *box = pg->fg->tag;
+    if (box) pg->fg->tag = rc_tag_add(L->a, L->tags, (rc_tag *)box, type);
+    for (size_t k = 0; k < p->nlines; k++, y -= lead)
         rc_para_draw_line(L->a, pg->fg, p, k, x, y);
     pg->fg->tag = box;
     return y;
+}
+
+/* Draws text set into lines with the first baseline at y; returns the
+ * baseline below the last line. */
+static double draw_set(lo *L, lo_pg *pg, const char *text, rc_font_id f, double size, double lead,
+                       rc_rgb col, double x, double y, double w, rc_tag_type type)
+{
+    return draw_para(L, pg, set_text(L, text, f, size, lead, col, w), lead, x, y, type);
+}
+
+static size_t nlines(const rc_para *p)
+{
+    return p ? p->nlines : 0;
 }
 
 /* ---- cover ----------------------------------------------------------- */
@@ -114,17 +134,43 @@ static void draw_cover(lo *L, lo_pg *pg, const lo_item *it, double top)
         y = draw_set(L, pg, r->series.s, RC_FONT_BOLD, 11.0, 14.0, s->white, m + pad, y, tw,
                      RC_TAG_P);
     y -= 60.0;
-    if (r && rep(L, &r->title))
-        y = draw_set(L, pg, r->title.s, RC_FONT_BOLD, 26.0, 32.0, s->white, m + pad, y, tw,
-                     RC_TAG_H1);
+    /* The title and subtitle stay inside the band: set at 26 and 15 pt,
+     * or smaller in steps when they take more lines than the band holds,
+     * down to 18 pt for the title (the subtitle in proportion); past that
+     * the title is too long for a cover, which is an error rather than
+     * text run over the stripe and the authors. */
+    const char *ti = r ? rep(L, &r->title) : NULL, *su = r ? rep(L, &r->subtitle) : NULL;
+    rc_para *tp = NULL, *sp = NULL;
+    double k = 1.0, bottom = band_y + 12.0;
+    for (;; k -= 2.0 / 26.0) {
+        tp = set_text(L, ti, RC_FONT_BOLD, 26.0 * k, 32.0 * k, s->white, tw);
+        sp = set_text(L, su, RC_FONT_LIGHT, 15.0 * k, 19.0 * k, s->white, tw);
+        double last = y - (nlines(tp) ? (double)(nlines(tp) - 1) * 32.0 * k : 0) -
+                      (nlines(sp) ? 32.0 * k + 8.0 + (double)(nlines(sp) - 1) * 19.0 * k : 0),
+               descent = 0.3 * (nlines(sp) ? 15.0 : 26.0) * k;
+        if (last - descent >= bottom) break;
+        if (26.0 * (k - 2.0 / 26.0) < 18.0 - 1e-9) {
+            if (L->d && sp)
+                rc_diag_error(L->d, ti ? r->title.loc : r->subtitle.loc,
+                              "the title and subtitle do not fit in the cover's band even at "
+                              "%.0f pt (%zu and %zu lines): shorten them",
+                              26.0 * k, nlines(tp), nlines(sp));
+            else if (L->d)
+                rc_diag_error(L->d, r->title.loc,
+                              "the title does not fit in the cover's band even at %.0f pt (%zu "
+                              "lines): shorten it",
+                              26.0 * k, nlines(tp));
+            break;
+        }
+    }
+    y = draw_para(L, pg, tp, 32.0 * k, m + pad, y, RC_TAG_H1);
     y -= 8.0;
-    if (r && rep(L, &r->subtitle))
-        y = draw_set(L, pg, r->subtitle.s, RC_FONT_LIGHT, 15.0, 19.0, s->white, m + pad, y, tw,
-                     RC_TAG_P);
+    y = draw_para(L, pg, sp, 19.0 * k, m + pad, y, RC_TAG_P);
     /* a quiet motif in the band below the titles: two overlapping discs
      * (the two sides of a pairing) inside an outline ring, scaled to the
      * room the titles leave */
-    double room = (y - 10.0) - (band_y + 12.0), k = fmin(1.0, room / 196.0);
+    double room = (y - 10.0) - (band_y + 12.0);
+    k = fmin(1.0, room / 196.0);
     if (k > 0.35) {
         const double cx = W - m - 150.0, cy = band_y + 12.0 + 98.0 * k;
         circle(L, pg->bg, cx - 28.0 * k, cy - 4.0 * k, 62.0 * k, &s->mid, NULL, 0);
@@ -140,11 +186,25 @@ static void draw_cover(lo *L, lo_pg *pg, const lo_item *it, double top)
     if (when)
         y2 = draw_set(L, pg, when, RC_FONT_BOLD, 11.0, 14.5, s->blue, m + pad, y2, tw, RC_TAG_P);
     if (r && rep(L, &r->cover_note))
-        draw_set(L, pg, r->cover_note.s, RC_FONT_ITALIC, 9.0, 12.0, s->grey, m + pad, y2 - 8.0, tw,
-                 RC_TAG_P);
-    if (r && rep(L, &r->eur)) {
+        y2 = draw_set(L, pg, r->cover_note.s, RC_FONT_ITALIC, 9.0, 12.0, s->grey, m + pad, y2 - 8.0,
+                      tw, RC_TAG_P);
+    const bool eur = r && rep(L, &r->eur);
+    if (eur) {
         const char *e = ident(L, "EUR ", r->eur.s);
         draw_set(L, pg, e, RC_FONT_REGULAR, 9.0, 12.0, s->grey, m + pad, m + 14.0, tw, RC_TAG_P);
+    }
+    /* y2 is a line below the last one drawn: the authors, date and note
+     * end above the EUR number's line (or the page's margin), or the cover
+     * is an error rather than text drawn over it or off the page */
+    const double floor_y = eur ? m + 14.0 + 9.0 : m;
+    if (y2 + 12.0 - 3.0 < floor_y && L->d && r) {
+        const rc_str *at = rep(L, &r->cover_note) ? &r->cover_note
+                           : r->authors.n         ? &r->authors.v[0]
+                                                  : &r->title;
+        rc_diag_error(L->d, at->loc,
+                      "the cover's authors, date and note run %.0f mm below the room under the "
+                      "band: shorten the cover note or the list of authors",
+                      (floor_y - (y2 + 12.0 - 3.0)) * 25.4 / 72.0);
     }
 }
 
@@ -171,15 +231,40 @@ static void draw_back(lo *L, lo_pg *pg, const lo_item *it, double top)
                  0);
     const rc_report_cfg *r = L->cfg ? &L->cfg->report : NULL;
     if (!r) return;
-    double y = 0.45 * H;
-    if (rep(L, &r->cover_note))
-        y = draw_set(L, pg, r->cover_note.s, RC_FONT_LIGHT, 14.0, 18.0, s->white, m + pad, y, tw,
-                     RC_TAG_P) -
-            14.0;
     const char *lines[] = {rep(L, &r->publisher),       rep(L, &r->contact_name),
                            rep(L, &r->contact_address), rep(L, &r->contact_email),
                            rep(L, &r->contact_phone),   rep(L, &r->website)};
-    y = m + pad + 12.0 * 7;
+    bool contact = false;
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        contact = contact || lines[i];
+    /* The note, 14 pt from 45 % of the page down, ends above the contact
+     * lines (or the identifiers, or the band's padding): set smaller, a
+     * point at a time down to 10 pt, when it takes more lines than that
+     * leaves; past that an error rather than text drawn over them. */
+    const char *note = rep(L, &r->cover_note);
+    if (note) {
+        const double y0 = 0.45 * H, floor_y = contact ? m + pad + 12.0 * 7 + 12.0
+                                              : (rep(L, &r->isbn) || rep(L, &r->doi))
+                                                  ? m + pad + 11.0
+                                                  : m + pad;
+        double size = 14.0;
+        rc_para *np;
+        for (;; size -= 1.0) {
+            np = set_text(L, note, RC_FONT_LIGHT, size, size * 18.0 / 14.0, s->white, tw);
+            double last = y0 - (double)(nlines(np) ? nlines(np) - 1 : 0) * size * 18.0 / 14.0;
+            if (last - 0.3 * size >= floor_y) break;
+            if (size - 1.0 < 10.0 - 1e-9) {
+                if (L->d)
+                    rc_diag_error(L->d, r->cover_note.loc,
+                                  "the cover note does not fit on the back cover even at %.0f pt "
+                                  "(%zu lines): shorten it",
+                                  size, nlines(np));
+                break;
+            }
+        }
+        draw_para(L, pg, np, size * 18.0 / 14.0, m + pad, y0, RC_TAG_P);
+    }
+    double y = m + pad + 12.0 * 7;
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         if (lines[i])
             y = draw_set(L, pg, lines[i], i == 0 ? RC_FONT_BOLD : RC_FONT_REGULAR, 9.0, 12.0,

@@ -14,7 +14,7 @@
  * "endobj") is moved into object streams unchanged. Every offset is checked
  * against the object it should point at, and anything unexpected fails
  * with the byte offset rather than writing a damaged file. */
-#include "pdf_objstm.h"
+#include "pdf_objstm_int.h"
 #include "pdf_zpipe.h"
 #include "pdf_obuf.h"
 
@@ -38,68 +38,12 @@
  * for 249,554, level 9 3.4 ms for 249,039. */
 #define ZLEVEL 1
 
-/* PDF 1.7 annex C: at most 8,388,607 indirect objects. */
-#define MAX_OBJECTS 8388607u
-
-/* Offsets into the input are 32-bit (libharu saves at most 4 GiB, and
- * larger input is refused): the tables hold an entry per object (23,000 at
- * 1,006 pages), and at the build's memory peak; 8 and 24 bytes, not 24 and
- * 48. */
-typedef struct entry {
-    uint32_t off; /* in-use: offset of "N G obj" */
-    uint16_t gen;
-    char type; /* 'n', 'f', or 0: not in the table */
-} entry;
-
-typedef struct obj {
-    uint32_t num;
-    uint16_t gen;
-    bool stream;
-    uint32_t off;            /* "N G obj" */
-    uint32_t end;            /* just past "endobj" */
-    uint32_t body, body_end; /* the object's value, whitespace trimmed */
-} obj;
-
 /* where each object ends up: type 1 (offset) or 2 (object stream, index) */
 typedef struct slot {
     uint8_t type;
     uint32_t f3;
     size_t f2;
 } slot;
-
-typedef struct ctx {
-    const unsigned char *in;
-    size_t n;
-    char *err;
-    size_t errlen;
-    rc_status st;
-    size_t *lenv;   /* per object number: 0, or a stream's new length + 1 */
-    uint32_t *ridx; /* per object number: 0, or its raw text's index + 1 */
-    const rc_pdf_raw *raws;
-} ctx;
-
-static bool fail(ctx *c, size_t at, const char *fmt, ...)
-{
-    if (c->st != RC_OK) return false;
-    c->st = RC_ERR_LIBRARY;
-    int k = snprintf(c->err, c->errlen, "malformed PDF at byte %zu: ", at);
-    if (k >= 0 && (size_t)k < c->errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(c->err + k, c->errlen - (size_t)k, fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
-
-static bool oom(ctx *c)
-{
-    if (c->st == RC_OK) {
-        c->st = RC_ERR_NOMEM;
-        snprintf(c->err, c->errlen, "out of memory");
-    }
-    return false;
-}
 
 /* ---- output buffer ---- */
 
@@ -128,289 +72,6 @@ static void put_uint(rc_obuf *b, size_t v, char sep)
     rc_obuf_put(b, tmp, k);
 }
 
-/* ---- lexical helpers (PDF 1.7 section 7.2) ---- */
-
-static bool is_ws(unsigned char ch)
-{
-    return ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t' || ch == '\f' || ch == 0;
-}
-
-static bool is_delim(unsigned char ch)
-{
-    return ch && strchr("()<>[]{}/%", ch);
-}
-
-static bool is_digit(unsigned char ch)
-{
-    return ch >= '0' && ch <= '9';
-}
-
-static void skip_ws(const ctx *c, size_t *i)
-{
-    while (*i < c->n) {
-        if (is_ws(c->in[*i])) {
-            (*i)++;
-        } else if (c->in[*i] == '%') { /* a comment runs to the end of the line */
-            while (*i < c->n && c->in[*i] != '\n' && c->in[*i] != '\r')
-                (*i)++;
-        } else {
-            break;
-        }
-    }
-}
-
-/* An unsigned decimal at i (no sign), at most max; false if none. */
-static bool read_uint(const ctx *c, size_t *i, size_t max, size_t *v)
-{
-    size_t j = *i, x = 0;
-    while (j < c->n && is_digit(c->in[j])) {
-        size_t d = (size_t)(c->in[j] - '0');
-        if (x > (max - d) / 10) return false;
-        x = x * 10 + d;
-        j++;
-    }
-    if (j == *i) return false;
-    *i = j;
-    *v = x;
-    return true;
-}
-
-/* The keyword kw at i, ending there (followed by whitespace, a delimiter
- * or the end). */
-static bool at_keyword(const ctx *c, size_t i, const char *kw)
-{
-    size_t k = strlen(kw);
-    return i <= c->n && k <= c->n - i && memcmp(c->in + i, kw, k) == 0 &&
-           (i + k == c->n || is_ws(c->in[i + k]) || is_delim(c->in[i + k]));
-}
-
-/* "N G R" at i: the reference, its object number in *num and generation
- * in *gen. */
-static bool read_ref(const ctx *c, size_t *i, size_t *num, size_t *gen)
-{
-    size_t j = *i;
-    if (!read_uint(c, &j, MAX_OBJECTS, num)) return false;
-    skip_ws(c, &j);
-    if (!read_uint(c, &j, 65535, gen)) return false;
-    skip_ws(c, &j);
-    if (!at_keyword(c, j, "R")) return false;
-    *i = j + 1;
-    return true;
-}
-
-/* Skips one direct object at i (a reference counts as one), in the
- * trailer dictionary. */
-static bool skip_value(ctx *c, size_t *i, int depth)
-{
-    size_t at = *i, num, gen;
-    if (depth > 32) return fail(c, at, "objects nested too deeply");
-    if (at >= c->n) return fail(c, at, "unexpected end of file");
-    unsigned char ch = c->in[at];
-    if (ch == '(') { /* literal string: balanced parentheses, backslash escapes */
-        int open = 0;
-        for (size_t j = at; j < c->n; j++) {
-            if (c->in[j] == '\\') {
-                j++;
-            } else if (c->in[j] == '(') {
-                open++;
-            } else if (c->in[j] == ')' && --open == 0) {
-                *i = j + 1;
-                return true;
-            }
-        }
-        return fail(c, at, "unterminated string");
-    }
-    if (ch == '<' && at + 1 < c->n && c->in[at + 1] == '<') {
-        size_t j = at + 2;
-        for (;;) {
-            skip_ws(c, &j);
-            if (j + 1 < c->n && c->in[j] == '>' && c->in[j + 1] == '>') break;
-            if (j >= c->n || c->in[j] != '/') return fail(c, j, "a dictionary key expected");
-            if (!skip_value(c, &j, depth + 1)) return false;
-            skip_ws(c, &j);
-            if (!skip_value(c, &j, depth + 1)) return false;
-        }
-        *i = j + 2;
-        return true;
-    }
-    if (ch == '<') {
-        const unsigned char *e = memchr(c->in + at, '>', c->n - at);
-        if (!e) return fail(c, at, "unterminated hexadecimal string");
-        *i = (size_t)(e - c->in) + 1;
-        return true;
-    }
-    if (ch == '[') {
-        size_t j = at + 1;
-        for (;;) {
-            skip_ws(c, &j);
-            if (j < c->n && c->in[j] == ']') break;
-            if (!skip_value(c, &j, depth + 1)) return false;
-        }
-        *i = j + 1;
-        return true;
-    }
-    if (read_ref(c, i, &num, &gen)) return true;
-    size_t j = at + (ch == '/'); /* a name, a number, true, false, null */
-    while (j < c->n && !is_ws(c->in[j]) && !is_delim(c->in[j]))
-        j++;
-    if (j == at || (ch != '/' && is_delim(ch))) return fail(c, at, "unexpected '%c'", ch);
-    *i = j;
-    return true;
-}
-
-/* ---- reading the classic file ---- */
-
-/* The cross-reference table at off (section 7.5.4) into *tab (malloc'd,
- * *size entries); *trailer is the offset of the "trailer" keyword. */
-static bool read_xref(ctx *c, size_t off, entry **tab, size_t *size, size_t *trailer)
-{
-    size_t i = off, cap = 0;
-    if (!at_keyword(c, i, "xref")) return fail(c, i, "no 'xref' where startxref points");
-    i += 4;
-    for (;;) {
-        skip_ws(c, &i);
-        if (at_keyword(c, i, "trailer")) break;
-        size_t first, count, at = i;
-        if (!read_uint(c, &i, MAX_OBJECTS, &first))
-            return fail(c, at, "a cross-reference subsection expected");
-        while (i < c->n && (c->in[i] == ' ' || c->in[i] == '\t'))
-            i++;
-        if (!read_uint(c, &i, MAX_OBJECTS, &count) || first + count > MAX_OBJECTS + 1)
-            return fail(c, at, "bad cross-reference subsection header");
-        while (i < c->n && (c->in[i] == ' ' || c->in[i] == '\r'))
-            i++;
-        if (i >= c->n || c->in[i] != '\n') return fail(c, i, "end of line expected");
-        i++;
-        if (count > (c->n - i) / 20) return fail(c, i, "cross-reference table runs past the end");
-        if (first + count > *size) {
-            if (first + count > cap) {
-                size_t ncap = cap ? cap : 1024;
-                while (ncap < first + count)
-                    ncap *= 2;
-                entry *t = realloc(*tab, ncap * sizeof *t);
-                if (!t) return oom(c);
-                memset(t + cap, 0, (ncap - cap) * sizeof *t);
-                *tab = t;
-                cap = ncap;
-            }
-            *size = first + count;
-        }
-        for (size_t k = 0; k < count; k++, i += 20) {
-            /* "oooooooooo ggggg n" and a two-byte end of line */
-            const unsigned char *e = c->in + i;
-            size_t o = i, g = i + 11, v, gen;
-            if (!read_uint(c, &o, UINT32_MAX, &v) || o != i + 10 || e[10] != ' ' ||
-                !read_uint(c, &g, 65535, &gen) || g != i + 16 || e[16] != ' ' ||
-                (e[17] != 'n' && e[17] != 'f') || !is_ws(e[18]) || !is_ws(e[19]))
-                return fail(c, i, "bad cross-reference entry for object %zu", first + k);
-            (*tab)[first + k] = (entry){(uint32_t)v, (uint16_t)gen, (char)e[17]};
-        }
-    }
-    *trailer = i;
-    return true;
-}
-
-/* The trailer dictionary at i: /Root (required) and /Info as their object
- * numbers (info 0: none). /Size must match the table; /ID is dropped. */
-static bool read_trailer(ctx *c, size_t i, size_t size, size_t *root, size_t *info)
-{
-    i += strlen("trailer");
-    skip_ws(c, &i);
-    if (i + 1 >= c->n || c->in[i] != '<' || c->in[i + 1] != '<')
-        return fail(c, i, "trailer dictionary expected");
-    i += 2;
-    *root = *info = 0;
-    for (;;) {
-        skip_ws(c, &i);
-        if (i + 1 < c->n && c->in[i] == '>' && c->in[i + 1] == '>') break;
-        size_t key = i, v, g;
-        if (i >= c->n || c->in[i] != '/') return fail(c, i, "a trailer key expected");
-        if (!skip_value(c, &i, 0)) return false;
-        size_t klen = i - key;
-        skip_ws(c, &i);
-        size_t at = i;
-#define KEY(s) (klen == sizeof s - 1 && memcmp(c->in + key, s, klen) == 0)
-        if (KEY("/Root") || KEY("/Info")) {
-            /* the cross-reference stream writes them as "N 0 R" */
-            if (!read_ref(c, &i, &v, &g) || v == 0 || v >= size || g != 0)
-                return fail(c, at, "%.*s is not a reference to a generation-0 object of the table",
-                            (int)klen, (const char *)c->in + key);
-            *(KEY("/Root") ? root : info) = v;
-        } else if (KEY("/Size")) {
-            if (!read_uint(c, &i, MAX_OBJECTS + 1, &v) || v != size)
-                return fail(c, at, "/Size does not match the cross-reference table (%zu entries)",
-                            size);
-        } else if (KEY("/ID")) {
-            if (!skip_value(c, &i, 0)) return false;
-        } else {
-            return fail(c, key, "trailer entry %.*s is not supported", (int)klen,
-                        (const char *)c->in + key);
-        }
-#undef KEY
-    }
-    if (!*root) return fail(c, i, "the trailer has no /Root");
-    return true;
-}
-
-static int by_offset(const void *a, const void *b)
-{
-    const obj *x = a, *y = b;
-    return (x->off > y->off) - (x->off < y->off);
-}
-
-/* Checks that each in-use entry points at "N G obj", and finds where each
- * object's value and the object end: before the next object (or the
- * table) begins, the last "endobj". objs is in file order. */
-static bool read_objects(ctx *c, const entry *tab, size_t size, size_t xref, obj *objs, size_t nobj,
-                         size_t *header)
-{
-    size_t k = 0;
-    bool sorted = true;
-    for (size_t num = 0; num < size; num++) {
-        if (tab[num].type != 'n') continue;
-        size_t i = tab[num].off, v, g;
-        if (i >= xref) return fail(c, i, "object %zu lies outside the file's body", num);
-        if (!read_uint(c, &i, MAX_OBJECTS, &v) || v != num || i >= xref || !is_ws(c->in[i]))
-            return fail(c, tab[num].off, "the table's entry for object %zu does not point at it",
-                        num);
-        skip_ws(c, &i);
-        if (!read_uint(c, &i, 65535, &g) || g != tab[num].gen || i >= xref || !is_ws(c->in[i]))
-            return fail(c, tab[num].off, "object %zu has not the generation of its entry", num);
-        skip_ws(c, &i);
-        if (!at_keyword(c, i, "obj")) return fail(c, i, "'obj' expected after '%zu %zu'", num, g);
-        if (k && tab[num].off <= objs[k - 1].off) sorted = false;
-        objs[k++] = (obj){.num = (uint32_t)num,
-                          .gen = (uint16_t)g,
-                          .off = tab[num].off,
-                          .body = (uint32_t)(i + 3)};
-    }
-    if (!sorted) qsort(objs, nobj, sizeof *objs, by_offset);
-    *header = nobj ? objs[0].off : xref;
-    for (k = 0; k < nobj; k++) {
-        obj *o = &objs[k];
-        size_t limit = k + 1 < nobj ? objs[k + 1].off : xref;
-        if (limit < o->body)
-            return fail(c, objs[k + 1].off, "objects %u and %u overlap", o->num, objs[k + 1].num);
-        size_t e = limit;
-        while (e > o->body && is_ws(c->in[e - 1]))
-            e--;
-        if (e - o->body < 6 || memcmp(c->in + e - 6, "endobj", 6) != 0)
-            return fail(c, e, "object %u does not end with 'endobj'", o->num);
-        o->end = (uint32_t)e;
-        size_t b = o->body;
-        e -= 6;
-        skip_ws(c, &b); /* a comment may not stand between obj and its value */
-        while (e > b && is_ws(c->in[e - 1]))
-            e--;
-        if (e == b) return fail(c, o->body, "object %u is empty", o->num);
-        o->body = (uint32_t)b;
-        o->body_end = (uint32_t)e;
-        o->stream = e - b > 9 && memcmp(c->in + e - 9, "endstream", 9) == 0 &&
-                    (c->in[e - 10] == '\n' || c->in[e - 10] == '\r');
-    }
-    return true;
-}
-
 /* ---- writing ---- */
 
 static unsigned width(size_t v)
@@ -425,9 +86,9 @@ static bool deflate_to(ctx *c, struct libdeflate_compressor *z, const unsigned c
                        rc_obuf *out)
 {
     size_t bound = libdeflate_zlib_compress_bound(z, n);
-    if (!rc_obuf_reserve(out, bound)) return oom(c);
+    if (!rc_obuf_reserve(out, bound)) return rc_objstm_oom(c);
     size_t k = libdeflate_zlib_compress(z, s, n, out->p + out->n, bound);
-    if (!k) return oom(c); /* cannot happen with the bound */
+    if (!k) return rc_objstm_oom(c); /* cannot happen with the bound */
     out->n += k;
     return true;
 }
@@ -473,11 +134,12 @@ static bool objstm_text(ctx *c, const obj *objs, const uint32_t *pick, size_t fr
         rc_obuf_put(text, b, len);
         rc_obuf_put(text, "\n", 1);
     }
-    if (text->oom) return oom(c);
+    if (text->oom) return rc_objstm_oom(c);
     *firstp = first;
     zbuf->n = 0;
     /* (NULL: any compressor's bound; the helper may be using z) */
-    return rc_obuf_reserve(zbuf, libdeflate_zlib_compress_bound(NULL, text->n)) ? true : oom(c);
+    return rc_obuf_reserve(zbuf, libdeflate_zlib_compress_bound(NULL, text->n)) ? true
+                                                                                : rc_objstm_oom(c);
 }
 
 /* An object stream deflated (zbuf) written as object number num: m
@@ -485,7 +147,7 @@ static bool objstm_text(ctx *c, const obj *objs, const uint32_t *pick, size_t fr
 static bool objstm_put(ctx *c, size_t num, size_t m, size_t first, const rc_obuf *zbuf, slot *slots,
                        rc_obuf *out)
 {
-    if (!zbuf->n) return oom(c); /* cannot happen with the bound */
+    if (!zbuf->n) return rc_objstm_oom(c); /* cannot happen with the bound */
     slots[num] = (slot){1, 0, rc_obuf_pos(out)};
     putf(out,
          "%zu 0 obj\n<< /Type /ObjStm /N %zu /First %zu /Filter /FlateDecode /Length %zu "
@@ -493,7 +155,7 @@ static bool objstm_put(ctx *c, size_t num, size_t m, size_t first, const rc_obuf
          num, m, first, zbuf->n);
     rc_obuf_put(out, zbuf->p, zbuf->n);
     puts_(out, "\nendstream\nendobj\n");
-    return out->oom ? oom(c) : true;
+    return out->oom ? rc_objstm_oom(c) : true;
 }
 
 /* The object stream in flight (deflated on the helper, pdf_zpipe.c). */
@@ -527,7 +189,7 @@ static bool write_xref_stream(ctx *c, struct libdeflate_compressor *z, slot *slo
     }
     unsigned w2 = width(max2), w3 = width(max3), cols = 1 + w2 + w3;
     text->n = 0;
-    if (!rc_obuf_reserve(text, size * (cols + 1) + cols)) return oom(c);
+    if (!rc_obuf_reserve(text, size * (cols + 1) + cols)) return rc_objstm_oom(c);
     unsigned char *prev = text->p + size * (cols + 1), *row = text->p;
     memset(prev, 0, cols);
     for (size_t k = 0; k < size; k++, row += cols + 1) {
@@ -558,7 +220,7 @@ static bool write_xref_stream(ctx *c, struct libdeflate_compressor *z, slot *slo
          cols, zbuf->n);
     rc_obuf_put(out, zbuf->p, zbuf->n);
     putf(out, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", xoff);
-    return out->oom ? oom(c) : true;
+    return out->oom ? rc_objstm_oom(c) : true;
 }
 
 /* The header's "%PDF-M.m": object streams need 1.5 or later. */
@@ -567,9 +229,10 @@ static bool check_header(ctx *c, size_t header)
     const unsigned char *s = c->in;
     if (header < 8 || memcmp(s, "%PDF-", 5) != 0 || !is_digit(s[5]) || s[6] != '.' ||
         !is_digit(s[7]))
-        return fail(c, 0, "no '%%PDF-' header");
+        return rc_objstm_fail(c, 0, "no '%%PDF-' header");
     if (s[5] == '1' && s[7] < '5' && !is_digit(s[8]))
-        return fail(c, 5, "PDF %c.%c has no object streams (1.5 or later needed)", s[5], s[7]);
+        return rc_objstm_fail(c, 5, "PDF %c.%c has no object streams (1.5 or later needed)", s[5],
+                              s[7]);
     return true;
 }
 
@@ -581,17 +244,20 @@ static bool put_blob_stream(ctx *c, const entry *tab, size_t size, const obj *ob
     static const char empty[] = "stream\r\n\nendstream";
     size_t e = ob->body_end, k = sizeof empty - 1;
     if (!ob->stream || ob->gen != 0 || e - ob->body < k || memcmp(c->in + e - k, empty, k) != 0)
-        return fail(c, ob->off, "object %u, given stream data, is not an empty stream", ob->num);
+        return rc_objstm_fail(c, ob->off, "object %u, given stream data, is not an empty stream",
+                              ob->num);
     /* "/Length L 0 R" in the dictionary (a key, so followed by a space;
      * /Length1 is another key) */
     size_t i = ob->body, num, gen;
     while (i + 8 <= e - k && memcmp(c->in + i, "/Length ", 8) != 0)
         i++;
-    if (i + 8 > e - k) return fail(c, ob->off, "stream object %u has no /Length", ob->num);
+    if (i + 8 > e - k)
+        return rc_objstm_fail(c, ob->off, "stream object %u has no /Length", ob->num);
     i += 8;
-    if (!read_ref(c, &i, &num, &gen) || gen != 0 || num == 0 || num >= size ||
+    if (!rc_objstm_read_ref(c, &i, &num, &gen) || gen != 0 || num == 0 || num >= size ||
         tab[num].type != 'n' || c->lenv[num])
-        return fail(c, i, "the /Length of stream object %u is not a reference of its own", ob->num);
+        return rc_objstm_fail(c, i, "the /Length of stream object %u is not a reference of its own",
+                              ob->num);
     c->lenv[num] = b->n + 1;
     rc_obuf_put(o, c->in + ob->off, e - 10 - ob->off); /* up to "stream\r\n" */
     if (b->data || !b->file) {
@@ -602,8 +268,8 @@ static bool put_blob_stream(ctx *c, const entry *tab, size_t size, const obj *ob
             size_t want = b->n - at < sizeof chunk ? b->n - at : sizeof chunk;
             ssize_t got = pread(fileno(b->file), chunk, want, (off_t)(b->off + at));
             if (got <= 0)
-                return fail(c, ob->off, "the data of stream object %u cannot be read back",
-                            ob->num);
+                return rc_objstm_fail(c, ob->off,
+                                      "the data of stream object %u cannot be read back", ob->num);
             rc_obuf_put(o, chunk, (size_t)got);
             at += (size_t)got;
         }
@@ -620,19 +286,20 @@ static bool index_raws(ctx *c, const entry *tab, size_t size, const obj *objs, s
 {
     c->raws = raws;
     c->ridx = calloc(size ? size : 1, sizeof *c->ridx);
-    if (!c->ridx) return oom(c);
+    if (!c->ridx) return rc_objstm_oom(c);
     for (size_t k = 0; k < nraws; k++) {
         uint32_t num = raws[k].num;
         if (num >= size || tab[num].type != 'n' || tab[num].gen != 0 || c->ridx[num])
-            return fail(c, c->n, "object text given for object %u, not one object of the table",
-                        num);
+            return rc_objstm_fail(
+                c, c->n, "object text given for object %u, not one object of the table", num);
         c->ridx[num] = (uint32_t)k + 1;
     }
     for (size_t k = 0; k < nobj; k++) {
         const obj *o = &objs[k];
         if (c->ridx[o->num] &&
             (o->stream || o->body_end - o->body != 4 || memcmp(c->in + o->body, "null", 4) != 0))
-            return fail(c, o->off, "object %u, given its text, is not a null placeholder", o->num);
+            return rc_objstm_fail(c, o->off, "object %u, given its text, is not a null placeholder",
+                                  o->num);
     }
     return true;
 }
@@ -657,7 +324,7 @@ rc_status rc_pdf_objstm_pack_to(const unsigned char *in, size_t n, const rc_pdf_
     size_t size = 0, trailer = 0, root = 0, info = 0, nobj = 0, header = 0, xref = 0;
 
     if (n > UINT32_MAX) {
-        fail(&c, 0, "larger than 4 GiB");
+        rc_objstm_fail(&c, 0, "larger than 4 GiB");
         goto done;
     }
     /* startxref, near the end */
@@ -668,20 +335,20 @@ rc_status rc_pdf_objstm_pack_to(const unsigned char *in, size_t n, const rc_pdf_
             break;
         }
     if (sx == SIZE_MAX) {
-        fail(&c, n, "no 'startxref' in the last 1,024 bytes");
+        rc_objstm_fail(&c, n, "no 'startxref' in the last 1,024 bytes");
         goto done;
     }
     size_t i = sx + 9;
-    skip_ws(&c, &i);
-    if (!read_uint(&c, &i, sx, &xref) || xref >= sx) {
-        fail(&c, i, "startxref is not followed by an offset inside the file");
+    rc_objstm_skip_ws(&c, &i);
+    if (!rc_objstm_read_uint(&c, &i, sx, &xref) || xref >= sx) {
+        rc_objstm_fail(&c, i, "startxref is not followed by an offset inside the file");
         goto done;
     }
-    if (!read_xref(&c, xref, &tab, &size, &trailer) ||
-        !read_trailer(&c, trailer, size, &root, &info))
+    if (!rc_objstm_read_xref(&c, xref, &tab, &size, &trailer) ||
+        !rc_objstm_read_trailer(&c, trailer, size, &root, &info))
         goto done;
     if (tab[root].type != 'n' || (info && tab[info].type != 'n')) {
-        fail(&c, trailer, "/Root or /Info names a free object");
+        rc_objstm_fail(&c, trailer, "/Root or /Info names a free object");
         goto done;
     }
     for (size_t k = 0; k < size; k++)
@@ -689,23 +356,25 @@ rc_status rc_pdf_objstm_pack_to(const unsigned char *in, size_t n, const rc_pdf_
     objs = malloc((nobj ? nobj : 1) * sizeof *objs);
     pick = malloc((nobj ? nobj : 1) * sizeof *pick);
     if (!objs || !pick) {
-        oom(&c);
+        rc_objstm_oom(&c);
         goto done;
     }
-    if (!read_objects(&c, tab, size, xref, objs, nobj, &header) || !check_header(&c, header))
+    if (!rc_objstm_read_objects(&c, tab, size, xref, objs, nobj, &header) ||
+        !check_header(&c, header))
         goto done;
     if (nraws && !index_raws(&c, tab, size, objs, nobj, raws, nraws)) goto done;
     if (nblobs) {
         bidx = calloc(size, sizeof *bidx);
         c.lenv = calloc(size, sizeof *c.lenv);
         if (!bidx || !c.lenv) {
-            oom(&c);
+            rc_objstm_oom(&c);
             goto done;
         }
         for (size_t k = 0; k < nblobs; k++) {
             uint32_t num = blobs[k].num;
             if (num >= size || tab[num].type != 'n' || bidx[num]) {
-                fail(&c, n, "stream data given for object %u, not one object of the table", num);
+                rc_objstm_fail(&c, n,
+                               "stream data given for object %u, not one object of the table", num);
                 goto done;
             }
             bidx[num] = (uint32_t)k + 1;
@@ -723,7 +392,7 @@ rc_status rc_pdf_objstm_pack_to(const unsigned char *in, size_t n, const rc_pdf_
     slots = calloc(nslots, sizeof *slots);
     z = libdeflate_alloc_compressor(ZLEVEL);
     if (!slots || !z || (!o->f && !rc_obuf_reserve(o, n + 256))) {
-        oom(&c);
+        rc_objstm_oom(&c);
         goto done;
     }
     for (size_t k = 0; k < size; k++) /* free entries: next free 0, their generation */
@@ -744,13 +413,14 @@ rc_status rc_pdf_objstm_pack_to(const unsigned char *in, size_t n, const rc_pdf_
         rc_obuf_put(o, "\n", 1);
     }
     if (used != nblobs) {
-        fail(&c, n, "stream data given for an object that is not a stream");
+        rc_objstm_fail(&c, n, "stream data given for an object that is not a stream");
         goto done;
     }
     for (size_t k = 0; c.lenv && k < nobj; k++) /* a new length is written where it is packed */
         if (c.lenv[objs[k].num] && (objs[k].stream || objs[k].gen != 0)) {
-            fail(&c, objs[k].off, "the length of a stream, object %u, is not a number object",
-                 objs[k].num);
+            rc_objstm_fail(&c, objs[k].off,
+                           "the length of a stream, object %u, is not a number object",
+                           objs[k].num);
             goto done;
         }
     size_t num = size, from = 0;
@@ -765,14 +435,14 @@ rc_status rc_pdf_objstm_pack_to(const unsigned char *in, size_t n, const rc_pdf_
             if (num + 2 > nslots) { /* this stream and the cross-reference stream */
                 slot *ns = realloc(slots, 2 * nslots * sizeof *slots);
                 if (!ns) {
-                    oom(&c);
+                    rc_objstm_oom(&c);
                     goto done;
                 }
                 memset(ns + nslots, 0, nslots * sizeof *ns);
                 slots = ns;
                 nslots *= 2;
             }
-            size_t first;
+            size_t first = 0; /* (set by objstm_text when it succeeds) */
             if (!objstm_text(&c, objs, pick, from, k, num, slots, &texts[cur], &zbufs[cur], &first))
                 goto done;
             if (!zp && k < npack) zp = rc_zpipe_start(z, ZLEVEL); /* two streams or more */

@@ -8,11 +8,13 @@
  * /OutputIntent with the sRGB profile, which gives the DeviceRGB colours of
  * the pages a defined meaning. The date is rc_date_report_epoch's, as in
  * every output, so repeated builds are byte-identical. */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "pdf_int.h"
 #include "rc/date.h"
+#include "rc/doc.h"
 #include "rc/util.h"
 
 #ifndef RC_VERSION
@@ -103,7 +105,11 @@ static void collect(rc_pdf *p, const rc_config *cfg, meta *m)
 /* v (shown: BMP, no C0 controls) as a text string in the Info dictionary:
  * UTF-16BE with its byte order mark, which libharu writes in hex as
  * <FEFF...>, the bytes its UTF-8 encoder gave HPDF_SetInfoAttr, without
- * setting that encoder up (two 128 KB tables, 1.4 M instructions). */
+ * setting that encoder up (two 128 KB tables, 1.4 M instructions). At most
+ * RC_PDF_INFO_MAX_CHARS characters: rc_doc_check_pdf_limits refused longer
+ * values at their config key before any typesetting, so the whole value
+ * always fits (PDF/A-2's 32,767 bytes, below libharu's 65,535) and Info
+ * and XMP never differ. */
 static void info_text(rc_pdf *p, const char *key, const char *v)
 {
     if (!v || !v[0]) return;

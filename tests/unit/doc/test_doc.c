@@ -824,6 +824,56 @@ static void nesting_limit(void **state)
     expect_diags(f, 1, want);
 }
 
+/* The document information (Info dictionary) holds RC_PDF_INFO_MAX_CHARS
+ * characters a value, counted as pdf_xmp.c writes them (UTF-16, lists
+ * joined with ", "), not in UTF-8 bytes: a title of 16,383 'é' (32,766
+ * UTF-8 bytes) is one too many, 16,382 'a' and a joined list of exactly
+ * 16,382 are not. */
+static char *repeat(fx *f, const char *unit, size_t n)
+{
+    size_t u = strlen(unit);
+    char *s = rc_arena_alloc(f->a, u * n + 1);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + i * u, unit, u);
+    s[u * n] = '\0';
+    return s;
+}
+
+static void info_limits(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(RC_PDF_INFO_MAX_CHARS, (32767 - 2) / 2);
+    rc_report_cfg *r = &f->cfg.report;
+    static rc_str authors[3], keywords[2];
+    r->title = (rc_str){.s = repeat(f, "a", RC_PDF_INFO_MAX_CHARS), .loc = {"t.ini", 2, 9}};
+    r->subtitle = (rc_str){.s = NULL};
+    authors[0] = (rc_str){.s = repeat(f, "b", 8000), .loc = {"t.ini", 4, 11}};
+    authors[1] = (rc_str){.s = "", .loc = {"t.ini", 4, 8020}}; /* skipped when joined */
+    authors[2] =
+        (rc_str){.s = repeat(f, "c", RC_PDF_INFO_MAX_CHARS - 8002), .loc = {"t.ini", 4, 8030}};
+    r->authors = (rc_strlist){authors, 3};
+    rc_doc doc = {.cfg = &f->cfg};
+    assert_int_equal(rc_doc_check_pdf_limits(f->a, &doc, f->d), RC_OK);
+    expect_diags(f, 0);
+
+    r->title.s = repeat(f, "\xC3\xA9", RC_PDF_INFO_MAX_CHARS + 1);
+    r->subtitle = (rc_str){.s = repeat(f, "s", 40000), .loc = {"t.ini", 3, 12}};
+    keywords[0] = (rc_str){.s = repeat(f, "k", 9000), .loc = {"t.ini", 5, 12}};
+    keywords[1] = (rc_str){.s = repeat(f, "\xE2\x82\xAC", 7381), .loc = {"t.ini", 5, 9015}};
+    r->keywords = (rc_strlist){keywords, 2};
+    assert_int_equal(rc_doc_check_pdf_limits(f->a, &doc, f->d), RC_ERR_LIMIT);
+    expect_diags(f, 3,
+                 "t.ini:2:9: error: 'title' is 16383 characters long; the PDF's document "
+                 "information holds at most 16382 (PDF/A-2: a string of at most 32,767 bytes, 2 "
+                 "a character)",
+                 "t.ini:3:12: error: 'subtitle' is 40000 characters long; the PDF's document "
+                 "information holds at most 16382 (PDF/A-2: a string of at most 32,767 bytes, 2 "
+                 "a character)",
+                 "t.ini:5:12: error: 'keywords' (joined) is 16383 characters long; the PDF's "
+                 "document information holds at most 16382 (PDF/A-2: a string of at most "
+                 "32,767 bytes, 2 a character)");
+}
+
 /* ---- golden dumps ------------------------------------------------------------------ */
 
 static char *slurp(const char *path, size_t *len)
@@ -942,6 +992,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(build_order, setup, teardown),
         cmocka_unit_test_setup_teardown(unreadable_file, setup, teardown),
         cmocka_unit_test_setup_teardown(nesting_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(info_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(golden, setup, teardown),
         cmocka_unit_test_setup_teardown(golden_with_memo, setup, teardown),
     };

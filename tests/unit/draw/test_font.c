@@ -266,6 +266,60 @@ static void test_shaped_after_width(void **state)
     assert_true(kerned);
 }
 
+/* What the PDF gets for a text the layout measured first (the word alone,
+ * as a line's last word, or with a space after it: shape.c's from_word
+ * answers these from the measurement) is what a font that never measured
+ * it shapes: random words of ligature inputs (f, i, l, t), kerned pairs
+ * (A V T o y W . ,) and accents, in random order. (Not soft hyphens: a
+ * word with U+00AD inside is shaped otherwise by a font that learnt its
+ * pairs in other words, on main before from_word's word-alone case too.) */
+static void test_shaped_random_words(void **state)
+{
+    fx *f = *state;
+    rc_font *m = load(f, "fonts/Lato-Regular.ttf"), *cold = load(f, "fonts/Lato-Regular.ttf");
+    assert_non_null(m);
+    assert_non_null(cold);
+    static const char *const units[] = {"f", "i",      "l",      "t",      "A", "V", "T",
+                                        "o", "y",      "W",      ".",      ",", "e", "r",
+                                        "a", "\u00e9", "\u00f1", "\u00fc", "P", "L", "j"};
+    enum { NU = sizeof units / sizeof units[0], NW = 400 };
+    char words[NW][48];
+    uint32_t x = 2463534242u; /* xorshift32, fixed: the same words each run */
+    for (size_t w = 0; w < NW; w++) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        size_t len = 1 + x % 9, at = 0;
+        for (size_t c = 0; c < len; c++) {
+            x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+            const char *u = units[x % NU];
+            memcpy(words[w] + at, u, strlen(u));
+            at += strlen(u);
+        }
+        words[w][at] = 0;
+    }
+    for (size_t w = 0; w < NW; w++) /* the layout measures the words */
+        rc_font_text_width(m, words[w], strlen(words[w]), 10.0);
+    size_t kerned = 0, ligs = 0;
+    for (size_t r = 0; r < 2 * NW; r++) { /* then the PDF shows them, in another order */
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        char t[64];
+        int len = snprintf(t, sizeof t, x & 1 ? "%s " : "%s", words[(x >> 1) % NW]);
+        const float *k1, *k2;
+        const uint8_t *l1, *l2;
+        rc_font_shaped(m, t, (size_t)len, &k1, &l1);
+        rc_font_shaped(cold, t, (size_t)len, &k2, &l2);
+        assert_int_equal(k1 != NULL, k2 != NULL);
+        assert_int_equal(l1 != NULL, l2 != NULL);
+        for (int i = 0; i < len; i++) {
+            assert_true((k1 ? k1[i] : 0) == (k2 ? k2[i] : 0));
+            assert_int_equal(l1 ? l1[i] : 0, l2 ? l2[i] : 0);
+            kerned += k1 && k1[i] != 0;
+            ligs += l1 && l1[i] != 0;
+        }
+    }
+    assert_true(kerned > 0); /* the words exercise both */
+    assert_true(ligs > 0);
+}
+
 /* rc_font_bytes gives the loaded file's bytes, only for the path it was
  * loaded from and only while the file there is unchanged. */
 static void test_font_bytes(void **state)
@@ -484,6 +538,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ligatures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shaped_memo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shaped_after_width, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shaped_random_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_font_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glyph_coverage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
