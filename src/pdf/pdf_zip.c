@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "pdf_int.h"
+#include "pdf_zip_probe.h"
 #include "pdf_zpipe.h"
 #include "rc/util.h"
 #include "rc/zmemo.h"
@@ -114,6 +115,18 @@ struct rc_pdf_zip {
     } spare[RC_PDF_ZIP_DEPTH + 2];
     size_t nspare;
 };
+
+rc_pdf_zip_probe rc_pdf_zip_test_probe;
+
+/* A test's probe (pdf_zip_probe.h) from under the lock: called without it,
+ * so that it may hold this thread while the other goes on. */
+static void probe(rc_pdf_zip *z, const char *step, size_t page)
+{
+    if (!rc_pdf_zip_test_probe.at) return;
+    pthread_mutex_unlock(&z->mu);
+    rc_pdf_zip_probe_at(step, page);
+    pthread_mutex_lock(&z->mu);
+}
 
 /* Keeps a drawn page's block for another page (under the lock). */
 static void give_back(rc_pdf_zip *z, void *b, size_t cap)
@@ -218,6 +231,7 @@ static void take_and_run(rc_pdf_zip *z, size_t k)
     unsigned char *out = NULL;
     size_t outn = 0;
     if (j.draw) { /* a page: drawn, deflated, spooled (else kept in a copy) */
+        rc_pdf_zip_probe_at("draw", j.page);
         outn = draw_and_deflate(z, &j);
         uint64_t off = 0;
         bool spooled = outn && spool_put(z, z->zbuf, outn, &off);
@@ -272,6 +286,10 @@ static void *worker(void *arg)
         while ((k = next_job(z)) == SIZE_MAX && !z->quit)
             pthread_cond_wait(&z->work, &z->mu);
         if (k == SIZE_MAX) break; /* quit, nothing left */
+        if (rc_pdf_zip_test_probe.at && z->jobs[k].is_page) {
+            probe(z, "take", z->jobs[k].page);
+            if (z->jobs[k].taken) continue; /* the main thread stole it meanwhile */
+        }
         take_and_run(z, k);
     }
     pthread_mutex_unlock(&z->mu);
@@ -451,6 +469,7 @@ static bool steal(rc_pdf_zip *z, size_t k)
     z->jobs[k].taken = true;
     zjob j = z->jobs[k];
     pthread_mutex_unlock(&z->mu);
+    rc_pdf_zip_probe_at("steal", j.page);
     rc_pdf *mp = &z->mp;
     mp->err = HPDF_OK;
     rc_pdf_drawjob_run(mp, j.draw, j.page, &j.pf, z->mcodes);
@@ -478,6 +497,7 @@ bool rc_pdf_zip_drain(rc_pdf *p)
     rc_pdf_zip *z = p->zip;
     if (!z) return true;
     pthread_mutex_lock(&z->mu);
+    probe(z, "drain", SIZE_MAX);
     /* the pages the worker has not started are drawn here, the last first
      * (it takes them from the first): on a busy machine the worker may not
      * run for a while, and waiting for it would cost more */
@@ -487,6 +507,7 @@ bool rc_pdf_zip_drain(rc_pdf *p)
         }
         if (k + 1 == z->taken || k >= z->njobs || !steal(z, k)) break;
     }
+    probe(z, "wait", SIZE_MAX);
     while (z->done < z->njobs)
         pthread_cond_wait(&z->done_cv, &z->mu);
     for (int f = 0; f < RC_FONT_COUNT; f++) /* the codes of the pages drawn here */
