@@ -1,6 +1,8 @@
-/* pdf_fixture.h: what test_pdf.c and test_pdf_cache.c share: the
- * repository's fonts, and a test's arena, diagnostics, loaded fonts and
- * scratch directory, made and released. Included after <cmocka.h>. */
+/* pdf_fixture.h: what the PDF stage's tests share: the repository's fonts,
+ * a test's arena, diagnostics, loaded fonts and scratch directory, made and
+ * released; a config string; a document of text pages with links; and (in
+ * a file defining _GNU_SOURCE) a write pinned to one CPU, so that no helper
+ * thread starts. Included after <cmocka.h>. */
 #ifndef RC_TEST_PDF_FIXTURE_H
 #define RC_TEST_PDF_FIXTURE_H
 
@@ -12,7 +14,9 @@
 #include "rc/arena.h"
 #include "rc/diag.h"
 #include "rc/config.h"
+#include "rc/draw.h"
 #include "rc/font.h"
+#include "rc/layout.h"
 
 /* The repository's fonts (fonts/), not a system package: the tests need no install. */
 #define LATO RC_SOURCE_DIR "/fonts/"
@@ -46,5 +50,64 @@ static inline void pdf_fixture_release(const char *dir, rc_diag *d, rc_arena *a)
     rc_diag_free(d);
     rc_arena_free(a);
 }
+
+/* A config value written at test.ini:1:1. */
+static inline rc_str pdf_fixture_str(const char *s)
+{
+    return (rc_str){.s = s, .loc = {"test.ini", 1, 1}};
+}
+
+/* A document of `pages` pages of text in two faces, a rule, a destination
+ * and a link to the next page. Word w of line l on page p is word
+ * (p * page_step + 7 l + w) mod 9; with `word`, word 2 of line 3 on page
+ * `edit` is replaced by it; with `letters`, page p also shows letters[p]. */
+static inline rc_layout pdf_fixture_document(rc_arena *a, size_t pages, size_t page_step,
+                                             size_t edit, const char *word,
+                                             const char *const *letters)
+{
+    static const char *const words[] = {"Regional",      "pairings", "of", "universities", "office",
+                                        "Bielsko-Biała", "Śląskie",  "—",  "2019"};
+    rc_layout lay = {0};
+    rc_rgb black = {0, 0, 0};
+    for (size_t p = 0; p < pages; p++) {
+        rc_page pg = {rc_draw_new(a), RC_PAGE_ARABIC, (int)p + 1, rc_arena_printf(a, "%zu", p + 1)};
+        for (int line = 0; line < 30; line++)
+            for (int w = 0; w < 6; w++) {
+                const char *t = words[(p * page_step + (size_t)line * 7 + (size_t)w) % 9];
+                if (word && p == edit && line == 3 && w == 2) t = word;
+                rc_draw_text(a, pg.content, w == 0 ? RC_FONT_BOLD : RC_FONT_REGULAR, 10,
+                             72 + 70 * w, 760 - 20 * line, t, strlen(t), black);
+            }
+        if (letters)
+            rc_draw_text(a, pg.content, RC_FONT_REGULAR, 10, 72, 80, letters[p], strlen(letters[p]),
+                         black);
+        rc_draw_line(a, pg.content, 72, 60, 520, 60, black, 0.5);
+        rc_draw_dest(a, pg.content, 72, 780, rc_arena_printf(a, "p%zu", p));
+        rc_draw_link(a, pg.content, 72, 40, 40, 12, rc_arena_printf(a, "p%zu", (p + 1) % pages),
+                     NULL);
+        RC_PUSH(a, lay.pages, pg);
+    }
+    return lay;
+}
+
+#ifdef _GNU_SOURCE
+#include <sched.h>
+/* Pins the process to the CPU it runs on (the PDF stage then starts no
+ * helper thread), keeping its set in *old for pdf_fixture_all_cpus. */
+static inline void pdf_fixture_one_cpu(cpu_set_t *old)
+{
+    cpu_set_t one;
+    assert_int_equal(sched_getaffinity(0, sizeof *old, old), 0);
+    CPU_ZERO(&one);
+    int cpu = sched_getcpu();
+    CPU_SET(cpu >= 0 ? cpu : 0, &one);
+    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+}
+
+static inline void pdf_fixture_all_cpus(const cpu_set_t *old)
+{
+    assert_int_equal(sched_setaffinity(0, sizeof *old, old), 0);
+}
+#endif
 
 #endif

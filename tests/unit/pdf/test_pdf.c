@@ -58,11 +58,6 @@ static char *run(rc_arena *a, const char *cmd, int *status)
     return s;
 }
 
-static rc_str str(const char *s)
-{
-    return (rc_str){.s = s, .loc = {"test.ini", 1, 1}};
-}
-
 static void build_layout(fixture *fx)
 {
     rc_arena *a = fx->a;
@@ -111,14 +106,14 @@ static int setup(void **state)
     fixture *fx = calloc(1, sizeof *fx);
     pdf_fixture_open(&fx->a, &fx->d, &fx->fonts, &fx->cfg, fx->dir, "/tmp/rc-test-pdf-XXXXXX");
     rc_report_cfg *r = &fx->cfg.report;
-    r->title = str("Regional pairings: Bielsko-Biała");
-    r->subtitle = str("A test “subtitle”");
-    r->year = str("2019");
+    r->title = pdf_fixture_str("Regional pairings: Bielsko-Biała");
+    r->subtitle = pdf_fixture_str("A test “subtitle”");
+    r->year = pdf_fixture_str("2019");
     static rc_str authors[2], keywords[2];
-    authors[0] = str("Ana Núñez");
-    authors[1] = str("Jan Kowalski");
-    keywords[0] = str("EU");
-    keywords[1] = str("Latin America");
+    authors[0] = pdf_fixture_str("Ana Núñez");
+    authors[1] = pdf_fixture_str("Jan Kowalski");
+    keywords[0] = pdf_fixture_str("EU");
+    keywords[1] = pdf_fixture_str("Latin America");
     r->authors = (rc_strlist){authors, 2};
     r->keywords = (rc_strlist){keywords, 2};
     build_layout(fx);

@@ -36,17 +36,12 @@ typedef struct fixture {
     int serial;
 } fixture;
 
-static rc_str str(const char *s)
-{
-    return (rc_str){.s = s, .loc = {"test.ini", 1, 1}};
-}
-
 static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof *fx);
     pdf_fixture_open(&fx->a, &fx->d, &fx->fonts, &fx->cfg, fx->dir, "/tmp/rc-test-pdfcache-XXXXXX");
-    fx->cfg.report.title = str("Cache test");
-    fx->cfg.report.year = str("2019");
+    fx->cfg.report.title = pdf_fixture_str("Cache test");
+    fx->cfg.report.year = pdf_fixture_str("2019");
     setenv("SOURCE_DATE_EPOCH", "1577836800", 1);
     *state = fx;
     return 0;
@@ -64,27 +59,7 @@ static int teardown(void **state)
  * page `edit` is replaced by `word` when given. */
 static rc_layout document(fixture *fx, size_t pages, size_t edit, const char *word)
 {
-    static const char *const words[] = {"Regional",      "pairings", "of", "universities", "office",
-                                        "Bielsko-Biała", "Śląskie",  "—",  "2019"};
-    rc_arena *a = fx->a;
-    rc_layout lay = {0};
-    rc_rgb black = {0, 0, 0};
-    for (size_t p = 0; p < pages; p++) {
-        rc_page pg = {rc_draw_new(a), RC_PAGE_ARABIC, (int)p + 1, rc_arena_printf(a, "%zu", p + 1)};
-        for (int line = 0; line < 30; line++)
-            for (int w = 0; w < 6; w++) {
-                const char *t = words[(p + (size_t)line * 7 + (size_t)w) % 9];
-                if (word && p == edit && line == 3 && w == 2) t = word;
-                rc_draw_text(a, pg.content, w == 0 ? RC_FONT_BOLD : RC_FONT_REGULAR, 10,
-                             72 + 70 * w, 760 - 20 * line, t, strlen(t), black);
-            }
-        rc_draw_line(a, pg.content, 72, 60, 520, 60, black, 0.5);
-        rc_draw_dest(a, pg.content, 72, 780, rc_arena_printf(a, "p%zu", p));
-        rc_draw_link(a, pg.content, 72, 40, 40, 12, rc_arena_printf(a, "p%zu", (p + 1) % pages),
-                     NULL);
-        RC_PUSH(a, lay.pages, pg);
-    }
-    return lay;
+    return pdf_fixture_document(fx->a, pages, 1, edit, word, NULL);
 }
 
 /* Writes lay with cache (NULL: uncached) and returns the file's bytes. */
@@ -277,12 +252,8 @@ static void test_one_cpu_same_bytes(void **state)
     rc_layout t = tagged(fx, 5, 99, 1, "Bielsko-Biała");
     size_t t1, t2;
     char *ttwo = write_pdf(fx, &t, NULL, &t1);
-    cpu_set_t old, one;
-    assert_int_equal(sched_getaffinity(0, sizeof old, &old), 0);
-    CPU_ZERO(&one);
-    int cpu = sched_getcpu();
-    CPU_SET(cpu >= 0 ? cpu : 0, &one);
-    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+    cpu_set_t old;
+    pdf_fixture_one_cpu(&old);
     char *single = write_pdf(fx, &lay, NULL, &n2);
     char *tsingle = write_pdf(fx, &t, NULL, &t2);
     same(ttwo, t1, tsingle, t2);
@@ -291,7 +262,7 @@ static void test_one_cpu_same_bytes(void **state)
     rc_pdf_cache *c1 = rc_pdf_cache_new(), *c2 = rc_pdf_cache_new();
     size_t n3, n4;
     char *cached1 = write_pdf(fx, &lay, c1, &n3);
-    assert_int_equal(sched_setaffinity(0, sizeof old, &old), 0);
+    pdf_fixture_all_cpus(&old);
     char *cached2 = write_pdf(fx, &lay, c2, &n4);
     same(two, n1, single, n2);
     same(two, n1, cached1, n3);

@@ -116,17 +116,12 @@ static void at(void *ctx, const char *step, size_t page)
     pthread_mutex_unlock(&w->mu);
 }
 
-static rc_str str(const char *s)
-{
-    return (rc_str){.s = s, .loc = {"test.ini", 1, 1}};
-}
-
 static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof *fx);
     pdf_fixture_open(&fx->a, &fx->d, &fx->fonts, &fx->cfg, fx->dir, "/tmp/rc-test-steal-XXXXXX");
-    fx->cfg.report.title = str("Steal test");
-    fx->cfg.report.year = str("2019");
+    fx->cfg.report.title = pdf_fixture_str("Steal test");
+    fx->cfg.report.year = pdf_fixture_str("2019");
     setenv("SOURCE_DATE_EPOCH", "1577836800", 1);
     *state = fx;
     return 0;
@@ -142,35 +137,14 @@ static int teardown(void **state)
 }
 
 /* Pages of text in two faces, a rule and links between pages; each page's
- * words differ, so a page drawn in another's place shows. */
+ * words differ, so a page drawn in another's place shows, and each page
+ * has a letter of its own: the font must hold the letters of the pages the
+ * main thread drew as well (their codes are merged). */
 static rc_layout document(fixture *fx, size_t pages)
 {
-    static const char *const words[] = {"Regional",      "pairings", "of", "universities", "office",
-                                        "Bielsko-Biała", "Śląskie",  "—",  "2019"};
     static const char *const letters[MAXPAGES] = {"À", "Á", "Â", "Ã", "Ä", "Å", "Æ", "Ç",
                                                   "È", "É", "Ê", "Ë", "Ì", "Í", "Î", "Ï"};
-    rc_arena *a = fx->a;
-    rc_layout lay = {0};
-    rc_rgb black = {0, 0, 0};
-    for (size_t p = 0; p < pages; p++) {
-        rc_page pg = {rc_draw_new(a), RC_PAGE_ARABIC, (int)p + 1, rc_arena_printf(a, "%zu", p + 1)};
-        for (int line = 0; line < 30; line++)
-            for (int w = 0; w < 6; w++) {
-                const char *t = words[(p * 5 + (size_t)line * 7 + (size_t)w) % 9];
-                rc_draw_text(a, pg.content, w == 0 ? RC_FONT_BOLD : RC_FONT_REGULAR, 10,
-                             72 + 70 * w, 760 - 20 * line, t, strlen(t), black);
-            }
-        /* and a letter of its own: the font must hold the letters of the
-         * pages the main thread drew as well (their codes are merged) */
-        rc_draw_text(a, pg.content, RC_FONT_REGULAR, 10, 72, 80, letters[p], strlen(letters[p]),
-                     black);
-        rc_draw_line(a, pg.content, 72, 60, 520, 60, black, 0.5);
-        rc_draw_dest(a, pg.content, 72, 780, rc_arena_printf(a, "p%zu", p));
-        rc_draw_link(a, pg.content, 72, 40, 40, 12, rc_arena_printf(a, "p%zu", (p + 1) % pages),
-                     NULL);
-        RC_PUSH(a, lay.pages, pg);
-    }
-    return lay;
+    return pdf_fixture_document(fx->a, pages, 5, 0, NULL, letters);
 }
 
 /* Writes lay and returns the file's bytes. */
@@ -187,14 +161,10 @@ static char *write_pdf(fixture *fx, const rc_layout *lay, size_t *n)
 /* lay written by a process allowed one CPU: no helper thread. */
 static char *write_one_cpu(fixture *fx, const rc_layout *lay, size_t *n)
 {
-    cpu_set_t old, one;
-    assert_int_equal(sched_getaffinity(0, sizeof old, &old), 0);
-    CPU_ZERO(&one);
-    int cpu = sched_getcpu();
-    CPU_SET(cpu >= 0 ? cpu : 0, &one);
-    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+    cpu_set_t old;
+    pdf_fixture_one_cpu(&old);
     char *s = write_pdf(fx, lay, n);
-    assert_int_equal(sched_setaffinity(0, sizeof old, &old), 0);
+    pdf_fixture_all_cpus(&old);
     return s;
 }
 
