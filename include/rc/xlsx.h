@@ -62,6 +62,15 @@ size_t rc_xlsx_libdeflate_members_reused(void);
 bool rc_xlsx_own_xml(bool on);
 size_t rc_xlsx_own_xml_tags(void);
 
+/* The cells and rows of a workbook libxlsxwriter holds in memory come from
+ * a slab of the writing thread, given back at once when the workbook is
+ * closed (src/xlsx/xlsx_cells.c). rc_xlsx_cell_slab(false) gives the
+ * calling thread the library's calloc and free again (tests compare the
+ * bytes); returns the previous setting. rc_xlsx_cell_slab_made counts the
+ * cells and rows the slab made in the process. */
+bool rc_xlsx_cell_slab(bool on);
+size_t rc_xlsx_cell_slab_made(void);
+
 /* Layout limits of the data workbook (docs/workbooks.md): a source with more
  * data rows than RC_XLSX_ROWS_PER_SHEET continues on "survey (2)", ...; with
  * more than RC_XLSX_CONSTANT_MEMORY_ROWS rows or RC_XLSX_CONSTANT_MEMORY_CELLS

@@ -393,6 +393,12 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
     (void)rc_xlsx_libdeflate_members_made();
     (void)rc_xlsx_own_xml_tags();
     x->wb = workbook_new_opt(x->tmp, &opt);
+    /* Constant-memory sheets free each row's cells once written: they keep
+     * the library's allocation (xlsx_cells.c). */
+    if (x->wb && !constant_memory) {
+        rc_xw_cells_begin();
+        x->slab = true;
+    }
     if (!x->wb) {
         rc_diag_error(d, x->where, "cannot write workbook '%s': libxlsxwriter could not start",
                       x->path);
@@ -444,6 +450,8 @@ rc_status rc_xw_close(rc_xw *x)
     lxw_error e = workbook_close(x->wb);
     int sys = errno; /* the system error behind a ZIP_ERRNO, e.g. ENOSPC */
     x->wb = NULL;
+    if (x->slab) rc_xw_cells_end(); /* the workbook's cells are freed: the slab goes */
+    x->slab = false;
     rc_status st = RC_OK;
     /* The rows reportc wrote itself go in now (xlsx_rows.c). */
     bool rows_ok = true;

@@ -116,6 +116,7 @@ typedef struct rc_xw {
     RC_VEC(const char *) tables;  /* Excel table names used so far */
     RC_VEC(rc_xw_notetext) notes; /* the Notes sheet, numbered from 1 */
     bool cm;                      /* constant-memory mode: no Excel tables */
+    bool slab;                    /* its cells and rows from the thread's slab (xlsx_cells.c) */
     rc_xw_spool *spool;           /* cm mode: the data rows reportc writes (xlsx_rows.c) */
     double progress_t0;           /* when rows started (ms), 0 = not yet */
     bool progress_shown;          /* a progress line is on the terminal */
@@ -173,6 +174,15 @@ void rc_xw_col_name(uint32_t c, char out[4]); /* 0 -> "A", 16383 -> "XFD" */
  * out; returns the length. */
 size_t rc_xw_num_text(double v, char out[40]);
 rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, int fd);
+
+/* xlsx_cells.c: the cells and rows libxlsxwriter makes on this thread come
+ * from its slab between rc_xw_cells_begin and the matching rc_xw_cells_end
+ * (calls nest; the slab is given back by the last end, which must come
+ * after workbook_close has freed the workbook). */
+void rc_xw_cells_begin(void);
+void rc_xw_cells_end(void);
+/* The blocks the calling thread's slab holds (0 once given back; tests). */
+size_t rc_xw_cells_blocks(void);
 
 /* xlsx_deflate.c: the bytes of a member gathered for libdeflate on the
  * calling thread before it is deflated as it comes by zlib instead (0: the

@@ -109,7 +109,7 @@ stray=$(comm -13 <(echo "$list") <(comm -12 "$tmp/bound" <(echo "$funcs")) | tr 
 bad=0
 for f in lxw_tmpfile gmtime zipOpen zipOpenNewFileInZip4_64 zipWriteInFileInZip zipCloseFileInZip \
          zipClose lxw_xml_start_tag lxw_xml_data_element lxw_new_attribute_str _write_number_cell \
-         _write_string_cell; do
+         _write_string_cell _new_row _new_number_cell _new_string_cell _free_row; do
     grep -qx "$f" "$tmp/bound" || { fail "no call of libxlsxwriter or minizip to $f is bound to reportc"; bad=1; }
 done
 [ $bad = 0 ] && echo "ok: the libraries' calls to $(wc -l <"$tmp/bound") interposed functions are bound to reportc"
