@@ -61,6 +61,10 @@ size_t rc_xlsx_libdeflate_members_reused(void);
  * opened in the process. */
 bool rc_xlsx_own_xml(bool on);
 size_t rc_xlsx_own_xml_tags(void);
+/* Of those, the rows, columns, page margins, relationships and content
+ * types written without the library's attribute lists
+ * (src/xlsx/xlsx_elems.c). */
+size_t rc_xlsx_own_xml_elements(void);
 
 /* The cells and rows of a workbook libxlsxwriter holds in memory come from
  * a slab of the writing thread, given back at once when the workbook is

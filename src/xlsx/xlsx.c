@@ -385,13 +385,15 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
     lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
                                 .tmpdir = (char *)x->tmpdir,
                                 .use_zip64 = zip64 ? LXW_TRUE : LXW_FALSE};
-    /* Naming xlsx_tmpfile.c, xlsx_deflate.c and xlsx_xml.c here links
-     * them, and so their lxw_tmpfile, minizip and XML writer functions
-     * (which nothing calls by name), into every program that writes
-     * workbooks. */
+    /* Naming xlsx_tmpfile.c, xlsx_deflate.c, xlsx_xml.c, xlsx_elems.c and
+     * xlsx_cells.c here links them, and so their lxw_tmpfile, minizip, XML
+     * writer and cell functions (which nothing calls by name), into every
+     * program that writes workbooks. */
     (void)rc_xlsx_memory_tmpfiles_made();
     (void)rc_xlsx_libdeflate_members_made();
     (void)rc_xlsx_own_xml_tags();
+    (void)rc_xlsx_own_xml_elements();
+    (void)rc_xlsx_cell_slab_made();
     x->wb = workbook_new_opt(x->tmp, &opt);
     /* Constant-memory sheets free each row's cells once written: they keep
      * the library's allocation (xlsx_cells.c). */

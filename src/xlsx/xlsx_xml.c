@@ -36,6 +36,7 @@
 #include "rc/numfmt.h"
 #include "rc/util.h"
 #include "xlsx_int.h"
+#include "xlsx_xmlw.h"
 
 RC_XW_INTERPOSER(off, tags, rc_xlsx_own_xml, rc_xlsx_own_xml_tags)
 
@@ -99,31 +100,7 @@ static void find_lib(void)
 /* The library's function f when this thread asked for it (and it exists). */
 #define LIB(f) (off && (pthread_once(&lib_once, find_lib), lib.f))
 
-/* n bytes into the stream's buffer when they fit, as putc_unlocked does
- * with one (glibc's FILE keeps its buffer's pointers public for that
- * macro), else through fwrite_unlocked: fputs_unlocked cost 114
- * instructions a call, 47,000 calls (5.4 M instructions) for one edition's
- * two workbooks (callgrind). The bytes are the same either way. */
-static void put(FILE *f, const char *s, size_t n)
-{
-#ifdef __GLIBC__
-    if ((size_t)(f->_IO_write_end - f->_IO_write_ptr) >= n) {
-        memcpy(f->_IO_write_ptr, s, n);
-        f->_IO_write_ptr += n;
-        return;
-    }
-#endif
-    fwrite_unlocked(s, 1, n, f);
-}
-
-static void puts_(FILE *f, const char *s)
-{
-    put(f, s, strlen(s));
-}
-
-/* s with the characters of special escaped (an attribute's: also '"' and
- * newline). */
-static void escaped(FILE *f, const char *s, bool attr)
+void rc_xw_xml_escaped(FILE *f, const char *s, bool attr)
 {
     const char *stop = attr ? "&<>\"\n" : "&<>";
     for (;;) {
@@ -162,18 +139,28 @@ static void attributes(FILE *f, struct xml_attribute_list *l, bool escape)
         puts_(f, a->key);
         puts_(f, "=\"");
         if (escape)
-            escaped(f, a->value, true);
+            rc_xw_xml_escaped(f, a->value, true);
         else
             puts_(f, a->value);
         putc_unlocked('"', f);
     }
 }
 
-static void open_tag(FILE *f, const char *tag, struct xml_attribute_list *l, bool escape)
+void rc_xw_xml_start(FILE *f, const char *tag)
 {
     atomic_fetch_add_explicit(&tags, 1, memory_order_relaxed);
     putc_unlocked('<', f);
     puts_(f, tag);
+}
+
+bool rc_xw_xml_lib(void)
+{
+    return off;
+}
+
+static void open_tag(FILE *f, const char *tag, struct xml_attribute_list *l, bool escape)
+{
+    rc_xw_xml_start(f, tag);
     attributes(f, l, escape);
 }
 
@@ -248,7 +235,7 @@ void lxw_xml_data_element(FILE *xmlfile, const char *tag, const char *data,
     }
     open_tag(xmlfile, tag, attributes, true);
     putc_unlocked('>', xmlfile);
-    escaped(xmlfile, data, false);
+    rc_xw_xml_escaped(xmlfile, data, false);
     lxw_xml_end_tag(xmlfile, tag);
 }
 
@@ -283,25 +270,7 @@ void _fprint_escaped_data(FILE *xmlfile, const char *data)
         lib.text(xmlfile, data);
         return;
     }
-    escaped(xmlfile, data, false);
-}
-
-/* "%d" of v at out (at most 21 bytes with the NUL); returns out. */
-static char *int_text(char *out, int64_t v)
-{
-    size_t n = 0;
-    if (v < 0) out[n++] = '-';
-    n += rc_utoa(v < 0 ? 0u - (uint64_t)v : (uint64_t)v, out + n);
-    out[n] = 0;
-    return out;
-}
-
-/* As LXW_ATTRIBUTE_COPY, without padding the rest of the field. */
-static void copy_field(char *dst, const char *src)
-{
-    size_t n = strnlen(src, LXW_MAX_ATTRIBUTE_LENGTH - 1);
-    memcpy(dst, src, n);
-    dst[n] = 0;
+    rc_xw_xml_escaped(xmlfile, data, false);
 }
 
 struct xml_attribute *lxw_new_attribute_str(const char *key, const char *value)

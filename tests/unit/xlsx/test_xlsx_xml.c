@@ -24,13 +24,15 @@ static void test_same_bytes_both_ways(void **state)
     setup_doc(&f, "s.csv");
     for (int cm = 0; cm < 2; cm++) {
         rc_xlsx_data_opts o = {.constant_memory_rows = cm ? 1 : 0};
-        size_t before = rc_xlsx_own_xml_tags();
+        size_t before = rc_xlsx_own_xml_tags(), elems = rc_xlsx_own_xml_elements();
         write_both(&f, "o.xlsx", "of.xlsx", &o);
         assert_true(rc_xlsx_own_xml_tags() - before >= 200);
+        assert_true(rc_xlsx_own_xml_elements() - elems >= 40);
         assert_true(rc_xlsx_own_xml(false));
-        before = rc_xlsx_own_xml_tags();
+        before = rc_xlsx_own_xml_tags(), elems = rc_xlsx_own_xml_elements();
         write_both(&f, "l.xlsx", "lf.xlsx", &o);
         assert_int_equal(rc_xlsx_own_xml_tags(), before);
+        assert_int_equal(rc_xlsx_own_xml_elements(), elems);
         assert_true(on_in_new_thread(rc_xlsx_own_xml));
         assert_false(rc_xlsx_own_xml(true));
         /* the members deflate alike, so the same XML is the same file */
@@ -86,6 +88,25 @@ static void special_workbook(const char *path, bool cm)
         assert_int_equal(worksheet_write_string(ws, 10 + r, 2, "s", fmt), LXW_NO_ERROR);
     }
     assert_int_equal(worksheet_set_column(ws, 0, 0, 40, NULL), LXW_NO_ERROR);
+    /* rows and columns with every attribute the own <row> and <col> write
+     * (xlsx_elems.c): a format, a height, hidden, outline level, collapsed,
+     * widths under one character, the default width hidden */
+    lxw_row_col_options hid = {.hidden = 1, .level = 2, .collapsed = 1};
+    if (!cm) { /* rows passed cannot be changed in constant-memory mode */
+        assert_int_equal(worksheet_set_row_opt(ws, 3, 30.5, fmt, &hid), LXW_NO_ERROR);
+        assert_int_equal(worksheet_set_row(ws, 10, LXW_DEF_ROW_HEIGHT, fmt), LXW_NO_ERROR);
+    }
+    assert_int_equal(worksheet_set_row_opt(ws, 40, 9.75, fmt, &hid), LXW_NO_ERROR); /* no cells */
+    assert_int_equal(worksheet_set_column_opt(ws, 3, 5, 0.4, fmt, &hid), LXW_NO_ERROR);
+    assert_int_equal(worksheet_set_column_opt(ws, 6, 6, LXW_DEF_COL_WIDTH, NULL, &hid),
+                     LXW_NO_ERROR);
+    assert_int_equal(worksheet_set_column(ws, 7, 7, LXW_DEF_COL_WIDTH, fmt), LXW_NO_ERROR);
+    assert_int_equal(worksheet_set_column(ws, 8, 9, 12.34567, NULL), LXW_NO_ERROR);
+    worksheet_set_margins(ws, 0.1, 1.0 / 3, 2.5, 1e-3);
+    /* a second sheet with the default margins, after the odd ones */
+    lxw_worksheet *ws2 = workbook_add_worksheet(wb, "plain");
+    assert_non_null(ws2);
+    assert_int_equal(worksheet_write_number(ws2, 0, 0, 1, NULL), LXW_NO_ERROR);
     assert_int_equal(worksheet_print_area(ws, 0, 0, 5, 2), LXW_NO_ERROR);
     worksheet_set_header(ws, "&CPage & \"header\"");
     if (!cm) {
@@ -116,6 +137,20 @@ static void test_escapes_both_ways(void **state)
         assert_non_null(strstr(rels, "&amp;b=%22"));
         const char *sheet = member_text(a, path_in("so.xlsx"), "xl/worksheets/sheet1.xml");
         assert_non_null(strstr(sheet, "tooltip=\"tip &amp; &quot;tip&quot;&#xA;next\""));
+        /* the own <row>, <col> and <pageMargins> wrote every attribute */
+        assert_non_null(strstr(sheet, "<row r=\"41\" s=\"1\" customFormat=\"1\" ht=\"9.75\" "
+                                      "hidden=\"1\" customHeight=\"1\" outlineLevel=\"2\" "
+                                      "collapsed=\"1\"/>"));
+        assert_non_null(strstr(sheet, "<col min=\"4\" max=\"6\" width=\"0.7109375\" style=\"1\" "
+                                      "hidden=\"1\" customWidth=\"1\" outlineLevel=\"2\" "
+                                      "collapsed=\"1\"/>"));
+        assert_non_null(strstr(sheet, "<col min=\"7\" max=\"7\" width=\"0\" hidden=\"1\""));
+        assert_non_null(strstr(sheet, "<pageMargins left=\"0.1\" right=\"0.3333333333333333\" "
+                                      "top=\"2.5\" bottom=\"0.001\" header=\"0.3\" "
+                                      "footer=\"0.3\"/>"));
+        if (!cm) /* rows of a sheet held in memory: spans */
+            assert_non_null(strstr(sheet, "<row r=\"11\" spans=\"1:3\" s=\"1\" "
+                                          "customFormat=\"1\">"));
         if (!cm) { /* cells of a sheet held in memory: the own writer's */
             assert_non_null(strstr(sheet, "<c r=\"A12\"><v>-0</v></c>"));
             assert_non_null(strstr(sheet, "<c r=\"A20\"><v>1000000000000000</v></c>"));
