@@ -9,13 +9,14 @@
  * link between parts and every hyperlink) and the content types' <Default>
  * and <Override> were 3,300 of the 4,800 attributes of an edition's two
  * workbooks; writing them here took 2.7 M instructions off the 39.9 M of a
- * one-edition `--only xlsx` (callgrind).
+ * one-edition `--only xlsx` (callgrind). The shared strings' <si> (below)
+ * took 0.7 M more.
  *
  * How: as xlsx_xml.c, reportc defines the library's exported functions
  * that write them (its worksheet.c: _write_row, _worksheet_write_col_info,
  * _worksheet_write_page_margins; relationships.c: _write_relationship;
- * content_types.c: _write_default, _write_override), called through its
- * PLT. Each writes the same tag from the same fields, each value as
+ * content_types.c: _write_default, _write_override; shared_strings.c:
+ * _write_si), called through its PLT. Each writes the same tag from the same fields, each value as
  * lxw_new_attribute_* (xlsx_xml.c) would hold it and escaped as
  * lxw_xml_empty_tag or lxw_xml_start_tag write it. The switch is
  * xlsx_xml.c's (rc_xlsx_own_xml): test_xlsx_xml writes workbooks both ways
@@ -28,8 +29,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <ctype.h>
 #include <xlsxwriter/content_types.h>
 #include <xlsxwriter/relationships.h>
+#include <xlsxwriter/shared_strings.h>
 
 #include "rc/numfmt.h"
 #include "xlsx_int.h"
@@ -41,6 +44,7 @@ typedef void (*sheet_fn)(lxw_worksheet *);
 typedef int32_t (*xf_fn)(lxw_format *);
 typedef void (*rel_fn)(lxw_relationships *, const char *, const char *, const char *);
 typedef void (*ct_fn)(lxw_content_types *, const char *, const char *);
+typedef void (*si_fn)(lxw_sst *, char *);
 
 static struct {
     row_fn row;
@@ -48,6 +52,7 @@ static struct {
     sheet_fn margins;
     rel_fn relationship;
     ct_fn ct_default, ct_override;
+    si_fn si;
     xf_fn xf_index; /* not interposed: the library's, always */
 } lib;
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
@@ -60,6 +65,7 @@ static void find_lib(void)
     RC_XW_FIND_REAL("_write_relationship", lib.relationship);
     RC_XW_FIND_REAL("_write_default", lib.ct_default);
     RC_XW_FIND_REAL("_write_override", lib.ct_override);
+    RC_XW_FIND_REAL("_write_si", lib.si);
     RC_XW_FIND_REAL("lxw_format_get_xf_index", lib.xf_index);
 }
 
@@ -283,4 +289,62 @@ void _write_override(lxw_content_types *self, const char *part_name, const char 
         return;
     }
     content_type(self->file, "Override", "PartName", part_name, type);
+}
+
+/* ---- the shared strings ----
+ *
+ * <si><t>text</t></si> for every string of the table, as the library's
+ * shared_strings.c (_write_si, _write_t) writes it: the text with its
+ * control characters as _xHHHH_ (lxw_escape_control_characters: its test
+ * for them, lxw_has_control_characters, reads past the end of every string
+ * and so says yes to all, and each string was copied, 500 instructions a
+ * string), then & < > escaped; xml:space="preserve" when the escaped text
+ * begins or ends with a space (isspace, as the library asks). Here the text
+ * is escaped both ways in one pass, without a copy. */
+
+void _write_si(lxw_sst *self, char *string);
+
+/* A control character Excel wants as _xHHHH_ (as xlsx_xml.c's ctl_char). */
+static bool control(unsigned char c)
+{
+    return c >= 1 && c < 32 && c != 9 && c != 10;
+}
+
+void _write_si(lxw_sst *self, char *string)
+{
+    if (LIB(si)) {
+        lib.si(self, string);
+        return;
+    }
+    FILE *f = self->file;
+    size_t n = strlen(string);
+    /* the escaped text's first and last characters: '_' for a control
+     * character's _x00HH_ */
+    unsigned char first = (unsigned char)string[0], last = n ? (unsigned char)string[n - 1] : 0;
+    bool preserve = isspace(control(first) ? '_' : first) || isspace(control(last) ? '_' : last);
+    rc_xw_xml_start(f, "si");
+    putc_unlocked('>', f);
+    start(f, "t");
+    if (preserve) attr_raw(f, "xml:space", "preserve");
+    putc_unlocked('>', f);
+    static const char hex[] = "0123456789ABCDEF";
+    const char *run = string;
+    for (const char *p = string;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c > '>' || (c >= 32 && c != '&' && c != '<' && c != '>') || c == 9 || c == 10) continue;
+        put(f, run, (size_t)(p - run));
+        run = p + 1;
+        if (!c) break;
+        if (c == '&')
+            puts_(f, "&amp;");
+        else if (c == '<')
+            puts_(f, "&lt;");
+        else if (c == '>')
+            puts_(f, "&gt;");
+        else {
+            char e[7] = {'_', 'x', '0', '0', hex[c >> 4], hex[c & 15], '_'};
+            put(f, e, sizeof e);
+        }
+    }
+    puts_(f, "</t></si>");
 }

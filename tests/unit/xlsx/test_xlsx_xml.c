@@ -87,6 +87,23 @@ static void special_workbook(const char *path, bool cm)
         assert_int_equal(worksheet_write_number(ws, 10 + r, 1, nums[r], fmt), LXW_NO_ERROR);
         assert_int_equal(worksheet_write_string(ws, 10 + r, 2, "s", fmt), LXW_NO_ERROR);
     }
+    /* shared strings (xlsx_elems.c's <si>): spaces kept at either end,
+     * control characters anywhere, next to the escapes */
+    static const char *const texts[] = {" lead",
+                                        "trail ",
+                                        "\ttab",
+                                        "newline\n",
+                                        "\x01start",
+                                        "end\x1F",
+                                        "mid\x02"
+                                        "dle & <b>",
+                                        "\r\n",
+                                        "\x7F\x80x",
+                                        "\x0B",
+                                        " ",
+                                        "plain"};
+    for (lxw_row_t r = 0; r < sizeof texts / sizeof texts[0]; r++)
+        assert_int_equal(worksheet_write_string(ws, 26 + r, 3, texts[r], NULL), LXW_NO_ERROR);
     assert_int_equal(worksheet_set_column(ws, 0, 0, 40, NULL), LXW_NO_ERROR);
     /* rows and columns with every attribute the own <row> and <col> write
      * (xlsx_elems.c): a format, a height, hidden, outline level, collapsed,
@@ -148,6 +165,13 @@ static void test_escapes_both_ways(void **state)
         assert_non_null(strstr(sheet, "<pageMargins left=\"0.1\" right=\"0.3333333333333333\" "
                                       "top=\"2.5\" bottom=\"0.001\" header=\"0.3\" "
                                       "footer=\"0.3\"/>"));
+        if (!cm) { /* the shared strings, as the library escapes them */
+            const char *sst = member_text(a, path_in("so.xlsx"), "xl/sharedStrings.xml");
+            assert_non_null(strstr(sst, "<si><t xml:space=\"preserve\"> lead</t></si>"));
+            assert_non_null(strstr(sst, "<si><t>_x0001_start</t></si>"));
+            assert_non_null(strstr(sst, "<si><t>mid_x0002_dle &amp; &lt;b&gt;</t></si>"));
+            assert_non_null(strstr(sst, "<si><t xml:space=\"preserve\">_x000D_\n</t></si>"));
+        }
         if (!cm) /* rows of a sheet held in memory: spans */
             assert_non_null(strstr(sheet, "<row r=\"11\" spans=\"1:3\" s=\"1\" "
                                           "customFormat=\"1\">"));
