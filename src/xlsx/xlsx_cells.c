@@ -101,9 +101,15 @@ void rc_xw_cells_begin(void)
     slab.users++;
 }
 
+bool rc_xw_cells_active(void)
+{
+    return slab.users > 0;
+}
+
 void rc_xw_cells_end(void)
 {
     if (!slab.users || --slab.users) return;
+    rc_xw_sst_forget(); /* the thread's index of shared strings (xlsx_xml.c) */
     for (size_t i = 0; i < slab.n; i++)
         free((void *)slab.blocks[i].base);
     slab.n = 0;

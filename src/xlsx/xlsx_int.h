@@ -183,6 +183,13 @@ void rc_xw_cells_begin(void);
 void rc_xw_cells_end(void);
 /* The blocks the calling thread's slab holds (0 once given back; tests). */
 size_t rc_xw_cells_blocks(void);
+/* Whether the calling thread is between rc_xw_cells_begin and its end. */
+bool rc_xw_cells_active(void);
+/* xlsx_xml.c: the calling thread's hash index of shared strings, used
+ * while rc_xw_cells_active, given back (rc_xw_cells_end calls this); and
+ * how many lookups it answered in the process (tests). */
+void rc_xw_sst_forget(void);
+size_t rc_xw_sst_index_hits(void);
 
 /* xlsx_deflate.c: the bytes of a member gathered for libdeflate on the
  * calling thread before it is deflated as it comes by zlib instead (0: the

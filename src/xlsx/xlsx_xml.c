@@ -52,6 +52,7 @@ typedef struct xml_attribute *(*new_int_fn)(const char *, uint32_t);
 typedef struct xml_attribute *(*new_dbl_fn)(const char *, double);
 typedef char *(*escape_ctl_fn)(const char *);
 typedef struct sst_element *(*sst_index_fn)(lxw_sst *, const char *, uint8_t);
+typedef void (*sst_free_fn)(lxw_sst *);
 typedef size_t (*utf8_len_fn)(const char *);
 typedef void (*rowcol_fn)(char *, lxw_row_t, lxw_col_t);
 typedef void (*cell_fn)(lxw_worksheet *, char *, int32_t, lxw_cell *);
@@ -68,6 +69,7 @@ static struct {
     new_dbl_fn new_dbl;
     escape_ctl_fn escape_ctl;
     sst_index_fn sst_index;
+    sst_free_fn sst_free;
     utf8_len_fn utf8_len;
     rowcol_fn rowcol;
     cell_fn number_cell, string_cell;
@@ -91,6 +93,7 @@ static void find_lib(void)
     RC_XW_FIND_REAL("lxw_new_attribute_dbl", lib.new_dbl);
     RC_XW_FIND_REAL("lxw_escape_control_characters", lib.escape_ctl);
     RC_XW_FIND_REAL("lxw_get_sst_index", lib.sst_index);
+    RC_XW_FIND_REAL("lxw_sst_free", lib.sst_free);
     RC_XW_FIND_REAL("lxw_utf8_strlen", lib.utf8_len);
     RC_XW_FIND_REAL("lxw_rowcol_to_cell", lib.rowcol);
     RC_XW_FIND_REAL("_write_number_cell", lib.number_cell);
@@ -388,21 +391,118 @@ LXW_RB_GENERATE_ELEMENT(sst_rb_tree, sst_element, sst_tree_pointers, element_cmp
  * columns of labels): 840 instructions a string, 8,200 strings for three
  * editions. Here the tree is searched first and an element made only for
  * a new string; the counts, the index, the order list (what the library
- * writes and frees the table by) are the library's. */
+ * writes and frees the table by) are the library's.
+ *
+ * While the calling thread writes a workbook held in memory
+ * (rc_xw_cells_begin, xlsx_cells.c), a hash index of the table's elements
+ * answers first: the tree's search took 11 strcmp a string (1,000
+ * strings, 2,700 cells an edition: 1.1 M instructions). The tree is still
+ * kept (the library's own function searches it). The index is the
+ * thread's, for one table at a time, and forgotten when any table is freed
+ * (lxw_sst_free below) or the table changes; a miss is final only when it
+ * holds every element of the table (all made here since it began),
+ * otherwise the tree is searched too. */
+typedef struct sst_slot {
+    uint64_t h;
+    struct sst_element *e;
+} sst_slot;
+static _Thread_local struct {
+    const lxw_sst *sst; /* the table indexed */
+    size_t gen;         /* sst_gen when it began */
+    sst_slot *v;
+    size_t cap, n; /* slots (a power of two), elements indexed */
+} idx;
+static _Atomic size_t sst_gen; /* tables freed in the process */
+static _Atomic size_t sst_hits;
+
+void rc_xw_sst_forget(void)
+{
+    free(idx.v);
+    memset(&idx, 0, sizeof idx);
+}
+
+size_t rc_xw_sst_index_hits(void)
+{
+    return atomic_load(&sst_hits);
+}
+
+static uint64_t str_hash(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15u ^ n;
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * 0xC4CEB9FE1A85EC53u;
+    return h ^ (h >> 29);
+}
+
+static void idx_put(uint64_t h, struct sst_element *e)
+{
+    if ((idx.n + 1) * 2 > idx.cap) { /* grow (and rehash) */
+        size_t cap = idx.cap ? idx.cap * 2 : 256;
+        sst_slot *v = calloc(cap, sizeof *v);
+        if (!v) { /* no index: searches go to the tree */
+            rc_xw_sst_forget();
+            return;
+        }
+        for (size_t i = 0; i < idx.cap; i++)
+            if (idx.v[i].e) {
+                size_t j = idx.v[i].h & (cap - 1);
+                while (v[j].e)
+                    j = (j + 1) & (cap - 1);
+                v[j] = idx.v[i];
+            }
+        free(idx.v);
+        idx.v = v;
+        idx.cap = cap;
+    }
+    size_t j = h & (idx.cap - 1);
+    while (idx.v[j].e)
+        j = (j + 1) & (idx.cap - 1);
+    idx.v[j] = (sst_slot){h, e};
+    idx.n++;
+}
+
 struct sst_element *lxw_get_sst_index(lxw_sst *sst, const char *string, uint8_t is_rich_string)
 {
     if (LIB(sst_index)) return lib.sst_index(sst, string, is_rich_string);
-    for (struct sst_element *e = RB_ROOT(sst->rb_tree); e;) {
-        int c = strcmp(string, e->string);
-        if (c == 0) {
-            sst->string_count++;
-            return e;
+    size_t n = strlen(string);
+    bool indexed = rc_xw_cells_active();
+    uint64_t h = 0;
+    if (indexed) {
+        size_t g = atomic_load_explicit(&sst_gen, memory_order_acquire);
+        if (idx.sst != sst || idx.gen != g) {
+            if (idx.v) memset(idx.v, 0, idx.cap * sizeof *idx.v);
+            idx.sst = sst;
+            idx.gen = g;
+            idx.n = 0;
         }
-        e = c < 0 ? RB_LEFT(e, sst_tree_pointers) : RB_RIGHT(e, sst_tree_pointers);
+        h = str_hash(string, n);
+        for (size_t j = idx.cap ? h & (idx.cap - 1) : 0; idx.cap && idx.v[j].e;
+             j = (j + 1) & (idx.cap - 1))
+            if (idx.v[j].h == h && strcmp(idx.v[j].e->string, string) == 0) {
+                atomic_fetch_add_explicit(&sst_hits, 1, memory_order_relaxed);
+                sst->string_count++;
+                return idx.v[j].e;
+            }
     }
+    if (!indexed || idx.n != sst->unique_count) /* the index may not hold it */
+        for (struct sst_element *e = RB_ROOT(sst->rb_tree); e;) {
+            int c = strcmp(string, e->string);
+            if (c == 0) {
+                if (indexed) idx_put(h, e);
+                sst->string_count++;
+                return e;
+            }
+            e = c < 0 ? RB_LEFT(e, sst_tree_pointers) : RB_RIGHT(e, sst_tree_pointers);
+        }
     struct sst_element *e = calloc(1, sizeof *e);
     if (!e) return NULL;
-    size_t n = strlen(string);
     e->string = malloc(n + 1);
     if (!e->string) {
         free(e);
@@ -415,7 +515,17 @@ struct sst_element *lxw_get_sst_index(lxw_sst *sst, const char *string, uint8_t 
     STAILQ_INSERT_TAIL(sst->order_list, e, sst_order_pointers);
     sst->string_count++;
     sst->unique_count++;
+    if (indexed) idx_put(h, e);
     return e;
+}
+
+/* The library's, after making every thread's index of a table forget it
+ * (a new table may come at the same address). */
+void lxw_sst_free(lxw_sst *sst)
+{
+    atomic_fetch_add_explicit(&sst_gen, 1, memory_order_release);
+    pthread_once(&lib_once, find_lib);
+    if (lib.sst_free) lib.sst_free(sst);
 }
 
 /* "A1" from (0, 0): every cell's r="..." (the library's utility.c: the

@@ -15,6 +15,9 @@
 #include <xlsxwriter/shared_strings.h>
 #include <xlsxwriter/xmlwriter.h>
 
+/* the library's names stay its own functions here (called directly) */
+#define RC_XW_LIB_NO_MACROS
+#include "../../../src/xlsx/xlsx_int.h"
 #include "xlsx_fixture.h"
 
 static void test_same_bytes_both_ways(void **state)
@@ -296,6 +299,52 @@ static void test_shared_strings(void **state)
     lxw_sst_free(lib);
 }
 
+/* The hash index of shared strings (while the thread writes a workbook
+ * held in memory): it finds what the library's own function put in the
+ * table (the tree), the library finds what it added, repeats are answered
+ * by it, and a table freed is forgotten even when the next one comes at
+ * the same address (a stale index would hand back a freed element). */
+static void test_shared_strings_index(void **state)
+{
+    (void)state;
+    rc_xw_cells_begin();
+    char s[32];
+    for (uint32_t round = 0; round < 3; round++) {
+        lxw_sst *t = lxw_sst_new();
+        assert_non_null(t);
+        /* a different number of strings first in each round, so that an
+         * index kept from the last round's table gives other numbers */
+        assert_true(rc_xlsx_own_xml(false));
+        for (uint32_t k = 0; k <= round; k++) {
+            snprintf(s, sizeof s, "first %u", k);
+            assert_int_equal(lxw_get_sst_index(t, s, 0)->index, k);
+        }
+        uint32_t b = round + 1; /* index of "alpha" */
+        assert_int_equal(lxw_get_sst_index(t, "alpha", 0)->index, b);
+        assert_int_equal(lxw_get_sst_index(t, "beta", 0)->index, b + 1);
+        rc_xlsx_own_xml(true);
+        assert_int_equal(lxw_get_sst_index(t, "beta", 0)->index, b + 1);
+        assert_int_equal(lxw_get_sst_index(t, "gamma", 0)->index, b + 2);
+        size_t hits = rc_xw_sst_index_hits();
+        assert_int_equal(lxw_get_sst_index(t, "gamma", 0)->index, b + 2);
+        assert_int_equal(lxw_get_sst_index(t, "beta", 0)->index, b + 1);
+        assert_int_equal(rc_xw_sst_index_hits() - hits, 2);
+        assert_int_equal(lxw_get_sst_index(t, "alpha", 0)->index, b); /* from the tree */
+        assert_true(rc_xlsx_own_xml(false));
+        assert_int_equal(lxw_get_sst_index(t, "gamma", 0)->index, b + 2);
+        rc_xlsx_own_xml(true);
+        /* many strings: the index grows and rehashes */
+        for (uint32_t i = 0; i < 2000; i++) {
+            snprintf(s, sizeof s, "label %u", i % 700u);
+            assert_int_equal(lxw_get_sst_index(t, s, 0)->index, b + 3 + i % 700u);
+        }
+        assert_int_equal(t->unique_count, b + 703);
+        assert_int_equal(t->string_count, b + 2000 + 8);
+        lxw_sst_free(t); /* the next round's table likely has its address */
+    }
+    rc_xw_cells_end();
+}
+
 /* Characters counted as the library counts them, for strings of every
  * length around the eight-byte steps and every byte value. */
 static void test_utf8_strlen(void **state)
@@ -346,7 +395,8 @@ int main(void)
         cmocka_unit_test(test_same_bytes_both_ways), cmocka_unit_test(test_escapes_both_ways),
         cmocka_unit_test(test_int_attributes),       cmocka_unit_test(test_dbl_attributes),
         cmocka_unit_test(test_control_characters),   cmocka_unit_test(test_shared_strings),
-        cmocka_unit_test(test_utf8_strlen),          cmocka_unit_test(test_cell_names),
+        cmocka_unit_test(test_shared_strings_index), cmocka_unit_test(test_utf8_strlen),
+        cmocka_unit_test(test_cell_names),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
