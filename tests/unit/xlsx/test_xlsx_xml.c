@@ -131,7 +131,7 @@ static void special_workbook(const char *path, bool cm)
     worksheet_set_header(ws, "&CPage & \"header\"");
     if (!cm) {
         lxw_chart *ch = workbook_add_chart(wb, LXW_CHART_BAR);
-        lxw_chart_series *s = chart_add_series(ch, NULL, "='A & B'!$A$2:$A$2");
+        lxw_chart_series *s = chart_add_series(ch, NULL, "='A & B'!$A$11:$A$25");
         chart_series_set_name(s, "Series <1> & \"2\"");
         chart_title_set_name(ch, odd);
         assert_int_equal(worksheet_insert_chart(ws, 4, 2, ch), LXW_NO_ERROR);
