@@ -113,6 +113,26 @@ for f in lxw_tmpfile gmtime zipOpen zipOpenNewFileInZip4_64 zipWriteInFileInZip 
     grep -qx "$f" "$tmp/bound" || { fail "no call of libxlsxwriter or minizip to $f is bound to reportc"; bad=1; }
 done
 [ $bad = 0 ] && echo "ok: the libraries' calls to $(wc -l <"$tmp/bound") interposed functions are bound to reportc"
+# libcrypto loaded first with its own scope before the global one
+# (RTLD_DEEPBIND, src/xlsx/xlsx_lib.c): LD_DEBUG=scopes lists its "scope 0"
+# as libcrypto itself and its dependencies, not reportc and its libraries.
+# Not in a sanitized build (ASan refuses RTLD_DEEPBIND).
+crypto=$(sed -n 's/^RC_XW_CRYPTO_SONAME:INTERNAL=//p' "$BUILD/CMakeCache.txt")
+if [ -z "$crypto" ]; then
+    echo "ok: libxlsxwriter needs no libcrypto (nothing to load first)"
+elif nm -D "$RC" | grep -q ' __asan_init'; then
+    echo "ok: a sanitized build loads $crypto as libxlsxwriter does"
+else
+    rm -f "$tmp"/ld.*
+    LD_DEBUG=scopes LD_DEBUG_OUTPUT="$tmp/ld" "$RC" build "$cfg" -o "$tmp/s" -q --only xlsx ||
+        fail "--only xlsx (scopes): exit $?"
+    first=$(cat "$tmp"/ld.* | grep -A1 "object=[^ ]*/$crypto " | sed -n 's/.*scope 0: \([^ ]*\).*/\1/p' | head -1)
+    case "$first" in
+    */"$crypto") echo "ok: $crypto looks its own symbols up first" ;;
+    *) fail "$crypto's first scope starts with '$first', not itself" ;;
+    esac
+fi
+
 for f in "$tmp"/o/*; do cp "$f" "$tmp/ref.$(basename "$f")"; done
 [ "$(ls "$tmp/o" | wc -l)" = 4 ] || fail "the full build wrote $(ls "$tmp/o" | tr '\n' ' ')"
 
