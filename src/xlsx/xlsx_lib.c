@@ -62,12 +62,12 @@ static char why_buf[512];
  * libcrypto allocates and frees with the same (libc's) malloc either way.
  * Not under a sanitizer: ASan refuses RTLD_DEEPBIND (libcrypto would miss
  * its malloc). Failing, it is skipped: libxlsxwriter loads it as before. */
-static void *crypto;
-
 static void preload_crypto(void)
 {
 #if defined(RTLD_DEEPBIND) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-    if (*RC_XW_CRYPTO_SONAME)
+    /* kept loaded for the process, as libxlsxwriter is (never closed) */
+    static void *crypto;
+    if (*RC_XW_CRYPTO_SONAME && !crypto)
         crypto = dlopen(RC_XW_CRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
 #endif
 }
