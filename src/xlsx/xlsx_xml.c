@@ -367,7 +367,11 @@ size_t lxw_utf8_strlen(const char *str)
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, str + i, 8);
-        cont += (size_t)__builtin_popcountll(w & ~(w << 1) & 0x8080808080808080u);
+        /* the top bit of each 10xxxxxx byte, summed by a multiply (the
+         * build has no popcnt instruction: __builtin_popcountll was a call
+         * into libgcc) */
+        uint64_t m = (w & ~(w << 1) & 0x8080808080808080u) >> 7;
+        cont += (size_t)((m * 0x0101010101010101u) >> 56);
     }
     for (; i < n; i++)
         cont += ((unsigned char)str[i] & 0xC0) == 0x80;
