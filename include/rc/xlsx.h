@@ -71,7 +71,8 @@ size_t rc_xlsx_own_xml_elements(void);
  * closed (src/xlsx/xlsx_cells.c). rc_xlsx_cell_slab(false) gives the
  * calling thread the library's calloc and free again (tests compare the
  * bytes); returns the previous setting. rc_xlsx_cell_slab_made counts the
- * cells and rows the slab made in the process. */
+ * cells and rows the slab made in the process (added as each workbook is
+ * closed). */
 bool rc_xlsx_cell_slab(bool on);
 size_t rc_xlsx_cell_slab_made(void);
 

@@ -85,6 +85,7 @@ typedef struct block {
 
 static _Thread_local struct {
     unsigned users; /* workbooks of this thread using the slab */
+    size_t made;    /* cells and rows cut since the last count */
     unsigned char *cur, *end;
     block blocks[MAX_BLOCKS];
     size_t n;
@@ -108,6 +109,8 @@ bool rc_xw_cells_active(void)
 
 void rc_xw_cells_end(void)
 {
+    atomic_fetch_add_explicit(&made, slab.made, memory_order_relaxed);
+    slab.made = 0;
     if (!slab.users || --slab.users) return;
     rc_xw_sst_forget(); /* the thread's index of shared strings (xlsx_xml.c) */
     for (size_t i = 0; i < slab.n; i++)
@@ -138,7 +141,7 @@ static void *cut(size_t n)
     void *p = slab.cur;
     slab.cur += n;
     memset(p, 0, n);
-    atomic_fetch_add_explicit(&made, 1, memory_order_relaxed);
+    slab.made++; /* added to the process's count when the slab goes */
     return p;
 }
 
@@ -210,8 +213,8 @@ void _free_cell(lxw_cell *cell)
     if (cell->type != NUMBER_CELL && cell->type != STRING_CELL && cell->type != BLANK_CELL &&
         cell->type != BOOLEAN_CELL)
         free(cell->u.string);
-    free(cell->user_data1);
-    free(cell->user_data2);
+    if (cell->user_data1) free(cell->user_data1);
+    if (cell->user_data2) free(cell->user_data2);
     if (cell->comment) LIB()->free_vml(cell->comment);
 }
 
