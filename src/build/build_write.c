@@ -580,6 +580,10 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         rc_diag_free(t->d);
         if (dst != RC_OK) st = dst;
         if (t->st != RC_OK && st == RC_OK) st = t->st;
+        /* A failed (or never run) output: its back end removed what it
+         * wrote; the name is forgotten here, as a watcher's later builds
+         * need the registry's slots (outdir.c). */
+        if (t->st != RC_OK && t->tmp) rc_out_discard(t->tmp);
         if (t->kind != T_TYPESET) {
             const char *what = t->kind == T_TEX ? "tex" : "xlsx";
             if (t->st == RC_OK) RC_PUSH(a, all, ((pending){t->tmp, t->target, what, t->ed}));
