@@ -342,17 +342,33 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static double kib(const char *path)
+/* The sizes task_cost asks for, each file stat'ed once per build: an
+ * edition's typesetting and its .tex read the same Markdown, and every
+ * edition reads the same CSV files, so the same path came up two or three
+ * times (78 stats of the sample's three editions, now 41). Only the start
+ * order depends on the sizes. */
+typedef struct sized {
+    const char *path;
+    double kib;
+} sized;
+typedef RC_VEC(sized) sizes;
+
+static double kib(rc_arena *a, sizes *z, const char *path)
 {
+    if (!path) return 0;
+    for (size_t i = 0; i < z->n; i++)
+        if (strcmp(z->v[i].path, path) == 0) return z->v[i].kib;
     rc_file_sig s = rc_file_sig_of(path);
-    return s.exists ? (double)s.size / 1024.0 : 0;
+    double k = s.exists ? (double)s.size / 1024.0 : 0;
+    RC_PUSH(a, *z, ((sized){path, k}));
+    return k;
 }
 
-static double kib_all(const char *const *paths, size_t n)
+static double kib_all(rc_arena *a, sizes *z, const char *const *paths, size_t n)
 {
     double k = 0;
     for (size_t i = 0; paths && i < n; i++)
-        k += kib(paths[i]);
+        k += kib(a, z, paths[i]);
     return k;
 }
 
@@ -361,7 +377,7 @@ static double kib_all(const char *const *paths, size_t n)
  * figures workbook ~ 13 ms, data workbook ~ 7 ms, .tex ~ 1.5 ms) and to
  * bench/xlsx-large.sh (a data workbook costs ~ 0.15 ms per KiB of CSV). Only
  * the order of the tasks depends on it, never what they write. */
-static double task_cost(const task *t)
+static double task_cost(rc_arena *a, sizes *z, const task *t)
 {
     const rc_config *c = t->cfg;
     const rc_document_cfg *dc = &c->document;
@@ -369,16 +385,17 @@ static double task_cost(const task *t)
     case T_DATA: {
         double csv = 0;
         for (size_t i = 0; i < c->nsources; i++)
-            csv += kib(c->sources[i].path);
+            csv += kib(a, z, c->sources[i].path);
         return 5.0 + 0.15 * csv;
     }
     case T_FIGURES: /* (from the config: the document may not be built yet) */
         return 1.0 + 1.0 * (double)(c->nfigures + c->ntables);
     case T_TYPESET:
     case T_TEX: {
-        double md = kib_all(dc->front_path, dc->front.n) +
-                    kib_all(dc->chapter_path, dc->chapters.n) + kib_all(dc->back_path, dc->back.n) +
-                    kib_all(dc->annex_path, dc->annexes.n);
+        double md = kib_all(a, z, dc->front_path, dc->front.n) +
+                    kib_all(a, z, dc->chapter_path, dc->chapters.n) +
+                    kib_all(a, z, dc->back_path, dc->back.n) +
+                    kib_all(a, z, dc->annex_path, dc->annexes.n);
         return t->kind == T_TEX ? 0.2 + 0.02 * md : 3.0 + 0.5 * md;
     }
     case T_DOC:
@@ -398,9 +415,10 @@ static const size_t *start_order(rc_arena *a, const task *t, size_t n)
     /* The jobs first (what the tasks wait for), the fonts' check first of
      * them (every typesetting waits for it, and it is short). */
     double kind_cost[6] = {[T_DOC] = 1e300, [T_RES] = 1e299}; /* then the fonts' loading */
+    sizes z = {0};
     for (size_t i = 0; i < n; i++) {
         if (t[i].kind == T_DOC || t[i].kind == T_RES) continue;
-        double c = task_cost(&t[i]);
+        double c = task_cost(a, &z, &t[i]);
         if (c > kind_cost[t[i].kind]) kind_cost[t[i].kind] = c;
     }
     for (size_t i = 0; i < n; i++) {
@@ -706,8 +724,9 @@ static rc_status write_checked(rc_arena *a, const rc_options *o, const rc_build_
                   : cfg->output.directory.s ? cfg->output.directory.loc
                                             : cfg->output.loc;
     bool targets_ok = true;
+    rc_build_entries seen = {0};
     for (size_t e = 0; e < ned; e++)
-        targets_ok &= rc_build_check_targets(a, cfgs[e], dir, want, pre);
+        targets_ok &= rc_build_check_targets(a, cfgs[e], dir, want, &seen, pre);
     if (!targets_ok) return prelude_failed(b, pre, d, RC_ERR_CONFIG);
     bool created = false;
     if (rc_build_mkdirs(dir, &created) != 0) {
