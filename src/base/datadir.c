@@ -5,6 +5,8 @@
 #include "rc/datadir.h"
 
 #include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,7 +45,15 @@ const char *rc_datadir_find(rc_arena *a, const char *env, const char *exe)
     return RC_DATADIR_SYSTEM;
 }
 
-const char *rc_datadir(rc_arena *a)
+/* Found from the executable once per process: each config and each
+ * edition's asks (about six system calls each: the link of /proc/self/exe,
+ * then realpath's stat and a readlink per component), and neither the
+ * executable nor the directories beside it move during a build. The
+ * environment variable is still read at every call. */
+static pthread_once_t found_once = PTHREAD_ONCE_INIT;
+static char found[PATH_MAX];
+
+static void find_once(void)
 {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -51,5 +61,15 @@ const char *rc_datadir(rc_arena *a)
         exe[n] = '\0';
     else
         exe[0] = '\0';
-    return rc_datadir_find(a, getenv(RC_DATADIR_ENV), exe);
+    rc_arena *t = rc_arena_new();
+    snprintf(found, sizeof found, "%s", rc_datadir_find(t, NULL, exe));
+    rc_arena_free(t);
+}
+
+const char *rc_datadir(rc_arena *a)
+{
+    const char *env = getenv(RC_DATADIR_ENV);
+    if (env && env[0]) return rc_arena_strdup(a, env);
+    pthread_once(&found_once, find_once);
+    return rc_arena_strdup(a, found);
 }

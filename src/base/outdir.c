@@ -274,9 +274,10 @@ size_t rc_out_clean_stale(const char *dir)
         if (!(names[n] = strdup(de->d_name))) break;
         n++;
     }
-    closedir(dp);
+    /* the removals go through the listing's own descriptor, no longer
+     * read (a build with nothing to remove opens the directory once) */
     size_t removed = 0;
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = dirfd(dp);
     for (size_t i = 0; i < n; i++) {
         bool is_work;
         struct stat st;
@@ -293,7 +294,7 @@ size_t rc_out_clean_stale(const char *dir)
         free(names[i]);
     }
     free(names);
-    if (dfd >= 0) close(dfd);
+    closedir(dp);
     return removed;
 }
 

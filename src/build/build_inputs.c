@@ -71,8 +71,9 @@ static void visit_entry(input_visitor *v, const char *path, const char *what, co
     if (!e) {
         struct stat st;
         bool found = lstat(path, &st) == 0;
-        RC_PUSH(v->a, *v->seen,
-                ((rc_build_entry){path, found ? st.st_dev : 0, found ? st.st_ino : 0, found}));
+        rc_build_entry x = {path, 0, 0, 0, found, found && S_ISREG(st.st_mode)};
+        if (found) x.dev = st.st_dev, x.ino = st.st_ino, x.size = st.st_size;
+        RC_PUSH(v->a, *v->seen, x);
         e = &v->seen->v[v->seen->n - 1];
     }
     if (e->found) RC_PUSH(v->a, *v->files, ((input_file){what, name, path, e->dev, e->ino}));

@@ -205,7 +205,8 @@ typedef struct rc_build_entry {
     const char *path;
     dev_t dev;
     ino_t ino;
-    bool found;
+    off_t size;
+    bool found, regular; /* regular: not a link, so size is the file's */
 } rc_build_entry;
 typedef RC_VEC(rc_build_entry) rc_build_entries;
 

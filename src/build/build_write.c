@@ -345,22 +345,29 @@ static void *worker(void *arg)
 /* The sizes task_cost asks for, each file stat'ed once per build: an
  * edition's typesetting and its .tex read the same Markdown, and every
  * edition reads the same CSV files, so the same path came up two or three
- * times (78 stats of the sample's three editions, now 41). Only the start
- * order depends on the sizes. */
+ * times (78 stats of the sample's three editions, now 41), and none when
+ * the targets' check looked the file up already (a rebuild: outputs
+ * exist). Only the start order depends on the sizes. */
 typedef struct sized {
     const char *path;
     double kib;
 } sized;
-typedef RC_VEC(sized) sizes;
+typedef struct sizes {
+    RC_VEC(sized) got;
+    const rc_build_entries *seen; /* the targets' check's (rc_build_check_targets) */
+} sizes;
 
 static double kib(rc_arena *a, sizes *z, const char *path)
 {
     if (!path) return 0;
-    for (size_t i = 0; i < z->n; i++)
-        if (strcmp(z->v[i].path, path) == 0) return z->v[i].kib;
+    for (size_t i = 0; i < z->got.n; i++)
+        if (strcmp(z->got.v[i].path, path) == 0) return z->got.v[i].kib;
+    for (size_t i = 0; z->seen && i < z->seen->n; i++)
+        if (z->seen->v[i].regular && strcmp(z->seen->v[i].path, path) == 0)
+            return (double)z->seen->v[i].size / 1024.0;
     rc_file_sig s = rc_file_sig_of(path);
     double k = s.exists ? (double)s.size / 1024.0 : 0;
-    RC_PUSH(a, *z, ((sized){path, k}));
+    RC_PUSH(a, z->got, ((sized){path, k}));
     return k;
 }
 
@@ -409,13 +416,13 @@ static double task_cost(rc_arena *a, sizes *z, const task *t)
  * end), by kind of task: the editions of one config cost about the same,
  * so each kind goes in edition order (the base edition first: its
  * failures are the ones reported when several would fail alike). */
-static const size_t *start_order(rc_arena *a, const task *t, size_t n)
+static const size_t *start_order(rc_arena *a, const task *t, size_t n, const rc_build_entries *seen)
 {
     size_t *ord = rc_arena_array(a, n ? n : 1, sizeof *ord);
     /* The jobs first (what the tasks wait for), the fonts' check first of
      * them (every typesetting waits for it, and it is short). */
     double kind_cost[6] = {[T_DOC] = 1e300, [T_RES] = 1e299}; /* then the fonts' loading */
-    sizes z = {0};
+    sizes z = {.seen = seen};
     for (size_t i = 0; i < n; i++) {
         if (t[i].kind == T_DOC || t[i].kind == T_RES) continue;
         double c = task_cost(a, &z, &t[i]);
@@ -450,7 +457,8 @@ static rc_status prelude_failed(const rc_build_editions *b, rc_diag *pre, rc_dia
  * into place: a failure in any edition leaves the directory as it was. The
  * caller holds the output directory's lock. */
 static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_editions *b,
-                              rc_diag *d, rc_diag *pre, const char *dir, bool created)
+                              rc_diag *d, rc_diag *pre, const char *dir, bool created,
+                              const rc_build_entries *seen)
 {
     rc_config *const *cfgs = b->cfgs;
     size_t ned = b->ned;
@@ -560,7 +568,7 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         p.t[p.n++] = (task){.kind = T_RES, .ed = tt->ed, .cfg = tt->cfg, .of = tt, .st = RC_OK};
         p.res = 0;
     }
-    p.order = start_order(a, p.t, p.n);
+    p.order = start_order(a, p.t, p.n, seen);
     p.taken = rc_arena_array(a, p.n ? p.n : 1, sizeof *p.taken);
     p.left = p.n;
     pthread_mutex_init(&p.mu, NULL);
@@ -760,7 +768,7 @@ static rc_status write_checked(rc_arena *a, const rc_options *o, const rc_build_
      * made, it uses dir); without workbooks no directory is made and
      * removed again (a watcher's --only pdf rebuild) */
     if (want & RC_OUT_XLSX) rc_out_workdir_make(dir);
-    rc_status st = write_locked(a, o, b, d, pre, dir, created);
+    rc_status st = write_locked(a, o, b, d, pre, dir, created, &seen);
     rc_out_workdir_remove();
     rc_out_unlock(lock);
     return st;
