@@ -162,8 +162,14 @@ bool rc_build_check_targets(rc_arena *a, const rc_config *cfg, const char *dir, 
         const char *target = rc_path_join(a, dir, nm->s);
         struct stat ts;
         /* lstat: rename() replaces the directory entry, so what matters is
-         * the entry itself (a symbolic link is replaced, not followed). */
-        if (lstat(target, &ts) != 0) continue; /* a new file: nothing to clash with */
+         * the entry itself (a symbolic link is replaced, not followed). The
+         * answer is kept: a target that did not exist needs no second name
+         * before its rename (write_locked). */
+        bool exists = lstat(target, &ts) == 0;
+        rc_build_entry te = {target, 0, 0, 0, exists, exists && S_ISREG(ts.st_mode)};
+        if (exists) te.dev = ts.st_dev, te.ino = ts.st_ino, te.size = ts.st_size;
+        RC_PUSH(a, *seen, te); /* (the same answer for an input of that name) */
+        if (!exists) continue; /* a new file: nothing to clash with */
         if (S_ISDIR(ts.st_mode)) {
             rc_diag_error(d, nm->loc, "output '%s' (key '%s') is a directory", target, outs[i].key);
             ok = false;

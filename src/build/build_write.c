@@ -412,6 +412,13 @@ static double task_cost(rc_arena *a, sizes *z, const task *t)
     return 0;
 }
 
+static bool absent(const rc_build_entries *seen, const char *path)
+{
+    for (size_t i = 0; seen && i < seen->n; i++)
+        if (strcmp(seen->v[i].path, path) == 0) return !seen->v[i].found;
+    return false;
+}
+
 /* Longest first (the classic rule for keeping every thread busy to the
  * end), by kind of task: the editions of one config cost about the same,
  * so each kind goes in edition order (the base edition first: its
@@ -664,7 +671,11 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
     pthread_sigmask(SIG_BLOCK, &stop, &old);
     const char **prev = rc_arena_array(a, nout ? nout : 1, sizeof *prev);
     for (size_t i = 0; i < nout; i++) {
-        prev[i] = rc_build_second_name(a, out[i].target);
+        /* A target the targets' check found absent gets no second name:
+         * its link would fail (12 failed links in a fresh directory). Made
+         * since by someone else, it is still replaced whole, only unlinked
+         * inside the rename rather than beside it. */
+        prev[i] = absent(seen, out[i].target) ? NULL : rc_build_second_name(a, out[i].target);
         if (rc_out_rename(out[i].tmp, out[i].target) != RC_OK) {
             rc_diag_error(d, (rc_loc){out[i].target, 0, 0}, "cannot write output: %s",
                           strerror(errno));
