@@ -558,8 +558,12 @@ rc_status rc_out_open(rc_arena *a, const char *target, rc_outfile *o)
         return RC_ERR_IO;
     }
     /* O_EXCL in both cases: a direct target is a name the build made and
-     * nobody has created yet */
+     * nobody has created yet. Should one be there all the same, it is a
+     * leftover of a killed build that had this pid (the name is ours while
+     * we live, and the stale cleanup spares our pid): it goes, once. */
     o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (o->fd < 0 && errno == EEXIST && o->direct && unlink(o->tmp) == 0)
+        o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     rc_tmp_end();
     return o->fd < 0 ? RC_ERR_IO : RC_OK;
 }

@@ -134,6 +134,25 @@ static void test_registered_temporary_written_directly(void **state)
     rc_arena_free(a);
 }
 
+/* A file already at the build's temporary (a killed build with this pid
+ * left it) is replaced, not an error. */
+static void test_direct_replaces_a_dead_builds_leftover(void **state)
+{
+    (void)state;
+    rc_arena *a = rc_arena_new();
+    char *tmp = rc_out_tmpname(a, rc_arena_printf(a, "%s/report.tex", dir));
+    put(tmp, "a dead build's bytes");
+    rc_outfile o;
+    assert_int_equal(rc_out_open(a, tmp, &o), RC_OK);
+    assert_true(o.direct);
+    write_all(&o, "ours");
+    assert_int_equal(rc_out_commit(&o), RC_OK);
+    assert_holds(a, tmp, "ours");
+    rc_out_discard(tmp);
+    assert_int_equal(entries(), 0);
+    rc_arena_free(a);
+}
+
 /* A direct write that fails: its file goes, the name stays registered
  * (the build discards it); an own temporary's name is forgotten. */
 static void test_failed_direct_write_leaves_nothing(void **state)
@@ -169,6 +188,7 @@ int main(void)
         cmocka_unit_test(test_real_targets_are_replaced_not_rewritten),
         cmocka_unit_test(test_registered_temporary_written_directly),
         cmocka_unit_test(test_failed_direct_write_leaves_nothing),
+        cmocka_unit_test(test_direct_replaces_a_dead_builds_leftover),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
