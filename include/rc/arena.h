@@ -6,6 +6,7 @@
 #ifndef RC_ARENA_H
 #define RC_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <string.h>
@@ -15,10 +16,15 @@ typedef struct rc_arena rc_arena;
 rc_arena *rc_arena_new(void);
 void rc_arena_free(rc_arena *a);
 /* Unmaps the blocks freed arenas left for the next ones (at most 16 MiB)
- * and returns how many there were: for a process that makes no more
- * arenas, or few, and would otherwise unmap them in its exit. Thread-safe;
- * arenas in use are untouched. */
+ * and returns how many it unmapped: for a process that makes no more
+ * arenas, or few, and would otherwise unmap them in its exit. Blocks in
+ * transparent huge pages (src/base/arena.c, "huge pages") stay: the exit
+ * frees those 2 MiB at a time. Thread-safe; arenas in use are untouched. */
 size_t rc_arena_drop_spares(void);
+/* Head blocks from regions of transparent huge pages (the default), or
+ * from ordinary mappings; for tests of either kind. Affects blocks mapped
+ * afterwards. */
+void rc_arena_huge_pages(bool on);
 
 /* Zeroed memory aligned for any type. */
 void *rc_arena_alloc(rc_arena *a, size_t size);

@@ -187,15 +187,21 @@ size_t rc_doc_memo_entries(void);
  * syntax, {short_title="Short" share_page=yes}: they are removed from the
  * title and set short_title / share_page on the heading (docs/config.md). */
 
-/* The PDF library's limits (doc_limits.c): headings in the outline and
- * link targets longer than a PDF string may be (65,535 bytes), and a title,
- * subtitle, authors or keywords with more than RC_PDF_INFO_MAX_CHARS
+/* The PDF's limits on strings (doc_limits.c): a heading in the outline, a
+ * link's text or a figure's 'alt' of more than RC_PDF_TEXT_MAX_CHARS
+ * characters, a link target of more than RC_PDF_BYTES_MAX bytes, and a
+ * title, subtitle, authors or keywords of more than RC_PDF_INFO_MAX_CHARS
  * characters, are located errors. Run before typesetting a PDF. Returns
  * RC_ERR_LIMIT when it reported an error. */
 /* The document information (pdf_xmp.c) holds each value as a UTF-16BE text
  * string with a byte order mark, 2 + 2 bytes a character, and PDF/A-2
  * (ISO 19005-2, 6.1.13) allows no string longer than 32,767 bytes. */
 #define RC_PDF_INFO_MAX_CHARS 16382
+/* The same for the other text strings (bookmarks, link descriptions,
+ * alternative text), UTF-16BE when not all PDFDocEncoding; and byte
+ * strings (link targets) within the 32,767 bytes. */
+#define RC_PDF_TEXT_MAX_CHARS 16382
+#define RC_PDF_BYTES_MAX 32767
 rc_status rc_doc_check_pdf_limits(rc_arena *a, const rc_doc *doc, rc_diag *d);
 
 /* Tree helpers. */

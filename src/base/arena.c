@@ -47,6 +47,7 @@ typedef struct block {
      * sizeof(block) + used (see reach). */
     size_t ready;
     bool mapped; /* an anonymous mapping of sizeof(block) + size bytes */
+    bool huge;   /* (mapped) cut from a region of huge pages (see carve) */
     _Alignas(16) unsigned char data[];
 } block;
 
@@ -149,16 +150,82 @@ static inline void reach(block *b, size_t end)
     b->ready = to;
 }
 
-static block *map_block(size_t size)
+/* ---- huge pages ----
+ * Head blocks are cut one after the other from regions of 32 MiB aligned
+ * to 2 MiB and marked MADV_HUGEPAGE, so that where the kernel has
+ * transparent huge pages (enabled "always" or "madvise", the common
+ * defaults) the first touch of a 2 MiB stretch maps it whole: one page
+ * fault for eight blocks instead of one per 4 KiB page. A page fault costs
+ * ~2 us here (trap, allocation, memory-cgroup charge, zeroing), and
+ * faults were most of the build's system time: the one-edition --only pdf
+ * build went from 1,988 to 829 faults, and in 31 alternating runs the
+ * three editions took 38.1 against 42.1 ms (CPU 60.8 against 68.3 ms), one
+ * edition 18.5 against 20.5 ms (with every block of huge pages; an
+ * arena's first is not, see new_head). The cost: a stretch is zeroed and counted
+ * in the resident set whole, however little of it is used (at most one
+ * partly used stretch per region, since blocks are cut in order), and a
+ * freed block given back to the kernel splits its huge page. So spare
+ * blocks from these regions are not unmapped by rc_arena_drop_spares: the
+ * exit frees their huge pages whole, cheaper than splitting them. Where
+ * madvise refuses (no transparent huge pages in the kernel) or the kernel
+ * never uses them, blocks are ordinary 4 KiB pages, as before. */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define REGION ((size_t)32 << 20)
+static pthread_mutex_t region_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char *region_at, *region_end;
+static atomic_bool no_huge; /* madvise said no, or tests asked (rc_arena_huge_pages) */
+
+void rc_arena_huge_pages(bool on)
 {
-    void *m = mmap(NULL, sizeof(block) + size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
+    atomic_store(&no_huge, !on);
+}
+
+/* BLOCK_MIN bytes of a huge-page region, or NULL. */
+static void *carve(void)
+{
+    if (atomic_load_explicit(&no_huge, memory_order_relaxed)) return NULL;
+    pthread_mutex_lock(&region_lock);
+    if (region_at == region_end) {
+        unsigned char *m = mmap(NULL, REGION + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        unsigned char *r = NULL;
+        if (m != MAP_FAILED) { /* aligned, the rest unmapped */
+            r = (unsigned char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+            if (r > m) munmap(m, (size_t)(r - m));
+            if (m + HUGE_PAGE > r) munmap(r + REGION, (size_t)(m + HUGE_PAGE - r));
+            if (madvise(r, REGION, MADV_HUGEPAGE) != 0) {
+                munmap(r, REGION);
+                r = NULL;
+                atomic_store(&no_huge, true);
+            }
+        }
+        if (!r) {
+            pthread_mutex_unlock(&region_lock);
+            return NULL; /* (an ordinary mapping then; it says if memory is out) */
+        }
+        region_at = r;
+        region_end = r + REGION;
+    }
+    void *p = region_at;
+    region_at += BLOCK_MIN;
+    pthread_mutex_unlock(&region_lock);
+    return p;
+}
+
+static block *map_block(size_t size, bool want_huge)
+{
+    void *m = want_huge && size == BLOCK_MIN - sizeof(block) ? carve() : NULL;
+    bool huge = m != NULL;
+    if (!m)
+        m = mmap(NULL, sizeof(block) + size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                 -1, 0);
     if (m == MAP_FAILED) oom(size);
     block *b = m;
     b->size = size;
     b->dirty = 0;
     b->ready = (size_t)sysconf(_SC_PAGESIZE); /* the header's page, written here */
     b->mapped = true;
+    b->huge = huge;
     return b;
 }
 
@@ -191,14 +258,19 @@ static void put_spare(block *b)
     if (!kept) drop_block(b);
 }
 
-/* Unmaps the spare blocks (a build about to exit: see rc_arena_drop_spares). */
+/* Unmaps the spare blocks but those of huge pages, which stay spare (a
+ * build about to exit: see rc_arena_drop_spares and "huge pages"). */
 size_t rc_arena_drop_spares(void)
 {
     pthread_mutex_lock(&spare_lock);
-    size_t n = nspare;
+    size_t n = 0, kept = 0;
     block *mine[SPARE_MAX];
-    memcpy(mine, spare, n * sizeof *mine);
-    nspare = 0;
+    for (size_t i = 0; i < nspare; i++)
+        if (spare[i]->huge)
+            spare[kept++] = spare[i];
+        else
+            mine[n++] = spare[i];
+    nspare = kept;
     pthread_mutex_unlock(&spare_lock);
     for (size_t i = 0; i < n; i++)
         drop_block(mine[i]);
@@ -310,7 +382,13 @@ static block *own_block(const rc_arena *a, const void *p)
 static block *new_head(rc_arena *a)
 {
     block *nb = take_spare();
-    if (!nb) nb = map_block(BLOCK_MIN - sizeof(block));
+    /* An arena's first block is of ordinary pages: many arenas stay small
+     * (the PDF writer's per-font arenas use 13-24 KB of their 256 KiB),
+     * and in a huge page their whole block would be cleared and resident
+     * (the sample's one-edition build: 24.0 MB peak, against 21.0 MB like
+     * this and 17.9 MB with no huge pages). A spare of either kind is
+     * taken first: its pages are there already. */
+    if (!nb) nb = map_block(BLOCK_MIN - sizeof(block), a->head != NULL);
     nb->used = 0;
     nb->next = a->head;
     a->head = nb;
@@ -340,6 +418,7 @@ static void *alloc(rc_arena *a, size_t size, size_t keep, bool own)
         block *nb = keep ? malloc(sizeof *nb + size) : calloc(1, sizeof *nb + size);
         if (!nb) oom(size);
         nb->mapped = false;
+        nb->huge = false;
         nb->dirty = 0;
         if (keep && keep < size) memset(nb->data + keep, 0, size - keep);
         nb->size = nb->used = size;

@@ -1,6 +1,7 @@
 /* rc_arena_drop_spares: the blocks freed arenas leave for the next ones
  * are unmapped on request (a build does it beside its last unlinks, so
- * that its exit does not), and arenas made afterwards still work. */
+ * that its exit does not), and arenas made afterwards still work. Blocks
+ * of ordinary pages; those of huge pages: test_arena_huge.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -48,6 +49,9 @@ static void test_arenas_after_a_drop_are_zeroed_and_usable(void **state)
 
 int main(void)
 {
+    /* ordinary mappings, which a drop unmaps (huge pages stay spare:
+     * test_arena_huge.c) */
+    rc_arena_huge_pages(false);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_drop_returns_what_was_kept_then_nothing),
         cmocka_unit_test(test_arenas_after_a_drop_are_zeroed_and_usable),

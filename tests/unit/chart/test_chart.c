@@ -173,7 +173,7 @@ static void test_bar_geometry(void **state)
     const double w = 300, h = rc_chart_height(c, 300);
     assert_true(h > 100 && h < 400);
     rc_draw_list *l = rc_chart_draw(f->a, c, &f->style, &f->fonts, w, h);
-    const rc_draw_op *bars[8];
+    const rc_draw_op *bars[8] = {0};
     size_t nb = bar_rects(l, BLUE, bars, 8);
     assert_int_equal(nb, 5);
     double spacing = bars[1]->x - bars[0]->x;
@@ -225,7 +225,7 @@ static void test_hbar_geometry(void **state)
     assert_non_null(c);
     double w = 420, h = rc_chart_height(c, w);
     rc_draw_list *l = rc_chart_draw(f->a, c, &f->style, &f->fonts, w, h);
-    const rc_draw_op *bars[8];
+    const rc_draw_op *bars[8] = {0};
     size_t nb = bar_rects(l, BLUE, bars, 8);
     assert_int_equal(nb, 5);
     double pitch = bars[0]->y - bars[1]->y;
@@ -330,7 +330,7 @@ static void test_grouped_and_panels(void **state)
     l = rc_chart_draw(f->a, c, &f->style, &f->fonts, 400, 200);
     assert_true(has_text(l, "EU regions"));
     assert_true(has_words(l, "Latin American regions"));
-    const rc_draw_op *bars[8];
+    const rc_draw_op *bars[8] = {0};
     size_t nb = bar_rects(l, BLUE, bars, 8);
     assert_int_equal(nb, 6);
     /* same value scale in both panels: 21 vs 10 */

@@ -79,7 +79,7 @@ static void same_sheets(rc_arena *a, const char *p1, const char *p2, unsigned ns
     for (unsigned k = 1; k <= nsheets; k++) {
         char name[40];
         snprintf(name, sizeof name, "xl/worksheets/sheet%u.xml", k);
-        size_t l1, l2;
+        size_t l1 = 0, l2 = 0;
         const char *x1 = zip_member(a, z1, n1, name, &l1), *x2 = zip_member(a, z2, n2, name, &l2);
         assert_non_null(x1);
         assert_non_null(x2);
@@ -174,7 +174,7 @@ static void test_rows_deflate_pieces(void **state)
     rc_xlsx_data_opts own = {.constant_memory_rows = 1};
     const char *b = path_in("own.xlsx");
     assert_int_equal(rc_xlsx_write_data_opt(f.a, &f.doc, b, 5, &own, f.d), RC_OK);
-    size_t n, len;
+    size_t n = 0, len = 0;
     char *zip = read_all(f.a, b, &n);
     const char *xml = zip_member(f.a, zip, n, "xl/worksheets/sheet3.xml", &len);
     assert_non_null(xml);
