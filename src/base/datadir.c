@@ -50,26 +50,27 @@ const char *rc_datadir_find(rc_arena *a, const char *env, const char *exe)
  * then realpath's stat and a readlink per component), and neither the
  * executable nor the directories beside it move during a build. The
  * environment variable is still read at every call. */
-static pthread_once_t found_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t found_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool found_yet;
 static char found[PATH_MAX];
-
-static void find_once(void)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0)
-        exe[n] = '\0';
-    else
-        exe[0] = '\0';
-    rc_arena *t = rc_arena_new();
-    snprintf(found, sizeof found, "%s", rc_datadir_find(t, NULL, exe));
-    rc_arena_free(t);
-}
 
 const char *rc_datadir(rc_arena *a)
 {
     const char *env = getenv(RC_DATADIR_ENV);
     if (env && env[0]) return rc_arena_strdup(a, env);
-    pthread_once(&found_once, find_once);
+    pthread_mutex_lock(&found_lock);
+    if (!found_yet) {
+        char exe[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n > 0)
+            exe[n] = '\0';
+        else
+            exe[0] = '\0';
+        /* (in the caller's arena: a scratch arena of its own would cost
+         * more page faults than the calls it saves) */
+        snprintf(found, sizeof found, "%s", rc_datadir_find(a, NULL, exe));
+        found_yet = true;
+    }
+    pthread_mutex_unlock(&found_lock);
     return rc_arena_strdup(a, found);
 }
