@@ -36,6 +36,10 @@ const char *rc_font_path(const rc_font *f);
  * modification time); else NULL. The PDF embeds a subset of exactly what
  * was measured without mapping the file again. */
 const unsigned char *rc_font_bytes(const rc_font *f, const char *path, size_t *len);
+/* The signature (rc/util.h) of the file f was mapped from, taken from the
+ * open file it mapped; exists is false for a font read or parsed from
+ * memory. A cache of fonts keys on it without stat'ing the file again. */
+struct rc_file_sig rc_font_sig(const rc_font *f);
 /* Advance width of a code point in font units per 1000 em; 0 if no glyph. */
 double rc_font_advance(const rc_font *f, uint32_t cp);
 bool rc_font_has_glyph(const rc_font *f, uint32_t cp);

@@ -86,14 +86,23 @@ char *rc_path_join(rc_arena *a, const char *dir, const char *rel);
 char *rc_path_dir(rc_arena *a, const char *file);
 const char *rc_path_base(const char *path);
 
-/* Atomic output: rc_out_open creates "<dir>/.<name>.XXXXXX" in the target's
- * directory; rc_out_commit closes and renames it over the target;
+/* Atomic output: rc_out_open creates "<dir>/.<name>.PID.N.tmp" in the
+ * target's directory; rc_out_commit closes and renames it over the target;
  * rc_out_abort removes the temporary file. The previous target is untouched
- * unless commit succeeds. */
+ * unless commit succeeds.
+ *
+ * Each output is written once: when target is itself a temporary this
+ * process registered (rc_out_tmpname; the build gives every back end one,
+ * and renames it into place once all outputs succeeded), it is created
+ * and written directly (direct = true: tmp == target, commit only closes).
+ * It is no one's real file, so nothing a reader sees changes before the
+ * build's rename; a failure still removes it (abort, or a failed commit).
+ * Any other target, even one named like a temporary, gets its own. */
 typedef struct rc_outfile {
     char *target;
     char *tmp;
     int fd;
+    bool direct;
 } rc_outfile;
 rc_status rc_out_open(rc_arena *a, const char *target, rc_outfile *o);
 rc_status rc_out_commit(rc_outfile *o);
@@ -101,6 +110,15 @@ void rc_out_abort(rc_outfile *o);
 /* A fresh temporary *path* (no file created yet) beside target, for libraries
  * that open files themselves (libharu, libxlsxwriter). */
 char *rc_out_tmpname(rc_arena *a, const char *target);
+/* The file a back end writes for target: target itself when
+ * rc_tmp_registered(target) (*direct = true: write it, never rename it,
+ * remove it on failure with rc_out_drop), else a fresh rc_out_tmpname to
+ * be renamed over target. */
+char *rc_out_tmpfor(rc_arena *a, const char *target, bool *direct);
+/* Removes what a back end wrote at tmp after a failure: rc_out_discard
+ * for its own temporary; for a direct one (the build's) only the file, as
+ * the name stays the build's to discard (errno is kept). */
+void rc_out_drop(const char *tmp, bool direct);
 /* The name to show in diagnostics for a path that may be such a temporary:
  * "DIR/.NAME.PID.N.tmp" is shown as "DIR/NAME" (the file the user knows);
  * any other path is returned as is. */
@@ -123,6 +141,10 @@ void rc_out_discard(const char *tmp);
  * removed by the next build in that directory once PID is no longer alive. */
 void rc_tmp_register(const char *path);
 void rc_tmp_forget(const char *path);
+/* True when path is registered now (made by rc_out_tmpname in this
+ * process, not yet renamed or discarded): no other process or real output
+ * has that name, and a signal removes it. */
+bool rc_tmp_registered(const char *path);
 /* Around making a temporary's name appear (rc_out_open, rc_out_rename):
  * false once a signal handler is cleaning up, and then nothing is made. */
 bool rc_tmp_begin(void);

@@ -5,6 +5,8 @@
 #include "rc/datadir.h"
 
 #include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,13 +45,32 @@ const char *rc_datadir_find(rc_arena *a, const char *env, const char *exe)
     return RC_DATADIR_SYSTEM;
 }
 
+/* Found from the executable once per process: each config and each
+ * edition's asks (about six system calls each: the link of /proc/self/exe,
+ * then realpath's stat and a readlink per component), and neither the
+ * executable nor the directories beside it move during a build. The
+ * environment variable is still read at every call. */
+static pthread_mutex_t found_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool found_yet;
+static char found[PATH_MAX];
+
 const char *rc_datadir(rc_arena *a)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0)
-        exe[n] = '\0';
-    else
-        exe[0] = '\0';
-    return rc_datadir_find(a, getenv(RC_DATADIR_ENV), exe);
+    const char *env = getenv(RC_DATADIR_ENV);
+    if (env && env[0]) return rc_arena_strdup(a, env);
+    pthread_mutex_lock(&found_lock);
+    if (!found_yet) {
+        char exe[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n > 0)
+            exe[n] = '\0';
+        else
+            exe[0] = '\0';
+        /* (in the caller's arena: a scratch arena of its own would cost
+         * more page faults than the calls it saves) */
+        snprintf(found, sizeof found, "%s", rc_datadir_find(a, NULL, exe));
+        found_yet = true;
+    }
+    pthread_mutex_unlock(&found_lock);
+    return rc_arena_strdup(a, found);
 }

@@ -101,6 +101,19 @@ void rc_tmp_forget(const char *path)
     }
 }
 
+bool rc_tmp_registered(const char *path)
+{
+    /* Only a READY slot counts: one being filled is another thread's name
+     * (never this caller's, which registered its name before passing it
+     * on), one being emptied was renamed or discarded. A name that did not
+     * fit in the slots is not found, and its back end then writes a
+     * temporary of its own: slower, never unsafe. */
+    for (size_t i = 0; i < SLOTS; i++)
+        if (atomic_load(&slots[i].state) == SLOT_READY && strcmp(slots[i].path, path) == 0)
+            return true;
+    return false;
+}
+
 /* Empties a directory through its descriptor with getdents64, which,
  * unlike readdir, allocates nothing and may run in a signal handler. */
 static void empty_dir_fd(int fd)
@@ -261,9 +274,10 @@ size_t rc_out_clean_stale(const char *dir)
         if (!(names[n] = strdup(de->d_name))) break;
         n++;
     }
-    closedir(dp);
+    /* the removals go through the listing's own descriptor, no longer
+     * read (a build with nothing to remove opens the directory once) */
     size_t removed = 0;
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = dirfd(dp);
     for (size_t i = 0; i < n; i++) {
         bool is_work;
         struct stat st;
@@ -280,7 +294,7 @@ size_t rc_out_clean_stale(const char *dir)
         free(names[i]);
     }
     free(names);
-    if (dfd >= 0) close(dfd);
+    closedir(dp);
     return removed;
 }
 

@@ -489,6 +489,26 @@ char *rc_out_tmpname(rc_arena *a, const char *target)
     return tmp;
 }
 
+char *rc_out_tmpfor(rc_arena *a, const char *target, bool *direct)
+{
+    /* Decided by the registry, not by the name: a real file that happens
+     * to be called ".x.1.2.tmp" (or another process's temporary) is never
+     * written in place. */
+    *direct = rc_tmp_registered(target);
+    return *direct ? rc_arena_strdup(a, target) : rc_out_tmpname(a, target);
+}
+
+void rc_out_drop(const char *tmp, bool direct)
+{
+    if (!direct) {
+        rc_out_discard(tmp);
+        return;
+    }
+    int e = errno;
+    unlink(tmp);
+    errno = e;
+}
+
 /* For a temporary's name "DIR/.NAME.PID.N.tmp": where NAME starts in path
  * (*from) and its length (*len); false for any other path. */
 static bool tmp_name(const char *path, size_t *from, size_t *len)
@@ -531,13 +551,19 @@ bool rc_out_target(const char *path, char *out, size_t cap)
 rc_status rc_out_open(rc_arena *a, const char *target, rc_outfile *o)
 {
     o->target = rc_arena_strdup(a, target);
-    o->tmp = rc_out_tmpname(a, target);
+    o->tmp = rc_out_tmpfor(a, target, &o->direct);
     o->fd = -1;
     if (!rc_tmp_begin()) {
         errno = EINTR; /* the build is being stopped by a signal */
         return RC_ERR_IO;
     }
+    /* O_EXCL in both cases: a direct target is a name the build made and
+     * nobody has created yet. Should one be there all the same, it is a
+     * leftover of a killed build that had this pid (the name is ours while
+     * we live, and the stale cleanup spares our pid): it goes, once. */
     o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (o->fd < 0 && errno == EEXIST && o->direct && unlink(o->tmp) == 0)
+        o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     rc_tmp_end();
     return o->fd < 0 ? RC_ERR_IO : RC_OK;
 }
@@ -551,17 +577,18 @@ rc_status rc_out_commit(rc_outfile *o)
     int ok = close(o->fd) == 0;
     o->fd = -1;
     if (!ok) {
-        rc_out_discard(o->tmp);
+        rc_out_drop(o->tmp, o->direct);
         return RC_ERR_IO;
     }
-    return rc_out_rename(o->tmp, o->target);
+    /* a direct target is in place already: the build renames it */
+    return o->direct ? RC_OK : rc_out_rename(o->tmp, o->target);
 }
 
 void rc_out_abort(rc_outfile *o)
 {
     if (o->fd >= 0) close(o->fd);
     o->fd = -1;
-    if (o->tmp) rc_out_discard(o->tmp);
+    if (o->tmp) rc_out_drop(o->tmp, o->direct);
 }
 
 rc_status rc_out_rename(const char *tmp, const char *target)

@@ -162,9 +162,6 @@ rc_status rc_build_resources(rc_arena *a, const rc_config *cfg, rc_edition_cache
         rc_para_memo_clear(c->para); /* it names the objects just freed */
         c->font_arena = rc_arena_new();
         c->have_fonts = false;
-        rc_file_sig sig[RC_FONT_COUNT];
-        for (int i = 0; i < RC_FONT_COUNT; i++) /* before reading: a later save is seen */
-            sig[i] = rc_file_sig_of(style->font_path[i]);
         rc_status st = checked || rc_build_check_fonts(a, cfg, d) ? RC_OK : RC_ERR_CONFIG;
         if (st == RC_OK)
             st = rc_fonts_load(c->font_arena, style->font_path, style->font_loc, d, &c->fonts);
@@ -172,7 +169,14 @@ rc_status rc_build_resources(rc_arena *a, const rc_config *cfg, rc_edition_cache
         for (int i = 0; i < RC_FONT_COUNT; i++) {
             free(c->font_path[i]);
             c->font_path[i] = style->font_path[i] ? strdup(style->font_path[i]) : NULL;
-            c->font_sig[i] = sig[i];
+            /* The key is the file the font was mapped from (fstat of the
+             * descriptor it mapped, rc_font_load), not a stat of the path
+             * again: a save after it changes the inode or the times and is
+             * seen by the next build. A font read rather than mapped (not
+             * a regular file) has none: its key (size -1) matches no file,
+             * present or gone, so the next build loads it again. */
+            rc_file_sig s = c->fonts.f[i] ? rc_font_sig(c->fonts.f[i]) : (rc_file_sig){0};
+            c->font_sig[i] = s.exists ? s : (rc_file_sig){.exists = true, .size = -1};
         }
         c->have_fonts = true;
     }

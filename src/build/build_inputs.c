@@ -46,6 +46,7 @@ typedef struct input_visitor {
     input_vec *files;
     rc_build_cache *cache;
     rc_file_set *set;
+    rc_build_entries *seen;
 } input_visitor;
 
 /* Records an input's directory entry (lstat: see check_targets). */
@@ -62,9 +63,20 @@ static void add_inputs(input_visitor *v, const char *const *paths, size_t n, con
 
 static void visit_entry(input_visitor *v, const char *path, const char *what, const char *name)
 {
-    struct stat st;
-    if (lstat(path, &st) == 0)
-        RC_PUSH(v->a, *v->files, ((input_file){what, name, path, st.st_dev, st.st_ino}));
+    /* an entry another edition's check looked up a moment ago, in this
+     * same check before anything is written, is not looked up again */
+    const rc_build_entry *e = NULL;
+    for (size_t i = 0; i < v->seen->n && !e; i++)
+        if (strcmp(v->seen->v[i].path, path) == 0) e = &v->seen->v[i];
+    if (!e) {
+        struct stat st;
+        bool found = lstat(path, &st) == 0;
+        rc_build_entry x = {path, 0, 0, 0, found, found && S_ISREG(st.st_mode)};
+        if (found) x.dev = st.st_dev, x.ino = st.st_ino, x.size = st.st_size;
+        RC_PUSH(v->a, *v->seen, x);
+        e = &v->seen->v[v->seen->n - 1];
+    }
+    if (e->found) RC_PUSH(v->a, *v->files, ((input_file){what, name, path, e->dev, e->ino}));
 }
 
 static void visit_watch(input_visitor *v, const char *path, const char *what, const char *name)
@@ -107,9 +119,10 @@ static void walk_inputs(input_visitor *in, const rc_config *cfg, unsigned want)
     }
 }
 
-static void collect_inputs(rc_arena *a, const rc_config *cfg, unsigned want, input_vec *in)
+static void collect_inputs(rc_arena *a, const rc_config *cfg, unsigned want, input_vec *in,
+                           rc_build_entries *seen)
 {
-    input_visitor v = {visit_entry, a, in, NULL, NULL};
+    input_visitor v = {visit_entry, a, in, NULL, NULL, seen};
     walk_inputs(&v, cfg, want);
 }
 
@@ -117,7 +130,7 @@ static void collect_inputs(rc_arena *a, const rc_config *cfg, unsigned want, inp
  * of the build's own inputs (a PDF named 'report.ini' beside the INI file
  * would otherwise replace it). Reported at the output's key; exit 2. */
 bool rc_build_check_targets(rc_arena *a, const rc_config *cfg, const char *dir, unsigned want,
-                            rc_diag *d)
+                            rc_build_entries *seen, rc_diag *d)
 {
     const rc_output_cfg *oc = &cfg->output;
     const struct {
@@ -149,15 +162,21 @@ bool rc_build_check_targets(rc_arena *a, const rc_config *cfg, const char *dir, 
         const char *target = rc_path_join(a, dir, nm->s);
         struct stat ts;
         /* lstat: rename() replaces the directory entry, so what matters is
-         * the entry itself (a symbolic link is replaced, not followed). */
-        if (lstat(target, &ts) != 0) continue; /* a new file: nothing to clash with */
+         * the entry itself (a symbolic link is replaced, not followed). The
+         * answer is kept: a target that did not exist needs no second name
+         * before its rename (write_locked). */
+        bool exists = lstat(target, &ts) == 0;
+        rc_build_entry te = {target, 0, 0, 0, exists, exists && S_ISREG(ts.st_mode)};
+        if (exists) te.dev = ts.st_dev, te.ino = ts.st_ino, te.size = ts.st_size;
+        RC_PUSH(a, *seen, te); /* (the same answer for an input of that name) */
+        if (!exists) continue; /* a new file: nothing to clash with */
         if (S_ISDIR(ts.st_mode)) {
             rc_diag_error(d, nm->loc, "output '%s' (key '%s') is a directory", target, outs[i].key);
             ok = false;
             continue;
         }
         if (!collected) {
-            collect_inputs(a, cfg, want, &in);
+            collect_inputs(a, cfg, want, &in, seen);
             collected = true;
         }
         for (size_t k = 0; k < in.n; k++) {
@@ -180,7 +199,7 @@ bool rc_build_check_targets(rc_arena *a, const rc_config *cfg, const char *dir, 
  * INI file names even when one could not be read (its repair is an event). */
 void rc_build_list_inputs(rc_build_cache *c)
 {
-    input_visitor v = {visit_watch, NULL, NULL, c, NULL};
+    input_visitor v = {visit_watch, NULL, NULL, c, NULL, NULL};
     size_t ned = c->cfg->neditions ? c->cfg->neditions : 1;
     for (size_t e = 0; e < ned; e++) {
         const rc_config *ec = c->cfg->neditions ? c->cfg->editions[e] : c->cfg;
@@ -202,7 +221,7 @@ static void visit_set(input_visitor *v, const char *path, const char *what, cons
 
 void rc_build_edition_inputs(const rc_config *cfg, unsigned want, rc_file_set *s)
 {
-    input_visitor v = {visit_set, NULL, NULL, NULL, s};
+    input_visitor v = {visit_set, NULL, NULL, NULL, s, NULL};
     walk_inputs(&v, cfg, want);
 }
 

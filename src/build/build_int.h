@@ -198,11 +198,23 @@ rc_status rc_watch(const rc_options *o, rc_diag *d);
 /* `reportc metrics`: every metric, as text or JSON (build_metrics.c). */
 void rc_build_print_metrics(const rc_options *o, const rc_data *data);
 
+/* The inputs' directory entries (lstat) rc_build_check_targets looked up,
+ * kept for the next edition's check of the same build: the editions share
+ * the INI file, the CSV files and the fonts. Start zeroed; in a's memory. */
+typedef struct rc_build_entry {
+    const char *path;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    bool found, regular; /* regular: not a link, so size is the file's */
+} rc_build_entry;
+typedef RC_VEC(rc_build_entry) rc_build_entries;
+
 /* Before anything is written (build_inputs.c): no output of cfg in dir may
  * share a name with another, be a directory or replace one of the build's
  * inputs. Reports each problem; false if there was one. */
 bool rc_build_check_targets(rc_arena *a, const rc_config *cfg, const char *dir, unsigned want,
-                            rc_diag *d);
+                            rc_build_entries *seen, rc_diag *d);
 /* Lists every input of every edition of c->cfg in c->inputs (the
  * watcher watches them). */
 void rc_build_list_inputs(rc_build_cache *c);

@@ -342,17 +342,40 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static double kib(const char *path)
+/* The sizes task_cost asks for, each file stat'ed once per build: an
+ * edition's typesetting and its .tex read the same Markdown, and every
+ * edition reads the same CSV files, so the same path came up two or three
+ * times (78 stats of the sample's three editions, now 41), and none when
+ * the targets' check looked the file up already (a rebuild: outputs
+ * exist). Only the start order depends on the sizes. */
+typedef struct sized {
+    const char *path;
+    double kib;
+} sized;
+typedef struct sizes {
+    RC_VEC(sized) got;
+    const rc_build_entries *seen; /* the targets' check's (rc_build_check_targets) */
+} sizes;
+
+static double kib(rc_arena *a, sizes *z, const char *path)
 {
+    if (!path) return 0;
+    for (size_t i = 0; i < z->got.n; i++)
+        if (strcmp(z->got.v[i].path, path) == 0) return z->got.v[i].kib;
+    for (size_t i = 0; z->seen && i < z->seen->n; i++)
+        if (z->seen->v[i].regular && strcmp(z->seen->v[i].path, path) == 0)
+            return (double)z->seen->v[i].size / 1024.0;
     rc_file_sig s = rc_file_sig_of(path);
-    return s.exists ? (double)s.size / 1024.0 : 0;
+    double k = s.exists ? (double)s.size / 1024.0 : 0;
+    RC_PUSH(a, z->got, ((sized){path, k}));
+    return k;
 }
 
-static double kib_all(const char *const *paths, size_t n)
+static double kib_all(rc_arena *a, sizes *z, const char *const *paths, size_t n)
 {
     double k = 0;
     for (size_t i = 0; paths && i < n; i++)
-        k += kib(paths[i]);
+        k += kib(a, z, paths[i]);
     return k;
 }
 
@@ -361,7 +384,7 @@ static double kib_all(const char *const *paths, size_t n)
  * figures workbook ~ 13 ms, data workbook ~ 7 ms, .tex ~ 1.5 ms) and to
  * bench/xlsx-large.sh (a data workbook costs ~ 0.15 ms per KiB of CSV). Only
  * the order of the tasks depends on it, never what they write. */
-static double task_cost(const task *t)
+static double task_cost(rc_arena *a, sizes *z, const task *t)
 {
     const rc_config *c = t->cfg;
     const rc_document_cfg *dc = &c->document;
@@ -369,16 +392,17 @@ static double task_cost(const task *t)
     case T_DATA: {
         double csv = 0;
         for (size_t i = 0; i < c->nsources; i++)
-            csv += kib(c->sources[i].path);
+            csv += kib(a, z, c->sources[i].path);
         return 5.0 + 0.15 * csv;
     }
     case T_FIGURES: /* (from the config: the document may not be built yet) */
         return 1.0 + 1.0 * (double)(c->nfigures + c->ntables);
     case T_TYPESET:
     case T_TEX: {
-        double md = kib_all(dc->front_path, dc->front.n) +
-                    kib_all(dc->chapter_path, dc->chapters.n) + kib_all(dc->back_path, dc->back.n) +
-                    kib_all(dc->annex_path, dc->annexes.n);
+        double md = kib_all(a, z, dc->front_path, dc->front.n) +
+                    kib_all(a, z, dc->chapter_path, dc->chapters.n) +
+                    kib_all(a, z, dc->back_path, dc->back.n) +
+                    kib_all(a, z, dc->annex_path, dc->annexes.n);
         return t->kind == T_TEX ? 0.2 + 0.02 * md : 3.0 + 0.5 * md;
     }
     case T_DOC:
@@ -388,19 +412,27 @@ static double task_cost(const task *t)
     return 0;
 }
 
+static bool absent(const rc_build_entries *seen, const char *path)
+{
+    for (size_t i = 0; seen && i < seen->n; i++)
+        if (strcmp(seen->v[i].path, path) == 0) return !seen->v[i].found;
+    return false;
+}
+
 /* Longest first (the classic rule for keeping every thread busy to the
  * end), by kind of task: the editions of one config cost about the same,
  * so each kind goes in edition order (the base edition first: its
  * failures are the ones reported when several would fail alike). */
-static const size_t *start_order(rc_arena *a, const task *t, size_t n)
+static const size_t *start_order(rc_arena *a, const task *t, size_t n, const rc_build_entries *seen)
 {
     size_t *ord = rc_arena_array(a, n ? n : 1, sizeof *ord);
     /* The jobs first (what the tasks wait for), the fonts' check first of
      * them (every typesetting waits for it, and it is short). */
     double kind_cost[6] = {[T_DOC] = 1e300, [T_RES] = 1e299}; /* then the fonts' loading */
+    sizes z = {.seen = seen};
     for (size_t i = 0; i < n; i++) {
         if (t[i].kind == T_DOC || t[i].kind == T_RES) continue;
-        double c = task_cost(&t[i]);
+        double c = task_cost(a, &z, &t[i]);
         if (c > kind_cost[t[i].kind]) kind_cost[t[i].kind] = c;
     }
     for (size_t i = 0; i < n; i++) {
@@ -432,7 +464,8 @@ static rc_status prelude_failed(const rc_build_editions *b, rc_diag *pre, rc_dia
  * into place: a failure in any edition leaves the directory as it was. The
  * caller holds the output directory's lock. */
 static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_editions *b,
-                              rc_diag *d, rc_diag *pre, const char *dir, bool created)
+                              rc_diag *d, rc_diag *pre, const char *dir, bool created,
+                              const rc_build_entries *seen)
 {
     rc_config *const *cfgs = b->cfgs;
     size_t ned = b->ned;
@@ -542,7 +575,7 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         p.t[p.n++] = (task){.kind = T_RES, .ed = tt->ed, .cfg = tt->cfg, .of = tt, .st = RC_OK};
         p.res = 0;
     }
-    p.order = start_order(a, p.t, p.n);
+    p.order = start_order(a, p.t, p.n, seen);
     p.taken = rc_arena_array(a, p.n ? p.n : 1, sizeof *p.taken);
     p.left = p.n;
     pthread_mutex_init(&p.mu, NULL);
@@ -580,6 +613,10 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
         rc_diag_free(t->d);
         if (dst != RC_OK) st = dst;
         if (t->st != RC_OK && st == RC_OK) st = t->st;
+        /* A failed (or never run) output: its back end removed what it
+         * wrote; the name is forgotten here, as a watcher's later builds
+         * need the registry's slots (outdir.c). */
+        if (t->st != RC_OK && t->tmp) rc_out_discard(t->tmp);
         if (t->kind != T_TYPESET) {
             const char *what = t->kind == T_TEX ? "tex" : "xlsx";
             if (t->st == RC_OK) RC_PUSH(a, all, ((pending){t->tmp, t->target, what, t->ed}));
@@ -634,7 +671,11 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
     pthread_sigmask(SIG_BLOCK, &stop, &old);
     const char **prev = rc_arena_array(a, nout ? nout : 1, sizeof *prev);
     for (size_t i = 0; i < nout; i++) {
-        prev[i] = rc_build_second_name(a, out[i].target);
+        /* A target the targets' check found absent gets no second name:
+         * its link would fail (12 failed links in a fresh directory). Made
+         * since by someone else, it is still replaced whole, only unlinked
+         * inside the rename rather than beside it. */
+        prev[i] = absent(seen, out[i].target) ? NULL : rc_build_second_name(a, out[i].target);
         if (rc_out_rename(out[i].tmp, out[i].target) != RC_OK) {
             rc_diag_error(d, (rc_loc){out[i].target, 0, 0}, "cannot write output: %s",
                           strerror(errno));
@@ -702,8 +743,9 @@ static rc_status write_checked(rc_arena *a, const rc_options *o, const rc_build_
                   : cfg->output.directory.s ? cfg->output.directory.loc
                                             : cfg->output.loc;
     bool targets_ok = true;
+    rc_build_entries seen = {0};
     for (size_t e = 0; e < ned; e++)
-        targets_ok &= rc_build_check_targets(a, cfgs[e], dir, want, pre);
+        targets_ok &= rc_build_check_targets(a, cfgs[e], dir, want, &seen, pre);
     if (!targets_ok) return prelude_failed(b, pre, d, RC_ERR_CONFIG);
     bool created = false;
     if (rc_build_mkdirs(dir, &created) != 0) {
@@ -737,7 +779,7 @@ static rc_status write_checked(rc_arena *a, const rc_options *o, const rc_build_
      * made, it uses dir); without workbooks no directory is made and
      * removed again (a watcher's --only pdf rebuild) */
     if (want & RC_OUT_XLSX) rc_out_workdir_make(dir);
-    rc_status st = write_locked(a, o, b, d, pre, dir, created);
+    rc_status st = write_locked(a, o, b, d, pre, dir, created, &seen);
     rc_out_workdir_remove();
     rc_out_unlock(lock);
     return st;

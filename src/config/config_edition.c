@@ -366,7 +366,7 @@ static rc_config *build_edition(edition *e, rc_config *c, const rc_cfgi_sec *es)
     ec->edition_path = path;
     /* .edition: the base file's keys were checked for unknown names when it
      * was read, and the language file's keys by rule() in merge(). */
-    rc_cfgi m = {.a = e->a, .c = ec, .file = e->base->file, .edition = true};
+    rc_cfgi m = {.a = e->a, .c = ec, .file = e->base->file, .edition = true, .ok_base = e->base};
     m.secs = merge(e, &q, es->loc, &m.nsecs);
     /* Read with a diagnostics collector of its own: what the base file's
      * keys give again was reported once already. */

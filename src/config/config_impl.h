@@ -84,6 +84,13 @@ struct rc_cfgi {
      * error. A header line identifies its section. */
     unsigned *bad;
     size_t nbad, capbad;
+    /* The files rc_cfgi_check_file found to be readable regular files. An
+     * edition's check (ok_base: the base file's reading, done and no
+     * longer written) takes the base's answer for the same path, given
+     * moments before in the same load, instead of asking the file system
+     * again: the editions share the CSV files, fonts and often tables. */
+    RC_VEC(const char *) ok_files;
+    const rc_cfgi *ok_base;
 };
 
 /* Lexes INI text into p->secs (config.c). False when nothing could be read. */

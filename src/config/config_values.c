@@ -39,6 +39,8 @@ bool rc_cfgi_valid_name(const char *s)
 bool rc_cfgi_check_file(rc_cfgi *p, const char *what, const char *as_written, const char *path,
                         rc_loc loc)
 {
+    for (size_t i = 0; p->ok_base && i < p->ok_base->ok_files.n; i++)
+        if (strcmp(p->ok_base->ok_files.v[i], path) == 0) return true;
     struct stat st;
     if (stat(path, &st) != 0) {
         if (errno == ENOENT || errno == ENOTDIR)
@@ -61,6 +63,7 @@ bool rc_cfgi_check_file(rc_cfgi *p, const char *what, const char *as_written, co
                       strerror(errno));
         return false;
     }
+    if (!p->edition) RC_PUSH(p->a, p->ok_files, rc_arena_strdup(p->a, path));
     return true;
 }
 

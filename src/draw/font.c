@@ -244,6 +244,11 @@ const unsigned char *rc_font_bytes(const rc_font *f, const char *path, size_t *l
     return f->data;
 }
 
+rc_file_sig rc_font_sig(const rc_font *f)
+{
+    return f->sig;
+}
+
 uint16_t rc_font_glyph(const rc_font *f, uint32_t cp)
 {
     if (cp <= 0xFFFF) return page(f, cp)->glyph[cp & 0xFF];

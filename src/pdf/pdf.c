@@ -5,7 +5,8 @@
  * PDF/A and PDF/UA metadata (pdf_xmp.c), load the fonts, the ToUnicode
  * fix; pack it with object streams and a deterministic /ID (pdf_pack.c);
  * save to a temporary file beside the target and rename it into place only
- * when everything succeeded. Pages are drawn and deflated, and fonts
+ * when everything succeeded (or, when the target is the build's own
+ * temporary, save to it directly: the build renames it). Pages are drawn and deflated, and fonts
  * reduced, on a second thread (pdf_zip.c, pdf_drawjob.c); the packer's
  * object streams are deflated on a helper (pdf_zpipe.c).
  *
@@ -162,8 +163,9 @@ rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config
     rc_status st = build(p, lay, cfg, fonts);
     rc_pdf_draw_end(p);
     char *tmp = NULL;
+    bool direct = false; /* path is the build's temporary: written once (rc/util.h) */
     if (st == RC_OK) {
-        tmp = rc_out_tmpname(a, path);
+        tmp = rc_out_tmpfor(a, path, &direct);
         if (!tmp) {
             st = RC_ERR_IO;
         } else {
@@ -178,7 +180,7 @@ rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config
     rc_pdf_zip_free(p);
     rc_pdf_fonts_release(p);
     if (st != RC_OK) {
-        if (tmp) unlink(tmp);
+        if (tmp) rc_out_drop(tmp, direct); /* (libharu leaves what it wrote) */
         if (rc_diag_errors(d) == before) {
             if (err != HPDF_OK && is_io_error(err) && eno)
                 rc_diag_error(d, here, "cannot write PDF: %s", strerror(eno));
@@ -190,7 +192,7 @@ rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config
         }
         return st;
     }
-    st = rc_out_rename(tmp, path);
+    st = direct ? RC_OK : rc_out_rename(tmp, path);
     if (st == RC_OK) rc_pdf_cache_sweep(cache); /* what this write did not use goes */
     if (st != RC_OK)
         rc_diag_error(d, here, "cannot move the finished PDF into place: %s", strerror(errno));

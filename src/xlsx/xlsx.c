@@ -8,7 +8,9 @@
  * temporary directory fills up. So it never writes to the caller's path: it
  * writes to a fresh name beside it (tmpdir = the same directory, so "disk
  * full" hits both alike), and only a file whose zip directory is complete is
- * renamed over the path. */
+ * renamed over the path. The exception is a path that is itself the
+ * build's registered temporary (rc_out_tmpfor): no one's real file, it is
+ * written directly and left for the build to rename. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -372,12 +374,18 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
     }
     const char *dir = rc_path_dir(a, path);
     int e = 0;
-    if (!dir_writable(dir, &e)) {
+    /* path is the build's temporary (direct) or gets one of its own; never
+     * a real output, as libxlsxwriter truncates its file when it opens it */
+    x->tmp = rc_out_tmpfor(a, path, &x->direct);
+    /* The build checked and locked this directory before it named its
+     * temporary (build_write.c): asked again only for other callers, so
+     * that theirs get a message naming the directory. */
+    if (!x->direct && !dir_writable(dir, &e)) {
         rc_diag_error(d, x->where, "cannot write workbook '%s': directory '%s': %s", x->path, dir,
                       strerror(e));
+        rc_out_drop(x->tmp, false); /* (only a name: never created) */
         return RC_ERR_IO;
     }
-    x->tmp = rc_out_tmpname(a, path);
     x->cm = constant_memory;
     /* a directory the build owns and removes (outdir.c) */
     const char *work = rc_out_workdir(dir);
@@ -402,6 +410,7 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
         x->slab = true;
     }
     if (!x->wb) {
+        rc_out_drop(x->tmp, x->direct); /* (nothing made: the name is forgotten) */
         rc_diag_error(d, x->where, "cannot write workbook '%s': libxlsxwriter could not start",
                       x->path);
         return RC_ERR_LIBRARY;
@@ -490,12 +499,12 @@ rc_status rc_xw_close(rc_xw *x)
         st = RC_ERR_IO;
     }
     if (st != RC_OK) {
-        unlink(x->tmp);
+        rc_out_drop(x->tmp, x->direct);
         return st;
     }
-    if (rc_out_rename(x->tmp, x->file) != RC_OK) {
+    if (x->direct) return RC_OK;                   /* the build's temporary: it renames it */
+    if (rc_out_rename(x->tmp, x->file) != RC_OK) { /* (which removes tmp) */
         rc_diag_error(x->d, x->where, "cannot write workbook '%s': %s", x->path, strerror(errno));
-        unlink(x->tmp);
         return RC_ERR_IO;
     }
     return RC_OK;

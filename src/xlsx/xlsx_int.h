@@ -104,6 +104,7 @@ typedef struct rc_xw {
     const char *file;   /* the path the caller asked for */
     const char *path;   /* the same as the user knows it (for messages) */
     const char *tmp;    /* what libxlsxwriter writes */
+    bool direct;        /* tmp is file, the build's temporary (rc_out_tmpfor) */
     const char *tmpdir; /* where temporary files go */
     lxw_workbook *wb;
     lxw_error err;                /* first libxlsxwriter error */

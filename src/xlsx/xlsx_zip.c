@@ -10,9 +10,11 @@
  * stream (the first two end with a sync flush), its CRC joined with
  * crc32_combine. The central directory is written anew with the new
  * offsets, in ZIP64 form where a size or offset needs it (APPNOTE 4.5.3),
- * as minizip does. The result replaces the file libxlsxwriter wrote;
- * rc_xw_close then verifies it as any workbook. */
+ * as minizip does. The result is written over the file libxlsxwriter
+ * wrote (read into memory first); rc_xw_close then verifies it as any
+ * workbook. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +79,8 @@ typedef struct member {
     size_t nlen;
     uint32_t crc;
     uint64_t csize, usize, loc_old, loc_new;
-    bool spliced; /* written anew, sizes in its local header */
+    bool spliced;             /* written anew, sizes in its local header */
+    const rc_xw_segment *seg; /* the rows that go into it, or NULL */
 } member;
 
 /* Sizes and offset of a central entry, from its ZIP64 extra field when the
@@ -320,32 +323,42 @@ rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, in
         e += 46 + m->nlen + rd16(e + 30) + rd16(e + 32);
         if (e > end || m->loc_old + 30 > cd_off) return RC_ERR_IO;
     }
+    /* Every member's local header, and a sheet for every segment, are
+     * checked before x->tmp is touched: rows without their sheet are an
+     * error (never dropped), and the workbook is then left as it was. */
+    size_t spliced = 0;
+    for (uint64_t i = 0; i < count; i++) {
+        const unsigned char *lh = u + ms[i].loc_old;
+        if (memcmp(lh, "PK\x03\x04", 4) != 0) return RC_ERR_IO;
+        const unsigned char *data = lh + 30 + rd16(lh + 26) + rd16(lh + 28);
+        ms[i].seg = segment_for(&ms[i], segs, nsegs);
+        if (ms[i].seg && !(rd16(lh + 8) == 8 && data + ms[i].csize <= u + cd_off))
+            ms[i].seg = NULL; /* (copied as it is) */
+        if (ms[i].seg) spliced++;
+    }
+    if (spliced != nsegs) return RC_ERR_IO;
     errno = 0;
 
-    char *t2 = rc_out_tmpname(x->a, x->file);
-    zout z = {fopen(t2, "wb"), 0, false};
+    /* Written over x->tmp itself: its bytes are all in memory (zip), and
+     * it is a temporary no one else reads (rc_xw_open's, or the build's),
+     * so a third file and a rename would buy nothing; a failure here
+     * makes rc_xw_close remove it. */
+    int fd_out = open(x->tmp, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    zout z = {fd_out >= 0 ? fdopen(fd_out, "wb") : NULL, 0, false};
     if (!z.f) {
-        rc_out_discard(t2);
+        if (fd_out >= 0) close(fd_out);
         return RC_ERR_IO;
     }
     size_t cap = (size_t)1 << 20;
     unsigned char *buf = malloc(cap);
     setvbuf(z.f, NULL, _IOFBF, (size_t)1 << 20);
     bool ok = buf != NULL;
-    size_t spliced = 0;
     for (uint64_t i = 0; i < count && ok; i++) {
         member *m = &ms[i];
         const unsigned char *lh = u + m->loc_old;
-        if (memcmp(lh, "PK\x03\x04", 4) != 0) {
-            errno = EINVAL;
-            ok = false;
-            break;
-        }
         const unsigned char *data = lh + 30 + rd16(lh + 26) + rd16(lh + 28);
-        const rc_xw_segment *g = segment_for(m, segs, nsegs);
-        if (g && rd16(lh + 8) == 8 && data + m->csize <= u + cd_off) {
-            ok = write_spliced(x->a, &z, m, lh, data, g, fd, buf, cap);
-            spliced++;
+        if (m->seg) {
+            ok = write_spliced(x->a, &z, m, lh, data, m->seg, fd, buf, cap);
         } else {
             /* as it was, up to the next member (a data descriptor included) */
             uint64_t stop = cd_off;
@@ -354,10 +367,6 @@ rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, in
             m->loc_new = z.off;
             out(&z, lh, (size_t)(stop - m->loc_old));
         }
-    }
-    if (ok && spliced != nsegs) { /* rows without their sheet: never drop them */
-        errno = EINVAL;
-        ok = false;
     }
     uint64_t cd_new = z.off;
     for (uint64_t i = 0; i < count && ok; i++)
@@ -397,9 +406,8 @@ rc_status rc_xw_zip_splice(rc_xw *x, const rc_xw_segment *segs, size_t nsegs, in
         e1 = errno ? errno : EIO;
     }
     if (!ok) {
-        rc_out_discard(t2);
         errno = e1 ? e1 : EIO;
         return RC_ERR_IO;
     }
-    return rc_out_rename(t2, x->tmp);
+    return RC_OK;
 }

@@ -10,6 +10,7 @@
  * models by figure name (no data is loaded). */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -648,6 +651,56 @@ static void test_write_atomic(void **state)
     rmdir(dir);
 }
 
+/* Given the build's temporary (registered by rc_out_tmpname), the .tex is
+ * written to it directly: no other name appears, and when the write fails
+ * (a child whose file size limit is below the .tex: EFBIG) nothing is
+ * left. Given a real file, a reader's hard link to it keeps the old bytes
+ * (written beside and renamed, never in place). */
+static void test_write_once(void **state)
+{
+    fx *f = *state;
+    char tmpl[] = "/tmp/rc-latex-once.XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    assert_non_null(dir);
+    char *target = rc_arena_printf(f->a, "%s/out.tex", dir);
+    char *tmp = rc_out_tmpname(f->a, target);
+    assert_int_equal(rc_latex_write(f->a, &f->doc, tmp, f->d), RC_OK);
+    assert_int_equal(count_entries(dir), 1);
+    assert_true(rc_tmp_registered(tmp)); /* the build's to rename */
+    assert_int_equal(rc_out_rename(tmp, target), RC_OK);
+
+    char *old = rc_arena_printf(f->a, "%s/old.tex", dir);
+    assert_int_equal(link(target, old), 0);
+    struct stat before, after;
+    assert_int_equal(stat(old, &before), 0);
+    assert_int_equal(rc_latex_write(f->a, &f->doc, target, f->d), RC_OK);
+    assert_int_equal(stat(old, &after), 0);
+    assert_int_equal(after.st_nlink, 1); /* target is another inode now */
+    assert_int_equal(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+    assert_int_equal(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+    unlink(old);
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {.rlim_cur = 100, .rlim_max = RLIM_INFINITY};
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(99);
+        char *t = rc_out_tmpname(f->a, target);
+        rc_status st = rc_latex_write(f->a, &f->doc, t, f->d);
+        /* the file is gone; the name is still registered, as the build
+         * discards it */
+        _exit(st == RC_ERR_IO && access(t, F_OK) != 0 && rc_tmp_registered(t) ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(count_entries(dir), 1); /* only out.tex */
+    unlink(target);
+    rmdir(dir);
+}
+
 static void test_emit_rejects_null(void **state)
 {
     fx *f = *state;
@@ -663,6 +716,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_numbers_follow_the_doc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_output_is_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_emit_rejects_null, setup, teardown),
         cmocka_unit_test_setup_teardown(test_golden_dirs_are_listed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_golden, setup, teardown),

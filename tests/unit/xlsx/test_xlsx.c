@@ -152,6 +152,17 @@ static void test_write_and_verify(void **state)
     assert_int_equal(rc_read_file(f.a, again, &x2, &n2), RC_OK);
     assert_int_equal(n1, n2);
     assert_memory_equal(x1, x2, n1);
+    /* The build's temporary: written directly, the same bytes, no second
+     * file, and left for its owner to rename. */
+    char *tmp = rc_out_tmpname(f.a, path_in("direct.xlsx"));
+    int before = count_outputs(dir);
+    assert_int_equal(rc_xlsx_write_data(f.a, &f.doc, tmp, 1577836800, f.d), RC_OK);
+    assert_int_equal(count_outputs(dir), before + 1);
+    assert_true(rc_tmp_registered(tmp));
+    assert_int_equal(rc_read_file(f.a, tmp, &x2, &n2), RC_OK);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(x1, x2, n1);
+    rc_out_discard(tmp);
     /* A table (not constant-memory mode) and the two sheets are there: the
      * names of the zip entries are stored in plain text. */
     assert_non_null(find_bytes(x1, n1, "xl/tables/table1.xml", 20));
@@ -215,12 +226,14 @@ static void test_missing_directory(void **state)
 
 /* A write that fails half-way: in a child process whose file size limit is
  * smaller than the workbook, so libxlsxwriter's writes fail (EFBIG). The
- * existing target must keep its bytes and no file may be left behind. */
+ * existing target must keep its bytes and no file may be left behind; so
+ * too when the path is the build's temporary (rc_out_tmpname), which is
+ * written directly: its partial file goes. */
 static void test_failed_write_leaves_target(void **state)
 {
     (void)state;
     write_file("keep.xlsx", "OLD CONTENT");
-    for (int which = 0; which < 2; which++) {
+    for (int which = 0; which < 4; which++) {
         pid_t pid = fork();
         assert_true(pid >= 0);
         if (pid == 0) {
@@ -229,9 +242,12 @@ static void test_failed_write_leaves_target(void **state)
             signal(SIGXFSZ, SIG_IGN);
             struct rlimit rl = {.rlim_cur = 3000, .rlim_max = RLIM_INFINITY};
             if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(99);
-            rc_status st = which ? rc_xlsx_write_figures(f.a, &f.doc, path_in("keep.xlsx"), 0, f.d)
-                                 : rc_xlsx_write_data(f.a, &f.doc, path_in("keep.xlsx"), 0, f.d);
+            const char *p =
+                which & 2 ? rc_out_tmpname(f.a, path_in("other.xlsx")) : path_in("keep.xlsx");
+            rc_status st = which & 1 ? rc_xlsx_write_figures(f.a, &f.doc, p, 0, f.d)
+                                     : rc_xlsx_write_data(f.a, &f.doc, p, 0, f.d);
             unlink(f.cfg->path); /* the config the fixture wrote beside dir */
+            if (which & 2 && access(p, F_OK) == 0) _exit(97);
             _exit(st == RC_OK ? 0 : rc_diag_errors(f.d) == 1 ? 10 + (int)st : 98);
         }
         int status = 0;
