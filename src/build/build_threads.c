@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "rc/arena.h"
-#include "rc/thread.h"
 #include "rc/util.h"
 
 /* Runs body(arg) on min(CPUs, n) threads, this one included; returns when
@@ -20,7 +19,7 @@ static void on_nthreads(size_t nthr, void *(*body)(void *), void *arg)
     pthread_t th[64];
     size_t started = 0;
     for (size_t i = 1; i < nthr && started < 64; i++)
-        if (rc_thread_start(&th[started], body, arg) == 0) started++;
+        if (pthread_create(&th[started], NULL, body, arg) == 0) started++;
     body(arg);
     for (size_t i = 0; i < started; i++)
         pthread_join(th[i], NULL);
@@ -178,7 +177,8 @@ void rc_build_spares_start(rc_build_spares *s, bool drop)
     s->drop = drop;
     atomic_init(&s->claimed, false);
     /* (on one CPU the thread would only wait for the renames to end) */
-    s->on = (drop || s->cache) && rc_cpus() >= 2 && rc_thread_start(&s->th, drop_spares, s) == 0;
+    s->on =
+        (drop || s->cache) && rc_cpus() >= 2 && pthread_create(&s->th, NULL, drop_spares, s) == 0;
     if (!s->on && s->cache) rc_edition_cache_free(s->cache);
 }
 

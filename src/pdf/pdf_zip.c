@@ -42,7 +42,6 @@
 #include "pdf_int.h"
 #include "pdf_zip_probe.h"
 #include "pdf_zpipe.h"
-#include "rc/thread.h"
 #include "rc/util.h"
 #include "rc/zmemo.h"
 
@@ -313,7 +312,7 @@ void rc_pdf_zip_start(rc_pdf *p)
     }
     pthread_cond_init(&z->work, NULL);
     pthread_cond_init(&z->done_cv, NULL);
-    if (rc_thread_start(&z->th, worker, z) != 0) {
+    if (pthread_create(&z->th, NULL, worker, z) != 0) {
         pthread_cond_destroy(&z->work);
         pthread_cond_destroy(&z->done_cv);
         pthread_mutex_destroy(&z->mu);

@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include "pdf_zpipe.h"
-#include "rc/thread.h"
 #include "rc/util.h"
 #include "rc/zmemo.h"
 
@@ -103,7 +102,7 @@ rc_zpipe *rc_zpipe_start(struct libdeflate_compressor *lc, int level)
     zp->memo = use.memo && use.level == level ? use.memo : NULL;
     bool mu = pthread_mutex_init(&zp->mu, NULL) == 0;
     bool cv = mu && pthread_cond_init(&zp->cv, NULL) == 0;
-    if (cv && rc_thread_start(&zp->th, helper, zp) == 0) return zp;
+    if (cv && pthread_create(&zp->th, NULL, helper, zp) == 0) return zp;
     if (cv) pthread_cond_destroy(&zp->cv);
     if (mu) pthread_mutex_destroy(&zp->mu);
     free(zp);
