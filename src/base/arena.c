@@ -158,10 +158,12 @@ static inline void reach(block *b, size_t end)
  * fault for eight blocks instead of one per 4 KiB page. A page fault costs
  * ~2 us here (trap, allocation, memory-cgroup charge, zeroing), and
  * faults were most of the build's system time: the one-edition --only pdf
- * build went from 1,988 to 829 faults, and in 31 alternating runs the
- * three editions took 38.1 against 42.1 ms (CPU 60.8 against 68.3 ms), one
- * edition 18.5 against 20.5 ms (with every block of huge pages; an
- * arena's first is not, see new_head). The cost: a stretch is zeroed and counted
+ * build went from 1,988 to 829 faults with every block of huge pages, to
+ * 1,489 with an arena's first block of ordinary ones (see new_head). On a
+ * loaded machine (load 1.2-3.4) the three editions took 38.1 against
+ * 42.1 ms; on a quiet one the gain is 1-2 % (32.1-32.6 against 32.6-33.0
+ * ms, 61 alternating rounds of one binary with the regions on and off,
+ * both orders). The cost: a stretch is zeroed and counted
  * in the resident set whole, however little of it is used (at most one
  * partly used stretch per region, since blocks are cut in order), and a
  * freed block given back to the kernel splits its huge page. So spare

@@ -19,6 +19,7 @@
 
 #include "pdf_int.h"
 #include "pdf_objstm.h"
+#include "rc/util.h"
 
 /* libharu's memory stream for the save takes blocks of this many bytes:
  * one block (malloc'd, so only the pages written are ever touched) holds
@@ -85,10 +86,16 @@ bool rc_pdf_save_packed(rc_pdf *p, const char *path)
      * pdf_draw.c): with the file copied out, they go before the packing
      * (the fonts' definitions stay for HPDF_Free) */
     if (own) HPDF_FreeDoc(p->doc);
-    /* written as it is packed: the file is never held whole */
-    FILE *f = fopen(path, "wb");
+    /* written as it is packed: the file is never held whole. It appears on
+     * disk here, announced (rc_tmp_begin): a signal's sweep of the build's
+     * temporaries waits for it, or it is not made (e2e/kills saw a PDF
+     * temporary left by a SIGHUP that came as it was created). */
+    bool go = rc_tmp_begin();
+    FILE *f = go ? fopen(path, "wb") : NULL;
+    int fe = f ? 0 : go ? errno : EINTR; /* (EINTR: the build is being stopped) */
+    if (go) rc_tmp_end();
     if (!f) {
-        io_failed(p, errno);
+        io_failed(p, fe);
         if (own) free(pdf);
         return false;
     }

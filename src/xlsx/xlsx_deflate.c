@@ -47,6 +47,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "rc/util.h"
 #include "rc/zmemo.h"
 #include "xlsx_int.h"
 
@@ -613,10 +614,21 @@ static int zm_error(void *opaque, void *stream)
 zipFile zipOpen(const char *pathname, int append)
 {
     pthread_once(&real_once, find_real);
-    if (off || append != 0 || !real.zip_open2_64)
-        return real.zip_open ? real.zip_open(pathname, append) : NULL;
+    /* The file appears on disk here: announced, so that a signal's sweep of
+     * the build's temporaries waits for it or it is not made (see
+     * rc_tmp_begin; the workbook's file is the build's own temporary). */
+    if (!rc_tmp_begin()) {
+        errno = EINTR; /* the build is being stopped by a signal */
+        return NULL;
+    }
+    if (off || append != 0 || !real.zip_open2_64) {
+        zipFile z = real.zip_open ? real.zip_open(pathname, append) : NULL;
+        rc_tmp_end();
+        return z;
+    }
     filefunc64 io = {zm_open, zm_read, zm_write, zm_tell, zm_seek, zm_close, zm_error, NULL};
     zipFile zf = real.zip_open2_64(pathname, append, NULL, &io);
+    rc_tmp_end();
     if (zf) {
         int e = errno;
         /* (one left open by a workbook given up on this thread: not kept) */
