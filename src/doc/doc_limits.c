@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "doc_int.h"
+#include "rc/chart.h"
 #include "rc/util.h"
 
 /* Characters (code points) in s: valid UTF-8 (config values are checked
@@ -34,9 +35,18 @@ static void check_text(rc_diag *d, rc_loc loc, const char *what, size_t n)
                       what, n, RC_PDF_TEXT_MAX_CHARS);
 }
 
-static void walk(rc_arena *a, const rc_node *n, rc_diag *d)
+static void walk(rc_arena *a, const rc_node *n, const rc_locale *loc, rc_diag *d)
 {
     for (; n; n = n->next) {
+        /* a chart without an 'alt' gets one made from its caption and
+         * values (layout_floats.c, the same call): at most 40 values, but a
+         * caption or labels may be any length */
+        if (n->type == RC_NODE_FIGURE && n->chart &&
+            !(n->figure && n->figure->alt.s && *n->figure->alt.s))
+            check_text(d, n->loc,
+                       "the alternative text made for this figure from its caption and values "
+                       "(give it a shorter 'alt')",
+                       chars(rc_chart_alt(a, n->chart, loc, n->caption)));
         if (n->type == RC_NODE_HEADING && n->in_toc) /* the bookmark: "NUMBER TITLE" */
             check_text(d, n->loc, "this heading (a bookmark of the PDF)",
                        chars(rc_node_plain_text(a, n)) +
@@ -51,7 +61,7 @@ static void walk(rc_arena *a, const rc_node *n, rc_diag *d)
             /* (its text is the link's description, /Contents) */
             check_text(d, n->loc, "this link's text", chars(rc_node_plain_text(a, n)));
         }
-        walk(a, n->first, d);
+        walk(a, n->first, loc, d);
     }
 }
 
@@ -79,9 +89,10 @@ static void check_info(rc_diag *d, rc_loc loc, const char *what, size_t n)
 rc_status rc_doc_check_pdf_limits(rc_arena *a, const rc_doc *doc, rc_diag *d)
 {
     size_t before = rc_diag_errors(d);
-    walk(a, doc->root, d);
+    const rc_locale *loc = doc->locale ? doc->locale : rc_locale_get("en");
+    walk(a, doc->root, loc, d);
     for (size_t i = 0; i < doc->footnotes.n; i++)
-        walk(a, doc->footnotes.v[i]->first, d);
+        walk(a, doc->footnotes.v[i]->first, loc, d);
     if (doc->cfg) {
         const rc_report_cfg *r = &doc->cfg->report;
         check_info(d, r->title.loc, "'title'", chars(r->title.s));
