@@ -149,6 +149,9 @@ bool rc_tmp_registered(const char *path);
  * false once a signal handler is cleaning up, and then nothing is made. */
 bool rc_tmp_begin(void);
 void rc_tmp_end(void);
+/* For tests: makes rc_tmp_begin answer as when a signal is stopping the
+ * build (true), or as usual again (false). */
+void rc_tmp_test_stopping(bool on);
 void rc_tmp_handlers(void);
 /* Removes the temporaries of dead builds in dir; returns how many. */
 size_t rc_out_clean_stale(const char *dir);

@@ -74,6 +74,11 @@ void rc_tmp_end(void)
     atomic_fetch_sub(&creating, 1);
 }
 
+void rc_tmp_test_stopping(bool on)
+{
+    atomic_store(&dying, on ? 1 : 0);
+}
+
 void rc_tmp_register(const char *path)
 {
     size_t n = strlen(path);

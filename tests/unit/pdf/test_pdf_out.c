@@ -143,11 +143,26 @@ static void test_failed_save_leaves_nothing(void **state)
     }
 }
 
+/* A signal stopping the build (rc_tmp_begin says no): the PDF creates no
+ * file (the sweep of the temporaries may have run already), and fails. */
+static void test_no_file_once_stopping(void **state)
+{
+    fixture *fx = *state;
+    char *tmp = rc_out_tmpname(fx->a, rc_arena_printf(fx->a, "%s/report.pdf", fx->dir));
+    rc_tmp_test_stopping(true);
+    rc_status st = write_pdf(fx, tmp);
+    rc_tmp_test_stopping(false);
+    assert_int_equal(st, RC_ERR_IO);
+    assert_int_equal(entries(fx->dir), 0);
+    rc_out_discard(tmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_direct_and_atomic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_save_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_file_once_stopping, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -163,6 +163,15 @@ static void test_write_and_verify(void **state)
     assert_int_equal(n1, n2);
     assert_memory_equal(x1, x2, n1);
     rc_out_discard(tmp);
+    /* A signal stopping the build: no file is made (the sweep of the
+     * temporaries may have run already), and the write fails. */
+    char *tmp2 = rc_out_tmpname(f.a, path_in("stopped.xlsx"));
+    rc_tmp_test_stopping(true);
+    rc_status stopped = rc_xlsx_write_data(f.a, &f.doc, tmp2, 1577836800, f.d);
+    rc_tmp_test_stopping(false);
+    assert_int_not_equal(stopped, RC_OK);
+    assert_int_equal(count_outputs(dir), before);
+    rc_out_discard(tmp2);
     /* A table (not constant-memory mode) and the two sheets are there: the
      * names of the zip entries are stored in plain text. */
     assert_non_null(find_bytes(x1, n1, "xl/tables/table1.xml", 20));
