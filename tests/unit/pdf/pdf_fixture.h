@@ -51,6 +51,46 @@ static inline void pdf_fixture_release(const char *dir, rc_diag *d, rc_arena *a)
     rc_arena_free(a);
 }
 
+/* The state the PDF writer's tests share: the fonts, a config and a
+ * scratch directory; `lay` and `serial` for the tests that use them. */
+typedef struct pdf_fx {
+    rc_arena *a;
+    rc_diag *d;
+    rc_fonts fonts;
+    rc_config cfg;
+    rc_layout lay;
+    char dir[64];
+    int serial;
+} pdf_fx;
+
+static inline rc_str pdf_fixture_str(const char *s);
+
+/* A cmocka setup's work: a pdf_fx in *state, its directory made from
+ * tmpl, SOURCE_DATE_EPOCH fixed, and the report's title and year set when
+ * given (NULL: left empty). */
+static inline pdf_fx *pdf_fx_open(void **state, const char *tmpl, const char *title,
+                                  const char *year)
+{
+    pdf_fx *fx = calloc(1, sizeof *fx);
+    assert_non_null(fx);
+    assert_true(strlen(tmpl) < sizeof fx->dir);
+    pdf_fixture_open(&fx->a, &fx->d, &fx->fonts, &fx->cfg, fx->dir, tmpl);
+    if (title) fx->cfg.report.title = pdf_fixture_str(title);
+    if (year) fx->cfg.report.year = pdf_fixture_str(year);
+    setenv("SOURCE_DATE_EPOCH", "1577836800", 1);
+    *state = fx;
+    return fx;
+}
+
+/* A cmocka teardown's work for a pdf_fx. */
+static inline int pdf_fx_close(void **state)
+{
+    pdf_fx *fx = *state;
+    pdf_fixture_release(fx->dir, fx->d, fx->a);
+    free(fx);
+    return 0;
+}
+
 /* A config value written at test.ini:1:1. */
 static inline rc_str pdf_fixture_str(const char *s)
 {

@@ -27,32 +27,17 @@
 
 #include "pdf_fixture.h"
 
-typedef struct fixture {
-    rc_arena *a;
-    rc_diag *d;
-    rc_fonts fonts;
-    rc_config cfg;
-    char dir[64];
-    int serial;
-} fixture;
+typedef pdf_fx fixture;
 
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    pdf_fixture_open(&fx->a, &fx->d, &fx->fonts, &fx->cfg, fx->dir, "/tmp/rc-test-pdfcache-XXXXXX");
-    fx->cfg.report.title = pdf_fixture_str("Cache test");
-    fx->cfg.report.year = pdf_fixture_str("2019");
-    setenv("SOURCE_DATE_EPOCH", "1577836800", 1);
-    *state = fx;
+    pdf_fx_open(state, "/tmp/rc-test-pdfcache-XXXXXX", "Cache test", "2019");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *fx = *state;
-    pdf_fixture_release(fx->dir, fx->d, fx->a);
-    free(fx);
-    return 0;
+    return pdf_fx_close(state);
 }
 
 /* A document of pages of text in two faces, a rule and a link; word w of

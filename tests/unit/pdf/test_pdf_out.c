@@ -26,33 +26,18 @@
 
 #include "pdf_fixture.h"
 
-typedef struct fixture {
-    rc_arena *a;
-    rc_diag *d;
-    rc_fonts fonts;
-    rc_config cfg;
-    rc_layout lay;
-    char dir[64];
-} fixture;
+typedef pdf_fx fixture;
 
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    pdf_fixture_open(&fx->a, &fx->d, &fx->fonts, &fx->cfg, fx->dir, "/tmp/rc-test-pdfout-XXXXXX");
-    fx->cfg.report.title = pdf_fixture_str("Written once");
-    fx->cfg.report.year = pdf_fixture_str("2019");
+    fixture *fx = pdf_fx_open(state, "/tmp/rc-test-pdfout-XXXXXX", "Written once", "2019");
     fx->lay = pdf_fixture_document(fx->a, 3, 1, 99, NULL, NULL);
-    setenv("SOURCE_DATE_EPOCH", "1577836800", 1);
-    *state = fx;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *fx = *state;
-    pdf_fixture_release(fx->dir, fx->d, fx->a);
-    free(fx);
-    return 0;
+    return pdf_fx_close(state);
 }
 
 static size_t entries(const char *dir)

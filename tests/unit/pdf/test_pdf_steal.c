@@ -41,14 +41,7 @@
 #define MAXPAGES 16
 #define ANY SIZE_MAX
 
-typedef struct fixture {
-    rc_arena *a;
-    rc_diag *d;
-    rc_fonts fonts;
-    rc_config cfg;
-    char dir[64];
-    int serial;
-} fixture;
+typedef pdf_fx fixture;
 
 /* What the probe saw, and when to hold and let go of the worker. */
 typedef struct event {
@@ -118,22 +111,14 @@ static void at(void *ctx, const char *step, size_t page)
 
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    pdf_fixture_open(&fx->a, &fx->d, &fx->fonts, &fx->cfg, fx->dir, "/tmp/rc-test-steal-XXXXXX");
-    fx->cfg.report.title = pdf_fixture_str("Steal test");
-    fx->cfg.report.year = pdf_fixture_str("2019");
-    setenv("SOURCE_DATE_EPOCH", "1577836800", 1);
-    *state = fx;
+    pdf_fx_open(state, "/tmp/rc-test-steal-XXXXXX", "Steal test", "2019");
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *fx = *state;
     rc_pdf_zip_test_probe = (rc_pdf_zip_probe){0};
-    pdf_fixture_release(fx->dir, fx->d, fx->a);
-    free(fx);
-    return 0;
+    return pdf_fx_close(state);
 }
 
 /* Pages of text in two faces, a rule and links between pages; each page's

@@ -27,29 +27,17 @@
 #include "../../../src/pdf/pdf_text.h" /* internal to the PDF stage */
 #include "pdf_fixture.h"
 
-typedef struct fixture {
-    rc_arena *a;
-    rc_diag *d;
-    rc_fonts fonts;
-    rc_config cfg;
-    char dir[64];
-} fixture;
+typedef pdf_fx fixture;
 
 static int setup(void **state)
 {
-    fixture *fx = calloc(1, sizeof *fx);
-    pdf_fixture_open(&fx->a, &fx->d, &fx->fonts, &fx->cfg, fx->dir, "/tmp/rc-test-pdftext-XXXXXX");
-    setenv("SOURCE_DATE_EPOCH", "1577836800", 1);
-    *state = fx;
+    pdf_fx_open(state, "/tmp/rc-test-pdftext-XXXXXX", NULL, NULL);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *fx = *state;
-    pdf_fixture_release(fx->dir, fx->d, fx->a);
-    free(fx);
-    return 0;
+    return pdf_fx_close(state);
 }
 
 /* The widths pdf_text.c adds up are those libharu writes in /W (for the
