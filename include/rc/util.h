@@ -4,6 +4,8 @@
 #ifndef RC_UTIL_H
 #define RC_UTIL_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +43,13 @@ size_t rc_utoa(uint64_t v, char *out);
 /* The CPUs this process may run on (its affinity mask: taskset, a
  * container's cpuset), else the CPUs online; at least 1. */
 size_t rc_cpus(void);
+/* pthread_create(th, NULL, fn, arg), but with two or more CPUs allowed the
+ * thread starts on one other than the caller's, then may run anywhere
+ * (util.c says why). Returns pthread_create's result. */
+int rc_thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
+/* Tests only: for the last thread rc_thread_start started elsewhere, the
+ * caller's CPU then and the CPU the thread started on (-1: none yet). */
+extern atomic_int rc_thread_test_cpu[2];
 
 /* What identifies a file's contents cheaply: a save by any editor (in
  * place or by rename) changes the inode, the size or the modification time.

@@ -212,7 +212,7 @@ static rc_status data_and_editions(rc_arena *a, const rc_options *o, rc_config *
  * (their warnings are given again), else read into the cache. Without a
  * cache, read into the build's arena. */
 static rc_status load_data(rc_arena *a, const rc_options *o, rc_build_cache *c, rc_diag *d,
-                           rc_config **cfg, rc_data *data, unsigned *want)
+                           rc_config **cfg, rc_data *data, unsigned *want, rc_build_early **early)
 {
     if (!c) {
         rc_status st = rc_config_load(a, o->config, d, cfg);
@@ -220,6 +220,12 @@ static rc_status load_data(rc_arena *a, const rc_options *o, rc_build_cache *c, 
         if (st != RC_OK) return st;
         if (rc_diag_errors(d)) return RC_ERR_CONFIG;
         *want = wanted(o, *cfg);
+        /* A build of one edition that typesets: its fonts are checked and
+         * loaded from now on, beside the data (build_early.c). */
+        bool typesets = (*want & RC_OUT_PDF) || o->figures_svg || (*cfg)->output.want_svg;
+        if (early && o->command == RC_CMD_BUILD && typesets && (*cfg)->report.languages.n == 0)
+            *early = rc_build_early_start(a, *cfg, rc_diag_strict(d));
+        rc_build_probe_at("data+");
         /* Rows are not kept for the data workbook: it reads each source
          * again and writes rows as they come (xlsx_data.c), so memory stays
          * bounded. Source hashes are provenance for the workbooks only. */
@@ -519,7 +525,9 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
     rc_config *cfg = NULL;
     rc_data data;
     unsigned want = 0;
-    rc_status st = load_data(a, o, cache, d, &cfg, &data, &want);
+    rc_build_early *early = NULL; /* (a build's: not a watcher's, nor `check`) */
+    rc_status st = load_data(a, o, cache, d, &cfg, &data, &want, cache ? NULL : &early);
+    rc_build_probe_at("data-");
     if (st != RC_OK) return st;
 
     if (o->command == RC_CMD_METRICS) {
@@ -574,7 +582,7 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
     /* Only typesetting reads them: `--only xlsx` or `--only tex` does not
      * check (nor load) fonts it does not use. */
     bool typesets = (want & RC_OUT_PDF) || svg;
-    if (st == RC_OK && !cache && o->command == RC_CMD_BUILD && typesets)
+    if (st == RC_OK && !cache && o->command == RC_CMD_BUILD && typesets && !early)
         jobs[njobs++] = (ed_job){.check = &check, .cfgs = cfgs, .ned = ned, .skip = skip};
     /* A build (not a watcher's, not `check`) builds the documents in the
      * writer's pool: an edition's outputs start as soon as its document is
@@ -595,8 +603,8 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
         setup_docs(a, jobs, njobs, d);
         ed_jobs ej = {jobs, njobs};
         rc_build_docjobs dj = {njobs, jed, run_ed_jobs, ed_jobs_ok, ed_jobs_merge, &ej};
-        rc_build_editions b = {
-            cfgs, docs, ned, want, skip, NULL, NULL, NULL, check.d ? &check : NULL, &dj};
+        const rc_build_check *chk = early ? rc_build_early_check(early) : check.d ? &check : NULL;
+        rc_build_editions b = {cfgs, docs, ned, want, skip, NULL, NULL, NULL, chk, &dj, early};
         st = rc_build_write(a, o, &b, d);
         if (st == RC_OK && !o->quiet) built_line(o, ned, t0);
         return st;
@@ -624,7 +632,7 @@ static rc_status run(rc_arena *a, const rc_options *o, rc_diag *d, rc_build_cach
 
     if (st == RC_OK) {
         rc_build_editions b = {
-            cfgs, docs, ned, want, skip, cache, edd, outs, check.d ? &check : NULL, NULL};
+            cfgs, docs, ned, want, skip, cache, edd, outs, check.d ? &check : NULL, NULL, NULL};
         st = rc_build_write(a, o, &b, d);
     }
     if (cache && st == RC_OK) keep_editions(cache, cfgs, skip, kept_want, ins, outs, edd);

@@ -131,6 +131,8 @@ typedef struct rc_build_docjobs {
     void *ctx;
 } rc_build_docjobs;
 
+typedef struct rc_build_early rc_build_early; /* build_early.c */
+
 /* The editions of one build and what it writes of them (build_write.c). */
 typedef struct rc_build_editions {
     rc_config *const *cfgs;
@@ -143,6 +145,7 @@ typedef struct rc_build_editions {
     rc_file_set *outs;               /* per edition: the outputs renamed into place, or NULL */
     const rc_build_check *check;     /* the fonts checked already (not by a watcher), or NULL */
     const rc_build_docjobs *docjobs; /* the documents still to build (pipelined), or NULL */
+    rc_build_early *early;           /* the one edition's fonts, loading (build_early.c), or NULL */
 } rc_build_editions;
 
 /* Runs fn(ctx, i) for i in [0, n) on min(CPUs, n) threads, this one
@@ -183,6 +186,24 @@ void rc_build_spares_join(rc_build_spares *s);
  * may be NULL), each file once; false if one is damaged. */
 bool rc_build_check_resources(rc_arena *a, rc_config *const *cfgs, size_t ned, const bool *skip,
                               rc_diag *d);
+
+/* A one-edition build's fonts and dictionary checked and loaded on a
+ * thread of their own as soon as its configuration is read (build_early.c
+ * says why); NULL on one CPU (the pool does it then). Freed with a, after
+ * waiting for the thread. */
+rc_build_early *rc_build_early_start(rc_arena *a, const rc_config *cfg, bool strict);
+/* Waits for the thread (from any thread, any number of times). */
+void rc_build_early_join(rc_build_early *e);
+/* The check, as the pool's check job gives it: its diagnostics, and once
+ * joined whether the files are sound. */
+const rc_build_check *rc_build_early_check(rc_build_early *e);
+/* For the typesetting task, once its document is built: waits, then false
+ * when the check failed (the task is not run); else appends the loading's
+ * diagnostics to d and gives what it loaded and its status. */
+bool rc_build_early_take(rc_build_early *e, rc_diag *d, rc_edition_cache **cache, rc_fonts *fonts,
+                         rc_hyph **hyph, rc_status *st);
+/* Where the fonts are kept (freed by the spares' thread, build_write.c). */
+rc_edition_cache *rc_build_early_cache(rc_build_early *e);
 
 /* Checks the targets, makes the directory, takes its lock (one build at a
  * time per directory), then writes every edition that is not skipped. */
@@ -250,8 +271,9 @@ rc_status rc_build_resources(rc_arena *a, const rc_config *cfg, rc_edition_cache
  * (build_write.c). Caches only: no width or output changes. */
 void rc_build_warm_fonts(const rc_fonts *fonts);
 
-/* Tests only: when set, at(ctx, step) is called at the steps of the
- * writer's pool ("check+"/"check-", "doc+"/"doc-", "res+"/"res-",
+/* Tests only: when set, at(ctx, step) is called around a build's data
+ * ("data+"/"data-"), at the steps of the writer's pool and of a one-edition
+ * build's early thread ("check+"/"check-", "doc+"/"doc-", "res+"/"res-",
  * "typeset+"), after the renames ("renamed"), at the start of the spares'
  * thread ("spares-thread") and around the spares' work ("spares+"/
  * "spares-"), on the thread running them (tests/unit/build). Set it

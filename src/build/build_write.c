@@ -65,7 +65,9 @@ typedef struct typeset_job {
     size_t ed;
     const char *svg_dir; /* figures directory, or NULL */
     pending_vec svgs;    /* SVG files written (in a) */
-    /* loaded beforehand by a T_RES task (preloaded), with its status */
+    /* loaded beforehand by a T_RES task or the build's early thread
+     * (early: taken when the task starts), with its status */
+    rc_build_early *early;
     bool preloaded;
     rc_status res_st;
     rc_fonts fonts;
@@ -297,6 +299,14 @@ static void run_task(pool *p, task *k)
     int64_t epoch = rc_date_report_epoch(k->cfg->report.year.s);
     switch (k->kind) {
     case T_TYPESET:
+        if (k->job.early) {
+            typeset_job *j = &k->job;
+            if (!rc_build_early_take(j->early, j->d, &j->cache, &j->fonts, &j->hyph, &j->res_st)) {
+                k->st = RC_ERR_DATA; /* not run: the fonts' check failed (reported) */
+                break;
+            }
+            j->preloaded = true;
+        }
         rc_build_probe_at("typeset+");
         typeset(&k->job);
         k->st = k->job.st;
@@ -570,7 +580,9 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
     task *tt = NULL;
     for (size_t i = 0; i < ntasks; i++)
         if (p.t[i].kind == T_TYPESET) ntypeset++, tt = &p.t[i];
-    if (dj && ntypeset == 1) {
+    if (dj && ntypeset == 1 && b->early) {
+        tt->job.early = b->early; /* loading since the configuration was read */
+    } else if (dj && ntypeset == 1) {
         tt->job.cache = &p.res_cache;
         p.t[p.n++] = (task){.kind = T_RES, .ed = tt->ed, .cfg = tt->cfg, .of = tt, .st = RC_OK};
         p.res = 0;
@@ -581,6 +593,7 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.cv, NULL);
     rc_build_on_threads(p.n, worker, &p);
+    if (b->early) rc_build_early_join(b->early); /* b->check is complete */
     pthread_cond_destroy(&p.cv);
     pthread_mutex_destroy(&p.mu);
     p.n = ntasks; /* the jobs have no results of their own here */
@@ -658,7 +671,8 @@ static rc_status write_locked(rc_arena *a, const rc_options *o, const rc_build_e
     /* The lone edition's fonts are freed, and the arenas' spare blocks
      * unmapped (not by a watcher: its next build takes them,
      * bench/watch.py), beside the renames. */
-    rc_build_spares sp = {.cache = p.res_cache.have_fonts ? &p.res_cache : NULL};
+    rc_edition_cache *rc = b->early ? rc_build_early_cache(b->early) : &p.res_cache;
+    rc_build_spares sp = {.cache = rc->have_fonts ? rc : NULL};
     if (!sp.cache) rc_edition_cache_free(&p.res_cache); /* (nothing in it) */
     rc_build_spares_start(&sp, b->cache == NULL);
     /* SIGINT, SIGTERM and SIGHUP wait until every output is renamed: a

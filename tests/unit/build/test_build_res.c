@@ -1,6 +1,7 @@
-/* A one-edition build loads its fonts and dictionary (T_RES, build_write.c)
- * while its document is built on the other core, and hands them to its
- * typesetting through the pool's mutex. These tests watch the pool's steps
+/* A one-edition build loads its fonts and dictionary on a thread of its own
+ * from the moment its configuration is read (build_early.c), beside the data
+ * and the document, and hands them to its typesetting when it starts (on
+ * one CPU the pool's T_RES task does it, build_write.c). These tests watch the pool's steps
  * through the test probe (build_int.h): that the loading and the document
  * really overlap, that the typesetting starts only after both (on any
  * thread), that the PDF is the bytes of a build on one CPU, and that what
@@ -50,7 +51,7 @@ typedef struct watch {
     pthread_cond_t cv;
     event ev[MAXEV];
     size_t n;
-    bool hold_doc, hold_res, spares_by_thread, spares_by_joiner;
+    bool hold_doc, hold_res, hold_data, spares_by_thread, spares_by_joiner;
     const char *remove_at_check;
 } watch;
 
@@ -74,6 +75,7 @@ static void at(void *ctx, const char *step)
     if (strcmp(step, "check-") == 0 && w->remove_at_check) unlink(w->remove_at_check);
     bool is = strcmp(step, "spares+") == 0;
     const char *wait_for = strcmp(step, "doc+") == 0 && w->hold_doc                    ? "res+"
+                           : strcmp(step, "data+") == 0 && w->hold_data                ? "res+"
                            : strcmp(step, "res-") == 0 && w->hold_res                  ? "typeset+"
                            : strcmp(step, "renamed") == 0 && w->spares_by_thread       ? "spares+"
                            : strcmp(step, "spares-thread") == 0 && w->spares_by_joiner ? "spares-"
@@ -261,6 +263,30 @@ static void test_overlap_and_hand_over(void **state)
     cleanup();
 }
 
+/* The loading starts once the configuration is read, before the data:
+ * held at "data+" until "res+" is seen (10 s at most), a loading that
+ * waited for the data (the pool's T_RES task) would be seen after "data-". */
+static void test_loading_beside_the_data(void **state)
+{
+    (void)state;
+    if (rc_cpus() < 2) skip(); /* one thread: the pool's task loads them */
+    project(good_md);
+    watch w;
+    watch_init(&w);
+    w.hold_data = true;
+    rc_diag *d = rc_diag_new();
+    assert_int_equal(build(&w, d), RC_OK);
+    assert_int_equal(rc_diag_errors(d), 0);
+    rc_diag_free(d);
+    int c0 = find(&w, "check+"), res0 = find(&w, "res+"), res1 = find(&w, "res-"),
+        d0 = find(&w, "data+"), d1 = find(&w, "data-"), ts = find(&w, "typeset+");
+    assert_true(c0 >= 0 && res0 > c0 && res1 > res0 && d0 >= 0 && d1 > d0 && ts > res1);
+    assert_true(res0 < d1);
+    assert_false(pthread_equal(w.ev[res0].th, w.ev[d0].th));
+    assert_true(pthread_equal(w.ev[c0].th, w.ev[res0].th)); /* checked, then loaded */
+    cleanup();
+}
+
 /* A spares' thread that has not started by the join: the joining thread
  * does the work, once, and the late thread only ends. */
 static void test_spares_by_joiner(void **state)
@@ -345,6 +371,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_overlap_and_hand_over),
+        cmocka_unit_test(test_loading_beside_the_data),
         cmocka_unit_test(test_spares_by_joiner),
         cmocka_unit_test(test_bad_document_and_resources),
         cmocka_unit_test(test_warning_then_resource_error),
