@@ -273,11 +273,10 @@ void rc_build_warm_fonts(const rc_fonts *fonts);
 
 /* Tests only: when set, at(ctx, step) is called around a build's data
  * ("data+"/"data-"), at the steps of the writer's pool and of a one-edition
- * build's early thread ("check+"/"check-", "doc+"/"doc-", "res+"/"res-",
- * "typeset+"), after the renames ("renamed"), at the start of the spares'
- * thread ("spares-thread") and around the spares' work ("spares+"/
- * "spares-"), on the thread running them (tests/unit/build). Set it
- * before a build starts, never during one. */
+ * build's early thread ("worker+" as each pool thread starts, "check+"/
+ * "check-", "doc+"/"doc-", "res+"/"res-", "typeset+"), after the renames ("renamed"), at the start
+ * of the spares' thread ("spares-thread") and around the spares' work ("spares+"/ "spares-"), on
+ * the thread running them (tests/unit/build). Set it before a build starts, never during one. */
 typedef struct rc_build_probe {
     void (*at)(void *ctx, const char *step);
     void *ctx;

@@ -3,13 +3,12 @@
  * and the document, and hands them to its typesetting when it starts (on
  * one CPU the pool's T_RES task does it, build_write.c). These tests watch the pool's steps
  * through the test probe (build_int.h): that the loading and the document
- * really overlap, that the typesetting starts only after both (on any
- * thread), that the PDF is the bytes of a build on one CPU, and that what
- * is reported, and in which order, is what a build that loaded the fonts
- * after the document reported: a document's errors alone, its warnings
- * before the resources' errors. The loading is made to fail
- * deterministically by removing the dictionary once the fonts' check has
- * passed ("check-"). Also: the thread that unmaps the arenas' spare blocks
+ * really overlap, that the typesetting starts only after both (on the
+ * thread that called rc_build: the pool's other thread never takes it), that the PDF is the bytes
+ * of a build on one CPU, and that what is reported, and in which order, is what a build that loaded
+ * the fonts after the document reported: a document's errors alone, its warnings before the
+ * resources' errors. The loading is made to fail deterministically by removing the dictionary once
+ * the fonts' check has passed ("check-"). Also: the thread that unmaps the arenas' spare blocks
  * runs beside the renames and is joined before the build returns. */
 #define _GNU_SOURCE /* sched_setaffinity */
 #include <pthread.h>
@@ -52,7 +51,9 @@ typedef struct watch {
     event ev[MAXEV];
     size_t n;
     bool hold_doc, hold_res, hold_data, spares_by_thread, spares_by_joiner;
+    bool hold_main_worker; /* the build's thread waits at "worker+" for "doc+" */
     const char *remove_at_check;
+    pthread_t main;
 } watch;
 
 static bool seen(const watch *w, const char *step)
@@ -74,7 +75,10 @@ static void at(void *ctx, const char *step)
     pthread_cond_broadcast(&w->cv);
     if (strcmp(step, "check-") == 0 && w->remove_at_check) unlink(w->remove_at_check);
     bool is = strcmp(step, "spares+") == 0;
-    const char *wait_for = strcmp(step, "doc+") == 0 && w->hold_doc                    ? "res+"
+    const char *wait_for = strcmp(step, "worker+") == 0 && w->hold_main_worker &&
+                                   pthread_equal(pthread_self(), w->main)
+                               ? "doc+"
+                           : strcmp(step, "doc+") == 0 && w->hold_doc                  ? "res+"
                            : strcmp(step, "data+") == 0 && w->hold_data                ? "res+"
                            : strcmp(step, "res-") == 0 && w->hold_res                  ? "typeset+"
                            : strcmp(step, "renamed") == 0 && w->spares_by_thread       ? "spares+"
@@ -222,7 +226,8 @@ static void test_overlap_and_hand_over(void **state)
     assert_true(res0 >= 0 && res1 >= 0 && doc0 >= 0 && doc1 >= 0 && ts >= 0);
     assert_true(res0 < doc1); /* loaded while the document was built */
     assert_false(pthread_equal(w.ev[res0].th, w.ev[doc0].th)); /* on the other thread */
-    assert_true(ts > res1 && ts > doc1); /* typeset after both, whatever thread */
+    assert_true(ts > res1 && ts > doc1);                       /* typeset after both */
+    assert_true(pthread_equal(w.ev[ts].th, pthread_self()));   /* by the build's thread */
     /* the spare blocks: a thread of their own took the work (before the
      * renames ended, or after: the renames' end waits for it) and was
      * joined before the build returned (the work takes 50 ms here) */
@@ -283,7 +288,34 @@ static void test_loading_beside_the_data(void **state)
     assert_true(c0 >= 0 && res0 > c0 && res1 > res0 && d0 >= 0 && d1 > d0 && ts > res1);
     assert_true(res0 < d1);
     assert_false(pthread_equal(w.ev[res0].th, w.ev[d0].th));
-    assert_true(pthread_equal(w.ev[c0].th, w.ev[res0].th)); /* checked, then loaded */
+    assert_true(pthread_equal(w.ev[c0].th, w.ev[res0].th));  /* checked, then loaded */
+    assert_true(pthread_equal(w.ev[ts].th, pthread_self())); /* typeset by the build's thread */
+    cleanup();
+}
+
+/* The lone typesetting runs on the thread that called rc_build, whichever
+ * thread built the document (build_write.c, main_typesets): the build's
+ * thread is held at the pool's start until the other thread has taken the
+ * document, so that thread, done with it, is the first to look for the
+ * typesetting (before, it took it). Eight builds. */
+static void test_typeset_on_build_thread(void **state)
+{
+    (void)state;
+    if (rc_cpus() < 2) skip(); /* one thread: trivially */
+    project(good_md);
+    for (int i = 0; i < 8; i++) {
+        watch w;
+        watch_init(&w);
+        w.hold_main_worker = true;
+        w.main = pthread_self();
+        rc_diag *d = rc_diag_new();
+        assert_int_equal(build(&w, d), RC_OK);
+        rc_diag_free(d);
+        int ts = find(&w, "typeset+"), doc = find(&w, "doc+");
+        assert_true(ts >= 0 && doc >= 0);
+        assert_false(pthread_equal(w.ev[doc].th, pthread_self())); /* held as meant */
+        assert_true(pthread_equal(w.ev[ts].th, pthread_self()));
+    }
     cleanup();
 }
 
@@ -372,6 +404,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_overlap_and_hand_over),
         cmocka_unit_test(test_loading_beside_the_data),
+        cmocka_unit_test(test_typeset_on_build_thread),
         cmocka_unit_test(test_spares_by_joiner),
         cmocka_unit_test(test_bad_document_and_resources),
         cmocka_unit_test(test_warning_then_resource_error),
