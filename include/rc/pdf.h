@@ -81,7 +81,8 @@ size_t rc_pdf_real(double v, char *out);
  * copy is allocated in a. Returns RC_OK, or RC_ERR_DATA with *out NULL
  * when the font is not one this can reduce (not TrueType outlines, a
  * required table missing or truncated, no (3,1) format-4 cmap) or the copy
- * would map nothing: the caller then embeds the original. */
+ * would map nothing, or RC_ERR_LIBRARY when HarfBuzz cannot be loaded
+ * (rc/hb_lib.h): the caller then embeds the original. */
 rc_status rc_ttf_reduce(rc_arena *a, const unsigned char *font, size_t len, const uint32_t *codes,
                         size_t n, unsigned char **out, size_t *out_len);
 /* The same where the codes 1..31 that have a glyph lig[code] != 0 (ligature
