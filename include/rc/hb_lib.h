@@ -5,7 +5,7 @@
  * rewritten by the #defines below.
  *
  * Why: linked, HarfBuzz and what it needs (glib, pcre2, freetype, png,
- * brotli, graphite2, libstdc++'s neighbours) were mapped and relocated by
+ * brotli, graphite2) were mapped and relocated by
  * the dynamic loader before main on every run, about 0.3-0.5 ms of the
  * 0.7-0.9 ms reportc's libraries added to the start of a program that does
  * nothing (issue 18), on the build's critical path. Loaded with dlopen,
