@@ -285,11 +285,15 @@ int main(int argc, char **argv)
     if (!check_applies(&o, o.no_wait, "--no-wait", writes, "'build' and 'watch'")) return 2;
 
     /* HarfBuzz and libharu (not linked: rc/libs.h) load on a thread of
-     * their own while rc_build reads the configuration and the data; a
-     * check writes no PDF, nor a build whose --only leaves it out. */
-    bool preload =
-        o.command == RC_CMD_BUILD || o.command == RC_CMD_CHECK || o.command == RC_CMD_WATCH;
-    if (preload) rc_libs_preload(o.command != RC_CMD_CHECK && (!o.only || (o.only & RC_OUT_PDF)));
+     * their own while rc_build reads the configuration and the data, when
+     * the command will need them: the fonts (HarfBuzz) are read by a check,
+     * a PDF and the SVG figures, not by the .tex and the workbooks alone
+     * (--only tex,xlsx loads neither); libharu by a PDF only (without --only
+     * the configuration's outputs may name one). */
+    bool writes_pdf = o.command != RC_CMD_CHECK && (!o.only || (o.only & RC_OUT_PDF));
+    if (o.command == RC_CMD_CHECK ||
+        ((o.command == RC_CMD_BUILD || o.command == RC_CMD_WATCH) && (writes_pdf || o.figures_svg)))
+        rc_libs_preload(writes_pdf);
     /* SIGINT, SIGTERM, SIGHUP remove the build's temporaries first. */
     rc_tmp_handlers();
     rc_diag *d = rc_diag_new();

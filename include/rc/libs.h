@@ -5,8 +5,9 @@
  * but loaded by the first font and the first PDF. A build would then load
  * them on its main thread when it reaches the fonts, after reading the
  * configuration and the data; started here at the beginning of `build`,
- * `check` and `watch` (src/main.c), the loading overlaps that reading and
- * the fonts find the libraries loaded, or wait (pthread_once) only for the
+ * `check` and `watch` when the command will read fonts (a check, a PDF,
+ * the SVG figures; src/main.c), the loading overlaps that reading and the
+ * fonts find the libraries loaded, or wait (pthread_once) only for the
  * rest of it. */
 #ifndef RC_LIBS_H
 #define RC_LIBS_H

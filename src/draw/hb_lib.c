@@ -18,6 +18,9 @@
 #define RC_HB_LIB_DEB ""
 #endif
 
+/* the file loaded instead of libharfbuzz's soname (docs/reportc.1) */
+#define RC_HB_LIB_ENV "RC_HARFBUZZ_SO"
+
 rc_hb_lib_table rc_hb_lib;
 
 static const rc_dlib_sym core[] = {
@@ -40,7 +43,7 @@ static char why_buf[512];
 static void load(void)
 {
     rc_hb_lib_table t = {0};
-    const char *file = rc_dlib_file("RC_HARFBUZZ_SO", RC_HB_LIB_SONAME);
+    const char *file = rc_dlib_file(RC_HB_LIB_ENV, RC_HB_LIB_SONAME);
     if (!rc_dlib_open(file, core, sizeof core / sizeof core[0], &t, why_buf, sizeof why_buf))
         return;
     if (!rc_dlib_open(RC_HB_SUBSET_SONAME, subset, sizeof subset / sizeof subset[0], &t, why_buf,

@@ -17,6 +17,9 @@
 #define RC_HPDF_LIB_DEB ""
 #endif
 
+/* the file loaded instead of the soname (docs/reportc.1) */
+#define RC_HPDF_LIB_ENV "RC_HPDF_SO"
+
 rc_hpdf_lib_table rc_hpdf_lib;
 
 static const rc_dlib_sym symbols[] = {
@@ -32,7 +35,7 @@ static char why_buf[512];
 static void load(void)
 {
     rc_hpdf_lib_table t = {0};
-    const char *file = rc_dlib_file("RC_HPDF_SO", RC_HPDF_LIB_SONAME);
+    const char *file = rc_dlib_file(RC_HPDF_LIB_ENV, RC_HPDF_LIB_SONAME);
     if (!rc_dlib_open(file, symbols, sizeof symbols / sizeof symbols[0], &t, why_buf,
                       sizeof why_buf))
         return;
