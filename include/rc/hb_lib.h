@@ -16,10 +16,10 @@
  *
  * Gate: nothing calls HarfBuzz without a font, and every font is made by
  * rc_font_parse, which loads the library first (a located error naming
- * the Debian package, status RC_ERR_LIBRARY, when it cannot); the PDF
- * stage's entry points that take a font's bytes (rc_ttf_reduce_lig, the
- * font cache's key) load it too. A name called but not listed links to
- * nothing and fails the build. */
+ * the Debian package when it cannot; rc_fonts_load then returns
+ * RC_ERR_LIBRARY, exit status 3); the PDF stage's entry points that take
+ * a font's bytes (rc_ttf_reduce_lig, the font cache's key) load it too. A
+ * name called but not listed links to nothing and fails the build. */
 #ifndef RC_HB_LIB_H
 #define RC_HB_LIB_H
 
