@@ -86,7 +86,7 @@ find "$stage" -type f -exec chmod 0644 {} +
 chmod 0755 "$stage/usr/bin/reportc"
 
 # Depends: the shared libraries (dpkg-shlibdeps reads the binary's NEEDED and
-# the shlibs/symbols files of the installed -dev packages; libxlsxwriter,
+# the shlibs/symbols files of the installed -dev packages; the libraries
 # loaded with dlopen, below), plus the data
 # reportc opens at run time: the fonts, and the default (British English)
 # hyphenation patterns. The Spanish and Portuguese patterns serve reports in
@@ -97,24 +97,34 @@ mkdir -p "$tmp/debian"
 printf 'Source: reportc\n\nPackage: reportc\nArchitecture: any\n' >"$tmp/debian/control"
 shlibs=$(cd "$tmp" && dpkg-shlibdeps -O "$OLDPWD/$stage/usr/bin/reportc" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { echo "make-deb: dpkg-shlibdeps found no libraries" >&2; exit 1; }
-# libxlsxwriter is loaded with dlopen when a workbook is written
-# (src/xlsx/xlsx_lib.h), so it is not in NEEDED and dpkg-shlibdeps cannot
-# see it: it is named from the shlibs file of the package that installs the
-# soname reportc was built against (CMakeLists.txt found both). Its own
-# Depends bring libminizip and libcrypto.
-soname=$(sed -n 's/^RC_XLSXWRITER_SONAME:INTERNAL=//p' "$build/CMakeCache.txt")
-xwpkg=$(sed -n 's/^RC_XLSXWRITER_DEB:INTERNAL=//p' "$build/CMakeCache.txt")
-[ -n "$soname" ] && [ -n "$xwpkg" ] ||
-    { echo "make-deb: libxlsxwriter's soname or package not in $build/CMakeCache.txt" >&2; exit 1; }
-# shlibs lines: "LIBRARY VERSION DEPENDENCY", e.g. "libxlsxwriter 4 libxlsxwriter4 (>= 1.1.4)"
-xwdep=$(dpkg-query --control-show "$xwpkg" shlibs 2>/dev/null |
-    awk -v lib="${soname%.so.*}" -v ver="${soname##*.so.}" \
-        '$1 == lib && $2 == ver { $1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }')
-[ -n "$xwdep" ] || { echo "make-deb: no shlibs entry for $soname in $xwpkg" >&2; exit 1; }
-case ", $shlibs," in
-*", $xwpkg "* | *", $xwpkg,"*) ;;
-*) shlibs="$shlibs, $xwdep" ;;
-esac
+# libxlsxwriter, HarfBuzz (libharfbuzz, libharfbuzz-subset) and libharu
+# (libhpdf) are loaded with dlopen (src/xlsx/xlsx_lib.h, include/rc/hb_lib.h,
+# src/pdf/hpdf_lib.h), so they are not in NEEDED and dpkg-shlibdeps cannot
+# see them: each is named from the shlibs file of the package that installs
+# the soname reportc was built against (CMakeLists.txt's rc_dlopen_lib found
+# both). Their own Depends bring what they need (libminizip, libcrypto;
+# glib, freetype, graphite2; libpng).
+for var in XLSXWRITER HARFBUZZ HARFBUZZ_SUBSET HPDF; do
+    soname=$(sed -n "s/^RC_${var}_SONAME:INTERNAL=//p" "$build/CMakeCache.txt")
+    pkg=$(sed -n "s/^RC_${var}_DEB:INTERNAL=//p" "$build/CMakeCache.txt")
+    [ -n "$soname" ] && [ -n "$pkg" ] ||
+        { echo "make-deb: RC_${var}_SONAME or RC_${var}_DEB not in $build/CMakeCache.txt" >&2; exit 1; }
+    # shlibs lines: "LIBRARY VERSION DEPENDENCY", e.g. "libxlsxwriter 4
+    # libxlsxwriter4 (>= 1.1.4)" for libxlsxwriter.so.4, "libhpdf 2.3.0
+    # libhpdf-2.3.0" for libhpdf-2.3.0.so
+    case $soname in
+    *.so.*) lib=${soname%.so.*} ver=${soname##*.so.} ;;
+    *-*.so) base=${soname%.so} lib=${base%-*} ver=${base##*-} ;;
+    *) echo "make-deb: cannot read $soname as a library and a version" >&2; exit 1 ;;
+    esac
+    dep=$(dpkg-query --control-show "$pkg" shlibs 2>/dev/null |
+        awk -v lib="$lib" -v ver="$ver" '$1 == lib && $2 == ver { $1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }')
+    [ -n "$dep" ] || { echo "make-deb: no shlibs entry for $soname in $pkg" >&2; exit 1; }
+    case ", $shlibs," in
+    *", $pkg "* | *", $pkg,"*) ;;
+    *) shlibs="$shlibs, $dep" ;;
+    esac
+done
 
 mkdir -p "$stage/DEBIAN"
 cat >"$stage/DEBIAN/control" <<CONTROL

@@ -24,7 +24,9 @@ typedef enum rc_font_id {
 
 typedef struct rc_font rc_font;
 
-/* Loads and parses a TrueType file; reports "not a TrueType font" etc. at loc. */
+/* Loads and parses a TrueType file; reports "not a TrueType font" etc. at loc.
+ * The first font loads HarfBuzz (rc/hb_lib.h); when it cannot be loaded,
+ * that is the error, naming the Debian package. */
 rc_font *rc_font_load(rc_arena *a, const char *path, rc_loc loc, rc_diag *d);
 /* Parses font bytes already in memory (kept by reference). */
 rc_font *rc_font_parse(rc_arena *a, const char *name, const unsigned char *data, size_t len,
@@ -82,7 +84,9 @@ typedef struct rc_fonts {
     rc_font *f[RC_FONT_COUNT];
 } rc_fonts;
 
-/* Loads the five faces named by the style config (reports missing files). */
+/* Loads the five faces named by the style config (reports missing files).
+ * RC_ERR_LIBRARY, with one error at the first face, when HarfBuzz cannot be
+ * loaded (rc/hb_lib.h); else RC_ERR_CONFIG for a face that cannot be read. */
 rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],
                         const rc_loc locs[RC_FONT_COUNT], rc_diag *d, rc_fonts *out);
 

@@ -5,6 +5,7 @@
 #ifndef RC_PDF_H
 #define RC_PDF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "rc/config.h"
@@ -81,7 +82,8 @@ size_t rc_pdf_real(double v, char *out);
  * copy is allocated in a. Returns RC_OK, or RC_ERR_DATA with *out NULL
  * when the font is not one this can reduce (not TrueType outlines, a
  * required table missing or truncated, no (3,1) format-4 cmap) or the copy
- * would map nothing: the caller then embeds the original. */
+ * would map nothing, or RC_ERR_LIBRARY when HarfBuzz cannot be loaded
+ * (rc/hb_lib.h): the caller then embeds the original. */
 rc_status rc_ttf_reduce(rc_arena *a, const unsigned char *font, size_t len, const uint32_t *codes,
                         size_t n, unsigned char **out, size_t *out_len);
 /* The same where the codes 1..31 that have a glyph lig[code] != 0 (ligature
@@ -96,5 +98,18 @@ rc_status rc_ttf_reduce_lig(rc_arena *a, const unsigned char *font, size_t len,
  * libharu 2.3.0 does (HPDF_TTFontDef_GetGlyphid); 0 when unmapped or when the
  * font has no such subtable. */
 uint16_t rc_ttf_glyph(const unsigned char *font, size_t len, uint32_t cp);
+
+/* Loads libharu (libhpdf) and fills the table its calls go through
+ * (src/pdf/hpdf_lib.h), once per process (later calls return the first
+ * one's result; thread-safe): rc_pdf_write_cached calls it before its
+ * first libharu call. On failure returns false with *why (a static string)
+ * saying why the library could not be loaded. The file loaded is the
+ * soname of the library reportc was built against, or the file named by
+ * the environment variable RC_HPDF_SO when it is set and not empty (tests
+ * point it at a missing library; docs/reportc.1). */
+bool rc_hpdf_lib_load(const char **why);
+/* The Debian package that installs libhpdf ("" when the build did not
+ * know it), for the error message. */
+const char *rc_hpdf_lib_package(void);
 
 #endif

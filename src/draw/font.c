@@ -16,13 +16,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <hb-ot.h>
-#include <hb.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rc/hb_lib.h"
 #include "rc/util.h"
 #include "shape_int.h"
 
@@ -174,9 +173,23 @@ static bool parse(rc_arena *a, rc_font *f, const unsigned char *data, size_t len
     return true;
 }
 
+/* HarfBuzz is loaded by the first font (rc/hb_lib.h): the error at loc
+ * when it cannot be, naming the file that needed it. */
+static bool hb_loaded(const char *name, rc_loc loc, rc_diag *d)
+{
+    const char *why = NULL;
+    if (rc_hb_lib_load(&why)) return true;
+    rc_diag_error(d, loc, "cannot read font '%s': libharfbuzz cannot be loaded: %s", name, why);
+    if (*rc_hb_lib_package())
+        rc_diag_note(d, loc, "fonts need the Debian package %s installed", rc_hb_lib_package());
+    return false;
+}
+
 rc_font *rc_font_parse(rc_arena *a, const char *name, const unsigned char *data, size_t len,
                        rc_loc loc, rc_diag *d)
 {
+    /* the gate: every HarfBuzz call needs a font, and every font is made here */
+    if (!hb_loaded(name ? name : "", loc, d)) return NULL;
     rc_font *f = rc_arena_alloc(a, sizeof *f);
     f->a = a;
     f->path = rc_arena_strdup(a, name ? name : "");
@@ -349,9 +362,13 @@ rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],
                         const rc_loc locs[RC_FONT_COUNT], rc_diag *d, rc_fonts *out)
 {
     rc_status st = RC_OK;
+    for (size_t i = 0; i < RC_FONT_COUNT; i++)
+        out->f[i] = NULL;
+    /* one error, at the first face, and an output's exit status (3) */
+    if (paths[0] && *paths[0] && !hb_loaded(paths[0], locs ? locs[0] : (rc_loc){NULL, 0, 0}, d))
+        return RC_ERR_LIBRARY;
     for (size_t i = 0; i < RC_FONT_COUNT; i++) {
         rc_loc loc = locs ? locs[i] : (rc_loc){NULL, 0, 0};
-        out->f[i] = NULL;
         if (!paths[i] || !*paths[i]) {
             static const char *const names[RC_FONT_COUNT] = {"regular", "italic", "bold",
                                                              "bold italic", "light"};

@@ -28,7 +28,6 @@
  * (rc_arena_on_free). */
 #include "shape_impl.h"
 
-#include <hb-ot.h>
 #include <string.h>
 
 #include "rc/hash.h"

@@ -21,8 +21,6 @@
  * (tests/unit/draw compares every pair of the test set with HarfBuzz). */
 #include "shape_int.h"
 
-#include <hb-aat.h>
-#include <hb-ot.h>
 #include <string.h>
 
 struct rc_kern_table {

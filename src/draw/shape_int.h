@@ -6,10 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <hb.h>
 
 #include "rc/arena.h"
 #include "rc/font.h"
+#include "rc/hb_lib.h"
 
 #define RC_SHAPE_MAXLIG RC_FONT_MAXLIG
 #define RC_SHAPE_HIDDEN RC_FONT_LIG_HIDDEN

@@ -3,8 +3,6 @@
  * with 'liga' on, and the codes the PDF shows ligature glyphs by. */
 #include "shape_impl.h"
 
-#include <hb-ot.h>
-
 /* The same with standard ligatures on (text with a candidate pair). */
 static const hb_feature_t lfeats[] = RC_FEATS(1);
 #define NLFEATS (sizeof lfeats / sizeof lfeats[0])

@@ -126,10 +126,28 @@ rc_status rc_pdf_write(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
     return rc_pdf_write_cached(a, lay, cfg, fonts, NULL, path, d);
 }
 
+/* libharu is loaded by the first PDF (hpdf_lib.h): the error when it
+ * cannot be, at the [output] section as a workbook's (xlsx.c). */
+static bool hpdf_loaded(const rc_config *cfg, const char *shown, rc_diag *d)
+{
+    const char *why = NULL;
+    if (rc_hpdf_lib_load(&why)) return true;
+    rc_loc where = cfg && cfg->output.directory.s ? cfg->output.directory.loc
+                   : cfg                          ? cfg->output.loc
+                                                  : (rc_loc){shown, 0, 0};
+    if (!where.file) where = (rc_loc){shown, 0, 0};
+    rc_diag_error(d, where, "cannot write PDF '%s': libhpdf cannot be loaded: %s", shown, why);
+    if (*rc_hpdf_lib_package())
+        rc_diag_note(d, where, "PDFs need the Debian package %s installed", rc_hpdf_lib_package());
+    return false;
+}
+
 rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config *cfg,
                               const rc_fonts *fonts, rc_pdf_cache *cache, const char *path,
                               rc_diag *d)
 {
+    /* the gate: every libharu call needs the document made below */
+    if (!hpdf_loaded(cfg, rc_out_shown(a, path), d)) return RC_ERR_LIBRARY;
     rc_pdf *p = rc_arena_alloc(a, sizeof *p);
     p->a = a;
     p->cache = cache;

@@ -4,7 +4,6 @@
 #ifndef RC_PDF_FACE_H
 #define RC_PDF_FACE_H
 
-#include <hpdf.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

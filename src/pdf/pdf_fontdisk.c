@@ -29,7 +29,6 @@
 #include <stdatomic.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <hb.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,6 +39,7 @@
 #include "pdf_int.h"
 #include "rc/cache.h"
 #include "rc/hash.h"
+#include "rc/hb_lib.h"
 #include "rc/util.h"
 
 #define MAGIC "rcfont2\n"
@@ -59,6 +59,7 @@ static unsigned char *make_key(rc_arena *a, const char *path, const uint32_t *co
                                const uint16_t lig[32], size_t *n, struct stat *st)
 {
     if (stat(path, st) != 0 || !S_ISREG(st->st_mode)) return NULL;
+    if (!rc_hb_lib_load(NULL)) return NULL; /* (hb_version_string; loaded by the fonts) */
     int64_t id[10] = {(int64_t)st->st_dev,
                       (int64_t)st->st_ino,
                       (int64_t)st->st_size,

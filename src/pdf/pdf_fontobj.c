@@ -25,7 +25,6 @@
  * for exactly the codes the pages show, as trim_font (pdf_fonts.c) wrote
  * them. Page content that positions glyphs from these widths therefore
  * sees the values it saw before. */
-#include <hpdf_utils.h>
 #include <string.h>
 
 #include "pdf_face.h"

@@ -3,8 +3,7 @@
 #ifndef RC_PDF_HEAP_H
 #define RC_PDF_HEAP_H
 
-#include <hpdf.h>
-
+#include "hpdf_lib.h"
 #include "rc/arena.h"
 
 typedef struct rc_pdf_heap rc_pdf_heap;

@@ -5,10 +5,10 @@
 #ifndef RC_PDF_INT_H
 #define RC_PDF_INT_H
 
-#include <hpdf.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <libdeflate.h>
+#include "hpdf_lib.h"
 #include "pdf_objstm.h"
 #include "rc/pdf.h"
 

@@ -27,10 +27,9 @@
  * mapping), with the original's advance (rc_ttf_glyph reads the (3,1)
  * format-4 cmap exactly as libharu does). Anything else is refused and the
  * caller embeds the original. */
-#include <hb-subset.h>
-#include <hb.h>
 #include <string.h>
 
+#include "rc/hb_lib.h"
 #include "rc/pdf.h"
 
 /* The tables libharu 2.3.0 reads or embeds (REQUIRED_TAGS in
@@ -303,6 +302,8 @@ rc_status rc_ttf_reduce_lig(rc_arena *a, const unsigned char *font, size_t len,
         }
     }
     if (!m) return RC_ERR_DATA;
+    /* (loaded already by the fonts of a build: rc/hb_lib.h) */
+    if (!rc_hb_lib_load(NULL)) return RC_ERR_LIBRARY;
     hb_blob_t *blob =
         hb_blob_create((const char *)font, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
     hb_face_t *face = hb_face_create(blob, 0), *sub = NULL;

@@ -239,6 +239,11 @@ static void test_bold(void **state)
 
 int main(void)
 {
+    /* The shaper calls HarfBuzz through rc/hb_lib.h's table, which a font
+     * loads (rc_font_parse); these tests make HarfBuzz's fonts themselves
+     * (this program is linked against the library too, for the calls the
+     * table does not hold). */
+    if (!rc_hb_lib_load(NULL)) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_regular),
         cmocka_unit_test(test_italic),

@@ -226,6 +226,10 @@ static void test_words_land(void **state)
 
 int main(void)
 {
+    /* libharu's calls from the PDF stage go through src/pdf/hpdf_lib.h's
+     * table, which rc_pdf_write_cached loads; rc_pdf_glyph_w is called
+     * without it */
+    if (!rc_hpdf_lib_load(NULL)) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_widths_are_libharus, setup, teardown),
         cmocka_unit_test(test_tj_move),

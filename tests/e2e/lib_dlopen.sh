@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# HarfBuzz and libharu loaded with dlopen (include/rc/hb_lib.h,
+# src/pdf/hpdf_lib.h, issue 18), early on a thread of their own
+# (include/rc/libs.h). Checks that:
+# - reportc does not need libharfbuzz, libharfbuzz-subset, libhpdf or what
+#   they need (glib, freetype, graphite2, png) at start (NEEDED);
+# - `--version`, `help`, `metrics` and `--only tex,xlsx` load neither
+#   (LD_DEBUG=files); `check` and `--only tex --figures svg` load HarfBuzz
+#   but not libhpdf; `--only pdf` loads both, on a thread other than the
+#   main one (strace -f, when it can trace);
+# - without either library (RC_HARFBUZZ_SO or RC_HPDF_SO naming a missing
+#   file, or a library lacking the functions) the build fails with exit
+#   status 3 and a located error naming the Debian package, and the previous
+#   outputs stay as they were; a build that writes no PDF does not need
+#   libhpdf, one that reads no font (--only tex,xlsx) not HarfBuzz either;
+# - a build failing at once (a missing configuration, a bad option after the
+#   command), while the libraries are being loaded, exits cleanly with its
+#   own status, many times over (the ASan suite runs this too).
+# usage: lib_dlopen.sh REPORTC BUILD_DIR
+set -uo pipefail
+RC=$(realpath "$1")
+BUILD=$(realpath "$2")
+cd "$(dirname "$0")/../.."
+command -v readelf >/dev/null || { echo "SKIP: no readelf"; exit 77; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/rc-libdl.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails+1)); }
+hb_re='libharfbuzz(-subset)?\.so'
+pdf_re='libhpdf[-.0-9]*\.so'
+
+needed=$(readelf -d "$RC" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+[ -n "$needed" ] || fail "no NEEDED entries read from $RC"
+bad=$(grep -E "^(libharfbuzz|libhpdf|libglib|libfreetype|libgraphite2|libpng|libbrotli|libpcre2)" <<<"$needed" | tr '\n' ' ')
+if [ -n "$bad" ]; then fail "reportc still needs at start: $bad"; else
+    echo "ok: NEEDED names none of HarfBuzz, libhpdf and what they need ($(tr '\n' ' ' <<<"$needed"))"; fi
+
+# One edition of the sample, written next to the copy so its relative paths hold.
+cfg=config/.libdl-$$.ini
+trap 'rm -rf "$tmp" "$cfg"' EXIT
+python3 - "$cfg" <<'PY'
+import re, sys
+t = open('config/iuc-lac-2019.ini').read()
+t = re.sub(r'^languages\s*=.*$', 'languages = en', t, flags=re.M)
+t = re.sub(r'^\[edition [^]]*\]\n(?:[^[\n].*\n|\n)*', '', t, flags=re.M)
+open(sys.argv[1], 'w').write(t)
+PY
+
+# The libraries a run loads (LD_DEBUG=files), as "libharfbuzz libhpdf".
+loads() {
+    local what=$1
+    shift
+    rm -f "$tmp"/ld.*
+    LD_DEBUG=files LD_DEBUG_OUTPUT="$tmp/ld" "$RC" "$@" >/dev/null 2>"$tmp/err" ||
+        { fail "$what: exit $?"; sed 's/^/    /' "$tmp/err"; }
+    local got
+    got=$(cat "$tmp"/ld.* 2>/dev/null | grep -oE "file=[^ ]*($hb_re|$pdf_re)" | sed 's#.*/##; s/file=//')
+    {
+        grep -q '^libharfbuzz\.so' <<<"$got" && echo libharfbuzz
+        grep -q '^libharfbuzz-subset\.so' <<<"$got" && echo libharfbuzz-subset
+        grep -q '^libhpdf' <<<"$got" && echo libhpdf
+    } | tr '\n' ' ' | sed 's/ $//'
+}
+expect() { # WHAT WANT ARGS...: the run loads exactly WANT
+    local what=$1 want=$2
+    shift 2
+    local got
+    got=$(loads "$what" "$@")
+    if [ "$got" = "$want" ]; then echo "ok: $what loads ${want:-none of them}"; else
+        fail "$what loads '$got', want '$want'"; fi
+}
+both="libharfbuzz libharfbuzz-subset libhpdf"
+expect "reportc --version" "" --version
+expect "reportc help build" "" help build
+expect "reportc metrics" "" metrics "$cfg"
+expect "reportc check" "libharfbuzz libharfbuzz-subset" check "$cfg" -q
+expect "--only tex,xlsx" "" build "$cfg" -o "$tmp/t" -q --only tex,xlsx
+expect "--only tex --figures svg" "libharfbuzz libharfbuzz-subset" build "$cfg" -o "$tmp/v" -q --only tex --figures svg
+expect "--only pdf" "$both" build "$cfg" -o "$tmp/p" -q --only pdf
+expect "a full build" "$both" build "$cfg" -o "$tmp/o" -q
+
+# Loaded on a thread of their own (rc_libs_preload): the openat of each
+# library is made by a thread other than the first (the main thread).
+if command -v strace >/dev/null && strace -f -qq -o "$tmp/st0" true 2>/dev/null; then
+    # (LeakSanitizer cannot run under ptrace: off for this run of an ASan build)
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+        strace -f -qq -e trace=openat -o "$tmp/st" "$RC" build "$cfg" -o "$tmp/s" -q --only pdf ||
+        fail "--only pdf under strace: exit $?"
+    main=$(head -1 "$tmp/st" | awk '{ print $1 }')
+    for lib in libharfbuzz.so libharfbuzz-subset.so libhpdf; do
+        # (a call another thread interrupts is split: "<unfinished ...>")
+        by=$(grep -E "openat\(.*/$lib[^/\"]*\"" "$tmp/st" | grep -v '= -1' | head -1 | awk '{ print $1 }')
+        if [ -z "$by" ]; then fail "strace saw no opening of $lib"
+        elif [ "$by" = "$main" ]; then fail "$lib was opened by the main thread ($main)"
+        else echo "ok: $lib opened by thread $by, not the main thread $main"; fi
+    done
+else
+    echo "ok: (strace cannot trace here: the thread that loads is not checked)"
+fi
+
+for f in "$tmp"/o/*; do cp "$f" "$tmp/ref.$(basename "$f")"; done
+n_out=$(ls "$tmp/o" | wc -l)
+[ "$n_out" -ge 3 ] || fail "the full build wrote only $(ls "$tmp/o" | tr '\n' ' ')"
+untouched() { # WHAT: the previous outputs are as they were
+    for f in "$tmp"/o/*; do
+        cmp -s "$f" "$tmp/ref.$(basename "$f")" || fail "$1: $(basename "$f") changed"
+    done
+    [ "$(ls -A "$tmp/o" | wc -l)" = "$n_out" ] || fail "$1: the directory holds $(ls -A "$tmp/o" | tr '\n' ' ')"
+}
+
+# No library: exit 3, a located error naming the package, outputs untouched
+# (the failing builds would write other bytes: another date).
+cache() { sed -n "s/^$1:INTERNAL=//p" "$BUILD/CMakeCache.txt"; }
+style=$(grep -n '^\[style\]' "$cfg" | head -1 | cut -d: -f1)
+outl=$(grep -n '^directory' "$cfg" | head -1 | cut -d: -f1)
+for var in RC_HARFBUZZ_SO RC_HPDF_SO; do
+    if [ $var = RC_HARFBUZZ_SO ]; then
+        lib=libharfbuzz deb=$(cache RC_HARFBUZZ_DEB) fn=hb_[a-z_]+
+        msg="^$cfg:$style:[0-9]+: error: cannot read font '[^']+': libharfbuzz cannot be loaded: "
+        note="note: fonts need the Debian package $deb installed"
+    else
+        lib=libhpdf deb=$(cache RC_HPDF_DEB) fn=HPDF_[A-Za-z_]+
+        msg="^$cfg:$outl:[0-9]+: error: cannot write PDF '[^']+\.pdf': libhpdf cannot be loaded: "
+        note="note: PDFs need the Debian package $deb installed"
+    fi
+    for so in libreportc-missing.so.0 libz.so.1; do
+        env "$var=$so" SOURCE_DATE_EPOCH=1600000000 "$RC" build "$cfg" -o "$tmp/o" -q 2>"$tmp/err"
+        st=$?
+        [ $st = 3 ] || fail "$var=$so: exit $st, want 3"
+        if [ "$so" = libz.so.1 ]; then why="libz.so.1 has no function $fn"; else
+            why="$so: cannot open shared object file: No such file or directory"; fi
+        grep -Eq "$msg$why\$" "$tmp/err" || { fail "$var=$so: no located error"; sed 's/^/    /' "$tmp/err"; }
+        if [ -n "$deb" ]; then
+            grep -q "$note" "$tmp/err" || { fail "$var=$so: the error does not name $deb"; sed 's/^/    /' "$tmp/err"; }
+        fi
+        untouched "$var=$so"
+    done
+    [ $fails = 0 ] && echo "ok: without $lib: exit 3, a located error${deb:+ naming $deb}, outputs untouched"
+done
+# a build that writes no PDF does not need libhpdf
+RC_HPDF_SO=libreportc-missing.so.0 "$RC" build "$cfg" -o "$tmp/n" -q --only tex,xlsx ||
+    fail "--only tex,xlsx without libhpdf: exit $?"
+RC_HPDF_SO=libreportc-missing.so.0 "$RC" check "$cfg" -q || fail "check without libhpdf: exit $?"
+RC_HARFBUZZ_SO=libreportc-missing.so.0 RC_HPDF_SO=libreportc-missing.so.0 \
+    "$RC" build "$cfg" -o "$tmp/m" -q --only tex,xlsx || fail "--only tex,xlsx without either: exit $?"
+
+# Failing at once while the thread loads: the status of the failure, one
+# line of error, no crash (a signal would be 128+), 40 times each.
+bad=0
+for i in $(seq 40); do
+    "$RC" build "$tmp/no-such.ini" -o "$tmp/x" -q 2>"$tmp/err"
+    st=$?
+    if [ $st != 2 ] || [ "$(wc -l <"$tmp/err")" != 1 ]; then
+        fail "a missing configuration (run $i): exit $st"; sed 's/^/    /' "$tmp/err"; bad=1; break
+    fi
+    "$RC" check "$tmp/no-such.ini" 2>"$tmp/err"
+    st=$?
+    if [ $st != 2 ]; then fail "check of a missing configuration (run $i): exit $st"; bad=1; break; fi
+done
+[ $bad = 0 ] && echo "ok: 80 builds and checks failing at once while the libraries load exit 2 cleanly"
+exit $((fails > 0))
