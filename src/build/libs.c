@@ -8,6 +8,7 @@
 
 #include "rc/hb_lib.h"
 #include "rc/pdf.h"
+#include "rc/util.h"
 
 static pthread_t thread;
 static bool started;
@@ -26,8 +27,12 @@ void rc_libs_preload(bool pdf)
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old); /* the new thread inherits the mask */
-    /* joinable, not detached: rc_libs_preload_end waits for it */
-    started = pthread_create(&thread, NULL, preload, pdf ? &thread : NULL) == 0;
+    /* joinable, not detached: rc_libs_preload_end waits for it. Started
+     * off this thread's CPU (rc_thread_start, util.c): left to the
+     * scheduler it was queued behind this thread on this machine, and the
+     * loading ran only when the main thread waited, when the fonts needed
+     * it, as if on the main thread. */
+    started = rc_thread_start(&thread, preload, pdf ? &thread : NULL) == 0;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
