@@ -133,6 +133,41 @@ typedef struct rc_build_docjobs {
 
 typedef struct rc_build_early rc_build_early; /* build_early.c */
 
+/* An output written to its temporary name, to be renamed to its target. */
+typedef struct pending {
+    const char *tmp, *target, *what;
+    size_t ed; /* the edition it belongs to */
+} pending;
+typedef RC_VEC(pending) pending_vec;
+
+/* Fonts, hyphenation and layout, then (when tmp is set) the PDF and (when
+ * svg_dir is set) one SVG file per figure: the work behind both `check`
+ * (typeset in memory) and the PDF output. */
+typedef struct typeset_job {
+    rc_arena *a;
+    const rc_config *cfg;
+    const rc_doc *doc;
+    rc_diag *d;
+    const char *tmp; /* PDF file to write, or NULL */
+    rc_status st;
+    size_t pages;
+    rc_edition_cache *cache; /* fonts and hyphenation kept by a watcher, or NULL */
+    bool watched;            /* cache is a watcher's: it keeps the PDF's streams too */
+    bool checked;            /* the fonts and dictionary were checked already */
+    size_t ed;
+    const char *svg_dir; /* figures directory, or NULL */
+    pending_vec svgs;    /* SVG files written (in a) */
+    /* loaded beforehand by a T_RES task or the build's early thread
+     * (early: taken when the task starts), with its status */
+    rc_build_early *early;
+    bool preloaded;
+    rc_status res_st;
+    rc_fonts fonts;
+    rc_hyph *hyph;
+} typeset_job;
+/* Runs j (build_typeset.c): j->st, j->pages and j->svgs say how it went. */
+void rc_build_typeset(typeset_job *j);
+
 /* The editions of one build and what it writes of them (build_write.c). */
 typedef struct rc_build_editions {
     rc_config *const *cfgs;
