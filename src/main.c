@@ -284,12 +284,11 @@ int main(int argc, char **argv)
         return 2;
     if (!check_applies(&o, o.no_wait, "--no-wait", writes, "'build' and 'watch'")) return 2;
 
-    /* HarfBuzz and libharu (not linked: rc/libs.h) load on a thread of
-     * their own while rc_build reads the configuration and the data, when
-     * the command will need them: the fonts (HarfBuzz) are read by a check,
-     * a PDF and the SVG figures, not by the .tex and the workbooks alone
-     * (--only tex,xlsx loads neither); libharu by a PDF only (without --only
-     * the configuration's outputs may name one). */
+    /* HarfBuzz and libharu (not linked: rc/libs.h) are loaded now, before
+     * any thread, when the command will need them: the fonts (HarfBuzz)
+     * are read by a check, a PDF and the SVG figures, not by the .tex and
+     * the workbooks alone (--only tex,xlsx loads neither); libharu by a PDF
+     * only (without --only the configuration's outputs may name one). */
     bool writes_pdf = o.command != RC_CMD_CHECK && (!o.only || (o.only & RC_OUT_PDF));
     if (o.command == RC_CMD_CHECK ||
         ((o.command == RC_CMD_BUILD || o.command == RC_CMD_WATCH) && (writes_pdf || o.figures_svg)))
@@ -298,8 +297,6 @@ int main(int argc, char **argv)
     rc_tmp_handlers();
     rc_diag *d = rc_diag_new();
     rc_status st = rc_build(&o, d);
-    /* before exit() runs (a failed build may end before the loading) */
-    rc_libs_preload_end();
     rc_diag_print(d, stderr);
     if (st != RC_OK && rc_diag_errors(d) == 0) {
         rc_diag *e = rc_diag_new();

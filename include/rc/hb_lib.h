@@ -10,9 +10,8 @@
  * 0.7-0.9 ms reportc's libraries added to the start of a program that does
  * nothing (issue 18), on the build's critical path. Loaded with dlopen,
  * `--version`, `help`, `metrics` and `--only tex,xlsx` (which read no
- * font) never load it, and a check or a build that reads fonts loads it on
- * a thread of its own while the main thread reads the configuration and
- * the data (rc_libs_preload, rc/libs.h).
+ * font) never load it, and a check or a build that reads fonts loads it at
+ * its start, before any other thread (rc_libs_preload, rc/libs.h).
  *
  * Gate: nothing calls HarfBuzz without a font, and every font is made by
  * rc_font_parse, which loads the library first (a located error naming

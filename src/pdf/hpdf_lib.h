@@ -9,9 +9,9 @@
  * by the dynamic loader before main on every run, about 0.3-0.45 ms of the
  * 0.7-0.9 ms reportc's libraries added to the start of a program that does
  * nothing (issue 18), though `--version`, `check`, `metrics` and `--only
- * tex` write no PDF. `reportc build` and `watch` load it on a thread of
- * their own while the main thread reads the configuration and the data
- * (rc_libs_preload, rc/libs.h).
+ * tex` write no PDF. `reportc build` and `watch` load it at their start,
+ * before any other thread, when they may write a PDF (rc_libs_preload,
+ * rc/libs.h).
  *
  * Gate: every libharu call needs a document, and the only document is
  * made by rc_pdf_write_cached (pdf.c), which loads the library first (a
