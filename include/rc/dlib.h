@@ -3,14 +3,13 @@
  * Why: every library in the executable's NEEDED is mapped and relocated
  * by the dynamic loader before main, on every run, whether the run uses it
  * or not (issue 18). The libraries loaded with this (HarfBuzz by
- * src/draw/hb_lib.c, libharu by src/pdf/hpdf_lib.c) are not linked: each
+ * src/draw/hb_lib.c, libharu by src/pdf/hpdf_lib.c, libxlsxwriter by
+ * src/xlsx/xlsx_lib.c, which loads libcrypto first) are not linked: each
  * keeps a table with a member per function reportc calls, typed by the
  * library's own header (__typeof__), filled here once per process, and
- * #defines that turn the call sites' names into the table's members, as
- * src/xlsx/xlsx_lib.c does for libxlsxwriter with a loader of its own
- * (it loads libcrypto first, and finds the library's own definitions of
- * the functions reportc interposes). rc/libs.h starts the loading early,
- * on a thread of its own. */
+ * #defines that turn the call sites' names into the table's members.
+ * rc/libs.h loads HarfBuzz and libharu at the start of the commands that
+ * need them. */
 #ifndef RC_DLIB_H
 #define RC_DLIB_H
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rc/dlib.h"
 #include "xlsx_int.h"
 
 /* RC_XW_LIB_SONAME and RC_XW_LIB_DEB come from CMakeLists.txt (the soname
@@ -25,13 +26,8 @@
 #endif
 
 rc_xw_lib_table rc_xw_lib;
-/* dlsym's pointers are copied into the table's function pointers whole. */
-_Static_assert(sizeof(void *) == sizeof(void (*)(void)), "function pointers the size of void *");
 
-static const struct {
-    const char *name;
-    size_t off;
-} symbols[] = {
+static const rc_dlib_sym symbols[] = {
 #define RC_XW_LIB_SYMBOL(f) {#f, offsetof(rc_xw_lib_table, f)},
     RC_XW_LIB_FUNCTIONS(RC_XW_LIB_SYMBOL)
 #undef RC_XW_LIB_SYMBOL
@@ -41,8 +37,8 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static void *handle;
 static char why_buf[512];
 
-/* RTLD_LAZY: the library's calls (to itself, minizip, libc) are bound when
- * first made. RTLD_NOW measured the same within noise (one-edition build,
+/* rc_dlib_open's RTLD_LAZY: the library's calls (to itself, minizip, libc)
+ * are bound when first made. RTLD_NOW measured the same within noise (one-edition build,
  * callgrind: the dynamic loader 6.94 M instructions lazy, 6.98 M now): the
  * cost is libcrypto's data relocations, which neither defers. RTLD_LOCAL:
  * nothing else needs its symbols, and reportc's interposers come first
@@ -75,27 +71,12 @@ static void preload_crypto(void)
 static void load(void)
 {
     const char *env = getenv("RC_XLSXWRITER_SO");
-    const char *file = env && *env ? env : RC_XW_LIB_SONAME;
     if (!(env && *env)) preload_crypto(); /* the library reportc was built against */
-    void *h = dlopen(file, RTLD_LAZY | RTLD_LOCAL);
-    if (!h) {
-        const char *e = dlerror();
-        snprintf(why_buf, sizeof why_buf, "%s", e ? e : file);
-        return;
-    }
+    const char *file = rc_dlib_file("RC_XLSXWRITER_SO", RC_XW_LIB_SONAME);
     rc_xw_lib_table t;
-    for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
-        void *sym = dlsym(h, symbols[i].name);
-        if (!sym) {
-            /* an older library than the one reportc was built with */
-            snprintf(why_buf, sizeof why_buf, "%s has no function %s", file, symbols[i].name);
-            dlclose(h);
-            return;
-        }
-        /* POSIX's object-to-function pointer conversion, without the cast
-         * ISO C forbids (as rc_xw_find_real). */
-        memcpy((char *)&t + symbols[i].off, &sym, sizeof sym);
-    }
+    void *h = rc_dlib_open(file, symbols, sizeof symbols / sizeof symbols[0], &t, why_buf,
+                           sizeof why_buf);
+    if (!h) return;
     rc_xw_lib = t;
     handle = h;
 }
