@@ -13,6 +13,9 @@ minor page faults and peak RSS (from wait4), and the ratio of medians.
 Contenders:
   reportc            `reportc build` (PDF + .tex + both workbooks)
   reportc --only pdf
+  --only pdf, no cache   the same with REPORTC_CACHE_DIR= (nothing kept
+                     from earlier builds: fonts reduced, dictionary parsed,
+                     every stream deflated and paragraph set again)
   pdflatex x2        two pdflatex runs on the .tex reportc wrote (skipped
                      without pdflatex or with --no-latex)
   typst              the same chapters as a Typst document (bench/md2typ.py),
@@ -104,7 +107,10 @@ def compare():
     os.makedirs(out)
     build = [reportc, "build", single, "-o", out, "-q"]
     contenders = {"reportc": (build, None, None),
-                  "reportc --only pdf": (build + ["--only", "pdf"], None, None)}
+                  "reportc --only pdf": (build + ["--only", "pdf"], None, None),
+                  # nothing kept from the last build: no cache directory
+                  "--only pdf, no cache": (build + ["--only", "pdf"], None,
+                                           {"REPORTC_CACHE_DIR": ""})}
     run(build)  # warm-up, and the .tex for pdflatex
     tex = [f for f in os.listdir(out) if f.endswith(".tex")]
     if not a.no_latex and tex and shutil.which("pdflatex"):
@@ -139,10 +145,12 @@ def compare():
           f"reportc's PDF has {pages} pages")
     rows = table(results, "reportc")
     b, bc = rows["reportc --only pdf"]["wall"], rows["reportc --only pdf"]["cpu"]
+    nb = rows["--only pdf, no cache"]["wall"]
     for name in rows:
         if name.startswith(("pdflatex", "typst")):
             print(f"  reportc --only pdf is {rows[name]['wall'] / b:.1f}x faster than {name} "
-                  f"(wall), {rows[name]['cpu'] / bc:.1f}x (user + system CPU)")
+                  f"(wall), {rows[name]['cpu'] / bc:.1f}x (user + system CPU); "
+                  f"{rows[name]['wall'] / nb:.1f}x with no cache")
     if typst_warm:
         tp = pdf_pages(os.path.join(work, "typst.pdf"))
         ev = statistics.median(typst_warm["warm_evicted_ms"])

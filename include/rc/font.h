@@ -90,4 +90,12 @@ typedef struct rc_fonts {
 rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],
                         const rc_loc locs[RC_FONT_COUNT], rc_diag *d, rc_fonts *out);
 
+/* What widths measured with fs depend on besides reportc itself, as a
+ * hash, for a cache kept between runs: each face's file (device, inode,
+ * size, modification and change times, as mapped) and the HarfBuzz library (its
+ * version and file). 0 when a face was not mapped from a file, or its
+ * file was changed less than two seconds ago (a change within one tick of
+ * the file system's clock could keep the same times). */
+uint64_t rc_fonts_digest(const rc_fonts *fs);
+
 #endif

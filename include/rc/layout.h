@@ -81,6 +81,10 @@ typedef struct rc_layout {
 typedef struct rc_hyph rc_hyph;
 rc_hyph *rc_hyph_load(const char *dic_path, rc_loc loc, rc_diag *d);
 void rc_hyph_free(rc_hyph *h);
+/* A hash of the dictionary's bytes and size: what h hyphenates by, for a
+ * cache kept between runs (0: h is NULL or its file could not be read
+ * again). */
+uint64_t rc_hyph_digest(const rc_hyph *h);
 /* Writes allowed break positions (byte offsets inside word where a hyphen may
  * be inserted) to pos; returns how many. word is UTF-8. */
 size_t rc_hyph_points(const rc_hyph *h, const char *word, size_t len, size_t *pos, size_t cap);

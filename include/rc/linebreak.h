@@ -155,6 +155,29 @@ size_t rc_para_memo_bytes(const rc_para_memo *m);
 size_t rc_para_memo_hits(const rc_para_memo *m);
 size_t rc_para_memo_misses(const rc_para_memo *m);
 
+/* A build's memo of set paragraphs, kept between builds in the cache
+ * directory (rc/cache.h), one file per PDF (output: its path, or the
+ * temporary rc_out_tmpname names for it), through rc/zmemo.h: the file
+ * holds exactly the paragraphs the last layout of that PDF set (up to
+ * RC_ZMEMO_MAX bytes), keyed like a watcher's memo but naming the fonts
+ * and dictionary by their files' identity (rc_fonts_digest,
+ * rc_hyph_digest) instead of their objects. Used between
+ * rc_para_memo_begin and rc_para_memo_end like the watcher's; NULL (no
+ * memo: every paragraph is set) when there is no cache directory, a face
+ * or the dictionary has no known identity, or without memory. */
+rc_para_memo *rc_para_memo_disk(const char *output, const rc_fonts *fonts,
+                                const struct rc_hyph *hyph);
+/* Ends a build's memo: when ok (the PDF was made) and the paragraphs used
+ * differ from the file's, writes the file anew (true when it did, here or
+ * in rc_para_memo_done); frees m. */
+bool rc_para_memo_close(rc_para_memo *m, bool ok);
+/* The current layout has set its last paragraph (layout.c, at the end of
+ * the pagination): a build's memo writes its file now, as close would
+ * with ok, and lets the file's mapping go (up to 2 MB, which the PDF's
+ * end needs more: a 1,000-page document's peak memory); from here on the
+ * thread has no memo. Nothing for a watcher's memo or none. */
+void rc_para_memo_done(void);
+
 /* Draws line i of p with its left edge at x and baseline at y (adds link and
  * destination ops for frags that carry them). */
 void rc_para_draw_line(rc_arena *a, rc_draw_list *l, const rc_para *p, size_t i, double x,

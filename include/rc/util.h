@@ -61,6 +61,7 @@ typedef struct rc_file_sig {
     ino_t ino;
     off_t size;
     int64_t mtime_ns;
+    int64_t ctime_ns; /* a write that keeps the modification time changes this */
 } rc_file_sig;
 
 struct stat;

@@ -38,6 +38,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Bytes (streams and deflated streams) one output's file holds at most;
  * what comes after is deflated every time. The file is mapped whole, so it
@@ -60,6 +61,15 @@ typedef void (*rc_zmemo_fn)(void);
  * cache directory or no memory: then every call below does nothing. */
 rc_zmemo *rc_zmemo_open(const char *output, const char *kind, const char *coder,
                         rc_zmemo_fn lib_fn);
+/* The same in CACHEDIR/subdir instead of CACHEDIR/deflate, for values
+ * other than deflated bytes (kind "para": set paragraphs, para_memo.c);
+ * what the functions below call "deflated bytes" is then any value. */
+rc_zmemo *rc_zmemo_open_in(const char *subdir, const char *output, const char *kind,
+                           const char *coder, rc_zmemo_fn lib_fn);
+/* The signature of the file fn's code was loaded from (device, inode,
+ * size, times; 0 when fn is NULL or its file is not found): what
+ * rc_zmemo_open puts in the key for lib_fn. */
+uint64_t rc_zmemo_lib_sig(rc_zmemo_fn fn);
 /* The deflated bytes kept for raw[0..n) (*zn of them), valid until
  * rc_zmemo_close; NULL when none are. */
 const unsigned char *rc_zmemo_get(rc_zmemo *m, const void *raw, size_t n, size_t *zn);

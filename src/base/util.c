@@ -225,8 +225,12 @@ size_t rc_utoa(uint64_t v, char *out)
 
 rc_file_sig rc_file_sig_stat(const struct stat *st)
 {
-    return (rc_file_sig){true, st->st_dev, st->st_ino, st->st_size,
-                         (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec};
+    return (rc_file_sig){true,
+                         st->st_dev,
+                         st->st_ino,
+                         st->st_size,
+                         (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
+                         (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec};
 }
 
 rc_file_sig rc_file_sig_of(const char *path)
@@ -239,7 +243,7 @@ rc_file_sig rc_file_sig_of(const char *path)
 bool rc_file_sig_eq(rc_file_sig a, rc_file_sig b)
 {
     return a.exists == b.exists && a.dev == b.dev && a.ino == b.ino && a.size == b.size &&
-           a.mtime_ns == b.mtime_ns;
+           a.mtime_ns == b.mtime_ns && a.ctime_ns == b.ctime_ns;
 }
 
 /* The memo of rc_sha256_file (util.h): a short list, searched linearly (a

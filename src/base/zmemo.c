@@ -93,7 +93,7 @@ struct rc_zmemo {
 /* The signature of the file fn's code was loaded from (device, inode,
  * size, times): a shared library replaced by an upgrade gives another
  * key. Worked out once per function. */
-static uint64_t lib_sig(rc_zmemo_fn fn)
+uint64_t rc_zmemo_lib_sig(rc_zmemo_fn fn)
 {
     static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
     static struct libsig {
@@ -203,6 +203,12 @@ static void load(rc_zmemo *m)
 
 rc_zmemo *rc_zmemo_open(const char *output, const char *kind, const char *coder, rc_zmemo_fn lib_fn)
 {
+    return rc_zmemo_open_in("deflate", output, kind, coder, lib_fn);
+}
+
+rc_zmemo *rc_zmemo_open_in(const char *subdir, const char *output, const char *kind,
+                           const char *coder, rc_zmemo_fn lib_fn)
+{
     char dir[4096];
     if (!rc_cache_dir_name(dir, sizeof dir)) return NULL; /* made when written (start) */
     rc_zmemo *m = calloc(1, sizeof *m);
@@ -217,15 +223,15 @@ rc_zmemo *rc_zmemo_open(const char *output, const char *kind, const char *coder,
     /* the key: kind, path, coder, reportc's version, then the signatures */
     size_t nk = strlen(kind) + 1, np = strlen(abs) + 1, nc = strlen(coder) + 1,
            nv = strlen(RC_VERSION) + 1;
-    uint64_t sig[2] = {rc_cache_exe_sig(), lib_sig(lib_fn)};
+    uint64_t sig[2] = {rc_cache_exe_sig(), rc_zmemo_lib_sig(lib_fn)};
     m->nkey = nk + np + nc + nv + sizeof sig;
     m->key = malloc(m->nkey);
     uint64_t h[2];
     rc_hash128(abs, np, h);
     h[1] ^= rc_hash_str(kind, 0x7a6d656d6fu); /* "zmemo" */
     char name[4200];
-    int k = snprintf(name, sizeof name, "%s/deflate/%016llx%016llx", dir, (unsigned long long)h[0],
-                     (unsigned long long)h[1]);
+    int k = snprintf(name, sizeof name, "%s/%s/%016llx%016llx", dir, subdir,
+                     (unsigned long long)h[0], (unsigned long long)h[1]);
     if (!m->key || k < 0 || (size_t)k >= sizeof name || !(m->file = strdup(name))) {
         free(m->key);
         free(m->file);
@@ -329,7 +335,7 @@ static bool start(rc_zmemo *m)
     if (m->tmp && m->buf) {
         snprintf(m->tmp, n, "%s.%ld.%u.tmp", m->file, (long)getpid(), seq++);
         m->fd = open(m->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (m->fd < 0 && errno == ENOENT) { /* CACHEDIR/deflate is made once */
+        if (m->fd < 0 && errno == ENOENT) { /* CACHEDIR/SUBDIR is made once */
             char *slash = strrchr(m->file, '/'), d[4096];
             *slash = '\0';
             bool made = rc_cache_dir(d, sizeof d) && (mkdir(m->file, 0755) == 0 || errno == EEXIST);

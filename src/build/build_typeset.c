@@ -75,10 +75,13 @@ void rc_build_typeset(typeset_job *j)
                 ? j->res_st
                 : rc_build_resources(j->a, j->cfg, j->cache, j->checked, j->d, &fonts, &hyph);
     /* a watcher's edition sets again only the paragraphs that changed */
-    rc_para_memo *pm = NULL;
+    rc_para_memo *pm = NULL, *kept = NULL;
     if (j->watched && j->cache && j->st == RC_OK) {
         if (!j->cache->para) j->cache->para = rc_para_memo_new();
         pm = j->cache->para;
+    } else if (j->st == RC_OK && j->tmp) {
+        /* a build's PDF: the paragraphs its last build set, from the cache */
+        pm = kept = rc_para_memo_disk(j->tmp, &fonts, hyph);
     }
     rc_para_memo_begin(pm);
     /* With a PDF to write, the layout runs page by page inside the writer,
@@ -101,6 +104,7 @@ void rc_build_typeset(typeset_job *j)
         j->st = rc_pdf_write_cached(j->a, &lay, j->cfg, &fonts, pc, j->tmp, j->d);
     rc_layout_end(&lay);  /* (complete unless the PDF failed) */
     rc_para_memo_end(pm); /* the layout ran inside the writer up to here */
+    rc_para_memo_close(kept, j->st == RC_OK && !rc_diag_errors(j->d));
     if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
     if (j->st == RC_OK && j->svg_dir) j->st = write_svgs(j, &lay, &fonts);
     if (!j->cache) rc_hyph_free(hyph);

@@ -19,10 +19,13 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "rc/hash.h"
 #include "rc/hb_lib.h"
 #include "rc/util.h"
+#include "rc/zmemo.h"
 #include "shape_int.h"
 
 typedef struct fpage {
@@ -356,6 +359,26 @@ bool rc_font_ligature(const rc_font *f, unsigned c, uint16_t *glyph, const char 
 {
     rc_shaper *sh = shaper_of(f);
     return sh && rc_shaper_ligature(sh, c, glyph, text);
+}
+
+uint64_t rc_fonts_digest(const rc_fonts *fs)
+{
+    struct timespec now;
+    if (clock_gettime(CLOCK_REALTIME, &now) != 0) return 0;
+    int64_t recent = ((int64_t)now.tv_sec - 2) * 1000000000 + now.tv_nsec;
+    uint64_t h = rc_hash_str(hb_version_string(), 0x666f6e7473u); /* "fonts" */
+    h = rc_hash_bytes(&(uint64_t){rc_zmemo_lib_sig((rc_zmemo_fn)hb_shape_plan_execute)},
+                      sizeof(uint64_t), h);
+    for (size_t i = 0; i < RC_FONT_COUNT; i++) {
+        const rc_font *f = fs->f[i];
+        if (!f || !f->sig.exists || f->sig.mtime_ns > recent || f->sig.ctime_ns > recent) return 0;
+        int64_t id[6] = {(int64_t)i,           (int64_t)f->sig.dev, (int64_t)f->sig.ino,
+                         (int64_t)f->sig.size, f->sig.mtime_ns,     f->sig.ctime_ns};
+        for (size_t k = 0; k < i; k++) /* faces drawn from one file share one font */
+            if (fs->f[k] == f) id[0] = (int64_t)k;
+        h = rc_hash_bytes(id, sizeof id, h);
+    }
+    return h | 1;
 }
 
 rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],

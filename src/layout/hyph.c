@@ -7,14 +7,19 @@
  * break after an explicit hyphen is the paragraph builder's business. */
 #include "rc/layout.h"
 
+#include <fcntl.h>
 #include <hyphen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hyph_pat.h"
+#include "rc/hash.h"
 #include "rc/unicode.h"
 #include "rc/util.h"
+#include "rc/zmemo.h"
 
 enum { LEFT_MIN = 2, RIGHT_MIN = 3, MIN_LETTERS = 5, MAX_LETTERS = 60 };
 
@@ -23,9 +28,30 @@ enum { LEFT_MIN = 2, RIGHT_MIN = 3, MIN_LETTERS = 5, MAX_LETTERS = 60 };
 struct rc_hyph {
     rc_hyph_pat *pat;
     HyphenDict *dict;
-    bool latin1; /* libhyphen with an ISO8859-1 dictionary (Debian's hyph_pt_PT.dic):
-                  * words go in as Latin-1 */
+    bool latin1;     /* libhyphen with an ISO8859-1 dictionary (Debian's hyph_pt_PT.dic):
+                      * words go in as Latin-1 */
+    uint64_t digest; /* rc_hyph_digest */
 };
+
+/* A hash of the file's bytes and size (hyph_pat's gives its own); 0 when
+ * it cannot be read. */
+static uint64_t file_digest(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    struct stat st;
+    void *m = MAP_FAILED;
+    if (fstat(fd, &st) == 0 && st.st_size > 0)
+        m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) return 0;
+    size_t size = (size_t)st.st_size;
+    uint64_t h = rc_hash_bytes(&size, sizeof size, rc_hash_bytes(m, size, 0x6879706870617431u));
+    munmap(m, size);
+    /* and libhyphen's file, which reads it */
+    uint64_t lib = rc_zmemo_lib_sig((rc_zmemo_fn)hnj_hyphen_hyphenate2);
+    return rc_hash_bytes(&lib, sizeof lib, h) | 1;
+}
 
 rc_hyph *rc_hyph_load(const char *dic_path, rc_loc loc, rc_diag *d)
 {
@@ -52,7 +78,13 @@ rc_hyph *rc_hyph_load(const char *dic_path, rc_loc loc, rc_diag *d)
     /* hyph_pat turns Latin-1 patterns into UTF-8; libhyphen keeps them */
     h->latin1 =
         dict && (strcmp(dict->cset, "ISO8859-1") == 0 || strcmp(dict->cset, "ISO-8859-1") == 0);
+    h->digest = pat ? rc_hyph_pat_digest(pat) : file_digest(dic_path);
     return h;
+}
+
+uint64_t rc_hyph_digest(const rc_hyph *h)
+{
+    return h ? h->digest : 0;
 }
 
 void rc_hyph_free(rc_hyph *h)

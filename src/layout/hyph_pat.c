@@ -46,6 +46,7 @@ struct rc_hyph_pat {
     /* Set when the arrays point into an mmap'd cache file (see cache_map). */
     void *map;
     size_t map_len;
+    uint64_t digest; /* the dictionary's bytes (rc_hyph_pat_digest) */
 };
 
 enum { MAX_PATTERN = 64, MAX_NODES = 1u << 24 };
@@ -330,6 +331,7 @@ rc_hyph_pat *rc_hyph_pat_load(const char *path)
     rc_hyph_pat *p = cache ? cache_map(file, hash, size) : NULL;
     if (p) {
         munmap(m, size);
+        p->digest = rc_hash_bytes(&size, sizeof size, hash);
         return set_root(p);
     }
     p = calloc(1, sizeof *p);
@@ -351,12 +353,18 @@ rc_hyph_pat *rc_hyph_pat_load(const char *path)
         return NULL;
     }
     if (cache) cache_write(p, dir, file, hash, size);
+    p->digest = rc_hash_bytes(&size, sizeof size, hash);
     return set_root(p);
 }
 
 bool rc_hyph_pat_cached(const rc_hyph_pat *p)
 {
     return p && p->map;
+}
+
+uint64_t rc_hyph_pat_digest(const rc_hyph_pat *p)
+{
+    return p ? p->digest : 0;
 }
 
 void rc_hyph_pat_free(rc_hyph_pat *p)

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct rc_hyph_pat rc_hyph_pat;
 
@@ -32,6 +33,8 @@ rc_hyph_pat *rc_hyph_pat_load(const char *path);
 void rc_hyph_pat_free(rc_hyph_pat *p);
 /* True when p was mapped from the cache rather than parsed (for tests). */
 bool rc_hyph_pat_cached(const rc_hyph_pat *p);
+/* A hash of the dictionary's bytes and size, as read. */
+uint64_t rc_hyph_pat_digest(const rc_hyph_pat *p);
 
 /* Liang's values for a lower-cased UTF-8 word of len bytes (len <= 255):
  * hy[i] (0..9) is the largest value any pattern puts between byte i and

@@ -449,7 +449,8 @@ bool rc_layout_next(const rc_layout *lay, size_t *page)
             size_t pg = L->fixups.v[i].page;
             if (i == 0 || pg != L->fixups.v[i - 1].page) RC_PUSH(L->a, L->ready, pg);
         }
-        free_work(L); /* nothing reads it again: the PDF's end needs the room */
+        rc_para_memo_done(); /* every paragraph is set: a build's memo is written */
+        free_work(L);        /* nothing reads it again: the PDF's end needs the room */
     }
     *page = L->ready.v[L->ready_at++];
     return true;

@@ -3,7 +3,10 @@
  * fragment: position, width, text, style, anchor), whether the runs are the
  * same objects or equal copies elsewhere; a change to the text, the width,
  * a run's style or the options misses; the memo holds only what the last
- * layout used. */
+ * layout used. And a build's memo kept in the cache directory
+ * (rc_para_memo_disk): the next build's paragraphs are the same from it,
+ * it is written only when what was used changed, a damaged file gives
+ * misses and the same lines, and no cache directory gives no memo. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -279,12 +283,117 @@ static void test_bounded(void **state)
     rc_para_memo_free(m);
 }
 
+/* The one memo file in dir/paragraphs (its path in out), or false. */
+static bool memo_file(const char *dir, char *out, size_t cap)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "ls %s/paragraphs", dir);
+    FILE *p = popen(cmd, "r");
+    char name[256];
+    bool one = p && fgets(name, sizeof name, p) && !fgets(cmd, sizeof cmd, p);
+    if (p) pclose(p);
+    if (!one) return false;
+    name[strcspn(name, "\n")] = 0;
+    snprintf(out, cap, "%s/paragraphs/%s", dir, name);
+    return true;
+}
+
+/* One build's layout of TEXT at six widths with a memo for out.pdf from
+ * the cache; checks the lines against plain[] and returns the hits (and
+ * *wrote: whether closing wrote the file). */
+static size_t build_once(fx *f, rc_arena *a, rc_para *const plain[6], bool ok, bool *wrote)
+{
+    rc_para_memo *m = rc_para_memo_disk("out.pdf", &f->fonts, f->hyph);
+    assert_non_null(m);
+    rc_para_memo_begin(m);
+    for (int i = 0; i < 6; i++) {
+        rc_run r[3];
+        rc_para *p = set(f, a, TEXT, 60 + 30 * i, r);
+        same_para(plain[i], p);
+        points_into(p, r);
+    }
+    size_t hits = rc_para_memo_hits(m);
+    assert_int_equal(hits + rc_para_memo_misses(m), 6);
+    rc_para_memo_end(m);
+    *wrote = rc_para_memo_close(m, ok);
+    return hits;
+}
+
+static void test_kept_between_builds(void **state)
+{
+    fx *f = *state;
+    char dir[] = "/tmp/rc-para-disk-XXXXXX", file[700];
+    assert_non_null(mkdtemp(dir));
+    const char *old = getenv("REPORTC_CACHE_DIR");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("REPORTC_CACHE_DIR", dir, 1);
+    rc_arena *a = rc_arena_new();
+    rc_para *plain[6];
+    rc_run r[3];
+    for (int i = 0; i < 6; i++)
+        plain[i] = set(f, a, TEXT, 60 + 30 * i, r); /* no memo */
+    bool wrote;
+    /* a failed build keeps nothing; the first one that succeeds writes */
+    assert_int_equal(build_once(f, a, plain, false, &wrote), 0);
+    assert_false(wrote);
+    assert_false(memo_file(dir, file, sizeof file));
+    assert_int_equal(build_once(f, a, plain, true, &wrote), 0);
+    assert_true(wrote);
+    assert_true(memo_file(dir, file, sizeof file));
+    /* the next builds set every paragraph from it, and write nothing */
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(build_once(f, a, plain, true, &wrote), 6);
+        assert_false(wrote);
+    }
+    /* a damaged byte in the middle of the file: that paragraph misses and
+     * is set again (the same lines), and the file is written whole again */
+    FILE *fp = fopen(file, "r+b");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    fseek(fp, size / 3, SEEK_SET);
+    int c = fgetc(fp);
+    fseek(fp, size / 3, SEEK_SET);
+    fputc(c ^ 0x20, fp);
+    fclose(fp);
+    size_t hits = build_once(f, a, plain, true, &wrote);
+    assert_true(hits < 6);
+    assert_true(wrote);
+    assert_int_equal(build_once(f, a, plain, true, &wrote), 6);
+    assert_false(wrote);
+    /* another dictionary (none) is another key: nothing is taken from it */
+    rc_para_memo *m = rc_para_memo_disk("out.pdf", &f->fonts, NULL);
+    assert_non_null(m);
+    rc_para_memo_begin(m);
+    rc_para_opts o = opts(a, rc_style_set_new(a), f->exc);
+    o.hyphenate = false;
+    size_t n = runs_of(a, TEXT, r);
+    rc_para_set(a, r, n, &o, &f->fonts, NULL);
+    assert_int_equal(rc_para_memo_misses(m), 1);
+    rc_para_memo_end(m);
+    rc_para_memo_close(m, false);
+    /* no cache directory: no memo */
+    setenv("REPORTC_CACHE_DIR", "", 1);
+    assert_null(rc_para_memo_disk("out.pdf", &f->fonts, f->hyph));
+    if (saved) {
+        setenv("REPORTC_CACHE_DIR", saved, 1);
+        free(saved);
+    } else {
+        unsetenv("REPORTC_CACHE_DIR");
+    }
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+    rc_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hit_is_the_same),
         cmocka_unit_test(test_changes_miss),
         cmocka_unit_test(test_bounded),
+        cmocka_unit_test(test_kept_between_builds),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Set paragraphs kept between builds (rc_para_memo_disk in
+# include/rc/linebreak.h, docs/config.md "Cache"): one file per PDF in
+# CACHEDIR/paragraphs. The sample's three editions give the same bytes
+# cold, warm, with the cache off, after an edit, after damaged memos and
+# after a font file is replaced by another with the same times; a warm
+# build writes no memo file (every paragraph was found in it); an edit of
+# one edition's chapter rewrites only that edition's memo; a font changed
+# within the last two seconds keeps no memo.
+# usage: para_memo.sh REPORTC BUILD_DIR
+set -euo pipefail
+RC=$1
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp -r "$ROOT/config/iuc-lac-2019.ini" "$ROOT/config/iuc-lac-2019" "$tmp/"
+# the fonts from a folder of the test's own, an hour old; the regular face
+# from a copy (Body.ttf) and the light one drawn with the bold, so that the
+# light face's file is free to replace the regular one below
+mkdir "$tmp/fonts"
+cp "$ROOT"/fonts/Lato-*.ttf "$tmp/fonts/"
+cp "$tmp/fonts/Lato-Regular.ttf" "$tmp/fonts/Body.ttf"
+touch -d '-1 hour' "$tmp"/fonts/*.ttf
+sleep 2.1 # (their change time is now: a font changed in the last two seconds is not trusted)
+sed -i 's/^\[style\]$/[style]\nfont_dir = fonts\nfont_regular = Body.ttf\nfont_light = Lato-Bold.ttf/' \
+  "$tmp/iuc-lac-2019.ini"
+cd "$tmp"
+export SOURCE_DATE_EPOCH=1577836800
+export REPORTC_CACHE_DIR=$tmp/cache
+fails=0
+ok() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
+same() { if diff -r "$1" "$2" >/dev/null; then ok "$3"; else bad "$3: $(diff -rq "$1" "$2" | head -3)"; fi; }
+# each memo file's inode and modification time, by the PDF its key names
+stamps() {
+  for f in cache/paragraphs/*; do
+    printf '%s %s\n' "$(grep -aoE 'iuc-lac-2019-[a-z]+\.pdf' "$f" | head -1)" \
+      "$(stat -c '%i %Y %y' "$f")"
+  done | sort
+}
+off() { REPORTC_CACHE_DIR= "$RC" build iuc-lac-2019.ini -o off -q; }
+
+"$RC" build iuc-lac-2019.ini -o out -q
+n=$(ls cache/paragraphs | wc -l)
+[ "$n" = 3 ] && ok "one memo per PDF (3)" || bad "$n memo files: $(ls cache/paragraphs)"
+cp -r out cold
+before=$(stamps)
+"$RC" build iuc-lac-2019.ini -o out -q
+[ "$(stamps)" = "$before" ] && ok "a warm build writes no memo file (every paragraph found)" ||
+  bad "memos written again by a warm build"
+off
+same cold out "cold and warm give the same bytes"
+same cold off "with the cache and without give the same bytes"
+
+# one word of the Spanish chapters: only the Spanish PDF's memo changes
+ch=$(grep -l ' de ' iuc-lac-2019/chapters/es/*.md | head -1)
+sed -i '0,/ de /s// del /' "$ch"
+before=$(stamps)
+"$RC" build iuc-lac-2019.ini -o out -q
+off
+same out off "after an edit, the same bytes as without the cache"
+changed=$( (diff <(echo "$before") <(stamps) || true) | (grep '^>' || true) | awk '{print $2}' | tr '\n' ' ')
+case "$changed" in
+  *-en.pdf*|*-pt.pdf*) bad "other editions' memos rewritten after the edit: '$changed'" ;;
+  *iuc-lac-2019-es.pdf*) ok "the edit rewrote the Spanish memo alone: $changed" ;;
+  *) bad "the Spanish PDF's memo was not rewritten: '$changed'" ;;
+esac
+
+# the regular face's file replaced by the light face, its modification time
+# put back: every width changes, and no line may come from the memo
+cp fonts/Lato-Light.ttf fonts/Body.ttf
+touch -d '-1 hour' fonts/Body.ttf
+sleep 2.1
+"$RC" build iuc-lac-2019.ini -o out -q
+off
+same out off "after a font is replaced (same times), the same bytes as without the cache"
+cmp -s out/iuc-lac-2019-en.pdf cold/iuc-lac-2019-en.pdf &&
+  bad "the replaced font changed nothing (the test would prove nothing)" || true
+
+# damaged memos: truncated, one byte changed, garbage
+i=0
+for f in cache/paragraphs/*; do
+  case $((i % 3)) in
+    0) truncate -s $(($(stat -c %s "$f") / 2)) "$f" ;;
+    1) printf 'X' | dd of="$f" bs=1 seek=$(($(stat -c %s "$f") / 3)) conv=notrunc status=none ;;
+    2) head -c 5000 /dev/urandom > "$f" ;;
+  esac
+  i=$((i + 1))
+done
+"$RC" build iuc-lac-2019.ini -o out -q
+same off out "damaged memos give the same bytes"
+before=$(stamps)
+"$RC" build iuc-lac-2019.ini -o out -q
+[ "$(stamps)" = "$before" ] && ok "damaged memos were written anew, then kept" || bad "memos not settled"
+
+# a font changed just now is not trusted: no memo is kept for that build
+rm -rf cache/paragraphs
+touch fonts/Lato-Italic.ttf
+"$RC" build iuc-lac-2019.ini -o out -q
+n=$(find cache -path "*/paragraphs/*" -type f | wc -l)
+[ "$n" = 0 ] && ok "no memo with a font changed in the last two seconds" || bad "$n memos kept"
+echo "$fails failure(s)"
+exit $((fails > 0))
