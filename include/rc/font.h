@@ -98,4 +98,17 @@ rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],
  * the file system's clock could keep the same times). */
 uint64_t rc_fonts_digest(const rc_fonts *fs);
 
+/* The texts a PDF's last build showed, kept in the cache directory
+ * (shown/, one file per PDF: output is its path or the temporary
+ * rc_out_tmpname names for it; rc/zmemo.h) with their kerning and
+ * ligature codes: from now on a text rc_font_shaped has not shown yet is
+ * looked up there first, and what is shaped is kept (shape_disk.c). The
+ * file's key holds rc_fonts_digest. False (nothing kept) without a cache
+ * directory or a digest. */
+bool rc_fonts_keep_shown(const rc_fonts *fs, const char *output);
+/* Ends that: when ok and the texts shown differ from the file's, writes
+ * the file anew (true when it did), and lets its mapping go. Nothing when
+ * fs keeps none (or is NULL). */
+bool rc_fonts_shown_done(const rc_fonts *fs, bool ok);
+
 #endif

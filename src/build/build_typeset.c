@@ -82,6 +82,7 @@ void rc_build_typeset(typeset_job *j)
     } else if (j->st == RC_OK && j->tmp) {
         /* a build's PDF: the paragraphs its last build set, from the cache */
         pm = kept = rc_para_memo_disk(j->tmp, &fonts, hyph);
+        rc_fonts_keep_shown(&fonts, j->tmp); /* ... and the texts it showed */
     }
     rc_para_memo_begin(pm);
     /* With a PDF to write, the layout runs page by page inside the writer,
@@ -105,6 +106,7 @@ void rc_build_typeset(typeset_job *j)
     rc_layout_end(&lay);  /* (complete unless the PDF failed) */
     rc_para_memo_end(pm); /* the layout ran inside the writer up to here */
     rc_para_memo_close(kept, j->st == RC_OK && !rc_diag_errors(j->d));
+    rc_fonts_shown_done(&fonts, false); /* (the writer's end did, unless it failed first) */
     if (j->st == RC_OK && rc_diag_errors(j->d)) j->st = RC_ERR_DATA;
     if (j->st == RC_OK && j->svg_dir) j->st = write_svgs(j, &lay, &fonts);
     if (!j->cache) rc_hyph_free(hyph);

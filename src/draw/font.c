@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -51,6 +52,10 @@ struct rc_font {
      * kerning table and the ligature setup (1.3 M instructions a face) */
     rc_shaper *shaper;
     bool shaper_made;
+    /* the texts shown kept between builds (rc_fonts_keep_shown; NULL:
+     * none), this font's under the place of its first face */
+    rc_zmemo *disk;
+    unsigned disk_face;
 };
 
 /* --- the checks before HarfBuzz ------------------------------------------- */
@@ -326,6 +331,7 @@ static rc_shaper *shaper_of(const rc_font *cf)
     if (!f->shaper_made) {
         f->shaper_made = true;
         f->shaper = rc_shaper_new(f->a, f->font, f->upem);
+        if (f->shaper && f->disk) rc_shaper_set_disk(f->shaper, f->disk, f->disk_face);
     }
     return f->shaper;
 }
@@ -364,7 +370,7 @@ bool rc_font_ligature(const rc_font *f, unsigned c, uint16_t *glyph, const char 
 uint64_t rc_fonts_digest(const rc_fonts *fs)
 {
     struct timespec now;
-    if (clock_gettime(CLOCK_REALTIME, &now) != 0) return 0;
+    if (!fs || clock_gettime(CLOCK_REALTIME, &now) != 0) return 0;
     int64_t recent = ((int64_t)now.tv_sec - 2) * 1000000000 + now.tv_nsec;
     uint64_t h = rc_hash_str(hb_version_string(), 0x666f6e7473u); /* "fonts" */
     h = rc_hash_bytes(&(uint64_t){rc_zmemo_lib_sig((rc_zmemo_fn)hb_shape_plan_execute)},
@@ -379,6 +385,37 @@ uint64_t rc_fonts_digest(const rc_fonts *fs)
         h = rc_hash_bytes(id, sizeof id, h);
     }
     return h | 1;
+}
+
+bool rc_fonts_keep_shown(const rc_fonts *fs, const char *output)
+{
+    uint64_t d = rc_fonts_digest(fs);
+    if (!d) return false;
+    char coder[64];
+    snprintf(coder, sizeof coder, "shown1 fonts %016llx", (unsigned long long)d);
+    rc_zmemo *z = rc_zmemo_open_in("shown", output, "shown", coder, NULL);
+    if (!z) return false;
+    for (unsigned i = 0; i < RC_FONT_COUNT; i++) {
+        rc_font *f = fs->f[i];
+        if (!f || f->disk == z) continue; /* (a face sharing an earlier one's font) */
+        f->disk = z;
+        f->disk_face = i;
+        if (f->shaper) rc_shaper_set_disk(f->shaper, z, i);
+    }
+    return true;
+}
+
+bool rc_fonts_shown_done(const rc_fonts *fs, bool ok)
+{
+    rc_zmemo *z = NULL;
+    for (unsigned i = 0; fs && i < RC_FONT_COUNT; i++) {
+        rc_font *f = fs->f[i];
+        if (!f || !f->disk) continue;
+        z = f->disk;
+        f->disk = NULL;
+        if (f->shaper) rc_shaper_set_disk(f->shaper, NULL, 0);
+    }
+    return rc_zmemo_close(z, ok);
 }
 
 rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],

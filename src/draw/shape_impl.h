@@ -33,6 +33,7 @@ typedef struct shown {
     word w;             /* key and length (width unused) */
     const float *kern;  /* NULL: no kerning */
     const uint8_t *lig; /* NULL: no ligature */
+    unsigned epoch;     /* the disk_epoch it was shown in (shape_disk.c) */
 } shown;
 
 /* A string shaped whole with 'liga' on (text with a ligature candidate
@@ -114,6 +115,15 @@ struct rc_shaper {
     size_t nruns, rcap;
     struct rglyph *units; /* shape_full's glyphs, and their first characters */
     size_t *ustart, nunits;
+    /* texts shown by a PDF's last build (shape_disk.c; NULL: none), this
+     * face's entries under its place among the faces */
+    struct rc_zmemo *disk;
+    uint8_t disk_face;
+    /* counts the files attached: a text shown under an earlier one (an
+     * edition set before by the same fonts) is looked up in the current
+     * file too when shown again, so that each file holds what its PDF
+     * shows whichever editions came first (rc_shape_disk_touch) */
+    unsigned disk_epoch;
 };
 
 /* The features of both shaping plans: every substitution and mark feature
@@ -128,7 +138,21 @@ struct rc_shaper {
      RC_FEAT('m', 'k', 'm', 'k', 0),    RC_FEAT('k', 'e', 'r', 'n', 1)}
 /* clang-format on */
 
-static uint64_t pkey(uint32_t a, uint32_t b)
+/* A text of 2..64 bytes shown by the last build of the PDF (shape_disk.c):
+ * its kerning and codes into *kern and *lig (in the shaper's arena; NULL:
+ * none), the characters its ligature codes stand for taken as shaping
+ * them would; false when the file has not got it (or it disagrees with a
+ * code's characters seen already). */
+bool rc_shape_disk_get(rc_shaper *s, const char *p, size_t n, const float **kern,
+                       const uint8_t **lig);
+/* A text shown already, under an earlier file: looked up in the current
+ * one (marking it used) or kept there. */
+void rc_shape_disk_touch(rc_shaper *s, shown *e);
+/* Keeps what rc_shaper_run found for a text of 2..64 bytes in the file. */
+void rc_shape_disk_put(rc_shaper *s, const char *p, size_t n, const float *kern,
+                       const uint8_t *lig);
+
+static inline uint64_t pkey(uint32_t a, uint32_t b)
 {
     return ((uint64_t)a << 32 | b) + 1;
 }

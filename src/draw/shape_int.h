@@ -32,6 +32,10 @@ const float *rc_shaper_kerning(rc_shaper *s, const char *p, size_t n,
  * wanted). Valid until the next call. */
 void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
                    const void *font, const float **kern, const uint8_t **lig);
+/* Texts shown from now on are looked up in z first and kept there
+ * (shape_disk.c), under the face's place face; NULL z: no more. */
+struct rc_zmemo;
+void rc_shaper_set_disk(rc_shaper *s, struct rc_zmemo *z, unsigned face);
 /* Ligature code -> glyph and the characters it stands for; false for a
  * code not set so far. */
 bool rc_shaper_ligature(const rc_shaper *s, unsigned code, uint16_t *glyph, const char **text);

@@ -96,6 +96,8 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
      * and the fonts are registered under the names the pages use
      * (pdf_draw.c; page by page as the layout completes them) */
     rc_status dst = rc_pdf_draw_pages(p, lay);
+    /* every text is shown: a build's kept texts are written (rc/font.h) */
+    rc_fonts_shown_done(fonts, dst == RC_OK && !rc_pdf_failed(p));
     if (dst != RC_OK) {
         rc_pdf_draw_wait(p);
         return dst;

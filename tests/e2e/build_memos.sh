@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Set paragraphs kept between builds (rc_para_memo_disk in
-# include/rc/linebreak.h, docs/config.md "Cache"): one file per PDF in
-# CACHEDIR/paragraphs. The sample's three editions give the same bytes
-# cold, warm, with the cache off, after an edit, after damaged memos and
+# What a PDF's build keeps for the next one in the cache directory besides
+# the deflated bytes (deflate_memo.sh): the lines of its paragraphs
+# (rc_para_memo_disk in include/rc/linebreak.h: CACHEDIR/paragraphs) and the
+# texts it showed with their kerning and ligatures (rc_fonts_keep_shown in
+# include/rc/font.h: CACHEDIR/shown), one file each per PDF
+# (docs/config.md "Cache"). The sample's three editions give the same bytes
+# cold, warm, with the cache off, after an edit, after damaged files and
 # after a font file is replaced by another with the same times; a warm
-# build writes no memo file (every paragraph was found in it); an edit of
-# one edition's chapter rewrites only that edition's memo; a font changed
-# within the last two seconds keeps no memo.
-# usage: para_memo.sh REPORTC BUILD_DIR
+# build writes no file (every paragraph and text was found); an edit of one
+# edition's chapter rewrites only that edition's files; a font changed
+# within the last two seconds keeps no file.
+# usage: build_memos.sh REPORTC BUILD_DIR
 set -euo pipefail
 RC=$1
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,22 +34,24 @@ fails=0
 ok() { echo "ok: $1"; }
 bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
 same() { if diff -r "$1" "$2" >/dev/null; then ok "$3"; else bad "$3: $(diff -rq "$1" "$2" | head -3)"; fi; }
-# each memo file's inode and modification time, by the PDF its key names
+# each memo file's kind, inode and modification time, by the PDF its key names
 stamps() {
-  for f in cache/paragraphs/*; do
-    printf '%s %s\n' "$(grep -aoE 'iuc-lac-2019-[a-z]+\.pdf' "$f" | head -1)" \
-      "$(stat -c '%i %Y %y' "$f")"
+  for f in cache/paragraphs/* cache/shown/*; do
+    printf '%s %s %s\n' "$(grep -aoE 'iuc-lac-2019-[a-z]+\.pdf' "$f" | head -1)" \
+      "$(basename "$(dirname "$f")")" "$(stat -c '%i %Y %y' "$f")"
   done | sort
 }
 off() { REPORTC_CACHE_DIR= "$RC" build iuc-lac-2019.ini -o off -q; }
 
 "$RC" build iuc-lac-2019.ini -o out -q
-n=$(ls cache/paragraphs | wc -l)
-[ "$n" = 3 ] && ok "one memo per PDF (3)" || bad "$n memo files: $(ls cache/paragraphs)"
+for kind in paragraphs shown; do
+  n=$(ls cache/$kind | wc -l)
+  [ "$n" = 3 ] && ok "one $kind file per PDF (3)" || bad "$n $kind files: $(ls cache/$kind)"
+done
 cp -r out cold
 before=$(stamps)
 "$RC" build iuc-lac-2019.ini -o out -q
-[ "$(stamps)" = "$before" ] && ok "a warm build writes no memo file (every paragraph found)" ||
+[ "$(stamps)" = "$before" ] && ok "a warm build writes no file (every paragraph and text found)" ||
   bad "memos written again by a warm build"
 off
 same cold out "cold and warm give the same bytes"
@@ -62,7 +67,7 @@ same out off "after an edit, the same bytes as without the cache"
 changed=$( (diff <(echo "$before") <(stamps) || true) | (grep '^>' || true) | awk '{print $2}' | tr '\n' ' ')
 case "$changed" in
   *-en.pdf*|*-pt.pdf*) bad "other editions' memos rewritten after the edit: '$changed'" ;;
-  *iuc-lac-2019-es.pdf*) ok "the edit rewrote the Spanish memo alone: $changed" ;;
+  *iuc-lac-2019-es.pdf*) ok "the edit rewrote Spanish files alone: $changed" ;;
   *) bad "the Spanish PDF's memo was not rewritten: '$changed'" ;;
 esac
 
@@ -79,7 +84,7 @@ cmp -s out/iuc-lac-2019-en.pdf cold/iuc-lac-2019-en.pdf &&
 
 # damaged memos: truncated, one byte changed, garbage
 i=0
-for f in cache/paragraphs/*; do
+for f in cache/paragraphs/* cache/shown/*; do
   case $((i % 3)) in
     0) truncate -s $(($(stat -c %s "$f") / 2)) "$f" ;;
     1) printf 'X' | dd of="$f" bs=1 seek=$(($(stat -c %s "$f") / 3)) conv=notrunc status=none ;;
@@ -94,10 +99,10 @@ before=$(stamps)
 [ "$(stamps)" = "$before" ] && ok "damaged memos were written anew, then kept" || bad "memos not settled"
 
 # a font changed just now is not trusted: no memo is kept for that build
-rm -rf cache/paragraphs
+rm -rf cache/paragraphs cache/shown
 touch fonts/Lato-Italic.ttf
 "$RC" build iuc-lac-2019.ini -o out -q
-n=$(find cache -path "*/paragraphs/*" -type f | wc -l)
-[ "$n" = 0 ] && ok "no memo with a font changed in the last two seconds" || bad "$n memos kept"
+n=$(find cache -path "*/paragraphs/*" -o -path "*/shown/*" -type f | wc -l)
+[ "$n" = 0 ] && ok "no file kept with a font changed in the last two seconds" || bad "$n files kept"
 echo "$fails failure(s)"
 exit $((fails > 0))

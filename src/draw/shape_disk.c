@@ -1,0 +1,165 @@
+/* shape_disk: the texts a PDF's last build showed, with their kerning and
+ * ligature codes, kept in the cache directory for its next build
+ * (rc_fonts_keep_shown, rc/font.h; the file through rc/zmemo.h).
+ *
+ * Drawing a page asks the shaper for every text it shows (rc_font_shaped:
+ * per-byte kerning and ligature codes), and a text not shown before costs
+ * its pairs' kerning and, with a ligature candidate, HarfBuzz's shaping:
+ * 6.6 M instructions of the sample's one-edition PDF on the typesetting
+ * thread, the same every build of an unchanged document. A text found in
+ * the file is taken from it instead; what the shaping would have left
+ * behind that the output reads (the characters each ligature code stands
+ * for, rc_shaper_ligature, for the ToUnicode CMap) is taken as the shaping
+ * takes it. The pairs the shaping would have learnt are not: a later text
+ * learns them itself.
+ *
+ * Key: the face's place among the faces (the first of those sharing its
+ * font), then the text. Value:
+ *   flags (1 kerning, 2 codes);
+ *   with kerning: a count, then per byte whose kerning is not +0.0 its
+ *     index and the float's 4 bytes (as kept in memory: the file's key
+ *     names the executable);
+ *   with codes: a count, then per byte with a code its index and code;
+ *     then a count of the codes, and per code the code, the length of its
+ *     characters and those bytes. */
+#include <string.h>
+
+#include "rc/zmemo.h"
+#include "shape_impl.h"
+
+enum { MAXN = 64 };
+
+void rc_shaper_set_disk(rc_shaper *s, struct rc_zmemo *z, unsigned face)
+{
+    s->disk = z;
+    s->disk_face = (uint8_t)face;
+    if (z) s->disk_epoch++;
+}
+
+static size_t key_of(const rc_shaper *s, const char *p, size_t n, unsigned char *k)
+{
+    k[0] = s->disk_face;
+    memcpy(k + 1, p, n);
+    return n + 1;
+}
+
+bool rc_shape_disk_get(rc_shaper *s, const char *p, size_t n, const float **kern,
+                       const uint8_t **lig)
+{
+    if (n < 2 || n > MAXN) return false;
+    unsigned char key[MAXN + 1];
+    size_t vn = 0;
+    const unsigned char *v = rc_zmemo_get(s->disk, key, key_of(s, p, n, key), &vn);
+    if (!v || vn < 1) return false;
+    const unsigned char *e = v + vn, *c = v + 1;
+    unsigned flags = v[0];
+    if (flags > 3) return false;
+    /* read and check everything before anything is taken */
+    const unsigned char *kv = NULL, *lv = NULL, *cv = NULL;
+    size_t nk = 0, nl = 0, nc = 0;
+    if (flags & 1) {
+        if (c >= e) return false;
+        nk = *c++;
+        kv = c;
+        if ((size_t)(e - c) < nk * 5) return false;
+        for (size_t i = 0; i < nk; i++)
+            if (kv[5 * i] >= n) return false;
+        c += nk * 5;
+    }
+    if (flags & 2) {
+        if (c >= e) return false;
+        nl = *c++;
+        lv = c;
+        if ((size_t)(e - c) < nl * 2) return false;
+        for (size_t i = 0; i < nl; i++)
+            if (lv[2 * i] >= n || lv[2 * i + 1] == 0 || lv[2 * i + 1] > s->nligg) return false;
+        c += nl * 2;
+        if (c >= e) return false;
+        nc = *c++;
+        cv = c;
+        for (size_t i = 0; i < nc; i++) {
+            if (e - c < 2 || c[0] == 0 || c[0] > s->nligg || (size_t)(e - c - 2) < c[1])
+                return false;
+            const char *had = s->ligtext[c[0]];
+            if (had && (strlen(had) != c[1] || memcmp(had, c + 2, c[1]) != 0)) return false;
+            c += 2 + c[1];
+        }
+    }
+    if (c != e) return false;
+    /* the codes' characters, as lig_code takes them on first sight */
+    for (size_t i = 0; i < nc; i++, cv += 2 + cv[1])
+        if (!s->ligtext[cv[0]])
+            s->ligtext[cv[0]] = rc_arena_strndup(s->a, (const char *)cv + 2, cv[1]);
+    float *k = NULL;
+    if (flags & 1) {
+        k = rc_arena_array(s->a, n, sizeof *k);
+        for (size_t i = 0; i < nk; i++)
+            memcpy(&k[kv[5 * i]], kv + 5 * i + 1, 4);
+    }
+    uint8_t *l = NULL;
+    if (flags & 2) {
+        l = rc_arena_array(s->a, n, 1);
+        for (size_t i = 0; i < nl; i++)
+            l[lv[2 * i]] = lv[2 * i + 1];
+    }
+    *kern = k;
+    *lig = l;
+    return true;
+}
+
+void rc_shape_disk_put(rc_shaper *s, const char *p, size_t n, const float *kern, const uint8_t *lig)
+{
+    if (n < 2 || n > MAXN) return;
+    /* at most: flags, 64 kernings, 64 codes, 31 codes' characters */
+    unsigned char v[1 + 1 + 5 * MAXN + 1 + 2 * MAXN + 1 + (2 + MAXN) * RC_SHAPE_MAXLIG], *o = v + 1;
+    v[0] = (kern ? 1 : 0) | (lig ? 2 : 0);
+    if (kern) {
+        unsigned char *count = o++;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t bits;
+            memcpy(&bits, &kern[i], 4);
+            if (!bits) continue;
+            *o++ = (unsigned char)i;
+            memcpy(o, &bits, 4);
+            o += 4;
+        }
+        *count = (unsigned char)((o - count - 1) / 5);
+    }
+    if (lig) {
+        bool used[RC_SHAPE_MAXLIG + 1] = {false};
+        unsigned char *count = o++;
+        for (size_t i = 0; i < n; i++) {
+            if (!lig[i]) continue;
+            if (lig[i] > RC_SHAPE_MAXLIG || !s->ligtext[lig[i]]) return; /* (cannot happen) */
+            *o++ = (unsigned char)i;
+            *o++ = lig[i];
+            used[lig[i]] = true;
+        }
+        *count = (unsigned char)((o - count - 1) / 2);
+        count = o++;
+        unsigned ncodes = 0;
+        for (unsigned c = 1; c <= RC_SHAPE_MAXLIG; c++) {
+            if (!used[c]) continue;
+            size_t len = strlen(s->ligtext[c]);
+            if (len > MAXN) return;
+            *o++ = (unsigned char)c;
+            *o++ = (unsigned char)len;
+            memcpy(o, s->ligtext[c], len);
+            o += len;
+            ncodes++;
+        }
+        *count = (unsigned char)ncodes;
+    }
+    unsigned char key[MAXN + 1];
+    rc_zmemo_put(s->disk, key, key_of(s, p, n, key), v, (size_t)(o - v));
+}
+
+void rc_shape_disk_touch(rc_shaper *s, shown *e)
+{
+    e->epoch = s->disk_epoch;
+    const char *p = e->w.key;
+    size_t n = e->w.len, vn;
+    unsigned char key[MAXN + 1];
+    if (n < 2 || n > MAXN || rc_zmemo_get(s->disk, key, key_of(s, p, n, key), &vn)) return;
+    rc_shape_disk_put(s, p, n, e->kern, e->lig);
+}

@@ -1,0 +1,207 @@
+/* Tests for the texts a PDF's last build showed, kept in the cache
+ * directory (rc_fonts_keep_shown, src/draw/shape_disk.c): fonts loaded
+ * afresh (as by the next process) and shown the same texts from the file
+ * give, bit for bit, the kerning and ligature codes shaping gives without
+ * it, and the same characters for each ligature code; the file is written
+ * only when what was shown changed; a text shown under an earlier file by
+ * the same fonts (another edition) is kept in the current one too; a
+ * damaged file gives the same results; no cache directory keeps nothing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../layout/fixture.h"
+#include "rc/arena.h"
+#include "rc/font.h"
+
+/* Kerned pairs, ligatures (fi, fl, ff, ffi), accents, a text longer than
+ * the 64 bytes kept, and words followed by a space, as lines draw them. */
+static const char *const TEXTS[] = {"AVA",
+                                    "To.",
+                                    "office ",
+                                    "efficient",
+                                    "flow",
+                                    "Wolf",
+                                    "déjà vu",
+                                    "fjord ",
+                                    "stuff",
+                                    "Tomorrow, ",
+                                    "cooperation",
+                                    "“Quoted”",
+                                    "affluent flights of fireflies over the fields of Yverdon "
+                                    "and of Avignon, twice",
+                                    "LT",
+                                    "V.",
+                                    "firefly"};
+enum { NTEXTS = sizeof TEXTS / sizeof TEXTS[0], NFACES = 3, MAXLEN = 128 };
+static const rc_font_id FACES[NFACES] = {RC_FONT_REGULAR, RC_FONT_BOLD, RC_FONT_ITALIC};
+
+typedef struct got {
+    bool has_kern, has_lig;
+    float kern[MAXLEN];
+    uint8_t lig[MAXLEN];
+} got;
+
+typedef struct lig {
+    bool set;
+    uint16_t glyph;
+    char text[16];
+} lig;
+
+/* Every text in every face, as drawing a page asks for them. */
+static void show_all(const rc_fonts *fs, got out[NFACES][NTEXTS])
+{
+    for (int f = 0; f < NFACES; f++)
+        for (int i = 0; i < NTEXTS; i++) {
+            size_t n = strlen(TEXTS[i]);
+            assert_true(n <= MAXLEN);
+            const float *k;
+            const uint8_t *l;
+            rc_font_shaped(fs->f[FACES[f]], TEXTS[i], n, &k, &l);
+            got *g = &out[f][i];
+            memset(g, 0, sizeof *g);
+            g->has_kern = k != NULL;
+            g->has_lig = l != NULL;
+            if (k) memcpy(g->kern, k, n * sizeof *k);
+            if (l) memcpy(g->lig, l, n);
+        }
+}
+
+static void ligs_of(const rc_fonts *fs, lig out[RC_FONT_MAXLIG + 1])
+{
+    memset(out, 0, (RC_FONT_MAXLIG + 1) * sizeof *out);
+    for (unsigned c = 1; c <= RC_FONT_MAXLIG; c++) {
+        const char *t;
+        out[c].set = rc_font_ligature(fs->f[RC_FONT_REGULAR], c, &out[c].glyph, &t);
+        if (out[c].set) snprintf(out[c].text, sizeof out[c].text, "%s", t);
+    }
+}
+
+static void same(got a[NFACES][NTEXTS], got b[NFACES][NTEXTS])
+{
+    for (int f = 0; f < NFACES; f++)
+        for (int i = 0; i < NTEXTS; i++) {
+            assert_int_equal(a[f][i].has_kern, b[f][i].has_kern);
+            assert_int_equal(a[f][i].has_lig, b[f][i].has_lig);
+            assert_memory_equal(a[f][i].kern, b[f][i].kern, sizeof a[f][i].kern); /* bits */
+            assert_memory_equal(a[f][i].lig, b[f][i].lig, sizeof a[f][i].lig);
+        }
+}
+
+/* Fonts loaded afresh into a new arena (*a), as the next process would. */
+static rc_fonts fresh(rc_arena **a)
+{
+    *a = rc_arena_new();
+    rc_diag *d = rc_diag_new();
+    rc_fonts fs;
+    assert_int_equal(rc_test_fonts(*a, d, &fs), RC_OK);
+    rc_diag_free(d);
+    return fs;
+}
+
+/* keep_shown for output, waiting out the two seconds in which a font file
+ * just written (a fresh checkout) is not trusted. */
+static void keep(const rc_fonts *fs, const char *output)
+{
+    if (rc_fonts_keep_shown(fs, output)) return;
+    sleep(3);
+    assert_true(rc_fonts_keep_shown(fs, output));
+}
+
+/* Shows every text in fresh fonts keeping output's file: the same results
+ * as want; returns whether closing wrote the file. */
+static bool build(const char *output, got want[NFACES][NTEXTS], const lig wl[RC_FONT_MAXLIG + 1])
+{
+    static got g[NFACES][NTEXTS];
+    rc_arena *a;
+    rc_fonts fs = fresh(&a);
+    keep(&fs, output);
+    show_all(&fs, g);
+    same(want, g);
+    lig l[RC_FONT_MAXLIG + 1];
+    ligs_of(&fs, l);
+    assert_memory_equal(l, wl, sizeof l);
+    bool wrote = rc_fonts_shown_done(&fs, true);
+    rc_arena_free(a);
+    return wrote;
+}
+
+static void test_kept_between_builds(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/rc-shown-XXXXXX", *saved;
+    rc_test_cache_begin(dir, &saved);
+
+    static got plain[NFACES][NTEXTS];
+    lig pl[RC_FONT_MAXLIG + 1];
+    rc_arena *a0;
+    rc_fonts f0 = fresh(&a0);
+    show_all(&f0, plain); /* no file */
+    ligs_of(&f0, pl);
+    bool any_lig = false, any_kern = false;
+    for (int i = 0; i < NTEXTS; i++)
+        any_lig |= plain[0][i].has_lig, any_kern |= plain[0][i].has_kern;
+    assert_true(any_lig && any_kern); /* (the texts test both) */
+
+    assert_true(build("out.pdf", plain, pl));  /* the first build writes */
+    assert_false(build("out.pdf", plain, pl)); /* the next finds every text */
+    assert_false(build("out.pdf", plain, pl));
+
+    /* the same fonts shown the texts under another file: it keeps them */
+    keep(&f0, "other.pdf");
+    static got again[NFACES][NTEXTS];
+    show_all(&f0, again);
+    same(plain, again);
+    assert_true(rc_fonts_shown_done(&f0, true));
+    assert_false(build("other.pdf", plain, pl));
+
+    /* a failed write keeps nothing */
+    {
+        rc_arena *a;
+        rc_fonts fs = fresh(&a);
+        keep(&fs, "failed.pdf");
+        show_all(&fs, again);
+        assert_false(rc_fonts_shown_done(&fs, false));
+        rc_arena_free(a);
+    }
+
+    /* one byte of out.pdf's file changed: the same results, written again */
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "ls %s/shown", dir);
+    FILE *ls = popen(cmd, "r");
+    char name[256];
+    size_t files = 0;
+    while (ls && fgets(name, sizeof name, ls)) {
+        name[strcspn(name, "\n")] = 0;
+        char path[700];
+        snprintf(path, sizeof path, "%s/shown/%s", dir, name);
+        rc_test_damage(path, 0.25, 0x41);
+        files++;
+    }
+    if (ls) pclose(ls);
+    assert_int_equal(files, 2);
+    assert_true(build("out.pdf", plain, pl));
+    assert_false(build("out.pdf", plain, pl));
+
+    /* no cache directory: nothing kept */
+    setenv("REPORTC_CACHE_DIR", "", 1);
+    assert_false(rc_fonts_keep_shown(&f0, "out.pdf"));
+    assert_false(rc_fonts_shown_done(&f0, true));
+    rc_test_cache_end(dir, saved);
+    rc_arena_free(a0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kept_between_builds),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
