@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "rc/util.h"
+#include "cpu_check.h"
 
 typedef struct seen {
     int arg;
@@ -61,20 +62,14 @@ static void test_one_cpu_plain_thread(void **state)
 {
     (void)state;
     cpu_set_t all, one;
-    assert_int_equal(sched_getaffinity(0, sizeof all, &all), 0);
     CPU_ZERO(&one);
-    for (int c = 0; c < CPU_SETSIZE; c++)
-        if (CPU_ISSET(c, &all)) {
-            CPU_SET(c, &one);
-            break;
-        }
-    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+    CPU_SET(rc_test_one_cpu(&all), &one);
     atomic_store(&rc_thread_test_cpu[1], -1);
     seen s = {.arg = 21};
     pthread_t th;
     int r = rc_thread_start(&th, body, &s);
     if (r == 0) pthread_join(th, NULL);
-    assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
+    rc_test_all_cpus(&all);
     assert_int_equal(r, 0);
     assert_int_equal(s.arg, 42);
     assert_int_equal(atomic_load(&rc_thread_test_cpu[1]), -1); /* not moved */

@@ -19,6 +19,7 @@
 #include "rc/diag.h"
 #include "rc/status.h"
 #include "rc/util.h"
+#include "cpu_check.h"
 
 static void test_arena_alloc_and_vec(void **state)
 {
@@ -586,17 +587,11 @@ static void test_utoa(void **state)
 static void test_cpus(void **state)
 {
     (void)state;
-    cpu_set_t all, one;
-    assert_int_equal(sched_getaffinity(0, sizeof all, &all), 0);
-    assert_int_equal(rc_cpus(), (size_t)CPU_COUNT(&all));
-    int first = 0;
-    while (!CPU_ISSET(first, &all))
-        first++;
-    CPU_ZERO(&one);
-    CPU_SET(first, &one);
-    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+    cpu_set_t all;
+    rc_test_one_cpu(&all);
     size_t n = rc_cpus();
-    assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
+    rc_test_all_cpus(&all);
+    assert_int_equal(rc_cpus(), (size_t)CPU_COUNT(&all));
     assert_int_equal(n, 1);
 }
 

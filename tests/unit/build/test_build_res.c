@@ -28,6 +28,7 @@
 #include "rc/build.h"
 #include "rc/util.h"
 #include "../../../src/build/build_int.h" /* the pool's probe is internal to the build stage */
+#include "../base/cpu_check.h"
 
 #define MAXEV 64
 
@@ -240,20 +241,13 @@ static void test_overlap_and_hand_over(void **state)
     unsigned char *two = slurp(pdf, &n1);
 
     /* the same build on one CPU */
-    cpu_set_t all, one;
-    assert_int_equal(sched_getaffinity(0, sizeof all, &all), 0);
-    CPU_ZERO(&one);
-    for (int c = 0; c < CPU_SETSIZE; c++)
-        if (CPU_ISSET(c, &all)) {
-            CPU_SET(c, &one);
-            break;
-        }
-    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+    cpu_set_t all;
+    rc_test_one_cpu(&all);
     watch w1;
     watch_init(&w1);
     d = rc_diag_new();
     rc_status st = build(&w1, d);
-    assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
+    rc_test_all_cpus(&all);
     assert_int_equal(st, RC_OK);
     rc_diag_free(d);
     for (size_t i = 1; i < w1.n; i++) /* (one thread, and no spares' thread) */

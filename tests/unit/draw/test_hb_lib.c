@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -19,6 +18,7 @@
 #include "rc/diag.h"
 #include "rc/font.h"
 #include "rc/hb_lib.h"
+#include "../base/dlib_check.h"
 
 #define LATO RC_SOURCE_DIR "/fonts/Lato-Regular.ttf"
 
@@ -28,32 +28,27 @@ static bool table_empty(void)
     return memcmp(&rc_hb_lib, &zero, sizeof zero) == 0;
 }
 
-/* In a child, before this process loads the library (once per process). */
+/* Before this process loads the library. */
+static bool missing(void)
+{
+    setenv("RC_HARFBUZZ_SO", "libreportc-missing.so.0", 1);
+    const char *why = NULL, *why2 = NULL;
+    bool ok = rc_hb_lib_load(&why), ok2 = rc_hb_lib_load(&why2);
+    /* a font is an error, not a crash, and says why */
+    rc_arena *a = rc_arena_new();
+    rc_diag *d = rc_diag_new();
+    rc_font *f = rc_font_load(a, LATO, (rc_loc){"x.ini", 3, 1}, d);
+    bool said = rc_diag_errors(d) == 1;
+    rc_diag_free(d);
+    rc_arena_free(a);
+    return !ok && !ok2 && why && why2 == why && strstr(why, "libreportc-missing.so.0") &&
+           table_empty() && !f && said;
+}
+
 static void test_missing_library(void **state)
 {
     (void)state;
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        setenv("RC_HARFBUZZ_SO", "libreportc-missing.so.0", 1);
-        const char *why = NULL, *why2 = NULL;
-        bool ok = rc_hb_lib_load(&why), ok2 = rc_hb_lib_load(&why2);
-        /* a font is an error, not a crash, and says why */
-        rc_arena *a = rc_arena_new();
-        rc_diag *d = rc_diag_new();
-        rc_font *f = rc_font_load(a, LATO, (rc_loc){"x.ini", 3, 1}, d);
-        bool said = rc_diag_errors(d) == 1;
-        rc_diag_free(d);
-        rc_arena_free(a);
-        _exit(!ok && !ok2 && why && why2 == why && strstr(why, "libreportc-missing.so.0") &&
-                      table_empty() && !f && said
-                  ? 0
-                  : 1);
-    }
-    int st = 0;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
+    rc_test_in_child(missing);
 }
 
 static void test_table(void **state)
@@ -67,17 +62,10 @@ static void test_table(void **state)
         RC_HB_LIB_FUNCTIONS(NAME) RC_HB_SUBSET_FUNCTIONS(NAME)
 #undef NAME
     };
+    size_t n = sizeof names / sizeof names[0];
+    rc_test_table_is(&rc_hb_lib, sizeof rc_hb_lib, names, n, "libharfbuzz");
     void *slots[sizeof names / sizeof names[0]];
-    assert_int_equal(sizeof slots, sizeof rc_hb_lib);
     memcpy(slots, &rc_hb_lib, sizeof slots);
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        Dl_info info;
-        assert_non_null(slots[i]);
-        assert_true(dladdr(slots[i], &info) != 0);
-        assert_non_null(strstr(info.dli_fname, "libharfbuzz"));
-        assert_non_null(info.dli_sname);
-        assert_string_equal(info.dli_sname, names[i]);
-    }
     /* the call sites' names are the members, and reach the library */
     void *fn;
     const char *(*v)(void) = hb_version_string;

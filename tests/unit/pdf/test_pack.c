@@ -26,6 +26,7 @@
 #include "rc/pdf.h"
 #include "rc/util.h"
 #include "../../../src/pdf/pdf_objstm.h" /* the packer is internal to the PDF stage */
+#include "../base/cpu_check.h"
 
 typedef struct bytes {
     unsigned char *p;
@@ -404,21 +405,15 @@ static void test_many_objects(void **state)
 static void test_helper_same_bytes(void **state)
 {
     (void)state;
-    cpu_set_t all, one;
+    cpu_set_t all;
     assert_int_equal(sched_getaffinity(0, sizeof all, &all), 0);
     if (CPU_COUNT(&all) < 2) skip(); /* (both runs would be the one-CPU kind) */
     bytes in = make_doc(900, 'h');
     bytes two = pack(&in);
     assert_true(check_packed(&in, &two) >= 5);
-    CPU_ZERO(&one);
-    for (int c = 0; c < CPU_SETSIZE; c++)
-        if (CPU_ISSET(c, &all)) {
-            CPU_SET(c, &one);
-            break;
-        }
-    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+    rc_test_one_cpu(&all);
     bytes here = pack(&in);
-    assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
+    rc_test_all_cpus(&all);
     assert_int_equal(here.n, two.n);
     assert_memory_equal(here.p, two.p, two.n);
     free(in.p), free(two.p), free(here.p);

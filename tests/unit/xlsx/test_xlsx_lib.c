@@ -12,12 +12,12 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "../../../src/xlsx/xlsx_int.h"
+#include "../base/dlib_check.h"
 
 /* The object (file name) that holds address p. */
 static const char *object_of(const void *p)
@@ -34,30 +34,24 @@ static bool table_empty(void)
     return memcmp(&rc_xw_lib, &zero, sizeof zero) == 0;
 }
 
-/* Runs first, in a child, before this process loads the library: the
- * library is loaded once per process. */
+/* Runs first, before this process loads the library. */
+static bool missing(void)
+{
+    setenv("RC_XLSXWRITER_SO", "libreportc-missing.so.0", 1);
+    const char *why = NULL;
+    bool ok = rc_xw_lib_load(&why);
+    /* the reason names the file; the table stays empty; a second call
+     * gives the same answer */
+    const char *why2 = NULL;
+    bool ok2 = rc_xw_lib_load(&why2);
+    return !ok && why && strstr(why, "libreportc-missing.so.0") && !ok2 && why2 == why &&
+           !rc_xw_lib_handle() && table_empty();
+}
+
 static void test_missing_library(void **state)
 {
     (void)state;
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        setenv("RC_XLSXWRITER_SO", "libreportc-missing.so.0", 1);
-        const char *why = NULL;
-        bool ok = rc_xw_lib_load(&why);
-        /* the reason names the file; the table stays empty; a second call
-         * gives the same answer */
-        const char *why2 = NULL;
-        bool ok2 = rc_xw_lib_load(&why2);
-        _exit(!ok && why && strstr(why, "libreportc-missing.so.0") && !ok2 && why2 == why &&
-                      !rc_xw_lib_handle() && table_empty()
-                  ? 0
-                  : 1);
-    }
-    int st = 0;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
+    rc_test_in_child(missing);
 }
 
 static void test_table(void **state)
