@@ -191,19 +191,9 @@ static void set_stroke(rc_pdf *p, gstate *g, const rc_draw_op *op)
     }
 }
 
-/* s as a PDF text string in UTF-16BE, hex (<FEFF...>), or () when empty. */
-static void hex_text(rc_pdf *p, const char *s, size_t len)
+char *rc_pdf_utf16_hex(char *o, const char *s, size_t len)
 {
-    if (p->dry) return;
-    if (!len) {
-        OUT(p, "()");
-        return;
-    }
     static const char hx[] = "0123456789ABCDEF";
-    rc_pdf_cs_need(p, 6 + 8 * len);
-    char *o = p->cs + p->cn;
-    memcpy(o, "<FEFF", 5);
-    o += 5;
     for (size_t i = 0; i < len;) {
         uint32_t cp = 0;
         size_t n = rc_utf8_decode(s + i, len - i, &cp);
@@ -223,6 +213,21 @@ static void hex_text(rc_pdf *p, const char *s, size_t len)
             for (int sh = 12; sh >= 0; sh -= 4)
                 *o++ = hx[(u[q] >> sh) & 0xF];
     }
+    return o;
+}
+
+/* s as a PDF text string in UTF-16BE, hex (<FEFF...>), or () when empty. */
+static void hex_text(rc_pdf *p, const char *s, size_t len)
+{
+    if (p->dry) return;
+    if (!len) {
+        OUT(p, "()");
+        return;
+    }
+    rc_pdf_cs_need(p, 6 + 4 * len);
+    char *o = p->cs + p->cn;
+    memcpy(o, "<FEFF", 5);
+    o = rc_pdf_utf16_hex(o + 5, s, len);
     *o++ = '>';
     p->cn = (size_t)(o - p->cs);
 }

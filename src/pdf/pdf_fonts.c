@@ -41,31 +41,18 @@ typedef struct entry {
     const char *text; /* a ligature's characters (UTF-8), else NULL */
 } entry;
 
-/* UTF-8 text as UTF-16BE hex digits in <>, surrogate pairs above the BMP. */
+/* UTF-8 text as UTF-16BE hex digits in <>, surrogate pairs above the BMP,
+ * in pieces of at most 63 bytes that end between characters. */
 static void hex_utf16(sbuf *b, const char *s)
 {
-    static const char digits[] = "0123456789ABCDEF";
+    char t[4 * 63];
     rc_strbuf_put(b, "<", 1);
     for (size_t i = 0, n = strlen(s); i < n;) {
-        uint32_t cp;
-        size_t k = rc_utf8_decode(s + i, n - i, &cp);
-        if (k == 0) {
-            cp = 0xFFFD;
-            k = 1;
-        }
+        size_t k = n - i < 60 ? n - i : 60;
+        while (i + k < n && k < 63 && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+            k++;
+        rc_strbuf_put(b, t, (size_t)(rc_pdf_utf16_hex(t, s + i, k) - t));
         i += k;
-        uint32_t u[2] = {cp, 0};
-        int nu = 1;
-        if (cp > 0xFFFF) {
-            u[0] = 0xD800 + ((cp - 0x10000) >> 10);
-            u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
-            nu = 2;
-        }
-        for (int q = 0; q < nu; q++) {
-            char t[4] = {digits[(u[q] >> 12) & 15], digits[(u[q] >> 8) & 15],
-                         digits[(u[q] >> 4) & 15], digits[u[q] & 15]};
-            rc_strbuf_put(b, t, 4);
-        }
     }
     rc_strbuf_put(b, ">", 1);
 }

@@ -180,6 +180,10 @@ const char *rc_pdf_text(rc_pdf *p, const char *s, size_t len);
  * resources into *pf (pdf_draw.c): the content of page index, as
  * draw_page writes it (the worker's drawing, pdf_drawjob.c). */
 void rc_pdf_draw_content(rc_pdf *p, size_t index, const rc_draw_list *l, rc_pdf_pagefonts *pf);
+/* Writes UTF-8 s[0..len) (an invalid byte as U+FFFD) as UTF-16BE hex
+ * digits, a surrogate pair above the BMP, at o (room for 4 * len);
+ * returns the end (pdf_draw.c: /ActualText; pdf_fonts.c: ToUnicode). */
+char *rc_pdf_utf16_hex(char *o, const char *s, size_t len);
 
 /* pdf_drawjob.c: a page drawn on the deflating thread. The main thread
  * walks the page dry (its structure, links and destinations, as for a

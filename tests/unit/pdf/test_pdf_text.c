@@ -2,7 +2,7 @@
  * line share one TJ array, and the numbers between them must land every
  * word where the layout put it. Checked through a real reader (pdftotext
  * -bbox: poppler places glyphs by the font's /W widths) and against
- * libharu's own widths. */
+ * libharu's own widths. And the text strings' UTF-16 hex digits. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,7 +24,8 @@
 #include "rc/pdf.h"
 #include "rc/util.h"
 
-#include "../../../src/pdf/pdf_text.h" /* internal to the PDF stage */
+#include "../../../src/pdf/pdf_int.h" /* internal to the PDF stage */
+#include "../../../src/pdf/pdf_text.h"
 #include "pdf_fixture.h"
 
 typedef pdf_fx fixture;
@@ -224,6 +225,35 @@ static void test_words_land(void **state)
     assert_int_equal(count(q, "] TJ\n"), 4 + 4);
 }
 
+/* rc_pdf_utf16_hex, the /ActualText and ToUnicode strings: BMP characters
+ * as four digits, one above it as a surrogate pair, an invalid byte as
+ * U+FFFD, the end returned. */
+static void test_utf16_hex(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"A", "0041"},
+        {"fi", "00660069"},
+        {"\xE2\x82\xAC", "20AC"},         /* € */
+        {"\xF0\x9F\x98\x80", "D83DDE00"}, /* U+1F600 */
+        {"a\xFF"
+         "b",
+         "0061FFFD0062"},         /* invalid byte */
+        {"\xE2\x82", "FFFDFFFD"}, /* cut sequence */
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[64];
+        size_t n = strlen(cases[i].in);
+        char *end = rc_pdf_utf16_hex(out, cases[i].in, n);
+        assert_true(end >= out && (size_t)(end - out) <= 4 * n);
+        *end = 0;
+        assert_string_equal(out, cases[i].want);
+    }
+}
+
 int main(void)
 {
     /* libharu's calls from the PDF stage go through src/pdf/hpdf_lib.h's
@@ -234,6 +264,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_widths_are_libharus, setup, teardown),
         cmocka_unit_test(test_tj_move),
         cmocka_unit_test_setup_teardown(test_words_land, setup, teardown),
+        cmocka_unit_test(test_utf16_hex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
