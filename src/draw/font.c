@@ -440,7 +440,19 @@ rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],
          * numbering of its ligature codes for the PDF's one embedded copy */
         for (size_t k = 0; k < i && !out->f[i]; k++)
             if (out->f[k] && paths[k] && strcmp(paths[k], paths[i]) == 0) out->f[i] = out->f[k];
-        if (!out->f[i]) out->f[i] = rc_font_load(a, paths[i], loc, d);
+        if (!out->f[i]) {
+            rc_font *f = rc_font_load(a, paths[i], loc, d);
+            /* ... and so do faces drawn from files of the same bytes (a
+             * copy under another name): the PDF embeds a font once by its
+             * name, and libharu refused the second copy */
+            for (size_t k = 0; f && k < i; k++)
+                if (out->f[k] && out->f[k]->len == f->len &&
+                    memcmp(out->f[k]->data, f->data, f->len) == 0) {
+                    f = out->f[k];
+                    break;
+                }
+            out->f[i] = f;
+        }
         if (!out->f[i]) st = RC_ERR_CONFIG;
     }
     return st;

@@ -520,6 +520,21 @@ static void test_fonts_load(void **state)
     assert_ptr_equal(fonts.f[RC_FONT_LIGHT], fonts.f[RC_FONT_REGULAR]);
     paths[RC_FONT_LIGHT] = "fonts/Lato-Light.ttf";
 
+    /* ... and so do faces drawn from two files of the same bytes (a copy
+     * under another name: the PDF writer, which embeds by the font's own
+     * name, refused the second), and only those */
+    char dir[] = "/tmp/rc-test-fontcopy-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *copy = rc_arena_printf(f->a, "%s/Body.ttf", dir);
+    assert_int_equal(system(rc_arena_printf(f->a, "cp fonts/Lato-Light.ttf '%s'", copy)), 0);
+    paths[RC_FONT_REGULAR] = copy;
+    assert_int_equal(rc_fonts_load(f->a, paths, locs, f->d, &fonts), RC_OK);
+    assert_ptr_equal(fonts.f[RC_FONT_LIGHT], fonts.f[RC_FONT_REGULAR]);
+    assert_ptr_not_equal(fonts.f[RC_FONT_ITALIC], fonts.f[RC_FONT_REGULAR]);
+    assert_string_equal(rc_font_path(fonts.f[RC_FONT_LIGHT]), copy); /* the first face's */
+    paths[RC_FONT_REGULAR] = "fonts/Lato-Regular.ttf";
+    assert_int_equal(system(rc_arena_printf(f->a, "rm -rf '%s'", dir)), 0);
+
     paths[2] = "fonts/Missing-Bold.ttf";
     rc_diag *d = rc_diag_new();
     assert_int_equal(rc_fonts_load(f->a, paths, locs, d, &fonts), RC_ERR_CONFIG);
