@@ -412,6 +412,14 @@ static rc_status load_face(rc_pdf *p, int i, const char **names)
         font = get_font(p, name, f->cmap, 1);
     HPDF_FontAttr attr = font && !f->raw ? font->attr : NULL;
     if (!font || (!f->raw && !attr) || rc_pdf_failed(p)) {
+        if (p->err == HPDF_DUPLICATE_REGISTRATION) { /* (faces of one file share one) */
+            rc_diag_error(p->d, f->loc,
+                          "the %s font '%s' has the PostScript name of another face's font, "
+                          "from another file: a PDF embeds one font of a name, so give both "
+                          "faces the same file",
+                          FACE[i], f->path);
+            return RC_ERR_CONFIG;
+        }
         rc_diag_error(p->d, f->loc, "libharu cannot embed %s font '%s' (error 0x%04X)", FACE[i],
                       f->path, (unsigned)p->err);
         return RC_ERR_LIBRARY;

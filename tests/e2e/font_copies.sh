@@ -4,6 +4,8 @@
 # share one font, as two faces drawn from one file do: the sample builds,
 # the PDF embeds that font once and its text reads whole. (The PDF writer
 # embeds a font by its own name: libharu refused the second copy, exit 3.)
+# Two files of one PostScript name but other bytes cannot share: a located
+# configuration error (exit 2) that says so, the outputs left as they were.
 # usage: font_copies.sh REPORTC BUILD_DIR
 set -euo pipefail
 reportc=$(realpath "$1")
@@ -33,5 +35,18 @@ n=$(pdffonts "$pdf" | grep -c 'Lato-Light' || true)
 pdftotext "$pdf" text.txt
 grep -q 'Smart Specialisation' text.txt && echo "ok: the text reads" ||
     { echo "FAIL: text not extracted"; fails=$((fails + 1)); }
+
+# the copy changed by one byte: another file of the same name
+printf 'x' >> fonts/Body.ttf
+before=$(md5sum "$pdf")
+set +e
+"$reportc" build one.ini -o out -q --only pdf 2> err.txt
+rc=$?
+set -e
+[ "$rc" = 2 ] && echo "ok: exit 2" || { echo "FAIL: exit $rc"; fails=$((fails + 1)); }
+grep -q "^one.ini:[0-9]*:[0-9]*: error: the light font 'fonts/Lato-Light.ttf' has the PostScript name of another face's font" err.txt &&
+    echo "ok: located and explained" || { echo "FAIL: $(head -2 err.txt)"; fails=$((fails + 1)); }
+[ "$(md5sum "$pdf")" = "$before" ] && echo "ok: the previous PDF untouched" ||
+    { echo "FAIL: the previous PDF changed"; fails=$((fails + 1)); }
 echo "$fails failure(s)"
 exit $((fails > 0))
