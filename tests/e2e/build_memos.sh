@@ -98,6 +98,25 @@ before=$(stamps)
 "$RC" build iuc-lac-2019.ini -o out -q
 [ "$(stamps)" = "$before" ] && ok "damaged memos were written anew, then kept" || bad "memos not settled"
 
+# two builds of the same outputs at once
+rm -rf cache/paragraphs cache/shown
+"$RC" build iuc-lac-2019.ini -o out -q & a=$!
+"$RC" build iuc-lac-2019.ini -o out -q & b=$!
+wait $a && wait $b && ok "two builds at once both succeed" || bad "a build at once failed"
+off
+same off out "two builds at once give the same bytes"
+left=$(find cache/paragraphs cache/shown -name '*.tmp' | wc -l)
+[ "$left" = 0 ] && ok "no temporary left in the cache" || bad "$left temporaries left"
+before=$(stamps)
+"$RC" build iuc-lac-2019.ini -o out -q
+[ "$(stamps)" = "$before" ] && ok "their files are whole (a later build keeps them)" ||
+  bad "files rewritten after two builds at once"
+
+# no cache directory can be made: just no file
+touch afile
+REPORTC_CACHE_DIR=$tmp/afile/sub "$RC" build iuc-lac-2019.ini -o out -q
+same off out "an unusable cache directory gives the same bytes"
+
 # a font changed just now is not trusted: no memo is kept for that build
 rm -rf cache/paragraphs cache/shown
 touch fonts/Lato-Italic.ttf
