@@ -22,16 +22,18 @@ const rc_draw_list *lo_draw_chart(lo *L, const struct rc_chart *chart, double w,
         rc_arena_free(a);
         return NULL;
     }
-    struct lo_figa f = {g, a, SIZE_MAX};
+    struct lo_figa f = {g, a, SIZE_MAX, SIZE_MAX};
     RC_PUSH(L->a, L->figa, f);
     return g;
 }
 
-static void placed(lo *L, const rc_draw_list *g, size_t page)
+/* g was placed on page, as res->figures' entry fig. */
+static void placed(lo *L, const rc_draw_list *g, size_t page, size_t fig)
 {
     for (size_t i = L->figa.n; i-- > L->figa_at;)
         if (L->figa.v[i].g == g) {
             L->figa.v[i].page = page;
+            L->figa.v[i].fig = fig;
             return;
         }
 }
@@ -49,8 +51,8 @@ void lo_free_charts(lo *L, bool everything)
         struct lo_figa *f = &L->figa.v[i];
         bool shown = f->page < L->handed.n && L->handed.v[f->page];
         if (!f->a || !(everything || shown)) continue;
-        for (size_t k = L->res->figures.n; k-- > 0;)
-            if (L->res->figures.v[k].list == f->g) L->res->figures.v[k].list = NULL;
+        if (f->fig < L->res->figures.n && L->res->figures.v[f->fig].list == f->g)
+            L->res->figures.v[f->fig].list = NULL; /* (no scan of every figure: quadratic) */
         rc_arena_free(f->a);
         f->a = NULL;
     }
@@ -138,7 +140,7 @@ void lo_draw_item(lo *L, lo_pg *pg, const lo_item *it, double top)
             rc_placed_figure pf = {it->figure, pg->index, it->x,    top - it->h,
                                    it->w,      it->h,     it->group};
             RC_PUSH(L->a, L->res->figures, pf);
-            placed(L, it->group, pg->index);
+            placed(L, it->group, pg->index, L->res->figures.n - 1);
         }
         if (it->tag) { /* a figure's box on its page (PDF/UA: Figure /BBox) */
             it->tag->has_bbox = true;

@@ -282,6 +282,7 @@ struct lo_figa {
     const rc_draw_list *g;
     rc_arena *a;
     size_t page;
+    size_t fig; /* its entry in res->figures (SIZE_MAX: not placed yet) */
 };
 
 /* The working memory of one top-level part: its arena and its items
