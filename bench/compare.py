@@ -15,7 +15,8 @@ Contenders:
   reportc --only pdf
   --only pdf, no cache   the same with REPORTC_CACHE_DIR= (nothing kept
                      from earlier builds: fonts reduced, dictionary parsed,
-                     every stream deflated and paragraph set again)
+                     every stream deflated, paragraph set and text
+                     shaped again)
   pdflatex x2        two pdflatex runs on the .tex reportc wrote (skipped
                      without pdflatex or with --no-latex)
   typst              the same chapters as a Typst document (bench/md2typ.py),
