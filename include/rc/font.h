@@ -103,9 +103,10 @@ uint64_t rc_fonts_digest(const rc_fonts *fs);
  * rc_out_tmpname names for it; rc/zmemo.h) with their kerning and
  * ligature codes: from now on a text rc_font_shaped has not shown yet is
  * looked up there first, and what is shaped is kept (shape_disk.c). The
- * file's key holds rc_fonts_digest. False (nothing kept) without a cache
- * directory or a digest. */
-bool rc_fonts_keep_shown(const rc_fonts *fs, const char *output);
+ * file's key holds digest, rc_fonts_digest(fs) (worked out once by the
+ * caller, which keeps the set paragraphs under it too). False (nothing
+ * kept) without a cache directory or a digest (0). */
+bool rc_fonts_keep_shown(const rc_fonts *fs, uint64_t digest, const char *output);
 /* Ends that: when ok and the texts shown differ from the file's, writes
  * the file anew (true when it did), and lets its mapping go. Nothing when
  * fs keeps none (or is NULL). */

@@ -160,12 +160,13 @@ size_t rc_para_memo_misses(const rc_para_memo *m);
  * temporary rc_out_tmpname names for it), through rc/zmemo.h: the file
  * holds exactly the paragraphs the last layout of that PDF set (up to
  * RC_ZMEMO_MAX bytes), keyed like a watcher's memo but naming the fonts
- * and dictionary by their files' identity (rc_fonts_digest,
- * rc_hyph_digest) instead of their objects. Used between
- * rc_para_memo_begin and rc_para_memo_end like the watcher's; NULL (no
- * memo: every paragraph is set) when there is no cache directory, a face
- * or the dictionary has no known identity, or without memory. */
-rc_para_memo *rc_para_memo_disk(const char *output, const rc_fonts *fonts,
+ * and dictionary by their files' identity (fonts_digest: rc_fonts_digest
+ * of the fonts the layout sets with; rc_hyph_digest) instead of their
+ * objects. Used between rc_para_memo_begin and rc_para_memo_end like the
+ * watcher's; NULL (no memo: every paragraph is set) when there is no
+ * cache directory, the fonts (digest 0) or the dictionary have no known
+ * identity, or without memory. */
+rc_para_memo *rc_para_memo_disk(const char *output, uint64_t fonts_digest,
                                 const struct rc_hyph *hyph);
 /* Ends a build's memo: when ok (the PDF was made) and the paragraphs used
  * differ from the file's, writes the file anew (true when it did, here or

@@ -80,9 +80,11 @@ void rc_build_typeset(typeset_job *j)
         if (!j->cache->para) j->cache->para = rc_para_memo_new();
         pm = j->cache->para;
     } else if (j->st == RC_OK && j->tmp) {
-        /* a build's PDF: the paragraphs its last build set, from the cache */
-        pm = kept = rc_para_memo_disk(j->tmp, &fonts, hyph);
-        rc_fonts_keep_shown(&fonts, j->tmp); /* ... and the texts it showed */
+        /* a build's PDF: the paragraphs its last build set, from the cache,
+         * and the texts it showed, both under the fonts' files */
+        uint64_t fd = rc_fonts_digest(&fonts);
+        pm = kept = rc_para_memo_disk(j->tmp, fd, hyph);
+        rc_fonts_keep_shown(&fonts, fd, j->tmp);
     }
     rc_para_memo_begin(pm);
     /* With a PDF to write, the layout runs page by page inside the writer,

@@ -387,10 +387,9 @@ uint64_t rc_fonts_digest(const rc_fonts *fs)
     return h | 1;
 }
 
-bool rc_fonts_keep_shown(const rc_fonts *fs, const char *output)
+bool rc_fonts_keep_shown(const rc_fonts *fs, uint64_t d, const char *output)
 {
-    uint64_t d = rc_fonts_digest(fs);
-    if (!d) return false;
+    if (!fs || !d) return false;
     char coder[64];
     snprintf(coder, sizeof coder, "shown1 fonts %016llx", (unsigned long long)d);
     rc_zmemo *z = rc_zmemo_open_in("shown", output, "shown", coder, NULL);

@@ -41,7 +41,6 @@
 #include <string.h>
 
 #include "para_int.h"
-#include "rc/font.h"
 #include "rc/hash.h"
 #include "rc/layout.h"
 #include "rc/zmemo.h"
@@ -515,7 +514,9 @@ static rc_para *decode(const unsigned char *v, size_t n, rc_arena *a, const rc_r
     rc_para *para = rc_arena_alloc(a, sizeof *para);
     para->demerits = r_f64(&c);
     para->overfull = flags & 1;
-    size_t nl = r_u32(&c), nfr = r_u32(&c), npool = r_u32(&c);
+    size_t nl = r_u32(&c);
+    (void)r_u32(&c); /* the fragments' count (valid checked it) */
+    size_t npool = r_u32(&c);
     if (!(flags & 2)) return para;
     /* the styles as rc_para_set takes them, one per run, in order */
     const rc_frag_style **st = rc_arena_array(a, nruns ? nruns : 1, sizeof *st);
@@ -527,7 +528,6 @@ static rc_para *decode(const unsigned char *v, size_t n, rc_arena *a, const rc_r
     para->lines = rc_arena_array(a, nl ? nl : 1, sizeof *para->lines);
     para->nlines = nl;
     rcur fc = {v + HEAD + nl * LINE};
-    (void)nfr;
     for (size_t i = 0; i < nl; i++) {
         rc_line *ln = &para->lines[i];
         ln->width = r_f64(&c);
@@ -629,9 +629,9 @@ void rc_para_memo_put(rc_para_memo *m, const rc_para *para, const rc_run *runs, 
 
 /* ---- a build's memo, kept between builds ---- */
 
-rc_para_memo *rc_para_memo_disk(const char *output, const rc_fonts *fonts, const rc_hyph *hyph)
+rc_para_memo *rc_para_memo_disk(const char *output, uint64_t fd, const rc_hyph *hyph)
 {
-    uint64_t fd = rc_fonts_digest(fonts), hd = hyph ? rc_hyph_digest(hyph) : 0;
+    uint64_t hd = hyph ? rc_hyph_digest(hyph) : 0;
     if (!fd || (hyph && !hd)) return NULL; /* a font or dictionary of unknown identity */
     char coder[96];
     snprintf(coder, sizeof coder, "lines1 fonts %016llx dictionary %016llx", (unsigned long long)fd,

@@ -26,6 +26,15 @@ static inline void rc_test_in_child(bool (*child)(void))
     assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/* Whether the table's size bytes are all zero (no function loaded). */
+static inline bool rc_test_table_empty(const void *table, size_t size)
+{
+    const unsigned char *b = table;
+    for (size_t i = 0; i < size; i++)
+        if (b[i]) return false;
+    return true;
+}
+
 /* The table's size bytes are n function pointers, each set to the
  * function named names[i] of a file whose name holds lib (dladdr). */
 static inline void rc_test_table_is(const void *table, size_t size, const char *const *names,

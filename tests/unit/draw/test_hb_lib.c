@@ -22,12 +22,6 @@
 
 #define LATO RC_SOURCE_DIR "/fonts/Lato-Regular.ttf"
 
-static bool table_empty(void)
-{
-    static const rc_hb_lib_table zero;
-    return memcmp(&rc_hb_lib, &zero, sizeof zero) == 0;
-}
-
 /* Before this process loads the library. */
 static bool missing(void)
 {
@@ -42,7 +36,7 @@ static bool missing(void)
     rc_diag_free(d);
     rc_arena_free(a);
     return !ok && !ok2 && why && why2 == why && strstr(why, "libreportc-missing.so.0") &&
-           table_empty() && !f && said;
+           rc_test_table_empty(&rc_hb_lib, sizeof rc_hb_lib) && !f && said;
 }
 
 static void test_missing_library(void **state)

@@ -20,6 +20,7 @@
 #include "../layout/fixture.h"
 #include "rc/arena.h"
 #include "rc/font.h"
+#include "../base/cache_check.h"
 
 /* Kerned pairs, ligatures (fi, fl, ff, ffi), accents, a text longer than
  * the 64 bytes kept, and words followed by a space, as lines draw them. */
@@ -110,9 +111,9 @@ static rc_fonts fresh(rc_arena **a)
  * just written (a fresh checkout) is not trusted. */
 static void keep(const rc_fonts *fs, const char *output)
 {
-    if (rc_fonts_keep_shown(fs, output)) return;
+    if (rc_fonts_keep_shown(fs, rc_fonts_digest(fs), output)) return;
     sleep(3);
-    assert_true(rc_fonts_keep_shown(fs, output));
+    assert_true(rc_fonts_keep_shown(fs, rc_fonts_digest(fs), output));
 }
 
 /* Shows every text in fresh fonts keeping output's file: the same results
@@ -192,7 +193,7 @@ static void test_kept_between_builds(void **state)
 
     /* no cache directory: nothing kept */
     setenv("REPORTC_CACHE_DIR", "", 1);
-    assert_false(rc_fonts_keep_shown(&f0, "out.pdf"));
+    assert_false(rc_fonts_keep_shown(&f0, rc_fonts_digest(&f0), "out.pdf"));
     assert_false(rc_fonts_shown_done(&f0, true));
     rc_test_cache_end(dir, saved);
     rc_arena_free(a0);

@@ -75,44 +75,6 @@ static inline const char *rc_test_split(const rc_hyph *h, const rc_hyph_exc *e, 
         assert_string_equal(rc_test_split((h), (e), (word), split_), (want));                      \
     } while (0)
 
-/* A cache directory of the test's own (mkdtemp from dir, "/tmp/...XXXXXX")
- * as REPORTC_CACHE_DIR until rc_test_cache_end, which puts the old value
- * back (*saved) and removes the directory. */
-static inline void rc_test_cache_begin(char *dir, char **saved)
-{
-    assert_non_null(mkdtemp(dir));
-    const char *old = getenv("REPORTC_CACHE_DIR");
-    *saved = old ? strdup(old) : NULL;
-    setenv("REPORTC_CACHE_DIR", dir, 1);
-}
-
-static inline void rc_test_cache_end(const char *dir, char *saved)
-{
-    if (saved) {
-        setenv("REPORTC_CACHE_DIR", saved, 1);
-        free(saved);
-    } else {
-        unsetenv("REPORTC_CACHE_DIR");
-    }
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-}
-
-/* Changes the byte at fraction at of the file (xor mask), as damage would. */
-static inline void rc_test_damage(const char *path, double at, int mask)
-{
-    FILE *fp = fopen(path, "r+b");
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    long where = (long)((double)ftell(fp) * at);
-    fseek(fp, where, SEEK_SET);
-    int c = fgetc(fp);
-    fseek(fp, where, SEEK_SET);
-    fputc(c ^ mask, fp);
-    fclose(fp);
-}
-
 /* An empty English document (10 pt, a title, no hyphenation) with the
  * fonts loaded, and the layout it will be laid out into. hyph is the test's
  * to load (NULL: none); rc_test_doc_free frees it. */

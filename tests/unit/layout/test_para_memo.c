@@ -24,6 +24,7 @@
 #include "rc/diag.h"
 #include "rc/layout.h"
 #include "rc/linebreak.h"
+#include "../base/cache_check.h"
 
 typedef struct fx {
     rc_arena *a;
@@ -303,10 +304,10 @@ static bool memo_file(const char *dir, char *out, size_t cap)
  * *wrote: whether closing wrote the file). */
 static size_t build_once(fx *f, rc_arena *a, rc_para *const plain[6], bool ok, bool *wrote)
 {
-    rc_para_memo *m = rc_para_memo_disk("out.pdf", &f->fonts, f->hyph);
+    rc_para_memo *m = rc_para_memo_disk("out.pdf", rc_fonts_digest(&f->fonts), f->hyph);
     if (!m) { /* a font file just written (a fresh checkout) is trusted 2 s later */
         sleep(3);
-        m = rc_para_memo_disk("out.pdf", &f->fonts, f->hyph);
+        m = rc_para_memo_disk("out.pdf", rc_fonts_digest(&f->fonts), f->hyph);
     }
     assert_non_null(m);
     rc_para_memo_begin(m);
@@ -355,7 +356,7 @@ static void test_kept_between_builds(void **state)
     assert_int_equal(build_once(f, a, plain, true, &wrote), 6);
     assert_false(wrote);
     /* another dictionary (none) is another key: nothing is taken from it */
-    rc_para_memo *m = rc_para_memo_disk("out.pdf", &f->fonts, NULL);
+    rc_para_memo *m = rc_para_memo_disk("out.pdf", rc_fonts_digest(&f->fonts), NULL);
     assert_non_null(m);
     rc_para_memo_begin(m);
     rc_para_opts o = opts(a, rc_style_set_new(a), f->exc);
@@ -367,7 +368,7 @@ static void test_kept_between_builds(void **state)
     rc_para_memo_close(m, false);
     /* no cache directory: no memo */
     setenv("REPORTC_CACHE_DIR", "", 1);
-    assert_null(rc_para_memo_disk("out.pdf", &f->fonts, f->hyph));
+    assert_null(rc_para_memo_disk("out.pdf", rc_fonts_digest(&f->fonts), f->hyph));
     rc_test_cache_end(dir, saved);
     rc_arena_free(a);
 }

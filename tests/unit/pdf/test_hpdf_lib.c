@@ -22,12 +22,6 @@
 #include "rc/pdf.h"
 #include "../base/dlib_check.h"
 
-static bool table_empty(void)
-{
-    static const rc_hpdf_lib_table zero;
-    return memcmp(&rc_hpdf_lib, &zero, sizeof zero) == 0;
-}
-
 /* Before this process loads the library. */
 static bool missing(void)
 {
@@ -46,7 +40,7 @@ static bool missing(void)
     rc_diag_free(d);
     rc_arena_free(a);
     return !ok && !ok2 && why && why2 == why && strstr(why, "libreportc-missing.so.0") &&
-           table_empty() && st == RC_ERR_LIBRARY && said &&
+           rc_test_table_empty(&rc_hpdf_lib, sizeof rc_hpdf_lib) && st == RC_ERR_LIBRARY && said &&
            access("/tmp/rc-hpdf-missing.pdf", F_OK) != 0;
 }
 

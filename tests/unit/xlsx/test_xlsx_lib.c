@@ -27,13 +27,6 @@ static const char *object_of(const void *p)
     return info.dli_fname;
 }
 
-/* True when the table holds no function. */
-static bool table_empty(void)
-{
-    static const rc_xw_lib_table zero;
-    return memcmp(&rc_xw_lib, &zero, sizeof zero) == 0;
-}
-
 /* Runs first, before this process loads the library. */
 static bool missing(void)
 {
@@ -45,7 +38,7 @@ static bool missing(void)
     const char *why2 = NULL;
     bool ok2 = rc_xw_lib_load(&why2);
     return !ok && why && strstr(why, "libreportc-missing.so.0") && !ok2 && why2 == why &&
-           !rc_xw_lib_handle() && table_empty();
+           !rc_xw_lib_handle() && rc_test_table_empty(&rc_xw_lib, sizeof rc_xw_lib);
 }
 
 static void test_missing_library(void **state)
