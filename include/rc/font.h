@@ -107,6 +107,9 @@ uint64_t rc_fonts_digest(const rc_fonts *fs);
  * caller, which keeps the set paragraphs under it too). False (nothing
  * kept) without a cache directory or a digest (0). */
 bool rc_fonts_keep_shown(const rc_fonts *fs, uint64_t digest, const char *output);
+/* How many texts were looked up in that file so far and found (*hits) or
+ * not (*misses); 0 and 0 when fs keeps none. */
+void rc_fonts_shown_counts(const rc_fonts *fs, size_t *hits, size_t *misses);
 /* Ends that: when ok and the texts shown differ from the file's, writes
  * the file anew (true when it did), and lets its mapping go. Nothing when
  * fs keeps none (or is NULL). */

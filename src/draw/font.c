@@ -404,6 +404,14 @@ bool rc_fonts_keep_shown(const rc_fonts *fs, uint64_t d, const char *output)
     return true;
 }
 
+void rc_fonts_shown_counts(const rc_fonts *fs, size_t *hits, size_t *misses)
+{
+    const rc_zmemo *z = NULL;
+    for (unsigned i = 0; fs && i < RC_FONT_COUNT && !z; i++)
+        if (fs->f[i]) z = fs->f[i]->disk;
+    rc_zmemo_counts(z, hits, misses);
+}
+
 bool rc_fonts_shown_done(const rc_fonts *fs, bool ok)
 {
     rc_zmemo *z = NULL;

@@ -19,7 +19,8 @@
  *   with kerning: a count, then per byte whose kerning is not +0.0 its
  *     index and the float's 4 bytes (as kept in memory: the file's key
  *     names the executable);
- *   with codes: a count, then per byte with a code its index and code;
+ *   with codes: a count, then per byte with a code its index and code
+ *     (RC_FONT_LIG_HIDDEN at a ligature's later bytes);
  *     then a count of the codes, and per code the code, the length of its
  *     characters and those bytes. */
 #include <string.h>
@@ -72,7 +73,9 @@ bool rc_shape_disk_get(rc_shaper *s, const char *p, size_t n, const float **kern
         lv = c;
         if ((size_t)(e - c) < nl * 2) return false;
         for (size_t i = 0; i < nl; i++)
-            if (lv[2 * i] >= n || lv[2 * i + 1] == 0 || lv[2 * i + 1] > s->nligg) return false;
+            if (lv[2 * i] >= n || lv[2 * i + 1] == 0 ||
+                (lv[2 * i + 1] > s->nligg && lv[2 * i + 1] != RC_FONT_LIG_HIDDEN))
+                return false;
         c += nl * 2;
         if (c >= e) return false;
         nc = *c++;
@@ -130,9 +133,10 @@ void rc_shape_disk_put(rc_shaper *s, const char *p, size_t n, const float *kern,
         unsigned char *count = o++;
         for (size_t i = 0; i < n; i++) {
             if (!lig[i]) continue;
-            if (lig[i] > RC_SHAPE_MAXLIG || !s->ligtext[lig[i]]) return; /* (cannot happen) */
             *o++ = (unsigned char)i;
             *o++ = lig[i];
+            if (lig[i] == RC_FONT_LIG_HIDDEN) continue; /* a ligature's later bytes */
+            if (lig[i] > RC_SHAPE_MAXLIG || !s->ligtext[lig[i]]) return; /* (cannot happen) */
             used[lig[i]] = true;
         }
         *count = (unsigned char)((o - count - 1) / 2);

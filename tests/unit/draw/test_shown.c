@@ -2,7 +2,8 @@
  * directory (rc_fonts_keep_shown, src/draw/shape_disk.c): fonts loaded
  * afresh (as by the next process) and shown the same texts from the file
  * give, bit for bit, the kerning and ligature codes shaping gives without
- * it, and the same characters for each ligature code; the file is written
+ * it, and the same characters for each ligature code; every text kept is
+ * found there, those with ligatures too; the file is written
  * only when what was shown changed; a text shown under an earlier file by
  * the same fonts (another edition) is kept in the current one too; a
  * damaged file gives the same results; no cache directory keeps nothing. */
@@ -116,6 +117,9 @@ static void keep(const rc_fonts *fs, const char *output)
     assert_true(rc_fonts_keep_shown(fs, rc_fonts_digest(fs), output));
 }
 
+/* Whether the last build found every text it looked up in the file. */
+static bool found_all;
+
 /* Shows every text in fresh fonts keeping output's file: the same results
  * as want; returns whether closing wrote the file. */
 static bool build(const char *output, got want[NFACES][NTEXTS], const lig wl[RC_FONT_MAXLIG + 1])
@@ -126,6 +130,9 @@ static bool build(const char *output, got want[NFACES][NTEXTS], const lig wl[RC_
     keep(&fs, output);
     show_all(&fs, g);
     same(want, g);
+    size_t hits, misses;
+    rc_fonts_shown_counts(&fs, &hits, &misses);
+    found_all = hits > 0 && misses == 0;
     lig l[RC_FONT_MAXLIG + 1];
     ligs_of(&fs, l);
     assert_memory_equal(l, wl, sizeof l);
@@ -151,9 +158,12 @@ static void test_kept_between_builds(void **state)
         any_lig |= plain[0][i].has_lig, any_kern |= plain[0][i].has_kern;
     assert_true(any_lig && any_kern); /* (the texts test both) */
 
-    assert_true(build("out.pdf", plain, pl));  /* the first build writes */
-    assert_false(build("out.pdf", plain, pl)); /* the next finds every text */
+    assert_true(build("out.pdf", plain, pl)); /* the first build writes */
+    assert_false(found_all);
+    assert_false(build("out.pdf", plain, pl)); /* the next finds every text, */
+    assert_true(found_all);                    /* ligatures' included */
     assert_false(build("out.pdf", plain, pl));
+    assert_true(found_all);
 
     /* the same fonts shown the texts under another file: it keeps them */
     keep(&f0, "other.pdf");
