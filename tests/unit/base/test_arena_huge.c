@@ -1,7 +1,9 @@
 /* Head blocks cut from regions of transparent huge pages (src/base/arena.c,
  * "huge pages"): 2 MiB-aligned regions the kernel may back with huge pages,
  * blocks cut in order, kept spare by rc_arena_drop_spares and reused; and
- * ordinary mappings when turned off. */
+ * ordinary mappings when turned off. An arena's first block is a small one
+ * of ordinary pages, unless its first allocation does not fit there; a
+ * freed first block is the next arena's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +18,9 @@
 #include "rc/arena.h"
 
 #define BLOCK ((uintptr_t)256 * 1024)
+/* An allocation four of which fill a 256 KiB block, and which does not
+ * fit in an arena's first block (64 KiB, its header and anything else). */
+#define SZ 65504
 
 /* The smaps entry of the mapping holding p: its size in KiB and its
  * THPeligible flag (-1 when the kernel does not say). */
@@ -58,18 +63,27 @@ static const char *thp_mode(void)
 }
 
 /* The first allocation of each new head block, of an arena asked for
- * 60,000 bytes at a time (four per 256 KiB block). */
+ * SZ bytes at a time (four per 256 KiB block). */
 static size_t block_starts(rc_arena *a, unsigned char **starts, size_t n)
 {
     size_t k = 0;
-    uintptr_t last = 0; /* (in one block, each follows the last: 60,000 = 3,750 x 16) */
+    uintptr_t last = 0; /* (in one block, each follows the last: 65,504 = 4,094 x 16) */
     for (size_t i = 0; k < n; i++) {
-        unsigned char *p = rc_arena_alloc(a, 60000);
-        if ((uintptr_t)p != last + 60000) starts[k++] = p;
+        unsigned char *p = rc_arena_alloc(a, SZ);
+        if ((uintptr_t)p != last + SZ) starts[k++] = p;
         last = (uintptr_t)p;
         assert_true(i < 4 * n + 4);
     }
     return k;
+}
+
+/* The first allocation of a new arena, of a few bytes: its first block. */
+static unsigned char *first_block(rc_arena *a)
+{
+    unsigned char *p = rc_arena_alloc(a, 100);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(p[i], 0);
+    return p;
 }
 
 static void test_blocks_cut_in_order_from_an_aligned_region(void **state)
@@ -77,7 +91,8 @@ static void test_blocks_cut_in_order_from_an_aligned_region(void **state)
     (void)state;
     rc_arena *a = rc_arena_new();
     unsigned char *all[7], **s = all + 1;
-    block_starts(a, all, 7); /* (an arena's first block: ordinary pages) */
+    all[0] = first_block(a); /* (an arena's first block: ordinary pages) */
+    block_starts(a, s, 6);   /* (60,000 bytes do not fit there) */
     unsigned long kib;
     int eligible;
     mapping_of(all[0], &kib, &eligible);
@@ -91,7 +106,7 @@ static void test_blocks_cut_in_order_from_an_aligned_region(void **state)
     if ((!strcmp(mode, "always") || !strcmp(mode, "madvise")) && eligible != -1)
         assert_int_equal(eligible, 1); /* the kernel may give it huge pages */
     for (int i = 0; i < 6; i++)        /* zeroed, and writable */
-        for (size_t j = 0; j < 60000; j += 997) {
+        for (size_t j = 0; j < SZ; j += 997) {
             assert_int_equal(s[i][j], 0);
             s[i][j] = 1;
         }
@@ -104,7 +119,7 @@ static rc_arena *hold_spares(void)
 {
     rc_arena *hold = rc_arena_new();
     for (int i = 0; i < 64 * 4; i++)
-        rc_arena_alloc(hold, 60000);
+        rc_arena_alloc(hold, SZ);
     return hold;
 }
 
@@ -114,24 +129,61 @@ static void test_huge_spares_stay_and_are_reused_zeroed(void **state)
     rc_arena *hold = hold_spares();
     rc_arena *a = rc_arena_new();
     unsigned char *all[4], **s = all + 1;
-    block_starts(a, all, 4);
-    for (int i = 0; i < 4; i++)
-        memset(all[i], 0xAB, 60000);
+    all[0] = first_block(a);
+    block_starts(a, s, 3);
+    memset(all[0], 0xAB, 100);
+    for (int i = 1; i < 4; i++)
+        memset(all[i], 0xAB, SZ);
     rc_arena_free(a);
     /* the first block unmapped, the three of huge pages kept */
     assert_int_equal(rc_arena_drop_spares(), 1);
     rc_arena *b = rc_arena_new();
     unsigned char *t[3];
-    block_starts(b, t, 3);
+    block_starts(b, t, 3); /* (its first allocation takes a whole block) */
     for (int i = 0; i < 3; i++) {
         uintptr_t tb = (uintptr_t)t[i] & ~(BLOCK - 1);
         bool reused = false;
         for (int k = 0; k < 3; k++)
             reused |= tb == ((uintptr_t)s[k] & ~(BLOCK - 1));
         assert_true(reused);
-        for (size_t j = 0; j < 60000; j++)
+        for (size_t j = 0; j < SZ; j++)
             assert_int_equal(t[i][j], 0);
     }
+    rc_arena_free(b);
+    rc_arena_free(hold);
+}
+
+/* An arena's first block is the small one a freed arena left, written
+ * over and handed out zeroed; one whose first allocation does not fit
+ * there starts with a whole block. */
+static void test_first_blocks_are_small_and_reused(void **state)
+{
+    (void)state;
+    rc_arena *hold = hold_spares();
+    rc_arena *a = rc_arena_new();
+    unsigned char *p = first_block(a);
+    memset(p, 0xAB, 100);
+    char *s = rc_arena_strndup(a, "abcdef", 6); /* the same block */
+    assert_true((uintptr_t)s >= (uintptr_t)p && (uintptr_t)s < (uintptr_t)p + 4096);
+    rc_arena_free(a);
+    rc_arena *b = rc_arena_new();
+    assert_ptr_equal(first_block(b), p); /* the first block a left */
+    /* another arena meanwhile: another first block */
+    rc_arena *c = rc_arena_new();
+    unsigned char *q = first_block(c);
+    assert_true(q != p);
+    /* the first block fills up: the next is a whole one */
+    unsigned char *big = rc_arena_alloc(c, SZ);
+    assert_false((uintptr_t)big >= (uintptr_t)q && (uintptr_t)big < (uintptr_t)q + 64 * 1024);
+    for (size_t j = 0; j < SZ; j++)
+        assert_int_equal(big[j], 0);
+    rc_arena_free(c);
+    /* a first allocation bigger than a first block: a whole block */
+    rc_arena *d = rc_arena_new();
+    unsigned char *w = rc_arena_alloc(d, SZ);
+    unsigned char *w2 = rc_arena_alloc(d, SZ);
+    assert_ptr_equal(w2, w + SZ); /* (both in one block) */
+    rc_arena_free(d);
     rc_arena_free(b);
     rc_arena_free(hold);
 }
@@ -159,6 +211,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_blocks_cut_in_order_from_an_aligned_region),
         cmocka_unit_test(test_huge_spares_stay_and_are_reused_zeroed),
+        cmocka_unit_test(test_first_blocks_are_small_and_reused),
         cmocka_unit_test(test_off_gives_ordinary_blocks_a_drop_unmaps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
