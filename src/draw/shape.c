@@ -352,9 +352,13 @@ static __attribute__((noinline)) double width_new(rc_shaper *s, const char *p, s
     s->words = table_grow(s->a, s->words, &s->wcap, s->nwords, sizeof *s->words, 512);
     measured *w = (measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p, n,
                                                rc_hash_short(p, n));
-    w->w.width = (float)measure(s, p, n, adv_of, font, w);
+    if (!s->disk || !rc_shape_disk_get_width(s, p, n, w)) {
+        w->w.width = (float)measure(s, p, n, adv_of, font, w);
+        if (s->disk) rc_shape_disk_put_width(s, p, n, w);
+    }
     w->w.key = rc_arena_strndup(s->a, p, n);
     w->w.len = (uint32_t)n;
+    w->epoch = s->disk_epoch;
     s->nwords++;
     return w->w.width;
 }
@@ -365,9 +369,12 @@ double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
     if (n == 0 || n > INT32_MAX) return 0;
     if (n > 64) return measure(s, p, n, adv_of, font, NULL); /* long text rarely repeats */
     if (s->words) {
-        const measured *w = (const measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap,
-                                                               p, n, rc_hash_short(p, n));
-        if (w->w.key) return w->w.width;
+        measured *w = (measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p, n,
+                                                   rc_hash_short(p, n));
+        if (w->w.key) {
+            if (w->epoch != s->disk_epoch && s->disk) rc_shape_disk_touch_width(s, w);
+            return w->w.width;
+        }
     }
     return width_new(s, p, n, adv_of, font);
 }

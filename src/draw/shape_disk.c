@@ -13,6 +13,8 @@
  * takes it. The pairs the shaping would have learnt are not: a later text
  * learns them itself.
  *
+ * The layout's measured strings are kept in the same file (see below).
+ *
  * Key: the face's place among the faces (the first of those sharing its
  * font), then the text. Value:
  *   flags (1 kerning, 2 codes);
@@ -37,11 +39,53 @@ void rc_shaper_set_disk(rc_shaper *s, struct rc_zmemo *z, unsigned face)
     if (z) s->disk_epoch++;
 }
 
+/* The key of text p[0..n) shown, or with WIDTH measured. */
+enum { WIDTH = 0x80 };
 static size_t key_of(const rc_shaper *s, const char *p, size_t n, unsigned char *k)
 {
     k[0] = s->disk_face;
     memcpy(k + 1, p, n);
     return n + 1;
+}
+
+/* Kerning per byte of an n-byte text (nonzero ones) at o: a count, then
+ * each one's index and the float's 4 bytes; returns the end. */
+static unsigned char *put_kern(unsigned char *o, const float *kern, size_t n)
+{
+    unsigned char *count = o++;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t bits;
+        memcpy(&bits, &kern[i], 4);
+        if (!bits) continue;
+        *o++ = (unsigned char)i;
+        memcpy(o, &bits, 4);
+        o += 4;
+    }
+    *count = (unsigned char)((o - count - 1) / 5);
+    return o;
+}
+
+/* Checks the kerning put_kern wrote at *c (before e) for an n-byte text:
+ * its entries into *kv, *nk, *c past it; false when damaged. */
+static bool check_kern(const unsigned char **c, const unsigned char *e, size_t n,
+                       const unsigned char **kv, size_t *nk)
+{
+    if (*c >= e) return false;
+    *nk = *(*c)++;
+    *kv = *c;
+    if ((size_t)(e - *c) < *nk * 5) return false;
+    for (size_t i = 0; i < *nk; i++)
+        if ((*kv)[5 * i] >= n) return false;
+    *c += *nk * 5;
+    return true;
+}
+
+static float *get_kern(rc_shaper *s, const unsigned char *kv, size_t nk, size_t n)
+{
+    float *k = rc_arena_array(s->a, n, sizeof *k);
+    for (size_t i = 0; i < nk; i++)
+        memcpy(&k[kv[5 * i]], kv + 5 * i + 1, 4);
+    return k;
 }
 
 bool rc_shape_disk_get(rc_shaper *s, const char *p, size_t n, const float **kern,
@@ -58,15 +102,7 @@ bool rc_shape_disk_get(rc_shaper *s, const char *p, size_t n, const float **kern
     /* read and check everything before anything is taken */
     const unsigned char *kv = NULL, *lv = NULL, *cv = NULL;
     size_t nk = 0, nl = 0, nc = 0;
-    if (flags & 1) {
-        if (c >= e) return false;
-        nk = *c++;
-        kv = c;
-        if ((size_t)(e - c) < nk * 5) return false;
-        for (size_t i = 0; i < nk; i++)
-            if (kv[5 * i] >= n) return false;
-        c += nk * 5;
-    }
+    if ((flags & 1) && !check_kern(&c, e, n, &kv, &nk)) return false;
     if (flags & 2) {
         if (c >= e) return false;
         nl = *c++;
@@ -93,12 +129,7 @@ bool rc_shape_disk_get(rc_shaper *s, const char *p, size_t n, const float **kern
     for (size_t i = 0; i < nc; i++, cv += 2 + cv[1])
         if (!s->ligtext[cv[0]])
             s->ligtext[cv[0]] = rc_arena_strndup(s->a, (const char *)cv + 2, cv[1]);
-    float *k = NULL;
-    if (flags & 1) {
-        k = rc_arena_array(s->a, n, sizeof *k);
-        for (size_t i = 0; i < nk; i++)
-            memcpy(&k[kv[5 * i]], kv + 5 * i + 1, 4);
-    }
+    float *k = flags & 1 ? get_kern(s, kv, nk, n) : NULL;
     uint8_t *l = NULL;
     if (flags & 2) {
         l = rc_arena_array(s->a, n, 1);
@@ -116,18 +147,7 @@ void rc_shape_disk_put(rc_shaper *s, const char *p, size_t n, const float *kern,
     /* at most: flags, 64 kernings, 64 codes, 31 codes' characters */
     unsigned char v[1 + 1 + 5 * MAXN + 1 + 2 * MAXN + 1 + (2 + MAXN) * RC_SHAPE_MAXLIG], *o = v + 1;
     v[0] = (kern ? 1 : 0) | (lig ? 2 : 0);
-    if (kern) {
-        unsigned char *count = o++;
-        for (size_t i = 0; i < n; i++) {
-            uint32_t bits;
-            memcpy(&bits, &kern[i], 4);
-            if (!bits) continue;
-            *o++ = (unsigned char)i;
-            memcpy(o, &bits, 4);
-            o += 4;
-        }
-        *count = (unsigned char)((o - count - 1) / 5);
-    }
+    if (kern) o = put_kern(o, kern, n);
     if (lig) {
         bool used[RC_SHAPE_MAXLIG + 1] = {false};
         unsigned char *count = o++;
@@ -166,4 +186,56 @@ void rc_shape_disk_touch(rc_shaper *s, shown *e)
     unsigned char key[MAXN + 1];
     if (n < 2 || n > MAXN || rc_zmemo_get(s->disk, key, key_of(s, p, n, key), &vn)) return;
     rc_shape_disk_put(s, p, n, e->kern, e->lig);
+}
+
+/* ---- measured strings ----
+ * The layout measures every string it sets but the paragraphs' kept
+ * lines (rc/para_memo.h): table cells, headings, the charts' labels, the
+ * contents (rc_shaper_width). Key: WIDTH | the face's place, then the
+ * string. Value: flags (1 kerning, 2 plain: set with the pair tables
+ * alone), the width's float (4 bytes, as kept in memory), then with
+ * kerning as for a text shown. */
+
+bool rc_shape_disk_get_width(rc_shaper *s, const char *p, size_t n, measured *m)
+{
+    if (n < 2 || n > MAXN) return false;
+    unsigned char key[MAXN + 1];
+    key_of(s, p, n, key);
+    key[0] |= WIDTH;
+    size_t vn = 0;
+    const unsigned char *v = rc_zmemo_get(s->disk, key, n + 1, &vn);
+    if (!v || vn < 5 || v[0] > 3) return false;
+    const unsigned char *e = v + vn, *c = v + 5, *kv = NULL;
+    size_t nk = 0;
+    if ((v[0] & 1) && !check_kern(&c, e, n, &kv, &nk)) return false;
+    if (c != e) return false;
+    memcpy(&m->w.width, v + 1, 4);
+    m->plain = v[0] & 2;
+    m->kern = v[0] & 1 ? get_kern(s, kv, nk, n) : NULL;
+    return true;
+}
+
+void rc_shape_disk_put_width(rc_shaper *s, const char *p, size_t n, const measured *m)
+{
+    if (n < 2 || n > MAXN) return;
+    unsigned char v[1 + 4 + 1 + 5 * MAXN], *o = v + 5;
+    v[0] = (unsigned char)((m->kern ? 1 : 0) | (m->plain ? 2 : 0));
+    memcpy(v + 1, &m->w.width, 4);
+    if (m->kern) o = put_kern(o, m->kern, n);
+    unsigned char key[MAXN + 1];
+    key_of(s, p, n, key);
+    key[0] |= WIDTH;
+    rc_zmemo_put(s->disk, key, n + 1, v, (size_t)(o - v));
+}
+
+void rc_shape_disk_touch_width(rc_shaper *s, measured *m)
+{
+    m->epoch = s->disk_epoch;
+    const char *p = m->w.key;
+    size_t n = m->w.len, vn;
+    unsigned char key[MAXN + 1];
+    if (n < 2 || n > MAXN) return;
+    key_of(s, p, n, key);
+    key[0] |= WIDTH;
+    if (!rc_zmemo_get(s->disk, key, n + 1, &vn)) rc_shape_disk_put_width(s, p, n, m);
 }

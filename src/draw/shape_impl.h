@@ -53,6 +53,7 @@ typedef struct measured {
     word w;
     const float *kern; /* per byte; NULL: none, or not plain */
     bool plain;        /* no ligature: the pair tables gave its kerning */
+    unsigned epoch;    /* the disk_epoch it was measured in (shape_disk.c) */
 } measured;
 
 struct rc_shaper {
@@ -151,6 +152,15 @@ void rc_shape_disk_touch(rc_shaper *s, shown *e);
 /* Keeps what rc_shaper_run found for a text of 2..64 bytes in the file. */
 void rc_shape_disk_put(rc_shaper *s, const char *p, size_t n, const float *kern,
                        const uint8_t *lig);
+/* The same for a string of 2..64 bytes measured (rc_shaper_width) by the
+ * last build: its width, plain and kerning into *m (the kerning in the
+ * shaper's arena); false when the file has not got it. */
+bool rc_shape_disk_get_width(rc_shaper *s, const char *p, size_t n, measured *m);
+/* A string measured already, under an earlier file: looked up in the
+ * current one (marking it used) or kept there. */
+void rc_shape_disk_touch_width(rc_shaper *s, measured *m);
+/* Keeps a string of 2..64 bytes measured in the file. */
+void rc_shape_disk_put_width(rc_shaper *s, const char *p, size_t n, const measured *m);
 
 static inline uint64_t pkey(uint32_t a, uint32_t b)
 {

@@ -2,8 +2,9 @@
  * directory (rc_fonts_keep_shown, src/draw/shape_disk.c): fonts loaded
  * afresh (as by the next process) and shown the same texts from the file
  * give, bit for bit, the kerning and ligature codes shaping gives without
- * it, and the same characters for each ligature code; every text kept is
- * found there, those with ligatures too; the file is written
+ * it, and the same characters for each ligature code, and the layout's
+ * widths; every text kept is found there, those with ligatures too, and
+ * every string measured; the file is written
  * only when what was shown changed; a text shown under an earlier file by
  * the same fonts (another edition) is kept in the current one too; a
  * damaged file gives the same results; no cache directory keeps nothing. */
@@ -46,6 +47,7 @@ enum { NTEXTS = sizeof TEXTS / sizeof TEXTS[0], NFACES = 3, MAXLEN = 128 };
 static const rc_font_id FACES[NFACES] = {RC_FONT_REGULAR, RC_FONT_BOLD, RC_FONT_ITALIC};
 
 typedef struct got {
+    double width; /* rc_font_text_width, asked first as the layout does */
     bool has_kern, has_lig;
     float kern[MAXLEN];
     uint8_t lig[MAXLEN];
@@ -64,11 +66,12 @@ static void show_all(const rc_fonts *fs, got out[NFACES][NTEXTS])
         for (int i = 0; i < NTEXTS; i++) {
             size_t n = strlen(TEXTS[i]);
             assert_true(n <= MAXLEN);
+            got *g = &out[f][i];
+            memset(g, 0, sizeof *g);
+            g->width = rc_font_text_width(fs->f[FACES[f]], TEXTS[i], n, 10);
             const float *k;
             const uint8_t *l;
             rc_font_shaped(fs->f[FACES[f]], TEXTS[i], n, &k, &l);
-            got *g = &out[f][i];
-            memset(g, 0, sizeof *g);
             g->has_kern = k != NULL;
             g->has_lig = l != NULL;
             if (k) memcpy(g->kern, k, n * sizeof *k);
@@ -90,6 +93,7 @@ static void same(got a[NFACES][NTEXTS], got b[NFACES][NTEXTS])
 {
     for (int f = 0; f < NFACES; f++)
         for (int i = 0; i < NTEXTS; i++) {
+            assert_memory_equal(&a[f][i].width, &b[f][i].width, sizeof(double)); /* bits */
             assert_int_equal(a[f][i].has_kern, b[f][i].has_kern);
             assert_int_equal(a[f][i].has_lig, b[f][i].has_lig);
             assert_memory_equal(a[f][i].kern, b[f][i].kern, sizeof a[f][i].kern); /* bits */
