@@ -56,6 +56,11 @@ double rc_font_cap_height(const rc_font *f);
 double rc_font_text_width(const rc_font *f, const char *s, size_t len, double size);
 /* The same as the sum of the characters' advances, without kerning. */
 double rc_font_nominal_width(const rc_font *f, const char *s, size_t len, double size);
+/* rc_font_text_width for a paragraph's words, whose lines the paragraphs'
+ * file keeps (rc_para_memo_disk): not kept with the texts shown
+ * (rc_fonts_keep_shown), where the next build would not ask for them and
+ * the file would be written again without them. */
+double rc_font_word_width(const rc_font *f, const char *s, size_t len, double size);
 /* Kerning of UTF-8 text as shaped: k[i] changes the advance of the
  * character starting at byte i by k[i]/1000 em (0 elsewhere); NULL when
  * nothing is kerned. Valid until the next call on f. The PDF back end shows it

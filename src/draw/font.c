@@ -343,6 +343,13 @@ double rc_font_text_width(const rc_font *f, const char *s, size_t len, double si
     return rc_shaper_width(sh, s, len, nominal_adv, f) * size / 1000.0;
 }
 
+double rc_font_word_width(const rc_font *f, const char *s, size_t len, double size)
+{
+    rc_shaper *sh = shaper_of(f);
+    if (!sh) return rc_font_nominal_width(f, s, len, size);
+    return rc_shaper_width_unkept(sh, s, len, nominal_adv, f) * size / 1000.0;
+}
+
 const float *rc_font_kerning(const rc_font *f, const char *s, size_t len)
 {
     rc_shaper *sh = shaper_of(f);

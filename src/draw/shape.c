@@ -344,7 +344,7 @@ static double measure(rc_shaper *s, const char *p, size_t n,
  * small function). */
 static __attribute__((noinline)) double width_new(rc_shaper *s, const char *p, size_t n,
                                                   double (*adv_of)(const void *, uint32_t),
-                                                  const void *font)
+                                                  const void *font, bool keep)
 {
     /* 512 entries (16 KB) first, not 4,096: a face that sets a few hundred
      * words (bold, italic) touched every page of a 128 KB table; with both
@@ -352,19 +352,23 @@ static __attribute__((noinline)) double width_new(rc_shaper *s, const char *p, s
     s->words = table_grow(s->a, s->words, &s->wcap, s->nwords, sizeof *s->words, 512);
     measured *w = (measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p, n,
                                                rc_hash_short(p, n));
-    if (!s->disk || !rc_shape_disk_get_width(s, p, n, w)) {
+    keep = keep && s->disk;
+    if (!keep || !rc_shape_disk_get_width(s, p, n, w)) {
         w->w.width = (float)measure(s, p, n, adv_of, font, w);
-        if (s->disk) rc_shape_disk_put_width(s, p, n, w);
+        if (keep) rc_shape_disk_put_width(s, p, n, w);
     }
     w->w.key = rc_arena_strndup(s->a, p, n);
     w->w.len = (uint32_t)n;
-    w->epoch = s->disk_epoch;
+    /* not in the file: a later kept measure of it puts it there */
+    w->epoch = keep ? s->disk_epoch : s->disk_epoch - 1;
     s->nwords++;
     return w->w.width;
 }
 
-double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
-                       double (*adv_of)(const void *, uint32_t), const void *font)
+/* Kept measures are looked up in the shaper's file first and kept there
+ * (shape_disk.c); every measure goes into the word cache. */
+static double width_of(rc_shaper *s, const char *p, size_t n,
+                       double (*adv_of)(const void *, uint32_t), const void *font, bool keep)
 {
     if (n == 0 || n > INT32_MAX) return 0;
     if (n > 64) return measure(s, p, n, adv_of, font, NULL); /* long text rarely repeats */
@@ -372,11 +376,23 @@ double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
         measured *w = (measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p, n,
                                                    rc_hash_short(p, n));
         if (w->w.key) {
-            if (w->epoch != s->disk_epoch && s->disk) rc_shape_disk_touch_width(s, w);
+            if (keep && w->epoch != s->disk_epoch && s->disk) rc_shape_disk_touch_width(s, w);
             return w->w.width;
         }
     }
-    return width_new(s, p, n, adv_of, font);
+    return width_new(s, p, n, adv_of, font, keep);
+}
+
+double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
+                       double (*adv_of)(const void *, uint32_t), const void *font)
+{
+    return width_of(s, p, n, adv_of, font, true);
+}
+
+double rc_shaper_width_unkept(rc_shaper *s, const char *p, size_t n,
+                              double (*adv_of)(const void *, uint32_t), const void *font)
+{
+    return width_of(s, p, n, adv_of, font, false);
 }
 
 /* Pair kerning of p spread per byte (NULL when none). */

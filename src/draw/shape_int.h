@@ -23,6 +23,11 @@ rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem);
  * gives a character's nominal advance. Pair kerning is cached per face. */
 double rc_shaper_width(rc_shaper *s, const char *p, size_t n,
                        double (*adv_of)(const void *, uint32_t), const void *font);
+/* The same, not kept in the shaper's file (rc_fonts_keep_shown): a
+ * paragraph's words, which the next build asks again only when the
+ * paragraphs' file has not got their lines. */
+double rc_shaper_width_unkept(rc_shaper *s, const char *p, size_t n,
+                              double (*adv_of)(const void *, uint32_t), const void *font);
 /* Per-byte advance changes (1/1000 em) at each character's first byte, or
  * NULL when the text has no kerning. Valid until the next call. */
 const float *rc_shaper_kerning(rc_shaper *s, const char *p, size_t n,

@@ -156,7 +156,7 @@ static double range_width(const pb *p, uint32_t run, size_t s, size_t e)
 {
     const rc_font *f = font_of(p, run);
     if (!f) return 0.5 * p->runs[run].size * (double)rc_utf8_length(p->runs[run].text + s, e - s);
-    return rc_font_text_width(f, p->runs[run].text + s, e - s, p->runs[run].size);
+    return rc_font_word_width(f, p->runs[run].text + s, e - s, p->runs[run].size);
 }
 
 /* --- tokens ---------------------------------------------------------------- */
@@ -304,7 +304,7 @@ static void tokenize(pb *p, size_t nruns)
         if (tk->kind != T_SEG || tk->end <= tk->start) continue;
         const rc_font *f = font_of(p, tk->run);
         const rc_run *r = &p->runs[tk->run];
-        if (f) tk->width = rc_font_text_width(f, r->text + tk->start, tk->end - tk->start, r->size);
+        if (f) tk->width = rc_font_word_width(f, r->text + tk->start, tk->end - tk->start, r->size);
     }
     /* Trailing spaces go; an anchor with no text after it gets an empty box. */
     while (p->toks.n &&
