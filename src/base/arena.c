@@ -25,8 +25,9 @@
  * own. */
 #define BLOCK_MIN ((size_t)256 * 1024)
 /* An arena's first head block is this small, of ordinary pages; the
- * blocks after it are BLOCK_MIN, cut from huge pages (see new_head). */
-#define BLOCK_FIRST ((size_t)64 * 1024)
+ * blocks after it are BLOCK_MIN, cut from huge pages (see new_head). Every
+ * allocation made in head blocks (at most BLOCK_MIN / 4) fits in one. */
+#define BLOCK_FIRST ((size_t)128 * 1024)
 /* Freed head blocks kept for the next arena (see new_head), at most
  * 16 MiB: a watcher's rebuild of the sample frees more than 8 (with 8 it
  * took 442 page faults per rebuild, with 64 it takes 14; bench/watch.py). */
@@ -53,6 +54,9 @@ typedef struct block {
     bool huge;   /* (mapped) cut from a region of huge pages (see carve) */
     _Alignas(16) unsigned char data[];
 } block;
+
+_Static_assert(BLOCK_MIN / 4 + ALIGN <= BLOCK_FIRST - sizeof(block),
+               "a first block holds any allocation");
 
 typedef struct cleanup {
     struct cleanup *next;
@@ -399,29 +403,29 @@ static block *own_block(const rc_arena *a, const void *p)
  * throughout) and never hand out a byte twice, so what is allocated from
  * them past the mark needs no memset: clearing every allocation was 11 M
  * instructions of the sample's 439 M, most of it on pages already zero. */
-static block *new_head(rc_arena *a, size_t need)
+static block *new_head(rc_arena *a)
 {
     /* An arena's first block is small (BLOCK_FIRST) and of ordinary pages:
      * many arenas stay small (the PDF writer's per-font arenas use 13-24
      * KB), and in a huge page their whole block would be cleared and
      * resident. The blocks after it are cut from huge pages. The first
      * block was BLOCK_MIN (256 KiB) until 4 December: every arena that
-     * grew past 64 KiB, the layout's and the PDF writer's among them, took
+     * grew past 128 KiB, the layout's and the PDF writer's among them, took
      * up to 64 page faults of ~2 us each (most on the typesetting thread)
-     * before reaching huge pages. With 64 KiB, the one-edition --only pdf
-     * build takes 1,120 page faults instead of 1,577 and 1.3 ms less (31
-     * alternating rounds, paired medians; 32 KiB and 128 KiB gave the same
-     * within the noise), peaking at 16.2 MiB instead of 15.3 (32 KiB: 17.8;
-     * every block of huge pages: 19.2); the 1,006-page build peaks at 63.0
-     * MiB instead of 61.6, in about the same time. A spare is taken first
-     * (a first block's for a first block): its pages are there already. An
-     * arena whose first allocation does not fit a first block starts with
-     * an ordinary BLOCK_MIN one, as all did before. */
-    bool first = !a->head && need <= BLOCK_FIRST - sizeof(block);
+     * before reaching huge pages. With 128 KiB, the one-edition --only pdf
+     * build takes about 1,220 page faults instead of 1,580 and ~0.5 ms
+     * less, peaking at 16.4 MiB instead of 15.1 (41 alternating rounds,
+     * paired medians). 64 KiB saved another 0.5 ms, but more arenas then
+     * reached huge pages, whose 2 MiB are resident whole: the 1,006-page
+     * build peaked at 63.0-64.5 MiB in five runs, over the 64 MiB it must
+     * stay within, against 62.7-63.4 with 128 KiB and 60.5-63.2 before.
+     * A spare is taken first (a first block's for a first block): its
+     * pages are there already. */
+    bool first = !a->head;
     block *nb = take_spare(first);
     if (!nb)
         nb = first ? map_block(BLOCK_FIRST - sizeof(block), false)
-                   : map_block(BLOCK_MIN - sizeof(block), a->head != NULL);
+                   : map_block(BLOCK_MIN - sizeof(block), true);
     nb->used = 0;
     nb->next = a->head;
     a->head = nb;
@@ -462,7 +466,7 @@ static void *alloc(rc_arena *a, size_t size, size_t keep, bool own)
     }
     size_t at = b ? (b->used + ALIGN - 1) & ~(size_t)(ALIGN - 1) : 0; /* after a string */
     if (!b || at > b->size || b->size - at < size) {
-        b = new_head(a, size);
+        b = new_head(a);
         at = 0;
     }
     void *p = b->data + at;
@@ -483,7 +487,7 @@ static char *bytes(rc_arena *a, size_t n)
     if (n == 0) n = 1;
     if (n > BLOCK_MIN / 4) return alloc(a, n, n, false);
     block *b = a->head;
-    if (!b || b->size - b->used < n) b = new_head(a, n);
+    if (!b || b->size - b->used < n) b = new_head(a);
     char *p = (char *)b->data + b->used;
     reach(b, b->used + n);
     b->used += n;

@@ -1,9 +1,8 @@
 /* Head blocks cut from regions of transparent huge pages (src/base/arena.c,
  * "huge pages"): 2 MiB-aligned regions the kernel may back with huge pages,
  * blocks cut in order, kept spare by rc_arena_drop_spares and reused; and
- * ordinary mappings when turned off. An arena's first block is a small one
- * of ordinary pages, unless its first allocation does not fit there; a
- * freed first block is the next arena's. */
+ * ordinary mappings when turned off. An arena's first block is a smaller
+ * one of ordinary pages; a freed first block is the next arena's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,8 +17,8 @@
 #include "rc/arena.h"
 
 #define BLOCK ((uintptr_t)256 * 1024)
-/* An allocation four of which fill a 256 KiB block, and which does not
- * fit in an arena's first block (64 KiB, its header and anything else). */
+/* An allocation four of which fill a 256 KiB block, two an arena's first
+ * block (128 KiB, its header and anything else). */
 #define SZ 65504
 
 /* The smaps entry of the mapping holding p: its size in KiB and its
@@ -91,8 +90,7 @@ static void test_blocks_cut_in_order_from_an_aligned_region(void **state)
     (void)state;
     rc_arena *a = rc_arena_new();
     unsigned char *all[7], **s = all + 1;
-    all[0] = first_block(a); /* (an arena's first block: ordinary pages) */
-    block_starts(a, s, 6);   /* (60,000 bytes do not fit there) */
+    block_starts(a, all, 7); /* (an arena's first block: ordinary pages) */
     unsigned long kib;
     int eligible;
     mapping_of(all[0], &kib, &eligible);
@@ -129,17 +127,17 @@ static void test_huge_spares_stay_and_are_reused_zeroed(void **state)
     rc_arena *hold = hold_spares();
     rc_arena *a = rc_arena_new();
     unsigned char *all[4], **s = all + 1;
-    all[0] = first_block(a);
-    block_starts(a, s, 3);
-    memset(all[0], 0xAB, 100);
-    for (int i = 1; i < 4; i++)
+    block_starts(a, all, 4);
+    for (int i = 0; i < 4; i++)
         memset(all[i], 0xAB, SZ);
     rc_arena_free(a);
     /* the first block unmapped, the three of huge pages kept */
     assert_int_equal(rc_arena_drop_spares(), 1);
     rc_arena *b = rc_arena_new();
     unsigned char *t[3];
-    block_starts(b, t, 3); /* (its first allocation takes a whole block) */
+    rc_arena_alloc(b, SZ); /* its first block, filled */
+    rc_arena_alloc(b, SZ);
+    block_starts(b, t, 3);
     for (int i = 0; i < 3; i++) {
         uintptr_t tb = (uintptr_t)t[i] & ~(BLOCK - 1);
         bool reused = false;
@@ -154,8 +152,7 @@ static void test_huge_spares_stay_and_are_reused_zeroed(void **state)
 }
 
 /* An arena's first block is the small one a freed arena left, written
- * over and handed out zeroed; one whose first allocation does not fit
- * there starts with a whole block. */
+ * over and handed out zeroed; the next is a whole one. */
 static void test_first_blocks_are_small_and_reused(void **state)
 {
     (void)state;
@@ -173,17 +170,12 @@ static void test_first_blocks_are_small_and_reused(void **state)
     unsigned char *q = first_block(c);
     assert_true(q != p);
     /* the first block fills up: the next is a whole one */
-    unsigned char *big = rc_arena_alloc(c, SZ);
-    assert_false((uintptr_t)big >= (uintptr_t)q && (uintptr_t)big < (uintptr_t)q + 64 * 1024);
+    unsigned char *in = rc_arena_alloc(c, SZ), *big = rc_arena_alloc(c, SZ);
+    assert_true((uintptr_t)in > (uintptr_t)q && (uintptr_t)in < (uintptr_t)q + 128 * 1024);
+    assert_false((uintptr_t)big >= (uintptr_t)q && (uintptr_t)big < (uintptr_t)q + 128 * 1024);
     for (size_t j = 0; j < SZ; j++)
         assert_int_equal(big[j], 0);
     rc_arena_free(c);
-    /* a first allocation bigger than a first block: a whole block */
-    rc_arena *d = rc_arena_new();
-    unsigned char *w = rc_arena_alloc(d, SZ);
-    unsigned char *w2 = rc_arena_alloc(d, SZ);
-    assert_ptr_equal(w2, w + SZ); /* (both in one block) */
-    rc_arena_free(d);
     rc_arena_free(b);
     rc_arena_free(hold);
 }
