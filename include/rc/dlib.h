@@ -13,6 +13,8 @@
 #ifndef RC_DLIB_H
 #define RC_DLIB_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* One function of a table: its name and the offset of its member. */
@@ -36,5 +38,22 @@ void *rc_dlib_open(const char *file, const rc_dlib_sym *syms, size_t n, void *ta
  * set and not empty (tests point it at a missing library), else soname
  * (the library reportc was built against). */
 const char *rc_dlib_file(const char *env, const char *soname);
+
+/* One library's loading, once per process: its load function sets handle
+ * (rc_dlib_open's) or leaves it NULL with why saying why. */
+typedef struct rc_dlib_once {
+    pthread_once_t once;
+    void *handle;
+    char why[512];
+} rc_dlib_once;
+#define RC_DLIB_ONCE_INIT                                                                          \
+    {                                                                                              \
+        PTHREAD_ONCE_INIT, NULL, ""                                                                \
+    }
+
+/* Runs load the first time for o (pthread_once: any thread, the others
+ * wait), then says whether the library is loaded; when not, *why (unless
+ * why is NULL) is o->why. */
+bool rc_dlib_load(rc_dlib_once *o, void (*load)(void), const char **why);
 
 #endif

@@ -37,3 +37,10 @@ const char *rc_dlib_file(const char *env, const char *soname)
     const char *e = getenv(env);
     return e && *e ? e : soname;
 }
+
+bool rc_dlib_load(rc_dlib_once *o, void (*load)(void), const char **why)
+{
+    pthread_once(&o->once, load);
+    if (!o->handle && why) *why = o->why;
+    return o->handle != NULL;
+}

@@ -3,7 +3,6 @@
 #define RC_HB_LIB_NO_MACROS /* the names below are the table's members */
 #include "rc/hb_lib.h"
 
-#include <pthread.h>
 #include <stddef.h>
 
 #include "rc/dlib.h"
@@ -34,9 +33,7 @@ static const rc_dlib_sym subset[] = {
 #undef RC_HB_LIB_SYMBOL
 };
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static bool loaded;
-static char why_buf[512];
+static rc_dlib_once lib = RC_DLIB_ONCE_INIT;
 
 /* libharfbuzz first (libharfbuzz-subset needs it, and an error then names
  * the one the user knows), each function looked up in its own library. */
@@ -44,20 +41,17 @@ static void load(void)
 {
     rc_hb_lib_table t = {0};
     const char *file = rc_dlib_file(RC_HB_LIB_ENV, RC_HB_LIB_SONAME);
-    if (!rc_dlib_open(file, core, sizeof core / sizeof core[0], &t, why_buf, sizeof why_buf))
-        return;
-    if (!rc_dlib_open(RC_HB_SUBSET_SONAME, subset, sizeof subset / sizeof subset[0], &t, why_buf,
-                      sizeof why_buf))
+    void *h = rc_dlib_open(file, core, sizeof core / sizeof core[0], &t, lib.why, sizeof lib.why);
+    if (!h || !rc_dlib_open(RC_HB_SUBSET_SONAME, subset, sizeof subset / sizeof subset[0], &t,
+                            lib.why, sizeof lib.why))
         return; /* (libharfbuzz stays loaded, unused) */
     rc_hb_lib = t;
-    loaded = true;
+    lib.handle = h;
 }
 
 bool rc_hb_lib_load(const char **why)
 {
-    pthread_once(&once, load);
-    if (!loaded && why) *why = why_buf;
-    return loaded;
+    return rc_dlib_load(&lib, load, why);
 }
 
 const char *rc_hb_lib_package(void)

@@ -3,7 +3,6 @@
 #define RC_HPDF_LIB_NO_MACROS /* the names below are the table's members */
 #include "hpdf_lib.h"
 
-#include <pthread.h>
 #include <stddef.h>
 
 #include "rc/dlib.h"
@@ -28,26 +27,22 @@ static const rc_dlib_sym symbols[] = {
 #undef RC_HPDF_LIB_SYMBOL
 };
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static bool loaded;
-static char why_buf[512];
+static rc_dlib_once lib = RC_DLIB_ONCE_INIT;
 
 static void load(void)
 {
     rc_hpdf_lib_table t = {0};
     const char *file = rc_dlib_file(RC_HPDF_LIB_ENV, RC_HPDF_LIB_SONAME);
-    if (!rc_dlib_open(file, symbols, sizeof symbols / sizeof symbols[0], &t, why_buf,
-                      sizeof why_buf))
-        return;
+    void *h = rc_dlib_open(file, symbols, sizeof symbols / sizeof symbols[0], &t, lib.why,
+                           sizeof lib.why);
+    if (!h) return;
     rc_hpdf_lib = t;
-    loaded = true;
+    lib.handle = h;
 }
 
 bool rc_hpdf_lib_load(const char **why)
 {
-    pthread_once(&once, load);
-    if (!loaded && why) *why = why_buf;
-    return loaded;
+    return rc_dlib_load(&lib, load, why);
 }
 
 const char *rc_hpdf_lib_package(void)

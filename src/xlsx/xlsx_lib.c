@@ -5,7 +5,6 @@
 #include "xlsx_lib.h"
 
 #include <dlfcn.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +32,7 @@ static const rc_dlib_sym symbols[] = {
 #undef RC_XW_LIB_SYMBOL
 };
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static void *handle;
-static char why_buf[512];
+static rc_dlib_once lib = RC_DLIB_ONCE_INIT;
 
 /* rc_dlib_open's RTLD_LAZY: the library's calls (to itself, minizip, libc)
  * are bound when first made. RTLD_NOW measured the same within noise (one-edition build,
@@ -74,18 +71,16 @@ static void load(void)
     if (!(env && *env)) preload_crypto(); /* the library reportc was built against */
     const char *file = rc_dlib_file("RC_XLSXWRITER_SO", RC_XW_LIB_SONAME);
     rc_xw_lib_table t;
-    void *h = rc_dlib_open(file, symbols, sizeof symbols / sizeof symbols[0], &t, why_buf,
-                           sizeof why_buf);
+    void *h = rc_dlib_open(file, symbols, sizeof symbols / sizeof symbols[0], &t, lib.why,
+                           sizeof lib.why);
     if (!h) return;
     rc_xw_lib = t;
-    handle = h;
+    lib.handle = h;
 }
 
 bool rc_xw_lib_load(const char **why)
 {
-    pthread_once(&once, load);
-    if (!handle && why) *why = why_buf;
-    return handle != NULL;
+    return rc_dlib_load(&lib, load, why);
 }
 
 const char *rc_xw_lib_package(void)
@@ -95,7 +90,7 @@ const char *rc_xw_lib_package(void)
 
 void *rc_xw_lib_handle(void)
 {
-    return rc_xw_lib_load(NULL) ? handle : NULL;
+    return rc_xw_lib_load(NULL) ? lib.handle : NULL;
 }
 
 /* The library's own NAME: dlsym on its handle searches the library and its
