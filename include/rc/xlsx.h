@@ -16,10 +16,6 @@ rc_status rc_xlsx_write_data(rc_arena *a, const rc_doc *doc, const char *path, i
                              rc_diag *d);
 rc_status rc_xlsx_write_figures(rc_arena *a, const rc_doc *doc, const char *path, int64_t epoch,
                                 rc_diag *d);
-/* Loads libxlsxwriter now, on this thread, as the first workbook would
- * (src/xlsx/xlsx_lib.h: once per process, thread-safe); false when it
- * cannot be loaded, which the workbooks then report. */
-bool rc_xlsx_lib_preload(void);
 
 /* Excel-safe, unique sheet name (<= 31 chars, no []:*?/\ , not starting or
  * ending with '), written to out[32]; taken holds names already used

@@ -224,7 +224,7 @@ static rc_status load_data(rc_arena *a, const rc_options *o, rc_build_cache *c, 
          * loaded from now on, beside the data (build_early.c). */
         bool typesets = (*want & RC_OUT_PDF) || o->figures_svg || (*cfg)->output.want_svg;
         if (early && o->command == RC_CMD_BUILD && typesets && (*cfg)->report.languages.n == 0)
-            *early = rc_build_early_start(a, *cfg, rc_diag_strict(d), *want & RC_OUT_XLSX);
+            *early = rc_build_early_start(a, *cfg, rc_diag_strict(d));
         rc_build_probe_at("data+");
         /* Rows are not kept for the data workbook: it reads each source
          * again and writes rows as they come (xlsx_data.c), so memory stays

@@ -21,14 +21,7 @@
  * before its outputs (the data, a document) reports neither, as before:
  * the work is then wasted, and freed with the build's arena. Only for a
  * build of one edition on two or more CPUs (several editions keep both
- * cores busy already); everything else goes as before.
- *
- * A build that writes workbooks also loads libxlsxwriter here once the
- * fonts are handed over (rc_xlsx_lib_preload), while this CPU has nothing
- * else to do: loading it (with libcrypto, which it needs) is ~3 M
- * instructions that the figures workbook's task did first, on the core
- * the PDF's drawing thread shares with it. The typesetting waits for the
- * fonts, not for this thread's end. */
+ * cores busy already); everything else goes as before. */
 #include "build_int.h"
 
 #include <pthread.h>
@@ -36,7 +29,6 @@
 
 #include "rc/arena.h"
 #include "rc/util.h"
-#include "rc/xlsx.h"
 
 struct rc_build_early {
     const rc_config *cfg;
@@ -48,12 +40,9 @@ struct rc_build_early {
     rc_hyph *hyph;
     rc_status st;
     bool ok;
-    bool started, joined; /* joined: under mu (the thread joined, or being joined) */
-    bool xlsx;            /* load libxlsxwriter after the fonts */
-    bool ready;           /* the check and the loading are done: under mu, cv */
+    bool started, joined; /* joined: under mu */
     pthread_t th;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
 };
 
 static void *body(void *arg)
@@ -70,32 +59,18 @@ static void *body(void *arg)
         if (e->st == RC_OK) rc_build_warm_fonts(&e->fonts);
         rc_build_probe_at("res-");
     }
-    pthread_mutex_lock(&e->mu);
-    e->ready = true;
-    pthread_cond_broadcast(&e->cv);
-    pthread_mutex_unlock(&e->mu);
-    if (e->xlsx) rc_xlsx_lib_preload(); /* (a failure is the workbook's to report) */
     return NULL;
-}
-
-/* Waits for the check and the loading (not for the thread's end). */
-static void wait_ready(rc_build_early *e)
-{
-    pthread_mutex_lock(&e->mu);
-    while (!e->ready)
-        pthread_cond_wait(&e->cv, &e->mu);
-    e->check.ok = e->ok;
-    pthread_mutex_unlock(&e->mu);
 }
 
 void rc_build_early_join(rc_build_early *e)
 {
-    wait_ready(e); /* (the check's result; the thread may still load libxlsxwriter) */
     pthread_mutex_lock(&e->mu);
-    bool join = e->started && !e->joined;
-    e->joined = true;
+    if (!e->joined) {
+        if (e->started) pthread_join(e->th, NULL);
+        e->joined = true;
+        e->check.ok = e->ok;
+    }
     pthread_mutex_unlock(&e->mu);
-    if (join) pthread_join(e->th, NULL);
 }
 
 /* The build's arena is freed: its thread is waited for, and what it made
@@ -111,17 +86,15 @@ static void early_free(void *arg)
     rc_diag_free(e->check.d);
     rc_diag_free(e->rd);
     pthread_mutex_destroy(&e->mu);
-    pthread_cond_destroy(&e->cv);
     free(e);
 }
 
-rc_build_early *rc_build_early_start(rc_arena *a, const rc_config *cfg, bool strict, bool xlsx)
+rc_build_early *rc_build_early_start(rc_arena *a, const rc_config *cfg, bool strict)
 {
     if (rc_cpus() < 2) return NULL; /* the thread would only take turns with this one */
     rc_build_early *e = calloc(1, sizeof *e);
     if (!e) return NULL; /* (the pool's tasks do it then) */
     e->cfg = cfg;
-    e->xlsx = xlsx;
     e->ca = rc_arena_new();
     e->ra = rc_arena_new();
     e->check.d = rc_diag_new();
@@ -131,7 +104,6 @@ rc_build_early *rc_build_early_start(rc_arena *a, const rc_config *cfg, bool str
         rc_diag_set_strict(e->rd);
     }
     pthread_mutex_init(&e->mu, NULL);
-    pthread_cond_init(&e->cv, NULL);
     rc_arena_on_free(a, early_free, e);
     e->started = rc_thread_start(&e->th, body, e) == 0;
     if (!e->started) body(e); /* no thread: here, as the pool would have */
@@ -141,7 +113,7 @@ rc_build_early *rc_build_early_start(rc_arena *a, const rc_config *cfg, bool str
 bool rc_build_early_take(rc_build_early *e, rc_diag *d, rc_edition_cache **cache, rc_fonts *fonts,
                          rc_hyph **hyph, rc_status *st)
 {
-    wait_ready(e);
+    rc_build_early_join(e);
     if (!e->ok) return false;
     rc_diag_append(d, e->rd);
     *cache = &e->cache;

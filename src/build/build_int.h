@@ -226,7 +226,7 @@ bool rc_build_check_resources(rc_arena *a, rc_config *const *cfgs, size_t ned, c
  * thread of their own as soon as its configuration is read (build_early.c
  * says why); NULL on one CPU (the pool does it then). Freed with a, after
  * waiting for the thread. */
-rc_build_early *rc_build_early_start(rc_arena *a, const rc_config *cfg, bool strict, bool xlsx);
+rc_build_early *rc_build_early_start(rc_arena *a, const rc_config *cfg, bool strict);
 /* Waits for the thread (from any thread, any number of times). */
 void rc_build_early_join(rc_build_early *e);
 /* The check, as the pool's check job gives it: its diagnostics, and once

@@ -83,11 +83,6 @@ bool rc_xw_lib_load(const char **why)
     return rc_dlib_load(&lib, load, why);
 }
 
-bool rc_xlsx_lib_preload(void)
-{
-    return rc_xw_lib_load(NULL);
-}
-
 const char *rc_xw_lib_package(void)
 {
     return RC_XW_LIB_DEB;
