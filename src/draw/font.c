@@ -336,18 +336,24 @@ static rc_shaper *shaper_of(const rc_font *cf)
     return f->shaper;
 }
 
-double rc_font_text_width(const rc_font *f, const char *s, size_t len, double size)
+/* kept: looked up in and kept with the texts shown (rc_fonts_keep_shown) */
+static double shaped_width(const rc_font *f, const char *s, size_t len, double size, bool kept)
 {
     rc_shaper *sh = shaper_of(f);
     if (!sh) return rc_font_nominal_width(f, s, len, size);
-    return rc_shaper_width(sh, s, len, nominal_adv, f) * size / 1000.0;
+    double w = kept ? rc_shaper_width(sh, s, len, nominal_adv, f)
+                    : rc_shaper_width_unkept(sh, s, len, nominal_adv, f);
+    return w * size / 1000.0;
+}
+
+double rc_font_text_width(const rc_font *f, const char *s, size_t len, double size)
+{
+    return shaped_width(f, s, len, size, true);
 }
 
 double rc_font_word_width(const rc_font *f, const char *s, size_t len, double size)
 {
-    rc_shaper *sh = shaper_of(f);
-    if (!sh) return rc_font_nominal_width(f, s, len, size);
-    return rc_shaper_width_unkept(sh, s, len, nominal_adv, f) * size / 1000.0;
+    return shaped_width(f, s, len, size, false);
 }
 
 const float *rc_font_kerning(const rc_font *f, const char *s, size_t len)

@@ -39,11 +39,11 @@ void rc_shaper_set_disk(rc_shaper *s, struct rc_zmemo *z, unsigned face)
     if (z) s->disk_epoch++;
 }
 
-/* The key of text p[0..n) shown, or with WIDTH measured. */
-enum { WIDTH = 0x80 };
-static size_t key_of(const rc_shaper *s, const char *p, size_t n, unsigned char *k)
+/* The key of text p[0..n) shown (SHOWN), or measured (WIDTH). */
+enum { SHOWN = 0, WIDTH = 0x80 };
+static size_t key_of(const rc_shaper *s, const char *p, size_t n, unsigned kind, unsigned char *k)
 {
-    k[0] = s->disk_face;
+    k[0] = (unsigned char)(s->disk_face | kind);
     memcpy(k + 1, p, n);
     return n + 1;
 }
@@ -94,7 +94,7 @@ bool rc_shape_disk_get(rc_shaper *s, const char *p, size_t n, const float **kern
     if (n < 2 || n > MAXN) return false;
     unsigned char key[MAXN + 1];
     size_t vn = 0;
-    const unsigned char *v = rc_zmemo_get(s->disk, key, key_of(s, p, n, key), &vn);
+    const unsigned char *v = rc_zmemo_get(s->disk, key, key_of(s, p, n, SHOWN, key), &vn);
     if (!v || vn < 1) return false;
     const unsigned char *e = v + vn, *c = v + 1;
     unsigned flags = v[0];
@@ -175,7 +175,7 @@ void rc_shape_disk_put(rc_shaper *s, const char *p, size_t n, const float *kern,
         *count = (unsigned char)ncodes;
     }
     unsigned char key[MAXN + 1];
-    rc_zmemo_put(s->disk, key, key_of(s, p, n, key), v, (size_t)(o - v));
+    rc_zmemo_put(s->disk, key, key_of(s, p, n, SHOWN, key), v, (size_t)(o - v));
 }
 
 void rc_shape_disk_touch(rc_shaper *s, shown *e)
@@ -184,7 +184,7 @@ void rc_shape_disk_touch(rc_shaper *s, shown *e)
     const char *p = e->w.key;
     size_t n = e->w.len, vn;
     unsigned char key[MAXN + 1];
-    if (n < 2 || n > MAXN || rc_zmemo_get(s->disk, key, key_of(s, p, n, key), &vn)) return;
+    if (n < 2 || n > MAXN || rc_zmemo_get(s->disk, key, key_of(s, p, n, SHOWN, key), &vn)) return;
     rc_shape_disk_put(s, p, n, e->kern, e->lig);
 }
 
@@ -200,10 +200,8 @@ bool rc_shape_disk_get_width(rc_shaper *s, const char *p, size_t n, measured *m)
 {
     if (n < 2 || n > MAXN) return false;
     unsigned char key[MAXN + 1];
-    key_of(s, p, n, key);
-    key[0] |= WIDTH;
     size_t vn = 0;
-    const unsigned char *v = rc_zmemo_get(s->disk, key, n + 1, &vn);
+    const unsigned char *v = rc_zmemo_get(s->disk, key, key_of(s, p, n, WIDTH, key), &vn);
     if (!v || vn < 5 || v[0] > 3) return false;
     const unsigned char *e = v + vn, *c = v + 5, *kv = NULL;
     size_t nk = 0;
@@ -223,9 +221,7 @@ void rc_shape_disk_put_width(rc_shaper *s, const char *p, size_t n, const measur
     memcpy(v + 1, &m->w.width, 4);
     if (m->kern) o = put_kern(o, m->kern, n);
     unsigned char key[MAXN + 1];
-    key_of(s, p, n, key);
-    key[0] |= WIDTH;
-    rc_zmemo_put(s->disk, key, n + 1, v, (size_t)(o - v));
+    rc_zmemo_put(s->disk, key, key_of(s, p, n, WIDTH, key), v, (size_t)(o - v));
 }
 
 void rc_shape_disk_touch_width(rc_shaper *s, measured *m)
@@ -234,8 +230,6 @@ void rc_shape_disk_touch_width(rc_shaper *s, measured *m)
     const char *p = m->w.key;
     size_t n = m->w.len, vn;
     unsigned char key[MAXN + 1];
-    if (n < 2 || n > MAXN) return;
-    key_of(s, p, n, key);
-    key[0] |= WIDTH;
-    if (!rc_zmemo_get(s->disk, key, n + 1, &vn)) rc_shape_disk_put_width(s, p, n, m);
+    if (n < 2 || n > MAXN || rc_zmemo_get(s->disk, key, key_of(s, p, n, WIDTH, key), &vn)) return;
+    rc_shape_disk_put_width(s, p, n, m);
 }
