@@ -9,17 +9,9 @@
 # usage: deflate_memo.sh REPORTC BUILD_DIR
 set -euo pipefail
 RC=$1
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cp -r "$ROOT/config/iuc-lac-2019.ini" "$ROOT/config/iuc-lac-2019" "$tmp/"
+. "$(dirname "$0")/sample_env.bash"
 cd "$tmp"
-export SOURCE_DATE_EPOCH=1577836800
 export REPORTC_CACHE_DIR=$tmp/cache
-fails=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
-same() { if diff -r "$1" "$2" >/dev/null; then ok "$3"; else bad "$3: $(diff -rq "$1" "$2" | head -3)"; fi; }
 # each memo file's inode and modification time, by the output its key names
 stamps() {
   for f in cache/deflate/*; do
@@ -88,5 +80,4 @@ before=$(stamps)
 touch afile
 REPORTC_CACHE_DIR=$tmp/afile/sub "$RC" build iuc-lac-2019.ini -o out -q
 same off out "an unusable cache directory gives the same bytes"
-echo "$fails failure(s)"
-exit $((fails > 0))
+finish

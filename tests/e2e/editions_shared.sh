@@ -8,13 +8,8 @@
 # usage: editions_shared.sh REPORTC BUILD_DIR     (exit 77 = skipped)
 set -euo pipefail
 RC=$1
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cp -r "$ROOT/config/iuc-lac-2019.ini" "$ROOT/config/iuc-lac-2019" "$tmp/"
+. "$(dirname "$0")/sample_env.bash"
 cd "$tmp"
-export SOURCE_DATE_EPOCH=1577836800
-fails=0
 head -c 3000 "$ROOT/fonts/Lato-Bold.ttf" > bad.ttf
 sed 's|^font_size = 10$|font_size = 10\nfont_bold = ./bad.ttf|' iuc-lac-2019.ini > bad.ini
 grep -q '^font_bold = ./bad.ttf' bad.ini || { echo "FAIL: could not set font_bold"; exit 1; }
@@ -36,5 +31,4 @@ if command -v taskset >/dev/null; then
   else echo "FAIL: outputs differ with one CPU: $(diff -rq all one | head -3)"; fails=$((fails + 1)); fi
 fi
 [ "$(ls all | wc -l)" = 12 ] && echo "ok: 12 outputs" || { echo "FAIL: $(ls all)"; fails=$((fails + 1)); }
-echo "$fails failure(s)"
-exit $((fails > 0))
+finish
