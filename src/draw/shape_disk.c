@@ -178,14 +178,20 @@ void rc_shape_disk_put(rc_shaper *s, const char *p, size_t n, const float *kern,
     rc_zmemo_put(s->disk, key, key_of(s, p, n, SHOWN, key), v, (size_t)(o - v));
 }
 
+/* Whether p[0..n) of that kind needs no putting: the file has it (now
+ * marked used), or it is not kept at all. */
+static bool in_file(rc_shaper *s, const char *p, size_t n, unsigned kind)
+{
+    unsigned char key[MAXN + 1];
+    size_t vn;
+    return n < 2 || n > MAXN || rc_zmemo_get(s->disk, key, key_of(s, p, n, kind, key), &vn);
+}
+
 void rc_shape_disk_touch(rc_shaper *s, shown *e)
 {
     e->epoch = s->disk_epoch;
-    const char *p = e->w.key;
-    size_t n = e->w.len, vn;
-    unsigned char key[MAXN + 1];
-    if (n < 2 || n > MAXN || rc_zmemo_get(s->disk, key, key_of(s, p, n, SHOWN, key), &vn)) return;
-    rc_shape_disk_put(s, p, n, e->kern, e->lig);
+    if (!in_file(s, e->w.key, e->w.len, SHOWN))
+        rc_shape_disk_put(s, e->w.key, e->w.len, e->kern, e->lig);
 }
 
 /* ---- measured strings ----
@@ -227,9 +233,5 @@ void rc_shape_disk_put_width(rc_shaper *s, const char *p, size_t n, const measur
 void rc_shape_disk_touch_width(rc_shaper *s, measured *m)
 {
     m->epoch = s->disk_epoch;
-    const char *p = m->w.key;
-    size_t n = m->w.len, vn;
-    unsigned char key[MAXN + 1];
-    if (n < 2 || n > MAXN || rc_zmemo_get(s->disk, key, key_of(s, p, n, WIDTH, key), &vn)) return;
-    rc_shape_disk_put_width(s, p, n, m);
+    if (!in_file(s, m->w.key, m->w.len, WIDTH)) rc_shape_disk_put_width(s, m->w.key, m->w.len, m);
 }
