@@ -70,9 +70,15 @@ rc_zmemo *rc_zmemo_open_in(const char *subdir, const char *output, const char *k
  * size, times; 0 when fn is NULL or its file is not found): what
  * rc_zmemo_open puts in the key for lib_fn. */
 uint64_t rc_zmemo_lib_sig(rc_zmemo_fn fn);
+/* The same signature of the file at path (0 when it cannot be read). */
+uint64_t rc_zmemo_file_sig(const char *path);
 /* The deflated bytes kept for raw[0..n) (*zn of them), valid until
  * rc_zmemo_close; NULL when none are. */
 const unsigned char *rc_zmemo_get(rc_zmemo *m, const void *raw, size_t n, size_t *zn);
+/* The pair kept for raw[0..n), which rc_zmemo_get gave, turned out stale
+ * (the caller's own check of the value failed): it is not kept in the next
+ * file, so that a pair put for the same raw bytes replaces it. */
+void rc_zmemo_forget(rc_zmemo *m, const void *raw, size_t n);
 /* Keeps z[0..zn) as raw[0..n) deflated (both copied). */
 void rc_zmemo_put(rc_zmemo *m, const void *raw, size_t n, const void *z, size_t zn);
 /* Ends the write: when ok (the output was made) and the pairs used differ

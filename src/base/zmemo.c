@@ -90,6 +90,16 @@ struct rc_zmemo {
     bool first;   /* no file was there: the output's first memo (prune) */
 };
 
+uint64_t rc_zmemo_file_sig(const char *path)
+{
+    struct stat st;
+    if (!path || stat(path, &st) != 0) return 0;
+    int64_t s[6] = {(int64_t)st.st_dev,          (int64_t)st.st_ino,
+                    (int64_t)st.st_size,         (int64_t)st.st_mtim.tv_sec,
+                    (int64_t)st.st_mtim.tv_nsec, (int64_t)st.st_ctim.tv_sec};
+    return rc_hash_bytes(s, sizeof s, 0x6c6962u) | 1; /* "lib"; never 0 */
+}
+
 /* The signature of the file fn's code was loaded from (device, inode,
  * size, times): a shared library replaced by an upgrade gives another
  * key. Worked out once per function. */
@@ -111,15 +121,9 @@ uint64_t rc_zmemo_lib_sig(rc_zmemo_fn fn)
             return sig;
         }
     Dl_info info;
-    struct stat st;
     const void *addr; /* (a function's address as dladdr takes it) */
     memcpy(&addr, &fn, sizeof addr);
-    if (dladdr(addr, &info) && info.dli_fname && stat(info.dli_fname, &st) == 0) {
-        int64_t s[6] = {(int64_t)st.st_dev,          (int64_t)st.st_ino,
-                        (int64_t)st.st_size,         (int64_t)st.st_mtim.tv_sec,
-                        (int64_t)st.st_mtim.tv_nsec, (int64_t)st.st_ctim.tv_sec};
-        sig = rc_hash_bytes(s, sizeof s, 0x6c6962u) | 1; /* "lib"; never 0 */
-    }
+    if (dladdr(addr, &info) && info.dli_fname) sig = rc_zmemo_file_sig(info.dli_fname);
     if (nseen < sizeof seen / sizeof seen[0]) seen[nseen++] = (struct libsig){fn, sig};
     pthread_mutex_unlock(&mu);
     return sig;
@@ -393,6 +397,18 @@ static void add(rc_zmemo *m, uint64_t h, const void *raw, size_t n, const void *
     m->nslot[k] = (uint32_t)m->nnw + 1;
     m->nw[m->nnw++] = e;
     m->bytes += n + zn;
+}
+
+void rc_zmemo_forget(rc_zmemo *m, const void *raw, size_t n)
+{
+    if (!m || !m->map) return;
+    uint64_t h = raw_hash(raw, n);
+    for (size_t k = h & (m->cap - 1); m->slot[k]; k = (k + 1) & (m->cap - 1)) {
+        size_t i = m->slot[k] - 1;
+        const zent *e = &m->ent[i];
+        if (e->h != h || e->raw_len != n || memcmp(m->map + e->raw_off, raw, n) != 0) continue;
+        if (atomic_exchange(&m->used[i], 0)) atomic_fetch_sub(&m->nused, 1);
+    }
 }
 
 void rc_zmemo_put(rc_zmemo *m, const void *raw, size_t n, const void *z, size_t zn)

@@ -347,8 +347,8 @@ static bool dir_writable(const char *dir, int *err)
     return true;
 }
 
-rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
-                     bool constant_memory, bool zip64, rc_diag *d)
+/* What every open sets first: the document's, the path's. */
+static void init(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path, rc_diag *d)
 {
     memset(x, 0, sizeof *x);
     x->a = a;
@@ -361,6 +361,23 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
                : cfg                          ? cfg->output.loc
                                               : (rc_loc){path, 0, 0};
     if (!x->where.file) x->where = (rc_loc){path, 0, 0};
+}
+
+void rc_xw_open_recorded(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
+                         bool constant_memory, bool zip64, rc_diag *d)
+{
+    init(x, a, doc, path, d);
+    x->cm = constant_memory;
+    lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
+                                .use_zip64 = zip64 ? LXW_TRUE : LXW_FALSE};
+    x->wb = workbook_new_opt(path, &opt);
+    make_formats(x);
+}
+
+rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
+                     bool constant_memory, bool zip64, rc_diag *d)
+{
+    init(x, a, doc, path, d);
     /* libxlsxwriter is loaded by the first workbook (xlsx_lib.h): a build
      * that writes none never loads it. */
     const char *why = NULL;

@@ -100,42 +100,56 @@ void rc_xlsx_metrics_sheet(rc_xw *x, const rc_doc *doc)
     rc_xw_print(x, ws, 0, w[0] + w[1] + (w[2] > 80 ? 80 : w[2]) + w[3]);
 }
 
-rc_status rc_xlsx_write_figures(rc_arena *a, const rc_doc *doc, const char *path, int64_t epoch,
-                                rc_diag *d)
+typedef struct figures_job {
+    const rc_doc *doc;
+    int64_t epoch;
+} figures_job;
+
+static rc_status fill_figures(rc_xw *x, void *arg)
 {
-    rc_xw x;
-    rc_status st = rc_xw_open(&x, a, doc, path, false, false, d);
-    if (st != RC_OK) return st;
-    rc_xw_properties(&x, doc, epoch, NULL);
+    const figures_job *fj = arg;
+    const rc_doc *doc = fj->doc;
+    int64_t epoch = fj->epoch;
+    rc_arena *a = x->a;
+    rc_xw_properties(x, doc, epoch, NULL);
     /* Every sheet is created first so Cover and Contents come first and
      * Contents knows the (de-duplicated) names of the sheets it links to;
      * Notes is filled last, from the notes the float sheets numbered. */
-    lxw_worksheet *cover = rc_xw_sheet(&x, rc_xw_word(&x, RC_XW_COVER), NULL);
-    lxw_worksheet *contents = rc_xw_sheet(&x, word(&x, RC_W_CONTENTS), NULL);
-    lxw_worksheet *notes = rc_xw_sheet(&x, rc_xw_word(&x, RC_XW_NOTES), NULL);
+    lxw_worksheet *cover = rc_xw_sheet(x, rc_xw_word(x, RC_XW_COVER), NULL);
+    lxw_worksheet *contents = rc_xw_sheet(x, word(x, RC_W_CONTENTS), NULL);
+    lxw_worksheet *notes = rc_xw_sheet(x, rc_xw_word(x, RC_XW_NOTES), NULL);
     size_t nf = doc->figures.n, nt = doc->tables.n;
     lxw_worksheet **fws = rc_arena_array(a, nf + 1, sizeof *fws);
     lxw_worksheet **tws = rc_arena_array(a, nt + 1, sizeof *tws);
     const char **fname = rc_arena_array(a, nf + 1, sizeof *fname);
     const char **tname = rc_arena_array(a, nt + 1, sizeof *tname);
     for (size_t i = 0; i < nf; i++)
-        fws[i] = rc_xw_sheet(&x, float_label(&x, &doc->figures.v[i], true), &fname[i]);
+        fws[i] = rc_xw_sheet(x, float_label(x, &doc->figures.v[i], true), &fname[i]);
     for (size_t i = 0; i < nt; i++)
-        tws[i] = rc_xw_sheet(&x, float_label(&x, &doc->tables.v[i], false), &tname[i]);
-    if (x.err == LXW_NO_ERROR) {
-        rc_xlsx_cover_sheet(&x, cover, doc, epoch, false);
-        rc_xlsx_contents_sheet(&x, contents, doc, fname, tname);
-        for (size_t i = 0; i < nf && x.err == LXW_NO_ERROR; i++)
-            rc_xlsx_float_sheet(&x, fws[i], fname[i], doc, &doc->figures.v[i], true);
-        for (size_t i = 0; i < nt && x.err == LXW_NO_ERROR; i++)
-            rc_xlsx_float_sheet(&x, tws[i], tname[i], doc, &doc->tables.v[i], false);
-        rc_xlsx_metrics_sheet(&x, doc);
-        rc_xlsx_quality_sheet(&x, doc); /* xlsx_quality.c */
-        rc_xlsx_notes_sheet(&x, notes);
+        tws[i] = rc_xw_sheet(x, float_label(x, &doc->tables.v[i], false), &tname[i]);
+    if (x->err == LXW_NO_ERROR) {
+        rc_xlsx_cover_sheet(x, cover, doc, epoch, false);
+        rc_xlsx_contents_sheet(x, contents, doc, fname, tname);
+        for (size_t i = 0; i < nf && x->err == LXW_NO_ERROR; i++)
+            rc_xlsx_float_sheet(x, fws[i], fname[i], doc, &doc->figures.v[i], true);
+        for (size_t i = 0; i < nt && x->err == LXW_NO_ERROR; i++)
+            rc_xlsx_float_sheet(x, tws[i], tname[i], doc, &doc->tables.v[i], false);
+        rc_xlsx_metrics_sheet(x, doc);
+        rc_xlsx_quality_sheet(x, doc); /* xlsx_quality.c */
+        rc_xlsx_notes_sheet(x, notes);
     }
     if (cover) {
         worksheet_activate(cover);
         worksheet_set_selection(cover, 0, 0, 0, 0);
     }
-    return rc_xw_close(&x);
+    return RC_OK;
+}
+
+rc_status rc_xlsx_write_figures(rc_arena *a, const rc_doc *doc, const char *path, int64_t epoch,
+                                rc_diag *d)
+{
+    figures_job fj = {doc, epoch};
+    rc_xw_job j = {
+        .a = a, .doc = doc, .path = path, .memo = true, .d = d, .fill = fill_figures, .arg = &fj};
+    return rc_xw_write(&j);
 }

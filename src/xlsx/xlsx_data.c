@@ -670,6 +670,84 @@ rc_status rc_xlsx_write_data(rc_arena *a, const rc_doc *doc, const char *path, i
     return rc_xlsx_write_data_opt(a, doc, path, epoch, NULL, d);
 }
 
+typedef struct data_job {
+    const rc_doc *doc;
+    int64_t epoch;
+    size_t per;
+    bool rows_by_library;
+} data_job;
+
+/* A data workbook of at most this many cells (estimated) may come from the
+ * last build's (xlsx_memo.c): about 25 bytes of recording a cell, and a
+ * miss writes the rows down twice (a source whose rows are not kept in
+ * memory is read again from its file for each). */
+#define MEMO_CELLS 20000.0
+
+static rc_status fill_data(rc_xw *x, void *arg)
+{
+    const data_job *dj = arg;
+    const rc_doc *doc = dj->doc;
+    const rc_data *data = doc->data;
+    rc_arena *a = x->a;
+    rc_diag *d = x->d;
+    int64_t epoch = dj->epoch;
+    size_t per = dj->per;
+    bool cm = x->cm;
+    rc_status st = RC_OK;
+    if (cm && !dj->rows_by_library && rc_xw_rows_open(x, x->tmpdir) != RC_OK) {
+        rc_diag_error(d, x->where, "cannot write workbook '%s': a temporary file in '%s': %s",
+                      x->path, x->tmpdir, strerror(errno));
+        x->abandoned = true;
+        return RC_ERR_IO;
+    }
+    rc_xw_properties(x, doc, epoch, NULL);
+    /* Cover and Contents first (xlsx_sheets.c); Contents is filled at the
+     * end, when the names of the source sheets are known. */
+    lxw_worksheet *cover = rc_xw_sheet(x, rc_xw_word(x, RC_XW_COVER), NULL);
+    lxw_worksheet *contents = rc_xw_sheet(x, rc_locale_word(x->loc, RC_W_CONTENTS), NULL);
+    if (cover) {
+        rc_xlsx_cover_sheet(x, cover, doc, epoch, true);
+        worksheet_activate(cover);
+        worksheet_set_selection(cover, 0, 0, 0, 0);
+    }
+    dsheet *sheets = rc_arena_array(a, data->nsources ? data->nsources : 1, sizeof *sheets);
+    for (size_t i = 0; i < data->nsources && x->err == LXW_NO_ERROR && !x->abandoned; i++) {
+        const rc_source_data *sd = &data->sources[i];
+        sheets[i].src = sd;
+        plan_columns(x, &sheets[i]);
+        feed fd;
+        feed_init(&fd, x, &sheets[i], per, cm);
+        if (sd->rows || !sd->nrows)
+            kept_source(&fd);
+        else
+            st = stream_source(&fd, doc->cfg, d);
+        feed_free(&fd);
+        rc_xw_rows_end(x);
+    }
+    if (x->err == LXW_NO_ERROR && !x->abandoned) fields_sheet(x, sheets, data->nsources);
+    rc_xw_progress_end(x);
+    if (x->err == LXW_NO_ERROR && !x->abandoned && contents && x->names.n > 2) {
+        size_t n = x->names.n - 2;
+        const char **what = rc_arena_array(a, n, sizeof *what);
+        const char *fields = rc_locale_word(x->loc, RC_W_FIELDS);
+        for (size_t i = 0; i < n; i++) {
+            const char *nm = x->names.v[2 + i];
+            what[i] = strcmp(nm, fields) == 0 ? rc_xw_word(x, RC_XW_WHAT_FIELDS) : NULL;
+            /* a source's sheet: which source, its file and its rows */
+            for (size_t k = 0; k < data->nsources && !what[i]; k++)
+                for (size_t j = 0; j < sheets[k].sheets.n && !what[i]; j++)
+                    if (strcmp(sheets[k].sheets.v[j], nm) == 0)
+                        what[i] = rc_arena_printf(
+                            a, "%s '%s' (%s, %zu %s)", rc_xw_word(x, RC_XW_WHAT_SOURCE),
+                            data->sources[k].cfg->name.s, rc_path_base(data->sources[k].cfg->path),
+                            data->sources[k].nrows, rc_xw_word(x, RC_XW_ROWS));
+            if (!what[i]) what[i] = "";
+        }
+        rc_xlsx_contents_rows(x, contents, x->names.v + 2, what, n);
+    }
+    return st;
+}
+
 rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *path, int64_t epoch,
                                  const rc_xlsx_data_opts *opts, rc_diag *d)
 {
@@ -699,61 +777,15 @@ rc_status rc_xlsx_write_data_opt(rc_arena *a, const rc_doc *doc, const char *pat
     /* A streamed sheet can pass 4 GiB of XML (zip members need ZIP64 then);
      * it is only known at the end, so large workbooks always allow ZIP64. */
     bool zip64 = cm || cells > 5e7;
-    rc_xw x;
-    rc_status st = rc_xw_open(&x, a, doc, path, cm, zip64, d);
-    if (st != RC_OK) return st;
-    if (cm && !(opts && opts->rows_by_library) && rc_xw_rows_open(&x, x.tmpdir) != RC_OK) {
-        rc_diag_error(d, x.where, "cannot write workbook '%s': a temporary file in '%s': %s",
-                      x.path, x.tmpdir, strerror(errno));
-        x.abandoned = true;
-        rc_xw_close(&x);
-        return RC_ERR_IO;
-    }
-    rc_xw_properties(&x, doc, epoch, NULL);
-    /* Cover and Contents first (xlsx_sheets.c); Contents is filled at the
-     * end, when the names of the source sheets are known. */
-    lxw_worksheet *cover = rc_xw_sheet(&x, rc_xw_word(&x, RC_XW_COVER), NULL);
-    lxw_worksheet *contents = rc_xw_sheet(&x, rc_locale_word(x.loc, RC_W_CONTENTS), NULL);
-    if (cover) {
-        rc_xlsx_cover_sheet(&x, cover, doc, epoch, true);
-        worksheet_activate(cover);
-        worksheet_set_selection(cover, 0, 0, 0, 0);
-    }
-    dsheet *sheets = rc_arena_array(a, data->nsources ? data->nsources : 1, sizeof *sheets);
-    for (size_t i = 0; i < data->nsources && x.err == LXW_NO_ERROR && !x.abandoned; i++) {
-        const rc_source_data *sd = &data->sources[i];
-        sheets[i].src = sd;
-        plan_columns(&x, &sheets[i]);
-        feed fd;
-        feed_init(&fd, &x, &sheets[i], per, cm);
-        if (sd->rows || !sd->nrows)
-            kept_source(&fd);
-        else
-            st = stream_source(&fd, doc->cfg, d);
-        feed_free(&fd);
-        rc_xw_rows_end(&x);
-    }
-    if (x.err == LXW_NO_ERROR && !x.abandoned) fields_sheet(&x, sheets, data->nsources);
-    rc_xw_progress_end(&x);
-    if (x.err == LXW_NO_ERROR && !x.abandoned && contents && x.names.n > 2) {
-        size_t n = x.names.n - 2;
-        const char **what = rc_arena_array(a, n, sizeof *what);
-        const char *fields = rc_locale_word(x.loc, RC_W_FIELDS);
-        for (size_t i = 0; i < n; i++) {
-            const char *nm = x.names.v[2 + i];
-            what[i] = strcmp(nm, fields) == 0 ? rc_xw_word(&x, RC_XW_WHAT_FIELDS) : NULL;
-            /* a source's sheet: which source, its file and its rows */
-            for (size_t k = 0; k < data->nsources && !what[i]; k++)
-                for (size_t j = 0; j < sheets[k].sheets.n && !what[i]; j++)
-                    if (strcmp(sheets[k].sheets.v[j], nm) == 0)
-                        what[i] = rc_arena_printf(
-                            a, "%s '%s' (%s, %zu %s)", rc_xw_word(&x, RC_XW_WHAT_SOURCE),
-                            data->sources[k].cfg->name.s, rc_path_base(data->sources[k].cfg->path),
-                            data->sources[k].nrows, rc_xw_word(&x, RC_XW_ROWS));
-            if (!what[i]) what[i] = "";
-        }
-        rc_xlsx_contents_rows(&x, contents, x.names.v + 2, what, n);
-    }
-    rc_status cst = rc_xw_close(&x);
-    return st != RC_OK ? st : cst;
+    data_job dj = {doc, epoch, per, opts && opts->rows_by_library};
+    rc_xw_job j = {.a = a,
+                   .doc = doc,
+                   .path = path,
+                   .constant_memory = cm,
+                   .zip64 = zip64,
+                   .memo = !cm && cells <= MEMO_CELLS,
+                   .d = d,
+                   .fill = fill_data,
+                   .arg = &dj};
+    return rc_xw_write(&j);
 }

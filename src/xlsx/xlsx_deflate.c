@@ -214,6 +214,11 @@ void rc_xw_deflate_cap(size_t cap)
     cap_set = cap;
 }
 
+bool rc_xw_deflate_cap_set(void)
+{
+    return cap_set != 0;
+}
+
 /* off: this thread asked for minizip's own deflate */
 RC_XW_INTERPOSER(off, deflated, rc_xlsx_libdeflate_members, rc_xlsx_libdeflate_members_made)
 

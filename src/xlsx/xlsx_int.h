@@ -130,6 +130,35 @@ typedef struct rc_xw {
  * reports and returns an error (nothing is created). */
 rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
                      bool constant_memory, bool zip64, rc_diag *d);
+/* The same as rc_xw_open with the calling thread's calls going to the
+ * recorder (xlsx_memo.c): no library, file or directory is touched. */
+void rc_xw_open_recorded(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
+                         bool constant_memory, bool zip64, rc_diag *d);
+
+/* A workbook's writing (xlsx_memo.c): fill writes everything between the
+ * open and the close (it may report, set abandoned and return an error). */
+typedef rc_status (*rc_xw_fill_fn)(rc_xw *x, void *arg);
+typedef struct rc_xw_job {
+    rc_arena *a;
+    const rc_doc *doc;
+    const char *path;
+    bool constant_memory, zip64;
+    /* the workbook may come from the last build's (small, every row in
+     * memory: fill reads no file but through the calls it makes) */
+    bool memo;
+    rc_diag *d;
+    rc_xw_fill_fn fill;
+    void *arg;
+} rc_xw_job;
+/* Opens, fills and closes the workbook; when job->memo, its calls are
+ * first only recorded, and a workbook the last build made from the same
+ * calls is written instead of making it again (xlsx_memo.c says how). */
+rc_status rc_xw_write(const rc_xw_job *job);
+/* What the calling thread's last rc_xw_write did: 1 the workbook came from
+ * the memo, 0 it was made (and kept when it could be), -1 no memo was
+ * used (tests). */
+int rc_xw_memo_last(void);
+
 /* Document properties from the config, created = epoch. */
 void rc_xw_properties(rc_xw *x, const rc_doc *doc, int64_t epoch, const char *subject);
 /* Closes the workbook, checks every recorded error, verifies the zip and
@@ -196,6 +225,8 @@ size_t rc_xw_sst_index_hits(void);
  * calling thread before it is deflated as it comes by zlib instead (0: the
  * default, 64 MiB); for tests of both paths. */
 void rc_xw_deflate_cap(size_t cap);
+/* Whether the calling thread set a cap (its workbooks' bytes differ). */
+bool rc_xw_deflate_cap_set(void);
 
 /* xlsx_heads.c: what the numbers of a figure's table count, from the
  * definitions: the rows of the panels' aggregates' source, named by its key

@@ -25,6 +25,7 @@
 #endif
 
 rc_xw_lib_table rc_xw_lib;
+_Thread_local const rc_xw_lib_table *rc_xw_calls = &rc_xw_lib;
 
 static const rc_dlib_sym symbols[] = {
 #define RC_XW_LIB_SYMBOL(f) {#f, offsetof(rc_xw_lib_table, f)},
@@ -69,7 +70,7 @@ static void load(void)
 {
     const char *env = getenv("RC_XLSXWRITER_SO");
     if (!(env && *env)) preload_crypto(); /* the library reportc was built against */
-    const char *file = rc_dlib_file("RC_XLSXWRITER_SO", RC_XW_LIB_SONAME);
+    const char *file = rc_xw_lib_file();
     rc_xw_lib_table t;
     void *h = rc_dlib_open(file, symbols, sizeof symbols / sizeof symbols[0], &t, lib.why,
                            sizeof lib.why);
@@ -81,6 +82,11 @@ static void load(void)
 bool rc_xw_lib_load(const char **why)
 {
     return rc_dlib_load(&lib, load, why);
+}
+
+const char *rc_xw_lib_file(void)
+{
+    return rc_dlib_file("RC_XLSXWRITER_SO", RC_XW_LIB_SONAME);
 }
 
 const char *rc_xw_lib_package(void)

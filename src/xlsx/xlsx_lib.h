@@ -95,6 +95,10 @@ typedef struct rc_xw_lib_table {
 
 /* Filled by rc_xw_lib_load; read-only after it. */
 extern rc_xw_lib_table rc_xw_lib;
+/* The table the calling thread's calls go through: &rc_xw_lib, or while
+ * a workbook's calls are only recorded, not made, the recorder's
+ * (xlsx_memo.c, rc_xw_write). */
+extern _Thread_local const rc_xw_lib_table *rc_xw_calls;
 
 /* Loads the library and fills rc_xw_lib, once per process (later calls
  * return the first one's result). On failure returns false with *why (a
@@ -104,6 +108,8 @@ extern rc_xw_lib_table rc_xw_lib;
  * environment variable RC_XLSXWRITER_SO when it is set and not empty (tests
  * point it at a missing library; docs/reportc.1). */
 bool rc_xw_lib_load(const char **why);
+/* The file rc_xw_lib_load loads (RC_XLSXWRITER_SO, else the soname). */
+const char *rc_xw_lib_file(void);
 /* The Debian package that installs the library ("" when the build did not
  * know it), for the error message. */
 const char *rc_xw_lib_package(void);
@@ -116,55 +122,56 @@ void *rc_xw_lib_handle(void);
 #ifndef RC_XW_LIB_NO_MACROS
 /* The call sites' names, one per function of the list (keep in step: a
  * missing line is an undefined reference at link time). */
-#define chart_add_series (*rc_xw_lib.chart_add_series)
-#define chart_axis_major_gridlines_set_visible (*rc_xw_lib.chart_axis_major_gridlines_set_visible)
-#define chart_axis_set_crossing_max (*rc_xw_lib.chart_axis_set_crossing_max)
-#define chart_axis_set_num_format (*rc_xw_lib.chart_axis_set_num_format)
-#define chart_axis_set_reverse (*rc_xw_lib.chart_axis_set_reverse)
-#define chart_legend_set_position (*rc_xw_lib.chart_legend_set_position)
-#define chart_series_set_categories (*rc_xw_lib.chart_series_set_categories)
-#define chart_series_set_fill (*rc_xw_lib.chart_series_set_fill)
-#define chart_series_set_labels (*rc_xw_lib.chart_series_set_labels)
-#define chart_series_set_labels_num_format (*rc_xw_lib.chart_series_set_labels_num_format)
-#define chart_series_set_name_range (*rc_xw_lib.chart_series_set_name_range)
-#define chart_series_set_points (*rc_xw_lib.chart_series_set_points)
-#define chart_series_set_values (*rc_xw_lib.chart_series_set_values)
-#define chart_title_off (*rc_xw_lib.chart_title_off)
-#define chart_title_set_name (*rc_xw_lib.chart_title_set_name)
-#define chart_title_set_name_font (*rc_xw_lib.chart_title_set_name_font)
-#define format_set_align (*rc_xw_lib.format_set_align)
-#define format_set_bg_color (*rc_xw_lib.format_set_bg_color)
-#define format_set_bold (*rc_xw_lib.format_set_bold)
-#define format_set_bottom (*rc_xw_lib.format_set_bottom)
-#define format_set_font_size (*rc_xw_lib.format_set_font_size)
-#define format_set_italic (*rc_xw_lib.format_set_italic)
-#define format_set_num_format (*rc_xw_lib.format_set_num_format)
-#define format_set_text_wrap (*rc_xw_lib.format_set_text_wrap)
-#define lxw_strerror (*rc_xw_lib.lxw_strerror)
-#define workbook_add_chart (*rc_xw_lib.workbook_add_chart)
-#define workbook_add_format (*rc_xw_lib.workbook_add_format)
-#define workbook_add_worksheet (*rc_xw_lib.workbook_add_worksheet)
-#define workbook_close (*rc_xw_lib.workbook_close)
-#define workbook_get_default_url_format (*rc_xw_lib.workbook_get_default_url_format)
-#define workbook_new_opt (*rc_xw_lib.workbook_new_opt)
-#define workbook_set_properties (*rc_xw_lib.workbook_set_properties)
-#define workbook_validate_sheet_name (*rc_xw_lib.workbook_validate_sheet_name)
-#define worksheet_activate (*rc_xw_lib.worksheet_activate)
-#define worksheet_add_table (*rc_xw_lib.worksheet_add_table)
-#define worksheet_autofilter (*rc_xw_lib.worksheet_autofilter)
-#define worksheet_fit_to_pages (*rc_xw_lib.worksheet_fit_to_pages)
-#define worksheet_freeze_panes (*rc_xw_lib.worksheet_freeze_panes)
-#define worksheet_insert_chart_opt (*rc_xw_lib.worksheet_insert_chart_opt)
-#define worksheet_repeat_rows (*rc_xw_lib.worksheet_repeat_rows)
-#define worksheet_set_column (*rc_xw_lib.worksheet_set_column)
-#define worksheet_set_landscape (*rc_xw_lib.worksheet_set_landscape)
-#define worksheet_set_paper (*rc_xw_lib.worksheet_set_paper)
-#define worksheet_set_row (*rc_xw_lib.worksheet_set_row)
-#define worksheet_set_selection (*rc_xw_lib.worksheet_set_selection)
-#define worksheet_write_blank (*rc_xw_lib.worksheet_write_blank)
-#define worksheet_write_number (*rc_xw_lib.worksheet_write_number)
-#define worksheet_write_string (*rc_xw_lib.worksheet_write_string)
-#define worksheet_write_url_opt (*rc_xw_lib.worksheet_write_url_opt)
+#define chart_add_series (*rc_xw_calls->chart_add_series)
+#define chart_axis_major_gridlines_set_visible                                                     \
+    (*rc_xw_calls->chart_axis_major_gridlines_set_visible)
+#define chart_axis_set_crossing_max (*rc_xw_calls->chart_axis_set_crossing_max)
+#define chart_axis_set_num_format (*rc_xw_calls->chart_axis_set_num_format)
+#define chart_axis_set_reverse (*rc_xw_calls->chart_axis_set_reverse)
+#define chart_legend_set_position (*rc_xw_calls->chart_legend_set_position)
+#define chart_series_set_categories (*rc_xw_calls->chart_series_set_categories)
+#define chart_series_set_fill (*rc_xw_calls->chart_series_set_fill)
+#define chart_series_set_labels (*rc_xw_calls->chart_series_set_labels)
+#define chart_series_set_labels_num_format (*rc_xw_calls->chart_series_set_labels_num_format)
+#define chart_series_set_name_range (*rc_xw_calls->chart_series_set_name_range)
+#define chart_series_set_points (*rc_xw_calls->chart_series_set_points)
+#define chart_series_set_values (*rc_xw_calls->chart_series_set_values)
+#define chart_title_off (*rc_xw_calls->chart_title_off)
+#define chart_title_set_name (*rc_xw_calls->chart_title_set_name)
+#define chart_title_set_name_font (*rc_xw_calls->chart_title_set_name_font)
+#define format_set_align (*rc_xw_calls->format_set_align)
+#define format_set_bg_color (*rc_xw_calls->format_set_bg_color)
+#define format_set_bold (*rc_xw_calls->format_set_bold)
+#define format_set_bottom (*rc_xw_calls->format_set_bottom)
+#define format_set_font_size (*rc_xw_calls->format_set_font_size)
+#define format_set_italic (*rc_xw_calls->format_set_italic)
+#define format_set_num_format (*rc_xw_calls->format_set_num_format)
+#define format_set_text_wrap (*rc_xw_calls->format_set_text_wrap)
+#define lxw_strerror (*rc_xw_calls->lxw_strerror)
+#define workbook_add_chart (*rc_xw_calls->workbook_add_chart)
+#define workbook_add_format (*rc_xw_calls->workbook_add_format)
+#define workbook_add_worksheet (*rc_xw_calls->workbook_add_worksheet)
+#define workbook_close (*rc_xw_calls->workbook_close)
+#define workbook_get_default_url_format (*rc_xw_calls->workbook_get_default_url_format)
+#define workbook_new_opt (*rc_xw_calls->workbook_new_opt)
+#define workbook_set_properties (*rc_xw_calls->workbook_set_properties)
+#define workbook_validate_sheet_name (*rc_xw_calls->workbook_validate_sheet_name)
+#define worksheet_activate (*rc_xw_calls->worksheet_activate)
+#define worksheet_add_table (*rc_xw_calls->worksheet_add_table)
+#define worksheet_autofilter (*rc_xw_calls->worksheet_autofilter)
+#define worksheet_fit_to_pages (*rc_xw_calls->worksheet_fit_to_pages)
+#define worksheet_freeze_panes (*rc_xw_calls->worksheet_freeze_panes)
+#define worksheet_insert_chart_opt (*rc_xw_calls->worksheet_insert_chart_opt)
+#define worksheet_repeat_rows (*rc_xw_calls->worksheet_repeat_rows)
+#define worksheet_set_column (*rc_xw_calls->worksheet_set_column)
+#define worksheet_set_landscape (*rc_xw_calls->worksheet_set_landscape)
+#define worksheet_set_paper (*rc_xw_calls->worksheet_set_paper)
+#define worksheet_set_row (*rc_xw_calls->worksheet_set_row)
+#define worksheet_set_selection (*rc_xw_calls->worksheet_set_selection)
+#define worksheet_write_blank (*rc_xw_calls->worksheet_write_blank)
+#define worksheet_write_number (*rc_xw_calls->worksheet_write_number)
+#define worksheet_write_string (*rc_xw_calls->worksheet_write_string)
+#define worksheet_write_url_opt (*rc_xw_calls->worksheet_write_url_opt)
 #endif
 
 #endif

@@ -93,9 +93,11 @@ missing=$(comm -23 <(echo "$list") <(echo "$exported") | tr '\n' ' ')
 # line "binding file LIB [0] to reportc [0]: normal symbol `NAME'" comes
 # from LIB's own relocation (its PLT slot for NAME, which then holds
 # reportc's function): dlsym on the library's handle, which reportc uses to
-# find the library's own NAME, never searches the executable.
+# find the library's own NAME, never searches the executable. Without the
+# cache: the workbooks of the build above would come from its memo
+# (src/xlsx/xlsx_memo.c), and the library would not be loaded.
 rm -rf "$tmp/o" "$tmp"/ld.*
-LD_DEBUG=bindings LD_DEBUG_OUTPUT="$tmp/ld" "$RC" build "$cfg" -o "$tmp/o" -q || fail "full build: exit $?"
+REPORTC_CACHE_DIR= LD_DEBUG=bindings LD_DEBUG_OUTPUT="$tmp/ld" "$RC" build "$cfg" -o "$tmp/o" -q || fail "full build: exit $?"
 cat "$tmp"/ld.* >"$tmp/bindings"
 grep -E "binding file [^ ]*$libs_re[^ ]* \[[0-9]+\] to [^ ]+ \[[0-9]+\]: normal symbol" "$tmp/bindings" |
     sed -E "s/.* to ([^ ]+) \[[0-9]+\]: normal symbol \`([^']+)'.*/\1 \2/" |
