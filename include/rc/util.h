@@ -32,6 +32,9 @@ size_t rc_utf8_length(const char *s, size_t len);
  * Returns RC_ERR_IO with errno set when it cannot be read, RC_ERR_LIMIT with
  * errno = EFBIG when it is larger than RC_MAX_INPUT_FILE. */
 rc_status rc_read_file(rc_arena *a, const char *path, char **data, size_t *len);
+/* Writes all of p[0..n) to fd, again after EINTR or a short write; false
+ * with errno set on failure (EIO for a write that wrote nothing). */
+bool rc_write_all(int fd, const void *p, size_t n);
 /* The reason an rc_read_file failed, for diagnostics: strerror(err), or the
  * limit for EFBIG. */
 const char *rc_read_error(int err);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "rc/hash.h"
+#include "rc/util.h"
 
 /* Changed less than this many seconds ago: not remembered (rc/cache.h). */
 #define RACY_SECONDS 2
@@ -236,13 +237,7 @@ void rc_cache_sha256_put(const char *path, const struct stat *before, const stru
         fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     }
     if (fd < 0) return;
-    bool ok = true;
-    for (size_t w = 0; w < n && ok;) {
-        ssize_t k = write(fd, e + w, n - w);
-        if (k < 0 && errno == EINTR) continue;
-        ok = k > 0;
-        if (ok) w += (size_t)k;
-    }
+    bool ok = rc_write_all(fd, e, n);
     if (close(fd) != 0) ok = false;
     /* renamed into place whole: a reader sees the old entry, the new one, or none */
     if (!ok || rename(tmp, file) != 0) unlink(tmp);

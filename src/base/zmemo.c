@@ -302,23 +302,9 @@ const unsigned char *rc_zmemo_get(rc_zmemo *m, const void *raw, size_t n, size_t
     return NULL;
 }
 
-/* Writes all of p[0..n) to fd; false on failure. */
-static bool write_all(int fd, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    while (n) {
-        ssize_t k = write(fd, b, n);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) return false;
-        b += k;
-        n -= (size_t)k;
-    }
-    return true;
-}
-
 static bool flush(rc_zmemo *m)
 {
-    bool ok = write_all(m->fd, m->buf, m->bn);
+    bool ok = rc_write_all(m->fd, m->buf, m->bn);
     m->bn = 0;
     return ok;
 }
@@ -329,7 +315,7 @@ static void append(rc_zmemo *m, const void *p, size_t n)
     if (m->failed) return;
     if (m->bn + n > BUF && !flush(m)) m->failed = true;
     if (n >= BUF) {
-        if (!m->failed && !write_all(m->fd, p, n)) m->failed = true;
+        if (!m->failed && !rc_write_all(m->fd, p, n)) m->failed = true;
     } else {
         memcpy(m->buf + m->bn, p, n);
         m->bn += n;

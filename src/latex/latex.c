@@ -489,13 +489,7 @@ rc_status rc_latex_write(rc_arena *a, const rc_doc *doc, const char *path, rc_di
     }
     rc_outfile o;
     st = rc_out_open(a, path, &o);
-    for (size_t off = 0; st == RC_OK && off < len;) {
-        ssize_t k = write(o.fd, buf + off, len - off);
-        if (k <= 0)
-            st = RC_ERR_IO;
-        else
-            off += (size_t)k;
-    }
+    if (st == RC_OK && !rc_write_all(o.fd, buf, len)) st = RC_ERR_IO;
     free(buf);
     if (st != RC_OK) {
         rc_out_abort(&o);

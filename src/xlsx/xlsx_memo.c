@@ -650,20 +650,6 @@ static const unsigned char *kept_file(const unsigned char *z, size_t zn, size_t 
     return f;
 }
 
-static bool write_all(int fd, const unsigned char *p, size_t n)
-{
-    while (n) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) {
-            if (k == 0) errno = EIO;
-            return false;
-        }
-        p += k, n -= (size_t)k;
-    }
-    return true;
-}
-
 /* Writes the kept workbook where the library would have written it
  * (rc_xw_open, rc_xw_close): the build's temporary, or a temporary of its
  * own renamed over the path. */
@@ -679,7 +665,7 @@ static rc_status write_kept(const rc_xw *x, const unsigned char *f, size_t n)
     } else {
         errno = EINTR; /* the build is being stopped by a signal */
     }
-    bool ok = fd >= 0 && write_all(fd, f, n);
+    bool ok = fd >= 0 && rc_write_all(fd, f, n);
     int e = errno;
     if (fd >= 0 && close(fd) != 0 && ok) ok = false, e = errno;
     bool renamed = false; /* (a failed rename removes tmp itself) */
