@@ -149,7 +149,9 @@ static char *output_path(const char *output)
 
 static uint64_t check_of(const unsigned char *key, size_t nkey, const zent *e, size_t n)
 {
-    return rc_hash_bytes(e, n * sizeof *e, rc_hash_bytes(key, nkey, CHECK_SEED));
+    static const zent none; /* (a file of no pairs: e may be NULL) */
+    return rc_hash_bytes(n ? (const void *)e : &none, n * sizeof *e,
+                         rc_hash_bytes(key, nkey, CHECK_SEED));
 }
 
 /* Maps m->file and takes its entries when the file is whole and its key
@@ -312,7 +314,7 @@ static bool flush(rc_zmemo *m)
 /* Appends p[0..n) to the new file (under the lock). */
 static void append(rc_zmemo *m, const void *p, size_t n)
 {
-    if (m->failed) return;
+    if (m->failed || n == 0) return; /* (p may be NULL then: no entries) */
     if (m->bn + n > BUF && !flush(m)) m->failed = true;
     if (n >= BUF) {
         if (!m->failed && !rc_write_all(m->fd, p, n)) m->failed = true;

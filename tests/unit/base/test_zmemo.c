@@ -10,7 +10,8 @@
  *   the same output replaces it (no growth), and its size is bounded;
  * - the key: another compressor misses, a temporary's name is its
  *   output's, a relative path is the absolute one; an empty
- *   REPORTC_CACHE_DIR and an unwritable directory mean no memo. */
+ *   REPORTC_CACHE_DIR and an unwritable directory mean no memo;
+ * - a file of no pairs; a pair forgotten and put again. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -168,6 +169,42 @@ static void test_changed_misses(void **state)
     rc_zmemo *o = rc_zmemo_open(out, "pdf", "zlib test 2", NULL);
     assert_null(rc_zmemo_get(o, raw, n, &zn));
     rc_zmemo_close(o, false);
+}
+
+/* A write that uses none of the file's pairs and puts none leaves a file
+ * of no pairs, which the next write reads as a whole file holding nothing
+ * (it was hashed from no entries: UBSan once saw a NULL there). A pair
+ * forgotten after its get is not kept, so a pair put for the same bytes
+ * replaces it. */
+static void test_empty_and_forget(void **state)
+{
+    (void)state;
+    size_t hits, misses;
+    write_doc(out, 3, &hits, &misses);
+    rc_zmemo *m = rc_zmemo_open(out, "pdf", CODER, NULL);
+    assert_true(rc_zmemo_close(m, true)); /* nothing used: written anew, empty */
+    struct stat a;
+    char name[256];
+    assert_int_equal(memo_files(&a, name, sizeof name), 1);
+    m = rc_zmemo_open(out, "pdf", CODER, NULL);
+    unsigned char raw[8193];
+    size_t zn, n = stream(3, 1, raw, sizeof raw);
+    assert_null(rc_zmemo_get(m, raw, n, &zn));
+    rc_zmemo_put(m, raw, n, "first", 5);
+    assert_true(rc_zmemo_close(m, true));
+    m = rc_zmemo_open(out, "pdf", CODER, NULL);
+    const unsigned char *z = rc_zmemo_get(m, raw, n, &zn);
+    assert_non_null(z);
+    assert_memory_equal(z, "first", 5);
+    rc_zmemo_forget(m, raw, n);
+    rc_zmemo_put(m, raw, n, "second", 6);
+    assert_true(rc_zmemo_close(m, true));
+    m = rc_zmemo_open(out, "pdf", CODER, NULL);
+    z = rc_zmemo_get(m, raw, n, &zn);
+    assert_non_null(z);
+    assert_int_equal(zn, 6);
+    assert_memory_equal(z, "second", 6);
+    assert_false(rc_zmemo_close(m, true)); /* used as it is: not written */
 }
 
 /* Two streams of the same length and CRC-32 (the slot's hash): the bytes
@@ -523,6 +560,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_and_forget, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
