@@ -61,9 +61,7 @@ rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem)
     s->props.direction = HB_DIRECTION_LTR;
     s->props.script = HB_SCRIPT_LATIN;
     s->props.language = hb_language_from_string("en", 2);
-    s->plan = hb_shape_plan_create(s->face, &s->props, feats, NFEATS, NULL);
     rc_arena_on_free(a, release, s);
-    s->kt = rc_kern_table_new(a, s->font, s->plan);
     s->scale = 1000.0 / upem;
     s->cap = 1024;
     s->pairs = rc_arena_array(a, s->cap, sizeof *s->pairs);
@@ -136,12 +134,21 @@ size_t rc_shape_decode(rc_shaper *s, const char *p, size_t n)
     return m;
 }
 
+void rc_shape_plan(rc_shaper *s)
+{
+    if (s->planned) return;
+    s->planned = true;
+    s->plan = hb_shape_plan_create(s->face, &s->props, feats, NFEATS, NULL);
+    s->kt = rc_kern_table_new(s->a, s->font, s->plan);
+}
+
 /* Shapes the text in s->buf with the kerning-only plan, one cluster per
  * character; returns the glyph count and sets *gi and *gp. */
 static unsigned shape_kern(rc_shaper *s, const hb_glyph_info_t **gi, const hb_glyph_position_t **gp)
 {
     hb_buffer_set_segment_properties(s->buf, &s->props);
     hb_buffer_set_cluster_level(s->buf, HB_BUFFER_CLUSTER_LEVEL_CHARACTERS);
+    rc_shape_plan(s);
     hb_shape_plan_execute(s->plan, s->font, s->buf, feats, NFEATS);
     unsigned ng = 0;
     *gi = hb_buffer_get_glyph_infos(s->buf, &ng);
@@ -185,6 +192,7 @@ bool rc_shape_read_pair(rc_shaper *s, uint32_t a, uint32_t b,
 {
     int u;
     hb_codepoint_t g;
+    rc_shape_plan(s);
     if (!s->kt || !rc_kern_table_pair(s->kt, a, b, &u, &g)) return false;
     /* the first glyph's advance in font units, asked of HarfBuzz once per
      * ASCII character (g is a's nominal glyph) */
@@ -204,8 +212,9 @@ bool rc_shape_read_pair(rc_shaper *s, uint32_t a, uint32_t b,
     return true;
 }
 
-rc_kern_table *rc_shaper_kern_table(const rc_shaper *s)
+rc_kern_table *rc_shaper_kern_table(rc_shaper *s)
 {
+    rc_shape_plan(s);
     return s->kt;
 }
 

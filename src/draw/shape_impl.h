@@ -63,8 +63,13 @@ struct rc_shaper {
     hb_face_t *face;
     hb_font_t *font;
     hb_buffer_t *buf;
-    hb_shape_plan_t *plan; /* made once: planning is most of a short word's cost */
-    rc_kern_table *kt;     /* the plan's pair kerning from GPOS (NULL: shape each pair) */
+    /* Made once, when first needed (rc_shape_plan): planning is most of a
+     * short word's cost, and a build whose texts all come from the shown
+     * file (rc/font.h) never shapes (1.6 M instructions of the sample's
+     * five faces' plans saved) */
+    bool planned;
+    hb_shape_plan_t *plan;
+    rc_kern_table *kt; /* the plan's pair kerning from GPOS (NULL: shape each pair) */
     hb_segment_properties_t props;
     double scale; /* font units -> 1/1000 em */
     pair *pairs;
@@ -94,7 +99,9 @@ struct rc_shaper {
     uint32_t *cps; /* decoded text, with byte offsets */
     size_t *offs;
     size_t ncps, ncount; /* capacity, characters decoded */
-    /* ligatures (NULL lplan: the font has no 'liga' lookups) */
+    /* ligatures (lig false: the font has no 'liga' lookups); their plan is
+     * made when a text is first shaped with them */
+    bool lig;
     hb_shape_plan_t *lplan;
     hb_set_t *lin;    /* input glyphs of the 'liga' lookups */
     hb_set_t *lpairs; /* ... pairs of them substituted (g1 << 16 | g2) */
@@ -196,6 +203,8 @@ static inline double rc_shape_adv(rc_shaper *s, uint32_t cp,
 /* Shared by shape.c and shape_lig.c (see there). */
 pair *rc_shape_pair_slot(pair *v, size_t cap, uint64_t key);
 void rc_shape_put_pair(rc_shaper *s, uint32_t a, uint32_t b, float kern);
+/* Makes the kerning plan and the kerning table, once (planned). */
+void rc_shape_plan(rc_shaper *s);
 size_t rc_shape_decode(rc_shaper *s, const char *p, size_t n);
 void rc_shape_learn(rc_shaper *s, const char *p, size_t n, size_t c0, size_t c1,
                     double (*adv_of)(const void *, uint32_t), const void *font);

@@ -103,7 +103,7 @@ bool rc_shape_read_lig_pairs(hb_face_t *face, const hb_set_t *lookups, hb_set_t 
 /* For tests: the shaper's kerning table (NULL: none), and the adjustment
  * HarfBuzz makes to cp1's advance when cp2 follows, shaping the two with
  * the shaper's plan; false when they are not set one glyph each. */
-rc_kern_table *rc_shaper_kern_table(const rc_shaper *s);
+rc_kern_table *rc_shaper_kern_table(rc_shaper *s);
 /* For tests: fast false makes the shaper measure every string the general
  * way (decode it, look each pair up), as the reference for the fast paths. */
 void rc_shaper_set_fast(rc_shaper *s, bool fast);

@@ -156,7 +156,7 @@ void rc_shape_setup_ligatures(rc_shaper *s)
     }
     hb_set_destroy(lookups);
     s->lin = in;
-    s->lplan = hb_shape_plan_create(s->face, &s->props, lfeats, NLFEATS, NULL);
+    s->lig = true;
 }
 
 /* --- ligatures ------------------------------------------------------------ */
@@ -188,7 +188,7 @@ static bool lig_input(rc_shaper *s, uint32_t cp)
 
 bool rc_shape_lig_inert(rc_shaper *s, uint32_t cp)
 {
-    return !s->lplan || (!lig_input(s, cp) && !(cp < 0x80 && s->afirst[cp]));
+    return !s->lig || (!lig_input(s, cp) && !(cp < 0x80 && s->afirst[cp]));
 }
 
 /* Whether the characters a, b start or continue a ligature (a pair of
@@ -216,7 +216,7 @@ static bool lig_pair(rc_shaper *s, uint32_t a, uint32_t b)
  * both ligature inputs. */
 static bool candidate(rc_shaper *s, const char *p, size_t n)
 {
-    if (!s->lplan || n < 2) return false;
+    if (!s->lig || n < 2) return false;
     size_t i = 0;
     while (i < n && (unsigned char)p[i] < 0x80 && !s->afirst[(unsigned char)p[i]])
         i++;
@@ -265,6 +265,7 @@ static unsigned shape_liga(rc_shaper *s, const char *t, size_t n)
     hb_buffer_add_utf8(s->buf, t, (int)n, 0, (int)n);
     hb_buffer_set_segment_properties(s->buf, &s->props);
     hb_buffer_set_cluster_level(s->buf, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+    if (!s->lplan) s->lplan = hb_shape_plan_create(s->face, &s->props, lfeats, NLFEATS, NULL);
     hb_shape_plan_execute(s->lplan, s->font, s->buf, lfeats, NLFEATS);
     return hb_buffer_get_length(s->buf);
 }
@@ -449,7 +450,7 @@ static void shape_full(rc_shaper *s, const char *p, size_t n,
 const full *rc_shape_lig_word(rc_shaper *s, const char *p, size_t n,
                               double (*adv_of)(const void *, uint32_t), const void *font, full *e)
 {
-    if (!s->lplan || n < 2 || n > INT32_MAX) return NULL;
+    if (!s->lig || n < 2 || n > INT32_MAX) return NULL;
     size_t b = 0; /* ASCII text without a ligature's first character: none */
     while (b < n && (unsigned char)p[b] < 0x80 && !s->afirst[(unsigned char)p[b]])
         b++;
