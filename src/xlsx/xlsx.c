@@ -374,8 +374,8 @@ void rc_xw_open_recorded(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *p
     make_formats(x);
 }
 
-rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
-                     bool constant_memory, bool zip64, rc_diag *d)
+rc_status rc_xw_open_file(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
+                          bool constant_memory, rc_diag *d)
 {
     init(x, a, doc, path, d);
     /* libxlsxwriter is loaded by the first workbook (xlsx_lib.h): a build
@@ -407,7 +407,12 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
     /* a directory the build owns and removes (outdir.c) */
     const char *work = rc_out_workdir(dir);
     x->tmpdir = work ? work : dir;
-    lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
+    return RC_OK;
+}
+
+bool rc_xw_start(rc_xw *x, bool zip64)
+{
+    lxw_workbook_options opt = {.constant_memory = x->cm ? LXW_TRUE : LXW_FALSE,
                                 .tmpdir = (char *)x->tmpdir,
                                 .use_zip64 = zip64 ? LXW_TRUE : LXW_FALSE};
     /* Naming xlsx_tmpfile.c, xlsx_deflate.c, xlsx_xml.c, xlsx_elems.c and
@@ -422,11 +427,19 @@ rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
     x->wb = workbook_new_opt(x->tmp, &opt);
     /* Constant-memory sheets free each row's cells once written: they keep
      * the library's allocation (xlsx_cells.c). */
-    if (x->wb && !constant_memory) {
+    if (x->wb && !x->cm) {
         rc_xw_cells_begin();
         x->slab = true;
     }
-    if (!x->wb) {
+    return x->wb != NULL;
+}
+
+rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
+                     bool constant_memory, bool zip64, rc_diag *d)
+{
+    rc_status st = rc_xw_open_file(x, a, doc, path, constant_memory, d);
+    if (st != RC_OK) return st;
+    if (!rc_xw_start(x, zip64)) {
         rc_out_drop(x->tmp, x->direct); /* (nothing made: the name is forgotten) */
         rc_diag_error(d, x->where, "cannot write workbook '%s': libxlsxwriter could not start",
                       x->path);

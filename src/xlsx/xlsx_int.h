@@ -130,6 +130,13 @@ typedef struct rc_xw {
  * reports and returns an error (nothing is created). */
 rc_status rc_xw_open(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
                      bool constant_memory, bool zip64, rc_diag *d);
+/* rc_xw_open in two steps (xlsx_memo.c replays a workbook's calls between
+ * them): the library loaded, the directory checked and the file named
+ * (errors reported), then the workbook made (false: the library could not
+ * start it; nothing reported). */
+rc_status rc_xw_open_file(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
+                          bool constant_memory, rc_diag *d);
+bool rc_xw_start(rc_xw *x, bool zip64);
 /* The same as rc_xw_open with the calling thread's calls going to the
  * recorder (xlsx_memo.c): no library, file or directory is touched. */
 void rc_xw_open_recorded(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
@@ -152,7 +159,8 @@ typedef struct rc_xw_job {
 } rc_xw_job;
 /* Opens, fills and closes the workbook; when job->memo, its calls are
  * first only recorded, and a workbook the last build made from the same
- * calls is written instead of making it again (xlsx_memo.c says how). */
+ * calls is written instead of making it again, else the recorded calls are
+ * replayed into the library (xlsx_memo.c says how). */
 rc_status rc_xw_write(const rc_xw_job *job);
 /* What the calling thread's last rc_xw_write did: 1 the workbook came from
  * the memo, 0 it was made (and kept when it could be), -1 no memo was

@@ -3,7 +3,9 @@
  * a change of any one argument the recorder writes down (a number's bits,
  * a text, which object, a field of each options structure) makes the
  * workbook again; a writer that reports anything, fails, or is switched to
- * other bytes keeps nothing; the fixture's own workbooks come back the
+ * other bytes keeps nothing; a call the library refuses (the recorder
+ * said yes) is reported once, as without the memo; the fixture's own
+ * workbooks come back the
  * same; a large data workbook is not kept. The cache is this test's own
  * directory. */
 #include <math.h>
@@ -39,6 +41,7 @@ enum {
     V_SHEET,     /* a sheet's name */
     V_WARN,      /* the writer reports a warning */
     V_FAIL,      /* the writer fails */
+    V_REFUSED,   /* a call the library refuses (recorded as success) */
     V_COUNT
 };
 
@@ -93,6 +96,7 @@ static rc_status fill(rc_xw *x, void *arg)
                             .description = (char *)(v == V_CHART_ALT ? "Bars." : "Bars")};
     rc_xw_check(x, worksheet_insert_chart_opt(ws, 7, 0, ch, &co), "chart");
     if (v == V_WARN) rc_diag_warning(x->d, x->where, "a warning while writing");
+    if (v == V_REFUSED) rc_xw_str(x, ws, 2000000, 0, "past Excel's last row", NULL);
     if (v == V_FAIL) {
         rc_diag_error(x->d, x->where, "a failure while writing");
         x->abandoned = true;
@@ -203,6 +207,28 @@ static void test_reports_keep_nothing(void **state)
     teardown_doc(&f);
 }
 
+/* The recorder answers every call with success; a call the library
+ * refuses fails the replay, and the writer runs again for real and reports
+ * it once: no file, nothing kept. */
+static void test_refused_call(void **state)
+{
+    (void)state;
+    fx f;
+    setup_doc(&f, "s.csv");
+    for (int i = 0; i < 2; i++) {
+        size_t errors = rc_diag_errors(f.d);
+        assert_int_equal(write_variant(&f, "r.xlsx", V_REFUSED, true), RC_ERR_LIBRARY);
+        assert_int_equal(rc_xw_memo_last(), 0);
+        assert_int_equal(rc_diag_errors(f.d), errors + 1);
+        const rc_diag_entry *e = rc_diag_get(f.d, rc_diag_count(f.d) - 1);
+        assert_non_null(strstr(e->msg, "cannot write workbook"));
+        assert_non_null(strstr(e->msg, "(a text cell)"));
+        assert_int_equal(count_outputs(dir), 0);
+    }
+    clean_outputs();
+    teardown_doc(&f);
+}
+
 static void test_switches_and_cache_off(void **state)
 {
     (void)state;
@@ -279,7 +305,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_calls_same_bytes), cmocka_unit_test(test_every_argument_counts),
         cmocka_unit_test(test_reports_keep_nothing),  cmocka_unit_test(test_switches_and_cache_off),
-        cmocka_unit_test(test_fixture_workbooks),     cmocka_unit_test(test_large_data_not_kept),
+        cmocka_unit_test(test_refused_call),          cmocka_unit_test(test_fixture_workbooks),
+        cmocka_unit_test(test_large_data_not_kept),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
