@@ -100,9 +100,9 @@ char *rc_path_dir(rc_arena *a, const char *file);
 const char *rc_path_base(const char *path);
 
 /* Atomic output: rc_out_open creates "<dir>/.<name>.PID.N.tmp" in the
- * target's directory; rc_out_commit closes and renames it over the target;
- * rc_out_abort removes the temporary file. The previous target is untouched
- * unless commit succeeds.
+ * target's directory (mode 0666 less the umask, as fopen(3) would); rc_out_commit closes and
+ * renames it over the target; rc_out_abort removes the temporary file. The previous target is
+ * untouched unless commit succeeds.
  *
  * Each output is written once: when target is itself a temporary this
  * process registered (rc_out_tmpname; the build gives every back end one,

@@ -581,9 +581,11 @@ rc_status rc_out_open(rc_arena *a, const char *target, rc_outfile *o)
      * nobody has created yet. Should one be there all the same, it is a
      * leftover of a killed build that had this pid (the name is ours while
      * we live, and the stale cleanup spares our pid): it goes, once. */
-    o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    /* 0666 less the umask, as fopen(3) makes the outputs the libraries
+     * write (libharu's PDF, libxlsxwriter's workbooks) */
+    o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (o->fd < 0 && errno == EEXIST && o->direct && unlink(o->tmp) == 0)
-        o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     rc_tmp_end();
     return o->fd < 0 ? RC_ERR_IO : RC_OK;
 }

@@ -363,13 +363,21 @@ static void init(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path, rc_
     if (!x->where.file) x->where = (rc_loc){path, 0, 0};
 }
 
+/* The workbook's options: constant memory as x says, temporary files in
+ * x->tmpdir (none when its calls are only recorded). */
+static lxw_workbook_options options(const rc_xw *x, bool zip64)
+{
+    return (lxw_workbook_options){.constant_memory = x->cm ? LXW_TRUE : LXW_FALSE,
+                                  .tmpdir = (char *)x->tmpdir,
+                                  .use_zip64 = zip64 ? LXW_TRUE : LXW_FALSE};
+}
+
 void rc_xw_open_recorded(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
                          bool constant_memory, bool zip64, rc_diag *d)
 {
     init(x, a, doc, path, d);
     x->cm = constant_memory;
-    lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
-                                .use_zip64 = zip64 ? LXW_TRUE : LXW_FALSE};
+    lxw_workbook_options opt = options(x, zip64);
     x->wb = workbook_new_opt(path, &opt);
     make_formats(x);
 }
@@ -412,9 +420,7 @@ rc_status rc_xw_open_file(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *
 
 bool rc_xw_start(rc_xw *x, bool zip64)
 {
-    lxw_workbook_options opt = {.constant_memory = x->cm ? LXW_TRUE : LXW_FALSE,
-                                .tmpdir = (char *)x->tmpdir,
-                                .use_zip64 = zip64 ? LXW_TRUE : LXW_FALSE};
+    lxw_workbook_options opt = options(x, zip64);
     /* Naming xlsx_tmpfile.c, xlsx_deflate.c, xlsx_xml.c, xlsx_elems.c and
      * xlsx_cells.c here links them, and so their lxw_tmpfile, minizip, XML
      * writer and cell functions (which nothing calls by name), into every

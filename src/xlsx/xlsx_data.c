@@ -678,9 +678,10 @@ typedef struct data_job {
 } data_job;
 
 /* A data workbook of at most this many cells (estimated) may come from the
- * last build's (xlsx_memo.c): about 25 bytes of recording a cell, and a
- * miss writes the rows down twice (a source whose rows are not kept in
- * memory is read again from its file for each). */
+ * last build's (xlsx_memo.c): about 25 bytes of recording a cell, and the
+ * rows are recorded before either the kept file or the replay is written
+ * (a source whose rows are not kept in memory is read again from its
+ * file for it). */
 #define MEMO_CELLS 20000.0
 
 static rc_status fill_data(rc_xw *x, void *arg)

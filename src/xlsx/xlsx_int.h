@@ -138,7 +138,7 @@ rc_status rc_xw_open_file(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *
                           bool constant_memory, rc_diag *d);
 bool rc_xw_start(rc_xw *x, bool zip64);
 /* The same as rc_xw_open with the calling thread's calls going to the
- * recorder (xlsx_memo.c): no library, file or directory is touched. */
+ * recorder (xlsx_record.c): no library, file or directory is touched. */
 void rc_xw_open_recorded(rc_xw *x, rc_arena *a, const rc_doc *doc, const char *path,
                          bool constant_memory, bool zip64, rc_diag *d);
 

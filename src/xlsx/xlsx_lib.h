@@ -97,7 +97,7 @@ typedef struct rc_xw_lib_table {
 extern rc_xw_lib_table rc_xw_lib;
 /* The table the calling thread's calls go through: &rc_xw_lib, or while
  * a workbook's calls are only recorded, not made, the recorder's
- * (xlsx_memo.c, rc_xw_write). */
+ * (rc_xw_recorder, xlsx_record.c; rc_xw_write in xlsx_memo.c). */
 extern _Thread_local const rc_xw_lib_table *rc_xw_calls;
 
 /* Loads the library and fills rc_xw_lib, once per process (later calls

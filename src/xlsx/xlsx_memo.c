@@ -47,12 +47,10 @@
 #define RC_XW_LIB_NO_MACROS /* (calls none by name) */
 #include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rc/util.h"
 #include "rc/zmemo.h"
@@ -95,31 +93,19 @@ static const unsigned char *kept_file(const unsigned char *z, size_t zn, size_t 
     return f;
 }
 
-/* Writes the kept workbook where the library would have written it
- * (rc_xw_open, rc_xw_close): the build's temporary, or a temporary of its
- * own renamed over the path. */
+/* Writes the kept workbook as any output is written (rc_out_open): the
+ * build's temporary, or a temporary of its own renamed over the path. */
 static rc_status write_kept(const rc_xw *x, const unsigned char *f, size_t n)
 {
-    bool direct;
-    char *tmp = rc_out_tmpfor(x->a, x->file, &direct);
-    int fd = -1;
-    if (rc_tmp_begin()) {
-        /* as fopen(3) makes it, as libxlsxwriter does */
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-        rc_tmp_end();
-    } else {
-        errno = EINTR; /* the build is being stopped by a signal */
-    }
-    bool ok = fd >= 0 && rc_write_all(fd, f, n);
+    rc_outfile o;
+    rc_status st = rc_out_open(x->a, x->file, &o);
+    if (st == RC_OK && !rc_write_all(o.fd, f, n)) st = RC_ERR_IO;
     int e = errno;
-    if (fd >= 0 && close(fd) != 0 && ok) ok = false, e = errno;
-    bool renamed = false; /* (a failed rename removes tmp itself) */
-    if (ok && !direct) {
-        renamed = true;
-        if (rc_out_rename(tmp, x->file) != RC_OK) ok = false, e = errno;
-    }
-    if (!ok) {
-        if (!renamed) rc_out_drop(tmp, direct); /* (a name only when not created) */
+    if (st != RC_OK)
+        rc_out_abort(&o);
+    else if ((st = rc_out_commit(&o)) != RC_OK)
+        e = errno;
+    if (st != RC_OK) {
         rc_diag_error(x->d, x->where, "cannot write workbook '%s': %s", x->path, strerror(e));
         return RC_ERR_IO;
     }
@@ -149,26 +135,19 @@ static void keep(rc_zmemo *m, const rc_xw_rec *r, const rc_xw *x)
     free(v);
 }
 
-/* Runs the writer with the calling thread's calls going through the
- * recorder into r. */
-static rc_status through(rc_xw_rec *r, rc_status (*run)(const rc_xw_job *, rc_xw *),
-                         const rc_xw_job *j, rc_xw *x)
+/* Runs the writer with the calling thread's calls going to the recorder,
+ * into r; its reports go to x->d. */
+static rc_status record(const rc_xw_job *j, rc_xw_rec *r, rc_xw *x)
 {
     rc_xw_rec *was_rec = rc_xw_rec_use(r);
     const rc_xw_lib_table *was = rc_xw_calls;
     rc_xw_calls = &rc_xw_recorder;
-    rc_status st = run(j, x);
+    rc_xw_open_recorded(x, j->a, j->doc, j->path, j->constant_memory, j->zip64, x->d);
+    rc_status st = j->fill(x, j->arg);
     rc_xw_calls = was;
     rc_xw_rec_use(was_rec);
-    /* (the recorder's objects go; the recording stays) */
-    rc_xw_rec_drop_objects(r);
+    rc_xw_rec_drop_objects(r); /* (the recording stays) */
     return st;
-}
-
-static rc_status recorded(const rc_xw_job *j, rc_xw *x)
-{
-    rc_xw_open_recorded(x, j->a, j->doc, j->path, j->constant_memory, j->zip64, x->d);
-    return j->fill(x, j->arg);
 }
 
 static rc_status made_for_real(const rc_xw_job *j, rc_xw *x)
@@ -196,7 +175,7 @@ rc_status rc_xw_write(const rc_xw_job *j)
     if (rc_diag_strict(j->d)) rc_diag_set_strict(dd);
     rc_xw_rec r1 = {0};
     rc_xw x = {.d = dd};
-    rc_status st = through(&r1, recorded, j, &x);
+    rc_status st = record(j, &r1, &x);
     bool clean =
         st == RC_OK && x.err == LXW_NO_ERROR && !x.abandoned && !r1.bad && rc_diag_count(dd) == 0;
     rc_diag_free(dd);
