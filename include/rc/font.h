@@ -112,6 +112,30 @@ uint64_t rc_fonts_digest(const rc_fonts *fs);
  * caller, which keeps the set paragraphs under it too). False (nothing
  * kept) without a cache directory or a digest (0). */
 bool rc_fonts_keep_shown(const rc_fonts *fs, uint64_t digest, const char *output);
+/* A page's texts shown, kept in that file as one pair (shape_page.c): a
+ * rebuild finds them with one lookup. For each page, the caller calls
+ * rc_shown_page_begin (false: the page is not kept, shape text by text),
+ * rc_shown_page_add for each text it will ask rc_font_shaped for, in
+ * order, then rc_shown_page_find (page: the page's number, from 0). Found: text i's kerning and
+ * codes are rc_shown_page_get's (valid until the next begin; they are those rc_font_shaped gives).
+ * Not: the caller shapes each text, hands the result to rc_shown_page_set in order, then calls
+ * rc_shown_page_end, which keeps the page. Pages are kept in order while their pairs take at most a
+ * quarter of the file. NULL (every call a no-op, begin false) when fs keeps no texts
+ * (rc_fonts_keep_shown). One thread at a time, the one using fs; free it before
+ * rc_fonts_shown_done. */
+typedef struct rc_shown_page rc_shown_page;
+rc_shown_page *rc_shown_page_new(const rc_fonts *fs);
+void rc_shown_page_free(rc_shown_page *pg);
+bool rc_shown_page_begin(rc_shown_page *pg, size_t page);
+void rc_shown_page_add(rc_shown_page *pg, const rc_font *f, const char *s, size_t len);
+bool rc_shown_page_find(rc_shown_page *pg);
+void rc_shown_page_get(const rc_shown_page *pg, size_t i, const float **kern, const uint8_t **lig);
+void rc_shown_page_set(rc_shown_page *pg, size_t i, const float *kern, const uint8_t *lig);
+void rc_shown_page_end(rc_shown_page *pg);
+/* So far: pages found (*found), and texts of pages not found that were
+ * taken from those kept (*from_pages: an edited page's, see shape_page.c);
+ * 0 and 0 for NULL. */
+void rc_shown_page_counts(const rc_shown_page *pg, size_t *found, size_t *from_pages);
 /* How many texts were looked up in that file so far and found (*hits) or
  * not (*misses); 0 and 0 when fs keeps none. */
 void rc_fonts_shown_counts(const rc_fonts *fs, size_t *hits, size_t *misses);

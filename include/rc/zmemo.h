@@ -79,6 +79,16 @@ const unsigned char *rc_zmemo_get(rc_zmemo *m, const void *raw, size_t n, size_t
  * (the caller's own check of the value failed): it is not kept in the next
  * file, so that a pair put for the same raw bytes replaces it. */
 void rc_zmemo_forget(rc_zmemo *m, const void *raw, size_t n);
+/* The pairs of the file as it was loaded, for a caller that reads them
+ * all (shape_page.c indexes the texts of the pages kept): how many (0
+ * without a file), and pair i's raw bytes and value (false, and nothing
+ * set, when the value is damaged). Neither marks a pair used. */
+size_t rc_zmemo_loaded(const rc_zmemo *m);
+bool rc_zmemo_loaded_pair(const rc_zmemo *m, size_t i, const unsigned char **raw, size_t *n,
+                          const unsigned char **z, size_t *zn);
+/* The bytes of pairs m's file may hold (RC_ZMEMO_MAX, or rc_zmemo_limit's
+ * when m was opened); 0 for NULL. */
+size_t rc_zmemo_max(const rc_zmemo *m);
 /* Keeps z[0..zn) as raw[0..n) deflated (both copied). */
 void rc_zmemo_put(rc_zmemo *m, const void *raw, size_t n, const void *z, size_t zn);
 /* Ends the write: when ok (the output was made) and the pairs used differ

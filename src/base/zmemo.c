@@ -304,6 +304,30 @@ const unsigned char *rc_zmemo_get(rc_zmemo *m, const void *raw, size_t n, size_t
     return NULL;
 }
 
+size_t rc_zmemo_loaded(const rc_zmemo *m)
+{
+    return m && m->map ? m->nent : 0;
+}
+
+bool rc_zmemo_loaded_pair(const rc_zmemo *m, size_t i, const unsigned char **raw, size_t *n,
+                          const unsigned char **z, size_t *zn)
+{
+    if (i >= rc_zmemo_loaded(m)) return false;
+    const zent *e = &m->ent[i];
+    const unsigned char *v = m->map + e->z_off;
+    if (z_check(v, (size_t)e->z_len) != e->zhash) return false;
+    *raw = m->map + e->raw_off;
+    *n = (size_t)e->raw_len;
+    *z = v;
+    *zn = (size_t)e->z_len;
+    return true;
+}
+
+size_t rc_zmemo_max(const rc_zmemo *m)
+{
+    return m ? m->max : 0;
+}
+
 static bool flush(rc_zmemo *m)
 {
     bool ok = rc_write_all(m->fd, m->buf, m->bn);

@@ -56,6 +56,7 @@ struct rc_font {
      * none), this font's under the place of its first face */
     rc_zmemo *disk;
     unsigned disk_face;
+    rc_shown_page *spage; /* that file's pages (shape_page.c; NULL: none) */
 };
 
 /* --- the checks before HarfBuzz ------------------------------------------- */
@@ -332,6 +333,7 @@ static rc_shaper *shaper_of(const rc_font *cf)
         f->shaper_made = true;
         f->shaper = rc_shaper_new(f->a, f->font, f->upem);
         if (f->shaper && f->disk) rc_shaper_set_disk(f->shaper, f->disk, f->disk_face);
+        if (f->shaper) rc_shaper_set_pages(f->shaper, f->spage);
     }
     return f->shaper;
 }
@@ -372,6 +374,24 @@ void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **k
     *lig = NULL;
     rc_shaper *sh = shaper_of(f);
     if (sh) rc_shaper_run(sh, s, len, nominal_adv, f, kern, lig);
+}
+
+struct rc_zmemo *rc_font_shown_file(const rc_font *f, unsigned *face)
+{
+    if (face) *face = f->disk_face;
+    return f->disk;
+}
+
+rc_shaper *rc_font_shaper(const rc_font *f)
+{
+    return shaper_of(f);
+}
+
+void rc_font_set_pages(const rc_font *cf, rc_shown_page *pg)
+{
+    rc_font *f = (rc_font *)(uintptr_t)cf; /* (as shaper_of) */
+    f->spage = pg;
+    if (f->shaper) rc_shaper_set_pages(f->shaper, pg);
 }
 
 bool rc_font_ligature(const rc_font *f, unsigned c, uint16_t *glyph, const char **text)

@@ -498,13 +498,15 @@ static __attribute__((noinline)) void run_new(rc_shaper *s, const char *p, size_
                                       rc_hash_short(p, n));
     }
     bool kept = e && s->disk && rc_shape_disk_get(s, p, n, &k, lig);
+    /* a text of a page kept whole is kept with it (shape_page.c) */
+    bool held = e && s->disk && rc_shape_page_open(s);
     if (!kept) {
         if (!e || !from_word(s, p, n, &k, lig)) run_uncached(s, p, n, adv_of, font, &k, lig);
-        if (e && s->disk) rc_shape_disk_put(s, p, n, k, *lig);
+        if (e && s->disk && !held) rc_shape_disk_put(s, p, n, k, *lig);
     }
     if (e) { /* pair_kerning's result is scratch: kept in a copy */
         if (k && k == s->scratch) k = memcpy(rc_arena_array(s->a, n, sizeof *k), k, n * sizeof *k);
-        *e = (shown){{rc_arena_strndup(s->a, p, n), (uint32_t)n, 0}, k, *lig, s->disk_epoch};
+        *e = (shown){{rc_arena_strndup(s->a, p, n), (uint32_t)n, 0}, k, *lig, s->disk_epoch, held};
         s->nshown++;
     }
     if (kern) *kern = k;
@@ -517,7 +519,8 @@ void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const
         shown *e = (shown *)rc_shape_slot_in(s->shown, sizeof *s->shown, s->scap, p, n,
                                              rc_hash_short(p, n));
         if (e->w.key) {
-            if (e->epoch != s->disk_epoch && s->disk) rc_shape_disk_touch(s, e);
+            if ((e->epoch != s->disk_epoch || e->held) && s->disk && !rc_shape_page_open(s))
+                rc_shape_disk_touch(s, e);
             if (kern) *kern = e->kern;
             *lig = e->lig;
             return;

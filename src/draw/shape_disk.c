@@ -95,7 +95,8 @@ bool rc_shape_disk_get(rc_shaper *s, const char *p, size_t n, const float **kern
     unsigned char key[MAXN + 1];
     size_t vn = 0;
     const unsigned char *v = rc_zmemo_get(s->disk, key, key_of(s, p, n, SHOWN, key), &vn);
-    if (!v || vn < 1) return false;
+    if (!v) return rc_shape_page_index_get(s, p, n, kern, lig); /* kept in a page? */
+    if (vn < 1) return false;
     const unsigned char *e = v + vn, *c = v + 1;
     unsigned flags = v[0];
     if (flags > 3) return false;
@@ -187,9 +188,16 @@ static bool in_file(rc_shaper *s, const char *p, size_t n, unsigned kind)
     return n < 2 || n > MAXN || rc_zmemo_get(s->disk, key, key_of(s, p, n, kind, key), &vn);
 }
 
+void rc_shape_disk_keep(rc_shaper *s, const char *p, size_t n, const float *kern,
+                        const uint8_t *lig)
+{
+    if (s->disk && !in_file(s, p, n, SHOWN)) rc_shape_disk_put(s, p, n, kern, lig);
+}
+
 void rc_shape_disk_touch(rc_shaper *s, shown *e)
 {
     e->epoch = s->disk_epoch;
+    e->held = false;
     if (!in_file(s, e->w.key, e->w.len, SHOWN))
         rc_shape_disk_put(s, e->w.key, e->w.len, e->kern, e->lig);
 }

@@ -1,6 +1,7 @@
 /* shape_impl: the shaper's state and the helpers shared by shape.c
- * (pairs, widths, the shown text) and shape_lig.c (ligatures). Internal
- * to those two files. */
+ * (pairs, widths, the shown text), shape_lig.c (ligatures), shape_disk.c
+ * and shape_page.c (the texts kept between builds). Internal to those
+ * files. */
 #ifndef RC_SHAPE_IMPL_H
 #define RC_SHAPE_IMPL_H
 
@@ -34,6 +35,7 @@ typedef struct shown {
     const float *kern;  /* NULL: no kerning */
     const uint8_t *lig; /* NULL: no ligature */
     unsigned epoch;     /* the disk_epoch it was shown in (shape_disk.c) */
+    bool held;          /* shown on a page kept whole: not kept alone (yet) */
 } shown;
 
 /* A string shaped whole with 'liga' on (text with a ligature candidate
@@ -132,6 +134,9 @@ struct rc_shaper {
      * file too when shown again, so that each file holds what its PDF
      * shows whichever editions came first (rc_shape_disk_touch) */
     unsigned disk_epoch;
+    /* the pages kept in disk (shape_page.c; NULL: none), whose texts are
+     * looked up when one is not found there alone */
+    rc_shown_page *spage;
 };
 
 /* The features of both shaping plans: every substitution and mark feature
@@ -156,6 +161,14 @@ bool rc_shape_disk_get(rc_shaper *s, const char *p, size_t n, const float **kern
 /* A text shown already, under an earlier file: looked up in the current
  * one (marking it used) or kept there. */
 void rc_shape_disk_touch(rc_shaper *s, shown *e);
+/* Keeps the text in the file unless the file has it (then marked used). */
+void rc_shape_disk_keep(rc_shaper *s, const char *p, size_t n, const float *kern,
+                        const uint8_t *lig);
+/* Whether s's texts shown go to a page kept whole (shape_page.c): a page
+ * is being shaped text by text, and what is shaped is not kept alone
+ * (its page's pair holds it; a page that does not fit keeps its texts
+ * alone at its end). */
+bool rc_shape_page_open(const rc_shaper *s);
 /* Keeps what rc_shaper_run found for a text of 2..64 bytes in the file. */
 void rc_shape_disk_put(rc_shaper *s, const char *p, size_t n, const float *kern,
                        const uint8_t *lig);

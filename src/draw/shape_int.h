@@ -41,6 +41,21 @@ void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const
  * (shape_disk.c), under the face's place face; NULL z: no more. */
 struct rc_zmemo;
 void rc_shaper_set_disk(rc_shaper *s, struct rc_zmemo *z, unsigned face);
+/* A text of 2..64 bytes that s's file (rc_shaper_set_disk) holds only
+ * among the texts of a page it kept (shape_page.c, when s's font is
+ * given its pages: rc_font_set_pages): as rc_shape_disk_get (shape_impl.h)
+ * gives one kept alone. */
+bool rc_shape_page_index_get(rc_shaper *s, const char *p, size_t n, const float **kern,
+                             const uint8_t **lig);
+/* shape_page.c's view of a font (font.c): the file its shown texts are
+ * kept in (NULL: none; *face set to the place they are kept under when
+ * face is not NULL); its shaper (made when first asked for; NULL for a
+ * font HarfBuzz cannot shape with); and the pages kept in that file, for
+ * its shaper's lookups (NULL: none from now on). */
+struct rc_zmemo *rc_font_shown_file(const rc_font *f, unsigned *face);
+rc_shaper *rc_font_shaper(const rc_font *f);
+void rc_font_set_pages(const rc_font *f, rc_shown_page *pg);
+void rc_shaper_set_pages(rc_shaper *s, rc_shown_page *pg);
 /* Ligature code -> glyph and the characters it stands for; false for a
  * code not set so far. */
 bool rc_shaper_ligature(const rc_shaper *s, unsigned code, uint16_t *glyph, const char **text);

@@ -95,7 +95,10 @@ static rc_status build(rc_pdf *p, const rc_layout *lay, const rc_config *cfg, co
     /* pages first: the codes each face shows are known once they are drawn,
      * and the fonts are registered under the names the pages use
      * (pdf_draw.c; page by page as the layout completes them) */
+    p->spage = rc_shown_page_new(fonts);
     rc_status dst = rc_pdf_draw_pages(p, lay);
+    rc_shown_page_free(p->spage);
+    p->spage = NULL;
     /* every text is shown: a build's kept texts are written (rc/font.h) */
     rc_fonts_shown_done(fonts, dst == RC_OK && !rc_pdf_failed(p));
     if (dst != RC_OK) {

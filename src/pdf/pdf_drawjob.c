@@ -64,17 +64,27 @@ static bool shown(const rc_draw_op *op)
     return (unsigned)op->font < RC_FONT_COUNT && op->len > 0 && op->size > 0;
 }
 
-static void count(const rc_draw_list *l, int depth, sizes *z)
+/* The font of a text fill shapes (NULL: none, as fill). */
+static const rc_font *shaped_font(const rc_pdf *p, const rc_draw_op *op)
+{
+    return shown(op) && p->fonts ? p->fonts->f[op->font] : NULL;
+}
+
+/* Sizes the block; with pg, names the texts fill will shape, in its order. */
+static void count(const rc_pdf *p, const rc_draw_list *l, int depth, sizes *z, rc_shown_page *pg)
 {
     if (!l || depth > MAX_DEPTH) return;
     for (size_t i = 0; i < l->ops.n; i++) {
         const rc_draw_op *op = &l->ops.v[i];
         switch (op->kind) {
-        case RC_DRAW_TEXT:
+        case RC_DRAW_TEXT: {
             z->ops++;
             z->bytes += op->len + (op->actual ? strlen(op->actual) + 1 : 0) + op->len;
             z->floats += op->len;
+            const rc_font *rf = pg ? shaped_font(p, op) : NULL;
+            if (rf) rc_shown_page_add(pg, rf, op->text, op->len);
             break;
+        }
         case RC_DRAW_PATH:
             z->ops++;
             z->segs += op->nsegs;
@@ -84,7 +94,7 @@ static void count(const rc_draw_list *l, int depth, sizes *z)
             z->ops++;
             break;
         case RC_DRAW_GROUP:
-            count(op->group, depth + 1, z);
+            count(p, op->group, depth + 1, z, pg);
             break;
         default: /* links and destinations: the main thread's */
             break;
@@ -100,6 +110,9 @@ typedef struct filler {
     rc_path_seg *segs;
     float *fl;
     char *b;
+    rc_shown_page *pg; /* the page's texts: found (with found), or kept */
+    bool found;
+    size_t ntext; /* texts shaped so far */
 } filler;
 
 static void fill(filler *w, const rc_draw_list *l, double ox, double oy, int depth,
@@ -144,10 +157,15 @@ static void fill(filler *w, const rc_draw_list *l, double ox, double oy, int dep
                 w->b += n;
             }
             if (!shown(op)) continue;
-            const rc_font *rf = p->fonts ? p->fonts->f[op->font] : NULL;
+            const rc_font *rf = shaped_font(p, op);
             const float *kern = NULL;
             const uint8_t *lig = NULL;
-            if (rf) rc_font_shaped(rf, op->text, op->len, &kern, &lig);
+            if (rf && w->found) {
+                rc_shown_page_get(w->pg, w->ntext++, &kern, &lig);
+            } else if (rf) {
+                rc_font_shaped(rf, op->text, op->len, &kern, &lig);
+                rc_shown_page_set(w->pg, w->ntext++, kern, lig);
+            }
             rc_pdf_show_prepare(p, op->font, rf, op->text, op->len, lig);
             if (kern) { /* (a long text's is the shaper's scratch) */
                 w->f->kern[k] = memcpy(w->fl, kern, op->len * sizeof *kern);
@@ -171,7 +189,9 @@ static size_t up(size_t n)
 bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_t blob, size_t pfi)
 {
     sizes z = {0};
-    count(l, 0, &z);
+    rc_shown_page *pg = rc_shown_page_begin(p->spage, index) ? p->spage : NULL;
+    count(p, l, 0, &z, pg);
+    bool found = rc_shown_page_find(pg);
     size_t at_ops = up(sizeof(flat)), at_kern = at_ops + up(z.ops * sizeof(rc_draw_op));
     size_t at_lig = at_kern + up(z.ops * sizeof(float *));
     size_t at_segs = at_lig + up(z.ops * sizeof(uint8_t *));
@@ -190,8 +210,12 @@ bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_
                 0,
                 (rc_path_seg *)(m + at_segs),
                 (float *)(m + at_fl),
-                m + at_b};
+                m + at_b,
+                pg,
+                found,
+                0};
     fill(&w, l, 0, 0, 0, NULL);
+    rc_shown_page_end(pg);
     f->list.ops.v = w.ops;
     f->list.ops.n = f->list.ops.cap = w.n;
     /* the tables as they are now: the worker shows text with them */

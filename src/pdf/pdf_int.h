@@ -64,6 +64,7 @@ typedef struct rc_pdf {
     int err_errno;
     /* the faces as measured by layout (kerning of shown text); may be NULL */
     const rc_fonts *fonts;
+    rc_shown_page *spage; /* the pages' texts kept between builds (rc/font.h) */
     /* fonts: which faces are used, with the codes each one shows */
     unsigned char *codes[RC_FONT_COUNT];
     HPDF_Font font[RC_FONT_COUNT];

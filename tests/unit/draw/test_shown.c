@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "../layout/fixture.h"
+#include "shown_fixture.h"
 #include "rc/arena.h"
 #include "rc/font.h"
 #include "../base/cache_check.h"
@@ -101,26 +102,6 @@ static void same(got a[NFACES][NTEXTS], got b[NFACES][NTEXTS])
         }
 }
 
-/* Fonts loaded afresh into a new arena (*a), as the next process would. */
-static rc_fonts fresh(rc_arena **a)
-{
-    *a = rc_arena_new();
-    rc_diag *d = rc_diag_new();
-    rc_fonts fs;
-    assert_int_equal(rc_test_fonts(*a, d, &fs), RC_OK);
-    rc_diag_free(d);
-    return fs;
-}
-
-/* keep_shown for output, waiting out the two seconds in which a font file
- * just written (a fresh checkout) is not trusted. */
-static void keep(const rc_fonts *fs, const char *output)
-{
-    if (rc_fonts_keep_shown(fs, rc_fonts_digest(fs), output)) return;
-    sleep(3);
-    assert_true(rc_fonts_keep_shown(fs, rc_fonts_digest(fs), output));
-}
-
 /* Whether the last build found every text it looked up in the file. */
 static bool found_all;
 
@@ -130,8 +111,8 @@ static bool build(const char *output, got want[NFACES][NTEXTS], const lig wl[RC_
 {
     static got g[NFACES][NTEXTS];
     rc_arena *a;
-    rc_fonts fs = fresh(&a);
-    keep(&fs, output);
+    rc_fonts fs = rc_test_fresh_fonts(&a);
+    rc_test_keep_shown(&fs, output);
     show_all(&fs, g);
     same(want, g);
     size_t hits, misses;
@@ -154,7 +135,7 @@ static void test_kept_between_builds(void **state)
     static got plain[NFACES][NTEXTS];
     lig pl[RC_FONT_MAXLIG + 1];
     rc_arena *a0;
-    rc_fonts f0 = fresh(&a0);
+    rc_fonts f0 = rc_test_fresh_fonts(&a0);
     show_all(&f0, plain); /* no file */
     ligs_of(&f0, pl);
     bool any_lig = false, any_kern = false;
@@ -170,7 +151,7 @@ static void test_kept_between_builds(void **state)
     assert_true(found_all);
 
     /* the same fonts shown the texts under another file: it keeps them */
-    keep(&f0, "other.pdf");
+    rc_test_keep_shown(&f0, "other.pdf");
     static got again[NFACES][NTEXTS];
     show_all(&f0, again);
     same(plain, again);
@@ -180,8 +161,8 @@ static void test_kept_between_builds(void **state)
     /* a failed write keeps nothing */
     {
         rc_arena *a;
-        rc_fonts fs = fresh(&a);
-        keep(&fs, "failed.pdf");
+        rc_fonts fs = rc_test_fresh_fonts(&a);
+        rc_test_keep_shown(&fs, "failed.pdf");
         show_all(&fs, again);
         assert_false(rc_fonts_shown_done(&fs, false));
         rc_arena_free(a);
