@@ -328,7 +328,7 @@ void rc_shown_page_add(rc_shown_page *pg, const rc_font *f, const char *s, size_
     if (!pg || !pg->on) return;
     if (f != pg->lastf) {
         if (rc_font_shown_file(f, &pg->lastface) != pg->z) {
-            pg->on = false; /* (a font not keeping its texts in this file: not kept) */
+            pg->on = pg->open = false; /* (a font keeping no texts in this file: not kept) */
             return;
         }
         pg->lastf = f;
@@ -336,7 +336,7 @@ void rc_shown_page_add(rc_shown_page *pg, const rc_font *f, const char *s, size_
     /* a face's place, the length (LEB128, at most 10 bytes), the bytes */
     if (!room((void **)&pg->t, &pg->tcap, pg->nt + 1, sizeof *pg->t) ||
         !room((void **)&pg->key, &pg->kcap, pg->nkey + 11 + len, 1)) {
-        pg->on = false;
+        pg->on = pg->open = false; /* (its texts are then kept alone) */
         return;
     }
     unsigned char *o = pg->key + pg->nkey;
@@ -386,7 +386,7 @@ bool rc_shown_page_find(rc_shown_page *pg)
 {
     if (!pg || !pg->on) return false;
     if (pg->nt == 0) {
-        pg->on = false; /* (a page showing no text: nothing to keep) */
+        pg->on = pg->open = false; /* (a page showing no text: nothing to keep) */
         return false;
     }
     size_t vn = 0;
