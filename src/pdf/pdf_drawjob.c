@@ -166,7 +166,8 @@ static void fill(filler *w, const rc_draw_list *l, double ox, double oy, int dep
                 rc_font_shaped(rf, op->text, op->len, &kern, &lig);
                 rc_shown_page_set(w->pg, w->ntext++, kern, lig);
             }
-            rc_pdf_show_prepare(p, op->font, rf, op->text, op->len, lig);
+            if (!rc_pdf_show_ready(p, op->font, rf, op->text, op->len, lig))
+                rc_pdf_show_prepare(p, op->font, rf, op->text, op->len, lig);
             if (kern) { /* (a long text's is the shaper's scratch) */
                 w->f->kern[k] = memcpy(w->fl, kern, op->len * sizeof *kern);
                 w->fl += op->len;
