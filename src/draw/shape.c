@@ -502,7 +502,7 @@ static __attribute__((noinline)) void run_new(rc_shaper *s, const char *p, size_
     bool held = e && s->disk && rc_shape_page_open(s);
     if (!kept) {
         if (!e || !from_word(s, p, n, &k, lig)) run_uncached(s, p, n, adv_of, font, &k, lig);
-        if (e && s->disk && !held) rc_shape_disk_put(s, p, n, k, *lig);
+        if (e && s->disk) rc_shape_disk_put(s, p, n, k, *lig);
     }
     if (e) { /* pair_kerning's result is scratch: kept in a copy */
         if (k && k == s->scratch) k = memcpy(rc_arena_array(s->a, n, sizeof *k), k, n * sizeof *k);
@@ -519,8 +519,7 @@ void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const
         shown *e = (shown *)rc_shape_slot_in(s->shown, sizeof *s->shown, s->scap, p, n,
                                              rc_hash_short(p, n));
         if (e->w.key) {
-            if ((e->epoch != s->disk_epoch || e->held) && s->disk && !rc_shape_page_open(s))
-                rc_shape_disk_touch(s, e);
+            if ((e->epoch != s->disk_epoch || e->held) && s->disk) rc_shape_disk_touch(s, e);
             if (kern) *kern = e->kern;
             *lig = e->lig;
             return;

@@ -144,7 +144,8 @@ bool rc_shape_disk_get(rc_shaper *s, const char *p, size_t n, const float **kern
 
 void rc_shape_disk_put(rc_shaper *s, const char *p, size_t n, const float *kern, const uint8_t *lig)
 {
-    if (n < 2 || n > MAXN) return;
+    /* a text of a page kept whole is kept with it (shape_page.c) */
+    if (n < 2 || n > MAXN || rc_shape_page_open(s)) return;
     /* at most: flags, 64 kernings, 64 codes, 31 codes' characters */
     unsigned char v[1 + 1 + 5 * MAXN + 1 + 2 * MAXN + 1 + (2 + MAXN) * RC_SHAPE_MAXLIG], *o = v + 1;
     v[0] = (kern ? 1 : 0) | (lig ? 2 : 0);
@@ -196,10 +197,10 @@ void rc_shape_disk_keep(rc_shaper *s, const char *p, size_t n, const float *kern
 
 void rc_shape_disk_touch(rc_shaper *s, shown *e)
 {
+    if (rc_shape_page_open(s)) return; /* (held: see rc_shape_disk_put) */
     e->epoch = s->disk_epoch;
     e->held = false;
-    if (!in_file(s, e->w.key, e->w.len, SHOWN))
-        rc_shape_disk_put(s, e->w.key, e->w.len, e->kern, e->lig);
+    rc_shape_disk_keep(s, e->w.key, e->w.len, e->kern, e->lig);
 }
 
 /* ---- measured strings ----

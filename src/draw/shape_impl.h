@@ -161,7 +161,8 @@ bool rc_shape_disk_get(rc_shaper *s, const char *p, size_t n, const float **kern
 /* A text shown already, under an earlier file: looked up in the current
  * one (marking it used) or kept there. */
 void rc_shape_disk_touch(rc_shaper *s, shown *e);
-/* Keeps the text in the file unless the file has it (then marked used). */
+/* Keeps the text in the file unless the file has it (then marked used), as
+ * rc_shape_disk_put. */
 void rc_shape_disk_keep(rc_shaper *s, const char *p, size_t n, const float *kern,
                         const uint8_t *lig);
 /* Whether s's texts shown go to a page kept whole (shape_page.c): a page
@@ -169,7 +170,10 @@ void rc_shape_disk_keep(rc_shaper *s, const char *p, size_t n, const float *kern
  * (its page's pair holds it; a page that does not fit keeps its texts
  * alone at its end). */
 bool rc_shape_page_open(const rc_shaper *s);
-/* Keeps what rc_shaper_run found for a text of 2..64 bytes in the file. */
+/* Keeps what rc_shaper_run found for a text of 2..64 bytes in the file;
+ * nothing while its page is open (rc_shape_page_open: the page's pair
+ * holds it; the shown entry is marked held, kept alone when shown again
+ * on a page that is not). */
 void rc_shape_disk_put(rc_shaper *s, const char *p, size_t n, const float *kern,
                        const uint8_t *lig);
 /* The same for a string of 2..64 bytes measured (rc_shaper_width) by the

@@ -196,13 +196,16 @@ static void take_codes(const tents *tv)
             rc_arena_strndup(tv->v[i].s->a, (const char *)tv->v[i].text, tv->v[i].len);
 }
 
-/* Reads the value at *c (before e) of a len-byte text of font f (its
- * shaper s, or f's when NULL) into *flags, its kerning into k[0..len) and
- * its codes into l[0..len), which are zero, when it has them (else they
- * are not written), checking the codes against tv (see code_ok). */
+/* Reads the value at *c (before e) of a len-byte text into *flags. Given
+ * the text's font f or its shaper s (f's when NULL), it is taken: its
+ * kerning into k[0..len) and its codes into l[0..len), which are zero,
+ * when it has them (else they are not written), each code checked against
+ * s and tv (see code_ok). Given neither, it is only skipped, checked to be
+ * whole (the index's, which takes it when asked for). */
 static bool text_value(const rc_font *f, rc_shaper *s, size_t len, const unsigned char **c,
                        const unsigned char *e, unsigned *flags, tents *tv, float *k, uint8_t *l)
 {
+    bool take = f || s;
     if (*c >= e || **c > 3) return false;
     *flags = *(*c)++;
     size_t cnt, idx;
@@ -210,17 +213,18 @@ static bool text_value(const rc_font *f, rc_shaper *s, size_t len, const unsigne
         if (!get_uint(c, e, &cnt) || cnt > len) return false;
         for (size_t i = 0; i < cnt; i++) {
             if (!get_uint(c, e, &idx) || idx >= len || e - *c < 4) return false;
-            memcpy(&k[idx], *c, 4);
+            if (take) memcpy(&k[idx], *c, 4);
             *c += 4;
         }
     }
     if (!(*flags & 2)) return true;
-    if (!s) s = rc_font_shaper(f);
-    if (!s || !get_uint(c, e, &cnt) || cnt > len) return false;
+    if (take && !s && !(s = rc_font_shaper(f))) return false;
+    if (!get_uint(c, e, &cnt) || cnt > len) return false;
     bool used[RC_SHAPE_MAXLIG + 1] = {false};
     for (size_t i = 0; i < cnt; i++) {
         if (!get_uint(c, e, &idx) || idx >= len || *c >= e) return false;
         unsigned code = *(*c)++;
+        if (!take) continue;
         if (code != RC_FONT_LIG_HIDDEN && (code == 0 || code > s->nligg)) return false;
         if (code != RC_FONT_LIG_HIDDEN) used[code] = true;
         l[idx] = (uint8_t)code;
@@ -232,43 +236,12 @@ static bool text_value(const rc_font *f, rc_shaper *s, size_t len, const unsigne
         if (*c >= e) return false;
         unsigned code = *(*c)++;
         if (!get_uint(c, e, &n) || (size_t)(e - *c) < n) return false;
-        if (code > RC_SHAPE_MAXLIG || !code_ok(s, code, *c, n, tv)) return false;
-        used[code] = false;
+        if (take && (code > RC_SHAPE_MAXLIG || !code_ok(s, code, *c, n, tv))) return false;
+        if (take) used[code] = false;
         *c += n;
     }
     for (unsigned code = 1; code <= RC_SHAPE_MAXLIG; code++)
         if (used[code]) return false; /* a code shown and not named */
-    return true;
-}
-
-/* Skips the value at *c (before e) of a len-byte text, checking only that
- * it is whole (the index's; text_value checks it when it is taken). */
-static bool skip_value(const unsigned char **c, const unsigned char *e, size_t len)
-{
-    if (*c >= e || **c > 3) return false;
-    unsigned flags = *(*c)++;
-    size_t cnt, idx, n;
-    if (flags & 1) {
-        if (!get_uint(c, e, &cnt) || cnt > len) return false;
-        for (size_t i = 0; i < cnt; i++) {
-            if (!get_uint(c, e, &idx) || idx >= len || e - *c < 4) return false;
-            *c += 4;
-        }
-    }
-    if (!(flags & 2)) return true;
-    if (!get_uint(c, e, &cnt) || cnt > len) return false;
-    for (size_t i = 0; i < cnt; i++) {
-        if (!get_uint(c, e, &idx) || idx >= len || *c >= e) return false;
-        (*c)++;
-    }
-    if (*c >= e) return false;
-    unsigned ncodes = *(*c)++;
-    for (unsigned i = 0; i < ncodes; i++) {
-        if (*c >= e) return false;
-        (*c)++;
-        if (!get_uint(c, e, &n) || (size_t)(e - *c) < n) return false;
-        *c += n;
-    }
     return true;
 }
 
@@ -615,7 +588,8 @@ static void index_pair(rc_shown_page *pg, size_t i)
         a.text = kc;
         a.len = len;
         kc += len;
-        if (!skip_value(&vc, ve, len)) break;
+        unsigned flags;
+        if (!text_value(NULL, NULL, len, &vc, ve, &flags, NULL, NULL, NULL)) break;
         if (len >= 2 && len <= 64 && !index_add(pg->index, &a)) break;
     }
 }
@@ -654,7 +628,6 @@ bool rc_shape_page_index_get(rc_shaper *s, const char *p, size_t n, const float 
     pg->nfrom++;
     *kern = flags & 1 ? k : NULL;
     *lig = flags & 2 ? l : NULL;
-    /* a page not kept whole keeps it alone (its pair has it otherwise) */
-    if (!rc_shape_page_open(s)) rc_shape_disk_put(s, p, n, *kern, *lig);
+    rc_shape_disk_put(s, p, n, *kern, *lig); /* (held while its page is open) */
     return true;
 }

@@ -8,8 +8,9 @@
  * as a page from the cache is walked (pdf_draw.c: the structure tree's
  * marked content, the links, the destinations, in drawing order), and
  * shapes each text (rc_font_shaped: the shaper's memo is the layout's
- * too). Then it copies what drawing reads into one flat block: the ops
- * with their groups flattened (each op with its effective tag and its
+ * too), or takes the page's texts whole from the shown file when it has
+ * them (rc_shown_page_*, named while the block is sized). Then it copies what drawing reads into
+ * one flat block: the ops with their groups flattened (each op with its effective tag and its
  * group's offset added, in the order and with the sums draw_list makes),
  * the text, /ActualText and path points, the kerning and ligatures. The
  * layout frees a page's paragraphs and figures once it hands the next
@@ -200,7 +201,10 @@ bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_
     size_t at_b = at_fl + up(z.floats * sizeof(float)), total = at_b + z.bytes;
     size_t cap = 0;
     char *m = rc_pdf_zip_block(p, total, &cap);
-    if (!m) return false;
+    if (!m) {
+        rc_shown_page_end(pg); /* (the page is not drawn: nothing is kept) */
+        return false;
+    }
     flat *f = (flat *)m;
     memset(f, 0, sizeof *f);
     f->kern = (const float **)(m + at_kern);

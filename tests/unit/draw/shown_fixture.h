@@ -5,6 +5,8 @@
 #ifndef RC_TEST_SHOWN_FIXTURE_H
 #define RC_TEST_SHOWN_FIXTURE_H
 
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../layout/fixture.h"
@@ -29,6 +31,24 @@ static inline void rc_test_keep_shown(const rc_fonts *fs, const char *output)
     if (rc_fonts_keep_shown(fs, rc_fonts_digest(fs), output)) return;
     sleep(3);
     assert_true(rc_fonts_keep_shown(fs, rc_fonts_digest(fs), output));
+}
+
+/* What ligature code c of a face stands for (rc_font_ligature). */
+typedef struct rc_test_lig {
+    bool set;
+    uint16_t glyph;
+    char text[16];
+} rc_test_lig;
+
+/* Every ligature code of face f, into out[1..RC_FONT_MAXLIG]. */
+static inline void rc_test_ligs(const rc_font *f, rc_test_lig out[RC_FONT_MAXLIG + 1])
+{
+    memset(out, 0, (RC_FONT_MAXLIG + 1) * sizeof *out);
+    for (unsigned c = 1; c <= RC_FONT_MAXLIG; c++) {
+        const char *t;
+        out[c].set = rc_font_ligature(f, c, &out[c].glyph, &t);
+        if (out[c].set) snprintf(out[c].text, sizeof out[c].text, "%s", t);
+    }
 }
 
 #endif

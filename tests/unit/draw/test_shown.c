@@ -54,11 +54,7 @@ typedef struct got {
     uint8_t lig[MAXLEN];
 } got;
 
-typedef struct lig {
-    bool set;
-    uint16_t glyph;
-    char text[16];
-} lig;
+typedef rc_test_lig lig;
 
 /* Every text in every face, as drawing a page asks for them. */
 static void show_all(const rc_fonts *fs, got out[NFACES][NTEXTS])
@@ -82,12 +78,7 @@ static void show_all(const rc_fonts *fs, got out[NFACES][NTEXTS])
 
 static void ligs_of(const rc_fonts *fs, lig out[RC_FONT_MAXLIG + 1])
 {
-    memset(out, 0, (RC_FONT_MAXLIG + 1) * sizeof *out);
-    for (unsigned c = 1; c <= RC_FONT_MAXLIG; c++) {
-        const char *t;
-        out[c].set = rc_font_ligature(fs->f[RC_FONT_REGULAR], c, &out[c].glyph, &t);
-        if (out[c].set) snprintf(out[c].text, sizeof out[c].text, "%s", t);
-    }
+    rc_test_ligs(fs->f[RC_FONT_REGULAR], out);
 }
 
 static void same(got a[NFACES][NTEXTS], got b[NFACES][NTEXTS])

@@ -71,11 +71,7 @@ typedef struct got {
     uint8_t lig[MAXLEN];
 } got;
 
-typedef struct lig {
-    bool set;
-    uint16_t glyph;
-    char text[16];
-} lig;
+typedef rc_test_lig lig;
 
 static void take(got *g, const char *s, const float *k, const uint8_t *l)
 {
@@ -90,13 +86,8 @@ static void take(got *g, const char *s, const float *k, const uint8_t *l)
 
 static void ligs_of(const rc_fonts *fs, lig out[RC_FONT_COUNT][RC_FONT_MAXLIG + 1])
 {
-    memset(out, 0, RC_FONT_COUNT * (RC_FONT_MAXLIG + 1) * sizeof **out);
     for (int f = 0; f < RC_FONT_COUNT; f++)
-        for (unsigned c = 1; c <= RC_FONT_MAXLIG; c++) {
-            const char *t;
-            out[f][c].set = rc_font_ligature(fs->f[f], c, &out[f][c].glyph, &t);
-            if (out[f][c].set) snprintf(out[f][c].text, sizeof out[f][c].text, "%s", t);
-        }
+        rc_test_ligs(fs->f[f], out[f]);
 }
 
 /* What each build did, page by page. */
