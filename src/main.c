@@ -292,11 +292,15 @@ int main(int argc, char **argv)
     bool writes_pdf = o.command != RC_CMD_CHECK && (!o.only || (o.only & RC_OUT_PDF));
     if (o.command == RC_CMD_CHECK ||
         ((o.command == RC_CMD_BUILD || o.command == RC_CMD_WATCH) && (writes_pdf || o.figures_svg)))
-        rc_libs_preload(writes_pdf);
+        /* (a build keeps whether it needed HarfBuzz for its next run:
+         * rc/libs.h; a check and a watcher always load it) */
+        rc_libs_preload(writes_pdf, o.command == RC_CMD_BUILD ? o.config : NULL,
+                        (unsigned)o.only | (o.figures_svg ? 1u << 16 : 0));
     /* SIGINT, SIGTERM, SIGHUP remove the build's temporaries first. */
     rc_tmp_handlers();
     rc_diag *d = rc_diag_new();
     rc_status st = rc_build(&o, d);
+    rc_libs_done(st == RC_OK);
     rc_diag_print(d, stderr);
     if (st != RC_OK && rc_diag_errors(d) == 0) {
         rc_diag *e = rc_diag_new();

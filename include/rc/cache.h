@@ -61,6 +61,20 @@ bool rc_cache_sha256_get(const char *path, const struct stat *st, char hex[65]);
 void rc_cache_sha256_put(const char *path, const struct stat *before, const struct stat *after,
                          const char hex[65]);
 
+/* Small entries of any kind kept between builds: CACHEDIR/sub/<hash of
+ * name> (of key when name is NULL) holds the key's bytes, the value and a
+ * hash of both, written through a temporary renamed into place. get
+ * returns the value (malloc'd, *nv bytes; the caller frees it) only when
+ * the file holds exactly key and its hash checks; NULL otherwise (no
+ * cache, no entry, another key, a damaged file). put replaces the entry;
+ * false when it could not (which only means doing the work again). The
+ * key says everything the value depends on; the name what one entry is
+ * kept for (a font file's path: a newer reportc or an edited font
+ * replaces its entry rather than adding one). */
+void *rc_cache_entry_get(const char *sub, const char *name, const void *key, size_t nk, size_t *nv);
+bool rc_cache_entry_put(const char *sub, const char *name, const void *key, size_t nk,
+                        const void *val, size_t nv);
+
 /* A hash of the running executable's signature (device, inode, size and
  * times of /proc/self/exe; the same all process long): for keys of cache
  * files whose contents a rebuilt reportc may make differently. */

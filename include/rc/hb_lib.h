@@ -13,12 +13,15 @@
  * font) never load it, and a check or a build that reads fonts loads it at
  * its start, before any other thread (rc_libs_preload, rc/libs.h).
  *
- * Gate: nothing calls HarfBuzz without a font, and every font is made by
- * rc_font_parse, which loads the library first (a located error naming
- * the Debian package when it cannot; rc_fonts_load then returns
- * RC_ERR_LIBRARY, exit status 3); the PDF stage's entry points that take
- * a font's bytes (rc_ttf_reduce_lig, the font cache's key) load it too. A
- * name called but not listed links to nothing and fails the build. */
+ * Gate: nothing calls HarfBuzz without a font. rc_fonts_load reports a
+ * library it cannot load (a located error naming the Debian package;
+ * RC_ERR_LIBRARY, exit status 3); a font made by rc_font_parse loads it
+ * first; a font made from the facts kept in the cache (font.c) makes its
+ * HarfBuzz objects, loading the library (rc_hb_lib_need), only when a
+ * text must be shaped or a page of code points it lacks is asked for, so
+ * a rebuild that shapes nothing never loads it. rc_ttf_reduce_lig loads
+ * it too. A name called but not listed links to nothing and fails the
+ * build. */
 #ifndef RC_HB_LIB_H
 #define RC_HB_LIB_H
 
@@ -27,6 +30,7 @@
 #include <hb-subset.h>
 #include <hb.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* libharfbuzz's functions reportc calls, in alphabetical order. */
 #define RC_HB_LIB_FUNCTIONS(X)                                                                     \
@@ -123,6 +127,31 @@ extern rc_hb_lib_table rc_hb_lib;
  * file named by the environment variable RC_HARFBUZZ_SO when it is set and
  * not empty (tests point it at a missing library; docs/reportc.1). */
 bool rc_hb_lib_load(const char **why);
+/* Whether they are loaded (any thread). */
+bool rc_hb_lib_loaded(void);
+/* rc_hb_lib_load ahead of use (rc/libs.h): true when they are loaded. */
+bool rc_hb_lib_preload(void);
+/* Whether something of this process needed them: rc_hb_lib_load was
+ * called (a font parsed, a text shaped, a font reduced), not only
+ * rc_hb_lib_preload or rc_hb_lib_ident. */
+bool rc_hb_lib_used(void);
+/* rc_hb_lib_load for code that cannot go on without HarfBuzz and has no
+ * diagnostics to report to (a text to shape in a build whose fonts came
+ * from the cache, rc/font.h): when the libraries cannot be loaded, says
+ * why on stderr and exits with status 3. */
+void rc_hb_lib_need(void);
+/* The identity of the HarfBuzz libraries a build uses, as a hash of
+ * their version and their files' signatures (device, inode, size, times):
+ * what is kept between builds and depends on HarfBuzz has it in its key,
+ * so an upgrade or another file does the work again. Worked out once per
+ * process (thread-safe): from the cache's entry of an earlier run
+ * (CACHEDIR/lib/, rc_cache_entry_get) when the files it names, and the
+ * dynamic loader's cache, are unchanged, without loading anything (the
+ * entry's key holds the names reportc asks for and the environment that
+ * may pick other files: RC_HARFBUZZ_SO, LD_LIBRARY_PATH, LD_PRELOAD);
+ * otherwise by loading the libraries (rc_hb_lib_load), after which the
+ * entry is kept. 0 when they cannot be loaded. */
+uint64_t rc_hb_lib_ident(void);
 /* The Debian package that installs libharfbuzz ("" when the build did not
  * know it), for the error message. */
 const char *rc_hb_lib_package(void);

@@ -201,6 +201,9 @@ bool rc_cache_sha256_get(const char *path, const struct stat *st, char hex[65])
     return true;
 }
 
+static bool write_entry(const char *dir, const char *sub, const char *file, const void *e,
+                        size_t n);
+
 static bool same_stat(const struct stat *a, const struct stat *b)
 {
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
@@ -222,25 +225,113 @@ void rc_cache_sha256_put(const char *path, const struct stat *before, const stru
     check_digits(e, nk + 64, check);
     memcpy(e + nk + 64, check, 16);
     size_t n = nk + 64 + 16;
-    char dir[4096], file[4200], tmp[4300];
+    char dir[4096], file[4200];
     if (!rc_cache_dir(dir, sizeof dir) || !sha_file(dir, path, file, sizeof file)) return;
+    write_entry(dir, "sha256", file, e, n);
+}
+
+/* Writes n bytes to file (in dir's subdirectory sub, made when missing)
+ * through a temporary renamed into place whole: a reader sees the old
+ * entry, the new one, or none; false when it could not. */
+static bool write_entry(const char *dir, const char *sub, const char *file, const void *e, size_t n)
+{
+    char tmp[4300];
     /* one writer per name: several threads or processes may keep the same entry */
     static _Atomic unsigned seq;
     unsigned me = seq++;
     if (snprintf(tmp, sizeof tmp, "%s.%ld.%u.tmp", file, (long)getpid(), me) >= (int)sizeof tmp)
-        return;
+        return false;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == ENOENT) { /* CACHEDIR/sha256 is made once */
-        char sub[4200];
-        if (snprintf(sub, sizeof sub, "%s/sha256", dir) >= (int)sizeof sub) return;
-        if (mkdir(sub, 0755) != 0 && errno != EEXIST) return;
+    if (fd < 0 && errno == ENOENT) { /* CACHEDIR/sub is made once */
+        char d[4200];
+        if (snprintf(d, sizeof d, "%s/%s", dir, sub) >= (int)sizeof d) return false;
+        if (mkdir(d, 0755) != 0 && errno != EEXIST) return false;
         fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     }
-    if (fd < 0) return;
+    if (fd < 0) return false;
     bool ok = rc_write_all(fd, e, n);
     if (close(fd) != 0) ok = false;
-    /* renamed into place whole: a reader sees the old entry, the new one, or none */
-    if (!ok || rename(tmp, file) != 0) unlink(tmp);
+    if (ok && rename(tmp, file) == 0) return true;
+    unlink(tmp);
+    return false;
+}
+
+/* --- entries of any kind (rc_cache_entry_get / _put) -------------------- */
+
+/* An entry: "rcentry1", the key's length (8 bytes), the key, the value's
+ * length (8 bytes), the value, and a hash of all that (8 bytes). */
+#define ENTRY_MAGIC "rcentry1"
+#define ENTRY_MAX ((size_t)1 << 26)
+
+static bool entry_file(const char *dir, const char *sub, const char *name, const void *key,
+                       size_t nk, char *out, size_t cap)
+{
+    uint64_t h[2];
+    if (name)
+        rc_hash128(name, strlen(name), h);
+    else
+        rc_hash128(key, nk, h);
+    int k = snprintf(out, cap, "%s/%s/%016llx%016llx", dir, sub, (unsigned long long)h[0],
+                     (unsigned long long)h[1]);
+    return k > 0 && (size_t)k < cap;
+}
+
+void *rc_cache_entry_get(const char *sub, const char *name, const void *key, size_t nk, size_t *nv)
+{
+    char dir[4096], file[4200];
+    if (!dir_path(dir, sizeof dir) || !entry_file(dir, sub, name, key, nk, file, sizeof file))
+        return NULL;
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    unsigned char *e = NULL;
+    size_t n = 0;
+    if (fstat(fd, &st) == 0 && st.st_size >= 32 && (size_t)st.st_size <= ENTRY_MAX + nk + 32 &&
+        (e = malloc((size_t)st.st_size)))
+        while (n < (size_t)st.st_size) {
+            ssize_t k = read(fd, e + n, (size_t)st.st_size - n);
+            if (k < 0 && errno == EINTR) continue;
+            if (k <= 0) break;
+            n += (size_t)k;
+        }
+    close(fd);
+    uint64_t l[2], check;
+    if (!e || n != (size_t)st.st_size || memcmp(e, ENTRY_MAGIC, 8) != 0) goto bad;
+    memcpy(&l[0], e + 8, 8);
+    if (l[0] != nk || n < 32 + nk || memcmp(e + 16, key, nk) != 0) goto bad;
+    memcpy(&l[1], e + 16 + nk, 8);
+    if (l[1] != n - 32 - nk) goto bad;
+    memcpy(&check, e + n - 8, 8);
+    if (check != rc_hash_bytes(e, n - 8, 0x7263656e747279u)) goto bad; /* "rcentry" */
+    memmove(e, e + 24 + nk, (size_t)l[1]);
+    *nv = (size_t)l[1];
+    return e;
+bad:
+    free(e);
+    return NULL;
+}
+
+bool rc_cache_entry_put(const char *sub, const char *name, const void *key, size_t nk,
+                        const void *val, size_t nv)
+{
+    char dir[4096], file[4200];
+    if (nv > ENTRY_MAX || !rc_cache_dir(dir, sizeof dir) ||
+        !entry_file(dir, sub, name, key, nk, file, sizeof file))
+        return false;
+    size_t n = 32 + nk + nv;
+    unsigned char *e = malloc(n);
+    if (!e) return false;
+    uint64_t l[2] = {nk, nv};
+    memcpy(e, ENTRY_MAGIC, 8);
+    memcpy(e + 8, &l[0], 8);
+    memcpy(e + 16, key, nk);
+    memcpy(e + 16 + nk, &l[1], 8);
+    if (nv) memcpy(e + 24 + nk, val, nv);
+    uint64_t check = rc_hash_bytes(e, n - 8, 0x7263656e747279u);
+    memcpy(e + n - 8, &check, 8);
+    bool ok = write_entry(dir, sub, file, e, n);
+    free(e);
+    return ok;
 }
 
 uint64_t rc_cache_exe_sig(void)

@@ -16,13 +16,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "rc/cache.h"
 #include "rc/hash.h"
 #include "rc/hb_lib.h"
 #include "rc/util.h"
@@ -42,10 +46,21 @@ struct rc_font {
     rc_file_sig sig; /* the file they were mapped from (not exists: read, or parsed) */
     unsigned upem;
     double ascent, descent, cap_height;
+    /* HarfBuzz's objects, made when first needed (font_hb): a font whose
+     * facts came from the cache (below) may never need them, and then the
+     * build never loads HarfBuzz */
+    atomic_bool hb_made;
     hb_blob_t *blob;
     hb_face_t *face;
     hb_font_t *font;
     fpage *pages[256]; /* filled on first use (rc_font_glyph, rc_font_advance) */
+    /* The facts kept between builds (see "facts" below): whether to keep
+     * them (a file with a settled signature and a cache), whether this
+     * build learnt something they lack, and the shaper's ligature setup
+     * read from them (NULL: none) */
+    bool facts_keep, facts_new;
+    const unsigned char *lig_facts;
+    size_t nlig_facts;
     /* HarfBuzz: kerning and ligatures (NULL: nominal advances only), made
      * when first needed (shaper_of): a report that never sets a face in
      * text (the sample's bold italic) does not pay for planning, the
@@ -113,10 +128,45 @@ static void release(void *ctx)
     hb_blob_destroy(f->blob);
 }
 
+/* Makes the font's HarfBuzz objects from its bytes, HarfBuzz loaded
+ * first; false when its cmap gives no character (HarfBuzz cannot read
+ * it). Once per font, under a lock: a font is a cache that the threads
+ * using it in turn may fill (see font.h on threads). */
+static pthread_mutex_t hb_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static bool hb_make(rc_font *f)
+{
+    if (atomic_load_explicit(&f->hb_made, memory_order_acquire)) return true;
+    rc_hb_lib_need();
+    pthread_mutex_lock(&hb_mu);
+    if (!f->font) {
+        f->blob = hb_blob_create((const char *)f->data, (unsigned)f->len, HB_MEMORY_MODE_READONLY,
+                                 NULL, NULL);
+        f->face = hb_face_create(f->blob, 0);
+        f->font = hb_font_create(f->face);
+        rc_arena_on_free(f->a, release, f);
+        /* the scale set from the face, whatever upem the facts said */
+        unsigned upem = hb_face_get_upem(f->face);
+        hb_font_set_scale(f->font, (int)upem, (int)upem);
+        atomic_store_explicit(&f->hb_made, true, memory_order_release);
+    }
+    pthread_mutex_unlock(&hb_mu);
+    return true;
+}
+
+hb_font_t *rc_font_hb(const rc_font *cf)
+{
+    rc_font *f = (rc_font *)(uintptr_t)cf; /* a cache: see font.h on threads */
+    hb_make(f);
+    return f->font;
+}
+
 /* A page of glyph ids and advances, made the first time it is asked for. */
 static const fpage *fill_page(const rc_font *cf, uint32_t cp)
 {
     rc_font *f = (rc_font *)(uintptr_t)cf; /* a cache: see font.h on threads */
+    hb_make(f);
+    f->facts_new = true;
     fpage *pg = f->pages[cp >> 8] = rc_arena_alloc(f->a, sizeof *pg);
     hb_codepoint_t cps[256], gids[256];
     hb_position_t adv[256];
@@ -146,15 +196,11 @@ static inline const fpage *page(const rc_font *f, uint32_t cp)
 static bool parse(rc_arena *a, rc_font *f, const unsigned char *data, size_t len)
 {
     if (!well_formed(data, len) || len > 0x7FFFFFFF) return false;
+    (void)a;
     f->data = data;
     f->len = len;
-    f->blob =
-        hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
-    f->face = hb_face_create(f->blob, 0);
-    f->font = hb_font_create(f->face);
-    rc_arena_on_free(a, release, f);
+    hb_make(f);
     f->upem = hb_face_get_upem(f->face);
-    hb_font_set_scale(f->font, (int)f->upem, (int)f->upem);
     hb_set_t *cps = hb_set_create();
     hb_face_collect_unicodes(f->face, cps);
     bool mapped = !hb_set_is_empty(cps);
@@ -209,6 +255,191 @@ rc_font *rc_font_parse(rc_arena *a, const char *name, const unsigned char *data,
     return f;
 }
 
+/* --- facts ---------------------------------------------------------------
+ *
+ * What a build learns of a font through HarfBuzz (units per em, ascender,
+ * descender, cap height, the pages of glyph ids and advances it asked
+ * for, and its shaper's ligature setup: shape_lig.c) is kept in the cache
+ * (rc_cache_entry_put, CACHEDIR/facts/), under the font file's path and
+ * signature (as mapped), HarfBuzz's identity (rc_hb_lib_ident), reportc's
+ * version and executable. The next build reads them there instead: with
+ * its texts found in the files kept with them (rc_fonts_keep_shown, the
+ * paragraphs), it never loads HarfBuzz (0.8 ms and 3.4 M instructions of
+ * a one-edition PDF on the 2-CPU machine, issue 18). HarfBuzz is loaded
+ * the moment something the facts lack is needed (a page of code points
+ * not asked for before, a text to shape: font_hb), and what was learnt is
+ * kept when the font is freed. A file changed less than two seconds ago
+ * is not looked up (rc_fonts_digest's rule). */
+#define FACTS_MAGIC "font-facts 1"
+enum { FACTS_KEYCAP = 64 + 8 * 8 + 4096 };
+
+/* Whether sig was last changed at least two seconds ago (a change within
+ * one tick of the file system's clock could keep its times). */
+static bool settled(rc_file_sig sig)
+{
+    struct timespec now;
+    if (!sig.exists || clock_gettime(CLOCK_REALTIME, &now) != 0) return false;
+    int64_t recent = ((int64_t)now.tv_sec - 2) * 1000000000 + now.tv_nsec;
+    return sig.mtime_ns <= recent && sig.ctime_ns <= recent;
+}
+
+/* The facts' key for the file path with sig into key; its length, 0 when
+ * none is kept (no cache, an unsettled file, HarfBuzz not loadable). */
+static size_t facts_key(const char *path, rc_file_sig sig, unsigned char *key)
+{
+    char dir[4096];
+    size_t np = strlen(path);
+    if (np >= 4096 || !settled(sig) || !rc_cache_dir_name(dir, sizeof dir)) return 0;
+    uint64_t hb = rc_hb_lib_ident();
+    if (!hb) return 0;
+    int64_t id[8] = {(int64_t)sig.dev, (int64_t)sig.ino, (int64_t)sig.size,           sig.mtime_ns,
+                     sig.ctime_ns,     (int64_t)hb,      (int64_t)rc_cache_exe_sig(), (int64_t)np};
+    unsigned char *o = key;
+    memcpy(o, FACTS_MAGIC "|" RC_VERSION, sizeof FACTS_MAGIC "|" RC_VERSION);
+    o += sizeof FACTS_MAGIC "|" RC_VERSION;
+    memcpy(o, id, sizeof id);
+    o += sizeof id;
+    memcpy(o, path, np);
+    return (size_t)(o - key) + np;
+}
+
+/* The value: upem (4 bytes), ascent, descent, cap height (doubles), the
+ * ligature setup's length (4 bytes) and bytes, the number of pages (4
+ * bytes), then each page: its number (4 bytes) and its fpage. */
+typedef struct reader {
+    const unsigned char *p, *end;
+    bool ok;
+} reader;
+
+static const unsigned char *take(reader *r, size_t n)
+{
+    if (!r->ok || (size_t)(r->end - r->p) < n) {
+        r->ok = false;
+        return NULL;
+    }
+    const unsigned char *at = r->p;
+    r->p += n;
+    return at;
+}
+
+static uint32_t take32(reader *r)
+{
+    uint32_t v = 0;
+    const unsigned char *at = take(r, 4);
+    if (at) memcpy(&v, at, 4);
+    return v;
+}
+
+static double take_double(reader *r)
+{
+    double v = 0;
+    const unsigned char *at = take(r, 8);
+    if (at) memcpy(&v, at, 8);
+    return v;
+}
+
+/* A font made from its kept facts, without HarfBuzz; NULL when the cache
+ * has none for key (or they are not well formed). */
+static rc_font *facts_font(rc_arena *a, const char *path, const unsigned char *data, size_t len,
+                           const unsigned char *key, size_t nk)
+{
+    size_t nv = 0;
+    unsigned char *v = rc_cache_entry_get("facts", path, key, nk, &nv);
+    if (!v) return NULL;
+    rc_font *f = rc_arena_alloc(a, sizeof *f);
+    reader r = {v, v + nv, true};
+    f->upem = take32(&r);
+    f->ascent = take_double(&r);
+    f->descent = take_double(&r);
+    f->cap_height = take_double(&r);
+    size_t nl = take32(&r);
+    const unsigned char *lig = take(&r, nl);
+    if (lig && nl) {
+        unsigned char *copy = rc_arena_alloc(a, nl);
+        memcpy(copy, lig, nl);
+        f->lig_facts = copy;
+        f->nlig_facts = nl;
+    }
+    for (uint32_t i = 0, np = take32(&r); r.ok && i < np; i++) {
+        uint32_t at = take32(&r);
+        const unsigned char *pg = take(&r, sizeof(fpage));
+        if (!pg || at > 255 || f->pages[at]) {
+            r.ok = false;
+            break;
+        }
+        f->pages[at] = rc_arena_alloc(a, sizeof(fpage));
+        memcpy(f->pages[at], pg, sizeof(fpage));
+    }
+    bool ok = r.ok && r.p == r.end && f->upem >= 16 && f->upem <= 16384 && len <= 0x7FFFFFFF;
+    free(v);
+    if (!ok) return NULL; /* (what was taken from the arena stays there, unused) */
+    f->a = a;
+    f->path = rc_arena_strdup(a, path);
+    f->data = data;
+    f->len = len;
+    return f;
+}
+
+static void put32(unsigned char **o, uint32_t v)
+{
+    memcpy(*o, &v, 4);
+    *o += 4;
+}
+
+static void put_double(unsigned char **o, double v)
+{
+    memcpy(*o, &v, 8);
+    *o += 8;
+}
+
+/* Keeps the facts when this build learnt something they lacked (the
+ * arena's end: every page asked for is there). */
+static void facts_put(void *ctx)
+{
+    rc_font *f = ctx;
+    unsigned char key[FACTS_KEYCAP];
+    size_t nk = f->facts_new ? facts_key(f->path, f->sig, key) : 0;
+    if (!nk) return;
+    uint32_t np = 0;
+    for (unsigned i = 0; i < 256; i++)
+        np += f->pages[i] != NULL;
+    size_t n = 4 + 3 * 8 + 4 + f->nlig_facts + 4 + (size_t)np * (4 + sizeof(fpage));
+    unsigned char *v = malloc(n), *o = v;
+    if (!v) return;
+    put32(&o, f->upem);
+    put_double(&o, f->ascent);
+    put_double(&o, f->descent);
+    put_double(&o, f->cap_height);
+    put32(&o, (uint32_t)f->nlig_facts);
+    if (f->nlig_facts) memcpy(o, f->lig_facts, f->nlig_facts);
+    o += f->nlig_facts;
+    put32(&o, np);
+    for (unsigned i = 0; i < 256; i++) {
+        if (!f->pages[i]) continue;
+        put32(&o, i);
+        memcpy(o, f->pages[i], sizeof(fpage));
+        o += sizeof(fpage);
+    }
+    rc_cache_entry_put("facts", f->path, key, nk, v, n);
+    free(v);
+}
+
+const unsigned char *rc_font_lig_facts(const rc_font *f, size_t *n)
+{
+    *n = f->nlig_facts;
+    return f->lig_facts;
+}
+
+void rc_font_set_lig_facts(const rc_font *cf, const void *p, size_t n)
+{
+    rc_font *f = (rc_font *)(uintptr_t)cf; /* (as shaper_of) */
+    unsigned char *copy = rc_arena_alloc(f->a, n ? n : 1);
+    if (n) memcpy(copy, p, n);
+    f->lig_facts = copy;
+    f->nlig_facts = n;
+    f->facts_new = true;
+}
+
 typedef struct mapping {
     void *m;
     size_t len;
@@ -247,8 +478,19 @@ rc_font *rc_font_load(rc_arena *a, const char *path, rc_loc loc, rc_diag *d)
     mp->m = m;
     mp->len = (size_t)st.st_size;
     rc_arena_on_free(a, unmap, mp);
-    rc_font *f = rc_font_parse(a, path, m, (size_t)st.st_size, loc, d);
-    if (f) f->sig = rc_file_sig_stat(&st);
+    rc_file_sig sig = rc_file_sig_stat(&st);
+    unsigned char key[FACTS_KEYCAP];
+    size_t nk = facts_key(path, sig, key);
+    rc_font *f = nk ? facts_font(a, path, m, (size_t)st.st_size, key, nk) : NULL;
+    if (!f) {
+        f = rc_font_parse(a, path, m, (size_t)st.st_size, loc, d);
+        if (f) f->facts_new = true;
+    }
+    if (f) f->sig = sig;
+    if (f && nk) {
+        f->facts_keep = true;
+        rc_arena_on_free(a, facts_put, f); /* (before the mapping goes: registered after it) */
+    }
     return f;
 }
 
@@ -274,6 +516,7 @@ rc_file_sig rc_font_sig(const rc_font *f)
 uint16_t rc_font_glyph(const rc_font *f, uint32_t cp)
 {
     if (cp <= 0xFFFF) return page(f, cp)->glyph[cp & 0xFF];
+    hb_make((rc_font *)(uintptr_t)f); /* (a cache: see font.h on threads) */
     hb_codepoint_t g = 0;
     if (cp > 0x10FFFF || !hb_font_get_nominal_glyph(f->font, cp, &g) || g > 0xFFFF) return 0;
     return (uint16_t)g;
@@ -331,7 +574,7 @@ static rc_shaper *shaper_of(const rc_font *cf)
     rc_font *f = (rc_font *)(uintptr_t)cf;
     if (!f->shaper_made) {
         f->shaper_made = true;
-        f->shaper = rc_shaper_new(f->a, f->font, f->upem);
+        f->shaper = rc_shaper_new_font(f->a, f, f->upem);
         if (f->shaper && f->disk) rc_shaper_set_disk(f->shaper, f->disk, f->disk_face);
         if (f->shaper) rc_shaper_set_pages(f->shaper, f->spage);
     }
@@ -405,9 +648,8 @@ uint64_t rc_fonts_digest(const rc_fonts *fs)
     struct timespec now;
     if (!fs || clock_gettime(CLOCK_REALTIME, &now) != 0) return 0;
     int64_t recent = ((int64_t)now.tv_sec - 2) * 1000000000 + now.tv_nsec;
-    uint64_t h = rc_hash_str(hb_version_string(), 0x666f6e7473u); /* "fonts" */
-    h = rc_hash_bytes(&(uint64_t){rc_zmemo_lib_sig((rc_zmemo_fn)hb_shape_plan_execute)},
-                      sizeof(uint64_t), h);
+    uint64_t h = rc_hash_bytes(&(uint64_t){rc_hb_lib_ident()}, sizeof(uint64_t),
+                               0x666f6e7473u); /* "fonts" */
     for (size_t i = 0; i < RC_FONT_COUNT; i++) {
         const rc_font *f = fs->f[i];
         if (!f || !f->sig.exists || f->sig.mtime_ns > recent || f->sig.ctime_ns > recent) return 0;
@@ -465,7 +707,8 @@ rc_status rc_fonts_load(rc_arena *a, const char *const paths[RC_FONT_COUNT],
     for (size_t i = 0; i < RC_FONT_COUNT; i++)
         out->f[i] = NULL;
     /* one error, at the first face, and an output's exit status (3) */
-    if (paths[0] && *paths[0] && !hb_loaded(paths[0], locs ? locs[0] : (rc_loc){NULL, 0, 0}, d))
+    if (paths[0] && *paths[0] && !rc_hb_lib_ident() &&
+        !hb_loaded(paths[0], locs ? locs[0] : (rc_loc){NULL, 0, 0}, d))
         return RC_ERR_LIBRARY;
     for (size_t i = 0; i < RC_FONT_COUNT; i++) {
         rc_loc loc = locs ? locs[i] : (rc_loc){NULL, 0, 0};

@@ -40,8 +40,7 @@ static const hb_feature_t feats[] = RC_FEATS(0);
 static void release(void *ctx)
 {
     rc_shaper *s = ctx;
-    hb_set_destroy(s->lin);
-    hb_set_destroy(s->lpairs);
+    if (!s->buf) return; /* no HarfBuzz object made (rc_shape_hb) */
     hb_shape_plan_destroy(s->lplan);
     hb_shape_plan_destroy(s->plan);
     hb_buffer_destroy(s->buf);
@@ -49,18 +48,32 @@ static void release(void *ctx)
     hb_face_destroy(s->face);
 }
 
-rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem)
+void rc_shape_hb(rc_shaper *s)
 {
-    if (!font || upem == 0) return NULL;
-    rc_shaper *s = rc_arena_alloc(a, sizeof *s);
-    s->a = a;
-    s->font = hb_font_reference(font);
-    s->face = hb_face_reference(hb_font_get_face(font));
-    memset(s->glyphs.g, 0xFF, sizeof s->glyphs.g); /* -1: not asked yet */
+    if (s->buf) return;
+    if (!s->font) {
+        hb_font_t *font = rc_font_hb(s->rf);
+        s->font = hb_font_reference(font);
+        s->face = hb_face_reference(hb_font_get_face(font));
+    }
     s->buf = hb_buffer_create();
     s->props.direction = HB_DIRECTION_LTR;
     s->props.script = HB_SCRIPT_LATIN;
     s->props.language = hb_language_from_string("en", 2);
+}
+
+static rc_shaper *shaper_new(rc_arena *a, const rc_font *rf, hb_font_t *font, unsigned upem)
+{
+    if ((!font && !rf) || upem == 0) return NULL;
+    rc_shaper *s = rc_arena_alloc(a, sizeof *s);
+    s->a = a;
+    s->rf = rf;
+    if (font) {
+        s->font = hb_font_reference(font);
+        s->face = hb_face_reference(hb_font_get_face(font));
+        rc_shape_hb(s);
+    }
+    memset(s->glyphs.g, 0xFF, sizeof s->glyphs.g); /* -1: not asked yet */
     rc_arena_on_free(a, release, s);
     s->scale = 1000.0 / upem;
     s->cap = 1024;
@@ -68,6 +81,16 @@ rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem)
     s->akern = rc_arena_array(a, 128 * 128, sizeof *s->akern);
     rc_shape_setup_ligatures(s);
     return s;
+}
+
+rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem)
+{
+    return font ? shaper_new(a, NULL, font, upem) : NULL;
+}
+
+rc_shaper *rc_shaper_new_font(rc_arena *a, const rc_font *f, unsigned upem)
+{
+    return f ? shaper_new(a, f, NULL, upem) : NULL;
 }
 
 pair *rc_shape_pair_slot(pair *v, size_t cap, uint64_t key)
@@ -138,6 +161,7 @@ void rc_shape_plan(rc_shaper *s)
 {
     if (s->planned) return;
     s->planned = true;
+    rc_shape_hb(s);
     s->plan = hb_shape_plan_create(s->face, &s->props, feats, NFEATS, NULL);
     s->kt = rc_kern_table_new(s->a, s->font, s->plan);
 }
@@ -167,6 +191,7 @@ void rc_shape_learn(rc_shaper *s, const char *p, size_t n, size_t c0, size_t c1,
 {
     size_t b0 = s->offs[c0], b1 = c1 + 1 < s->ncount ? s->offs[c1 + 1] : n;
     size_t m = c1 - c0 + 1;
+    rc_shape_hb(s);
     hb_buffer_clear_contents(s->buf);
     hb_buffer_add_utf8(s->buf, p, (int)n, (unsigned)b0, (int)(b1 - b0));
     const hb_glyph_info_t *gi;
@@ -226,6 +251,7 @@ void rc_shaper_set_fast(rc_shaper *s, bool fast)
 bool rc_shaper_hb_pair(rc_shaper *s, uint32_t cp1, uint32_t cp2, int *units)
 {
     uint32_t cps[2] = {cp1, cp2};
+    rc_shape_hb(s);
     hb_buffer_clear_contents(s->buf);
     hb_buffer_add_utf32(s->buf, cps, 2, 0, 2);
     const hb_glyph_info_t *gi;

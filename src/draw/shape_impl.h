@@ -62,6 +62,13 @@ struct rc_shaper {
     rc_arena *a;
     measured *words;
     size_t wcap, nwords; /* wcap a power of two */
+    /* the font it shapes for (rc_shaper_new_font; NULL: made from a
+     * HarfBuzz font), whose pages give its glyphs and whose kept facts its
+     * ligature setup (font.c) */
+    const rc_font *rf;
+    /* HarfBuzz's objects, made when first needed (rc_shape_hb; buf NULL:
+     * not yet): a build whose texts all come from the files kept never
+     * shapes, and need not load HarfBuzz */
     hb_face_t *face;
     hb_font_t *font;
     hb_buffer_t *buf;
@@ -105,8 +112,11 @@ struct rc_shaper {
      * made when a text is first shaped with them */
     bool lig;
     hb_shape_plan_t *lplan;
-    hb_set_t *lin;    /* input glyphs of the 'liga' lookups */
-    hb_set_t *lpairs; /* ... pairs of them substituted (g1 << 16 | g2) */
+    uint32_t *lin; /* input glyphs of the 'liga' lookups, ascending */
+    size_t nlin;
+    uint32_t *lpairs; /* ... pairs of them substituted (g1 << 16 | g2), ascending;
+                       * NULL: every pair of inputs */
+    size_t nlpairs;
     bool afirst[128]; /* ASCII characters first in such a pair */
     /* ASCII pairs: 0 not known, 1 no, 2 a pair; a row of 128 per first
      * character, made on first use: only characters of afirst ask (one or
@@ -215,6 +225,22 @@ static inline double rc_shape_adv(rc_shaper *s, uint32_t cp,
         s->aadv_ok[cp] = true;
     }
     return s->aadv[cp];
+}
+
+/* Makes s's HarfBuzz objects (the font's, loading HarfBuzz: rc_font_hb),
+ * once; every path that shapes calls it first. */
+void rc_shape_hb(rc_shaper *s);
+
+/* cp's glyph into *g: from the font's pages (rc_font_glyph) for a shaper
+ * of a font, else asked of HarfBuzz through the shaper's cache; false
+ * when the font has none. */
+static inline bool rc_shape_glyph(rc_shaper *s, uint32_t cp, hb_codepoint_t *g)
+{
+    if (s->rf) {
+        *g = rc_font_glyph(s->rf, cp);
+        return *g != 0;
+    }
+    return rc_glyph_of(&s->glyphs, s->font, cp, g);
 }
 
 /* Shared by shape.c and shape_lig.c (see there). */

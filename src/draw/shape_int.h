@@ -19,6 +19,17 @@ typedef struct rc_shaper rc_shaper;
 /* A shaper for the HarfBuzz font (referenced, at scale upem); NULL when
  * it cannot take it. Released with the arena. */
 rc_shaper *rc_shaper_new(rc_arena *a, hb_font_t *font, unsigned upem);
+/* The same for font f (font.c), its HarfBuzz objects asked for
+ * (rc_font_hb) only when a text must be shaped, its glyphs taken from
+ * f's pages and its ligature setup from f's kept facts when they have it
+ * (rc_font_lig_facts; else worked out and given to f). */
+rc_shaper *rc_shaper_new_font(rc_arena *a, const rc_font *f, unsigned upem);
+/* font.c's side of that: f's HarfBuzz font, made (and HarfBuzz loaded,
+ * rc_hb_lib_need) the first time; the ligature setup kept with f's facts
+ * by an earlier build (NULL: none), and the setup to keep. */
+hb_font_t *rc_font_hb(const rc_font *f);
+const unsigned char *rc_font_lig_facts(const rc_font *f, size_t *n);
+void rc_font_set_lig_facts(const rc_font *f, const void *p, size_t n);
 /* Width of UTF-8 text in 1/1000 em, kerning included; adv_of(font, cp)
  * gives a character's nominal advance. Pair kerning is cached per face. */
 double rc_shaper_width(rc_shaper *s, const char *p, size_t n,

@@ -105,8 +105,96 @@ bool rc_shape_read_lig_pairs(hb_face_t *face, const hb_set_t *lookups, hb_set_t 
     return ok;
 }
 
-void rc_shape_setup_ligatures(rc_shaper *s)
+/* The sorted glyphs (or pairs) of set h, in the shaper's arena. */
+static uint32_t *set_array(rc_shaper *s, const hb_set_t *h, size_t *n)
 {
+    *n = hb_set_get_population(h);
+    uint32_t *v = rc_arena_array(s->a, *n ? *n : 1, sizeof *v), i = 0;
+    for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(h, &g);)
+        v[i++] = g;
+    return v;
+}
+
+static bool has(const uint32_t *v, size_t n, uint32_t x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] == x) return true;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+/* The setup as kept with the font's facts (rc_font_set_lig_facts): a
+ * version byte, lig, nligg, the ligature glyphs (2 bytes each), the input
+ * glyphs' count and glyphs, whether there is a pair table, the pairs'
+ * count and pairs (4 bytes each), afirst (128 bytes). */
+enum { LIG_FACTS_VERSION = 1 };
+
+static void *lig_facts(const rc_shaper *s, size_t *n)
+{
+    size_t np = s->lpairs ? s->nlpairs : 0;
+    *n = 3 + 2 * (size_t)s->nligg + 4 + 4 * s->nlin + 1 + 4 + 4 * np + 128;
+    uint8_t *v = rc_arena_alloc(s->a, *n), *o = v;
+    *o++ = LIG_FACTS_VERSION;
+    *o++ = s->lig;
+    *o++ = (uint8_t)s->nligg;
+    for (unsigned c = 1; c <= s->nligg; c++, o += 2)
+        memcpy(o, &s->ligg[c], 2);
+    uint32_t k = (uint32_t)s->nlin;
+    memcpy(o, &k, 4), o += 4;
+    if (k) memcpy(o, s->lin, 4 * (size_t)k), o += 4 * (size_t)k;
+    *o++ = s->lpairs != NULL;
+    k = (uint32_t)np;
+    memcpy(o, &k, 4), o += 4;
+    if (k) memcpy(o, s->lpairs, 4 * (size_t)k), o += 4 * (size_t)k;
+    for (unsigned c = 0; c < 128; c++)
+        *o++ = s->afirst[c];
+    return v;
+}
+
+/* Reads the setup kept (lig_facts); false, s unchanged, when it is not
+ * well formed. */
+static bool lig_facts_read(rc_shaper *s, const uint8_t *v, size_t n)
+{
+    size_t o = 3;
+    if (n < 3 + 4 || v[0] != LIG_FACTS_VERSION || v[1] > 1 || v[2] > RC_SHAPE_MAXLIG) return false;
+    unsigned nligg = v[2];
+    uint32_t nin, np;
+    if (n - o < 2 * (size_t)nligg + 4) return false;
+    const uint8_t *ligg = v + o;
+    o += 2 * (size_t)nligg;
+    memcpy(&nin, v + o, 4), o += 4;
+    if ((n - o) / 4 < nin || n - o - 4 * (size_t)nin < 1 + 4) return false;
+    const uint8_t *in = v + o;
+    o += 4 * (size_t)nin;
+    bool pairs = v[o++];
+    memcpy(&np, v + o, 4), o += 4;
+    if ((n - o) / 4 < np || n - o - 4 * (size_t)np != 128 || (!pairs && np)) return false;
+    const uint8_t *pv = v + o, *first = v + o + 4 * (size_t)np;
+    s->lig = v[1];
+    s->nligg = nligg;
+    for (unsigned c = 1; c <= nligg; c++)
+        memcpy(&s->ligg[c], ligg + 2 * (c - 1), 2);
+    s->nlin = nin;
+    s->lin = rc_arena_array(s->a, nin ? nin : 1, sizeof *s->lin);
+    memcpy(s->lin, in, 4 * (size_t)nin);
+    s->nlpairs = np;
+    s->lpairs = pairs ? rc_arena_array(s->a, np ? np : 1, sizeof *s->lpairs) : NULL;
+    if (pairs) memcpy(s->lpairs, pv, 4 * (size_t)np);
+    for (unsigned c = 0; c < 128; c++)
+        s->afirst[c] = first[c] != 0;
+    return true;
+}
+
+/* Works the setup out with HarfBuzz. */
+static void setup(rc_shaper *s)
+{
+    rc_shape_hb(s);
     hb_tag_t want[] = {HB_TAG('l', 'i', 'g', 'a'), HB_TAG_NONE};
     hb_set_t *lookups = hb_set_create(), *in = hb_set_create(), *out = hb_set_create();
     hb_ot_layout_collect_lookups(s->face, HB_OT_TAG_GSUB, NULL, NULL, want, lookups);
@@ -129,34 +217,45 @@ void rc_shape_setup_ligatures(rc_shaper *s)
     unsigned ng = 0;
     for (hb_codepoint_t g = HB_SET_VALUE_INVALID; ng < 64 && hb_set_next(in, &g);)
         gl[ng++] = g;
-    s->lpairs = hb_set_create();
-    if (hb_set_get_population(in) <= 64 && !rc_shape_read_lig_pairs(s->face, lookups, s->lpairs)) {
-        hb_set_clear(s->lpairs);
+    hb_set_t *lpairs = hb_set_create();
+    if (hb_set_get_population(in) <= 64 && !rc_shape_read_lig_pairs(s->face, lookups, lpairs)) {
+        hb_set_clear(lpairs);
         for (hb_codepoint_t l = HB_SET_VALUE_INVALID; hb_set_next(lookups, &l);)
             for (unsigned x = 0; x < ng; x++)
                 for (unsigned y = 0; y < ng; y++) {
                     hb_codepoint_t two[2] = {gl[x], gl[y]};
                     if (hb_ot_layout_lookup_would_substitute(s->face, l, two, 2, true))
-                        hb_set_add(s->lpairs, gl[x] << 16 | gl[y]);
+                        hb_set_add(lpairs, gl[x] << 16 | gl[y]);
                 }
     }
-    if (hb_set_get_population(in) > 64) { /* too many to pair: every pair of inputs */
-        hb_set_destroy(s->lpairs);
-        s->lpairs = NULL;
-    }
+    s->lin = set_array(s, in, &s->nlin);
+    /* too many inputs to pair: every pair of them (lpairs NULL) */
+    if (hb_set_get_population(in) <= 64) s->lpairs = set_array(s, lpairs, &s->nlpairs);
+    hb_set_destroy(lpairs);
+    hb_set_destroy(lookups);
+    hb_set_destroy(in);
     /* printable ASCII characters that may start a ligature: text without
      * them (most words) is passed over without decoding */
     for (uint32_t c = 0x20; c < 0x7F; c++) {
         hb_codepoint_t g = 0;
-        if (!rc_glyph_of(&s->glyphs, s->font, c, &g) || !hb_set_has(in, g)) continue;
+        if (!rc_shape_glyph(s, c, &g) || !has(s->lin, s->nlin, g)) continue;
         bool first = !s->lpairs;
-        for (hb_codepoint_t q = HB_SET_VALUE_INVALID; !first && hb_set_next(s->lpairs, &q);)
-            first = q >> 16 == g;
+        for (size_t q = 0; !first && q < s->nlpairs; q++)
+            first = s->lpairs[q] >> 16 == g;
         s->afirst[c] = first;
     }
-    hb_set_destroy(lookups);
-    s->lin = in;
     s->lig = true;
+}
+
+void rc_shape_setup_ligatures(rc_shaper *s)
+{
+    size_t n = 0;
+    const unsigned char *kept = s->rf ? rc_font_lig_facts(s->rf, &n) : NULL;
+    if (kept && lig_facts_read(s, kept, n)) return;
+    setup(s);
+    if (!s->rf) return;
+    void *v = lig_facts(s, &n);
+    rc_font_set_lig_facts(s->rf, v, n);
 }
 
 /* --- ligatures ------------------------------------------------------------ */
@@ -167,7 +266,7 @@ void rc_shape_setup_ligatures(rc_shaper *s)
 static bool lig_classify(rc_shaper *s, uint32_t cp)
 {
     hb_codepoint_t g = 0;
-    return rc_glyph_of(&s->glyphs, s->font, cp, &g) && hb_set_has(s->lin, g);
+    return rc_shape_glyph(s, cp, &g) && has(s->lin, s->nlin, g);
 }
 
 static bool lig_input(rc_shaper *s, uint32_t cp)
@@ -205,9 +304,9 @@ static bool lig_pair(rc_shaper *s, uint32_t a, uint32_t b)
     }
     if (known && *known) return *known == 2;
     hb_codepoint_t ga = 0, gb = 0;
-    rc_glyph_of(&s->glyphs, s->font, a, &ga);
-    rc_glyph_of(&s->glyphs, s->font, b, &gb);
-    bool yes = hb_set_has(s->lpairs, ga << 16 | gb);
+    rc_shape_glyph(s, a, &ga);
+    rc_shape_glyph(s, b, &gb);
+    bool yes = has(s->lpairs, s->nlpairs, ga << 16 | gb);
     if (known) *known = yes ? 2 : 1;
     return yes;
 }
@@ -261,6 +360,7 @@ static int lig_code(rc_shaper *s, hb_codepoint_t g, const char *t, size_t n)
 /* Shapes t[0..n) with 'liga' on; the glyph count. */
 static unsigned shape_liga(rc_shaper *s, const char *t, size_t n)
 {
+    rc_shape_hb(s);
     hb_buffer_clear_contents(s->buf);
     hb_buffer_add_utf8(s->buf, t, (int)n, 0, (int)n);
     hb_buffer_set_segment_properties(s->buf, &s->props);
@@ -317,7 +417,7 @@ static const lrun *resolve_run(rc_shaper *s, const char *t, size_t n, const uint
         o->nch = (uint8_t)(c1 - c > 255 ? 255 : c1 - c);
         if (c1 - c == 1) {
             hb_codepoint_t want = 0;
-            rc_glyph_of(&s->glyphs, s->font, cps[c], &want);
+            rc_shape_glyph(s, cps[c], &want);
             if (want != gi[g].codepoint) return r;
             o->id = cps[c];
             o->adv = (float)adv_of(font, cps[c]);
@@ -386,7 +486,7 @@ static void shape_full(rc_shaper *s, const char *p, size_t n,
             j++;
         if (j == i) {
             hb_codepoint_t g = 0;
-            rc_glyph_of(&s->glyphs, s->font, s->cps[i], &g);
+            rc_shape_glyph(s, s->cps[i], &g);
             rglyph u = {s->cps[i], (uint16_t)g, 1, 0, (float)adv_of(font, s->cps[i])};
             s->units[nu] = u;
             s->ustart[nu++] = i++;

@@ -59,8 +59,11 @@ static unsigned char *make_key(rc_arena *a, const char *path, const uint32_t *co
                                const uint16_t lig[32], size_t *n, struct stat *st)
 {
     if (stat(path, st) != 0 || !S_ISREG(st->st_mode)) return NULL;
-    if (!rc_hb_lib_load(NULL)) return NULL; /* (hb_version_string; loaded by the fonts) */
-    int64_t id[10] = {(int64_t)st->st_dev,
+    /* HarfBuzz's version and files, known without loading it when a build
+     * before kept them (rc_hb_lib_ident) */
+    uint64_t hb = rc_hb_lib_ident();
+    if (!hb) return NULL;
+    int64_t id[11] = {(int64_t)st->st_dev,
                       (int64_t)st->st_ino,
                       (int64_t)st->st_size,
                       (int64_t)st->st_mtim.tv_sec,
@@ -69,12 +72,13 @@ static unsigned char *make_key(rc_arena *a, const char *path, const uint32_t *co
                       (int64_t)st->st_ctim.tv_nsec,
                       (int64_t)rc_cache_exe_sig(),
                       (int64_t)m,
+                      (int64_t)hb,
                       0};
-    /* then reportc's and HarfBuzz's versions */
+    /* then reportc's version and the deflate's */
     unsigned char idv[sizeof id + 128];
     memcpy(idv, id, sizeof id);
     size_t room = sizeof idv - sizeof id;
-    int vl = snprintf((char *)idv + sizeof id, room, "%s/%s/%s/%d", RC_VERSION, hb_version_string(),
+    int vl = snprintf((char *)idv + sizeof id, room, "%s/%s/%d", RC_VERSION,
                       LIBDEFLATE_VERSION_STRING, RC_PDF_ZLEVEL);
     if (vl < 0 || (size_t)vl >= room) return NULL;
     return rc_pdf_font_key(a, idv, sizeof id + (size_t)vl, codes, m, lig, path, n);

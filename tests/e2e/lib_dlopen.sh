@@ -13,6 +13,12 @@
 #   status 3 and a located error naming the Debian package, and the previous
 #   outputs stay as they were; a build that writes no PDF does not need
 #   libhpdf, one that reads no font (--only tex,xlsx) not HarfBuzz either;
+# - a build that needs no HarfBuzz (fonts' facts, texts and paragraphs all
+#   from the cache) does not load it once a run has found so (rc/libs.h),
+#   and gives the PDF of a build without cache; an edit loads it where a
+#   text is shaped, and the next build loads it at the start again; a
+#   library file replaced (RC_HARFBUZZ_SO naming a copy) is seen without
+#   loading it, and loaded again;
 # - a build failing at once (a missing configuration) exits cleanly with its
 #   own status, many times over (the ASan suite runs this too).
 # usage: lib_dlopen.sh REPORTC BUILD_DIR
@@ -22,6 +28,7 @@ BUILD=$(realpath "$2")
 cd "$(dirname "$0")/../.."
 command -v readelf >/dev/null || { echo "SKIP: no readelf"; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rc-libdl.XXXXXX")
+export REPORTC_CACHE_DIR=$tmp/cache SOURCE_DATE_EPOCH=1577836800 # (a cache of its own, cold)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails+1)); }
@@ -77,6 +84,48 @@ expect "--only tex,xlsx" "" build "$cfg" -o "$tmp/t" -q --only tex,xlsx
 expect "--only tex --figures svg" "libharfbuzz libharfbuzz-subset" build "$cfg" -o "$tmp/v" -q --only tex --figures svg
 expect "--only pdf" "$both" build "$cfg" -o "$tmp/p" -q --only pdf
 expect "a full build" "$both" build "$cfg" -o "$tmp/o" -q
+
+# Not loaded when not needed (rc/libs.h): the run after the first still
+# loads it (the one before needed it) and finds it did not need it; the
+# next does not load it, and its PDF is a build's without cache.
+expect "--only pdf, inputs unchanged" "$both" build "$cfg" -o "$tmp/p" -q --only pdf
+expect "--only pdf, unchanged again" "libhpdf" build "$cfg" -o "$tmp/p" -q --only pdf
+REPORTC_CACHE_DIR= "$RC" build "$cfg" -o "$tmp/nc" -q --only pdf || fail "no cache: exit $?"
+pdf=$(basename "$(ls "$tmp/nc"/*.pdf)")
+cmp -s "$tmp/p/$pdf" "$tmp/nc/$pdf" && echo "ok: that PDF is the one built without cache" ||
+    fail "the PDF built without HarfBuzz differs from the one built without cache"
+# an edit: a new word to shape loads it mid-build; the next run loads it first
+mkdir -p "$tmp/edit" && cp -r config/iuc-lac-2019 "$tmp/edit/" && cp "$cfg" "$tmp/edit/report.ini"
+ecfg=$tmp/edit/report.ini
+efirst=$tmp/edit/iuc-lac-2019/chapters/01-introduction.md
+if [ -f "$efirst" ]; then
+    sed -i '0,/^[A-Z][a-z]/s//Zyzzyva &/' "$efirst"
+    expect "an edited chapter, first build" "$both" build "$ecfg" -o "$tmp/e" -q --only pdf
+    expect "an edited chapter, unchanged" "$both" build "$ecfg" -o "$tmp/e" -q --only pdf
+    expect "an edited chapter, unchanged again" "libhpdf" build "$ecfg" -o "$tmp/e" -q --only pdf
+    sed -i '0,/Zyzzyva /s//Zyzzyvas /' "$efirst"
+    expect "a second edit (a text to shape)" "$both" build "$ecfg" -o "$tmp/e" -q --only pdf
+    REPORTC_CACHE_DIR= "$RC" build "$ecfg" -o "$tmp/enc" -q --only pdf || fail "no cache: exit $?"
+    cmp -s "$tmp/e/$pdf" "$tmp/enc/$pdf" && echo "ok: the edit's PDF is the one built without cache" ||
+        fail "the edit's PDF differs from the one built without cache"
+    expect "the build after an edit" "$both" build "$ecfg" -o "$tmp/e" -q --only pdf
+else
+    fail "no $efirst"
+fi
+# The library's file replaced: seen without loading it (its signature), so
+# the next build loads it and works again.
+hbso=$(ldconfig -p 2>/dev/null | grep -oE '/[^ ]*/libharfbuzz\.so\.0$' | head -1)
+if [ -n "$hbso" ] && cp "$hbso" "$tmp/libharfbuzz.so.0"; then
+    export RC_HARFBUZZ_SO=$tmp/libharfbuzz.so.0
+    for i in 1 2 3; do "$RC" build "$cfg" -o "$tmp/h" -q --only pdf || fail "with a copy of libharfbuzz: exit $?"; done
+    expect "with a copy of libharfbuzz, unchanged" "libhpdf" build "$cfg" -o "$tmp/h" -q --only pdf
+    touch -d '2001-01-01' "$RC_HARFBUZZ_SO"
+    expect "that copy replaced" "libharfbuzz libharfbuzz-subset libhpdf" build "$cfg" -o "$tmp/h" -q --only pdf
+    cmp -s "$tmp/h/$pdf" "$tmp/nc/$pdf" && echo "ok: and its PDF is the same" || fail "the PDF with the copy differs"
+    unset RC_HARFBUZZ_SO
+else
+    echo "ok: (no libharfbuzz.so.0 found by ldconfig: the replaced library is not checked)"
+fi
 
 # Loaded at the start (rc_libs_preload): the openat of each library is made
 # by the main thread before it starts any other (rc/libs.h says why).

@@ -124,6 +124,79 @@ static void test_off(void **state)
     setenv("REPORTC_CACHE_DIR", dir, 1);
 }
 
+/* rc_cache_entry_get / _put: the value of the same key back, byte for
+ * byte; nothing for another key (even one of the same file name: the
+ * key's bytes are compared), a damaged or cut file, or no cache. */
+static void test_entries(void **state)
+{
+    (void)state;
+    const char key[] = "font-facts test|/a/b.ttf", other[] = "font-facts test|/a/c.ttf";
+    unsigned char val[300];
+    for (size_t i = 0; i < sizeof val; i++)
+        val[i] = (unsigned char)(i * 7);
+    size_t n = 0;
+    assert_null(rc_cache_entry_get("facts", NULL, key, sizeof key, &n));
+    assert_true(rc_cache_entry_put("facts", NULL, key, sizeof key, val, sizeof val));
+    unsigned char *got = rc_cache_entry_get("facts", NULL, key, sizeof key, &n);
+    assert_non_null(got);
+    assert_int_equal(n, sizeof val);
+    assert_memory_equal(got, val, sizeof val);
+    free(got);
+    assert_null(rc_cache_entry_get("facts", NULL, other, sizeof other, &n));
+    assert_null(rc_cache_entry_get("other", NULL, key, sizeof key, &n)); /* another kind */
+    /* an empty value */
+    assert_true(rc_cache_entry_put("facts", NULL, other, sizeof other, val, 0));
+    got = rc_cache_entry_get("facts", NULL, other, sizeof other, &n);
+    assert_non_null(got);
+    assert_int_equal(n, 0);
+    free(got);
+    /* the file of key: one byte changed anywhere, or cut, gives nothing */
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls -S %s/facts | head -1", dir);
+    FILE *ls = popen(cmd, "r");
+    char name[128] = "", path[256];
+    assert_non_null(fgets(name, sizeof name, ls));
+    pclose(ls);
+    name[strcspn(name, "\n")] = 0;
+    snprintf(path, sizeof path, "%s/facts/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    unsigned char file[1024];
+    size_t len = fread(file, 1, sizeof file, f);
+    fclose(f);
+    assert_int_equal(len, 32 + sizeof key + sizeof val);
+    for (size_t at = 0; at < len; at += 37) {
+        file[at] ^= 0x10;
+        f = fopen(path, "wb");
+        fwrite(file, 1, len, f);
+        fclose(f);
+        assert_null(rc_cache_entry_get("facts", NULL, key, sizeof key, &n));
+        file[at] ^= 0x10;
+    }
+    f = fopen(path, "wb");
+    fwrite(file, 1, len - 1, f);
+    fclose(f);
+    assert_null(rc_cache_entry_get("facts", NULL, key, sizeof key, &n));
+    /* put again: found again */
+    assert_true(rc_cache_entry_put("facts", NULL, key, sizeof key, val, sizeof val));
+    got = rc_cache_entry_get("facts", NULL, key, sizeof key, &n);
+    assert_non_null(got);
+    free(got);
+    /* by name: another key under the same name replaces the entry */
+    assert_true(rc_cache_entry_put("named", "/a/b.ttf", key, sizeof key, val, 10));
+    assert_true(rc_cache_entry_put("named", "/a/b.ttf", other, sizeof other, val, 20));
+    assert_null(rc_cache_entry_get("named", "/a/b.ttf", key, sizeof key, &n));
+    got = rc_cache_entry_get("named", "/a/b.ttf", other, sizeof other, &n);
+    assert_non_null(got);
+    assert_int_equal(n, 20);
+    free(got);
+    snprintf(cmd, sizeof cmd, "test $(ls %s/named | wc -l) = 1", dir);
+    assert_int_equal(system(cmd), 0);
+    setenv("REPORTC_CACHE_DIR", "", 1);
+    assert_null(rc_cache_entry_get("facts", NULL, key, sizeof key, &n));
+    assert_false(rc_cache_entry_put("facts", NULL, key, sizeof key, val, sizeof val));
+    setenv("REPORTC_CACHE_DIR", dir, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -131,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_any_change_forgets),
         cmocka_unit_test(test_recent_not_remembered),
         cmocka_unit_test(test_off),
+        cmocka_unit_test(test_entries),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
