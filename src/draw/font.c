@@ -608,7 +608,7 @@ const float *rc_font_kerning(const rc_font *f, const char *s, size_t len)
 }
 
 /* No memo of its own: the shaper keeps what it showed for each text of
- * 2..64 bytes (shape.c), and a second table here (the hashing, the copies)
+ * 2..RC_SHAPE_KEEP_MAX bytes (shape.c), and a second table here (the hashing, the copies)
  * was 1.9 M instructions and ~50 page faults of the sample for nothing. */
 void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **kern,
                     const uint8_t **lig)

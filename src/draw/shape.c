@@ -406,7 +406,7 @@ static double width_of(rc_shaper *s, const char *p, size_t n,
                        double (*adv_of)(const void *, uint32_t), const void *font, bool keep)
 {
     if (n == 0 || n > INT32_MAX) return 0;
-    if (n > 64) return measure(s, p, n, adv_of, font, NULL); /* long text rarely repeats */
+    if (n > RC_SHAPE_KEEP_MAX) return measure(s, p, n, adv_of, font, NULL); /* (rarely repeats) */
     if (s->words) {
         measured *w = (measured *)rc_shape_slot_in(s->words, sizeof *s->words, s->wcap, p, n,
                                                    rc_hash_short(p, n));
@@ -516,8 +516,8 @@ static __attribute__((noinline)) void run_new(rc_shaper *s, const char *p, size_
                                               const uint8_t **lig)
 {
     const float *k = NULL;
-    shown *e = NULL;         /* one character has no pair; long text rarely repeats */
-    if (n >= 2 && n <= 64) { /* ... and most words repeat */
+    shown *e = NULL; /* one character has no pair; long text rarely repeats */
+    if (n >= 2 && n <= RC_SHAPE_KEEP_MAX) { /* ... and most words repeat */
         /* 512 first, as the word cache (width_new) */
         s->shown = table_grow(s->a, s->shown, &s->scap, s->nshown, sizeof *s->shown, 512);
         e = (shown *)rc_shape_slot_in(s->shown, sizeof *s->shown, s->scap, p, n,
@@ -541,7 +541,7 @@ static __attribute__((noinline)) void run_new(rc_shaper *s, const char *p, size_
 void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const void *, uint32_t),
                    const void *font, const float **kern, const uint8_t **lig)
 {
-    if (n >= 2 && n <= 64 && s->shown) {
+    if (n >= 2 && n <= RC_SHAPE_KEEP_MAX && s->shown) {
         shown *e = (shown *)rc_shape_slot_in(s->shown, sizeof *s->shown, s->scap, p, n,
                                              rc_hash_short(p, n));
         if (e->w.key) {

@@ -30,7 +30,7 @@
 #include "rc/zmemo.h"
 #include "shape_impl.h"
 
-enum { MAXN = 64 };
+enum { MAXN = RC_SHAPE_KEEP_MAX };
 
 void rc_shaper_set_disk(rc_shaper *s, struct rc_zmemo *z, unsigned face)
 {
@@ -146,7 +146,7 @@ void rc_shape_disk_put(rc_shaper *s, const char *p, size_t n, const float *kern,
 {
     /* a text of a page kept whole is kept with it (shape_page.c) */
     if (n < 2 || n > MAXN || rc_shape_page_open(s)) return;
-    /* at most: flags, 64 kernings, 64 codes, 31 codes' characters */
+    /* at most: flags, MAXN kernings, MAXN codes, 31 codes' characters */
     unsigned char v[1 + 1 + 5 * MAXN + 1 + 2 * MAXN + 1 + (2 + MAXN) * RC_SHAPE_MAXLIG], *o = v + 1;
     v[0] = (kern ? 1 : 0) | (lig ? 2 : 0);
     if (kern) o = put_kern(o, kern, n);

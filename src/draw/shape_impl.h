@@ -161,7 +161,14 @@ struct rc_shaper {
      RC_FEAT('m', 'k', 'm', 'k', 0),    RC_FEAT('k', 'e', 'r', 'n', 1)}
 /* clang-format on */
 
-/* A text of 2..64 bytes shown by the last build of the PDF (shape_disk.c):
+/* The longest text the shaper keeps (its tables, the shown file): a
+ * byte's index in it fits a byte. Longer texts are shaped each time
+ * (rarely repeated). Was 64: the Spanish and Portuguese titles (69-71
+ * bytes, measured on every build) were then shaped on every build, and
+ * loaded HarfBuzz for it (rc/libs.h). */
+#define RC_SHAPE_KEEP_MAX 255
+
+/* A text of 2..RC_SHAPE_KEEP_MAX bytes shown by the last build of the PDF (shape_disk.c):
  * its kerning and codes into *kern and *lig (in the shaper's arena; NULL:
  * none), the characters its ligature codes stand for taken as shaping
  * them would; false when the file has not got it (or it disagrees with a
@@ -180,20 +187,20 @@ void rc_shape_disk_keep(rc_shaper *s, const char *p, size_t n, const float *kern
  * (its page's pair holds it; a page that does not fit keeps its texts
  * alone at its end). */
 bool rc_shape_page_open(const rc_shaper *s);
-/* Keeps what rc_shaper_run found for a text of 2..64 bytes in the file;
+/* Keeps what rc_shaper_run found for a text of 2..RC_SHAPE_KEEP_MAX bytes in the file;
  * nothing while its page is open (rc_shape_page_open: the page's pair
  * holds it; the shown entry is marked held, kept alone when shown again
  * on a page that is not). */
 void rc_shape_disk_put(rc_shaper *s, const char *p, size_t n, const float *kern,
                        const uint8_t *lig);
-/* The same for a string of 2..64 bytes measured (rc_shaper_width) by the
+/* The same for a string of 2..RC_SHAPE_KEEP_MAX bytes measured (rc_shaper_width) by the
  * last build: its width, plain and kerning into *m (the kerning in the
  * shaper's arena); false when the file has not got it. */
 bool rc_shape_disk_get_width(rc_shaper *s, const char *p, size_t n, measured *m);
 /* A string measured already, under an earlier file: looked up in the
  * current one (marking it used) or kept there. */
 void rc_shape_disk_touch_width(rc_shaper *s, measured *m);
-/* Keeps a string of 2..64 bytes measured in the file. */
+/* Keeps a string of 2..RC_SHAPE_KEEP_MAX bytes measured in the file. */
 void rc_shape_disk_put_width(rc_shaper *s, const char *p, size_t n, const measured *m);
 
 static inline uint64_t pkey(uint32_t a, uint32_t b)

@@ -52,7 +52,7 @@ void rc_shaper_run(rc_shaper *s, const char *p, size_t n, double (*adv_of)(const
  * (shape_disk.c), under the face's place face; NULL z: no more. */
 struct rc_zmemo;
 void rc_shaper_set_disk(rc_shaper *s, struct rc_zmemo *z, unsigned face);
-/* A text of 2..64 bytes that s's file (rc_shaper_set_disk) holds only
+/* A text of 2..RC_SHAPE_KEEP_MAX bytes (shape_impl.h) that s's file (rc_shaper_set_disk) holds only
  * among the texts of a page it kept (shape_page.c, when s's font is
  * given its pages: rc_font_set_pages): as rc_shape_disk_get (shape_impl.h)
  * gives one kept alone. */

@@ -543,7 +543,7 @@ static void shape_full(rc_shaper *s, const char *p, size_t n,
 }
 
 /* The whole shaping of p[0..n) when it sets a ligature, else NULL. The
- * callers cache strings of up to 64 bytes (the word and shown caches);
+ * callers cache strings of up to RC_SHAPE_KEEP_MAX bytes (the word and shown caches);
  * longer ones are kept here with their verdict (none repeat often, but
  * shape_full's arrays are not made twice). e is where a short string's
  * result goes. */
@@ -555,7 +555,7 @@ const full *rc_shape_lig_word(rc_shaper *s, const char *p, size_t n,
     while (b < n && (unsigned char)p[b] < 0x80 && !s->afirst[(unsigned char)p[b]])
         b++;
     if (b == n) return NULL;
-    if (n <= 64) {
+    if (n <= RC_SHAPE_KEEP_MAX) {
         e->lig = NULL;
         if (candidate(s, p, n)) shape_full(s, p, n, adv_of, font, e);
         return e->lig ? e : NULL;

@@ -23,7 +23,7 @@
  * later bytes), then the count of codes and per code the code, the length
  * of its characters and those bytes. Numbers, counts, indexes and lengths
  * are unsigned LEB128 (texts of any length are kept, where shape_disk.c
- * keeps 2..64 bytes).
+ * keeps 2..RC_SHAPE_KEEP_MAX bytes).
  *
  * A hit is checked as it is read (indexes inside their texts, codes the
  * fonts have, each code's characters those the shaper has for it or, new,
@@ -453,7 +453,7 @@ bool rc_shape_page_open(const rc_shaper *s)
     return s->spage && s->spage->open && s->spage->z == s->disk;
 }
 
-/* The texts of 2..64 bytes of a page shaped and not kept (it did not fit),
+/* The texts of 2..RC_SHAPE_KEEP_MAX bytes of a page shaped and not kept (it did not fit),
  * kept one by one instead, as without pages (their puts were held back
  * while it was open): the next build finds them there. */
 static void spill(rc_shown_page *pg)
@@ -477,7 +477,7 @@ static void spill(rc_shown_page *pg)
         memset(pg->lb, 0, len);
         if (!text_value(x->f, NULL, len, &vc, ve, &flags, &tv, pg->kf, pg->lb)) return;
         rc_shaper *s = rc_font_shaper(x->f);
-        if (s && len >= 2 && len <= 64)
+        if (s && len >= 2 && len <= RC_SHAPE_KEEP_MAX)
             rc_shape_disk_keep(s, (const char *)kc, len, flags & 1 ? pg->kf : NULL,
                                flags & 2 ? pg->lb : NULL);
         kc += len;
@@ -572,7 +572,7 @@ static void list_pairs(rc_shown_page *pg)
     }
 }
 
-/* Adds the texts of 2..64 bytes (those rc_shape_disk_get is asked for)
+/* Adds the texts of 2..RC_SHAPE_KEEP_MAX bytes (those rc_shape_disk_get is asked for)
  * of the file's pair i, a page, to the index by face; a damaged pair adds
  * what it has before the damage. */
 static void index_pair(rc_shown_page *pg, size_t i)
@@ -590,7 +590,7 @@ static void index_pair(rc_shown_page *pg, size_t i)
         kc += len;
         unsigned flags;
         if (!text_value(NULL, NULL, len, &vc, ve, &flags, NULL, NULL, NULL)) break;
-        if (len >= 2 && len <= 64 && !index_add(pg->index, &a)) break;
+        if (len >= 2 && len <= RC_SHAPE_KEEP_MAX && !index_add(pg->index, &a)) break;
     }
 }
 
@@ -598,7 +598,7 @@ bool rc_shape_page_index_get(rc_shaper *s, const char *p, size_t n, const float 
                              const uint8_t **lig)
 {
     rc_shown_page *pg = s->spage;
-    if (!pg || pg->z != s->disk || n < 2 || n > 64) return false;
+    if (!pg || pg->z != s->disk || n < 2 || n > RC_SHAPE_KEEP_MAX) return false;
     /* Asked for while a page is shaped text by text (it was not found: an
      * edited page). Its texts are mostly those of the page of its number
      * in the last build, or of the pages beside it when lines moved: the

@@ -26,7 +26,8 @@
 #include "../base/cache_check.h"
 
 /* Kerned pairs, ligatures (fi, fl, ff, ffi), accents, a text longer than
- * the 64 bytes kept, and words followed by a space, as lines draw them. */
+ * the 64 bytes once kept and one longer than the 255 kept now
+ * (RC_SHAPE_KEEP_MAX), and words followed by a space, as lines draw them. */
 static const char *const TEXTS[] = {"AVA",
                                     "To.",
                                     "office ",
@@ -41,10 +42,15 @@ static const char *const TEXTS[] = {"AVA",
                                     "“Quoted”",
                                     "affluent flights of fireflies over the fields of Yverdon "
                                     "and of Avignon, twice",
+                                    "Tall office towers of Yverdon and Avignon stood over the "
+                                    "fields, where Tomorrow's cooperation of the two regions was "
+                                    "planned by fifty efficient offices; the flows of trade, "
+                                    "the affluent visitors and the fireflies of late June all "
+                                    "came back to the same fields, year after year, VAT and all",
                                     "LT",
                                     "V.",
                                     "firefly"};
-enum { NTEXTS = sizeof TEXTS / sizeof TEXTS[0], NFACES = 3, MAXLEN = 128 };
+enum { NTEXTS = sizeof TEXTS / sizeof TEXTS[0], NFACES = 3, MAXLEN = 400 };
 static const rc_font_id FACES[NFACES] = {RC_FONT_REGULAR, RC_FONT_BOLD, RC_FONT_ITALIC};
 
 typedef struct got {
