@@ -687,10 +687,12 @@ char *rc_shortest_double(char buf[32], double v)
  * starts with the maker's CPU left out of its affinity, and its first act
  * is to allow every CPU again, so the scheduler may move it later as it
  * likes. Used for work that must overlap the maker's from its first
- * millisecond (build_early.c); threads that wait for their work (the
- * writer's pool, the deflating thread) gained nothing from it, and the
- * pool's second thread, started early, took the typesetting from the main
- * thread and its warm heap (0.6-1.2 ms slower). */
+ * millisecond (build_early.c), and the writer's pool when it typesets
+ * several editions (build_write.c: the second thread took its first
+ * edition only when the main thread blocked; -2.2 ms for the sample's
+ * three). Not for one edition: the deflating thread gained nothing from
+ * it, and the pool's second thread, started early, took the typesetting
+ * from the main thread and its warm heap (0.6-1.2 ms slower). */
 atomic_int rc_thread_test_cpu[2] = {-1, -1};
 
 typedef struct trampoline {

@@ -190,8 +190,11 @@ void rc_build_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
  * CPUs: for work that mostly waits. */
 void rc_build_parallel_n(size_t n, size_t nthr, void (*fn)(void *ctx, size_t i), void *ctx);
 /* Runs body(arg) on min(CPUs, n) threads, this one included; returns when
- * all have returned (the bodies share out the n items themselves). */
-void rc_build_on_threads(size_t n, void *(*body)(void *), void *arg);
+ * all have returned (the bodies share out the n items themselves).
+ * elsewhere: the other threads start on other CPUs than this one's
+ * (rc_thread_start, rc/util.h), so they run at once rather than when this
+ * one blocks. */
+void rc_build_on_threads(size_t n, bool elsewhere, void *(*body)(void *), void *arg);
 /* The file target names now, given a second (temporary) name first, or
  * NULL (none, or it cannot be linked); then, once the outputs are renamed
  * into place, those n second names unlinked on a few threads

@@ -12,23 +12,26 @@
 #include "rc/arena.h"
 #include "rc/util.h"
 
-/* Runs body(arg) on min(CPUs, n) threads, this one included; returns when
- * all have returned. The bodies share out the n items themselves. */
-static void on_nthreads(size_t nthr, void *(*body)(void *), void *arg)
+/* Runs body(arg) on nthr threads, this one included (the others started
+ * on other CPUs than this one's when elsewhere: rc_thread_start); returns
+ * when all have returned. The bodies share out the n items themselves. */
+static void on_nthreads(size_t nthr, bool elsewhere, void *(*body)(void *), void *arg)
 {
     pthread_t th[64];
     size_t started = 0;
     for (size_t i = 1; i < nthr && started < 64; i++)
-        if (pthread_create(&th[started], NULL, body, arg) == 0) started++;
+        if ((elsewhere ? rc_thread_start(&th[started], body, arg)
+                       : pthread_create(&th[started], NULL, body, arg)) == 0)
+            started++;
     body(arg);
     for (size_t i = 0; i < started; i++)
         pthread_join(th[i], NULL);
 }
 
-void rc_build_on_threads(size_t n, void *(*body)(void *), void *arg)
+void rc_build_on_threads(size_t n, bool elsewhere, void *(*body)(void *), void *arg)
 {
     size_t nthr = rc_cpus();
-    on_nthreads(nthr < n ? nthr : n, body, arg);
+    on_nthreads(nthr < n ? nthr : n, elsewhere, body, arg);
 }
 
 typedef struct par {
@@ -55,7 +58,7 @@ void rc_build_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
 void rc_build_parallel_n(size_t n, size_t nthr, void (*fn)(void *ctx, size_t i), void *ctx)
 {
     par p = {.n = n, .fn = fn, .ctx = ctx};
-    on_nthreads(nthr ? nthr : 1, par_worker, &p);
+    on_nthreads(nthr ? nthr : 1, false, par_worker, &p);
 }
 
 /* The fonts and dictionaries, checked as files once for all editions (they
