@@ -137,8 +137,11 @@ bool rc_hb_lib_preload(void);
 bool rc_hb_lib_used(void);
 /* rc_hb_lib_load for code that cannot go on without HarfBuzz and has no
  * diagnostics to report to (a text to shape in a build whose fonts came
- * from the cache, rc/font.h): when the libraries cannot be loaded, says
- * why on stderr and exits with status 3. */
+ * from the cache, rc/font.h): when the libraries cannot be loaded (their
+ * files were checked unchanged at the start, so a dependency of theirs
+ * broke meanwhile), removes the outputs' temporaries (rc_tmp_abandon),
+ * says why on stderr and exits with status 3: the previous outputs stay
+ * as they were. */
 void rc_hb_lib_need(void);
 /* The identity of the HarfBuzz libraries a build uses, as a hash of
  * their version and their files' signatures (device, inode, size, times):

@@ -166,6 +166,10 @@ void rc_tmp_end(void);
  * build (true), or as usual again (false). */
 void rc_tmp_test_stopping(bool on);
 void rc_tmp_handlers(void);
+/* What those handlers do, for a process about to exit on an error no
+ * diagnostics can carry (rc_hb_lib_need): removes the registered
+ * temporaries and the work directory; none is made after it. */
+void rc_tmp_abandon(void);
 /* Removes the temporaries of dead builds in dir; returns how many. */
 size_t rc_out_clean_stale(const char *dir);
 /* A directory inside dir owned by this build (".reportc.PID.work",

@@ -180,6 +180,21 @@ static void on_signal(int sig)
     raise(sig);
 }
 
+void rc_tmp_abandon(void)
+{
+    atomic_store(&dying, 1);
+    for (int i = 0; i < 500 && atomic_load(&creating) > 0; i++) { /* (as on_signal) */
+        struct timespec pause = {0, 100000};
+        nanosleep(&pause, NULL);
+    }
+    int fd = atomic_exchange(&work.fd, -1);
+    for (int round = 0; round < 20; round++) {
+        if (!sweep(fd) && round > 0) break;
+        struct timespec pause = {0, 200000};
+        nanosleep(&pause, NULL);
+    }
+}
+
 void rc_tmp_handlers(void)
 {
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};

@@ -15,6 +15,7 @@
 #include "rc/cache.h"
 #include "rc/dlib.h"
 #include "rc/hash.h"
+#include "rc/util.h"
 #include "rc/zmemo.h"
 
 /* RC_HB_LIB_SONAME, RC_HB_SUBSET_SONAME and RC_HB_LIB_DEB come from
@@ -93,6 +94,7 @@ void rc_hb_lib_need(void)
 {
     const char *why = NULL;
     if (rc_hb_lib_load(&why)) return;
+    rc_tmp_abandon(); /* (the outputs' temporaries: the previous outputs stay) */
     fprintf(stderr, "reportc: error: libharfbuzz cannot be loaded: %s\n", why);
     if (*rc_hb_lib_package())
         fprintf(stderr, "reportc: note: fonts need the Debian package %s installed\n",

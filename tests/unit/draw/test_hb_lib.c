@@ -8,8 +8,10 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -18,6 +20,7 @@
 #include "rc/diag.h"
 #include "rc/font.h"
 #include "rc/hb_lib.h"
+#include "rc/util.h"
 #include "../base/dlib_check.h"
 
 #define LATO RC_SOURCE_DIR "/fonts/Lato-Regular.ttf"
@@ -43,6 +46,46 @@ static void test_missing_library(void **state)
 {
     (void)state;
     rc_test_in_child(missing);
+}
+
+/* rc_hb_lib_need without the library: the temporaries the build made are
+ * removed, one line says why, and the process exits with status 3. */
+static void test_need_missing(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/rc-test-hbneed-XXXXXX", target[64], err[96];
+    assert_non_null(mkdtemp(dir));
+    snprintf(target, sizeof target, "%s/out.pdf", dir);
+    snprintf(err, sizeof err, "%s/err", dir);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setenv("RC_HARFBUZZ_SO", "libreportc-missing.so.0", 1);
+        if (!freopen(err, "w", stderr)) _exit(10);
+        rc_arena *a = rc_arena_new();
+        char *tmp = rc_out_tmpname(a, target);
+        FILE *f = tmp ? fopen(tmp, "w") : NULL;
+        if (!f || fputs("partial", f) < 0 || fclose(f) != 0) _exit(11);
+        rc_hb_lib_need();
+        _exit(12); /* (not reached) */
+    }
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 3);
+    FILE *f = fopen(err, "r");
+    assert_non_null(f);
+    char line[512] = "";
+    assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    assert_non_null(strstr(line, "reportc: error: libharfbuzz cannot be loaded: "));
+    assert_non_null(strstr(line, "libreportc-missing.so.0"));
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "test \"$(ls -A '%s')\" = err", dir); /* the temporary is gone */
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 static void test_table(void **state)
@@ -76,6 +119,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_missing_library),
+        cmocka_unit_test(test_need_missing),
         cmocka_unit_test(test_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
