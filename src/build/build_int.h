@@ -186,6 +186,10 @@ typedef struct rc_build_editions {
 /* Runs fn(ctx, i) for i in [0, n) on min(CPUs, n) threads, this one
  * included; returns when all have run. */
 void rc_build_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
+/* The same with the other threads started on other CPUs than this one's
+ * (rc_thread_start, rc/util.h): for work that must overlap this thread's
+ * from its start. */
+void rc_build_parallel_elsewhere(size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
 /* The same on nthr threads (at most 64, this one included), whatever the
  * CPUs: for work that mostly waits. */
 void rc_build_parallel_n(size_t n, size_t nthr, void (*fn)(void *ctx, size_t i), void *ctx);

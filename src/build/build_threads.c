@@ -55,6 +55,13 @@ void rc_build_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
     rc_build_parallel_n(n, nthr < n ? nthr : n, fn, ctx);
 }
 
+void rc_build_parallel_elsewhere(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
+{
+    size_t nthr = rc_cpus();
+    par p = {.n = n, .fn = fn, .ctx = ctx};
+    on_nthreads(nthr < n ? nthr : n, true, par_worker, &p);
+}
+
 void rc_build_parallel_n(size_t n, size_t nthr, void (*fn)(void *ctx, size_t i), void *ctx)
 {
     par p = {.n = n, .fn = fn, .ctx = ctx};

@@ -1,9 +1,10 @@
 /* The build's threads (build_threads.c): rc_build_on_threads runs its body
  * on min(CPUs, n) threads, this one included, and with elsewhere starts
  * the others on other CPUs than the caller's (rc_thread_start), then lets
- * them run anywhere; without it they are plain threads. The writer's pool
- * starts its threads elsewhere when it typesets several editions (the
- * sample's three: build_write.c says why). */
+ * them run anywhere; without it they are plain threads. A build of several
+ * editions starts its threads elsewhere: the data's beside the editions'
+ * configurations (build.c), and the writer's pool's (build_write.c says
+ * why). */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_* */
 #include <pthread.h>
 #include <sched.h>
@@ -83,24 +84,47 @@ static void test_on_threads(void **state)
     assert_int_equal(atomic_load(&s.bodies), 1);
 }
 
-/* The sample's three editions: the writer's pool started its other thread
- * elsewhere (the only thread of such a build rc_thread_start makes). */
-static void test_editions_pool(void **state)
+/* The CPUs rc_thread_start saw for the load job (the data beside the
+ * editions' configurations), taken when the data is read ("data-"); then
+ * the record is cleared, so what is left after the build is the pool's. */
+static int load_cpu[2];
+
+static void at(void *ctx, const char *step)
+{
+    (void)ctx;
+    if (strcmp(step, "data+") == 0) {
+        atomic_store(&rc_thread_test_cpu[0], -1);
+        atomic_store(&rc_thread_test_cpu[1], -1);
+    } else if (strcmp(step, "data-") == 0) {
+        load_cpu[0] = atomic_load(&rc_thread_test_cpu[0]);
+        load_cpu[1] = atomic_load(&rc_thread_test_cpu[1]);
+        atomic_store(&rc_thread_test_cpu[0], -1);
+        atomic_store(&rc_thread_test_cpu[1], -1);
+    }
+}
+
+/* The sample's three editions: the load job's thread and the writer's
+ * pool's were both started elsewhere (rc_thread_start makes no other
+ * thread in such a build). */
+static void test_editions_threads(void **state)
 {
     (void)state;
     if (rc_cpus() < 2) skip();
     char out[] = "/tmp/rc-test-threads-XXXXXX";
     assert_non_null(mkdtemp(out));
-    atomic_store(&rc_thread_test_cpu[0], -1);
-    atomic_store(&rc_thread_test_cpu[1], -1);
+    load_cpu[0] = load_cpu[1] = -2;
     rc_options o = {.command = RC_CMD_BUILD,
                     .config = "config/iuc-lac-2019.ini",
                     .outdir = out,
                     .only = RC_OUT_PDF,
                     .quiet = true};
     rc_diag *d = rc_diag_new();
+    rc_build_test_probe = (rc_build_probe){at, NULL};
     assert_int_equal(rc_build(&o, d), RC_OK);
+    rc_build_test_probe = (rc_build_probe){0};
     rc_diag_free(d);
+    assert_true(load_cpu[0] >= 0 && load_cpu[1] >= 0);
+    assert_int_not_equal(load_cpu[1], load_cpu[0]);
     int maker = atomic_load(&rc_thread_test_cpu[0]), first = atomic_load(&rc_thread_test_cpu[1]);
     assert_true(maker >= 0 && first >= 0);
     assert_int_not_equal(first, maker);
@@ -113,7 +137,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_on_threads),
-        cmocka_unit_test(test_editions_pool),
+        cmocka_unit_test(test_editions_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
