@@ -5,8 +5,9 @@
  * kerning, ligature codes, what they stand for) is bit for bit that of a
  * process without cache. What the facts lack (a text to shape, a page of
  * code points not asked for before) loads HarfBuzz then. A damaged entry
- * is as none. Each build is a child process (fork), so that what one
- * loads does not leak into the next. */
+ * is as none, and a font file changed less than two seconds ago keeps
+ * none. Each build is a child process (fork), so that what one loads does
+ * not leak into the next. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -237,11 +238,52 @@ static void test_damaged(void **state)
     }
 }
 
+/* A font file changed less than two seconds ago keeps no facts (a change
+ * within one tick of the file system's clock could keep its times); once
+ * it is older, it does. */
+static void font_in_child(const char *path)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setenv("REPORTC_CACHE_DIR", cache, 1);
+        rc_arena *a = rc_arena_new();
+        rc_diag *d = rc_diag_new();
+        rc_font *f = rc_font_load(a, path, (rc_loc){"x.ini", 1, 1}, d);
+        if (!f || rc_font_advance(f, 'e') <= 0) _exit(10);
+        rc_arena_free(a); /* (keeps the facts, if any) */
+        rc_diag_free(d);
+        _exit(0);
+    }
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void test_recent_file(void **state)
+{
+    (void)state;
+    char copy[128], cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache);
+    assert_int_equal(system(cmd), 0);
+    snprintf(copy, sizeof copy, "%s/Copy-Regular.ttf", dir);
+    snprintf(cmd, sizeof cmd, "cp '%s/fonts/Lato-Regular.ttf' '%s'", RC_SOURCE_DIR, copy);
+    assert_int_equal(system(cmd), 0);
+    font_in_child(copy);
+    assert_int_equal(facts_files(), 0); /* just written: none kept */
+    sleep(3);
+    font_in_child(copy);
+    assert_int_equal(facts_files(), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_without_harfbuzz),
         cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_recent_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
