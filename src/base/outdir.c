@@ -154,9 +154,10 @@ static bool sweep(int fd)
     return busy;
 }
 
-static void on_signal(int sig)
+/* Stops new temporaries and removes the registered ones and the work
+ * directory (async-signal-safe: the handler's, and rc_tmp_abandon's). */
+static void remove_all(void)
 {
-    int saved = errno;
     atomic_store(&dying, 1);
     /* at most 50 ms: the thread creating may be this one, interrupted */
     for (int i = 0; i < 500 && atomic_load(&creating) > 0; i++) {
@@ -174,6 +175,12 @@ static void on_signal(int sig)
         struct timespec pause = {0, 200000};
         nanosleep(&pause, NULL);
     }
+}
+
+static void on_signal(int sig)
+{
+    int saved = errno;
+    remove_all();
     errno = saved;
     /* Die of the signal, as without the handler (exit status 128 + sig). */
     signal(sig, SIG_DFL);
@@ -182,17 +189,7 @@ static void on_signal(int sig)
 
 void rc_tmp_abandon(void)
 {
-    atomic_store(&dying, 1);
-    for (int i = 0; i < 500 && atomic_load(&creating) > 0; i++) { /* (as on_signal) */
-        struct timespec pause = {0, 100000};
-        nanosleep(&pause, NULL);
-    }
-    int fd = atomic_exchange(&work.fd, -1);
-    for (int round = 0; round < 20; round++) {
-        if (!sweep(fd) && round > 0) break;
-        struct timespec pause = {0, 200000};
-        nanosleep(&pause, NULL);
-    }
+    remove_all();
 }
 
 void rc_tmp_handlers(void)

@@ -645,14 +645,12 @@ bool rc_font_ligature(const rc_font *f, unsigned c, uint16_t *glyph, const char 
 
 uint64_t rc_fonts_digest(const rc_fonts *fs)
 {
-    struct timespec now;
-    if (!fs || clock_gettime(CLOCK_REALTIME, &now) != 0) return 0;
-    int64_t recent = ((int64_t)now.tv_sec - 2) * 1000000000 + now.tv_nsec;
+    if (!fs) return 0;
     uint64_t h = rc_hash_bytes(&(uint64_t){rc_hb_lib_ident()}, sizeof(uint64_t),
                                0x666f6e7473u); /* "fonts" */
     for (size_t i = 0; i < RC_FONT_COUNT; i++) {
         const rc_font *f = fs->f[i];
-        if (!f || !f->sig.exists || f->sig.mtime_ns > recent || f->sig.ctime_ns > recent) return 0;
+        if (!f || !settled(f->sig)) return 0;
         int64_t id[6] = {(int64_t)i,           (int64_t)f->sig.dev, (int64_t)f->sig.ino,
                          (int64_t)f->sig.size, f->sig.mtime_ns,     f->sig.ctime_ns};
         for (size_t k = 0; k < i; k++) /* faces drawn from one file share one font */

@@ -8,6 +8,8 @@
  * is as none, and a font file changed less than two seconds ago keeps
  * none. Each build is a child process (fork), so that what one loads does
  * not leak into the next. */
+#define _GNU_SOURCE /* dladdr, for dlib_check.h */
+#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +26,7 @@
 #include "rc/arena.h"
 #include "rc/font.h"
 #include "rc/hb_lib.h"
+#include "../base/dlib_check.h"
 
 static char dir[64], cache[96];
 
@@ -241,40 +244,35 @@ static void test_damaged(void **state)
 /* A font file changed less than two seconds ago keeps no facts (a change
  * within one tick of the file system's clock could keep its times); once
  * it is older, it does. */
-static void font_in_child(const char *path)
+/* The font rc_font_load reads in a child (rc_test_in_child). */
+static char child_font[128];
+
+static bool load_child_font(void)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        setenv("REPORTC_CACHE_DIR", cache, 1);
-        rc_arena *a = rc_arena_new();
-        rc_diag *d = rc_diag_new();
-        rc_font *f = rc_font_load(a, path, (rc_loc){"x.ini", 1, 1}, d);
-        if (!f || rc_font_advance(f, 'e') <= 0) _exit(10);
-        rc_arena_free(a); /* (keeps the facts, if any) */
-        rc_diag_free(d);
-        _exit(0);
-    }
-    int st = 0;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
+    setenv("REPORTC_CACHE_DIR", cache, 1);
+    rc_arena *a = rc_arena_new();
+    rc_diag *d = rc_diag_new();
+    rc_font *f = rc_font_load(a, child_font, (rc_loc){"x.ini", 1, 1}, d);
+    bool ok = f && rc_font_advance(f, 'e') > 0;
+    rc_arena_free(a); /* (keeps the facts, if any) */
+    rc_diag_free(d);
+    return ok;
 }
 
 static void test_recent_file(void **state)
 {
     (void)state;
-    char copy[128], cmd[512];
+    char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache);
     assert_int_equal(system(cmd), 0);
-    snprintf(copy, sizeof copy, "%s/Copy-Regular.ttf", dir);
-    snprintf(cmd, sizeof cmd, "cp '%s/fonts/Lato-Regular.ttf' '%s'", RC_SOURCE_DIR, copy);
+    snprintf(child_font, sizeof child_font, "%s/Copy-Regular.ttf", dir);
+    snprintf(cmd, sizeof cmd, "cp '%s/fonts/Lato-Regular.ttf' '%s'", RC_SOURCE_DIR, child_font);
     assert_int_equal(system(cmd), 0);
-    font_in_child(copy);
+    fflush(NULL);
+    rc_test_in_child(load_child_font);
     assert_int_equal(facts_files(), 0); /* just written: none kept */
     sleep(3);
-    font_in_child(copy);
+    rc_test_in_child(load_child_font);
     assert_int_equal(facts_files(), 1);
 }
 
