@@ -84,6 +84,12 @@ void rc_font_shaped(const rc_font *f, const char *s, size_t len, const float **k
 /* The glyph of ligature code c and the UTF-8 characters it stands for (for
  * the ToUnicode CMap); false for a code no shaped text has set. */
 bool rc_font_ligature(const rc_font *f, unsigned c, uint16_t *glyph, const char **text);
+/* Ligature code c stands for t[0..n) in f, as shaping would take it on
+ * first sight: for a page the PDF took whole from its pages' memo
+ * (pdf_pagekey.c), which shows the code without shaping. True when f has
+ * those characters for c already, or takes them now; false when it has
+ * others for c or c is not one of its ligature codes. */
+bool rc_font_ligature_take(const rc_font *f, unsigned c, const char *t, size_t n);
 
 typedef struct rc_fonts {
     rc_font *f[RC_FONT_COUNT];
@@ -132,6 +138,12 @@ bool rc_shown_page_find(rc_shown_page *pg);
 void rc_shown_page_get(const rc_shown_page *pg, size_t i, const float **kern, const uint8_t **lig);
 void rc_shown_page_set(rc_shown_page *pg, size_t i, const float *kern, const uint8_t *lig);
 void rc_shown_page_end(rc_shown_page *pg);
+/* Page number page was not drawn but taken whole from the PDF's pages'
+ * memo (pdf_pagekey.c): the file's pair for that page is kept as it is,
+ * within the pages' budget, so that an edit of the page finds its texts
+ * next time (without it the file would drop every page a build did not
+ * shape). False when the file has no pair for the page. */
+bool rc_shown_page_keep(rc_shown_page *pg, size_t page);
 /* So far: pages found (*found), and texts of pages not found that were
  * taken from those kept (*from_pages: an edited page's, see shape_page.c);
  * 0 and 0 for NULL. */

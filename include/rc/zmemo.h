@@ -86,6 +86,11 @@ void rc_zmemo_forget(rc_zmemo *m, const void *raw, size_t n);
 size_t rc_zmemo_loaded(const rc_zmemo *m);
 bool rc_zmemo_loaded_pair(const rc_zmemo *m, size_t i, const unsigned char **raw, size_t *n,
                           const unsigned char **z, size_t *zn);
+/* Keeps loaded pair i in the next file, as if rc_zmemo_get had given it
+ * (a caller that knows the pair is still wanted without looking it up:
+ * the shown texts of a page taken whole from the pages' memo, pdf_draw.c);
+ * false when there is no such pair or it is damaged. */
+bool rc_zmemo_keep_loaded(rc_zmemo *m, size_t i);
 /* The bytes of pairs m's file may hold (RC_ZMEMO_MAX, or rc_zmemo_limit's
  * when m was opened); 0 for NULL. */
 size_t rc_zmemo_max(const rc_zmemo *m);

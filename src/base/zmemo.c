@@ -323,6 +323,15 @@ bool rc_zmemo_loaded_pair(const rc_zmemo *m, size_t i, const unsigned char **raw
     return true;
 }
 
+bool rc_zmemo_keep_loaded(rc_zmemo *m, size_t i)
+{
+    const unsigned char *raw, *z;
+    size_t n, zn;
+    if (!rc_zmemo_loaded_pair(m, i, &raw, &n, &z, &zn)) return false;
+    if (!atomic_exchange(&m->used[i], 1)) atomic_fetch_add(&m->nused, 1);
+    return true;
+}
+
 size_t rc_zmemo_max(const rc_zmemo *m)
 {
     return m ? m->max : 0;

@@ -643,6 +643,12 @@ bool rc_font_ligature(const rc_font *f, unsigned c, uint16_t *glyph, const char 
     return sh && rc_shaper_ligature(sh, c, glyph, text);
 }
 
+bool rc_font_ligature_take(const rc_font *f, unsigned c, const char *t, size_t n)
+{
+    rc_shaper *sh = shaper_of(f);
+    return sh && rc_shaper_ligature_take(sh, c, t, n);
+}
+
 uint64_t rc_fonts_digest(const rc_fonts *fs)
 {
     if (!fs) return 0;

@@ -70,6 +70,8 @@ void rc_shaper_set_pages(rc_shaper *s, rc_shown_page *pg);
 /* Ligature code -> glyph and the characters it stands for; false for a
  * code not set so far. */
 bool rc_shaper_ligature(const rc_shaper *s, unsigned code, uint16_t *glyph, const char **text);
+/* Takes t[0..n) as code's characters when it has none (rc_font_ligature_take). */
+bool rc_shaper_ligature_take(rc_shaper *s, unsigned code, const char *t, size_t n);
 
 /* The nominal glyphs of the first 256 code points, each asked of HarfBuzz
  * once: hb_font_get_nominal_glyph is ~185 instructions a call, and the

@@ -571,6 +571,15 @@ const full *rc_shape_lig_word(rc_shaper *s, const char *p, size_t n,
     return e->lig ? e : NULL;
 }
 
+bool rc_shaper_ligature_take(rc_shaper *s, unsigned code, const char *t, size_t n)
+{
+    if (code == 0 || code > s->nligg || n == 0 || memchr(t, 0, n)) return false;
+    const char *had = s->ligtext[code];
+    if (had) return strlen(had) == n && memcmp(had, t, n) == 0;
+    s->ligtext[code] = rc_arena_strndup(s->a, t, n);
+    return true;
+}
+
 bool rc_shaper_ligature(const rc_shaper *s, unsigned code, uint16_t *glyph, const char **text)
 {
     if (code == 0 || code > s->nligg || !s->ligtext[code]) return false;

@@ -498,6 +498,28 @@ void rc_shown_page_end(rc_shown_page *pg)
     spill(pg);
 }
 
+static void list_pairs(rc_shown_page *pg);
+
+bool rc_shown_page_keep(rc_shown_page *pg, size_t page)
+{
+    if (!pg || pg->spent >= pg->budget) return false;
+    if (!pg->listed) list_pairs(pg);
+    for (size_t i = 0; pg->pairs && i < pg->npairs; i++) {
+        const unsigned char *k, *v;
+        size_t kn, vn;
+        if (pg->nums[i] != page || !rc_zmemo_loaded_pair(pg->z, pg->pairs[i], &k, &kn, &v, &vn))
+            continue;
+        if (kn + vn > pg->budget - pg->spent) {
+            pg->spent = pg->budget; /* (as rc_shown_page_end: the pages after it neither) */
+            return false;
+        }
+        if (!rc_zmemo_keep_loaded(pg->z, pg->pairs[i])) continue;
+        pg->spent += kn + vn;
+        return true;
+    }
+    return false;
+}
+
 /* ---- the index of the pages' texts ---- */
 
 void rc_shaper_set_pages(rc_shaper *s, rc_shown_page *pg)

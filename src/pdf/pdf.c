@@ -22,6 +22,7 @@
 #include "pdf_heap.h"
 #include "pdf_int.h"
 #include "rc/util.h"
+#include "rc/zmemo.h"
 
 static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
 {
@@ -201,6 +202,9 @@ rc_status rc_pdf_write_cached(rc_arena *a, const rc_layout *lay, const rc_config
     rc_pdf_heap_end(heap); /* the document's memory: HPDF_Free is not needed */
     p->doc = NULL;
     rc_pdf_zip_free(p);
+    /* the pages' memo last: pages taken from it pointed into its mapping */
+    rc_zmemo_close(p->pmemo, st == RC_OK);
+    p->pmemo = NULL;
     rc_pdf_fonts_release(p);
     if (st != RC_OK) {
         if (tmp) rc_out_drop(tmp, direct); /* (libharu leaves what it wrote) */

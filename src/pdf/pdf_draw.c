@@ -45,11 +45,13 @@
  * MCID. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pdf_int.h"
 #include "pdf_text.h"
 #include "rc/util.h"
+#include "rc/zmemo.h"
 
 /* Groups nest figures inside pages; anything deeper is a cycle or a bug. */
 #define MAX_DEPTH 16
@@ -521,6 +523,28 @@ static void stream_theirs(HPDF_Dict d)
     d->write_fn = flate_key;
 }
 
+/* data[0..n) deflated on this thread (*out bytes, kept until the document
+ * is saved); NULL when it failed (recorded). */
+static const unsigned char *deflate_here(rc_pdf *p, const void *data, size_t n, size_t *out)
+{
+    if (!p->lc && !(p->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL)))
+        return rc_pdf_ok(p, HPDF_ZLIB_ERROR), NULL;
+    size_t bound = libdeflate_zlib_compress_bound(p->lc, n);
+    if (bound > p->zcap) {
+        p->zcap = bound * 2;
+        p->zs = rc_arena_alloc(p->a, p->zcap);
+    }
+    *out = libdeflate_zlib_compress(p->lc, data, n, p->zs, p->zcap);
+    if (*out == 0) return rc_pdf_ok(p, HPDF_ZLIB_ERROR), NULL;
+    const unsigned char *z = rc_pdf_cache_put(p->cache, RC_PDF_CK_DEFLATE, data, n, p->zs, *out);
+    if (!z) { /* kept until the document is saved */
+        unsigned char *keep = rc_arena_alloc(p->a, *out);
+        memcpy(keep, p->zs, *out);
+        z = keep;
+    }
+    return z;
+}
+
 static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool transient)
 {
     if (!stream_ok(d)) return rc_pdf_ok(p, HPDF_INVALID_OBJECT);
@@ -533,22 +557,8 @@ static bool put_stream(rc_pdf *p, HPDF_Dict d, const void *data, size_t n, bool 
             p->blobs.n--;
             return rc_pdf_ok(p, HPDF_FAILD_TO_ALLOC_MEM);
         }
-    } else if (!z) {
-        if (!p->lc && !(p->lc = libdeflate_alloc_compressor(RC_PDF_ZLEVEL)))
-            return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
-        size_t bound = libdeflate_zlib_compress_bound(p->lc, n);
-        if (bound > p->zcap) {
-            p->zcap = bound * 2;
-            p->zs = rc_arena_alloc(p->a, p->zcap);
-        }
-        out = libdeflate_zlib_compress(p->lc, data, n, p->zs, p->zcap);
-        if (out == 0) return rc_pdf_ok(p, HPDF_ZLIB_ERROR);
-        z = rc_pdf_cache_put(p->cache, RC_PDF_CK_DEFLATE, data, n, p->zs, out);
-        if (!z) { /* kept until the document is saved */
-            unsigned char *keep = rc_arena_alloc(p->a, out);
-            memcpy(keep, p->zs, out);
-            z = keep;
-        }
+    } else if (!z && !(z = deflate_here(p, data, n, &out))) {
+        return false;
     }
     if (z) {
         b.data = z;
@@ -598,7 +608,9 @@ static HPDF_Page add_page(rc_pdf *p)
 
 bool rc_pdf_draw_wait(rc_pdf *p)
 {
-    if (rc_pdf_zip_drain(p)) return true;
+    bool ok = rc_pdf_zip_drain(p);
+    rc_pdf_page_marks(p); /* (no other thread marks codes now) */
+    if (ok) return true;
     rc_pdf_ok(p, HPDF_ZLIB_ERROR);
     return false;
 }
@@ -664,7 +676,8 @@ void rc_pdf_draw_content(rc_pdf *p, size_t index, const rc_draw_list *l, rc_pdf_
 
 /* Page index drawn on the deflating thread (pdf_drawjob.c): false when it
  * cannot be (then it is drawn here). */
-static bool draw_page_there(rc_pdf *p, size_t index, const rc_draw_list *l)
+static bool draw_page_there(rc_pdf *p, size_t index, const rc_draw_list *l,
+                            const unsigned char *key, size_t kn)
 {
     HPDF_Page pg = p->pages.v[index];
     HPDF_PageAttr attr = pg->attr;
@@ -678,13 +691,60 @@ static bool draw_page_there(rc_pdf *p, size_t index, const rc_draw_list *l)
     p->dry = true;
     rc_pdf_draw_content(p, index, l, &pf);
     p->dry = false;
-    if (rc_pdf_failed(p) || !rc_pdf_drawjob_submit(p, index, l, p->blobs.n - 1, p->pfonts.n - 1)) {
+    if (rc_pdf_failed(p) ||
+        !rc_pdf_drawjob_submit(p, index, l, p->blobs.n - 1, p->pfonts.n - 1, key, kn)) {
         /* (the dry walk recorded its marks: the page cannot be walked again) */
         rc_pdf_ok(p, HPDF_FAILD_TO_ALLOC_MEM);
         return true;
     }
     stream_theirs(attr->contents);
     return true;
+}
+
+/* A build's page with the pages' memo (pdf_pagekey.c): one drawn the same
+ * way by the last build of this PDF is drawn dry (its marked content,
+ * links and destinations) and its content, font resources and codes are
+ * the memo's, its content deflated already; otherwise it is drawn as
+ * without the memo (on the deflating thread when it draws) and kept. */
+static void draw_page_memo(rc_pdf *p, size_t index, const rc_draw_list *l, const unsigned char *key,
+                           size_t kn)
+{
+    HPDF_Page pg = p->pages.v[index];
+    HPDF_PageAttr attr = pg->attr;
+    size_t vn = 0, zn = 0;
+    const unsigned char *v = rc_zmemo_get(p->pmemo, key, kn, &vn), *z = NULL;
+    rc_pdf_pagefonts pf = {pg, 0, {0}};
+    if (v && attr && stream_ok(attr->contents) && rc_pdf_page_replay(p, v, vn, &pf, &z, &zn) &&
+        zn > 0) {
+        rc_shown_page_keep(p->spage, index); /* (its texts, for an edit of it) */
+        p->dry = true;
+        rc_pdf_draw_content(p, index, l, &pf);
+        p->dry = false;
+        RC_PUSH(p->a, p->pfonts, pf);
+        rc_pdf_put_zipped(p, attr->contents, z, zn); /* (the memo's: mapped until after saving) */
+        return;
+    }
+    if (rc_pdf_zip_draws(p) && draw_page_there(p, index, l, key, kn)) return;
+    /* here: drawn, its codes recorded, deflated, kept */
+    rc_pdf_page_record_begin(p);
+    rc_pdf_draw_content(p, index, l, &pf);
+    p->pcodes_on = false;
+    RC_PUSH(p->a, p->pfonts, pf);
+    if (!attr || !attr->contents) {
+        rc_pdf_ok(p, HPDF_INVALID_PAGE);
+        return;
+    }
+    if (rc_pdf_failed(p) || !stream_ok(attr->contents)) {
+        rc_pdf_ok(p, HPDF_INVALID_OBJECT);
+        return;
+    }
+    size_t out = 0;
+    const unsigned char *d = deflate_here(p, p->cs, p->cn, &out);
+    if (!d) return;
+    unsigned char *val = rc_pdf_page_value(p, &pf, d, out, &vn);
+    if (val) rc_zmemo_put(p->pmemo, key, kn, val, vn);
+    free(val);
+    rc_pdf_put_zipped(p, attr->contents, d, out);
 }
 
 static void draw_page(rc_pdf *p, size_t index, const rc_draw_list *l)
@@ -695,9 +755,13 @@ static void draw_page(rc_pdf *p, size_t index, const rc_draw_list *l)
      * font resources and codes are the cache's (pdf_pagekey.c). */
     size_t kn = 0, vn = 0, dn = 0;
     const unsigned char *key = rc_pdf_page_key(p, l, &kn), *data = NULL;
+    if (key && p->pmemo) {
+        draw_page_memo(p, index, l, key, kn);
+        return;
+    }
     const unsigned char *kept =
         key ? rc_pdf_cache_get(p->cache, RC_PDF_CK_PAGE, key, kn, &vn) : NULL;
-    if (!key && rc_pdf_zip_draws(p) && draw_page_there(p, index, l)) return;
+    if (!key && rc_pdf_zip_draws(p) && draw_page_there(p, index, l, NULL, 0)) return;
     rc_pdf_pagefonts pf = {pg, 0, {0}};
     p->dry = kept && rc_pdf_page_replay(p, kept, vn, &pf, &data, &dn);
     if (key && !p->dry) rc_pdf_page_record_begin(p);

@@ -188,7 +188,8 @@ static size_t up(size_t n)
     return (n + al - 1) / al * al;
 }
 
-bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_t blob, size_t pfi)
+bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_t blob, size_t pfi,
+                           const unsigned char *key, size_t kn)
 {
     sizes z = {0};
     rc_shown_page *pg = rc_shown_page_begin(p->spage, index) ? p->spage : NULL;
@@ -228,7 +229,7 @@ bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_
     memcpy(f->asciiw, p->asciiw, sizeof f->asciiw);
     f->fonts = p->fonts;
     memcpy(f->fgroup, p->fgroup, sizeof f->fgroup);
-    if (!rc_pdf_zip_draw(p, blob, m, cap, index, pfi)) {
+    if (!rc_pdf_zip_draw(p, blob, m, cap, index, pfi, key, kn)) {
         free(m);
         return false;
     }

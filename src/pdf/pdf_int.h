@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <libdeflate.h>
 #include "hpdf_lib.h"
 #include "pdf_objstm.h"
@@ -18,6 +19,20 @@
 static inline void rc_pdf_code_mark(unsigned char *set, uint32_t c)
 {
     set[c >> 3] = (unsigned char)(set[c >> 3] | (1u << (c & 7)));
+}
+/* The 64-bit words of a code set (RC_PDF_CODESET_BYTES / 8). */
+#define RC_PDF_CODESET_WORDS (RC_PDF_CODESET_BYTES / 8)
+/* Adds code c to a page's set pset, listing in words[*nw] the index of each
+ * of its 64-bit words that was empty until now: a page shows a few dozen
+ * codes, and what is made of its set (pdf_pagekey.c) reads those words
+ * alone rather than 8 KB a face. */
+static inline void rc_pdf_page_code_mark(unsigned char *pset, uint16_t *words, size_t *nw,
+                                         uint32_t c)
+{
+    uint64_t w;
+    memcpy(&w, pset + (c >> 6) * 8, sizeof w); /* (one load: only whether it is 0) */
+    if (!w) words[(*nw)++] = (uint16_t)(c >> 6);
+    rc_pdf_code_mark(pset, c);
 }
 
 typedef struct rc_pdf_dest {
@@ -53,6 +68,13 @@ typedef struct rc_pdf_pagefonts {
 typedef struct rc_pdf_face rc_pdf_face;
 typedef struct rc_pdf_struct rc_pdf_struct;
 typedef struct rc_pdf_zip rc_pdf_zip;
+
+/* The codes a page taken from the pages' memo shows: n entries of three
+ * bytes (face, code high, code low) at c (pdf_pagekey.c). */
+typedef struct rc_pdf_marks {
+    const unsigned char *c;
+    size_t n;
+} rc_pdf_marks;
 
 typedef struct rc_pdf {
     rc_arena *a;
@@ -121,6 +143,20 @@ typedef struct rc_pdf {
      * shows per face (kept with its content) */
     unsigned char *pcodes[RC_FONT_COUNT];
     bool pcodes_on;
+    /* ... the words of each face's page set that are not empty, in the
+     * order they were first marked (RC_PDF_CODESET_WORDS each) */
+    uint16_t *pwords[RC_FONT_COUNT];
+    size_t npwords[RC_FONT_COUNT];
+    /* a build's pages' memo (pdf_pagekey.c; NULL: none): page key -> the
+     * page's content deflated, font resources and codes, kept between
+     * builds in the cache directory; the bytes of keys it was asked for
+     * (pages are keyed in order while they fit: pkeyed, pfull); and the
+     * codes of the pages taken from it, marked in the document's sets
+     * once drawing is over (the worker marks them meanwhile) */
+    struct rc_zmemo *pmemo;
+    size_t pkeyed;
+    bool pfull;
+    RC_VEC(rc_pdf_marks) pend;
     /* pdf_text.c: per face, the /W widths of codes 0..127 (ASCII and the
      * ligature codes), made on first use */
     int64_t *asciiw[RC_FONT_COUNT];
@@ -192,7 +228,10 @@ char *rc_pdf_utf16_hex(char *o, const char *s, size_t len);
  * into one flat block, which the worker draws and deflates in page order
  * while the layout goes on. False when it cannot be queued (then the
  * page is drawn here). */
-bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_t blob, size_t pfi);
+/* With key (kn bytes, copied), the page missing from the pages' memo is
+ * kept there once drawn. */
+bool rc_pdf_drawjob_submit(rc_pdf *p, size_t index, const rc_draw_list *l, size_t blob, size_t pfi,
+                           const unsigned char *key, size_t kn);
 /* The drawing side: draws the job's block into wp->cs, marking
  * the codes shown in codes (NULL: the document's sets, as they were when
  * the block was made). */
@@ -221,7 +260,8 @@ bool rc_pdf_zip_draws(const rc_pdf *p);
  * frees it) to be drawn and deflated into p->blobs.v[blob], its font
  * resources into p->pfonts.v[pfi] (by rc_pdf_zip_drain). False when
  * it cannot be queued (no memory, or !rc_pdf_zip_draws). */
-bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t cap, size_t index, size_t pfi);
+bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t cap, size_t index, size_t pfi,
+                     const unsigned char *key, size_t kn);
 /* A block for rc_pdf_zip_draw of at least need bytes (*cap: how many),
  * one the worker gave back when one fits: a page's block is made and
  * freed once per page, and fresh heap memory costs page faults; NULL
@@ -257,6 +297,18 @@ void rc_pdf_page_record_end(rc_pdf *p, const unsigned char *key, size_t kn,
  * page value (then the page is drawn). */
 bool rc_pdf_page_replay(rc_pdf *p, const unsigned char *v, size_t n, rc_pdf_pagefonts *pf,
                         const unsigned char **content, size_t *cn);
+/* A build's pages' memo (p->pmemo), opened by rc_pdf_page_key_head when
+ * there is no watcher's cache: the value kept for a page drawn on the
+ * deflating thread (or here) by dp, made from the codes it showed (dp's
+ * page sets), its font resources and its content deflated, z[0..zn);
+ * malloc'd (*n bytes), NULL without memory. */
+unsigned char *rc_pdf_page_value(const rc_pdf *dp, const rc_pdf_pagefonts *pf, const void *z,
+                                 size_t zn, size_t *n);
+/* Empties dp's page sets (their marked words alone) for the next page. */
+void rc_pdf_page_codes_clear(rc_pdf *dp);
+/* Marks the codes of the pages replayed from the pages' memo (p->pend) in
+ * the document's sets: once no other thread marks them. */
+void rc_pdf_page_marks(rc_pdf *p);
 /* Starts a write: entries it does not use are dropped by the sweep. */
 void rc_pdf_cache_begin(rc_pdf_cache *c);
 /* The value for (kind, key[0..n)), marked as used; NULL when absent or c is NULL. */

@@ -61,10 +61,10 @@ const char *rc_pdf_text(rc_pdf *p, const char *s, size_t len)
 
 /* Marks code c in the document's set and, while a page is recorded
  * (pset not NULL), in the page's (pdf_pagekey.c). */
-static inline void mark(unsigned char *set, unsigned char *pset, uint32_t c)
+static inline void mark(rc_pdf *p, int f, unsigned char *set, unsigned char *pset, uint32_t c)
 {
     rc_pdf_code_mark(set, c);
-    if (pset) rc_pdf_code_mark(pset, c);
+    if (pset) rc_pdf_page_code_mark(pset, p->pwords[f], &p->npwords[f], c);
 }
 
 /* A literal string of two-byte codes (the bytes of the code points
@@ -228,7 +228,7 @@ int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, s
     /* thousandths of an em (UNKNOWN makes it negative); 1e-5 of them */
     int64_t wsum = rf && len < 1000000 ? 0 : UNKNOWN, ksum = 0;
     *o++ = '(';
-    bool plain = !lig && !pset && aw;
+    bool plain = !lig && aw;
     for (size_t i = 0; i < len;) {
         /* a run of printable ASCII with no kerning number after it (most
          * of the text): what the branch below does for it, without the
@@ -239,6 +239,7 @@ int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, s
             *o++ = '\0';
             o = string_byte(o, c);
             rc_pdf_code_mark(set, c);
+            if (pset) rc_pdf_page_code_mark(pset, p->pwords[f], &p->npwords[f], c);
             wsum += aw[c];
             i++;
         }
@@ -248,12 +249,12 @@ int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, s
         if (b >= 0x20 && b < 0x7F && !(lig && lig[at])) { /* printable ASCII: the code is 00 b */
             *o++ = '\0';
             o = string_byte(o, b);
-            mark(set, pset, b);
+            mark(p, f, set, pset, b);
             wsum += aw ? aw[b] : 0;
             i++;
         } else if (lig && lig[at]) { /* a ligature's code, or a character it stands for */
             size_t adv;
-            mark(set, pset, next_code(s, len, i, &adv));
+            mark(p, f, set, pset, next_code(s, len, i, &adv));
             i += adv;
             if (lig[at] != RC_FONT_LIG_HIDDEN) { /* 00 c, c as an octal escape */
                 *o++ = '\0';
@@ -261,7 +262,7 @@ int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, s
                 *o++ = (char)('0' + (lig[at] >> 6));
                 *o++ = (char)('0' + ((lig[at] >> 3) & 7));
                 *o++ = (char)('0' + (lig[at] & 7));
-                mark(set, pset, lig[at]);
+                mark(p, f, set, pset, lig[at]);
                 if (aw && aw[lig[at]] == NOT_YET) {
                     int v = lig_w(rf, lig[at]);
                     aw[lig[at]] = v < 0 ? UNKNOWN : v;
@@ -273,7 +274,7 @@ int64_t rc_pdf_show(rc_pdf *p, rc_font_id f, const rc_font *rf, const char *s, s
             uint32_t c = next_code(s, len, i, &adv);
             i += adv;
             o = code_bytes(o, c);
-            mark(set, pset, c);
+            mark(p, f, set, pset, c);
             if (aw) {
                 int cw = c < 0x80 ? -1 : rc_pdf_glyph_w(rf, c);
                 wsum += c < 0x80 ? aw[c] : cw < 0 ? UNKNOWN : cw;

@@ -77,6 +77,11 @@ typedef struct zjob {
     size_t page, pfi;
     rc_pdf_pagefonts pf;
     bool is_page, pf_given, draw_failed;
+    /* a page missing from the pages' memo: its key (malloc'd), kept
+     * there with its value once drawn (keep_page) */
+    unsigned char *pkey;
+    size_t pkn;
+    rc_zmemo *pmemo; /* the PDF's pages' memo */
 } zjob;
 
 struct rc_pdf_zip {
@@ -110,6 +115,10 @@ struct rc_pdf_zip {
     rc_pdf mp;
     unsigned char *mcodes[RC_FONT_COUNT];
     struct libdeflate_compressor *mlc;
+    /* the codes of a page being drawn and kept in the pages' memo, the
+     * worker's (wpc, wpw) and this thread's (mpc, mpw) */
+    unsigned char *wpc[RC_FONT_COUNT], *mpc[RC_FONT_COUNT];
+    uint16_t *wpw[RC_FONT_COUNT], *mpw[RC_FONT_COUNT];
     /* pages' blocks drawn, kept for the next pages (rc_pdf_zip_block) */
     struct spare {
         void *b;
@@ -176,12 +185,49 @@ static size_t deflate_or_kept(rc_zmemo *memo, struct libdeflate_compressor *lc, 
 
 /* Draws page job j (pdf_drawjob.c) and deflates it into z->zbuf; the
  * length, 0 when it failed. Worker only. */
+/* Before drawing job j on dp: with a key, the codes it shows are recorded
+ * into pc (made on first use; false: not recorded). */
+static void record_codes(rc_pdf *dp, const zjob *j, unsigned char *pc[RC_FONT_COUNT],
+                         uint16_t *pw[RC_FONT_COUNT])
+{
+    dp->pcodes_on = false;
+    if (!j->pkey) return;
+    for (int f = 0; f < RC_FONT_COUNT; f++) {
+        if (!pc[f] && !(pc[f] = calloc(1, RC_PDF_CODESET_BYTES))) return;
+        if (!pw[f] && !(pw[f] = malloc(RC_PDF_CODESET_WORDS * sizeof *pw[f]))) return;
+        if (dp->pcodes[f] != pc[f]) { /* (first use: empty) */
+            dp->pcodes[f] = pc[f];
+            dp->pwords[f] = pw[f];
+            dp->npwords[f] = 0;
+        }
+    }
+    rc_pdf_page_codes_clear(dp);
+    dp->pcodes_on = true;
+}
+
+/* After drawing job j on dp into z[0..zn) deflated: a page missing from
+ * the pages' memo is kept there (its codes as record_codes recorded). */
+static void keep_page(rc_pdf *dp, const zjob *j, const unsigned char *zb, size_t zn)
+{
+    bool rec = dp->pcodes_on;
+    dp->pcodes_on = false;
+    if (!rec || !zn || rc_pdf_failed(dp)) return;
+    size_t vn = 0;
+    unsigned char *v = rc_pdf_page_value(dp, &j->pf, zb, zn, &vn);
+    if (v) rc_zmemo_put(j->pmemo, j->pkey, j->pkn, v, vn);
+    free(v);
+}
+
 static size_t draw_and_deflate(rc_pdf_zip *z, zjob *j)
 {
     rc_pdf *wp = &z->wp;
     wp->err = HPDF_OK;
+    record_codes(wp, j, z->wpc, z->wpw);
     rc_pdf_drawjob_run(wp, j->draw, j->page, &j->pf, NULL);
-    if (rc_pdf_failed(wp)) return 0;
+    if (rc_pdf_failed(wp)) {
+        wp->pcodes_on = false;
+        return 0;
+    }
     size_t bound = libdeflate_zlib_compress_bound(z->lc, wp->cn);
     if (bound > z->zcap) { /* (the main thread's buffer fits all but a huge page) */
         unsigned char *b = realloc(z->zbuf, bound);
@@ -189,7 +235,10 @@ static size_t draw_and_deflate(rc_pdf_zip *z, zjob *j)
         z->zbuf = b;
         z->zcap = bound;
     }
-    return deflate_or_kept(z->memo, z->lc, wp->cs, wp->cn, z->zbuf, z->zcap);
+    /* (a page kept in the pages' memo is not kept in this one too) */
+    size_t zn = deflate_or_kept(j->pkey ? NULL : z->memo, z->lc, wp->cs, wp->cn, z->zbuf, z->zcap);
+    keep_page(wp, j, z->zbuf, zn);
+    return zn;
 }
 
 /* Runs job j (a copy: the array may move meanwhile) without the lock. */
@@ -241,6 +290,8 @@ static void take_and_run(rc_pdf_zip *z, size_t k)
         if (!spooled && !out) outn = 0;
         pthread_mutex_lock(&z->mu);
         give_back(z, j.draw, j.dcap);
+        free(j.pkey);
+        z->jobs[k].pkey = NULL;
         z->jobs[k].draw = NULL;
         z->jobs[k].pf = j.pf;
         z->jobs[k].draw_failed = outn == 0;
@@ -451,12 +502,20 @@ void *rc_pdf_zip_block(rc_pdf *p, size_t need, size_t *cap)
     return b;
 }
 
-bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t cap, size_t index, size_t pfi)
+bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t cap, size_t index, size_t pfi,
+                     const unsigned char *key, size_t kn)
 {
     rc_pdf_zip *z = p->zip;
     if (!rc_pdf_zip_draws(p)) return false;
     zjob j = {.blob = blob, .draw = block, .dcap = cap, .page = index, .pfi = pfi, .is_page = true};
-    return enqueue(z, &j);
+    if (key && p->pmemo && (j.pkey = malloc(kn ? kn : 1)) != NULL) { /* (else not kept) */
+        memcpy(j.pkey, key, kn);
+        j.pkn = kn;
+        j.pmemo = p->pmemo;
+    }
+    if (enqueue(z, &j)) return true;
+    free(j.pkey);
+    return false;
 }
 
 /* Draws and deflates page job k here (taken, under the lock; returns
@@ -474,18 +533,22 @@ static bool steal(rc_pdf_zip *z, size_t k)
     rc_pdf_zip_probe_at("steal", j.page);
     rc_pdf *mp = &z->mp;
     mp->err = HPDF_OK;
+    record_codes(mp, &j, z->mpc, z->mpw);
     rc_pdf_drawjob_run(mp, j.draw, j.page, &j.pf, z->mcodes);
     unsigned char *out = NULL;
     size_t outn = 0;
     if (!rc_pdf_failed(mp)) {
         size_t bound = libdeflate_zlib_compress_bound(z->mlc, mp->cn);
         if ((out = malloc(bound)) != NULL) {
-            outn = deflate_or_kept(z->memo, z->mlc, mp->cs, mp->cn, out, bound);
+            outn = deflate_or_kept(j.pkey ? NULL : z->memo, z->mlc, mp->cs, mp->cn, out, bound);
             unsigned char *fit = outn ? realloc(out, outn) : NULL;
             if (fit) out = fit;
         }
     }
+    keep_page(mp, &j, out, outn);
+    free(j.pkey);
     pthread_mutex_lock(&z->mu);
+    z->jobs[k].pkey = NULL;
     give_back(z, j.draw, j.dcap);
     z->jobs[k].draw = NULL;
     z->jobs[k].pf = j.pf;
@@ -587,6 +650,7 @@ void rc_pdf_zip_free(rc_pdf *p)
             rc_arena_free(z->jobs[k].ra); /* holds the reduced font */
         else
             free(z->jobs[k].out);
+        free(z->jobs[k].pkey); /* (a page never drawn: a failed write) */
     }
     free(z->jobs);
     free(z->wp.cs);
@@ -594,8 +658,13 @@ void rc_pdf_zip_free(rc_pdf *p)
     free(z->mp.cs);
     for (size_t i = 0; i < z->nspare; i++)
         free(z->spare[i].b);
-    for (int f = 0; f < RC_FONT_COUNT; f++)
+    for (int f = 0; f < RC_FONT_COUNT; f++) {
         free(z->mcodes[f]);
+        free(z->wpc[f]);
+        free(z->mpc[f]);
+        free(z->wpw[f]);
+        free(z->mpw[f]);
+    }
     libdeflate_free_compressor(z->mlc);
     if (z->spool) fclose(z->spool);
     libdeflate_free_compressor(z->lc);

@@ -48,25 +48,35 @@ rc_xw_rec *rc_xw_rec_use(rc_xw_rec *r)
 
 /* ---- writing the recording down ---------------------------------------------- */
 
-static void put(const void *p, size_t n)
+/* Room for n more bytes in r's buffer, which never grows past
+ * RC_XW_REC_MAX; false (and the recording bad) when there is none. */
+static bool grow(rc_xw_rec *r, size_t n)
 {
-    rc_xw_rec *r = cur;
-    if (r->bad) return;
     if (n > RC_XW_REC_MAX - r->n) {
         r->bad = true;
-        return;
+        return false;
     }
-    if (r->n + n > r->cap) {
-        size_t cap = r->cap ? r->cap : 16384;
-        while (cap < r->n + n)
-            cap *= 2;
-        unsigned char *b = realloc(r->buf, cap);
-        if (!b) {
-            r->bad = true;
-            return;
-        }
-        r->buf = b, r->cap = cap;
+    size_t cap = r->cap ? r->cap : 16384;
+    while (cap < r->n + n)
+        cap *= 2;
+    if (cap > RC_XW_REC_MAX) cap = RC_XW_REC_MAX;
+    unsigned char *b = realloc(r->buf, cap);
+    if (!b) {
+        r->bad = true;
+        return false;
     }
+    r->buf = b, r->cap = cap;
+    return true;
+}
+
+/* Inline: most calls put a byte or a number (the sample's data workbook
+ * makes 7,559 string cells of seven puts each), and a call of its own
+ * with a library memcpy per put made a string cell cost ~470
+ * instructions. */
+static inline void put(const void *p, size_t n)
+{
+    rc_xw_rec *r = cur;
+    if (r->bad || (n > r->cap - r->n && !grow(r, n))) return;
     memcpy(r->buf + r->n, p, n);
     r->n += n;
 }

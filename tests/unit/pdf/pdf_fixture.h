@@ -17,6 +17,8 @@
 #include "rc/draw.h"
 #include "rc/font.h"
 #include "rc/layout.h"
+#include "rc/pdf.h"
+#include "rc/util.h"
 
 /* The repository's fonts (fonts/), not a system package: the tests need no install. */
 #define LATO RC_SOURCE_DIR "/fonts/"
@@ -89,6 +91,25 @@ static inline int pdf_fx_close(void **state)
     pdf_fixture_release(fx->dir, fx->d, fx->a);
     free(fx);
     return 0;
+}
+
+/* Writes lay with fonts and cache (NULL: none) to path, checks that
+ * nothing was reported, and returns the file's bytes (*n of them). */
+static inline char *pdf_fx_write(pdf_fx *fx, const rc_layout *lay, const rc_fonts *fonts,
+                                 rc_pdf_cache *cache, const char *path, size_t *n)
+{
+    assert_int_equal(rc_pdf_write_cached(fx->a, lay, &fx->cfg, fonts, cache, path, fx->d), RC_OK);
+    assert_int_equal(rc_diag_count(fx->d), 0);
+    char *s;
+    assert_int_equal(rc_read_file(fx->a, path, &s, n), RC_OK);
+    return s;
+}
+
+/* Whether a[0..na) and b[0..nb) are the same bytes (a test's assertion). */
+static inline void pdf_fx_same(const char *a, size_t na, const char *b, size_t nb)
+{
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
 }
 
 /* A config value written at test.ini:1:1. */

@@ -51,19 +51,10 @@ static rc_layout document(fixture *fx, size_t pages, size_t edit, const char *wo
 static char *write_pdf(fixture *fx, const rc_layout *lay, rc_pdf_cache *cache, size_t *n)
 {
     char *path = rc_arena_printf(fx->a, "%s/%d.pdf", fx->dir, fx->serial++);
-    assert_int_equal(rc_pdf_write_cached(fx->a, lay, &fx->cfg, &fx->fonts, cache, path, fx->d),
-                     RC_OK);
-    assert_int_equal(rc_diag_count(fx->d), 0);
-    char *s;
-    assert_int_equal(rc_read_file(fx->a, path, &s, n), RC_OK);
-    return s;
+    return pdf_fx_write(fx, lay, &fx->fonts, cache, path, n);
 }
 
-static void same(const char *a, size_t na, const char *b, size_t nb)
-{
-    assert_int_equal(na, nb);
-    assert_memory_equal(a, b, na);
-}
+#define same pdf_fx_same
 
 static void test_same_and_changed_layout(void **state)
 {
