@@ -33,6 +33,10 @@ typedef struct rc_xw_rec {
     const void **key;
     uint32_t *num;
     size_t kcap, nobj;
+    /* the last two objects looked up and their numbers (a cell's sheet
+     * and format, call after call) */
+    const void *lastp[2];
+    uint32_t lastn[2];
     void **made; /* to free */
     size_t nmade, mcap;
     lxw_format *url; /* workbook_get_default_url_format's (one per workbook) */

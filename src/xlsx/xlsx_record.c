@@ -130,11 +130,17 @@ static void obj(const void *p)
         u32(0);
         return;
     }
+    if (p == r->lastp[0] || p == r->lastp[1]) {
+        u32(r->lastn[p == r->lastp[0] ? 0 : 1]);
+        return;
+    }
     size_t k = r->kcap ? slot_of(r, p) : 0;
     if (!r->kcap || !r->key[k]) {
         r->bad = true; /* not one the recorder made */
         return;
     }
+    r->lastp[1] = r->lastp[0], r->lastn[1] = r->lastn[0];
+    r->lastp[0] = p, r->lastn[0] = r->num[k];
     u32(r->num[k]);
 }
 
@@ -511,6 +517,7 @@ const rc_xw_lib_table rc_xw_recorder = {
 
 void rc_xw_rec_drop_objects(rc_xw_rec *r)
 {
+    r->lastp[0] = r->lastp[1] = NULL; /* (their addresses may be made again) */
     for (size_t i = 0; i < r->nmade; i++)
         free(r->made[i]);
     r->nmade = 0;
