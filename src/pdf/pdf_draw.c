@@ -724,6 +724,9 @@ static void draw_page_memo(rc_pdf *p, size_t index, const rc_draw_list *l, const
         rc_pdf_put_zipped(p, attr->contents, z, zn); /* (the memo's: mapped until after saving) */
         return;
     }
+    /* a value that is not a page's, or whose ligatures' characters are not
+     * the fonts' now: not kept again beside the one put below */
+    if (v) rc_zmemo_forget(p->pmemo, key, kn);
     if (rc_pdf_zip_draws(p) && draw_page_there(p, index, l, key, kn)) return;
     /* here: drawn, its codes recorded, deflated, kept */
     rc_pdf_page_record_begin(p);

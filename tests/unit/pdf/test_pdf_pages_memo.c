@@ -5,7 +5,8 @@
  * a page drawn the same way again is taken from there. Each write gives
  * the bytes of a write without the cache directory: cold, warm, with fonts
  * loaded anew (a shaper that never shaped the ligatures the kept pages
- * show), after an edit of one page, on one CPU (no helper thread: pages
+ * show), with fonts whose ligature code stands for other characters (the
+ * page is drawn and kept anew), after an edit of one page, on one CPU (no helper thread: pages
  * missing are drawn and kept by the main thread), with a damaged file and
  * with a memo too small for every page. A warm write writes no file (every
  * page was found); an edit rewrites it once. */
@@ -164,6 +165,43 @@ static void test_one_page_edited(void **state)
     assert_true(same_file(after, pages_file()));
 }
 
+/* A kept page whose ligature code stands, for the fonts of this write, for
+ * other characters (a shaper that took them first) is drawn, not taken:
+ * the write gives the bytes of a write without the cache with those
+ * fonts, and the kept page is replaced. */
+static void test_ligature_characters_differ(void **state)
+{
+    fixture *fx = *state;
+    rc_layout lay = document(fx, 3, 0, NULL);
+    size_t n0, n1, n2, n3;
+    char *cold = write_pdf(fx, &lay, &fx->fonts, "out.pdf", true, &n0);
+    stamp kept = pages_file();
+    /* the regular face's ligature codes the pages showed ("office": ffi) */
+    const rc_font *reg = fx->fonts.f[RC_FONT_REGULAR];
+    unsigned code = 0;
+    for (unsigned c = 1; c <= RC_FONT_MAXLIG && !code; c++) {
+        uint16_t g;
+        const char *t;
+        if (rc_font_ligature(reg, c, &g, &t)) code = c;
+    }
+    assert_true(code != 0);
+    rc_arena *a = rc_arena_new();
+    rc_fonts f1 = fonts_again(fx, a), f2 = fonts_again(fx, a);
+    assert_true(rc_font_ligature_take(f1.f[RC_FONT_REGULAR], code, "zz", 2));
+    assert_true(rc_font_ligature_take(f2.f[RC_FONT_REGULAR], code, "zz", 2));
+    assert_false(rc_font_ligature_take(f2.f[RC_FONT_REGULAR], code, "ffi", 3)); /* (taken) */
+    char *plain = write_pdf(fx, &lay, &f1, "plain.pdf", false, &n1);
+    assert_true(n1 != n0 || memcmp(plain, cold, n0) != 0); /* (the test proves something) */
+    char *got = write_pdf(fx, &lay, &f2, "out.pdf", true, &n2);
+    same(plain, n1, got, n2);
+    stamp now = pages_file();
+    assert_false(same_file(kept, now)); /* the page drawn again was kept instead */
+    char *again = write_pdf(fx, &lay, &f2, "out.pdf", true, &n3);
+    same(plain, n1, again, n3);
+    assert_true(same_file(now, pages_file()));
+    rc_arena_free(a);
+}
+
 /* On one CPU there is no helper thread: pages missing from the memo are
  * drawn, deflated and kept by the main thread; the other way round, pages
  * kept by the helper are taken by a write on one CPU. */
@@ -245,6 +283,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_cold_warm_and_fresh_fonts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_page_edited, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ligature_characters_differ, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_cpu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_memo, setup, teardown),
