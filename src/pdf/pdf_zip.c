@@ -82,6 +82,11 @@ typedef struct zjob {
     unsigned char *pkey;
     size_t pkn;
     rc_zmemo *pmemo; /* the PDF's pages' memo */
+    /* the PDF keeps its pages there: no page in the deflate memo, not even
+     * those of a long document's pages after the ones kept (the memo then
+     * holds the packer's object streams, deflated on the build's path at
+     * its end: the 1,006-page document, 21 paired rounds, -4.5 ms) */
+    bool paged;
 } zjob;
 
 struct rc_pdf_zip {
@@ -236,7 +241,7 @@ static size_t draw_and_deflate(rc_pdf_zip *z, zjob *j)
         z->zcap = bound;
     }
     /* (a page kept in the pages' memo is not kept in this one too) */
-    size_t zn = deflate_or_kept(j->pkey ? NULL : z->memo, z->lc, wp->cs, wp->cn, z->zbuf, z->zcap);
+    size_t zn = deflate_or_kept(j->paged ? NULL : z->memo, z->lc, wp->cs, wp->cn, z->zbuf, z->zcap);
     keep_page(wp, j, z->zbuf, zn);
     return zn;
 }
@@ -507,7 +512,13 @@ bool rc_pdf_zip_draw(rc_pdf *p, size_t blob, void *block, size_t cap, size_t ind
 {
     rc_pdf_zip *z = p->zip;
     if (!rc_pdf_zip_draws(p)) return false;
-    zjob j = {.blob = blob, .draw = block, .dcap = cap, .page = index, .pfi = pfi, .is_page = true};
+    zjob j = {.blob = blob,
+              .draw = block,
+              .dcap = cap,
+              .page = index,
+              .pfi = pfi,
+              .is_page = true,
+              .paged = p->pmemo != NULL};
     if (key && p->pmemo && (j.pkey = malloc(kn ? kn : 1)) != NULL) { /* (else not kept) */
         memcpy(j.pkey, key, kn);
         j.pkn = kn;
@@ -540,7 +551,7 @@ static bool steal(rc_pdf_zip *z, size_t k)
     if (!rc_pdf_failed(mp)) {
         size_t bound = libdeflate_zlib_compress_bound(z->mlc, mp->cn);
         if ((out = malloc(bound)) != NULL) {
-            outn = deflate_or_kept(j.pkey ? NULL : z->memo, z->mlc, mp->cs, mp->cn, out, bound);
+            outn = deflate_or_kept(j.paged ? NULL : z->memo, z->mlc, mp->cs, mp->cn, out, bound);
             unsigned char *fit = outn ? realloc(out, outn) : NULL;
             if (fit) out = fit;
         }
