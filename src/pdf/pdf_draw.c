@@ -701,84 +701,63 @@ static bool draw_page_there(rc_pdf *p, size_t index, const rc_draw_list *l,
     return true;
 }
 
-/* A build's page with the pages' memo (pdf_pagekey.c): one drawn the same
- * way by the last build of this PDF is drawn dry (its marked content,
- * links and destinations) and its content, font resources and codes are
- * the memo's, its content deflated already; otherwise it is drawn as
- * without the memo (on the deflating thread when it draws) and kept. */
-static void draw_page_memo(rc_pdf *p, size_t index, const rc_draw_list *l, const unsigned char *key,
-                           size_t kn)
+/* Page index of a build with the pages' memo, drawn here and missing from
+ * it (p->cs, its codes recorded): deflated, kept there under key, and made
+ * the page's content. */
+static void keep_in_memo(rc_pdf *p, HPDF_Dict contents, const rc_pdf_pagefonts *pf,
+                         const unsigned char *key, size_t kn)
 {
-    HPDF_Page pg = p->pages.v[index];
-    HPDF_PageAttr attr = pg->attr;
-    size_t vn = 0, zn = 0;
-    const unsigned char *v = rc_zmemo_get(p->pmemo, key, kn, &vn), *z = NULL;
-    rc_pdf_pagefonts pf = {pg, 0, {0}};
-    if (v && attr && stream_ok(attr->contents) && rc_pdf_page_replay(p, v, vn, &pf, &z, &zn) &&
-        zn > 0) {
-        rc_shown_page_keep(p->spage, index); /* (its texts, for an edit of it) */
-        p->dry = true;
-        rc_pdf_draw_content(p, index, l, &pf);
-        p->dry = false;
-        RC_PUSH(p->a, p->pfonts, pf);
-        rc_pdf_put_zipped(p, attr->contents, z, zn); /* (the memo's: mapped until after saving) */
-        return;
-    }
-    /* a value that is not a page's, or whose ligatures' characters are not
-     * the fonts' now: not kept again beside the one put below */
-    if (v) rc_zmemo_forget(p->pmemo, key, kn);
-    if (rc_pdf_zip_draws(p) && draw_page_there(p, index, l, key, kn)) return;
-    /* here: drawn, its codes recorded, deflated, kept */
-    rc_pdf_page_record_begin(p);
-    rc_pdf_draw_content(p, index, l, &pf);
-    p->pcodes_on = false;
-    RC_PUSH(p->a, p->pfonts, pf);
-    if (!attr || !attr->contents) {
-        rc_pdf_ok(p, HPDF_INVALID_PAGE);
-        return;
-    }
-    if (rc_pdf_failed(p) || !stream_ok(attr->contents)) {
-        rc_pdf_ok(p, HPDF_INVALID_OBJECT);
-        return;
-    }
-    size_t out = 0;
+    size_t out = 0, vn = 0;
     const unsigned char *d = deflate_here(p, p->cs, p->cn, &out);
     if (!d) return;
-    unsigned char *val = rc_pdf_page_value(p, &pf, d, out, &vn);
+    unsigned char *val = rc_pdf_page_value(p, pf, d, out, &vn);
     if (val) rc_zmemo_put(p->pmemo, key, kn, val, vn);
     free(val);
-    rc_pdf_put_zipped(p, attr->contents, d, out);
+    rc_pdf_put_zipped(p, contents, d, out);
 }
 
 static void draw_page(rc_pdf *p, size_t index, const rc_draw_list *l)
 {
     HPDF_Page pg = p->pages.v[index];
-    /* A watcher's: a page drawn the same way by an earlier write is drawn
-     * dry (its marked content, links and destinations), and its content,
-     * font resources and codes are the cache's (pdf_pagekey.c). */
+    /* A page drawn the same way before (pdf_pagekey.c: a watcher's earlier
+     * write, or a build's pages' memo) is drawn dry (its marked content,
+     * links and destinations), and its content, font resources and codes
+     * are the cache's: as drawn in a watcher's, deflated in a build's. */
     size_t kn = 0, vn = 0, dn = 0;
     const unsigned char *key = rc_pdf_page_key(p, l, &kn), *data = NULL;
-    if (key && p->pmemo) {
-        draw_page_memo(p, index, l, key, kn);
-        return;
-    }
-    const unsigned char *kept =
-        key ? rc_pdf_cache_get(p->cache, RC_PDF_CK_PAGE, key, kn, &vn) : NULL;
-    if (!key && rc_pdf_zip_draws(p) && draw_page_there(p, index, l, NULL, 0)) return;
+    const unsigned char *kept = !key ? NULL
+                                : p->pmemo
+                                    ? rc_zmemo_get(p->pmemo, key, kn, &vn)
+                                    : rc_pdf_cache_get(p->cache, RC_PDF_CK_PAGE, key, kn, &vn);
     rc_pdf_pagefonts pf = {pg, 0, {0}};
     p->dry = kept && rc_pdf_page_replay(p, kept, vn, &pf, &data, &dn);
+    /* a build's value that is not a page's, or whose ligatures' characters
+     * are not the fonts' now: not kept again beside the one put below */
+    if (kept && !p->dry && p->pmemo) rc_zmemo_forget(p->pmemo, key, kn);
+    /* (a watcher's pages are drawn here: their keys are kept with them) */
+    if (!p->dry && (!key || p->pmemo) && rc_pdf_zip_draws(p) &&
+        draw_page_there(p, index, l, key, kn))
+        return;
+    if (p->dry && p->pmemo) rc_shown_page_keep(p->spage, index); /* (for an edit of it) */
     if (key && !p->dry) rc_pdf_page_record_begin(p);
     rc_pdf_draw_content(p, index, l, &pf);
     bool dry = p->dry;
     p->dry = false;
-    if (key && !dry) rc_pdf_page_record_end(p, key, kn, &pf);
+    if (key && !dry && !p->pmemo) rc_pdf_page_record_end(p, key, kn, &pf);
+    p->pcodes_on = false;
     RC_PUSH(p->a, p->pfonts, pf);
     HPDF_PageAttr attr = pg->attr;
     if (!attr || !attr->contents)
         rc_pdf_ok(p, HPDF_INVALID_PAGE);
-    else if (!rc_pdf_failed(p) && dry) /* the cache's: valid until its sweep, after saving */
+    else if (rc_pdf_failed(p))
+        return;
+    else if (dry && p->pmemo) /* the memo's: mapped until after saving */
+        rc_pdf_put_zipped(p, attr->contents, data, dn);
+    else if (dry) /* the cache's: valid until its sweep, after saving */
         put_stream(p, attr->contents, data, dn, false);
-    else if (!rc_pdf_failed(p))
+    else if (key && p->pmemo)
+        keep_in_memo(p, attr->contents, &pf, key, kn);
+    else
         put_stream(p, attr->contents, p->cs, p->cn, true);
 }
 

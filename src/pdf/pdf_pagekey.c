@@ -509,7 +509,8 @@ bool rc_pdf_page_replay(rc_pdf *p, const unsigned char *v, size_t n, rc_pdf_page
     if (n < sizeof h) return false;
     memcpy(&h, v, sizeof h);
     if (h.content > n - sizeof h || (n - sizeof h - h.content) / 3 < h.ncodes ||
-        n - sizeof h - h.content - (size_t)h.ncodes * 3 != h.ltext || h.nfonts > RC_FONT_COUNT)
+        n - sizeof h - h.content - (size_t)h.ncodes * 3 != h.ltext || h.nfonts > RC_FONT_COUNT ||
+        (p->pmemo && h.content == 0)) /* (a build's content is deflated: never empty) */
         return false;
     if (p->pmemo && !take_ligatures(p, v + sizeof h + h.content, h.ncodes, h.ltext)) return false;
     *content = v + sizeof h;

@@ -8,6 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Removes dir and everything in it (a test's scratch directory); 0 when
+ * that worked, as a cmocka teardown returns. */
+static inline int rc_test_rm_tree(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
 /* A cache directory of the test's own (mkdtemp from dir, "/tmp/...XXXXXX")
  * as REPORTC_CACHE_DIR until rc_test_cache_end, which puts the old value
  * back (*saved) and removes the directory. */
@@ -27,9 +36,7 @@ static inline void rc_test_cache_end(const char *dir, char *saved)
     } else {
         unsetenv("REPORTC_CACHE_DIR");
     }
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(rc_test_rm_tree(dir), 0);
 }
 
 /* Changes the byte at fraction at of the file (xor mask), as damage would. */

@@ -15,15 +15,21 @@
 /* Runs child() in a child process and asserts that it returned true: a
  * library is loaded once per process, so a test of its absence runs
  * where nothing has loaded it yet. */
+/* Waits for child process pid, which must exit with status code. */
+static inline void rc_test_wait_exit(pid_t pid, int code)
+{
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), code);
+}
+
 static inline void rc_test_in_child(bool (*child)(void))
 {
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) _exit(child() ? 0 : 1);
-    int st = 0;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
+    rc_test_wait_exit(pid, 0);
 }
 
 /* Whether the table's size bytes are all zero (no function loaded). */

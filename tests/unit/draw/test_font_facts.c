@@ -26,6 +26,7 @@
 #include "rc/arena.h"
 #include "rc/font.h"
 #include "rc/hb_lib.h"
+#include "../base/cache_check.h"
 #include "../base/dlib_check.h"
 
 static char dir[64], cache[96];
@@ -42,9 +43,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return rc_test_rm_tree(dir);
 }
 
 /* What a build measures, written as bytes to compare. */
@@ -159,10 +158,7 @@ static void build(const char *c, bool shaped, out *o, unsigned *flags)
             _exit(11);
         _exit(0);
     }
-    int st = 0;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
+    rc_test_wait_exit(pid, 0);
     FILE *f = fopen(file, "rb");
     assert_non_null(f);
     assert_int_equal(fread(flags, sizeof *flags, 1, f), 1);

@@ -70,10 +70,7 @@ static void test_need_missing(void **state)
         rc_hb_lib_need();
         _exit(12); /* (not reached) */
     }
-    int st = 0;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 3);
+    rc_test_wait_exit(pid, 3);
     FILE *f = fopen(err, "r");
     assert_non_null(f);
     char line[512] = "";
